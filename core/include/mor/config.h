@@ -1,0 +1,138 @@
+#pragma once
+// Experiment configuration: plain structs, parsed from and written to JSON.
+// JSON keys are the snake_case form of the field names (topK -> "top_k").
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mor {
+
+/// One validation problem: the dotted field path and a message a user can act on,
+/// e.g. {"model.router.top_k", "model.router.top_k = 9 but there are 4 experts"}.
+struct ConfigError {
+    std::string field;
+    std::string message;
+};
+
+struct DataConfig {
+    std::string kind = "parity";    ///< parity | modular | majority | mixed | csv | idx
+    int64_t samples = 6000;         ///< generated sets: total number of samples
+    int64_t length = 12;            ///< parity / majority: number of bits
+    int64_t modulus = 7;            ///< modular: answers lie in [0, modulus)
+    int64_t operands = 2;           ///< modular: number of summed operands
+    std::vector<std::string> domains{"parity", "modular", "majority"}; ///< mixed: domains drawn
+    double labelNoise = 0.0;        ///< generated sets: fraction of flipped labels
+    std::string path;               ///< csv: file (optionally .gz)
+    std::string labelColumn = "last"; ///< csv: "last" | "first" | "<index>" | "<column name>"
+    std::string images;             ///< idx: images file (optionally .gz)
+    std::string labels;             ///< idx: labels file (optionally .gz)
+    int64_t limit = 0;              ///< csv / idx: use at most this many samples (0 = all)
+    double validationFraction = 0.15;
+    double testFraction = 0.15;
+    int64_t probeSize = 64;         ///< validation inputs traced at every evaluation
+};
+
+struct EncoderConfig {
+    int64_t hidden = 64; ///< width H of the encoding e
+    int64_t layers = 1;  ///< hidden layers of the encoder MLP
+    double dropout = 0.0;
+};
+
+struct RouterConfig {
+    /// top_k | threshold | top_p | expert_choice | shared_routed | random
+    std::string strategy = "top_k";
+    int64_t topK = 2;
+    double threshold = 0.2;      ///< threshold strategy: keep every p >= threshold (and the argmax)
+    double topP = 0.8;           ///< top_p strategy: smallest set with cumulative p >= top_p
+    double capacityFactor = 1.25; ///< expert_choice: each expert takes C = cf * B * k / E inputs
+    int64_t sharedExperts = 1;   ///< shared_routed: experts 0..n-1 always on, top_k of the rest
+    int64_t hidden = 64;
+    double temperature = 1.0;
+    double jitter = 0.0;         ///< training-time multiplicative noise on logits
+    bool renormalize = true;     ///< renormalise gates over the selected experts
+    double balanceWeight = 0.01;
+    double zLossWeight = 0.001;
+    double selectorWeight = 0.0; ///< supervised domain -> expert loss (needs domain labels)
+};
+
+struct ExpertConfig {
+    std::string cell = "gru";         ///< mlp | gru | transformer
+    int64_t width = 64;
+    int64_t maxDepth = 4;             ///< T_max reflection iterations
+    std::string halting = "critique"; ///< critique | pondernet | act | fixed
+    double haltThreshold = 0.9;       ///< critique: stop when c_t >= threshold; act: 1 - eps
+    double ponderPrior = 0.5;         ///< pondernet: geometric prior parameter
+    double haltWeight = 0.01;         ///< weight of the halting regulariser (KL / ponder cost)
+};
+
+struct IntegrationConfig {
+    std::string fusion = "confidence";   ///< confidence | attention | evidential
+    double gamma = 1.0;                  ///< confidence exponent: w ~ g * c^gamma
+    double conflictThreshold = 0.3;      ///< weighted JS divergence above which experts conflict
+    double confidentThreshold = 0.6;     ///< an expert counts as confident at c >= this
+    std::string resolution = "weighted"; ///< weighted | most_confident | re_reflect | flag
+    int64_t extraIterations = 2;         ///< re_reflect: extra iterations for conflicting experts
+    double conflictWeight = 0.0;         ///< optional conflict penalty loss
+};
+
+struct ModelConfig {
+    EncoderConfig encoder;
+    RouterConfig router;
+    std::vector<ExpertConfig> experts{ExpertConfig{}, ExpertConfig{}, ExpertConfig{},
+                                      ExpertConfig{}};
+    IntegrationConfig integration;
+    std::string taskLoss = "expected"; ///< expected | deep_supervision | final
+    double expertWeight = 0.5;         ///< weight of the per-expert task losses
+    double critiqueWeight = 0.1;       ///< critique calibration BCE
+    double improvementWeight = 0.0;    ///< consistent-improvement hinge
+};
+
+struct TrainConfig {
+    std::string optimizer = "adamw"; ///< adamw | adam | sgd
+    double learningRate = 3e-3;
+    double weightDecay = 0.01;
+    int64_t epochs = 20;
+    int64_t batchSize = 64;
+    int64_t accumulation = 1;         ///< gradient accumulation steps
+    std::string schedule = "cosine";  ///< constant | cosine | cosine_restarts
+    int64_t warmupSteps = 50;
+    int64_t restartPeriod = 0;        ///< cosine_restarts: steps per cycle (0 = one epoch)
+    double clipNorm = 1.0;            ///< 0 = no clipping
+    int64_t seed = 1;
+    std::string device = "cpu";       ///< cpu | cuda | auto
+    int64_t threads = 0;              ///< 0 = all cores
+    int64_t evalEvery = 0;            ///< optimizer steps between evaluations (0 = every epoch)
+    int64_t checkpointEvery = 0;      ///< optimizer steps between checkpoints (0 = every evaluation)
+    int64_t earlyStopPatience = 0;    ///< evaluations without improvement (0 = off)
+    bool logTraces = true;            ///< log probe traces and routing snapshots
+};
+
+struct ExperimentConfig {
+    std::string name;
+    std::string description;
+    DataConfig data;
+    ModelConfig model;
+    TrainConfig train;
+};
+
+struct ConfigParseResult {
+    ExperimentConfig config;
+    std::vector<ConfigError> errors;
+    bool ok() const { return errors.empty(); }
+    /// All errors, one per line.
+    std::string message() const;
+};
+
+/// Parses JSON text; unknown fields, wrong types and invalid values are errors.
+ConfigParseResult parseConfig(const std::string& jsonText);
+/// Reads and parses a file; an unreadable file is an error naming the path.
+ConfigParseResult loadConfigFile(const std::string& path);
+/// Checks ranges and cross-field rules ("model.router.top_k = 9 but there are 4 experts").
+std::vector<ConfigError> validateConfig(const ExperimentConfig& config);
+/// Serialises every field (so a stored config is complete and diffable).
+std::string toJson(const ExperimentConfig& config, int indent = 2);
+/// Every leaf as (dotted path, value text), in a stable order: for config diffs.
+std::vector<std::pair<std::string, std::string>> flattenConfigJson(const std::string& jsonText);
+
+} // namespace mor

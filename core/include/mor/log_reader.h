@@ -1,0 +1,105 @@
+#pragma once
+// Read-only access to an experiment log. Each reader has its own connection, so the GUI
+// sees a run grow while another thread or process writes it.
+#include "mor/experiment_log.h"
+#include "mor/trace.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mor {
+
+struct RunSummary {
+    int64_t id = 0;
+    std::string name;
+    std::string status;      ///< running | finished | stopped | failed | interrupted
+    std::string dataset;
+    std::string device;
+    std::string createdAt;   ///< ISO 8601, UTC
+    std::string finishedAt;  ///< empty while running
+    int64_t createdMs = 0, updatedMs = 0, finishedMs = 0; ///< ms since epoch
+    std::string configJson;
+    std::string appVersion;
+    std::string notes;
+    int64_t seed = 0;
+    std::vector<std::string> tags;
+    double bestAccuracy = -1.0;   ///< best "val/accuracy" (-1 when none yet)
+    double testAccuracy = -1.0;   ///< "test/accuracy" (-1 when none)
+    int64_t lastStep = 0;
+    double durationSeconds() const;
+};
+
+struct MetricPoint {
+    int64_t step = 0;
+    double value = 0.0;
+    int64_t wallMs = 0;
+};
+
+struct RoutingSnapshot {
+    int64_t step = 0;
+    int64_t nSamples = 0, nExperts = 0;
+    std::vector<float> probs;     ///< row-major [nSamples x nExperts]
+    std::vector<uint8_t> mask;    ///< row-major [nSamples x nExperts]
+    std::vector<int64_t> sampleIds;
+};
+
+struct CheckpointInfo {
+    int64_t step = 0;
+    std::string path;
+    std::string metricsJson;
+};
+
+struct EventRecord {
+    int64_t wallMs = 0;
+    std::string level;
+    std::string message;
+};
+
+class LogReader {
+public:
+    /// Opens read-only. Refuses a file that is not a MoR log or has a newer schema
+    /// (returns null and sets *error); never modifies it.
+    static std::unique_ptr<LogReader> open(const std::string& path, std::string* error);
+    ~LogReader();
+    LogReader(const LogReader&) = delete;
+    LogReader& operator=(const LogReader&) = delete;
+
+    const std::string& path() const;
+    int schemaVersion() const;
+
+    std::vector<RunSummary> runs() const;
+    std::optional<RunSummary> run(int64_t runId) const;
+    /// Highest rowid of anything changed: cheap poll for "did anything change?".
+    int64_t changeStamp() const;
+
+    std::vector<std::string> metricKeys(int64_t runId) const;
+    std::vector<MetricPoint> metric(int64_t runId, const std::string& key) const;
+    /// At most ~maxPoints points: per bucket of steps the min and the max (spikes survive).
+    std::vector<MetricPoint> metricDownsampled(int64_t runId, const std::string& key,
+                                               int maxPoints) const;
+    /// Last value of every metric key.
+    std::map<std::string, double> lastMetrics(int64_t runId) const;
+
+    std::vector<SampleInfo> samples(int64_t runId) const;
+    std::vector<int64_t> routingSteps(int64_t runId) const;
+    std::optional<RoutingSnapshot> routing(int64_t runId, int64_t step) const;
+    std::vector<int64_t> traceSteps(int64_t runId) const;
+    /// All probe traces at an evaluation step (rebuilt from the reflection/conflict rows).
+    std::vector<SampleTrace> traces(int64_t runId, int64_t step) const;
+    std::optional<SampleTrace> trace(int64_t runId, int64_t step, int64_t sampleId) const;
+    /// Conflicts at one step, or of every step when step < 0.
+    std::vector<ConflictRecord> conflicts(int64_t runId, int64_t step = -1) const;
+    std::vector<CheckpointInfo> checkpoints(int64_t runId) const;
+    std::vector<EventRecord> events(int64_t runId) const;
+
+    struct Impl;
+
+private:
+    explicit LogReader(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace mor

@@ -1,0 +1,67 @@
+#pragma once
+// Internal (torch) interface of the whole Mixture-of-Reflection model. Only core/src sees it.
+#include "mor/config.h"
+#include "mor/trace.h"
+
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mor::model {
+
+/// Everything one forward pass returns. Tensors are on the model's device.
+struct ForwardOutput {
+    torch::Tensor logits;      ///< fused answer as log-probabilities [B, C]
+    torch::Tensor routerProbs; ///< p [B, E]
+    torch::Tensor mask;        ///< bool [B, E]: expert ran on input
+    torch::Tensor gates;       ///< g [B, E] (0 where not selected)
+    torch::Tensor steps;       ///< int64 [B, E]: iterations computed (0 where not selected)
+    torch::Tensor conflict;    ///< bool [B]
+    torch::Tensor conflictScore; ///< D [B]
+    torch::Tensor stepPreds;   ///< int64 [Tmax, B]: fused prediction if every expert stopped at t
+    torch::Tensor flops;       ///< double/float [B]: estimated forward FLOPs per input
+    /// Every loss term, unweighted scalars ("task", "expert", "critique", "halting", "balance",
+    /// "z", "selector", "conflict", "improvement"); only present when labels were given.
+    std::map<std::string, torch::Tensor> losses;
+    torch::Tensor totalLoss;   ///< weighted sum (undefined without labels)
+};
+
+struct ModelShape {
+    int64_t inputs = 0;   ///< features per input
+    int64_t classes = 2;
+    int64_t domains = 1;
+};
+
+class MoRModelImpl : public torch::nn::Module {
+public:
+    MoRModelImpl(const ModelConfig& config, const ModelShape& shape);
+
+    /// x [B, F] float; y [B] int64 or undefined; domain [B] int64 or undefined.
+    /// In training mode all selected inputs run every iteration that the halting policy's
+    /// loss needs; in eval mode halted inputs are no longer computed.
+    ForwardOutput forward(const torch::Tensor& x, const torch::Tensor& y,
+                          const torch::Tensor& domain);
+
+    /// Full traces (eval mode, no grad) for a batch; sampleIds name the rows.
+    std::vector<SampleTrace> trace(const torch::Tensor& x, const torch::Tensor& y,
+                                   const torch::Tensor& domain,
+                                   const std::vector<int64_t>& sampleIds);
+
+    const ModelConfig& config() const { return m_config; }
+    const ModelShape& shape() const { return m_shape; }
+    /// How many times each expert has run its cell since construction (rows processed):
+    /// for tests of sparse dispatch and halting.
+    std::vector<int64_t> expertRowsProcessed() const;
+
+private:
+    ModelConfig m_config;
+    ModelShape m_shape;
+    // the parts are registered submodules (encoder, router, experts, integration)
+    struct Parts;
+    std::shared_ptr<Parts> m_parts;
+};
+TORCH_MODULE(MoRModel);
+
+} // namespace mor::model

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command 2: install dependencies, build, run every test with CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+installer/install-deps.sh
+start=$(date +%s)
+installer/build.sh ci
+echo "build took $(( $(date +%s) - start )) s"
+ctest --preset ci -j 2
