@@ -1,0 +1,16 @@
+#pragma once
+#include "inspect/inspectview.h"
+
+/// View 5: the integration conflicts of a run: table, histogram, rate, accuracy vs score.
+class ConflictView : public InspectView {
+    Q_OBJECT
+public:
+    explicit ConflictView(QWidget* parent = nullptr);
+    ~ConflictView() override;
+    void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) override;
+    void refresh() override;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
