@@ -1,0 +1,128 @@
+#pragma once
+// The one list of configuration fields and their JSON keys. Reading, writing and
+// flattening all walk these functions, so a field added here is parsed, written and
+// diffed everywhere at once. A visitor V provides:
+//   field(key, value)              for std::string, int64_t, double, bool, vector<string>
+//   stringOrInteger(key, value)    a string field that also accepts a JSON integer
+//   object(key, nestedStruct)      calls visitFields(V&, nestedStruct) on a sub-object
+//   objectList(key, vectorOfStructs)
+#include "mor/config.h"
+
+namespace mor::detail {
+
+template <class V>
+void visitFields(V& v, DataConfig& c)
+{
+    v.field("kind", c.kind);
+    v.field("samples", c.samples);
+    v.field("length", c.length);
+    v.field("modulus", c.modulus);
+    v.field("operands", c.operands);
+    v.field("domains", c.domains);
+    v.field("label_noise", c.labelNoise);
+    v.field("path", c.path);
+    v.stringOrInteger("label_column", c.labelColumn);
+    v.field("images", c.images);
+    v.field("labels", c.labels);
+    v.field("limit", c.limit);
+    v.field("validation_fraction", c.validationFraction);
+    v.field("test_fraction", c.testFraction);
+    v.field("probe_size", c.probeSize);
+}
+
+template <class V>
+void visitFields(V& v, EncoderConfig& c)
+{
+    v.field("hidden", c.hidden);
+    v.field("layers", c.layers);
+    v.field("dropout", c.dropout);
+}
+
+template <class V>
+void visitFields(V& v, RouterConfig& c)
+{
+    v.field("strategy", c.strategy);
+    v.field("top_k", c.topK);
+    v.field("threshold", c.threshold);
+    v.field("top_p", c.topP);
+    v.field("capacity_factor", c.capacityFactor);
+    v.field("shared_experts", c.sharedExperts);
+    v.field("hidden", c.hidden);
+    v.field("temperature", c.temperature);
+    v.field("jitter", c.jitter);
+    v.field("renormalize", c.renormalize);
+    v.field("balance_weight", c.balanceWeight);
+    v.field("z_loss_weight", c.zLossWeight);
+    v.field("selector_weight", c.selectorWeight);
+}
+
+template <class V>
+void visitFields(V& v, ExpertConfig& c)
+{
+    v.field("cell", c.cell);
+    v.field("width", c.width);
+    v.field("max_depth", c.maxDepth);
+    v.field("halting", c.halting);
+    v.field("halt_threshold", c.haltThreshold);
+    v.field("ponder_prior", c.ponderPrior);
+    v.field("halt_weight", c.haltWeight);
+}
+
+template <class V>
+void visitFields(V& v, IntegrationConfig& c)
+{
+    v.field("fusion", c.fusion);
+    v.field("gamma", c.gamma);
+    v.field("conflict_threshold", c.conflictThreshold);
+    v.field("confident_threshold", c.confidentThreshold);
+    v.field("resolution", c.resolution);
+    v.field("extra_iterations", c.extraIterations);
+    v.field("conflict_weight", c.conflictWeight);
+}
+
+template <class V>
+void visitFields(V& v, ModelConfig& c)
+{
+    v.object("encoder", c.encoder);
+    v.object("router", c.router);
+    v.objectList("experts", c.experts);
+    v.object("integration", c.integration);
+    v.field("task_loss", c.taskLoss);
+    v.field("expert_weight", c.expertWeight);
+    v.field("critique_weight", c.critiqueWeight);
+    v.field("improvement_weight", c.improvementWeight);
+}
+
+template <class V>
+void visitFields(V& v, TrainConfig& c)
+{
+    v.field("optimizer", c.optimizer);
+    v.field("learning_rate", c.learningRate);
+    v.field("weight_decay", c.weightDecay);
+    v.field("epochs", c.epochs);
+    v.field("batch_size", c.batchSize);
+    v.field("accumulation", c.accumulation);
+    v.field("schedule", c.schedule);
+    v.field("warmup_steps", c.warmupSteps);
+    v.field("restart_period", c.restartPeriod);
+    v.field("clip_norm", c.clipNorm);
+    v.field("seed", c.seed);
+    v.field("device", c.device);
+    v.field("threads", c.threads);
+    v.field("eval_every", c.evalEvery);
+    v.field("checkpoint_every", c.checkpointEvery);
+    v.field("early_stop_patience", c.earlyStopPatience);
+    v.field("log_traces", c.logTraces);
+}
+
+template <class V>
+void visitFields(V& v, ExperimentConfig& c)
+{
+    v.field("name", c.name);
+    v.field("description", c.description);
+    v.object("data", c.data);
+    v.object("model", c.model);
+    v.object("train", c.train);
+}
+
+} // namespace mor::detail

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// validateConfig: ranges, enumerations and cross-field rules. Messages quote the value the
+// user wrote and say what would be accepted.
+#include "mor/config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <sstream>
+
+namespace mor {
+
+namespace {
+
+std::string number(double value)
+{
+    std::ostringstream out;
+    out.precision(12);
+    out << value;
+    return out.str();
+}
+
+class Checker {
+public:
+    std::vector<ConfigError> errors;
+
+    void add(const std::string& field, const std::string& message)
+    {
+        errors.push_back({field, message});
+    }
+
+    bool integer(const std::string& field, int64_t value, int64_t lo, int64_t hi)
+    {
+        if (value >= lo && value <= hi) {
+            return true;
+        }
+        add(field, field + " = " + std::to_string(value) + " must be between " +
+                       std::to_string(lo) + " and " + std::to_string(hi));
+        return false;
+    }
+
+    bool atLeast(const std::string& field, int64_t value, int64_t lo)
+    {
+        if (value >= lo) {
+            return true;
+        }
+        add(field, field + " = " + std::to_string(value) + " must be at least " +
+                       std::to_string(lo));
+        return false;
+    }
+
+    /// [lo, hi], or (lo, hi] when lowOpen.
+    bool real(const std::string& field, double value, double lo, double hi, bool lowOpen = false)
+    {
+        const bool ok = std::isfinite(value) && (lowOpen ? value > lo : value >= lo) && value <= hi;
+        if (ok) {
+            return true;
+        }
+        if (lowOpen) {
+            add(field, field + " = " + number(value) + " must be greater than " + number(lo) +
+                           " and at most " + number(hi));
+        } else {
+            add(field, field + " = " + number(value) + " must be between " + number(lo) +
+                           " and " + number(hi));
+        }
+        return false;
+    }
+
+    bool oneOf(const std::string& field, const std::string& value,
+               std::initializer_list<const char*> options)
+    {
+        std::string list;
+        for (const char* option : options) {
+            if (value == option) {
+                return true;
+            }
+            list += list.empty() ? "" : ", ";
+            list += option;
+        }
+        add(field, field + " = \"" + value + "\" must be one of " + list);
+        return false;
+    }
+};
+
+std::string experts(int64_t n)
+{
+    return n == 1 ? "there is 1 expert" : "there are " + std::to_string(n) + " experts";
+}
+
+void checkData(Checker& c, const DataConfig& d)
+{
+    const bool generated = d.kind == "parity" || d.kind == "modular" || d.kind == "majority" ||
+                           d.kind == "mixed";
+    c.oneOf("data.kind", d.kind, {"parity", "modular", "majority", "mixed", "csv", "idx"});
+    c.integer("data.samples", d.samples, 10, 10000000);
+    c.integer("data.length", d.length, 1, 1024);
+    c.integer("data.modulus", d.modulus, 2, 1000);
+    c.integer("data.operands", d.operands, 1, 16);
+    for (size_t i = 0; i < d.domains.size(); ++i) {
+        const std::string field = "data.domains[" + std::to_string(i) + "]";
+        c.oneOf(field, d.domains[i], {"parity", "modular", "majority"});
+        for (size_t j = 0; j < i; ++j) {
+            if (d.domains[j] == d.domains[i]) {
+                c.add(field, field + " = \"" + d.domains[i] + "\" is listed twice");
+            }
+        }
+    }
+    if (d.kind == "mixed" && d.domains.empty()) {
+        c.add("data.domains", "data.domains must list at least one of parity, modular, majority "
+                              "when data.kind is \"mixed\"");
+    }
+    if (generated) {
+        c.real("data.label_noise", d.labelNoise, 0.0, 0.5);
+    } else if (d.labelNoise != 0.0) {
+        c.add("data.label_noise", "data.label_noise = " + number(d.labelNoise) +
+                                      " only applies to generated data (parity, modular, "
+                                      "majority, mixed), not to \"" + d.kind + "\"");
+    }
+    if (d.kind == "csv" && d.path.empty()) {
+        c.add("data.path", "data.path must name a CSV file when data.kind is \"csv\"");
+    }
+    if (d.kind == "idx" && d.images.empty()) {
+        c.add("data.images", "data.images must name an IDX images file when data.kind is \"idx\"");
+    }
+    if (d.kind == "idx" && d.labels.empty()) {
+        c.add("data.labels", "data.labels must name an IDX labels file when data.kind is \"idx\"");
+    }
+    if (d.labelColumn.empty()) {
+        c.add("data.label_column",
+              "data.label_column must not be empty (use \"last\", \"first\", an index or a name)");
+    }
+    c.atLeast("data.limit", d.limit, 0);
+    const bool validationOk = c.real("data.validation_fraction", d.validationFraction, 0.0, 0.9);
+    const bool testOk = c.real("data.test_fraction", d.testFraction, 0.0, 0.9);
+    if (validationOk && testOk && d.validationFraction + d.testFraction >= 1.0) {
+        c.add("data.test_fraction",
+              "data.validation_fraction + data.test_fraction = " +
+                  number(d.validationFraction + d.testFraction) +
+                  " must be less than 1 (nothing would be left to train on)");
+    }
+    c.integer("data.probe_size", d.probeSize, 0, 4096);
+}
+
+void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data)
+{
+    c.oneOf("model.router.strategy", r.strategy,
+            {"top_k", "threshold", "top_p", "expert_choice", "shared_routed", "random"});
+    const bool usesK = r.strategy == "top_k" || r.strategy == "expert_choice" ||
+                       r.strategy == "shared_routed" || r.strategy == "random";
+    if (r.topK < 1) {
+        c.add("model.router.top_k",
+              "model.router.top_k = " + std::to_string(r.topK) + " must be at least 1");
+    } else if (usesK && numExperts >= 1 && r.topK > numExperts) {
+        c.add("model.router.top_k", "model.router.top_k = " + std::to_string(r.topK) + " but " +
+                                        experts(numExperts));
+    }
+    c.real("model.router.threshold", r.threshold, 0.0, 1.0, true);
+    c.real("model.router.top_p", r.topP, 0.0, 1.0, true);
+    c.real("model.router.capacity_factor", r.capacityFactor, 0.0, 64.0, true);
+    c.atLeast("model.router.shared_experts", r.sharedExperts, 0);
+    if (r.strategy == "shared_routed" && numExperts >= 1) {
+        if (r.sharedExperts < 1 || r.sharedExperts >= numExperts) {
+            c.add("model.router.shared_experts",
+                  "model.router.shared_experts = " + std::to_string(r.sharedExperts) +
+                      " must be between 1 and " + std::to_string(numExperts - 1) + " because " +
+                      experts(numExperts) + " and at least one must be routed");
+        } else if (r.topK >= 1 && r.topK > numExperts - r.sharedExperts) {
+            c.add("model.router.top_k",
+                  "model.router.top_k = " + std::to_string(r.topK) + " but shared_routed leaves " +
+                      std::to_string(numExperts - r.sharedExperts) + " routed experts");
+        }
+    }
+    c.integer("model.router.hidden", r.hidden, 1, 16384);
+    c.real("model.router.temperature", r.temperature, 0.0, 100.0, true);
+    c.real("model.router.jitter", r.jitter, 0.0, 1.0);
+    c.real("model.router.balance_weight", r.balanceWeight, 0.0, 100.0);
+    c.real("model.router.z_loss_weight", r.zLossWeight, 0.0, 100.0);
+    if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
+        r.selectorWeight > 0.0 && data.kind != "mixed") {
+        c.add("model.router.selector_weight",
+              "model.router.selector_weight = " + number(r.selectorWeight) +
+                  " needs domain labels, which only data.kind \"mixed\" provides (data.kind is \"" +
+                  data.kind + "\")");
+    }
+}
+
+void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix)
+{
+    c.oneOf(prefix + ".cell", e.cell, {"mlp", "gru", "transformer"});
+    c.integer(prefix + ".width", e.width, 1, 16384);
+    c.integer(prefix + ".max_depth", e.maxDepth, 1, 64);
+    c.oneOf(prefix + ".halting", e.halting, {"critique", "pondernet", "act", "fixed"});
+    c.real(prefix + ".halt_threshold", e.haltThreshold, 0.0, 1.0, true);
+    c.real(prefix + ".ponder_prior", e.ponderPrior, 0.0, 1.0, true);
+    c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
+}
+
+void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data)
+{
+    c.integer("model.encoder.hidden", m.encoder.hidden, 1, 16384);
+    c.integer("model.encoder.layers", m.encoder.layers, 1, 16);
+    c.real("model.encoder.dropout", m.encoder.dropout, 0.0, 0.9);
+
+    const auto numExperts = static_cast<int64_t>(m.experts.size());
+    if (numExperts < 1 || numExperts > 64) {
+        c.add("model.experts", "model.experts has " + std::to_string(numExperts) +
+                                   " entries; there must be between 1 and 64 experts");
+    }
+    checkRouter(c, m.router, numExperts, data);
+    for (size_t i = 0; i < m.experts.size(); ++i) {
+        checkExpert(c, m.experts[i], "model.experts[" + std::to_string(i) + "]");
+    }
+
+    const IntegrationConfig& g = m.integration;
+    c.oneOf("model.integration.fusion", g.fusion, {"confidence", "attention", "evidential"});
+    c.real("model.integration.gamma", g.gamma, 0.0, 100.0);
+    c.real("model.integration.conflict_threshold", g.conflictThreshold, 0.0, 1.0);
+    c.real("model.integration.confident_threshold", g.confidentThreshold, 0.0, 1.0);
+    c.oneOf("model.integration.resolution", g.resolution,
+            {"weighted", "most_confident", "re_reflect", "flag"});
+    if (g.resolution == "re_reflect") {
+        c.integer("model.integration.extra_iterations", g.extraIterations, 1, 64);
+    } else {
+        c.integer("model.integration.extra_iterations", g.extraIterations, 0, 64);
+    }
+    c.real("model.integration.conflict_weight", g.conflictWeight, 0.0, 100.0);
+
+    c.oneOf("model.task_loss", m.taskLoss, {"expected", "deep_supervision", "final"});
+    c.real("model.expert_weight", m.expertWeight, 0.0, 100.0);
+    c.real("model.critique_weight", m.critiqueWeight, 0.0, 100.0);
+    c.real("model.improvement_weight", m.improvementWeight, 0.0, 100.0);
+}
+
+void checkTrain(Checker& c, const TrainConfig& t)
+{
+    c.oneOf("train.optimizer", t.optimizer, {"adamw", "adam", "sgd"});
+    c.real("train.learning_rate", t.learningRate, 0.0, 10.0, true);
+    c.real("train.weight_decay", t.weightDecay, 0.0, 10.0);
+    c.integer("train.epochs", t.epochs, 1, 100000);
+    c.integer("train.batch_size", t.batchSize, 1, 65536);
+    c.integer("train.accumulation", t.accumulation, 1, 1024);
+    c.oneOf("train.schedule", t.schedule, {"constant", "cosine", "cosine_restarts"});
+    c.integer("train.warmup_steps", t.warmupSteps, 0, 100000000);
+    c.integer("train.restart_period", t.restartPeriod, 0, 100000000);
+    c.real("train.clip_norm", t.clipNorm, 0.0, 1.0e6);
+    c.atLeast("train.seed", t.seed, 0);
+    c.oneOf("train.device", t.device, {"cpu", "cuda", "auto"});
+    c.integer("train.threads", t.threads, 0, 1024);
+    c.atLeast("train.eval_every", t.evalEvery, 0);
+    c.atLeast("train.checkpoint_every", t.checkpointEvery, 0);
+    c.atLeast("train.early_stop_patience", t.earlyStopPatience, 0);
+}
+
+} // namespace
+
+std::vector<ConfigError> validateConfig(const ExperimentConfig& config)
+{
+    Checker c;
+    checkData(c, config.data);
+    checkModel(c, config.model, config.data);
+    checkTrain(c, config.train);
+    return std::move(c.errors);
+}
+
+} // namespace mor

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "mor/config.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+namespace {
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+std::string field(const std::vector<std::pair<std::string, std::string>>& leaves,
+                  const std::string& path)
+{
+    for (const auto& [key, value] : leaves) {
+        if (key == path) {
+            return value;
+        }
+    }
+    return "<missing>";
+}
+
+} // namespace
+
+class TstConfig : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void emptyObjectGivesDefaults()
+    {
+        const auto result = mor::parseConfig("{}");
+        QVERIFY2(result.ok(), result.message().c_str());
+        QCOMPARE(result.config.model.experts.size(), size_t(4));
+        QCOMPARE(result.config.model.router.topK, int64_t(2));
+        QCOMPARE(result.config.data.kind, std::string("parity"));
+        QCOMPARE(result.config.train.batchSize, int64_t(64));
+    }
+
+    void defaultConfigIsValid()
+    {
+        QVERIFY(mor::validateConfig(mor::ExperimentConfig{}).empty());
+    }
+
+    void minimalDataSectionIsValid()
+    {
+        const auto result = mor::parseConfig(R"({"data":{"kind":"parity"}})");
+        QVERIFY2(result.ok(), result.message().c_str());
+    }
+
+    void readsSnakeCaseKeys()
+    {
+        const auto result = mor::parseConfig(R"({
+            "name": "run A",
+            "data": {"kind": "csv", "path": "x.csv", "label_column": 3,
+                     "validation_fraction": 0.2, "test_fraction": 0.1},
+            "model": {"router": {"strategy": "top_p", "top_k": 1, "top_p": 0.7,
+                                 "renormalize": false},
+                      "experts": [{"cell": "mlp", "max_depth": 3},
+                                  {"width": 32, "halting": "act", "halt_threshold": 0.99}],
+                      "task_loss": "final", "improvement_weight": 0.25},
+            "train": {"learning_rate": 0.001, "batch_size": 128, "log_traces": false}
+        })");
+        QVERIFY2(result.ok(), result.message().c_str());
+        const auto& c = result.config;
+        QCOMPARE(c.name, std::string("run A"));
+        QCOMPARE(c.data.labelColumn, std::string("3"));
+        QCOMPARE(c.data.validationFraction, 0.2);
+        QCOMPARE(c.model.router.strategy, std::string("top_p"));
+        QCOMPARE(c.model.router.topP, 0.7);
+        QCOMPARE(c.model.router.renormalize, false);
+        QCOMPARE(c.model.experts.size(), size_t(2));
+        QCOMPARE(c.model.experts[0].cell, std::string("mlp"));
+        QCOMPARE(c.model.experts[0].maxDepth, int64_t(3));
+        QCOMPARE(c.model.experts[0].width, int64_t(64)); // default kept
+        QCOMPARE(c.model.experts[1].width, int64_t(32));
+        QCOMPARE(c.model.experts[1].haltThreshold, 0.99);
+        QCOMPARE(c.model.taskLoss, std::string("final"));
+        QCOMPARE(c.model.improvementWeight, 0.25);
+        QCOMPARE(c.train.learningRate, 0.001);
+        QCOMPARE(c.train.batchSize, int64_t(128));
+        QCOMPARE(c.train.logTraces, false);
+    }
+
+    void badConfigGivesMessage_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected"); // a substring of message()
+
+        QTest::newRow("unknown field with suggestion")
+            << R"({"model":{"router":{"topk":2}}})"
+            << "model.router.topk is not a known field (did you mean top_k?)";
+        QTest::newRow("camelCase key suggests snake_case")
+            << R"({"data":{"labelColumn":"last"}})"
+            << "data.labelColumn is not a known field (did you mean label_column?)";
+        QTest::newRow("unknown top-level section")
+            << R"({"modle":{}})" << "modle is not a known field (did you mean model?)";
+        QTest::newRow("unknown field without close match")
+            << R"({"train":{"zzzzzzzz":1}})" << "train.zzzzzzzz is not a known field";
+        QTest::newRow("unknown field inside an expert")
+            << R"({"model":{"experts":[{},{"widht":3}]}})"
+            << "model.experts[1].widht is not a known field (did you mean width?)";
+        QTest::newRow("string for integer")
+            << R"({"train":{"batch_size":"64"}})"
+            << R"(train.batch_size must be an integer (got string "64"))";
+        QTest::newRow("fraction for integer")
+            << R"({"model":{"router":{"top_k":1.5}}})"
+            << "model.router.top_k must be an integer (got number 1.5)";
+        QTest::newRow("string for number")
+            << R"({"train":{"learning_rate":"fast"}})"
+            << R"(train.learning_rate must be a number (got string "fast"))";
+        QTest::newRow("number for bool")
+            << R"({"train":{"log_traces":1}})" << "train.log_traces must be true or false (got number 1)";
+        QTest::newRow("number for string")
+            << R"({"data":{"kind":3}})" << "data.kind must be a string (got number 3)";
+        QTest::newRow("experts not a list")
+            << R"({"model":{"experts":{}}})" << "model.experts must be a list of objects (got an object)";
+        QTest::newRow("expert not an object")
+            << R"({"model":{"experts":[{}, 3]}})" << "model.experts[1] must be an object (got number 3)";
+        QTest::newRow("section not an object")
+            << R"({"train":[]})" << "train must be an object (got a list)";
+        QTest::newRow("domains entry not a string")
+            << R"({"data":{"domains":["parity",2]}})" << "data.domains[1] must be a string (got number 2)";
+        QTest::newRow("label column as float")
+            << R"({"data":{"label_column":1.5}})"
+            << "data.label_column must be a string or an integer (got number 1.5)";
+        QTest::newRow("root is not an object")
+            << R"([1,2])" << "the configuration must be a JSON object (got a list)";
+
+        QTest::newRow("top_k above expert count")
+            << R"({"model":{"router":{"top_k":9}}})" << "model.router.top_k = 9 but there are 4 experts";
+        QTest::newRow("top_k above single expert")
+            << R"({"model":{"experts":[{}]}})" << "model.router.top_k = 2 but there is 1 expert";
+        QTest::newRow("top_k zero")
+            << R"({"model":{"router":{"top_k":0}}})" << "model.router.top_k = 0 must be at least 1";
+        QTest::newRow("max_depth zero")
+            << R"({"model":{"experts":[{},{},{"max_depth":0}]}})"
+            << "model.experts[2].max_depth = 0 must be between 1 and 64";
+        QTest::newRow("batch size zero")
+            << R"({"train":{"batch_size":0}})" << "train.batch_size = 0 must be between 1 and 65536";
+        QTest::newRow("unknown data kind")
+            << R"({"data":{"kind":"foo"}})"
+            << R"(data.kind = "foo" must be one of parity, modular, majority, mixed, csv, idx)";
+        QTest::newRow("csv without path")
+            << R"({"data":{"kind":"csv"}})" << "data.path must name a CSV file";
+        QTest::newRow("idx without images")
+            << R"({"data":{"kind":"idx","labels":"l"}})" << "data.images must name an IDX images file";
+        QTest::newRow("idx without labels")
+            << R"({"data":{"kind":"idx","images":"i"}})" << "data.labels must name an IDX labels file";
+        QTest::newRow("validation fraction too large")
+            << R"({"data":{"validation_fraction":0.95}})"
+            << "data.validation_fraction = 0.95 must be between 0 and 0.9";
+        QTest::newRow("fractions sum to one")
+            << R"({"data":{"validation_fraction":0.5,"test_fraction":0.5}})"
+            << "data.validation_fraction + data.test_fraction = 1 must be less than 1";
+        QTest::newRow("no experts")
+            << R"({"model":{"experts":[]}})" << "there must be between 1 and 64 experts";
+        QTest::newRow("too many experts")
+            << QString(R"({"model":{"experts":[%1{}]}})").arg(QString("{},").repeated(64))
+            << "model.experts has 65 entries";
+        QTest::newRow("shared experts not below expert count")
+            << R"({"model":{"router":{"strategy":"shared_routed","shared_experts":4,"top_k":1}}})"
+            << "model.router.shared_experts = 4 must be between 1 and 3";
+        QTest::newRow("shared_routed top_k over routed experts")
+            << R"({"model":{"router":{"strategy":"shared_routed","shared_experts":3,"top_k":2}}})"
+            << "model.router.top_k = 2 but shared_routed leaves 1 routed experts";
+        QTest::newRow("selector weight without domains")
+            << R"({"model":{"router":{"selector_weight":0.5}}})"
+            << "model.router.selector_weight = 0.5 needs domain labels";
+        QTest::newRow("unknown router strategy")
+            << R"({"model":{"router":{"strategy":"best"}}})"
+            << R"(model.router.strategy = "best" must be one of top_k, threshold, top_p, expert_choice, shared_routed, random)";
+        QTest::newRow("unknown cell")
+            << R"({"model":{"experts":[{"cell":"lstm"}]}})"
+            << R"(model.experts[0].cell = "lstm" must be one of mlp, gru, transformer)";
+        QTest::newRow("unknown halting")
+            << R"({"model":{"experts":[{"halting":"never"}],"router":{"top_k":1}}})"
+            << R"(model.experts[0].halting = "never" must be one of critique, pondernet, act, fixed)";
+        QTest::newRow("temperature zero")
+            << R"({"model":{"router":{"temperature":0}}})"
+            << "model.router.temperature = 0 must be greater than 0 and at most 100";
+        QTest::newRow("unknown domain")
+            << R"({"data":{"kind":"mixed","domains":["parity","vision"]}})"
+            << R"(data.domains[1] = "vision" must be one of parity, modular, majority)";
+        QTest::newRow("duplicate domain")
+            << R"({"data":{"kind":"mixed","domains":["parity","parity"]}})"
+            << R"(data.domains[1] = "parity" is listed twice)";
+        QTest::newRow("mixed with no domains")
+            << R"({"data":{"kind":"mixed","domains":[]}})" << "data.domains must list at least one";
+        QTest::newRow("negative label noise")
+            << R"({"data":{"label_noise":-0.1}})" << "data.label_noise = -0.1 must be between 0 and 0.5";
+        QTest::newRow("unknown fusion")
+            << R"({"model":{"integration":{"fusion":"vote"}}})"
+            << R"(model.integration.fusion = "vote" must be one of confidence, attention, evidential)";
+        QTest::newRow("re_reflect without extra iterations")
+            << R"({"model":{"integration":{"resolution":"re_reflect","extra_iterations":0}}})"
+            << "model.integration.extra_iterations = 0 must be between 1 and 64";
+        QTest::newRow("unknown optimizer")
+            << R"({"train":{"optimizer":"lion"}})"
+            << R"(train.optimizer = "lion" must be one of adamw, adam, sgd)";
+        QTest::newRow("unknown device")
+            << R"({"train":{"device":"tpu"}})" << R"(train.device = "tpu" must be one of cpu, cuda, auto)";
+        QTest::newRow("learning rate zero")
+            << R"({"train":{"learning_rate":0}})"
+            << "train.learning_rate = 0 must be greater than 0 and at most 10";
+        QTest::newRow("negative limit")
+            << R"({"data":{"limit":-5}})" << "data.limit = -5 must be at least 0";
+        QTest::newRow("syntax error position")
+            << "{\n  \"name\": \"x\",\n  \"data\": {\"kind\": }\n}"
+            << "JSON syntax error at line 3, column 20";
+        QTest::newRow("truncated document")
+            << "{\"name\": \"x\"" << "JSON syntax error at line 1, column 13";
+    }
+
+    void badConfigGivesMessage()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        const auto result = mor::parseConfig(json.toStdString());
+        QVERIFY(!result.ok());
+        QVERIFY2(qs(result.message()).contains(expected),
+                 qPrintable("message was: " + qs(result.message())));
+    }
+
+    void errorNamesTheField()
+    {
+        const auto result = mor::parseConfig(R"({"model":{"router":{"top_k":9}}})");
+        QCOMPARE(result.errors.size(), size_t(1));
+        QCOMPARE(result.errors[0].field, std::string("model.router.top_k"));
+    }
+
+    void reportsAllErrorsOnePerLine()
+    {
+        const auto result =
+            mor::parseConfig(R"({"train":{"batch_size":0,"epochs":0},"data":{"kind":"foo"}})");
+        QCOMPARE(result.errors.size(), size_t(3));
+        QCOMPARE(qs(result.message()).split('\n').size(), 3);
+    }
+
+    void typeErrorIsNotAlsoARangeError()
+    {
+        // the bad value keeps its (valid) default, so only the type error is reported
+        const auto result = mor::parseConfig(R"({"model":{"router":{"top_k":"nine"}}})");
+        QCOMPARE(result.errors.size(), size_t(1));
+    }
+
+    void acceptsIntegralFloatForInteger()
+    {
+        const auto result = mor::parseConfig(R"({"train":{"batch_size":32.0}})");
+        QVERIFY2(result.ok(), result.message().c_str());
+        QCOMPARE(result.config.train.batchSize, int64_t(32));
+    }
+
+    void roundTripKeepsEveryField()
+    {
+        mor::ExperimentConfig c;
+        c.name = "round \"trip\"";
+        c.description = "line1\nline2 ü";
+        c.data.kind = "mixed";
+        c.data.domains = {"majority", "modular"};
+        c.data.labelNoise = 0.05;
+        c.data.labelColumn = "species";
+        c.data.validationFraction = 0.1234567890123;
+        c.data.limit = 500;
+        c.model.encoder.dropout = 0.1;
+        c.model.router.strategy = "threshold";
+        c.model.router.threshold = 1.0 / 3.0;
+        c.model.router.renormalize = false;
+        c.model.router.selectorWeight = 0.3;
+        c.model.experts.resize(3);
+        c.model.experts[2].cell = "transformer";
+        c.model.experts[2].maxDepth = 7;
+        c.model.experts[1].haltThreshold = 0.95;
+        c.model.integration.resolution = "re_reflect";
+        c.model.improvementWeight = 1e-7;
+        c.train.learningRate = 3.3e-4;
+        c.train.seed = 123456789012345;
+        c.train.logTraces = false;
+
+        const std::string text = mor::toJson(c);
+        const auto parsed = mor::parseConfig(text);
+        QVERIFY2(parsed.ok(), parsed.message().c_str());
+        QCOMPARE(mor::toJson(parsed.config), text);
+        QCOMPARE(parsed.config.model.router.threshold, 1.0 / 3.0);
+        QCOMPARE(parsed.config.data.validationFraction, 0.1234567890123);
+        QCOMPARE(parsed.config.model.experts.size(), size_t(3));
+        QCOMPARE(parsed.config.model.experts[2].maxDepth, int64_t(7));
+        QCOMPARE(parsed.config.train.seed, int64_t(123456789012345));
+        QCOMPARE(parsed.config.description, c.description);
+    }
+
+    void toJsonWritesEveryField()
+    {
+        const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
+        // 2 + data 15 (domains has 3 entries -> 17) + encoder 3 + router 13 + 4 experts x 7
+        // + integration 7 + 4 model scalars + train 17
+        QCOMPARE(leaves.size(), size_t(2 + 17 + 3 + 13 + 28 + 7 + 4 + 17));
+        QCOMPARE(field(leaves, "model.router.top_k"), std::string("2"));
+        QCOMPARE(field(leaves, "data.label_column"), std::string("last"));
+        QCOMPARE(field(leaves, "train.log_traces"), std::string("true"));
+    }
+
+    void flattenListsLeavesInDocumentOrder()
+    {
+        const auto leaves = mor::flattenConfigJson(
+            R"({"b":1,"a":{"x":"s","l":[{"w":64},{"w":32}],"e":[]},"n":null})");
+        const std::vector<std::pair<std::string, std::string>> expected{
+            {"b", "1"}, {"a.x", "s"}, {"a.l[0].w", "64"}, {"a.l[1].w", "32"}, {"a.e", "[]"},
+            {"n", "null"}};
+        QCOMPARE(leaves, expected);
+    }
+
+    void flattenOfInvalidJsonIsEmpty()
+    {
+        QVERIFY(mor::flattenConfigJson("{").empty());
+    }
+
+    void loadsConfigFile()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("c.json").toStdString();
+        std::ofstream(path) << R"({"train":{"epochs":3}})";
+        const auto result = mor::loadConfigFile(path);
+        QVERIFY2(result.ok(), result.message().c_str());
+        QCOMPARE(result.config.train.epochs, int64_t(3));
+    }
+
+    void unreadableFileNamesThePath()
+    {
+        const auto result = mor::loadConfigFile("/nonexistent/dir/config.json");
+        QVERIFY(!result.ok());
+        QVERIFY2(qs(result.message()).contains("/nonexistent/dir/config.json"),
+                 result.message().c_str());
+    }
+
+    void syntaxErrorInFileNamesPathAndLine()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("bad.json").toStdString();
+        std::ofstream(path) << "{\n\"train\": {\n\"epochs\": 3,\n}\n}";
+        const auto result = mor::loadConfigFile(path);
+        QVERIFY(!result.ok());
+        QVERIFY2(qs(result.message()).startsWith(qs(path) + ": JSON syntax error at line 4"),
+                 result.message().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstConfig)
+#include "tst_config.moc"
