@@ -47,6 +47,9 @@ struct CsvTable {
     std::vector<std::string> labelText; ///< raw label per row
     int64_t rows = 0, columns = 0;     ///< columns = feature columns
     std::string error;
+    /// Class names from a count line ("150,4,setosa,versicolor,virginica"); empty without one.
+    /// Numeric labels 0..n-1 then stand for these names.
+    std::vector<std::string> classNames;
 };
 /// Reads a CSV (gzip allowed); detects a header line and a "count line" such as
 /// "150,4,setosa,versicolor,virginica". Errors name the line number.

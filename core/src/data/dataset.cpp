@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// loadDataset: build (generate or read), split, standardise.
+#include "data/dataset_import.h"
+#include "data/random.h"
+#include "data/synthetic_data.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mor {
+
+namespace {
+
+constexpr uint64_t SplitStream = 7;
+
+/// Only the data section's rules apply here: the rest of the config is not ours to judge.
+std::string checkDataConfig(const DataConfig& config)
+{
+    ExperimentConfig whole;
+    whole.data = config;
+    std::string message;
+    for (const auto& error : validateConfig(whole)) {
+        if (error.field.rfind("data.", 0) == 0) {
+            message += (message.empty() ? "" : "\n") + error.message;
+        }
+    }
+    return message;
+}
+
+void makeSplits(Dataset& d, const DataConfig& config, int64_t seed)
+{
+    const int64_t n = d.size();
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+        order[static_cast<size_t>(i)] = i;
+    }
+    detail::Random random(seed, SplitStream);
+    random.shuffle(order);
+
+    auto count = [n](double fraction) {
+        return static_cast<int64_t>(std::llround(fraction * static_cast<double>(n)));
+    };
+    int64_t numTest = count(config.testFraction);
+    int64_t numValidation = count(config.validationFraction);
+    // Tiny sets: keep at least one training sample, taking it from validation first.
+    while (n > 0 && n - numTest - numValidation < 1) {
+        if (numValidation > 0) {
+            --numValidation;
+        } else {
+            --numTest;
+        }
+    }
+    const auto testEnd = order.begin() + numTest;
+    const auto validationEnd = testEnd + numValidation;
+    d.test.assign(order.begin(), testEnd);
+    d.validation.assign(testEnd, validationEnd);
+    d.train.assign(validationEnd, order.end());
+    // Sorted index lists: stable, readable, and kinder to caches; trainers shuffle anyway.
+    std::sort(d.test.begin(), d.test.end());
+    std::sort(d.validation.begin(), d.validation.end());
+    std::sort(d.train.begin(), d.train.end());
+    const auto probe = std::min<int64_t>(config.probeSize, static_cast<int64_t>(d.validation.size()));
+    d.probe.assign(d.validation.begin(), d.validation.begin() + probe);
+}
+
+/// z-scores every feature with the mean and standard deviation of the training split only,
+/// so nothing about validation or test leaks into training.
+void standardiseOnTrain(Dataset& d)
+{
+    const auto f = static_cast<size_t>(d.numFeatures);
+    std::vector<double> mean(f, 0.0), variance(f, 0.0);
+    for (int64_t i : d.train) {
+        const float* row = d.row(i);
+        for (size_t k = 0; k < f; ++k) {
+            mean[k] += row[k];
+        }
+    }
+    const double n = std::max<double>(1.0, static_cast<double>(d.train.size()));
+    for (auto& m : mean) {
+        m /= n;
+    }
+    for (int64_t i : d.train) {
+        const float* row = d.row(i);
+        for (size_t k = 0; k < f; ++k) {
+            variance[k] += (row[k] - mean[k]) * (row[k] - mean[k]);
+        }
+    }
+    for (size_t k = 0; k < f; ++k) {
+        const double sd = std::sqrt(variance[k] / n);
+        variance[k] = sd > 1e-12 ? sd : 1.0; // constant feature: centre it, do not divide by 0
+    }
+    for (int64_t i = 0; i < d.size(); ++i) {
+        float* row = d.features.data() + i * d.numFeatures;
+        for (size_t k = 0; k < f; ++k) {
+            row[k] = static_cast<float>((row[k] - mean[k]) / variance[k]);
+        }
+    }
+}
+
+} // namespace
+
+DatasetResult loadDataset(const DataConfig& config, int64_t seed)
+{
+    DatasetResult result;
+    result.error = checkDataConfig(config);
+    if (!result.ok()) {
+        return result;
+    }
+    if (config.kind == "csv") {
+        result = detail::datasetFromCsv(readCsv(config.path, config.labelColumn), config.path,
+                                        config.limit);
+    } else if (config.kind == "idx") {
+        result = detail::datasetFromIdx(readIdx(config.images, config.labels, config.limit),
+                                        config.images);
+    } else {
+        result.dataset = detail::makeSyntheticDataset(config, seed);
+    }
+    if (!result.ok()) {
+        result.dataset = Dataset{};
+        return result;
+    }
+    makeSplits(result.dataset, config, seed);
+    if (config.kind == "csv") {
+        standardiseOnTrain(result.dataset);
+    }
+    return result;
+}
+
+} // namespace mor
