@@ -63,6 +63,10 @@ public:
     /// Rows written so far and transactions used (for tests of the batching).
     int64_t rowsWritten() const;
     int64_t transactions() const;
+    /// Queued rows that could not be written (e.g. for a run id that does not exist).
+    int64_t rowsFailed() const;
+    /// The last error of the writer thread or of an editing call ("" when none).
+    std::string lastError() const;
 
     // Editing (synchronous, through the writer's connection).
     bool renameRun(int64_t run, const std::string& name);

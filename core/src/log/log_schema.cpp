@@ -1,0 +1,311 @@
+#include "log/log_schema.h"
+
+#include "log/sqlite_db.h"
+#include "mor/version.h"
+
+#include <sqlite3.h>
+
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sys/stat.h>
+#include <vector>
+
+namespace mor::log {
+
+namespace {
+
+// The current schema, created as one piece in a new file. Every table is keyed by run_id
+// first, so per-run queries and deleteRun use the primary key.
+const char* const kSchemaV1 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE runs(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'running',
+    created_ms INTEGER NOT NULL DEFAULT 0,
+    updated_ms INTEGER NOT NULL DEFAULT 0,
+    finished_ms INTEGER NOT NULL DEFAULT 0,
+    config_json TEXT NOT NULL DEFAULT '',
+    dataset TEXT NOT NULL DEFAULT '',
+    device TEXT NOT NULL DEFAULT '',
+    seed INTEGER NOT NULL DEFAULT 0,
+    app_version TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    last_step INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX runs_status ON runs(status, updated_ms);
+CREATE TABLE tags(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY(run_id, tag)) WITHOUT ROWID;
+CREATE TABLE metrics(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    value REAL,
+    wall_ms INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(run_id, key, step)) WITHOUT ROWID;
+CREATE TABLE metric_keys(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    PRIMARY KEY(run_id, key)) WITHOUT ROWID;
+CREATE TABLE checkpoints(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    metrics_json TEXT NOT NULL DEFAULT '',
+    wall_ms INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(run_id, step, path)) WITHOUT ROWID;
+CREATE TABLE samples(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    sample_id INTEGER NOT NULL,
+    split TEXT NOT NULL DEFAULT '',
+    label INTEGER NOT NULL DEFAULT 0,
+    domain INTEGER NOT NULL DEFAULT 0,
+    preview TEXT NOT NULL DEFAULT '',
+    input BLOB,
+    PRIMARY KEY(run_id, sample_id, split));
+CREATE TABLE routing(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    n_samples INTEGER NOT NULL,
+    n_experts INTEGER NOT NULL,
+    probs BLOB,
+    mask BLOB,
+    sample_ids BLOB,
+    PRIMARY KEY(run_id, step));
+CREATE TABLE trace_summary(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    label INTEGER, domain INTEGER,
+    router_probs BLOB, mask BLOB, gates BLOB, fused_probs BLOB,
+    final_pred INTEGER, correct INTEGER,
+    conflict_score REAL, conflict INTEGER, resolution TEXT,
+    winner INTEGER, margin REAL, expert_steps INTEGER, flops REAL,
+    PRIMARY KEY(run_id, step, sample_id));
+CREATE TABLE trace_expert(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    expert INTEGER NOT NULL,
+    router_prob REAL, gate REAL, halt_step INTEGER, confidence REAL,
+    fusion_weight REAL, pred INTEGER, extra_steps INTEGER,
+    PRIMARY KEY(run_id, step, sample_id, expert)) WITHOUT ROWID;
+CREATE TABLE reflection(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    expert INTEGER NOT NULL,
+    iter INTEGER NOT NULL,
+    critique REAL, halt_p REAL, pred INTEGER, correct INTEGER,
+    probs BLOB,
+    PRIMARY KEY(run_id, step, sample_id, expert, iter));
+CREATE TABLE conflicts(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    score REAL, experts TEXT NOT NULL DEFAULT '', winner INTEGER, margin REAL,
+    resolved_pred INTEGER, label INTEGER, correct INTEGER, resolution TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY(run_id, step, sample_id)) WITHOUT ROWID;
+CREATE TABLE events(
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    wall_ms INTEGER NOT NULL,
+    level TEXT NOT NULL DEFAULT 'info',
+    message TEXT NOT NULL DEFAULT '');
+CREATE INDEX events_run ON events(run_id, id);
+)sql";
+
+const char* const kSchemaV0 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value);
+CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT, status TEXT, created_at TEXT,
+    finished_at TEXT, config_json TEXT, dataset TEXT, device TEXT, seed INTEGER,
+    app_version TEXT, notes TEXT);
+CREATE TABLE tags(run_id INTEGER, tag TEXT);
+CREATE TABLE metrics(run_id INTEGER, key TEXT, step INTEGER, value REAL, wall_ms INTEGER,
+    PRIMARY KEY(run_id, key, step));
+CREATE TABLE checkpoints(run_id INTEGER, step INTEGER, path TEXT, metrics_json TEXT);
+CREATE TABLE samples(run_id INTEGER, sample_id INTEGER, split TEXT, label INTEGER,
+    domain INTEGER, preview TEXT);
+CREATE TABLE routing(run_id INTEGER, step INTEGER, n_samples INTEGER, n_experts INTEGER,
+    probs BLOB, mask BLOB);
+CREATE TABLE reflection(run_id INTEGER, step INTEGER, sample_id INTEGER, expert INTEGER,
+    iter INTEGER, critique REAL, halt_p REAL, pred INTEGER, correct INTEGER, probs BLOB);
+CREATE TABLE conflicts(run_id INTEGER, step INTEGER, sample_id INTEGER, score REAL,
+    experts TEXT, winner INTEGER, margin REAL, resolved_pred INTEGER, correct INTEGER);
+CREATE TABLE events(run_id INTEGER, wall_ms INTEGER, level TEXT, message TEXT);
+)sql";
+
+// v0 -> v1: the prototype had ISO text times, no heartbeat, no trace tables and no keys on
+// most tables. Rebuild every table in the v1 layout and copy the rows across.
+void migrate0to1(SqliteDb& db)
+{
+    static const char* const tables[] = {"runs",    "tags",       "metrics",   "checkpoints",
+                                         "samples", "routing",    "reflection", "conflicts",
+                                         "events",  "meta"};
+    for (const char* t : tables) {
+        db.exec(std::string("ALTER TABLE ") + t + " RENAME TO v0_" + t);
+    }
+    db.exec(kSchemaV1);
+    db.exec(R"sql(
+INSERT INTO meta(key, value) SELECT key, value FROM v0_meta;
+INSERT INTO runs(id, name, status, created_ms, updated_ms, finished_ms, config_json, dataset,
+                 device, seed, app_version, notes)
+SELECT id, coalesce(name, ''), coalesce(status, 'finished'),
+       coalesce(CAST(strftime('%s', created_at) AS INTEGER) * 1000, 0),
+       coalesce(CAST(strftime('%s', finished_at) AS INTEGER) * 1000,
+                CAST(strftime('%s', created_at) AS INTEGER) * 1000, 0),
+       coalesce(CAST(strftime('%s', finished_at) AS INTEGER) * 1000, 0),
+       coalesce(config_json, ''), coalesce(dataset, ''), coalesce(device, ''),
+       coalesce(seed, 0), coalesce(app_version, ''), coalesce(notes, '')
+FROM v0_runs;
+INSERT OR IGNORE INTO tags(run_id, tag) SELECT run_id, tag FROM v0_tags
+    WHERE tag IS NOT NULL AND run_id IN (SELECT id FROM runs);
+INSERT OR REPLACE INTO metrics(run_id, key, step, value, wall_ms)
+    SELECT run_id, key, step, value, coalesce(wall_ms, 0) FROM v0_metrics
+    WHERE run_id IN (SELECT id FROM runs);
+INSERT OR IGNORE INTO metric_keys(run_id, key) SELECT DISTINCT run_id, key FROM metrics;
+UPDATE runs SET last_step = coalesce((SELECT max(step) FROM metrics WHERE run_id = runs.id), 0);
+INSERT OR REPLACE INTO checkpoints(run_id, step, path, metrics_json)
+    SELECT run_id, step, coalesce(path, ''), coalesce(metrics_json, '') FROM v0_checkpoints
+    WHERE run_id IN (SELECT id FROM runs);
+INSERT OR REPLACE INTO samples(run_id, sample_id, split, label, domain, preview)
+    SELECT run_id, sample_id, coalesce(split, ''), coalesce(label, 0), coalesce(domain, 0),
+           coalesce(preview, '') FROM v0_samples WHERE run_id IN (SELECT id FROM runs);
+INSERT OR REPLACE INTO routing(run_id, step, n_samples, n_experts, probs, mask, sample_ids)
+    SELECT run_id, step, n_samples, n_experts, probs, mask, x'' FROM v0_routing
+    WHERE run_id IN (SELECT id FROM runs);
+INSERT OR REPLACE INTO reflection SELECT * FROM v0_reflection
+    WHERE run_id IN (SELECT id FROM runs);
+INSERT OR REPLACE INTO conflicts(run_id, step, sample_id, score, experts, winner, margin,
+                                 resolved_pred, label, correct, resolution)
+    SELECT run_id, step, sample_id, score, coalesce(experts, ''), winner, margin,
+           resolved_pred, -1, correct, '' FROM v0_conflicts
+    WHERE run_id IN (SELECT id FROM runs);
+INSERT INTO events(run_id, wall_ms, level, message)
+    SELECT run_id, coalesce(wall_ms, 0), coalesce(level, 'info'), coalesce(message, '')
+    FROM v0_events WHERE run_id IN (SELECT id FROM runs) ORDER BY rowid;
+)sql");
+    for (const char* t : tables) {
+        db.exec(std::string("DROP TABLE v0_") + t);
+    }
+}
+
+/// migrationSteps()[n] upgrades a file from version n to n + 1.
+const std::vector<std::function<void(SqliteDb&)>>& migrationSteps()
+{
+    static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1};
+    return steps;
+}
+
+std::string markerOf(SqliteDb& db)
+{
+    try {
+        SqlQuery q(db.statement("SELECT value FROM meta WHERE key = 'application'"));
+        return q.next() ? q.text(0) : std::string();
+    } catch (const SqlError&) {
+        return std::string(); // no meta table: not our file
+    }
+}
+
+std::string foreignFileError(const std::string& path)
+{
+    return path + " is an SQLite database of another application (it has no '" +
+           kApplicationMarker + "' marker); refusing to open it as a MoR Studio log";
+}
+
+std::string newerFileError(const std::string& path, int version)
+{
+    return path + " was written by a newer MoR Studio (log schema " + std::to_string(version) +
+           ", this build understands up to " + std::to_string(logSchemaVersion()) +
+           "); please update MoR Studio";
+}
+
+} // namespace
+
+LogFileCheck inspectLogFile(const std::string& path, bool forWriting)
+{
+    LogFileCheck check;
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || info.st_size == 0) {
+        const bool missing = ::stat(path.c_str(), &info) != 0;
+        if (forWriting) {
+            check.ok = check.isNew = true;
+        } else {
+            check.error = path + (missing ? ": no such file" : " is empty, not a MoR Studio log");
+        }
+        return check;
+    }
+    if (!S_ISREG(info.st_mode)) {
+        check.error = path + " is not a regular file";
+        return check;
+    }
+    char header[16] = {};
+    std::ifstream in(path, std::ios::binary);
+    if (!in.read(header, sizeof header) || std::memcmp(header, "SQLite format 3", 16) != 0) {
+        check.error = path + " is not an SQLite database, so it is not a MoR Studio log";
+        return check;
+    }
+    try {
+        SqliteDb db(path, SQLITE_OPEN_READONLY, kBusyTimeoutMs);
+        const int64_t tables = db.queryInt("SELECT count(*) FROM sqlite_master");
+        check.version = static_cast<int>(db.queryInt("PRAGMA user_version"));
+        if (tables == 0) {
+            if (forWriting) {
+                check.ok = check.isNew = true;
+            } else {
+                check.error = path + " is an empty database, not a MoR Studio log yet";
+            }
+            return check;
+        }
+        if (markerOf(db) != kApplicationMarker) {
+            check.error = foreignFileError(path);
+        } else if (check.version > logSchemaVersion()) {
+            check.error = newerFileError(path, check.version);
+        } else if (!forWriting && check.version < logSchemaVersion()) {
+            check.error = path + " uses the older log schema " + std::to_string(check.version) +
+                          "; open it once for writing (e.g. in MoR Studio) to upgrade it";
+        } else {
+            check.ok = true;
+        }
+    } catch (const SqlError& e) {
+        check.error = path + " cannot be read as an SQLite database: " + e.what();
+    }
+    return check;
+}
+
+void prepareSchema(SqliteDb& db)
+{
+    const int current = logSchemaVersion();
+    if (db.queryInt("SELECT count(*) FROM sqlite_master") == 0) {
+        db.exec(kSchemaV1);
+        SqlQuery(db.statement("INSERT INTO meta(key, value) VALUES('application', ?)"))
+            .bind(1, std::string(kApplicationMarker))
+            .exec();
+        SqlQuery(db.statement("INSERT INTO meta(key, value) VALUES('created_by', ?)"))
+            .bind(1, "mor " + versionString())
+            .exec();
+        db.exec("INSERT INTO meta(key, value) VALUES('change_counter', 0)");
+        db.exec("PRAGMA user_version = " + std::to_string(current));
+        return;
+    }
+    const std::string path = sqlite3_db_filename(db.handle(), "main");
+    if (markerOf(db) != kApplicationMarker) {
+        throw std::runtime_error(foreignFileError(path));
+    }
+    int version = static_cast<int>(db.queryInt("PRAGMA user_version"));
+    if (version > current) {
+        throw std::runtime_error(newerFileError(path, version));
+    }
+    const auto& steps = migrationSteps();
+    for (; version < current; ++version) {
+        steps.at(static_cast<size_t>(version))(db);
+    }
+    db.exec("INSERT OR IGNORE INTO meta(key, value) VALUES('change_counter', 0)");
+    db.exec("PRAGMA user_version = " + std::to_string(current));
+}
+
+void createVersion0Schema(SqliteDb& db) { db.exec(kSchemaV0); }
+
+} // namespace mor::log

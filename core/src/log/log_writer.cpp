@@ -1,0 +1,289 @@
+#include "log/log_writer.h"
+
+#include <chrono>
+#include <map>
+
+namespace mor::log {
+
+namespace {
+constexpr int kBusyRetries = 6; // on top of the 5 s busy_timeout of each attempt
+
+const char* const kBumpChangeCounter =
+    "UPDATE meta SET value = value + 1 WHERE key = 'change_counter'";
+} // namespace
+
+LogWriter::LogWriter(std::unique_ptr<SqliteDb> db) : m_db(std::move(db))
+{
+    m_lastHeartbeat = nowMs();
+    m_thread = std::thread([this] { threadMain(); });
+}
+
+LogWriter::~LogWriter()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_queueMutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+void LogWriter::pushMetric(int64_t run, const std::string& key, int64_t step, double value)
+{
+    Command c;
+    c.run = run;
+    c.step = step;
+    c.key = key;
+    c.value = value;
+    c.wallMs = nowMs();
+    push(std::move(c));
+}
+
+void LogWriter::pushTask(int64_t run, int64_t step, Task task)
+{
+    Command c;
+    c.run = run;
+    c.step = step;
+    c.wallMs = nowMs();
+    c.task = std::move(task);
+    push(std::move(c));
+}
+
+void LogWriter::push(Command&& command)
+{
+    std::unique_lock<std::mutex> lock(m_queueMutex);
+    if (m_queue.size() >= kMaxQueued) {
+        m_wake.notify_one();
+        m_progress.wait(lock, [&] { return m_queue.size() < kMaxQueued; });
+    }
+    m_queue.push_back(std::move(command));
+    ++m_enqueued;
+    // Wake the writer only when it has a reason to act: the first item starts its gather
+    // window, a full batch ends it. Keeps the hot path to a lock and a push.
+    if (m_queue.size() == 1 || m_queue.size() == kBatchRows) {
+        m_wake.notify_one();
+    }
+}
+
+void LogWriter::flush()
+{
+    std::unique_lock<std::mutex> lock(m_queueMutex);
+    const uint64_t target = m_enqueued;
+    ++m_flushers;
+    m_wake.notify_one();
+    m_progress.wait(lock, [&] { return m_committed >= target; });
+    --m_flushers;
+}
+
+std::string LogWriter::lastError() const
+{
+    std::lock_guard<std::mutex> lock(m_queueMutex);
+    return m_lastError;
+}
+
+void LogWriter::setError(const std::string& message)
+{
+    std::lock_guard<std::mutex> lock(m_queueMutex);
+    m_lastError = message;
+}
+
+void LogWriter::threadMain()
+{
+    using Clock = std::chrono::steady_clock;
+    std::unique_lock<std::mutex> lock(m_queueMutex);
+    for (;;) {
+        if (m_queue.empty()) {
+            if (m_stop) {
+                break;
+            }
+            const bool woke = m_wake.wait_for(lock, std::chrono::milliseconds(kHeartbeatMs),
+                                              [&] { return m_stop || !m_queue.empty(); });
+            if (!woke) {
+                lock.unlock();
+                heartbeatIdle();
+                lock.lock();
+            }
+            continue;
+        }
+        // Let a batch gather, unless someone is waiting for it or it is already full.
+        m_wake.wait_until(lock, Clock::now() + std::chrono::milliseconds(kGatherMs), [&] {
+            return m_stop || m_flushers > 0 || m_queue.size() >= kBatchRows;
+        });
+        const size_t take = std::min(m_queue.size(), kBatchRows);
+        std::vector<Command> batch;
+        batch.reserve(take);
+        for (size_t i = 0; i < take; ++i) {
+            batch.push_back(std::move(m_queue.front()));
+            m_queue.pop_front();
+        }
+        lock.unlock();
+        writeBatch(batch);
+        lock.lock();
+        m_committed += take;
+        m_progress.notify_all();
+    }
+}
+
+void LogWriter::begin()
+{
+    for (int attempt = 0;; ++attempt) {
+        try {
+            m_db->exec("BEGIN IMMEDIATE");
+            return;
+        } catch (const SqlError& e) {
+            if (!e.isBusy() || attempt >= kBusyRetries) {
+                throw;
+            }
+        }
+    }
+}
+
+void LogWriter::commit()
+{
+    for (int attempt = 0;; ++attempt) {
+        try {
+            m_db->exec("COMMIT");
+            m_transactions.fetch_add(1);
+            return;
+        } catch (const SqlError& e) {
+            if (!e.isBusy() || attempt >= kBusyRetries) {
+                throw;
+            }
+        }
+    }
+}
+
+void LogWriter::rollback()
+{
+    try {
+        m_db->exec("ROLLBACK");
+    } catch (const SqlError&) {
+        // no transaction was open
+    }
+}
+
+int64_t LogWriter::writeMetric(const Command& c,
+                               std::set<std::pair<int64_t, std::string>>& newKeys)
+{
+    SqlQuery(m_db->statement("INSERT OR REPLACE INTO metrics(run_id, key, step, value, wall_ms) "
+                             "VALUES(?,?,?,?,?)"))
+        .bind(1, c.run).bind(2, c.key).bind(3, c.step).bind(4, c.value).bind(5, c.wallMs)
+        .exec();
+    auto runKey = std::make_pair(c.run, c.key);
+    if (!m_knownKeys.count(runKey) && newKeys.insert(runKey).second) {
+        SqlQuery(m_db->statement("INSERT OR IGNORE INTO metric_keys(run_id, key) VALUES(?,?)"))
+            .bind(1, c.run).bind(2, c.key).exec();
+    }
+    return 1;
+}
+
+void LogWriter::touchRuns(const std::vector<std::pair<int64_t, int64_t>>& runSteps,
+                          bool heartbeat)
+{
+    const int64_t now = nowMs();
+    for (const auto& [run, step] : runSteps) {
+        SqlQuery(m_db->statement("UPDATE runs SET updated_ms = max(updated_ms, ?), "
+                                 "last_step = max(last_step, ?) WHERE id = ?"))
+            .bind(1, now).bind(2, step).bind(3, run).exec();
+    }
+    if (heartbeat) {
+        for (int64_t run : m_ownRunning) {
+            SqlQuery(m_db->statement("UPDATE runs SET updated_ms = max(updated_ms, ?) "
+                                     "WHERE id = ? AND status = 'running'"))
+                .bind(1, now).bind(2, run).exec();
+        }
+        m_lastHeartbeat = now;
+    }
+}
+
+void LogWriter::writeBatch(std::vector<Command>& batch)
+{
+    std::lock_guard<std::mutex> lock(m_dbMutex);
+    for (int attempt = 0;; ++attempt) {
+        int64_t rows = 0, failed = 0;
+        std::set<std::pair<int64_t, std::string>> newKeys;
+        std::map<int64_t, int64_t> touched; // run -> highest metric step
+        try {
+            begin();
+            for (const Command& c : batch) {
+                auto& maxStep = touched.try_emplace(c.run, -1).first->second;
+                maxStep = std::max(maxStep, c.step);
+                try {
+                    if (!c.task) {
+                        rows += writeMetric(c, newKeys);
+                        continue;
+                    }
+                    // A savepoint per task: a task that fails leaves nothing half-written.
+                    m_db->exec("SAVEPOINT task");
+                    try {
+                        rows += c.task(*m_db);
+                    } catch (...) {
+                        m_db->exec("ROLLBACK TO task");
+                        m_db->exec("RELEASE task");
+                        throw;
+                    }
+                    m_db->exec("RELEASE task");
+                } catch (const SqlError& e) {
+                    if (e.isBusy()) {
+                        throw; // the whole batch is retried
+                    }
+                    ++failed;
+                    setError(e.what());
+                } catch (const std::exception& e) {
+                    ++failed;
+                    setError(e.what());
+                }
+            }
+            touchRuns({touched.begin(), touched.end()},
+                      nowMs() - m_lastHeartbeat >= kHeartbeatMs);
+            m_db->exec(kBumpChangeCounter);
+            commit();
+            m_rows.fetch_add(rows);
+            m_failed.fetch_add(failed);
+            m_knownKeys.insert(newKeys.begin(), newKeys.end());
+            return;
+        } catch (const SqlError& e) {
+            rollback();
+            if (e.isBusy() && attempt < kBusyRetries) {
+                continue;
+            }
+            m_failed.fetch_add(static_cast<int64_t>(batch.size()));
+            setError(std::string("a batch of the experiment log was lost: ") + e.what());
+            return;
+        }
+    }
+}
+
+void LogWriter::heartbeatIdle()
+{
+    std::lock_guard<std::mutex> lock(m_dbMutex);
+    if (m_ownRunning.empty()) {
+        return;
+    }
+    try {
+        begin();
+        touchRuns({}, true);
+        commit();
+    } catch (const SqlError& e) {
+        rollback(); // a missed heartbeat is harmless; the next one will do
+        setError(e.what());
+    }
+}
+
+bool LogWriter::runNow(const std::function<void(SqliteDb&)>& work)
+{
+    std::lock_guard<std::mutex> lock(m_dbMutex);
+    try {
+        begin();
+        work(*m_db);
+        m_db->exec(kBumpChangeCounter);
+        commit();
+        return true;
+    } catch (const std::exception& e) {
+        rollback();
+        setError(e.what());
+        return false;
+    }
+}
+
+} // namespace mor::log

@@ -1,0 +1,208 @@
+#include "log/trace_store.h"
+
+#include "log/blob_codec.h"
+#include "log/sqlite_db.h"
+
+#include <algorithm>
+#include <map>
+
+namespace mor::log {
+
+std::string joinExperts(const std::vector<int>& experts)
+{
+    std::string text;
+    for (size_t i = 0; i < experts.size(); ++i) {
+        text += (i ? "," : "") + std::to_string(experts[i]);
+    }
+    return text;
+}
+
+std::vector<int> splitExperts(const std::string& text)
+{
+    std::vector<int> experts;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        try {
+            experts.push_back(std::stoi(text.substr(start, end - start)));
+        } catch (const std::exception&) {
+            // a malformed entry is skipped rather than failing the whole read
+        }
+        start = end + 1;
+    }
+    return experts;
+}
+
+static void removeTrace(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId)
+{
+    for (const char* sql :
+         {"DELETE FROM trace_expert WHERE run_id = ? AND step = ? AND sample_id = ?",
+          "DELETE FROM reflection WHERE run_id = ? AND step = ? AND sample_id = ?",
+          "DELETE FROM conflicts WHERE run_id = ? AND step = ? AND sample_id = ?"}) {
+        SqlQuery(db.statement(sql)).bind(1, run).bind(2, step).bind(3, sampleId).exec();
+    }
+}
+
+static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId,
+                           const ExpertTrace& e)
+{
+    SqlQuery(db.statement(
+                 "INSERT OR REPLACE INTO trace_expert(run_id, step, sample_id, expert, "
+                 "router_prob, gate, halt_step, confidence, fusion_weight, pred, extra_steps) "
+                 "VALUES(?,?,?,?,?,?,?,?,?,?,?)"))
+        .bind(1, run).bind(2, step).bind(3, sampleId).bind(4, e.expert)
+        .bind(5, double(e.routerProb)).bind(6, double(e.gate)).bind(7, e.haltStep)
+        .bind(8, double(e.confidence)).bind(9, double(e.fusionWeight)).bind(10, e.pred)
+        .bind(11, e.extraSteps)
+        .exec();
+    int64_t rows = 1;
+    for (const StepTrace& s : e.steps) {
+        SqlQuery q(db.statement("INSERT OR REPLACE INTO reflection(run_id, step, sample_id, "
+                                "expert, iter, critique, halt_p, pred, correct, probs) "
+                                "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+        q.bind(1, run).bind(2, step).bind(3, sampleId).bind(4, e.expert).bind(5, s.iteration)
+            .bind(6, double(s.critique)).bind(7, double(s.haltProb)).bind(8, s.pred)
+            .bind(9, int64_t(s.correct));
+        bindVector(q, 10, s.probs);
+        q.exec();
+        ++rows;
+    }
+    return rows;
+}
+
+int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
+                    const std::vector<SampleTrace>& traces)
+{
+    int64_t rows = 0;
+    for (const SampleTrace& t : traces) {
+        removeTrace(db, run, step, t.sampleId);
+        SqlQuery q(db.statement(
+            "INSERT OR REPLACE INTO trace_summary(run_id, step, sample_id, label, domain, "
+            "router_probs, mask, gates, fused_probs, final_pred, correct, conflict_score, "
+            "conflict, resolution, winner, margin, expert_steps, flops) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        q.bind(1, run).bind(2, step).bind(3, t.sampleId).bind(4, t.label).bind(5, t.domain);
+        bindVector(q, 6, t.routerProbs);
+        bindVector(q, 7, t.mask);
+        bindVector(q, 8, t.gates);
+        bindVector(q, 9, t.fusedProbs);
+        q.bind(10, t.finalPred).bind(11, int64_t(t.correct)).bind(12, double(t.conflictScore))
+            .bind(13, int64_t(t.conflict)).bind(14, t.resolution).bind(15, t.winner)
+            .bind(16, double(t.margin)).bind(17, t.expertSteps).bind(18, t.flops);
+        q.exec();
+        ++rows;
+        std::vector<int> experts;
+        for (const ExpertTrace& e : t.experts) {
+            rows += writeExpert(db, run, step, t.sampleId, e);
+            experts.push_back(e.expert);
+        }
+        if (t.conflict) {
+            SqlQuery(db.statement("INSERT OR REPLACE INTO conflicts(run_id, step, sample_id, "
+                                  "score, experts, winner, margin, resolved_pred, label, "
+                                  "correct, resolution) VALUES(?,?,?,?,?,?,?,?,?,?,?)"))
+                .bind(1, run).bind(2, step).bind(3, t.sampleId).bind(4, double(t.conflictScore))
+                .bind(5, joinExperts(experts)).bind(6, t.winner).bind(7, double(t.margin))
+                .bind(8, t.finalPred).bind(9, t.label).bind(10, int64_t(t.correct))
+                .bind(11, t.resolution)
+                .exec();
+            ++rows;
+        }
+    }
+    return rows;
+}
+
+// The three queries share one WHERE shape: a whole step, or one sample of it.
+static SqlQuery& bindScope(SqlQuery& q, int64_t run, int64_t step, int64_t sampleId)
+{
+    return q.bind(1, run).bind(2, step).bind(3, sampleId).bind(4, sampleId);
+}
+
+std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId)
+{
+    std::vector<SampleTrace> traces;
+    std::map<int64_t, size_t> indexOf;
+    {
+        SqlQuery q(db.statement(
+            "SELECT sample_id, label, domain, router_probs, mask, gates, fused_probs, "
+            "final_pred, correct, conflict_score, conflict, resolution, winner, margin, "
+            "expert_steps, flops FROM trace_summary WHERE run_id = ? AND step = ? "
+            "AND (? < 0 OR sample_id = ?) ORDER BY sample_id"));
+        bindScope(q, run, step, sampleId);
+        while (q.next()) {
+            SampleTrace t;
+            t.sampleId = q.int64(0);
+            t.label = q.int64(1);
+            t.domain = q.int64(2);
+            t.routerProbs = vectorFromBlob<float>(q, 3);
+            t.mask = vectorFromBlob<uint8_t>(q, 4);
+            t.gates = vectorFromBlob<float>(q, 5);
+            t.fusedProbs = vectorFromBlob<float>(q, 6);
+            t.finalPred = q.int64(7);
+            t.correct = q.int64(8) != 0;
+            t.conflictScore = q.real32(9);
+            t.conflict = q.int64(10) != 0;
+            t.resolution = q.text(11);
+            t.winner = static_cast<int>(q.int64(12));
+            t.margin = q.real32(13);
+            t.expertSteps = static_cast<int>(q.int64(14));
+            t.flops = q.real(15);
+            indexOf[t.sampleId] = traces.size();
+            traces.push_back(std::move(t));
+        }
+    }
+    // (sample, expert) -> position in that sample's experts, for attaching the steps.
+    std::map<std::pair<int64_t, int>, ExpertTrace*> expertOf;
+    {
+        SqlQuery q(db.statement(
+            "SELECT sample_id, expert, router_prob, gate, halt_step, confidence, fusion_weight, "
+            "pred, extra_steps FROM trace_expert WHERE run_id = ? AND step = ? "
+            "AND (? < 0 OR sample_id = ?) ORDER BY sample_id, expert"));
+        bindScope(q, run, step, sampleId);
+        while (q.next()) {
+            auto it = indexOf.find(q.int64(0));
+            if (it == indexOf.end()) {
+                continue;
+            }
+            ExpertTrace e;
+            e.expert = static_cast<int>(q.int64(1));
+            e.routerProb = q.real32(2);
+            e.gate = q.real32(3);
+            e.haltStep = static_cast<int>(q.int64(4));
+            e.confidence = q.real32(5);
+            e.fusionWeight = q.real32(6);
+            e.pred = q.int64(7);
+            e.extraSteps = static_cast<int>(q.int64(8));
+            traces[it->second].experts.push_back(std::move(e));
+        }
+    }
+    for (SampleTrace& t : traces) {
+        for (ExpertTrace& e : t.experts) {
+            expertOf[{t.sampleId, e.expert}] = &e;
+        }
+    }
+    SqlQuery q(db.statement(
+        "SELECT sample_id, expert, iter, critique, halt_p, pred, correct, probs FROM reflection "
+        "WHERE run_id = ? AND step = ? AND (? < 0 OR sample_id = ?) "
+        "ORDER BY sample_id, expert, iter"));
+    bindScope(q, run, step, sampleId);
+    while (q.next()) {
+        auto it = expertOf.find({q.int64(0), static_cast<int>(q.int64(1))});
+        if (it == expertOf.end()) {
+            continue;
+        }
+        StepTrace s;
+        s.iteration = static_cast<int>(q.int64(2));
+        s.critique = q.real32(3);
+        s.haltProb = q.real32(4);
+        s.pred = q.int64(5);
+        s.correct = q.int64(6) != 0;
+        s.probs = vectorFromBlob<float>(q, 7);
+        it->second->steps.push_back(std::move(s));
+    }
+    return traces;
+}
+
+} // namespace mor::log

@@ -1,0 +1,384 @@
+// The writer side of the experiment log: schema, batching, refusing foreign files,
+// migration, editing and deleting runs.
+#include "log_test_util.h"
+#include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+#include "mor/version.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace mor;
+using namespace logtest;
+
+class TstExperimentLog : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string file(const char* name) const { return m_dir.filePath(name).toStdString(); }
+
+private slots:
+    void createsSchemaWithVersionWalAndMarker();
+    void createsLogInZeroByteFile();
+    void batchesQueuedMetricsIntoFewTransactions();
+    void loggingThousandMetricsOnlyQueues();
+    void refusesFileAndLeavesBytesUnchanged_data();
+    void refusesFileAndLeavesBytesUnchanged();
+    void migratesVersion0Log();
+    void reopensCurrentLogWithoutChanges();
+    void relogSameStepReplacesValue();
+    void deleteRunRemovesEveryRowOfThatRunOnly();
+    void markStaleRunsInterruptedSkipsLiveRuns();
+    void finalStatusSetsFinishedTime();
+    void editsNameTagsAndNotes();
+    void rowsForUnknownRunAreCountedAsFailed();
+};
+
+void TstExperimentLog::createsSchemaWithVersionWalAndMarker()
+{
+    const std::string path = file("schema.morlog");
+    std::string error;
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        QCOMPARE(log->path(), path);
+    }
+    QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(logSchemaVersion()));
+    QCOMPARE(queryText(path, "PRAGMA journal_mode"), std::string("wal"));
+    QCOMPARE(queryText(path, "SELECT value FROM meta WHERE key = 'application'"),
+             std::string("mor-studio"));
+    for (const char* table : {"runs", "tags", "metrics", "metric_keys", "checkpoints", "samples",
+                              "routing", "trace_summary", "trace_expert", "reflection",
+                              "conflicts", "events", "meta"}) {
+        QVERIFY2(queryInt(path, std::string("SELECT count(*) FROM sqlite_master WHERE "
+                                            "type = 'table' AND name = '") + table + "'") == 1,
+                 table);
+    }
+}
+
+void TstExperimentLog::createsLogInZeroByteFile()
+{
+    const std::string path = file("empty.morlog");
+    writeFile(path, "");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    QVERIFY(log->createRun(RunInfo{}) > 0);
+}
+
+void TstExperimentLog::batchesQueuedMetricsIntoFewTransactions()
+{
+    std::string error;
+    auto log = ExperimentLog::open(file("batch.morlog"), &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t run = log->createRun(RunInfo{"batch", "{}", "toy", "cpu", 1, {}});
+    const int64_t txBefore = log->transactions();
+    for (int i = 0; i < 10000; ++i) {
+        log->logMetric(run, i % 2 ? "train/loss" : "train/accuracy", i / 2, i * 0.5);
+    }
+    log->flush();
+    QCOMPARE(log->rowsWritten(), int64_t(10000));
+    QCOMPARE(log->rowsFailed(), int64_t(0));
+    const int64_t used = log->transactions() - txBefore;
+    QVERIFY2(used >= 2 && used <= 20, qPrintable(QString::number(used)));
+    QCOMPARE(queryInt(file("batch.morlog"), "SELECT count(*) FROM metrics"), int64_t(10000));
+}
+
+void TstExperimentLog::loggingThousandMetricsOnlyQueues()
+{
+    std::string error;
+    auto log = ExperimentLog::open(file("cheap.morlog"), &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t run = log->createRun(RunInfo{});
+    const std::string key = "train/loss";
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < 1000; ++i) {
+        log->logMetric(run, key, i, 1.0 / (i + 1));
+    }
+    const qint64 ns = timer.nsecsElapsed();
+    qInfo("1000 logMetric calls took %.1f us", ns / 1000.0);
+    QVERIFY2(ns < 20'000'000, "queueing 1000 metrics must not wait for the disk");
+    log->flush();
+    QCOMPARE(log->rowsWritten(), int64_t(1000));
+}
+
+void TstExperimentLog::refusesFileAndLeavesBytesUnchanged_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("expectedWords");
+    QTest::newRow("text file") << "text" << "not an SQLite database";
+    QTest::newRow("foreign SQLite") << "foreign" << "another application";
+    QTest::newRow("newer schema") << "newer" << "newer MoR Studio";
+    QTest::newRow("SQLite header, garbage") << "garbage" << "cannot be read";
+}
+
+void TstExperimentLog::refusesFileAndLeavesBytesUnchanged()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, expectedWords);
+    const std::string path = file(("refuse_" + kind + ".db").toUtf8().constData());
+    if (kind == "text") {
+        writeFile(path, "run,loss\n1,0.5\n");
+    } else if (kind == "foreign") {
+        execSql(path, "CREATE TABLE contacts(name TEXT); INSERT INTO contacts VALUES('Ada');");
+    } else if (kind == "newer") {
+        {
+            std::string error;
+            QVERIFY(ExperimentLog::open(path, &error));
+        }
+        execSql(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = " +
+                          std::to_string(logSchemaVersion() + 1));
+    } else {
+        writeFile(path, std::string("SQLite format 3\0", 16) + std::string(4080, '\x7f'));
+    }
+    const std::string before = fileBytes(path);
+    QVERIFY(!before.empty());
+
+    std::string error;
+    QVERIFY(!ExperimentLog::open(path, &error));
+    QVERIFY2(QString::fromStdString(error).contains(expectedWords), error.c_str());
+    QVERIFY2(error.find(path) != std::string::npos, "the message names the file");
+    std::string readerError;
+    QVERIFY(!LogReader::open(path, &readerError));
+    QVERIFY(!readerError.empty());
+    QVERIFY(fileBytes(path) == before);
+}
+
+// A log from before versioning (user_version 0): the layout sketched in DESIGN.md §4.
+void TstExperimentLog::migratesVersion0Log()
+{
+    const std::string path = file("v0.morlog");
+    execSql(path, R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value);
+INSERT INTO meta VALUES('application', 'mor-studio');
+CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT, status TEXT, created_at TEXT,
+    finished_at TEXT, config_json TEXT, dataset TEXT, device TEXT, seed INTEGER,
+    app_version TEXT, notes TEXT);
+CREATE TABLE tags(run_id INTEGER, tag TEXT);
+CREATE TABLE metrics(run_id INTEGER, key TEXT, step INTEGER, value REAL, wall_ms INTEGER,
+    PRIMARY KEY(run_id, key, step));
+CREATE TABLE checkpoints(run_id INTEGER, step INTEGER, path TEXT, metrics_json TEXT);
+CREATE TABLE samples(run_id INTEGER, sample_id INTEGER, split TEXT, label INTEGER,
+    domain INTEGER, preview TEXT);
+CREATE TABLE routing(run_id INTEGER, step INTEGER, n_samples INTEGER, n_experts INTEGER,
+    probs BLOB, mask BLOB);
+CREATE TABLE reflection(run_id INTEGER, step INTEGER, sample_id INTEGER, expert INTEGER,
+    iter INTEGER, critique REAL, halt_p REAL, pred INTEGER, correct INTEGER, probs BLOB);
+CREATE TABLE conflicts(run_id INTEGER, step INTEGER, sample_id INTEGER, score REAL,
+    experts TEXT, winner INTEGER, margin REAL, resolved_pred INTEGER, correct INTEGER);
+CREATE TABLE events(run_id INTEGER, wall_ms INTEGER, level TEXT, message TEXT);
+INSERT INTO runs VALUES(7, 'old run', 'finished', '2026-01-02T03:04:05Z',
+    '2026-01-02T03:14:05Z', '{"seed":3}', 'spirals', 'cpu', 3, '0.0.1', 'kept');
+INSERT INTO tags VALUES(7, 'baseline');
+INSERT INTO metrics VALUES(7, 'val/accuracy', 10, 0.5, 1), (7, 'val/accuracy', 20, 0.75, 2),
+    (7, 'train/loss', 25, 0.3, 3), (7, 'test/accuracy', 25, 0.7, 4);
+INSERT INTO conflicts VALUES(7, 20, 4, 0.25, '0,2', 2, 0.1, 1, 1);
+INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
+)sql");
+    QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(0));
+    std::string error;
+    QVERIFY2(!LogReader::open(path, &error), "a reader never upgrades a file");
+    QVERIFY2(error.find("older") != std::string::npos, error.c_str());
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        log->logMetric(7, "val/accuracy", 30, 0.8); // the upgraded file takes new rows
+        log->flush();
+        QCOMPARE(log->rowsFailed(), int64_t(0));
+    }
+    QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(logSchemaVersion()));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'v0_%'"),
+             int64_t(0));
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    const auto run = reader->run(7);
+    QVERIFY(run);
+    QCOMPARE(run->name, std::string("old run"));
+    QCOMPARE(run->status, std::string("finished"));
+    QCOMPARE(run->createdAt, std::string("2026-01-02T03:04:05Z"));
+    QCOMPARE(run->finishedAt, std::string("2026-01-02T03:14:05Z"));
+    QCOMPARE(run->durationSeconds(), 600.0);
+    QCOMPARE(run->notes, std::string("kept"));
+    QCOMPARE(run->tags, std::vector<std::string>{"baseline"});
+    QCOMPARE(run->bestAccuracy, 0.8);
+    QCOMPARE(run->testAccuracy, 0.7);
+    QCOMPARE(run->lastStep, int64_t(30));
+    QCOMPARE(reader->metric(7, "val/accuracy").size(), size_t(3));
+    QCOMPARE(reader->metricKeys(7),
+             (std::vector<std::string>{"test/accuracy", "train/loss", "val/accuracy"}));
+    const auto conflicts = reader->conflicts(7);
+    QCOMPARE(conflicts.size(), size_t(1));
+    QCOMPARE(conflicts[0].experts, (std::vector<int>{0, 2}));
+    QCOMPARE(conflicts[0].label, int64_t(-1));
+    QCOMPARE(reader->events(7).size(), size_t(2));
+    QCOMPARE(reader->events(7)[1].message, std::string("slow"));
+}
+
+void TstExperimentLog::reopensCurrentLogWithoutChanges()
+{
+    const std::string path = file("reopen.morlog");
+    std::string error;
+    int64_t run = 0;
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        run = log->createRun(RunInfo{"first", "", "", "", 0, {}});
+    }
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t second = log->createRun(RunInfo{"second", "", "", "", 0, {}});
+    QCOMPARE(second, run + 1);
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM runs"), int64_t(2));
+}
+
+void TstExperimentLog::relogSameStepReplacesValue()
+{
+    const std::string path = file("replace.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    const int64_t run = log->createRun(RunInfo{});
+    log->logMetric(run, "val/accuracy", 5, 0.1);
+    log->logMetric(run, "val/accuracy", 5, 0.9);
+    log->flush();
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    const auto points = reader->metric(run, "val/accuracy");
+    QCOMPARE(points.size(), size_t(1));
+    QCOMPARE(points[0].value, 0.9);
+}
+
+void TstExperimentLog::deleteRunRemovesEveryRowOfThatRunOnly()
+{
+    const std::string path = file("delete.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    int64_t runs[2];
+    for (int64_t& run : runs) {
+        run = log->createRun(RunInfo{"r", "{}", "toy", "cpu", 1, {"a", "b"}});
+        log->logMetrics(run, 1, {{"train/loss", 1.0}, {"val/accuracy", 0.5}});
+        log->logSamples(run, {SampleInfo{3, "probe", 1, 0, "x", {1.f, 2.f}}});
+        log->logRouting(run, 1, 1, 2, {0.4f, 0.6f}, {1, 1}, {3});
+        SampleTrace t;
+        t.sampleId = 3;
+        t.conflict = true;
+        t.experts.resize(1);
+        t.experts[0].steps.resize(2);
+        log->logTraces(run, 1, {t});
+        log->logCheckpoint(run, 1, "/tmp/ck.pt", "{}");
+        log->logEvent(run, "info", "hello");
+    }
+    log->flush();
+    const char* tables[] = {"tags",          "metrics",      "metric_keys", "checkpoints",
+                            "samples",       "routing",      "trace_summary",
+                            "trace_expert",  "reflection",   "conflicts",   "events"};
+    std::vector<int64_t> keptBefore;
+    for (const char* table : tables) {
+        const std::string where = std::string(" WHERE run_id = ") + std::to_string(runs[0]);
+        QVERIFY2(queryInt(path, std::string("SELECT count(*) FROM ") + table + where) > 0, table);
+        keptBefore.push_back(queryInt(path, std::string("SELECT count(*) FROM ") + table +
+                                                " WHERE run_id = " + std::to_string(runs[1])));
+    }
+    QVERIFY(log->deleteRun(runs[0]));
+    QVERIFY(!log->deleteRun(runs[0]));
+    for (size_t i = 0; i < std::size(tables); ++i) {
+        const std::string count = std::string("SELECT count(*) FROM ") + tables[i];
+        QVERIFY2(queryInt(path, count + " WHERE run_id = " + std::to_string(runs[0])) == 0,
+                 tables[i]);
+        QVERIFY2(queryInt(path, count + " WHERE run_id = " + std::to_string(runs[1])) ==
+                     keptBefore[i],
+                 tables[i]);
+    }
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM runs"), int64_t(1));
+}
+
+void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns()
+{
+    const std::string path = file("stale.morlog");
+    std::string error;
+    int64_t dead = 0, quiet = 0;
+    {
+        auto crashed = ExperimentLog::open(path, &error); // a process that dies mid-run
+        QVERIFY2(crashed, error.c_str());
+        dead = crashed->createRun(RunInfo{"dead", "", "", "", 0, {}});
+        quiet = crashed->createRun(RunInfo{"recent", "", "", "", 0, {}});
+    }
+    execSql(path, "UPDATE runs SET updated_ms = updated_ms - 600000 WHERE id = " +
+                      std::to_string(dead));
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t mine = log->createRun(RunInfo{"mine", "", "", "", 0, {}});
+    execSql(path, "UPDATE runs SET updated_ms = updated_ms - 600000 WHERE id = " +
+                      std::to_string(mine)); // alive, however old its heartbeat looks
+    QCOMPARE(log->markStaleRunsInterrupted(60000), 1);
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    const auto deadRun = reader->run(dead);
+    QCOMPARE(deadRun->status, std::string("interrupted"));
+    QCOMPARE(deadRun->finishedMs, deadRun->updatedMs);
+    QCOMPARE(reader->run(quiet)->status, std::string("running"));
+    QCOMPARE(reader->run(mine)->status, std::string("running"));
+    QCOMPARE(log->markStaleRunsInterrupted(60000), 0);
+}
+
+void TstExperimentLog::finalStatusSetsFinishedTime()
+{
+    const std::string path = file("status.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    const int64_t run = log->createRun(RunInfo{});
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    QCOMPARE(reader->run(run)->finishedMs, int64_t(0));
+    QVERIFY(reader->run(run)->finishedAt.empty());
+    log->setStatus(run, "finished");
+    log->flush();
+    const auto r = reader->run(run);
+    QCOMPARE(r->status, std::string("finished"));
+    QVERIFY(r->finishedMs >= r->createdMs);
+    QVERIFY(!r->finishedAt.empty());
+    QCOMPARE(r->appVersion, versionString());
+}
+
+void TstExperimentLog::editsNameTagsAndNotes()
+{
+    const std::string path = file("edit.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    const int64_t run = log->createRun(RunInfo{"before", "{}", "toy", "cpu", 9, {"x"}});
+    QVERIFY(log->renameRun(run, "after"));
+    QVERIFY(log->setTags(run, {"z", "a", "a"}));
+    QVERIFY(log->setNotes(run, "good run\nsecond line"));
+    QVERIFY(!log->renameRun(run + 100, "nothing"));
+    QVERIFY(!log->setTags(run + 100, {"q"}));
+    QVERIFY(!log->setNotes(run + 100, "q"));
+    auto reader = LogReader::open(path, &error);
+    const auto r = reader->run(run);
+    QVERIFY(r);
+    QCOMPARE(r->name, std::string("after"));
+    QCOMPARE(r->tags, (std::vector<std::string>{"a", "z"}));
+    QCOMPARE(r->notes, std::string("good run\nsecond line"));
+    QCOMPARE(r->seed, int64_t(9));
+    QCOMPARE(r->dataset, std::string("toy"));
+    QCOMPARE(r->device, std::string("cpu"));
+    QCOMPARE(r->configJson, std::string("{}"));
+}
+
+void TstExperimentLog::rowsForUnknownRunAreCountedAsFailed()
+{
+    std::string error;
+    auto log = ExperimentLog::open(file("unknown.morlog"), &error);
+    const int64_t run = log->createRun(RunInfo{});
+    log->logMetric(run + 42, "train/loss", 1, 1.0);
+    log->logMetric(run, "train/loss", 1, 1.0);
+    log->flush();
+    QCOMPARE(log->rowsWritten(), int64_t(1));
+    QCOMPARE(log->rowsFailed(), int64_t(1));
+    QVERIFY(!log->lastError().empty());
+}
+
+QTEST_GUILESS_MAIN(TstExperimentLog)
+#include "tst_experiment_log.moc"
