@@ -1,15 +1,94 @@
-// mor: the command-line front end of MoR Studio (placeholder until the CLI lands).
+// mor: the command-line front end of MoR Studio. Same core calls as the GUI.
+#include "commands.h"
+
 #include "mor/version.h"
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
-
 int main(int argc, char** argv) {
-    CLI::App app{"mor - train and inspect Mixture-of-Reflection models"};
+    CLI::App app{"mor - train and inspect Mixture-of-Reflection models (MoR Studio)"};
     app.set_version_flag("--version", "mor " + mor::versionString());
     app.require_subcommand(1);
-    app.add_subcommand("train", "Train an experiment from a JSON config");
+
+    TrainArgs train;
+    auto* cTrain = app.add_subcommand("train", "Train an experiment from a JSON config");
+    cTrain->add_option("--config", train.config, "Experiment config (JSON)")->required();
+    cTrain->add_option("--log", train.log, "Experiment log (SQLite; created if missing)")->required();
+    cTrain->add_option("--name", train.name, "Run name");
+    cTrain->add_option("--seed", train.seed, "Override train.seed");
+    cTrain->add_option("--device", train.device, "cpu | cuda | auto")
+        ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+    cTrain->add_option("--threads", train.threads, "Intra-op threads (0 = all cores)");
+    cTrain->add_option("--tag", train.tags, "Tag the run (repeatable)");
+    cTrain->add_flag("--json", train.json, "Print one JSON object with the outcome last");
+    cTrain->add_flag("--quiet", train.quiet, "No progress output");
+
+    RunArgs run;
+    auto addRun = [&run](CLI::App* c) {
+        c->add_option("--log", run.log, "Experiment log")->required();
+        c->add_option("--run", run.run, "Run id")->required();
+    };
+    auto* cResume = app.add_subcommand("resume", "Continue a run from its last checkpoint");
+    addRun(cResume);
+    cResume->add_option("--threads", run.threads, "Intra-op threads (0 = all cores)");
+    cResume->add_flag("--json", run.json, "Print one JSON object with the outcome last");
+
+    auto* cEval = app.add_subcommand("eval", "Evaluate a run's last checkpoint on its test split");
+    addRun(cEval);
+    cEval->add_flag("--json", run.json, "JSON output");
+
+    std::string validatePath;
+    auto* cValidate = app.add_subcommand("validate", "Check an experiment config");
+    cValidate->add_option("config", validatePath, "Experiment config (JSON)")->required();
+
+    std::string runsLog;
+    bool runsJson = false;
+    auto* cRuns = app.add_subcommand("runs", "List the runs of a log");
+    cRuns->add_option("--log", runsLog, "Experiment log")->required();
+    cRuns->add_flag("--json", runsJson, "JSON output");
+
+    auto* cShow = app.add_subcommand("show", "Summary of a run: config, metrics, experts");
+    addRun(cShow);
+    cShow->add_flag("--json", run.json, "JSON output");
+
+    int64_t sample = 0, step = -1;
+    auto* cTrace = app.add_subcommand("trace", "The reflection trace of one input, as text");
+    addRun(cTrace);
+    cTrace->add_option("--sample", sample, "Sample id (a probe input, or any input of the data set)")
+        ->required();
+    cTrace->add_option("--step", step, "Evaluation step / checkpoint (default: the last)");
+
+    std::string csvDir, weights;
+    auto* cExport = app.add_subcommand("export", "Export metrics and traces (CSV) or weights");
+    addRun(cExport);
+    cExport->add_option("--csv", csvDir, "Folder for metrics.csv, traces.csv, conflicts.csv");
+    cExport->add_option("--weights", weights, "File for the weights (TorchScript archive)");
+
     CLI11_PARSE(app, argc, argv);
+
+    if (cTrain->parsed()) {
+        return cmdTrain(train);
+    }
+    if (cResume->parsed()) {
+        return cmdResume(run);
+    }
+    if (cEval->parsed()) {
+        return cmdEval(run);
+    }
+    if (cValidate->parsed()) {
+        return cmdValidate(validatePath);
+    }
+    if (cRuns->parsed()) {
+        return cmdRuns(runsLog, runsJson);
+    }
+    if (cShow->parsed()) {
+        return cmdShow(run);
+    }
+    if (cTrace->parsed()) {
+        return cmdTrace(run, sample, step);
+    }
+    if (cExport->parsed()) {
+        return cmdExport(run, csvDir, weights);
+    }
     return 0;
 }

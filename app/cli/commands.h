@@ -1,0 +1,30 @@
+#pragma once
+// The `mor` subcommands. Each returns the process exit code; errors go to stderr.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct TrainArgs {
+    std::string config, log, name, device;
+    int64_t seed = -1, threads = -1;
+    bool json = false, quiet = false;
+    std::vector<std::string> tags;
+};
+struct RunArgs {
+    std::string log;
+    int64_t run = 0;
+    bool json = false;
+    int64_t threads = -1;
+};
+
+int cmdTrain(const TrainArgs& args);
+int cmdResume(const RunArgs& args);
+int cmdEval(const RunArgs& args);
+int cmdValidate(const std::string& configPath);
+int cmdRuns(const std::string& log, bool json);
+int cmdShow(const RunArgs& args);
+int cmdTrace(const RunArgs& args, int64_t sample, int64_t step);
+int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights);
+
+/// Prints "mor: <message>" to stderr and returns the exit code for user errors (2).
+int userError(const std::string& message);

@@ -1,0 +1,262 @@
+#include "commands.h"
+
+#include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+#include "mor/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace {
+
+std::unique_ptr<mor::LogReader> openReader(const std::string& path, std::string* error) {
+    if (!std::filesystem::exists(path)) {
+        *error = "no experiment log at " + path;
+        return nullptr;
+    }
+    return mor::LogReader::open(path, error);
+}
+
+std::string fmt(double v, const char* f = "%.4f") {
+    if (v < 0) {
+        return "-";
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) {
+        s += (s.empty() ? "" : ",") + x;
+    }
+    return s;
+}
+
+/// CSV field quoting (RFC 4180).
+std::string csv(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) {
+        return s;
+    }
+    std::string q = "\"";
+    for (char c : s) {
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return q + "\"";
+}
+
+} // namespace
+
+int cmdRuns(const std::string& log, bool json) {
+    std::string error;
+    if (std::filesystem::exists(log)) {
+        if (auto writer = mor::ExperimentLog::open(log, &error)) {
+            writer->markStaleRunsInterrupted(15000);
+        }
+    }
+    auto reader = openReader(log, &error);
+    if (!reader) {
+        return userError(error);
+    }
+    const auto runs = reader->runs();
+    if (json) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& r : runs) {
+            arr.push_back({{"id", r.id}, {"name", r.name}, {"status", r.status},
+                           {"dataset", r.dataset}, {"created", r.createdAt},
+                           {"seconds", r.durationSeconds()}, {"best_val_accuracy", r.bestAccuracy},
+                           {"test_accuracy", r.testAccuracy}, {"steps", r.lastStep},
+                           {"tags", r.tags}});
+        }
+        std::cout << arr.dump() << std::endl;
+        return 0;
+    }
+    std::printf("%-5s %-28s %-12s %-26s %-20s %8s %8s %8s  %s\n", "id", "name", "status",
+                "dataset", "created", "seconds", "best val", "test", "tags");
+    for (const auto& r : runs) {
+        std::printf("%-5lld %-28.28s %-12s %-26.26s %-20.20s %8.1f %8s %8s  %s\n",
+                    (long long)r.id, r.name.c_str(), r.status.c_str(), r.dataset.c_str(),
+                    r.createdAt.c_str(), r.durationSeconds(), fmt(r.bestAccuracy).c_str(),
+                    fmt(r.testAccuracy).c_str(), joined(r.tags).c_str());
+    }
+    return 0;
+}
+
+int cmdShow(const RunArgs& args) {
+    std::string error;
+    auto reader = openReader(args.log, &error);
+    if (!reader) {
+        return userError(error);
+    }
+    const auto run = reader->run(args.run);
+    if (!run) {
+        return userError("run " + std::to_string(args.run) + " is not in " + args.log);
+    }
+    const auto last = reader->lastMetrics(args.run);
+    if (args.json) {
+        nlohmann::json j{{"id", run->id}, {"name", run->name}, {"status", run->status},
+                         {"dataset", run->dataset}, {"seconds", run->durationSeconds()},
+                         {"config", nlohmann::json::parse(run->configJson, nullptr, false)},
+                         {"metrics", last}};
+        std::cout << j.dump(2) << std::endl;
+        return 0;
+    }
+    std::printf("run %lld  %s\nstatus   %s\ndataset  %s\ndevice   %s\nseed     %lld\ncreated  %s\n"
+                "duration %.1f s\ntags     %s\nnotes    %s\n\nconfig:\n%s\n\n",
+                (long long)run->id, run->name.c_str(), run->status.c_str(), run->dataset.c_str(),
+                run->device.c_str(), (long long)run->seed, run->createdAt.c_str(),
+                run->durationSeconds(), joined(run->tags).c_str(), run->notes.c_str(),
+                run->configJson.c_str());
+    std::printf("final metrics:\n");
+    for (const char* key : {"val/accuracy", "test/accuracy", "test/loss", "test/mean_depth",
+                            "test/expert_steps", "test/conflict_rate", "test/flops",
+                            "test/load_ideal_max", "test/dead_experts"}) {
+        if (last.count(key)) {
+            std::printf("  %-22s %.4f\n", key, last.at(key));
+        }
+    }
+    std::printf("\nper expert (test):  activation   mean depth\n");
+    for (int e = 0;; ++e) {
+        const std::string a = "test/activation/" + std::to_string(e);
+        const std::string d = "test/depth/" + std::to_string(e);
+        if (!last.count(a)) {
+            break;
+        }
+        std::printf("  expert %-3d         %8.3f   %8.2f\n", e, last.at(a),
+                    last.count(d) ? last.at(d) : 0.0);
+    }
+    std::printf("\naccuracy per reflection step (test):");
+    for (int t = 1; last.count("test/accuracy_step/" + std::to_string(t)); ++t) {
+        std::printf(" t%d=%.3f", t, last.at("test/accuracy_step/" + std::to_string(t)));
+    }
+    std::printf("\n");
+    return 0;
+}
+
+static void printTrace(const mor::SampleTrace& t) {
+    std::printf("input %lld  label %lld  domain %lld\nrouter p:", (long long)t.sampleId,
+                (long long)t.label, (long long)t.domain);
+    for (size_t e = 0; e < t.routerProbs.size(); ++e) {
+        std::printf(" e%zu=%.3f%s", e, t.routerProbs[e],
+                    e < t.mask.size() && t.mask[e] ? "*" : "");
+    }
+    std::printf("   (* = selected)\n");
+    for (const auto& ex : t.experts) {
+        std::printf("expert %d  gate %.3f  halted at t=%d  confidence %.3f  weight %.3f\n",
+                    ex.expert, ex.gate, ex.haltStep, ex.confidence, ex.fusionWeight);
+        for (const auto& s : ex.steps) {
+            std::printf("  t=%d  draft=%lld %s  critique %.3f  halt %.3f  p=[", s.iteration,
+                        (long long)s.pred, s.correct ? "right" : "wrong", s.critique, s.haltProb);
+            for (size_t c = 0; c < s.probs.size(); ++c) {
+                std::printf("%s%.2f", c ? " " : "", s.probs[c]);
+            }
+            std::printf("]%s\n", s.iteration == ex.haltStep ? "  <- answer" : "");
+        }
+    }
+    std::printf("integration: D = %.3f%s%s, winner expert %d, margin %.3f\n", t.conflictScore,
+                t.conflict ? " CONFLICT" : "",
+                t.resolution.empty() ? "" : (" resolved by " + t.resolution).c_str(), t.winner,
+                t.margin);
+    std::printf("final answer %lld (%s), expert-steps %d, ~%.0f FLOPs\n", (long long)t.finalPred,
+                t.correct ? "right" : "wrong", t.expertSteps, t.flops);
+}
+
+int cmdTrace(const RunArgs& args, int64_t sample, int64_t step) {
+    std::string error;
+    auto reader = openReader(args.log, &error);
+    if (!reader) {
+        return userError(error);
+    }
+    if (!reader->run(args.run)) {
+        return userError("run " + std::to_string(args.run) + " is not in " + args.log);
+    }
+    const auto steps = reader->traceSteps(args.run);
+    const int64_t at = step >= 0 ? step : (steps.empty() ? -1 : steps.back());
+    if (at >= 0) {
+        if (auto t = reader->trace(args.run, at, sample)) {
+            std::printf("run %lld, evaluation step %lld (logged probe trace)\n",
+                        (long long)args.run, (long long)at);
+            printTrace(*t);
+            return 0;
+        }
+    }
+    // Not a probe input: re-run the checkpoint on it.
+    auto traces = mor::traceCheckpoint(args.log, args.run, step, {sample}, &error);
+    if (traces.empty()) {
+        return userError(error.empty() ? "no trace for sample " + std::to_string(sample) : error);
+    }
+    std::printf("run %lld, checkpoint %s (re-run on this input)\n", (long long)args.run,
+                step >= 0 ? std::to_string(step).c_str() : "latest");
+    printTrace(traces.front());
+    return 0;
+}
+
+int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights) {
+    std::string error;
+    if (csvDir.empty() && weights.empty()) {
+        return userError("export needs --csv DIR and/or --weights FILE");
+    }
+    if (!weights.empty()) {
+        if (!mor::exportWeights(args.log, args.run, weights, &error)) {
+            return userError(error);
+        }
+        std::printf("weights written to %s\n", weights.c_str());
+    }
+    if (csvDir.empty()) {
+        return 0;
+    }
+    auto reader = openReader(args.log, &error);
+    if (!reader) {
+        return userError(error);
+    }
+    if (!reader->run(args.run)) {
+        return userError("run " + std::to_string(args.run) + " is not in " + args.log);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(csvDir, ec);
+    if (ec) {
+        return userError("cannot create " + csvDir + ": " + ec.message());
+    }
+    const std::string base = csvDir + "/run-" + std::to_string(args.run) + "-";
+    std::ofstream metrics(base + "metrics.csv");
+    metrics << "key,step,value,wall_ms\n";
+    for (const auto& key : reader->metricKeys(args.run)) {
+        for (const auto& p : reader->metric(args.run, key)) {
+            metrics << csv(key) << ',' << p.step << ',' << p.value << ',' << p.wallMs << '\n';
+        }
+    }
+    std::ofstream traces(base + "traces.csv");
+    traces << "step,sample_id,label,expert,iteration,critique,halt_p,pred,correct,halt_step\n";
+    for (int64_t s : reader->traceSteps(args.run)) {
+        for (const auto& t : reader->traces(args.run, s)) {
+            for (const auto& e : t.experts) {
+                for (const auto& it : e.steps) {
+                    traces << s << ',' << t.sampleId << ',' << t.label << ',' << e.expert << ','
+                           << it.iteration << ',' << it.critique << ',' << it.haltProb << ','
+                           << it.pred << ',' << int(it.correct) << ',' << e.haltStep << '\n';
+                }
+            }
+        }
+    }
+    std::ofstream conflicts(base + "conflicts.csv");
+    conflicts << "step,sample_id,score,experts,winner,margin,resolved_pred,label,correct,resolution\n";
+    for (const auto& c : reader->conflicts(args.run)) {
+        std::string ex;
+        for (int e : c.experts) {
+            ex += (ex.empty() ? "" : " ") + std::to_string(e);
+        }
+        conflicts << c.step << ',' << c.sampleId << ',' << c.score << ',' << ex << ','
+                  << c.winner << ',' << c.margin << ',' << c.resolvedPred << ',' << c.label << ','
+                  << int(c.correct) << ',' << csv(c.resolution) << '\n';
+    }
+    if (!metrics || !traces || !conflicts) {
+        return userError("cannot write CSV files in " + csvDir);
+    }
+    std::printf("metrics, traces and conflicts written to %s\n", csvDir.c_str());
+    return 0;
+}

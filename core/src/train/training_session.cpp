@@ -1,0 +1,418 @@
+#include "train/training_session.h"
+
+#include "train/evaluator.h"
+#include "train/lr_schedule.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace mor::train {
+
+namespace {
+constexpr int64_t kRoutingSnapshotInputs = 2000; // validation inputs in each routing snapshot
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+}
+} // namespace
+
+std::string checkpointDirFor(const std::string& logPath, int64_t runId) {
+    return logPath + ".checkpoints/run-" + std::to_string(runId);
+}
+
+model::MoRModel buildModel(const ExperimentConfig& config, const Dataset& dataset,
+                           const torch::Device& device) {
+    model::ModelShape shape;
+    shape.inputs = dataset.numFeatures;
+    shape.classes = dataset.numClasses;
+    shape.domains = std::max<int64_t>(1, dataset.numDomains());
+    model::MoRModel m(config.model, shape);
+    m->to(device);
+    return m;
+}
+
+bool resolveDevice(const std::string& name, torch::Device* device, std::string* error) {
+    if (name == "cuda" || name == "auto") {
+        if (torch::cuda::is_available()) {
+            *device = torch::Device(torch::kCUDA);
+            return true;
+        }
+        if (name == "cuda") {
+            *error = "train.device = \"cuda\" but this LibTorch build has no usable CUDA device; "
+                     "use \"cpu\" or \"auto\"";
+            return false;
+        }
+    }
+    *device = torch::Device(torch::kCPU);
+    return true;
+}
+
+TrainingSession::TrainingSession(ExperimentConfig config, Dataset dataset, torch::Device device,
+                                 ExperimentLog* log, TrainingObserver* observer)
+    : m_config(std::move(config)), m_dataset(std::move(dataset)), m_device(device), m_log(log),
+      m_observer(observer) {
+    torch::manual_seed(uint64_t(m_config.train.seed));
+    m_data = DataTensors::fromDataset(m_dataset, m_device);
+    m_model = buildModel(m_config, m_dataset, m_device);
+    const auto& t = m_config.train;
+    if (t.optimizer == "sgd") {
+        m_sgd = std::make_unique<torch::optim::SGD>(
+            m_model->parameters(),
+            torch::optim::SGDOptions(t.learningRate).momentum(0.9).weight_decay(t.weightDecay));
+        m_optimizer = m_sgd.get();
+    } else {
+        // adam = AdamW without decoupled decay
+        m_adamw = std::make_unique<torch::optim::AdamW>(
+            m_model->parameters(), torch::optim::AdamWOptions(t.learningRate)
+                                       .weight_decay(t.optimizer == "adam" ? 0.0 : t.weightDecay));
+        m_optimizer = m_adamw.get();
+    }
+    const int64_t take =
+        std::min<int64_t>(kRoutingSnapshotInputs, int64_t(m_dataset.validation.size()));
+    m_routingIds.assign(m_dataset.validation.begin(), m_dataset.validation.begin() + take);
+}
+
+void TrainingSession::event(const std::string& level, const std::string& message) {
+    if (m_log && m_runId > 0) {
+        m_log->logEvent(m_runId, level, message);
+    }
+    if (m_observer) {
+        m_observer->onEvent(level, message);
+    }
+}
+
+std::vector<int64_t> TrainingSession::epochOrder(int64_t epoch) const {
+    // Shuffle order depends on (seed, epoch) only, so a resumed run sees the same batches.
+    std::vector<int64_t> order = m_dataset.train;
+    std::mt19937_64 rng(uint64_t(m_config.train.seed) * 1000003ull + uint64_t(epoch));
+    for (size_t i = order.size(); i > 1; --i) {
+        std::swap(order[i - 1], order[rng() % i]);
+    }
+    return order;
+}
+
+void TrainingSession::logSamples() {
+    if (!m_log) {
+        return;
+    }
+    std::vector<SampleInfo> samples;
+    auto add = [&](int64_t id, const char* split) {
+        SampleInfo s;
+        s.sampleId = id;
+        s.split = split;
+        s.label = m_dataset.labels[size_t(id)];
+        s.domain = m_dataset.domains.empty() ? 0 : m_dataset.domains[size_t(id)];
+        s.preview = m_dataset.preview(id);
+        s.input.assign(m_dataset.row(id), m_dataset.row(id) + m_dataset.numFeatures);
+        samples.push_back(std::move(s));
+    };
+    std::vector<int64_t> probe = m_dataset.probe;
+    for (int64_t id : probe) {
+        add(id, "probe");
+    }
+    std::sort(probe.begin(), probe.end());
+    for (int64_t id : m_routingIds) {
+        if (!std::binary_search(probe.begin(), probe.end(), id)) {
+            add(id, "validation");
+        }
+    }
+    m_log->logSamples(m_runId, samples);
+}
+
+RunOutcome TrainingSession::runNew(const RunOptions& options) {
+    if (m_log) {
+        RunInfo info;
+        info.name = options.name.empty() ? m_config.name : options.name;
+        if (info.name.empty()) {
+            info.name = m_dataset.name;
+        }
+        info.configJson = toJson(m_config);
+        info.dataset = m_dataset.name;
+        info.device = m_device.str();
+        info.seed = m_config.train.seed;
+        info.tags = options.tags;
+        m_runId = m_log->createRun(info);
+        m_checkpointDir = options.checkpointDir.empty() ? checkpointDirFor(m_log->path(), m_runId)
+                                                        : options.checkpointDir;
+        logSamples();
+    }
+    return loop(CheckpointState{});
+}
+
+RunOutcome TrainingSession::runResumed(int64_t runId, const std::string& checkpointDir,
+                                       const std::string& checkpointPath,
+                                       const CheckpointState& state) {
+    m_runId = runId;
+    m_checkpointDir = checkpointDir;
+    std::string error;
+    if (!loadCheckpoint(checkpointPath, m_model, m_optimizer, &error)) {
+        RunOutcome out;
+        out.runId = runId;
+        out.status = "failed";
+        out.error = error;
+        return out;
+    }
+    m_lastCheckpoint = checkpointPath;
+    if (m_log) {
+        m_log->setStatus(runId, "running");
+    }
+    event("info", "resumed from checkpoint at step " + std::to_string(state.step));
+    return loop(state);
+}
+
+bool TrainingSession::writeCheckpoint(const CheckpointState& state, bool best) {
+    if (m_checkpointDir.empty()) {
+        return true;
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "step-%08lld.pt", static_cast<long long>(state.step));
+    const std::string path = m_checkpointDir + "/" + name;
+    std::string error;
+    if (!saveCheckpoint(path, m_model, m_optimizer, &error)) {
+        event("error", error);
+        return false;
+    }
+    if (best) {
+        saveCheckpoint(m_checkpointDir + "/best.pt", m_model, nullptr, &error);
+    }
+    m_lastCheckpoint = path;
+    if (m_log) {
+        m_log->logCheckpoint(m_runId, state.step, path, state.toJson());
+    }
+    return true;
+}
+
+void TrainingSession::evaluateAndLog(CheckpointState& state, bool* improved) {
+    RoutingCapture routing;
+    routing.maxSamples = (m_log && m_config.train.logTraces) ? int64_t(m_routingIds.size()) : 0;
+    EvalResult val = evaluate(m_model, m_data, m_dataset.validation,
+                              std::max<int64_t>(256, m_config.train.batchSize), "validation",
+                              &routing);
+    ++state.evaluations;
+    *improved = val.accuracy > state.bestAccuracy;
+    if (*improved) {
+        state.bestAccuracy = val.accuracy;
+        state.bestStep = state.step;
+        state.badEvaluations = 0;
+    } else {
+        ++state.badEvaluations;
+    }
+    if (m_log) {
+        m_log->logMetrics(m_runId, state.step, val.scalars("val"));
+        if (m_config.train.logTraces) {
+            const int64_t experts = int64_t(m_config.model.experts.size());
+            m_log->logRouting(m_runId, state.step, int64_t(routing.sampleIds.size()), experts,
+                              routing.probs, routing.mask, routing.sampleIds);
+            if (!m_dataset.probe.empty()) {
+                auto probe = m_data.batch(m_dataset.probe);
+                m_log->logTraces(m_runId, state.step,
+                                 m_model->trace(probe.x, probe.y, probe.domain, m_dataset.probe));
+            }
+        }
+    }
+    if (m_observer) {
+        m_observer->onEvaluation(state.step, val);
+    }
+}
+
+RunOutcome TrainingSession::loop(CheckpointState state) {
+    RunOutcome out;
+    out.runId = m_runId;
+    const auto& t = m_config.train;
+    const auto started = Clock::now();
+    for (const auto& p : m_model->parameters()) {
+        out.parameters += p.numel();
+    }
+
+    const int64_t batch = t.batchSize;
+    const int64_t accumulation = std::max<int64_t>(1, t.accumulation);
+    const int64_t microBatches = (int64_t(m_dataset.train.size()) + batch - 1) / batch;
+    const int64_t stepsPerEpoch = std::max<int64_t>(1, microBatches / accumulation);
+    const int64_t totalSteps = stepsPerEpoch * t.epochs;
+    const int64_t evalEvery = t.evalEvery > 0 ? t.evalEvery : stepsPerEpoch;
+    const int64_t checkpointEvery = t.checkpointEvery > 0 ? t.checkpointEvery : evalEvery;
+    if (microBatches < accumulation) {
+        out.status = "failed";
+        out.error = "train.accumulation = " + std::to_string(accumulation) + " with train.batch_size = " +
+                    std::to_string(batch) + " needs more training samples than the " +
+                    std::to_string(m_dataset.train.size()) + " there are";
+        event("error", out.error);
+        if (m_log) {
+            m_log->setStatus(m_runId, "failed");
+            m_log->flush();
+        }
+        return out;
+    }
+    LrSchedule schedule(t, totalSteps, stepsPerEpoch);
+    if (m_observer) {
+        m_observer->onStarted(m_runId, totalSteps);
+    }
+    if (state.step == 0) {
+        event("info", "training " + std::to_string(out.parameters) + " parameters for " +
+                          std::to_string(totalSteps) + " steps on " + m_device.str());
+    }
+
+    std::string status = "finished";
+    bool earlyStopped = false;
+    auto windowStart = Clock::now();
+    int64_t windowSamples = 0;
+    m_model->train();
+    while (state.step < totalSteps && status == "finished" && !earlyStopped) {
+        const int64_t epoch = state.step / stepsPerEpoch;
+        const std::vector<int64_t> order = epochOrder(epoch);
+        // Skip the micro-batches a resumed run has already done in this epoch.
+        int64_t micro = (state.step % stepsPerEpoch) * accumulation;
+        while (micro + accumulation <= microBatches && state.step < totalSteps && !earlyStopped) {
+            if (m_observer) {
+                while (m_observer->pauseRequested() && !m_observer->stopRequested()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                }
+                if (m_observer->stopRequested()) {
+                    status = "stopped";
+                    break;
+                }
+            }
+            const double lr = schedule.at(state.step);
+            for (auto& group : m_optimizer->param_groups()) {
+                group.options().set_lr(lr);
+            }
+            m_optimizer->zero_grad();
+            double lossValue = 0, correct = 0;
+            int64_t seen = 0;
+            std::map<std::string, double> terms;
+            bool finite = true;
+            std::string badTerm;
+            for (int64_t a = 0; a < accumulation; ++a, ++micro) {
+                const int64_t begin = micro * batch;
+                const int64_t end = std::min<int64_t>(int64_t(order.size()), begin + batch);
+                std::vector<int64_t> ids(order.begin() + begin, order.begin() + end);
+                auto b = m_data.batch(ids);
+                model::ForwardOutput fo = m_model->forward(b.x, b.y, b.domain);
+                const double total = fo.totalLoss.item<double>();
+                if (!std::isfinite(total)) {
+                    finite = false;
+                    for (const auto& [name, v] : fo.losses) {
+                        if (!std::isfinite(v.item<double>())) {
+                            badTerm = name;
+                        }
+                    }
+                    break;
+                }
+                (fo.totalLoss / double(accumulation)).backward();
+                lossValue += total / double(accumulation);
+                for (const auto& [name, v] : fo.losses) {
+                    terms[name] += v.item<double>() / double(accumulation);
+                }
+                correct += fo.logits.argmax(1).eq(b.y).sum().item<double>();
+                seen += end - begin;
+            }
+            if (finite && t.clipNorm > 0) {
+                const double norm =
+                    torch::nn::utils::clip_grad_norm_(m_model->parameters(), t.clipNorm);
+                finite = std::isfinite(norm);
+                if (!finite) {
+                    badTerm = "gradient norm";
+                }
+            }
+            if (!finite) {
+                status = "failed";
+                out.error = "training diverged at step " + std::to_string(state.step + 1) +
+                            ": non-finite " + (badTerm.empty() ? "loss" : badTerm) +
+                            (m_lastCheckpoint.empty()
+                                 ? std::string("; no checkpoint was written yet")
+                                 : "; the last good checkpoint is kept: " + m_lastCheckpoint) +
+                            ". Lower train.learning_rate or set train.clip_norm.";
+                event("error", out.error);
+                break;
+            }
+            m_optimizer->step();
+            ++state.step;
+            windowSamples += seen;
+
+            TrainingProgress progress;
+            progress.runId = m_runId;
+            progress.step = state.step;
+            progress.totalSteps = totalSteps;
+            progress.epoch = epoch + 1;
+            progress.epochs = t.epochs;
+            progress.loss = lossValue;
+            progress.learningRate = lr;
+            progress.lossTerms = terms;
+            const double window = seconds(windowStart);
+            progress.samplesPerSecond = window > 0 ? double(windowSamples) / window : 0.0;
+            const double elapsed = seconds(started);
+            progress.etaSeconds =
+                elapsed / double(std::max<int64_t>(1, state.step)) * double(totalSteps - state.step);
+            if (window > 2.0) {
+                windowStart = Clock::now();
+                windowSamples = 0;
+            }
+            if (m_log) {
+                std::map<std::string, double> m{{"train/loss", lossValue},
+                                                {"train/lr", lr},
+                                                {"train/accuracy", correct / double(std::max<int64_t>(1, seen))},
+                                                {"train/throughput", progress.samplesPerSecond}};
+                for (const auto& [name, v] : terms) {
+                    m["train/loss/" + name] = v;
+                }
+                m_log->logMetrics(m_runId, state.step, m);
+            }
+            if (m_observer) {
+                m_observer->onProgress(progress);
+            }
+
+            const bool evalNow = state.step % evalEvery == 0 || state.step == totalSteps;
+            if (evalNow) {
+                bool improved = false;
+                evaluateAndLog(state, &improved);
+                if (state.step % checkpointEvery == 0 || state.step == totalSteps || improved) {
+                    writeCheckpoint(state, improved);
+                }
+                if (t.earlyStopPatience > 0 && state.badEvaluations >= t.earlyStopPatience) {
+                    event("info", "early stop at step " + std::to_string(state.step) +
+                                      ": no better validation accuracy for " +
+                                      std::to_string(state.badEvaluations) + " evaluations");
+                    earlyStopped = true;
+                }
+            }
+        }
+    }
+
+    out.steps = state.step;
+    if (status != "failed") {
+        // Test on the best model seen on validation, when there is one.
+        const std::string best = m_checkpointDir.empty() ? "" : m_checkpointDir + "/best.pt";
+        std::string error;
+        if (!best.empty() && std::filesystem::exists(best)) {
+            loadCheckpoint(best, m_model, nullptr, &error);
+        }
+        out.test = evaluate(m_model, m_data, m_dataset.test,
+                            std::max<int64_t>(256, t.batchSize), "test");
+        if (m_log) {
+            m_log->logMetrics(m_runId, state.step, out.test.scalars("test"));
+        }
+        if (status == "stopped") {
+            event("info", "stopped by the user at step " + std::to_string(state.step));
+            if (state.step > 0) {
+                writeCheckpoint(state, false);
+            }
+        }
+    }
+    out.status = status;
+    out.seconds = seconds(started);
+    if (m_log) {
+        m_log->setStatus(m_runId, status);
+        m_log->flush();
+    }
+    if (m_observer) {
+        m_observer->onFinished(status);
+    }
+    return out;
+}
+
+} // namespace mor::train
