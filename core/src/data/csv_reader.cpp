@@ -131,15 +131,32 @@ bool isCountLine(const std::vector<Line>& lines)
         return false;
     }
     const auto& cells = lines[0].cells;
-    if (!isCount(cells[0]) || !isCount(cells[1]) || cells[1].size() > 9) {
+    if (!isCount(cells[0]) || !isCount(cells[1]) || cells[0].size() > 12 || cells[1].size() > 9) {
         return false;
     }
+    bool named = false;
     for (size_t i = 2; i < cells.size(); ++i) {
         if (isNumber(cells[i])) {
             return false;
         }
+        named = named || !cells[i].empty();
     }
-    return std::stoll(cells[1]) + 1 == static_cast<int64_t>(lines[1].cells.size());
+    // A data row such as "1,2,cat" looks the same, so the counts must match the file: the
+    // row count (a header line may follow), the feature count (+ label), and with class
+    // names the labels must be numbers.
+    const auto rows = std::stoll(cells[0]);
+    const auto following = static_cast<long long>(lines.size()) - 1;
+    const auto& next = lines[1].cells;
+    const bool nextIsText = std::any_of(next.begin(), next.end(),
+                                        [](const std::string& c) { return !isNumber(c); });
+    const bool headerFollows = rows == following - 1 && nextIsText && lines.size() > 2;
+    if (rows != following && !headerFollows) {
+        return false;
+    }
+    if (std::stoll(cells[1]) + 1 != static_cast<int64_t>(next.size())) {
+        return false;
+    }
+    return !named || isNumber(lines[headerFollows ? 2 : 1].cells.back());
 }
 
 /// Resolves "last" | "first" | index (negative counts from the end) | name; -1 + error if not.
