@@ -4,6 +4,7 @@
 #include "data/number_text.h"
 #include "mor/dataset.h"
 
+#include <algorithm>
 #include <map>
 
 namespace mor {
@@ -59,10 +60,18 @@ std::string Dataset::preview(int64_t i) const
     const float* values = row(i);
     std::string domainPrefix;
     std::string label;
-    if (numDomains() > 1) {
+    // Mixed sets name their features "<domain>.<feature>" (even with a single domain).
+    if (static_cast<size_t>(i) < domains.size() &&
+        domains[static_cast<size_t>(i)] < numDomains()) {
         const std::string& domain = domainNames[static_cast<size_t>(domains[static_cast<size_t>(i)])];
-        domainPrefix = domain + ".";
-        label = "[" + domain + "] ";
+        const std::string prefix = domain + ".";
+        if (std::any_of(featureNames.begin(), featureNames.end(),
+                        [&](const std::string& n) { return n.compare(0, prefix.size(), prefix) == 0; })) {
+            domainPrefix = prefix;
+        }
+        if (numDomains() > 1) {
+            label = "[" + domain + "] ";
+        }
     }
     // The columns of this sample's block, and what kind of block it is.
     std::vector<size_t> columns;

@@ -209,6 +209,51 @@ private Q_SLOTS:
         }
     }
 
+    void previewDescribesTheSample_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QStringList>("domains");
+        QTest::addColumn<QString>("pattern");
+        QTest::newRow("parity") << "parity" << QStringList{} << "^[01]{4} [01]{4} [01]{4}$";
+        QTest::newRow("majority") << "majority" << QStringList{} << "^[01]{4} [01]{4} [01]{4}$";
+        QTest::newRow("modular") << "modular" << QStringList{} << "^[0-6] \\+ [0-6] \\(mod 7\\)$";
+        QTest::newRow("mixed") << "mixed" << QStringList{"parity", "modular"}
+                               << "^\\[(parity|modular)\\] ([01 ]{14}|[0-6] \\+ [0-6] \\(mod 7\\))$";
+        QTest::newRow("mixed with one domain")
+            << "mixed" << QStringList{"modular"} << "^[0-6] \\+ [0-6] \\(mod 7\\)$";
+    }
+    void previewDescribesTheSample()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QStringList, domains);
+        QFETCH(QString, pattern);
+        auto config = generated(kind.toLatin1().constData(), 50);
+        if (!domains.isEmpty()) {
+            config.domains.clear();
+            for (const auto& domain : domains) {
+                config.domains.push_back(domain.toStdString());
+            }
+        }
+        const auto d = load(config);
+        const QRegularExpression re(pattern);
+        for (int64_t i = 0; i < d.size(); ++i) {
+            const QString preview = QString::fromStdString(d.preview(i));
+            QVERIFY2(re.match(preview).hasMatch(), qPrintable(preview));
+        }
+        QVERIFY(d.preview(-1).empty());
+        QVERIFY(d.preview(d.size()).empty());
+    }
+
+    void mixedLabelNoiseStaysInTheDomainsClasses()
+    {
+        auto config = generated("mixed", 900);
+        config.labelNoise = 0.3;
+        const auto d = load(config);
+        for (int64_t i = 0; i < d.size(); ++i) {
+            QVERIFY(d.labels[i] < (d.domainNames[d.domains[i]] == "modular" ? 7 : 2));
+        }
+    }
+
     void unmixedSetsHaveOneDomain()
     {
         const auto d = load(generated("parity"));
