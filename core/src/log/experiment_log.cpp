@@ -122,9 +122,7 @@ void ExperimentLog::logMetric(int64_t run, const std::string& key, int64_t step,
 void ExperimentLog::logMetrics(int64_t run, int64_t step,
                                const std::map<std::string, double>& values)
 {
-    for (const auto& [key, value] : values) {
-        m_impl->writer->pushMetric(run, key, step, value);
-    }
+    m_impl->writer->pushMetrics(run, step, values);
 }
 
 void ExperimentLog::logSamples(int64_t run, const std::vector<SampleInfo>& samples)

@@ -39,6 +39,31 @@ void LogWriter::pushMetric(int64_t run, const std::string& key, int64_t step, do
     push(std::move(c));
 }
 
+void LogWriter::pushMetrics(int64_t run, int64_t step,
+                            const std::map<std::string, double>& values)
+{
+    const int64_t wall = nowMs();
+    std::unique_lock<std::mutex> lock(m_queueMutex);
+    if (m_queue.size() >= kMaxQueued) {
+        m_wake.notify_one();
+        m_progress.wait(lock, [&] { return m_queue.size() < kMaxQueued; });
+    }
+    const size_t before = m_queue.size();
+    for (const auto& [key, value] : values) {
+        Command c;
+        c.run = run;
+        c.step = step;
+        c.key = key;
+        c.value = value;
+        c.wallMs = wall;
+        m_queue.push_back(std::move(c));
+    }
+    m_enqueued += values.size();
+    if (before == 0 || (before < kBatchRows && m_queue.size() >= kBatchRows)) {
+        m_wake.notify_one();
+    }
+}
+
 void LogWriter::pushTask(int64_t run, int64_t step, Task task)
 {
     Command c;
@@ -224,8 +249,8 @@ void LogWriter::writeBatch(std::vector<Command>& batch)
                     }
                     m_db->exec("RELEASE task");
                 } catch (const SqlError& e) {
-                    if (e.isBusy()) {
-                        throw; // the whole batch is retried
+                    if (e.isBusy() || !m_db->inTransaction()) {
+                        throw; // busy: the whole batch is retried; rolled back: it is lost
                     }
                     ++failed;
                     setError(e.what());

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -34,6 +35,8 @@ public:
 
     /// Queue a metric row (the hot path: no allocation beyond the key string).
     void pushMetric(int64_t run, const std::string& key, int64_t step, double value);
+    /// Queue several metrics of one step under one lock (all with the same wall time).
+    void pushMetrics(int64_t run, int64_t step, const std::map<std::string, double>& values);
     /// Queue a task; `run`/`step` feed the heartbeat and last_step of the run (step < 0: none).
     void pushTask(int64_t run, int64_t step, Task task);
     void flush();

@@ -184,6 +184,8 @@ int64_t SqliteDb::queryInt(const std::string& sql)
 
 int64_t SqliteDb::changes() const { return sqlite3_changes64(m_db); }
 
+bool SqliteDb::inTransaction() const { return sqlite3_get_autocommit(m_db) == 0; }
+
 int64_t SqliteDb::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
 
 int64_t nowMs()

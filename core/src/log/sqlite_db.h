@@ -87,6 +87,8 @@ public:
     /// The single integer a PRAGMA or query returns (0 when no row).
     int64_t queryInt(const std::string& sql);
     int64_t changes() const;
+    /// False when SQLite rolled back the open transaction by itself (disk full, I/O error).
+    bool inTransaction() const;
     int64_t lastInsertRowId() const;
 
 private:

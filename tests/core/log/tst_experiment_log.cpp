@@ -31,6 +31,7 @@ private slots:
     void relogSameStepReplacesValue();
     void deleteRunRemovesEveryRowOfThatRunOnly();
     void markStaleRunsInterruptedSkipsLiveRuns();
+    void heartbeatKeepsIdleOwnRunFresh();
     void finalStatusSetsFinishedTime();
     void editsNameTagsAndNotes();
     void rowsForUnknownRunAreCountedAsFailed();
@@ -322,6 +323,25 @@ void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns()
     QCOMPARE(reader->run(quiet)->status, std::string("running"));
     QCOMPARE(reader->run(mine)->status, std::string("running"));
     QCOMPARE(log->markStaleRunsInterrupted(60000), 0);
+}
+
+// The writer refreshes updated_ms of its running runs even when nothing is logged (a long
+// epoch), so other processes do not take the run for dead.
+void TstExperimentLog::heartbeatKeepsIdleOwnRunFresh()
+{
+    const std::string path = file("heartbeat.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    const int64_t run = log->createRun(RunInfo{});
+    const int64_t finished = log->createRun(RunInfo{});
+    log->setStatus(finished, "stopped");
+    log->flush();
+    const std::string updated = "SELECT updated_ms FROM runs WHERE id = ";
+    const int64_t before = queryInt(path, updated + std::to_string(run));
+    const int64_t finishedBefore = queryInt(path, updated + std::to_string(finished));
+    QTRY_VERIFY_WITH_TIMEOUT(queryInt(path, updated + std::to_string(run)) >= before + 4000,
+                             8000);
+    QCOMPARE(queryInt(path, updated + std::to_string(finished)), finishedBefore);
 }
 
 void TstExperimentLog::finalStatusSetsFinishedTime()
