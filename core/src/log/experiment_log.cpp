@@ -28,12 +28,25 @@ std::unique_ptr<SqliteDb> openForWriting(const std::string& path)
 {
     auto db = std::make_unique<SqliteDb>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                                          log::kBusyTimeoutMs);
-    db->exec("BEGIN IMMEDIATE");
+    for (int attempt = 1;; ++attempt) {
+        try {
+            db->exec("BEGIN IMMEDIATE");
+            break;
+        } catch (const log::SqlError& e) {
+            if (!e.isBusy() || attempt == 3) { // another writer held the lock 3 x 5 s
+                throw;
+            }
+        }
+    }
     try {
         log::prepareSchema(*db);
         db->exec("COMMIT");
     } catch (...) {
-        db->exec("ROLLBACK");
+        try {
+            db->exec("ROLLBACK");
+        } catch (const log::SqlError&) {
+            // SQLite already rolled back; report the original error
+        }
         throw;
     }
     // WAL lets readers in other threads and processes see the run grow while we write.
@@ -231,7 +244,10 @@ bool ExperimentLog::setTags(int64_t run, const std::vector<std::string>& tags)
 {
     bool found = false;
     const bool ok = m_impl->writer->runNow([&](SqliteDb& db) {
-        found = db.queryInt("SELECT count(*) FROM runs WHERE id = " + std::to_string(run)) > 0;
+        {
+            SqlQuery q(db.statement("SELECT 1 FROM runs WHERE id = ?"));
+            found = q.bind(1, run).next();
+        }
         if (found) {
             replaceTags(db, run, tags);
         }

@@ -40,13 +40,13 @@ struct LogReader::Impl {
         constexpr int kAttempts = 20;
         for (int attempt = 1;; ++attempt) {
             try {
-                db->exec("BEGIN");
+                db->run("BEGIN");
                 Result result = read(*db);
-                db->exec("COMMIT");
+                db->run("COMMIT");
                 return result;
             } catch (const std::exception& e) {
                 try {
-                    db->exec("ROLLBACK");
+                    db->run("ROLLBACK");
                 } catch (const std::exception&) {
                     // no transaction open
                 }

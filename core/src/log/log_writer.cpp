@@ -153,7 +153,7 @@ void LogWriter::begin()
 {
     for (int attempt = 0;; ++attempt) {
         try {
-            m_db->exec("BEGIN IMMEDIATE");
+            m_db->run("BEGIN IMMEDIATE");
             return;
         } catch (const SqlError& e) {
             if (!e.isBusy() || attempt >= kBusyRetries) {
@@ -167,7 +167,7 @@ void LogWriter::commit()
 {
     for (int attempt = 0;; ++attempt) {
         try {
-            m_db->exec("COMMIT");
+            m_db->run("COMMIT");
             m_transactions.fetch_add(1);
             return;
         } catch (const SqlError& e) {
@@ -181,7 +181,7 @@ void LogWriter::commit()
 void LogWriter::rollback()
 {
     try {
-        m_db->exec("ROLLBACK");
+        m_db->run("ROLLBACK");
     } catch (const SqlError&) {
         // no transaction was open
     }
@@ -239,15 +239,15 @@ void LogWriter::writeBatch(std::vector<Command>& batch)
                         continue;
                     }
                     // A savepoint per task: a task that fails leaves nothing half-written.
-                    m_db->exec("SAVEPOINT task");
+                    m_db->run("SAVEPOINT task");
                     try {
                         rows += c.task(*m_db);
                     } catch (...) {
-                        m_db->exec("ROLLBACK TO task");
-                        m_db->exec("RELEASE task");
+                        m_db->run("ROLLBACK TO task");
+                        m_db->run("RELEASE task");
                         throw;
                     }
-                    m_db->exec("RELEASE task");
+                    m_db->run("RELEASE task");
                 } catch (const SqlError& e) {
                     if (e.isBusy() || !m_db->inTransaction()) {
                         throw; // busy: the whole batch is retried; rolled back: it is lost
@@ -261,7 +261,7 @@ void LogWriter::writeBatch(std::vector<Command>& batch)
             }
             touchRuns({touched.begin(), touched.end()},
                       nowMs() - m_lastHeartbeat >= kHeartbeatMs);
-            m_db->exec(kBumpChangeCounter);
+            m_db->run(kBumpChangeCounter);
             commit();
             m_rows.fetch_add(rows);
             m_failed.fetch_add(failed);
@@ -301,7 +301,7 @@ bool LogWriter::runNow(const std::function<void(SqliteDb&)>& work)
     try {
         begin();
         work(*m_db);
-        m_db->exec(kBumpChangeCounter);
+        m_db->run(kBumpChangeCounter);
         commit();
         return true;
     } catch (const std::exception& e) {

@@ -176,6 +176,8 @@ void SqliteDb::exec(const std::string& sql)
     }
 }
 
+void SqliteDb::run(const std::string& sql) { SqlQuery(statement(sql)).exec(); }
+
 int64_t SqliteDb::queryInt(const std::string& sql)
 {
     SqlQuery q(statement(sql));

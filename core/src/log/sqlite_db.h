@@ -84,6 +84,8 @@ public:
     SqlStatement& statement(const std::string& sql);
     /// Runs one or more statements without parameters (schema, PRAGMA, BEGIN/COMMIT).
     void exec(const std::string& sql);
+    /// Runs one parameterless statement through the cache (BEGIN, COMMIT, SAVEPOINT ...).
+    void run(const std::string& sql);
     /// The single integer a PRAGMA or query returns (0 when no row).
     int64_t queryInt(const std::string& sql);
     int64_t changes() const;
