@@ -11,6 +11,7 @@ public:
     void refresh() override;
 
 private:
+    void updatePlots();
     struct Private;
     std::unique_ptr<Private> d;
 };

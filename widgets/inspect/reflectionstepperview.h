@@ -12,6 +12,16 @@ public:
     /// Opens input `sampleId` at evaluation step `step` (cursor on the integration when asked).
     void showSample(qint64 step, qint64 sampleId, bool atIntegration = false);
 
+    /// Step cursor: positions 0..stepCount()-1 are reflection iterations t = 1..T (T = the
+    /// deepest selected expert); the last position, stepCount()-1, is the integration.
+    int currentStep() const;
+    int stepCount() const;
+    void setCurrentStep(int position);
+    bool isAtIntegration() const;
+    /// The input and evaluation step on screen (-1 when none).
+    qint64 currentSampleId() const;
+    qint64 evaluationStep() const;
+
 private:
     struct Private;
     std::unique_ptr<Private> d;

@@ -9,6 +9,9 @@ public:
     ~RoutingView() override;
     void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) override;
     void refresh() override;
+    /// Shows the routing snapshot of evaluation step `step` (the evolution slider follows).
+    void showStep(qint64 step);
+    qint64 shownStep() const;
 
 private:
     struct Private;

@@ -1,0 +1,253 @@
+#include "inspect/expertpanel.h"
+
+#include "inspect/plotstyle.h"
+
+#include <algorithm>
+
+namespace inspect {
+
+namespace {
+QCPItemStraightLine* verticalLine(QCustomPlot* plot, QCPAxisRect* rect, const QPen& pen)
+{
+    auto* line = new QCPItemStraightLine(plot);
+    line->setClipAxisRect(rect);
+    line->point1->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    line->point2->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    line->setPen(pen);
+    return line;
+}
+void placeVertical(QCPItemStraightLine* line, double x)
+{
+    line->point1->setCoords(x, 0);
+    line->point2->setCoords(x, 1);
+}
+} // namespace
+
+ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
+{
+    setMinimumHeight(210);
+    plotLayout()->clear();
+    m_title = new QCPTextElement(this, QString(), QFont(font().family(), 10, QFont::Bold));
+    m_timeRect = new QCPAxisRect(this);
+    m_stripRect = new QCPAxisRect(this);
+    m_draftRect = new QCPAxisRect(this);
+    plotLayout()->addElement(0, 0, m_title);
+    plotLayout()->addElement(1, 0, m_timeRect);
+    plotLayout()->addElement(1, 1, m_draftRect);
+    plotLayout()->addElement(2, 0, m_stripRect);
+    plotLayout()->setColumnStretchFactor(0, 2.2);
+    plotLayout()->setColumnStretchFactor(1, 1.0);
+    plotLayout()->setRowStretchFactor(0, 0.01);
+    plotLayout()->setRowStretchFactor(1, 1.0);
+    plotLayout()->setRowStretchFactor(2, 0.45);
+    // The strip shares the timeline's x axis positions.
+    auto* group = new QCPMarginGroup(this);
+    m_timeRect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+    m_stripRect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+
+    QCPAxis* tx = m_timeRect->axis(QCPAxis::atBottom);
+    QCPAxis* ty = m_timeRect->axis(QCPAxis::atLeft);
+    ty->setRange(-0.05, 1.08);
+    ty->setLabel(tr("c_t, λ_t"));
+    tx->setTickLabels(false);
+    QSharedPointer<QCPAxisTickerFixed> unit(new QCPAxisTickerFixed);
+    unit->setTickStep(1.0);
+    unit->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    tx->setTicker(unit);
+
+    m_critique = addGraph(tx, ty);
+    m_critique->setName(tr("critique c_t"));
+    m_critique->setPen(QPen(QColor(0x4e, 0x79, 0xa7), 2.2));
+    m_halt = addGraph(tx, ty);
+    m_halt->setName(tr("halting λ_t"));
+    m_halt->setPen(QPen(QColor(0x9c, 0x75, 0x5f), 1.6, Qt::DashLine));
+    m_halt->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 5));
+    m_rightMarks = addGraph(tx, ty);
+    m_rightMarks->setLineStyle(QCPGraph::lsNone);
+    m_rightMarks->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, verdictColor(true),
+                                                  verdictColor(true), 9));
+    m_rightMarks->setName(tr("draft right"));
+    m_wrongMarks = addGraph(tx, ty);
+    m_wrongMarks->setLineStyle(QCPGraph::lsNone);
+    m_wrongMarks->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCross, QPen(verdictColor(false), 2.5), Qt::NoBrush, 10));
+    m_wrongMarks->setName(tr("draft wrong"));
+    auto* legend = new QCPLegend;
+    m_timeRect->insetLayout()->addElement(legend, Qt::AlignLeft | Qt::AlignBottom);
+    legend->setLayer("legend");
+    legend->setFont(QFont(font().family(), 7));
+    legend->setIconSize(14, 8);
+    legend->setRowSpacing(-2);
+    legend->setBrush(QColor(255, 255, 255, 200));
+    for (QCPGraph* g : {m_critique, m_halt, m_rightMarks, m_wrongMarks}) {
+        g->addToLegend(legend);
+    }
+
+    m_extraBand = new QCPItemRect(this);
+    m_extraBand->setClipAxisRect(m_timeRect);
+    m_extraBand->topLeft->setAxes(tx, ty);
+    m_extraBand->bottomRight->setAxes(tx, ty);
+    m_extraBand->setPen(Qt::NoPen);
+    m_extraBand->setBrush(QColor(255, 220, 120, 70));
+    m_extraBand->setVisible(false);
+    m_haltLine = verticalLine(this, m_timeRect, QPen(QColor(80, 80, 80), 1.5, Qt::DashDotLine));
+    m_thresholdLine = new QCPItemStraightLine(this);
+    m_thresholdLine->setClipAxisRect(m_timeRect);
+    m_thresholdLine->point1->setAxes(tx, ty);
+    m_thresholdLine->point2->setAxes(tx, ty);
+    m_thresholdLine->setPen(QPen(QColor(150, 150, 150), 1, Qt::DotLine));
+    m_cursor = verticalLine(this, m_timeRect, QPen(QColor(255, 140, 0, 170), 7));
+
+    QCPAxis* sx = m_stripRect->axis(QCPAxis::atBottom);
+    QCPAxis* sy = m_stripRect->axis(QCPAxis::atLeft);
+    sx->setTicker(unit);
+    sx->setLabel(tr("reflection step t"));
+    sy->setLabel(tr("class"));
+    m_strip = new QCPColorMap(sx, sy);
+    m_strip->setInterpolate(false);
+    m_strip->setTightBoundary(true);
+    QCPColorGradient gradient(QCPColorGradient::gpGrayscale);
+    gradient.setColorStopAt(0.0, Qt::white);
+    gradient.setColorStopAt(1.0, QColor(0x1f, 0x3b, 0x73));
+    m_strip->setGradient(gradient);
+    m_strip->setDataRange(QCPRange(0, 1));
+    m_stripCursor = verticalLine(this, m_stripRect, QPen(QColor(255, 140, 0, 200), 2));
+
+    QCPAxis* dx = m_draftRect->axis(QCPAxis::atBottom);
+    QCPAxis* dy = m_draftRect->axis(QCPAxis::atLeft);
+    dy->setRange(0, 1.05);
+    dx->setLabel(tr("class"));
+    m_draft = new QCPBars(dx, dy);
+    m_draft->setWidth(0.7);
+    m_draft->setName(tr("draft"));
+    // The true class as an outline on top of the draft, so a wrong draft is obvious.
+    m_draftLabel = new QCPBars(dx, dy);
+    m_draftLabel->setWidth(0.85);
+    m_draftLabel->setBrush(Qt::NoBrush);
+    m_draftLabel->setPen(QPen(verdictColor(true), 2.5));
+    m_draftCaption = new QCPItemText(this);
+    m_draftCaption->setClipToAxisRect(false);
+    m_draftCaption->setClipAxisRect(m_draftRect);
+    m_draftCaption->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_draftCaption->position->setAxisRect(m_draftRect);
+    m_draftCaption->position->setCoords(0.98, 0.02);
+    m_draftCaption->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_draftCaption->setFont(QFont(font().family(), 8));
+}
+
+void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_t label,
+                           int maxIterations, double haltThreshold)
+{
+    m_trace = trace;
+    m_numClasses = numClasses;
+    m_label = label;
+    setObjectName(QString("expertPanel_%1").arg(trace.expert));
+    const QColor color = expertColor(trace.expert);
+    m_title->setTextColor(color.darker(130));
+
+    QVector<double> t, c, lambda, rightT, rightC, wrongT, wrongC;
+    for (const mor::StepTrace& s : trace.steps) {
+        t << s.iteration;
+        c << s.critique;
+        lambda << s.haltProb;
+        (s.correct ? rightT : wrongT) << s.iteration;
+        (s.correct ? rightC : wrongC) << s.critique;
+    }
+    m_critique->setData(t, c, true);
+    m_halt->setData(t, lambda, true);
+    m_rightMarks->setData(rightT, rightC, true);
+    m_wrongMarks->setData(wrongT, wrongC, true);
+
+    const int span = std::max({maxIterations, int(trace.steps.size()), 1});
+    m_timeRect->axis(QCPAxis::atBottom)->setRange(0.5, span + 0.5);
+    m_stripRect->axis(QCPAxis::atBottom)->setRange(0.5, span + 0.5);
+    placeVertical(m_haltLine, trace.haltStep);
+    m_haltLine->setVisible(trace.haltStep > 0);
+    m_thresholdLine->point1->setCoords(0, haltThreshold);
+    m_thresholdLine->point2->setCoords(1, haltThreshold);
+    const int extraFrom = int(trace.steps.size()) - trace.extraSteps;
+    m_extraBand->setVisible(trace.extraSteps > 0);
+    m_extraBand->topLeft->setCoords(extraFrom + 0.5, 1.08);
+    m_extraBand->bottomRight->setCoords(trace.steps.size() + 0.5, -0.05);
+
+    // Heat strip: x = iteration, y = class, z = draft probability.
+    const int steps = int(trace.steps.size());
+    m_strip->data()->setSize(std::max(steps, 1), std::max(numClasses, 1));
+    m_strip->data()->setRange(QCPRange(1, std::max(steps, 1)), QCPRange(0, std::max(numClasses - 1, 0)));
+    m_strip->data()->fill(0.0);
+    for (int i = 0; i < steps; ++i) {
+        const auto& probs = trace.steps[size_t(i)].probs;
+        for (int k = 0; k < numClasses && k < int(probs.size()); ++k) {
+            m_strip->data()->setCell(i, k, probs[size_t(k)]);
+        }
+    }
+    setIndexTicks(m_stripRect->axis(QCPAxis::atLeft), numClasses, QString());
+    setIndexTicks(m_draftRect->axis(QCPAxis::atBottom), numClasses, QString());
+    m_draft->setBrush(color.lighter(115));
+    m_draft->setPen(QPen(color.darker(140)));
+    QVector<double> labelBar(numClasses, 0.0);
+    if (label >= 0 && label < numClasses) {
+        labelBar[int(label)] = 1.0;
+    }
+    setBarValues(m_draftLabel, labelBar);
+    setCursor(1, false);
+}
+
+void ExpertPanel::setCursor(int t, bool integration)
+{
+    const int steps = int(m_trace.steps.size());
+    m_cursorT = std::max(1, t);
+    if (integration) {
+        m_cursorT = std::clamp(m_trace.haltStep > 0 ? m_trace.haltStep : steps, 1, std::max(steps, 1));
+    }
+    m_shownIndex = steps == 0 ? -1 : std::min(m_cursorT, steps) - 1;
+    placeVertical(m_cursor, m_cursorT);
+    placeVertical(m_stripCursor, m_cursorT);
+
+    QString caption;
+    if (m_shownIndex >= 0) {
+        const mor::StepTrace& s = m_trace.steps[size_t(m_shownIndex)];
+        QVector<double> probs(m_numClasses, 0.0);
+        for (int k = 0; k < m_numClasses && k < int(s.probs.size()); ++k) {
+            probs[k] = s.probs[size_t(k)];
+        }
+        setBarValues(m_draft, probs);
+        caption = tr("t=%1: pred %2 %3\nc=%4  λ=%5")
+                      .arg(s.iteration)
+                      .arg(s.pred)
+                      .arg(s.correct ? QStringLiteral("✓") : QStringLiteral("✗"))
+                      .arg(fmt(s.critique))
+                      .arg(fmt(s.haltProb));
+        if (m_cursorT > steps) {
+            caption += tr("\n(halted at t=%1)").arg(steps);
+        }
+        m_draftCaption->setColor(verdictColor(s.correct));
+    } else {
+        m_draft->data()->clear();
+    }
+    m_draftCaption->setText(caption);
+    m_title->setText(tr("Expert %1   gate %2   router p %3   halted at t=%4   answer %5 %6   "
+                        "confidence %7%8")
+                         .arg(m_trace.expert)
+                         .arg(fmt(m_trace.gate))
+                         .arg(fmt(m_trace.routerProb))
+                         .arg(m_trace.haltStep)
+                         .arg(m_trace.pred)
+                         .arg(m_trace.pred == m_label ? QStringLiteral("✓") : QStringLiteral("✗"))
+                         .arg(fmt(m_trace.confidence))
+                         .arg(m_trace.extraSteps > 0
+                                  ? tr("   (+%1 re-reflection)").arg(m_trace.extraSteps)
+                                  : QString()));
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+QVector<double> ExpertPanel::shownDraft() const
+{
+    QVector<double> values;
+    for (auto it = m_draft->data()->constBegin(); it != m_draft->data()->constEnd(); ++it) {
+        values << it->value;
+    }
+    return values;
+}
+
+} // namespace inspect

@@ -1,0 +1,31 @@
+#pragma once
+// Shared look of the inspect views' plots: expert colours, fonts, empty-plot setup.
+#include <QColor>
+#include <QString>
+#include <QVector>
+
+class QCustomPlot;
+class QCPBars;
+class QCPAxis;
+class QCPColorGradient;
+class QWidget;
+
+namespace inspect {
+
+/// A stable, distinguishable colour per expert index (cycles after 10).
+QColor expertColor(int expert);
+/// Green for right answers, red for wrong ones.
+QColor verdictColor(bool correct);
+
+/// A QCustomPlot with the views' common settings (no drag/zoom, readable fonts).
+QCustomPlot* makePlot(QWidget* parent, const QString& objectName);
+/// Bar chart data with integer keys 0..n-1.
+void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset = 0.0);
+/// Integer ticks labelled with `prefix + index` (e.g. "E0", "E1" or class numbers).
+void setIndexTicks(QCPAxis* axis, int count, const QString& prefix);
+/// Perceptually uniform, colour-blind safe gradient (viridis stops) for probabilities.
+QCPColorGradient probabilityGradient();
+/// Rounded text for a probability-like value.
+QString fmt(double value, int decimals = 2);
+
+} // namespace inspect

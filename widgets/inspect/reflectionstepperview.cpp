@@ -1,0 +1,314 @@
+#include "inspect/reflectionstepperview.h"
+
+#include "inspect/expertpanel.h"
+#include "inspect/inputpreview.h"
+#include "inspect/integrationpanel.h"
+#include "inspect/plotstyle.h"
+#include "inspect/runsettings.h"
+#include "inspect/samplepicker.h"
+#include "inspect/stepcursorbar.h"
+
+#include <mor/log_reader.h>
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <map>
+
+using namespace inspect;
+
+struct ReflectionStepperView::Private {
+    std::shared_ptr<const mor::LogReader> reader;
+    qint64 runId = -1;
+    RunSettings settings;
+    std::map<int64_t, mor::SampleInfo> samples;
+    std::vector<mor::SampleTrace> traces; ///< of the current evaluation step
+    std::optional<mor::SampleTrace> trace; ///< the input on screen
+    int numClasses = 0;
+    int maxIterations = 0;
+
+    SamplePicker* picker = nullptr;
+    InputPreview* input = nullptr;
+    QLabel* info = nullptr;
+    QCustomPlot* router = nullptr;
+    QCPBars* routerSelected = nullptr;
+    QCPBars* routerOther = nullptr;
+    QCPBars* routerGates = nullptr;
+    StepCursorBar* cursor = nullptr;
+    QWidget* panelBox = nullptr;
+    QVBoxLayout* panelLayout = nullptr;
+    QLabel* emptyNote = nullptr;
+    std::vector<ExpertPanel*> panels;
+    IntegrationPanel* integration = nullptr;
+};
+
+ReflectionStepperView::ReflectionStepperView(QWidget* parent)
+    : InspectView(parent), d(std::make_unique<Private>())
+{
+    setObjectName("reflectionStepperView");
+    d->picker = new SamplePicker(this);
+    d->input = new InputPreview(this);
+    d->input->setObjectName("inputPreview");
+    d->info = new QLabel(this);
+    d->info->setObjectName("sampleInfo");
+    d->info->setTextFormat(Qt::RichText);
+    d->info->setWordWrap(true);
+    d->info->setMinimumWidth(200);
+
+    d->router = makePlot(this, "routerPlot");
+    d->router->setMinimumHeight(150);
+    d->router->setMinimumWidth(260);
+    d->router->plotLayout()->insertRow(0);
+    d->router->plotLayout()->addElement(
+        0, 0, new QCPTextElement(d->router, tr("Router p and gates g"), QFont(font().family(), 9, QFont::Bold)));
+    QCPAxis* rx = d->router->xAxis;
+    QCPAxis* ry = d->router->yAxis;
+    ry->setRange(0, 1.05);
+    d->routerSelected = new QCPBars(rx, ry);
+    d->routerSelected->setName(tr("p, selected"));
+    d->routerSelected->setWidth(0.38);
+    d->routerSelected->setBrush(QColor(0x4e, 0x79, 0xa7));
+    d->routerOther = new QCPBars(rx, ry);
+    d->routerOther->setName(tr("p, not run"));
+    d->routerOther->setWidth(0.38);
+    d->routerOther->setBrush(QColor(200, 200, 200));
+    d->routerOther->setPen(QPen(QColor(150, 150, 150)));
+    d->routerGates = new QCPBars(rx, ry);
+    d->routerGates->setName(tr("gate g"));
+    d->routerGates->setWidth(0.38);
+    d->routerGates->setBrush(QColor(0xf2, 0x8e, 0x2b));
+    d->router->legend->setVisible(true);
+    d->router->legend->setFont(QFont(font().family(), 7));
+    d->router->legend->setIconSize(12, 8);
+    d->router->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+
+    d->cursor = new StepCursorBar(this);
+    d->cursor->setObjectName("stepCursor");
+
+    d->panelBox = new QWidget;
+    d->panelLayout = new QVBoxLayout(d->panelBox);
+    d->emptyNote = new QLabel(tr("Open a run with traces: pick an evaluation step and an input on "
+                                 "the left."),
+                              d->panelBox);
+    d->emptyNote->setAlignment(Qt::AlignCenter);
+    d->panelLayout->addWidget(d->emptyNote);
+    d->integration = new IntegrationPanel(d->panelBox);
+    d->panelLayout->addWidget(d->integration);
+    d->panelLayout->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName("panelScroll");
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(d->panelBox);
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(d->input, 2);
+    header->addWidget(d->info, 2);
+    header->addWidget(d->router, 3);
+    auto* rightBox = new QWidget(this);
+    auto* right = new QVBoxLayout(rightBox);
+    right->setContentsMargins(0, 0, 0, 0);
+    right->addLayout(header);
+    right->addWidget(d->cursor);
+    right->addWidget(scroll, 1);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(d->picker);
+    splitter->addWidget(rightBox);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({240, 900});
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(splitter);
+
+    connect(d->picker, &SamplePicker::stepChanged, this, [this](qint64 step) {
+        d->traces = d->reader ? d->reader->traces(d->runId, step) : std::vector<mor::SampleTrace>{};
+        d->picker->setTraces(d->traces);
+        if (d->traces.empty()) {
+            d->trace.reset();
+        }
+    });
+    connect(d->picker, &SamplePicker::sampleChosen, this, [this](qint64 id) {
+        const auto it = std::find_if(d->traces.begin(), d->traces.end(),
+                                     [id](const mor::SampleTrace& t) { return t.sampleId == id; });
+        if (it == d->traces.end()) {
+            return;
+        }
+        d->trace = *it;
+        // Rebuild the panels for this input; the cursor restarts at t = 1.
+        showSample(d->picker->currentStep(), id, false);
+    });
+    connect(d->cursor, &StepCursorBar::currentChanged, this, &ReflectionStepperView::setCurrentStep);
+    setRun(nullptr, -1);
+}
+
+ReflectionStepperView::~ReflectionStepperView() = default;
+
+void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId)
+{
+    d->reader = runId >= 0 ? std::move(reader) : nullptr;
+    d->runId = d->reader ? runId : -1;
+    d->samples.clear();
+    d->traces.clear();
+    d->trace.reset();
+    d->settings = readRunSettings(d->reader.get(), d->runId);
+    refresh();
+}
+
+void ReflectionStepperView::refresh()
+{
+    const qint64 keepStep = d->picker->currentStep();
+    const qint64 keepSample = currentSampleId();
+    if (!d->reader) {
+        d->picker->setSteps({}, -1);
+        d->picker->setTraces({});
+        d->trace.reset();
+        showSample(-1, -1, false);
+        return;
+    }
+    d->samples.clear();
+    for (mor::SampleInfo& s : d->reader->samples(d->runId)) {
+        const int64_t id = s.sampleId;
+        d->samples.emplace(id, std::move(s));
+    }
+    const std::vector<int64_t> steps = d->reader->traceSteps(d->runId);
+    {
+        const QSignalBlocker blocker(d->picker);
+        d->picker->setSteps(steps, keepStep >= 0 ? keepStep : (steps.empty() ? -1 : steps.back()));
+        d->traces = d->reader->traces(d->runId, d->picker->currentStep());
+        d->picker->setTraces(d->traces);
+    }
+    const qint64 sample = keepSample >= 0 ? keepSample : d->picker->currentSample();
+    if (sample >= 0 && d->picker->selectSample(sample)) {
+        return; // sampleChosen rebuilt the panels
+    }
+    d->trace.reset();
+    showSample(d->picker->currentStep(), -1, false);
+}
+
+void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atIntegration)
+{
+    if (d->reader && step >= 0 && step != d->picker->currentStep()) {
+        const QSignalBlocker blocker(d->picker);
+        d->picker->setSteps(d->reader->traceSteps(d->runId), step);
+        d->traces = d->reader->traces(d->runId, d->picker->currentStep());
+        d->picker->setTraces(d->traces);
+    }
+    if (sampleId >= 0 && (!d->trace || d->trace->sampleId != sampleId)) {
+        const QSignalBlocker blocker(d->picker);
+        d->picker->selectSample(sampleId);
+        const auto it = std::find_if(d->traces.begin(), d->traces.end(),
+                                     [sampleId](const mor::SampleTrace& t) { return t.sampleId == sampleId; });
+        d->trace.reset();
+        if (it != d->traces.end()) {
+            d->trace = *it;
+        }
+    }
+    if (sampleId < 0) {
+        d->trace.reset();
+    }
+
+    for (ExpertPanel* p : d->panels) {
+        p->deleteLater();
+        p->hide();
+    }
+    d->panels.clear();
+    const bool have = d->trace.has_value();
+    d->emptyNote->setVisible(!have);
+    d->integration->setVisible(have);
+    d->router->setVisible(have);
+    if (!have) {
+        d->input->setInput({});
+        d->info->setText(d->reader ? tr("No traced input selected.") : tr("No run open."));
+        d->cursor->setCount(0);
+        d->cursor->setCaption(QString());
+        return;
+    }
+    const mor::SampleTrace& t = *d->trace;
+    d->numClasses = int(t.fusedProbs.size());
+    d->maxIterations = 0;
+    for (const mor::ExpertTrace& e : t.experts) {
+        d->maxIterations = std::max(d->maxIterations, int(e.steps.size()));
+        for (const mor::StepTrace& s : e.steps) {
+            d->numClasses = std::max(d->numClasses, int(s.probs.size()));
+        }
+    }
+
+    // Header: the input, its label and answer, the router.
+    const auto info = d->samples.find(t.sampleId);
+    d->input->setInput(info != d->samples.end() ? info->second.input : std::vector<float>{});
+    const QString preview = info != d->samples.end()
+                                ? QString::fromStdString(info->second.preview).toHtmlEscaped()
+                                : QString();
+    d->info->setText(tr("<b>Input #%1</b> (step %2)<br>%3<br>label <b>%4</b>, domain %5<br>"
+                        "final answer <b style='color:%6'>%7 (%8)</b><br>%9 expert(s), %10 "
+                        "expert-steps")
+                         .arg(t.sampleId)
+                         .arg(d->picker->currentStep())
+                         .arg(preview.left(160))
+                         .arg(t.label)
+                         .arg(t.domain)
+                         .arg(verdictColor(t.correct).name())
+                         .arg(t.finalPred)
+                         .arg(t.correct ? tr("right") : tr("wrong"))
+                         .arg(t.experts.size())
+                         .arg(t.expertSteps));
+    const int nExperts = int(t.routerProbs.size());
+    QVector<double> sel(nExperts, 0.0), other(nExperts, 0.0), gates(nExperts, 0.0);
+    for (int e = 0; e < nExperts; ++e) {
+        const bool ran = e < int(t.mask.size()) && t.mask[size_t(e)] != 0;
+        (ran ? sel : other)[e] = t.routerProbs[size_t(e)];
+        gates[e] = e < int(t.gates.size()) ? t.gates[size_t(e)] : 0.0;
+    }
+    setBarValues(d->routerSelected, sel, -0.2);
+    setBarValues(d->routerOther, other, -0.2);
+    setBarValues(d->routerGates, gates, 0.2);
+    setIndexTicks(d->router->xAxis, nExperts, "E");
+    d->router->replot(QCustomPlot::rpQueuedReplot);
+
+    // One panel per selected expert, all on the same time axis.
+    int index = 0;
+    for (const mor::ExpertTrace& e : t.experts) {
+        auto* panel = new ExpertPanel(d->panelBox);
+        panel->setTrace(e, d->numClasses, t.label, d->maxIterations,
+                        d->settings.haltThreshold(e.expert));
+        d->panelLayout->insertWidget(index++, panel);
+        d->panels.push_back(panel);
+    }
+    d->integration->setTrace(t, d->numClasses, d->settings.conflictThreshold);
+
+    d->cursor->setCount(d->maxIterations + 1);
+    const int position = atIntegration ? d->maxIterations : 0;
+    d->cursor->setCurrent(position);
+    setCurrentStep(position);
+}
+
+int ReflectionStepperView::currentStep() const { return d->cursor->current(); }
+int ReflectionStepperView::stepCount() const { return d->cursor->count(); }
+bool ReflectionStepperView::isAtIntegration() const
+{
+    return stepCount() > 0 && currentStep() == stepCount() - 1;
+}
+
+void ReflectionStepperView::setCurrentStep(int position)
+{
+    if (stepCount() == 0) {
+        return;
+    }
+    d->cursor->setCurrent(position); // clamps; re-enters here only when it changed
+    position = d->cursor->current();
+    const bool integration = position == stepCount() - 1;
+    for (ExpertPanel* p : d->panels) {
+        p->setCursor(position + 1, integration);
+    }
+    d->integration->setActive(integration);
+    d->cursor->setCaption(integration ? tr("Integration (after %1 iterations)").arg(d->maxIterations)
+                                      : tr("Reflection step t = %1 of %2")
+                                            .arg(position + 1)
+                                            .arg(d->maxIterations));
+}
+
+qint64 ReflectionStepperView::currentSampleId() const { return d->trace ? d->trace->sampleId : -1; }
+qint64 ReflectionStepperView::evaluationStep() const { return d->picker->currentStep(); }

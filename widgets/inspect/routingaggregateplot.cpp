@@ -1,0 +1,96 @@
+#include "inspect/routingaggregateplot.h"
+
+#include "inspect/plotstyle.h"
+
+#include <map>
+
+namespace inspect {
+
+RoutingAggregatePlot::RoutingAggregatePlot(QWidget* parent) : QCustomPlot(parent)
+{
+    setObjectName("aggregateHeatmap");
+    setMinimumSize(220, 160);
+    m_map = new QCPColorMap(xAxis, yAxis);
+    m_map->setInterpolate(false);
+    m_map->setGradient(probabilityGradient());
+    m_map->setDataRange(QCPRange(0.0, 1.0));
+    xAxis->setLabel(tr("expert"));
+    plotLayout()->insertRow(0);
+    plotLayout()->addElement(0, 0, new QCPTextElement(this, tr("Mean routing probability"),
+                                                      QFont(font().family(), 9, QFont::Bold)));
+}
+
+void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
+                                   const std::vector<RowMeta>& meta, bool byDomain)
+{
+    for (QCPItemText* label : m_labels) {
+        removeItem(label);
+    }
+    m_labels.clear();
+    m_experts = int(snapshot.nExperts);
+    std::map<int64_t, std::pair<std::vector<double>, int64_t>> sums; // group -> (sum p, count)
+    for (int64_t r = 0; r < snapshot.nSamples && r < int64_t(meta.size()); ++r) {
+        const int64_t g = byDomain ? meta[size_t(r)].domain : meta[size_t(r)].label;
+        auto& [sum, count] = sums[g];
+        sum.resize(size_t(m_experts), 0.0);
+        for (int e = 0; e < m_experts; ++e) {
+            sum[size_t(e)] += snapshot.probs[size_t(r * m_experts + e)];
+        }
+        ++count;
+    }
+    m_groups.clear();
+    m_means.clear();
+    for (const auto& [g, entry] : sums) {
+        m_groups.push_back(g);
+        for (double s : entry.first) {
+            m_means.push_back(s / double(std::max<int64_t>(entry.second, 1)));
+        }
+    }
+    const int groups = int(m_groups.size());
+    yAxis->setLabel(byDomain ? tr("domain") : tr("class"));
+    if (groups == 0 || m_experts == 0) {
+        m_map->data()->clear();
+        replot();
+        return;
+    }
+    // Row 0 at the top without reversing the axis (see RoutingHeatmap).
+    m_map->data()->setSize(m_experts, groups);
+    m_map->data()->setRange(QCPRange(0, m_experts - 1), QCPRange(0, groups - 1));
+    QSharedPointer<QCPAxisTickerText> rowTicks(new QCPAxisTickerText);
+    const bool labelCells = groups * m_experts <= 160;
+    for (int g = 0; g < groups; ++g) {
+        rowTicks->addTick(groups - 1 - g, QString::number(m_groups[size_t(g)]));
+        for (int e = 0; e < m_experts; ++e) {
+            const double v = m_means[size_t(g * m_experts + e)];
+            m_map->data()->setCell(e, groups - 1 - g, v);
+            if (labelCells) {
+                auto* text = new QCPItemText(this);
+                text->position->setCoords(e, groups - 1 - g);
+                text->setText(QString::number(v, 'f', 2));
+                text->setColor(v > 0.55 ? Qt::black : Qt::white);
+                text->setFont(QFont(font().family(), 8));
+                m_labels.push_back(text);
+            }
+        }
+    }
+    yAxis->setTicker(rowTicks);
+    QSharedPointer<QCPAxisTickerText> expertTicks(new QCPAxisTickerText);
+    const int every = m_experts > 32 ? 8 : (m_experts > 16 ? 4 : 1);
+    for (int e = 0; e < m_experts; e += every) {
+        expertTicks->addTick(e, QString("E%1").arg(e));
+    }
+    xAxis->setTicker(expertTicks);
+    xAxis->setRange(-0.5, m_experts - 0.5);
+    yAxis->setRange(-0.5, groups - 0.5);
+    replot();
+}
+
+double RoutingAggregatePlot::meanAt(int groupIndex, int expert) const
+{
+    if (groupIndex < 0 || groupIndex >= int(m_groups.size()) || expert < 0 || expert >= m_experts) {
+        return 0.0;
+    }
+    return m_means[size_t(groupIndex * m_experts + expert)];
+}
+
+} // namespace inspect

@@ -1,0 +1,27 @@
+#pragma once
+// Class (or domain) x expert heatmap of the mean routing probability: which expert each kind
+// of input goes to.
+#include "inspect/routingheatmap.h"
+
+namespace inspect {
+
+class RoutingAggregatePlot : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit RoutingAggregatePlot(QWidget* parent = nullptr);
+
+    void setData(const mor::RoutingSnapshot& snapshot, const std::vector<RowMeta>& meta,
+                 bool byDomain);
+    /// Group values (class or domain labels) in row order, and the mean p of a cell.
+    const std::vector<int64_t>& groups() const { return m_groups; }
+    double meanAt(int groupIndex, int expert) const;
+
+private:
+    std::vector<int64_t> m_groups;
+    std::vector<double> m_means; ///< [group x expert]
+    int m_experts = 0;
+    QCPColorMap* m_map;
+    std::vector<QCPItemText*> m_labels;
+};
+
+} // namespace inspect

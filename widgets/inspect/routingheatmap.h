@@ -1,0 +1,83 @@
+#pragma once
+// Heatmap inputs x experts of routing probability. One QCPColorMap filled in a single pass
+// (no per-cell items), so 100,000 x 64 stays responsive; hover shows a tooltip and a cell
+// outline on a separately buffered layer, so hovering never re-renders the map itself.
+#include <mor/log_reader.h>
+
+#include <qcustomplot.h>
+
+#include <string>
+#include <vector>
+
+namespace inspect {
+
+/// What the heatmap knows about the input of each snapshot row.
+struct RowMeta {
+    int64_t label = -1;
+    int64_t domain = 0;
+    std::string preview;
+};
+
+class RoutingHeatmap : public QCustomPlot {
+    Q_OBJECT
+public:
+    enum class SortKey { Input, Class, Domain, TopExpert };
+
+    /// One cell under the mouse: display row, expert, the input and the probability.
+    struct Cell {
+        int row = -1;
+        int expert = -1;
+        int64_t sampleId = -1;
+        double value = 0.0;
+        bool valid() const { return row >= 0 && expert >= 0; }
+    };
+
+    explicit RoutingHeatmap(QWidget* parent = nullptr);
+
+    /// `meta` is aligned with snapshot.sampleIds (may be empty: no labels known).
+    void setSnapshot(mor::RoutingSnapshot snapshot, std::vector<RowMeta> meta);
+    void setSortKey(SortKey key);
+    SortKey sortKey() const { return m_sortKey; }
+    void clear();
+
+    int rowCount() const { return int(m_order.size()); }
+    int expertCount() const { return int(m_snapshot.nExperts); }
+    /// Input shown in display row `row` (top row = 0), -1 when out of range.
+    int64_t sampleIdAtRow(int row) const;
+    /// Probability shown in a cell (what the colour map holds).
+    double valueAt(int row, int expert) const;
+    /// Cell under a widget pixel, and the pixel at a cell's centre (for tests and tooltips).
+    Cell cellAt(const QPoint& pixel) const;
+    QPoint pixelOf(int row, int expert) const;
+    QCPColorMap* colorMap() const { return m_map; }
+    /// Milliseconds the last rebuild of the colour-map data took.
+    double lastBuildMs() const { return m_buildMs; }
+
+Q_SIGNALS:
+    void cellClicked(qint64 sampleId, int expert);
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    void rebuild();
+    void updateRowTicks();
+    QString tooltipFor(const Cell& cell) const;
+
+    mor::RoutingSnapshot m_snapshot;
+    std::vector<RowMeta> m_meta;
+    std::vector<int> m_order; ///< display row -> snapshot row
+    SortKey m_sortKey = SortKey::Input;
+    QCPColorMap* m_map;
+    QCPColorScale* m_scale;
+    QCPLayer* m_overlay;
+    QCPItemRect* m_hoverBox;
+    QPoint m_pressPos;
+    double m_buildMs = 0.0;
+    std::vector<QCPItemStraightLine*> m_groupLines;
+};
+
+} // namespace inspect

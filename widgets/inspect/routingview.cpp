@@ -1,0 +1,210 @@
+#include "inspect/routingview.h"
+
+#include "inspect/routingaggregateplot.h"
+#include "inspect/routingheatmap.h"
+#include "inspect/routingloadplot.h"
+
+#include <mor/log_reader.h>
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QSplitter>
+#include <QStyle>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <unordered_map>
+
+using namespace inspect;
+
+struct RoutingView::Private {
+    std::shared_ptr<const mor::LogReader> reader;
+    qint64 runId = -1;
+    std::unordered_map<int64_t, mor::SampleInfo> samples;
+    std::vector<int64_t> steps;
+    qint64 shownStep = -1;
+    mor::RoutingSnapshot snapshot;
+    std::vector<RowMeta> meta;
+
+    QComboBox* sortCombo = nullptr;
+    QComboBox* groupCombo = nullptr;
+    QPushButton* play = nullptr;
+    QSlider* slider = nullptr;
+    QLabel* stepLabel = nullptr;
+    QTimer* timer = nullptr;
+    RoutingHeatmap* heatmap = nullptr;
+    RoutingAggregatePlot* aggregate = nullptr;
+    RoutingLoadPlot* load = nullptr;
+    QLabel* warnings = nullptr;
+};
+
+RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_unique<Private>())
+{
+    setObjectName("routingView");
+    d->sortCombo = new QComboBox(this);
+    d->sortCombo->setObjectName("sortCombo");
+    d->sortCombo->addItem(tr("Input (log order)"), int(RoutingHeatmap::SortKey::Input));
+    d->sortCombo->addItem(tr("Class"), int(RoutingHeatmap::SortKey::Class));
+    d->sortCombo->addItem(tr("Domain"), int(RoutingHeatmap::SortKey::Domain));
+    d->sortCombo->addItem(tr("Top expert"), int(RoutingHeatmap::SortKey::TopExpert));
+    d->sortCombo->setCurrentIndex(1);
+    d->groupCombo = new QComboBox(this);
+    d->groupCombo->setObjectName("groupCombo");
+    d->groupCombo->addItem(tr("Class × expert"));
+    d->groupCombo->addItem(tr("Domain × expert"));
+    d->play = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"), this);
+    d->play->setObjectName("evolutionPlay");
+    d->play->setCheckable(true);
+    d->slider = new QSlider(Qt::Horizontal, this);
+    d->slider->setObjectName("evolutionSlider");
+    d->slider->setPageStep(1);
+    d->stepLabel = new QLabel(this);
+    d->stepLabel->setObjectName("stepLabel");
+    d->stepLabel->setMinimumWidth(140);
+    d->timer = new QTimer(this);
+    d->timer->setInterval(700);
+
+    d->heatmap = new RoutingHeatmap(this);
+    d->aggregate = new RoutingAggregatePlot(this);
+    d->load = new RoutingLoadPlot(this);
+    d->warnings = new QLabel(this);
+    d->warnings->setObjectName("routingWarnings");
+    d->warnings->setWordWrap(true);
+    d->warnings->setStyleSheet("QLabel { color: #b03000; }");
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Sort rows by"), this));
+    controls->addWidget(d->sortCombo);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Aggregate"), this));
+    controls->addWidget(d->groupCombo);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Evolution"), this));
+    controls->addWidget(d->play);
+    controls->addWidget(d->slider, 1);
+    controls->addWidget(d->stepLabel);
+
+    auto* side = new QWidget(this);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(d->aggregate, 1);
+    sideLayout->addWidget(d->load, 1);
+    sideLayout->addWidget(d->warnings);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(d->heatmap);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(controls);
+    layout->addWidget(splitter, 1);
+
+    connect(d->sortCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
+    });
+    connect(d->groupCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+        d->aggregate->setData(d->snapshot, d->meta, i == 1);
+    });
+    connect(d->slider, &QSlider::valueChanged, this, [this](int i) {
+        if (i >= 0 && i < int(d->steps.size())) {
+            showStep(d->steps[size_t(i)]);
+        }
+    });
+    connect(d->play, &QPushButton::toggled, this, [this](bool on) {
+        if (on && d->slider->value() >= d->slider->maximum()) {
+            d->slider->setValue(0);
+        }
+        on ? d->timer->start() : d->timer->stop();
+        d->play->setText(on ? tr("Pause") : tr("Play"));
+        d->play->setIcon(style()->standardIcon(on ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    });
+    connect(d->timer, &QTimer::timeout, this, [this] {
+        if (d->slider->value() >= d->slider->maximum()) {
+            d->play->setChecked(false);
+        } else {
+            d->slider->setValue(d->slider->value() + 1);
+        }
+    });
+    connect(d->heatmap, &RoutingHeatmap::cellClicked, this, [this](qint64 sampleId, int) {
+        Q_EMIT sampleActivated(d->shownStep, sampleId, false);
+    });
+    setRun(nullptr, -1);
+}
+
+RoutingView::~RoutingView() = default;
+
+void RoutingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId)
+{
+    d->reader = runId >= 0 ? std::move(reader) : nullptr;
+    d->runId = d->reader ? runId : -1;
+    d->shownStep = -1;
+    d->steps.clear();
+    refresh();
+}
+
+void RoutingView::refresh()
+{
+    d->samples.clear();
+    if (d->reader) {
+        for (mor::SampleInfo& s : d->reader->samples(d->runId)) {
+            const int64_t id = s.sampleId;
+            d->samples.emplace(id, std::move(s));
+        }
+    }
+    const bool wasAtEnd = d->steps.empty() || d->shownStep == d->steps.back();
+    d->steps = d->reader ? d->reader->routingSteps(d->runId) : std::vector<int64_t>{};
+    {
+        const QSignalBlocker blocker(d->slider);
+        d->slider->setRange(0, std::max(0, int(d->steps.size()) - 1));
+        d->slider->setEnabled(d->steps.size() > 1);
+    }
+    d->play->setEnabled(d->steps.size() > 1);
+    if (d->steps.empty()) {
+        showStep(-1);
+        return;
+    }
+    // Follow a growing run when the user was looking at its newest snapshot.
+    const auto it = std::find(d->steps.begin(), d->steps.end(), d->shownStep);
+    const qint64 step = (wasAtEnd || it == d->steps.end()) ? d->steps.back() : d->shownStep;
+    d->shownStep = -1; // force a reload
+    showStep(step);
+}
+
+void RoutingView::showStep(qint64 step)
+{
+    if (step == d->shownStep && step >= 0) {
+        return;
+    }
+    d->shownStep = step;
+    std::optional<mor::RoutingSnapshot> snap;
+    if (d->reader && step >= 0) {
+        snap = d->reader->routing(d->runId, step);
+    }
+    d->snapshot = snap ? std::move(*snap) : mor::RoutingSnapshot{};
+    d->meta.assign(size_t(d->snapshot.nSamples), RowMeta{});
+    for (size_t r = 0; r < d->meta.size() && r < d->snapshot.sampleIds.size(); ++r) {
+        const auto info = d->samples.find(d->snapshot.sampleIds[r]);
+        if (info != d->samples.end()) {
+            d->meta[r] = RowMeta{info->second.label, info->second.domain, info->second.preview};
+        }
+    }
+    const auto index = std::find(d->steps.begin(), d->steps.end(), step) - d->steps.begin();
+    {
+        const QSignalBlocker blocker(d->slider);
+        d->slider->setValue(int(index));
+    }
+    d->stepLabel->setText(step < 0 ? tr("no routing logged")
+                                   : tr("step %1 (%2 / %3)").arg(step).arg(index + 1).arg(d->steps.size()));
+    d->heatmap->setSnapshot(d->snapshot, d->meta);
+    d->aggregate->setData(d->snapshot, d->meta, d->groupCombo->currentIndex() == 1);
+    const LoadSummary load = summarizeLoad(d->snapshot);
+    d->load->setSummary(load);
+    d->warnings->setText(load.warnings.join("\n"));
+    d->warnings->setVisible(!load.warnings.isEmpty());
+}
+
+qint64 RoutingView::shownStep() const { return d->shownStep; }

@@ -1,0 +1,53 @@
+#pragma once
+// The shared step cursor of the reflection stepper: First / Back / Next / Last / Play with a
+// speed slider. Owns only the position; the stepper moves every panel when it changes.
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QSlider;
+class QTimer;
+
+namespace inspect {
+
+class StepCursorBar : public QWidget {
+    Q_OBJECT
+public:
+    explicit StepCursorBar(QWidget* parent = nullptr);
+
+    /// Number of cursor positions (0 disables the bar). Keeps the position when it still fits.
+    void setCount(int count);
+    int count() const { return m_count; }
+    int current() const { return m_current; }
+    bool isPlaying() const;
+    /// Milliseconds between two steps while playing.
+    int intervalMs() const;
+    void setCaption(const QString& text);
+
+public Q_SLOTS:
+    void setCurrent(int position);
+    void first();
+    void back();
+    void next();
+    void last();
+    void setPlaying(bool playing);
+
+Q_SIGNALS:
+    void currentChanged(int position);
+
+private:
+    void updateButtons();
+
+    int m_count = 0;
+    int m_current = 0;
+    QPushButton* m_first;
+    QPushButton* m_back;
+    QPushButton* m_play;
+    QPushButton* m_next;
+    QPushButton* m_last;
+    QSlider* m_speed;
+    QLabel* m_caption;
+    QTimer* m_timer;
+};
+
+} // namespace inspect
