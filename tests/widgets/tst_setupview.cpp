@@ -1,0 +1,132 @@
+// The setup view: invalid values are flagged in place with the validator's message and keep
+// Start disabled; fixing them enables Start; undo restores the previous value.
+#include "experttablemodel.h"
+#include "setupview.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QtTest>
+
+class TstSetupView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void defaultConfigIsValidAndStartEnabled();
+    void invalidFieldShowsMessageAndDisablesStart_data();
+    void invalidFieldShowsMessageAndDisablesStart();
+    void fixingTheFieldEnablesStart();
+    void undoRestoresThePreviousValue();
+    void expertTableEditsAndAddRemove();
+    void startEmitsTheEditedConfig();
+};
+
+namespace {
+void typeValue(QSpinBox* spin, int value) {
+    spin->setFocus();
+    spin->selectAll();
+    QTest::keyClicks(spin, QString::number(value));
+    QTest::keyClick(spin, Qt::Key_Return);
+}
+} // namespace
+
+void TstSetupView::defaultConfigIsValidAndStartEnabled() {
+    SetupView view;
+    QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
+    QVERIFY(view.startButton()->isEnabled());
+}
+
+void TstSetupView::invalidFieldShowsMessageAndDisablesStart_data() {
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("value");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("top_k above expert count") << "model.router.top_k" << 9 << "top_k";
+    QTest::newRow("zero epochs") << "train.epochs" << 0 << "epochs";
+    QTest::newRow("zero batch size") << "train.batch_size" << 0 << "batch_size";
+}
+
+void TstSetupView::invalidFieldShowsMessageAndDisablesStart() {
+    QFETCH(QString, path);
+    QFETCH(int, value);
+    QFETCH(QString, messagePart);
+    SetupView view;
+    view.show();
+    auto* spin = qobject_cast<QSpinBox*>(view.fieldWidget(path));
+    QVERIFY(spin);
+    typeValue(spin, value);
+    QCOMPARE(spin->value(), value);
+    QVERIFY(!view.isValid());
+    QVERIFY(!view.startButton()->isEnabled());
+    // The widget itself carries the validator's message (tooltip + red border)...
+    const QString message = spin->property("validationError").toString();
+    QVERIFY2(message.contains(messagePart), qPrintable(message));
+    QCOMPARE(spin->toolTip(), message);
+    QVERIFY(spin->styleSheet().contains(QLatin1String("border")));
+    // ... and the message line under the form shows the same text as the CLI's validator.
+    QVERIFY(view.messageLabel()->text().contains(message.split('\n').first().toHtmlEscaped()));
+}
+
+void TstSetupView::fixingTheFieldEnablesStart() {
+    SetupView view;
+    view.show();
+    auto* topK = qobject_cast<QSpinBox*>(view.fieldWidget(QStringLiteral("model.router.top_k")));
+    QVERIFY(topK);
+    typeValue(topK, 9);
+    QVERIFY(!view.startButton()->isEnabled());
+    typeValue(topK, 3);
+    QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
+    QVERIFY(view.startButton()->isEnabled());
+    QVERIFY(topK->property("validationError").toString().isEmpty());
+    QVERIFY(topK->styleSheet().isEmpty());
+}
+
+void TstSetupView::undoRestoresThePreviousValue() {
+    SetupView view;
+    view.show();
+    auto* topK = qobject_cast<QSpinBox*>(view.fieldWidget(QStringLiteral("model.router.top_k")));
+    QVERIFY(topK);
+    const int original = topK->value();
+    typeValue(topK, 9);
+    typeValue(topK, 3);
+    QCOMPARE(view.config().model.router.topK, 3);
+    view.undoStack()->undo();
+    QCOMPARE(topK->value(), 9);
+    QCOMPARE(view.config().model.router.topK, 9);
+    QVERIFY(!view.startButton()->isEnabled());
+    view.undoStack()->undo();
+    QCOMPARE(topK->value(), original);
+    QVERIFY(view.startButton()->isEnabled());
+    view.undoStack()->redo();
+    QCOMPARE(topK->value(), 9);
+    QVERIFY(!view.startButton()->isEnabled());
+}
+
+void TstSetupView::expertTableEditsAndAddRemove() {
+    SetupView view;
+    ExpertTableModel* model = view.expertModel();
+    const int experts = model->rowCount();
+    QCOMPARE(experts, static_cast<int>(view.config().model.experts.size()));
+    QVERIFY(model->setData(model->index(1, ExpertTableModel::MaxDepth), 7, Qt::EditRole));
+    QCOMPARE(view.config().model.experts[1].maxDepth, int64_t{7});
+    QCOMPARE(model->index(1, ExpertTableModel::MaxDepth).data().toLongLong(), 7LL);
+    view.expertView()->selectRow(1);
+    auto* duplicate = view.findChildren<QPushButton*>().size() > 0 ? nullptr : nullptr;
+    Q_UNUSED(duplicate);
+    view.undoStack()->undo();
+    QCOMPARE(view.config().model.experts[1].maxDepth, int64_t{4});
+}
+
+void TstSetupView::startEmitsTheEditedConfig() {
+    SetupView view;
+    view.show();
+    auto* epochs = qobject_cast<QSpinBox*>(view.fieldWidget(QStringLiteral("train.epochs")));
+    QVERIFY(epochs);
+    typeValue(epochs, 3);
+    QSignalSpy spy(&view, &SetupView::startRequested);
+    QTest::mouseClick(view.startButton(), Qt::LeftButton);
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).value<mor::ExperimentConfig>().train.epochs, int64_t{3});
+}
+
+QTEST_MAIN(TstSetupView)
+#include "tst_setupview.moc"

@@ -1,0 +1,61 @@
+#include "logsession.h"
+
+#include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace {
+// A run whose heartbeat is older than this belongs to a process that died.
+constexpr qint64 kStaleRunMs = 120 * 1000;
+} // namespace
+
+LogSession::LogSession(QObject* parent) : QObject(parent) {
+    m_timer.setInterval(1000);
+    connect(&m_timer, &QTimer::timeout, this, &LogSession::poll);
+}
+
+LogSession::~LogSession() = default;
+
+bool LogSession::open(const QString& path, QString* error) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QDir().mkpath(QFileInfo(absolute).absolutePath());
+    std::string message;
+    auto writer = mor::ExperimentLog::open(absolute.toStdString(), &message);
+    if (!writer) {
+        if (error) {
+            *error = QString::fromStdString(message);
+        }
+        return false;
+    }
+    writer->markStaleRunsInterrupted(kStaleRunMs);
+    writer->flush();
+    std::shared_ptr<const mor::LogReader> reader =
+        mor::LogReader::open(absolute.toStdString(), &message);
+    if (!reader) {
+        if (error) {
+            *error = QString::fromStdString(message);
+        }
+        return false;
+    }
+    m_writer = std::move(writer);
+    m_reader = std::move(reader);
+    m_path = absolute;
+    m_lastStamp = m_reader->changeStamp();
+    m_timer.start();
+    Q_EMIT opened(m_path);
+    Q_EMIT changed();
+    return true;
+}
+
+void LogSession::poll() {
+    if (!m_reader) {
+        return;
+    }
+    const qint64 stamp = m_reader->changeStamp();
+    if (stamp != m_lastStamp) {
+        m_lastStamp = stamp;
+        Q_EMIT changed();
+    }
+}

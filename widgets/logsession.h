@@ -1,0 +1,46 @@
+#pragma once
+// The open experiment log of the window: one read-only LogReader shared by every view, an
+// ExperimentLog for edits (rename, tags, notes, delete), and a poll of changeStamp() so runs
+// written by another thread or process (`mor train`) show up live.
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace mor {
+class LogReader;
+class ExperimentLog;
+} // namespace mor
+
+class LogSession : public QObject {
+    Q_OBJECT
+public:
+    explicit LogSession(QObject* parent = nullptr);
+    ~LogSession() override;
+
+    /// Opens (or creates) the log at `path`; marks runs of dead processes interrupted.
+    /// On failure the previous log stays open and *error says why.
+    bool open(const QString& path, QString* error);
+    bool isOpen() const { return m_reader != nullptr; }
+    QString path() const { return m_path; }
+    std::shared_ptr<const mor::LogReader> reader() const { return m_reader; }
+    /// The writer for edits; null when no log is open.
+    mor::ExperimentLog* writer() const { return m_writer.get(); }
+
+    /// Poll interval of changeStamp() (default 1000 ms).
+    void setPollInterval(int ms) { m_timer.setInterval(ms); }
+    /// Checks the log now and emits changed() if anything was written since the last check.
+    void poll();
+
+Q_SIGNALS:
+    void opened(const QString& path);
+    /// Something in the log changed (a run was added, grew, or was edited).
+    void changed();
+
+private:
+    QString m_path;
+    std::shared_ptr<const mor::LogReader> m_reader;
+    std::unique_ptr<mor::ExperimentLog> m_writer;
+    QTimer m_timer;
+    qint64 m_lastStamp = -1;
+};

@@ -1,0 +1,178 @@
+#include "setupsections.h"
+
+#include "configbinding.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QSpinBox>
+
+namespace SetupSections {
+
+QSpinBox* intSpin(QWidget* parent, int min, int max) {
+    auto* spin = new QSpinBox(parent);
+    spin->setRange(min, max);
+    spin->setKeyboardTracking(false);
+    spin->setAccelerated(true);
+    return spin;
+}
+
+QDoubleSpinBox* realSpin(QWidget* parent, double min, double max, int decimals, double step) {
+    auto* spin = new QDoubleSpinBox(parent);
+    spin->setRange(min, max);
+    spin->setDecimals(decimals);
+    spin->setSingleStep(step);
+    spin->setKeyboardTracking(false);
+    return spin;
+}
+
+QComboBox* choice(QWidget* parent, const QStringList& values) {
+    auto* combo = new QComboBox(parent);
+    for (const QString& v : values) {
+        combo->addItem(v, v);
+    }
+    return combo;
+}
+
+QGroupBox* router(ConfigBinding& b, QWidget* parent) {
+    auto* box = new QGroupBox(parent);
+    auto* form = new QFormLayout(box);
+    auto* strategy = choice(box, {QStringLiteral("top_k"), QStringLiteral("threshold"),
+                                  QStringLiteral("top_p"), QStringLiteral("expert_choice"),
+                                  QStringLiteral("shared_routed"), QStringLiteral("random")});
+    strategy->setToolTip(QCoreApplication::translate(
+        "SetupView", "How the router turns its probabilities into the set of experts that run"));
+    b.bind(strategy, QStringLiteral("model.router.strategy"), MOR_FIELD(model.router.strategy));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Strategy"), strategy);
+
+    auto* topK = intSpin(box, 0, 64);
+    b.bind(topK, QStringLiteral("model.router.top_k"), MOR_FIELD(model.router.topK));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Top k"), topK);
+    auto* threshold = realSpin(box, -1.0, 2.0, 3, 0.05);
+    b.bind(threshold, QStringLiteral("model.router.threshold"), MOR_FIELD(model.router.threshold));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Threshold"), threshold);
+    auto* topP = realSpin(box, -1.0, 2.0, 3, 0.05);
+    b.bind(topP, QStringLiteral("model.router.top_p"), MOR_FIELD(model.router.topP));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Top p"), topP);
+    auto* capacity = realSpin(box, 0.0, 16.0, 2, 0.25);
+    b.bind(capacity, QStringLiteral("model.router.capacity_factor"),
+           MOR_FIELD(model.router.capacityFactor));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Capacity factor"), capacity);
+    auto* shared = intSpin(box, 0, 64);
+    b.bind(shared, QStringLiteral("model.router.shared_experts"),
+           MOR_FIELD(model.router.sharedExperts));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Shared experts"), shared);
+    auto* temperature = realSpin(box, 0.0, 100.0, 2, 0.1);
+    b.bind(temperature, QStringLiteral("model.router.temperature"),
+           MOR_FIELD(model.router.temperature));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Temperature"), temperature, true);
+    auto* jitter = realSpin(box, 0.0, 10.0, 3, 0.01);
+    b.bind(jitter, QStringLiteral("model.router.jitter"), MOR_FIELD(model.router.jitter));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Jitter"), jitter, true);
+    auto* balance = realSpin(box, 0.0, 100.0, 4, 0.005);
+    b.bind(balance, QStringLiteral("model.router.balance_weight"),
+           MOR_FIELD(model.router.balanceWeight));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Balance loss weight"), balance, true);
+    auto* zLoss = realSpin(box, 0.0, 100.0, 4, 0.001);
+    b.bind(zLoss, QStringLiteral("model.router.z_loss_weight"),
+           MOR_FIELD(model.router.zLossWeight));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Z-loss weight"), zLoss, true);
+    auto* selector = realSpin(box, 0.0, 100.0, 3, 0.05);
+    b.bind(selector, QStringLiteral("model.router.selector_weight"),
+           MOR_FIELD(model.router.selectorWeight));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Selector loss weight"), selector, true);
+    return box;
+}
+
+void showRouterRowsFor(ConfigBinding& b, const QString& s) {
+    const bool k = s == QLatin1String("top_k") || s == QLatin1String("expert_choice") ||
+                   s == QLatin1String("shared_routed") || s == QLatin1String("random");
+    b.setRowVisible(QStringLiteral("model.router.top_k"), k);
+    b.setRowVisible(QStringLiteral("model.router.threshold"), s == QLatin1String("threshold"));
+    b.setRowVisible(QStringLiteral("model.router.top_p"), s == QLatin1String("top_p"));
+    b.setRowVisible(QStringLiteral("model.router.capacity_factor"),
+                    s == QLatin1String("expert_choice"));
+    b.setRowVisible(QStringLiteral("model.router.shared_experts"),
+                    s == QLatin1String("shared_routed"));
+}
+
+QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
+    auto* box = new QGroupBox(parent);
+    auto* form = new QFormLayout(box);
+    auto* fusion = choice(box, {QStringLiteral("confidence"), QStringLiteral("attention"),
+                                QStringLiteral("evidential")});
+    b.bind(fusion, QStringLiteral("model.integration.fusion"),
+           MOR_FIELD(model.integration.fusion));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Fusion"), fusion);
+    auto* gamma = realSpin(box, -10.0, 10.0, 2, 0.1);
+    b.bind(gamma, QStringLiteral("model.integration.gamma"), MOR_FIELD(model.integration.gamma));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Confidence exponent"), gamma, true);
+    auto* conflict = realSpin(box, -1.0, 2.0, 3, 0.05);
+    b.bind(conflict, QStringLiteral("model.integration.conflict_threshold"),
+           MOR_FIELD(model.integration.conflictThreshold));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Conflict threshold"), conflict);
+    auto* confident = realSpin(box, -1.0, 2.0, 3, 0.05);
+    b.bind(confident, QStringLiteral("model.integration.confident_threshold"),
+           MOR_FIELD(model.integration.confidentThreshold));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Confident at"), confident, true);
+    auto* resolution =
+        choice(box, {QStringLiteral("weighted"), QStringLiteral("most_confident"),
+                     QStringLiteral("re_reflect"), QStringLiteral("flag")});
+    b.bind(resolution, QStringLiteral("model.integration.resolution"),
+           MOR_FIELD(model.integration.resolution));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Resolution"), resolution);
+    auto* extra = intSpin(box, 0, 100);
+    b.bind(extra, QStringLiteral("model.integration.extra_iterations"),
+           MOR_FIELD(model.integration.extraIterations));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Extra iterations"), extra);
+    return box;
+}
+
+void showIntegrationRowsFor(ConfigBinding& b, const QString& resolution) {
+    b.setRowVisible(QStringLiteral("model.integration.extra_iterations"),
+                    resolution == QLatin1String("re_reflect"));
+}
+
+QGroupBox* training(ConfigBinding& b, QWidget* parent) {
+    auto* box = new QGroupBox(parent);
+    auto* form = new QFormLayout(box);
+    auto* optimizer =
+        choice(box, {QStringLiteral("adamw"), QStringLiteral("adam"), QStringLiteral("sgd")});
+    b.bind(optimizer, QStringLiteral("train.optimizer"), MOR_FIELD(train.optimizer));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Optimizer"), optimizer);
+    auto* schedule = choice(box, {QStringLiteral("constant"), QStringLiteral("cosine"),
+                                  QStringLiteral("cosine_restarts")});
+    b.bind(schedule, QStringLiteral("train.schedule"), MOR_FIELD(train.schedule));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Schedule"), schedule);
+    auto* epochs = intSpin(box, 0, 100000);
+    b.bind(epochs, QStringLiteral("train.epochs"), MOR_FIELD(train.epochs));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Epochs"), epochs);
+    auto* batch = intSpin(box, 0, 1 << 20);
+    b.bind(batch, QStringLiteral("train.batch_size"), MOR_FIELD(train.batchSize));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Batch size"), batch);
+    auto* accumulation = intSpin(box, 0, 1024);
+    b.bind(accumulation, QStringLiteral("train.accumulation"), MOR_FIELD(train.accumulation));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Accumulation"), accumulation, true);
+    auto* lr = realSpin(box, 0.0, 10.0, 5, 0.0005);
+    b.bind(lr, QStringLiteral("train.learning_rate"), MOR_FIELD(train.learningRate));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Learning rate"), lr);
+    auto* warmup = intSpin(box, 0, 1000000);
+    b.bind(warmup, QStringLiteral("train.warmup_steps"), MOR_FIELD(train.warmupSteps));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Warm-up steps"), warmup, true);
+    auto* seed = intSpin(box, -1, 1 << 30);
+    b.bind(seed, QStringLiteral("train.seed"), MOR_FIELD(train.seed));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Seed"), seed);
+    auto* device =
+        choice(box, {QStringLiteral("cpu"), QStringLiteral("cuda"), QStringLiteral("auto")});
+    b.bind(device, QStringLiteral("train.device"), MOR_FIELD(train.device));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Device"), device);
+    auto* traces = new QCheckBox(box);
+    b.bind(traces, QStringLiteral("train.log_traces"), MOR_FIELD(train.logTraces));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Log traces"), traces, true);
+    return box;
+}
+
+} // namespace SetupSections

@@ -1,0 +1,394 @@
+#include "setupview.h"
+
+#include "choicedelegate.h"
+#include "configbinding.h"
+#include "datasetsection.h"
+#include "demolibrary.h"
+#include "experttablemodel.h"
+#include "setupcommand.h"
+#include "setupsections.h"
+
+#include <QComboBox>
+#include <QEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <set>
+
+SetupView::SetupView(QWidget* parent) : QWidget(parent) {
+    m_binding = new ConfigBinding(this);
+    auto* layout = new QVBoxLayout(this);
+
+    // Presets and the run name.
+    auto* top = new QHBoxLayout;
+    m_presetLabel = new QLabel(this);
+    m_presets = new QComboBox(this);
+    m_presets->setObjectName(QStringLiteral("presets"));
+    m_presets->setMinimumContentsLength(22);
+    m_presetLabel->setBuddy(m_presets);
+    m_loadPreset = new QPushButton(this);
+    m_savePreset = new QPushButton(this);
+    m_nameLabel = new QLabel(this);
+    auto* name = new QLineEdit(this);
+    m_nameLabel->setBuddy(name);
+    m_binding->bind(name, QStringLiteral("name"), MOR_FIELD(name));
+    top->addWidget(m_presetLabel);
+    top->addWidget(m_presets);
+    top->addWidget(m_loadPreset);
+    top->addWidget(m_savePreset);
+    top->addSpacing(16);
+    top->addWidget(m_nameLabel);
+    top->addWidget(name, 1);
+    layout->addLayout(top);
+
+    // The form in three columns, the lesson beside it.
+    auto* form = new QWidget(this);
+    auto* grid = new QGridLayout(form);
+    m_data = new DatasetSection(*m_binding, form);
+    m_router = SetupSections::router(*m_binding, form);
+    m_integration = SetupSections::integration(*m_binding, form);
+    m_training = SetupSections::training(*m_binding, form);
+    grid->addWidget(m_data, 0, 0, 2, 1);
+    grid->addWidget(m_router, 0, 1);
+    grid->addWidget(m_integration, 1, 1);
+    grid->addWidget(buildExperts(), 0, 2);
+    grid->addWidget(m_training, 1, 2);
+    grid->setRowStretch(2, 1);
+    for (int c = 0; c < 3; ++c) {
+        grid->setColumnStretch(c, 1);
+    }
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(form);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    auto* lessonPanel = new QWidget(this);
+    auto* lessonLayout = new QVBoxLayout(lessonPanel);
+    lessonLayout->setContentsMargins(0, 0, 0, 0);
+    m_lessonTitle = new QLabel(lessonPanel);
+    QFont titleFont = m_lessonTitle->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_lessonTitle->setFont(titleFont);
+    m_lessonTitle->setWordWrap(true);
+    m_lesson = new QTextBrowser(lessonPanel);
+    m_lesson->setObjectName(QStringLiteral("lesson"));
+    m_lesson->setOpenExternalLinks(true);
+    lessonLayout->addWidget(m_lessonTitle);
+    lessonLayout->addWidget(m_lesson, 1);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(scroll);
+    splitter->addWidget(lessonPanel);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+
+    // Validation messages and Start.
+    auto* bottom = new QHBoxLayout;
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("validationMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_start = new QPushButton(this);
+    m_start->setObjectName(QStringLiteral("start"));
+    m_start->setDefault(true);
+    m_start->setMinimumWidth(140);
+    bottom->addWidget(m_message, 1);
+    bottom->addWidget(m_start);
+    layout->addLayout(bottom);
+
+    connect(m_binding, &ConfigBinding::edited, this, &SetupView::onEdited);
+    connect(m_start, &QPushButton::clicked, this, [this] {
+        if (isValid() && !m_trainingActive) {
+            Q_EMIT startRequested(m_config);
+        }
+    });
+    connect(m_presets, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        const QString demo = m_presets->itemData(index).toString();
+        if (!demo.isEmpty()) {
+            loadDemo(demo);
+        }
+    });
+    connect(m_loadPreset, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load preset"), {},
+                                                          tr("Experiment configs (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !loadPreset(path, &error)) {
+            QMessageBox::warning(this, tr("Load preset"), error);
+        }
+    });
+    connect(m_savePreset, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save preset"), {},
+                                                          tr("Experiment configs (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !savePreset(path, &error)) {
+            QMessageBox::warning(this, tr("Save preset"), error);
+        }
+    });
+
+    retranslateUi();
+    fillPresets();
+    mor::ExperimentConfig initial;
+    initial.name = "experiment";
+    apply(initial);
+}
+
+SetupView::~SetupView() = default;
+
+QWidget* SetupView::buildExperts() {
+    m_expertsBox = new QGroupBox(this);
+    auto* layout = new QVBoxLayout(m_expertsBox);
+    m_experts = new ExpertTableModel(this);
+    m_expertView = new QTableView(m_expertsBox);
+    m_expertView->setObjectName(QStringLiteral("experts"));
+    m_expertView->setModel(m_experts);
+    m_expertView->setItemDelegate(new ChoiceDelegate(m_expertView));
+    m_expertView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_expertView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_expertView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_expertView->setMinimumHeight(170);
+    layout->addWidget(m_expertView);
+    auto* buttons = new QHBoxLayout;
+    m_add = new QPushButton(m_expertsBox);
+    m_remove = new QPushButton(m_expertsBox);
+    m_duplicate = new QPushButton(m_expertsBox);
+    buttons->addWidget(m_add);
+    buttons->addWidget(m_duplicate);
+    buttons->addWidget(m_remove);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    connect(m_add, &QPushButton::clicked, this, [this] { addExpert(false); });
+    connect(m_duplicate, &QPushButton::clicked, this, [this] { addExpert(true); });
+    connect(m_remove, &QPushButton::clicked, this, &SetupView::removeExperts);
+    connect(m_experts, &ExpertTableModel::expertsEdited, this,
+            [this](const std::vector<mor::ExpertConfig>& experts) {
+                mor::ExperimentConfig next = m_config;
+                next.model.experts = experts;
+                pushConfig(tr("Edit expert"), {}, next);
+            });
+    return m_expertsBox;
+}
+
+void SetupView::addExpert(bool duplicate) {
+    mor::ExperimentConfig next = m_config;
+    const QModelIndex current = m_expertView->currentIndex();
+    mor::ExpertConfig expert;
+    if (duplicate && current.isValid()) {
+        expert = next.model.experts[static_cast<size_t>(current.row())];
+    } else if (!next.model.experts.empty()) {
+        expert = next.model.experts.back();
+    }
+    next.model.experts.push_back(expert);
+    pushConfig(duplicate ? tr("Duplicate expert") : tr("Add expert"), {}, next);
+    m_expertView->selectRow(static_cast<int>(next.model.experts.size()) - 1);
+}
+
+void SetupView::removeExperts() {
+    std::set<int> rows;
+    for (const QModelIndex& index : m_expertView->selectionModel()->selectedIndexes()) {
+        rows.insert(index.row());
+    }
+    if (rows.empty() && m_expertView->currentIndex().isValid()) {
+        rows.insert(m_expertView->currentIndex().row());
+    }
+    if (rows.empty()) {
+        return;
+    }
+    mor::ExperimentConfig next = m_config;
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+        next.model.experts.erase(next.model.experts.begin() + *it);
+    }
+    pushConfig(tr("Remove expert"), {}, next);
+}
+
+void SetupView::onEdited(const QString& path) {
+    mor::ExperimentConfig next = m_config;
+    m_binding->store(next);
+    // Text fields report every keystroke: merge them into one undo step per field.
+    const bool text = qobject_cast<QLineEdit*>(m_binding->widget(path)) != nullptr;
+    pushConfig(tr("Edit %1").arg(path), text ? path : QString(), next);
+}
+
+void SetupView::pushConfig(const QString& text, const QString& mergeKey,
+                           mor::ExperimentConfig next) {
+    m_undo.push(new SetupCommand(text, mergeKey, m_config, std::move(next),
+                                 [this](const mor::ExperimentConfig& c) { apply(c); }));
+}
+
+void SetupView::setConfig(const mor::ExperimentConfig& config, const QString& undoText) {
+    pushConfig(undoText.isEmpty() ? tr("Load config") : undoText, {}, config);
+}
+
+void SetupView::apply(const mor::ExperimentConfig& config) {
+    m_config = config;
+    m_binding->load(config);
+    m_experts->setExperts(config.model.experts);
+    m_data->update(config.data);
+    SetupSections::showRouterRowsFor(*m_binding, QString::fromStdString(config.model.router.strategy));
+    SetupSections::showIntegrationRowsFor(*m_binding,
+                                          QString::fromStdString(config.model.integration.resolution));
+    validate();
+    Q_EMIT configChanged();
+}
+
+void SetupView::validate() {
+    m_errors = mor::validateConfig(m_config);
+    const std::vector<mor::ConfigError> rest = m_binding->showErrors(m_errors);
+    // Expert errors name a row ("model.experts[2].max_depth"); they mark the table cell.
+    static const QRegularExpression expertField(
+        QStringLiteral(R"(^model\.experts(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?)"));
+    std::map<std::pair<int, int>, QString> cellErrors;
+    for (const mor::ConfigError& e : rest) {
+        const auto match = expertField.match(QString::fromStdString(e.field));
+        if (!match.hasMatch()) {
+            continue;
+        }
+        const int row = (match.captured(1).isEmpty() ? match.captured(2) : match.captured(1)).toInt();
+        const int column = std::max(0, ExpertTableModel::columnForKey(match.captured(3)));
+        QString& message = cellErrors[{row, column}];
+        message += (message.isEmpty() ? QString() : QStringLiteral("\n")) +
+                   QString::fromStdString(e.message);
+    }
+    m_experts->setErrors(cellErrors);
+    m_expertsBox->setStyleSheet(
+        rest.empty() ? QString() : QStringLiteral("QGroupBox { border: 1px solid #d32f2f; }"));
+    if (m_errors.empty()) {
+        m_message->setText(tr("The configuration is valid."));
+        m_message->setStyleSheet(QString());
+    } else {
+        QStringList lines;
+        for (const mor::ConfigError& e : m_errors) {
+            lines << QString::fromStdString(e.message).toHtmlEscaped();
+        }
+        m_message->setText(lines.join(QStringLiteral("<br>")));
+        m_message->setStyleSheet(QStringLiteral("color: #d32f2f;"));
+    }
+    m_start->setEnabled(m_errors.empty() && !m_trainingActive);
+}
+
+bool SetupView::loadDemo(const QString& name) {
+    const DemoInfo demo = DemoLibrary::find(name);
+    if (demo.name.isEmpty()) {
+        return false;
+    }
+    QString error;
+    if (!loadPreset(demo.jsonPath, &error)) {
+        m_message->setText(error.toHtmlEscaped());
+        return false;
+    }
+    showLesson(demo.name, demo.description, demo.lesson());
+    const int index = m_presets->findData(demo.name);
+    if (index >= 0) {
+        m_presets->setCurrentIndex(index);
+    }
+    return true;
+}
+
+bool SetupView::loadPreset(const QString& path, QString* error) {
+    const mor::ConfigParseResult result = mor::loadConfigFile(path.toStdString());
+    if (!result.ok()) {
+        if (error) {
+            *error = QString::fromStdString(result.message());
+        }
+        return false;
+    }
+    setConfig(result.config, tr("Load %1").arg(QFileInfo(path).fileName()));
+    showLesson(QString::fromStdString(result.config.name),
+               QString::fromStdString(result.config.description), {});
+    return true;
+}
+
+bool SetupView::savePreset(const QString& path, QString* error) const {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error) {
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        }
+        return false;
+    }
+    file.write(QByteArray::fromStdString(mor::toJson(m_config)));
+    return true;
+}
+
+void SetupView::showLesson(const QString& title, const QString& description,
+                           const QString& lesson) {
+    m_lessonName = title;
+    m_lessonTitle->setText(title);
+    QString markdown = description;
+    if (!lesson.isEmpty()) {
+        markdown += QStringLiteral("\n\n") + lesson;
+    }
+    m_lesson->setMarkdown(markdown);
+    Q_EMIT lessonChanged(title, markdown);
+}
+
+void SetupView::fillPresets() {
+    m_presets->clear();
+    m_presets->addItem(tr("Choose a demo…"), QString());
+    for (const DemoInfo& demo : DemoLibrary::demos()) {
+        m_presets->addItem(demo.name, demo.name);
+        m_presets->setItemData(m_presets->count() - 1, demo.description, Qt::ToolTipRole);
+    }
+}
+
+void SetupView::setTrainingActive(bool active) {
+    m_trainingActive = active;
+    m_start->setEnabled(m_errors.empty() && !active);
+}
+
+void SetupView::setAdvancedVisible(bool visible) { m_binding->setAdvancedVisible(visible); }
+
+QWidget* SetupView::fieldWidget(const QString& path) const { return m_binding->widget(path); }
+
+void SetupView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    }
+    QWidget::changeEvent(event);
+}
+
+void SetupView::retranslateUi() {
+    m_binding->retranslate();
+    m_data->retranslate();
+    m_data->update(m_config.data);
+    m_router->setTitle(tr("Router"));
+    m_expertsBox->setTitle(tr("Experts"));
+    m_integration->setTitle(tr("Integration"));
+    m_training->setTitle(tr("Training"));
+    m_add->setText(tr("&Add"));
+    m_remove->setText(tr("&Remove"));
+    m_duplicate->setText(tr("D&uplicate"));
+    m_presetLabel->setText(tr("&Preset:"));
+    m_loadPreset->setText(tr("Load…"));
+    m_savePreset->setText(tr("Save…"));
+    m_nameLabel->setText(tr("Run &name:"));
+    m_start->setText(tr("&Start training"));
+    if (m_presets->count() > 0) {
+        m_presets->setItemText(0, tr("Choose a demo…"));
+    }
+    if (m_lessonName.isEmpty()) {
+        m_lessonTitle->setText(tr("Lesson"));
+        m_lesson->setMarkdown(
+            tr("Choose a demo above to load a ready-made experiment and read what it shows, "
+               "or build your own configuration on the left."));
+    }
+    if (m_expertsBox) {
+        validate();
+    }
+}

@@ -1,0 +1,97 @@
+#pragma once
+// View 1: build an experiment config (data set, router, experts, integration, training),
+// from scratch or from a bundled demo / saved preset. Every edit is re-validated with
+// mor::validateConfig (the CLI's messages) and flagged at the widget it concerns; Start stays
+// disabled while the config is invalid. Edits go on an undo stack.
+#include "mor/config.h"
+
+#include <QUndoStack>
+#include <QWidget>
+
+class ConfigBinding;
+class DatasetSection;
+class ExpertTableModel;
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QPushButton;
+class QTableView;
+class QTextBrowser;
+
+class SetupView : public QWidget {
+    Q_OBJECT
+public:
+    explicit SetupView(QWidget* parent = nullptr);
+    ~SetupView() override;
+
+    const mor::ExperimentConfig& config() const { return m_config; }
+    /// Replaces the whole config as one undoable step.
+    void setConfig(const mor::ExperimentConfig& config, const QString& undoText = {});
+    bool isValid() const { return m_errors.empty(); }
+    const std::vector<mor::ConfigError>& errors() const { return m_errors; }
+    QUndoStack* undoStack() { return &m_undo; }
+
+    /// Loads a bundled demo by name and shows its lesson. False when there is no such demo.
+    bool loadDemo(const QString& name);
+    bool loadPreset(const QString& path, QString* error);
+    bool savePreset(const QString& path, QString* error) const;
+    /// Disables Start while a run trains.
+    void setTrainingActive(bool active);
+    /// Hides advanced rows (presentation mode).
+    void setAdvancedVisible(bool visible);
+
+    /// For tests and the main window: the widget bound to a dotted config path, Start, the
+    /// validation message label, the expert table.
+    QWidget* fieldWidget(const QString& path) const;
+    QPushButton* startButton() const { return m_start; }
+    QLabel* messageLabel() const { return m_message; }
+    ExpertTableModel* expertModel() const { return m_experts; }
+    QTableView* expertView() const { return m_expertView; }
+
+Q_SIGNALS:
+    void startRequested(const mor::ExperimentConfig& config);
+    void configChanged();
+    /// A demo or preset was loaded (title for the window, lesson Markdown).
+    void lessonChanged(const QString& title, const QString& markdown);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    QWidget* buildExperts();
+    void onEdited(const QString& path);
+    void pushConfig(const QString& text, const QString& mergeKey, mor::ExperimentConfig next);
+    void apply(const mor::ExperimentConfig& config);
+    void validate();
+    void addExpert(bool duplicate);
+    void removeExperts();
+    void fillPresets();
+    void showLesson(const QString& title, const QString& description, const QString& lesson);
+    void retranslateUi();
+
+    mor::ExperimentConfig m_config;
+    std::vector<mor::ConfigError> m_errors;
+    QUndoStack m_undo;
+    bool m_trainingActive = false;
+    ConfigBinding* m_binding = nullptr;
+    DatasetSection* m_data = nullptr;
+    QGroupBox* m_router = nullptr;
+    QGroupBox* m_expertsBox = nullptr;
+    QGroupBox* m_integration = nullptr;
+    QGroupBox* m_training = nullptr;
+    ExpertTableModel* m_experts = nullptr;
+    QTableView* m_expertView = nullptr;
+    QPushButton* m_add = nullptr;
+    QPushButton* m_remove = nullptr;
+    QPushButton* m_duplicate = nullptr;
+    QComboBox* m_presets = nullptr;
+    QPushButton* m_loadPreset = nullptr;
+    QPushButton* m_savePreset = nullptr;
+    QLabel* m_presetLabel = nullptr;
+    QLabel* m_nameLabel = nullptr;
+    QLabel* m_lessonTitle = nullptr;
+    QTextBrowser* m_lesson = nullptr;
+    QLabel* m_message = nullptr;
+    QPushButton* m_start = nullptr;
+    QString m_lessonName;
+};
