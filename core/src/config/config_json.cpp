@@ -176,7 +176,8 @@ std::string toJson(const ExperimentConfig& config, int indent)
     Json root = Json::object();
     ConfigWriter writer(root);
     detail::visitFields(writer, copy);
-    return root.dump(indent);
+    // A path with invalid UTF-8 (possible on Linux file systems) must not make dump() throw.
+    return root.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 std::vector<std::pair<std::string, std::string>> flattenConfigJson(const std::string& jsonText)

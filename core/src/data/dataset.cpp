@@ -27,6 +27,24 @@ std::string checkDataConfig(const DataConfig& config)
     return message;
 }
 
+/// Refuses sets that would not fit in memory instead of failing inside the allocator.
+std::string checkGeneratedSize(const DataConfig& c)
+{
+    constexpr int64_t MaxValues = int64_t(1) << 28; // 1 GiB of floats
+    int64_t width = 0;
+    const std::vector<std::string> domains =
+        c.kind == "mixed" ? c.domains : std::vector<std::string>{c.kind};
+    for (const auto& domain : domains) {
+        width += domain == "modular" ? c.operands * c.modulus : c.length;
+    }
+    if (width > 0 && c.samples > MaxValues / width) {
+        return "data.samples = " + std::to_string(c.samples) + " with " + std::to_string(width) +
+               " features per sample would need more than 1 GiB; reduce data.samples or the "
+               "feature count (length, modulus × operands)";
+    }
+    return {};
+}
+
 void makeSplits(Dataset& d, const DataConfig& config, int64_t seed)
 {
     const int64_t n = d.size();
@@ -113,7 +131,10 @@ DatasetResult loadDataset(const DataConfig& config, int64_t seed)
         result = detail::datasetFromIdx(readIdx(config.images, config.labels, config.limit),
                                         config.images);
     } else {
-        result.dataset = detail::makeSyntheticDataset(config, seed);
+        result.error = checkGeneratedSize(config);
+        if (result.ok()) {
+            result.dataset = detail::makeSyntheticDataset(config, seed);
+        }
     }
     if (!result.ok()) {
         result.dataset = Dataset{};

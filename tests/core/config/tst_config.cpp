@@ -291,6 +291,16 @@ private Q_SLOTS:
         QCOMPARE(parsed.config.description, c.description);
     }
 
+    void toJsonSurvivesInvalidUtf8()
+    {
+        mor::ExperimentConfig c;
+        c.data.path = "data\xff.csv";
+        const std::string text = mor::toJson(c);
+        const auto parsed = mor::parseConfig(text);
+        QVERIFY2(parsed.ok(), parsed.message().c_str());
+        QVERIFY(parsed.config.data.path != c.data.path); // replaced by U+FFFD, not thrown
+    }
+
     void toJsonWritesEveryField()
     {
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));

@@ -315,6 +315,17 @@ private Q_SLOTS:
         QVERIFY(d.probe.empty());
     }
 
+    void hugeGeneratedSetIsRefused()
+    {
+        auto config = generated("modular", 10000000);
+        config.modulus = 1000;
+        config.operands = 16;
+        const auto result = mor::loadDataset(config, 1);
+        QVERIFY(!result.ok());
+        QVERIFY2(QString::fromStdString(result.error).contains("would need more than 1 GiB"),
+                 result.error.c_str());
+    }
+
     void invalidDataConfigIsAnError_data()
     {
         QTest::addColumn<QString>("kind");
