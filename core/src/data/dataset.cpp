@@ -45,6 +45,28 @@ std::string checkGeneratedSize(const DataConfig& c)
     return {};
 }
 
+/// Takes `k` evenly spaced items out of `items` (which is grouped by class), so the taken
+/// part has every class in proportion; the rest stays in order in `items`.
+std::vector<int64_t> takeEvenlySpaced(std::vector<int64_t>& items, int64_t k)
+{
+    std::vector<int64_t> taken, rest;
+    const auto n = static_cast<int64_t>(items.size());
+    taken.reserve(static_cast<size_t>(k));
+    rest.reserve(static_cast<size_t>(n - k));
+    int64_t next = 0; // index in `taken` whose position we look for
+    for (int64_t p = 0; p < n; ++p) {
+        // position of the j-th pick: floor((j + 0.5) * n / k), strictly increasing for k <= n
+        const bool pick = next < k && p == ((2 * next + 1) * n) / (2 * k);
+        (pick ? taken : rest).push_back(items[static_cast<size_t>(p)]);
+        next += pick ? 1 : 0;
+    }
+    items = std::move(rest);
+    return taken;
+}
+
+/// Stratified split: shuffle with the seed, group by (domain, class), then take test and
+/// validation as evenly spaced picks, so small or sorted files still get every class in
+/// every split. Sizes are exactly round(fraction * n).
 void makeSplits(Dataset& d, const DataConfig& config, int64_t seed)
 {
     const int64_t n = d.size();
@@ -54,6 +76,11 @@ void makeSplits(Dataset& d, const DataConfig& config, int64_t seed)
     }
     detail::Random random(seed, SplitStream);
     random.shuffle(order);
+    const auto stratum = [&d](int64_t i) {
+        return d.domains[static_cast<size_t>(i)] * d.numClasses + d.labels[static_cast<size_t>(i)];
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t a, int64_t b) { return stratum(a) < stratum(b); });
 
     auto count = [n](double fraction) {
         return static_cast<int64_t>(std::llround(fraction * static_cast<double>(n)));
@@ -68,17 +95,18 @@ void makeSplits(Dataset& d, const DataConfig& config, int64_t seed)
             --numTest;
         }
     }
-    const auto testEnd = order.begin() + numTest;
-    const auto validationEnd = testEnd + numValidation;
-    d.test.assign(order.begin(), testEnd);
-    d.validation.assign(testEnd, validationEnd);
-    d.train.assign(validationEnd, order.end());
+    d.test = takeEvenlySpaced(order, numTest);
+    std::vector<int64_t> validation = takeEvenlySpaced(order, numValidation);
+    d.train = std::move(order);
+    d.validation = validation;
+    // The probe is a class-balanced part of validation too (a file sorted by class would
+    // otherwise give a probe of one class).
+    d.probe = takeEvenlySpaced(validation,
+                               std::min<int64_t>(config.probeSize, int64_t(d.validation.size())));
     // Sorted index lists: stable, readable, and kinder to caches; trainers shuffle anyway.
-    std::sort(d.test.begin(), d.test.end());
-    std::sort(d.validation.begin(), d.validation.end());
-    std::sort(d.train.begin(), d.train.end());
-    const auto probe = std::min<int64_t>(config.probeSize, static_cast<int64_t>(d.validation.size()));
-    d.probe.assign(d.validation.begin(), d.validation.begin() + probe);
+    for (auto* split : {&d.train, &d.validation, &d.test, &d.probe}) {
+        std::sort(split->begin(), split->end());
+    }
 }
 
 /// z-scores every feature with the mean and standard deviation of the training split only,

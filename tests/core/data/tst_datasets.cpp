@@ -293,7 +293,40 @@ private Q_SLOTS:
         QCOMPARE(all.size(), size_t(1000));
         QCOMPARE(*all.rbegin(), int64_t(999));
         QCOMPARE(d.probe.size(), size_t(50));
-        QVERIFY(std::equal(d.probe.begin(), d.probe.end(), d.validation.begin()));
+        QVERIFY(std::includes(d.validation.begin(), d.validation.end(), d.probe.begin(),
+                              d.probe.end()));
+        QVERIFY(std::is_sorted(d.train.begin(), d.train.end()));
+    }
+
+    void splitsAreStratifiedByClassAndDomain()
+    {
+        auto config = generated("mixed", 3000);
+        config.testFraction = 0.2;
+        const auto d = load(config);
+        // every (domain, class) group is split in proportion, to within one sample
+        std::map<std::pair<int64_t, int64_t>, std::pair<int, int>> groups; // -> (all, test)
+        for (int64_t i = 0; i < d.size(); ++i) {
+            ++groups[{d.domains[i], d.labels[i]}].first;
+        }
+        for (int64_t i : d.test) {
+            ++groups[{d.domains[i], d.labels[i]}].second;
+        }
+        for (const auto& [group, counts] : groups) {
+            QVERIFY2(std::abs(counts.second - 0.2 * counts.first) <= 1.0,
+                     qPrintable(QString("%1 of %2").arg(counts.second).arg(counts.first)));
+        }
+    }
+
+    void probeCoversEveryClass()
+    {
+        auto config = generated("modular", 2000);
+        config.probeSize = 21;
+        const auto d = load(config);
+        std::set<int64_t> classes;
+        for (int64_t i : d.probe) {
+            classes.insert(d.labels[i]);
+        }
+        QCOMPARE(classes.size(), size_t(7));
     }
 
     void probeIsCappedByValidationSize()
