@@ -45,6 +45,8 @@ CREATE TABLE metrics(
     value REAL,
     wall_ms INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY(run_id, key, step)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS metrics_best_val_accuracy ON metrics(run_id, value)
+    WHERE key = 'val/accuracy';
 CREATE TABLE metric_keys(
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     key TEXT NOT NULL,
@@ -303,6 +305,9 @@ void prepareSchema(SqliteDb& db)
         steps.at(static_cast<size_t>(version))(db);
     }
     db.exec("INSERT OR IGNORE INTO meta(key, value) VALUES('change_counter', 0)");
+    // Early v1 files lacked this index (the run list's best accuracy); it is idempotent.
+    db.exec("CREATE INDEX IF NOT EXISTS metrics_best_val_accuracy ON metrics(run_id, value) "
+            "WHERE key = 'val/accuracy'");
     db.exec("PRAGMA user_version = " + std::to_string(current));
 }
 
