@@ -1,0 +1,195 @@
+// Item 2 of issue 8: sparse dispatch scaling. Training-step time (forward + backward) with
+// top-2 routing over E = 2..32 equal experts, against computing every expert on every input
+// and masking. Three variants are timed side by side, alternating E and variant:
+//   model   the real MoRModel (its sparse gather -> reflect -> scatter dispatch, all losses)
+//   sparse  a minimal harness: encoder, router, the same ReflectionExpert modules, gather/scatter
+//   dense   the same harness computing every expert on the whole batch and masking by gates
+// The figure is each variant's step time at E = 32 over its time at E = 2.
+#include <torch/torch.h>
+
+#include "benchutil.h"
+
+#include "model/halting_policy.h"
+#include "model/mor_model.h"
+#include "model/reflection_expert.h"
+#include "mor/trainer.h"
+
+#include <iostream>
+#include <map>
+
+using namespace mor;
+using namespace mor::bench;
+
+namespace {
+
+constexpr int64_t kBatch = 512;
+constexpr int64_t kFeatures = 32;
+constexpr int64_t kHidden = 64;
+constexpr int64_t kClasses = 4;
+constexpr int64_t kWidth = 256;
+constexpr int64_t kDepth = 2;
+constexpr int kReps = 5;
+const std::vector<int64_t> kExperts{2, 4, 8, 16, 32};
+
+ExpertConfig expertConfig()
+{
+    ExpertConfig ec;
+    ec.cell = "gru";
+    ec.width = kWidth;
+    ec.maxDepth = kDepth;
+    ec.halting = "fixed";
+    return ec;
+}
+
+/// Encoder + router + E reflection experts; dense or sparse dispatch of the same modules.
+class Harness : public torch::nn::Module {
+public:
+    Harness(int64_t experts, bool dense) : m_dense(dense), m_policy(expertConfig())
+    {
+        m_encoder = register_module("encoder", torch::nn::Linear(kFeatures, kHidden));
+        m_router = register_module("router", torch::nn::Linear(kHidden, experts));
+        for (int64_t j = 0; j < experts; ++j) {
+            m_experts.push_back(register_module(
+                "expert" + std::to_string(j),
+                model::ReflectionExpert(model::ReflectionExpertOptions(kHidden, kClasses)
+                                            .width(kWidth)
+                                            .maxDepth(kDepth)
+                                            .cell("gru"))));
+        }
+    }
+
+    torch::Tensor loss(const torch::Tensor& x, const torch::Tensor& y)
+    {
+        const auto e = torch::tanh(m_encoder->forward(x));
+        const auto p = torch::softmax(m_router->forward(e), 1);
+        const auto top = p.topk(2, 1);
+        const auto values = std::get<0>(top);
+        const auto gates = torch::zeros_like(p).scatter(1, std::get<1>(top),
+                                                        values / values.sum(1, true));
+        auto fused = torch::zeros({x.size(0), kClasses}, x.options());
+        for (size_t j = 0; j < m_experts.size(); ++j) {
+            const auto g = gates.select(1, int64_t(j));
+            if (m_dense) {
+                const auto run = m_experts[j]->reflect(e, m_policy, false);
+                fused = fused + g.unsqueeze(1) * run.answer;
+            } else {
+                const auto rows = g.gt(0).nonzero().squeeze(1);
+                if (rows.numel() == 0) {
+                    continue;
+                }
+                const auto run = m_experts[j]->reflect(e.index_select(0, rows), m_policy, false);
+                fused = fused.index_add(0, rows, g.index_select(0, rows).unsqueeze(1) * run.answer);
+            }
+        }
+        return torch::nll_loss(torch::log(fused.clamp_min(1e-9)), y);
+    }
+
+private:
+    bool m_dense;
+    model::HaltingPolicy m_policy;
+    torch::nn::Linear m_encoder{nullptr}, m_router{nullptr};
+    std::vector<model::ReflectionExpert> m_experts;
+};
+
+struct Variant {
+    std::string name;
+    std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> loss;
+    std::vector<torch::Tensor> parameters;
+};
+
+} // namespace
+
+int main()
+{
+    const std::string item = "2 sparse dispatch";
+    setThreads(2);
+    torch::manual_seed(1);
+    const auto x = torch::randn({kBatch, kFeatures});
+    const auto y = torch::randint(kClasses, {kBatch});
+
+    // times[variant][E] = per-repetition step seconds
+    std::map<std::string, std::map<int64_t, std::vector<double>>> times;
+    std::map<std::string, std::map<int64_t, Variant>> variants;
+    guarded(item, "building the variants", [&] {
+        for (const int64_t experts : kExperts) {
+            ModelConfig mc;
+            mc.encoder.hidden = kHidden;
+            mc.router.strategy = "top_k";
+            mc.router.topK = 2;
+            mc.experts.assign(size_t(experts), expertConfig());
+            model::ModelShape shape;
+            shape.inputs = kFeatures;
+            shape.classes = kClasses;
+            auto mor = std::make_shared<model::MoRModel>(mc, shape);
+            (*mor)->train();
+            variants["model"][experts] = Variant{
+                "model",
+                [mor](const torch::Tensor& x, const torch::Tensor& y) {
+                    return (*mor)->forward(x, y, torch::Tensor()).totalLoss;
+                },
+                (*mor)->parameters()};
+            for (const bool dense : {false, true}) {
+                auto h = std::make_shared<Harness>(experts, dense);
+                variants[dense ? "dense" : "sparse"][experts] = Variant{
+                    dense ? "dense" : "sparse",
+                    [h](const torch::Tensor& x, const torch::Tensor& y) { return h->loss(x, y); },
+                    h->parameters()};
+            }
+        }
+    });
+    auto stepTime = [&](Variant& v) {
+        const double start = now();
+        for (int i = 0; i < 2; ++i) {
+            for (auto& p : v.parameters) {
+                p.mutable_grad() = torch::Tensor();
+            }
+            v.loss(x, y).backward();
+        }
+        return (now() - start) / 2.0;
+    };
+    guarded(item, "timing", [&] {
+        for (auto& [name, byE] : variants) {
+            for (auto& [e, v] : byE) {
+                stepTime(v); // warm-up
+            }
+        }
+        for (int rep = 0; rep < kReps; ++rep) {
+            // Alternate the order of E (up, then down) and of the variants between repetitions.
+            std::vector<int64_t> order = kExperts;
+            if (rep % 2) {
+                std::reverse(order.begin(), order.end());
+            }
+            for (const int64_t e : order) {
+                for (auto& [name, byE] : variants) {
+                    times[name][e].push_back(stepTime(byE.at(e)));
+                }
+            }
+        }
+    });
+    const std::map<std::string, std::string> labels{
+        {"model", "MoRModel sparse dispatch (top-2)"},
+        {"sparse", "harness sparse gather/scatter (top-2)"},
+        {"dense", "harness dense: every expert, masked"}};
+    for (const std::string name : {"model", "sparse", "dense"}) {
+        guarded(item, labels.at(name), [&] {
+            auto& byE = times.at(name);
+            std::string detail;
+            for (const int64_t e : kExperts) {
+                detail += format("E=%lld %.1f ms; ", (long long)e, 1000.0 * median(byE.at(e)));
+            }
+            // Median over repetitions of the per-repetition ratio (same repetition = same noise).
+            std::vector<double> ratios;
+            for (size_t i = 0; i < byE.at(32).size(); ++i) {
+                ratios.push_back(byE.at(32)[i] / byE.at(2)[i]);
+            }
+            const double growth = median(ratios);
+            const bool dense = name == "dense";
+            row(item, "step time E=32 / E=2, " + labels.at(name),
+                dense ? "~16x (reference)" : "<= 1.5x", format("%.2fx", growth),
+                dense ? "info" : verdict(growth <= 1.5),
+                detail + format("batch %lld, GRU width %lld, depth %lld, fwd+bwd",
+                                (long long)kBatch, (long long)kWidth, (long long)kDepth));
+        });
+    }
+    return 0;
+}
