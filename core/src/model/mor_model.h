@@ -60,7 +60,11 @@ private:
     ModelShape m_shape;
     // the parts are registered submodules (encoder, router, experts, integration)
     struct Parts;
+    struct Pass; // everything one pass computed: forward() and trace() read it (model_pass.h)
     std::shared_ptr<Parts> m_parts;
+    void run(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
+             Pass& pass);
+    void computeLosses(const torch::Tensor& y, const torch::Tensor& domain, Pass& pass);
 };
 TORCH_MODULE(MoRModel);
 

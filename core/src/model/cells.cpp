@@ -1,0 +1,95 @@
+#include "model/cells.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace mor::model {
+
+ResidualMlpCellImpl::ResidualMlpCellImpl(const CellOptions& options_) : options(options_)
+{
+    const int64_t w = options.width();
+    m_in = register_module("in", torch::nn::Linear(w + options.inputs(), w));
+    m_out = register_module("out", torch::nn::Linear(w, w));
+    m_norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({w})));
+}
+
+torch::Tensor ResidualMlpCellImpl::forward(const torch::Tensor& state, const torch::Tensor& input)
+{
+    const auto h = torch::gelu(m_in->forward(torch::cat({state, input}, 1)));
+    return m_norm->forward(state + m_out->forward(h));
+}
+
+double ResidualMlpCellImpl::flopsPerRow() const
+{
+    const double w = double(options.width());
+    return 2.0 * (w + double(options.inputs())) * w + 2.0 * w * w;
+}
+
+GruCellImpl::GruCellImpl(const CellOptions& options_) : options(options_)
+{
+    m_gru = register_module(
+        "gru", torch::nn::GRUCell(torch::nn::GRUCellOptions(options.inputs(), options.width())));
+}
+
+torch::Tensor GruCellImpl::forward(const torch::Tensor& state, const torch::Tensor& input)
+{
+    return m_gru->forward(input, state);
+}
+
+double GruCellImpl::flopsPerRow() const
+{
+    const double w = double(options.width());
+    return 2.0 * 3.0 * (double(options.inputs()) * w + w * w);
+}
+
+TransformerCellImpl::TransformerCellImpl(const CellOptions& options_) : options(options_)
+{
+    const int64_t w = options.width();
+    m_tokens = options.tokens() > 0 && w % options.tokens() == 0 ? options.tokens() : 1;
+    m_dim = w / m_tokens;
+    m_inputToken = register_module("input_token", torch::nn::Linear(options.inputs(), m_dim));
+    m_norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({m_dim})));
+    m_qkv = register_module("qkv", torch::nn::Linear(m_dim, 3 * m_dim));
+    m_proj = register_module("proj", torch::nn::Linear(m_dim, m_dim));
+    m_norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({m_dim})));
+    m_ff1 = register_module("ff1", torch::nn::Linear(m_dim, 2 * m_dim));
+    m_ff2 = register_module("ff2", torch::nn::Linear(2 * m_dim, m_dim));
+}
+
+torch::Tensor TransformerCellImpl::forward(const torch::Tensor& state, const torch::Tensor& input)
+{
+    const int64_t n = state.size(0);
+    auto seq = torch::cat({state.view({n, m_tokens, m_dim}),
+                           m_inputToken->forward(input).unsqueeze(1)},
+                          1); // [n, tokens + 1, dim]
+    const auto qkv = m_qkv->forward(m_norm1->forward(seq)).chunk(3, -1);
+    const auto scores = torch::matmul(qkv[0], qkv[1].transpose(1, 2)) / std::sqrt(double(m_dim));
+    seq = seq + m_proj->forward(torch::matmul(torch::softmax(scores, -1), qkv[2]));
+    seq = seq + m_ff2->forward(torch::gelu(m_ff1->forward(m_norm2->forward(seq))));
+    return seq.narrow(1, 0, m_tokens).reshape({n, m_tokens * m_dim});
+}
+
+double TransformerCellImpl::flopsPerRow() const
+{
+    const double d = double(m_dim);
+    const double len = double(m_tokens + 1);
+    const double perToken = 2.0 * d * 3.0 * d + 2.0 * d * d + 2.0 * 2.0 * d * 2.0 * d;
+    return 2.0 * double(options.inputs()) * d + len * perToken + 2.0 * 2.0 * len * len * d;
+}
+
+std::shared_ptr<ReflectionCellImpl> makeCell(const std::string& kind, const CellOptions& options)
+{
+    if (kind == "mlp") {
+        return std::make_shared<ResidualMlpCellImpl>(options);
+    }
+    if (kind == "gru") {
+        return std::make_shared<GruCellImpl>(options);
+    }
+    if (kind == "transformer") {
+        return std::make_shared<TransformerCellImpl>(options);
+    }
+    throw std::invalid_argument("model.experts[].cell: unknown cell '" + kind
+                                + "' (use mlp, gru or transformer)");
+}
+
+} // namespace mor::model

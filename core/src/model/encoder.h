@@ -1,0 +1,33 @@
+#pragma once
+// Encoder: the input features -> the encoding e that the router and every expert read.
+#include <torch/torch.h>
+
+#include <cstdint>
+
+namespace mor::model {
+
+struct EncoderOptions {
+    EncoderOptions(int64_t inputs, int64_t hidden) : inputs_(inputs), hidden_(hidden) {}
+    TORCH_ARG(int64_t, inputs);
+    TORCH_ARG(int64_t, hidden);
+    TORCH_ARG(int64_t, layers) = 1; ///< hidden layers (0 = one linear map)
+    TORCH_ARG(double, dropout) = 0.0;
+};
+
+/// A small MLP: x [B, F] -> e [B, H].
+class EncoderImpl : public torch::nn::Module {
+public:
+    explicit EncoderImpl(const EncoderOptions& options);
+    void reset();
+    torch::Tensor forward(const torch::Tensor& x);
+    /// Multiply-add FLOPs of one row (2 * in * out per linear layer).
+    double flopsPerRow() const;
+
+    EncoderOptions options;
+
+private:
+    torch::nn::Sequential m_net{nullptr};
+};
+TORCH_MODULE(Encoder);
+
+} // namespace mor::model

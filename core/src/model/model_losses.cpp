@@ -1,0 +1,110 @@
+// MoRModelImpl::computeLosses: every loss term of a pass, and their weighted sum.
+#include "model/model_pass.h"
+#include "model/router_losses.h"
+
+namespace mor::model {
+
+namespace {
+
+struct ExpertTerms {
+    torch::Tensor task, critique, halting, improvement;
+};
+
+ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const HaltingPolicy& policy,
+                        const std::string& taskLoss)
+{
+    const int64_t steps = run.logits.size(0);
+    const int64_t n = run.logits.size(1);
+    const int64_t classes = run.logits.size(2);
+    const auto stepLoss = torch::nn::functional::cross_entropy(
+                              run.logits.reshape({steps * n, classes}), y.repeat({steps}),
+                              torch::nn::functional::CrossEntropyFuncOptions().reduction(
+                                  torch::kNone))
+                              .view({steps, n});
+    ExpertTerms terms;
+    if (taskLoss == "deep_supervision") {
+        terms.task = stepLoss.mean();
+    } else if (taskLoss == "final") {
+        terms.task = stepLoss.select(0, steps - 1).mean();
+    } else { // expected
+        terms.task = (policy.stepWeights(run.lambda, run.critique) * stepLoss).sum(0).mean();
+    }
+    // Critique calibration on the steps that ran; the target (draft right?) carries no gradient.
+    const auto correct = run.logits.argmax(2).eq(y.unsqueeze(0)).to(run.critique.scalar_type());
+    const auto computed = run.computed.to(run.critique.scalar_type());
+    const auto bce = torch::binary_cross_entropy(run.critique.clamp(1e-6, 1.0 - 1e-6),
+                                                 correct.detach(), {}, at::Reduction::None);
+    terms.critique = (bce * computed).sum() / computed.sum().clamp_min(1.0);
+    terms.halting = policy.regulariser(run.lambda, run.critique);
+    if (steps > 1) {
+        terms.improvement = torch::relu(stepLoss.narrow(0, 1, steps - 1)
+                                        - stepLoss.narrow(0, 0, steps - 1))
+                                .sum(0)
+                                .mean();
+    } else {
+        terms.improvement = stepLoss.sum() * 0.0;
+    }
+    return terms;
+}
+
+} // namespace
+
+void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& domainIn,
+                                 Pass& pass)
+{
+    auto& parts = *m_parts;
+    auto& out = pass.out;
+    const auto device = out.logits.device();
+    const auto y = yIn.to(device, torch::kLong);
+    auto& losses = out.losses;
+
+    losses["task"] = torch::nll_loss(out.logits, y);
+
+    torch::Tensor task, critique, halting, weightedHalting, improvement;
+    double rows = 0.0;
+    for (size_t j = 0; j < pass.experts.size(); ++j) {
+        const auto& ep = pass.experts[j];
+        if (!ep.ran) {
+            continue;
+        }
+        const auto terms = expertTerms(ep.run, y.index_select(0, ep.rows), parts.policies[j],
+                                       m_config.taskLoss);
+        const double n = double(ep.rows.numel());
+        const double haltWeight = m_config.experts[j].haltWeight;
+        const auto add = [n](torch::Tensor& sum, const torch::Tensor& term) {
+            sum = sum.defined() ? sum + term * n : term * n;
+        };
+        add(task, terms.task);
+        add(critique, terms.critique);
+        add(halting, terms.halting);
+        add(weightedHalting, terms.halting * haltWeight);
+        add(improvement, terms.improvement);
+        rows += n;
+    }
+    // Experts are averaged weighted by how many inputs each one served.
+    losses["expert"] = task / rows;
+    losses["critique"] = critique / rows;
+    losses["halting"] = halting / rows;
+    losses["balance"] = loadBalanceLoss(out.routerProbs, out.mask);
+    losses["z"] = routerZLoss(pass.routerLogits);
+
+    const auto& rc = m_config.router;
+    auto total = losses["task"] + m_config.expertWeight * losses["expert"]
+                 + m_config.critiqueWeight * losses["critique"] + weightedHalting / rows
+                 + rc.balanceWeight * losses["balance"] + rc.zLossWeight * losses["z"];
+    if (rc.selectorWeight > 0.0 && domainIn.defined()) {
+        losses["selector"] = selectorLoss(pass.routerLogProbs, domainIn.to(device, torch::kLong));
+        total = total + rc.selectorWeight * losses["selector"];
+    }
+    if (m_config.integration.conflictWeight > 0.0) {
+        losses["conflict"] = out.conflictScore.mean();
+        total = total + m_config.integration.conflictWeight * losses["conflict"];
+    }
+    if (m_config.improvementWeight > 0.0) {
+        losses["improvement"] = improvement / rows;
+        total = total + m_config.improvementWeight * losses["improvement"];
+    }
+    out.totalLoss = total;
+}
+
+} // namespace mor::model

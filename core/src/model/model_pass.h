@@ -1,0 +1,46 @@
+#pragma once
+// Internal state of one MoRModel pass, shared by forward() and trace().
+#include "model/encoder.h"
+#include "model/halting_policy.h"
+#include "model/integration.h"
+#include "model/mor_model.h"
+#include "model/reflection_expert.h"
+#include "model/router.h"
+
+#include <vector>
+
+namespace mor::model {
+
+struct MoRModelImpl::Parts {
+    Encoder encoder{nullptr};
+    Router router{nullptr};
+    std::vector<ReflectionExpert> experts;
+    std::vector<HaltingPolicy> policies;
+    Integration integration{nullptr};
+    ResolutionKind resolution = ResolutionKind::Weighted;
+};
+
+/// What one expert did in a pass.
+struct ExpertPass {
+    bool ran = false;
+    torch::Tensor rows;      ///< int64 [n]: batch rows routed to the expert
+    ExpertRun run;
+    torch::Tensor extraRows; ///< int64 [m]: batch rows re-reflected (undefined if none)
+    torch::Tensor extraPos;  ///< int64 [m]: their positions in `rows`
+    ExtraRun extra;
+};
+
+struct MoRModelImpl::Pass {
+    ForwardOutput out;
+    torch::Tensor encoding;     ///< e [B, H]
+    torch::Tensor routerLogits; ///< r [B, E]
+    torch::Tensor routerLogProbs;
+    std::vector<ExpertPass> experts;
+    torch::Tensor answers;      ///< q [B, E, C] after resolution (uniform where not selected)
+    torch::Tensor confidences;  ///< c [B, E]
+    torch::Tensor weights;      ///< final fusion weights [B, E]
+    torch::Tensor probs;        ///< final answer [B, C]
+    torch::Tensor winner;       ///< int64 [B]
+};
+
+} // namespace mor::model

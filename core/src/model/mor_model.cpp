@@ -1,0 +1,247 @@
+#include "model/mor_model.h"
+
+#include "model/model_pass.h"
+#include "model/router_losses.h"
+#include "model/routing_strategy.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mor::model {
+
+namespace {
+
+// Scatters per-row values of one expert into a batch-sized column (differentiable).
+torch::Tensor toBatch(const torch::Tensor& base, const torch::Tensor& rows,
+                      const torch::Tensor& values)
+{
+    return base.index_copy(0, rows, values);
+}
+
+} // namespace
+
+MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
+    : m_config(config), m_shape(shape), m_parts(std::make_shared<Parts>())
+{
+    if (config.experts.empty()) {
+        throw std::invalid_argument("model.experts: the model needs at least one expert");
+    }
+    if (shape.inputs <= 0 || shape.classes < 2) {
+        throw std::invalid_argument("model shape: needs inputs > 0 and at least 2 classes");
+    }
+    RoutingStrategy strategy;
+    if (!parseRoutingStrategy(config.router.strategy, strategy)) {
+        throw std::invalid_argument("model.router.strategy: unknown strategy '"
+                                    + config.router.strategy + "'");
+    }
+    auto& parts = *m_parts;
+    if (!parseResolution(config.integration.resolution, parts.resolution)) {
+        throw std::invalid_argument("model.integration.resolution: unknown policy '"
+                                    + config.integration.resolution + "'");
+    }
+    const int64_t hidden = std::max<int64_t>(config.encoder.hidden, 1);
+    const int64_t experts = int64_t(config.experts.size());
+    parts.encoder = register_module(
+        "encoder", Encoder(EncoderOptions(shape.inputs, hidden)
+                               .layers(config.encoder.layers)
+                               .dropout(config.encoder.dropout)));
+    parts.router = register_module(
+        "router", Router(RouterOptions(hidden, experts)
+                             .hidden(std::max<int64_t>(config.router.hidden, 1))
+                             .temperature(config.router.temperature)
+                             .jitter(config.router.jitter)));
+    for (int64_t j = 0; j < experts; ++j) {
+        const auto& ec = config.experts[size_t(j)];
+        parts.policies.emplace_back(ec);
+        parts.experts.push_back(register_module(
+            "expert" + std::to_string(j),
+            ReflectionExpert(ReflectionExpertOptions(hidden, shape.classes)
+                                 .width(std::max<int64_t>(ec.width, 1))
+                                 .maxDepth(std::max<int64_t>(ec.maxDepth, 1))
+                                 .cell(ec.cell))));
+    }
+    const auto& ic = config.integration;
+    parts.integration = register_module(
+        "integration", Integration(IntegrationOptions(experts, shape.classes)
+                                       .fusion(ic.fusion)
+                                       .gamma(ic.gamma)
+                                       .conflictThreshold(ic.conflictThreshold)
+                                       .confidentThreshold(ic.confidentThreshold)));
+}
+
+std::vector<int64_t> MoRModelImpl::expertRowsProcessed() const
+{
+    std::vector<int64_t> rows;
+    for (const auto& expert : m_parts->experts) {
+        rows.push_back(expert->rowsProcessed());
+    }
+    return rows;
+}
+
+ForwardOutput MoRModelImpl::forward(const torch::Tensor& x, const torch::Tensor& y,
+                                    const torch::Tensor& domain)
+{
+    Pass pass;
+    run(x, y, domain, pass);
+    if (y.defined()) {
+        computeLosses(y, domain, pass);
+    }
+    return std::move(pass.out);
+}
+
+void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
+                       const torch::Tensor& domain, Pass& pass)
+{
+    auto& parts = *m_parts;
+    const auto device = parts.router->parameters().front().device();
+    const auto x = xIn.to(device, torch::kFloat);
+    const bool training = is_training();
+    const int64_t batch = x.size(0);
+    const int64_t experts = int64_t(parts.experts.size());
+    const int64_t classes = m_shape.classes;
+    auto& out = pass.out;
+
+    const auto e = parts.encoder->forward(x);
+    const auto router = parts.router->forward(e);
+    const auto routing = route(router.probs, m_config.router);
+    pass.encoding = e;
+    pass.routerLogits = router.logits;
+    pass.routerLogProbs = router.logProbs;
+    out.routerProbs = router.probs;
+    out.mask = routing.mask;
+    out.gates = routing.gates;
+
+    // Sparse dispatch: each expert sees only its rows; an expert without rows is not called.
+    const auto uniform = torch::full({batch, classes}, 1.0 / double(classes), e.options());
+    const auto zeroConf = torch::zeros({batch}, e.options());
+    const auto zeroSteps = torch::zeros({batch}, e.options().dtype(torch::kLong));
+    std::vector<torch::Tensor> answerCols, confCols, stepCols;
+    pass.experts.resize(size_t(experts));
+    for (int64_t j = 0; j < experts; ++j) {
+        auto& ep = pass.experts[size_t(j)];
+        ep.rows = routing.mask.select(1, j).nonzero().squeeze(1);
+        if (ep.rows.numel() == 0) {
+            answerCols.push_back(uniform);
+            confCols.push_back(zeroConf);
+            stepCols.push_back(zeroSteps);
+            continue;
+        }
+        ep.ran = true;
+        ep.run = parts.experts[size_t(j)]->reflect(e.index_select(0, ep.rows),
+                                                   parts.policies[size_t(j)], !training);
+        answerCols.push_back(toBatch(uniform, ep.rows, ep.run.answer));
+        confCols.push_back(toBatch(zeroConf, ep.rows, ep.run.confidence));
+        stepCols.push_back(toBatch(zeroSteps, ep.rows, ep.run.iterations));
+    }
+    auto answers = torch::stack(answerCols, 1);
+    auto confidences = torch::stack(confCols, 1);
+    const auto fusion = parts.integration->forward(answers, confidences, routing.gates,
+                                                   routing.mask);
+    auto probs = fusion.probs;
+    auto weights = fusion.weights;
+    auto winner = weights.detach().argmax(1);
+    const auto conflict = fusion.conflict;
+    const auto conflictCol = conflict.unsqueeze(1);
+
+    if (parts.resolution == ResolutionKind::MostConfident) {
+        const auto best = mostConfidentExpert(confidences, routing.mask);
+        const auto chosen =
+            answers.gather(1, best.view({batch, 1, 1}).expand({batch, 1, classes})).squeeze(1);
+        probs = torch::where(conflictCol, chosen, probs);
+        winner = torch::where(conflict, best, winner);
+    } else if (parts.resolution == ResolutionKind::ReReflect
+               && m_config.integration.extraIterations > 0 && conflict.any().item<bool>()) {
+        // The confident experts that disagree think again, seeing the fused answer as the draft.
+        const int64_t extra = m_config.integration.extraIterations;
+        const auto hint = probs.detach();
+        const auto confident = confidences.detach().ge(m_config.integration.confidentThreshold);
+        for (int64_t j = 0; j < experts; ++j) {
+            auto& ep = pass.experts[size_t(j)];
+            if (!ep.ran) {
+                continue;
+            }
+            const auto involved = conflict.logical_and(routing.mask.select(1, j))
+                                      .logical_and(confident.select(1, j));
+            const auto batchRows = involved.nonzero().squeeze(1);
+            if (batchRows.numel() == 0) {
+                continue;
+            }
+            const auto position = torch::full({batch}, -1, zeroSteps.options())
+                                      .index_copy(0, ep.rows,
+                                                  torch::arange(ep.rows.numel(),
+                                                                zeroSteps.options()));
+            ep.extraRows = batchRows;
+            ep.extraPos = position.index_select(0, batchRows);
+            ep.extra = parts.experts[size_t(j)]->extend(
+                ep.run.state.index_select(0, ep.extraPos), e.index_select(0, batchRows),
+                hint.index_select(0, batchRows), ep.run.confidence.index_select(0, ep.extraPos),
+                extra);
+            answerCols[size_t(j)] = toBatch(answerCols[size_t(j)], batchRows, ep.extra.answer);
+            confCols[size_t(j)] = toBatch(confCols[size_t(j)], batchRows, ep.extra.confidence);
+            stepCols[size_t(j)] = stepCols[size_t(j)].index_add(
+                0, batchRows, torch::full({batchRows.numel()}, extra, zeroSteps.options()));
+        }
+        answers = torch::stack(answerCols, 1);
+        confidences = torch::stack(confCols, 1);
+        const auto refused = parts.integration->forward(answers, confidences, routing.gates,
+                                                        routing.mask);
+        probs = torch::where(conflictCol, refused.probs, probs);
+        weights = torch::where(conflictCol, refused.weights, weights);
+        winner = weights.detach().argmax(1);
+    }
+
+    out.logits = torch::log(probs.clamp_min(1e-12));
+    out.steps = torch::stack(stepCols, 1);
+    out.conflict = conflict;
+    out.conflictScore = fusion.score;
+    pass.answers = answers;
+    pass.confidences = confidences;
+    pass.weights = weights;
+    pass.probs = probs;
+    pass.winner = winner;
+
+    // stepPreds[t]: the fused prediction if every expert answered at step min(t, its halt).
+    {
+        torch::NoGradGuard noGrad;
+        int64_t maxDepth = 1;
+        for (const auto& expert : parts.experts) {
+            maxDepth = std::max(maxDepth, expert->options.maxDepth());
+        }
+        std::vector<torch::Tensor> preds;
+        for (int64_t t = 1; t <= maxDepth; ++t) {
+            std::vector<torch::Tensor> q, c;
+            for (int64_t j = 0; j < experts; ++j) {
+                const auto& ep = pass.experts[size_t(j)];
+                if (!ep.ran) {
+                    q.push_back(uniform);
+                    c.push_back(zeroConf);
+                    continue;
+                }
+                const int64_t index = std::min<int64_t>(t, ep.run.probs.size(0)) - 1;
+                q.push_back(toBatch(uniform, ep.rows, ep.run.probs.select(0, index)));
+                c.push_back(toBatch(zeroConf, ep.rows, ep.run.heldCritique.select(0, index)));
+            }
+            const auto fused = parts.integration->forward(torch::stack(q, 1), torch::stack(c, 1),
+                                                          routing.gates, routing.mask);
+            preds.push_back(fused.probs.argmax(1));
+        }
+        out.stepPreds = torch::stack(preds, 0);
+    }
+
+    // Analytic FLOPs: 2 * in * out per linear layer per row, for the work that really ran.
+    const auto dbl = e.options().dtype(torch::kDouble);
+    auto flops = torch::full({batch}, parts.encoder->flopsPerRow() + parts.router->flopsPerRow(),
+                             dbl);
+    const auto maskD = routing.mask.to(torch::kDouble);
+    for (int64_t j = 0; j < experts; ++j) {
+        const auto& expert = parts.experts[size_t(j)];
+        flops = flops + out.steps.select(1, j).to(torch::kDouble) * expert->stepFlops()
+                + maskD.select(1, j) * expert->initFlops();
+    }
+    flops = flops + maskD.sum(1) * parts.integration->flopsPerExpert();
+    out.flops = flops;
+    (void)y;
+    (void)domain;
+}
+
+} // namespace mor::model

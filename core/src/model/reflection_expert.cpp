@@ -1,0 +1,181 @@
+#include "model/reflection_expert.h"
+
+namespace mor::model {
+
+namespace {
+int64_t criticHidden(int64_t width)
+{
+    return std::max<int64_t>(16, width / 2);
+}
+} // namespace
+
+ReflectionExpertImpl::ReflectionExpertImpl(const ReflectionExpertOptions& options_)
+    : options(options_)
+{
+    reset();
+}
+
+void ReflectionExpertImpl::reset()
+{
+    const int64_t h = options.inputs();
+    const int64_t c = options.classes();
+    const int64_t w = options.width();
+    m_cell = register_module("cell", makeCell(options.cell(), CellOptions(h + c + 1, w)));
+    m_init = register_module("init", torch::nn::Linear(h, w));
+    m_head = register_module("head", torch::nn::Linear(w, c));
+    m_critic1 = register_module("critic1", torch::nn::Linear(w + c, criticHidden(w)));
+    m_critic2 = register_module("critic2", torch::nn::Linear(criticHidden(w), 1));
+    m_halt = register_module("halt", torch::nn::Linear(w, 1));
+}
+
+torch::Tensor ReflectionExpertImpl::initialState(const torch::Tensor& e)
+{
+    return torch::tanh(m_init->forward(e));
+}
+
+ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::Tensor& e,
+                                      const torch::Tensor& draft, const torch::Tensor& critique)
+{
+    ExpertStep out;
+    const auto input = torch::cat({e, draft, critique.unsqueeze(1)}, 1);
+    out.state = m_cell->forward(state, input);
+    out.logits = m_head->forward(out.state);
+    out.probs = torch::softmax(out.logits, 1);
+    const auto criticIn = torch::cat({out.state, out.probs}, 1);
+    out.critique = torch::sigmoid(m_critic2->forward(torch::gelu(m_critic1->forward(criticIn))))
+                       .squeeze(1);
+    out.lambda = torch::sigmoid(m_halt->forward(out.state)).squeeze(1);
+    m_rowsProcessed += state.size(0);
+    return out;
+}
+
+ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPolicy& policy,
+                                        bool shrink)
+{
+    const int64_t n = e.size(0);
+    const int64_t classes = options.classes();
+    const int64_t steps = std::max<int64_t>(options.maxDepth(), 1);
+    const auto longOpts = e.options().dtype(torch::kLong);
+
+    auto state = initialState(e);
+    auto logits = torch::zeros({n, classes}, e.options());
+    auto draft = torch::full({n, classes}, 1.0 / double(classes), e.options());
+    auto critique = torch::zeros({n}, e.options());
+    auto lambda = torch::zeros({n}, e.options());
+    auto cumulative = torch::zeros({n}, e.options());
+    auto halt = torch::zeros({n}, longOpts);
+    auto active = torch::arange(n, longOpts);
+    bool allActive = true;
+
+    std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, lambdaSteps, stateSteps,
+        computedSteps;
+    for (int64_t t = 1; t <= steps; ++t) {
+        auto computed = torch::zeros({n}, e.options().dtype(torch::kBool));
+        if (active.numel() > 0) {
+            torch::Tensor haltNow;
+            if (allActive) {
+                const auto s = step(state, e, draft, critique);
+                state = s.state;
+                logits = s.logits;
+                draft = s.probs;
+                critique = s.critique;
+                lambda = s.lambda;
+                cumulative = cumulative + lambda.detach();
+                haltNow = policy.haltsNow(critique, lambda, cumulative);
+                computed.fill_(true);
+            } else {
+                // Sparse: only rows still reflecting are gathered, computed and scattered back.
+                const auto s = step(state.index_select(0, active), e.index_select(0, active),
+                                    draft.index_select(0, active),
+                                    critique.index_select(0, active));
+                state = state.index_copy(0, active, s.state);
+                logits = logits.index_copy(0, active, s.logits);
+                draft = draft.index_copy(0, active, s.probs);
+                critique = critique.index_copy(0, active, s.critique);
+                lambda = lambda.index_copy(0, active, s.lambda);
+                const auto cumActive = cumulative.index_select(0, active) + s.lambda.detach();
+                cumulative = cumulative.index_copy(0, active, cumActive);
+                haltNow = policy.haltsNow(s.critique, s.lambda, cumActive);
+                computed.index_fill_(0, active, true);
+            }
+            if (t == steps) {
+                haltNow = torch::ones_like(haltNow);
+            }
+            const auto first = haltNow.logical_and(halt.index_select(0, active).eq(0));
+            halt.index_fill_(0, active.masked_select(first), t);
+            if (shrink && haltNow.any().item<bool>()) {
+                active = active.masked_select(haltNow.logical_not());
+                allActive = false;
+            }
+        }
+        logitsSteps.push_back(logits);
+        probsSteps.push_back(draft);
+        critSteps.push_back(critique);
+        lambdaSteps.push_back(lambda);
+        stateSteps.push_back(state);
+        computedSteps.push_back(computed);
+    }
+
+    ExpertRun run;
+    run.logits = torch::stack(logitsSteps, 0);
+    run.critique = torch::stack(critSteps, 0);
+    run.lambda = torch::stack(lambdaSteps, 0);
+    run.computed = torch::stack(computedSteps, 0);
+    run.haltStep = halt;
+    run.iterations = run.computed.to(torch::kLong).sum(0);
+    // Values at step min(t, halt): what the expert would answer if asked at step t.
+    const auto t = torch::arange(1, steps + 1, longOpts).unsqueeze(1);
+    const auto held = torch::minimum(t, halt.unsqueeze(0)) - 1; // [T, n]
+    const auto rawProbs = torch::stack(probsSteps, 0);
+    run.probs = rawProbs.gather(0, held.unsqueeze(2).expand({steps, n, classes}));
+    run.heldCritique = run.critique.gather(0, held);
+    const auto last = (halt - 1).unsqueeze(0);
+    run.answer = rawProbs.gather(0, last.unsqueeze(2).expand({1, n, classes})).squeeze(0);
+    run.confidence = run.heldCritique.gather(0, last).squeeze(0);
+    const auto states = torch::stack(stateSteps, 0);
+    run.state = states.gather(0, last.unsqueeze(2).expand({1, n, states.size(2)})).squeeze(0);
+    return run;
+}
+
+ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::Tensor& e,
+                                      const torch::Tensor& hint, const torch::Tensor& hintCritique,
+                                      int64_t iterations)
+{
+    ExtraRun run;
+    auto s = state;
+    auto draft = hint;
+    auto critique = hintCritique;
+    std::vector<torch::Tensor> probs, crits, lambdas;
+    for (int64_t i = 0; i < iterations; ++i) {
+        const auto out = step(s, e, draft, critique);
+        s = out.state;
+        draft = out.probs;
+        critique = out.critique;
+        probs.push_back(out.probs);
+        crits.push_back(out.critique);
+        lambdas.push_back(out.lambda);
+    }
+    run.answer = draft;
+    run.confidence = critique;
+    if (!probs.empty()) {
+        run.probs = torch::stack(probs, 0);
+        run.critique = torch::stack(crits, 0);
+        run.lambda = torch::stack(lambdas, 0);
+    }
+    return run;
+}
+
+double ReflectionExpertImpl::stepFlops() const
+{
+    const double w = double(options.width());
+    const double c = double(options.classes());
+    const double ch = double(criticHidden(options.width()));
+    return m_cell->flopsPerRow() + 2.0 * w * c + 2.0 * (w + c) * ch + 2.0 * ch + 2.0 * w;
+}
+
+double ReflectionExpertImpl::initFlops() const
+{
+    return 2.0 * double(options.inputs()) * double(options.width());
+}
+
+} // namespace mor::model

@@ -1,0 +1,37 @@
+#include "model/router.h"
+
+namespace mor::model {
+
+RouterImpl::RouterImpl(const RouterOptions& options_) : options(options_)
+{
+    reset();
+}
+
+void RouterImpl::reset()
+{
+    m_hidden = register_module("hidden", torch::nn::Linear(options.inputs(), options.hidden()));
+    m_out = register_module("out", torch::nn::Linear(options.hidden(), options.experts()));
+}
+
+RouterOutput RouterImpl::forward(const torch::Tensor& e)
+{
+    RouterOutput out;
+    out.logits = m_out->forward(torch::gelu(m_hidden->forward(e)));
+    if (is_training() && options.jitter() > 0.0) {
+        // Multiplicative noise keeps the router from locking onto one expert early.
+        const auto noise = torch::empty_like(out.logits)
+                               .uniform_(1.0 - options.jitter(), 1.0 + options.jitter());
+        out.logits = out.logits * noise;
+    }
+    const double tau = options.temperature() > 0.0 ? options.temperature() : 1.0;
+    out.logProbs = torch::log_softmax(out.logits / tau, 1);
+    out.probs = out.logProbs.exp();
+    return out;
+}
+
+double RouterImpl::flopsPerRow() const
+{
+    return 2.0 * double(options.hidden()) * double(options.inputs() + options.experts());
+}
+
+} // namespace mor::model

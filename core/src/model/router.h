@@ -1,0 +1,39 @@
+#pragma once
+// Expert selector: logits r = MLP(e), p = softmax(r / temperature).
+#include <torch/torch.h>
+
+#include <cstdint>
+
+namespace mor::model {
+
+struct RouterOptions {
+    RouterOptions(int64_t inputs, int64_t experts) : inputs_(inputs), experts_(experts) {}
+    TORCH_ARG(int64_t, inputs);
+    TORCH_ARG(int64_t, experts);
+    TORCH_ARG(int64_t, hidden) = 64;
+    TORCH_ARG(double, temperature) = 1.0;
+    TORCH_ARG(double, jitter) = 0.0; ///< training only: logits *= U(1 - jitter, 1 + jitter)
+};
+
+struct RouterOutput {
+    torch::Tensor logits;   ///< r [B, E] (after jitter)
+    torch::Tensor logProbs; ///< log_softmax(r / temperature)
+    torch::Tensor probs;    ///< p [B, E]
+};
+
+class RouterImpl : public torch::nn::Module {
+public:
+    explicit RouterImpl(const RouterOptions& options);
+    void reset();
+    RouterOutput forward(const torch::Tensor& e);
+    double flopsPerRow() const;
+
+    RouterOptions options;
+
+private:
+    torch::nn::Linear m_hidden{nullptr};
+    torch::nn::Linear m_out{nullptr};
+};
+TORCH_MODULE(Router);
+
+} // namespace mor::model
