@@ -10,9 +10,7 @@
 
 namespace mor::detail {
 
-template <class V>
-void visitFields(V& v, DataConfig& c)
-{
+template <class V> void visitFields(V& v, DataConfig& c) {
     v.field("kind", c.kind);
     v.field("samples", c.samples);
     v.field("length", c.length);
@@ -30,17 +28,13 @@ void visitFields(V& v, DataConfig& c)
     v.field("probe_size", c.probeSize);
 }
 
-template <class V>
-void visitFields(V& v, EncoderConfig& c)
-{
+template <class V> void visitFields(V& v, EncoderConfig& c) {
     v.field("hidden", c.hidden);
     v.field("layers", c.layers);
     v.field("dropout", c.dropout);
 }
 
-template <class V>
-void visitFields(V& v, RouterConfig& c)
-{
+template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("strategy", c.strategy);
     v.field("top_k", c.topK);
     v.field("threshold", c.threshold);
@@ -56,9 +50,7 @@ void visitFields(V& v, RouterConfig& c)
     v.field("selector_weight", c.selectorWeight);
 }
 
-template <class V>
-void visitFields(V& v, ExpertConfig& c)
-{
+template <class V> void visitFields(V& v, ExpertConfig& c) {
     v.field("cell", c.cell);
     v.field("width", c.width);
     v.field("max_depth", c.maxDepth);
@@ -68,9 +60,7 @@ void visitFields(V& v, ExpertConfig& c)
     v.field("halt_weight", c.haltWeight);
 }
 
-template <class V>
-void visitFields(V& v, IntegrationConfig& c)
-{
+template <class V> void visitFields(V& v, IntegrationConfig& c) {
     v.field("fusion", c.fusion);
     v.field("gamma", c.gamma);
     v.field("conflict_threshold", c.conflictThreshold);
@@ -80,9 +70,7 @@ void visitFields(V& v, IntegrationConfig& c)
     v.field("conflict_weight", c.conflictWeight);
 }
 
-template <class V>
-void visitFields(V& v, ModelConfig& c)
-{
+template <class V> void visitFields(V& v, ModelConfig& c) {
     v.object("encoder", c.encoder);
     v.object("router", c.router);
     v.objectList("experts", c.experts);
@@ -93,9 +81,7 @@ void visitFields(V& v, ModelConfig& c)
     v.field("improvement_weight", c.improvementWeight);
 }
 
-template <class V>
-void visitFields(V& v, TrainConfig& c)
-{
+template <class V> void visitFields(V& v, TrainConfig& c) {
     v.field("optimizer", c.optimizer);
     v.field("learning_rate", c.learningRate);
     v.field("weight_decay", c.weightDecay);
@@ -115,9 +101,7 @@ void visitFields(V& v, TrainConfig& c)
     v.field("log_traces", c.logTraces);
 }
 
-template <class V>
-void visitFields(V& v, ExperimentConfig& c)
-{
+template <class V> void visitFields(V& v, ExperimentConfig& c) {
     v.field("name", c.name);
     v.field("description", c.description);
     v.object("data", c.data);

@@ -18,25 +18,17 @@ class ConfigWriter {
 public:
     explicit ConfigWriter(Json& out) : m_out(out) {}
 
-    template <class T>
-    void field(const char* key, const T& value)
-    {
-        m_out[key] = value;
-    }
+    template <class T> void field(const char* key, const T& value) { m_out[key] = value; }
     void stringOrInteger(const char* key, const std::string& value) { m_out[key] = value; }
 
-    template <class S>
-    void object(const char* key, S& value)
-    {
+    template <class S> void object(const char* key, S& value) {
         Json nested = Json::object();
         ConfigWriter writer(nested);
         detail::visitFields(writer, value);
         m_out[key] = std::move(nested);
     }
 
-    template <class S>
-    void objectList(const char* key, std::vector<S>& values)
-    {
+    template <class S> void objectList(const char* key, std::vector<S>& values) {
         Json list = Json::array();
         for (auto& value : values) {
             Json nested = Json::object();
@@ -52,8 +44,7 @@ private:
 };
 
 /// Turns nlohmann's byte offset into "line L, column C" (both 1-based).
-std::string positionText(const std::string& text, size_t byte)
-{
+std::string positionText(const std::string& text, size_t byte) {
     size_t line = 1, column = 1;
     for (size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
         if (text[i] == '\n') {
@@ -66,8 +57,7 @@ std::string positionText(const std::string& text, size_t byte)
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-std::string syntaxErrorMessage(const std::string& text, const nlohmann::json::parse_error& e)
-{
+std::string syntaxErrorMessage(const std::string& text, const nlohmann::json::parse_error& e) {
     // what() reads "[json.exception.parse_error.101] parse error at line 2, column 5: <why>";
     // keep only <why> and put our own position in front of it.
     std::string why = e.what();
@@ -79,8 +69,7 @@ std::string syntaxErrorMessage(const std::string& text, const nlohmann::json::pa
 }
 
 void flatten(const Json& value, const std::string& path,
-             std::vector<std::pair<std::string, std::string>>& out)
-{
+             std::vector<std::pair<std::string, std::string>>& out) {
     if (value.is_object()) {
         if (value.empty()) {
             out.emplace_back(path, "{}");
@@ -104,8 +93,7 @@ void flatten(const Json& value, const std::string& path,
 
 } // namespace
 
-std::string ConfigParseResult::message() const
-{
+std::string ConfigParseResult::message() const {
     std::string text;
     for (const auto& error : errors) {
         if (!text.empty()) {
@@ -116,8 +104,7 @@ std::string ConfigParseResult::message() const
     return text;
 }
 
-ConfigParseResult parseConfig(const std::string& jsonText)
-{
+ConfigParseResult parseConfig(const std::string& jsonText) {
     ConfigParseResult result;
     Json root;
     try {
@@ -127,9 +114,8 @@ ConfigParseResult parseConfig(const std::string& jsonText)
         return result;
     }
     if (!root.is_object()) {
-        result.errors.push_back(
-            {"", "the configuration must be a JSON object (got " +
-                     detail::ConfigReader::describe(root) + ")"});
+        result.errors.push_back({"", "the configuration must be a JSON object (got " +
+                                         detail::ConfigReader::describe(root) + ")"});
         return result;
     }
     detail::ConfigReader reader(root, "", result.errors);
@@ -150,8 +136,7 @@ ConfigParseResult parseConfig(const std::string& jsonText)
     return result;
 }
 
-ConfigParseResult loadConfigFile(const std::string& path)
-{
+ConfigParseResult loadConfigFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         ConfigParseResult result;
@@ -170,8 +155,7 @@ ConfigParseResult loadConfigFile(const std::string& path)
     return result;
 }
 
-std::string toJson(const ExperimentConfig& config, int indent)
-{
+std::string toJson(const ExperimentConfig& config, int indent) {
     ExperimentConfig copy = config; // visitFields takes non-const references
     Json root = Json::object();
     ConfigWriter writer(root);
@@ -180,8 +164,7 @@ std::string toJson(const ExperimentConfig& config, int indent)
     return root.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
-std::vector<std::pair<std::string, std::string>> flattenConfigJson(const std::string& jsonText)
-{
+std::vector<std::pair<std::string, std::string>> flattenConfigJson(const std::string& jsonText) {
     std::vector<std::pair<std::string, std::string>> out;
     try {
         flatten(Json::parse(jsonText), "", out);

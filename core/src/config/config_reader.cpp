@@ -12,8 +12,7 @@ namespace {
 
 // Optimal string alignment distance: like Levenshtein, but a swap of two neighbouring
 // letters ("modle" for "model") costs one edit, as it is one typo.
-size_t editDistance(const std::string& a, const std::string& b)
-{
+size_t editDistance(const std::string& a, const std::string& b) {
     std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
     for (size_t i = 0; i <= a.size(); ++i) {
         d[i][0] = i;
@@ -34,8 +33,7 @@ size_t editDistance(const std::string& a, const std::string& b)
 }
 
 // "topK", "Top-K" and "top_k" all normalise to "topk", so camelCase keys find their match.
-std::string normalised(const std::string& key)
-{
+std::string normalised(const std::string& key) {
     std::string out;
     for (char c : key) {
         if (std::isalnum(static_cast<unsigned char>(c))) {
@@ -47,8 +45,7 @@ std::string normalised(const std::string& key)
 
 } // namespace
 
-std::string suggestKey(const std::string& unknown, const std::vector<std::string>& known)
-{
+std::string suggestKey(const std::string& unknown, const std::vector<std::string>& known) {
     const std::string plain = normalised(unknown);
     for (const auto& candidate : known) {
         if (normalised(candidate) == plain) {
@@ -69,8 +66,7 @@ std::string suggestKey(const std::string& unknown, const std::vector<std::string
     return bestDistance <= allowed ? best : std::string();
 }
 
-std::string ConfigReader::describe(const Json& value)
-{
+std::string ConfigReader::describe(const Json& value) {
     switch (value.type()) {
     case Json::value_t::null:
         return "null";
@@ -96,30 +92,25 @@ std::string ConfigReader::describe(const Json& value)
     }
 }
 
-const Json* ConfigReader::find(const char* key)
-{
+const Json* ConfigReader::find(const char* key) {
     m_known.emplace_back(key);
     const auto it = m_object.find(key);
     return it == m_object.end() ? nullptr : &*it;
 }
 
-std::string ConfigReader::childPath(const char* key) const
-{
+std::string ConfigReader::childPath(const char* key) const {
     return m_path.empty() ? std::string(key) : m_path + "." + key;
 }
 
-void ConfigReader::typeError(const char* key, const char* expected, const Json& got)
-{
+void ConfigReader::typeError(const char* key, const char* expected, const Json& got) {
     addTypeError(childPath(key), expected, got);
 }
 
-void ConfigReader::addTypeError(const std::string& path, const char* expected, const Json& got)
-{
+void ConfigReader::addTypeError(const std::string& path, const char* expected, const Json& got) {
     m_errors.push_back({path, path + " must be " + expected + " (got " + describe(got) + ")"});
 }
 
-void ConfigReader::field(const char* key, std::string& out)
-{
+void ConfigReader::field(const char* key, std::string& out) {
     if (const Json* value = find(key)) {
         if (value->is_string()) {
             out = value->get<std::string>();
@@ -129,8 +120,7 @@ void ConfigReader::field(const char* key, std::string& out)
     }
 }
 
-void ConfigReader::field(const char* key, int64_t& out)
-{
+void ConfigReader::field(const char* key, int64_t& out) {
     const Json* value = find(key);
     if (!value) {
         return;
@@ -157,8 +147,7 @@ void ConfigReader::field(const char* key, int64_t& out)
     typeError(key, "an integer", *value);
 }
 
-void ConfigReader::field(const char* key, double& out)
-{
+void ConfigReader::field(const char* key, double& out) {
     if (const Json* value = find(key)) {
         if (value->is_number()) {
             out = value->get<double>();
@@ -168,8 +157,7 @@ void ConfigReader::field(const char* key, double& out)
     }
 }
 
-void ConfigReader::field(const char* key, bool& out)
-{
+void ConfigReader::field(const char* key, bool& out) {
     if (const Json* value = find(key)) {
         if (value->is_boolean()) {
             out = value->get<bool>();
@@ -179,8 +167,7 @@ void ConfigReader::field(const char* key, bool& out)
     }
 }
 
-void ConfigReader::field(const char* key, std::vector<std::string>& out)
-{
+void ConfigReader::field(const char* key, std::vector<std::string>& out) {
     const Json* value = find(key);
     if (!value) {
         return;
@@ -201,8 +188,7 @@ void ConfigReader::field(const char* key, std::vector<std::string>& out)
     out = std::move(items);
 }
 
-void ConfigReader::stringOrInteger(const char* key, std::string& out)
-{
+void ConfigReader::stringOrInteger(const char* key, std::string& out) {
     if (const Json* value = find(key)) {
         if (value->is_string()) {
             out = value->get<std::string>();
@@ -214,8 +200,7 @@ void ConfigReader::stringOrInteger(const char* key, std::string& out)
     }
 }
 
-void ConfigReader::reportUnknownKeys()
-{
+void ConfigReader::reportUnknownKeys() {
     for (auto it = m_object.begin(); it != m_object.end(); ++it) {
         if (std::find(m_known.begin(), m_known.end(), it.key()) != m_known.end()) {
             continue;

@@ -18,9 +18,7 @@ std::string suggestKey(const std::string& unknown, const std::vector<std::string
 class ConfigReader {
 public:
     ConfigReader(const Json& object, std::string path, std::vector<ConfigError>& errors)
-        : m_object(object), m_path(std::move(path)), m_errors(errors)
-    {
-    }
+        : m_object(object), m_path(std::move(path)), m_errors(errors) {}
 
     void field(const char* key, std::string& out);
     void field(const char* key, int64_t& out);
@@ -29,9 +27,7 @@ public:
     void field(const char* key, std::vector<std::string>& out);
     void stringOrInteger(const char* key, std::string& out);
 
-    template <class S>
-    void object(const char* key, S& out)
-    {
+    template <class S> void object(const char* key, S& out) {
         const Json* value = find(key);
         if (!value) {
             return;
@@ -45,9 +41,7 @@ public:
         nested.reportUnknownKeys();
     }
 
-    template <class S>
-    void objectList(const char* key, std::vector<S>& out)
-    {
+    template <class S> void objectList(const char* key, std::vector<S>& out) {
         const Json* value = find(key);
         if (!value) {
             return;

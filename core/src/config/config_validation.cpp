@@ -12,8 +12,7 @@ namespace mor {
 
 namespace {
 
-std::string number(double value)
-{
+std::string number(double value) {
     std::ostringstream out;
     out.precision(12);
     out << value;
@@ -24,13 +23,11 @@ class Checker {
 public:
     std::vector<ConfigError> errors;
 
-    void add(const std::string& field, const std::string& message)
-    {
+    void add(const std::string& field, const std::string& message) {
         errors.push_back({field, message});
     }
 
-    bool integer(const std::string& field, int64_t value, int64_t lo, int64_t hi)
-    {
+    bool integer(const std::string& field, int64_t value, int64_t lo, int64_t hi) {
         if (value >= lo && value <= hi) {
             return true;
         }
@@ -39,19 +36,17 @@ public:
         return false;
     }
 
-    bool atLeast(const std::string& field, int64_t value, int64_t lo)
-    {
+    bool atLeast(const std::string& field, int64_t value, int64_t lo) {
         if (value >= lo) {
             return true;
         }
-        add(field, field + " = " + std::to_string(value) + " must be at least " +
-                       std::to_string(lo));
+        add(field,
+            field + " = " + std::to_string(value) + " must be at least " + std::to_string(lo));
         return false;
     }
 
     /// [lo, hi], or (lo, hi] when lowOpen.
-    bool real(const std::string& field, double value, double lo, double hi, bool lowOpen = false)
-    {
+    bool real(const std::string& field, double value, double lo, double hi, bool lowOpen = false) {
         const bool ok = std::isfinite(value) && (lowOpen ? value > lo : value >= lo) && value <= hi;
         if (ok) {
             return true;
@@ -60,15 +55,14 @@ public:
             add(field, field + " = " + number(value) + " must be greater than " + number(lo) +
                            " and at most " + number(hi));
         } else {
-            add(field, field + " = " + number(value) + " must be between " + number(lo) +
-                           " and " + number(hi));
+            add(field, field + " = " + number(value) + " must be between " + number(lo) + " and " +
+                           number(hi));
         }
         return false;
     }
 
     bool oneOf(const std::string& field, const std::string& value,
-               std::initializer_list<const char*> options)
-    {
+               std::initializer_list<const char*> options) {
         std::string list;
         for (const char* option : options) {
             if (value == option) {
@@ -82,15 +76,13 @@ public:
     }
 };
 
-std::string experts(int64_t n)
-{
+std::string experts(int64_t n) {
     return n == 1 ? "there is 1 expert" : "there are " + std::to_string(n) + " experts";
 }
 
-void checkData(Checker& c, const DataConfig& d)
-{
-    const bool generated = d.kind == "parity" || d.kind == "modular" || d.kind == "majority" ||
-                           d.kind == "mixed";
+void checkData(Checker& c, const DataConfig& d) {
+    const bool generated =
+        d.kind == "parity" || d.kind == "modular" || d.kind == "majority" || d.kind == "mixed";
     c.oneOf("data.kind", d.kind, {"parity", "modular", "majority", "mixed", "csv", "idx"});
     c.integer("data.samples", d.samples, 10, 10000000);
     c.integer("data.length", d.length, 1, 1024);
@@ -114,7 +106,8 @@ void checkData(Checker& c, const DataConfig& d)
     } else if (d.labelNoise != 0.0) {
         c.add("data.label_noise", "data.label_noise = " + number(d.labelNoise) +
                                       " only applies to generated data (parity, modular, "
-                                      "majority, mixed), not to \"" + d.kind + "\"");
+                                      "majority, mixed), not to \"" +
+                                      d.kind + "\"");
     }
     if (d.kind == "csv" && d.path.empty()) {
         c.add("data.path", "data.path must name a CSV file when data.kind is \"csv\"");
@@ -133,16 +126,14 @@ void checkData(Checker& c, const DataConfig& d)
     const bool validationOk = c.real("data.validation_fraction", d.validationFraction, 0.0, 0.9);
     const bool testOk = c.real("data.test_fraction", d.testFraction, 0.0, 0.9);
     if (validationOk && testOk && d.validationFraction + d.testFraction >= 1.0) {
-        c.add("data.test_fraction",
-              "data.validation_fraction + data.test_fraction = " +
-                  number(d.validationFraction + d.testFraction) +
-                  " must be less than 1 (nothing would be left to train on)");
+        c.add("data.test_fraction", "data.validation_fraction + data.test_fraction = " +
+                                        number(d.validationFraction + d.testFraction) +
+                                        " must be less than 1 (nothing would be left to train on)");
     }
     c.integer("data.probe_size", d.probeSize, 0, 4096);
 }
 
-void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data)
-{
+void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data) {
     c.oneOf("model.router.strategy", r.strategy,
             {"top_k", "threshold", "top_p", "expert_choice", "shared_routed", "random"});
     const bool usesK = r.strategy == "top_k" || r.strategy == "expert_choice" ||
@@ -151,8 +142,8 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
         c.add("model.router.top_k",
               "model.router.top_k = " + std::to_string(r.topK) + " must be at least 1");
     } else if (usesK && numExperts >= 1 && r.topK > numExperts) {
-        c.add("model.router.top_k", "model.router.top_k = " + std::to_string(r.topK) + " but " +
-                                        experts(numExperts));
+        c.add("model.router.top_k",
+              "model.router.top_k = " + std::to_string(r.topK) + " but " + experts(numExperts));
     }
     c.real("model.router.threshold", r.threshold, 0.0, 1.0, true);
     c.real("model.router.top_p", r.topP, 0.0, 1.0, true);
@@ -184,8 +175,7 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     }
 }
 
-void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix)
-{
+void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
     c.oneOf(prefix + ".cell", e.cell, {"mlp", "gru", "transformer"});
     c.integer(prefix + ".width", e.width, 1, 16384);
     c.integer(prefix + ".max_depth", e.maxDepth, 1, 64);
@@ -195,8 +185,7 @@ void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix)
     c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
 }
 
-void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data)
-{
+void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.integer("model.encoder.hidden", m.encoder.hidden, 1, 16384);
     c.integer("model.encoder.layers", m.encoder.layers, 1, 16);
     c.real("model.encoder.dropout", m.encoder.dropout, 0.0, 0.9);
@@ -231,8 +220,7 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data)
     c.real("model.improvement_weight", m.improvementWeight, 0.0, 100.0);
 }
 
-void checkTrain(Checker& c, const TrainConfig& t)
-{
+void checkTrain(Checker& c, const TrainConfig& t) {
     c.oneOf("train.optimizer", t.optimizer, {"adamw", "adam", "sgd"});
     c.real("train.learning_rate", t.learningRate, 0.0, 10.0, true);
     c.real("train.weight_decay", t.weightDecay, 0.0, 10.0);
@@ -253,8 +241,7 @@ void checkTrain(Checker& c, const TrainConfig& t)
 
 } // namespace
 
-std::vector<ConfigError> validateConfig(const ExperimentConfig& config)
-{
+std::vector<ConfigError> validateConfig(const ExperimentConfig& config) {
     Checker c;
     checkData(c, config.data);
     checkModel(c, config.model, config.data);

@@ -14,8 +14,7 @@ namespace {
 using detail::parseNumber;
 using detail::trimmed;
 
-unsigned char uchar(char c)
-{
+unsigned char uchar(char c) {
     return static_cast<unsigned char>(c);
 }
 
@@ -24,22 +23,19 @@ struct Line {
     std::vector<std::string> cells;
 };
 
-bool isNumber(const std::string& cell)
-{
+bool isNumber(const std::string& cell) {
     double ignored = 0.0;
     return parseNumber(cell, ignored);
 }
 
-bool isCount(const std::string& cell)
-{
+bool isCount(const std::string& cell) {
     return !cell.empty() &&
            std::all_of(cell.begin(), cell.end(), [](char c) { return std::isdigit(uchar(c)); });
 }
 
 /// Splits one line; double quotes may enclose separators and "" is a literal quote.
 /// separator ' ' means "runs of blanks" (whitespace-separated files).
-std::vector<std::string> splitCells(std::string_view line, char separator)
-{
+std::vector<std::string> splitCells(std::string_view line, char separator) {
     std::vector<std::string> cells;
     if (separator == ' ') {
         size_t i = 0;
@@ -84,8 +80,7 @@ std::vector<std::string> splitCells(std::string_view line, char separator)
     return cells;
 }
 
-char detectSeparator(std::string_view firstLine)
-{
+char detectSeparator(std::string_view firstLine) {
     for (char candidate : {',', ';', '\t'}) {
         if (firstLine.find(candidate) != std::string_view::npos) {
             return candidate;
@@ -94,8 +89,7 @@ char detectSeparator(std::string_view firstLine)
     return firstLine.find(' ') != std::string_view::npos ? ' ' : ',';
 }
 
-std::vector<Line> splitLines(const std::string& text, char& separator)
-{
+std::vector<Line> splitLines(const std::string& text, char& separator) {
     std::vector<Line> lines;
     size_t start = 0;
     int64_t number = 0;
@@ -125,8 +119,7 @@ std::vector<Line> splitLines(const std::string& text, char& separator)
 
 /// sklearn's "150,4,setosa,versicolor,virginica": rows, features, then class names (or
 /// nothing). Recognised only when the feature count matches the next line's cells.
-bool isCountLine(const std::vector<Line>& lines)
-{
+bool isCountLine(const std::vector<Line>& lines) {
     if (lines.size() < 2 || lines[0].cells.size() < 2) {
         return false;
     }
@@ -147,8 +140,8 @@ bool isCountLine(const std::vector<Line>& lines)
     const auto rows = std::stoll(cells[0]);
     const auto following = static_cast<long long>(lines.size()) - 1;
     const auto& next = lines[1].cells;
-    const bool nextIsText = std::any_of(next.begin(), next.end(),
-                                        [](const std::string& c) { return !isNumber(c); });
+    const bool nextIsText =
+        std::any_of(next.begin(), next.end(), [](const std::string& c) { return !isNumber(c); });
     const bool headerFollows = rows == following - 1 && nextIsText && lines.size() > 2;
     if (rows != following && !headerFollows) {
         return false;
@@ -161,8 +154,7 @@ bool isCountLine(const std::vector<Line>& lines)
 
 /// Resolves "last" | "first" | index (negative counts from the end) | name; -1 + error if not.
 int64_t resolveLabelColumn(const std::string& spec, const std::vector<std::string>* header,
-                           int64_t columns, const std::string& path, std::string& error)
-{
+                           int64_t columns, const std::string& path, std::string& error) {
     if (spec == "last") {
         return columns - 1;
     }
@@ -192,8 +184,10 @@ int64_t resolveLabelColumn(const std::string& spec, const std::vector<std::strin
         for (size_t i = 0; i < header->size(); ++i) {
             std::string a = (*header)[i], b = spec;
             if (pass == 1) { // a second, case-insensitive look
-                std::transform(a.begin(), a.end(), a.begin(), [](char c) { return std::tolower(uchar(c)); });
-                std::transform(b.begin(), b.end(), b.begin(), [](char c) { return std::tolower(uchar(c)); });
+                std::transform(a.begin(), a.end(), a.begin(),
+                               [](char c) { return std::tolower(uchar(c)); });
+                std::transform(b.begin(), b.end(), b.begin(),
+                               [](char c) { return std::tolower(uchar(c)); });
             }
             if (a == b) {
                 return static_cast<int64_t>(i);
@@ -204,18 +198,16 @@ int64_t resolveLabelColumn(const std::string& spec, const std::vector<std::strin
     for (const auto& name : *header) {
         names += (names.empty() ? "" : ", ") + name;
     }
-    error = "data.label_column = \"" + spec + "\" is not a column of " + path + " (columns: " +
-            names + ")";
+    error = "data.label_column = \"" + spec + "\" is not a column of " + path +
+            " (columns: " + names + ")";
     return -1;
 }
 
 /// A header has non-numeric cells among the features; a non-numeric label cell alone only
 /// counts when the label below it is a number.
-bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labelSpec)
-{
+bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labelSpec) {
     const auto& cells = lines[at].cells;
-    const bool isNamedLabel = labelSpec != "last" && labelSpec != "first" &&
-                              !isNumber(labelSpec);
+    const bool isNamedLabel = labelSpec != "last" && labelSpec != "first" && !isNumber(labelSpec);
     if (isNamedLabel && std::find(cells.begin(), cells.end(), labelSpec) != cells.end()) {
         return true;
     }
@@ -240,8 +232,7 @@ bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labe
 
 } // namespace
 
-CsvTable readCsv(const std::string& path, const std::string& labelColumn)
-{
+CsvTable readCsv(const std::string& path, const std::string& labelColumn) {
     CsvTable table;
     std::string text;
     table.error = detail::readMaybeGzipped(path, text);
@@ -301,16 +292,16 @@ CsvTable readCsv(const std::string& path, const std::string& labelColumn)
         const Line& line = lines[r];
         const std::string where = path + ": line " + std::to_string(line.number);
         if (static_cast<int64_t>(line.cells.size()) != columns) {
-            table.error = where + " has " + std::to_string(line.cells.size()) + " cells, expected " +
-                          std::to_string(columns);
+            table.error = where + " has " + std::to_string(line.cells.size()) +
+                          " cells, expected " + std::to_string(columns);
             return table;
         }
         for (int64_t c = 0; c < columns; ++c) {
             const std::string& cell = line.cells[static_cast<size_t>(c)];
             if (c == label) {
                 if (cell.empty()) {
-                    table.error = where + ", column " + std::to_string(c + 1) +
-                                  ": the label cell is empty";
+                    table.error =
+                        where + ", column " + std::to_string(c + 1) + ": the label cell is empty";
                     return table;
                 }
                 table.labelText.push_back(cell);

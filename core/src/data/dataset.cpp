@@ -14,8 +14,7 @@ namespace {
 constexpr uint64_t SplitStream = 7;
 
 /// Only the data section's rules apply here: the rest of the config is not ours to judge.
-std::string checkDataConfig(const DataConfig& config)
-{
+std::string checkDataConfig(const DataConfig& config) {
     ExperimentConfig whole;
     whole.data = config;
     std::string message;
@@ -28,8 +27,7 @@ std::string checkDataConfig(const DataConfig& config)
 }
 
 /// Refuses sets that would not fit in memory instead of failing inside the allocator.
-std::string checkGeneratedSize(const DataConfig& c)
-{
+std::string checkGeneratedSize(const DataConfig& c) {
     constexpr int64_t MaxValues = int64_t(1) << 28; // 1 GiB of floats
     int64_t width = 0;
     const std::vector<std::string> domains =
@@ -47,8 +45,7 @@ std::string checkGeneratedSize(const DataConfig& c)
 
 /// Takes `k` evenly spaced items out of `items` (which is grouped by class), so the taken
 /// part has every class in proportion; the rest stays in order in `items`.
-std::vector<int64_t> takeEvenlySpaced(std::vector<int64_t>& items, int64_t k)
-{
+std::vector<int64_t> takeEvenlySpaced(std::vector<int64_t>& items, int64_t k) {
     std::vector<int64_t> taken, rest;
     const auto n = static_cast<int64_t>(items.size());
     taken.reserve(static_cast<size_t>(k));
@@ -67,8 +64,7 @@ std::vector<int64_t> takeEvenlySpaced(std::vector<int64_t>& items, int64_t k)
 /// Stratified split: shuffle with the seed, group by (domain, class), then take test and
 /// validation as evenly spaced picks, so small or sorted files still get every class in
 /// every split. Sizes are exactly round(fraction * n).
-void makeSplits(Dataset& d, const DataConfig& config, int64_t seed)
-{
+void makeSplits(Dataset& d, const DataConfig& config, int64_t seed) {
     const int64_t n = d.size();
     std::vector<int64_t> order(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
@@ -111,8 +107,7 @@ void makeSplits(Dataset& d, const DataConfig& config, int64_t seed)
 
 /// z-scores every feature with the mean and standard deviation of the training split only,
 /// so nothing about validation or test leaks into training.
-void standardiseOnTrain(Dataset& d)
-{
+void standardiseOnTrain(Dataset& d) {
     const auto f = static_cast<size_t>(d.numFeatures);
     std::vector<double> mean(f, 0.0), variance(f, 0.0);
     for (int64_t i : d.train) {
@@ -145,8 +140,7 @@ void standardiseOnTrain(Dataset& d)
 
 } // namespace
 
-DatasetResult loadDataset(const DataConfig& config, int64_t seed)
-{
+DatasetResult loadDataset(const DataConfig& config, int64_t seed) {
     DatasetResult result;
     result.error = checkDataConfig(config);
     if (!result.ok()) {

@@ -15,16 +15,15 @@ namespace {
 
 constexpr int64_t MaxClasses = 1000;
 
-std::string lowerCase(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+std::string lowerCase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     return text;
 }
 
 /// Maps labels to class indices; fills classNames. Returns "" or an error.
-std::string mapLabels(const CsvTable& table, const std::string& path, Dataset& d)
-{
+std::string mapLabels(const CsvTable& table, const std::string& path, Dataset& d) {
     std::vector<double> numbers(table.labelText.size());
     bool numeric = true;
     for (size_t i = 0; i < table.labelText.size() && numeric; ++i) {
@@ -42,8 +41,8 @@ std::string mapLabels(const CsvTable& table, const std::string& path, Dataset& d
         }
         const auto names = static_cast<double>(table.classNames.size());
         const bool namedByCountLine =
-            !table.classNames.empty() &&
-            std::all_of(numbers.begin(), numbers.end(), [&](double v) { return v >= 0 && v < names; });
+            !table.classNames.empty() && std::all_of(numbers.begin(), numbers.end(),
+                                                     [&](double v) { return v >= 0 && v < names; });
         if (namedByCountLine) {
             d.classNames = table.classNames;
             for (size_t i = 0; i < numbers.size(); ++i) {
@@ -90,8 +89,7 @@ std::string mapLabels(const CsvTable& table, const std::string& path, Dataset& d
 
 } // namespace
 
-DatasetResult datasetFromCsv(CsvTable table, const std::string& path, int64_t limit)
-{
+DatasetResult datasetFromCsv(CsvTable table, const std::string& path, int64_t limit) {
     DatasetResult result;
     if (!table.error.empty()) {
         result.error = table.error;
@@ -114,8 +112,7 @@ DatasetResult datasetFromCsv(CsvTable table, const std::string& path, int64_t li
     return result;
 }
 
-DatasetResult datasetFromIdx(const IdxData& idx, const std::string& imagesPath)
-{
+DatasetResult datasetFromIdx(const IdxData& idx, const std::string& imagesPath) {
     DatasetResult result;
     if (!idx.error.empty()) {
         result.error = idx.error;

@@ -11,8 +11,7 @@ namespace mor {
 
 namespace {
 
-std::string bitsText(const float* row, const std::vector<size_t>& columns)
-{
+std::string bitsText(const float* row, const std::vector<size_t>& columns) {
     std::string text;
     for (size_t n = 0; n < columns.size(); ++n) {
         if (n > 0 && n % 4 == 0) {
@@ -25,8 +24,7 @@ std::string bitsText(const float* row, const std::vector<size_t>& columns)
 
 /// "3 + 5 (mod 7)" from one-hot columns named "x<k>=<v>".
 std::string modularText(const float* row, const std::vector<size_t>& columns,
-                        const std::vector<std::string>& names, size_t prefix)
-{
+                        const std::vector<std::string>& names, size_t prefix) {
     std::map<int, std::string> operands;
     int modulus = 0;
     for (size_t c : columns) {
@@ -49,8 +47,7 @@ std::string modularText(const float* row, const std::vector<size_t>& columns,
 
 } // namespace
 
-std::string Dataset::preview(int64_t i) const
-{
+std::string Dataset::preview(int64_t i) const {
     if (i < 0 || i >= size()) {
         return {};
     }
@@ -61,12 +58,13 @@ std::string Dataset::preview(int64_t i) const
     std::string domainPrefix;
     std::string label;
     // Mixed sets name their features "<domain>.<feature>" (even with a single domain).
-    if (static_cast<size_t>(i) < domains.size() &&
-        domains[static_cast<size_t>(i)] < numDomains()) {
-        const std::string& domain = domainNames[static_cast<size_t>(domains[static_cast<size_t>(i)])];
+    if (static_cast<size_t>(i) < domains.size() && domains[static_cast<size_t>(i)] < numDomains()) {
+        const std::string& domain =
+            domainNames[static_cast<size_t>(domains[static_cast<size_t>(i)])];
         const std::string prefix = domain + ".";
-        if (std::any_of(featureNames.begin(), featureNames.end(),
-                        [&](const std::string& n) { return n.compare(0, prefix.size(), prefix) == 0; })) {
+        if (std::any_of(featureNames.begin(), featureNames.end(), [&](const std::string& n) {
+                return n.compare(0, prefix.size(), prefix) == 0;
+            })) {
             domainPrefix = prefix;
         }
         if (numDomains() > 1) {
@@ -85,8 +83,8 @@ std::string Dataset::preview(int64_t i) const
         columns.push_back(c);
         bits = bits && local.size() > 1 && local[0] == 'b' &&
                local.find_first_not_of("0123456789", 1) == std::string::npos;
-        modular = modular && local.size() > 1 && local[0] == 'x' &&
-                  local.find('=') != std::string::npos;
+        modular =
+            modular && local.size() > 1 && local[0] == 'x' && local.find('=') != std::string::npos;
     }
     if (!columns.empty() && bits) {
         return label + bitsText(values, columns);
@@ -97,7 +95,8 @@ std::string Dataset::preview(int64_t i) const
     std::string text;
     const size_t shown = std::min<size_t>(4, static_cast<size_t>(numFeatures));
     for (size_t c = 0; c < shown; ++c) {
-        const std::string name = c < featureNames.size() ? featureNames[c] : "f" + std::to_string(c);
+        const std::string name =
+            c < featureNames.size() ? featureNames[c] : "f" + std::to_string(c);
         text += (c ? ", " : "") + name + "=" + detail::shortNumber(values[c]);
     }
     if (shown < static_cast<size_t>(numFeatures)) {

@@ -9,8 +9,7 @@
 
 namespace mor::detail {
 
-std::string readMaybeGzipped(const std::string& path, std::string& out)
-{
+std::string readMaybeGzipped(const std::string& path, std::string& out) {
     out.clear();
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
@@ -51,8 +50,7 @@ std::string readMaybeGzipped(const std::string& path, std::string& out)
     return error;
 }
 
-std::string fileName(const std::string& path)
-{
+std::string fileName(const std::string& path) {
     const size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }

@@ -13,22 +13,21 @@ namespace {
 constexpr uint32_t ImageMagic = 0x00000803; // unsigned bytes, 3 dimensions
 constexpr uint32_t LabelMagic = 0x00000801; // unsigned bytes, 1 dimension
 
-uint32_t bigEndian(const std::string& bytes, size_t at)
-{
-    const auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(bytes[at + i])); };
+uint32_t bigEndian(const std::string& bytes, size_t at) {
+    const auto b = [&](size_t i) {
+        return static_cast<uint32_t>(static_cast<uint8_t>(bytes[at + i]));
+    };
     return (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
 }
 
-std::string hex(uint32_t value)
-{
+std::string hex(uint32_t value) {
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "0x%08X", value);
     return buffer;
 }
 
 std::string checkMagic(const std::string& bytes, const std::string& what, const std::string& path,
-                       uint32_t expected, size_t headerSize)
-{
+                       uint32_t expected, size_t headerSize) {
     if (bytes.size() < 4) {
         return what + " file " + path + " is too short to be an IDX file (" +
                std::to_string(bytes.size()) + " bytes)";
@@ -49,8 +48,7 @@ std::string checkMagic(const std::string& bytes, const std::string& what, const 
 
 } // namespace
 
-IdxData readIdx(const std::string& imagesPath, const std::string& labelsPath, int64_t limit)
-{
+IdxData readIdx(const std::string& imagesPath, const std::string& labelsPath, int64_t limit) {
     IdxData data;
     std::string images, labels;
     if (std::string error = detail::readMaybeGzipped(imagesPath, images); !error.empty()) {

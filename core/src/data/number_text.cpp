@@ -6,8 +6,7 @@
 
 namespace mor::detail {
 
-std::string_view trimmed(std::string_view text)
-{
+std::string_view trimmed(std::string_view text) {
     const char* blanks = " \t\r\n";
     const size_t first = text.find_first_not_of(blanks);
     if (first == std::string_view::npos) {
@@ -17,8 +16,7 @@ std::string_view trimmed(std::string_view text)
     return text.substr(first, last - first + 1);
 }
 
-bool parseNumber(std::string_view text, double& value)
-{
+bool parseNumber(std::string_view text, double& value) {
     text = trimmed(text);
     if (!text.empty() && text.front() == '+') {
         text.remove_prefix(1);
@@ -35,8 +33,7 @@ bool parseNumber(std::string_view text, double& value)
     return true;
 }
 
-std::string shortNumber(double value, int significant)
-{
+std::string shortNumber(double value, int significant) {
     char buffer[64];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, value,
                                       std::chars_format::general, significant);

@@ -17,8 +17,7 @@ using Bits = std::vector<uint8_t>;
 
 /// `count` random bit strings, all distinct while the space allows it: when there are few
 /// possible strings every one is used (in random order) before any repeats.
-std::vector<Bits> drawBitStrings(int64_t count, int64_t length, Random& random)
-{
+std::vector<Bits> drawBitStrings(int64_t count, int64_t length, Random& random) {
     std::vector<Bits> out;
     out.reserve(static_cast<size_t>(count));
     if (length <= 20 && (int64_t(1) << length) <= 2 * count) {
@@ -57,8 +56,7 @@ std::vector<Bits> drawBitStrings(int64_t count, int64_t length, Random& random)
     return out;
 }
 
-int64_t parityOf(const Bits& bits)
-{
+int64_t parityOf(const Bits& bits) {
     int64_t ones = 0;
     for (uint8_t b : bits) {
         ones += b;
@@ -67,8 +65,7 @@ int64_t parityOf(const Bits& bits)
 }
 
 /// 1 when there are more ones than zeros; a tie (even length) goes to the first bit.
-int64_t majorityOf(const Bits& bits)
-{
+int64_t majorityOf(const Bits& bits) {
     int64_t ones = 0;
     for (uint8_t b : bits) {
         ones += b;
@@ -87,20 +84,20 @@ struct Block {
     int64_t classes = 0;
 };
 
-Block blockFor(const std::string& domain, const DataConfig& c)
-{
+Block blockFor(const std::string& domain, const DataConfig& c) {
     if (domain == "modular") {
         return {domain, c.operands * c.modulus, c.modulus};
     }
     return {domain, c.length, 2};
 }
 
-void addFeatureNames(Dataset& d, const Block& block, const DataConfig& c, const std::string& prefix)
-{
+void addFeatureNames(Dataset& d, const Block& block, const DataConfig& c,
+                     const std::string& prefix) {
     if (block.domain == "modular") {
         for (int64_t k = 0; k < c.operands; ++k) {
             for (int64_t v = 0; v < c.modulus; ++v) {
-                d.featureNames.push_back(prefix + "x" + std::to_string(k) + "=" + std::to_string(v));
+                d.featureNames.push_back(prefix + "x" + std::to_string(k) + "=" +
+                                         std::to_string(v));
             }
         }
     } else {
@@ -112,8 +109,7 @@ void addFeatureNames(Dataset& d, const Block& block, const DataConfig& c, const 
 
 /// Fills one sample's block at `out` and returns its label.
 int64_t fillSample(const Block& block, const DataConfig& c, const Bits* bits, Random& operands,
-                   float* out)
-{
+                   float* out) {
     if (block.domain == "modular") {
         int64_t sum = 0;
         for (int64_t k = 0; k < c.operands; ++k) {
@@ -131,8 +127,7 @@ int64_t fillSample(const Block& block, const DataConfig& c, const Bits* bits, Ra
 
 /// Replaces exactly round(fraction * n) labels with a different class of the same domain.
 void applyLabelNoise(Dataset& d, const std::vector<int64_t>& classesOfDomain, double fraction,
-                     int64_t seed)
-{
+                     int64_t seed) {
     const int64_t flips = static_cast<int64_t>(fraction * static_cast<double>(d.size()) + 0.5);
     if (flips <= 0) {
         return;
@@ -150,8 +145,7 @@ void applyLabelNoise(Dataset& d, const std::vector<int64_t>& classesOfDomain, do
     }
 }
 
-std::string joined(const std::vector<std::string>& items)
-{
+std::string joined(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) {
         out += (out.empty() ? "" : ",") + item;
@@ -161,10 +155,10 @@ std::string joined(const std::vector<std::string>& items)
 
 } // namespace
 
-Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed)
-{
+Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed) {
     const bool mixed = c.kind == "mixed";
-    const std::vector<std::string> domainList = mixed ? c.domains : std::vector<std::string>{c.kind};
+    const std::vector<std::string> domainList =
+        mixed ? c.domains : std::vector<std::string>{c.kind};
 
     Dataset d;
     std::vector<Block> blocks;
@@ -199,7 +193,8 @@ Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed)
     std::vector<size_t> nextString(blocks.size(), 0);
     for (int64_t i = 0; i < n; ++i) {
         const auto b = static_cast<size_t>(d.domains[static_cast<size_t>(i)]);
-        const Bits* bits = blocks[b].domain == "modular" ? nullptr : &bitStrings[b][nextString[b]++];
+        const Bits* bits =
+            blocks[b].domain == "modular" ? nullptr : &bitStrings[b][nextString[b]++];
         float* row = d.features.data() + i * d.numFeatures + offsets[b];
         d.labels[static_cast<size_t>(i)] = fillSample(blocks[b], c, bits, operandRandom, row);
     }

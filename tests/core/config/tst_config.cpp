@@ -8,14 +8,12 @@
 
 namespace {
 
-QString qs(const std::string& s)
-{
+QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
 std::string field(const std::vector<std::pair<std::string, std::string>>& leaves,
-                  const std::string& path)
-{
+                  const std::string& path) {
     for (const auto& [key, value] : leaves) {
         if (key == path) {
             return value;
@@ -29,8 +27,7 @@ std::string field(const std::vector<std::pair<std::string, std::string>>& leaves
 class TstConfig : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void emptyObjectGivesDefaults()
-    {
+    void emptyObjectGivesDefaults() {
         const auto result = mor::parseConfig("{}");
         QVERIFY2(result.ok(), result.message().c_str());
         QCOMPARE(result.config.model.experts.size(), size_t(4));
@@ -39,19 +36,14 @@ private Q_SLOTS:
         QCOMPARE(result.config.train.batchSize, int64_t(64));
     }
 
-    void defaultConfigIsValid()
-    {
-        QVERIFY(mor::validateConfig(mor::ExperimentConfig{}).empty());
-    }
+    void defaultConfigIsValid() { QVERIFY(mor::validateConfig(mor::ExperimentConfig{}).empty()); }
 
-    void minimalDataSectionIsValid()
-    {
+    void minimalDataSectionIsValid() {
         const auto result = mor::parseConfig(R"({"data":{"kind":"parity"}})");
         QVERIFY2(result.ok(), result.message().c_str());
     }
 
-    void readsSnakeCaseKeys()
-    {
+    void readsSnakeCaseKeys() {
         const auto result = mor::parseConfig(R"({
             "name": "run A",
             "data": {"kind": "csv", "path": "x.csv", "label_column": 3,
@@ -84,8 +76,7 @@ private Q_SLOTS:
         QCOMPARE(c.train.logTraces, false);
     }
 
-    void badConfigGivesMessage_data()
-    {
+    void badConfigGivesMessage_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expected"); // a substring of message()
 
@@ -96,9 +87,10 @@ private Q_SLOTS:
             << R"({"data":{"labelColumn":"last"}})"
             << "data.labelColumn is not a known field (did you mean label_column?)";
         QTest::newRow("unknown top-level section")
-            << R"({"modle":{}})" << "modle is not a known field (did you mean model?)";
-        QTest::newRow("unknown field without close match")
-            << R"({"train":{"zzzzzzzz":1}})" << "train.zzzzzzzz is not a known field";
+            << R"({"modle":{}})"
+            << "modle is not a known field (did you mean model?)";
+        QTest::newRow("unknown field without close match") << R"({"train":{"zzzzzzzz":1}})"
+                                                           << "train.zzzzzzzz is not a known field";
         QTest::newRow("unknown field inside an expert")
             << R"({"model":{"experts":[{},{"widht":3}]}})"
             << "model.experts[1].widht is not a known field (did you mean width?)";
@@ -111,52 +103,58 @@ private Q_SLOTS:
         QTest::newRow("string for number")
             << R"({"train":{"learning_rate":"fast"}})"
             << R"(train.learning_rate must be a number (got string "fast"))";
-        QTest::newRow("number for bool")
-            << R"({"train":{"log_traces":1}})" << "train.log_traces must be true or false (got number 1)";
-        QTest::newRow("number for string")
-            << R"({"data":{"kind":3}})" << "data.kind must be a string (got number 3)";
+        QTest::newRow("number for bool") << R"({"train":{"log_traces":1}})"
+                                         << "train.log_traces must be true or false (got number 1)";
+        QTest::newRow("number for string") << R"({"data":{"kind":3}})"
+                                           << "data.kind must be a string (got number 3)";
         QTest::newRow("experts not a list")
-            << R"({"model":{"experts":{}}})" << "model.experts must be a list of objects (got an object)";
+            << R"({"model":{"experts":{}}})"
+            << "model.experts must be a list of objects (got an object)";
         QTest::newRow("expert not an object")
-            << R"({"model":{"experts":[{}, 3]}})" << "model.experts[1] must be an object (got number 3)";
-        QTest::newRow("section not an object")
-            << R"({"train":[]})" << "train must be an object (got a list)";
+            << R"({"model":{"experts":[{}, 3]}})"
+            << "model.experts[1] must be an object (got number 3)";
+        QTest::newRow("section not an object") << R"({"train":[]})"
+                                               << "train must be an object (got a list)";
         QTest::newRow("domains entry not a string")
-            << R"({"data":{"domains":["parity",2]}})" << "data.domains[1] must be a string (got number 2)";
+            << R"({"data":{"domains":["parity",2]}})"
+            << "data.domains[1] must be a string (got number 2)";
         QTest::newRow("label column as float")
             << R"({"data":{"label_column":1.5}})"
             << "data.label_column must be a string or an integer (got number 1.5)";
         QTest::newRow("root is not an object")
-            << R"([1,2])" << "the configuration must be a JSON object (got a list)";
+            << R"([1,2])"
+            << "the configuration must be a JSON object (got a list)";
 
         QTest::newRow("top_k above expert count")
-            << R"({"model":{"router":{"top_k":9}}})" << "model.router.top_k = 9 but there are 4 experts";
+            << R"({"model":{"router":{"top_k":9}}})"
+            << "model.router.top_k = 9 but there are 4 experts";
         QTest::newRow("top_k above single expert")
-            << R"({"model":{"experts":[{}]}})" << "model.router.top_k = 2 but there is 1 expert";
-        QTest::newRow("top_k zero")
-            << R"({"model":{"router":{"top_k":0}}})" << "model.router.top_k = 0 must be at least 1";
+            << R"({"model":{"experts":[{}]}})"
+            << "model.router.top_k = 2 but there is 1 expert";
+        QTest::newRow("top_k zero") << R"({"model":{"router":{"top_k":0}}})"
+                                    << "model.router.top_k = 0 must be at least 1";
         QTest::newRow("max_depth zero")
             << R"({"model":{"experts":[{},{},{"max_depth":0}]}})"
             << "model.experts[2].max_depth = 0 must be between 1 and 64";
-        QTest::newRow("batch size zero")
-            << R"({"train":{"batch_size":0}})" << "train.batch_size = 0 must be between 1 and 65536";
+        QTest::newRow("batch size zero") << R"({"train":{"batch_size":0}})"
+                                         << "train.batch_size = 0 must be between 1 and 65536";
         QTest::newRow("unknown data kind")
             << R"({"data":{"kind":"foo"}})"
             << R"(data.kind = "foo" must be one of parity, modular, majority, mixed, csv, idx)";
-        QTest::newRow("csv without path")
-            << R"({"data":{"kind":"csv"}})" << "data.path must name a CSV file";
-        QTest::newRow("idx without images")
-            << R"({"data":{"kind":"idx","labels":"l"}})" << "data.images must name an IDX images file";
-        QTest::newRow("idx without labels")
-            << R"({"data":{"kind":"idx","images":"i"}})" << "data.labels must name an IDX labels file";
+        QTest::newRow("csv without path") << R"({"data":{"kind":"csv"}})"
+                                          << "data.path must name a CSV file";
+        QTest::newRow("idx without images") << R"({"data":{"kind":"idx","labels":"l"}})"
+                                            << "data.images must name an IDX images file";
+        QTest::newRow("idx without labels") << R"({"data":{"kind":"idx","images":"i"}})"
+                                            << "data.labels must name an IDX labels file";
         QTest::newRow("validation fraction too large")
             << R"({"data":{"validation_fraction":0.95}})"
             << "data.validation_fraction = 0.95 must be between 0 and 0.9";
         QTest::newRow("fractions sum to one")
             << R"({"data":{"validation_fraction":0.5,"test_fraction":0.5}})"
             << "data.validation_fraction + data.test_fraction = 1 must be less than 1";
-        QTest::newRow("no experts")
-            << R"({"model":{"experts":[]}})" << "there must be between 1 and 64 experts";
+        QTest::newRow("no experts") << R"({"model":{"experts":[]}})"
+                                    << "there must be between 1 and 64 experts";
         QTest::newRow("too many experts")
             << QString(R"({"model":{"experts":[%1{}]}})").arg(QString("{},").repeated(64))
             << "model.experts has 65 entries";
@@ -187,10 +185,11 @@ private Q_SLOTS:
         QTest::newRow("duplicate domain")
             << R"({"data":{"kind":"mixed","domains":["parity","parity"]}})"
             << R"(data.domains[1] = "parity" is listed twice)";
-        QTest::newRow("mixed with no domains")
-            << R"({"data":{"kind":"mixed","domains":[]}})" << "data.domains must list at least one";
+        QTest::newRow("mixed with no domains") << R"({"data":{"kind":"mixed","domains":[]}})"
+                                               << "data.domains must list at least one";
         QTest::newRow("negative label noise")
-            << R"({"data":{"label_noise":-0.1}})" << "data.label_noise = -0.1 must be between 0 and 0.5";
+            << R"({"data":{"label_noise":-0.1}})"
+            << "data.label_noise = -0.1 must be between 0 and 0.5";
         QTest::newRow("unknown fusion")
             << R"({"model":{"integration":{"fusion":"vote"}}})"
             << R"(model.integration.fusion = "vote" must be one of confidence, attention, evidential)";
@@ -200,22 +199,21 @@ private Q_SLOTS:
         QTest::newRow("unknown optimizer")
             << R"({"train":{"optimizer":"lion"}})"
             << R"(train.optimizer = "lion" must be one of adamw, adam, sgd)";
-        QTest::newRow("unknown device")
-            << R"({"train":{"device":"tpu"}})" << R"(train.device = "tpu" must be one of cpu, cuda, auto)";
+        QTest::newRow("unknown device") << R"({"train":{"device":"tpu"}})"
+                                        << R"(train.device = "tpu" must be one of cpu, cuda, auto)";
         QTest::newRow("learning rate zero")
             << R"({"train":{"learning_rate":0}})"
             << "train.learning_rate = 0 must be greater than 0 and at most 10";
-        QTest::newRow("negative limit")
-            << R"({"data":{"limit":-5}})" << "data.limit = -5 must be at least 0";
+        QTest::newRow("negative limit") << R"({"data":{"limit":-5}})"
+                                        << "data.limit = -5 must be at least 0";
         QTest::newRow("syntax error position")
             << "{\n  \"name\": \"x\",\n  \"data\": {\"kind\": }\n}"
             << "JSON syntax error at line 3, column 20";
-        QTest::newRow("truncated document")
-            << "{\"name\": \"x\"" << "JSON syntax error at line 1, column 13";
+        QTest::newRow("truncated document") << "{\"name\": \"x\""
+                                            << "JSON syntax error at line 1, column 13";
     }
 
-    void badConfigGivesMessage()
-    {
+    void badConfigGivesMessage() {
         QFETCH(QString, json);
         QFETCH(QString, expected);
         const auto result = mor::parseConfig(json.toStdString());
@@ -224,37 +222,32 @@ private Q_SLOTS:
                  qPrintable("message was: " + qs(result.message())));
     }
 
-    void errorNamesTheField()
-    {
+    void errorNamesTheField() {
         const auto result = mor::parseConfig(R"({"model":{"router":{"top_k":9}}})");
         QCOMPARE(result.errors.size(), size_t(1));
         QCOMPARE(result.errors[0].field, std::string("model.router.top_k"));
     }
 
-    void reportsAllErrorsOnePerLine()
-    {
+    void reportsAllErrorsOnePerLine() {
         const auto result =
             mor::parseConfig(R"({"train":{"batch_size":0,"epochs":0},"data":{"kind":"foo"}})");
         QCOMPARE(result.errors.size(), size_t(3));
         QCOMPARE(qs(result.message()).split('\n').size(), 3);
     }
 
-    void typeErrorIsNotAlsoARangeError()
-    {
+    void typeErrorIsNotAlsoARangeError() {
         // the bad value keeps its (valid) default, so only the type error is reported
         const auto result = mor::parseConfig(R"({"model":{"router":{"top_k":"nine"}}})");
         QCOMPARE(result.errors.size(), size_t(1));
     }
 
-    void acceptsIntegralFloatForInteger()
-    {
+    void acceptsIntegralFloatForInteger() {
         const auto result = mor::parseConfig(R"({"train":{"batch_size":32.0}})");
         QVERIFY2(result.ok(), result.message().c_str());
         QCOMPARE(result.config.train.batchSize, int64_t(32));
     }
 
-    void roundTripKeepsEveryField()
-    {
+    void roundTripKeepsEveryField() {
         mor::ExperimentConfig c;
         c.name = "round \"trip\"";
         c.description = "line1\nline2 ü";
@@ -291,8 +284,7 @@ private Q_SLOTS:
         QCOMPARE(parsed.config.description, c.description);
     }
 
-    void toJsonSurvivesInvalidUtf8()
-    {
+    void toJsonSurvivesInvalidUtf8() {
         mor::ExperimentConfig c;
         c.data.path = "data\xff.csv";
         const std::string text = mor::toJson(c);
@@ -301,8 +293,7 @@ private Q_SLOTS:
         QVERIFY(parsed.config.data.path != c.data.path); // replaced by U+FFFD, not thrown
     }
 
-    void toJsonWritesEveryField()
-    {
+    void toJsonWritesEveryField() {
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
         // 2 + data 15 (domains has 3 entries -> 17) + encoder 3 + router 13 + 4 experts x 7
         // + integration 7 + 4 model scalars + train 17
@@ -312,23 +303,18 @@ private Q_SLOTS:
         QCOMPARE(field(leaves, "train.log_traces"), std::string("true"));
     }
 
-    void flattenListsLeavesInDocumentOrder()
-    {
+    void flattenListsLeavesInDocumentOrder() {
         const auto leaves = mor::flattenConfigJson(
             R"({"b":1,"a":{"x":"s","l":[{"w":64},{"w":32}],"e":[]},"n":null})");
         const std::vector<std::pair<std::string, std::string>> expected{
-            {"b", "1"}, {"a.x", "s"}, {"a.l[0].w", "64"}, {"a.l[1].w", "32"}, {"a.e", "[]"},
-            {"n", "null"}};
+            {"b", "1"},         {"a.x", "s"},  {"a.l[0].w", "64"},
+            {"a.l[1].w", "32"}, {"a.e", "[]"}, {"n", "null"}};
         QCOMPARE(leaves, expected);
     }
 
-    void flattenOfInvalidJsonIsEmpty()
-    {
-        QVERIFY(mor::flattenConfigJson("{").empty());
-    }
+    void flattenOfInvalidJsonIsEmpty() { QVERIFY(mor::flattenConfigJson("{").empty()); }
 
-    void loadsConfigFile()
-    {
+    void loadsConfigFile() {
         QTemporaryDir dir;
         const std::string path = dir.filePath("c.json").toStdString();
         std::ofstream(path) << R"({"train":{"epochs":3}})";
@@ -337,16 +323,14 @@ private Q_SLOTS:
         QCOMPARE(result.config.train.epochs, int64_t(3));
     }
 
-    void unreadableFileNamesThePath()
-    {
+    void unreadableFileNamesThePath() {
         const auto result = mor::loadConfigFile("/nonexistent/dir/config.json");
         QVERIFY(!result.ok());
         QVERIFY2(qs(result.message()).contains("/nonexistent/dir/config.json"),
                  result.message().c_str());
     }
 
-    void syntaxErrorInFileNamesPathAndLine()
-    {
+    void syntaxErrorInFileNamesPathAndLine() {
         QTemporaryDir dir;
         const std::string path = dir.filePath("bad.json").toStdString();
         std::ofstream(path) << "{\n\"train\": {\n\"epochs\": 3,\n}\n}";

@@ -9,16 +9,14 @@
 
 namespace {
 
-mor::DataConfig generated(const char* kind, int64_t samples = 600)
-{
+mor::DataConfig generated(const char* kind, int64_t samples = 600) {
     mor::DataConfig c;
     c.kind = kind;
     c.samples = samples;
     return c;
 }
 
-mor::Dataset load(const mor::DataConfig& config, int64_t seed = 1)
-{
+mor::Dataset load(const mor::DataConfig& config, int64_t seed = 1) {
     auto result = mor::loadDataset(config, seed);
     if (!result.ok()) {
         qFatal("loadDataset failed: %s", result.error.c_str());
@@ -26,8 +24,7 @@ mor::Dataset load(const mor::DataConfig& config, int64_t seed = 1)
     return std::move(result.dataset);
 }
 
-std::vector<int> bitsOf(const mor::Dataset& d, int64_t i, int64_t offset, int64_t length)
-{
+std::vector<int> bitsOf(const mor::Dataset& d, int64_t i, int64_t offset, int64_t length) {
     std::vector<int> bits;
     for (int64_t k = 0; k < length; ++k) {
         bits.push_back(d.row(i)[offset + k] > 0.0f ? 1 : 0);
@@ -40,15 +37,13 @@ std::vector<int> bitsOf(const mor::Dataset& d, int64_t i, int64_t offset, int64_
 class TstDatasets : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void sameSeedGivesSameData_data()
-    {
+    void sameSeedGivesSameData_data() {
         QTest::addColumn<QString>("kind");
         for (const char* kind : {"parity", "majority", "modular", "mixed"}) {
             QTest::newRow(kind) << kind;
         }
     }
-    void sameSeedGivesSameData()
-    {
+    void sameSeedGivesSameData() {
         QFETCH(QString, kind);
         const auto config = generated(kind.toLatin1().constData());
         const auto a = load(config, 5);
@@ -63,8 +58,7 @@ private Q_SLOTS:
     }
 
     void differentSeedGivesDifferentData_data() { sameSeedGivesSameData_data(); }
-    void differentSeedGivesDifferentData()
-    {
+    void differentSeedGivesDifferentData() {
         QFETCH(QString, kind);
         const auto config = generated(kind.toLatin1().constData());
         const auto a = load(config, 1);
@@ -73,16 +67,14 @@ private Q_SLOTS:
         QVERIFY(a.train != b.train);
     }
 
-    void firstParitySampleIsFixedAcrossPlatforms()
-    {
+    void firstParitySampleIsFixedAcrossPlatforms() {
         // Pins the generator: std distributions are avoided so these bits never change.
         const auto d = load(generated("parity", 6000), 1);
         QCOMPARE(QString::fromStdString(d.preview(0)), QStringLiteral("0111 1101 0110"));
         QCOMPARE(d.labels[0], int64_t(0));
     }
 
-    void parityLabelsAreTheParityOfTheBits()
-    {
+    void parityLabelsAreTheParityOfTheBits() {
         const auto d = load(generated("parity"));
         QCOMPARE(d.numFeatures, int64_t(12));
         QCOMPARE(d.numClasses, int64_t(2));
@@ -98,8 +90,7 @@ private Q_SLOTS:
         }
     }
 
-    void parityStringsAreDistinct()
-    {
+    void parityStringsAreDistinct() {
         const auto d = load(generated("parity", 2000));
         std::set<std::vector<int>> seen;
         for (int64_t i = 0; i < d.size(); ++i) {
@@ -108,8 +99,7 @@ private Q_SLOTS:
         QCOMPARE(int64_t(seen.size()), d.size());
     }
 
-    void smallBitSpaceUsesEveryStringBeforeRepeating()
-    {
+    void smallBitSpaceUsesEveryStringBeforeRepeating() {
         auto config = generated("parity", 40);
         config.length = 4; // 16 strings: 40 samples = every string twice + 8 more
         const auto d = load(config);
@@ -123,14 +113,12 @@ private Q_SLOTS:
         }
     }
 
-    void majorityLabelsCountOnes_data()
-    {
+    void majorityLabelsCountOnes_data() {
         QTest::addColumn<int>("length");
         QTest::newRow("odd length") << 9;
         QTest::newRow("even length, ties go to the first bit") << 6;
     }
-    void majorityLabelsCountOnes()
-    {
+    void majorityLabelsCountOnes() {
         QFETCH(int, length);
         auto config = generated("majority");
         config.length = length;
@@ -143,8 +131,7 @@ private Q_SLOTS:
         }
     }
 
-    void modularLabelsAreTheSumModuloM()
-    {
+    void modularLabelsAreTheSumModuloM() {
         auto config = generated("modular");
         config.modulus = 5;
         config.operands = 3;
@@ -168,16 +155,14 @@ private Q_SLOTS:
         }
     }
 
-    void modularPreviewShowsTheSum()
-    {
+    void modularPreviewShowsTheSum() {
         const auto d = load(generated("modular"));
         const QString preview = QString::fromStdString(d.preview(0));
         QVERIFY2(QRegularExpression("^[0-6] \\+ [0-6] \\(mod 7\\)$").match(preview).hasMatch(),
                  qPrintable(preview));
     }
 
-    void mixedSamplesFillOnlyTheirDomainBlock()
-    {
+    void mixedSamplesFillOnlyTheirDomainBlock() {
         auto config = generated("mixed", 900);
         const auto d = load(config);
         QCOMPARE(d.name, std::string("mixed(parity,modular,majority)"));
@@ -209,21 +194,20 @@ private Q_SLOTS:
         }
     }
 
-    void previewDescribesTheSample_data()
-    {
+    void previewDescribesTheSample_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QStringList>("domains");
         QTest::addColumn<QString>("pattern");
         QTest::newRow("parity") << "parity" << QStringList{} << "^[01]{4} [01]{4} [01]{4}$";
         QTest::newRow("majority") << "majority" << QStringList{} << "^[01]{4} [01]{4} [01]{4}$";
         QTest::newRow("modular") << "modular" << QStringList{} << "^[0-6] \\+ [0-6] \\(mod 7\\)$";
-        QTest::newRow("mixed") << "mixed" << QStringList{"parity", "modular"}
-                               << "^\\[(parity|modular)\\] ([01 ]{14}|[0-6] \\+ [0-6] \\(mod 7\\))$";
+        QTest::newRow("mixed")
+            << "mixed" << QStringList{"parity", "modular"}
+            << "^\\[(parity|modular)\\] ([01 ]{14}|[0-6] \\+ [0-6] \\(mod 7\\))$";
         QTest::newRow("mixed with one domain")
             << "mixed" << QStringList{"modular"} << "^[0-6] \\+ [0-6] \\(mod 7\\)$";
     }
-    void previewDescribesTheSample()
-    {
+    void previewDescribesTheSample() {
         QFETCH(QString, kind);
         QFETCH(QStringList, domains);
         QFETCH(QString, pattern);
@@ -244,8 +228,7 @@ private Q_SLOTS:
         QVERIFY(d.preview(d.size()).empty());
     }
 
-    void mixedLabelNoiseStaysInTheDomainsClasses()
-    {
+    void mixedLabelNoiseStaysInTheDomainsClasses() {
         auto config = generated("mixed", 900);
         config.labelNoise = 0.3;
         const auto d = load(config);
@@ -254,15 +237,13 @@ private Q_SLOTS:
         }
     }
 
-    void unmixedSetsHaveOneDomain()
-    {
+    void unmixedSetsHaveOneDomain() {
         const auto d = load(generated("parity"));
         QCOMPARE(d.domainNames, std::vector<std::string>{"all"});
         QVERIFY(std::all_of(d.domains.begin(), d.domains.end(), [](int64_t x) { return x == 0; }));
     }
 
-    void labelNoiseFlipsExactlyThatFraction()
-    {
+    void labelNoiseFlipsExactlyThatFraction() {
         auto clean = generated("parity", 1000);
         auto noisy = clean;
         noisy.labelNoise = 0.1;
@@ -276,8 +257,7 @@ private Q_SLOTS:
         QCOMPARE(flipped, 100);
     }
 
-    void splitsHaveConfiguredSizesAndAreDisjoint()
-    {
+    void splitsHaveConfiguredSizesAndAreDisjoint() {
         auto config = generated("parity", 1000);
         config.validationFraction = 0.2;
         config.testFraction = 0.1;
@@ -298,8 +278,7 @@ private Q_SLOTS:
         QVERIFY(std::is_sorted(d.train.begin(), d.train.end()));
     }
 
-    void splitsAreStratifiedByClassAndDomain()
-    {
+    void splitsAreStratifiedByClassAndDomain() {
         auto config = generated("mixed", 3000);
         config.testFraction = 0.2;
         const auto d = load(config);
@@ -317,8 +296,7 @@ private Q_SLOTS:
         }
     }
 
-    void probeCoversEveryClass()
-    {
+    void probeCoversEveryClass() {
         auto config = generated("modular", 2000);
         config.probeSize = 21;
         const auto d = load(config);
@@ -329,16 +307,14 @@ private Q_SLOTS:
         QCOMPARE(classes.size(), size_t(7));
     }
 
-    void probeIsCappedByValidationSize()
-    {
+    void probeIsCappedByValidationSize() {
         auto config = generated("parity", 100);
         config.validationFraction = 0.1;
         config.probeSize = 64;
         QCOMPARE(load(config).probe.size(), size_t(10));
     }
 
-    void zeroFractionsPutEverythingInTrain()
-    {
+    void zeroFractionsPutEverythingInTrain() {
         auto config = generated("majority", 100);
         config.validationFraction = 0.0;
         config.testFraction = 0.0;
@@ -348,8 +324,7 @@ private Q_SLOTS:
         QVERIFY(d.probe.empty());
     }
 
-    void hugeGeneratedSetIsRefused()
-    {
+    void hugeGeneratedSetIsRefused() {
         auto config = generated("modular", 10000000);
         config.modulus = 1000;
         config.operands = 16;
@@ -359,8 +334,7 @@ private Q_SLOTS:
                  result.error.c_str());
     }
 
-    void invalidDataConfigIsAnError_data()
-    {
+    void invalidDataConfigIsAnError_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<int>("samples");
         QTest::addColumn<QString>("expected");
@@ -368,8 +342,7 @@ private Q_SLOTS:
         QTest::newRow("too few samples") << "parity" << 0 << "data.samples = 0 must be between";
         QTest::newRow("csv without path") << "csv" << 100 << "data.path must name a CSV file";
     }
-    void invalidDataConfigIsAnError()
-    {
+    void invalidDataConfigIsAnError() {
         QFETCH(QString, kind);
         QFETCH(int, samples);
         QFETCH(QString, expected);

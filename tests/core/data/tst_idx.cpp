@@ -12,16 +12,14 @@
 
 namespace {
 
-void putBigEndian(std::string& out, uint32_t value)
-{
+void putBigEndian(std::string& out, uint32_t value) {
     for (int shift = 24; shift >= 0; shift -= 8) {
         out += static_cast<char>((value >> shift) & 0xFF);
     }
 }
 
 /// count images of rows x cols; pixel value = (image * 10 + position) % 256.
-std::string imageFile(uint32_t count, uint32_t rows, uint32_t cols, uint32_t magic = 0x00000803)
-{
+std::string imageFile(uint32_t count, uint32_t rows, uint32_t cols, uint32_t magic = 0x00000803) {
     std::string out;
     putBigEndian(out, magic);
     putBigEndian(out, count);
@@ -35,8 +33,7 @@ std::string imageFile(uint32_t count, uint32_t rows, uint32_t cols, uint32_t mag
     return out;
 }
 
-std::string labelFile(const std::vector<uint8_t>& labels, uint32_t magic = 0x00000801)
-{
+std::string labelFile(const std::vector<uint8_t>& labels, uint32_t magic = 0x00000801) {
     std::string out;
     putBigEndian(out, magic);
     putBigEndian(out, static_cast<uint32_t>(labels.size()));
@@ -54,8 +51,7 @@ class TstIdx : public QObject {
     QTemporaryDir m_dir;
     int m_files = 0;
 
-    std::string write(const std::string& bytes, bool gzip = false)
-    {
+    std::string write(const std::string& bytes, bool gzip = false) {
         const std::string path =
             m_dir.filePath(QString("f%1%2").arg(++m_files).arg(gzip ? ".gz" : "")).toStdString();
         if (gzip) {
@@ -69,17 +65,15 @@ class TstIdx : public QObject {
     }
 
 private Q_SLOTS:
-    void readsTinyFiles_data()
-    {
+    void readsTinyFiles_data() {
         QTest::addColumn<bool>("gzip");
         QTest::newRow("plain") << false;
         QTest::newRow("gzip") << true;
     }
-    void readsTinyFiles()
-    {
+    void readsTinyFiles() {
         QFETCH(bool, gzip);
-        const auto idx = mor::readIdx(write(imageFile(3, 2, 4), gzip),
-                                      write(labelFile({2, 0, 1}), gzip), 0);
+        const auto idx =
+            mor::readIdx(write(imageFile(3, 2, 4), gzip), write(labelFile({2, 0, 1}), gzip), 0);
         QVERIFY2(idx.error.empty(), idx.error.c_str());
         QCOMPARE(idx.count, int64_t(3));
         QCOMPARE(idx.rows, int64_t(2));
@@ -87,21 +81,20 @@ private Q_SLOTS:
         QCOMPARE(idx.labels, (std::vector<int64_t>{2, 0, 1}));
         QCOMPARE(idx.pixels.size(), size_t(24));
         QCOMPARE(int(idx.pixels[0]), 0);
-        QCOMPARE(int(idx.pixels[8 + 3]), 13);  // image 1, pixel 3
-        QCOMPARE(int(idx.pixels[23]), 27);     // image 2, pixel 7
+        QCOMPARE(int(idx.pixels[8 + 3]), 13); // image 1, pixel 3
+        QCOMPARE(int(idx.pixels[23]), 27);    // image 2, pixel 7
     }
 
-    void limitReadsTheFirstImages()
-    {
-        const auto idx = mor::readIdx(write(imageFile(5, 2, 2)), write(labelFile({0, 1, 2, 3, 4})), 2);
+    void limitReadsTheFirstImages() {
+        const auto idx =
+            mor::readIdx(write(imageFile(5, 2, 2)), write(labelFile({0, 1, 2, 3, 4})), 2);
         QVERIFY2(idx.error.empty(), idx.error.c_str());
         QCOMPARE(idx.count, int64_t(2));
         QCOMPARE(idx.labels, (std::vector<int64_t>{0, 1}));
         QCOMPARE(idx.pixels.size(), size_t(8));
     }
 
-    void headerErrors_data()
-    {
+    void headerErrors_data() {
         QTest::addColumn<QByteArray>("images");
         QTest::addColumn<QByteArray>("labels");
         QTest::addColumn<QString>("expected");
@@ -115,25 +108,24 @@ private Q_SLOTS:
         QTest::newRow("text file")
             << QByteArray("hello world, not an image") << bytes(labelFile({1}))
             << "magic number 0x68656C6C is not an IDX image file";
-        QTest::newRow("too short") << QByteArray("ab") << bytes(labelFile({1}))
-                                   << "too short to be an IDX file (2 bytes)";
-        QTest::newRow("truncated header") << bytes(imageFile(1, 2, 2).substr(0, 10))
-                                          << bytes(labelFile({1}))
-                                          << "is truncated: its header needs 16 bytes";
+        QTest::newRow("too short")
+            << QByteArray("ab") << bytes(labelFile({1})) << "too short to be an IDX file (2 bytes)";
+        QTest::newRow("truncated header")
+            << bytes(imageFile(1, 2, 2).substr(0, 10)) << bytes(labelFile({1}))
+            << "is truncated: its header needs 16 bytes";
         QTest::newRow("truncated pixels")
             << bytes(imageFile(3, 4, 4).substr(0, 16 + 40)) << bytes(labelFile({1, 2, 3}))
             << "is truncated: its header promises 3 images of 4×4 but it holds 2";
         QTest::newRow("truncated labels")
             << bytes(imageFile(3, 2, 2)) << bytes(labelFile({1, 2, 3}).substr(0, 10))
             << "is truncated: its header promises 3 labels but it holds 2";
-        QTest::newRow("count mismatch")
-            << bytes(imageFile(3, 2, 2)) << bytes(labelFile({1, 2}))
-            << "has 3 images but labels file";
-        QTest::newRow("zero-sized images") << bytes(imageFile(3, 0, 2)) << bytes(labelFile({1, 2, 3}))
-                                           << "has images of 0×2 pixels";
+        QTest::newRow("count mismatch") << bytes(imageFile(3, 2, 2)) << bytes(labelFile({1, 2}))
+                                        << "has 3 images but labels file";
+        QTest::newRow("zero-sized images")
+            << bytes(imageFile(3, 0, 2)) << bytes(labelFile({1, 2, 3}))
+            << "has images of 0×2 pixels";
     }
-    void headerErrors()
-    {
+    void headerErrors() {
         QFETCH(QByteArray, images);
         QFETCH(QByteArray, labels);
         QFETCH(QString, expected);
@@ -143,8 +135,7 @@ private Q_SLOTS:
         QVERIFY(idx.pixels.empty());
     }
 
-    void errorNamesTheFile()
-    {
+    void errorNamesTheFile() {
         const std::string imagesPath = write(labelFile({1}));
         const auto idx = mor::readIdx(imagesPath, write(labelFile({1})), 0);
         QVERIFY2(QString::fromStdString(idx.error).startsWith(
@@ -152,15 +143,13 @@ private Q_SLOTS:
                  idx.error.c_str());
     }
 
-    void missingFileIsAnError()
-    {
+    void missingFileIsAnError() {
         const auto idx = mor::readIdx("/no/such/images.gz", write(labelFile({1})), 0);
         QVERIFY2(QString::fromStdString(idx.error).contains("cannot open /no/such/images.gz"),
                  idx.error.c_str());
     }
 
-    void datasetScalesPixelsToUnitRange()
-    {
+    void datasetScalesPixelsToUnitRange() {
         mor::DataConfig c;
         c.kind = "idx";
         c.images = write(imageFile(20, 3, 2));
@@ -183,8 +172,7 @@ private Q_SLOTS:
         QCOMPARE(d.train.size() + d.validation.size() + d.test.size(), size_t(20));
     }
 
-    void realFashionMnistTestSetLoads()
-    {
+    void realFashionMnistTestSetLoads() {
         const std::string images = std::string(fashionDir) + "t10k-images-idx3-ubyte.gz";
         const std::string labels = std::string(fashionDir) + "t10k-labels-idx1-ubyte.gz";
         if (!QFile::exists(QString::fromStdString(images))) {
@@ -213,8 +201,7 @@ private Q_SLOTS:
         QCOMPARE(perClass, std::vector<int>(10, 1000));
     }
 
-    void realFashionMnistHonoursLimit()
-    {
+    void realFashionMnistHonoursLimit() {
         const std::string images = std::string(fashionDir) + "t10k-images-idx3-ubyte.gz";
         if (!QFile::exists(QString::fromStdString(images))) {
             QSKIP("dataset-fashion-mnist is not installed");
