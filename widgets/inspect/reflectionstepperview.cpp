@@ -131,12 +131,6 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
         }
     });
     connect(d->picker, &SamplePicker::sampleChosen, this, [this](qint64 id) {
-        const auto it = std::find_if(d->traces.begin(), d->traces.end(),
-                                     [id](const mor::SampleTrace& t) { return t.sampleId == id; });
-        if (it == d->traces.end()) {
-            return;
-        }
-        d->trace = *it;
         // Rebuild the panels for this input; the cursor restarts at t = 1.
         showSample(d->picker->currentStep(), id, false);
     });
@@ -196,7 +190,8 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
         d->traces = d->reader->traces(d->runId, d->picker->currentStep());
         d->picker->setTraces(d->traces);
     }
-    if (sampleId >= 0 && (!d->trace || d->trace->sampleId != sampleId)) {
+    if (sampleId >= 0) {
+        // Always look the trace up again: the same input differs between evaluation steps.
         const QSignalBlocker blocker(d->picker);
         d->picker->selectSample(sampleId);
         const auto it = std::find_if(d->traces.begin(), d->traces.end(),

@@ -1,0 +1,84 @@
+// Grabs each inspect view to PNG, for looking at them and for the README.
+//   QT_QPA_PLATFORM=offscreen ./inspect_screenshots OUTDIR [LOG.sqlite [RUN_ID]]
+// Without a log it writes the hand-made fixture run into a temporary one.
+#include "inspectfixture.h"
+
+#include "inspect/conflictview.h"
+#include "inspect/reflectionstepperview.h"
+#include "inspect/routingview.h"
+
+#include <mor/log_reader.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstdio>
+
+namespace {
+bool save(QWidget& view, const QString& file)
+{
+    view.show();
+    QTest::qWait(150); // let queued replots run
+    const bool ok = view.grab().save(file);
+    std::printf("%s %s\n", ok ? "wrote" : "FAILED", qPrintable(file));
+    return ok;
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    const QString out = argc > 1 ? QString(argv[1]) : QString(".");
+    QDir().mkpath(out);
+    QTemporaryDir temp;
+    std::string path = argc > 2 ? argv[2] : temp.filePath("fixture.sqlite").toStdString();
+    std::string error;
+    int64_t runId = argc > 3 ? std::atoll(argv[3]) : -1;
+    if (argc <= 2) {
+        runId = inspect_test::writeFixtureRun(path, {}, &error).runId;
+    }
+    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
+    if (!reader) {
+        std::fprintf(stderr, "cannot open %s: %s\n", path.c_str(), error.c_str());
+        return 1;
+    }
+    if (runId < 0) {
+        const auto runs = reader->runs();
+        for (const auto& r : runs) {
+            if (!reader->traceSteps(r.id).empty()) {
+                runId = r.id; // newest run with traces wins (runs() order is newest last)
+            }
+        }
+    }
+    std::printf("log %s run %lld\n", path.c_str(), (long long)runId);
+
+    const QSize size(1400, 900);
+    ReflectionStepperView stepper;
+    stepper.resize(size);
+    stepper.setRun(reader, runId);
+    // An interesting input: conflicted at the newest evaluation, else the first one.
+    const auto steps = reader->traceSteps(runId);
+    if (!steps.empty()) {
+        const auto conflicts = reader->conflicts(runId, steps.back());
+        if (!conflicts.empty()) {
+            stepper.showSample(steps.back(), conflicts.front().sampleId);
+        }
+    }
+    stepper.setCurrentStep(1);
+    bool ok = save(stepper, out + "/stepper.png");
+    stepper.setCurrentStep(stepper.stepCount() - 1);
+    ok = save(stepper, out + "/stepper_integration.png") && ok;
+
+    RoutingView routing;
+    routing.resize(size);
+    routing.setRun(reader, runId);
+    ok = save(routing, out + "/routing.png") && ok;
+
+    ConflictView conflicts;
+    conflicts.resize(size);
+    conflicts.setRun(reader, runId);
+    ok = save(conflicts, out + "/conflicts.png") && ok;
+    return ok ? 0 : 1;
+}

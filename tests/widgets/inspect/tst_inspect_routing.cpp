@@ -1,0 +1,234 @@
+// The routing view shows the logged routing snapshot cell for cell, sorts rows, aggregates by
+// class, computes loads from the mask, follows the evolution slider, and a click on a heatmap
+// cell opens exactly the input in that row.
+#include "inspectfixture.h"
+
+#include "inspect/routingaggregateplot.h"
+#include "inspect/routingheatmap.h"
+#include "inspect/routingloadplot.h"
+#include "inspect/routingview.h"
+
+#include <mor/log_reader.h>
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <map>
+#include <set>
+
+class TstInspectRouting : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void heatmapHoldsTheLoggedProbabilities_data();
+    void heatmapHoldsTheLoggedProbabilities();
+    void sortingGroupsRowsByKey_data();
+    void sortingGroupsRowsByKey();
+    void clickingACellOpensThatInput();
+    void aggregateIsTheMeanPerClass();
+    void loadIsTheMaskMeanWithIdealShare();
+    void warnsAboutDeadExpertsAndImbalance();
+    void evolutionSliderChangesTheSnapshot();
+
+private:
+    std::map<int64_t, mor::SampleInfo> samplesById() const;
+    QTemporaryDir m_dir;
+    inspect_test::FixtureRun m_run;
+    std::shared_ptr<const mor::LogReader> m_reader;
+};
+
+void TstInspectRouting::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    const std::string path = m_dir.filePath("fixture.sqlite").toStdString();
+    std::string error;
+    m_run = inspect_test::writeFixtureRun(path, {}, &error);
+    QVERIFY2(m_run.runId >= 0, error.c_str());
+    m_reader = mor::LogReader::open(path, &error);
+    QVERIFY2(m_reader, error.c_str());
+}
+
+std::map<int64_t, mor::SampleInfo> TstInspectRouting::samplesById() const
+{
+    std::map<int64_t, mor::SampleInfo> byId;
+    for (const auto& s : m_reader->samples(m_run.runId)) {
+        byId[s.sampleId] = s;
+    }
+    return byId;
+}
+
+void TstInspectRouting::heatmapHoldsTheLoggedProbabilities_data()
+{
+    QTest::addColumn<int>("sortKey");
+    QTest::newRow("log order") << int(inspect::RoutingHeatmap::SortKey::Input);
+    QTest::newRow("by class") << int(inspect::RoutingHeatmap::SortKey::Class);
+    QTest::newRow("by top expert") << int(inspect::RoutingHeatmap::SortKey::TopExpert);
+}
+
+void TstInspectRouting::heatmapHoldsTheLoggedProbabilities()
+{
+    QFETCH(int, sortKey);
+    RoutingView view;
+    view.setRun(m_reader, m_run.runId);
+    QCOMPARE(view.shownStep(), m_run.steps.back());
+    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
+    heatmap->setSortKey(inspect::RoutingHeatmap::SortKey(sortKey));
+    const auto snapshot = m_reader->routing(m_run.runId, m_run.steps.back());
+    QVERIFY(snapshot);
+    QCOMPARE(heatmap->rowCount(), int(snapshot->nSamples));
+    QCOMPARE(heatmap->expertCount(), int(snapshot->nExperts));
+    std::map<int64_t, int64_t> rowOfSample;
+    for (size_t r = 0; r < snapshot->sampleIds.size(); ++r) {
+        rowOfSample[snapshot->sampleIds[r]] = int64_t(r);
+    }
+    std::set<int64_t> seen;
+    for (int row = 0; row < heatmap->rowCount(); ++row) {
+        const int64_t id = heatmap->sampleIdAtRow(row);
+        QVERIFY(rowOfSample.count(id));
+        seen.insert(id);
+        for (int e = 0; e < heatmap->expertCount(); ++e) {
+            const float logged = snapshot->probs[size_t(rowOfSample[id] * snapshot->nExperts + e)];
+            QCOMPARE(heatmap->valueAt(row, e), double(logged));
+        }
+    }
+    QCOMPARE(seen.size(), size_t(snapshot->nSamples)); // every input exactly once
+    QCOMPARE(heatmap->colorMap()->dataRange(), QCPRange(0.0, 1.0));
+    QVERIFY(!heatmap->colorMap()->interpolate());
+}
+
+void TstInspectRouting::sortingGroupsRowsByKey_data()
+{
+    QTest::addColumn<int>("sortKey");
+    QTest::newRow("class") << int(inspect::RoutingHeatmap::SortKey::Class);
+    QTest::newRow("domain") << int(inspect::RoutingHeatmap::SortKey::Domain);
+}
+
+void TstInspectRouting::sortingGroupsRowsByKey()
+{
+    QFETCH(int, sortKey);
+    RoutingView view;
+    view.setRun(m_reader, m_run.runId);
+    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
+    heatmap->setSortKey(inspect::RoutingHeatmap::SortKey(sortKey));
+    const auto samples = samplesById();
+    auto key = [&](int row) {
+        const auto& s = samples.at(heatmap->sampleIdAtRow(row));
+        return sortKey == int(inspect::RoutingHeatmap::SortKey::Class) ? s.label : s.domain;
+    };
+    for (int row = 1; row < heatmap->rowCount(); ++row) {
+        QVERIFY(key(row - 1) <= key(row));
+    }
+    QVERIFY(key(0) < key(heatmap->rowCount() - 1));
+}
+
+void TstInspectRouting::clickingACellOpensThatInput()
+{
+    RoutingView view;
+    view.resize(1000, 700);
+    view.setRun(m_reader, m_run.runId);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
+    heatmap->replot(); // lay out the axes at the shown size
+    QSignalSpy spy(&view, &InspectView::sampleActivated);
+    for (const auto& [row, expert] : std::vector<std::pair<int, int>>{{0, 0}, {17, 2}, {59, 1}}) {
+        const QPoint pixel = heatmap->pixelOf(row, expert);
+        const auto cell = heatmap->cellAt(pixel);
+        QCOMPARE(cell.row, row);
+        QCOMPARE(cell.expert, expert);
+        QTest::mouseClick(heatmap, Qt::LeftButton, Qt::NoModifier, pixel);
+        QCOMPARE(spy.count(), 1);
+        const QList<QVariant> args = spy.takeFirst();
+        QCOMPARE(args.at(0).toLongLong(), m_run.steps.back());
+        QCOMPARE(args.at(1).toLongLong(), heatmap->sampleIdAtRow(row));
+        QCOMPARE(args.at(2).toBool(), false);
+    }
+    // Outside the cells nothing opens.
+    QTest::mouseClick(heatmap, Qt::LeftButton, Qt::NoModifier, QPoint(2, 2));
+    QCOMPARE(spy.count(), 0);
+}
+
+void TstInspectRouting::aggregateIsTheMeanPerClass()
+{
+    RoutingView view;
+    view.setRun(m_reader, m_run.runId);
+    auto* aggregate = view.findChild<inspect::RoutingAggregatePlot*>();
+    const auto snapshot = m_reader->routing(m_run.runId, m_run.steps.back());
+    const auto samples = samplesById();
+    std::map<int64_t, std::vector<double>> sum;
+    std::map<int64_t, int> count;
+    for (int64_t r = 0; r < snapshot->nSamples; ++r) {
+        const int64_t label = samples.at(snapshot->sampleIds[size_t(r)]).label;
+        sum[label].resize(size_t(snapshot->nExperts));
+        for (int e = 0; e < snapshot->nExperts; ++e) {
+            sum[label][size_t(e)] += snapshot->probs[size_t(r * snapshot->nExperts + e)];
+        }
+        ++count[label];
+    }
+    QCOMPARE(aggregate->groups().size(), sum.size());
+    for (size_t g = 0; g < aggregate->groups().size(); ++g) {
+        const int64_t label = aggregate->groups()[g];
+        for (int e = 0; e < snapshot->nExperts; ++e) {
+            QVERIFY(qAbs(aggregate->meanAt(int(g), e) - sum[label][size_t(e)] / count[label]) < 1e-9);
+        }
+    }
+}
+
+void TstInspectRouting::loadIsTheMaskMeanWithIdealShare()
+{
+    const auto snapshot = m_reader->routing(m_run.runId, m_run.steps.front());
+    const inspect::LoadSummary load = inspect::summarizeLoad(*snapshot);
+    QCOMPARE(int(load.load.size()), int(snapshot->nExperts));
+    double total = 0.0;
+    for (int e = 0; e < snapshot->nExperts; ++e) {
+        int routed = 0;
+        for (int64_t r = 0; r < snapshot->nSamples; ++r) {
+            routed += snapshot->mask[size_t(r * snapshot->nExperts + e)] ? 1 : 0;
+        }
+        QCOMPARE(load.load[size_t(e)], double(routed) / snapshot->nSamples);
+        total += load.load[size_t(e)];
+    }
+    // The fixture routes top-2 of 3 experts: ideal share k/E = 2/3.
+    QVERIFY(qAbs(load.ideal - 2.0 / 3.0) < 1e-12);
+    QVERIFY(qAbs(total - 2.0) < 1e-12);
+}
+
+void TstInspectRouting::warnsAboutDeadExpertsAndImbalance()
+{
+    mor::RoutingSnapshot s;
+    s.nSamples = 4;
+    s.nExperts = 4;
+    // Expert 3 never selected; expert 0 takes every input.
+    s.probs = {0.7f, 0.2f, 0.1f, 0.0f, 0.6f, 0.3f, 0.1f, 0.0f,
+               0.8f, 0.1f, 0.1f, 0.0f, 0.5f, 0.1f, 0.4f, 0.0f};
+    s.mask = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0};
+    const inspect::LoadSummary load = inspect::summarizeLoad(s);
+    QCOMPARE(load.ideal, 5.0 / 4.0 / 4.0);
+    QCOMPARE(load.warnings.size(), 2);
+    QVERIFY(load.warnings[0].contains("E1, E3") || load.warnings[0].contains("E3"));
+    QVERIFY(load.warnings[1].contains("E0"));
+}
+
+void TstInspectRouting::evolutionSliderChangesTheSnapshot()
+{
+    RoutingView view;
+    view.setRun(m_reader, m_run.runId);
+    auto* slider = view.findChild<QSlider*>("evolutionSlider");
+    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
+    heatmap->setSortKey(inspect::RoutingHeatmap::SortKey::Input);
+    QCOMPARE(slider->maximum(), int(m_run.steps.size()) - 1);
+    QCOMPARE(slider->value(), slider->maximum());
+    for (int i = 0; i <= slider->maximum(); ++i) {
+        slider->setValue(i);
+        QCOMPARE(view.shownStep(), m_run.steps[size_t(i)]);
+        const auto snapshot = m_reader->routing(m_run.runId, m_run.steps[size_t(i)]);
+        QCOMPARE(heatmap->valueAt(5, 1), double(snapshot->probs[size_t(5 * snapshot->nExperts + 1)]));
+        QVERIFY(view.findChild<QLabel*>("stepLabel")->text().contains(QString::number(m_run.steps[size_t(i)])));
+    }
+}
+
+QTEST_MAIN(TstInspectRouting)
+#include "tst_inspect_routing.moc"

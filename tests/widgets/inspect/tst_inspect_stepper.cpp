@@ -1,0 +1,310 @@
+// The reflection stepper shows exactly what the log holds for an input, and its step cursor
+// moves the highlighted iteration in every expert panel at once.
+#include "inspectfixture.h"
+
+#include "inspect/expertpanel.h"
+#include "inspect/integrationpanel.h"
+#include "inspect/reflectionstepperview.h"
+#include "inspect/samplepicker.h"
+#include "inspect/stepcursorbar.h"
+
+#include <mor/log_reader.h>
+
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <set>
+
+class TstInspectStepper : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void pickerListsEveryTracedStepAndInput();
+    void showsExactlyTheLoggedValues_data();
+    void showsExactlyTheLoggedValues();
+    void steppingMovesTheCursorInEveryPanel();
+    void lastPositionShowsTheIntegration();
+    void buttonsAndPlayMoveTheCursor();
+    void filtersListExactlyTheMatchingInputs_data();
+    void filtersListExactlyTheMatchingInputs();
+    void deepestFirstSortsByReflectionDepth();
+    void clearsWithoutARun();
+
+private:
+    std::vector<inspect::ExpertPanel*> panels(const ReflectionStepperView& view) const;
+    QTemporaryDir m_dir;
+    inspect_test::FixtureRun m_run;
+    std::shared_ptr<const mor::LogReader> m_reader;
+};
+
+void TstInspectStepper::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    const std::string path = m_dir.filePath("fixture.sqlite").toStdString();
+    std::string error;
+    m_run = inspect_test::writeFixtureRun(path, {}, &error);
+    QVERIFY2(m_run.runId >= 0, error.c_str());
+    m_reader = mor::LogReader::open(path, &error);
+    QVERIFY2(m_reader, error.c_str());
+    QCOMPARE(m_reader->traceSteps(m_run.runId).size(), m_run.steps.size());
+}
+
+std::vector<inspect::ExpertPanel*> TstInspectStepper::panels(const ReflectionStepperView& view) const
+{
+    std::vector<inspect::ExpertPanel*> result;
+    for (auto* p : view.findChildren<inspect::ExpertPanel*>()) {
+        if (!p->isHidden()) { // replaced panels wait for deleteLater hidden
+            result.push_back(p);
+        }
+    }
+    return result;
+}
+
+void TstInspectStepper::pickerListsEveryTracedStepAndInput()
+{
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    auto* steps = view.findChild<QComboBox*>("evalStepCombo");
+    QVERIFY(steps);
+    QCOMPARE(steps->count(), int(m_run.steps.size()));
+    QCOMPARE(view.evaluationStep(), m_run.steps.back()); // newest by default
+    auto* picker = view.findChild<inspect::SamplePicker*>();
+    std::set<int64_t> listed;
+    for (int64_t id : picker->filteredIds()) {
+        listed.insert(id);
+    }
+    std::set<int64_t> logged;
+    for (const auto& t : m_reader->traces(m_run.runId, m_run.steps.back())) {
+        logged.insert(t.sampleId);
+    }
+    QCOMPARE(listed, logged);
+    QCOMPARE(view.currentSampleId(), picker->filteredIds().front());
+}
+
+void TstInspectStepper::showsExactlyTheLoggedValues_data()
+{
+    QTest::addColumn<int>("stepIndex");
+    QTest::addColumn<qint64>("sampleId");
+    QTest::newRow("first eval, first input") << 0 << qint64(1000);
+    QTest::newRow("middle eval, domain 1") << 1 << qint64(1017);
+    QTest::newRow("last eval, late input") << 2 << qint64(1058);
+}
+
+void TstInspectStepper::showsExactlyTheLoggedValues()
+{
+    QFETCH(int, stepIndex);
+    QFETCH(qint64, sampleId);
+    const int64_t step = m_run.steps[size_t(stepIndex)];
+    const auto trace = m_reader->trace(m_run.runId, step, sampleId);
+    QVERIFY(trace);
+
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(step, sampleId);
+    QCOMPARE(view.evaluationStep(), step);
+    QCOMPARE(view.currentSampleId(), sampleId);
+
+    const auto shown = panels(view);
+    QCOMPARE(int(shown.size()), int(trace->experts.size()));
+    int maxSteps = 0;
+    for (size_t j = 0; j < shown.size(); ++j) {
+        const mor::ExpertTrace& expected = trace->experts[j];
+        inspect::ExpertPanel* panel = shown[j];
+        QCOMPARE(panel->expert(), expected.expert);
+        QCOMPARE(panel->objectName(), QString("expertPanel_%1").arg(expected.expert));
+        maxSteps = std::max(maxSteps, int(expected.steps.size()));
+        // The critique and halting curves hold every logged iteration, value for value.
+        QCOMPARE(panel->critiqueGraph()->dataCount(), int(expected.steps.size()));
+        QCOMPARE(panel->haltGraph()->dataCount(), int(expected.steps.size()));
+        for (size_t t = 0; t < expected.steps.size(); ++t) {
+            const auto c = panel->critiqueGraph()->data()->at(int(t));
+            const auto h = panel->haltGraph()->data()->at(int(t));
+            QCOMPARE(c->key, double(expected.steps[t].iteration));
+            QCOMPARE(c->value, double(expected.steps[t].critique));
+            QCOMPARE(h->value, double(expected.steps[t].haltProb));
+        }
+        // The draft bars at t = 1 are the logged draft distribution.
+        const QVector<double> draft = panel->shownDraft();
+        QCOMPARE(draft.size(), int(expected.steps.front().probs.size()));
+        for (int k = 0; k < draft.size(); ++k) {
+            QCOMPARE(draft[k], double(expected.steps.front().probs[size_t(k)]));
+        }
+    }
+    QCOMPARE(view.stepCount(), maxSteps + 1);
+
+    auto* integration = view.findChild<inspect::IntegrationPanel*>();
+    QVERIFY(integration);
+    QCOMPARE(integration->shownConflictScore(), double(trace->conflictScore));
+    const QVector<double> fused = integration->shownFused();
+    QCOMPARE(fused.size(), int(trace->fusedProbs.size()));
+    for (int k = 0; k < fused.size(); ++k) {
+        QCOMPARE(fused[k], double(trace->fusedProbs[size_t(k)]));
+    }
+    const QVector<double> weights = integration->shownWeights();
+    QCOMPARE(weights.size(), int(trace->experts.size()));
+    for (int j = 0; j < weights.size(); ++j) {
+        QCOMPARE(weights[j], double(trace->experts[size_t(j)].fusionWeight));
+    }
+}
+
+void TstInspectStepper::steppingMovesTheCursorInEveryPanel()
+{
+    // Pick an input whose experts differ in depth, so clamping is exercised too.
+    const int64_t step = m_run.steps.front();
+    int64_t chosen = -1;
+    for (const auto& t : m_reader->traces(m_run.runId, step)) {
+        if (t.experts.size() >= 2 && t.experts[0].steps.size() != t.experts[1].steps.size()) {
+            chosen = t.sampleId;
+            break;
+        }
+    }
+    QVERIFY2(chosen >= 0, "fixture has no input with experts of different depth");
+    const auto trace = m_reader->trace(m_run.runId, step, chosen);
+
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(step, chosen);
+    const auto shown = panels(view);
+    QCOMPARE(view.currentStep(), 0);
+    for (int position = 0; position + 1 < view.stepCount(); ++position) {
+        view.setCurrentStep(position);
+        QCOMPARE(view.currentStep(), position);
+        QVERIFY(!view.isAtIntegration());
+        for (size_t j = 0; j < shown.size(); ++j) {
+            const auto& steps = trace->experts[j].steps;
+            QCOMPARE(shown[j]->cursorIteration(), position + 1);
+            QCOMPARE(shown[j]->cursorLine()->point1->coords().x(), double(position + 1));
+            // An expert that already halted keeps showing its last draft.
+            const int index = std::min(position, int(steps.size()) - 1);
+            QCOMPARE(shown[j]->shownStepIndex(), index);
+            const QVector<double> draft = shown[j]->shownDraft();
+            for (int k = 0; k < draft.size(); ++k) {
+                QCOMPARE(draft[k], double(steps[size_t(index)].probs[size_t(k)]));
+            }
+        }
+    }
+}
+
+void TstInspectStepper::lastPositionShowsTheIntegration()
+{
+    const int64_t step = m_run.steps.back();
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(step, 1003, true);
+    QVERIFY(view.isAtIntegration());
+    QCOMPARE(view.currentStep(), view.stepCount() - 1);
+    auto* integration = view.findChild<inspect::IntegrationPanel*>();
+    QVERIFY(integration->isActive());
+    const auto trace = m_reader->trace(m_run.runId, step, 1003);
+    const auto shown = panels(view);
+    for (size_t j = 0; j < shown.size(); ++j) {
+        // At the integration each panel points at the answer its expert handed over.
+        QCOMPARE(shown[j]->cursorIteration(), trace->experts[j].haltStep);
+    }
+    view.setCurrentStep(0);
+    QVERIFY(!integration->isActive());
+}
+
+void TstInspectStepper::buttonsAndPlayMoveTheCursor()
+{
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(m_run.steps.back(), 1005);
+    QVERIFY(view.stepCount() >= 2);
+    auto* next = view.findChild<QPushButton*>("nextButton");
+    auto* last = view.findChild<QPushButton*>("lastButton");
+    auto* first = view.findChild<QPushButton*>("firstButton");
+    QTest::mouseClick(next, Qt::LeftButton);
+    QCOMPARE(view.currentStep(), 1);
+    for (auto* p : panels(view)) {
+        QCOMPARE(p->cursorIteration(), 2);
+    }
+    QTest::mouseClick(last, Qt::LeftButton);
+    QVERIFY(view.isAtIntegration());
+    QTest::mouseClick(first, Qt::LeftButton);
+    QCOMPARE(view.currentStep(), 0);
+
+    auto* cursor = view.findChild<inspect::StepCursorBar*>();
+    auto* speed = view.findChild<QSlider*>("speedSlider");
+    speed->setValue(speed->maximum());
+    cursor->setPlaying(true);
+    QVERIFY(cursor->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(view.isAtIntegration(), 5000);
+    QTRY_VERIFY(!cursor->isPlaying()); // stops at the end
+}
+
+void TstInspectStepper::filtersListExactlyTheMatchingInputs_data()
+{
+    QTest::addColumn<int>("filter");
+    QTest::addColumn<qint64>("value");
+    QTest::newRow("wrong") << int(inspect::SamplePicker::Filter::Wrong) << qint64(0);
+    QTest::newRow("conflicted") << int(inspect::SamplePicker::Filter::Conflicted) << qint64(0);
+    QTest::newRow("class 2") << int(inspect::SamplePicker::Filter::Class) << qint64(2);
+    QTest::newRow("domain 1") << int(inspect::SamplePicker::Filter::Domain) << qint64(1);
+}
+
+void TstInspectStepper::filtersListExactlyTheMatchingInputs()
+{
+    QFETCH(int, filter);
+    QFETCH(qint64, value);
+    const int64_t step = m_run.steps.front();
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(step, 1000);
+    auto* picker = view.findChild<inspect::SamplePicker*>();
+    picker->setFilter(inspect::SamplePicker::Filter(filter), value);
+
+    std::vector<int64_t> expected;
+    for (const auto& t : m_reader->traces(m_run.runId, step)) {
+        const bool keep = filter == int(inspect::SamplePicker::Filter::Wrong)        ? !t.correct
+                          : filter == int(inspect::SamplePicker::Filter::Conflicted) ? t.conflict
+                          : filter == int(inspect::SamplePicker::Filter::Class)      ? t.label == value
+                                                                                     : t.domain == value;
+        if (keep) {
+            expected.push_back(t.sampleId);
+        }
+    }
+    QVERIFY2(!expected.empty(), "fixture should have inputs for every filter");
+    QCOMPARE(picker->filteredIds(), expected);
+    // The stepper follows the filtered list: previous/next walk it.
+    QCOMPARE(view.currentSampleId(), expected.front());
+    if (expected.size() > 1) {
+        picker->next();
+        QCOMPARE(view.currentSampleId(), expected[1]);
+        picker->previous();
+        QCOMPARE(view.currentSampleId(), expected[0]);
+    }
+}
+
+void TstInspectStepper::deepestFirstSortsByReflectionDepth()
+{
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    auto* picker = view.findChild<inspect::SamplePicker*>();
+    picker->setDeepestFirst(true);
+    std::map<int64_t, int> depth;
+    for (const auto& t : m_reader->traces(m_run.runId, view.evaluationStep())) {
+        depth[t.sampleId] = inspect::reflectionDepth(t);
+    }
+    const auto ids = picker->filteredIds();
+    QCOMPARE(ids.size(), depth.size());
+    for (size_t i = 1; i < ids.size(); ++i) {
+        QVERIFY(depth[ids[i - 1]] >= depth[ids[i]]);
+    }
+    QVERIFY(depth[ids.front()] > depth[ids.back()]);
+}
+
+void TstInspectStepper::clearsWithoutARun()
+{
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    QVERIFY(view.stepCount() > 0);
+    view.setRun(nullptr, -1);
+    QCOMPARE(view.stepCount(), 0);
+    QCOMPARE(view.currentSampleId(), qint64(-1));
+    QVERIFY(panels(view).empty());
+}
+
+QTEST_MAIN(TstInspectStepper)
+#include "tst_inspect_stepper.moc"
