@@ -1,0 +1,241 @@
+// Reflection experts: weight tying, sparse halting at inference, halting distributions.
+#include "model/halting_policy.h"
+#include "model/reflection_expert.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace mor::model;
+
+namespace {
+
+int64_t parameterCount(torch::nn::Module& module)
+{
+    int64_t count = 0;
+    for (const auto& p : module.parameters()) {
+        count += p.numel();
+    }
+    return count;
+}
+
+void setParameter(torch::nn::Module& module, const std::string& name, double value)
+{
+    torch::NoGradGuard noGrad;
+    module.named_parameters()[name].fill_(value);
+}
+
+mor::ExpertConfig expertConfig(const std::string& halting, int64_t depth, double threshold)
+{
+    mor::ExpertConfig config;
+    config.halting = halting;
+    config.maxDepth = depth;
+    config.haltThreshold = threshold;
+    return config;
+}
+
+} // namespace
+
+class TstReflection : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void parameterCountDoesNotGrowWithDepth_data();
+    void parameterCountDoesNotGrowWithDepth();
+    void stepOutputsAreDistributionsAndProbabilities();
+    void critiqueGatedExpertStopsComputingHaltedInputs_data();
+    void critiqueGatedExpertStopsComputingHaltedInputs();
+    void partlyHaltedBatchComputesOnlyActiveRows();
+    void trainingModeRunsEveryStep();
+    void fixedDepthRunsMaxDepth();
+    void ponderNetDistributionSumsToOne_data();
+    void ponderNetDistributionSumsToOne();
+    void ponderNetKlMatchesClosedForm();
+    void actWeightsAndPonderCost();
+    void extendRunsExtraIterations();
+};
+
+void TstReflection::parameterCountDoesNotGrowWithDepth_data()
+{
+    QTest::addColumn<QString>("cell");
+    QTest::newRow("mlp") << "mlp";
+    QTest::newRow("gru") << "gru";
+    QTest::newRow("transformer") << "transformer";
+}
+
+void TstReflection::parameterCountDoesNotGrowWithDepth()
+{
+    QFETCH(QString, cell);
+    const auto make = [&](int64_t depth) {
+        return ReflectionExpert(
+            ReflectionExpertOptions(12, 3).width(16).maxDepth(depth).cell(cell.toStdString()));
+    };
+    auto shallow = make(1);
+    auto deep = make(9);
+    QVERIFY(parameterCount(*shallow) > 0);
+    QCOMPARE(parameterCount(*deep), parameterCount(*shallow));
+}
+
+void TstReflection::stepOutputsAreDistributionsAndProbabilities()
+{
+    torch::manual_seed(1);
+    ReflectionExpert expert(ReflectionExpertOptions(6, 4).width(8).cell("transformer"));
+    const auto e = torch::randn({5, 6});
+    const auto s = expert->step(expert->initialState(e), e, torch::full({5, 4}, 0.25),
+                                torch::zeros({5}));
+    QCOMPARE(s.state.sizes().vec(), (std::vector<int64_t>{5, 8}));
+    QVERIFY(torch::allclose(s.probs.sum(1), torch::ones({5})));
+    QVERIFY(s.critique.min().item<float>() > 0.f && s.critique.max().item<float>() < 1.f);
+    QVERIFY(s.lambda.min().item<float>() > 0.f && s.lambda.max().item<float>() < 1.f);
+}
+
+void TstReflection::critiqueGatedExpertStopsComputingHaltedInputs_data()
+{
+    QTest::addColumn<double>("criticBias");
+    QTest::addColumn<int>("expectedSteps");
+    QTest::newRow("confident at once halts after step 1") << 10.0 << 1;
+    QTest::newRow("never confident runs all steps") << -10.0 << 5;
+}
+
+void TstReflection::critiqueGatedExpertStopsComputingHaltedInputs()
+{
+    QFETCH(double, criticBias);
+    QFETCH(int, expectedSteps);
+    torch::manual_seed(2);
+    ReflectionExpert expert(ReflectionExpertOptions(6, 3).width(8).maxDepth(5).cell("gru"));
+    setParameter(*expert, "critic2.weight", 0.0);
+    setParameter(*expert, "critic2.bias", criticBias);
+    const HaltingPolicy policy(expertConfig("critique", 5, 0.9));
+    expert->eval();
+    torch::NoGradGuard noGrad;
+    const auto run = expert->reflect(torch::randn({7, 6}), policy, /*shrink=*/true);
+    QCOMPARE(expert->rowsProcessed(), int64_t(7 * expectedSteps));
+    QVERIFY(torch::equal(run.haltStep, torch::full({7}, expectedSteps, torch::kLong)));
+    QCOMPARE(run.computed.sum().item<int64_t>(), int64_t(7 * expectedSteps));
+    QCOMPARE(run.probs.size(0), int64_t(5)); // held values fill the later steps
+    QVERIFY(torch::allclose(run.probs[4], run.answer));
+}
+
+void TstReflection::partlyHaltedBatchComputesOnlyActiveRows()
+{
+    torch::manual_seed(5);
+    const int64_t n = 40;
+    const int64_t depth = 4;
+    ReflectionExpert expert(ReflectionExpertOptions(6, 3).width(8).maxDepth(depth).cell("mlp"));
+    expert->eval();
+    torch::NoGradGuard noGrad;
+    const auto e = torch::randn({n, 6});
+    // Threshold at the median first critique: about half the rows stop after step 1.
+    const auto first = expert->step(expert->initialState(e), e, torch::full({n, 3}, 1.0 / 3.0),
+                                    torch::zeros({n}));
+    const double threshold = first.critique.median().item<double>();
+    const int64_t haltAtOne = first.critique.ge(threshold).sum().item<int64_t>();
+    const int64_t before = expert->rowsProcessed();
+    const HaltingPolicy policy(expertConfig("critique", depth, threshold));
+    const auto run = expert->reflect(e, policy, /*shrink=*/true);
+    const int64_t processed = expert->rowsProcessed() - before;
+    QCOMPARE(run.haltStep.eq(1).sum().item<int64_t>(), haltAtOne);
+    QCOMPARE(processed, run.haltStep.sum().item<int64_t>());
+    QVERIFY(processed < n * depth);
+    QVERIFY(haltAtOne > 0 && haltAtOne < n);
+    // The answer of every row is its draft at its own halting step.
+    QVERIFY(torch::equal(run.iterations, run.haltStep));
+}
+
+void TstReflection::trainingModeRunsEveryStep()
+{
+    torch::manual_seed(6);
+    ReflectionExpert expert(ReflectionExpertOptions(6, 3).width(8).maxDepth(3));
+    setParameter(*expert, "critic2.weight", 0.0);
+    setParameter(*expert, "critic2.bias", 10.0); // would halt at step 1
+    expert->train();
+    const HaltingPolicy policy(expertConfig("critique", 3, 0.9));
+    const auto run = expert->reflect(torch::randn({4, 6}), policy, /*shrink=*/false);
+    QCOMPARE(expert->rowsProcessed(), int64_t(12));
+    QVERIFY(torch::equal(run.haltStep, torch::ones({4}, torch::kLong)));
+    QVERIFY(run.answer.requires_grad());
+    // The answer is step 1's draft even though later steps ran.
+    QVERIFY(torch::allclose(run.answer, torch::softmax(run.logits[0], 1)));
+}
+
+void TstReflection::fixedDepthRunsMaxDepth()
+{
+    ReflectionExpert expert(ReflectionExpertOptions(4, 2).width(8).maxDepth(3));
+    expert->eval();
+    torch::NoGradGuard noGrad;
+    const auto run =
+        expert->reflect(torch::randn({6, 4}), HaltingPolicy(expertConfig("fixed", 3, 0.5)), true);
+    QVERIFY(torch::equal(run.haltStep, torch::full({6}, 3, torch::kLong)));
+    QCOMPARE(expert->rowsProcessed(), int64_t(18));
+}
+
+void TstReflection::ponderNetDistributionSumsToOne_data()
+{
+    QTest::addColumn<QList<double>>("lambdas");
+    QTest::addColumn<QList<double>>("expected");
+    QTest::newRow("halves") << QList<double>{0.5, 0.5, 0.5} << QList<double>{0.5, 0.25, 0.25};
+    QTest::newRow("uneven") << QList<double>{0.2, 0.6, 0.9} << QList<double>{0.2, 0.48, 0.32};
+    QTest::newRow("sure at once") << QList<double>{1.0, 0.3} << QList<double>{1.0, 0.0};
+    QTest::newRow("single step") << QList<double>{0.1} << QList<double>{1.0};
+}
+
+void TstReflection::ponderNetDistributionSumsToOne()
+{
+    QFETCH(QList<double>, lambdas);
+    QFETCH(QList<double>, expected);
+    std::vector<float> l(lambdas.begin(), lambdas.end());
+    std::vector<float> x(expected.begin(), expected.end());
+    const auto p = ponderNetDistribution(torch::tensor(l).unsqueeze(1)); // [T, 1]
+    QVERIFY(std::abs(p.sum().item<float>() - 1.f) < 1e-6f);
+    QVERIFY(torch::allclose(p.squeeze(1), torch::tensor(x), 1e-5, 1e-6));
+}
+
+void TstReflection::ponderNetKlMatchesClosedForm()
+{
+    // lambda = 0.5 for 3 steps: p = (1/2, 1/4, 1/4); prior pi = 0.5 truncated to 3 steps:
+    // (4/7, 2/7, 1/7). KL(p || prior) = 3/4 ln(7/8) + 1/4 ln(7/4).
+    const auto prior = truncatedGeometricPrior(0.5, 3, torch::TensorOptions(torch::kFloat));
+    QVERIFY(torch::allclose(prior, torch::tensor({4.f / 7.f, 2.f / 7.f, 1.f / 7.f})));
+    const auto p = ponderNetDistribution(torch::full({3, 2}, 0.5));
+    const double expected = 0.75 * std::log(7.0 / 8.0) + 0.25 * std::log(7.0 / 4.0);
+    QVERIFY(std::abs(klToPrior(p, prior).item<double>() - expected) < 1e-6);
+    // The regulariser of the policy is the same quantity, and 0 when p equals the prior.
+    const HaltingPolicy policy([] {
+        mor::ExpertConfig c;
+        c.halting = "pondernet";
+        c.ponderPrior = 0.5;
+        c.maxDepth = 3;
+        return c;
+    }());
+    QVERIFY(std::abs(policy.regulariser(torch::full({3, 2}, 0.5), torch::zeros({3, 2}))
+                         .item<double>()
+                     - expected)
+            < 1e-6);
+    QVERIFY(klToPrior(prior.unsqueeze(1), prior).item<double>() < 1e-6);
+}
+
+void TstReflection::actWeightsAndPonderCost()
+{
+    // cumulative 0.3, 0.8 >= 0.7 -> N = 2, R = 0.7; weights (0.3, 0.7, 0), cost N + R = 2.7.
+    torch::Tensor cost;
+    const auto w = actWeights(torch::tensor({0.3f, 0.5f, 0.4f}).unsqueeze(1), 0.7, &cost);
+    QVERIFY(torch::allclose(w.squeeze(1), torch::tensor({0.3f, 0.7f, 0.f})));
+    QVERIFY(std::abs(cost.item<float>() - 2.7f) < 1e-6f);
+    // Never reaching the threshold: the last step takes the remainder.
+    const auto w2 = actWeights(torch::tensor({0.1f, 0.1f}).unsqueeze(1), 0.99, nullptr);
+    QVERIFY(torch::allclose(w2.squeeze(1), torch::tensor({0.1f, 0.9f})));
+}
+
+void TstReflection::extendRunsExtraIterations()
+{
+    ReflectionExpert expert(ReflectionExpertOptions(4, 3).width(8).maxDepth(2));
+    torch::NoGradGuard noGrad;
+    const auto e = torch::randn({5, 4});
+    const auto extra = expert->extend(expert->initialState(e), e, torch::full({5, 3}, 1.0 / 3.0),
+                                      torch::zeros({5}), 3);
+    QCOMPARE(extra.probs.size(0), int64_t(3));
+    QCOMPARE(expert->rowsProcessed(), int64_t(15));
+    QVERIFY(torch::allclose(extra.answer, extra.probs[2]));
+}
+
+QTEST_APPLESS_MAIN(TstReflection)
+#include "tst_reflection.moc"
