@@ -9,17 +9,13 @@
 
 namespace mor::log {
 
-template <typename T>
-void bindVector(SqlQuery& query, int index, const std::vector<T>& values)
-{
+template <typename T> void bindVector(SqlQuery& query, int index, const std::vector<T>& values) {
     static_assert(std::is_trivially_copyable_v<T>);
     query.bindBlob(index, values.data(), values.size() * sizeof(T));
 }
 
 /// The BLOB in `column` as a vector of T (trailing bytes of a truncated value are dropped).
-template <typename T>
-std::vector<T> vectorFromBlob(const SqlQuery& query, int column)
-{
+template <typename T> std::vector<T> vectorFromBlob(const SqlQuery& query, int column) {
     static_assert(std::is_trivially_copyable_v<T>);
     const std::vector<uint8_t> bytes = query.blob(column);
     std::vector<T> values(bytes.size() / sizeof(T));

@@ -22,10 +22,11 @@ struct ExperimentLog::Impl {
 
 namespace {
 
-bool isFinalStatus(const std::string& status) { return status != "running"; }
+bool isFinalStatus(const std::string& status) {
+    return status != "running";
+}
 
-std::unique_ptr<SqliteDb> openForWriting(const std::string& path)
-{
+std::unique_ptr<SqliteDb> openForWriting(const std::string& path) {
     auto db = std::make_unique<SqliteDb>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                                          log::kBusyTimeoutMs);
     for (int attempt = 1;; ++attempt) {
@@ -59,13 +60,14 @@ std::unique_ptr<SqliteDb> openForWriting(const std::string& path)
     return db;
 }
 
-void replaceTags(SqliteDb& db, int64_t run, const std::vector<std::string>& tags)
-{
+void replaceTags(SqliteDb& db, int64_t run, const std::vector<std::string>& tags) {
     SqlQuery(db.statement("DELETE FROM tags WHERE run_id = ?")).bind(1, run).exec();
     for (const std::string& tag : tags) {
         if (!tag.empty()) {
             SqlQuery(db.statement("INSERT OR IGNORE INTO tags(run_id, tag) VALUES(?,?)"))
-                .bind(1, run).bind(2, tag).exec();
+                .bind(1, run)
+                .bind(2, tag)
+                .exec();
         }
     }
 }
@@ -76,8 +78,7 @@ ExperimentLog::ExperimentLog(std::unique_ptr<Impl> impl) : m_impl(std::move(impl
 
 ExperimentLog::~ExperimentLog() = default; // the writer drains its queue and joins
 
-std::unique_ptr<ExperimentLog> ExperimentLog::open(const std::string& path, std::string* error)
-{
+std::unique_ptr<ExperimentLog> ExperimentLog::open(const std::string& path, std::string* error) {
     const log::LogFileCheck check = log::inspectLogFile(path, true);
     if (!check.ok) {
         if (error) {
@@ -105,19 +106,26 @@ std::unique_ptr<ExperimentLog> ExperimentLog::open(const std::string& path, std:
     }
 }
 
-const std::string& ExperimentLog::path() const { return m_impl->path; }
+const std::string& ExperimentLog::path() const {
+    return m_impl->path;
+}
 
-int64_t ExperimentLog::createRun(const RunInfo& info)
-{
+int64_t ExperimentLog::createRun(const RunInfo& info) {
     int64_t id = -1;
     auto& writer = *m_impl->writer;
     writer.runNow([&](SqliteDb& db) {
         const int64_t now = log::nowMs();
-        SqlQuery(db.statement(
-                     "INSERT INTO runs(name, status, created_ms, updated_ms, config_json, "
-                     "dataset, device, seed, app_version) VALUES(?, 'running', ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(1, info.name).bind(2, now).bind(3, now).bind(4, info.configJson)
-            .bind(5, info.dataset).bind(6, info.device).bind(7, info.seed)
+        SqlQuery(
+            db.statement(
+                "INSERT INTO runs(name, status, created_ms, updated_ms, config_json, "
+                "dataset, device, seed, app_version) VALUES(?, 'running', ?, ?, ?, ?, ?, ?, ?)"))
+            .bind(1, info.name)
+            .bind(2, now)
+            .bind(3, now)
+            .bind(4, info.configJson)
+            .bind(5, info.dataset)
+            .bind(6, info.device)
+            .bind(7, info.seed)
             .bind(8, versionString())
             .exec();
         id = db.lastInsertRowId();
@@ -127,25 +135,26 @@ int64_t ExperimentLog::createRun(const RunInfo& info)
     return id;
 }
 
-void ExperimentLog::logMetric(int64_t run, const std::string& key, int64_t step, double value)
-{
+void ExperimentLog::logMetric(int64_t run, const std::string& key, int64_t step, double value) {
     m_impl->writer->pushMetric(run, key, step, value);
 }
 
 void ExperimentLog::logMetrics(int64_t run, int64_t step,
-                               const std::map<std::string, double>& values)
-{
+                               const std::map<std::string, double>& values) {
     m_impl->writer->pushMetrics(run, step, values);
 }
 
-void ExperimentLog::logSamples(int64_t run, const std::vector<SampleInfo>& samples)
-{
+void ExperimentLog::logSamples(int64_t run, const std::vector<SampleInfo>& samples) {
     m_impl->writer->pushTask(run, -1, [run, samples](SqliteDb& db) {
         for (const SampleInfo& s : samples) {
             SqlQuery q(db.statement("INSERT OR REPLACE INTO samples(run_id, sample_id, split, "
                                     "label, domain, preview, input) VALUES(?,?,?,?,?,?,?)"));
-            q.bind(1, run).bind(2, s.sampleId).bind(3, s.split).bind(4, s.label)
-                .bind(5, s.domain).bind(6, s.preview);
+            q.bind(1, run)
+                .bind(2, s.sampleId)
+                .bind(3, s.split)
+                .bind(4, s.label)
+                .bind(5, s.domain)
+                .bind(6, s.preview);
             log::bindVector(q, 7, s.input);
             q.exec();
         }
@@ -155,8 +164,7 @@ void ExperimentLog::logSamples(int64_t run, const std::vector<SampleInfo>& sampl
 
 void ExperimentLog::logRouting(int64_t run, int64_t step, int64_t nSamples, int64_t nExperts,
                                const std::vector<float>& probs, const std::vector<uint8_t>& mask,
-                               const std::vector<int64_t>& sampleIds)
-{
+                               const std::vector<int64_t>& sampleIds) {
     m_impl->writer->pushTask(run, -1, [=](SqliteDb& db) {
         SqlQuery q(db.statement("INSERT OR REPLACE INTO routing(run_id, step, n_samples, "
                                 "n_experts, probs, mask, sample_ids) VALUES(?,?,?,?,?,?,?)"));
@@ -169,45 +177,50 @@ void ExperimentLog::logRouting(int64_t run, int64_t step, int64_t nSamples, int6
     });
 }
 
-void ExperimentLog::logTraces(int64_t run, int64_t step, const std::vector<SampleTrace>& traces)
-{
-    m_impl->writer->pushTask(run, -1, [=](SqliteDb& db) {
-        return log::writeTraces(db, run, step, traces);
-    });
+void ExperimentLog::logTraces(int64_t run, int64_t step, const std::vector<SampleTrace>& traces) {
+    m_impl->writer->pushTask(run, -1,
+                             [=](SqliteDb& db) { return log::writeTraces(db, run, step, traces); });
 }
 
 void ExperimentLog::logCheckpoint(int64_t run, int64_t step, const std::string& path,
-                                  const std::string& metricsJson)
-{
+                                  const std::string& metricsJson) {
     const int64_t wall = log::nowMs();
     m_impl->writer->pushTask(run, -1, [=](SqliteDb& db) {
         SqlQuery(db.statement("INSERT OR REPLACE INTO checkpoints(run_id, step, path, "
                               "metrics_json, wall_ms) VALUES(?,?,?,?,?)"))
-            .bind(1, run).bind(2, step).bind(3, path).bind(4, metricsJson).bind(5, wall)
+            .bind(1, run)
+            .bind(2, step)
+            .bind(3, path)
+            .bind(4, metricsJson)
+            .bind(5, wall)
             .exec();
         return int64_t(1);
     });
 }
 
-void ExperimentLog::logEvent(int64_t run, const std::string& level, const std::string& message)
-{
+void ExperimentLog::logEvent(int64_t run, const std::string& level, const std::string& message) {
     const int64_t wall = log::nowMs();
     m_impl->writer->pushTask(run, -1, [=](SqliteDb& db) {
         SqlQuery(db.statement("INSERT INTO events(run_id, wall_ms, level, message) "
                               "VALUES(?,?,?,?)"))
-            .bind(1, run).bind(2, wall).bind(3, level).bind(4, message).exec();
+            .bind(1, run)
+            .bind(2, wall)
+            .bind(3, level)
+            .bind(4, message)
+            .exec();
         return int64_t(1);
     });
 }
 
-void ExperimentLog::setStatus(int64_t run, const std::string& status)
-{
+void ExperimentLog::setStatus(int64_t run, const std::string& status) {
     const int64_t wall = log::nowMs();
     auto* writer = m_impl->writer.get();
     writer->pushTask(run, -1, [=](SqliteDb& db) {
         SqlQuery(db.statement("UPDATE runs SET status = ?, updated_ms = max(updated_ms, ?), "
                               "finished_ms = ? WHERE id = ?"))
-            .bind(1, status).bind(2, wall).bind(3, isFinalStatus(status) ? wall : int64_t(0))
+            .bind(1, status)
+            .bind(2, wall)
+            .bind(3, isFinalStatus(status) ? wall : int64_t(0))
             .bind(4, run)
             .exec();
         if (isFinalStatus(status)) {
@@ -219,29 +232,39 @@ void ExperimentLog::setStatus(int64_t run, const std::string& status)
     });
 }
 
-void ExperimentLog::flush() { m_impl->writer->flush(); }
+void ExperimentLog::flush() {
+    m_impl->writer->flush();
+}
 
-int64_t ExperimentLog::rowsWritten() const { return m_impl->writer->rowsWritten(); }
+int64_t ExperimentLog::rowsWritten() const {
+    return m_impl->writer->rowsWritten();
+}
 
-int64_t ExperimentLog::transactions() const { return m_impl->writer->transactions(); }
+int64_t ExperimentLog::transactions() const {
+    return m_impl->writer->transactions();
+}
 
-int64_t ExperimentLog::rowsFailed() const { return m_impl->writer->rowsFailed(); }
+int64_t ExperimentLog::rowsFailed() const {
+    return m_impl->writer->rowsFailed();
+}
 
-std::string ExperimentLog::lastError() const { return m_impl->writer->lastError(); }
+std::string ExperimentLog::lastError() const {
+    return m_impl->writer->lastError();
+}
 
-bool ExperimentLog::renameRun(int64_t run, const std::string& name)
-{
+bool ExperimentLog::renameRun(int64_t run, const std::string& name) {
     bool found = false;
     const bool ok = m_impl->writer->runNow([&](SqliteDb& db) {
         SqlQuery(db.statement("UPDATE runs SET name = ? WHERE id = ?"))
-            .bind(1, name).bind(2, run).exec();
+            .bind(1, name)
+            .bind(2, run)
+            .exec();
         found = db.changes() > 0;
     });
     return ok && found;
 }
 
-bool ExperimentLog::setTags(int64_t run, const std::vector<std::string>& tags)
-{
+bool ExperimentLog::setTags(int64_t run, const std::vector<std::string>& tags) {
     bool found = false;
     const bool ok = m_impl->writer->runNow([&](SqliteDb& db) {
         {
@@ -255,29 +278,30 @@ bool ExperimentLog::setTags(int64_t run, const std::vector<std::string>& tags)
     return ok && found;
 }
 
-bool ExperimentLog::setNotes(int64_t run, const std::string& notes)
-{
+bool ExperimentLog::setNotes(int64_t run, const std::string& notes) {
     bool found = false;
     const bool ok = m_impl->writer->runNow([&](SqliteDb& db) {
         SqlQuery(db.statement("UPDATE runs SET notes = ? WHERE id = ?"))
-            .bind(1, notes).bind(2, run).exec();
+            .bind(1, notes)
+            .bind(2, run)
+            .exec();
         found = db.changes() > 0;
     });
     return ok && found;
 }
 
-bool ExperimentLog::deleteRun(int64_t run)
-{
+bool ExperimentLog::deleteRun(int64_t run) {
     flush(); // rows still queued for the run must not outlive it
     bool found = false;
     auto& writer = *m_impl->writer;
     const bool ok = writer.runNow([&](SqliteDb& db) {
         // Explicit deletes (children first) do not depend on PRAGMA foreign_keys.
-        for (const char* table : {"tags", "metrics", "metric_keys", "checkpoints", "samples",
-                                  "routing", "trace_summary", "trace_expert", "reflection",
-                                  "conflicts", "events"}) {
+        for (const char* table :
+             {"tags", "metrics", "metric_keys", "checkpoints", "samples", "routing",
+              "trace_summary", "trace_expert", "reflection", "conflicts", "events"}) {
             SqlQuery(db.statement(std::string("DELETE FROM ") + table + " WHERE run_id = ?"))
-                .bind(1, run).exec();
+                .bind(1, run)
+                .exec();
         }
         SqlQuery(db.statement("DELETE FROM runs WHERE id = ?")).bind(1, run).exec();
         found = db.changes() > 0;
@@ -286,16 +310,15 @@ bool ExperimentLog::deleteRun(int64_t run)
     return ok && found;
 }
 
-int ExperimentLog::markStaleRunsInterrupted(int64_t staleMs)
-{
+int ExperimentLog::markStaleRunsInterrupted(int64_t staleMs) {
     flush();
     int marked = 0;
     auto& writer = *m_impl->writer;
     writer.runNow([&](SqliteDb& db) {
         std::vector<int64_t> stale;
         {
-            SqlQuery q(db.statement(
-                "SELECT id FROM runs WHERE status = 'running' AND updated_ms < ?"));
+            SqlQuery q(
+                db.statement("SELECT id FROM runs WHERE status = 'running' AND updated_ms < ?"));
             q.bind(1, log::nowMs() - staleMs);
             while (q.next()) {
                 // Our own runs are alive by definition (this process heartbeats them).
@@ -307,7 +330,8 @@ int ExperimentLog::markStaleRunsInterrupted(int64_t staleMs)
         for (int64_t run : stale) {
             SqlQuery(db.statement("UPDATE runs SET status = 'interrupted', "
                                   "finished_ms = updated_ms WHERE id = ?"))
-                .bind(1, run).exec();
+                .bind(1, run)
+                .exec();
         }
         marked = static_cast<int>(stale.size());
     });

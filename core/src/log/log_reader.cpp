@@ -18,8 +18,7 @@ namespace mor {
 using log::SqliteDb;
 using log::SqlQuery;
 
-double RunSummary::durationSeconds() const
-{
+double RunSummary::durationSeconds() const {
     const int64_t end = finishedMs > 0 ? finishedMs : updatedMs;
     return end > createdMs ? static_cast<double>(end - createdMs) / 1000.0 : 0.0;
 }
@@ -33,9 +32,7 @@ struct LogReader::Impl {
 
     /// Runs `read` in one read transaction (a consistent snapshot). A writer holding the
     /// WAL lock past the busy timeout (checkpoint, recovery) makes us retry, not fail.
-    template <typename Result, typename Read>
-    Result query(Read read)
-    {
+    template <typename Result, typename Read> Result query(Read read) {
         std::lock_guard<std::mutex> lock(mutex);
         constexpr int kAttempts = 20;
         for (int attempt = 1;; ++attempt) {
@@ -64,8 +61,7 @@ struct LogReader::Impl {
 
 namespace {
 
-std::string isoUtc(int64_t ms)
-{
+std::string isoUtc(int64_t ms) {
     if (ms <= 0) {
         return std::string();
     }
@@ -78,8 +74,7 @@ std::string isoUtc(int64_t ms)
 }
 
 /// All runs (onlyId < 0) or one, with tags and the accuracy summary.
-std::vector<RunSummary> readRuns(SqliteDb& db, int64_t onlyId)
-{
+std::vector<RunSummary> readRuns(SqliteDb& db, int64_t onlyId) {
     std::vector<RunSummary> runs;
     SqlQuery q(db.statement(
         "SELECT id, name, status, created_ms, updated_ms, finished_ms, config_json, dataset, "
@@ -120,8 +115,7 @@ std::vector<RunSummary> readRuns(SqliteDb& db, int64_t onlyId)
     return runs;
 }
 
-MetricPoint pointOf(const SqlQuery& q)
-{
+MetricPoint pointOf(const SqlQuery& q) {
     return MetricPoint{q.int64(0), q.real(1), q.int64(2)};
 }
 
@@ -131,8 +125,7 @@ LogReader::LogReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 LogReader::~LogReader() = default;
 
-std::unique_ptr<LogReader> LogReader::open(const std::string& path, std::string* error)
-{
+std::unique_ptr<LogReader> LogReader::open(const std::string& path, std::string* error) {
     const log::LogFileCheck check = log::inspectLogFile(path, false);
     if (!check.ok) {
         if (error) {
@@ -154,38 +147,37 @@ std::unique_ptr<LogReader> LogReader::open(const std::string& path, std::string*
     }
 }
 
-const std::string& LogReader::path() const { return m_impl->path; }
+const std::string& LogReader::path() const {
+    return m_impl->path;
+}
 
-int LogReader::schemaVersion() const { return m_impl->version; }
+int LogReader::schemaVersion() const {
+    return m_impl->version;
+}
 
-std::string LogReader::lastError() const
-{
+std::string LogReader::lastError() const {
     std::lock_guard<std::mutex> lock(m_impl->mutex);
     return m_impl->lastError;
 }
 
-std::vector<RunSummary> LogReader::runs() const
-{
+std::vector<RunSummary> LogReader::runs() const {
     return m_impl->query<std::vector<RunSummary>>([](SqliteDb& db) { return readRuns(db, -1); });
 }
 
-std::optional<RunSummary> LogReader::run(int64_t runId) const
-{
+std::optional<RunSummary> LogReader::run(int64_t runId) const {
     auto runs = m_impl->query<std::vector<RunSummary>>(
         [&](SqliteDb& db) { return readRuns(db, runId < 0 ? INT64_MAX : runId); });
     return runs.empty() ? std::nullopt : std::optional<RunSummary>(std::move(runs.front()));
 }
 
-int64_t LogReader::changeStamp() const
-{
+int64_t LogReader::changeStamp() const {
     // The writer bumps this counter in every transaction that changes data.
     return m_impl->query<int64_t>([](SqliteDb& db) {
         return db.queryInt("SELECT value FROM meta WHERE key = 'change_counter'");
     });
 }
 
-std::vector<std::string> LogReader::metricKeys(int64_t runId) const
-{
+std::vector<std::string> LogReader::metricKeys(int64_t runId) const {
     return m_impl->query<std::vector<std::string>>([&](SqliteDb& db) {
         std::vector<std::string> keys;
         SqlQuery q(db.statement("SELECT key FROM metric_keys WHERE run_id = ? ORDER BY key"));
@@ -197,8 +189,7 @@ std::vector<std::string> LogReader::metricKeys(int64_t runId) const
     });
 }
 
-std::vector<MetricPoint> LogReader::metric(int64_t runId, const std::string& key) const
-{
+std::vector<MetricPoint> LogReader::metric(int64_t runId, const std::string& key) const {
     return m_impl->query<std::vector<MetricPoint>>([&](SqliteDb& db) {
         std::vector<MetricPoint> points;
         SqlQuery q(db.statement("SELECT step, value, wall_ms FROM metrics "
@@ -212,8 +203,7 @@ std::vector<MetricPoint> LogReader::metric(int64_t runId, const std::string& key
 }
 
 std::vector<MetricPoint> LogReader::metricDownsampled(int64_t runId, const std::string& key,
-                                                      int maxPoints) const
-{
+                                                      int maxPoints) const {
     return m_impl->query<std::vector<MetricPoint>>([&](SqliteDb& db) {
         // The step range first (two index seeks), then one ordered pass over the rows.
         SqlQuery first(db.statement("SELECT step FROM metrics WHERE run_id = ? AND key = ? "
@@ -237,8 +227,7 @@ std::vector<MetricPoint> LogReader::metricDownsampled(int64_t runId, const std::
     });
 }
 
-std::map<std::string, double> LogReader::lastMetrics(int64_t runId) const
-{
+std::map<std::string, double> LogReader::lastMetrics(int64_t runId) const {
     return m_impl->query<std::map<std::string, double>>([&](SqliteDb& db) {
         std::vector<std::string> keys;
         {
@@ -261,8 +250,7 @@ std::map<std::string, double> LogReader::lastMetrics(int64_t runId) const
     });
 }
 
-std::vector<SampleInfo> LogReader::samples(int64_t runId) const
-{
+std::vector<SampleInfo> LogReader::samples(int64_t runId) const {
     return m_impl->query<std::vector<SampleInfo>>([&](SqliteDb& db) {
         std::vector<SampleInfo> samples;
         SqlQuery q(db.statement("SELECT sample_id, split, label, domain, preview, input "
@@ -282,8 +270,7 @@ std::vector<SampleInfo> LogReader::samples(int64_t runId) const
     });
 }
 
-std::vector<int64_t> LogReader::routingSteps(int64_t runId) const
-{
+std::vector<int64_t> LogReader::routingSteps(int64_t runId) const {
     return m_impl->query<std::vector<int64_t>>([&](SqliteDb& db) {
         std::vector<int64_t> steps;
         SqlQuery q(db.statement("SELECT step FROM routing WHERE run_id = ? ORDER BY step"));
@@ -295,8 +282,7 @@ std::vector<int64_t> LogReader::routingSteps(int64_t runId) const
     });
 }
 
-std::optional<RoutingSnapshot> LogReader::routing(int64_t runId, int64_t step) const
-{
+std::optional<RoutingSnapshot> LogReader::routing(int64_t runId, int64_t step) const {
     return m_impl->query<std::optional<RoutingSnapshot>>(
         [&](SqliteDb& db) -> std::optional<RoutingSnapshot> {
             SqlQuery q(db.statement("SELECT n_samples, n_experts, probs, mask, sample_ids "
@@ -316,12 +302,11 @@ std::optional<RoutingSnapshot> LogReader::routing(int64_t runId, int64_t step) c
         });
 }
 
-std::vector<int64_t> LogReader::traceSteps(int64_t runId) const
-{
+std::vector<int64_t> LogReader::traceSteps(int64_t runId) const {
     return m_impl->query<std::vector<int64_t>>([&](SqliteDb& db) {
         std::vector<int64_t> steps;
-        SqlQuery q(db.statement(
-            "SELECT DISTINCT step FROM trace_summary WHERE run_id = ? ORDER BY step"));
+        SqlQuery q(
+            db.statement("SELECT DISTINCT step FROM trace_summary WHERE run_id = ? ORDER BY step"));
         q.bind(1, runId);
         while (q.next()) {
             steps.push_back(q.int64(0));
@@ -330,14 +315,12 @@ std::vector<int64_t> LogReader::traceSteps(int64_t runId) const
     });
 }
 
-std::vector<SampleTrace> LogReader::traces(int64_t runId, int64_t step) const
-{
+std::vector<SampleTrace> LogReader::traces(int64_t runId, int64_t step) const {
     return m_impl->query<std::vector<SampleTrace>>(
         [&](SqliteDb& db) { return log::readTraces(db, runId, step, -1); });
 }
 
-std::optional<SampleTrace> LogReader::trace(int64_t runId, int64_t step, int64_t sampleId) const
-{
+std::optional<SampleTrace> LogReader::trace(int64_t runId, int64_t step, int64_t sampleId) const {
     if (sampleId < 0) {
         return std::nullopt;
     }
@@ -346,16 +329,14 @@ std::optional<SampleTrace> LogReader::trace(int64_t runId, int64_t step, int64_t
     return found.empty() ? std::nullopt : std::optional<SampleTrace>(std::move(found.front()));
 }
 
-std::vector<ConflictRecord> LogReader::conflicts(int64_t runId, int64_t step) const
-{
+std::vector<ConflictRecord> LogReader::conflicts(int64_t runId, int64_t step) const {
     return m_impl->query<std::vector<ConflictRecord>>([&](SqliteDb& db) {
         std::vector<ConflictRecord> records;
         const char* columns = "SELECT step, sample_id, score, experts, winner, margin, "
                               "resolved_pred, label, correct, resolution FROM conflicts ";
-        SqlQuery q(db.statement(
-            std::string(columns) +
-            (step < 0 ? "WHERE run_id = ? ORDER BY step, sample_id"
-                      : "WHERE run_id = ? AND step = ? ORDER BY sample_id")));
+        SqlQuery q(db.statement(std::string(columns) +
+                                (step < 0 ? "WHERE run_id = ? ORDER BY step, sample_id"
+                                          : "WHERE run_id = ? AND step = ? ORDER BY sample_id")));
         q.bind(1, runId);
         if (step >= 0) {
             q.bind(2, step);
@@ -378,8 +359,7 @@ std::vector<ConflictRecord> LogReader::conflicts(int64_t runId, int64_t step) co
     });
 }
 
-std::vector<CheckpointInfo> LogReader::checkpoints(int64_t runId) const
-{
+std::vector<CheckpointInfo> LogReader::checkpoints(int64_t runId) const {
     return m_impl->query<std::vector<CheckpointInfo>>([&](SqliteDb& db) {
         std::vector<CheckpointInfo> list;
         SqlQuery q(db.statement("SELECT step, path, metrics_json FROM checkpoints "
@@ -392,8 +372,7 @@ std::vector<CheckpointInfo> LogReader::checkpoints(int64_t runId) const
     });
 }
 
-std::vector<EventRecord> LogReader::events(int64_t runId) const
-{
+std::vector<EventRecord> LogReader::events(int64_t runId) const {
     return m_impl->query<std::vector<EventRecord>>([&](SqliteDb& db) {
         std::vector<EventRecord> list;
         SqlQuery q(db.statement(

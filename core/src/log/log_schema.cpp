@@ -141,10 +141,9 @@ CREATE TABLE events(run_id INTEGER, wall_ms INTEGER, level TEXT, message TEXT);
 
 // v0 -> v1: the prototype had ISO text times, no heartbeat, no trace tables and no keys on
 // most tables. Rebuild every table in the v1 layout and copy the rows across.
-void migrate0to1(SqliteDb& db)
-{
-    static const char* const tables[] = {"runs",    "tags",       "metrics",   "checkpoints",
-                                         "samples", "routing",    "reflection", "conflicts",
+void migrate0to1(SqliteDb& db) {
+    static const char* const tables[] = {"runs",    "tags",    "metrics",    "checkpoints",
+                                         "samples", "routing", "reflection", "conflicts",
                                          "events",  "meta"};
     for (const char* t : tables) {
         db.exec(std::string("ALTER TABLE ") + t + " RENAME TO v0_" + t);
@@ -195,14 +194,12 @@ INSERT INTO events(run_id, wall_ms, level, message)
 }
 
 /// migrationSteps()[n] upgrades a file from version n to n + 1.
-const std::vector<std::function<void(SqliteDb&)>>& migrationSteps()
-{
+const std::vector<std::function<void(SqliteDb&)>>& migrationSteps() {
     static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1};
     return steps;
 }
 
-std::string markerOf(SqliteDb& db)
-{
+std::string markerOf(SqliteDb& db) {
     try {
         SqlQuery q(db.statement("SELECT value FROM meta WHERE key = 'application'"));
         return q.next() ? q.text(0) : std::string();
@@ -211,14 +208,12 @@ std::string markerOf(SqliteDb& db)
     }
 }
 
-std::string foreignFileError(const std::string& path)
-{
+std::string foreignFileError(const std::string& path) {
     return path + " is an SQLite database of another application (it has no '" +
            kApplicationMarker + "' marker); refusing to open it as a MoR Studio log";
 }
 
-std::string newerFileError(const std::string& path, int version)
-{
+std::string newerFileError(const std::string& path, int version) {
     return path + " was written by a newer MoR Studio (log schema " + std::to_string(version) +
            ", this build understands up to " + std::to_string(logSchemaVersion()) +
            "); please update MoR Studio";
@@ -226,8 +221,7 @@ std::string newerFileError(const std::string& path, int version)
 
 } // namespace
 
-LogFileCheck inspectLogFile(const std::string& path, bool forWriting)
-{
+LogFileCheck inspectLogFile(const std::string& path, bool forWriting) {
     LogFileCheck check;
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0 || info.st_size == 0) {
@@ -277,8 +271,7 @@ LogFileCheck inspectLogFile(const std::string& path, bool forWriting)
     return check;
 }
 
-void prepareSchema(SqliteDb& db)
-{
+void prepareSchema(SqliteDb& db) {
     const int current = logSchemaVersion();
     if (db.queryInt("SELECT count(*) FROM sqlite_master") == 0) {
         db.exec(kSchemaV1);
@@ -311,6 +304,8 @@ void prepareSchema(SqliteDb& db)
     db.exec("PRAGMA user_version = " + std::to_string(current));
 }
 
-void createVersion0Schema(SqliteDb& db) { db.exec(kSchemaV0); }
+void createVersion0Schema(SqliteDb& db) {
+    db.exec(kSchemaV0);
+}
 
 } // namespace mor::log

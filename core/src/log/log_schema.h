@@ -15,9 +15,9 @@ inline constexpr int kBusyTimeoutMs = 5000;
 /// What `inspectLogFile` found, without changing a byte of the file.
 struct LogFileCheck {
     bool ok = false;
-    bool isNew = false;   ///< missing, zero bytes, or an SQLite file with no tables
-    int version = 0;      ///< PRAGMA user_version of an existing log
-    std::string error;    ///< why the file is refused (names the file and the cause)
+    bool isNew = false; ///< missing, zero bytes, or an SQLite file with no tables
+    int version = 0;    ///< PRAGMA user_version of an existing log
+    std::string error;  ///< why the file is refused (names the file and the cause)
 };
 
 /// Decides whether `path` may be opened. Readers (forWriting = false) also refuse new/empty

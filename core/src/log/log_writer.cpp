@@ -12,14 +12,12 @@ const char* const kBumpChangeCounter =
     "UPDATE meta SET value = value + 1 WHERE key = 'change_counter'";
 } // namespace
 
-LogWriter::LogWriter(std::unique_ptr<SqliteDb> db) : m_db(std::move(db))
-{
+LogWriter::LogWriter(std::unique_ptr<SqliteDb> db) : m_db(std::move(db)) {
     m_lastHeartbeat = nowMs();
     m_thread = std::thread([this] { threadMain(); });
 }
 
-LogWriter::~LogWriter()
-{
+LogWriter::~LogWriter() {
     {
         std::lock_guard<std::mutex> lock(m_queueMutex);
         m_stop = true;
@@ -28,8 +26,7 @@ LogWriter::~LogWriter()
     m_thread.join();
 }
 
-void LogWriter::pushMetric(int64_t run, const std::string& key, int64_t step, double value)
-{
+void LogWriter::pushMetric(int64_t run, const std::string& key, int64_t step, double value) {
     Command c;
     c.run = run;
     c.step = step;
@@ -40,8 +37,7 @@ void LogWriter::pushMetric(int64_t run, const std::string& key, int64_t step, do
 }
 
 void LogWriter::pushMetrics(int64_t run, int64_t step,
-                            const std::map<std::string, double>& values)
-{
+                            const std::map<std::string, double>& values) {
     const int64_t wall = nowMs();
     std::unique_lock<std::mutex> lock(m_queueMutex);
     if (m_queue.size() >= kMaxQueued) {
@@ -64,8 +60,7 @@ void LogWriter::pushMetrics(int64_t run, int64_t step,
     }
 }
 
-void LogWriter::pushTask(int64_t run, int64_t step, Task task)
-{
+void LogWriter::pushTask(int64_t run, int64_t step, Task task) {
     Command c;
     c.run = run;
     c.step = step;
@@ -74,8 +69,7 @@ void LogWriter::pushTask(int64_t run, int64_t step, Task task)
     push(std::move(c));
 }
 
-void LogWriter::push(Command&& command)
-{
+void LogWriter::push(Command&& command) {
     std::unique_lock<std::mutex> lock(m_queueMutex);
     if (m_queue.size() >= kMaxQueued) {
         m_wake.notify_one();
@@ -90,8 +84,7 @@ void LogWriter::push(Command&& command)
     }
 }
 
-void LogWriter::flush()
-{
+void LogWriter::flush() {
     std::unique_lock<std::mutex> lock(m_queueMutex);
     const uint64_t target = m_enqueued;
     ++m_flushers;
@@ -100,20 +93,17 @@ void LogWriter::flush()
     --m_flushers;
 }
 
-std::string LogWriter::lastError() const
-{
+std::string LogWriter::lastError() const {
     std::lock_guard<std::mutex> lock(m_queueMutex);
     return m_lastError;
 }
 
-void LogWriter::setError(const std::string& message)
-{
+void LogWriter::setError(const std::string& message) {
     std::lock_guard<std::mutex> lock(m_queueMutex);
     m_lastError = message;
 }
 
-void LogWriter::threadMain()
-{
+void LogWriter::threadMain() {
     using Clock = std::chrono::steady_clock;
     std::unique_lock<std::mutex> lock(m_queueMutex);
     for (;;) {
@@ -131,9 +121,8 @@ void LogWriter::threadMain()
             continue;
         }
         // Let a batch gather, unless someone is waiting for it or it is already full.
-        m_wake.wait_until(lock, Clock::now() + std::chrono::milliseconds(kGatherMs), [&] {
-            return m_stop || m_flushers > 0 || m_queue.size() >= kBatchRows;
-        });
+        m_wake.wait_until(lock, Clock::now() + std::chrono::milliseconds(kGatherMs),
+                          [&] { return m_stop || m_flushers > 0 || m_queue.size() >= kBatchRows; });
         const size_t take = std::min(m_queue.size(), kBatchRows);
         std::vector<Command> batch;
         batch.reserve(take);
@@ -149,8 +138,7 @@ void LogWriter::threadMain()
     }
 }
 
-void LogWriter::begin()
-{
+void LogWriter::begin() {
     for (int attempt = 0;; ++attempt) {
         try {
             m_db->run("BEGIN IMMEDIATE");
@@ -163,8 +151,7 @@ void LogWriter::begin()
     }
 }
 
-void LogWriter::commit()
-{
+void LogWriter::commit() {
     for (int attempt = 0;; ++attempt) {
         try {
             m_db->run("COMMIT");
@@ -178,8 +165,7 @@ void LogWriter::commit()
     }
 }
 
-void LogWriter::rollback()
-{
+void LogWriter::rollback() {
     try {
         m_db->run("ROLLBACK");
     } catch (const SqlError&) {
@@ -188,41 +174,49 @@ void LogWriter::rollback()
 }
 
 int64_t LogWriter::writeMetric(const Command& c,
-                               std::set<std::pair<int64_t, std::string>>& newKeys)
-{
+                               std::set<std::pair<int64_t, std::string>>& newKeys) {
     SqlQuery(m_db->statement("INSERT OR REPLACE INTO metrics(run_id, key, step, value, wall_ms) "
                              "VALUES(?,?,?,?,?)"))
-        .bind(1, c.run).bind(2, c.key).bind(3, c.step).bind(4, c.value).bind(5, c.wallMs)
+        .bind(1, c.run)
+        .bind(2, c.key)
+        .bind(3, c.step)
+        .bind(4, c.value)
+        .bind(5, c.wallMs)
         .exec();
     auto runKey = std::make_pair(c.run, c.key);
     if (!m_knownKeys.count(runKey) && newKeys.insert(runKey).second) {
         SqlQuery(m_db->statement("INSERT OR IGNORE INTO metric_keys(run_id, key) VALUES(?,?)"))
-            .bind(1, c.run).bind(2, c.key).exec();
+            .bind(1, c.run)
+            .bind(2, c.key)
+            .exec();
     }
     return 1;
 }
 
 void LogWriter::touchRuns(const std::vector<std::pair<int64_t, int64_t>>& runSteps,
-                          bool heartbeat)
-{
+                          bool heartbeat) {
     const int64_t now = nowMs();
     for (const auto& [run, step] : runSteps) {
         SqlQuery(m_db->statement("UPDATE runs SET updated_ms = max(updated_ms, ?), "
                                  "last_step = max(last_step, ?) WHERE id = ?"))
-            .bind(1, now).bind(2, step).bind(3, run).exec();
+            .bind(1, now)
+            .bind(2, step)
+            .bind(3, run)
+            .exec();
     }
     if (heartbeat) {
         for (int64_t run : m_ownRunning) {
             SqlQuery(m_db->statement("UPDATE runs SET updated_ms = max(updated_ms, ?) "
                                      "WHERE id = ? AND status = 'running'"))
-                .bind(1, now).bind(2, run).exec();
+                .bind(1, now)
+                .bind(2, run)
+                .exec();
         }
         m_lastHeartbeat = now;
     }
 }
 
-void LogWriter::writeBatch(std::vector<Command>& batch)
-{
+void LogWriter::writeBatch(std::vector<Command>& batch) {
     std::lock_guard<std::mutex> lock(m_dbMutex);
     for (int attempt = 0;; ++attempt) {
         int64_t rows = 0, failed = 0;
@@ -259,8 +253,7 @@ void LogWriter::writeBatch(std::vector<Command>& batch)
                     setError(e.what());
                 }
             }
-            touchRuns({touched.begin(), touched.end()},
-                      nowMs() - m_lastHeartbeat >= kHeartbeatMs);
+            touchRuns({touched.begin(), touched.end()}, nowMs() - m_lastHeartbeat >= kHeartbeatMs);
             m_db->run(kBumpChangeCounter);
             commit();
             m_rows.fetch_add(rows);
@@ -279,8 +272,7 @@ void LogWriter::writeBatch(std::vector<Command>& batch)
     }
 }
 
-void LogWriter::heartbeatIdle()
-{
+void LogWriter::heartbeatIdle() {
     std::lock_guard<std::mutex> lock(m_dbMutex);
     if (m_ownRunning.empty()) {
         return;
@@ -295,8 +287,7 @@ void LogWriter::heartbeatIdle()
     }
 }
 
-bool LogWriter::runNow(const std::function<void(SqliteDb&)>& work)
-{
+bool LogWriter::runNow(const std::function<void(SqliteDb&)>& work) {
     std::lock_guard<std::mutex> lock(m_dbMutex);
     try {
         begin();

@@ -25,10 +25,10 @@ public:
     /// Work done inside the batch transaction; returns the number of rows written.
     using Task = std::function<int64_t(SqliteDb&)>;
 
-    static constexpr size_t kBatchRows = 5000;     ///< most commands per transaction
-    static constexpr int kGatherMs = 20;           ///< wait this long for a batch to fill
-    static constexpr int64_t kHeartbeatMs = 5000;  ///< refresh updated_ms of our running runs
-    static constexpr size_t kMaxQueued = 1000000;  ///< producers wait beyond this (memory cap)
+    static constexpr size_t kBatchRows = 5000;    ///< most commands per transaction
+    static constexpr int kGatherMs = 20;          ///< wait this long for a batch to fill
+    static constexpr int64_t kHeartbeatMs = 5000; ///< refresh updated_ms of our running runs
+    static constexpr size_t kMaxQueued = 1000000; ///< producers wait beyond this (memory cap)
 
     explicit LogWriter(std::unique_ptr<SqliteDb> db);
     ~LogWriter(); ///< drains the queue and joins the thread
@@ -58,7 +58,7 @@ private:
     struct Command {
         int64_t run = 0;
         int64_t step = -1;
-        std::string key;  ///< metric key (when task is empty)
+        std::string key; ///< metric key (when task is empty)
         double value = 0.0;
         int64_t wallMs = 0;
         Task task;

@@ -6,23 +6,18 @@
 namespace mor::log {
 
 MetricDownsampler::MetricDownsampler(int64_t firstStep, int64_t lastStep, int maxPoints)
-    : m_first(firstStep),
-      m_span(std::max<int64_t>(1, lastStep - firstStep + 1)),
+    : m_first(firstStep), m_span(std::max<int64_t>(1, lastStep - firstStep + 1)),
       m_buckets(std::max(1, maxPoints / 2)),
-      m_maxPoints(static_cast<size_t>(std::max(2, maxPoints)))
-{
-}
+      m_maxPoints(static_cast<size_t>(std::max(2, maxPoints))) {}
 
-int64_t MetricDownsampler::bucketOf(int64_t step) const
-{
+int64_t MetricDownsampler::bucketOf(int64_t step) const {
     // long double: (step - first) * buckets may not fit 64 bits for huge step numbers.
     const long double position =
         static_cast<long double>(step - m_first) * m_buckets / static_cast<long double>(m_span);
     return std::clamp<int64_t>(static_cast<int64_t>(position), 0, m_buckets - 1);
 }
 
-void MetricDownsampler::closeBucket()
-{
+void MetricDownsampler::closeBucket() {
     if (m_bucket < 0) {
         return;
     }
@@ -36,8 +31,7 @@ void MetricDownsampler::closeBucket()
 }
 
 // NaN never becomes an extreme (comparisons with NaN are false), unless a bucket holds only NaN.
-void MetricDownsampler::add(const MetricPoint& point)
-{
+void MetricDownsampler::add(const MetricPoint& point) {
     if (m_all.size() <= m_maxPoints) {
         m_all.push_back(point);
     }
@@ -56,8 +50,7 @@ void MetricDownsampler::add(const MetricPoint& point)
     }
 }
 
-std::vector<MetricPoint> MetricDownsampler::finish()
-{
+std::vector<MetricPoint> MetricDownsampler::finish() {
     if (m_all.size() <= m_maxPoints) {
         return std::move(m_all);
     }

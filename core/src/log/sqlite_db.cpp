@@ -9,25 +9,20 @@
 namespace mor::log {
 
 SqlError::SqlError(int code, const std::string& message)
-    : std::runtime_error(message), m_code(code)
-{
-}
+    : std::runtime_error(message), m_code(code) {}
 
-bool SqlError::isBusy() const
-{
+bool SqlError::isBusy() const {
     const int primary = m_code & 0xff;
     return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
 }
 
-static SqlError errorOf(sqlite3* db, int rc, const std::string& context)
-{
+static SqlError errorOf(sqlite3* db, int rc, const std::string& context) {
     const int code = db ? sqlite3_extended_errcode(db) : rc;
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     return SqlError(code ? code : rc, context + ": " + message);
 }
 
-SqlStatement::SqlStatement(sqlite3* db, const std::string& sql)
-{
+SqlStatement::SqlStatement(sqlite3* db, const std::string& sql) {
     const int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (rc != SQLITE_OK) {
@@ -35,59 +30,55 @@ SqlStatement::SqlStatement(sqlite3* db, const std::string& sql)
     }
 }
 
-SqlStatement::~SqlStatement() { sqlite3_finalize(m_stmt); }
+SqlStatement::~SqlStatement() {
+    sqlite3_finalize(m_stmt);
+}
 
-SqlQuery::SqlQuery(SqlStatement& statement) : m_stmt(statement.handle())
-{
+SqlQuery::SqlQuery(SqlStatement& statement) : m_stmt(statement.handle()) {
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
 }
 
-SqlQuery::~SqlQuery() { sqlite3_reset(m_stmt); }
+SqlQuery::~SqlQuery() {
+    sqlite3_reset(m_stmt);
+}
 
-static void checkBind(sqlite3_stmt* stmt, int rc)
-{
+static void checkBind(sqlite3_stmt* stmt, int rc) {
     if (rc != SQLITE_OK) {
         throw errorOf(sqlite3_db_handle(stmt), rc, "binding a parameter");
     }
 }
 
-SqlQuery& SqlQuery::bind(int index, int64_t value)
-{
+SqlQuery& SqlQuery::bind(int index, int64_t value) {
     checkBind(m_stmt, sqlite3_bind_int64(m_stmt, index, value));
     return *this;
 }
 
-SqlQuery& SqlQuery::bind(int index, double value)
-{
+SqlQuery& SqlQuery::bind(int index, double value) {
     checkBind(m_stmt, std::isnan(value) ? sqlite3_bind_null(m_stmt, index)
                                         : sqlite3_bind_double(m_stmt, index, value));
     return *this;
 }
 
-SqlQuery& SqlQuery::bind(int index, const std::string& value)
-{
-    checkBind(m_stmt, sqlite3_bind_text(m_stmt, index, value.data(),
-                                        static_cast<int>(value.size()), SQLITE_TRANSIENT));
+SqlQuery& SqlQuery::bind(int index, const std::string& value) {
+    checkBind(m_stmt, sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()),
+                                        SQLITE_TRANSIENT));
     return *this;
 }
 
-SqlQuery& SqlQuery::bindBlob(int index, const void* data, size_t bytes)
-{
+SqlQuery& SqlQuery::bindBlob(int index, const void* data, size_t bytes) {
     // A zero-length blob (not NULL) keeps "empty vector" distinct from "missing".
-    checkBind(m_stmt, sqlite3_bind_blob64(m_stmt, index, bytes ? data : "", bytes,
-                                          SQLITE_TRANSIENT));
+    checkBind(m_stmt,
+              sqlite3_bind_blob64(m_stmt, index, bytes ? data : "", bytes, SQLITE_TRANSIENT));
     return *this;
 }
 
-SqlQuery& SqlQuery::bindNull(int index)
-{
+SqlQuery& SqlQuery::bindNull(int index) {
     checkBind(m_stmt, sqlite3_bind_null(m_stmt, index));
     return *this;
 }
 
-bool SqlQuery::next()
-{
+bool SqlQuery::next() {
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) {
         return true;
@@ -96,49 +87,46 @@ bool SqlQuery::next()
         return false;
     }
     const char* sql = sqlite3_sql(m_stmt);
-    SqlError error = errorOf(sqlite3_db_handle(m_stmt), rc,
-                             std::string("running \"") + (sql ? sql : "") + "\"");
+    SqlError error =
+        errorOf(sqlite3_db_handle(m_stmt), rc, std::string("running \"") + (sql ? sql : "") + "\"");
     sqlite3_reset(m_stmt);
     throw error;
 }
 
-void SqlQuery::exec()
-{
+void SqlQuery::exec() {
     while (next()) {
     }
 }
 
-bool SqlQuery::isNull(int column) const
-{
+bool SqlQuery::isNull(int column) const {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
-int64_t SqlQuery::int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
+int64_t SqlQuery::int64(int column) const {
+    return sqlite3_column_int64(m_stmt, column);
+}
 
-double SqlQuery::real(int column) const
-{
+double SqlQuery::real(int column) const {
     if (isNull(column)) {
         return std::numeric_limits<double>::quiet_NaN();
     }
     return sqlite3_column_double(m_stmt, column);
 }
 
-std::string SqlQuery::text(int column) const
-{
+std::string SqlQuery::text(int column) const {
     const auto* p = sqlite3_column_text(m_stmt, column);
     const int n = sqlite3_column_bytes(m_stmt, column);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n))
+             : std::string();
 }
 
-std::vector<uint8_t> SqlQuery::blob(int column) const
-{
+std::vector<uint8_t> SqlQuery::blob(int column) const {
     const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, column));
     const int n = sqlite3_column_bytes(m_stmt, column);
     return p ? std::vector<uint8_t>(p, p + n) : std::vector<uint8_t>();
 }
 
-SqliteDb::SqliteDb(const std::string& path, int flags, int busyTimeoutMs)
-{
+SqliteDb::SqliteDb(const std::string& path, int flags, int busyTimeoutMs) {
     const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         SqlError error = errorOf(m_db, rc, "opening " + path);
@@ -150,14 +138,12 @@ SqliteDb::SqliteDb(const std::string& path, int flags, int busyTimeoutMs)
     sqlite3_busy_timeout(m_db, busyTimeoutMs);
 }
 
-SqliteDb::~SqliteDb()
-{
+SqliteDb::~SqliteDb() {
     m_cache.clear(); // statements must be finalised before the connection closes
     sqlite3_close_v2(m_db);
 }
 
-SqlStatement& SqliteDb::statement(const std::string& sql)
-{
+SqlStatement& SqliteDb::statement(const std::string& sql) {
     auto it = m_cache.find(sql);
     if (it == m_cache.end()) {
         it = m_cache.emplace(sql, std::make_unique<SqlStatement>(m_db, sql)).first;
@@ -165,8 +151,7 @@ SqlStatement& SqliteDb::statement(const std::string& sql)
     return *it->second;
 }
 
-void SqliteDb::exec(const std::string& sql)
-{
+void SqliteDb::exec(const std::string& sql) {
     char* message = nullptr;
     const int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message);
     if (rc != SQLITE_OK) {
@@ -176,22 +161,28 @@ void SqliteDb::exec(const std::string& sql)
     }
 }
 
-void SqliteDb::run(const std::string& sql) { SqlQuery(statement(sql)).exec(); }
+void SqliteDb::run(const std::string& sql) {
+    SqlQuery(statement(sql)).exec();
+}
 
-int64_t SqliteDb::queryInt(const std::string& sql)
-{
+int64_t SqliteDb::queryInt(const std::string& sql) {
     SqlQuery q(statement(sql));
     return q.next() ? q.int64(0) : 0;
 }
 
-int64_t SqliteDb::changes() const { return sqlite3_changes64(m_db); }
+int64_t SqliteDb::changes() const {
+    return sqlite3_changes64(m_db);
+}
 
-bool SqliteDb::inTransaction() const { return sqlite3_get_autocommit(m_db) == 0; }
+bool SqliteDb::inTransaction() const {
+    return sqlite3_get_autocommit(m_db) == 0;
+}
 
-int64_t SqliteDb::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
+int64_t SqliteDb::lastInsertRowId() const {
+    return sqlite3_last_insert_rowid(m_db);
+}
 
-int64_t nowMs()
-{
+int64_t nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }

@@ -61,7 +61,7 @@ public:
 
     bool isNull(int column) const;
     int64_t int64(int column) const;
-    double real(int column) const;   ///< NULL reads back as NaN
+    double real(int column) const; ///< NULL reads back as NaN
     float real32(int column) const { return static_cast<float>(real(column)); }
     std::string text(int column) const;
     std::vector<uint8_t> blob(int column) const;

@@ -8,8 +8,7 @@
 
 namespace mor::log {
 
-std::string joinExperts(const std::vector<int>& experts)
-{
+std::string joinExperts(const std::vector<int>& experts) {
     std::string text;
     for (size_t i = 0; i < experts.size(); ++i) {
         text += (i ? "," : "") + std::to_string(experts[i]);
@@ -17,8 +16,7 @@ std::string joinExperts(const std::vector<int>& experts)
     return text;
 }
 
-std::vector<int> splitExperts(const std::string& text)
-{
+std::vector<int> splitExperts(const std::string& text) {
     std::vector<int> experts;
     size_t start = 0;
     while (start < text.size()) {
@@ -36,8 +34,7 @@ std::vector<int> splitExperts(const std::string& text)
     return experts;
 }
 
-static void removeTrace(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId)
-{
+static void removeTrace(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId) {
     for (const char* sql :
          {"DELETE FROM trace_expert WHERE run_id = ? AND step = ? AND sample_id = ?",
           "DELETE FROM reflection WHERE run_id = ? AND step = ? AND sample_id = ?",
@@ -47,15 +44,21 @@ static void removeTrace(SqliteDb& db, int64_t run, int64_t step, int64_t sampleI
 }
 
 static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId,
-                           const ExpertTrace& e)
-{
-    SqlQuery(db.statement(
-                 "INSERT OR REPLACE INTO trace_expert(run_id, step, sample_id, expert, "
-                 "router_prob, gate, halt_step, confidence, fusion_weight, pred, extra_steps) "
-                 "VALUES(?,?,?,?,?,?,?,?,?,?,?)"))
-        .bind(1, run).bind(2, step).bind(3, sampleId).bind(4, e.expert)
-        .bind(5, double(e.routerProb)).bind(6, double(e.gate)).bind(7, e.haltStep)
-        .bind(8, double(e.confidence)).bind(9, double(e.fusionWeight)).bind(10, e.pred)
+                           const ExpertTrace& e) {
+    SqlQuery(
+        db.statement("INSERT OR REPLACE INTO trace_expert(run_id, step, sample_id, expert, "
+                     "router_prob, gate, halt_step, confidence, fusion_weight, pred, extra_steps) "
+                     "VALUES(?,?,?,?,?,?,?,?,?,?,?)"))
+        .bind(1, run)
+        .bind(2, step)
+        .bind(3, sampleId)
+        .bind(4, e.expert)
+        .bind(5, double(e.routerProb))
+        .bind(6, double(e.gate))
+        .bind(7, e.haltStep)
+        .bind(8, double(e.confidence))
+        .bind(9, double(e.fusionWeight))
+        .bind(10, e.pred)
         .bind(11, e.extraSteps)
         .exec();
     int64_t rows = 1;
@@ -63,8 +66,14 @@ static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t samp
         SqlQuery q(db.statement("INSERT OR REPLACE INTO reflection(run_id, step, sample_id, "
                                 "expert, iter, critique, halt_p, pred, correct, probs) "
                                 "VALUES(?,?,?,?,?,?,?,?,?,?)"));
-        q.bind(1, run).bind(2, step).bind(3, sampleId).bind(4, e.expert).bind(5, s.iteration)
-            .bind(6, double(s.critique)).bind(7, double(s.haltProb)).bind(8, s.pred)
+        q.bind(1, run)
+            .bind(2, step)
+            .bind(3, sampleId)
+            .bind(4, e.expert)
+            .bind(5, s.iteration)
+            .bind(6, double(s.critique))
+            .bind(7, double(s.haltProb))
+            .bind(8, s.pred)
             .bind(9, int64_t(s.correct));
         bindVector(q, 10, s.probs);
         q.exec();
@@ -74,8 +83,7 @@ static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t samp
 }
 
 int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
-                    const std::vector<SampleTrace>& traces)
-{
+                    const std::vector<SampleTrace>& traces) {
     int64_t rows = 0;
     for (const SampleTrace& t : traces) {
         removeTrace(db, run, step, t.sampleId);
@@ -89,9 +97,15 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
         bindVector(q, 7, t.mask);
         bindVector(q, 8, t.gates);
         bindVector(q, 9, t.fusedProbs);
-        q.bind(10, t.finalPred).bind(11, int64_t(t.correct)).bind(12, double(t.conflictScore))
-            .bind(13, int64_t(t.conflict)).bind(14, t.resolution).bind(15, t.winner)
-            .bind(16, double(t.margin)).bind(17, t.expertSteps).bind(18, t.flops);
+        q.bind(10, t.finalPred)
+            .bind(11, int64_t(t.correct))
+            .bind(12, double(t.conflictScore))
+            .bind(13, int64_t(t.conflict))
+            .bind(14, t.resolution)
+            .bind(15, t.winner)
+            .bind(16, double(t.margin))
+            .bind(17, t.expertSteps)
+            .bind(18, t.flops);
         q.exec();
         ++rows;
         std::vector<int> experts;
@@ -103,9 +117,16 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
             SqlQuery(db.statement("INSERT OR REPLACE INTO conflicts(run_id, step, sample_id, "
                                   "score, experts, winner, margin, resolved_pred, label, "
                                   "correct, resolution) VALUES(?,?,?,?,?,?,?,?,?,?,?)"))
-                .bind(1, run).bind(2, step).bind(3, t.sampleId).bind(4, double(t.conflictScore))
-                .bind(5, joinExperts(experts)).bind(6, t.winner).bind(7, double(t.margin))
-                .bind(8, t.finalPred).bind(9, t.label).bind(10, int64_t(t.correct))
+                .bind(1, run)
+                .bind(2, step)
+                .bind(3, t.sampleId)
+                .bind(4, double(t.conflictScore))
+                .bind(5, joinExperts(experts))
+                .bind(6, t.winner)
+                .bind(7, double(t.margin))
+                .bind(8, t.finalPred)
+                .bind(9, t.label)
+                .bind(10, int64_t(t.correct))
                 .bind(11, t.resolution)
                 .exec();
             ++rows;
@@ -115,13 +136,11 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
 }
 
 // The three queries share one WHERE shape: a whole step, or one sample of it.
-static SqlQuery& bindScope(SqlQuery& q, int64_t run, int64_t step, int64_t sampleId)
-{
+static SqlQuery& bindScope(SqlQuery& q, int64_t run, int64_t step, int64_t sampleId) {
     return q.bind(1, run).bind(2, step).bind(3, sampleId).bind(4, sampleId);
 }
 
-std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId)
-{
+std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId) {
     std::vector<SampleTrace> traces;
     std::map<int64_t, size_t> indexOf;
     {

@@ -8,16 +8,14 @@
 
 namespace logtest {
 
-std::string fileBytes(const std::string& path)
-{
+std::string fileBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
 }
 
-void writeFile(const std::string& path, const std::string& bytes)
-{
+void writeFile(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << bytes;
 }
@@ -25,8 +23,7 @@ void writeFile(const std::string& path, const std::string& bytes)
 namespace {
 struct Connection {
     sqlite3* db = nullptr;
-    explicit Connection(const std::string& path)
-    {
+    explicit Connection(const std::string& path) {
         if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
             throw std::runtime_error("cannot open " + path);
         }
@@ -36,8 +33,7 @@ struct Connection {
 };
 } // namespace
 
-void execSql(const std::string& path, const std::string& sql)
-{
+void execSql(const std::string& path, const std::string& sql) {
     Connection c(path);
     char* message = nullptr;
     if (sqlite3_exec(c.db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
@@ -47,8 +43,7 @@ void execSql(const std::string& path, const std::string& sql)
     }
 }
 
-static std::string queryFirst(const std::string& path, const std::string& sql, int64_t* number)
-{
+static std::string queryFirst(const std::string& path, const std::string& sql, int64_t* number) {
     Connection c(path);
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
@@ -64,15 +59,13 @@ static std::string queryFirst(const std::string& path, const std::string& sql, i
     return text;
 }
 
-int64_t queryInt(const std::string& path, const std::string& sql)
-{
+int64_t queryInt(const std::string& path, const std::string& sql) {
     int64_t n = 0;
     queryFirst(path, sql, &n);
     return n;
 }
 
-std::string queryText(const std::string& path, const std::string& sql)
-{
+std::string queryText(const std::string& path, const std::string& sql) {
     int64_t n = 0;
     return queryFirst(path, sql, &n);
 }

@@ -37,8 +37,7 @@ private slots:
     void rowsForUnknownRunAreCountedAsFailed();
 };
 
-void TstExperimentLog::createsSchemaWithVersionWalAndMarker()
-{
+void TstExperimentLog::createsSchemaWithVersionWalAndMarker() {
     const std::string path = file("schema.morlog");
     std::string error;
     {
@@ -50,17 +49,17 @@ void TstExperimentLog::createsSchemaWithVersionWalAndMarker()
     QCOMPARE(queryText(path, "PRAGMA journal_mode"), std::string("wal"));
     QCOMPARE(queryText(path, "SELECT value FROM meta WHERE key = 'application'"),
              std::string("mor-studio"));
-    for (const char* table : {"runs", "tags", "metrics", "metric_keys", "checkpoints", "samples",
-                              "routing", "trace_summary", "trace_expert", "reflection",
-                              "conflicts", "events", "meta"}) {
+    for (const char* table :
+         {"runs", "tags", "metrics", "metric_keys", "checkpoints", "samples", "routing",
+          "trace_summary", "trace_expert", "reflection", "conflicts", "events", "meta"}) {
         QVERIFY2(queryInt(path, std::string("SELECT count(*) FROM sqlite_master WHERE "
-                                            "type = 'table' AND name = '") + table + "'") == 1,
+                                            "type = 'table' AND name = '") +
+                                    table + "'") == 1,
                  table);
     }
 }
 
-void TstExperimentLog::createsLogInZeroByteFile()
-{
+void TstExperimentLog::createsLogInZeroByteFile() {
     const std::string path = file("empty.morlog");
     writeFile(path, "");
     std::string error;
@@ -69,8 +68,7 @@ void TstExperimentLog::createsLogInZeroByteFile()
     QVERIFY(log->createRun(RunInfo{}) > 0);
 }
 
-void TstExperimentLog::batchesQueuedMetricsIntoFewTransactions()
-{
+void TstExperimentLog::batchesQueuedMetricsIntoFewTransactions() {
     std::string error;
     auto log = ExperimentLog::open(file("batch.morlog"), &error);
     QVERIFY2(log, error.c_str());
@@ -87,8 +85,7 @@ void TstExperimentLog::batchesQueuedMetricsIntoFewTransactions()
     QCOMPARE(queryInt(file("batch.morlog"), "SELECT count(*) FROM metrics"), int64_t(10000));
 }
 
-void TstExperimentLog::loggingThousandMetricsOnlyQueues()
-{
+void TstExperimentLog::loggingThousandMetricsOnlyQueues() {
     std::string error;
     auto log = ExperimentLog::open(file("cheap.morlog"), &error);
     QVERIFY2(log, error.c_str());
@@ -106,18 +103,20 @@ void TstExperimentLog::loggingThousandMetricsOnlyQueues()
     QCOMPARE(log->rowsWritten(), int64_t(1000));
 }
 
-void TstExperimentLog::refusesFileAndLeavesBytesUnchanged_data()
-{
+void TstExperimentLog::refusesFileAndLeavesBytesUnchanged_data() {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expectedWords");
-    QTest::newRow("text file") << "text" << "not an SQLite database";
-    QTest::newRow("foreign SQLite") << "foreign" << "another application";
-    QTest::newRow("newer schema") << "newer" << "newer MoR Studio";
-    QTest::newRow("SQLite header, garbage") << "garbage" << "cannot be read";
+    QTest::newRow("text file") << "text"
+                               << "not an SQLite database";
+    QTest::newRow("foreign SQLite") << "foreign"
+                                    << "another application";
+    QTest::newRow("newer schema") << "newer"
+                                  << "newer MoR Studio";
+    QTest::newRow("SQLite header, garbage") << "garbage"
+                                            << "cannot be read";
 }
 
-void TstExperimentLog::refusesFileAndLeavesBytesUnchanged()
-{
+void TstExperimentLog::refusesFileAndLeavesBytesUnchanged() {
     QFETCH(QString, kind);
     QFETCH(QString, expectedWords);
     const std::string path = file(("refuse_" + kind + ".db").toUtf8().constData());
@@ -149,8 +148,7 @@ void TstExperimentLog::refusesFileAndLeavesBytesUnchanged()
 }
 
 // A log from before versioning (user_version 0): the layout sketched in DESIGN.md §4.
-void TstExperimentLog::migratesVersion0Log()
-{
+void TstExperimentLog::migratesVersion0Log() {
     const std::string path = file("v0.morlog");
     execSql(path, R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value);
@@ -218,8 +216,7 @@ INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
     QCOMPARE(reader->events(7)[1].message, std::string("slow"));
 }
 
-void TstExperimentLog::reopensCurrentLogWithoutChanges()
-{
+void TstExperimentLog::reopensCurrentLogWithoutChanges() {
     const std::string path = file("reopen.morlog");
     std::string error;
     int64_t run = 0;
@@ -235,8 +232,7 @@ void TstExperimentLog::reopensCurrentLogWithoutChanges()
     QCOMPARE(queryInt(path, "SELECT count(*) FROM runs"), int64_t(2));
 }
 
-void TstExperimentLog::relogSameStepReplacesValue()
-{
+void TstExperimentLog::relogSameStepReplacesValue() {
     const std::string path = file("replace.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -251,8 +247,7 @@ void TstExperimentLog::relogSameStepReplacesValue()
     QCOMPARE(points[0].value, 0.9);
 }
 
-void TstExperimentLog::deleteRunRemovesEveryRowOfThatRunOnly()
-{
+void TstExperimentLog::deleteRunRemovesEveryRowOfThatRunOnly() {
     const std::string path = file("delete.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -273,9 +268,9 @@ void TstExperimentLog::deleteRunRemovesEveryRowOfThatRunOnly()
         log->logEvent(run, "info", "hello");
     }
     log->flush();
-    const char* tables[] = {"tags",          "metrics",      "metric_keys", "checkpoints",
-                            "samples",       "routing",      "trace_summary",
-                            "trace_expert",  "reflection",   "conflicts",   "events"};
+    const char* tables[] = {"tags",       "metrics",   "metric_keys",   "checkpoints",
+                            "samples",    "routing",   "trace_summary", "trace_expert",
+                            "reflection", "conflicts", "events"};
     std::vector<int64_t> keptBefore;
     for (const char* table : tables) {
         const std::string where = std::string(" WHERE run_id = ") + std::to_string(runs[0]);
@@ -296,8 +291,7 @@ void TstExperimentLog::deleteRunRemovesEveryRowOfThatRunOnly()
     QCOMPARE(queryInt(path, "SELECT count(*) FROM runs"), int64_t(1));
 }
 
-void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns()
-{
+void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns() {
     const std::string path = file("stale.morlog");
     std::string error;
     int64_t dead = 0, quiet = 0;
@@ -307,8 +301,8 @@ void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns()
         dead = crashed->createRun(RunInfo{"dead", "", "", "", 0, {}});
         quiet = crashed->createRun(RunInfo{"recent", "", "", "", 0, {}});
     }
-    execSql(path, "UPDATE runs SET updated_ms = updated_ms - 600000 WHERE id = " +
-                      std::to_string(dead));
+    execSql(path,
+            "UPDATE runs SET updated_ms = updated_ms - 600000 WHERE id = " + std::to_string(dead));
     auto log = ExperimentLog::open(path, &error);
     QVERIFY2(log, error.c_str());
     const int64_t mine = log->createRun(RunInfo{"mine", "", "", "", 0, {}});
@@ -327,8 +321,7 @@ void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns()
 
 // The writer refreshes updated_ms of its running runs even when nothing is logged (a long
 // epoch), so other processes do not take the run for dead.
-void TstExperimentLog::heartbeatKeepsIdleOwnRunFresh()
-{
+void TstExperimentLog::heartbeatKeepsIdleOwnRunFresh() {
     const std::string path = file("heartbeat.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -339,13 +332,11 @@ void TstExperimentLog::heartbeatKeepsIdleOwnRunFresh()
     const std::string updated = "SELECT updated_ms FROM runs WHERE id = ";
     const int64_t before = queryInt(path, updated + std::to_string(run));
     const int64_t finishedBefore = queryInt(path, updated + std::to_string(finished));
-    QTRY_VERIFY_WITH_TIMEOUT(queryInt(path, updated + std::to_string(run)) >= before + 4000,
-                             8000);
+    QTRY_VERIFY_WITH_TIMEOUT(queryInt(path, updated + std::to_string(run)) >= before + 4000, 8000);
     QCOMPARE(queryInt(path, updated + std::to_string(finished)), finishedBefore);
 }
 
-void TstExperimentLog::finalStatusSetsFinishedTime()
-{
+void TstExperimentLog::finalStatusSetsFinishedTime() {
     const std::string path = file("status.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -363,8 +354,7 @@ void TstExperimentLog::finalStatusSetsFinishedTime()
     QCOMPARE(r->appVersion, versionString());
 }
 
-void TstExperimentLog::editsNameTagsAndNotes()
-{
+void TstExperimentLog::editsNameTagsAndNotes() {
     const std::string path = file("edit.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -387,8 +377,7 @@ void TstExperimentLog::editsNameTagsAndNotes()
     QCOMPARE(r->configJson, std::string("{}"));
 }
 
-void TstExperimentLog::rowsForUnknownRunAreCountedAsFailed()
-{
+void TstExperimentLog::rowsForUnknownRunAreCountedAsFailed() {
     std::string error;
     auto log = ExperimentLog::open(file("unknown.morlog"), &error);
     const int64_t run = log->createRun(RunInfo{});

@@ -12,8 +12,8 @@
 
 #include <atomic>
 #include <cmath>
-#include <thread>
 #include <cstdio>
+#include <thread>
 
 using namespace mor;
 using namespace logtest;
@@ -42,8 +42,7 @@ private slots:
     void downsampledSeriesIsFastOnLargeLog();
 };
 
-void TstLogReader::readerSeesRowsWhileAnotherThreadWrites()
-{
+void TstLogReader::readerSeesRowsWhileAnotherThreadWrites() {
     const std::string path = file("live.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -91,8 +90,7 @@ void TstLogReader::readerSeesRowsWhileAnotherThreadWrites()
 
 // The child process of readerAndWriterWorkInTwoProcesses (this binary run with
 // --child-writer PATH): writes its own run and exits 0 when every row was written.
-static int childWriter(const std::string& path)
-{
+static int childWriter(const std::string& path) {
     std::string error;
     auto log = ExperimentLog::open(path, &error);
     if (!log) {
@@ -117,8 +115,7 @@ static int childWriter(const std::string& path)
 
 // Another process writes its own run while this one writes another and reads both:
 // two writers and a reader on one file, as with `mor train` next to the GUI.
-void TstLogReader::readerAndWriterWorkInTwoProcesses()
-{
+void TstLogReader::readerAndWriterWorkInTwoProcesses() {
     const std::string path = file("twoproc.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -152,8 +149,7 @@ void TstLogReader::readerAndWriterWorkInTwoProcesses()
     QCOMPARE(reader->metric(mine, "train/loss").size(), size_t(3000));
 }
 
-void TstLogReader::readsLogFileWithoutWritePermission()
-{
+void TstLogReader::readsLogFileWithoutWritePermission() {
     const std::string path = file("readonly.morlog");
     std::string error;
     {
@@ -176,8 +172,7 @@ void TstLogReader::readsLogFileWithoutWritePermission()
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 }
 
-static SampleTrace handMadeTrace(int64_t sampleId)
-{
+static SampleTrace handMadeTrace(int64_t sampleId) {
     SampleTrace t;
     t.sampleId = sampleId;
     t.label = 2;
@@ -220,8 +215,7 @@ static SampleTrace handMadeTrace(int64_t sampleId)
     return t;
 }
 
-static void compareTraces(const SampleTrace& a, const SampleTrace& b)
-{
+static void compareTraces(const SampleTrace& a, const SampleTrace& b) {
     QCOMPARE(a.sampleId, b.sampleId);
     QCOMPARE(a.label, b.label);
     QCOMPARE(a.domain, b.domain);
@@ -262,8 +256,7 @@ static void compareTraces(const SampleTrace& a, const SampleTrace& b)
     }
 }
 
-void TstLogReader::tracesRoundTripExactly()
-{
+void TstLogReader::tracesRoundTripExactly() {
     const std::string path = file("traces.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -301,8 +294,7 @@ void TstLogReader::tracesRoundTripExactly()
     compareTraces(*reader->trace(run, 100, 11), shorter);
 }
 
-void TstLogReader::traceOfUnknownSampleIsEmpty()
-{
+void TstLogReader::traceOfUnknownSampleIsEmpty() {
     const std::string path = file("notrace.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -315,8 +307,7 @@ void TstLogReader::traceOfUnknownSampleIsEmpty()
     QVERIFY(reader->traces(run + 1, 1).empty());
 }
 
-void TstLogReader::conflictsAreStoredPerStep()
-{
+void TstLogReader::conflictsAreStoredPerStep() {
     const std::string path = file("conflicts.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -346,8 +337,7 @@ void TstLogReader::conflictsAreStoredPerStep()
     QVERIFY(reader->conflicts(run, 30).empty());
 }
 
-void TstLogReader::routingSamplesCheckpointsAndEventsRoundTrip()
-{
+void TstLogReader::routingSamplesCheckpointsAndEventsRoundTrip() {
     const std::string path = file("misc.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -393,8 +383,7 @@ void TstLogReader::routingSamplesCheckpointsAndEventsRoundTrip()
     QVERIFY(std::isnan(reader->metric(run, "train/loss").at(0).value));
 }
 
-void TstLogReader::downsamplingKeepsSpike_data()
-{
+void TstLogReader::downsamplingKeepsSpike_data() {
     QTest::addColumn<int>("steps");
     QTest::addColumn<int>("spikeStep");
     QTest::addColumn<int>("maxPoints");
@@ -404,8 +393,7 @@ void TstLogReader::downsamplingKeepsSpike_data()
     QTest::newRow("odd maxPoints") << 5000 << 2500 << 33;
 }
 
-void TstLogReader::downsamplingKeepsSpike()
-{
+void TstLogReader::downsamplingKeepsSpike() {
     QFETCH(int, steps);
     QFETCH(int, spikeStep);
     QFETCH(int, maxPoints);
@@ -414,7 +402,8 @@ void TstLogReader::downsamplingKeepsSpike()
     auto log = ExperimentLog::open(path, &error);
     const int64_t run = log->createRun(RunInfo{});
     for (int step = 0; step < steps; ++step) {
-        log->logMetric(run, "train/loss", step, step == spikeStep ? 50.0 : 1.0 + 0.1 * std::sin(step));
+        log->logMetric(run, "train/loss", step,
+                       step == spikeStep ? 50.0 : 1.0 + 0.1 * std::sin(step));
     }
     log->flush();
     auto reader = LogReader::open(path, &error);
@@ -433,8 +422,7 @@ void TstLogReader::downsamplingKeepsSpike()
     QVERIFY(log->deleteRun(run)); // keep the shared file small for the next row
 }
 
-void TstLogReader::downsamplingReturnsShortSeriesWhole()
-{
+void TstLogReader::downsamplingReturnsShortSeriesWhole() {
     const std::string path = file("short.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -450,8 +438,7 @@ void TstLogReader::downsamplingReturnsShortSeriesWhole()
     QVERIFY(reader->metricDownsampled(run, "missing", 10).empty());
 }
 
-void TstLogReader::runSummaryHasAccuracyStepsAndDuration()
-{
+void TstLogReader::runSummaryHasAccuracyStepsAndDuration() {
     const std::string path = file("summary.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -488,8 +475,7 @@ void TstLogReader::runSummaryHasAccuracyStepsAndDuration()
     QCOMPARE(s.durationSeconds(), 1.0);
 }
 
-void TstLogReader::lastMetricsGivesLatestValuePerKey()
-{
+void TstLogReader::lastMetricsGivesLatestValuePerKey() {
     const std::string path = file("last.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -504,8 +490,7 @@ void TstLogReader::lastMetricsGivesLatestValuePerKey()
     QCOMPARE(reader->metricKeys(run), (std::vector<std::string>{"a", "b", "c"}));
 }
 
-void TstLogReader::changeStampGrowsWithEveryCommit()
-{
+void TstLogReader::changeStampGrowsWithEveryCommit() {
     const std::string path = file("stamp.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -525,8 +510,7 @@ void TstLogReader::changeStampGrowsWithEveryCommit()
 
 // A scaled-down version of "100 runs x 20,000 steps x 12 metrics": the per-series cost only
 // depends on the series (primary-key range), not on how many other runs the file holds.
-void TstLogReader::downsampledSeriesIsFastOnLargeLog()
-{
+void TstLogReader::downsampledSeriesIsFastOnLargeLog() {
     const std::string path = file("large.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -561,8 +545,7 @@ void TstLogReader::downsampledSeriesIsFastOnLargeLog()
     QCOMPARE(summaries[2].lastStep, int64_t(19999));
 }
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     if (argc == 3 && std::string(argv[1]) == "--child-writer") {
         return childWriter(argv[2]);
     }
