@@ -41,7 +41,8 @@ public:
 
     const std::string& path() const;
 
-    /// Synchronous: inserts the run with status "running" and returns its id.
+    /// Synchronous: inserts the run with status "running" and returns its id (-1 on failure,
+    /// see lastError()). While this log is open it refreshes the run's heartbeat every 5 s.
     int64_t createRun(const RunInfo& info);
 
     // Queued (return at once; the writer thread inserts them in batches):
@@ -74,7 +75,8 @@ public:
     bool setNotes(int64_t run, const std::string& notes);
     bool deleteRun(int64_t run);
     /// Marks runs left "running" by a dead process as "interrupted" (called on open by the GUI
-    /// and by `mor resume`; a run is dead when its heartbeat is older than `staleMs`).
+    /// and by `mor resume`; a run is dead when its heartbeat is older than `staleMs`, which
+    /// should be well above the 5 s heartbeat, e.g. 15000). Runs of this instance are skipped.
     int markStaleRunsInterrupted(int64_t staleMs);
 
     struct Impl;

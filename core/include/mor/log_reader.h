@@ -72,7 +72,8 @@ public:
 
     std::vector<RunSummary> runs() const;
     std::optional<RunSummary> run(int64_t runId) const;
-    /// Highest rowid of anything changed: cheap poll for "did anything change?".
+    /// Cheap poll for "did anything change?": a counter every writer transaction that changes
+    /// data raises (idle heartbeats do not). Compare with the previous value.
     int64_t changeStamp() const;
 
     std::vector<std::string> metricKeys(int64_t runId) const;

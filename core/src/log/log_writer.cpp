@@ -205,9 +205,12 @@ void LogWriter::touchRuns(const std::vector<std::pair<int64_t, int64_t>>& runSte
             .exec();
     }
     if (heartbeat) {
+        // A run another process declared "interrupted" while we were suspended (laptop
+        // asleep, debugger) is alive after all: it becomes "running" again.
         for (int64_t run : m_ownRunning) {
-            SqlQuery(m_db->statement("UPDATE runs SET updated_ms = max(updated_ms, ?) "
-                                     "WHERE id = ? AND status = 'running'"))
+            SqlQuery(m_db->statement("UPDATE runs SET updated_ms = max(updated_ms, ?), "
+                                     "status = 'running', finished_ms = 0 "
+                                     "WHERE id = ? AND status IN ('running', 'interrupted')"))
                 .bind(1, now)
                 .bind(2, run)
                 .exec();

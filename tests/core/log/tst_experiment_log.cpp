@@ -31,7 +31,7 @@ private slots:
     void relogSameStepReplacesValue();
     void deleteRunRemovesEveryRowOfThatRunOnly();
     void markStaleRunsInterruptedSkipsLiveRuns();
-    void heartbeatKeepsIdleOwnRunFresh();
+    void heartbeatKeepsIdleOwnRunAliveAndRunning();
     void finalStatusSetsFinishedTime();
     void editsNameTagsAndNotes();
     void rowsForUnknownRunAreCountedAsFailed();
@@ -321,7 +321,7 @@ void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns() {
 
 // The writer refreshes updated_ms of its running runs even when nothing is logged (a long
 // epoch), so other processes do not take the run for dead.
-void TstExperimentLog::heartbeatKeepsIdleOwnRunFresh() {
+void TstExperimentLog::heartbeatKeepsIdleOwnRunAliveAndRunning() {
     const std::string path = file("heartbeat.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
@@ -332,8 +332,16 @@ void TstExperimentLog::heartbeatKeepsIdleOwnRunFresh() {
     const std::string updated = "SELECT updated_ms FROM runs WHERE id = ";
     const int64_t before = queryInt(path, updated + std::to_string(run));
     const int64_t finishedBefore = queryInt(path, updated + std::to_string(finished));
+    // Another process took the run for dead while this one was suspended.
+    execSql(path, "UPDATE runs SET status = 'interrupted', finished_ms = updated_ms WHERE id = " +
+                      std::to_string(run));
     QTRY_VERIFY_WITH_TIMEOUT(queryInt(path, updated + std::to_string(run)) >= before + 4000, 8000);
     QCOMPARE(queryInt(path, updated + std::to_string(finished)), finishedBefore);
+    const std::string id = std::to_string(run);
+    QCOMPARE(queryText(path, "SELECT status FROM runs WHERE id = " + id), std::string("running"));
+    QCOMPARE(queryInt(path, "SELECT finished_ms FROM runs WHERE id = " + id), int64_t(0));
+    QCOMPARE(queryText(path, "SELECT status FROM runs WHERE id = " + std::to_string(finished)),
+             std::string("stopped"));
 }
 
 void TstExperimentLog::finalStatusSetsFinishedTime() {
