@@ -3,7 +3,7 @@
 // from scratch or from a bundled demo / saved preset. Every edit is re-validated with
 // mor::validateConfig (the CLI's messages) and flagged at the widget it concerns; Start stays
 // disabled while the config is invalid. Edits go on an undo stack.
-#include "mor/config.h"
+#include "metatypes.h"
 
 #include <QUndoStack>
 #include <QWidget>

@@ -1,20 +1,91 @@
-// mor-studio: the GUI (placeholder window until the views land).
+// mor-studio: the desktop workbench. Parses the command line, applies theme and language,
+// opens a log and shows the main window; everything else lives in widgets/.
+#include "mainwindow.h"
+#include "theme.h"
+
 #include "mor/version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLabel>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("MoR Studio"));
+    QApplication::setOrganizationName(QStringLiteral("MoR Studio"));
+    QApplication::setApplicationName(QStringLiteral("mor-studio"));
+    QApplication::setApplicationDisplayName(QStringLiteral("MoR Studio"));
     QApplication::setApplicationVersion(QString::fromStdString(mor::versionString()));
+
     QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Workbench for Mixture-of-Reflection models"));
     parser.addHelpOption();
     parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("log"),
+        QApplication::translate("main", "Experiment log to open (default: the user's log)"),
+        QStringLiteral("[log.sqlite]"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QApplication::translate("main", "Load a bundled demo"),
+                                  QStringLiteral("name"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Save a picture of the window after 1.5 s and quit"),
+        QStringLiteral("file"));
+    const QCommandLineOption view(
+        QStringLiteral("view"),
+        QApplication::translate("main", "View to show: setup, training, stepper, routing, conflicts"),
+        QStringLiteral("name"));
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QApplication::translate("main", "Theme: light or dark"),
+                                   QStringLiteral("name"));
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      QApplication::translate("main", "Language: en or de"),
+                                      QStringLiteral("code"));
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QApplication::translate("main", "Select this run id"),
+                                 QStringLiteral("id"));
+    parser.addOptions({demo, screenshot, view, theme, language, run});
     parser.process(app);
-    QLabel label(QStringLiteral("MoR Studio"));
-    label.resize(800, 600);
-    label.show();
+
+    if (parser.isSet(theme)) {
+        Theme::apply(parser.value(theme) == QLatin1String("dark") ? Theme::Kind::Dark
+                                                                  : Theme::Kind::Light);
+    } else {
+        Theme::apply(Theme::stored());
+    }
+
+    MainWindow window;
+    window.setLanguage(parser.isSet(language) ? parser.value(language) : [] {
+        return QSettings().value(QStringLiteral("ui/language"), QStringLiteral("en")).toString();
+    }());
+    const QStringList args = parser.positionalArguments();
+    const QString logPath = args.isEmpty() ? MainWindow::defaultLogPath() : args.first();
+    if (!window.openLog(logPath, false)) {
+        std::fprintf(stderr, "mor-studio: cannot open %s\n", qPrintable(logPath));
+    }
+    if (parser.isSet(demo) && !window.loadDemo(parser.value(demo))) {
+        std::fprintf(stderr, "mor-studio: no demo named %s\n", qPrintable(parser.value(demo)));
+    }
+    if (parser.isSet(run)) {
+        window.selectRun(parser.value(run).toLongLong());
+    }
+    if (parser.isSet(view) && !window.showView(parser.value(view))) {
+        std::fprintf(stderr, "mor-studio: unknown view %s\n", qPrintable(parser.value(view)));
+    }
+    window.show();
+
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QTimer::singleShot(1500, &window, [&window, file] {
+            const bool ok = window.grab().save(file);
+            std::fprintf(ok ? stdout : stderr, "%s %s\n", ok ? "saved" : "cannot save",
+                         qPrintable(file));
+            QApplication::exit(ok ? 0 : 1);
+        });
+    }
     return QApplication::exec();
 }

@@ -1,0 +1,398 @@
+#include "mainwindow.h"
+
+#include "languagemanager.h"
+#include "logsession.h"
+#include "mainwindowactions.h"
+#include "runbrowser.h"
+#include "setupview.h"
+#include "theme.h"
+#include "trainingcontroller.h"
+#include "trainingview.h"
+
+#ifdef MOR_HAVE_INSPECT_VIEWS
+#include "inspect/conflictview.h"
+#include "inspect/reflectionstepperview.h"
+#include "inspect/routingview.h"
+#endif
+
+#include "mor/log_reader.h"
+#include "mor/version.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace {
+constexpr int kMaxRecentLogs = 8;
+const char* kViewNames[] = {"setup", "training", "stepper", "routing", "conflicts"};
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_session(new LogSession(this)),
+      m_controller(new TrainingController(this)),
+      m_language(new LanguageManager(this)) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/mor-studio.svg")));
+    createViews();
+    m_actions = new MainWindowActions(this, m_setup->undoStack());
+    createDocks();
+    connectActions();
+    m_logLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_logLabel);
+    m_actions->setRecentLogs(QSettings().value(QStringLiteral("recentLogs")).toStringList());
+    m_actions->lightTheme->setChecked(Theme::current() == Theme::Kind::Light);
+    m_actions->darkTheme->setChecked(Theme::current() == Theme::Kind::Dark);
+    for (QAction* a : m_actions->languages) {
+        a->setChecked(a->data().toString() == m_language->language());
+    }
+    m_normalFontSize = QApplication::font().pointSizeF();
+    retranslateUi();
+    resize(1440, 900);
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createViews() {
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("views"));
+    m_tabs->setDocumentMode(true);
+    m_setup = new SetupView(m_tabs);
+    m_training = new TrainingView(m_controller, m_tabs);
+    m_tabs->addTab(m_setup, QString());
+    m_tabs->addTab(m_training, QString());
+#ifdef MOR_HAVE_INSPECT_VIEWS
+    m_stepper = new ReflectionStepperView(m_tabs);
+    m_inspect = {m_stepper, new RoutingView(m_tabs), new ConflictView(m_tabs)};
+    for (InspectView* view : m_inspect) {
+        m_tabs->addTab(view, QString());
+        connect(view, &InspectView::sampleActivated, this,
+                [this](qint64 step, qint64 sampleId, bool atIntegration) {
+                    m_tabs->setCurrentWidget(m_stepper);
+                    m_stepper->showSample(step, sampleId, atIntegration);
+                });
+    }
+    m_inspectDirty = {false, false, false};
+#else
+    for (int i = 0; i < 3; ++i) {
+        auto* placeholder = new QLabel(m_tabs);
+        placeholder->setAlignment(Qt::AlignCenter);
+        placeholder->setObjectName(QStringLiteral("placeholder%1").arg(i));
+        m_tabs->addTab(placeholder, QString());
+    }
+#endif
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshInspectView);
+}
+
+void MainWindow::createDocks() {
+    m_browser = new RunBrowser(m_session, this);
+    m_browserDock = new QDockWidget(this);
+    m_browserDock->setObjectName(QStringLiteral("runBrowserDock"));
+    m_browserDock->setWidget(m_browser);
+    addDockWidget(Qt::LeftDockWidgetArea, m_browserDock);
+    m_actions->addDockToggle(m_browserDock->toggleViewAction());
+
+    m_events = new QPlainTextEdit(this);
+    m_events->setObjectName(QStringLiteral("events"));
+    m_events->setReadOnly(true);
+    m_events->setMaximumBlockCount(2000);
+    m_eventsDock = new QDockWidget(this);
+    m_eventsDock->setObjectName(QStringLiteral("eventsDock"));
+    m_eventsDock->setWidget(m_events);
+    addDockWidget(Qt::BottomDockWidgetArea, m_eventsDock);
+    m_actions->addDockToggle(m_eventsDock->toggleViewAction());
+    resizeDocks({m_browserDock}, {430}, Qt::Horizontal);
+    resizeDocks({m_eventsDock}, {110}, Qt::Vertical);
+}
+
+void MainWindow::connectActions() {
+    MainWindowActions* a = m_actions;
+    connect(a->newExperiment, &QAction::triggered, this, [this] {
+        mor::ExperimentConfig fresh;
+        fresh.name = "experiment";
+        m_setup->setConfig(fresh, tr("New experiment"));
+        m_tabs->setCurrentWidget(m_setup);
+    });
+    connect(a->openLog, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open experiment log"), QFileInfo(m_session->path()).absolutePath(),
+            tr("Experiment logs (*.sqlite *.db);;All files (*)"));
+        if (!path.isEmpty()) {
+            openLog(path);
+        }
+    });
+    connect(a, &MainWindowActions::recentLogTriggered, this,
+            [this](const QString& path) { openLog(path); });
+    connect(a->savePreset, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save preset"), {},
+                                                          tr("Experiment configs (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !m_setup->savePreset(path, &error)) {
+            QMessageBox::warning(this, tr("Save preset"), error);
+        }
+    });
+    connect(a->loadPreset, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load preset"), {},
+                                                          tr("Experiment configs (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !m_setup->loadPreset(path, &error)) {
+            QMessageBox::warning(this, tr("Load preset"), error);
+        }
+    });
+    connect(a->quit, &QAction::triggered, this, &QWidget::close);
+    connect(a->start, &QAction::triggered, this, &MainWindow::startTraining);
+    connect(m_setup, &SetupView::startRequested, this, &MainWindow::startTraining);
+    connect(a->pause, &QAction::triggered, this, [this] {
+        m_controller->isPaused() ? m_controller->resume() : m_controller->pause();
+    });
+    connect(a->stop, &QAction::triggered, m_controller, &TrainingController::stop);
+    connect(a->lightTheme, &QAction::triggered, this, [this] { setDarkTheme(false); });
+    connect(a->darkTheme, &QAction::triggered, this, [this] { setDarkTheme(true); });
+    connect(a->presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    for (int i = 0; i < a->viewTabs.size(); ++i) {
+        connect(a->viewTabs[i], &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    for (QAction* lang : a->languages) {
+        connect(lang, &QAction::triggered, this,
+                [this, lang] { setLanguage(lang->data().toString()); });
+    }
+    connect(a->about, &QAction::triggered, this, [this] {
+        QMessageBox::about(
+            this, tr("About MoR Studio"),
+            tr("<h3>MoR Studio %1</h3><p>A workbench for Mixture-of-Reflection models: "
+               "configure, train and inspect routers, reflecting experts and their "
+               "integration.</p><p>License: GPL-3.0-or-later.</p>")
+                .arg(QString::fromStdString(mor::versionString())));
+    });
+    connect(a->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+
+    connect(m_session, &LogSession::changed, this, &MainWindow::onLogChanged);
+    connect(m_browser, &RunBrowser::currentRunChanged, this, &MainWindow::onRunSelected);
+    connect(m_controller, &TrainingController::started, this, [this](qint64 runId, qint64) {
+        m_session->poll();
+        m_browser->selectRun(runId);
+        statusBar()->showMessage(tr("Training run %1…").arg(runId));
+    });
+    connect(m_controller, &TrainingController::eventLogged, this, &MainWindow::appendEvent);
+    connect(m_controller, &TrainingController::finished, this, &MainWindow::onTrainingFinished);
+    connect(m_controller, &TrainingController::runningChanged, this, [this](bool running) {
+        m_setup->setTrainingActive(running);
+        m_actions->start->setEnabled(!running);
+        m_actions->pause->setEnabled(running);
+        m_actions->stop->setEnabled(running);
+        // While a run trains, look at the log more often so the curves move smoothly.
+        m_session->setPollInterval(running ? 500 : 1000);
+    });
+    connect(m_setup, &SetupView::configChanged, this, [this] {
+        m_actions->start->setEnabled(m_setup->isValid() && !m_controller->isRunning());
+    });
+    m_actions->pause->setEnabled(false);
+    m_actions->stop->setEnabled(false);
+}
+
+QString MainWindow::defaultLogPath() {
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dir);
+    return QDir(dir).filePath(QStringLiteral("experiments.sqlite"));
+}
+
+bool MainWindow::openLog(const QString& path, bool interactive) {
+    if (m_controller->isRunning()) {
+        if (interactive) {
+            QMessageBox::information(this, tr("Open log"),
+                                     tr("Stop the running training before opening another log."));
+        }
+        return false;
+    }
+    QString error;
+    if (!m_session->open(path, &error)) {
+        if (interactive) {
+            QMessageBox::warning(this, tr("Open log"),
+                                 tr("Cannot open %1:\n%2").arg(path, error));
+        }
+        appendEvent(QStringLiteral("error"), tr("Cannot open %1: %2").arg(path, error));
+        return false;
+    }
+    addRecentLog(m_session->path());
+    m_logLabel->setText(QDir::toNativeSeparators(m_session->path()));
+    setWindowTitle(tr("MoR Studio — %1").arg(QFileInfo(m_session->path()).fileName()));
+    onRunSelected(-1);
+    return true;
+}
+
+bool MainWindow::loadDemo(const QString& name) {
+    const bool ok = m_setup->loadDemo(name);
+    if (ok) {
+        m_tabs->setCurrentWidget(m_setup);
+        statusBar()->showMessage(tr("Loaded demo “%1”").arg(name), 5000);
+    }
+    return ok;
+}
+
+void MainWindow::selectRun(qint64 runId) { m_browser->selectRun(runId); }
+
+bool MainWindow::showView(const QString& name) {
+    for (int i = 0; i < 5; ++i) {
+        if (name == QLatin1String(kViewNames[i])) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+void MainWindow::startTraining() {
+    if (!m_setup->isValid() || m_controller->isRunning() || !m_session->isOpen()) {
+        return;
+    }
+    m_events->clear();
+    appendEvent(QStringLiteral("info"),
+                tr("Starting “%1”").arg(QString::fromStdString(m_setup->config().name)));
+    if (m_controller->start(m_setup->config(), m_session->path())) {
+        m_training->setRun(m_session->reader(), -1);
+        m_tabs->setCurrentWidget(m_training);
+    }
+}
+
+void MainWindow::onTrainingFinished(qint64 runId, const QString& status, const QString& error) {
+    appendEvent(status == QLatin1String("failed") ? QStringLiteral("error") : QStringLiteral("info"),
+                error.isEmpty() ? tr("Run %1 %2").arg(runId).arg(status)
+                                : tr("Run %1 %2: %3").arg(runId).arg(status, error));
+    statusBar()->showMessage(tr("Run %1 %2").arg(runId).arg(status), 8000);
+    m_session->poll();
+    onRunSelected(runId);
+}
+
+void MainWindow::onRunSelected(qint64 runId) {
+    // During training the training view follows the training run, not the selection.
+    m_currentRun = runId;
+    if (!m_controller->isRunning() || runId == m_controller->runId()) {
+        m_training->setRun(m_session->reader(), runId);
+    }
+    for (InspectView* view : m_inspect) {
+        view->setRun(m_session->reader(), runId);
+    }
+}
+
+void MainWindow::onLogChanged() {
+    m_training->refresh();
+    for (int i = 0; i < m_inspect.size(); ++i) {
+        m_inspectDirty[i] = true;
+    }
+    refreshInspectView(m_tabs->currentIndex());
+    const int runs = m_session->reader() ? static_cast<int>(m_session->reader()->runs().size()) : 0;
+    m_logLabel->setText(tr("%1 — %n run(s)", nullptr, runs)
+                            .arg(QDir::toNativeSeparators(m_session->path())));
+}
+
+void MainWindow::refreshInspectView(int tab) {
+    const int i = tab - Stepper;
+    if (i >= 0 && i < m_inspect.size() && m_inspectDirty[i]) {
+        m_inspectDirty[i] = false;
+        m_inspect[i]->refresh();
+    }
+}
+
+void MainWindow::addRecentLog(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentLogs")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecentLogs) {
+        recent.removeLast();
+    }
+    settings.setValue(QStringLiteral("recentLogs"), recent);
+    m_actions->setRecentLogs(recent);
+}
+
+void MainWindow::appendEvent(const QString& level, const QString& message) {
+    m_events->appendPlainText(QStringLiteral("%1  %2  %3")
+                                  .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")),
+                                       level.leftJustified(5), message));
+}
+
+void MainWindow::setPresentationMode(bool on) {
+    QFont font = QApplication::font();
+    font.setPointSizeF(on ? m_normalFontSize * 1.5 : m_normalFontSize);
+    QApplication::setFont(font);
+    m_setup->setAdvancedVisible(!on);
+    m_eventsDock->setVisible(!on);
+    if (m_actions->presentation->isChecked() != on) {
+        m_actions->presentation->setChecked(on);
+    }
+}
+
+void MainWindow::setDarkTheme(bool dark) {
+    Theme::apply(dark ? Theme::Kind::Dark : Theme::Kind::Light);
+    Theme::store(Theme::current());
+    m_actions->darkTheme->setChecked(dark);
+    m_actions->lightTheme->setChecked(!dark);
+}
+
+void MainWindow::setLanguage(const QString& code) {
+    if (!m_language->setLanguage(code)) {
+        statusBar()->showMessage(tr("No translation for %1").arg(code), 5000);
+    }
+    for (QAction* a : m_actions->languages) {
+        a->setChecked(a->data().toString() == m_language->language());
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_controller->isRunning()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Quit"), tr("A training is running. Stop it and quit?"),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_controller->stop();
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    }
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslateUi() {
+    m_actions->retranslate();
+    const QStringList titles = {tr("Setup"), tr("Training"), tr("Reflection stepper"),
+                                tr("Routing"), tr("Conflicts")};
+    for (int i = 0; i < m_tabs->count() && i < titles.size(); ++i) {
+        m_tabs->setTabText(i, titles[i]);
+    }
+    m_browserDock->setWindowTitle(tr("Runs"));
+    m_eventsDock->setWindowTitle(tr("Events"));
+    for (auto* label : m_tabs->findChildren<QLabel*>(QRegularExpression(QStringLiteral("^placeholder")))) {
+        label->setText(tr("This view arrives with the inspect views."));
+    }
+    if (m_session->isOpen()) {
+        setWindowTitle(tr("MoR Studio — %1").arg(QFileInfo(m_session->path()).fileName()));
+    } else {
+        setWindowTitle(tr("MoR Studio"));
+    }
+}

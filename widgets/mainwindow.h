@@ -1,0 +1,83 @@
+#pragma once
+// The main window: wiring only. Views (setup, training, inspect views) as central tabs, the
+// run browser and the event log as docks, menus and toolbar from MainWindowActions. Owns the
+// open log (LogSession) and the training thread (TrainingController).
+#include <QMainWindow>
+#include <QStringList>
+
+class InspectView;
+class LanguageManager;
+class LogSession;
+class MainWindowActions;
+class QDockWidget;
+class QLabel;
+class QPlainTextEdit;
+class QTabWidget;
+class ReflectionStepperView;
+class RunBrowser;
+class SetupView;
+class TrainingController;
+class TrainingView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum View { Setup, Training, Stepper, Routing, Conflicts };
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens (or creates) a log; shows a message box only when `interactive`.
+    bool openLog(const QString& path, bool interactive = true);
+    /// The default log: <AppDataLocation>/experiments.sqlite.
+    static QString defaultLogPath();
+    bool loadDemo(const QString& name);
+    /// Selects a run in the browser (and so in every view).
+    void selectRun(qint64 runId);
+    /// Selects a view tab by name (setup, training, stepper, routing, conflicts).
+    bool showView(const QString& name);
+    void setPresentationMode(bool on);
+    void setDarkTheme(bool dark);
+    void setLanguage(const QString& code);
+
+    SetupView* setupView() const { return m_setup; }
+    TrainingView* trainingView() const { return m_training; }
+    RunBrowser* runBrowser() const { return m_browser; }
+    LogSession* session() const { return m_session; }
+    TrainingController* controller() const { return m_controller; }
+    QTabWidget* tabs() const { return m_tabs; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    void createViews();
+    void createDocks();
+    void connectActions();
+    void startTraining();
+    void onRunSelected(qint64 runId);
+    void onLogChanged();
+    void onTrainingFinished(qint64 runId, const QString& status, const QString& error);
+    void addRecentLog(const QString& path);
+    void appendEvent(const QString& level, const QString& message);
+    void refreshInspectView(int tab);
+    void retranslateUi();
+
+    LogSession* m_session;
+    TrainingController* m_controller;
+    LanguageManager* m_language;
+    MainWindowActions* m_actions = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    SetupView* m_setup = nullptr;
+    TrainingView* m_training = nullptr;
+    ReflectionStepperView* m_stepper = nullptr;
+    QList<InspectView*> m_inspect; ///< stepper, routing, conflicts (when built)
+    QList<bool> m_inspectDirty;
+    RunBrowser* m_browser = nullptr;
+    QDockWidget* m_browserDock = nullptr;
+    QDockWidget* m_eventsDock = nullptr;
+    QPlainTextEdit* m_events = nullptr;
+    QLabel* m_logLabel = nullptr;
+    qint64 m_currentRun = -1;
+    qreal m_normalFontSize = 0;
+};

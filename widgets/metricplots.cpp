@@ -1,0 +1,195 @@
+#include "metricplots.h"
+
+#include "theme.h"
+
+#include "mor/log_reader.h"
+
+#include <QApplication>
+#include <QEvent>
+#include <QGridLayout>
+#include <qcustomplot.h>
+
+#include <algorithm>
+
+namespace {
+constexpr int kMaxPoints = 600;
+
+bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+QCPTextElement* titleElement(QCustomPlot* plot) {
+    return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
+}
+} // namespace
+
+MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(6);
+    for (int i = 0; i < PlotCount; ++i) {
+        auto* plot = new QCustomPlot(this);
+        plot->setObjectName(QStringLiteral("plot%1").arg(i));
+        plot->setMinimumSize(260, 180);
+        plot->plotLayout()->insertRow(0);
+        auto* title = new QCPTextElement(plot, QString(), QFont(font().family(), -1, QFont::Bold));
+        plot->plotLayout()->addElement(0, 0, title);
+        plot->xAxis->setLabel(tr("step"));
+        plot->legend->setVisible(true);
+        plot->legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 2)));
+        plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+        plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+        m_plots[i] = plot;
+    }
+    m_plots[DepthConflict]->yAxis2->setVisible(true);
+    m_plots[LearningRate]->yAxis2->setVisible(true);
+    m_plots[Accuracy]->yAxis->setRange(0.0, 1.0);
+    grid->addWidget(m_plots[Losses], 0, 0, 1, 2);
+    grid->addWidget(m_plots[Accuracy], 0, 2);
+    grid->addWidget(m_plots[Activation], 1, 0);
+    grid->addWidget(m_plots[DepthConflict], 1, 1);
+    grid->addWidget(m_plots[LearningRate], 1, 2);
+    for (int c = 0; c < 3; ++c) {
+        grid->setColumnStretch(c, 1);
+    }
+    restyle();
+}
+
+MetricPlots::~MetricPlots() = default;
+
+QString MetricPlots::titleOf(int plot) const {
+    switch (plot) {
+    case Losses: return tr("Loss terms");
+    case Accuracy: return tr("Accuracy");
+    case Activation: return tr("Activation per expert");
+    case DepthConflict: return tr("Mean depth / conflict rate");
+    case LearningRate: return tr("Learning rate / throughput");
+    default: return {};
+    }
+}
+
+void MetricPlots::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
+    m_reader = std::move(reader);
+    m_runId = runId;
+    for (QCustomPlot* plot : m_plots) {
+        plot->clearGraphs();
+    }
+    refresh();
+}
+
+std::vector<MetricPlots::Curve>
+MetricPlots::curvesFor(const std::vector<std::string>& keys) const {
+    std::vector<Curve> curves;
+    for (const std::string& key : keys) {
+        const QString k = QString::fromStdString(key);
+        if (startsWith(key, "train/loss") || key == "val/loss") {
+            curves.push_back({k, Losses, false});
+        } else if (key == "train/accuracy" || key == "val/accuracy") {
+            curves.push_back({k, Accuracy, false});
+        } else if (startsWith(key, "val/activation/")) {
+            curves.push_back({k, Activation, false});
+        } else if (key == "val/mean_depth") {
+            curves.push_back({k, DepthConflict, false});
+        } else if (key == "val/conflict_rate") {
+            curves.push_back({k, DepthConflict, true});
+        } else if (key == "train/lr") {
+            curves.push_back({k, LearningRate, false});
+        } else if (key == "train/throughput") {
+            curves.push_back({k, LearningRate, true});
+        }
+    }
+    return curves;
+}
+
+void MetricPlots::refresh() {
+    if (!m_reader || m_runId < 0) {
+        for (QCustomPlot* plot : m_plots) {
+            plot->clearGraphs();
+            plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return;
+    }
+    const std::vector<Curve> curves = curvesFor(m_reader->metricKeys(m_runId));
+    int colorIndex[PlotCount] = {};
+    for (const Curve& curve : curves) {
+        QCustomPlot* plot = m_plots[curve.plot];
+        QCPGraph* graph = nullptr;
+        for (int g = 0; g < plot->graphCount(); ++g) {
+            if (plot->graph(g)->name() == curve.key) {
+                graph = plot->graph(g);
+            }
+        }
+        if (!graph) {
+            graph = plot->addGraph(plot->xAxis, curve.rightAxis ? plot->yAxis2 : plot->yAxis);
+            graph->setName(curve.key);
+            QPen pen(QColor(Theme::curveColor(colorIndex[curve.plot])));
+            pen.setWidthF(curve.key == QLatin1String("train/loss") ? 2.2 : 1.5);
+            if (curve.rightAxis) {
+                pen.setStyle(Qt::DashLine);
+            }
+            graph->setPen(pen);
+        }
+        ++colorIndex[curve.plot];
+        const auto points = m_reader->metricDownsampled(m_runId, curve.key.toStdString(), kMaxPoints);
+        QVector<double> x, y;
+        x.reserve(static_cast<int>(points.size()));
+        y.reserve(static_cast<int>(points.size()));
+        for (const mor::MetricPoint& p : points) {
+            x << static_cast<double>(p.step);
+            y << p.value;
+        }
+        graph->setData(x, y, true);
+        // Evaluations are sparse: show their points.
+        graph->setScatterStyle(points.size() < 60 ? QCPScatterStyle(QCPScatterStyle::ssDisc, 4)
+                                                  : QCPScatterStyle());
+    }
+    for (int i = 0; i < PlotCount; ++i) {
+        QCustomPlot* plot = m_plots[i];
+        plot->xAxis->rescale();
+        if (i == Accuracy) {
+            plot->yAxis->setRange(0.0, 1.02);
+        } else if (!plot->yAxis->graphs().isEmpty()) {
+            plot->yAxis->rescale();
+            plot->yAxis->scaleRange(1.1, plot->yAxis->range().center());
+        }
+        plot->yAxis2->rescale();
+        plot->yAxis2->scaleRange(1.1, plot->yAxis2->range().center());
+        plot->legend->setVisible(plot->graphCount() > 0);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+int MetricPlots::curveCount(Plot which) const { return m_plots[which]->graphCount(); }
+
+void MetricPlots::restyle() {
+    const QPalette pal = QApplication::palette();
+    const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
+    const QColor grid = pal.color(QPalette::Mid);
+    for (int i = 0; i < PlotCount; ++i) {
+        QCustomPlot* plot = m_plots[i];
+        plot->setBackground(pal.color(QPalette::Window));
+        plot->axisRect()->setBackground(bg);
+        for (QCPAxis* axis : {plot->xAxis, plot->yAxis, plot->yAxis2}) {
+            axis->setBasePen(QPen(fg));
+            axis->setTickPen(QPen(fg));
+            axis->setSubTickPen(QPen(fg));
+            axis->setTickLabelColor(fg);
+            axis->setLabelColor(fg);
+            axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
+        }
+        plot->legend->setBrush(QBrush(bg));
+        plot->legend->setTextColor(fg);
+        plot->legend->setBorderPen(QPen(grid));
+        if (QCPTextElement* title = titleElement(plot)) {
+            title->setText(titleOf(i));
+            title->setTextColor(fg);
+        }
+        plot->xAxis->setLabel(tr("step"));
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void MetricPlots::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange) {
+        restyle();
+    }
+    QWidget::changeEvent(event);
+}

@@ -1,0 +1,47 @@
+#pragma once
+// The live curves of one run, read from the log: losses (each term), accuracy (train and
+// validation), activation per expert, mean depth and conflict rate, learning rate and
+// throughput. Keys are discovered with LogReader::metricKeys(), so new terms just appear.
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QCustomPlot;
+
+namespace mor {
+class LogReader;
+}
+
+class MetricPlots : public QWidget {
+    Q_OBJECT
+public:
+    enum Plot { Losses, Accuracy, Activation, DepthConflict, LearningRate, PlotCount };
+    explicit MetricPlots(QWidget* parent = nullptr);
+    ~MetricPlots() override;
+
+    void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId);
+    /// Re-reads every curve of the run from the log (cheap: downsampled).
+    void refresh();
+    QCustomPlot* plot(Plot which) const { return m_plots[which]; }
+    /// Number of curves (graphs) currently shown in a plot.
+    int curveCount(Plot which) const;
+    /// Re-applies the palette (after a theme change) and the titles (after a language change).
+    void restyle();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Curve {
+        QString key;
+        int plot;
+        bool rightAxis;
+    };
+    std::vector<Curve> curvesFor(const std::vector<std::string>& keys) const;
+    QString titleOf(int plot) const;
+
+    std::shared_ptr<const mor::LogReader> m_reader;
+    qint64 m_runId = -1;
+    QCustomPlot* m_plots[PlotCount] = {};
+};

@@ -1,0 +1,42 @@
+#pragma once
+// Owns the training thread. start() trains a config into a log on that thread; progress,
+// events and the end come back as queued signals, so the window never waits on torch.
+#include "trainingworker.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingController(QObject* parent = nullptr);
+    /// Asks a running training to stop and waits for the thread to end.
+    ~TrainingController() override;
+
+    /// Starts training `config` into the log at `logPath`. False if a run is in progress.
+    bool start(const mor::ExperimentConfig& config, const QString& logPath);
+    bool isRunning() const { return m_running; }
+    bool isPaused() const { return m_flags && m_flags->pause.load(); }
+    qint64 runId() const { return m_runId; }
+
+public Q_SLOTS:
+    void pause();
+    void resume();
+    void stop();
+
+Q_SIGNALS:
+    void started(qint64 runId, qint64 totalSteps);
+    void progress(const mor::TrainingProgress& progress);
+    void eventLogged(const QString& level, const QString& message);
+    void finished(qint64 runId, const QString& status, const QString& error);
+    void runningChanged(bool running);
+    void pausedChanged(bool paused);
+
+private:
+    QThread m_thread;
+    std::shared_ptr<TrainingFlags> m_flags;
+    bool m_running = false;
+    qint64 m_runId = -1;
+};

@@ -1,0 +1,165 @@
+#include "trainingview.h"
+
+#include "metricplots.h"
+#include "trainingcontroller.h"
+
+#include "mor/log_reader.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace {
+QString formatEta(double seconds) {
+    const qint64 s = static_cast<qint64>(seconds + 0.5);
+    if (s >= 3600) {
+        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60);
+    }
+    if (s >= 60) {
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+    }
+    return QStringLiteral("%1 s").arg(s);
+}
+} // namespace
+
+TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
+    : QWidget(parent), m_controller(controller) {
+    auto* layout = new QVBoxLayout(this);
+    m_title = new QLabel(this);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
+    m_title->setFont(titleFont);
+    layout->addWidget(m_title);
+
+    auto* bar = new QHBoxLayout;
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("trainingProgress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setMinimumWidth(240);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("trainingStatus"));
+    m_status->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 30);
+    m_pause = new QPushButton(this);
+    m_pause->setObjectName(QStringLiteral("pause"));
+    m_pause->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    m_stop = new QPushButton(this);
+    m_stop->setObjectName(QStringLiteral("stop"));
+    m_stop->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    bar->addWidget(m_progress, 2);
+    bar->addWidget(m_status, 3);
+    bar->addWidget(m_pause);
+    bar->addWidget(m_stop);
+    layout->addLayout(bar);
+
+    m_plots = new MetricPlots(this);
+    layout->addWidget(m_plots, 1);
+
+    connect(m_pause, &QPushButton::clicked, this, [this] {
+        if (m_controller->isPaused()) {
+            m_controller->resume();
+        } else {
+            m_controller->pause();
+        }
+    });
+    connect(m_stop, &QPushButton::clicked, m_controller, &TrainingController::stop);
+    connect(m_controller, &TrainingController::started, this, &TrainingView::onStarted);
+    connect(m_controller, &TrainingController::progress, this, &TrainingView::onProgress);
+    connect(m_controller, &TrainingController::finished, this, &TrainingView::onFinished);
+    connect(m_controller, &TrainingController::runningChanged, this, &TrainingView::updateButtons);
+    connect(m_controller, &TrainingController::pausedChanged, this, &TrainingView::updateButtons);
+    retranslateUi();
+}
+
+void TrainingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
+    m_reader = std::move(reader);
+    m_runId = runId;
+    m_plots->setRun(m_reader, runId);
+    updateTitle();
+}
+
+void TrainingView::refresh() {
+    m_plots->refresh();
+    updateTitle();
+}
+
+void TrainingView::onStarted(qint64 runId, qint64 totalSteps) {
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, totalSteps)));
+    m_progress->setValue(0);
+    m_status->setText(tr("Starting…"));
+    if (m_reader) {
+        setRun(m_reader, runId);
+    } else {
+        m_runId = runId;
+    }
+}
+
+void TrainingView::onProgress(const mor::TrainingProgress& p) {
+    m_progress->setRange(0, static_cast<int>(std::max<int64_t>(1, p.totalSteps)));
+    m_progress->setValue(static_cast<int>(p.step));
+    m_status->setText(tr("epoch %1/%2 · loss %3 · %4 samples/s · ETA %5")
+                          .arg(p.epoch)
+                          .arg(p.epochs)
+                          .arg(p.loss, 0, 'f', 4)
+                          .arg(p.samplesPerSecond, 0, 'f', 0)
+                          .arg(formatEta(p.etaSeconds)));
+}
+
+void TrainingView::onFinished(qint64 runId, const QString& status, const QString& error) {
+    m_lastStatus = status;
+    if (status == QLatin1String("finished")) {
+        m_progress->setValue(m_progress->maximum());
+    }
+    m_status->setText(error.isEmpty() ? tr("Run %1 %2.").arg(runId).arg(status)
+                                      : tr("Run %1 %2: %3").arg(runId).arg(status, error));
+    refresh();
+}
+
+void TrainingView::updateButtons() {
+    const bool running = m_controller->isRunning();
+    m_pause->setEnabled(running);
+    m_stop->setEnabled(running);
+    const bool paused = m_controller->isPaused();
+    m_pause->setText(paused ? tr("&Resume") : tr("&Pause"));
+    m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+}
+
+void TrainingView::updateTitle() {
+    std::optional<mor::RunSummary> run;
+    if (m_reader && m_runId >= 0) {
+        run = m_reader->run(m_runId);
+    }
+    if (!run) {
+        m_title->setText(tr("No run selected — start one in Setup or pick one in the run browser."));
+        return;
+    }
+    m_title->setText(tr("Run %1 “%2” — %3 — %4")
+                         .arg(run->id)
+                         .arg(QString::fromStdString(run->name), QString::fromStdString(run->status),
+                              QString::fromStdString(run->dataset)));
+}
+
+void TrainingView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    }
+    QWidget::changeEvent(event);
+}
+
+void TrainingView::retranslateUi() {
+    m_stop->setText(tr("S&top"));
+    m_pause->setToolTip(tr("Pause or resume the training between batches"));
+    m_stop->setToolTip(tr("Stop the training; the run ends as “stopped”"));
+    if (m_status->text().isEmpty() || !m_controller->isRunning()) {
+        if (m_lastStatus.isEmpty()) {
+            m_status->setText(tr("Idle"));
+        }
+    }
+    updateButtons();
+    updateTitle();
+}

@@ -1,0 +1,40 @@
+#pragma once
+// Runs one training on the controller's worker thread: calls mor::trainExperiment with an
+// observer whose callbacks (on this thread) become queued signals, progress throttled to
+// ~10 Hz. Exceptions never leave run().
+#include "metatypes.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+/// Pause and stop requests shared between the GUI thread and the worker.
+struct TrainingFlags {
+    std::atomic<bool> pause{false};
+    std::atomic<bool> stop{false};
+};
+
+class TrainingWorker : public QObject {
+    Q_OBJECT
+public:
+    TrainingWorker(mor::ExperimentConfig config, mor::RunOptions options,
+                   std::shared_ptr<TrainingFlags> flags);
+
+public Q_SLOTS:
+    void run();
+
+Q_SIGNALS:
+    void started(qint64 runId, qint64 totalSteps);
+    void progress(const mor::TrainingProgress& progress);
+    void evaluated(qint64 step, double accuracy);
+    void eventLogged(const QString& level, const QString& message);
+    /// status: finished | stopped | failed; error says why it failed.
+    void finished(qint64 runId, const QString& status, const QString& error);
+
+private:
+    mor::ExperimentConfig m_config;
+    mor::RunOptions m_options;
+    std::shared_ptr<TrainingFlags> m_flags;
+};
