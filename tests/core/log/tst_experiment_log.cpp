@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <thread>
+
 using namespace mor;
 using namespace logtest;
 
@@ -24,6 +26,8 @@ private slots:
     void createsLogInZeroByteFile();
     void batchesQueuedMetricsIntoFewTransactions();
     void loggingThousandMetricsOnlyQueues();
+    void destructorWritesEverythingQueued();
+    void twoWritersOnOneFileLoseNoRows();
     void refusesFileAndLeavesBytesUnchanged_data();
     void refusesFileAndLeavesBytesUnchanged();
     void migratesVersion0Log();
@@ -101,6 +105,56 @@ void TstExperimentLog::loggingThousandMetricsOnlyQueues() {
     QVERIFY2(ns < 20'000'000, "queueing 1000 metrics must not wait for the disk");
     log->flush();
     QCOMPARE(log->rowsWritten(), int64_t(1000));
+}
+
+void TstExperimentLog::destructorWritesEverythingQueued()
+{
+    const std::string path = file("destructor.morlog");
+    std::string error;
+    {
+        auto log = ExperimentLog::open(path, &error);
+        const int64_t run = log->createRun(RunInfo{});
+        for (int i = 0; i < 12345; ++i) {
+            log->logMetric(run, "train/loss", i, 0.5);
+        }
+        log->logEvent(run, "info", "last words");
+    }
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM metrics"), int64_t(12345));
+    QCOMPARE(queryText(path, "SELECT message FROM events"), std::string("last words"));
+}
+
+// Each instance has its own connection: the second waits for the first's write lock
+// (busy timeout, then batch retry) instead of failing with "database is locked".
+void TstExperimentLog::twoWritersOnOneFileLoseNoRows()
+{
+    const std::string path = file("twowriters.morlog");
+    std::string error;
+    auto a = ExperimentLog::open(path, &error);
+    auto b = ExperimentLog::open(path, &error);
+    QVERIFY2(a && b, error.c_str());
+    const int64_t runA = a->createRun(RunInfo{});
+    const int64_t runB = b->createRun(RunInfo{});
+    auto work = [](ExperimentLog* log, int64_t run) {
+        for (int i = 0; i < 20000; ++i) {
+            log->logMetrics(run, i, {{"a", 1.0}, {"b", 2.0}});
+            if (i % 2000 == 0) {
+                log->logEvent(run, "info", "tick");
+                log->flush();
+            }
+        }
+        log->flush();
+    };
+    std::thread ta(work, a.get(), runA);
+    std::thread tb(work, b.get(), runB);
+    ta.join();
+    tb.join();
+    QVERIFY2(a->lastError().empty(), a->lastError().c_str());
+    QVERIFY2(b->lastError().empty(), b->lastError().c_str());
+    QCOMPARE(a->rowsFailed() + b->rowsFailed(), int64_t(0));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM metrics WHERE run_id = " + std::to_string(runA)),
+             int64_t(40000));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM metrics WHERE run_id = " + std::to_string(runB)),
+             int64_t(40000));
 }
 
 void TstExperimentLog::refusesFileAndLeavesBytesUnchanged_data() {
