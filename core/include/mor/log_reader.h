@@ -95,7 +95,8 @@ public:
     std::vector<ConflictRecord> conflicts(int64_t runId, int64_t step = -1) const;
     std::vector<CheckpointInfo> checkpoints(int64_t runId) const;
     std::vector<EventRecord> events(int64_t runId) const;
-    /// The last error of a query ("" when none); queries return empty results on error.
+    /// The error of the most recent query ("" when it succeeded); a failed query returns an
+    /// empty result.
     std::string lastError() const;
 
     struct Impl;

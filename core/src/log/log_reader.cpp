@@ -40,6 +40,7 @@ struct LogReader::Impl {
                 db->run("BEGIN");
                 Result result = read(*db);
                 db->run("COMMIT");
+                lastError.clear();
                 return result;
             } catch (const std::exception& e) {
                 try {

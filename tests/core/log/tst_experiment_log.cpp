@@ -107,8 +107,7 @@ void TstExperimentLog::loggingThousandMetricsOnlyQueues() {
     QCOMPARE(log->rowsWritten(), int64_t(1000));
 }
 
-void TstExperimentLog::destructorWritesEverythingQueued()
-{
+void TstExperimentLog::destructorWritesEverythingQueued() {
     const std::string path = file("destructor.morlog");
     std::string error;
     {
@@ -125,8 +124,7 @@ void TstExperimentLog::destructorWritesEverythingQueued()
 
 // Each instance has its own connection: the second waits for the first's write lock
 // (busy timeout, then batch retry) instead of failing with "database is locked".
-void TstExperimentLog::twoWritersOnOneFileLoseNoRows()
-{
+void TstExperimentLog::twoWritersOnOneFileLoseNoRows() {
     const std::string path = file("twowriters.morlog");
     std::string error;
     auto a = ExperimentLog::open(path, &error);

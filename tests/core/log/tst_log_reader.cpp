@@ -39,6 +39,7 @@ private slots:
     void runSummaryHasAccuracyStepsAndDuration();
     void lastMetricsGivesLatestValuePerKey();
     void changeStampGrowsWithEveryCommit();
+    void failedQueryReportsErrorUntilNextSuccess();
     void downsampledSeriesIsFastOnLargeLog();
 };
 
@@ -506,6 +507,24 @@ void TstLogReader::changeStampGrowsWithEveryCommit() {
     QVERIFY(s2 > s1);
     QVERIFY(log->renameRun(run, "n"));
     QVERIFY(reader->changeStamp() > s2);
+}
+
+void TstLogReader::failedQueryReportsErrorUntilNextSuccess() {
+    const std::string path = file("damaged.morlog");
+    std::string error;
+    int64_t run = 0;
+    {
+        auto log = ExperimentLog::open(path, &error);
+        run = log->createRun(RunInfo{});
+        log->logEvent(run, "info", "x");
+    }
+    execSql(path, "DROP TABLE events"); // a damaged file: the query fails, nothing crashes
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    QVERIFY(reader->events(run).empty());
+    QVERIFY2(reader->lastError().find("events") != std::string::npos, reader->lastError().c_str());
+    QCOMPARE(reader->runs().size(), size_t(1));
+    QVERIFY(reader->lastError().empty());
 }
 
 // A scaled-down version of "100 runs x 20,000 steps x 12 metrics": the per-series cost only
