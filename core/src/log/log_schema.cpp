@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <sys/stat.h>
 #include <vector>
 
@@ -193,10 +194,23 @@ INSERT INTO events(run_id, wall_ms, level, message)
     }
 }
 
-/// migrationSteps()[n] upgrades a file from version n to n + 1.
+/// migrationSteps()[n] upgrades a file from version n to n + 1. To change the schema: bump
+/// logSchemaVersion() (version.cpp.in), edit kSchemaV1 (the layout of new files; rename it),
+/// and append a step that turns the previous layout into the new one.
 const std::vector<std::function<void(SqliteDb&)>>& migrationSteps() {
     static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1};
     return steps;
+}
+
+/// The schema that kSchemaV1 creates; new files get it only if it is the build's version.
+constexpr int kCreatedSchemaVersion = 1;
+
+void checkBuildConsistency() {
+    const size_t current = static_cast<size_t>(logSchemaVersion());
+    if (migrationSteps().size() != current || kCreatedSchemaVersion != logSchemaVersion()) {
+        throw std::logic_error("log schema " + std::to_string(current) +
+                               " has no migration step or creation script in this build");
+    }
 }
 
 std::string markerOf(SqliteDb& db) {
@@ -273,6 +287,7 @@ LogFileCheck inspectLogFile(const std::string& path, bool forWriting) {
 
 void prepareSchema(SqliteDb& db) {
     const int current = logSchemaVersion();
+    checkBuildConsistency();
     if (db.queryInt("SELECT count(*) FROM sqlite_master") == 0) {
         db.exec(kSchemaV1);
         SqlQuery(db.statement("INSERT INTO meta(key, value) VALUES('application', ?)"))
@@ -293,9 +308,8 @@ void prepareSchema(SqliteDb& db) {
     if (version > current) {
         throw std::runtime_error(newerFileError(path, version));
     }
-    const auto& steps = migrationSteps();
     for (; version < current; ++version) {
-        steps.at(static_cast<size_t>(version))(db);
+        migrationSteps()[static_cast<size_t>(version)](db);
     }
     db.exec("INSERT OR IGNORE INTO meta(key, value) VALUES('change_counter', 0)");
     // Early v1 files lacked this index (the run list's best accuracy); it is idempotent.

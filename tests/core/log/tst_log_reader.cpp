@@ -3,6 +3,7 @@
 #include "log_test_util.h"
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "mor/version.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -453,7 +454,7 @@ void TstLogReader::runSummaryHasAccuracyStepsAndDuration() {
     log->logMetric(run, "train/loss", 45, 0.1);
     log->flush();
     auto reader = LogReader::open(path, &error);
-    QCOMPARE(reader->schemaVersion(), 1);
+    QCOMPARE(reader->schemaVersion(), logSchemaVersion());
     QCOMPARE(reader->path(), path);
     const auto runs = reader->runs();
     QCOMPARE(runs.size(), size_t(2));
