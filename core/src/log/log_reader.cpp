@@ -6,8 +6,6 @@
 #include "log/sqlite_db.h"
 #include "log/trace_store.h"
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <ctime>
 #include <mutex>
@@ -138,7 +136,7 @@ std::unique_ptr<LogReader> LogReader::open(const std::string& path, std::string*
         auto impl = std::make_unique<Impl>();
         impl->path = path;
         impl->version = check.version;
-        impl->db = std::make_unique<SqliteDb>(path, SQLITE_OPEN_READONLY, log::kBusyTimeoutMs);
+        impl->db = log::openReadOnlyDb(path, log::kBusyTimeoutMs);
         return std::unique_ptr<LogReader>(new LogReader(std::move(impl)));
     } catch (const std::exception& e) {
         if (error) {

@@ -258,7 +258,8 @@ LogFileCheck inspectLogFile(const std::string& path, bool forWriting) {
         return check;
     }
     try {
-        SqliteDb db(path, SQLITE_OPEN_READONLY, kBusyTimeoutMs);
+        auto connection = openReadOnlyDb(path, kBusyTimeoutMs);
+        SqliteDb& db = *connection;
         const int64_t tables = db.queryInt("SELECT count(*) FROM sqlite_master");
         check.version = static_cast<int>(db.queryInt("PRAGMA user_version"));
         if (tables == 0) {

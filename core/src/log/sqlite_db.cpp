@@ -182,6 +182,37 @@ int64_t SqliteDb::lastInsertRowId() const {
     return sqlite3_last_insert_rowid(m_db);
 }
 
+static std::string fileUri(const std::string& path) {
+    std::string uri = "file:";
+    for (char c : path) {
+        if (c == '%' || c == '?' || c == '#') { // the characters that end or escape a URI path
+            static const char* hex = "0123456789ABCDEF";
+            uri += '%';
+            uri += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            uri += hex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            uri += c;
+        }
+    }
+    return uri;
+}
+
+std::unique_ptr<SqliteDb> openReadOnlyDb(const std::string& path, int busyTimeoutMs) {
+    auto db = std::make_unique<SqliteDb>(path, SQLITE_OPEN_READONLY, busyTimeoutMs);
+    try {
+        db->queryInt("SELECT count(*) FROM sqlite_master");
+        return db;
+    } catch (const SqlError& e) {
+        const int primary = e.code() & 0xff;
+        if (primary != SQLITE_READONLY && primary != SQLITE_CANTOPEN) {
+            throw;
+        }
+    }
+    db.reset();
+    return std::make_unique<SqliteDb>(fileUri(path) + "?immutable=1",
+                                      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busyTimeoutMs);
+}
+
 int64_t nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

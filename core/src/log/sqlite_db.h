@@ -98,6 +98,11 @@ private:
     std::unordered_map<std::string, std::unique_ptr<SqlStatement>> m_cache;
 };
 
+/// A read-only connection, checked with a first query. A WAL file in a directory we may not
+/// write (an installed example log) cannot get its -shm index; no writer can be active on it
+/// then, so it is opened immutable instead. Throws SqlError.
+std::unique_ptr<SqliteDb> openReadOnlyDb(const std::string& path, int busyTimeoutMs);
+
 /// Milliseconds since the Unix epoch (wall clock).
 int64_t nowMs();
 

@@ -6,6 +6,7 @@
 #include "mor/version.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -15,9 +16,12 @@
 #include <cmath>
 #include <cstdio>
 #include <thread>
+#include <unistd.h>
 
 using namespace mor;
 using namespace logtest;
+
+static int readRuns(const std::string& path);
 
 class TstLogReader : public QObject {
     Q_OBJECT
@@ -151,27 +155,46 @@ void TstLogReader::readerAndWriterWorkInTwoProcesses() {
     QCOMPARE(reader->metric(mine, "train/loss").size(), size_t(3000));
 }
 
+// An installed example log: a WAL-mode file in a directory the user may not write, so SQLite
+// cannot create its -shm index. Root ignores permissions, so as root the check runs in a
+// child process as "nobody".
 void TstLogReader::readsLogFileWithoutWritePermission() {
-    const std::string path = file("readonly.morlog");
+    char pattern[] = "/tmp/mor_readonly_XXXXXX";
+    QVERIFY(mkdtemp(pattern));
+    const std::string dir = pattern;
+    const std::string path = dir + "/example.morlog";
     std::string error;
     {
         auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
         const int64_t run = log->createRun(RunInfo{"ro", "", "", "", 0, {}});
         log->logMetric(run, "x", 1, 2.0);
     }
-    QFile::setPermissions(QString::fromStdString(path), QFileDevice::ReadOwner);
+    QVERIFY(!QFile::exists(QString::fromStdString(path + "-shm")));
+    QCOMPARE(logtest::queryText(path, "PRAGMA journal_mode"), std::string("wal"));
     const std::string before = fileBytes(path);
-    {
-        auto reader = LogReader::open(path, &error);
-        QVERIFY2(reader, error.c_str());
-        const auto runs = reader->runs();
-        QVERIFY2(reader->lastError().empty(), reader->lastError().c_str());
-        QCOMPARE(runs.size(), size_t(1));
-        QCOMPARE(reader->metric(runs[0].id, "x").size(), size_t(1));
+    const auto r = QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    const auto x = QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
+    QVERIFY(QFile::setPermissions(QString::fromStdString(path), r));
+    QVERIFY(QFile::setPermissions(QString::fromStdString(dir), r | x));
+    if (geteuid() == 0) {
+        if (!QFile::exists("/usr/sbin/runuser")) {
+            QSKIP("running as root without runuser: permissions cannot be tested");
+        }
+        QProcess child;
+        child.setProcessChannelMode(QProcess::ForwardedChannels);
+        child.start("/usr/sbin/runuser",
+                    {"-u", "nobody", "--", QCoreApplication::applicationFilePath(), "--read-runs",
+                     QString::fromStdString(path)});
+        QVERIFY(child.waitForFinished(30000));
+        QCOMPARE(child.exitCode(), 0);
+    } else {
+        QCOMPARE(readRuns(path), 0);
     }
     QVERIFY(fileBytes(path) == before);
-    QFile::setPermissions(QString::fromStdString(path),
-                          QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QFile::setPermissions(QString::fromStdString(dir), r | x | QFileDevice::WriteOwner);
+    QFile::setPermissions(QString::fromStdString(path), r | QFileDevice::WriteOwner);
+    QDir(QString::fromStdString(dir)).removeRecursively();
 }
 
 static SampleTrace handMadeTrace(int64_t sampleId) {
@@ -565,9 +588,28 @@ void TstLogReader::downsampledSeriesIsFastOnLargeLog() {
     QCOMPARE(summaries[2].lastStep, int64_t(19999));
 }
 
+// Child mode --read-runs PATH: exit 0 when the log's one run and its metric can be read.
+static int readRuns(const std::string& path) {
+    std::string error;
+    auto reader = LogReader::open(path, &error);
+    if (!reader) {
+        std::fprintf(stderr, "reader: %s\n", error.c_str());
+        return 1;
+    }
+    const auto runs = reader->runs();
+    if (runs.size() != 1 || reader->metric(runs[0].id, "x").size() != 1) {
+        std::fprintf(stderr, "reader: %s\n", reader->lastError().c_str());
+        return 2;
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
     if (argc == 3 && std::string(argv[1]) == "--child-writer") {
         return childWriter(argv[2]);
+    }
+    if (argc == 3 && std::string(argv[1]) == "--read-runs") {
+        return readRuns(argv[2]);
     }
     QCoreApplication app(argc, argv);
     TstLogReader test;
