@@ -135,9 +135,19 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
     return rows;
 }
 
-// The three queries share one WHERE shape: a whole step, or one sample of it.
+// The three queries share one WHERE shape: a whole step, or one sample of it. Two statement
+// variants (not "? < 0 OR sample_id = ?") so one sample is a primary-key lookup.
+static std::string scopeOf(int64_t sampleId) {
+    return sampleId >= 0 ? " WHERE run_id = ? AND step = ? AND sample_id = ? "
+                         : " WHERE run_id = ? AND step = ? ";
+}
+
 static SqlQuery& bindScope(SqlQuery& q, int64_t run, int64_t step, int64_t sampleId) {
-    return q.bind(1, run).bind(2, step).bind(3, sampleId).bind(4, sampleId);
+    q.bind(1, run).bind(2, step);
+    if (sampleId >= 0) {
+        q.bind(3, sampleId);
+    }
+    return q;
 }
 
 std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId) {
@@ -147,8 +157,8 @@ std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int
         SqlQuery q(db.statement(
             "SELECT sample_id, label, domain, router_probs, mask, gates, fused_probs, "
             "final_pred, correct, conflict_score, conflict, resolution, winner, margin, "
-            "expert_steps, flops FROM trace_summary WHERE run_id = ? AND step = ? "
-            "AND (? < 0 OR sample_id = ?) ORDER BY sample_id"));
+            "expert_steps, flops FROM trace_summary" +
+            scopeOf(sampleId) + "ORDER BY sample_id"));
         bindScope(q, run, step, sampleId);
         while (q.next()) {
             SampleTrace t;
@@ -177,8 +187,8 @@ std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int
     {
         SqlQuery q(db.statement(
             "SELECT sample_id, expert, router_prob, gate, halt_step, confidence, fusion_weight, "
-            "pred, extra_steps FROM trace_expert WHERE run_id = ? AND step = ? "
-            "AND (? < 0 OR sample_id = ?) ORDER BY sample_id, expert"));
+            "pred, extra_steps FROM trace_expert" +
+            scopeOf(sampleId) + "ORDER BY sample_id, expert"));
         bindScope(q, run, step, sampleId);
         while (q.next()) {
             auto it = indexOf.find(q.int64(0));
@@ -203,9 +213,9 @@ std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int
         }
     }
     SqlQuery q(db.statement(
-        "SELECT sample_id, expert, iter, critique, halt_p, pred, correct, probs FROM reflection "
-        "WHERE run_id = ? AND step = ? AND (? < 0 OR sample_id = ?) "
-        "ORDER BY sample_id, expert, iter"));
+        std::string("SELECT sample_id, expert, iter, critique, halt_p, pred, correct, probs "
+                    "FROM reflection") +
+        scopeOf(sampleId) + "ORDER BY sample_id, expert, iter"));
     bindScope(q, run, step, sampleId);
     while (q.next()) {
         auto it = expertOf.find({q.int64(0), static_cast<int>(q.int64(1))});
