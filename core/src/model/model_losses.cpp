@@ -81,6 +81,11 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
         add(improvement, terms.improvement);
         rows += n;
     }
+    if (rows == 0.0) { // empty batch: no expert ran
+        const auto zero = out.logits.sum() * 0.0;
+        task = critique = halting = weightedHalting = improvement = zero;
+        rows = 1.0;
+    }
     // Experts are averaged weighted by how many inputs each one served.
     losses["expert"] = task / rows;
     losses["critique"] = critique / rows;

@@ -91,6 +91,8 @@ private Q_SLOTS:
     void lossTermsAndWeightedTotal();
     void traceMatchesForward();
     void stepPredsCoverDeepestExpertAndFlopsGrowWithDepth();
+    void baselineConfigsTrainAndTrace_data();
+    void baselineConfigsTrainAndTrace();
     void smallModelOverfitsTinyBatch();
 };
 
@@ -420,6 +422,53 @@ void TstIntegrationModel::stepPredsCoverDeepestExpertAndFlopsGrowWithDepth()
     shallow->eval();
     const auto outShallow = shallow->forward(x, {}, {});
     QVERIFY((out.flops - outShallow.flops).min().item<double>() > 0.0);
+}
+
+void TstIntegrationModel::baselineConfigsTrainAndTrace_data()
+{
+    QTest::addColumn<int>("experts");
+    QTest::addColumn<int>("depth");
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<QString>("halting");
+    QTest::newRow("dense") << 1 << 1 << "top_k" << "fixed";
+    QTest::newRow("moe") << 4 << 1 << "top_k" << "fixed";
+    QTest::newRow("reflection only") << 1 << 4 << "top_k" << "critique";
+    QTest::newRow("threshold pondernet") << 3 << 3 << "threshold" << "pondernet";
+    QTest::newRow("top_p act") << 3 << 3 << "top_p" << "act";
+    QTest::newRow("expert choice") << 3 << 2 << "expert_choice" << "critique";
+    QTest::newRow("shared routed") << 3 << 2 << "shared_routed" << "critique";
+    QTest::newRow("random") << 3 << 2 << "random" << "fixed";
+}
+
+void TstIntegrationModel::baselineConfigsTrainAndTrace()
+{
+    QFETCH(int, experts);
+    QFETCH(int, depth);
+    QFETCH(QString, strategy);
+    QFETCH(QString, halting);
+    auto config = smallConfig(experts, "gru", depth);
+    config.router.strategy = strategy.toStdString();
+    config.router.jitter = 0.1;
+    for (auto& ec : config.experts) {
+        ec.halting = halting.toStdString();
+    }
+    torch::manual_seed(50);
+    MoRModel model(config, ModelShape{5, 3, 1});
+    model->train();
+    const auto x = torch::randn({8, 5});
+    const auto y = torch::randint(0, 3, {8});
+    const auto out = model->forward(x, y, {});
+    QVERIFY(std::isfinite(out.totalLoss.item<double>()));
+    out.totalLoss.backward();
+    QVERIFY(out.mask.any(1).all().item<bool>()); // every input reaches an expert
+    QCOMPARE(out.stepPreds.size(0), int64_t(depth));
+    const auto traces = model->trace(x, y, {}, {});
+    QVERIFY(model->is_training()); // trace restores the mode
+    QCOMPARE(int64_t(traces.size()), int64_t(8));
+    QVERIFY(!traces[0].experts.empty());
+    // An empty batch is harmless.
+    const auto empty = model->forward(torch::zeros({0, 5}), torch::zeros({0}, torch::kLong), {});
+    QCOMPARE(empty.logits.size(0), int64_t(0));
 }
 
 void TstIntegrationModel::smallModelOverfitsTinyBatch()
