@@ -31,6 +31,9 @@ ConflictPlots::ConflictPlots(QWidget* parent) : QWidget(parent)
     m_histogram->yAxis->setLabel(tr("conflicts"));
     m_threshold = new QCPItemStraightLine(m_histogram);
     m_threshold->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
+    m_thresholdLabel = new QCPItemText(m_histogram);
+    m_thresholdLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_thresholdLabel->setFont(QFont(font().family(), 8));
 
     m_rate = titledPlot(this, "conflictRatePlot", tr("Conflict rate over training"));
     m_rateGraph = m_rate->addGraph();
@@ -106,12 +109,16 @@ void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
     m_histogram->yAxis->setRange(0, std::max(1.0, *std::max_element(counts.begin(), counts.end()) * 1.15));
     m_threshold->point1->setCoords(threshold, 0);
     m_threshold->point2->setCoords(threshold, 1);
+    m_thresholdLabel->position->setCoords(threshold, m_histogram->yAxis->range().upper);
+    m_thresholdLabel->setText(tr(" threshold %1").arg(threshold, 0, 'f', 2));
     m_histogram->replot();
 
     m_rateGraph->setData(QVector<double>(rate.steps.begin(), rate.steps.end()),
                          QVector<double>(rate.rates.begin(), rate.rates.end()), true);
     m_rate->yAxis->setLabel(rate.source);
     m_rate->rescaleAxes();
+    const QCPRange xr = m_rate->xAxis->range();
+    m_rate->xAxis->setRange(xr.lower - 0.05 * xr.size(), xr.upper + 0.05 * xr.size());
     double maxRate = 0.0;
     for (double r : rate.rates) {
         maxRate = std::max(maxRate, r);
@@ -129,6 +136,20 @@ void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
     m_accBars->setWidth(std::max(binWidth, 0.01) * 0.9);
     m_accBars->setData(QVector<double>(binned.centres.begin(), binned.centres.end()),
                        QVector<double>(binned.accuracy.begin(), binned.accuracy.end()), true);
+    for (QCPItemText* label : m_countLabels) {
+        m_accuracy->removeItem(label);
+    }
+    m_countLabels.clear();
+    for (size_t i = 0; i < binned.centres.size(); ++i) {
+        // The count per bin says how much to trust each bar.
+        auto* label = new QCPItemText(m_accuracy);
+        label->position->setCoords(binned.centres[i], binned.accuracy[i]);
+        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+        label->setText(QString("n=%1").arg(binned.counts[i]));
+        label->setFont(QFont(m_accuracy->font().family(), 7));
+        m_countLabels.push_back(label);
+    }
+    m_accuracy->yAxis->setRange(0, 1.15);
     if (!binned.centres.empty()) {
         m_accuracy->xAxis->setRange(binned.centres.front() - binWidth, binned.centres.back() + binWidth);
     }

@@ -9,6 +9,7 @@ class QCustomPlot;
 class QCPBars;
 class QCPGraph;
 class QCPItemStraightLine;
+class QCPItemText;
 
 namespace inspect {
 
@@ -36,10 +37,12 @@ private:
     QCustomPlot* m_histogram;
     QCPBars* m_histBars;
     QCPItemStraightLine* m_threshold;
+    QCPItemText* m_thresholdLabel;
     QCustomPlot* m_rate;
     QCPGraph* m_rateGraph;
     QCustomPlot* m_accuracy;
     QCPBars* m_accBars;
+    std::vector<QCPItemText*> m_countLabels;
 };
 
 } // namespace inspect

@@ -25,7 +25,8 @@ void placeVertical(QCPItemStraightLine* line, double x)
 
 ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
 {
-    setMinimumHeight(210);
+    setMinimumHeight(230);
+    setAutoAddPlottableToLegend(false);
     plotLayout()->clear();
     m_title = new QCPTextElement(this, QString(), QFont(font().family(), 10, QFont::Bold));
     m_timeRect = new QCPAxisRect(this);
@@ -49,6 +50,9 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
     QCPAxis* ty = m_timeRect->axis(QCPAxis::atLeft);
     ty->setRange(-0.05, 1.08);
     ty->setLabel(tr("c_t, λ_t"));
+    QSharedPointer<QCPAxisTickerFixed> half(new QCPAxisTickerFixed);
+    half->setTickStep(0.5);
+    ty->setTicker(half);
     tx->setTickLabels(false);
     QSharedPointer<QCPAxisTickerFixed> unit(new QCPAxisTickerFixed);
     unit->setTickStep(1.0);
@@ -72,13 +76,18 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
     m_wrongMarks->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssCross, QPen(verdictColor(false), 2.5), Qt::NoBrush, 10));
     m_wrongMarks->setName(tr("draft wrong"));
+    // The legend sits in the free cell under the draft bars, so it never hides a curve.
     auto* legend = new QCPLegend;
-    m_timeRect->insetLayout()->addElement(legend, Qt::AlignLeft | Qt::AlignBottom);
+    plotLayout()->addElement(2, 1, legend);
     legend->setLayer("legend");
     legend->setFont(QFont(font().family(), 7));
     legend->setIconSize(14, 8);
-    legend->setRowSpacing(-2);
-    legend->setBrush(QColor(255, 255, 255, 200));
+    legend->setRowSpacing(-3);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setWrap(2);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
+    legend->setMargins(QMargins(8, 2, 2, 2));
     for (QCPGraph* g : {m_critique, m_halt, m_rightMarks, m_wrongMarks}) {
         g->addToLegend(legend);
     }
@@ -105,7 +114,7 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
     sy->setLabel(tr("class"));
     m_strip = new QCPColorMap(sx, sy);
     m_strip->setInterpolate(false);
-    m_strip->setTightBoundary(true);
+    m_strip->setTightBoundary(false);
     QCPColorGradient gradient(QCPColorGradient::gpGrayscale);
     gradient.setColorStopAt(0.0, Qt::white);
     gradient.setColorStopAt(1.0, QColor(0x1f, 0x3b, 0x73));
@@ -116,7 +125,8 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
     QCPAxis* dx = m_draftRect->axis(QCPAxis::atBottom);
     QCPAxis* dy = m_draftRect->axis(QCPAxis::atLeft);
     dy->setRange(0, 1.05);
-    dx->setLabel(tr("class"));
+    dy->setTicker(half);
+    dy->setLabel(tr("draft"));
     m_draft = new QCPBars(dx, dy);
     m_draft->setWidth(0.7);
     m_draft->setName(tr("draft"));
@@ -125,14 +135,6 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
     m_draftLabel->setWidth(0.85);
     m_draftLabel->setBrush(Qt::NoBrush);
     m_draftLabel->setPen(QPen(verdictColor(true), 2.5));
-    m_draftCaption = new QCPItemText(this);
-    m_draftCaption->setClipToAxisRect(false);
-    m_draftCaption->setClipAxisRect(m_draftRect);
-    m_draftCaption->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_draftCaption->position->setAxisRect(m_draftRect);
-    m_draftCaption->position->setCoords(0.98, 0.02);
-    m_draftCaption->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
-    m_draftCaption->setFont(QFont(font().family(), 8));
 }
 
 void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_t label,
@@ -212,20 +214,23 @@ void ExpertPanel::setCursor(int t, bool integration)
             probs[k] = s.probs[size_t(k)];
         }
         setBarValues(m_draft, probs);
-        caption = tr("t=%1: pred %2 %3\nc=%4  λ=%5")
+        caption = tr("class   (t=%1: pred %2 %3  c=%4  λ=%5)")
                       .arg(s.iteration)
                       .arg(s.pred)
                       .arg(s.correct ? QStringLiteral("✓") : QStringLiteral("✗"))
                       .arg(fmt(s.critique))
                       .arg(fmt(s.haltProb));
         if (m_cursorT > steps) {
-            caption += tr("\n(halted at t=%1)").arg(steps);
+            caption = tr("class   (halted at t=%1: pred %2 %3)")
+                          .arg(steps)
+                          .arg(s.pred)
+                          .arg(s.correct ? QStringLiteral("✓") : QStringLiteral("✗"));
         }
-        m_draftCaption->setColor(verdictColor(s.correct));
+        m_draftRect->axis(QCPAxis::atBottom)->setLabelColor(verdictColor(s.correct));
     } else {
         m_draft->data()->clear();
     }
-    m_draftCaption->setText(caption);
+    m_draftRect->axis(QCPAxis::atBottom)->setLabel(caption);
     m_title->setText(tr("Expert %1   gate %2   router p %3   halted at t=%4   answer %5 %6   "
                         "confidence %7%8")
                          .arg(m_trace.expert)

@@ -54,7 +54,6 @@ private:
     QCPItemStraightLine* m_haltLine;
     QCPItemStraightLine* m_thresholdLine;
     QCPItemRect* m_extraBand;
-    QCPItemText* m_draftCaption;
 };
 
 } // namespace inspect

@@ -154,6 +154,7 @@ void RoutingHeatmap::updateRowTicks()
     if (m_sortKey == SortKey::Input) {
         yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
         yAxis->setTickLabels(false);
+        yAxis->setTicks(false);
         yAxis->setLabel(tr("input (%1, in log order)").arg(rows));
         return;
     }
@@ -190,6 +191,7 @@ void RoutingHeatmap::updateRowTicks()
         }
     }
     yAxis->setTicker(ticks);
+    yAxis->setTicks(true);
     yAxis->setTickLabels(true);
     yAxis->setLabel(tr("input (%1)").arg(rows));
 }

@@ -106,6 +106,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
     connect(d->sortCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
     });
+    d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
     connect(d->groupCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
         d->aggregate->setData(d->snapshot, d->meta, i == 1);
     });

@@ -12,7 +12,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QTemporaryDir>
-#include <QTest>
+#include <QEventLoop>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -20,7 +21,9 @@ namespace {
 bool save(QWidget& view, const QString& file)
 {
     view.show();
-    QTest::qWait(150); // let queued replots run
+    QEventLoop loop; // let queued replots and layouts run
+    QTimer::singleShot(200, &loop, &QEventLoop::quit);
+    loop.exec();
     const bool ok = view.grab().save(file);
     std::printf("%s %s\n", ok ? "wrote" : "FAILED", qPrintable(file));
     return ok;
