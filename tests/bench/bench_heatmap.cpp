@@ -24,7 +24,7 @@ int main(int argc, char** argv)
     snapshot.nExperts = experts;
     snapshot.probs.resize(size_t(inputs * experts));
     snapshot.mask.assign(size_t(inputs * experts), 0);
-    std::vector<inspect::RowMeta> meta(size_t(inputs));
+    std::vector<inspect::RowMeta> meta(static_cast<size_t>(inputs));
     std::mt19937 rng(1);
     std::normal_distribution<float> noise(0.f, 1.f);
     for (int64_t r = 0; r < inputs; ++r) {
