@@ -9,11 +9,11 @@
     </message>
     <message>
         <source>Wrong only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur falsche</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt</translation>
     </message>
     <message>
         <source>val/conflict_rate</source>
@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>All steps</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Schritte</translation>
     </message>
     <message>
         <source>step %1</source>
@@ -40,363 +40,364 @@
     <name>DatasetSection</name>
     <message>
         <source>CSV files (*.csv *.csv.gz *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV-Dateien (*.csv *.csv.gz *.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>IDX files (*-ubyte *-ubyte.gz *.idx*);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>IDX-Dateien (*-ubyte *-ubyte.gz *.idx*);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>all</source>
-        <translation type="unfinished"></translation>
+        <translation>alle</translation>
     </message>
     <message>
         <source>Choose a file</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei wählen</translation>
     </message>
     <message>
         <source>Data set</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatz</translation>
     </message>
     <message>
         <source>Choose a CSV file to see its parsed columns.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine CSV-Datei, um ihre erkannten Spalten zu sehen.</translation>
     </message>
     <message>
         <source>%1 rows, %2 feature columns and the label (last column below).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeilen, %2 Merkmalsspalten und das Label (letzte Spalte unten).</translation>
     </message>
     <message>
         <source>label</source>
-        <translation type="unfinished"></translation>
+        <translation>Label</translation>
     </message>
     <message>
         <source>Choose an IDX images file and its labels file (MNIST format).</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine IDX-Bilddatei und ihre Label-Datei (MNIST-Format).</translation>
     </message>
     <message>
         <source>Images of %1 × %2 pixels; labels match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bilder mit %1 × %2 Pixeln; Labels passen.</translation>
     </message>
 </context>
 <context>
     <name>ExpertTableModel</name>
     <message>
         <source>Expert %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte %1</translation>
     </message>
     <message>
         <source>Cell</source>
-        <translation type="unfinished"></translation>
+        <translation>Zelle</translation>
     </message>
     <message>
         <source>Width</source>
-        <translation type="unfinished"></translation>
+        <translation>Breite</translation>
     </message>
     <message>
         <source>Max depth</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Tiefe</translation>
     </message>
     <message>
         <source>Halting</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhalten</translation>
     </message>
     <message>
         <source>Threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwelle</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>New experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Experiment</translation>
     </message>
     <message>
         <source>Open experiment log</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment-Log öffnen</translation>
     </message>
     <message>
         <source>Experiment logs (*.sqlite *.db);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment-Logs (*.sqlite *.db);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Save preset</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage speichern</translation>
     </message>
     <message>
         <source>Experiment configs (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment-Konfigurationen (*.json)</translation>
     </message>
     <message>
         <source>Load preset</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage laden</translation>
     </message>
     <message>
         <source>About MoR Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>Über MoR Studio</translation>
     </message>
     <message>
         <source>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;A workbench for Mixture-of-Reflection models: configure, train and inspect routers, reflecting experts and their integration.&lt;/p&gt;&lt;p&gt;License: GPL-3.0-or-later.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank für Mixture-of-Reflection-Modelle: Router, reflektierende Experten und ihre Integration einrichten, trainieren und untersuchen.&lt;/p&gt;&lt;p&gt;Lizenz: GPL-3.0-or-later.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Training run %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 wird trainiert…</translation>
     </message>
     <message>
         <source>Open log</source>
-        <translation type="unfinished"></translation>
+        <translation>Log öffnen</translation>
     </message>
     <message>
         <source>Stop the running training before opening another log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden Sie das laufende Training, bevor Sie ein anderes Log öffnen.</translation>
     </message>
     <message>
         <source>Cannot open %1:
 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 lässt sich nicht öffnen:
+%2</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 lässt sich nicht öffnen: %2</translation>
     </message>
     <message>
         <source>MoR Studio — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>MoR Studio — %1</translation>
     </message>
     <message>
         <source>Loaded demo “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo „%1“ geladen</translation>
     </message>
     <message>
         <source>Starting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird gestartet</translation>
     </message>
     <message>
         <source>Run %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 %2</translation>
     </message>
     <message>
         <source>Run %1 %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 %2: %3</translation>
     </message>
     <message numerus="yes">
         <source>%1 — %n run(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 — %n Lauf</numerusform>
+            <numerusform>%1 — %n Läufe</numerusform>
         </translation>
     </message>
     <message>
         <source>No translation for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Übersetzung für %1</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>A training is running. Stop it and quit?</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Training läuft. Anhalten und beenden?</translation>
     </message>
     <message>
         <source>Setup</source>
-        <translation type="unfinished"></translation>
+        <translation>Einrichtung</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>Training</translation>
     </message>
     <message>
         <source>Reflection stepper</source>
-        <translation type="unfinished"></translation>
+        <translation>Reflexions-Schrittfolge</translation>
     </message>
     <message>
         <source>Routing</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing</translation>
     </message>
     <message>
         <source>Conflicts</source>
-        <translation type="unfinished"></translation>
+        <translation>Konflikte</translation>
     </message>
     <message>
         <source>Runs</source>
-        <translation type="unfinished"></translation>
+        <translation>Läufe</translation>
     </message>
     <message>
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse</translation>
     </message>
     <message>
         <source>This view arrives with the inspect views.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Ansicht kommt mit den Inspektionsansichten.</translation>
     </message>
     <message>
         <source>MoR Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>MoR Studio</translation>
     </message>
 </context>
 <context>
     <name>MainWindowActions</name>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Recent logs</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zuletzt geöffnete Logs</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Panels</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bereiche</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Farbschema</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sprache</translation>
     </message>
     <message>
         <source>&amp;Run</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lauf</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>Toolbar</source>
-        <translation type="unfinished"></translation>
+        <translation>Werkzeugleiste</translation>
     </message>
     <message>
         <source>&amp;New experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neues Experiment</translation>
     </message>
     <message>
         <source>Reset the setup to a default experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einrichtung auf ein Standard-Experiment zurücksetzen</translation>
     </message>
     <message>
         <source>&amp;Open log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Log ö&amp;ffnen…</translation>
     </message>
     <message>
         <source>Open an experiment log (.sqlite)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Experiment-Log (.sqlite) öffnen</translation>
     </message>
     <message>
         <source>&amp;Save preset…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage &amp;speichern…</translation>
     </message>
     <message>
         <source>&amp;Load preset…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage &amp;laden…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rückgängig</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wiederholen</translation>
     </message>
     <message>
         <source>&amp;Start training</source>
-        <translation type="unfinished"></translation>
+        <translation>Training &amp;starten</translation>
     </message>
     <message>
         <source>&amp;Pause / resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pause / Fortsetzen</translation>
     </message>
     <message>
         <source>S&amp;top</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;topp</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hell</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dunkel</translation>
     </message>
     <message>
         <source>&amp;Presentation mode</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Präsentationsmodus</translation>
     </message>
     <message>
         <source>Large fonts, advanced settings hidden</source>
-        <translation type="unfinished"></translation>
+        <translation>Große Schrift, erweiterte Einstellungen ausgeblendet</translation>
     </message>
     <message>
         <source>&amp;About MoR Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;ber MoR Studio</translation>
     </message>
     <message>
         <source>About &amp;Qt</source>
-        <translation type="unfinished"></translation>
+        <translation>Über &amp;Qt</translation>
     </message>
     <message>
         <source>Setup</source>
-        <translation type="unfinished"></translation>
+        <translation>Einrichtung</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>Training</translation>
     </message>
     <message>
         <source>Reflection stepper</source>
-        <translation type="unfinished"></translation>
+        <translation>Reflexions-Schrittfolge</translation>
     </message>
     <message>
         <source>Routing</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing</translation>
     </message>
     <message>
         <source>Conflicts</source>
-        <translation type="unfinished"></translation>
+        <translation>Konflikte</translation>
     </message>
 </context>
 <context>
     <name>MetricPlots</name>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt</translation>
     </message>
     <message>
         <source>Loss terms</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlustterme</translation>
     </message>
     <message>
         <source>Accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>Genauigkeit</translation>
     </message>
     <message>
         <source>Activation per expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktivierung je Experte</translation>
     </message>
     <message>
         <source>Mean depth / conflict rate</source>
-        <translation type="unfinished"></translation>
+        <translation>Mittlere Tiefe / Konfliktrate</translation>
     </message>
     <message>
         <source>Learning rate / throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>Lernrate / Durchsatz</translation>
     </message>
 </context>
 <context>
@@ -438,11 +439,11 @@
     </message>
     <message>
         <source>No traced input selected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine verfolgte Eingabe gewählt.</translation>
     </message>
     <message>
         <source>No run open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Lauf geöffnet.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Input #%1&lt;/b&gt; (step %2)&lt;br&gt;%3&lt;br&gt;label &lt;b&gt;%4&lt;/b&gt;, domain %5&lt;br&gt;final answer &lt;b style=&apos;color:%6&apos;&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 expert(s), %10 expert-steps</source>
@@ -450,11 +451,11 @@
     </message>
     <message>
         <source>right</source>
-        <translation type="unfinished"></translation>
+        <translation>richtig</translation>
     </message>
     <message>
         <source>wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>falsch</translation>
     </message>
     <message>
         <source>Integration (after %1 iterations)</source>
@@ -473,15 +474,15 @@
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse</translation>
     </message>
     <message>
         <source>Domain</source>
-        <translation type="unfinished"></translation>
+        <translation>Domäne</translation>
     </message>
     <message>
         <source>Top expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Bester Experte</translation>
     </message>
     <message>
         <source>Class × expert</source>
@@ -493,27 +494,27 @@
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished"></translation>
+        <translation>Abspielen</translation>
     </message>
     <message>
         <source>Sort rows by</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen sortieren nach</translation>
     </message>
     <message>
         <source>Aggregate</source>
-        <translation type="unfinished"></translation>
+        <translation>Aggregat</translation>
     </message>
     <message>
         <source>Evolution</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>no routing logged</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Routing protokolliert</translation>
     </message>
     <message>
         <source>step %1 (%2 / %3)</source>
@@ -524,430 +525,430 @@
     <name>RunBrowser</name>
     <message>
         <source>&amp;Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Umbenennen…</translation>
     </message>
     <message>
         <source>Edit &amp;tags…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Schlagwörter bearbeiten…</translation>
     </message>
     <message>
         <source>&amp;Notes…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Notizen…</translation>
     </message>
     <message>
         <source>&amp;Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Löschen…</translation>
     </message>
     <message>
         <source>Rename run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf umbenennen</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name:</translation>
     </message>
     <message>
         <source>Tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlagwörter</translation>
     </message>
     <message numerus="yes">
         <source>Tags of %n run(s), separated by commas:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Schlagwörter von %n Lauf, durch Kommas getrennt:</numerusform>
+            <numerusform>Schlagwörter von %n Läufen, durch Kommas getrennt:</numerusform>
         </translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Notizen</translation>
     </message>
     <message>
         <source>Notes on “%1”:</source>
-        <translation type="unfinished"></translation>
+        <translation>Notizen zu „%1“:</translation>
     </message>
     <message>
         <source>Delete runs</source>
-        <translation type="unfinished"></translation>
+        <translation>Läufe löschen</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n run(s) and everything logged for them? This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Lauf und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen.</numerusform>
+            <numerusform>%n Läufe und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen.</numerusform>
         </translation>
     </message>
     <message>
         <source>Filter runs (name, status, data set, tags)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Läufe filtern (Name, Status, Datensatz, Schlagwörter)…</translation>
     </message>
 </context>
 <context>
     <name>RunTableModel</name>
     <message>
         <source>Run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Data set</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatz</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Best accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>Beste Genauigkeit</translation>
     </message>
     <message>
         <source>Tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlagwörter</translation>
     </message>
 </context>
 <context>
     <name>SetupView</name>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Samples</source>
-        <translation type="unfinished"></translation>
+        <translation>Beispiele</translation>
     </message>
     <message>
         <source>Length (bits)</source>
-        <translation type="unfinished"></translation>
+        <translation>Länge (Bits)</translation>
     </message>
     <message>
         <source>Modulus</source>
-        <translation type="unfinished"></translation>
+        <translation>Modulus</translation>
     </message>
     <message>
         <source>Operands</source>
-        <translation type="unfinished"></translation>
+        <translation>Operanden</translation>
     </message>
     <message>
         <source>Domains</source>
-        <translation type="unfinished"></translation>
+        <translation>Domänen</translation>
     </message>
     <message>
         <source>Label noise</source>
-        <translation type="unfinished"></translation>
+        <translation>Label-Rauschen</translation>
     </message>
     <message>
         <source>CSV file</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV-Datei</translation>
     </message>
     <message>
         <source>Label column</source>
-        <translation type="unfinished"></translation>
+        <translation>Label-Spalte</translation>
     </message>
     <message>
         <source>IDX images</source>
-        <translation type="unfinished"></translation>
+        <translation>IDX-Bilder</translation>
     </message>
     <message>
         <source>IDX labels</source>
-        <translation type="unfinished"></translation>
+        <translation>IDX-Labels</translation>
     </message>
     <message>
         <source>Use at most</source>
-        <translation type="unfinished"></translation>
+        <translation>Höchstens verwenden</translation>
     </message>
     <message>
         <source>Validation fraction</source>
-        <translation type="unfinished"></translation>
+        <translation>Anteil Validierung</translation>
     </message>
     <message>
         <source>Test fraction</source>
-        <translation type="unfinished"></translation>
+        <translation>Anteil Test</translation>
     </message>
     <message>
         <source>Traced probe inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfolgte Probe-Eingaben</translation>
     </message>
     <message>
         <source>How the router turns its probabilities into the set of experts that run</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie der Router aus seinen Wahrscheinlichkeiten die Menge der laufenden Experten bestimmt</translation>
     </message>
     <message>
         <source>Strategy</source>
-        <translation type="unfinished"></translation>
+        <translation>Strategie</translation>
     </message>
     <message>
         <source>Top k</source>
-        <translation type="unfinished"></translation>
+        <translation>Top k</translation>
     </message>
     <message>
         <source>Threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwelle</translation>
     </message>
     <message>
         <source>Top p</source>
-        <translation type="unfinished"></translation>
+        <translation>Top p</translation>
     </message>
     <message>
         <source>Capacity factor</source>
-        <translation type="unfinished"></translation>
+        <translation>Kapazitätsfaktor</translation>
     </message>
     <message>
         <source>Shared experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Geteilte Experten</translation>
     </message>
     <message>
         <source>Temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>Temperatur</translation>
     </message>
     <message>
         <source>Jitter</source>
-        <translation type="unfinished"></translation>
+        <translation>Jitter</translation>
     </message>
     <message>
         <source>Balance loss weight</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht Balance-Verlust</translation>
     </message>
     <message>
         <source>Z-loss weight</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht Z-Verlust</translation>
     </message>
     <message>
         <source>Selector loss weight</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht Selektor-Verlust</translation>
     </message>
     <message>
         <source>Fusion</source>
-        <translation type="unfinished"></translation>
+        <translation>Fusion</translation>
     </message>
     <message>
         <source>Confidence exponent</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfidenz-Exponent</translation>
     </message>
     <message>
         <source>Conflict threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfliktschwelle</translation>
     </message>
     <message>
         <source>Confident at</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicher ab</translation>
     </message>
     <message>
         <source>Resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>Auflösung</translation>
     </message>
     <message>
         <source>Extra iterations</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusätzliche Iterationen</translation>
     </message>
     <message>
         <source>Optimizer</source>
-        <translation type="unfinished"></translation>
+        <translation>Optimierer</translation>
     </message>
     <message>
         <source>Schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>Lernraten-Plan</translation>
     </message>
     <message>
         <source>Epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>Epochen</translation>
     </message>
     <message>
         <source>Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>Batchgröße</translation>
     </message>
     <message>
         <source>Accumulation</source>
-        <translation type="unfinished"></translation>
+        <translation>Akkumulation</translation>
     </message>
     <message>
         <source>Learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>Lernrate</translation>
     </message>
     <message>
         <source>Warm-up steps</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufwärmschritte</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>Startwert</translation>
     </message>
     <message>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>Gerät</translation>
     </message>
     <message>
         <source>Log traces</source>
-        <translation type="unfinished"></translation>
+        <translation>Traces protokollieren</translation>
     </message>
     <message>
         <source>Load preset</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage laden</translation>
     </message>
     <message>
         <source>Experiment configs (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment-Konfigurationen (*.json)</translation>
     </message>
     <message>
         <source>Save preset</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage speichern</translation>
     </message>
     <message>
         <source>Edit expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte bearbeitet</translation>
     </message>
     <message>
         <source>Duplicate expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte dupliziert</translation>
     </message>
     <message>
         <source>Add expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte hinzugefügt</translation>
     </message>
     <message>
         <source>Remove expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte entfernt</translation>
     </message>
     <message>
         <source>Edit %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 geändert</translation>
     </message>
     <message>
         <source>Load config</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfiguration geladen</translation>
     </message>
     <message>
         <source>The configuration is valid.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Konfiguration ist gültig.</translation>
     </message>
     <message>
         <source>Load %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 geladen</translation>
     </message>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 lässt sich nicht schreiben: %2</translation>
     </message>
     <message>
         <source>Choose a demo…</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo wählen…</translation>
     </message>
     <message>
         <source>Router</source>
-        <translation type="unfinished"></translation>
+        <translation>Router</translation>
     </message>
     <message>
         <source>Experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten</translation>
     </message>
     <message>
         <source>Integration</source>
-        <translation type="unfinished"></translation>
+        <translation>Integration</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>Training</translation>
     </message>
     <message>
         <source>&amp;Add</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <source>D&amp;uplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>D&amp;uplizieren</translation>
     </message>
     <message>
         <source>&amp;Preset:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorlage:</translation>
     </message>
     <message>
         <source>Load…</source>
-        <translation type="unfinished"></translation>
+        <translation>Laden…</translation>
     </message>
     <message>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern…</translation>
     </message>
     <message>
         <source>Run &amp;name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf&amp;name:</translation>
     </message>
     <message>
         <source>&amp;Start training</source>
-        <translation type="unfinished"></translation>
+        <translation>Training &amp;starten</translation>
     </message>
     <message>
         <source>Lesson</source>
-        <translation type="unfinished"></translation>
+        <translation>Lektion</translation>
     </message>
     <message>
         <source>Choose a demo above to load a ready-made experiment and read what it shows, or build your own configuration on the left.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie oben eine Demo, um ein fertiges Experiment zu laden und zu lesen, was es zeigt, oder stellen Sie links Ihre eigene Konfiguration zusammen.</translation>
     </message>
 </context>
 <context>
     <name>TrainingView</name>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Startet…</translation>
     </message>
     <message>
         <source>epoch %1/%2 · loss %3 · %4 samples/s · ETA %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Epoche %1/%2 · Verlust %3 · %4 Beispiele/s · noch %5</translation>
     </message>
     <message>
         <source>Run %1 %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 %2.</translation>
     </message>
     <message>
         <source>Run %1 %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 %2: %3</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pause</translation>
     </message>
     <message>
         <source>No run selected — start one in Setup or pick one in the run browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Lauf gewählt — starten Sie einen in der Einrichtung oder wählen Sie einen in der Laufliste.</translation>
     </message>
     <message>
         <source>Run %1 “%2” — %3 — %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 „%2“ — %3 — %4</translation>
     </message>
     <message>
         <source>S&amp;top</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;topp</translation>
     </message>
     <message>
         <source>Pause or resume the training between batches</source>
-        <translation type="unfinished"></translation>
+        <translation>Training zwischen Batches anhalten oder fortsetzen</translation>
     </message>
     <message>
         <source>Stop the training; the run ends as “stopped”</source>
-        <translation type="unfinished"></translation>
+        <translation>Training beenden; der Lauf endet als „stopped“</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereit</translation>
     </message>
 </context>
 <context>
@@ -989,15 +990,15 @@
     <name>inspect::ConflictTableModel</name>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>keine</translation>
     </message>
     <message>
         <source>right</source>
-        <translation type="unfinished"></translation>
+        <translation>richtig</translation>
     </message>
     <message>
         <source>wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>falsch</translation>
     </message>
     <message>
         <source>Double-click to open input #%1 in the stepper at the integration</source>
@@ -1005,11 +1006,11 @@
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt</translation>
     </message>
     <message>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe</translation>
     </message>
     <message>
         <source>Score D</source>
@@ -1017,31 +1018,31 @@
     </message>
     <message>
         <source>Experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten</translation>
     </message>
     <message>
         <source>Winner</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewinner</translation>
     </message>
     <message>
         <source>Margin</source>
-        <translation type="unfinished"></translation>
+        <translation>Abstand</translation>
     </message>
     <message>
         <source>Resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgelöst</translation>
     </message>
     <message>
         <source>Label</source>
-        <translation type="unfinished"></translation>
+        <translation>Label</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>Resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>Auflösung</translation>
     </message>
 </context>
 <context>
@@ -1144,11 +1145,11 @@ c=%4  λ=%5</source>
     </message>
     <message>
         <source>right</source>
-        <translation type="unfinished"></translation>
+        <translation>richtig</translation>
     </message>
     <message>
         <source>wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>falsch</translation>
     </message>
     <message>
         <source>   resolution: %1, winner E%2, margin %3</source>
@@ -1231,7 +1232,7 @@ click: open in the stepper</source>
     <name>inspect::RoutingLoadPlot</name>
     <message>
         <source>Load per expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Last je Experte</translation>
     </message>
     <message>
         <source>fraction routed</source>
@@ -1258,11 +1259,11 @@ click: open in the stepper</source>
     </message>
     <message>
         <source>◀ Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>◀ Zurück</translation>
     </message>
     <message>
         <source>Next ▶</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter ▶</translation>
     </message>
     <message>
         <source>Training step of the evaluation (checkpoint) whose traces are shown</source>
@@ -1270,11 +1271,11 @@ click: open in the stepper</source>
     </message>
     <message>
         <source>Evaluation step</source>
-        <translation type="unfinished"></translation>
+        <translation>Evaluationsschritt</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeigen</translation>
     </message>
     <message>
         <source>%1 inputs</source>
@@ -1290,15 +1291,15 @@ click: open in the stepper</source>
     </message>
     <message>
         <source>All inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Eingaben</translation>
     </message>
     <message>
         <source>Wrong answers</source>
-        <translation type="unfinished"></translation>
+        <translation>Falsche Antworten</translation>
     </message>
     <message>
         <source>Conflicted</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit Konflikt</translation>
     </message>
     <message>
         <source>Class %1</source>
@@ -1325,70 +1326,70 @@ click: open in the stepper</source>
     <name>inspect::StepCursorBar</name>
     <message>
         <source>First</source>
-        <translation type="unfinished"></translation>
+        <translation>Erster</translation>
     </message>
     <message>
         <source>Back</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurück</translation>
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished"></translation>
+        <translation>Abspielen</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter</translation>
     </message>
     <message>
         <source>Last</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter</translation>
     </message>
     <message>
         <source>Play speed</source>
-        <translation type="unfinished"></translation>
+        <translation>Abspielgeschwindigkeit</translation>
     </message>
     <message>
         <source>Speed</source>
-        <translation type="unfinished"></translation>
+        <translation>Tempo</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Workbench for Mixture-of-Reflection models</source>
-        <translation type="unfinished"></translation>
+        <translation>Werkbank für Mixture-of-Reflection-Modelle</translation>
     </message>
     <message>
         <source>Experiment log to open (default: the user&apos;s log)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu öffnendes Experiment-Log (Standard: das Log des Benutzers)</translation>
     </message>
     <message>
         <source>Load a bundled demo</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine mitgelieferte Demo laden</translation>
     </message>
     <message>
         <source>Save a picture of the window after 1.5 s and quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach 1,5 s ein Bild des Fensters speichern und beenden</translation>
     </message>
     <message>
         <source>View to show: setup, training, stepper, routing, conflicts</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts</translation>
     </message>
     <message>
         <source>Theme: light or dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Farbschema: light oder dark</translation>
     </message>
     <message>
         <source>Language: en or de</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache: en oder de</translation>
     </message>
     <message>
         <source>Select this run id</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Lauf-ID auswählen</translation>
     </message>
 </context>
 </TS>

@@ -168,6 +168,9 @@ QWidget* SetupView::buildExperts() {
     m_add = new QPushButton(m_expertsBox);
     m_remove = new QPushButton(m_expertsBox);
     m_duplicate = new QPushButton(m_expertsBox);
+    m_add->setObjectName(QStringLiteral("addExpert"));
+    m_remove->setObjectName(QStringLiteral("removeExpert"));
+    m_duplicate->setObjectName(QStringLiteral("duplicateExpert"));
     buttons->addWidget(m_add);
     buttons->addWidget(m_duplicate);
     buttons->addWidget(m_remove);

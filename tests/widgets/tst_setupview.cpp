@@ -110,9 +110,19 @@ void TstSetupView::expertTableEditsAndAddRemove() {
     QCOMPARE(view.config().model.experts[1].maxDepth, int64_t{7});
     QCOMPARE(model->index(1, ExpertTableModel::MaxDepth).data().toLongLong(), 7LL);
     view.expertView()->selectRow(1);
-    auto* duplicate = view.findChildren<QPushButton*>().size() > 0 ? nullptr : nullptr;
-    Q_UNUSED(duplicate);
-    view.undoStack()->undo();
+    QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("duplicateExpert")),
+                      Qt::LeftButton);
+    QCOMPARE(model->rowCount(), experts + 1);
+    QCOMPARE(view.config().model.experts.back().maxDepth, int64_t{7});
+    view.expertView()->selectRow(0);
+    QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("removeExpert")),
+                      Qt::LeftButton);
+    QCOMPARE(model->rowCount(), experts);
+    QCOMPARE(view.config().model.experts[0].maxDepth, int64_t{7});
+    view.undoStack()->undo(); // remove
+    view.undoStack()->undo(); // duplicate
+    view.undoStack()->undo(); // edit
+    QCOMPARE(model->rowCount(), experts);
     QCOMPARE(view.config().model.experts[1].maxDepth, int64_t{4});
 }
 

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Fills mor_studio_de.ts with the German texts below (run after lupdate).
+
+Keeps translations already present; marks filled entries finished."""
+import html
+import re
+import sys
+
+DE = {
+    # menus and actions
+    "&File": "&Datei", "&Recent logs": "&Zuletzt geöffnete Logs", "&Edit": "&Bearbeiten",
+    "&View": "&Ansicht", "&Panels": "&Bereiche", "&Theme": "&Farbschema", "&Language": "&Sprache",
+    "&Run": "&Lauf", "&Help": "&Hilfe", "Toolbar": "Werkzeugleiste",
+    "&New experiment": "&Neues Experiment",
+    "Reset the setup to a default experiment": "Die Einrichtung auf ein Standard-Experiment zurücksetzen",
+    "&Open log…": "Log ö&ffnen…", "Open an experiment log (.sqlite)": "Ein Experiment-Log (.sqlite) öffnen",
+    "&Save preset…": "Vorlage &speichern…", "&Load preset…": "Vorlage &laden…", "&Quit": "&Beenden",
+    "&Undo": "&Rückgängig", "&Redo": "&Wiederholen", "&Start training": "Training &starten",
+    "&Pause / resume": "&Pause / Fortsetzen", "S&top": "S&topp", "&Light": "&Hell", "&Dark": "&Dunkel",
+    "&Presentation mode": "&Präsentationsmodus",
+    "Large fonts, advanced settings hidden": "Große Schrift, erweiterte Einstellungen ausgeblendet",
+    "&About MoR Studio": "Ü&ber MoR Studio", "About &Qt": "Über &Qt",
+    "Setup": "Einrichtung", "Training": "Training", "Reflection stepper": "Reflexions-Schrittfolge",
+    "Routing": "Routing", "Conflicts": "Konflikte", "Runs": "Läufe", "Events": "Ereignisse",
+    # main window
+    "New experiment": "Neues Experiment", "Open experiment log": "Experiment-Log öffnen",
+    "Experiment logs (*.sqlite *.db);;All files (*)": "Experiment-Logs (*.sqlite *.db);;Alle Dateien (*)",
+    "Save preset": "Vorlage speichern", "Load preset": "Vorlage laden",
+    "Experiment configs (*.json)": "Experiment-Konfigurationen (*.json)",
+    "About MoR Studio": "Über MoR Studio",
+    "<h3>MoR Studio %1</h3><p>A workbench for Mixture-of-Reflection models: configure, train and inspect routers, reflecting experts and their integration.</p><p>License: GPL-3.0-or-later.</p>":
+        "<h3>MoR Studio %1</h3><p>Eine Werkbank für Mixture-of-Reflection-Modelle: Router, reflektierende Experten und ihre Integration einrichten, trainieren und untersuchen.</p><p>Lizenz: GPL-3.0-or-later.</p>",
+    "Training run %1…": "Lauf %1 wird trainiert…", "Open log": "Log öffnen",
+    "Stop the running training before opening another log.": "Beenden Sie das laufende Training, bevor Sie ein anderes Log öffnen.",
+    "Cannot open %1:\n%2": "%1 lässt sich nicht öffnen:\n%2", "Cannot open %1: %2": "%1 lässt sich nicht öffnen: %2",
+    "MoR Studio — %1": "MoR Studio — %1", "Loaded demo “%1”": "Demo „%1“ geladen",
+    "Starting “%1”": "„%1“ wird gestartet", "Run %1 %2": "Lauf %1 %2", "Run %1 %2: %3": "Lauf %1 %2: %3",
+    "%1 — %n run(s)": ("%1 — %n Lauf", "%1 — %n Läufe"),
+    "No translation for %1": "Keine Übersetzung für %1", "Quit": "Beenden",
+    "A training is running. Stop it and quit?": "Ein Training läuft. Anhalten und beenden?",
+    "This view arrives with the inspect views.": "Diese Ansicht kommt mit den Inspektionsansichten.",
+    "MoR Studio": "MoR Studio",
+    # run browser
+    "&Rename…": "&Umbenennen…", "Edit &tags…": "&Schlagwörter bearbeiten…", "&Notes…": "&Notizen…",
+    "&Delete…": "&Löschen…", "Rename run": "Lauf umbenennen", "Name:": "Name:", "Tags": "Schlagwörter",
+    "Tags of %n run(s), separated by commas:": ("Schlagwörter von %n Lauf, durch Kommas getrennt:",
+                                                 "Schlagwörter von %n Läufen, durch Kommas getrennt:"),
+    "Notes": "Notizen", "Notes on “%1”:": "Notizen zu „%1“:", "Delete runs": "Läufe löschen",
+    "Delete %n run(s) and everything logged for them? This cannot be undone.":
+        ("%n Lauf und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen.",
+         "%n Läufe und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen."),
+    "Filter runs (name, status, data set, tags)…": "Läufe filtern (Name, Status, Datensatz, Schlagwörter)…",
+    "Run %1": "Lauf %1", "Name": "Name", "Status": "Status", "Data set": "Datensatz",
+    "Created": "Erstellt", "Duration": "Dauer", "Best accuracy": "Beste Genauigkeit",
+    # setup view
+    "Kind": "Art", "Samples": "Beispiele", "Length (bits)": "Länge (Bits)", "Modulus": "Modulus",
+    "Operands": "Operanden", "Domains": "Domänen", "Label noise": "Label-Rauschen", "CSV file": "CSV-Datei",
+    "Label column": "Label-Spalte", "IDX images": "IDX-Bilder", "IDX labels": "IDX-Labels",
+    "Use at most": "Höchstens verwenden", "Validation fraction": "Anteil Validierung",
+    "Test fraction": "Anteil Test", "Traced probe inputs": "Verfolgte Probe-Eingaben",
+    "How the router turns its probabilities into the set of experts that run":
+        "Wie der Router aus seinen Wahrscheinlichkeiten die Menge der laufenden Experten bestimmt",
+    "Strategy": "Strategie", "Top k": "Top k", "Threshold": "Schwelle", "Top p": "Top p",
+    "Capacity factor": "Kapazitätsfaktor", "Shared experts": "Geteilte Experten",
+    "Temperature": "Temperatur", "Jitter": "Jitter", "Balance loss weight": "Gewicht Balance-Verlust",
+    "Z-loss weight": "Gewicht Z-Verlust", "Selector loss weight": "Gewicht Selektor-Verlust",
+    "Fusion": "Fusion", "Confidence exponent": "Konfidenz-Exponent", "Conflict threshold": "Konfliktschwelle",
+    "Confident at": "Sicher ab", "Resolution": "Auflösung", "Extra iterations": "Zusätzliche Iterationen",
+    "Optimizer": "Optimierer", "Schedule": "Lernraten-Plan", "Epochs": "Epochen", "Batch size": "Batchgröße",
+    "Accumulation": "Akkumulation", "Learning rate": "Lernrate", "Warm-up steps": "Aufwärmschritte",
+    "Seed": "Startwert", "Device": "Gerät", "Log traces": "Traces protokollieren",
+    "Edit expert": "Experte bearbeitet", "Duplicate expert": "Experte dupliziert", "Add expert": "Experte hinzugefügt",
+    "Remove expert": "Experte entfernt", "Edit %1": "%1 geändert", "Load config": "Konfiguration geladen",
+    "The configuration is valid.": "Die Konfiguration ist gültig.", "Load %1": "%1 geladen",
+    "Cannot write %1: %2": "%1 lässt sich nicht schreiben: %2", "Choose a demo…": "Demo wählen…",
+    "Router": "Router", "Experts": "Experten", "Integration": "Integration",
+    "&Add": "&Hinzufügen", "&Remove": "&Entfernen", "D&uplicate": "D&uplizieren", "&Preset:": "&Vorlage:",
+    "Load…": "Laden…", "Save…": "Speichern…", "Run &name:": "Lauf&name:", "Lesson": "Lektion",
+    "Choose a demo above to load a ready-made experiment and read what it shows, or build your own configuration on the left.":
+        "Wählen Sie oben eine Demo, um ein fertiges Experiment zu laden und zu lesen, was es zeigt, oder stellen Sie links Ihre eigene Konfiguration zusammen.",
+    "CSV files (*.csv *.csv.gz *.txt);;All files (*)": "CSV-Dateien (*.csv *.csv.gz *.txt);;Alle Dateien (*)",
+    "IDX files (*-ubyte *-ubyte.gz *.idx*);;All files (*)": "IDX-Dateien (*-ubyte *-ubyte.gz *.idx*);;Alle Dateien (*)",
+    "all": "alle", "Choose a file": "Datei wählen",
+    "Choose a CSV file to see its parsed columns.": "Wählen Sie eine CSV-Datei, um ihre erkannten Spalten zu sehen.",
+    "%1 rows, %2 feature columns and the label (last column below).": "%1 Zeilen, %2 Merkmalsspalten und das Label (letzte Spalte unten).",
+    "label": "Label",
+    "Choose an IDX images file and its labels file (MNIST format).": "Wählen Sie eine IDX-Bilddatei und ihre Label-Datei (MNIST-Format).",
+    "Images of %1 × %2 pixels; labels match.": "Bilder mit %1 × %2 Pixeln; Labels passen.",
+    "Expert %1": "Experte %1", "Cell": "Zelle", "Width": "Breite", "Max depth": "Max. Tiefe", "Halting": "Anhalten",
+    # training view and plots
+    "Starting…": "Startet…", "epoch %1/%2 · loss %3 · %4 samples/s · ETA %5": "Epoche %1/%2 · Verlust %3 · %4 Beispiele/s · noch %5",
+    "Run %1 %2.": "Lauf %1 %2.", "&Resume": "&Fortsetzen", "&Pause": "&Pause",
+    "No run selected — start one in Setup or pick one in the run browser.": "Kein Lauf gewählt — starten Sie einen in der Einrichtung oder wählen Sie einen in der Laufliste.",
+    "Run %1 “%2” — %3 — %4": "Lauf %1 „%2“ — %3 — %4",
+    "Pause or resume the training between batches": "Training zwischen Batches anhalten oder fortsetzen",
+    "Stop the training; the run ends as “stopped”": "Training beenden; der Lauf endet als „stopped“",
+    "Idle": "Bereit", "step": "Schritt", "Loss terms": "Verlustterme", "Accuracy": "Genauigkeit",
+    "Activation per expert": "Aktivierung je Experte", "Mean depth / conflict rate": "Mittlere Tiefe / Konfliktrate",
+    "Learning rate / throughput": "Lernrate / Durchsatz",
+    # inspect views (the common words)
+    "Play": "Abspielen", "Pause": "Pause", "First": "Erster", "Back": "Zurück", "Next": "Weiter", "Last": "Letzter",
+    "Speed": "Tempo", "Play speed": "Abspielgeschwindigkeit", "Step": "Schritt", "Input": "Eingabe",
+    "Experts ": "Experten", "Winner": "Gewinner", "Margin": "Abstand", "Resolved": "Aufgelöst", "Label": "Label",
+    "Result": "Ergebnis", "right": "richtig", "wrong": "falsch", "none": "keine", "Wrong only": "Nur falsche",
+    "All steps": "Alle Schritte", "Class": "Klasse", "Domain": "Domäne", "Top expert": "Bester Experte",
+    "Aggregate": "Aggregat", "Evolution": "Verlauf", "Sort rows by": "Zeilen sortieren nach",
+    "Evaluation step": "Evaluationsschritt", "Show": "Zeigen", "All inputs": "Alle Eingaben",
+    "Wrong answers": "Falsche Antworten", "Conflicted": "Mit Konflikt", "◀ Previous": "◀ Zurück", "Next ▶": "Weiter ▶",
+    "Load per expert": "Last je Experte", "no routing logged": "kein Routing protokolliert",
+    "No run open.": "Kein Lauf geöffnet.", "No traced input selected.": "Keine verfolgte Eingabe gewählt.",
+    # command line
+    "Workbench for Mixture-of-Reflection models": "Werkbank für Mixture-of-Reflection-Modelle",
+    "Experiment log to open (default: the user's log)": "Zu öffnendes Experiment-Log (Standard: das Log des Benutzers)",
+    "Load a bundled demo": "Eine mitgelieferte Demo laden",
+    "Save a picture of the window after 1.5 s and quit": "Nach 1,5 s ein Bild des Fensters speichern und beenden",
+    "View to show: setup, training, stepper, routing, conflicts": "Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts",
+    "Theme: light or dark": "Farbschema: light oder dark", "Language: en or de": "Sprache: en oder de",
+    "Select this run id": "Diese Lauf-ID auswählen",
+}
+
+
+def main(path):
+    text = open(path, encoding="utf-8").read()
+    filled = 0
+
+    def fill(match):
+        nonlocal filled
+        block = match.group(0)
+        source = html.unescape(re.search(r"<source>(.*?)</source>", block, re.S).group(1))
+        if source not in DE or 'type="unfinished"' not in block and "<translation" in block and \
+                not re.search(r"<translation[^>]*>\s*</translation>|<translation[^>]*/>", block):
+            return block
+        value = DE[source]
+        if 'numerus="yes"' in block:
+            forms = value if isinstance(value, tuple) else (value, value)
+            body = "".join(f"\n            <numerusform>{html.escape(f, quote=False)}</numerusform>" for f in forms)
+            translation = f"<translation>{body}\n        </translation>"
+        else:
+            single = value[0] if isinstance(value, tuple) else value
+            translation = f"<translation>{html.escape(single, quote=False)}</translation>"
+        filled += 1
+        return re.sub(r"<translation[^>]*/>|<translation[^>]*>.*?</translation>", translation, block,
+                      count=1, flags=re.S)
+
+    text = re.sub(r"<message[^>]*>.*?</message>", fill, text, flags=re.S)
+    open(path, "w", encoding="utf-8").write(text)
+    print(f"filled {filled} translations")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "translations/mor_studio_de.ts")
