@@ -146,6 +146,13 @@ void migrate0to1(SqliteDb& db) {
     static const char* const tables[] = {"runs",    "tags",    "metrics",    "checkpoints",
                                          "samples", "routing", "reflection", "conflicts",
                                          "events",  "meta"};
+    // A prototype file may lack tables it never used: add them empty, then copy uniformly.
+    std::string v0 = kSchemaV0;
+    for (size_t at = v0.find("CREATE TABLE "); at != std::string::npos;
+         at = v0.find("CREATE TABLE ", at + 1)) {
+        v0.insert(at + 13, "IF NOT EXISTS ");
+    }
+    db.exec(v0);
     for (const char* t : tables) {
         db.exec(std::string("ALTER TABLE ") + t + " RENAME TO v0_" + t);
     }

@@ -199,7 +199,8 @@ void TstExperimentLog::refusesFileAndLeavesBytesUnchanged() {
     QVERIFY(fileBytes(path) == before);
 }
 
-// A log from before versioning (user_version 0): the layout sketched in DESIGN.md §4.
+// A log from before versioning (user_version 0): the layout sketched in DESIGN.md §4, here
+// without the routing table (a prototype that never logged routing).
 void TstExperimentLog::migratesVersion0Log() {
     const std::string path = file("v0.morlog");
     execSql(path, R"sql(
@@ -214,8 +215,6 @@ CREATE TABLE metrics(run_id INTEGER, key TEXT, step INTEGER, value REAL, wall_ms
 CREATE TABLE checkpoints(run_id INTEGER, step INTEGER, path TEXT, metrics_json TEXT);
 CREATE TABLE samples(run_id INTEGER, sample_id INTEGER, split TEXT, label INTEGER,
     domain INTEGER, preview TEXT);
-CREATE TABLE routing(run_id INTEGER, step INTEGER, n_samples INTEGER, n_experts INTEGER,
-    probs BLOB, mask BLOB);
 CREATE TABLE reflection(run_id INTEGER, step INTEGER, sample_id INTEGER, expert INTEGER,
     iter INTEGER, critique REAL, halt_p REAL, pred INTEGER, correct INTEGER, probs BLOB);
 CREATE TABLE conflicts(run_id INTEGER, step INTEGER, sample_id INTEGER, score REAL,
@@ -237,6 +236,7 @@ INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
         auto log = ExperimentLog::open(path, &error);
         QVERIFY2(log, error.c_str());
         log->logMetric(7, "val/accuracy", 30, 0.8); // the upgraded file takes new rows
+        log->logRouting(7, 30, 1, 2, {0.25f, 0.75f}, {0, 1}, {4});
         log->flush();
         QCOMPARE(log->rowsFailed(), int64_t(0));
     }
@@ -258,6 +258,7 @@ INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
     QCOMPARE(run->testAccuracy, 0.7);
     QCOMPARE(run->lastStep, int64_t(30));
     QCOMPARE(reader->metric(7, "val/accuracy").size(), size_t(3));
+    QCOMPARE(reader->routing(7, 30)->probs, (std::vector<float>{0.25f, 0.75f}));
     QCOMPARE(reader->metricKeys(7),
              (std::vector<std::string>{"test/accuracy", "train/loss", "val/accuracy"}));
     const auto conflicts = reader->conflicts(7);
