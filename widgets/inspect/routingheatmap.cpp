@@ -3,9 +3,11 @@
 #include "inspect/plotstyle.h"
 
 #include <QElapsedTimer>
+#include <QTimer>
 #include <QToolTip>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace inspect {
@@ -47,6 +49,20 @@ RoutingHeatmap::RoutingHeatmap(QWidget* parent) : QCustomPlot(parent)
     m_hoverBox->setPen(QPen(Qt::red, 2));
     m_hoverBox->setBrush(Qt::NoBrush);
     m_hoverBox->setVisible(false);
+    // Refill the map for the rows in view after zooming or panning (coalesced per event loop
+    // turn: dragging emits many range changes).
+    m_refill = new QTimer(this);
+    m_refill->setSingleShot(true);
+    m_refill->setInterval(0);
+    connect(m_refill, &QTimer::timeout, this, [this] {
+        fillMap();
+        replot(QCustomPlot::rpQueuedReplot);
+    });
+    connect(yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
+        if (rowCount() > kMaxMapRows || !m_fullResolution) {
+            m_refill->start();
+        }
+    });
     clear();
 }
 
@@ -56,6 +72,8 @@ void RoutingHeatmap::clear()
     m_meta.clear();
     m_order.clear();
     m_map->data()->clear();
+    m_fullResolution = true;
+    m_mapFirst = 0;
     m_hoverBox->setVisible(false);
     replot();
 }
@@ -118,20 +136,12 @@ void RoutingHeatmap::rebuild()
         break;
     }
 
-    // One pass over the data. Display row 0 is at the top: value index rows-1-r, so the value
-    // axis need not be reversed (a reversed axis makes QCPColorMap mirror its image per draw).
-    QCPColorMapData* data = m_map->data();
-    data->setSize(experts, rows);
-    data->setRange(QCPRange(0, experts - 1), QCPRange(0, rows - 1));
-    for (int r = 0; r < rows; ++r) {
-        const float* row = probs + size_t(m_order[size_t(r)]) * experts;
-        const int valueIndex = rows - 1 - r;
-        for (int e = 0; e < experts; ++e) {
-            data->setCell(e, valueIndex, row[e]);
-        }
-    }
     xAxis->setRange(-0.5, experts - 0.5);
-    yAxis->setRange(-0.5, rows - 0.5);
+    {
+        const QSignalBlocker blocker(yAxis); // fillMap below covers the new range
+        yAxis->setRange(-0.5, rows - 0.5);
+    }
+    fillMap();
     QSharedPointer<QCPAxisTickerText> expertTicks(new QCPAxisTickerText);
     const int every = experts > 32 ? 8 : (experts > 16 ? 4 : 1);
     for (int e = 0; e < experts; e += every) {
@@ -142,6 +152,64 @@ void RoutingHeatmap::rebuild()
     m_hoverBox->setVisible(false);
     m_buildMs = double(timer.nsecsElapsed()) / 1e6;
     replot();
+}
+
+void RoutingHeatmap::fillMap()
+{
+    const int rows = rowCount();
+    const int experts = expertCount();
+    if (rows == 0 || experts == 0) {
+        return;
+    }
+    // Display row r sits at value coordinate rows-1-r, so row 0 is at the top without reversing
+    // the axis (a reversed axis makes QCPColorMap mirror its whole image on every draw).
+    const QCPRange visible = yAxis->range();
+    const int first = std::clamp(int(std::floor(rows - 1 - visible.upper)), 0, rows - 1);
+    const int last = std::clamp(int(std::ceil(rows - 1 - visible.lower)), first, rows - 1);
+    const int span = last - first + 1;
+    // Level of detail: never more map rows than kMaxMapRows (far more than screen pixels);
+    // each map row then holds the mean of the inputs it covers. Zooming in refills at full
+    // resolution for the visible rows only, so the map image stays small and quick to draw.
+    const int mapRows = std::min(span, kMaxMapRows);
+    m_mapFirst = first;
+    m_mapStride = double(span) / mapRows;
+    m_fullResolution = mapRows == span;
+    const float* probs = m_snapshot.probs.data();
+    QCPColorMapData* data = m_map->data();
+    data->setSize(experts, mapRows);
+    if (m_fullResolution) {
+        data->setRange(QCPRange(0, experts - 1), QCPRange(rows - 1 - last, rows - 1 - first));
+        for (int i = 0; i < mapRows; ++i) {
+            const int r = first + i;
+            const float* row = probs + size_t(m_order[size_t(r)]) * experts;
+            const int valueIndex = mapRows - 1 - i;
+            for (int e = 0; e < experts; ++e) {
+                data->setCell(e, valueIndex, row[e]);
+            }
+        }
+        return;
+    }
+    // Bin centres: row first + (i + 0.5) * stride - 0.5, mapped to value coordinates.
+    const double top = rows - 1 - (first + 0.5 * m_mapStride - 0.5);
+    const double bottom = rows - 1 - (first + (mapRows - 0.5) * m_mapStride - 0.5);
+    data->setRange(QCPRange(0, experts - 1), QCPRange(bottom, top));
+    std::vector<double> sum(static_cast<size_t>(experts), 0.0);
+    for (int i = 0; i < mapRows; ++i) {
+        const int begin = first + int(i * m_mapStride);
+        const int end = std::min(first + int((i + 1) * m_mapStride), last + 1);
+        std::fill(sum.begin(), sum.end(), 0.0);
+        for (int r = begin; r < end; ++r) {
+            const float* row = probs + size_t(m_order[size_t(r)]) * experts;
+            for (int e = 0; e < experts; ++e) {
+                sum[size_t(e)] += row[e];
+            }
+        }
+        const double n = std::max(end - begin, 1);
+        const int valueIndex = mapRows - 1 - i;
+        for (int e = 0; e < experts; ++e) {
+            data->setCell(e, valueIndex, sum[size_t(e)] / n);
+        }
+    }
 }
 
 void RoutingHeatmap::updateRowTicks()
@@ -210,7 +278,21 @@ double RoutingHeatmap::valueAt(int row, int expert) const
     if (row < 0 || row >= rowCount() || expert < 0 || expert >= expertCount()) {
         return 0.0;
     }
-    return m_map->data()->cell(expert, rowCount() - 1 - row);
+    const int index = row - m_mapFirst;
+    if (m_fullResolution && index >= 0 && index < m_map->data()->valueSize()) {
+        // What the colour map holds for this cell.
+        return m_map->data()->cell(expert, m_map->data()->valueSize() - 1 - index);
+    }
+    return m_snapshot.probs[size_t(m_order[size_t(row)]) * m_snapshot.nExperts + size_t(expert)];
+}
+
+double RoutingHeatmap::shownValueAt(int row, int expert) const
+{
+    if (m_fullResolution || row < m_mapFirst) {
+        return valueAt(row, expert);
+    }
+    const int bin = std::min(int((row - m_mapFirst) / m_mapStride), m_map->data()->valueSize() - 1);
+    return m_map->data()->cell(expert, m_map->data()->valueSize() - 1 - bin);
 }
 
 RoutingHeatmap::Cell RoutingHeatmap::cellAt(const QPoint& pixel) const

@@ -44,8 +44,16 @@ public:
     int expertCount() const { return int(m_snapshot.nExperts); }
     /// Input shown in display row `row` (top row = 0), -1 when out of range.
     int64_t sampleIdAtRow(int row) const;
-    /// Probability shown in a cell (what the colour map holds).
+    /// Logged probability of a cell (read from the colour map while it holds that row at full
+    /// resolution, else from the snapshot).
     double valueAt(int row, int expert) const;
+    /// The colour actually drawn for a cell: equal to valueAt() at full resolution, the mean of
+    /// the binned rows when more rows are in view than kMaxMapRows.
+    double shownValueAt(int row, int expert) const;
+    /// True when the colour map holds one map row per input in view.
+    bool isFullResolution() const { return m_fullResolution; }
+    /// Most map rows the colour map ever holds (level of detail for huge snapshots).
+    static constexpr int kMaxMapRows = 4096;
     /// Cell under a widget pixel, and the pixel at a cell's centre (for tests and tooltips).
     Cell cellAt(const QPoint& pixel) const;
     QPoint pixelOf(int row, int expert) const;
@@ -64,6 +72,7 @@ protected:
 
 private:
     void rebuild();
+    void fillMap();
     void updateRowTicks();
     QString tooltipFor(const Cell& cell) const;
 
@@ -77,6 +86,10 @@ private:
     QCPItemRect* m_hoverBox;
     QPoint m_pressPos;
     double m_buildMs = 0.0;
+    int m_mapFirst = 0;        ///< first display row held by the colour map
+    double m_mapStride = 1.0;  ///< display rows per map row
+    bool m_fullResolution = true;
+    QTimer* m_refill = nullptr;
     std::vector<QCPItemStraightLine*> m_groupLines;
 };
 

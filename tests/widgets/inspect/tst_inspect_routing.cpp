@@ -32,6 +32,7 @@ private Q_SLOTS:
     void loadIsTheMaskMeanWithIdealShare();
     void warnsAboutDeadExpertsAndImbalance();
     void evolutionSliderChangesTheSnapshot();
+    void hugeSnapshotsAreBinnedAndRefilledOnZoom();
 
 private:
     std::map<int64_t, mor::SampleInfo> samplesById() const;
@@ -227,6 +228,46 @@ void TstInspectRouting::evolutionSliderChangesTheSnapshot()
         const auto snapshot = m_reader->routing(m_run.runId, m_run.steps[size_t(i)]);
         QCOMPARE(heatmap->valueAt(5, 1), double(snapshot->probs[size_t(5 * snapshot->nExperts + 1)]));
         QVERIFY(view.findChild<QLabel*>("stepLabel")->text().contains(QString::number(m_run.steps[size_t(i)])));
+    }
+}
+
+void TstInspectRouting::hugeSnapshotsAreBinnedAndRefilledOnZoom()
+{
+    // More inputs than the colour map holds: rows are binned (mean), zooming refills exactly.
+    const int rows = 3 * inspect::RoutingHeatmap::kMaxMapRows + 123;
+    const int experts = 4;
+    mor::RoutingSnapshot s;
+    s.nSamples = rows;
+    s.nExperts = experts;
+    for (int r = 0; r < rows; ++r) {
+        s.sampleIds.push_back(5000 + r);
+        for (int e = 0; e < experts; ++e) {
+            s.probs.push_back(float(((r * 7 + e * 13) % 101) / 100.0));
+        }
+    }
+    inspect::RoutingHeatmap heatmap;
+    heatmap.resize(600, 500);
+    heatmap.setSnapshot(s, {});
+    QVERIFY(!heatmap.isFullResolution());
+    QCOMPARE(heatmap.colorMap()->data()->valueSize(), inspect::RoutingHeatmap::kMaxMapRows);
+    QCOMPARE(heatmap.valueAt(1000, 2), double(s.probs[1000 * experts + 2])); // logged value
+    // The drawn colour of a binned row is the mean of the rows in its bin.
+    const double stride = double(rows) / inspect::RoutingHeatmap::kMaxMapRows;
+    const int bin = int(1000 / stride);
+    double sum = 0.0;
+    int n = 0;
+    for (int r = int(bin * stride); r < int((bin + 1) * stride); ++r, ++n) {
+        sum += s.probs[size_t(r * experts + 2)];
+    }
+    QVERIFY(qAbs(heatmap.shownValueAt(1000, 2) - sum / n) < 1e-6);
+
+    // Zoom onto rows 1000..1199 (value coordinates run bottom-up).
+    heatmap.yAxis->setRange(rows - 1 - 1199.5, rows - 1 - 999.5);
+    QTRY_VERIFY(heatmap.isFullResolution());
+    QVERIFY(heatmap.colorMap()->data()->valueSize() <= 202);
+    for (int row : {1000, 1100, 1199}) {
+        QCOMPARE(heatmap.shownValueAt(row, 3), double(s.probs[size_t(row * experts + 3)]));
+        QCOMPARE(heatmap.sampleIdAtRow(row), qint64(5000 + row));
     }
 }
 
