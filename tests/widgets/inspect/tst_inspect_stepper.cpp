@@ -3,6 +3,7 @@
 #include "inspectfixture.h"
 
 #include "inspect/expertpanel.h"
+#include "inspect/inputpreview.h"
 #include "inspect/integrationpanel.h"
 #include "inspect/reflectionstepperview.h"
 #include "inspect/samplepicker.h"
@@ -15,6 +16,8 @@
 #include <QtTest>
 
 #include <set>
+
+Q_DECLARE_METATYPE(std::vector<float>)
 
 class TstInspectStepper : public QObject {
     Q_OBJECT
@@ -30,6 +33,9 @@ private Q_SLOTS:
     void filtersListExactlyTheMatchingInputs();
     void deepestFirstSortsByReflectionDepth();
     void clearsWithoutARun();
+    void showsTheLoggedInputVector();
+    void inputPreviewPicksImageBitsOrBars_data();
+    void inputPreviewPicksImageBitsOrBars();
 
 private:
     std::vector<inspect::ExpertPanel*> panels(const ReflectionStepperView& view) const;
@@ -304,6 +310,43 @@ void TstInspectStepper::clearsWithoutARun()
     QCOMPARE(view.stepCount(), 0);
     QCOMPARE(view.currentSampleId(), qint64(-1));
     QVERIFY(panels(view).empty());
+}
+
+void TstInspectStepper::showsTheLoggedInputVector()
+{
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(m_run.steps.front(), 1007);
+    auto* preview = view.findChild<inspect::InputPreview*>("inputPreview");
+    std::vector<float> logged;
+    for (const auto& s : m_reader->samples(m_run.runId)) {
+        if (s.sampleId == 1007) {
+            logged = s.input;
+        }
+    }
+    QVERIFY(!logged.empty());
+    QCOMPARE(preview->values(), logged);
+}
+
+void TstInspectStepper::inputPreviewPicksImageBitsOrBars_data()
+{
+    QTest::addColumn<std::vector<float>>("input");
+    QTest::addColumn<int>("kind");
+    QTest::newRow("28x28 image") << std::vector<float>(784, 0.25f) << int(inspect::InputPreview::Kind::Image);
+    QTest::newRow("bits") << std::vector<float>{0, 1, 1, 0, 1} << int(inspect::InputPreview::Kind::Bits);
+    QTest::newRow("features") << std::vector<float>{0.5f, -1.2f, 3.f} << int(inspect::InputPreview::Kind::Bars);
+    QTest::newRow("empty") << std::vector<float>{} << int(inspect::InputPreview::Kind::Empty);
+}
+
+void TstInspectStepper::inputPreviewPicksImageBitsOrBars()
+{
+    QFETCH(std::vector<float>, input);
+    QFETCH(int, kind);
+    inspect::InputPreview preview;
+    preview.setInput(input);
+    QCOMPARE(int(preview.kind()), kind);
+    preview.resize(200, 120);
+    QVERIFY(!preview.grab().isNull()); // paints without crashing
 }
 
 QTEST_MAIN(TstInspectStepper)
