@@ -81,6 +81,7 @@ double buildLog(const std::string& path)
 
 struct FetchResult {
     double seconds = 0.0;
+    double openSeconds = 0.0, runsSeconds = 0.0, keysSeconds = 0.0, curvesSeconds = 0.0;
     size_t points = 0;
     std::vector<std::vector<std::vector<MetricPoint>>> curves; // [run][key][point]
 };
@@ -95,17 +96,24 @@ FetchResult fetchCurves(const std::string& path)
     if (!reader) {
         throw std::runtime_error("cannot open " + path + ": " + error);
     }
+    result.openSeconds = now() - start;
     const auto runs = reader->runs();
+    result.runsSeconds = now() - start - result.openSeconds;
     if (runs.size() < size_t(kShownRuns)) {
         throw std::runtime_error("log has only " + std::to_string(runs.size()) + " runs");
     }
     for (int r = 0; r < kShownRuns; ++r) {
         const int64_t id = runs[size_t(r) * runs.size() / kShownRuns].id;
         std::vector<std::vector<MetricPoint>> perKey;
-        for (const std::string& key : reader->metricKeys(id)) {
+        double t = now();
+        const auto keys = reader->metricKeys(id);
+        result.keysSeconds += now() - t;
+        t = now();
+        for (const std::string& key : keys) {
             perKey.push_back(reader->metricDownsampled(id, key, kPoints));
             result.points += perKey.back().size();
         }
+        result.curvesSeconds += now() - t;
         result.curves.push_back(std::move(perKey));
     }
     result.seconds = now() - start;
@@ -153,6 +161,10 @@ void measure(int argc, char** argv)
         fetches.push_back(last.seconds);
     }
     const double fetch = median(fetches);
+    const std::string breakdown =
+        format("last fetch: open %.3f s, runs() %.3f s, metricKeys %.3f s, "
+               "metricDownsampled x120 %.3f s",
+               last.openSeconds, last.runsSeconds, last.keysSeconds, last.curvesSeconds);
 #ifdef MOR_BENCH_WITH_PLOT
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
@@ -165,13 +177,14 @@ void measure(int argc, char** argv)
     row(item, "time to first paint, 10 runs x 12 curves", "<= 1 s", format("%.3f s", paint),
         verdict(paint <= 1.0),
         format("open+fetch %.3f s (first, page cache warm from build: %.3f s) + QCustomPlot "
-               "offscreen replot %.3f s; %zu points drawn",
-               fetch, firstFetch, plot, last.points));
+               "offscreen replot %.3f s; %zu points drawn; %s",
+               fetch, firstFetch, plot, last.points, breakdown.c_str()));
 #else
     row(item, "time to first paint, 10 runs x 12 curves", "<= 1 s",
         format("%.3f s", fetch), verdict(fetch <= 1.0),
-        format("open + fetch only (no QCustomPlot in this build); first fetch %.3f s; %zu points",
-               firstFetch, last.points));
+        format("open + fetch only (no QCustomPlot in this build); first fetch %.3f s; %zu "
+               "points; %s",
+               firstFetch, last.points, breakdown.c_str()));
 #endif
     const double rss = peakRssMiB();
     row(item, "peak memory while showing them", "(no goal)", format("%.0f MiB", rss), "info",

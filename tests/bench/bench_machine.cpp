@@ -83,6 +83,28 @@ int main()
                 format("%.1f GFLOP/s vs peak %.1f GFLOP/s (median of %d alternated pairs)",
                        1e-9 / t.medianA(), 1e-9 / t.medianB(), kReps));
         });
+        guarded(item, format("GRU matrix products, width %lld", (long long)width), [&] {
+            // The cell's two matrix products alone: what the GRU would reach if its gate
+            // arithmetic (unfused element-wise ops in LibTorch's CPU gru_cell) were free.
+            auto cell = model::makeCell("gru", model::CellOptions(inputs, width));
+            const auto params = cell->named_parameters();
+            const auto state = torch::randn({kBatch, width});
+            const auto input = torch::randn({kBatch, inputs});
+            auto gemms = [&] {
+                auto a = torch::linear(input, params["gru.weight_ih"], params["gru.bias_ih"]);
+                auto b = torch::linear(state, params["gru.weight_hh"], params["gru.bias_hh"]);
+            };
+            const double flops = cell->flopsPerRow() * double(kBatch);
+            const int calls = callsFor(gemms);
+            const PairedTimes t = alternate(kReps, [&] { return timeCalls(calls, gemms) / flops; },
+                                            [&] { return timeCalls(mmCalls, mm) / mmFlops; });
+            const double fraction = 1.0 / t.medianRatio();
+            row(item, format("  its two matrix products alone, width %lld", (long long)width),
+                "(diagnostic)", format("%.0f%%", 100.0 * fraction), "info",
+                format("%.1f GFLOP/s: the gap to the cell is LibTorch's unfused CPU gate "
+                       "arithmetic",
+                       1e-9 / t.medianA()));
+        });
         guarded(item, format("whole expert step, width %lld", (long long)width), [&] {
             model::ReflectionExpert expert(
                 model::ReflectionExpertOptions(width, kClasses).width(width).maxDepth(1));

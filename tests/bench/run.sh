@@ -135,15 +135,16 @@ run bench_quality "7 quality" 1200
 if [ -z "$only" ] || [[ " $only " == *" python "* ]]; then
     echo "== C++ vs Python (1)"
     t0=$(date +%s)
-    if [ -f "$here/python/run_cpp_python.sh" ]; then
-        timeout 900 bash "$here/python/run_cpp_python.sh" "$build" "$python" \
+    if [ -x "$build/bench/bench_cpp_python" ]; then
+        timeout 900 "$python" "$here/python/compare.py" "$build/bench/bench_cpp_python" \
+            "$build/bench/python" 4 \
             > "$build/bench/logs/cpp_python.log" 2> "$build/bench/logs/cpp_python.log.err"
         code=$?
         grep '^@@' "$build/bench/logs/cpp_python.log" >> "$rows"
-        [ $code -ne 0 ] && failed_row "1 C++ vs Python" "run_cpp_python.sh" \
+        [ $code -ne 0 ] && failed_row "1 C++ vs Python" "compare.py" \
             "exit code $code; see $build/bench/logs/cpp_python.log.err"
     else
-        failed_row "1 C++ vs Python" "all" "not implemented yet"
+        failed_row "1 C++ vs Python" "bench_cpp_python" "not built (see build.log)"
     fi
     grep '^@@ROW	1 ' "$rows" | cut -f3,5,6 | sed 's/\t/ | /g; s/^/   /'
     echo "   ($(( $(date +%s) - t0 )) s)"

@@ -1,0 +1,199 @@
+// Item 1 of issue 8, C++ side. Two modes, driven by python/compare.py:
+//   bench_cpp_python prepare DIR   trains configs/python_reference.json briefly with a log,
+//       exports the weights with mor::exportWeights (what `mor export --weights` does) and
+//       writes 256 test inputs with the C++ model's outputs on them (eval and train mode) as raw
+//       little-endian arrays, plus the full config, for the Python port to compare against.
+//   bench_cpp_python time DIR      loads the exported weights and prints the medians of the
+//       inference latency (eval, no grad) and the training-step time (forward, backward, clip,
+//       AdamW) at batch 1, 32 and 256 as "@@TIME <tab> kind <tab> batch <tab> seconds".
+// The Python side (python/compare.py) does the same with python/mor_reference.py.
+#include <torch/torch.h>
+
+#include "benchutil.h"
+
+#include "model/mor_model.h"
+#include "mor/config.h"
+#include "mor/dataset.h"
+#include "mor/trainer.h"
+#include "train/tensors.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+using namespace mor;
+using namespace mor::bench;
+
+namespace {
+
+constexpr int64_t kRows = 256;
+
+struct Setup {
+    ExperimentConfig config;
+    Dataset dataset;
+    torch::Tensor x, y; ///< the first kRows test inputs
+};
+
+Setup loadSetup()
+{
+    const auto parsed = loadConfigFile(sourcePath("tests/bench/configs/python_reference.json"));
+    if (!parsed.ok()) {
+        throw std::runtime_error(parsed.message());
+    }
+    Setup s;
+    s.config = parsed.config;
+    auto loaded = loadDataset(s.config.data, s.config.train.seed);
+    if (!loaded.ok()) {
+        throw std::runtime_error(loaded.error);
+    }
+    s.dataset = std::move(loaded.dataset);
+    const auto data = train::DataTensors::fromDataset(s.dataset, torch::kCPU);
+    std::vector<int64_t> rows(s.dataset.test.begin(),
+                              s.dataset.test.begin()
+                                  + std::min<long>(kRows, long(s.dataset.test.size())));
+    const auto b = data.batch(rows);
+    s.x = b.x.contiguous().clone();
+    s.y = b.y.contiguous().clone();
+    return s;
+}
+
+model::MoRModel loadModel(const Setup& s, const std::string& weights)
+{
+    model::ModelShape shape;
+    shape.inputs = s.dataset.numFeatures;
+    shape.classes = s.dataset.numClasses;
+    shape.domains = s.dataset.numDomains();
+    model::MoRModel net(s.config.model, shape);
+    torch::load(net, weights);
+    return net;
+}
+
+void writeRaw(const std::string& path, const torch::Tensor& t)
+{
+    const auto c = t.contiguous();
+    std::ofstream out(path, std::ios::binary);
+    out.write(static_cast<const char*>(c.data_ptr()), std::streamsize(c.nbytes()));
+    if (!out) {
+        throw std::runtime_error("cannot write " + path);
+    }
+}
+
+void prepare(const std::string& dir)
+{
+    std::filesystem::create_directories(dir);
+    const std::string log = dir + "/reference.morlog";
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(log + suffix);
+    }
+    std::filesystem::remove_all(log + ".checkpoints");
+    Setup s = loadSetup();
+    RunOptions options;
+    options.logPath = log;
+    options.threads = 2;
+    const RunOutcome outcome = trainExperiment(s.config, options, nullptr);
+    if (outcome.status != "finished") {
+        throw std::runtime_error("training " + outcome.status + ": " + outcome.error);
+    }
+    std::string error;
+    const std::string weights = dir + "/weights.pt";
+    if (!exportWeights(log, outcome.runId, weights, &error)) {
+        throw std::runtime_error(error);
+    }
+    auto net = loadModel(s, weights);
+    torch::NoGradGuard noGrad;
+    net->eval();
+    const auto ev = net->forward(s.x, torch::Tensor(), torch::Tensor());
+    net->train();
+    const auto tr = net->forward(s.x, s.y, torch::Tensor());
+    writeRaw(dir + "/x.f32", s.x.to(torch::kFloat));
+    writeRaw(dir + "/y.i64", s.y.to(torch::kLong));
+    writeRaw(dir + "/eval_logits.f32", ev.logits.to(torch::kFloat));
+    writeRaw(dir + "/eval_steps.i64", ev.steps.to(torch::kLong));
+    writeRaw(dir + "/train_logits.f32", tr.logits.to(torch::kFloat));
+    std::ofstream meta(dir + "/meta.json");
+    meta << "{\"rows\": " << s.x.size(0) << ", \"features\": " << s.x.size(1)
+         << ", \"classes\": " << s.dataset.numClasses << ", \"run\": " << outcome.runId
+         << ", \"parameters\": " << outcome.parameters
+         << ", \"train_loss\": " << format("%.9g", tr.totalLoss.item<double>())
+         << ", \"config\": " << toJson(s.config) << "}\n";
+    std::cout << "prepared " << dir << " (run " << outcome.runId << ", " << outcome.parameters
+              << " parameters)\n";
+}
+
+/// Median seconds per call of fn over 5 blocks of ~0.1 s.
+double timePerCall(const std::function<void()>& fn)
+{
+    for (int i = 0; i < 3; ++i) {
+        fn();
+    }
+    double start = now();
+    fn();
+    const double once = std::max(now() - start, 1e-6);
+    const int calls = std::max(1, int(0.1 / once));
+    std::vector<double> blocks;
+    for (int b = 0; b < 5; ++b) {
+        start = now();
+        for (int i = 0; i < calls; ++i) {
+            fn();
+        }
+        blocks.push_back((now() - start) / calls);
+    }
+    return median(blocks);
+}
+
+void timeAll(const std::string& dir)
+{
+    Setup s = loadSetup();
+    auto net = loadModel(s, dir + "/weights.pt");
+    const std::vector<int64_t> batches{1, 32, 256};
+    // Inference first, on the exported weights (halting depends on them).
+    net->eval();
+    for (const int64_t b : batches) {
+        const auto x = s.x.narrow(0, 0, b);
+        const double t = timePerCall([&] {
+            torch::NoGradGuard noGrad;
+            auto out = net->forward(x, torch::Tensor(), torch::Tensor());
+        });
+        std::cout << "@@TIME\tinference\t" << b << '\t' << format("%.9f", t) << std::endl;
+    }
+    net->train();
+    torch::optim::AdamW optimizer(net->parameters(),
+                                  torch::optim::AdamWOptions(s.config.train.learningRate)
+                                      .weight_decay(s.config.train.weightDecay));
+    for (const int64_t b : batches) {
+        const auto x = s.x.narrow(0, 0, b);
+        const auto y = s.y.narrow(0, 0, b);
+        const double t = timePerCall([&] {
+            optimizer.zero_grad();
+            net->forward(x, y, torch::Tensor()).totalLoss.backward();
+            torch::nn::utils::clip_grad_norm_(net->parameters(), s.config.train.clipNorm);
+            optimizer.step();
+        });
+        std::cout << "@@TIME\ttrain\t" << b << '\t' << format("%.9f", t) << std::endl;
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 3) {
+        std::cerr << "usage: bench_cpp_python prepare|time DIR\n";
+        return 2;
+    }
+    setThreads(2);
+    torch::manual_seed(1);
+    const std::string mode = argv[1];
+    try {
+        if (mode == "prepare") {
+            prepare(argv[2]);
+        } else {
+            timeAll(argv[2]);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "bench_cpp_python " << mode << ": " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

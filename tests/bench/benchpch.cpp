@@ -1,0 +1,1 @@
+// Carrier of the benchmarks' precompiled torch header (see CMakeLists.txt).
