@@ -11,6 +11,9 @@ QStringList LanguageManager::available() {
 }
 
 QString LanguageManager::displayName(const QString& code) {
+    if (code == QLatin1String("en")) {
+        return QStringLiteral("English"); // nativeLanguageName() says "American English"
+    }
     const QString name = QLocale(code).nativeLanguageName();
     return name.isEmpty() ? code : name.left(1).toUpper() + name.mid(1);
 }

@@ -84,6 +84,9 @@ MetricPlots::curvesFor(const std::vector<std::string>& keys) const {
             curves.push_back({k, Losses, false});
         } else if (key == "train/accuracy" || key == "val/accuracy") {
             curves.push_back({k, Accuracy, false});
+        } else if (startsWith(key, "val/accuracy_step/")) {
+            // Accuracy if every expert stopped at iteration t: shows what reflection adds.
+            curves.push_back({k, Accuracy, true});
         } else if (startsWith(key, "val/activation/")) {
             curves.push_back({k, Activation, false});
         } else if (key == "val/mean_depth") {
@@ -124,6 +127,10 @@ void MetricPlots::refresh() {
             pen.setWidthF(curve.key == QLatin1String("train/loss") ? 2.2 : 1.5);
             if (curve.rightAxis) {
                 pen.setStyle(Qt::DashLine);
+                if (curve.plot == Accuracy) {
+                    // Per-step accuracies share the left axis; dashed tells them apart.
+                    graph->setValueAxis(plot->yAxis);
+                }
             }
             graph->setPen(pen);
         }

@@ -333,7 +333,8 @@ void SetupView::showLesson(const QString& title, const QString& description,
                            const QString& lesson) {
     m_lessonName = title;
     m_lessonTitle->setText(title);
-    QString markdown = description;
+    // The lesson starts with its own heading; the one-line description leads in, in italics.
+    QString markdown = description.isEmpty() ? QString() : QStringLiteral("*%1*").arg(description);
     if (!lesson.isEmpty()) {
         markdown += QStringLiteral("\n\n") + lesson;
     }

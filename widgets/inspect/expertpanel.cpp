@@ -1,5 +1,6 @@
 #include "inspect/expertpanel.h"
 
+#include "inspect/mapgrid.h"
 #include "inspect/plotstyle.h"
 
 #include <algorithm>
@@ -174,13 +175,13 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
 
     // Heat strip: x = iteration, y = class, z = draft probability.
     const int steps = int(trace.steps.size());
-    m_strip->data()->setSize(std::max(steps, 1), std::max(numClasses, 1));
-    m_strip->data()->setRange(QCPRange(1, std::max(steps, 1)), QCPRange(0, std::max(numClasses - 1, 0)));
+    MapGrid grid(m_strip->data(), std::max(steps, 1), 1, std::max(steps, 1), std::max(numClasses, 1),
+                 0, std::max(numClasses - 1, 0));
     m_strip->data()->fill(0.0);
     for (int i = 0; i < steps; ++i) {
         const auto& probs = trace.steps[size_t(i)].probs;
         for (int k = 0; k < numClasses && k < int(probs.size()); ++k) {
-            m_strip->data()->setCell(i, k, probs[size_t(k)]);
+            grid.set(i, k, probs[size_t(k)]);
         }
     }
     setIndexTicks(m_stripRect->axis(QCPAxis::atLeft), numClasses, QString());

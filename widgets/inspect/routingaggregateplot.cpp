@@ -1,5 +1,6 @@
 #include "inspect/routingaggregateplot.h"
 
+#include "inspect/mapgrid.h"
 #include "inspect/plotstyle.h"
 
 #include <map>
@@ -54,15 +55,14 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
         return;
     }
     // Row 0 at the top without reversing the axis (see RoutingHeatmap).
-    m_map->data()->setSize(m_experts, groups);
-    m_map->data()->setRange(QCPRange(0, m_experts - 1), QCPRange(0, groups - 1));
+    MapGrid grid(m_map->data(), m_experts, 0, m_experts - 1, groups, 0, groups - 1);
     QSharedPointer<QCPAxisTickerText> rowTicks(new QCPAxisTickerText);
     const bool labelCells = groups * m_experts <= 160;
     for (int g = 0; g < groups; ++g) {
         rowTicks->addTick(groups - 1 - g, QString::number(m_groups[size_t(g)]));
         for (int e = 0; e < m_experts; ++e) {
             const double v = m_means[size_t(g * m_experts + e)];
-            m_map->data()->setCell(e, groups - 1 - g, v);
+            grid.set(e, groups - 1 - g, v);
             if (labelCells) {
                 auto* text = new QCPItemText(this);
                 text->position->setCoords(e, groups - 1 - g);

@@ -1,5 +1,6 @@
 #include "inspect/routingheatmap.h"
 
+#include "inspect/mapgrid.h"
 #include "inspect/plotstyle.h"
 
 #include <QElapsedTimer>
@@ -173,18 +174,17 @@ void RoutingHeatmap::fillMap()
     const int mapRows = std::min(span, kMaxMapRows);
     m_mapFirst = first;
     m_mapStride = double(span) / mapRows;
+    m_mapRows = mapRows;
     m_fullResolution = mapRows == span;
     const float* probs = m_snapshot.probs.data();
-    QCPColorMapData* data = m_map->data();
-    data->setSize(experts, mapRows);
     if (m_fullResolution) {
-        data->setRange(QCPRange(0, experts - 1), QCPRange(rows - 1 - last, rows - 1 - first));
+        MapGrid grid(m_map->data(), experts, 0, experts - 1, mapRows, rows - 1 - last, rows - 1 - first);
         for (int i = 0; i < mapRows; ++i) {
             const int r = first + i;
             const float* row = probs + size_t(m_order[size_t(r)]) * experts;
             const int valueIndex = mapRows - 1 - i;
             for (int e = 0; e < experts; ++e) {
-                data->setCell(e, valueIndex, row[e]);
+                grid.set(e, valueIndex, row[e]);
             }
         }
         return;
@@ -192,7 +192,7 @@ void RoutingHeatmap::fillMap()
     // Bin centres: row first + (i + 0.5) * stride - 0.5, mapped to value coordinates.
     const double top = rows - 1 - (first + 0.5 * m_mapStride - 0.5);
     const double bottom = rows - 1 - (first + (mapRows - 0.5) * m_mapStride - 0.5);
-    data->setRange(QCPRange(0, experts - 1), QCPRange(bottom, top));
+    MapGrid grid(m_map->data(), experts, 0, experts - 1, mapRows, bottom, top);
     std::vector<double> sum(static_cast<size_t>(experts), 0.0);
     for (int i = 0; i < mapRows; ++i) {
         const int begin = first + int(i * m_mapStride);
@@ -207,7 +207,7 @@ void RoutingHeatmap::fillMap()
         const double n = std::max(end - begin, 1);
         const int valueIndex = mapRows - 1 - i;
         for (int e = 0; e < experts; ++e) {
-            data->setCell(e, valueIndex, sum[size_t(e)] / n);
+            grid.set(e, valueIndex, sum[size_t(e)] / n);
         }
     }
 }
@@ -279,9 +279,9 @@ double RoutingHeatmap::valueAt(int row, int expert) const
         return 0.0;
     }
     const int index = row - m_mapFirst;
-    if (m_fullResolution && index >= 0 && index < m_map->data()->valueSize()) {
+    if (m_fullResolution && index >= 0 && index < m_mapRows) {
         // What the colour map holds for this cell.
-        return m_map->data()->cell(expert, m_map->data()->valueSize() - 1 - index);
+        return MapGrid::cell(m_map->data(), expertCount(), m_mapRows, expert, m_mapRows - 1 - index);
     }
     return m_snapshot.probs[size_t(m_order[size_t(row)]) * m_snapshot.nExperts + size_t(expert)];
 }
@@ -291,8 +291,8 @@ double RoutingHeatmap::shownValueAt(int row, int expert) const
     if (m_fullResolution || row < m_mapFirst) {
         return valueAt(row, expert);
     }
-    const int bin = std::min(int((row - m_mapFirst) / m_mapStride), m_map->data()->valueSize() - 1);
-    return m_map->data()->cell(expert, m_map->data()->valueSize() - 1 - bin);
+    const int bin = std::min(int((row - m_mapFirst) / m_mapStride), m_mapRows - 1);
+    return MapGrid::cell(m_map->data(), expertCount(), m_mapRows, expert, m_mapRows - 1 - bin);
 }
 
 RoutingHeatmap::Cell RoutingHeatmap::cellAt(const QPoint& pixel) const
