@@ -33,6 +33,7 @@ private Q_SLOTS:
     void warnsAboutDeadExpertsAndImbalance();
     void evolutionSliderChangesTheSnapshot();
     void hugeSnapshotsAreBinnedAndRefilledOnZoom();
+    void singleExpertStillDrawsItsColumn();
 
 private:
     std::map<int64_t, mor::SampleInfo> samplesById() const;
@@ -269,6 +270,25 @@ void TstInspectRouting::hugeSnapshotsAreBinnedAndRefilledOnZoom()
         QCOMPARE(heatmap.shownValueAt(row, 3), double(s.probs[size_t(row * experts + 3)]));
         QCOMPARE(heatmap.sampleIdAtRow(row), qint64(5000 + row));
     }
+}
+
+void TstInspectRouting::singleExpertStillDrawsItsColumn()
+{
+    // A dense baseline has one expert: a one-cell dimension must still cover its column.
+    mor::RoutingSnapshot s;
+    s.nSamples = 3;
+    s.nExperts = 1;
+    s.probs = {1.f, 1.f, 1.f};
+    s.sampleIds = {7, 8, 9};
+    inspect::RoutingHeatmap heatmap;
+    heatmap.setSnapshot(s, {});
+    QVERIFY(heatmap.colorMap()->data()->keyRange().size() > 0);
+    QCOMPARE(heatmap.valueAt(1, 0), 1.0);
+    QCOMPARE(heatmap.sampleIdAtRow(2), qint64(9));
+    heatmap.resize(300, 300);
+    heatmap.replot();
+    const auto cell = heatmap.cellAt(heatmap.pixelOf(1, 0));
+    QCOMPARE(cell.sampleId, qint64(8));
 }
 
 QTEST_MAIN(TstInspectRouting)
