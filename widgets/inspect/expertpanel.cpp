@@ -184,7 +184,7 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
             grid.set(i, k, probs[size_t(k)]);
         }
     }
-    setIndexTicks(m_stripRect->axis(QCPAxis::atLeft), numClasses, QString());
+    setIndexTicks(m_stripRect->axis(QCPAxis::atLeft), numClasses, QString(), 3);
     setIndexTicks(m_draftRect->axis(QCPAxis::atBottom), numClasses, QString());
     m_draft->setBrush(color.lighter(115));
     m_draft->setPen(QPen(color.darker(140)));

@@ -41,11 +41,11 @@ void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset
     bars->setData(keys, values, true);
 }
 
-void setIndexTicks(QCPAxis* axis, int count, const QString& prefix)
+void setIndexTicks(QCPAxis* axis, int count, const QString& prefix, int maxLabels)
 {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     // Thin the labels out when there are many categories, so they stay readable.
-    const int every = count > 40 ? (count + 19) / 20 : 1;
+    const int every = count > maxLabels ? (count + maxLabels - 1) / maxLabels : 1;
     for (int i = 0; i < count; i += every) {
         ticker->addTick(i, prefix + QString::number(i));
     }

@@ -21,8 +21,9 @@ QColor verdictColor(bool correct);
 QCustomPlot* makePlot(QWidget* parent, const QString& objectName);
 /// Bar chart data with integer keys 0..n-1.
 void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset = 0.0);
-/// Integer ticks labelled with `prefix + index` (e.g. "E0", "E1" or class numbers).
-void setIndexTicks(QCPAxis* axis, int count, const QString& prefix);
+/// Integer ticks labelled with `prefix + index` (e.g. "E0", "E1" or class numbers); at most
+/// about `maxLabels` labels, so they never overlap.
+void setIndexTicks(QCPAxis* axis, int count, const QString& prefix, int maxLabels = 20);
 /// Perceptually uniform, colour-blind safe gradient (viridis stops) for probabilities.
 QCPColorGradient probabilityGradient();
 /// Rounded text for a probability-like value.

@@ -39,6 +39,7 @@ struct ReflectionStepperView::Private {
     QCPBars* routerOther = nullptr;
     QCPBars* routerGates = nullptr;
     StepCursorBar* cursor = nullptr;
+    QScrollArea* scroll = nullptr;
     QWidget* panelBox = nullptr;
     QVBoxLayout* panelLayout = nullptr;
     QLabel* emptyNote = nullptr;
@@ -103,6 +104,7 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     scroll->setObjectName("panelScroll");
     scroll->setWidgetResizable(true);
     scroll->setWidget(d->panelBox);
+    d->scroll = scroll;
 
     auto* header = new QHBoxLayout;
     header->addWidget(d->input, 2);
@@ -299,6 +301,10 @@ void ReflectionStepperView::setCurrentStep(int position)
         p->setCursor(position + 1, integration);
     }
     d->integration->setActive(integration);
+    if (integration) {
+        // With many experts the integration is below the fold: bring it into view.
+        d->scroll->ensureWidgetVisible(d->integration, 0, 0);
+    }
     d->cursor->setCaption(integration ? tr("Integration (after %1 iterations)").arg(d->maxIterations)
                                       : tr("Reflection step t = %1 of %2")
                                             .arg(position + 1)

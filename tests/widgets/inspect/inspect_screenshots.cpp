@@ -61,12 +61,14 @@ int main(int argc, char** argv)
     ReflectionStepperView stepper;
     stepper.resize(size);
     stepper.setRun(reader, runId);
-    // An interesting input: conflicted at the newest evaluation, else the first one.
+    // An interesting input: conflicted at the newest evaluation that has conflicts (the one
+    // whose experts reflected longest), else the first input of the newest evaluation.
     const auto steps = reader->traceSteps(runId);
-    if (!steps.empty()) {
-        const auto conflicts = reader->conflicts(runId, steps.back());
+    for (auto step = steps.rbegin(); step != steps.rend(); ++step) {
+        const auto conflicts = reader->conflicts(runId, *step);
         if (!conflicts.empty()) {
-            stepper.showSample(steps.back(), conflicts.front().sampleId);
+            stepper.showSample(*step, conflicts.front().sampleId);
+            break;
         }
     }
     stepper.setCurrentStep(1);
