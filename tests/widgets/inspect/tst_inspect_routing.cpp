@@ -11,6 +11,8 @@
 #include <mor/log_reader.h>
 
 #include <QLabel>
+#include <QPushButton>
+#include <QToolTip>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -34,6 +36,8 @@ private Q_SLOTS:
     void evolutionSliderChangesTheSnapshot();
     void hugeSnapshotsAreBinnedAndRefilledOnZoom();
     void singleExpertStillDrawsItsColumn();
+    void hoverNamesInputExpertAndValue();
+    void playWalksThroughEveryRoutingStep();
 
 private:
     std::map<int64_t, mor::SampleInfo> samplesById() const;
@@ -289,6 +293,36 @@ void TstInspectRouting::singleExpertStillDrawsItsColumn()
     heatmap.replot();
     const auto cell = heatmap.cellAt(heatmap.pixelOf(1, 0));
     QCOMPARE(cell.sampleId, qint64(8));
+}
+
+void TstInspectRouting::hoverNamesInputExpertAndValue()
+{
+    RoutingView view;
+    view.resize(1000, 700);
+    view.setRun(m_reader, m_run.runId);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
+    heatmap->replot();
+    const int row = 11, expert = 1;
+    QTest::mouseMove(heatmap, heatmap->pixelOf(row, expert));
+    QTRY_VERIFY(QToolTip::isVisible());
+    const QString text = QToolTip::text();
+    QVERIFY2(text.contains(QString("#%1").arg(heatmap->sampleIdAtRow(row))), qPrintable(text));
+    QVERIFY2(text.contains("E1"), qPrintable(text));
+    QVERIFY2(text.contains(QString::number(heatmap->valueAt(row, expert), 'f', 3)), qPrintable(text));
+}
+
+void TstInspectRouting::playWalksThroughEveryRoutingStep()
+{
+    RoutingView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showStep(m_run.steps.front());
+    QCOMPARE(view.shownStep(), m_run.steps.front());
+    auto* play = view.findChild<QPushButton*>("evolutionPlay");
+    play->click();
+    QTRY_COMPARE_WITH_TIMEOUT(view.shownStep(), m_run.steps.back(), 5000);
+    QTRY_VERIFY(!play->isChecked()); // stops at the newest snapshot
 }
 
 QTEST_MAIN(TstInspectRouting)

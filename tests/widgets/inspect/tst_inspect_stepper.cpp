@@ -33,6 +33,7 @@ private Q_SLOTS:
     void filtersListExactlyTheMatchingInputs();
     void deepestFirstSortsByReflectionDepth();
     void clearsWithoutARun();
+    void refreshKeepsTheInputAndStep();
     void showsTheLoggedInputVector();
     void inputPreviewPicksImageBitsOrBars_data();
     void inputPreviewPicksImageBitsOrBars();
@@ -310,6 +311,17 @@ void TstInspectStepper::clearsWithoutARun()
     QCOMPARE(view.stepCount(), 0);
     QCOMPARE(view.currentSampleId(), qint64(-1));
     QVERIFY(panels(view).empty());
+}
+
+void TstInspectStepper::refreshKeepsTheInputAndStep()
+{
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(m_run.steps[1], 1021);
+    view.refresh(); // e.g. the run grew
+    QCOMPARE(view.evaluationStep(), m_run.steps[1]);
+    QCOMPARE(view.currentSampleId(), qint64(1021));
+    QCOMPARE(panels(view).size(), m_reader->trace(m_run.runId, m_run.steps[1], 1021)->experts.size());
 }
 
 void TstInspectStepper::showsTheLoggedInputVector()
