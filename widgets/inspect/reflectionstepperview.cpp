@@ -218,7 +218,18 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
     d->router->setVisible(have);
     if (!have) {
         d->input->setInput({});
-        d->info->setText(d->reader ? tr("No traced input selected.") : tr("No run open."));
+        if (!d->reader) {
+            d->info->setText(tr("No run open."));
+        } else if (sampleId >= 0) {
+            // E.g. a routing heatmap row: every validation input is routed, only the probe
+            // inputs are traced iteration by iteration.
+            d->info->setText(tr("Input #%1 has no reflection trace at step %2: only the probe "
+                                "inputs are traced. Pick one on the left.")
+                                 .arg(sampleId)
+                                 .arg(d->picker->currentStep()));
+        } else {
+            d->info->setText(tr("No traced input selected."));
+        }
         d->cursor->setCount(0);
         d->cursor->setCaption(QString());
         return;

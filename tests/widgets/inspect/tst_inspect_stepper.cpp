@@ -11,6 +11,7 @@
 
 #include <mor/log_reader.h>
 
+#include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void deepestFirstSortsByReflectionDepth();
     void clearsWithoutARun();
     void refreshKeepsTheInputAndStep();
+    void untracedInputSaysWhy();
     void showsTheLoggedInputVector();
     void inputPreviewPicksImageBitsOrBars_data();
     void inputPreviewPicksImageBitsOrBars();
@@ -322,6 +324,17 @@ void TstInspectStepper::refreshKeepsTheInputAndStep()
     QCOMPARE(view.evaluationStep(), m_run.steps[1]);
     QCOMPARE(view.currentSampleId(), qint64(1021));
     QCOMPARE(panels(view).size(), m_reader->trace(m_run.runId, m_run.steps[1], 1021)->experts.size());
+}
+
+void TstInspectStepper::untracedInputSaysWhy()
+{
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(m_run.steps[0], 999999);
+    QCOMPARE(view.currentSampleId(), qint64(-1));
+    QCOMPARE(view.stepCount(), 0);
+    QVERIFY(panels(view).empty());
+    QVERIFY(view.findChild<QLabel*>("sampleInfo")->text().contains("999999"));
 }
 
 void TstInspectStepper::showsTheLoggedInputVector()
