@@ -11,8 +11,7 @@
 #include <cstdio>
 #include <random>
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QApplication app(argc, argv);
     const int64_t inputs = argc > 1 ? std::atoll(argv[1]) : 100000;
     const int64_t experts = argc > 2 ? std::atoll(argv[2]) : 64;
@@ -90,7 +89,8 @@ int main(int argc, char** argv)
     const int moves = 300;
     timer.restart();
     for (int i = 0; i < moves; ++i) {
-        const QPointF pos(area.left() + (i * 37) % area.width(), area.top() + (i * 53) % area.height());
+        const QPointF pos(area.left() + (i * 37) % area.width(),
+                          area.top() + (i * 53) % area.height());
         QMouseEvent move(QEvent::MouseMove, pos, heatmap.mapToGlobal(pos), Qt::NoButton,
                          Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(&heatmap, &move);

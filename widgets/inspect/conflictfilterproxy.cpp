@@ -4,31 +4,26 @@
 
 namespace inspect {
 
-ConflictFilterProxy::ConflictFilterProxy(QObject* parent) : QSortFilterProxyModel(parent)
-{
+ConflictFilterProxy::ConflictFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) {
     setSortRole(ConflictTableModel::SortRole);
 }
 
-void ConflictFilterProxy::setText(const QString& text)
-{
+void ConflictFilterProxy::setText(const QString& text) {
     m_text = text.trimmed();
     invalidateFilter();
 }
 
-void ConflictFilterProxy::setWrongOnly(bool on)
-{
+void ConflictFilterProxy::setWrongOnly(bool on) {
     m_wrongOnly = on;
     invalidateFilter();
 }
 
-void ConflictFilterProxy::setStep(qint64 step)
-{
+void ConflictFilterProxy::setStep(qint64 step) {
     m_step = step;
     invalidateFilter();
 }
 
-bool ConflictFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
-{
+bool ConflictFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const auto* model = qobject_cast<const ConflictTableModel*>(sourceModel());
     if (!model || sourceParent.isValid()) {
         return false;

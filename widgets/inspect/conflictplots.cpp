@@ -11,8 +11,7 @@
 namespace inspect {
 
 namespace {
-QCustomPlot* titledPlot(QWidget* parent, const QString& name, const QString& title)
-{
+QCustomPlot* titledPlot(QWidget* parent, const QString& name, const QString& title) {
     QCustomPlot* plot = makePlot(parent, name);
     plot->setMinimumSize(200, 170);
     plot->plotLayout()->insertRow(0);
@@ -22,8 +21,7 @@ QCustomPlot* titledPlot(QWidget* parent, const QString& name, const QString& tit
 }
 } // namespace
 
-ConflictPlots::ConflictPlots(QWidget* parent) : QWidget(parent)
-{
+ConflictPlots::ConflictPlots(QWidget* parent) : QWidget(parent) {
     m_histogram = titledPlot(this, "conflictHistogram", tr("Conflict score histogram"));
     m_histBars = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
     m_histBars->setBrush(QColor(0xe1, 0x57, 0x59));
@@ -55,9 +53,8 @@ ConflictPlots::ConflictPlots(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_accuracy);
 }
 
-ConflictPlots::Binned ConflictPlots::accuracyByScore(const std::vector<mor::ConflictRecord>& conflicts,
-                                                     int bins)
-{
+ConflictPlots::Binned
+ConflictPlots::accuracyByScore(const std::vector<mor::ConflictRecord>& conflicts, int bins) {
     Binned b;
     if (conflicts.empty() || bins <= 0) {
         return b;
@@ -86,8 +83,7 @@ ConflictPlots::Binned ConflictPlots::accuracyByScore(const std::vector<mor::Conf
 }
 
 void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
-                            const RateSeries& rate, double threshold)
-{
+                            const RateSeries& rate, double threshold) {
     // Histogram over [0, max(score, threshold)], 20 bins.
     double top = threshold;
     for (const auto& c : conflicts) {
@@ -106,7 +102,8 @@ void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
     m_histBars->setWidth(width * 0.9);
     m_histBars->setData(keys, counts, true);
     m_histogram->xAxis->setRange(0, top);
-    m_histogram->yAxis->setRange(0, std::max(1.0, *std::max_element(counts.begin(), counts.end()) * 1.15));
+    m_histogram->yAxis->setRange(
+        0, std::max(1.0, *std::max_element(counts.begin(), counts.end()) * 1.15));
     m_threshold->point1->setCoords(threshold, 0);
     m_threshold->point2->setCoords(threshold, 1);
     m_thresholdLabel->position->setCoords(threshold, m_histogram->yAxis->range().upper);
@@ -130,9 +127,8 @@ void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
     m_rate->replot();
 
     const Binned binned = accuracyByScore(conflicts, 8);
-    const double binWidth = binned.centres.size() > 1
-                                ? (binned.centres.back() - binned.centres.front()) / 8.0
-                                : 0.05;
+    const double binWidth =
+        binned.centres.size() > 1 ? (binned.centres.back() - binned.centres.front()) / 8.0 : 0.05;
     m_accBars->setWidth(std::max(binWidth, 0.01) * 0.9);
     m_accBars->setData(QVector<double>(binned.centres.begin(), binned.centres.end()),
                        QVector<double>(binned.accuracy.begin(), binned.accuracy.end()), true);
@@ -151,7 +147,8 @@ void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
     }
     m_accuracy->yAxis->setRange(0, 1.15);
     if (!binned.centres.empty()) {
-        m_accuracy->xAxis->setRange(binned.centres.front() - binWidth, binned.centres.back() + binWidth);
+        m_accuracy->xAxis->setRange(binned.centres.front() - binWidth,
+                                    binned.centres.back() + binWidth);
     }
     m_accuracy->replot();
 }

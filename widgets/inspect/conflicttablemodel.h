@@ -11,8 +11,19 @@ namespace inspect {
 class ConflictTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Step, Input, Score, Experts, Winner, Margin, Resolved, Label, Result, Resolution,
-                  ColumnCount };
+    enum Column {
+        Step,
+        Input,
+        Score,
+        Experts,
+        Winner,
+        Margin,
+        Resolved,
+        Label,
+        Result,
+        Resolution,
+        ColumnCount
+    };
     /// Raw value for sorting (numbers sort as numbers).
     static constexpr int SortRole = Qt::UserRole + 1;
 

@@ -36,8 +36,7 @@ struct ConflictView::Private {
     ConflictPlots* plots = nullptr;
 };
 
-ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_unique<Private>())
-{
+ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_unique<Private>()) {
     setObjectName("conflictView");
     d->model = new ConflictTableModel(this);
     d->proxy = new ConflictFilterProxy(this);
@@ -88,8 +87,8 @@ ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_u
     auto filterChanged = [this] {
         d->proxy->setText(d->text->text());
         d->proxy->setWrongOnly(d->wrongOnly->isChecked());
-        d->proxy->setStep(d->stepCombo->currentIndex() <= 0 ? -1
-                                                            : d->stepCombo->currentData().toLongLong());
+        d->proxy->setStep(
+            d->stepCombo->currentIndex() <= 0 ? -1 : d->stepCombo->currentData().toLongLong());
         updatePlots();
     };
     connect(d->text, &QLineEdit::textChanged, this, filterChanged);
@@ -107,16 +106,14 @@ ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_u
 
 ConflictView::~ConflictView() = default;
 
-void ConflictView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId)
-{
+void ConflictView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
     d->reader = runId >= 0 ? std::move(reader) : nullptr;
     d->runId = d->reader ? runId : -1;
     d->settings = readRunSettings(d->reader.get(), d->runId);
     refresh();
 }
 
-void ConflictView::refresh()
-{
+void ConflictView::refresh() {
     std::vector<mor::ConflictRecord> conflicts;
     std::vector<int64_t> steps;
     d->rate = {};
@@ -171,13 +168,13 @@ void ConflictView::refresh()
         d->stepCombo->setCurrentIndex(std::max(index, 0));
     }
     d->model->setConflicts(std::move(conflicts));
-    d->proxy->setStep(d->stepCombo->currentIndex() <= 0 ? -1 : d->stepCombo->currentData().toLongLong());
+    d->proxy->setStep(d->stepCombo->currentIndex() <= 0 ? -1
+                                                        : d->stepCombo->currentData().toLongLong());
     d->table->resizeColumnsToContents();
     updatePlots();
 }
 
-void ConflictView::updatePlots()
-{
+void ConflictView::updatePlots() {
     std::vector<mor::ConflictRecord> shown;
     shown.reserve(size_t(d->proxy->rowCount()));
     for (int r = 0; r < d->proxy->rowCount(); ++r) {

@@ -8,8 +8,7 @@
 namespace inspect {
 
 namespace {
-QCPItemStraightLine* verticalLine(QCustomPlot* plot, QCPAxisRect* rect, const QPen& pen)
-{
+QCPItemStraightLine* verticalLine(QCustomPlot* plot, QCPAxisRect* rect, const QPen& pen) {
     auto* line = new QCPItemStraightLine(plot);
     line->setClipAxisRect(rect);
     line->point1->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
@@ -17,15 +16,13 @@ QCPItemStraightLine* verticalLine(QCustomPlot* plot, QCPAxisRect* rect, const QP
     line->setPen(pen);
     return line;
 }
-void placeVertical(QCPItemStraightLine* line, double x)
-{
+void placeVertical(QCPItemStraightLine* line, double x) {
     line->point1->setCoords(x, 0);
     line->point2->setCoords(x, 1);
 }
 } // namespace
 
-ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
-{
+ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     setMinimumHeight(230);
     setAutoAddPlottableToLegend(false);
     plotLayout()->clear();
@@ -69,8 +66,8 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
     m_halt->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 5));
     m_rightMarks = addGraph(tx, ty);
     m_rightMarks->setLineStyle(QCPGraph::lsNone);
-    m_rightMarks->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, verdictColor(true),
-                                                  verdictColor(true), 9));
+    m_rightMarks->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDisc, verdictColor(true), verdictColor(true), 9));
     m_rightMarks->setName(tr("draft right"));
     m_wrongMarks = addGraph(tx, ty);
     m_wrongMarks->setLineStyle(QCPGraph::lsNone);
@@ -139,8 +136,7 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent)
 }
 
 void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_t label,
-                           int maxIterations, double haltThreshold)
-{
+                           int maxIterations, double haltThreshold) {
     m_trace = trace;
     m_numClasses = numClasses;
     m_label = label;
@@ -175,8 +171,8 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
 
     // Heat strip: x = iteration, y = class, z = draft probability.
     const int steps = int(trace.steps.size());
-    MapGrid grid(m_strip->data(), std::max(steps, 1), 1, std::max(steps, 1), std::max(numClasses, 1),
-                 0, std::max(numClasses - 1, 0));
+    MapGrid grid(m_strip->data(), std::max(steps, 1), 1, std::max(steps, 1),
+                 std::max(numClasses, 1), 0, std::max(numClasses - 1, 0));
     m_strip->data()->fill(0.0);
     for (int i = 0; i < steps; ++i) {
         const auto& probs = trace.steps[size_t(i)].probs;
@@ -196,12 +192,12 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
     setCursor(1, false);
 }
 
-void ExpertPanel::setCursor(int t, bool integration)
-{
+void ExpertPanel::setCursor(int t, bool integration) {
     const int steps = int(m_trace.steps.size());
     m_cursorT = std::max(1, t);
     if (integration) {
-        m_cursorT = std::clamp(m_trace.haltStep > 0 ? m_trace.haltStep : steps, 1, std::max(steps, 1));
+        m_cursorT =
+            std::clamp(m_trace.haltStep > 0 ? m_trace.haltStep : steps, 1, std::max(steps, 1));
     }
     m_shownIndex = steps == 0 ? -1 : std::min(m_cursorT, steps) - 1;
     placeVertical(m_cursor, m_cursorT);
@@ -247,8 +243,7 @@ void ExpertPanel::setCursor(int t, bool integration)
     replot(QCustomPlot::rpQueuedReplot);
 }
 
-QVector<double> ExpertPanel::shownDraft() const
-{
+QVector<double> ExpertPanel::shownDraft() const {
     QVector<double> values;
     for (auto it = m_draft->data()->constBegin(); it != m_draft->data()->constEnd(); ++it) {
         values << it->value;

@@ -8,14 +8,12 @@
 
 namespace inspect {
 
-InputPreview::InputPreview(QWidget* parent) : QWidget(parent)
-{
+InputPreview::InputPreview(QWidget* parent) : QWidget(parent) {
     setMinimumSize(120, 56);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
 }
 
-void InputPreview::setInput(const std::vector<float>& values)
-{
+void InputPreview::setInput(const std::vector<float>& values) {
     m_values = values;
     m_side = 0;
     const int n = int(values.size());
@@ -37,13 +35,11 @@ void InputPreview::setInput(const std::vector<float>& values)
     update();
 }
 
-QSize InputPreview::sizeHint() const
-{
+QSize InputPreview::sizeHint() const {
     return m_kind == Kind::Image ? QSize(110, 110) : QSize(260, 64);
 }
 
-void InputPreview::paintEvent(QPaintEvent*)
-{
+void InputPreview::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     const QRectF area = QRectF(rect()).adjusted(2, 2, -2, -2);
     painter.fillRect(rect(), palette().base());
@@ -52,14 +48,19 @@ void InputPreview::paintEvent(QPaintEvent*)
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(area, Qt::AlignCenter, tr("no input stored"));
         break;
-    case Kind::Bars: paintBars(painter, area); break;
-    case Kind::Bits: paintBits(painter, area); break;
-    case Kind::Image: paintImage(painter, area); break;
+    case Kind::Bars:
+        paintBars(painter, area);
+        break;
+    case Kind::Bits:
+        paintBits(painter, area);
+        break;
+    case Kind::Image:
+        paintImage(painter, area);
+        break;
     }
 }
 
-void InputPreview::paintBars(QPainter& painter, const QRectF& area) const
-{
+void InputPreview::paintBars(QPainter& painter, const QRectF& area) const {
     float maxAbs = 1e-6f;
     for (float v : m_values) {
         maxAbs = std::max(maxAbs, std::abs(v));
@@ -72,12 +73,12 @@ void InputPreview::paintBars(QPainter& painter, const QRectF& area) const
         const double h = double(m_values[i]) / maxAbs * (area.height() / 2.0);
         const QRectF bar(area.left() + i * w + w * 0.1, h >= 0 ? mid - h : mid, w * 0.8,
                          std::abs(h));
-        painter.fillRect(bar, m_values[i] >= 0 ? QColor(0x4e, 0x79, 0xa7) : QColor(0xe1, 0x57, 0x59));
+        painter.fillRect(bar,
+                         m_values[i] >= 0 ? QColor(0x4e, 0x79, 0xa7) : QColor(0xe1, 0x57, 0x59));
     }
 }
 
-void InputPreview::paintBits(QPainter& painter, const QRectF& area) const
-{
+void InputPreview::paintBits(QPainter& painter, const QRectF& area) const {
     const double w = std::min(area.width() / double(m_values.size()), 28.0);
     const double h = std::min(area.height(), 28.0);
     const double top = area.center().y() - h / 2.0;
@@ -94,8 +95,7 @@ void InputPreview::paintBits(QPainter& painter, const QRectF& area) const
     }
 }
 
-void InputPreview::paintImage(QPainter& painter, const QRectF& area) const
-{
+void InputPreview::paintImage(QPainter& painter, const QRectF& area) const {
     const auto [lo, hi] = std::minmax_element(m_values.begin(), m_values.end());
     const float range = std::max(*hi - *lo, 1e-6f);
     QImage image(m_side, m_side, QImage::Format_Grayscale8);

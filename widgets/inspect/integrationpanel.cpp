@@ -5,8 +5,7 @@
 namespace inspect {
 
 namespace {
-QVector<double> barValues(const QCPBars* bars)
-{
+QVector<double> barValues(const QCPBars* bars) {
     QVector<double> values;
     for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
         values << it->value;
@@ -15,8 +14,7 @@ QVector<double> barValues(const QCPBars* bars)
 }
 } // namespace
 
-IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent)
-{
+IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("integrationPlot");
     setMinimumHeight(200);
     plotLayout()->clear();
@@ -36,7 +34,8 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent)
     m_weightRect->axis(QCPAxis::atLeft)->setRange(0, 1.05);
     m_weightRect->axis(QCPAxis::atLeft)->setLabel(tr("fusion weight w_j"));
     m_weightRect->axis(QCPAxis::atBottom)->setLabel(tr("expert"));
-    m_weights = new QCPBars(m_weightRect->axis(QCPAxis::atBottom), m_weightRect->axis(QCPAxis::atLeft));
+    m_weights =
+        new QCPBars(m_weightRect->axis(QCPAxis::atBottom), m_weightRect->axis(QCPAxis::atLeft));
     m_weights->setWidth(0.6);
 
     m_conflictRect->axis(QCPAxis::atLeft)->setRange(0, 1.0);
@@ -45,13 +44,15 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent)
     one->addTick(0, tr("D"));
     m_conflictRect->axis(QCPAxis::atBottom)->setTicker(one);
     m_conflictRect->axis(QCPAxis::atBottom)->setRange(-0.7, 0.7);
-    m_conflict = new QCPBars(m_conflictRect->axis(QCPAxis::atBottom),
-                             m_conflictRect->axis(QCPAxis::atLeft));
+    m_conflict =
+        new QCPBars(m_conflictRect->axis(QCPAxis::atBottom), m_conflictRect->axis(QCPAxis::atLeft));
     m_conflict->setWidth(0.7);
     m_threshold = new QCPItemStraightLine(this);
     m_threshold->setClipAxisRect(m_conflictRect);
-    m_threshold->point1->setAxes(m_conflictRect->axis(QCPAxis::atBottom), m_conflictRect->axis(QCPAxis::atLeft));
-    m_threshold->point2->setAxes(m_conflictRect->axis(QCPAxis::atBottom), m_conflictRect->axis(QCPAxis::atLeft));
+    m_threshold->point1->setAxes(m_conflictRect->axis(QCPAxis::atBottom),
+                                 m_conflictRect->axis(QCPAxis::atLeft));
+    m_threshold->point2->setAxes(m_conflictRect->axis(QCPAxis::atBottom),
+                                 m_conflictRect->axis(QCPAxis::atLeft));
     m_threshold->setPen(QPen(QColor(200, 30, 30), 2, Qt::DashLine));
 
     m_fusedRect->axis(QCPAxis::atLeft)->setRange(0, 1.05);
@@ -60,7 +61,8 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent)
     m_fused = new QCPBars(m_fusedRect->axis(QCPAxis::atBottom), m_fusedRect->axis(QCPAxis::atLeft));
     m_fused->setWidth(0.7);
     m_fused->setBrush(QColor(90, 90, 90));
-    m_fusedLabel = new QCPBars(m_fusedRect->axis(QCPAxis::atBottom), m_fusedRect->axis(QCPAxis::atLeft));
+    m_fusedLabel =
+        new QCPBars(m_fusedRect->axis(QCPAxis::atBottom), m_fusedRect->axis(QCPAxis::atLeft));
     m_fusedLabel->setWidth(0.85);
     m_fusedLabel->setBrush(Qt::NoBrush);
     m_fusedLabel->setPen(QPen(verdictColor(true), 2.5));
@@ -68,8 +70,7 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent)
 }
 
 void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
-                                double conflictThreshold)
-{
+                                double conflictThreshold) {
     // Weights per selected expert, keyed by the expert index so colours match the panels.
     QCPBarsDataContainer& weights = *m_weights->data();
     weights.clear();
@@ -79,7 +80,8 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
         expertTicks->addTick(double(i), tr("E%1").arg(trace.experts[i].expert));
     }
     m_weightRect->axis(QCPAxis::atBottom)->setTicker(expertTicks);
-    m_weightRect->axis(QCPAxis::atBottom)->setRange(-0.6, std::max<double>(trace.experts.size(), 1) - 0.4);
+    m_weightRect->axis(QCPAxis::atBottom)
+        ->setRange(-0.6, std::max<double>(trace.experts.size(), 1) - 0.4);
     m_weights->setBrush(QColor(0x4e, 0x79, 0xa7));
     if (trace.winner >= 0) {
         m_weights->setName(tr("winner E%1").arg(trace.winner));
@@ -122,8 +124,7 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
     replot(QCustomPlot::rpQueuedReplot);
 }
 
-void IntegrationPanel::setActive(bool active)
-{
+void IntegrationPanel::setActive(bool active) {
     m_active = active;
     // A tinted background makes "the cursor is here" visible without moving anything.
     setBackground(active ? QBrush(QColor(255, 243, 224)) : QBrush(Qt::white));
@@ -131,10 +132,13 @@ void IntegrationPanel::setActive(bool active)
     replot(QCustomPlot::rpQueuedReplot);
 }
 
-QVector<double> IntegrationPanel::shownWeights() const { return barValues(m_weights); }
-QVector<double> IntegrationPanel::shownFused() const { return barValues(m_fused); }
-double IntegrationPanel::shownConflictScore() const
-{
+QVector<double> IntegrationPanel::shownWeights() const {
+    return barValues(m_weights);
+}
+QVector<double> IntegrationPanel::shownFused() const {
+    return barValues(m_fused);
+}
+double IntegrationPanel::shownConflictScore() const {
     return m_conflict->data()->isEmpty() ? 0.0 : m_conflict->data()->constBegin()->value;
 }
 

@@ -26,7 +26,7 @@ struct ReflectionStepperView::Private {
     qint64 runId = -1;
     RunSettings settings;
     std::map<int64_t, mor::SampleInfo> samples;
-    std::vector<mor::SampleTrace> traces; ///< of the current evaluation step
+    std::vector<mor::SampleTrace> traces;  ///< of the current evaluation step
     std::optional<mor::SampleTrace> trace; ///< the input on screen
     int numClasses = 0;
     int maxIterations = 0;
@@ -48,8 +48,7 @@ struct ReflectionStepperView::Private {
 };
 
 ReflectionStepperView::ReflectionStepperView(QWidget* parent)
-    : InspectView(parent), d(std::make_unique<Private>())
-{
+    : InspectView(parent), d(std::make_unique<Private>()) {
     setObjectName("reflectionStepperView");
     d->picker = new SamplePicker(this);
     d->input = new InputPreview(this);
@@ -64,8 +63,9 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     d->router->setMinimumHeight(150);
     d->router->setMinimumWidth(260);
     d->router->plotLayout()->insertRow(0);
-    d->router->plotLayout()->addElement(
-        0, 0, new QCPTextElement(d->router, tr("Router p and gates g"), QFont(font().family(), 9, QFont::Bold)));
+    d->router->plotLayout()->addElement(0, 0,
+                                        new QCPTextElement(d->router, tr("Router p and gates g"),
+                                                           QFont(font().family(), 9, QFont::Bold)));
     QCPAxis* rx = d->router->xAxis;
     QCPAxis* ry = d->router->yAxis;
     ry->setRange(0, 1.05);
@@ -136,14 +136,14 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
         // Rebuild the panels for this input; the cursor restarts at t = 1.
         showSample(d->picker->currentStep(), id, false);
     });
-    connect(d->cursor, &StepCursorBar::currentChanged, this, &ReflectionStepperView::setCurrentStep);
+    connect(d->cursor, &StepCursorBar::currentChanged, this,
+            &ReflectionStepperView::setCurrentStep);
     setRun(nullptr, -1);
 }
 
 ReflectionStepperView::~ReflectionStepperView() = default;
 
-void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId)
-{
+void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
     d->reader = runId >= 0 ? std::move(reader) : nullptr;
     d->runId = d->reader ? runId : -1;
     d->samples.clear();
@@ -153,8 +153,7 @@ void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader,
     refresh();
 }
 
-void ReflectionStepperView::refresh()
-{
+void ReflectionStepperView::refresh() {
     const qint64 keepStep = d->picker->currentStep();
     const qint64 keepSample = currentSampleId();
     if (!d->reader) {
@@ -184,8 +183,7 @@ void ReflectionStepperView::refresh()
     showSample(d->picker->currentStep(), -1, false);
 }
 
-void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atIntegration)
-{
+void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atIntegration) {
     if (d->reader && step >= 0 && step != d->picker->currentStep()) {
         const QSignalBlocker blocker(d->picker);
         d->picker->setSteps(d->reader->traceSteps(d->runId), step);
@@ -196,8 +194,9 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
         // Always look the trace up again: the same input differs between evaluation steps.
         const QSignalBlocker blocker(d->picker);
         d->picker->selectSample(sampleId);
-        const auto it = std::find_if(d->traces.begin(), d->traces.end(),
-                                     [sampleId](const mor::SampleTrace& t) { return t.sampleId == sampleId; });
+        const auto it =
+            std::find_if(d->traces.begin(), d->traces.end(),
+                         [sampleId](const mor::SampleTrace& t) { return t.sampleId == sampleId; });
         d->trace.reset();
         if (it != d->traces.end()) {
             d->trace = *it;
@@ -293,15 +292,17 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
     setCurrentStep(position);
 }
 
-int ReflectionStepperView::currentStep() const { return d->cursor->current(); }
-int ReflectionStepperView::stepCount() const { return d->cursor->count(); }
-bool ReflectionStepperView::isAtIntegration() const
-{
+int ReflectionStepperView::currentStep() const {
+    return d->cursor->current();
+}
+int ReflectionStepperView::stepCount() const {
+    return d->cursor->count();
+}
+bool ReflectionStepperView::isAtIntegration() const {
     return stepCount() > 0 && currentStep() == stepCount() - 1;
 }
 
-void ReflectionStepperView::setCurrentStep(int position)
-{
+void ReflectionStepperView::setCurrentStep(int position) {
     if (stepCount() == 0) {
         return;
     }
@@ -316,11 +317,14 @@ void ReflectionStepperView::setCurrentStep(int position)
         // With many experts the integration is below the fold: bring it into view.
         d->scroll->ensureWidgetVisible(d->integration, 0, 0);
     }
-    d->cursor->setCaption(integration ? tr("Integration (after %1 iterations)").arg(d->maxIterations)
-                                      : tr("Reflection step t = %1 of %2")
-                                            .arg(position + 1)
-                                            .arg(d->maxIterations));
+    d->cursor->setCaption(
+        integration ? tr("Integration (after %1 iterations)").arg(d->maxIterations)
+                    : tr("Reflection step t = %1 of %2").arg(position + 1).arg(d->maxIterations));
 }
 
-qint64 ReflectionStepperView::currentSampleId() const { return d->trace ? d->trace->sampleId : -1; }
-qint64 ReflectionStepperView::evaluationStep() const { return d->picker->currentStep(); }
+qint64 ReflectionStepperView::currentSampleId() const {
+    return d->trace ? d->trace->sampleId : -1;
+}
+qint64 ReflectionStepperView::evaluationStep() const {
+    return d->picker->currentStep();
+}

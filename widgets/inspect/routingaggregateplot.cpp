@@ -7,8 +7,7 @@
 
 namespace inspect {
 
-RoutingAggregatePlot::RoutingAggregatePlot(QWidget* parent) : QCustomPlot(parent)
-{
+RoutingAggregatePlot::RoutingAggregatePlot(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("aggregateHeatmap");
     setMinimumSize(220, 160);
     m_map = new QCPColorMap(xAxis, yAxis);
@@ -17,13 +16,13 @@ RoutingAggregatePlot::RoutingAggregatePlot(QWidget* parent) : QCustomPlot(parent
     m_map->setDataRange(QCPRange(0.0, 1.0));
     xAxis->setLabel(tr("expert"));
     plotLayout()->insertRow(0);
-    plotLayout()->addElement(0, 0, new QCPTextElement(this, tr("Mean routing probability"),
-                                                      QFont(font().family(), 9, QFont::Bold)));
+    plotLayout()->addElement(0, 0,
+                             new QCPTextElement(this, tr("Mean routing probability"),
+                                                QFont(font().family(), 9, QFont::Bold)));
 }
 
 void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
-                                   const std::vector<RowMeta>& meta, bool byDomain)
-{
+                                   const std::vector<RowMeta>& meta, bool byDomain) {
     for (QCPItemText* label : m_labels) {
         removeItem(label);
     }
@@ -85,8 +84,7 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
     replot();
 }
 
-double RoutingAggregatePlot::meanAt(int groupIndex, int expert) const
-{
+double RoutingAggregatePlot::meanAt(int groupIndex, int expert) const {
     if (groupIndex < 0 || groupIndex >= int(m_groups.size()) || expert < 0 || expert >= m_experts) {
         return 0.0;
     }

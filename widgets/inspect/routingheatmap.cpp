@@ -13,8 +13,7 @@
 
 namespace inspect {
 
-RoutingHeatmap::RoutingHeatmap(QWidget* parent) : QCustomPlot(parent)
-{
+RoutingHeatmap::RoutingHeatmap(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("routingHeatmap");
     setMinimumSize(260, 260);
     setMouseTracking(true);
@@ -67,8 +66,7 @@ RoutingHeatmap::RoutingHeatmap(QWidget* parent) : QCustomPlot(parent)
     clear();
 }
 
-void RoutingHeatmap::clear()
-{
+void RoutingHeatmap::clear() {
     m_snapshot = {};
     m_meta.clear();
     m_order.clear();
@@ -79,24 +77,21 @@ void RoutingHeatmap::clear()
     replot();
 }
 
-void RoutingHeatmap::setSnapshot(mor::RoutingSnapshot snapshot, std::vector<RowMeta> meta)
-{
+void RoutingHeatmap::setSnapshot(mor::RoutingSnapshot snapshot, std::vector<RowMeta> meta) {
     m_snapshot = std::move(snapshot);
     m_meta = std::move(meta);
     m_meta.resize(size_t(m_snapshot.nSamples));
     rebuild();
 }
 
-void RoutingHeatmap::setSortKey(SortKey key)
-{
+void RoutingHeatmap::setSortKey(SortKey key) {
     if (key != m_sortKey) {
         m_sortKey = key;
         rebuild();
     }
 }
 
-void RoutingHeatmap::rebuild()
-{
+void RoutingHeatmap::rebuild() {
     QElapsedTimer timer;
     timer.start();
     const int rows = int(m_snapshot.nSamples);
@@ -119,12 +114,18 @@ void RoutingHeatmap::rebuild()
     m_order.resize(size_t(rows));
     std::iota(m_order.begin(), m_order.end(), 0);
     auto byKey = [&](auto key) {
-        std::stable_sort(m_order.begin(), m_order.end(), [&](int a, int b) { return key(a) < key(b); });
+        std::stable_sort(m_order.begin(), m_order.end(),
+                         [&](int a, int b) { return key(a) < key(b); });
     };
     switch (m_sortKey) {
-    case SortKey::Input: break;
-    case SortKey::Class: byKey([&](int r) { return m_meta[size_t(r)].label; }); break;
-    case SortKey::Domain: byKey([&](int r) { return m_meta[size_t(r)].domain; }); break;
+    case SortKey::Input:
+        break;
+    case SortKey::Class:
+        byKey([&](int r) { return m_meta[size_t(r)].label; });
+        break;
+    case SortKey::Domain:
+        byKey([&](int r) { return m_meta[size_t(r)].domain; });
+        break;
     case SortKey::TopExpert:
         // Grouped by top expert, most confident first inside a group: specialisation stands out.
         std::stable_sort(m_order.begin(), m_order.end(), [&](int a, int b) {
@@ -155,8 +156,7 @@ void RoutingHeatmap::rebuild()
     replot();
 }
 
-void RoutingHeatmap::fillMap()
-{
+void RoutingHeatmap::fillMap() {
     const int rows = rowCount();
     const int experts = expertCount();
     if (rows == 0 || experts == 0) {
@@ -178,7 +178,8 @@ void RoutingHeatmap::fillMap()
     m_fullResolution = mapRows == span;
     const float* probs = m_snapshot.probs.data();
     if (m_fullResolution) {
-        MapGrid grid(m_map->data(), experts, 0, experts - 1, mapRows, rows - 1 - last, rows - 1 - first);
+        MapGrid grid(m_map->data(), experts, 0, experts - 1, mapRows, rows - 1 - last,
+                     rows - 1 - first);
         for (int i = 0; i < mapRows; ++i) {
             const int r = first + i;
             const float* row = probs + size_t(m_order[size_t(r)]) * experts;
@@ -212,8 +213,7 @@ void RoutingHeatmap::fillMap()
     }
 }
 
-void RoutingHeatmap::updateRowTicks()
-{
+void RoutingHeatmap::updateRowTicks() {
     for (QCPItemStraightLine* line : m_groupLines) {
         removeItem(line);
     }
@@ -264,8 +264,7 @@ void RoutingHeatmap::updateRowTicks()
     yAxis->setLabel(tr("input (%1)").arg(rows));
 }
 
-int64_t RoutingHeatmap::sampleIdAtRow(int row) const
-{
+int64_t RoutingHeatmap::sampleIdAtRow(int row) const {
     if (row < 0 || row >= rowCount()) {
         return -1;
     }
@@ -273,21 +272,20 @@ int64_t RoutingHeatmap::sampleIdAtRow(int row) const
     return s < int(m_snapshot.sampleIds.size()) ? m_snapshot.sampleIds[size_t(s)] : s;
 }
 
-double RoutingHeatmap::valueAt(int row, int expert) const
-{
+double RoutingHeatmap::valueAt(int row, int expert) const {
     if (row < 0 || row >= rowCount() || expert < 0 || expert >= expertCount()) {
         return 0.0;
     }
     const int index = row - m_mapFirst;
     if (m_fullResolution && index >= 0 && index < m_mapRows) {
         // What the colour map holds for this cell.
-        return MapGrid::cell(m_map->data(), expertCount(), m_mapRows, expert, m_mapRows - 1 - index);
+        return MapGrid::cell(m_map->data(), expertCount(), m_mapRows, expert,
+                             m_mapRows - 1 - index);
     }
     return m_snapshot.probs[size_t(m_order[size_t(row)]) * m_snapshot.nExperts + size_t(expert)];
 }
 
-double RoutingHeatmap::shownValueAt(int row, int expert) const
-{
+double RoutingHeatmap::shownValueAt(int row, int expert) const {
     if (m_fullResolution || row < m_mapFirst) {
         return valueAt(row, expert);
     }
@@ -295,8 +293,7 @@ double RoutingHeatmap::shownValueAt(int row, int expert) const
     return MapGrid::cell(m_map->data(), expertCount(), m_mapRows, expert, m_mapRows - 1 - bin);
 }
 
-RoutingHeatmap::Cell RoutingHeatmap::cellAt(const QPoint& pixel) const
-{
+RoutingHeatmap::Cell RoutingHeatmap::cellAt(const QPoint& pixel) const {
     Cell cell;
     if (rowCount() == 0 || !axisRect()->rect().contains(pixel)) {
         return cell;
@@ -314,14 +311,12 @@ RoutingHeatmap::Cell RoutingHeatmap::cellAt(const QPoint& pixel) const
     return cell;
 }
 
-QPoint RoutingHeatmap::pixelOf(int row, int expert) const
-{
+QPoint RoutingHeatmap::pixelOf(int row, int expert) const {
     return QPoint(int(std::lround(xAxis->coordToPixel(expert))),
                   int(std::lround(yAxis->coordToPixel(rowCount() - 1 - row))));
 }
 
-QString RoutingHeatmap::tooltipFor(const Cell& cell) const
-{
+QString RoutingHeatmap::tooltipFor(const Cell& cell) const {
     const int s = m_order[size_t(cell.row)];
     const RowMeta& meta = m_meta[size_t(s)];
     const bool ran = size_t(s) * m_snapshot.nExperts + cell.expert < m_snapshot.mask.size() &&
@@ -339,14 +334,12 @@ QString RoutingHeatmap::tooltipFor(const Cell& cell) const
     return text + tr("\nclick: open in the stepper");
 }
 
-void RoutingHeatmap::mousePressEvent(QMouseEvent* event)
-{
+void RoutingHeatmap::mousePressEvent(QMouseEvent* event) {
     m_pressPos = event->pos();
     QCustomPlot::mousePressEvent(event);
 }
 
-void RoutingHeatmap::mouseMoveEvent(QMouseEvent* event)
-{
+void RoutingHeatmap::mouseMoveEvent(QMouseEvent* event) {
     QCustomPlot::mouseMoveEvent(event);
     if (event->buttons() != Qt::NoButton) {
         return; // dragging
@@ -366,11 +359,9 @@ void RoutingHeatmap::mouseMoveEvent(QMouseEvent* event)
     QToolTip::showText(event->globalPosition().toPoint(), tooltipFor(cell), this);
 }
 
-void RoutingHeatmap::mouseReleaseEvent(QMouseEvent* event)
-{
+void RoutingHeatmap::mouseReleaseEvent(QMouseEvent* event) {
     QCustomPlot::mouseReleaseEvent(event);
-    if (event->button() != Qt::LeftButton ||
-        (event->pos() - m_pressPos).manhattanLength() > 3) {
+    if (event->button() != Qt::LeftButton || (event->pos() - m_pressPos).manhattanLength() > 3) {
         return;
     }
     const Cell cell = cellAt(event->pos());
@@ -379,8 +370,7 @@ void RoutingHeatmap::mouseReleaseEvent(QMouseEvent* event)
     }
 }
 
-void RoutingHeatmap::leaveEvent(QEvent* event)
-{
+void RoutingHeatmap::leaveEvent(QEvent* event) {
     QCustomPlot::leaveEvent(event);
     if (m_hoverBox->visible()) {
         m_hoverBox->setVisible(false);

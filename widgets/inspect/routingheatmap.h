@@ -87,8 +87,9 @@ private:
     QPoint m_pressPos;
     double m_buildMs = 0.0;
     int m_mapFirst = 0;
-    int m_mapRows = 0;         ///< rows the colour map holds        ///< first display row held by the colour map
-    double m_mapStride = 1.0;  ///< display rows per map row
+    int m_mapRows =
+        0; ///< rows the colour map holds        ///< first display row held by the colour map
+    double m_mapStride = 1.0; ///< display rows per map row
     bool m_fullResolution = true;
     QTimer* m_refill = nullptr;
     std::vector<QCPItemStraightLine*> m_groupLines;

@@ -7,8 +7,7 @@
 
 namespace inspect {
 
-LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot)
-{
+LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot) {
     LoadSummary s;
     const int64_t n = snapshot.nSamples;
     const int e = int(snapshot.nExperts);
@@ -47,7 +46,8 @@ LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot)
         }
     }
     if (!dead.isEmpty()) {
-        s.warnings << QObject::tr("Dead expert(s): %1 (routed < 1%% of inputs)").arg(dead.join(", "));
+        s.warnings
+            << QObject::tr("Dead expert(s): %1 (routed < 1%% of inputs)").arg(dead.join(", "));
     }
     const auto [lo, hi] = std::minmax_element(s.load.begin(), s.load.end());
     if (s.ideal > 0 && *hi > 2.0 * s.ideal) {
@@ -65,13 +65,13 @@ LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot)
     return s;
 }
 
-RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent)
-{
+RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("loadPlot");
     setMinimumSize(220, 150);
     plotLayout()->insertRow(0);
-    plotLayout()->addElement(0, 0, new QCPTextElement(this, tr("Load per expert"),
-                                                      QFont(font().family(), 9, QFont::Bold)));
+    plotLayout()->addElement(
+        0, 0,
+        new QCPTextElement(this, tr("Load per expert"), QFont(font().family(), 9, QFont::Bold)));
     m_load = new QCPBars(xAxis, yAxis);
     m_load->setName(tr("fraction routed"));
     m_load->setBrush(QColor(0x4e, 0x79, 0xa7));
@@ -94,8 +94,7 @@ RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent)
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 }
 
-void RoutingLoadPlot::setSummary(const LoadSummary& summary)
-{
+void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     const QVector<double> load(summary.load.begin(), summary.load.end());
     const QVector<double> prob(summary.meanProb.begin(), summary.meanProb.end());
     setBarValues(m_load, load);

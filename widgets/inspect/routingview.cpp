@@ -41,8 +41,7 @@ struct RoutingView::Private {
     QLabel* warnings = nullptr;
 };
 
-RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_unique<Private>())
-{
+RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_unique<Private>()) {
     setObjectName("routingView");
     d->sortCombo = new QComboBox(this);
     d->sortCombo->setObjectName("sortCombo");
@@ -107,9 +106,8 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
         d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
     });
     d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
-    connect(d->groupCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
-        d->aggregate->setData(d->snapshot, d->meta, i == 1);
-    });
+    connect(d->groupCombo, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int i) { d->aggregate->setData(d->snapshot, d->meta, i == 1); });
     connect(d->slider, &QSlider::valueChanged, this, [this](int i) {
         if (i >= 0 && i < int(d->steps.size())) {
             showStep(d->steps[size_t(i)]);
@@ -138,8 +136,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
 
 RoutingView::~RoutingView() = default;
 
-void RoutingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId)
-{
+void RoutingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
     d->reader = runId >= 0 ? std::move(reader) : nullptr;
     d->runId = d->reader ? runId : -1;
     d->shownStep = -1;
@@ -147,8 +144,7 @@ void RoutingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 ru
     refresh();
 }
 
-void RoutingView::refresh()
-{
+void RoutingView::refresh() {
     d->samples.clear();
     if (d->reader) {
         for (mor::SampleInfo& s : d->reader->samples(d->runId)) {
@@ -175,8 +171,7 @@ void RoutingView::refresh()
     showStep(step);
 }
 
-void RoutingView::showStep(qint64 step)
-{
+void RoutingView::showStep(qint64 step) {
     if (step == d->shownStep && step >= 0) {
         return;
     }
@@ -198,8 +193,9 @@ void RoutingView::showStep(qint64 step)
         const QSignalBlocker blocker(d->slider);
         d->slider->setValue(int(index));
     }
-    d->stepLabel->setText(step < 0 ? tr("no routing logged")
-                                   : tr("step %1 (%2 / %3)").arg(step).arg(index + 1).arg(d->steps.size()));
+    d->stepLabel->setText(
+        step < 0 ? tr("no routing logged")
+                 : tr("step %1 (%2 / %3)").arg(step).arg(index + 1).arg(d->steps.size()));
     d->heatmap->setSnapshot(d->snapshot, d->meta);
     d->aggregate->setData(d->snapshot, d->meta, d->groupCombo->currentIndex() == 1);
     const LoadSummary load = summarizeLoad(d->snapshot);
@@ -208,4 +204,6 @@ void RoutingView::showStep(qint64 step)
     d->warnings->setVisible(!load.warnings.isEmpty());
 }
 
-qint64 RoutingView::shownStep() const { return d->shownStep; }
+qint64 RoutingView::shownStep() const {
+    return d->shownStep;
+}

@@ -8,18 +8,17 @@
 
 namespace inspect {
 
-double RunSettings::haltThreshold(int expert) const
-{
+double RunSettings::haltThreshold(int expert) const {
     if (expert >= 0 && expert < int(haltThresholds.size())) {
         return haltThresholds[size_t(expert)];
     }
     return 0.9;
 }
 
-RunSettings parseRunSettings(const QByteArray& configJson)
-{
+RunSettings parseRunSettings(const QByteArray& configJson) {
     RunSettings settings;
-    const QJsonObject model = QJsonDocument::fromJson(configJson).object().value("model").toObject();
+    const QJsonObject model =
+        QJsonDocument::fromJson(configJson).object().value("model").toObject();
     const QJsonObject integration = model.value("integration").toObject();
     settings.conflictThreshold = integration.value("conflict_threshold").toDouble(0.3);
     const QJsonObject router = model.value("router").toObject();
@@ -29,7 +28,8 @@ RunSettings parseRunSettings(const QByteArray& configJson)
     for (const QJsonValue& e : experts) {
         settings.haltThresholds.push_back(e.toObject().value("halt_threshold").toDouble(0.9));
     }
-    if (settings.strategy == "top_k" || settings.strategy == "random" || settings.strategy.isEmpty()) {
+    if (settings.strategy == "top_k" || settings.strategy == "random" ||
+        settings.strategy.isEmpty()) {
         settings.topK = router.value("top_k").toInt(0);
     } else if (settings.strategy == "shared_routed") {
         settings.topK = router.value("top_k").toInt(0) + router.value("shared_experts").toInt(0);
@@ -37,8 +37,7 @@ RunSettings parseRunSettings(const QByteArray& configJson)
     return settings;
 }
 
-RunSettings readRunSettings(const mor::LogReader* reader, int64_t runId)
-{
+RunSettings readRunSettings(const mor::LogReader* reader, int64_t runId) {
     if (!reader) {
         return {};
     }

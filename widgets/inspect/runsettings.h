@@ -16,8 +16,8 @@ struct RunSettings {
     double conflictThreshold = 0.3;
     std::vector<double> haltThresholds; ///< per expert (empty when unknown)
     QString strategy;                   ///< router strategy
-    int topK = 0;                       ///< experts per input for top-k like strategies (0 = unknown)
-    int experts = 0;                    ///< number of experts in the config (0 = unknown)
+    int topK = 0;    ///< experts per input for top-k like strategies (0 = unknown)
+    int experts = 0; ///< number of experts in the config (0 = unknown)
     double haltThreshold(int expert) const;
 };
 

@@ -14,8 +14,7 @@
 
 namespace inspect {
 
-int reflectionDepth(const mor::SampleTrace& trace)
-{
+int reflectionDepth(const mor::SampleTrace& trace) {
     int depth = 0;
     for (const mor::ExpertTrace& e : trace.experts) {
         depth = std::max(depth, e.haltStep);
@@ -24,20 +23,16 @@ int reflectionDepth(const mor::SampleTrace& trace)
 }
 
 SamplePicker::SamplePicker(QWidget* parent)
-    : QWidget(parent),
-      m_stepCombo(new QComboBox(this)),
-      m_filterCombo(new QComboBox(this)),
-      m_deepest(new QCheckBox(tr("Deepest reflection first"), this)),
-      m_list(new QListWidget(this)),
-      m_prev(new QPushButton(tr("◀ Previous"), this)),
-      m_next(new QPushButton(tr("Next ▶"), this)),
-      m_position(new QLabel(this))
-{
+    : QWidget(parent), m_stepCombo(new QComboBox(this)), m_filterCombo(new QComboBox(this)),
+      m_deepest(new QCheckBox(tr("Deepest reflection first"), this)), m_list(new QListWidget(this)),
+      m_prev(new QPushButton(tr("◀ Previous"), this)), m_next(new QPushButton(tr("Next ▶"), this)),
+      m_position(new QLabel(this)) {
     m_stepCombo->setObjectName("evalStepCombo");
     m_filterCombo->setObjectName("filterCombo");
     m_deepest->setObjectName("deepestCheck");
     m_list->setObjectName("sampleList");
-    m_stepCombo->setToolTip(tr("Training step of the evaluation (checkpoint) whose traces are shown"));
+    m_stepCombo->setToolTip(
+        tr("Training step of the evaluation (checkpoint) whose traces are shown"));
     auto* form = new QFormLayout;
     form->addRow(tr("Evaluation step"), m_stepCombo);
     form->addRow(tr("Show"), m_filterCombo);
@@ -75,8 +70,7 @@ SamplePicker::SamplePicker(QWidget* parent)
     connect(m_next, &QPushButton::clicked, this, &SamplePicker::next);
 }
 
-void SamplePicker::setSteps(const std::vector<int64_t>& steps, int64_t current)
-{
+void SamplePicker::setSteps(const std::vector<int64_t>& steps, int64_t current) {
     const QSignalBlocker blocker(m_stepCombo);
     m_stepCombo->clear();
     for (int64_t s : steps) {
@@ -86,20 +80,17 @@ void SamplePicker::setSteps(const std::vector<int64_t>& steps, int64_t current)
     m_stepCombo->setCurrentIndex(index >= 0 ? index : m_stepCombo->count() - 1);
 }
 
-int64_t SamplePicker::currentStep() const
-{
+int64_t SamplePicker::currentStep() const {
     return m_stepCombo->currentIndex() < 0 ? -1 : m_stepCombo->currentData().toLongLong();
 }
 
-void SamplePicker::setTraces(const std::vector<mor::SampleTrace>& traces)
-{
+void SamplePicker::setTraces(const std::vector<mor::SampleTrace>& traces) {
     m_traces = traces;
     rebuildFilterChoices();
     rebuildList();
 }
 
-void SamplePicker::rebuildFilterChoices()
-{
+void SamplePicker::rebuildFilterChoices() {
     const QString keep = m_filterCombo->currentText();
     std::set<int64_t> classes, domains;
     for (const mor::SampleTrace& t : m_traces) {
@@ -112,7 +103,8 @@ void SamplePicker::rebuildFilterChoices()
     m_filterCombo->addItem(tr("Wrong answers"), QVariantList{int(Filter::Wrong), 0});
     m_filterCombo->addItem(tr("Conflicted"), QVariantList{int(Filter::Conflicted), 0});
     for (int64_t c : classes) {
-        m_filterCombo->addItem(tr("Class %1").arg(c), QVariantList{int(Filter::Class), qlonglong(c)});
+        m_filterCombo->addItem(tr("Class %1").arg(c),
+                               QVariantList{int(Filter::Class), qlonglong(c)});
     }
     if (domains.size() > 1) {
         for (int64_t d : domains) {
@@ -124,8 +116,7 @@ void SamplePicker::rebuildFilterChoices()
     m_filterCombo->setCurrentIndex(index >= 0 ? index : 0);
 }
 
-void SamplePicker::setFilter(Filter filter, int64_t value)
-{
+void SamplePicker::setFilter(Filter filter, int64_t value) {
     for (int i = 0; i < m_filterCombo->count(); ++i) {
         const QVariantList data = m_filterCombo->itemData(i).toList();
         if (data.value(0).toInt() == int(filter) &&
@@ -137,25 +128,30 @@ void SamplePicker::setFilter(Filter filter, int64_t value)
     }
 }
 
-void SamplePicker::setDeepestFirst(bool on) { m_deepest->setChecked(on); }
+void SamplePicker::setDeepestFirst(bool on) {
+    m_deepest->setChecked(on);
+}
 
-bool SamplePicker::passes(const mor::SampleTrace& trace) const
-{
+bool SamplePicker::passes(const mor::SampleTrace& trace) const {
     const QVariantList data = m_filterCombo->currentData().toList();
     const auto filter = Filter(data.value(0).toInt());
     const int64_t value = data.value(1).toLongLong();
     switch (filter) {
-    case Filter::All: return true;
-    case Filter::Wrong: return !trace.correct;
-    case Filter::Conflicted: return trace.conflict;
-    case Filter::Class: return trace.label == value;
-    case Filter::Domain: return trace.domain == value;
+    case Filter::All:
+        return true;
+    case Filter::Wrong:
+        return !trace.correct;
+    case Filter::Conflicted:
+        return trace.conflict;
+    case Filter::Class:
+        return trace.label == value;
+    case Filter::Domain:
+        return trace.domain == value;
     }
     return true;
 }
 
-void SamplePicker::rebuildList()
-{
+void SamplePicker::rebuildList() {
     const int64_t keep = currentSample();
     std::vector<const mor::SampleTrace*> shown;
     for (const mor::SampleTrace& t : m_traces) {
@@ -173,17 +169,18 @@ void SamplePicker::rebuildList()
     m_list->clear();
     int keepRow = -1;
     for (const mor::SampleTrace* t : shown) {
-        auto* item = new QListWidgetItem(
-            tr("#%1  y=%2 → %3 %4  depth %5%6")
-                .arg(t->sampleId)
-                .arg(t->label)
-                .arg(t->finalPred)
-                .arg(t->correct ? QStringLiteral("✓") : QStringLiteral("✗"))
-                .arg(reflectionDepth(*t))
-                .arg(t->conflict ? tr("  conflict") : QString()),
-            m_list);
+        auto* item =
+            new QListWidgetItem(tr("#%1  y=%2 → %3 %4  depth %5%6")
+                                    .arg(t->sampleId)
+                                    .arg(t->label)
+                                    .arg(t->finalPred)
+                                    .arg(t->correct ? QStringLiteral("✓") : QStringLiteral("✗"))
+                                    .arg(reflectionDepth(*t))
+                                    .arg(t->conflict ? tr("  conflict") : QString()),
+                                m_list);
         item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(t->sampleId));
-        item->setForeground(t->correct ? palette().color(QPalette::Text) : QColor(0xc0, 0x20, 0x20));
+        item->setForeground(t->correct ? palette().color(QPalette::Text)
+                                       : QColor(0xc0, 0x20, 0x20));
         if (t->sampleId == keep) {
             keepRow = m_list->count() - 1;
         }
@@ -200,8 +197,7 @@ void SamplePicker::rebuildList()
     }
 }
 
-std::vector<int64_t> SamplePicker::filteredIds() const
-{
+std::vector<int64_t> SamplePicker::filteredIds() const {
     std::vector<int64_t> ids;
     for (int i = 0; i < m_list->count(); ++i) {
         ids.push_back(m_list->item(i)->data(Qt::UserRole).toLongLong());
@@ -209,14 +205,12 @@ std::vector<int64_t> SamplePicker::filteredIds() const
     return ids;
 }
 
-int64_t SamplePicker::currentSample() const
-{
+int64_t SamplePicker::currentSample() const {
     const QListWidgetItem* item = m_list->currentItem();
     return item ? item->data(Qt::UserRole).toLongLong() : -1;
 }
 
-bool SamplePicker::selectSample(int64_t sampleId)
-{
+bool SamplePicker::selectSample(int64_t sampleId) {
     auto find = [this, sampleId] {
         for (int i = 0; i < m_list->count(); ++i) {
             if (m_list->item(i)->data(Qt::UserRole).toLongLong() == sampleId) {
@@ -241,15 +235,13 @@ bool SamplePicker::selectSample(int64_t sampleId)
     return true;
 }
 
-void SamplePicker::previous()
-{
+void SamplePicker::previous() {
     if (m_list->currentRow() > 0) {
         m_list->setCurrentRow(m_list->currentRow() - 1);
     }
 }
 
-void SamplePicker::next()
-{
+void SamplePicker::next() {
     if (m_list->currentRow() + 1 < m_list->count()) {
         m_list->setCurrentRow(m_list->currentRow() + 1);
     }

@@ -10,16 +10,11 @@
 namespace inspect {
 
 StepCursorBar::StepCursorBar(QWidget* parent)
-    : QWidget(parent),
-      m_first(new QPushButton(tr("First"), this)),
-      m_back(new QPushButton(tr("Back"), this)),
-      m_play(new QPushButton(tr("Play"), this)),
-      m_next(new QPushButton(tr("Next"), this)),
-      m_last(new QPushButton(tr("Last"), this)),
-      m_speed(new QSlider(Qt::Horizontal, this)),
-      m_caption(new QLabel(this)),
-      m_timer(new QTimer(this))
-{
+    : QWidget(parent), m_first(new QPushButton(tr("First"), this)),
+      m_back(new QPushButton(tr("Back"), this)), m_play(new QPushButton(tr("Play"), this)),
+      m_next(new QPushButton(tr("Next"), this)), m_last(new QPushButton(tr("Last"), this)),
+      m_speed(new QSlider(Qt::Horizontal, this)), m_caption(new QLabel(this)),
+      m_timer(new QTimer(this)) {
     m_first->setObjectName("firstButton");
     m_back->setObjectName("backButton");
     m_play->setObjectName("playButton");
@@ -59,8 +54,7 @@ StepCursorBar::StepCursorBar(QWidget* parent)
     connect(m_next, &QPushButton::clicked, this, &StepCursorBar::next);
     connect(m_last, &QPushButton::clicked, this, &StepCursorBar::last);
     connect(m_play, &QPushButton::toggled, this, &StepCursorBar::setPlaying);
-    connect(m_speed, &QSlider::valueChanged, this,
-            [this] { m_timer->setInterval(intervalMs()); });
+    connect(m_speed, &QSlider::valueChanged, this, [this] { m_timer->setInterval(intervalMs()); });
     connect(m_timer, &QTimer::timeout, this, [this] {
         if (m_current + 1 >= m_count) {
             setPlaying(false);
@@ -72,8 +66,7 @@ StepCursorBar::StepCursorBar(QWidget* parent)
     updateButtons();
 }
 
-void StepCursorBar::setCount(int count)
-{
+void StepCursorBar::setCount(int count) {
     m_count = std::max(0, count);
     if (m_current >= m_count) {
         m_current = std::max(0, m_count - 1);
@@ -84,14 +77,19 @@ void StepCursorBar::setCount(int count)
     updateButtons();
 }
 
-bool StepCursorBar::isPlaying() const { return m_timer->isActive(); }
+bool StepCursorBar::isPlaying() const {
+    return m_timer->isActive();
+}
 
-int StepCursorBar::intervalMs() const { return 2000 / m_speed->value(); }
+int StepCursorBar::intervalMs() const {
+    return 2000 / m_speed->value();
+}
 
-void StepCursorBar::setCaption(const QString& text) { m_caption->setText(text); }
+void StepCursorBar::setCaption(const QString& text) {
+    m_caption->setText(text);
+}
 
-void StepCursorBar::setCurrent(int position)
-{
+void StepCursorBar::setCurrent(int position) {
     if (m_count == 0) {
         return;
     }
@@ -104,13 +102,20 @@ void StepCursorBar::setCurrent(int position)
     }
 }
 
-void StepCursorBar::first() { setCurrent(0); }
-void StepCursorBar::back() { setCurrent(m_current - 1); }
-void StepCursorBar::next() { setCurrent(m_current + 1); }
-void StepCursorBar::last() { setCurrent(m_count - 1); }
+void StepCursorBar::first() {
+    setCurrent(0);
+}
+void StepCursorBar::back() {
+    setCurrent(m_current - 1);
+}
+void StepCursorBar::next() {
+    setCurrent(m_current + 1);
+}
+void StepCursorBar::last() {
+    setCurrent(m_count - 1);
+}
 
-void StepCursorBar::setPlaying(bool playing)
-{
+void StepCursorBar::setPlaying(bool playing) {
     if (playing && m_count > 1) {
         // Playing from the end restarts, which is what a user pressing Play there wants.
         if (m_current + 1 >= m_count) {
@@ -123,12 +128,11 @@ void StepCursorBar::setPlaying(bool playing)
     const QSignalBlocker blocker(m_play);
     m_play->setChecked(m_timer->isActive());
     m_play->setText(m_timer->isActive() ? tr("Pause") : tr("Play"));
-    m_play->setIcon(style()->standardIcon(m_timer->isActive() ? QStyle::SP_MediaPause
-                                                              : QStyle::SP_MediaPlay));
+    m_play->setIcon(
+        style()->standardIcon(m_timer->isActive() ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
 }
 
-void StepCursorBar::updateButtons()
-{
+void StepCursorBar::updateButtons() {
     const bool any = m_count > 0;
     m_first->setEnabled(any && m_current > 0);
     m_back->setEnabled(any && m_current > 0);

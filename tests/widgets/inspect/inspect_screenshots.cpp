@@ -11,15 +11,14 @@
 
 #include <QApplication>
 #include <QDir>
-#include <QTemporaryDir>
 #include <QEventLoop>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
 
 namespace {
-bool save(QWidget& view, const QString& file)
-{
+bool save(QWidget& view, const QString& file) {
     view.show();
     QEventLoop loop; // let queued replots and layouts run
     QTimer::singleShot(200, &loop, &QEventLoop::quit);
@@ -30,8 +29,7 @@ bool save(QWidget& view, const QString& file)
 }
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QApplication app(argc, argv);
     const QString out = argc > 1 ? QString(argv[1]) : QString(".");
     QDir().mkpath(out);

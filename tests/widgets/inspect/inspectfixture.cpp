@@ -13,8 +13,7 @@ namespace inspect_test {
 
 namespace {
 
-std::vector<float> softmax(const std::vector<double>& logits)
-{
+std::vector<float> softmax(const std::vector<double>& logits) {
     const double top = *std::max_element(logits.begin(), logits.end());
     std::vector<float> p(logits.size());
     double sum = 0.0;
@@ -28,15 +27,15 @@ std::vector<float> softmax(const std::vector<double>& logits)
     return p;
 }
 
-float sigmoid(double x) { return float(1.0 / (1.0 + std::exp(-x))); }
+float sigmoid(double x) {
+    return float(1.0 / (1.0 + std::exp(-x)));
+}
 
-int64_t argmax(const std::vector<float>& v)
-{
+int64_t argmax(const std::vector<float>& v) {
     return std::max_element(v.begin(), v.end()) - v.begin();
 }
 
-double entropy(const std::vector<float>& p)
-{
+double entropy(const std::vector<float>& p) {
     double h = 0.0;
     for (float v : p) {
         h -= v > 0 ? v * std::log(v) : 0.0;
@@ -45,8 +44,7 @@ double entropy(const std::vector<float>& p)
 }
 
 /// Weighted Jensen-Shannon divergence, normalised to [0, 1] by log(classes).
-float weightedJsd(const std::vector<std::vector<float>>& qs, const std::vector<double>& w)
-{
+float weightedJsd(const std::vector<std::vector<float>>& qs, const std::vector<double>& w) {
     std::vector<float> mix(qs.front().size(), 0.f);
     double inner = 0.0;
     for (size_t j = 0; j < qs.size(); ++j) {
@@ -60,8 +58,7 @@ float weightedJsd(const std::vector<std::vector<float>>& qs, const std::vector<d
 
 } // namespace
 
-FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std::string* error)
-{
+FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std::string* error) {
     FixtureRun result;
     auto log = mor::ExperimentLog::open(path, error);
     if (!log) {
@@ -72,7 +69,8 @@ FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std
            << R"("integration":{"conflict_threshold":)" << result.conflictThreshold
            << R"(,"resolution":"re_reflect"},"experts":[)";
     for (int e = 0; e < o.experts; ++e) {
-        config << (e ? "," : "") << R"({"max_depth":)" << o.maxDepth << R"(,"halt_threshold":0.85})";
+        config << (e ? "," : "") << R"({"max_depth":)" << o.maxDepth
+               << R"(,"halt_threshold":0.85})";
     }
     config << "]}}";
     mor::RunInfo info;
@@ -120,13 +118,15 @@ FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std
             // The router learns a domain -> expert preference as training goes on.
             std::vector<double> logits(size_t(o.experts));
             for (int e = 0; e < o.experts; ++e) {
-                logits[size_t(e)] = 0.6 * noise(rng) + (e == s.domain % o.experts ? 2.5 * progress : 0.0);
+                logits[size_t(e)] =
+                    0.6 * noise(rng) + (e == s.domain % o.experts ? 2.5 * progress : 0.0);
             }
             t.routerProbs = softmax(logits);
             std::vector<int> order(size_t(o.experts));
             std::iota(order.begin(), order.end(), 0);
-            std::sort(order.begin(), order.end(),
-                      [&](int a, int b) { return t.routerProbs[size_t(a)] > t.routerProbs[size_t(b)]; });
+            std::sort(order.begin(), order.end(), [&](int a, int b) {
+                return t.routerProbs[size_t(a)] > t.routerProbs[size_t(b)];
+            });
             std::vector<int> selected(order.begin(), order.begin() + k);
             std::sort(selected.begin(), selected.end());
             t.mask.assign(size_t(o.experts), 0);
@@ -149,7 +149,8 @@ FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std
                 x.routerProb = t.routerProbs[size_t(e)];
                 x.gate = t.gates[size_t(e)];
                 const bool specialist = e == s.domain % o.experts;
-                const int64_t target = hard && !specialist ? (s.label + 1 + e) % o.classes : s.label;
+                const int64_t target =
+                    hard && !specialist ? (s.label + 1 + e) % o.classes : s.label;
                 std::vector<double> draft(size_t(o.classes));
                 for (int c = 0; c < o.classes; ++c) {
                     draft[size_t(c)] = 0.5 * noise(rng);
@@ -165,7 +166,8 @@ FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std
                     st.probs = softmax(draft);
                     st.pred = argmax(st.probs);
                     st.correct = st.pred == s.label;
-                    st.critique = sigmoid(6.0 * (st.probs[size_t(st.pred)] - 0.55) + 0.3 * noise(rng));
+                    st.critique =
+                        sigmoid(6.0 * (st.probs[size_t(st.pred)] - 0.55) + 0.3 * noise(rng));
                     st.haltProb = sigmoid(1.5 * (iter - 2.5) + 3.0 * (st.critique - 0.5));
                     x.steps.push_back(st);
                     if (st.critique >= 0.85) {
@@ -197,7 +199,9 @@ FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std
                 confident += x.confidence >= 0.6 ? 1 : 0;
             }
             t.conflict = t.conflictScore > result.conflictThreshold && confident >= 2;
-            t.winner = t.experts[size_t(std::max_element(weights.begin(), weights.end()) - weights.begin())].expert;
+            t.winner = t.experts[size_t(std::max_element(weights.begin(), weights.end()) -
+                                        weights.begin())]
+                           .expert;
             if (t.conflict) {
                 t.resolution = "re_reflect";
                 ++conflicts;

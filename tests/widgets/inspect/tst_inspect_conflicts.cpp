@@ -39,8 +39,7 @@ private:
     std::shared_ptr<const mor::LogReader> m_reader;
 };
 
-void TstInspectConflicts::initTestCase()
-{
+void TstInspectConflicts::initTestCase() {
     QVERIFY(m_dir.isValid());
     const std::string path = m_dir.filePath("fixture.sqlite").toStdString();
     std::string error;
@@ -51,8 +50,7 @@ void TstInspectConflicts::initTestCase()
     QVERIFY2(m_reader->conflicts(m_run.runId).size() >= 5, "fixture should log conflicts");
 }
 
-std::set<Key> TstInspectConflicts::shownKeys(QTableView* table) const
-{
+std::set<Key> TstInspectConflicts::shownKeys(QTableView* table) const {
     std::set<Key> keys;
     const QAbstractItemModel* model = table->model();
     for (int r = 0; r < model->rowCount(); ++r) {
@@ -63,8 +61,7 @@ std::set<Key> TstInspectConflicts::shownKeys(QTableView* table) const
     return keys;
 }
 
-void TstInspectConflicts::tableHoldsEveryConflictOfTheLog()
-{
+void TstInspectConflicts::tableHoldsEveryConflictOfTheLog() {
     ConflictView view;
     view.setRun(m_reader, m_run.runId);
     auto* table = view.findChild<QTableView*>("conflictTable");
@@ -77,8 +74,7 @@ void TstInspectConflicts::tableHoldsEveryConflictOfTheLog()
     QCOMPARE(table->model()->columnCount(), 10);
 }
 
-void TstInspectConflicts::filteringGivesExactlyTheLoggedRows_data()
-{
+void TstInspectConflicts::filteringGivesExactlyTheLoggedRows_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("wrongOnly");
     QTest::addColumn<int>("stepIndex"); // -1 = all steps
@@ -89,8 +85,7 @@ void TstInspectConflicts::filteringGivesExactlyTheLoggedRows_data()
     QTest::newRow("text: re_reflect, first step") << QString("re_reflect") << false << 0;
 }
 
-void TstInspectConflicts::filteringGivesExactlyTheLoggedRows()
-{
+void TstInspectConflicts::filteringGivesExactlyTheLoggedRows() {
     QFETCH(QString, text);
     QFETCH(bool, wrongOnly);
     QFETCH(int, stepIndex);
@@ -123,8 +118,7 @@ void TstInspectConflicts::filteringGivesExactlyTheLoggedRows()
     QCOMPARE(shownKeys(table), expected);
 }
 
-void TstInspectConflicts::sortingByScoreOrdersRows()
-{
+void TstInspectConflicts::sortingByScoreOrdersRows() {
     ConflictView view;
     view.setRun(m_reader, m_run.runId);
     auto* table = view.findChild<QTableView*>("conflictTable");
@@ -141,8 +135,7 @@ void TstInspectConflicts::sortingByScoreOrdersRows()
     }
 }
 
-void TstInspectConflicts::doubleClickOpensTheInputAtTheIntegration()
-{
+void TstInspectConflicts::doubleClickOpensTheInputAtTheIntegration() {
     ConflictView view;
     view.resize(1000, 700);
     view.setRun(m_reader, m_run.runId);
@@ -156,13 +149,14 @@ void TstInspectConflicts::doubleClickOpensTheInputAtTheIntegration()
     QTest::mouseDClick(table->viewport(), Qt::LeftButton, Qt::NoModifier, centre);
     QCOMPARE(spy.count(), 1);
     const QList<QVariant> args = spy.takeFirst();
-    QCOMPARE(args.at(0).toLongLong(), table->model()->index(2, 0).data(Qt::UserRole + 1).toLongLong());
-    QCOMPARE(args.at(1).toLongLong(), table->model()->index(2, 1).data(Qt::UserRole + 1).toLongLong());
+    QCOMPARE(args.at(0).toLongLong(),
+             table->model()->index(2, 0).data(Qt::UserRole + 1).toLongLong());
+    QCOMPARE(args.at(1).toLongLong(),
+             table->model()->index(2, 1).data(Qt::UserRole + 1).toLongLong());
     QCOMPARE(args.at(2).toBool(), true);
 }
 
-void TstInspectConflicts::accuracyByScoreBinsEveryConflict()
-{
+void TstInspectConflicts::accuracyByScoreBinsEveryConflict() {
     const auto conflicts = m_reader->conflicts(m_run.runId);
     const auto binned = inspect::ConflictPlots::accuracyByScore(conflicts, 8);
     int total = 0, right = 0;

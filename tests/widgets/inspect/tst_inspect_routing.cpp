@@ -12,10 +12,10 @@
 
 #include <QLabel>
 #include <QPushButton>
-#include <QToolTip>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 
 #include <map>
@@ -46,8 +46,7 @@ private:
     std::shared_ptr<const mor::LogReader> m_reader;
 };
 
-void TstInspectRouting::initTestCase()
-{
+void TstInspectRouting::initTestCase() {
     QVERIFY(m_dir.isValid());
     const std::string path = m_dir.filePath("fixture.sqlite").toStdString();
     std::string error;
@@ -57,8 +56,7 @@ void TstInspectRouting::initTestCase()
     QVERIFY2(m_reader, error.c_str());
 }
 
-std::map<int64_t, mor::SampleInfo> TstInspectRouting::samplesById() const
-{
+std::map<int64_t, mor::SampleInfo> TstInspectRouting::samplesById() const {
     std::map<int64_t, mor::SampleInfo> byId;
     for (const auto& s : m_reader->samples(m_run.runId)) {
         byId[s.sampleId] = s;
@@ -66,16 +64,14 @@ std::map<int64_t, mor::SampleInfo> TstInspectRouting::samplesById() const
     return byId;
 }
 
-void TstInspectRouting::heatmapHoldsTheLoggedProbabilities_data()
-{
+void TstInspectRouting::heatmapHoldsTheLoggedProbabilities_data() {
     QTest::addColumn<int>("sortKey");
     QTest::newRow("log order") << int(inspect::RoutingHeatmap::SortKey::Input);
     QTest::newRow("by class") << int(inspect::RoutingHeatmap::SortKey::Class);
     QTest::newRow("by top expert") << int(inspect::RoutingHeatmap::SortKey::TopExpert);
 }
 
-void TstInspectRouting::heatmapHoldsTheLoggedProbabilities()
-{
+void TstInspectRouting::heatmapHoldsTheLoggedProbabilities() {
     QFETCH(int, sortKey);
     RoutingView view;
     view.setRun(m_reader, m_run.runId);
@@ -105,15 +101,13 @@ void TstInspectRouting::heatmapHoldsTheLoggedProbabilities()
     QVERIFY(!heatmap->colorMap()->interpolate());
 }
 
-void TstInspectRouting::sortingGroupsRowsByKey_data()
-{
+void TstInspectRouting::sortingGroupsRowsByKey_data() {
     QTest::addColumn<int>("sortKey");
     QTest::newRow("class") << int(inspect::RoutingHeatmap::SortKey::Class);
     QTest::newRow("domain") << int(inspect::RoutingHeatmap::SortKey::Domain);
 }
 
-void TstInspectRouting::sortingGroupsRowsByKey()
-{
+void TstInspectRouting::sortingGroupsRowsByKey() {
     QFETCH(int, sortKey);
     RoutingView view;
     view.setRun(m_reader, m_run.runId);
@@ -130,8 +124,7 @@ void TstInspectRouting::sortingGroupsRowsByKey()
     QVERIFY(key(0) < key(heatmap->rowCount() - 1));
 }
 
-void TstInspectRouting::clickingACellOpensThatInput()
-{
+void TstInspectRouting::clickingACellOpensThatInput() {
     RoutingView view;
     view.resize(1000, 700);
     view.setRun(m_reader, m_run.runId);
@@ -157,8 +150,7 @@ void TstInspectRouting::clickingACellOpensThatInput()
     QCOMPARE(spy.count(), 0);
 }
 
-void TstInspectRouting::aggregateIsTheMeanPerClass()
-{
+void TstInspectRouting::aggregateIsTheMeanPerClass() {
     RoutingView view;
     view.setRun(m_reader, m_run.runId);
     auto* aggregate = view.findChild<inspect::RoutingAggregatePlot*>();
@@ -178,13 +170,13 @@ void TstInspectRouting::aggregateIsTheMeanPerClass()
     for (size_t g = 0; g < aggregate->groups().size(); ++g) {
         const int64_t label = aggregate->groups()[g];
         for (int e = 0; e < snapshot->nExperts; ++e) {
-            QVERIFY(qAbs(aggregate->meanAt(int(g), e) - sum[label][size_t(e)] / count[label]) < 1e-9);
+            QVERIFY(qAbs(aggregate->meanAt(int(g), e) - sum[label][size_t(e)] / count[label]) <
+                    1e-9);
         }
     }
 }
 
-void TstInspectRouting::loadIsTheMaskMeanWithIdealShare()
-{
+void TstInspectRouting::loadIsTheMaskMeanWithIdealShare() {
     const auto snapshot = m_reader->routing(m_run.runId, m_run.steps.front());
     const inspect::LoadSummary load = inspect::summarizeLoad(*snapshot);
     QCOMPARE(int(load.load.size()), int(snapshot->nExperts));
@@ -202,8 +194,7 @@ void TstInspectRouting::loadIsTheMaskMeanWithIdealShare()
     QVERIFY(qAbs(total - 2.0) < 1e-12);
 }
 
-void TstInspectRouting::warnsAboutDeadExpertsAndImbalance()
-{
+void TstInspectRouting::warnsAboutDeadExpertsAndImbalance() {
     mor::RoutingSnapshot s;
     s.nSamples = 4;
     s.nExperts = 4;
@@ -218,8 +209,7 @@ void TstInspectRouting::warnsAboutDeadExpertsAndImbalance()
     QVERIFY(load.warnings[1].contains("E0"));
 }
 
-void TstInspectRouting::evolutionSliderChangesTheSnapshot()
-{
+void TstInspectRouting::evolutionSliderChangesTheSnapshot() {
     RoutingView view;
     view.setRun(m_reader, m_run.runId);
     auto* slider = view.findChild<QSlider*>("evolutionSlider");
@@ -231,13 +221,15 @@ void TstInspectRouting::evolutionSliderChangesTheSnapshot()
         slider->setValue(i);
         QCOMPARE(view.shownStep(), m_run.steps[size_t(i)]);
         const auto snapshot = m_reader->routing(m_run.runId, m_run.steps[size_t(i)]);
-        QCOMPARE(heatmap->valueAt(5, 1), double(snapshot->probs[size_t(5 * snapshot->nExperts + 1)]));
-        QVERIFY(view.findChild<QLabel*>("stepLabel")->text().contains(QString::number(m_run.steps[size_t(i)])));
+        QCOMPARE(heatmap->valueAt(5, 1),
+                 double(snapshot->probs[size_t(5 * snapshot->nExperts + 1)]));
+        QVERIFY(view.findChild<QLabel*>("stepLabel")
+                    ->text()
+                    .contains(QString::number(m_run.steps[size_t(i)])));
     }
 }
 
-void TstInspectRouting::hugeSnapshotsAreBinnedAndRefilledOnZoom()
-{
+void TstInspectRouting::hugeSnapshotsAreBinnedAndRefilledOnZoom() {
     // More inputs than the colour map holds: rows are binned (mean), zooming refills exactly.
     const int rows = 3 * inspect::RoutingHeatmap::kMaxMapRows + 123;
     const int experts = 4;
@@ -276,8 +268,7 @@ void TstInspectRouting::hugeSnapshotsAreBinnedAndRefilledOnZoom()
     }
 }
 
-void TstInspectRouting::singleExpertStillDrawsItsColumn()
-{
+void TstInspectRouting::singleExpertStillDrawsItsColumn() {
     // A dense baseline has one expert: a one-cell dimension must still cover its column.
     mor::RoutingSnapshot s;
     s.nSamples = 3;
@@ -295,8 +286,7 @@ void TstInspectRouting::singleExpertStillDrawsItsColumn()
     QCOMPARE(cell.sampleId, qint64(8));
 }
 
-void TstInspectRouting::hoverNamesInputExpertAndValue()
-{
+void TstInspectRouting::hoverNamesInputExpertAndValue() {
     RoutingView view;
     view.resize(1000, 700);
     view.setRun(m_reader, m_run.runId);
@@ -310,11 +300,11 @@ void TstInspectRouting::hoverNamesInputExpertAndValue()
     const QString text = QToolTip::text();
     QVERIFY2(text.contains(QString("#%1").arg(heatmap->sampleIdAtRow(row))), qPrintable(text));
     QVERIFY2(text.contains("E1"), qPrintable(text));
-    QVERIFY2(text.contains(QString::number(heatmap->valueAt(row, expert), 'f', 3)), qPrintable(text));
+    QVERIFY2(text.contains(QString::number(heatmap->valueAt(row, expert), 'f', 3)),
+             qPrintable(text));
 }
 
-void TstInspectRouting::playWalksThroughEveryRoutingStep()
-{
+void TstInspectRouting::playWalksThroughEveryRoutingStep() {
     RoutingView view;
     view.setRun(m_reader, m_run.runId);
     view.showStep(m_run.steps.front());

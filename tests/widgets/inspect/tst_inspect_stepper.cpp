@@ -47,8 +47,7 @@ private:
     std::shared_ptr<const mor::LogReader> m_reader;
 };
 
-void TstInspectStepper::initTestCase()
-{
+void TstInspectStepper::initTestCase() {
     QVERIFY(m_dir.isValid());
     const std::string path = m_dir.filePath("fixture.sqlite").toStdString();
     std::string error;
@@ -59,8 +58,8 @@ void TstInspectStepper::initTestCase()
     QCOMPARE(m_reader->traceSteps(m_run.runId).size(), m_run.steps.size());
 }
 
-std::vector<inspect::ExpertPanel*> TstInspectStepper::panels(const ReflectionStepperView& view) const
-{
+std::vector<inspect::ExpertPanel*>
+TstInspectStepper::panels(const ReflectionStepperView& view) const {
     std::vector<inspect::ExpertPanel*> result;
     for (auto* p : view.findChildren<inspect::ExpertPanel*>()) {
         if (!p->isHidden()) { // replaced panels wait for deleteLater hidden
@@ -70,8 +69,7 @@ std::vector<inspect::ExpertPanel*> TstInspectStepper::panels(const ReflectionSte
     return result;
 }
 
-void TstInspectStepper::pickerListsEveryTracedStepAndInput()
-{
+void TstInspectStepper::pickerListsEveryTracedStepAndInput() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     auto* steps = view.findChild<QComboBox*>("evalStepCombo");
@@ -91,8 +89,7 @@ void TstInspectStepper::pickerListsEveryTracedStepAndInput()
     QCOMPARE(view.currentSampleId(), picker->filteredIds().front());
 }
 
-void TstInspectStepper::showsExactlyTheLoggedValues_data()
-{
+void TstInspectStepper::showsExactlyTheLoggedValues_data() {
     QTest::addColumn<int>("stepIndex");
     QTest::addColumn<qint64>("sampleId");
     QTest::newRow("first eval, first input") << 0 << qint64(1000);
@@ -100,8 +97,7 @@ void TstInspectStepper::showsExactlyTheLoggedValues_data()
     QTest::newRow("last eval, late input") << 2 << qint64(1058);
 }
 
-void TstInspectStepper::showsExactlyTheLoggedValues()
-{
+void TstInspectStepper::showsExactlyTheLoggedValues() {
     QFETCH(int, stepIndex);
     QFETCH(qint64, sampleId);
     const int64_t step = m_run.steps[size_t(stepIndex)];
@@ -157,8 +153,7 @@ void TstInspectStepper::showsExactlyTheLoggedValues()
     }
 }
 
-void TstInspectStepper::steppingMovesTheCursorInEveryPanel()
-{
+void TstInspectStepper::steppingMovesTheCursorInEveryPanel() {
     // Pick an input whose experts differ in depth, so clamping is exercised too.
     const int64_t step = m_run.steps.front();
     int64_t chosen = -1;
@@ -195,8 +190,7 @@ void TstInspectStepper::steppingMovesTheCursorInEveryPanel()
     }
 }
 
-void TstInspectStepper::lastPositionShowsTheIntegration()
-{
+void TstInspectStepper::lastPositionShowsTheIntegration() {
     const int64_t step = m_run.steps.back();
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
@@ -215,8 +209,7 @@ void TstInspectStepper::lastPositionShowsTheIntegration()
     QVERIFY(!integration->isActive());
 }
 
-void TstInspectStepper::buttonsAndPlayMoveTheCursor()
-{
+void TstInspectStepper::buttonsAndPlayMoveTheCursor() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps.back(), 1005);
@@ -243,8 +236,7 @@ void TstInspectStepper::buttonsAndPlayMoveTheCursor()
     QTRY_VERIFY(!cursor->isPlaying()); // stops at the end
 }
 
-void TstInspectStepper::filtersListExactlyTheMatchingInputs_data()
-{
+void TstInspectStepper::filtersListExactlyTheMatchingInputs_data() {
     QTest::addColumn<int>("filter");
     QTest::addColumn<qint64>("value");
     QTest::newRow("wrong") << int(inspect::SamplePicker::Filter::Wrong) << qint64(0);
@@ -253,8 +245,7 @@ void TstInspectStepper::filtersListExactlyTheMatchingInputs_data()
     QTest::newRow("domain 1") << int(inspect::SamplePicker::Filter::Domain) << qint64(1);
 }
 
-void TstInspectStepper::filtersListExactlyTheMatchingInputs()
-{
+void TstInspectStepper::filtersListExactlyTheMatchingInputs() {
     QFETCH(int, filter);
     QFETCH(qint64, value);
     const int64_t step = m_run.steps.front();
@@ -268,8 +259,8 @@ void TstInspectStepper::filtersListExactlyTheMatchingInputs()
     for (const auto& t : m_reader->traces(m_run.runId, step)) {
         const bool keep = filter == int(inspect::SamplePicker::Filter::Wrong)        ? !t.correct
                           : filter == int(inspect::SamplePicker::Filter::Conflicted) ? t.conflict
-                          : filter == int(inspect::SamplePicker::Filter::Class)      ? t.label == value
-                                                                                     : t.domain == value;
+                          : filter == int(inspect::SamplePicker::Filter::Class) ? t.label == value
+                                                                                : t.domain == value;
         if (keep) {
             expected.push_back(t.sampleId);
         }
@@ -286,8 +277,7 @@ void TstInspectStepper::filtersListExactlyTheMatchingInputs()
     }
 }
 
-void TstInspectStepper::deepestFirstSortsByReflectionDepth()
-{
+void TstInspectStepper::deepestFirstSortsByReflectionDepth() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     auto* picker = view.findChild<inspect::SamplePicker*>();
@@ -304,8 +294,7 @@ void TstInspectStepper::deepestFirstSortsByReflectionDepth()
     QVERIFY(depth[ids.front()] > depth[ids.back()]);
 }
 
-void TstInspectStepper::clearsWithoutARun()
-{
+void TstInspectStepper::clearsWithoutARun() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     QVERIFY(view.stepCount() > 0);
@@ -315,19 +304,18 @@ void TstInspectStepper::clearsWithoutARun()
     QVERIFY(panels(view).empty());
 }
 
-void TstInspectStepper::refreshKeepsTheInputAndStep()
-{
+void TstInspectStepper::refreshKeepsTheInputAndStep() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps[1], 1021);
     view.refresh(); // e.g. the run grew
     QCOMPARE(view.evaluationStep(), m_run.steps[1]);
     QCOMPARE(view.currentSampleId(), qint64(1021));
-    QCOMPARE(panels(view).size(), m_reader->trace(m_run.runId, m_run.steps[1], 1021)->experts.size());
+    QCOMPARE(panels(view).size(),
+             m_reader->trace(m_run.runId, m_run.steps[1], 1021)->experts.size());
 }
 
-void TstInspectStepper::untracedInputSaysWhy()
-{
+void TstInspectStepper::untracedInputSaysWhy() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps[0], 999999);
@@ -337,8 +325,7 @@ void TstInspectStepper::untracedInputSaysWhy()
     QVERIFY(view.findChild<QLabel*>("sampleInfo")->text().contains("999999"));
 }
 
-void TstInspectStepper::showsTheLoggedInputVector()
-{
+void TstInspectStepper::showsTheLoggedInputVector() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps.front(), 1007);
@@ -353,18 +340,19 @@ void TstInspectStepper::showsTheLoggedInputVector()
     QCOMPARE(preview->values(), logged);
 }
 
-void TstInspectStepper::inputPreviewPicksImageBitsOrBars_data()
-{
+void TstInspectStepper::inputPreviewPicksImageBitsOrBars_data() {
     QTest::addColumn<std::vector<float>>("input");
     QTest::addColumn<int>("kind");
-    QTest::newRow("28x28 image") << std::vector<float>(784, 0.25f) << int(inspect::InputPreview::Kind::Image);
-    QTest::newRow("bits") << std::vector<float>{0, 1, 1, 0, 1} << int(inspect::InputPreview::Kind::Bits);
-    QTest::newRow("features") << std::vector<float>{0.5f, -1.2f, 3.f} << int(inspect::InputPreview::Kind::Bars);
+    QTest::newRow("28x28 image") << std::vector<float>(784, 0.25f)
+                                 << int(inspect::InputPreview::Kind::Image);
+    QTest::newRow("bits") << std::vector<float>{0, 1, 1, 0, 1}
+                          << int(inspect::InputPreview::Kind::Bits);
+    QTest::newRow("features") << std::vector<float>{0.5f, -1.2f, 3.f}
+                              << int(inspect::InputPreview::Kind::Bars);
     QTest::newRow("empty") << std::vector<float>{} << int(inspect::InputPreview::Kind::Empty);
 }
 
-void TstInspectStepper::inputPreviewPicksImageBitsOrBars()
-{
+void TstInspectStepper::inputPreviewPicksImageBitsOrBars() {
     QFETCH(std::vector<float>, input);
     QFETCH(int, kind);
     inspect::InputPreview preview;
