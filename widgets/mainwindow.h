@@ -38,6 +38,8 @@ public:
     void setPresentationMode(bool on);
     void setDarkTheme(bool dark);
     void setLanguage(const QString& code);
+    /// Trains the setup's config into the open log (what Start does).
+    void startTraining();
 
     SetupView* setupView() const { return m_setup; }
     TrainingView* trainingView() const { return m_training; }
@@ -54,7 +56,6 @@ private:
     void createViews();
     void createDocks();
     void connectActions();
-    void startTraining();
     void onRunSelected(qint64 runId);
     void onLogChanged();
     void onTrainingFinished(qint64 runId, const QString& status, const QString& error);

@@ -1,6 +1,7 @@
 // mor-studio: the desktop workbench. Parses the command line, applies theme and language,
 // opens a log and shows the main window; everything else lives in widgets/.
 #include "mainwindow.h"
+#include "trainingcontroller.h"
 #include "theme.h"
 
 #include "mor/version.h"
@@ -10,6 +11,7 @@
 #include <QSettings>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 int main(int argc, char** argv) {
@@ -48,7 +50,14 @@ int main(int argc, char** argv) {
     const QCommandLineOption run(QStringLiteral("run"),
                                  QApplication::translate("main", "Select this run id"),
                                  QStringLiteral("id"));
-    parser.addOptions({demo, screenshot, view, theme, language, run});
+    const QCommandLineOption delay(
+        QStringLiteral("screenshot-delay"),
+        QApplication::translate("main", "Milliseconds to wait before the screenshot (default 1500)"),
+        QStringLiteral("ms"), QStringLiteral("1500"));
+    const QCommandLineOption train(
+        QStringLiteral("train"),
+        QApplication::translate("main", "Start training the loaded config right away"));
+    parser.addOptions({demo, screenshot, delay, view, theme, language, run, train});
     parser.process(app);
 
     if (parser.isSet(theme)) {
@@ -77,13 +86,21 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mor-studio: unknown view %s\n", qPrintable(parser.value(view)));
     }
     window.show();
+    if (parser.isSet(train)) {
+        window.startTraining();
+        if (parser.isSet(view)) {
+            window.showView(parser.value(view));
+        }
+    }
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
-        QTimer::singleShot(1500, &window, [&window, file] {
+        const int ms = std::max(0, parser.value(delay).toInt());
+        QTimer::singleShot(ms, &window, [&window, file] {
             const bool ok = window.grab().save(file);
             std::fprintf(ok ? stdout : stderr, "%s %s\n", ok ? "saved" : "cannot save",
                          qPrintable(file));
+            window.controller()->stop(); // a --train run ends as "stopped"
             QApplication::exit(ok ? 0 : 1);
         });
     }
