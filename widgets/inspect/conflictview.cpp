@@ -3,6 +3,7 @@
 #include "inspect/conflictfilterproxy.h"
 #include "inspect/conflictplots.h"
 #include "inspect/conflicttablemodel.h"
+#include "inspect/plotexport.h"
 #include "inspect/runsettings.h"
 
 #include <mor/log_reader.h>
@@ -101,6 +102,7 @@ ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_u
             Q_EMIT sampleActivated(c.step, c.sampleId, true);
         }
     });
+    installExportMenus(this);
     setRun(nullptr, -1);
 }
 

@@ -3,6 +3,7 @@
 #include "inspect/expertpanel.h"
 #include "inspect/inputpreview.h"
 #include "inspect/integrationpanel.h"
+#include "inspect/plotexport.h"
 #include "inspect/plotstyle.h"
 #include "inspect/runsettings.h"
 #include "inspect/samplepicker.h"
@@ -138,6 +139,8 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     });
     connect(d->cursor, &StepCursorBar::currentChanged, this,
             &ReflectionStepperView::setCurrentStep);
+    installExportMenu(d->router);
+    installExportMenu(d->integration);
     setRun(nullptr, -1);
 }
 
@@ -279,6 +282,7 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
     int index = 0;
     for (const mor::ExpertTrace& e : t.experts) {
         auto* panel = new ExpertPanel(d->panelBox);
+        installExportMenu(panel);
         panel->setTrace(e, d->numClasses, t.label, d->maxIterations,
                         d->settings.haltThreshold(e.expert));
         d->panelLayout->insertWidget(index++, panel);

@@ -1,5 +1,6 @@
 #include "inspect/routingview.h"
 
+#include "inspect/plotexport.h"
 #include "inspect/routingaggregateplot.h"
 #include "inspect/routingheatmap.h"
 #include "inspect/routingloadplot.h"
@@ -131,6 +132,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
     connect(d->heatmap, &RoutingHeatmap::cellClicked, this, [this](qint64 sampleId, int) {
         Q_EMIT sampleActivated(d->shownStep, sampleId, false);
     });
+    installExportMenus(this);
     setRun(nullptr, -1);
 }
 

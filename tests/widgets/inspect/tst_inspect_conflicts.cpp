@@ -5,6 +5,9 @@
 
 #include "inspect/conflictplots.h"
 #include "inspect/conflictview.h"
+#include "inspect/plotexport.h"
+
+#include <qcustomplot.h>
 
 #include <mor/log_reader.h>
 
@@ -31,6 +34,8 @@ private Q_SLOTS:
     void sortingByScoreOrdersRows();
     void doubleClickOpensTheInputAtTheIntegration();
     void accuracyByScoreBinsEveryConflict();
+    void plotsExportAsPngSvgAndPdf_data();
+    void plotsExportAsPngSvgAndPdf();
 
 private:
     std::set<Key> shownKeys(QTableView* table) const;
@@ -170,6 +175,34 @@ void TstInspectConflicts::accuracyByScoreBinsEveryConflict() {
     }
     QCOMPARE(total, int(conflicts.size()));
     QVERIFY(qAbs(weighted - right) < 1e-9);
+}
+
+void TstInspectConflicts::plotsExportAsPngSvgAndPdf_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("png") << "histogram.png" << true;
+    QTest::newRow("svg") << "histogram.svg" << true;
+    QTest::newRow("pdf") << "histogram.pdf" << true;
+    QTest::newRow("unknown suffix") << "histogram.bmpx" << false;
+}
+
+void TstInspectConflicts::plotsExportAsPngSvgAndPdf() {
+    QFETCH(QString, file);
+    QFETCH(bool, ok);
+    ConflictView view;
+    view.resize(1000, 700);
+    view.setRun(m_reader, m_run.runId);
+    auto* plot = view.findChild<QCustomPlot*>("conflictHistogram");
+    QVERIFY(plot);
+    QCOMPARE(plot->contextMenuPolicy(), Qt::CustomContextMenu);
+    const QString path = m_dir.filePath(file);
+    QString error;
+    QCOMPARE(inspect::exportPlot(plot, path, &error), ok);
+    if (ok) {
+        QVERIFY(QFileInfo(path).size() > 500);
+    } else {
+        QVERIFY(error.contains(file));
+    }
 }
 
 QTEST_MAIN(TstInspectConflicts)
