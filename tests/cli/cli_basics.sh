@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# mor's user-facing contract: --version, --help, errors to stderr with non-zero exit codes,
+# train --json's last line, runs/show/trace/export on the run it made.
+set -euo pipefail
+mor="$1"; src="$2"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$mor" --version | grep -Eq '^mor [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+help=$("$mor" --help)
+for sub in train resume eval validate runs show trace export; do
+    grep -q "$sub" <<<"$help" || fail "--help does not list $sub"
+done
+
+# A bad config: exit code 2, message names the field and the allowed range.
+echo '{"data":{"kind":"parity"},"model":{"router":{"top_k":9}}}' > "$tmp/bad.json"
+set +e
+err=$("$mor" train --config "$tmp/bad.json" --log "$tmp/log.sqlite" 2>&1 >/dev/null); rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "bad config exit code $rc"
+grep -q "model.router.top_k = 9 but there are 4 experts" <<<"$err" || fail "bad config message: $err"
+[ ! -e "$tmp/log.sqlite" ] || fail "a refused config created a log"
+
+# A foreign file is refused and left untouched.
+echo "not a database" > "$tmp/foreign.sqlite"
+before=$(sha256sum "$tmp/foreign.sqlite")
+set +e; "$mor" runs --log "$tmp/foreign.sqlite" 2>/dev/null; rc=$?; set -e
+[ "$rc" -ne 0 ] || fail "foreign file accepted"
+[ "$before" = "$(sha256sum "$tmp/foreign.sqlite")" ] || fail "foreign file modified"
+
+# A real (tiny) run.
+cat > "$tmp/tiny.json" <<'JSON'
+{"name":"tiny","data":{"kind":"parity","length":6,"samples":400,"probe_size":6},
+ "model":{"encoder":{"hidden":16},"router":{"top_k":1,"hidden":16},
+          "experts":[{"width":16,"max_depth":3},{"width":16,"max_depth":3}]},
+ "train":{"epochs":2,"batch_size":32,"threads":1}}
+JSON
+last=$("$mor" train --config "$tmp/tiny.json" --log "$tmp/log.sqlite" --json 2>/dev/null | tail -1)
+for key in run_id status test_accuracy mean_depth expert_steps_per_input conflict_rate seconds; do
+    grep -q "\"$key\"" <<<"$last" || fail "--json lacks $key: $last"
+done
+grep -q '"status":"finished"' <<<"$last" || fail "run did not finish: $last"
+"$mor" runs --log "$tmp/log.sqlite" | grep -q "tiny" || fail "runs"
+"$mor" show --log "$tmp/log.sqlite" --run 1 | grep -q "test/accuracy" || fail "show"
+"$mor" trace --log "$tmp/log.sqlite" --run 1 --sample "$(sqlite3 "$tmp/log.sqlite" "select sample_id from samples where split='probe' limit 1")" \
+    | grep -q "final answer" || fail "trace of a probe input"
+"$mor" trace --log "$tmp/log.sqlite" --run 1 --sample 0 | grep -q "final answer" || fail "trace by re-run"
+"$mor" export --log "$tmp/log.sqlite" --run 1 --csv "$tmp/csv" >/dev/null
+[ "$(wc -l < "$tmp/csv/run-1-metrics.csv")" -gt 10 ] || fail "metrics.csv"
+head -1 "$tmp/csv/run-1-traces.csv" | grep -q "critique" || fail "traces.csv"
+set +e; "$mor" show --log "$tmp/log.sqlite" --run 99 2>/dev/null; rc=$?; set -e
+[ "$rc" -ne 0 ] || fail "unknown run accepted"
+echo "cli_basics: all checks passed"
