@@ -14,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -139,6 +140,15 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     });
     connect(d->cursor, &StepCursorBar::currentChanged, this,
             &ReflectionStepperView::setCurrentStep);
+    // Keyboard stepping: Left/Right move the cursor, Space plays or pauses.
+    auto addKey = [this](QKeySequence key, auto slot) {
+        auto* shortcut = new QShortcut(key, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, d->cursor, slot);
+    };
+    addKey(QKeySequence(Qt::Key_Right), &StepCursorBar::next);
+    addKey(QKeySequence(Qt::Key_Left), &StepCursorBar::back);
+    addKey(QKeySequence(Qt::Key_Space), [this] { d->cursor->setPlaying(!d->cursor->isPlaying()); });
     installExportMenu(d->router);
     installExportMenu(d->integration);
     setRun(nullptr, -1);

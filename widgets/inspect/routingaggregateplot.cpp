@@ -57,8 +57,11 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
     MapGrid grid(m_map->data(), m_experts, 0, m_experts - 1, groups, 0, groups - 1);
     QSharedPointer<QCPAxisTickerText> rowTicks(new QCPAxisTickerText);
     const bool labelCells = groups * m_experts <= 160;
+    const int everyRow = (groups + 19) / 20; // at most ~20 row labels
     for (int g = 0; g < groups; ++g) {
-        rowTicks->addTick(groups - 1 - g, QString::number(m_groups[size_t(g)]));
+        if (g % everyRow == 0) {
+            rowTicks->addTick(groups - 1 - g, QString::number(m_groups[size_t(g)]));
+        }
         for (int e = 0; e < m_experts; ++e) {
             const double v = m_means[size_t(g * m_experts + e)];
             grid.set(e, groups - 1 - g, v);

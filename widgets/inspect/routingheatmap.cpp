@@ -246,7 +246,10 @@ void RoutingHeatmap::updateRowTicks() {
     for (int r = 1; r <= rows; ++r) {
         if (r == rows || groupOf(r) != groupOf(start)) {
             const double centre = rows - 1 - (start + r - 1) / 2.0;
-            ticks->addTick(centre, prefix.arg(groupOf(start)));
+            // Only groups tall enough for a label at the full view get one (no overlaps).
+            if (r - start >= rows / 50.0) {
+                ticks->addTick(centre, prefix.arg(groupOf(start)));
+            }
             if (r < rows && m_groupLines.size() < 200) {
                 auto* line = new QCPItemStraightLine(this);
                 line->setPen(QPen(Qt::white, 1.5));

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void clearsWithoutARun();
     void refreshKeepsTheInputAndStep();
     void untracedInputSaysWhy();
+    void arrowKeysStepTheCursor();
     void showsTheLoggedInputVector();
     void inputPreviewPicksImageBitsOrBars_data();
     void inputPreviewPicksImageBitsOrBars();
@@ -313,6 +314,21 @@ void TstInspectStepper::refreshKeepsTheInputAndStep() {
     QCOMPARE(view.currentSampleId(), qint64(1021));
     QCOMPARE(panels(view).size(),
              m_reader->trace(m_run.runId, m_run.steps[1], 1021)->experts.size());
+}
+
+void TstInspectStepper::arrowKeysStepTheCursor() {
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(m_run.steps.back(), 1005);
+    view.show();
+    view.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&view));
+    view.setFocus();
+    QCOMPARE(view.currentStep(), 0);
+    QTest::keyClick(&view, Qt::Key_Right);
+    QCOMPARE(view.currentStep(), 1);
+    QTest::keyClick(&view, Qt::Key_Left);
+    QCOMPARE(view.currentStep(), 0);
 }
 
 void TstInspectStepper::untracedInputSaysWhy() {
