@@ -45,7 +45,6 @@ MainWindow::MainWindow(QWidget* parent)
       m_controller(new TrainingController(this)),
       m_language(new LanguageManager(this)) {
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/mor-studio.svg")));
     createViews();
     m_actions = new MainWindowActions(this, m_setup->undoStack());
     createDocks();
@@ -63,7 +62,10 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1440, 900);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        resizeDocks({m_browserDock}, {340}, Qt::Horizontal);
+        resizeDocks({m_eventsDock}, {90}, Qt::Vertical);
+    }
 }
 
 MainWindow::~MainWindow() = default;
@@ -117,8 +119,6 @@ void MainWindow::createDocks() {
     m_eventsDock->setWidget(m_events);
     addDockWidget(Qt::BottomDockWidgetArea, m_eventsDock);
     m_actions->addDockToggle(m_eventsDock->toggleViewAction());
-    resizeDocks({m_browserDock}, {430}, Qt::Horizontal);
-    resizeDocks({m_eventsDock}, {110}, Qt::Vertical);
 }
 
 void MainWindow::connectActions() {

@@ -10,11 +10,35 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace {
 constexpr int kMaxPoints = 600;
 
 bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+/// Value range of an axis' graphs from 0 (or below, for negative values) with a margin,
+/// never degenerate (one evaluation point is still a readable plot).
+void fitFromZero(QCPAxis* axis) {
+    bool any = false;
+    double lo = 0.0, hi = 0.0;
+    for (QCPGraph* graph : axis->graphs()) {
+        bool found = false;
+        const QCPRange r = graph->getValueRange(found);
+        if (found) {
+            lo = any ? std::min(lo, r.lower) : r.lower;
+            hi = any ? std::max(hi, r.upper) : r.upper;
+            any = true;
+        }
+    }
+    if (!any) {
+        axis->setRange(0.0, 1.0);
+        return;
+    }
+    lo = std::min(lo, 0.0);
+    const double span = std::max(hi - lo, std::max(std::abs(hi) * 0.1, 1e-6));
+    axis->setRange(lo, lo + span * 1.08);
+}
 
 QCPTextElement* titleElement(QCustomPlot* plot) {
     return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
@@ -148,17 +172,30 @@ void MetricPlots::refresh() {
         graph->setScatterStyle(points.size() < 60 ? QCPScatterStyle(QCPScatterStyle::ssDisc, 4)
                                                   : QCPScatterStyle());
     }
+    // One step axis for every plot, so the curves line up; values get sensible floors.
+    double lastStep = 1.0;
+    for (QCustomPlot* plot : m_plots) {
+        for (int g = 0; g < plot->graphCount(); ++g) {
+            bool found = false;
+            const QCPRange keys = plot->graph(g)->getKeyRange(found);
+            if (found) {
+                lastStep = std::max(lastStep, keys.upper);
+            }
+        }
+    }
     for (int i = 0; i < PlotCount; ++i) {
         QCustomPlot* plot = m_plots[i];
-        plot->xAxis->rescale();
-        if (i == Accuracy) {
+        plot->xAxis->setRange(0.0, lastStep);
+        if (i == Accuracy || i == Activation) {
             plot->yAxis->setRange(0.0, 1.02);
-        } else if (!plot->yAxis->graphs().isEmpty()) {
-            plot->yAxis->rescale();
-            plot->yAxis->scaleRange(1.1, plot->yAxis->range().center());
+        } else {
+            fitFromZero(plot->yAxis);
         }
-        plot->yAxis2->rescale();
-        plot->yAxis2->scaleRange(1.1, plot->yAxis2->range().center());
+        if (i == DepthConflict) {
+            plot->yAxis2->setRange(0.0, 1.02);
+        } else {
+            fitFromZero(plot->yAxis2);
+        }
         plot->legend->setVisible(plot->graphCount() > 0);
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
@@ -182,7 +219,9 @@ void MetricPlots::restyle() {
             axis->setLabelColor(fg);
             axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
         }
-        plot->legend->setBrush(QBrush(bg));
+        QColor legendBg = bg;
+        legendBg.setAlpha(215); // curves under the legend stay visible
+        plot->legend->setBrush(QBrush(legendBg));
         plot->legend->setTextColor(fg);
         plot->legend->setBorderPen(QPen(grid));
         if (QCPTextElement* title = titleElement(plot)) {

@@ -63,10 +63,10 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
     m_router = SetupSections::router(*m_binding, form);
     m_integration = SetupSections::integration(*m_binding, form);
     m_training = SetupSections::training(*m_binding, form);
-    grid->addWidget(m_data, 0, 0, 2, 1);
+    grid->addWidget(m_data, 0, 0);
     grid->addWidget(m_router, 0, 1);
-    grid->addWidget(m_integration, 1, 1);
-    grid->addWidget(buildExperts(), 0, 2);
+    grid->addWidget(m_integration, 0, 2);
+    grid->addWidget(buildExperts(), 1, 0, 1, 2);
     grid->addWidget(m_training, 1, 2);
     grid->setRowStretch(2, 1);
     for (int c = 0; c < 3; ++c) {
@@ -97,6 +97,7 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
     splitter->addWidget(lessonPanel);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({1060, 300});
     layout->addWidget(splitter, 1);
 
     // Validation messages and Start.
@@ -336,7 +337,11 @@ void SetupView::showLesson(const QString& title, const QString& description,
     // The lesson starts with its own heading; the one-line description leads in, in italics.
     QString markdown = description.isEmpty() ? QString() : QStringLiteral("*%1*").arg(description);
     if (!lesson.isEmpty()) {
-        markdown += QStringLiteral("\n\n") + lesson;
+        // Headings two levels down: a panel beside the form is no place for an <h1>.
+        QString demoted = lesson;
+        demoted.replace(QRegularExpression(QStringLiteral("(^|\n)(#{1,4}) ")),
+                        QStringLiteral("\\1##\\2 "));
+        markdown += QStringLiteral("\n\n") + demoted;
     }
     m_lesson->setMarkdown(markdown);
     Q_EMIT lessonChanged(title, markdown);

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QSettings>
 #include <QTimer>
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("mor-studio"));
     QApplication::setApplicationDisplayName(QStringLiteral("MoR Studio"));
     QApplication::setApplicationVersion(QString::fromStdString(mor::versionString()));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/mor-studio.svg")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
