@@ -3,6 +3,7 @@
 #include "inspect/mapgrid.h"
 #include "inspect/plotstyle.h"
 
+#include <algorithm>
 #include <map>
 
 namespace inspect {
@@ -29,7 +30,11 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
     m_labels.clear();
     m_experts = int(snapshot.nExperts);
     std::map<int64_t, std::pair<std::vector<double>, int64_t>> sums; // group -> (sum p, count)
-    for (int64_t r = 0; r < snapshot.nSamples && r < int64_t(meta.size()); ++r) {
+    // Bounded by every array, so a damaged snapshot shows less instead of crashing.
+    const int64_t rows = std::min<int64_t>(
+        {snapshot.nSamples, int64_t(meta.size()),
+         m_experts > 0 ? int64_t(snapshot.probs.size()) / m_experts : 0});
+    for (int64_t r = 0; r < rows; ++r) {
         const int64_t g = byDomain ? meta[size_t(r)].domain : meta[size_t(r)].label;
         auto& [sum, count] = sums[g];
         sum.resize(size_t(m_experts), 0.0);

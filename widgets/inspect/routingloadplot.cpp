@@ -11,8 +11,8 @@ LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot) {
     LoadSummary s;
     const int64_t n = snapshot.nSamples;
     const int e = int(snapshot.nExperts);
-    if (n <= 0 || e <= 0) {
-        return s;
+    if (n <= 0 || e <= 0 || snapshot.probs.size() < size_t(n * e)) {
+        return s; // nothing (or a damaged snapshot): no loads rather than a crash
     }
     s.load.assign(size_t(e), 0.0);
     s.meanProb.assign(size_t(e), 0.0);
