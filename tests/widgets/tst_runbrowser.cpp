@@ -6,7 +6,10 @@
 
 #include "mor/experiment_log.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
+#include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -21,6 +24,7 @@ private Q_SLOTS:
     void runGrowingElsewhereUpdatesItsRow();
     void filterMatchesNameStatusAndTags();
     void renameTagsAndDeleteGoThroughTheLog();
+    void runTrainedByTheCliAppearsLiveAndFinishes();
 
 private:
     QString cell(RunTableModel* model, int row, int column) {
@@ -182,6 +186,39 @@ void TstRunBrowser::renameTagsAndDeleteGoThroughTheLog() {
     browser.deleteRuns({id});
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(model->rowOf(id), -1);
+}
+
+void TstRunBrowser::runTrainedByTheCliAppearsLiveAndFinishes() {
+    const QString mor = QStringLiteral(MOR_BINARY_DIR "/app/cli/mor");
+    if (!QFileInfo::exists(mor)) {
+        QSKIP("the mor CLI is not built");
+    }
+    LogSession session;
+    session.setPollInterval(100);
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    RunBrowser browser(&session);
+    QCOMPARE(browser.model()->rowCount(), 2);
+
+    const QString config = m_dir->filePath(QStringLiteral("tiny.json"));
+    QFile file(config);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "tiny", "data": {"kind": "parity", "length": 6, "samples": 200},
+                   "train": {"epochs": 1, "batch_size": 32}})");
+    file.close();
+    QProcess cli;
+    cli.start(mor, {QStringLiteral("train"), QStringLiteral("--config"), config,
+                    QStringLiteral("--log"), m_path, QStringLiteral("--name"),
+                    QStringLiteral("from the cli"), QStringLiteral("--quiet")});
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(rowOfName(browser.model(), QStringLiteral("from the cli")) >= 0,
+                             120000);
+    QVERIFY(cli.waitForFinished(240000));
+    QCOMPARE(cli.exitCode(), 0);
+    const int row = rowOfName(browser.model(), QStringLiteral("from the cli"));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(browser.model(), row, RunTableModel::Status),
+                              QStringLiteral("finished"), 10000);
+    QVERIFY(!cell(browser.model(), row, RunTableModel::BestAccuracy).isEmpty());
 }
 
 QTEST_MAIN(TstRunBrowser)

@@ -1,5 +1,5 @@
 // Grabs each inspect view to PNG, for looking at them and for the README.
-//   QT_QPA_PLATFORM=offscreen ./inspect_screenshots OUTDIR [LOG.sqlite [RUN_ID]]
+//   QT_QPA_PLATFORM=offscreen ./inspect_screenshots OUTDIR [LOG.sqlite [RUN_ID [WxH]]]
 // Without a log it writes the hand-made fixture run into a temporary one.
 #include "inspectfixture.h"
 
@@ -55,7 +55,12 @@ int main(int argc, char** argv) {
     }
     std::printf("log %s run %lld\n", path.c_str(), (long long)runId);
 
-    const QSize size(1400, 900);
+    // Optional 4th argument WIDTHxHEIGHT, to check the views at small window sizes.
+    QSize size(1400, 900);
+    if (argc > 4) {
+        const QStringList wh = QString(argv[4]).split('x');
+        size = QSize(wh.value(0).toInt(), wh.value(1).toInt()).expandedTo(QSize(400, 300));
+    }
     ReflectionStepperView stepper;
     stepper.resize(size);
     stepper.setRun(reader, runId);
