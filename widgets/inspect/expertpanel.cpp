@@ -26,19 +26,22 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     setMinimumHeight(230);
     setAutoAddPlottableToLegend(false);
     plotLayout()->clear();
-    m_title = new QCPTextElement(this, QString(), QFont(font().family(), 10, QFont::Bold));
+    m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
     m_timeRect = new QCPAxisRect(this);
     m_stripRect = new QCPAxisRect(this);
     m_draftRect = new QCPAxisRect(this);
+    // The title gets its own row above a nested grid, so its width never widens a column.
+    m_grid = new QCPLayoutGrid;
     plotLayout()->addElement(0, 0, m_title);
-    plotLayout()->addElement(1, 0, m_timeRect);
-    plotLayout()->addElement(1, 1, m_draftRect);
-    plotLayout()->addElement(2, 0, m_stripRect);
-    plotLayout()->setColumnStretchFactor(0, 2.2);
-    plotLayout()->setColumnStretchFactor(1, 1.0);
+    plotLayout()->addElement(1, 0, m_grid);
     plotLayout()->setRowStretchFactor(0, 0.01);
-    plotLayout()->setRowStretchFactor(1, 1.0);
-    plotLayout()->setRowStretchFactor(2, 0.45);
+    m_grid->addElement(0, 0, m_timeRect);
+    m_grid->addElement(0, 1, m_draftRect);
+    m_grid->addElement(1, 0, m_stripRect);
+    m_grid->setColumnStretchFactor(0, 2.2);
+    m_grid->setColumnStretchFactor(1, 1.0);
+    m_grid->setRowStretchFactor(0, 1.0);
+    m_grid->setRowStretchFactor(1, 0.45);
     // The strip shares the timeline's x axis positions.
     auto* group = new QCPMarginGroup(this);
     m_timeRect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
@@ -76,7 +79,7 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     m_wrongMarks->setName(tr("draft wrong"));
     // The legend sits in the free cell under the draft bars, so it never hides a curve.
     auto* legend = new QCPLegend;
-    plotLayout()->addElement(2, 1, legend);
+    m_grid->addElement(1, 1, legend);
     legend->setLayer("legend");
     legend->setFont(QFont(font().family(), 7));
     legend->setIconSize(14, 8);
@@ -211,14 +214,14 @@ void ExpertPanel::setCursor(int t, bool integration) {
             probs[k] = s.probs[size_t(k)];
         }
         setBarValues(m_draft, probs);
-        caption = tr("class   (t=%1: pred %2 %3  c=%4  λ=%5)")
+        caption = tr("class\nt=%1: pred %2 %3  c=%4  λ=%5")
                       .arg(s.iteration)
                       .arg(s.pred)
                       .arg(s.correct ? QStringLiteral("✓") : QStringLiteral("✗"))
                       .arg(fmt(s.critique))
                       .arg(fmt(s.haltProb));
         if (m_cursorT > steps) {
-            caption = tr("class   (halted at t=%1: pred %2 %3)")
+            caption = tr("class\nhalted at t=%1: pred %2 %3")
                           .arg(steps)
                           .arg(s.pred)
                           .arg(s.correct ? QStringLiteral("✓") : QStringLiteral("✗"));
@@ -228,8 +231,8 @@ void ExpertPanel::setCursor(int t, bool integration) {
         m_draft->data()->clear();
     }
     m_draftRect->axis(QCPAxis::atBottom)->setLabel(caption);
-    m_title->setText(tr("Expert %1   gate %2   router p %3   halted at t=%4   answer %5 %6   "
-                        "confidence %7%8")
+    m_title->setText(tr("Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6"
+                        "  ·  confidence %7%8")
                          .arg(m_trace.expert)
                          .arg(fmt(m_trace.gate))
                          .arg(fmt(m_trace.routerProb))
@@ -238,7 +241,7 @@ void ExpertPanel::setCursor(int t, bool integration) {
                          .arg(m_trace.pred == m_label ? QStringLiteral("✓") : QStringLiteral("✗"))
                          .arg(fmt(m_trace.confidence))
                          .arg(m_trace.extraSteps > 0
-                                  ? tr("   (+%1 re-reflection)").arg(m_trace.extraSteps)
+                                  ? tr("  ·  +%1 re-reflection").arg(m_trace.extraSteps)
                                   : QString()));
     replot(QCustomPlot::rpQueuedReplot);
 }

@@ -39,6 +39,7 @@ private:
     int m_shownIndex = -1;
 
     QCPTextElement* m_title;
+    QCPLayoutGrid* m_grid;
     QCPAxisRect* m_timeRect;
     QCPAxisRect* m_stripRect;
     QCPAxisRect* m_draftRect;

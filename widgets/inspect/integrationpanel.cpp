@@ -18,7 +18,7 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("integrationPlot");
     setMinimumHeight(200);
     plotLayout()->clear();
-    m_title = new QCPTextElement(this, QString(), QFont(font().family(), 10, QFont::Bold));
+    m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
     m_weightRect = new QCPAxisRect(this);
     m_conflictRect = new QCPAxisRect(this);
     m_fusedRect = new QCPAxisRect(this);
@@ -105,20 +105,20 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
     setIndexTicks(m_fusedRect->axis(QCPAxis::atBottom), numClasses, QString());
     m_fused->setBrush(verdictColor(trace.correct).lighter(120));
 
-    QString text = tr("Integration: answer %1 %2 (label %3)   conflict D = %4 %5 threshold %6")
+    QString text = tr("Integration: answer %1 %2 (label %3)  ·  conflict D = %4 %5 %6")
                        .arg(trace.finalPred)
                        .arg(trace.correct ? tr("right") : tr("wrong"))
                        .arg(trace.label)
                        .arg(fmt(trace.conflictScore, 3))
-                       .arg(trace.conflictScore >= conflictThreshold ? ">=" : "<")
+                       .arg(trace.conflictScore >= conflictThreshold ? "≥" : "<")
                        .arg(fmt(conflictThreshold));
     if (trace.conflict) {
-        text += tr("   resolution: %1, winner E%2, margin %3")
+        text += tr("  ·  %1, winner E%2, margin %3")
                     .arg(QString::fromStdString(trace.resolution.empty() ? "?" : trace.resolution))
                     .arg(trace.winner)
                     .arg(fmt(trace.margin));
     } else {
-        text += tr("   no conflict, margin %1").arg(fmt(trace.margin));
+        text += tr("  ·  no conflict, margin %1").arg(fmt(trace.margin));
     }
     m_title->setText(text);
     replot(QCustomPlot::rpQueuedReplot);

@@ -31,9 +31,9 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
     m_experts = int(snapshot.nExperts);
     std::map<int64_t, std::pair<std::vector<double>, int64_t>> sums; // group -> (sum p, count)
     // Bounded by every array, so a damaged snapshot shows less instead of crashing.
-    const int64_t rows = std::min<int64_t>(
-        {snapshot.nSamples, int64_t(meta.size()),
-         m_experts > 0 ? int64_t(snapshot.probs.size()) / m_experts : 0});
+    const int64_t rows =
+        std::min<int64_t>({snapshot.nSamples, int64_t(meta.size()),
+                           m_experts > 0 ? int64_t(snapshot.probs.size()) / m_experts : 0});
     for (int64_t r = 0; r < rows; ++r) {
         const int64_t g = byDomain ? meta[size_t(r)].domain : meta[size_t(r)].label;
         auto& [sum, count] = sums[g];
