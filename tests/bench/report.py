@@ -35,6 +35,14 @@ def torch_version():
         return "unknown"
 
 
+def load_average():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def item_key(row):
     head = row[0].split(" ", 1)[0]
     return int(head) if head.isdigit() else 99
@@ -55,7 +63,9 @@ def main():
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = ["Item", "Measure", "Goal", "Measured", "Verdict", "Notes"]
     meta = (f"{date}; {model}, {cores} cores ({platform.machine()}), 2 threads; "
-            f"torch {torch_version()}; suite time {total // 60} min {total % 60} s")
+            f"torch {torch_version()}; OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}; "
+            f"load average at start {os.environ.get('MOR_BENCH_LOAD_START', '?')}, at end "
+            f"{load_average()} (shared machine); suite time {total // 60} min {total % 60} s")
 
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "results.csv"), "w", newline="", encoding="utf-8") as f:

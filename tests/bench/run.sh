@@ -30,6 +30,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+# The machine may be shared: OpenMP threads that spin while waiting collapse when the cores
+# are oversubscribed (a 2-thread GRU step measured 25x slower under load average 10). Passive
+# waiting is fair to every variant; override by setting OMP_WAIT_POLICY yourself.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+export MOR_BENCH_LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
 suite_start=$(date +%s)
 mkdir -p "$results" "$build/bench/logs"
 rows=$build/bench/rows.tsv
