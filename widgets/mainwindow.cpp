@@ -230,7 +230,6 @@ bool MainWindow::openLog(const QString& path, bool interactive) {
         return false;
     }
     addRecentLog(m_session->path());
-    m_logLabel->setText(QDir::toNativeSeparators(m_session->path()));
     setWindowTitle(tr("MoR Studio — %1").arg(QFileInfo(m_session->path()).fileName()));
     onRunSelected(-1);
     return true;
