@@ -331,7 +331,9 @@ void MainWindow::setPresentationMode(bool on) {
     font.setPointSizeF(on ? m_normalFontSize * 1.5 : m_normalFontSize);
     QApplication::setFont(font);
     m_setup->setAdvancedVisible(!on);
+    // The views get the whole screen; the panels come back when presentation mode ends.
     m_eventsDock->setVisible(!on);
+    m_browserDock->setVisible(!on);
     if (m_actions->presentation->isChecked() != on) {
         m_actions->presentation->setChecked(on);
     }

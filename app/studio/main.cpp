@@ -59,7 +59,10 @@ int main(int argc, char** argv) {
     const QCommandLineOption train(
         QStringLiteral("train"),
         QApplication::translate("main", "Start training the loaded config right away"));
-    parser.addOptions({demo, screenshot, delay, view, theme, language, run, train});
+    const QCommandLineOption presentation(
+        QStringLiteral("presentation"),
+        QApplication::translate("main", "Start in presentation mode (large fonts)"));
+    parser.addOptions({demo, screenshot, delay, view, theme, language, run, train, presentation});
     parser.process(app);
 
     if (parser.isSet(theme)) {
@@ -86,6 +89,9 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(view) && !window.showView(parser.value(view))) {
         std::fprintf(stderr, "mor-studio: unknown view %s\n", qPrintable(parser.value(view)));
+    }
+    if (parser.isSet(presentation)) {
+        window.setPresentationMode(true);
     }
     window.show();
     if (parser.isSet(train)) {
