@@ -25,8 +25,14 @@ bool LanguageManager::setLanguage(const QString& code) {
     }
     bool ok = true;
     if (code != QLatin1String("en")) {
-        // qt_add_translations embeds the .qm files under :/i18n.
-        ok = m_translator.load(QStringLiteral(":/i18n/mor_studio_%1.qm").arg(code));
+        // mor-studio embeds the .qm files under :/i18n (qt_add_translations); a directory in
+        // $MOR_TRANSLATIONS_DIR (tests, development) is the fallback.
+        const QString file = QStringLiteral("mor_studio_%1.qm").arg(code);
+        ok = m_translator.load(QStringLiteral(":/i18n/") + file);
+        const QString dir = qEnvironmentVariable("MOR_TRANSLATIONS_DIR");
+        if (!ok && !dir.isEmpty()) {
+            ok = m_translator.load(file, dir);
+        }
         if (ok) {
             m_installed = QCoreApplication::installTranslator(&m_translator);
         }

@@ -1,0 +1,123 @@
+// The main window: view names select tabs, the language switches at run time (menus, tabs
+// and views retranslate), the theme and the dock layout persist, recent logs are remembered.
+#include "mainwindow.h"
+#include "setupview.h"
+#include "theme.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TstMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void viewNamesSelectTabs_data();
+    void viewNamesSelectTabs();
+    void languageSwitchRetranslatesMenusTabsAndViews();
+    void darkThemeAppliesAndPersists();
+    void dockLayoutPersistsAcrossWindows();
+    void openedLogsBecomeRecentLogs();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TstMainWindow::initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    qputenv("MOR_TRANSLATIONS_DIR", MOR_BINARY_DIR "/app/studio");
+    QVERIFY(m_dir.isValid());
+}
+
+void TstMainWindow::init() { QSettings().clear(); }
+
+void TstMainWindow::viewNamesSelectTabs_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("tab");
+    QTest::newRow("setup") << "setup" << 0;
+    QTest::newRow("training") << "training" << 1;
+    QTest::newRow("stepper") << "stepper" << 2;
+    QTest::newRow("routing") << "routing" << 3;
+    QTest::newRow("conflicts") << "conflicts" << 4;
+    QTest::newRow("unknown") << "nonsense" << -1;
+}
+
+void TstMainWindow::viewNamesSelectTabs() {
+    QFETCH(QString, name);
+    QFETCH(int, tab);
+    MainWindow window;
+    QCOMPARE(window.tabs()->count(), 5);
+    QCOMPARE(window.showView(name), tab >= 0);
+    QCOMPARE(window.tabs()->currentIndex(), tab >= 0 ? tab : 0);
+}
+
+void TstMainWindow::languageSwitchRetranslatesMenusTabsAndViews() {
+    MainWindow window;
+    QCOMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("&File"));
+    window.setLanguage(QStringLiteral("de"));
+    QCOMPARE(QSettings().value(QStringLiteral("ui/language")).toString(), QStringLiteral("de"));
+    // Qt delivers LanguageChange to the windows through the event loop.
+    QTRY_COMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("&Datei"));
+    QCOMPARE(window.tabs()->tabText(0), QStringLiteral("Einrichtung"));
+    QCOMPARE(window.setupView()->startButton()->text(), QStringLiteral("Training &starten"));
+    window.setLanguage(QStringLiteral("en"));
+    QTRY_COMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("&File"));
+    QCOMPARE(window.tabs()->tabText(0), QStringLiteral("Setup"));
+    QCOMPARE(window.setupView()->startButton()->text(), QStringLiteral("&Start training"));
+}
+
+void TstMainWindow::darkThemeAppliesAndPersists() {
+    MainWindow window;
+    window.setDarkTheme(true);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+    QCOMPARE(Theme::stored(), Theme::Kind::Dark);
+    window.setDarkTheme(false);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
+    QCOMPARE(Theme::stored(), Theme::Kind::Light);
+}
+
+void TstMainWindow::dockLayoutPersistsAcrossWindows() {
+    {
+        MainWindow window;
+        window.show();
+        auto* events = window.findChild<QDockWidget*>(QStringLiteral("eventsDock"));
+        QVERIFY(events);
+        QVERIFY(events->isVisible());
+        events->hide();
+        window.close();
+    }
+    MainWindow again;
+    again.show();
+    auto* events = again.findChild<QDockWidget*>(QStringLiteral("eventsDock"));
+    QVERIFY(!events->isVisible());
+    QVERIFY(again.findChild<QDockWidget*>(QStringLiteral("runBrowserDock"))->isVisible());
+}
+
+void TstMainWindow::openedLogsBecomeRecentLogs() {
+    MainWindow window;
+    const QString a = m_dir.filePath(QStringLiteral("a.sqlite"));
+    const QString b = m_dir.filePath(QStringLiteral("b.sqlite"));
+    QVERIFY(window.openLog(a, false));
+    QVERIFY(window.openLog(b, false));
+    QVERIFY(window.openLog(a, false));
+    const QStringList recent = QSettings().value(QStringLiteral("recentLogs")).toStringList();
+    QCOMPARE(recent, (QStringList{QFileInfo(a).absoluteFilePath(), QFileInfo(b).absoluteFilePath()}));
+    // A file that is not a MoR log is refused (without a dialog) and the open log stays.
+    const QString junk = m_dir.filePath(QStringLiteral("junk.sqlite"));
+    QFile file(junk);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("this is not an SQLite database, just text");
+    file.close();
+    QVERIFY(!window.openLog(junk, false));
+    QCOMPARE(QSettings().value(QStringLiteral("recentLogs")).toStringList().size(), 2);
+}
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_mainwindow.moc"
