@@ -3,7 +3,12 @@
 #include "experttablemodel.h"
 #include "setupview.h"
 
+#include <QComboBox>
+#include <QFile>
 #include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
@@ -19,6 +24,8 @@ private Q_SLOTS:
     void undoRestoresThePreviousValue();
     void expertTableEditsAndAddRemove();
     void startEmitsTheEditedConfig();
+    void csvFileShowsAPreviewOfColumnsAndLabel();
+    void demoLoadsWithItsLesson();
 };
 
 namespace {
@@ -136,6 +143,51 @@ void TstSetupView::startEmitsTheEditedConfig() {
     QTest::mouseClick(view.startButton(), Qt::LeftButton);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).value<mor::ExperimentConfig>().train.epochs, int64_t{3});
+}
+
+void TstSetupView::csvFileShowsAPreviewOfColumnsAndLabel() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("flowers.csv"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("petal,sepal,species\n1.5,2.0,setosa\n4.5,3.1,virginica\n1.4,2.2,setosa\n");
+    file.close();
+
+    SetupView view;
+    view.show();
+    auto* kind = qobject_cast<QComboBox*>(view.fieldWidget(QStringLiteral("data.kind")));
+    kind->setCurrentIndex(kind->findData(QStringLiteral("csv")));
+    QCOMPARE(view.config().data.kind, std::string("csv"));
+    auto* edit = qobject_cast<QLineEdit*>(view.fieldWidget(QStringLiteral("data.path")));
+    QVERIFY(edit);
+    QVERIFY(edit->isVisibleTo(&view));
+    QTest::keyClicks(edit, path);
+    QCOMPARE(QString::fromStdString(view.config().data.path), path);
+    auto* preview = view.findChild<QTableWidget*>(QStringLiteral("csvPreview"));
+    QVERIFY(preview);
+    QCOMPARE(preview->rowCount(), 3);
+    QCOMPARE(preview->columnCount(), 3);
+    QCOMPARE(preview->horizontalHeaderItem(0)->text(), QStringLiteral("petal"));
+    QCOMPARE(preview->horizontalHeaderItem(1)->text(), QStringLiteral("sepal"));
+    QCOMPARE(preview->item(1, 0)->text(), QStringLiteral("4.5"));
+    QCOMPARE(preview->item(1, 2)->text(), QStringLiteral("virginica"));
+    // Typing the path is one undo step, not one per character.
+    view.undoStack()->undo();
+    QVERIFY(view.config().data.path.empty());
+}
+
+void TstSetupView::demoLoadsWithItsLesson() {
+    SetupView view;
+    QSignalSpy lesson(&view, &SetupView::lessonChanged);
+    QVERIFY(!view.loadDemo(QStringLiteral("no-such-demo")));
+    QVERIFY(view.loadDemo(QStringLiteral("parity-reflection")));
+    QCOMPARE(view.config().name, std::string("parity-reflection"));
+    QCOMPARE(view.config().data.length, int64_t{10});
+    QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
+    QVERIFY(lesson.count() >= 1);
+    QVERIFY(lesson.last().at(1).toString().contains(QStringLiteral("parity")));
+    view.undoStack()->undo();
+    QCOMPARE(view.config().name, std::string("experiment"));
 }
 
 QTEST_MAIN(TstSetupView)
