@@ -414,12 +414,36 @@
         <source>Imbalance: E%1 gets only %2 of inputs (ideal %3)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1: unknown image format &quot;%2&quot; (use .png, .svg or .pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>%1 ließ sich nicht schreiben</translation>
+    </message>
+    <message>
+        <source>Export image…</source>
+        <translation>Bild exportieren…</translation>
+    </message>
+    <message>
+        <source>Export plot</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>Bild kopieren</translation>
+    </message>
 </context>
 <context>
     <name>ReflectionStepperView</name>
     <message>
         <source>Router p and gates g</source>
-        <translation type="unfinished"></translation>
+        <translation>Router-p und Gates g</translation>
     </message>
     <message>
         <source>p, selected</source>
@@ -431,7 +455,7 @@
     </message>
     <message>
         <source>gate g</source>
-        <translation type="unfinished"></translation>
+        <translation>Gate g</translation>
     </message>
     <message>
         <source>Open a run with traces: pick an evaluation step and an input on the left.</source>
@@ -459,10 +483,14 @@
     </message>
     <message>
         <source>Integration (after %1 iterations)</source>
-        <translation type="unfinished"></translation>
+        <translation>Integration (nach %1 Iterationen)</translation>
     </message>
     <message>
         <source>Reflection step t = %1 of %2</source>
+        <translation>Reflexionsschritt t = %1 von %2</translation>
+    </message>
+    <message>
+        <source>Input #%1 has no reflection trace at step %2: only the probe inputs are traced. Pick one on the left.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -470,7 +498,7 @@
     <name>RoutingView</name>
     <message>
         <source>Input (log order)</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe (Log-Reihenfolge)</translation>
     </message>
     <message>
         <source>Class</source>
@@ -486,11 +514,11 @@
     </message>
     <message>
         <source>Class × expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse × Experte</translation>
     </message>
     <message>
         <source>Domain × expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Domäne × Experte</translation>
     </message>
     <message>
         <source>Play</source>
@@ -518,7 +546,7 @@
     </message>
     <message>
         <source>step %1 (%2 / %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt %1 (%2 / %3)</translation>
     </message>
 </context>
 <context>
@@ -955,7 +983,7 @@
     <name>inspect::ConflictPlots</name>
     <message>
         <source>Conflict score histogram</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramm der Konfliktwerte</translation>
     </message>
     <message>
         <source>conflict score D</source>
@@ -963,19 +991,19 @@
     </message>
     <message>
         <source>conflicts</source>
-        <translation type="unfinished"></translation>
+        <translation>Konflikte</translation>
     </message>
     <message>
         <source>Conflict rate over training</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfliktrate im Training</translation>
     </message>
     <message>
         <source>training step</source>
-        <translation type="unfinished"></translation>
+        <translation>Trainingsschritt</translation>
     </message>
     <message>
         <source>Resolved accuracy vs score</source>
-        <translation type="unfinished"></translation>
+        <translation>Genauigkeit nach Auflösung je Konfliktwert</translation>
     </message>
     <message>
         <source>conflict score D (binned)</source>
@@ -983,6 +1011,10 @@
     </message>
     <message>
         <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source> threshold %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1014,7 +1046,7 @@
     </message>
     <message>
         <source>Score D</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert D</translation>
     </message>
     <message>
         <source>Experts</source>
@@ -1053,48 +1085,48 @@
     </message>
     <message>
         <source>critique c_t</source>
-        <translation type="unfinished"></translation>
+        <translation>Kritik c_t</translation>
     </message>
     <message>
         <source>halting λ_t</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhalten λ_t</translation>
     </message>
     <message>
         <source>draft right</source>
-        <translation type="unfinished"></translation>
+        <translation>Entwurf richtig</translation>
     </message>
     <message>
         <source>draft wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>Entwurf falsch</translation>
     </message>
     <message>
         <source>reflection step t</source>
-        <translation type="unfinished"></translation>
+        <translation>Reflexionsschritt t</translation>
     </message>
     <message>
         <source>class</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse</translation>
     </message>
     <message>
         <source>draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>class
+t=%1: pred %2 %3  c=%4  λ=%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>t=%1: pred %2 %3
-c=%4  λ=%5</source>
+        <source>class
+halted at t=%1: pred %2 %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>
-(halted at t=%1)</source>
+        <source>Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6  ·  confidence %7%8</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Expert %1   gate %2   router p %3   halted at t=%4   answer %5 %6   confidence %7%8</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>   (+%1 re-reflection)</source>
+        <source>  ·  +%1 re-reflection</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1102,18 +1134,18 @@ c=%4  λ=%5</source>
     <name>inspect::InputPreview</name>
     <message>
         <source>no input stored</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Eingabe gespeichert</translation>
     </message>
 </context>
 <context>
     <name>inspect::IntegrationPanel</name>
     <message>
         <source>fusion weight w_j</source>
-        <translation type="unfinished"></translation>
+        <translation>Fusionsgewicht w_j</translation>
     </message>
     <message>
         <source>expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte</translation>
     </message>
     <message>
         <source>conflict score D</source>
@@ -1125,11 +1157,11 @@ c=%4  λ=%5</source>
     </message>
     <message>
         <source>fused answer</source>
-        <translation type="unfinished"></translation>
+        <translation>fusionierte Antwort</translation>
     </message>
     <message>
         <source>class</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse</translation>
     </message>
     <message>
         <source>E%1</source>
@@ -1137,10 +1169,6 @@ c=%4  λ=%5</source>
     </message>
     <message>
         <source>winner E%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Integration: answer %1 %2 (label %3)   conflict D = %4 %5 threshold %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1152,11 +1180,15 @@ c=%4  λ=%5</source>
         <translation>falsch</translation>
     </message>
     <message>
-        <source>   resolution: %1, winner E%2, margin %3</source>
+        <source>Integration: answer %1 %2 (label %3)  ·  conflict D = %4 %5 %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>   no conflict, margin %1</source>
+        <source>  ·  %1, winner E%2, margin %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  ·  no conflict, margin %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1164,34 +1196,34 @@ c=%4  λ=%5</source>
     <name>inspect::RoutingAggregatePlot</name>
     <message>
         <source>expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte</translation>
     </message>
     <message>
         <source>Mean routing probability</source>
-        <translation type="unfinished"></translation>
+        <translation>Mittlere Routing-Wahrscheinlichkeit</translation>
     </message>
     <message>
         <source>domain</source>
-        <translation type="unfinished"></translation>
+        <translation>Domäne</translation>
     </message>
     <message>
         <source>class</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse</translation>
     </message>
 </context>
 <context>
     <name>inspect::RoutingHeatmap</name>
     <message>
         <source>expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte</translation>
     </message>
     <message>
         <source>input</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe</translation>
     </message>
     <message>
         <source>routing probability p</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing-Wahrscheinlichkeit p</translation>
     </message>
     <message>
         <source>input (%1, in log order)</source>
@@ -1236,7 +1268,7 @@ click: open in the stepper</source>
     </message>
     <message>
         <source>fraction routed</source>
-        <translation type="unfinished"></translation>
+        <translation>Anteil geroutet</translation>
     </message>
     <message>
         <source>mean p</source>
@@ -1244,18 +1276,18 @@ click: open in the stepper</source>
     </message>
     <message>
         <source>fraction of inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Anteil der Eingaben</translation>
     </message>
     <message>
         <source>ideal %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ideal %1</translation>
     </message>
 </context>
 <context>
     <name>inspect::SamplePicker</name>
     <message>
         <source>Deepest reflection first</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiefste Reflexion zuerst</translation>
     </message>
     <message>
         <source>◀ Previous</source>
@@ -1279,7 +1311,7 @@ click: open in the stepper</source>
     </message>
     <message>
         <source>%1 inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Eingaben</translation>
     </message>
     <message>
         <source>%1 / %2</source>
@@ -1319,7 +1351,7 @@ click: open in the stepper</source>
     </message>
     <message>
         <source>no input matches</source>
-        <translation type="unfinished"></translation>
+        <translation>keine passende Eingabe</translation>
     </message>
 </context>
 <context>
@@ -1390,6 +1422,18 @@ click: open in the stepper</source>
     <message>
         <source>Select this run id</source>
         <translation>Diese Lauf-ID auswählen</translation>
+    </message>
+    <message>
+        <source>Milliseconds to wait before the screenshot (default 1500)</source>
+        <translation>Millisekunden bis zum Bildschirmfoto (Standard 1500)</translation>
+    </message>
+    <message>
+        <source>Start training the loaded config right away</source>
+        <translation>Die geladene Konfiguration sofort trainieren</translation>
+    </message>
+    <message>
+        <source>Start in presentation mode (large fonts)</source>
+        <translation>Im Präsentationsmodus starten (große Schrift)</translation>
     </message>
 </context>
 </TS>
