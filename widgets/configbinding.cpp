@@ -29,9 +29,10 @@ void ConfigBinding::add(Binding binding) {
     m_bindings.push_back(std::move(binding));
 }
 
-void ConfigBinding::bind(QSpinBox* w, const QString& path,
-                         std::function<int64_t&(Config&)> field) {
-    add({w, path, {},
+void ConfigBinding::bind(QSpinBox* w, const QString& path, std::function<int64_t&(Config&)> field) {
+    add({w,
+         path,
+         {},
          [w, field](const Config& c) {
              const int v = static_cast<int>(field(const_cast<Config&>(c)));
              if (w->value() != v) {
@@ -48,7 +49,9 @@ void ConfigBinding::bind(QSpinBox* w, const QString& path,
 
 void ConfigBinding::bind(QDoubleSpinBox* w, const QString& path,
                          std::function<double&(Config&)> field) {
-    add({w, path, {},
+    add({w,
+         path,
+         {},
          [w, field](const Config& c) {
              const double v = field(const_cast<Config&>(c));
              if (w->value() != v) {
@@ -65,7 +68,9 @@ void ConfigBinding::bind(QDoubleSpinBox* w, const QString& path,
 
 void ConfigBinding::bind(QComboBox* w, const QString& path,
                          std::function<std::string&(Config&)> field) {
-    add({w, path, {},
+    add({w,
+         path,
+         {},
          [w, field](const Config& c) {
              const QString v = QString::fromStdString(field(const_cast<Config&>(c)));
              int index = w->findData(v);
@@ -89,7 +94,9 @@ void ConfigBinding::bind(QComboBox* w, const QString& path,
 
 void ConfigBinding::bind(QLineEdit* w, const QString& path,
                          std::function<std::string&(Config&)> field) {
-    add({w, path, {},
+    add({w,
+         path,
+         {},
          [w, field](const Config& c) {
              const QString v = QString::fromStdString(field(const_cast<Config&>(c)));
              if (w->text() != v) {
@@ -105,7 +112,9 @@ void ConfigBinding::bind(QLineEdit* w, const QString& path,
 }
 
 void ConfigBinding::bind(QCheckBox* w, const QString& path, std::function<bool&(Config&)> field) {
-    add({w, path, {},
+    add({w,
+         path,
+         {},
          [w, field](const Config& c) {
              const bool v = field(const_cast<Config&>(c));
              if (w->isChecked() != v) {
@@ -134,7 +143,9 @@ std::vector<std::string> splitList(const QString& text) {
 
 void ConfigBinding::bindList(QLineEdit* w, const QString& path,
                              std::function<std::vector<std::string>&(Config&)> field) {
-    add({w, path, {},
+    add({w,
+         path,
+         {},
          [w, field](const Config& c) {
              const std::vector<std::string>& list = field(const_cast<Config&>(c));
              // Compare parsed lists, not text, so a half-typed "a, " keeps its comma.

@@ -21,7 +21,10 @@ class QSpinBox;
 class QWidget;
 
 /// Gives a reference to one field of a config: MOR_FIELD(model.router.topK).
-#define MOR_FIELD(member) [](mor::ExperimentConfig& c) -> auto& { return c.member; }
+#define MOR_FIELD(member)                                                                          \
+    [](mor::ExperimentConfig & c) -> auto& {                                                       \
+        return c.member;                                                                           \
+    }
 
 class ConfigBinding : public QObject {
     Q_OBJECT

@@ -202,8 +202,8 @@ void DatasetSection::updateCsvPreview(const mor::DataConfig& data) {
             const float v = table.features[static_cast<size_t>(r) * table.columns + c];
             m_preview->setItem(r, c, new QTableWidgetItem(QString::number(v, 'g', 5)));
         }
-        auto* label = new QTableWidgetItem(
-            QString::fromStdString(table.labelText[static_cast<size_t>(r)]));
+        auto* label =
+            new QTableWidgetItem(QString::fromStdString(table.labelText[static_cast<size_t>(r)]));
         QFont bold = label->font();
         bold.setBold(true);
         label->setFont(bold);

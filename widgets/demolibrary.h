@@ -7,7 +7,7 @@ struct DemoInfo {
     QString name;        ///< "name" of the JSON (also its file base name)
     QString description; ///< "description" of the JSON
     QString jsonPath;
-    QString lessonPath;  ///< empty when the demo has no lesson
+    QString lessonPath;     ///< empty when the demo has no lesson
     QString lesson() const; ///< the lesson's Markdown text (empty when none)
 };
 

@@ -29,11 +29,16 @@ void ExpertTableModel::setErrors(const std::map<std::pair<int, int>, QString>& e
 }
 
 int ExpertTableModel::columnForKey(const QString& key) {
-    if (key == QLatin1String("cell")) return Cell;
-    if (key == QLatin1String("width")) return Width;
-    if (key == QLatin1String("max_depth")) return MaxDepth;
-    if (key == QLatin1String("halting")) return Halting;
-    if (key == QLatin1String("halt_threshold")) return Threshold;
+    if (key == QLatin1String("cell"))
+        return Cell;
+    if (key == QLatin1String("width"))
+        return Width;
+    if (key == QLatin1String("max_depth"))
+        return MaxDepth;
+    if (key == QLatin1String("halting"))
+        return Halting;
+    if (key == QLatin1String("halt_threshold"))
+        return Threshold;
     return -1;
 }
 
@@ -64,12 +69,18 @@ QVariant ExpertTableModel::data(const QModelIndex& index, int role) const {
     const auto error = m_errors.find({index.row(), index.column()});
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (index.column()) {
-        case Cell: return QString::fromStdString(e.cell);
-        case Width: return static_cast<qlonglong>(e.width);
-        case MaxDepth: return static_cast<qlonglong>(e.maxDepth);
-        case Halting: return QString::fromStdString(e.halting);
-        case Threshold: return e.haltThreshold;
-        default: return {};
+        case Cell:
+            return QString::fromStdString(e.cell);
+        case Width:
+            return static_cast<qlonglong>(e.width);
+        case MaxDepth:
+            return static_cast<qlonglong>(e.maxDepth);
+        case Halting:
+            return QString::fromStdString(e.halting);
+        case Threshold:
+            return e.haltThreshold;
+        default:
+            return {};
         }
     }
     if (role == Qt::BackgroundRole && error != m_errors.end()) {
@@ -89,12 +100,18 @@ QVariant ExpertTableModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Expert %1").arg(section);
     }
     switch (section) {
-    case Cell: return tr("Cell");
-    case Width: return tr("Width");
-    case MaxDepth: return tr("Max depth");
-    case Halting: return tr("Halting");
-    case Threshold: return tr("Threshold");
-    default: return {};
+    case Cell:
+        return tr("Cell");
+    case Width:
+        return tr("Width");
+    case MaxDepth:
+        return tr("Max depth");
+    case Halting:
+        return tr("Halting");
+    case Threshold:
+        return tr("Threshold");
+    default:
+        return {};
     }
 }
 
@@ -109,12 +126,23 @@ bool ExpertTableModel::setData(const QModelIndex& index, const QVariant& value, 
     std::vector<mor::ExpertConfig> experts = m_experts;
     mor::ExpertConfig& e = experts[static_cast<size_t>(index.row())];
     switch (index.column()) {
-    case Cell: e.cell = value.toString().toStdString(); break;
-    case Width: e.width = value.toLongLong(); break;
-    case MaxDepth: e.maxDepth = value.toLongLong(); break;
-    case Halting: e.halting = value.toString().toStdString(); break;
-    case Threshold: e.haltThreshold = value.toDouble(); break;
-    default: return false;
+    case Cell:
+        e.cell = value.toString().toStdString();
+        break;
+    case Width:
+        e.width = value.toLongLong();
+        break;
+    case MaxDepth:
+        e.maxDepth = value.toLongLong();
+        break;
+    case Halting:
+        e.halting = value.toString().toStdString();
+        break;
+    case Threshold:
+        e.haltThreshold = value.toDouble();
+        break;
+    default:
+        return false;
     }
     // The setup view applies the edit through its undo stack, which calls setExperts().
     Q_EMIT expertsEdited(experts);

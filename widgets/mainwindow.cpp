@@ -40,10 +40,8 @@ const char* kViewNames[] = {"setup", "training", "stepper", "routing", "conflict
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent),
-      m_session(new LogSession(this)),
-      m_controller(new TrainingController(this)),
-      m_language(new LanguageManager(this)) {
+    : QMainWindow(parent), m_session(new LogSession(this)),
+      m_controller(new TrainingController(this)), m_language(new LanguageManager(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     createViews();
     m_actions = new MainWindowActions(this, m_setup->undoStack());
@@ -158,15 +156,15 @@ void MainWindow::connectActions() {
     connect(a->quit, &QAction::triggered, this, &QWidget::close);
     connect(a->start, &QAction::triggered, this, &MainWindow::startTraining);
     connect(m_setup, &SetupView::startRequested, this, &MainWindow::startTraining);
-    connect(a->pause, &QAction::triggered, this, [this] {
-        m_controller->isPaused() ? m_controller->resume() : m_controller->pause();
-    });
+    connect(a->pause, &QAction::triggered, this,
+            [this] { m_controller->isPaused() ? m_controller->resume() : m_controller->pause(); });
     connect(a->stop, &QAction::triggered, m_controller, &TrainingController::stop);
     connect(a->lightTheme, &QAction::triggered, this, [this] { setDarkTheme(false); });
     connect(a->darkTheme, &QAction::triggered, this, [this] { setDarkTheme(true); });
     connect(a->presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
     for (int i = 0; i < a->viewTabs.size(); ++i) {
-        connect(a->viewTabs[i], &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+        connect(a->viewTabs[i], &QAction::triggered, this,
+                [this, i] { m_tabs->setCurrentIndex(i); });
     }
     for (QAction* lang : a->languages) {
         connect(lang, &QAction::triggered, this,
@@ -223,8 +221,7 @@ bool MainWindow::openLog(const QString& path, bool interactive) {
     QString error;
     if (!m_session->open(path, &error)) {
         if (interactive) {
-            QMessageBox::warning(this, tr("Open log"),
-                                 tr("Cannot open %1:\n%2").arg(path, error));
+            QMessageBox::warning(this, tr("Open log"), tr("Cannot open %1:\n%2").arg(path, error));
         }
         appendEvent(QStringLiteral("error"), tr("Cannot open %1: %2").arg(path, error));
         return false;
@@ -244,7 +241,9 @@ bool MainWindow::loadDemo(const QString& name) {
     return ok;
 }
 
-void MainWindow::selectRun(qint64 runId) { m_browser->selectRun(runId); }
+void MainWindow::selectRun(qint64 runId) {
+    m_browser->selectRun(runId);
+}
 
 bool MainWindow::showView(const QString& name) {
     for (int i = 0; i < 5; ++i) {
@@ -270,7 +269,8 @@ void MainWindow::startTraining() {
 }
 
 void MainWindow::onTrainingFinished(qint64 runId, const QString& status, const QString& error) {
-    appendEvent(status == QLatin1String("failed") ? QStringLiteral("error") : QStringLiteral("info"),
+    appendEvent(status == QLatin1String("failed") ? QStringLiteral("error")
+                                                  : QStringLiteral("info"),
                 error.isEmpty() ? tr("Run %1 %2").arg(runId).arg(status)
                                 : tr("Run %1 %2: %3").arg(runId).arg(status, error));
     statusBar()->showMessage(tr("Run %1 %2").arg(runId).arg(status), 8000);
@@ -296,8 +296,8 @@ void MainWindow::onLogChanged() {
     }
     refreshInspectView(m_tabs->currentIndex());
     const int runs = m_session->reader() ? static_cast<int>(m_session->reader()->runs().size()) : 0;
-    m_logLabel->setText(tr("%1 — %n run(s)", nullptr, runs)
-                            .arg(QDir::toNativeSeparators(m_session->path())));
+    m_logLabel->setText(
+        tr("%1 — %n run(s)", nullptr, runs).arg(QDir::toNativeSeparators(m_session->path())));
 }
 
 void MainWindow::refreshInspectView(int tab) {
@@ -357,9 +357,9 @@ void MainWindow::setLanguage(const QString& code) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (m_controller->isRunning()) {
-        const auto answer = QMessageBox::question(
-            this, tr("Quit"), tr("A training is running. Stop it and quit?"),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        const auto answer =
+            QMessageBox::question(this, tr("Quit"), tr("A training is running. Stop it and quit?"),
+                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;
@@ -388,7 +388,8 @@ void MainWindow::retranslateUi() {
     }
     m_browserDock->setWindowTitle(tr("Runs"));
     m_eventsDock->setWindowTitle(tr("Events"));
-    for (auto* label : m_tabs->findChildren<QLabel*>(QRegularExpression(QStringLiteral("^placeholder")))) {
+    for (auto* label :
+         m_tabs->findChildren<QLabel*>(QRegularExpression(QStringLiteral("^placeholder")))) {
         label->setText(tr("This view arrives with the inspect views."));
     }
     if (m_session->isOpen()) {

@@ -31,7 +31,8 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     undo->setShortcut(QKeySequence::Undo);
     redo = undoStack->createRedoAction(this);
     redo->setShortcut(QKeySequence::Redo);
-    start = make(QKeySequence(Qt::CTRL | Qt::Key_Return), style->standardIcon(QStyle::SP_MediaPlay));
+    start =
+        make(QKeySequence(Qt::CTRL | Qt::Key_Return), style->standardIcon(QStyle::SP_MediaPlay));
     pause = make(QKeySequence(Qt::CTRL | Qt::Key_P), style->standardIcon(QStyle::SP_MediaPause));
     stop = make(QKeySequence(Qt::CTRL | Qt::Key_Period), style->standardIcon(QStyle::SP_MediaStop));
     lightTheme = make({});
@@ -107,7 +108,9 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     retranslate();
 }
 
-void MainWindowActions::addDockToggle(QAction* toggle) { m_docks->addAction(toggle); }
+void MainWindowActions::addDockToggle(QAction* toggle) {
+    m_docks->addAction(toggle);
+}
 
 void MainWindowActions::setRecentLogs(const QStringList& paths) {
     m_recentPaths = paths;
@@ -115,8 +118,8 @@ void MainWindowActions::setRecentLogs(const QStringList& paths) {
     int n = 0;
     for (const QString& path : paths) {
         ++n;
-        QAction* a = m_recent->addAction(
-            QStringLiteral("&%1 %2").arg(n).arg(QFileInfo(path).fileName()));
+        QAction* a =
+            m_recent->addAction(QStringLiteral("&%1 %2").arg(n).arg(QFileInfo(path).fileName()));
         a->setToolTip(path);
         a->setStatusTip(path);
         connect(a, &QAction::triggered, this, [this, path] { Q_EMIT recentLogTriggered(path); });

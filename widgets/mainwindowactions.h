@@ -36,8 +36,8 @@ public:
     QAction* presentation = nullptr;
     QAction* about = nullptr;
     QAction* aboutQt = nullptr;
-    QList<QAction*> viewTabs;        ///< Ctrl+1..: switch to the n-th view
-    QList<QAction*> languages;       ///< data(): language code
+    QList<QAction*> viewTabs;  ///< Ctrl+1..: switch to the n-th view
+    QList<QAction*> languages; ///< data(): language code
 
 Q_SIGNALS:
     void recentLogTriggered(const QString& path);

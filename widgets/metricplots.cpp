@@ -15,7 +15,9 @@
 namespace {
 constexpr int kMaxPoints = 600;
 
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool startsWith(const std::string& s, const char* prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
 /// Value range of an axis' graphs from 0 (or below, for negative values) with a margin,
 /// never degenerate (one evaluation point is still a readable plot).
@@ -81,12 +83,18 @@ MetricPlots::~MetricPlots() = default;
 
 QString MetricPlots::titleOf(int plot) const {
     switch (plot) {
-    case Losses: return tr("Loss terms");
-    case Accuracy: return tr("Accuracy");
-    case Activation: return tr("Activation per expert");
-    case DepthConflict: return tr("Mean depth / conflict rate");
-    case LearningRate: return tr("Learning rate / throughput");
-    default: return {};
+    case Losses:
+        return tr("Loss terms");
+    case Accuracy:
+        return tr("Accuracy");
+    case Activation:
+        return tr("Activation per expert");
+    case DepthConflict:
+        return tr("Mean depth / conflict rate");
+    case LearningRate:
+        return tr("Learning rate / throughput");
+    default:
+        return {};
     }
 }
 
@@ -99,8 +107,7 @@ void MetricPlots::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 ru
     refresh();
 }
 
-std::vector<MetricPlots::Curve>
-MetricPlots::curvesFor(const std::vector<std::string>& keys) const {
+std::vector<MetricPlots::Curve> MetricPlots::curvesFor(const std::vector<std::string>& keys) const {
     std::vector<Curve> curves;
     for (const std::string& key : keys) {
         const QString k = QString::fromStdString(key);
@@ -159,7 +166,8 @@ void MetricPlots::refresh() {
             graph->setPen(pen);
         }
         ++colorIndex[curve.plot];
-        const auto points = m_reader->metricDownsampled(m_runId, curve.key.toStdString(), kMaxPoints);
+        const auto points =
+            m_reader->metricDownsampled(m_runId, curve.key.toStdString(), kMaxPoints);
         QVector<double> x, y;
         x.reserve(static_cast<int>(points.size()));
         y.reserve(static_cast<int>(points.size()));
@@ -201,7 +209,9 @@ void MetricPlots::refresh() {
     }
 }
 
-int MetricPlots::curveCount(Plot which) const { return m_plots[which]->graphCount(); }
+int MetricPlots::curveCount(Plot which) const {
+    return m_plots[which]->graphCount();
+}
 
 void MetricPlots::restyle() {
     const QPalette pal = QApplication::palette();

@@ -17,11 +17,8 @@
 #include <QVBoxLayout>
 
 RunBrowser::RunBrowser(LogSession* session, QWidget* parent)
-    : QWidget(parent),
-      m_session(session),
-      m_model(new RunTableModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
-      m_view(new QTableView(this)),
+    : QWidget(parent), m_session(session), m_model(new RunTableModel(this)),
+      m_proxy(new QSortFilterProxyModel(this)), m_view(new QTableView(this)),
       m_filter(new QLineEdit(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -55,9 +52,8 @@ RunBrowser::RunBrowser(LogSession* session, QWidget* parent)
             [this] { Q_EMIT selectionChanged(selectedRuns()); });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
-                const qint64 id = current.isValid()
-                                      ? current.data(RunTableModel::RunIdRole).toLongLong()
-                                      : -1;
+                const qint64 id =
+                    current.isValid() ? current.data(RunTableModel::RunIdRole).toLongLong() : -1;
                 if (id != m_current) {
                     m_current = id;
                     Q_EMIT currentRunChanged(id);
@@ -89,7 +85,9 @@ QList<qint64> RunBrowser::selectedRuns() const {
     return runs;
 }
 
-qint64 RunBrowser::currentRun() const { return m_current; }
+qint64 RunBrowser::currentRun() const {
+    return m_current;
+}
 
 void RunBrowser::selectRun(qint64 runId) {
     const int row = m_model->rowOf(runId);
@@ -97,8 +95,8 @@ void RunBrowser::selectRun(qint64 runId) {
         return;
     }
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-    m_view->selectionModel()->setCurrentIndex(
-        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
     m_view->scrollTo(index);
 }
 
@@ -122,9 +120,9 @@ void RunBrowser::renameCurrent() {
         return;
     }
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename run"), tr("Name:"),
-                                               QLineEdit::Normal,
-                                               QString::fromStdString(run->name), &ok);
+    const QString name =
+        QInputDialog::getText(this, tr("Rename run"), tr("Name:"), QLineEdit::Normal,
+                              QString::fromStdString(run->name), &ok);
     if (ok && !name.trimmed().isEmpty()) {
         log->renameRun(m_current, name.trimmed().toStdString());
         m_session->poll();

@@ -26,10 +26,14 @@ QString formatDuration(double seconds) {
 }
 
 QColor statusColor(const std::string& status) {
-    if (status == "running") return QColor(33, 150, 243);
-    if (status == "finished") return QColor(67, 160, 71);
-    if (status == "failed") return QColor(229, 57, 53);
-    if (status == "stopped" || status == "interrupted") return QColor(251, 140, 0);
+    if (status == "running")
+        return QColor(33, 150, 243);
+    if (status == "finished")
+        return QColor(67, 160, 71);
+    if (status == "failed")
+        return QColor(229, 57, 53);
+    if (status == "stopped" || status == "interrupted")
+        return QColor(251, 140, 0);
     return {};
 }
 
@@ -107,29 +111,36 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     if (role == RunIdRole) {
         return static_cast<qlonglong>(r->id);
     }
-    const double duration =
-        r->createdMs > 0 ? r->durationSeconds() : -1.0;
+    const double duration = r->createdMs > 0 ? r->durationSeconds() : -1.0;
     if (role == SortRole) {
         switch (index.column()) {
-        case Created: return static_cast<qlonglong>(r->createdMs);
-        case Duration: return duration;
-        case BestAccuracy: return r->bestAccuracy;
-        default: return data(index, Qt::DisplayRole);
+        case Created:
+            return static_cast<qlonglong>(r->createdMs);
+        case Duration:
+            return duration;
+        case BestAccuracy:
+            return r->bestAccuracy;
+        default:
+            return data(index, Qt::DisplayRole);
         }
     }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Name: return QString::fromStdString(r->name);
-        case Status: return QString::fromStdString(r->status);
-        case Dataset: return QString::fromStdString(r->dataset);
+        case Name:
+            return QString::fromStdString(r->name);
+        case Status:
+            return QString::fromStdString(r->status);
+        case Dataset:
+            return QString::fromStdString(r->dataset);
         case Created:
             return QLocale().toString(QDateTime::fromMSecsSinceEpoch(r->createdMs).toLocalTime(),
                                       QLocale::ShortFormat);
-        case Duration: return formatDuration(duration);
+        case Duration:
+            return formatDuration(duration);
         case BestAccuracy:
-            return r->bestAccuracy < 0 ? QString()
-                                       : QStringLiteral("%1 %").arg(r->bestAccuracy * 100.0, 0,
-                                                                    'f', 1);
+            return r->bestAccuracy < 0
+                       ? QString()
+                       : QStringLiteral("%1 %").arg(r->bestAccuracy * 100.0, 0, 'f', 1);
         case Tags: {
             QStringList tags;
             for (const std::string& t : r->tags) {
@@ -137,7 +148,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
             }
             return tags.join(QStringLiteral(", "));
         }
-        default: return {};
+        default:
+            return {};
         }
     }
     if (role == Qt::ForegroundRole && index.column() == Status) {
@@ -163,13 +175,21 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         return {};
     }
     switch (section) {
-    case Name: return tr("Name");
-    case Status: return tr("Status");
-    case Dataset: return tr("Data set");
-    case Created: return tr("Created");
-    case Duration: return tr("Duration");
-    case BestAccuracy: return tr("Best accuracy");
-    case Tags: return tr("Tags");
-    default: return {};
+    case Name:
+        return tr("Name");
+    case Status:
+        return tr("Status");
+    case Dataset:
+        return tr("Data set");
+    case Created:
+        return tr("Created");
+    case Duration:
+        return tr("Duration");
+    case BestAccuracy:
+        return tr("Best accuracy");
+    case Tags:
+        return tr("Tags");
+    default:
+        return {};
     }
 }

@@ -104,8 +104,7 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
     auto* form = new QFormLayout(box);
     auto* fusion = choice(box, {QStringLiteral("confidence"), QStringLiteral("attention"),
                                 QStringLiteral("evidential")});
-    b.bind(fusion, QStringLiteral("model.integration.fusion"),
-           MOR_FIELD(model.integration.fusion));
+    b.bind(fusion, QStringLiteral("model.integration.fusion"), MOR_FIELD(model.integration.fusion));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Fusion"), fusion);
     auto* gamma = realSpin(box, -10.0, 10.0, 2, 0.1);
     b.bind(gamma, QStringLiteral("model.integration.gamma"), MOR_FIELD(model.integration.gamma));
@@ -118,9 +117,8 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
     b.bind(confident, QStringLiteral("model.integration.confident_threshold"),
            MOR_FIELD(model.integration.confidentThreshold));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Confident at"), confident, true);
-    auto* resolution =
-        choice(box, {QStringLiteral("weighted"), QStringLiteral("most_confident"),
-                     QStringLiteral("re_reflect"), QStringLiteral("flag")});
+    auto* resolution = choice(box, {QStringLiteral("weighted"), QStringLiteral("most_confident"),
+                                    QStringLiteral("re_reflect"), QStringLiteral("flag")});
     b.bind(resolution, QStringLiteral("model.integration.resolution"),
            MOR_FIELD(model.integration.resolution));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Resolution"), resolution);

@@ -244,9 +244,10 @@ void SetupView::apply(const mor::ExperimentConfig& config) {
     m_binding->load(config);
     m_experts->setExperts(config.model.experts);
     m_data->update(config.data);
-    SetupSections::showRouterRowsFor(*m_binding, QString::fromStdString(config.model.router.strategy));
-    SetupSections::showIntegrationRowsFor(*m_binding,
-                                          QString::fromStdString(config.model.integration.resolution));
+    SetupSections::showRouterRowsFor(*m_binding,
+                                     QString::fromStdString(config.model.router.strategy));
+    SetupSections::showIntegrationRowsFor(
+        *m_binding, QString::fromStdString(config.model.integration.resolution));
     validate();
     Q_EMIT configChanged();
 }
@@ -263,7 +264,8 @@ void SetupView::validate() {
         if (!match.hasMatch()) {
             continue;
         }
-        const int row = (match.captured(1).isEmpty() ? match.captured(2) : match.captured(1)).toInt();
+        const int row =
+            (match.captured(1).isEmpty() ? match.captured(2) : match.captured(1)).toInt();
         const int column = std::max(0, ExpertTableModel::columnForKey(match.captured(3)));
         QString& message = cellErrors[{row, column}];
         message += (message.isEmpty() ? QString() : QStringLiteral("\n")) +
@@ -361,9 +363,13 @@ void SetupView::setTrainingActive(bool active) {
     m_start->setEnabled(m_errors.empty() && !active);
 }
 
-void SetupView::setAdvancedVisible(bool visible) { m_binding->setAdvancedVisible(visible); }
+void SetupView::setAdvancedVisible(bool visible) {
+    m_binding->setAdvancedVisible(visible);
+}
 
-QWidget* SetupView::fieldWidget(const QString& path) const { return m_binding->widget(path); }
+QWidget* SetupView::fieldWidget(const QString& path) const {
+    return m_binding->widget(path);
+}
 
 void SetupView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {

@@ -57,7 +57,9 @@ void store(Kind kind) {
                          kind == Kind::Dark ? QStringLiteral("dark") : QStringLiteral("light"));
 }
 
-Kind current() { return g_current; }
+Kind current() {
+    return g_current;
+}
 
 QString curveColor(int index) {
     // Tableau-like colours; the dark theme gets the lighter variants.

@@ -135,12 +135,14 @@ void TrainingView::updateTitle() {
         run = m_reader->run(m_runId);
     }
     if (!run) {
-        m_title->setText(tr("No run selected — start one in Setup or pick one in the run browser."));
+        m_title->setText(
+            tr("No run selected — start one in Setup or pick one in the run browser."));
         return;
     }
     m_title->setText(tr("Run %1 “%2” — %3 — %4")
                          .arg(run->id)
-                         .arg(QString::fromStdString(run->name), QString::fromStdString(run->status),
+                         .arg(QString::fromStdString(run->name),
+                              QString::fromStdString(run->status),
                               QString::fromStdString(run->dataset)));
 }
 

@@ -1,8 +1,8 @@
 // mor-studio: the desktop workbench. Parses the command line, applies theme and language,
 // opens a log and shows the main window; everything else lives in widgets/.
 #include "mainwindow.h"
-#include "trainingcontroller.h"
 #include "theme.h"
+#include "trainingcontroller.h"
 
 #include "mor/version.h"
 
@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
         QStringLiteral("file"));
     const QCommandLineOption view(
         QStringLiteral("view"),
-        QApplication::translate("main", "View to show: setup, training, stepper, routing, conflicts"),
+        QApplication::translate("main",
+                                "View to show: setup, training, stepper, routing, conflicts"),
         QStringLiteral("name"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QApplication::translate("main", "Theme: light or dark"),
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
                                  QStringLiteral("id"));
     const QCommandLineOption delay(
         QStringLiteral("screenshot-delay"),
-        QApplication::translate("main", "Milliseconds to wait before the screenshot (default 1500)"),
+        QApplication::translate("main",
+                                "Milliseconds to wait before the screenshot (default 1500)"),
         QStringLiteral("ms"), QStringLiteral("1500"));
     const QCommandLineOption train(
         QStringLiteral("train"),

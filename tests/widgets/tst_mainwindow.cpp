@@ -36,7 +36,9 @@ void TstMainWindow::initTestCase() {
     QVERIFY(m_dir.isValid());
 }
 
-void TstMainWindow::init() { QSettings().clear(); }
+void TstMainWindow::init() {
+    QSettings().clear();
+}
 
 void TstMainWindow::viewNamesSelectTabs_data() {
     QTest::addColumn<QString>("name");
@@ -108,7 +110,8 @@ void TstMainWindow::openedLogsBecomeRecentLogs() {
     QVERIFY(window.openLog(b, false));
     QVERIFY(window.openLog(a, false));
     const QStringList recent = QSettings().value(QStringLiteral("recentLogs")).toStringList();
-    QCOMPARE(recent, (QStringList{QFileInfo(a).absoluteFilePath(), QFileInfo(b).absoluteFilePath()}));
+    QCOMPARE(recent,
+             (QStringList{QFileInfo(a).absoluteFilePath(), QFileInfo(b).absoluteFilePath()}));
     // A file that is not a MoR log is refused (without a dialog) and the open log stays.
     const QString junk = m_dir.filePath(QStringLiteral("junk.sqlite"));
     QFile file(junk);

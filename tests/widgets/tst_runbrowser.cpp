@@ -72,9 +72,15 @@ void TstRunBrowser::runsOfTheLogAppearWithTheirColumns_data() {
     QTest::addColumn<QString>("dataset");
     QTest::addColumn<QString>("best");
     QTest::addColumn<QString>("tags");
-    QTest::newRow("finished run") << "parity baseline" << "finished" << "parity(12)" << "87.5 %"
+    QTest::newRow("finished run") << "parity baseline"
+                                  << "finished"
+                                  << "parity(12)"
+                                  << "87.5 %"
                                   << "baseline";
-    QTest::newRow("stopped run") << "mixed domains" << "stopped" << "mixed" << ""
+    QTest::newRow("stopped run") << "mixed domains"
+                                 << "stopped"
+                                 << "mixed"
+                                 << ""
                                  << "routing, tagged";
 }
 
@@ -98,9 +104,9 @@ void TstRunBrowser::runsOfTheLogAppearWithTheirColumns() {
     QCOMPARE(cell(model, row, RunTableModel::BestAccuracy), best);
     QCOMPARE(cell(model, row, RunTableModel::Tags), tags);
     QVERIFY(!cell(model, row, RunTableModel::Created).isEmpty());
-    QCOMPARE(model->headerData(RunTableModel::BestAccuracy, Qt::Horizontal, Qt::DisplayRole)
-                 .toString(),
-             QStringLiteral("Best accuracy"));
+    QCOMPARE(
+        model->headerData(RunTableModel::BestAccuracy, Qt::Horizontal, Qt::DisplayRole).toString(),
+        QStringLiteral("Best accuracy"));
 }
 
 void TstRunBrowser::runAddedLaterAppearsAfterThePoll() {

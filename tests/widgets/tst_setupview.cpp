@@ -7,11 +7,11 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
-#include <QTableWidget>
-#include <QTemporaryDir>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 
 class TstSetupView : public QObject {
@@ -122,8 +122,7 @@ void TstSetupView::expertTableEditsAndAddRemove() {
     QCOMPARE(model->rowCount(), experts + 1);
     QCOMPARE(view.config().model.experts.back().maxDepth, int64_t{7});
     view.expertView()->selectRow(0);
-    QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("removeExpert")),
-                      Qt::LeftButton);
+    QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("removeExpert")), Qt::LeftButton);
     QCOMPARE(model->rowCount(), experts);
     QCOMPARE(view.config().model.experts[0].maxDepth, int64_t{7});
     view.undoStack()->undo(); // remove
