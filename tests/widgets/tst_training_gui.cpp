@@ -133,12 +133,20 @@ void TstTrainingGui::stopEndsTheRunAsStopped() {
     QTest::mouseClick(window.setupView()->startButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 120000);
     QVERIFY(window.trainingView()->stopButton()->isEnabled());
-    // Pause holds the run; resume continues it.
+    // Pause holds the run (no progress while paused); resume continues it.
     QTest::mouseClick(window.trainingView()->pauseButton(), Qt::LeftButton);
     QVERIFY(window.controller()->isPaused());
-    QTest::qWait(300);
+    // The batch (or evaluation) in flight when Pause was pressed may still report; after
+    // that, nothing moves.
+    int whilePaused = -1;
+    for (int i = 0; i < 20 && progress.count() != whilePaused; ++i) {
+        whilePaused = progress.count();
+        QTest::qWait(1000);
+    }
+    QCOMPARE(progress.count(), whilePaused);
     QTest::mouseClick(window.trainingView()->pauseButton(), Qt::LeftButton);
     QVERIFY(!window.controller()->isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() > whilePaused, 60000);
     QTest::mouseClick(window.trainingView()->stopButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
     QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("stopped"));
