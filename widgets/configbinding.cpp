@@ -1,5 +1,6 @@
 #include "configbinding.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -10,7 +11,20 @@
 #include <QSpinBox>
 
 namespace {
-const char* kErrorStyle = "border: 2px solid #d32f2f; border-radius: 3px;";
+/// Marks a widget as invalid with a red tint of its field (a style sheet would switch spin
+/// boxes and combos to style-sheet rendering and lose their native arrows).
+void markInvalid(QWidget* w, bool invalid) {
+    if (!invalid) {
+        w->setPalette(QPalette());
+        return;
+    }
+    const bool dark = QApplication::palette().color(QPalette::Base).lightness() < 128;
+    const QColor tint = dark ? QColor(110, 35, 35) : QColor(255, 205, 205);
+    QPalette p = QApplication::palette();
+    p.setColor(QPalette::Base, tint);
+    p.setColor(QPalette::Button, tint);
+    w->setPalette(p);
+}
 
 /// Does a validator field path name the bound path? ("model.router.top_k" names itself;
 /// "data.path" also names a binding "data.path" exactly; no fuzzy matching beyond that.)
@@ -227,11 +241,11 @@ ConfigBinding::showErrors(const std::vector<mor::ConfigError>& errors) {
             }
         }
         if (messages.isEmpty()) {
-            b.widget->setStyleSheet(QString());
+            markInvalid(b.widget, false);
             b.widget->setToolTip(b.toolTip);
             b.widget->setProperty("validationError", QVariant());
         } else {
-            b.widget->setStyleSheet(QString::fromLatin1(kErrorStyle));
+            markInvalid(b.widget, true);
             b.widget->setToolTip(messages.join(QLatin1Char('\n')));
             b.widget->setProperty("validationError", messages.join(QLatin1Char('\n')));
         }

@@ -57,7 +57,7 @@ public:
     /// Copies every bound widget into `config`.
     void store(Config& config) const;
 
-    /// Flags the widgets whose path an error names (red border, tooltip) and clears the
+    /// Flags the widgets whose path an error names (red tint, tooltip) and clears the
     /// others. Returns the errors no widget claimed.
     std::vector<mor::ConfigError> showErrors(const std::vector<mor::ConfigError>& errors);
     QWidget* widget(const QString& path) const;
