@@ -8,7 +8,7 @@ import sys
 
 DE = {
     # menus and actions
-    "&File": "&Datei", "&Recent logs": "&Zuletzt geöffnete Logs", "&Edit": "&Bearbeiten",
+    "&File": "&Datei", "&Recent logs": "&Zuletzt geöffnete Logs", "&Demos": "&Demos", "&Edit": "&Bearbeiten",
     "&View": "&Ansicht", "&Panels": "&Bereiche", "&Theme": "&Farbschema", "&Language": "&Sprache",
     "&Run": "&Lauf", "&Help": "&Hilfe", "Toolbar": "Werkzeugleiste",
     "&New experiment": "&Neues Experiment",

@@ -372,6 +372,10 @@
         <source>Conflicts</source>
         <translation>Konflikte</translation>
     </message>
+    <message>
+        <source>&amp;Demos</source>
+        <translation>&amp;Demos</translation>
+    </message>
 </context>
 <context>
     <name>MetricPlots</name>

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "demolibrary.h"
 #include "languagemanager.h"
 #include "logsession.h"
 #include "mainwindowactions.h"
@@ -50,6 +51,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_logLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_logLabel);
     m_actions->setRecentLogs(QSettings().value(QStringLiteral("recentLogs")).toStringList());
+    QStringList demoNames, demoDescriptions;
+    for (const DemoInfo& demo : DemoLibrary::demos()) {
+        demoNames << demo.name;
+        demoDescriptions << demo.description;
+    }
+    m_actions->setDemos(demoNames, demoDescriptions);
     m_actions->lightTheme->setChecked(Theme::current() == Theme::Kind::Light);
     m_actions->darkTheme->setChecked(Theme::current() == Theme::Kind::Dark);
     for (QAction* a : m_actions->languages) {
@@ -135,6 +142,7 @@ void MainWindow::connectActions() {
             openLog(path);
         }
     });
+    connect(a, &MainWindowActions::demoTriggered, this, &MainWindow::loadDemo);
     connect(a, &MainWindowActions::recentLogTriggered, this,
             [this](const QString& path) { openLog(path); });
     connect(a->savePreset, &QAction::triggered, this, [this] {

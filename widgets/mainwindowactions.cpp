@@ -66,6 +66,7 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     m_file->addAction(newExperiment);
     m_file->addAction(openLog);
     m_recent = m_file->addMenu(QString());
+    m_demos = m_file->addMenu(QString());
     m_file->addSeparator();
     m_file->addAction(loadPreset);
     m_file->addAction(savePreset);
@@ -127,9 +128,21 @@ void MainWindowActions::setRecentLogs(const QStringList& paths) {
     m_recent->setEnabled(!paths.isEmpty());
 }
 
+void MainWindowActions::setDemos(const QStringList& names, const QStringList& descriptions) {
+    m_demos->clear();
+    for (int i = 0; i < names.size(); ++i) {
+        const QString name = names[i];
+        QAction* a = m_demos->addAction(name);
+        a->setStatusTip(descriptions.value(i));
+        connect(a, &QAction::triggered, this, [this, name] { Q_EMIT demoTriggered(name); });
+    }
+    m_demos->setEnabled(!names.isEmpty());
+}
+
 void MainWindowActions::retranslate() {
     m_file->setTitle(tr("&File"));
     m_recent->setTitle(tr("&Recent logs"));
+    m_demos->setTitle(tr("&Demos"));
     m_edit->setTitle(tr("&Edit"));
     m_view->setTitle(tr("&View"));
     m_docks->setTitle(tr("&Panels"));

@@ -19,6 +19,8 @@ public:
     /// Adds a dock's toggle action to the View menu.
     void addDockToggle(QAction* toggle);
     void setRecentLogs(const QStringList& paths);
+    /// Fills File > Demos (name, description shown as status tip).
+    void setDemos(const QStringList& names, const QStringList& descriptions);
     void retranslate();
 
     QAction* newExperiment = nullptr;
@@ -41,11 +43,13 @@ public:
 
 Q_SIGNALS:
     void recentLogTriggered(const QString& path);
+    void demoTriggered(const QString& name);
 
 private:
     QMainWindow* m_window;
     QMenu* m_file = nullptr;
     QMenu* m_recent = nullptr;
+    QMenu* m_demos = nullptr;
     QMenu* m_edit = nullptr;
     QMenu* m_view = nullptr;
     QMenu* m_docks = nullptr;

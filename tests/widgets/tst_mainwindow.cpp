@@ -1,11 +1,13 @@
 // The main window: view names select tabs, the language switches at run time (menus, tabs
 // and views retranslate), the theme and the dock layout persist, recent logs are remembered.
+#include "demolibrary.h"
 #include "mainwindow.h"
 #include "setupview.h"
 #include "theme.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void darkThemeAppliesAndPersists();
     void dockLayoutPersistsAcrossWindows();
     void openedLogsBecomeRecentLogs();
+    void fileMenuOffersTheBundledDemos();
 
 private:
     QTemporaryDir m_dir;
@@ -120,6 +123,24 @@ void TstMainWindow::openedLogsBecomeRecentLogs() {
     file.close();
     QVERIFY(!window.openLog(junk, false));
     QCOMPARE(QSettings().value(QStringLiteral("recentLogs")).toStringList().size(), 2);
+}
+
+void TstMainWindow::fileMenuOffersTheBundledDemos() {
+    MainWindow window;
+    QMenu* file = window.menuBar()->actions().first()->menu();
+    QMenu* demos = nullptr;
+    for (QAction* a : file->actions()) {
+        if (a->menu() && a->text() == QStringLiteral("&Demos")) {
+            demos = a->menu();
+        }
+    }
+    QVERIFY(demos);
+    const QList<DemoInfo> bundled = DemoLibrary::demos();
+    QVERIFY(!bundled.isEmpty());
+    QCOMPARE(demos->actions().size(), bundled.size());
+    demos->actions().last()->trigger();
+    QCOMPARE(QString::fromStdString(window.setupView()->config().name), bundled.last().name);
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::Setup));
 }
 
 QTEST_MAIN(TstMainWindow)
