@@ -6,6 +6,7 @@
 #include "inspect/inputpreview.h"
 #include "inspect/integrationpanel.h"
 #include "inspect/reflectionstepperview.h"
+#include "inspect/runsettings.h"
 #include "inspect/samplepicker.h"
 #include "inspect/stepcursorbar.h"
 
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void refreshKeepsTheInputAndStep();
     void untracedInputSaysWhy();
     void arrowKeysStepTheCursor();
+    void readsThresholdsFromTheRunConfig();
     void showsTheLoggedInputVector();
     void inputPreviewPicksImageBitsOrBars_data();
     void inputPreviewPicksImageBitsOrBars();
@@ -329,6 +331,19 @@ void TstInspectStepper::arrowKeysStepTheCursor() {
     QCOMPARE(view.currentStep(), 1);
     QTest::keyClick(&view, Qt::Key_Left);
     QCOMPARE(view.currentStep(), 0);
+}
+
+void TstInspectStepper::readsThresholdsFromTheRunConfig()
+{
+    const inspect::RunSettings fixture = inspect::readRunSettings(m_reader.get(), m_run.runId);
+    QCOMPARE(fixture.conflictThreshold, m_run.conflictThreshold);
+    QCOMPARE(fixture.experts, 3);
+    QCOMPARE(fixture.haltThreshold(1), 0.85);
+    QCOMPARE(fixture.topK, 2);
+    // Missing or broken config: the defaults of mor::IntegrationConfig / ExpertConfig.
+    const inspect::RunSettings broken = inspect::parseRunSettings("{not json");
+    QCOMPARE(broken.conflictThreshold, 0.3);
+    QCOMPARE(broken.haltThreshold(0), 0.9);
 }
 
 void TstInspectStepper::untracedInputSaysWhy() {
