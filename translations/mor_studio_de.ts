@@ -982,6 +982,30 @@
         <source>Idle</source>
         <translation>Bereit</translation>
     </message>
+    <message>
+        <source>Export metrics</source>
+        <translation>Metriken exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>No run selected.</source>
+        <translation>Kein Lauf gewählt.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 lässt sich nicht schreiben: %2</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Save every metric of this run as CSV</source>
+        <translation>Alle Metriken dieses Laufs als CSV speichern</translation>
+    </message>
 </context>
 <context>
     <name>inspect::ConflictPlots</name>

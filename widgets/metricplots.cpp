@@ -1,6 +1,9 @@
 #include "metricplots.h"
 
 #include "theme.h"
+#ifdef MOR_HAVE_INSPECT_VIEWS
+#include "inspect/plotexport.h"
+#endif
 
 #include "mor/log_reader.h"
 
@@ -63,6 +66,9 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
         plot->legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 2)));
         plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
         plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+#ifdef MOR_HAVE_INSPECT_VIEWS
+        inspect::installExportMenu(plot); // right click: PNG, SVG, PDF, copy
+#endif
         m_plots[i] = plot;
     }
     m_plots[DepthConflict]->yAxis2->setVisible(true);

@@ -6,11 +6,15 @@
 #include "mor/log_reader.h"
 
 #include <QEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QStyle>
+#include <QTextStream>
 #include <QVBoxLayout>
 
 namespace {
@@ -53,6 +57,9 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
     m_stop->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
     bar->addWidget(m_progress, 2);
     bar->addWidget(m_status, 3);
+    m_export = new QPushButton(this);
+    m_export->setObjectName(QStringLiteral("exportCsv"));
+    bar->addWidget(m_export);
     bar->addWidget(m_pause);
     bar->addWidget(m_stop);
     layout->addLayout(bar);
@@ -68,6 +75,15 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
         }
     });
     connect(m_stop, &QPushButton::clicked, m_controller, &TrainingController::stop);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export metrics"), QStringLiteral("run-%1-metrics.csv").arg(m_runId),
+            tr("CSV files (*.csv)"));
+        QString error;
+        if (!path.isEmpty() && !exportCsv(path, &error)) {
+            QMessageBox::warning(this, tr("Export metrics"), error);
+        }
+    });
     connect(m_controller, &TrainingController::started, this, &TrainingView::onStarted);
     connect(m_controller, &TrainingController::progress, this, &TrainingView::onProgress);
     connect(m_controller, &TrainingController::finished, this, &TrainingView::onFinished);
@@ -86,6 +102,38 @@ void TrainingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 r
 void TrainingView::refresh() {
     m_plots->refresh();
     updateTitle();
+}
+
+bool TrainingView::exportCsv(const QString& path, QString* error) const {
+    if (!m_reader || m_runId < 0) {
+        if (error) {
+            *error = tr("No run selected.");
+        }
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        if (error) {
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        }
+        return false;
+    }
+    QTextStream out(&file);
+    out << "key,step,value,wall_ms\n";
+    for (const std::string& key : m_reader->metricKeys(m_runId)) {
+        for (const mor::MetricPoint& p : m_reader->metric(m_runId, key)) {
+            out << QString::fromStdString(key) << ',' << p.step << ','
+                << QString::number(p.value, 'g', 10) << ',' << p.wallMs << '\n';
+        }
+    }
+    out.flush();
+    if (!file.commit()) {
+        if (error) {
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        }
+        return false;
+    }
+    return true;
 }
 
 void TrainingView::onStarted(qint64 runId, qint64 totalSteps) {
@@ -155,6 +203,8 @@ void TrainingView::changeEvent(QEvent* event) {
 
 void TrainingView::retranslateUi() {
     m_stop->setText(tr("S&top"));
+    m_export->setText(tr("Export CSV…"));
+    m_export->setToolTip(tr("Save every metric of this run as CSV"));
     m_pause->setToolTip(tr("Pause or resume the training between batches"));
     m_stop->setToolTip(tr("Stop the training; the run ends as “stopped”"));
     if (m_status->text().isEmpty() || !m_controller->isRunning()) {

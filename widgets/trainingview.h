@@ -31,6 +31,8 @@ public:
     QPushButton* stopButton() const { return m_stop; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* statusLabel() const { return m_status; }
+    /// Writes every metric of the shown run as CSV (key,step,value,wall_ms).
+    bool exportCsv(const QString& path, QString* error) const;
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -51,6 +53,7 @@ private:
     QLabel* m_status = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_stop = nullptr;
+    QPushButton* m_export = nullptr;
     MetricPlots* m_plots = nullptr;
     QString m_lastStatus;
 };

@@ -118,6 +118,18 @@ void TstTrainingGui::startTrainsTheConfigBuiltInTheWidgetsToFinished() {
     QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->plots()->curveCount(MetricPlots::Losses) > 0,
                              5000);
     QVERIFY(window.setupView()->startButton()->isEnabled());
+
+    // Every metric of the run can be exported as CSV.
+    const QString csv = m_dir.filePath(QStringLiteral("metrics.csv"));
+    QString error;
+    QVERIFY2(window.trainingView()->exportCsv(csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.first(), QStringLiteral("key,step,value,wall_ms"));
+    QVERIFY(lines.size() > 10);
+    QVERIFY(std::any_of(lines.begin(), lines.end(),
+                        [](const QString& l) { return l.startsWith("train/loss,"); }));
 }
 
 void TstTrainingGui::stopEndsTheRunAsStopped() {
