@@ -40,6 +40,7 @@ public:
     SortKey sortKey() const { return m_sortKey; }
     void clear();
 
+    const mor::RoutingSnapshot& snapshot() const { return m_snapshot; }
     int rowCount() const { return int(m_order.size()); }
     int expertCount() const { return int(m_snapshot.nExperts); }
     /// Input shown in display row `row` (top row = 0), -1 when out of range.

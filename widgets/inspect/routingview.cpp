@@ -27,7 +27,6 @@ struct RoutingView::Private {
     std::unordered_map<int64_t, mor::SampleInfo> samples;
     std::vector<int64_t> steps;
     qint64 shownStep = -1;
-    mor::RoutingSnapshot snapshot;
     std::vector<RowMeta> meta;
 
     QComboBox* sortCombo = nullptr;
@@ -108,7 +107,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
     });
     d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
     connect(d->groupCombo, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this](int i) { d->aggregate->setData(d->snapshot, d->meta, i == 1); });
+            [this](int i) { d->aggregate->setData(d->heatmap->snapshot(), d->meta, i == 1); });
     connect(d->slider, &QSlider::valueChanged, this, [this](int i) {
         if (i >= 0 && i < int(d->steps.size())) {
             showStep(d->steps[size_t(i)]);
@@ -182,10 +181,10 @@ void RoutingView::showStep(qint64 step) {
     if (d->reader && step >= 0) {
         snap = d->reader->routing(d->runId, step);
     }
-    d->snapshot = snap ? std::move(*snap) : mor::RoutingSnapshot{};
-    d->meta.assign(size_t(d->snapshot.nSamples), RowMeta{});
-    for (size_t r = 0; r < d->meta.size() && r < d->snapshot.sampleIds.size(); ++r) {
-        const auto info = d->samples.find(d->snapshot.sampleIds[r]);
+    mor::RoutingSnapshot snapshot = snap ? std::move(*snap) : mor::RoutingSnapshot{};
+    d->meta.assign(size_t(snapshot.nSamples), RowMeta{});
+    for (size_t r = 0; r < d->meta.size() && r < snapshot.sampleIds.size(); ++r) {
+        const auto info = d->samples.find(snapshot.sampleIds[r]);
         if (info != d->samples.end()) {
             d->meta[r] = RowMeta{info->second.label, info->second.domain, info->second.preview};
         }
@@ -198,9 +197,10 @@ void RoutingView::showStep(qint64 step) {
     d->stepLabel->setText(
         step < 0 ? tr("no routing logged")
                  : tr("step %1 (%2 / %3)").arg(step).arg(index + 1).arg(d->steps.size()));
-    d->heatmap->setSnapshot(d->snapshot, d->meta);
-    d->aggregate->setData(d->snapshot, d->meta, d->groupCombo->currentIndex() == 1);
-    const LoadSummary load = summarizeLoad(d->snapshot);
+    d->aggregate->setData(snapshot, d->meta, d->groupCombo->currentIndex() == 1);
+    const LoadSummary load = summarizeLoad(snapshot);
+    // The heatmap keeps the one copy (a 100,000 x 64 snapshot is 25 MB of probabilities).
+    d->heatmap->setSnapshot(std::move(snapshot), d->meta);
     d->load->setSummary(load);
     d->warnings->setText(load.warnings.join("\n"));
     d->warnings->setVisible(!load.warnings.isEmpty());

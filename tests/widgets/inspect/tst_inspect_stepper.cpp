@@ -333,8 +333,7 @@ void TstInspectStepper::arrowKeysStepTheCursor() {
     QCOMPARE(view.currentStep(), 0);
 }
 
-void TstInspectStepper::readsThresholdsFromTheRunConfig()
-{
+void TstInspectStepper::readsThresholdsFromTheRunConfig() {
     const inspect::RunSettings fixture = inspect::readRunSettings(m_reader.get(), m_run.runId);
     QCOMPARE(fixture.conflictThreshold, m_run.conflictThreshold);
     QCOMPARE(fixture.experts, 3);
