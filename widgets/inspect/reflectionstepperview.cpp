@@ -177,10 +177,13 @@ void ReflectionStepperView::refresh() {
         return;
     }
     d->samples.clear();
+    QHash<qint64, QString> previews;
     for (mor::SampleInfo& s : d->reader->samples(d->runId)) {
         const int64_t id = s.sampleId;
+        previews.insert(id, QString::fromStdString(s.preview));
         d->samples.emplace(id, std::move(s));
     }
+    d->picker->setPreviews(std::move(previews));
     const std::vector<int64_t> steps = d->reader->traceSteps(d->runId);
     {
         const QSignalBlocker blocker(d->picker);

@@ -84,6 +84,10 @@ int64_t SamplePicker::currentStep() const {
     return m_stepCombo->currentIndex() < 0 ? -1 : m_stepCombo->currentData().toLongLong();
 }
 
+void SamplePicker::setPreviews(QHash<qint64, QString> previews) {
+    m_previews = std::move(previews);
+}
+
 void SamplePicker::setTraces(const std::vector<mor::SampleTrace>& traces) {
     m_traces = traces;
     rebuildFilterChoices();
@@ -179,6 +183,7 @@ void SamplePicker::rebuildList() {
                                     .arg(t->conflict ? tr("  conflict") : QString()),
                                 m_list);
         item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(t->sampleId));
+        item->setToolTip(m_previews.value(t->sampleId));
         item->setForeground(t->correct ? palette().color(QPalette::Text)
                                        : QColor(0xc0, 0x20, 0x20));
         if (t->sampleId == keep) {

@@ -4,6 +4,7 @@
 // and previous/next through the filtered list.
 #include <mor/trace.h>
 
+#include <QHash>
 #include <QWidget>
 
 #include <vector>
@@ -28,6 +29,8 @@ public:
     int64_t currentStep() const;
     /// The traces of the current step (the picker keeps a copy to filter them).
     void setTraces(const std::vector<mor::SampleTrace>& traces);
+    /// Preview text per sample id, shown as the list items' tooltips.
+    void setPreviews(QHash<qint64, QString> previews);
 
     void setFilter(Filter filter, int64_t value = 0);
     void setDeepestFirst(bool on);
@@ -51,6 +54,7 @@ private:
     bool passes(const mor::SampleTrace& trace) const;
 
     std::vector<mor::SampleTrace> m_traces;
+    QHash<qint64, QString> m_previews;
     QComboBox* m_stepCombo;
     QComboBox* m_filterCombo;
     QCheckBox* m_deepest;

@@ -13,6 +13,7 @@
 #include <mor/log_reader.h>
 
 #include <QLabel>
+#include <QListWidget>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -90,6 +91,13 @@ void TstInspectStepper::pickerListsEveryTracedStepAndInput() {
     }
     QCOMPARE(listed, logged);
     QCOMPARE(view.currentSampleId(), picker->filteredIds().front());
+    // Each entry's tooltip is the logged preview of its input.
+    auto* list = view.findChild<QListWidget*>("sampleList");
+    for (const auto& info : m_reader->samples(m_run.runId)) {
+        if (info.sampleId == picker->filteredIds().front()) {
+            QCOMPARE(list->item(0)->toolTip(), QString::fromStdString(info.preview));
+        }
+    }
 }
 
 void TstInspectStepper::showsExactlyTheLoggedValues_data() {
