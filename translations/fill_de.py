@@ -94,7 +94,7 @@ DE = {
     "Run %1 “%2” — %3 — %4": "Lauf %1 „%2“ — %3 — %4",
     "Pause or resume the training between batches": "Training zwischen Batches anhalten oder fortsetzen",
     "Stop the training; the run ends as “stopped”": "Training beenden; der Lauf endet als „stopped“",
-    "Idle": "Bereit", "Export metrics": "Metriken exportieren", "CSV files (*.csv)": "CSV-Dateien (*.csv)",
+    "Idle": "Bereit", "%n step(s)": ("%n Schritt", "%n Schritte"), "Run %1 (%2), %3 s": "Lauf %1 (%2), %3 s", "Export metrics": "Metriken exportieren", "CSV files (*.csv)": "CSV-Dateien (*.csv)",
     "No run selected.": "Kein Lauf gewählt.", "Export CSV…": "CSV exportieren…",
     "Save every metric of this run as CSV": "Alle Metriken dieses Laufs als CSV speichern", "step": "Schritt", "Loss terms": "Verlustterme", "Accuracy": "Genauigkeit",
     "Activation per expert": "Aktivierung je Experte", "Mean depth / conflict rate": "Mittlere Tiefe / Konfliktrate",

@@ -1006,6 +1006,17 @@
         <source>Save every metric of this run as CSV</source>
         <translation>Alle Metriken dieses Laufs als CSV speichern</translation>
     </message>
+    <message numerus="yes">
+        <source>%n step(s)</source>
+        <translation>
+            <numerusform>%n Schritt</numerusform>
+            <numerusform>%n Schritte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run %1 (%2), %3 s</source>
+        <translation>Lauf %1 (%2), %3 s</translation>
+    </message>
 </context>
 <context>
     <name>inspect::ConflictPlots</name>

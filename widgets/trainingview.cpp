@@ -137,6 +137,7 @@ bool TrainingView::exportCsv(const QString& path, QString* error) const {
 }
 
 void TrainingView::onStarted(qint64 runId, qint64 totalSteps) {
+    m_progress->setFormat(QStringLiteral("%p%"));
     m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, totalSteps)));
     m_progress->setValue(0);
     m_status->setText(tr("Starting…"));
@@ -186,6 +187,18 @@ void TrainingView::updateTitle() {
         m_title->setText(
             tr("No run selected — start one in Setup or pick one in the run browser."));
         return;
+    }
+    // A run that is not training here: the bar shows how far it got, not a stale 0 %.
+    if (!m_controller->isRunning() || m_controller->runId() != m_runId) {
+        m_progress->setRange(0, 1);
+        m_progress->setValue(run->status == "finished" ? 1 : 0);
+        m_progress->setFormat(tr("%n step(s)", nullptr, static_cast<int>(run->lastStep)));
+        m_status->setText(tr("Run %1 (%2), %3 s")
+                              .arg(run->id)
+                              .arg(QString::fromStdString(run->status))
+                              .arg(run->durationSeconds(), 0, 'f', 0));
+    } else {
+        m_progress->setFormat(QStringLiteral("%p%"));
     }
     m_title->setText(tr("Run %1 “%2” — %3 — %4")
                          .arg(run->id)
