@@ -169,6 +169,7 @@ void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader,
 void ReflectionStepperView::refresh() {
     const qint64 keepStep = d->picker->currentStep();
     const qint64 keepSample = currentSampleId();
+    const int keepCursor = currentStep();
     if (!d->reader) {
         d->picker->setSteps({}, -1);
         d->picker->setTraces({});
@@ -193,7 +194,11 @@ void ReflectionStepperView::refresh() {
     }
     const qint64 sample = keepSample >= 0 ? keepSample : d->picker->currentSample();
     if (sample >= 0 && d->picker->selectSample(sample)) {
-        return; // sampleChosen rebuilt the panels
+        // sampleChosen rebuilt the panels; a live run refreshes often, so keep the cursor.
+        if (sample == keepSample) {
+            setCurrentStep(keepCursor);
+        }
+        return;
     }
     d->trace.reset();
     showSample(d->picker->currentStep(), -1, false);

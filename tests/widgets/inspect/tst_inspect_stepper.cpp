@@ -319,9 +319,12 @@ void TstInspectStepper::refreshKeepsTheInputAndStep() {
     ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps[1], 1021);
+    QVERIFY(view.stepCount() >= 2);
+    view.setCurrentStep(1);
     view.refresh(); // e.g. the run grew
     QCOMPARE(view.evaluationStep(), m_run.steps[1]);
     QCOMPARE(view.currentSampleId(), qint64(1021));
+    QCOMPARE(view.currentStep(), 1);
     QCOMPARE(panels(view).size(),
              m_reader->trace(m_run.runId, m_run.steps[1], 1021)->experts.size());
 }
