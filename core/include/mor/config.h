@@ -54,6 +54,10 @@ struct RouterConfig {
     double balanceWeight = 0.01;
     double zLossWeight = 0.001;
     double selectorWeight = 0.0; ///< supervised domain -> expert loss (needs domain labels)
+    /// Routing feedback: raise p_j where expert j's loss on the input is below the batch mean
+    /// (score-function gradient). Without it top-1 routing gets no task gradient at all,
+    /// because the fusion renormalises the selected experts' weights.
+    double feedbackWeight = 0.1;
 };
 
 struct ExpertConfig {

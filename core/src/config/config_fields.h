@@ -48,6 +48,7 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("balance_weight", c.balanceWeight);
     v.field("z_loss_weight", c.zLossWeight);
     v.field("selector_weight", c.selectorWeight);
+    v.field("feedback_weight", c.feedbackWeight);
 }
 
 template <class V> void visitFields(V& v, ExpertConfig& c) {

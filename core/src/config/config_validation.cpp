@@ -166,6 +166,7 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.jitter", r.jitter, 0.0, 1.0);
     c.real("model.router.balance_weight", r.balanceWeight, 0.0, 100.0);
     c.real("model.router.z_loss_weight", r.zLossWeight, 0.0, 100.0);
+    c.real("model.router.feedback_weight", r.feedbackWeight, 0.0, 100.0);
     if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
         r.selectorWeight > 0.0 && data.kind != "mixed") {
         c.add("model.router.selector_weight",

@@ -97,6 +97,27 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     auto total = losses["task"] + m_config.expertWeight * losses["expert"]
                  + m_config.critiqueWeight * losses["critique"] + weightedHalting / rows
                  + rc.balanceWeight * losses["balance"] + rc.zLossWeight * losses["z"];
+    if (rc.feedbackWeight > 0.0 && pass.experts.size() > 1) {
+        // Score-function feedback for the router: for every (input, selected expert) pair,
+        // log p_j(x) times how much better than the batch mean the expert's answer was.
+        std::vector<torch::Tensor> logp, loss;
+        for (size_t j = 0; j < pass.experts.size(); ++j) {
+            const auto& ep = pass.experts[j];
+            if (!ep.ran) {
+                continue;
+            }
+            const auto yj = y.index_select(0, ep.rows);
+            const auto answer = ep.run.answer.detach().clamp_min(1e-12);
+            loss.push_back(-answer.log().gather(1, yj.unsqueeze(1)).squeeze(1));
+            logp.push_back(pass.routerLogProbs.index_select(0, ep.rows).select(1, int64_t(j)));
+        }
+        if (!loss.empty()) {
+            const auto l = torch::cat(loss);
+            const auto advantage = l - l.mean();
+            losses["feedback"] = (torch::cat(logp) * advantage).mean();
+            total = total + rc.feedbackWeight * losses["feedback"];
+        }
+    }
     if (rc.selectorWeight > 0.0 && domainIn.defined()) {
         losses["selector"] = selectorLoss(pass.routerLogProbs, domainIn.to(device, torch::kLong));
         total = total + rc.selectorWeight * losses["selector"];

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void unroutedExpertIsNeverCalled();
     void lossTermsAndWeightedTotal();
     void traceMatchesForward();
+    void topOneRouterLearnsOnlyThroughFeedback();
     void stepPredsCoverDeepestExpertAndFlopsGrowWithDepth();
     void baselineConfigsTrainAndTrace_data();
     void baselineConfigsTrainAndTrace();
@@ -322,7 +323,7 @@ void TstIntegrationModel::lossTermsAndWeightedTotal()
         QVERIFY2(v.dim() == 0 && std::isfinite(v.item<double>()), k.c_str());
     }
     QCOMPARE(keys, (std::set<std::string>{"task", "expert", "critique", "halting", "balance", "z",
-                                          "selector", "conflict", "improvement"}));
+                                          "selector", "conflict", "improvement", "feedback"}));
     const auto& l = out.losses;
     const double expected = l.at("task").item<double>() + 0.5 * l.at("expert").item<double>()
                             + 0.1 * l.at("critique").item<double>()
@@ -331,7 +332,8 @@ void TstIntegrationModel::lossTermsAndWeightedTotal()
                             + 0.001 * l.at("z").item<double>()
                             + 0.3 * l.at("selector").item<double>()
                             + 0.2 * l.at("conflict").item<double>()
-                            + 0.4 * l.at("improvement").item<double>();
+                            + 0.4 * l.at("improvement").item<double>()
+                            + 0.1 * l.at("feedback").item<double>();
     QVERIFY(std::abs(out.totalLoss.item<double>() - expected) < 1e-5);
     // Without the optional weights (and without domains) the optional terms are absent.
     MoRModel plain(smallConfig(2), ModelShape{6, 3, 2});
@@ -339,6 +341,35 @@ void TstIntegrationModel::lossTermsAndWeightedTotal()
     QCOMPARE(out2.losses.count("selector") + out2.losses.count("conflict")
                  + out2.losses.count("improvement"),
              size_t(0));
+}
+
+void TstIntegrationModel::topOneRouterLearnsOnlyThroughFeedback()
+{
+    // With top-1 routing the renormalised gate is 1, so the task loss alone gives the router
+    // no gradient; the feedback term is what lets routing specialise.
+    for (const double feedback : {0.0, 0.5}) {
+        torch::manual_seed(3);
+        auto config = smallConfig(3);
+        config.router.topK = 1;
+        config.router.balanceWeight = 0.0;
+        config.router.zLossWeight = 0.0;
+        config.router.feedbackWeight = feedback;
+        MoRModel model(config, ModelShape{6, 3, 1});
+        model->train();
+        const auto out = model->forward(torch::randn({32, 6}), torch::randint(0, 3, {32}), {});
+        out.totalLoss.backward();
+        double norm = 0.0;
+        for (const auto& p : model->named_parameters()) {
+            if (p.key().rfind("router.", 0) == 0 && p.value().grad().defined()) {
+                norm += p.value().grad().abs().sum().item<double>();
+            }
+        }
+        if (feedback == 0.0) {
+            QCOMPARE(norm, 0.0);
+        } else {
+            QVERIFY2(norm > 1e-6, std::to_string(norm).c_str());
+        }
+    }
 }
 
 void TstIntegrationModel::traceMatchesForward()
