@@ -264,7 +264,8 @@ class MoRReference(nn.Module):
         out["flops"] = flops + mask_d.sum(1) * (4.0 + 2.0 * classes)
 
         if y is not None:
-            out["total_loss"], out["losses"] = self._losses(out, y, passes, router_logits)
+            out["total_loss"], out["losses"] = self._losses(out, y, passes, router_logits,
+                                                            router_log_probs)
         return out
 
     def _fuse(self, answers, confidences, gates, mask):
@@ -279,7 +280,7 @@ class MoRReference(nn.Module):
         conflict = score.detach().gt(ic["conflict_threshold"]) & confident.sum(1).ge(2)
         return w, probs, score, conflict
 
-    def _losses(self, out, y, passes, router_logits):
+    def _losses(self, out, y, passes, router_logits, router_log_probs):
         m, r = self.cfg, self.cfg["router"]
         losses = {"task": F.nll_loss(out["logits"], y)}
         task = crit = halting = weighted_halting = improvement = None
@@ -336,6 +337,22 @@ class MoRReference(nn.Module):
         total = (losses["task"] + m["expert_weight"] * losses["expert"]
                  + m["critique_weight"] * losses["critique"] + weighted_halting / rows_total
                  + r["balance_weight"] * losses["balance"] + r["z_loss_weight"] * losses["z"])
+        if r.get("feedback_weight", 0.0) > 0.0 and len(passes) > 1:
+            # router feedback (score function): log p_j times the expert's loss on the input
+            # relative to a uniform guess
+            logp, loss = [], []
+            for j, p in enumerate(passes):
+                if p is None:
+                    continue
+                rows, run = p
+                yj = y.index_select(0, rows)
+                answer = run["answer"].detach().clamp_min(1e-12)
+                loss.append(-answer.log().gather(1, yj.unsqueeze(1)).squeeze(1))
+                logp.append(router_log_probs.index_select(0, rows).select(1, j))
+            if loss:
+                advantage = torch.cat(loss) - math.log(float(self.classes))
+                losses["feedback"] = (torch.cat(logp) * advantage).mean()
+                total = total + r["feedback_weight"] * losses["feedback"]
         assert r["selector_weight"] == 0.0 and m["integration"]["conflict_weight"] == 0.0
         if m["improvement_weight"] > 0.0:
             losses["improvement"] = improvement / rows_total
