@@ -113,7 +113,9 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
         }
         if (!loss.empty()) {
             const auto l = torch::cat(loss);
-            const auto advantage = l - l.mean();
+            // Baseline: the loss of a uniform guess, so an expert is reinforced on the inputs it
+            // answers better than chance and pushed away from those it does not.
+            const auto advantage = l - std::log(double(m_shape.classes));
             losses["feedback"] = (torch::cat(logp) * advantage).mean();
             total = total + rc.feedbackWeight * losses["feedback"];
         }
