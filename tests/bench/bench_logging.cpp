@@ -16,7 +16,7 @@ using namespace mor::bench;
 
 int main(int argc, char** argv)
 {
-    const int reps = argc > 1 ? std::atoi(argv[1]) : 5;
+    const int reps = argc > 1 ? std::atoi(argv[1]) : 9;
     const std::string item = "4 logging overhead";
     guarded(item, "training time, full log / no log", [&] {
         const auto parsed = loadConfigFile(sourcePath("tests/bench/configs/logging.json"));
@@ -45,6 +45,9 @@ int main(int argc, char** argv)
                 throw std::runtime_error("training " + outcome.status + ": " + outcome.error);
             }
             samples = double(outcome.steps) * double(config.train.batchSize);
+            std::cerr << (withLog ? (traces ? "full log" : "metrics log") : "no log") << ": "
+                      << seconds << " s (trainer: " << outcome.seconds << " s), test accuracy "
+                      << outcome.test.accuracy << "\n";
             return seconds;
         };
         train(false, true); // warm-up: first-touch allocations, thread pool
