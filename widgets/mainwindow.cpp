@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "compareview.h"
 #include "demolibrary.h"
 #include "languagemanager.h"
 #include "logsession.h"
@@ -37,7 +38,7 @@
 
 namespace {
 constexpr int kMaxRecentLogs = 8;
-const char* kViewNames[] = {"setup", "training", "stepper", "routing", "conflicts"};
+const char* kViewNames[] = {"setup", "training", "stepper", "routing", "conflicts", "compare"};
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -103,8 +104,11 @@ void MainWindow::createViews() {
         m_tabs->addTab(placeholder, QString());
     }
 #endif
+    m_compare = new CompareView(m_tabs);
+    m_tabs->insertTab(Compare, m_compare, QString());
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshInspectView);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshCompareView);
 }
 
 void MainWindow::createDocks() {
@@ -190,6 +194,9 @@ void MainWindow::connectActions() {
 
     connect(m_session, &LogSession::changed, this, &MainWindow::onLogChanged);
     connect(m_browser, &RunBrowser::currentRunChanged, this, &MainWindow::onRunSelected);
+    connect(m_browser, &RunBrowser::selectionChanged, this, [this](const QList<qint64>& runs) {
+        m_compare->setRuns(m_session->reader(), runs);
+    });
     connect(m_controller, &TrainingController::started, this, [this](qint64 runId, qint64) {
         m_session->poll();
         m_browser->selectRun(runId);
@@ -237,6 +244,7 @@ bool MainWindow::openLog(const QString& path, bool interactive) {
     addRecentLog(m_session->path());
     setWindowTitle(tr("MoR Studio — %1").arg(QFileInfo(m_session->path()).fileName()));
     onRunSelected(-1);
+    m_compare->setRuns(m_session->reader(), m_browser->selectedRuns());
     return true;
 }
 
@@ -254,7 +262,7 @@ void MainWindow::selectRun(qint64 runId) {
 }
 
 bool MainWindow::showView(const QString& name) {
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i <= Compare; ++i) {
         if (name == QLatin1String(kViewNames[i])) {
             m_tabs->setCurrentIndex(i);
             return true;
@@ -303,6 +311,8 @@ void MainWindow::onLogChanged() {
         m_inspectDirty[i] = true;
     }
     refreshInspectView(m_tabs->currentIndex());
+    m_compareDirty = true;
+    refreshCompareView();
     const int runs = m_session->reader() ? static_cast<int>(m_session->reader()->runs().size()) : 0;
     m_logLabel->setText(
         tr("%1 — %n run(s)", nullptr, runs).arg(QDir::toNativeSeparators(m_session->path())));
@@ -313,6 +323,14 @@ void MainWindow::refreshInspectView(int tab) {
     if (i >= 0 && i < m_inspect.size() && m_inspectDirty[i]) {
         m_inspectDirty[i] = false;
         m_inspect[i]->refresh();
+    }
+}
+
+void MainWindow::refreshCompareView() {
+    // Re-reading several runs is not free: only for the visible tab, once per change.
+    if (m_compareDirty && m_tabs->currentWidget() == m_compare) {
+        m_compareDirty = false;
+        m_compare->refresh();
     }
 }
 
@@ -390,7 +408,7 @@ void MainWindow::changeEvent(QEvent* event) {
 void MainWindow::retranslateUi() {
     m_actions->retranslate();
     const QStringList titles = {tr("Setup"), tr("Training"), tr("Reflection stepper"),
-                                tr("Routing"), tr("Conflicts")};
+                                tr("Routing"), tr("Conflicts"), tr("Compare")};
     for (int i = 0; i < m_tabs->count() && i < titles.size(); ++i) {
         m_tabs->setTabText(i, titles[i]);
     }

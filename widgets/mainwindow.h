@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class CompareView;
 class InspectView;
 class LanguageManager;
 class LogSession;
@@ -22,7 +23,7 @@ class TrainingView;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum View { Setup, Training, Stepper, Routing, Conflicts };
+    enum View { Setup, Training, Stepper, Routing, Conflicts, Compare };
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -33,7 +34,7 @@ public:
     bool loadDemo(const QString& name);
     /// Selects a run in the browser (and so in every view).
     void selectRun(qint64 runId);
-    /// Selects a view tab by name (setup, training, stepper, routing, conflicts).
+    /// Selects a view tab by name (setup, training, stepper, routing, conflicts, compare).
     bool showView(const QString& name);
     void setPresentationMode(bool on);
     void setDarkTheme(bool dark);
@@ -43,6 +44,7 @@ public:
 
     SetupView* setupView() const { return m_setup; }
     TrainingView* trainingView() const { return m_training; }
+    CompareView* compareView() const { return m_compare; }
     RunBrowser* runBrowser() const { return m_browser; }
     LogSession* session() const { return m_session; }
     TrainingController* controller() const { return m_controller; }
@@ -62,6 +64,7 @@ private:
     void addRecentLog(const QString& path);
     void appendEvent(const QString& level, const QString& message);
     void refreshInspectView(int tab);
+    void refreshCompareView();
     void retranslateUi();
 
     LogSession* m_session;
@@ -74,6 +77,8 @@ private:
     ReflectionStepperView* m_stepper = nullptr;
     QList<InspectView*> m_inspect; ///< stepper, routing, conflicts (when built)
     QList<bool> m_inspectDirty;
+    CompareView* m_compare = nullptr;
+    bool m_compareDirty = false;
     RunBrowser* m_browser = nullptr;
     QDockWidget* m_browserDock = nullptr;
     QDockWidget* m_eventsDock = nullptr;

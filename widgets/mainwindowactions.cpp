@@ -48,7 +48,7 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     about->setMenuRole(QAction::AboutRole);
     aboutQt = make({});
     aboutQt->setMenuRole(QAction::AboutQtRole);
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 6; ++i) {
         viewTabs << make(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     }
     auto* languageGroup = new QActionGroup(this);
@@ -170,7 +170,7 @@ void MainWindowActions::retranslate() {
     about->setText(tr("&About MoR Studio"));
     aboutQt->setText(tr("About &Qt"));
     const QStringList tabs = {tr("Setup"), tr("Training"), tr("Reflection stepper"), tr("Routing"),
-                              tr("Conflicts")};
+                              tr("Conflicts"), tr("Compare")};
     for (int i = 0; i < viewTabs.size(); ++i) {
         viewTabs[i]->setText(tabs.value(i));
     }

@@ -1,0 +1,246 @@
+#include "compareview.h"
+
+#include "compareconfigdiff.h"
+#include "comparecurves.h"
+#include "comparedata.h"
+#include "comparesummary.h"
+#include "theme.h"
+
+#include "mor/log_reader.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <set>
+
+namespace {
+constexpr int kMaxPoints = 2000;
+constexpr int kMaxFallbackRuns = 8;
+const char* kDefaultMetric = "val/accuracy";
+} // namespace
+
+CompareView::CompareView(QWidget* parent)
+    : QWidget(parent), m_hint(new QLabel(this)), m_metricLabel(new QLabel(this)),
+      m_metric(new QComboBox(this)), m_xLabel(new QLabel(this)), m_xAxis(new QComboBox(this)),
+      m_smoothingLabel(new QLabel(this)), m_smoothing(new QSlider(Qt::Horizontal, this)),
+      m_logScale(new QCheckBox(this)), m_groupBySeed(new QCheckBox(this)),
+      m_reset(new QPushButton(this)), m_curves(new CompareCurves(this)),
+      m_tables(new QTabWidget(this)), m_summary(new CompareSummary(this)),
+      m_diff(new CompareConfigDiff(this)) {
+    setObjectName(QStringLiteral("compareView"));
+    m_metric->setObjectName(QStringLiteral("compareMetric"));
+    m_metric->setMinimumContentsLength(18);
+    m_metric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_xAxis->addItems({QString(), QString()});
+    m_smoothing->setObjectName(QStringLiteral("compareSmoothing"));
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setValue(60);
+    m_smoothing->setMaximumWidth(160);
+    m_groupBySeed->setObjectName(QStringLiteral("groupBySeed"));
+    m_hint->setObjectName(QStringLiteral("compareHint"));
+    m_hint->setWordWrap(true);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_metricLabel);
+    controls->addWidget(m_metric);
+    controls->addSpacing(12);
+    controls->addWidget(m_xLabel);
+    controls->addWidget(m_xAxis);
+    controls->addSpacing(12);
+    controls->addWidget(m_smoothingLabel);
+    controls->addWidget(m_smoothing);
+    controls->addSpacing(12);
+    controls->addWidget(m_logScale);
+    controls->addWidget(m_groupBySeed);
+    controls->addStretch(1);
+    controls->addWidget(m_reset);
+
+    m_tables->addTab(m_summary, QString());
+    m_tables->addTab(m_diff, QString());
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_curves);
+    splitter->addWidget(m_tables);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_hint);
+    layout->addWidget(splitter, 1);
+
+    connect(m_metric, &QComboBox::currentTextChanged, this, [this] { reloadCurves(); });
+    connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_curves->setXAxis(index == 1 ? CompareCurves::XAxis::WallTime
+                                      : CompareCurves::XAxis::Step);
+    });
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) {
+        m_curves->setSmoothing(value / 100.0);
+        retranslateUi(); // the label shows the weight
+    });
+    connect(m_logScale, &QCheckBox::toggled, m_curves, &CompareCurves::setLogScale);
+    connect(m_groupBySeed, &QCheckBox::toggled, m_curves, &CompareCurves::setGrouped);
+    connect(m_reset, &QPushButton::clicked, m_curves, &CompareCurves::resetView);
+    m_curves->setSmoothing(m_smoothing->value() / 100.0);
+    retranslateUi();
+}
+
+void CompareView::setRuns(std::shared_ptr<const mor::LogReader> reader,
+                          const QList<qint64>& runIds) {
+    m_reader = std::move(reader);
+    m_requested = runIds;
+    refresh();
+}
+
+void CompareView::refresh() {
+    m_shown = m_requested;
+    if (m_reader && m_shown.size() < 2) {
+        // Nothing (or one run) selected: compare the latest runs instead of an empty view.
+        m_shown.clear();
+        std::vector<mor::RunSummary> runs = m_reader->runs();
+        std::sort(runs.begin(), runs.end(),
+                  [](const auto& a, const auto& b) { return a.id < b.id; });
+        const size_t first = runs.size() > kMaxFallbackRuns ? runs.size() - kMaxFallbackRuns : 0;
+        for (size_t i = first; i < runs.size(); ++i) {
+            m_shown << runs[i].id;
+        }
+    }
+    QStringList titles;
+    std::vector<std::string> configs;
+    std::set<std::string> keys;
+    if (m_reader) {
+        for (qint64 id : m_shown) {
+            const std::optional<mor::RunSummary> run = m_reader->run(id);
+            titles << (run ? QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(id)
+                           : QStringLiteral("#%1").arg(id));
+            configs.push_back(run ? run->configJson : std::string());
+            for (const std::string& key : m_reader->metricKeys(id)) {
+                keys.insert(key);
+            }
+        }
+    }
+    m_groups = compare::seedGroups(configs);
+    m_diff->setConfigs(titles, configs);
+    m_summary->setRuns(m_reader.get(), m_shown);
+
+    // Keep the chosen metric when it still exists; otherwise fall back to val/accuracy.
+    const QString previous = m_metric->currentText();
+    QSignalBlocker block(m_metric);
+    m_metric->clear();
+    for (const std::string& key : keys) {
+        m_metric->addItem(QString::fromStdString(key));
+    }
+    int index = m_metric->findText(previous);
+    if (index < 0) {
+        index = m_metric->findText(QLatin1String(kDefaultMetric));
+    }
+    m_metric->setCurrentIndex(std::max(0, index));
+    retranslateUi();
+    reloadCurves();
+}
+
+void CompareView::reloadCurves() {
+    QList<CompareCurves::Series> series;
+    const std::string key = m_metric->currentText().toStdString();
+    for (qint64 id : m_shown) {
+        CompareCurves::Series s;
+        s.runId = id;
+        // Stable colour: a run looks the same in every comparison it appears in.
+        s.color = QColor(Theme::curveColor(static_cast<int>((id - 1) % 10)));
+        const std::optional<mor::RunSummary> run = m_reader ? m_reader->run(id) : std::nullopt;
+        s.label = run ? QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(id)
+                      : QStringLiteral("#%1").arg(id);
+        if (m_reader && !key.empty()) {
+            const std::vector<mor::MetricPoint> points =
+                m_reader->metricDownsampled(id, key, kMaxPoints);
+            const int64_t start = points.empty() ? 0 : points.front().wallMs;
+            for (const mor::MetricPoint& p : points) {
+                s.steps << static_cast<double>(p.step);
+                s.seconds << (p.wallMs - start) / 1000.0;
+                s.values << p.value;
+            }
+        }
+        series << s;
+    }
+    m_curves->setMetricName(m_metric->currentText());
+    m_curves->setSeries(series, m_groups);
+}
+
+void CompareView::setMetric(const QString& key) {
+    m_metric->setCurrentText(key);
+}
+
+QString CompareView::metric() const {
+    return m_metric->currentText();
+}
+
+void CompareView::setSmoothing(double weight) {
+    m_smoothing->setValue(static_cast<int>(std::lround(weight * 100.0)));
+}
+
+void CompareView::setGroupBySeed(bool on) {
+    m_groupBySeed->setChecked(on);
+}
+
+void CompareView::setDifferencesOnly(bool on) {
+    m_diff->setDifferencesOnly(on);
+}
+
+int CompareView::diffRowCount() const {
+    return m_diff->visibleRowCount();
+}
+
+QStringList CompareView::diffLeaves() const {
+    return m_diff->visibleLeaves();
+}
+
+QVariant CompareView::summaryValue(int row, int column) const {
+    return m_summary->value(row, column);
+}
+
+int CompareView::summaryRowCount() const {
+    return m_summary->rowCount();
+}
+
+void CompareView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    }
+    QWidget::changeEvent(event);
+}
+
+void CompareView::retranslateUi() {
+    m_metricLabel->setText(tr("Metric:"));
+    m_xLabel->setText(tr("X axis:"));
+    m_xAxis->setItemText(0, tr("Step"));
+    m_xAxis->setItemText(1, tr("Wall time"));
+    m_smoothingLabel->setText(
+        tr("Smoothing: %1").arg(QString::number(m_smoothing->value() / 100.0, 'f', 2)));
+    m_logScale->setText(tr("Log scale"));
+    m_groupBySeed->setText(tr("Group by seed"));
+    m_groupBySeed->setToolTip(
+        tr("Runs whose configs differ only in train.seed are drawn as one mean curve with a "
+           "min–max band"));
+    m_reset->setText(tr("Reset view"));
+    m_tables->setTabText(0, tr("Summary"));
+    m_tables->setTabText(1, tr("Config diff"));
+    if (m_requested.size() < 2 && !m_shown.isEmpty()) {
+        m_hint->setText(tr("Select two or more runs in the run browser to compare them. "
+                           "Showing the latest %n run(s) of the log.",
+                           nullptr, static_cast<int>(m_shown.size())));
+        m_hint->show();
+    } else if (m_shown.isEmpty()) {
+        m_hint->setText(tr("No runs to compare: open a log with runs."));
+        m_hint->show();
+    } else {
+        m_hint->hide();
+    }
+}

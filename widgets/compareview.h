@@ -1,0 +1,79 @@
+#pragma once
+// Compare runs: the selected runs' curves of one metric overlaid (smoothing, seed groups,
+// step or wall-time axis, log scale), their config diff and a summary table. Reads the log
+// through the shared LogReader only.
+#include <QWidget>
+
+#include <memory>
+
+class CompareConfigDiff;
+class CompareCurves;
+class CompareSummary;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QTabWidget;
+
+namespace mor {
+class LogReader;
+}
+
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+
+    /// The runs to compare (in this order). Fewer than two: every run of the log (at most the
+    /// eight most recent), so the view is never empty while a log has runs.
+    void setRuns(std::shared_ptr<const mor::LogReader> reader, const QList<qint64>& runIds);
+    /// Re-reads the runs from the log (they may still be training).
+    void refresh();
+
+    /// The runs shown (after the fallback to the log's runs).
+    QList<qint64> shownRuns() const { return m_shown; }
+    void setMetric(const QString& key);
+    QString metric() const;
+    void setSmoothing(double weight);
+    void setGroupBySeed(bool on);
+    void setDifferencesOnly(bool on);
+
+    /// Rows of the config diff shown.
+    int diffRowCount() const;
+    QStringList diffLeaves() const;
+    /// Seed groups among the shown runs (a run with no twin is a group of one).
+    int groupCount() const { return static_cast<int>(m_groups.size()); }
+    /// Summary cell (see CompareSummary::Column).
+    QVariant summaryValue(int row, int column) const;
+    int summaryRowCount() const;
+
+    CompareCurves* curves() const { return m_curves; }
+    CompareSummary* summary() const { return m_summary; }
+    CompareConfigDiff* configDiff() const { return m_diff; }
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void reloadCurves();
+    void retranslateUi();
+
+    std::shared_ptr<const mor::LogReader> m_reader;
+    QList<qint64> m_requested, m_shown;
+    QList<QList<int>> m_groups;
+    QLabel* m_hint;
+    QLabel* m_metricLabel;
+    QComboBox* m_metric;
+    QLabel* m_xLabel;
+    QComboBox* m_xAxis;
+    QLabel* m_smoothingLabel;
+    QSlider* m_smoothing;
+    QCheckBox* m_logScale;
+    QCheckBox* m_groupBySeed;
+    QPushButton* m_reset;
+    CompareCurves* m_curves;
+    QTabWidget* m_tables;
+    CompareSummary* m_summary;
+    CompareConfigDiff* m_diff;
+};
