@@ -1,0 +1,216 @@
+// The Compare view on a log with three runs: two differ only in train.seed, the third in
+// model.router.top_k. The config diff, the seed groups, the summary, the curves and the
+// smoothing arithmetic are checked against the values written.
+#include "comparecurves.h"
+#include "comparedata.h"
+#include "comparesummary.h"
+#include "compareview.h"
+
+#include "mor/config.h"
+#include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include <cmath>
+
+class TstCompareView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void differencesOnlyShowsExactlyTheDifferingLeaves();
+    void allLeavesShownWithoutTheSwitch();
+    void runsDifferingOnlyInSeedFormOneGroup();
+    void groupedPlotDrawsOneCurvePerGroup();
+    void summaryHasBestAndFinalValidationAccuracy();
+    void summaryCopyIsTabSeparated();
+    void fewerThanTwoSelectedRunsShowsTheLogsRuns();
+    void hoverTextListsEveryRunAtTheNearestStep();
+    void emaWithBiasCorrection_data();
+    void emaWithBiasCorrection();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::shared_ptr<const mor::LogReader> m_reader;
+    QList<qint64> m_runs;
+    // Logged val/accuracy per run (steps 10, 20, 30, 40).
+    QList<QVector<double>> m_val = {
+        {0.50, 0.80, 0.90, 0.85}, {0.55, 0.70, 0.95, 0.92}, {0.40, 0.60, 0.65, 0.75}};
+};
+
+void TstCompareView::initTestCase() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    const std::string path = m_dir->filePath(QStringLiteral("log.sqlite")).toStdString();
+    std::string error;
+    auto log = mor::ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    mor::ExperimentConfig config;
+    config.name = "twin";
+    std::vector<mor::ExperimentConfig> configs(3, config);
+    configs[1].train.seed = config.train.seed + 1;
+    configs[2].model.router.topK = config.model.router.topK + 1;
+    for (int r = 0; r < 3; ++r) {
+        mor::RunInfo info;
+        info.name = "run" + std::to_string(r);
+        info.configJson = mor::toJson(configs[r]);
+        info.seed = configs[r].train.seed;
+        const int64_t id = log->createRun(info);
+        for (int i = 0; i < 4; ++i) {
+            log->logMetrics(id, 10 * (i + 1),
+                            {{"val/accuracy", m_val[r][i]}, {"train/loss", 1.0 / (i + 1)}});
+        }
+        log->logMetrics(id, 40, {{"test/accuracy", 0.8 + 0.01 * r}, {"test/mean_depth", 2.5}});
+        log->setStatus(id, "finished");
+        m_runs << id;
+    }
+    log->flush();
+    m_reader = mor::LogReader::open(path, &error);
+    QVERIFY2(m_reader, error.c_str());
+}
+
+void TstCompareView::differencesOnlyShowsExactlyTheDifferingLeaves() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.setDifferencesOnly(true);
+    QStringList leaves = view.diffLeaves();
+    leaves.sort();
+    // The names differ only in the run info, not in the config: "name" is the same leaf.
+    QCOMPARE(leaves, QStringList({"model.router.top_k", "train.seed"}));
+    QCOMPARE(view.diffRowCount(), 2);
+}
+
+void TstCompareView::allLeavesShownWithoutTheSwitch() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.setDifferencesOnly(false);
+    const auto all = mor::flattenConfigJson(m_reader->run(m_runs[0])->configJson);
+    QCOMPARE(view.diffRowCount(), static_cast<int>(all.size()));
+    QVERIFY(view.diffRowCount() > 10);
+}
+
+void TstCompareView::runsDifferingOnlyInSeedFormOneGroup() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    QCOMPARE(view.groupCount(), 2);
+    std::vector<std::string> configs;
+    for (qint64 id : m_runs) {
+        configs.push_back(m_reader->run(id)->configJson);
+    }
+    const QList<QList<int>> groups = compare::seedGroups(configs);
+    QCOMPARE(groups, (QList<QList<int>>{{0, 1}, {2}}));
+}
+
+void TstCompareView::groupedPlotDrawsOneCurvePerGroup() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.setMetric(QStringLiteral("val/accuracy"));
+    view.setSmoothing(0.0);
+    QCOMPARE(view.curves()->curveCount(), 3);
+    view.setGroupBySeed(true);
+    QCOMPARE(view.curves()->curveCount(), 2);
+    // Group of runs 0 and 1: mean curve, band from min to max. With no smoothing there is no
+    // faint raw graph: lower, upper, mean for the group, then the single run's line.
+    QCustomPlot* plot = view.curves()->plot();
+    QCOMPARE(plot->graphCount(), 4);
+    QCPGraph* lower = plot->graph(0);
+    QCPGraph* upper = plot->graph(1);
+    QCPGraph* mean = plot->graph(2);
+    QCOMPARE(lower->channelFillGraph(), upper);
+    QCOMPARE(mean->dataCount(), 4);
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(mean->data()->at(i)->value, (m_val[0][i] + m_val[1][i]) / 2.0);
+        QCOMPARE(lower->data()->at(i)->value, std::min(m_val[0][i], m_val[1][i]));
+        QCOMPARE(upper->data()->at(i)->value, std::max(m_val[0][i], m_val[1][i]));
+    }
+}
+
+void TstCompareView::summaryHasBestAndFinalValidationAccuracy() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    QCOMPARE(view.summaryRowCount(), 3);
+    for (int row = 0; row < 3; ++row) {
+        const QString name = view.summaryValue(row, CompareSummary::Name).toString();
+        const int r = name.mid(3, 1).toInt(); // "runN (#id)"
+        const QVector<double>& val = m_val[r];
+        QCOMPARE(view.summaryValue(row, CompareSummary::BestValAccuracy).toDouble(),
+                 *std::max_element(val.begin(), val.end()));
+        QCOMPARE(view.summaryValue(row, CompareSummary::FinalValAccuracy).toDouble(), val.back());
+        QCOMPARE(view.summaryValue(row, CompareSummary::TestAccuracy).toDouble(), 0.8 + 0.01 * r);
+        QCOMPARE(view.summaryValue(row, CompareSummary::TestMeanDepth).toDouble(), 2.5);
+        QCOMPARE(view.summaryValue(row, CompareSummary::Status).toString(), QStringLiteral("finished"));
+        QVERIFY(!view.summaryValue(row, CompareSummary::TestConflictRate).isValid());
+    }
+    // Sorting by best accuracy descending puts run1 (0.95) first.
+    view.summary()->sortItems(CompareSummary::BestValAccuracy, Qt::DescendingOrder);
+    QCOMPARE(view.summaryValue(0, CompareSummary::BestValAccuracy).toDouble(), 0.95);
+    QCOMPARE(view.summaryValue(2, CompareSummary::BestValAccuracy).toDouble(), 0.75);
+}
+
+void TstCompareView::summaryCopyIsTabSeparated() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    CompareSummary* summary = view.summary();
+    summary->sortItems(CompareSummary::Name, Qt::AscendingOrder);
+    summary->setRangeSelected(QTableWidgetSelectionRange(0, CompareSummary::Name, 1,
+                                                         CompareSummary::BestValAccuracy),
+                              true);
+    const QStringList lines = summary->selectionAsText().trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0].split(QLatin1Char('\t')).size(), 4);
+    const QStringList first = lines[1].split(QLatin1Char('\t'));
+    QVERIFY(first[0].startsWith(QStringLiteral("run0")));
+    QCOMPARE(first[3].toDouble(), 0.9);
+    summary->copySelection();
+    QCOMPARE(QApplication::clipboard()->text(), summary->selectionAsText());
+}
+
+void TstCompareView::fewerThanTwoSelectedRunsShowsTheLogsRuns() {
+    CompareView view;
+    view.setRuns(m_reader, {m_runs[1]});
+    QCOMPARE(view.shownRuns(), m_runs);
+}
+
+void TstCompareView::hoverTextListsEveryRunAtTheNearestStep() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.setMetric(QStringLiteral("val/accuracy"));
+    view.setSmoothing(0.0);
+    const QStringList lines = view.curves()->valuesAt(22.0).split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(lines[0], QStringLiteral("step 22"));
+    QVERIFY2(lines[1].contains(QStringLiteral(": 0.8 (step 20)")), qPrintable(lines[1]));
+    QVERIFY2(lines[2].contains(QStringLiteral(": 0.7 (step 20)")), qPrintable(lines[2]));
+    QVERIFY2(lines[3].contains(QStringLiteral(": 0.6 (step 20)")), qPrintable(lines[3]));
+}
+
+void TstCompareView::emaWithBiasCorrection_data() {
+    QTest::addColumn<double>("weight");
+    QTest::addColumn<QVector<double>>("input");
+    QTest::addColumn<QVector<double>>("expected");
+    QTest::newRow("no smoothing") << 0.0 << QVector<double>{1, 2, 3} << QVector<double>{1, 2, 3};
+    // Bias correction: a constant stays constant from the first point on.
+    QTest::newRow("constant") << 0.9 << QVector<double>{5, 5, 5} << QVector<double>{5, 5, 5};
+    // w = 0.5: s1 = 0.5*2 = 1 -> 1/0.5 = 2; s2 = 0.5*1 + 0.5*4 = 2.5 -> 2.5/0.75 = 10/3.
+    QTest::newRow("two points") << 0.5 << QVector<double>{2, 4}
+                                << QVector<double>{2, 10.0 / 3.0};
+}
+
+void TstCompareView::emaWithBiasCorrection() {
+    QFETCH(double, weight);
+    QFETCH(QVector<double>, input);
+    QFETCH(QVector<double>, expected);
+    const QVector<double> out = compare::emaSmooth(input, weight);
+    QCOMPARE(out.size(), expected.size());
+    for (int i = 0; i < out.size(); ++i) {
+        QVERIFY2(std::abs(out[i] - expected[i]) < 1e-12,
+                 qPrintable(QStringLiteral("%1: %2 vs %3").arg(i).arg(out[i]).arg(expected[i])));
+    }
+}
+
+QTEST_MAIN(TstCompareView)
+#include "tst_compareview.moc"
