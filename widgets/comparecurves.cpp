@@ -37,6 +37,9 @@ CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCus
     inspect::installExportMenu(m_plot); // right click: PNG, SVG, PDF, copy
 #endif
     connect(m_plot, &QCustomPlot::mouseMove, this, &CompareCurves::onMouseMove);
+    // After the user pans or zooms, new data (a run still training) keeps their view.
+    connect(m_plot, &QCustomPlot::mousePress, this, [this] { m_userMoved = true; });
+    connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_userMoved = true; });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
@@ -47,7 +50,11 @@ void CompareCurves::setSeries(const QList<Series>& series, const QList<QList<int
     m_series = series;
     m_groups = groups;
     rebuild();
-    resetView();
+    if (m_userMoved) {
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    } else {
+        resetView();
+    }
 }
 
 void CompareCurves::setMetricName(const QString& key) {
@@ -125,8 +132,11 @@ void CompareCurves::rebuild() {
             }
             const compare::Band rawBand = compare::meanBand(raw);
             const compare::Band band = compare::meanBand(smooth);
-            shown.label = tr("%1 — mean of %n seed(s)", nullptr, static_cast<int>(unit.size()))
-                              .arg(first.label);
+            QStringList ids;
+            for (int i : unit) {
+                ids << QStringLiteral("#%1").arg(m_series[i].runId);
+            }
+            shown.label = tr("seed group %1: mean, min–max").arg(ids.join(QStringLiteral(", ")));
             shown.x = band.x;
             shown.raw = rawBand.mean;
             shown.smooth = band.mean;
@@ -170,6 +180,7 @@ void CompareCurves::rebuild() {
 }
 
 void CompareCurves::resetView() {
+    m_userMoved = false;
     m_plot->rescaleAxes(true);
     // A margin so that curves at the top (accuracy 1.0) stay visible.
     const QCPRange y = m_plot->yAxis->range();

@@ -31,7 +31,7 @@ public:
     void setXAxis(XAxis axis);
     void setLogScale(bool on);
     void setGrouped(bool on);
-    /// Fits the axes to the data (after zooming or panning).
+    /// Fits the axes to the data (after zooming or panning); new data refits again.
     void resetView();
 
     QCustomPlot* plot() const { return m_plot; }
@@ -62,4 +62,5 @@ private:
     XAxis m_xAxis = XAxis::Step;
     bool m_logScale = false;
     bool m_grouped = false;
+    bool m_userMoved = false; ///< panned or zoomed since the last resetView()
 };

@@ -77,7 +77,10 @@ CompareView::CompareView(QWidget* parent)
     layout->addWidget(m_hint);
     layout->addWidget(splitter, 1);
 
-    connect(m_metric, &QComboBox::currentTextChanged, this, [this] { reloadCurves(); });
+    connect(m_metric, &QComboBox::currentTextChanged, this, [this] {
+        reloadCurves();
+        m_curves->resetView(); // another metric: the old zoom means nothing
+    });
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_curves->setXAxis(index == 1 ? CompareCurves::XAxis::WallTime
                                       : CompareCurves::XAxis::Step);
@@ -98,6 +101,7 @@ void CompareView::setRuns(std::shared_ptr<const mor::LogReader> reader,
     m_reader = std::move(reader);
     m_requested = runIds;
     refresh();
+    m_curves->resetView();
 }
 
 void CompareView::refresh() {
