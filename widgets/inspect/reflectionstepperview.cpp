@@ -10,6 +10,9 @@
 #include "inspect/stepcursorbar.h"
 
 #include <mor/log_reader.h>
+#include <mor/trainer.h>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,6 +23,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 using namespace inspect;
 
@@ -47,6 +51,15 @@ struct ReflectionStepperView::Private {
     QLabel* emptyNote = nullptr;
     std::vector<ExpertPanel*> panels;
     IntegrationPanel* integration = nullptr;
+
+    /// Inputs that are not in the probe set: traced by re-running the checkpoint of that
+    /// evaluation step off the GUI thread, keyed by (evaluation step, sample id).
+    struct ComputedTrace {
+        std::optional<mor::SampleTrace> trace;
+        QString error;
+    };
+    std::map<std::pair<qint64, qint64>, ComputedTrace> computed;
+    std::set<std::pair<qint64, qint64>> pending;
 };
 
 ReflectionStepperView::ReflectionStepperView(QWidget* parent)
@@ -159,6 +172,8 @@ ReflectionStepperView::~ReflectionStepperView() = default;
 void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
     d->reader = runId >= 0 ? std::move(reader) : nullptr;
     d->runId = d->reader ? runId : -1;
+    d->computed.clear();
+    d->pending.clear();
     d->samples.clear();
     d->traces.clear();
     d->trace.reset();
@@ -221,6 +236,14 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
         d->trace.reset();
         if (it != d->traces.end()) {
             d->trace = *it;
+        } else if (d->reader) {
+            const auto key = std::make_pair(qint64(d->picker->currentStep()), sampleId);
+            const auto done = d->computed.find(key);
+            if (done != d->computed.end()) {
+                d->trace = done->second.trace;
+            } else if (!d->pending.count(key)) {
+                traceByCheckpoint(key.first, sampleId, atIntegration);
+            }
         }
     }
     if (sampleId < 0) {
@@ -243,10 +266,25 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
         } else if (sampleId >= 0) {
             // E.g. a routing heatmap row: every validation input is routed, only the probe
             // inputs are traced iteration by iteration.
-            d->info->setText(tr("Input #%1 has no reflection trace at step %2: only the probe "
-                                "inputs are traced. Pick one on the left.")
-                                 .arg(sampleId)
-                                 .arg(d->picker->currentStep()));
+            const auto key = std::make_pair(qint64(d->picker->currentStep()), sampleId);
+            const auto done = d->computed.find(key);
+            if (d->pending.count(key)) {
+                d->info->setText(tr("Input #%1 is not a probe input: running the checkpoint of "
+                                    "step %2 on it…")
+                                     .arg(sampleId)
+                                     .arg(key.first));
+            } else if (done != d->computed.end() && !done->second.error.isEmpty()) {
+                d->info->setText(tr("Input #%1 has no logged trace at step %2, and re-running "
+                                    "the checkpoint failed: %3")
+                                     .arg(sampleId)
+                                     .arg(key.first)
+                                     .arg(done->second.error));
+            } else {
+                d->info->setText(tr("Input #%1 has no reflection trace at step %2: only the "
+                                    "probe inputs are traced. Pick one on the left.")
+                                     .arg(sampleId)
+                                     .arg(key.first));
+            }
         } else {
             d->info->setText(tr("No traced input selected."));
         }
@@ -349,4 +387,36 @@ qint64 ReflectionStepperView::currentSampleId() const {
 }
 qint64 ReflectionStepperView::evaluationStep() const {
     return d->picker->currentStep();
+}
+
+void ReflectionStepperView::traceByCheckpoint(qint64 step, qint64 sampleId, bool atIntegration) {
+    const auto key = std::make_pair(step, sampleId);
+    d->pending.insert(key);
+    const std::string path = d->reader->path();
+    const qint64 runId = d->runId;
+    // The watcher is a child of the view: if the view goes first, the result is dropped.
+    auto* watcher = new QFutureWatcher<Private::ComputedTrace>(this);
+    connect(watcher, &QFutureWatcher<Private::ComputedTrace>::finished, this,
+            [this, watcher, key, runId, atIntegration] {
+                watcher->deleteLater();
+                d->pending.erase(key);
+                if (runId != d->runId) {
+                    return; // another run was opened meanwhile
+                }
+                d->computed[key] = watcher->result();
+                if (d->picker->currentStep() == key.first) {
+                    showSample(key.first, key.second, atIntegration);
+                }
+            });
+    watcher->setFuture(QtConcurrent::run([path, runId, step, sampleId] {
+        Private::ComputedTrace result;
+        std::string error;
+        const auto traces = mor::traceCheckpoint(path, runId, step, {sampleId}, &error);
+        if (traces.empty()) {
+            result.error = QString::fromStdString(error);
+        } else {
+            result.trace = traces.front();
+        }
+        return result;
+    }));
 }

@@ -23,6 +23,8 @@ public:
     qint64 evaluationStep() const;
 
 private:
+    /// Traces a non-probe input by re-running the checkpoint (off the GUI thread).
+    void traceByCheckpoint(qint64 step, qint64 sampleId, bool atIntegration);
     struct Private;
     std::unique_ptr<Private> d;
 };
