@@ -217,6 +217,8 @@ int CompareView::summaryRowCount() const {
 void CompareView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
+    } else if (event->type() == QEvent::PaletteChange) {
+        reloadCurves(); // the run colours have light and dark variants
     }
     QWidget::changeEvent(event);
 }

@@ -5,6 +5,8 @@
 #include "comparedata.h"
 #include "comparesummary.h"
 #include "compareview.h"
+#include "mainwindow.h"
+#include "runbrowser.h"
 
 #include "mor/config.h"
 #include "mor/experiment_log.h"
@@ -12,6 +14,9 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -30,12 +35,16 @@ private Q_SLOTS:
     void summaryCopyIsTabSeparated();
     void fewerThanTwoSelectedRunsShowsTheLogsRuns();
     void hoverTextListsEveryRunAtTheNearestStep();
+    void wallTimeAxisStartsAtZeroPerRun();
+    void logScaleSwitchesTheValueAxis();
+    void mainWindowComparesTheBrowserSelection();
     void emaWithBiasCorrection_data();
     void emaWithBiasCorrection();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::shared_ptr<const mor::LogReader> m_reader;
+    QString m_path;
     QList<qint64> m_runs;
     // Logged val/accuracy per run (steps 10, 20, 30, 40).
     QList<QVector<double>> m_val = {
@@ -43,9 +52,13 @@ private:
 };
 
 void TstCompareView::initTestCase() {
+    // The main window test stores recent logs and window state: keep them out of the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    const std::string path = m_dir->filePath(QStringLiteral("log.sqlite")).toStdString();
+    m_path = m_dir->filePath(QStringLiteral("log.sqlite"));
+    const std::string path = m_path.toStdString();
     std::string error;
     auto log = mor::ExperimentLog::open(path, &error);
     QVERIFY2(log, error.c_str());
@@ -186,6 +199,56 @@ void TstCompareView::hoverTextListsEveryRunAtTheNearestStep() {
     QVERIFY2(lines[1].contains(QStringLiteral(": 0.8 (step 20)")), qPrintable(lines[1]));
     QVERIFY2(lines[2].contains(QStringLiteral(": 0.7 (step 20)")), qPrintable(lines[2]));
     QVERIFY2(lines[3].contains(QStringLiteral(": 0.6 (step 20)")), qPrintable(lines[3]));
+}
+
+void TstCompareView::wallTimeAxisStartsAtZeroPerRun() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.setMetric(QStringLiteral("val/accuracy"));
+    view.setSmoothing(0.0);
+    view.curves()->setXAxis(CompareCurves::XAxis::WallTime);
+    QCustomPlot* plot = view.curves()->plot();
+    QCOMPARE(plot->graphCount(), 3);
+    for (int g = 0; g < plot->graphCount(); ++g) {
+        QCOMPARE(plot->graph(g)->data()->at(0)->key, 0.0);
+        QVERIFY(plot->graph(g)->data()->at(3)->key >= 0.0);
+    }
+    QCOMPARE(plot->xAxis->label(), QStringLiteral("wall time (s)"));
+}
+
+void TstCompareView::logScaleSwitchesTheValueAxis() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.setMetric(QStringLiteral("train/loss"));
+    view.curves()->setLogScale(true);
+    QCustomPlot* plot = view.curves()->plot();
+    QCOMPARE(plot->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(plot->yAxis->range().lower > 0.0);
+    QVERIFY(plot->yAxis->range().contains(0.25) && plot->yAxis->range().contains(1.0));
+    view.curves()->setLogScale(false);
+    QCOMPARE(plot->yAxis->scaleType(), QCPAxis::stLinear);
+}
+
+void TstCompareView::mainWindowComparesTheBrowserSelection() {
+    MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    QVERIFY(window.showView(QStringLiteral("compare")));
+    QCOMPARE(window.tabs()->currentWidget(), window.compareView());
+    QTableView* table = window.runBrowser()->view();
+    QCOMPARE(table->model()->rowCount(), 3);
+    table->selectionModel()->clearSelection();
+    for (int row : {0, 2}) {
+        table->selectionModel()->select(
+            table->model()->index(row, 0),
+            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+    QList<qint64> shown = window.compareView()->shownRuns();
+    QList<qint64> selected = window.runBrowser()->selectedRuns();
+    std::sort(shown.begin(), shown.end());
+    std::sort(selected.begin(), selected.end());
+    QCOMPARE(selected.size(), 2);
+    QCOMPARE(shown, selected);
+    QCOMPARE(window.compareView()->summaryRowCount(), 2);
 }
 
 void TstCompareView::emaWithBiasCorrection_data() {
