@@ -141,6 +141,66 @@ DE = {
     "no input matches": "keine passende Eingabe", "Export image…": "Bild exportieren…",
     "Export plot": "Diagramm exportieren", "Copy image": "Bild kopieren", "Could not write %1": "%1 ließ sich nicht schreiben",
     "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)": "PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)",
+    # inspect views: stepper, routing, conflicts
+    "Filter: input, expert (E2), resolution…": "Filter: Eingabe, Experte (E2), Auflösung…",
+    "val/conflict_rate": "val/conflict_rate", "conflicts per probe input": "Konflikte je Probe-Eingabe",
+    "step %1": "Schritt %1", "%1 of %2 conflicts": "%1 von %2 Konflikten",
+    "Dead expert(s): %1 (routed < 1%% of inputs)": "Ungenutzte Experten: %1 (< 1 % der Eingaben geroutet)",
+    "Imbalance: E%1 takes %2× its fair share (%3 vs ideal %4)":
+        "Ungleichgewicht: E%1 erhält das %2-Fache seines fairen Anteils (%3 statt ideal %4)",
+    "Imbalance: E%1 gets only %2 of inputs (ideal %3)": "Ungleichgewicht: E%1 erhält nur %2 der Eingaben (ideal %3)",
+    '%1: unknown image format "%2" (use .png, .svg or .pdf)': "%1: unbekanntes Bildformat „%2“ (verwenden Sie .png, .svg oder .pdf)",
+    "p, selected": "p, ausgewählt", "p, not run": "p, nicht ausgeführt",
+    "Open a run with traces: pick an evaluation step and an input on the left.":
+        "Öffnen Sie einen Lauf mit Traces: Wählen Sie links einen Evaluationsschritt und eine Eingabe.",
+    "Input #%1 is not a probe input: running the checkpoint of step %2 on it…":
+        "Eingabe #%1 ist keine Probe-Eingabe: Der Checkpoint von Schritt %2 wird darauf ausgeführt…",
+    "Input #%1 has no logged trace at step %2, and re-running the checkpoint failed: %3":
+        "Eingabe #%1 hat bei Schritt %2 keine protokollierte Trace, und die erneute Ausführung des Checkpoints schlug fehl: %3",
+    "<b>Input #%1</b> (step %2)<br>%3<br>label <b>%4</b>, domain %5<br>final answer <b style='color:%6'>%7 (%8)</b><br>%9 expert(s), %10 expert-steps":
+        "<b>Eingabe #%1</b> (Schritt %2)<br>%3<br>Label <b>%4</b>, Domäne %5<br>endgültige Antwort <b style='color:%6'>%7 (%8)</b><br>%9 Experte(n), %10 Expertenschritte",
+    "Input #%1 has no reflection trace at step %2: only the probe inputs are traced. Pick one on the left.":
+        "Eingabe #%1 hat bei Schritt %2 keine Reflexions-Trace: Nur die Probe-Eingaben werden verfolgt. Wählen Sie links eine.",
+    "conflict score D": "Konfliktwert D", "conflict score D (binned)": "Konfliktwert D (in Intervallen)",
+    " threshold %1": " Schwelle %1",
+    "Double-click to open input #%1 in the stepper at the integration":
+        "Doppelklick öffnet Eingabe #%1 in der Reflexions-Schrittfolge bei der Integration",
+    "c_t, λ_t": "c_t, λ_t",
+    "class\nt=%1: pred %2 %3  c=%4  λ=%5": "Klasse\nt=%1: Vorhersage %2 %3  c=%4  λ=%5",
+    "class\nhalted at t=%1: pred %2 %3": "Klasse\nangehalten bei t=%1: Vorhersage %2 %3",
+    "Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6  ·  confidence %7%8":
+        "Experte %1  ·  Gate %2  ·  Router-p %3  ·  angehalten bei t=%4  ·  Antwort %5 %6  ·  Konfidenz %7%8",
+    "  ·  +%1 re-reflection": "  ·  +%1 erneute Reflexion",
+    "D": "D", "E%1": "E%1", "winner E%1": "Gewinner E%1",
+    "Integration: answer %1 %2 (label %3)  ·  conflict D = %4 %5 %6":
+        "Integration: Antwort %1 %2 (Label %3)  ·  Konflikt D = %4 %5 %6",
+    "  ·  %1, winner E%2, margin %3": "  ·  %1, Gewinner E%2, Abstand %3",
+    "  ·  no conflict, margin %1": "  ·  kein Konflikt, Abstand %1",
+    "input (%1, in log order)": "Eingabe (%1, in Log-Reihenfolge)", "class %1": "Klasse %1",
+    "domain %1": "Domäne %1", "top E%1": "bester E%1", "input (%1)": "Eingabe (%1)",
+    "input #%1 (class %2, domain %3)\nexpert E%4: p = %5%6": "Eingabe #%1 (Klasse %2, Domäne %3)\nExperte E%4: p = %5%6",
+    ", selected": ", ausgewählt", "\nclick: open in the stepper": "\nKlick: in der Reflexions-Schrittfolge öffnen",
+    "mean p": "mittleres p",
+    "Training step of the evaluation (checkpoint) whose traces are shown":
+        "Trainingsschritt der Evaluation (Checkpoint), deren Traces gezeigt werden",
+    "%1 / %2": "%1 / %2", "Class %1": "Klasse %1", "Domain %1": "Domäne %1",
+    "#%1  y=%2 → %3 %4  depth %5%6": "#%1  y=%2 → %3 %4  Tiefe %5%6", "  conflict": "  Konflikt",
+    # compare view
+    "Compare": "Vergleich", "Differences only": "Nur Unterschiede",
+    "seed group %1: mean, min–max": "Startwert-Gruppe %1: Mittel, Min–Max", "wall time (s)": "Echtzeit (s)",
+    "%1 s": "%1 s", "%1: %2 (raw %3, %4)": "%1: %2 (roh %3, %4)", "%1: %2 (%3)": "%1: %2 (%3)",
+    "Run": "Lauf", "Final val acc": "val-Genauigkeit (letzte)", "Best val acc": "val-Genauigkeit (beste)",
+    "Test acc": "Test-Genauigkeit", "Test mean depth": "Mittlere Tiefe (Test)",
+    "Test expert steps": "Expertenschritte (Test)", "Test conflict rate": "Konfliktrate (Test)",
+    "Duration (s)": "Dauer (s)", "Metric:": "Metrik:", "X axis:": "X-Achse:", "Wall time": "Echtzeit",
+    "Smoothing: %1": "Glättung: %1", "Log scale": "Log-Skala", "Group by seed": "Nach Startwert gruppieren",
+    "Runs whose configs differ only in train.seed are drawn as one mean curve with a min–max band":
+        "Läufe, deren Konfigurationen sich nur in train.seed unterscheiden, werden als eine mittlere Kurve mit Min–Max-Band gezeichnet",
+    "Reset view": "Ansicht zurücksetzen", "Summary": "Übersicht", "Config diff": "Konfig-Unterschiede",
+    "Select two or more runs in the run browser to compare them. Showing the latest %n run(s) of the log.":
+        ("Wählen Sie in der Laufliste zwei oder mehr Läufe, um sie zu vergleichen. Gezeigt wird der neueste %n Lauf des Logs.",
+         "Wählen Sie in der Laufliste zwei oder mehr Läufe, um sie zu vergleichen. Gezeigt werden die neuesten %n Läufe des Logs."),
+    "No runs to compare: open a log with runs.": "Keine Läufe zum Vergleichen: Öffnen Sie ein Log mit Läufen.",
 }
 
 
