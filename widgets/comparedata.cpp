@@ -28,7 +28,8 @@ QVector<double> emaSmooth(const QVector<double>& values, double weight) {
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> seedInvariantLeaves(const std::string& configJson) {
+std::vector<std::pair<std::string, std::string>>
+seedInvariantLeaves(const std::string& configJson) {
     auto leaves = mor::flattenConfigJson(configJson);
     leaves.erase(std::remove_if(leaves.begin(), leaves.end(),
                                 [](const auto& leaf) {

@@ -28,8 +28,7 @@ public:
     }
 };
 
-QTableWidgetItem* cell(const std::map<std::string, double>& values, const char* key,
-                       int decimals) {
+QTableWidgetItem* cell(const std::map<std::string, double>& values, const char* key, int decimals) {
     const auto it = values.find(key);
     if (it == values.end()) {
         return new SortItem;
@@ -83,9 +82,8 @@ void CompareSummary::setRuns(const mor::LogReader* reader, const QList<qint64>& 
         }
         const int row = rowCount();
         insertRow(row);
-        auto* name = new SortItem(QStringLiteral("%1 (#%2)")
-                                      .arg(QString::fromStdString(run->name))
-                                      .arg(run->id));
+        auto* name = new SortItem(
+            QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(run->id));
         name->setData(Qt::UserRole + 1, QVariant::fromValue<qint64>(run->id));
         setItem(row, Name, name);
         setItem(row, Status, new SortItem(QString::fromStdString(run->status)));

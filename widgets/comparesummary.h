@@ -14,8 +14,16 @@ class CompareSummary : public QTableWidget {
     Q_OBJECT
 public:
     enum Column {
-        Name, Status, FinalValAccuracy, BestValAccuracy, TestAccuracy, TestMeanDepth,
-        TestExpertSteps, TestConflictRate, Duration, ColumnCount
+        Name,
+        Status,
+        FinalValAccuracy,
+        BestValAccuracy,
+        TestAccuracy,
+        TestMeanDepth,
+        TestExpertSteps,
+        TestConflictRate,
+        Duration,
+        ColumnCount
     };
     explicit CompareSummary(QWidget* parent = nullptr);
 

@@ -123,8 +123,9 @@ void CompareView::refresh() {
     if (m_reader) {
         for (qint64 id : m_shown) {
             const std::optional<mor::RunSummary> run = m_reader->run(id);
-            titles << (run ? QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(id)
-                           : QStringLiteral("#%1").arg(id));
+            titles
+                << (run ? QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(id)
+                        : QStringLiteral("#%1").arg(id));
             configs.push_back(run ? run->configJson : std::string());
             for (const std::string& key : m_reader->metricKeys(id)) {
                 keys.insert(key);

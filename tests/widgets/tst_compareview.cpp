@@ -15,8 +15,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -155,7 +155,8 @@ void TstCompareView::summaryHasBestAndFinalValidationAccuracy() {
         QCOMPARE(view.summaryValue(row, CompareSummary::FinalValAccuracy).toDouble(), val.back());
         QCOMPARE(view.summaryValue(row, CompareSummary::TestAccuracy).toDouble(), 0.8 + 0.01 * r);
         QCOMPARE(view.summaryValue(row, CompareSummary::TestMeanDepth).toDouble(), 2.5);
-        QCOMPARE(view.summaryValue(row, CompareSummary::Status).toString(), QStringLiteral("finished"));
+        QCOMPARE(view.summaryValue(row, CompareSummary::Status).toString(),
+                 QStringLiteral("finished"));
         QVERIFY(!view.summaryValue(row, CompareSummary::TestConflictRate).isValid());
     }
     // Sorting by best accuracy descending puts run1 (0.95) first.
@@ -169,9 +170,9 @@ void TstCompareView::summaryCopyIsTabSeparated() {
     view.setRuns(m_reader, m_runs);
     CompareSummary* summary = view.summary();
     summary->sortItems(CompareSummary::Name, Qt::AscendingOrder);
-    summary->setRangeSelected(QTableWidgetSelectionRange(0, CompareSummary::Name, 1,
-                                                         CompareSummary::BestValAccuracy),
-                              true);
+    summary->setRangeSelected(
+        QTableWidgetSelectionRange(0, CompareSummary::Name, 1, CompareSummary::BestValAccuracy),
+        true);
     const QStringList lines = summary->selectionAsText().trimmed().split(QLatin1Char('\n'));
     QCOMPARE(lines.size(), 3);
     QCOMPARE(lines[0].split(QLatin1Char('\t')).size(), 4);
@@ -238,9 +239,8 @@ void TstCompareView::mainWindowComparesTheBrowserSelection() {
     QCOMPARE(table->model()->rowCount(), 3);
     table->selectionModel()->clearSelection();
     for (int row : {0, 2}) {
-        table->selectionModel()->select(
-            table->model()->index(row, 0),
-            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        table->selectionModel()->select(table->model()->index(row, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
     }
     QList<qint64> shown = window.compareView()->shownRuns();
     QList<qint64> selected = window.runBrowser()->selectedRuns();
@@ -259,8 +259,7 @@ void TstCompareView::emaWithBiasCorrection_data() {
     // Bias correction: a constant stays constant from the first point on.
     QTest::newRow("constant") << 0.9 << QVector<double>{5, 5, 5} << QVector<double>{5, 5, 5};
     // w = 0.5: s1 = 0.5*2 = 1 -> 1/0.5 = 2; s2 = 0.5*1 + 0.5*4 = 2.5 -> 2.5/0.75 = 10/3.
-    QTest::newRow("two points") << 0.5 << QVector<double>{2, 4}
-                                << QVector<double>{2, 10.0 / 3.0};
+    QTest::newRow("two points") << 0.5 << QVector<double>{2, 4} << QVector<double>{2, 10.0 / 3.0};
 }
 
 void TstCompareView::emaWithBiasCorrection() {
