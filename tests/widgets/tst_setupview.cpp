@@ -3,6 +3,8 @@
 #include "experttablemodel.h"
 #include "setupview.h"
 
+#include "mor/config.h"
+
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -189,7 +191,12 @@ void TstSetupView::demoLoadsWithItsLesson() {
     QVERIFY(!view.loadDemo(QStringLiteral("no-such-demo")));
     QVERIFY(view.loadDemo(QStringLiteral("parity-reflection")));
     QCOMPARE(view.config().name, std::string("parity-reflection"));
-    QCOMPARE(view.config().data.length, int64_t{10});
+    // The widgets hold exactly what the bundled file says.
+    const auto file = mor::loadConfigFile(MOR_SOURCE_DIR "/resources/demos/parity-reflection.json");
+    QVERIFY2(file.ok(), file.message().c_str());
+    QCOMPARE(view.config().data.length, file.config.data.length);
+    QCOMPARE(view.config().model.experts.size(), file.config.model.experts.size());
+    QCOMPARE(view.config().train.epochs, file.config.train.epochs);
     QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
     QVERIFY(lesson.count() >= 1);
     QVERIFY(lesson.last().at(1).toString().contains(QStringLiteral("parity")));
