@@ -14,8 +14,18 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 int main(int argc, char** argv) {
+    // --version must work without a display (packaging checks, ssh sessions): answer it before
+    // QApplication looks for a platform plugin.
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--version" || arg == "-v") {
+            std::printf("mor-studio %s\n", mor::versionString().c_str());
+            return 0;
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("MoR Studio"));
     QApplication::setApplicationName(QStringLiteral("mor-studio"));
