@@ -5,6 +5,7 @@
 #include "languagemanager.h"
 #include "logsession.h"
 #include "mainwindowactions.h"
+#include "plotfolderexport.h"
 #include "runbrowser.h"
 #include "setupview.h"
 #include "theme.h"
@@ -156,6 +157,20 @@ void MainWindow::connectActions() {
         if (!path.isEmpty() && !m_setup->savePreset(path, &error)) {
             QMessageBox::warning(this, tr("Save preset"), error);
         }
+    });
+    connect(a->exportPlots, &QAction::triggered, this, [this] {
+        const QString folder =
+            QFileDialog::getExistingDirectory(this, tr("Export all plots into a folder"));
+        if (folder.isEmpty()) {
+            return;
+        }
+        QString error;
+        const QStringList files = exportAllPlots(m_tabs, folder, &error);
+        if (!error.isEmpty()) {
+            QMessageBox::warning(this, tr("Export all plots"), error);
+        }
+        statusBar()->showMessage(tr("%n file(s) written to %1", nullptr, int(files.size())).arg(folder),
+                                 5000);
     });
     connect(a->loadPreset, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Load preset"), {},

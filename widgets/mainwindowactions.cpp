@@ -25,6 +25,7 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     openLog = make(QKeySequence::Open, style->standardIcon(QStyle::SP_DialogOpenButton));
     savePreset = make(QKeySequence::Save, style->standardIcon(QStyle::SP_DialogSaveButton));
     loadPreset = make(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    exportPlots = make(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     quit = make(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     undo = undoStack->createUndoAction(this);
@@ -70,6 +71,8 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     m_file->addSeparator();
     m_file->addAction(loadPreset);
     m_file->addAction(savePreset);
+    m_file->addSeparator();
+    m_file->addAction(exportPlots);
     m_file->addSeparator();
     m_file->addAction(quit);
     m_edit = bar->addMenu(QString());
@@ -156,6 +159,7 @@ void MainWindowActions::retranslate() {
     openLog->setText(tr("&Open log…"));
     openLog->setStatusTip(tr("Open an experiment log (.sqlite)"));
     savePreset->setText(tr("&Save preset…"));
+    exportPlots->setText(tr("&Export all plots…"));
     loadPreset->setText(tr("&Load preset…"));
     quit->setText(tr("&Quit"));
     undo->setText(tr("&Undo"));

@@ -27,6 +27,7 @@ public:
     QAction* openLog = nullptr;
     QAction* savePreset = nullptr;
     QAction* loadPreset = nullptr;
+    QAction* exportPlots = nullptr;
     QAction* quit = nullptr;
     QAction* undo = nullptr;
     QAction* redo = nullptr;

@@ -2,6 +2,7 @@
 // and views retranslate), the theme and the dock layout persist, recent logs are remembered.
 #include "demolibrary.h"
 #include "mainwindow.h"
+#include "plotfolderexport.h"
 #include "setupview.h"
 #include "theme.h"
 
@@ -20,6 +21,7 @@ class TstMainWindow : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void init();
+    void exportAllPlotsWritesPngSvgAndPdf();
     void viewNamesSelectTabs_data();
     void viewNamesSelectTabs();
     void languageSwitchRetranslatesMenusTabsAndViews();
@@ -146,3 +148,27 @@ void TstMainWindow::fileMenuOffersTheBundledDemos() {
 
 QTEST_MAIN(TstMainWindow)
 #include "tst_mainwindow.moc"
+
+void TstMainWindow::exportAllPlotsWritesPngSvgAndPdf() {
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    QTemporaryDir dir;
+    QString error;
+    const QStringList files = exportAllPlots(window.tabs(), dir.filePath("plots"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(files.size() >= 3 * 5); // the training view alone has five plots
+    for (const QString& path : files) {
+        QFile f(path);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
+        const QByteArray head = f.read(256);
+        QVERIFY2(f.size() > 100, qPrintable(path));
+        if (path.endsWith(".png")) {
+            QVERIFY2(head.startsWith("\x89PNG"), qPrintable(path));
+        } else if (path.endsWith(".pdf")) {
+            QVERIFY2(head.startsWith("%PDF"), qPrintable(path));
+        } else {
+            QVERIFY2(head.contains("<svg") || head.contains("<?xml"), qPrintable(path));
+        }
+    }
+}
