@@ -84,6 +84,10 @@ QGroupBox* router(ConfigBinding& b, QWidget* parent) {
     b.bind(selector, QStringLiteral("model.router.selector_weight"),
            MOR_FIELD(model.router.selectorWeight));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Selector loss weight"), selector, true);
+    auto* feedback = realSpin(box, 0.0, 100.0, 3, 0.05);
+    b.bind(feedback, QStringLiteral("model.router.feedback_weight"),
+           MOR_FIELD(model.router.feedbackWeight));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Feedback loss weight"), feedback, true);
     return box;
 }
 
