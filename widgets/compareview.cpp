@@ -1,4 +1,5 @@
 #include "compareview.h"
+#include "compareroutingpair.h"
 
 #include "compareconfigdiff.h"
 #include "comparecurves.h"
@@ -35,7 +36,7 @@ CompareView::CompareView(QWidget* parent)
       m_logScale(new QCheckBox(this)), m_groupBySeed(new QCheckBox(this)),
       m_reset(new QPushButton(this)), m_curves(new CompareCurves(this)),
       m_tables(new QTabWidget(this)), m_summary(new CompareSummary(this)),
-      m_diff(new CompareConfigDiff(this)) {
+      m_diff(new CompareConfigDiff(this)), m_routing(new CompareRoutingPair(this)) {
     setObjectName(QStringLiteral("compareView"));
     m_metric->setObjectName(QStringLiteral("compareMetric"));
     m_metric->setMinimumContentsLength(18);
@@ -66,6 +67,7 @@ CompareView::CompareView(QWidget* parent)
 
     m_tables->addTab(m_summary, QString());
     m_tables->addTab(m_diff, QString());
+    m_tables->addTab(m_routing, QString());
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_curves);
     splitter->addWidget(m_tables);
@@ -135,6 +137,7 @@ void CompareView::refresh() {
     m_groups = compare::seedGroups(configs);
     m_diff->setConfigs(titles, configs);
     m_summary->setRuns(m_reader.get(), m_shown);
+    m_routing->setRuns(m_reader.get(), m_shown);
 
     // Keep the chosen metric when it still exists; otherwise fall back to val/accuracy.
     const QString previous = m_metric->currentText();
@@ -239,6 +242,7 @@ void CompareView::retranslateUi() {
     m_reset->setText(tr("Reset view"));
     m_tables->setTabText(0, tr("Summary"));
     m_tables->setTabText(1, tr("Config diff"));
+    m_tables->setTabText(2, tr("Routing"));
     if (m_requested.size() < 2 && !m_shown.isEmpty()) {
         m_hint->setText(tr("Select two or more runs in the run browser to compare them. "
                            "Showing the latest %n run(s) of the log.",

@@ -7,6 +7,7 @@
 #include <memory>
 
 class CompareConfigDiff;
+class CompareRoutingPair;
 class CompareCurves;
 class CompareSummary;
 class QCheckBox;
@@ -51,6 +52,7 @@ public:
     CompareCurves* curves() const { return m_curves; }
     CompareSummary* summary() const { return m_summary; }
     CompareConfigDiff* configDiff() const { return m_diff; }
+    CompareRoutingPair* routingPair() const { return m_routing; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -76,4 +78,5 @@ private:
     QTabWidget* m_tables;
     CompareSummary* m_summary;
     CompareConfigDiff* m_diff;
+    CompareRoutingPair* m_routing;
 };

@@ -5,6 +5,8 @@
 #include "comparedata.h"
 #include "comparesummary.h"
 #include "compareview.h"
+#include "compareroutingpair.h"
+#include "inspect/routingheatmap.h"
 #include "mainwindow.h"
 #include "runbrowser.h"
 
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void wallTimeAxisStartsAtZeroPerRun();
     void logScaleSwitchesTheValueAxis();
     void mainWindowComparesTheBrowserSelection();
+    void routingTabShowsTwoRunsOnOneScale();
     void emaWithBiasCorrection_data();
     void emaWithBiasCorrection();
 
@@ -78,6 +81,11 @@ void TstCompareView::initTestCase() {
                             {{"val/accuracy", m_val[r][i]}, {"train/loss", 1.0 / (i + 1)}});
         }
         log->logMetrics(id, 40, {{"test/accuracy", 0.8 + 0.01 * r}, {"test/mean_depth", 2.5}});
+        if (r > 0) { // runs 1 and 2 have a routing snapshot, run 0 has none
+            const float a = 0.1f * float(r);
+            log->logRouting(id, 40, 3, 2, {a, 1 - a, 0.5f, 0.5f, 1 - a, a}, {1, 0, 1, 1, 0, 1},
+                            {7, 8, 9});
+        }
         log->setStatus(id, "finished");
         m_runs << id;
     }
@@ -271,6 +279,25 @@ void TstCompareView::emaWithBiasCorrection() {
     for (int i = 0; i < out.size(); ++i) {
         QVERIFY2(std::abs(out[i] - expected[i]) < 1e-12,
                  qPrintable(QStringLiteral("%1: %2 vs %3").arg(i).arg(out[i]).arg(expected[i])));
+    }
+}
+
+void TstCompareView::routingTabShowsTwoRunsOnOneScale() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    CompareRoutingPair* pair = view.routingPair();
+    QCOMPARE(pair->shownRun(0), m_runs[1]); // run 0 has no snapshot: skipped
+    QCOMPARE(pair->shownRun(1), m_runs[2]);
+    for (int side = 0; side < 2; ++side) {
+        inspect::RoutingHeatmap* map = pair->heatmap(side);
+        QCOMPARE(map->rowCount(), 3);
+        QCOMPARE(map->expertCount(), 2);
+        double expert0 = 0.0;
+        for (int row = 0; row < 3; ++row) {
+            expert0 += map->valueAt(row, 0);
+        }
+        const double a = 0.1 * (side + 1);
+        QVERIFY(std::abs(expert0 - (a + 0.5 + (1 - a))) < 1e-6);
     }
 }
 
