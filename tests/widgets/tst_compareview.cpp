@@ -299,6 +299,10 @@ void TstCompareView::routingTabShowsTwoRunsOnOneScale() {
         const double a = 0.1 * (side + 1);
         QVERIFY(std::abs(expert0 - (a + 0.5 + (1 - a))) < 1e-6);
     }
+    if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
+        pair->resize(1000, 500);
+        pair->grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") + "/compare-routing.png");
+    }
 }
 
 QTEST_MAIN(TstCompareView)
