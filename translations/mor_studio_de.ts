@@ -52,49 +52,67 @@
     </message>
 </context>
 <context>
+    <name>CompareRoutingPair</name>
+    <message>
+        <location filename="../widgets/compareroutingpair.cpp" line="82"/>
+        <source>(no run with a routing snapshot)</source>
+        <translation>(kein Lauf mit Routing-Momentaufnahme)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compareroutingpair.cpp" line="83"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; (#%2), routing at step %3, rows by class</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2), Routing bei Schritt %3, Zeilen nach Klasse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compareroutingpair.cpp" line="88"/>
+        <source>Both heatmaps use the same fixed colour scale, router probability 0 to 1, so equal colours mean equal probabilities. The first two compared runs with routing snapshots are shown.</source>
+        <translation>Beide Heatmaps nutzen dieselbe feste Farbskala (Router-Wahrscheinlichkeit 0 bis 1): Gleiche Farben bedeuten gleiche Wahrscheinlichkeiten. Gezeigt werden die ersten beiden verglichenen Läufe mit Routing-Momentaufnahme.</translation>
+    </message>
+</context>
+<context>
     <name>CompareSummary</name>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="163"/>
+        <location filename="../widgets/comparesummary.cpp" line="161"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="163"/>
+        <location filename="../widgets/comparesummary.cpp" line="161"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="163"/>
+        <location filename="../widgets/comparesummary.cpp" line="161"/>
         <source>Final val acc</source>
         <translation>val-Genauigkeit (letzte)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="163"/>
+        <location filename="../widgets/comparesummary.cpp" line="161"/>
         <source>Best val acc</source>
         <translation>val-Genauigkeit (beste)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="164"/>
+        <location filename="../widgets/comparesummary.cpp" line="162"/>
         <source>Test acc</source>
         <translation>Test-Genauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="164"/>
+        <location filename="../widgets/comparesummary.cpp" line="162"/>
         <source>Test mean depth</source>
         <translation>Mittlere Tiefe (Test)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="164"/>
+        <location filename="../widgets/comparesummary.cpp" line="162"/>
         <source>Test expert steps</source>
         <translation>Expertenschritte (Test)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="165"/>
+        <location filename="../widgets/comparesummary.cpp" line="163"/>
         <source>Test conflict rate</source>
         <translation>Konfliktrate (Test)</translation>
     </message>
     <message>
-        <location filename="../widgets/comparesummary.cpp" line="165"/>
+        <location filename="../widgets/comparesummary.cpp" line="163"/>
         <source>Duration (s)</source>
         <translation>Dauer (s)</translation>
     </message>
@@ -102,62 +120,67 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../widgets/compareview.cpp" line="227"/>
+        <location filename="../widgets/compareview.cpp" line="231"/>
         <source>Metric:</source>
         <translation>Metrik:</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="228"/>
+        <location filename="../widgets/compareview.cpp" line="232"/>
         <source>X axis:</source>
         <translation>X-Achse:</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="229"/>
+        <location filename="../widgets/compareview.cpp" line="233"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="230"/>
+        <location filename="../widgets/compareview.cpp" line="234"/>
         <source>Wall time</source>
         <translation>Echtzeit</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="232"/>
+        <location filename="../widgets/compareview.cpp" line="236"/>
         <source>Smoothing: %1</source>
         <translation>Glättung: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="233"/>
+        <location filename="../widgets/compareview.cpp" line="237"/>
         <source>Log scale</source>
         <translation>Log-Skala</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="234"/>
+        <location filename="../widgets/compareview.cpp" line="238"/>
         <source>Group by seed</source>
         <translation>Nach Startwert gruppieren</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="236"/>
+        <location filename="../widgets/compareview.cpp" line="240"/>
         <source>Runs whose configs differ only in train.seed are drawn as one mean curve with a min–max band</source>
         <translation>Läufe, deren Konfigurationen sich nur in train.seed unterscheiden, werden als eine mittlere Kurve mit Min–Max-Band gezeichnet</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="238"/>
+        <location filename="../widgets/compareview.cpp" line="242"/>
         <source>Reset view</source>
         <translation>Ansicht zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="239"/>
+        <location filename="../widgets/compareview.cpp" line="243"/>
         <source>Summary</source>
         <translation>Übersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="240"/>
+        <location filename="../widgets/compareview.cpp" line="244"/>
         <source>Config diff</source>
         <translation>Konfig-Unterschiede</translation>
     </message>
+    <message>
+        <location filename="../widgets/compareview.cpp" line="245"/>
+        <source>Routing</source>
+        <translation>Routing</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../widgets/compareview.cpp" line="242"/>
+        <location filename="../widgets/compareview.cpp" line="247"/>
         <source>Select two or more runs in the run browser to compare them. Showing the latest %n run(s) of the log.</source>
         <translation>
             <numerusform>Wählen Sie in der Laufliste zwei oder mehr Läufe, um sie zu vergleichen. Gezeigt wird der neueste %n Lauf des Logs.</numerusform>
@@ -165,7 +188,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/compareview.cpp" line="247"/>
+        <location filename="../widgets/compareview.cpp" line="252"/>
         <source>No runs to compare: open a log with runs.</source>
         <translation>Keine Läufe zum Vergleichen: Öffnen Sie ein Log mit Läufen.</translation>
     </message>
@@ -304,105 +327,123 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="138"/>
+        <location filename="../widgets/mainwindow.cpp" line="139"/>
         <source>New experiment</source>
         <translation>Neues Experiment</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="143"/>
+        <location filename="../widgets/mainwindow.cpp" line="144"/>
         <source>Open experiment log</source>
         <translation>Experiment-Log öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="144"/>
+        <location filename="../widgets/mainwindow.cpp" line="145"/>
         <source>Experiment logs (*.sqlite *.db);;All files (*)</source>
         <translation>Experiment-Logs (*.sqlite *.db);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="153"/>
-        <location filename="../widgets/mainwindow.cpp" line="157"/>
+        <location filename="../widgets/mainwindow.cpp" line="154"/>
+        <location filename="../widgets/mainwindow.cpp" line="158"/>
         <source>Save preset</source>
         <translation>Vorlage speichern</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="154"/>
-        <location filename="../widgets/mainwindow.cpp" line="162"/>
+        <location filename="../widgets/mainwindow.cpp" line="155"/>
+        <location filename="../widgets/mainwindow.cpp" line="177"/>
         <source>Experiment configs (*.json)</source>
         <translation>Experiment-Konfigurationen (*.json)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="161"/>
-        <location filename="../widgets/mainwindow.cpp" line="165"/>
+        <location filename="../widgets/mainwindow.cpp" line="163"/>
+        <source>Export all plots into a folder</source>
+        <translation>Alle Diagramme in einen Ordner exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mainwindow.cpp" line="170"/>
+        <source>Export all plots</source>
+        <translation>Alle Diagramme exportieren</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/mainwindow.cpp" line="172"/>
+        <source>%n file(s) written to %1</source>
+        <translation>
+            <numerusform>%n Datei nach %1 geschrieben</numerusform>
+            <numerusform>%n Dateien nach %1 geschrieben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/mainwindow.cpp" line="176"/>
+        <location filename="../widgets/mainwindow.cpp" line="180"/>
         <source>Load preset</source>
         <translation>Vorlage laden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="187"/>
+        <location filename="../widgets/mainwindow.cpp" line="202"/>
         <source>About MoR Studio</source>
         <translation>Über MoR Studio</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="188"/>
+        <location filename="../widgets/mainwindow.cpp" line="203"/>
         <source>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;A workbench for Mixture-of-Reflection models: configure, train and inspect routers, reflecting experts and their integration.&lt;/p&gt;&lt;p&gt;License: GPL-3.0-or-later.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank für Mixture-of-Reflection-Modelle: Router, reflektierende Experten und ihre Integration einrichten, trainieren und untersuchen.&lt;/p&gt;&lt;p&gt;Lizenz: GPL-3.0-or-later.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="203"/>
+        <location filename="../widgets/mainwindow.cpp" line="218"/>
         <source>Training run %1…</source>
         <translation>Lauf %1 wird trainiert…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="231"/>
-        <location filename="../widgets/mainwindow.cpp" line="239"/>
+        <location filename="../widgets/mainwindow.cpp" line="246"/>
+        <location filename="../widgets/mainwindow.cpp" line="254"/>
         <source>Open log</source>
         <translation>Log öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="232"/>
+        <location filename="../widgets/mainwindow.cpp" line="247"/>
         <source>Stop the running training before opening another log.</source>
         <translation>Beenden Sie das laufende Training, bevor Sie ein anderes Log öffnen.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="239"/>
+        <location filename="../widgets/mainwindow.cpp" line="254"/>
         <source>Cannot open %1:
 %2</source>
         <translation>%1 lässt sich nicht öffnen:
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="241"/>
+        <location filename="../widgets/mainwindow.cpp" line="256"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 lässt sich nicht öffnen: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="245"/>
-        <location filename="../widgets/mainwindow.cpp" line="422"/>
+        <location filename="../widgets/mainwindow.cpp" line="260"/>
+        <location filename="../widgets/mainwindow.cpp" line="437"/>
         <source>MoR Studio — %1</source>
         <translation>MoR Studio — %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="255"/>
+        <location filename="../widgets/mainwindow.cpp" line="270"/>
         <source>Loaded demo “%1”</source>
         <translation>Demo „%1“ geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="280"/>
+        <location filename="../widgets/mainwindow.cpp" line="295"/>
         <source>Starting “%1”</source>
         <translation>„%1“ wird gestartet</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="290"/>
-        <location filename="../widgets/mainwindow.cpp" line="292"/>
+        <location filename="../widgets/mainwindow.cpp" line="305"/>
+        <location filename="../widgets/mainwindow.cpp" line="307"/>
         <source>Run %1 %2</source>
         <translation>Lauf %1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="291"/>
+        <location filename="../widgets/mainwindow.cpp" line="306"/>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1 %2: %3</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/mainwindow.cpp" line="318"/>
+        <location filename="../widgets/mainwindow.cpp" line="333"/>
         <source>%1 — %n run(s)</source>
         <translation>
             <numerusform>%1 — %n Lauf</numerusform>
@@ -410,67 +451,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="377"/>
+        <location filename="../widgets/mainwindow.cpp" line="392"/>
         <source>No translation for %1</source>
         <translation>Keine Übersetzung für %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="387"/>
+        <location filename="../widgets/mainwindow.cpp" line="402"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="387"/>
+        <location filename="../widgets/mainwindow.cpp" line="402"/>
         <source>A training is running. Stop it and quit?</source>
         <translation>Ein Training läuft. Anhalten und beenden?</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="410"/>
+        <location filename="../widgets/mainwindow.cpp" line="425"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="410"/>
+        <location filename="../widgets/mainwindow.cpp" line="425"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="410"/>
+        <location filename="../widgets/mainwindow.cpp" line="425"/>
         <source>Reflection stepper</source>
         <translation>Reflexions-Schrittfolge</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="411"/>
+        <location filename="../widgets/mainwindow.cpp" line="426"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="411"/>
+        <location filename="../widgets/mainwindow.cpp" line="426"/>
         <source>Conflicts</source>
         <translation>Konflikte</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="411"/>
+        <location filename="../widgets/mainwindow.cpp" line="426"/>
         <source>Compare</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="415"/>
+        <location filename="../widgets/mainwindow.cpp" line="430"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="416"/>
+        <location filename="../widgets/mainwindow.cpp" line="431"/>
         <source>Events</source>
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="419"/>
+        <location filename="../widgets/mainwindow.cpp" line="434"/>
         <source>This view arrives with the inspect views.</source>
         <translation>Diese Ansicht kommt mit den Inspektionsansichten.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow.cpp" line="424"/>
+        <location filename="../widgets/mainwindow.cpp" line="439"/>
         <source>MoR Studio</source>
         <translation>MoR Studio</translation>
     </message>
@@ -478,177 +519,182 @@
 <context>
     <name>MainWindowActions</name>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="143"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="146"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="144"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="147"/>
         <source>&amp;Recent logs</source>
         <translation>&amp;Zuletzt geöffnete Logs</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="146"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="149"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="147"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="150"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="148"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="151"/>
         <source>&amp;Panels</source>
         <translation>&amp;Bereiche</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="149"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="152"/>
         <source>&amp;Theme</source>
         <translation>&amp;Farbschema</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="150"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="153"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="151"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="154"/>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="152"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="155"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="153"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="156"/>
         <source>Toolbar</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="154"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="157"/>
         <source>&amp;New experiment</source>
         <translation>&amp;Neues Experiment</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="155"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="158"/>
         <source>Reset the setup to a default experiment</source>
         <translation>Die Einrichtung auf ein Standard-Experiment zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="156"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="159"/>
         <source>&amp;Open log…</source>
         <translation>Log ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="157"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="160"/>
         <source>Open an experiment log (.sqlite)</source>
         <translation>Ein Experiment-Log (.sqlite) öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="158"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="161"/>
         <source>&amp;Save preset…</source>
         <translation>Vorlage &amp;speichern…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="159"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="162"/>
+        <source>&amp;Export all plots…</source>
+        <translation>Alle Diagramme &amp;exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mainwindowactions.cpp" line="163"/>
         <source>&amp;Load preset…</source>
         <translation>Vorlage &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="160"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="164"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="161"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="165"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="162"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="166"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="163"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="167"/>
         <source>&amp;Start training</source>
         <translation>Training &amp;starten</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="164"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="168"/>
         <source>&amp;Pause / resume</source>
         <translation>&amp;Pause / Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="165"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="169"/>
         <source>S&amp;top</source>
         <translation>S&amp;topp</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="166"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="170"/>
         <source>&amp;Light</source>
         <translation>&amp;Hell</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="167"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="171"/>
         <source>&amp;Dark</source>
         <translation>&amp;Dunkel</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="168"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="172"/>
         <source>&amp;Presentation mode</source>
         <translation>&amp;Präsentationsmodus</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="169"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="173"/>
         <source>Large fonts, advanced settings hidden</source>
         <translation>Große Schrift, erweiterte Einstellungen ausgeblendet</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="170"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="174"/>
         <source>&amp;About MoR Studio</source>
         <translation>Ü&amp;ber MoR Studio</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="171"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="175"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="172"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="176"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="172"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="176"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="172"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="176"/>
         <source>Reflection stepper</source>
         <translation>Reflexions-Schrittfolge</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="172"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="176"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="173"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="177"/>
         <source>Conflicts</source>
         <translation>Konflikte</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="173"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="177"/>
         <source>Compare</source>
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindowactions.cpp" line="145"/>
+        <location filename="../widgets/mainwindowactions.cpp" line="148"/>
         <source>&amp;Demos</source>
         <translation>&amp;Demos</translation>
     </message>
@@ -735,6 +781,11 @@
         <source>Copy image</source>
         <translation>Bild kopieren</translation>
     </message>
+    <message>
+        <location filename="../widgets/plotfolderexport.cpp" line="22"/>
+        <source>Cannot create the folder %1</source>
+        <translation>Der Ordner %1 lässt sich nicht anlegen</translation>
+    </message>
 </context>
 <context>
     <name>ReflectionStepperView</name>
@@ -786,7 +837,7 @@
     <message>
         <location filename="../widgets/inspect/reflectionstepperview.cpp" line="311"/>
         <source>&lt;b&gt;Input #%1&lt;/b&gt; (step %2)&lt;br&gt;%3&lt;br&gt;label &lt;b&gt;%4&lt;/b&gt;, domain %5&lt;br&gt;final answer &lt;b style=&apos;color:%6&apos;&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 expert(s), %10 expert-steps</source>
-        <translation>&lt;b&gt;Eingabe #%1&lt;/b&gt; (Schritt %2)&lt;br&gt;%3&lt;br&gt;Label &lt;b&gt;%4&lt;/b&gt;, Domäne %5&lt;br&gt;endgültige Antwort &lt;b style='color:%6'&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 Experte(n), %10 Expertenschritte</translation>
+        <translation>&lt;b&gt;Eingabe #%1&lt;/b&gt; (Schritt %2)&lt;br&gt;%3&lt;br&gt;Label &lt;b&gt;%4&lt;/b&gt;, Domäne %5&lt;br&gt;endgültige Antwort &lt;b style=&apos;color:%6&apos;&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 Experte(n), %10 Expertenschritte</translation>
     </message>
     <message>
         <location filename="../widgets/inspect/reflectionstepperview.cpp" line="321"/>
@@ -1138,82 +1189,87 @@
         <translation>Gewicht Selektor-Verlust</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="108"/>
+        <location filename="../widgets/setupsections.cpp" line="90"/>
+        <source>Feedback loss weight</source>
+        <translation>Gewicht Feedback-Verlust</translation>
+    </message>
+    <message>
+        <location filename="../widgets/setupsections.cpp" line="112"/>
         <source>Fusion</source>
         <translation>Fusion</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="111"/>
+        <location filename="../widgets/setupsections.cpp" line="115"/>
         <source>Confidence exponent</source>
         <translation>Konfidenz-Exponent</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="115"/>
+        <location filename="../widgets/setupsections.cpp" line="119"/>
         <source>Conflict threshold</source>
         <translation>Konfliktschwelle</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="119"/>
+        <location filename="../widgets/setupsections.cpp" line="123"/>
         <source>Confident at</source>
         <translation>Sicher ab</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="124"/>
+        <location filename="../widgets/setupsections.cpp" line="128"/>
         <source>Resolution</source>
         <translation>Auflösung</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="128"/>
+        <location filename="../widgets/setupsections.cpp" line="132"/>
         <source>Extra iterations</source>
         <translation>Zusätzliche Iterationen</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="143"/>
+        <location filename="../widgets/setupsections.cpp" line="147"/>
         <source>Optimizer</source>
         <translation>Optimierer</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="147"/>
+        <location filename="../widgets/setupsections.cpp" line="151"/>
         <source>Schedule</source>
         <translation>Lernraten-Plan</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="150"/>
+        <location filename="../widgets/setupsections.cpp" line="154"/>
         <source>Epochs</source>
         <translation>Epochen</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="153"/>
+        <location filename="../widgets/setupsections.cpp" line="157"/>
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="156"/>
+        <location filename="../widgets/setupsections.cpp" line="160"/>
         <source>Accumulation</source>
         <translation>Akkumulation</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="159"/>
+        <location filename="../widgets/setupsections.cpp" line="163"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="162"/>
+        <location filename="../widgets/setupsections.cpp" line="166"/>
         <source>Warm-up steps</source>
         <translation>Aufwärmschritte</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="165"/>
+        <location filename="../widgets/setupsections.cpp" line="169"/>
         <source>Seed</source>
         <translation>Startwert</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="169"/>
+        <location filename="../widgets/setupsections.cpp" line="173"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../widgets/setupsections.cpp" line="172"/>
+        <location filename="../widgets/setupsections.cpp" line="176"/>
         <source>Log traces</source>
         <translation>Traces protokollieren</translation>
     </message>
@@ -1979,57 +2035,57 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="28"/>
+        <location filename="../app/studio/main.cpp" line="38"/>
         <source>Workbench for Mixture-of-Reflection models</source>
         <translation>Werkbank für Mixture-of-Reflection-Modelle</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="33"/>
+        <location filename="../app/studio/main.cpp" line="43"/>
         <source>Experiment log to open (default: the user&apos;s log)</source>
         <translation>Zu öffnendes Experiment-Log (Standard: das Log des Benutzers)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="36"/>
+        <location filename="../app/studio/main.cpp" line="46"/>
         <source>Load a bundled demo</source>
         <translation>Eine mitgelieferte Demo laden</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="40"/>
+        <location filename="../app/studio/main.cpp" line="50"/>
         <source>Save a picture of the window after 1.5 s and quit</source>
         <translation>Nach 1,5 s ein Bild des Fensters speichern und beenden</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="44"/>
+        <location filename="../app/studio/main.cpp" line="54"/>
         <source>View to show: setup, training, stepper, routing, conflicts</source>
         <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="48"/>
+        <location filename="../app/studio/main.cpp" line="58"/>
         <source>Theme: light or dark</source>
         <translation>Farbschema: light oder dark</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="51"/>
+        <location filename="../app/studio/main.cpp" line="61"/>
         <source>Language: en or de</source>
         <translation>Sprache: en oder de</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="54"/>
+        <location filename="../app/studio/main.cpp" line="64"/>
         <source>Select this run id</source>
         <translation>Diese Lauf-ID auswählen</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="58"/>
+        <location filename="../app/studio/main.cpp" line="68"/>
         <source>Milliseconds to wait before the screenshot (default 1500)</source>
         <translation>Millisekunden bis zum Bildschirmfoto (Standard 1500)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="63"/>
+        <location filename="../app/studio/main.cpp" line="73"/>
         <source>Start training the loaded config right away</source>
         <translation>Die geladene Konfiguration sofort trainieren</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="66"/>
+        <location filename="../app/studio/main.cpp" line="76"/>
         <source>Start in presentation mode (large fonts)</source>
         <translation>Im Präsentationsmodus starten (große Schrift)</translation>
     </message>
