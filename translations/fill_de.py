@@ -145,7 +145,7 @@ DE = {
     "Filter: input, expert (E2), resolution…": "Filter: Eingabe, Experte (E2), Auflösung…",
     "val/conflict_rate": "val/conflict_rate", "conflicts per probe input": "Konflikte je Probe-Eingabe",
     "step %1": "Schritt %1", "%1 of %2 conflicts": "%1 von %2 Konflikten",
-    "Dead expert(s): %1 (routed < 1%% of inputs)": "Ungenutzte Experten: %1 (< 1 % der Eingaben geroutet)",
+    "Dead expert(s): %1 (routed < 1% of inputs)": "Ungenutzte Experten: %1 (< 1 % der Eingaben geroutet)",
     "Imbalance: E%1 takes %2× its fair share (%3 vs ideal %4)":
         "Ungleichgewicht: E%1 erhält das %2-Fache seines fairen Anteils (%3 statt ideal %4)",
     "Imbalance: E%1 gets only %2 of inputs (ideal %3)": "Ungleichgewicht: E%1 erhält nur %2 der Eingaben (ideal %3)",

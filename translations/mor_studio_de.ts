@@ -737,7 +737,7 @@
     <name>QObject</name>
     <message>
         <location filename="../widgets/inspect/routingloadplot.cpp" line="50"/>
-        <source>Dead expert(s): %1 (routed &lt; 1%% of inputs)</source>
+        <source>Dead expert(s): %1 (routed &lt; 1% of inputs)</source>
         <translation>Ungenutzte Experten: %1 (&lt; 1 % der Eingaben geroutet)</translation>
     </message>
     <message>

@@ -47,7 +47,7 @@ LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot) {
     }
     if (!dead.isEmpty()) {
         s.warnings
-            << QObject::tr("Dead expert(s): %1 (routed < 1%% of inputs)").arg(dead.join(", "));
+            << QObject::tr("Dead expert(s): %1 (routed < 1% of inputs)").arg(dead.join(", "));
     }
     const auto [lo, hi] = std::minmax_element(s.load.begin(), s.load.end());
     if (s.ideal > 0 && *hi > 2.0 * s.ideal) {
