@@ -1,0 +1,40 @@
+#pragma once
+// What a Mixture-of-Recursions sequence model did on one probe sequence: per token, how many
+// recursions it received, the router's score at every recursion and what the model would have
+// predicted had the token stopped after each recursion. No torch types (GUI and CLI read it).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mor {
+
+/// One token position of a traced sequence.
+struct TokenStep {
+    std::string text;               ///< the input token as display text ("a", "\\n", "1")
+    int64_t target = -1;            ///< the token to predict at this position (-1 = none)
+    std::string targetText;         ///< display text of the target
+    int depth = 0;                  ///< recursions this token received (1..maxRecursions)
+    /// Router score at each recursion r = 1..maxRecursions (sigmoid / softmax score the
+    /// router gave this token for continuing into recursion r; 0 when not scored).
+    std::vector<float> routerScores;
+    /// Prediction had the token left after recursion r (head applied to its state then);
+    /// size = depth.
+    std::vector<int64_t> recursionPreds;
+    /// Probability of the target after recursion r; size = depth.
+    std::vector<float> recursionTargetProbs;
+    int64_t pred = -1;              ///< final prediction
+    float loss = 0.f;               ///< negative log-likelihood of the target (nats)
+    int difficulty = -1;            ///< task-defined difficulty class (-1 = none), e.g. carries
+};
+
+/// One traced sequence.
+struct TokenTrace {
+    int64_t sampleId = -1;          ///< index of the probe sequence in the data set
+    int maxRecursions = 0;          ///< N_r of the model
+    std::string routing;            ///< "expert_choice" | "token_choice" | "fixed" | "vanilla"
+    std::vector<TokenStep> tokens;  ///< in sequence order
+    /// Names of the difficulty classes used in TokenStep::difficulty (may be empty).
+    std::vector<std::string> difficultyNames;
+};
+
+} // namespace mor
