@@ -1,6 +1,7 @@
 #pragma once
 // The experiment log: one SQLite file, many runs. Writing goes through one background
 // thread that batches inserts in transactions, so training never waits on disk.
+#include "mor/token_trace.h"
 #include "mor/trace.h"
 
 #include <cstdint>
@@ -53,6 +54,9 @@ public:
                     const std::vector<float>& probs, const std::vector<uint8_t>& mask,
                     const std::vector<int64_t>& sampleIds);
     void logTraces(int64_t run, int64_t step, const std::vector<SampleTrace>& traces);
+    /// Per-token traces of a sequence model's probe sequences at an evaluation step
+    /// (replaces what was stored for the same run, step and sample id).
+    void logTokenTraces(int64_t run, int64_t step, const std::vector<TokenTrace>& traces);
     void logCheckpoint(int64_t run, int64_t step, const std::string& path,
                        const std::string& metricsJson);
     void logEvent(int64_t run, const std::string& level, const std::string& message);

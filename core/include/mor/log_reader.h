@@ -91,6 +91,11 @@ public:
     /// All probe traces at an evaluation step (rebuilt from the reflection/conflict rows).
     std::vector<SampleTrace> traces(int64_t runId, int64_t step) const;
     std::optional<SampleTrace> trace(int64_t runId, int64_t step, int64_t sampleId) const;
+    /// Steps with per-token traces (sequence models), ascending; empty for a log written
+    /// before schema 2 or a run without them.
+    std::vector<int64_t> tokenTraceSteps(int64_t runId) const;
+    /// The per-token traces of one evaluation step, ordered by sample id.
+    std::vector<TokenTrace> tokenTraces(int64_t runId, int64_t step) const;
     /// Conflicts at one step, or of every step when step < 0.
     std::vector<ConflictRecord> conflicts(int64_t runId, int64_t step = -1) const;
     std::vector<CheckpointInfo> checkpoints(int64_t runId) const;

@@ -3,6 +3,7 @@
 #include "log/blob_codec.h"
 #include "log/log_schema.h"
 #include "log/log_writer.h"
+#include "log/token_trace_store.h"
 #include "log/trace_store.h"
 #include "mor/version.h"
 
@@ -182,6 +183,12 @@ void ExperimentLog::logTraces(int64_t run, int64_t step, const std::vector<Sampl
                              [=](SqliteDb& db) { return log::writeTraces(db, run, step, traces); });
 }
 
+void ExperimentLog::logTokenTraces(int64_t run, int64_t step,
+                                   const std::vector<TokenTrace>& traces) {
+    m_impl->writer->pushTask(
+        run, -1, [=](SqliteDb& db) { return log::writeTokenTraces(db, run, step, traces); });
+}
+
 void ExperimentLog::logCheckpoint(int64_t run, int64_t step, const std::string& path,
                                   const std::string& metricsJson) {
     const int64_t wall = log::nowMs();
@@ -298,7 +305,8 @@ bool ExperimentLog::deleteRun(int64_t run) {
         // Explicit deletes (children first) do not depend on PRAGMA foreign_keys.
         for (const char* table :
              {"tags", "metrics", "metric_keys", "checkpoints", "samples", "routing",
-              "trace_summary", "trace_expert", "reflection", "conflicts", "events"}) {
+              "trace_summary", "trace_expert", "reflection", "conflicts", "events",
+              "token_traces"}) {
             SqlQuery(db.statement(std::string("DELETE FROM ") + table + " WHERE run_id = ?"))
                 .bind(1, run)
                 .exec();

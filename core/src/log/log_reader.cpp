@@ -4,6 +4,7 @@
 #include "log/log_schema.h"
 #include "log/metric_downsampler.h"
 #include "log/sqlite_db.h"
+#include "log/token_trace_store.h"
 #include "log/trace_store.h"
 
 #include <chrono>
@@ -317,6 +318,16 @@ std::vector<int64_t> LogReader::traceSteps(int64_t runId) const {
 std::vector<SampleTrace> LogReader::traces(int64_t runId, int64_t step) const {
     return m_impl->query<std::vector<SampleTrace>>(
         [&](SqliteDb& db) { return log::readTraces(db, runId, step, -1); });
+}
+
+std::vector<int64_t> LogReader::tokenTraceSteps(int64_t runId) const {
+    return m_impl->query<std::vector<int64_t>>(
+        [&](SqliteDb& db) { return log::readTokenTraceSteps(db, runId); });
+}
+
+std::vector<TokenTrace> LogReader::tokenTraces(int64_t runId, int64_t step) const {
+    return m_impl->query<std::vector<TokenTrace>>(
+        [&](SqliteDb& db) { return log::readTokenTraces(db, runId, step); });
 }
 
 std::optional<SampleTrace> LogReader::trace(int64_t runId, int64_t step, int64_t sampleId) const {

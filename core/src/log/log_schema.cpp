@@ -16,8 +16,9 @@ namespace mor::log {
 
 namespace {
 
-// The current schema, created as one piece in a new file. Every table is keyed by run_id
-// first, so per-run queries and deleteRun use the primary key.
+// The v1 schema (every table but the token traces). kSchemaCurrent appends the later tables,
+// so a new file is created in one piece. Every table is keyed by run_id first, so per-run
+// queries and deleteRun use the primary key.
 const char* const kSchemaV1 = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE runs(
@@ -120,6 +121,22 @@ CREATE TABLE events(
 CREATE INDEX events_run ON events(run_id, id);
 )sql";
 
+// v2: per-token traces of sequence (Mixture-of-Recursions) models, one JSON document per
+// probe sequence (the token count varies, so rows per token would cost more than they give).
+const char* const kSchemaV2Additions = R"sql(
+CREATE TABLE IF NOT EXISTS token_traces(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    payload TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY(run_id, step, sample_id));
+)sql";
+
+/// The layout of a new file: v1 plus every later addition.
+std::string schemaCurrent() {
+    return std::string(kSchemaV1) + kSchemaV2Additions;
+}
+
 const char* const kSchemaV0 = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value);
 CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT, status TEXT, created_at TEXT,
@@ -201,16 +218,24 @@ INSERT INTO events(run_id, wall_ms, level, message)
     }
 }
 
+// v1 -> v2: only a new table; the v1 rows stay as they are.
+void migrate1to2(SqliteDb& db) {
+    db.exec(kSchemaV2Additions);
+}
+
 /// migrationSteps()[n] upgrades a file from version n to n + 1. To change the schema: bump
-/// logSchemaVersion() (version.cpp.in), edit kSchemaV1 (the layout of new files; rename it),
-/// and append a step that turns the previous layout into the new one.
+/// logSchemaVersion() (version.cpp.in), add the new tables to schemaCurrent() (the layout of
+/// new files), and append a step that turns the previous layout into the new one.
 const std::vector<std::function<void(SqliteDb&)>>& migrationSteps() {
-    static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1};
+    static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1, migrate1to2};
     return steps;
 }
 
-/// The schema that kSchemaV1 creates; new files get it only if it is the build's version.
-constexpr int kCreatedSchemaVersion = 1;
+/// The schema that schemaCurrent() creates; new files get it only if it is the build's version.
+constexpr int kCreatedSchemaVersion = 2;
+/// Readers accept files from this version on: later versions only added tables, and a reader
+/// treats a missing table as empty (a v1 file opened read-only has no token traces).
+constexpr int kOldestReadableVersion = 1;
 
 void checkBuildConsistency() {
     const size_t current = static_cast<size_t>(logSchemaVersion());
@@ -281,7 +306,7 @@ LogFileCheck inspectLogFile(const std::string& path, bool forWriting) {
             check.error = foreignFileError(path);
         } else if (check.version > logSchemaVersion()) {
             check.error = newerFileError(path, check.version);
-        } else if (!forWriting && check.version < logSchemaVersion()) {
+        } else if (!forWriting && check.version < kOldestReadableVersion) {
             check.error = path + " uses the older log schema " + std::to_string(check.version) +
                           "; open it once for writing (e.g. in MoR Studio) to upgrade it";
         } else {
@@ -297,7 +322,7 @@ void prepareSchema(SqliteDb& db) {
     const int current = logSchemaVersion();
     checkBuildConsistency();
     if (db.queryInt("SELECT count(*) FROM sqlite_master") == 0) {
-        db.exec(kSchemaV1);
+        db.exec(schemaCurrent());
         SqlQuery(db.statement("INSERT INTO meta(key, value) VALUES('application', ?)"))
             .bind(1, std::string(kApplicationMarker))
             .exec();

@@ -31,6 +31,7 @@ private slots:
     void refusesFileAndLeavesBytesUnchanged_data();
     void refusesFileAndLeavesBytesUnchanged();
     void migratesVersion0Log();
+    void readsVersion1LogReadOnlyAndUpgradesItForWriting();
     void reopensCurrentLogWithoutChanges();
     void relogSameStepReplacesValue();
     void deleteRunRemovesEveryRowOfThatRunOnly();
@@ -55,7 +56,8 @@ void TstExperimentLog::createsSchemaWithVersionWalAndMarker() {
              std::string("mor-studio"));
     for (const char* table :
          {"runs", "tags", "metrics", "metric_keys", "checkpoints", "samples", "routing",
-          "trace_summary", "trace_expert", "reflection", "conflicts", "events", "meta"}) {
+          "trace_summary", "trace_expert", "reflection", "conflicts", "events", "meta",
+          "token_traces"}) {
         QVERIFY2(queryInt(path, std::string("SELECT count(*) FROM sqlite_master WHERE "
                                             "type = 'table' AND name = '") +
                                     table + "'") == 1,
@@ -267,6 +269,49 @@ INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
     QCOMPARE(conflicts[0].label, int64_t(-1));
     QCOMPARE(reader->events(7).size(), size_t(2));
     QCOMPARE(reader->events(7)[1].message, std::string("slow"));
+}
+
+// A v1 log (before token traces): a reader opens it as it is (no token traces), a writer
+// adds the token_traces table and keeps every row.
+void TstExperimentLog::readsVersion1LogReadOnlyAndUpgradesItForWriting() {
+    const std::string path = file("v1.morlog");
+    std::string error;
+    int64_t run = -1;
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        run = log->createRun(RunInfo{"v1 run", "", "", "", 0, {}});
+        log->logMetric(run, "val/accuracy", 10, 0.5);
+        log->setStatus(run, "finished");
+    }
+    execSql(path, "DROP TABLE token_traces; PRAGMA user_version = 1;");
+    const std::string before = fileBytes(path);
+    {
+        auto reader = LogReader::open(path, &error);
+        QVERIFY2(reader, error.c_str());
+        QCOMPARE(reader->schemaVersion(), 1);
+        QCOMPARE(reader->metric(run, "val/accuracy").size(), size_t(1));
+        QVERIFY(reader->tokenTraceSteps(run).empty());
+        QVERIFY(reader->tokenTraces(run, 10).empty());
+        QVERIFY2(reader->lastError().empty(), reader->lastError().c_str());
+    }
+    QVERIFY2(fileBytes(path) == before, "a reader never changes the file");
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        TokenTrace trace;
+        trace.sampleId = 0;
+        trace.tokens.resize(2);
+        log->logTokenTraces(run, 10, {trace});
+        log->flush();
+        QCOMPARE(log->rowsFailed(), int64_t(0));
+    }
+    QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(logSchemaVersion()));
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    QCOMPARE(reader->metric(run, "val/accuracy").size(), size_t(1));
+    QCOMPARE(reader->tokenTraceSteps(run), std::vector<int64_t>{10});
+    QCOMPARE(reader->tokenTraces(run, 10).at(0).tokens.size(), size_t(2));
 }
 
 void TstExperimentLog::reopensCurrentLogWithoutChanges() {

@@ -36,6 +36,7 @@ private slots:
     void readsLogFileWithoutWritePermission();
     void tracesRoundTripExactly();
     void traceOfUnknownSampleIsEmpty();
+    void tokenTracesRoundTripExactly();
     void conflictsAreStoredPerStep();
     void routingSamplesCheckpointsAndEventsRoundTrip();
     void downsamplingKeepsSpike_data();
@@ -330,6 +331,86 @@ void TstLogReader::traceOfUnknownSampleIsEmpty() {
     QVERIFY(!reader->trace(run, 1, 2));
     QVERIFY(!reader->trace(run, 2, 1));
     QVERIFY(reader->traces(run + 1, 1).empty());
+}
+
+// A Mixture-of-Recursions probe sequence: every field of every token comes back, including
+// non-ASCII and control-character token text; a re-log of the same step replaces it.
+void TstLogReader::tokenTracesRoundTripExactly() {
+    const std::string path = file("tokens.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t run = log->createRun(RunInfo{"mor", "", "fortunes", "cpu", 1, {}});
+    TokenTrace a;
+    a.sampleId = 3;
+    a.maxRecursions = 3;
+    a.routing = "expert_choice";
+    a.difficultyNames = {"no carry", "carry"};
+    TokenStep t0;
+    t0.text = "\u00e9";
+    t0.target = 10;
+    t0.targetText = "\\n";
+    t0.depth = 2;
+    t0.routerScores = {1.f, 0.75f, 0.125f};
+    t0.recursionPreds = {4, 10};
+    t0.recursionTargetProbs = {0.25f, 0.625f};
+    t0.pred = 10;
+    t0.loss = 0.5f;
+    t0.difficulty = 1;
+    TokenStep t1;
+    t1.text = "\n\"{";
+    t1.depth = 1;
+    t1.routerScores = {1.f, 0.f, 0.f};
+    t1.recursionPreds = {7};
+    t1.recursionTargetProbs = {0.5f};
+    t1.pred = 7;
+    a.tokens = {t0, t1};
+    TokenTrace b = a;
+    b.sampleId = 1;
+    b.tokens.resize(1);
+    log->logTokenTraces(run, 50, {a, b});
+    log->logTokenTraces(run, 100, {a});
+    TokenTrace replaced = a;
+    replaced.tokens[0].depth = 3;
+    log->logTokenTraces(run, 100, {replaced});
+    log->flush();
+    QCOMPARE(log->rowsFailed(), int64_t(0));
+
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    QCOMPARE(reader->tokenTraceSteps(run), (std::vector<int64_t>{50, 100}));
+    QVERIFY(reader->tokenTraceSteps(run + 1).empty());
+    const auto at50 = reader->tokenTraces(run, 50);
+    QCOMPARE(at50.size(), size_t(2));
+    QCOMPARE(at50[0].sampleId, int64_t(1)); // ordered by sample id
+    QCOMPARE(at50[0].tokens.size(), size_t(1));
+    const TokenTrace& got = at50[1];
+    QCOMPARE(got.sampleId, int64_t(3));
+    QCOMPARE(got.maxRecursions, 3);
+    QCOMPARE(got.routing, std::string("expert_choice"));
+    QCOMPARE(got.difficultyNames, a.difficultyNames);
+    QCOMPARE(got.tokens.size(), size_t(2));
+    for (size_t i = 0; i < 2; ++i) {
+        const TokenStep& x = got.tokens[i];
+        const TokenStep& y = a.tokens[i];
+        QCOMPARE(x.text, y.text);
+        QCOMPARE(x.target, y.target);
+        QCOMPARE(x.targetText, y.targetText);
+        QCOMPARE(x.depth, y.depth);
+        QCOMPARE(x.routerScores, y.routerScores);
+        QCOMPARE(x.recursionPreds, y.recursionPreds);
+        QCOMPARE(x.recursionTargetProbs, y.recursionTargetProbs);
+        QCOMPARE(x.pred, y.pred);
+        QCOMPARE(x.loss, y.loss);
+        QCOMPARE(x.difficulty, y.difficulty);
+    }
+    const auto at100 = reader->tokenTraces(run, 100);
+    QCOMPARE(at100.size(), size_t(1));
+    QCOMPARE(at100[0].tokens[0].depth, 3);
+    QVERIFY(reader->tokenTraces(run, 75).empty());
+    QVERIFY2(reader->lastError().empty(), reader->lastError().c_str());
+    QVERIFY(log->deleteRun(run));
+    QVERIFY(reader->tokenTraceSteps(run).empty());
 }
 
 void TstLogReader::conflictsAreStoredPerStep() {
