@@ -16,7 +16,9 @@ struct ConfigError {
 };
 
 struct DataConfig {
-    std::string kind = "parity";    ///< parity | modular | majority | mixed | csv | idx
+    /// parity | modular | majority | mixed | csv | idx, or a token-sequence task for
+    /// model.family "recursion": text | running_parity | addition
+    std::string kind = "parity";
     int64_t samples = 6000;         ///< generated sets: total number of samples
     int64_t length = 12;            ///< parity / majority: number of bits
     int64_t modulus = 7;            ///< modular: answers lie in [0, modulus)
@@ -31,6 +33,11 @@ struct DataConfig {
     double validationFraction = 0.15;
     double testFraction = 0.15;
     int64_t probeSize = 64;         ///< validation inputs traced at every evaluation
+    /// text: a UTF-8 text file for character-level language modelling ("" = the bundled
+    /// fortunes corpus).
+    std::string textPath;
+    int64_t seqLen = 64;            ///< text / running_parity: tokens per training sequence
+    int64_t digits = 4;             ///< addition: digits per operand
 };
 
 struct EncoderConfig {
@@ -80,7 +87,33 @@ struct IntegrationConfig {
     double conflictWeight = 0.0;         ///< optional conflict penalty loss
 };
 
+/// model.family "recursion": a Mixture-of-Recursions transformer on token sequences.
+struct RecursionConfig {
+    /// expert_choice: every recursion keeps its top-k tokens (capacity falls with depth);
+    /// token_choice: each token picks its depth up front; fixed: every token gets every
+    /// recursion; vanilla: `recursions` distinct blocks (no sharing), each applied once.
+    std::string routing = "expert_choice";
+    int64_t recursions = 3;       ///< N_r: applications of the shared block
+    int64_t layersPerBlock = 1;   ///< transformer layers inside the shared block
+    int64_t dModel = 64;
+    int64_t heads = 4;
+    int64_t ffn = 256;            ///< hidden width of each layer's feed-forward part
+    /// expert_choice: fraction of tokens kept at each recursion: "linear" (N_r-r+1)/N_r, or
+    /// a comma list of N_r fractions that does not increase, e.g. "1,0.5,0.25".
+    std::string capacity = "linear";
+    bool kvSharing = false;       ///< recursions after the first reuse the first one's keys/values
+    double routerWeight = 0.1;    ///< expert_choice: auxiliary BCE (router score vs selection)
+    double balanceWeight = 0.1;   ///< token_choice: load-balancing loss
+    double zLossWeight = 0.001;   ///< router z-loss
+    double threshold = 0.5;       ///< expert_choice inference: continue when sigmoid score > this
+    double dropout = 0.0;
+};
+
 struct ModelConfig {
+    /// reflection: the Mixture-of-Reflection model (encoder/router/experts/integration);
+    /// recursion: the Mixture-of-Recursions sequence model (the `recursion` section).
+    std::string family = "reflection";
+    RecursionConfig recursion;
     EncoderConfig encoder;
     RouterConfig router;
     std::vector<ExpertConfig> experts{ExpertConfig{}, ExpertConfig{}, ExpertConfig{},
@@ -134,6 +167,11 @@ ConfigParseResult parseConfig(const std::string& jsonText);
 ConfigParseResult loadConfigFile(const std::string& path);
 /// Checks ranges and cross-field rules ("model.router.top_k = 9 but there are 4 experts").
 std::vector<ConfigError> validateConfig(const ExperimentConfig& config);
+/// model.recursion.capacity as N_r fractions in (0, 1] (recursion 1 first); empty with
+/// *error set when the text is not "linear" or a non-increasing list of N_r fractions.
+std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error);
+/// True for the token-sequence data kinds (text, running_parity, addition).
+bool isSequenceDataKind(const std::string& kind);
 /// Serialises every field (so a stored config is complete and diffable).
 std::string toJson(const ExperimentConfig& config, int indent = 2);
 /// Every leaf as (dotted path, value text), in a stable order: for config diffs.

@@ -26,6 +26,25 @@ template <class V> void visitFields(V& v, DataConfig& c) {
     v.field("validation_fraction", c.validationFraction);
     v.field("test_fraction", c.testFraction);
     v.field("probe_size", c.probeSize);
+    v.field("text_path", c.textPath);
+    v.field("seq_len", c.seqLen);
+    v.field("digits", c.digits);
+}
+
+template <class V> void visitFields(V& v, RecursionConfig& c) {
+    v.field("routing", c.routing);
+    v.field("recursions", c.recursions);
+    v.field("layers_per_block", c.layersPerBlock);
+    v.field("d_model", c.dModel);
+    v.field("heads", c.heads);
+    v.field("ffn", c.ffn);
+    v.field("capacity", c.capacity);
+    v.field("kv_sharing", c.kvSharing);
+    v.field("router_weight", c.routerWeight);
+    v.field("balance_weight", c.balanceWeight);
+    v.field("z_loss_weight", c.zLossWeight);
+    v.field("threshold", c.threshold);
+    v.field("dropout", c.dropout);
 }
 
 template <class V> void visitFields(V& v, EncoderConfig& c) {
@@ -72,6 +91,8 @@ template <class V> void visitFields(V& v, IntegrationConfig& c) {
 }
 
 template <class V> void visitFields(V& v, ModelConfig& c) {
+    v.field("family", c.family);
+    v.object("recursion", c.recursion);
     v.object("encoder", c.encoder);
     v.object("router", c.router);
     v.objectList("experts", c.experts);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <initializer_list>
 #include <sstream>
 
@@ -83,7 +84,9 @@ std::string experts(int64_t n) {
 void checkData(Checker& c, const DataConfig& d) {
     const bool generated =
         d.kind == "parity" || d.kind == "modular" || d.kind == "majority" || d.kind == "mixed";
-    c.oneOf("data.kind", d.kind, {"parity", "modular", "majority", "mixed", "csv", "idx"});
+    c.oneOf("data.kind", d.kind,
+            {"parity", "modular", "majority", "mixed", "csv", "idx", "text", "running_parity",
+             "addition"});
     c.integer("data.samples", d.samples, 10, 10000000);
     c.integer("data.length", d.length, 1, 1024);
     c.integer("data.modulus", d.modulus, 2, 1000);
@@ -131,6 +134,51 @@ void checkData(Checker& c, const DataConfig& d) {
                                         " must be less than 1 (nothing would be left to train on)");
     }
     c.integer("data.probe_size", d.probeSize, 0, 4096);
+    c.integer("data.seq_len", d.seqLen, 2, 4096);
+    c.integer("data.digits", d.digits, 1, 30);
+}
+
+void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
+    const bool sequenceData = isSequenceDataKind(data.kind);
+    if (!c.oneOf("model.family", m.family, {"reflection", "recursion"})) {
+        return;
+    }
+    if (m.family == "recursion" && !sequenceData) {
+        c.add("data.kind", "data.kind = \"" + data.kind +
+                               "\" is not a token-sequence task; model.family \"recursion\" "
+                               "needs text, running_parity or addition");
+    } else if (m.family == "reflection" && sequenceData) {
+        c.add("model.family", "data.kind = \"" + data.kind +
+                                  "\" is a token-sequence task; it needs model.family "
+                                  "\"recursion\" (model.family is \"reflection\")");
+    }
+    const RecursionConfig& r = m.recursion;
+    const std::string p = "model.recursion.";
+    c.oneOf(p + "routing", r.routing, {"expert_choice", "token_choice", "fixed", "vanilla"});
+    const bool recursionsOk = c.integer(p + "recursions", r.recursions, 1, 16);
+    c.integer(p + "layers_per_block", r.layersPerBlock, 1, 16);
+    const bool dOk = c.integer(p + "d_model", r.dModel, 4, 4096);
+    const bool headsOk = c.integer(p + "heads", r.heads, 1, 64);
+    if (dOk && headsOk && r.dModel % r.heads != 0) {
+        c.add(p + "heads", p + "heads = " + std::to_string(r.heads) + " must divide " + p +
+                               "d_model = " + std::to_string(r.dModel));
+    }
+    c.integer(p + "ffn", r.ffn, 1, 65536);
+    if (recursionsOk) {
+        std::string error;
+        if (recursionCapacities(r, &error).empty()) {
+            c.add(p + "capacity", error);
+        }
+    }
+    if (r.kvSharing && r.routing == "vanilla") {
+        c.add(p + "kv_sharing", p + "kv_sharing needs a shared block; routing \"vanilla\" has "
+                                    "distinct layers");
+    }
+    c.real(p + "router_weight", r.routerWeight, 0.0, 100.0);
+    c.real(p + "balance_weight", r.balanceWeight, 0.0, 100.0);
+    c.real(p + "z_loss_weight", r.zLossWeight, 0.0, 100.0);
+    c.real(p + "threshold", r.threshold, 0.0, 1.0, true);
+    c.real(p + "dropout", r.dropout, 0.0, 0.9);
 }
 
 void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data) {
@@ -186,7 +234,63 @@ void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
     c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
 }
 
+
+
+void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data) {
+    c.oneOf("model.router.strategy", r.strategy,
+            {"top_k", "threshold", "top_p", "expert_choice", "shared_routed", "random"});
+    const bool usesK = r.strategy == "top_k" || r.strategy == "expert_choice" ||
+                       r.strategy == "shared_routed" || r.strategy == "random";
+    if (r.topK < 1) {
+        c.add("model.router.top_k",
+              "model.router.top_k = " + std::to_string(r.topK) + " must be at least 1");
+    } else if (usesK && numExperts >= 1 && r.topK > numExperts) {
+        c.add("model.router.top_k",
+              "model.router.top_k = " + std::to_string(r.topK) + " but " + experts(numExperts));
+    }
+    c.real("model.router.threshold", r.threshold, 0.0, 1.0, true);
+    c.real("model.router.top_p", r.topP, 0.0, 1.0, true);
+    c.real("model.router.capacity_factor", r.capacityFactor, 0.0, 64.0, true);
+    c.atLeast("model.router.shared_experts", r.sharedExperts, 0);
+    if (r.strategy == "shared_routed" && numExperts >= 1) {
+        if (r.sharedExperts < 1 || r.sharedExperts >= numExperts) {
+            c.add("model.router.shared_experts",
+                  "model.router.shared_experts = " + std::to_string(r.sharedExperts) +
+                      " must be between 1 and " + std::to_string(numExperts - 1) + " because " +
+                      experts(numExperts) + " and at least one must be routed");
+        } else if (r.topK >= 1 && r.topK > numExperts - r.sharedExperts) {
+            c.add("model.router.top_k",
+                  "model.router.top_k = " + std::to_string(r.topK) + " but shared_routed leaves " +
+                      std::to_string(numExperts - r.sharedExperts) + " routed experts");
+        }
+    }
+    c.integer("model.router.hidden", r.hidden, 1, 16384);
+    c.real("model.router.temperature", r.temperature, 0.0, 100.0, true);
+    c.real("model.router.jitter", r.jitter, 0.0, 1.0);
+    c.real("model.router.balance_weight", r.balanceWeight, 0.0, 100.0);
+    c.real("model.router.z_loss_weight", r.zLossWeight, 0.0, 100.0);
+    c.real("model.router.feedback_weight", r.feedbackWeight, 0.0, 100.0);
+    if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
+        r.selectorWeight > 0.0 && data.kind != "mixed") {
+        c.add("model.router.selector_weight",
+              "model.router.selector_weight = " + number(r.selectorWeight) +
+                  " needs domain labels, which only data.kind \"mixed\" provides (data.kind is \"" +
+                  data.kind + "\")");
+    }
+}
+
+void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
+    c.oneOf(prefix + ".cell", e.cell, {"mlp", "gru", "transformer"});
+    c.integer(prefix + ".width", e.width, 1, 16384);
+    c.integer(prefix + ".max_depth", e.maxDepth, 1, 64);
+    c.oneOf(prefix + ".halting", e.halting, {"critique", "pondernet", "act", "fixed"});
+    c.real(prefix + ".halt_threshold", e.haltThreshold, 0.0, 1.0, true);
+    c.real(prefix + ".ponder_prior", e.ponderPrior, 0.0, 1.0, true);
+    c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
+}
+
 void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
+    checkRecursion(c, m, data);
     c.integer("model.encoder.hidden", m.encoder.hidden, 1, 16384);
     c.integer("model.encoder.layers", m.encoder.layers, 1, 16);
     c.real("model.encoder.dropout", m.encoder.dropout, 0.0, 0.9);
@@ -241,6 +345,51 @@ void checkTrain(Checker& c, const TrainConfig& t) {
 }
 
 } // namespace
+
+bool isSequenceDataKind(const std::string& kind) {
+    return kind == "text" || kind == "running_parity" || kind == "addition";
+}
+
+std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error) {
+    const int64_t n = config.recursions;
+    std::vector<double> out;
+    if (n < 1 || n > 16) {
+        *error = "model.recursion.recursions = " + std::to_string(n) + " must be between 1 and 16";
+        return out;
+    }
+    if (config.capacity == "linear") {
+        for (int64_t r = 0; r < n; ++r) {
+            out.push_back(static_cast<double>(n - r) / static_cast<double>(n));
+        }
+        return out;
+    }
+    const std::string bad = "model.recursion.capacity = \"" + config.capacity +
+                            "\" must be \"linear\" or " + std::to_string(n) +
+                            " comma-separated fractions in (0, 1] that do not increase, e.g. ";
+    std::string example;
+    for (int64_t r = 0; r < n; ++r) {
+        example += (r ? "," : "") + number(1.0 / static_cast<double>(int64_t(1) << r));
+    }
+    std::istringstream in(config.capacity);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        const bool blank = item.find_first_not_of(" \t") == std::string::npos;
+        if (blank || (end && *end != '\0' && std::string(end).find_first_not_of(" \t") !=
+                                                  std::string::npos) ||
+            !(v > 0.0 && v <= 1.0) || (!out.empty() && v > out.back())) {
+            *error = bad + "\"" + example + "\"";
+            return {};
+        }
+        out.push_back(v);
+    }
+    if (static_cast<int64_t>(out.size()) != n) {
+        *error = bad + "\"" + example + "\"";
+        return {};
+    }
+    return out;
+}
 
 std::vector<ConfigError> validateConfig(const ExperimentConfig& config) {
     Checker c;
