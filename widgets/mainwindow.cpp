@@ -16,6 +16,7 @@
 #include "inspect/conflictview.h"
 #include "inspect/reflectionstepperview.h"
 #include "inspect/routingview.h"
+#include "sequence/sequenceview.h"
 #endif
 
 #include "mor/log_reader.h"
@@ -39,7 +40,8 @@
 
 namespace {
 constexpr int kMaxRecentLogs = 8;
-const char* kViewNames[] = {"setup", "training", "stepper", "routing", "conflicts", "compare"};
+const char* kViewNames[] = {"setup",     "training", "stepper", "routing",
+                             "conflicts", "compare",  "sequence"};
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -107,6 +109,14 @@ void MainWindow::createViews() {
 #endif
     m_compare = new CompareView(m_tabs);
     m_tabs->insertTab(Compare, m_compare, QString());
+#ifdef MOR_HAVE_INSPECT_VIEWS
+    // Only runs of sequence models have token traces: the tab shows for those alone.
+    m_sequence = new SequenceView(m_tabs);
+    m_tabs->insertTab(Sequence, m_sequence, QString());
+    m_tabs->setTabVisible(Sequence, false);
+    connect(m_sequence, &SequenceView::tokenTracesAvailable, this,
+            [this](bool available) { m_tabs->setTabVisible(Sequence, available); });
+#endif
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshInspectView);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshCompareView);
@@ -277,7 +287,7 @@ void MainWindow::selectRun(qint64 runId) {
 }
 
 bool MainWindow::showView(const QString& name) {
-    for (int i = 0; i <= Compare; ++i) {
+    for (int i = 0; i < m_tabs->count(); ++i) {
         if (name == QLatin1String(kViewNames[i])) {
             m_tabs->setCurrentIndex(i);
             return true;
@@ -318,6 +328,9 @@ void MainWindow::onRunSelected(qint64 runId) {
     for (InspectView* view : m_inspect) {
         view->setRun(m_session->reader(), runId);
     }
+    if (m_sequence) {
+        m_sequence->setRun(m_session->reader(), runId);
+    }
 }
 
 void MainWindow::onLogChanged() {
@@ -326,6 +339,9 @@ void MainWindow::onLogChanged() {
         m_inspectDirty[i] = true;
     }
     refreshInspectView(m_tabs->currentIndex());
+    if (m_sequence) {
+        m_sequence->refresh(); // re-reads only when visible or when traces appear
+    }
     m_compareDirty = true;
     refreshCompareView();
     const int runs = m_session->reader() ? static_cast<int>(m_session->reader()->runs().size()) : 0;
@@ -423,7 +439,8 @@ void MainWindow::changeEvent(QEvent* event) {
 void MainWindow::retranslateUi() {
     m_actions->retranslate();
     const QStringList titles = {tr("Setup"), tr("Training"), tr("Reflection stepper"),
-                                tr("Routing"), tr("Conflicts"), tr("Compare")};
+                                tr("Routing"), tr("Conflicts"), tr("Compare"),
+                                tr("Sequence")};
     for (int i = 0; i < m_tabs->count() && i < titles.size(); ++i) {
         m_tabs->setTabText(i, titles[i]);
     }

@@ -16,6 +16,7 @@ class QPlainTextEdit;
 class QTabWidget;
 class ReflectionStepperView;
 class RunBrowser;
+class SequenceView;
 class SetupView;
 class TrainingController;
 class TrainingView;
@@ -23,7 +24,7 @@ class TrainingView;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum View { Setup, Training, Stepper, Routing, Conflicts, Compare };
+    enum View { Setup, Training, Stepper, Routing, Conflicts, Compare, Sequence };
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -34,7 +35,8 @@ public:
     bool loadDemo(const QString& name);
     /// Selects a run in the browser (and so in every view).
     void selectRun(qint64 runId);
-    /// Selects a view tab by name (setup, training, stepper, routing, conflicts, compare).
+    /// Selects a view tab by name (setup, training, stepper, routing, conflicts, compare,
+    /// sequence).
     bool showView(const QString& name);
     void setPresentationMode(bool on);
     void setDarkTheme(bool dark);
@@ -78,6 +80,7 @@ private:
     QList<InspectView*> m_inspect; ///< stepper, routing, conflicts (when built)
     QList<bool> m_inspectDirty;
     CompareView* m_compare = nullptr;
+    SequenceView* m_sequence = nullptr; ///< shown for runs with token traces
     bool m_compareDirty = false;
     RunBrowser* m_browser = nullptr;
     QDockWidget* m_browserDock = nullptr;

@@ -1,0 +1,16 @@
+#pragma once
+// Hand-made token traces for the sequence view tests: plausible values with every case the view
+// must draw (spaces, newlines, digits, punctuation, several depths, a wrong prediction).
+#include <mor/token_trace.h>
+
+#include <map>
+#include <vector>
+
+namespace sequence_test {
+
+/// One probe sequence "ab 1,\nc" (7 tokens) of a 3-recursion model; `seed` varies the depths.
+mor::TokenTrace makeTrace(int64_t sampleId, int seed = 0, bool withDifficulty = false);
+/// Probe traces at evaluation steps 100, 200 and 300 (two sequences per step; deeper later).
+std::map<int64_t, std::vector<mor::TokenTrace>> makeRun(bool withDifficulty = false);
+
+} // namespace sequence_test

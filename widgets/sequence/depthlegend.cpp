@@ -1,0 +1,54 @@
+#include "sequence/depthlegend.h"
+
+#include "sequence/tokenstyle.h"
+
+#include <QPainter>
+
+namespace sequence {
+
+DepthLegend::DepthLegend(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("depthLegend"));
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+}
+
+void DepthLegend::setMaxDepth(int maxDepth) {
+    m_maxDepth = maxDepth;
+    updateGeometry();
+    update();
+}
+
+QSize DepthLegend::sizeHint() const {
+    const QFontMetrics fm(font());
+    return {fm.horizontalAdvance(tr("Recursion depth")) + 12 + m_maxDepth * (fm.height() * 2 + 6),
+            fm.height() + 10};
+}
+
+QSize DepthLegend::minimumSizeHint() const {
+    return {0, QFontMetrics(font()).height() + 10};
+}
+
+void DepthLegend::paintEvent(QPaintEvent*) {
+    if (m_maxDepth <= 0) {
+        return;
+    }
+    QPainter p(this);
+    const QFontMetrics fm(font());
+    const QString title = tr("Recursion depth");
+    const int h = fm.height() + 6;
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QRect(0, 2, fm.horizontalAdvance(title) + 4, h), Qt::AlignVCenter, title);
+    int x = fm.horizontalAdvance(title) + 12;
+    const int w = std::max(fm.height() * 2, fm.horizontalAdvance(QString::number(m_maxDepth)) + 8);
+    for (int d = 1; d <= m_maxDepth; ++d) {
+        const QColor c = depthColor(d, m_maxDepth);
+        const QRect box(x, 2, w, h);
+        p.setPen(palette().color(QPalette::Mid));
+        p.setBrush(c);
+        p.drawRect(box);
+        p.setPen(textColorOn(c));
+        p.drawText(box, Qt::AlignCenter, QString::number(d));
+        x += w + 2;
+    }
+}
+
+} // namespace sequence

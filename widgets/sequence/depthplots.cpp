@@ -1,0 +1,192 @@
+#include "sequence/depthplots.h"
+
+#include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
+#include "sequence/tokenstyle.h"
+#include "theme.h"
+
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QHBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace sequence {
+namespace {
+void addTitle(QCustomPlot* plot) {
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont()));
+}
+QCPTextElement* titleOf(QCustomPlot* plot) {
+    return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
+}
+} // namespace
+
+DepthPlots::DepthPlots(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("depthPlots"));
+    m_mean = inspect::makePlot(this, QStringLiteral("meanDepthPlot"));
+    m_distribution = inspect::makePlot(this, QStringLiteral("depthDistributionPlot"));
+    m_byStep = inspect::makePlot(this, QStringLiteral("depthByStepPlot"));
+    for (QCustomPlot* plot : {m_mean, m_distribution, m_byStep}) {
+        addTitle(plot);
+        plot->setMinimumHeight(180);
+        inspect::installExportMenu(plot);
+    }
+    m_meanBars = new QCPBars(m_mean->xAxis, m_mean->yAxis);
+    m_meanBars->setWidth(0.6);
+    m_distribution->legend->setVisible(true);
+    m_distribution->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_byStep->legend->setVisible(true);
+    m_byStep->setVisible(false);
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_mean, 1);
+    layout->addWidget(m_distribution, 1);
+    layout->addWidget(m_byStep, 1);
+    restyle();
+}
+
+void DepthPlots::setClassTicks(QCustomPlot* plot, const QStringList& names) {
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int i = 0; i < names.size(); ++i) {
+        ticker->addTick(i, names[i]);
+    }
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setTickLabelRotation(names.size() > 4 ? 30 : 0);
+    plot->xAxis->setRange(-0.6, names.size() - 0.4);
+}
+
+void DepthPlots::setClassDepths(const std::vector<ClassDepth>& classes, int maxDepth,
+                                bool byDifficulty) {
+    m_byDifficulty = byDifficulty;
+    QStringList names;
+    QVector<double> means;
+    for (const auto& c : classes) {
+        names << QStringLiteral("%1 (%2)").arg(c.name).arg(c.tokens);
+        means << c.meanDepth;
+    }
+    inspect::setBarValues(m_meanBars, means);
+    m_meanBars->setPen(QPen(depthColor(maxDepth, maxDepth).darker(120)));
+    m_meanBars->setBrush(depthColor(std::max(1, (maxDepth + 1) / 2 + 1), maxDepth));
+    setClassTicks(m_mean, names);
+    m_mean->yAxis->setRange(0.0, std::max(1, maxDepth) + 0.2);
+
+    // Stacked fractions: bars for depth 1 at the bottom, the deepest on top.
+    m_distribution->clearPlottables();
+    QCPBars* below = nullptr;
+    for (int d = 1; d <= maxDepth; ++d) {
+        auto* bars = new QCPBars(m_distribution->xAxis, m_distribution->yAxis);
+        bars->setName(tr("depth %1").arg(d));
+        bars->setWidth(0.6);
+        bars->setBrush(depthColor(d, maxDepth));
+        bars->setPen(QPen(QApplication::palette().color(QPalette::Mid)));
+        QVector<double> fractions;
+        for (const auto& c : classes) {
+            const int count = size_t(d - 1) < c.depthCounts.size() ? c.depthCounts[size_t(d - 1)] : 0;
+            fractions << (c.tokens > 0 ? double(count) / c.tokens : 0.0);
+        }
+        inspect::setBarValues(bars, fractions);
+        if (below) {
+            bars->moveAbove(below);
+        }
+        below = bars;
+    }
+    setClassTicks(m_distribution, names);
+    m_distribution->yAxis->setRange(0.0, 1.0);
+    restyle();
+}
+
+void DepthPlots::setDepthByStep(const std::vector<int64_t>& steps,
+                                const std::vector<double>& overall,
+                                const std::vector<std::vector<double>>& perClass,
+                                const QStringList& classNames) {
+    m_byStep->clearGraphs();
+    m_byStep->setVisible(steps.size() >= 2);
+    if (steps.size() < 2) {
+        return;
+    }
+    QVector<double> keys;
+    for (int64_t s : steps) {
+        keys << double(s);
+    }
+    double top = 1.0;
+    auto addGraph = [&](const std::vector<double>& values, const QString& name, const QColor& c,
+                        qreal width) {
+        QCPGraph* g = m_byStep->addGraph();
+        g->setName(name);
+        g->setPen(QPen(c, width));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        QVector<double> ys;
+        for (double v : values) {
+            ys << v;
+            if (std::isfinite(v)) {
+                top = std::max(top, v);
+            }
+        }
+        g->setData(keys, ys, true);
+    };
+    for (size_t c = 0; c < perClass.size(); ++c) {
+        addGraph(perClass[c], c < size_t(classNames.size()) ? classNames[int(c)] : QString(),
+                 QColor(Theme::curveColor(int(c) + 1)), 1.2);
+    }
+    addGraph(overall, tr("all tokens"), QColor(Theme::curveColor(0)), 2.5);
+    m_byStep->xAxis->setRange(keys.front(), keys.back());
+    m_byStep->xAxis->scaleRange(1.05);
+    m_byStep->yAxis->setRange(0.0, top + 0.3);
+    restyle();
+}
+
+void DepthPlots::clear() {
+    setClassDepths({}, 0, false);
+    setDepthByStep({}, {}, {}, {});
+}
+
+void DepthPlots::restyle() {
+    const QPalette pal = QApplication::palette();
+    const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
+    const QColor grid = pal.color(QPalette::Mid);
+    const QString classAxis = m_byDifficulty ? tr("difficulty class (tokens)")
+                                             : tr("character class (tokens)");
+    const QString titles[] = {tr("Mean recursion depth per class"),
+                              tr("Depth distribution per class"),
+                              tr("Mean depth per evaluation step")};
+    const QString xLabels[] = {classAxis, classAxis, tr("step")};
+    const QString yLabels[] = {tr("mean depth"), tr("share of tokens"), tr("mean depth")};
+    int i = 0;
+    for (QCustomPlot* plot : {m_mean, m_distribution, m_byStep}) {
+        plot->setBackground(pal.color(QPalette::Window));
+        plot->axisRect()->setBackground(bg);
+        for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+            axis->setBasePen(QPen(fg));
+            axis->setTickPen(QPen(fg));
+            axis->setSubTickPen(QPen(fg));
+            axis->setTickLabelColor(fg);
+            axis->setLabelColor(fg);
+            axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
+        }
+        QColor legendBg = bg;
+        legendBg.setAlpha(215);
+        plot->legend->setBrush(QBrush(legendBg));
+        plot->legend->setTextColor(fg);
+        plot->legend->setBorderPen(QPen(grid));
+        if (QCPTextElement* title = titleOf(plot)) {
+            title->setText(titles[i]);
+            title->setTextColor(fg);
+        }
+        plot->xAxis->setLabel(xLabels[i]);
+        plot->yAxis->setLabel(yLabels[i]);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+        ++i;
+    }
+}
+
+void DepthPlots::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange) {
+        restyle();
+    }
+    QWidget::changeEvent(event);
+}
+
+} // namespace sequence

@@ -1,0 +1,228 @@
+#include "sequence/recursionstepper.h"
+
+#include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
+#include "inspect/stepcursorbar.h"
+#include "sequence/tokenstyle.h"
+#include "theme.h"
+
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace sequence {
+
+RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("recursionStepper"));
+    m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("recursionTitle"));
+    m_title->setWordWrap(true);
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    m_title->setFont(bold);
+    m_values = new QLabel(this);
+    m_values->setObjectName(QStringLiteral("recursionValues"));
+    m_values->setTextFormat(Qt::RichText);
+    m_values->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_cursor = new inspect::StepCursorBar(this);
+    m_cursor->setObjectName(QStringLiteral("recursionCursor"));
+    m_plot = inspect::makePlot(this, QStringLiteral("recursionPlot"));
+    m_plot->setMinimumHeight(160);
+    m_scoreBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
+    m_scoreBars->setWidth(0.5);
+    m_probGraph = m_plot->addGraph();
+    m_probGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 7));
+    m_marker = new QCPItemStraightLine(m_plot);
+    m_plot->legend->setVisible(true);
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    inspect::installExportMenu(m_plot);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_title);
+    layout->addWidget(m_cursor);
+    layout->addWidget(m_values);
+    layout->addWidget(m_note);
+    layout->addWidget(m_plot, 1);
+    connect(m_cursor, &inspect::StepCursorBar::currentChanged, this,
+            [this] { showRecursion(); });
+    restyle();
+    clear();
+}
+
+const mor::TokenStep* RecursionStepper::token() const {
+    return m_row >= 0 && size_t(m_row) < m_trace.tokens.size() ? &m_trace.tokens[size_t(m_row)]
+                                                               : nullptr;
+}
+
+int RecursionStepper::depth() const {
+    const mor::TokenStep* t = token();
+    return t ? t->depth : 0;
+}
+
+void RecursionStepper::clear() {
+    setToken({}, -1);
+}
+
+void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
+                                const Vocabulary& vocabulary) {
+    m_cursor->setPlaying(false);
+    m_trace = trace;
+    m_vocabulary = vocabulary;
+    m_row = row >= 0 && size_t(row) < trace.tokens.size() ? row : -1;
+    const mor::TokenStep* t = token();
+    m_cursor->setCount(t ? std::max(0, t->depth) : 0);
+    m_cursor->setCurrent(0);
+
+    // The plot: router score for every recursion the model has, target probability for the
+    // recursions this token received.
+    QVector<double> rs, scores, probs, probKeys;
+    const int maxR = t ? std::max<int>(trace.maxRecursions, t->depth) : 0;
+    for (int r = 1; r <= maxR; ++r) {
+        rs << r;
+        scores << (t && size_t(r - 1) < t->routerScores.size() ? double(t->routerScores[size_t(r - 1)])
+                                                                 : 0.0);
+    }
+    if (t) {
+        for (size_t r = 0; r < t->recursionTargetProbs.size(); ++r) {
+            probKeys << double(r + 1);
+            probs << double(t->recursionTargetProbs[r]);
+        }
+    }
+    m_scoreBars->setData(rs, scores, true);
+    m_probGraph->setData(probKeys, probs, true);
+    m_plot->xAxis->setRange(0.4, std::max(1, maxR) + 0.6);
+    m_plot->yAxis->setRange(0.0, 1.05);
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    m_plot->xAxis->setTicker(ticker);
+    if (t) {
+        m_title->setText(tr("Token %1: %2 → target %3, depth %4 of %5")
+                             .arg(m_row)
+                             .arg(quoted(t->text),
+                                  t->target >= 0 ? quoted(t->targetText) : QStringLiteral("—"))
+                             .arg(t->depth)
+                             .arg(maxR));
+    } else {
+        m_title->setText(tr("Click a token to step through its recursions."));
+    }
+    showRecursion();
+}
+
+int RecursionStepper::recursion() const {
+    return depth() > 0 ? m_cursor->current() + 1 : 0;
+}
+
+void RecursionStepper::setRecursion(int r) {
+    m_cursor->setCurrent(r - 1);
+}
+
+double RecursionStepper::routerScore() const {
+    const mor::TokenStep* t = token();
+    const int r = recursion();
+    return t && r >= 1 && size_t(r - 1) < t->routerScores.size()
+               ? double(t->routerScores[size_t(r - 1)])
+               : 0.0;
+}
+
+bool RecursionStepper::continued() const {
+    const int r = recursion();
+    return r >= 1 && r < depth();
+}
+
+int64_t RecursionStepper::prediction() const {
+    const mor::TokenStep* t = token();
+    const int r = recursion();
+    return t && r >= 1 && size_t(r - 1) < t->recursionPreds.size() ? t->recursionPreds[size_t(r - 1)]
+                                                                   : -1;
+}
+
+double RecursionStepper::targetProbability() const {
+    const mor::TokenStep* t = token();
+    const int r = recursion();
+    return t && r >= 1 && size_t(r - 1) < t->recursionTargetProbs.size()
+               ? double(t->recursionTargetProbs[size_t(r - 1)])
+               : 0.0;
+}
+
+void RecursionStepper::showRecursion() {
+    const mor::TokenStep* t = token();
+    const int r = recursion();
+    m_values->setVisible(t && r > 0);
+    m_marker->setVisible(t && r > 0);
+    if (!t || r <= 0) {
+        m_note->setText(t ? tr("This token was not scored by the router.") : QString());
+        m_cursor->setCaption(QString());
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    m_note->setText(QString());
+    m_cursor->setCaption(tr("Recursion r = %1 of %2").arg(r).arg(t->depth));
+    const int64_t pred = prediction();
+    const QString verdict =
+        t->target < 0 ? QString() : (pred == t->target ? tr("right") : tr("wrong"));
+    const QString rows[][2] = {
+        {tr("Router score at r"), QString::number(routerScore(), 'f', 3)},
+        {tr("Continued to r + 1"),
+         continued() ? tr("yes") : (r >= t->depth ? tr("no — the token leaves here") : tr("no"))},
+        {tr("Prediction after r"),
+         (tokenName(m_vocabulary, pred) + (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict)))
+             .toHtmlEscaped()},
+        {tr("Target probability after r"), QString::number(targetProbability(), 'f', 3)},
+    };
+    QString html = QStringLiteral("<table cellspacing='2'>");
+    for (const auto& row : rows) {
+        html += QStringLiteral("<tr><td>%1:&nbsp;&nbsp;</td><td><b>%2</b></td></tr>")
+                    .arg(row[0].toHtmlEscaped(), row[1]);
+    }
+    html += QStringLiteral("</table>");
+    m_values->setText(html);
+    m_marker->point1->setCoords(r, 0.0);
+    m_marker->point2->setCoords(r, 1.0);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RecursionStepper::restyle() {
+    const QPalette pal = QApplication::palette();
+    const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
+    m_plot->setBackground(pal.color(QPalette::Window));
+    m_plot->axisRect()->setBackground(bg);
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        axis->setBasePen(QPen(fg));
+        axis->setTickPen(QPen(fg));
+        axis->setSubTickPen(QPen(fg));
+        axis->setTickLabelColor(fg);
+        axis->setLabelColor(fg);
+        axis->grid()->setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
+    }
+    m_plot->legend->setBrush(QBrush(bg));
+    m_plot->legend->setTextColor(fg);
+    m_plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
+    const QColor probColor(Theme::curveColor(0));
+    m_probGraph->setPen(QPen(probColor, 2));
+    m_probGraph->setName(tr("target probability after r"));
+    QColor scoreColor(Theme::curveColor(3));
+    scoreColor.setAlpha(140);
+    m_scoreBars->setBrush(scoreColor);
+    m_scoreBars->setPen(Qt::NoPen);
+    m_scoreBars->setName(tr("router score at r"));
+    m_marker->setPen(QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine));
+    m_plot->xAxis->setLabel(tr("recursion r"));
+    m_plot->yAxis->setLabel(tr("probability / score"));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RecursionStepper::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange) {
+        restyle();
+        showRecursion();
+    }
+    QWidget::changeEvent(event);
+}
+
+} // namespace sequence

@@ -1,0 +1,69 @@
+#pragma once
+// One token's recursions r = 1..depth, one at a time: the router's score at r, whether the
+// token continued into r + 1, what the model would have predicted had it stopped after r and
+// the target's probability then; a plot of target probability and router score against r.
+// First / Back / Next / Last / Play come from the stepper's StepCursorBar.
+#include "sequence/sequencestats.h"
+
+#include <mor/token_trace.h>
+
+#include <QWidget>
+
+class QCustomPlot;
+class QCPGraph;
+class QCPBars;
+class QCPItemStraightLine;
+class QLabel;
+
+namespace inspect {
+class StepCursorBar;
+}
+
+namespace sequence {
+
+class RecursionStepper : public QWidget {
+    Q_OBJECT
+public:
+    explicit RecursionStepper(QWidget* parent = nullptr);
+
+    /// Shows token `row` of `trace` at recursion 1 (row out of range clears the panel).
+    void setToken(const mor::TokenTrace& trace, int row, const Vocabulary& vocabulary = {});
+    void clear();
+    /// The token on screen (-1 = none) and its depth.
+    int tokenRow() const { return m_row; }
+    int depth() const;
+
+    /// Current recursion r (1..depth; 0 when no token is shown).
+    int recursion() const;
+    void setRecursion(int r);
+    inspect::StepCursorBar* cursor() const { return m_cursor; }
+    QCustomPlot* plot() const { return m_plot; }
+
+    /// What the panel shows at the current recursion (the trace's values).
+    double routerScore() const;
+    bool continued() const;
+    int64_t prediction() const;
+    double targetProbability() const;
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void showRecursion();
+    void restyle();
+    const mor::TokenStep* token() const;
+
+    mor::TokenTrace m_trace;
+    Vocabulary m_vocabulary;
+    int m_row = -1;
+    QLabel* m_title;
+    QLabel* m_values;
+    QLabel* m_note;
+    inspect::StepCursorBar* m_cursor;
+    QCustomPlot* m_plot;
+    QCPGraph* m_probGraph;
+    QCPBars* m_scoreBars;
+    QCPItemStraightLine* m_marker;
+};
+
+} // namespace sequence

@@ -1,0 +1,111 @@
+#include "sequence/sequencestats.h"
+
+#include "sequence/tokenstyle.h"
+
+#include <algorithm>
+
+namespace sequence {
+
+bool usesDifficultyClasses(const std::vector<mor::TokenTrace>& traces) {
+    return std::any_of(traces.begin(), traces.end(),
+                       [](const mor::TokenTrace& t) { return !t.difficultyNames.empty(); });
+}
+
+int maxDepthOf(const std::vector<mor::TokenTrace>& traces) {
+    int deepest = 0;
+    for (const auto& trace : traces) {
+        deepest = std::max(deepest, trace.maxRecursions);
+        for (const auto& token : trace.tokens) {
+            deepest = std::max(deepest, token.depth);
+        }
+    }
+    return deepest;
+}
+
+std::vector<ClassDepth> depthByClass(const std::vector<mor::TokenTrace>& traces) {
+    const int maxDepth = maxDepthOf(traces);
+    std::vector<ClassDepth> classes;
+    const bool byDifficulty = usesDifficultyClasses(traces);
+    if (byDifficulty) {
+        for (const auto& trace : traces) {
+            for (size_t i = classes.size(); i < trace.difficultyNames.size(); ++i) {
+                ClassDepth c;
+                c.name = QString::fromStdString(trace.difficultyNames[i]);
+                classes.push_back(c);
+            }
+        }
+    } else {
+        for (int i = 0; i < kCharClassCount; ++i) {
+            ClassDepth c;
+            c.name = charClassName(CharClass(i));
+            classes.push_back(c);
+        }
+    }
+    for (auto& c : classes) {
+        c.depthCounts.assign(size_t(std::max(maxDepth, 0)), 0);
+    }
+    std::vector<double> sums(classes.size(), 0.0);
+    for (const auto& trace : traces) {
+        for (const auto& token : trace.tokens) {
+            if (token.depth < 1) {
+                continue;
+            }
+            const int cls = byDifficulty ? token.difficulty : int(charClassOf(token.text));
+            if (cls < 0 || cls >= int(classes.size())) {
+                continue;
+            }
+            ClassDepth& c = classes[size_t(cls)];
+            ++c.tokens;
+            sums[size_t(cls)] += token.depth;
+            ++c.depthCounts[size_t(token.depth - 1)];
+        }
+    }
+    for (size_t i = 0; i < classes.size(); ++i) {
+        classes[i].meanDepth = classes[i].tokens > 0 ? sums[i] / classes[i].tokens : 0.0;
+    }
+    return classes;
+}
+
+double meanDepth(const std::vector<mor::TokenTrace>& traces) {
+    double sum = 0.0;
+    int count = 0;
+    for (const auto& trace : traces) {
+        for (const auto& token : trace.tokens) {
+            if (token.depth >= 1) {
+                sum += token.depth;
+                ++count;
+            }
+        }
+    }
+    return count > 0 ? sum / count : 0.0;
+}
+
+Vocabulary vocabularyOf(const std::vector<mor::TokenTrace>& traces) {
+    Vocabulary vocabulary;
+    for (const auto& trace : traces) {
+        for (const auto& token : trace.tokens) {
+            if (token.target >= 0 && !token.targetText.empty()) {
+                vocabulary.emplace(token.target, token.targetText);
+            }
+        }
+    }
+    return vocabulary;
+}
+
+QString tokenName(const Vocabulary& vocabulary, int64_t id) {
+    if (id < 0) {
+        return QStringLiteral("—");
+    }
+    const auto it = vocabulary.find(id);
+    return it != vocabulary.end() ? quoted(it->second) : QStringLiteral("#%1").arg(id);
+}
+
+std::string sequenceText(const mor::TokenTrace& trace) {
+    std::string text;
+    for (const auto& token : trace.tokens) {
+        text += token.text;
+    }
+    return text;
+}
+
+} // namespace sequence

@@ -1,0 +1,483 @@
+#include "sequence/sequenceview.h"
+
+#include "inspect/plotexport.h"
+#include "sequence/depthlegend.h"
+#include "sequence/depthplots.h"
+#include "sequence/recursionstepper.h"
+#include "sequence/sequencestats.h"
+#include "sequence/tokendepthmodel.h"
+#include "sequence/tokenflowwidget.h"
+#include "sequence/tokenstyle.h"
+
+#include <mor/log_reader.h>
+
+#include <QComboBox>
+#include <QEvent>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+#include <limits>
+
+using namespace sequence;
+
+namespace {
+SequenceView::TextTracer& defaultTracer() {
+    static SequenceView::TextTracer tracer;
+    return tracer;
+}
+
+QString previewOf(const mor::TokenTrace& trace) {
+    QString text = displayText(sequenceText(trace));
+    if (text.size() > 48) {
+        text = text.left(47) + QStringLiteral("…");
+    }
+    return text;
+}
+} // namespace
+
+struct SequenceView::Private {
+    std::shared_ptr<const mor::LogReader> reader;
+    qint64 runId = -1;
+    bool inMemory = false;
+    std::map<int64_t, std::vector<mor::TokenTrace>> byStep; ///< cache (all of it when in memory)
+    std::vector<int64_t> steps;
+    /// Texts the user traced, per evaluation step (listed after the probe sequences).
+    std::map<int64_t, std::vector<mor::TokenTrace>> typed;
+    Vocabulary vocabulary;
+    TextTracer tracer = defaultTracer();
+    bool dirty = false;
+    int pendingTraces = 0;
+
+    QComboBox* stepCombo = nullptr;
+    QComboBox* sequenceCombo = nullptr;
+    QLineEdit* textEdit = nullptr;
+    QPushButton* traceButton = nullptr;
+    QLabel* status = nullptr;
+    QLabel* summary = nullptr;
+    QLabel* stepLabel = nullptr;
+    QLabel* sequenceLabel = nullptr;
+    TokenDepthModel* model = nullptr;
+    TokenFlowWidget* flow = nullptr;
+    DepthLegend* legend = nullptr;
+    RecursionStepper* stepper = nullptr;
+    DepthPlots* plots = nullptr;
+
+    const std::vector<mor::TokenTrace>& tracesAt(int64_t step) {
+        auto it = byStep.find(step);
+        if (it == byStep.end()) {
+            it = byStep.emplace(step, reader ? reader->tokenTraces(runId, step)
+                                             : std::vector<mor::TokenTrace>{})
+                     .first;
+        }
+        return it->second;
+    }
+};
+
+void SequenceView::setDefaultTextTracer(TextTracer tracer) {
+    defaultTracer() = std::move(tracer);
+}
+
+SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private) {
+    setObjectName(QStringLiteral("sequenceView"));
+    d->stepLabel = new QLabel(this);
+    d->stepCombo = new QComboBox(this);
+    d->stepCombo->setObjectName(QStringLiteral("evalStepCombo"));
+    d->sequenceLabel = new QLabel(this);
+    d->sequenceCombo = new QComboBox(this);
+    d->sequenceCombo->setObjectName(QStringLiteral("sequenceCombo"));
+    d->sequenceCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    d->sequenceCombo->setMinimumContentsLength(28);
+    d->textEdit = new QLineEdit(this);
+    d->textEdit->setObjectName(QStringLiteral("customTextEdit"));
+    d->textEdit->setClearButtonEnabled(true);
+    d->traceButton = new QPushButton(this);
+    d->traceButton->setObjectName(QStringLiteral("traceButton"));
+    d->status = new QLabel(this);
+    d->status->setObjectName(QStringLiteral("sequenceStatus"));
+    d->status->setWordWrap(true);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(d->stepLabel);
+    top->addWidget(d->stepCombo);
+    top->addSpacing(12);
+    top->addWidget(d->sequenceLabel);
+    top->addWidget(d->sequenceCombo, 1);
+    top->addSpacing(12);
+    top->addWidget(d->textEdit, 2);
+    top->addWidget(d->traceButton);
+
+    d->model = new TokenDepthModel(this);
+    d->flow = new TokenFlowWidget(this);
+    d->flow->setModel(d->model);
+    d->legend = new DepthLegend(this);
+    d->summary = new QLabel(this);
+    d->summary->setObjectName(QStringLiteral("sequenceSummary"));
+    d->stepper = new RecursionStepper(this);
+    d->plots = new DepthPlots(this);
+
+    auto* textBox = new QWidget(this);
+    auto* textLayout = new QVBoxLayout(textBox);
+    textLayout->setContentsMargins(0, 0, 0, 0);
+    textLayout->addWidget(d->flow, 1);
+    auto* legendRow = new QHBoxLayout;
+    legendRow->addWidget(d->legend);
+    legendRow->addStretch(1);
+    legendRow->addWidget(d->summary);
+    textLayout->addLayout(legendRow);
+
+    auto* middle = new QSplitter(Qt::Horizontal, this);
+    middle->addWidget(textBox);
+    middle->addWidget(d->stepper);
+    middle->setStretchFactor(0, 3);
+    middle->setStretchFactor(1, 2);
+    auto* vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(middle);
+    vertical->addWidget(d->plots);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(d->status);
+    layout->addWidget(vertical, 1);
+
+    connect(d->stepCombo, &QComboBox::currentIndexChanged, this, [this] { onStepChosen(); });
+    connect(d->sequenceCombo, &QComboBox::currentIndexChanged, this,
+            [this] { onSequenceChosen(); });
+    connect(d->flow, &TokenFlowWidget::currentTokenChanged, this, [this](int row) {
+        if (const mor::TokenTrace* trace = currentTrace()) {
+            d->stepper->setToken(*trace, row, d->vocabulary);
+        }
+    });
+    connect(d->traceButton, &QPushButton::clicked, this, [this] { traceText(d->textEdit->text()); });
+    connect(d->textEdit, &QLineEdit::returnPressed, this, [this] { traceText(d->textEdit->text()); });
+    connect(d->textEdit, &QLineEdit::textChanged, this, [this] { updateTracingControls(); });
+    retranslate();
+    reload();
+}
+
+SequenceView::~SequenceView() = default;
+
+void SequenceView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
+    const bool had = hasTokenTraces();
+    d->inMemory = false;
+    d->reader = std::move(reader);
+    d->runId = d->reader ? runId : -1;
+    d->byStep.clear();
+    d->typed.clear();
+    d->steps = d->reader && d->runId >= 0 ? d->reader->tokenTraceSteps(d->runId)
+                                          : std::vector<int64_t>{};
+    d->dirty = false;
+    reload();
+    if (had != hasTokenTraces()) {
+        Q_EMIT tokenTracesAvailable(hasTokenTraces());
+    }
+}
+
+void SequenceView::setTraces(const std::map<int64_t, std::vector<mor::TokenTrace>>& byStep) {
+    const bool had = hasTokenTraces();
+    d->inMemory = true;
+    d->reader.reset();
+    d->runId = -1;
+    d->byStep = byStep;
+    d->typed.clear();
+    d->steps.clear();
+    for (const auto& entry : byStep) {
+        d->steps.push_back(entry.first);
+    }
+    reload();
+    if (had != hasTokenTraces()) {
+        Q_EMIT tokenTracesAvailable(hasTokenTraces());
+    }
+}
+
+bool SequenceView::hasTokenTraces() const {
+    return !d->steps.empty();
+}
+
+void SequenceView::refresh() {
+    if (d->inMemory || !d->reader || d->runId < 0) {
+        return;
+    }
+    const bool had = hasTokenTraces();
+    const auto steps = d->reader->tokenTraceSteps(d->runId);
+    if (steps == d->steps && !d->byStep.empty()) {
+        return; // no new evaluation step: nothing the view shows has changed
+    }
+    d->steps = steps;
+    d->byStep.clear();
+    if (isVisible()) {
+        reload();
+    } else {
+        d->dirty = true; // re-read when shown: training writes often, the tab may be hidden
+    }
+    if (had != hasTokenTraces()) {
+        Q_EMIT tokenTracesAvailable(hasTokenTraces());
+    }
+}
+
+void SequenceView::showEvent(QShowEvent* event) {
+    InspectView::showEvent(event);
+    if (d->dirty) {
+        d->dirty = false;
+        reload();
+    }
+}
+
+void SequenceView::reload() {
+    const qint64 previous = evaluationStep();
+    const QSignalBlocker block(d->stepCombo);
+    d->stepCombo->clear();
+    int select = int(d->steps.size()) - 1;
+    for (size_t i = 0; i < d->steps.size(); ++i) {
+        d->stepCombo->addItem(tr("step %1").arg(d->steps[i]), qint64(d->steps[i]));
+        if (d->steps[i] == previous) {
+            select = int(i);
+        }
+    }
+    d->stepCombo->setCurrentIndex(select);
+    d->status->setText(d->steps.empty()
+                           ? (d->runId >= 0 || d->inMemory
+                                  ? tr("This run has no token traces: only sequence models "
+                                       "(Mixture-of-Recursions) log them.")
+                                  : tr("Select a sequence run in the run browser."))
+                           : QString());
+    d->status->setVisible(!d->status->text().isEmpty());
+    onStepChosen();
+}
+
+qint64 SequenceView::evaluationStep() const {
+    return d->stepCombo->currentIndex() >= 0 ? d->stepCombo->currentData().toLongLong() : -1;
+}
+
+void SequenceView::onStepChosen() {
+    const qint64 step = evaluationStep();
+    const auto& traces = step >= 0 ? d->tracesAt(step) : std::vector<mor::TokenTrace>{};
+    d->vocabulary = vocabularyOf(traces);
+    const int keep = d->sequenceCombo->currentIndex();
+    fillSequenceCombo(keep >= 0 && keep < int(traces.size()) ? keep : 0);
+    updatePlots();
+    updateTracingControls();
+}
+
+void SequenceView::fillSequenceCombo(int select) {
+    const qint64 step = evaluationStep();
+    {
+        const QSignalBlocker block(d->sequenceCombo);
+        d->sequenceCombo->clear();
+        if (step >= 0) {
+            for (const auto& trace : d->tracesAt(step)) {
+                d->sequenceCombo->addItem(
+                    tr("#%1: %2").arg(trace.sampleId).arg(previewOf(trace)));
+            }
+            for (const auto& trace : d->typed[step]) {
+                d->sequenceCombo->addItem(tr("typed: %1").arg(previewOf(trace)));
+            }
+        }
+        d->sequenceCombo->setCurrentIndex(std::min(select, d->sequenceCombo->count() - 1));
+    }
+    onSequenceChosen();
+}
+
+const mor::TokenTrace* SequenceView::currentTrace() const {
+    const qint64 step = evaluationStep();
+    const int index = d->sequenceCombo->currentIndex();
+    if (step < 0 || index < 0) {
+        return nullptr;
+    }
+    const auto& probes = d->tracesAt(step);
+    if (index < int(probes.size())) {
+        return &probes[size_t(index)];
+    }
+    const auto it = d->typed.find(step);
+    const size_t t = size_t(index) - probes.size();
+    return it != d->typed.end() && t < it->second.size() ? &it->second[t] : nullptr;
+}
+
+void SequenceView::onSequenceChosen() {
+    const mor::TokenTrace* trace = currentTrace();
+    if (!trace) {
+        d->model->clear();
+        d->stepper->clear();
+        d->legend->setMaxDepth(0);
+        d->summary->clear();
+        return;
+    }
+    // Typed texts may use tokens the probes never targeted: name them too.
+    for (const auto& [id, text] : vocabularyOf({*trace})) {
+        d->vocabulary.emplace(id, text);
+    }
+    d->model->setTrace(*trace, d->vocabulary);
+    d->legend->setMaxDepth(d->model->maxDepth());
+    int right = 0, targets = 0;
+    for (const auto& token : trace->tokens) {
+        if (token.target >= 0) {
+            ++targets;
+            right += token.pred == token.target ? 1 : 0;
+        }
+    }
+    d->summary->setText(tr("%n token(s), mean depth %1, %2 of %3 predicted right", nullptr,
+                           int(trace->tokens.size()))
+                            .arg(QString::number(meanDepth({*trace}), 'f', 2))
+                            .arg(right)
+                            .arg(targets));
+    selectToken(trace->tokens.empty() ? -1 : 0);
+}
+
+void SequenceView::selectToken(int row) {
+    d->flow->setCurrentToken(row);
+    if (const mor::TokenTrace* trace = currentTrace()) {
+        if (d->stepper->tokenRow() != row || row < 0) {
+            d->stepper->setToken(*trace, row, d->vocabulary);
+        }
+    }
+}
+
+bool SequenceView::showSequence(qint64 step, int index) {
+    const int stepIndex = d->stepCombo->findData(step);
+    if (stepIndex < 0) {
+        return false;
+    }
+    d->stepCombo->setCurrentIndex(stepIndex);
+    if (index < 0 || index >= d->sequenceCombo->count()) {
+        return false;
+    }
+    d->sequenceCombo->setCurrentIndex(index);
+    return true;
+}
+
+void SequenceView::updatePlots() {
+    const qint64 step = evaluationStep();
+    if (step < 0) {
+        d->plots->clear();
+        return;
+    }
+    const auto& traces = d->tracesAt(step);
+    const auto classes = depthByClass(traces);
+    d->plots->setClassDepths(classes, maxDepthOf(traces), usesDifficultyClasses(traces));
+    std::vector<double> overall;
+    std::vector<std::vector<double>> perClass(classes.size());
+    QStringList names;
+    for (const auto& c : classes) {
+        names << c.name;
+    }
+    for (int64_t s : d->steps) {
+        const auto& atStep = d->tracesAt(s);
+        overall.push_back(meanDepth(atStep));
+        const auto stepClasses = depthByClass(atStep);
+        for (size_t c = 0; c < perClass.size(); ++c) {
+            const bool has = c < stepClasses.size() && stepClasses[c].tokens > 0;
+            perClass[c].push_back(has ? stepClasses[c].meanDepth
+                                      : std::numeric_limits<double>::quiet_NaN());
+        }
+    }
+    d->plots->setDepthByStep(d->steps, overall, perClass, names);
+}
+
+void SequenceView::setTextTracer(TextTracer tracer) {
+    d->tracer = std::move(tracer);
+    updateTracingControls();
+}
+
+void SequenceView::updateTracingControls() {
+    const bool canTrace = d->tracer && evaluationStep() >= 0;
+    d->textEdit->setEnabled(canTrace);
+    d->traceButton->setEnabled(canTrace && !d->textEdit->text().isEmpty() &&
+                               d->pendingTraces == 0);
+    d->textEdit->setPlaceholderText(canTrace ? tr("Type any text to trace it through the model")
+                                             : tr("Tracing typed text needs a run checkpoint"));
+}
+
+bool SequenceView::traceText(const QString& text) {
+    const qint64 step = evaluationStep();
+    if (!d->tracer || step < 0 || text.isEmpty()) {
+        return false;
+    }
+    const std::string path = d->reader ? d->reader->path() : std::string();
+    const qint64 runId = d->runId;
+    const std::string utf8 = text.toStdString();
+    TextTracer tracer = d->tracer;
+    ++d->pendingTraces;
+    updateTracingControls();
+    d->status->setText(tr("Tracing “%1” through the checkpoint of step %2…").arg(text).arg(step));
+    d->status->setVisible(true);
+    struct Result {
+        std::vector<mor::TokenTrace> traces;
+        QString error;
+    };
+    // The watcher is a child of the view: if the view goes first, the result is dropped.
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, step, runId] {
+        watcher->deleteLater();
+        --d->pendingTraces;
+        updateTracingControls();
+        const Result result = watcher->result();
+        if (runId != d->runId || d->stepCombo->findData(step) < 0) {
+            return; // another run was opened meanwhile
+        }
+        if (result.traces.empty()) {
+            d->status->setText(tr("Tracing failed: %1").arg(result.error));
+            Q_EMIT textTraced(false);
+            return;
+        }
+        d->status->clear();
+        d->status->setVisible(false);
+        auto& typed = d->typed[step];
+        typed.push_back(result.traces.front());
+        if (evaluationStep() != step) {
+            showSequence(step, 0);
+        }
+        fillSequenceCombo(int(d->tracesAt(step).size() + typed.size()) - 1);
+        Q_EMIT textTraced(true);
+    });
+    watcher->setFuture(QtConcurrent::run([tracer, path, runId, step, utf8] {
+        Result result;
+        std::string error;
+        try {
+            result.traces = tracer(path, runId, step, utf8, &error);
+        } catch (const std::exception& e) {
+            error = e.what(); // never let a tracer's exception end the worker thread
+        }
+        if (result.traces.empty()) {
+            result.error = QString::fromStdString(error.empty() ? "no trace" : error);
+        }
+        return result;
+    }));
+    return true;
+}
+
+TokenDepthModel* SequenceView::tokenModel() const {
+    return d->model;
+}
+TokenFlowWidget* SequenceView::tokenFlow() const {
+    return d->flow;
+}
+RecursionStepper* SequenceView::recursionStepper() const {
+    return d->stepper;
+}
+DepthPlots* SequenceView::depthPlots() const {
+    return d->plots;
+}
+
+void SequenceView::retranslate() {
+    d->stepLabel->setText(tr("Evaluation step"));
+    d->sequenceLabel->setText(tr("Sequence"));
+    d->traceButton->setText(tr("Trace"));
+    d->traceButton->setToolTip(tr("Run the typed text through the checkpoint of this step"));
+    updateTracingControls();
+}
+
+void SequenceView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+        reload();
+    }
+    InspectView::changeEvent(event);
+}

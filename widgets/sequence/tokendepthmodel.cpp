@@ -1,0 +1,91 @@
+#include "sequence/tokendepthmodel.h"
+
+#include "sequence/tokenstyle.h"
+
+#include <QStringList>
+
+#include <algorithm>
+
+namespace sequence {
+
+TokenDepthModel::TokenDepthModel(QObject* parent) : QAbstractListModel(parent) {}
+
+void TokenDepthModel::setTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {
+    beginResetModel();
+    m_trace = trace;
+    m_vocabulary = vocabulary;
+    m_maxDepth = maxDepthOf({trace});
+    endResetModel();
+}
+
+void TokenDepthModel::clear() {
+    setTrace({});
+}
+
+int TokenDepthModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_trace.tokens.size());
+}
+
+QVariant TokenDepthModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()) {
+        return {};
+    }
+    const mor::TokenStep& token = m_trace.tokens[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayText(token.text);
+    case Qt::BackgroundRole:
+        return depthColor(token.depth, m_maxDepth);
+    case Qt::ForegroundRole:
+        return textColorOn(depthColor(token.depth, m_maxDepth));
+    case Qt::ToolTipRole:
+        return tooltip(index.row());
+    case DepthRole:
+        return token.depth;
+    case TokenTextRole:
+        return QString::fromStdString(token.text);
+    case IsNewlineRole:
+        return charClassOf(token.text) == CharClass::Newlines;
+    case RouterScoresRole: {
+        QVariantList scores;
+        for (float s : token.routerScores) {
+            scores << double(s);
+        }
+        return scores;
+    }
+    default:
+        return {};
+    }
+}
+
+QString TokenDepthModel::tooltip(int row) const {
+    if (row < 0 || row >= rowCount()) {
+        return {};
+    }
+    const mor::TokenStep& token = m_trace.tokens[size_t(row)];
+    QStringList lines;
+    lines << tr("Token %1: %2").arg(row).arg(quoted(token.text));
+    if (token.target >= 0) {
+        lines << tr("Target: %1").arg(token.targetText.empty() ? tokenName(m_vocabulary, token.target)
+                                                               : quoted(token.targetText));
+        lines << (token.pred == token.target
+                      ? tr("Prediction: %1 (right)").arg(tokenName(m_vocabulary, token.pred))
+                      : tr("Prediction: %1 (wrong)").arg(tokenName(m_vocabulary, token.pred)));
+        lines << tr("Loss: %1 nats").arg(QString::number(double(token.loss), 'f', 3));
+    } else {
+        lines << tr("No target at this position");
+    }
+    lines << tr("Depth: %1 of %2 recursions").arg(token.depth).arg(m_maxDepth);
+    if (token.difficulty >= 0 && size_t(token.difficulty) < m_trace.difficultyNames.size()) {
+        lines << tr("Class: %1")
+                     .arg(QString::fromStdString(m_trace.difficultyNames[size_t(token.difficulty)]));
+    }
+    QStringList scores;
+    for (size_t r = 0; r < token.routerScores.size(); ++r) {
+        scores << tr("r%1 %2").arg(r + 1).arg(QString::number(double(token.routerScores[r]), 'f', 3));
+    }
+    lines << tr("Router scores: %1").arg(scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", ")));
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace sequence

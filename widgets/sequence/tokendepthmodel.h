@@ -1,0 +1,44 @@
+#pragma once
+// The tokens of one traced sequence as a list model: display text with visible whitespace,
+// background in the colour of the token's recursion depth, and a tooltip with target,
+// prediction, loss, depth and the router's score at every recursion.
+#include "sequence/sequencestats.h"
+
+#include <mor/token_trace.h>
+
+#include <QAbstractListModel>
+
+namespace sequence {
+
+class TokenDepthModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        DepthRole = Qt::UserRole + 1, ///< int: recursions of the token
+        TokenTextRole,                ///< QString: the raw token text
+        IsNewlineRole,                ///< bool: the token ends a line
+        RouterScoresRole,             ///< QVariantList of double, r = 1..maxRecursions
+    };
+
+    explicit TokenDepthModel(QObject* parent = nullptr);
+
+    /// Shows `trace`; `vocabulary` names predicted token ids in the tooltips.
+    void setTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary = {});
+    void clear();
+    const mor::TokenTrace& trace() const { return m_trace; }
+    /// Depth scale of the colours: the trace's maxRecursions (or its deepest token).
+    int maxDepth() const { return m_maxDepth; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+
+    /// The tooltip of token `row` (plain text, one fact per line).
+    QString tooltip(int row) const;
+
+private:
+    mor::TokenTrace m_trace;
+    Vocabulary m_vocabulary;
+    int m_maxDepth = 0;
+};
+
+} // namespace sequence

@@ -1,0 +1,217 @@
+#include "sequence/tokenflowwidget.h"
+
+#include "sequence/tokendepthmodel.h"
+
+#include <QAbstractItemModel>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QToolTip>
+
+#include <algorithm>
+
+namespace sequence {
+namespace {
+constexpr int kMargin = 6;   // around the flow
+constexpr int kGap = 3;      // between boxes
+constexpr int kPadding = 4;  // text inside a box
+} // namespace
+
+TokenFlowWidget::TokenFlowWidget(QWidget* parent) : QAbstractScrollArea(parent) {
+    setObjectName(QStringLiteral("tokenFlow"));
+    setFocusPolicy(Qt::StrongFocus);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    viewport()->setMouseTracking(true);
+    viewport()->setBackgroundRole(QPalette::Base);
+    QFont f = font();
+    f.setStyleHint(QFont::TypeWriter);
+    f.setFamily(QStringLiteral("monospace"));
+    f.setPointSizeF(f.pointSizeF() * 1.15);
+    setFont(f);
+}
+
+void TokenFlowWidget::setModel(QAbstractItemModel* model) {
+    if (m_model) {
+        disconnect(m_model, nullptr, this, nullptr);
+    }
+    m_model = model;
+    if (m_model) {
+        connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+            m_current = -1;
+            relayout();
+        });
+        connect(m_model, &QAbstractItemModel::dataChanged, this, [this] { relayout(); });
+        connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] { relayout(); });
+        connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] { relayout(); });
+    }
+    m_current = -1;
+    relayout();
+}
+
+void TokenFlowWidget::relayout() {
+    m_rects.clear();
+    const int rows = m_model ? m_model->rowCount() : 0;
+    const QFontMetrics fm(font());
+    const int width = std::max(viewport()->width(), 60);
+    const int h = fm.height() + 2 * kPadding;
+    const int minW = fm.horizontalAdvance(QLatin1Char('M')) + 2 * kPadding;
+    int x = kMargin, y = kMargin;
+    for (int row = 0; row < rows; ++row) {
+        const QModelIndex index = m_model->index(row, 0);
+        const QString text = index.data(Qt::DisplayRole).toString();
+        const int w = std::max(minW, fm.horizontalAdvance(text) + 2 * kPadding);
+        if (x > kMargin && x + w > width - kMargin) {
+            x = kMargin;
+            y += h + kGap;
+        }
+        m_rects.push_back(QRect(x, y, w, h));
+        x += w + kGap;
+        if (index.data(TokenDepthModel::IsNewlineRole).toBool()) {
+            x = kMargin;
+            y += h + kGap;
+        }
+    }
+    m_contentHeight = rows > 0 ? m_rects.back().bottom() + kMargin + 1 : 0;
+    verticalScrollBar()->setPageStep(viewport()->height());
+    verticalScrollBar()->setSingleStep(h + kGap);
+    verticalScrollBar()->setRange(0, std::max(0, m_contentHeight - viewport()->height()));
+    viewport()->update();
+}
+
+QRect TokenFlowWidget::tokenRect(int row) const {
+    if (row < 0 || row >= m_rects.size()) {
+        return {};
+    }
+    return m_rects[row].translated(0, -verticalScrollBar()->value());
+}
+
+int TokenFlowWidget::tokenAt(const QPoint& viewportPos) const {
+    const QPoint p = viewportPos + QPoint(0, verticalScrollBar()->value());
+    for (int i = 0; i < m_rects.size(); ++i) {
+        if (m_rects[i].contains(p)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void TokenFlowWidget::setCurrentToken(int row) {
+    const int rows = m_model ? m_model->rowCount() : 0;
+    if (row < -1 || row >= rows) {
+        row = -1;
+    }
+    if (row == m_current) {
+        return;
+    }
+    m_current = row;
+    ensureVisible(row);
+    viewport()->update();
+    Q_EMIT currentTokenChanged(row);
+}
+
+void TokenFlowWidget::ensureVisible(int row) {
+    if (row < 0 || row >= m_rects.size()) {
+        return;
+    }
+    const QRect r = m_rects[row];
+    QScrollBar* bar = verticalScrollBar();
+    if (r.top() < bar->value()) {
+        bar->setValue(r.top() - kMargin);
+    } else if (r.bottom() > bar->value() + viewport()->height()) {
+        bar->setValue(r.bottom() - viewport()->height() + kMargin);
+    }
+}
+
+void TokenFlowWidget::paintEvent(QPaintEvent*) {
+    QPainter p(viewport());
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setFont(font());
+    const int offset = verticalScrollBar()->value();
+    const QRect visible = viewport()->rect().translated(0, offset);
+    const QColor frame = palette().color(QPalette::Mid);
+    for (int row = 0; row < m_rects.size(); ++row) {
+        if (!m_rects[row].intersects(visible)) {
+            continue;
+        }
+        const QModelIndex index = m_model->index(row, 0);
+        const QRectF box = QRectF(m_rects[row].translated(0, -offset)).adjusted(0.5, 0.5, -0.5, -0.5);
+        p.setPen(QPen(frame, 1));
+        p.setBrush(index.data(Qt::BackgroundRole).value<QColor>());
+        p.drawRoundedRect(box, 3, 3);
+        p.setPen(index.data(Qt::ForegroundRole).value<QColor>());
+        p.drawText(box, Qt::AlignCenter, index.data(Qt::DisplayRole).toString());
+        if (row == m_current) {
+            p.setPen(QPen(palette().color(QPalette::Highlight), 3));
+            p.setBrush(Qt::NoBrush);
+            p.drawRoundedRect(box.adjusted(-1.5, -1.5, 1.5, 1.5), 4, 4);
+        }
+    }
+}
+
+void TokenFlowWidget::resizeEvent(QResizeEvent* event) {
+    QAbstractScrollArea::resizeEvent(event);
+    relayout();
+}
+
+void TokenFlowWidget::scrollContentsBy(int, int) {
+    viewport()->update();
+}
+
+void TokenFlowWidget::mousePressEvent(QMouseEvent* event) {
+    const int row = tokenAt(event->position().toPoint());
+    if (row >= 0) {
+        setCurrentToken(row);
+    }
+    QAbstractScrollArea::mousePressEvent(event);
+}
+
+void TokenFlowWidget::keyPressEvent(QKeyEvent* event) {
+    const int rows = m_model ? m_model->rowCount() : 0;
+    switch (event->key()) {
+    case Qt::Key_Left:
+        setCurrentToken(std::max(0, m_current - 1));
+        return;
+    case Qt::Key_Right:
+        setCurrentToken(std::min(rows - 1, m_current + 1));
+        return;
+    case Qt::Key_Home:
+        setCurrentToken(rows > 0 ? 0 : -1);
+        return;
+    case Qt::Key_End:
+        setCurrentToken(rows - 1);
+        return;
+    default:
+        QAbstractScrollArea::keyPressEvent(event);
+    }
+}
+
+bool TokenFlowWidget::viewportEvent(QEvent* event) {
+    if (event->type() == QEvent::ToolTip && m_model) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const int row = tokenAt(help->pos());
+        if (row >= 0) {
+            QToolTip::showText(help->globalPos(),
+                               m_model->index(row, 0).data(Qt::ToolTipRole).toString(), viewport(),
+                               tokenRect(row));
+        } else {
+            QToolTip::hideText();
+            event->ignore();
+        }
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+void TokenFlowWidget::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange) {
+        relayout();
+    }
+    QAbstractScrollArea::changeEvent(event);
+}
+
+QSize TokenFlowWidget::sizeHint() const {
+    return {480, 220};
+}
+
+} // namespace sequence

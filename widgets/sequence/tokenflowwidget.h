@@ -1,0 +1,55 @@
+#pragma once
+// Draws the tokens of a TokenDepthModel as coloured boxes that wrap like text (a new line
+// after every newline token); click or arrow keys select a token, hovering shows its tooltip.
+#include <QAbstractScrollArea>
+#include <QPointer>
+#include <QRect>
+#include <QVector>
+
+class QAbstractItemModel;
+
+namespace sequence {
+
+class TokenFlowWidget : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    explicit TokenFlowWidget(QWidget* parent = nullptr);
+
+    void setModel(QAbstractItemModel* model);
+    QAbstractItemModel* model() const { return m_model; }
+
+    /// The selected token (-1 = none).
+    int currentToken() const { return m_current; }
+    /// Box of token `row` in viewport coordinates (empty when out of range).
+    QRect tokenRect(int row) const;
+    /// Token under a viewport position (-1 = none).
+    int tokenAt(const QPoint& viewportPos) const;
+
+public Q_SLOTS:
+    void setCurrentToken(int row);
+
+Q_SIGNALS:
+    /// The selection moved to token `row` (by click, keys or setCurrentToken).
+    void currentTokenChanged(int row);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    QSize sizeHint() const override;
+
+private:
+    void relayout();
+    void ensureVisible(int row);
+
+    QPointer<QAbstractItemModel> m_model;
+    QVector<QRect> m_rects; ///< content coordinates
+    int m_contentHeight = 0;
+    int m_current = -1;
+};
+
+} // namespace sequence
