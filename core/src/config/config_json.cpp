@@ -2,6 +2,7 @@
 // parseConfig / loadConfigFile / toJson / flattenConfigJson.
 #include "config/config_reader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -112,6 +113,19 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
     } catch (const nlohmann::json::parse_error& e) {
         result.errors.push_back({"", syntaxErrorMessage(jsonText, e)});
         return result;
+    } catch (const nlohmann::json::out_of_range& e) { // e.g. 1e999: "number overflow parsing"
+        const std::string why = e.what();
+        const size_t quote = why.find('\'');
+        const std::string token =
+            quote == std::string::npos ? "" : why.substr(quote + 1, why.rfind('\'') - quote - 1);
+        const size_t at = token.empty() ? std::string::npos : jsonText.find(token);
+        const auto line = at == std::string::npos
+                              ? 0
+                              : 1 + std::count(jsonText.begin(), jsonText.begin() + at, '\n');
+        result.errors.push_back({"", "number out of range" +
+                                         (line > 0 ? " at line " + std::to_string(line) : "") +
+                                         ": " + token});
+        return result;
     }
     if (!root.is_object()) {
         result.errors.push_back({"", "the configuration must be a JSON object (got " +
@@ -168,7 +182,7 @@ std::vector<std::pair<std::string, std::string>> flattenConfigJson(const std::st
     std::vector<std::pair<std::string, std::string>> out;
     try {
         flatten(Json::parse(jsonText), "", out);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) { // parse_error, or out_of_range for 1e999
         out.clear();
     }
     return out;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <limits>
 
 namespace mor {
 
@@ -162,7 +164,8 @@ int64_t resolveLabelColumn(const std::string& spec, const std::vector<std::strin
         return 0;
     }
     double number = 0.0;
-    if (parseNumber(spec, number) && number == static_cast<double>(static_cast<int64_t>(number))) {
+    if (parseNumber(spec, number) && std::fabs(number) < 9.0e18 && // int64 cast: no UB
+        number == static_cast<double>(static_cast<int64_t>(number))) {
         auto index = static_cast<int64_t>(number);
         if (index < 0) {
             index += columns;
@@ -214,7 +217,7 @@ bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labe
     int64_t label = static_cast<int64_t>(cells.size()) - 1;
     if (labelSpec == "first") {
         label = 0;
-    } else if (double index = 0; parseNumber(labelSpec, index)) {
+    } else if (double index = 0; parseNumber(labelSpec, index) && std::fabs(index) < 9.0e18) {
         label = static_cast<int64_t>(index) < 0 ? static_cast<int64_t>(index) + label + 1
                                                 : static_cast<int64_t>(index);
     }
@@ -308,11 +311,13 @@ CsvTable readCsv(const std::string& path, const std::string& labelColumn) {
                 continue;
             }
             double value = 0.0;
-            if (!parseNumber(cell, value)) {
+            const bool parsed = parseNumber(cell, value);
+            if (!parsed || std::fabs(value) > std::numeric_limits<float>::max()) {
                 const std::string name =
                     hasHeader ? " (\"" + header[static_cast<size_t>(c)] + "\")" : std::string();
                 table.error = where + ", column " + std::to_string(c + 1) + name + ": " +
                               (cell.empty() ? std::string("the cell is empty")
+                               : parsed     ? "\"" + cell + "\" is too large for a 32-bit float"
                                             : "\"" + cell + "\" is not a number");
                 return table;
             }

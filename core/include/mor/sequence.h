@@ -1,0 +1,62 @@
+#pragma once
+// Mixture-of-Recursions sequence models (model.family "recursion"): text generation with
+// per-token recursion depth, tracing any text through a checkpoint, parameter counts.
+// Training goes through trainExperiment / resumeExperiment (trainer.h), which dispatch here.
+#include "mor/config.h"
+#include "mor/token_trace.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mor {
+
+/// One token of generated (or prompt) text and the recursions it received.
+struct GeneratedToken {
+    std::string text;    ///< the token as UTF-8 text (a character, a digit, "+")
+    int depth = 0;       ///< recursions this token received (1..maxRecursions)
+    bool prompt = false; ///< part of the prompt (depth = what the model spent reading it)
+};
+
+struct GenerateOptions {
+    std::string prompt;        ///< characters outside the model's vocabulary are replaced
+    int64_t tokens = 200;      ///< tokens to sample after the prompt
+    double temperature = 1.0;  ///< 0 = greedy
+    int64_t seed = 1;
+    bool useCache = true;      ///< false: recompute the whole context for every token
+    int64_t step = -1;         ///< checkpoint step (-1 = the last one)
+};
+
+struct GenerateResult {
+    bool ok = false;
+    std::string error;
+    std::vector<GeneratedToken> tokens; ///< prompt tokens first, then the sampled ones
+    int maxRecursions = 0;
+    std::string routing;
+    int64_t generated = 0;     ///< sampled tokens
+    double seconds = 0.0;      ///< time spent sampling (prompt included)
+    double tokensPerSecond = 0.0;
+    double meanDepth = 0.0;    ///< over the sampled tokens
+};
+
+/// Samples text from a run's checkpoint. Errors (no such run, not a recursion run, missing
+/// checkpoint) come back in `error`.
+GenerateResult generateSequence(const std::string& logPath, int64_t runId,
+                                const GenerateOptions& options);
+
+/// Runs `text` through the checkpoint at `step` (the last one when step < 0) with causal
+/// routing and returns one trace (targets = the next character; the last has none). Text
+/// longer than the model's context is cut to its last tokens. Empty + *error on failure.
+std::vector<TokenTrace> traceSequenceCheckpoint(const std::string& logPath, int64_t runId,
+                                                int64_t step, const std::string& text,
+                                                std::string* error);
+
+/// Trainable parameters of the recursion model a config describes (for a vocabulary of
+/// `vocabSize` tokens); -1 with *error when the config is not a valid recursion model.
+int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSize,
+                                std::string* error);
+
+/// Positions per sequence of a sequence config (addition: 3 * digits + 2; else seq_len).
+int64_t sequenceLength(const DataConfig& data);
+
+} // namespace mor

@@ -1,0 +1,59 @@
+#pragma once
+// Token-sequence data for the Mixture-of-Recursions family: character-level text, running
+// parity and reversed-digit addition, each with a per-token difficulty class. No torch.
+#include "mor/config.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mor::data {
+
+/// Fixed-length sequences, row-major [count x length].
+struct SequenceSplit {
+    int64_t count = 0;
+    int64_t length = 0;
+    std::vector<int64_t> inputs;
+    std::vector<int64_t> targets;  ///< -1: no target at this position (not in the loss)
+    std::vector<int> difficulty;   ///< -1: no class
+};
+
+struct SequenceData {
+    std::string kind;                         ///< text | running_parity | addition
+    std::string source;                       ///< text: the file read
+    std::vector<std::string> vocab;           ///< token id -> display/UTF-8 text
+    std::vector<std::string> difficultyNames; ///< names of the difficulty classes
+    int64_t unknownId = -1;                   ///< text: id of characters outside the vocab
+    /// text: the token stream of the training part (random windows are drawn from it).
+    std::vector<int64_t> trainStream;
+    /// Training sequences of the algorithmic tasks (empty for text).
+    SequenceSplit train;
+    SequenceSplit validation; ///< text: consecutive windows of the validation part
+    SequenceSplit test;
+    int64_t seqLen = 0;       ///< positions per sequence
+    std::string error;        ///< non-empty when loading failed (names file / field)
+    bool ok() const { return error.empty(); }
+    bool isText() const { return kind == "text"; }
+};
+
+/// Builds the data a config describes (seeded). Errors are returned in `error`.
+SequenceData loadSequenceData(const DataConfig& config, int64_t seed);
+
+/// The bundled corpus (resources/corpus/fortunes.txt): $MOR_CORPUS_DIR, next to the
+/// installed program (../share/mor-studio/corpus), or the source tree. "" when not found.
+std::string bundledCorpusPath();
+
+/// UTF-8 text split into characters (invalid bytes become single-byte tokens).
+std::vector<std::string> splitCharacters(const std::string& text);
+/// Token ids of `text` for a vocabulary (unknown characters -> unknownId, or skipped when -1).
+std::vector<int64_t> encodeText(const std::vector<std::string>& vocab, int64_t unknownId,
+                                const std::string& text);
+/// Printable form of a token: "\\n", "\\t", or the text itself.
+std::string displayToken(const std::string& token);
+
+/// Addition: the carry-chain class of each answer digit of a + b (least significant first,
+/// `digits` digits per operand, digits + 1 answer digits): 0 no carry in, 1 a carry made by
+/// the digit below, 2 a carry that rippled through at least one more digit.
+std::vector<int> additionCarryClasses(int64_t a, int64_t b, int64_t digits);
+
+} // namespace mor::data

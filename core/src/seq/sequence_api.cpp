@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The public entry points of mor/sequence.h.
+#include "mor/sequence.h"
+
+#include "data/sequence_data.h"
+#include "seq/recursion_decoder.h"
+#include "seq/sequence_eval.h"
+#include "seq/sequence_store.h"
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+namespace mor {
+
+namespace {
+
+/// Next-token logits of the last position of `window`: the decoder (cached) or a full
+/// forward pass over the window (no cache). Both use causal routing.
+class ContextRunner {
+public:
+    ContextRunner(seq::RecursionModel model, bool useCache)
+        : m_model(model), m_useCache(useCache), m_decoder(model) {}
+
+    torch::Tensor feed(int64_t token, int* depth) {
+        torch::NoGradGuard noGrad;
+        const int64_t maxLen = m_model->maxLen();
+        if (static_cast<int64_t>(m_window.size()) >= maxLen) {
+            // Context full: keep the last half and rebuild (both paths do the same).
+            std::vector<int64_t> kept(m_window.end() - maxLen / 2, m_window.end());
+            m_window.clear();
+            m_decoder.reset();
+            for (int64_t t : kept) {
+                m_window.push_back(t);
+                if (m_useCache) {
+                    m_decoder.step(t, nullptr);
+                }
+            }
+        }
+        m_window.push_back(token);
+        if (m_useCache) {
+            return m_decoder.step(token, depth);
+        }
+        const auto n = static_cast<int64_t>(m_window.size());
+        auto input = torch::tensor(m_window).view({1, n});
+        auto pass = m_model->forward(input, false);
+        if (depth) {
+            *depth = static_cast<int>(pass.depth[0][n - 1].item<int64_t>());
+        }
+        return pass.logits[0][n - 1];
+    }
+
+private:
+    seq::RecursionModel m_model;
+    bool m_useCache;
+    seq::RecursionDecoder m_decoder;
+    std::vector<int64_t> m_window;
+};
+
+int64_t sample(const torch::Tensor& logits, double temperature, std::mt19937_64& rng) {
+    if (temperature <= 0.0) {
+        return logits.argmax().item<int64_t>();
+    }
+    auto probs = torch::softmax(logits.to(torch::kDouble) / temperature, -1).contiguous();
+    const double* p = probs.data_ptr<double>();
+    const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+    double acc = 0.0;
+    for (int64_t i = 0; i < probs.numel(); ++i) {
+        acc += p[i];
+        if (u < acc) {
+            return i;
+        }
+    }
+    return probs.numel() - 1;
+}
+
+} // namespace
+
+int64_t sequenceLength(const DataConfig& data) {
+    return data.kind == "addition" ? 3 * data.digits + 2 : data.seqLen;
+}
+
+int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSize,
+                                std::string* error) {
+    try {
+        seq::RecursionModel model(config.model.recursion, vocabSize, sequenceLength(config.data));
+        return seq::parameterCount(*model);
+    } catch (const std::exception& e) {
+        if (error) {
+            *error = e.what();
+        }
+        return -1;
+    }
+}
+
+GenerateResult generateSequence(const std::string& logPath, int64_t runId,
+                                const GenerateOptions& options) {
+    GenerateResult result;
+    seq::LoadedSequenceRun run;
+    if (!seq::loadSequenceRun(logPath, runId, options.step, &run, &result.error)) {
+        return result;
+    }
+    try {
+        const bool text = run.config.data.kind == "text";
+        std::vector<int64_t> prompt =
+            data::encodeText(run.vocab, text ? 0 : -1, options.prompt);
+        if (prompt.empty()) {
+            const auto nl = data::encodeText(run.vocab, -1, "\n");
+            prompt.push_back(nl.empty() ? (run.vocab.size() > 1 ? 1 : 0) : nl.front());
+        }
+        result.maxRecursions = static_cast<int>(run.model->recursions());
+        result.routing = run.config.model.recursion.routing;
+        std::mt19937_64 rng(static_cast<uint64_t>(options.seed));
+        ContextRunner runner(run.model, options.useCache);
+        const auto start = std::chrono::steady_clock::now();
+        torch::Tensor logits;
+        for (int64_t token : prompt) {
+            int depth = 0;
+            logits = runner.feed(token, &depth);
+            result.tokens.push_back({run.vocab[static_cast<size_t>(token)], depth, true});
+        }
+        double depthSum = 0.0;
+        for (int64_t i = 0; i < options.tokens; ++i) {
+            const int64_t token = sample(logits, options.temperature, rng);
+            int depth = 0;
+            logits = runner.feed(token, &depth);
+            result.tokens.push_back({run.vocab[static_cast<size_t>(token)], depth, false});
+            depthSum += depth;
+            ++result.generated;
+        }
+        result.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        result.tokensPerSecond =
+            result.seconds > 0 ? static_cast<double>(result.generated) / result.seconds : 0.0;
+        result.meanDepth =
+            result.generated > 0 ? depthSum / static_cast<double>(result.generated) : 0.0;
+        result.ok = true;
+    } catch (const std::exception& e) {
+        result.error = std::string("generation failed: ") + e.what();
+    }
+    return result;
+}
+
+std::vector<TokenTrace> traceSequenceCheckpoint(const std::string& logPath, int64_t runId,
+                                                int64_t step, const std::string& text,
+                                                std::string* error) {
+    std::string ignored;
+    std::string& err = error ? *error : ignored;
+    seq::LoadedSequenceRun run;
+    if (!seq::loadSequenceRun(logPath, runId, step, &run, &err)) {
+        return {};
+    }
+    const bool isText = run.config.data.kind == "text";
+    std::vector<int64_t> ids = data::encodeText(run.vocab, isText ? 0 : -1, text);
+    if (ids.empty()) {
+        err = "the text has no character the model knows";
+        return {};
+    }
+    const int64_t maxLen = run.model->maxLen();
+    if (static_cast<int64_t>(ids.size()) > maxLen) {
+        ids.erase(ids.begin(), ids.end() - maxLen);
+    }
+    const auto n = static_cast<int64_t>(ids.size());
+    std::vector<int64_t> targets(ids.begin() + 1, ids.end());
+    targets.push_back(-1);
+    try {
+        return seq::traceSequences(run.model, ids, targets, {}, 1, n, run.vocab, {}, 0);
+    } catch (const std::exception& e) {
+        err = std::string("tracing failed: ") + e.what();
+        return {};
+    }
+}
+
+} // namespace mor

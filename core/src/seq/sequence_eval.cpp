@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seq/sequence_eval.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace mor::seq {
+
+std::map<std::string, double> SequenceEval::metrics(const std::string& prefix, bool text) const {
+    std::map<std::string, double> m;
+    const std::string p = prefix + "/";
+    m[p + "loss"] = loss;
+    m[p + "accuracy"] = accuracy;
+    m[p + "mean_depth"] = meanDepth;
+    if (text) {
+        m[p + "bpc"] = loss / std::log(2.0);
+    }
+    m[p + "perplexity"] = std::exp(std::min(loss, 50.0));
+    for (size_t r = 0; r < depthAtLeast.size(); ++r) {
+        m[p + "depth/" + std::to_string(r + 1)] = depthAtLeast[r];
+    }
+    for (size_t k = 0; k < depthPerClass.size(); ++k) {
+        if (countPerClass[k] > 0) {
+            m[p + "depth_class/" + std::to_string(k)] = depthPerClass[k];
+            m[p + "accuracy_class/" + std::to_string(k)] = accuracyPerClass[k];
+        }
+    }
+    return m;
+}
+
+SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit& split,
+                               int64_t classes, int64_t batchSize) {
+    torch::NoGradGuard noGrad;
+    const auto start = std::chrono::steady_clock::now();
+    const bool wasTraining = model->is_training();
+    model->eval();
+    SequenceEval e;
+    const int64_t N = model->recursions(), T = split.length;
+    e.sequences = split.count;
+    e.depthAtLeast.assign(static_cast<size_t>(N), 0.0);
+    e.depthPerClass.assign(static_cast<size_t>(classes), 0.0);
+    e.accuracyPerClass.assign(static_cast<size_t>(classes), 0.0);
+    e.countPerClass.assign(static_cast<size_t>(classes), 0);
+    double lossSum = 0.0, correct = 0.0, depthSum = 0.0;
+    const auto longs = torch::TensorOptions().dtype(torch::kLong);
+    for (int64_t from = 0; from < split.count; from += batchSize) {
+        const int64_t b = std::min(batchSize, split.count - from);
+        const auto offset = static_cast<size_t>(from * T);
+        auto inputs = torch::from_blob(const_cast<int64_t*>(split.inputs.data() + offset),
+                                       {b, T}, longs)
+                          .clone();
+        auto targets = torch::from_blob(const_cast<int64_t*>(split.targets.data() + offset),
+                                        {b, T}, longs)
+                           .clone();
+        auto pass = model->forward(inputs, false);
+        auto mask = targets.ge(0);
+        auto safe = targets.clamp_min(0);
+        auto logp = torch::log_softmax(pass.logits, -1);
+        auto nll = -logp.gather(-1, safe.unsqueeze(-1)).squeeze(-1);
+        auto hit = pass.logits.argmax(-1).eq(safe).logical_and(mask);
+        lossSum += nll.masked_select(mask).sum().item<double>();
+        correct += hit.sum().item<double>();
+        const auto depth = pass.depth.masked_select(mask);
+        depthSum += depth.sum().item<double>();
+        e.targets += mask.sum().item<int64_t>();
+        for (int64_t r = 1; r <= N; ++r) {
+            e.depthAtLeast[static_cast<size_t>(r - 1)] += depth.ge(r).sum().item<double>();
+        }
+        if (classes > 0) {
+            auto depthCpu = pass.depth.contiguous();
+            auto hitCpu = hit.contiguous();
+            const auto* d = depthCpu.data_ptr<int64_t>();
+            const auto* h = hitCpu.data_ptr<bool>();
+            for (int64_t i = 0; i < b * T; ++i) {
+                const int k = split.difficulty[offset + static_cast<size_t>(i)];
+                if (k >= 0 && k < classes && split.targets[offset + static_cast<size_t>(i)] >= 0) {
+                    e.depthPerClass[static_cast<size_t>(k)] += static_cast<double>(d[i]);
+                    e.accuracyPerClass[static_cast<size_t>(k)] += h[i] ? 1.0 : 0.0;
+                    ++e.countPerClass[static_cast<size_t>(k)];
+                }
+            }
+        }
+    }
+    if (e.targets > 0) {
+        const auto n = static_cast<double>(e.targets);
+        e.loss = lossSum / n;
+        e.accuracy = correct / n;
+        e.meanDepth = depthSum / n;
+        for (double& f : e.depthAtLeast) {
+            f /= n;
+        }
+    }
+    for (size_t k = 0; k < e.depthPerClass.size(); ++k) {
+        if (e.countPerClass[k] > 0) {
+            e.depthPerClass[k] /= static_cast<double>(e.countPerClass[k]);
+            e.accuracyPerClass[k] /= static_cast<double>(e.countPerClass[k]);
+        }
+    }
+    model->train(wasTraining);
+    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return e;
+}
+
+std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<int64_t>& inputs,
+                                       const std::vector<int64_t>& targets,
+                                       const std::vector<int>& difficulty, int64_t count,
+                                       int64_t length, const std::vector<std::string>& vocab,
+                                       const std::vector<std::string>& difficultyNames,
+                                       int64_t firstSampleId) {
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = model->is_training();
+    model->eval();
+    std::vector<TokenTrace> traces;
+    if (count <= 0 || length <= 0) {
+        return traces;
+    }
+    auto in = torch::tensor(std::vector<int64_t>(inputs.begin(),
+                                                 inputs.begin() + count * length))
+                  .view({count, length});
+    auto pass = model->forward(in, false, true);
+    const int64_t N = model->recursions();
+    auto probs = torch::softmax(pass.logits, -1);
+    auto pred = pass.logits.argmax(-1);
+    std::vector<torch::Tensor> recProbs, recPred;
+    for (const auto& l : pass.recursionLogits) {
+        recProbs.push_back(torch::softmax(l, -1));
+        recPred.push_back(l.argmax(-1));
+    }
+    auto text = [&](int64_t id) {
+        return id >= 0 && id < static_cast<int64_t>(vocab.size())
+                   ? data::displayToken(vocab[static_cast<size_t>(id)])
+                   : std::string("?");
+    };
+    for (int64_t s = 0; s < count; ++s) {
+        TokenTrace trace;
+        trace.sampleId = firstSampleId + s;
+        trace.maxRecursions = static_cast<int>(N);
+        trace.routing = model->config().routing;
+        trace.difficultyNames = difficultyNames;
+        for (int64_t t = 0; t < length; ++t) {
+            const auto i = static_cast<size_t>(s * length + t);
+            TokenStep step;
+            step.text = text(inputs[i]);
+            step.target = targets.empty() ? -1 : targets[i];
+            if (step.target >= 0) {
+                step.targetText = text(step.target);
+            }
+            step.depth = static_cast<int>(pass.depth[s][t].item<int64_t>());
+            for (int64_t r = 0; r < N; ++r) {
+                step.routerScores.push_back(
+                    r < static_cast<int64_t>(pass.routerScores.size())
+                        ? pass.routerScores[static_cast<size_t>(r)][s][t].item<float>()
+                        : 0.f);
+            }
+            for (int r = 0; r < step.depth && r < static_cast<int>(recPred.size()); ++r) {
+                step.recursionPreds.push_back(recPred[static_cast<size_t>(r)][s][t].item<int64_t>());
+                if (step.target >= 0) {
+                    step.recursionTargetProbs.push_back(
+                        recProbs[static_cast<size_t>(r)][s][t][step.target].item<float>());
+                }
+            }
+            step.pred = pred[s][t].item<int64_t>();
+            if (step.target >= 0) {
+                step.loss = -std::log(std::max(1e-30f, probs[s][t][step.target].item<float>()));
+            }
+            step.difficulty = difficulty.empty() ? -1 : difficulty[i];
+            trace.tokens.push_back(std::move(step));
+        }
+        traces.push_back(std::move(trace));
+    }
+    model->train(wasTraining);
+    return traces;
+}
+
+} // namespace mor::seq

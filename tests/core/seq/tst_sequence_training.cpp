@@ -1,0 +1,157 @@
+// Training a recursion model end to end through trainExperiment: metrics, per-token traces in
+// the log, checkpoints; generation with and without the recursion-wise KV cache; tracing any
+// text through a checkpoint; resuming.
+#include "mor/log_reader.h"
+#include "mor/sequence.h"
+#include "mor/trainer.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace mor;
+
+namespace {
+
+ExperimentConfig additionConfig(const std::string& routing) {
+    auto parsed = parseConfig(R"({
+        "name": "tiny addition",
+        "data": {"kind": "addition", "digits": 3, "samples": 600, "probe_size": 4},
+        "model": {"family": "recursion",
+                  "recursion": {"recursions": 3, "d_model": 32, "heads": 4, "ffn": 64}},
+        "train": {"epochs": 2, "batch_size": 32, "learning_rate": 0.003, "warmup_steps": 5,
+                  "threads": 1, "eval_every": 10}})");
+    parsed.config.model.recursion.routing = routing;
+    return parsed.config;
+}
+
+} // namespace
+
+class TstSequenceTraining : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_log;
+    int64_t m_run = -1;
+
+private Q_SLOTS:
+    void trainsAndLogsMetricsAndTokenTraces();
+    void generationWithCacheMatchesGenerationWithout();
+    void tracesTypedTextThroughTheCheckpoint();
+    void otherRoutingsTrain_data();
+    void otherRoutingsTrain();
+    void errorsComeBackAsValues();
+};
+
+void TstSequenceTraining::trainsAndLogsMetricsAndTokenTraces() {
+    m_log = m_dir.filePath("seq.morlog").toStdString();
+    RunOptions options;
+    options.logPath = m_log;
+    const RunOutcome out = trainExperiment(additionConfig("expert_choice"), options, nullptr);
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    m_run = out.runId;
+    QCOMPARE(out.steps, int64_t(2 * 14)); // 420 training sequences / 32 -> 14 steps per epoch
+    QVERIFY(out.parameters > 0);
+    QVERIFY(out.test.loss > 0.0);
+    std::string error;
+    auto reader = LogReader::open(m_log, &error);
+    QVERIFY2(reader, error.c_str());
+    const auto keys = reader->metricKeys(m_run);
+    for (const char* key : {"train/loss", "train/throughput", "val/loss", "val/accuracy",
+                            "val/mean_depth", "val/depth/1", "val/depth/3", "val/perplexity",
+                            "val/depth_class/0", "test/loss"}) {
+        QVERIFY2(std::find(keys.begin(), keys.end(), key) != keys.end(), key);
+    }
+    const auto depth1 = reader->metric(m_run, "val/depth/1");
+    QCOMPARE(depth1.back().value, 1.0); // capacity 1 at the first recursion
+    const auto steps = reader->tokenTraceSteps(m_run);
+    QCOMPARE(steps, (std::vector<int64_t>{10, 20, 28}));
+    const auto traces = reader->tokenTraces(m_run, 28);
+    QCOMPARE(traces.size(), size_t(4));
+    const TokenTrace& t = traces[0];
+    QCOMPARE(t.maxRecursions, 3);
+    QCOMPARE(t.routing, std::string("expert_choice"));
+    QCOMPARE(t.tokens.size(), size_t(11));
+    QCOMPARE(t.tokens[3].text, std::string("+"));
+    QCOMPARE(t.tokens[7].text, std::string("="));
+    QCOMPARE(t.tokens[0].target, int64_t(-1));
+    QVERIFY(t.tokens[7].target >= 0 && t.tokens[7].target <= 9);
+    QVERIFY(t.tokens[7].difficulty >= 0);
+    QCOMPARE(t.difficultyNames.size(), size_t(3));
+    for (const TokenStep& s : t.tokens) {
+        QVERIFY(s.depth >= 1 && s.depth <= 3);
+        QCOMPARE(s.routerScores.size(), size_t(3));
+        QCOMPARE(s.recursionPreds.size(), size_t(s.depth));
+    }
+    QVERIFY(!reader->checkpoints(m_run).empty());
+    QVERIFY(!reader->samples(m_run).empty());
+}
+
+void TstSequenceTraining::generationWithCacheMatchesGenerationWithout() {
+    QVERIFY(m_run >= 0);
+    GenerateOptions options;
+    options.prompt = "123+456=";
+    options.tokens = 30; // beyond the 11-token context: the window is rebuilt on the way
+    options.temperature = 0.0;
+    const auto cached = generateSequence(m_log, m_run, options);
+    QVERIFY2(cached.ok, cached.error.c_str());
+    options.useCache = false;
+    const auto uncached = generateSequence(m_log, m_run, options);
+    QVERIFY2(uncached.ok, uncached.error.c_str());
+    QCOMPARE(cached.tokens.size(), size_t(8 + 30));
+    QCOMPARE(cached.generated, int64_t(30));
+    for (size_t i = 0; i < cached.tokens.size(); ++i) {
+        QCOMPARE(cached.tokens[i].text, uncached.tokens[i].text);
+        QCOMPARE(cached.tokens[i].depth, uncached.tokens[i].depth);
+    }
+    QVERIFY(cached.tokens[0].prompt && !cached.tokens[8].prompt);
+    QVERIFY(cached.tokensPerSecond > 0.0);
+    QCOMPARE(cached.maxRecursions, 3);
+}
+
+void TstSequenceTraining::tracesTypedTextThroughTheCheckpoint() {
+    QVERIFY(m_run >= 0);
+    std::string error;
+    const auto traces = traceSequenceCheckpoint(m_log, m_run, -1, "12x3+4=", &error);
+    QVERIFY2(traces.size() == 1, error.c_str());
+    QCOMPARE(traces[0].tokens.size(), size_t(6)); // 'x' is not in the vocabulary: dropped
+    QCOMPARE(traces[0].tokens[1].targetText, std::string("3"));
+    QCOMPARE(traces[0].tokens.back().target, int64_t(-1));
+    QVERIFY(traceSequenceCheckpoint(m_log, m_run, 99999, "1+2=", &error).empty());
+    QVERIFY2(error.find("99999") != std::string::npos, error.c_str());
+}
+
+void TstSequenceTraining::otherRoutingsTrain_data() {
+    QTest::addColumn<QString>("routing");
+    QTest::newRow("token_choice") << "token_choice";
+    QTest::newRow("fixed") << "fixed";
+    QTest::newRow("vanilla") << "vanilla";
+}
+
+void TstSequenceTraining::otherRoutingsTrain() {
+    QFETCH(QString, routing);
+    auto config = additionConfig(routing.toStdString());
+    config.train.epochs = 1;
+    const RunOutcome out = trainExperiment(config, RunOptions{}, nullptr);
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    QVERIFY(std::isfinite(out.test.loss));
+    QVERIFY(out.test.meanDepth >= 1.0 && out.test.meanDepth <= 3.0);
+    if (routing != "token_choice") {
+        QCOMPARE(out.test.meanDepth, 3.0);
+    }
+}
+
+void TstSequenceTraining::errorsComeBackAsValues() {
+    auto config = additionConfig("expert_choice");
+    config.data.kind = "text";
+    config.data.textPath = m_dir.filePath("missing.txt").toStdString();
+    const RunOutcome out = trainExperiment(config, RunOptions{}, nullptr);
+    QCOMPARE(out.status, std::string("failed"));
+    QVERIFY2(out.error.find("missing.txt") != std::string::npos, out.error.c_str());
+    const auto gen = generateSequence(m_dir.filePath("none.morlog").toStdString(), 1, {});
+    QVERIFY(!gen.ok);
+    QVERIFY(!gen.error.empty());
+}
+
+QTEST_GUILESS_MAIN(TstSequenceTraining)
+#include "tst_sequence_training.moc"
