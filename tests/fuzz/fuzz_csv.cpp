@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) {
         return 0;
     }
-    static const char* const columns[] = {"last", "first", "0", "1", "-2", "label", "y", "99"};
+    static const char* const columns[] = {"last", "first", "0", "1", "-2", "label", "1e30", "99"};
     const std::string labelColumn = columns[data[0] % 8];
     const std::string path = fuzz::scratchPath("data.csv");
     fuzz::writeFile(path, data + 1, size - 1);

@@ -33,9 +33,10 @@ for t in "${targets[@]}"; do
     mkdir -p "$work/corpus" "$work/tmp"
     cp -r "$src/corpus/$t/." "$work/corpus/"
     log="$build/fuzz_$t.log"
+    dict=(); [ -f "$src/$t.dict" ] && dict=(-dict="$src/$t.dict")
     set +e
     ASAN_OPTIONS=detect_leaks=1 TMPDIR="$work/tmp" "$build/fuzz_$t" -max_total_time="$seconds" \
-        -timeout=20 -rss_limit_mb=2048 -max_len=20000 -print_final_stats=1 \
+        -timeout=20 -rss_limit_mb=2048 -max_len=20000 -print_final_stats=1 "${dict[@]}" \
         -artifact_prefix="$build/artifacts/$t-" "$work/corpus" >"$log" 2>&1
     rc=$?
     set -e
