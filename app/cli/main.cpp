@@ -1,5 +1,6 @@
 // mor: the command-line front end of MoR Studio. Same core calls as the GUI.
 #include "commands.h"
+#include "commands_generate.h"
 
 #include "mor/version.h"
 
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
     cExport->add_option("--csv", csvDir, "Folder for metrics.csv, traces.csv, conflicts.csv");
     cExport->add_option("--weights", weights, "File for the weights (TorchScript archive)");
 
+    GenerateArgs generate;
+    auto* cGenerate = addGenerateCommand(app, generate);
+
     CLI11_PARSE(app, argc, argv);
 
     if (cTrain->parsed()) {
@@ -89,6 +93,9 @@ int main(int argc, char** argv) {
     }
     if (cExport->parsed()) {
         return cmdExport(run, csvDir, weights);
+    }
+    if (cGenerate->parsed()) {
+        return cmdGenerate(generate);
     }
     return 0;
 }

@@ -2,6 +2,7 @@
 #include "mor/trainer.h"
 
 #include "mor/log_reader.h"
+#include "seq/sequence_trainer.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
 #include "train/training_session.h"
@@ -106,6 +107,9 @@ RunOutcome trainExperiment(const ExperimentConfig& input, const RunOptions& opti
     }
     try {
         setThreads(config.train.threads);
+        if (config.model.family == "recursion") { // Mixture-of-Recursions: core/src/seq
+            return seq::trainSequenceExperiment(config, options, observer);
+        }
         torch::Device device(torch::kCPU);
         std::string error;
         if (!train::resolveDevice(config.train.device, &device, &error)) {
@@ -133,6 +137,9 @@ RunOutcome trainExperiment(const ExperimentConfig& input, const RunOptions& opti
 RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const RunOptions& options,
                             TrainingObserver* observer) {
     try {
+        if (seq::isSequenceRun(logPath, runId)) { // Mixture-of-Recursions: core/src/seq
+            return seq::resumeSequenceExperiment(logPath, runId, options, observer);
+        }
         std::string error;
         LoadedRun run;
         if (!loadRun(logPath, runId, &run, &error)) {

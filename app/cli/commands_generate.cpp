@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "commands_generate.h"
+
+#include "mor/sequence.h"
+#include "mor/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace {
+
+/// Background colours from light (1 recursion) to strong (deepest).
+const char* depthColour(int depth, int maxDepth) {
+    static const char* const colours[] = {"\x1b[48;5;254m\x1b[38;5;16m", "\x1b[48;5;153m\x1b[38;5;16m",
+                                          "\x1b[48;5;75m\x1b[38;5;16m",  "\x1b[48;5;33m\x1b[38;5;231m",
+                                          "\x1b[48;5;19m\x1b[38;5;231m"};
+    const int levels = 5;
+    if (maxDepth <= 1) {
+        return colours[0];
+    }
+    const int index = (depth - 1) * (levels - 1) / (maxDepth - 1);
+    return colours[std::max(0, std::min(levels - 1, index))];
+}
+
+std::string visible(const std::string& text) {
+    if (text == "\n") {
+        return "\\n";
+    }
+    if (text == "\t") {
+        return "\\t";
+    }
+    return text;
+}
+
+} // namespace
+
+CLI::App* addGenerateCommand(CLI::App& app, GenerateArgs& args) {
+    auto* c = app.add_subcommand(
+        "generate", "Sample text from a recursion run; shows how many recursions each token got");
+    c->add_option("--log", args.log, "Experiment log")->required();
+    c->add_option("--run", args.run, "Run id (a model.family \"recursion\" run)")->required();
+    c->add_option("--prompt", args.prompt, "Text to start from");
+    c->add_option("--tokens", args.tokens, "Tokens to sample (default 200)")
+        ->check(CLI::Range(int64_t(0), int64_t(1000000)));
+    c->add_option("--temperature", args.temperature, "Sampling temperature (0 = greedy)")
+        ->check(CLI::Range(0.0, 100.0));
+    c->add_option("--seed", args.seed, "Random seed");
+    c->add_option("--step", args.step, "Checkpoint step (default: the last)");
+    c->add_option("--threads", args.threads, "Intra-op threads (default 1)")
+        ->check(CLI::Range(int64_t(0), int64_t(1024)));
+    c->add_flag("--no-cache", args.noCache,
+                "Recompute the whole context for every token (no recursion-wise KV cache)");
+    c->add_option("--color", args.color, "auto | always | never (auto: colour on a terminal)")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    c->add_flag("--json", args.json, "One JSON object: tokens with depths, tokens/s");
+    return c;
+}
+
+int cmdGenerate(const GenerateArgs& args) {
+    mor::setThreads(args.threads);
+    mor::GenerateOptions options;
+    options.prompt = args.prompt;
+    options.tokens = args.tokens;
+    options.temperature = args.temperature;
+    options.seed = args.seed;
+    options.useCache = !args.noCache;
+    options.step = args.step;
+    const mor::GenerateResult r = mor::generateSequence(args.log, args.run, options);
+    if (!r.ok) {
+        std::fprintf(stderr, "mor: %s\n", r.error.c_str());
+        return 2;
+    }
+    if (args.json) {
+        nlohmann::json tokens = nlohmann::json::array();
+        for (const auto& t : r.tokens) {
+            tokens.push_back({{"text", t.text}, {"depth", t.depth}, {"prompt", t.prompt}});
+        }
+        nlohmann::json j{{"run_id", args.run},
+                         {"routing", r.routing},
+                         {"max_recursions", r.maxRecursions},
+                         {"cache", options.useCache},
+                         {"generated", r.generated},
+                         {"seconds", r.seconds},
+                         {"tokens_per_second", r.tokensPerSecond},
+                         {"mean_depth", r.meanDepth},
+                         {"tokens", tokens}};
+        std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return 0;
+    }
+    const bool colour =
+        args.color == "always" || (args.color == "auto" && ::isatty(STDOUT_FILENO) != 0);
+    std::string out;
+    for (const auto& t : r.tokens) {
+        if (colour) {
+            out += depthColour(t.depth, r.maxRecursions);
+            out += t.text == "\n" ? std::string("\xE2\x86\xB5") : t.text; // ↵
+            out += "\x1b[0m";
+            if (t.text == "\n") {
+                out += "\n";
+            }
+        } else {
+            // Plain when piped: [token|depth], a line break after a newline token.
+            out += "[" + visible(t.text) + "|" + std::to_string(t.depth) + "]";
+            if (t.text == "\n") {
+                out += "\n";
+            }
+        }
+    }
+    std::cout << out << "\n";
+    if (colour) {
+        std::cout << "depth: ";
+        for (int d = 1; d <= r.maxRecursions; ++d) {
+            std::cout << depthColour(d, r.maxRecursions) << " " << d << " " << "\x1b[0m";
+        }
+        std::cout << "\n";
+    }
+    std::fprintf(stderr,
+                 "%lld tokens in %.3f s: %.1f tokens/s (%s), mean depth %.2f of %d (%s routing)\n",
+                 static_cast<long long>(r.generated), r.seconds, r.tokensPerSecond,
+                 options.useCache ? "recursion-wise KV cache" : "no cache", r.meanDepth,
+                 r.maxRecursions, r.routing.c_str());
+    return 0;
+}
