@@ -36,9 +36,16 @@ DepthPlots::DepthPlots(QWidget* parent) : QWidget(parent) {
     }
     m_meanBars = new QCPBars(m_mean->xAxis, m_mean->yAxis);
     m_meanBars->setWidth(0.6);
-    m_distribution->legend->setVisible(true);
-    m_distribution->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    m_byStep->legend->setVisible(true);
+    // The legends sit below the plots, in rows: inside they would hide the stacked bars.
+    for (QCustomPlot* plot : {m_distribution, m_byStep}) {
+        plot->legend->setVisible(true);
+        plot->axisRect()->insetLayout()->take(plot->legend);
+        plot->plotLayout()->addElement(2, 0, plot->legend);
+        plot->plotLayout()->setRowStretchFactor(2, 0.001);
+        plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        plot->legend->setWrap(4);
+        plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    }
     m_byStep->setVisible(false);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
