@@ -368,6 +368,38 @@ RunOutcome trainSequenceExperiment(const ExperimentConfig& config, const RunOpti
     return session.loop(train::CheckpointState{});
 }
 
+RunOutcome evaluateSequenceRun(const std::string& logPath, int64_t runId) {
+    LoadedSequenceRun run;
+    std::string error;
+    if (!loadSequenceRun(logPath, runId, -1, &run, &error)) {
+        return failure(error, runId);
+    }
+    auto data = data::loadSequenceData(run.config.data, run.config.train.seed);
+    if (!data.ok()) {
+        return failure(data.error, runId);
+    }
+    if (data.vocab.size() != run.vocab.size()) {
+        return failure("the data of run " + std::to_string(runId) + " changed since training (" +
+                           std::to_string(data.vocab.size()) + " tokens instead of " +
+                           std::to_string(run.vocab.size()) + ")",
+                       runId);
+    }
+    const auto classes = static_cast<int64_t>(data.difficultyNames.size());
+    const SequenceEval test = evaluateSequences(run.model, data.test, classes);
+    RunOutcome out;
+    out.runId = runId;
+    out.status = "finished";
+    out.steps = run.step;
+    out.parameters = parameterCount(*run.model);
+    out.seconds = test.seconds;
+    out.test.split = "test";
+    out.test.samples = test.sequences;
+    out.test.loss = test.loss;
+    out.test.accuracy = test.accuracy;
+    out.test.meanDepth = test.meanDepth;
+    return out;
+}
+
 bool isSequenceRun(const std::string& logPath, int64_t runId) {
     std::string error;
     auto reader = LogReader::open(logPath, &error);

@@ -15,6 +15,9 @@ RunOutcome trainSequenceExperiment(const ExperimentConfig& config, const RunOpti
 RunOutcome resumeSequenceExperiment(const std::string& logPath, int64_t runId,
                                     const RunOptions& options, TrainingObserver* observer);
 
+/// Evaluates the last checkpoint of a recursion run on its test split.
+RunOutcome evaluateSequenceRun(const std::string& logPath, int64_t runId);
+
 /// True when the run stored in the log is a recursion run (false when unreadable).
 bool isSequenceRun(const std::string& logPath, int64_t runId);
 

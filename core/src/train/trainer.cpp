@@ -187,6 +187,13 @@ RunOutcome evaluateRun(const std::string& logPath, int64_t runId, std::string* e
     std::string err;
     LoadedRun run;
     try {
+        if (seq::isSequenceRun(logPath, runId)) { // Mixture-of-Recursions: core/src/seq
+            RunOutcome out = seq::evaluateSequenceRun(logPath, runId);
+            if (error) {
+                *error = out.error;
+            }
+            return out;
+        }
         if (!loadRun(logPath, runId, &run, &err)) {
             if (error) {
                 *error = err;
@@ -234,6 +241,13 @@ std::vector<SampleTrace> traceCheckpoint(const std::string& logPath, int64_t run
                                          std::string* error) {
     std::string err;
     try {
+        if (seq::isSequenceRun(logPath, runId)) {
+            if (error) {
+                *error = "run " + std::to_string(runId) + " is a Mixture-of-Recursions sequence "
+                         "run: trace text with traceSequenceCheckpoint (mor generate)";
+            }
+            return {};
+        }
         LoadedRun run;
         if (!loadRun(logPath, runId, &run, &err)) {
             if (error) {
