@@ -40,6 +40,7 @@ private Q_SLOTS:
     void tracesTypedTextThroughTheCheckpoint();
     void otherRoutingsTrain_data();
     void otherRoutingsTrain();
+    void stoppedRunResumesToTheEnd();
     void errorsComeBackAsValues();
 };
 
@@ -139,6 +140,39 @@ void TstSequenceTraining::otherRoutingsTrain() {
     if (routing != "token_choice") {
         QCOMPARE(out.test.meanDepth, 3.0);
     }
+}
+
+namespace {
+class StopAfter : public TrainingObserver {
+public:
+    explicit StopAfter(int64_t steps) : m_steps(steps) {}
+    void onProgress(const TrainingProgress& p) override { m_seen = p.step; }
+    bool stopRequested() override { return m_seen >= m_steps; }
+
+private:
+    int64_t m_steps, m_seen = 0;
+};
+} // namespace
+
+void TstSequenceTraining::stoppedRunResumesToTheEnd() {
+    const std::string log = m_dir.filePath("resume.morlog").toStdString();
+    RunOptions options;
+    options.logPath = log;
+    StopAfter stop(10);
+    const RunOutcome first = trainExperiment(additionConfig("token_choice"), options, &stop);
+    QCOMPARE(first.status, std::string("stopped"));
+    QCOMPARE(first.steps, int64_t(10));
+    const RunOutcome rest = resumeExperiment(log, first.runId, RunOptions{}, nullptr);
+    QVERIFY2(rest.status == "finished", rest.error.c_str());
+    QCOMPARE(rest.steps, int64_t(28));
+    std::string error;
+    auto reader = LogReader::open(log, &error);
+    QVERIFY2(reader, error.c_str());
+    QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
+    QCOMPARE(reader->tokenTraceSteps(first.runId).back(), int64_t(28));
+    const RunOutcome eval = evaluateRun(log, first.runId, &error);
+    QVERIFY2(eval.status == "finished", error.c_str());
+    QCOMPARE(eval.test.loss, rest.test.loss);
 }
 
 void TstSequenceTraining::errorsComeBackAsValues() {
