@@ -32,13 +32,18 @@ RunOutcome failure(const std::string& error, int64_t runId = 0) {
     return out;
 }
 
+/// The initial weights depend on train.seed (and on nothing else).
+RecursionModel seededModel(const ExperimentConfig& config, int64_t vocab, int64_t length) {
+    torch::manual_seed(static_cast<uint64_t>(config.train.seed));
+    return RecursionModel(config.model.recursion, vocab, length);
+}
+
 class SequenceSession {
 public:
     SequenceSession(const ExperimentConfig& config, data::SequenceData data, ExperimentLog* log,
                     TrainingObserver* observer)
         : m_config(config), m_data(std::move(data)), m_log(log), m_observer(observer),
-          m_model(config.model.recursion, static_cast<int64_t>(m_data.vocab.size()),
-                  m_data.seqLen),
+          m_model(seededModel(config, static_cast<int64_t>(m_data.vocab.size()), m_data.seqLen)),
           m_random(config.train.seed, 303) {
         torch::optim::AdamWOptions o(config.train.learningRate);
         o.weight_decay(config.train.weightDecay);
