@@ -10,6 +10,7 @@ packages=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     libtorch-dev libopenblas0-openmp libgloo-dev
     libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev zlib1g-dev
+    libcpp-httplib-dev
     xvfb xauth desktop-file-utils dpkg-dev file
     python3-sklearn dataset-fashion-mnist
 )

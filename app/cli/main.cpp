@@ -1,6 +1,7 @@
 // mor: the command-line front end of MoR Studio. Same core calls as the GUI.
 #include "commands.h"
 #include "commands_generate.h"
+#include "serve/serve_command.h"
 
 #include "mor/version.h"
 
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
     GenerateArgs generate;
     auto* cGenerate = addGenerateCommand(app, generate);
 
+    mor::serve::ServeOptions serve;
+    auto* cServe = mor::serve::addServeCommand(app, serve);
+
     CLI11_PARSE(app, argc, argv);
 
     if (cTrain->parsed()) {
@@ -96,6 +100,9 @@ int main(int argc, char** argv) {
     }
     if (cGenerate->parsed()) {
         return cmdGenerate(generate);
+    }
+    if (cServe->parsed()) {
+        return mor::serve::cmdServe(serve);
     }
     return 0;
 }

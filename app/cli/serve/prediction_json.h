@@ -1,0 +1,31 @@
+#pragma once
+// The JSON of the inference API: request parsing with messages a client can act on, and
+// the response bodies.
+#include "mor/predictor.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mor::serve {
+
+struct PredictRequest {
+    std::vector<PredictInput> inputs;
+    std::string error; ///< why the request is invalid (answered with 400)
+    bool ok() const { return error.empty(); }
+};
+
+/// Reads {"inputs": [[...], ...]} or {"input": [...]} with optional "trace" and "scaled"
+/// flags; checks JSON syntax, field types, row sizes and the input count.
+PredictRequest parsePredictRequest(const std::string& body, const ModelSummary& model,
+                                   int64_t maxInputs);
+
+nlohmann::json predictionToJson(const Prediction& p);
+nlohmann::json traceToJson(const SampleTrace& t);
+nlohmann::json summaryToJson(const ModelSummary& s);
+/// {"error": {"code": status, "message": message}}
+std::string errorBody(int status, const std::string& message);
+
+} // namespace mor::serve

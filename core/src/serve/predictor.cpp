@@ -1,0 +1,271 @@
+// mor::Predictor: a run's checkpoint loaded once, answering batches of raw feature rows.
+#include "mor/predictor.h"
+
+#include "mor/log_reader.h"
+#include "serve/feature_scaler.h"
+#include "train/checkpoint.h"
+#include "train/training_session.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace mor {
+
+struct Predictor::Impl {
+    ModelSummary summary;
+    serve::FeatureScaler scaler;
+    model::MoRModel model{nullptr};
+    torch::Device device{torch::kCPU};
+
+    std::vector<Prediction> fromForward(const torch::Tensor& x);
+    std::vector<Prediction> fromTraces(const torch::Tensor& x,
+                                       const std::vector<PredictInput>& inputs);
+    std::string className(int64_t k) const {
+        return k >= 0 && k < int64_t(summary.classNames.size()) ? summary.classNames[size_t(k)]
+                                                                : std::to_string(k);
+    }
+};
+
+Predictor::Predictor() : m(std::make_unique<Impl>()) {}
+Predictor::~Predictor() = default;
+
+const ModelSummary& Predictor::summary() const { return m->summary; }
+
+namespace {
+
+/// The checkpoint file and step the options ask for, or "" with an error.
+std::string pickCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
+                           const PredictorOptions& options, int64_t runId, int64_t* step,
+                           std::string* error) {
+    const CheckpointInfo* pick = nullptr;
+    for (const auto& c : checkpoints) {
+        if (options.step < 0 || c.step <= options.step) {
+            pick = &c;
+        }
+    }
+    if (!pick) {
+        *error = "run " + std::to_string(runId) + " has no checkpoint" +
+                 (options.step >= 0 ? " at or before step " + std::to_string(options.step) : "");
+        return {};
+    }
+    if (options.checkpoint == "best") {
+        // best.pt sits next to the step checkpoints; its step is in the last state.
+        const auto best = std::filesystem::path(pick->path).parent_path() / "best.pt";
+        if (!std::filesystem::exists(best)) {
+            *error = "run " + std::to_string(runId) + " has no best checkpoint (" +
+                     best.string() + ")";
+            return {};
+        }
+        const auto state = train::CheckpointState::fromJson(checkpoints.back().metricsJson);
+        *step = state.bestStep;
+        return best.string();
+    }
+    if (options.checkpoint != "last") {
+        *error = "checkpoint must be \"last\" or \"best\", not \"" + options.checkpoint + "\"";
+        return {};
+    }
+    *step = pick->step;
+    return pick->path;
+}
+
+} // namespace
+
+std::unique_ptr<Predictor> Predictor::open(const std::string& logPath, int64_t runId,
+                                           const PredictorOptions& options, std::string* error) {
+    std::string err;
+    auto fail = [&](const std::string& message) {
+        if (error) {
+            *error = message;
+        }
+        return std::unique_ptr<Predictor>();
+    };
+    try {
+        auto reader = LogReader::open(logPath, &err);
+        if (!reader) {
+            return fail(err);
+        }
+        auto run = reader->run(runId);
+        if (!run) {
+            return fail("run " + std::to_string(runId) + " is not in " + logPath);
+        }
+        auto parsed = parseConfig(run->configJson);
+        if (!parsed.ok()) {
+            return fail("the stored config of run " + std::to_string(runId) +
+                        " is not valid for this version: " + parsed.message());
+        }
+        const ExperimentConfig& config = parsed.config;
+        if (config.model.family != "reflection") {
+            return fail("run " + std::to_string(runId) + " is a " + config.model.family +
+                        " model; only Mixture-of-Reflection (feature vector) runs can be served");
+        }
+        auto data = loadDataset(config.data, config.train.seed);
+        if (!data.ok()) {
+            return fail(data.error);
+        }
+        const Dataset& dataset = data.dataset;
+        if (dataset.inputKind != "vector" && dataset.inputKind != "bits" &&
+            dataset.inputKind != "image") {
+            return fail("run " + std::to_string(runId) + " takes " + dataset.inputKind +
+                        " inputs; only feature-vector models can be served");
+        }
+        std::unique_ptr<Predictor> p(new Predictor());
+        Impl& d = *p->m;
+        if (!train::resolveDevice(config.train.device, &d.device, &err)) {
+            return fail(err);
+        }
+        if (!serve::FeatureScaler::fromData(config.data, dataset, &d.scaler, &err)) {
+            return fail(err);
+        }
+        int64_t step = 0;
+        const std::string path =
+            pickCheckpoint(reader->checkpoints(runId), options, runId, &step, &err);
+        if (path.empty()) {
+            return fail(err);
+        }
+        setThreads(options.threads >= 0 ? options.threads : config.train.threads);
+        d.model = train::buildModel(config, dataset, d.device);
+        if (!train::loadCheckpoint(path, d.model, nullptr, &err)) {
+            return fail(err);
+        }
+        d.model->eval();
+
+        ModelSummary& s = d.summary;
+        s.runId = runId;
+        s.runName = run->name;
+        s.runStatus = run->status;
+        s.dataset = dataset.name;
+        s.inputKind = dataset.inputKind;
+        s.numFeatures = dataset.numFeatures;
+        s.numClasses = dataset.numClasses;
+        s.numExperts = int64_t(config.model.experts.size());
+        for (const auto& t : d.model->parameters()) {
+            s.parameters += t.numel();
+        }
+        s.checkpointStep = step;
+        s.checkpointPath = path;
+        s.routing = config.model.router.strategy;
+        s.scaling = d.scaler.kind();
+        s.classNames = dataset.classNames;
+        s.featureNames = dataset.featureNames;
+        return p;
+    } catch (const std::exception& e) {
+        return fail(std::string("cannot load run ") + std::to_string(runId) + ": " + e.what());
+    }
+}
+
+std::vector<float> Predictor::scale(const std::vector<float>& raw) const {
+    std::vector<float> row = raw;
+    m->scaler.apply(row.data(), row.size());
+    return row;
+}
+
+std::vector<Prediction> Predictor::predict(const std::vector<PredictInput>& inputs,
+                                           std::string* error) {
+    const int64_t f = m->summary.numFeatures;
+    const auto n = int64_t(inputs.size());
+    if (n == 0) {
+        return {};
+    }
+    std::vector<float> rows(size_t(n * f));
+    bool anyTrace = false;
+    for (int64_t i = 0; i < n; ++i) {
+        const PredictInput& in = inputs[size_t(i)];
+        if (int64_t(in.features.size()) != f) {
+            if (error) {
+                *error = "input " + std::to_string(i) + " has " +
+                         std::to_string(in.features.size()) + " features; the model expects " +
+                         std::to_string(f);
+            }
+            return {};
+        }
+        float* row = rows.data() + i * f;
+        std::copy(in.features.begin(), in.features.end(), row);
+        if (!in.scaled) {
+            m->scaler.apply(row, size_t(f));
+        }
+        anyTrace = anyTrace || in.trace;
+    }
+    try {
+        // NoGradGuard is thread-local: set here, on whichever thread owns the model.
+        torch::NoGradGuard noGrad;
+        auto x = torch::from_blob(rows.data(), {n, f}, torch::kFloat32).clone().to(m->device);
+        // A batch with a traced input takes the trace path for every row, so all rows of one
+        // pass come from the same computation.
+        return anyTrace ? m->fromTraces(x, inputs) : m->fromForward(x);
+    } catch (const std::exception& e) {
+        if (error) {
+            *error = std::string("internal error in the forward pass: ") + e.what();
+        }
+        return {};
+    }
+}
+
+std::vector<Prediction> Predictor::Impl::fromForward(const torch::Tensor& x) {
+    model::ForwardOutput out = model->forward(x, torch::Tensor(), torch::Tensor());
+    const auto probs = out.logits.exp().to(torch::kCPU, torch::kFloat32).contiguous();
+    const auto mask = out.mask.to(torch::kCPU, torch::kBool).contiguous();
+    const auto gates = out.gates.to(torch::kCPU, torch::kFloat32).contiguous();
+    const auto steps = out.steps.to(torch::kCPU, torch::kInt64).contiguous();
+    const auto conflict = out.conflict.to(torch::kCPU, torch::kBool).contiguous();
+    const auto score = out.conflictScore.to(torch::kCPU, torch::kFloat32).contiguous();
+    const int64_t b = probs.size(0), c = probs.size(1), e = mask.size(1);
+    const float* p = probs.data_ptr<float>();
+    const bool* mk = mask.data_ptr<bool>();
+    const float* g = gates.data_ptr<float>();
+    const int64_t* st = steps.data_ptr<int64_t>();
+    std::vector<Prediction> result(static_cast<size_t>(b));
+    for (int64_t i = 0; i < b; ++i) {
+        Prediction& r = result[size_t(i)];
+        r.probs.assign(p + i * c, p + (i + 1) * c);
+        r.answer = std::max_element(r.probs.begin(), r.probs.end()) - r.probs.begin();
+        r.confidence = r.probs[size_t(r.answer)];
+        r.className = className(r.answer);
+        for (int64_t j = 0; j < e; ++j) {
+            if (mk[i * e + j]) {
+                r.experts.push_back(int(j));
+                r.gates.push_back(g[i * e + j]);
+                r.depth.push_back(int(st[i * e + j]));
+                r.expertSteps += int(st[i * e + j]);
+            }
+        }
+        r.conflict = conflict.data_ptr<bool>()[i];
+        r.conflictScore = score.data_ptr<float>()[i];
+    }
+    return result;
+}
+
+std::vector<Prediction> Predictor::Impl::fromTraces(const torch::Tensor& x,
+                                                    const std::vector<PredictInput>& inputs) {
+    std::vector<int64_t> ids(inputs.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+        ids[i] = int64_t(i);
+    }
+    auto traces = model->trace(x, torch::Tensor(), torch::Tensor(), ids);
+    std::vector<Prediction> result(traces.size());
+    for (size_t i = 0; i < traces.size(); ++i) {
+        SampleTrace& t = traces[i];
+        Prediction& r = result[i];
+        r.probs = t.fusedProbs;
+        r.answer = t.finalPred;
+        r.confidence = r.answer >= 0 ? r.probs[size_t(r.answer)] : 0.f;
+        r.className = className(r.answer);
+        for (const auto& et : t.experts) {
+            r.experts.push_back(et.expert);
+            r.gates.push_back(et.gate);
+            r.depth.push_back(int(et.steps.size()));
+            r.expertSteps += int(et.steps.size());
+        }
+        r.conflict = t.conflict;
+        r.conflictScore = t.conflictScore;
+        t.sampleId = -1; // not a data set row
+        if (inputs[i].trace) {
+            r.hasTrace = true;
+            r.trace = std::move(t);
+        }
+    }
+    return result;
+}
+
+} // namespace mor
