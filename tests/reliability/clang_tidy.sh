@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs clang-tidy (.clang-tidy at the root) on core/ with a build's compile_commands.json.
+#   tests/reliability/clang_tidy.sh [BUILD_DIR=build/dev] [PATH_FILTER=core/src]
+# e.g. only the torch-free part (fast): tests/reliability/clang_tidy.sh build/dev 'core/src/(config|data|log)'
+# Prints the findings and a count per check; exits 1 when there are findings, 0 when clean,
+# and 0 with SKIP when clang-tidy is not installed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${1:-$root/build/dev}"
+filter="${2:-core/src}"
+tidy=$(command -v clang-tidy-14 || command -v clang-tidy || true)
+[ -n "$tidy" ] || { echo "SKIP: clang-tidy not installed"; exit 0; }
+[ -f "$build/compile_commands.json" ] ||
+    { echo "no $build/compile_commands.json: configure that build first" >&2; exit 2; }
+files=$(python3 - "$build/compile_commands.json" "$root" "$filter" <<'PY'
+import json, re, sys
+db, root, flt = sys.argv[1], sys.argv[2], sys.argv[3]
+seen = set()
+for e in json.load(open(db)):
+    f = e["file"]
+    rel = f[len(root) + 1:] if f.startswith(root + "/") else f
+    if re.search(flt, rel) and rel.endswith(".cpp") and f not in seen:
+        seen.add(f); print(f)
+PY
+)
+[ -n "$files" ] || { echo "no files match $filter" >&2; exit 2; }
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+# g++ flags clang does not know; -isystem torch keeps its headers quiet.
+for f in $files; do
+    nice "$tidy" -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option \
+        --extra-arg=-Wno-unused-command-line-argument "$f" 2>/dev/null >>"$out" || true
+done
+grep -E 'warning:|error:' "$out" | sort -u >"$out.uniq" || true
+n=$(wc -l <"$out.uniq")
+cat "$out.uniq"
+echo "clang-tidy: $(wc -w <<<"$files") files, $n findings"
+grep -oE '\[[a-z0-9.,-]+\]$' "$out.uniq" | sort | uniq -c | sort -rn || true
+rm -f "$out.uniq"
+[ "$n" -eq 0 ]
