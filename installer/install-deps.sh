@@ -13,6 +13,7 @@ packages=(
     libcpp-httplib-dev
     xvfb xauth desktop-file-utils dpkg-dev file
     python3-sklearn dataset-fashion-mnist
+    clang libclang-rt-14-dev clang-tidy
 )
 
 missing=()
