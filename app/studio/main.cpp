@@ -1,9 +1,11 @@
 // mor-studio: the desktop workbench. Parses the command line, applies theme and language,
 // opens a log and shows the main window; everything else lives in widgets/.
 #include "mainwindow.h"
+#include "sequence/sequenceview.h"
 #include "theme.h"
 #include "trainingcontroller.h"
 
+#include "mor/sequence.h"
 #include "mor/version.h"
 
 #include <QApplication>
@@ -84,6 +86,9 @@ int main(int argc, char** argv) {
         Theme::apply(Theme::stored());
     }
 
+    // The sequence view traces typed text through a run's checkpoint: torch code from mor_core,
+    // which the widgets library does not link, injected here.
+    SequenceView::setDefaultTextTracer(&mor::traceSequenceCheckpoint);
     MainWindow window;
     window.setLanguage(parser.isSet(language) ? parser.value(language) : [] {
         return QSettings().value(QStringLiteral("ui/language"), QStringLiteral("en")).toString();

@@ -24,7 +24,7 @@ QSize DepthLegend::sizeHint() const {
 }
 
 QSize DepthLegend::minimumSizeHint() const {
-    return {0, QFontMetrics(font()).height() + 10};
+    return sizeHint(); // a clipped legend would hide the deepest colours
 }
 
 void DepthLegend::paintEvent(QPaintEvent*) {

@@ -19,6 +19,20 @@ void addTitle(QCustomPlot* plot) {
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), QFont()));
 }
+// Long class names ("carry chain >= 2") on two lines, broken at the space nearest the middle.
+QString wrapped(const QString& name) {
+    if (name.size() <= 10) {
+        return name;
+    }
+    int best = -1;
+    for (int i = 0; i < name.size(); ++i) {
+        if (name[i] == QLatin1Char(' ') &&
+            (best < 0 || std::abs(i - name.size() / 2) < std::abs(best - name.size() / 2))) {
+            best = i;
+        }
+    }
+    return best < 0 ? name : name.left(best) + QLatin1Char('\n') + name.mid(best + 1);
+}
 QCPTextElement* titleOf(QCustomPlot* plot) {
     return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
 }
@@ -61,7 +75,8 @@ void DepthPlots::setClassTicks(QCustomPlot* plot, const QStringList& names) {
         ticker->addTick(i, names[i]);
     }
     plot->xAxis->setTicker(ticker);
-    plot->xAxis->setTickLabelRotation(names.size() > 4 ? 30 : 0);
+    // Many classes: slanted labels, so neighbours do not overlap.
+    plot->xAxis->setTickLabelRotation(names.size() > 5 ? 25 : 0);
     plot->xAxis->setRange(-0.6, names.size() - 0.4);
 }
 
@@ -71,12 +86,14 @@ void DepthPlots::setClassDepths(const std::vector<ClassDepth>& classes, int maxD
     QStringList names;
     QVector<double> means;
     for (const auto& c : classes) {
-        names << QStringLiteral("%1 (%2)").arg(c.name).arg(c.tokens);
+        names << QStringLiteral("%1\n(%2)").arg(wrapped(c.name)).arg(c.tokens);
         means << c.meanDepth;
     }
     inspect::setBarValues(m_meanBars, means);
-    m_meanBars->setPen(QPen(depthColor(maxDepth, maxDepth).darker(120)));
-    m_meanBars->setBrush(depthColor(std::max(1, (maxDepth + 1) / 2 + 1), maxDepth));
+    // A mean is not a depth: one neutral colour, not the depth scale.
+    const QColor meanColor(Theme::curveColor(0));
+    m_meanBars->setPen(QPen(meanColor.darker(130)));
+    m_meanBars->setBrush(meanColor);
     setClassTicks(m_mean, names);
     m_mean->yAxis->setRange(0.0, std::max(1, maxDepth) + 0.2);
 

@@ -88,7 +88,7 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
         scores << (t && size_t(r - 1) < t->routerScores.size() ? double(t->routerScores[size_t(r - 1)])
                                                                  : 0.0);
     }
-    if (t) {
+    if (t && t->target >= 0) {
         for (size_t r = 0; r < t->recursionTargetProbs.size(); ++r) {
             probKeys << double(r + 1);
             probs << double(t->recursionTargetProbs[r]);
@@ -162,7 +162,7 @@ void RecursionStepper::showRecursion() {
         return;
     }
     m_note->setText(QString());
-    m_cursor->setCaption(tr("Recursion r = %1 of %2").arg(r).arg(t->depth));
+    m_cursor->setCaption(tr("r = %1 of %2").arg(r).arg(t->depth));
     const int64_t pred = prediction();
     const QString verdict =
         t->target < 0 ? QString() : (pred == t->target ? tr("right") : tr("wrong"));
@@ -173,7 +173,9 @@ void RecursionStepper::showRecursion() {
         {tr("Prediction after r"),
          (tokenName(m_vocabulary, pred) + (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict)))
              .toHtmlEscaped()},
-        {tr("Target probability after r"), QString::number(targetProbability(), 'f', 3)},
+        {tr("Target probability after r"), t->target >= 0
+                                                ? QString::number(targetProbability(), 'f', 3)
+                                                : tr("— (no target at this position)")},
     };
     QString html = QStringLiteral("<table cellspacing='2'>");
     for (const auto& row : rows) {

@@ -34,7 +34,10 @@ SequenceView::TextTracer& defaultTracer() {
 }
 
 QString previewOf(const mor::TokenTrace& trace) {
-    QString text = displayText(sequenceText(trace));
+    QString text;
+    for (const auto& token : trace.tokens) {
+        text += displayText(token.text);
+    }
     if (text.size() > 48) {
         text = text.left(47) + QStringLiteral("…");
     }
@@ -126,11 +129,8 @@ SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private
     auto* textLayout = new QVBoxLayout(textBox);
     textLayout->setContentsMargins(0, 0, 0, 0);
     textLayout->addWidget(d->flow, 1);
-    auto* legendRow = new QHBoxLayout;
-    legendRow->addWidget(d->legend);
-    legendRow->addStretch(1);
-    legendRow->addWidget(d->summary);
-    textLayout->addLayout(legendRow);
+    textLayout->addWidget(d->legend);
+    textLayout->addWidget(d->summary);
 
     auto* middle = new QSplitter(Qt::Horizontal, this);
     middle->addWidget(textBox);
@@ -140,8 +140,8 @@ SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private
     auto* vertical = new QSplitter(Qt::Vertical, this);
     vertical->addWidget(middle);
     vertical->addWidget(d->plots);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 2);
+    vertical->setStretchFactor(0, 1);
+    vertical->setStretchFactor(1, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -328,7 +328,15 @@ void SequenceView::onSequenceChosen() {
                             .arg(QString::number(meanDepth({*trace}), 'f', 2))
                             .arg(right)
                             .arg(targets));
-    selectToken(trace->tokens.empty() ? -1 : 0);
+    // Open the first token the model has to predict (in addition tasks the question has none).
+    int first = trace->tokens.empty() ? -1 : 0;
+    for (size_t i = 0; i < trace->tokens.size(); ++i) {
+        if (trace->tokens[i].target >= 0) {
+            first = int(i);
+            break;
+        }
+    }
+    selectToken(first);
 }
 
 void SequenceView::selectToken(int row) {

@@ -27,7 +27,7 @@ TokenFlowWidget::TokenFlowWidget(QWidget* parent) : QAbstractScrollArea(parent) 
     QFont f = font();
     f.setStyleHint(QFont::TypeWriter);
     f.setFamily(QStringLiteral("monospace"));
-    f.setPointSizeF(f.pointSizeF() * 1.15);
+    f.setPointSizeF(f.pointSizeF() * 1.4);
     setFont(f);
 }
 

@@ -7,7 +7,21 @@
 
 namespace sequence {
 
-QString displayText(const std::string& token) {
+namespace {
+// Traces write control characters as escapes ("\\n" for a newline, see TokenStep::text).
+std::string unescaped(const std::string& token) {
+    if (token == "\\n" || token == "\\r") {
+        return "\n";
+    }
+    if (token == "\\t") {
+        return "\t";
+    }
+    return token;
+}
+} // namespace
+
+QString displayText(const std::string& escaped) {
+    const std::string token = unescaped(escaped);
     if (token.empty()) {
         return QStringLiteral("∅");
     }
@@ -66,7 +80,7 @@ QColor textColorOn(const QColor& background) {
 }
 
 CharClass charClassOf(const std::string& token) {
-    const QString text = QString::fromStdString(token);
+    const QString text = QString::fromStdString(unescaped(token));
     if (text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'))) {
         return CharClass::Newlines;
     }

@@ -14,7 +14,8 @@ mor::TokenTrace makeTrace(int64_t sampleId, int seed, bool withDifficulty) {
     if (withDifficulty) {
         trace.difficultyNames = {"no carry", "carry"};
     }
-    const std::vector<std::string> texts = {"a", "b", " ", "1", ",", "\n", "c"};
+    // The newline as the traces write it (an escape, see TokenStep::text).
+    const std::vector<std::string> texts = {"a", "b", " ", "1", ",", "\\n", "c"};
     for (size_t i = 0; i < texts.size(); ++i) {
         mor::TokenStep t;
         t.text = texts[i];

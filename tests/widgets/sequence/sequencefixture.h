@@ -8,7 +8,8 @@
 
 namespace sequence_test {
 
-/// One probe sequence "ab 1,\nc" (7 tokens) of a 3-recursion model; `seed` varies the depths.
+/// One probe sequence "ab 1,\\nc" of a 3-recursion model (7 tokens; the newline escaped as
+/// real traces write it); `seed` varies the depths.
 mor::TokenTrace makeTrace(int64_t sampleId, int seed = 0, bool withDifficulty = false);
 /// Probe traces at evaluation steps 100, 200 and 300 (two sequences per step; deeper later).
 std::map<int64_t, std::vector<mor::TokenTrace>> makeRun(bool withDifficulty = false);
