@@ -112,8 +112,9 @@ private:
         return text;
     }
 
+    /// Optimizer steps per epoch (each takes train.accumulation batches).
     int64_t stepsPerEpoch() const {
-        const int64_t batch = m_config.train.batchSize;
+        const int64_t batch = m_config.train.batchSize * m_config.train.accumulation;
         if (m_data.isText()) {
             return std::max<int64_t>(
                 1, static_cast<int64_t>(m_data.trainStream.size()) / (batch * m_data.seqLen));
@@ -122,7 +123,7 @@ private:
     }
 
     /// A training batch: random windows of the text, or the next slice of the shuffled set.
-    std::pair<torch::Tensor, torch::Tensor> batch(int64_t stepInEpoch) {
+    std::pair<torch::Tensor, torch::Tensor> batch(int64_t batchInEpoch) {
         const int64_t B = m_config.train.batchSize, T = m_data.seqLen;
         std::vector<int64_t> in, target;
         in.reserve(static_cast<size_t>(B * T));
@@ -138,7 +139,7 @@ private:
             }
         } else {
             const auto& split = m_data.train;
-            if (stepInEpoch == 0 || m_order.empty()) {
+            if (batchInEpoch == 0 || m_order.empty()) {
                 m_order.resize(static_cast<size_t>(split.count));
                 for (int64_t i = 0; i < split.count; ++i) {
                     m_order[static_cast<size_t>(i)] = i;
@@ -146,7 +147,7 @@ private:
                 m_random.shuffle(m_order);
             }
             for (int64_t b = 0; b < B; ++b) {
-                const int64_t row = m_order[static_cast<size_t>((stepInEpoch * B + b) % split.count)];
+                const int64_t row = m_order[static_cast<size_t>((batchInEpoch * B + b) % split.count)];
                 const auto offset = static_cast<size_t>(row * T);
                 in.insert(in.end(), split.inputs.begin() + offset, split.inputs.begin() + offset + T);
                 target.insert(target.end(), split.targets.begin() + offset,
@@ -231,6 +232,7 @@ RunOutcome SequenceSession::loop(train::CheckpointState state) {
     double tokensSeen = 0.0;
     auto windowStart = Clock::now();
     m_model->train();
+    const int64_t firstStep = state.step;
     for (int64_t step = state.step; step < total; ++step) {
         if (m_observer) {
             while (m_observer->pauseRequested() && !m_observer->stopRequested()) {
@@ -245,26 +247,34 @@ RunOutcome SequenceSession::loop(train::CheckpointState state) {
         for (auto& group : m_optimizer->param_groups()) {
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
         }
-        auto [inputs, targets] = batch(step % perEpoch);
-        auto pass = m_model->forward(inputs, true);
-        auto task = torch::nn::functional::cross_entropy(
-            pass.logits.reshape({-1, pass.logits.size(-1)}), targets.reshape({-1}),
-            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
-        auto loss = task + pass.auxLoss;
-        const double lossValue = loss.item<double>();
+        m_optimizer->zero_grad();
+        RecursionPass pass;
+        torch::Tensor task;
+        double lossValue = 0.0;
+        int64_t targetsSeen = 0;
+        const int64_t accumulation = tc.accumulation;
+        for (int64_t micro = 0; micro < accumulation; ++micro) {
+            auto [inputs, targets] = batch((step % perEpoch) * accumulation + micro);
+            pass = m_model->forward(inputs, true);
+            task = torch::nn::functional::cross_entropy(
+                pass.logits.reshape({-1, pass.logits.size(-1)}), targets.reshape({-1}),
+                torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
+            auto loss = (task + pass.auxLoss) / static_cast<double>(accumulation);
+            lossValue += loss.item<double>();
+            loss.backward();
+            targetsSeen += targets.numel();
+        }
         if (!std::isfinite(lossValue)) {
             status = "failed";
             out.error = "the loss became " + std::to_string(lossValue) + " at step " +
                         std::to_string(step) + "; lower train.learning_rate";
             break;
         }
-        m_optimizer->zero_grad();
-        loss.backward();
         if (tc.clipNorm > 0.0) {
             torch::nn::utils::clip_grad_norm_(m_model->parameters(), tc.clipNorm);
         }
         m_optimizer->step();
-        tokensSeen += static_cast<double>(targets.numel());
+        tokensSeen += static_cast<double>(targetsSeen);
         state.step = step + 1;
         const bool report = state.step % 10 == 0 || state.step == total;
         if (report) {
@@ -297,7 +307,7 @@ RunOutcome SequenceSession::loop(train::CheckpointState state) {
                 p.samplesPerSecond = throughput / static_cast<double>(m_data.seqLen);
                 const double elapsed =
                     std::chrono::duration<double>(Clock::now() - started).count();
-                p.etaSeconds = elapsed / static_cast<double>(state.step - 0) *
+                p.etaSeconds = elapsed / static_cast<double>(state.step - firstStep) *
                                static_cast<double>(total - state.step);
                 p.lossTerms["task"] = task.item<double>();
                 m_observer->onProgress(p);
@@ -309,14 +319,27 @@ RunOutcome SequenceSession::loop(train::CheckpointState state) {
             if (state.bestAccuracy < 0 || val.accuracy > state.bestAccuracy) {
                 state.bestAccuracy = val.accuracy;
                 state.bestStep = state.step;
+                state.badEvaluations = 0;
+            } else {
+                ++state.badEvaluations;
             }
             if (m_observer) {
                 m_observer->onEvaluation(state.step, toEvalResult(val, "validation"));
             }
             m_model->train();
         }
-        if (state.step % checkpointEvery == 0 || state.step == total) {
+        const bool patienceOut = tc.earlyStopPatience > 0 &&
+                                 state.badEvaluations >= tc.earlyStopPatience;
+        if (state.step % checkpointEvery == 0 || state.step == total || patienceOut) {
             checkpoint(state);
+        }
+        if (patienceOut) {
+            if (m_log) {
+                m_log->logEvent(m_runId, "info",
+                                "early stop: no better validation accuracy in " +
+                                    std::to_string(tc.earlyStopPatience) + " evaluations");
+            }
+            break;
         }
     }
     if (status != "failed") {

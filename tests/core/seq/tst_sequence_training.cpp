@@ -41,6 +41,7 @@ private Q_SLOTS:
     void otherRoutingsTrain_data();
     void otherRoutingsTrain();
     void stoppedRunResumesToTheEnd();
+    void accumulationAndEarlyStopping();
     void errorsComeBackAsValues();
 };
 
@@ -173,6 +174,23 @@ void TstSequenceTraining::stoppedRunResumesToTheEnd() {
     const RunOutcome eval = evaluateRun(log, first.runId, &error);
     QVERIFY2(eval.status == "finished", error.c_str());
     QCOMPARE(eval.test.loss, rest.test.loss);
+}
+
+void TstSequenceTraining::accumulationAndEarlyStopping() {
+    auto config = additionConfig("fixed");
+    config.train.epochs = 1;
+    config.train.accumulation = 2; // 420 sequences / (32 x 2) -> 7 optimizer steps
+    const RunOutcome accumulated = trainExperiment(config, RunOptions{}, nullptr);
+    QVERIFY2(accumulated.status == "finished", accumulated.error.c_str());
+    QCOMPARE(accumulated.steps, int64_t(7));
+    config.train.accumulation = 1;
+    config.train.epochs = 50;
+    config.train.evalEvery = 1;
+    config.train.learningRate = 1e-9; // nothing improves: stops after patience evaluations
+    config.train.earlyStopPatience = 2;
+    const RunOutcome stopped = trainExperiment(config, RunOptions{}, nullptr);
+    QCOMPARE(stopped.status, std::string("finished"));
+    QVERIFY2(stopped.steps < 20, std::to_string(stopped.steps).c_str());
 }
 
 void TstSequenceTraining::errorsComeBackAsValues() {
