@@ -7,6 +7,7 @@
 struct TrainArgs {
     std::string config, log, name, device;
     int64_t seed = -1, threads = -1;
+    int64_t nproc = 1; ///< > 1: spawn that many local data-parallel workers
     bool json = false, quiet = false;
     std::vector<std::string> tags;
 };
@@ -18,6 +19,9 @@ struct RunArgs {
 };
 
 int cmdTrain(const TrainArgs& args);
+/// `mor train --nproc N`: runs this command line N times as data-parallel workers on this
+/// machine (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set, a free port), like torchrun.
+int launchWorkers(int64_t nproc);
 int cmdResume(const RunArgs& args);
 int cmdEval(const RunArgs& args);
 int cmdValidate(const std::string& configPath);

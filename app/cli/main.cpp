@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
     cTrain->add_option("--threads", train.threads, "Intra-op threads (0 = all cores)");
     cTrain->add_option("--tag", train.tags, "Tag the run (repeatable)");
+    cTrain->add_option("--nproc", train.nproc, "Data-parallel: spawn N local worker processes")
+        ->check(CLI::Range(1, 256));
     cTrain->add_flag("--json", train.json, "Print one JSON object with the outcome last");
     cTrain->add_flag("--quiet", train.quiet, "No progress output");
 

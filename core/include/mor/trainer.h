@@ -47,6 +47,17 @@ struct RunOptions {
     int64_t threads = -1;      ///< overrides train.threads when >= 0
     std::vector<std::string> tags;
     std::string checkpointDir; ///< default: "<log>.checkpoints/run-<id>"
+
+    // Data-parallel training (README, "Data-parallel training"): worldSize processes train
+    // one model; each takes its slice of every global batch of train.batch_size inputs and
+    // the gradients are averaged with c10d (Gloo on CPU, NCCL on CUDA). Rank 0 writes the
+    // log and the checkpoints. The CLI fills these from RANK, WORLD_SIZE, MASTER_ADDR, ...
+    int64_t rank = 0;                        ///< this process, in [0, worldSize)
+    int64_t worldSize = 1;                   ///< 1: no data parallelism
+    int64_t localRank = 0;                   ///< rank on this machine (picks the CUDA device)
+    std::string masterAddr = "127.0.0.1";    ///< host of rank 0's rendezvous store
+    int64_t masterPort = 29500;
+    int64_t distributedTimeoutSeconds = 120; ///< a collective waiting longer fails the run
 };
 
 struct RunOutcome {

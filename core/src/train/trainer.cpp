@@ -4,6 +4,7 @@
 #include "mor/log_reader.h"
 #include "seq/sequence_trainer.h"
 #include "train/checkpoint.h"
+#include "train/distributed.h"
 #include "train/evaluator.h"
 #include "train/training_session.h"
 
@@ -119,8 +120,12 @@ RunOutcome trainExperiment(const ExperimentConfig& input, const RunOptions& opti
         if (!data.ok()) {
             return failed(data.error);
         }
+        auto group = train::joinForRun(options, &device, &error);
+        if (!group && !error.empty()) {
+            return failed(error);
+        }
         std::unique_ptr<ExperimentLog> log;
-        if (!options.logPath.empty()) {
+        if (!options.logPath.empty() && options.rank == 0) { // data-parallel: rank 0 logs
             log = ExperimentLog::open(options.logPath, &error);
             if (!log) {
                 return failed(error);
@@ -128,6 +133,7 @@ RunOutcome trainExperiment(const ExperimentConfig& input, const RunOptions& opti
         }
         train::TrainingSession session(config, std::move(data.dataset), device, log.get(),
                                        observer);
+        session.setDistributed(group.get());
         return session.runNew(options);
     } catch (const std::exception& e) {
         return failed(std::string("internal error: ") + e.what());
@@ -153,9 +159,16 @@ RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const Run
         }
         applyOverrides(run.config, options);
         setThreads(run.config.train.threads);
-        auto log = ExperimentLog::open(logPath, &error);
-        if (!log) {
+        auto group = train::joinForRun(options, &run.device, &error);
+        if (!group && !error.empty()) {
             return failed(error, runId);
+        }
+        std::unique_ptr<ExperimentLog> log;
+        if (options.rank == 0) { // data-parallel: the other ranks only read the checkpoint
+            log = ExperimentLog::open(logPath, &error);
+            if (!log) {
+                return failed(error, runId);
+            }
         }
         const CheckpointInfo& last = run.checkpoints.back();
         const auto state = train::CheckpointState::fromJson(last.metricsJson);
@@ -164,6 +177,7 @@ RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const Run
                                     : options.checkpointDir;
         train::TrainingSession session(run.config, std::move(run.dataset), run.device, log.get(),
                                        observer);
+        session.setDistributed(group.get());
         return session.runResumed(runId, dir, last.path, state);
     } catch (const std::exception& e) {
         return failed(std::string("internal error: ") + e.what(), runId);

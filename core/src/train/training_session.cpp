@@ -1,5 +1,6 @@
 #include "train/training_session.h"
 
+#include "train/distributed.h"
 #include "train/evaluator.h"
 #include "train/lr_schedule.h"
 
@@ -9,11 +10,14 @@
 #include <filesystem>
 #include <random>
 #include <thread>
+#include <tuple>
 
 namespace mor::train {
 
 namespace {
 constexpr int64_t kRoutingSnapshotInputs = 2000; // validation inputs in each routing snapshot
+// How long data-parallel ranks wait for rank 0's evaluation (a dead rank 0 fails at once).
+constexpr std::chrono::milliseconds kEvaluationWait = std::chrono::hours(2);
 using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::time_point since) {
@@ -136,6 +140,9 @@ RunOutcome TrainingSession::runNew(const RunOptions& options) {
         info.device = m_device.str();
         info.seed = m_config.train.seed;
         info.tags = options.tags;
+        if (m_group) {
+            info.tags.push_back("world_size=" + std::to_string(m_group->worldSize()));
+        }
         m_runId = m_log->createRun(info);
         m_checkpointDir = options.checkpointDir.empty() ? checkpointDirFor(m_log->path(), m_runId)
                                                         : options.checkpointDir;
@@ -220,6 +227,28 @@ void TrainingSession::evaluateAndLog(CheckpointState& state, bool* improved) {
     }
 }
 
+bool TrainingSession::startDistributed(int64_t step, std::string* error) {
+    // Same seed, same initialisation on every rank already; the broadcast makes it certain
+    // (and carries rank 0's checkpoint to the others on resume).
+    std::vector<torch::Tensor> tensors = m_model->parameters();
+    for (const auto& b : m_model->buffers()) {
+        tensors.push_back(b);
+    }
+    if (!m_group->broadcastTensors(tensors, error)) {
+        return false;
+    }
+    const int64_t world = m_group->worldSize();
+    const int64_t batch = m_config.train.batchSize;
+    event("info", "data-parallel training on " + std::to_string(world) + " processes (" +
+                      m_group->backend() + "): global batch " + std::to_string(batch) + ", " +
+                      std::to_string(batch / world) + "-" +
+                      std::to_string((batch + world - 1) / world) + " inputs per process");
+    if (m_log) {
+        m_log->logMetrics(m_runId, step, {{"dist/world_size", double(world)}});
+    }
+    return true;
+}
+
 RunOutcome TrainingSession::loop(CheckpointState state) {
     RunOutcome out;
     out.runId = m_runId;
@@ -237,10 +266,18 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
     const int64_t evalEvery = t.evalEvery > 0 ? t.evalEvery : stepsPerEpoch;
     const int64_t checkpointEvery = t.checkpointEvery > 0 ? t.checkpointEvery : evalEvery;
     if (microBatches < accumulation) {
-        out.status = "failed";
         out.error = "train.accumulation = " + std::to_string(accumulation) + " with train.batch_size = " +
                     std::to_string(batch) + " needs more training samples than the " +
                     std::to_string(m_dataset.train.size()) + " there are";
+    } else if (m_group && batch < m_group->worldSize()) {
+        out.error = "train.batch_size = " + std::to_string(batch) + " is the global batch and " +
+                    "is smaller than the " + std::to_string(m_group->worldSize()) +
+                    " data-parallel processes";
+    } else if (m_group && !startDistributed(state.step, &out.error)) {
+        // out.error says which collective failed
+    }
+    if (!out.error.empty()) {
+        out.status = "failed";
         event("error", out.error);
         if (m_log) {
             m_log->setStatus(m_runId, "failed");
@@ -268,11 +305,14 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
         // Skip the micro-batches a resumed run has already done in this epoch.
         int64_t micro = (state.step % stepsPerEpoch) * accumulation;
         while (micro + accumulation <= microBatches && state.step < totalSteps && !earlyStopped) {
+            bool stopAsked = false;
             if (m_observer) {
-                while (m_observer->pauseRequested() && !m_observer->stopRequested()) {
+                // Data-parallel ranks cannot pause alone: the others would time out waiting.
+                while (!m_group && m_observer->pauseRequested() && !m_observer->stopRequested()) {
                     std::this_thread::sleep_for(std::chrono::milliseconds(50));
                 }
-                if (m_observer->stopRequested()) {
+                stopAsked = m_observer->stopRequested();
+                if (stopAsked && !m_group) {
                     status = "stopped";
                     break;
                 }
@@ -288,11 +328,28 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
             bool finite = true;
             std::string badTerm;
             for (int64_t a = 0; a < accumulation; ++a, ++micro) {
-                const int64_t begin = micro * batch;
-                const int64_t end = std::min<int64_t>(int64_t(order.size()), begin + batch);
+                int64_t begin = micro * batch;
+                int64_t end = std::min<int64_t>(int64_t(order.size()), begin + batch);
+                // Data-parallel: this rank's slice of the global micro-batch, its loss weighted
+                // so that the average over ranks is the loss of the whole micro-batch.
+                double share = 1.0;
+                if (m_group) {
+                    const double globalRows = double(end - begin);
+                    std::tie(begin, end) = m_group->shard(begin, end);
+                    share = double(end - begin) * double(m_group->worldSize()) / globalRows;
+                    if (end <= begin) {
+                        continue;
+                    }
+                }
                 std::vector<int64_t> ids(order.begin() + begin, order.begin() + end);
                 auto b = m_data.batch(ids);
                 model::ForwardOutput fo = m_model->forward(b.x, b.y, b.domain);
+                if (m_group) {
+                    fo.totalLoss = fo.totalLoss * share;
+                    for (auto& [name, v] : fo.losses) {
+                        v = v * share;
+                    }
+                }
                 const double total = fo.totalLoss.item<double>();
                 if (!std::isfinite(total)) {
                     finite = false;
@@ -310,6 +367,28 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                 }
                 correct += fo.logits.argmax(1).eq(b.y).sum().item<double>();
                 seen += end - begin;
+            }
+            if (m_group) {
+                StepStats st{lossValue, correct, seen, finite, stopAsked, terms};
+                std::string error;
+                if (!m_group->reduceStep(m_model->parameters(), &st, &error)) {
+                    status = "failed";
+                    out.error = error + " at step " + std::to_string(state.step + 1);
+                    event("error", out.error);
+                    break;
+                }
+                if (st.stop) {
+                    status = "stopped";
+                    break;
+                }
+                if (finite && !st.finite) {
+                    badTerm = "loss on another data-parallel process";
+                }
+                lossValue = st.loss;
+                correct = st.correct;
+                seen = st.seen;
+                finite = st.finite;
+                terms = st.terms;
             }
             if (finite && t.clipNorm > 0) {
                 const double norm =
@@ -367,7 +446,7 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
             }
 
             const bool evalNow = state.step % evalEvery == 0 || state.step == totalSteps;
-            if (evalNow) {
+            if (evalNow && (!m_group || m_group->isMain())) {
                 bool improved = false;
                 evaluateAndLog(state, &improved);
                 if (state.step % checkpointEvery == 0 || state.step == totalSteps || improved) {
@@ -380,11 +459,23 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                     earlyStopped = true;
                 }
             }
+            if (evalNow && m_group) {
+                // The other ranks wait here while rank 0 evaluates, then learn its decision.
+                std::vector<double> decision{earlyStopped ? 1.0 : 0.0};
+                std::string error;
+                if (!m_group->broadcastValues(&decision, kEvaluationWait, &error)) {
+                    status = "failed";
+                    out.error = error + " at step " + std::to_string(state.step);
+                    event("error", out.error);
+                    break;
+                }
+                earlyStopped = decision[0] > 0.0;
+            }
         }
     }
 
     out.steps = state.step;
-    if (status != "failed") {
+    if (status != "failed" && (!m_group || m_group->isMain())) {
         // Test on the best model seen on validation, when there is one.
         const std::string best = m_checkpointDir.empty() ? "" : m_checkpointDir + "/best.pt";
         std::string error;

@@ -14,11 +14,16 @@
 
 namespace mor::train {
 
+class DistributedGroup;
+
 class TrainingSession {
 public:
     TrainingSession(ExperimentConfig config, Dataset dataset, torch::Device device,
                     ExperimentLog* log, TrainingObserver* observer);
 
+    /// Trains data-parallel in `group` (not owned; outlives the session). Only rank 0 should
+    /// get a log: it evaluates and writes checkpoints while the others wait for it.
+    void setDistributed(DistributedGroup* group) { m_group = group; }
     /// Starts a new run (logs it when there is a log).
     RunOutcome runNew(const RunOptions& options);
     /// Continues `runId` from the checkpoint at `checkpointPath` with `state`.
@@ -32,6 +37,7 @@ private:
     bool writeCheckpoint(const CheckpointState& state, bool best);
     void event(const std::string& level, const std::string& message);
     std::vector<int64_t> epochOrder(int64_t epoch) const;
+    bool startDistributed(int64_t step, std::string* error);
 
     ExperimentConfig m_config;
     Dataset m_dataset;
@@ -47,6 +53,7 @@ private:
     std::string m_checkpointDir;
     std::string m_lastCheckpoint;
     std::vector<int64_t> m_routingIds; ///< validation inputs whose routing is snapshotted
+    DistributedGroup* m_group = nullptr;
 };
 
 /// Checkpoint folder for a run: options.checkpointDir or "<log>.checkpoints/run-<id>".
