@@ -33,6 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         config.probeSize = 4;
         const auto result = mor::loadDataset(config, 1);
         if (result.ok()) {
+            for (float v : result.dataset.features) {
+                if (!std::isfinite(v)) {
+                    std::abort(); // standardisation must not overflow (outlier in val/test)
+                }
+            }
             (void)result.dataset.preview(0);
         }
     }

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <functional>
@@ -196,6 +197,27 @@ private Q_SLOTS:
         const std::string path = write("a,b,c\n1,2,0\n3,4,1\n", ".csv");
         const auto table = mor::readCsv(path, spec.toStdString());
         QVERIFY2(QString::fromStdString(table.error).contains(spec), table.error.c_str());
+    }
+
+    /// Features are standardised on the training split; a far outlier that lands in the
+    /// validation or test split must not overflow to inf (every loss would turn NaN).
+    void outlierOutsideTrainingSplitStaysFinite() {
+        std::string csv = "a,b,c\n";
+        for (int i = 0; i < 300; ++i) {
+            csv += std::to_string((i % 17) * 1e-5) + "," + std::to_string(i % 5) + "," +
+                   std::to_string(i % 2) + "\n";
+        }
+        csv += "3e38,0.5,1\n";
+        mor::DataConfig config;
+        config.kind = "csv";
+        config.path = write(csv, ".csv");
+        for (int64_t seed = 1; seed <= 16; ++seed) { // the outlier lands in every split
+            const auto result = mor::loadDataset(config, seed);
+            QVERIFY2(result.ok(), result.error.c_str());
+            for (float v : result.dataset.features) {
+                QVERIFY2(std::isfinite(v), qPrintable(QString("seed %1").arg(seed)));
+            }
+        }
     }
 
     void idxHeaderPromisingHugeDataIsRefusedCheaply_data() {

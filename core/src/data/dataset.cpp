@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace mor {
 
@@ -130,10 +131,14 @@ void standardiseOnTrain(Dataset& d) {
         const double sd = std::sqrt(variance[k] / n);
         variance[k] = sd > 1e-12 ? sd : 1.0; // constant feature: centre it, do not divide by 0
     }
+    // A validation or test value far outside the training range (3e38 against a spread of
+    // 1e-3) would overflow float to inf and turn every loss NaN: saturate instead.
+    const double limit = std::numeric_limits<float>::max();
     for (int64_t i = 0; i < d.size(); ++i) {
         float* row = d.features.data() + i * d.numFeatures;
         for (size_t k = 0; k < f; ++k) {
-            row[k] = static_cast<float>((row[k] - mean[k]) / variance[k]);
+            const double z = (row[k] - mean[k]) / variance[k];
+            row[k] = static_cast<float>(std::clamp(z, -limit, limit));
         }
     }
 }
