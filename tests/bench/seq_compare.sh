@@ -7,6 +7,8 @@
 #   mor            1 shared block, expert-choice routing   1 + 0.5 = 1.5 applications per token
 # So MoR trains 4/3 as many steps (4 epochs against 3) for the same compute.
 # Usage: tests/bench/seq_compare.sh [build dir] [work dir]   (prints a table; ~10 min loaded)
+# Environment: SEED (default 1); SCALE multiplies every run's epochs (default 1);
+# MODELS lists the models to train (default "vanilla recursive mor").
 set -eu
 build=${1:-build/seqcore}
 work=${2:-/tmp/mor-seq-compare}
@@ -30,17 +32,19 @@ config() { # name routing epochs
 }
 JSON
 }
-config vanilla vanilla 3
-config recursive fixed 3
-config mor expert_choice 4
-for name in vanilla recursive mor; do
+scale=${SCALE:-1}
+models=${MODELS:-vanilla recursive mor}
+config vanilla vanilla $((3 * scale))
+config recursive fixed $((3 * scale))
+config mor expert_choice $((4 * scale))
+for name in $models; do
     "$mor" train --config "$work/$name.json" --log "$log" --name "$name" --quiet --json \
         | tail -n 1 > "$work/$name.out"
     cat "$work/$name.out"
 done
 echo
 printf '%-10s %10s %8s %9s %9s %8s %10s\n' model params steps val_loss val_bpc depth seconds
-for id in 1 2 3; do
+for id in $(sqlite3 "$log" "SELECT id FROM runs ORDER BY id"); do
     sqlite3 -separator ' ' "$log" "SELECT r.name,
         (SELECT max(step) FROM metrics WHERE run_id = r.id AND key = 'val/loss'),
         (SELECT value FROM metrics WHERE run_id = r.id AND key = 'val/loss' ORDER BY step DESC LIMIT 1),
