@@ -25,6 +25,9 @@ struct DataConfig {
     int64_t operands = 2;           ///< modular: number of summed operands
     std::vector<std::string> domains{"parity", "modular", "majority"}; ///< mixed: domains drawn
     double labelNoise = 0.0;        ///< generated sets: fraction of flipped labels
+    /// parity: PonderNet-style inputs: a random number (1..length) of entries at random
+    /// positions are +1 or -1, the rest 0; the label is whether the number of +1 is odd.
+    bool parityVariableLength = false;
     std::string path;               ///< csv: file (optionally .gz)
     std::string labelColumn = "last"; ///< csv: "last" | "first" | "<index>" | "<column name>"
     std::string images;             ///< idx: images file (optionally .gz)
@@ -44,6 +47,10 @@ struct EncoderConfig {
     int64_t hidden = 64; ///< width H of the encoding e
     int64_t layers = 1;  ///< hidden layers of the encoder MLP
     double dropout = 0.0;
+    /// vector: an MLP over all features. tokens: every feature is a token (value embedding +
+    /// position embedding, per-token MLP); the encoding and the router use attention pooling.
+    std::string input = "vector";
+    bool padZeros = false; ///< tokens: features equal to 0 are padding (masked out)
 };
 
 struct RouterConfig {
@@ -75,6 +82,12 @@ struct ExpertConfig {
     double haltThreshold = 0.9;       ///< critique: stop when c_t >= threshold; act: 1 - eps
     double ponderPrior = 0.5;         ///< pondernet: geometric prior parameter
     double haltWeight = 0.01;         ///< weight of the halting regulariser (KL / ponder cost)
+    /// A learned embedding of the iteration number is added to the cell input, so weight-tied
+    /// steps can do different work (as the Universal Transformer's timestep embedding).
+    bool stepEmbedding = false;
+    /// encoder.input "tokens": each iteration attends over the token states (query from the
+    /// state and the iteration) and the cell reads what it attended to.
+    bool readTokens = false;
 };
 
 struct IntegrationConfig {

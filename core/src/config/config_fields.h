@@ -18,6 +18,7 @@ template <class V> void visitFields(V& v, DataConfig& c) {
     v.field("operands", c.operands);
     v.field("domains", c.domains);
     v.field("label_noise", c.labelNoise);
+    v.field("parity_variable_length", c.parityVariableLength);
     v.field("path", c.path);
     v.stringOrInteger("label_column", c.labelColumn);
     v.field("images", c.images);
@@ -51,6 +52,8 @@ template <class V> void visitFields(V& v, EncoderConfig& c) {
     v.field("hidden", c.hidden);
     v.field("layers", c.layers);
     v.field("dropout", c.dropout);
+    v.field("input", c.input);
+    v.field("pad_zeros", c.padZeros);
 }
 
 template <class V> void visitFields(V& v, RouterConfig& c) {
@@ -78,6 +81,8 @@ template <class V> void visitFields(V& v, ExpertConfig& c) {
     v.field("halt_threshold", c.haltThreshold);
     v.field("ponder_prior", c.ponderPrior);
     v.field("halt_weight", c.haltWeight);
+    v.field("step_embedding", c.stepEmbedding);
+    v.field("read_tokens", c.readTokens);
 }
 
 template <class V> void visitFields(V& v, IntegrationConfig& c) {

@@ -112,6 +112,10 @@ void checkData(Checker& c, const DataConfig& d) {
                                       "majority, mixed), not to \"" +
                                       d.kind + "\"");
     }
+    if (d.parityVariableLength && d.kind != "parity") {
+        c.add("data.parity_variable_length", "data.parity_variable_length only applies to "
+                                             "data.kind \"parity\" (it is \"" + d.kind + "\")");
+    }
     if (d.kind == "csv" && d.path.empty()) {
         c.add("data.path", "data.path must name a CSV file when data.kind is \"csv\"");
     }
@@ -294,6 +298,11 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.integer("model.encoder.hidden", m.encoder.hidden, 1, 16384);
     c.integer("model.encoder.layers", m.encoder.layers, 1, 16);
     c.real("model.encoder.dropout", m.encoder.dropout, 0.0, 0.9);
+    c.oneOf("model.encoder.input", m.encoder.input, {"vector", "tokens"});
+    if (m.encoder.padZeros && m.encoder.input != "tokens") {
+        c.add("model.encoder.pad_zeros", "model.encoder.pad_zeros needs model.encoder.input "
+                                         "\"tokens\" (it is \"" + m.encoder.input + "\")");
+    }
 
     const auto numExperts = static_cast<int64_t>(m.experts.size());
     if (numExperts < 1 || numExperts > 64) {
@@ -303,6 +312,11 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     checkRouter(c, m.router, numExperts, data);
     for (size_t i = 0; i < m.experts.size(); ++i) {
         checkExpert(c, m.experts[i], "model.experts[" + std::to_string(i) + "]");
+        if (m.experts[i].readTokens && m.encoder.input != "tokens") {
+            const std::string field = "model.experts[" + std::to_string(i) + "].read_tokens";
+            c.add(field, field + " needs model.encoder.input \"tokens\" (it is \"" +
+                             m.encoder.input + "\")");
+        }
     }
 
     const IntegrationConfig& g = m.integration;

@@ -56,10 +56,32 @@ std::vector<Bits> drawBitStrings(int64_t count, int64_t length, Random& random) 
     return out;
 }
 
+/// PonderNet-style strings: 1..length entries at random positions are set (code 1 = +1,
+/// code 2 = -1), the rest stay 0 (absent).
+std::vector<Bits> drawVariableStrings(int64_t count, int64_t length, Random& random) {
+    std::vector<Bits> out;
+    out.reserve(static_cast<size_t>(count));
+    std::vector<int64_t> positions(static_cast<size_t>(length));
+    for (int64_t i = 0; i < length; ++i) {
+        positions[static_cast<size_t>(i)] = i;
+    }
+    for (int64_t i = 0; i < count; ++i) {
+        Bits bits(static_cast<size_t>(length), 0);
+        const int64_t set = 1 + random.below(length);
+        random.shuffle(positions);
+        for (int64_t k = 0; k < set; ++k) {
+            bits[static_cast<size_t>(positions[static_cast<size_t>(k)])] = random.bit() ? 1 : 2;
+        }
+        out.push_back(std::move(bits));
+    }
+    return out;
+}
+
+/// Odd number of ones (code 1); -1 entries (code 2) of variable-length strings do not count.
 int64_t parityOf(const Bits& bits) {
     int64_t ones = 0;
     for (uint8_t b : bits) {
-        ones += b;
+        ones += b == 1 ? 1 : 0;
     }
     return ones % 2;
 }
@@ -120,7 +142,12 @@ int64_t fillSample(const Block& block, const DataConfig& c, const Bits* bits, Ra
         return sum % c.modulus;
     }
     for (size_t b = 0; b < bits->size(); ++b) {
-        out[b] = (*bits)[b] ? 1.0f : -1.0f;
+        if (c.parityVariableLength) {
+            const uint8_t code = (*bits)[b];
+            out[b] = code == 1 ? 1.0f : (code == 2 ? -1.0f : 0.0f);
+        } else {
+            out[b] = (*bits)[b] ? 1.0f : -1.0f;
+        }
     }
     return block.domain == "parity" ? parityOf(*bits) : majorityOf(*bits);
 }
@@ -184,7 +211,9 @@ Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed) {
     for (size_t b = 0; b < blocks.size(); ++b) {
         if (blocks[b].domain != "modular") {
             Random bitRandom(seed, BitsStream + 100 * b);
-            bitStrings[b] = drawBitStrings(bitSamples[b], c.length, bitRandom);
+            bitStrings[b] = c.parityVariableLength && blocks[b].domain == "parity"
+                                ? drawVariableStrings(bitSamples[b], c.length, bitRandom)
+                                : drawBitStrings(bitSamples[b], c.length, bitRandom);
         }
     }
     Random operandRandom(seed, OperandStream);
@@ -216,7 +245,8 @@ Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed) {
                      (c.operands == 2 ? "" : ", " + std::to_string(c.operands) + " operands") + ")";
             d.inputKind = "vector";
         } else {
-            d.name = c.kind + "(" + std::to_string(c.length) + ")";
+            d.name = c.kind + "(" + std::to_string(c.length) +
+                     (c.parityVariableLength ? ", variable" : "") + ")";
             d.inputKind = "bits";
         }
     }

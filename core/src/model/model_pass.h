@@ -6,13 +6,15 @@
 #include "model/mor_model.h"
 #include "model/reflection_expert.h"
 #include "model/router.h"
+#include "model/token_encoder.h"
 
 #include <vector>
 
 namespace mor::model {
 
 struct MoRModelImpl::Parts {
-    Encoder encoder{nullptr};
+    Encoder encoder{nullptr};           ///< encoder.input "vector"
+    TokenEncoder tokenEncoder{nullptr}; ///< encoder.input "tokens"
     Router router{nullptr};
     std::vector<ReflectionExpert> experts;
     std::vector<HaltingPolicy> policies;
@@ -33,6 +35,10 @@ struct ExpertPass {
 struct MoRModelImpl::Pass {
     ForwardOutput out;
     torch::Tensor encoding;     ///< e [B, H]
+    torch::Tensor tokens;       ///< token input: states [B, L, H] (undefined for vectors)
+    torch::Tensor tokenMask;    ///< token input: bool [B, L]
+    torch::Tensor encoderPool;  ///< token input: encoder pooling weights [B, L]
+    torch::Tensor routerPool;   ///< token input: router pooling weights [B, L]
     torch::Tensor routerLogits; ///< r [B, E]
     torch::Tensor routerLogProbs;
     std::vector<ExpertPass> experts;

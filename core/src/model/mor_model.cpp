@@ -41,15 +41,29 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
     }
     const int64_t hidden = std::max<int64_t>(config.encoder.hidden, 1);
     const int64_t experts = int64_t(config.experts.size());
-    parts.encoder = register_module(
-        "encoder", Encoder(EncoderOptions(shape.inputs, hidden)
-                               .layers(config.encoder.layers)
-                               .dropout(config.encoder.dropout)));
+    const bool tokens = config.encoder.input == "tokens";
+    if (!tokens && config.encoder.input != "vector") {
+        throw std::invalid_argument("model.encoder.input: unknown input '" + config.encoder.input
+                                    + "' (use vector or tokens)");
+    }
+    if (tokens) {
+        parts.tokenEncoder = register_module(
+            "token_encoder", TokenEncoder(TokenEncoderOptions(shape.inputs, hidden)
+                                              .layers(config.encoder.layers)
+                                              .dropout(config.encoder.dropout)
+                                              .padZeros(config.encoder.padZeros)));
+    } else {
+        parts.encoder = register_module(
+            "encoder", Encoder(EncoderOptions(shape.inputs, hidden)
+                                   .layers(config.encoder.layers)
+                                   .dropout(config.encoder.dropout)));
+    }
     parts.router = register_module(
         "router", Router(RouterOptions(hidden, experts)
                              .hidden(std::max<int64_t>(config.router.hidden, 1))
                              .temperature(config.router.temperature)
-                             .jitter(config.router.jitter)));
+                             .jitter(config.router.jitter)
+                             .tokens(tokens ? shape.inputs : 0)));
     for (int64_t j = 0; j < experts; ++j) {
         const auto& ec = config.experts[size_t(j)];
         parts.policies.emplace_back(ec);
@@ -58,7 +72,9 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
             ReflectionExpert(ReflectionExpertOptions(hidden, shape.classes)
                                  .width(std::max<int64_t>(ec.width, 1))
                                  .maxDepth(std::max<int64_t>(ec.maxDepth, 1))
-                                 .cell(ec.cell))));
+                                 .cell(ec.cell)
+                                 .stepEmbedding(ec.stepEmbedding)
+                                 .readTokens(ec.readTokens && tokens))));
     }
     const auto& ic = config.integration;
     parts.integration = register_module(
@@ -101,8 +117,20 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     const int64_t classes = m_shape.classes;
     auto& out = pass.out;
 
-    const auto e = parts.encoder->forward(x);
-    const auto router = parts.router->forward(e);
+    torch::Tensor e;
+    RouterOutput router;
+    if (!parts.tokenEncoder.is_empty()) {
+        const auto encoded = parts.tokenEncoder->forward(x);
+        e = encoded.summary;
+        router = parts.router->forward(encoded.tokens, encoded.mask);
+        pass.tokens = encoded.tokens;
+        pass.tokenMask = encoded.mask;
+        pass.encoderPool = encoded.weights;
+        pass.routerPool = router.poolWeights;
+    } else {
+        e = parts.encoder->forward(x);
+        router = parts.router->forward(e);
+    }
     const auto routing = route(router.probs, m_config.router);
     pass.encoding = e;
     pass.routerLogits = router.logits;
@@ -127,8 +155,13 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
             continue;
         }
         ep.ran = true;
-        ep.run = parts.experts[size_t(j)]->reflect(e.index_select(0, ep.rows),
-                                                   parts.policies[size_t(j)], !training);
+        auto& expert = parts.experts[size_t(j)];
+        const auto memory = pass.tokens.defined()
+                                ? expert->memory(pass.tokens.index_select(0, ep.rows),
+                                                 pass.tokenMask.index_select(0, ep.rows))
+                                : TokenMemory{};
+        ep.run = expert->reflect(e.index_select(0, ep.rows), parts.policies[size_t(j)], !training,
+                                 memory);
         answerCols.push_back(toBatch(uniform, ep.rows, ep.run.answer));
         confCols.push_back(toBatch(zeroConf, ep.rows, ep.run.confidence));
         stepCols.push_back(toBatch(zeroSteps, ep.rows, ep.run.iterations));
@@ -172,10 +205,15 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                                                                 zeroSteps.options()));
             ep.extraRows = batchRows;
             ep.extraPos = position.index_select(0, batchRows);
-            ep.extra = parts.experts[size_t(j)]->extend(
+            auto& expert = parts.experts[size_t(j)];
+            const auto memory = pass.tokens.defined()
+                                    ? expert->memory(pass.tokens.index_select(0, batchRows),
+                                                     pass.tokenMask.index_select(0, batchRows))
+                                    : TokenMemory{};
+            ep.extra = expert->extend(
                 ep.run.state.index_select(0, ep.extraPos), e.index_select(0, batchRows),
                 hint.index_select(0, batchRows), ep.run.confidence.index_select(0, ep.extraPos),
-                extra);
+                extra, memory);
             answerCols[size_t(j)] = toBatch(answerCols[size_t(j)], batchRows, ep.extra.answer);
             confCols[size_t(j)] = toBatch(confCols[size_t(j)], batchRows, ep.extra.confidence);
             stepCols[size_t(j)] = stepCols[size_t(j)].index_add(
@@ -230,8 +268,9 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
 
     // Analytic FLOPs: 2 * in * out per linear layer per row, for the work that really ran.
     const auto dbl = e.options().dtype(torch::kDouble);
-    auto flops = torch::full({batch}, parts.encoder->flopsPerRow() + parts.router->flopsPerRow(),
-                             dbl);
+    const double encoderFlops = parts.tokenEncoder.is_empty() ? parts.encoder->flopsPerRow()
+                                                               : parts.tokenEncoder->flopsPerRow();
+    auto flops = torch::full({batch}, encoderFlops + parts.router->flopsPerRow(), dbl);
     const auto maskD = routing.mask.to(torch::kDouble);
     for (int64_t j = 0; j < experts; ++j) {
         const auto& expert = parts.experts[size_t(j)];

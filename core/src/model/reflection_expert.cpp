@@ -1,5 +1,10 @@
 #include "model/reflection_expert.h"
 
+#include "model/attention_pooling.h"
+
+#include <algorithm>
+#include <cmath>
+
 namespace mor::model {
 
 namespace {
@@ -8,6 +13,14 @@ int64_t criticHidden(int64_t width)
     return std::max<int64_t>(16, width / 2);
 }
 } // namespace
+
+TokenMemory TokenMemory::rows(const torch::Tensor& index) const
+{
+    if (!defined()) {
+        return {};
+    }
+    return {keys.index_select(0, index), values.index_select(0, index), mask.index_select(0, index)};
+}
 
 ReflectionExpertImpl::ReflectionExpertImpl(const ReflectionExpertOptions& options_)
     : options(options_)
@@ -20,12 +33,33 @@ void ReflectionExpertImpl::reset()
     const int64_t h = options.inputs();
     const int64_t c = options.classes();
     const int64_t w = options.width();
-    m_cell = register_module("cell", makeCell(options.cell(), CellOptions(h + c + 1, w)));
+    const int64_t read = options.readTokens() ? h : 0;
+    m_cell = register_module("cell", makeCell(options.cell(), CellOptions(h + read + c + 1, w)));
     m_init = register_module("init", torch::nn::Linear(h, w));
     m_head = register_module("head", torch::nn::Linear(w, c));
     m_critic1 = register_module("critic1", torch::nn::Linear(w + c, criticHidden(w)));
     m_critic2 = register_module("critic2", torch::nn::Linear(criticHidden(w), 1));
     m_halt = register_module("halt", torch::nn::Linear(w, 1));
+    const int64_t depth = std::max<int64_t>(options.maxDepth(), 1);
+    if (options.stepEmbedding()) {
+        m_steps = register_parameter("steps", torch::randn({depth, h}) * 0.5);
+    }
+    if (options.readTokens()) {
+        m_query = register_module("query", torch::nn::Linear(w, h));
+        m_key = register_module("key", torch::nn::Linear(h, h));
+        m_value = register_module("value", torch::nn::Linear(h, h));
+        // Different iterations start out looking at different tokens.
+        m_stepQuery = register_parameter("step_query", torch::randn({depth, h}));
+    }
+}
+
+TokenMemory ReflectionExpertImpl::memory(const torch::Tensor& tokens, const torch::Tensor& mask)
+{
+    if (!options.readTokens() || !tokens.defined()) {
+        return {};
+    }
+    m_tokens = tokens.size(1);
+    return {m_key->forward(tokens), m_value->forward(tokens), mask};
 }
 
 torch::Tensor ReflectionExpertImpl::initialState(const torch::Tensor& e)
@@ -34,10 +68,25 @@ torch::Tensor ReflectionExpertImpl::initialState(const torch::Tensor& e)
 }
 
 ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::Tensor& e,
-                                      const torch::Tensor& draft, const torch::Tensor& critique)
+                                      const torch::Tensor& draft, const torch::Tensor& critique,
+                                      int64_t iteration, const TokenMemory& memory)
 {
     ExpertStep out;
-    const auto input = torch::cat({e, draft, critique.unsqueeze(1)}, 1);
+    // Iterations past maxDepth (re-reflection) reuse the last iteration's embedding.
+    const int64_t index = std::clamp<int64_t>(iteration, 1, std::max<int64_t>(options.maxDepth(), 1)) - 1;
+    const auto eIn = options.stepEmbedding() ? e + m_steps[index] : e;
+    std::vector<torch::Tensor> parts{eIn};
+    if (options.readTokens()) {
+        TORCH_CHECK(memory.defined(), "a read_tokens expert needs token states");
+        const auto q = m_query->forward(state) + m_stepQuery[index];  // [n, H]
+        const auto scores = torch::matmul(memory.keys, q.unsqueeze(2)).squeeze(2)
+                            / std::sqrt(double(options.inputs())); // [n, L]
+        out.attention = maskedSoftmax(scores, memory.mask);
+        parts.push_back(torch::matmul(out.attention.unsqueeze(1), memory.values).squeeze(1));
+    }
+    parts.push_back(draft);
+    parts.push_back(critique.unsqueeze(1));
+    const auto input = torch::cat(parts, 1);
     out.state = m_cell->forward(state, input);
     out.logits = m_head->forward(out.state);
     out.probs = torch::softmax(out.logits, 1);
@@ -50,7 +99,7 @@ ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::T
 }
 
 ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPolicy& policy,
-                                        bool shrink)
+                                        bool shrink, const TokenMemory& memory)
 {
     const int64_t n = e.size(0);
     const int64_t classes = options.classes();
@@ -68,14 +117,19 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     bool allActive = true;
 
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, lambdaSteps, stateSteps,
-        computedSteps;
+        computedSteps, attentionSteps;
+    const bool reads = options.readTokens() && memory.defined();
+    auto attention = reads ? torch::zeros({n, memory.keys.size(1)}, e.options()) : torch::Tensor();
     for (int64_t t = 1; t <= steps; ++t) {
         auto computed = torch::zeros({n}, e.options().dtype(torch::kBool));
         if (active.numel() > 0) {
             torch::Tensor haltNow;
             if (allActive) {
-                const auto s = step(state, e, draft, critique);
+                const auto s = step(state, e, draft, critique, t, memory);
                 state = s.state;
+                if (reads) {
+                    attention = s.attention;
+                }
                 logits = s.logits;
                 draft = s.probs;
                 critique = s.critique;
@@ -87,8 +141,11 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                 // Sparse: only rows still reflecting are gathered, computed and scattered back.
                 const auto s = step(state.index_select(0, active), e.index_select(0, active),
                                     draft.index_select(0, active),
-                                    critique.index_select(0, active));
+                                    critique.index_select(0, active), t, memory.rows(active));
                 state = state.index_copy(0, active, s.state);
+                if (reads) {
+                    attention = attention.index_copy(0, active, s.attention);
+                }
                 logits = logits.index_copy(0, active, s.logits);
                 draft = draft.index_copy(0, active, s.probs);
                 critique = critique.index_copy(0, active, s.critique);
@@ -114,6 +171,9 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
         lambdaSteps.push_back(lambda);
         stateSteps.push_back(state);
         computedSteps.push_back(computed);
+        if (reads) {
+            attentionSteps.push_back(attention);
+        }
     }
 
     ExpertRun run;
@@ -123,6 +183,9 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     run.computed = torch::stack(computedSteps, 0);
     run.haltStep = halt;
     run.iterations = run.computed.to(torch::kLong).sum(0);
+    if (reads) {
+        run.attention = torch::stack(attentionSteps, 0);
+    }
     // Values at step min(t, halt): what the expert would answer if asked at step t.
     const auto t = torch::arange(1, steps + 1, longOpts).unsqueeze(1);
     const auto held = torch::minimum(t, halt.unsqueeze(0)) - 1; // [T, n]
@@ -139,7 +202,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
 
 ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::Tensor& e,
                                       const torch::Tensor& hint, const torch::Tensor& hintCritique,
-                                      int64_t iterations)
+                                      int64_t iterations, const TokenMemory& memory)
 {
     ExtraRun run;
     auto s = state;
@@ -147,7 +210,7 @@ ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::T
     auto critique = hintCritique;
     std::vector<torch::Tensor> probs, crits, lambdas;
     for (int64_t i = 0; i < iterations; ++i) {
-        const auto out = step(s, e, draft, critique);
+        const auto out = step(s, e, draft, critique, options.maxDepth() + 1 + i, memory);
         s = out.state;
         draft = out.probs;
         critique = out.critique;
@@ -170,12 +233,19 @@ double ReflectionExpertImpl::stepFlops() const
     const double w = double(options.width());
     const double c = double(options.classes());
     const double ch = double(criticHidden(options.width()));
-    return m_cell->flopsPerRow() + 2.0 * w * c + 2.0 * (w + c) * ch + 2.0 * ch + 2.0 * w;
+    double read = 0.0;
+    if (options.readTokens()) {
+        const double h = double(options.inputs());
+        read = 2.0 * w * h + 2.0 * 2.0 * double(m_tokens) * h;
+    }
+    return m_cell->flopsPerRow() + 2.0 * w * c + 2.0 * (w + c) * ch + 2.0 * ch + 2.0 * w + read;
 }
 
 double ReflectionExpertImpl::initFlops() const
 {
-    return 2.0 * double(options.inputs()) * double(options.width());
+    const double h = double(options.inputs());
+    const double memory = options.readTokens() ? 2.0 * 2.0 * double(m_tokens) * h * h : 0.0;
+    return 2.0 * h * double(options.width()) + memory;
 }
 
 } // namespace mor::model

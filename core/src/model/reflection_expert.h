@@ -20,6 +20,21 @@ struct ReflectionExpertOptions {
     TORCH_ARG(int64_t, width) = 64;
     TORCH_ARG(int64_t, maxDepth) = 4;
     TORCH_ARG(std::string, cell) = "gru";
+    /// A learned embedding of the iteration is added to e before the cell reads it.
+    TORCH_ARG(bool, stepEmbedding) = false;
+    /// Each iteration attends over token states (query from the state and the iteration) and
+    /// the cell also reads the attended value.
+    TORCH_ARG(bool, readTokens) = false;
+};
+
+/// Token states an expert attends over (readTokens). keys / values are the expert's own
+/// projections, made once per reflection by ReflectionExpertImpl::memory().
+struct TokenMemory {
+    torch::Tensor keys;   ///< [n, L, H]
+    torch::Tensor values; ///< [n, L, H]
+    torch::Tensor mask;   ///< bool [n, L]
+    bool defined() const { return keys.defined(); }
+    TokenMemory rows(const torch::Tensor& index) const;
 };
 
 /// One iteration on n rows.
@@ -29,6 +44,7 @@ struct ExpertStep {
     torch::Tensor probs;    ///< softmax(y_t)
     torch::Tensor critique; ///< c_t [n]
     torch::Tensor lambda;   ///< halting probability [n]
+    torch::Tensor attention; ///< readTokens: attention over the tokens [n, L]
 };
 
 /// The whole recursion on n rows. Per-step tensors have all maxDepth steps; a row that halted
@@ -45,6 +61,7 @@ struct ExpertRun {
     torch::Tensor answer;     ///< [n, C] draft probabilities at the halting step
     torch::Tensor confidence; ///< [n] critique at the halting step
     torch::Tensor iterations; ///< int64 [n]: steps computed
+    torch::Tensor attention;  ///< readTokens: [T, n, L] attention of each step (undefined otherwise)
 };
 
 /// Extra iterations (re-reflection) from a given state with a hint as the previous draft.
@@ -63,16 +80,23 @@ public:
 
     /// s_0 from the encoding.
     torch::Tensor initialState(const torch::Tensor& e);
-    /// One iteration: input [e, previous draft, previous critique].
+    /// The expert's keys and values of token states [n, L, H] (mask bool [n, L]); an undefined
+    /// memory when the expert does not read tokens.
+    TokenMemory memory(const torch::Tensor& tokens, const torch::Tensor& mask);
+    /// One iteration (1-based `iteration`): input [e (+ step embedding), read (readTokens),
+    /// previous draft, previous critique].
     ExpertStep step(const torch::Tensor& state, const torch::Tensor& e, const torch::Tensor& draft,
-                    const torch::Tensor& critique);
+                    const torch::Tensor& critique, int64_t iteration = 1,
+                    const TokenMemory& memory = {});
     /// Runs up to maxDepth steps. With shrink (eval), rows that halted are no longer computed;
     /// without (training), every step runs for every row and the halting step only selects the
-    /// answer.
-    ExpertRun reflect(const torch::Tensor& e, const HaltingPolicy& policy, bool shrink);
+    /// answer. A readTokens expert needs `memory` (from memory()).
+    ExpertRun reflect(const torch::Tensor& e, const HaltingPolicy& policy, bool shrink,
+                      const TokenMemory& memory = {});
     /// Re-reflection: `iterations` more steps from `state`, the first seeing hint/hintCritique.
     ExtraRun extend(const torch::Tensor& state, const torch::Tensor& e, const torch::Tensor& hint,
-                    const torch::Tensor& hintCritique, int64_t iterations);
+                    const torch::Tensor& hintCritique, int64_t iterations,
+                    const TokenMemory& memory = {});
 
     /// Rows pushed through the cell since construction (sum over calls and iterations).
     int64_t rowsProcessed() const { return m_rowsProcessed; }
@@ -90,6 +114,12 @@ private:
     torch::nn::Linear m_critic1{nullptr};
     torch::nn::Linear m_critic2{nullptr};
     torch::nn::Linear m_halt{nullptr};
+    torch::Tensor m_steps;             ///< stepEmbedding: [maxDepth, H]
+    torch::nn::Linear m_query{nullptr}; ///< readTokens: state -> query
+    torch::Tensor m_stepQuery;         ///< readTokens: [maxDepth, H] per-iteration query offset
+    torch::nn::Linear m_key{nullptr};
+    torch::nn::Linear m_value{nullptr};
+    int64_t m_tokens = 0;               ///< L seen by the last memory() (for FLOPs)
     int64_t m_rowsProcessed = 0;
 };
 TORCH_MODULE(ReflectionExpert);

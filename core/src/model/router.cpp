@@ -11,6 +11,18 @@ void RouterImpl::reset()
 {
     m_hidden = register_module("hidden", torch::nn::Linear(options.inputs(), options.hidden()));
     m_out = register_module("out", torch::nn::Linear(options.hidden(), options.experts()));
+    if (options.tokens() > 0) {
+        m_pool = register_module("pool", AttentionPooling(options.inputs()));
+    }
+}
+
+RouterOutput RouterImpl::forward(const torch::Tensor& tokens, const torch::Tensor& mask)
+{
+    TORCH_CHECK(!m_pool.is_empty(), "router built without token input");
+    const auto pooled = m_pool->forward(tokens, mask);
+    auto out = forward(pooled.summary);
+    out.poolWeights = pooled.weights;
+    return out;
 }
 
 RouterOutput RouterImpl::forward(const torch::Tensor& e)
@@ -31,7 +43,8 @@ RouterOutput RouterImpl::forward(const torch::Tensor& e)
 
 double RouterImpl::flopsPerRow() const
 {
-    return 2.0 * double(options.hidden()) * double(options.inputs() + options.experts());
+    const double pool = m_pool.is_empty() ? 0.0 : m_pool->flopsPerRow(options.tokens());
+    return pool + 2.0 * double(options.hidden()) * double(options.inputs() + options.experts());
 }
 
 } // namespace mor::model

@@ -1,5 +1,8 @@
 #pragma once
-// Expert selector: logits r = MLP(e), p = softmax(r / temperature).
+// Expert selector: logits r = MLP(e), p = softmax(r / temperature). For token sequences the MLP
+// reads the router's own attention pooling of the token states instead of e.
+#include "model/attention_pooling.h"
+
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -13,12 +16,14 @@ struct RouterOptions {
     TORCH_ARG(int64_t, hidden) = 64;
     TORCH_ARG(double, temperature) = 1.0;
     TORCH_ARG(double, jitter) = 0.0; ///< training only: logits *= U(1 - jitter, 1 + jitter)
+    TORCH_ARG(int64_t, tokens) = 0;  ///< > 0: token input of this length, pooled by attention
 };
 
 struct RouterOutput {
     torch::Tensor logits;   ///< r [B, E] (after jitter)
     torch::Tensor logProbs; ///< log_softmax(r / temperature)
     torch::Tensor probs;    ///< p [B, E]
+    torch::Tensor poolWeights; ///< token input: attention pooling weights [B, L]
 };
 
 class RouterImpl : public torch::nn::Module {
@@ -26,6 +31,8 @@ public:
     explicit RouterImpl(const RouterOptions& options);
     void reset();
     RouterOutput forward(const torch::Tensor& e);
+    /// Token input: tokens [B, L, H], mask bool [B, L]; the MLP reads the attention pooling.
+    RouterOutput forward(const torch::Tensor& tokens, const torch::Tensor& mask);
     double flopsPerRow() const;
 
     RouterOptions options;
@@ -33,6 +40,7 @@ public:
 private:
     torch::nn::Linear m_hidden{nullptr};
     torch::nn::Linear m_out{nullptr};
+    AttentionPooling m_pool{nullptr};
 };
 TORCH_MODULE(Router);
 
