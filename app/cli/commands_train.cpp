@@ -371,8 +371,11 @@ int cmdResume(const RunArgs& args) {
 int cmdEval(const RunArgs& args) {
     std::string error;
     auto out = mor::evaluateRun(args.log, args.run, &error);
-    if (out.status == "failed") {
-        return userError(out.error);
+    if (!error.empty()) {
+        return userError(error);
+    }
+    if (out.status == "failed") { // the run diverged; its last good checkpoint still evaluates
+        out.status = "failed (evaluated at its last good checkpoint)";
     }
     return report(out, args.json);
 }

@@ -50,6 +50,10 @@ last_step=$(q "select max(step) from checkpoints where run_id = 1")
 [ -s "$kept" ] || fail "the kept checkpoint file is gone: $kept"
 [ "$last_step" -lt "$step" ] || fail "newest checkpoint at $last_step is not before step $step"
 
+# The kept checkpoint evaluates: `mor eval` of the failed run uses it (exit 0, finite accuracy).
+evaluated=$("$mor" eval --log "$log" --run 1 --json) || fail "mor eval of the failed run"
+grep -q '"test_accuracy":[0-9]' <<<"$evaluated" || fail "mor eval: $evaluated"
+
 # The kept checkpoint loads: resume continues from it (and diverges again, deterministically).
 set +e
 again=$("$mor" resume --log "$log" --run 1 --json 2>/dev/null | tail -1)
