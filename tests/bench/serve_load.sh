@@ -3,7 +3,8 @@
 # side in one run: the same concurrent clients against each mode, alternating rounds.
 #   tests/bench/serve_load.sh MOR_BINARY [--log FILE --run ID] [--clients C] [--requests N]
 #                             [--seconds T] [--rounds R] [--max-batch B] [--max-wait-ms W]
-# Without --log it trains resources/demos/parity-reflection.json for 3 epochs (12 features).
+# Without --log it trains resources/demos/adaptive-depth.json for 2 epochs (GRU experts with
+# critique-gated halting; MLP-cell checkpoints do not load yet: their "in" submodule name).
 # Needs g++ and libcpp-httplib-dev for the client (tests/bench/serve_load_client.cpp).
 set -euo pipefail
 mor="$1"; shift
@@ -25,12 +26,12 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 g++ -O2 -std=c++17 -o "$tmp/client" "$here/serve_load_client.cpp" \
     $(pkg-config --cflags --libs cpp-httplib) -pthread
 if [ -z "$log" ]; then
-    python3 - "$src/resources/demos/parity-reflection.json" "$tmp/config.json" <<'PY'
+    python3 - "$src/resources/demos/adaptive-depth.json" "$tmp/config.json" <<'PY'
 import json, sys
-c = json.load(open(sys.argv[1])); c["train"]["epochs"] = 3; c["train"]["threads"] = 1
+c = json.load(open(sys.argv[1])); c["train"]["epochs"] = 2; c["train"]["threads"] = 1
 json.dump(c, open(sys.argv[2], "w"))
 PY
-    echo "training the fixture (parity-reflection, 3 epochs)..."
+    echo "training the fixture (adaptive-depth, 2 epochs)..."
     "$mor" train --config "$tmp/config.json" --log "$tmp/log.sqlite" --quiet >/dev/null
     log="$tmp/log.sqlite"; run=1
 fi

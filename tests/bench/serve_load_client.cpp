@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
         threads.emplace_back([&, c] {
             httplib::Client client("127.0.0.1", port);
             client.set_keep_alive(true);
+            client.set_tcp_nodelay(true);
             std::mt19937 rng(unsigned(c + 1));
             std::vector<double> mine;
             while (issued.fetch_add(1) < total && elapsed() < limit) {
