@@ -227,6 +227,7 @@ int launchWorkers(int64_t nproc) {
     if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
         baseEnv.push_back("OMP_WAIT_POLICY=PASSIVE"); // spinning OpenMP threads starve the others
     }
+    g_workers.reserve(size_t(nproc)); // forwardTerm() reads it from a signal handler
     std::signal(SIGINT, SIG_IGN); // Ctrl-C reaches the workers directly; they stop together
     std::signal(SIGTERM, forwardTerm);
     for (int64_t r = 0; r < nproc; ++r) {
@@ -321,12 +322,18 @@ int cmdValidate(const std::string& configPath) {
 }
 
 int cmdTrain(const TrainArgs& args) {
-    if (args.nproc > 1 && std::getenv("MOR_LAUNCHED_RANK") == nullptr) {
-        return launchWorkers(args.nproc);
-    }
     const auto parsed = mor::loadConfigFile(args.config);
     if (!parsed.ok()) {
         return userError(args.config + ":\n" + parsed.message());
+    }
+    const char* worldSize = std::getenv("WORLD_SIZE");
+    if ((args.nproc > 1 || (worldSize && std::string(worldSize) != "1")) &&
+        parsed.config.model.family == "recursion") {
+        return userError("data-parallel training is not available for sequence models "
+                         "(model.family = \"recursion\") yet; train them in one process");
+    }
+    if (args.nproc > 1 && std::getenv("MOR_LAUNCHED_RANK") == nullptr) {
+        return launchWorkers(args.nproc);
     }
     mor::RunOptions options;
     options.logPath = args.log;
@@ -347,20 +354,18 @@ int cmdTrain(const TrainArgs& args) {
 
 int cmdResume(const RunArgs& args) {
     std::string error;
-    {
+    mor::RunOptions options;
+    options.threads = args.threads;
+    if (!distributedFromEnvironment(&options, args.threads, &error)) {
+        return userError(error);
+    }
+    if (options.rank == 0) { // data-parallel: only rank 0 writes the log
         // A run whose process died (kill -9) still says "running": mark it first.
         auto log = mor::ExperimentLog::open(args.log, &error);
         if (!log) {
             return userError(error);
         }
-        if (std::getenv("RANK") == nullptr || std::string(std::getenv("RANK")) == "0") {
-            log->markStaleRunsInterrupted(15000);
-        }
-    }
-    mor::RunOptions options;
-    options.threads = args.threads;
-    if (!distributedFromEnvironment(&options, args.threads, &error)) {
-        return userError(error);
+        log->markStaleRunsInterrupted(15000);
     }
     ProgressPrinter::installSignalHandler();
     ProgressPrinter printer(args.json || options.rank > 0);

@@ -3,20 +3,21 @@
 # 1 process with 1 thread, 1 process with 2 threads, and 2 processes (--nproc 2, 1 thread
 # each, Gloo over loopback), one after the other. Samples/s come from the log's wall clock
 # of the training steps (start-up and the final evaluation excluded).
-#   tests/bench/ddp_throughput.sh [path/to/mor] [epochs]
+#   tests/bench/ddp_throughput.sh [path/to/mor] [epochs] [global batch] [width]
 set -euo pipefail
 mor="${1:-build/dev/app/cli/mor}"
 epochs="${2:-1}"
+batch="${3:-256}"
+width="${4:-64}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export OMP_WAIT_POLICY=PASSIVE
 cat > "$tmp/c.json" <<JSON
 {"name":"ddp-bench","data":{"kind":"parity","length":16,"samples":24000,"probe_size":4},
- "model":{"encoder":{"hidden":64},"router":{"strategy":"top_k","top_k":2},
-          "experts":[{"width":64,"max_depth":4},{"width":64,"max_depth":4},
-                     {"width":64,"max_depth":4},{"width":64,"max_depth":4}]},
- "train":{"epochs":$epochs,"batch_size":256,"eval_every":100000,"seed":3}}
+ "model":{"encoder":{"hidden":$width},"router":{"strategy":"top_k","top_k":2},
+          "experts":[{"width":$width,"max_depth":4},{"width":$width,"max_depth":4},
+                     {"width":$width,"max_depth":4},{"width":$width,"max_depth":4}]},
+ "train":{"epochs":$epochs,"batch_size":$batch,"eval_every":100000,"seed":3}}
 JSON
-batch=256
 
 # samples_per_second LOG: global samples of the training steps over their wall time.
 samples_per_second() {
@@ -42,4 +43,4 @@ for setup in "1 process, 1 thread" "1 process, 2 threads" "2 processes, 1 thread
     printf "%-28s %12.0f %11.2fx %10s\n" "$setup" "$sps" "$(echo "$sps / $base" | bc -l)" \
         "$(loss_at_end "$log")"
 done
-echo "($(nproc) cores; $(uptime | sed 's/.*load average/load average/'))"
+echo "(global batch $batch, width $width, $(sqlite3 "$log" "select count(*) from metrics where key='train/loss'") steps; $(nproc) cores; $(uptime | sed 's/.*load average/load average/'))"

@@ -73,13 +73,16 @@ grep -q "rank 1: data-parallel .* failed" "$tmp/r1.err" || fail "rank 1 gave no 
 launcher=$!
 pids+=($launcher)
 wait_steps "$tmp/c.sqlite" 5
-workers=$(pgrep -P "$launcher" | sort -n)
-[ "$(echo "$workers" | wc -l)" -eq 2 ] || fail "--nproc 2 did not start 2 workers: $workers"
+# The launcher's children are the workers; rank 1 is the one with MOR_LAUNCHED_RANK=1.
 rank1=""
-for w in $workers; do
-    tr '\0' '\n' < "/proc/$w/environ" | grep -qx "MOR_LAUNCHED_RANK=1" && rank1=$w
+workers=0
+for d in /proc/[0-9]*; do
+    [ "$(awk '{print $4}' "$d/stat" 2>/dev/null)" = "$launcher" ] || continue
+    workers=$((workers + 1))
+    tr '\0' '\n' < "$d/environ" 2>/dev/null | grep -qx "MOR_LAUNCHED_RANK=1" && rank1=${d#/proc/}
 done
-[ -n "$rank1" ] || fail "no worker with rank 1 among $workers"
+[ "$workers" -eq 2 ] || fail "--nproc 2 started $workers workers"
+[ -n "$rank1" ] || fail "no worker with rank 1"
 kill -9 "$rank1"
 expect_failure "$launcher" "the --nproc launcher"
 [ "$(sqlite3 "$tmp/c.sqlite" 'select status from runs')" = failed ] || fail "--nproc run not failed"

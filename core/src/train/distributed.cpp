@@ -151,42 +151,46 @@ bool DistributedGroup::averageGradients(const std::vector<torch::Tensor>& parame
                                         std::vector<double>* stats, std::string* error) {
     try {
         torch::NoGradGuard noGrad;
-        const auto device = parameters.empty() ? m_impl->device : parameters.front().device();
+        const auto options = parameters.empty()
+                                 ? torch::TensorOptions().device(m_impl->device)
+                                 : parameters.front().options();
+        // One buffer, one collective per step: every synchronisation costs a round trip (and,
+        // on a busy machine, a wake-up of the peer), so gradients, the step statistics and
+        // "who has a gradient" travel together (statistics in the gradients' float type:
+        // counts stay exact below 2^24 inputs per step).
         std::vector<torch::Tensor> flat;
-        std::vector<double> counts = *stats;
+        std::vector<double> extra = *stats;
         for (const auto& p : parameters) {
             const bool defined = p.grad().defined();
-            flat.push_back(defined ? p.grad().reshape(-1) : torch::zeros({p.numel()}, p.options()));
-            counts.push_back(defined ? 1.0 : 0.0);
+            flat.push_back(defined ? p.grad().reshape(-1).to(options.dtype())
+                                   : torch::zeros({p.numel()}, options));
+            extra.push_back(defined ? 1.0 : 0.0);
         }
-        // Two collectives in flight at once: the gradients in their own dtype, and the
-        // step statistics plus "who has a gradient" in float64 so counts stay exact.
-        std::vector<torch::Tensor> grads{flat.empty() ? torch::zeros({1}, device) : torch::cat(flat)};
-        std::vector<torch::Tensor> extra{
-            torch::tensor(counts, torch::TensorOptions().dtype(torch::kFloat64)).to(device)};
+        flat.push_back(torch::tensor(extra, torch::TensorOptions().dtype(torch::kFloat64))
+                           .to(options.device(), options.dtype()));
+        std::vector<torch::Tensor> buffer{torch::cat(flat)};
         c10d::AllreduceOptions opts;
         opts.reduceOp = c10d::ReduceOp::SUM;
         opts.timeout = m_timeout;
-        auto gradWork = m_impl->group->allreduce(grads, opts);
-        auto extraWork = m_impl->group->allreduce(extra, opts);
-        gradWork->wait();
-        extraWork->wait();
-        grads[0].div_(double(m_worldSize));
-        const auto summed = extra[0].cpu();
+        m_impl->group->allreduce(buffer, opts)->wait();
+
+        const int64_t gradients = buffer[0].numel() - int64_t(extra.size());
+        const auto summed = buffer[0].slice(0, gradients).to(torch::kCPU, torch::kFloat64);
         const double* s = summed.data_ptr<double>();
         for (size_t i = 0; i < stats->size(); ++i) {
             (*stats)[i] = s[i];
         }
+        auto averaged = buffer[0].slice(0, 0, gradients).div_(double(m_worldSize));
         int64_t offset = 0;
         for (size_t i = 0; i < parameters.size(); ++i) {
             auto p = parameters[i];
             const int64_t n = p.numel();
             if (s[stats->size() + i] > 0.0) {
-                auto averaged = grads[0].slice(0, offset, offset + n).view(p.sizes());
+                auto mine = averaged.slice(0, offset, offset + n).view(p.sizes());
                 if (p.grad().defined()) {
-                    p.mutable_grad().copy_(averaged);
+                    p.mutable_grad().copy_(mine);
                 } else {
-                    p.mutable_grad() = averaged.clone();
+                    p.mutable_grad() = mine.to(p.dtype()).clone();
                 }
             }
             offset += n;
