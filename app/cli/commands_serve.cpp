@@ -18,7 +18,8 @@ CLI::App* addServeCommand(CLI::App& app, ServeOptions& o) {
     auto* c = app.add_subcommand("serve", "Answer predictions of a trained run over HTTP (JSON)");
     c->add_option("--log", o.log, "Experiment log")->required();
     c->add_option("--run", o.run, "Run id")->required();
-    c->add_option("--port", o.port, "TCP port (0 = any free port)")->capture_default_str()
+    c->add_option("--port", o.port, "TCP port (0 = any free port)")
+        ->capture_default_str()
         ->check(CLI::Range(0, 65535));
     c->add_option("--host", o.host, "Address to bind")->capture_default_str();
     c->add_option("--checkpoint", o.checkpoint, "Which checkpoint: last | best")
@@ -74,12 +75,12 @@ int cmdServe(ServeOptions options) {
     }
     const ModelSummary& s = predictor->summary();
     std::cout << "mor serve: run " << s.runId << " (" << s.dataset << ", " << s.numFeatures
-              << " features, " << s.numClasses << " classes, checkpoint step "
-              << s.checkpointStep << ") on http://" << options.host << ":" << port
-              << "  max-batch " << options.maxBatch << ", max-wait " << options.maxWaitMs
-              << " ms" << (options.token.empty() ? "" : ", bearer token required") << std::endl;
-    const bool loopback = options.host == "127.0.0.1" || options.host == "localhost" ||
-                          options.host == "::1";
+              << " features, " << s.numClasses << " classes, checkpoint step " << s.checkpointStep
+              << ") on http://" << options.host << ":" << port << "  max-batch " << options.maxBatch
+              << ", max-wait " << options.maxWaitMs << " ms"
+              << (options.token.empty() ? "" : ", bearer token required") << std::endl;
+    const bool loopback =
+        options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1";
     if (!loopback && options.token.empty()) {
         std::cerr << "mor serve: warning: listening on " << options.host
                   << " without a token; anyone who reaches this port can query the model"
@@ -98,8 +99,8 @@ int cmdServe(ServeOptions options) {
             }
             const int sig = sigtimedwait(&signals, nullptr, &tick);
             if ((sig == SIGINT || sig == SIGTERM) && !stopping) {
-                std::cout << "mor serve: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
-                          << ", stopping" << std::endl;
+                std::cout << "mor serve: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping"
+                          << std::endl;
                 stopping = true;
             }
         }

@@ -50,9 +50,9 @@ int main(int argc, char** argv) {
                 body += "]}";
                 const auto t0 = std::chrono::steady_clock::now();
                 auto r = client.Post("/v1/predict", body, "application/json");
-                const double ms = std::chrono::duration<double, std::milli>(
-                                      std::chrono::steady_clock::now() - t0)
-                                      .count();
+                const double ms =
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                        .count();
                 if (!r || r->status != 200) {
                     ++errors;
                     continue;

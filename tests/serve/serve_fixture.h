@@ -10,7 +10,7 @@
 namespace serve_test {
 
 struct Fixture {
-    std::string dir;      ///< temporary folder (removed by the caller's QTemporaryDir)
+    std::string dir; ///< temporary folder (removed by the caller's QTemporaryDir)
     std::string csvPath;
     std::string logPath;
     int64_t runId = 0;

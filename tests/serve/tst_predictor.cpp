@@ -93,7 +93,10 @@ void TstPredictor::predictionsMatchTraceCheckpoint() {
         for (size_t k = 0; k < p.probs.size(); ++k) {
             QVERIFY2(std::fabs(p.probs[k] - t.fusedProbs[k]) <= 1e-5f,
                      qPrintable(QString("input %1 class %2: %3 vs %4")
-                                    .arg(i).arg(k).arg(p.probs[k]).arg(t.fusedProbs[k])));
+                                    .arg(i)
+                                    .arg(k)
+                                    .arg(p.probs[k])
+                                    .arg(t.fusedProbs[k])));
         }
         QCOMPARE(p.confidence, p.probs[size_t(p.answer)]);
         QCOMPARE(p.expertSteps, t.expertSteps);

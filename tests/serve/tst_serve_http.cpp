@@ -188,7 +188,8 @@ void TstServeHttp::predictionsMatchTraceCheckpoint() {
 }
 
 void TstServeHttp::traceIsReturnedWhenAsked() {
-    auto r = post(nlohmann::json{{"input", serve_test::rawRow(m_fixture, 5)}, {"trace", true}}.dump());
+    auto r =
+        post(nlohmann::json{{"input", serve_test::rawRow(m_fixture, 5)}, {"trace", true}}.dump());
     QVERIFY(r);
     QCOMPARE(r->status, 200);
     ++m_predictOk;
@@ -204,9 +205,11 @@ void TstServeHttp::badRequestsGet400WithAMessage_data() {
     QTest::addColumn<QString>("message");
     QTest::newRow("malformed JSON") << R"({"inputs": [[1, 2, 3, 4]})"
                                     << "the request body is not valid JSON";
-    QTest::newRow("not an object") << "[1, 2, 3, 4]" << "must be a JSON object";
-    QTest::newRow("missing field") << R"({"rows": [[1, 2, 3, 4]]})"
-                                   << "missing field \"inputs\"; send {\"inputs\": [[x1, ..., x4], ...]}";
+    QTest::newRow("not an object") << "[1, 2, 3, 4]"
+                                   << "must be a JSON object";
+    QTest::newRow("missing field")
+        << R"({"rows": [[1, 2, 3, 4]]})"
+        << "missing field \"inputs\"; send {\"inputs\": [[x1, ..., x4], ...]}";
     QTest::newRow("wrong size") << R"({"inputs": [[1, 2, 3, 4], [1, 2, 3]]})"
                                 << "input 1 has 3 features; the model expects 4";
     QTest::newRow("string instead of number") << R"({"inputs": [[1, "2", 3, 4]]})"
@@ -215,7 +218,8 @@ void TstServeHttp::badRequestsGet400WithAMessage_data() {
                                                << "input 0, feature 2 is a boolean, not a number";
     QTest::newRow("row is not an array") << R"({"inputs": [5]})"
                                          << "input 0 is a number, not an array of 4 numbers";
-    QTest::newRow("empty inputs") << R"({"inputs": []})" << "field \"inputs\" is empty";
+    QTest::newRow("empty inputs") << R"({"inputs": []})"
+                                  << "field \"inputs\" is empty";
     QTest::newRow("trace not a boolean") << R"({"inputs": [[1, 2, 3, 4]], "trace": "yes"})"
                                          << "field \"trace\" must be true or false";
 }
@@ -299,8 +303,10 @@ void TstServeHttp::concurrentRequestsShareForwardPasses() {
     const auto after = passes();
     QCOMPARE(after.second - before.second, double(clients));
     // 8 single-input requests within the 40 ms window: fewer passes than requests.
-    QVERIFY2(after.first - before.first < clients,
-             qPrintable(QString("%1 passes for %2 requests").arg(after.first - before.first).arg(clients)));
+    QVERIFY2(
+        after.first - before.first < clients,
+        qPrintable(
+            QString("%1 passes for %2 requests").arg(after.first - before.first).arg(clients)));
 }
 
 void TstServeHttp::metricsAreValidPrometheusAndCountRequests() {

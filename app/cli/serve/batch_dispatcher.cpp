@@ -6,13 +6,13 @@ namespace mor::serve {
 
 BatchDispatcher::BatchDispatcher(Predictor& predictor, int64_t maxBatch, int64_t maxWaitMs,
                                  PassObserver observer)
-    : m_predictor(predictor),
-      m_maxBatch(maxBatch < 1 ? 1 : maxBatch),
-      m_maxWaitMs(maxWaitMs < 0 ? 0 : maxWaitMs),
-      m_observer(std::move(observer)),
+    : m_predictor(predictor), m_maxBatch(maxBatch < 1 ? 1 : maxBatch),
+      m_maxWaitMs(maxWaitMs < 0 ? 0 : maxWaitMs), m_observer(std::move(observer)),
       m_thread([this] { loop(); }) {}
 
-BatchDispatcher::~BatchDispatcher() { stop(); }
+BatchDispatcher::~BatchDispatcher() {
+    stop();
+}
 
 std::future<BatchResult> BatchDispatcher::submit(std::vector<PredictInput> inputs) {
     Job job;
@@ -60,9 +60,8 @@ void BatchDispatcher::loop() {
             // The first input waits at most max-wait for others to fill the batch.
             const auto deadline =
                 std::chrono::steady_clock::now() + std::chrono::milliseconds(m_maxWaitMs);
-            m_wake.wait_until(lock, deadline, [this] {
-                return m_stopping || m_queuedInputs >= m_maxBatch;
-            });
+            m_wake.wait_until(lock, deadline,
+                              [this] { return m_stopping || m_queuedInputs >= m_maxBatch; });
             if (m_stopping) {
                 return;
             }

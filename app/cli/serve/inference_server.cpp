@@ -59,9 +59,7 @@ struct InferenceServer::Impl {
     httplib::Server http;
 
     Impl(Predictor& p, const ServeOptions& o)
-        : predictor(p),
-          options(o),
-          metrics(p.summary().numExperts),
+        : predictor(p), options(o), metrics(p.summary().numExperts),
           dispatcher(p, o.maxBatch, o.maxWaitMs,
                      [this](const std::vector<Prediction>& batch) { metrics.countBatch(batch); }) {
         routes();
@@ -94,25 +92,26 @@ void InferenceServer::Impl::routes() {
             return httplib::Server::HandlerResponse::Unhandled;
         }
         res.set_header("WWW-Authenticate", "Bearer");
-        sendError(res, 401, header.empty() ? "missing header \"Authorization: Bearer <token>\""
-                                           : "wrong bearer token");
+        sendError(res, 401,
+                  header.empty() ? "missing header \"Authorization: Bearer <token>\""
+                                 : "wrong bearer token");
         return httplib::Server::HandlerResponse::Handled;
     });
     http.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) {
-            return httplib::Server::HandlerResponse::Unhandled; // already a JSON error
-        }
-        std::string message = "HTTP error " + std::to_string(res.status);
-        if (res.status == 404) {
-            message = "no such endpoint: " + req.method + " " + req.path +
-                      " (try POST /v1/predict, GET /v1/health, GET /v1/metrics)";
-        } else if (res.status == 413) {
-            message = "request body too large";
-        }
-        sendError(res, res.status, message);
-        return httplib::Server::HandlerResponse::Handled;
-    }));
+            if (!res.body.empty()) {
+                return httplib::Server::HandlerResponse::Unhandled; // already a JSON error
+            }
+            std::string message = "HTTP error " + std::to_string(res.status);
+            if (res.status == 404) {
+                message = "no such endpoint: " + req.method + " " + req.path +
+                          " (try POST /v1/predict, GET /v1/health, GET /v1/metrics)";
+            } else if (res.status == 413) {
+                message = "request body too large";
+            }
+            sendError(res, res.status, message);
+            return httplib::Server::HandlerResponse::Handled;
+        }));
     http.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
             std::string what = "unknown error";
@@ -126,17 +125,18 @@ void InferenceServer::Impl::routes() {
         });
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
         const double seconds =
-            t_timed ? std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                    t_requestStart)
-                          .count()
-                    : 0.0;
+            t_timed
+                ? std::chrono::duration<double>(std::chrono::steady_clock::now() - t_requestStart)
+                      .count()
+                : 0.0;
         t_timed = false;
         metrics.countRequest(endpointLabel(req.path), res.status, seconds);
     });
 
     http.Post("/v1/predict",
               [this](const httplib::Request& req, httplib::Response& res) { predict(req, res); });
-    http.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { health(res); });
+    http.Get("/v1/health",
+             [this](const httplib::Request&, httplib::Response& res) { health(res); });
     http.Get("/v1/metrics", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
     });
@@ -203,8 +203,8 @@ int InferenceServer::bind(std::string* error) {
     }
     if (!ok) {
         if (error) {
-            *error = "cannot listen on " + m->options.host + ":" +
-                     std::to_string(m->options.port) + " (address in use or not local?)";
+            *error = "cannot listen on " + m->options.host + ":" + std::to_string(m->options.port) +
+                     " (address in use or not local?)";
         }
         return -1;
     }
@@ -218,6 +218,8 @@ bool InferenceServer::listen() {
     return ok;
 }
 
-void InferenceServer::stop() { m->http.stop(); }
+void InferenceServer::stop() {
+    m->http.stop();
+}
 
 } // namespace mor::serve

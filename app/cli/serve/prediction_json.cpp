@@ -27,8 +27,8 @@ std::string typeName(const nlohmann::json& v) {
 }
 
 std::string shapeHint(const ModelSummary& model) {
-    return "send {\"inputs\": [[x1, ..., x" + std::to_string(model.numFeatures) +
-           "], ...]} with " + std::to_string(model.numFeatures) + " numbers per input";
+    return "send {\"inputs\": [[x1, ..., x" + std::to_string(model.numFeatures) + "], ...]} with " +
+           std::to_string(model.numFeatures) + " numbers per input";
 }
 
 /// Reads one row; returns "" or what is wrong with it.
@@ -81,8 +81,8 @@ PredictRequest parsePredictRequest(const std::string& body, const ModelSummary& 
     try {
         j = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
-        r.error = "the request body is not valid JSON (at byte " + std::to_string(e.byte) +
-                  "); " + shapeHint(model);
+        r.error = "the request body is not valid JSON (at byte " + std::to_string(e.byte) + "); " +
+                  shapeHint(model);
         return r;
     }
     if (!j.is_object()) {
@@ -111,8 +111,8 @@ PredictRequest parsePredictRequest(const std::string& body, const ModelSummary& 
         return r;
     }
     if (int64_t(rows.size()) > maxInputs) {
-        r.error = "too many inputs in one request: " + std::to_string(rows.size()) +
-                  " (at most " + std::to_string(maxInputs) + ")";
+        r.error = "too many inputs in one request: " + std::to_string(rows.size()) + " (at most " +
+                  std::to_string(maxInputs) + ")";
         return r;
     }
     r.inputs.resize(rows.size());
@@ -129,16 +129,11 @@ PredictRequest parsePredictRequest(const std::string& body, const ModelSummary& 
 }
 
 nlohmann::json predictionToJson(const Prediction& p) {
-    nlohmann::json j{{"answer", p.answer},
-                     {"class", p.className},
-                     {"confidence", p.confidence},
-                     {"probs", p.probs},
-                     {"experts", p.experts},
-                     {"gates", p.gates},
-                     {"depth", p.depth},
-                     {"expert_steps", p.expertSteps},
-                     {"conflict", p.conflict},
-                     {"conflict_score", p.conflictScore}};
+    nlohmann::json j{{"answer", p.answer},         {"class", p.className},
+                     {"confidence", p.confidence}, {"probs", p.probs},
+                     {"experts", p.experts},       {"gates", p.gates},
+                     {"depth", p.depth},           {"expert_steps", p.expertSteps},
+                     {"conflict", p.conflict},     {"conflict_score", p.conflictScore}};
     if (p.hasTrace) {
         j["trace"] = traceToJson(p.trace);
     }

@@ -49,8 +49,7 @@ void renderHistogram(std::ostringstream& out, const std::string& name, const std
 } // namespace
 
 ServeMetrics::ServeMetrics(int64_t numExperts)
-    : m_started(std::chrono::steady_clock::now()),
-      m_batchSize(kBatchBounds),
+    : m_started(std::chrono::steady_clock::now()), m_batchSize(kBatchBounds),
       m_activations(size_t(numExperts > 0 ? numExperts : 0), 0) {}
 
 void ServeMetrics::countRequest(const std::string& endpoint, int status, double seconds) {
@@ -94,8 +93,8 @@ std::string ServeMetrics::render() const {
     out << "# HELP mor_http_request_duration_seconds Time from request to response.\n"
         << "# TYPE mor_http_request_duration_seconds histogram\n";
     for (const auto& [endpoint, h] : m_latency) {
-        renderHistogram(out, "mor_http_request_duration_seconds",
-                        "endpoint=\"" + endpoint + "\"", h);
+        renderHistogram(out, "mor_http_request_duration_seconds", "endpoint=\"" + endpoint + "\"",
+                        h);
     }
     out << "# HELP mor_batch_size Inputs per forward pass.\n"
         << "# TYPE mor_batch_size histogram\n";
@@ -103,8 +102,7 @@ std::string ServeMetrics::render() const {
     out << "# HELP mor_expert_activations_total Inputs routed to each expert.\n"
         << "# TYPE mor_expert_activations_total counter\n";
     for (size_t e = 0; e < m_activations.size(); ++e) {
-        out << "mor_expert_activations_total{expert=\"" << e << "\"} " << m_activations[e]
-            << "\n";
+        out << "mor_expert_activations_total{expert=\"" << e << "\"} " << m_activations[e] << "\n";
     }
     out << "# HELP mor_predicted_inputs_total Inputs answered.\n"
         << "# TYPE mor_predicted_inputs_total counter\n"
@@ -118,8 +116,8 @@ std::string ServeMetrics::render() const {
         << "# HELP mor_uptime_seconds Seconds since the server started.\n"
         << "# TYPE mor_uptime_seconds gauge\n"
         << "mor_uptime_seconds "
-        << number(std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started)
-                      .count())
+        << number(
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count())
         << "\n";
     return out.str();
 }

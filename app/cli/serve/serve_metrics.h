@@ -41,7 +41,7 @@ private:
     std::map<std::pair<std::string, int>, uint64_t> m_requests;
     std::map<std::string, Histogram> m_latency; ///< by endpoint
     Histogram m_batchSize;
-    std::vector<uint64_t> m_activations;        ///< per expert
+    std::vector<uint64_t> m_activations; ///< per expert
     uint64_t m_inputs = 0, m_expertSteps = 0, m_passes = 0;
 };
 

@@ -21,15 +21,15 @@ struct ModelSummary {
     int64_t runId = 0;
     std::string runName;
     std::string runStatus;
-    std::string dataset;          ///< data set name, e.g. "parity(12)" or the CSV file name
-    std::string inputKind;        ///< vector | bits | image
-    int64_t numFeatures = 0;      ///< numbers per input row
+    std::string dataset;     ///< data set name, e.g. "parity(12)" or the CSV file name
+    std::string inputKind;   ///< vector | bits | image
+    int64_t numFeatures = 0; ///< numbers per input row
     int64_t numClasses = 0;
     int64_t numExperts = 0;
     int64_t parameters = 0;
     int64_t checkpointStep = 0;
     std::string checkpointPath;
-    std::string routing;          ///< router strategy
+    std::string routing; ///< router strategy
     /// How raw features become model inputs: "standardise" (CSV: z-score with the training
     /// split's mean and standard deviation), "divide by 255" (IDX pixels) or "none".
     std::string scaling;
@@ -47,21 +47,23 @@ struct PredictInput {
 };
 
 struct Prediction {
-    int64_t answer = -1;               ///< class index with the highest fused probability
+    int64_t answer = -1; ///< class index with the highest fused probability
     std::string className;
-    float confidence = 0.f;            ///< fused probability of the answer
-    std::vector<float> probs;          ///< fused distribution over classes
-    std::vector<int> experts;          ///< experts that ran, ascending
-    std::vector<float> gates;          ///< gate of each used expert (same order)
-    std::vector<int> depth;            ///< iterations each used expert computed (same order)
-    int expertSteps = 0;               ///< sum of depth
+    float confidence = 0.f;   ///< fused probability of the answer
+    std::vector<float> probs; ///< fused distribution over classes
+    std::vector<int> experts; ///< experts that ran, ascending
+    std::vector<float> gates; ///< gate of each used expert (same order)
+    std::vector<int> depth;   ///< iterations each used expert computed (same order)
+    int expertSteps = 0;      ///< sum of depth
     bool conflict = false;
     float conflictScore = 0.f;
     bool hasTrace = false;
-    SampleTrace trace;                 ///< filled when the input asked for it
+    SampleTrace trace; ///< filled when the input asked for it
 };
 
 /// A loaded checkpoint. Not thread-safe: one predict() at a time (the caller serialises).
+/// Each row's answer is independent of the other rows in its batch, except with the
+/// expert_choice router (experts pick their top inputs of the batch) and the random router.
 class Predictor {
 public:
     /// Loads the run's config, data set (for shape, class names and scaling) and checkpoint.
@@ -76,8 +78,7 @@ public:
 
     /// Runs one forward pass over all inputs (a batch). Returns one Prediction per input, or
     /// an empty vector and a message naming the input when a row has the wrong size.
-    std::vector<Prediction> predict(const std::vector<PredictInput>& inputs,
-                                    std::string* error);
+    std::vector<Prediction> predict(const std::vector<PredictInput>& inputs, std::string* error);
 
     /// Applies the training's feature scaling to one raw row (numFeatures values).
     std::vector<float> scale(const std::vector<float>& raw) const;

@@ -5,8 +5,8 @@
 
 namespace mor::serve {
 
-bool FeatureScaler::fromData(const DataConfig& config, const Dataset& dataset,
-                             FeatureScaler* out, std::string* error) {
+bool FeatureScaler::fromData(const DataConfig& config, const Dataset& dataset, FeatureScaler* out,
+                             std::string* error) {
     *out = FeatureScaler{};
     if (config.kind == "idx") {
         out->m_kind = "divide by 255";
@@ -27,8 +27,7 @@ bool FeatureScaler::fromData(const DataConfig& config, const Dataset& dataset,
     if (rows != dataset.size() || table.columns != dataset.numFeatures) {
         *error = config.path + " changed since training: it now has " + std::to_string(rows) +
                  " rows of " + std::to_string(table.columns) + " features, the run used " +
-                 std::to_string(dataset.size()) + " rows of " +
-                 std::to_string(dataset.numFeatures);
+                 std::to_string(dataset.size()) + " rows of " + std::to_string(dataset.numFeatures);
         return false;
     }
     const auto f = static_cast<size_t>(dataset.numFeatures);

@@ -31,7 +31,9 @@ struct Predictor::Impl {
 Predictor::Predictor() : m(std::make_unique<Impl>()) {}
 Predictor::~Predictor() = default;
 
-const ModelSummary& Predictor::summary() const { return m->summary; }
+const ModelSummary& Predictor::summary() const {
+    return m->summary;
+}
 
 namespace {
 
@@ -54,8 +56,8 @@ std::string pickCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
         // best.pt sits next to the step checkpoints; its step is in the last state.
         const auto best = std::filesystem::path(pick->path).parent_path() / "best.pt";
         if (!std::filesystem::exists(best)) {
-            *error = "run " + std::to_string(runId) + " has no best checkpoint (" +
-                     best.string() + ")";
+            *error =
+                "run " + std::to_string(runId) + " has no best checkpoint (" + best.string() + ")";
             return {};
         }
         const auto state = train::CheckpointState::fromJson(checkpoints.back().metricsJson);
