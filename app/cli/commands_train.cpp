@@ -295,7 +295,7 @@ int launchWorkers(int64_t nproc) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     for (size_t i = 0; i < codes.size(); ++i) {
-        if (codes[i] != 0) {
+        if (codes[i] != 0 && codes[i] != 130) { // 130: stopped on request, like rank 0
             if (i > 0 || codes[i] < 0) {
                 std::fprintf(stderr, "mor: worker %zu exited with code %d\n", i, codes[i]);
             }
