@@ -76,7 +76,7 @@ void DepthPlots::setClassTicks(QCustomPlot* plot, const QStringList& names) {
     }
     plot->xAxis->setTicker(ticker);
     // Many classes: slanted labels, so neighbours do not overlap.
-    plot->xAxis->setTickLabelRotation(names.size() > 5 ? 25 : 0);
+    plot->xAxis->setTickLabelRotation(names.size() > 4 ? 25 : 0);
     plot->xAxis->setRange(-0.6, names.size() - 0.4);
 }
 
@@ -108,7 +108,8 @@ void DepthPlots::setClassDepths(const std::vector<ClassDepth>& classes, int maxD
         bars->setPen(QPen(QApplication::palette().color(QPalette::Mid)));
         QVector<double> fractions;
         for (const auto& c : classes) {
-            const int count = size_t(d - 1) < c.depthCounts.size() ? c.depthCounts[size_t(d - 1)] : 0;
+            const int count =
+                size_t(d - 1) < c.depthCounts.size() ? c.depthCounts[size_t(d - 1)] : 0;
             fractions << (c.tokens > 0 ? double(count) / c.tokens : 0.0);
         }
         inspect::setBarValues(bars, fractions);
@@ -171,8 +172,8 @@ void DepthPlots::restyle() {
     const QPalette pal = QApplication::palette();
     const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
     const QColor grid = pal.color(QPalette::Mid);
-    const QString classAxis = m_byDifficulty ? tr("difficulty class (tokens)")
-                                             : tr("character class (tokens)");
+    const QString classAxis =
+        m_byDifficulty ? tr("difficulty class (tokens)") : tr("character class (tokens)");
     const QString titles[] = {tr("Mean recursion depth per class"),
                               tr("Depth distribution per class"),
                               tr("Mean depth per evaluation step")};
@@ -189,6 +190,7 @@ void DepthPlots::restyle() {
             axis->setTickLabelColor(fg);
             axis->setLabelColor(fg);
             axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
+            axis->grid()->setZeroLinePen(Qt::NoPen); // a solid line at 0 read as a bar edge
         }
         QColor legendBg = bg;
         legendBg.setAlpha(215);

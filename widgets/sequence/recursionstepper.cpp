@@ -32,6 +32,9 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     m_note->setWordWrap(true);
     m_cursor = new inspect::StepCursorBar(this);
     m_cursor->setObjectName(QStringLiteral("recursionCursor"));
+    if (auto* speed = m_cursor->findChild<QWidget*>(QStringLiteral("speedSlider"))) {
+        speed->setMinimumWidth(70); // the panel is narrow: keep the speed slider usable
+    }
     m_plot = inspect::makePlot(this, QStringLiteral("recursionPlot"));
     m_plot->setMinimumHeight(160);
     m_scoreBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
@@ -39,8 +42,13 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     m_probGraph = m_plot->addGraph();
     m_probGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 7));
     m_marker = new QCPItemStraightLine(m_plot);
+    // Legend in a row under the plot: inside it would hide the line or the bars.
     m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(2);
     inspect::installExportMenu(m_plot);
 
     auto* layout = new QVBoxLayout(this);
@@ -49,8 +57,7 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_values);
     layout->addWidget(m_note);
     layout->addWidget(m_plot, 1);
-    connect(m_cursor, &inspect::StepCursorBar::currentChanged, this,
-            [this] { showRecursion(); });
+    connect(m_cursor, &inspect::StepCursorBar::currentChanged, this, [this] { showRecursion(); });
     restyle();
     clear();
 }
@@ -85,8 +92,9 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     const int maxR = t ? std::max<int>(trace.maxRecursions, t->depth) : 0;
     for (int r = 1; r <= maxR; ++r) {
         rs << r;
-        scores << (t && size_t(r - 1) < t->routerScores.size() ? double(t->routerScores[size_t(r - 1)])
-                                                                 : 0.0);
+        scores << (t && size_t(r - 1) < t->routerScores.size()
+                       ? double(t->routerScores[size_t(r - 1)])
+                       : 0.0);
     }
     if (t && t->target >= 0) {
         for (size_t r = 0; r < t->recursionTargetProbs.size(); ++r) {
@@ -102,12 +110,12 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     ticker->setTickStep(1.0);
     m_plot->xAxis->setTicker(ticker);
     if (t) {
-        m_title->setText(tr("Token %1: %2 → target %3, depth %4 of %5")
-                             .arg(m_row)
-                             .arg(quoted(t->text),
-                                  t->target >= 0 ? quoted(t->targetText) : QStringLiteral("—"))
-                             .arg(t->depth)
-                             .arg(maxR));
+        m_title->setText(
+            tr("Token %1: %2 → target %3, depth %4 of %5")
+                .arg(m_row)
+                .arg(quoted(t->text), t->target >= 0 ? quoted(t->targetText) : QStringLiteral("—"))
+                .arg(t->depth)
+                .arg(maxR));
     } else {
         m_title->setText(tr("Click a token to step through its recursions."));
     }
@@ -138,8 +146,9 @@ bool RecursionStepper::continued() const {
 int64_t RecursionStepper::prediction() const {
     const mor::TokenStep* t = token();
     const int r = recursion();
-    return t && r >= 1 && size_t(r - 1) < t->recursionPreds.size() ? t->recursionPreds[size_t(r - 1)]
-                                                                   : -1;
+    return t && r >= 1 && size_t(r - 1) < t->recursionPreds.size()
+               ? t->recursionPreds[size_t(r - 1)]
+               : -1;
 }
 
 double RecursionStepper::targetProbability() const {
@@ -171,11 +180,12 @@ void RecursionStepper::showRecursion() {
         {tr("Continued to r + 1"),
          continued() ? tr("yes") : (r >= t->depth ? tr("no — the token leaves here") : tr("no"))},
         {tr("Prediction after r"),
-         (tokenName(m_vocabulary, pred) + (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict)))
+         (tokenName(m_vocabulary, pred) +
+          (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict)))
              .toHtmlEscaped()},
         {tr("Target probability after r"), t->target >= 0
-                                                ? QString::number(targetProbability(), 'f', 3)
-                                                : tr("— (no target at this position)")},
+                                               ? QString::number(targetProbability(), 'f', 3)
+                                               : tr("— (no target at this position)")},
     };
     QString html = QStringLiteral("<table cellspacing='2'>");
     for (const auto& row : rows) {
@@ -201,6 +211,7 @@ void RecursionStepper::restyle() {
         axis->setTickLabelColor(fg);
         axis->setLabelColor(fg);
         axis->grid()->setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
+        axis->grid()->setZeroLinePen(Qt::NoPen);
     }
     m_plot->legend->setBrush(QBrush(bg));
     m_plot->legend->setTextColor(fg);

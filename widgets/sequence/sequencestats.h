@@ -14,9 +14,9 @@ namespace sequence {
 /// Depth statistics of one token class.
 struct ClassDepth {
     QString name;
-    int tokens = 0;                ///< scored tokens (depth >= 1) of this class
-    double meanDepth = 0.0;        ///< 0 when the class has no tokens
-    std::vector<int> depthCounts;  ///< depthCounts[d - 1] = tokens with depth d, d = 1..maxDepth
+    int tokens = 0;               ///< scored tokens (depth >= 1) of this class
+    double meanDepth = 0.0;       ///< 0 when the class has no tokens
+    std::vector<int> depthCounts; ///< depthCounts[d - 1] = tokens with depth d, d = 1..maxDepth
 };
 
 /// True when the traces name difficulty classes (then tokens are grouped by them).

@@ -75,8 +75,9 @@ struct SequenceView::Private {
     const std::vector<mor::TokenTrace>& tracesAt(int64_t step) {
         auto it = byStep.find(step);
         if (it == byStep.end()) {
-            it = byStep.emplace(step, reader ? reader->tokenTraces(runId, step)
-                                             : std::vector<mor::TokenTrace>{})
+            it = byStep
+                     .emplace(step, reader ? reader->tokenTraces(runId, step)
+                                           : std::vector<mor::TokenTrace>{})
                      .first;
         }
         return it->second;
@@ -156,8 +157,10 @@ SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private
             d->stepper->setToken(*trace, row, d->vocabulary);
         }
     });
-    connect(d->traceButton, &QPushButton::clicked, this, [this] { traceText(d->textEdit->text()); });
-    connect(d->textEdit, &QLineEdit::returnPressed, this, [this] { traceText(d->textEdit->text()); });
+    connect(d->traceButton, &QPushButton::clicked, this,
+            [this] { traceText(d->textEdit->text()); });
+    connect(d->textEdit, &QLineEdit::returnPressed, this,
+            [this] { traceText(d->textEdit->text()); });
     connect(d->textEdit, &QLineEdit::textChanged, this, [this] { updateTracingControls(); });
     retranslate();
     reload();
@@ -172,8 +175,8 @@ void SequenceView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 r
     d->runId = d->reader ? runId : -1;
     d->byStep.clear();
     d->typed.clear();
-    d->steps = d->reader && d->runId >= 0 ? d->reader->tokenTraceSteps(d->runId)
-                                          : std::vector<int64_t>{};
+    d->steps =
+        d->reader && d->runId >= 0 ? d->reader->tokenTraceSteps(d->runId) : std::vector<int64_t>{};
     d->dirty = false;
     reload();
     if (had != hasTokenTraces()) {
@@ -274,8 +277,7 @@ void SequenceView::fillSequenceCombo(int select) {
         d->sequenceCombo->clear();
         if (step >= 0) {
             for (const auto& trace : d->tracesAt(step)) {
-                d->sequenceCombo->addItem(
-                    tr("#%1: %2").arg(trace.sampleId).arg(previewOf(trace)));
+                d->sequenceCombo->addItem(tr("#%1: %2").arg(trace.sampleId).arg(previewOf(trace)));
             }
             for (const auto& trace : d->typed[step]) {
                 d->sequenceCombo->addItem(tr("typed: %1").arg(previewOf(trace)));
@@ -397,8 +399,7 @@ void SequenceView::setTextTracer(TextTracer tracer) {
 void SequenceView::updateTracingControls() {
     const bool canTrace = d->tracer && evaluationStep() >= 0;
     d->textEdit->setEnabled(canTrace);
-    d->traceButton->setEnabled(canTrace && !d->textEdit->text().isEmpty() &&
-                               d->pendingTraces == 0);
+    d->traceButton->setEnabled(canTrace && !d->textEdit->text().isEmpty() && d->pendingTraces == 0);
     d->textEdit->setPlaceholderText(canTrace ? tr("Type any text to trace it through the model")
                                              : tr("Tracing typed text needs a run checkpoint"));
 }
@@ -422,29 +423,37 @@ bool SequenceView::traceText(const QString& text) {
     };
     // The watcher is a child of the view: if the view goes first, the result is dropped.
     auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, step, runId] {
-        watcher->deleteLater();
-        --d->pendingTraces;
-        updateTracingControls();
-        const Result result = watcher->result();
-        if (runId != d->runId || d->stepCombo->findData(step) < 0) {
-            return; // another run was opened meanwhile
-        }
-        if (result.traces.empty()) {
-            d->status->setText(tr("Tracing failed: %1").arg(result.error));
-            Q_EMIT textTraced(false);
-            return;
-        }
-        d->status->clear();
-        d->status->setVisible(false);
-        auto& typed = d->typed[step];
-        typed.push_back(result.traces.front());
-        if (evaluationStep() != step) {
-            showSequence(step, 0);
-        }
-        fillSequenceCombo(int(d->tracesAt(step).size() + typed.size()) - 1);
-        Q_EMIT textTraced(true);
-    });
+    const int typedLength = int(text.toUcs4().size()); // characters, as the tokenizer counts
+    connect(watcher, &QFutureWatcher<Result>::finished, this,
+            [this, watcher, step, runId, typedLength] {
+                watcher->deleteLater();
+                --d->pendingTraces;
+                updateTracingControls();
+                const Result result = watcher->result();
+                if (runId != d->runId || d->stepCombo->findData(step) < 0) {
+                    return; // another run was opened meanwhile
+                }
+                if (result.traces.empty()) {
+                    d->status->setText(tr("Tracing failed: %1").arg(result.error));
+                    Q_EMIT textTraced(false);
+                    return;
+                }
+                // The model sees at most its context: say so when the start of the text was cut.
+                const int traced = int(result.traces.front().tokens.size());
+                d->status->setText(traced < typedLength
+                                       ? tr("The model's context holds %n token(s): "
+                                            "the last ones were traced.",
+                                            nullptr, traced)
+                                       : QString());
+                d->status->setVisible(!d->status->text().isEmpty());
+                auto& typed = d->typed[step];
+                typed.push_back(result.traces.front());
+                if (evaluationStep() != step) {
+                    showSequence(step, 0);
+                }
+                fillSequenceCombo(int(d->tracesAt(step).size() + typed.size()) - 1);
+                Q_EMIT textTraced(true);
+            });
     watcher->setFuture(QtConcurrent::run([tracer, path, runId, step, utf8] {
         Result result;
         std::string error;

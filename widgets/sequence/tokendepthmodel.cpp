@@ -66,8 +66,9 @@ QString TokenDepthModel::tooltip(int row) const {
     QStringList lines;
     lines << tr("Token %1: %2").arg(row).arg(quoted(token.text));
     if (token.target >= 0) {
-        lines << tr("Target: %1").arg(token.targetText.empty() ? tokenName(m_vocabulary, token.target)
-                                                               : quoted(token.targetText));
+        lines << tr("Target: %1")
+                     .arg(token.targetText.empty() ? tokenName(m_vocabulary, token.target)
+                                                   : quoted(token.targetText));
         lines << (token.pred == token.target
                       ? tr("Prediction: %1 (right)").arg(tokenName(m_vocabulary, token.pred))
                       : tr("Prediction: %1 (wrong)").arg(tokenName(m_vocabulary, token.pred)));
@@ -78,13 +79,16 @@ QString TokenDepthModel::tooltip(int row) const {
     lines << tr("Depth: %1 of %2 recursions").arg(token.depth).arg(m_maxDepth);
     if (token.difficulty >= 0 && size_t(token.difficulty) < m_trace.difficultyNames.size()) {
         lines << tr("Class: %1")
-                     .arg(QString::fromStdString(m_trace.difficultyNames[size_t(token.difficulty)]));
+                     .arg(
+                         QString::fromStdString(m_trace.difficultyNames[size_t(token.difficulty)]));
     }
     QStringList scores;
     for (size_t r = 0; r < token.routerScores.size(); ++r) {
-        scores << tr("r%1 %2").arg(r + 1).arg(QString::number(double(token.routerScores[r]), 'f', 3));
+        scores << tr("r%1 %2").arg(r + 1).arg(
+            QString::number(double(token.routerScores[r]), 'f', 3));
     }
-    lines << tr("Router scores: %1").arg(scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", ")));
+    lines << tr("Router scores: %1")
+                 .arg(scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", ")));
     return lines.join(QLatin1Char('\n'));
 }
 

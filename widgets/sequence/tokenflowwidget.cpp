@@ -13,9 +13,9 @@
 
 namespace sequence {
 namespace {
-constexpr int kMargin = 6;   // around the flow
-constexpr int kGap = 3;      // between boxes
-constexpr int kPadding = 4;  // text inside a box
+constexpr int kMargin = 6;  // around the flow
+constexpr int kGap = 3;     // between boxes
+constexpr int kPadding = 4; // text inside a box
 } // namespace
 
 TokenFlowWidget::TokenFlowWidget(QWidget* parent) : QAbstractScrollArea(parent) {
@@ -135,7 +135,8 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
             continue;
         }
         const QModelIndex index = m_model->index(row, 0);
-        const QRectF box = QRectF(m_rects[row].translated(0, -offset)).adjusted(0.5, 0.5, -0.5, -0.5);
+        const QRectF box =
+            QRectF(m_rects[row].translated(0, -offset)).adjusted(0.5, 0.5, -0.5, -0.5);
         p.setPen(QPen(frame, 1));
         p.setBrush(index.data(Qt::BackgroundRole).value<QColor>());
         p.drawRoundedRect(box, 3, 3);

@@ -59,8 +59,8 @@ QColor depthColor(int depth, int maxDepth) {
                                    QColor(0x1d, 0x91, 0xc0), QColor(0x22, 0x5e, 0xa8),
                                    QColor(0x0c, 0x2c, 0x84)};
     constexpr int n = int(sizeof(stops) / sizeof(stops[0]));
-    const double t = maxDepth <= 1 ? 1.0
-                                   : double(std::min(depth, maxDepth) - 1) / double(maxDepth - 1);
+    const double t =
+        maxDepth <= 1 ? 1.0 : double(std::min(depth, maxDepth) - 1) / double(maxDepth - 1);
     // Start a little inside the scale so depth 1 is still distinguishable from the background.
     const double x = (0.08 + 0.92 * t) * (n - 1);
     const int i = std::clamp(int(std::floor(x)), 0, n - 2);
@@ -74,8 +74,8 @@ QColor depthColor(int depth, int maxDepth) {
 
 QColor textColorOn(const QColor& background) {
     // Relative luminance (sRGB weights, no gamma: good enough to pick black or white).
-    const double y = 0.2126 * background.redF() + 0.7152 * background.greenF() +
-                     0.0722 * background.blueF();
+    const double y =
+        0.2126 * background.redF() + 0.7152 * background.greenF() + 0.0722 * background.blueF();
     return y > 0.5 ? QColor(Qt::black) : QColor(Qt::white);
 }
 

@@ -94,7 +94,8 @@ void TstSequenceLog::showsTheLoggedTokensDepthsAndScores() {
         for (int r = 1; r <= token.depth; ++r) {
             stepper->setRecursion(r);
             QCOMPARE(float(stepper->routerScore()), token.routerScores[size_t(r - 1)]);
-            QCOMPARE(float(stepper->targetProbability()), token.recursionTargetProbs[size_t(r - 1)]);
+            QCOMPARE(float(stepper->targetProbability()),
+                     token.recursionTargetProbs[size_t(r - 1)]);
             QCOMPARE(stepper->prediction(), token.recursionPreds[size_t(r - 1)]);
         }
     }
@@ -142,8 +143,11 @@ void TstSequenceLog::refreshPicksUpANewEvaluationStep() {
     view.refresh();
     QCOMPARE(view.findChild<QComboBox*>("evalStepCombo")->count(), 3);
     QCOMPARE(view.evaluationStep(), qint64(200)); // the user's step stays
-    QCOMPARE(view.depthPlots()->byStepPlot()->graph(view.depthPlots()->byStepPlot()->graphCount() - 1)
-                 ->data()->size(),
+    QCOMPARE(view.depthPlots()
+                 ->byStepPlot()
+                 ->graph(view.depthPlots()->byStepPlot()->graphCount() - 1)
+                 ->data()
+                 ->size(),
              3);
 }
 

@@ -77,14 +77,22 @@ void TstSequenceView::showsExactlyTheTokensInTheirDepthColour() {
 void TstSequenceView::whitespaceTokensAreVisible_data() {
     QTest::addColumn<QString>("token");
     QTest::addColumn<QString>("shown");
-    QTest::newRow("space") << " " << "␣";
-    QTest::newRow("newline") << "\n" << "↵";
-    QTest::newRow("newline as the traces write it") << "\\n" << "↵";
-    QTest::newRow("tab as the traces write it") << "\\t" << "⇥";
-    QTest::newRow("tab") << "\t" << "⇥";
-    QTest::newRow("letter") << "a" << "a";
-    QTest::newRow("two spaces") << "  " << "␣␣";
-    QTest::newRow("empty") << "" << "∅";
+    QTest::newRow("space") << " "
+                           << "␣";
+    QTest::newRow("newline") << "\n"
+                             << "↵";
+    QTest::newRow("newline as the traces write it") << "\\n"
+                                                    << "↵";
+    QTest::newRow("tab as the traces write it") << "\\t"
+                                                << "⇥";
+    QTest::newRow("tab") << "\t"
+                         << "⇥";
+    QTest::newRow("letter") << "a"
+                            << "a";
+    QTest::newRow("two spaces") << "  "
+                                << "␣␣";
+    QTest::newRow("empty") << ""
+                           << "∅";
 }
 
 void TstSequenceView::whitespaceTokensAreVisible() {
@@ -101,7 +109,8 @@ void TstSequenceView::whitespaceTokensAreVisible() {
 void TstSequenceView::deeperTokensAreDarker() {
     for (int maxDepth : {2, 3, 4, 8}) {
         for (int d = 1; d < maxDepth; ++d) {
-            QVERIFY2(depthColor(d, maxDepth).lightnessF() > depthColor(d + 1, maxDepth).lightnessF(),
+            QVERIFY2(depthColor(d, maxDepth).lightnessF() >
+                         depthColor(d + 1, maxDepth).lightnessF(),
                      qPrintable(QStringLiteral("depth %1 of %2").arg(d).arg(maxDepth)));
         }
     }
@@ -184,16 +193,18 @@ void TstSequenceView::arrowKeysMoveTheSelection() {
 
 namespace {
 // Mean depth per character class, computed here independently of the view's statistics.
-std::map<QString, std::pair<double, int>> meansByFirstChar(const std::vector<mor::TokenTrace>& traces) {
+std::map<QString, std::pair<double, int>>
+meansByFirstChar(const std::vector<mor::TokenTrace>& traces) {
     std::map<QString, std::pair<double, int>> acc;
     for (const auto& trace : traces) {
         for (const auto& t : trace.tokens) {
             const char c = t.text == "\\n" ? '\n' : t.text.empty() ? '?' : t.text[0];
-            const QString cls = c == '\n'                               ? QStringLiteral("newlines")
-                                : c == ' '                              ? QStringLiteral("spaces")
-                                : (c >= '0' && c <= '9')                ? QStringLiteral("digits")
-                                : ((c | 32) >= 'a' && (c | 32) <= 'z') ? QStringLiteral("letters")
-                                                                        : QStringLiteral("punctuation");
+            const QString cls = c == '\n'                ? QStringLiteral("newlines")
+                                : c == ' '               ? QStringLiteral("spaces")
+                                : (c >= '0' && c <= '9') ? QStringLiteral("digits")
+                                : ((c | 32) >= 'a' && (c | 32) <= 'z')
+                                    ? QStringLiteral("letters")
+                                    : QStringLiteral("punctuation");
             acc[cls].first += t.depth;
             acc[cls].second += 1;
         }
@@ -232,10 +243,10 @@ void TstSequenceView::distributionBarsAreTheShareOfEachDepth() {
         QVERIFY(bars);
         QCOMPARE(bars->brush().color(), depthColor(d + 1, 3));
         for (int c = 0; c < int(classes.size()); ++c) {
-            const double share = classes[size_t(c)].tokens
-                                     ? double(classes[size_t(c)].depthCounts[size_t(d)]) /
-                                           classes[size_t(c)].tokens
-                                     : 0.0;
+            const double share =
+                classes[size_t(c)].tokens
+                    ? double(classes[size_t(c)].depthCounts[size_t(d)]) / classes[size_t(c)].tokens
+                    : 0.0;
             QCOMPARE(bars->data()->at(c)->value, share);
         }
     }
@@ -265,7 +276,8 @@ void TstSequenceView::difficultyClassesReplaceCharacterClasses() {
     }
     QCOMPARE(bars->data()->at(0)->value, sum[0] / count[0]);
     QCOMPARE(bars->data()->at(1)->value, sum[1] / count[1]);
-    auto ticker = view.depthPlots()->meanDepthPlot()->xAxis->ticker().dynamicCast<QCPAxisTickerText>();
+    auto ticker =
+        view.depthPlots()->meanDepthPlot()->xAxis->ticker().dynamicCast<QCPAxisTickerText>();
     QVERIFY(ticker);
     QVERIFY(ticker->ticks().value(0).startsWith(QStringLiteral("no carry")));
     QVERIFY(ticker->ticks().value(1).startsWith(QStringLiteral("carry")));
@@ -354,7 +366,8 @@ void TstSequenceView::stepperPlotHoldsTargetProbabilities() {
     QCOMPARE(probs->data()->size(), tokens[size_t(row)].depth);
     for (int r = 0; r < tokens[size_t(row)].depth; ++r) {
         QCOMPARE(probs->data()->at(r)->key, double(r + 1));
-        QCOMPARE(probs->data()->at(r)->value, double(tokens[size_t(row)].recursionTargetProbs[size_t(r)]));
+        QCOMPARE(probs->data()->at(r)->value,
+                 double(tokens[size_t(row)].recursionTargetProbs[size_t(r)]));
     }
     auto* scores = qobject_cast<QCPBars*>(plot->plottable(0));
     QCOMPARE(scores->data()->size(), 3); // every recursion of the model
@@ -404,16 +417,16 @@ void TstSequenceView::typedTextIsTracedOffTheGuiThread() {
     view.setTraces(makeRun());
     std::atomic<bool> offGuiThread{false};
     QThread* gui = QThread::currentThread();
-    view.setTextTracer([&](const std::string&, int64_t, int64_t step, const std::string& text,
-                           std::string*) {
-        offGuiThread = QThread::currentThread() != gui;
-        mor::TokenTrace trace = makeTrace(-1, int(step / 100));
-        trace.tokens.resize(text.size());
-        for (size_t i = 0; i < text.size(); ++i) {
-            trace.tokens[i].text = std::string(1, text[i]);
-        }
-        return std::vector<mor::TokenTrace>{trace};
-    });
+    view.setTextTracer(
+        [&](const std::string&, int64_t, int64_t step, const std::string& text, std::string*) {
+            offGuiThread = QThread::currentThread() != gui;
+            mor::TokenTrace trace = makeTrace(-1, int(step / 100));
+            trace.tokens.resize(text.size());
+            for (size_t i = 0; i < text.size(); ++i) {
+                trace.tokens[i].text = std::string(1, text[i]);
+            }
+            return std::vector<mor::TokenTrace>{trace};
+        });
     auto* edit = view.findChild<QLineEdit*>("customTextEdit");
     auto* button = view.findChild<QPushButton*>("traceButton");
     QVERIFY(edit->isEnabled());
@@ -435,16 +448,17 @@ void TstSequenceView::typedTextIsTracedOffTheGuiThread() {
 void TstSequenceView::failedTracingSaysWhy() {
     SequenceView view;
     view.setTraces(makeRun());
-    view.setTextTracer([](const std::string&, int64_t, int64_t, const std::string&,
-                          std::string* error) {
-        *error = "no checkpoint at step 300";
-        return std::vector<mor::TokenTrace>{};
-    });
+    view.setTextTracer(
+        [](const std::string&, int64_t, int64_t, const std::string&, std::string* error) {
+            *error = "no checkpoint at step 300";
+            return std::vector<mor::TokenTrace>{};
+        });
     QSignalSpy traced(&view, &SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("abc")));
     QVERIFY(traced.wait(5000));
     QCOMPARE(traced.first().first().toBool(), false);
-    QVERIFY(view.findChild<QLabel*>("sequenceStatus")->text().contains("no checkpoint at step 300"));
+    QVERIFY(
+        view.findChild<QLabel*>("sequenceStatus")->text().contains("no checkpoint at step 300"));
     QCOMPARE(view.findChild<QComboBox*>("sequenceCombo")->count(), 2);
 }
 
