@@ -124,6 +124,7 @@ private Q_SLOTS:
         for (int run = 1; run <= 2; ++run) {
             QCOMPARE(countRows(path, lossRows.arg(run).toStdString()), steps[0]);
         }
+        int64_t rows = 0;
         for (const char* table : {"metrics", "checkpoints", "samples", "routing",
                                   "trace_summary", "conflicts", "events"}) {
             const std::string sql = std::string("SELECT count(*) FROM ") + table +
@@ -131,11 +132,13 @@ private Q_SLOTS:
             const int64_t first = countRows(path, sql + "1");
             QVERIFY2(first > 0 || std::string(table) == "conflicts", table);
             QCOMPARE(countRows(path, sql + "2"), first);
+            rows += 2 * first;
         }
         QCOMPARE(countRows(path, "SELECT count(*) FROM runs WHERE status = 'finished'"),
                  int64_t(2));
-        qInfo("%d polls (%d reader opens) during two writers, %lld steps each, 0 rows lost",
-              polls, reopenings, static_cast<long long>(steps[0]));
+        qInfo("%d polls (%d reader opens) during two writers, %lld steps each, %lld rows "
+              "counted, 0 lost",
+              polls, reopenings, static_cast<long long>(steps[0]), static_cast<long long>(rows));
     }
 };
 
