@@ -238,61 +238,6 @@ void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
     c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
 }
 
-
-
-void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data) {
-    c.oneOf("model.router.strategy", r.strategy,
-            {"top_k", "threshold", "top_p", "expert_choice", "shared_routed", "random"});
-    const bool usesK = r.strategy == "top_k" || r.strategy == "expert_choice" ||
-                       r.strategy == "shared_routed" || r.strategy == "random";
-    if (r.topK < 1) {
-        c.add("model.router.top_k",
-              "model.router.top_k = " + std::to_string(r.topK) + " must be at least 1");
-    } else if (usesK && numExperts >= 1 && r.topK > numExperts) {
-        c.add("model.router.top_k",
-              "model.router.top_k = " + std::to_string(r.topK) + " but " + experts(numExperts));
-    }
-    c.real("model.router.threshold", r.threshold, 0.0, 1.0, true);
-    c.real("model.router.top_p", r.topP, 0.0, 1.0, true);
-    c.real("model.router.capacity_factor", r.capacityFactor, 0.0, 64.0, true);
-    c.atLeast("model.router.shared_experts", r.sharedExperts, 0);
-    if (r.strategy == "shared_routed" && numExperts >= 1) {
-        if (r.sharedExperts < 1 || r.sharedExperts >= numExperts) {
-            c.add("model.router.shared_experts",
-                  "model.router.shared_experts = " + std::to_string(r.sharedExperts) +
-                      " must be between 1 and " + std::to_string(numExperts - 1) + " because " +
-                      experts(numExperts) + " and at least one must be routed");
-        } else if (r.topK >= 1 && r.topK > numExperts - r.sharedExperts) {
-            c.add("model.router.top_k",
-                  "model.router.top_k = " + std::to_string(r.topK) + " but shared_routed leaves " +
-                      std::to_string(numExperts - r.sharedExperts) + " routed experts");
-        }
-    }
-    c.integer("model.router.hidden", r.hidden, 1, 16384);
-    c.real("model.router.temperature", r.temperature, 0.0, 100.0, true);
-    c.real("model.router.jitter", r.jitter, 0.0, 1.0);
-    c.real("model.router.balance_weight", r.balanceWeight, 0.0, 100.0);
-    c.real("model.router.z_loss_weight", r.zLossWeight, 0.0, 100.0);
-    c.real("model.router.feedback_weight", r.feedbackWeight, 0.0, 100.0);
-    if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
-        r.selectorWeight > 0.0 && data.kind != "mixed") {
-        c.add("model.router.selector_weight",
-              "model.router.selector_weight = " + number(r.selectorWeight) +
-                  " needs domain labels, which only data.kind \"mixed\" provides (data.kind is \"" +
-                  data.kind + "\")");
-    }
-}
-
-void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
-    c.oneOf(prefix + ".cell", e.cell, {"mlp", "gru", "transformer"});
-    c.integer(prefix + ".width", e.width, 1, 16384);
-    c.integer(prefix + ".max_depth", e.maxDepth, 1, 64);
-    c.oneOf(prefix + ".halting", e.halting, {"critique", "pondernet", "act", "fixed"});
-    c.real(prefix + ".halt_threshold", e.haltThreshold, 0.0, 1.0, true);
-    c.real(prefix + ".ponder_prior", e.ponderPrior, 0.0, 1.0, true);
-    c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
-}
-
 void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     checkRecursion(c, m, data);
     c.integer("model.encoder.hidden", m.encoder.hidden, 1, 16384);
