@@ -20,6 +20,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QThread>
+#include <QToolTip>
 #include <QtTest>
 
 #include <atomic>
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void whitespaceTokensAreVisible();
     void deeperTokensAreDarker();
     void tooltipNamesTargetPredictionLossDepthAndRouterScores();
+    void hoveringATokenShowsItsTooltip();
     void newlineTokenStartsANewLine();
     void clickingATokenOpensItInTheStepper();
     void arrowKeysMoveTheSelection();
@@ -143,6 +145,22 @@ void TstSequenceView::tooltipNamesTargetPredictionLossDepthAndRouterScores() {
     // The 4th token ("1") is predicted wrong: the tooltip names the predicted token "z".
     QVERIFY(model.tooltip(3).contains(QStringLiteral("Prediction: #122 (wrong)")) ||
             model.tooltip(3).contains(QStringLiteral("Prediction: “z” (wrong)")));
+}
+
+void TstSequenceView::hoveringATokenShowsItsTooltip() {
+    SequenceView view;
+    view.resize(900, 700);
+    view.setTraces(makeRun());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    TokenFlowWidget* flow = view.tokenFlow();
+    const QPoint at = flow->tokenRect(3).center();
+    QHelpEvent help(QEvent::ToolTip, at, flow->viewport()->mapToGlobal(at));
+    QCoreApplication::sendEvent(flow->viewport(), &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QCOMPARE(QToolTip::text(), view.tokenModel()->tooltip(3));
+    QVERIFY(QToolTip::text().contains(QStringLiteral("Router scores: r1 ")));
+    QToolTip::hideText();
 }
 
 void TstSequenceView::newlineTokenStartsANewLine() {
