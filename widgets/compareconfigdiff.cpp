@@ -25,6 +25,8 @@ CompareConfigDiff::CompareConfigDiff(QWidget* parent)
     layout->addWidget(m_differencesOnly);
     layout->addWidget(m_table, 1);
     connect(m_differencesOnly, &QCheckBox::toggled, this, &CompareConfigDiff::applyFilter);
+    connect(m_differencesOnly, &QCheckBox::toggled, this,
+            &CompareConfigDiff::differencesOnlyChanged);
     retranslateUi();
 }
 

@@ -24,6 +24,10 @@ public:
     QStringList visibleLeaves() const;
     QTableWidget* table() const { return m_table; }
 
+Q_SIGNALS:
+    /// The user (or setDifferencesOnly()) switched the filter.
+    void differencesOnlyChanged(bool on);
+
 protected:
     void changeEvent(QEvent* event) override;
 

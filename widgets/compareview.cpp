@@ -15,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QSlider>
 #include <QSplitter>
 #include <QTabWidget>
@@ -79,23 +80,67 @@ CompareView::CompareView(QWidget* parent)
     layout->addWidget(m_hint);
     layout->addWidget(splitter, 1);
 
-    connect(m_metric, &QComboBox::currentTextChanged, this, [this] {
+    connect(m_metric, &QComboBox::currentTextChanged, this, [this](const QString& key) {
+        if (!key.isEmpty()) {
+            m_preferredMetric = key;
+            saveSettings();
+        }
         reloadCurves();
         m_curves->resetView(); // another metric: the old zoom means nothing
     });
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_curves->setXAxis(index == 1 ? CompareCurves::XAxis::WallTime
                                       : CompareCurves::XAxis::Step);
+        saveSettings();
     });
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) {
         m_curves->setSmoothing(value / 100.0);
         retranslateUi(); // the label shows the weight
+        saveSettings();
     });
     connect(m_logScale, &QCheckBox::toggled, m_curves, &CompareCurves::setLogScale);
     connect(m_groupBySeed, &QCheckBox::toggled, m_curves, &CompareCurves::setGrouped);
+    for (QCheckBox* box : {m_logScale, m_groupBySeed}) {
+        connect(box, &QCheckBox::toggled, this, &CompareView::saveSettings);
+    }
+    connect(m_diff, &CompareConfigDiff::differencesOnlyChanged, this, &CompareView::saveSettings);
     connect(m_reset, &QPushButton::clicked, m_curves, &CompareCurves::resetView);
     m_curves->setSmoothing(m_smoothing->value() / 100.0);
+    restoreSettings();
     retranslateUi();
+}
+
+void CompareView::restoreSettings() {
+    // Guard: each control's change handler saves, and would overwrite the values still to read.
+    m_restoring = true;
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("compare"));
+    m_preferredMetric = settings.value(QStringLiteral("metric")).toString();
+    m_smoothing->setValue(settings.value(QStringLiteral("smoothing"), m_smoothing->value()).toInt());
+    m_xAxis->setCurrentIndex(
+        settings.value(QStringLiteral("xAxis")).toString() == QLatin1String("wall") ? 1 : 0);
+    m_logScale->setChecked(settings.value(QStringLiteral("logScale"), false).toBool());
+    m_groupBySeed->setChecked(settings.value(QStringLiteral("groupBySeed"), false).toBool());
+    m_diff->setDifferencesOnly(settings.value(QStringLiteral("differencesOnly"), true).toBool());
+    m_restoring = false;
+}
+
+void CompareView::saveSettings() const {
+    if (m_restoring) {
+        return;
+    }
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("compare"));
+    if (!m_preferredMetric.isEmpty()) {
+        settings.setValue(QStringLiteral("metric"), m_preferredMetric);
+    }
+    settings.setValue(QStringLiteral("smoothing"), m_smoothing->value());
+    settings.setValue(QStringLiteral("xAxis"), m_xAxis->currentIndex() == 1
+                                                   ? QStringLiteral("wall")
+                                                   : QStringLiteral("step"));
+    settings.setValue(QStringLiteral("logScale"), m_logScale->isChecked());
+    settings.setValue(QStringLiteral("groupBySeed"), m_groupBySeed->isChecked());
+    settings.setValue(QStringLiteral("differencesOnly"), m_diff->differencesOnly());
 }
 
 void CompareView::setRuns(std::shared_ptr<const mor::LogReader> reader,
@@ -139,8 +184,9 @@ void CompareView::refresh() {
     m_summary->setRuns(m_reader.get(), m_shown);
     m_routing->setRuns(m_reader.get(), m_shown);
 
-    // Keep the chosen metric when it still exists; otherwise fall back to val/accuracy.
-    const QString previous = m_metric->currentText();
+    // Keep the chosen metric (also from the last session) when it exists; else val/accuracy.
+    const QString previous =
+        m_preferredMetric.isEmpty() ? m_metric->currentText() : m_preferredMetric;
     QSignalBlocker block(m_metric);
     m_metric->clear();
     for (const std::string& key : keys) {
@@ -200,6 +246,34 @@ void CompareView::setGroupBySeed(bool on) {
 
 void CompareView::setDifferencesOnly(bool on) {
     m_diff->setDifferencesOnly(on);
+}
+
+void CompareView::setXAxisWallTime(bool on) {
+    m_xAxis->setCurrentIndex(on ? 1 : 0);
+}
+
+void CompareView::setLogScale(bool on) {
+    m_logScale->setChecked(on);
+}
+
+double CompareView::smoothing() const {
+    return m_smoothing->value() / 100.0;
+}
+
+bool CompareView::isGroupedBySeed() const {
+    return m_groupBySeed->isChecked();
+}
+
+bool CompareView::isDifferencesOnly() const {
+    return m_diff->differencesOnly();
+}
+
+bool CompareView::isXAxisWallTime() const {
+    return m_xAxis->currentIndex() == 1;
+}
+
+bool CompareView::isLogScale() const {
+    return m_logScale->isChecked();
 }
 
 int CompareView::diffRowCount() const {

@@ -39,6 +39,13 @@ public:
     void setSmoothing(double weight);
     void setGroupBySeed(bool on);
     void setDifferencesOnly(bool on);
+    void setXAxisWallTime(bool on);
+    void setLogScale(bool on);
+    double smoothing() const;
+    bool isGroupedBySeed() const;
+    bool isDifferencesOnly() const;
+    bool isXAxisWallTime() const;
+    bool isLogScale() const;
 
     /// Rows of the config diff shown.
     int diffRowCount() const;
@@ -60,10 +67,15 @@ protected:
 private:
     void reloadCurves();
     void retranslateUi();
+    /// The controls' state survives a restart (QSettings group "compare").
+    void restoreSettings();
+    void saveSettings() const;
 
     std::shared_ptr<const mor::LogReader> m_reader;
     QList<qint64> m_requested, m_shown;
     QList<QList<int>> m_groups;
+    QString m_preferredMetric; ///< the user's last choice, kept while a log lacks it
+    bool m_restoring = false;
     QLabel* m_hint;
     QLabel* m_metricLabel;
     QComboBox* m_metric;

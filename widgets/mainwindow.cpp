@@ -6,7 +6,9 @@
 #include "logsession.h"
 #include "mainwindowactions.h"
 #include "plotfolderexport.h"
+#include "plotstyler.h"
 #include "runbrowser.h"
+#include "runexport.h"
 #include "setupview.h"
 #include "theme.h"
 #include "trainingcontroller.h"
@@ -48,6 +50,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_session(new LogSession(this)),
       m_controller(new TrainingController(this)), m_language(new LanguageManager(this)) {
     setObjectName(QStringLiteral("mainWindow"));
+    PlotStyler::instance(); // every plot follows the font (presentation mode) from now on
     createViews();
     m_actions = new MainWindowActions(this, m_setup->undoStack());
     createDocks();
@@ -181,6 +184,42 @@ void MainWindow::connectActions() {
         }
         statusBar()->showMessage(tr("%n file(s) written to %1", nullptr, int(files.size())).arg(folder),
                                  5000);
+    });
+    connect(a->exportMetrics, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export metrics"), QStringLiteral("run-%1-metrics.csv").arg(m_currentRun),
+            tr("CSV files (*.csv)"));
+        QString error;
+        if (!path.isEmpty() && !m_training->exportCsv(path, &error)) {
+            QMessageBox::warning(this, tr("Export metrics"), error);
+        }
+    });
+    connect(a->exportTraces, &QAction::triggered, this, [this] {
+        if (!m_session->reader() || m_currentRun < 0) {
+            QMessageBox::information(this, tr("Export traces"), tr("Select a run first."));
+            return;
+        }
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export traces"), QStringLiteral("run-%1-traces.csv").arg(m_currentRun),
+            tr("CSV files (*.csv)"));
+        QString error;
+        int rows = 0;
+        if (path.isEmpty()) {
+            return;
+        }
+        if (!writeTracesCsv(*m_session->reader(), m_currentRun, path, &error, &rows)) {
+            QMessageBox::warning(this, tr("Export traces"), error);
+        } else {
+            statusBar()->showMessage(tr("%n trace row(s) written to %1", nullptr, rows).arg(path),
+                                     5000);
+        }
+    });
+    connect(a->copyFigure, &QAction::triggered, this, [this] {
+        const QSize size = copyCurrentFigure(m_tabs->currentWidget());
+        if (!size.isEmpty()) {
+            statusBar()->showMessage(
+                tr("Figure copied (%1 × %2 pixels)").arg(size.width()).arg(size.height()), 4000);
+        }
     });
     connect(a->loadPreset, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Load preset"), {},
@@ -387,7 +426,9 @@ void MainWindow::setPresentationMode(bool on) {
     QFont font = QApplication::font();
     font.setPointSizeF(on ? m_normalFontSize * 1.5 : m_normalFontSize);
     QApplication::setFont(font);
+    PlotStyler::instance()->setLineScale(on ? 1.6 : 1.0);
     m_setup->setAdvancedVisible(!on);
+    m_training->setPresentationMode(on);
     // The views get the whole screen; the panels come back when presentation mode ends.
     m_eventsDock->setVisible(!on);
     m_browserDock->setVisible(!on);

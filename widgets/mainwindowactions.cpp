@@ -26,6 +26,12 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     savePreset = make(QKeySequence::Save, style->standardIcon(QStyle::SP_DialogSaveButton));
     loadPreset = make(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     exportPlots = make(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportMetrics = make({});
+    exportTraces = make({});
+    copyFigure = make(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    exportMetrics->setObjectName(QStringLiteral("exportMetricsAction"));
+    exportTraces->setObjectName(QStringLiteral("exportTracesAction"));
+    copyFigure->setObjectName(QStringLiteral("copyFigureAction"));
     quit = make(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     undo = undoStack->createUndoAction(this);
@@ -73,11 +79,15 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     m_file->addAction(savePreset);
     m_file->addSeparator();
     m_file->addAction(exportPlots);
+    m_file->addAction(exportMetrics);
+    m_file->addAction(exportTraces);
     m_file->addSeparator();
     m_file->addAction(quit);
     m_edit = bar->addMenu(QString());
     m_edit->addAction(undo);
     m_edit->addAction(redo);
+    m_edit->addSeparator();
+    m_edit->addAction(copyFigure);
     m_view = bar->addMenu(QString());
     for (QAction* a : viewTabs) {
         m_view->addAction(a);
@@ -160,6 +170,15 @@ void MainWindowActions::retranslate() {
     openLog->setStatusTip(tr("Open an experiment log (.sqlite)"));
     savePreset->setText(tr("&Save preset…"));
     exportPlots->setText(tr("&Export all plots…"));
+    exportMetrics->setText(tr("Export &metrics as CSV…"));
+    exportMetrics->setStatusTip(tr("Every metric of the selected run: key, step, value, wall time"));
+    exportTraces->setText(tr("Export &traces as CSV…"));
+    exportTraces->setStatusTip(
+        tr("Every logged reflection trace of the selected run: one row per input, expert and "
+           "iteration"));
+    copyFigure->setText(tr("&Copy figure"));
+    copyFigure->setStatusTip(
+        tr("Copy the plot under the mouse (or the largest plot of the view) as an image"));
     loadPreset->setText(tr("&Load preset…"));
     quit->setText(tr("&Quit"));
     undo->setText(tr("&Undo"));

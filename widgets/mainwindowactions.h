@@ -28,6 +28,9 @@ public:
     QAction* savePreset = nullptr;
     QAction* loadPreset = nullptr;
     QAction* exportPlots = nullptr;
+    QAction* exportMetrics = nullptr; ///< the shown run's metrics as CSV
+    QAction* exportTraces = nullptr;  ///< the shown run's probe traces as CSV
+    QAction* copyFigure = nullptr;    ///< the current figure to the clipboard
     QAction* quit = nullptr;
     QAction* undo = nullptr;
     QAction* redo = nullptr;

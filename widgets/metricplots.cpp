@@ -107,6 +107,7 @@ QString MetricPlots::titleOf(int plot) const {
 void MetricPlots::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
     m_reader = std::move(reader);
     m_runId = runId;
+    m_points.clear();
     for (QCustomPlot* plot : m_plots) {
         plot->clearGraphs();
     }
@@ -174,27 +175,60 @@ void MetricPlots::refresh() {
         ++colorIndex[curve.plot];
         const auto points =
             m_reader->metricDownsampled(m_runId, curve.key.toStdString(), kMaxPoints);
-        QVector<double> x, y;
-        x.reserve(static_cast<int>(points.size()));
-        y.reserve(static_cast<int>(points.size()));
+        QVector<QPointF>& cached = m_points[curve.key];
+        cached.clear();
+        cached.reserve(static_cast<int>(points.size()));
         for (const mor::MetricPoint& p : points) {
-            x << static_cast<double>(p.step);
-            y << p.value;
+            cached << QPointF(static_cast<double>(p.step), p.value);
         }
-        graph->setData(x, y, true);
         // Evaluations are sparse: show their points.
         graph->setScatterStyle(points.size() < 60 ? QCPScatterStyle(QCPScatterStyle::ssDisc, 4)
                                                   : QCPScatterStyle());
     }
+    applyPoints();
+}
+
+void MetricPlots::setStepLimit(qint64 step) {
+    if (step == m_stepLimit) {
+        return;
+    }
+    m_stepLimit = step;
+    applyPoints();
+}
+
+QVector<QPointF> MetricPlots::shownPoints(const QString& key) const {
+    QVector<QPointF> points;
+    for (QCustomPlot* plot : m_plots) {
+        for (int g = 0; g < plot->graphCount(); ++g) {
+            if (plot->graph(g)->name() != key) {
+                continue;
+            }
+            for (auto it = plot->graph(g)->data()->constBegin();
+                 it != plot->graph(g)->data()->constEnd(); ++it) {
+                points << QPointF(it->key, it->value);
+            }
+        }
+    }
+    return points;
+}
+
+void MetricPlots::applyPoints() {
     // One step axis for every plot, so the curves line up; values get sensible floors.
     double lastStep = 1.0;
     for (QCustomPlot* plot : m_plots) {
         for (int g = 0; g < plot->graphCount(); ++g) {
-            bool found = false;
-            const QCPRange keys = plot->graph(g)->getKeyRange(found);
-            if (found) {
-                lastStep = std::max(lastStep, keys.upper);
+            const QVector<QPointF> all = m_points.value(plot->graph(g)->name());
+            QVector<double> x, y;
+            x.reserve(all.size());
+            y.reserve(all.size());
+            for (const QPointF& p : all) {
+                lastStep = std::max(lastStep, p.x());
+                if (m_stepLimit < 0 || p.x() <= double(m_stepLimit)) {
+                    x << p.x();
+                    y << p.y();
+                }
             }
+            plot->graph(g)->setData(x, y, true);
         }
     }
     for (int i = 0; i < PlotCount; ++i) {

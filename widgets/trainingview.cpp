@@ -2,6 +2,9 @@
 
 #include "metricplots.h"
 #include "trainingcontroller.h"
+#include "trainingreplay.h"
+
+#include "inspect/stepcursorbar.h"
 
 #include "mor/log_reader.h"
 
@@ -13,6 +16,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSplitter>
 #include <QStyle>
 #include <QTextStream>
 #include <QVBoxLayout>
@@ -65,7 +69,17 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
     layout->addLayout(bar);
 
     m_plots = new MetricPlots(this);
-    layout->addWidget(m_plots, 1);
+    m_replay = new TrainingReplay(this);
+    layout->addWidget(m_replay->bar());
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("trainingSplitter"));
+    splitter->addWidget(m_plots);
+    splitter->addWidget(m_replay);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter, 1);
+    connect(m_replay, &TrainingReplay::stepLimitChanged, m_plots, &MetricPlots::setStepLimit);
 
     connect(m_pause, &QPushButton::clicked, this, [this] {
         if (m_controller->isPaused()) {
@@ -96,12 +110,20 @@ void TrainingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 r
     m_reader = std::move(reader);
     m_runId = runId;
     m_plots->setRun(m_reader, runId);
+    m_replay->setRun(m_reader, runId);
+    m_plots->setStepLimit(m_replay->stepLimit());
     updateTitle();
 }
 
 void TrainingView::refresh() {
     m_plots->refresh();
+    m_replay->refresh();
+    m_plots->setStepLimit(m_replay->stepLimit());
     updateTitle();
+}
+
+void TrainingView::setPresentationMode(bool on) {
+    m_export->setVisible(!on);
 }
 
 bool TrainingView::exportCsv(const QString& path, QString* error) const {

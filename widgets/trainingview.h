@@ -11,6 +11,7 @@ class MetricPlots;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class TrainingReplay;
 class TrainingController;
 
 namespace mor {
@@ -27,6 +28,10 @@ public:
     /// Re-reads the curves and the run's status from the log.
     void refresh();
     MetricPlots* plots() const { return m_plots; }
+    /// Replay of the shown run, evaluation by evaluation (transport bar above the curves).
+    TrainingReplay* replay() const { return m_replay; }
+    /// Presentation mode: advanced buttons hidden, the replay up front.
+    void setPresentationMode(bool on);
     QPushButton* pauseButton() const { return m_pause; }
     QPushButton* stopButton() const { return m_stop; }
     QProgressBar* progressBar() const { return m_progress; }
@@ -55,5 +60,6 @@ private:
     QPushButton* m_stop = nullptr;
     QPushButton* m_export = nullptr;
     MetricPlots* m_plots = nullptr;
+    TrainingReplay* m_replay = nullptr;
     QString m_lastStatus;
 };

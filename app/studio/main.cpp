@@ -4,6 +4,8 @@
 #include "sequence/sequenceview.h"
 #include "theme.h"
 #include "trainingcontroller.h"
+#include "trainingreplay.h"
+#include "trainingview.h"
 
 #include "mor/sequence.h"
 #include "mor/version.h"
@@ -54,7 +56,8 @@ int main(int argc, char** argv) {
     const QCommandLineOption view(
         QStringLiteral("view"),
         QApplication::translate("main",
-                                "View to show: setup, training, stepper, routing, conflicts"),
+                                "View to show: setup, training, stepper, routing, conflicts, "
+                                "compare"),
         QStringLiteral("name"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QApplication::translate("main", "Theme: light or dark"),
@@ -76,7 +79,17 @@ int main(int argc, char** argv) {
     const QCommandLineOption presentation(
         QStringLiteral("presentation"),
         QApplication::translate("main", "Start in presentation mode (large fonts)"));
-    parser.addOptions({demo, screenshot, delay, view, theme, language, run, train, presentation});
+    const QCommandLineOption size(
+        QStringLiteral("size"),
+        QApplication::translate("main", "Window size in pixels, e.g. 1280x800 (for screenshots)"),
+        QStringLiteral("WxH"));
+    const QCommandLineOption replay(
+        QStringLiteral("replay"),
+        QApplication::translate("main",
+                                "Show the training replay at this evaluation (1 = the first)"),
+        QStringLiteral("k"));
+    parser.addOptions({demo, screenshot, delay, view, theme, language, run, train, presentation,
+                       size, replay});
     parser.process(app);
 
     if (parser.isSet(theme)) {
@@ -109,6 +122,18 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(presentation)) {
         window.setPresentationMode(true);
+    }
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
+        if (wh.size() != 2 || w < 320 || h < 240) {
+            std::fprintf(stderr, "mor-studio: --size wants WIDTHxHEIGHT, e.g. 1280x800\n");
+            return 2;
+        }
+        window.resize(w, h);
+    }
+    if (parser.isSet(replay)) {
+        window.trainingView()->replay()->setPosition(parser.value(replay).toInt() - 1);
     }
     window.show();
     if (parser.isSet(train)) {

@@ -1,6 +1,7 @@
 // The Compare view on a log with three runs: two differ only in train.seed, the third in
 // model.router.top_k. The config diff, the seed groups, the summary, the curves and the
 // smoothing arithmetic are checked against the values written.
+#include "compareconfigdiff.h"
 #include "comparecurves.h"
 #include "comparedata.h"
 #include "comparesummary.h"
@@ -16,9 +17,11 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -29,6 +32,7 @@ class TstCompareView : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void init();
     void differencesOnlyShowsExactlyTheDifferingLeaves();
     void allLeavesShownWithoutTheSwitch();
     void runsDifferingOnlyInSeedFormOneGroup();
@@ -41,6 +45,7 @@ private Q_SLOTS:
     void logScaleSwitchesTheValueAxis();
     void mainWindowComparesTheBrowserSelection();
     void routingTabShowsTwoRunsOnOneScale();
+    void settingsSurviveARestart();
     void emaWithBiasCorrection_data();
     void emaWithBiasCorrection();
 
@@ -92,6 +97,11 @@ void TstCompareView::initTestCase() {
     log->flush();
     m_reader = mor::LogReader::open(path, &error);
     QVERIFY2(m_reader, error.c_str());
+}
+
+void TstCompareView::init() {
+    // The view stores its settings: each test starts from the defaults.
+    QSettings().remove(QStringLiteral("compare"));
 }
 
 void TstCompareView::differencesOnlyShowsExactlyTheDifferingLeaves() {
@@ -303,6 +313,41 @@ void TstCompareView::routingTabShowsTwoRunsOnOneScale() {
         pair->resize(1000, 500);
         pair->grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") + "/compare-routing.png");
     }
+}
+
+
+void TstCompareView::settingsSurviveARestart() {
+    {
+        CompareView before;
+        before.setRuns(m_reader, m_runs);
+        before.setMetric(QStringLiteral("train/loss"));
+        before.setSmoothing(0.25);
+        before.setXAxisWallTime(true);
+        before.setLogScale(true);
+        before.setGroupBySeed(true);
+        before.setDifferencesOnly(false);
+    }
+    // A new view (as after a restart) starts with the last choices, before and after a log.
+    CompareView after;
+    QCOMPARE(after.smoothing(), 0.25);
+    QVERIFY(after.isXAxisWallTime());
+    QVERIFY(after.isLogScale());
+    QVERIFY(after.isGroupedBySeed());
+    QVERIFY(!after.isDifferencesOnly());
+    after.setRuns(m_reader, m_runs);
+    QCOMPARE(after.metric(), QStringLiteral("train/loss"));
+    QCOMPARE(after.groupCount(), 2);
+    QCOMPARE(after.curves()->curveCount(), 2); // grouped: the seed twins are one curve
+    QCOMPARE(after.diffRowCount(), after.configDiff()->table()->rowCount());
+
+    // Without stored settings a view starts from the defaults.
+    QSettings().remove(QStringLiteral("compare"));
+    CompareView fresh;
+    QCOMPARE(fresh.smoothing(), 0.6);
+    QVERIFY(!fresh.isGroupedBySeed());
+    QVERIFY(!fresh.isLogScale());
+    QVERIFY(!fresh.isXAxisWallTime());
+    QVERIFY(fresh.isDifferencesOnly());
 }
 
 QTEST_MAIN(TstCompareView)

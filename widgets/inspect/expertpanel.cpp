@@ -2,6 +2,7 @@
 
 #include "inspect/mapgrid.h"
 #include "inspect/plotstyle.h"
+#include "plotstyler.h"
 
 #include <algorithm>
 
@@ -24,6 +25,8 @@ void placeVertical(QCPItemStraightLine* line, double x) {
 
 ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     setMinimumHeight(230);
+    // Inside the stepper's scroll area nothing else makes room for bigger fonts.
+    PlotStyler::setFitHeight(this);
     setAutoAddPlottableToLegend(false);
     plotLayout()->clear();
     m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
@@ -34,7 +37,10 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     m_grid = new QCPLayoutGrid;
     plotLayout()->addElement(0, 0, m_title);
     plotLayout()->addElement(1, 0, m_grid);
-    plotLayout()->setRowStretchFactor(0, 0.01);
+    // The title row stops at its text height (QCPTextElement's maximum). A tiny stretch factor
+    // instead makes QCustomPlot 2.1 lock the row at its minimum and then lose the rest of the
+    // height: the plots ended up shorter than the widget, with a blank band below.
+    plotLayout()->setRowStretchFactor(0, 1.0);
     m_grid->addElement(0, 0, m_timeRect);
     m_grid->addElement(0, 1, m_draftRect);
     m_grid->addElement(1, 0, m_stripRect);

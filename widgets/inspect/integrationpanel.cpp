@@ -1,6 +1,7 @@
 #include "inspect/integrationpanel.h"
 
 #include "inspect/plotstyle.h"
+#include "plotstyler.h"
 
 namespace inspect {
 
@@ -17,6 +18,8 @@ QVector<double> barValues(const QCPBars* bars) {
 IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("integrationPlot");
     setMinimumHeight(200);
+    // Inside the stepper's scroll area nothing else makes room for bigger fonts.
+    PlotStyler::setFitHeight(this);
     plotLayout()->clear();
     m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
     m_weightRect = new QCPAxisRect(this);
@@ -29,7 +32,10 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
     row->addElement(0, 1, m_conflictRect);
     row->addElement(0, 2, m_fusedRect);
     row->setColumnStretchFactors({1.2, 0.5, 1.5});
-    plotLayout()->setRowStretchFactor(0, 0.01);
+    // The title row stops at its text height (QCPTextElement's maximum). A tiny stretch factor
+    // instead makes QCustomPlot 2.1 lock the row at its minimum and then lose the rest of the
+    // height: the plots ended up shorter than the widget, with a blank band below.
+    plotLayout()->setRowStretchFactor(0, 1.0);
 
     m_weightRect->axis(QCPAxis::atLeft)->setRange(0, 1.05);
     m_weightRect->axis(QCPAxis::atLeft)->setLabel(tr("fusion weight w_j"));

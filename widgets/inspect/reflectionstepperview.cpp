@@ -98,9 +98,19 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     d->routerGates->setWidth(0.38);
     d->routerGates->setBrush(QColor(0xf2, 0x8e, 0x2b));
     d->router->legend->setVisible(true);
-    d->router->legend->setFont(QFont(font().family(), 7));
     d->router->legend->setIconSize(12, 8);
-    d->router->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // The legend gets its own column: inside the axis rect it covers bars of height 1, and
+    // more so at presentation-mode font sizes.
+    d->router->axisRect()->insetLayout()->take(d->router->legend);
+    auto* side = new QCPLayoutGrid; // legend on top, empty space below
+    d->router->plotLayout()->addElement(1, 1, side);
+    d->router->plotLayout()->setColumnStretchFactor(1, 0.001);
+    side->addElement(0, 0, d->router->legend);
+    side->addElement(1, 0, new QCPLayoutElement(d->router));
+    side->setRowStretchFactors({0.001, 1.0});
+    d->router->legend->setBorderPen(Qt::NoPen);
+    d->router->legend->setBrush(Qt::NoBrush);
+    d->router->legend->setMargins(QMargins(4, 2, 2, 2));
 
     d->cursor = new StepCursorBar(this);
     d->cursor->setObjectName("stepCursor");

@@ -1,5 +1,6 @@
 #include "inspect/stepcursorbar.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -10,11 +11,10 @@
 namespace inspect {
 
 StepCursorBar::StepCursorBar(QWidget* parent)
-    : QWidget(parent), m_first(new QPushButton(tr("First"), this)),
-      m_back(new QPushButton(tr("Back"), this)), m_play(new QPushButton(tr("Play"), this)),
-      m_next(new QPushButton(tr("Next"), this)), m_last(new QPushButton(tr("Last"), this)),
+    : QWidget(parent), m_first(new QPushButton(this)), m_back(new QPushButton(this)),
+      m_play(new QPushButton(this)), m_next(new QPushButton(this)), m_last(new QPushButton(this)),
       m_speed(new QSlider(Qt::Horizontal, this)), m_caption(new QLabel(this)),
-      m_timer(new QTimer(this)) {
+      m_speedLabel(new QLabel(this)), m_timer(new QTimer(this)) {
     m_first->setObjectName("firstButton");
     m_back->setObjectName("backButton");
     m_play->setObjectName("playButton");
@@ -32,7 +32,6 @@ StepCursorBar::StepCursorBar(QWidget* parent)
     m_speed->setRange(1, 10);
     m_speed->setValue(4);
     m_speed->setMaximumWidth(120);
-    m_speed->setToolTip(tr("Play speed"));
     QFont bold = m_caption->font();
     bold.setBold(true);
     m_caption->setFont(bold);
@@ -44,7 +43,7 @@ StepCursorBar::StepCursorBar(QWidget* parent)
                        static_cast<QWidget*>(m_last)}) {
         layout->addWidget(w);
     }
-    layout->addWidget(new QLabel(tr("Speed"), this));
+    layout->addWidget(m_speedLabel);
     layout->addWidget(m_speed);
     layout->addSpacing(12);
     layout->addWidget(m_caption, 1);
@@ -64,6 +63,24 @@ StepCursorBar::StepCursorBar(QWidget* parent)
     });
     m_timer->setInterval(intervalMs());
     updateButtons();
+    retranslateUi();
+}
+
+void StepCursorBar::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    }
+    QWidget::changeEvent(event);
+}
+
+void StepCursorBar::retranslateUi() {
+    m_first->setText(tr("First"));
+    m_back->setText(tr("Back"));
+    m_next->setText(tr("Next"));
+    m_last->setText(tr("Last"));
+    m_play->setText(m_timer->isActive() ? tr("Pause") : tr("Play"));
+    m_speedLabel->setText(tr("Speed"));
+    m_speed->setToolTip(tr("Play speed"));
 }
 
 void StepCursorBar::setCount(int count) {

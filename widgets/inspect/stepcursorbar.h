@@ -35,8 +35,12 @@ public Q_SLOTS:
 Q_SIGNALS:
     void currentChanged(int position);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void updateButtons();
+    void retranslateUi();
 
     int m_count = 0;
     int m_current = 0;
@@ -47,6 +51,7 @@ private:
     QPushButton* m_last;
     QSlider* m_speed;
     QLabel* m_caption;
+    QLabel* m_speedLabel;
     QTimer* m_timer;
 };
 

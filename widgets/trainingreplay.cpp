@@ -1,0 +1,249 @@
+#include "trainingreplay.h"
+
+#include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
+#include "inspect/stepcursorbar.h"
+
+#include "mor/log_reader.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace {
+QCPBars* addBars(QCustomPlot* plot) {
+    plot->yAxis->setRange(0.0, 1.05);
+    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+    bars->setWidth(0.7);
+    bars->setBrush(QColor(0x4e, 0x79, 0xa7));
+    bars->setPen(QPen(QColor(0x4e, 0x79, 0xa7).darker(140)));
+    return bars;
+}
+
+QVector<double> barValues(const QCPBars* bars) {
+    QVector<double> values;
+    for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
+        values << it->value;
+    }
+    return values;
+}
+
+QString percent(double value) {
+    return value < 0 ? QStringLiteral("–") : QString::number(100.0 * value, 'f', 1) + '%';
+}
+} // namespace
+
+TrainingReplay::TrainingReplay(QWidget* parent)
+    : QWidget(parent), m_bar(new inspect::StepCursorBar(this)), m_caption(new QLabel(this)),
+      m_heatmapTitle(new QLabel(this)), m_heatmap(new inspect::RoutingHeatmap(this)),
+      m_activation(inspect::makePlot(this, QStringLiteral("replayActivation"))),
+      m_stepAccuracy(inspect::makePlot(this, QStringLiteral("replayStepAccuracy"))) {
+    setObjectName(QStringLiteral("trainingReplay"));
+    m_bar->setObjectName(QStringLiteral("replayBar"));
+    m_caption->setObjectName(QStringLiteral("replayCaption"));
+    m_caption->setWordWrap(true);
+    m_caption->setTextFormat(Qt::RichText);
+    m_heatmap->setObjectName(QStringLiteral("replayHeatmap"));
+    m_heatmap->setMinimumHeight(140);
+    m_activationBars = addBars(m_activation);
+    m_stepAccuracyBars = addBars(m_stepAccuracy);
+    m_stepAccuracyBars->setBrush(QColor(0x59, 0xa1, 0x4f));
+    m_stepAccuracyBars->setPen(QPen(QColor(0x59, 0xa1, 0x4f).darker(140)));
+    for (QCustomPlot* plot : {m_activation, m_stepAccuracy}) {
+        plot->setMinimumHeight(110);
+        plot->plotLayout()->insertRow(0);
+        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), font()));
+        inspect::installExportMenu(plot);
+    }
+    inspect::installExportMenu(m_heatmap);
+
+    auto* plots = new QHBoxLayout;
+    plots->setContentsMargins(0, 0, 0, 0);
+    plots->addWidget(m_activation, 1);
+    plots->addWidget(m_stepAccuracy, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_caption);
+    layout->addWidget(m_heatmapTitle);
+    layout->addWidget(m_heatmap, 3);
+    layout->addLayout(plots, 2);
+
+    connect(m_bar, &inspect::StepCursorBar::currentChanged, this, &TrainingReplay::showFrame);
+    retranslateUi();
+}
+
+TrainingReplay::~TrainingReplay() = default;
+
+void TrainingReplay::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
+    m_reader = runId >= 0 ? std::move(reader) : nullptr;
+    m_runId = m_reader ? runId : -1;
+    m_meta.clear();
+    if (m_reader) {
+        for (const mor::SampleInfo& s : m_reader->samples(m_runId)) {
+            m_meta[s.sampleId] = inspect::RowMeta{s.label, s.domain, s.preview};
+        }
+    }
+    m_frames.clear();
+    m_shown = -1;
+    m_bar->setPlaying(false);
+    m_bar->setCount(0);
+    refresh();
+}
+
+void TrainingReplay::refresh() {
+    const bool atEnd = m_shown < 0 || m_shown + 1 >= frameCount();
+    m_frames = m_reader ? readEvaluationFrames(*m_reader, m_runId) : std::vector<EvaluationFrame>{};
+    m_bar->setCount(frameCount());
+    // Follow a growing run at its newest evaluation; stay where the user looks otherwise.
+    const int index = atEnd ? frameCount() - 1 : std::min(m_shown, frameCount() - 1);
+    {
+        const QSignalBlocker blocker(m_bar);
+        m_bar->setCurrent(std::max(0, index));
+    }
+    m_shown = -2; // force a redraw: the newest frame may have gained values
+    m_routingShown = -1;
+    showFrame(index);
+}
+
+int TrainingReplay::position() const {
+    return m_shown;
+}
+
+void TrainingReplay::setPosition(int index) {
+    m_bar->setCurrent(index); // emits currentChanged -> showFrame when it moved
+    showFrame(m_bar->current());
+}
+
+const EvaluationFrame* TrainingReplay::currentFrame() const {
+    return m_shown >= 0 && m_shown < frameCount() ? &m_frames[size_t(m_shown)] : nullptr;
+}
+
+qint64 TrainingReplay::stepLimit() const {
+    return m_shown < 0 || m_shown + 1 >= frameCount() ? -1 : m_frames[size_t(m_shown)].step;
+}
+
+bool TrainingReplay::isPlaying() const {
+    return m_bar->isPlaying();
+}
+
+void TrainingReplay::setPlaying(bool playing) {
+    m_bar->setPlaying(playing);
+}
+
+void TrainingReplay::showFrame(int index) {
+    if (frameCount() == 0) {
+        index = -1;
+    }
+    if (index == m_shown) {
+        return;
+    }
+    const qint64 oldLimit = stepLimit();
+    m_shown = index;
+    const EvaluationFrame* frame = currentFrame();
+
+    inspect::setBarValues(m_activationBars, frame ? frame->activation : QVector<double>{});
+    inspect::setIndexTicks(m_activation->xAxis, frame ? int(frame->activation.size()) : 0,
+                           QStringLiteral("E"));
+    // Accuracy per reflection step: t = 1..T on the axis.
+    inspect::setBarValues(m_stepAccuracyBars, frame ? frame->stepAccuracy : QVector<double>{},
+                          1.0);
+    QSharedPointer<QCPAxisTickerText> steps(new QCPAxisTickerText);
+    const int depth = frame ? int(frame->stepAccuracy.size()) : 0;
+    for (int t = 1; t <= depth; ++t) {
+        steps->addTick(t, QString::number(t));
+    }
+    m_stepAccuracy->xAxis->setTicker(steps);
+    m_stepAccuracy->xAxis->setRange(0.4, std::max(depth, 1) + 0.6);
+    m_activation->replot(QCustomPlot::rpQueuedReplot);
+    m_stepAccuracy->replot(QCustomPlot::rpQueuedReplot);
+
+    // The routing snapshot of this evaluation (the heatmap keeps the user's sort order).
+    const qint64 routingStep = frame && frame->hasRouting ? frame->step : -1;
+    if (routingStep != m_routingShown) {
+        m_routingShown = routingStep;
+        std::optional<mor::RoutingSnapshot> snapshot;
+        if (m_reader && routingStep >= 0) {
+            snapshot = m_reader->routing(m_runId, routingStep);
+        }
+        if (snapshot) {
+            std::vector<inspect::RowMeta> meta(snapshot->sampleIds.size());
+            for (size_t r = 0; r < meta.size(); ++r) {
+                const auto it = m_meta.find(snapshot->sampleIds[r]);
+                if (it != m_meta.end()) {
+                    meta[r] = it->second;
+                }
+            }
+            m_heatmap->setSnapshot(std::move(*snapshot), std::move(meta));
+        } else {
+            m_heatmap->clear();
+        }
+    }
+
+    m_probes = 0;
+    m_probesRight = 0;
+    if (m_reader && frame && frame->hasTraces) {
+        for (const mor::SampleTrace& t : m_reader->traces(m_runId, frame->step)) {
+            ++m_probes;
+            m_probesRight += t.correct ? 1 : 0;
+        }
+    }
+    retranslateUi();
+    if (stepLimit() != oldLimit) {
+        Q_EMIT stepLimitChanged(stepLimit());
+    }
+}
+
+QVector<double> TrainingReplay::shownActivation() const {
+    return barValues(m_activationBars);
+}
+
+QVector<double> TrainingReplay::shownStepAccuracy() const {
+    return barValues(m_stepAccuracyBars);
+}
+
+QString TrainingReplay::captionText() const {
+    return m_caption->text();
+}
+
+void TrainingReplay::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    }
+    QWidget::changeEvent(event);
+}
+
+void TrainingReplay::retranslateUi() {
+    m_bar->setToolTip(tr("Replay the run evaluation by evaluation"));
+    auto titleOf = [](QCustomPlot* plot) {
+        return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
+    };
+    titleOf(m_activation)->setText(tr("Activation per expert"));
+    titleOf(m_stepAccuracy)->setText(tr("Accuracy if stopped at step t"));
+    const EvaluationFrame* frame = currentFrame();
+    if (!frame) {
+        m_bar->setCaption(tr("No evaluation logged yet"));
+        m_caption->setText(QString());
+        m_heatmapTitle->setText(QString());
+        return;
+    }
+    m_bar->setCaption(tr("Evaluation %1 of %2 · step %3")
+                          .arg(m_shown + 1)
+                          .arg(frameCount())
+                          .arg(frame->step));
+    QString text = tr("validation accuracy <b>%1</b> · mean depth %2 · conflict rate %3")
+                       .arg(percent(frame->value("val/accuracy")))
+                       .arg(frame->value("val/mean_depth") < 0
+                                ? QStringLiteral("–")
+                                : QString::number(frame->value("val/mean_depth"), 'f', 2))
+                       .arg(percent(frame->value("val/conflict_rate")));
+    if (m_probes > 0) {
+        text += tr(" · probe inputs %1 of %2 right").arg(m_probesRight).arg(m_probes);
+    }
+    m_caption->setText(text);
+    m_heatmapTitle->setText(frame->hasRouting
+                                ? tr("Routing at step %1 (inputs × experts)").arg(frame->step)
+                                : tr("No routing snapshot at step %1").arg(frame->step));
+}
