@@ -17,8 +17,8 @@ demos=resources/demos
 field() { grep -o "\"$1\":[0-9.]*" <<<"$2" | cut -d: -f2; }
 
 if [[ " $sections " == *" parity "* ]]; then
-    echo "== parity: 12-bit, 30% of the strings for training"
-    tests/bench/parity_compare.sh "$mor" tests/bench/configs/parity-12-tr30-*.json
+    echo "== parity: 12-bit, 20% / 30% of the strings for training"
+    tests/bench/parity_compare.sh "$mor" tests/bench/configs/parity-12-*.json
 fi
 
 if [[ " $sections " == *" adaptive "* ]]; then
