@@ -103,7 +103,8 @@ struct IntegrationConfig {
 /// model.family "recursion": a Mixture-of-Recursions transformer on token sequences.
 struct RecursionConfig {
     /// expert_choice: every recursion keeps its top-k tokens (capacity falls with depth);
-    /// token_choice: each token picks its depth up front; fixed: every token gets every
+    /// token_choice: each token picks its total depth once, from its state after the first
+    /// recursion (which every token takes); fixed: every token gets every
     /// recursion; vanilla: `recursions` distinct blocks (no sharing), each applied once.
     std::string routing = "expert_choice";
     int64_t recursions = 3;       ///< N_r: applications of the shared block

@@ -45,11 +45,7 @@ torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
     const double scale = 1.0 / std::sqrt(static_cast<double>(dh));
     int64_t tcDepth = c.recursions;
     torch::Tensor tcGate;
-    if (c.routing == "token_choice") {
-        auto probs = m_model->tokenRouterProbs(h).view({-1});
-        tcDepth = probs.argmax().item<int64_t>() + 1;
-        tcGate = probs[tcDepth - 1];
-    }
+    const int64_t tokenRouteAt = m_model->tokenChoiceRecursion();
     int received = 0;
     for (int64_t r = 0; r < c.recursions; ++r) {
         torch::Tensor gate;
@@ -58,7 +54,12 @@ torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
             if (!(gate.item<double>() > c.threshold)) {
                 break;
             }
-        } else if (c.routing == "token_choice") {
+        } else if (c.routing == "token_choice" && r >= tokenRouteAt) {
+            if (r == tokenRouteAt) {
+                auto probs = m_model->tokenRouterProbs(h).view({-1});
+                tcDepth = probs.argmax().item<int64_t>() + 1;
+                tcGate = probs[tcDepth - 1];
+            }
             if (tcDepth <= r) {
                 break;
             }

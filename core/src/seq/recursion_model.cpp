@@ -56,6 +56,10 @@ torch::Tensor RecursionModelImpl::expertRouterLogit(const torch::Tensor& h) {
     return m_expertRouter(h).squeeze(-1);
 }
 
+int64_t RecursionModelImpl::tokenChoiceRecursion() const {
+    return m_config.recursions > 1 ? 1 : 0;
+}
+
 torch::Tensor RecursionModelImpl::tokenRouterProbs(const torch::Tensor& h) {
     return torch::softmax(m_tokenRouter(h), -1);
 }
@@ -74,11 +78,14 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool trai
     auto aux = torch::zeros({}, h.options());
     const std::string& routing = m_config.routing;
 
+    // Token choice: every token takes recursion 1; the router then reads the state it produced
+    // (the token in its causal context, not just its embedding) and picks the total depth.
     torch::Tensor tcProbs, tcDepth, tcGate;
-    if (routing == "token_choice") {
+    const int64_t tokenRouteAt = tokenChoiceRecursion();
+    auto routeTokens = [&]() {
         auto logits = m_tokenRouter(h);
         tcProbs = torch::softmax(logits, -1);
-        tcDepth = tcProbs.argmax(-1) + 1;                       // [B, T] in 1..N
+        tcDepth = tcProbs.argmax(-1) + 1; // [B, T] in 1..N
         tcGate = tcProbs.gather(-1, (tcDepth - 1).unsqueeze(-1)).squeeze(-1);
         // Switch-style balance: N * sum_i f_i * P_i (f: fraction choosing depth i).
         auto f = F::one_hot(tcDepth - 1, N).to(h.scalar_type()).mean(std::vector<int64_t>{0, 1});
@@ -88,7 +95,7 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool trai
         pass.terms["balance"] = balance.detach();
         pass.terms["z_loss"] = z.detach();
         aux = aux + m_config.balanceWeight * balance + m_config.zLossWeight * z;
-    }
+    };
 
     std::vector<AttentionLayerImpl::Keys> firstKeys;
     torch::Tensor bce = torch::zeros({}, h.options());
@@ -117,7 +124,10 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool trai
                 selected = active.logical_and(score.gt(m_config.threshold));
             }
             gate = score;
-        } else if (routing == "token_choice") {
+        } else if (routing == "token_choice" && r >= tokenRouteAt) {
+            if (r == tokenRouteAt) {
+                routeTokens();
+            }
             selected = active.logical_and(tcDepth.gt(r));
             gate = tcGate;
             // P(depth > r): the router's score for entering recursion r + 1.

@@ -48,6 +48,9 @@ public:
     torch::Tensor headLogits(const torch::Tensor& h);
     /// expert_choice: router logit of states h [..., d] -> [...]
     torch::Tensor expertRouterLogit(const torch::Tensor& h);
+    /// token_choice: the recursion (0-based) before which the router picks each token's depth:
+    /// 1 (after every token's first recursion), or 0 when N_r = 1.
+    int64_t tokenChoiceRecursion() const;
     /// token_choice: softmax over depths 1..N_r of h [..., d] -> [..., N_r]
     torch::Tensor tokenRouterProbs(const torch::Tensor& h);
 
