@@ -210,6 +210,36 @@ DE = {
     "%n file(s) written to %1": ("%n Datei nach %1 geschrieben", "%n Dateien nach %1 geschrieben"),
     "&Export all plots…": "Alle Diagramme &exportieren…", "Cannot create the folder %1": "Der Ordner %1 lässt sich nicht anlegen",
     "Feedback loss weight": "Gewicht Feedback-Verlust",
+    # training replay, CSV export, copy figure, command line (gui3, session 2)
+    "Replay the run evaluation by evaluation": "Den Lauf Auswertung für Auswertung abspielen",
+    "Activation": "Aktivierung", "Accuracy at step t": "Genauigkeit bei Schritt t",
+    "Validation accuracy if every expert stopped at reflection step t":
+        "Validierungsgenauigkeit, wenn jeder Experte bei Reflexionsschritt t anhielte",
+    "Fraction of validation inputs routed to each expert": "Anteil der Validierungseingaben je Experte",
+    "No evaluation logged yet": "Noch keine Auswertung protokolliert",
+    "Evaluation %1 of %2 · step %3": "Auswertung %1 von %2 · Schritt %3",
+    "validation accuracy <b>%1</b> · mean depth %2 · conflict rate %3":
+        "Validierungsgenauigkeit <b>%1</b> · mittlere Tiefe %2 · Konfliktrate %3",
+    " · probe inputs %1 of %2 right": " · Probe-Eingaben: %1 von %2 richtig",
+    "Routing at step %1 (inputs × experts)": "Routing bei Schritt %1 (Eingaben × Experten)",
+    "No routing snapshot at step %1": "Keine Routing-Momentaufnahme bei Schritt %1",
+    "Export &metrics as CSV…": "&Metriken als CSV exportieren…",
+    "Every metric of the selected run: key, step, value, wall time":
+        "Jede Metrik des gewählten Laufs: Schlüssel, Schritt, Wert, Uhrzeit",
+    "Export &traces as CSV…": "&Traces als CSV exportieren…",
+    "Every logged reflection trace of the selected run: one row per input, expert and iteration":
+        "Jeder protokollierte Reflexions-Trace des gewählten Laufs: eine Zeile je Eingabe, Experte und Iteration",
+    "&Copy figure": "Diagramm &kopieren",
+    "Copy the plot under the mouse (or the largest plot of the view) as an image":
+        "Das Diagramm unter der Maus (oder das größte der Ansicht) als Bild kopieren",
+    "Export traces": "Traces exportieren", "Select a run first.": "Wählen Sie zuerst einen Lauf.",
+    "%n trace row(s) written to %1": ("%n Trace-Zeile nach %1 geschrieben", "%n Trace-Zeilen nach %1 geschrieben"),
+    "Figure copied (%1 × %2 pixels)": "Diagramm kopiert (%1 × %2 Pixel)",
+    "View to show: setup, training, stepper, routing, conflicts, compare":
+        "Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare",
+    "Window size in pixels, e.g. 1280x800 (for screenshots)": "Fenstergröße in Pixeln, z. B. 1280x800 (für Bildschirmfotos)",
+    "Show the training replay at this evaluation (1 = the first)":
+        "Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)",
 }
 
 

@@ -74,6 +74,9 @@ CompareView::CompareView(QWidget* parent)
     splitter->addWidget(m_tables);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    // Proportions, not pixels: the curves get the larger part whatever the window size (the
+    // tables' size hints would otherwise squeeze the plot at large fonts).
+    splitter->setSizes({3000, 2000});
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);

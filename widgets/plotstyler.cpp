@@ -59,9 +59,9 @@ void fitAxisTitles(QCPAxisRect* rect) {
         const QRect text = QFontMetrics(axis->labelFont())
                                .boundingRect(0, 0, 0, 0, Qt::TextDontClip, axis->label());
         if (axis->orientation() == Qt::Vertical) {
-            height = std::max(height, text.width() + 8);
+            height = std::max(height, text.width() + 2);
         } else {
-            width = std::max(width, text.width() + 8);
+            width = std::max(width, text.width() + 2);
         }
     }
     if (rect->minimumSize() != QSize(width, height)) {
@@ -144,7 +144,7 @@ void PlotStyler::restyle(QCustomPlot* plot, double lineScale) {
                 text->setFont(font);
             }
         } else if (auto* legend = qobject_cast<QCPLegend*>(element)) {
-            const QFont font = sized(base, 0.8, legend->font());
+            const QFont font = sized(base, 0.75, legend->font());
             if (legend->font() != font) {
                 legend->setFont(font);
             }

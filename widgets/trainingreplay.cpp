@@ -220,8 +220,10 @@ void TrainingReplay::retranslateUi() {
     auto titleOf = [](QCustomPlot* plot) {
         return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
     };
-    titleOf(m_activation)->setText(tr("Activation per expert"));
-    titleOf(m_stepAccuracy)->setText(tr("Accuracy if stopped at step t"));
+    titleOf(m_activation)->setText(tr("Activation"));
+    titleOf(m_stepAccuracy)->setText(tr("Accuracy at step t"));
+    m_stepAccuracy->setToolTip(tr("Validation accuracy if every expert stopped at reflection step t"));
+    m_activation->setToolTip(tr("Fraction of validation inputs routed to each expert"));
     const EvaluationFrame* frame = currentFrame();
     if (!frame) {
         m_bar->setCaption(tr("No evaluation logged yet"));

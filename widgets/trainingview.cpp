@@ -75,8 +75,9 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
     splitter->setObjectName(QStringLiteral("trainingSplitter"));
     splitter->addWidget(m_plots);
     splitter->addWidget(m_replay);
-    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({2000, 1000});
     splitter->setChildrenCollapsible(false);
     layout->addWidget(splitter, 1);
     connect(m_replay, &TrainingReplay::stepLimitChanged, m_plots, &MetricPlots::setStepLimit);
