@@ -116,6 +116,9 @@ bool envInt(const char* name, int64_t* value, std::string* error) {
 /// them, and MOR_DIST_TIMEOUT (seconds). Without WORLD_SIZE the run is one process.
 bool distributedFromEnvironment(mor::RunOptions* options, int64_t configThreads,
                                 std::string* error) {
+    if (std::getenv("WORLD_SIZE") == nullptr) {
+        return true; // a stray RANK alone (other tools set it) does not make a group
+    }
     int64_t localWorld = 0;
     options->localRank = -1;
     if (!envInt("WORLD_SIZE", &options->worldSize, error) || !envInt("RANK", &options->rank, error) ||
