@@ -22,7 +22,8 @@ check() { # description, command...
 }
 
 echo "== $deb ($(du -h "$deb" | cut -f1) on disk)"
-dpkg-deb -I "$deb" | sed -n '/Package:/,$p'
+dpkg-deb -I "$deb" | sed -n "/ Package:/,\$p"
+echo "Depends: $(dpkg-deb -f "$deb" Depends)"
 depends="$(dpkg-deb -f "$deb" Depends)"
 for lib in libqt6sql6-sqlite qt6-qpa-plugins libqcustomplot2.1-qt6 libopenblas0-openmp \
            libtorch libqt6widgets6 libsqlite3-0; do
