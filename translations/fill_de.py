@@ -240,6 +240,49 @@ DE = {
     "Window size in pixels, e.g. 1280x800 (for screenshots)": "Fenstergröße in Pixeln, z. B. 1280x800 (für Bildschirmfotos)",
     "Show the training replay at this evaluation (1 = the first)":
         "Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)",
+    # sequence view (seqgui), translated by gui3 at the end of session 2
+    "Sequence": "Sequenz",
+    "This run has no token traces: only sequence models (Mixture-of-Recursions) log them.":
+        "Dieser Lauf hat keine Token-Traces: Nur Sequenzmodelle (Mixture-of-Recursions) protokollieren sie.",
+    "Select a sequence run in the run browser.": "Wählen Sie im Lauf-Browser einen Sequenz-Lauf.",
+    "#%1: %2": "#%1: %2", "typed: %1": "eingegeben: %1",
+    "%n token(s), mean depth %1, %2 of %3 predicted right":
+        ("%n Token, mittlere Tiefe %1, %2 von %3 richtig vorhergesagt",
+         "%n Token, mittlere Tiefe %1, %2 von %3 richtig vorhergesagt"),
+    "Type any text to trace it through the model": "Beliebigen Text eingeben, um ihn durch das Modell zu verfolgen",
+    "Tracing typed text needs a run checkpoint": "Eingegebenen Text zu verfolgen braucht einen Checkpoint des Laufs",
+    "Tracing “%1” through the checkpoint of step %2…": "„%1“ wird durch den Checkpoint von Schritt %2 verfolgt…",
+    "Tracing failed: %1": "Verfolgen fehlgeschlagen: %1",
+    "The model's context holds %n token(s): the last ones were traced.":
+        ("Der Kontext des Modells fasst %n Token: Die letzten wurden verfolgt.",
+         "Der Kontext des Modells fasst %n Token: Die letzten wurden verfolgt."),
+    "Trace": "Verfolgen",
+    "Run the typed text through the checkpoint of this step":
+        "Den eingegebenen Text durch den Checkpoint dieses Schritts schicken",
+    "letters": "Buchstaben", "digits": "Ziffern", "spaces": "Leerzeichen",
+    "punctuation": "Satzzeichen", "newlines": "Zeilenumbrüche",
+    "Recursion depth": "Rekursionstiefe", "depth %1": "Tiefe %1", "all tokens": "alle Token",
+    "difficulty class (tokens)": "Schwierigkeitsklasse (Token)",
+    "character class (tokens)": "Zeichenklasse (Token)",
+    "Mean recursion depth per class": "Mittlere Rekursionstiefe je Klasse",
+    "Depth distribution per class": "Tiefenverteilung je Klasse",
+    "Mean depth per evaluation step": "Mittlere Tiefe je Auswertungsschritt",
+    "mean depth": "mittlere Tiefe", "share of tokens": "Anteil der Token",
+    "Token %1: %2 → target %3, depth %4 of %5": "Token %1: %2 → Ziel %3, Tiefe %4 von %5",
+    "Click a token to step through its recursions.": "Klicken Sie auf ein Token, um seine Rekursionen schrittweise anzusehen.",
+    "This token was not scored by the router.": "Dieses Token hat der Router nicht bewertet.",
+    "r = %1 of %2": "r = %1 von %2", "Router score at r": "Router-Wert bei r",
+    "Continued to r + 1": "Weiter zu r + 1", "yes": "ja",
+    "no — the token leaves here": "nein — das Token steigt hier aus", "no": "nein",
+    "Prediction after r": "Vorhersage nach r", "Target probability after r": "Zielwahrscheinlichkeit nach r",
+    "— (no target at this position)": "— (kein Ziel an dieser Position)",
+    "target probability after r": "Zielwahrscheinlichkeit nach r", "router score at r": "Router-Wert bei r",
+    "recursion r": "Rekursion r", "probability / score": "Wahrscheinlichkeit / Wert",
+    "Token %1: %2": "Token %1: %2", "Target: %1": "Ziel: %1",
+    "Prediction: %1 (right)": "Vorhersage: %1 (richtig)", "Prediction: %1 (wrong)": "Vorhersage: %1 (falsch)",
+    "Loss: %1 nats": "Verlust: %1 nats", "No target at this position": "Kein Ziel an dieser Position",
+    "Depth: %1 of %2 recursions": "Tiefe: %1 von %2 Rekursionen", "Class: %1": "Klasse: %1",
+    "r%1 %2": "r%1 %2", "Router scores: %1": "Router-Werte: %1",
 }
 
 
