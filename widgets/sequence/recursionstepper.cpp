@@ -233,6 +233,11 @@ void RecursionStepper::restyle() {
 void RecursionStepper::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange) {
         restyle();
+        if (event->type() == QEvent::LanguageChange && m_row >= 0) {
+            const int r = recursion(); // the title is built in setToken: rebuild, keep r
+            setToken(mor::TokenTrace(m_trace), m_row, Vocabulary(m_vocabulary));
+            setRecursion(r);
+        }
         showRecursion();
     }
     QWidget::changeEvent(event);

@@ -24,11 +24,16 @@ TokenFlowWidget::TokenFlowWidget(QWidget* parent) : QAbstractScrollArea(parent) 
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     viewport()->setMouseTracking(true);
     viewport()->setBackgroundRole(QPalette::Base);
+}
+
+QFont TokenFlowWidget::tokenFont() const {
+    // Larger than the inherited font and monospaced; derived on use, so it follows the
+    // application font (presentation mode).
     QFont f = font();
     f.setStyleHint(QFont::TypeWriter);
     f.setFamily(QStringLiteral("monospace"));
     f.setPointSizeF(f.pointSizeF() * 1.4);
-    setFont(f);
+    return f;
 }
 
 void TokenFlowWidget::setModel(QAbstractItemModel* model) {
@@ -52,7 +57,7 @@ void TokenFlowWidget::setModel(QAbstractItemModel* model) {
 void TokenFlowWidget::relayout() {
     m_rects.clear();
     const int rows = m_model ? m_model->rowCount() : 0;
-    const QFontMetrics fm(font());
+    const QFontMetrics fm(tokenFont());
     const int width = std::max(viewport()->width(), 60);
     const int h = fm.height() + 2 * kPadding;
     const int minW = fm.horizontalAdvance(QLatin1Char('M')) + 2 * kPadding;
@@ -126,7 +131,7 @@ void TokenFlowWidget::ensureVisible(int row) {
 void TokenFlowWidget::paintEvent(QPaintEvent*) {
     QPainter p(viewport());
     p.setRenderHint(QPainter::Antialiasing);
-    p.setFont(font());
+    p.setFont(tokenFont());
     const int offset = verticalScrollBar()->value();
     const QRect visible = viewport()->rect().translated(0, offset);
     const QColor frame = palette().color(QPalette::Mid);

@@ -43,6 +43,7 @@ protected:
     QSize sizeHint() const override;
 
 private:
+    QFont tokenFont() const;
     void relayout();
     void ensureVisible(int row);
 

@@ -8,6 +8,7 @@
 #include "sequence/recursionstepper.h"
 #include "sequence/sequenceview.h"
 #include "sequence/tokendepthmodel.h"
+#include "sequence/tokenflowwidget.h"
 #include "sequence/tokenstyle.h"
 
 #include <mor/experiment_log.h>
@@ -30,6 +31,8 @@ private Q_SLOTS:
     void runWithoutTokenTracesShowsNoTokens();
     void mainWindowShowsTheTabOnlyForSequenceRuns();
     void refreshPicksUpANewEvaluationStep();
+    void tabAppearsWhenARunLogsItsFirstTraces();
+    void presentationModeEnlargesTheTokens();
 
 private:
     QTemporaryDir m_dir;
@@ -149,6 +152,38 @@ void TstSequenceLog::refreshPicksUpANewEvaluationStep() {
                  ->data()
                  ->size(),
              3);
+}
+
+void TstSequenceLog::tabAppearsWhenARunLogsItsFirstTraces() {
+    std::string error;
+    auto log = mor::ExperimentLog::open(m_path, &error);
+    QVERIFY2(log, error.c_str());
+    mor::RunInfo info;
+    info.name = "still training";
+    const int64_t run = log->createRun(info);
+    log->flush();
+    MainWindow window;
+    QVERIFY(window.openLog(QString::fromStdString(m_path), false));
+    window.selectRun(run);
+    QVERIFY(!window.tabs()->isTabVisible(MainWindow::Sequence));
+    // The first evaluation of a training run writes traces: the main window's poll finds them.
+    log->logTokenTraces(run, 10, {sequence_test::makeTrace(0)});
+    log->flush();
+    QTRY_VERIFY_WITH_TIMEOUT(window.tabs()->isTabVisible(MainWindow::Sequence), 15000);
+}
+
+void TstSequenceLog::presentationModeEnlargesTheTokens() {
+    MainWindow window;
+    QVERIFY(window.openLog(QString::fromStdString(m_path), false));
+    window.selectRun(m_sequenceRun);
+    auto* flow = window.findChild<sequence::TokenFlowWidget*>();
+    QVERIFY(flow);
+    const int normal = flow->tokenRect(0).height();
+    QVERIFY(normal > 0);
+    window.setPresentationMode(true);
+    QTRY_VERIFY(flow->tokenRect(0).height() > normal * 1.2);
+    window.setPresentationMode(false);
+    QTRY_COMPARE(flow->tokenRect(0).height(), normal);
 }
 
 QTEST_MAIN(TstSequenceLog)
