@@ -8,7 +8,7 @@ namespace mor::model {
 ResidualMlpCellImpl::ResidualMlpCellImpl(const CellOptions& options_) : options(options_)
 {
     const int64_t w = options.width();
-    m_in = register_module("in", torch::nn::Linear(w + options.inputs(), w));
+    m_in = register_module("input", torch::nn::Linear(w + options.inputs(), w));
     m_out = register_module("out", torch::nn::Linear(w, w));
     m_norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({w})));
 }

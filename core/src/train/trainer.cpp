@@ -154,9 +154,9 @@ RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const Run
         if (run.summary.status == "finished") {
             return failed("run " + std::to_string(runId) + " already finished", runId);
         }
-        if (run.checkpoints.empty()) {
-            return failed("run " + std::to_string(runId) + " has no checkpoint to resume from", runId);
-        }
+        // A run killed before its first checkpoint restarts from step 0 under the same id:
+        // the seed fixes the initial weights and the batch order, and every row it logs
+        // replaces the one the dead process wrote for the same step.
         applyOverrides(run.config, options);
         setThreads(run.config.train.threads);
         auto group = train::joinForRun(options, &run.device, &error);
@@ -170,15 +170,18 @@ RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const Run
                 return failed(error, runId);
             }
         }
-        const CheckpointInfo& last = run.checkpoints.back();
-        const auto state = train::CheckpointState::fromJson(last.metricsJson);
+        const bool fromStart = run.checkpoints.empty();
+        const std::string lastPath = fromStart ? std::string() : run.checkpoints.back().path;
+        const auto state = fromStart ? train::CheckpointState{}
+                                     : train::CheckpointState::fromJson(
+                                           run.checkpoints.back().metricsJson);
         const std::string dir = options.checkpointDir.empty()
                                     ? train::checkpointDirFor(logPath, runId)
                                     : options.checkpointDir;
         train::TrainingSession session(run.config, std::move(run.dataset), run.device, log.get(),
                                        observer);
         session.setDistributed(group.get());
-        return session.runResumed(runId, dir, last.path, state);
+        return session.runResumed(runId, dir, lastPath, state);
     } catch (const std::exception& e) {
         return failed(std::string("internal error: ") + e.what(), runId);
     }

@@ -157,6 +157,14 @@ RunOutcome TrainingSession::runResumed(int64_t runId, const std::string& checkpo
     m_runId = runId;
     m_checkpointDir = checkpointDir;
     std::string error;
+    if (checkpointPath.empty()) { // killed before its first checkpoint: start again
+        if (m_log) {
+            m_log->setStatus(runId, "running");
+            logSamples();
+        }
+        event("info", "no checkpoint to resume from: restarting from step 0");
+        return loop(state);
+    }
     if (!loadCheckpoint(checkpointPath, m_model, m_optimizer, &error)) {
         RunOutcome out;
         out.runId = runId;

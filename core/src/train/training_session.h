@@ -26,7 +26,8 @@ public:
     void setDistributed(DistributedGroup* group) { m_group = group; }
     /// Starts a new run (logs it when there is a log).
     RunOutcome runNew(const RunOptions& options);
-    /// Continues `runId` from the checkpoint at `checkpointPath` with `state`.
+    /// Continues `runId` from the checkpoint at `checkpointPath` with `state`; an empty path
+    /// (killed before its first checkpoint) restarts it from step 0.
     RunOutcome runResumed(int64_t runId, const std::string& checkpointDir,
                           const std::string& checkpointPath, const CheckpointState& state);
 

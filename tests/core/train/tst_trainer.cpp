@@ -63,6 +63,9 @@ private Q_SLOTS:
     void sameSeedGivesIdenticalMetrics();
     void stopEndsRunAsStopped();
     void resumeContinuesFromLastCheckpoint();
+    void resumeWithoutCheckpointRestartsFromStepZero();
+    void checkpointOfEveryCellLoads_data();
+    void checkpointOfEveryCellLoads();
     void invalidConfigFailsNamingTheField();
     void divergenceFailsAndKeepsCheckpoint();
 };
@@ -176,6 +179,64 @@ void TstTrainer::resumeContinuesFromLastCheckpoint() {
     QCOMPARE(int64_t(loss.size()), resumed.steps); // every step logged exactly once
     QCOMPARE(loss.back().step, resumed.steps);
     QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
+}
+
+void TstTrainer::resumeWithoutCheckpointRestartsFromStepZero() {
+    // A run killed before its first checkpoint: resume trains it from step 0 under the same id
+    // and ends exactly where an uninterrupted run with the same seed ends.
+    QTemporaryDir dir;
+    mor::RunOptions options;
+    options.logPath = dir.filePath("log.sqlite").toStdString();
+    RecordingObserver stopAtOnce(0);
+    const auto first = mor::trainExperiment(tinyConfig(), options, &stopAtOnce);
+    QCOMPARE(first.status, std::string("stopped"));
+    QCOMPARE(first.steps, int64_t(0));
+    std::string error;
+    {
+        auto reader = mor::LogReader::open(options.logPath, &error);
+        QVERIFY(reader->checkpoints(first.runId).empty());
+    }
+    const auto resumed = mor::resumeExperiment(options.logPath, first.runId, {}, nullptr);
+    QVERIFY2(resumed.error.empty(), resumed.error.c_str());
+    QCOMPARE(resumed.status, std::string("finished"));
+    QCOMPARE(resumed.runId, first.runId);
+    mor::RunOptions fresh;
+    fresh.logPath = dir.filePath("fresh.sqlite").toStdString();
+    const auto uninterrupted = mor::trainExperiment(tinyConfig(), fresh, nullptr);
+    QCOMPARE(resumed.steps, uninterrupted.steps);
+    QCOMPARE(resumed.test.loss, uninterrupted.test.loss);
+    QCOMPARE(resumed.test.accuracy, uninterrupted.test.accuracy);
+    auto reader = mor::LogReader::open(options.logPath, &error);
+    QCOMPARE(int64_t(reader->metric(first.runId, "train/loss").size()), resumed.steps);
+    QVERIFY(!reader->samples(first.runId).empty());
+    QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
+}
+
+void TstTrainer::checkpointOfEveryCellLoads_data() {
+    QTest::addColumn<QString>("cell");
+    QTest::newRow("mlp") << "mlp";
+    QTest::newRow("gru") << "gru";
+    QTest::newRow("transformer") << "transformer";
+}
+
+void TstTrainer::checkpointOfEveryCellLoads() {
+    // A submodule named like a Python keyword ("in") made the archive unreadable.
+    QFETCH(QString, cell);
+    QTemporaryDir dir;
+    mor::RunOptions options;
+    options.logPath = dir.filePath("log.sqlite").toStdString();
+    auto config = tinyConfig();
+    config.train.epochs = 1;
+    for (auto& e : config.model.experts) {
+        e.cell = cell.toStdString();
+    }
+    const auto trained = mor::trainExperiment(config, options, nullptr);
+    QVERIFY2(trained.error.empty(), trained.error.c_str());
+    std::string error;
+    const auto evaluated = mor::evaluateRun(options.logPath, trained.runId, &error);
+    QVERIFY2(error.empty(), error.c_str());
+    QCOMPARE(evaluated.status, std::string("finished"));
+    QCOMPARE(evaluated.test.accuracy, trained.test.accuracy);
 }
 
 void TstTrainer::invalidConfigFailsNamingTheField() {
