@@ -237,6 +237,8 @@ DE = {
     "Figure copied (%1 × %2 pixels)": "Diagramm kopiert (%1 × %2 Pixel)",
     "View to show: setup, training, stepper, routing, conflicts, compare":
         "Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare",
+    "View to show: setup, training, stepper, routing, conflicts, compare, sequence":
+        "Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence",
     "Window size in pixels, e.g. 1280x800 (for screenshots)": "Fenstergröße in Pixeln, z. B. 1280x800 (für Bildschirmfotos)",
     "Show the training replay at this evaluation (1 = the first)":
         "Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)",

@@ -1850,16 +1850,16 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
         <translation>Im Präsentationsmodus starten (große Schrift)</translation>
     </message>
     <message>
-        <source>View to show: setup, training, stepper, routing, conflicts, compare</source>
-        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare</translation>
-    </message>
-    <message>
         <source>Window size in pixels, e.g. 1280x800 (for screenshots)</source>
         <translation>Fenstergröße in Pixeln, z. B. 1280x800 (für Bildschirmfotos)</translation>
     </message>
     <message>
         <source>Show the training replay at this evaluation (1 = the first)</source>
         <translation>Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)</translation>
+    </message>
+    <message>
+        <source>View to show: setup, training, stepper, routing, conflicts, compare, sequence</source>
+        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence</translation>
     </message>
 </context>
 <context>

@@ -25,6 +25,9 @@ QStringList exportAllPlots(QTabWidget* tabs, const QString& folder, QString* err
     }
     const QDir dir(folder);
     for (int t = 0; t < tabs->count(); ++t) {
+        if (!tabs->isTabVisible(t)) { // e.g. the Sequence tab of a run without token traces
+            continue;
+        }
         const QString tab = slug(tabs->tabText(t));
         const auto plots = tabs->widget(t)->findChildren<QCustomPlot*>();
         int n = 0;

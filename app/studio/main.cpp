@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
         QStringLiteral("view"),
         QApplication::translate("main",
                                 "View to show: setup, training, stepper, routing, conflicts, "
-                                "compare"),
+                                "compare, sequence"),
         QStringLiteral("name"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QApplication::translate("main", "Theme: light or dark"),
