@@ -3,6 +3,7 @@
 #include "comparedata.h"
 #ifdef MOR_HAVE_INSPECT_VIEWS
 #include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
 #endif
 
 #include <QApplication>
@@ -227,16 +228,7 @@ void CompareCurves::restyle() {
     const QPalette pal = QApplication::palette();
     const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
     const QColor grid = pal.color(QPalette::Mid);
-    m_plot->setBackground(pal.color(QPalette::Window));
-    m_plot->axisRect()->setBackground(bg);
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->setBasePen(QPen(fg));
-        axis->setTickPen(QPen(fg));
-        axis->setSubTickPen(QPen(fg));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-        axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
-    }
+    inspect::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis});
     QColor legendBg = bg;
     legendBg.setAlpha(215);
     m_plot->legend->setBrush(QBrush(legendBg));

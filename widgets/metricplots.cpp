@@ -3,6 +3,7 @@
 #include "theme.h"
 #ifdef MOR_HAVE_INSPECT_VIEWS
 #include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
 #endif
 
 #include "mor/log_reader.h"
@@ -259,16 +260,7 @@ void MetricPlots::restyle() {
     const QColor grid = pal.color(QPalette::Mid);
     for (int i = 0; i < PlotCount; ++i) {
         QCustomPlot* plot = m_plots[i];
-        plot->setBackground(pal.color(QPalette::Window));
-        plot->axisRect()->setBackground(bg);
-        for (QCPAxis* axis : {plot->xAxis, plot->yAxis, plot->yAxis2}) {
-            axis->setBasePen(QPen(fg));
-            axis->setTickPen(QPen(fg));
-            axis->setSubTickPen(QPen(fg));
-            axis->setTickLabelColor(fg);
-            axis->setLabelColor(fg);
-            axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
-        }
+        inspect::applyPalette(plot, {plot->xAxis, plot->yAxis, plot->yAxis2});
         QColor legendBg = bg;
         legendBg.setAlpha(215); // curves under the legend stay visible
         plot->legend->setBrush(QBrush(legendBg));

@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <QApplication>
+
 namespace inspect {
 
 QColor expertColor(int expert) {
@@ -63,6 +65,24 @@ QCPColorGradient probabilityGradient() {
 
 QString fmt(double value, int decimals) {
     return QString::number(value, 'f', decimals);
+}
+
+void applyPalette(QCustomPlot* plot, std::initializer_list<QCPAxis*> axes, bool hideZeroLine) {
+    const QPalette pal = QApplication::palette();
+    const QColor fg = pal.color(QPalette::WindowText);
+    plot->setBackground(pal.color(QPalette::Window));
+    plot->axisRect()->setBackground(pal.color(QPalette::Base));
+    for (QCPAxis* axis : axes) {
+        axis->setBasePen(QPen(fg));
+        axis->setTickPen(QPen(fg));
+        axis->setSubTickPen(QPen(fg));
+        axis->setTickLabelColor(fg);
+        axis->setLabelColor(fg);
+        axis->grid()->setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
+        if (hideZeroLine) {
+            axis->grid()->setZeroLinePen(Qt::NoPen);
+        }
+    }
 }
 
 } // namespace inspect

@@ -4,6 +4,8 @@
 #include <QString>
 #include <QVector>
 
+#include <initializer_list>
+
 class QCustomPlot;
 class QCPBars;
 class QCPAxis;
@@ -19,6 +21,11 @@ QColor verdictColor(bool correct);
 
 /// A QCustomPlot with the views' common settings (no drag/zoom, readable fonts).
 QCustomPlot* makePlot(QWidget* parent, const QString& objectName);
+/// Colours a plot from the application palette (background, axes, tick labels, dotted grid)
+/// so it follows the light / dark theme; `hideZeroLine` drops the solid line at 0, which
+/// reads as a bar edge in bar charts.
+void applyPalette(QCustomPlot* plot, std::initializer_list<QCPAxis*> axes,
+                  bool hideZeroLine = false);
 /// Bar chart data with integer keys 0..n-1.
 void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset = 0.0);
 /// Integer ticks labelled with `prefix + index` (e.g. "E0", "E1" or class numbers); at most

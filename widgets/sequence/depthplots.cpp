@@ -181,17 +181,7 @@ void DepthPlots::restyle() {
     const QString yLabels[] = {tr("mean depth"), tr("share of tokens"), tr("mean depth")};
     int i = 0;
     for (QCustomPlot* plot : {m_mean, m_distribution, m_byStep}) {
-        plot->setBackground(pal.color(QPalette::Window));
-        plot->axisRect()->setBackground(bg);
-        for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
-            axis->setBasePen(QPen(fg));
-            axis->setTickPen(QPen(fg));
-            axis->setSubTickPen(QPen(fg));
-            axis->setTickLabelColor(fg);
-            axis->setLabelColor(fg);
-            axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
-            axis->grid()->setZeroLinePen(Qt::NoPen); // a solid line at 0 read as a bar edge
-        }
+        inspect::applyPalette(plot, {plot->xAxis, plot->yAxis}, true);
         QColor legendBg = bg;
         legendBg.setAlpha(215);
         plot->legend->setBrush(QBrush(legendBg));

@@ -202,17 +202,7 @@ void RecursionStepper::showRecursion() {
 void RecursionStepper::restyle() {
     const QPalette pal = QApplication::palette();
     const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
-    m_plot->setBackground(pal.color(QPalette::Window));
-    m_plot->axisRect()->setBackground(bg);
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->setBasePen(QPen(fg));
-        axis->setTickPen(QPen(fg));
-        axis->setSubTickPen(QPen(fg));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-        axis->grid()->setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
-        axis->grid()->setZeroLinePen(Qt::NoPen);
-    }
+    inspect::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis}, true);
     m_plot->legend->setBrush(QBrush(bg));
     m_plot->legend->setTextColor(fg);
     m_plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
