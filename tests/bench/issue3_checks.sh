@@ -3,7 +3,8 @@
 #   parity   - reflection vs one-step dense baselines (tests/bench/parity_compare.sh)
 #   adaptive - critique-gated vs fixed depth, expert-steps of easy vs hard inputs
 #   routing  - routing specialisation on the mixed-domain task, with the supervised selector
-#              loss (the demo) and without it (tests/bench/configs/routing-unsupervised*.json)
+#              loss (the demo) and without it (tests/bench/configs/routing-unsupervised*.json,
+#              routing-probe*.json: training-only router probes, tests/bench/results/issue3_routing.md)
 # Usage: tests/bench/issue3_checks.sh [mor] [sections...]   (default: all three sections)
 # Results of the last run are written up in tests/bench/results/issue3.md.
 set -euo pipefail
@@ -40,7 +41,8 @@ PY
 fi
 
 if [[ " $sections " == *" routing "* ]]; then
-    for config in "$demos/mixed-routing.json" tests/bench/configs/routing-unsupervised*.json; do
+    for config in "$demos/mixed-routing.json" tests/bench/configs/routing-unsupervised*.json \
+                  tests/bench/configs/routing-probe*.json; do
         name=$(basename "$config" .json)
         out=$(nice "$mor" train --config "$config" --log "$tmp/$name.sqlite" --json | tail -1)
         echo "== routing: $name (test accuracy $(field test_accuracy "$out"))"

@@ -72,6 +72,31 @@ struct RouterConfig {
     /// (score-function gradient). Without it top-1 routing gets no task gradient at all,
     /// because the fusion renormalises the selected experts' weights.
     double feedbackWeight = 0.1;
+    /// Training-only routing probes (unsupervised contrast): this fraction of the batch's inputs
+    /// is also sent to one expert the router did not select (drawn uniformly from the others),
+    /// through the same sparse dispatch. The probe's answer is not fused into the prediction;
+    /// the router learns towards the experts with the lower loss among those tried on the input
+    /// (softmax of -loss / probe_temperature), and the probe expert learns from the input too.
+    /// 0 = off. Evaluation (eval mode) never probes.
+    double probeFraction = 0.0;
+    double probeWeight = 1.0;      ///< weight of the router's probe contrast loss ("probe")
+    double probeTemperature = 0.1; ///< nats: loss gaps much smaller than this count as ties
+    /// How tried experts are compared: "loss" (-log q(y|x)) or "information" (log q(y|x) minus
+    /// log of the expert's mean answer for y in the batch: no credit for a label bias).
+    std::string probeScore = "information";
+    /// Mean entropy of the router's distribution per input ("entropy"): sharpens each input's
+    /// choice, so with the balance loss the routing boundaries settle where few inputs lie
+    /// (between clusters of similar inputs) rather than through them.
+    double entropyWeight = 0.0;
+    /// What the probe expert learns from its probe inputs: "responsibility" (its task loss
+    /// weighted by its share of the probe target, EM-like), "always" (full weight: every
+    /// expert keeps learning every kind of input) or "none".
+    std::string probeLearning = "responsibility";
+    /// Load-aware responsibilities: the probe target of expert j is divided by
+    /// (E * share of the batch routed to j)^probe_balance (share floored at 1/(10 E)), so where
+    /// the tried experts do equally well the less loaded one wins; a clear loss gap still
+    /// decides. 0 = off.
+    double probeBalance = 0.0;
 };
 
 struct ExpertConfig {

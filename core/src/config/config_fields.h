@@ -71,6 +71,13 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("z_loss_weight", c.zLossWeight);
     v.field("selector_weight", c.selectorWeight);
     v.field("feedback_weight", c.feedbackWeight);
+    v.field("probe_fraction", c.probeFraction);
+    v.field("probe_weight", c.probeWeight);
+    v.field("probe_temperature", c.probeTemperature);
+    v.field("probe_score", c.probeScore);
+    v.field("entropy_weight", c.entropyWeight);
+    v.field("probe_learning", c.probeLearning);
+    v.field("probe_balance", c.probeBalance);
 }
 
 template <class V> void visitFields(V& v, ExpertConfig& c) {

@@ -219,6 +219,13 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.balance_weight", r.balanceWeight, 0.0, 100.0);
     c.real("model.router.z_loss_weight", r.zLossWeight, 0.0, 100.0);
     c.real("model.router.feedback_weight", r.feedbackWeight, 0.0, 100.0);
+    c.real("model.router.probe_fraction", r.probeFraction, 0.0, 1.0);
+    c.real("model.router.probe_weight", r.probeWeight, 0.0, 100.0);
+    c.real("model.router.probe_temperature", r.probeTemperature, 0.0, 100.0, true);
+    c.oneOf("model.router.probe_score", r.probeScore, {"loss", "information"});
+    c.real("model.router.entropy_weight", r.entropyWeight, 0.0, 100.0);
+    c.oneOf("model.router.probe_learning", r.probeLearning, {"responsibility", "always", "none"});
+    c.real("model.router.probe_balance", r.probeBalance, 0.0, 10.0);
     if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
         r.selectorWeight > 0.0 && data.kind != "mixed") {
         c.add("model.router.selector_weight",

@@ -8,6 +8,7 @@ namespace {
 
 struct ExpertTerms {
     torch::Tensor task, critique, halting, improvement;
+    torch::Tensor taskPerRow; ///< [n]: the task loss of each row (task = its mean)
 };
 
 ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const HaltingPolicy& policy,
@@ -23,12 +24,13 @@ ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const Halt
                               .view({steps, n});
     ExpertTerms terms;
     if (taskLoss == "deep_supervision") {
-        terms.task = stepLoss.mean();
+        terms.taskPerRow = stepLoss.mean(0);
     } else if (taskLoss == "final") {
-        terms.task = stepLoss.select(0, steps - 1).mean();
+        terms.taskPerRow = stepLoss.select(0, steps - 1);
     } else { // expected
-        terms.task = (policy.stepWeights(run.lambda, run.critique) * stepLoss).sum(0).mean();
+        terms.taskPerRow = (policy.stepWeights(run.lambda, run.critique) * stepLoss).sum(0);
     }
+    terms.task = terms.taskPerRow.mean();
     // Critique calibration on the steps that ran; the target (draft right?) carries no gradient.
     const auto correct = run.logits.argmax(2).eq(y.unsqueeze(0)).to(run.critique.scalar_type());
     const auto computed = run.computed.to(run.critique.scalar_type());
@@ -48,6 +50,76 @@ ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const Halt
 }
 
 } // namespace
+
+void MoRModelImpl::addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Tensor& total)
+{
+    // Every tried expert's loss on the probe rows: the routed ones and the probe.
+    const auto& rc = m_config.router;
+    auto& losses = pass.out.losses;
+    const int64_t batch = y.size(0);
+    const auto zeros = torch::zeros({batch}, pass.out.logits.options());
+    const bool information = rc.probeScore == "information";
+    std::vector<torch::Tensor> cols;
+    for (size_t j = 0; j < pass.experts.size(); ++j) {
+        // Every row expert j answered in the batch (routed, then probed), and its score there.
+        std::vector<torch::Tensor> rowParts, answerParts;
+        for (const ExpertPass* part : {&pass.experts[j], &pass.probes[j]}) {
+            if (part->ran) {
+                rowParts.push_back(part->rows);
+                answerParts.push_back(part->run.answer);
+            }
+        }
+        auto col = zeros;
+        if (!rowParts.empty()) {
+            const auto rowsJ = torch::cat(rowParts);
+            const auto answersJ = torch::cat(answerParts).detach();
+            const auto yj = y.index_select(0, rowsJ);
+            // "information": log q_j(y|x) - log qbar_j(y), qbar_j = expert j's mean answer over
+            // its rows, so an expert that only repeats its favourite label (fed inputs the router
+            // sorted by label) gains nothing over its own average.
+            col = col.index_copy(0, rowsJ,
+                                 information ? informationLoss(answersJ, yj)
+                                             : -answersJ.clamp_min(1e-12).log().gather(
+                                                   1, yj.unsqueeze(1)).squeeze(1));
+        }
+        cols.push_back(col);
+    }
+    const auto tried = pass.out.mask.logical_or(pass.probeMask);
+    const auto rows = pass.probeMask.any(1).nonzero().squeeze(1);
+    const auto all = torch::stack(cols, 1);
+    auto prior = pass.routerLogProbs.detach();
+    if (rc.probeBalance > 0.0) {
+        prior = prior + loadCorrection(pass.out.mask, rc.probeBalance);
+    }
+    losses["probe"] = probeContrastLoss(pass.routerLogProbs.index_select(0, rows),
+                                        all.index_select(0, rows), tried.index_select(0, rows),
+                                        rc.probeTemperature, prior.index_select(0, rows));
+    total = total + rc.probeWeight * losses["probe"];
+
+    // The probe expert learns from an input in proportion to its responsibility for it (the
+    // M-step of EM): an expert that beats the routed one keeps improving there and can take the
+    // input over; one far worse is not made a generalist.
+    const auto targets = probeTargets(all, tried, rc.probeTemperature, prior);
+    torch::Tensor probeTask;
+    for (size_t j = 0; j < pass.probes.size(); ++j) {
+        const auto& probe = pass.probes[j];
+        if (!probe.ran || rc.probeLearning == "none") {
+            continue;
+        }
+        const auto perRow = expertTerms(probe.run, y.index_select(0, probe.rows),
+                                        m_parts->policies[j], m_config.taskLoss)
+                                .taskPerRow;
+        const auto sum = rc.probeLearning == "always"
+                             ? perRow.sum()
+                             : (targets.select(1, int64_t(j)).index_select(0, probe.rows) * perRow)
+                                   .sum();
+        probeTask = probeTask.defined() ? probeTask + sum : sum;
+    }
+    if (probeTask.defined()) {
+        losses["probe_expert"] = probeTask / double(rows.numel());
+        total = total + m_config.expertWeight * losses["probe_expert"];
+    }
+}
 
 void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& domainIn,
                                  Pass& pass)
@@ -119,6 +191,13 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
             losses["feedback"] = (torch::cat(logp) * advantage).mean();
             total = total + rc.feedbackWeight * losses["feedback"];
         }
+    }
+    if (rc.entropyWeight > 0.0) {
+        losses["entropy"] = routerEntropy(pass.routerLogProbs);
+        total = total + rc.entropyWeight * losses["entropy"];
+    }
+    if (pass.probeMask.defined()) {
+        addProbeLosses(y, pass, total);
     }
     if (rc.selectorWeight > 0.0 && domainIn.defined()) {
         losses["selector"] = selectorLoss(pass.routerLogProbs, domainIn.to(device, torch::kLong));

@@ -43,6 +43,10 @@ struct MoRModelImpl::Pass {
     torch::Tensor routerLogProbs;
     std::vector<ExpertPass> experts;
     torch::Tensor answers;      ///< q [B, E, C] after resolution (uniform where not selected)
+    /// Training probes (router.probe_fraction): bool [B, E] (undefined when off) and what each
+    /// expert computed on its probe rows; never fused into the answer.
+    torch::Tensor probeMask;
+    std::vector<ExpertPass> probes;
     torch::Tensor confidences;  ///< c [B, E]
     torch::Tensor weights;      ///< final fusion weights [B, E]
     torch::Tensor probs;        ///< final answer [B, C]

@@ -166,6 +166,9 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         confCols.push_back(toBatch(zeroConf, ep.rows, ep.run.confidence));
         stepCols.push_back(toBatch(zeroSteps, ep.rows, ep.run.iterations));
     }
+    if (training && m_config.router.probeFraction > 0.0 && experts > 1) {
+        runProbes(e, routing.mask, pass);
+    }
     auto answers = torch::stack(answerCols, 1);
     auto confidences = torch::stack(confCols, 1);
     const auto fusion = parts.integration->forward(answers, confidences, routing.gates,
@@ -278,9 +281,41 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                 + maskD.select(1, j) * expert->initFlops();
     }
     flops = flops + maskD.sum(1) * parts.integration->flopsPerExpert();
+    for (size_t j = 0; j < pass.probes.size(); ++j) { // training probes are real work too
+        const auto& probe = pass.probes[j];
+        if (probe.ran) {
+            const auto& expert = parts.experts[j];
+            flops = flops.index_add(0, probe.rows,
+                                    probe.run.iterations.to(torch::kDouble) * expert->stepFlops()
+                                        + expert->initFlops());
+        }
+    }
     out.flops = flops;
     (void)y;
     (void)domain;
+}
+
+void MoRModelImpl::runProbes(const torch::Tensor& e, const torch::Tensor& mask, Pass& pass)
+{
+    // Same sparse gather -> reflect path as the routed experts, on a sample of rows only.
+    auto& parts = *m_parts;
+    pass.probeMask = selectProbes(mask, m_config.router.probeFraction);
+    pass.probes.resize(parts.experts.size());
+    for (size_t j = 0; j < parts.experts.size(); ++j) {
+        auto& probe = pass.probes[j];
+        probe.rows = pass.probeMask.select(1, int64_t(j)).nonzero().squeeze(1);
+        if (probe.rows.numel() == 0) {
+            continue;
+        }
+        probe.ran = true;
+        auto& expert = parts.experts[j];
+        const auto memory = pass.tokens.defined()
+                                ? expert->memory(pass.tokens.index_select(0, probe.rows),
+                                                 pass.tokenMask.index_select(0, probe.rows))
+                                : TokenMemory{};
+        probe.run = expert->reflect(e.index_select(0, probe.rows), parts.policies[j],
+                                    /*shrink=*/false, memory);
+    }
 }
 
 } // namespace mor::model

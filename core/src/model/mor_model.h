@@ -23,7 +23,8 @@ struct ForwardOutput {
     torch::Tensor stepPreds;   ///< int64 [Tmax, B]: fused prediction if every expert stopped at t
     torch::Tensor flops;       ///< double/float [B]: estimated forward FLOPs per input
     /// Every loss term, unweighted scalars ("task", "expert", "critique", "halting", "balance",
-    /// "z", "selector", "conflict", "improvement"); only present when labels were given.
+    /// "z", "selector", "feedback", "entropy", "probe", "probe_expert", "conflict",
+    /// "improvement"); only present when labels were given.
     std::map<std::string, torch::Tensor> losses;
     torch::Tensor totalLoss;   ///< weighted sum (undefined without labels)
 };
@@ -64,7 +65,11 @@ private:
     std::shared_ptr<Parts> m_parts;
     void run(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
              Pass& pass);
+    /// Training probes (router.probe_fraction): runs one unselected expert on a sample of rows.
+    void runProbes(const torch::Tensor& e, const torch::Tensor& mask, Pass& pass);
     void computeLosses(const torch::Tensor& y, const torch::Tensor& domain, Pass& pass);
+    /// "probe" (router contrast) and "probe_expert" (the probe experts' task loss).
+    void addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Tensor& total);
 };
 TORCH_MODULE(MoRModel);
 

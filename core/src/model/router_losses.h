@@ -12,4 +12,28 @@ torch::Tensor routerZLoss(const torch::Tensor& logits);
 /// Supervised selector: cross-entropy of the router against expert (domain % E).
 torch::Tensor selectorLoss(const torch::Tensor& logProbs, const torch::Tensor& domain);
 
+/// Mean entropy of the router's distribution per input, -sum_j p_j log p_j.
+torch::Tensor routerEntropy(const torch::Tensor& logProbs);
+/// "information" probe score as a loss: -(log q(y|x) - log qbar(y)) per row, qbar = the mean of
+/// `answers` [n, C] (one expert's answer distributions) over its rows; y int64 [n]. An expert
+/// that answers the same distribution for every input scores 0 whatever the label. No gradient.
+torch::Tensor informationLoss(const torch::Tensor& answers, const torch::Tensor& y);
+/// Probe responsibilities (the E-step of EM over the experts tried on each input, tried bool
+/// [n, E]): h_j = p_j exp(-loss_j / temperature) / sum over tried, 0 elsewhere. logPrior = log p
+/// [n, E] (undefined: uniform prior). Lower loss -> larger share; where the losses tie, h is the
+/// router's own distribution over the tried experts, so ties move nothing. No gradient.
+torch::Tensor probeTargets(const torch::Tensor& losses, const torch::Tensor& tried,
+                           double temperature, const torch::Tensor& logPrior = {});
+/// Router contrast: cross-entropy of the router's distribution restricted to the tried experts
+/// (log-softmax of logProbs over them) against probeTargets with the router as prior, averaged
+/// over the n rows. Its gradient on the restricted logits is p - h: only experts that were
+/// compared on the input move, towards the one with the lower loss.
+/// logPrior: the prior of the targets (undefined: logProbs itself).
+torch::Tensor probeContrastLoss(const torch::Tensor& logProbs, const torch::Tensor& losses,
+                                const torch::Tensor& tried, double temperature,
+                                const torch::Tensor& logPrior = {});
+/// log of the load correction of probe_balance: -balance * log(max(E * share_j, 0.1)) [1, E],
+/// share_j = fraction of the rows of mask [B, E] routed to expert j.
+torch::Tensor loadCorrection(const torch::Tensor& mask, double balance);
+
 } // namespace mor::model

@@ -108,6 +108,30 @@ torch::Tensor selectRandom(const torch::Tensor& probs, int64_t k)
     return maskFromOrder(probs, descendingOrder(scores, 1), 1, k);
 }
 
+torch::Tensor selectProbes(const torch::Tensor& mask, double fraction)
+{
+    auto probes = torch::zeros(mask.sizes(), mask.options().dtype(torch::kBool));
+    const int64_t batch = mask.size(0);
+    if (fraction <= 0.0 || batch == 0) {
+        return probes;
+    }
+    const auto eligible = mask.logical_not().any(1).nonzero().squeeze(1);
+    const int64_t wanted = std::min<int64_t>(
+        std::max<int64_t>(1, std::llround(fraction * double(batch))), eligible.numel());
+    if (wanted == 0) {
+        return probes;
+    }
+    const auto longs = eligible.options();
+    const auto rows = eligible.index_select(
+        0, torch::randperm(eligible.numel(), longs).narrow(0, 0, wanted));
+    // Uniform over the unselected experts: every expert keeps being tried, so one the router
+    // ignores can still become good at an input and win it.
+    const auto scores = torch::rand({wanted, mask.size(1)}, mask.options().dtype(torch::kFloat))
+                            .masked_fill(mask.index_select(0, rows), -1.0);
+    probes.index_put_({rows, scores.argmax(1)}, true);
+    return probes;
+}
+
 torch::Tensor gatesFromMask(const torch::Tensor& probs, const torch::Tensor& mask,
                             bool renormalize)
 {

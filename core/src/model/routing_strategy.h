@@ -39,6 +39,12 @@ torch::Tensor selectSharedRouted(const torch::Tensor& probs, int64_t shared, int
 /// k experts drawn uniformly at random (torch's default generator, so torch::manual_seed fixes it).
 torch::Tensor selectRandom(const torch::Tensor& probs, int64_t k);
 
+/// Training probes: round(fraction * B) rows (at least one when fraction > 0), drawn at random
+/// among the rows that left some expert unselected, each get one unselected expert drawn
+/// uniformly (torch's default generator). Returns bool [B, E], at most one true per row and
+/// disjoint from mask; all false when fraction <= 0.
+torch::Tensor selectProbes(const torch::Tensor& mask, double fraction);
+
 /// gates = p * mask, renormalised over the selected experts when renormalize.
 torch::Tensor gatesFromMask(const torch::Tensor& probs, const torch::Tensor& mask,
                             bool renormalize);
