@@ -2,6 +2,7 @@
 
 #include <QImage>
 #include <QPainter>
+#include <QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -35,6 +36,22 @@ void InputPreview::setInput(const std::vector<float>& values) {
     update();
 }
 
+void InputPreview::setHighlighted(const std::vector<int>& features) {
+    if (features == m_highlighted) {
+        return;
+    }
+    m_highlighted = features;
+    QStringList names;
+    for (int f : features) {
+        if (f >= 0 && f < int(m_values.size())) {
+            names << tr("feature %1 = %2").arg(f).arg(double(m_values[size_t(f)]));
+        }
+    }
+    setToolTip(names.isEmpty() ? QString()
+                               : tr("Read at this reflection step: %1").arg(names.join(", ")));
+    update();
+}
+
 QSize InputPreview::sizeHint() const {
     return m_kind == Kind::Image ? QSize(110, 110) : QSize(260, 64);
 }
@@ -57,6 +74,29 @@ void InputPreview::paintEvent(QPaintEvent*) {
     case Kind::Image:
         paintImage(painter, area);
         break;
+    }
+    if (m_kind == Kind::Bars || m_kind == Kind::Bits) {
+        paintHighlight(painter, area);
+    }
+}
+
+void InputPreview::paintHighlight(QPainter& painter, const QRectF& area) const {
+    if (m_highlighted.empty() || m_values.empty()) {
+        return;
+    }
+    // The same cell geometry as paintBars / paintBits.
+    const double n = double(m_values.size());
+    const double w = m_kind == Kind::Bits ? std::min(area.width() / n, 28.0) : area.width() / n;
+    const QColor accent = palette().color(QPalette::Highlight);
+    QColor fill = accent;
+    fill.setAlpha(60);
+    painter.setPen(QPen(accent, 2));
+    painter.setBrush(fill);
+    for (int f : m_highlighted) {
+        if (f < 0 || f >= int(m_values.size())) {
+            continue;
+        }
+        painter.drawRect(QRectF(area.left() + f * w, area.top(), w, area.height()));
     }
 }
 

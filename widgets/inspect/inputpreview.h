@@ -14,6 +14,9 @@ public:
 
     explicit InputPreview(QWidget* parent = nullptr);
     void setInput(const std::vector<float>& values);
+    /// Marks the features a reflection step reads (experts with read_features); empty = none.
+    void setHighlighted(const std::vector<int>& features);
+    const std::vector<int>& highlighted() const { return m_highlighted; }
     Kind kind() const { return m_kind; }
     const std::vector<float>& values() const { return m_values; }
     QSize sizeHint() const override;
@@ -25,8 +28,10 @@ private:
     void paintBars(QPainter& painter, const QRectF& area) const;
     void paintBits(QPainter& painter, const QRectF& area) const;
     void paintImage(QPainter& painter, const QRectF& area) const;
+    void paintHighlight(QPainter& painter, const QRectF& area) const;
 
     std::vector<float> m_values;
+    std::vector<int> m_highlighted;
     Kind m_kind = Kind::Empty;
     int m_side = 0; ///< image side length
 };

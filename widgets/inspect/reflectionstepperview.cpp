@@ -379,9 +379,18 @@ void ReflectionStepperView::setCurrentStep(int position) {
     d->cursor->setCurrent(position); // clamps; re-enters here only when it changed
     position = d->cursor->current();
     const bool integration = position == stepCount() - 1;
+    std::vector<int> read;
     for (ExpertPanel* p : d->panels) {
         p->setCursor(position + 1, integration);
+        if (!integration) { // experts with read_features: what this step takes in
+            const auto mine = d->settings.featuresRead(p->expert(), position + 1,
+                                                       int(d->input->values().size()));
+            read.insert(read.end(), mine.begin(), mine.end());
+        }
     }
+    std::sort(read.begin(), read.end());
+    read.erase(std::unique(read.begin(), read.end()), read.end());
+    d->input->setHighlighted(read);
     d->integration->setActive(integration);
     if (integration) {
         // With many experts the integration is below the fold: bring it into view.

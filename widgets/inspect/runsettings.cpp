@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace inspect {
 
 double RunSettings::haltThreshold(int expert) const {
@@ -13,6 +15,19 @@ double RunSettings::haltThreshold(int expert) const {
         return haltThresholds[size_t(expert)];
     }
     return 0.9;
+}
+
+std::vector<int> RunSettings::featuresRead(int expert, int iteration, int features) const {
+    std::vector<int> read;
+    if (expert < 0 || expert >= int(readFeatures.size()) || features <= 0 || iteration < 1) {
+        return read;
+    }
+    const int n = std::min(readFeatures[size_t(expert)], features);
+    const int start = int((int64_t(iteration - 1) * n) % features);
+    for (int k = 0; k < n; ++k) {
+        read.push_back((start + k) % features);
+    }
+    return read;
 }
 
 RunSettings parseRunSettings(const QByteArray& configJson) {
@@ -27,6 +42,7 @@ RunSettings parseRunSettings(const QByteArray& configJson) {
     settings.experts = experts.size();
     for (const QJsonValue& e : experts) {
         settings.haltThresholds.push_back(e.toObject().value("halt_threshold").toDouble(0.9));
+        settings.readFeatures.push_back(std::max(0, e.toObject().value("read_features").toInt(0)));
     }
     if (settings.strategy == "top_k" || settings.strategy == "random" ||
         settings.strategy.isEmpty()) {

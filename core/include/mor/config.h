@@ -113,6 +113,10 @@ struct ExpertConfig {
     /// encoder.input "tokens": each iteration attends over the token states (query from the
     /// state and the iteration) and the cell reads what it attended to.
     bool readTokens = false;
+    /// Each iteration also reads this many raw input features, the next ones every iteration
+    /// (iteration t reads features (t-1)*N ... t*N-1, wrapping around), so a weight-tied
+    /// expert can take in a long input piece by piece, as a recurrent network does. 0 = off.
+    int64_t readFeatures = 0;
 };
 
 struct IntegrationConfig {

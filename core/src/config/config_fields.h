@@ -90,6 +90,7 @@ template <class V> void visitFields(V& v, ExpertConfig& c) {
     v.field("halt_weight", c.haltWeight);
     v.field("step_embedding", c.stepEmbedding);
     v.field("read_tokens", c.readTokens);
+    v.field("read_features", c.readFeatures);
 }
 
 template <class V> void visitFields(V& v, IntegrationConfig& c) {

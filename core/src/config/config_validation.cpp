@@ -243,6 +243,7 @@ void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
     c.real(prefix + ".halt_threshold", e.haltThreshold, 0.0, 1.0, true);
     c.real(prefix + ".ponder_prior", e.ponderPrior, 0.0, 1.0, true);
     c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
+    c.integer(prefix + ".read_features", e.readFeatures, 0, 65536);
 }
 
 void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {

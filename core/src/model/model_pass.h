@@ -35,6 +35,7 @@ struct ExpertPass {
 struct MoRModelImpl::Pass {
     ForwardOutput out;
     torch::Tensor encoding;     ///< e [B, H]
+    torch::Tensor input;        ///< x [B, F] as the model received it
     torch::Tensor tokens;       ///< token input: states [B, L, H] (undefined for vectors)
     torch::Tensor tokenMask;    ///< token input: bool [B, L]
     torch::Tensor encoderPool;  ///< token input: encoder pooling weights [B, L]
@@ -42,11 +43,11 @@ struct MoRModelImpl::Pass {
     torch::Tensor routerLogits; ///< r [B, E]
     torch::Tensor routerLogProbs;
     std::vector<ExpertPass> experts;
-    torch::Tensor answers;      ///< q [B, E, C] after resolution (uniform where not selected)
     /// Training probes (router.probe_fraction): bool [B, E] (undefined when off) and what each
     /// expert computed on its probe rows; never fused into the answer.
     torch::Tensor probeMask;
     std::vector<ExpertPass> probes;
+    torch::Tensor answers;      ///< q [B, E, C] after resolution (uniform where not selected)
     torch::Tensor confidences;  ///< c [B, E]
     torch::Tensor weights;      ///< final fusion weights [B, E]
     torch::Tensor probs;        ///< final answer [B, C]

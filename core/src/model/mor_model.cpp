@@ -20,6 +20,17 @@ torch::Tensor toBatch(const torch::Tensor& base, const torch::Tensor& rows,
 
 } // namespace
 
+TokenMemory MoRModelImpl::expertMemory(ReflectionExpertImpl& expert, const Pass& pass,
+                                       const torch::Tensor& rows)
+{
+    const auto select = [&rows](const torch::Tensor& t) {
+        return t.defined() ? t.index_select(0, rows) : torch::Tensor();
+    };
+    const bool reads = expert.options.readFeatures() > 0;
+    return expert.memory(select(pass.tokens), select(pass.tokenMask),
+                         reads ? select(pass.input) : torch::Tensor());
+}
+
 MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
     : m_config(config), m_shape(shape), m_parts(std::make_shared<Parts>())
 {
@@ -74,7 +85,15 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                                  .maxDepth(std::max<int64_t>(ec.maxDepth, 1))
                                  .cell(ec.cell)
                                  .stepEmbedding(ec.stepEmbedding)
-                                 .readTokens(ec.readTokens && tokens))));
+                                 .readTokens(ec.readTokens && tokens)
+                                 .readFeatures(std::max<int64_t>(ec.readFeatures, 0)))));
+        if (ec.readFeatures > shape.inputs) {
+            throw std::invalid_argument(
+                "model.experts[" + std::to_string(j) + "].read_features = "
+                + std::to_string(ec.readFeatures) + " is more than the data set's "
+                + std::to_string(shape.inputs) + " features (allowed: 0 to "
+                + std::to_string(shape.inputs) + ")");
+        }
     }
     const auto& ic = config.integration;
     parts.integration = register_module(
@@ -133,6 +152,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     }
     const auto routing = route(router.probs, m_config.router);
     pass.encoding = e;
+    pass.input = x;
     pass.routerLogits = router.logits;
     pass.routerLogProbs = router.logProbs;
     out.routerProbs = router.probs;
@@ -156,10 +176,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         }
         ep.ran = true;
         auto& expert = parts.experts[size_t(j)];
-        const auto memory = pass.tokens.defined()
-                                ? expert->memory(pass.tokens.index_select(0, ep.rows),
-                                                 pass.tokenMask.index_select(0, ep.rows))
-                                : TokenMemory{};
+        const auto memory = expertMemory(*expert, pass, ep.rows);
         ep.run = expert->reflect(e.index_select(0, ep.rows), parts.policies[size_t(j)], !training,
                                  memory);
         answerCols.push_back(toBatch(uniform, ep.rows, ep.run.answer));
@@ -209,10 +226,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
             ep.extraRows = batchRows;
             ep.extraPos = position.index_select(0, batchRows);
             auto& expert = parts.experts[size_t(j)];
-            const auto memory = pass.tokens.defined()
-                                    ? expert->memory(pass.tokens.index_select(0, batchRows),
-                                                     pass.tokenMask.index_select(0, batchRows))
-                                    : TokenMemory{};
+            const auto memory = expertMemory(*expert, pass, batchRows);
             ep.extra = expert->extend(
                 ep.run.state.index_select(0, ep.extraPos), e.index_select(0, batchRows),
                 hint.index_select(0, batchRows), ep.run.confidence.index_select(0, ep.extraPos),
@@ -309,10 +323,7 @@ void MoRModelImpl::runProbes(const torch::Tensor& e, const torch::Tensor& mask, 
         }
         probe.ran = true;
         auto& expert = parts.experts[j];
-        const auto memory = pass.tokens.defined()
-                                ? expert->memory(pass.tokens.index_select(0, probe.rows),
-                                                 pass.tokenMask.index_select(0, probe.rows))
-                                : TokenMemory{};
+        const auto memory = expertMemory(*expert, pass, probe.rows);
         probe.run = expert->reflect(e.index_select(0, probe.rows), parts.policies[j],
                                     /*shrink=*/false, memory);
     }

@@ -11,6 +11,9 @@
 
 namespace mor::model {
 
+class ReflectionExpertImpl;
+struct TokenMemory;
+
 /// Everything one forward pass returns. Tensors are on the model's device.
 struct ForwardOutput {
     torch::Tensor logits;      ///< fused answer as log-probabilities [B, C]
@@ -65,6 +68,9 @@ private:
     std::shared_ptr<Parts> m_parts;
     void run(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
              Pass& pass);
+    /// What `expert` reads besides e for the batch rows `rows` (token states, input features).
+    static TokenMemory expertMemory(ReflectionExpertImpl& expert, const Pass& pass,
+                                    const torch::Tensor& rows);
     /// Training probes (router.probe_fraction): runs one unselected expert on a sample of rows.
     void runProbes(const torch::Tensor& e, const torch::Tensor& mask, Pass& pass);
     void computeLosses(const torch::Tensor& y, const torch::Tensor& domain, Pass& pass);

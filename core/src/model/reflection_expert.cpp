@@ -16,10 +16,16 @@ int64_t criticHidden(int64_t width)
 
 TokenMemory TokenMemory::rows(const torch::Tensor& index) const
 {
-    if (!defined()) {
-        return {};
+    TokenMemory out;
+    if (keys.defined()) {
+        out.keys = keys.index_select(0, index);
+        out.values = values.index_select(0, index);
+        out.mask = mask.index_select(0, index);
     }
-    return {keys.index_select(0, index), values.index_select(0, index), mask.index_select(0, index)};
+    if (input.defined()) {
+        out.input = input.index_select(0, index);
+    }
+    return out;
 }
 
 ReflectionExpertImpl::ReflectionExpertImpl(const ReflectionExpertOptions& options_)
@@ -33,7 +39,7 @@ void ReflectionExpertImpl::reset()
     const int64_t h = options.inputs();
     const int64_t c = options.classes();
     const int64_t w = options.width();
-    const int64_t read = options.readTokens() ? h : 0;
+    const int64_t read = (options.readTokens() ? h : 0) + (options.readFeatures() > 0 ? h : 0);
     m_cell = register_module("cell", makeCell(options.cell(), CellOptions(h + read + c + 1, w)));
     m_init = register_module("init", torch::nn::Linear(h, w));
     m_head = register_module("head", torch::nn::Linear(w, c));
@@ -44,6 +50,11 @@ void ReflectionExpertImpl::reset()
     if (options.stepEmbedding()) {
         m_steps = register_parameter("steps", torch::randn({depth, h}) * 0.5);
     }
+    if (options.readFeatures() > 0) {
+        // An embedding of the features read, as wide as e: a raw feature would be one input
+        // column among H + C + 1 and start out nearly invisible to the cell.
+        m_read = register_module("read", torch::nn::Linear(options.readFeatures(), h));
+    }
     if (options.readTokens()) {
         m_query = register_module("query", torch::nn::Linear(w, h));
         m_key = register_module("key", torch::nn::Linear(h, h));
@@ -53,13 +64,34 @@ void ReflectionExpertImpl::reset()
     }
 }
 
-TokenMemory ReflectionExpertImpl::memory(const torch::Tensor& tokens, const torch::Tensor& mask)
+TokenMemory ReflectionExpertImpl::memory(const torch::Tensor& tokens, const torch::Tensor& mask,
+                                         const torch::Tensor& input)
 {
-    if (!options.readTokens() || !tokens.defined()) {
-        return {};
+    TokenMemory out;
+    if (options.readTokens() && tokens.defined()) {
+        m_tokens = tokens.size(1);
+        out.keys = m_key->forward(tokens);
+        out.values = m_value->forward(tokens);
+        out.mask = mask;
     }
-    m_tokens = tokens.size(1);
-    return {m_key->forward(tokens), m_value->forward(tokens), mask};
+    if (options.readFeatures() > 0) {
+        out.input = input;
+    }
+    return out;
+}
+
+std::vector<int64_t> ReflectionExpertImpl::featuresRead(int64_t iteration, int64_t features) const
+{
+    std::vector<int64_t> read;
+    const int64_t n = options.readFeatures();
+    if (n <= 0 || features <= 0) {
+        return read;
+    }
+    const int64_t start = ((std::max<int64_t>(iteration, 1) - 1) * n) % features;
+    for (int64_t k = 0; k < n; ++k) {
+        read.push_back((start + k) % features);
+    }
+    return read;
 }
 
 torch::Tensor ReflectionExpertImpl::initialState(const torch::Tensor& e)
@@ -83,6 +115,13 @@ ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::T
                             / std::sqrt(double(options.inputs())); // [n, L]
         out.attention = maskedSoftmax(scores, memory.mask);
         parts.push_back(torch::matmul(out.attention.unsqueeze(1), memory.values).squeeze(1));
+    }
+    if (options.readFeatures() > 0) {
+        TORCH_CHECK(memory.input.defined(), "a read_features expert needs the input rows");
+        // Past maxDepth (re-reflection) the reading simply goes on where it stopped.
+        const auto read = featuresRead(iteration, memory.input.size(1));
+        parts.push_back(m_read->forward(memory.input.index_select(
+            1, torch::tensor(read, memory.input.options().dtype(torch::kLong)))));
     }
     parts.push_back(draft);
     parts.push_back(critique.unsqueeze(1));
@@ -237,6 +276,9 @@ double ReflectionExpertImpl::stepFlops() const
     if (options.readTokens()) {
         const double h = double(options.inputs());
         read = 2.0 * w * h + 2.0 * 2.0 * double(m_tokens) * h;
+    }
+    if (options.readFeatures() > 0) {
+        read += 2.0 * double(options.readFeatures()) * double(options.inputs());
     }
     return m_cell->flopsPerRow() + 2.0 * w * c + 2.0 * (w + c) * ch + 2.0 * ch + 2.0 * w + read;
 }

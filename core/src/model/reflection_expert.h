@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mor::model {
 
@@ -25,6 +26,9 @@ struct ReflectionExpertOptions {
     /// Each iteration attends over token states (query from the state and the iteration) and
     /// the cell also reads the attended value.
     TORCH_ARG(bool, readTokens) = false;
+    /// Each iteration also reads this many raw input features, the next ones every iteration
+    /// (iteration t reads features (t-1)*N ... t*N-1, wrapping around); 0 = off.
+    TORCH_ARG(int64_t, readFeatures) = 0;
 };
 
 /// Token states an expert attends over (readTokens). keys / values are the expert's own
@@ -33,6 +37,7 @@ struct TokenMemory {
     torch::Tensor keys;   ///< [n, L, H]
     torch::Tensor values; ///< [n, L, H]
     torch::Tensor mask;   ///< bool [n, L]
+    torch::Tensor input;  ///< readFeatures: the raw input rows [n, F] (undefined otherwise)
     bool defined() const { return keys.defined(); }
     TokenMemory rows(const torch::Tensor& index) const;
 };
@@ -80,11 +85,15 @@ public:
 
     /// s_0 from the encoding.
     torch::Tensor initialState(const torch::Tensor& e);
-    /// The expert's keys and values of token states [n, L, H] (mask bool [n, L]); an undefined
-    /// memory when the expert does not read tokens.
-    TokenMemory memory(const torch::Tensor& tokens, const torch::Tensor& mask);
+    /// What the expert reads besides e: its keys and values of token states [n, L, H] (mask
+    /// bool [n, L]) when it reads tokens, the raw input rows [n, F] when it reads features.
+    /// Parts the expert does not read stay undefined.
+    TokenMemory memory(const torch::Tensor& tokens, const torch::Tensor& mask,
+                       const torch::Tensor& input = {});
+    /// readFeatures: the indices of the input features iteration `iteration` reads.
+    std::vector<int64_t> featuresRead(int64_t iteration, int64_t features) const;
     /// One iteration (1-based `iteration`): input [e (+ step embedding), read (readTokens),
-    /// previous draft, previous critique].
+    /// features read (readFeatures), previous draft, previous critique].
     ExpertStep step(const torch::Tensor& state, const torch::Tensor& e, const torch::Tensor& draft,
                     const torch::Tensor& critique, int64_t iteration = 1,
                     const TokenMemory& memory = {});
@@ -117,6 +126,7 @@ private:
     torch::Tensor m_steps;             ///< stepEmbedding: [maxDepth, H]
     torch::nn::Linear m_query{nullptr}; ///< readTokens: state -> query
     torch::Tensor m_stepQuery;         ///< readTokens: [maxDepth, H] per-iteration query offset
+    torch::nn::Linear m_read{nullptr};  ///< readFeatures: features read -> H
     torch::nn::Linear m_key{nullptr};
     torch::nn::Linear m_value{nullptr};
     int64_t m_tokens = 0;               ///< L seen by the last memory() (for FLOPs)

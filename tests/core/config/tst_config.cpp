@@ -136,6 +136,9 @@ private Q_SLOTS:
         QTest::newRow("max_depth zero")
             << R"({"model":{"experts":[{},{},{"max_depth":0}]}})"
             << "model.experts[2].max_depth = 0 must be between 1 and 64";
+        QTest::newRow("read_features negative")
+            << R"({"model":{"experts":[{"read_features":-1}]}})"
+            << "model.experts[0].read_features = -1 must be between 0 and 65536";
         QTest::newRow("batch size zero") << R"({"train":{"batch_size":0}})"
                                          << "train.batch_size = 0 must be between 1 and 65536";
         QTest::newRow("unknown data kind")
@@ -295,9 +298,9 @@ private Q_SLOTS:
 
     void toJsonWritesEveryField() {
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
-        // 2 + data 19 (domains has 3 entries -> 21) + encoder 5 + router 21 + 4 experts x 9
+        // 2 + data 19 (domains has 3 entries -> 21) + encoder 5 + router 21 + 4 experts x 10
         // + integration 7 + 4 model scalars + model.family + recursion 13 + train 17
-        QCOMPARE(leaves.size(), size_t(2 + 21 + 5 + 21 + 36 + 7 + 4 + 1 + 13 + 17));
+        QCOMPARE(leaves.size(), size_t(2 + 21 + 5 + 21 + 40 + 7 + 4 + 1 + 13 + 17));
         QCOMPARE(field(leaves, "model.router.top_k"), std::string("2"));
         QCOMPARE(field(leaves, "data.label_column"), std::string("last"));
         QCOMPARE(field(leaves, "train.log_traces"), std::string("true"));

@@ -70,7 +70,7 @@ FixtureRun writeFixtureRun(const std::string& path, const FixtureOptions& o, std
            << R"(,"resolution":"re_reflect"},"experts":[)";
     for (int e = 0; e < o.experts; ++e) {
         config << (e ? "," : "") << R"({"max_depth":)" << o.maxDepth
-               << R"(,"halt_threshold":0.85})";
+               << R"(,"halt_threshold":0.85,"read_features":)" << o.readFeatures << "}";
     }
     config << "]}}";
     mor::RunInfo info;

@@ -16,6 +16,7 @@ struct FixtureOptions {
     int evalSteps = 3;
     int inputLength = 12;
     unsigned seed = 7;
+    int readFeatures = 0; ///< experts[].read_features written into the run's config
 };
 
 struct FixtureRun {

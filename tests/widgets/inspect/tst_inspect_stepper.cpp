@@ -41,6 +41,7 @@ private Q_SLOTS:
     void arrowKeysStepTheCursor();
     void readsThresholdsFromTheRunConfig();
     void showsTheLoggedInputVector();
+    void highlightsTheFeaturesEachStepReads();
     void inputPreviewPicksImageBitsOrBars_data();
     void inputPreviewPicksImageBitsOrBars();
 
@@ -354,6 +355,41 @@ void TstInspectStepper::readsThresholdsFromTheRunConfig() {
     const inspect::RunSettings broken = inspect::parseRunSettings("{not json");
     QCOMPARE(broken.conflictThreshold, 0.3);
     QCOMPARE(broken.haltThreshold(0), 0.9);
+}
+
+void TstInspectStepper::highlightsTheFeaturesEachStepReads() {
+    // A run whose experts read 5 of the 12 input features per iteration (read_features).
+    QTemporaryDir dir;
+    inspect_test::FixtureOptions options;
+    options.readFeatures = 5;
+    std::string error;
+    const std::string path = dir.filePath("reader.sqlite").toStdString();
+    const auto run = inspect_test::writeFixtureRun(path, options, &error);
+    QVERIFY2(run.runId >= 0, error.c_str());
+    auto reader = mor::LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    const auto settings = inspect::readRunSettings(reader.get(), run.runId);
+    QCOMPARE(settings.readFeatures, (std::vector<int>{5, 5, 5}));
+    QCOMPARE(settings.featuresRead(0, 3, 12), (std::vector<int>{10, 11, 0, 1, 2}));
+
+    ReflectionStepperView view;
+    view.setRun(std::shared_ptr<const mor::LogReader>(std::move(reader)), run.runId);
+    view.showSample(run.steps.front(), 1007);
+    QVERIFY(view.stepCount() > 2);
+    auto* preview = view.findChild<inspect::InputPreview*>("inputPreview");
+    view.setCurrentStep(0);
+    QCOMPARE(preview->highlighted(), (std::vector<int>{0, 1, 2, 3, 4}));
+    view.setCurrentStep(1);
+    QCOMPARE(preview->highlighted(), (std::vector<int>{5, 6, 7, 8, 9}));
+    QVERIFY(preview->toolTip().contains("feature 7"));
+    view.setCurrentStep(view.stepCount() - 1); // the integration reads nothing
+    QVERIFY(preview->highlighted().empty());
+    // The shared fixture's experts read nothing: no highlight at any step.
+    ReflectionStepperView plain;
+    plain.setRun(m_reader, m_run.runId);
+    plain.showSample(m_run.steps.front(), 1007);
+    plain.setCurrentStep(1);
+    QVERIFY(plain.findChild<inspect::InputPreview*>("inputPreview")->highlighted().empty());
 }
 
 void TstInspectStepper::untracedInputSaysWhy() {
