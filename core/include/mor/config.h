@@ -97,6 +97,19 @@ struct RouterConfig {
     /// the tried experts do equally well the less loaded one wins; a clear loss gap still
     /// decides. 0 = off.
     double probeBalance = 0.0;
+    /// Balanced router targets (as in SwAV / BASE layers): each training batch's [B, E] matrix
+    /// p_j^(1/sinkhorn_temperature) is turned by this many Sinkhorn-Knopp iterations into an
+    /// assignment whose rows sum to 1 and whose columns sum to B/E, and the router is trained
+    /// by cross-entropy towards it ("sinkhorn" loss). No expert can take every input, and
+    /// inputs the router sees alike go together. 0 = off.
+    int64_t sinkhornIterations = 0;
+    double sinkhornWeight = 1.0;      ///< weight of the "sinkhorn" loss
+    double sinkhornTemperature = 1.0; ///< < 1 sharpens the balanced target
+    /// What the router reads: "encoding" (the shared encoder's output, which the task loss
+    /// shapes towards the label) or "features" (the raw input vector through the router's own
+    /// MLP: it sees which features are present but not what the encoder learned about the
+    /// label). "features" needs model.encoder.input "vector".
+    std::string input = "encoding";
 };
 
 struct ExpertConfig {

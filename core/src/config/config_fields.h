@@ -78,6 +78,10 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("entropy_weight", c.entropyWeight);
     v.field("probe_learning", c.probeLearning);
     v.field("probe_balance", c.probeBalance);
+    v.field("sinkhorn_iterations", c.sinkhornIterations);
+    v.field("sinkhorn_weight", c.sinkhornWeight);
+    v.field("sinkhorn_temperature", c.sinkhornTemperature);
+    v.field("input", c.input);
 }
 
 template <class V> void visitFields(V& v, ExpertConfig& c) {

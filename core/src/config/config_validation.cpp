@@ -226,6 +226,10 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.entropy_weight", r.entropyWeight, 0.0, 100.0);
     c.oneOf("model.router.probe_learning", r.probeLearning, {"responsibility", "always", "none"});
     c.real("model.router.probe_balance", r.probeBalance, 0.0, 10.0);
+    c.integer("model.router.sinkhorn_iterations", r.sinkhornIterations, 0, 1000);
+    c.real("model.router.sinkhorn_weight", r.sinkhornWeight, 0.0, 100.0);
+    c.real("model.router.sinkhorn_temperature", r.sinkhornTemperature, 0.0, 100.0, true);
+    c.oneOf("model.router.input", r.input, {"encoding", "features"});
     if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
         r.selectorWeight > 0.0 && data.kind != "mixed") {
         c.add("model.router.selector_weight",
@@ -263,6 +267,10 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
                                    " entries; there must be between 1 and 64 experts");
     }
     checkRouter(c, m.router, numExperts, data);
+    if (m.router.input == "features" && m.encoder.input == "tokens") {
+        c.add("model.router.input", "model.router.input = \"features\" needs model.encoder.input "
+                                    "\"vector\" (it is \"tokens\")");
+    }
     for (size_t i = 0; i < m.experts.size(); ++i) {
         checkExpert(c, m.experts[i], "model.experts[" + std::to_string(i) + "]");
         if (m.experts[i].readTokens && m.encoder.input != "tokens") {

@@ -196,6 +196,11 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
         losses["entropy"] = routerEntropy(pass.routerLogProbs);
         total = total + rc.entropyWeight * losses["entropy"];
     }
+    if (rc.sinkhornIterations > 0 && rc.sinkhornWeight > 0.0) {
+        losses["sinkhorn"] =
+            sinkhornLoss(pass.routerLogProbs, rc.sinkhornIterations, rc.sinkhornTemperature);
+        total = total + rc.sinkhornWeight * losses["sinkhorn"];
+    }
     if (pass.probeMask.defined()) {
         addProbeLosses(y, pass, total);
     }

@@ -69,8 +69,13 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                                    .layers(config.encoder.layers)
                                    .dropout(config.encoder.dropout)));
     }
+    const bool routerReadsFeatures = config.router.input == "features";
+    if (routerReadsFeatures && tokens) {
+        throw std::invalid_argument(
+            "model.router.input: \"features\" needs model.encoder.input \"vector\"");
+    }
     parts.router = register_module(
-        "router", Router(RouterOptions(hidden, experts)
+        "router", Router(RouterOptions(routerReadsFeatures ? shape.inputs : hidden, experts)
                              .hidden(std::max<int64_t>(config.router.hidden, 1))
                              .temperature(config.router.temperature)
                              .jitter(config.router.jitter)
@@ -148,7 +153,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         pass.routerPool = router.poolWeights;
     } else {
         e = parts.encoder->forward(x);
-        router = parts.router->forward(e);
+        router = parts.router->forward(m_config.router.input == "features" ? x : e);
     }
     const auto routing = route(router.probs, m_config.router);
     pass.encoding = e;

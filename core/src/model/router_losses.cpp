@@ -73,4 +73,35 @@ torch::Tensor probeContrastLoss(const torch::Tensor& logProbs, const torch::Tens
     return -(target * restricted).sum(1).mean();
 }
 
+torch::Tensor sinkhornTargets(const torch::Tensor& logScores, int64_t iterations)
+{
+    const auto scores = logScores.detach().to(torch::kDouble);
+    const int64_t rows = scores.size(0);
+    const int64_t experts = scores.size(1);
+    if (rows == 0) {
+        return scores.to(logScores.scalar_type());
+    }
+    // Subtract the max so exp cannot overflow; the scaling removes the constant anyway.
+    auto q = (scores - scores.max()).exp().clamp_min(1e-300);
+    const double column = double(rows) / double(experts);
+    for (int64_t i = 0; i < iterations; ++i) {
+        q = q * (column / q.sum(0, true).clamp_min(1e-300));
+        q = q / q.sum(1, true).clamp_min(1e-300);
+    }
+    if (iterations <= 0) {
+        q = q / q.sum(1, true).clamp_min(1e-300);
+    }
+    return q.to(logScores.scalar_type());
+}
+
+torch::Tensor sinkhornLoss(const torch::Tensor& logProbs, int64_t iterations, double temperature)
+{
+    if (logProbs.size(0) == 0) {
+        return logProbs.sum() * 0.0;
+    }
+    const double tau = temperature > 0.0 ? temperature : 1.0;
+    const auto target = sinkhornTargets(logProbs / tau, iterations);
+    return -(target * logProbs).sum(1).mean();
+}
+
 } // namespace mor::model

@@ -36,4 +36,12 @@ torch::Tensor probeContrastLoss(const torch::Tensor& logProbs, const torch::Tens
 /// share_j = fraction of the rows of mask [B, E] routed to expert j.
 torch::Tensor loadCorrection(const torch::Tensor& mask, double balance);
 
+/// Balanced assignment by Sinkhorn-Knopp: from logScores [B, E] (log of the unnormalised
+/// affinities), alternately scale the columns to sum B/E and the rows to sum 1, `iterations`
+/// times (rows last, so rows sum to exactly 1). No gradient. Computed in double precision.
+torch::Tensor sinkhornTargets(const torch::Tensor& logScores, int64_t iterations);
+/// Balanced-target router loss: cross-entropy of logProbs [B, E] towards
+/// sinkhornTargets(logProbs / temperature, iterations), averaged over rows.
+torch::Tensor sinkhornLoss(const torch::Tensor& logProbs, int64_t iterations, double temperature);
+
 } // namespace mor::model

@@ -300,7 +300,7 @@ private Q_SLOTS:
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
         // 2 + data 19 (domains has 3 entries -> 21) + encoder 5 + router 21 + 4 experts x 10
         // + integration 7 + 4 model scalars + model.family + recursion 13 + train 17
-        QCOMPARE(leaves.size(), size_t(2 + 21 + 5 + 21 + 40 + 7 + 4 + 1 + 13 + 17));
+        QCOMPARE(leaves.size(), size_t(2 + 21 + 5 + 21 + 44 + 7 + 4 + 1 + 13 + 17));
         QCOMPARE(field(leaves, "model.router.top_k"), std::string("2"));
         QCOMPARE(field(leaves, "data.label_column"), std::string("last"));
         QCOMPARE(field(leaves, "train.log_traces"), std::string("true"));

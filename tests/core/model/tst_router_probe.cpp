@@ -85,6 +85,10 @@ private Q_SLOTS:
     void trainingFlopsCountTheProbes();
     void configValidationNamesProbeFields_data();
     void configValidationNamesProbeFields();
+    void sinkhornTargetsAreBalanced_data();
+    void sinkhornTargetsAreBalanced();
+    void sinkhornLossReachesRouterOnly();
+    void routerReadingFeaturesLeavesTheEncoderAlone();
 };
 
 void TstRouterProbe::selectProbesTakesFractionOfRowsAndAnUnselectedExpert_data()
@@ -426,6 +430,20 @@ void TstRouterProbe::configValidationNamesProbeFields_data()
     QTest::newRow("unknown score")
         << R"({"model":{"router":{"probe_score":"accuracy"}}})" << "model.router.probe_score"
         << R"(model.router.probe_score = "accuracy" must be one of loss, information)";
+    QTest::newRow("negative sinkhorn iterations")
+        << R"({"model":{"router":{"sinkhorn_iterations":-1}}})"
+        << "model.router.sinkhorn_iterations"
+        << "model.router.sinkhorn_iterations = -1 must be between 0 and 1000";
+    QTest::newRow("sinkhorn weight above hundred")
+        << R"({"model":{"router":{"sinkhorn_weight":101}}})" << "model.router.sinkhorn_weight"
+        << "model.router.sinkhorn_weight = 101 must be between 0 and 100";
+    QTest::newRow("sinkhorn temperature zero")
+        << R"({"model":{"router":{"sinkhorn_temperature":0}}})"
+        << "model.router.sinkhorn_temperature"
+        << "model.router.sinkhorn_temperature = 0 must be greater than 0 and at most 100";
+    QTest::newRow("unknown router input")
+        << R"({"model":{"router":{"input":"labels"}}})" << "model.router.input"
+        << R"(model.router.input = "labels" must be one of encoding, features)";
 }
 
 void TstRouterProbe::configValidationNamesProbeFields()
@@ -445,6 +463,104 @@ void TstRouterProbe::configValidationNamesProbeFields()
     const auto again = mor::parseConfig(mor::toJson(ok.config));
     QCOMPARE(again.config.model.router.probeFraction, 0.3);
     QCOMPARE(again.config.model.router.probeScore, std::string("loss"));
+}
+
+void TstRouterProbe::sinkhornTargetsAreBalanced_data()
+{
+    // Hand-made log affinities [B, E]; every row prefers expert 0 (the collapse the balanced
+    // target must undo), or the rows already split.
+    QTest::addColumn<QList<double>>("scores");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("experts");
+    QTest::newRow("all prefer expert 0, 4x2")
+        << QList<double>{3, 0, 2, 0, 1, 0, 0.5, 0} << 4 << 2;
+    QTest::newRow("6x3 skewed")
+        << QList<double>{5, 1, 0, 4, 0, 1, 3, 2, 0, 2, 0, 0, 1, 1, 1, 0, 0, 2} << 6 << 3;
+    QTest::newRow("already balanced 3x3")
+        << QList<double>{4, 0, 0, 0, 4, 0, 0, 0, 4} << 3 << 3;
+}
+
+void TstRouterProbe::sinkhornTargetsAreBalanced()
+{
+    QFETCH(QList<double>, scores);
+    QFETCH(int, rows);
+    QFETCH(int, experts);
+    std::vector<double> v(scores.begin(), scores.end());
+    const auto logScores = torch::tensor(v, torch::kDouble).reshape({rows, experts});
+    const auto q = sinkhornTargets(logScores, 200);
+    const auto rowSums = q.sum(1);
+    const auto colSums = q.sum(0);
+    QVERIFY(torch::allclose(rowSums, torch::ones({rows}, torch::kDouble), 1e-6, 1e-6));
+    QVERIFY2(torch::allclose(colSums,
+                             torch::full({experts}, double(rows) / experts, torch::kDouble), 1e-3,
+                             1e-3),
+             "columns must sum to B/E");
+    QVERIFY(q.min().item<double>() >= 0.0);
+    // With two experts, balancing only rescales the columns, so the row that likes expert 0
+    // most (largest log-affinity gap) keeps the largest share of it.
+    if (experts == 2) {
+        QCOMPARE(q.select(1, 0).argmax().item<int64_t>(),
+                 (logScores.select(1, 0) - logScores.logsumexp(1)).argmax().item<int64_t>());
+    }
+    // Zero iterations: just the row-normalised affinities (softmax).
+    QVERIFY(torch::allclose(sinkhornTargets(logScores, 0),
+                            torch::softmax(logScores.to(torch::kDouble), 1), 1e-6, 1e-6));
+}
+
+void TstRouterProbe::sinkhornLossReachesRouterOnly()
+{
+    auto config = probeConfig(0.0);
+    config.router.sinkhornIterations = 3;
+    config.router.sinkhornWeight = 0.5;
+    config.router.sinkhornTemperature = 0.5;
+    const auto x = torch::randn({32, 6});
+    const auto y = torch::randint(0, 3, {32});
+    torch::manual_seed(5);
+    MoRModel model(config, ModelShape{6, 3, 1});
+    model->train();
+    const auto out = model->forward(x, y, {});
+    QCOMPARE(out.losses.count("sinkhorn"), size_t(1));
+    // The logged value is the cross-entropy towards the balanced target of p^(1/0.5).
+    const auto logp = out.routerProbs.log();
+    const auto target = sinkhornTargets(logp / 0.5, 3).to(torch::kFloat);
+    const double expected = -(target * logp).sum(1).mean().item<double>();
+    QVERIFY(std::abs(out.losses.at("sinkhorn").item<double>() - expected) < 1e-4);
+    out.losses.at("sinkhorn").backward();
+    QVERIFY(gradSum(*model, "router.") > 1e-8);
+    for (int j = 0; j < 4; ++j) {
+        QCOMPARE(gradSum(*model, "expert" + std::to_string(j) + "."), 0.0);
+    }
+    // Weighted into the total: off (weight 0) differs by exactly 0.5 * sinkhorn.
+    config.router.sinkhornWeight = 0.0;
+    torch::manual_seed(5);
+    MoRModel off(config, ModelShape{6, 3, 1});
+    off->train();
+    const auto outOff = off->forward(x, y, {});
+    QCOMPARE(outOff.losses.count("sinkhorn"), size_t(0));
+    QVERIFY(std::abs(out.totalLoss.item<double>() - outOff.totalLoss.item<double>() -
+                     0.5 * out.losses.at("sinkhorn").item<double>()) < 1e-4);
+}
+
+void TstRouterProbe::routerReadingFeaturesLeavesTheEncoderAlone()
+{
+    // router.input "features": the router's first layer reads the 6 raw features, and router
+    // losses do not reach the encoder; with "encoding" they do.
+    for (const std::string input : {"features", "encoding"}) {
+        auto config = probeConfig(0.0);
+        config.router.input = input;
+        config.router.sinkhornIterations = 3;
+        torch::manual_seed(6);
+        MoRModel model(config, ModelShape{6, 3, 1});
+        model->train();
+        const auto out = model->forward(torch::randn({32, 6}), torch::randint(0, 3, {32}), {});
+        (out.losses.at("sinkhorn") + out.losses.at("balance")).backward();
+        QVERIFY(gradSum(*model, "router.") > 1e-8);
+        if (input == "features") {
+            QCOMPARE(gradSum(*model, "encoder."), 0.0);
+        } else {
+            QVERIFY(gradSum(*model, "encoder.") > 1e-8);
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TstRouterProbe)
