@@ -285,6 +285,9 @@ DE = {
     "Loss: %1 nats": "Verlust: %1 nats", "No target at this position": "Kein Ziel an dieser Position",
     "Depth: %1 of %2 recursions": "Tiefe: %1 von %2 Rekursionen", "Class: %1": "Klasse: %1",
     "r%1 %2": "r%1 %2", "Router scores: %1": "Router-Werte: %1",
+    # reading experts (read_features)
+    "feature %1 = %2": "Merkmal %1 = %2",
+    "Read at this reflection step: %1": "In diesem Reflexionsschritt gelesen: %1",
 }
 
 

@@ -1552,6 +1552,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>no input stored</source>
         <translation>keine Eingabe gespeichert</translation>
     </message>
+    <message>
+        <source>feature %1 = %2</source>
+        <translation>Merkmal %1 = %2</translation>
+    </message>
+    <message>
+        <source>Read at this reflection step: %1</source>
+        <translation>In diesem Reflexionsschritt gelesen: %1</translation>
+    </message>
 </context>
 <context>
     <name>inspect::IntegrationPanel</name>

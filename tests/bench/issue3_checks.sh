@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Re-measures the "what it must show" figures of the engine issue (#3) with the mor CLI:
-#   parity   - reflection vs one-step dense baselines (tests/bench/parity_compare.sh)
+#   parity   - reflection vs one-step dense baselines (tests/bench/parity_compare.sh):
+#              variable-length 24-bit parity with a reading expert (parity-24v-*, ~10 min per
+#              reflecting run on one thread) and the data-scarce 12-bit settings (parity-12-*)
 #   adaptive - critique-gated vs fixed depth, expert-steps of easy vs hard inputs
 #   routing  - routing specialisation on the mixed-domain task, with the supervised selector
 #              loss (the demo) and without it (tests/bench/configs/routing-unsupervised*.json,
@@ -18,6 +20,8 @@ demos=resources/demos
 field() { grep -o "\"$1\":[0-9.]*" <<<"$2" | cut -d: -f2; }
 
 if [[ " $sections " == *" parity "* ]]; then
+    echo "== parity: variable-length 24-bit, reading expert vs one-step baselines"
+    tests/bench/parity_compare.sh "$mor" tests/bench/configs/parity-24v-*.json
     echo "== parity: 12-bit, 20% / 30% of the strings for training"
     tests/bench/parity_compare.sh "$mor" tests/bench/configs/parity-12-*.json
 fi

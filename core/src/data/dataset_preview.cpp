@@ -11,13 +11,20 @@ namespace mor {
 
 namespace {
 
-std::string bitsText(const float* row, const std::vector<size_t>& columns) {
+/// ±1 bits as "0110 1001"; variable-length strings (`ternary`: entries +1 / -1 / 0 = absent)
+/// as "+-.. .+.-" so an absent entry is not mistaken for a -1.
+std::string bitsText(const float* row, const std::vector<size_t>& columns, bool ternary) {
     std::string text;
     for (size_t n = 0; n < columns.size(); ++n) {
         if (n > 0 && n % 4 == 0) {
             text += ' ';
         }
-        text += row[columns[n]] > 0.0f ? '1' : '0';
+        const float v = row[columns[n]];
+        if (ternary) {
+            text += v > 0.0f ? '+' : (v < 0.0f ? '-' : '.');
+        } else {
+            text += v > 0.0f ? '1' : '0';
+        }
     }
     return text;
 }
@@ -87,7 +94,9 @@ std::string Dataset::preview(int64_t i) const {
             modular && local.size() > 1 && local[0] == 'x' && local.find('=') != std::string::npos;
     }
     if (!columns.empty() && bits) {
-        return label + bitsText(values, columns);
+        // The generator names variable-length sets "parity(24, variable)".
+        const bool ternary = name.find("variable") != std::string::npos;
+        return label + bitsText(values, columns, ternary);
     }
     if (!columns.empty() && modular) {
         return label + modularText(values, columns, featureNames, domainPrefix.size());

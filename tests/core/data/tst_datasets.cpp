@@ -74,6 +74,28 @@ private Q_SLOTS:
         QCOMPARE(d.labels[0], int64_t(0));
     }
 
+    void variableLengthPreviewMarksAbsentEntries() {
+        // +1 / -1 / absent (0) entries print as '+', '-', '.'; the label is the parity of '+'.
+        auto config = generated("parity", 300);
+        config.length = 10;
+        config.parityVariableLength = true;
+        const auto d = load(config, 3);
+        for (int64_t i = 0; i < 50; ++i) {
+            const QString text = QString::fromStdString(d.preview(i));
+            QCOMPARE(text.size(), 12); // 10 entries + 2 group spaces
+            int plus = 0, set = 0;
+            for (int64_t f = 0; f < 10; ++f) {
+                const float v = d.row(i)[f];
+                const QChar c = text.at(int(f + f / 4));
+                QCOMPARE(c, v > 0 ? QChar('+') : (v < 0 ? QChar('-') : QChar('.')));
+                plus += v > 0 ? 1 : 0;
+                set += v != 0 ? 1 : 0;
+            }
+            QVERIFY(set >= 1);
+            QCOMPARE(d.labels[size_t(i)], int64_t(plus % 2));
+        }
+    }
+
     void parityLabelsAreTheParityOfTheBits() {
         const auto d = load(generated("parity"));
         QCOMPARE(d.numFeatures, int64_t(12));

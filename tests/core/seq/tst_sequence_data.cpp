@@ -208,7 +208,8 @@ void TstSequenceData::capacityScheduleParses() {
 }
 
 void TstSequenceData::bundledReflectionDemosStillValidate() {
-    for (const char* name : {"parity-dense", "parity-reflection", "conflicts", "mixed-routing",
+    for (const char* name : {"parity-dense", "parity-reflection", "parity-reader", "conflicts",
+                             "mixed-routing",
                              "adaptive-depth"}) {
         const auto c = loadConfigFile(std::string(MOR_SOURCE_DIR "/resources/demos/") + name +
                                       ".json");
