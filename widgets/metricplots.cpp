@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <set>
 
 namespace {
 constexpr int kMaxPoints = 600;
@@ -116,8 +118,27 @@ void MetricPlots::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 ru
 }
 
 std::vector<MetricPlots::Curve> MetricPlots::curvesFor(const std::vector<std::string>& keys) const {
+    // Accuracy per reflection step: with many steps (a 24-step reader) every curve would bury
+    // the plot and its legend, so at most kMaxStepCurves evenly spaced steps are drawn (always
+    // the first and the last); the replay's "Accuracy at step t" bars show all of them.
+    constexpr int kMaxStepCurves = 6;
+    int lastStep = 0;
+    for (const std::string& key : keys) {
+        if (startsWith(key, "val/accuracy_step/")) {
+            lastStep = std::max(lastStep, std::atoi(key.c_str() + 18));
+        }
+    }
+    std::set<int> shownSteps;
+    for (int i = 0; i < kMaxStepCurves && lastStep > 0; ++i) {
+        const double spread = double(i) * (lastStep - 1) / (kMaxStepCurves - 1);
+        shownSteps.insert(lastStep <= kMaxStepCurves ? i + 1 : 1 + int(std::lround(spread)));
+    }
     std::vector<Curve> curves;
     for (const std::string& key : keys) {
+        if (startsWith(key, "val/accuracy_step/") &&
+            shownSteps.count(std::atoi(key.c_str() + 18)) == 0) {
+            continue;
+        }
         const QString k = QString::fromStdString(key);
         if (startsWith(key, "train/loss") || key == "val/loss") {
             curves.push_back({k, Losses, false});

@@ -152,8 +152,16 @@ void TrainingReplay::showFrame(int index) {
                           1.0);
     QSharedPointer<QCPAxisTickerText> steps(new QCPAxisTickerText);
     const int depth = frame ? int(frame->stepAccuracy.size()) : 0;
-    for (int t = 1; t <= depth; ++t) {
+    // At most ~5 labels: a 24-step expert would otherwise print 24 numbers into each other in
+    // this narrow plot. The last step is labelled unless it would touch the one before.
+    const int stride = std::max(1, (depth + 3) / 4);
+    int lastLabel = 0;
+    for (int t = 1; t <= depth; t += stride) {
         steps->addTick(t, QString::number(t));
+        lastLabel = t;
+    }
+    if (depth > lastLabel && (depth - lastLabel) * 2 >= stride) {
+        steps->addTick(depth, QString::number(depth));
     }
     m_stepAccuracy->xAxis->setTicker(steps);
     m_stepAccuracy->xAxis->setRange(0.4, std::max(depth, 1) + 0.6);
