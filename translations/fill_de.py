@@ -288,6 +288,9 @@ DE = {
     # reading experts (read_features)
     "feature %1 = %2": "Merkmal %1 = %2",
     "Read at this reflection step: %1": "In diesem Reflexionsschritt gelesen: %1",
+    "Reads/step": "Liest/Schritt",
+    "Input features the expert reads at every reflection step, the next ones each step (0 = it sees only the encoding)":
+        "Eingabemerkmale, die der Experte in jedem Reflexionsschritt liest, in jedem Schritt die nächsten (0 = er sieht nur die Kodierung)",
 }
 
 

@@ -259,6 +259,14 @@
         <source>Threshold</source>
         <translation>Schwelle</translation>
     </message>
+    <message>
+        <source>Input features the expert reads at every reflection step, the next ones each step (0 = it sees only the encoding)</source>
+        <translation>Eingabemerkmale, die der Experte in jedem Reflexionsschritt liest, in jedem Schritt die nächsten (0 = er sieht nur die Kodierung)</translation>
+    </message>
+    <message>
+        <source>Reads/step</source>
+        <translation>Liest/Schritt</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

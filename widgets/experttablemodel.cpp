@@ -39,6 +39,8 @@ int ExpertTableModel::columnForKey(const QString& key) {
         return Halting;
     if (key == QLatin1String("halt_threshold"))
         return Threshold;
+    if (key == QLatin1String("read_features"))
+        return ReadFeatures;
     return -1;
 }
 
@@ -79,9 +81,15 @@ QVariant ExpertTableModel::data(const QModelIndex& index, int role) const {
             return QString::fromStdString(e.halting);
         case Threshold:
             return e.haltThreshold;
+        case ReadFeatures:
+            return static_cast<qlonglong>(e.readFeatures);
         default:
             return {};
         }
+    }
+    if (role == Qt::ToolTipRole && error == m_errors.end() && index.column() == ReadFeatures) {
+        return tr("Input features the expert reads at every reflection step, the next ones each "
+                  "step (0 = it sees only the encoding)");
     }
     if (role == Qt::BackgroundRole && error != m_errors.end()) {
         return QBrush(QColor(211, 47, 47, 110));
@@ -110,6 +118,8 @@ QVariant ExpertTableModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Halting");
     case Threshold:
         return tr("Threshold");
+    case ReadFeatures:
+        return tr("Reads/step");
     default:
         return {};
     }
@@ -140,6 +150,9 @@ bool ExpertTableModel::setData(const QModelIndex& index, const QVariant& value, 
         break;
     case Threshold:
         e.haltThreshold = value.toDouble();
+        break;
+    case ReadFeatures:
+        e.readFeatures = value.toLongLong();
         break;
     default:
         return false;

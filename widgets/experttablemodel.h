@@ -12,7 +12,7 @@
 class ExpertTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Cell, Width, MaxDepth, Halting, Threshold, ColumnCount };
+    enum Column { Cell, Width, MaxDepth, Halting, Threshold, ReadFeatures, ColumnCount };
     explicit ExpertTableModel(QObject* parent = nullptr);
 
     /// Replaces the experts (keeps the view's selection when the count is unchanged).

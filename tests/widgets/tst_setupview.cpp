@@ -126,6 +126,13 @@ void TstSetupView::expertTableEditsAndAddRemove() {
     QVERIFY(model->setData(model->index(1, ExpertTableModel::MaxDepth), 7, Qt::EditRole));
     QCOMPARE(view.config().model.experts[1].maxDepth, int64_t{7});
     QCOMPARE(model->index(1, ExpertTableModel::MaxDepth).data().toLongLong(), 7LL);
+    // read_features has its own column; the parity-reader demo fills it.
+    QVERIFY(model->setData(model->index(1, ExpertTableModel::ReadFeatures), 3, Qt::EditRole));
+    QCOMPARE(view.config().model.experts[1].readFeatures, int64_t{3});
+    QCOMPARE(ExpertTableModel::columnForKey(QStringLiteral("read_features")),
+             int(ExpertTableModel::ReadFeatures));
+    view.undoStack()->undo();
+    QCOMPARE(view.config().model.experts[1].readFeatures, int64_t{0});
     view.expertView()->selectRow(1);
     QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("duplicateExpert")),
                       Qt::LeftButton);
