@@ -1,5 +1,6 @@
 #include "inspect/runsettings.h"
 
+#include <mor/config.h>
 #include <mor/log_reader.h>
 
 #include <QJsonArray>
@@ -18,16 +19,11 @@ double RunSettings::haltThreshold(int expert) const {
 }
 
 std::vector<int> RunSettings::featuresRead(int expert, int iteration, int features) const {
-    std::vector<int> read;
-    if (expert < 0 || expert >= int(readFeatures.size()) || features <= 0 || iteration < 1) {
-        return read;
+    if (expert < 0 || expert >= int(readFeatures.size()) || iteration < 1) {
+        return {};
     }
-    const int n = std::min(readFeatures[size_t(expert)], features);
-    const int start = int((int64_t(iteration - 1) * n) % features);
-    for (int k = 0; k < n; ++k) {
-        read.push_back((start + k) % features);
-    }
-    return read;
+    const auto read = mor::featuresReadAt(readFeatures[size_t(expert)], iteration, features);
+    return std::vector<int>(read.begin(), read.end());
 }
 
 RunSettings parseRunSettings(const QByteArray& configJson) {

@@ -223,6 +223,11 @@ ConfigParseResult parseConfig(const std::string& jsonText);
 ConfigParseResult loadConfigFile(const std::string& path);
 /// Checks ranges and cross-field rules ("model.router.top_k = 9 but there are 4 experts").
 std::vector<ConfigError> validateConfig(const ExperimentConfig& config);
+
+/// experts[].read_features: the input features an expert reading `readFeatures` per iteration
+/// reads at iteration `iteration` (1-based) of an input with `features` features — (t-1)*N ...
+/// t*N-1, wrapping around. Empty when the expert reads nothing. The model and the GUI share it.
+std::vector<int64_t> featuresReadAt(int64_t readFeatures, int64_t iteration, int64_t features);
 /// model.recursion.capacity as N_r fractions in (0, 1] (recursion 1 first); empty with
 /// *error set when the text is not "linear" or a non-increasing list of N_r fractions.
 std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error);

@@ -1,6 +1,7 @@
 #include "model/reflection_expert.h"
 
 #include "model/attention_pooling.h"
+#include "mor/config.h"
 
 #include <algorithm>
 #include <cmath>
@@ -82,16 +83,7 @@ TokenMemory ReflectionExpertImpl::memory(const torch::Tensor& tokens, const torc
 
 std::vector<int64_t> ReflectionExpertImpl::featuresRead(int64_t iteration, int64_t features) const
 {
-    std::vector<int64_t> read;
-    const int64_t n = options.readFeatures();
-    if (n <= 0 || features <= 0) {
-        return read;
-    }
-    const int64_t start = ((std::max<int64_t>(iteration, 1) - 1) * n) % features;
-    for (int64_t k = 0; k < n; ++k) {
-        read.push_back((start + k) % features);
-    }
-    return read;
+    return featuresReadAt(options.readFeatures(), iteration, features);
 }
 
 torch::Tensor ReflectionExpertImpl::initialState(const torch::Tensor& e)

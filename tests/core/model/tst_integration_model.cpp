@@ -2,12 +2,15 @@
 #include "model/integration.h"
 #include "model/mor_model.h"
 
+#include "model_test_util.h"
+
 #include <QtTest>
 
 #include <cmath>
 #include <set>
 
 using namespace mor::model;
+using model_test::gradSum;
 
 namespace {
 
@@ -58,17 +61,6 @@ MoRModel disagreeingModel(const std::string& resolution, double c0Bias, double c
         setParameter(*model, prefix + "critic2.bias", torch::tensor({float(biases[j])}));
     }
     return model;
-}
-
-double gradSum(torch::nn::Module& module, const std::string& prefix)
-{
-    double sum = 0.0;
-    for (const auto& item : module.named_parameters()) {
-        if (item.key().rfind(prefix, 0) == 0 && item.value().grad().defined()) {
-            sum += item.value().grad().abs().sum().item<double>();
-        }
-    }
-    return sum;
 }
 
 } // namespace

@@ -6,22 +6,16 @@
 
 #include "mor/config.h"
 
+#include "model_test_util.h"
+
 #include <QtTest>
 
 #include <stdexcept>
 
 using namespace mor::model;
+using model_test::parameterCount;
 
 namespace {
-
-int64_t parameterCount(torch::nn::Module& module)
-{
-    int64_t count = 0;
-    for (const auto& p : module.parameters()) {
-        count += p.numel();
-    }
-    return count;
-}
 
 ReflectionExpert reader(int64_t readFeatures, int64_t depth)
 {

@@ -2,22 +2,16 @@
 #include "model/halting_policy.h"
 #include "model/reflection_expert.h"
 
+#include "model_test_util.h"
+
 #include <QtTest>
 
 #include <cmath>
 
 using namespace mor::model;
+using model_test::parameterCount;
 
 namespace {
-
-int64_t parameterCount(torch::nn::Module& module)
-{
-    int64_t count = 0;
-    for (const auto& p : module.parameters()) {
-        count += p.numel();
-    }
-    return count;
-}
 
 void setParameter(torch::nn::Module& module, const std::string& name, double value)
 {

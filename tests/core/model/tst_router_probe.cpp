@@ -6,6 +6,8 @@
 
 #include "mor/config.h"
 
+#include "model_test_util.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -13,6 +15,7 @@
 #include <numeric>
 
 using namespace mor::model;
+using model_test::gradSum;
 
 namespace {
 
@@ -50,17 +53,6 @@ mor::ModelConfig probeConfig(double fraction, int experts = 4, int64_t depth = 3
 int64_t total(const std::vector<int64_t>& values)
 {
     return std::accumulate(values.begin(), values.end(), int64_t(0));
-}
-
-double gradSum(torch::nn::Module& module, const std::string& prefix)
-{
-    double sum = 0.0;
-    for (const auto& item : module.named_parameters()) {
-        if (item.key().rfind(prefix, 0) == 0 && item.value().grad().defined()) {
-            sum += item.value().grad().abs().sum().item<double>();
-        }
-    }
-    return sum;
 }
 
 } // namespace
