@@ -341,6 +341,11 @@ void prepareSchema(SqliteDb& db) {
     if (version > current) {
         throw std::runtime_error(newerFileError(path, version));
     }
+    if (version < 0) { // a damaged header: there is no migration from a negative version
+        throw std::runtime_error(path + " has an invalid log schema version " +
+                                 std::to_string(version) +
+                                 "; refusing to open it as a MoR Studio log");
+    }
     for (; version < current; ++version) {
         migrationSteps()[static_cast<size_t>(version)](db);
     }
