@@ -1,5 +1,6 @@
 #include "model/integration.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -25,7 +26,29 @@ torch::Tensor entropyBits(const torch::Tensor& p)
     return -(p * torch::log2(p.clamp_min(1e-12))).sum(-1);
 }
 
+// Subjective logic: expert j's share of the committed (non-uncertain) belief mass among the
+// selected experts, (1 - u_j) / sum_i (1 - u_i); floored so that rows of pure ignorance still
+// sum to 1 (equal shares).
+torch::Tensor beliefShares(const torch::Tensor& uncertainty, const torch::Tensor& mask)
+{
+    return normaliseOverSelected((1.0 - uncertainty).clamp_min(1e-6), mask);
+}
+
 } // namespace
+
+IntegrationOptions integrationOptions(const IntegrationConfig& config, int64_t experts,
+                                      int64_t classes)
+{
+    return IntegrationOptions(experts, classes)
+        .fusion(config.fusion)
+        .gamma(config.gamma)
+        .conflictThreshold(config.conflictThreshold)
+        .confidentThreshold(config.confidentThreshold)
+        .conflictScore(config.conflictScore)
+        .evidentialKlWeight(config.evidentialKlWeight)
+        .evidentialAnnealSteps(config.evidentialAnnealSteps)
+        .evidentialCombination(config.evidentialCombination);
+}
 
 IntegrationImpl::IntegrationImpl(const IntegrationOptions& options_) : options(options_)
 {
@@ -45,6 +68,22 @@ void IntegrationImpl::reset()
         throw std::invalid_argument("model.integration.fusion: unknown fusion '" + fusion
                                     + "' (use confidence, attention or evidential)");
     }
+    const auto& combination = options.evidentialCombination();
+    if (combination == "decider") {
+        m_combination = EvidentialCombination::Decider;
+    } else if (combination == "subjective_logic") {
+        m_combination = EvidentialCombination::SubjectiveLogic;
+    } else {
+        throw std::invalid_argument("model.integration.evidential_combination: unknown '"
+                                    + combination + "' (use decider or subjective_logic)");
+    }
+    const auto& score = options.conflictScore();
+    if (score != "unweighted" && score != "weighted") {
+        throw std::invalid_argument("model.integration.conflict_score: unknown '" + score
+                                    + "' (use unweighted or weighted)");
+    }
+    m_weightedScore = score == "weighted";
+    const int64_t e = options.experts();
     const int64_t c = options.classes();
     const int64_t h = options.hidden();
     if (m_kind == FusionKind::Attention) {
@@ -52,11 +91,43 @@ void IntegrationImpl::reset()
         m_score1 = register_module("score1", torch::nn::Linear(c + 1, h));
         m_score2 = register_module("score2", torch::nn::Linear(h, 1));
     } else if (m_kind == FusionKind::Evidential) {
-        // Dirichlet evidence per expert; the decider scores [uncertainty, c_j, log g_j].
-        m_evidence = register_module("evidence", torch::nn::Linear(c + 1, c));
-        m_score1 = register_module("decider1", torch::nn::Linear(3, h));
-        m_score2 = register_module("decider2", torch::nn::Linear(h, 1));
+        // One evidence head per expert (EvidenceMoE) reading [log q_j, c_j]; initialised as
+        // torch::nn::Linear is (uniform in +-1/sqrt(fan_in)).
+        const double bound = 1.0 / std::sqrt(double(c + 1));
+        m_evidenceWeight = register_parameter(
+            "evidence_weight", torch::empty({e, c + 1, c}).uniform_(-bound, bound));
+        m_evidenceBias =
+            register_parameter("evidence_bias", torch::empty({e, c}).uniform_(-bound, bound));
+        m_step = register_buffer("evidential_step", torch::zeros({}, torch::kLong));
+        if (m_combination == EvidentialCombination::Decider) {
+            // The decider scores [u_j, c_j, log g_j].
+            m_score1 = register_module("decider1", torch::nn::Linear(3, h));
+            m_score2 = register_module("decider2", torch::nn::Linear(h, 1));
+        }
     }
+}
+
+torch::Tensor IntegrationImpl::evidence(const torch::Tensor& answers,
+                                        const torch::Tensor& confidences,
+                                        const torch::Tensor& mask) const
+{
+    const auto features =
+        torch::cat({torch::log(answers.clamp_min(1e-6)), confidences.unsqueeze(2)}, 2);
+    const auto raw = torch::einsum("bef,efc->bec", {features, m_evidenceWeight}) + m_evidenceBias;
+    const auto alpha = torch::softplus(raw) + 1.0;
+    // Unselected experts hold the vacuous opinion (no evidence); their rows may be anything.
+    return torch::where(mask.unsqueeze(2), alpha, torch::ones_like(alpha));
+}
+
+torch::Tensor IntegrationImpl::deciderWeights(const torch::Tensor& uncertainty,
+                                              const torch::Tensor& confidences,
+                                              const torch::Tensor& gates,
+                                              const torch::Tensor& mask)
+{
+    const auto decider =
+        torch::stack({uncertainty, confidences, torch::log(gates.clamp_min(1e-6))}, 2);
+    const auto scores = m_score2->forward(torch::tanh(m_score1->forward(decider))).squeeze(2);
+    return maskedSoftmax(scores, mask);
 }
 
 torch::Tensor IntegrationImpl::weights(const torch::Tensor& answers,
@@ -74,13 +145,11 @@ torch::Tensor IntegrationImpl::weights(const torch::Tensor& answers,
         return maskedSoftmax(scores + torch::log(gates.clamp_min(1e-6)), mask);
     }
     case FusionKind::Evidential: {
-        const auto features = torch::cat({answers, confidences.unsqueeze(2)}, 2);
-        const auto alpha = torch::softplus(m_evidence->forward(features)) + 1.0; // [B, E, C]
-        const auto uncertainty = double(options.classes()) / alpha.sum(2);       // in (0, 1]
-        const auto decider = torch::stack(
-            {uncertainty, confidences, torch::log(gates.clamp_min(1e-6))}, 2);
-        const auto scores = m_score2->forward(torch::tanh(m_score1->forward(decider))).squeeze(2);
-        return maskedSoftmax(scores, mask);
+        const auto alpha = evidence(answers, confidences, mask);
+        if (m_combination == EvidentialCombination::SubjectiveLogic) {
+            return beliefShares(dirichletUncertainty(alpha), mask);
+        }
+        return deciderWeights(dirichletUncertainty(alpha), confidences, gates, mask);
     }
     }
     return normaliseOverSelected(gates, mask);
@@ -90,23 +159,95 @@ Fusion IntegrationImpl::forward(const torch::Tensor& answers, const torch::Tenso
                                 const torch::Tensor& gates, const torch::Tensor& mask)
 {
     Fusion out;
-    out.weights = weights(answers, confidences, gates, mask);
-    out.probs = (out.weights.unsqueeze(2) * answers).sum(1);
-    out.score = weightedJensenShannon(answers, out.weights);
+    if (m_kind == FusionKind::Evidential) {
+        out.alpha = evidence(answers, confidences, mask);
+        out.uncertainty = dirichletUncertainty(out.alpha);
+        if (m_combination == EvidentialCombination::SubjectiveLogic) {
+            // Fold the experts' opinions with the reduced Dempster-Shafer rule; unselected
+            // experts are vacuous, the rule's identity. The rule is commutative and associative.
+            auto fused = opinionFromAlpha(out.alpha.select(1, 0));
+            for (int64_t j = 1; j < out.alpha.size(1); ++j) {
+                fused = combineOpinions(fused, opinionFromAlpha(out.alpha.select(1, j)));
+            }
+            const double k = double(out.alpha.size(2));
+            const auto p = fused.belief + fused.uncertainty.unsqueeze(1) / k;
+            out.probs = p / p.sum(1, true);
+            out.weights = beliefShares(out.uncertainty, mask);
+        } else {
+            out.weights = deciderWeights(out.uncertainty, confidences, gates, mask);
+        }
+    } else {
+        out.weights = weights(answers, confidences, gates, mask);
+    }
+    if (!out.probs.defined()) {
+        out.probs = (out.weights.unsqueeze(2) * answers).sum(1);
+    }
+    const auto selected = mask.sum(1);
+    const auto score = m_weightedScore ? weightedJensenShannon(answers, out.weights)
+                                       : unweightedJensenShannon(answers, mask);
+    out.score = torch::where(selected.ge(2), score, torch::zeros_like(score));
     out.conflict = detectConflict(out.score, confidences, mask, options.conflictThreshold(),
                                   options.confidentThreshold());
     return out;
 }
 
+torch::Tensor IntegrationImpl::evidentialLoss(const Fusion& fusion, const torch::Tensor& y,
+                                              const torch::Tensor& mask)
+{
+    if (m_kind != FusionKind::Evidential || !fusion.alpha.defined()) {
+        return {};
+    }
+    if (is_training() && torch::GradMode::is_enabled()) {
+        torch::NoGradGuard noGrad;
+        m_step.add_(1);
+    }
+    const auto selected = mask.to(torch::kBool);
+    const int64_t classes = fusion.alpha.size(2);
+    const auto alpha = fusion.alpha.masked_select(selected.unsqueeze(2)).view({-1, classes});
+    if (alpha.size(0) == 0) {
+        return fusion.alpha.sum() * 0.0;
+    }
+    const auto target = y.to(torch::kLong).unsqueeze(1).expand_as(selected).masked_select(selected);
+    return evidentialLossPerRow(alpha, target, evidentialKlCoefficient()).mean();
+}
+
+int64_t IntegrationImpl::evidentialStep() const
+{
+    return m_step.defined() ? m_step.item<int64_t>() : 0;
+}
+
+double IntegrationImpl::evidentialKlCoefficient() const
+{
+    const int64_t anneal = options.evidentialAnnealSteps();
+    const double ramp =
+        anneal <= 0 ? 1.0 : std::min(1.0, double(evidentialStep()) / double(anneal));
+    return options.evidentialKlWeight() * ramp;
+}
+
 double IntegrationImpl::flopsPerExpert() const
 {
+    // Counted per selected expert and input: a multiply-add is 2, any other elementwise op 1.
     const double c = double(options.classes());
     const double h = double(options.hidden());
+    // Conflict score: H(q_j) (3c), the expert's part of the mixture and of H(mixture) (5c).
+    const double score = 8.0 * c;
+    const double fuseAnswers = 2.0 * c; // sum_j w_j q_j
     switch (m_kind) {
-    case FusionKind::Confidence: return 4.0 + 2.0 * c;
-    case FusionKind::Attention: return 2.0 * (c + 1.0) * h + 2.0 * h + 2.0 * c;
-    case FusionKind::Evidential:
-        return 2.0 * (c + 1.0) * c + 2.0 * 3.0 * h + 2.0 * h + 2.0 * c;
+    case FusionKind::Confidence: return 4.0 + fuseAnswers + score;
+    case FusionKind::Attention:
+        return 2.0 * (c + 1.0) * h + 2.0 * h + 3.0 * h + fuseAnswers + score;
+    case FusionKind::Evidential: {
+        // log q; the expert's own head [c + 1] -> c with bias; softplus, + 1; S; u = K / S.
+        const double head = c + 2.0 * (c + 1.0) * c + c + 2.0 * c + c + 1.0;
+        if (m_combination == EvidentialCombination::SubjectiveLogic) {
+            // b = e / S (c); one reduced Dempster-Shafer step: sum_k b1_k b2_k (2c), C (4),
+            // the numerators (4c), / (1 - C) (c + 1), u (2); b + u / K, normalised (3c); the
+            // belief share 1 - u_j, normalised (3).
+            return head + c + 2.0 * c + 4.0 + 4.0 * c + c + 1.0 + 2.0 + 3.0 * c + 3.0 + score;
+        }
+        // decider: log g, 3 -> h -> 1 with tanh, softmax (3).
+        return head + 1.0 + 2.0 * 3.0 * h + 2.0 * h + 2.0 * h + 3.0 + fuseAnswers + score;
+    }
     }
     return 0.0;
 }
@@ -115,6 +256,67 @@ torch::Tensor weightedJensenShannon(const torch::Tensor& answers, const torch::T
 {
     const auto mixture = (weights.unsqueeze(2) * answers).sum(1);
     return (entropyBits(mixture) - (weights * entropyBits(answers)).sum(1)).clamp_min(0.0);
+}
+
+torch::Tensor unweightedJensenShannon(const torch::Tensor& answers, const torch::Tensor& mask)
+{
+    const auto selected = mask.to(answers.scalar_type());
+    const auto count = selected.sum(1, true);
+    const auto score = weightedJensenShannon(answers, selected / count.clamp_min(1.0));
+    return torch::where(count.squeeze(1).ge(2.0), score, torch::zeros_like(score));
+}
+
+torch::Tensor dirichletUncertainty(const torch::Tensor& alpha)
+{
+    return double(alpha.size(-1)) / alpha.sum(-1);
+}
+
+torch::Tensor dirichletExpectedCrossEntropy(const torch::Tensor& alpha, const torch::Tensor& y)
+{
+    const auto strength = alpha.sum(1);
+    const auto alphaTrue = alpha.gather(1, y.to(torch::kLong).unsqueeze(1)).squeeze(1);
+    return torch::digamma(strength) - torch::digamma(alphaTrue);
+}
+
+torch::Tensor dirichletKlToUniform(const torch::Tensor& alpha)
+{
+    const double k = double(alpha.size(-1));
+    const auto strength = alpha.sum(-1);
+    return torch::lgamma(strength) - std::lgamma(k) - torch::lgamma(alpha).sum(-1)
+           + ((alpha - 1.0) * (torch::digamma(alpha) - torch::digamma(strength).unsqueeze(-1)))
+                 .sum(-1);
+}
+
+torch::Tensor evidentialLossPerRow(const torch::Tensor& alpha, const torch::Tensor& y,
+                                   double klWeight)
+{
+    auto loss = dirichletExpectedCrossEntropy(alpha, y);
+    if (klWeight > 0.0) {
+        const auto onehot =
+            torch::one_hot(y.to(torch::kLong), alpha.size(1)).to(alpha.scalar_type());
+        const auto misleading = onehot + (1.0 - onehot) * alpha;
+        loss = loss + klWeight * dirichletKlToUniform(misleading);
+    }
+    return loss;
+}
+
+Opinion opinionFromAlpha(const torch::Tensor& alpha)
+{
+    const auto strength = alpha.sum(-1, true);
+    return {(alpha - 1.0) / strength, double(alpha.size(-1)) / strength.squeeze(-1)};
+}
+
+Opinion combineOpinions(const Opinion& first, const Opinion& second)
+{
+    const auto& b1 = first.belief;
+    const auto& b2 = second.belief;
+    const auto u1 = first.uncertainty.unsqueeze(-1);
+    const auto u2 = second.uncertainty.unsqueeze(-1);
+    const auto agreeing = b1 * b2;
+    // Conflict C = sum_{i != j} b1_i b2_j = (sum b1)(sum b2) - sum_k b1_k b2_k; 1 - C >= u1 u2.
+    const auto conflict = b1.sum(-1, true) * b2.sum(-1, true) - agreeing.sum(-1, true);
+    const auto scale = 1.0 / (1.0 - conflict).clamp_min(1e-12);
+    return {(agreeing + b1 * u2 + b2 * u1) * scale, (u1 * u2 * scale).squeeze(-1)};
 }
 
 torch::Tensor detectConflict(const torch::Tensor& score, const torch::Tensor& confidences,

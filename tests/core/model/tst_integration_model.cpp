@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <set>
+#include <sstream>
 
 using namespace mor::model;
 using model_test::gradSum;
@@ -87,6 +88,18 @@ private Q_SLOTS:
     void baselineConfigsTrainAndTrace_data();
     void baselineConfigsTrainAndTrace();
     void smallModelOverfitsTinyBatch();
+    void dirichletUncertaintyAndLossMatchClosedForms_data();
+    void dirichletUncertaintyAndLossMatchClosedForms();
+    void evidentialLossGradientMatchesReference();
+    void evidentialLossAveragesSelectedPairsAndAnneals();
+    void evidenceHeadsGiveUncertaintyAndLearnFromTheLoss();
+    void subjectiveLogicCombinationMatchesHandComputation();
+    void subjectiveLogicFusionCombinesSelectedExperts();
+    void unweightedConflictScoreShowsDominatedDisagreement_data();
+    void unweightedConflictScoreShowsDominatedDisagreement();
+    void conflictNeedsTwoSelectedExperts_data();
+    void conflictNeedsTwoSelectedExperts();
+    void flopsCountTheEvidenceHeadsAndCombination();
 };
 
 void TstIntegrationModel::confidenceFusionMatchesHandComputation()
@@ -109,15 +122,20 @@ void TstIntegrationModel::confidenceFusionMatchesHandComputation()
 void TstIntegrationModel::learnedFusionWeightsAreDistributionsOverSelected_data()
 {
     QTest::addColumn<QString>("fusion");
-    QTest::newRow("attention") << "attention";
-    QTest::newRow("evidential") << "evidential";
+    QTest::addColumn<QString>("combination");
+    QTest::newRow("attention") << "attention" << "decider";
+    QTest::newRow("evidential decider") << "evidential" << "decider";
+    QTest::newRow("evidential subjective logic") << "evidential" << "subjective_logic";
 }
 
 void TstIntegrationModel::learnedFusionWeightsAreDistributionsOverSelected()
 {
     QFETCH(QString, fusion);
+    QFETCH(QString, combination);
     torch::manual_seed(8);
-    Integration integration(IntegrationOptions(4, 3).fusion(fusion.toStdString()));
+    Integration integration(IntegrationOptions(4, 3)
+                                .fusion(fusion.toStdString())
+                                .evidentialCombination(combination.toStdString()));
     QVERIFY(!integration->parameters().empty());
     const auto q = torch::softmax(torch::randn({5, 4, 3}), 2);
     const auto mask = torch::rand({5, 4}).gt(0.5);
@@ -240,13 +258,16 @@ void TstIntegrationModel::agreeingExpertsRaiseNoConflict()
 void TstIntegrationModel::backwardReachesEveryPart_data()
 {
     QTest::addColumn<QString>("fusion");
-    QTest::newRow("attention") << "attention";
-    QTest::newRow("evidential") << "evidential";
+    QTest::addColumn<QString>("combination");
+    QTest::newRow("attention") << "attention" << "decider";
+    QTest::newRow("evidential decider") << "evidential" << "decider";
+    QTest::newRow("evidential subjective logic") << "evidential" << "subjective_logic";
 }
 
 void TstIntegrationModel::backwardReachesEveryPart()
 {
     QFETCH(QString, fusion);
+    QFETCH(QString, combination);
     auto config = smallConfig(3);
     const char* cells[3] = {"mlp", "gru", "transformer"};
     const char* halting[3] = {"critique", "pondernet", "act"};
@@ -257,10 +278,12 @@ void TstIntegrationModel::backwardReachesEveryPart()
     }
     config.router.topK = 3;
     config.integration.fusion = fusion.toStdString();
+    config.integration.evidentialCombination = combination.toStdString();
     torch::manual_seed(12);
     MoRModel model(config, ModelShape{8, 3, 1});
     model->train();
     const auto out = model->forward(torch::randn({16, 8}), torch::randint(0, 3, {16}), {});
+    QCOMPARE(out.losses.count("evidential"), size_t(fusion == "evidential" ? 1 : 0));
     out.totalLoss.backward();
     QVERIFY(gradSum(*model, "router.") > 0.0);
     QVERIFY(gradSum(*model, "integration.") > 0.0);
@@ -526,6 +549,276 @@ void TstIntegrationModel::smallModelOverfitsTinyBatch()
     torch::NoGradGuard noGrad;
     const auto acc = model->forward(x, y, {}).logits.argmax(1).eq(y).to(torch::kFloat).mean();
     QVERIFY(acc.item<float>() > 0.9f);
+}
+
+// --- Evidential fusion and the conflict score. Numbers from
+// tests/core/model/python/evidential_reference.py (float64, torch or scipy) unless closed forms.
+
+void TstIntegrationModel::dirichletUncertaintyAndLossMatchClosedForms_data()
+{
+    QTest::addColumn<QList<double>>("alpha");
+    QTest::addColumn<int>("label");
+    QTest::addColumn<double>("uncertainty");
+    QTest::addColumn<double>("expectedCrossEntropy");
+    QTest::addColumn<double>("kl");
+    // u = K / S; CE = digamma(S) - digamma(alpha_y) = sum_{n = alpha_y}^{S - 1} 1 / n for
+    // integers; alpha~ = [1, 1, 1] is Dir(1) itself (KL 0); KL(Dir(1, 3, 1)) = ln 6 - 7 / 6
+    // (reference rows 1, 2 and 2b).
+    QTest::newRow("[2, 1, 1], y 0") << QList<double>{2, 1, 1} << 0 << 0.75 << 5.0 / 6.0 << 0.0;
+    QTest::newRow("[2, 3, 1], y 0") << QList<double>{2, 3, 1} << 0 << 0.5 << 77.0 / 60.0
+                                    << std::log(6.0) - 7.0 / 6.0;
+    // y 1: alpha~ = [2, 1, 1], KL = ln 6 - ln 2 + digamma(2) - digamma(4) = ln 3 - 5 / 6.
+    QTest::newRow("[2, 3, 1], y 1") << QList<double>{2, 3, 1} << 1 << 0.5
+                                    << 1.0 / 3.0 + 0.25 + 0.2 << std::log(3.0) - 5.0 / 6.0;
+}
+
+void TstIntegrationModel::dirichletUncertaintyAndLossMatchClosedForms()
+{
+    QFETCH(QList<double>, alpha);
+    QFETCH(int, label);
+    QFETCH(double, uncertainty);
+    QFETCH(double, expectedCrossEntropy);
+    QFETCH(double, kl);
+    const auto a = torch::tensor(std::vector<double>(alpha.begin(), alpha.end()), torch::kDouble)
+                       .view({1, -1});
+    const auto y = torch::tensor({int64_t(label)});
+    QVERIFY(std::abs(dirichletUncertainty(a).item<double>() - uncertainty) < 1e-12);
+    QVERIFY(std::abs(dirichletExpectedCrossEntropy(a, y).item<double>() - expectedCrossEntropy)
+            < 1e-9);
+    auto misleading = a.clone();
+    misleading[0][label] = 1.0;
+    QVERIFY(std::abs(dirichletKlToUniform(misleading).item<double>() - kl) < 1e-9);
+    QVERIFY(std::abs(evidentialLossPerRow(a, y, 0.5).item<double>()
+                     - (expectedCrossEntropy + 0.5 * kl))
+            < 1e-9);
+    QVERIFY(std::abs(evidentialLossPerRow(a, y, 0.0).item<double>() - expectedCrossEntropy)
+            < 1e-9);
+}
+
+void TstIntegrationModel::evidentialLossGradientMatchesReference()
+{
+    // d CE / d alpha_k = trigamma(S) - [k == y] trigamma(alpha_y): reference row 2.
+    const auto alpha = torch::tensor({{2.0, 3.0, 1.0}}, torch::kDouble).requires_grad_(true);
+    dirichletExpectedCrossEntropy(alpha, torch::tensor({int64_t(0)})).sum().backward();
+    const auto expected = torch::tensor({{-0.463611111, 0.181322956, 0.181322956}}, torch::kDouble);
+    QVERIFY(torch::allclose(alpha.grad(), expected, 0.0, 1e-8));
+    // The whole loss at lambda 1: 77/60 + ln 6 - 7/6 = 1.908426136.
+    QVERIFY(std::abs(evidentialLossPerRow(alpha.detach(), torch::tensor({int64_t(0)}), 1.0)
+                         .item<double>()
+                     - 1.908426136)
+            < 1e-8);
+}
+
+void TstIntegrationModel::evidentialLossAveragesSelectedPairsAndAnneals()
+{
+    Integration integration(IntegrationOptions(2, 3)
+                                .fusion("evidential")
+                                .evidentialKlWeight(1.0)
+                                .evidentialAnnealSteps(4));
+    Fusion fusion;
+    fusion.alpha = torch::tensor({1.5f, 4.f, 2.f, 3.f, 1.2f, 1.f, 2.f, 2.f, 6.f, 9.f, 9.f, 9.f})
+                       .view({2, 2, 3});
+    const auto mask = torch::tensor({{true, true}, {true, false}});
+    const auto y = torch::tensor({int64_t(1), int64_t(2)});
+    QCOMPARE(integration->evidentialStep(), int64_t(0));
+    integration->train();
+    // Reference row 3: the mean over the 3 selected pairs (the unselected [9, 9, 9] ignored).
+    const double first = integration->evidentialLoss(fusion, y, mask).item<double>();
+    QCOMPARE(integration->evidentialStep(), int64_t(1));
+    QVERIFY2(std::abs(first - 1.123451866) < 1e-5, std::to_string(first).c_str());
+    const double second = integration->evidentialLoss(fusion, y, mask).item<double>();
+    QVERIFY2(std::abs(second - 1.221987478) < 1e-5, std::to_string(second).c_str());
+    // Evaluation and no-grad calls do not advance the schedule.
+    integration->eval();
+    QVERIFY(std::abs(integration->evidentialLoss(fusion, y, mask).item<double>() - second) < 1e-6);
+    integration->train();
+    {
+        torch::NoGradGuard noGrad;
+        integration->evidentialLoss(fusion, y, mask);
+    }
+    QCOMPARE(integration->evidentialStep(), int64_t(2));
+    QCOMPARE(integration->evidentialKlCoefficient(), 0.5);
+    // The step is a buffer: it survives a checkpoint.
+    std::stringstream stream;
+    {
+        torch::serialize::OutputArchive archive;
+        integration->save(archive);
+        archive.save_to(stream);
+    }
+    Integration restored(IntegrationOptions(2, 3).fusion("evidential").evidentialAnnealSteps(4));
+    {
+        torch::serialize::InputArchive archive;
+        archive.load_from(stream);
+        restored->load(archive);
+    }
+    QCOMPARE(restored->evidentialStep(), int64_t(2));
+    for (int i = 0; i < 5; ++i) {
+        integration->evidentialLoss(fusion, y, mask);
+    }
+    QCOMPARE(integration->evidentialKlCoefficient(), 1.0); // saturates at the weight
+    // Other fusions have no evidential loss.
+    Integration confidence(IntegrationOptions(2, 3));
+    QVERIFY(!confidence->evidentialLoss(fusion, y, mask).defined());
+}
+
+void TstIntegrationModel::evidenceHeadsGiveUncertaintyAndLearnFromTheLoss()
+{
+    torch::manual_seed(5);
+    Integration integration(IntegrationOptions(3, 3).fusion("evidential"));
+    integration->train();
+    const auto q = torch::softmax(torch::randn({4, 3, 3}), 2);
+    const auto c = torch::rand({4, 3});
+    const auto g = torch::rand({4, 3});
+    const auto mask = torch::tensor({{true, true, false}, {true, false, true},
+                                     {false, true, true}, {true, true, true}});
+    const auto out = integration->forward(q, c, g, mask);
+    QCOMPARE(out.alpha.sizes().vec(), (std::vector<int64_t>{4, 3, 3}));
+    QVERIFY(out.alpha.ge(1.0).all().item<bool>());
+    QVERIFY(torch::allclose(out.uncertainty, 3.0 / out.alpha.sum(2)));
+    // Unselected experts hold the vacuous opinion.
+    QVERIFY(out.uncertainty.masked_select(mask.logical_not()).eq(1.0).all().item<bool>());
+    QVERIFY(out.uncertainty.masked_select(mask).lt(1.0).all().item<bool>());
+    const auto loss = integration->evidentialLoss(out, torch::tensor({0, 1, 2, 0}), mask);
+    loss.backward();
+    QVERIFY(gradSum(*integration, "evidence_weight") > 0.0);
+    // Every expert's own head learns from the rows it was selected for.
+    const auto grad = integration->named_parameters()["evidence_bias"].grad();
+    QVERIFY(grad.abs().sum(1).gt(0.0).all().item<bool>());
+}
+
+void TstIntegrationModel::subjectiveLogicCombinationMatchesHandComputation()
+{
+    // Two opinions with S = 15: b1 = [0.5, 0.2, 0.1], b2 = [0.1, 0.6, 0.1], u1 = u2 = 0.2.
+    // C = 0.8 * 0.8 - (0.05 + 0.12 + 0.01) = 0.46; b = [0.17, 0.28, 0.05] / 0.54,
+    // u = 0.04 / 0.54 (reference row 4).
+    const auto first = opinionFromAlpha(torch::tensor({{8.5, 4.0, 2.5}}, torch::kDouble));
+    const auto second = opinionFromAlpha(torch::tensor({{2.5, 10.0, 2.5}}, torch::kDouble));
+    QVERIFY(torch::allclose(first.belief, torch::tensor({{0.5, 0.2, 0.1}}, torch::kDouble)));
+    QVERIFY(std::abs(first.uncertainty.item<double>() - 0.2) < 1e-12);
+    const auto fused = combineOpinions(first, second);
+    const auto expected =
+        torch::tensor({{0.314814815, 0.518518519, 0.092592593}}, torch::kDouble);
+    QVERIFY(torch::allclose(fused.belief, expected, 0.0, 1e-9));
+    QVERIFY(std::abs(fused.uncertainty.item<double>() - 0.074074074) < 1e-9);
+    QVERIFY(std::abs(fused.belief.sum().item<double>() + fused.uncertainty.item<double>() - 1.0)
+            < 1e-12);
+    // Commutative, and the vacuous opinion is the identity.
+    const auto swapped = combineOpinions(second, first);
+    QVERIFY(torch::allclose(swapped.belief, fused.belief));
+    const Opinion vacuous{torch::zeros({1, 3}, torch::kDouble), torch::ones({1}, torch::kDouble)};
+    const auto same = combineOpinions(first, vacuous);
+    QVERIFY(torch::allclose(same.belief, first.belief));
+    QVERIFY(torch::allclose(same.uncertainty, first.uncertainty));
+}
+
+void TstIntegrationModel::subjectiveLogicFusionCombinesSelectedExperts()
+{
+    Integration integration(
+        IntegrationOptions(3, 3).fusion("evidential").evidentialCombination("subjective_logic"));
+    // No decider: only the per-expert evidence heads.
+    QCOMPARE(int(integration->parameters().size()), 2);
+    // Zero weights: each expert's evidence is softplus(bias) = [4, 1, 0.5] and [0.5, 2, 0.5]
+    // (reference row 5); expert 2 has overwhelming evidence for class 0 but is not selected.
+    setParameter(*integration, "evidence_weight", torch::zeros({1}));
+    setParameter(*integration, "evidence_bias",
+                 torch::tensor({3.981514553f, 0.541324855f, -0.432752130f, -0.432752130f,
+                                1.854586542f, -0.432752130f, 30.f, -30.f, -30.f})
+                     .view({3, 3}));
+    const auto q = torch::softmax(torch::randn({1, 3, 3}), 2);
+    const auto out = integration->forward(q, torch::rand({1, 3}), torch::rand({1, 3}),
+                                          torch::tensor({{true, true, false}}));
+    QVERIFY(torch::allclose(out.uncertainty, torch::tensor({{0.352941176f, 0.5f, 1.f}}), 0.0,
+                            1e-5));
+    QVERIFY(torch::allclose(out.probs, torch::tensor({{0.477419355f, 0.361290323f, 0.161290323f}}),
+                            0.0, 1e-5));
+    // Reported weights: each selected expert's share of committed belief, (1 - u_j) normalised.
+    QVERIFY(torch::allclose(out.weights, torch::tensor({{0.564102564f, 0.435897436f, 0.f}}), 0.0,
+                            1e-5));
+}
+
+void TstIntegrationModel::unweightedConflictScoreShowsDominatedDisagreement_data()
+{
+    QTest::addColumn<QString>("score");
+    QTest::addColumn<double>("expected");
+    QTest::addColumn<bool>("conflict");
+    // Reference row 6: JSD of [1, 0] and [0, 1]: 1 bit with equal weights, H(0.95) = 0.2864
+    // bits with the fusion weights.
+    QTest::newRow("unweighted") << "unweighted" << 1.0 << true;
+    QTest::newRow("weighted") << "weighted" << 0.286396957 << false;
+}
+
+void TstIntegrationModel::unweightedConflictScoreShowsDominatedDisagreement()
+{
+    QFETCH(QString, score);
+    QFETCH(double, expected);
+    QFETCH(bool, conflict);
+    Integration integration(IntegrationOptions(2, 2).conflictScore(score.toStdString()));
+    QCOMPARE(QString::fromStdString(integration->options.conflictScore()), score);
+    const auto q = torch::tensor({1.f, 0.f, 0.f, 1.f}).view({1, 2, 2});
+    const auto out = integration->forward(q, torch::ones({1, 2}), torch::tensor({{0.95f, 0.05f}}),
+                                          torch::ones({1, 2}, torch::kBool));
+    QVERIFY(torch::allclose(out.weights, torch::tensor({{0.95f, 0.05f}})));
+    QVERIFY2(std::abs(out.score.item<double>() - expected) < 1e-5,
+             std::to_string(out.score.item<double>()).c_str());
+    QCOMPARE(out.conflict.item<bool>(), conflict);
+}
+
+void TstIntegrationModel::conflictNeedsTwoSelectedExperts_data()
+{
+    QTest::addColumn<QString>("score");
+    QTest::newRow("unweighted") << "unweighted";
+    QTest::newRow("weighted") << "weighted";
+}
+
+void TstIntegrationModel::conflictNeedsTwoSelectedExperts()
+{
+    QFETCH(QString, score);
+    Integration integration(IntegrationOptions(3, 3).conflictScore(score.toStdString()));
+    const auto q = torch::tensor({0.7f, 0.2f, 0.1f, 0.1f, 0.3f, 0.6f, 0.2f, 0.2f, 0.6f})
+                       .view({1, 3, 3})
+                       .repeat({4, 1, 1});
+    q[0][1] = torch::tensor({0.f, 0.f, 1.f}); // row 0: opposite answers, only one selected
+    q[0][0] = torch::tensor({1.f, 0.f, 0.f});
+    const auto mask = torch::tensor({{true, false, false}, {false, false, false},
+                                     {true, true, false}, {true, true, true}});
+    const auto out = integration->forward(q, torch::ones({4, 3}), torch::ones({4, 3}), mask);
+    QCOMPARE(out.score[0].item<float>(), 0.f);
+    QCOMPARE(out.score[1].item<float>(), 0.f);
+    QVERIFY(!out.conflict[0].item<bool>());
+    QVERIFY(!out.conflict[1].item<bool>());
+    if (score == "unweighted") { // equal gates and confidences: the two scores agree here
+        QVERIFY(std::abs(out.score[2].item<double>() - 0.332751102) < 1e-5);
+        QVERIFY(std::abs(out.score[3].item<double>() - 0.266610508) < 1e-5);
+    }
+    QVERIFY(torch::allclose(unweightedJensenShannon(q, mask), out.score));
+    QVERIFY(torch::allclose(weightedJensenShannon(q, out.weights), out.score, 1e-5, 1e-6));
+}
+
+void TstIntegrationModel::flopsCountTheEvidenceHeadsAndCombination()
+{
+    const int64_t c = 4;
+    const int64_t h = 16;
+    const auto flops = [&](const std::string& fusion, const std::string& combination) {
+        return Integration(IntegrationOptions(3, c)
+                               .fusion(fusion)
+                               .hidden(h)
+                               .evidentialCombination(combination))
+            ->flopsPerExpert();
+    };
+    const double decider = flops("evidential", "decider");
+    const double subjective = flops("evidential", "subjective_logic");
+    // The evidence head alone is a [c + 1] -> c linear layer per expert: 2 (c + 1) c.
+    QVERIFY(decider > 2.0 * (c + 1) * c + 2.0 * 3 * h + 2.0 * h);
+    QVERIFY(subjective > 2.0 * (c + 1) * c + 7.0 * c);
+    QVERIFY(subjective < decider); // no decider network
+    QVERIFY(flops("confidence", "decider") < flops("attention", "decider"));
+    // The decider's cost grows with its width; the combination's does not.
+    const double wide = Integration(IntegrationOptions(3, c)
+                                        .fusion("evidential")
+                                        .hidden(2 * h)
+                                        .evidentialCombination("subjective_logic"))
+                            ->flopsPerExpert();
+    QCOMPARE(wide, subjective);
 }
 
 QTEST_APPLESS_MAIN(TstIntegrationModel)
