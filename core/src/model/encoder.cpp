@@ -9,16 +9,16 @@ EncoderImpl::EncoderImpl(const EncoderOptions& options_) : options(options_)
 
 void EncoderImpl::reset()
 {
+    if (options.layers() <= 0) {
+        return; // identity: e = x
+    }
     torch::nn::Sequential net;
-    const int64_t layers = std::max<int64_t>(options.layers(), 0);
     int64_t in = options.inputs();
-    for (int64_t i = 0; i < std::max<int64_t>(layers, 1); ++i) {
+    for (int64_t i = 0; i < options.layers(); ++i) {
         net->push_back(torch::nn::Linear(in, options.hidden()));
-        if (layers > 0) {
-            net->push_back(torch::nn::GELU());
-            if (options.dropout() > 0.0) {
-                net->push_back(torch::nn::Dropout(options.dropout()));
-            }
+        net->push_back(torch::nn::GELU());
+        if (options.dropout() > 0.0) {
+            net->push_back(torch::nn::Dropout(options.dropout()));
         }
         in = options.hidden();
     }
@@ -27,14 +27,22 @@ void EncoderImpl::reset()
 
 torch::Tensor EncoderImpl::forward(const torch::Tensor& x)
 {
-    return m_net->forward(x);
+    return m_net.is_empty() ? x : m_net->forward(x);
 }
 
 double EncoderImpl::flopsPerRow() const
 {
-    const double layers = double(std::max<int64_t>(options.layers(), 1));
+    if (options.layers() <= 0) {
+        return 0.0;
+    }
+    const double layers = double(options.layers());
     const double h = double(options.hidden());
     return 2.0 * double(options.inputs()) * h + (layers - 1.0) * 2.0 * h * h;
+}
+
+int64_t EncoderImpl::outputs() const
+{
+    return options.layers() <= 0 ? options.inputs() : options.hidden();
 }
 
 } // namespace mor::model

@@ -1,4 +1,7 @@
-// Reflection experts: weight tying, sparse halting at inference, halting distributions.
+// Reflection experts: weight tying, sparse halting at inference, halting distributions, the
+// critic, the paper-exact options (zero initial state, no feedback, raw input) and the
+// re-reflection hint.
+#include "model/encoder.h"
 #include "model/halting_policy.h"
 #include "model/reflection_expert.h"
 
@@ -9,6 +12,7 @@
 #include <cmath>
 
 using namespace mor::model;
+using model_test::gradSum;
 using model_test::parameterCount;
 
 namespace {
@@ -46,6 +50,13 @@ private Q_SLOTS:
     void ponderNetKlMatchesClosedForm();
     void actWeightsAndPonderCost();
     void extendRunsExtraIterations();
+    void critiqueIsTheTemperatureScaledCriticLogit();
+    void criticStopGradientKeepsTheCritiqueLossOffTheCell_data();
+    void criticStopGradientKeepsTheCritiqueLossOffTheCell();
+    void zeroInitialStateStartsFromZero();
+    void withoutFeedbackTheCellReadsOnlyItsInput();
+    void extendKeepsItsOwnDraftAndReadsTheHintThroughItsOwnInput();
+    void encoderWithZeroLayersIsTheIdentity();
 };
 
 void TstReflection::parameterCountDoesNotGrowWithDepth_data()
@@ -229,6 +240,138 @@ void TstReflection::extendRunsExtraIterations()
     QCOMPARE(extra.probs.size(0), int64_t(3));
     QCOMPARE(expert->rowsProcessed(), int64_t(15));
     QVERIFY(torch::allclose(extra.answer, extra.probs[2]));
+}
+
+void TstReflection::critiqueIsTheTemperatureScaledCriticLogit()
+{
+    torch::manual_seed(7);
+    ReflectionExpert expert(ReflectionExpertOptions(5, 3).width(8).maxDepth(4));
+    expert->eval();
+    torch::NoGradGuard noGrad;
+    const auto e = torch::randn({6, 5});
+    const HaltingPolicy policy(expertConfig("fixed", 4, 0.5));
+    const auto raw = expert->reflect(e, policy, true);
+    QCOMPARE(raw.criticLogit.sizes().vec(), raw.critique.sizes().vec());
+    QVERIFY(torch::allclose(raw.critique, torch::sigmoid(raw.criticLogit)));
+    expert->setCriticTemperature(2.5);
+    QCOMPARE(expert->criticTemperature(), 2.5);
+    const auto scaled = expert->reflect(e, policy, true);
+    // Step 1 sees the same input either way: its logit is unchanged, its critique softened.
+    QVERIFY(torch::allclose(scaled.criticLogit[0], raw.criticLogit[0]));
+    QVERIFY(torch::allclose(scaled.critique, torch::sigmoid(scaled.criticLogit / 2.5)));
+    QVERIFY(torch::allclose(scaled.heldCritique, scaled.critique));
+}
+
+void TstReflection::criticStopGradientKeepsTheCritiqueLossOffTheCell_data()
+{
+    QTest::addColumn<bool>("stopGradient");
+    QTest::newRow("stop-gradient") << true;
+    QTest::newRow("shared gradient") << false;
+}
+
+void TstReflection::criticStopGradientKeepsTheCritiqueLossOffTheCell()
+{
+    QFETCH(bool, stopGradient);
+    torch::manual_seed(8);
+    ReflectionExpert expert(
+        ReflectionExpertOptions(5, 3).width(8).maxDepth(3).criticStopGradient(stopGradient));
+    expert->train();
+    const auto run = expert->reflect(torch::randn({6, 5}), HaltingPolicy(expertConfig("fixed", 3, 0.5)),
+                                     /*shrink=*/false);
+    // The critique calibration loss alone, against a fixed target.
+    const auto target = torch::tensor({1.f, 0.f, 1.f, 1.f, 0.f, 0.f}).unsqueeze(0).expand({3, 6});
+    torch::binary_cross_entropy(run.critique, target).backward();
+    QVERIFY(gradSum(*expert, "critic") > 0.0);
+    if (stopGradient) {
+        QCOMPARE(gradSum(*expert, "cell."), 0.0);
+        QCOMPARE(gradSum(*expert, "head."), 0.0);
+        QCOMPARE(gradSum(*expert, "init."), 0.0);
+    } else {
+        QVERIFY(gradSum(*expert, "cell.") > 0.0);
+        QVERIFY(gradSum(*expert, "init.") > 0.0);
+    }
+}
+
+void TstReflection::zeroInitialStateStartsFromZero()
+{
+    torch::manual_seed(9);
+    ReflectionExpert fromE(ReflectionExpertOptions(6, 2).width(8));
+    ReflectionExpert zero(ReflectionExpertOptions(6, 2).width(8).zeroInitialState(true));
+    const auto e = torch::randn({4, 6});
+    QVERIFY(torch::equal(zero->initialState(e), torch::zeros({4, 8})));
+    QVERIFY(fromE->initialState(e).abs().sum().item<double>() > 0.0);
+    QCOMPARE(zero->initFlops(), 0.0);
+    QCOMPARE(fromE->initFlops(), 2.0 * 6 * 8);
+    // No W for s_0: exactly its 6 x 8 + 8 parameters fewer.
+    QCOMPARE(parameterCount(*fromE) - parameterCount(*zero), int64_t(6 * 8 + 8));
+}
+
+void TstReflection::withoutFeedbackTheCellReadsOnlyItsInput()
+{
+    torch::manual_seed(10);
+    const int64_t h = 6, c = 3, w = 8;
+    ReflectionExpert plain(ReflectionExpertOptions(h, c).width(w).feedback(false));
+    ReflectionExpert reflecting(ReflectionExpertOptions(h, c).width(w));
+    // A GRU cell reading H inputs instead of H + C + 1: 3 (C + 1) W input weights fewer.
+    QCOMPARE(parameterCount(*reflecting) - parameterCount(*plain),
+             int64_t(3 * (c + 1) * w + (c + 1) * c));
+    QVERIFY(plain->stepFlops() < reflecting->stepFlops());
+    torch::NoGradGuard noGrad;
+    const auto e = torch::randn({5, h});
+    const auto s0 = plain->initialState(e);
+    const auto a = plain->step(s0, e, torch::full({5, c}, 1.0 / 3.0), torch::zeros({5}));
+    const auto b = plain->step(s0, e, torch::softmax(torch::randn({5, c}), 1), torch::ones({5}));
+    QVERIFY(torch::equal(a.state, b.state)); // draft and critique are not read
+    const auto r1 = reflecting->step(reflecting->initialState(e), e, torch::full({5, c}, 1.0 / 3.0),
+                                     torch::zeros({5}));
+    const auto r2 = reflecting->step(reflecting->initialState(e), e,
+                                     torch::softmax(torch::randn({5, c}), 1), torch::ones({5}));
+    QVERIFY(!torch::equal(r1.state, r2.state));
+}
+
+void TstReflection::extendKeepsItsOwnDraftAndReadsTheHintThroughItsOwnInput()
+{
+    torch::manual_seed(11);
+    const int64_t h = 4, c = 3;
+    ReflectionExpert expert(ReflectionExpertOptions(h, c).width(8).maxDepth(2));
+    torch::NoGradGuard noGrad;
+    const auto e = torch::randn({5, h});
+    const auto run = expert->reflect(e, HaltingPolicy(expertConfig("fixed", 2, 0.5)), true);
+    const auto hintA = torch::softmax(torch::randn({5, c}), 1);
+    const auto hintB = torch::softmax(torch::randn({5, c}) * 3.0, 1);
+    // The hint projection starts at zero: the first extra step is the expert's own next step,
+    // reading its own last draft and critique, whatever the hint.
+    const auto own = expert->step(run.state, e, run.answer, run.confidence, 3);
+    const auto a = expert->extend(run.state, e, hintA, run.confidence, 1);
+    QVERIFY(torch::allclose(a.probs[0], own.probs, 1e-6, 1e-6));
+    QVERIFY(torch::allclose(expert->extend(run.state, e, hintB, run.confidence, 1).answer,
+                            a.answer));
+    // Once learned, the hint changes the answer, through its own input only.
+    expert->named_parameters()["hint"].normal_();
+    const auto ha = expert->extend(run.state, e, hintA, run.confidence, 2);
+    const auto hb = expert->extend(run.state, e, hintB, run.confidence, 2);
+    QVERIFY(!torch::allclose(ha.answer, hb.answer));
+    QCOMPARE(ha.criticLogit.sizes().vec(), (std::vector<int64_t>{2, 5}));
+    QVERIFY(torch::allclose(ha.probs[0], expert->step(run.state, e, run.answer, run.confidence, 3,
+                                                      {}, hintA)
+                                             .probs));
+    // Without a hint input there is no such parameter.
+    ReflectionExpert bare(ReflectionExpertOptions(h, c).width(8).hintInput(false));
+    QCOMPARE(parameterCount(*expert) - parameterCount(*bare), int64_t((h + c + 1) * c));
+}
+
+void TstReflection::encoderWithZeroLayersIsTheIdentity()
+{
+    Encoder identity(EncoderOptions(7, 64).layers(0));
+    const auto x = torch::randn({3, 7});
+    QVERIFY(torch::equal(identity->forward(x), x));
+    QCOMPARE(parameterCount(*identity), int64_t(0));
+    QCOMPARE(identity->flopsPerRow(), 0.0);
+    QCOMPARE(identity->outputs(), int64_t(7));
+    Encoder mlp(EncoderOptions(7, 16).layers(2));
+    QCOMPARE(mlp->forward(x).sizes().vec(), (std::vector<int64_t>{3, 16}));
+    QCOMPARE(mlp->outputs(), int64_t(16));
+    QCOMPARE(mlp->flopsPerRow(), 2.0 * 7 * 16 + 2.0 * 16 * 16);
 }
 
 QTEST_APPLESS_MAIN(TstReflection)
