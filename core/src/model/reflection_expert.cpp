@@ -41,11 +41,16 @@ void ReflectionExpertImpl::reset()
     const int64_t c = options.classes();
     const int64_t w = options.width();
     const int64_t read = (options.readTokens() ? h : 0) + (options.readFeatures() > 0 ? h : 0);
-    m_cell = register_module("cell", makeCell(options.cell(), CellOptions(h + read + c + 1, w)));
-    m_init = register_module("init", torch::nn::Linear(h, w));
+    // Without feedback the cell reads only its input, as in PonderNet / ACT.
+    const int64_t cellInputs = h + read + (options.feedback() ? c + 1 : 0);
+    m_cell = register_module("cell", makeCell(options.cell(), CellOptions(cellInputs, w)));
+    if (!options.zeroInitialState()) {
+        m_init = register_module("init", torch::nn::Linear(h, w));
+    }
     m_head = register_module("head", torch::nn::Linear(w, c));
     m_critic1 = register_module("critic1", torch::nn::Linear(w + c, criticHidden(w)));
     m_critic2 = register_module("critic2", torch::nn::Linear(criticHidden(w), 1));
+    m_criticTemperature = register_buffer("critic_temperature", torch::ones({1}));
     m_halt = register_module("halt", torch::nn::Linear(w, 1));
     const int64_t depth = std::max<int64_t>(options.maxDepth(), 1);
     if (options.stepEmbedding()) {
@@ -62,6 +67,11 @@ void ReflectionExpertImpl::reset()
         m_value = register_module("value", torch::nn::Linear(h, h));
         // Different iterations start out looking at different tokens.
         m_stepQuery = register_parameter("step_query", torch::randn({depth, h}));
+    }
+    if (options.hintInput()) {
+        // Zeros, registered last: re-reflection starts as plain extra steps and learns to use
+        // the hint, and no other parameter's random initialisation moves.
+        m_hint = register_parameter("hint", torch::zeros({cellInputs, c}));
     }
 }
 
@@ -88,12 +98,16 @@ std::vector<int64_t> ReflectionExpertImpl::featuresRead(int64_t iteration, int64
 
 torch::Tensor ReflectionExpertImpl::initialState(const torch::Tensor& e)
 {
+    if (options.zeroInitialState()) {
+        return torch::zeros({e.size(0), options.width()}, e.options());
+    }
     return torch::tanh(m_init->forward(e));
 }
 
 ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::Tensor& e,
                                       const torch::Tensor& draft, const torch::Tensor& critique,
-                                      int64_t iteration, const TokenMemory& memory)
+                                      int64_t iteration, const TokenMemory& memory,
+                                      const torch::Tensor& hint)
 {
     ExpertStep out;
     // Iterations past maxDepth (re-reflection) reuse the last iteration's embedding.
@@ -115,15 +129,23 @@ ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::T
         parts.push_back(m_read->forward(memory.input.index_select(
             1, torch::tensor(read, memory.input.options().dtype(torch::kLong)))));
     }
-    parts.push_back(draft);
-    parts.push_back(critique.unsqueeze(1));
-    const auto input = torch::cat(parts, 1);
+    const bool stopGradient = options.criticStopGradient();
+    if (options.feedback()) {
+        parts.push_back(draft);
+        parts.push_back((stopGradient ? critique.detach() : critique).unsqueeze(1));
+    }
+    auto input = torch::cat(parts, 1);
+    if (hint.defined()) {
+        TORCH_CHECK(m_hint.defined(), "re-reflection needs an expert built with hintInput");
+        input = input + torch::matmul(hint, m_hint.t());
+    }
     out.state = m_cell->forward(state, input);
     out.logits = m_head->forward(out.state);
     out.probs = torch::softmax(out.logits, 1);
-    const auto criticIn = torch::cat({out.state, out.probs}, 1);
-    out.critique = torch::sigmoid(m_critic2->forward(torch::gelu(m_critic1->forward(criticIn))))
-                       .squeeze(1);
+    const auto criticIn = stopGradient ? torch::cat({out.state.detach(), out.probs.detach()}, 1)
+                                       : torch::cat({out.state, out.probs}, 1);
+    out.criticLogit = m_critic2->forward(torch::gelu(m_critic1->forward(criticIn))).squeeze(1);
+    out.critique = torch::sigmoid(out.criticLogit / m_criticTemperature);
     out.lambda = torch::sigmoid(m_halt->forward(out.state)).squeeze(1);
     m_rowsProcessed += state.size(0);
     return out;
@@ -141,14 +163,15 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     auto logits = torch::zeros({n, classes}, e.options());
     auto draft = torch::full({n, classes}, 1.0 / double(classes), e.options());
     auto critique = torch::zeros({n}, e.options());
+    auto criticLogit = torch::zeros({n}, e.options());
     auto lambda = torch::zeros({n}, e.options());
-    auto cumulative = torch::zeros({n}, e.options());
+    auto progress = policy.start(e);
     auto halt = torch::zeros({n}, longOpts);
     auto active = torch::arange(n, longOpts);
     bool allActive = true;
 
-    std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, lambdaSteps, stateSteps,
-        computedSteps, attentionSteps;
+    std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
+        stateSteps, computedSteps, attentionSteps;
     const bool reads = options.readTokens() && memory.defined();
     auto attention = reads ? torch::zeros({n, memory.keys.size(1)}, e.options()) : torch::Tensor();
     for (int64_t t = 1; t <= steps; ++t) {
@@ -164,10 +187,10 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                 logits = s.logits;
                 draft = s.probs;
                 critique = s.critique;
+                criticLogit = s.criticLogit;
                 lambda = s.lambda;
-                cumulative = cumulative + lambda.detach();
-                haltNow = policy.haltsNow(critique, lambda, cumulative);
                 computed.fill_(true);
+                haltNow = policy.haltsNow(progress, critique, lambda, computed);
             } else {
                 // Sparse: only rows still reflecting are gathered, computed and scattered back.
                 const auto s = step(state.index_select(0, active), e.index_select(0, active),
@@ -180,11 +203,11 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                 logits = logits.index_copy(0, active, s.logits);
                 draft = draft.index_copy(0, active, s.probs);
                 critique = critique.index_copy(0, active, s.critique);
+                criticLogit = criticLogit.index_copy(0, active, s.criticLogit);
                 lambda = lambda.index_copy(0, active, s.lambda);
-                const auto cumActive = cumulative.index_select(0, active) + s.lambda.detach();
-                cumulative = cumulative.index_copy(0, active, cumActive);
-                haltNow = policy.haltsNow(s.critique, s.lambda, cumActive);
                 computed.index_fill_(0, active, true);
+                haltNow = policy.haltsNow(progress, critique, lambda, computed)
+                              .index_select(0, active);
             }
             if (t == steps) {
                 haltNow = torch::ones_like(haltNow);
@@ -199,6 +222,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
         logitsSteps.push_back(logits);
         probsSteps.push_back(draft);
         critSteps.push_back(critique);
+        zSteps.push_back(criticLogit);
         lambdaSteps.push_back(lambda);
         stateSteps.push_back(state);
         computedSteps.push_back(computed);
@@ -210,6 +234,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     ExpertRun run;
     run.logits = torch::stack(logitsSteps, 0);
     run.critique = torch::stack(critSteps, 0);
+    run.criticLogit = torch::stack(zSteps, 0);
     run.lambda = torch::stack(lambdaSteps, 0);
     run.computed = torch::stack(computedSteps, 0);
     run.haltStep = halt;
@@ -217,36 +242,54 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     if (reads) {
         run.attention = torch::stack(attentionSteps, 0);
     }
+    const auto rawProbs = torch::stack(probsSteps, 0);
+    const auto states = torch::stack(stateSteps, 0);
     // Values at step min(t, halt): what the expert would answer if asked at step t.
     const auto t = torch::arange(1, steps + 1, longOpts).unsqueeze(1);
     const auto held = torch::minimum(t, halt.unsqueeze(0)) - 1; // [T, n]
-    const auto rawProbs = torch::stack(probsSteps, 0);
+    const auto last = (halt - 1).unsqueeze(0);
+    if (policy.kind() == HaltingKind::Act) {
+        // Mean-field (Graves 2016): halting at h = min(t, N) answers
+        // sum_{s<h} lambda_s y_s + (1 - sum_{s<h} lambda_s) y_h. W[t, s, row].
+        const auto s = torch::arange(1, steps + 1, longOpts).view({1, steps, 1});
+        const auto h = (held + 1).unsqueeze(1); // [T, 1, n]
+        const auto dtype = run.lambda.scalar_type();
+        const auto before = s.lt(h).to(dtype) * run.lambda.unsqueeze(0);
+        const auto weights = before + s.eq(h).to(dtype) * (1.0 - before.sum(1, true));
+        run.probs = torch::einsum("tsn,snc->tnc", {weights, rawProbs});
+        run.heldCritique = torch::einsum("tsn,sn->tn", {weights, run.critique});
+        const auto final = weights.select(0, steps - 1); // h = N
+        run.answer = run.probs.select(0, steps - 1);
+        run.confidence = run.heldCritique.select(0, steps - 1);
+        run.state = torch::einsum("sn,snw->nw", {final, states});
+        return run;
+    }
     run.probs = rawProbs.gather(0, held.unsqueeze(2).expand({steps, n, classes}));
     run.heldCritique = run.critique.gather(0, held);
-    const auto last = (halt - 1).unsqueeze(0);
     run.answer = rawProbs.gather(0, last.unsqueeze(2).expand({1, n, classes})).squeeze(0);
     run.confidence = run.heldCritique.gather(0, last).squeeze(0);
-    const auto states = torch::stack(stateSteps, 0);
     run.state = states.gather(0, last.unsqueeze(2).expand({1, n, states.size(2)})).squeeze(0);
     return run;
 }
 
 ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::Tensor& e,
-                                      const torch::Tensor& hint, const torch::Tensor& hintCritique,
+                                      const torch::Tensor& hint, const torch::Tensor& lastCritique,
                                       int64_t iterations, const TokenMemory& memory)
 {
     ExtraRun run;
     auto s = state;
-    auto draft = hint;
-    auto critique = hintCritique;
-    std::vector<torch::Tensor> probs, crits, lambdas;
+    // The draft slot keeps the expert's own last draft; the hint has its own input.
+    auto draft = torch::softmax(m_head->forward(state), 1);
+    auto critique = lastCritique;
+    std::vector<torch::Tensor> probs, crits, logitsZ, lambdas;
     for (int64_t i = 0; i < iterations; ++i) {
-        const auto out = step(s, e, draft, critique, options.maxDepth() + 1 + i, memory);
+        const auto out = step(s, e, draft, critique, options.maxDepth() + 1 + i, memory, hint);
         s = out.state;
         draft = out.probs;
         critique = out.critique;
         probs.push_back(out.probs);
         crits.push_back(out.critique);
+        logitsZ.push_back(out.criticLogit);
         lambdas.push_back(out.lambda);
     }
     run.answer = draft;
@@ -254,6 +297,7 @@ ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::T
     if (!probs.empty()) {
         run.probs = torch::stack(probs, 0);
         run.critique = torch::stack(crits, 0);
+        run.criticLogit = torch::stack(logitsZ, 0);
         run.lambda = torch::stack(lambdas, 0);
     }
     return run;
@@ -279,7 +323,18 @@ double ReflectionExpertImpl::initFlops() const
 {
     const double h = double(options.inputs());
     const double memory = options.readTokens() ? 2.0 * 2.0 * double(m_tokens) * h * h : 0.0;
-    return 2.0 * h * double(options.width()) + memory;
+    return (options.zeroInitialState() ? 0.0 : 2.0 * h * double(options.width())) + memory;
+}
+
+void ReflectionExpertImpl::setCriticTemperature(double temperature)
+{
+    torch::NoGradGuard noGrad;
+    m_criticTemperature.fill_(temperature > 0.0 ? temperature : 1.0);
+}
+
+double ReflectionExpertImpl::criticTemperature() const
+{
+    return m_criticTemperature.item<double>();
 }
 
 } // namespace mor::model

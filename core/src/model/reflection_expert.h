@@ -29,6 +29,18 @@ struct ReflectionExpertOptions {
     /// Each iteration also reads this many raw input features, the next ones every iteration
     /// (iteration t reads features (t-1)*N ... t*N-1, wrapping around); 0 = off.
     TORCH_ARG(int64_t, readFeatures) = 0;
+    /// s_0 = 0 (PonderNet / ACT) instead of tanh(W e).
+    TORCH_ARG(bool, zeroInitialState) = false;
+    /// The cell reads its own last draft and critique (false: only its input, as PonderNet).
+    TORCH_ARG(bool, feedback) = true;
+    /// The critic reads the state and draft through a stop-gradient, and the critique fed back
+    /// to the cell is detached: the critique loss trains only the critic, and the task loss
+    /// does not reach the critic through the feedback.
+    TORCH_ARG(bool, criticStopGradient) = false;
+    /// Build the re-reflection hint projection (extend()); false saves its C x cell-input
+    /// parameters in models that never re-reflect. It starts at zero and draws no random
+    /// numbers, so it changes no other parameter's initialisation.
+    TORCH_ARG(bool, hintInput) = true;
 };
 
 /// Token states an expert attends over (readTokens). keys / values are the expert's own
@@ -47,32 +59,41 @@ struct ExpertStep {
     torch::Tensor state;    ///< s_t [n, W]
     torch::Tensor logits;   ///< y_t [n, C]
     torch::Tensor probs;    ///< softmax(y_t)
-    torch::Tensor critique; ///< c_t [n]
+    torch::Tensor critique; ///< c_t = sigmoid(z_t / T_critic) [n]
+    torch::Tensor criticLogit; ///< z_t [n]
     torch::Tensor lambda;   ///< halting probability [n]
     torch::Tensor attention; ///< readTokens: attention over the tokens [n, L]
 };
 
 /// The whole recursion on n rows. Per-step tensors have all maxDepth steps; a row that halted
-/// (eval mode) keeps the values of its halting step in later steps.
+/// (eval mode) keeps the values of its halting step in later steps (`computed` says which steps
+/// really ran; pass it as `used` to HaltingPolicy::stepWeights / regulariser).
+/// ACT experts answer with the mean-field sum_t w_t y_t (Graves 2016): `answer`, `state` and
+/// `confidence` are the w-weighted sums over the steps taken, and `probs` / `heldCritique` at
+/// step t are what ACT would answer had it been forced to halt at min(t, N).
 struct ExpertRun {
     torch::Tensor logits;     ///< [T, n, C]
-    torch::Tensor probs;      ///< [T, n, C] at step min(t, halt)
+    torch::Tensor probs;      ///< [T, n, C] at step min(t, halt) (ACT: mean-field up to it)
     torch::Tensor critique;   ///< [T, n] as computed (training: every step)
+    /// [T, n] the critic's raw logit z_t (critique = sigmoid(z_t / T_critic)); for calibration.
+    torch::Tensor criticLogit;
     torch::Tensor heldCritique; ///< [T, n] at step min(t, halt)
     torch::Tensor lambda;     ///< [T, n]
     torch::Tensor computed;   ///< bool [T, n]: the step really ran for the row
     torch::Tensor haltStep;   ///< int64 [n], 1-based: the step whose draft is the answer
     torch::Tensor state;      ///< [n, W] state at the halting step
-    torch::Tensor answer;     ///< [n, C] draft probabilities at the halting step
-    torch::Tensor confidence; ///< [n] critique at the halting step
+    torch::Tensor answer;     ///< [n, C] draft probabilities at the halting step (ACT: sum w_t y_t)
+    torch::Tensor confidence; ///< [n] critique at the halting step (ACT: sum w_t c_t)
     torch::Tensor iterations; ///< int64 [n]: steps computed
     torch::Tensor attention;  ///< readTokens: [T, n, L] attention of each step (undefined otherwise)
 };
 
-/// Extra iterations (re-reflection) from a given state with a hint as the previous draft.
+/// Extra iterations (re-reflection) from a given state, with a hint (the fused answer) as an
+/// input of its own.
 struct ExtraRun {
     torch::Tensor probs;      ///< [X, n, C]
     torch::Tensor critique;   ///< [X, n]
+    torch::Tensor criticLogit; ///< [X, n]
     torch::Tensor lambda;     ///< [X, n]
     torch::Tensor answer;     ///< [n, C] last draft
     torch::Tensor confidence; ///< [n] last critique
@@ -83,7 +104,7 @@ public:
     explicit ReflectionExpertImpl(const ReflectionExpertOptions& options);
     void reset();
 
-    /// s_0 from the encoding.
+    /// s_0: tanh(W e), or 0 with zeroInitialState.
     torch::Tensor initialState(const torch::Tensor& e);
     /// What the expert reads besides e: its keys and values of token states [n, L, H] (mask
     /// bool [n, L]) when it reads tokens, the raw input rows [n, F] when it reads features.
@@ -93,25 +114,35 @@ public:
     /// readFeatures: the indices of the input features iteration `iteration` reads.
     std::vector<int64_t> featuresRead(int64_t iteration, int64_t features) const;
     /// One iteration (1-based `iteration`): input [e (+ step embedding), read (readTokens),
-    /// features read (readFeatures), previous draft, previous critique].
+    /// features read (readFeatures), previous draft, previous critique (feedback)], plus the
+    /// learned projection of `hint` [n, C] when given (re-reflection).
     ExpertStep step(const torch::Tensor& state, const torch::Tensor& e, const torch::Tensor& draft,
                     const torch::Tensor& critique, int64_t iteration = 1,
-                    const TokenMemory& memory = {});
+                    const TokenMemory& memory = {}, const torch::Tensor& hint = {});
     /// Runs up to maxDepth steps. With shrink (eval), rows that halted are no longer computed;
     /// without (training), every step runs for every row and the halting step only selects the
     /// answer. A readTokens expert needs `memory` (from memory()).
     ExpertRun reflect(const torch::Tensor& e, const HaltingPolicy& policy, bool shrink,
                       const TokenMemory& memory = {});
-    /// Re-reflection: `iterations` more steps from `state`, the first seeing hint/hintCritique.
+    /// Re-reflection: `iterations` more steps from `state` (the state at the halting step).
+    /// Every extra step reads `hint` (the fused answer [n, C]) through its own learned input;
+    /// the draft slot keeps the expert's own last draft (softmax(Head(state))) and the
+    /// critique slot `lastCritique` [n], the expert's critique of it (run.confidence).
     ExtraRun extend(const torch::Tensor& state, const torch::Tensor& e, const torch::Tensor& hint,
-                    const torch::Tensor& hintCritique, int64_t iterations,
+                    const torch::Tensor& lastCritique, int64_t iterations,
                     const TokenMemory& memory = {});
+
+    /// Held-out calibration (model.calibration "temperature"): the critique is
+    /// sigmoid(z / T) with the critic's logit z; T = 1 until fitted. Stored as the buffer
+    /// "critic_temperature", so it travels with the checkpoint.
+    void setCriticTemperature(double temperature);
+    double criticTemperature() const;
 
     /// Rows pushed through the cell since construction (sum over calls and iterations).
     int64_t rowsProcessed() const { return m_rowsProcessed; }
     /// FLOPs of one row and one iteration (cell, head, critic, halting head).
     double stepFlops() const;
-    /// FLOPs of building s_0 for one row.
+    /// FLOPs of building s_0 for one row (0 with zeroInitialState, besides token memory).
     double initFlops() const;
 
     ReflectionExpertOptions options;
@@ -129,8 +160,10 @@ private:
     torch::nn::Linear m_read{nullptr};  ///< readFeatures: features read -> H
     torch::nn::Linear m_key{nullptr};
     torch::nn::Linear m_value{nullptr};
+    torch::Tensor m_hint;               ///< hintInput: [cell inputs, C], zero-initialised
     int64_t m_tokens = 0;               ///< L seen by the last memory() (for FLOPs)
     int64_t m_rowsProcessed = 0;
+    torch::Tensor m_criticTemperature;  ///< buffer [1]
 };
 TORCH_MODULE(ReflectionExpert);
 
