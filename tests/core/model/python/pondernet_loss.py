@@ -9,8 +9,10 @@ PonderNet (Banino et al. 2021) on T steps, as MoR Studio defines it:
 Note: labml's PonderNet port computes KL(prior || p) (nn.KLDivLoss(p.log(), prior)) and does
 not renormalise the truncated prior; the paper and MoR Studio use KL(p || prior).
 
-Plain Python (no torch, no numpy), so it runs anywhere and shares no code with LibTorch.
-Run: python3 tests/core/model/python/pondernet_loss.py
+The reference is plain Python loops (no numpy), sharing no code with LibTorch; where PyTorch is
+installed (Debian: python3-torch) the same numbers are recomputed with torch.nn.functional
+(cross_entropy, kl_div) as a second opinion.
+Run: /usr/bin/python3 tests/core/model/python/pondernet_loss.py
 """
 import math
 
@@ -83,3 +85,24 @@ for r in range(n):
     costs.append(N + R)
     print("row %d ACT N=%d R=%.4f answer=%s" % (r, N, R, [round(v, 10) for v in answer]))
 print("ACT ponder cost mean(N + R) = %.10f" % (sum(costs) / n))
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:  # the loops above are the reference; torch is only a second opinion
+    torch = None
+if torch is not None:
+    lam = torch.tensor(lambdas, dtype=torch.float64)
+    lam_halt = torch.cat([lam[:-1], torch.ones(1, n, dtype=torch.float64)])
+    not_halted = torch.cat([torch.ones(1, n, dtype=torch.float64),
+                            torch.cumprod(1 - lam, 0)[:-1]])
+    p_t = lam_halt * not_halted  # [T, n]
+    x = torch.tensor(logits, dtype=torch.float64)
+    ce_t = torch.stack([F.cross_entropy(x[t], torch.tensor(y), reduction="none")
+                        for t in range(T)])
+    prior_t = torch.tensor(prior, dtype=torch.float64)
+    # F.kl_div(log q, p) = sum p (log p - log q): KL(p || prior) with q = prior.
+    kl_t = F.kl_div(prior_t.log()[:, None].expand(T, n), p_t, reduction="sum") / n
+    task_t = (p_t * ce_t).sum(0).mean()
+    assert abs(task_t.item() - expected) < 1e-12 and abs(kl_t.item() - kl) < 1e-12
+    print("torch %s agrees: task %.10f, KL %.10f" % (torch.__version__, task_t, kl_t))
