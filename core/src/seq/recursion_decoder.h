@@ -29,8 +29,14 @@ private:
         torch::Tensor k, v; ///< [1, heads, maxLen, dh]
         int64_t n = 0;
     };
+    /// One layer's attention for the new token at position length(): appends its keys and
+    /// values to `cache` unless `append` is false (KV sharing reads the first recursion's).
+    torch::Tensor attendCached(AttentionLayer& layer, const torch::Tensor& x, Cache& cache,
+                               bool append);
+
     RecursionModel m_model;
     std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
+    std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
     int64_t m_length = 0;
 };
 

@@ -17,24 +17,40 @@ RecursionModelImpl::RecursionModelImpl(const RecursionConfig& config, int64_t vo
         throw std::invalid_argument(error);
     }
     const int64_t d = config.dModel;
+    auto layer = [&] { return AttentionLayer(d, config.heads, config.ffn, config.dropout); };
     m_tok = register_module("tok", torch::nn::Embedding(vocab, d));
     m_pos = register_module("pos", torch::nn::Embedding(maxLen, d));
+    // Middle-cycle (Bae et al. 2025, Sec. 2.1): the first and the last layer keep their own
+    // weights, only the layers between them are shared across recursions. With vanilla the
+    // same layout gives the depth-matched baseline (every layer distinct).
+    if (config.sharing == "middle_cycle") {
+        m_first = register_module("first_layer", layer());
+    }
     const int64_t blocks = shared() ? 1 : config.recursions;
     for (int64_t b = 0; b < blocks; ++b) {
         std::vector<AttentionLayer> block;
         for (int64_t l = 0; l < config.layersPerBlock; ++l) {
             block.push_back(register_module(
-                "block" + std::to_string(b) + "_layer" + std::to_string(l),
-                AttentionLayer(d, config.heads, config.ffn, config.dropout)));
+                "block" + std::to_string(b) + "_layer" + std::to_string(l), layer()));
         }
         m_blocks.push_back(std::move(block));
     }
-    // One router for every recursion (it reads the state, which differs per recursion), so
-    // the parameter count does not grow with N_r.
+    if (config.sharing == "middle_cycle") {
+        m_last = register_module("last_layer", layer());
+    }
+    // Expert choice: each recursion step has its own router (it decides which of the tokens
+    // still active go on, and its gate scales that step's output). Token choice: one router
+    // reads the state entering the recursions and picks the whole depth at once.
     if (config.routing == "expert_choice") {
-        m_expertRouter = register_module("expert_router", torch::nn::Linear(d, 1));
+        const int64_t routers = config.routerPerStep ? config.recursions : 1;
+        for (int64_t r = 0; r < routers; ++r) {
+            m_routers.push_back(register_module(
+                config.routerPerStep ? "expert_router" + std::to_string(r) : "expert_router",
+                torch::nn::Linear(d, 1)));
+        }
     } else if (config.routing == "token_choice") {
-        m_tokenRouter = register_module("token_router", torch::nn::Linear(d, config.recursions));
+        m_routers.push_back(
+            register_module("token_router", torch::nn::Linear(d, config.recursions)));
     }
     m_lnf = register_module("lnf", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
     m_head = register_module("head", torch::nn::Linear(d, vocab));
@@ -52,49 +68,79 @@ torch::Tensor RecursionModelImpl::headLogits(const torch::Tensor& h) {
     return m_head(m_lnf(h));
 }
 
-torch::Tensor RecursionModelImpl::expertRouterLogit(const torch::Tensor& h) {
-    return m_expertRouter(h).squeeze(-1);
+torch::Tensor RecursionModelImpl::expertRouterLogit(const torch::Tensor& h, int64_t recursion) {
+    const auto i = static_cast<size_t>(m_config.routerPerStep ? recursion : 0);
+    return m_routers[i](h).squeeze(-1);
 }
 
-int64_t RecursionModelImpl::tokenChoiceRecursion() const {
-    return m_config.recursions > 1 ? 1 : 0;
+torch::Tensor RecursionModelImpl::expertGate(const torch::Tensor& logit) const {
+    return m_config.gateAlpha * torch::sigmoid(logit);
 }
 
-torch::Tensor RecursionModelImpl::tokenRouterProbs(const torch::Tensor& h) {
-    return torch::softmax(m_tokenRouter(h), -1);
+torch::Tensor RecursionModelImpl::tokenRouterLogits(const torch::Tensor& h) {
+    return m_routers.front()(h);
 }
 
-RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool training, bool trace) {
+torch::Tensor RecursionModelImpl::tokenRouterGates(const torch::Tensor& h) {
+    return tokenGatesOf(tokenRouterLogits(h));
+}
+
+torch::Tensor RecursionModelImpl::tokenGatesOf(const torch::Tensor& logits) const {
+    return m_config.gateAlpha *
+           (m_config.gate == "softmax" ? torch::softmax(logits, -1) : torch::sigmoid(logits));
+}
+
+RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK, bool trace) {
     const int64_t B = inputs.size(0), T = inputs.size(1), d = m_config.dModel;
     const int64_t N = m_config.recursions;
     const auto device = inputs.device();
     auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(device))
                          .unsqueeze(0)
                          .expand({B, T});
+    const auto everyToken =
+        torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
     auto h = embed(inputs, positions);
-    auto active = torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
+    if (m_first) {
+        h = m_first->forward(h, positions, everyToken, nullptr, nullptr);
+    }
+    const auto h0 = h;
+    auto active = everyToken;
     RecursionPass pass;
     pass.depth = torch::zeros({B, T}, torch::TensorOptions().dtype(torch::kLong).device(device));
     auto aux = torch::zeros({}, h.options());
     const std::string& routing = m_config.routing;
+    const bool expertChoice = routing == "expert_choice";
+    const bool tokenChoice = routing == "token_choice";
 
-    // Token choice: every token takes recursion 1; the router then reads the state it produced
-    // (the token in its causal context, not just its embedding) and picks the total depth.
-    torch::Tensor tcProbs, tcDepth, tcGate;
-    const int64_t tokenRouteAt = tokenChoiceRecursion();
-    auto routeTokens = [&]() {
-        auto logits = m_tokenRouter(h);
-        tcProbs = torch::softmax(logits, -1);
-        tcDepth = tcProbs.argmax(-1) + 1; // [B, T] in 1..N
-        tcGate = tcProbs.gather(-1, (tcDepth - 1).unsqueeze(-1)).squeeze(-1);
-        // Switch-style balance: N * sum_i f_i * P_i (f: fraction choosing depth i).
+    // Token choice (Bae et al. 2025, Sec. 2.2.1 and the official code): one router reads the
+    // state entering the recursions and picks each token's depth i (argmax). The token then
+    // runs i recursions ungated and leaves with h0 + g_i * f^i(h0): the chosen depth's gate
+    // scales its last block output once, depth-1 tokens included.
+    torch::Tensor tcDepth, tcGate, tcShare;
+    if (tokenChoice) {
+        auto logits = tokenRouterLogits(h0);
+        auto gates = tokenGatesOf(logits);
+        tcDepth = gates.argmax(-1) + 1; // [B, T] in 1..N
+        tcGate = gates.gather(-1, (tcDepth - 1).unsqueeze(-1)).squeeze(-1);
+        tcShare = gates / gates.sum(-1, true); // the trace's depth distribution
+        // Switch-style balance as in the official code: N * sum_i f_i * P_i (f: fraction
+        // choosing depth i, P: mean gate of depth i).
         auto f = F::one_hot(tcDepth - 1, N).to(h.scalar_type()).mean(std::vector<int64_t>{0, 1});
-        auto P = tcProbs.mean(std::vector<int64_t>{0, 1});
+        auto P = gates.mean(std::vector<int64_t>{0, 1});
         auto balance = static_cast<double>(N) * (f * P).sum();
         auto z = torch::logsumexp(logits, -1).pow(2).mean();
         pass.terms["balance"] = balance.detach();
         pass.terms["z_loss"] = z.detach();
         aux = aux + m_config.balanceWeight * balance + m_config.zLossWeight * z;
+    }
+    // What the model outputs for chain states h (token choice adds the gated last output to
+    // the state entering the recursions).
+    auto outputLogits = [&](const torch::Tensor& chain) {
+        auto out = tokenChoice ? h0 + tcGate.unsqueeze(-1) * chain : chain;
+        if (m_last) {
+            out = m_last->forward(out, positions, everyToken, nullptr, nullptr);
+        }
+        return headLogits(out);
     };
 
     std::vector<AttentionLayerImpl::Keys> firstKeys;
@@ -102,36 +148,40 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool trai
     int64_t bceTerms = 0;
     for (int64_t r = 0; r < N; ++r) {
         torch::Tensor selected, gate, score;
-        if (routing == "expert_choice" && m_capacity[static_cast<size_t>(r)] < 1.0) {
-            auto logit = expertRouterLogit(h);
+        if (expertChoice) {
+            const double capacity = m_capacity[static_cast<size_t>(r)];
+            auto logit = expertRouterLogit(h, r);
             score = torch::sigmoid(logit);
-            if (training) {
+            gate = expertGate(logit);
+            const auto byThreshold = active.logical_and(score.gt(m_config.threshold));
+            if (capacity >= 1.0) {
+                selected = active;
+            } else if (topK) {
                 const int64_t k = std::max<int64_t>(
-                    1, static_cast<int64_t>(std::lround(m_capacity[static_cast<size_t>(r)] *
-                                                        static_cast<double>(T))));
+                    1, static_cast<int64_t>(std::lround(capacity * static_cast<double>(T))));
                 auto ranked = logit.detach().masked_fill(active.logical_not(), -1e9);
                 auto top = std::get<1>(ranked.topk(std::min(k, T), -1));
                 selected = torch::zeros_like(active).scatter(1, top, true).logical_and(active);
-                // Auxiliary BCE: the score alone must predict the top-k choice, so inference
-                // can decide token by token (causally) with a threshold.
-                auto considered = active;
-                bce = bce + F::binary_cross_entropy_with_logits(
-                                logit.masked_select(considered),
-                                selected.masked_select(considered).to(logit.scalar_type()));
-                ++bceTerms;
-                aux = aux + m_config.zLossWeight * logit.pow(2).masked_select(considered).mean();
+                pass.routedDecisions += active.sum().item<int64_t>();
+                pass.agreeingDecisions +=
+                    byThreshold.eq(selected).logical_and(active).sum().item<int64_t>();
             } else {
-                selected = active.logical_and(score.gt(m_config.threshold));
+                selected = byThreshold;
             }
-            gate = score;
-        } else if (routing == "token_choice" && r >= tokenRouteAt) {
-            if (r == tokenRouteAt) {
-                routeTokens();
+            if (topK) {
+                // Auxiliary BCE (the official "aux_loss" sampling): the score alone must
+                // predict the top-k choice, so inference can decide token by token (causally)
+                // with a threshold.
+                bce = bce + F::binary_cross_entropy_with_logits(
+                                logit.masked_select(active),
+                                selected.masked_select(active).to(logit.scalar_type()));
+                ++bceTerms;
+                aux = aux + m_config.zLossWeight * logit.pow(2).masked_select(active).mean();
             }
+        } else if (tokenChoice) {
             selected = active.logical_and(tcDepth.gt(r));
-            gate = tcGate;
-            // P(depth > r): the router's score for entering recursion r + 1.
-            score = tcProbs.narrow(-1, r, N - r).sum(-1);
+            // P(depth > r): the router's share for entering recursion r + 1.
+            score = tcShare.narrow(-1, r, N - r).sum(-1);
         } else {
             selected = active;
         }
@@ -162,15 +212,16 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool trai
             y = block[l]->forward(y, qPos, valid, share ? &firstKeys[l] : nullptr,
                                   r == 0 ? &firstKeys[l] : nullptr);
         }
-        if (gate.defined()) {
-            auto g = gate.gather(1, idx).unsqueeze(-1);
-            y = x + g * (y - x);
+        if (expertChoice) {
+            // Bae et al. 2025 eq. (expert choice) and the official code: a selected token
+            // becomes g * f(h) + h, f being the whole block (its layers keep their residuals).
+            y = x + gate.gather(1, idx).unsqueeze(-1) * y;
         }
         y = torch::where(valid.unsqueeze(-1), y, x);
         h = h.scatter(1, idx3, y);
         pass.depth = pass.depth + active.to(torch::kLong);
         if (trace) {
-            pass.recursionLogits.push_back(headLogits(h).detach());
+            pass.recursionLogits.push_back(outputLogits(h).detach());
         }
     }
     if (bceTerms > 0) {
@@ -179,7 +230,7 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool trai
         aux = aux + m_config.routerWeight * bce;
     }
     pass.auxLoss = aux;
-    pass.logits = headLogits(h);
+    pass.logits = outputLogits(h);
     return pass;
 }
 

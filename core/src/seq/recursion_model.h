@@ -1,8 +1,10 @@
 #pragma once
-// The Mixture-of-Recursions sequence model: token + position embedding -> one weight-shared
-// transformer block applied up to N_r times (a router decides, per token, how many) -> head.
-// Baselines in the same module: fixed depth (every token every recursion) and vanilla
-// (N_r distinct blocks). Causal self-attention is written by hand (LibTorch 1.13 has no SDPA).
+// The Mixture-of-Recursions sequence model (Bae et al. 2025): token + position embedding ->
+// [unique first layer] -> one weight-shared block applied up to N_r times (a router decides, per
+// token, how many) -> [unique last layer] -> head. The bracketed layers exist with sharing
+// "middle_cycle"; "cycle" repeats the block alone. Baselines in the same module: fixed depth
+// (every token every recursion) and vanilla (N_r distinct blocks). Causal self-attention is
+// written by hand (LibTorch 1.13 has no SDPA).
 #include "mor/config.h"
 #include "seq/attention_layer.h"
 
@@ -22,18 +24,23 @@ struct RecursionPass {
     torch::Tensor depth;                          ///< [B, T] int64: recursions received
     /// trace only: per recursion r, the router score for entering it [B, T] (0 = not scored)
     std::vector<torch::Tensor> routerScores;
-    /// trace only: per recursion r, head(states after r) [B, T, V]
+    /// trace only: per recursion r, the logits if every token stopped after r [B, T, V]
     std::vector<torch::Tensor> recursionLogits;
+    /// expert_choice with top-k routing: of the routed decisions (an active token at a
+    /// recursion whose capacity is below 1), how many the inference rule (sigmoid score >
+    /// threshold, token by token) would have made the same way.
+    int64_t routedDecisions = 0;
+    int64_t agreeingDecisions = 0;
 };
 
 class RecursionModelImpl : public torch::nn::Module {
 public:
     RecursionModelImpl(const RecursionConfig& config, int64_t vocab, int64_t maxLen);
 
-    /// inputs [B, T] token ids (T <= maxLen). training: expert-choice keeps the top-k tokens
-    /// of each sequence per recursion (capacity schedule) and adds the auxiliary BCE; otherwise
-    /// routing is causal (sigmoid score > threshold per token).
-    RecursionPass forward(const torch::Tensor& inputs, bool training, bool trace = false);
+    /// inputs [B, T] token ids (T <= maxLen). topK: expert-choice keeps the top-k tokens of
+    /// each sequence per recursion (capacity schedule; training) and adds the auxiliary BCE;
+    /// otherwise routing is causal (sigmoid score > threshold per token; inference).
+    RecursionPass forward(const torch::Tensor& inputs, bool topK, bool trace = false);
 
     const RecursionConfig& config() const { return m_config; }
     int64_t vocab() const { return m_vocab; }
@@ -41,26 +48,38 @@ public:
     int64_t recursions() const { return m_config.recursions; }
     const std::vector<double>& capacities() const { return m_capacity; }
     bool shared() const { return m_config.routing != "vanilla"; }
+    /// sharing "middle_cycle": a unique layer before and after the recursions.
+    bool hasEdgeLayers() const { return !m_first.is_empty(); }
 
     // Pieces used by the incremental (KV-cached) generator.
     torch::Tensor embed(const torch::Tensor& ids, const torch::Tensor& positions);
+    AttentionLayer& firstLayer() { return m_first; } ///< null unless hasEdgeLayers()
+    AttentionLayer& lastLayer() { return m_last; }   ///< null unless hasEdgeLayers()
     std::vector<AttentionLayer>& layers(int64_t recursion); ///< the block used at recursion r
+    /// final norm + head of states after the last layer
     torch::Tensor headLogits(const torch::Tensor& h);
-    /// expert_choice: router logit of states h [..., d] -> [...]
-    torch::Tensor expertRouterLogit(const torch::Tensor& h);
-    /// token_choice: the recursion (0-based) before which the router picks each token's depth:
-    /// 1 (after every token's first recursion), or 0 when N_r = 1.
-    int64_t tokenChoiceRecursion() const;
-    /// token_choice: softmax over depths 1..N_r of h [..., d] -> [..., N_r]
-    torch::Tensor tokenRouterProbs(const torch::Tensor& h);
+    /// expert_choice: logit of recursion r's router on states h [..., d] -> [...]
+    torch::Tensor expertRouterLogit(const torch::Tensor& h, int64_t recursion);
+    /// expert_choice: the gate of a selected token, gate_alpha * sigmoid(logit)
+    torch::Tensor expertGate(const torch::Tensor& logit) const;
+    /// token_choice: gate of each depth 1..N_r read from the state entering the recursions,
+    /// h [..., d] -> [..., N_r]: gate_alpha * softmax or gate_alpha * sigmoid of the logits.
+    /// The chosen depth is the argmax; its gate scales the block output once.
+    torch::Tensor tokenRouterGates(const torch::Tensor& h);
 
 private:
+    torch::Tensor tokenRouterLogits(const torch::Tensor& h);
+    torch::Tensor tokenGatesOf(const torch::Tensor& logits) const;
+
     RecursionConfig m_config;
     int64_t m_vocab, m_maxLen;
     std::vector<double> m_capacity;
     torch::nn::Embedding m_tok{nullptr}, m_pos{nullptr};
+    AttentionLayer m_first{nullptr}, m_last{nullptr};
     std::vector<std::vector<AttentionLayer>> m_blocks; ///< 1 shared block, or N_r (vanilla)
-    torch::nn::Linear m_expertRouter{nullptr}, m_tokenRouter{nullptr};
+    /// expert_choice: one Linear(d, 1) per recursion (or one shared); token_choice: one
+    /// Linear(d, N_r) on the state entering the recursions.
+    std::vector<torch::nn::Linear> m_routers;
     torch::nn::LayerNorm m_lnf{nullptr};
     torch::nn::Linear m_head{nullptr};
 };

@@ -19,6 +19,12 @@ std::map<std::string, double> SequenceEval::metrics(const std::string& prefix, b
     for (size_t r = 0; r < depthAtLeast.size(); ++r) {
         m[p + "depth/" + std::to_string(r + 1)] = depthAtLeast[r];
     }
+    if (routingAgreement >= 0.0) {
+        m[p + "routing_agreement"] = routingAgreement;
+    }
+    if (routingDecisionAgreement >= 0.0) {
+        m[p + "routing_decision_agreement"] = routingDecisionAgreement;
+    }
     for (size_t k = 0; k < depthPerClass.size(); ++k) {
         if (countPerClass[k] > 0) {
             m[p + "depth_class/" + std::to_string(k)] = depthPerClass[k];
@@ -42,6 +48,11 @@ SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit&
     e.accuracyPerClass.assign(static_cast<size_t>(classes), 0.0);
     e.countPerClass.assign(static_cast<size_t>(classes), 0);
     double lossSum = 0.0, correct = 0.0, depthSum = 0.0;
+    // Training-time routing is top-k over each sequence; only expert choice differs from the
+    // causal rule used here, so only there is the agreement measured.
+    const bool expertChoice = model->config().routing == "expert_choice";
+    double sameDepth = 0.0;
+    int64_t decisions = 0, agreeing = 0;
     const auto longs = torch::TensorOptions().dtype(torch::kLong);
     for (int64_t from = 0; from < split.count; from += batchSize) {
         const int64_t b = std::min(batchSize, split.count - from);
@@ -61,6 +72,12 @@ SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit&
         lossSum += nll.masked_select(mask).sum().item<double>();
         correct += hit.sum().item<double>();
         const auto depth = pass.depth.masked_select(mask);
+        if (expertChoice) {
+            auto topK = model->forward(inputs, true);
+            sameDepth += topK.depth.masked_select(mask).eq(depth).sum().item<double>();
+            decisions += topK.routedDecisions;
+            agreeing += topK.agreeingDecisions;
+        }
         depthSum += depth.sum().item<double>();
         e.targets += mask.sum().item<int64_t>();
         for (int64_t r = 1; r <= N; ++r) {
@@ -89,6 +106,13 @@ SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit&
         for (double& f : e.depthAtLeast) {
             f /= n;
         }
+        if (expertChoice) {
+            e.routingAgreement = sameDepth / n;
+        }
+    }
+    if (decisions > 0) {
+        e.routingDecisionAgreement =
+            static_cast<double>(agreeing) / static_cast<double>(decisions);
     }
     for (size_t k = 0; k < e.depthPerClass.size(); ++k) {
         if (e.countPerClass[k] > 0) {

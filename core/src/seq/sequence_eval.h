@@ -21,13 +21,21 @@ struct SequenceEval {
     std::vector<double> depthPerClass;   ///< mean depth per difficulty class (-1 = none)
     std::vector<double> accuracyPerClass;
     std::vector<int64_t> countPerClass;
+    /// expert_choice only (-1 otherwise): fraction of target positions whose inference depth
+    /// (causal threshold routing) equals the depth training-time top-k routing gives them.
+    double routingAgreement = -1.0;
+    /// expert_choice only (-1 otherwise): along the top-k pass, fraction of routed decisions
+    /// (active token, recursion with capacity < 1) the threshold rule makes the same way.
+    double routingDecisionAgreement = -1.0;
     double seconds = 0.0;
     /// Log metrics with a prefix ("val"): loss, accuracy, mean_depth, depth/<r>, bpc or
-    /// perplexity, depth_class/<k>, accuracy_class/<k>.
+    /// perplexity, depth_class/<k>, accuracy_class/<k>, routing_agreement and
+    /// routing_decision_agreement (expert_choice).
     std::map<std::string, double> metrics(const std::string& prefix, bool text) const;
 };
 
-/// Causal (inference) routing over a split, in batches.
+/// Causal (inference) routing over a split, in batches. Expert choice also runs the
+/// training-time top-k routing on the same batches to measure the routing agreement.
 SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit& split,
                                int64_t classes, int64_t batchSize = 32);
 

@@ -292,6 +292,11 @@ RunOutcome SequenceSession::loop(train::CheckpointState state) {
             for (const auto& [name, value] : pass.terms) {
                 m["train/loss/" + name] = value.item<double>();
             }
+            if (pass.routedDecisions > 0) {
+                m["train/routing_decision_agreement"] =
+                    static_cast<double>(pass.agreeingDecisions) /
+                    static_cast<double>(pass.routedDecisions);
+            }
             if (m_log) {
                 m_log->logMetrics(m_runId, state.step, m);
             }

@@ -1,5 +1,6 @@
-// The Mixture-of-Recursions model: weights shared across recursions, causal routing at
-// inference, the KV-cached decoder matching the full forward pass, expert-choice capacity.
+// The Mixture-of-Recursions model: weights shared across recursions (cycle, middle-cycle),
+// routers per recursion step, causal routing at inference, the KV-cached decoder matching the
+// full forward pass, expert-choice capacity and its training/inference routing agreement.
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 
@@ -42,8 +43,10 @@ class TstRecursionModel : public QObject {
 
 private Q_SLOTS:
     void initTestCase() { torch::set_num_threads(1); }
-    void parameterCountDoesNotGrowWithRecursions_data();
-    void parameterCountDoesNotGrowWithRecursions();
+    void parameterCountGrowsOnlyByRouters_data();
+    void parameterCountGrowsOnlyByRouters();
+    void middleCycleAddsAUniqueFirstAndLastLayer_data();
+    void middleCycleAddsAUniqueFirstAndLastLayer();
     void futureTokensDoNotChangeEarlierDepthOrOutput_data();
     void futureTokensDoNotChangeEarlierDepthOrOutput();
     void cachedDecoderMatchesFullForward_data();
@@ -51,26 +54,34 @@ private Q_SLOTS:
     void expertChoiceTrainingKeepsCapacityPerRecursion();
     void tokenChoiceDepthIsTheRoutersChoice();
     void recursiveModelHasAboutHalfTheVanillaParameters();
+    void topKPassCountsRoutingAgreement();
 };
 
-void TstRecursionModel::parameterCountDoesNotGrowWithRecursions_data() {
+void TstRecursionModel::parameterCountGrowsOnlyByRouters_data() {
     QTest::addColumn<QString>("routing");
+    QTest::addColumn<bool>("routerPerStep");
     QTest::addColumn<qlonglong>("growthPerRecursion");
-    QTest::newRow("fixed (recursive)") << "fixed" << 0LL;
-    QTest::newRow("expert_choice") << "expert_choice" << 0LL;
+    QTest::newRow("fixed (recursive)") << "fixed" << true << 0LL;
+    // One router per recursion step (Bae et al. 2025): Linear(d_model, 1) = 32 + 1 each.
+    QTest::newRow("expert_choice") << "expert_choice" << true << 33LL;
+    QTest::newRow("expert_choice, one shared router") << "expert_choice" << false << 0LL;
     // The token-choice router has one output per depth: d_model weights + 1 bias per recursion.
-    QTest::newRow("token_choice") << "token_choice" << 33LL;
+    QTest::newRow("token_choice") << "token_choice" << true << 33LL;
     // Vanilla has a distinct block per recursion: 2 layers x (ln 2x64 + qkv 32x96+96 + out
     // 32x32+32 + ffn 32x64+64 + 64x32+32).
-    QTest::newRow("vanilla (baseline)") << "vanilla" << qlonglong(2 * (128 + 3168 + 1056 + 2112 + 2080));
+    QTest::newRow("vanilla (baseline)")
+        << "vanilla" << true << qlonglong(2 * (128 + 3168 + 1056 + 2112 + 2080));
 }
 
-void TstRecursionModel::parameterCountDoesNotGrowWithRecursions() {
+void TstRecursionModel::parameterCountGrowsOnlyByRouters() {
     QFETCH(QString, routing);
+    QFETCH(bool, routerPerStep);
     QFETCH(qlonglong, growthPerRecursion);
     std::vector<int64_t> counts;
     for (int64_t n = 1; n <= 4; ++n) {
-        RecursionModel m(smallConfig(routing.toStdString(), n), 20, 16);
+        auto c = smallConfig(routing.toStdString(), n);
+        c.routerPerStep = routerPerStep;
+        RecursionModel m(c, 20, 16);
         counts.push_back(parameterCount(*m));
     }
     for (size_t i = 1; i < counts.size(); ++i) {
@@ -78,20 +89,79 @@ void TstRecursionModel::parameterCountDoesNotGrowWithRecursions() {
     }
 }
 
+void TstRecursionModel::middleCycleAddsAUniqueFirstAndLastLayer_data() {
+    QTest::addColumn<QString>("routing");
+    QTest::addColumn<int>("layersPerBlock");
+    QTest::newRow("fixed, L = 1") << "fixed" << 1;
+    QTest::newRow("expert_choice, L = 2") << "expert_choice" << 2;
+    QTest::newRow("token_choice, L = 3") << "token_choice" << 3;
+}
+
+void TstRecursionModel::middleCycleAddsAUniqueFirstAndLastLayer() {
+    // Middle-cycle (Bae et al. 2025, Fig. 2; the official sharing_strategy): layer 0 and the
+    // last layer keep their own weights, the L layers between them are shared by the N_r
+    // recursions: L + 2 unique layers, N_r * L + 2 layer applications for a full-depth token.
+    QFETCH(QString, routing);
+    QFETCH(int, layersPerBlock);
+    auto c = smallConfig(routing.toStdString(), 3);
+    c.layersPerBlock = layersPerBlock;
+    RecursionModel cycle(c, 20, 16);
+    c.sharing = "middle_cycle";
+    RecursionModel middle(c, 20, 16);
+    const int64_t layer = 128 + 3168 + 1056 + 2112 + 2080; // one layer at d 32, ffn 64: 8544
+    QCOMPARE(parameterCount(*middle) - parameterCount(*cycle), 2 * layer);
+    auto uniqueLayers = [](torch::nn::Module& m) {
+        int64_t n = 0;
+        for (const auto& module : m.modules(false)) {
+            n += dynamic_cast<AttentionLayerImpl*>(module.get()) ? 1 : 0;
+        }
+        return n;
+    };
+    QCOMPARE(uniqueLayers(*cycle), int64_t(layersPerBlock));
+    QCOMPARE(uniqueLayers(*middle), int64_t(layersPerBlock + 2));
+    QVERIFY(middle->hasEdgeLayers() && !cycle->hasEdgeLayers());
+    // Applications: with every token at full depth (fixed routing) each token is cached once
+    // per layer application.
+    auto f = smallConfig("fixed", 3);
+    f.layersPerBlock = layersPerBlock;
+    f.sharing = "middle_cycle";
+    RecursionModel fixed(f, 20, 16);
+    fixed->eval();
+    RecursionDecoder decoder(fixed);
+    for (int64_t t = 0; t < 5; ++t) {
+        int depth = 0;
+        decoder.step(t, &depth);
+        QCOMPARE(depth, 3);
+    }
+    QCOMPARE(decoder.cachedEntries(), int64_t(5 * (3 * layersPerBlock + 2)));
+}
+
 void TstRecursionModel::futureTokensDoNotChangeEarlierDepthOrOutput_data() {
     QTest::addColumn<QString>("routing");
     QTest::addColumn<bool>("kvSharing");
-    QTest::newRow("expert_choice") << "expert_choice" << false;
-    QTest::newRow("expert_choice + kv sharing") << "expert_choice" << true;
-    QTest::newRow("token_choice") << "token_choice" << false;
-    QTest::newRow("vanilla") << "vanilla" << false;
+    QTest::addColumn<QString>("sharing");
+    QTest::addColumn<QString>("gate");
+    QTest::newRow("expert_choice") << "expert_choice" << false << "cycle" << "sigmoid";
+    QTest::newRow("expert_choice + kv sharing")
+        << "expert_choice" << true << "cycle" << "sigmoid";
+    QTest::newRow("expert_choice middle_cycle")
+        << "expert_choice" << false << "middle_cycle" << "sigmoid";
+    QTest::newRow("token_choice sigmoid") << "token_choice" << false << "cycle" << "sigmoid";
+    QTest::newRow("token_choice softmax") << "token_choice" << false << "cycle" << "softmax";
+    QTest::newRow("token_choice middle_cycle")
+        << "token_choice" << false << "middle_cycle" << "softmax";
+    QTest::newRow("vanilla") << "vanilla" << false << "cycle" << "sigmoid";
 }
 
 void TstRecursionModel::futureTokensDoNotChangeEarlierDepthOrOutput() {
     QFETCH(QString, routing);
     QFETCH(bool, kvSharing);
+    QFETCH(QString, sharing);
+    QFETCH(QString, gate);
     auto c = smallConfig(routing.toStdString(), 3);
     c.kvSharing = kvSharing;
+    c.sharing = sharing.toStdString();
+    c.gate = gate.toStdString();
     auto m = makeModel(c, 20, 24);
     torch::NoGradGuard noGrad;
     auto a = randomTokens(4, 24, 20, 5);
@@ -115,18 +185,24 @@ void TstRecursionModel::futureTokensDoNotChangeEarlierDepthOrOutput() {
 void TstRecursionModel::cachedDecoderMatchesFullForward_data() {
     QTest::addColumn<QString>("routing");
     QTest::addColumn<bool>("kvSharing");
-    QTest::newRow("expert_choice") << "expert_choice" << false;
-    QTest::newRow("expert_choice + kv sharing") << "expert_choice" << true;
-    QTest::newRow("token_choice") << "token_choice" << false;
-    QTest::newRow("fixed") << "fixed" << false;
-    QTest::newRow("vanilla") << "vanilla" << false;
+    QTest::addColumn<QString>("sharing");
+    QTest::newRow("expert_choice") << "expert_choice" << false << "cycle";
+    QTest::newRow("expert_choice + kv sharing") << "expert_choice" << true << "cycle";
+    QTest::newRow("expert_choice middle_cycle") << "expert_choice" << false << "middle_cycle";
+    QTest::newRow("token_choice") << "token_choice" << false << "cycle";
+    QTest::newRow("token_choice middle_cycle") << "token_choice" << false << "middle_cycle";
+    QTest::newRow("fixed") << "fixed" << false << "cycle";
+    QTest::newRow("vanilla") << "vanilla" << false << "cycle";
+    QTest::newRow("vanilla middle_cycle") << "vanilla" << false << "middle_cycle";
 }
 
 void TstRecursionModel::cachedDecoderMatchesFullForward() {
     QFETCH(QString, routing);
     QFETCH(bool, kvSharing);
+    QFETCH(QString, sharing);
     auto c = smallConfig(routing.toStdString(), 3);
     c.kvSharing = kvSharing;
+    c.sharing = sharing.toStdString();
     auto m = makeModel(c, 20, 24, 3);
     torch::NoGradGuard noGrad;
     auto tokens = randomTokens(1, 24, 20, 9);
@@ -143,7 +219,8 @@ void TstRecursionModel::cachedDecoderMatchesFullForward() {
     }
     // Only tokens still active at a recursion are cached there.
     const int64_t perLayer = kvSharing ? 24 : 24 * 3 - skipped;
-    QCOMPARE(decoder.cachedEntries(), perLayer * c.layersPerBlock);
+    const int64_t edges = c.sharing == "middle_cycle" ? 2 * 24 : 0; // first and last layer
+    QCOMPARE(decoder.cachedEntries(), perLayer * c.layersPerBlock + edges);
 }
 
 void TstRecursionModel::expertChoiceTrainingKeepsCapacityPerRecursion() {
@@ -189,6 +266,27 @@ void TstRecursionModel::recursiveModelHasAboutHalfTheVanillaParameters() {
     qInfo("MoR %lld vs vanilla %lld parameters (%.2f)", (long long)parameterCount(*mor),
           (long long)parameterCount(*vanilla), ratio);
     QVERIFY(ratio < 0.6);
+}
+
+void TstRecursionModel::topKPassCountsRoutingAgreement() {
+    // Every routed decision of the top-k pass (an active token at a recursion with capacity
+    // below 1) is counted, and compared with the threshold rule on the same score.
+    auto c = smallConfig("expert_choice", 3); // linear: 1, 2/3, 1/3 -> k = 11, 5 of 16
+    auto m = makeModel(c, 20, 16);
+    torch::NoGradGuard noGrad;
+    auto tokens = randomTokens(2, 16, 20, 4);
+    auto pass = m->forward(tokens, true);
+    // recursion 2 sees all 16 tokens of each row, recursion 3 the 11 kept
+    QCOMPARE(pass.routedDecisions, int64_t(2 * (16 + 11)));
+    QVERIFY(pass.agreeingDecisions >= 0 && pass.agreeingDecisions <= pass.routedDecisions);
+    // With a threshold of 0 every active token goes on: the threshold agrees exactly where
+    // top-k selected.
+    c.threshold = 1e-9;
+    auto open = makeModel(c, 20, 16);
+    auto all = open->forward(tokens, true);
+    QCOMPARE(all.agreeingDecisions, int64_t(2 * (11 + 5)));
+    auto causal = m->forward(tokens, false);
+    QCOMPARE(causal.routedDecisions, int64_t(0)); // inference routing has nothing to compare
 }
 
 QTEST_GUILESS_MAIN(TstRecursionModel)

@@ -61,8 +61,20 @@ void TstSequenceTraining::trainsAndLogsMetricsAndTokenTraces() {
     const auto keys = reader->metricKeys(m_run);
     for (const char* key : {"train/loss", "train/throughput", "val/loss", "val/accuracy",
                             "val/mean_depth", "val/depth/1", "val/depth/3", "val/perplexity",
-                            "val/depth_class/0", "test/loss"}) {
+                            "val/depth_class/0", "test/loss", "val/routing_agreement",
+                            "val/routing_decision_agreement",
+                            "train/routing_decision_agreement"}) {
         QVERIFY2(std::find(keys.begin(), keys.end(), key) != keys.end(), key);
+    }
+    // Training-time top-k against the causal threshold rule: fractions, and the auxiliary BCE
+    // has taught the threshold most of the top-k choices by the end.
+    for (const char* key : {"val/routing_agreement", "val/routing_decision_agreement"}) {
+        const auto series = reader->metric(m_run, key);
+        QVERIFY(!series.empty());
+        for (const auto& point : series) {
+            QVERIFY2(point.value >= 0.0 && point.value <= 1.0, key);
+        }
+        QVERIFY2(series.back().value > 0.5, key);
     }
     const auto depth1 = reader->metric(m_run, "val/depth/1");
     QCOMPARE(depth1.back().value, 1.0); // capacity 1 at the first recursion
