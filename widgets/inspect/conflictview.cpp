@@ -182,6 +182,18 @@ void ConflictView::updatePlots() {
     for (int r = 0; r < d->proxy->rowCount(); ++r) {
         shown.push_back(d->model->conflict(d->proxy->mapToSource(d->proxy->index(r, 0)).row()));
     }
-    d->count->setText(tr("%1 of %2 conflicts").arg(shown.size()).arg(d->model->rowCount()));
+    const bool oneExpert = d->settings.experts == 1
+                           || (d->settings.topK == 1
+                               && (d->settings.strategy == "top_k" || d->settings.strategy == "random"));
+    if (d->reader && oneExpert) {
+        // A conflict needs two selected experts' answers: an empty table would look like "no
+        // disagreement" when it is "nothing to compare".
+        d->count->setText(tr("This run selects one expert per input (%1, top_k 1): conflicts need "
+                             "at least 2 selected experts.")
+                              .arg(d->settings.strategy));
+    } else {
+        d->count->setText(
+            tr("%1 of %2 conflicts").arg(shown.size()).arg(d->model->rowCount()));
+    }
     d->plots->setData(shown, d->rate, d->settings.conflictThreshold);
 }

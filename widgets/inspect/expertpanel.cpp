@@ -248,7 +248,10 @@ void ExpertPanel::setCursor(int t, bool integration) {
                          .arg(fmt(m_trace.confidence))
                          .arg(m_trace.extraSteps > 0
                                   ? tr("  ·  +%1 re-reflection").arg(m_trace.extraSteps)
-                                  : QString()));
+                                  : QString())
+                     + (m_trace.uncertainty >= 0.f
+                            ? tr("  ·  uncertainty u = %1").arg(fmt(m_trace.uncertainty))
+                            : QString()));
     replot(QCustomPlot::rpQueuedReplot);
 }
 

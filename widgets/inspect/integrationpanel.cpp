@@ -111,6 +111,16 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
     setIndexTicks(m_fusedRect->axis(QCPAxis::atBottom), numClasses, QString());
     m_fused->setBrush(verdictColor(trace.correct).lighter(120));
 
+    if (trace.experts.size() < 2) {
+        // A conflict needs two opinions: say so instead of showing an empty score.
+        m_title->setText(tr("Integration: answer %1 %2 (label %3)  ·  one expert selected: "
+                            "conflicts need at least 2 (raise top_k)")
+                             .arg(trace.finalPred)
+                             .arg(trace.correct ? tr("right") : tr("wrong"))
+                             .arg(trace.label));
+        replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
     QString text = tr("Integration: answer %1 %2 (label %3)  ·  conflict D = %4 %5 %6")
                        .arg(trace.finalPred)
                        .arg(trace.correct ? tr("right") : tr("wrong"))
@@ -118,6 +128,9 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
                        .arg(fmt(trace.conflictScore, 3))
                        .arg(trace.conflictScore >= conflictThreshold ? "≥" : "<")
                        .arg(fmt(conflictThreshold));
+    if (trace.conflictScoreAfter >= 0.f) {
+        text += tr(" → %1 after re-reflection").arg(fmt(trace.conflictScoreAfter, 3));
+    }
     if (trace.conflict) {
         text += tr("  ·  %1, winner E%2, margin %3")
                     .arg(QString::fromStdString(trace.resolution.empty() ? "?" : trace.resolution))

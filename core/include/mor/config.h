@@ -63,15 +63,27 @@ struct RouterConfig {
     int64_t sharedExperts = 1;   ///< shared_routed: experts 0..n-1 always on, top_k of the rest
     int64_t hidden = 64;
     double temperature = 1.0;
-    double jitter = 0.0;         ///< training-time multiplicative noise on logits
-    bool renormalize = true;     ///< renormalise gates over the selected experts
+    /// Training-time multiplicative noise on the router's input (Switch Transformer:
+    /// x * U(1 - jitter, 1 + jitter)); 0 = off.
+    double jitter = 0.0;
+    /// false (default, Switch-style gating): each selected expert's answer enters the fused
+    /// answer scaled by its router probability p_j (the mass 1 - sum of selected p_j goes to the
+    /// uniform answer), so the task loss reaches the router even at top_k 1. true: the gates are
+    /// renormalised over the selected experts; at top_k 1 the gate is exactly 1 and the router
+    /// gets no gradient from the task loss at all (only from its auxiliary losses).
+    bool renormalize = false;
+    /// Training-time selection: "deterministic" (top-k / the strategy's rule) or "gumbel"
+    /// (Gumbel top-k: the k experts are sampled without replacement from p, as needed by a
+    /// score-function estimator; top_k and shared_routed only). Evaluation is always
+    /// deterministic.
+    std::string sampling = "deterministic";
     double balanceWeight = 0.01;
     double zLossWeight = 0.001;
     double selectorWeight = 0.0; ///< supervised domain -> expert loss (needs domain labels)
-    /// Routing feedback: raise p_j where expert j's loss on the input is below the batch mean
-    /// (score-function gradient). Without it top-1 routing gets no task gradient at all,
-    /// because the fusion renormalises the selected experts' weights.
-    double feedbackWeight = 0.1;
+    /// REINFORCE routing feedback (score-function estimator; needs sampling "gumbel"): the
+    /// log-probability of the sampled expert set is raised in proportion to the advantage
+    /// (batch-mean fused task loss minus this input's). 0 = off.
+    double feedbackWeight = 0.0;
     /// Training-only routing probes (unsupervised contrast): this fraction of the batch's inputs
     /// is also sent to one expert the router did not select (drawn uniformly from the others),
     /// through the same sparse dispatch. The probe's answer is not fused into the prediction;
@@ -130,6 +142,24 @@ struct ExpertConfig {
     /// (iteration t reads features (t-1)*N ... t*N-1, wrapping around), so a weight-tied
     /// expert can take in a long input piece by piece, as a recurrent network does. 0 = off.
     int64_t readFeatures = 0;
+    /// act: the halting threshold is 1 - act_epsilon (Graves 2016), and the answer is the
+    /// mean-field sum_t w_t y_t over the steps taken.
+    double actEpsilon = 0.01;
+    /// pondernet inference: "median" halts at the first step where the halting distribution's
+    /// cumulative mass reaches 0.5; "sample" draws the step from it (seeded per input).
+    std::string ponderHalt = "median";
+    /// The state the first iteration starts from: "encoding" (h0 = tanh(W e)) or "zero" (h0 = 0,
+    /// as PonderNet and ACT).
+    std::string initialState = "encoding";
+    /// The cell also reads its own last draft and critique at every iteration (MoR Studio's
+    /// reflection). false: the cell reads only its input, as in PonderNet / ACT.
+    bool feedback = true;
+    /// Add a task loss on the answer at the halting step (MoR Studio's default). false: only the
+    /// paper's own objective (pondernet: expected loss + KL; act: mean-field loss + ponder cost).
+    bool haltingStepLoss = true;
+    /// Stop the critique loss's gradient at the state: the critic learns to judge the draft
+    /// without reshaping the state it judges.
+    bool criticStopGradient = false;
 };
 
 struct IntegrationConfig {
@@ -140,6 +170,18 @@ struct IntegrationConfig {
     std::string resolution = "weighted"; ///< weighted | most_confident | re_reflect | flag
     int64_t extraIterations = 2;         ///< re_reflect: extra iterations for conflicting experts
     double conflictWeight = 0.0;         ///< optional conflict penalty loss
+    /// Conflict score: "unweighted" (Jensen-Shannon divergence of the selected experts' answers,
+    /// each counted once) or "weighted" (by fusion weight: hides disagreement when one expert
+    /// dominates).
+    std::string conflictScore = "unweighted";
+    /// evidential: weight of the KL(Dir(alpha~) || Dir(1)) regulariser (Sensoy et al. 2018),
+    /// annealed linearly from 0 to this value over evidential_anneal_steps optimizer steps.
+    double evidentialKlWeight = 1.0;
+    int64_t evidentialAnnealSteps = 1000;
+    /// evidential: how the experts' opinions are combined: "decider" (a learned scorer of
+    /// [uncertainty, confidence, log gate]) or "subjective_logic" (reduced Dempster-Shafer
+    /// combination of the experts' belief masses, as in TMC, Han et al. 2021).
+    std::string evidentialCombination = "decider";
 };
 
 /// model.family "recursion": a Mixture-of-Recursions transformer on token sequences.
@@ -163,6 +205,15 @@ struct RecursionConfig {
     double zLossWeight = 0.001;   ///< router z-loss
     double threshold = 0.5;       ///< expert_choice inference: continue when sigmoid score > this
     double dropout = 0.0;
+    /// One router per recursion step (Bae et al. 2025) instead of one shared router.
+    bool routerPerStep = true;
+    /// Parameter sharing: "cycle" (the block repeats) or "middle_cycle" (unique first and last
+    /// layers, the middle layers shared and repeated).
+    std::string sharing = "cycle";
+    /// Router gate: "sigmoid" (alpha * sigmoid(score)) or "softmax" (token_choice's depth
+    /// distribution; expert_choice always scores with a sigmoid).
+    std::string gate = "sigmoid";
+    double gateAlpha = 1.0;       ///< alpha of the scaled gate
 };
 
 struct ModelConfig {
@@ -179,6 +230,10 @@ struct ModelConfig {
     double expertWeight = 0.5;         ///< weight of the per-expert task losses
     double critiqueWeight = 0.1;       ///< critique calibration BCE
     double improvementWeight = 0.0;    ///< consistent-improvement hinge
+    /// Held-out calibration of the critique: "temperature" fits one temperature per expert on the
+    /// validation split at every evaluation (stored with the checkpoint and used by halting and
+    /// traces); "none" keeps the raw critic.
+    std::string calibration = "temperature";
 };
 
 struct TrainConfig {

@@ -6,6 +6,15 @@
 
 namespace mor {
 
+/// One bin of a reliability table: inputs whose confidence lies in [lo, hi).
+struct ReliabilityBin {
+    double lo = 0.0;
+    double hi = 0.0;
+    int64_t count = 0;
+    double meanConfidence = 0.0;
+    double accuracy = 0.0;
+};
+
 /// Metrics of one pass over a split. Keys of `scalars()` are the metric names in the log.
 struct EvalResult {
     std::string split;                   ///< validation | test | train
@@ -23,6 +32,18 @@ struct EvalResult {
     double flopsPerInput = 0.0;
     double latencyMsPerInput = 0.0;
     std::map<std::string, double> lossTerms; ///< every loss term, averaged
+    /// Expected calibration error (10 equal-width bins) of the critique at reflection step t
+    /// (1..T) against whether that step's draft was right, over (input, selected expert).
+    std::vector<double> ecePerStep;
+    double critiqueEce = 0.0;                  ///< ECE of the critique of each expert's answer
+    std::vector<ReliabilityBin> reliability;   ///< that answer-critique's reliability table
+    /// Share of inputs whose per-input (inference-time) routing equals the training-time
+    /// selection (expert_choice: the batch's capacity-limited choice); -1 when not applicable.
+    double routingAgreement = -1.0;
+    /// [domain][expert]: share of that domain's inputs routed to the expert (mixed data), and
+    /// the same per class.
+    std::vector<std::vector<double>> routingByDomain;
+    std::vector<std::vector<double>> routingByClass;
 
     /// Flattened as log metrics with a prefix, e.g. "val/accuracy", "val/activation/2".
     std::map<std::string, double> scalars(const std::string& prefix) const;

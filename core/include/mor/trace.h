@@ -27,6 +27,9 @@ struct ExpertTrace {
     int64_t pred = -1;          ///< argmax of the expert's answer q_j
     std::vector<StepTrace> steps; ///< steps actually computed (including re-reflection)
     int extraSteps = 0;         ///< of which re-reflection iterations at the end
+    /// evidential fusion: the expert's Dirichlet uncertainty u = K / S (Sensoy et al. 2018);
+    /// -1 for the other fusions.
+    float uncertainty = -1.f;
 };
 
 /// The full trace of one input.
@@ -41,7 +44,9 @@ struct SampleTrace {
     std::vector<float> fusedProbs;    ///< integrated answer
     int64_t finalPred = -1;
     bool correct = false;
-    float conflictScore = 0.f;        ///< weighted Jensen-Shannon divergence D
+    float conflictScore = 0.f;        ///< Jensen-Shannon divergence D of the selected answers
+    /// re_reflect: D measured again after the re-reflection steps (-1 when none ran).
+    float conflictScoreAfter = -1.f;
     bool conflict = false;
     std::string resolution;           ///< policy applied ("" when no conflict)
     int winner = -1;                  ///< expert whose answer won (most weight), -1 if none

@@ -46,6 +46,10 @@ template <class V> void visitFields(V& v, RecursionConfig& c) {
     v.field("z_loss_weight", c.zLossWeight);
     v.field("threshold", c.threshold);
     v.field("dropout", c.dropout);
+    v.field("router_per_step", c.routerPerStep);
+    v.field("sharing", c.sharing);
+    v.field("gate", c.gate);
+    v.field("gate_alpha", c.gateAlpha);
 }
 
 template <class V> void visitFields(V& v, EncoderConfig& c) {
@@ -67,6 +71,7 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("temperature", c.temperature);
     v.field("jitter", c.jitter);
     v.field("renormalize", c.renormalize);
+    v.field("sampling", c.sampling);
     v.field("balance_weight", c.balanceWeight);
     v.field("z_loss_weight", c.zLossWeight);
     v.field("selector_weight", c.selectorWeight);
@@ -95,6 +100,12 @@ template <class V> void visitFields(V& v, ExpertConfig& c) {
     v.field("step_embedding", c.stepEmbedding);
     v.field("read_tokens", c.readTokens);
     v.field("read_features", c.readFeatures);
+    v.field("act_epsilon", c.actEpsilon);
+    v.field("ponder_halt", c.ponderHalt);
+    v.field("initial_state", c.initialState);
+    v.field("feedback", c.feedback);
+    v.field("halting_step_loss", c.haltingStepLoss);
+    v.field("critic_stop_gradient", c.criticStopGradient);
 }
 
 template <class V> void visitFields(V& v, IntegrationConfig& c) {
@@ -105,6 +116,10 @@ template <class V> void visitFields(V& v, IntegrationConfig& c) {
     v.field("resolution", c.resolution);
     v.field("extra_iterations", c.extraIterations);
     v.field("conflict_weight", c.conflictWeight);
+    v.field("conflict_score", c.conflictScore);
+    v.field("evidential_kl_weight", c.evidentialKlWeight);
+    v.field("evidential_anneal_steps", c.evidentialAnnealSteps);
+    v.field("evidential_combination", c.evidentialCombination);
 }
 
 template <class V> void visitFields(V& v, ModelConfig& c) {
@@ -118,6 +133,7 @@ template <class V> void visitFields(V& v, ModelConfig& c) {
     v.field("expert_weight", c.expertWeight);
     v.field("critique_weight", c.critiqueWeight);
     v.field("improvement_weight", c.improvementWeight);
+    v.field("calibration", c.calibration);
 }
 
 template <class V> void visitFields(V& v, TrainConfig& c) {

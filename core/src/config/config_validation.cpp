@@ -183,6 +183,9 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.real(p + "z_loss_weight", r.zLossWeight, 0.0, 100.0);
     c.real(p + "threshold", r.threshold, 0.0, 1.0, true);
     c.real(p + "dropout", r.dropout, 0.0, 0.9);
+    c.oneOf(p + "sharing", r.sharing, {"cycle", "middle_cycle"});
+    c.oneOf(p + "gate", r.gate, {"sigmoid", "softmax"});
+    c.real(p + "gate_alpha", r.gateAlpha, 0.0, 100.0, true);
 }
 
 void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data) {
@@ -218,7 +221,19 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.jitter", r.jitter, 0.0, 1.0);
     c.real("model.router.balance_weight", r.balanceWeight, 0.0, 100.0);
     c.real("model.router.z_loss_weight", r.zLossWeight, 0.0, 100.0);
-    c.real("model.router.feedback_weight", r.feedbackWeight, 0.0, 100.0);
+    c.oneOf("model.router.sampling", r.sampling, {"deterministic", "gumbel"});
+    if (r.sampling == "gumbel" && r.strategy != "top_k" && r.strategy != "shared_routed") {
+        c.add("model.router.sampling", "model.router.sampling = \"gumbel\" needs "
+                                       "model.router.strategy top_k or shared_routed (it is \"" +
+                                           r.strategy + "\")");
+    }
+    if (c.real("model.router.feedback_weight", r.feedbackWeight, 0.0, 100.0) &&
+        r.feedbackWeight > 0.0 && r.sampling != "gumbel") {
+        c.add("model.router.feedback_weight",
+              "model.router.feedback_weight = " + number(r.feedbackWeight) +
+                  " is a score-function estimator and needs sampled routing: set "
+                  "model.router.sampling to \"gumbel\" (it is \"" + r.sampling + "\")");
+    }
     c.real("model.router.probe_fraction", r.probeFraction, 0.0, 1.0);
     c.real("model.router.probe_weight", r.probeWeight, 0.0, 100.0);
     c.real("model.router.probe_temperature", r.probeTemperature, 0.0, 100.0, true);
@@ -248,12 +263,21 @@ void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
     c.real(prefix + ".ponder_prior", e.ponderPrior, 0.0, 1.0, true);
     c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
     c.integer(prefix + ".read_features", e.readFeatures, 0, 65536);
+    c.real(prefix + ".act_epsilon", e.actEpsilon, 0.0, 1.0, true);
+    c.oneOf(prefix + ".ponder_halt", e.ponderHalt, {"median", "sample"});
+    c.oneOf(prefix + ".initial_state", e.initialState, {"encoding", "zero"});
 }
 
 void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     checkRecursion(c, m, data);
     c.integer("model.encoder.hidden", m.encoder.hidden, 1, 16384);
-    c.integer("model.encoder.layers", m.encoder.layers, 1, 16);
+    // 0 layers: the encoding is the raw input (as PonderNet / ACT read x itself).
+    c.integer("model.encoder.layers", m.encoder.layers, 0, 16);
+    if (m.encoder.layers == 0 && m.encoder.input != "vector") {
+        c.add("model.encoder.layers", "model.encoder.layers = 0 (raw input) needs "
+                                      "model.encoder.input \"vector\" (it is \"" +
+                                          m.encoder.input + "\")");
+    }
     c.real("model.encoder.dropout", m.encoder.dropout, 0.0, 0.9);
     c.oneOf("model.encoder.input", m.encoder.input, {"vector", "tokens"});
     if (m.encoder.padZeros && m.encoder.input != "tokens") {
@@ -293,6 +317,12 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
         c.integer("model.integration.extra_iterations", g.extraIterations, 0, 64);
     }
     c.real("model.integration.conflict_weight", g.conflictWeight, 0.0, 100.0);
+    c.oneOf("model.integration.conflict_score", g.conflictScore, {"unweighted", "weighted"});
+    c.real("model.integration.evidential_kl_weight", g.evidentialKlWeight, 0.0, 100.0);
+    c.integer("model.integration.evidential_anneal_steps", g.evidentialAnnealSteps, 0, 100000000);
+    c.oneOf("model.integration.evidential_combination", g.evidentialCombination,
+            {"decider", "subjective_logic"});
+    c.oneOf("model.calibration", m.calibration, {"temperature", "none"});
 
     c.oneOf("model.task_loss", m.taskLoss, {"expected", "deep_supervision", "final"});
     c.real("model.expert_weight", m.expertWeight, 0.0, 100.0);

@@ -132,9 +132,22 @@ CREATE TABLE IF NOT EXISTS token_traces(
     PRIMARY KEY(run_id, step, sample_id));
 )sql";
 
+// v3: per-sample details of reflection traces that v1's tables have no column for: the
+// conflict score measured again after re-reflection, and each selected expert's evidential
+// uncertainty u = K / S (float blob in expert order of the trace; empty when not evidential).
+const char* const kSchemaV3Additions = R"sql(
+CREATE TABLE IF NOT EXISTS trace_details(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    conflict_score_after REAL NOT NULL DEFAULT -1,
+    uncertainty BLOB NOT NULL DEFAULT x'',
+    PRIMARY KEY(run_id, step, sample_id));
+)sql";
+
 /// The layout of a new file: v1 plus every later addition.
 std::string schemaCurrent() {
-    return std::string(kSchemaV1) + kSchemaV2Additions;
+    return std::string(kSchemaV1) + kSchemaV2Additions + kSchemaV3Additions;
 }
 
 const char* const kSchemaV0 = R"sql(
@@ -223,16 +236,22 @@ void migrate1to2(SqliteDb& db) {
     db.exec(kSchemaV2Additions);
 }
 
+// v2 -> v3: only a new table.
+void migrate2to3(SqliteDb& db) {
+    db.exec(kSchemaV3Additions);
+}
+
 /// migrationSteps()[n] upgrades a file from version n to n + 1. To change the schema: bump
 /// logSchemaVersion() (version.cpp.in), add the new tables to schemaCurrent() (the layout of
 /// new files), and append a step that turns the previous layout into the new one.
 const std::vector<std::function<void(SqliteDb&)>>& migrationSteps() {
-    static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1, migrate1to2};
+    static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1, migrate1to2,
+                                                                        migrate2to3};
     return steps;
 }
 
 /// The schema that schemaCurrent() creates; new files get it only if it is the build's version.
-constexpr int kCreatedSchemaVersion = 2;
+constexpr int kCreatedSchemaVersion = 3;
 /// Readers accept files from this version on: later versions only added tables, and a reader
 /// treats a missing table as empty (a v1 file opened read-only has no token traces).
 constexpr int kOldestReadableVersion = 1;

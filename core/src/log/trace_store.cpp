@@ -34,7 +34,21 @@ std::vector<int> splitExperts(const std::string& text) {
     return experts;
 }
 
+static bool hasDetailsTable(SqliteDb& db) {
+    SqlQuery q(db.statement(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trace_details'"));
+    return q.next() && q.int64(0) > 0;
+}
+
 static void removeTrace(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId) {
+    if (hasDetailsTable(db)) {
+        SqlQuery(db.statement(
+                     "DELETE FROM trace_details WHERE run_id = ? AND step = ? AND sample_id = ?"))
+            .bind(1, run)
+            .bind(2, step)
+            .bind(3, sampleId)
+            .exec();
+    }
     for (const char* sql :
          {"DELETE FROM trace_expert WHERE run_id = ? AND step = ? AND sample_id = ?",
           "DELETE FROM reflection WHERE run_id = ? AND step = ? AND sample_id = ?",
@@ -85,8 +99,24 @@ static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t samp
 int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
                     const std::vector<SampleTrace>& traces) {
     int64_t rows = 0;
+    const bool details = hasDetailsTable(db);
     for (const SampleTrace& t : traces) {
         removeTrace(db, run, step, t.sampleId);
+        std::vector<float> uncertainty;
+        for (const ExpertTrace& e : t.experts) {
+            if (e.uncertainty >= 0.f) {
+                uncertainty.push_back(e.uncertainty);
+            }
+        }
+        if (details && (t.conflictScoreAfter >= 0.f || !uncertainty.empty())) {
+            SqlQuery d(db.statement("INSERT OR REPLACE INTO trace_details(run_id, step, "
+                                    "sample_id, conflict_score_after, uncertainty) "
+                                    "VALUES(?,?,?,?,?)"));
+            d.bind(1, run).bind(2, step).bind(3, t.sampleId).bind(4, double(t.conflictScoreAfter));
+            bindVector(d, 5, uncertainty);
+            d.exec();
+            ++rows;
+        }
         SqlQuery q(db.statement(
             "INSERT OR REPLACE INTO trace_summary(run_id, step, sample_id, label, domain, "
             "router_probs, mask, gates, fused_probs, final_pred, correct, conflict_score, "
@@ -230,6 +260,23 @@ std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int
         s.correct = q.int64(6) != 0;
         s.probs = vectorFromBlob<float>(q, 7);
         it->second->steps.push_back(std::move(s));
+    }
+    if (hasDetailsTable(db)) { // v3 and later
+        SqlQuery d(db.statement("SELECT sample_id, conflict_score_after, uncertainty FROM "
+                                "trace_details" + scopeOf(sampleId)));
+        bindScope(d, run, step, sampleId);
+        while (d.next()) {
+            auto it = indexOf.find(d.int64(0));
+            if (it == indexOf.end()) {
+                continue;
+            }
+            SampleTrace& t = traces[it->second];
+            t.conflictScoreAfter = d.real32(1);
+            const auto u = vectorFromBlob<float>(d, 2);
+            for (size_t i = 0; i < u.size() && i < t.experts.size(); ++i) {
+                t.experts[i].uncertainty = u[i];
+            }
+        }
     }
     return traces;
 }

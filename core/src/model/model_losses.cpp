@@ -129,6 +129,7 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     const auto device = out.logits.device();
     const auto y = yIn.to(device, torch::kLong);
     auto& losses = out.losses;
+    const auto& rc = m_config.router;
 
     losses["task"] = torch::nll_loss(out.logits, y);
 
@@ -147,7 +148,17 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
             sum = sum.defined() ? sum + term * n : term * n;
         };
         add(task, terms.task);
-        add(critique, terms.critique);
+        auto critiqueTerm = terms.critique;
+        if (ep.extraRows.defined() && ep.extra.critique.defined()) {
+            // The re-reflection steps are the expert's own drafts too: their critique learns.
+            const auto ye = y.index_select(0, ep.extraRows).unsqueeze(0);
+            const auto right =
+                ep.extra.probs.argmax(2).eq(ye).to(ep.extra.critique.scalar_type()).detach();
+            const auto bce = torch::binary_cross_entropy(
+                ep.extra.critique.clamp(1e-6, 1.0 - 1e-6), right);
+            critiqueTerm = critiqueTerm + bce * (double(ep.extraRows.numel()) / n);
+        }
+        add(critique, critiqueTerm);
         add(halting, terms.halting);
         add(weightedHalting, terms.halting * haltWeight);
         add(improvement, terms.improvement);
@@ -162,34 +173,43 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     losses["expert"] = task / rows;
     losses["critique"] = critique / rows;
     losses["halting"] = halting / rows;
-    losses["balance"] = loadBalanceLoss(out.routerProbs, out.mask);
+    if (rc.strategy == "shared_routed" && rc.sharedExperts > 0
+        && rc.sharedExperts < out.routerProbs.size(1)) {
+        // Shared experts (always on) are not part of the load to balance (DeepSeekMoE).
+        const int64_t shared = rc.sharedExperts;
+        const int64_t routed = out.routerProbs.size(1) - shared;
+        const auto p = out.routerProbs.narrow(1, shared, routed);
+        losses["balance"] = loadBalanceLoss(p / p.sum(1, true).clamp_min(1e-12),
+                                            out.mask.narrow(1, shared, routed));
+    } else {
+        losses["balance"] = loadBalanceLoss(out.routerProbs, out.mask);
+    }
     losses["z"] = routerZLoss(pass.routerLogits);
 
-    const auto& rc = m_config.router;
-    auto total = losses["task"] + m_config.expertWeight * losses["expert"]
+    // halting_step_loss false on every expert: only the experts' own objectives (PonderNet's
+    // expected loss, ACT's mean-field loss), no extra loss on the fused halting-step answer.
+    bool answerLoss = false;
+    for (const auto& ec : m_config.experts) {
+        answerLoss = answerLoss || ec.haltingStepLoss;
+    }
+    auto total = (answerLoss ? losses["task"] : losses["task"].detach() * 0.0)
+                 + m_config.expertWeight * losses["expert"]
                  + m_config.critiqueWeight * losses["critique"] + weightedHalting / rows
                  + rc.balanceWeight * losses["balance"] + rc.zLossWeight * losses["z"];
-    if (rc.feedbackWeight > 0.0 && pass.experts.size() > 1) {
-        // Score-function feedback for the router: for every (input, selected expert) pair,
-        // log p_j(x) times how much better than the batch mean the expert's answer was.
-        std::vector<torch::Tensor> logp, loss;
-        for (size_t j = 0; j < pass.experts.size(); ++j) {
-            const auto& ep = pass.experts[j];
-            if (!ep.ran) {
-                continue;
-            }
-            const auto yj = y.index_select(0, ep.rows);
-            const auto answer = ep.run.answer.detach().clamp_min(1e-12);
-            loss.push_back(-answer.log().gather(1, yj.unsqueeze(1)).squeeze(1));
-            logp.push_back(pass.routerLogProbs.index_select(0, ep.rows).select(1, int64_t(j)));
-        }
-        if (!loss.empty()) {
-            const auto l = torch::cat(loss);
-            // Baseline: the loss of a uniform guess, so an expert is reinforced on the inputs it
-            // answers better than chance and pushed away from those it does not.
-            const auto advantage = l - std::log(double(m_shape.classes));
-            losses["feedback"] = (torch::cat(logp) * advantage).mean();
-            total = total + rc.feedbackWeight * losses["feedback"];
+    if (rc.feedbackWeight > 0.0 && pass.routeLogProb.defined()) {
+        // REINFORCE for the sampled routing (Williams 1992): raise the log-probability of the
+        // sampled expert set in proportion to its advantage, the batch-mean fused task loss
+        // minus this input's (a baseline that does not depend on the input's own sample).
+        const auto perRow = torch::nll_loss(out.logits.detach(), y, {}, at::Reduction::None);
+        const auto advantage = perRow.mean() - perRow;
+        losses["feedback"] = -(advantage * pass.routeLogProb).mean();
+        total = total + rc.feedbackWeight * losses["feedback"];
+    }
+    if (pass.fusion.alpha.defined()) {
+        const auto evidential = m_parts->integration->evidentialLoss(pass.fusion, y, out.mask);
+        if (evidential.defined()) {
+            losses["evidential"] = evidential;
+            total = total + evidential;
         }
     }
     if (rc.entropyWeight > 0.0) {

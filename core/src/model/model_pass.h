@@ -52,6 +52,8 @@ struct MoRModelImpl::Pass {
     torch::Tensor weights;      ///< final fusion weights [B, E]
     torch::Tensor probs;        ///< final answer [B, C]
     torch::Tensor winner;       ///< int64 [B]
+    Fusion fusion;              ///< the first fusion (before any re-reflection)
+    torch::Tensor routeLogProb; ///< sampled routing: log P(sampled set) [B] (undefined otherwise)
 };
 
 } // namespace mor::model

@@ -95,6 +95,12 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
     const auto confidences = pass.confidences.cpu().to(torch::kFloat);
     const auto conflict = out.conflict.cpu();
     const auto score = out.conflictScore.cpu().to(torch::kFloat);
+    const auto scoreAfter = out.conflictScoreAfter.defined()
+                                ? out.conflictScoreAfter.cpu().to(torch::kFloat)
+                                : torch::full({batch}, -1.0f);
+    const auto uncertainty = pass.fusion.uncertainty.defined()
+                                 ? pass.fusion.uncertainty.detach().cpu().to(torch::kFloat)
+                                 : torch::Tensor();
     const auto winner = pass.winner.cpu();
     const auto steps = out.steps.cpu();
     const auto flops = out.flops.cpu().to(torch::kDouble);
@@ -128,6 +134,9 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
             et.haltStep = int(cpu.haltStep[pos].item<int64_t>());
             et.confidence = confidences[b][j].item<float>();
             et.fusionWeight = weights[b][j].item<float>();
+            if (uncertainty.defined()) {
+                et.uncertainty = uncertainty[b][j].item<float>();
+            }
             et.pred = answers[b][j].argmax().item<int64_t>();
             for (int t = 0; t < et.haltStep; ++t) {
                 et.steps.push_back(makeStep(t + 1, cpu.probs[t][pos],
@@ -150,6 +159,7 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
         st.finalPred = argmaxOf(st.fusedProbs);
         st.correct = st.label >= 0 && st.finalPred == st.label;
         st.conflictScore = score[b].item<float>();
+        st.conflictScoreAfter = scoreAfter[b].item<float>();
         st.conflict = conflict[b].item<bool>();
         st.resolution = st.conflict ? m_config.integration.resolution : std::string();
         st.winner = st.experts.empty() ? -1 : int(winner[b].item<int64_t>());

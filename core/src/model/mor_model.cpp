@@ -5,6 +5,7 @@
 #include "model/routing_strategy.h"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace mor::model {
@@ -50,9 +51,16 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
         throw std::invalid_argument("model.integration.resolution: unknown policy '"
                                     + config.integration.resolution + "'");
     }
-    const int64_t hidden = std::max<int64_t>(config.encoder.hidden, 1);
-    const int64_t experts = int64_t(config.experts.size());
     const bool tokens = config.encoder.input == "tokens";
+    // encoder.layers 0: the encoding is the raw input itself (as PonderNet and ACT read x).
+    const int64_t hidden = !tokens && config.encoder.layers == 0
+                               ? shape.inputs
+                               : std::max<int64_t>(config.encoder.hidden, 1);
+    const int64_t experts = int64_t(config.experts.size());
+    if (strategy == RoutingStrategy::ExpertChoice) {
+        m_expertThreshold = register_buffer("expert_choice_threshold",
+                                            torch::full({experts}, -1.0));
+    }
     if (!tokens && config.encoder.input != "vector") {
         throw std::invalid_argument("model.encoder.input: unknown input '" + config.encoder.input
                                     + "' (use vector or tokens)");
@@ -91,7 +99,10 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                                  .cell(ec.cell)
                                  .stepEmbedding(ec.stepEmbedding)
                                  .readTokens(ec.readTokens && tokens)
-                                 .readFeatures(std::max<int64_t>(ec.readFeatures, 0)))));
+                                 .readFeatures(std::max<int64_t>(ec.readFeatures, 0))
+                                 .zeroInitialState(ec.initialState == "zero")
+                                 .feedback(ec.feedback)
+                                 .criticStopGradient(ec.criticStopGradient))));
         if (ec.readFeatures > shape.inputs) {
             throw std::invalid_argument(
                 "model.experts[" + std::to_string(j) + "].read_features = "
@@ -102,11 +113,7 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
     }
     const auto& ic = config.integration;
     parts.integration = register_module(
-        "integration", Integration(IntegrationOptions(experts, shape.classes)
-                                       .fusion(ic.fusion)
-                                       .gamma(ic.gamma)
-                                       .conflictThreshold(ic.conflictThreshold)
-                                       .confidentThreshold(ic.confidentThreshold)));
+        "integration", Integration(integrationOptions(ic, experts, shape.classes)));
 }
 
 std::vector<int64_t> MoRModelImpl::expertRowsProcessed() const
@@ -116,6 +123,22 @@ std::vector<int64_t> MoRModelImpl::expertRowsProcessed() const
         rows.push_back(expert->rowsProcessed());
     }
     return rows;
+}
+
+std::vector<double> MoRModelImpl::criticTemperatures() const
+{
+    std::vector<double> out;
+    for (const auto& expert : m_parts->experts) {
+        out.push_back(expert->criticTemperature());
+    }
+    return out;
+}
+
+void MoRModelImpl::setCriticTemperatures(const std::vector<double>& temperatures)
+{
+    for (size_t j = 0; j < m_parts->experts.size() && j < temperatures.size(); ++j) {
+        m_parts->experts[j]->setCriticTemperature(temperatures[j]);
+    }
 }
 
 ForwardOutput MoRModelImpl::forward(const torch::Tensor& x, const torch::Tensor& y,
@@ -155,7 +178,25 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         e = parts.encoder->forward(x);
         router = parts.router->forward(m_config.router.input == "features" ? x : e);
     }
-    const auto routing = route(router.probs, m_config.router);
+    torch::Tensor thresholds;
+    if (m_expertThreshold.defined() && m_expertThreshold.ge(0.0).all().item<bool>()) {
+        thresholds = m_expertThreshold;
+    }
+    const auto routing = route(router.probs, m_config.router, training, thresholds);
+    if (training && m_expertThreshold.defined()) {
+        // Expert choice learns its per-input rule from the batches: a running mean of each
+        // expert's capacity cut-off.
+        torch::NoGradGuard noGrad;
+        const auto cut = expertChoiceCutoffs(router.probs, m_config.router.topK,
+                                             m_config.router.capacityFactor)
+                             .to(m_expertThreshold.device(), m_expertThreshold.scalar_type());
+        const auto unset = m_expertThreshold.lt(0.0);
+        m_expertThreshold.copy_(torch::where(unset, cut, 0.95 * m_expertThreshold + 0.05 * cut));
+    }
+    pass.routeLogProb = routing.logProb;
+    if (!training && routing.batchMask.defined()) {
+        out.batchMask = routing.batchMask;
+    }
     pass.encoding = e;
     pass.input = x;
     pass.routerLogits = router.logits;
@@ -195,6 +236,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     auto confidences = torch::stack(confCols, 1);
     const auto fusion = parts.integration->forward(answers, confidences, routing.gates,
                                                    routing.mask);
+    pass.fusion = fusion;
     auto probs = fusion.probs;
     auto weights = fusion.weights;
     auto winner = weights.detach().argmax(1);
@@ -248,6 +290,16 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         probs = torch::where(conflictCol, refused.probs, probs);
         weights = torch::where(conflictCol, refused.weights, weights);
         winner = weights.detach().argmax(1);
+        // The conflict measured again on the re-reflected answers; both are recorded.
+        out.conflictScoreAfter =
+            torch::where(conflict, refused.score.detach(), torch::full_like(fusion.score, -1.0));
+    }
+
+    if (!m_config.router.renormalize) {
+        // Switch-style gating: the selected experts enter scaled by their router probability
+        // and the rest of the mass (1 - sum of the selected gates) goes to the uniform answer,
+        // so d loss / d p_j is non-zero even at top_k 1. Shared experts (gate 1) fill the mass.
+        probs = switchMixture(probs, routing.gates);
     }
 
     out.logits = torch::log(probs.clamp_min(1e-12));
@@ -261,7 +313,8 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     pass.winner = winner;
 
     // stepPreds[t]: the fused prediction if every expert answered at step min(t, its halt).
-    {
+    // A diagnostic for evaluation and tracing only: training and serving do not pay for it.
+    if (!training) {
         torch::NoGradGuard noGrad;
         int64_t maxDepth = 1;
         for (const auto& expert : parts.experts) {
@@ -286,6 +339,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
             preds.push_back(fused.probs.argmax(1));
         }
         out.stepPreds = torch::stack(preds, 0);
+        fillCalibrationInputs(y, pass);
     }
 
     // Analytic FLOPs: 2 * in * out per linear layer per row, for the work that really ran.
@@ -312,6 +366,44 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     out.flops = flops;
     (void)y;
     (void)domain;
+}
+
+void MoRModelImpl::fillCalibrationInputs(const torch::Tensor& yIn, Pass& pass)
+{
+    // [Tmax, B, E] critic logits and step correctness of every (step, input, expert) that ran.
+    auto& parts = *m_parts;
+    auto& out = pass.out;
+    if (!yIn.defined() || out.logits.size(0) == 0) {
+        return;
+    }
+    const int64_t batch = out.logits.size(0);
+    const int64_t experts = int64_t(parts.experts.size());
+    int64_t maxDepth = 1;
+    for (const auto& expert : parts.experts) {
+        maxDepth = std::max(maxDepth, expert->options.maxDepth());
+    }
+    const auto y = yIn.to(out.logits.device(), torch::kLong);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    auto logits = torch::full({maxDepth, batch, experts}, nan, out.logits.options());
+    auto correct = torch::full({maxDepth, batch, experts}, nan, out.logits.options());
+    for (int64_t j = 0; j < experts; ++j) {
+        const auto& ep = pass.experts[size_t(j)];
+        if (!ep.ran || !ep.run.criticLogit.defined()) {
+            continue;
+        }
+        const int64_t steps = ep.run.logits.size(0);
+        const auto ran = ep.run.computed;
+        const auto yj = y.index_select(0, ep.rows).unsqueeze(0);
+        const auto right = ep.run.logits.argmax(2).eq(yj).to(logits.scalar_type());
+        const auto z = ep.run.criticLogit.detach().to(logits.scalar_type());
+        const auto nanT = torch::full_like(z, nan);
+        auto colL = logits.select(2, j).narrow(0, 0, steps);
+        auto colC = correct.select(2, j).narrow(0, 0, steps);
+        colL.index_copy_(1, ep.rows, torch::where(ran, z, nanT));
+        colC.index_copy_(1, ep.rows, torch::where(ran, right, nanT));
+    }
+    out.criticLogits = logits;
+    out.stepCorrect = correct;
 }
 
 void MoRModelImpl::runProbes(const torch::Tensor& e, const torch::Tensor& mask, Pass& pass)

@@ -23,8 +23,21 @@ struct ForwardOutput {
     torch::Tensor steps;       ///< int64 [B, E]: iterations computed (0 where not selected)
     torch::Tensor conflict;    ///< bool [B]
     torch::Tensor conflictScore; ///< D [B]
-    torch::Tensor stepPreds;   ///< int64 [Tmax, B]: fused prediction if every expert stopped at t
+    /// re_reflect: D measured again after the re-reflection (-1 where no row re-reflected;
+    /// undefined when the policy is not re_reflect or no conflict arose).
+    torch::Tensor conflictScoreAfter;
+    /// int64 [Tmax, B]: fused prediction if every expert stopped at t (eval passes only: a
+    /// diagnostic, not part of the model's compute)
+    torch::Tensor stepPreds;
     torch::Tensor flops;       ///< double/float [B]: estimated forward FLOPs per input
+    /// Eval passes only (undefined in training): the critic's logit of every (step, input,
+    /// expert) [Tmax, B, E] and whether that step's draft was right [Tmax, B, E] (float 0/1);
+    /// NaN where the step did not run or the expert was not selected. For calibration and ECE.
+    torch::Tensor criticLogits;
+    torch::Tensor stepCorrect;
+    /// expert_choice in eval mode: the capacity-limited selection this batch would get in
+    /// training (bool [B, E]); the answer itself uses the per-input rule. Undefined otherwise.
+    torch::Tensor batchMask;
     /// Every loss term, unweighted scalars ("task", "expert", "critique", "halting", "balance",
     /// "z", "selector", "feedback", "entropy", "probe", "probe_expert", "conflict",
     /// "improvement"); only present when labels were given.
@@ -58,6 +71,9 @@ public:
     /// How many times each expert has run its cell since construction (rows processed):
     /// for tests of sparse dispatch and halting.
     std::vector<int64_t> expertRowsProcessed() const;
+    /// Held-out calibration of the critique, one temperature per expert (1 = raw critic).
+    std::vector<double> criticTemperatures() const;
+    void setCriticTemperatures(const std::vector<double>& temperatures);
 
 private:
     ModelConfig m_config;
@@ -66,6 +82,9 @@ private:
     struct Parts;
     struct Pass; // everything one pass computed: forward() and trace() read it (model_pass.h)
     std::shared_ptr<Parts> m_parts;
+    /// expert_choice: per expert, the running capacity cut-off of p seen in training (the
+    /// per-input inference threshold); buffer "expert_choice_threshold", -1 until trained.
+    torch::Tensor m_expertThreshold;
     void run(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
              Pass& pass);
     /// What `expert` reads besides e for the batch rows `rows` (token states, input features).
@@ -73,6 +92,8 @@ private:
                                     const torch::Tensor& rows);
     /// Training probes (router.probe_fraction): runs one unselected expert on a sample of rows.
     void runProbes(const torch::Tensor& e, const torch::Tensor& mask, Pass& pass);
+    /// Eval passes: ForwardOutput::criticLogits / stepCorrect from the experts' runs.
+    void fillCalibrationInputs(const torch::Tensor& y, Pass& pass);
     void computeLosses(const torch::Tensor& y, const torch::Tensor& domain, Pass& pass);
     /// "probe" (router contrast) and "probe_expert" (the probe experts' task loss).
     void addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Tensor& total);

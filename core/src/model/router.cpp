@@ -28,13 +28,14 @@ RouterOutput RouterImpl::forward(const torch::Tensor& tokens, const torch::Tenso
 RouterOutput RouterImpl::forward(const torch::Tensor& e)
 {
     RouterOutput out;
-    out.logits = m_out->forward(torch::gelu(m_hidden->forward(e)));
+    auto input = e;
     if (is_training() && options.jitter() > 0.0) {
-        // Multiplicative noise keeps the router from locking onto one expert early.
-        const auto noise = torch::empty_like(out.logits)
-                               .uniform_(1.0 - options.jitter(), 1.0 + options.jitter());
-        out.logits = out.logits * noise;
+        // Switch Transformer: multiplicative noise on the router's input keeps it from locking
+        // onto one expert early.
+        input = input * torch::empty_like(input).uniform_(1.0 - options.jitter(),
+                                                          1.0 + options.jitter());
     }
+    out.logits = m_out->forward(torch::gelu(m_hidden->forward(input)));
     const double tau = options.temperature() > 0.0 ? options.temperature() : 1.0;
     out.logProbs = torch::log_softmax(out.logits / tau, 1);
     out.probs = out.logProbs.exp();

@@ -15,12 +15,12 @@ struct RouterOptions {
     TORCH_ARG(int64_t, experts);
     TORCH_ARG(int64_t, hidden) = 64;
     TORCH_ARG(double, temperature) = 1.0;
-    TORCH_ARG(double, jitter) = 0.0; ///< training only: logits *= U(1 - jitter, 1 + jitter)
+    TORCH_ARG(double, jitter) = 0.0; ///< training only: input *= U(1 - jitter, 1 + jitter)
     TORCH_ARG(int64_t, tokens) = 0;  ///< > 0: token input of this length, pooled by attention
 };
 
 struct RouterOutput {
-    torch::Tensor logits;   ///< r [B, E] (after jitter)
+    torch::Tensor logits;   ///< r [B, E]
     torch::Tensor logProbs; ///< log_softmax(r / temperature)
     torch::Tensor probs;    ///< p [B, E]
     torch::Tensor poolWeights; ///< token input: attention pooling weights [B, L]

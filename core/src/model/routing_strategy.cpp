@@ -70,14 +70,57 @@ torch::Tensor selectTopP(const torch::Tensor& probs, double topP)
     return torch::zeros_like(keep).scatter(1, order, keep).gt(0.5);
 }
 
+namespace {
+int64_t expertCapacity(int64_t batch, int64_t experts, int64_t k, double capacityFactor)
+{
+    const double wanted = std::ceil(capacityFactor * double(batch) * double(std::max<int64_t>(k, 1))
+                                    / double(experts) - 1e-9);
+    return std::clamp<int64_t>(int64_t(wanted), 1, std::max<int64_t>(batch, 1));
+}
+} // namespace
+
+torch::Tensor expertChoiceCutoffs(const torch::Tensor& probs, int64_t k, double capacityFactor)
+{
+    const auto p = probs.detach();
+    const int64_t capacity = expertCapacity(p.size(0), p.size(1), k, capacityFactor);
+    const auto sorted = std::get<0>(p.sort(/*stable=*/true, 0, /*descending=*/true));
+    return sorted.select(0, capacity - 1);
+}
+
+torch::Tensor sampleTopK(const torch::Tensor& probs, int64_t k, torch::Tensor* logProb)
+{
+    const int64_t experts = probs.size(1);
+    k = std::clamp<int64_t>(k, 1, experts);
+    const auto logp = probs.clamp_min(1e-12).log();
+    const auto u = torch::rand(probs.sizes(), probs.options()).clamp(1e-10, 1.0 - 1e-7);
+    const auto keys = logp.detach() - (-u.log()).log();
+    const auto order = descendingOrder(keys, 1).narrow(1, 0, k);
+    if (logProb) {
+        // log P(o_1..o_k) = sum_i log p_{o_i} - log(1 - sum_{l<i} p_{o_l})
+        const auto picked = probs.gather(1, order);
+        const auto before = (picked.cumsum(1) - picked).clamp_max(1.0 - 1e-6);
+        *logProb = (picked.clamp_min(1e-12).log() - (1.0 - before).log()).sum(1);
+    }
+    return maskFromOrder(probs, order, 1, k);
+}
+
+torch::Tensor selectHashed(const torch::Tensor& probs, int64_t k)
+{
+    const int64_t experts = probs.size(1);
+    k = std::clamp<int64_t>(k, 1, experts);
+    const auto p = probs.detach().to(torch::kDouble);
+    const auto salt = torch::arange(experts, p.options()).mul(78.233).unsqueeze(0);
+    const auto seed = (p * 1.0e4).sum(1, true);
+    const auto keys = torch::frac(torch::sin(seed * 12.9898 + salt).abs() * 43758.5453);
+    return maskFromOrder(probs, descendingOrder(keys, 1), 1, k);
+}
+
 torch::Tensor selectExpertChoice(const torch::Tensor& probs, int64_t k, double capacityFactor)
 {
     const auto p = probs.detach();
     const int64_t batch = p.size(0);
     const int64_t experts = p.size(1);
-    const double wanted = std::ceil(capacityFactor * double(batch) * double(std::max<int64_t>(k, 1))
-                                    / double(experts) - 1e-9);
-    const int64_t capacity = std::clamp<int64_t>(int64_t(wanted), 1, batch);
+    const int64_t capacity = expertCapacity(batch, experts, k, capacityFactor);
     auto mask = maskFromOrder(p, descendingOrder(p, 0), 0, capacity);
     const auto orphan = mask.any(1).logical_not().unsqueeze(1);
     return mask.logical_or(orphan.logical_and(selectTopK(p, 1)));
@@ -142,7 +185,14 @@ torch::Tensor gatesFromMask(const torch::Tensor& probs, const torch::Tensor& mas
     return gates;
 }
 
-Routing route(const torch::Tensor& probs, const RouterConfig& config)
+torch::Tensor switchMixture(const torch::Tensor& fused, const torch::Tensor& gates)
+{
+    const auto mass = gates.sum(1, true).clamp_max(1.0);
+    return mass * fused + (1.0 - mass) / double(fused.size(1));
+}
+
+Routing route(const torch::Tensor& probs, const RouterConfig& config, bool training,
+              const torch::Tensor& expertThresholds)
 {
     RoutingStrategy strategy;
     if (!parseRoutingStrategy(config.strategy, strategy)) {
@@ -150,21 +200,61 @@ Routing route(const torch::Tensor& probs, const RouterConfig& config)
                                     + "'");
     }
     Routing routing;
+    const bool sampled = training && config.sampling == "gumbel";
+    const int64_t experts = probs.size(1);
+    const int64_t shared = strategy == RoutingStrategy::SharedRouted
+                               ? std::clamp<int64_t>(config.sharedExperts, 0, experts)
+                               : 0;
     switch (strategy) {
-    case RoutingStrategy::TopK: routing.mask = selectTopK(probs, config.topK); break;
+    case RoutingStrategy::TopK:
+        routing.mask = sampled ? sampleTopK(probs, config.topK, &routing.logProb)
+                               : selectTopK(probs, config.topK);
+        break;
     case RoutingStrategy::Threshold:
         routing.mask = selectThreshold(probs, config.threshold);
         break;
     case RoutingStrategy::TopP: routing.mask = selectTopP(probs, config.topP); break;
     case RoutingStrategy::ExpertChoice:
-        routing.mask = selectExpertChoice(probs, config.topK, config.capacityFactor);
+        routing.batchMask = selectExpertChoice(probs, config.topK, config.capacityFactor);
+        if (training || !expertThresholds.defined()) {
+            routing.mask = routing.batchMask;
+        } else {
+            // Per input: every expert whose p reaches the capacity cut-off it learned in
+            // training, and the argmax when none does.
+            const auto keep = probs.detach().ge(expertThresholds.to(probs.device()).unsqueeze(0));
+            const auto none = keep.any(1).logical_not().unsqueeze(1);
+            routing.mask = keep.logical_or(none.logical_and(selectTopK(probs, 1)));
+        }
         break;
     case RoutingStrategy::SharedRouted:
-        routing.mask = selectSharedRouted(probs, config.sharedExperts, config.topK);
+        if (sampled && experts - shared > 0) {
+            const auto routed = probs.narrow(1, shared, experts - shared);
+            const auto sum = routed.sum(1, true).clamp_min(1e-12);
+            const auto pick = sampleTopK(routed / sum, std::max<int64_t>(config.topK, 1),
+                                         &routing.logProb);
+            routing.mask = torch::cat(
+                {torch::ones({probs.size(0), shared}, pick.options()), pick}, 1);
+        } else {
+            routing.mask = selectSharedRouted(probs, config.sharedExperts, config.topK);
+        }
         break;
-    case RoutingStrategy::Random: routing.mask = selectRandom(probs, config.topK); break;
+    case RoutingStrategy::Random:
+        routing.mask = training ? selectRandom(probs, config.topK)
+                                : selectHashed(probs, config.topK);
+        break;
     }
-    routing.gates = gatesFromMask(probs, routing.mask, config.renormalize);
+    if (shared > 0) {
+        // DeepSeekMoE: shared experts are always on with gate 1; the routed experts' gates are
+        // the router's distribution over the routed experts only.
+        const auto routed = probs.narrow(1, shared, experts - shared);
+        const auto routedGates =
+            gatesFromMask(routed / routed.sum(1, true).clamp_min(1e-12),
+                          routing.mask.narrow(1, shared, experts - shared), config.renormalize);
+        routing.gates = torch::cat({torch::ones({probs.size(0), shared}, probs.options()),
+                                    routedGates}, 1);
+    } else {
+        routing.gates = gatesFromMask(probs, routing.mask, config.renormalize);
+    }
     return routing;
 }
 

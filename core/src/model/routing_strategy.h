@@ -18,11 +18,34 @@ bool parseRoutingStrategy(const std::string& name, RoutingStrategy& strategy);
 
 struct Routing {
     torch::Tensor mask;  ///< bool [B, E]: expert runs on input; every row has >= 1 expert
-    torch::Tensor gates; ///< [B, E]: p on selected experts (0 elsewhere), keeps p's graph
+    /// [B, E]: the gate of each selected expert (0 elsewhere), keeps p's graph. Switch-style
+    /// (renormalize false): p_j itself; shared_routed: 1 for the shared experts (DeepSeekMoE),
+    /// p_j / sum of the routed p for the routed ones.
+    torch::Tensor gates;
+    /// Sampled routing (sampling "gumbel", training): log-probability [B] of the sampled ordered
+    /// expert set under p (Plackett-Luce), with p's graph; undefined otherwise.
+    torch::Tensor logProb;
+    /// expert_choice: the batch's capacity-limited selection (what training uses). In eval the
+    /// mask is the per-input rule instead, so an input's answer does not depend on its batch.
+    torch::Tensor batchMask;
 };
 
 /// Applies config.strategy to probs [B, E]. Throws std::invalid_argument for an unknown strategy.
-Routing route(const torch::Tensor& probs, const RouterConfig& config);
+/// training: sampled routing (sampling "gumbel") and expert_choice's batch capacity apply; in
+/// eval every strategy decides per input: expert_choice keeps expert j when p_j >= its learned
+/// threshold `expertThresholds[j]` (the capacity cut-off seen in training; undefined = batch
+/// rule), random draws from a fixed pseudo-random function of the input's p.
+Routing route(const torch::Tensor& probs, const RouterConfig& config, bool training = false,
+              const torch::Tensor& expertThresholds = {});
+/// expert_choice: per expert, the smallest p among the C inputs it takes in this batch [E]
+/// (the capacity cut-off), for the model's running inference threshold.
+torch::Tensor expertChoiceCutoffs(const torch::Tensor& probs, int64_t k, double capacityFactor);
+/// Gumbel top-k: k experts sampled without replacement from p (torch's default generator);
+/// *logProb gets the Plackett-Luce log-probability of the sampled order (with p's graph).
+torch::Tensor sampleTopK(const torch::Tensor& probs, int64_t k, torch::Tensor* logProb);
+/// k experts per input from a fixed pseudo-random function of the input's p: the same input
+/// gets the same experts alone and in any batch.
+torch::Tensor selectHashed(const torch::Tensor& probs, int64_t k);
 
 // The selections (bool masks [B, E]). Ties go to the lower expert index.
 /// The k largest p (k clamped to [1, E]).
@@ -45,6 +68,11 @@ torch::Tensor selectRandom(const torch::Tensor& probs, int64_t k);
 /// disjoint from mask; all false when fraction <= 0.
 torch::Tensor selectProbes(const torch::Tensor& mask, double fraction);
 
+/// Switch-style gating of a fused answer [B, C]: mass * fused + (1 - mass) / C with
+/// mass = sum of the selected gates (at most 1): the selected experts count with their router
+/// probability and the rest of the mass is the uniform answer, so d loss / d p is non-zero at
+/// top-1.
+torch::Tensor switchMixture(const torch::Tensor& fused, const torch::Tensor& gates);
 /// gates = p * mask, renormalised over the selected experts when renormalize.
 torch::Tensor gatesFromMask(const torch::Tensor& probs, const torch::Tensor& mask,
                             bool renormalize);

@@ -210,6 +210,7 @@ static SampleTrace handMadeTrace(int64_t sampleId) {
     t.finalPred = 2;
     t.correct = true;
     t.conflictScore = 0.123456789f;
+    t.conflictScoreAfter = sampleId % 2 ? 0.0456f : -1.f; // v3: re-reflection score
     t.conflict = true;
     t.resolution = "re-reflect";
     t.winner = 2;
@@ -226,6 +227,7 @@ static SampleTrace handMadeTrace(int64_t sampleId) {
         e.fusionWeight = expert ? 0.6f : 0.4f;
         e.pred = expert;
         e.extraSteps = expert ? 1 : 0;
+        e.uncertainty = sampleId % 2 ? 0.25f + 0.125f * float(expert) : -1.f; // v3
         for (int it = 1; it <= 3; ++it) {
             StepTrace s;
             s.iteration = it;
@@ -252,6 +254,7 @@ static void compareTraces(const SampleTrace& a, const SampleTrace& b) {
     QCOMPARE(a.finalPred, b.finalPred);
     QCOMPARE(a.correct, b.correct);
     QCOMPARE(a.conflictScore, b.conflictScore);
+    QCOMPARE(a.conflictScoreAfter, b.conflictScoreAfter);
     QCOMPARE(a.conflict, b.conflict);
     QCOMPARE(a.resolution, b.resolution);
     QCOMPARE(a.winner, b.winner);
@@ -270,6 +273,7 @@ static void compareTraces(const SampleTrace& a, const SampleTrace& b) {
         QCOMPARE(x.fusionWeight, y.fusionWeight);
         QCOMPARE(x.pred, y.pred);
         QCOMPARE(x.extraSteps, y.extraSteps);
+        QCOMPARE(x.uncertainty, y.uncertainty);
         QCOMPARE(x.steps.size(), y.steps.size());
         for (size_t s = 0; s < x.steps.size(); ++s) {
             QCOMPARE(x.steps[s].iteration, y.steps[s].iteration);

@@ -1,4 +1,5 @@
 // Routing strategies, router probabilities and router losses.
+#include "model/mor_model.h"
 #include "model/router.h"
 #include "model/router_losses.h"
 #include "model/routing_strategy.h"
@@ -50,6 +51,13 @@ private Q_SLOTS:
     void loadBalanceIsOneWhenEvenAndEWhenCollapsed();
     void zLossIsSquaredLogSumExp();
     void selectorTargetsDomainModuloExperts();
+    void switchGatingPassesTaskGradientAtTop1();
+    void modelRouterLearnsFromTaskOnlyWithSwitchGating();
+    void gumbelTopKSamplesFromRouterDistribution();
+    void sharedExpertsHaveGateOneAndNoBalanceLoad();
+    void jitterScalesTheRouterInput();
+    void answerDoesNotDependOnBatch_data();
+    void answerDoesNotDependOnBatch();
 };
 
 void TstRouting::routerProbabilitiesSumToOne()
@@ -200,8 +208,12 @@ void TstRouting::routeDispatchesOnConfigStrategy()
     mor::RouterConfig config;
     config.strategy = "threshold";
     config.threshold = 0.25;
-    const auto routing = route(row({0.5, 0.3, 0.2}), config);
+    auto routing = route(row({0.5, 0.3, 0.2}), config);
     QCOMPARE(selected(routing.mask[0]), (QList<int>{0, 1}));
+    // Switch-style default: the gates are the router probabilities themselves.
+    QVERIFY(std::abs(routing.gates.sum().item<float>() - 0.8f) < 1e-6f);
+    config.renormalize = true;
+    routing = route(row({0.5, 0.3, 0.2}), config);
     QVERIFY(std::abs(routing.gates.sum().item<float>() - 1.f) < 1e-6f);
     config.strategy = "nonsense";
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, route(row({0.5, 0.5}), config));
@@ -228,6 +240,176 @@ void TstRouting::selectorTargetsDomainModuloExperts()
     const auto logProbs = torch::log_softmax(torch::tensor({{-9.f, 9.f, -9.f}}), 1);
     QVERIFY(selectorLoss(logProbs, torch::tensor({4L})).item<float>() < 1e-3f);
     QVERIFY(selectorLoss(logProbs, torch::tensor({0L})).item<float>() > 10.f);
+}
+
+void TstRouting::switchGatingPassesTaskGradientAtTop1()
+{
+    // One selected expert with answer q = (0.8, 0.2), router probability p = 0.6, label 0.
+    // Switch-style: fused = p q + (1 - p) / 2 = (0.68, 0.32);
+    // d(-log fused_0)/dp = -(q_0 - 1/2) / fused_0 = -0.3 / 0.68 = -0.4411765.
+    const auto q = torch::tensor({{0.8f, 0.2f}});
+    auto p = torch::tensor({{0.6f, 0.4f}}).requires_grad_(true);
+    const auto mask = torch::tensor({{true, false}});
+    const auto gates = gatesFromMask(p, mask, false);
+    const auto fused = switchMixture(q, gates);
+    QVERIFY(torch::allclose(fused, torch::tensor({{0.68f, 0.32f}})));
+    (-fused[0][0].log()).backward();
+    QVERIFY(std::abs(p.grad()[0][0].item<float>() + 0.4411765f) < 1e-6f);
+    QCOMPARE(p.grad()[0][1].item<float>(), 0.f);
+    // Renormalised gates: the selected gate is exactly 1 and the gradient to p vanishes.
+    auto p2 = torch::tensor({{0.6f, 0.4f}}).requires_grad_(true);
+    const auto renorm = gatesFromMask(p2, mask, true);
+    QCOMPARE(renorm[0][0].item<float>(), 1.f);
+    (-switchMixture(q, renorm)[0][0].log()).backward();
+    QCOMPARE(p2.grad().abs().sum().item<float>(), 0.f);
+}
+
+void TstRouting::modelRouterLearnsFromTaskOnlyWithSwitchGating()
+{
+    // Top-1 over 3 experts, every auxiliary router loss off: only the task loss can reach the
+    // router. It does with Switch gating and it cannot with renormalised gates.
+    for (const bool renormalize : {false, true}) {
+        mor::ModelConfig config;
+        config.router.topK = 1;
+        config.router.renormalize = renormalize;
+        config.router.balanceWeight = 0.0;
+        config.router.zLossWeight = 0.0;
+        config.experts.resize(3);
+        config.expertWeight = 0.0;
+        config.critiqueWeight = 0.0;
+        for (auto& e : config.experts) {
+            e.haltWeight = 0.0;
+            e.maxDepth = 2;
+            e.width = 8;
+        }
+        config.encoder.hidden = 8;
+        config.router.hidden = 8;
+        torch::manual_seed(5);
+        MoRModel model(config, ModelShape{6, 3, 1});
+        model->train();
+        const auto x = torch::randn({16, 6});
+        const auto y = torch::randint(0, 3, {16}, torch::kLong);
+        model->forward(x, y, {}).totalLoss.backward();
+        double routerGrad = 0.0;
+        for (const auto& item : model->named_parameters()) {
+            if (item.key().rfind("router.", 0) == 0 && item.value().grad().defined()) {
+                routerGrad += item.value().grad().abs().sum().item<double>();
+            }
+        }
+        if (renormalize) {
+            QCOMPARE(routerGrad, 0.0);
+        } else {
+            QVERIFY2(routerGrad > 1e-4, qPrintable(QString::number(routerGrad)));
+        }
+    }
+}
+
+void TstRouting::gumbelTopKSamplesFromRouterDistribution()
+{
+    // Top-1 Gumbel samples follow p; the Plackett-Luce log-probability of an ordered top-2
+    // (0, 1) under p = (0.5, 0.3, 0.2) is log(0.5 * 0.3 / (1 - 0.5)) = log 0.3.
+    torch::manual_seed(7);
+    const auto probs = torch::tensor({0.5f, 0.3f, 0.2f}).unsqueeze(0).expand({20000, 3});
+    torch::Tensor logProb;
+    const auto mask = sampleTopK(probs, 1, &logProb);
+    const auto share = mask.to(torch::kFloat).mean(0);
+    QVERIFY(std::abs(share[0].item<float>() - 0.5f) < 0.01f);
+    QVERIFY(std::abs(share[1].item<float>() - 0.3f) < 0.01f);
+    QVERIFY(std::abs(share[2].item<float>() - 0.2f) < 0.01f);
+    const auto rowsOf0 = mask.select(1, 0);
+    QVERIFY(torch::allclose(logProb.masked_select(rowsOf0),
+                            torch::full({rowsOf0.sum().item<int64_t>()}, std::log(0.5f))));
+    for (int i = 0; i < 200; ++i) {
+        torch::Tensor lp;
+        const auto m = sampleTopK(torch::tensor({{0.5f, 0.3f, 0.2f}}), 2, &lp);
+        if (m[0][0].item<bool>() && m[0][1].item<bool>()) {
+            // Either order: log 0.3 for (0, 1), log(0.3 * 0.5 / 0.7) for (1, 0).
+            const float v = lp.item<float>();
+            QVERIFY(std::abs(v - std::log(0.3f)) < 1e-5f
+                    || std::abs(v - std::log(0.3f * 0.5f / 0.7f)) < 1e-5f);
+        }
+    }
+    mor::RouterConfig config;
+    config.sampling = "gumbel";
+    config.topK = 1;
+    const auto sampled = route(torch::tensor({{0.5f, 0.3f, 0.2f}}), config, /*training=*/true);
+    QVERIFY(sampled.logProb.defined());
+    QVERIFY(!route(torch::tensor({{0.5f, 0.3f, 0.2f}}), config, false).logProb.defined());
+}
+
+void TstRouting::sharedExpertsHaveGateOneAndNoBalanceLoad()
+{
+    mor::RouterConfig config;
+    config.strategy = "shared_routed";
+    config.sharedExperts = 1;
+    config.topK = 1;
+    // Routed experts 1..3 have p = 0.3, 0.2, 0.1 (sum 0.6): expert 1 is picked with gate 0.5.
+    const auto routing = route(torch::tensor({{0.4f, 0.3f, 0.2f, 0.1f}}), config);
+    QCOMPARE(selected(routing.mask[0]), (QList<int>{0, 1}));
+    QVERIFY(torch::allclose(routing.gates, torch::tensor({{1.f, 0.5f, 0.f, 0.f}})));
+    // Fused mass is at least 1: nothing goes to the uniform answer.
+    const auto fused = switchMixture(torch::tensor({{0.9f, 0.1f}}), routing.gates);
+    QVERIFY(torch::allclose(fused, torch::tensor({{0.9f, 0.1f}})));
+}
+
+void TstRouting::jitterScalesTheRouterInput()
+{
+    // Switch: the noise multiplies the router's input. With input zero the logits are the
+    // bias path only, whatever the noise; multiplying the logits instead would change them.
+    torch::manual_seed(1);
+    Router router(RouterOptions(4, 3).hidden(8).jitter(0.5));
+    router->train();
+    const auto zero = torch::zeros({5, 4});
+    const auto a = router->forward(zero).logits;
+    const auto b = router->forward(zero).logits;
+    QVERIFY(torch::equal(a, b));
+    const auto x = torch::randn({5, 4});
+    QVERIFY(!torch::equal(router->forward(x).logits, router->forward(x).logits));
+    router->eval();
+    QVERIFY(torch::equal(router->forward(x).logits, router->forward(x).logits));
+}
+
+void TstRouting::answerDoesNotDependOnBatch_data()
+{
+    QTest::addColumn<QString>("strategy");
+    for (const char* s : {"top_k", "threshold", "top_p", "expert_choice", "shared_routed", "random"}) {
+        QTest::newRow(s) << QString(s);
+    }
+}
+
+void TstRouting::answerDoesNotDependOnBatch()
+{
+    QFETCH(QString, strategy);
+    mor::ModelConfig config;
+    config.router.strategy = strategy.toStdString();
+    config.router.topK = 2;
+    config.router.sharedExperts = 1;
+    config.router.threshold = 0.3;
+    config.encoder.hidden = 8;
+    config.router.hidden = 8;
+    for (auto& e : config.experts) {
+        e.width = 8;
+        e.maxDepth = 3;
+    }
+    torch::manual_seed(9);
+    MoRModel model(config, ModelShape{5, 3, 1});
+    model->train();
+    for (int i = 0; i < 5; ++i) { // expert choice learns its per-input threshold in training
+        model->forward(torch::randn({32, 5}), {}, {});
+    }
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({12, 5});
+    const auto together = model->forward(x, {}, {}).logits;
+    for (int64_t i = 0; i < x.size(0); ++i) {
+        const auto alone = model->forward(x.narrow(0, i, 1), {}, {}).logits;
+        QVERIFY2(torch::allclose(alone, together.narrow(0, i, 1), 1e-5, 1e-5),
+                 qPrintable(QString("row %1").arg(i)));
+    }
+    // And inside a different batch (reversed, with other inputs around it).
+    const auto other = torch::cat({torch::randn({7, 5}), x.flip(0)});
+    const auto mixed = model->forward(other, {}, {}).logits.narrow(0, 7, 12).flip(0);
+    QVERIFY(torch::allclose(mixed, together, 1e-5, 1e-5));
 }
 
 QTEST_APPLESS_MAIN(TstRouting)
