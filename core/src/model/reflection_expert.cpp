@@ -142,13 +142,21 @@ ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::T
     out.state = m_cell->forward(state, input);
     out.logits = m_head->forward(out.state);
     out.probs = torch::softmax(out.logits, 1);
-    const auto criticIn = stopGradient ? torch::cat({out.state.detach(), out.probs.detach()}, 1)
-                                       : torch::cat({out.state, out.probs}, 1);
-    out.criticLogit = m_critic2->forward(torch::gelu(m_critic1->forward(criticIn))).squeeze(1);
+    out.criticLogit = criticLogitOf(out.state, out.probs);
     out.critique = torch::sigmoid(out.criticLogit / m_criticTemperature);
+    out.fedCritique = torch::sigmoid(out.criticLogit);
     out.lambda = torch::sigmoid(m_halt->forward(out.state)).squeeze(1);
     m_rowsProcessed += state.size(0);
     return out;
+}
+
+torch::Tensor ReflectionExpertImpl::criticLogitOf(const torch::Tensor& state,
+                                                  const torch::Tensor& probs)
+{
+    const auto criticIn = options.criticStopGradient()
+                              ? torch::cat({state.detach(), probs.detach()}, 1)
+                              : torch::cat({state, probs}, 1);
+    return m_critic2->forward(torch::gelu(m_critic1->forward(criticIn))).squeeze(1);
 }
 
 ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPolicy& policy,
@@ -163,6 +171,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     auto logits = torch::zeros({n, classes}, e.options());
     auto draft = torch::full({n, classes}, 1.0 / double(classes), e.options());
     auto critique = torch::zeros({n}, e.options());
+    auto fed = critique; // what the cell reads back (ExpertStep::fedCritique)
     auto criticLogit = torch::zeros({n}, e.options());
     auto lambda = torch::zeros({n}, e.options());
     auto progress = policy.start(e);
@@ -179,7 +188,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
         if (active.numel() > 0) {
             torch::Tensor haltNow;
             if (allActive) {
-                const auto s = step(state, e, draft, critique, t, memory);
+                const auto s = step(state, e, draft, fed, t, memory);
                 state = s.state;
                 if (reads) {
                     attention = s.attention;
@@ -187,6 +196,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                 logits = s.logits;
                 draft = s.probs;
                 critique = s.critique;
+                fed = s.fedCritique;
                 criticLogit = s.criticLogit;
                 lambda = s.lambda;
                 computed.fill_(true);
@@ -195,7 +205,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                 // Sparse: only rows still reflecting are gathered, computed and scattered back.
                 const auto s = step(state.index_select(0, active), e.index_select(0, active),
                                     draft.index_select(0, active),
-                                    critique.index_select(0, active), t, memory.rows(active));
+                                    fed.index_select(0, active), t, memory.rows(active));
                 state = state.index_copy(0, active, s.state);
                 if (reads) {
                     attention = attention.index_copy(0, active, s.attention);
@@ -203,6 +213,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                 logits = logits.index_copy(0, active, s.logits);
                 draft = draft.index_copy(0, active, s.probs);
                 critique = critique.index_copy(0, active, s.critique);
+                fed = fed.index_copy(0, active, s.fedCritique);
                 criticLogit = criticLogit.index_copy(0, active, s.criticLogit);
                 lambda = lambda.index_copy(0, active, s.lambda);
                 computed.index_fill_(0, active, true);
@@ -278,22 +289,22 @@ ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::T
 {
     ExtraRun run;
     auto s = state;
-    // The draft slot keeps the expert's own last draft; the hint has its own input.
+    // The draft and critique slots keep the expert's own; the hint has its own input.
     auto draft = torch::softmax(m_head->forward(state), 1);
-    auto critique = lastCritique;
+    auto critique = torch::sigmoid(criticLogitOf(state, draft));
     std::vector<torch::Tensor> probs, crits, logitsZ, lambdas;
     for (int64_t i = 0; i < iterations; ++i) {
         const auto out = step(s, e, draft, critique, options.maxDepth() + 1 + i, memory, hint);
         s = out.state;
         draft = out.probs;
-        critique = out.critique;
+        critique = out.fedCritique;
         probs.push_back(out.probs);
         crits.push_back(out.critique);
         logitsZ.push_back(out.criticLogit);
         lambdas.push_back(out.lambda);
     }
     run.answer = draft;
-    run.confidence = critique;
+    run.confidence = crits.empty() ? lastCritique : crits.back();
     if (!probs.empty()) {
         run.probs = torch::stack(probs, 0);
         run.critique = torch::stack(crits, 0);

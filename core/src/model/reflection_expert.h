@@ -61,6 +61,9 @@ struct ExpertStep {
     torch::Tensor probs;    ///< softmax(y_t)
     torch::Tensor critique; ///< c_t = sigmoid(z_t / T_critic) [n]
     torch::Tensor criticLogit; ///< z_t [n]
+    /// sigmoid(z_t): the critique the next iteration reads. Uncalibrated, so that fitting the
+    /// critic's temperature changes how the critique is read, never what the expert computes.
+    torch::Tensor fedCritique;
     torch::Tensor lambda;   ///< halting probability [n]
     torch::Tensor attention; ///< readTokens: attention over the tokens [n, L]
 };
@@ -126,8 +129,10 @@ public:
                       const TokenMemory& memory = {});
     /// Re-reflection: `iterations` more steps from `state` (the state at the halting step).
     /// Every extra step reads `hint` (the fused answer [n, C]) through its own learned input;
-    /// the draft slot keeps the expert's own last draft (softmax(Head(state))) and the
-    /// critique slot `lastCritique` [n], the expert's critique of it (run.confidence).
+    /// the draft and critique slots keep the expert's own: its last draft softmax(Head(state))
+    /// and its uncalibrated critique of it, both recomputed from `state` exactly as reflect()
+    /// fed them. `lastCritique` (run.confidence) is the confidence returned when iterations
+    /// is 0.
     ExtraRun extend(const torch::Tensor& state, const torch::Tensor& e, const torch::Tensor& hint,
                     const torch::Tensor& lastCritique, int64_t iterations,
                     const TokenMemory& memory = {});
@@ -148,6 +153,9 @@ public:
     ReflectionExpertOptions options;
 
 private:
+    /// z = Critic(state, probs), through a stop-gradient with criticStopGradient: [n].
+    torch::Tensor criticLogitOf(const torch::Tensor& state, const torch::Tensor& probs);
+
     std::shared_ptr<ReflectionCellImpl> m_cell;
     torch::nn::Linear m_init{nullptr};
     torch::nn::Linear m_head{nullptr};

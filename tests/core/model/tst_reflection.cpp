@@ -256,9 +256,12 @@ void TstReflection::critiqueIsTheTemperatureScaledCriticLogit()
     expert->setCriticTemperature(2.5);
     QCOMPARE(expert->criticTemperature(), 2.5);
     const auto scaled = expert->reflect(e, policy, true);
-    // Step 1 sees the same input either way: its logit is unchanged, its critique softened.
-    QVERIFY(torch::allclose(scaled.criticLogit[0], raw.criticLogit[0]));
+    // Calibration changes how the critique reads, not what the expert computes: the cell reads
+    // back the uncalibrated sigmoid(z), so drafts and logits are unchanged at every step.
+    QVERIFY(torch::equal(scaled.logits, raw.logits));
+    QVERIFY(torch::equal(scaled.criticLogit, raw.criticLogit));
     QVERIFY(torch::allclose(scaled.critique, torch::sigmoid(scaled.criticLogit / 2.5)));
+    QVERIFY(!torch::allclose(scaled.critique, raw.critique));
     QVERIFY(torch::allclose(scaled.heldCritique, scaled.critique));
 }
 
@@ -336,12 +339,14 @@ void TstReflection::extendKeepsItsOwnDraftAndReadsTheHintThroughItsOwnInput()
     ReflectionExpert expert(ReflectionExpertOptions(h, c).width(8).maxDepth(2));
     torch::NoGradGuard noGrad;
     const auto e = torch::randn({5, h});
+    expert->setCriticTemperature(3.0); // the cell reads the uncalibrated critique sigmoid(z)
     const auto run = expert->reflect(e, HaltingPolicy(expertConfig("fixed", 2, 0.5)), true);
+    const auto ownCritique = torch::sigmoid(run.criticLogit[1]);
     const auto hintA = torch::softmax(torch::randn({5, c}), 1);
     const auto hintB = torch::softmax(torch::randn({5, c}) * 3.0, 1);
     // The hint projection starts at zero: the first extra step is the expert's own next step,
     // reading its own last draft and critique, whatever the hint.
-    const auto own = expert->step(run.state, e, run.answer, run.confidence, 3);
+    const auto own = expert->step(run.state, e, run.answer, ownCritique, 3);
     const auto a = expert->extend(run.state, e, hintA, run.confidence, 1);
     QVERIFY(torch::allclose(a.probs[0], own.probs, 1e-6, 1e-6));
     QVERIFY(torch::allclose(expert->extend(run.state, e, hintB, run.confidence, 1).answer,
@@ -352,9 +357,10 @@ void TstReflection::extendKeepsItsOwnDraftAndReadsTheHintThroughItsOwnInput()
     const auto hb = expert->extend(run.state, e, hintB, run.confidence, 2);
     QVERIFY(!torch::allclose(ha.answer, hb.answer));
     QCOMPARE(ha.criticLogit.sizes().vec(), (std::vector<int64_t>{2, 5}));
-    QVERIFY(torch::allclose(ha.probs[0], expert->step(run.state, e, run.answer, run.confidence, 3,
-                                                      {}, hintA)
-                                             .probs));
+    QVERIFY(torch::allclose(ha.probs[0],
+                            expert->step(run.state, e, run.answer, ownCritique, 3, {}, hintA).probs));
+    // The confidence of the re-reflected answer is its calibrated critique.
+    QVERIFY(torch::allclose(ha.confidence, torch::sigmoid(ha.criticLogit[1] / 3.0)));
     // Without a hint input there is no such parameter.
     ReflectionExpert bare(ReflectionExpertOptions(h, c).width(8).hintInput(false));
     QCOMPARE(parameterCount(*expert) - parameterCount(*bare), int64_t((h + c + 1) * c));
