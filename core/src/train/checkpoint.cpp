@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 namespace mor::train {
 
@@ -31,6 +32,34 @@ CheckpointState CheckpointState::fromJson(const std::string& text) {
 }
 
 namespace {
+
+// Buffers a checkpoint may lack because they were added later; the module keeps its default.
+bool mayBeMissing(const std::string& name) {
+    return name == "critic_temperature"; // before held-out calibration: T = 1
+}
+
+/// torch::nn::Module::load, but by name and tolerant of the buffers of mayBeMissing().
+void loadModule(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                const std::string& where) {
+    for (auto& p : module.named_parameters(/*recurse=*/false)) {
+        if (!archive.try_read(p.key(), p.value())) {
+            throw std::runtime_error("no parameter " + where + p.key());
+        }
+    }
+    for (auto& b : module.named_buffers(/*recurse=*/false)) {
+        if (!archive.try_read(b.key(), b.value(), /*is_buffer=*/true) && !mayBeMissing(b.key())) {
+            throw std::runtime_error("no buffer " + where + b.key());
+        }
+    }
+    for (auto& child : module.named_children()) {
+        torch::serialize::InputArchive childArchive;
+        if (!archive.try_read(child.key(), childArchive)) {
+            throw std::runtime_error("no module " + where + child.key());
+        }
+        loadModule(*child.value(), childArchive, where + child.key() + ".");
+    }
+}
+
 bool replaceFile(const std::string& tmp, const std::string& path, std::string* error) {
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
@@ -71,7 +100,9 @@ bool saveCheckpoint(const std::string& path, model::MoRModel& model,
 bool loadCheckpoint(const std::string& path, model::MoRModel& model,
                     torch::optim::Optimizer* optimizer, std::string* error) {
     try {
-        torch::load(model, path);
+        torch::serialize::InputArchive archive;
+        archive.load_from(path);
+        loadModule(*model, archive, "");
         if (optimizer && std::filesystem::exists(path + ".optim")) {
             torch::serialize::InputArchive archive;
             archive.load_from(path + ".optim");

@@ -26,6 +26,31 @@ std::map<std::string, double> EvalResult::scalars(const std::string& prefix) con
     for (const auto& [name, value] : lossTerms) {
         m[p + "loss/" + name] = value;
     }
+    // Calibration of the critique: only when the pass had critic logits to judge.
+    for (size_t t = 0; t < ecePerStep.size(); ++t) {
+        m[p + "ece/step/" + std::to_string(t + 1)] = ecePerStep[t];
+    }
+    if (!reliability.empty()) {
+        m[p + "ece"] = critiqueEce;
+    }
+    for (size_t b = 0; b < reliability.size(); ++b) {
+        const std::string bin = p + "reliability/" + std::to_string(b) + "/";
+        m[bin + "count"] = double(reliability[b].count);
+        m[bin + "confidence"] = reliability[b].meanConfidence;
+        m[bin + "accuracy"] = reliability[b].accuracy;
+    }
+    if (routingAgreement >= 0.0) {
+        m[p + "routing_agreement"] = routingAgreement;
+    }
+    const auto shares = [&](const std::vector<std::vector<double>>& table, const char* name) {
+        for (size_t g = 0; g < table.size(); ++g) {
+            for (size_t e = 0; e < table[g].size(); ++e) {
+                m[p + name + "/" + std::to_string(g) + "/" + std::to_string(e)] = table[g][e];
+            }
+        }
+    };
+    shares(routingByDomain, "routing_domain");
+    shares(routingByClass, "routing_class");
     return m;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // One pass over a split in eval mode: accuracy, routing, depth, conflicts, compute.
 #include "model/mor_model.h"
+#include "train/calibration.h"
 #include "mor/evaluation.h"
 #include "train/tensors.h"
 
@@ -16,8 +17,11 @@ struct RoutingCapture {
     std::vector<int64_t> sampleIds;
 };
 
+/// `critique`, when given, receives the critic's logits and labels for calibration. The ECE
+/// and reliability table use the critique the model answers with: sigmoid(z / T_expert).
 EvalResult evaluate(model::MoRModel& model, const DataTensors& data,
                     const std::vector<int64_t>& indices, int64_t batchSize,
-                    const std::string& split, RoutingCapture* routing = nullptr);
+                    const std::string& split, RoutingCapture* routing = nullptr,
+                    CritiqueCapture* critique = nullptr);
 
 } // namespace mor::train

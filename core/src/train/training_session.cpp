@@ -205,9 +205,15 @@ bool TrainingSession::writeCheckpoint(const CheckpointState& state, bool best) {
 void TrainingSession::evaluateAndLog(CheckpointState& state, bool* improved) {
     RoutingCapture routing;
     routing.maxSamples = (m_log && m_config.train.logTraces) ? int64_t(m_routingIds.size()) : 0;
+    CritiqueCapture critique;
     EvalResult val = evaluate(m_model, m_data, m_dataset.validation,
                               std::max<int64_t>(256, m_config.train.batchSize), "validation",
-                              &routing);
+                              &routing, &critique);
+    std::map<std::string, double> calibrated;
+    if (m_config.model.calibration == "temperature") {
+        // Held out: fitted on validation, set before the checkpoint is written.
+        calibrated = calibrateCritics(m_model, critique);
+    }
     ++state.evaluations;
     *improved = val.accuracy > state.bestAccuracy;
     if (*improved) {
@@ -218,7 +224,9 @@ void TrainingSession::evaluateAndLog(CheckpointState& state, bool* improved) {
         ++state.badEvaluations;
     }
     if (m_log) {
-        m_log->logMetrics(m_runId, state.step, val.scalars("val"));
+        auto metrics = val.scalars("val");
+        metrics.insert(calibrated.begin(), calibrated.end());
+        m_log->logMetrics(m_runId, state.step, metrics);
         if (m_config.train.logTraces) {
             const int64_t experts = int64_t(m_config.model.experts.size());
             m_log->logRouting(m_runId, state.step, int64_t(routing.sampleIds.size()), experts,

@@ -1,0 +1,131 @@
+#include "train/calibration.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mor::train {
+
+namespace {
+double softplus(double x) {
+    return std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x)));
+}
+} // namespace
+
+double temperatureNll(const std::vector<double>& logits, const std::vector<double>& right,
+                      double temperature) {
+    const size_t n = std::min(logits.size(), right.size());
+    if (n == 0) {
+        return 0.0;
+    }
+    double sum = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        // -[y log s(x) + (1 - y) log(1 - s(x))] = softplus(x) - y x
+        const double x = logits[i] / temperature;
+        sum += softplus(x) - right[i] * x;
+    }
+    return sum / double(n);
+}
+
+double fitTemperature(const std::vector<double>& logits, const std::vector<double>& right,
+                      int64_t minPairs) {
+    if (int64_t(std::min(logits.size(), right.size())) < std::max<int64_t>(1, minPairs)) {
+        return 1.0;
+    }
+    const auto f = [&](double u) { return temperatureNll(logits, right, std::exp(u)); };
+    const double ratio = (std::sqrt(5.0) - 1.0) / 2.0;
+    double lo = std::log(1e-2), hi = std::log(1e2);
+    double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
+    double fa = f(a), fb = f(b);
+    // 9.2 * 0.618^80 < 1e-15: the bracket shrinks to rounding noise.
+    for (int i = 0; i < 80; ++i) {
+        if (fa <= fb) {
+            hi = b;
+            b = a;
+            fb = fa;
+            a = hi - ratio * (hi - lo);
+            fa = f(a);
+        } else {
+            lo = a;
+            a = b;
+            fa = fb;
+            b = lo + ratio * (hi - lo);
+            fb = f(b);
+        }
+    }
+    return std::exp(0.5 * (lo + hi));
+}
+
+std::map<std::string, double> calibrateCritics(model::MoRModel& model,
+                                               const CritiqueCapture& capture) {
+    constexpr int64_t kMinPairs = 20;
+    std::vector<double> temperatures = model->criticTemperatures();
+    std::map<std::string, double> metrics;
+    for (size_t j = 0; j < temperatures.size(); ++j) {
+        // Fitted on every (step, input) pair the expert ran, not only its halting step: the
+        // critique-gated halting rule reads the critique at every step (a step judged too
+        // confident stops too early, one judged too doubtful runs on), and the halting step is
+        // the step whose critique first crossed the threshold, a sample selected by the very
+        // quantity being calibrated (and by the temperature itself: fitting on it would chase
+        // a moving target). All steps also give T times more pairs from the same validation
+        // split. The critique ECE of the answer is what the evaluation reports.
+        if (j < capture.stepLogits.size() &&
+            int64_t(capture.stepLogits[j].size()) >= kMinPairs) {
+            temperatures[j] = fitTemperature(capture.stepLogits[j], capture.stepRight[j], kMinPairs);
+        }
+    }
+    model->setCriticTemperatures(temperatures);
+    // Logged as stored (the buffer is float32), so the log matches the checkpoint.
+    temperatures = model->criticTemperatures();
+    for (size_t j = 0; j < temperatures.size(); ++j) {
+        metrics["val/critic_temperature/" + std::to_string(j)] = temperatures[j];
+    }
+    return metrics;
+}
+
+ReliabilityAccumulator::ReliabilityAccumulator(int64_t bins)
+    : m_count(size_t(std::max<int64_t>(1, bins)), 0),
+      m_confidence(m_count.size(), 0.0), m_right(m_count.size(), 0.0) {}
+
+void ReliabilityAccumulator::add(double confidence, double right) {
+    if (!std::isfinite(confidence) || !std::isfinite(right)) {
+        return;
+    }
+    const double c = std::clamp(confidence, 0.0, 1.0);
+    const int64_t bins = int64_t(m_count.size());
+    const auto bin = size_t(std::min<int64_t>(bins - 1, int64_t(c * double(bins))));
+    ++m_count[bin];
+    m_confidence[bin] += c;
+    m_right[bin] += right;
+    ++m_total;
+}
+
+double ReliabilityAccumulator::ece() const {
+    if (m_total == 0) {
+        return 0.0;
+    }
+    double sum = 0.0;
+    for (size_t b = 0; b < m_count.size(); ++b) {
+        // n_b/N * |acc_b - conf_b| = |sum right - sum confidence| / N
+        sum += std::abs(m_right[b] - m_confidence[b]);
+    }
+    return sum / double(m_total);
+}
+
+std::vector<ReliabilityBin> ReliabilityAccumulator::table() const {
+    std::vector<ReliabilityBin> out;
+    const double width = 1.0 / double(m_count.size());
+    for (size_t b = 0; b < m_count.size(); ++b) {
+        ReliabilityBin bin;
+        bin.lo = double(b) * width;
+        bin.hi = double(b + 1) * width;
+        bin.count = m_count[b];
+        if (m_count[b] > 0) {
+            bin.meanConfidence = m_confidence[b] / double(m_count[b]);
+            bin.accuracy = m_right[b] / double(m_count[b]);
+        }
+        out.push_back(bin);
+    }
+    return out;
+}
+
+} // namespace mor::train

@@ -1,0 +1,57 @@
+#pragma once
+// Held-out calibration of the critique: temperature scaling (Guo et al. 2017) of each expert's
+// critic, and the expected calibration error (ECE) with its reliability table.
+#include "model/mor_model.h"
+#include "mor/evaluation.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mor::train {
+
+/// Critic logits z and whether the judged draft was right (1/0), per expert, collected by an
+/// evaluation pass.
+struct CritiqueCapture {
+    /// Every (reflection step, input) pair that ran for the expert.
+    std::vector<std::vector<double>> stepLogits, stepRight;
+    /// Only the expert's answer: the step it halted at.
+    std::vector<std::vector<double>> answerLogits, answerRight;
+};
+
+/// The temperature T > 0 that minimises the mean binary NLL of sigmoid(z / T) against `right`,
+/// searched in log T over [1e-2, 1e2] (golden section: the NLL is convex in 1/T, so it is
+/// unimodal in log T and the search is deterministic). Returns 1 for fewer than `minPairs`
+/// pairs (too few to fit).
+double fitTemperature(const std::vector<double>& logits, const std::vector<double>& right,
+                      int64_t minPairs = 10);
+
+/// Mean binary NLL of sigmoid(z / T) against right (the objective fitTemperature minimises).
+double temperatureNll(const std::vector<double>& logits, const std::vector<double>& right,
+                      double temperature);
+
+/// Fits each expert's critic temperature on `capture` (a validation pass), sets them on the
+/// model and returns them as metrics "val/critic_temperature/<expert>". An expert with too
+/// few pairs keeps its temperature.
+std::map<std::string, double> calibrateCritics(model::MoRModel& model,
+                                               const CritiqueCapture& capture);
+
+/// Streaming reliability statistics over equal-width confidence bins on [0, 1].
+class ReliabilityAccumulator {
+public:
+    explicit ReliabilityAccumulator(int64_t bins = 10);
+    /// One judged answer: confidence in [0, 1] (clamped; 1 falls in the last bin), right 0/1.
+    void add(double confidence, double right);
+    int64_t count() const { return m_total; }
+    /// sum over bins of (n_b / N) |accuracy_b - mean confidence_b|; 0 without samples.
+    double ece() const;
+    std::vector<ReliabilityBin> table() const;
+
+private:
+    std::vector<int64_t> m_count;
+    std::vector<double> m_confidence, m_right;
+    int64_t m_total = 0;
+};
+
+} // namespace mor::train
