@@ -88,6 +88,7 @@ private Q_SLOTS:
     void stepPredsCoverDeepestExpertAndFlopsGrowWithDepth();
     void baselineConfigsTrainAndTrace_data();
     void baselineConfigsTrainAndTrace();
+    void smallModelOverfitsTinyBatch_data();
     void smallModelOverfitsTinyBatch();
     void dirichletUncertaintyAndLossMatchClosedForms_data();
     void dirichletUncertaintyAndLossMatchClosedForms();
@@ -534,10 +535,24 @@ void TstIntegrationModel::baselineConfigsTrainAndTrace()
     QCOMPARE(empty.logits.size(0), int64_t(0));
 }
 
+void TstIntegrationModel::smallModelOverfitsTinyBatch_data()
+{
+    QTest::addColumn<QString>("fusion");
+    QTest::addColumn<QString>("combination");
+    QTest::newRow("confidence") << "confidence" << "decider";
+    QTest::newRow("evidential decider") << "evidential" << "decider";
+    QTest::newRow("evidential subjective logic") << "evidential" << "subjective_logic";
+}
+
 void TstIntegrationModel::smallModelOverfitsTinyBatch()
 {
+    QFETCH(QString, fusion);
+    QFETCH(QString, combination);
     torch::manual_seed(0);
     auto config = smallConfig(2, "gru", 3);
+    config.integration.fusion = fusion.toStdString();
+    config.integration.evidentialCombination = combination.toStdString();
+    config.integration.evidentialAnnealSteps = 50;
     config.encoder.hidden = 32;
     for (auto& ec : config.experts) {
         ec.width = 32;
@@ -549,19 +564,32 @@ void TstIntegrationModel::smallModelOverfitsTinyBatch()
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
     double first = 0.0;
     double last = 0.0;
+    double firstEvidential = 0.0;
+    double lastEvidential = 0.0;
     for (int step = 0; step < 200; ++step) {
         optimizer.zero_grad();
         const auto out = model->forward(x, y, {});
         out.totalLoss.backward();
         optimizer.step();
         const double task = out.losses.at("task").item<double>();
+        const double evidential =
+            out.losses.count("evidential") ? out.losses.at("evidential").item<double>() : 0.0;
+        QVERIFY(std::isfinite(task) && std::isfinite(evidential));
         if (step == 0) {
             first = task;
+            firstEvidential = evidential;
         }
         last = task;
+        lastEvidential = evidential;
     }
-    qInfo("task loss %.4f -> %.4f", first, last);
+    qInfo("task loss %.4f -> %.4f, evidential %.4f -> %.4f", first, last, firstEvidential,
+          lastEvidential);
     QVERIFY(last < first / 5.0);
+    if (fusion == "evidential") {
+        // Confident and right: the evidence for the true class grows, so the expected
+        // cross-entropy (and with it the whole loss, the KL ramped in meanwhile) falls.
+        QVERIFY(lastEvidential < firstEvidential / 2.0);
+    }
     model->eval();
     torch::NoGradGuard noGrad;
     const auto acc = model->forward(x, y, {}).logits.argmax(1).eq(y).to(torch::kFloat).mean();
