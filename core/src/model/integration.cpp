@@ -234,8 +234,8 @@ double IntegrationImpl::flopsPerExpert() const
     const double fuseAnswers = 2.0 * c; // sum_j w_j q_j
     switch (m_kind) {
     case FusionKind::Confidence: return 4.0 + fuseAnswers + score;
-    case FusionKind::Attention:
-        return 2.0 * (c + 1.0) * h + 2.0 * h + 3.0 * h + fuseAnswers + score;
+    case FusionKind::Attention: // [c + 1] -> h, tanh, h -> 1; + log g; softmax (3)
+        return 2.0 * (c + 1.0) * h + h + 2.0 * h + 2.0 + 3.0 + fuseAnswers + score;
     case FusionKind::Evidential: {
         // log q; the expert's own head [c + 1] -> c with bias; softplus, + 1; S; u = K / S.
         const double head = c + 2.0 * (c + 1.0) * c + c + 2.0 * c + c + 1.0;
@@ -245,8 +245,8 @@ double IntegrationImpl::flopsPerExpert() const
             // belief share 1 - u_j, normalised (3).
             return head + c + 2.0 * c + 4.0 + 4.0 * c + c + 1.0 + 2.0 + 3.0 * c + 3.0 + score;
         }
-        // decider: log g, 3 -> h -> 1 with tanh, softmax (3).
-        return head + 1.0 + 2.0 * 3.0 * h + 2.0 * h + 2.0 * h + 3.0 + fuseAnswers + score;
+        // decider: log g; 3 -> h, tanh, h -> 1; softmax (3).
+        return head + 1.0 + 2.0 * 3.0 * h + h + 2.0 * h + 3.0 + fuseAnswers + score;
     }
     }
     return 0.0;
