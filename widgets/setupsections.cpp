@@ -88,6 +88,21 @@ QGroupBox* router(ConfigBinding& b, QWidget* parent) {
     b.bind(feedback, QStringLiteral("model.router.feedback_weight"),
            MOR_FIELD(model.router.feedbackWeight));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Feedback loss weight"), feedback, true);
+    auto* renormalize = new QCheckBox(box);
+    renormalize->setToolTip(QCoreApplication::translate(
+        "SetupView", "Renormalise the gates over the selected experts. Off (Switch-style): each "
+                     "expert counts with its router probability, so the task loss trains the "
+                     "router. On: at top_k 1 the gate is always 1 and the router learns only from "
+                     "its auxiliary losses"));
+    b.bind(renormalize, QStringLiteral("model.router.renormalize"),
+           MOR_FIELD(model.router.renormalize));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Renormalise gates"), renormalize, true);
+    auto* sampling = choice(box, {QStringLiteral("deterministic"), QStringLiteral("gumbel")});
+    sampling->setToolTip(QCoreApplication::translate(
+        "SetupView", "Training-time selection: gumbel samples the experts from the router's "
+                     "distribution (needed by the feedback loss); evaluation is deterministic"));
+    b.bind(sampling, QStringLiteral("model.router.sampling"), MOR_FIELD(model.router.sampling));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Sampling"), sampling, true);
     return box;
 }
 
@@ -130,6 +145,20 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
     b.bind(extra, QStringLiteral("model.integration.extra_iterations"),
            MOR_FIELD(model.integration.extraIterations));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Extra iterations"), extra);
+    auto* score = choice(box, {QStringLiteral("unweighted"), QStringLiteral("weighted")});
+    score->setToolTip(QCoreApplication::translate(
+        "SetupView", "Conflict score: Jensen-Shannon divergence of the selected experts' answers, "
+                     "each counted once (unweighted) or by fusion weight (hides disagreement "
+                     "when one expert dominates)"));
+    b.bind(score, QStringLiteral("model.integration.conflict_score"),
+           MOR_FIELD(model.integration.conflictScore));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Conflict score"), score, true);
+    auto* calibration = choice(box, {QStringLiteral("temperature"), QStringLiteral("none")});
+    calibration->setToolTip(QCoreApplication::translate(
+        "SetupView", "Held-out calibration of the critique: one temperature per expert fitted on "
+                     "the validation split at every evaluation"));
+    b.bind(calibration, QStringLiteral("model.calibration"), MOR_FIELD(model.calibration));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Critique calibration"), calibration, true);
     return box;
 }
 
