@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "mor/dataset.h"
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
 #include "mor/trainer.h"
@@ -48,6 +49,45 @@ std::string csv(const std::string& s) {
         q += c == '"' ? std::string("\"\"") : std::string(1, c);
     }
     return q + "\"";
+}
+
+/// "routing_by_domain" (mixed data) or "routing_by_class" for `mor show --json`: the share of
+/// each group's test inputs routed to each expert, from the metrics
+/// "test/routing_<group>/<g>/<expert>" of the run's test evaluation, keyed by group name.
+nlohmann::json routingShares(const std::map<std::string, double>& last, const std::string& group,
+                             const std::vector<std::string>& names) {
+    nlohmann::json out = nlohmann::json::object();
+    const std::string prefix = "test/routing_" + group + "/";
+    for (size_t g = 0;; ++g) {
+        std::vector<double> row;
+        for (size_t e = 0;; ++e) {
+            const auto it = last.find(prefix + std::to_string(g) + "/" + std::to_string(e));
+            if (it == last.end()) {
+                break;
+            }
+            row.push_back(it->second);
+        }
+        if (row.empty()) {
+            break;
+        }
+        out[g < names.size() ? names[g] : std::to_string(g)] = row;
+    }
+    return out;
+}
+
+/// Class and domain names of the run's data set (empty when it cannot be rebuilt, e.g. a CSV
+/// file that has moved: the JSON then uses indices).
+void groupNames(const std::string& configJson, std::vector<std::string>* classes,
+                std::vector<std::string>* domains) {
+    const auto parsed = mor::parseConfig(configJson);
+    if (!parsed.ok()) {
+        return;
+    }
+    const auto data = mor::loadDataset(parsed.config.data, parsed.config.train.seed);
+    if (data.ok()) {
+        *classes = data.dataset.classNames;
+        *domains = data.dataset.domainNames;
+    }
 }
 
 } // namespace
@@ -103,6 +143,16 @@ int cmdShow(const RunArgs& args) {
                          {"dataset", run->dataset}, {"seconds", run->durationSeconds()},
                          {"config", nlohmann::json::parse(run->configJson, nullptr, false)},
                          {"metrics", last}};
+        const bool byDomain = last.count("test/routing_domain/0/0") > 0;
+        if (byDomain || last.count("test/routing_class/0/0")) {
+            std::vector<std::string> classes, domains;
+            groupNames(run->configJson, &classes, &domains);
+            if (byDomain) {
+                j["routing_by_domain"] = routingShares(last, "domain", domains);
+            } else {
+                j["routing_by_class"] = routingShares(last, "class", classes);
+            }
+        }
         std::cout << j.dump(2) << std::endl;
         return 0;
     }
@@ -115,7 +165,8 @@ int cmdShow(const RunArgs& args) {
     std::printf("final metrics:\n");
     for (const char* key : {"val/accuracy", "test/accuracy", "test/loss", "test/mean_depth",
                             "test/expert_steps", "test/conflict_rate", "test/flops",
-                            "test/load_ideal_max", "test/dead_experts"}) {
+                            "test/load_ideal_max", "test/dead_experts", "test/ece",
+                            "test/routing_agreement"}) {
         if (last.count(key)) {
             std::printf("  %-22s %.4f\n", key, last.at(key));
         }
