@@ -18,11 +18,14 @@ struct IntegrationOptions {
     IntegrationOptions(int64_t experts, int64_t classes) : experts_(experts), classes_(classes) {}
     TORCH_ARG(int64_t, experts);
     TORCH_ARG(int64_t, classes);
-    TORCH_ARG(std::string, fusion) = "confidence"; ///< confidence | attention | evidential
+    /// confidence | attention | evidential. evidential: every expert has its own evidence head
+    /// e_j = softplus(W_j [log q_j, c_j] + b_j), alpha_j = e_j + 1 (Sensoy et al. 2018), combined
+    /// by evidentialCombination.
+    TORCH_ARG(std::string, fusion) = "confidence";
     TORCH_ARG(double, gamma) = 1.0;
     TORCH_ARG(double, conflictThreshold) = 0.3;
     TORCH_ARG(double, confidentThreshold) = 0.6;
-    TORCH_ARG(int64_t, hidden) = 16; ///< attention / evidential scorer width
+    TORCH_ARG(int64_t, hidden) = 16; ///< attention scorer / evidential decider width
     TORCH_ARG(std::string, conflictScore) = "unweighted"; ///< unweighted | weighted
     TORCH_ARG(double, evidentialKlWeight) = 1.0;
     TORCH_ARG(int64_t, evidentialAnnealSteps) = 1000;
@@ -53,7 +56,7 @@ struct Fusion {
 
 class IntegrationImpl : public torch::nn::Module {
 public:
-    /// Throws std::invalid_argument for an unknown fusion name.
+    /// Throws std::invalid_argument for an unknown fusion, combination or conflict score name.
     explicit IntegrationImpl(const IntegrationOptions& options);
     void reset();
 
