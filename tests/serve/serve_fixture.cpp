@@ -9,7 +9,7 @@
 
 namespace serve_test {
 
-Fixture makeFixture(const std::string& dir) {
+Fixture makeFixture(const std::string& dir, const std::string& strategy) {
     Fixture f;
     f.dir = dir;
     f.csvPath = dir + "/blobs.csv";
@@ -35,7 +35,7 @@ Fixture makeFixture(const std::string& dir) {
     config.data.path = f.csvPath;
     config.data.probeSize = 8;
     config.model.encoder.hidden = 16;
-    config.model.router.strategy = "top_k";
+    config.model.router.strategy = strategy;
     config.model.router.topK = 2;
     config.model.router.hidden = 16;
     config.model.experts.clear();

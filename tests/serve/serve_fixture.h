@@ -20,7 +20,8 @@ struct Fixture {
 };
 
 /// Writes the CSV into `dir` and trains a few epochs; `error` is set when anything failed.
-Fixture makeFixture(const std::string& dir);
+/// `strategy`: model.router.strategy of the run (top_k by default).
+Fixture makeFixture(const std::string& dir, const std::string& strategy = "top_k");
 
 /// Raw feature row i of the CSV.
 std::vector<float> rawRow(const Fixture& f, int64_t i);

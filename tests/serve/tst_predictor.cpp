@@ -20,6 +20,8 @@ private Q_SLOTS:
     void testAccuracyMatchesEvaluateRun();
     void batchedAndSingleInputsAgree();
     void tracePathAgreesWithFastPath();
+    void everyStrategyAnswersAloneAsInABatch_data();
+    void everyStrategyAnswersAloneAsInABatch();
     void scaledInputsSkipScaling();
     void wrongRowSizeIsAnErrorNamingTheInput();
     void bestCheckpointLoads();
@@ -138,6 +140,48 @@ void TstPredictor::batchedAndSingleInputsAgree() {
             QVERIFY(std::fabs(one[0].probs[k] - batch[i].probs[k]) <= 1e-5f);
         }
     }
+}
+
+void TstPredictor::everyStrategyAnswersAloneAsInABatch_data() {
+    QTest::addColumn<QString>("strategy");
+    for (const char* s : {"expert_choice", "random", "threshold", "top_p", "shared_routed"}) {
+        QTest::newRow(s) << QString(s);
+    }
+}
+
+// #17: an input's answer does not depend on its batch, for every routing strategy: one by one,
+// all together (as `mor serve` batches concurrent requests), and as `mor eval` counts it.
+void TstPredictor::everyStrategyAnswersAloneAsInABatch() {
+    QFETCH(QString, strategy);
+    QTemporaryDir dir;
+    const auto fixture = serve_test::makeFixture(dir.path().toStdString(), strategy.toStdString());
+    QVERIFY2(fixture.error.empty(), fixture.error.c_str());
+    std::string error;
+    auto predictor = mor::Predictor::open(fixture.logPath, fixture.runId, {}, &error);
+    QVERIFY2(predictor, error.c_str());
+    const auto& ids = fixture.dataset.test;
+    std::vector<mor::PredictInput> rows;
+    for (int64_t id : ids) {
+        mor::PredictInput in;
+        in.features = serve_test::rawRow(fixture, id);
+        rows.push_back(in);
+    }
+    const auto together = predictor->predict(rows, &error);
+    QCOMPARE(together.size(), ids.size());
+    int64_t correct = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        const auto one = predictor->predict({rows[i]}, &error);
+        QCOMPARE(one.size(), size_t(1));
+        QCOMPARE(one[0].answer, together[i].answer);
+        QCOMPARE(one[0].experts, together[i].experts);
+        for (size_t k = 0; k < one[0].probs.size(); ++k) {
+            QVERIFY(std::fabs(one[0].probs[k] - together[i].probs[k]) <= 1e-5f);
+        }
+        correct += together[i].answer == fixture.dataset.labels[size_t(ids[i])] ? 1 : 0;
+    }
+    const auto outcome = mor::evaluateRun(fixture.logPath, fixture.runId, &error);
+    QVERIFY2(outcome.error.empty(), outcome.error.c_str());
+    QCOMPARE(double(correct) / double(ids.size()), outcome.test.accuracy);
 }
 
 void TstPredictor::tracePathAgreesWithFastPath() {

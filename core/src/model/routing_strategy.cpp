@@ -13,6 +13,7 @@ torch::Tensor maskFromOrder(const torch::Tensor& probs, const torch::Tensor& ord
                             int64_t count)
 {
     auto marks = torch::zeros(probs.sizes(), probs.options().dtype(torch::kFloat));
+    count = std::min<int64_t>(count, order.size(dim));
     if (count <= 0) {
         return marks.gt(0.5);
     }
@@ -108,10 +109,19 @@ torch::Tensor selectHashed(const torch::Tensor& probs, int64_t k)
 {
     const int64_t experts = probs.size(1);
     k = std::clamp<int64_t>(k, 1, experts);
-    const auto p = probs.detach().to(torch::kDouble);
-    const auto salt = torch::arange(experts, p.options()).mul(78.233).unsqueeze(0);
-    const auto seed = (p * 1.0e4).sum(1, true);
-    const auto keys = torch::frac(torch::sin(seed * 12.9898 + salt).abs() * 43758.5453);
+    // p rounded to 1e-3 (so float noise between batch shapes does not change the draw), mixed
+    // into one integer per input, then one pseudo-random key per expert.
+    const auto q = probs.detach().mul(1000.0).round().to(torch::kLong).cpu();
+    const auto longs = q.options();
+    auto powers = torch::ones({experts}, longs);
+    for (int64_t j = 1; j < experts; ++j) {
+        powers[j] = (powers[j - 1].item<int64_t>() * 1009) % 1000003;
+    }
+    const auto seed = (q * powers.unsqueeze(0)).sum(1, true).remainder(1000003);
+    const auto salt = torch::arange(experts, longs).mul(7919).add(104729).unsqueeze(0);
+    const auto keys = (seed.add(1).mul(salt).add(salt.pow(2).remainder(65521)))
+                          .remainder(999983)
+                          .to(probs.device());
     return maskFromOrder(probs, descendingOrder(keys, 1), 1, k);
 }
 
