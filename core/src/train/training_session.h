@@ -36,6 +36,9 @@ private:
     void logSamples();
     void evaluateAndLog(CheckpointState& state, bool* improved);
     bool writeCheckpoint(const CheckpointState& state, bool best);
+    /// The critic temperatures fitted at the last evaluation (evaluation, checkpoints, test)
+    /// or T = 1 (training steps); no-op without calibration.
+    void useCalibratedCritics(bool calibrated);
     void event(const std::string& level, const std::string& message);
     std::vector<int64_t> epochOrder(int64_t epoch) const;
     bool startDistributed(int64_t step, std::string* error);
@@ -54,6 +57,7 @@ private:
     std::string m_checkpointDir;
     std::string m_lastCheckpoint;
     std::vector<int64_t> m_routingIds; ///< validation inputs whose routing is snapshotted
+    std::vector<double> m_criticTemperatures; ///< held-out calibration of the last evaluation
     DistributedGroup* m_group = nullptr;
 };
 
