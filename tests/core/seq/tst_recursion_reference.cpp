@@ -127,7 +127,8 @@ void TstRecursionReference::matchesPythonReference_data() {
                   -1.302713, 0.116637, 0.181403, -0.214139, 1.497410,
                   -1.066108, -0.138263, 0.425143, -0.418553, 1.638877};
     QTest::newRow("middle_cycle expert_choice")
-        << QString("expert_choice") << 2 << 2 << QString("middle_cycle") << QString("sigmoid") << 1.0
+        << QString("expert_choice") << 2 << 2 << QString("middle_cycle") << QString("sigmoid")
+        << 1.0
         << QString("linear") << true << QList<int>{1, 2, 2, 2, 1, 1}
         << QList<double>{
                   -1.087318, -0.137824, 0.445526, -0.457402, 1.691704,
