@@ -199,6 +199,29 @@ private Q_SLOTS:
         QTest::newRow("re_reflect without extra iterations")
             << R"({"model":{"integration":{"resolution":"re_reflect","extra_iterations":0}}})"
             << "model.integration.extra_iterations = 0 must be between 1 and 64";
+        QTest::newRow("feedback without sampled routing")
+            << R"({"model":{"router":{"feedback_weight":0.5}}})"
+            << "model.router.feedback_weight = 0.5 is a score-function estimator and needs "
+               "sampled routing: set model.router.sampling to \"gumbel\"";
+        QTest::newRow("gumbel sampling with expert choice")
+            << R"({"model":{"router":{"strategy":"expert_choice","sampling":"gumbel"}}})"
+            << "model.router.sampling = \"gumbel\" needs model.router.strategy top_k or "
+               "shared_routed";
+        QTest::newRow("raw input encoder with tokens")
+            << R"({"model":{"encoder":{"layers":0,"input":"tokens"}}})"
+            << "model.encoder.layers = 0 (raw input) needs model.encoder.input \"vector\"";
+        QTest::newRow("act epsilon zero")
+            << R"({"model":{"experts":[{"act_epsilon":0}]}})"
+            << "model.experts[0].act_epsilon = 0 must be greater than 0 and at most 1";
+        QTest::newRow("unknown ponder halt rule")
+            << R"({"model":{"experts":[{"ponder_halt":"threshold"}]}})"
+            << "model.experts[0].ponder_halt = \"threshold\" must be one of median, sample";
+        QTest::newRow("unknown conflict score")
+            << R"({"model":{"integration":{"conflict_score":"max"}}})"
+            << "model.integration.conflict_score = \"max\" must be one of unweighted, weighted";
+        QTest::newRow("unknown calibration")
+            << R"({"model":{"calibration":"platt"}})"
+            << "model.calibration = \"platt\" must be one of temperature, none";
         QTest::newRow("unknown optimizer")
             << R"({"train":{"optimizer":"lion"}})"
             << R"(train.optimizer = "lion" must be one of adamw, adam, sgd)";
