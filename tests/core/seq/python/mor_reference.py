@@ -7,7 +7,7 @@ Sec. 2) and its official code, independently of core/src/seq: full-length attent
 mask instead of gathering the active tokens. Every parameter is filled by the rule of
 fillParameters() in the C++ test (by its name), so both sides compute the same function.
 
-    /usr/bin/python3 tests/core/seq/python/mor_reference.py
+    /usr/bin/python3 tests/core/seq/python/mor_reference.py   # Debian: apt install python3-torch
 
 prints, per case, the depth of every token and the logits, which the C++ test holds.
 """
