@@ -1,5 +1,7 @@
 #pragma once
 // The `mor` subcommands. Each returns the process exit code; errors go to stderr.
+#include "mor/trainer.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,7 +29,16 @@ int cmdEval(const RunArgs& args);
 int cmdValidate(const std::string& configPath);
 int cmdRuns(const std::string& log, bool json);
 int cmdShow(const RunArgs& args);
-int cmdTrace(const RunArgs& args, int64_t sample, int64_t step);
+/// `mor trace`: one input's trace, plain or under an intervention (counterfactual).
+struct TraceArgs {
+    RunArgs run;
+    int64_t sample = 0;
+    int64_t step = -1; ///< checkpoint at or before it (plain text: that evaluation's probe trace)
+    mor::Intervention intervention;
+};
+int cmdTrace(const TraceArgs& args);
+/// `mor eval --counterfactual`: the counterfactual accuracy table of a checkpoint.
+int cmdEvalCounterfactual(const RunArgs& args, int64_t step);
 int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights);
 
 /// Prints "mor: <message>" to stderr and returns the exit code for user errors (2).

@@ -189,64 +189,6 @@ int cmdShow(const RunArgs& args) {
     return 0;
 }
 
-static void printTrace(const mor::SampleTrace& t) {
-    std::printf("input %lld  label %lld  domain %lld\nrouter p:", (long long)t.sampleId,
-                (long long)t.label, (long long)t.domain);
-    for (size_t e = 0; e < t.routerProbs.size(); ++e) {
-        std::printf(" e%zu=%.3f%s", e, t.routerProbs[e],
-                    e < t.mask.size() && t.mask[e] ? "*" : "");
-    }
-    std::printf("   (* = selected)\n");
-    for (const auto& ex : t.experts) {
-        std::printf("expert %d  gate %.3f  halted at t=%d  confidence %.3f  weight %.3f\n",
-                    ex.expert, ex.gate, ex.haltStep, ex.confidence, ex.fusionWeight);
-        for (const auto& s : ex.steps) {
-            std::printf("  t=%d  draft=%lld %s  critique %.3f  halt %.3f  p=[", s.iteration,
-                        (long long)s.pred, s.correct ? "right" : "wrong", s.critique, s.haltProb);
-            for (size_t c = 0; c < s.probs.size(); ++c) {
-                std::printf("%s%.2f", c ? " " : "", s.probs[c]);
-            }
-            std::printf("]%s\n", s.iteration == ex.haltStep ? "  <- answer" : "");
-        }
-    }
-    std::printf("integration: D = %.3f%s%s, winner expert %d, margin %.3f\n", t.conflictScore,
-                t.conflict ? " CONFLICT" : "",
-                t.resolution.empty() ? "" : (" resolved by " + t.resolution).c_str(), t.winner,
-                t.margin);
-    std::printf("final answer %lld (%s), expert-steps %d, ~%.0f FLOPs\n", (long long)t.finalPred,
-                t.correct ? "right" : "wrong", t.expertSteps, t.flops);
-}
-
-int cmdTrace(const RunArgs& args, int64_t sample, int64_t step) {
-    std::string error;
-    auto reader = openReader(args.log, &error);
-    if (!reader) {
-        return userError(error);
-    }
-    if (!reader->run(args.run)) {
-        return userError("run " + std::to_string(args.run) + " is not in " + args.log);
-    }
-    const auto steps = reader->traceSteps(args.run);
-    const int64_t at = step >= 0 ? step : (steps.empty() ? -1 : steps.back());
-    if (at >= 0) {
-        if (auto t = reader->trace(args.run, at, sample)) {
-            std::printf("run %lld, evaluation step %lld (logged probe trace)\n",
-                        (long long)args.run, (long long)at);
-            printTrace(*t);
-            return 0;
-        }
-    }
-    // Not a probe input: re-run the checkpoint on it.
-    auto traces = mor::traceCheckpoint(args.log, args.run, step, {sample}, &error);
-    if (traces.empty()) {
-        return userError(error.empty() ? "no trace for sample " + std::to_string(sample) : error);
-    }
-    std::printf("run %lld, checkpoint %s (re-run on this input)\n", (long long)args.run,
-                step >= 0 ? std::to_string(step).c_str() : "latest");
-    printTrace(traces.front());
-    return 0;
-}
-
 int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights) {
     std::string error;
     if (csvDir.empty() && weights.empty()) {

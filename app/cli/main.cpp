@@ -40,6 +40,13 @@ int main(int argc, char** argv) {
     auto* cEval = app.add_subcommand("eval", "Evaluate a run's last checkpoint on its test split");
     addRun(cEval);
     cEval->add_flag("--json", run.json, "JSON output");
+    bool counterfactual = false;
+    int64_t evalStep = -1;
+    cEval->add_flag("--counterfactual", counterfactual,
+                    "Accuracy if every expert halted at step k, with each expert vetoed, "
+                    "with each fixed expert instead of the router");
+    cEval->add_option("--step", evalStep, "--counterfactual: checkpoint at or before this step");
+
 
     std::string validatePath;
     auto* cValidate = app.add_subcommand("validate", "Check an experiment config");
@@ -55,12 +62,31 @@ int main(int argc, char** argv) {
     addRun(cShow);
     cShow->add_flag("--json", run.json, "JSON output");
 
-    int64_t sample = 0, step = -1;
-    auto* cTrace = app.add_subcommand("trace", "The reflection trace of one input, as text");
-    addRun(cTrace);
-    cTrace->add_option("--sample", sample, "Sample id (a probe input, or any input of the data set)")
+    TraceArgs trace;
+    auto* cTrace = app.add_subcommand(
+        "trace", "The reflection trace of one input, plain or counterfactual (what if)");
+    cTrace->add_option("--log", trace.run.log, "Experiment log")->required();
+    cTrace->add_option("--run", trace.run.run, "Run id")->required();
+    cTrace->add_option("--sample", trace.sample,
+                       "Sample id (a probe input, or any input of the data set)")
         ->required();
-    cTrace->add_option("--step", step, "Evaluation step / checkpoint (default: the last)");
+    cTrace->add_option("--step", trace.step, "Evaluation step / checkpoint at or before it "
+                                             "(default: the last)");
+    auto& iv = trace.intervention;
+    cTrace->add_option("--force-halt", iv.forceHalt, "Every selected expert halts at step k")
+        ->check(CLI::PositiveNumber);
+    cTrace->add_option("--extra-steps", iv.extraSteps,
+                       "Every selected expert runs n more steps past its maximum depth")
+        ->check(CLI::PositiveNumber);
+    cTrace->add_option("--veto", iv.veto, "Drop these experts and re-fuse (E[,E...])")
+        ->delimiter(',');
+    cTrace->add_option("--route", iv.route, "Route the input to exactly these experts (E[,E...])")
+        ->delimiter(',');
+    cTrace->add_option("--gates", iv.routeGates, "--route: their gates (default: router p)")
+        ->delimiter(',');
+    cTrace->add_flag("--no-critique-feedback", iv.noCritiqueFeedback,
+                     "The cell reads a zero critique instead of its last one");
+    cTrace->add_flag("--json", trace.run.json, "One JSON object");
 
     std::string csvDir, weights;
     auto* cExport = app.add_subcommand("export", "Export metrics and traces (CSV) or weights");
@@ -83,7 +109,7 @@ int main(int argc, char** argv) {
         return cmdResume(run);
     }
     if (cEval->parsed()) {
-        return cmdEval(run);
+        return counterfactual ? cmdEvalCounterfactual(run, evalStep) : cmdEval(run);
     }
     if (cValidate->parsed()) {
         return cmdValidate(validatePath);
@@ -95,7 +121,7 @@ int main(int argc, char** argv) {
         return cmdShow(run);
     }
     if (cTrace->parsed()) {
-        return cmdTrace(run, sample, step);
+        return cmdTrace(trace);
     }
     if (cExport->parsed()) {
         return cmdExport(run, csvDir, weights);

@@ -90,8 +90,11 @@ private Q_SLOTS:
             << QByteArray(R"({"train":{"learning_rate":-0.001}})") << "train.learning_rate";
         QTest::newRow("learning rate overflows to infinity")
             << QByteArray("{\"train\":{\n\"learning_rate\":1e999}}") << "number out of range at line 2: 1e999";
-        QTest::newRow("encoder depth zero") << QByteArray(R"({"model":{"encoder":{"layers":0}}})")
-                                            << "model.encoder.layers";
+        QTest::newRow("raw-input encoder with tokens")
+            << QByteArray(R"({"model":{"encoder":{"layers":0,"input":"tokens"}}})")
+            << "model.encoder.layers";
+        QTest::newRow("encoder depth negative")
+            << QByteArray(R"({"model":{"encoder":{"layers":-1}}})") << "model.encoder.layers";
         QTest::newRow("expert depth negative")
             << QByteArray(R"({"model":{"experts":[{"max_depth":-3}]}})") << "model.experts[0].max_depth";
         QTest::newRow("expert width zero") << QByteArray(R"({"model":{"experts":[{"width":0}]}})")

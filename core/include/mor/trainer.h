@@ -84,6 +84,78 @@ std::vector<SampleTrace> traceCheckpoint(const std::string& logPath, int64_t run
                                          const std::vector<int64_t>& sampleIds,
                                          std::string* error);
 
+/// A "what if" applied to one pass of a reflection model (counterfactuals, issue 19). The
+/// default changes nothing: the plain trace is the intervention-free case of the same pass.
+struct Intervention {
+    /// > 0: every selected expert stops at step k and answers with its draft and critique of
+    /// step min(k, its max depth) (its halting policy is not asked).
+    int64_t forceHalt = 0;
+    /// > 0: every selected expert runs to its max depth (or forceHalt) and then this many
+    /// more steps, and answers with the last one.
+    int64_t extraSteps = 0;
+    /// Experts dropped from the selection before fusing; an input left with no expert gets
+    /// the best remaining one by router p.
+    std::vector<int> veto;
+    /// Non-empty: every input is routed to exactly these experts.
+    std::vector<int> route;
+    /// Gates of `route`, one per expert of `route` (empty: their router p, renormalised over
+    /// the set when model.router.renormalize is on).
+    std::vector<float> routeGates;
+    /// The cell reads a zero critique at every step instead of its own last one.
+    bool noCritiqueFeedback = false;
+
+    bool active() const {
+        return forceHalt > 0 || extraSteps > 0 || !veto.empty() || !route.empty() ||
+               noCritiqueFeedback;
+    }
+    /// Whether the experts themselves reflect differently (not only routing and fusion).
+    bool changesReflection() const {
+        return forceHalt > 0 || extraSteps > 0 || noCritiqueFeedback;
+    }
+};
+
+/// Where a counterfactual trace comes from: a run's checkpoint and either samples of its
+/// data set or typed feature rows.
+struct TraceRequest {
+    std::string logPath;
+    int64_t runId = 0;
+    int64_t step = -1;                          ///< checkpoint at or before it; < 0: the last
+    std::vector<int64_t> sampleIds;             ///< samples of the run's data set
+    std::vector<std::vector<float>> features;   ///< or typed inputs (label -1), used when set
+    Intervention intervention;
+};
+
+/// Traces of the requested inputs under the request's intervention (none: the plain trace,
+/// equal to traceCheckpoint). Empty with *error set when the run, checkpoint or inputs are
+/// not usable.
+std::vector<SampleTrace> traceCounterfactual(const TraceRequest& request, std::string* error);
+
+/// One row of the counterfactual table: the test accuracy had the model been changed so.
+struct CounterfactualRow {
+    std::string kind;          ///< "model" | "halt" | "veto" | "route"
+    int64_t value = -1;        ///< halt: k; veto / route: the expert; model: -1
+    std::string label;         ///< e.g. "halt at t=3", "veto expert 1", "route all to expert 0"
+    double accuracy = 0.0;
+    double expertSteps = 0.0;  ///< mean expert-steps per input
+};
+
+/// "Is the router / the critique / the k-th step doing any work?": accuracies on the test
+/// split of the model as trained ("model"), if every expert halted at step k for
+/// k = 1..max depth ("halt"; k = max depth is the fixed-depth accuracy), with each expert
+/// vetoed ("veto") and with the router replaced by each fixed expert ("route").
+struct CounterfactualTable {
+    int64_t runId = 0;
+    int64_t step = 0;            ///< checkpoint step
+    int64_t samples = 0;         ///< test inputs
+    int64_t maxDepth = 0;
+    int bestExpert = -1;         ///< the best fixed expert (highest "route" accuracy)
+    std::vector<CounterfactualRow> rows;
+};
+
+/// The counterfactual table of a run's checkpoint at or before `step` (< 0: the last).
+bool counterfactualTable(const std::string& logPath, int64_t runId, int64_t step,
+                         CounterfactualTable* table, std::string* error);
+
 /// Writes the weights of a run's last checkpoint in a format Python PyTorch loads
 /// (a TorchScript archive of named tensors).
 bool exportWeights(const std::string& logPath, int64_t runId, const std::string& outPath,

@@ -12,7 +12,7 @@ struct ExpertTerms {
 };
 
 ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const HaltingPolicy& policy,
-                        const std::string& taskLoss)
+                        const std::string& taskLoss, bool meanField = false)
 {
     const int64_t steps = run.logits.size(0);
     const int64_t n = run.logits.size(1);
@@ -27,8 +27,13 @@ ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const Halt
         terms.taskPerRow = stepLoss.mean(0);
     } else if (taskLoss == "final") {
         terms.taskPerRow = stepLoss.select(0, steps - 1);
-    } else { // expected
-        terms.taskPerRow = (policy.stepWeights(run.lambda, run.critique) * stepLoss).sum(0);
+    } else if (meanField) {
+        // ACT (Graves 2016): the loss of the mean-field answer sum_t w_t y_t itself.
+        terms.taskPerRow = torch::nll_loss(torch::log(run.answer.clamp_min(1e-12)), y, {},
+                                           at::Reduction::None);
+    } else { // expected: sum_t w_t loss_t over the steps each row used
+        terms.taskPerRow =
+            (policy.stepWeights(run.lambda, run.critique, run.computed) * stepLoss).sum(0);
     }
     terms.task = terms.taskPerRow.mean();
     // Critique calibration on the steps that ran; the target (draft right?) carries no gradient.
@@ -37,7 +42,7 @@ ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const Halt
     const auto bce = torch::binary_cross_entropy(run.critique.clamp(1e-6, 1.0 - 1e-6),
                                                  correct.detach(), {}, at::Reduction::None);
     terms.critique = (bce * computed).sum() / computed.sum().clamp_min(1.0);
-    terms.halting = policy.regulariser(run.lambda, run.critique);
+    terms.halting = policy.regulariser(run.lambda, run.critique, run.computed);
     if (steps > 1) {
         terms.improvement = torch::relu(stepLoss.narrow(0, 1, steps - 1)
                                         - stepLoss.narrow(0, 0, steps - 1))
@@ -141,7 +146,7 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
             continue;
         }
         const auto terms = expertTerms(ep.run, y.index_select(0, ep.rows), parts.policies[j],
-                                       m_config.taskLoss);
+                                       m_config.taskLoss, m_config.experts[j].halting == "act");
         const double n = double(ep.rows.numel());
         const double haltWeight = m_config.experts[j].haltWeight;
         const auto add = [n](torch::Tensor& sum, const torch::Tensor& term) {

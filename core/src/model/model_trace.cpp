@@ -71,14 +71,15 @@ ExpertCpu toCpu(const ExpertPass& ep, int64_t batch)
 
 std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch::Tensor& y,
                                              const torch::Tensor& domain,
-                                             const std::vector<int64_t>& sampleIds)
+                                             const std::vector<int64_t>& sampleIds,
+                                             const Intervention& intervention)
 {
     const bool wasTraining = is_training();
     eval();
     Pass pass;
     {
         torch::NoGradGuard noGrad;
-        run(x, y, domain, pass);
+        run(x, y, domain, pass, intervention);
     }
     if (wasTraining) {
         train();

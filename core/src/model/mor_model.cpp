@@ -1,5 +1,6 @@
 #include "model/mor_model.h"
 
+#include "model/counterfactual.h"
 #include "model/model_pass.h"
 #include "model/router_losses.h"
 #include "model/routing_strategy.h"
@@ -152,8 +153,25 @@ ForwardOutput MoRModelImpl::forward(const torch::Tensor& x, const torch::Tensor&
     return std::move(pass.out);
 }
 
+ForwardOutput MoRModelImpl::forwardUnder(const torch::Tensor& x, const torch::Tensor& y,
+                                         const torch::Tensor& domain,
+                                         const Intervention& intervention)
+{
+    const bool wasTraining = is_training();
+    eval();
+    Pass pass;
+    {
+        torch::NoGradGuard noGrad;
+        run(x, y, domain, pass, intervention);
+    }
+    if (wasTraining) {
+        train();
+    }
+    return std::move(pass.out);
+}
+
 void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
-                       const torch::Tensor& domain, Pass& pass)
+                       const torch::Tensor& domain, Pass& pass, const Intervention& intervention)
 {
     auto& parts = *m_parts;
     const auto device = parts.router->parameters().front().device();
@@ -183,7 +201,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         thresholds = m_expertThreshold;
     }
     const auto routing = route(router.probs, m_config.router, training, thresholds);
-    if (training && m_expertThreshold.defined()) {
+    if (training && m_expertThreshold.defined() && router.probs.size(0) > 0) {
         // Expert choice learns its per-input rule from the batches: a running mean of each
         // expert's capacity cut-off.
         torch::NoGradGuard noGrad;
@@ -192,6 +210,15 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                              .to(m_expertThreshold.device(), m_expertThreshold.scalar_type());
         const auto unset = m_expertThreshold.lt(0.0);
         m_expertThreshold.copy_(torch::where(unset, cut, 0.95 * m_expertThreshold + 0.05 * cut));
+    }
+    // Counterfactuals: a veto or a forced routing replaces the selection before any expert runs.
+    TORCH_CHECK(!training || !intervention.active(), "interventions are for eval passes only");
+    const std::string bad = checkIntervention(intervention, experts);
+    TORCH_CHECK(bad.empty(), bad);
+    auto mask = routing.mask;
+    auto gates = routing.gates;
+    if (intervention.active()) {
+        interveneRouting(intervention, router.probs, m_config.router.renormalize, mask, gates);
     }
     pass.routeLogProb = routing.logProb;
     if (!training && routing.batchMask.defined()) {
@@ -202,8 +229,8 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     pass.routerLogits = router.logits;
     pass.routerLogProbs = router.logProbs;
     out.routerProbs = router.probs;
-    out.mask = routing.mask;
-    out.gates = routing.gates;
+    out.mask = mask;
+    out.gates = gates;
 
     // Sparse dispatch: each expert sees only its rows; an expert without rows is not called.
     const auto uniform = torch::full({batch, classes}, 1.0 / double(classes), e.options());
@@ -213,7 +240,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     pass.experts.resize(size_t(experts));
     for (int64_t j = 0; j < experts; ++j) {
         auto& ep = pass.experts[size_t(j)];
-        ep.rows = routing.mask.select(1, j).nonzero().squeeze(1);
+        ep.rows = mask.select(1, j).nonzero().squeeze(1);
         if (ep.rows.numel() == 0) {
             answerCols.push_back(uniform);
             confCols.push_back(zeroConf);
@@ -223,19 +250,22 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         ep.ran = true;
         auto& expert = parts.experts[size_t(j)];
         const auto memory = expertMemory(*expert, pass, ep.rows);
-        ep.run = expert->reflect(e.index_select(0, ep.rows), parts.policies[size_t(j)], !training,
-                                 memory);
+        ep.run = intervention.changesReflection()
+                     ? reflectUnder(*expert, e.index_select(0, ep.rows), parts.policies[size_t(j)],
+                                    intervention, memory)
+                     : expert->reflect(e.index_select(0, ep.rows), parts.policies[size_t(j)],
+                                       !training, memory);
         answerCols.push_back(toBatch(uniform, ep.rows, ep.run.answer));
         confCols.push_back(toBatch(zeroConf, ep.rows, ep.run.confidence));
         stepCols.push_back(toBatch(zeroSteps, ep.rows, ep.run.iterations));
     }
     if (training && m_config.router.probeFraction > 0.0 && experts > 1) {
-        runProbes(e, routing.mask, pass);
+        runProbes(e, mask, pass);
     }
     auto answers = torch::stack(answerCols, 1);
     auto confidences = torch::stack(confCols, 1);
-    const auto fusion = parts.integration->forward(answers, confidences, routing.gates,
-                                                   routing.mask);
+    const auto fusion = parts.integration->forward(answers, confidences, gates,
+                                                   mask);
     pass.fusion = fusion;
     auto probs = fusion.probs;
     auto weights = fusion.weights;
@@ -244,7 +274,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     const auto conflictCol = conflict.unsqueeze(1);
 
     if (parts.resolution == ResolutionKind::MostConfident) {
-        const auto best = mostConfidentExpert(confidences, routing.mask);
+        const auto best = mostConfidentExpert(confidences, mask);
         const auto chosen =
             answers.gather(1, best.view({batch, 1, 1}).expand({batch, 1, classes})).squeeze(1);
         probs = torch::where(conflictCol, chosen, probs);
@@ -260,7 +290,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
             if (!ep.ran) {
                 continue;
             }
-            const auto involved = conflict.logical_and(routing.mask.select(1, j))
+            const auto involved = conflict.logical_and(mask.select(1, j))
                                       .logical_and(confident.select(1, j));
             const auto batchRows = involved.nonzero().squeeze(1);
             if (batchRows.numel() == 0) {
@@ -285,8 +315,8 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         }
         answers = torch::stack(answerCols, 1);
         confidences = torch::stack(confCols, 1);
-        const auto refused = parts.integration->forward(answers, confidences, routing.gates,
-                                                        routing.mask);
+        const auto refused = parts.integration->forward(answers, confidences, gates,
+                                                        mask);
         probs = torch::where(conflictCol, refused.probs, probs);
         weights = torch::where(conflictCol, refused.weights, weights);
         winner = weights.detach().argmax(1);
@@ -299,7 +329,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         // Switch-style gating: the selected experts enter scaled by their router probability
         // and the rest of the mass (1 - sum of the selected gates) goes to the uniform answer,
         // so d loss / d p_j is non-zero even at top_k 1. Shared experts (gate 1) fill the mass.
-        probs = switchMixture(probs, routing.gates);
+        probs = switchMixture(probs, gates);
     }
 
     out.logits = torch::log(probs.clamp_min(1e-12));
@@ -335,11 +365,13 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                 c.push_back(toBatch(zeroConf, ep.rows, ep.run.heldCritique.select(0, index)));
             }
             const auto fused = parts.integration->forward(torch::stack(q, 1), torch::stack(c, 1),
-                                                          routing.gates, routing.mask);
+                                                          gates, mask);
             preds.push_back(fused.probs.argmax(1));
         }
         out.stepPreds = torch::stack(preds, 0);
-        fillCalibrationInputs(y, pass);
+        if (!intervention.changesReflection()) { // calibration data is of the model as it is
+            fillCalibrationInputs(y, pass);
+        }
     }
 
     // Analytic FLOPs: 2 * in * out per linear layer per row, for the work that really ran.
@@ -347,7 +379,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     const double encoderFlops = parts.tokenEncoder.is_empty() ? parts.encoder->flopsPerRow()
                                                                : parts.tokenEncoder->flopsPerRow();
     auto flops = torch::full({batch}, encoderFlops + parts.router->flopsPerRow(), dbl);
-    const auto maskD = routing.mask.to(torch::kDouble);
+    const auto maskD = mask.to(torch::kDouble);
     for (int64_t j = 0; j < experts; ++j) {
         const auto& expert = parts.experts[size_t(j)];
         flops = flops + out.steps.select(1, j).to(torch::kDouble) * expert->stepFlops()

@@ -2,6 +2,7 @@
 // Internal (torch) interface of the whole Mixture-of-Reflection model. Only core/src sees it.
 #include "mor/config.h"
 #include "mor/trace.h"
+#include "mor/trainer.h"
 
 #include <torch/torch.h>
 
@@ -61,10 +62,15 @@ public:
     ForwardOutput forward(const torch::Tensor& x, const torch::Tensor& y,
                           const torch::Tensor& domain);
 
-    /// Full traces (eval mode, no grad) for a batch; sampleIds name the rows.
+    /// Full traces (eval mode, no grad) for a batch; sampleIds name the rows. With an
+    /// intervention: what the model would have done (counterfactual.h); none = the plain trace.
     std::vector<SampleTrace> trace(const torch::Tensor& x, const torch::Tensor& y,
                                    const torch::Tensor& domain,
-                                   const std::vector<int64_t>& sampleIds);
+                                   const std::vector<int64_t>& sampleIds,
+                                   const Intervention& intervention = {});
+    /// An eval-mode pass (no grad, no losses) under an intervention: counterfactual accuracy.
+    ForwardOutput forwardUnder(const torch::Tensor& x, const torch::Tensor& y,
+                               const torch::Tensor& domain, const Intervention& intervention);
 
     const ModelConfig& config() const { return m_config; }
     const ModelShape& shape() const { return m_shape; }
@@ -85,8 +91,10 @@ private:
     /// expert_choice: per expert, the running capacity cut-off of p seen in training (the
     /// per-input inference threshold); buffer "expert_choice_threshold", -1 until trained.
     torch::Tensor m_expertThreshold;
+    /// The one pass behind forward(), trace() and forwardUnder(); `intervention` (eval only)
+    /// changes routing, reflection or fusion as counterfactual.h describes.
     void run(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
-             Pass& pass);
+             Pass& pass, const Intervention& intervention = {});
     /// What `expert` reads besides e for the batch rows `rows` (token states, input features).
     static TokenMemory expertMemory(ReflectionExpertImpl& expert, const Pass& pass,
                                     const torch::Tensor& rows);

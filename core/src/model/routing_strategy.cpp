@@ -83,6 +83,9 @@ int64_t expertCapacity(int64_t batch, int64_t experts, int64_t k, double capacit
 torch::Tensor expertChoiceCutoffs(const torch::Tensor& probs, int64_t k, double capacityFactor)
 {
     const auto p = probs.detach();
+    if (p.size(0) == 0) {
+        return torch::full({p.size(1)}, -1.0, p.options());
+    }
     const int64_t capacity = expertCapacity(p.size(0), p.size(1), k, capacityFactor);
     const auto sorted = std::get<0>(p.sort(/*stable=*/true, 0, /*descending=*/true));
     return sorted.select(0, capacity - 1);

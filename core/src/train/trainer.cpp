@@ -2,6 +2,7 @@
 #include "mor/trainer.h"
 
 #include "mor/log_reader.h"
+#include "model/counterfactual.h"
 #include "seq/sequence_trainer.h"
 #include "train/checkpoint.h"
 #include "train/distributed.h"
@@ -256,54 +257,120 @@ RunOutcome evaluateRun(const std::string& logPath, int64_t runId, std::string* e
 std::vector<SampleTrace> traceCheckpoint(const std::string& logPath, int64_t runId, int64_t step,
                                          const std::vector<int64_t>& sampleIds,
                                          std::string* error) {
+    TraceRequest request;
+    request.logPath = logPath;
+    request.runId = runId;
+    request.step = step;
+    request.sampleIds = sampleIds;
+    return traceCounterfactual(request, error);
+}
+
+namespace {
+/// A reflection run's checkpoint, loaded onto its device (counterfactuals and traces).
+struct LoadedModel {
+    LoadedRun run;
+    const CheckpointInfo* checkpoint = nullptr;
+    model::MoRModel model{nullptr};
+};
+
+bool loadModel(const std::string& logPath, int64_t runId, int64_t step, LoadedModel* out,
+               std::string* error) {
+    if (seq::isSequenceRun(logPath, runId)) {
+        *error = "run " + std::to_string(runId) + " is a Mixture-of-Recursions sequence "
+                 "run: trace text with traceSequenceCheckpoint (mor generate)";
+        return false;
+    }
+    if (!loadRun(logPath, runId, &out->run, error)) {
+        return false;
+    }
+    out->checkpoint = pickCheckpoint(out->run, step);
+    if (!out->checkpoint) {
+        *error = "run " + std::to_string(runId) + " has no checkpoint" +
+                 (step >= 0 ? " at or before step " + std::to_string(step) : std::string());
+        return false;
+    }
+    out->model = train::buildModel(out->run.config, out->run.dataset, out->run.device);
+    return train::loadCheckpoint(out->checkpoint->path, out->model, nullptr, error);
+}
+} // namespace
+
+std::vector<SampleTrace> traceCounterfactual(const TraceRequest& request, std::string* error) {
+    std::string err;
+    const auto fail = [&](const std::string& message) {
+        if (error) {
+            *error = message;
+        }
+        return std::vector<SampleTrace>{};
+    };
+    try {
+        LoadedModel loaded;
+        if (!loadModel(request.logPath, request.runId, request.step, &loaded, &err)) {
+            return fail(err);
+        }
+        const auto& dataset = loaded.run.dataset;
+        const std::string bad = model::checkIntervention(
+            request.intervention, int64_t(loaded.run.config.model.experts.size()));
+        if (!bad.empty()) {
+            return fail(bad);
+        }
+        if (!request.features.empty()) { // typed inputs: no label, no domain
+            std::vector<float> flat;
+            std::vector<int64_t> ids;
+            for (const auto& row : request.features) {
+                if (int64_t(row.size()) != dataset.numFeatures) {
+                    return fail("a typed input has " + std::to_string(row.size()) +
+                                " features; the run's data set has " +
+                                std::to_string(dataset.numFeatures));
+                }
+                flat.insert(flat.end(), row.begin(), row.end());
+                ids.push_back(-1);
+            }
+            const auto x = torch::tensor(flat).view({int64_t(ids.size()), dataset.numFeatures});
+            return loaded.model->trace(x, {}, {}, ids, request.intervention);
+        }
+        for (int64_t id : request.sampleIds) {
+            if (id < 0 || id >= dataset.size()) {
+                return fail("sample " + std::to_string(id) + " is not in the data set (0.." +
+                            std::to_string(dataset.size() - 1) + ")");
+            }
+        }
+        auto data = train::DataTensors::fromDataset(dataset, loaded.run.device);
+        auto b = data.batch(request.sampleIds);
+        return loaded.model->trace(b.x, b.y, b.domain, request.sampleIds, request.intervention);
+    } catch (const std::exception& e) {
+        return fail(std::string("internal error: ") + e.what());
+    }
+}
+
+bool counterfactualTable(const std::string& logPath, int64_t runId, int64_t step,
+                         CounterfactualTable* table, std::string* error) {
     std::string err;
     try {
-        if (seq::isSequenceRun(logPath, runId)) {
-            if (error) {
-                *error = "run " + std::to_string(runId) + " is a Mixture-of-Recursions sequence "
-                         "run: trace text with traceSequenceCheckpoint (mor generate)";
-            }
-            return {};
-        }
-        LoadedRun run;
-        if (!loadRun(logPath, runId, &run, &err)) {
+        LoadedModel loaded;
+        if (!loadModel(logPath, runId, step, &loaded, &err)) {
             if (error) {
                 *error = err;
             }
-            return {};
+            return false;
         }
-        const CheckpointInfo* ckpt = pickCheckpoint(run, step);
-        if (!ckpt) {
-            if (error) {
-                *error = "run " + std::to_string(runId) + " has no checkpoint at or before step " +
-                         std::to_string(step);
-            }
-            return {};
-        }
-        for (int64_t id : sampleIds) {
-            if (id < 0 || id >= run.dataset.size()) {
-                if (error) {
-                    *error = "sample " + std::to_string(id) + " is not in the data set (0.." +
-                             std::to_string(run.dataset.size() - 1) + ")";
-                }
-                return {};
-            }
-        }
-        auto model = train::buildModel(run.config, run.dataset, run.device);
-        if (!train::loadCheckpoint(ckpt->path, model, nullptr, &err)) {
-            if (error) {
-                *error = err;
-            }
-            return {};
-        }
-        auto data = train::DataTensors::fromDataset(run.dataset, run.device);
-        auto b = data.batch(sampleIds);
-        return model->trace(b.x, b.y, b.domain, sampleIds);
+        setThreads(loaded.run.config.train.threads);
+        auto data = train::DataTensors::fromDataset(loaded.run.dataset, loaded.run.device);
+        auto b = data.batch(loaded.run.dataset.test);
+        CounterfactualTable out;
+        out.runId = runId;
+        out.step = loaded.checkpoint->step;
+        out.samples = int64_t(loaded.run.dataset.test.size());
+        out.rows = model::counterfactualRows(
+            *loaded.model, b.x, b.y, b.domain,
+            std::max<int64_t>(256, loaded.run.config.train.batchSize), &out.maxDepth,
+            &out.bestExpert);
+        *table = std::move(out);
+        return true;
     } catch (const std::exception& e) {
         if (error) {
             *error = std::string("internal error: ") + e.what();
         }
-        return {};
+        return false;
     }
 }
 

@@ -209,7 +209,7 @@ void TstSequenceData::capacityScheduleParses() {
 
 void TstSequenceData::bundledReflectionDemosStillValidate() {
     for (const char* name : {"parity-dense", "parity-reflection", "parity-reader", "conflicts",
-                             "mixed-routing",
+                             "mixed-routing", "pondernet-parity", "act-parity",
                              "adaptive-depth"}) {
         const auto c = loadConfigFile(std::string(MOR_SOURCE_DIR "/resources/demos/") + name +
                                       ".json");

@@ -1,0 +1,243 @@
+// `mor trace` (one input's reflection trace, plain or counterfactual) and
+// `mor eval --counterfactual` (the counterfactual accuracy table of a run).
+#include "commands.h"
+
+#include "mor/log_reader.h"
+#include "mor/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+float answerConfidence(const mor::SampleTrace& t) {
+    return t.finalPred >= 0 && size_t(t.finalPred) < t.fusedProbs.size()
+               ? t.fusedProbs[size_t(t.finalPred)]
+               : 0.f;
+}
+
+void printTrace(const mor::SampleTrace& t) {
+    std::printf("input %lld  label %lld  domain %lld\nrouter p:", (long long)t.sampleId,
+                (long long)t.label, (long long)t.domain);
+    for (size_t e = 0; e < t.routerProbs.size(); ++e) {
+        std::printf(" e%zu=%.3f%s", e, t.routerProbs[e],
+                    e < t.mask.size() && t.mask[e] ? "*" : "");
+    }
+    std::printf("   (* = selected)\n");
+    for (const auto& ex : t.experts) {
+        std::printf("expert %d  gate %.3f  halted at t=%d  confidence %.3f  weight %.3f",
+                    ex.expert, ex.gate, ex.haltStep, ex.confidence, ex.fusionWeight);
+        if (ex.uncertainty >= 0.f) { // evidential fusion: Dirichlet uncertainty u = K / S
+            std::printf("  uncertainty u %.3f", ex.uncertainty);
+        }
+        std::printf("\n");
+        for (const auto& s : ex.steps) {
+            std::printf("  t=%d  draft=%lld %s  critique %.3f  halt %.3f  p=[", s.iteration,
+                        (long long)s.pred, s.correct ? "right" : "wrong", s.critique, s.haltProb);
+            for (size_t c = 0; c < s.probs.size(); ++c) {
+                std::printf("%s%.2f", c ? " " : "", s.probs[c]);
+            }
+            std::printf("]%s\n", s.iteration == ex.haltStep ? "  <- answer" : "");
+        }
+    }
+    if (t.experts.size() < 2) {
+        std::printf("integration: one selected expert: no conflict possible (needs >= 2; raise "
+                    "model.router.top_k), winner expert %d, margin %.3f\n",
+                    t.winner, t.margin);
+    } else {
+        std::printf("integration: D = %.3f%s%s, winner expert %d, margin %.3f\n",
+                    t.conflictScore, t.conflict ? " CONFLICT" : "",
+                    t.resolution.empty() ? "" : (" resolved by " + t.resolution).c_str(),
+                    t.winner, t.margin);
+    }
+    std::printf("final answer %lld (%s), confidence %.3f, expert-steps %d, ~%.0f FLOPs\n",
+                (long long)t.finalPred,
+                t.label < 0 ? "no label" : (t.correct ? "right" : "wrong"), answerConfidence(t),
+                t.expertSteps, t.flops);
+}
+
+nlohmann::json traceJson(const mor::SampleTrace& t) {
+    nlohmann::json experts = nlohmann::json::array();
+    for (const auto& ex : t.experts) {
+        nlohmann::json steps = nlohmann::json::array();
+        for (const auto& s : ex.steps) {
+            steps.push_back({{"t", s.iteration},
+                             {"critique", s.critique},
+                             {"halt_p", s.haltProb},
+                             {"pred", s.pred},
+                             {"probs", s.probs}});
+        }
+        nlohmann::json e = {{"expert", ex.expert},     {"gate", ex.gate},
+                            {"halt_step", ex.haltStep}, {"confidence", ex.confidence},
+                            {"pred", ex.pred},          {"steps", steps}};
+        if (ex.uncertainty >= 0.f) {
+            e["uncertainty"] = ex.uncertainty;
+        }
+        experts.push_back(e);
+    }
+    nlohmann::json out = {{"sample", t.sampleId},
+                          {"label", t.label},
+                          {"answer", t.finalPred},
+                          {"confidence", answerConfidence(t)},
+                          {"correct", t.correct},
+                          {"conflict_score", t.conflictScore},
+                          {"conflict", t.conflict},
+                          {"expert_steps", t.expertSteps},
+                          {"router_probs", t.routerProbs},
+                          {"experts", experts}};
+    return out;
+}
+
+std::string describe(const mor::Intervention& iv) {
+    std::string s;
+    const auto add = [&s](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
+    const auto list = [](const std::vector<int>& v) {
+        std::string l;
+        for (int x : v) {
+            l += (l.empty() ? "" : ",") + std::to_string(x);
+        }
+        return l;
+    };
+    if (iv.forceHalt > 0) {
+        add("halt at t=" + std::to_string(iv.forceHalt));
+    }
+    if (iv.extraSteps > 0) {
+        add(std::to_string(iv.extraSteps) + " extra steps");
+    }
+    if (!iv.veto.empty()) {
+        add("veto " + list(iv.veto));
+    }
+    if (!iv.route.empty()) {
+        add("route to " + list(iv.route));
+    }
+    if (iv.noCritiqueFeedback) {
+        add("no critique feedback");
+    }
+    return s;
+}
+
+/// One line: what the intervention changed in the answer, confidence, conflict and compute.
+std::string changeSummary(const mor::SampleTrace& a, const mor::SampleTrace& b) {
+    char buf[512];
+    const auto verdict = [](const mor::SampleTrace& t) {
+        return t.label < 0 ? "" : (t.correct ? " right" : " wrong");
+    };
+    std::snprintf(buf, sizeof buf,
+                  "changed: answer %lld%s -> %lld%s%s, confidence %.3f -> %.3f, conflict D "
+                  "%.3f -> %.3f, expert-steps %d -> %d",
+                  (long long)a.finalPred, verdict(a), (long long)b.finalPred, verdict(b),
+                  a.finalPred == b.finalPred ? " (same)" : "", answerConfidence(a),
+                  answerConfidence(b), a.conflictScore, b.conflictScore, a.expertSteps,
+                  b.expertSteps);
+    return buf;
+}
+
+} // namespace
+
+int cmdTrace(const TraceArgs& args) {
+    std::string error;
+    if (!std::filesystem::exists(args.run.log)) {
+        return userError("no experiment log at " + args.run.log);
+    }
+    auto reader = mor::LogReader::open(args.run.log, &error);
+    if (!reader) {
+        return userError(error);
+    }
+    if (!reader->run(args.run.run)) {
+        return userError("run " + std::to_string(args.run.run) + " is not in " + args.run.log);
+    }
+    const auto& iv = args.intervention;
+    if (!iv.active() && !args.run.json) {
+        // A plain text trace of a probe input reads the trace logged at that evaluation step.
+        const auto steps = reader->traceSteps(args.run.run);
+        const int64_t at = args.step >= 0 ? args.step : (steps.empty() ? -1 : steps.back());
+        if (at >= 0) {
+            if (auto t = reader->trace(args.run.run, at, args.sample)) {
+                std::printf("run %lld, evaluation step %lld (logged probe trace)\n",
+                            (long long)args.run.run, (long long)at);
+                printTrace(*t);
+                return 0;
+            }
+        }
+    }
+    mor::TraceRequest request;
+    request.logPath = args.run.log;
+    request.runId = args.run.run;
+    request.step = args.step;
+    request.sampleIds = {args.sample};
+    const auto original = mor::traceCounterfactual(request, &error);
+    if (original.empty()) {
+        return userError(error.empty() ? "no trace for sample " + std::to_string(args.sample)
+                                       : error);
+    }
+    std::vector<mor::SampleTrace> changed;
+    if (iv.active()) {
+        request.intervention = iv;
+        changed = mor::traceCounterfactual(request, &error);
+        if (changed.empty()) {
+            return userError(error);
+        }
+    }
+    const auto& shown = iv.active() ? changed.front() : original.front();
+    if (args.run.json) {
+        auto out = traceJson(shown);
+        if (iv.active()) {
+            out["intervention"] = describe(iv);
+        }
+        std::cout << out.dump() << "\n";
+        return 0;
+    }
+    const std::string where = args.step >= 0 ? "at or before step " + std::to_string(args.step)
+                                             : std::string("latest");
+    if (!iv.active()) {
+        std::printf("run %lld, checkpoint %s (re-run on this input)\n", (long long)args.run.run,
+                    where.c_str());
+        printTrace(original.front());
+        return 0;
+    }
+    std::printf("run %lld, checkpoint %s — original:\n", (long long)args.run.run, where.c_str());
+    printTrace(original.front());
+    std::printf("\ncounterfactual (%s):\n", describe(iv).c_str());
+    printTrace(shown);
+    std::printf("\n%s\n", changeSummary(original.front(), shown).c_str());
+    return 0;
+}
+
+int cmdEvalCounterfactual(const RunArgs& args, int64_t step) {
+    std::string error;
+    mor::CounterfactualTable table;
+    if (!mor::counterfactualTable(args.log, args.run, step, &table, &error)) {
+        return userError(error);
+    }
+    if (args.json) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (const auto& r : table.rows) {
+            rows.push_back({{"kind", r.kind},
+                            {"value", r.value},
+                            {"label", r.label},
+                            {"accuracy", r.accuracy},
+                            {"expert_steps", r.expertSteps}});
+        }
+        std::cout << nlohmann::json{{"run_id", table.runId},
+                                    {"step", table.step},
+                                    {"samples", table.samples},
+                                    {"max_depth", table.maxDepth},
+                                    {"best_expert", table.bestExpert},
+                                    {"rows", rows}}
+                         .dump()
+                  << "\n";
+        return 0;
+    }
+    std::printf("run %lld, checkpoint step %lld, %lld test inputs: counterfactual accuracy\n",
+                (long long)table.runId, (long long)table.step, (long long)table.samples);
+    std::printf("%-34s %9s %13s\n", "what if", "accuracy", "expert-steps");
+    for (const auto& r : table.rows) {
+        const bool best = r.kind == "route" && r.value == table.bestExpert;
+        std::printf("%-34s %9.4f %13.2f\n", (r.label + (best ? " (best)" : "")).c_str(),
+                    r.accuracy, r.expertSteps);
+    }
+    return 0;
+}
