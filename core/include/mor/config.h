@@ -16,7 +16,8 @@ struct ConfigError {
 };
 
 struct DataConfig {
-    /// parity | modular | majority | mixed | csv | idx, or a token-sequence task for
+    /// parity | modular | majority | mixed | csv | idx, 2-D point sets for teaching
+    /// (spirals | circles | xor | blobs | checkerboard | moons), or a token-sequence task for
     /// model.family "recursion": text | running_parity | addition
     std::string kind = "parity";
     int64_t samples = 6000;         ///< generated sets: total number of samples
@@ -25,6 +26,7 @@ struct DataConfig {
     int64_t operands = 2;           ///< modular: number of summed operands
     std::vector<std::string> domains{"parity", "modular", "majority"}; ///< mixed: domains drawn
     double labelNoise = 0.0;        ///< generated sets: fraction of flipped labels
+    double noise = 0.1;             ///< 2-D point sets: std of the Gaussian jitter of the points
     /// parity: PonderNet-style inputs: a random number (1..length) of entries at random
     /// positions are +1 or -1, the rest 0; the label is whether the number of +1 is odd.
     bool parityVariableLength = false;
@@ -180,15 +182,19 @@ struct IntegrationConfig {
     int64_t evidentialAnnealSteps = 1000;
     /// evidential: how the experts' opinions are combined: "decider" (a learned scorer of
     /// [uncertainty, confidence, log gate]) or "subjective_logic" (reduced Dempster-Shafer
-    /// combination of the experts' belief masses, as in TMC, Han et al. 2021).
+    /// combination of the experts' belief masses, as in TMC, Han et al. 2021). subjective_logic
+    /// ignores the gates inside the combination (the router learns only through the Switch
+    /// gate mass); its reported weights are each expert's share of committed belief 1 - u.
     std::string evidentialCombination = "decider";
 };
 
 /// model.family "recursion": a Mixture-of-Recursions transformer on token sequences.
 struct RecursionConfig {
     /// expert_choice: every recursion keeps its top-k tokens (capacity falls with depth);
-    /// token_choice: each token picks its total depth once, from its state after the first
-    /// recursion (which every token takes); fixed: every token gets every
+    /// token_choice: one router reads each token's state entering the recursions (the
+    /// embedding, or the unique first layer's output with middle_cycle) and picks its depth
+    /// 1..N_r; the chosen gate scales the last block output once: h0 + g * f^depth(h0); fixed:
+    /// every token gets every
     /// recursion; vanilla: `recursions` distinct blocks (no sharing), each applied once.
     std::string routing = "expert_choice";
     int64_t recursions = 3;       ///< N_r: applications of the shared block
@@ -205,7 +211,8 @@ struct RecursionConfig {
     double zLossWeight = 0.001;   ///< router z-loss
     double threshold = 0.5;       ///< expert_choice inference: continue when sigmoid score > this
     double dropout = 0.0;
-    /// One router per recursion step (Bae et al. 2025) instead of one shared router.
+    /// One router per recursion step (Bae et al. 2025) instead of one shared router
+    /// (expert_choice only; token_choice has one router, as in the paper).
     bool routerPerStep = true;
     /// Parameter sharing: "cycle" (the block repeats) or "middle_cycle" (unique first and last
     /// layers, the middle layers shared and repeated).

@@ -18,6 +18,7 @@ template <class V> void visitFields(V& v, DataConfig& c) {
     v.field("operands", c.operands);
     v.field("domains", c.domains);
     v.field("label_noise", c.labelNoise);
+    v.field("noise", c.noise);
     v.field("parity_variable_length", c.parityVariableLength);
     v.field("path", c.path);
     v.stringOrInteger("label_column", c.labelColumn);
