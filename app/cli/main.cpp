@@ -1,6 +1,7 @@
 // mor: the command-line front end of MoR Studio. Same core calls as the GUI.
 #include "commands.h"
 #include "commands_generate.h"
+#include "commands_sweep.h"
 #include "serve/serve_command.h"
 
 #include "mor/version.h"
@@ -99,6 +100,11 @@ int main(int argc, char** argv) {
 
     mor::serve::ServeOptions serve;
     auto* cServe = mor::serve::addServeCommand(app, serve);
+    SweepArgs sweep;
+    auto* cSweep = addSweepCommand(app, sweep);
+    SweepsArgs sweeps;
+    auto* cSweeps = addSweepsCommand(app, sweeps);
+
 
     CLI11_PARSE(app, argc, argv);
 
@@ -131,6 +137,12 @@ int main(int argc, char** argv) {
     }
     if (cServe->parsed()) {
         return mor::serve::cmdServe(serve);
+    if (cSweep->parsed()) {
+        return cmdSweep(sweep);
+    }
+    if (cSweeps->parsed()) {
+        return cmdSweeps(sweeps);
+    }
     }
     return 0;
 }

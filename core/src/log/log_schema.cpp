@@ -143,6 +143,47 @@ CREATE TABLE IF NOT EXISTS trace_details(
     conflict_score_after REAL NOT NULL DEFAULT -1,
     uncertainty BLOB NOT NULL DEFAULT x'',
     PRIMARY KEY(run_id, step, sample_id));
+-- Sweeps (mor sweep): a grid or list of config overrides x seeds, one run per entry. An entry
+-- finds its run by the run's tag "sweep:<id>:<idx>" (written with the run); run_id caches it.
+-- owner_* and worker_* (host, pid, start time in ticks since boot) tell whether the sweep
+-- process and an entry's worker are still alive.
+CREATE TABLE IF NOT EXISTS sweeps(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'running',
+    created_ms INTEGER NOT NULL DEFAULT 0,
+    updated_ms INTEGER NOT NULL DEFAULT 0,
+    base_config_json TEXT NOT NULL DEFAULT '',
+    spec_json TEXT NOT NULL DEFAULT '',
+    owner_host TEXT NOT NULL DEFAULT '',
+    owner_pid INTEGER NOT NULL DEFAULT 0,
+    owner_start INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS sweep_runs(
+    sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    overrides_json TEXT NOT NULL DEFAULT '{}',
+    seed INTEGER NOT NULL DEFAULT 0,
+    run_id INTEGER,
+    status TEXT NOT NULL DEFAULT 'todo',
+    worker_host TEXT NOT NULL DEFAULT '',
+    worker_pid INTEGER NOT NULL DEFAULT 0,
+    worker_start INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(sweep_id, idx)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sweep_runs_run ON sweep_runs(run_id);
+-- A deleted run leaves its sweep entry to do again (mor sweep --resume reruns it).
+CREATE TRIGGER IF NOT EXISTS sweep_runs_forget_deleted_run AFTER DELETE ON runs BEGIN
+    UPDATE sweep_runs SET run_id = NULL, status = 'todo' WHERE run_id = OLD.id;
+END;
+-- The process that writes a run (host, pid, start time in ticks since boot): a reader on the
+-- same host shows a "running" run whose process is gone as interrupted at once.
+CREATE TABLE IF NOT EXISTS run_owner(
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    host TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL DEFAULT 0,
+    start INTEGER NOT NULL DEFAULT 0);
+CREATE TRIGGER IF NOT EXISTS run_owner_forget_deleted_run AFTER DELETE ON runs BEGIN
+    DELETE FROM run_owner WHERE run_id = OLD.id;
+END;
 )sql";
 
 /// The layout of a new file: v1 plus every later addition.

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// `mor sweep` (run a grid or list of config overrides x seeds as parallel worker processes
+// into one log, or resume one) and `mor sweeps` (list the sweeps of a log, or summarise one).
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct SweepArgs {
+    std::string config, log, list, seeds, device, name;
+    std::vector<std::string> grid;
+    int64_t jobs = 1;
+    int64_t threads = -1; ///< per worker; default: the cores shared among the jobs
+    int64_t resume = -1;  ///< a sweep id: run only what that sweep is missing
+    bool json = false;
+};
+
+struct SweepsArgs {
+    std::string log;
+    int64_t sweep = -1;   ///< >= 0: the summary of that sweep instead of the list
+    bool json = false;
+};
+
+CLI::App* addSweepCommand(CLI::App& app, SweepArgs& args);
+CLI::App* addSweepsCommand(CLI::App& app, SweepsArgs& args);
+int cmdSweep(const SweepArgs& args);
+int cmdSweeps(const SweepsArgs& args);
