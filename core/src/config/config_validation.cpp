@@ -82,11 +82,13 @@ std::string experts(int64_t n) {
 }
 
 void checkData(Checker& c, const DataConfig& d) {
-    const bool generated =
-        d.kind == "parity" || d.kind == "modular" || d.kind == "majority" || d.kind == "mixed";
+    const bool points = d.kind == "spirals" || d.kind == "circles" || d.kind == "xor" ||
+                        d.kind == "blobs" || d.kind == "checkerboard" || d.kind == "moons";
+    const bool generated = d.kind == "parity" || d.kind == "modular" || d.kind == "majority" ||
+                           d.kind == "mixed" || points;
     c.oneOf("data.kind", d.kind,
-            {"parity", "modular", "majority", "mixed", "csv", "idx", "text", "running_parity",
-             "addition"});
+            {"parity", "modular", "majority", "mixed", "csv", "idx", "spirals", "circles", "xor",
+             "blobs", "checkerboard", "moons", "text", "running_parity", "addition"});
     c.integer("data.samples", d.samples, 10, 10000000);
     c.integer("data.length", d.length, 1, 1024);
     c.integer("data.modulus", d.modulus, 2, 1000);
@@ -109,9 +111,12 @@ void checkData(Checker& c, const DataConfig& d) {
     } else if (d.labelNoise != 0.0) {
         c.add("data.label_noise", "data.label_noise = " + number(d.labelNoise) +
                                       " only applies to generated data (parity, modular, "
-                                      "majority, mixed), not to \"" +
+                                      "majority, mixed, the 2-D point sets), not to \"" +
                                       d.kind + "\"");
     }
+    // The jitter's std in units of the shapes (about [-1, 1]): at 2 every shape is drowned.
+    // blobs are 3 clusters whose spread is this noise.
+    c.real("data.noise", d.noise, 0.0, 2.0);
     if (d.parityVariableLength && d.kind != "parity") {
         c.add("data.parity_variable_length", "data.parity_variable_length only applies to "
                                              "data.kind \"parity\" (it is \"" + d.kind + "\")");

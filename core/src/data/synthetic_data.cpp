@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/synthetic_data.h"
 
+#include "data/points2d.h"
 #include "data/random.h"
 
 #include <algorithm>
@@ -183,6 +184,11 @@ std::string joined(const std::vector<std::string>& items) {
 } // namespace
 
 Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed) {
+    if (isPointDataKind(c.kind)) {
+        Dataset points = makePointDataset(c, seed);
+        applyLabelNoise(points, {points.numClasses}, c.labelNoise, seed);
+        return points;
+    }
     const bool mixed = c.kind == "mixed";
     const std::vector<std::string> domainList =
         mixed ? c.domains : std::vector<std::string>{c.kind};

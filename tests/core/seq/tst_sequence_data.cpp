@@ -210,7 +210,8 @@ void TstSequenceData::capacityScheduleParses() {
 void TstSequenceData::bundledReflectionDemosStillValidate() {
     for (const char* name : {"parity-dense", "parity-reflection", "parity-reader", "conflicts",
                              "mixed-routing", "pondernet-parity", "act-parity",
-                             "adaptive-depth"}) {
+                             "adaptive-depth", "playground-routing", "playground-thinking",
+                             "playground-border"}) {
         const auto c = loadConfigFile(std::string(MOR_SOURCE_DIR "/resources/demos/") + name +
                                       ".json");
         QVERIFY2(c.ok(), (std::string(name) + ": " + c.message()).c_str());
