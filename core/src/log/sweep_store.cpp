@@ -63,7 +63,8 @@ bool processAlive(const std::string& host, int64_t pid, int64_t start, bool othe
     if (host != hostName()) {
         return otherHostAlive;
     }
-    return processStartTicks(pid) == start;
+    const int64_t ticks = processStartTicks(pid);
+    return ticks >= 0 && ticks == start;
 }
 
 } // namespace log
