@@ -1,12 +1,21 @@
 // Integration layer (fusion, conflicts, resolution) and the whole model end to end.
+#include "model/counterfactual.h"
 #include "model/integration.h"
 #include "model/mor_model.h"
+#include "mor/log_reader.h"
+#include "mor/trainer.h"
+#include "train/checkpoint.h"
+#include "train/tensors.h"
+#include "train/training_session.h"
 
 #include "model_test_util.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
+#include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -64,6 +73,102 @@ MoRModel disagreeingModel(const std::string& resolution, double c0Bias, double c
     return model;
 }
 
+
+/// A tiny trained run (parity, 3 experts, top-2, depth 3) in a temporary log: the
+/// counterfactual tests' fixture. Built once per halting policy (seconds).
+struct TrainedRun {
+    std::string log;
+    int64_t runId = 0;
+    mor::ExperimentConfig config;
+};
+
+const TrainedRun& trainedRun(const std::string& halting)
+{
+    static QTemporaryDir dir;
+    static std::map<std::string, TrainedRun> runs;
+    auto found = runs.find(halting);
+    if (found != runs.end()) {
+        return found->second;
+    }
+    const std::string json = R"({"name":"cf","data":{"kind":"parity","length":6,"samples":400,
+        "probe_size":6},"model":{"encoder":{"hidden":16},"router":{"top_k":2,"hidden":16},
+        "experts":[{"width":16,"max_depth":3,"halting":"H"},{"width":16,"max_depth":3,
+        "halting":"H"},{"width":16,"max_depth":3,"halting":"H"}]},
+        "train":{"epochs":3,"batch_size":32,"threads":1}})";
+    std::string text = json;
+    for (auto at = text.find("\"H\""); at != std::string::npos; at = text.find("\"H\"")) {
+        text.replace(at, 3, "\"" + halting + "\"");
+    }
+    auto parsed = mor::parseConfig(text);
+    if (!parsed.ok()) {
+        qFatal("fixture config: %s", parsed.message().c_str());
+    }
+    TrainedRun run;
+    run.config = parsed.config;
+    run.log = dir.filePath(QString::fromStdString(halting + ".sqlite")).toStdString();
+    mor::RunOptions options;
+    options.logPath = run.log;
+    const auto out = mor::trainExperiment(run.config, options, nullptr);
+    if (out.status != "finished") {
+        qFatal("fixture training: %s", out.error.c_str());
+    }
+    run.runId = out.runId;
+    return runs.emplace(halting, run).first->second;
+}
+
+std::vector<mor::SampleTrace> traceUnder(const TrainedRun& run, const std::vector<int64_t>& ids,
+                                         const mor::Intervention& iv = {})
+{
+    mor::TraceRequest request;
+    request.logPath = run.log;
+    request.runId = run.runId;
+    request.sampleIds = ids;
+    request.intervention = iv;
+    std::string error;
+    auto traces = mor::traceCounterfactual(request, &error);
+    if (traces.size() != ids.size()) {
+        qFatal("traceCounterfactual: %s", error.c_str());
+    }
+    return traces;
+}
+
+/// The fused answer and every expert's drafts agree to float rounding.
+bool sameTrace(const mor::SampleTrace& a, const mor::SampleTrace& b, std::string* why)
+{
+    const auto close = [](float x, float y) { return std::abs(x - y) <= 1e-5f; };
+    if (a.finalPred != b.finalPred || a.experts.size() != b.experts.size()
+        || a.fusedProbs.size() != b.fusedProbs.size()) {
+        *why = "answer or expert set differs";
+        return false;
+    }
+    for (size_t c = 0; c < a.fusedProbs.size(); ++c) {
+        if (!close(a.fusedProbs[c], b.fusedProbs[c])) {
+            *why = "fused probs differ";
+            return false;
+        }
+    }
+    for (size_t j = 0; j < a.experts.size(); ++j) {
+        const auto& x = a.experts[j];
+        const auto& y = b.experts[j];
+        if (x.expert != y.expert || x.haltStep != y.haltStep || x.steps.size() != y.steps.size()
+            || !close(x.gate, y.gate) || !close(x.confidence, y.confidence)) {
+            *why = "expert " + std::to_string(x.expert) + " differs";
+            return false;
+        }
+        for (size_t t = 0; t < x.steps.size(); ++t) {
+            if (!close(x.steps[t].critique, y.steps[t].critique)
+                || !close(x.steps[t].haltProb, y.steps[t].haltProb)
+                || !close(x.steps[t].probs[0], y.steps[t].probs[0])) {
+                *why = "step " + std::to_string(t + 1) + " differs";
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+const std::vector<int64_t> kSamples{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+
 } // namespace
 
 class TstIntegrationModel : public QObject {
@@ -102,6 +207,17 @@ private Q_SLOTS:
     void conflictNeedsTwoSelectedExperts_data();
     void conflictNeedsTwoSelectedExperts();
     void flopsCountTheEvidenceHeadsAndCombination();
+    // counterfactuals (#19), on a trained fixture
+    void plainCounterfactualTraceEqualsLoggedTrace();
+    void forceHaltAtMaxDepthEqualsPlainForFixedHalting();
+    void forceHaltAndExtraStepsSetTheAnsweringStep();
+    void vetoOfUnselectedExpertChangesNothing();
+    void vetoOfEverySelectedExpertFallsBackToBestRemaining();
+    void forcedRoutingToTheSelectedSetReproducesTheAnswer();
+    void noCritiqueFeedbackChangesOnlyLaterSteps();
+    void haltAtMaxDepthRowEqualsFixedDepthAccuracy_data();
+    void haltAtMaxDepthRowEqualsFixedDepthAccuracy();
+    void badInterventionIsRefusedWithAMessage();
 };
 
 void TstIntegrationModel::confidenceFusionMatchesHandComputation()
@@ -864,6 +980,266 @@ void TstIntegrationModel::flopsCountTheEvidenceHeadsAndCombination()
                                         .evidentialCombination("subjective_logic"))
                             ->flopsPerExpert();
     QCOMPARE(wide, subjective);
+}
+
+void TstIntegrationModel::plainCounterfactualTraceEqualsLoggedTrace()
+{
+    // The trainer logged probe traces with the old path at its last evaluation; the
+    // intervention-free pass on the checkpoint of that step must give the same trace.
+    const auto& run = trainedRun("critique");
+    std::string error;
+    auto reader = mor::LogReader::open(run.log, &error);
+    QVERIFY2(reader, error.c_str());
+    const auto steps = reader->traceSteps(run.runId);
+    QVERIFY(!steps.empty());
+    const auto checkpoints = reader->checkpoints(run.runId);
+    QVERIFY(!checkpoints.empty());
+    int compared = 0;
+    for (int64_t id = 0; id < 400 && compared < 3; ++id) {
+        const auto logged = reader->trace(run.runId, steps.back(), id);
+        if (!logged) {
+            continue;
+        }
+        mor::TraceRequest request;
+        request.logPath = run.log;
+        request.runId = run.runId;
+        request.step = steps.back();
+        request.sampleIds = {id};
+        const auto traces = mor::traceCounterfactual(request, &error);
+        QVERIFY2(traces.size() == 1, error.c_str());
+        QVERIFY2(sameTrace(*logged, traces.front(), &error), error.c_str());
+        ++compared;
+    }
+    QCOMPARE(compared, 3);
+    // and traceCheckpoint (the stepper's call) is the same pass
+    const auto old = mor::traceCheckpoint(run.log, run.runId, -1, kSamples, &error);
+    const auto now = traceUnder(run, kSamples);
+    QCOMPARE(old.size(), now.size());
+    for (size_t i = 0; i < old.size(); ++i) {
+        QVERIFY2(sameTrace(old[i], now[i], &error), error.c_str());
+    }
+}
+
+void TstIntegrationModel::forceHaltAtMaxDepthEqualsPlainForFixedHalting()
+{
+    const auto& run = trainedRun("fixed");
+    mor::Intervention iv;
+    iv.forceHalt = 3;
+    const auto plain = traceUnder(run, kSamples);
+    const auto forced = traceUnder(run, kSamples, iv);
+    std::string why;
+    for (size_t i = 0; i < plain.size(); ++i) {
+        QVERIFY2(sameTrace(plain[i], forced[i], &why), why.c_str());
+        QCOMPARE(forced[i].expertSteps, 6); // two selected experts, three steps each
+    }
+    iv.forceHalt = 7; // past the max depth: min(k, T)
+    const auto past = traceUnder(run, kSamples, iv);
+    for (size_t i = 0; i < plain.size(); ++i) {
+        QVERIFY2(sameTrace(plain[i], past[i], &why), why.c_str());
+    }
+}
+
+void TstIntegrationModel::forceHaltAndExtraStepsSetTheAnsweringStep()
+{
+    const auto& run = trainedRun("critique");
+    mor::Intervention one;
+    one.forceHalt = 1;
+    mor::Intervention extra;
+    extra.extraSteps = 2;
+    const auto plain = traceUnder(run, kSamples);
+    const auto early = traceUnder(run, kSamples, one);
+    const auto longer = traceUnder(run, kSamples, extra);
+    for (size_t i = 0; i < plain.size(); ++i) {
+        QCOMPARE(early[i].experts.size(), plain[i].experts.size());
+        for (size_t j = 0; j < plain[i].experts.size(); ++j) {
+            const auto& p = plain[i].experts[j];
+            const auto& e = early[i].experts[j];
+            const auto& l = longer[i].experts[j];
+            QCOMPARE(e.haltStep, 1);
+            QCOMPARE(int(e.steps.size()), 1);
+            QCOMPARE(e.steps[0].critique, p.steps[0].critique); // step 1 is the same step
+            QCOMPARE(e.confidence, p.steps[0].critique);
+            QCOMPARE(l.haltStep, 5);
+            QCOMPARE(int(l.steps.size()), 5);
+            for (int t = 0; t < p.haltStep; ++t) { // the steps the plain run took are unchanged
+                QVERIFY(std::abs(l.steps[size_t(t)].critique - p.steps[size_t(t)].critique)
+                        < 1e-6f);
+            }
+            QCOMPARE(l.confidence, l.steps.back().critique);
+        }
+        QCOMPARE(early[i].expertSteps, int(plain[i].experts.size()));
+        QCOMPARE(longer[i].expertSteps, 5 * int(plain[i].experts.size()));
+    }
+}
+
+void TstIntegrationModel::vetoOfUnselectedExpertChangesNothing()
+{
+    const auto& run = trainedRun("critique");
+    const auto plain = traceUnder(run, kSamples);
+    std::string why;
+    for (size_t i = 0; i < plain.size(); ++i) {
+        const auto unselected = std::find(plain[i].mask.begin(), plain[i].mask.end(), 0);
+        QVERIFY(unselected != plain[i].mask.end()); // top-2 of 3
+        mor::Intervention iv;
+        iv.veto = {int(unselected - plain[i].mask.begin())};
+        const auto vetoed = traceUnder(run, {kSamples[i]}, iv);
+        QVERIFY2(sameTrace(plain[i], vetoed.front(), &why), why.c_str());
+        // (batch of 12 vs 1: the same D up to float rounding)
+        QVERIFY(std::abs(vetoed.front().conflictScore - plain[i].conflictScore) < 1e-5f);
+    }
+}
+
+void TstIntegrationModel::vetoOfEverySelectedExpertFallsBackToBestRemaining()
+{
+    const auto& run = trainedRun("critique");
+    const auto plain = traceUnder(run, kSamples);
+    for (size_t i = 0; i < plain.size(); ++i) {
+        mor::Intervention iv;
+        int remaining = -1;
+        for (int j = 0; j < 3; ++j) {
+            if (plain[i].mask[size_t(j)]) {
+                iv.veto.push_back(j);
+            } else {
+                remaining = j;
+            }
+        }
+        const auto t = traceUnder(run, {kSamples[i]}, iv).front();
+        QCOMPARE(int(t.experts.size()), 1);
+        QCOMPARE(t.experts[0].expert, remaining);
+        QCOMPARE(t.experts[0].gate, plain[i].routerProbs[size_t(remaining)]); // Switch gate p
+        QCOMPARE(t.conflictScore, 0.f); // one expert: no conflict possible
+        // vetoing one of two selected experts leaves the other at its own gate
+        mor::Intervention one;
+        one.veto = {iv.veto[0]};
+        const auto u = traceUnder(run, {kSamples[i]}, one).front();
+        QCOMPARE(int(u.experts.size()), 1);
+        QCOMPARE(u.experts[0].expert, iv.veto[1]);
+        QCOMPARE(u.experts[0].gate, plain[i].gates[size_t(iv.veto[1])]);
+    }
+}
+
+void TstIntegrationModel::forcedRoutingToTheSelectedSetReproducesTheAnswer()
+{
+    const auto& run = trainedRun("critique");
+    const auto plain = traceUnder(run, kSamples);
+    std::string why;
+    for (size_t i = 0; i < plain.size(); ++i) {
+        mor::Intervention iv;
+        for (int j = 0; j < 3; ++j) {
+            if (plain[i].mask[size_t(j)]) {
+                iv.route.push_back(j);
+                iv.routeGates.push_back(plain[i].gates[size_t(j)]);
+            }
+        }
+        const auto forced = traceUnder(run, {kSamples[i]}, iv);
+        QVERIFY2(sameTrace(plain[i], forced.front(), &why), why.c_str());
+        iv.routeGates.clear(); // default gates: router p, the same under Switch gating
+        const auto byP = traceUnder(run, {kSamples[i]}, iv);
+        QVERIFY2(sameTrace(plain[i], byP.front(), &why), why.c_str());
+    }
+}
+
+void TstIntegrationModel::noCritiqueFeedbackChangesOnlyLaterSteps()
+{
+    const auto& run = trainedRun("fixed");
+    mor::Intervention iv;
+    iv.noCritiqueFeedback = true;
+    const auto plain = traceUnder(run, kSamples);
+    const auto blind = traceUnder(run, kSamples, iv);
+    double later = 0.0;
+    for (size_t i = 0; i < plain.size(); ++i) {
+        for (size_t j = 0; j < plain[i].experts.size(); ++j) {
+            const auto& p = plain[i].experts[j].steps;
+            const auto& b = blind[i].experts[j].steps;
+            QCOMPARE(b.size(), p.size());
+            QCOMPARE(b[0].critique, p[0].critique); // step 1 reads the zero critique anyway
+            QCOMPARE(b[0].probs, p[0].probs);
+            later += std::abs(b[1].critique - p[1].critique) + std::abs(b[2].probs[0] - p[2].probs[0]);
+        }
+    }
+    QVERIFY2(later > 1e-6, "the cell's critique input made no difference at t >= 2");
+}
+
+void TstIntegrationModel::haltAtMaxDepthRowEqualsFixedDepthAccuracy_data()
+{
+    QTest::addColumn<QString>("halting");
+    QTest::newRow("fixed") << "fixed";
+    QTest::newRow("critique") << "critique";
+}
+
+void TstIntegrationModel::haltAtMaxDepthRowEqualsFixedDepthAccuracy()
+{
+    QFETCH(QString, halting);
+    const auto& run = trainedRun(halting.toStdString());
+    mor::CounterfactualTable table;
+    std::string error;
+    QVERIFY2(mor::counterfactualTable(run.log, run.runId, -1, &table, &error), error.c_str());
+    QCOMPARE(table.maxDepth, int64_t(3));
+    QCOMPARE(int(table.rows.size()), 1 + 3 + 3 + 3);
+    std::map<std::string, double> acc;
+    for (const auto& row : table.rows) {
+        acc[row.kind + std::to_string(row.value)] = row.accuracy;
+    }
+    // The model as trained equals mor eval's accuracy of the same checkpoint.
+    const auto evaluated = mor::evaluateRun(run.log, run.runId, &error);
+    QVERIFY2(error.empty(), error.c_str());
+    QCOMPARE(acc["model-1"], evaluated.test.accuracy);
+    // "halt at the maximum depth" = the same weights with fixed-depth halting, evaluated.
+    auto fixedConfig = run.config;
+    for (auto& ec : fixedConfig.model.experts) {
+        ec.halting = "fixed";
+    }
+    const auto data = mor::loadDataset(run.config.data, run.config.train.seed);
+    const torch::Device cpu(torch::kCPU);
+    auto fixedModel = mor::train::buildModel(fixedConfig, data.dataset, cpu);
+    std::string path;
+    {
+        auto reader = mor::LogReader::open(run.log, &error);
+        path = reader->checkpoints(run.runId).back().path;
+    }
+    QVERIFY2(mor::train::loadCheckpoint(path, fixedModel, nullptr, &error), error.c_str());
+    const auto tensors = mor::train::DataTensors::fromDataset(data.dataset, cpu);
+    const auto test = tensors.batch(data.dataset.test);
+    const auto fixedRow =
+        evaluateUnder(*fixedModel, test.x, test.y, test.domain, mor::Intervention{}, 256);
+    QCOMPARE(acc["halt3"], fixedRow.accuracy);
+    QCOMPARE(table.rows[3].expertSteps, 6.0); // top-2, three steps each
+    if (halting == "fixed") {
+        QCOMPARE(acc["halt3"], acc["model-1"]);
+    }
+    // the best fixed expert is the best "route" row
+    double best = -1.0;
+    for (int j = 0; j < 3; ++j) {
+        best = std::max(best, acc["route" + std::to_string(j)]);
+    }
+    QCOMPARE(acc["route" + std::to_string(table.bestExpert)], best);
+}
+
+void TstIntegrationModel::badInterventionIsRefusedWithAMessage()
+{
+    const auto& run = trainedRun("fixed");
+    mor::TraceRequest request;
+    request.logPath = run.log;
+    request.runId = run.runId;
+    request.sampleIds = {0};
+    request.intervention.veto = {7};
+    std::string error;
+    QVERIFY(mor::traceCounterfactual(request, &error).empty());
+    QVERIFY2(error.find("no expert 7") != std::string::npos, error.c_str());
+    request.intervention.veto.clear();
+    request.intervention.route = {0, 1};
+    request.intervention.routeGates = {0.5f};
+    QVERIFY(mor::traceCounterfactual(request, &error).empty());
+    QVERIFY2(error.find("1 gates for 2 experts") != std::string::npos, error.c_str());
+    // typed features: a label-free trace of the right width
+    request.intervention = {};
+    request.features = {{1, 0, 1, 1, 0, 0}};
+    const auto typed = mor::traceCounterfactual(request, &error);
+    QVERIFY2(typed.size() == 1, error.c_str());
+    QCOMPARE(typed.front().label, int64_t(-1));
+    request.features = {{1, 0}};
+    QVERIFY(mor::traceCounterfactual(request, &error).empty());
+    QVERIFY2(error.find("has 2 features") != std::string::npos, error.c_str());
 }
 
 QTEST_APPLESS_MAIN(TstIntegrationModel)
