@@ -113,6 +113,15 @@ std::string plusMinus(const mor::MeanInterval& m, const char* format) {
     return out;
 }
 
+/// Left-aligned in `width` terminal columns (counting UTF-8 characters, not bytes: "±").
+std::string padded(const std::string& text, size_t width) {
+    size_t columns = 0;
+    for (unsigned char c : text) {
+        columns += (c & 0xC0) != 0x80;
+    }
+    return text + std::string(width > columns ? width - columns : 0, ' ');
+}
+
 void printSummary(const mor::SweepSummary& s, const std::string& status) {
     std::printf("\nsweep %lld (%s): %lld of %lld runs finished; mean ± half-width of the 95%% "
                 "Student-t interval over seeds\n",
@@ -121,14 +130,14 @@ void printSummary(const mor::SweepSummary& s, const std::string& status) {
     for (const auto& g : s.groups) {
         width = std::max(width, mor::overridesLabel(g.paramsJson).size());
     }
-    std::printf("%-*s %3s  %-20s %-20s %-20s\n", int(width), "params", "n", "test accuracy",
+    std::printf("%-*s %3s  %-20s %-20s %s\n", int(width), "params", "n", "test accuracy",
                 "expert-steps/input", "seconds");
     for (const auto& g : s.groups) {
         const std::string label = mor::overridesLabel(g.paramsJson);
-        std::printf("%-*s %3lld  %-20s %-20s %-20s\n", int(width),
+        std::printf("%-*s %3lld  %s %s %s\n", int(width),
                     label.empty() ? "(base)" : label.c_str(), (long long)g.n,
-                    plusMinus(g.testAccuracy, "%.4f").c_str(),
-                    plusMinus(g.expertSteps, "%.2f").c_str(),
+                    padded(plusMinus(g.testAccuracy, "%.4f"), 20).c_str(),
+                    padded(plusMinus(g.expertSteps, "%.2f"), 20).c_str(),
                     plusMinus(g.seconds, "%.1f").c_str());
     }
 }
@@ -178,11 +187,12 @@ int resumeSweep(const SweepArgs& args) {
     plan.sweepId = args.resume;
     plan.baseConfigJson = info->baseConfigJson;
     plan.runName = info->name;
-    plan.jobs = args.jobs;
+    const int64_t specJobs = spec.is_object() ? spec.value("jobs", int64_t(1)) : int64_t(1);
+    plan.jobs = args.jobs > 0 ? args.jobs : std::max<int64_t>(1, specJobs);
+    const int64_t specThreads = spec.is_object() ? spec.value("threads", int64_t(-1)) : -1;
     plan.threads = args.threads >= 0 ? args.threads
-                   : spec.is_object() && spec.value("threads", int64_t(0)) > 0
-                       ? spec.value("threads", int64_t(1))
-                       : defaultThreads(args.jobs);
+                   : specThreads >= 0 ? specThreads
+                                      : defaultThreads(plan.jobs);
     plan.device = !args.device.empty() ? args.device
                   : spec.is_object()   ? spec.value("device", std::string())
                                        : std::string();
@@ -215,6 +225,7 @@ CLI::App* addSweepCommand(CLI::App& app, SweepArgs& args) {
     c->add_option("--resume", args.resume, "Sweep id: run what it is missing, resume its "
                                            "interrupted runs");
     c->add_flag("--json", args.json, "Progress on stderr; the summary as one JSON object last");
+    c->add_flag("--dry-run", args.dryRun, "Check every configuration and list the runs; run none");
     return c;
 }
 
@@ -297,12 +308,22 @@ int cmdSweep(const SweepArgs& args) {
     } else if (!parseSeeds(args.seeds, &seeds, &error)) {
         return userError(error);
     }
-    const int64_t threads = args.threads >= 0 ? args.threads : defaultThreads(args.jobs);
+    const int64_t jobs = std::max<int64_t>(1, args.jobs);
+    const int64_t threads = args.threads >= 0 ? args.threads : defaultThreads(jobs);
     spec["seeds"] = seeds;
-    spec["jobs"] = args.jobs;
+    spec["jobs"] = jobs;
     spec["threads"] = threads;
     spec["device"] = args.device;
 
+    if (args.dryRun) {
+        for (const std::string& o : overrides) {
+            const std::string label = mor::overridesLabel(o);
+            std::printf("%s x %zu seeds\n", label.empty() ? "(base config)" : label.c_str(),
+                        seeds.size());
+        }
+        std::printf("%zu runs; every configuration is valid\n", overrides.size() * seeds.size());
+        return 0;
+    }
     // The log, then the sweep in it (all entries at once), then the workers.
     {
         auto log = mor::ExperimentLog::open(args.log, &error); // creates or upgrades it
@@ -332,13 +353,13 @@ int cmdSweep(const SweepArgs& args) {
                  "sweep %lld: %zu configurations x %zu seeds = %zu runs, %lld at once, "
                  "%lld thread(s) each\n",
                  (long long)id, overrides.size(), seeds.size(), sweep.entries.size(),
-                 (long long)args.jobs, (long long)threads);
+                 (long long)jobs, (long long)threads);
     SweepPlan plan;
     plan.log = args.log;
     plan.sweepId = id;
     plan.baseConfigJson = baseJson;
     plan.runName = sweep.name;
-    plan.jobs = args.jobs;
+    plan.jobs = jobs;
     plan.threads = threads;
     plan.device = args.device;
     plan.quiet = args.json;

@@ -11,10 +11,11 @@
 struct SweepArgs {
     std::string config, log, list, seeds, device, name;
     std::vector<std::string> grid;
-    int64_t jobs = 1;
+    int64_t jobs = 0;     ///< worker processes at once (0: 1, or as the resumed sweep had)
     int64_t threads = -1; ///< per worker; default: the cores shared among the jobs
     int64_t resume = -1;  ///< a sweep id: run only what that sweep is missing
     bool json = false;
+    bool dryRun = false;  ///< check and list what would run; touch no log
 };
 
 struct SweepsArgs {
