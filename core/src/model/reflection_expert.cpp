@@ -143,7 +143,11 @@ ExpertStep ReflectionExpertImpl::step(const torch::Tensor& state, const torch::T
     out.logits = m_head->forward(out.state);
     out.probs = torch::softmax(out.logits, 1);
     out.criticLogit = criticLogitOf(out.state, out.probs);
-    out.critique = torch::sigmoid(out.criticLogit / m_criticTemperature);
+    // Post-hoc calibration (Guo et al. 2017): the critic trains raw (T = 1); the fitted
+    // temperature applies to evaluation, halting at inference and traces only. Applying T in
+    // training lets the critic scale its logits up and T run away.
+    out.critique = is_training() ? torch::sigmoid(out.criticLogit)
+                                 : torch::sigmoid(out.criticLogit / m_criticTemperature);
     out.fedCritique = torch::sigmoid(out.criticLogit);
     out.lambda = torch::sigmoid(m_halt->forward(out.state)).squeeze(1);
     m_rowsProcessed += state.size(0);

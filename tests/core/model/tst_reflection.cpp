@@ -339,6 +339,7 @@ void TstReflection::extendKeepsItsOwnDraftAndReadsTheHintThroughItsOwnInput()
     ReflectionExpert expert(ReflectionExpertOptions(h, c).width(8).maxDepth(2));
     torch::NoGradGuard noGrad;
     const auto e = torch::randn({5, h});
+    expert->eval(); // the fitted temperature applies in eval only (the critic trains raw)
     expert->setCriticTemperature(3.0); // the cell reads the uncalibrated critique sigmoid(z)
     const auto run = expert->reflect(e, HaltingPolicy(expertConfig("fixed", 2, 0.5)), true);
     const auto ownCritique = torch::sigmoid(run.criticLogit[1]);
