@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Playground trains a bundled 2-D demo live and paints the plane from its checkpoints;
+// a knob changed while it trains restarts the training with the new value.
+#include "playground/planeview.h"
+#include "playground/playgroundview.h"
+#include "theme.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QSignalSpy>
+#include <QtTest>
+
+namespace {
+
+/// Offscreen screenshots when MOR_SCREENSHOT_DIR names a folder (looked at by hand).
+void grab(QWidget& widget, const QString& name) {
+    const QString dir = qEnvironmentVariable("MOR_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        QDir().mkpath(dir);
+        widget.grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
+    }
+}
+
+/// Trains until the training ends and the final frame is painted.
+void trainToEnd(PlaygroundView& view, int timeoutMs) {
+    QSignalSpy finished(&view, &PlaygroundView::trainingFinished);
+    QSignalSpy painted(&view, &PlaygroundView::framePainted);
+    view.train();
+    QVERIFY(finished.wait(timeoutMs));
+    const auto paintedAtEnd = painted.size();
+    QTRY_VERIFY_WITH_TIMEOUT(painted.size() > paintedAtEnd, 10000);
+}
+
+} // namespace
+
+class TstPlaygroundView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qputenv("OMP_WAIT_POLICY", "PASSIVE"); }
+
+    void bundledDemosLoadIntoTheKnobs() {
+        PlaygroundView view;
+        for (const char* demo : {"playground-routing", "playground-thinking",
+                                 "playground-border"}) {
+            QVERIFY2(view.loadDemo(QString::fromLatin1(demo)), demo);
+            const auto errors = mor::validateConfig(view.config());
+            QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().message.c_str());
+            QCOMPARE(view.config().train.threads, int64_t(1));
+        }
+        QCOMPARE(view.config().data.kind, std::string("moons"));
+        QCOMPARE(view.config().model.router.topK, int64_t(2));
+    }
+
+    void trainingPaintsThePlaneFromTheCheckpoints() {
+        PlaygroundView view;
+        view.resize(1100, 700);
+        QVERIFY(view.loadDemo(QStringLiteral("playground-border")));
+        QSignalSpy painted(&view, &PlaygroundView::framePainted);
+        trainToEnd(view, 120000);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        const PlaneFrame& frame = view.plane()->frame();
+        QCOMPARE(frame.grid, 64);
+        QCOMPARE(frame.answer.size(), 64 * 64);
+        QCOMPARE(frame.numExperts, 3);
+        QVERIFY2(frame.accuracy >= 0.95, qPrintable(QString::number(frame.accuracy)));
+        QVERIFY2(painted.size() >= 3, qPrintable(QString::number(painted.size())));
+        // both classes appear on the plane, and every cell has top-2 routing
+        QVERIFY(frame.answer.contains(0) && frame.answer.contains(1));
+        for (int i = 0; i < 64 * 64; i += 97) {
+            int used = 0;
+            for (int e = 0; e < 3; ++e) {
+                used += frame.gates[i * 3 + e] > 0.f ? 1 : 0;
+            }
+            QCOMPARE(used, 2);
+        }
+        // the maps are different pictures of one frame
+        QImage maps[4];
+        for (int m = 0; m < 4; ++m) {
+            view.plane()->setMap(static_cast<PlaneView::Map>(m));
+            maps[m] = view.plane()->mapImage();
+            QCOMPARE(maps[m].size(), QSize(64, 64));
+        }
+        QVERIFY(maps[0] != maps[1]);
+        QVERIFY(maps[0] != maps[2]);
+        view.plane()->setMap(PlaneView::Map::Decision);
+        view.show();
+        grab(view, QStringLiteral("playground-light"));
+        view.plane()->setMap(PlaneView::Map::Routing);
+        grab(view, QStringLiteral("playground-light-routing"));
+        view.plane()->setMap(PlaneView::Map::Conflict);
+        grab(view, QStringLiteral("playground-light-conflicts"));
+        Theme::apply(Theme::Kind::Dark);
+        view.plane()->setMap(PlaneView::Map::Decision);
+        QCoreApplication::processEvents(); // the palette change reaches the widgets
+        QVERIFY(view.plane()->mapImage() != maps[0]); // the map follows the theme's base colour
+        grab(view, QStringLiteral("playground-dark"));
+        view.plane()->setMap(PlaneView::Map::Routing);
+        grab(view, QStringLiteral("playground-dark-routing"));
+        view.plane()->setMap(PlaneView::Map::Decision);
+        Theme::apply(Theme::Kind::Light);
+        const QFont normal = QApplication::font();
+        QFont big = normal;
+        big.setPointSizeF(normal.pointSizeF() * 1.6);
+        QApplication::setFont(big);
+        auto* learningRate = view.findChild<QDoubleSpinBox*>(QStringLiteral("playgroundLearningRate"));
+        QVERIFY(learningRate && learningRate->isVisible());
+        view.setPresentationMode(true);
+        QVERIFY(!learningRate->isVisible()); // an advanced knob, hidden when presenting
+        QTest::qWait(100); // the font change re-lays out the panel
+        grab(view, QStringLiteral("playground-presentation"));
+        QApplication::setFont(normal);
+        view.setPresentationMode(false);
+    }
+
+    void aKnobChangedWhileTrainingRestartsWithIt() {
+        PlaygroundView view;
+        QVERIFY(view.loadDemo(QStringLiteral("playground-routing")));
+        QSignalSpy painted(&view, &PlaygroundView::framePainted);
+        view.train();
+        QTRY_VERIFY_WITH_TIMEOUT(painted.size() >= 1, 60000);
+        const qint64 first = view.runId();
+        QVERIFY(first >= 0);
+        auto* noise = view.findChild<QDoubleSpinBox*>(QStringLiteral("playgroundNoise"));
+        QVERIFY(noise);
+        noise->setValue(0.2);
+        // the training restarts by itself, as a new run of the new config
+        QTRY_VERIFY_WITH_TIMEOUT(view.runId() > first && view.isTraining(), 30000);
+        QCOMPARE(view.config().data.noise, 0.2);
+        view.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isTraining(), 30000);
+    }
+};
+
+QTEST_MAIN(TstPlaygroundView)
+#include "tst_playgroundview.moc"

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "planeevaluator.h"
+
+#include "mor/predictor.h"
+
+#include <algorithm>
+#include <exception>
+
+namespace {
+
+std::vector<mor::PredictInput> gridInputs(const PlaneRequest& r) {
+    std::vector<mor::PredictInput> inputs;
+    inputs.reserve(static_cast<size_t>(r.grid * r.grid) + r.testLabels.size());
+    for (int row = 0; row < r.grid; ++row) {
+        const double y = r.bounds.bottom() - (row + 0.5) * r.bounds.height() / r.grid;
+        for (int col = 0; col < r.grid; ++col) {
+            const double x = r.bounds.left() + (col + 0.5) * r.bounds.width() / r.grid;
+            mor::PredictInput input;
+            input.features = {static_cast<float>(x), static_cast<float>(y)};
+            inputs.push_back(std::move(input));
+        }
+    }
+    for (qsizetype i = 0; i < r.testLabels.size(); ++i) {
+        mor::PredictInput input;
+        input.features = {r.testFeatures[2 * i], r.testFeatures[2 * i + 1]};
+        inputs.push_back(std::move(input));
+    }
+    return inputs;
+}
+
+PlaneFrame frameOf(const PlaneRequest& r, const mor::ModelSummary& summary,
+                   const std::vector<mor::Prediction>& predictions) {
+    PlaneFrame frame;
+    frame.step = summary.checkpointStep;
+    frame.grid = r.grid;
+    frame.bounds = r.bounds;
+    frame.numClasses = static_cast<int>(summary.numClasses);
+    frame.numExperts = static_cast<int>(summary.numExperts);
+    const int cells = r.grid * r.grid;
+    frame.answer.resize(cells);
+    frame.confidence.resize(cells);
+    frame.gates.fill(0.f, cells * frame.numExperts);
+    frame.depth.resize(cells);
+    frame.conflict.resize(cells);
+    for (int i = 0; i < cells; ++i) {
+        const mor::Prediction& p = predictions[static_cast<size_t>(i)];
+        frame.answer[i] = static_cast<qint8>(p.answer);
+        frame.confidence[i] = p.confidence;
+        int deepest = 0;
+        for (size_t k = 0; k < p.experts.size(); ++k) {
+            frame.gates[i * frame.numExperts + p.experts[k]] = p.gates[k];
+            deepest = std::max(deepest, p.depth[k]);
+        }
+        frame.depth[i] = static_cast<float>(deepest);
+        frame.maxDepth = std::max(frame.maxDepth, deepest);
+        frame.conflict[i] = p.conflictScore;
+    }
+    if (!r.testLabels.isEmpty()) {
+        qint64 right = 0;
+        for (qsizetype k = 0; k < r.testLabels.size(); ++k) {
+            right += predictions[static_cast<size_t>(cells + k)].answer == r.testLabels[k];
+        }
+        frame.accuracy = static_cast<double>(right) / static_cast<double>(r.testLabels.size());
+    }
+    return frame;
+}
+
+} // namespace
+
+void PlaneEvaluator::evaluate(const PlaneRequest& request) {
+    try {
+        mor::PredictorOptions options;
+        options.threads = 1;
+        std::string error;
+        auto predictor =
+            mor::Predictor::open(request.logPath.toStdString(), request.runId, options, &error);
+        if (!predictor || predictor->summary().numFeatures != 2 ||
+            (!request.force && request.runId == m_lastRun &&
+             predictor->summary().checkpointStep == m_lastStep)) {
+            Q_EMIT idle(); // no checkpoint yet, or nothing new
+            return;
+        }
+        const auto predictions = predictor->predict(gridInputs(request), &error);
+        if (predictions.size() !=
+            static_cast<size_t>(request.grid * request.grid + request.testLabels.size())) {
+            Q_EMIT idle();
+            return;
+        }
+        PlaneFrame frame = frameOf(request, predictor->summary(), predictions);
+        m_lastRun = request.runId;
+        m_lastStep = frame.step;
+        Q_EMIT frameReady(frame);
+    } catch (const std::exception&) {
+        Q_EMIT idle(); // e.g. a checkpoint half written: the next poll tries again
+    }
+}

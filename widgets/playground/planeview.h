@@ -1,0 +1,46 @@
+#pragma once
+// Paints the plane: one PlaneFrame as a map (fused decision, routing regions, halting depth or
+// conflicts) under the data points. Painting only; the frame is computed elsewhere.
+#include "planeframe.h"
+
+#include <QImage>
+#include <QWidget>
+
+class QPainter;
+
+class PlaneView : public QWidget {
+    Q_OBJECT
+public:
+    enum class Map { Decision, Routing, Depth, Conflict };
+
+    explicit PlaneView(QWidget* parent = nullptr);
+
+    void setFrame(const PlaneFrame& frame);
+    /// The data points: features [n × 2] and their classes.
+    void setPoints(const QVector<float>& features, const QVector<qint64>& labels);
+    void setMap(Map map);
+    void setBounds(const QRectF& bounds);
+    const PlaneFrame& frame() const { return m_frame; }
+    /// The map as an image (grid × grid), as painted.
+    QImage mapImage() const { return m_image; }
+
+    QSize sizeHint() const override { return {480, 480}; }
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override { return width; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    void rebuildImage();
+    void paintExpertLegend(QPainter& painter, const QRectF& area);
+    QRectF square() const;
+
+    PlaneFrame m_frame;
+    QImage m_image;
+    QVector<float> m_features;
+    QVector<qint64> m_labels;
+    QRectF m_bounds{-1.6, -1.6, 3.2, 3.2};
+    Map m_map = Map::Decision;
+};

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "playgroundview.h"
+
+#include "demolibrary.h"
+#include "planeevaluator.h"
+#include "planeview.h"
+#include "plotstyler.h"
+#include "trainingcontroller.h"
+
+#include "mor/dataset.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+#include <algorithm>
+
+namespace {
+/// Optimizer steps between the checkpoints the plane is painted from.
+constexpr int64_t kStepsPerFrame = 10;
+/// The poll asks for a new frame this often (the plane repaints when one is ready).
+constexpr int kPollMs = 150;
+constexpr int kGrid = 64;
+/// Every 2-D kind lies in about [-1.5, 1.5]² before the jitter.
+const QRectF kBounds(-1.8, -1.8, 3.6, 3.6);
+} // namespace
+
+PlaygroundView::PlaygroundView(QWidget* parent) : QWidget(parent) {
+    qRegisterMetaType<PlaneFrame>();
+    qRegisterMetaType<PlaneRequest>();
+    m_controller = new TrainingController(this);
+    m_evalThread.setObjectName(QStringLiteral("playground plane"));
+    m_evaluator = new PlaneEvaluator;
+    m_evaluator->moveToThread(&m_evalThread);
+    connect(&m_evalThread, &QThread::finished, m_evaluator, &QObject::deleteLater);
+    m_evalThread.start();
+    connect(m_evaluator, &PlaneEvaluator::frameReady, this, &PlaygroundView::onFrame);
+    connect(m_evaluator, &PlaneEvaluator::idle, this, [this] { m_evaluating = false; });
+    connect(m_controller, &TrainingController::started, this,
+            [this](qint64 runId, qint64) { m_runId = runId; });
+    connect(m_controller, &TrainingController::progress, this, &PlaygroundView::onProgress);
+    connect(m_controller, &TrainingController::finished, this, &PlaygroundView::onFinished);
+
+    auto* outer = new QHBoxLayout(this);
+    m_plane = new PlaneView(this);
+    m_plane->setObjectName(QStringLiteral("playgroundPlane"));
+    m_plane->setBounds(kBounds);
+    outer->addWidget(m_plane, 3);
+    auto* panel = new QWidget(this);
+    outer->addWidget(panel, 2);
+    buildKnobs(panel);
+
+    m_poll = new QTimer(this);
+    m_poll->setInterval(kPollMs);
+    connect(m_poll, &QTimer::timeout, this, &PlaygroundView::poll);
+    retranslate();
+    if (!loadDemo(QStringLiteral("playground-routing"))) {
+        refreshPoints();
+    }
+}
+
+PlaygroundView::~PlaygroundView() {
+    m_poll->stop();
+    m_evalThread.quit();
+    m_evalThread.wait();
+}
+
+void PlaygroundView::buildKnobs(QWidget* panel) {
+    auto* layout = new QVBoxLayout(panel);
+    auto* form = new QFormLayout;
+    m_form = form;
+    layout->addLayout(form);
+    m_demo = new QComboBox(panel);
+    m_demo->setObjectName(QStringLiteral("playgroundDemo"));
+    for (const DemoInfo& demo : DemoLibrary::demos()) {
+        if (demo.name.startsWith(QLatin1String("playground-"))) {
+            m_demo->addItem(demo.name);
+        }
+    }
+    connect(m_demo, &QComboBox::textActivated, this, &PlaygroundView::loadDemo);
+    form->addRow(tr("Demo"), m_demo);
+    m_kind = new QComboBox(panel);
+    m_kind->addItems({QStringLiteral("spirals"), QStringLiteral("circles"), QStringLiteral("xor"),
+                      QStringLiteral("blobs"), QStringLiteral("checkerboard"),
+                      QStringLiteral("moons")});
+    form->addRow(tr("Data"), m_kind);
+    m_noise = new QDoubleSpinBox(panel);
+    m_noise->setObjectName(QStringLiteral("playgroundNoise"));
+    m_noise->setRange(0.0, 2.0);
+    m_noise->setSingleStep(0.05);
+    form->addRow(tr("Noise"), m_noise);
+    m_samples = new QSpinBox(panel);
+    m_samples->setRange(100, 20000);
+    m_samples->setSingleStep(200);
+    form->addRow(tr("Points"), m_samples);
+    m_experts = new QSpinBox(panel);
+    m_experts->setRange(1, 4);
+    form->addRow(tr("Experts"), m_experts);
+    m_strategy = new QComboBox(panel);
+    m_strategy->addItems({QStringLiteral("top_k"), QStringLiteral("top_p"),
+                          QStringLiteral("threshold")});
+    form->addRow(tr("Routing"), m_strategy);
+    m_topK = new QSpinBox(panel);
+    m_topK->setRange(1, 4);
+    form->addRow(tr("Top-k"), m_topK);
+    m_depth = new QSpinBox(panel);
+    m_depth->setRange(1, 8);
+    form->addRow(tr("Reflection depth"), m_depth);
+    m_haltThreshold = new QDoubleSpinBox(panel);
+    m_haltThreshold->setRange(0.5, 0.999);
+    m_haltThreshold->setDecimals(3);
+    m_haltThreshold->setSingleStep(0.01);
+    form->addRow(tr("Halting threshold"), m_haltThreshold);
+    m_learningRate = new QDoubleSpinBox(panel);
+    m_learningRate->setObjectName(QStringLiteral("playgroundLearningRate"));
+    m_learningRate->setRange(0.0001, 0.1);
+    m_learningRate->setDecimals(4);
+    m_learningRate->setSingleStep(0.001);
+    form->addRow(tr("Learning rate"), m_learningRate);
+    for (QSpinBox* spin : {m_samples, m_experts, m_topK, m_depth}) {
+        connect(spin, &QSpinBox::valueChanged, this, &PlaygroundView::knobChanged);
+    }
+    for (QDoubleSpinBox* spin : {m_noise, m_haltThreshold, m_learningRate}) {
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &PlaygroundView::knobChanged);
+    }
+    for (QComboBox* box : {m_kind, m_strategy}) {
+        connect(box, &QComboBox::currentTextChanged, this, &PlaygroundView::knobChanged);
+    }
+
+    auto* buttons = new QHBoxLayout;
+    layout->addLayout(buttons);
+    m_train = new QPushButton(panel);
+    m_stop = new QPushButton(panel);
+    m_rewind = new QPushButton(panel);
+    for (QPushButton* b : {m_train, m_stop, m_rewind}) {
+        buttons->addWidget(b);
+    }
+    connect(m_train, &QPushButton::clicked, this, &PlaygroundView::train);
+    connect(m_stop, &QPushButton::clicked, this, &PlaygroundView::stop);
+    connect(m_rewind, &QPushButton::clicked, this, &PlaygroundView::rewind);
+    m_map = new QComboBox(panel);
+    m_map->setObjectName(QStringLiteral("playgroundMap"));
+    connect(m_map, &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_plane->setMap(static_cast<PlaneView::Map>(index)); });
+    auto* mapRow = new QFormLayout;
+    mapRow->addRow(tr("Paint"), m_map);
+    layout->addLayout(mapRow);
+    m_status = new QLabel(panel);
+    layout->addWidget(m_status);
+
+    m_curves = new QCustomPlot(panel);
+    m_curves->setMinimumHeight(160);
+    m_curves->addGraph(m_curves->xAxis, m_curves->yAxis);
+    m_curves->addGraph(m_curves->xAxis, m_curves->yAxis2);
+    m_curves->graph(0)->setPen(QPen(QColor(0xd6, 0x27, 0x28), 1.5));
+    m_curves->graph(1)->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2.0));
+    m_curves->yAxis2->setVisible(true);
+    m_curves->yAxis2->setRange(0.0, 1.0);
+    m_curves->legend->setVisible(true);
+    layout->addWidget(m_curves, 1);
+    m_lesson = new QLabel(panel);
+    m_lesson->setWordWrap(true);
+    m_lesson->setTextFormat(Qt::MarkdownText);
+    m_lesson->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    layout->addWidget(m_lesson, 1);
+}
+
+bool PlaygroundView::loadDemo(const QString& name) {
+    const DemoInfo demo = DemoLibrary::find(name);
+    if (demo.name.isEmpty()) {
+        return false;
+    }
+    const auto parsed = mor::loadConfigFile(demo.jsonPath.toStdString());
+    if (!parsed.ok() || parsed.config.model.experts.empty()) {
+        return false;
+    }
+    m_base = parsed.config;
+    const mor::ExperimentConfig& c = m_base;
+    m_loading = true; // one restart for the whole demo, not one per knob
+    m_demo->setCurrentText(demo.name);
+    m_kind->setCurrentText(QString::fromStdString(c.data.kind));
+    m_noise->setValue(c.data.noise);
+    m_samples->setValue(static_cast<int>(c.data.samples));
+    m_experts->setValue(static_cast<int>(c.model.experts.size()));
+    m_strategy->setCurrentText(QString::fromStdString(c.model.router.strategy));
+    m_topK->setValue(static_cast<int>(c.model.router.topK));
+    m_depth->setValue(static_cast<int>(c.model.experts.front().maxDepth));
+    m_haltThreshold->setValue(c.model.experts.front().haltThreshold);
+    m_learningRate->setValue(c.train.learningRate);
+    m_lesson->setText(demo.lesson());
+    m_loading = false;
+    knobChanged();
+    return true;
+}
+
+mor::ExperimentConfig PlaygroundView::config() const {
+    mor::ExperimentConfig c = m_base;
+    c.name = "playground";
+    c.data.kind = m_kind->currentText().toStdString();
+    c.data.noise = m_noise->value();
+    c.data.samples = m_samples->value();
+    const mor::ExpertConfig first = c.model.experts.empty() ? mor::ExpertConfig{}
+                                                            : c.model.experts.front();
+    c.model.experts.resize(static_cast<size_t>(m_experts->value()), first);
+    for (auto& expert : c.model.experts) {
+        expert.maxDepth = m_depth->value();
+        expert.haltThreshold = m_haltThreshold->value();
+    }
+    c.model.router.strategy = m_strategy->currentText().toStdString();
+    c.model.router.topK = std::min(m_topK->value(), m_experts->value());
+    c.train.learningRate = m_learningRate->value();
+    c.train.threads = 1;
+    c.train.evalEvery = kStepsPerFrame;
+    c.train.checkpointEvery = kStepsPerFrame;
+    c.train.logTraces = false;
+    return c;
+}
+
+void PlaygroundView::setPresentationMode(bool on) {
+    for (QWidget* advanced : std::initializer_list<QWidget*>{m_samples, m_strategy,
+                                                             m_haltThreshold, m_learningRate}) {
+        m_form->setRowVisible(advanced, !on);
+    }
+}
+
+bool PlaygroundView::isTraining() const { return m_controller->isRunning(); }
+
+void PlaygroundView::train() {
+    if (m_controller->isRunning()) {
+        return;
+    }
+    startNow();
+}
+
+void PlaygroundView::stop() {
+    m_restartPending = false;
+    m_controller->stop();
+}
+
+void PlaygroundView::rewind() {
+    if (m_controller->isRunning()) {
+        m_restartPending = true;
+        m_controller->stop();
+    } else {
+        startNow();
+    }
+}
+
+void PlaygroundView::knobChanged() {
+    if (m_loading) {
+        return;
+    }
+    refreshPoints();
+    if (m_controller->isRunning()) {
+        m_restartPending = true; // knobs take effect at once: restart with them
+        m_controller->stop();
+    }
+}
+
+void PlaygroundView::refreshPoints() {
+    const mor::ExperimentConfig c = config();
+    const auto errors = mor::validateConfig(c);
+    m_testFeatures.clear();
+    m_testLabels.clear();
+    if (!errors.empty()) {
+        m_status->setText(QString::fromStdString(errors.front().message));
+        m_plane->setPoints({}, {});
+        return;
+    }
+    const auto data = mor::loadDataset(c.data, c.train.seed);
+    if (!data.ok()) {
+        m_status->setText(QString::fromStdString(data.error));
+        return;
+    }
+    QVector<float> trainFeatures;
+    QVector<qint64> trainLabels;
+    for (int64_t i : data.dataset.train) {
+        trainFeatures << data.dataset.row(i)[0] << data.dataset.row(i)[1];
+        trainLabels << data.dataset.labels[static_cast<size_t>(i)];
+    }
+    for (int64_t i : data.dataset.test) {
+        m_testFeatures << data.dataset.row(i)[0] << data.dataset.row(i)[1];
+        m_testLabels << data.dataset.labels[static_cast<size_t>(i)];
+    }
+    m_plane->setPoints(trainFeatures, trainLabels);
+}
+
+void PlaygroundView::startNow() {
+    if (!m_dir.isValid()) {
+        m_status->setText(tr("No temporary folder for the playground's log"));
+        return;
+    }
+    const mor::ExperimentConfig c = config();
+    const auto errors = mor::validateConfig(c);
+    if (!errors.empty()) {
+        m_status->setText(QString::fromStdString(errors.front().message));
+        return;
+    }
+    m_curves->graph(0)->data()->clear();
+    m_curves->graph(1)->data()->clear();
+    m_runId = -1;
+    m_evaluating = false;
+    if (m_controller->start(c, m_dir.filePath(QStringLiteral("playground.sqlite")))) {
+        m_poll->start();
+        m_status->setText(tr("Training…"));
+    }
+}
+
+void PlaygroundView::poll() {
+    if (m_runId < 0 || m_evaluating) {
+        return;
+    }
+    m_evaluating = true;
+    PlaneRequest request;
+    request.logPath = m_dir.filePath(QStringLiteral("playground.sqlite"));
+    request.runId = m_runId;
+    request.grid = kGrid;
+    request.bounds = kBounds;
+    request.testFeatures = m_testFeatures;
+    request.testLabels = m_testLabels;
+    request.force = !m_controller->isRunning(); // the last frame after the end
+    if (request.force) {
+        m_poll->stop();
+    }
+    PlaneEvaluator* evaluator = m_evaluator;
+    QMetaObject::invokeMethod(evaluator, [evaluator, request] { evaluator->evaluate(request); });
+}
+
+void PlaygroundView::onFrame(const PlaneFrame& frame) {
+    m_evaluating = false;
+    m_plane->setFrame(frame);
+    if (frame.accuracy >= 0.0) {
+        m_curves->graph(1)->addData(static_cast<double>(frame.step), frame.accuracy);
+        m_curves->xAxis->rescale();
+        m_curves->replot(QCustomPlot::rpQueuedReplot);
+        m_status->setText(tr("Step %1 · test accuracy %2%")
+                              .arg(frame.step)
+                              .arg(100.0 * frame.accuracy, 0, 'f', 1));
+    }
+    Q_EMIT framePainted(frame.step, frame.accuracy);
+}
+
+void PlaygroundView::onProgress(const mor::TrainingProgress& progress) {
+    m_curves->graph(0)->addData(static_cast<double>(progress.step), progress.loss);
+    m_curves->xAxis->setRange(0.0, static_cast<double>(std::max<int64_t>(1, progress.totalSteps)));
+    m_curves->yAxis->rescale();
+    m_curves->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void PlaygroundView::onFinished(qint64, const QString& status, const QString& error) {
+    if (m_restartPending) {
+        m_restartPending = false;
+        startNow();
+        return;
+    }
+    if (!error.isEmpty()) {
+        m_status->setText(error);
+    }
+    poll(); // the final checkpoint's frame
+    Q_EMIT trainingFinished(status);
+}
+
+void PlaygroundView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+    }
+    QWidget::changeEvent(event);
+}
+
+void PlaygroundView::retranslate() {
+    m_train->setText(tr("Train"));
+    m_stop->setText(tr("Stop"));
+    m_rewind->setText(tr("Rewind"));
+    m_rewind->setToolTip(tr("Train again from the same initial weights and data"));
+    const int map = std::max(0, m_map->currentIndex());
+    m_map->blockSignals(true);
+    m_map->clear();
+    m_map->addItems({tr("Fused decision"), tr("Routing regions"), tr("Halting depth"),
+                     tr("Conflicts")});
+    m_map->setCurrentIndex(map);
+    m_map->blockSignals(false);
+    m_curves->graph(0)->setName(tr("loss"));
+    m_curves->graph(1)->setName(tr("test accuracy"));
+}

@@ -1,0 +1,103 @@
+#pragma once
+// The Playground tab: a small MoR model trains live on a 2-D data set (its own
+// TrainingController, the same engine as the Training view) while the plane is repainted from
+// each new checkpoint. Knobs restart the training at once; Rewind restarts it from the same
+// seed, so the same initial weights and data.
+#include "planeframe.h"
+
+#include "mor/config.h"
+
+#include <QTemporaryDir>
+#include <QThread>
+#include <QWidget>
+
+class PlaneEvaluator;
+class PlaneView;
+class QComboBox;
+class QCustomPlot;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTimer;
+class TrainingController;
+
+namespace mor {
+struct TrainingProgress;
+}
+
+class PlaygroundView : public QWidget {
+    Q_OBJECT
+public:
+    explicit PlaygroundView(QWidget* parent = nullptr);
+    ~PlaygroundView() override;
+
+    /// Loads a bundled playground demo (its data, model and training) into the knobs.
+    bool loadDemo(const QString& name);
+    /// The config the knobs describe (what Train runs).
+    mor::ExperimentConfig config() const;
+    bool isTraining() const;
+    /// The run being trained (or last trained) in the playground's log; -1 before the first.
+    qint64 runId() const { return m_runId; }
+    PlaneView* plane() const { return m_plane; }
+    /// Presentation mode: the advanced knobs (points, routing strategy, halting threshold,
+    /// learning rate) are hidden; the demo, the data, the experts and the depth stay.
+    void setPresentationMode(bool on);
+
+public Q_SLOTS:
+    void train();
+    void stop();
+    /// Same seed, same initial weights and data: a change can be compared fairly.
+    void rewind();
+
+Q_SIGNALS:
+    /// A new picture of the plane was painted (step of its checkpoint, test accuracy).
+    void framePainted(qint64 step, double accuracy);
+    void trainingFinished(const QString& status);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void buildKnobs(QWidget* panel);
+    void knobChanged();
+    void refreshPoints();
+    void poll();
+    void onFrame(const PlaneFrame& frame);
+    void onProgress(const mor::TrainingProgress& progress);
+    void onFinished(qint64 runId, const QString& status, const QString& error);
+    void startNow();
+    void retranslate();
+
+    mor::ExperimentConfig m_base; ///< the loaded demo; the knobs override parts of it
+    TrainingController* m_controller = nullptr;
+    QThread m_evalThread;
+    PlaneEvaluator* m_evaluator = nullptr;
+    QTemporaryDir m_dir;
+    QTimer* m_poll = nullptr;
+    PlaneView* m_plane = nullptr;
+    QCustomPlot* m_curves = nullptr;
+    class QFormLayout* m_form = nullptr;
+    QComboBox* m_demo = nullptr;
+    QComboBox* m_kind = nullptr;
+    QComboBox* m_map = nullptr;
+    QDoubleSpinBox* m_noise = nullptr;
+    QSpinBox* m_samples = nullptr;
+    QSpinBox* m_experts = nullptr;
+    QSpinBox* m_topK = nullptr;
+    QComboBox* m_strategy = nullptr;
+    QSpinBox* m_depth = nullptr;
+    QDoubleSpinBox* m_haltThreshold = nullptr;
+    QDoubleSpinBox* m_learningRate = nullptr;
+    QPushButton* m_train = nullptr;
+    QPushButton* m_stop = nullptr;
+    QPushButton* m_rewind = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_lesson = nullptr;
+    QVector<float> m_testFeatures;
+    QVector<qint64> m_testLabels;
+    qint64 m_runId = -1;
+    bool m_evaluating = false;
+    bool m_restartPending = false;
+    bool m_loading = false;
+};
