@@ -137,35 +137,8 @@ ExpertRun reflectUnder(ReflectionExpertImpl& expert, const torch::Tensor& e,
     run.computed = t.le(halt.unsqueeze(0));
     run.haltStep = halt;
     run.iterations = halt.clone();
-    const auto rawProbs = torch::stack(probs, 0);
-    const auto allStates = torch::stack(states, 0);
-    const auto held = torch::minimum(t, halt.unsqueeze(0)) - 1; // [S, n]
-    const auto last = (halt - 1).unsqueeze(0);
-    if (policy.kind() == HaltingKind::Act) {
-        // ACT's mean-field answer at h = min(t, halt), as reflect(); past ACT's own halt the
-        // cumulative halting mass is capped at 1 so the weights stay a distribution.
-        const auto s = torch::arange(1, steps + 1, longOpts).view({1, steps, 1});
-        const auto h = (held + 1).unsqueeze(1); // [S, 1, n]
-        const auto dtype = run.lambda.scalar_type();
-        const auto before = s.lt(h).to(dtype) * run.lambda.unsqueeze(0);
-        const auto cum = before.cumsum(1).clamp_max(1.0);
-        const auto capped =
-            cum - torch::cat({torch::zeros_like(cum.narrow(1, 0, 1)), cum.narrow(1, 0, steps - 1)},
-                             1);
-        const auto weights = capped + s.eq(h).to(dtype) * (1.0 - capped.sum(1, true));
-        run.probs = torch::einsum("tsn,snc->tnc", {weights, rawProbs});
-        run.heldCritique = torch::einsum("tsn,sn->tn", {weights, run.critique});
-        run.answer = run.probs.select(0, steps - 1);
-        run.confidence = run.heldCritique.select(0, steps - 1);
-        run.state = torch::einsum("sn,snw->nw", {weights.select(0, steps - 1), allStates});
-        return run;
-    }
-    run.probs = rawProbs.gather(0, held.unsqueeze(2).expand({steps, n, classes}));
-    run.heldCritique = run.critique.gather(0, held);
-    run.answer = rawProbs.gather(0, last.unsqueeze(2).expand({1, n, classes})).squeeze(0);
-    run.confidence = run.heldCritique.gather(0, last).squeeze(0);
-    run.state =
-        allStates.gather(0, last.unsqueeze(2).expand({1, n, allStates.size(2)})).squeeze(0);
+    finishExpertRun(run, torch::stack(probs, 0), torch::stack(states, 0), halt,
+                    policy.kind() == HaltingKind::Act);
     return run;
 }
 

@@ -74,16 +74,8 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
                                              const std::vector<int64_t>& sampleIds,
                                              const Intervention& intervention)
 {
-    const bool wasTraining = is_training();
-    eval();
     Pass pass;
-    {
-        torch::NoGradGuard noGrad;
-        run(x, y, domain, pass, intervention);
-    }
-    if (wasTraining) {
-        train();
-    }
+    runEval(x, y, domain, pass, intervention);
     const auto& out = pass.out;
     const int64_t batch = out.routerProbs.size(0);
     const int64_t experts = out.routerProbs.size(1);

@@ -157,9 +157,17 @@ ForwardOutput MoRModelImpl::forwardUnder(const torch::Tensor& x, const torch::Te
                                          const torch::Tensor& domain,
                                          const Intervention& intervention)
 {
+    Pass pass;
+    runEval(x, y, domain, pass, intervention);
+    return std::move(pass.out);
+}
+
+void MoRModelImpl::runEval(const torch::Tensor& x, const torch::Tensor& y,
+                           const torch::Tensor& domain, Pass& pass,
+                           const Intervention& intervention)
+{
     const bool wasTraining = is_training();
     eval();
-    Pass pass;
     {
         torch::NoGradGuard noGrad;
         run(x, y, domain, pass, intervention);
@@ -167,7 +175,6 @@ ForwardOutput MoRModelImpl::forwardUnder(const torch::Tensor& x, const torch::Te
     if (wasTraining) {
         train();
     }
-    return std::move(pass.out);
 }
 
 void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,

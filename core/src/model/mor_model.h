@@ -95,6 +95,9 @@ private:
     /// changes routing, reflection or fusion as counterfactual.h describes.
     void run(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
              Pass& pass, const Intervention& intervention = {});
+    /// run() as an eval pass without gradients, restoring the training mode afterwards.
+    void runEval(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
+                 Pass& pass, const Intervention& intervention);
     /// What `expert` reads besides e for the batch rows `rows` (token states, input features).
     static TokenMemory expertMemory(ReflectionExpertImpl& expert, const Pass& pass,
                                     const torch::Tensor& rows);

@@ -257,34 +257,48 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     if (reads) {
         run.attention = torch::stack(attentionSteps, 0);
     }
-    const auto rawProbs = torch::stack(probsSteps, 0);
-    const auto states = torch::stack(stateSteps, 0);
+    finishExpertRun(run, torch::stack(probsSteps, 0), torch::stack(stateSteps, 0), halt,
+                    policy.kind() == HaltingKind::Act);
+    return run;
+}
+
+void finishExpertRun(ExpertRun& run, const torch::Tensor& rawProbs, const torch::Tensor& states,
+                     const torch::Tensor& halt, bool act)
+{
+    const int64_t steps = rawProbs.size(0);
+    const int64_t n = rawProbs.size(1);
+    const int64_t classes = rawProbs.size(2);
+    const auto longOpts = halt.options();
     // Values at step min(t, halt): what the expert would answer if asked at step t.
     const auto t = torch::arange(1, steps + 1, longOpts).unsqueeze(1);
     const auto held = torch::minimum(t, halt.unsqueeze(0)) - 1; // [T, n]
     const auto last = (halt - 1).unsqueeze(0);
-    if (policy.kind() == HaltingKind::Act) {
+    if (act) {
         // Mean-field (Graves 2016): halting at h = min(t, N) answers
-        // sum_{s<h} lambda_s y_s + (1 - sum_{s<h} lambda_s) y_h. W[t, s, row].
+        // sum_{s<h} lambda_s y_s + (1 - sum_{s<h} lambda_s) y_h. W[t, s, row]. The cumulative
+        // mass is capped at 1 so a forced halt past ACT's own (counterfactuals) stays a
+        // distribution; before ACT's own halt the sum is below 1 - eps, so the cap is inert.
         const auto s = torch::arange(1, steps + 1, longOpts).view({1, steps, 1});
         const auto h = (held + 1).unsqueeze(1); // [T, 1, n]
         const auto dtype = run.lambda.scalar_type();
         const auto before = s.lt(h).to(dtype) * run.lambda.unsqueeze(0);
-        const auto weights = before + s.eq(h).to(dtype) * (1.0 - before.sum(1, true));
+        const auto cum = before.cumsum(1).clamp_max(1.0);
+        const auto capped =
+            cum - torch::cat({torch::zeros_like(cum.narrow(1, 0, 1)), cum.narrow(1, 0, steps - 1)},
+                             1);
+        const auto weights = capped + s.eq(h).to(dtype) * (1.0 - capped.sum(1, true));
         run.probs = torch::einsum("tsn,snc->tnc", {weights, rawProbs});
         run.heldCritique = torch::einsum("tsn,sn->tn", {weights, run.critique});
-        const auto final = weights.select(0, steps - 1); // h = N
         run.answer = run.probs.select(0, steps - 1);
         run.confidence = run.heldCritique.select(0, steps - 1);
-        run.state = torch::einsum("sn,snw->nw", {final, states});
-        return run;
+        run.state = torch::einsum("sn,snw->nw", {weights.select(0, steps - 1), states});
+        return;
     }
     run.probs = rawProbs.gather(0, held.unsqueeze(2).expand({steps, n, classes}));
     run.heldCritique = run.critique.gather(0, held);
     run.answer = rawProbs.gather(0, last.unsqueeze(2).expand({1, n, classes})).squeeze(0);
     run.confidence = run.heldCritique.gather(0, last).squeeze(0);
     run.state = states.gather(0, last.unsqueeze(2).expand({1, n, states.size(2)})).squeeze(0);
-    return run;
 }
 
 ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::Tensor& e,

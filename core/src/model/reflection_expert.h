@@ -91,6 +91,13 @@ struct ExpertRun {
     torch::Tensor attention;  ///< readTokens: [T, n, L] attention of each step (undefined otherwise)
 };
 
+/// Fills run.probs / heldCritique / answer / confidence / state from the per-step drafts
+/// rawProbs [T, n, C], states [T, n, W] and the 1-based halting step per row: the values at step
+/// min(t, halt), or for ACT the mean-field sum of the drafts up to that step. run.lambda and
+/// run.critique must be set. One place for reflect() and the counterfactual runs.
+void finishExpertRun(ExpertRun& run, const torch::Tensor& rawProbs, const torch::Tensor& states,
+                     const torch::Tensor& halt, bool act);
+
 /// Extra iterations (re-reflection) from a given state, with a hint (the fused answer) as an
 /// input of its own.
 struct ExtraRun {
