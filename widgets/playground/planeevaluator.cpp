@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "planeevaluator.h"
 
+#include "mor/log_reader.h"
 #include "mor/predictor.h"
 
 #include <algorithm>
@@ -67,8 +68,30 @@ PlaneFrame frameOf(const PlaneRequest& r, const mor::ModelSummary& summary,
 
 } // namespace
 
+PlaneEvaluator::PlaneEvaluator(QObject* parent) : QObject(parent) {}
+
+PlaneEvaluator::~PlaneEvaluator() = default;
+
+qint64 PlaneEvaluator::newestCheckpoint(const PlaneRequest& request) {
+    if (!m_reader || m_readerPath != request.logPath) {
+        std::string error;
+        m_reader = mor::LogReader::open(request.logPath.toStdString(), &error);
+        m_readerPath = request.logPath;
+    }
+    if (!m_reader) {
+        return -1;
+    }
+    const auto checkpoints = m_reader->checkpoints(request.runId);
+    return checkpoints.empty() ? -1 : checkpoints.back().step;
+}
+
 void PlaneEvaluator::evaluate(const PlaneRequest& request) {
     try {
+        const qint64 newest = newestCheckpoint(request);
+        if (newest < 0 || (!request.force && request.runId == m_lastRun && newest == m_lastStep)) {
+            Q_EMIT idle(); // no checkpoint yet, or nothing new
+            return;
+        }
         mor::PredictorOptions options;
         options.threads = 1;
         std::string error;

@@ -5,10 +5,17 @@
 
 #include <QObject>
 
+#include <memory>
+
+namespace mor {
+class LogReader;
+}
+
 class PlaneEvaluator : public QObject {
     Q_OBJECT
 public:
-    using QObject::QObject;
+    explicit PlaneEvaluator(QObject* parent = nullptr);
+    ~PlaneEvaluator() override;
 
 public Q_SLOTS:
     /// Emits frameReady when the run has a checkpoint newer than the last frame's (or when
@@ -20,6 +27,12 @@ Q_SIGNALS:
     void idle();
 
 private:
+    /// The newest checkpoint's step of the run (-1 when none): a cheap query, so a poll that
+    /// finds nothing new does not reload the model.
+    qint64 newestCheckpoint(const PlaneRequest& request);
+
+    std::unique_ptr<mor::LogReader> m_reader;
+    QString m_readerPath;
     qint64 m_lastRun = -1;
     qint64 m_lastStep = -1;
 };
