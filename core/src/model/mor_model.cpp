@@ -103,7 +103,8 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                                  .readFeatures(std::max<int64_t>(ec.readFeatures, 0))
                                  .zeroInitialState(ec.initialState == "zero")
                                  .feedback(ec.feedback)
-                                 .criticStopGradient(ec.criticStopGradient))));
+                                 .criticStopGradient(ec.criticStopGradient)
+                                 .hintInput(parts.resolution == ResolutionKind::ReReflect))));
         if (ec.readFeatures > shape.inputs) {
             throw std::invalid_argument(
                 "model.experts[" + std::to_string(j) + "].read_features = "
