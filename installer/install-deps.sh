@@ -12,7 +12,7 @@ packages=(
     libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev zlib1g-dev
     libcpp-httplib-dev
     xvfb xauth desktop-file-utils dpkg-dev file
-    python3-sklearn dataset-fashion-mnist
+    python3-sklearn dataset-fashion-mnist jq
     clang libclang-rt-14-dev clang-tidy
 )
 
