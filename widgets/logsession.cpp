@@ -6,6 +6,9 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <optional>
+#include <string>
+
 namespace {
 // A run whose heartbeat is older than this belongs to a process that died.
 constexpr qint64 kStaleRunMs = 120 * 1000;
@@ -43,6 +46,7 @@ bool LogSession::open(const QString& path, QString* error) {
     m_reader = std::move(reader);
     m_path = absolute;
     m_lastStamp = m_reader->changeStamp();
+    m_failing = false;
     m_timer.start();
     Q_EMIT opened(m_path);
     Q_EMIT changed();
@@ -53,9 +57,32 @@ void LogSession::poll() {
     if (!m_reader) {
         return;
     }
-    const qint64 stamp = m_reader->changeStamp();
-    if (stamp != m_lastStamp) {
-        m_lastStamp = stamp;
-        Q_EMIT changed();
+    // An open connection keeps reading a file that was moved or deleted, while writers (a new
+    // `mor train`) would start a new file under the path: a missing file is a failed read.
+    if (!QFileInfo::exists(m_path)) {
+        reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
+        return;
     }
+    std::string error;
+    const std::optional<int64_t> stamp = m_reader->tryChangeStamp(&error);
+    if (!stamp) {
+        reportReadFailure(QString::fromStdString(error));
+        return;
+    }
+    const bool retry = m_failing;
+    m_failing = false;
+    if (*stamp == m_lastStamp && !retry) {
+        Q_EMIT polled();
+        return;
+    }
+    m_lastStamp = *stamp;
+    Q_EMIT changed(); // views whose read fails again call reportReadFailure() from here
+    if (retry && !m_failing) {
+        Q_EMIT readRecovered();
+    }
+}
+
+void LogSession::reportReadFailure(const QString& message) {
+    m_failing = true;
+    Q_EMIT readFailed(message);
 }

@@ -29,13 +29,25 @@ public:
 
     /// Poll interval of changeStamp() (default 1000 ms).
     void setPollInterval(int ms) { m_timer.setInterval(ms); }
-    /// Checks the log now and emits changed() if anything was written since the last check.
+    /// Checks the log now and emits changed() if anything was written since the last check,
+    /// or if a read failed since (so every view retries).
     void poll();
+    /// A view's read of the log failed (busy, locked, file gone): readFailed() tells the
+    /// window, and the next poll that reads the log again emits changed() and readRecovered().
+    void reportReadFailure(const QString& message);
+    /// True from a failed read until a poll succeeds again.
+    bool isReadFailing() const { return m_failing; }
 
 Q_SIGNALS:
     void opened(const QString& path);
     /// Something in the log changed (a run was added, grew, or was edited).
     void changed();
+    /// A poll read the log and found nothing new (runs whose process died change nothing in
+    /// the log, so views that show liveness re-check on this).
+    void polled();
+    /// A read failed; what the views show is kept and retried on the next poll.
+    void readFailed(const QString& message);
+    void readRecovered();
 
 private:
     QString m_path;
@@ -43,4 +55,5 @@ private:
     std::unique_ptr<mor::ExperimentLog> m_writer;
     QTimer m_timer;
     qint64 m_lastStamp = -1;
+    bool m_failing = false;
 };

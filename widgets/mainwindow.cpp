@@ -8,6 +8,7 @@
 #include "plotfolderexport.h"
 #include "plotstyler.h"
 #include "runbrowser.h"
+#include "runtablemodel.h"
 #include "runexport.h"
 #include "setupview.h"
 #include "theme.h"
@@ -35,10 +36,17 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QSplitter>
+#include <QTimer>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
 
 namespace {
 constexpr int kMaxRecentLogs = 8;
@@ -71,13 +79,29 @@ MainWindow::MainWindow(QWidget* parent)
     }
     m_normalFontSize = QApplication::font().pointSizeF();
     retranslateUi();
-    resize(1440, 900);
+    // The views never push the window wider or taller than the user made it (a long compare
+    // legend, a larger font): they get scroll bars or elide instead.
+    m_tabs->setMinimumSize(320, 240);
+    resize(fittedSize(QSize(1440, 900)));
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    resize(fittedSize(size())); // a geometry saved on a larger screen
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
         resizeDocks({m_browserDock}, {340}, Qt::Horizontal);
         resizeDocks({m_eventsDock}, {90}, Qt::Vertical);
     }
+}
+
+QSize MainWindow::fittedSize(const QSize& wanted) const {
+    const QScreen* shown = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!shown) {
+        return wanted;
+    }
+    // The frame (title bar, borders) comes on top of the size; leave room for it.
+    const QSize frame = frameGeometry().size() - geometry().size();
+    const QSize room = shown->availableGeometry().size() -
+                       QSize(std::max(frame.width(), 16), std::max(frame.height(), 40));
+    return wanted.boundedTo(room);
 }
 
 MainWindow::~MainWindow() = default;
@@ -257,7 +281,16 @@ void MainWindow::connectActions() {
     connect(a->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
     connect(m_session, &LogSession::changed, this, &MainWindow::onLogChanged);
+    // A failed read keeps what every view shows; say so until a poll reads the log again.
+    connect(m_session, &LogSession::readFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Cannot read the log (retrying): %1").arg(message));
+    });
+    connect(m_session, &LogSession::readRecovered, this, [this] {
+        statusBar()->showMessage(tr("The log is readable again"), 4000);
+    });
     connect(m_browser, &RunBrowser::currentRunChanged, this, &MainWindow::onRunSelected);
+    connect(m_browser, &RunBrowser::loadIntoSetupRequested, this, &MainWindow::loadRunIntoSetup);
+    connect(m_browser, &RunBrowser::resumeRequested, this, &MainWindow::resumeRun);
     connect(m_browser, &RunBrowser::selectionChanged, this, [this](const QList<qint64>& runs) {
         m_compare->setRuns(m_session->reader(), runs);
     });
@@ -275,6 +308,10 @@ void MainWindow::connectActions() {
         m_actions->stop->setEnabled(running);
         // While a run trains, look at the log more often so the curves move smoothly.
         m_session->setPollInterval(running ? 500 : 1000);
+    });
+    connect(m_setup, &SetupView::presetSaved, this, [this](const QString& path) {
+        statusBar()->showMessage(tr("Preset saved to %1").arg(QDir::toNativeSeparators(path)),
+                                 6000);
     });
     connect(m_setup, &SetupView::configChanged, this, [this] {
         m_actions->start->setEnabled(m_setup->isValid() && !m_controller->isRunning());
@@ -348,6 +385,30 @@ void MainWindow::startTraining() {
     }
 }
 
+bool MainWindow::loadRunIntoSetup(qint64 runId) {
+    const auto reader = m_session->reader();
+    const std::optional<mor::RunSummary> run = reader ? reader->run(runId) : std::nullopt;
+    QString error = tr("Run %1 is not in the log.").arg(runId);
+    if (!run || !m_setup->loadRunConfig(run->configJson, tr("Load run %1").arg(runId), &error)) {
+        QMessageBox::warning(this, tr("Load into Setup"), error);
+        return false;
+    }
+    m_tabs->setCurrentWidget(m_setup);
+    statusBar()->showMessage(
+        tr("Loaded the config of run %1 (%2)").arg(runId).arg(QString::fromStdString(run->name)),
+        5000);
+    return true;
+}
+
+void MainWindow::resumeRun(qint64 runId) {
+    // The training controller has no resume entry yet (mor::resumeExperiment): until it has,
+    // say how to continue the run, with the exact command.
+    statusBar()->showMessage(tr("Continue run %1 with: mor resume --log \"%2\" --run %1")
+                                 .arg(runId)
+                                 .arg(QDir::toNativeSeparators(m_session->path())),
+                             15000);
+}
+
 void MainWindow::onTrainingFinished(qint64 runId, const QString& status, const QString& error) {
     appendEvent(status == QLatin1String("failed") ? QStringLiteral("error")
                                                   : QStringLiteral("info"),
@@ -383,7 +444,8 @@ void MainWindow::onLogChanged() {
     }
     m_compareDirty = true;
     refreshCompareView();
-    const int runs = m_session->reader() ? static_cast<int>(m_session->reader()->runs().size()) : 0;
+    // The browser's count: a failed read keeps its rows (and the count) instead of "0 runs".
+    const int runs = m_browser->model()->rowCount();
     m_logLabel->setText(
         tr("%1 — %n run(s)", nullptr, runs).arg(QDir::toNativeSeparators(m_session->path())));
 }
@@ -423,6 +485,23 @@ void MainWindow::appendEvent(const QString& level, const QString& message) {
 }
 
 void MainWindow::setPresentationMode(bool on) {
+    if (on == m_presenting) {
+        return;
+    }
+    m_presenting = on;
+    if (on) {
+        // Everything presentation mode changes is put back exactly when it ends.
+        m_layoutBeforePresentation = saveState();
+        m_geometryBeforePresentation = geometry();
+        m_splittersBeforePresentation.clear();
+        for (QSplitter* splitter : findChildren<QSplitter*>()) {
+            const QList<int> sizes = splitter->sizes();
+            // A splitter of a tab never shown has no sizes yet: nothing to put back.
+            if (std::accumulate(sizes.begin(), sizes.end(), 0) > 0) {
+                m_splittersBeforePresentation.append({splitter, splitter->saveState()});
+            }
+        }
+    }
     QFont font = QApplication::font();
     font.setPointSizeF(on ? m_normalFontSize * 1.5 : m_normalFontSize);
     QApplication::setFont(font);
@@ -432,8 +511,28 @@ void MainWindow::setPresentationMode(bool on) {
     // The views get the whole screen; the panels come back when presentation mode ends.
     m_eventsDock->setVisible(!on);
     m_browserDock->setVisible(!on);
+    if (!on) {
+        // The font change re-lays out everything once the events are processed; restore after.
+        restoreLayoutAfterPresentation();
+        QTimer::singleShot(0, this, &MainWindow::restoreLayoutAfterPresentation);
+    }
     if (m_actions->presentation->isChecked() != on) {
         m_actions->presentation->setChecked(on);
+    }
+}
+
+void MainWindow::restoreLayoutAfterPresentation() {
+    if (m_presenting || m_layoutBeforePresentation.isEmpty()) {
+        return;
+    }
+    restoreState(m_layoutBeforePresentation);
+    for (const auto& [splitter, state] : std::as_const(m_splittersBeforePresentation)) {
+        if (splitter) {
+            splitter->restoreState(state);
+        }
+    }
+    if (!isMaximized() && !isFullScreen()) {
+        setGeometry(m_geometryBeforePresentation);
     }
 }
 

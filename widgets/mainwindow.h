@@ -2,7 +2,12 @@
 // The main window: wiring only. Views (setup, training, inspect views) as central tabs, the
 // run browser and the event log as docks, menus and toolbar from MainWindowActions. Owns the
 // open log (LogSession) and the training thread (TrainingController).
+#include <QByteArray>
+#include <QList>
 #include <QMainWindow>
+#include <QPair>
+#include <QPointer>
+#include <QRect>
 #include <QStringList>
 
 class CompareView;
@@ -13,6 +18,7 @@ class MainWindowActions;
 class QDockWidget;
 class QLabel;
 class QPlainTextEdit;
+class QSplitter;
 class QTabWidget;
 class ReflectionStepperView;
 class RunBrowser;
@@ -43,6 +49,10 @@ public:
     void setLanguage(const QString& code);
     /// Trains the setup's config into the open log (what Start does).
     void startTraining();
+    /// The run's config into the setup view (run browser: "Load into Setup").
+    bool loadRunIntoSetup(qint64 runId);
+    /// Continues an interrupted or stopped run (run browser: "Resume").
+    void resumeRun(qint64 runId);
 
     SetupView* setupView() const { return m_setup; }
     TrainingView* trainingView() const { return m_training; }
@@ -68,6 +78,9 @@ private:
     void refreshInspectView(int tab);
     void refreshCompareView();
     void retranslateUi();
+    /// `wanted`, shrunk to fit the available area of the window's screen (frame included).
+    QSize fittedSize(const QSize& wanted) const;
+    void restoreLayoutAfterPresentation();
 
     LogSession* m_session;
     TrainingController* m_controller;
@@ -89,4 +102,8 @@ private:
     QLabel* m_logLabel = nullptr;
     qint64 m_currentRun = -1;
     qreal m_normalFontSize = 0;
+    bool m_presenting = false;
+    QByteArray m_layoutBeforePresentation; ///< docks and toolbars (saveState)
+    QRect m_geometryBeforePresentation;
+    QList<QPair<QPointer<QSplitter>, QByteArray>> m_splittersBeforePresentation;
 };

@@ -16,6 +16,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <memory>
+
 RunBrowser::RunBrowser(LogSession* session, QWidget* parent)
     : QWidget(parent), m_session(session), m_model(new RunTableModel(this)),
       m_proxy(new QSortFilterProxyModel(this)), m_view(new QTableView(this)),
@@ -60,6 +62,13 @@ RunBrowser::RunBrowser(LogSession* session, QWidget* parent)
                 }
             });
     connect(m_session, &LogSession::changed, this, &RunBrowser::refresh);
+    // A killed training changes nothing in the log: while a run shows "running", look again
+    // on every poll so it turns "interrupted" as soon as the reader sees its process gone.
+    connect(m_session, &LogSession::polled, this, [this] {
+        if (m_model->hasRunningRun()) {
+            refresh();
+        }
+    });
     connect(m_session, &LogSession::opened, this, [this] {
         m_current = -1;
         Q_EMIT currentRunChanged(-1);
@@ -70,7 +79,14 @@ RunBrowser::RunBrowser(LogSession* session, QWidget* parent)
 
 void RunBrowser::refresh() {
     const bool wasEmpty = m_model->rowCount() == 0;
-    m_model->refresh(m_session->reader().get());
+    QString error;
+    if (!m_model->refresh(m_session->reader().get(), &error)) {
+        m_session->reportReadFailure(error); // rows stay; the next poll retries
+        return;
+    }
+    if (m_pendingSelection >= 0 && m_model->rowOf(m_pendingSelection) >= 0) {
+        selectRun(m_pendingSelection);
+    }
     if (wasEmpty && m_model->rowCount() > 0) {
         m_view->resizeColumnsToContents();
     }
@@ -92,8 +108,10 @@ qint64 RunBrowser::currentRun() const {
 void RunBrowser::selectRun(qint64 runId) {
     const int row = m_model->rowOf(runId);
     if (row < 0) {
+        m_pendingSelection = runId; // not read yet (a new run, or the read failed): later
         return;
     }
+    m_pendingSelection = -1;
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
     m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
                                                          QItemSelectionModel::Rows);
@@ -101,16 +119,41 @@ void RunBrowser::selectRun(qint64 runId) {
 }
 
 void RunBrowser::showContextMenu(const QPoint& pos) {
-    if (selectedRuns().isEmpty()) {
-        return;
+    std::unique_ptr<QMenu> menu(createContextMenu(this));
+    if (menu) {
+        menu->exec(m_view->viewport()->mapToGlobal(pos));
     }
-    QMenu menu(this);
-    menu.addAction(tr("&Rename…"), this, &RunBrowser::renameCurrent);
-    menu.addAction(tr("Edit &tags…"), this, &RunBrowser::editTags);
-    menu.addAction(tr("&Notes…"), this, &RunBrowser::editNotes);
-    menu.addSeparator();
-    menu.addAction(tr("&Delete…"), this, &RunBrowser::deleteSelected);
-    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+QMenu* RunBrowser::createContextMenu(QWidget* parent) {
+    if (selectedRuns().isEmpty()) {
+        return nullptr;
+    }
+    auto* menu = new QMenu(parent);
+    const qint64 run = m_current;
+    const mor::RunSummary* summary = m_model->run(m_model->rowOf(run));
+    QAction* resume = menu->addAction(tr("Res&ume"), this, [this, run] {
+        Q_EMIT resumeRequested(run);
+    });
+    resume->setObjectName(QStringLiteral("resumeRun"));
+    // Only a run that ended early has something to continue.
+    resume->setEnabled(summary && summary->status != "running" && summary->status != "finished");
+    QAction* load = menu->addAction(tr("&Load into Setup"), this, [this, run] {
+        Q_EMIT loadIntoSetupRequested(run);
+    });
+    load->setObjectName(QStringLiteral("loadIntoSetup"));
+    load->setEnabled(summary && !summary->configJson.empty());
+    menu->addSeparator();
+    menu->addAction(tr("&Rename…"), this, &RunBrowser::renameCurrent)
+        ->setObjectName(QStringLiteral("renameRun"));
+    menu->addAction(tr("Edit &tags…"), this, &RunBrowser::editTags)
+        ->setObjectName(QStringLiteral("editTags"));
+    menu->addAction(tr("&Notes…"), this, &RunBrowser::editNotes)
+        ->setObjectName(QStringLiteral("editNotes"));
+    menu->addSeparator();
+    menu->addAction(tr("&Delete…"), this, &RunBrowser::deleteSelected)
+        ->setObjectName(QStringLiteral("deleteRuns"));
+    return menu;
 }
 
 void RunBrowser::renameCurrent() {

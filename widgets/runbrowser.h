@@ -7,6 +7,7 @@
 
 class LogSession;
 class QLineEdit;
+class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
 class RunTableModel;
@@ -23,6 +24,7 @@ public:
     /// Ids of the selected runs, in view order.
     QList<qint64> selectedRuns() const;
     qint64 currentRun() const;
+    /// Selects the run; a run not in the table yet is selected once a refresh brings it.
     void selectRun(qint64 runId);
 
     // Edits of the selected runs; each asks the user first (dialogs).
@@ -32,11 +34,18 @@ public:
     void deleteSelected();
     /// Deletes without asking (used after the confirmation and by tests).
     void deleteRuns(const QList<qint64>& runs);
+    /// The context menu of the current selection (null when nothing is selected): Resume,
+    /// Load into Setup, Rename, Tags, Notes, Delete. Each action has an object name.
+    QMenu* createContextMenu(QWidget* parent);
 
 Q_SIGNALS:
     /// The current run changed (-1: none).
     void currentRunChanged(qint64 runId);
     void selectionChanged(const QList<qint64>& runs);
+    /// "Resume": continue the run from its last checkpoint (the window's training controller).
+    void resumeRequested(qint64 runId);
+    /// "Load into Setup": the run's config into the setup view.
+    void loadIntoSetupRequested(qint64 runId);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -52,4 +61,5 @@ private:
     QTableView* m_view;
     QLineEdit* m_filter;
     qint64 m_current = -1;
+    qint64 m_pendingSelection = -1;
 };

@@ -38,7 +38,7 @@ QColor statusColor(const std::string& status) {
 }
 
 bool sameRow(const mor::RunSummary& a, const mor::RunSummary& b) {
-    return a.name == b.name && a.status == b.status && a.dataset == b.dataset &&
+    return a.name == b.name && a.status == b.status && a.dataset == b.dataset && a.seed == b.seed &&
            a.updatedMs == b.updatedMs && a.finishedMs == b.finishedMs && a.tags == b.tags &&
            a.bestAccuracy == b.bestAccuracy && a.notes == b.notes && a.lastStep == b.lastStep;
 }
@@ -46,8 +46,19 @@ bool sameRow(const mor::RunSummary& a, const mor::RunSummary& b) {
 
 RunTableModel::RunTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void RunTableModel::refresh(const mor::LogReader* reader) {
-    std::vector<mor::RunSummary> fresh = reader ? reader->runs() : std::vector<mor::RunSummary>{};
+bool RunTableModel::refresh(const mor::LogReader* reader, QString* error) {
+    std::vector<mor::RunSummary> fresh;
+    if (reader) {
+        std::string message;
+        std::optional<std::vector<mor::RunSummary>> runs = reader->tryRuns(&message);
+        if (!runs) {
+            if (error) {
+                *error = QString::fromStdString(message);
+            }
+            return false;
+        }
+        fresh = std::move(*runs);
+    }
     // Rows that went away.
     for (int row = rowCount() - 1; row >= 0; --row) {
         const qint64 id = m_runs[static_cast<size_t>(row)].id;
@@ -76,6 +87,12 @@ void RunTableModel::refresh(const mor::LogReader* reader) {
             endInsertRows();
         }
     }
+    return true;
+}
+
+bool RunTableModel::hasRunningRun() const {
+    return std::any_of(m_runs.begin(), m_runs.end(),
+                       [](const mor::RunSummary& r) { return r.status == "running"; });
 }
 
 qint64 RunTableModel::runId(int row) const {
@@ -114,6 +131,10 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     const double duration = r->createdMs > 0 ? r->durationSeconds() : -1.0;
     if (role == SortRole) {
         switch (index.column()) {
+        case Id:
+            return static_cast<qlonglong>(r->id);
+        case Seed:
+            return static_cast<qlonglong>(r->seed);
         case Created:
             return static_cast<qlonglong>(r->createdMs);
         case Duration:
@@ -126,6 +147,10 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
+        case Id:
+            return static_cast<qlonglong>(r->id);
+        case Seed:
+            return static_cast<qlonglong>(r->seed);
         case Name:
             return QString::fromStdString(r->name);
         case Status:
@@ -133,8 +158,10 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         case Dataset:
             return QString::fromStdString(r->dataset);
         case Created:
-            return QLocale().toString(QDateTime::fromMSecsSinceEpoch(r->createdMs).toLocalTime(),
-                                      QLocale::ShortFormat);
+            // To the second: runs started in the same minute must not look alike.
+            return QDateTime::fromMSecsSinceEpoch(r->createdMs)
+                .toLocalTime()
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         case Duration:
             return formatDuration(duration);
         case BestAccuracy:
@@ -164,7 +191,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         return tip;
     }
     if (role == Qt::TextAlignmentRole &&
-        (index.column() == Duration || index.column() == BestAccuracy)) {
+        (index.column() == Id || index.column() == Seed || index.column() == Duration ||
+         index.column() == BestAccuracy)) {
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
     return {};
@@ -175,6 +203,10 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         return {};
     }
     switch (section) {
+    case Id:
+        return tr("Id");
+    case Seed:
+        return tr("Seed");
     case Name:
         return tr("Name");
     case Status:

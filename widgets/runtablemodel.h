@@ -1,6 +1,6 @@
 #pragma once
-// The runs of an experiment log as a table: name, status, data set, created, duration,
-// best accuracy, tags. refresh() updates rows in place (keyed by run id), so selection and
+// The runs of an experiment log as a table: id, name, status, data set, created (to the
+// second), duration, best accuracy, seed, tags: three runs of one demo stay tellable apart. refresh() updates rows in place (keyed by run id), so selection and
 // scroll position survive the live updates.
 #include "mor/log_reader.h"
 
@@ -11,12 +11,26 @@
 class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Name, Status, Dataset, Created, Duration, BestAccuracy, Tags, ColumnCount };
+    enum Column {
+        Id,
+        Name,
+        Status,
+        Dataset,
+        Created,
+        Duration,
+        BestAccuracy,
+        Seed,
+        Tags,
+        ColumnCount
+    };
     enum Role { RunIdRole = Qt::UserRole + 1, SortRole };
     explicit RunTableModel(QObject* parent = nullptr);
 
-    /// Re-reads reader.runs() (null: clears) and applies the differences.
-    void refresh(const mor::LogReader* reader);
+    /// Re-reads the runs (null reader: clears) and applies the differences. A failed read
+    /// keeps every row (it is not "all runs deleted"), returns false and sets *error.
+    bool refresh(const mor::LogReader* reader, QString* error = nullptr);
+    /// True while a run of the table is "running" (its process may die at any time).
+    bool hasRunningRun() const;
     qint64 runId(int row) const;
     int rowOf(qint64 runId) const;
     const mor::RunSummary* run(int row) const;

@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QSaveFile>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -249,6 +250,7 @@ void SetupView::apply(const mor::ExperimentConfig& config) {
     SetupSections::showIntegrationRowsFor(
         *m_binding, QString::fromStdString(config.model.integration.resolution));
     validate();
+    syncPresetBox();
     Q_EMIT configChanged();
 }
 
@@ -299,36 +301,61 @@ bool SetupView::loadDemo(const QString& name) {
         return false;
     }
     showLesson(demo.name, demo.description, demo.lesson());
-    const int index = m_presets->findData(demo.name);
-    if (index >= 0) {
-        m_presets->setCurrentIndex(index);
-    }
+    m_presetName = demo.name;
+    m_presetJson = mor::toJson(m_config);
+    syncPresetBox();
     return true;
 }
 
+void SetupView::syncPresetBox() {
+    // An edited demo is no longer that demo: the box must not keep its name.
+    const bool unchanged = !m_presetName.isEmpty() && mor::toJson(m_config) == m_presetJson;
+    const int index = unchanged ? m_presets->findData(m_presetName) : 0;
+    m_presets->setCurrentIndex(std::max(0, index));
+}
+
 bool SetupView::loadPreset(const QString& path, QString* error) {
-    const mor::ConfigParseResult result = mor::loadConfigFile(path.toStdString());
+    return applyLoaded(mor::loadConfigFile(path.toStdString()),
+                       tr("Load %1").arg(QFileInfo(path).fileName()), error);
+}
+
+bool SetupView::loadRunConfig(const std::string& configJson, const QString& title,
+                              QString* error) {
+    return applyLoaded(mor::parseConfig(configJson), title, error);
+}
+
+bool SetupView::applyLoaded(const mor::ConfigParseResult& result, const QString& undoText,
+                            QString* error) {
     if (!result.ok()) {
         if (error) {
             *error = QString::fromStdString(result.message());
         }
         return false;
     }
-    setConfig(result.config, tr("Load %1").arg(QFileInfo(path).fileName()));
+    m_presetName.clear(); // a file or a run is not one of the demos of the box
+    setConfig(result.config, undoText);
     showLesson(QString::fromStdString(result.config.name),
                QString::fromStdString(result.config.description), {});
     return true;
 }
 
-bool SetupView::savePreset(const QString& path, QString* error) const {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+QString SetupView::presetFilePath(const QString& path) {
+    return path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
+               ? path
+               : path + QStringLiteral(".json");
+}
+
+bool SetupView::savePreset(const QString& path, QString* error) {
+    const QString target = presetFilePath(path);
+    QSaveFile file(target);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QByteArray::fromStdString(mor::toJson(m_config))) < 0 || !file.commit()) {
         if (error) {
-            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+            *error = tr("Cannot write %1: %2").arg(target, file.errorString());
         }
         return false;
     }
-    file.write(QByteArray::fromStdString(mor::toJson(m_config)));
+    Q_EMIT presetSaved(target);
     return true;
 }
 

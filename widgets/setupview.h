@@ -34,7 +34,16 @@ public:
     /// Loads a bundled demo by name and shows its lesson. False when there is no such demo.
     bool loadDemo(const QString& name);
     bool loadPreset(const QString& path, QString* error);
-    bool savePreset(const QString& path, QString* error) const;
+    /// Loads the config a run was trained with (its config JSON in the log), undoably.
+    bool loadRunConfig(const std::string& configJson, const QString& title, QString* error);
+    /// Writes the config as JSON; a name without ".json" gets it (so Load lists the file).
+    /// Emits presetSaved() with the file written.
+    bool savePreset(const QString& path, QString* error);
+    /// `path` as savePreset() writes it: with the ".json" suffix.
+    static QString presetFilePath(const QString& path);
+    /// The preset box: the loaded demo while the config is still that demo's, else the
+    /// "Choose a demo…" entry.
+    QComboBox* presetBox() const { return m_presets; }
     /// Disables Start while a run trains.
     void setTrainingActive(bool active);
     /// Hides advanced rows (presentation mode).
@@ -53,6 +62,8 @@ Q_SIGNALS:
     void configChanged();
     /// A demo or preset was loaded (title for the window, lesson Markdown).
     void lessonChanged(const QString& title, const QString& markdown);
+    /// A preset was written to `path` (the window confirms it in its status bar).
+    void presetSaved(const QString& path);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -66,6 +77,9 @@ private:
     void addExpert(bool duplicate);
     void removeExperts();
     void fillPresets();
+    void syncPresetBox();
+    bool applyLoaded(const mor::ConfigParseResult& result, const QString& undoText,
+                     QString* error);
     void showLesson(const QString& title, const QString& description, const QString& lesson);
     void retranslateUi();
 
@@ -94,4 +108,6 @@ private:
     QLabel* m_message = nullptr;
     QPushButton* m_start = nullptr;
     QString m_lessonName;
+    QString m_presetName; ///< the demo last loaded ("" after loading a file)
+    std::string m_presetJson; ///< its config as loaded, to tell when it was edited
 };

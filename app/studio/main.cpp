@@ -20,77 +20,97 @@
 #include <cstdio>
 #include <string>
 
+namespace {
+
+/// Every option of mor-studio. Used twice: for --help before any display is needed, and to
+/// parse the command line of the real run.
+void addStudioOptions(QCommandLineParser& parser) {
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Workbench for Mixture-of-Reflection models"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("log"),
+        QCoreApplication::translate("main", "Experiment log to open (default: the user's log)"),
+        QStringLiteral("[log.sqlite]"));
+    const auto text = [](const char* source) {
+        return QCoreApplication::translate("main", source);
+    };
+    parser.addOptions({
+        {QStringLiteral("demo"), text(QT_TRANSLATE_NOOP("main", "Load a bundled demo")),
+         QStringLiteral("name")},
+        {QStringLiteral("screenshot"),
+         text(QT_TRANSLATE_NOOP("main", "Save a picture of the window after 1.5 s and quit")),
+         QStringLiteral("file")},
+        {QStringLiteral("screenshot-delay"),
+         text(QT_TRANSLATE_NOOP("main",
+                                "Milliseconds to wait before the screenshot (default 1500)")),
+         QStringLiteral("ms"), QStringLiteral("1500")},
+        {QStringLiteral("view"),
+         text(QT_TRANSLATE_NOOP("main", "View to show: setup, training, stepper, routing, "
+                                        "conflicts, compare, sequence")),
+         QStringLiteral("name")},
+        {QStringLiteral("theme"), text(QT_TRANSLATE_NOOP("main", "Theme: light or dark")),
+         QStringLiteral("name")},
+        {QStringLiteral("language"), text(QT_TRANSLATE_NOOP("main", "Language: en or de")),
+         QStringLiteral("code")},
+        {QStringLiteral("run"), text(QT_TRANSLATE_NOOP("main", "Select this run id")),
+         QStringLiteral("id")},
+        {QStringLiteral("train"),
+         text(QT_TRANSLATE_NOOP("main", "Start training the loaded config right away"))},
+        {QStringLiteral("presentation"),
+         text(QT_TRANSLATE_NOOP("main", "Start in presentation mode (large fonts)"))},
+        {QStringLiteral("size"),
+         text(QT_TRANSLATE_NOOP("main",
+                                "Window size in pixels, e.g. 1280x800 (for screenshots)")),
+         QStringLiteral("WxH")},
+        {QStringLiteral("replay"),
+         text(QT_TRANSLATE_NOOP("main",
+                                "Show the training replay at this evaluation (1 = the first)")),
+         QStringLiteral("k")},
+    });
+}
+
+void setApplicationNames() {
+    QCoreApplication::setOrganizationName(QStringLiteral("MoR Studio"));
+    QCoreApplication::setApplicationName(QStringLiteral("mor-studio"));
+    QCoreApplication::setApplicationVersion(QString::fromStdString(mor::versionString()));
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
-    // --version must work without a display (packaging checks, ssh sessions): answer it before
-    // QApplication looks for a platform plugin.
+    // --version and --help must work without a display (packaging checks, ssh sessions):
+    // answer them before QApplication looks for a platform plugin.
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--version" || arg == "-v") {
             std::printf("mor-studio %s\n", mor::versionString().c_str());
             return 0;
         }
+        if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help-all") {
+            QCoreApplication core(argc, argv);
+            setApplicationNames();
+            QCommandLineParser parser;
+            addStudioOptions(parser);
+            parser.process(core); // prints the help and exits
+            return 0;
+        }
     }
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("MoR Studio"));
-    QApplication::setApplicationName(QStringLiteral("mor-studio"));
+    setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("MoR Studio"));
-    QApplication::setApplicationVersion(QString::fromStdString(mor::versionString()));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/mor-studio.svg")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QApplication::translate("main", "Workbench for Mixture-of-Reflection models"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(
-        QStringLiteral("log"),
-        QApplication::translate("main", "Experiment log to open (default: the user's log)"),
-        QStringLiteral("[log.sqlite]"));
-    const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QApplication::translate("main", "Load a bundled demo"),
-                                  QStringLiteral("name"));
-    const QCommandLineOption screenshot(
-        QStringLiteral("screenshot"),
-        QApplication::translate("main", "Save a picture of the window after 1.5 s and quit"),
-        QStringLiteral("file"));
-    const QCommandLineOption view(
-        QStringLiteral("view"),
-        QApplication::translate("main",
-                                "View to show: setup, training, stepper, routing, conflicts, "
-                                "compare, sequence"),
-        QStringLiteral("name"));
-    const QCommandLineOption theme(QStringLiteral("theme"),
-                                   QApplication::translate("main", "Theme: light or dark"),
-                                   QStringLiteral("name"));
-    const QCommandLineOption language(QStringLiteral("language"),
-                                      QApplication::translate("main", "Language: en or de"),
-                                      QStringLiteral("code"));
-    const QCommandLineOption run(QStringLiteral("run"),
-                                 QApplication::translate("main", "Select this run id"),
-                                 QStringLiteral("id"));
-    const QCommandLineOption delay(
-        QStringLiteral("screenshot-delay"),
-        QApplication::translate("main",
-                                "Milliseconds to wait before the screenshot (default 1500)"),
-        QStringLiteral("ms"), QStringLiteral("1500"));
-    const QCommandLineOption train(
-        QStringLiteral("train"),
-        QApplication::translate("main", "Start training the loaded config right away"));
-    const QCommandLineOption presentation(
-        QStringLiteral("presentation"),
-        QApplication::translate("main", "Start in presentation mode (large fonts)"));
-    const QCommandLineOption size(
-        QStringLiteral("size"),
-        QApplication::translate("main", "Window size in pixels, e.g. 1280x800 (for screenshots)"),
-        QStringLiteral("WxH"));
-    const QCommandLineOption replay(
-        QStringLiteral("replay"),
-        QApplication::translate("main",
-                                "Show the training replay at this evaluation (1 = the first)"),
-        QStringLiteral("k"));
-    parser.addOptions({demo, screenshot, delay, view, theme, language, run, train, presentation,
-                       size, replay});
+    addStudioOptions(parser);
     parser.process(app);
+    const QString demo = QStringLiteral("demo"), screenshot = QStringLiteral("screenshot"),
+                  delay = QStringLiteral("screenshot-delay"), view = QStringLiteral("view"),
+                  theme = QStringLiteral("theme"), language = QStringLiteral("language"),
+                  run = QStringLiteral("run"), train = QStringLiteral("train"),
+                  presentation = QStringLiteral("presentation"), size = QStringLiteral("size"),
+                  replay = QStringLiteral("replay");
 
     if (parser.isSet(theme)) {
         Theme::apply(parser.value(theme) == QLatin1String("dark") ? Theme::Kind::Dark

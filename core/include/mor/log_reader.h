@@ -29,6 +29,11 @@ struct RunSummary {
     double bestAccuracy = -1.0;   ///< best "val/accuracy" (-1 when none yet)
     double testAccuracy = -1.0;   ///< "test/accuracy" (-1 when none)
     int64_t lastStep = 0;
+    /// The process that writes the run ("" / 0 for a run logged before schema 3). A "running"
+    /// run whose process is gone from this host reads as "interrupted" at once; a run written
+    /// on another host only once its heartbeat is stale.
+    std::string ownerHost;
+    int64_t ownerPid = 0;
     double durationSeconds() const;
 };
 
@@ -71,6 +76,11 @@ public:
     int schemaVersion() const;
 
     std::vector<RunSummary> runs() const;
+    /// Like runs(), but a failed read (busy past the retries, locked, file gone) is nullopt with
+    /// *error set: never "no runs".
+    std::optional<std::vector<RunSummary>> tryRuns(std::string* error = nullptr) const;
+    /// Like changeStamp(); nullopt (and *error) when the read failed.
+    std::optional<int64_t> tryChangeStamp(std::string* error = nullptr) const;
     std::optional<RunSummary> run(int64_t runId) const;
     /// Cheap poll for "did anything change?": a counter every writer transaction that changes
     /// data raises (idle heartbeats do not). Compare with the previous value.

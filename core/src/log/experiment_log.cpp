@@ -131,7 +131,7 @@ int64_t ExperimentLog::createRun(const RunInfo& info) {
             .exec();
         id = db.lastInsertRowId();
         replaceTags(db, id, info.tags);
-        writer.ownRunningRuns().insert(id);
+        writer.claimRun(db, id);
     });
     return id;
 }
@@ -233,7 +233,7 @@ void ExperimentLog::setStatus(int64_t run, const std::string& status) {
         if (isFinalStatus(status)) {
             writer->ownRunningRuns().erase(run);
         } else {
-            writer->ownRunningRuns().insert(run);
+            writer->claimRun(db, run); // a resumed run: its owner is now this process
         }
         return int64_t(0);
     });

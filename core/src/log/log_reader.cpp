@@ -4,8 +4,11 @@
 #include "log/log_schema.h"
 #include "log/metric_downsampler.h"
 #include "log/sqlite_db.h"
+#include "log/sweep_store.h"
 #include "log/token_trace_store.h"
 #include "log/trace_store.h"
+
+#include <sqlite3.h>
 
 #include <chrono>
 #include <ctime>
@@ -30,10 +33,15 @@ struct LogReader::Impl {
     std::string lastError;
 
     /// Runs `read` in one read transaction (a consistent snapshot). A writer holding the
-    /// WAL lock past the busy timeout (checkpoint, recovery) makes us retry, not fail.
-    template <typename Result, typename Read> Result query(Read read) {
+    /// WAL lock past the busy timeout (checkpoint, recovery) makes us retry, not fail. A read
+    /// that still fails is nullopt, with the reason in lastError (and *error).
+    /// `quick` (the GUI's polls): give up after ~1 s instead of ~100 s, so a window is never
+    /// frozen by a writer that holds the log; the caller reports it and polls again later.
+    template <typename Result, typename Read>
+    std::optional<Result> tryQuery(Read read, std::string* error = nullptr, bool quick = false) {
         std::lock_guard<std::mutex> lock(mutex);
-        constexpr int kAttempts = 20;
+        const int kAttempts = quick ? 3 : 20;
+        sqlite3_busy_timeout(db->handle(), quick ? 250 : log::kBusyTimeoutMs);
         for (int attempt = 1;; ++attempt) {
             try {
                 db->run("BEGIN");
@@ -53,9 +61,18 @@ struct LogReader::Impl {
                     continue;
                 }
                 lastError = e.what();
-                return Result();
+                if (error) {
+                    *error = lastError;
+                }
+                return std::nullopt;
             }
         }
+    }
+
+    /// tryQuery() for callers that take a failed read as an empty result (see lastError()).
+    template <typename Result, typename Read> Result query(Read read) {
+        std::optional<Result> result = tryQuery<Result>(read);
+        return result ? std::move(*result) : Result();
     }
 };
 
@@ -71,6 +88,37 @@ std::string isoUtc(int64_t ms) {
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
     return text;
+}
+
+/// Fills in who writes each run and reads a "running" run whose process is gone as
+/// "interrupted": at once when the process was on this host, else once its heartbeat is stale.
+/// A log from before run_owner (or a run without a row) keeps the heartbeat rule.
+void readOwners(SqliteDb& db, std::vector<RunSummary>& runs) {
+    const bool hasTable =
+        db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'run_owner'") > 0;
+    const int64_t now = log::nowMs();
+    for (RunSummary& r : runs) {
+        int64_t start = 0;
+        if (hasTable) {
+            SqlQuery q(db.statement("SELECT host, pid, start FROM run_owner WHERE run_id = ?"));
+            q.bind(1, r.id);
+            if (q.next()) {
+                r.ownerHost = q.text(0);
+                r.ownerPid = q.int64(1);
+                start = q.int64(2);
+            }
+        }
+        if (r.status != "running") {
+            continue;
+        }
+        const bool heartbeatFresh = now - r.updatedMs < log::kStaleHeartbeatMs;
+        const bool alive = r.ownerPid > 0
+                               ? log::processAlive(r.ownerHost, r.ownerPid, start, heartbeatFresh)
+                               : heartbeatFresh;
+        if (!alive) {
+            r.status = "interrupted";
+        }
+    }
 }
 
 /// All runs (onlyId < 0) or one, with tags and the accuracy summary.
@@ -112,6 +160,7 @@ std::vector<RunSummary> readRuns(SqliteDb& db, int64_t onlyId) {
             r.tags.push_back(t.text(0));
         }
     }
+    readOwners(db, runs);
     return runs;
 }
 
@@ -162,6 +211,19 @@ std::string LogReader::lastError() const {
 
 std::vector<RunSummary> LogReader::runs() const {
     return m_impl->query<std::vector<RunSummary>>([](SqliteDb& db) { return readRuns(db, -1); });
+}
+
+std::optional<std::vector<RunSummary>> LogReader::tryRuns(std::string* error) const {
+    return m_impl->tryQuery<std::vector<RunSummary>>(
+        [](SqliteDb& db) { return readRuns(db, -1); }, error, true);
+}
+
+std::optional<int64_t> LogReader::tryChangeStamp(std::string* error) const {
+    return m_impl->tryQuery<int64_t>(
+        [](SqliteDb& db) {
+            return db.queryInt("SELECT value FROM meta WHERE key = 'change_counter'");
+        },
+        error, true);
 }
 
 std::optional<RunSummary> LogReader::run(int64_t runId) const {

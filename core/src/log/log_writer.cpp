@@ -1,7 +1,11 @@
 #include "log/log_writer.h"
 
+#include "log/sweep_store.h"
+
 #include <chrono>
 #include <map>
+
+#include <unistd.h>
 
 namespace mor::log {
 
@@ -191,6 +195,22 @@ int64_t LogWriter::writeMetric(const Command& c,
             .exec();
     }
     return 1;
+}
+
+void LogWriter::claimRun(SqliteDb& db, int64_t run) {
+    m_ownRunning.insert(run);
+    static const int64_t pid = static_cast<int64_t>(::getpid());
+    try {
+        SqlQuery(db.statement(
+                     "INSERT OR REPLACE INTO run_owner(run_id, host, pid, start) VALUES(?,?,?,?)"))
+            .bind(1, run)
+            .bind(2, hostName())
+            .bind(3, pid)
+            .bind(4, processStartTicks(pid))
+            .exec();
+    } catch (const SqlError&) {
+        // no run_owner table: readers fall back to the heartbeat
+    }
 }
 
 void LogWriter::touchRuns(const std::vector<std::pair<int64_t, int64_t>>& runSteps,

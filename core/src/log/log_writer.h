@@ -48,6 +48,10 @@ public:
     /// Runs that this process created and that are still running (kept alive by heartbeat).
     /// Only touch inside runNow or a task (the connection mutex guards it).
     std::set<int64_t>& ownRunningRuns() { return m_ownRunning; }
+    /// Adds `run` to ownRunningRuns() and records this process (host, pid, start time) as its
+    /// owner in run_owner, so readers on this host see at once when it dies. Only inside runNow
+    /// or a task; a log without run_owner (a v3 file from before it) is left as it is.
+    void claimRun(SqliteDb& db, int64_t run);
 
     int64_t rowsWritten() const { return m_rows.load(); }
     int64_t transactions() const { return m_transactions.load(); }

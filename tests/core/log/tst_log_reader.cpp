@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <thread>
@@ -22,6 +23,7 @@ using namespace mor;
 using namespace logtest;
 
 static int readRuns(const std::string& path);
+static int64_t startHolder(QProcess& holder, const std::string& path);
 
 class TstLogReader : public QObject {
     Q_OBJECT
@@ -47,6 +49,8 @@ private slots:
     void changeStampGrowsWithEveryCommit();
     void failedQueryReportsErrorUntilNextSuccess();
     void downsampledSeriesIsFastOnLargeLog();
+    void killedWriterOnThisHostReadsInterruptedAtOnce();
+    void runOfAnotherHostKeepsTheHeartbeatRule();
 };
 
 void TstLogReader::readerSeesRowsWhileAnotherThreadWrites() {
@@ -673,6 +677,61 @@ void TstLogReader::downsampledSeriesIsFastOnLargeLog() {
     QCOMPARE(summaries[2].lastStep, int64_t(19999));
 }
 
+// A training process killed with SIGKILL cannot mark its run: a reader on the same host sees
+// from the recorded pid (and its start time) that the process is gone, and shows the run
+// "interrupted" at once, not after the 15 s heartbeat.
+void TstLogReader::killedWriterOnThisHostReadsInterruptedAtOnce() {
+    const std::string path = file("killed.morlog");
+    QProcess holder;
+    const int64_t run = startHolder(holder, path);
+    QVERIFY(run > 0);
+    std::string error;
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    auto alive = reader->run(run);
+    QVERIFY(alive);
+    QCOMPARE(alive->status, std::string("running"));
+    QCOMPARE(alive->ownerPid, int64_t(holder.processId()));
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    QCOMPARE(alive->ownerHost, std::string(host));
+
+    holder.kill(); // SIGKILL: no status update, no flush
+    QVERIFY(holder.waitForFinished(10000));
+    QElapsedTimer sinceKill;
+    sinceKill.start();
+    auto dead = reader->run(run);
+    QVERIFY(dead);
+    QCOMPARE(dead->status, std::string("interrupted"));
+    QCOMPARE(reader->runs().front().status, std::string("interrupted"));
+    QVERIFY(sinceKill.elapsed() < 5000); // well inside the 15 s heartbeat
+    // What is on disk is unchanged: the reader reads, it does not write.
+    QCOMPARE(queryText(path, "SELECT status FROM runs WHERE id = " + std::to_string(run)),
+             std::string("running"));
+}
+
+// A run written on another host cannot be checked by pid: it is "running" while its heartbeat
+// is fresh and "interrupted" once the heartbeat is older than 15 s.
+void TstLogReader::runOfAnotherHostKeepsTheHeartbeatRule() {
+    const std::string path = file("otherhost.morlog");
+    QProcess holder;
+    const int64_t run = startHolder(holder, path);
+    QVERIFY(run > 0);
+    holder.kill();
+    QVERIFY(holder.waitForFinished(10000));
+    const std::string id = std::to_string(run);
+    execSql(path, "UPDATE run_owner SET host = 'another-host' WHERE run_id = " + id);
+    execSql(path, "UPDATE runs SET updated_ms = CAST(strftime('%s','now') AS INTEGER) * 1000 "
+                  "WHERE id = " + id);
+    std::string error;
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    QCOMPARE(reader->run(run)->status, std::string("running"));
+    QCOMPARE(reader->run(run)->ownerHost, std::string("another-host"));
+    execSql(path, "UPDATE runs SET updated_ms = updated_ms - 16000 WHERE id = " + id);
+    QCOMPARE(reader->run(run)->status, std::string("interrupted"));
+}
+
 // Child mode --read-runs PATH: exit 0 when the log's one run and its metric can be read.
 static int readRuns(const std::string& path) {
     std::string error;
@@ -689,7 +748,40 @@ static int readRuns(const std::string& path) {
     return 0;
 }
 
+// Child mode --hold-run PATH: creates a run, says "ready <id>" and trains forever (until the
+// test kills it with SIGKILL).
+static int holdRun(const std::string& path) {
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    if (!log) {
+        std::fprintf(stderr, "holder: %s\n", error.c_str());
+        return 1;
+    }
+    const int64_t run = log->createRun(RunInfo{"killed", "", "", "", 0, {}});
+    log->flush();
+    std::printf("ready %lld\n", static_cast<long long>(run));
+    std::fflush(stdout);
+    for (int64_t step = 0;; ++step) {
+        log->logMetric(run, "train/loss", step, 1.0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+/// Starts this binary with --hold-run and returns the id of the run it writes (-1 on failure).
+static int64_t startHolder(QProcess& holder, const std::string& path) {
+    holder.start(QCoreApplication::applicationFilePath(),
+                 {"--hold-run", QString::fromStdString(path)});
+    if (!holder.waitForStarted() || !holder.waitForReadyRead(30000)) {
+        return -1;
+    }
+    const QByteArray line = holder.readLine().trimmed();
+    return line.startsWith("ready ") ? line.mid(6).toLongLong() : -1;
+}
+
 int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--hold-run") {
+        return holdRun(argv[2]);
+    }
     if (argc == 3 && std::string(argv[1]) == "--child-writer") {
         return childWriter(argv[2]);
     }

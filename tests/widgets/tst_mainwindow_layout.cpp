@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The window on a real laptop screen: it opens inside the available area of a 1280x800 screen
+// (the offscreen platform is given one), never grows by itself when its content asks for more
+// room, and leaving presentation mode puts docks and splitters back exactly.
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QFile>
+#include <QLabel>
+#include <QScreen>
+#include <QSettings>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QVBoxLayout>
+#include <QtTest>
+
+#include <numeric>
+
+class TstMainWindowLayout : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void screenIsTheLaptopOne();
+    void opensInsideTheAvailableScreen();
+    void savedGeometryOfALargerScreenIsShrunk();
+    void contentAskingForMoreRoomDoesNotGrowTheWindow();
+    void leavingPresentationRestoresDocksAndSplitters();
+};
+
+void TstMainWindowLayout::init() {
+    QSettings().clear();
+}
+
+void TstMainWindowLayout::screenIsTheLaptopOne() {
+    // Guards the fixture: without it the other checks would run on an 800x600 default screen.
+    QCOMPARE(QGuiApplication::primaryScreen()->geometry().size(), QSize(1280, 800));
+}
+
+void TstMainWindowLayout::opensInsideTheAvailableScreen() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QRect available = window.screen()->availableGeometry();
+    QVERIFY2(window.width() <= available.width() && window.height() <= available.height(),
+             qPrintable(QStringLiteral("%1x%2 on %3x%4")
+                            .arg(window.width())
+                            .arg(window.height())
+                            .arg(available.width())
+                            .arg(available.height())));
+    QVERIFY(window.width() >= 1000); // it still uses the screen, not a postage stamp
+}
+
+void TstMainWindowLayout::savedGeometryOfALargerScreenIsShrunk() {
+    {
+        MainWindow big;
+        big.resize(2400, 1500); // as saved on a 4K monitor
+        QSettings().setValue(QStringLiteral("window/geometry"), big.saveGeometry());
+    }
+    MainWindow window;
+    const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
+    QVERIFY(window.width() <= available.width());
+    QVERIFY(window.height() <= available.height());
+}
+
+void TstMainWindowLayout::contentAskingForMoreRoomDoesNotGrowTheWindow() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QSize before = window.size();
+    // A view whose content suddenly wants a huge minimum size (a wide legend, a long table).
+    auto* greedy = new QLabel(QStringLiteral("greedy"));
+    greedy->setMinimumSize(3000, 2000);
+    QWidget* compare = window.tabs()->widget(MainWindow::Compare);
+    compare->layout()->addWidget(greedy);
+    window.tabs()->setCurrentIndex(MainWindow::Compare);
+    QTest::qWait(50);
+    QCOMPARE(window.size(), before);
+    window.setPresentationMode(true);
+    QTest::qWait(50);
+    window.setPresentationMode(false);
+    QTest::qWait(50);
+    QCOMPARE(window.size(), before);
+}
+
+void TstMainWindowLayout::leavingPresentationRestoresDocksAndSplitters() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* runs = window.findChild<QDockWidget*>(QStringLiteral("runBrowserDock"));
+    auto* events = window.findChild<QDockWidget*>(QStringLiteral("eventsDock"));
+    QVERIFY(runs && events);
+    window.resizeDocks({runs}, {300}, Qt::Horizontal);
+    window.resizeDocks({events}, {120}, Qt::Vertical);
+    // The splitters laid out so far (a tab never shown has none to restore).
+    QList<QSplitter*> splitters;
+    for (QSplitter* splitter : window.findChildren<QSplitter*>()) {
+        const QList<int> sizes = splitter->sizes();
+        if (std::accumulate(sizes.begin(), sizes.end(), 0) > 0) {
+            splitters << splitter;
+        }
+    }
+    QVERIFY(!splitters.isEmpty());
+    for (QSplitter* splitter : splitters) {
+        QList<int> sizes = splitter->sizes();
+        if (sizes.size() >= 2 && sizes[0] > 60) {
+            sizes[1] += sizes[0] / 3; // the user dragged the handle
+            sizes[0] -= sizes[0] / 3;
+            splitter->setSizes(sizes);
+        }
+    }
+    QTest::qWait(50);
+    const QSize windowSize = window.size();
+    const QRect runsRect = runs->geometry(), eventsRect = events->geometry();
+    QList<QList<int>> splitterSizes;
+    for (QSplitter* splitter : splitters) {
+        splitterSizes << splitter->sizes();
+    }
+
+    window.setPresentationMode(true);
+    QTest::qWait(50);
+    QVERIFY(!runs->isVisible() && !events->isVisible());
+    window.setPresentationMode(false);
+    QTest::qWait(50);
+
+    QCOMPARE(window.size(), windowSize);
+    QVERIFY(runs->isVisible() && events->isVisible());
+    QVERIFY(!runs->isFloating() && !events->isFloating());
+    QCOMPARE(window.dockWidgetArea(runs), Qt::LeftDockWidgetArea);
+    QCOMPARE(window.dockWidgetArea(events), Qt::BottomDockWidgetArea);
+    QCOMPARE(runs->geometry(), runsRect);
+    QCOMPARE(events->geometry(), eventsRect);
+    for (int i = 0; i < splitters.size(); ++i) {
+        QCOMPARE(splitters[i]->sizes(), splitterSizes[i]);
+    }
+}
+
+int main(int argc, char** argv) {
+    // A 1280x800 laptop screen for the offscreen platform (its default is 800x600).
+    QTemporaryDir dir;
+    const QString config = dir.filePath(QStringLiteral("screens.json"));
+    QFile file(config);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(R"({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1280,
+                       "height": 800, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})") <
+            0) {
+        return 1;
+    }
+    file.close();
+    qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + config.toUtf8());
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow_layout"));
+    TstMainWindowLayout test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_mainwindow_layout.moc"

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Data shown must never silently vanish: while reads of the log fail (another connection holds
+// it exclusively, the file is moved away) and runs are still written, the browser keeps its
+// runs, the session reports the failure, and the next readable poll brings the new runs in. The
+// main window says so in its status bar and keeps its run count.
+// Note: a WAL reader is blocked by another process, not by another connection of its own
+// process; hence the child mode that holds the locks.
+#include "logsession.h"
+#include "mainwindow.h"
+#include "runbrowser.h"
+#include "runtablemodel.h"
+
+#include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QLabel>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+/// Child mode of this binary (--hold-read-locks PATH): takes every read-mark lock of the log's
+/// WAL index, as a process stuck in a WAL recovery does, says "locked" and waits to be killed.
+/// (fcntl locks do not conflict within one process, so the holder must be another one.)
+int holdReadLocks(const char* path) {
+    const int fd = ::open((std::string(path) + "-shm").c_str(), O_RDWR);
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = 120 + 3; // WALINDEX_LOCK_OFFSET + WAL_READ_LOCK(0)
+    lock.l_len = 5;         // the five read marks
+    if (fd < 0 || ::fcntl(fd, F_SETLK, &lock) != 0) {
+        std::perror("hold-read-locks");
+        return 1;
+    }
+    std::printf("locked\n");
+    std::fflush(stdout);
+    for (;;) {
+        ::pause();
+    }
+}
+
+/// Child mode --hold-run PATH: a training that writes its run until it is killed.
+int holdRun(const char* path) {
+    std::string error;
+    auto log = mor::ExperimentLog::open(path, &error);
+    if (!log) {
+        std::fprintf(stderr, "hold-run: %s\n", error.c_str());
+        return 1;
+    }
+    mor::RunInfo info;
+    info.name = "killed";
+    const int64_t run = log->createRun(info);
+    log->flush();
+    std::printf("locked\n"); // "ready", in the words LockHolder waits for
+    std::fflush(stdout);
+    for (int64_t step = 0;; ++step) {
+        log->logMetric(run, "train/loss", step, 1.0);
+        ::usleep(50 * 1000);
+    }
+}
+
+/// Another process that holds the log's read locks (or trains a run) while it lives.
+class LockHolder {
+public:
+    bool start(const QString& path, const QString& mode = QStringLiteral("--hold-read-locks")) {
+        m_process.start(QCoreApplication::applicationFilePath(), {mode, path});
+        return m_process.waitForStarted() && m_process.waitForReadyRead(10000) &&
+               m_process.readLine().trimmed() == "locked";
+    }
+    void release() {
+        m_process.kill();
+        m_process.waitForFinished();
+    }
+    ~LockHolder() { release(); }
+
+private:
+    QProcess m_process;
+};
+
+} // namespace
+
+class TstRunBrowserReads : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void failedReadsKeepTheRunsAndRecover_data();
+    void failedReadsKeepTheRunsAndRecover();
+    void readerTellsAFailedListingFromAnEmptyLog();
+    void mainWindowReportsTheFailureAndKeepsItsCount();
+    void killedTrainingTurnsInterruptedAtTheNextPoll();
+
+private:
+    int rowOfName(RunTableModel* model, const QString& name) {
+        for (int r = 0; r < model->rowCount(); ++r) {
+            if (model->index(r, RunTableModel::Name).data().toString() == name) {
+                return r;
+            }
+        }
+        return -1;
+    }
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+};
+
+void TstRunBrowserReads::initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_runbrowser_reads"));
+}
+
+void TstRunBrowserReads::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_path = m_dir->filePath(QStringLiteral("log.sqlite"));
+    std::string error;
+    auto log = mor::ExperimentLog::open(m_path.toStdString(), &error);
+    QVERIFY2(log, error.c_str());
+    for (const char* name : {"first", "second", "third"}) {
+        mor::RunInfo info;
+        info.name = name;
+        log->setStatus(log->createRun(info), "finished");
+    }
+    log->flush();
+}
+
+void TstRunBrowserReads::failedReadsKeepTheRunsAndRecover_data() {
+    QTest::addColumn<QString>("failure");
+    QTest::newRow("busy: another process holds the read locks") << "locked";
+    QTest::newRow("file renamed away") << "renamed";
+    QTest::newRow("file missing") << "missing";
+}
+
+void TstRunBrowserReads::failedReadsKeepTheRunsAndRecover() {
+    QFETCH(QString, failure);
+    LogSession session;
+    session.setPollInterval(60 * 60 * 1000); // the test polls by hand
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    RunBrowser browser(&session);
+    QCOMPARE(browser.model()->rowCount(), 3);
+    browser.selectRun(browser.model()->runId(0));
+    const qint64 selected = browser.currentRun();
+    QSignalSpy failed(&session, &LogSession::readFailed);
+    QSignalSpy recovered(&session, &LogSession::readRecovered);
+
+    const QString away = m_path + QStringLiteral(".moved");
+    LockHolder holder;
+    std::string openError;
+    auto writer = mor::ExperimentLog::open(m_path.toStdString(), &openError);
+    QVERIFY2(writer, openError.c_str());
+    const auto writeRun = [&writer] {
+        mor::RunInfo info;
+        info.name = "held";
+        writer->setStatus(writer->createRun(info), "finished");
+        writer->flush();
+    };
+    int polls = 3;
+    if (failure == QLatin1String("locked")) {
+        writeRun(); // written, not yet read: the browser must not lose it either
+        QVERIFY(holder.start(m_path));
+        polls = 1; // SQLite gives up on a held read lock only after ~10 s
+    } else {
+        QVERIFY(QFile::rename(m_path, away));
+        if (failure == QLatin1String("renamed")) {
+            writeRun(); // the training goes on writing into the moved file
+        }
+    }
+
+    for (int poll = 0; poll < polls; ++poll) {
+        session.poll();
+        QVERIFY(session.isReadFailing());
+        QCOMPARE(browser.model()->rowCount(), 3); // never "every run deleted"
+        QCOMPARE(browser.currentRun(), selected);
+    }
+    QVERIFY(failed.count() >= polls);
+    QVERIFY(!failed.first().first().toString().isEmpty());
+    QCOMPARE(recovered.count(), 0);
+
+    if (failure == QLatin1String("locked")) {
+        holder.release();
+    } else {
+        QVERIFY(QFile::rename(away, m_path));
+    }
+    if (failure == QLatin1String("missing")) {
+        writeRun();
+    }
+    session.poll();
+    QVERIFY(!session.isReadFailing());
+    QCOMPARE(recovered.count(), 1);
+    QCOMPARE(browser.model()->rowCount(), 4);
+    QVERIFY(rowOfName(browser.model(), QStringLiteral("held")) >= 0);
+    QCOMPARE(browser.currentRun(), selected);
+}
+
+void TstRunBrowserReads::readerTellsAFailedListingFromAnEmptyLog() {
+    std::string error;
+    auto reader = mor::LogReader::open(m_path.toStdString(), &error);
+    QVERIFY2(reader, error.c_str());
+    auto runs = reader->tryRuns(&error);
+    QVERIFY(runs.has_value());
+    QCOMPARE(runs->size(), size_t(3));
+    {
+        LockHolder holder;
+        QVERIFY(holder.start(m_path));
+        error.clear();
+        QVERIFY(!reader->tryRuns(&error).has_value());
+        QVERIFY(!error.empty());
+        QCOMPARE(reader->lastError(), error);
+    }
+    QVERIFY(reader->tryChangeStamp().has_value());
+    QCOMPARE(reader->tryRuns()->size(), size_t(3));
+}
+
+void TstRunBrowserReads::mainWindowReportsTheFailureAndKeepsItsCount() {
+    QSettings().clear();
+    MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    window.session()->setPollInterval(60 * 60 * 1000);
+    auto* label = window.statusBar()->findChildren<QLabel*>().value(0);
+    QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
+    {
+        LockHolder holder;
+        QVERIFY(holder.start(m_path));
+        window.session()->poll();
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("retrying")));
+        QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
+    }
+    window.session()->poll();
+    QVERIFY(!window.statusBar()->currentMessage().contains(QStringLiteral("retrying")));
+    QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
+    bool countShown = false;
+    for (QLabel* l : window.statusBar()->findChildren<QLabel*>()) {
+        countShown = countShown || l->text().contains(QStringLiteral("3 run(s)"));
+    }
+    QVERIFY2(countShown, label ? qPrintable(label->text()) : "no label");
+}
+
+// A training process killed with SIGKILL writes nothing more, so the change stamp stays: the
+// browser still turns its run "interrupted" at the next poll, long before the 15 s heartbeat.
+void TstRunBrowserReads::killedTrainingTurnsInterruptedAtTheNextPoll() {
+    LogSession session;
+    session.setPollInterval(60 * 60 * 1000);
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    RunBrowser browser(&session);
+    LockHolder training;
+    QVERIFY(training.start(m_path, QStringLiteral("--hold-run")));
+    session.poll();
+    const int row = rowOfName(browser.model(), QStringLiteral("killed"));
+    QVERIFY(row >= 0);
+    QCOMPARE(browser.model()->run(row)->status, std::string("running"));
+    training.release(); // kill -9
+    QElapsedTimer sinceKill;
+    sinceKill.start();
+    session.poll();
+    QCOMPARE(browser.model()->run(row)->status, std::string("interrupted"));
+    QCOMPARE(browser.model()->index(row, RunTableModel::Status).data().toString(),
+             QStringLiteral("interrupted"));
+    QVERIFY(sinceKill.elapsed() < 5000);
+}
+
+int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--hold-run") {
+        return holdRun(argv[2]);
+    }
+    if (argc == 3 && std::string(argv[1]) == "--hold-read-locks") {
+        return holdReadLocks(argv[2]);
+    }
+    QApplication app(argc, argv);
+    TstRunBrowserReads test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_runbrowser_reads.moc"

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Presets: "preset1" is written as preset1.json (what Load's *.json filter lists) and loads
+// back; Save is confirmed in the window's status bar; the preset box shows a demo's name only
+// while the config is still that demo's.
+#include "demolibrary.h"
+#include "mainwindow.h"
+#include "setupview.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TstSetupPresets : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void savedNameGetsTheJsonSuffix_data();
+    void savedNameGetsTheJsonSuffix();
+    void saveIsConfirmedInTheStatusBar();
+    void presetBoxForgetsTheDemoAfterAnEdit();
+    void loadingAFileClearsTheDemoName();
+};
+
+void TstSetupPresets::initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_setup_presets"));
+    QSettings().clear();
+    QVERIFY(!DemoLibrary::demos().isEmpty());
+}
+
+void TstSetupPresets::savedNameGetsTheJsonSuffix_data() {
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("written");
+    QTest::newRow("bare name") << "preset1" << "preset1.json";
+    QTest::newRow("with .json") << "preset2.json" << "preset2.json";
+    QTest::newRow("upper-case suffix") << "preset3.JSON" << "preset3.JSON";
+    QTest::newRow("other dot") << "v1.2" << "v1.2.json";
+}
+
+void TstSetupPresets::savedNameGetsTheJsonSuffix() {
+    QFETCH(QString, typed);
+    QFETCH(QString, written);
+    QTemporaryDir dir;
+    SetupView view;
+    mor::ExperimentConfig config = view.config();
+    config.name = "saved-" + typed.toStdString();
+    view.setConfig(config);
+    QSignalSpy saved(&view, &SetupView::presetSaved);
+    QString error;
+    QVERIFY2(view.savePreset(dir.filePath(typed), &error), qPrintable(error));
+    QCOMPARE(saved.count(), 1);
+    QCOMPARE(saved.first().first().toString(), dir.filePath(written));
+    // Exactly one file, and the Load dialog's filter (*.json) lists it.
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{written});
+    QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.json")}, QDir::Files),
+             QStringList{written});
+    SetupView other;
+    QVERIFY2(other.loadPreset(dir.filePath(written), &error), qPrintable(error));
+    QCOMPARE(other.config().name, config.name);
+}
+
+void TstSetupPresets::saveIsConfirmedInTheStatusBar() {
+    QTemporaryDir dir;
+    MainWindow window;
+    QString error;
+    QVERIFY(window.setupView()->savePreset(dir.filePath(QStringLiteral("preset1")), &error));
+    const QString message = window.statusBar()->currentMessage();
+    QVERIFY2(message.contains(QStringLiteral("preset1.json")), qPrintable(message));
+    QVERIFY2(message.startsWith(QStringLiteral("Preset saved")), qPrintable(message));
+}
+
+void TstSetupPresets::presetBoxForgetsTheDemoAfterAnEdit() {
+    SetupView view;
+    const QString demo = DemoLibrary::demos().first().name;
+    QVERIFY(view.loadDemo(demo));
+    QCOMPARE(view.presetBox()->currentText(), demo);
+    mor::ExperimentConfig edited = view.config();
+    edited.name += "-edited";
+    view.setConfig(edited, QStringLiteral("Edit name"));
+    QCOMPARE(view.presetBox()->currentIndex(), 0); // "Choose a demo…", not the old name
+    view.undoStack()->undo();                      // back to the demo as loaded
+    QCOMPARE(view.presetBox()->currentText(), demo);
+    view.undoStack()->redo();
+    QCOMPARE(view.presetBox()->currentIndex(), 0);
+}
+
+void TstSetupPresets::loadingAFileClearsTheDemoName() {
+    QTemporaryDir dir;
+    SetupView view;
+    QString error;
+    QVERIFY(view.savePreset(dir.filePath(QStringLiteral("mine")), &error));
+    QVERIFY(view.loadDemo(DemoLibrary::demos().first().name));
+    QVERIFY(view.presetBox()->currentIndex() > 0);
+    QVERIFY2(view.loadPreset(dir.filePath(QStringLiteral("mine.json")), &error),
+             qPrintable(error));
+    QCOMPARE(view.presetBox()->currentIndex(), 0);
+}
+
+QTEST_MAIN(TstSetupPresets)
+#include "tst_setup_presets.moc"
