@@ -18,6 +18,7 @@ std::vector<mor::PredictInput> gridInputs(const PlaneRequest& r) {
             const double x = r.bounds.left() + (col + 0.5) * r.bounds.width() / r.grid;
             mor::PredictInput input;
             input.features = {static_cast<float>(x), static_cast<float>(y)};
+            input.trace = r.steps;
             inputs.push_back(std::move(input));
         }
     }
@@ -27,6 +28,33 @@ std::vector<mor::PredictInput> gridInputs(const PlaneRequest& r) {
         inputs.push_back(std::move(input));
     }
     return inputs;
+}
+
+/// Every expert's draft per reflection step from the grid cells' traces.
+void fillSteps(PlaneFrame& frame, const std::vector<mor::Prediction>& predictions) {
+    const int cells = frame.grid * frame.grid;
+    int steps = 0;
+    for (int i = 0; i < cells; ++i) {
+        for (const mor::ExpertTrace& e : predictions[static_cast<size_t>(i)].trace.experts) {
+            steps = std::max(steps, static_cast<int>(e.steps.size()));
+        }
+    }
+    frame.steps = steps;
+    frame.stepAnswer.fill(-1, cells * frame.numExperts * steps);
+    frame.stepConfidence.fill(0.f, cells * frame.numExperts * steps);
+    for (int i = 0; i < cells; ++i) {
+        for (const mor::ExpertTrace& e : predictions[static_cast<size_t>(i)].trace.experts) {
+            for (size_t t = 0; t < e.steps.size(); ++t) {
+                const mor::StepTrace& step = e.steps[t];
+                const int at = frame.stepIndex(i, e.expert, static_cast<int>(t));
+                frame.stepAnswer[at] = static_cast<qint8>(step.pred);
+                frame.stepConfidence[at] =
+                    step.pred >= 0 && step.pred < static_cast<int64_t>(step.probs.size())
+                        ? step.probs[static_cast<size_t>(step.pred)]
+                        : 0.f;
+            }
+        }
+    }
 }
 
 PlaneFrame frameOf(const PlaneRequest& r, const mor::ModelSummary& summary,
@@ -55,6 +83,9 @@ PlaneFrame frameOf(const PlaneRequest& r, const mor::ModelSummary& summary,
         frame.depth[i] = static_cast<float>(deepest);
         frame.maxDepth = std::max(frame.maxDepth, deepest);
         frame.conflict[i] = p.conflictScore;
+    }
+    if (r.steps) {
+        fillSteps(frame, predictions);
     }
     if (!r.testLabels.isEmpty()) {
         qint64 right = 0;

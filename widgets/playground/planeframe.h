@@ -19,6 +19,14 @@ struct PlaneFrame {
     QVector<float> depth;       ///< deepest reflection among the cell's experts
     QVector<float> conflict;    ///< conflict score (Jensen–Shannon divergence, bits)
     double accuracy = -1.0;     ///< on the data set's test split at this checkpoint (-1: none)
+    /// With PlaneRequest::steps: every expert's draft at every reflection step, [cell × expert
+    /// × step] (step 0 = iteration 1); -1 / 0 where the expert did not run that step there.
+    int steps = 0;
+    QVector<qint8> stepAnswer;
+    QVector<float> stepConfidence;
+    int stepIndex(int cell, int expert, int step) const {
+        return (cell * numExperts + expert) * steps + step;
+    }
 };
 
 /// What to evaluate: the run, the grid, and the test points whose accuracy the frame reports.
@@ -30,6 +38,7 @@ struct PlaneRequest {
     QVector<float> testFeatures; ///< [n × 2], raw as generated
     QVector<qint64> testLabels;
     bool force = false;          ///< evaluate even when the checkpoint has not changed
+    bool steps = false;          ///< also trace every expert's draft per step (slower)
 };
 
 Q_DECLARE_METATYPE(PlaneFrame)

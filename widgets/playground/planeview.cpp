@@ -59,6 +59,13 @@ void PlaneView::setBounds(const QRectF& bounds) {
     update();
 }
 
+void PlaneView::setExpertStep(int expert, int step) {
+    m_expert = expert;
+    m_step = step;
+    rebuildImage();
+    update();
+}
+
 void PlaneView::rebuildImage() {
     const int n = m_frame.grid;
     if (n <= 0) {
@@ -99,6 +106,15 @@ void PlaneView::rebuildImage() {
             break;
         case Map::Conflict:
             color = mix(base, QColor(0xd6, 0x27, 0x28), m_frame.conflict[i]); // 1 bit = full
+            break;
+        case Map::ExpertStep:
+            if (m_expert < m_frame.numExperts && m_step < m_frame.steps) {
+                const int at = m_frame.stepIndex(i, m_expert, m_step);
+                if (m_frame.stepAnswer[at] >= 0) {
+                    const double sure = (m_frame.stepConfidence[at] - chance) / (1.0 - chance);
+                    color = mix(base, classColor(m_frame.stepAnswer[at]), 0.15 + 0.6 * sure);
+                }
+            }
             break;
         }
         m_image.setPixel(i % n, i / n, color.rgb());

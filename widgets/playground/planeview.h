@@ -11,7 +11,9 @@ class QPainter;
 class PlaneView : public QWidget {
     Q_OBJECT
 public:
-    enum class Map { Decision, Routing, Depth, Conflict };
+    /// ExpertStep: the draft of one expert at one reflection step (setExpertStep); blank where
+    /// that expert did not run that step (not selected there, or already halted).
+    enum class Map { Decision, Routing, Depth, Conflict, ExpertStep };
 
     explicit PlaneView(QWidget* parent = nullptr);
 
@@ -20,6 +22,8 @@ public:
     void setPoints(const QVector<float>& features, const QVector<qint64>& labels);
     void setMap(Map map);
     void setBounds(const QRectF& bounds);
+    /// Expert and step (0-based: 0 = iteration 1) the ExpertStep map shows.
+    void setExpertStep(int expert, int step);
     const PlaneFrame& frame() const { return m_frame; }
     /// The map as an image (grid × grid), as painted.
     QImage mapImage() const { return m_image; }
@@ -43,4 +47,6 @@ private:
     QVector<qint64> m_labels;
     QRectF m_bounds{-1.6, -1.6, 3.2, 3.2};
     Map m_map = Map::Decision;
+    int m_expert = 0;
+    int m_step = 0;
 };

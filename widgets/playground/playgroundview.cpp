@@ -16,6 +16,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -63,6 +64,7 @@ PlaygroundView::PlaygroundView(QWidget* parent) : QWidget(parent) {
     m_poll->setInterval(kPollMs);
     connect(m_poll, &QTimer::timeout, this, &PlaygroundView::poll);
     retranslate();
+    mapChanged(m_map->currentIndex());
     if (!loadDemo(QStringLiteral("playground-routing"))) {
         refreshPoints();
     }
@@ -149,10 +151,29 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     connect(m_rewind, &QPushButton::clicked, this, &PlaygroundView::rewind);
     m_map = new QComboBox(panel);
     m_map->setObjectName(QStringLiteral("playgroundMap"));
-    connect(m_map, &QComboBox::currentIndexChanged, this,
-            [this](int index) { m_plane->setMap(static_cast<PlaneView::Map>(index)); });
+    connect(m_map, &QComboBox::currentIndexChanged, this, &PlaygroundView::mapChanged);
     auto* mapRow = new QFormLayout;
     mapRow->addRow(tr("Paint"), m_map);
+    m_expertPick = new QSpinBox(panel);
+    m_expertPick->setObjectName(QStringLiteral("playgroundExpert"));
+    m_expertPick->setRange(0, 3);
+    mapRow->addRow(tr("Expert"), m_expertPick);
+    auto* stepRow = new QHBoxLayout;
+    m_stepSlider = new QSlider(Qt::Horizontal, panel);
+    m_stepSlider->setObjectName(QStringLiteral("playgroundStep"));
+    m_stepSlider->setRange(1, 8);
+    m_stepLabel = new QLabel(panel);
+    stepRow->addWidget(m_stepSlider, 1);
+    stepRow->addWidget(m_stepLabel);
+    mapRow->addRow(tr("Step t"), stepRow);
+    const auto showExpertStep = [this] {
+        m_stepLabel->setText(QString::number(m_stepSlider->value()));
+        m_plane->setExpertStep(m_expertPick->value(), m_stepSlider->value() - 1);
+    };
+    connect(m_expertPick, &QSpinBox::valueChanged, this, showExpertStep);
+    connect(m_stepSlider, &QSlider::valueChanged, this, showExpertStep);
+    showExpertStep();
+    m_expertStepRows = mapRow;
     layout->addLayout(mapRow);
     m_status = new QLabel(panel);
     layout->addWidget(m_status);
@@ -327,16 +348,31 @@ void PlaygroundView::poll() {
     request.bounds = kBounds;
     request.testFeatures = m_testFeatures;
     request.testLabels = m_testLabels;
-    request.force = !m_controller->isRunning(); // the last frame after the end
-    if (request.force) {
+    request.steps = m_map->currentIndex() == static_cast<int>(PlaneView::Map::ExpertStep);
+    // the last frame after the end, or a frame with step drafts for the map just chosen
+    request.force = !m_controller->isRunning() || m_forceNext;
+    m_forceNext = false;
+    if (!m_controller->isRunning()) {
         m_poll->stop();
     }
     PlaneEvaluator* evaluator = m_evaluator;
     QMetaObject::invokeMethod(evaluator, [evaluator, request] { evaluator->evaluate(request); });
 }
 
+void PlaygroundView::mapChanged(int index) {
+    const bool expertStep = index == static_cast<int>(PlaneView::Map::ExpertStep);
+    m_expertStepRows->setRowVisible(m_expertPick, expertStep);
+    m_expertStepRows->setRowVisible(2, expertStep); // row 2: the step slider
+    m_plane->setMap(static_cast<PlaneView::Map>(std::max(0, index)));
+    if (expertStep && m_plane->frame().steps == 0 && m_runId >= 0) {
+        m_forceNext = true; // the drafts per step are traced only for this map
+        m_poll->start();
+    }
+}
+
 void PlaygroundView::onFrame(const PlaneFrame& frame) {
     m_evaluating = false;
+    m_expertPick->setMaximum(std::max(0, frame.numExperts - 1));
     m_plane->setFrame(frame);
     if (frame.accuracy >= 0.0) {
         m_curves->graph(1)->addData(static_cast<double>(frame.step), frame.accuracy);
@@ -385,7 +421,7 @@ void PlaygroundView::retranslate() {
     m_map->blockSignals(true);
     m_map->clear();
     m_map->addItems({tr("Fused decision"), tr("Routing regions"), tr("Halting depth"),
-                     tr("Conflicts")});
+                     tr("Conflicts"), tr("Expert at step t")});
     m_map->setCurrentIndex(map);
     m_map->blockSignals(false);
     m_curves->graph(0)->setName(tr("loss"));

@@ -18,6 +18,7 @@ class QCustomPlot;
 class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 class QTimer;
 class TrainingController;
@@ -68,6 +69,7 @@ private:
     void onFinished(qint64 runId, const QString& status, const QString& error);
     void startNow();
     void retranslate();
+    void mapChanged(int index);
 
     mor::ExperimentConfig m_base; ///< the loaded demo; the knobs override parts of it
     TrainingController* m_controller = nullptr;
@@ -78,6 +80,7 @@ private:
     PlaneView* m_plane = nullptr;
     QCustomPlot* m_curves = nullptr;
     class QFormLayout* m_form = nullptr;
+    class QFormLayout* m_expertStepRows = nullptr; ///< Paint, Expert, Step t
     QComboBox* m_demo = nullptr;
     QComboBox* m_kind = nullptr;
     QComboBox* m_map = nullptr;
@@ -92,6 +95,9 @@ private:
     QPushButton* m_train = nullptr;
     QPushButton* m_stop = nullptr;
     QPushButton* m_rewind = nullptr;
+    QSpinBox* m_expertPick = nullptr; ///< the expert the "expert at step t" map shows
+    QSlider* m_stepSlider = nullptr;  ///< its reflection step t (1-based)
+    QLabel* m_stepLabel = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_lesson = nullptr;
     QVector<float> m_testFeatures;
@@ -99,5 +105,6 @@ private:
     qint64 m_runId = -1;
     bool m_evaluating = false;
     bool m_restartPending = false;
+    bool m_forceNext = false; ///< the next poll evaluates even without a new checkpoint
     bool m_loading = false;
 };

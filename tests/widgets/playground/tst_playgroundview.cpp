@@ -86,6 +86,26 @@ private Q_SLOTS:
         }
         QVERIFY(maps[0] != maps[1]);
         QVERIFY(maps[0] != maps[2]);
+        // "expert at step t": choosing the map traces the experts' drafts per step
+        auto* map = view.findChild<QComboBox*>(QStringLiteral("playgroundMap"));
+        QVERIFY(map);
+        QSignalSpy stepFrame(&view, &PlaygroundView::framePainted);
+        map->setCurrentIndex(static_cast<int>(PlaneView::Map::ExpertStep));
+        QVERIFY(stepFrame.wait(30000));
+        const PlaneFrame& traced = view.plane()->frame();
+        QCOMPARE(traced.step, frame.step);
+        QVERIFY(traced.steps >= 1 && traced.steps <= 3 + 2); // depth 3, re-reflection 2
+        QCOMPARE(traced.stepAnswer.size(), 64 * 64 * 3 * traced.steps);
+        // where an expert ran, its first draft is a class; the fused answer's experts all ran
+        for (int i = 0; i < 64 * 64; i += 97) {
+            for (int e = 0; e < 3; ++e) {
+                const bool ran = traced.gates[i * 3 + e] > 0.f;
+                QCOMPARE(traced.stepAnswer[traced.stepIndex(i, e, 0)] >= 0, ran);
+            }
+        }
+        view.show();
+        grab(view, QStringLiteral("playground-light-expert-step"));
+        map->setCurrentIndex(0);
         view.plane()->setMap(PlaneView::Map::Decision);
         view.show();
         grab(view, QStringLiteral("playground-light"));
