@@ -126,7 +126,8 @@ private Q_SLOTS:
         QFont big = normal;
         big.setPointSizeF(normal.pointSizeF() * 1.6);
         QApplication::setFont(big);
-        auto* learningRate = view.findChild<QDoubleSpinBox*>(QStringLiteral("playgroundLearningRate"));
+        auto* learningRate =
+            view.findChild<QDoubleSpinBox*>(QStringLiteral("playgroundLearningRate"));
         QVERIFY(learningRate && learningRate->isVisible());
         view.setPresentationMode(true);
         QVERIFY(!learningRate->isVisible()); // an advanced knob, hidden when presenting
