@@ -16,6 +16,7 @@
 #include "trainingview.h"
 
 #ifdef MOR_HAVE_INSPECT_VIEWS
+#include "playground/playgroundview.h"
 #include "inspect/conflictview.h"
 #include "inspect/reflectionstepperview.h"
 #include "inspect/routingview.h"
@@ -50,8 +51,8 @@
 
 namespace {
 constexpr int kMaxRecentLogs = 8;
-const char* kViewNames[] = {"setup",     "training", "stepper", "routing",
-                             "conflicts", "compare",  "sequence"};
+const char* kViewNames[] = {"setup",     "training", "stepper",  "routing",
+                             "conflicts", "compare",  "sequence", "playground"};
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -144,6 +145,8 @@ void MainWindow::createViews() {
     connect(m_sequence, &SequenceView::tokenTracesAvailable, this,
             [this](bool available) { m_tabs->setTabVisible(Sequence, available); });
 #endif
+    m_playground = new PlaygroundView(m_tabs);
+    m_tabs->addTab(m_playground, QString());
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshInspectView);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshCompareView);
@@ -363,7 +366,7 @@ void MainWindow::selectRun(qint64 runId) {
 }
 
 bool MainWindow::showView(const QString& name) {
-    for (int i = 0; i < m_tabs->count(); ++i) {
+    for (int i = 0; i < m_tabs->count() && i < int(std::size(kViewNames)); ++i) {
         if (name == QLatin1String(kViewNames[i])) {
             m_tabs->setCurrentIndex(i);
             return true;
@@ -401,12 +404,14 @@ bool MainWindow::loadRunIntoSetup(qint64 runId) {
 }
 
 void MainWindow::resumeRun(qint64 runId) {
-    // The training controller has no resume entry yet (mor::resumeExperiment): until it has,
-    // say how to continue the run, with the exact command.
-    statusBar()->showMessage(tr("Continue run %1 with: mor resume --log \"%2\" --run %1")
-                                 .arg(runId)
-                                 .arg(QDir::toNativeSeparators(m_session->path())),
-                             15000);
+    if (m_controller->resumeRun(runId, m_session->path())) {
+        statusBar()->showMessage(tr("Resuming run %1").arg(runId), 8000);
+        m_tabs->setCurrentWidget(m_training);
+    } else {
+        statusBar()->showMessage(tr("A training is running: stop it before resuming run %1")
+                                     .arg(runId),
+                                 8000);
+    }
 }
 
 void MainWindow::onTrainingFinished(qint64 runId, const QString& status, const QString& error) {
@@ -508,6 +513,7 @@ void MainWindow::setPresentationMode(bool on) {
     PlotStyler::instance()->setLineScale(on ? 1.6 : 1.0);
     m_setup->setAdvancedVisible(!on);
     m_training->setPresentationMode(on);
+    m_playground->setPresentationMode(on);
     // The views get the whole screen; the panels come back when presentation mode ends.
     m_eventsDock->setVisible(!on);
     m_browserDock->setVisible(!on);
@@ -584,6 +590,7 @@ void MainWindow::retranslateUi() {
     for (int i = 0; i < m_tabs->count() && i < titles.size(); ++i) {
         m_tabs->setTabText(i, titles[i]);
     }
+    m_tabs->setTabText(m_tabs->indexOf(m_playground), tr("Playground"));
     m_browserDock->setWindowTitle(tr("Runs"));
     m_eventsDock->setWindowTitle(tr("Events"));
     for (auto* label :

@@ -26,11 +26,12 @@ class SequenceView;
 class SetupView;
 class TrainingController;
 class TrainingView;
+class PlaygroundView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum View { Setup, Training, Stepper, Routing, Conflicts, Compare, Sequence };
+    enum View { Setup, Training, Stepper, Routing, Conflicts, Compare, Sequence, Playground };
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -89,6 +90,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     SetupView* m_setup = nullptr;
     TrainingView* m_training = nullptr;
+    PlaygroundView* m_playground = nullptr;
     ReflectionStepperView* m_stepper = nullptr;
     QList<InspectView*> m_inspect; ///< stepper, routing, conflicts (when built)
     QList<bool> m_inspectDirty;

@@ -23,7 +23,22 @@ bool TrainingController::start(const mor::ExperimentConfig& config, const QStrin
     mor::RunOptions options;
     options.logPath = logPath.toStdString();
     options.name = config.name;
-    auto* worker = new TrainingWorker(config, options, m_flags);
+    return launch(new TrainingWorker(config, options, m_flags));
+}
+
+bool TrainingController::resumeRun(qint64 runId, const QString& logPath) {
+    if (m_running) {
+        return false;
+    }
+    m_flags = std::make_shared<TrainingFlags>();
+    mor::RunOptions options;
+    options.logPath = logPath.toStdString();
+    auto* worker = new TrainingWorker(mor::ExperimentConfig{}, options, m_flags);
+    worker->setResumeRun(runId);
+    return launch(worker);
+}
+
+bool TrainingController::launch(TrainingWorker* worker) {
     worker->moveToThread(&m_thread);
     connect(worker, &TrainingWorker::started, this, [this](qint64 runId, qint64 totalSteps) {
         m_runId = runId;

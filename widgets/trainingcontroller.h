@@ -17,6 +17,8 @@ public:
 
     /// Starts training `config` into the log at `logPath`. False if a run is in progress.
     bool start(const mor::ExperimentConfig& config, const QString& logPath);
+    /// Continues run `runId` of the log from its last checkpoint (as `mor resume`).
+    bool resumeRun(qint64 runId, const QString& logPath);
     bool isRunning() const { return m_running; }
     bool isPaused() const { return m_flags && m_flags->pause.load(); }
     qint64 runId() const { return m_runId; }
@@ -35,6 +37,7 @@ Q_SIGNALS:
     void pausedChanged(bool paused);
 
 private:
+    bool launch(class TrainingWorker* worker);
     QThread m_thread;
     std::shared_ptr<TrainingFlags> m_flags;
     bool m_running = false;

@@ -50,7 +50,10 @@ TrainingWorker::TrainingWorker(mor::ExperimentConfig config, mor::RunOptions opt
 void TrainingWorker::run() {
     SignallingObserver observer(this, m_flags.get());
     try {
-        const mor::RunOutcome outcome = mor::trainExperiment(m_config, m_options, &observer);
+        const mor::RunOutcome outcome =
+            m_resumeRunId >= 0
+                ? mor::resumeExperiment(m_options.logPath, m_resumeRunId, m_options, &observer)
+                : mor::trainExperiment(m_config, m_options, &observer);
         Q_EMIT finished(outcome.runId, QString::fromStdString(outcome.status),
                         QString::fromStdString(outcome.error));
     } catch (const std::exception& e) {

@@ -22,6 +22,9 @@ public:
     TrainingWorker(mor::ExperimentConfig config, mor::RunOptions options,
                    std::shared_ptr<TrainingFlags> flags);
 
+    /// Continue this run of the log (mor::resumeExperiment) instead of training a new one.
+    void setResumeRun(qint64 runId) { m_resumeRunId = runId; }
+
 public Q_SLOTS:
     void run();
 
@@ -37,4 +40,5 @@ private:
     mor::ExperimentConfig m_config;
     mor::RunOptions m_options;
     std::shared_ptr<TrainingFlags> m_flags;
+    qint64 m_resumeRunId = -1;
 };

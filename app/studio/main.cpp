@@ -48,7 +48,7 @@ void addStudioOptions(QCommandLineParser& parser) {
          QStringLiteral("ms"), QStringLiteral("1500")},
         {QStringLiteral("view"),
          text(QT_TRANSLATE_NOOP("main", "View to show: setup, training, stepper, routing, "
-                                        "conflicts, compare, sequence")),
+                                        "conflicts, compare, sequence, playground")),
          QStringLiteral("name")},
         {QStringLiteral("theme"), text(QT_TRANSLATE_NOOP("main", "Theme: light or dark")),
          QStringLiteral("name")},

@@ -55,6 +55,7 @@ void TstMainWindow::viewNamesSelectTabs_data() {
     QTest::newRow("conflicts") << "conflicts" << 4;
     QTest::newRow("compare") << "compare" << 5;
     QTest::newRow("sequence") << "sequence" << 6;
+    QTest::newRow("playground") << "playground" << 7;
     QTest::newRow("unknown") << "nonsense" << -1;
 }
 
@@ -62,7 +63,7 @@ void TstMainWindow::viewNamesSelectTabs() {
     QFETCH(QString, name);
     QFETCH(int, tab);
     MainWindow window;
-    QCOMPARE(window.tabs()->count(), 7);
+    QCOMPARE(window.tabs()->count(), 8);
     QCOMPARE(window.showView(name), tab >= 0);
     QCOMPARE(window.tabs()->currentIndex(), tab >= 0 ? tab : 0);
 }

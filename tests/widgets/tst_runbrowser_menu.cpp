@@ -7,6 +7,7 @@
 #include "runbrowser.h"
 #include "runtablemodel.h"
 #include "setupview.h"
+#include "trainingcontroller.h"
 
 #include "mor/config.h"
 #include "mor/experiment_log.h"
@@ -172,9 +173,17 @@ void TstRunBrowserMenu::resumeNamesTheRunToContinue() {
     window.selectRun(id);
     std::unique_ptr<QMenu> menu(window.runBrowser()->createContextMenu(&window));
     QVERIFY(menu);
+    QSignalSpy finished(window.controller(), &TrainingController::finished);
     action(menu.get(), "resumeRun")->trigger();
     const QString message = window.statusBar()->currentMessage();
-    QVERIFY2(message.contains(QStringLiteral("--run %1").arg(id)), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("Resuming run %1").arg(id)), qPrintable(message));
+    QVERIFY(window.controller()->isRunning());
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::Training));
+    // The resumed training is the logged run itself (mor::resumeExperiment), not a new one:
+    // stop it and check which run finished.
+    window.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+    QCOMPARE(finished.at(0).at(0).toLongLong(), id);
 }
 
 QTEST_MAIN(TstRunBrowserMenu)

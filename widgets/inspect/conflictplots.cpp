@@ -21,6 +21,10 @@ QCustomPlot* titledPlot(QWidget* parent, const QString& name, const QString& tit
 }
 } // namespace
 
+QSize ConflictPlots::minimumSizeHint() const {
+    return {QWidget::minimumSizeHint().width(), fontMetrics().height() * 15};
+}
+
 ConflictPlots::ConflictPlots(QWidget* parent) : QWidget(parent) {
     m_histogram = titledPlot(this, "conflictHistogram", tr("Conflict score histogram"));
     m_histBars = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);

@@ -32,6 +32,10 @@ public:
         std::vector<int> counts;
     };
     static Binned accuracyByScore(const std::vector<mor::ConflictRecord>& conflicts, int bins);
+    /// Room for a title, an axis title, tick labels and a plot area at the current font: the
+    /// splitter above keeps the plots readable when presentation mode enlarges the font
+    /// instead of the window growing.
+    QSize minimumSizeHint() const override;
 
 private:
     QCustomPlot* m_histogram;
