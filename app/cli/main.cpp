@@ -48,7 +48,6 @@ int main(int argc, char** argv) {
                     "with each fixed expert instead of the router");
     cEval->add_option("--step", evalStep, "--counterfactual: checkpoint at or before this step");
 
-
     std::string validatePath;
     auto* cValidate = app.add_subcommand("validate", "Check an experiment config");
     cValidate->add_option("config", validatePath, "Experiment config (JSON)")->required();
@@ -100,11 +99,11 @@ int main(int argc, char** argv) {
 
     mor::serve::ServeOptions serve;
     auto* cServe = mor::serve::addServeCommand(app, serve);
+
     SweepArgs sweep;
     auto* cSweep = addSweepCommand(app, sweep);
     SweepsArgs sweeps;
     auto* cSweeps = addSweepsCommand(app, sweeps);
-
 
     CLI11_PARSE(app, argc, argv);
 
@@ -137,12 +136,12 @@ int main(int argc, char** argv) {
     }
     if (cServe->parsed()) {
         return mor::serve::cmdServe(serve);
+    }
     if (cSweep->parsed()) {
         return cmdSweep(sweep);
     }
     if (cSweeps->parsed()) {
         return cmdSweeps(sweeps);
-    }
     }
     return 0;
 }
