@@ -42,31 +42,14 @@ struct LogReader::Impl {
         std::lock_guard<std::mutex> lock(mutex);
         const int kAttempts = quick ? 3 : 20;
         sqlite3_busy_timeout(db->handle(), quick ? 250 : log::kBusyTimeoutMs);
-        for (int attempt = 1;; ++attempt) {
-            try {
-                db->run("BEGIN");
-                Result result = read(*db);
-                db->run("COMMIT");
-                lastError.clear();
-                return result;
-            } catch (const std::exception& e) {
-                try {
-                    db->run("ROLLBACK");
-                } catch (const std::exception&) {
-                    // no transaction open
-                }
-                const auto* sql = dynamic_cast<const log::SqlError*>(&e);
-                if (sql && sql->isBusy() && attempt < kAttempts) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
-                    continue;
-                }
-                lastError = e.what();
-                if (error) {
-                    *error = lastError;
-                }
-                return std::nullopt;
-            }
+        std::optional<Result> result = log::retryTransaction<Result>(
+            *db, "BEGIN", kAttempts, /*backoffMs=*/20, read, &lastError);
+        if (result) {
+            lastError.clear();
+        } else if (error) {
+            *error = lastError;
         }
+        return result;
     }
 
     /// tryQuery() for callers that take a failed read as an empty result (see lastError()).

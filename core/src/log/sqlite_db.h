@@ -1,9 +1,12 @@
 #pragma once
 // A thin RAII layer over the SQLite C API: one connection, a cache of prepared statements,
 // and errors as exceptions inside core/src/log only (the public API turns them into values).
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -105,5 +108,38 @@ std::unique_ptr<SqliteDb> openReadOnlyDb(const std::string& path, int busyTimeou
 
 /// Milliseconds since the Unix epoch (wall clock).
 int64_t nowMs();
+
+/// Runs `body(db)` between `begin` ("BEGIN" or "BEGIN IMMEDIATE") and COMMIT, rolling back on
+/// failure. While SQLite reports busy (another connection holds the lock past the busy
+/// timeout) it tries again, up to `attempts` times, sleeping backoffMs * attempt in between.
+/// The body's result, or nullopt with the reason in *error. One place for the retry policy of
+/// the log reader and the sweep store.
+template <typename Result, typename Body>
+std::optional<Result> retryTransaction(SqliteDb& db, const char* begin, int attempts,
+                                       int backoffMs, Body body, std::string* error) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            db.run(begin);
+            Result result = body(db);
+            db.run("COMMIT");
+            return result;
+        } catch (const std::exception& e) {
+            try {
+                db.run("ROLLBACK");
+            } catch (const std::exception&) {
+                // no transaction open
+            }
+            const auto* sql = dynamic_cast<const SqlError*>(&e);
+            if (sql && sql->isBusy() && attempt < attempts) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(backoffMs * attempt));
+                continue;
+            }
+            if (error) {
+                *error = e.what();
+            }
+            return std::nullopt;
+        }
+    }
+}
 
 } // namespace mor::log

@@ -93,29 +93,17 @@ struct SweepStore::Impl {
     /// Runs `body` in one transaction (IMMEDIATE when writing), retrying while the workers'
     /// writers hold the lock; false (and lastError) on failure.
     template <typename Body> bool transaction(bool write, Body body) {
-        constexpr int kAttempts = 20;
-        for (int attempt = 1;; ++attempt) {
-            try {
-                db->run(write ? "BEGIN IMMEDIATE" : "BEGIN");
-                body(*db);
-                db->run("COMMIT");
-                lastError.clear();
+        const auto done = log::retryTransaction<bool>(
+            *db, write ? "BEGIN IMMEDIATE" : "BEGIN", /*attempts=*/20, /*backoffMs=*/25,
+            [&body](SqliteDb& d) {
+                body(d);
                 return true;
-            } catch (const std::exception& e) {
-                try {
-                    db->run("ROLLBACK");
-                } catch (const std::exception&) {
-                    // no transaction open
-                }
-                const auto* sql = dynamic_cast<const log::SqlError*>(&e);
-                if (sql && sql->isBusy() && attempt < kAttempts) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(25 * attempt));
-                    continue;
-                }
-                lastError = e.what();
-                return false;
-            }
+            },
+            &lastError);
+        if (done) {
+            lastError.clear();
         }
+        return done.has_value();
     }
 
     RunRow runOf(SqliteDb& d, int64_t sweepId, int64_t index, int64_t cachedRunId) {
