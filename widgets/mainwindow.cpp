@@ -88,7 +88,8 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     resize(fittedSize(size())); // a geometry saved on a larger screen
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
-        resizeDocks({m_browserDock}, {340}, Qt::Horizontal);
+        // A fifth of the window (at most 340): at 1280 px the setup's three columns still fit.
+        resizeDocks({m_browserDock}, {std::min(340, width() / 5)}, Qt::Horizontal);
         resizeDocks({m_eventsDock}, {90}, Qt::Vertical);
     }
 }
