@@ -55,6 +55,19 @@ struct EncoderConfig {
     bool padZeros = false; ///< tokens: features equal to 0 are padding (masked out)
 };
 
+/// MoMa (Lin et al. 2024): one modality-aware expert group of router.groups.
+struct ExpertGroupConfig {
+    /// Data domains (indices, in the order of data.domains for "mixed"; 0 for other data
+    /// kinds) whose inputs are routed only among this group's experts.
+    std::vector<int64_t> domains;
+    std::vector<int64_t> experts; ///< indices into model.experts owned by this group
+    /// Routing inside the group: expert_choice (as MoMa) | top_k | threshold | top_p | random;
+    /// threshold and top_p read model.router.threshold / top_p.
+    std::string strategy = "expert_choice";
+    int64_t topK = 1;             ///< top_k / random / expert_choice inside the group
+    double capacityFactor = 1.0;  ///< expert_choice: C = cf * (group's inputs) * k / group size
+};
+
 struct RouterConfig {
     /// top_k | threshold | top_p | expert_choice | shared_routed | random
     std::string strategy = "top_k";
@@ -124,9 +137,18 @@ struct RouterConfig {
     /// MLP: it sees which features are present but not what the encoder learned about the
     /// label). "features" needs model.encoder.input "vector".
     std::string input = "encoding";
+    /// MoMa expert groups (domain -> group of experts, each with its own strategy); an input
+    /// is routed only among its domain's group (without a domain label: the group of its
+    /// most probable expert). Empty = plain routing over every expert with `strategy`.
+    std::vector<ExpertGroupConfig> groups;
 };
 
 struct ExpertConfig {
+    /// reflection: a reflection expert with its own weights. nested (Mixture of Nested Experts,
+    /// Jain et al. 2024): a slice of the model's one shared nested network that uses its first
+    /// `width` hidden units, so experts of every width share weights (adding a width adds no
+    /// expert parameters); one step, no halting (max_depth, halting, cell are not used).
+    std::string kind = "reflection";
     std::string cell = "gru";         ///< mlp | gru | transformer
     int64_t width = 64;
     int64_t maxDepth = 4;             ///< T_max reflection iterations
@@ -195,7 +217,10 @@ struct RecursionConfig {
     /// embedding, or the unique first layer's output with middle_cycle) and picks its depth
     /// 1..N_r; the chosen gate scales the last block output once: h0 + g * f^depth(h0); fixed:
     /// every token gets every
-    /// recursion; vanilla: `recursions` distinct blocks (no sharing), each applied once.
+    /// recursion; vanilla: `recursions` distinct blocks (no sharing), each applied once;
+    /// mixture_of_depths (Raposo et al. 2024): `recursions` distinct blocks, and at each routed
+    /// block a router picks the tokens that go through it (the rest skip it on the residual
+    /// path); a token skipped by one block can still be picked by the next.
     std::string routing = "expert_choice";
     int64_t recursions = 3;       ///< N_r: applications of the shared block
     int64_t layersPerBlock = 1;   ///< transformer layers inside the shared block
@@ -221,6 +246,13 @@ struct RecursionConfig {
     /// distribution; expert_choice always scores with a sigmoid).
     std::string gate = "sigmoid";
     double gateAlpha = 1.0;       ///< alpha of the scaled gate
+    /// mixture_of_depths: fraction of each sequence's tokens a routed block processes (its
+    /// router's top-C in training; inference: the router's per-token score > threshold, a
+    /// causal rule trained by the auxiliary BCE, router_weight).
+    double depthCapacity = 0.5;
+    /// mixture_of_depths: every n-th block is routed (blocks n, 2n, ...), the others process
+    /// every token; 1 = every block, 2 = interleaved as in the paper.
+    int64_t depthEvery = 1;
 };
 
 struct ModelConfig {

@@ -25,6 +25,9 @@ struct TokenStep {
     int64_t pred = -1;              ///< final prediction
     float loss = 0.f;               ///< negative log-likelihood of the target (nats)
     int difficulty = -1;            ///< task-defined difficulty class (-1 = none), e.g. carries
+    /// routing "mixture_of_depths": the blocks (0-based) this token skipped on the residual
+    /// path; empty for the other routings.
+    std::vector<int> skippedBlocks;
 };
 
 /// One traced sequence.

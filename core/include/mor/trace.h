@@ -30,6 +30,9 @@ struct ExpertTrace {
     /// evidential fusion: the expert's Dirichlet uncertainty u = K / S (Sensoy et al. 2018);
     /// -1 for the other fusions.
     float uncertainty = -1.f;
+    /// Nested experts (experts[].kind "nested"): the hidden units this input used (the first
+    /// `width` of the shared network); 0 for reflection experts.
+    int width = 0;
 };
 
 /// The full trace of one input.
@@ -53,6 +56,7 @@ struct SampleTrace {
     float margin = 0.f;               ///< top-1 minus top-2 fused probability
     int expertSteps = 0;              ///< sum of iterations over selected experts
     double flops = 0.0;               ///< estimated forward FLOPs for this input
+    int group = -1;                   ///< router.groups: the input's expert group (-1: none)
 };
 
 /// A conflict as stored in the log.

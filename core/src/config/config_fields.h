@@ -2,7 +2,8 @@
 // The one list of configuration fields and their JSON keys. Reading, writing and
 // flattening all walk these functions, so a field added here is parsed, written and
 // diffed everywhere at once. A visitor V provides:
-//   field(key, value)              for std::string, int64_t, double, bool, vector<string>
+//   field(key, value)              for std::string, int64_t, double, bool, vector<string>,
+//                                  vector<int64_t>
 //   stringOrInteger(key, value)    a string field that also accepts a JSON integer
 //   object(key, nestedStruct)      calls visitFields(V&, nestedStruct) on a sub-object
 //   objectList(key, vectorOfStructs)
@@ -51,6 +52,8 @@ template <class V> void visitFields(V& v, RecursionConfig& c) {
     v.field("sharing", c.sharing);
     v.field("gate", c.gate);
     v.field("gate_alpha", c.gateAlpha);
+    v.field("depth_capacity", c.depthCapacity);
+    v.field("depth_every", c.depthEvery);
 }
 
 template <class V> void visitFields(V& v, EncoderConfig& c) {
@@ -59,6 +62,14 @@ template <class V> void visitFields(V& v, EncoderConfig& c) {
     v.field("dropout", c.dropout);
     v.field("input", c.input);
     v.field("pad_zeros", c.padZeros);
+}
+
+template <class V> void visitFields(V& v, ExpertGroupConfig& c) {
+    v.field("domains", c.domains);
+    v.field("experts", c.experts);
+    v.field("strategy", c.strategy);
+    v.field("top_k", c.topK);
+    v.field("capacity_factor", c.capacityFactor);
 }
 
 template <class V> void visitFields(V& v, RouterConfig& c) {
@@ -88,9 +99,11 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("sinkhorn_weight", c.sinkhornWeight);
     v.field("sinkhorn_temperature", c.sinkhornTemperature);
     v.field("input", c.input);
+    v.objectList("groups", c.groups);
 }
 
 template <class V> void visitFields(V& v, ExpertConfig& c) {
+    v.field("kind", c.kind);
     v.field("cell", c.cell);
     v.field("width", c.width);
     v.field("max_depth", c.maxDepth);

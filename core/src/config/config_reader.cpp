@@ -188,6 +188,29 @@ void ConfigReader::field(const char* key, std::vector<std::string>& out) {
     out = std::move(items);
 }
 
+void ConfigReader::field(const char* key, std::vector<int64_t>& out) {
+    const Json* value = find(key);
+    if (!value) {
+        return;
+    }
+    if (!value->is_array()) {
+        typeError(key, "a list of integers", *value);
+        return;
+    }
+    std::vector<int64_t> items;
+    for (size_t i = 0; i < value->size(); ++i) {
+        const Json& item = (*value)[i];
+        if (!item.is_number_integer() ||
+            (item.is_number_unsigned() &&
+             item.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
+            addTypeError(childPath(key) + "[" + std::to_string(i) + "]", "an integer", item);
+            return;
+        }
+        items.push_back(item.get<int64_t>());
+    }
+    out = std::move(items);
+}
+
 void ConfigReader::stringOrInteger(const char* key, std::string& out) {
     if (const Json* value = find(key)) {
         if (value->is_string()) {

@@ -25,6 +25,7 @@ public:
     void field(const char* key, double& out);
     void field(const char* key, bool& out);
     void field(const char* key, std::vector<std::string>& out);
+    void field(const char* key, std::vector<int64_t>& out);
     void stringOrInteger(const char* key, std::string& out);
 
     template <class S> void object(const char* key, S& out) {

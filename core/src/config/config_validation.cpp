@@ -163,7 +163,8 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     }
     const RecursionConfig& r = m.recursion;
     const std::string p = "model.recursion.";
-    c.oneOf(p + "routing", r.routing, {"expert_choice", "token_choice", "fixed", "vanilla"});
+    c.oneOf(p + "routing", r.routing,
+            {"expert_choice", "token_choice", "fixed", "vanilla", "mixture_of_depths"});
     const bool recursionsOk = c.integer(p + "recursions", r.recursions, 1, 16);
     c.integer(p + "layers_per_block", r.layersPerBlock, 1, 16);
     const bool dOk = c.integer(p + "d_model", r.dModel, 4, 4096);
@@ -179,10 +180,12 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
             c.add(p + "capacity", error);
         }
     }
-    if (r.kvSharing && r.routing == "vanilla") {
-        c.add(p + "kv_sharing", p + "kv_sharing needs a shared block; routing \"vanilla\" has "
-                                    "distinct layers");
+    if (r.kvSharing && (r.routing == "vanilla" || r.routing == "mixture_of_depths")) {
+        c.add(p + "kv_sharing", p + "kv_sharing needs a shared block; routing \"" + r.routing +
+                                    "\" has distinct layers");
     }
+    c.real(p + "depth_capacity", r.depthCapacity, 0.0, 1.0, true);
+    c.integer(p + "depth_every", r.depthEvery, 1, 16);
     c.real(p + "router_weight", r.routerWeight, 0.0, 100.0);
     c.real(p + "balance_weight", r.balanceWeight, 0.0, 100.0);
     c.real(p + "z_loss_weight", r.zLossWeight, 0.0, 100.0);
@@ -259,6 +262,89 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     }
 }
 
+/// MoMa groups (router.groups) and nested experts (experts[].kind "nested").
+void checkGroupsAndNested(Checker& c, const ModelConfig& m, const DataConfig& data) {
+    const auto numExperts = static_cast<int64_t>(m.experts.size());
+    const int64_t numDomains =
+        data.kind == "mixed" ? std::max<int64_t>(1, static_cast<int64_t>(data.domains.size())) : 1;
+    std::vector<int> expertOwner(static_cast<size_t>(std::max<int64_t>(numExperts, 0)), -1);
+    std::vector<int> domainOwner(static_cast<size_t>(numDomains), -1);
+    const auto& groups = m.router.groups;
+    for (size_t g = 0; g < groups.size(); ++g) {
+        const auto& gc = groups[g];
+        const std::string p = "model.router.groups[" + std::to_string(g) + "]";
+        c.oneOf(p + ".strategy", gc.strategy,
+                {"expert_choice", "top_k", "threshold", "top_p", "random"});
+        c.real(p + ".capacity_factor", gc.capacityFactor, 0.0, 64.0, true);
+        if (gc.domains.empty()) {
+            c.add(p + ".domains", p + ".domains is empty; list the data domains (0 to " +
+                                      std::to_string(numDomains - 1) + ") routed to this group");
+        }
+        for (const int64_t d : gc.domains) {
+            if (d < 0 || d >= numDomains) {
+                c.add(p + ".domains", p + ".domains names domain " + std::to_string(d) +
+                                          " but the data has " + std::to_string(numDomains) +
+                                          " (allowed: 0 to " + std::to_string(numDomains - 1) +
+                                          ")");
+            } else if (domainOwner[size_t(d)] >= 0) {
+                c.add(p + ".domains", "domain " + std::to_string(d) + " is in group " +
+                                          std::to_string(domainOwner[size_t(d)]) + " and " + p);
+            } else {
+                domainOwner[size_t(d)] = int(g);
+            }
+        }
+        if (gc.experts.empty()) {
+            c.add(p + ".experts", p + ".experts is empty; a group needs at least one expert");
+        }
+        for (const int64_t e : gc.experts) {
+            if (e < 0 || e >= numExperts) {
+                c.add(p + ".experts", p + ".experts names expert " + std::to_string(e) + " but " +
+                                          experts(numExperts) + " (allowed: 0 to " +
+                                          std::to_string(numExperts - 1) + ")");
+            } else if (expertOwner[size_t(e)] >= 0) {
+                c.add(p + ".experts", "expert " + std::to_string(e) + " is in group " +
+                                          std::to_string(expertOwner[size_t(e)]) + " and " + p);
+            } else {
+                expertOwner[size_t(e)] = int(g);
+            }
+        }
+        const auto size = static_cast<int64_t>(gc.experts.size());
+        if (gc.topK < 1 || (size >= 1 && gc.topK > size)) {
+            c.add(p + ".top_k", p + ".top_k = " + std::to_string(gc.topK) +
+                                    " must be between 1 and the group's " +
+                                    std::to_string(std::max<int64_t>(size, 1)) + " experts");
+        }
+    }
+    if (!groups.empty()) {
+        for (int64_t d = 0; d < numDomains; ++d) {
+            if (domainOwner[size_t(d)] < 0) {
+                c.add("model.router.groups", "domain " + std::to_string(d) +
+                                                 " is in no group of model.router.groups; every "
+                                                 "domain needs one");
+            }
+        }
+        if (m.router.sampling != "deterministic") {
+            c.add("model.router.sampling", "model.router.sampling must be \"deterministic\" "
+                                           "with model.router.groups");
+        }
+    }
+    for (size_t i = 0; i < m.experts.size(); ++i) {
+        const auto& e = m.experts[i];
+        const std::string p = "model.experts[" + std::to_string(i) + "]";
+        if (!c.oneOf(p + ".kind", e.kind, {"reflection", "nested"}) || e.kind != "nested") {
+            continue;
+        }
+        if (e.readTokens || e.readFeatures > 0) {
+            c.add(p + ".kind", p + ".kind \"nested\" reads only the encoding; turn off " + p +
+                                   ".read_tokens and set read_features to 0");
+        }
+        if (m.integration.resolution == "re_reflect") {
+            c.add(p + ".kind", p + ".kind \"nested\" takes one step and cannot re-reflect; use "
+                                   "another model.integration.resolution than \"re_reflect\"");
+        }
+    }
+}
+
 void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
     c.oneOf(prefix + ".cell", e.cell, {"mlp", "gru", "transformer"});
     c.integer(prefix + ".width", e.width, 1, 16384);
@@ -296,6 +382,7 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
                                    " entries; there must be between 1 and 64 experts");
     }
     checkRouter(c, m.router, numExperts, data);
+    checkGroupsAndNested(c, m, data);
     if (m.router.input == "features" && m.encoder.input == "tokens") {
         c.add("model.router.input", "model.router.input = \"features\" needs model.encoder.input "
                                     "\"vector\" (it is \"tokens\")");

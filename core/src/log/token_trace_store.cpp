@@ -45,7 +45,8 @@ std::string tokenTraceToJson(const TokenTrace& trace) {
                           {"recursionTargetProbs", finite(t.recursionTargetProbs)},
                           {"pred", t.pred},
                           {"loss", finite(t.loss)},
-                          {"difficulty", t.difficulty}});
+                          {"difficulty", t.difficulty},
+                          {"skippedBlocks", t.skippedBlocks}});
     }
     Json doc = {{"sampleId", trace.sampleId},
                 {"maxRecursions", trace.maxRecursions},
@@ -79,6 +80,7 @@ bool tokenTraceFromJson(const std::string& text, TokenTrace& out) {
             t.pred = j.value("pred", int64_t(-1));
             t.loss = j.value("loss", 0.f);
             t.difficulty = j.value("difficulty", -1);
+            t.skippedBlocks = j.value("skippedBlocks", std::vector<int>());
             out.tokens.push_back(std::move(t));
         }
     } catch (const Json::exception&) {

@@ -4,6 +4,7 @@
 #include "model/halting_policy.h"
 #include "model/integration.h"
 #include "model/mor_model.h"
+#include "model/nested_expert.h"
 #include "model/reflection_expert.h"
 #include "model/router.h"
 #include "model/token_encoder.h"
@@ -16,7 +17,11 @@ struct MoRModelImpl::Parts {
     Encoder encoder{nullptr};           ///< encoder.input "vector"
     TokenEncoder tokenEncoder{nullptr}; ///< encoder.input "tokens"
     Router router{nullptr};
+    /// Empty holders where model.experts[j].kind is "nested": that slot is the slice of width
+    /// nestedWidth[j] of `nested` (the one shared network of every nested expert).
     std::vector<ReflectionExpert> experts;
+    NestedExpert nested{nullptr};
+    std::vector<int64_t> nestedWidth; ///< per expert: its slice width, 0 for reflection experts
     std::vector<HaltingPolicy> policies;
     Integration integration{nullptr};
     ResolutionKind resolution = ResolutionKind::Weighted;
@@ -54,6 +59,7 @@ struct MoRModelImpl::Pass {
     torch::Tensor winner;       ///< int64 [B]
     Fusion fusion;              ///< the first fusion (before any re-reflection)
     torch::Tensor routeLogProb; ///< sampled routing: log P(sampled set) [B] (undefined otherwise)
+    torch::Tensor group;        ///< router.groups: int64 [B] group of each input (else undefined)
 };
 
 } // namespace mor::model

@@ -99,6 +99,7 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
     const auto flops = out.flops.cpu().to(torch::kDouble);
     const auto labels = y.defined() ? y.cpu().to(torch::kLong) : torch::Tensor();
     const auto domains = domain.defined() ? domain.cpu().to(torch::kLong) : torch::Tensor();
+    const auto groups = pass.group.defined() ? pass.group.cpu() : torch::Tensor();
     std::vector<ExpertCpu> expertCpu;
     for (const auto& ep : pass.experts) {
         expertCpu.push_back(toCpu(ep, batch));
@@ -131,6 +132,9 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
                 et.uncertainty = uncertainty[b][j].item<float>();
             }
             et.pred = answers[b][j].argmax().item<int64_t>();
+            if (size_t(j) < m_parts->nestedWidth.size()) {
+                et.width = int(m_parts->nestedWidth[size_t(j)]);
+            }
             for (int t = 0; t < et.haltStep; ++t) {
                 et.steps.push_back(makeStep(t + 1, cpu.probs[t][pos],
                                             cpu.critique[t][pos].item<float>(),
@@ -161,6 +165,7 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
         st.margin = sorted.size() >= 2 ? sorted[0] - sorted[1] : (sorted.empty() ? 0.f : sorted[0]);
         st.expertSteps = int(steps[b].sum().item<int64_t>());
         st.flops = flops[b].item<double>();
+        st.group = groups.defined() ? int(groups[b].item<int64_t>()) : -1;
     }
     return traces;
 }

@@ -272,3 +272,105 @@ Routing route(const torch::Tensor& probs, const RouterConfig& config, bool train
 }
 
 } // namespace mor::model
+
+namespace mor::model {
+
+std::vector<int64_t> groupOfExperts(const RouterConfig& config, int64_t experts)
+{
+    std::vector<int64_t> group(size_t(std::max<int64_t>(experts, 0)), -1);
+    for (size_t g = 0; g < config.groups.size(); ++g) {
+        for (const int64_t j : config.groups[g].experts) {
+            if (j >= 0 && j < experts) {
+                group[size_t(j)] = int64_t(g);
+            }
+        }
+    }
+    return group;
+}
+
+Routing routeGroups(const torch::Tensor& probs, const torch::Tensor& domain,
+                    const RouterConfig& config, bool training,
+                    const torch::Tensor& expertThresholds)
+{
+    TORCH_CHECK(!config.groups.empty(), "routeGroups needs model.router.groups");
+    const int64_t batch = probs.size(0);
+    const int64_t experts = probs.size(1);
+    // Each input's group: its domain's, or (no label / unknown domain) its argmax expert's.
+    const auto ofExpert = groupOfExperts(config, experts);
+    auto expertTable = torch::tensor(ofExpert, torch::kLong).clamp_min(0).to(probs.device());
+    auto group = expertTable.index_select(0, probs.detach().argmax(1));
+    if (domain.defined() && batch > 0) {
+        int64_t maxDomain = 0;
+        for (const auto& gc : config.groups) {
+            for (const int64_t d : gc.domains) {
+                maxDomain = std::max(maxDomain, d);
+            }
+        }
+        std::vector<int64_t> table(size_t(maxDomain) + 1, -1);
+        for (size_t g = 0; g < config.groups.size(); ++g) {
+            for (const int64_t d : config.groups[g].domains) {
+                if (d >= 0) {
+                    table[size_t(d)] = int64_t(g);
+                }
+            }
+        }
+        const auto d = domain.to(probs.device(), torch::kLong).view({batch});
+        const auto known = d.ge(0).logical_and(d.le(maxDomain));
+        const auto byDomain = torch::tensor(table, torch::kLong)
+                                  .to(probs.device())
+                                  .index_select(0, d.clamp(0, maxDomain));
+        group = torch::where(known.logical_and(byDomain.ge(0)), byDomain, group);
+    }
+    Routing routing;
+    routing.group = group;
+    routing.mask = torch::zeros({batch, experts}, probs.options().dtype(torch::kBool));
+    routing.gates = torch::zeros_like(probs);
+    routing.batchMask = routing.mask.clone();
+    routing.cutoffs = torch::zeros({experts}, probs.options());
+    bool anyBatchMask = false;
+    for (size_t g = 0; g < config.groups.size(); ++g) {
+        const auto& gc = config.groups[g];
+        const auto rows = group.eq(int64_t(g)).nonzero().squeeze(1);
+        const auto cols = torch::tensor(gc.experts, torch::kLong).to(probs.device());
+        const bool expertChoice = gc.strategy == "expert_choice";
+        if (rows.numel() == 0) {
+            if (expertChoice) {
+                routing.cutoffs.index_fill_(0, cols, -1.0);
+            }
+            continue;
+        }
+        // MoMa: the group's own router distribution, p renormalised over its experts.
+        const auto sub = probs.index_select(0, rows).index_select(1, cols);
+        const auto within = sub / sub.sum(1, true).clamp_min(1e-12);
+        RouterConfig inner = config;
+        inner.groups.clear();
+        inner.strategy = gc.strategy;
+        inner.topK = gc.topK;
+        inner.capacityFactor = gc.capacityFactor;
+        inner.sampling = "deterministic";
+        const auto thresholds =
+            expertThresholds.defined() ? expertThresholds.to(probs.device()).index_select(0, cols)
+                                       : torch::Tensor();
+        const auto part = route(within, inner, training, thresholds);
+        const auto at = std::vector<torch::Tensor>{rows.unsqueeze(1), cols.unsqueeze(0)};
+        routing.mask.index_put_({at[0], at[1]}, part.mask);
+        routing.gates = routing.gates.index_put({at[0], at[1]}, part.gates);
+        if (part.batchMask.defined()) {
+            routing.batchMask.index_put_({at[0], at[1]}, part.batchMask);
+            anyBatchMask = true;
+        } else {
+            routing.batchMask.index_put_({at[0], at[1]}, part.mask);
+        }
+        if (expertChoice) {
+            routing.cutoffs.index_copy_(
+                0, cols, expertChoiceCutoffs(within, gc.topK, gc.capacityFactor)
+                             .to(routing.cutoffs.scalar_type()));
+        }
+    }
+    if (!anyBatchMask) {
+        routing.batchMask = torch::Tensor();
+    }
+    return routing;
+}
+
+} // namespace mor::model

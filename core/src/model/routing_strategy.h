@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mor::model {
 
@@ -28,6 +29,12 @@ struct Routing {
     /// expert_choice: the batch's capacity-limited selection (what training uses). In eval the
     /// mask is the per-input rule instead, so an input's answer does not depend on its batch.
     torch::Tensor batchMask;
+    /// router.groups: int64 [B], the group of each input; undefined without groups.
+    torch::Tensor group;
+    /// router.groups with expert_choice groups: per expert [E], the capacity cut-off of p (within
+    /// its group) in this batch; -1 where the expert's group had no input, 0 for experts of
+    /// other strategies. Undefined without groups.
+    torch::Tensor cutoffs;
 };
 
 /// Applies config.strategy to probs [B, E]. Throws std::invalid_argument for an unknown strategy.
@@ -37,6 +44,18 @@ struct Routing {
 /// rule), random draws from a fixed pseudo-random function of the input's p.
 Routing route(const torch::Tensor& probs, const RouterConfig& config, bool training = false,
               const torch::Tensor& expertThresholds = {});
+/// MoMa (Lin et al. 2024): routing within modality-aware expert groups (config.groups, not
+/// empty). Each input goes to the group of its domain (domain [B] int64; undefined, or a domain
+/// no group lists: the group of its most probable expert), and is routed only among that
+/// group's experts, with p renormalised over the group and the group's strategy, top_k and
+/// capacity_factor (expert_choice: each expert takes its top-C of its group's inputs in
+/// training; in eval the per-expert thresholds learned from `cutoffs`, when given). Experts
+/// outside the input's group are never selected.
+Routing routeGroups(const torch::Tensor& probs, const torch::Tensor& domain,
+                    const RouterConfig& config, bool training = false,
+                    const torch::Tensor& expertThresholds = {});
+/// The group of each expert under config.groups (-1 for an expert in no group), size experts.
+std::vector<int64_t> groupOfExperts(const RouterConfig& config, int64_t experts);
 /// expert_choice: per expert, the smallest p among the C inputs it takes in this batch [E]
 /// (the capacity cut-off), for the model's running inference threshold.
 torch::Tensor expertChoiceCutoffs(const torch::Tensor& probs, int64_t k, double capacityFactor);

@@ -96,6 +96,14 @@ torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
             }
         } else if (tokenChoice && tcDepth <= r) {
             break;
+        } else if (m_model->depthRouted(r)) {
+            // mixture_of_depths: this block only is skipped (the token stays out of its keys),
+            // and a processed token gets x + g (f(x) - x), as forward() does.
+            auto logit = m_model->depthRouterLogit(h, r);
+            if (!(torch::sigmoid(logit).item<double>() > c.threshold)) {
+                continue;
+            }
+            gate = m_model->expertGate(logit);
         }
         auto y = h;
         auto& block = m_model->layers(r);
@@ -103,7 +111,11 @@ torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
             const bool share = c.kvSharing && r > 0;
             y = attendCached(block[l], y, m_cache[static_cast<size_t>(share ? 0 : r)][l], !share);
         }
-        h = gate.defined() ? h + gate * y : y;
+        if (gate.defined() && !expertChoice) { // mixture_of_depths
+            h = h + gate * (y - h);
+        } else {
+            h = gate.defined() ? h + gate * y : y;
+        }
         ++received;
     }
     if (tokenChoice) {

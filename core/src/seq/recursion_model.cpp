@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/recursion_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -51,6 +52,13 @@ RecursionModelImpl::RecursionModelImpl(const RecursionConfig& config, int64_t vo
     } else if (config.routing == "token_choice") {
         m_routers.push_back(
             register_module("token_router", torch::nn::Linear(d, config.recursions)));
+    } else if (config.routing == "mixture_of_depths") {
+        // Mixture-of-Depths: a scalar router per routed block (Raposo et al. 2024, Sec. 3.1).
+        for (int64_t r = 0; r < config.recursions; ++r) {
+            m_routers.push_back(depthRouted(r) ? register_module("depth_router" + std::to_string(r),
+                                                                 torch::nn::Linear(d, 1))
+                                               : torch::nn::Linear(nullptr));
+        }
     }
     m_lnf = register_module("lnf", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
     m_head = register_module("head", torch::nn::Linear(d, vocab));
@@ -90,7 +98,19 @@ torch::Tensor RecursionModelImpl::tokenGatesOf(const torch::Tensor& logits) cons
            (m_config.gate == "softmax" ? torch::softmax(logits, -1) : torch::sigmoid(logits));
 }
 
+bool RecursionModelImpl::depthRouted(int64_t block) const {
+    return m_config.routing == "mixture_of_depths" &&
+           (block + 1) % std::max<int64_t>(m_config.depthEvery, 1) == 0;
+}
+
+torch::Tensor RecursionModelImpl::depthRouterLogit(const torch::Tensor& h, int64_t block) {
+    return m_routers[static_cast<size_t>(block)](h).squeeze(-1);
+}
+
 RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK, bool trace) {
+    if (m_config.routing == "mixture_of_depths") {
+        return forwardDepths(inputs, topK, trace);
+    }
     const int64_t B = inputs.size(0), T = inputs.size(1), d = m_config.dModel;
     const int64_t N = m_config.recursions;
     const auto device = inputs.device();
@@ -221,6 +241,101 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK
         h = h.scatter(1, idx3, y);
         pass.depth = pass.depth + active.to(torch::kLong);
         if (trace) {
+            pass.recursionLogits.push_back(outputLogits(h).detach());
+        }
+    }
+    if (bceTerms > 0) {
+        bce = bce / static_cast<double>(bceTerms);
+        pass.terms["router_bce"] = bce.detach();
+        aux = aux + m_config.routerWeight * bce;
+    }
+    pass.auxLoss = aux;
+    pass.logits = outputLogits(h);
+    return pass;
+}
+
+RecursionPass RecursionModelImpl::forwardDepths(const torch::Tensor& inputs, bool topK,
+                                                bool trace) {
+    const int64_t B = inputs.size(0), T = inputs.size(1), d = m_config.dModel;
+    const int64_t N = m_config.recursions;
+    const auto device = inputs.device();
+    auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(device))
+                         .unsqueeze(0)
+                         .expand({B, T});
+    const auto everyToken =
+        torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
+    auto h = embed(inputs, positions);
+    if (m_first) {
+        h = m_first->forward(h, positions, everyToken, nullptr, nullptr);
+    }
+    RecursionPass pass;
+    pass.depth = torch::zeros({B, T}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    auto aux = torch::zeros({}, h.options());
+    torch::Tensor bce = torch::zeros({}, h.options());
+    int64_t bceTerms = 0;
+    const int64_t k = std::clamp<int64_t>(
+        std::lround(m_config.depthCapacity * static_cast<double>(T)), 1, T);
+    auto outputLogits = [&](const torch::Tensor& states) {
+        auto out = states;
+        if (m_last) {
+            out = m_last->forward(out, positions, everyToken, nullptr, nullptr);
+        }
+        return headLogits(out);
+    };
+    for (int64_t r = 0; r < N; ++r) {
+        const bool routed = depthRouted(r);
+        torch::Tensor selected = everyToken, gate, score;
+        if (routed) {
+            const auto logit = depthRouterLogit(h, r);
+            score = torch::sigmoid(logit);
+            gate = expertGate(logit);
+            const auto byThreshold = score.gt(m_config.threshold);
+            if (topK) {
+                // Training: each sequence's top-C tokens by router weight (not causal), and the
+                // auxiliary BCE that teaches the score alone to predict that choice, so that
+                // inference can decide token by token with the threshold (Sec. 3.5).
+                const auto top = std::get<1>(logit.detach().topk(k, -1));
+                selected = torch::zeros_like(everyToken).scatter(1, top, true);
+                pass.routedDecisions += B * T;
+                pass.agreeingDecisions += byThreshold.eq(selected).sum().item<int64_t>();
+                bce = bce + F::binary_cross_entropy_with_logits(
+                                logit, selected.to(logit.scalar_type()));
+                ++bceTerms;
+                aux = aux + m_config.zLossWeight * logit.pow(2).mean();
+            } else {
+                selected = byThreshold;
+            }
+        }
+        if (trace) {
+            pass.routerScores.push_back(routed ? score.detach() : selected.to(h.scalar_type()));
+            pass.blockSelected.push_back(selected);
+        }
+        const auto counts = selected.sum(1);
+        const int64_t n = counts.max().item<int64_t>();
+        if (n > 0) {
+            // Only the selected tokens are gathered (in position order) and computed; they
+            // attend only to each other, the others skip the block on the residual path.
+            auto key = selected.logical_not().to(torch::kLong) * T + positions;
+            auto idx = std::get<1>(key.sort(1)).narrow(1, 0, n);
+            auto valid = torch::arange(n, positions.options()).unsqueeze(0).lt(counts.unsqueeze(1));
+            auto qPos = torch::where(valid, idx, torch::full_like(idx, T));
+            auto idx3 = idx.unsqueeze(-1).expand({B, n, d});
+            auto x = h.gather(1, idx3);
+            auto y = x;
+            for (auto& layer : layers(r)) {
+                y = layer->forward(y, qPos, valid, nullptr, nullptr);
+            }
+            if (routed) {
+                // x + r * f(x): the block's residual branch scaled by the router weight, so
+                // the router learns from the task loss.
+                y = x + gate.gather(1, idx).unsqueeze(-1) * (y - x);
+            }
+            y = torch::where(valid.unsqueeze(-1), y, x);
+            h = h.scatter(1, idx3, y);
+        }
+        pass.depth = pass.depth + selected.to(torch::kLong);
+        if (trace) {
+            pass.blockStates.push_back(h.detach());
             pass.recursionLogits.push_back(outputLogits(h).detach());
         }
     }

@@ -31,6 +31,10 @@ struct RecursionPass {
     /// threshold, token by token) would have made the same way.
     int64_t routedDecisions = 0;
     int64_t agreeingDecisions = 0;
+    /// trace, mixture_of_depths: per block, bool [B, T]: the tokens that went through it (the
+    /// others skipped it on the residual path), and the states after it [B, T, d].
+    std::vector<torch::Tensor> blockSelected;
+    std::vector<torch::Tensor> blockStates;
 };
 
 class RecursionModelImpl : public torch::nn::Module {
@@ -47,7 +51,15 @@ public:
     int64_t maxLen() const { return m_maxLen; }
     int64_t recursions() const { return m_config.recursions; }
     const std::vector<double>& capacities() const { return m_capacity; }
-    bool shared() const { return m_config.routing != "vanilla"; }
+    bool shared() const {
+        return m_config.routing != "vanilla" && m_config.routing != "mixture_of_depths";
+    }
+    /// mixture_of_depths: whether block r has a router (every depth_every-th block); the
+    /// other blocks process every token.
+    bool depthRouted(int64_t block) const;
+    /// mixture_of_depths: logit of block r's router on states h [..., d] -> [...]; a token goes
+    /// through the block at inference when sigmoid(logit) > threshold (causal, token by token).
+    torch::Tensor depthRouterLogit(const torch::Tensor& h, int64_t block);
     /// sharing "middle_cycle": a unique layer before and after the recursions.
     bool hasEdgeLayers() const { return !m_first.is_empty(); }
 
@@ -68,6 +80,8 @@ public:
     torch::Tensor tokenRouterGates(const torch::Tensor& h);
 
 private:
+    /// Mixture-of-Depths (Raposo et al. 2024): forward() for routing "mixture_of_depths".
+    RecursionPass forwardDepths(const torch::Tensor& inputs, bool topK, bool trace);
     torch::Tensor tokenRouterLogits(const torch::Tensor& h);
     torch::Tensor tokenGatesOf(const torch::Tensor& logits) const;
 
@@ -78,7 +92,8 @@ private:
     AttentionLayer m_first{nullptr}, m_last{nullptr};
     std::vector<std::vector<AttentionLayer>> m_blocks; ///< 1 shared block, or N_r (vanilla)
     /// expert_choice: one Linear(d, 1) per recursion (or one shared); token_choice: one
-    /// Linear(d, N_r) on the state entering the recursions.
+    /// Linear(d, N_r) on the state entering the recursions; mixture_of_depths: per block a
+    /// Linear(d, 1), empty for the blocks that are not routed.
     std::vector<torch::nn::Linear> m_routers;
     torch::nn::LayerNorm m_lnf{nullptr};
     torch::nn::Linear m_head{nullptr};

@@ -188,6 +188,11 @@ std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<
                 step.loss = -std::log(std::max(1e-30f, probs[s][t][step.target].item<float>()));
             }
             step.difficulty = difficulty.empty() ? -1 : difficulty[i];
+            for (size_t r = 0; r < pass.blockSelected.size(); ++r) { // mixture_of_depths
+                if (!pass.blockSelected[r][s][t].item<bool>()) {
+                    step.skippedBlocks.push_back(static_cast<int>(r));
+                }
+            }
             trace.tokens.push_back(std::move(step));
         }
         traces.push_back(std::move(trace));
