@@ -58,7 +58,12 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                                ? shape.inputs
                                : std::max<int64_t>(config.encoder.hidden, 1);
     const int64_t experts = int64_t(config.experts.size());
-    if (strategy == RoutingStrategy::ExpertChoice) {
+    bool groupExpertChoice = false; // MoMa groups routing by expert choice learn thresholds too
+    for (const auto& group : config.router.groups) {
+        groupExpertChoice = groupExpertChoice || group.strategy == "expert_choice";
+    }
+    if (config.router.groups.empty() ? strategy == RoutingStrategy::ExpertChoice
+                                     : groupExpertChoice) {
         m_expertThreshold = register_buffer("expert_choice_threshold",
                                             torch::full({experts}, -1.0));
     }
@@ -91,6 +96,12 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                              .tokens(tokens ? shape.inputs : 0)));
     for (int64_t j = 0; j < experts; ++j) {
         const auto& ec = config.experts[size_t(j)];
+        parts.nestedWidth.push_back(ec.kind == "nested" ? std::max<int64_t>(ec.width, 1) : 0);
+        if (ec.kind == "nested") { // a slice of the one shared network, built after the loop
+            parts.policies.emplace_back(nestedPolicyConfig(ec));
+            parts.experts.emplace_back(nullptr);
+            continue;
+        }
         parts.policies.emplace_back(ec);
         parts.experts.push_back(register_module(
             "expert" + std::to_string(j),
@@ -113,6 +124,12 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                 + std::to_string(shape.inputs) + ")");
         }
     }
+    const int64_t nestedWidth =
+        *std::max_element(parts.nestedWidth.begin(), parts.nestedWidth.end());
+    if (nestedWidth > 0) {
+        parts.nested = register_module(
+            "nested", NestedExpert(NestedExpertOptions(hidden, shape.classes, nestedWidth)));
+    }
     const auto& ic = config.integration;
     parts.integration = register_module(
         "integration", Integration(integrationOptions(ic, experts, shape.classes)));
@@ -121,8 +138,10 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
 std::vector<int64_t> MoRModelImpl::expertRowsProcessed() const
 {
     std::vector<int64_t> rows;
-    for (const auto& expert : m_parts->experts) {
-        rows.push_back(expert->rowsProcessed());
+    for (size_t j = 0; j < m_parts->experts.size(); ++j) {
+        const auto& expert = m_parts->experts[j];
+        rows.push_back(expert.is_empty() ? m_parts->nested->rowsProcessed(m_parts->nestedWidth[j])
+                                         : expert->rowsProcessed());
     }
     return rows;
 }
@@ -131,7 +150,7 @@ std::vector<double> MoRModelImpl::criticTemperatures() const
 {
     std::vector<double> out;
     for (const auto& expert : m_parts->experts) {
-        out.push_back(expert->criticTemperature());
+        out.push_back(expert.is_empty() ? 1.0 : expert->criticTemperature());
     }
     return out;
 }
@@ -139,6 +158,9 @@ std::vector<double> MoRModelImpl::criticTemperatures() const
 void MoRModelImpl::setCriticTemperatures(const std::vector<double>& temperatures)
 {
     for (size_t j = 0; j < m_parts->experts.size() && j < temperatures.size(); ++j) {
+        if (m_parts->experts[j].is_empty()) { // a nested slot keeps its raw critic
+            continue;
+        }
         m_parts->experts[j]->setCriticTemperature(temperatures[j]);
     }
 }
@@ -208,16 +230,24 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     if (m_expertThreshold.defined() && m_expertThreshold.ge(0.0).all().item<bool>()) {
         thresholds = m_expertThreshold;
     }
-    const auto routing = route(router.probs, m_config.router, training, thresholds);
+    const auto routing =
+        m_config.router.groups.empty()
+            ? route(router.probs, m_config.router, training, thresholds)
+            : routeGroups(router.probs, domain, m_config.router, training, thresholds);
+    pass.group = routing.group;
     if (training && m_expertThreshold.defined() && router.probs.size(0) > 0) {
         // Expert choice learns its per-input rule from the batches: a running mean of each
         // expert's capacity cut-off.
         torch::NoGradGuard noGrad;
-        const auto cut = expertChoiceCutoffs(router.probs, m_config.router.topK,
-                                             m_config.router.capacityFactor)
+        const auto cut = (routing.cutoffs.defined()
+                              ? routing.cutoffs
+                              : expertChoiceCutoffs(router.probs, m_config.router.topK,
+                                                    m_config.router.capacityFactor))
                              .to(m_expertThreshold.device(), m_expertThreshold.scalar_type());
         const auto unset = m_expertThreshold.lt(0.0);
-        m_expertThreshold.copy_(torch::where(unset, cut, 0.95 * m_expertThreshold + 0.05 * cut));
+        const auto next = torch::where(unset, cut, 0.95 * m_expertThreshold + 0.05 * cut);
+        // groups: an expert whose group had no input in this batch (cut -1) keeps its value
+        m_expertThreshold.copy_(torch::where(cut.lt(0.0), m_expertThreshold, next));
     }
     // Counterfactuals: a veto or a forced routing replaces the selection before any expert runs.
     TORCH_CHECK(!training || !intervention.active(), "interventions are for eval passes only");
@@ -257,6 +287,13 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         }
         ep.ran = true;
         auto& expert = parts.experts[size_t(j)];
+        if (expert.is_empty()) { // nested slot: the slice of its width of the shared network
+            ep.run = parts.nested->run(e.index_select(0, ep.rows), parts.nestedWidth[size_t(j)]);
+            answerCols.push_back(toBatch(uniform, ep.rows, ep.run.answer));
+            confCols.push_back(toBatch(zeroConf, ep.rows, ep.run.confidence));
+            stepCols.push_back(toBatch(zeroSteps, ep.rows, ep.run.iterations));
+            continue;
+        }
         const auto memory = expertMemory(*expert, pass, ep.rows);
         ep.run = intervention.changesReflection()
                      ? reflectUnder(*expert, e.index_select(0, ep.rows), parts.policies[size_t(j)],
@@ -295,7 +332,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         const auto confident = confidences.detach().ge(m_config.integration.confidentThreshold);
         for (int64_t j = 0; j < experts; ++j) {
             auto& ep = pass.experts[size_t(j)];
-            if (!ep.ran) {
+            if (!ep.ran || parts.experts[size_t(j)].is_empty()) {
                 continue;
             }
             const auto involved = conflict.logical_and(mask.select(1, j))
@@ -356,7 +393,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         torch::NoGradGuard noGrad;
         int64_t maxDepth = 1;
         for (const auto& expert : parts.experts) {
-            maxDepth = std::max(maxDepth, expert->options.maxDepth());
+            maxDepth = std::max(maxDepth, expert.is_empty() ? 1 : expert->options.maxDepth());
         }
         std::vector<torch::Tensor> preds;
         for (int64_t t = 1; t <= maxDepth; ++t) {
@@ -390,17 +427,23 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     const auto maskD = mask.to(torch::kDouble);
     for (int64_t j = 0; j < experts; ++j) {
         const auto& expert = parts.experts[size_t(j)];
-        flops = flops + out.steps.select(1, j).to(torch::kDouble) * expert->stepFlops()
-                + maskD.select(1, j) * expert->initFlops();
+        const int64_t width = parts.nestedWidth[size_t(j)]; // nested slot: its slice, one step
+        const double step = expert.is_empty() ? parts.nested->flopsPerRow(width)
+                                              : expert->stepFlops();
+        flops = flops + out.steps.select(1, j).to(torch::kDouble) * step
+                + maskD.select(1, j) * (expert.is_empty() ? 0.0 : expert->initFlops());
     }
     flops = flops + maskD.sum(1) * parts.integration->flopsPerExpert();
     for (size_t j = 0; j < pass.probes.size(); ++j) { // training probes are real work too
         const auto& probe = pass.probes[j];
         if (probe.ran) {
             const auto& expert = parts.experts[j];
+            const double step = expert.is_empty()
+                                    ? parts.nested->flopsPerRow(parts.nestedWidth[j])
+                                    : expert->stepFlops();
             flops = flops.index_add(0, probe.rows,
-                                    probe.run.iterations.to(torch::kDouble) * expert->stepFlops()
-                                        + expert->initFlops());
+                                    probe.run.iterations.to(torch::kDouble) * step
+                                        + (expert.is_empty() ? 0.0 : expert->initFlops()));
         }
     }
     out.flops = flops;
@@ -420,7 +463,7 @@ void MoRModelImpl::fillCalibrationInputs(const torch::Tensor& yIn, Pass& pass)
     const int64_t experts = int64_t(parts.experts.size());
     int64_t maxDepth = 1;
     for (const auto& expert : parts.experts) {
-        maxDepth = std::max(maxDepth, expert->options.maxDepth());
+        maxDepth = std::max(maxDepth, expert.is_empty() ? 1 : expert->options.maxDepth());
     }
     const auto y = yIn.to(out.logits.device(), torch::kLong);
     const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -460,6 +503,10 @@ void MoRModelImpl::runProbes(const torch::Tensor& e, const torch::Tensor& mask, 
         }
         probe.ran = true;
         auto& expert = parts.experts[j];
+        if (expert.is_empty()) {
+            probe.run = parts.nested->run(e.index_select(0, probe.rows), parts.nestedWidth[j]);
+            continue;
+        }
         const auto memory = expertMemory(*expert, pass, probe.rows);
         probe.run = expert->reflect(e.index_select(0, probe.rows), parts.policies[j],
                                     /*shrink=*/false, memory);
