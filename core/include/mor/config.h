@@ -35,6 +35,14 @@ struct DataConfig {
     std::string images;             ///< idx: images file (optionally .gz)
     std::string labels;             ///< idx: labels file (optionally .gz)
     int64_t limit = 0;              ///< csv / idx: use at most this many samples (0 = all)
+    /// csv: a separate test file (same columns); when set, it is the test split instead of
+    /// data.test_fraction of data.path. idx: test_images + test_labels (e.g. t10k) likewise.
+    std::string testPath;
+    std::string testImages;
+    std::string testLabels;
+    std::string delimiter = "auto"; ///< csv: auto (sniffed) | "," | ";" | "tab" | "space"
+    std::string decimal = ".";      ///< csv: decimal mark of numbers, "." or ","
+    std::string missing = "refuse"; ///< csv: empty feature cells: refuse | drop_rows | mean
     double validationFraction = 0.15;
     double testFraction = 0.15;
     int64_t probeSize = 64;         ///< validation inputs traced at every evaluation

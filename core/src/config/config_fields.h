@@ -26,6 +26,12 @@ template <class V> void visitFields(V& v, DataConfig& c) {
     v.field("images", c.images);
     v.field("labels", c.labels);
     v.field("limit", c.limit);
+    v.field("test_path", c.testPath);
+    v.field("test_images", c.testImages);
+    v.field("test_labels", c.testLabels);
+    v.field("delimiter", c.delimiter);
+    v.field("decimal", c.decimal);
+    v.field("missing", c.missing);
     v.field("validation_fraction", c.validationFraction);
     v.field("test_fraction", c.testFraction);
     v.field("probe_size", c.probeSize);

@@ -81,6 +81,37 @@ std::string experts(int64_t n) {
     return n == 1 ? "there is 1 expert" : "there are " + std::to_string(n) + " experts";
 }
 
+/// The separate test files and the CSV dialect (core/src/data/csv_reader.cpp reads them).
+void checkDataFiles(Checker& c, const DataConfig& d) {
+    if (!d.testPath.empty() && d.kind != "csv") {
+        c.add("data.test_path", "data.test_path only applies to data.kind \"csv\" (it is \"" +
+                                    d.kind + "\"); IDX test files go in data.test_images and "
+                                    "data.test_labels");
+    }
+    for (const auto& [field, value] : {std::pair<std::string, std::string>{"data.test_images",
+                                                                           d.testImages},
+                                       {"data.test_labels", d.testLabels}}) {
+        if (!value.empty() && d.kind != "idx") {
+            c.add(field, field + " only applies to data.kind \"idx\" (it is \"" + d.kind + "\")");
+        }
+    }
+    if (d.testImages.empty() != d.testLabels.empty()) {
+        const bool images = !d.testImages.empty();
+        c.add(images ? "data.test_labels" : "data.test_images",
+              std::string(images ? "data.test_images" : "data.test_labels") +
+                  " is set, so " + (images ? "data.test_labels" : "data.test_images") +
+                  " must name its IDX " + (images ? "labels" : "images") + " file too");
+    }
+    const bool delimiterOk =
+        c.oneOf("data.delimiter", d.delimiter, {"auto", ",", ";", "tab", "\t", "space", "|"});
+    const bool decimalOk = c.oneOf("data.decimal", d.decimal, {".", ","});
+    c.oneOf("data.missing", d.missing, {"refuse", "drop_rows", "mean"});
+    if (delimiterOk && decimalOk && d.decimal == "," && d.delimiter == ",") {
+        c.add("data.decimal", "data.decimal = \",\" needs another data.delimiter than \",\" "
+                              "(\";\" or \"tab\"; \"auto\" sniffs it)");
+    }
+}
+
 void checkData(Checker& c, const DataConfig& d) {
     const bool points = d.kind == "spirals" || d.kind == "circles" || d.kind == "xor" ||
                         d.kind == "blobs" || d.kind == "checkerboard" || d.kind == "moons";
@@ -135,6 +166,7 @@ void checkData(Checker& c, const DataConfig& d) {
               "data.label_column must not be empty (use \"last\", \"first\", an index or a name)");
     }
     c.atLeast("data.limit", d.limit, 0);
+    checkDataFiles(c, d);
     const bool validationOk = c.real("data.validation_fraction", d.validationFraction, 0.0, 0.9);
     const bool testOk = c.real("data.test_fraction", d.testFraction, 0.0, 0.9);
     if (validationOk && testOk && d.validationFraction + d.testFraction >= 1.0) {

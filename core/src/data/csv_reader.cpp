@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // readCsv: separator, count line, header and label column detection for numeric tables.
+#include "data/csv_lines.h"
 #include "data/file_reader.h"
 #include "data/number_text.h"
 #include "mor/dataset.h"
@@ -13,21 +14,23 @@ namespace mor {
 
 namespace {
 
+using detail::CsvLine;
 using detail::parseNumber;
-using detail::trimmed;
 
 unsigned char uchar(char c) {
     return static_cast<unsigned char>(c);
 }
 
-struct Line {
-    int64_t number = 0; ///< 1-based line in the file
-    std::vector<std::string> cells;
-};
+using Line = CsvLine;
 
-bool isNumber(const std::string& cell) {
+bool isNumber(const std::string& cell, char decimal) {
     double ignored = 0.0;
-    return parseNumber(cell, ignored);
+    return detail::parseCell(cell, decimal, ignored);
+}
+
+/// A number, or a missing cell: neither is evidence of a header line.
+bool isValue(const std::string& cell, char decimal) {
+    return isNumber(cell, decimal) || detail::isMissingCell(cell);
 }
 
 bool isCount(const std::string& cell) {
@@ -35,93 +38,9 @@ bool isCount(const std::string& cell) {
            std::all_of(cell.begin(), cell.end(), [](char c) { return std::isdigit(uchar(c)); });
 }
 
-/// Splits one line; double quotes may enclose separators and "" is a literal quote.
-/// separator ' ' means "runs of blanks" (whitespace-separated files).
-std::vector<std::string> splitCells(std::string_view line, char separator) {
-    std::vector<std::string> cells;
-    if (separator == ' ') {
-        size_t i = 0;
-        while (i < line.size()) {
-            while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
-                ++i;
-            }
-            const size_t start = i;
-            while (i < line.size() && line[i] != ' ' && line[i] != '\t') {
-                ++i;
-            }
-            if (i > start) {
-                cells.emplace_back(line.substr(start, i - start));
-            }
-        }
-        return cells;
-    }
-    std::string cell;
-    bool quoted = false;
-    for (size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                cell += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cell += c;
-            }
-        } else if (c == '"' && trimmed(cell).empty()) {
-            cell.clear();
-            quoted = true;
-        } else if (c == separator) {
-            cells.emplace_back(trimmed(cell));
-            cell.clear();
-        } else {
-            cell += c;
-        }
-    }
-    cells.emplace_back(trimmed(cell));
-    return cells;
-}
-
-char detectSeparator(std::string_view firstLine) {
-    for (char candidate : {',', ';', '\t'}) {
-        if (firstLine.find(candidate) != std::string_view::npos) {
-            return candidate;
-        }
-    }
-    return firstLine.find(' ') != std::string_view::npos ? ' ' : ',';
-}
-
-std::vector<Line> splitLines(const std::string& text, char& separator) {
-    std::vector<Line> lines;
-    size_t start = 0;
-    int64_t number = 0;
-    // A UTF-8 byte order mark would otherwise become part of the first header name.
-    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-        start = 3;
-    }
-    bool first = true;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) {
-            end = text.size();
-        }
-        ++number;
-        const std::string_view line = trimmed(std::string_view(text).substr(start, end - start));
-        if (!line.empty()) {
-            if (first) {
-                separator = detectSeparator(line);
-                first = false;
-            }
-            lines.push_back({number, splitCells(line, separator)});
-        }
-        start = end + 1;
-    }
-    return lines;
-}
-
 /// sklearn's "150,4,setosa,versicolor,virginica": rows, features, then class names (or
 /// nothing). Recognised only when the feature count matches the next line's cells.
-bool isCountLine(const std::vector<Line>& lines) {
+bool isCountLine(const std::vector<Line>& lines, char decimal) {
     if (lines.size() < 2 || lines[0].cells.size() < 2) {
         return false;
     }
@@ -131,7 +50,7 @@ bool isCountLine(const std::vector<Line>& lines) {
     }
     bool named = false;
     for (size_t i = 2; i < cells.size(); ++i) {
-        if (isNumber(cells[i])) {
+        if (isNumber(cells[i], decimal)) {
             return false;
         }
         named = named || !cells[i].empty();
@@ -143,7 +62,7 @@ bool isCountLine(const std::vector<Line>& lines) {
     const auto following = static_cast<long long>(lines.size()) - 1;
     const auto& next = lines[1].cells;
     const bool nextIsText =
-        std::any_of(next.begin(), next.end(), [](const std::string& c) { return !isNumber(c); });
+        std::any_of(next.begin(), next.end(), [=](const std::string& c) { return !isNumber(c, decimal); });
     const bool headerFollows = rows == following - 1 && nextIsText && lines.size() > 2;
     if (rows != following && !headerFollows) {
         return false;
@@ -151,7 +70,7 @@ bool isCountLine(const std::vector<Line>& lines) {
     if (std::stoll(cells[1]) + 1 != static_cast<int64_t>(next.size())) {
         return false;
     }
-    return !named || isNumber(lines[headerFollows ? 2 : 1].cells.back());
+    return !named || isNumber(lines[headerFollows ? 2 : 1].cells.back(), decimal);
 }
 
 /// Resolves "last" | "first" | index (negative counts from the end) | name; -1 + error if not.
@@ -208,9 +127,10 @@ int64_t resolveLabelColumn(const std::string& spec, const std::vector<std::strin
 
 /// A header has non-numeric cells among the features; a non-numeric label cell alone only
 /// counts when the label below it is a number.
-bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labelSpec) {
+bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labelSpec,
+              char decimal) {
     const auto& cells = lines[at].cells;
-    const bool isNamedLabel = labelSpec != "last" && labelSpec != "first" && !isNumber(labelSpec);
+    const bool isNamedLabel = labelSpec != "last" && labelSpec != "first" && !isNumber(labelSpec, '.');
     if (isNamedLabel && std::find(cells.begin(), cells.end(), labelSpec) != cells.end()) {
         return true;
     }
@@ -222,36 +142,139 @@ bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labe
                                                 : static_cast<int64_t>(index);
     }
     for (size_t i = 0; i < cells.size(); ++i) {
-        if (static_cast<int64_t>(i) != label && !isNumber(cells[i])) {
+        if (static_cast<int64_t>(i) != label && !isValue(cells[i], decimal)) {
             return true;
         }
     }
-    if (label >= 0 && label < static_cast<int64_t>(cells.size()) && !isNumber(cells[label]) &&
+    if (label >= 0 && label < static_cast<int64_t>(cells.size()) && !isNumber(cells[label], decimal) &&
         at + 1 < lines.size() && label < static_cast<int64_t>(lines[at + 1].cells.size())) {
-        return isNumber(lines[at + 1].cells[static_cast<size_t>(label)]);
+        return isNumber(lines[at + 1].cells[static_cast<size_t>(label)], decimal);
     }
     return false;
 }
 
 } // namespace
 
-CsvTable readCsv(const std::string& path, const std::string& labelColumn) {
+CsvDialect csvDialect(const DataConfig& config) {
+    CsvDialect dialect;
+    const std::string& d = config.delimiter;
+    dialect.separator = d == "tab" || d == "\t" ? '\t'
+                        : d == "space"          ? ' '
+                        : d.size() == 1         ? d[0]
+                                                : 0; // "auto"
+    dialect.decimal = config.decimal == "," ? ',' : '.';
+    dialect.missing = config.missing;
+    return dialect;
+}
+
+namespace {
+
+/// Reads the data rows from `at` on into `table` (columns, header and label resolved).
+void readRows(const std::vector<Line>& lines, size_t at, int64_t label,
+              const std::vector<std::string>& header, const CsvDialect& dialect,
+              const std::string& path, CsvTable& table) {
+    const auto columns = table.columns + 1;
+    const std::string decimalNote =
+        dialect.decimal == ',' ? " (data.decimal is \",\")" : std::string();
+    const std::string missingHint =
+        dialect.missing == "refuse"
+            ? " (data.missing = \"drop_rows\" skips such rows, \"mean\" fills the column mean)"
+            : std::string();
+    table.features.reserve(static_cast<size_t>((lines.size() - at) * table.columns));
+    std::vector<float> row(static_cast<size_t>(table.columns));
+    for (size_t r = at; r < lines.size(); ++r) {
+        const Line& line = lines[r];
+        const std::string where = path + ": line " + std::to_string(line.number);
+        if (static_cast<int64_t>(line.cells.size()) != columns) {
+            table.error = where + " has " + std::to_string(line.cells.size()) +
+                          " cells, expected " + std::to_string(columns);
+            return;
+        }
+        std::string labelText;
+        bool dropped = false;
+        int64_t missingHere = 0;
+        row.clear();
+        for (int64_t c = 0; c < columns && !dropped; ++c) {
+            const std::string& cell = line.cells[static_cast<size_t>(c)];
+            const std::string cellAt = where + ", column " + std::to_string(c + 1);
+            if (c == label) {
+                if (cell.empty() && dialect.missing == "drop_rows") {
+                    dropped = true;
+                } else if (cell.empty()) {
+                    table.error = cellAt + ": the label cell is empty" +
+                                  (dialect.missing == "mean"
+                                       ? " (data.missing = \"mean\" fills feature cells only; "
+                                         "\"drop_rows\" skips such rows)"
+                                       : missingHint);
+                    return;
+                }
+                labelText = cell;
+                continue;
+            }
+            const std::string name =
+                table.hasHeader ? " (\"" + header[static_cast<size_t>(c)] + "\")" : std::string();
+            if (detail::isMissingCell(cell)) {
+                if (dialect.missing == "refuse") {
+                    table.error = cellAt + name + ": " +
+                                  (cell.empty() ? std::string("the cell is empty")
+                                                : "\"" + cell + "\" marks a missing value") +
+                                  missingHint;
+                    return;
+                }
+                dropped = dialect.missing == "drop_rows";
+                row.push_back(std::numeric_limits<float>::quiet_NaN());
+                ++missingHere;
+                continue;
+            }
+            double value = 0.0;
+            const bool parsed = detail::parseCell(cell, dialect.decimal, value);
+            if (!parsed || std::fabs(value) > std::numeric_limits<float>::max()) {
+                table.error = cellAt + name + ": " +
+                              (parsed ? "\"" + cell + "\" is too large for a 32-bit float"
+                                      : "\"" + cell + "\" is not a number" + decimalNote);
+                return;
+            }
+            row.push_back(static_cast<float>(value));
+        }
+        if (dropped) {
+            ++table.droppedRows;
+            continue;
+        }
+        table.features.insert(table.features.end(), row.begin(), row.end());
+        table.labelText.push_back(labelText);
+        table.lines.push_back(line.number);
+        table.missingCells += missingHere;
+        ++table.rows;
+    }
+    if (table.rows == 0 && table.droppedRows > 0) {
+        table.error = path + ": every one of its " + std::to_string(table.droppedRows) +
+                      " data rows has a missing cell (data.missing = \"drop_rows\")";
+    }
+}
+
+} // namespace
+
+CsvTable readCsv(const std::string& path, const std::string& labelColumn,
+                 const CsvDialect& dialect) {
     CsvTable table;
     std::string text;
     table.error = detail::readMaybeGzipped(path, text);
     if (!table.error.empty()) {
         return table;
     }
-    char separator = ',';
-    const std::vector<Line> lines = splitLines(text, separator);
+    const char separator =
+        dialect.separator != 0 ? dialect.separator : detail::sniffSeparator(text, dialect.decimal);
+    table.separator = separator;
+    const std::vector<Line> lines = detail::splitCsvLines(text, separator);
     text = std::string(); // release the raw text early: the lines hold a copy
     if (lines.empty()) {
         table.error = path + " is empty";
         return table;
     }
 
+    const char decimal = dialect.decimal;
     size_t at = 0;
-    if (isCountLine(lines)) {
+    if (isCountLine(lines, decimal)) {
         const auto& cells = lines[0].cells;
         const bool named = std::all_of(cells.begin() + 2, cells.end(),
                                        [](const std::string& c) { return !c.empty(); });
@@ -261,8 +284,8 @@ CsvTable readCsv(const std::string& path, const std::string& labelColumn) {
         at = 1;
     }
     std::vector<std::string> header;
-    const bool hasHeader = at < lines.size() && isHeader(lines, at, labelColumn);
-    if (hasHeader) {
+    table.hasHeader = at < lines.size() && isHeader(lines, at, labelColumn, decimal);
+    if (table.hasHeader) {
         header = lines[at].cells;
         ++at;
     }
@@ -270,14 +293,16 @@ CsvTable readCsv(const std::string& path, const std::string& labelColumn) {
         table.error = path + " has no data rows";
         return table;
     }
-    const auto columns = static_cast<int64_t>(hasHeader ? header.size() : lines[at].cells.size());
+    const auto columns =
+        static_cast<int64_t>(table.hasHeader ? header.size() : lines[at].cells.size());
     if (columns < 2) {
         table.error = path + ": line " + std::to_string(lines[at].number) +
-                      " has 1 cell; a table needs at least one feature column and a label column";
+                      " has 1 cell; a table needs at least one feature column and a label column" +
+                      (dialect.separator != 0 ? " (is data.delimiter right?)" : "");
         return table;
     }
-    const int64_t label =
-        resolveLabelColumn(labelColumn, hasHeader ? &header : nullptr, columns, path, table.error);
+    const int64_t label = resolveLabelColumn(labelColumn, table.hasHeader ? &header : nullptr,
+                                             columns, path, table.error);
     if (label < 0) {
         return table;
     }
@@ -285,46 +310,12 @@ CsvTable readCsv(const std::string& path, const std::string& labelColumn) {
     table.columns = columns - 1;
     for (int64_t c = 0; c < columns; ++c) {
         if (c != label) {
-            table.header.push_back(hasHeader && !header[static_cast<size_t>(c)].empty()
+            table.header.push_back(table.hasHeader && !header[static_cast<size_t>(c)].empty()
                                        ? header[static_cast<size_t>(c)]
                                        : "f" + std::to_string(table.header.size()));
         }
     }
-    table.features.reserve(static_cast<size_t>((lines.size() - at) * table.columns));
-    for (size_t r = at; r < lines.size(); ++r) {
-        const Line& line = lines[r];
-        const std::string where = path + ": line " + std::to_string(line.number);
-        if (static_cast<int64_t>(line.cells.size()) != columns) {
-            table.error = where + " has " + std::to_string(line.cells.size()) +
-                          " cells, expected " + std::to_string(columns);
-            return table;
-        }
-        for (int64_t c = 0; c < columns; ++c) {
-            const std::string& cell = line.cells[static_cast<size_t>(c)];
-            if (c == label) {
-                if (cell.empty()) {
-                    table.error =
-                        where + ", column " + std::to_string(c + 1) + ": the label cell is empty";
-                    return table;
-                }
-                table.labelText.push_back(cell);
-                continue;
-            }
-            double value = 0.0;
-            const bool parsed = parseNumber(cell, value);
-            if (!parsed || std::fabs(value) > std::numeric_limits<float>::max()) {
-                const std::string name =
-                    hasHeader ? " (\"" + header[static_cast<size_t>(c)] + "\")" : std::string();
-                table.error = where + ", column " + std::to_string(c + 1) + name + ": " +
-                              (cell.empty() ? std::string("the cell is empty")
-                               : parsed     ? "\"" + cell + "\" is too large for a 32-bit float"
-                                            : "\"" + cell + "\" is not a number");
-                return table;
-            }
-            table.features.push_back(static_cast<float>(value));
-        }
-        ++table.rows;
-    }
+    readRows(lines, at, label, header, dialect, path, table);
     return table;
 }
 

@@ -64,9 +64,10 @@ std::vector<int64_t> takeEvenlySpaced(std::vector<int64_t>& items, int64_t k) {
 
 /// Stratified split: shuffle with the seed, group by (domain, class), then take test and
 /// validation as evenly spaced picks, so small or sorted files still get every class in
-/// every split. Sizes are exactly round(fraction * n).
-void makeSplits(Dataset& d, const DataConfig& config, int64_t seed) {
-    const int64_t n = d.size();
+/// every split. Sizes are exactly round(fraction * n). With a separate test file (samples
+/// testFrom.. on) those samples are the test split and validation comes out of the rest.
+void makeSplits(Dataset& d, const DataConfig& config, int64_t seed, int64_t testFrom) {
+    const int64_t n = testFrom >= 0 ? testFrom : d.size();
     std::vector<int64_t> order(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
         order[static_cast<size_t>(i)] = i;
@@ -82,7 +83,7 @@ void makeSplits(Dataset& d, const DataConfig& config, int64_t seed) {
     auto count = [n](double fraction) {
         return static_cast<int64_t>(std::llround(fraction * static_cast<double>(n)));
     };
-    int64_t numTest = count(config.testFraction);
+    int64_t numTest = testFrom >= 0 ? 0 : count(config.testFraction);
     int64_t numValidation = count(config.validationFraction);
     // Tiny sets: keep at least one training sample, taking it from validation first.
     while (n > 0 && n - numTest - numValidation < 1) {
@@ -93,6 +94,9 @@ void makeSplits(Dataset& d, const DataConfig& config, int64_t seed) {
         }
     }
     d.test = takeEvenlySpaced(order, numTest);
+    for (int64_t i = testFrom; testFrom >= 0 && i < d.size(); ++i) {
+        d.test.push_back(i);
+    }
     std::vector<int64_t> validation = takeEvenlySpaced(order, numValidation);
     d.train = std::move(order);
     d.validation = validation;
@@ -131,6 +135,8 @@ void standardiseOnTrain(Dataset& d) {
         const double sd = std::sqrt(variance[k] / n);
         variance[k] = sd > 1e-12 ? sd : 1.0; // constant feature: centre it, do not divide by 0
     }
+    d.featureMean = mean;
+    d.featureScale = variance;
     // A validation or test value far outside the training range (3e38 against a spread of
     // 1e-3) would overflow float to inf and turn every loss NaN: saturate instead.
     const double limit = std::numeric_limits<float>::max();
@@ -143,6 +149,38 @@ void standardiseOnTrain(Dataset& d) {
     }
 }
 
+/// data.missing "mean": a missing cell (NaN) takes its column's mean over the training split,
+/// so nothing about validation or test leaks into training.
+std::string fillMissingWithTrainMean(Dataset& d) {
+    const auto f = static_cast<size_t>(d.numFeatures);
+    std::vector<double> sum(f, 0.0);
+    std::vector<int64_t> count(f, 0);
+    for (int64_t i : d.train) {
+        const float* row = d.row(i);
+        for (size_t k = 0; k < f; ++k) {
+            if (!std::isnan(row[k])) {
+                sum[k] += row[k];
+                ++count[k];
+            }
+        }
+    }
+    for (int64_t i = 0; i < d.size(); ++i) {
+        float* row = d.features.data() + i * d.numFeatures;
+        for (size_t k = 0; k < f; ++k) {
+            if (!std::isnan(row[k])) {
+                continue;
+            }
+            if (count[k] == 0) {
+                return d.name + ": column \"" + d.featureNames[k] +
+                       "\" has no value in the training split, so data.missing = \"mean\" "
+                       "cannot fill it";
+            }
+            row[k] = static_cast<float>(sum[k] / static_cast<double>(count[k]));
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 DatasetResult loadDataset(const DataConfig& config, int64_t seed) {
@@ -151,12 +189,11 @@ DatasetResult loadDataset(const DataConfig& config, int64_t seed) {
     if (!result.ok()) {
         return result;
     }
+    int64_t testFrom = -1; // first sample of a separate test file
     if (config.kind == "csv") {
-        result = detail::datasetFromCsv(readCsv(config.path, config.labelColumn), config.path,
-                                        config.limit);
+        result = detail::csvDataset(config, &testFrom);
     } else if (config.kind == "idx") {
-        result = detail::datasetFromIdx(readIdx(config.images, config.labels, config.limit),
-                                        config.images);
+        result = detail::idxDataset(config, &testFrom);
     } else {
         result.error = checkGeneratedSize(config);
         if (result.ok()) {
@@ -167,8 +204,15 @@ DatasetResult loadDataset(const DataConfig& config, int64_t seed) {
         result.dataset = Dataset{};
         return result;
     }
-    makeSplits(result.dataset, config, seed);
+    makeSplits(result.dataset, config, seed, testFrom);
     if (config.kind == "csv") {
+        if (config.missing == "mean") {
+            result.error = fillMissingWithTrainMean(result.dataset);
+            if (!result.ok()) {
+                result.dataset = Dataset{};
+                return result;
+            }
+        }
         standardiseOnTrain(result.dataset);
     }
     return result;

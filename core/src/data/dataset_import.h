@@ -11,4 +11,10 @@ DatasetResult datasetFromCsv(CsvTable table, const std::string& path, int64_t li
 /// IDX images -> Dataset with features = pixel / 255 in [0, 1].
 DatasetResult datasetFromIdx(const IdxData& idx, const std::string& imagesPath);
 
+/// The data set of data.path read in the config's CSV dialect; with data.test_path, that
+/// file's rows are appended and *testFrom is the first of them (else -1). test_files.cpp.
+DatasetResult csvDataset(const DataConfig& config, int64_t* testFrom);
+/// The same for data.images / data.labels and data.test_images / data.test_labels.
+DatasetResult idxDataset(const DataConfig& config, int64_t* testFrom);
+
 } // namespace mor::detail
