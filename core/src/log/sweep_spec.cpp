@@ -152,7 +152,14 @@ std::vector<std::string> splitTopLevel(const std::string& text) {
 }
 
 std::string valueText(const Json& value) {
-    return value.is_string() ? value.get<std::string>() : value.dump();
+    if (value.is_string()) {
+        return value.get<std::string>();
+    }
+    const std::string text = value.dump();
+    if (text.size() <= 40) {
+        return text;
+    }
+    return value.is_array() ? "[" + std::to_string(value.size()) + " items]" : "{…}";
 }
 
 } // namespace
@@ -253,6 +260,11 @@ std::string overridesLabel(const std::string& overridesJson) {
     const Json overrides = Json::parse(overridesJson, nullptr, false);
     if (!overrides.is_object()) {
         return std::string();
+    }
+    // A configuration that names itself ({"name": "moe", "model.experts": [...]}) is shown by
+    // its name: a whole expert list or model is no label.
+    if (const auto name = overrides.find("name"); name != overrides.end() && name->is_string()) {
+        return name->get<std::string>();
     }
     std::string label;
     for (const auto& [key, value] : overrides.items()) {

@@ -184,6 +184,12 @@ void TstSweepStore::resolvesOverridesIncludingListIndices() {
     QCOMPARE(parsed.config.model.router.topK, int64_t(1));
     QCOMPARE(overridesLabel(R"({"model.experts[1].max_depth": 4, "data.kind": "parity"})"),
              std::string("kind=parity, experts[1].max_depth=4"));
+    // A configuration that names itself is labelled by its name; long lists are abbreviated.
+    QCOMPARE(overridesLabel(R"({"name": "moe", "model.experts": [{"width": 8}, {"width": 8}]})"),
+             std::string("moe"));
+    QCOMPARE(overridesLabel(R"({"model.experts": [{"width": 8, "max_depth": 1, "halting": "fixed"},)"
+                            R"({"width": 8}], "model.router.top_k": 2})"),
+             std::string("experts=[2 items], router.top_k=2"));
 }
 
 void TstSweepStore::resolveNamesTheBadKeyOrValue_data() {
