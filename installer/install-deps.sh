@@ -10,7 +10,7 @@ packages=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     libtorch-dev libopenblas0-openmp libgloo-dev
     libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev zlib1g-dev
-    libcpp-httplib-dev
+    libcpp-httplib-dev libssl-dev openssl curl python3-prometheus-client
     xvfb xauth desktop-file-utils dpkg-dev file
     python3-sklearn dataset-fashion-mnist jq
     clang libclang-rt-14-dev clang-tidy

@@ -11,11 +11,11 @@ namespace mor {
 class LogReader;
 }
 
-/// Writes every probe trace of run `runId` (all evaluation steps) as CSV. Columns:
-/// step, sample_id, label, domain, final_pred, correct, conflict_score, conflict, resolution,
-/// expert, router_p, gate, fusion_weight, halt_step, iteration, critique, halt_p, pred,
-/// draft_correct, probs (the draft distribution, ';'-separated). On failure returns false and
-/// sets *error to a message naming the file. Returns the number of data rows in *rows.
+/// Writes every probe trace of run `runId` (all evaluation steps) as CSV through
+/// mor::writeTracesCsv (core/include/mor/run_export.h, the same file `mor export --csv`
+/// writes): for reflection runs the columns of mor::kTracesCsvHeader, for recursion runs those
+/// of mor::kTokenTracesCsvHeader. On failure returns false and sets *error to a message naming
+/// the file. Returns the number of data rows in *rows.
 bool writeTracesCsv(const mor::LogReader& reader, qint64 runId, const QString& path,
                     QString* error = nullptr, int* rows = nullptr);
 

@@ -39,7 +39,10 @@ struct TraceArgs {
 int cmdTrace(const TraceArgs& args);
 /// `mor eval --counterfactual`: the counterfactual accuracy table of a checkpoint.
 int cmdEvalCounterfactual(const RunArgs& args, int64_t step);
-int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights);
+/// --csv DIR (mor::exportRun) and/or --weights FILE in --dtype (float32 | bf16 | fp16 | int8);
+/// --compare also reports test accuracy and agreement of the exported weights.
+int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights,
+              const std::string& dtype = "float32", bool compare = false);
 
 /// Prints "mor: <message>" to stderr and returns the exit code for user errors (2).
 int userError(const std::string& message);

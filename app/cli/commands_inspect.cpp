@@ -3,13 +3,14 @@
 #include "mor/dataset.h"
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "mor/predictor.h"
+#include "mor/run_export.h"
 #include "mor/trainer.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 namespace {
@@ -37,18 +38,6 @@ std::string joined(const std::vector<std::string>& v) {
         s += (s.empty() ? "" : ",") + x;
     }
     return s;
-}
-
-/// CSV field quoting (RFC 4180).
-std::string csv(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) {
-        return s;
-    }
-    std::string q = "\"";
-    for (char c : s) {
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return q + "\"";
 }
 
 /// "routing_by_domain" (mixed data) or "routing_by_class" for `mor show --json`: the share of
@@ -189,16 +178,34 @@ int cmdShow(const RunArgs& args) {
     return 0;
 }
 
-int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights) {
+int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights,
+              const std::string& dtype, bool compare) {
     std::string error;
     if (csvDir.empty() && weights.empty()) {
         return userError("export needs --csv DIR and/or --weights FILE");
     }
     if (!weights.empty()) {
-        if (!mor::exportWeights(args.log, args.run, weights, &error)) {
+        mor::WeightExportOptions options;
+        if (!mor::parseWeightDType(dtype, &options.dtype)) {
+            return userError("--dtype must be float32, bf16, fp16 or int8, not " + dtype);
+        }
+        options.compare = compare;
+        mor::WeightExportReport report;
+        if (!mor::exportRunWeights(args.log, args.run, weights, options, &report, &error)) {
             return userError(error);
         }
-        std::printf("weights written to %s\n", weights.c_str());
+        std::printf("weights of run %lld (%s) written to %s: %s, %lld bytes (%.3f of the "
+                    "tensors' float32 size), %lld tensors, %lld int8 matrices\n",
+                    (long long)args.run, report.family.c_str(), weights.c_str(),
+                    mor::weightDTypeName(options.dtype).c_str(), (long long)report.bytes,
+                    report.floatBytes > 0 ? double(report.bytes) / double(report.floatBytes) : 0.0,
+                    (long long)report.tensors, (long long)report.quantised);
+        if (compare) {
+            std::printf("test split, %lld predictions: accuracy %.4f (checkpoint) vs %.4f "
+                        "(export), change %+.2f points, agreement %.4f\n",
+                        (long long)report.compared, report.floatAccuracy, report.exportAccuracy,
+                        100.0 * (report.exportAccuracy - report.floatAccuracy), report.agreement);
+        }
     }
     if (csvDir.empty()) {
         return 0;
@@ -207,49 +214,12 @@ int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string&
     if (!reader) {
         return userError(error);
     }
-    if (!reader->run(args.run)) {
-        return userError("run " + std::to_string(args.run) + " is not in " + args.log);
+    const mor::RunExportResult r = mor::exportRun(*reader, args.run, csvDir);
+    if (!r.ok) {
+        return userError(r.error);
     }
-    std::error_code ec;
-    std::filesystem::create_directories(csvDir, ec);
-    if (ec) {
-        return userError("cannot create " + csvDir + ": " + ec.message());
-    }
-    const std::string base = csvDir + "/run-" + std::to_string(args.run) + "-";
-    std::ofstream metrics(base + "metrics.csv");
-    metrics << "key,step,value,wall_ms\n";
-    for (const auto& key : reader->metricKeys(args.run)) {
-        for (const auto& p : reader->metric(args.run, key)) {
-            metrics << csv(key) << ',' << p.step << ',' << p.value << ',' << p.wallMs << '\n';
-        }
-    }
-    std::ofstream traces(base + "traces.csv");
-    traces << "step,sample_id,label,expert,iteration,critique,halt_p,pred,correct,halt_step\n";
-    for (int64_t s : reader->traceSteps(args.run)) {
-        for (const auto& t : reader->traces(args.run, s)) {
-            for (const auto& e : t.experts) {
-                for (const auto& it : e.steps) {
-                    traces << s << ',' << t.sampleId << ',' << t.label << ',' << e.expert << ','
-                           << it.iteration << ',' << it.critique << ',' << it.haltProb << ','
-                           << it.pred << ',' << int(it.correct) << ',' << e.haltStep << '\n';
-                }
-            }
-        }
-    }
-    std::ofstream conflicts(base + "conflicts.csv");
-    conflicts << "step,sample_id,score,experts,winner,margin,resolved_pred,label,correct,resolution\n";
-    for (const auto& c : reader->conflicts(args.run)) {
-        std::string ex;
-        for (int e : c.experts) {
-            ex += (ex.empty() ? "" : " ") + std::to_string(e);
-        }
-        conflicts << c.step << ',' << c.sampleId << ',' << c.score << ',' << ex << ','
-                  << c.winner << ',' << c.margin << ',' << c.resolvedPred << ',' << c.label << ','
-                  << int(c.correct) << ',' << csv(c.resolution) << '\n';
-    }
-    if (!metrics || !traces || !conflicts) {
-        return userError("cannot write CSV files in " + csvDir);
-    }
-    std::printf("metrics, traces and conflicts written to %s\n", csvDir.c_str());
+    std::printf("%lld metric, %lld trace and %lld conflict rows written to %s\n",
+                (long long)r.metricRows, (long long)r.traceRows, (long long)r.conflictRows,
+                csvDir.c_str());
     return 0;
 }

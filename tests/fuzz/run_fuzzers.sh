@@ -10,7 +10,7 @@ seconds="${1:-5}"
 build="${2:-$src/../../build/fuzz}"
 shift $(( $# > 2 ? 2 : $# )) || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config csv idx log)
+[ ${#targets[@]} -gt 0 ] || targets=(config csv idx log http)
 
 if ! command -v clang++ >/dev/null 2>&1; then
     echo "SKIP: clang++ not installed (apt-get install clang libclang-rt-14-dev)"; exit 0

@@ -72,6 +72,32 @@ Fixture makeFixture(const std::string& dir, const std::string& strategy) {
     return f;
 }
 
+Fixture makeSequenceFixture(const std::string& dir) {
+    Fixture f;
+    f.dir = dir;
+    f.logPath = dir + "/seq.sqlite";
+    auto parsed = mor::parseConfig(R"({
+        "name": "serve-seq-fixture",
+        "data": {"kind": "addition", "digits": 2, "samples": 240, "probe_size": 2},
+        "model": {"family": "recursion",
+                  "recursion": {"recursions": 3, "d_model": 16, "heads": 2, "ffn": 32}},
+        "train": {"epochs": 2, "batch_size": 32, "learning_rate": 0.003, "warmup_steps": 2,
+                  "threads": 1, "eval_every": 10}})");
+    if (!parsed.ok()) {
+        f.error = "fixture config: " + parsed.message();
+        return f;
+    }
+    mor::RunOptions options;
+    options.logPath = f.logPath;
+    const auto outcome = mor::trainExperiment(parsed.config, options, nullptr);
+    if (outcome.status != "finished") {
+        f.error = "training the sequence fixture failed: " + outcome.error;
+        return f;
+    }
+    f.runId = outcome.runId;
+    return f;
+}
+
 std::vector<float> rawRow(const Fixture& f, int64_t i) {
     const auto n = size_t(f.raw.columns);
     return {f.raw.features.begin() + long(size_t(i) * n),

@@ -23,6 +23,10 @@ struct Fixture {
 /// `strategy`: model.router.strategy of the run (top_k by default).
 Fixture makeFixture(const std::string& dir, const std::string& strategy = "top_k");
 
+/// A tiny recursion (sequence) run on the addition task in `dir`/seq.sqlite; `error` set on
+/// failure. The dataset fields stay empty.
+Fixture makeSequenceFixture(const std::string& dir);
+
 /// Raw feature row i of the CSV.
 std::vector<float> rawRow(const Fixture& f, int64_t i);
 

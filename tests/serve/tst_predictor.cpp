@@ -157,7 +157,17 @@ void TstPredictor::everyStrategyAnswersAloneAsInABatch() {
     const auto fixture = serve_test::makeFixture(dir.path().toStdString(), strategy.toStdString());
     QVERIFY2(fixture.error.empty(), fixture.error.c_str());
     std::string error;
-    auto predictor = mor::Predictor::open(fixture.logPath, fixture.runId, {}, &error);
+    // `mor eval` measures the checkpoint training measured test/* on (the best one).
+    const auto outcome = mor::evaluateRun(fixture.logPath, fixture.runId, &error);
+    QVERIFY2(outcome.error.empty(), outcome.error.c_str());
+    mor::PredictorOptions options;
+    const std::string best = "best.pt";
+    const std::string& used = outcome.testCheckpoint;
+    options.checkpoint = used.size() >= best.size() &&
+                                 used.compare(used.size() - best.size(), best.size(), best) == 0
+                             ? "best"
+                             : "last";
+    auto predictor = mor::Predictor::open(fixture.logPath, fixture.runId, options, &error);
     QVERIFY2(predictor, error.c_str());
     const auto& ids = fixture.dataset.test;
     std::vector<mor::PredictInput> rows;
@@ -179,8 +189,6 @@ void TstPredictor::everyStrategyAnswersAloneAsInABatch() {
         }
         correct += together[i].answer == fixture.dataset.labels[size_t(ids[i])] ? 1 : 0;
     }
-    const auto outcome = mor::evaluateRun(fixture.logPath, fixture.runId, &error);
-    QVERIFY2(outcome.error.empty(), outcome.error.c_str());
     QCOMPARE(double(correct) / double(ids.size()), outcome.test.accuracy);
 }
 

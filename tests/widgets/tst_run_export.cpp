@@ -10,6 +10,7 @@
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "mor/run_export.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -68,6 +69,8 @@ private Q_SLOTS:
     void initTestCase();
     void tracesCsvHasOneRowPerInputExpertAndIteration();
     void tracesCsvToAnUnwritablePathFailsWithTheFileName();
+    void exportRunWritesTheSameTracesAsTheGui();
+    void exportRunOfARecursionRunWritesTokenRows();
     void metricsCsvHasEveryLoggedPoint();
     void copyFigureCopiesThePlotImage();
     void exportPlotWritesTheRightFormat_data();
@@ -126,6 +129,64 @@ void TstRunExport::tracesCsvToAnUnwritablePathFailsWithTheFileName() {
     QString error;
     QVERIFY(!writeTracesCsv(*m_reader, m_run, path, &error));
     QVERIFY2(error.contains(path), qPrintable(error));
+}
+
+void TstRunExport::exportRunWritesTheSameTracesAsTheGui() {
+    // `mor export --csv` and File > Export traces write one schema through one function.
+    const QString gui = m_dir.filePath(QStringLiteral("gui-traces.csv"));
+    QString error;
+    QVERIFY2(writeTracesCsv(*m_reader, m_run, gui, &error), qPrintable(error));
+    const QString folder = m_dir.filePath(QStringLiteral("cli"));
+    const mor::RunExportResult r = mor::exportRun(*m_reader, m_run, folder.toStdString());
+    QVERIFY2(r.ok, r.error.c_str());
+    QCOMPARE(r.files.size(), size_t(3));
+    QCOMPARE(r.traceRows, int64_t(16));
+    QCOMPARE(r.metricRows, int64_t(4));
+    const QString prefix = folder + QStringLiteral("/run-%1-").arg(m_run);
+    QCOMPARE(readLines(prefix + QStringLiteral("traces.csv")), readLines(gui));
+    QCOMPARE(readLines(prefix + QStringLiteral("traces.csv")).first(),
+             QString::fromLatin1(mor::kTracesCsvHeader));
+    const QStringList conflicts = readLines(prefix + QStringLiteral("conflicts.csv"));
+    QCOMPARE(conflicts.first(), QString::fromLatin1(mor::kConflictsCsvHeader));
+    const QStringList metrics = readLines(prefix + QStringLiteral("metrics.csv"));
+    QCOMPARE(metrics.filter(QStringLiteral("val/accuracy,20,0.7,")).size(), 1);
+    QVERIFY(!QFile::exists(prefix + QStringLiteral("traces.csv.part")));
+    const mor::RunExportResult missing = mor::exportRun(*m_reader, 999, folder.toStdString());
+    QVERIFY(!missing.ok);
+    QVERIFY2(missing.error.find("run 999") != std::string::npos, missing.error.c_str());
+}
+
+void TstRunExport::exportRunOfARecursionRunWritesTokenRows() {
+    const std::string path = m_dir.filePath(QStringLiteral("seq.sqlite")).toStdString();
+    std::string error;
+    int64_t run = -1;
+    {
+        auto log = mor::ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        mor::RunInfo info;
+        info.name = "tokens";
+        run = log->createRun(info);
+        mor::TokenTrace t;
+        t.sampleId = 3;
+        t.maxRecursions = 2;
+        t.routing = "expert_choice";
+        t.tokens.push_back({"1", 2, "+", 1, {0.75f, 0.5f}, {4, 2}, {0.25f, 0.5f}, 2, 0.5f, 0});
+        t.tokens.push_back({",", -1, "", 2, {0.5f, 0.f}, {7, 7}, {}, 7, 0.f, -1});
+        log->logTokenTraces(run, 10, {t});
+        log->flush();
+    }
+    auto reader = mor::LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    const QString folder = m_dir.filePath(QStringLiteral("seq"));
+    const mor::RunExportResult r = mor::exportRun(*reader, run, folder.toStdString());
+    QVERIFY2(r.ok, r.error.c_str());
+    QCOMPARE(r.files.size(), size_t(2)); // no conflicts file for a recursion run
+    QCOMPARE(r.traceRows, int64_t(2));
+    const QStringList lines = readLines(folder + QStringLiteral("/run-%1-traces.csv").arg(run));
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QString::fromLatin1(mor::kTokenTracesCsvHeader));
+    QCOMPARE(lines[1], QStringLiteral("10,3,0,1,+,2,1,1,0.5,0,0.75;0.5,4;2"));
+    QCOMPARE(lines[2], QStringLiteral("10,3,1,\",\",,7,,2,0,-1,0.5;0,7;7"));
 }
 
 void TstRunExport::metricsCsvHasEveryLoggedPoint() {

@@ -72,7 +72,152 @@ bool readFlag(const nlohmann::json& body, const char* key, bool* value, std::str
     return true;
 }
 
+/// Index of a label given as a class index or a class name; -1 with *error otherwise.
+int64_t labelIndex(const nlohmann::json& v, size_t index, const ModelSummary& model,
+                   std::string* error) {
+    if (v.is_number_integer()) {
+        const auto k = v.get<int64_t>();
+        if (k >= 0 && k < model.numClasses) {
+            return k;
+        }
+    } else if (v.is_string()) {
+        for (size_t k = 0; k < model.classNames.size(); ++k) {
+            if (model.classNames[k] == v.get<std::string>()) {
+                return int64_t(k);
+            }
+        }
+    } else if (v.is_null()) {
+        return -1;
+    }
+    *error = "label " + std::to_string(index) + " is not a class index in [0, " +
+             std::to_string(model.numClasses) + ") or a class name";
+    return -2;
+}
+
+bool readLabels(const nlohmann::json& body, size_t rows, const ModelSummary& model,
+                std::vector<int64_t>* labels, std::string* error) {
+    labels->assign(rows, -1);
+    nlohmann::json given;
+    if (body.contains("labels")) {
+        given = body["labels"];
+        if (!given.is_array() || given.size() != rows) {
+            *error = "field \"labels\" must be an array with one label per input";
+            return false;
+        }
+    } else if (body.contains("label")) {
+        given = nlohmann::json::array({body["label"]});
+        if (rows != 1) {
+            *error = "field \"label\" goes with one \"input\"; use \"labels\" for many";
+            return false;
+        }
+    } else {
+        return true;
+    }
+    for (size_t i = 0; i < rows; ++i) {
+        const int64_t k = labelIndex(given[i], i, model, error);
+        if (k == -2) {
+            return false;
+        }
+        (*labels)[i] = k;
+    }
+    return true;
+}
+
 } // namespace
+
+GenerateRequest parseGenerateRequest(const std::string& body, int64_t maxTokens) {
+    GenerateRequest r;
+    r.options.temperature = 0.0;
+    r.options.tokens = 32;
+    const std::string hint = "send {\"prompt\": \"text\", \"max_tokens\": N}";
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error& e) {
+        r.error = "the request body is not valid JSON (at byte " + std::to_string(e.byte) +
+                  "); " + hint;
+        return r;
+    } catch (const nlohmann::json::exception& e) {
+        r.error = std::string("the request body cannot be read: ") + e.what();
+        return r;
+    }
+    if (!j.is_object()) {
+        r.error = "the request body must be a JSON object; " + hint;
+        return r;
+    }
+    if (auto it = j.find("prompt"); it != j.end()) {
+        if (!it->is_string()) {
+            r.error = "field \"prompt\" is " + typeName(*it) + ", not a string";
+            return r;
+        }
+        r.options.prompt = it->get<std::string>();
+    } else {
+        r.error = "missing field \"prompt\"; " + hint;
+        return r;
+    }
+    for (const char* key : {"max_tokens", "seed"}) {
+        auto it = j.find(key);
+        if (it == j.end()) {
+            continue;
+        }
+        if (!it->is_number_integer()) {
+            r.error = std::string("field \"") + key + "\" must be an integer, not " +
+                      typeName(*it);
+            return r;
+        }
+        const auto v = it->get<int64_t>();
+        if (std::string(key) == "seed") {
+            r.options.seed = v;
+        } else if (v < 0 || v > maxTokens) {
+            r.error = "field \"max_tokens\" must be in [0, " + std::to_string(maxTokens) +
+                      "], not " + std::to_string(v);
+            return r;
+        } else {
+            r.options.tokens = v;
+        }
+    }
+    if (auto it = j.find("temperature"); it != j.end()) {
+        if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0 ||
+            it->get<double>() > 100) {
+            r.error = "field \"temperature\" must be a number in [0, 100] (0 = greedy)";
+            return r;
+        }
+        r.options.temperature = it->get<double>();
+    }
+    return r;
+}
+
+nlohmann::json generationToJson(const GenerateResult& r) {
+    nlohmann::json tokens = nlohmann::json::array();
+    nlohmann::json prompt = nlohmann::json::array();
+    std::string text;
+    for (const auto& t : r.tokens) {
+        nlohmann::json tok{{"text", t.text}, {"depth", t.depth}};
+        if (t.prompt) {
+            prompt.push_back(std::move(tok));
+        } else {
+            text += t.text;
+            tokens.push_back(std::move(tok));
+        }
+    }
+    return {{"text", text},
+            {"tokens", tokens},
+            {"prompt_tokens", prompt},
+            {"generated", r.generated},
+            {"max_recursions", r.maxRecursions},
+            {"routing", r.routing},
+            {"mean_depth", r.meanDepth},
+            {"seconds", r.seconds}};
+}
+
+nlohmann::json generatorSummaryToJson(const GeneratorSummary& s) {
+    return {{"family", "recursion"},        {"run", s.runId},
+            {"run_name", s.runName},        {"run_status", s.runStatus},
+            {"dataset", s.dataset},         {"vocabulary", s.vocabSize},
+            {"context", s.contextLength},   {"max_recursions", s.maxRecursions},
+            {"routing", s.routing},         {"parameters", s.parameters},
+            {"checkpoint_step", s.checkpointStep}};
+}
 
 PredictRequest parsePredictRequest(const std::string& body, const ModelSummary& model,
                                    int64_t maxInputs) {
@@ -83,6 +228,10 @@ PredictRequest parsePredictRequest(const std::string& body, const ModelSummary& 
     } catch (const nlohmann::json::parse_error& e) {
         r.error = "the request body is not valid JSON (at byte " + std::to_string(e.byte) + "); " +
                   shapeHint(model);
+        return r;
+    } catch (const nlohmann::json::exception& e) {
+        // e.g. a number too large for a double (out_of_range 406), found by fuzz_http
+        r.error = std::string("the request body cannot be read: ") + e.what();
         return r;
     }
     if (!j.is_object()) {
@@ -113,6 +262,9 @@ PredictRequest parsePredictRequest(const std::string& body, const ModelSummary& 
     if (int64_t(rows.size()) > maxInputs) {
         r.error = "too many inputs in one request: " + std::to_string(rows.size()) + " (at most " +
                   std::to_string(maxInputs) + ")";
+        return r;
+    }
+    if (!readLabels(j, rows.size(), model, &r.labels, &r.error)) {
         return r;
     }
     r.inputs.resize(rows.size());

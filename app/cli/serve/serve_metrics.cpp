@@ -1,5 +1,7 @@
 #include "serve/serve_metrics.h"
 
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace mor::serve {
@@ -24,6 +26,9 @@ const std::vector<double> kLatencyBounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.0
 const std::vector<double> kBatchBounds{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 
 std::string number(double v) {
+    if (std::isnan(v)) {
+        return "NaN";
+    }
     std::ostringstream s;
     s.precision(10);
     s << v;
@@ -46,11 +51,117 @@ void renderHistogram(std::ostringstream& out, const std::string& name, const std
     out << name << "_count" << braces << " " << h.count << "\n";
 }
 
+/// One family of per-variant samples: `name{variant="A",run="3"} value`.
+template <typename F>
+void renderPerVariant(std::ostringstream& out, const std::string& name, const std::string& type,
+                      const std::string& help, const std::vector<VariantStats>& variants, F value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+    for (const auto& v : variants) {
+        out << name << "{variant=\"" << v.name << "\",run=\"" << v.runId << "\"} "
+            << number(value(v)) << "\n";
+    }
+}
+
+void renderVariants(std::ostringstream& out, const std::vector<VariantStats>& variants) {
+    const auto ratio = [](uint64_t a, uint64_t b) {
+        return b ? double(a) / double(b) : std::numeric_limits<double>::quiet_NaN();
+    };
+    renderPerVariant(out, "mor_variant_requests_total", "counter",
+                     "Requests answered by each A/B variant.", variants,
+                     [](const VariantStats& v) { return double(v.requests); });
+    renderPerVariant(out, "mor_variant_inputs_total", "counter",
+                     "Inputs answered by each A/B variant.", variants,
+                     [](const VariantStats& v) { return double(v.inputs); });
+    renderPerVariant(out, "mor_variant_labelled_total", "counter",
+                     "Answered inputs that carried a label.", variants,
+                     [](const VariantStats& v) { return double(v.labelled); });
+    renderPerVariant(out, "mor_variant_correct_total", "counter",
+                     "Labelled inputs answered right.", variants,
+                     [](const VariantStats& v) { return double(v.correct); });
+    renderPerVariant(out, "mor_variant_accuracy", "gauge",
+                     "Accuracy on labelled inputs (NaN before the first label).", variants,
+                     [&](const VariantStats& v) { return ratio(v.correct, v.labelled); });
+    renderPerVariant(out, "mor_variant_shadow_inputs_total", "counter",
+                     "Shadow mode: inputs answered but not returned.", variants,
+                     [](const VariantStats& v) { return double(v.shadowInputs); });
+    renderPerVariant(out, "mor_variant_shadow_agreeing_total", "counter",
+                     "Shadow mode: shadow answers equal to the returned answer.", variants,
+                     [](const VariantStats& v) { return double(v.shadowAgreeing); });
+    renderPerVariant(out, "mor_variant_shadow_correct_total", "counter",
+                     "Shadow mode: labelled shadow answers that were right.", variants,
+                     [](const VariantStats& v) { return double(v.shadowCorrect); });
+    out << "# HELP mor_variant_request_duration_seconds Request latency per A/B variant.\n"
+        << "# TYPE mor_variant_request_duration_seconds histogram\n";
+    for (const auto& v : variants) {
+        renderHistogram(out, "mor_variant_request_duration_seconds",
+                        "variant=\"" + v.name + "\",run=\"" + std::to_string(v.runId) + "\"",
+                        v.latency);
+    }
+}
+
 } // namespace
 
-ServeMetrics::ServeMetrics(int64_t numExperts)
+VariantStats::VariantStats() : latency(kLatencyBounds) {}
+
+ServeMetrics::ServeMetrics(int64_t numExperts,
+                           std::vector<std::pair<std::string, int64_t>> variants)
     : m_started(std::chrono::steady_clock::now()), m_batchSize(kBatchBounds),
-      m_activations(size_t(numExperts > 0 ? numExperts : 0), 0) {}
+      m_activations(size_t(numExperts > 0 ? numExperts : 0), 0),
+      m_tokenDepth({1, 2, 3, 4, 5, 6, 8, 12, 16}) {
+    for (const auto& [name, run] : variants) {
+        VariantStats v;
+        v.name = name;
+        v.runId = run;
+        m_variants.push_back(v);
+    }
+}
+
+void ServeMetrics::countGeneration(const GenerateResult& result) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (const auto& t : result.tokens) {
+        if (!t.prompt) {
+            ++m_generated;
+            m_tokenDepth.observe(double(t.depth));
+        }
+    }
+}
+
+void ServeMetrics::countVariant(size_t v, double seconds, uint64_t inputs, uint64_t labelled,
+                                uint64_t correct) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (v >= m_variants.size()) {
+        return;
+    }
+    VariantStats& s = m_variants[v];
+    ++s.requests;
+    s.inputs += inputs;
+    s.labelled += labelled;
+    s.correct += correct;
+    s.latency.observe(seconds);
+}
+
+void ServeMetrics::countShadow(size_t v, uint64_t inputs, uint64_t agreeing, uint64_t labelled,
+                               uint64_t correct) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (v >= m_variants.size()) {
+        return;
+    }
+    VariantStats& s = m_variants[v];
+    s.shadowInputs += inputs;
+    s.shadowAgreeing += agreeing;
+    s.shadowLabelled += labelled;
+    s.shadowCorrect += correct;
+}
+
+void ServeMetrics::countRateLimited() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_rateLimited;
+}
+
+std::vector<VariantStats> ServeMetrics::variants() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_variants;
+}
 
 void ServeMetrics::countRequest(const std::string& endpoint, int status, double seconds) {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -113,7 +224,19 @@ std::string ServeMetrics::render() const {
         << "# HELP mor_forward_passes_total Forward passes run.\n"
         << "# TYPE mor_forward_passes_total counter\n"
         << "mor_forward_passes_total " << m_passes << "\n"
-        << "# HELP mor_uptime_seconds Seconds since the server started.\n"
+        << "# HELP mor_generated_tokens_total Tokens sampled by /v1/generate.\n"
+        << "# TYPE mor_generated_tokens_total counter\n"
+        << "mor_generated_tokens_total " << m_generated << "\n"
+        << "# HELP mor_rate_limited_total Requests refused by the per-client rate limit.\n"
+        << "# TYPE mor_rate_limited_total counter\n"
+        << "mor_rate_limited_total " << m_rateLimited << "\n";
+    out << "# HELP mor_token_depth Recursions each generated token received.\n"
+        << "# TYPE mor_token_depth histogram\n";
+    renderHistogram(out, "mor_token_depth", "", m_tokenDepth);
+    if (m_variants.size() > 1) {
+        renderVariants(out, m_variants);
+    }
+    out << "# HELP mor_uptime_seconds Seconds since the server started.\n"
         << "# TYPE mor_uptime_seconds gauge\n"
         << "mor_uptime_seconds "
         << number(

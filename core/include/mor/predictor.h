@@ -1,6 +1,7 @@
 #pragma once
 // Inference on a trained run: load a checkpoint once, then answer batches of raw feature rows.
 // Used by `mor serve`; no torch types cross this header.
+#include "mor/sequence.h"
 #include "mor/trace.h"
 
 #include <cstdint>
@@ -14,7 +15,14 @@ struct PredictorOptions {
     std::string checkpoint = "last"; ///< "last" | "best" (best.pt, the best validation accuracy)
     int64_t step = -1;               ///< with "last": the latest checkpoint at or before step
     int64_t threads = -1;            ///< intra-op threads; < 0 = the run's train.threads
+    /// Non-empty: the weights come from this archive written by exportRunWeights (any dtype;
+    /// int8 weights are dequantised) instead of the run's checkpoint.
+    std::string weights;
 };
+
+/// The model family of a logged run: "reflection" or "recursion"; "" with *error when the
+/// log, the run or its config cannot be read.
+std::string runFamily(const std::string& logPath, int64_t runId, std::string* error);
 
 /// What a client needs to know to call the model (also shown by GET /v1/health).
 struct ModelSummary {
@@ -88,5 +96,85 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m;
 };
+
+/// What a client of a recursion (sequence) run needs to know (GET /v1/health).
+struct GeneratorSummary {
+    int64_t runId = 0;
+    std::string runName;
+    std::string runStatus;
+    std::string dataset;       ///< data.kind, e.g. "text" or "addition"
+    int64_t vocabSize = 0;
+    int64_t contextLength = 0; ///< positions the model attends to
+    int maxRecursions = 0;
+    std::string routing;
+    int64_t parameters = 0;
+    int64_t checkpointStep = 0;
+    std::string checkpointPath;
+};
+
+/// A recursion run's checkpoint loaded once, sampling text token by token with the KV-cached
+/// decoder. Not thread-safe: one generate() at a time (the caller serialises).
+class SequenceGenerator {
+public:
+    static std::unique_ptr<SequenceGenerator> open(const std::string& logPath, int64_t runId,
+                                                   const PredictorOptions& options,
+                                                   std::string* error);
+    ~SequenceGenerator();
+    SequenceGenerator(const SequenceGenerator&) = delete;
+    SequenceGenerator& operator=(const SequenceGenerator&) = delete;
+
+    const GeneratorSummary& summary() const;
+    /// Samples options.tokens tokens after options.prompt (options.step and useCache are
+    /// ignored: the loaded checkpoint and the cache are used). Same answer as
+    /// generateSequence() for the same checkpoint, prompt, temperature and seed.
+    GenerateResult generate(const GenerateOptions& options);
+
+private:
+    SequenceGenerator();
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+/// Storage type of exported weights.
+enum class WeightDType {
+    Float32,
+    BFloat16,
+    Float16,
+    Int8 ///< 2-D weights of linear layers as int8 with one float scale per output row
+};
+
+/// "float32" | "bf16" | "fp16" | "int8" -> dtype; false for anything else.
+bool parseWeightDType(const std::string& text, WeightDType* dtype);
+std::string weightDTypeName(WeightDType dtype);
+
+struct WeightExportOptions {
+    WeightDType dtype = WeightDType::Float32;
+    std::string checkpoint = "last"; ///< "last" | "best"
+    /// Also run the test split through the checkpoint and through the exported weights
+    /// (read back from the file) and report accuracy and agreement.
+    bool compare = false;
+};
+
+struct WeightExportReport {
+    std::string family;
+    int64_t bytes = 0;          ///< size of the written archive
+    int64_t floatBytes = 0;     ///< size the same tensors take as float32
+    int64_t tensors = 0;
+    int64_t quantised = 0;      ///< int8: weight matrices stored as int8
+    // With options.compare (test split; recursion runs: next-token / answer-digit accuracy):
+    int64_t compared = 0;       ///< test predictions compared
+    double floatAccuracy = -1.0;
+    double exportAccuracy = -1.0;
+    double agreement = -1.0;    ///< fraction of test predictions equal to the float model's
+};
+
+/// Writes the weights of a run's checkpoint (either family) as a TorchScript archive that
+/// Python loads with torch.jit.load and `mor serve --weights` reads back. The archive holds
+/// one submodule per model part; int8 weights are a tensor "<name>" of dtype int8 plus a
+/// buffer "<name>_scale" [rows] (dequantised: int8 * scale[:, None]). A float32 export has
+/// exactly the names and values torch::save writes for the model.
+bool exportRunWeights(const std::string& logPath, int64_t runId, const std::string& outPath,
+                      const WeightExportOptions& options, WeightExportReport* report,
+                      std::string* error);
 
 } // namespace mor

@@ -3,6 +3,8 @@
 
 #include "mor/log_reader.h"
 #include "serve/feature_scaler.h"
+#include "serve/loaded_run.h"
+#include "serve/weight_archive.h"
 #include "train/checkpoint.h"
 #include "train/training_session.h"
 
@@ -74,6 +76,112 @@ std::string pickCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
 
 } // namespace
 
+std::string runFamily(const std::string& logPath, int64_t runId, std::string* error) {
+    std::string err;
+    auto reader = LogReader::open(logPath, &err);
+    if (!reader) {
+        if (error) {
+            *error = err;
+        }
+        return {};
+    }
+    auto run = reader->run(runId);
+    if (!run) {
+        if (error) {
+            *error = "run " + std::to_string(runId) + " is not in " + logPath;
+        }
+        return {};
+    }
+    auto parsed = parseConfig(run->configJson);
+    if (!parsed.ok()) {
+        if (error) {
+            *error = "the stored config of run " + std::to_string(runId) +
+                     " is not valid for this version: " + parsed.message();
+        }
+        return {};
+    }
+    return familyName(parsed.config.model.family);
+}
+
+namespace serve {
+
+bool loadReflectionRun(const std::string& logPath, int64_t runId, const PredictorOptions& options,
+                       LoadedReflectionRun* out, std::string* error) {
+    auto reader = LogReader::open(logPath, error);
+    if (!reader) {
+        return false;
+    }
+    auto run = reader->run(runId);
+    if (!run) {
+        *error = "run " + std::to_string(runId) + " is not in " + logPath;
+        return false;
+    }
+    auto parsed = parseConfig(run->configJson);
+    if (!parsed.ok()) {
+        *error = "the stored config of run " + std::to_string(runId) +
+                 " is not valid for this version: " + parsed.message();
+        return false;
+    }
+    out->config = parsed.config;
+    const ExperimentConfig& config = out->config;
+    if (config.model.family != Family::Reflection) {
+        *error = "run " + std::to_string(runId) + " is a " + familyName(config.model.family) +
+                 " model, not a Mixture-of-Reflection (feature vector) model";
+        return false;
+    }
+    auto data = loadDataset(config.data, config.train.seed);
+    if (!data.ok()) {
+        *error = data.error;
+        return false;
+    }
+    out->dataset = std::move(data.dataset);
+    const Dataset& dataset = out->dataset;
+    if (dataset.inputKind != "vector" && dataset.inputKind != "bits" &&
+        dataset.inputKind != "image") {
+        *error = "run " + std::to_string(runId) + " takes " + dataset.inputKind +
+                 " inputs; only feature-vector models can be served";
+        return false;
+    }
+    if (!train::resolveDevice(config.train.device, &out->device, error)) {
+        return false;
+    }
+    setThreads(options.threads >= 0 ? options.threads : config.train.threads);
+    out->model = train::buildModel(config, dataset, out->device);
+    if (!options.weights.empty()) {
+        if (!loadWeightArchive(*out->model, options.weights, error)) {
+            return false;
+        }
+        out->step = -1;
+        out->path = options.weights;
+    } else {
+        out->path = pickCheckpoint(reader->checkpoints(runId), options, runId, &out->step, error);
+        if (out->path.empty() || !train::loadCheckpoint(out->path, out->model, nullptr, error)) {
+            return false;
+        }
+    }
+    out->model->eval();
+    out->name = run->name;
+    out->status = run->status;
+    return true;
+}
+
+std::vector<int64_t> predictClasses(model::MoRModel& model, const torch::Tensor& x) {
+    torch::NoGradGuard noGrad;
+    std::vector<int64_t> out;
+    out.reserve(size_t(x.size(0)));
+    for (int64_t i = 0; i < x.size(0); i += 512) {
+        const auto chunk = x.slice(0, i, std::min(x.size(0), i + 512));
+        const auto pred = model->forward(chunk, torch::Tensor(), torch::Tensor())
+                              .logits.argmax(1)
+                              .to(torch::kCPU, torch::kInt64)
+                              .contiguous();
+        out.insert(out.end(), pred.data_ptr<int64_t>(), pred.data_ptr<int64_t>() + pred.numel());
+    }
+    return out;
+}
+
+} // namespace serve
+
 std::unique_ptr<Predictor> Predictor::open(const std::string& logPath, int64_t runId,
                                            const PredictorOptions& options, std::string* error) {
     std::string err;
@@ -84,59 +192,24 @@ std::unique_ptr<Predictor> Predictor::open(const std::string& logPath, int64_t r
         return std::unique_ptr<Predictor>();
     };
     try {
-        auto reader = LogReader::open(logPath, &err);
-        if (!reader) {
+        serve::LoadedReflectionRun run;
+        if (!serve::loadReflectionRun(logPath, runId, options, &run, &err)) {
             return fail(err);
-        }
-        auto run = reader->run(runId);
-        if (!run) {
-            return fail("run " + std::to_string(runId) + " is not in " + logPath);
-        }
-        auto parsed = parseConfig(run->configJson);
-        if (!parsed.ok()) {
-            return fail("the stored config of run " + std::to_string(runId) +
-                        " is not valid for this version: " + parsed.message());
-        }
-        const ExperimentConfig& config = parsed.config;
-        if (config.model.family != "reflection") {
-            return fail("run " + std::to_string(runId) + " is a " + config.model.family +
-                        " model; only Mixture-of-Reflection (feature vector) runs can be served");
-        }
-        auto data = loadDataset(config.data, config.train.seed);
-        if (!data.ok()) {
-            return fail(data.error);
-        }
-        const Dataset& dataset = data.dataset;
-        if (dataset.inputKind != "vector" && dataset.inputKind != "bits" &&
-            dataset.inputKind != "image") {
-            return fail("run " + std::to_string(runId) + " takes " + dataset.inputKind +
-                        " inputs; only feature-vector models can be served");
         }
         std::unique_ptr<Predictor> p(new Predictor());
         Impl& d = *p->m;
-        if (!train::resolveDevice(config.train.device, &d.device, &err)) {
-            return fail(err);
-        }
+        const ExperimentConfig& config = run.config;
+        const Dataset& dataset = run.dataset;
         if (!serve::FeatureScaler::fromData(config.data, dataset, &d.scaler, &err)) {
             return fail(err);
         }
-        int64_t step = 0;
-        const std::string path =
-            pickCheckpoint(reader->checkpoints(runId), options, runId, &step, &err);
-        if (path.empty()) {
-            return fail(err);
-        }
-        setThreads(options.threads >= 0 ? options.threads : config.train.threads);
-        d.model = train::buildModel(config, dataset, d.device);
-        if (!train::loadCheckpoint(path, d.model, nullptr, &err)) {
-            return fail(err);
-        }
-        d.model->eval();
+        d.device = run.device;
+        d.model = run.model;
 
         ModelSummary& s = d.summary;
         s.runId = runId;
-        s.runName = run->name;
-        s.runStatus = run->status;
+        s.runName = run.name;
+        s.runStatus = run.status;
         s.dataset = dataset.name;
         s.inputKind = dataset.inputKind;
         s.numFeatures = dataset.numFeatures;
@@ -145,8 +218,8 @@ std::unique_ptr<Predictor> Predictor::open(const std::string& logPath, int64_t r
         for (const auto& t : d.model->parameters()) {
             s.parameters += t.numel();
         }
-        s.checkpointStep = step;
-        s.checkpointPath = path;
+        s.checkpointStep = run.step;
+        s.checkpointPath = run.path;
         s.routing = config.model.router.strategy;
         s.scaling = d.scaler.kind();
         s.classNames = dataset.classNames;

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Every serving/export feature for both model families, through the mor binary: a recursion
+# run is served (POST /v1/generate answers tokens with their recursion depth, /v1/health,
+# /v1/metrics), `mor export --weights` in float32 and int8 for both families (Python's
+# torch.jit.load opens them; int8 dequantises to within half a step of float32), `mor serve
+# --weights` serves an int8 export, and `mor export --csv` writes one traces schema per family.
+set -euo pipefail
+mor="$1"
+py=/usr/bin/python3
+export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
+tmp=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$tmp/out" ] && cat "$tmp/out" >&2; exit 1; }
+start_server() {
+    "$mor" serve --log "$tmp/log.sqlite" --port 0 --threads 1 "$@" >"$tmp/out" 2>&1 &
+    pid=$!
+    port=""
+    for _ in $(seq 1 200); do
+        port=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/out" | head -1 | sed 's/.*://') || true
+        [ -n "$port" ] && return 0
+        kill -0 "$pid" 2>/dev/null || fail "mor serve exited early"
+        sleep 0.05
+    done
+    fail "mor serve did not print its address"
+}
+stop_server() { kill -TERM "$pid"; wait "$pid" || fail "serve exit code"; pid=""; }
+
+cat > "$tmp/flat.json" <<'JSON'
+{"name":"tiny-flat","data":{"kind":"parity","length":6,"samples":300,"probe_size":4},
+ "model":{"encoder":{"hidden":16},"router":{"top_k":1,"hidden":16},
+          "experts":[{"width":16,"max_depth":2},{"width":16,"max_depth":2}]},
+ "train":{"epochs":2,"batch_size":32,"threads":1}}
+JSON
+cat > "$tmp/seq.json" <<'JSON'
+{"name":"tiny-seq","data":{"kind":"addition","digits":2,"samples":200,"probe_size":2},
+ "model":{"family":"recursion","recursion":{"recursions":3,"d_model":16,"heads":2,"ffn":32}},
+ "train":{"epochs":1,"batch_size":32,"warmup_steps":2,"threads":1,"eval_every":5}}
+JSON
+"$mor" train --config "$tmp/flat.json" --log "$tmp/log.sqlite" --quiet >/dev/null
+"$mor" train --config "$tmp/seq.json" --log "$tmp/log.sqlite" --quiet >/dev/null
+
+# --- serving a recursion run ---------------------------------------------------------------
+start_server --run 2
+grep -q "recursion, addition" "$tmp/out" || fail "start line: $(cat "$tmp/out")"
+url="http://127.0.0.1:$port"
+answer=$(curl -sf -d '{"prompt": "12+34=", "max_tokens": 4}' "$url/v1/generate") \
+    || fail "generate"
+"$py" - "$answer" <<'PY' || fail "generate body: $answer"
+import json, sys
+r = json.loads(sys.argv[1])
+assert len(r["tokens"]) == 4 and len(r["prompt_tokens"]) == 6, r
+assert all(1 <= t["depth"] <= r["max_recursions"] == 3 for t in r["tokens"]), r
+assert r["text"] == "".join(t["text"] for t in r["tokens"]), r
+PY
+health=$(curl -sf "$url/v1/health") || fail "health"
+grep -q '"family":"recursion"' <<<"$health" || fail "health family: $health"
+metrics=$(curl -sf "$url/v1/metrics") || fail "metrics"
+grep -q '^mor_generated_tokens_total 4$' <<<"$metrics" || fail "metrics count"
+code=$(curl -s -o "$tmp/err" -w '%{http_code}' -d '{"inputs": [[1]]}' "$url/v1/predict")
+[ "$code" = 404 ] && grep -q "use POST /v1/generate" "$tmp/err" || fail "predict on recursion: $code"
+stop_server
+
+# --- weights, both families, float32 and int8 ----------------------------------------------
+for run in 1 2; do
+    for dtype in float32 int8; do
+        "$mor" export --log "$tmp/log.sqlite" --run "$run" --weights "$tmp/w$run-$dtype.pt" \
+            --dtype "$dtype" --compare >"$tmp/exp" || fail "export run $run $dtype: $(cat "$tmp/exp")"
+        grep -q "agreement" "$tmp/exp" || fail "no comparison: $(cat "$tmp/exp")"
+        echo "run $run $dtype: $(tr '\n' ' ' <"$tmp/exp")"
+    done
+done
+if "$py" -c "import torch" 2>/dev/null; then
+    "$py" - "$tmp" <<'PY' || fail "python could not load the exports"
+import sys, torch
+d = sys.argv[1]
+for run in (1, 2):
+    f = torch.jit.load(f"{d}/w{run}-float32.pt", map_location="cpu")
+    q = torch.jit.load(f"{d}/w{run}-int8.pt", map_location="cpu")
+    floats = dict(f.named_parameters())
+    stored = dict(q.named_buffers())
+    stored.update(dict(q.named_parameters()))
+    n = 0
+    for name, t in stored.items():
+        if t.dtype == torch.int8:
+            scale = stored[name + "_scale"]
+            w = t.float() * scale[:, None]
+            assert (w - floats[name]).abs().le(scale[:, None] * 0.5 + 1e-7).all(), name
+            n += 1
+        elif not name.endswith("_scale"):
+            assert torch.equal(t, floats.get(name, dict(f.named_buffers()).get(name))), name
+    assert n > 0, f"run {run}: no int8 matrix"
+    print(f"python: run {run}: {len(floats)} float tensors, {n} int8 matrices dequantised")
+PY
+else
+    echo "SKIP: /usr/bin/python3 has no torch; the exports were loaded by mor only"
+fi
+start_server --run 1 --weights "$tmp/w1-int8.pt"
+served=$(curl -sf -d '{"input": [1,0,1,1,0,0]}' "http://127.0.0.1:$port/v1/predict") \
+    || fail "predict from the int8 export"
+grep -q '"checkpoint_step":-1' <<<"$served" || fail "serving the int8 export: $served"
+stop_server
+
+# --- CSV: one schema per family ------------------------------------------------------------
+"$mor" export --log "$tmp/log.sqlite" --run 1 --csv "$tmp/csv" >/dev/null
+"$mor" export --log "$tmp/log.sqlite" --run 2 --csv "$tmp/csv" >/dev/null
+[ "$(head -1 "$tmp/csv/run-1-traces.csv" | tr ',' '\n' | wc -l)" = 20 ] || fail "reflection traces"
+head -1 "$tmp/csv/run-2-traces.csv" | grep -q '^step,sample_id,position,token,' || fail "token traces"
+[ "$(wc -l <"$tmp/csv/run-2-traces.csv")" -gt 1 ] || fail "no token rows"
+[ ! -e "$tmp/csv/run-2-conflicts.csv" ] || fail "conflicts file for a recursion run"
+echo "serve_export_cli: ok"

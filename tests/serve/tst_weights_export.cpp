@@ -1,0 +1,214 @@
+// `mor export --weights` for both model families and every storage type: the archive loads
+// with torch::jit::load, reads back into the model (int8 dequantised) through
+// PredictorOptions::weights, a float32 export answers exactly as the checkpoint, and the
+// compressed ones report their size and their agreement with the checkpoint on the test split.
+#include "serve_fixture.h"
+
+#include "mor/predictor.h"
+
+#include <torch/script.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <map>
+
+Q_DECLARE_METATYPE(mor::WeightDType)
+
+class TstWeightsExport : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void exportLoadsAndAgrees_data();
+    void exportLoadsAndAgrees();
+    void float32ExportAnswersAsTheCheckpoint();
+    void int8StoresLinearWeightsPerRow();
+    void badArchivesAreRefused();
+
+private:
+    const serve_test::Fixture& fixture(const QString& family) const {
+        return family == "recursion" ? m_seq : m_flat;
+    }
+    std::string path(const QString& name) const { return m_dir.filePath(name).toStdString(); }
+
+    QTemporaryDir m_dir;
+    serve_test::Fixture m_flat, m_seq;
+    std::map<std::string, int64_t> m_floatBytes;
+};
+
+void TstWeightsExport::initTestCase() {
+    qputenv("OMP_WAIT_POLICY", "PASSIVE");
+    QVERIFY(m_dir.isValid());
+    m_flat = serve_test::makeFixture(m_dir.path().toStdString());
+    QVERIFY2(m_flat.error.empty(), m_flat.error.c_str());
+    m_seq = serve_test::makeSequenceFixture(m_dir.path().toStdString());
+    QVERIFY2(m_seq.error.empty(), m_seq.error.c_str());
+}
+
+void TstWeightsExport::exportLoadsAndAgrees_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<mor::WeightDType>("dtype");
+    QTest::addColumn<double>("minAgreement");
+    // Float32 first: the compressed rows compare their size with it.
+    for (const char* family : {"reflection", "recursion"}) {
+        QTest::addRow("%s float32", family) << family << mor::WeightDType::Float32 << 1.0;
+        QTest::addRow("%s bf16", family) << family << mor::WeightDType::BFloat16 << 0.9;
+        QTest::addRow("%s fp16", family) << family << mor::WeightDType::Float16 << 0.97;
+        QTest::addRow("%s int8", family) << family << mor::WeightDType::Int8 << 0.9;
+    }
+}
+
+void TstWeightsExport::exportLoadsAndAgrees() {
+    QFETCH(QString, family);
+    QFETCH(mor::WeightDType, dtype);
+    QFETCH(double, minAgreement);
+    const auto& f = fixture(family);
+    const std::string out = path(family + "-" + QString::fromStdString(mor::weightDTypeName(dtype)) + ".pt");
+    mor::WeightExportOptions options;
+    options.dtype = dtype;
+    options.compare = true;
+    mor::WeightExportReport report;
+    std::string error;
+    QVERIFY2(mor::exportRunWeights(f.logPath, f.runId, out, options, &report, &error),
+             error.c_str());
+    QCOMPARE(report.family, family.toStdString());
+    QCOMPARE(report.bytes, int64_t(std::filesystem::file_size(out)));
+    QVERIFY(!std::filesystem::exists(out + ".part"));
+    QVERIFY(report.compared > 50);
+    QVERIFY2(report.agreement >= minAgreement, qPrintable(QString::number(report.agreement)));
+    QVERIFY(std::abs(report.exportAccuracy - report.floatAccuracy) <= 1.0 - report.agreement + 1e-9);
+    if (dtype == mor::WeightDType::Float32) {
+        m_floatBytes[family.toStdString()] = report.bytes;
+    } else {
+        QVERIFY2(report.bytes < m_floatBytes[family.toStdString()],
+                 qPrintable(QString("%1 vs %2").arg(report.bytes).arg(m_floatBytes[family.toStdString()])));
+    }
+    // Any TorchScript reader opens it; every stored tensor has the dtype asked for.
+    torch::jit::Module module = torch::jit::load(out);
+    int64_t tensors = 0, int8 = 0, reduced = 0;
+    for (const auto& b : module.named_parameters(true)) {
+        ++tensors;
+        reduced += b.value.scalar_type() == torch::kBFloat16 || b.value.scalar_type() == torch::kHalf;
+    }
+    for (const auto& b : module.named_buffers(true)) {
+        ++tensors;
+        int8 += b.value.scalar_type() == torch::kInt8;
+        reduced += b.value.scalar_type() == torch::kBFloat16 || b.value.scalar_type() == torch::kHalf;
+    }
+    QCOMPARE(tensors, report.tensors + report.quantised); // + one scale per int8 matrix
+    QCOMPARE(int8, dtype == mor::WeightDType::Int8 ? report.quantised : int64_t(0));
+    QCOMPARE(reduced > 0, dtype == mor::WeightDType::BFloat16 || dtype == mor::WeightDType::Float16);
+    // `mor serve --weights` reads it back.
+    mor::PredictorOptions po;
+    po.weights = out;
+    po.threads = 1;
+    if (family == "recursion") {
+        auto g = mor::SequenceGenerator::open(f.logPath, f.runId, po, &error);
+        QVERIFY2(g, error.c_str());
+        QCOMPARE(g->summary().checkpointPath, out);
+    } else {
+        auto p = mor::Predictor::open(f.logPath, f.runId, po, &error);
+        QVERIFY2(p, error.c_str());
+        QCOMPARE(p->summary().checkpointStep, int64_t(-1));
+    }
+}
+
+void TstWeightsExport::float32ExportAnswersAsTheCheckpoint() {
+    const std::string out = path("exact.pt");
+    std::string error;
+    QVERIFY2(mor::exportRunWeights(m_flat.logPath, m_flat.runId, out, {}, nullptr, &error),
+             error.c_str());
+    mor::PredictorOptions po;
+    po.threads = 1;
+    auto fromCheckpoint = mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error);
+    po.weights = out;
+    auto fromExport = mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error);
+    QVERIFY2(fromCheckpoint && fromExport, error.c_str());
+    std::vector<mor::PredictInput> inputs;
+    for (int64_t i = 0; i < 40; ++i) {
+        inputs.push_back({serve_test::rawRow(m_flat, i), false, false});
+    }
+    const auto a = fromCheckpoint->predict(inputs, &error);
+    const auto b = fromExport->predict(inputs, &error);
+    QCOMPARE(a.size(), inputs.size());
+    QCOMPARE(b.size(), inputs.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        QCOMPARE(b[i].answer, a[i].answer);
+        QCOMPARE(b[i].probs, a[i].probs);
+    }
+    // Recursion: greedy generation from the export equals the checkpoint's.
+    const std::string seqOut = path("exact-seq.pt");
+    QVERIFY2(mor::exportRunWeights(m_seq.logPath, m_seq.runId, seqOut, {}, nullptr, &error),
+             error.c_str());
+    po.weights = seqOut;
+    auto g = mor::SequenceGenerator::open(m_seq.logPath, m_seq.runId, po, &error);
+    QVERIFY2(g, error.c_str());
+    mor::GenerateOptions go;
+    go.prompt = "21+13=";
+    go.tokens = 4;
+    go.temperature = 0.0;
+    const auto fromFile = g->generate(go);
+    const auto fromRun = mor::generateSequence(m_seq.logPath, m_seq.runId, go);
+    QVERIFY(fromFile.ok && fromRun.ok);
+    QCOMPARE(fromFile.tokens.size(), fromRun.tokens.size());
+    for (size_t i = 0; i < fromRun.tokens.size(); ++i) {
+        QCOMPARE(fromFile.tokens[i].text, fromRun.tokens[i].text);
+        QCOMPARE(fromFile.tokens[i].depth, fromRun.tokens[i].depth);
+    }
+}
+
+void TstWeightsExport::int8StoresLinearWeightsPerRow() {
+    const std::string f32 = path("q-f32.pt"), q8 = path("q-int8.pt");
+    std::string error;
+    mor::WeightExportOptions o;
+    QVERIFY(mor::exportRunWeights(m_flat.logPath, m_flat.runId, f32, o, nullptr, &error));
+    o.dtype = mor::WeightDType::Int8;
+    QVERIFY(mor::exportRunWeights(m_flat.logPath, m_flat.runId, q8, o, nullptr, &error));
+    torch::jit::Module a = torch::jit::load(f32), b = torch::jit::load(q8);
+    std::map<std::string, torch::Tensor> floats, stored;
+    for (const auto& p : a.named_parameters(true)) {
+        floats[p.name] = p.value;
+    }
+    for (const auto& p : b.named_buffers(true)) {
+        stored[p.name] = p.value;
+    }
+    int checked = 0;
+    for (const auto& [name, q] : stored) {
+        if (q.scalar_type() != torch::kInt8) {
+            continue;
+        }
+        const torch::Tensor w = floats.at(name);
+        const torch::Tensor scale = stored.at(name + "_scale");
+        // Per row: scale = max|w| / 127, and the dequantised weight is within half a step.
+        QVERIFY(torch::allclose(scale, std::get<0>(w.abs().max(1)) / 127.0));
+        const auto err = (q.to(torch::kFloat) * scale.unsqueeze(1) - w).abs();
+        QVERIFY((err <= scale.unsqueeze(1) * 0.5 + 1e-7).all().item<bool>());
+        ++checked;
+    }
+    QVERIFY(checked >= 3);
+}
+
+void TstWeightsExport::badArchivesAreRefused() {
+    std::string error;
+    mor::PredictorOptions po;
+    po.weights = path("missing.pt");
+    QVERIFY(!mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error));
+    QVERIFY2(error.find("no weights file") != std::string::npos, error.c_str());
+    // The recursion model's archive does not fit the reflection run.
+    const std::string seqOut = path("wrong-model.pt");
+    QVERIFY(mor::exportRunWeights(m_seq.logPath, m_seq.runId, seqOut, {}, nullptr, &error));
+    po.weights = seqOut;
+    QVERIFY(!mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error));
+    QVERIFY2(error.find("not an export of this model") != std::string::npos ||
+                 error.find("shape") != std::string::npos,
+             error.c_str());
+    QVERIFY(!mor::exportRunWeights(m_flat.logPath, 999, path("x.pt"), {}, nullptr, &error));
+    QVERIFY2(error.find("run 999") != std::string::npos, error.c_str());
+    mor::WeightDType d;
+    QVERIFY(mor::parseWeightDType("int8", &d) && d == mor::WeightDType::Int8);
+    QVERIFY(!mor::parseWeightDType("int4", &d));
+}
+
+QTEST_GUILESS_MAIN(TstWeightsExport)
+#include "tst_weights_export.moc"
