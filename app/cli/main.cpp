@@ -93,6 +93,13 @@ int main(int argc, char** argv) {
     addRun(cExport);
     cExport->add_option("--csv", csvDir, "Folder for metrics.csv, traces.csv, conflicts.csv");
     cExport->add_option("--weights", weights, "File for the weights (TorchScript archive)");
+    std::string exportDtype = "float32";
+    bool exportCompare = false;
+    cExport->add_option("--dtype", exportDtype, "Weight storage: float32 | bf16 | fp16 | int8")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"float32", "bf16", "fp16", "int8"}));
+    cExport->add_flag("--compare", exportCompare,
+                      "Also report size, test accuracy and agreement against the checkpoint");
 
     GenerateArgs generate;
     auto* cGenerate = addGenerateCommand(app, generate);
@@ -129,7 +136,7 @@ int main(int argc, char** argv) {
         return cmdTrace(trace);
     }
     if (cExport->parsed()) {
-        return cmdExport(run, csvDir, weights);
+        return cmdExport(run, csvDir, weights, exportDtype, exportCompare);
     }
     if (cGenerate->parsed()) {
         return cmdGenerate(generate);
