@@ -143,9 +143,16 @@ for i in $(seq 1 10); do
         | "$py" -c 'import json,sys; print(json.load(sys.stdin)["variant"])')
     [ "$v" = A ] || fail "shadow mode answered from $v"
 done
-sleep 0.3
-shadowed=$(curl -sf "http://127.0.0.1:$port/v1/metrics" \
-    | grep '^mor_variant_shadow_inputs_total{variant="B"' | awk '{print $2}')
+# B's answers are compared off the request threads: poll until the tenth is counted.
+shadowed=""
+for _ in $(seq 1 50); do
+    metrics=$(curl -sf "http://127.0.0.1:$port/v1/metrics") || fail "metrics"
+    shadowed=$(grep '^mor_variant_shadow_inputs_total{variant="B"' <<<"$metrics" | awk '{print $2}')
+    [ "$shadowed" = 10 ] && break
+    sleep 0.1
+done
 [ "$shadowed" = 10 ] || fail "B shadowed $shadowed inputs, not 10"
+grep -q '^mor_variant_requests_total{variant="B",run="2"} 0$' <<<"$metrics" \
+    || fail "B answered requests in shadow mode"
 stop_server
 echo "serve_secure_ab: ok"
