@@ -3,6 +3,7 @@
 // starts, the sweep in the log, and its summary over seeds.
 #include "commands_sweep.h"
 #include "commands.h"
+#include "sweep_slurm.h"
 #include "sweep_workers.h"
 
 #include "mor/config.h"
@@ -20,6 +21,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <stdexcept>
 #include <sstream>
 #include <thread>
 
@@ -202,6 +204,66 @@ int resumeSweep(const SweepArgs& args) {
     return finish(*store, args.resume, status, args.json);
 }
 
+/// --baseline: for each configuration, its matched baseline as one more configuration (the
+/// configuration's data / train overrides kept, its model replaced).
+bool addBaselines(const std::string& baseJson, const BaselineSpec& spec,
+                  std::vector<std::string>* overrides, std::string* error) {
+    std::set<std::string> seen;
+    for (const std::string& o : *overrides) {
+        seen.insert(Json::parse(o).dump());
+    }
+    std::vector<std::string> added;
+    for (const std::string& o : *overrides) {
+        std::string configJson;
+        if (!mor::resolveSweepConfig(baseJson, o, &configJson, error)) {
+            return false;
+        }
+        std::fprintf(stderr, "sweep: matching a %s baseline in %s to %s ...\n",
+                     spec.kind.c_str(), spec.match.c_str(),
+                     mor::overridesLabel(o).empty() ? "the base config"
+                                                    : mor::overridesLabel(o).c_str());
+        BaselineMatch match;
+        if (!matchBaseline(mor::parseConfig(configJson).config, spec, &match, error)) {
+            return false;
+        }
+        Json b = Json::object();
+        const Json overridesOfModel = Json::parse(o); // items() must not outlive it
+        for (const auto& [key, value] : overridesOfModel.items()) {
+            if (key != "model" && key != "name" && key.rfind("model.", 0) != 0) {
+                b[key] = value;
+            }
+        }
+        b["model"] = Json::parse(mor::toJson(match.config))["model"];
+        char ratio[32];
+        std::snprintf(ratio, sizeof ratio, "%.3f", match.ratio());
+        b["name"] = match.config.name + " (" + spec.match + " ratio " + ratio + ", " +
+                    match.axis + "=" + std::to_string(match.value) + ")";
+        std::fprintf(stderr, "sweep: %s\n", b["name"].get<std::string>().c_str());
+        if (seen.insert(b.dump()).second) {
+            added.push_back(b.dump());
+        }
+    }
+    overrides->insert(overrides->end(), added.begin(), added.end());
+    return true;
+}
+
+/// "GROUP:INDEX:TOTAL" -> {"group", "index", "total"}.
+bool parseSlurmTask(const std::string& text, Json* out, std::string* error) {
+    const size_t a = text.find(':'), b = text.rfind(':');
+    try {
+        if (a == std::string::npos || a == b) {
+            throw std::invalid_argument(text);
+        }
+        *out = Json{{"group", text.substr(0, a)},
+                    {"index", std::stoll(text.substr(a + 1, b - a - 1))},
+                    {"total", std::stoll(text.substr(b + 1))}};
+        return true;
+    } catch (const std::exception&) {
+        *error = "--slurm-task " + text + ": expected GROUP:INDEX:TOTAL";
+        return false;
+    }
+}
+
 } // namespace
 
 CLI::App* addSweepCommand(CLI::App& app, SweepArgs& args) {
@@ -226,6 +288,17 @@ CLI::App* addSweepCommand(CLI::App& app, SweepArgs& args) {
                                            "interrupted runs");
     c->add_flag("--json", args.json, "Progress on stderr; the summary as one JSON object last");
     c->add_flag("--dry-run", args.dryRun, "Check every configuration and list the runs; run none");
+    c->add_option("--emit", args.emit,
+                  "slurm DIR: write a SLURM job array (one task per run, each with its own "
+                  "log) and a merge script to DIR instead of running")
+        ->expected(2);
+    c->add_option("--slurm-task", args.slurmTask, "GROUP:INDEX:TOTAL (written by --emit slurm)")
+        ->group("");
+    args.baseline.kind.clear(); // no baseline unless --baseline is given
+    addBaselineOptions(c, args.baseline, true);
+    c->add_flag("--baselines-only", args.baselinesOnly,
+                "With --baseline: run only the matched baselines (the models run in another "
+                "sweep)");
     return c;
 }
 
@@ -302,6 +375,28 @@ int cmdSweep(const SweepArgs& args) {
             firstConfig = configJson;
         }
     }
+    if (args.baselinesOnly && args.baseline.kind.empty()) {
+        return userError("--baselines-only needs --baseline dense|moe|reflection-only");
+    }
+    if (!args.baseline.kind.empty()) {
+        const size_t models = overrides.size();
+        if (!addBaselines(baseJson, args.baseline, &overrides, &error)) {
+            return userError(args.config + ": --baseline " + args.baseline.kind + ": " + error);
+        }
+        if (args.baselinesOnly) {
+            overrides.erase(overrides.begin(), overrides.begin() + static_cast<long>(models));
+        }
+    }
+    if (!args.emit.empty() && args.emit.front() != "slurm") {
+        return userError("--emit " + args.emit.front() + ": only \"slurm\" is known (--emit slurm DIR)");
+    }
+    if (!args.slurmTask.empty()) {
+        Json task;
+        if (!parseSlurmTask(args.slurmTask, &task, &error)) {
+            return userError(error);
+        }
+        spec["slurm"] = task;
+    }
     std::vector<int64_t> seeds;
     if (args.seeds.empty()) {
         seeds.push_back(mor::parseConfig(firstConfig).config.train.seed);
@@ -324,6 +419,31 @@ int cmdSweep(const SweepArgs& args) {
         std::printf("%zu runs; every configuration is valid\n", overrides.size() * seeds.size());
         return 0;
     }
+    const std::string configName = mor::parseConfig(firstConfig).config.name;
+    const std::string sweepName =
+        !args.name.empty() ? args.name : configName.empty() ? "sweep" : configName;
+    if (!args.emit.empty()) {
+        SlurmArray array;
+        array.dir = args.emit.back();
+        array.name = sweepName;
+        array.baseJson = baseJson;
+        for (const std::string& o : overrides) {
+            for (int64_t seed : seeds) {
+                array.entries.emplace_back(Json::parse(o).dump(), seed);
+            }
+        }
+        array.jobs = args.jobs;
+        array.threads = args.threads >= 0 ? std::max<int64_t>(1, args.threads) : 1;
+        array.device = args.device;
+        if (!writeSlurmArray(array, &error)) {
+            return userError(error);
+        }
+        std::printf("%zu runs as a SLURM job array in %s:\n  sbatch %s/job.sbatch\n  then "
+                    "%s/merge.sh  (mor merge of the task logs into %s/merged.sqlite)\n",
+                    array.entries.size(), array.dir.c_str(), array.dir.c_str(),
+                    array.dir.c_str(), array.dir.c_str());
+        return 0;
+    }
     // The log, then the sweep in it (all entries at once), then the workers.
     {
         auto log = mor::ExperimentLog::open(args.log, &error); // creates or upgrades it
@@ -336,8 +456,7 @@ int cmdSweep(const SweepArgs& args) {
         return userError(error);
     }
     mor::SweepStore::NewSweep sweep;
-    const std::string configName = mor::parseConfig(firstConfig).config.name;
-    sweep.name = !args.name.empty() ? args.name : configName.empty() ? "sweep" : configName;
+    sweep.name = sweepName;
     sweep.baseConfigJson = baseJson;
     sweep.specJson = spec.dump();
     for (const std::string& o : overrides) {

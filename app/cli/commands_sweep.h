@@ -2,6 +2,8 @@
 #pragma once
 // `mor sweep` (run a grid or list of config overrides x seeds as parallel worker processes
 // into one log, or resume one) and `mor sweeps` (list the sweeps of a log, or summarise one).
+#include "commands_baseline.h"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -16,6 +18,11 @@ struct SweepArgs {
     int64_t resume = -1;  ///< a sweep id: run only what that sweep is missing
     bool json = false;
     bool dryRun = false;  ///< check and list what would run; touch no log
+    /// --baseline KIND: each configuration also runs with its matched baseline.
+    BaselineSpec baseline;
+    bool baselinesOnly = false; ///< run the matched baselines only (the models ran elsewhere)
+    std::vector<std::string> emit; ///< --emit slurm DIR: write a SLURM job array, run nothing
+    std::string slurmTask; ///< "GROUP:INDEX:TOTAL": this sweep is one task of such an array
 };
 
 struct SweepsArgs {

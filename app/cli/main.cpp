@@ -1,7 +1,9 @@
 // mor: the command-line front end of MoR Studio. Same core calls as the GUI.
 #include "commands.h"
 #include "commands_generate.h"
+#include "commands_merge.h"
 #include "commands_sweep.h"
+#include "commands_validate.h"
 #include "serve/serve_command.h"
 
 #include "mor/version.h"
@@ -48,9 +50,8 @@ int main(int argc, char** argv) {
                     "with each fixed expert instead of the router");
     cEval->add_option("--step", evalStep, "--counterfactual: checkpoint at or before this step");
 
-    std::string validatePath;
-    auto* cValidate = app.add_subcommand("validate", "Check an experiment config");
-    cValidate->add_option("config", validatePath, "Experiment config (JSON)")->required();
+    ValidateArgs validate;
+    auto* cValidate = addValidateCommand(app, validate);
 
     std::string runsLog;
     bool runsJson = false;
@@ -111,6 +112,10 @@ int main(int argc, char** argv) {
     auto* cSweep = addSweepCommand(app, sweep);
     SweepsArgs sweeps;
     auto* cSweeps = addSweepsCommand(app, sweeps);
+    BaselineArgs baseline;
+    auto* cBaseline = addBaselineCommand(app, baseline);
+    MergeArgs merge;
+    auto* cMerge = addMergeCommand(app, merge);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -124,7 +129,7 @@ int main(int argc, char** argv) {
         return counterfactual ? cmdEvalCounterfactual(run, evalStep) : cmdEval(run);
     }
     if (cValidate->parsed()) {
-        return cmdValidate(validatePath);
+        return cmdValidateConfig(validate);
     }
     if (cRuns->parsed()) {
         return cmdRuns(runsLog, runsJson);
@@ -149,6 +154,12 @@ int main(int argc, char** argv) {
     }
     if (cSweeps->parsed()) {
         return cmdSweeps(sweeps);
+    }
+    if (cBaseline->parsed()) {
+        return cmdBaseline(baseline);
+    }
+    if (cMerge->parsed()) {
+        return cmdMerge(merge);
     }
     return 0;
 }
