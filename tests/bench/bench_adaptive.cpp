@@ -2,7 +2,8 @@
 // same weights are then evaluated on the test split twice, alternately: with critique-gated
 // halting (halted inputs are no longer computed) and with fixed maximum depth. Reported:
 // expert-steps per input, wall time per input, their ratios, and both accuracies.
-// Goal: wall time falls at least 80% as much as expert-steps do.
+// Goal (issue 20): wall time falls at least 85% as much as expert-steps do, in each of 3
+// consecutive measurements, at eval batch 256 and with the whole test split as one batch.
 #include <torch/torch.h>
 
 #include "benchutil.h"
@@ -112,52 +113,66 @@ int main()
         }
 
         evaluate(net, data, ds.test); // warm-up
+        // Issue 20: the saving must hold in each of 3 consecutive measurements (each the median
+        // of kReps alternated pairs), at eval batch 256 and with the whole split as one batch.
+        struct Measured {
+            double realised = 0.0, timeSaving = 0.0, msGated = 0.0, msFull = 0.0;
+        };
         std::vector<EvalFigures> gated, full;
-        const PairedTimes t = alternate(
-            kReps,
-            [&] {
-                gated.push_back(evaluate(net, data, ds.test));
-                return gated.back().seconds;
-            },
-            [&] {
-                full.push_back(evaluate(fixed, data, ds.test));
-                return full.back().seconds;
-            });
+        const auto measure = [&](int64_t batch) {
+            const PairedTimes t = alternate(
+                kReps,
+                [&] {
+                    gated.push_back(evaluate(net, data, ds.test, batch));
+                    return gated.back().seconds;
+                },
+                [&] {
+                    full.push_back(evaluate(fixed, data, ds.test, batch));
+                    return full.back().seconds;
+                });
+            Measured m;
+            m.msGated = 1000.0 * t.medianA();
+            m.msFull = 1000.0 * t.medianB();
+            m.timeSaving = 1.0 - t.medianRatio();
+            return m;
+        };
+        std::vector<Measured> small, large;
+        for (int run = 0; run < 3; ++run) {
+            small.push_back(measure(kEvalBatch));
+            large.push_back(measure(kLargeEvalBatch));
+        }
         const double n = double(gated.front().inputs);
         const double stepsGated = gated.front().steps / n;
         const double stepsFull = full.front().steps / n;
         const double stepRatio = stepsGated / stepsFull;
-        const double timeRatio = t.medianRatio();
         const double stepSaving = 1.0 - stepRatio;
-        const double timeSaving = 1.0 - timeRatio;
-        const double realised = stepSaving > 0 ? timeSaving / stepSaving : 0.0;
         row(item, "expert-steps per input, critique-gated / fixed depth", "(fewer)",
             format("%.2f / %.2f = %.2f", stepsGated, stepsFull, stepRatio), "info",
             format("accuracy %.1f%% gated vs %.1f%% fixed depth (same weights, trained %.0f s)",
                    100.0 * gated.front().correct / n, 100.0 * full.front().correct / n,
                    trainSeconds));
-        row(item, "wall time per input, critique-gated / fixed depth", "(fewer)",
-            format("%.3f / %.3f ms = %.2f", 1000.0 * t.medianA() / n, 1000.0 * t.medianB() / n,
-                   timeRatio),
-            "info", format("median of %d alternated pairs, eval batch %lld", kReps,
-                           (long long)kEvalBatch));
-        row(item, "wall-time saving / expert-step saving", ">= 0.80",
-            stepSaving > 0.01 ? format("%.2f", realised) : "n/a",
-            stepSaving > 0.01 ? verdict(realised >= 0.8) : "not met",
-            stepSaving > 0.01
-                ? format("time -%.0f%% vs steps -%.0f%%", 100.0 * timeSaving, 100.0 * stepSaving)
-                : "critique never halted early: no step saving to realise");
-        // Diagnostic: the same comparison with the whole split in one batch, where the fixed
-        // per-call and per-step costs (gather/scatter, one host sync per step) weigh less.
-        const PairedTimes large = alternate(
-            kReps, [&] { return evaluate(net, data, ds.test, kLargeEvalBatch).seconds; },
-            [&] { return evaluate(fixed, data, ds.test, kLargeEvalBatch).seconds; });
-        const double largeSaving = 1.0 - large.medianRatio();
-        row(item, "  the same, whole test split as one batch", "(diagnostic)",
-            stepSaving > 0.01 ? format("%.2f", largeSaving / stepSaving) : "n/a", "info",
-            format("time -%.0f%% vs steps -%.0f%%; %.3f vs %.3f ms per input",
-                   100.0 * largeSaving, 100.0 * stepSaving, 1000.0 * large.medianA() / n,
-                   1000.0 * large.medianB() / n));
+        for (const bool one : {false, true}) {
+            auto& ms = one ? large : small;
+            std::string values, detail;
+            double worst = 1e9;
+            for (auto& m : ms) {
+                m.realised = stepSaving > 0.01 ? m.timeSaving / stepSaving : 0.0;
+                worst = std::min(worst, m.realised);
+                values += (values.empty() ? "" : ", ") + format("%.2f", m.realised);
+                detail += format("time -%.0f%% (%.3f vs %.3f ms per input); ",
+                                 100.0 * m.timeSaving, m.msGated / n, m.msFull / n);
+            }
+            const std::string label =
+                one ? "wall-time saving / expert-step saving, whole test split as one batch"
+                    : "wall-time saving / expert-step saving, eval batch 256";
+            row(item, label, ">= 0.85 in each of 3 runs",
+                stepSaving > 0.01 ? values : "n/a",
+                stepSaving > 0.01 ? verdict(worst >= 0.85) : "not met",
+                stepSaving > 0.01
+                    ? detail + format("steps -%.0f%%; each run the median of %d alternated pairs",
+                                      100.0 * stepSaving, kReps)
+                    : "critique never halted early: no step saving to realise");
+        }
     });
     return 0;
 }

@@ -43,6 +43,18 @@ def load_average():
         return "?"
 
 
+def commit():
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        head = subprocess.run(["git", "-C", here, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip() or "unknown"
+        dirty = subprocess.run(["git", "-C", here, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        return head + (" (with uncommitted changes)" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
 def item_key(row):
     head = row[0].split(" ", 1)[0]
     return int(head) if head.isdigit() else 99
@@ -62,7 +74,7 @@ def main():
     model, cores = machine()
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = ["Item", "Measure", "Goal", "Measured", "Verdict", "Notes"]
-    meta = (f"{date}; {model}, {cores} cores ({platform.machine()}), 2 threads; "
+    meta = (f"{date}; commit {commit()}; {model}, {cores} cores ({platform.machine()}), 2 threads; "
             f"torch {torch_version()}; OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}; "
             f"load average at start {os.environ.get('MOR_BENCH_LOAD_START', '?')}, at end "
             f"{load_average()} (shared machine); suite time {total // 60} min {total % 60} s")
@@ -90,6 +102,9 @@ def main():
         for d, v, acc, params, steps, sec in quality:
             md.append(f"| {d} | {v} | {100 * float(acc):.1f}% | {int(params):,} | "
                       f"{float(steps):.2f} | {float(sec):.2f} |")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import scaling_plot
+    md += scaling_plot.build(rows_path, out_dir)
     with open(os.path.join(out_dir, "results.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md) + "\n")
 

@@ -61,7 +61,7 @@ if [ $do_build = 1 ]; then
         echo "   build of some benchmarks failed (see $build/bench/logs/build.log); running the rest"
         # Build what can be built, one target at a time.
         for t in mor bench_machine bench_dispatch bench_logging bench_logscale bench_adaptive \
-                 bench_quality bench_cpp_python; do
+                 bench_quality bench_cpp_python bench_scaling; do
             cmake --build "$build" --target "$t" -j2 >> "$build/bench/logs/build.log" 2>&1 \
                 || echo "   $t: build failed"
         done
@@ -138,12 +138,32 @@ if [ -z "$only" ] || [[ " $only " == *" heatmap "* ]]; then
     fi
 fi
 run bench_adaptive "3 adaptive depth" 600
+run bench_scaling "8 scaling" 900
 run bench_quality "7 quality" 1200
+# The Python twin needs torch and numpy in /usr/bin/python3 (Debian's python3-torch, the same
+# LibTorch version the core links): installed here on a fresh machine.
+ensure_python_torch() {
+    "$python" -c 'import torch, numpy' 2>/dev/null && return 0
+    echo "   $python has no torch: installing python3-torch python3-numpy (apt-get)"
+    local sudo=""
+    [ "$(id -u)" != 0 ] && sudo="sudo -n"
+    local log=$build/bench/logs/apt.log
+    { $sudo apt-get install -y --no-install-recommends python3-torch python3-numpy \
+        || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends \
+                 python3-torch python3-numpy; }; } > "$log" 2>&1
+    "$python" -c 'import torch, numpy' 2>/dev/null && return 0
+    echo "   could not install python3-torch (see $log)"
+    return 1
+}
+
 # Item 1: C++ core against the same model in Python PyTorch.
 if [ -z "$only" ] || [[ " $only " == *" python "* ]]; then
     echo "== C++ vs Python (1)"
     t0=$(date +%s)
-    if [ -x "$build/bench/bench_cpp_python" ]; then
+    if ! ensure_python_torch; then
+        failed_row "1 C++ vs Python" "compare.py" \
+            "python3-torch is not installed and apt-get could not install it (see apt.log)"
+    elif [ -x "$build/bench/bench_cpp_python" ]; then
         timeout 900 "$python" "$here/python/compare.py" "$build/bench/bench_cpp_python" \
             "$build/bench/python" 4 \
             > "$build/bench/logs/cpp_python.log" 2> "$build/bench/logs/cpp_python.log.err"

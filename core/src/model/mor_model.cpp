@@ -1,6 +1,7 @@
 #include "model/mor_model.h"
 
 #include "model/counterfactual.h"
+#include "model/grouped_experts.h"
 #include "model/model_pass.h"
 #include "model/router_losses.h"
 #include "model/routing_strategy.h"
@@ -271,27 +272,56 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     out.gates = gates;
 
     // Sparse dispatch: each expert sees only its rows; an expert without rows is not called.
-    const auto uniform = torch::full({batch, classes}, 1.0 / double(classes), e.options());
-    const auto zeroConf = torch::zeros({batch}, e.options());
+    // With model::setGroupedDispatch(true), training passes run experts of one shape grouped
+    // (grouped_experts.h): one batched product per layer and step for the whole group.
     const auto zeroSteps = torch::zeros({batch}, e.options().dtype(torch::kLong));
-    std::vector<torch::Tensor> answerCols, confCols, stepCols;
+    // (batch row * E + expert) of every routed pair, and what the expert answered for it.
+    std::vector<torch::Tensor> pairIndex, pairAnswer, pairConf, pairSteps;
     pass.experts.resize(size_t(experts));
+    std::vector<bool> grouped(size_t(experts), false);
+    if (training && !intervention.active() && groupedDispatch() && parts.nested.is_empty()) {
+        for (const auto& group : expertGroups(m_config.experts, parts.experts)) {
+            std::vector<ReflectionExpertImpl*> members;
+            for (const int64_t j : group) {
+                members.push_back(parts.experts[size_t(j)].get());
+                grouped[size_t(j)] = true;
+            }
+            const auto index = torch::tensor(group, zeroSteps.options());
+            auto gr = reflectGroup(members, parts.policies[size_t(group.front())], e,
+                                   mask.index_select(1, index));
+            for (size_t g = 0; g < group.size(); ++g) {
+                auto& ep = pass.experts[size_t(group[g])];
+                ep.rows = gr.rows[g];
+                ep.ran = ep.rows.numel() > 0;
+                if (ep.ran) {
+                    ep.run = std::move(gr.runs[g]);
+                }
+            }
+            if (gr.batchRows.numel() > 0) {
+                pairIndex.push_back(gr.batchRows * experts + index.index_select(0, gr.members));
+                pairAnswer.push_back(gr.answer);
+                pairConf.push_back(gr.confidence);
+                pairSteps.push_back(gr.iterations);
+            }
+        }
+    }
     for (int64_t j = 0; j < experts; ++j) {
+        if (grouped[size_t(j)]) {
+            continue;
+        }
         auto& ep = pass.experts[size_t(j)];
         ep.rows = mask.select(1, j).nonzero().squeeze(1);
         if (ep.rows.numel() == 0) {
-            answerCols.push_back(uniform);
-            confCols.push_back(zeroConf);
-            stepCols.push_back(zeroSteps);
             continue;
         }
         ep.ran = true;
         auto& expert = parts.experts[size_t(j)];
         if (expert.is_empty()) { // nested slot: the slice of its width of the shared network
             ep.run = parts.nested->run(e.index_select(0, ep.rows), parts.nestedWidth[size_t(j)]);
-            answerCols.push_back(toBatch(uniform, ep.rows, ep.run.answer));
-            confCols.push_back(toBatch(zeroConf, ep.rows, ep.run.confidence));
-            stepCols.push_back(toBatch(zeroSteps, ep.rows, ep.run.iterations));
+            pairIndex.push_back(ep.rows * experts + j);
+            pairAnswer.push_back(ep.run.answer);
+            pairConf.push_back(ep.run.confidence);
+            pairSteps.push_back(ep.run.iterations);
             continue;
         }
         const auto memory = expertMemory(*expert, pass, ep.rows);
@@ -300,15 +330,27 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                                     intervention, memory)
                      : expert->reflect(e.index_select(0, ep.rows), parts.policies[size_t(j)],
                                        !training, memory);
-        answerCols.push_back(toBatch(uniform, ep.rows, ep.run.answer));
-        confCols.push_back(toBatch(zeroConf, ep.rows, ep.run.confidence));
-        stepCols.push_back(toBatch(zeroSteps, ep.rows, ep.run.iterations));
+        pairIndex.push_back(ep.rows * experts + j);
+        pairAnswer.push_back(ep.run.answer);
+        pairConf.push_back(ep.run.confidence);
+        pairSteps.push_back(ep.run.iterations);
     }
     if (training && m_config.router.probeFraction > 0.0 && experts > 1) {
         runProbes(e, mask, pass);
     }
-    auto answers = torch::stack(answerCols, 1);
-    auto confidences = torch::stack(confCols, 1);
+    // One scatter for all experts: uniform answers, zero confidence and steps where not routed.
+    auto answers = torch::full({batch * experts, classes}, 1.0 / double(classes), e.options());
+    auto confidences = torch::zeros({batch * experts}, e.options());
+    auto expertSteps = torch::zeros({batch * experts}, zeroSteps.options());
+    if (!pairIndex.empty()) {
+        const auto index = torch::cat(pairIndex);
+        answers = answers.index_copy(0, index, torch::cat(pairAnswer));
+        confidences = confidences.index_copy(0, index, torch::cat(pairConf));
+        expertSteps = expertSteps.index_copy(0, index, torch::cat(pairSteps));
+    }
+    answers = answers.view({batch, experts, classes});
+    confidences = confidences.view({batch, experts});
+    expertSteps = expertSteps.view({batch, experts});
     const auto fusion = parts.integration->forward(answers, confidences, gates,
                                                    mask);
     pass.fusion = fusion;
@@ -330,6 +372,9 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         const int64_t extra = m_config.integration.extraIterations;
         const auto hint = probs.detach();
         const auto confident = confidences.detach().ge(m_config.integration.confidentThreshold);
+        auto answerCols = answers.unbind(1);
+        auto confCols = confidences.unbind(1);
+        auto stepCols = expertSteps.unbind(1);
         for (int64_t j = 0; j < experts; ++j) {
             auto& ep = pass.experts[size_t(j)];
             if (!ep.ran || parts.experts[size_t(j)].is_empty()) {
@@ -360,6 +405,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         }
         answers = torch::stack(answerCols, 1);
         confidences = torch::stack(confCols, 1);
+        expertSteps = torch::stack(stepCols, 1);
         const auto refused = parts.integration->forward(answers, confidences, gates,
                                                         mask);
         probs = torch::where(conflictCol, refused.probs, probs);
@@ -378,7 +424,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     }
 
     out.logits = torch::log(probs.clamp_min(1e-12));
-    out.steps = torch::stack(stepCols, 1);
+    out.steps = expertSteps;
     out.conflict = conflict;
     out.conflictScore = fusion.score;
     pass.answers = answers;
@@ -395,25 +441,32 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         for (const auto& expert : parts.experts) {
             maxDepth = std::max(maxDepth, expert.is_empty() ? 1 : expert->options.maxDepth());
         }
-        std::vector<torch::Tensor> preds;
-        for (int64_t t = 1; t <= maxDepth; ++t) {
-            std::vector<torch::Tensor> q, c;
-            for (int64_t j = 0; j < experts; ++j) {
-                const auto& ep = pass.experts[size_t(j)];
-                if (!ep.ran) {
-                    q.push_back(uniform);
-                    c.push_back(zeroConf);
-                    continue;
-                }
-                const int64_t index = std::min<int64_t>(t, ep.run.probs.size(0)) - 1;
-                q.push_back(toBatch(uniform, ep.rows, ep.run.probs.select(0, index)));
-                c.push_back(toBatch(zeroConf, ep.rows, ep.run.heldCritique.select(0, index)));
+        // All steps fused in one call: [T * B] rows, expert j's answer at step min(t, T_j).
+        auto q = torch::full({maxDepth, batch * experts, classes}, 1.0 / double(classes),
+                             e.options());
+        auto c = torch::zeros({maxDepth, batch * experts}, e.options());
+        for (int64_t j = 0; j < experts; ++j) {
+            const auto& ep = pass.experts[size_t(j)];
+            if (!ep.ran) {
+                continue;
             }
-            const auto fused = parts.integration->forward(torch::stack(q, 1), torch::stack(c, 1),
-                                                          gates, mask);
-            preds.push_back(fused.probs.argmax(1));
+            const auto held = [maxDepth](const torch::Tensor& t) { // [T_j, n, ...] -> [T, n, ...]
+                const int64_t have = t.size(0);
+                if (have >= maxDepth) {
+                    return t.narrow(0, 0, maxDepth);
+                }
+                auto sizes = t.sizes().vec();
+                sizes[0] = maxDepth - have;
+                return torch::cat({t, t.select(0, have - 1).unsqueeze(0).expand(sizes)}, 0);
+            };
+            const auto index = ep.rows * experts + j;
+            q.index_copy_(1, index, held(ep.run.probs));
+            c.index_copy_(1, index, held(ep.run.heldCritique));
         }
-        out.stepPreds = torch::stack(preds, 0);
+        const auto fused = parts.integration->forward(
+            q.view({maxDepth * batch, experts, classes}), c.view({maxDepth * batch, experts}),
+            gates.repeat({maxDepth, 1}), mask.repeat({maxDepth, 1}));
+        out.stepPreds = fused.probs.argmax(1).view({maxDepth, batch});
         if (!intervention.changesReflection()) { // calibration data is of the model as it is
             fillCalibrationInputs(y, pass);
         }
@@ -425,14 +478,16 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                                                                : parts.tokenEncoder->flopsPerRow();
     auto flops = torch::full({batch}, encoderFlops + parts.router->flopsPerRow(), dbl);
     const auto maskD = mask.to(torch::kDouble);
-    for (int64_t j = 0; j < experts; ++j) {
-        const auto& expert = parts.experts[size_t(j)];
-        const int64_t width = parts.nestedWidth[size_t(j)]; // nested slot: its slice, one step
-        const double step = expert.is_empty() ? parts.nested->flopsPerRow(width)
-                                              : expert->stepFlops();
-        flops = flops + out.steps.select(1, j).to(torch::kDouble) * step
-                + maskD.select(1, j) * (expert.is_empty() ? 0.0 : expert->initFlops());
+    std::vector<double> stepFlops, initFlops;
+    for (size_t j = 0; j < parts.experts.size(); ++j) {
+        const auto& expert = parts.experts[j];
+        const int64_t width = parts.nestedWidth[j]; // nested slot: its slice, one step
+        stepFlops.push_back(expert.is_empty() ? parts.nested->flopsPerRow(width)
+                                              : expert->stepFlops());
+        initFlops.push_back(expert.is_empty() ? 0.0 : expert->initFlops());
     }
+    flops = flops + (out.steps.to(torch::kDouble) * torch::tensor(stepFlops, dbl)).sum(1)
+            + (maskD * torch::tensor(initFlops, dbl)).sum(1);
     flops = flops + maskD.sum(1) * parts.integration->flopsPerExpert();
     for (size_t j = 0; j < pass.probes.size(); ++j) { // training probes are real work too
         const auto& probe = pass.probes[j];

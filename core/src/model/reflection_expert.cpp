@@ -163,6 +163,23 @@ torch::Tensor ReflectionExpertImpl::criticLogitOf(const torch::Tensor& state,
     return m_critic2->forward(torch::gelu(m_critic1->forward(criticIn))).squeeze(1);
 }
 
+namespace {
+
+/// The rows `keep` of every per-row tensor of the policy's progress.
+HaltingProgress progressRows(const HaltingProgress& p, const torch::Tensor& keep)
+{
+    const auto rows = [&keep](const torch::Tensor& t) {
+        return t.defined() ? t.index_select(0, keep) : t;
+    };
+    HaltingProgress out;
+    out.cumulativeLambda = rows(p.cumulativeLambda);
+    out.survival = rows(p.survival);
+    out.quantile = rows(p.quantile);
+    return out;
+}
+
+} // namespace
+
 ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPolicy& policy,
                                         bool shrink, const TokenMemory& memory)
 {
@@ -170,95 +187,133 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     const int64_t classes = options.classes();
     const int64_t steps = std::max<int64_t>(options.maxDepth(), 1);
     const auto longOpts = e.options().dtype(torch::kLong);
+    const auto boolOpts = e.options().dtype(torch::kBool);
+    const bool reads = options.readTokens() && memory.defined();
 
-    auto state = initialState(e);
-    auto logits = torch::zeros({n, classes}, e.options());
-    auto draft = torch::full({n, classes}, 1.0 / double(classes), e.options());
-    auto critique = torch::zeros({n}, e.options());
-    auto fed = critique; // what the cell reads back (ExpertStep::fedCritique)
-    auto criticLogit = torch::zeros({n}, e.options());
-    auto lambda = torch::zeros({n}, e.options());
+    // The rows still reflecting, compacted: row i of stateA, eA, draftA, fedA, memA and progress
+    // is input row active[i]. With shrink, rows that halt leave the compacted set, so a step
+    // costs in proportion to the rows it computes and nothing is copied for halted rows.
+    auto active = torch::arange(n, longOpts);
+    auto eA = e;
+    auto memA = memory;
+    auto stateA = initialState(e);
+    auto draftA = torch::full({n, classes}, 1.0 / double(classes), e.options());
+    auto fedA = torch::zeros({n}, e.options()); // what the cell reads back (fedCritique)
     auto progress = policy.start(e);
     auto halt = torch::zeros({n}, longOpts);
-    auto active = torch::arange(n, longOpts);
-    bool allActive = true;
+    bool compacted = false;
 
+    // What each step computed (its active rows only), and for every input row where its value
+    // of step t sits in the concatenation of the steps' outputs: a row that halted keeps the
+    // values of its halting step. The [T, n, ...] tensors are gathered once at the end.
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
-        stateSteps, computedSteps, attentionSteps;
-    const bool reads = options.readTokens() && memory.defined();
-    auto attention = reads ? torch::zeros({n, memory.keys.size(1)}, e.options()) : torch::Tensor();
+        stateSteps, attentionSteps, computedSteps, whereSteps;
+    auto where = torch::zeros({n}, longOpts);
+    int64_t offset = 0;
     for (int64_t t = 1; t <= steps; ++t) {
-        auto computed = torch::zeros({n}, e.options().dtype(torch::kBool));
-        if (active.numel() > 0) {
-            torch::Tensor haltNow;
-            if (allActive) {
-                const auto s = step(state, e, draft, fed, t, memory);
-                state = s.state;
-                if (reads) {
-                    attention = s.attention;
-                }
-                logits = s.logits;
-                draft = s.probs;
-                critique = s.critique;
-                fed = s.fedCritique;
-                criticLogit = s.criticLogit;
-                lambda = s.lambda;
-                computed.fill_(true);
-                haltNow = policy.haltsNow(progress, critique, lambda, computed);
-            } else {
-                // Sparse: only rows still reflecting are gathered, computed and scattered back.
-                const auto s = step(state.index_select(0, active), e.index_select(0, active),
-                                    draft.index_select(0, active),
-                                    fed.index_select(0, active), t, memory.rows(active));
-                state = state.index_copy(0, active, s.state);
-                if (reads) {
-                    attention = attention.index_copy(0, active, s.attention);
-                }
-                logits = logits.index_copy(0, active, s.logits);
-                draft = draft.index_copy(0, active, s.probs);
-                critique = critique.index_copy(0, active, s.critique);
-                fed = fed.index_copy(0, active, s.fedCritique);
-                criticLogit = criticLogit.index_copy(0, active, s.criticLogit);
-                lambda = lambda.index_copy(0, active, s.lambda);
+        const int64_t m = active.size(0);
+        auto computed = compacted ? torch::zeros({n}, boolOpts) : torch::ones({n}, boolOpts);
+        if (m > 0) {
+            const auto s = step(stateA, eA, draftA, fedA, t, memA);
+            logitsSteps.push_back(s.logits);
+            probsSteps.push_back(s.probs);
+            critSteps.push_back(s.critique);
+            zSteps.push_back(s.criticLogit);
+            lambdaSteps.push_back(s.lambda);
+            stateSteps.push_back(s.state);
+            if (reads) {
+                attentionSteps.push_back(s.attention);
+            }
+            const auto positions = torch::arange(offset, offset + m, longOpts);
+            if (compacted) {
                 computed.index_fill_(0, active, true);
-                haltNow = policy.haltsNow(progress, critique, lambda, computed)
-                              .index_select(0, active);
+                where = where.index_copy(0, active, positions);
+            } else {
+                where = positions;
             }
-            if (t == steps) {
-                haltNow = torch::ones_like(haltNow);
-            }
-            const auto first = haltNow.logical_and(halt.index_select(0, active).eq(0));
-            halt.index_fill_(0, active.masked_select(first), t);
-            if (shrink && haltNow.any().item<bool>()) {
-                active = active.masked_select(haltNow.logical_not());
-                allActive = false;
+            offset += m;
+            auto haltNow = t == steps ? torch::ones({m}, boolOpts)
+                                      : policy.haltsNow(progress, s.critique, s.lambda,
+                                                        torch::ones({m}, boolOpts));
+            stateA = s.state;
+            draftA = s.probs;
+            fedA = s.fedCritique;
+            if (shrink) {
+                // Every active row is still unhalted: the ones halting now halt for the first time.
+                halt.index_fill_(0, active.masked_select(haltNow), t);
+                if (t < steps) {
+                    const auto keep = haltNow.logical_not().nonzero().squeeze(1);
+                    if (keep.size(0) < m) {
+                        active = active.index_select(0, keep);
+                        eA = eA.index_select(0, keep);
+                        stateA = stateA.index_select(0, keep);
+                        draftA = draftA.index_select(0, keep);
+                        fedA = fedA.index_select(0, keep);
+                        memA = memA.rows(keep);
+                        progress = progressRows(progress, keep);
+                        compacted = true;
+                    }
+                }
+            } else {
+                halt.masked_fill_(haltNow.logical_and(halt.eq(0)), t);
             }
         }
-        logitsSteps.push_back(logits);
-        probsSteps.push_back(draft);
-        critSteps.push_back(critique);
-        zSteps.push_back(criticLogit);
-        lambdaSteps.push_back(lambda);
-        stateSteps.push_back(state);
         computedSteps.push_back(computed);
-        if (reads) {
-            attentionSteps.push_back(attention);
-        }
+        whereSteps.push_back(where);
     }
 
     ExpertRun run;
-    run.logits = torch::stack(logitsSteps, 0);
-    run.critique = torch::stack(critSteps, 0);
-    run.criticLogit = torch::stack(zSteps, 0);
-    run.lambda = torch::stack(lambdaSteps, 0);
+    const bool act = policy.kind() == HaltingKind::Act;
+    torch::Tensor rawProbs, states;
+    if (n == 0) {
+        run.logits = torch::zeros({steps, 0, classes}, e.options());
+        run.critique = torch::zeros({steps, 0}, e.options());
+        run.criticLogit = run.critique;
+        run.lambda = run.critique;
+        rawProbs = run.logits;
+        states = torch::zeros({steps, 0, options.width()}, e.options());
+        if (reads) {
+            run.attention = torch::zeros({steps, 0, memory.keys.size(1)}, e.options());
+        }
+    } else if (!compacted) {
+        // Every step computed every row (training, or nothing halted before the last step).
+        run.logits = torch::stack(logitsSteps, 0);
+        run.critique = torch::stack(critSteps, 0);
+        run.criticLogit = torch::stack(zSteps, 0);
+        run.lambda = torch::stack(lambdaSteps, 0);
+        rawProbs = torch::stack(probsSteps, 0);
+        states = torch::stack(stateSteps, 0);
+        if (reads) {
+            run.attention = torch::stack(attentionSteps, 0);
+        }
+    } else {
+        const auto index = torch::stack(whereSteps, 0).view({-1}); // [T * n]
+        const auto gather = [&](const std::vector<torch::Tensor>& parts) {
+            auto sizes = parts.front().sizes().vec();
+            sizes[0] = n;
+            sizes.insert(sizes.begin(), steps);
+            return torch::cat(parts, 0).index_select(0, index).view(sizes);
+        };
+        run.logits = gather(logitsSteps);
+        run.critique = gather(critSteps);
+        run.criticLogit = gather(zSteps);
+        run.lambda = gather(lambdaSteps);
+        rawProbs = gather(probsSteps);
+        if (act) {
+            states = gather(stateSteps);
+        } else {
+            // Only the state at the halting step is read: gather it alone.
+            const auto last = torch::cat(stateSteps, 0).index_select(0, whereSteps.back());
+            states = last.unsqueeze(0).expand({steps, n, last.size(1)});
+        }
+        if (reads) {
+            run.attention = gather(attentionSteps);
+        }
+    }
     run.computed = torch::stack(computedSteps, 0);
     run.haltStep = halt;
     run.iterations = run.computed.to(torch::kLong).sum(0);
-    if (reads) {
-        run.attention = torch::stack(attentionSteps, 0);
-    }
-    finishExpertRun(run, torch::stack(probsSteps, 0), torch::stack(stateSteps, 0), halt,
-                    policy.kind() == HaltingKind::Act);
+    finishExpertRun(run, rawProbs, states, halt, act);
     return run;
 }
 
@@ -330,6 +385,27 @@ ExtraRun ReflectionExpertImpl::extend(const torch::Tensor& state, const torch::T
         run.lambda = torch::stack(lambdas, 0);
     }
     return run;
+}
+
+ReflectionExpertImpl::StepParameters ReflectionExpertImpl::stepParameters() const
+{
+    StepParameters p;
+    if (!m_init.is_empty()) {
+        p.initWeight = m_init->weight;
+        p.initBias = m_init->bias;
+    }
+    p.headWeight = m_head->weight;
+    p.headBias = m_head->bias;
+    p.critic1Weight = m_critic1->weight;
+    p.critic1Bias = m_critic1->bias;
+    p.critic2Weight = m_critic2->weight;
+    p.critic2Bias = m_critic2->bias;
+    p.haltWeight = m_halt->weight;
+    p.haltBias = m_halt->bias;
+    p.steps = m_steps;
+    p.criticTemperature = m_criticTemperature;
+    p.cell = m_cell.get();
+    return p;
 }
 
 double ReflectionExpertImpl::stepFlops() const

@@ -157,6 +157,18 @@ public:
     /// FLOPs of building s_0 for one row (0 with zeroInitialState, besides token memory).
     double initFlops() const;
 
+    /// The parameters a step reads (the module's own tensors, no copies), for the grouped
+    /// dispatch in grouped_experts.cpp. Undefined where the expert has no such part.
+    struct StepParameters {
+        torch::Tensor initWeight, initBias, headWeight, headBias;
+        torch::Tensor critic1Weight, critic1Bias, critic2Weight, critic2Bias;
+        torch::Tensor haltWeight, haltBias, steps, criticTemperature;
+        const ReflectionCellImpl* cell = nullptr;
+    };
+    StepParameters stepParameters() const;
+    /// Grouped dispatch computed `rows` rows of this expert for `iterations` iterations.
+    void countRows(int64_t rows) { m_rowsProcessed += rows; }
+
     ReflectionExpertOptions options;
 
 private:

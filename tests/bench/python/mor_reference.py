@@ -367,7 +367,9 @@ def load_exported_weights(model, path):
     source.update(dict(archive.named_buffers()))
     own = dict(model.named_parameters())
     missing = [k for k in own if k not in source]
-    extra = [k for k in source if k not in own]
+    # An unfitted critic temperature (1) changes nothing; the port applies none.
+    extra = [k for k in source if k not in own
+             and not (k.endswith("critic_temperature") and bool((source[k] == 1).all()))]
     if missing or extra:
         raise KeyError(f"parameter names differ: missing {missing[:5]}, unexpected {extra[:5]}")
     with torch.no_grad():

@@ -1,0 +1,105 @@
+#pragma once
+// The one place for differences between the LibTorch versions the core builds against:
+// 1.13 (Debian, CI) and 2.x (CUDA machines, e.g. the LibTorch inside an installed PyTorch).
+// Header-only; include it instead of calling a version-dependent API directly.
+#include <torch/cuda.h>
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <ATen/autocast_mode.h>
+
+#define MOR_TORCH_AT_LEAST(major, minor)                                                        \
+    (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
+
+namespace mor::compat {
+
+/// "1.13.0", "2.5.1", ...: the LibTorch the binary was built against.
+inline std::string torchVersion()
+{
+    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "."
+           + std::to_string(TORCH_VERSION_PATCH);
+}
+
+/// Waits for the device's queued work (timing on CUDA); a no-op on the CPU.
+inline void synchronize(const torch::Device& device)
+{
+    if (device.is_cuda()) {
+        torch::cuda::synchronize(device.has_index() ? device.index() : -1);
+    }
+}
+
+/// Whether autocast to `dtype` is available on `device` in this LibTorch: CUDA takes fp16 and
+/// bf16; the CPU takes bf16 (autocast on the CPU exists since 1.10).
+inline bool autocastSupported(const torch::Device& device, torch::ScalarType dtype)
+{
+    if (device.is_cuda()) {
+        return dtype == torch::kBFloat16 || dtype == torch::kHalf;
+    }
+    return device.is_cpu() && dtype == torch::kBFloat16;
+}
+
+/// Mixed precision for the scope: ops eligible for autocast run in `dtype` on `device`.
+/// Restores the previous state (enabled flag, dtype) on destruction; nests.
+class AutocastGuard {
+public:
+    AutocastGuard(const torch::Device& device, torch::ScalarType dtype)
+        : m_type(device.type()), m_dtype(dtype)
+    {
+        m_wasEnabled = enabled(m_type);
+        m_oldDtype = currentDtype(m_type);
+        set(m_type, true, dtype);
+        at::autocast::increment_nesting();
+    }
+    ~AutocastGuard()
+    {
+        if (at::autocast::decrement_nesting() == 0) {
+            at::autocast::clear_cache();
+        }
+        set(m_type, m_wasEnabled, m_oldDtype);
+    }
+    AutocastGuard(const AutocastGuard&) = delete;
+    AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+    static bool enabled(c10::DeviceType type)
+    {
+#if MOR_TORCH_AT_LEAST(2, 4)
+        return at::autocast::is_autocast_enabled(type);
+#else
+        return type == c10::DeviceType::CUDA ? at::autocast::is_enabled()
+                                             : at::autocast::is_cpu_enabled();
+#endif
+    }
+
+private:
+    static torch::ScalarType currentDtype(c10::DeviceType type)
+    {
+#if MOR_TORCH_AT_LEAST(2, 4)
+        return at::autocast::get_autocast_dtype(type);
+#else
+        return type == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype()
+                                             : at::autocast::get_autocast_cpu_dtype();
+#endif
+    }
+    static void set(c10::DeviceType type, bool on, torch::ScalarType dtype)
+    {
+#if MOR_TORCH_AT_LEAST(2, 4)
+        at::autocast::set_autocast_dtype(type, dtype);
+        at::autocast::set_autocast_enabled(type, on);
+#else
+        if (type == c10::DeviceType::CUDA) {
+            at::autocast::set_autocast_gpu_dtype(dtype);
+            at::autocast::set_enabled(on);
+        } else {
+            at::autocast::set_autocast_cpu_dtype(dtype);
+            at::autocast::set_cpu_enabled(on);
+        }
+#endif
+    }
+
+    c10::DeviceType m_type;
+    torch::ScalarType m_dtype;
+    bool m_wasEnabled = false;
+    torch::ScalarType m_oldDtype = torch::kFloat;
+};
+
+} // namespace mor::compat

@@ -1,0 +1,52 @@
+#pragma once
+// Grouped dispatch: reflection experts of one shape computed together. Their rows are sorted
+// by expert and padded to the largest expert's count, and every layer of every reflection step
+// is one batched product over all experts of the group (the experts' own parameters stacked per
+// pass), instead of a gather, a few small products and a scatter per expert. The parameters,
+// their names and the checkpoint layout are the experts' own: this changes the computation only.
+#include "model/halting_policy.h"
+#include "model/reflection_expert.h"
+#include "mor/config.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace mor::model {
+
+/// Process-wide switch, off by default: when on, MoRModel runs groups of equal experts grouped
+/// in training passes (same results within float rounding; tst_grouped_dispatch). Off by default
+/// because on the 2-core CPU it was not measured faster than the per-expert path with the
+/// unbalanced routing of an untrained router (tests/bench/results, issue 20 notes).
+void setGroupedDispatch(bool on);
+bool groupedDispatch();
+
+/// True when the expert can be computed in a group: a gru or mlp cell, reading neither token
+/// states nor raw features.
+bool groupable(const ReflectionExpertImpl& expert);
+
+/// Groups (of at least two experts, each list ascending) of groupable experts whose shape and
+/// halting settings are equal; every other expert runs on its own.
+std::vector<std::vector<int64_t>> expertGroups(const std::vector<ExpertConfig>& configs,
+                                               const std::vector<ReflectionExpert>& experts);
+
+/// What a group computed in one pass.
+struct GroupRun {
+    std::vector<torch::Tensor> rows; ///< per member: int64 [n_g] batch rows, ascending
+    std::vector<ExpertRun> runs;     ///< per member (views into the group's tensors); n_g > 0 only
+    torch::Tensor batchRows;         ///< int64 [N]: batch row of each routed (row, member) pair
+    torch::Tensor members;           ///< int64 [N]: member index of each pair
+    torch::Tensor answer;            ///< [N, C]
+    torch::Tensor confidence;        ///< [N]
+    torch::Tensor iterations;        ///< int64 [N]
+};
+
+/// A training pass of one group: every step for every row, as ReflectionExpertImpl::reflect
+/// with shrink = false, on the rows mask (bool [B, G], column g = member g) selects. e [B, H];
+/// `policy` is the members' (equal) halting policy.
+GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
+                      const HaltingPolicy& policy, const torch::Tensor& e,
+                      const torch::Tensor& mask);
+
+} // namespace mor::model

@@ -1,0 +1,227 @@
+// Issue 20: how cost grows. Training-step time (forward + backward of MoRModel) against batch
+// size, number of experts, reflection depth, input width and sequence length; the experiment
+// log's size and the time to open it and fetch what the GUI's first paint shows, against steps
+// and runs. Each point is printed as an @@SCALE line (series, x label, y label, expected
+// exponent, x, y); report.py (scaling_plot.py) fits the exponent, plots each series as SVG and
+// flags growth that is steeper than expected.
+#include <torch/torch.h>
+
+#include "benchutil.h"
+
+#include "model/mor_model.h"
+#include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+#include "mor/trainer.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+using namespace mor;
+using namespace mor::bench;
+
+namespace {
+
+constexpr int kReps = 5;
+
+void point(const std::string& series, const std::string& xLabel, const std::string& yLabel,
+           const std::string& expected, double x, double y)
+{
+    std::cout << "@@SCALE\t" << series << '\t' << xLabel << '\t' << yLabel << '\t' << expected
+              << '\t' << x << '\t' << y << std::endl;
+}
+
+struct Setup {
+    int64_t batch = 256;
+    int64_t experts = 4;
+    int64_t depth = 2;
+    int64_t features = 32;
+    int64_t tokens = 0; ///< > 0: token input of this length (features = tokens)
+};
+
+/// Median fwd+bwd step time in ms of a freshly built model.
+double stepMs(const Setup& s)
+{
+    ModelConfig mc;
+    mc.encoder.hidden = 64;
+    mc.router.strategy = "top_k";
+    mc.router.topK = 2;
+    if (s.tokens > 0) {
+        mc.encoder.input = "tokens";
+    }
+    ExpertConfig ec;
+    ec.cell = "gru";
+    ec.width = 64;
+    ec.maxDepth = s.depth;
+    ec.halting = "fixed";
+    mc.experts.assign(size_t(s.experts), ec);
+    model::ModelShape shape;
+    shape.inputs = s.tokens > 0 ? s.tokens : s.features;
+    shape.classes = 4;
+    model::MoRModel net(mc, shape);
+    net->train();
+    const auto x = torch::randn({s.batch, shape.inputs});
+    const auto y = torch::randint(4, {s.batch});
+    const auto params = net->parameters();
+    auto once = [&] {
+        for (auto p : params) {
+            p.mutable_grad() = torch::Tensor();
+        }
+        const double start = now();
+        net->forward(x, y, torch::Tensor()).totalLoss.backward();
+        return now() - start;
+    };
+    once();
+    std::vector<double> t;
+    for (int i = 0; i < kReps; ++i) {
+        t.push_back(once());
+    }
+    return 1000.0 * median(t);
+}
+
+const std::vector<std::string> kKeys{"train/loss", "train/accuracy", "val/loss", "val/accuracy",
+                                     "loss/task",  "loss/expert",    "loss/critique",
+                                     "loss/halting"};
+
+/// A log of `runs` runs x `steps` steps x 8 metrics; returns its size in MiB.
+double writeLog(const std::string& path, int runs, int steps)
+{
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(path + suffix);
+    }
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    if (!log) {
+        throw std::runtime_error("cannot create " + path + ": " + error);
+    }
+    for (int r = 0; r < runs; ++r) {
+        RunInfo info;
+        info.name = "scale-" + std::to_string(r);
+        info.configJson = "{}";
+        info.dataset = "synthetic";
+        info.device = "cpu";
+        info.seed = r;
+        const int64_t run = log->createRun(info);
+        for (int s = 1; s <= steps; ++s) {
+            std::map<std::string, double> values;
+            for (size_t k = 0; k < kKeys.size(); ++k) {
+                values[kKeys[k]] = std::exp(-s / 500.0) * (1.0 + 0.1 * double(k))
+                                   + 0.01 * std::sin(0.37 * s + double(k) + r);
+            }
+            log->logMetrics(run, s, values);
+        }
+        log->setStatus(run, "finished");
+        log->flush();
+    }
+    log.reset();
+    double bytes = 0.0;
+    for (const char* suffix : {"", "-wal"}) {
+        if (std::filesystem::exists(path + suffix)) {
+            bytes += double(std::filesystem::file_size(path + suffix));
+        }
+    }
+    return bytes / (1024.0 * 1024.0);
+}
+
+/// Median ms to open the log, list its runs and fetch every run's curves downsampled to 2000
+/// points: the log side of the GUI's first paint of the Compare view with all runs shown.
+double openMs(const std::string& path)
+{
+    auto once = [&] {
+        const double start = now();
+        std::string error;
+        auto reader = LogReader::open(path, &error);
+        if (!reader) {
+            throw std::runtime_error("cannot open " + path + ": " + error);
+        }
+        size_t points = 0;
+        for (const auto& run : reader->runs()) {
+            for (const auto& key : reader->metricKeys(run.id)) {
+                points += reader->metricDownsampled(run.id, key, 2000).size();
+            }
+        }
+        if (points == 0) {
+            throw std::runtime_error("no points read back from " + path);
+        }
+        return now() - start;
+    };
+    once();
+    std::vector<double> t;
+    for (int i = 0; i < kReps; ++i) {
+        t.push_back(once());
+    }
+    return 1000.0 * median(t);
+}
+
+} // namespace
+
+int main()
+{
+    const std::string item = "8 scaling";
+    setThreads(2);
+    torch::manual_seed(1);
+    const std::string step = "training step (fwd+bwd) ms";
+    guarded(item, "training step vs batch size", [&] {
+        for (const int64_t b : {16, 64, 256, 1024}) {
+            Setup s;
+            s.batch = b;
+            point("training step vs batch size", "batch size", step, "1", double(b), stepMs(s));
+        }
+    });
+    guarded(item, "training step vs experts", [&] {
+        for (const int64_t e : {2, 4, 8, 16, 32}) {
+            Setup s;
+            s.experts = e;
+            point("training step vs experts (top-2)", "experts", step, "0", double(e), stepMs(s));
+        }
+    });
+    guarded(item, "training step vs depth", [&] {
+        for (const int64_t d : {1, 2, 4, 8}) {
+            Setup s;
+            s.depth = d;
+            point("training step vs reflection depth", "max depth", step, "1", double(d),
+                  stepMs(s));
+        }
+    });
+    guarded(item, "training step vs input width", [&] {
+        for (const int64_t f : {16, 64, 256, 1024}) {
+            Setup s;
+            s.features = f;
+            point("training step vs input width", "input features", step, "1", double(f),
+                  stepMs(s));
+        }
+    });
+    guarded(item, "training step vs sequence length", [&] {
+        for (const int64_t l : {16, 32, 64, 128}) {
+            Setup s;
+            s.batch = 64;
+            s.tokens = l;
+            point("training step vs sequence length (tokens, batch 64)", "tokens", step, "1",
+                  double(l), stepMs(s));
+        }
+    });
+    const std::string path = binaryPath("bench/scaling.morlog");
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    guarded(item, "log vs steps", [&] {
+        for (const int steps : {1000, 2000, 4000, 8000}) {
+            const double mib = writeLog(path, 1, steps);
+            point("log size vs steps (1 run, 8 metrics)", "steps", "MiB", "1", steps, mib);
+            point("log open + fetch vs steps (1 run)", "steps", "ms", "1", steps, openMs(path));
+        }
+    });
+    guarded(item, "log vs runs", [&] {
+        for (const int runs : {1, 2, 4, 8, 16}) {
+            const double mib = writeLog(path, runs, 1000);
+            point("log size vs runs (1000 steps each)", "runs", "MiB", "1", runs, mib);
+            point("log open + fetch of all runs vs runs", "runs", "ms", "1", runs, openMs(path));
+        }
+    });
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(path + suffix);
+    }
+    row(item, "scaling series", "(plots)", "see the scaling section", "info",
+        "each series: fitted exponent beside the expected one, plots under results/scaling/");
+    return 0;
+}
