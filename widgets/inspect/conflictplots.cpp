@@ -32,7 +32,7 @@ ConflictPlots::ConflictPlots(QWidget* parent) : QWidget(parent) {
     m_histogram->xAxis->setLabel(tr("conflict score D"));
     m_histogram->yAxis->setLabel(tr("conflicts"));
     m_threshold = new QCPItemStraightLine(m_histogram);
-    m_threshold->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
+    m_threshold->setPen(QPen(palette().color(QPalette::WindowText), 1.5, Qt::DashLine));
     m_thresholdLabel = new QCPItemText(m_histogram);
     m_thresholdLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_thresholdLabel->setFont(QFont(font().family(), 8));

@@ -4,6 +4,7 @@
 #include "inspect/conflictplots.h"
 #include "inspect/conflicttablemodel.h"
 #include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
 #include "inspect/runsettings.h"
 
 #include <mor/log_reader.h>
@@ -103,6 +104,7 @@ ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_u
         }
     });
     installExportMenus(this);
+    followTheme(this);
     setRun(nullptr, -1);
 }
 

@@ -25,6 +25,7 @@ void placeVertical(QCPItemStraightLine* line, double x) {
 
 ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     setMinimumHeight(230);
+    setProperty("ownTheme", true); // changeEvent themes it (the title colour)
     // Inside the stepper's scroll area nothing else makes room for bigger fonts.
     PlotStyler::setFitHeight(this);
     setAutoAddPlottableToLegend(false);
@@ -151,7 +152,7 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
     m_label = label;
     setObjectName(QString("expertPanel_%1").arg(trace.expert));
     const QColor color = expertColor(trace.expert);
-    m_title->setTextColor(color.darker(130));
+    m_title->setTextColor(darkPalette() ? color.lighter(125) : color.darker(130));
 
     QVector<double> t, c, lambda, rightT, rightC, wrongT, wrongC;
     for (const mor::StepTrace& s : trace.steps) {
@@ -261,6 +262,16 @@ QVector<double> ExpertPanel::shownDraft() const {
         values << it->value;
     }
     return values;
+}
+
+void ExpertPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        themePlot(this);
+        const QColor color = expertColor(m_trace.expert);
+        m_title->setTextColor(darkPalette() ? color.lighter(125) : color.darker(130));
+        replot(QCustomPlot::rpQueuedReplot);
+    }
+    QCustomPlot::changeEvent(event);
 }
 
 } // namespace inspect

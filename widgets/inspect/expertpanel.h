@@ -31,6 +31,10 @@ public:
     QCPGraph* haltGraph() const { return m_halt; }
     QCPItemStraightLine* cursorLine() const { return m_cursor; }
 
+protected:
+    /// Follows the theme (axes, texts, the title in the expert's colour).
+    void changeEvent(QEvent* event) override;
+
 private:
     mor::ExpertTrace m_trace;
     int m_numClasses = 0;

@@ -17,6 +17,7 @@ QVector<double> barValues(const QCPBars* bars) {
 
 IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("integrationPlot");
+    setProperty("ownTheme", true); // changeEvent themes it (the active tint)
     setMinimumHeight(200);
     // Inside the stepper's scroll area nothing else makes room for bigger fonts.
     PlotStyler::setFitHeight(this);
@@ -146,8 +147,18 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
 void IntegrationPanel::setActive(bool active) {
     m_active = active;
     // A tinted background makes "the cursor is here" visible without moving anything.
-    setBackground(active ? QBrush(QColor(255, 243, 224)) : QBrush(Qt::white));
-    m_title->setTextColor(active ? QColor(170, 80, 0) : QColor(90, 90, 90));
+    // Theme-aware: a warm tint of the window colour (light and dark theme alike).
+    const QPalette pal = palette();
+    const QColor window = pal.color(QPalette::Window);
+    const QColor tint(0xf2, 0x8e, 0x2b);
+    const auto mix = [](const QColor& a, const QColor& b, double t) {
+        return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
+                                float(a.greenF() * (1 - t) + b.greenF() * t),
+                                float(a.blueF() * (1 - t) + b.blueF() * t));
+    };
+    setBackground(QBrush(active ? mix(window, tint, 0.18) : window));
+    m_title->setTextColor(active ? (darkPalette() ? tint.lighter(120) : QColor(170, 80, 0))
+                                 : pal.color(QPalette::WindowText));
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -159,6 +170,14 @@ QVector<double> IntegrationPanel::shownFused() const {
 }
 double IntegrationPanel::shownConflictScore() const {
     return m_conflict->data()->isEmpty() ? 0.0 : m_conflict->data()->constBegin()->value;
+}
+
+void IntegrationPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        themePlot(this);
+        setActive(m_active);
+    }
+    QCustomPlot::changeEvent(event);
 }
 
 } // namespace inspect

@@ -24,6 +24,10 @@ public:
     double shownConflictScore() const;
     QString summary() const { return m_title->text(); }
 
+protected:
+    /// Follows the theme (the tint of the active state included).
+    void changeEvent(QEvent* event) override;
+
 private:
     bool m_active = false;
     QCPTextElement* m_title;

@@ -6,12 +6,48 @@
 #include <QFileDialog>
 #include <QGuiApplication>
 #include <QMenu>
+#include <QPointer>
 #include <QMessageBox>
 #include <QSvgGenerator>
 
 namespace inspect {
 
+namespace {
+
+/// Everything an export may disturb on the live plot: the axis ranges of every axis rect and
+/// the viewport. Restored afterwards, then the plot is laid out again at its own size, so the
+/// plot on screen is the same before and after an export.
+class LivePlotGuard {
+public:
+    explicit LivePlotGuard(QCustomPlot* plot) : m_plot(plot), m_viewport(plot->viewport()) {
+        for (QCPAxisRect* rect : plot->axisRects()) {
+            for (QCPAxis* axis : rect->axes()) {
+                m_ranges.append({axis, axis->range()});
+            }
+        }
+    }
+    ~LivePlotGuard() {
+        for (const auto& [axis, range] : m_ranges) {
+            if (axis) {
+                axis->setRange(range);
+            }
+        }
+        m_plot->setViewport(m_viewport);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    LivePlotGuard(const LivePlotGuard&) = delete;
+    LivePlotGuard& operator=(const LivePlotGuard&) = delete;
+
+private:
+    QCustomPlot* m_plot;
+    QRect m_viewport;
+    QVector<QPair<QPointer<QCPAxis>, QCPRange>> m_ranges;
+};
+
+} // namespace
+
 bool exportPlot(QCustomPlot* plot, const QString& path, QString* error) {
+    const LivePlotGuard guard(plot);
     const QString suffix = QFileInfo(path).suffix().toLower();
     const int w = plot->width(), h = plot->height();
     bool ok = false;

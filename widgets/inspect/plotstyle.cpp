@@ -3,6 +3,8 @@
 #include <qcustomplot.h>
 
 #include <QApplication>
+#include <QEvent>
+#include <QPointer>
 
 namespace inspect {
 
@@ -83,6 +85,91 @@ void applyPalette(QCustomPlot* plot, std::initializer_list<QCPAxis*> axes, bool 
             axis->grid()->setZeroLinePen(Qt::NoPen);
         }
     }
+}
+
+bool darkPalette() {
+    const QPalette pal = QApplication::palette();
+    return pal.color(QPalette::Window).lightness() < pal.color(QPalette::WindowText).lightness();
+}
+
+void themePlot(QCustomPlot* plot) {
+    const QPalette pal = QApplication::palette();
+    const QColor fg = pal.color(QPalette::WindowText);
+    plot->setBackground(pal.color(QPalette::Window));
+    for (QCPAxisRect* rect : plot->axisRects()) {
+        rect->setBackground(pal.color(QPalette::Base));
+        for (QCPAxis* axis : rect->axes()) {
+            const QPen zero = axis->grid()->zeroLinePen();
+            applyPalette(plot, {axis});
+            if (zero.style() == Qt::NoPen) {
+                axis->grid()->setZeroLinePen(Qt::NoPen);
+            }
+        }
+    }
+    // The first rect's background was set by applyPalette to Base already; legends and titles:
+    if (plot->legend) { // null when a plot removed its legend
+        plot->legend->setTextColor(fg);
+        plot->legend->setBrush(QBrush(pal.color(QPalette::Base)));
+        plot->legend->setBorderPen(Qt::NoPen);
+    }
+    for (QCPLayoutElement* element : plot->plotLayout()->elements(true)) {
+        if (auto* text = qobject_cast<QCPTextElement*>(element)) {
+            text->setTextColor(fg);
+        } else if (auto* legend = qobject_cast<QCPLegend*>(element)) {
+            legend->setTextColor(fg);
+        }
+    }
+    const auto neutral = [](const QColor& c) {
+        return c.saturation() < 20 && (c.lightness() < 60 || c.lightness() > 200);
+    };
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        QCPAbstractItem* item = plot->item(i);
+        if (auto* text = qobject_cast<QCPItemText*>(item)) {
+            if (neutral(text->color())) {
+                text->setColor(fg);
+            }
+        } else if (auto* line = qobject_cast<QCPItemStraightLine*>(item)) {
+            QPen pen = line->pen();
+            if (neutral(pen.color())) {
+                pen.setColor(fg);
+                line->setPen(pen);
+            }
+        }
+    }
+}
+
+namespace {
+
+/// Re-themes the plots below the watched widget when the palette changes.
+class ThemeFollower : public QObject {
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::PaletteChange ||
+            event->type() == QEvent::ApplicationPaletteChange) {
+            if (auto* root = qobject_cast<QWidget*>(watched)) {
+                for (QCustomPlot* plot : root->findChildren<QCustomPlot*>()) {
+                    if (plot->property("ownTheme").toBool()) {
+                        continue;
+                    }
+                    themePlot(plot);
+                    plot->replot(QCustomPlot::rpQueuedReplot);
+                }
+            }
+        }
+        return false;
+    }
+};
+
+} // namespace
+
+void followTheme(QWidget* root) {
+    for (QCustomPlot* plot : root->findChildren<QCustomPlot*>()) {
+        themePlot(plot);
+    }
+    root->installEventFilter(new ThemeFollower(root));
 }
 
 } // namespace inspect

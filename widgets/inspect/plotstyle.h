@@ -26,6 +26,15 @@ QCustomPlot* makePlot(QWidget* parent, const QString& objectName);
 /// reads as a bar edge in bar charts.
 void applyPalette(QCustomPlot* plot, std::initializer_list<QCPAxis*> axes,
                   bool hideZeroLine = false);
+/// applyPalette() for every axis of every axis rect, the legend, the text elements and the
+/// text items of `plot` (items' pens too when they are black or white, i.e. not data colours).
+void themePlot(QCustomPlot* plot);
+/// Themes every QCustomPlot below `root` now and again whenever the palette changes (light /
+/// dark theme), replotting them. Plots created later are themed on their next palette change;
+/// call themePlot() on them when they are created.
+void followTheme(QWidget* root);
+/// Whether the application palette is dark (window darker than its text).
+bool darkPalette();
 /// Bar chart data with integer keys 0..n-1.
 void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset = 0.0);
 /// Integer ticks labelled with `prefix + index` (e.g. "E0", "E1" or class numbers); at most

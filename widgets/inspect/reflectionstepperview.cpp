@@ -1,5 +1,8 @@
 #include "inspect/reflectionstepperview.h"
 
+#include "inspect/calibrationview.h"
+#include "inspect/counterfactualsummary.h"
+#include "inspect/counterfactualview.h"
 #include "inspect/expertpanel.h"
 #include "inspect/inputpreview.h"
 #include "inspect/integrationpanel.h"
@@ -19,6 +22,7 @@
 #include <QScrollArea>
 #include <QShortcut>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -51,6 +55,10 @@ struct ReflectionStepperView::Private {
     QLabel* emptyNote = nullptr;
     std::vector<ExpertPanel*> panels;
     IntegrationPanel* integration = nullptr;
+    QTabWidget* pages = nullptr;
+    CounterfactualView* whatIf = nullptr;
+    CounterfactualSummary* summary = nullptr;
+    CalibrationView* calibration = nullptr;
 
     /// Inputs that are not in the probe set: traced by re-running the checkpoint of that
     /// evaluation step off the GUI thread, keyed by (evaluation step, sample id).
@@ -60,6 +68,19 @@ struct ReflectionStepperView::Private {
     };
     std::map<std::pair<qint64, qint64>, ComputedTrace> computed;
     std::set<std::pair<qint64, qint64>> pending;
+
+    /// The logged probe traces of evaluation step `step` plus the inputs traced from its
+    /// checkpoint so far (so the list holds every input that was opened, e.g. from a heatmap).
+    std::vector<mor::SampleTrace> tracesOf(qint64 step) const {
+        std::vector<mor::SampleTrace> out =
+            reader ? reader->traces(runId, step) : std::vector<mor::SampleTrace>{};
+        for (const auto& [key, done] : computed) {
+            if (key.first == step && done.trace) {
+                out.push_back(*done.trace);
+            }
+        }
+        return out;
+    }
 };
 
 ReflectionStepperView::ReflectionStepperView(QWidget* parent)
@@ -141,9 +162,20 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     right->addLayout(header);
     right->addWidget(d->cursor);
     right->addWidget(scroll, 1);
+    // Pages beside the input list: the input's reflection, what if (a counterfactual beside
+    // the original), and the run's counterfactual summary.
+    d->pages = new QTabWidget(this);
+    d->pages->setObjectName("stepperPages");
+    d->pages->addTab(rightBox, tr("Reflection"));
+    d->whatIf = new CounterfactualView(d->pages);
+    d->pages->addTab(d->whatIf, tr("What if"));
+    d->summary = new CounterfactualSummary(d->pages);
+    d->pages->addTab(d->summary, tr("Run summary"));
+    d->calibration = new CalibrationView(d->pages);
+    d->pages->addTab(d->calibration, tr("Calibration"));
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(d->picker);
-    splitter->addWidget(rightBox);
+    splitter->addWidget(d->pages);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({240, 900});
     auto* layout = new QVBoxLayout(this);
@@ -151,7 +183,8 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     layout->addWidget(splitter);
 
     connect(d->picker, &SamplePicker::stepChanged, this, [this](qint64 step) {
-        d->traces = d->reader ? d->reader->traces(d->runId, step) : std::vector<mor::SampleTrace>{};
+        d->summary->setStep(step);
+        d->traces = d->tracesOf(step);
         d->picker->setTraces(d->traces);
         if (d->traces.empty()) {
             d->trace.reset();
@@ -174,6 +207,7 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     addKey(QKeySequence(Qt::Key_Space), [this] { d->cursor->setPlaying(!d->cursor->isPlaying()); });
     installExportMenu(d->router);
     installExportMenu(d->integration);
+    followTheme(this);
     setRun(nullptr, -1);
 }
 
@@ -188,6 +222,9 @@ void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader,
     d->traces.clear();
     d->trace.reset();
     d->settings = readRunSettings(d->reader.get(), d->runId);
+    d->whatIf->setRun(d->reader, d->runId);
+    d->summary->setRun(d->reader, d->runId);
+    d->calibration->setRun(d->reader, d->runId);
     refresh();
 }
 
@@ -214,7 +251,7 @@ void ReflectionStepperView::refresh() {
     {
         const QSignalBlocker blocker(d->picker);
         d->picker->setSteps(steps, keepStep >= 0 ? keepStep : (steps.empty() ? -1 : steps.back()));
-        d->traces = d->reader->traces(d->runId, d->picker->currentStep());
+        d->traces = d->tracesOf(d->picker->currentStep());
         d->picker->setTraces(d->traces);
     }
     const qint64 sample = keepSample >= 0 ? keepSample : d->picker->currentSample();
@@ -233,13 +270,17 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
     if (d->reader && step >= 0 && step != d->picker->currentStep()) {
         const QSignalBlocker blocker(d->picker);
         d->picker->setSteps(d->reader->traceSteps(d->runId), step);
-        d->traces = d->reader->traces(d->runId, d->picker->currentStep());
+        d->traces = d->tracesOf(d->picker->currentStep());
         d->picker->setTraces(d->traces);
     }
     if (sampleId >= 0) {
         // Always look the trace up again: the same input differs between evaluation steps.
         const QSignalBlocker blocker(d->picker);
-        d->picker->selectSample(sampleId);
+        if (!d->picker->selectSample(sampleId)) {
+            // Not in the list (yet): no old input may stay selected, or Next would jump
+            // from there.
+            d->picker->clearSelection();
+        }
         const auto it =
             std::find_if(d->traces.begin(), d->traces.end(),
                          [sampleId](const mor::SampleTrace& t) { return t.sampleId == sampleId; });
@@ -300,9 +341,12 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
         }
         d->cursor->setCount(0);
         d->cursor->setCaption(QString());
+        d->whatIf->setInput(d->picker->currentStep(), -1);
         return;
     }
     const mor::SampleTrace& t = *d->trace;
+    d->whatIf->setInput(d->picker->currentStep(), t.sampleId);
+    d->summary->setStep(d->picker->currentStep());
     d->numClasses = int(t.fusedProbs.size());
     d->maxIterations = 0;
     for (const mor::ExpertTrace& e : t.experts) {
@@ -349,6 +393,7 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
     for (const mor::ExpertTrace& e : t.experts) {
         auto* panel = new ExpertPanel(d->panelBox);
         installExportMenu(panel);
+        themePlot(panel);
         panel->setTrace(e, d->numClasses, t.label, d->maxIterations,
                         d->settings.haltThreshold(e.expert));
         d->panelLayout->insertWidget(index++, panel);
@@ -407,6 +452,18 @@ qint64 ReflectionStepperView::currentSampleId() const {
 qint64 ReflectionStepperView::evaluationStep() const {
     return d->picker->currentStep();
 }
+CounterfactualView* ReflectionStepperView::counterfactualView() const {
+    return d->whatIf;
+}
+CounterfactualSummary* ReflectionStepperView::counterfactualSummary() const {
+    return d->summary;
+}
+CalibrationView* ReflectionStepperView::calibrationView() const {
+    return d->calibration;
+}
+void ReflectionStepperView::setPage(int index) {
+    d->pages->setCurrentIndex(index);
+}
 
 void ReflectionStepperView::traceByCheckpoint(qint64 step, qint64 sampleId, bool atIntegration) {
     const auto key = std::make_pair(step, sampleId);
@@ -423,6 +480,12 @@ void ReflectionStepperView::traceByCheckpoint(qint64 step, qint64 sampleId, bool
                     return; // another run was opened meanwhile
                 }
                 d->computed[key] = watcher->result();
+                if (d->picker->currentStep() == key.first && d->computed[key].trace) {
+                    // The input joins the list, selected: Next continues from it.
+                    d->traces.push_back(*d->computed[key].trace);
+                    const QSignalBlocker blocker(d->picker);
+                    d->picker->addTrace(*d->computed[key].trace);
+                }
                 if (d->picker->currentStep() == key.first) {
                     showSample(key.first, key.second, atIntegration);
                 }

@@ -1,6 +1,12 @@
 #pragma once
 #include "inspect/inspectview.h"
 
+namespace inspect {
+class CalibrationView;
+class CounterfactualSummary;
+class CounterfactualView;
+} // namespace inspect
+
 /// View 3: every reflection iteration of one input, with a step cursor.
 class ReflectionStepperView : public InspectView {
     Q_OBJECT
@@ -21,6 +27,13 @@ public:
     /// The input and evaluation step on screen (-1 when none).
     qint64 currentSampleId() const;
     qint64 evaluationStep() const;
+    /// The "What if" and "Run summary" pages (issue 19).
+    inspect::CounterfactualView* counterfactualView() const;
+    inspect::CounterfactualSummary* counterfactualSummary() const;
+    /// The "Calibration" page.
+    inspect::CalibrationView* calibrationView() const;
+    /// Shows page `index` (0 reflection, 1 what if, 2 run summary, 3 calibration).
+    void setPage(int index);
 
 private:
     /// Traces a non-probe input by re-running the checkpoint (off the GUI thread).

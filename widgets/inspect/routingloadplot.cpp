@@ -110,8 +110,19 @@ void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     for (double v : load) {
         top = std::max(top, v);
     }
-    yAxis->setRange(0, std::max(0.05, top * 1.25));
+    m_top = std::max(0.05, top * 1.25);
+    updateRange();
     replot();
+}
+
+void RoutingLoadPlot::setFixedRange(bool fixed) {
+    m_fixed = fixed;
+    updateRange();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RoutingLoadPlot::updateRange() {
+    yAxis->setRange(0, m_fixed ? 1.05 : m_top);
 }
 
 } // namespace inspect

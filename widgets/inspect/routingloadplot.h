@@ -24,8 +24,15 @@ class RoutingLoadPlot : public QCustomPlot {
 public:
     explicit RoutingLoadPlot(QWidget* parent = nullptr);
     void setSummary(const LoadSummary& summary);
+    /// While routing snapshots play, the y axis stays at [0, 1.05] (shares of inputs and mean
+    /// probabilities never leave [0, 1]) instead of following each snapshot's largest bar.
+    void setFixedRange(bool fixed);
+    bool hasFixedRange() const { return m_fixed; }
 
 private:
+    void updateRange();
+    bool m_fixed = false;
+    double m_top = 0.05;
     QCPBars* m_load;
     QCPGraph* m_prob;
     QCPItemStraightLine* m_ideal;

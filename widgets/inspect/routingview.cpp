@@ -1,6 +1,7 @@
 #include "inspect/routingview.h"
 
 #include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
 #include "inspect/routingaggregateplot.h"
 #include "inspect/routingheatmap.h"
 #include "inspect/routingloadplot.h"
@@ -118,6 +119,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
             d->slider->setValue(0);
         }
         on ? d->timer->start() : d->timer->stop();
+        d->load->setFixedRange(on); // axes that jump between frames hide the change
         d->play->setText(on ? tr("Pause") : tr("Play"));
         d->play->setIcon(style()->standardIcon(on ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
     });
@@ -132,6 +134,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
         Q_EMIT sampleActivated(d->shownStep, sampleId, false);
     });
     installExportMenus(this);
+    followTheme(this);
     setRun(nullptr, -1);
 }
 

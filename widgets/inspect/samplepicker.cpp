@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -184,12 +185,12 @@ void SamplePicker::rebuildList() {
                                 m_list);
         item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(t->sampleId));
         item->setToolTip(m_previews.value(t->sampleId));
-        item->setForeground(t->correct ? palette().color(QPalette::Text)
-                                       : QColor(0xc0, 0x20, 0x20));
+        item->setData(Qt::UserRole + 1, t->correct);
         if (t->sampleId == keep) {
             keepRow = m_list->count() - 1;
         }
     }
+    colourItems();
     const int row = keepRow >= 0 ? keepRow : (m_list->count() > 0 ? 0 : -1);
     m_list->setCurrentRow(row);
     // Emit even when the row number did not change: the sample under it may have.
@@ -197,9 +198,52 @@ void SamplePicker::rebuildList() {
                                 : tr("%1 / %2").arg(row + 1).arg(m_list->count()));
     m_prev->setEnabled(row > 0);
     m_next->setEnabled(row >= 0 && row + 1 < m_list->count());
-    if (row >= 0) {
-        Q_EMIT sampleChosen(m_list->item(row)->data(Qt::UserRole).toLongLong());
+    // Emit even for an empty list: the details of an input the filter hides must go too.
+    Q_EMIT sampleChosen(row >= 0 ? m_list->item(row)->data(Qt::UserRole).toLongLong() : -1);
+}
+
+void SamplePicker::colourItems() {
+    // Right answers keep the theme's text colour; wrong ones a red readable on it.
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    const QColor wrong = dark ? QColor(0xff, 0x7b, 0x7b) : QColor(0xc0, 0x20, 0x20);
+    for (int i = 0; i < m_list->count(); ++i) {
+        QListWidgetItem* item = m_list->item(i);
+        if (item->data(Qt::UserRole + 1).toBool()) {
+            item->setData(Qt::ForegroundRole, QVariant()); // follows the palette
+        } else {
+            item->setForeground(wrong);
+        }
     }
+}
+
+void SamplePicker::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        colourItems();
+    }
+    QWidget::changeEvent(event);
+}
+
+void SamplePicker::addTrace(const mor::SampleTrace& trace) {
+    const auto it = std::find_if(m_traces.begin(), m_traces.end(), [&](const auto& t) {
+        return t.sampleId == trace.sampleId;
+    });
+    if (it != m_traces.end()) {
+        *it = trace;
+    } else {
+        m_traces.push_back(trace);
+    }
+    const QSignalBlocker blocker(this);
+    rebuildFilterChoices();
+    rebuildList();
+}
+
+void SamplePicker::clearSelection() {
+    const QSignalBlocker blocker(m_list);
+    m_list->setCurrentRow(-1);
+    m_list->clearSelection();
+    m_position->setText(tr("%1 inputs").arg(m_list->count()));
+    m_prev->setEnabled(false);
+    m_next->setEnabled(m_list->count() > 0);
 }
 
 std::vector<int64_t> SamplePicker::filteredIds() const {
@@ -247,7 +291,9 @@ void SamplePicker::previous() {
 }
 
 void SamplePicker::next() {
-    if (m_list->currentRow() + 1 < m_list->count()) {
+    if (m_list->currentRow() < 0 && m_list->count() > 0) {
+        m_list->setCurrentRow(0);
+    } else if (m_list->currentRow() + 1 < m_list->count()) {
         m_list->setCurrentRow(m_list->currentRow() + 1);
     }
 }

@@ -29,6 +29,12 @@ public:
     int64_t currentStep() const;
     /// The traces of the current step (the picker keeps a copy to filter them).
     void setTraces(const std::vector<mor::SampleTrace>& traces);
+    /// Adds (or replaces) one trace of the current step, e.g. an input that is not a probe input
+    /// traced from the checkpoint; the list keeps its selection.
+    void addTrace(const mor::SampleTrace& trace);
+    /// Clears the list's selection (the input on screen is not in the list); Next then starts
+    /// at the top.
+    void clearSelection();
     /// Preview text per sample id, shown as the list items' tooltips.
     void setPreviews(QHash<qint64, QString> previews);
 
@@ -46,9 +52,14 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void stepChanged(qint64 step);
+    /// -1 when the filtered list became empty: nothing is selected.
     void sampleChosen(qint64 sampleId);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void colourItems();
     void rebuildFilterChoices();
     void rebuildList();
     bool passes(const mor::SampleTrace& trace) const;

@@ -4,6 +4,7 @@
 #include "theme.h"
 
 #include <QEvent>
+#include <QMouseEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -46,6 +47,48 @@ void PlaneView::setPoints(const QVector<float>& features, const QVector<qint64>&
     m_features = features;
     m_labels = labels;
     update();
+}
+
+void PlaneView::setUserPoints(const QVector<float>& features, const QVector<qint64>& labels) {
+    m_userFeatures = features;
+    m_userLabels = labels;
+    update();
+}
+
+QPointF PlaneView::planeAt(const QPointF& pos) const {
+    const QRectF area = square();
+    return {m_bounds.left() + (pos.x() - area.left()) / area.width() * m_bounds.width(),
+            m_bounds.bottom() - (pos.y() - area.top()) / area.height() * m_bounds.height()};
+}
+
+QPointF PlaneView::widgetAt(const QPointF& plane) const {
+    const QRectF area = square();
+    return {area.left() + (plane.x() - m_bounds.left()) / m_bounds.width() * area.width(),
+            area.top() + (m_bounds.bottom() - plane.y()) / m_bounds.height() * area.height()};
+}
+
+void PlaneView::mousePressEvent(QMouseEvent* event) {
+    const QPointF pos = event->position();
+    int label = -1;
+    switch (event->button()) {
+    case Qt::LeftButton:
+        label = 0;
+        break;
+    case Qt::RightButton:
+        label = 1;
+        break;
+    case Qt::MiddleButton:
+        label = 2;
+        break;
+    default:
+        break;
+    }
+    if (label < 0 || !square().contains(pos)) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    event->accept();
+    Q_EMIT pointPlaced(planeAt(pos), label);
 }
 
 void PlaneView::setMap(Map map) {
@@ -154,9 +197,18 @@ void PlaneView::paintEvent(QPaintEvent*) {
         p.setBrush(classColor(static_cast<int>(m_labels[i])));
         p.drawEllipse(QPointF(x, y), radius, radius);
     }
+    // The user's points: larger, ringed in the text colour, so they stand out of the data.
+    const QColor ring = palette().color(QPalette::Text);
+    for (qsizetype i = 0; i < m_userLabels.size(); ++i) {
+        const QPointF at = widgetAt({m_userFeatures[2 * i], m_userFeatures[2 * i + 1]});
+        p.setPen(QPen(ring, 1.6));
+        p.setBrush(classColor(static_cast<int>(m_userLabels[i])));
+        p.drawEllipse(at, 2.2 * radius, 2.2 * radius);
+    }
     p.setPen(palette().color(QPalette::Mid));
     p.setBrush(Qt::NoBrush);
     p.drawRect(area);
+    ++m_paints;
     if (m_map == Map::Routing && m_frame.numExperts > 0) {
         paintExpertLegend(p, area);
     }

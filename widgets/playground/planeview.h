@@ -20,6 +20,15 @@ public:
     void setFrame(const PlaneFrame& frame);
     /// The data points: features [n × 2] and their classes.
     void setPoints(const QVector<float>& features, const QVector<qint64>& labels);
+    /// The points the user placed (drawn larger, with a ring): features [n × 2], classes.
+    void setUserPoints(const QVector<float>& features, const QVector<qint64>& labels);
+    /// Plane coordinates of a widget position.
+    QPointF planeAt(const QPointF& widgetPos) const;
+    /// Widget position of plane coordinates.
+    QPointF widgetAt(const QPointF& planePos) const;
+    /// Number of paints so far (for the repaint-rate benchmark).
+    qint64 paintCount() const { return m_paints; }
+
     void setMap(Map map);
     void setBounds(const QRectF& bounds);
     /// Expert and step (0-based: 0 = iteration 1) the ExpertStep map shows.
@@ -32,8 +41,14 @@ public:
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int width) const override { return width; }
 
+Q_SIGNALS:
+    /// The user clicked a point onto the plane: left button class 0, right button class 1,
+    /// middle button class 2 (plane coordinates).
+    void pointPlaced(QPointF position, int label);
+
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:
@@ -45,6 +60,9 @@ private:
     QImage m_image;
     QVector<float> m_features;
     QVector<qint64> m_labels;
+    QVector<float> m_userFeatures;
+    QVector<qint64> m_userLabels;
+    qint64 m_paints = 0;
     QRectF m_bounds{-1.6, -1.6, 3.2, 3.2};
     Map m_map = Map::Decision;
     int m_expert = 0;

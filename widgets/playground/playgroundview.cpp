@@ -2,6 +2,7 @@
 #include "playgroundview.h"
 
 #include "demolibrary.h"
+#include "inspect/plotstyle.h"
 #include "planeevaluator.h"
 #include "planeview.h"
 #include "plotstyler.h"
@@ -10,6 +11,8 @@
 #include "mor/dataset.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QTextStream>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFormLayout>
@@ -143,9 +146,16 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     m_train = new QPushButton(panel);
     m_stop = new QPushButton(panel);
     m_rewind = new QPushButton(panel);
-    for (QPushButton* b : {m_train, m_stop, m_rewind}) {
+    m_step = new QPushButton(panel);
+    m_step->setObjectName(QStringLiteral("playgroundStep1"));
+    m_clearPoints = new QPushButton(panel);
+    m_clearPoints->setObjectName(QStringLiteral("playgroundClearPoints"));
+    for (QPushButton* b : {m_train, m_step, m_stop, m_rewind, m_clearPoints}) {
         buttons->addWidget(b);
     }
+    connect(m_step, &QPushButton::clicked, this, &PlaygroundView::stepOnce);
+    connect(m_clearPoints, &QPushButton::clicked, this, &PlaygroundView::clearUserPoints);
+    connect(m_plane, &PlaneView::pointPlaced, this, &PlaygroundView::addUserPoint);
     connect(m_train, &QPushButton::clicked, this, &PlaygroundView::train);
     connect(m_stop, &QPushButton::clicked, this, &PlaygroundView::stop);
     connect(m_rewind, &QPushButton::clicked, this, &PlaygroundView::rewind);
@@ -186,7 +196,16 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     m_curves->graph(1)->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2.0));
     m_curves->yAxis2->setVisible(true);
     m_curves->yAxis2->setRange(0.0, 1.0);
+    // The legend gets its own row above the curves, in one line: inside the axis rect it
+    // covered the curves and was clipped at presentation-mode font sizes.
     m_curves->legend->setVisible(true);
+    m_curves->axisRect()->insetLayout()->take(m_curves->legend);
+    m_curves->plotLayout()->insertRow(0);
+    m_curves->plotLayout()->addElement(0, 0, m_curves->legend);
+    m_curves->plotLayout()->setRowStretchFactor(0, 0.001);
+    m_curves->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_curves->legend->setMargins(QMargins(4, 0, 4, 0));
+    inspect::themePlot(m_curves);
     layout->addWidget(m_curves, 1);
     m_lesson = new QLabel(panel);
     m_lesson->setWordWrap(true);
@@ -255,11 +274,96 @@ void PlaygroundView::setPresentationMode(bool on) {
 
 bool PlaygroundView::isTraining() const { return m_controller->isRunning(); }
 
+bool PlaygroundView::isPaused() const {
+    return m_controller->isRunning() && m_controller->isPaused();
+}
+
 void PlaygroundView::train() {
+    m_stepPending = false;
     if (m_controller->isRunning()) {
+        if (m_controller->isPaused()) {
+            m_controller->resume();
+            m_status->setText(tr("Training…"));
+        }
         return;
     }
     startNow();
+}
+
+void PlaygroundView::stepOnce() {
+    m_stepPending = true; // onProgress pauses at the first report
+    m_pausedAt = -1;
+    if (!m_controller->isRunning()) {
+        startNow();
+    } else if (m_controller->isPaused()) {
+        m_controller->resume();
+    }
+}
+
+void PlaygroundView::addUserPoint(const QPointF& position, int label) {
+    if (label < 0 || label >= m_numClasses) {
+        m_status->setText(tr("This data set has %n class(es): left click places class 0, right "
+                             "click class 1.",
+                             nullptr, m_numClasses));
+        return;
+    }
+    m_userFeatures << float(position.x()) << float(position.y());
+    m_userLabels << label;
+    m_plane->setUserPoints(m_userFeatures, m_userLabels);
+    m_status->setText(tr("%n point(s) of yours in the training data", nullptr,
+                         int(m_userLabels.size())));
+    if (m_controller->isRunning()) {
+        m_restartPending = true; // like a knob: the data changed, train on it at once
+        m_controller->stop();
+    }
+}
+
+void PlaygroundView::clearUserPoints() {
+    const bool had = !m_userLabels.isEmpty();
+    m_userFeatures.clear();
+    m_userLabels.clear();
+    m_plane->setUserPoints({}, {});
+    if (had && m_controller->isRunning()) {
+        m_restartPending = true;
+        m_controller->stop();
+    }
+}
+
+mor::ExperimentConfig PlaygroundView::trainingConfig() {
+    mor::ExperimentConfig c = config();
+    if (m_userLabels.isEmpty()) {
+        return c;
+    }
+    // The generated training and validation points plus the user's, and the generated test
+    // points as the test file: the same test set as without user points, so accuracies compare.
+    const auto write = [](const QString& path, const QVector<float>& f,
+                          const QVector<qint64>& y, const QVector<float>& f2,
+                          const QVector<qint64>& y2) {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+            return false;
+        }
+        QTextStream out(&file);
+        out << "x,y,label\n";
+        for (qsizetype i = 0; i < y.size(); ++i) {
+            out << f[2 * i] << ',' << f[2 * i + 1] << ',' << y[i] << '\n';
+        }
+        for (qsizetype i = 0; i < y2.size(); ++i) {
+            out << f2[2 * i] << ',' << f2[2 * i + 1] << ',' << y2[i] << '\n';
+        }
+        return out.status() == QTextStream::Ok;
+    };
+    const QString trainPath = m_dir.filePath(QStringLiteral("points.csv"));
+    const QString testPath = m_dir.filePath(QStringLiteral("points_test.csv"));
+    if (!write(trainPath, m_fitFeatures, m_fitLabels, m_userFeatures, m_userLabels) ||
+        !write(testPath, m_testFeatures, m_testLabels, {}, {})) {
+        return c; // no folder to write to: train without the user's points
+    }
+    c.data.kind = "csv";
+    c.data.path = trainPath.toStdString();
+    c.data.testPath = testPath.toStdString();
+    c.data.labelColumn = "last";
+    return c;
 }
 
 void PlaygroundView::stop() {
@@ -308,6 +412,13 @@ void PlaygroundView::refreshPoints() {
         trainFeatures << data.dataset.row(i)[0] << data.dataset.row(i)[1];
         trainLabels << data.dataset.labels[static_cast<size_t>(i)];
     }
+    m_numClasses = static_cast<int>(std::max<int64_t>(2, data.dataset.numClasses));
+    m_fitFeatures = trainFeatures;
+    m_fitLabels = trainLabels;
+    for (int64_t i : data.dataset.validation) {
+        m_fitFeatures << data.dataset.row(i)[0] << data.dataset.row(i)[1];
+        m_fitLabels << data.dataset.labels[static_cast<size_t>(i)];
+    }
     for (int64_t i : data.dataset.test) {
         m_testFeatures << data.dataset.row(i)[0] << data.dataset.row(i)[1];
         m_testLabels << data.dataset.labels[static_cast<size_t>(i)];
@@ -320,7 +431,7 @@ void PlaygroundView::startNow() {
         m_status->setText(tr("No temporary folder for the playground's log"));
         return;
     }
-    const mor::ExperimentConfig c = config();
+    const mor::ExperimentConfig c = trainingConfig();
     const auto errors = mor::validateConfig(c);
     if (!errors.empty()) {
         m_status->setText(QString::fromStdString(errors.front().message));
@@ -386,6 +497,13 @@ void PlaygroundView::onFrame(const PlaneFrame& frame) {
 }
 
 void PlaygroundView::onProgress(const mor::TrainingProgress& progress) {
+    if (m_stepPending) {
+        m_stepPending = false;
+        m_controller->pause();
+        m_pausedAt = progress.step;
+        m_status->setText(tr("Paused at batch %1: Step trains one more, Train continues")
+                              .arg(progress.step));
+    }
     m_curves->graph(0)->addData(static_cast<double>(progress.step), progress.loss);
     m_curves->xAxis->setRange(0.0, static_cast<double>(std::max<int64_t>(1, progress.totalSteps)));
     m_curves->yAxis->rescale();
@@ -408,6 +526,9 @@ void PlaygroundView::onFinished(qint64, const QString& status, const QString& er
 void PlaygroundView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         retranslate();
+    } else if (event->type() == QEvent::PaletteChange) {
+        inspect::themePlot(m_curves); // the curves follow the light / dark theme
+        m_curves->replot(QCustomPlot::rpQueuedReplot);
     }
     QWidget::changeEvent(event);
 }
@@ -417,6 +538,13 @@ void PlaygroundView::retranslate() {
     m_stop->setText(tr("Stop"));
     m_rewind->setText(tr("Rewind"));
     m_rewind->setToolTip(tr("Train again from the same initial weights and data"));
+    m_step->setText(tr("Step"));
+    m_step->setToolTip(tr("Train one batch, then pause"));
+    m_clearPoints->setText(tr("Clear my points"));
+    m_clearPoints->setToolTip(tr("Remove the points you placed (left click: class 0, right "
+                                 "click: class 1)"));
+    m_plane->setToolTip(tr("Click to add training points: left button class 0, right button "
+                           "class 1, middle button class 2"));
     const int map = std::max(0, m_map->currentIndex());
     m_map->blockSignals(true);
     m_map->clear();

@@ -38,6 +38,9 @@ public:
     /// The config the knobs describe (what Train runs).
     mor::ExperimentConfig config() const;
     bool isTraining() const;
+    /// Paused by Step (or the controller); the batch it paused after, -1 when not paused.
+    bool isPaused() const;
+    qint64 pausedAtStep() const { return m_pausedAt; }
     /// The run being trained (or last trained) in the playground's log; -1 before the first.
     qint64 runId() const { return m_runId; }
     PlaneView* plane() const { return m_plane; }
@@ -45,8 +48,21 @@ public:
     /// learning rate) are hidden; the demo, the data, the experts and the depth stay.
     void setPresentationMode(bool on);
 
+    /// Places a point of class `label` at plane position `position`: it joins the training
+    /// data (the generated training points plus the user's, written as a CSV file) at the next
+    /// start, and a running training restarts with it at once.
+    void addUserPoint(const QPointF& position, int label);
+    void clearUserPoints();
+    int userPointCount() const { return int(m_userLabels.size()); }
+    /// The config the next start trains: config(), and with user points the CSV files holding
+    /// the generated training points plus the user's (the test points stay the generated ones).
+    mor::ExperimentConfig trainingConfig();
+
 public Q_SLOTS:
     void train();
+    /// Trains one batch: starts or resumes the training and pauses it again at its first
+    /// progress report (the plane repaints at the next checkpoint, every 10 batches).
+    void stepOnce();
     void stop();
     /// Same seed, same initial weights and data: a change can be compared fairly.
     void rewind();
@@ -95,6 +111,8 @@ private:
     QPushButton* m_train = nullptr;
     QPushButton* m_stop = nullptr;
     QPushButton* m_rewind = nullptr;
+    QPushButton* m_step = nullptr;
+    QPushButton* m_clearPoints = nullptr;
     QSpinBox* m_expertPick = nullptr; ///< the expert the "expert at step t" map shows
     QSlider* m_stepSlider = nullptr;  ///< its reflection step t (1-based)
     QLabel* m_stepLabel = nullptr;
@@ -102,6 +120,13 @@ private:
     QLabel* m_lesson = nullptr;
     QVector<float> m_testFeatures;
     QVector<qint64> m_testLabels;
+    QVector<float> m_fitFeatures; ///< generated training + validation points (plane coords)
+    QVector<qint64> m_fitLabels;
+    QVector<float> m_userFeatures; ///< the points the user placed
+    QVector<qint64> m_userLabels;
+    int m_numClasses = 2;
+    bool m_stepPending = false; ///< pause at the next progress report (Step)
+    qint64 m_pausedAt = -1;
     qint64 m_runId = -1;
     bool m_evaluating = false;
     bool m_restartPending = false;

@@ -5,10 +5,13 @@
 #include "playground/playgroundview.h"
 #include "theme.h"
 
+#include "mor/dataset.h"
+
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFile>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -151,6 +154,70 @@ private Q_SLOTS:
         // the training restarts by itself, as a new run of the new config
         QTRY_VERIFY_WITH_TIMEOUT(view.runId() > first && view.isTraining(), 30000);
         QCOMPARE(view.config().data.noise, 0.2);
+        view.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isTraining(), 30000);
+    }
+
+    void clickedPointsJoinTheTrainingData() {
+        PlaygroundView view;
+        view.resize(1100, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.loadDemo(QStringLiteral("playground-routing")));
+        PlaneView* plane = view.plane();
+        const QPoint left = plane->widgetAt({0.5, -0.25}).toPoint();
+        const QPoint right = plane->widgetAt({-1.0, 1.0}).toPoint();
+        QTest::mouseClick(plane, Qt::LeftButton, Qt::NoModifier, left);
+        QTest::mouseClick(plane, Qt::RightButton, Qt::NoModifier, right);
+        QCOMPARE(view.userPointCount(), 2);
+        // a pixel is 3.6 / side plane units: the click lands within one of it
+        const double pixel = 3.6 / std::min(plane->width(), plane->height()) * 1.5;
+        const QPointF back = plane->planeAt(left);
+        QVERIFY(std::abs(back.x() - 0.5) < pixel && std::abs(back.y() + 0.25) < pixel);
+
+        const mor::ExperimentConfig base = view.config();
+        const auto plain = mor::loadDataset(base.data, base.train.seed);
+        QVERIFY(plain.ok());
+        const mor::ExperimentConfig withPoints = view.trainingConfig();
+        QCOMPARE(withPoints.data.kind, std::string("csv"));
+        QVERIFY(mor::validateConfig(withPoints).empty());
+        const auto data = mor::loadDataset(withPoints.data, withPoints.train.seed);
+        QVERIFY2(data.ok(), data.error.c_str());
+        QCOMPARE(data.dataset.train.size() + data.dataset.validation.size(),
+                 plain.dataset.train.size() + plain.dataset.validation.size() + 2);
+        QCOMPARE(data.dataset.test.size(), plain.dataset.test.size());
+        // the file ends with the user's points and their classes (left 0, right 1)
+        QFile file(QString::fromStdString(withPoints.data.path));
+        QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        const QList<QByteArray> a = lines[lines.size() - 2].split(',');
+        const QList<QByteArray> b = lines.last().split(',');
+        QCOMPARE(a.value(2), QByteArray("0"));
+        QCOMPARE(b.value(2), QByteArray("1"));
+        QVERIFY(std::abs(a.value(0).toDouble() - back.x()) < 1e-4);
+        QVERIFY(std::abs(b.value(1).toDouble() - plane->planeAt(right).y()) < 1e-4);
+        grab(view, QStringLiteral("playground-user-points"));
+        view.clearUserPoints();
+        QCOMPARE(view.userPointCount(), 0);
+        QCOMPARE(view.trainingConfig().data.kind, base.data.kind);
+    }
+
+    void stepTrainsABatchAndPauses() {
+        PlaygroundView view;
+        QVERIFY(view.loadDemo(QStringLiteral("playground-routing")));
+        view.stepOnce();
+        QTRY_VERIFY_WITH_TIMEOUT(view.isPaused() && view.pausedAtStep() > 0, 60000);
+        const qint64 first = view.pausedAtStep();
+        QVERIFY2(first <= 3, qPrintable(QString::number(first)));
+        QTest::qWait(300); // paused: no batch passes
+        QVERIFY(view.isPaused());
+        view.stepOnce();
+        QTRY_VERIFY_WITH_TIMEOUT(view.pausedAtStep() > first, 30000);
+        // one more batch; a batch or two may pass before the pause is seen (the engine
+        // checks it between batches, the GUI sets it on the first progress report)
+        QVERIFY2(view.pausedAtStep() - first <= 3, qPrintable(QString::number(view.pausedAtStep())));
+        view.train(); // Train resumes a paused training
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isPaused(), 10000);
         view.stop();
         QTRY_VERIFY_WITH_TIMEOUT(!view.isTraining(), 30000);
     }
