@@ -11,10 +11,6 @@
 <context>
     <name>CompareCurves</name>
     <message>
-        <source>seed group %1: mean, min–max</source>
-        <translation>Startwert-Gruppe %1: Mittel, Min–Max</translation>
-    </message>
-    <message>
         <source>wall time (s)</source>
         <translation>Echtzeit (s)</translation>
     </message>
@@ -37,6 +33,69 @@
     <message>
         <source>%1: %2 (%3)</source>
         <translation>%1: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>seed group %1 (n = %2): mean, 95% CI</source>
+        <translation>Seed-Gruppe %1 (n = %2): Mittelwert, 95-%-KI</translation>
+    </message>
+    <message>
+        <source>training FLOPs (forward, inputs seen × FLOPs per input)</source>
+        <translation>Trainings-FLOPs (Vorwärts, gesehene Eingaben × FLOPs je Eingabe)</translation>
+    </message>
+    <message>
+        <source>expert-steps (inputs seen × expert-steps per input)</source>
+        <translation>Experten-Schritte (gesehene Eingaben × Experten-Schritte je Eingabe)</translation>
+    </message>
+    <message>
+        <source>%1 FLOPs</source>
+        <translation>%1 FLOPs</translation>
+    </message>
+    <message>
+        <source>%1 expert-steps</source>
+        <translation>%1 Experten-Schritte</translation>
+    </message>
+    <message>
+        <source>, 95% CI [%1, %2]</source>
+        <translation>, 95-%-KI [%1, %2]</translation>
+    </message>
+</context>
+<context>
+    <name>CompareGroups</name>
+    <message>
+        <source>Select two groups to compare their final %1 with Welch&apos;s t-test.</source>
+        <translation>Wählen Sie zwei Gruppen, um ihr letztes %1 mit Welchs t-Test zu vergleichen.</translation>
+    </message>
+    <message>
+        <source>Welch&apos;s t-test needs two or more runs with a final %1 in each group, and some spread.</source>
+        <translation>Welchs t-Test braucht in jeder Gruppe zwei oder mehr Läufe mit einem letzten %1 und etwas Streuung.</translation>
+    </message>
+    <message>
+        <source>Welch&apos;s t-test on the final %1, %2 vs %3: difference of means %4, t = %5, dof = %6, p = %7 (two-sided)%8</source>
+        <translation>Welchs t-Test auf dem letzten %1, %2 gegen %3: Differenz der Mittelwerte %4, t = %5, Freiheitsgrade = %6, p = %7 (zweiseitig)%8</translation>
+    </message>
+    <message>
+        <source>: significant at the 5% level.</source>
+        <translation>: signifikant auf dem 5-%-Niveau.</translation>
+    </message>
+    <message>
+        <source>: not significant at the 5% level.</source>
+        <translation>: nicht signifikant auf dem 5-%-Niveau.</translation>
+    </message>
+    <message>
+        <source>Seed group</source>
+        <translation>Seed-Gruppe</translation>
+    </message>
+    <message>
+        <source>n</source>
+        <translation>n</translation>
+    </message>
+    <message>
+        <source>Final value: mean ± 95% CI</source>
+        <translation>Endwert: Mittelwert ± 95-%-KI</translation>
+    </message>
+    <message>
+        <source>Final %1: mean ± 95% CI</source>
+        <translation>Letztes %1: Mittelwert ± 95-%-KI</translation>
     </message>
 </context>
 <context>
@@ -124,10 +183,6 @@
         <translation>Nach Startwert gruppieren</translation>
     </message>
     <message>
-        <source>Runs whose configs differ only in train.seed are drawn as one mean curve with a min–max band</source>
-        <translation>Läufe, deren Konfigurationen sich nur in train.seed unterscheiden, werden als eine mittlere Kurve mit Min–Max-Band gezeichnet</translation>
-    </message>
-    <message>
         <source>Reset view</source>
         <translation>Ansicht zurücksetzen</translation>
     </message>
@@ -153,6 +208,30 @@
     <message>
         <source>No runs to compare: open a log with runs.</source>
         <translation>Keine Läufe zum Vergleichen: Öffnen Sie ein Log mit Läufen.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>FLOPs</source>
+        <translation>FLOPs</translation>
+    </message>
+    <message>
+        <source>Expert-steps</source>
+        <translation>Experten-Schritte</translation>
+    </message>
+    <message>
+        <source>FLOPs and expert-steps: the compute spent by each step, from the per-input cost measured at each evaluation times the inputs seen</source>
+        <translation>FLOPs und Experten-Schritte: der Rechenaufwand bis zu jedem Schritt, aus den bei jeder Auswertung gemessenen Kosten je Eingabe mal den gesehenen Eingaben</translation>
+    </message>
+    <message>
+        <source>Runs whose configs differ only in train.seed (a sweep&apos;s configuration over its seeds) are drawn as one mean curve with its 95% confidence band</source>
+        <translation>Läufe, deren Konfigurationen sich nur in train.seed unterscheiden (eine Sweep-Konfiguration über ihre Seeds), werden als eine Mittelwertkurve mit ihrem 95-%-Konfidenzband gezeichnet</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
     </message>
 </context>
 <context>
@@ -188,6 +267,10 @@
     <message>
         <source>%1 of %2 conflicts</source>
         <translation>%1 von %2 Konflikten</translation>
+    </message>
+    <message>
+        <source>This run selects one expert per input (%1, top_k 1): conflicts need at least 2 selected experts.</source>
+        <translation>Dieser Lauf wählt einen Experten je Eingabe (%1, top_k 1): Konflikte brauchen mindestens 2 gewählte Experten.</translation>
     </message>
 </context>
 <context>
@@ -266,6 +349,40 @@
     <message>
         <source>Reads/step</source>
         <translation>Liest/Schritt</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <source>&lt;h2&gt;MoR Studio in short&lt;/h2&gt;&lt;p&gt;A Mixture-of-Reflection model sends each input to a few experts (the router); each expert drafts an answer, scores its own draft and refines it for a few steps; the answers are fused by confidence, and disagreements are detected as conflicts. Recursion models do the same per token of a text.&lt;/p&gt;&lt;h3&gt;A first experiment&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Setup&lt;/b&gt;: pick a demo (File › Demos) or keep the new experiment&apos;s defaults; the form checks every value as you type.&lt;/li&gt;&lt;li&gt;Press &lt;b&gt;Start training&lt;/b&gt; (Ctrl+Return). The &lt;b&gt;Training&lt;/b&gt; view shows loss and accuracy live; Pause and Stop work between batches.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Reflection stepper&lt;/b&gt;: pick an input and step through every expert&apos;s drafts and self-critique scores.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Routing&lt;/b&gt; and &lt;b&gt;Conflicts&lt;/b&gt;: which expert takes which inputs, and where experts disagree.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Compare&lt;/b&gt;: select several runs in the run browser (Ctrl+click) to see their curves and settings side by side.&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Views&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Sequence&lt;/b&gt; appears for recursion models: each token with its recursion depth; type your own text to trace it. &lt;b&gt;Playground&lt;/b&gt; trains a small model on 2-D points and paints its decisions live.&lt;/p&gt;&lt;h3&gt;Runs and files&lt;/h3&gt;&lt;p&gt;Every run goes into one experiment log (a SQLite file); runs written by the command-line tool &lt;tt&gt;mor&lt;/tt&gt; on another machine open here unchanged. Right-click a run to rename, tag, resume or load its settings into Setup. Plots export as PNG, SVG or PDF from their context menu; File › Export saves metrics and traces as CSV.&lt;/p&gt;&lt;p&gt;The README of the project describes every setting and command in full.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;MoR Studio in Kürze&lt;/h2&gt;&lt;p&gt;Ein Mixture-of-Reflection-Modell schickt jede Eingabe an einige Experten (der Router); jeder Experte entwirft eine Antwort, bewertet seinen eigenen Entwurf und verbessert ihn einige Schritte lang; die Antworten werden nach Konfidenz fusioniert, und Uneinigkeit wird als Konflikt erkannt. Rekursionsmodelle tun dasselbe für jedes Token eines Textes.&lt;/p&gt;&lt;h3&gt;Ein erstes Experiment&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Einrichtung&lt;/b&gt;: wählen Sie eine Demo (Datei › Demos) oder behalten Sie die Standardwerte des neuen Experiments; das Formular prüft jeden Wert während der Eingabe.&lt;/li&gt;&lt;li&gt;Drücken Sie &lt;b&gt;Training starten&lt;/b&gt; (Strg+Eingabe). Die Ansicht &lt;b&gt;Training&lt;/b&gt; zeigt Verlust und Genauigkeit live; Pause und Stopp wirken zwischen zwei Batches.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Reflexions-Schrittfolge&lt;/b&gt;: wählen Sie eine Eingabe und gehen Sie durch die Entwürfe und Selbstkritik-Werte jedes Experten.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Routing&lt;/b&gt; und &lt;b&gt;Konflikte&lt;/b&gt;: welcher Experte welche Eingaben übernimmt und wo Experten uneins sind.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Vergleich&lt;/b&gt;: wählen Sie im Lauf-Browser mehrere Läufe (Strg+Klick), um ihre Kurven und Einstellungen nebeneinander zu sehen.&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Ansichten&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Sequenz&lt;/b&gt; erscheint bei Rekursionsmodellen: jedes Token mit seiner Rekursionstiefe; tippen Sie eigenen Text, um ihn zu verfolgen. &lt;b&gt;Spielwiese&lt;/b&gt; trainiert ein kleines Modell auf 2-D-Punkten und zeichnet seine Entscheidungen live.&lt;/p&gt;&lt;h3&gt;Läufe und Dateien&lt;/h3&gt;&lt;p&gt;Jeder Lauf landet in einem Experiment-Log (einer SQLite-Datei); Läufe, die das Kommandozeilenwerkzeug &lt;tt&gt;mor&lt;/tt&gt; auf einem anderen Rechner schreibt, öffnen sich hier unverändert. Ein Rechtsklick auf einen Lauf benennt ihn um, vergibt Tags, setzt ihn fort oder lädt seine Einstellungen in die Einrichtung. Plots lassen sich über ihr Kontextmenü als PNG, SVG oder PDF exportieren; Datei › Exportieren speichert Metriken und Spuren als CSV.&lt;/p&gt;&lt;p&gt;Das README des Projekts beschreibt jede Einstellung und jeden Befehl ausführlich.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>MoR Studio help</source>
+        <translation>Hilfe zu MoR Studio</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Handbuch</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+</context>
+<context>
+    <name>LogSession</name>
+    <message>
+        <source>The log file %1 is missing (moved or deleted?)</source>
+        <translation>Die Log-Datei %1 fehlt (verschoben oder gelöscht?)</translation>
     </message>
 </context>
 <context>
@@ -449,6 +566,62 @@
         <source>Sequence</source>
         <translation>Sequenz</translation>
     </message>
+    <message>
+        <source>Cannot read the log (retrying): %1</source>
+        <translation>Das Log lässt sich nicht lesen (neuer Versuch folgt): %1</translation>
+    </message>
+    <message>
+        <source>The log is readable again</source>
+        <translation>Das Log ist wieder lesbar</translation>
+    </message>
+    <message>
+        <source>Preset saved to %1</source>
+        <translation>Vorlage gespeichert unter %1</translation>
+    </message>
+    <message>
+        <source>Run %1 is not in the log.</source>
+        <translation>Lauf %1 ist nicht im Log.</translation>
+    </message>
+    <message>
+        <source>Load run %1</source>
+        <translation>Lauf %1 laden</translation>
+    </message>
+    <message>
+        <source>Load into Setup</source>
+        <translation>In die Einrichtung laden</translation>
+    </message>
+    <message>
+        <source>Loaded the config of run %1 (%2)</source>
+        <translation>Konfiguration von Lauf %1 geladen (%2)</translation>
+    </message>
+    <message>
+        <source>Resuming run %1</source>
+        <translation>Lauf %1 wird fortgesetzt</translation>
+    </message>
+    <message>
+        <source>A training is running: stop it before resuming run %1</source>
+        <translation>Ein Training läuft: halten Sie es an, bevor Sie Lauf %1 fortsetzen</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Playground</source>
+        <translation>Spielwiese</translation>
+    </message>
+    <message>
+        <source>Exporting plots to %1…</source>
+        <translation>Plots werden nach %1 exportiert…</translation>
+    </message>
 </context>
 <context>
     <name>MainWindowActions</name>
@@ -620,6 +793,18 @@
         <source>Copy the plot under the mouse (or the largest plot of the view) as an image</source>
         <translation>Das Diagramm unter der Maus (oder das größte der Ansicht) als Bild kopieren</translation>
     </message>
+    <message>
+        <source>&amp;Manual</source>
+        <translation>&amp;Handbuch</translation>
+    </message>
+    <message>
+        <source>A short manual: the views and a first experiment</source>
+        <translation>Ein kurzes Handbuch: die Ansichten und ein erstes Experiment</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
 </context>
 <context>
     <name>MetricPlots</name>
@@ -646,6 +831,162 @@
     <message>
         <source>Learning rate / throughput</source>
         <translation>Lernrate / Durchsatz</translation>
+    </message>
+</context>
+<context>
+    <name>PlaneView</name>
+    <message>
+        <source>expert %1</source>
+        <translation>Experte %1</translation>
+    </message>
+</context>
+<context>
+    <name>PlaygroundView</name>
+    <message>
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>Rauschen</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <source>Routing</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Reflection depth</source>
+        <translation>Reflexionstiefe</translation>
+    </message>
+    <message>
+        <source>Halting threshold</source>
+        <translation>Halteschwelle</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Paint</source>
+        <translation>Zeichnen</translation>
+    </message>
+    <message>
+        <source>Expert</source>
+        <translation>Experte</translation>
+    </message>
+    <message>
+        <source>Step t</source>
+        <translation>Schritt t</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>Training läuft…</translation>
+    </message>
+    <message numerus="yes">
+        <source>This data set has %n class(es): left click places class 0, right click class 1.</source>
+        <translation>
+            <numerusform>Dieser Datensatz hat %n Klasse: Linksklick setzt Klasse 0, Rechtsklick Klasse 1.</numerusform>
+            <numerusform>Dieser Datensatz hat %n Klassen: Linksklick setzt Klasse 0, Rechtsklick Klasse 1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n point(s) of yours in the training data</source>
+        <translation>
+            <numerusform>%n eigener Punkt in den Trainingsdaten</numerusform>
+            <numerusform>%n eigene Punkte in den Trainingsdaten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No temporary folder for the playground&apos;s log</source>
+        <translation>Kein temporärer Ordner für das Log der Spielwiese</translation>
+    </message>
+    <message>
+        <source>Step %1 · test accuracy %2%</source>
+        <translation>Schritt %1 · Testgenauigkeit %2 %</translation>
+    </message>
+    <message>
+        <source>Paused at batch %1: Step trains one more, Train continues</source>
+        <translation>Angehalten bei Batch %1: Schritt trainiert einen weiteren, Trainieren setzt fort</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Trainieren</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Rewind</source>
+        <translation>Zurückspulen</translation>
+    </message>
+    <message>
+        <source>Train again from the same initial weights and data</source>
+        <translation>Noch einmal mit denselben Anfangsgewichten und Daten trainieren</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Train one batch, then pause</source>
+        <translation>Einen Batch trainieren, dann anhalten</translation>
+    </message>
+    <message>
+        <source>Clear my points</source>
+        <translation>Meine Punkte löschen</translation>
+    </message>
+    <message>
+        <source>Remove the points you placed (left click: class 0, right click: class 1)</source>
+        <translation>Die gesetzten Punkte entfernen (Linksklick: Klasse 0, Rechtsklick: Klasse 1)</translation>
+    </message>
+    <message>
+        <source>Click to add training points: left button class 0, right button class 1, middle button class 2</source>
+        <translation>Klicken, um Trainingspunkte hinzuzufügen: linke Taste Klasse 0, rechte Taste Klasse 1, mittlere Taste Klasse 2</translation>
+    </message>
+    <message>
+        <source>Fused decision</source>
+        <translation>Fusionierte Entscheidung</translation>
+    </message>
+    <message>
+        <source>Routing regions</source>
+        <translation>Routing-Bereiche</translation>
+    </message>
+    <message>
+        <source>Halting depth</source>
+        <translation>Haltetiefe</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Konflikte</translation>
+    </message>
+    <message>
+        <source>Expert at step t</source>
+        <translation>Experte bei Schritt t</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>Testgenauigkeit</translation>
     </message>
 </context>
 <context>
@@ -752,6 +1093,22 @@
     <message>
         <source>Input #%1 has no reflection trace at step %2: only the probe inputs are traced. Pick one on the left.</source>
         <translation>Eingabe #%1 hat bei Schritt %2 keine Reflexions-Trace: Nur die Probe-Eingaben werden verfolgt. Wählen Sie links eine.</translation>
+    </message>
+    <message>
+        <source>Reflection</source>
+        <translation>Reflexion</translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation>Was wäre wenn</translation>
+    </message>
+    <message>
+        <source>Run summary</source>
+        <translation>Laufübersicht</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>Kalibrierung</translation>
     </message>
 </context>
 <context>
@@ -869,12 +1226,20 @@
         <source>Filter runs (name, status, data set, tags)…</source>
         <translation>Läufe filtern (Name, Status, Datensatz, Schlagwörter)…</translation>
     </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Load into Setup</source>
+        <translation>In die Einrichtung &amp;laden</translation>
+    </message>
 </context>
 <context>
     <name>RunExport</name>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>%1 lässt sich nicht schreiben: %2</translation>
+        <source>Cannot export the traces: %1</source>
+        <translation>Die Spuren lassen sich nicht exportieren: %1</translation>
     </message>
 </context>
 <context>
@@ -910,6 +1275,34 @@
     <message>
         <source>Tags</source>
         <translation>Schlagwörter</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
     </message>
 </context>
 <context>
@@ -979,6 +1372,10 @@
     <message>
         <source>Run the typed text through the checkpoint of this step</source>
         <translation>Den eingegebenen Text durch den Checkpoint dieses Schritts schicken</translation>
+    </message>
+    <message>
+        <source>Not in the model&apos;s vocabulary, left out: %1</source>
+        <translation>Nicht im Vokabular des Modells, ausgelassen: %1</translation>
     </message>
 </context>
 <context>
@@ -1267,6 +1664,46 @@
         <source>Choose a demo above to load a ready-made experiment and read what it shows, or build your own configuration on the left.</source>
         <translation>Wählen Sie oben eine Demo, um ein fertiges Experiment zu laden und zu lesen, was es zeigt, oder stellen Sie links Ihre eigene Konfiguration zusammen.</translation>
     </message>
+    <message>
+        <source>Renormalise the gates over the selected experts. Off (Switch-style): each expert counts with its router probability, so the task loss trains the router. On: at top_k 1 the gate is always 1 and the router learns only from its auxiliary losses</source>
+        <translation>Die Gates über die gewählten Experten renormalisieren. Aus (wie Switch): jeder Experte zählt mit seiner Router-Wahrscheinlichkeit, so trainiert der Aufgabenverlust den Router. An: bei top_k 1 ist das Gate immer 1 und der Router lernt nur aus seinen Hilfsverlusten</translation>
+    </message>
+    <message>
+        <source>Renormalise gates</source>
+        <translation>Gates renormalisieren</translation>
+    </message>
+    <message>
+        <source>Training-time selection: gumbel samples the experts from the router&apos;s distribution (needed by the feedback loss); evaluation is deterministic</source>
+        <translation>Auswahl im Training: gumbel zieht die Experten aus der Verteilung des Routers (nötig für den Rückmeldungsverlust); die Auswertung ist deterministisch</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Stichprobe</translation>
+    </message>
+    <message>
+        <source>Conflict score: Jensen-Shannon divergence of the selected experts&apos; answers, each counted once (unweighted) or by fusion weight (hides disagreement when one expert dominates)</source>
+        <translation>Konfliktwert: Jensen-Shannon-Divergenz der Antworten der gewählten Experten, jede einmal gezählt (ungewichtet) oder nach Fusionsgewicht (verdeckt Uneinigkeit, wenn ein Experte dominiert)</translation>
+    </message>
+    <message>
+        <source>Conflict score</source>
+        <translation>Konfliktwert</translation>
+    </message>
+    <message>
+        <source>Held-out calibration of the critique: one temperature per expert fitted on the validation split at every evaluation</source>
+        <translation>Kalibrierung der Kritik auf zurückgehaltenen Daten: eine Temperatur je Experte, bei jeder Auswertung auf dem Validierungsteil angepasst</translation>
+    </message>
+    <message>
+        <source>Critique calibration</source>
+        <translation>Kalibrierung der Kritik</translation>
+    </message>
+    <message>
+        <source>all cores</source>
+        <translation>alle Kerne</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Threads</translation>
+    </message>
 </context>
 <context>
     <name>TrainingReplay</name>
@@ -1313,6 +1750,10 @@
     <message>
         <source>No routing snapshot at step %1</source>
         <translation>Keine Routing-Momentaufnahme bei Schritt %1</translation>
+    </message>
+    <message>
+        <source>This run logs no routing snapshots, expert activations or reflection steps (a recursion model): its tokens&apos; recursion depths are in the Sequence tab.</source>
+        <translation>Dieser Lauf loggt keine Routing-Momentaufnahmen, Expertenaktivierungen oder Reflexionsschritte (ein Rekursionsmodell): die Rekursionstiefen seiner Tokens stehen im Reiter Sequenz.</translation>
     </message>
 </context>
 <context>
@@ -1399,6 +1840,147 @@
     <message>
         <source>Run %1 (%2), %3 s</source>
         <translation>Lauf %1 (%2), %3 s</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::CalibrationView</name>
+    <message>
+        <source>Reliability of the critique</source>
+        <translation>Verlässlichkeit der Selbstkritik</translation>
+    </message>
+    <message>
+        <source>critique c (predicted P(right))</source>
+        <translation>Kritik c (vorhergesagte P(richtig))</translation>
+    </message>
+    <message>
+        <source>observed accuracy</source>
+        <translation>beobachtete Genauigkeit</translation>
+    </message>
+    <message>
+        <source>inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <source>critique bin</source>
+        <translation>Kritik-Klasse</translation>
+    </message>
+    <message>
+        <source>ECE per reflection step</source>
+        <translation>ECE je Reflexionsschritt</translation>
+    </message>
+    <message>
+        <source>reflection step t</source>
+        <translation>Reflexionsschritt t</translation>
+    </message>
+    <message>
+        <source>ECE</source>
+        <translation>ECE</translation>
+    </message>
+    <message>
+        <source>ECE over training (validation)</source>
+        <translation>ECE im Verlauf des Trainings (Validierung)</translation>
+    </message>
+    <message>
+        <source>training step</source>
+        <translation>Trainingsschritt</translation>
+    </message>
+    <message>
+        <source>Diagram of</source>
+        <translation>Diagramm von</translation>
+    </message>
+    <message>
+        <source>Overlay run</source>
+        <translation>Lauf überlagern</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>run %1: %2</source>
+        <translation>Lauf %1: %2</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <source>no checkpoint to re-run</source>
+        <translation>kein Checkpoint zum erneuten Ausführen</translation>
+    </message>
+    <message>
+        <source>critique at step t = %1</source>
+        <translation>Kritik bei Schritt t = %1</translation>
+    </message>
+    <message>
+        <source>answer critique (logged)</source>
+        <translation>Antwort-Kritik (geloggt)</translation>
+    </message>
+    <message>
+        <source>No run selected.</source>
+        <translation>Kein Lauf gewählt.</translation>
+    </message>
+    <message>
+        <source>No run open.</source>
+        <translation>Kein Lauf geöffnet.</translation>
+    </message>
+    <message>
+        <source>Diagrams: the last checkpoint re-run on %1 logged inputs.</source>
+        <translation>Diagramme: der letzte Checkpoint, erneut ausgeführt auf %1 geloggten Eingaben.</translation>
+    </message>
+    <message>
+        <source>Diagrams: the %1 logged probe traces of the last evaluation.</source>
+        <translation>Diagramme: die %1 geloggten Proben-Spuren der letzten Auswertung.</translation>
+    </message>
+    <message>
+        <source>Re-running the checkpoint on every logged input …</source>
+        <translation>Der Checkpoint wird auf jeder geloggten Eingabe erneut ausgeführt …</translation>
+    </message>
+    <message>
+        <source>(%1)</source>
+        <translation>(%1)</translation>
+    </message>
+    <message>
+        <source>%1 (overlay)</source>
+        <translation>%1 (überlagert)</translation>
+    </message>
+    <message>
+        <source>%1 ECE %2</source>
+        <translation>%1 ECE %2</translation>
+    </message>
+    <message>
+        <source>answer critique, last validation</source>
+        <translation>Antwort-Kritik, letzte Validierung</translation>
+    </message>
+    <message>
+        <source>Reliability: %1 (no data)</source>
+        <translation>Verlässlichkeit: %1 (keine Daten)</translation>
+    </message>
+    <message>
+        <source>Reliability: %1
+%2</source>
+        <translation>Verlässlichkeit: %1
+%2</translation>
+    </message>
+    <message>
+        <source>ECE per reflection step (last validation, logged)</source>
+        <translation>ECE je Reflexionsschritt (letzte Validierung, geloggt)</translation>
+    </message>
+    <message>
+        <source>ECE per reflection step (traced inputs)</source>
+        <translation>ECE je Reflexionsschritt (verfolgte Eingaben)</translation>
+    </message>
+    <message>
+        <source>%1 answer</source>
+        <translation>%1 Antwort</translation>
+    </message>
+    <message>
+        <source>%1 t=%2</source>
+        <translation>%1 t=%2</translation>
+    </message>
+    <message>
+        <source>no traces</source>
+        <translation>keine Spuren</translation>
     </message>
 </context>
 <context>
@@ -1500,6 +2082,222 @@
     </message>
 </context>
 <context>
+    <name>inspect::CounterfactualControls</name>
+    <message>
+        <source>No critique feedback</source>
+        <translation>Keine Kritik-Rückmeldung</translation>
+    </message>
+    <message>
+        <source>Own gates</source>
+        <translation>Eigene Gates</translation>
+    </message>
+    <message>
+        <source>Run what-if</source>
+        <translation>Was-wäre-wenn ausführen</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>t = </source>
+        <translation>t = </translation>
+    </message>
+    <message>
+        <source>Every selected expert stops at this step and answers with its draft and critique of that step (its halting policy is not asked)</source>
+        <translation>Jeder gewählte Experte hält bei diesem Schritt an und antwortet mit Entwurf und Kritik dieses Schritts (seine Halteregel wird nicht gefragt)</translation>
+    </message>
+    <message>
+        <source>Every selected expert runs to its maximum depth and then this many steps more</source>
+        <translation>Jeder gewählte Experte läuft bis zu seiner maximalen Tiefe und dann so viele Schritte weiter</translation>
+    </message>
+    <message>
+        <source>The cell reads a zero critique at every step instead of its own last one</source>
+        <translation>Die Zelle liest in jedem Schritt eine Kritik von null statt ihrer eigenen letzten</translation>
+    </message>
+    <message>
+        <source>Forced routing: use the gates set here instead of the router&apos;s p for the chosen experts</source>
+        <translation>Erzwungenes Routing: für die gewählten Experten die hier gesetzten Gates statt des p des Routers verwenden</translation>
+    </message>
+    <message>
+        <source>Halt every expert at</source>
+        <translation>Jeden Experten anhalten bei</translation>
+    </message>
+    <message>
+        <source>Extra steps</source>
+        <translation>Zusätzliche Schritte</translation>
+    </message>
+    <message>
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <source>Veto</source>
+        <translation>Veto</translation>
+    </message>
+    <message>
+        <source>Force route</source>
+        <translation>Routing erzwingen</translation>
+    </message>
+    <message>
+        <source>E%1</source>
+        <translation>E%1</translation>
+    </message>
+    <message>
+        <source>Drop expert %1 from every selection and fuse the rest</source>
+        <translation>Experte %1 aus jeder Auswahl nehmen und die übrigen fusionieren</translation>
+    </message>
+    <message>
+        <source>Route the input to exactly the checked experts</source>
+        <translation>Die Eingabe genau an die angehakten Experten leiten</translation>
+    </message>
+    <message>
+        <source>halt at t=%1</source>
+        <translation>Halt bei t=%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n extra step(s)</source>
+        <translation>
+            <numerusform>%n zusätzlicher Schritt</numerusform>
+            <numerusform>%n zusätzliche Schritte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>veto %1</source>
+        <translation>Veto %1</translation>
+    </message>
+    <message>
+        <source>route to %1</source>
+        <translation>Routing an %1</translation>
+    </message>
+    <message>
+        <source> (gates %1)</source>
+        <translation> (Gates %1)</translation>
+    </message>
+    <message>
+        <source>no critique feedback</source>
+        <translation>keine Kritik-Rückmeldung</translation>
+    </message>
+    <message>
+        <source>no change</source>
+        <translation>keine Änderung</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::CounterfactualSummary</name>
+    <message>
+        <source>Compute counterfactual accuracies</source>
+        <translation>Kontrafaktische Genauigkeiten berechnen</translation>
+    </message>
+    <message>
+        <source>Evaluates the checkpoint on the test split once per row (the same numbers as mor eval --counterfactual)</source>
+        <translation>Wertet den Checkpoint einmal je Zeile auf dem Testteil aus (dieselben Zahlen wie mor eval --counterfactual)</translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation>Was wäre wenn</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>vs. model</source>
+        <translation>ggü. Modell</translation>
+    </message>
+    <message>
+        <source>Expert-steps / input</source>
+        <translation>Experten-Schritte / Eingabe</translation>
+    </message>
+    <message>
+        <source>Test accuracy if …</source>
+        <translation>Testgenauigkeit, wenn …</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>Evaluating the checkpoint on the test split, once per row …</source>
+        <translation>Der Checkpoint wird auf dem Testteil ausgewertet, einmal je Zeile …</translation>
+    </message>
+    <message>
+        <source>Could not compute the table: %1</source>
+        <translation>Die Tabelle ließ sich nicht berechnen: %1</translation>
+    </message>
+    <message>
+        <source>No run open.</source>
+        <translation>Kein Lauf geöffnet.</translation>
+    </message>
+    <message>
+        <source>Is the router, the critique or the k-th step doing any work? Compute the test accuracy of the checkpoint under each change.</source>
+        <translation>Leisten Router, Kritik oder der k-te Schritt etwas? Berechnen Sie die Testgenauigkeit des Checkpoints unter jeder Änderung.</translation>
+    </message>
+    <message>
+        <source>Checkpoint of step %1, %2 test inputs, maximum depth %3. &quot;halt at t=%3&quot; is the fixed-depth accuracy.</source>
+        <translation>Checkpoint von Schritt %1, %2 Testeingaben, maximale Tiefe %3. „Halt bei t=%3“ ist die Genauigkeit bei fester Tiefe.</translation>
+    </message>
+    <message>
+        <source>the model as trained</source>
+        <translation>das Modell wie trainiert</translation>
+    </message>
+    <message>
+        <source>halt at t=%1 (fixed depth)</source>
+        <translation>Halt bei t=%1 (feste Tiefe)</translation>
+    </message>
+    <message>
+        <source>halt at t=%1</source>
+        <translation>Halt bei t=%1</translation>
+    </message>
+    <message>
+        <source>veto expert E%1</source>
+        <translation>Veto gegen Experte E%1</translation>
+    </message>
+    <message>
+        <source>route all to E%1 (best fixed expert)</source>
+        <translation>alles an E%1 leiten (bester fester Experte)</translation>
+    </message>
+    <message>
+        <source>route all to E%1</source>
+        <translation>alles an E%1 leiten</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::CounterfactualView</name>
+    <message>
+        <source>No input selected: pick one in the list on the left.</source>
+        <translation>Keine Eingabe gewählt: wählen Sie eine in der Liste links.</translation>
+    </message>
+    <message>
+        <source>No run open.</source>
+        <translation>Kein Lauf geöffnet.</translation>
+    </message>
+    <message>
+        <source>Input #%1 on the checkpoint of evaluation step %2 (or the last one before it).</source>
+        <translation>Eingabe #%1 auf dem Checkpoint des Auswertungsschritts %2 (oder dem letzten davor).</translation>
+    </message>
+    <message>
+        <source>Choose a change above and press Run what-if.</source>
+        <translation>Wählen Sie oben eine Änderung und drücken Sie „Was-wäre-wenn ausführen“.</translation>
+    </message>
+    <message>
+        <source>Running the checkpoint on input #%1: %2 …</source>
+        <translation>Der Checkpoint läuft auf Eingabe #%1: %2 …</translation>
+    </message>
+    <message>
+        <source>The what-if could not be computed: %1</source>
+        <translation>Das Was-wäre-wenn ließ sich nicht berechnen: %1</translation>
+    </message>
+    <message>
+        <source>no trace</source>
+        <translation>keine Spur</translation>
+    </message>
+</context>
+<context>
     <name>inspect::ExpertPanel</name>
     <message>
         <source>c_t, λ_t</source>
@@ -1552,6 +2350,10 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>  ·  +%1 re-reflection</source>
         <translation>  ·  +%1 erneute Reflexion</translation>
+    </message>
+    <message>
+        <source>  ·  uncertainty u = %1</source>
+        <translation>  ·  Unsicherheit u = %1</translation>
     </message>
 </context>
 <context>
@@ -1622,6 +2424,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>  ·  no conflict, margin %1</source>
         <translation>  ·  kein Konflikt, Abstand %1</translation>
+    </message>
+    <message>
+        <source>Integration: answer %1 %2 (label %3)  ·  one expert selected: conflicts need at least 2 (raise top_k)</source>
+        <translation>Integration: Antwort %1 %2 (Label %3)  ·  ein Experte gewählt: Konflikte brauchen mindestens 2 (top_k erhöhen)</translation>
+    </message>
+    <message>
+        <source> → %1 after re-reflection</source>
+        <translation> → %1 nach erneuter Reflexion</translation>
     </message>
 </context>
 <context>
@@ -1824,6 +2634,133 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
     </message>
 </context>
 <context>
+    <name>inspect::TraceComparison</name>
+    <message>
+        <source>Pick an input, choose a change above and press Run what-if.</source>
+        <translation>Wählen Sie eine Eingabe und oben eine Änderung und drücken Sie „Was-wäre-wenn ausführen“.</translation>
+    </message>
+    <message>
+        <source>Fused answer</source>
+        <translation>Fusionierte Antwort</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>Konfidenz</translation>
+    </message>
+    <message>
+        <source>Conflict score D</source>
+        <translation>Konfliktwert D</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Urteil</translation>
+    </message>
+    <message>
+        <source>Expert-steps</source>
+        <translation>Experten-Schritte</translation>
+    </message>
+    <message>
+        <source>Expert / step</source>
+        <translation>Experte / Schritt</translation>
+    </message>
+    <message>
+        <source>Gate</source>
+        <translation>Gate</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>p(draft)</source>
+        <translation>p(Entwurf)</translation>
+    </message>
+    <message>
+        <source>Critique</source>
+        <translation>Kritik</translation>
+    </message>
+    <message>
+        <source>Halt λ</source>
+        <translation>Halt λ</translation>
+    </message>
+    <message>
+        <source>Halting</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation>Was wäre wenn</translation>
+    </message>
+    <message>
+        <source>Original (input #%1)</source>
+        <translation>Original (Eingabe #%1)</translation>
+    </message>
+    <message>
+        <source>What if: %1</source>
+        <translation>Was wäre wenn: %1</translation>
+    </message>
+    <message>
+        <source>  (conflict)</source>
+        <translation>  (Konflikt)</translation>
+    </message>
+    <message>
+        <source>no label</source>
+        <translation>kein Label</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>richtig</translation>
+    </message>
+    <message>
+        <source>wrong</source>
+        <translation>falsch</translation>
+    </message>
+    <message>
+        <source>E%1</source>
+        <translation>E%1</translation>
+    </message>
+    <message>
+        <source>halts at t=%1</source>
+        <translation>hält bei t=%1</translation>
+    </message>
+    <message>
+        <source>t=%1</source>
+        <translation>t=%1</translation>
+    </message>
+    <message>
+        <source>← answer</source>
+        <translation>← Antwort</translation>
+    </message>
+    <message>
+        <source>re-reflection</source>
+        <translation>erneute Reflexion</translation>
+    </message>
+    <message>
+        <source> (right)</source>
+        <translation> (richtig)</translation>
+    </message>
+    <message>
+        <source> (wrong)</source>
+        <translation> (falsch)</translation>
+    </message>
+    <message>
+        <source>answer %1%2 unchanged</source>
+        <translation>Antwort %1%2 unverändert</translation>
+    </message>
+    <message>
+        <source>answer %1%2 → %3%4</source>
+        <translation>Antwort %1%2 → %3%4</translation>
+    </message>
+    <message>
+        <source>What changed: %1, confidence %2 → %3, conflict D %4 → %5, expert-steps %6 → %7</source>
+        <translation>Was sich änderte: %1, Konfidenz %2 → %3, Konflikt D %4 → %5, Experten-Schritte %6 → %7</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Workbench for Mixture-of-Reflection models</source>
@@ -1874,8 +2811,8 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
         <translation>Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)</translation>
     </message>
     <message>
-        <source>View to show: setup, training, stepper, routing, conflicts, compare, sequence</source>
-        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence</translation>
+        <source>View to show: setup, training, stepper, routing, conflicts, compare, sequence, playground</source>
+        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence, playground</translation>
     </message>
 </context>
 <context>
@@ -2071,6 +3008,346 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
     <message>
         <source>none</source>
         <translation>keine</translation>
+    </message>
+</context>
+<context>
+    <name>sweeps::ImportanceTable</name>
+    <message numerus="yes">
+        <source>%n run(s). η²: share of the variance explained (one-way ANOVA); r: Pearson&apos;s correlation.</source>
+        <translation>
+            <numerusform>%n Lauf. η²: Anteil der erklärten Varianz (einfaktorielle ANOVA); r: Pearsons Korrelation.</numerusform>
+            <numerusform>%n Läufe. η²: Anteil der erklärten Varianz (einfaktorielle ANOVA); r: Pearsons Korrelation.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>η² = SS between the parameter&apos;s values / SS total, F its one-way ANOVA statistic; r is Pearson&apos;s correlation for numeric parameters (— for others).</source>
+        <translation>η² = Quadratsumme zwischen den Werten des Parameters / gesamte Quadratsumme, F ihre Statistik der einfaktoriellen ANOVA; r ist Pearsons Korrelation für numerische Parameter (— für andere).</translation>
+    </message>
+    <message>
+        <source>Importance for:</source>
+        <translation>Wichtigkeit für:</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>expert-steps per input</source>
+        <translation>Experten-Schritte je Eingabe</translation>
+    </message>
+    <message>
+        <source>FLOPs per input</source>
+        <translation>FLOPs je Eingabe</translation>
+    </message>
+    <message>
+        <source>time per input</source>
+        <translation>Zeit je Eingabe</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Werte</translation>
+    </message>
+    <message>
+        <source>r</source>
+        <translation>r</translation>
+    </message>
+    <message>
+        <source>η²</source>
+        <translation>η²</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>F</translation>
+    </message>
+</context>
+<context>
+    <name>sweeps::ParallelCoordinates</name>
+    <message>
+        <source>test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>expert-steps / input</source>
+        <translation>Experten-Schritte / Eingabe</translation>
+    </message>
+    <message>
+        <source>FLOPs / input</source>
+        <translation>FLOPs / Eingabe</translation>
+    </message>
+    <message>
+        <source>ms / input</source>
+        <translation>ms / Eingabe</translation>
+    </message>
+    <message>
+        <source>No finished runs in this sweep yet.</source>
+        <translation>In diesem Sweep gibt es noch keine beendeten Läufe.</translation>
+    </message>
+    <message>
+        <source>%1
+Drag along the axis to select runs; click it to clear.</source>
+        <translation>%1
+Entlang der Achse ziehen, um Läufe zu wählen; klicken, um die Auswahl zu löschen.</translation>
+    </message>
+</context>
+<context>
+    <name>sweeps::ParetoPlot</name>
+    <message>
+        <source>configuration: mean ± 95% CI</source>
+        <translation>Konfiguration: Mittelwert ± 95-%-KI</translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
+        <translation>Pareto-Front</translation>
+    </message>
+    <message>
+        <source>expert-steps per input</source>
+        <translation>Experten-Schritte je Eingabe</translation>
+    </message>
+    <message>
+        <source>FLOPs per input</source>
+        <translation>FLOPs je Eingabe</translation>
+    </message>
+    <message>
+        <source>ms per input</source>
+        <translation>ms je Eingabe</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>%1 [%2, %3]</source>
+        <translation>%1 [%2, %3]</translation>
+    </message>
+    <message>
+        <source>%1 (n = %2)
+accuracy %3
+compute %4%5</source>
+        <translation>%1 (n = %2)
+Genauigkeit %3
+Rechenaufwand %4%5</translation>
+    </message>
+    <message>
+        <source>base config</source>
+        <translation>Basiskonfiguration</translation>
+    </message>
+    <message>
+        <source>
+on the Pareto front</source>
+        <translation>
+auf der Pareto-Front</translation>
+    </message>
+</context>
+<context>
+    <name>sweeps::SweepGroupTable</name>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>mean %1, 95% CI [%2, %3], n = %4</source>
+        <translation>Mittelwert %1, 95-%-KI [%2, %3], n = %4</translation>
+    </message>
+    <message>
+        <source>Seeds</source>
+        <translation>Seeds</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>Expert-steps / input</source>
+        <translation>Experten-Schritte / Eingabe</translation>
+    </message>
+    <message>
+        <source>FLOPs / input</source>
+        <translation>FLOPs / Eingabe</translation>
+    </message>
+    <message>
+        <source>ms / input</source>
+        <translation>ms / Eingabe</translation>
+    </message>
+    <message>
+        <source>Run time (s)</source>
+        <translation>Laufzeit (s)</translation>
+    </message>
+    <message>
+        <source>Mean over the finished seeds ± half-width of the 95% Student-t interval</source>
+        <translation>Mittelwert über die beendeten Seeds ± halbe Breite des 95-%-Student-t-Intervalls</translation>
+    </message>
+    <message>
+        <source>Seeds finished / seeds in the sweep</source>
+        <translation>Beendete Seeds / Seeds im Sweep</translation>
+    </message>
+</context>
+<context>
+    <name>sweeps::SweepLauncher</name>
+    <message>
+        <source>Open a log first: the sweep writes its runs there.</source>
+        <translation>Öffnen Sie zuerst ein Log: der Sweep schreibt seine Läufe dorthin.</translation>
+    </message>
+    <message>
+        <source>The mor command was not found next to MoR Studio or on PATH.</source>
+        <translation>Der Befehl mor wurde weder neben MoR Studio noch im PATH gefunden.</translation>
+    </message>
+    <message>
+        <source>No base config: load or edit one in the Setup tab.</source>
+        <translation>Keine Basiskonfiguration: laden oder bearbeiten Sie eine im Reiter Einrichtung.</translation>
+    </message>
+    <message>
+        <source>Cannot write the base config to %1.</source>
+        <translation>Die Basiskonfiguration lässt sich nicht nach %1 schreiben.</translation>
+    </message>
+    <message>
+        <source>Check passed: every configuration is valid.</source>
+        <translation>Prüfung bestanden: jede Konfiguration ist gültig.</translation>
+    </message>
+    <message>
+        <source>Check failed (exit code %1).</source>
+        <translation>Prüfung fehlgeschlagen (Exit-Code %1).</translation>
+    </message>
+    <message>
+        <source>Sweep finished.</source>
+        <translation>Sweep beendet.</translation>
+    </message>
+    <message>
+        <source>The sweep ended with exit code %1; finish it later with mor sweep --log LOG --resume ID.</source>
+        <translation>Der Sweep endete mit Exit-Code %1; beenden Sie ihn später mit mor sweep --log LOG --resume ID.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) (configurations × seeds).</source>
+        <translation>
+            <numerusform>%n Lauf (Konfigurationen × Seeds).</numerusform>
+            <numerusform>%n Läufe (Konfigurationen × Seeds).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Give every field values (comma separated) and seeds such as 1-5.</source>
+        <translation>Geben Sie jedem Feld Werte (durch Kommas getrennt) und Seeds wie 1-5.</translation>
+    </message>
+    <message>
+        <source>Launch a sweep</source>
+        <translation>Einen Sweep starten</translation>
+    </message>
+    <message>
+        <source>Every combination of the fields&apos; values is trained with every seed, starting from the Setup tab&apos;s config, as separate processes into the open log (mor sweep). Values are comma separated JSON values, e.g. 1,2,4 or &quot;gru&quot;,&quot;mlp&quot;.</source>
+        <translation>Jede Kombination der Feldwerte wird mit jedem Seed trainiert, ausgehend von der Konfiguration im Reiter Einrichtung, als eigene Prozesse in das geöffnete Log (mor sweep). Werte sind durch Kommas getrennte JSON-Werte, z. B. 1,2,4 oder &quot;gru&quot;,&quot;mlp&quot;.</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Werte</translation>
+    </message>
+    <message>
+        <source>Add field</source>
+        <translation>Feld hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove field</source>
+        <translation>Feld entfernen</translation>
+    </message>
+    <message>
+        <source>Sweep name:</source>
+        <translation>Name des Sweeps:</translation>
+    </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>Seeds:</translation>
+    </message>
+    <message>
+        <source>Processes at once:</source>
+        <translation>Prozesse gleichzeitig:</translation>
+    </message>
+    <message>
+        <source>Threads per process:</source>
+        <translation>Threads je Prozess:</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Validate every configuration without training (--dry-run)</source>
+        <translation>Jede Konfiguration ohne Training prüfen (--dry-run)</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>sweeps::SweepsView</name>
+    <message>
+        <source>#%1 %2 (%3, %4 of %5 runs finished)</source>
+        <translation>#%1 %2 (%3, %4 von %5 Läufen beendet)</translation>
+    </message>
+    <message>
+        <source>%1 finished, %2 running, %3 interrupted, %4 to do, %5 failed</source>
+        <translation>%1 beendet, %2 laufen, %3 unterbrochen, %4 offen, %5 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Sweeps</source>
+        <translation>Sweeps</translation>
+    </message>
+    <message>
+        <source>Sweep:</source>
+        <translation>Sweep:</translation>
+    </message>
+    <message>
+        <source>Compute axis:</source>
+        <translation>Achse für den Rechenaufwand:</translation>
+    </message>
+    <message>
+        <source>FLOPs per input</source>
+        <translation>FLOPs je Eingabe</translation>
+    </message>
+    <message>
+        <source>Expert-steps per input</source>
+        <translation>Experten-Schritte je Eingabe</translation>
+    </message>
+    <message>
+        <source>Time per input</source>
+        <translation>Zeit je Eingabe</translation>
+    </message>
+    <message>
+        <source>Launch sweep…</source>
+        <translation>Sweep starten…</translation>
+    </message>
+    <message>
+        <source>Run a grid of the setup&apos;s config over chosen fields and seeds (mor sweep) into this log</source>
+        <translation>Ein Gitter der Einrichtungskonfiguration über gewählte Felder und Seeds (mor sweep) in dieses Log trainieren</translation>
+    </message>
+    <message>
+        <source>Open a log to see its sweeps.</source>
+        <translation>Öffnen Sie ein Log, um seine Sweeps zu sehen.</translation>
+    </message>
+    <message>
+        <source>This log has no sweeps. Launch one here or with `mor sweep --config BASE.json --log LOG --grid KEY=V1,V2 --seeds 1-5`.</source>
+        <translation>Dieses Log hat keine Sweeps. Starten Sie einen hier oder mit `mor sweep --config BASE.json --log LOG --grid KEY=V1,V2 --seeds 1-5`.</translation>
+    </message>
+    <message>
+        <source>Drag along an axis to select runs in the run browser; click the axis to clear.</source>
+        <translation>Entlang einer Achse ziehen, um Läufe im Lauf-Browser zu wählen; die Achse anklicken, um die Auswahl zu löschen.</translation>
     </message>
 </context>
 </TS>

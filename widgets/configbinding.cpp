@@ -1,6 +1,7 @@
 #include "configbinding.h"
 
 #include <QApplication>
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -191,6 +192,13 @@ void ConfigBinding::addRow(QFormLayout* form, const char* label, QWidget* field,
 void ConfigBinding::retranslate() {
     for (Row& row : m_rows) {
         row.label->setText(QCoreApplication::translate("SetupView", row.text));
+        // A spin box's text for its minimum ("all cores"), kept untranslated in a property.
+        auto* spin = qobject_cast<QAbstractSpinBox*>(row.field);
+        const QByteArray special = spin ? spin->property("morSpecialText").toByteArray() : "";
+        if (!special.isEmpty()) {
+            spin->setSpecialValueText(
+                QCoreApplication::translate("SetupView", special.constData()));
+        }
     }
 }
 

@@ -2,14 +2,13 @@
 
 #include "compareview.h"
 #include "demolibrary.h"
+#include "helpdialog.h"
 #include "languagemanager.h"
 #include "logsession.h"
 #include "mainwindowactions.h"
-#include "plotfolderexport.h"
 #include "plotstyler.h"
 #include "runbrowser.h"
 #include "runtablemodel.h"
-#include "runexport.h"
 #include "setupview.h"
 #include "theme.h"
 #include "trainingcontroller.h"
@@ -31,7 +30,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
@@ -60,6 +58,9 @@ MainWindow::MainWindow(QWidget* parent)
       m_controller(new TrainingController(this)), m_language(new LanguageManager(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     PlotStyler::instance(); // every plot follows the font (presentation mode) from now on
+    // The stored language before any view exists: every text is created in it (a view that
+    // sets a text once would otherwise keep English until it handles LanguageChange).
+    m_language->setLanguage(LanguageManager::stored());
     createViews();
     m_actions = new MainWindowActions(this, m_setup->undoStack());
     createDocks();
@@ -174,89 +175,7 @@ void MainWindow::createDocks() {
 
 void MainWindow::connectActions() {
     MainWindowActions* a = m_actions;
-    connect(a->newExperiment, &QAction::triggered, this, [this] {
-        mor::ExperimentConfig fresh;
-        fresh.name = "experiment";
-        m_setup->setConfig(fresh, tr("New experiment"));
-        m_tabs->setCurrentWidget(m_setup);
-    });
-    connect(a->openLog, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open experiment log"), QFileInfo(m_session->path()).absolutePath(),
-            tr("Experiment logs (*.sqlite *.db);;All files (*)"));
-        if (!path.isEmpty()) {
-            openLog(path);
-        }
-    });
-    connect(a, &MainWindowActions::demoTriggered, this, &MainWindow::loadDemo);
-    connect(a, &MainWindowActions::recentLogTriggered, this,
-            [this](const QString& path) { openLog(path); });
-    connect(a->savePreset, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save preset"), {},
-                                                          tr("Experiment configs (*.json)"));
-        QString error;
-        if (!path.isEmpty() && !m_setup->savePreset(path, &error)) {
-            QMessageBox::warning(this, tr("Save preset"), error);
-        }
-    });
-    connect(a->exportPlots, &QAction::triggered, this, [this] {
-        const QString folder =
-            QFileDialog::getExistingDirectory(this, tr("Export all plots into a folder"));
-        if (folder.isEmpty()) {
-            return;
-        }
-        QString error;
-        const QStringList files = exportAllPlots(m_tabs, folder, &error);
-        if (!error.isEmpty()) {
-            QMessageBox::warning(this, tr("Export all plots"), error);
-        }
-        statusBar()->showMessage(tr("%n file(s) written to %1", nullptr, int(files.size())).arg(folder),
-                                 5000);
-    });
-    connect(a->exportMetrics, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export metrics"), QStringLiteral("run-%1-metrics.csv").arg(m_currentRun),
-            tr("CSV files (*.csv)"));
-        QString error;
-        if (!path.isEmpty() && !m_training->exportCsv(path, &error)) {
-            QMessageBox::warning(this, tr("Export metrics"), error);
-        }
-    });
-    connect(a->exportTraces, &QAction::triggered, this, [this] {
-        if (!m_session->reader() || m_currentRun < 0) {
-            QMessageBox::information(this, tr("Export traces"), tr("Select a run first."));
-            return;
-        }
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export traces"), QStringLiteral("run-%1-traces.csv").arg(m_currentRun),
-            tr("CSV files (*.csv)"));
-        QString error;
-        int rows = 0;
-        if (path.isEmpty()) {
-            return;
-        }
-        if (!writeTracesCsv(*m_session->reader(), m_currentRun, path, &error, &rows)) {
-            QMessageBox::warning(this, tr("Export traces"), error);
-        } else {
-            statusBar()->showMessage(tr("%n trace row(s) written to %1", nullptr, rows).arg(path),
-                                     5000);
-        }
-    });
-    connect(a->copyFigure, &QAction::triggered, this, [this] {
-        const QSize size = copyCurrentFigure(m_tabs->currentWidget());
-        if (!size.isEmpty()) {
-            statusBar()->showMessage(
-                tr("Figure copied (%1 × %2 pixels)").arg(size.width()).arg(size.height()), 4000);
-        }
-    });
-    connect(a->loadPreset, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load preset"), {},
-                                                          tr("Experiment configs (*.json)"));
-        QString error;
-        if (!path.isEmpty() && !m_setup->loadPreset(path, &error)) {
-            QMessageBox::warning(this, tr("Load preset"), error);
-        }
-    });
+    connectFileActions();
     connect(a->quit, &QAction::triggered, this, &QWidget::close);
     connect(a->start, &QAction::triggered, this, &MainWindow::startTraining);
     connect(m_setup, &SetupView::startRequested, this, &MainWindow::startTraining);
@@ -283,6 +202,14 @@ void MainWindow::connectActions() {
                 .arg(QString::fromStdString(mor::versionString())));
     });
     connect(a->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+    for (auto [action, page] : {std::pair{a->manual, HelpDialog::Manual},
+                                std::pair{a->shortcuts, HelpDialog::Shortcuts}}) {
+        connect(action, &QAction::triggered, this, [this, page = page] {
+            auto* help = new HelpDialog(this, page, this);
+            help->setAttribute(Qt::WA_DeleteOnClose);
+            help->show();
+        });
+    }
 
     connect(m_session, &LogSession::changed, this, &MainWindow::onLogChanged);
     // A failed read keeps what every view shows; say so until a poll reads the log again.
@@ -416,11 +343,12 @@ void MainWindow::resumeRun(qint64 runId) {
 }
 
 void MainWindow::onTrainingFinished(qint64 runId, const QString& status, const QString& error) {
+    const QString shown = RunTableModel::statusText(status.toStdString());
     appendEvent(status == QLatin1String("failed") ? QStringLiteral("error")
                                                   : QStringLiteral("info"),
-                error.isEmpty() ? tr("Run %1 %2").arg(runId).arg(status)
-                                : tr("Run %1 %2: %3").arg(runId).arg(status, error));
-    statusBar()->showMessage(tr("Run %1 %2").arg(runId).arg(status), 8000);
+                error.isEmpty() ? tr("Run %1 %2").arg(runId).arg(shown)
+                                : tr("Run %1 %2: %3").arg(runId).arg(shown, error));
+    statusBar()->showMessage(tr("Run %1 %2").arg(runId).arg(shown), 8000);
     m_session->poll();
     onRunSelected(runId);
 }
@@ -485,9 +413,14 @@ void MainWindow::addRecentLog(const QString& path) {
 }
 
 void MainWindow::appendEvent(const QString& level, const QString& message) {
+    // The engine's levels (info, warn, error) in the user's language.
+    const QString shown = level == QLatin1String("info")    ? tr("info")
+                          : level == QLatin1String("warn")  ? tr("warn")
+                          : level == QLatin1String("error") ? tr("error")
+                                                            : level;
     m_events->appendPlainText(QStringLiteral("%1  %2  %3")
                                   .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")),
-                                       level.leftJustified(5), message));
+                                       shown.leftJustified(7), message));
 }
 
 void MainWindow::setPresentationMode(bool on) {

@@ -71,6 +71,7 @@ private:
     void createViews();
     void createDocks();
     void connectActions();
+    void connectFileActions(); ///< mainwindowfileactions.cpp
     void onRunSelected(qint64 runId);
     void onLogChanged();
     void onTrainingFinished(qint64 runId, const QString& status, const QString& error);

@@ -51,6 +51,8 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     }
     presentation = make(QKeySequence(Qt::Key_F5));
     presentation->setCheckable(true);
+    manual = make(QKeySequence::HelpContents);
+    shortcuts = make(QKeySequence(Qt::CTRL | Qt::Key_Slash));
     about = make({});
     about->setMenuRole(QAction::AboutRole);
     aboutQt = make({});
@@ -105,6 +107,9 @@ MainWindowActions::MainWindowActions(QMainWindow* window, QUndoStack* undoStack)
     m_run->addAction(pause);
     m_run->addAction(stop);
     m_help = bar->addMenu(QString());
+    m_help->addAction(manual);
+    m_help->addAction(shortcuts);
+    m_help->addSeparator();
     m_help->addAction(about);
     m_help->addAction(aboutQt);
 
@@ -190,6 +195,9 @@ void MainWindowActions::retranslate() {
     darkTheme->setText(tr("&Dark"));
     presentation->setText(tr("&Presentation mode"));
     presentation->setStatusTip(tr("Large fonts, advanced settings hidden"));
+    manual->setText(tr("&Manual"));
+    manual->setStatusTip(tr("A short manual: the views and a first experiment"));
+    shortcuts->setText(tr("&Keyboard shortcuts"));
     about->setText(tr("&About MoR Studio"));
     aboutQt->setText(tr("About &Qt"));
     const QStringList tabs = {tr("Setup"), tr("Training"), tr("Reflection stepper"), tr("Routing"),

@@ -40,6 +40,8 @@ public:
     QAction* lightTheme = nullptr;
     QAction* darkTheme = nullptr;
     QAction* presentation = nullptr;
+    QAction* manual = nullptr;    ///< Help > Manual (F1)
+    QAction* shortcuts = nullptr; ///< Help > Keyboard shortcuts
     QAction* about = nullptr;
     QAction* aboutQt = nullptr;
     QList<QAction*> viewTabs;  ///< Ctrl+1..: switch to the n-th view

@@ -1,4 +1,5 @@
 #include "metricplots.h"
+#include "plotstyler.h"
 
 #include "theme.h"
 #ifdef MOR_HAVE_INSPECT_VIEWS
@@ -67,7 +68,15 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
         plot->xAxis->setLabel(tr("step"));
         plot->legend->setVisible(true);
         plot->legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 2)));
-        plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+        // The legend goes under the data, never over a curve: its own row of the layout,
+        // entries side by side.
+        plot->axisRect()->insetLayout()->take(plot->legend);
+        plot->plotLayout()->addElement(2, 0, plot->legend);
+        plot->plotLayout()->setRowStretchFactor(2, 0.001);
+        plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        plot->legend->setWrap(i == Losses ? 3 : 2); // the loss plot spans two columns
+        plot->legend->setMargins(QMargins(4, 1, 4, 1));
+        plot->legend->setRowSpacing(0);
         plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
 #ifdef MOR_HAVE_INSPECT_VIEWS
         inspect::installExportMenu(plot); // right click: PNG, SVG, PDF, copy
@@ -269,6 +278,15 @@ void MetricPlots::applyPoints() {
         plot->legend->setVisible(plot->graphCount() > 0);
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
+    // A family that does not log a plot's metrics (a recursion model has no experts'
+    // activation or conflicts) does not get an empty panel for them.
+    bool any = false;
+    for (QCustomPlot* plot : m_plots) {
+        any = any || plot->graphCount() > 0;
+    }
+    for (QCustomPlot* plot : m_plots) {
+        plot->setVisible(!any || plot->graphCount() > 0);
+    }
 }
 
 int MetricPlots::curveCount(Plot which) const {
@@ -277,16 +295,13 @@ int MetricPlots::curveCount(Plot which) const {
 
 void MetricPlots::restyle() {
     const QPalette pal = QApplication::palette();
-    const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
-    const QColor grid = pal.color(QPalette::Mid);
+    const QColor fg = pal.color(QPalette::WindowText);
     for (int i = 0; i < PlotCount; ++i) {
         QCustomPlot* plot = m_plots[i];
         inspect::applyPalette(plot, {plot->xAxis, plot->yAxis, plot->yAxis2});
-        QColor legendBg = bg;
-        legendBg.setAlpha(215); // curves under the legend stay visible
-        plot->legend->setBrush(QBrush(legendBg));
-        plot->legend->setTextColor(fg);
-        plot->legend->setBorderPen(QPen(grid));
+        plot->legend->setBrush(QBrush(pal.color(QPalette::Window)));
+        PlotStyler::setLegendTextColor(plot->legend, fg);
+        plot->legend->setBorderPen(Qt::NoPen);
         if (QCPTextElement* title = titleElement(plot)) {
             title->setText(titleOf(i));
             title->setTextColor(fg);

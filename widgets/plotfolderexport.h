@@ -3,9 +3,17 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 class QTabWidget;
 
-/// Writes each plot of every tab of `tabs` as <tab>-<n>-<plot>.{png,svg,pdf} into `folder`
-/// (created if missing). Returns the files written; on failure sets *error (naming the file)
-/// and returns what was written before it.
-QStringList exportAllPlots(QTabWidget* tabs, const QString& folder, QString* error);
+/// Writes each plot of every tab of `tabs` as <prefix>-<tab>-<n>-<plot title>.{png,svg,pdf}
+/// into `folder` (created if missing), e.g. "run-3-training-02-accuracy.png". Plots keep
+/// their size and ranges. Returns the files written; on failure sets *error (naming the
+/// file) and returns what was written before it.
+QStringList exportAllPlots(QTabWidget* tabs, const QString& folder, QString* error,
+                           const QString& prefix = QString());
+/// The same, one plot per turn of the event loop (the menu action: the window stays
+/// responsive); `done(files, error)` is called once at the end (error empty on success).
+void exportAllPlotsInSteps(QTabWidget* tabs, const QString& folder, const QString& prefix,
+                           std::function<void(QStringList, QString)> done);

@@ -68,7 +68,110 @@ void fitAxisTitles(QCPAxisRect* rect) {
         rect->setMinimumSize(width, height);
     }
 }
+/// Grey (white, black and the themes' greys) as opposed to a colour that means something.
+bool neutral(const QColor& c) {
+    return c.alpha() > 0 && c.hsvSaturation() < 40;
+}
+
+/// `c`, or `fg` when `c` is a grey that does not stand out from the background `bg` (black
+/// text on the dark theme, near-white lines on the light one).
+QColor readable(const QColor& c, const QColor& fg, const QColor& bg) {
+    return neutral(c) && std::abs(c.lightness() - bg.lightness()) < 110 ? fg : c;
+}
+
+QPen readablePen(QPen pen, const QColor& fg, const QColor& bg) {
+    if (pen.style() != Qt::NoPen) {
+        const QColor want = readable(pen.color(), fg, bg);
+        if (want != pen.color()) {
+            pen.setColor(want);
+        }
+    }
+    return pen;
+}
+
+/// The neutral surfaces follow the palette (Window around, Base inside the data area);
+/// coloured ones (a heat map's, a highlighted band) stay as their owner set them.
+QBrush themedBrush(const QBrush& brush, const QColor& want) {
+    if (brush.style() == Qt::SolidPattern && neutral(brush.color()) && brush.color() != want) {
+        return QBrush(want);
+    }
+    return brush;
+}
+
+void themeAxis(QCPAxis* axis, const QColor& fg, const QColor& bg, const QColor& grid) {
+    axis->setBasePen(readablePen(axis->basePen(), fg, bg));
+    axis->setTickPen(readablePen(axis->tickPen(), fg, bg));
+    axis->setSubTickPen(readablePen(axis->subTickPen(), fg, bg));
+    axis->setTickLabelColor(readable(axis->tickLabelColor(), fg, bg));
+    axis->setLabelColor(readable(axis->labelColor(), fg, bg));
+    QPen gridPen = axis->grid()->pen();
+    if (gridPen.style() != Qt::NoPen && neutral(gridPen.color())) {
+        gridPen.setColor(grid);
+        axis->grid()->setPen(gridPen);
+    }
+    QPen sub = axis->grid()->subGridPen();
+    if (sub.style() != Qt::NoPen && neutral(sub.color())) {
+        sub.setColor(grid);
+        axis->grid()->setSubGridPen(sub);
+    }
+    axis->grid()->setZeroLinePen(readablePen(axis->grid()->zeroLinePen(), grid, bg));
+}
 } // namespace
+
+void PlotStyler::setLegendTextColor(QCPLegend* legend, const QColor& color) {
+    bool gaps = false;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        gaps = gaps || legend->item(i) == nullptr;
+    }
+    if (!gaps) {
+        legend->setTextColor(color); // also the colour of items added later
+        return;
+    }
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        if (QCPAbstractLegendItem* item = legend->item(i)) {
+            item->setTextColor(color);
+        }
+    }
+}
+
+void PlotStyler::applyTheme(QCustomPlot* plot) {
+    const QPalette pal = plot->palette();
+    const QColor fg = pal.color(QPalette::WindowText), window = pal.color(QPalette::Window);
+    const QColor base = pal.color(QPalette::Base);
+    const bool dark = window.lightness() < 128;
+    const QColor grid = dark ? QColor(85, 85, 90) : QColor(200, 200, 200);
+    plot->setBackground(QBrush(window)); // QCustomPlot has no getter for its brush
+    for (QCPAxisRect* rect : plot->axisRects()) {
+        rect->setBackground(themedBrush(rect->background(), base));
+        for (QCPAxis* axis : rect->axes()) {
+            themeAxis(axis, fg, base, grid);
+        }
+    }
+    for (QCPLayoutElement* element : plot->plotLayout()->elements(true)) {
+        if (auto* text = qobject_cast<QCPTextElement*>(element)) {
+            text->setTextColor(readable(text->textColor(), fg, window));
+        } else if (auto* legend = qobject_cast<QCPLegend*>(element)) {
+            legend->setBrush(themedBrush(legend->brush(), base));
+            legend->setBorderPen(readablePen(legend->borderPen(), pal.color(QPalette::Mid), base));
+            for (int i = 0; i < legend->itemCount(); ++i) {
+                // A wrapped legend's grid has empty cells: item() is null there.
+                if (QCPAbstractLegendItem* item = legend->item(i)) {
+                    item->setTextColor(readable(item->textColor(), fg, base));
+                }
+            }
+        } else if (auto* scale = qobject_cast<QCPColorScale*>(element)) {
+            themeAxis(scale->axis(), fg, window, grid);
+        }
+    }
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        if (auto* text = qobject_cast<QCPItemText*>(plot->item(i))) {
+            // Text on its own box keeps its colours; text on the data area must stay readable.
+            if (text->brush().style() == Qt::NoBrush) {
+                text->setColor(readable(text->color(), fg, base));
+            }
+        }
+    }
+}
 
 PlotStyler::PlotStyler(QObject* parent) : QObject(parent) {}
 
@@ -104,6 +207,12 @@ bool PlotStyler::eventFilter(QObject* watched, QEvent* event) {
                 }
             });
         }
+    } else if (type == QEvent::PaletteChange || type == QEvent::ApplicationPaletteChange) {
+        // Light <-> dark: the next replot re-colours the plot (restyle -> applyTheme).
+        if (auto* plot = qobject_cast<QCustomPlot*>(watched)) {
+            attach(plot);
+            plot->replot(QCustomPlot::rpQueuedReplot);
+        }
     } else if (type == QEvent::Polish || type == QEvent::FontChange) {
         if (auto* plot = qobject_cast<QCustomPlot*>(watched)) {
             attach(plot);
@@ -130,6 +239,7 @@ void PlotStyler::attach(QCustomPlot* plot) {
 }
 
 void PlotStyler::restyle(QCustomPlot* plot, double lineScale) {
+    applyTheme(plot);
     const QFont base = plot->font();
     for (QCPAxisRect* rect : plot->axisRects()) {
         for (QCPAxis* axis : rect->axes()) {

@@ -46,6 +46,20 @@ bool sameRow(const mor::RunSummary& a, const mor::RunSummary& b) {
 
 RunTableModel::RunTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
+QString RunTableModel::statusText(const std::string& status) {
+    if (status == "running")
+        return tr("running");
+    if (status == "finished")
+        return tr("finished");
+    if (status == "failed")
+        return tr("failed");
+    if (status == "stopped")
+        return tr("stopped");
+    if (status == "interrupted")
+        return tr("interrupted");
+    return QString::fromStdString(status);
+}
+
 bool RunTableModel::refresh(const mor::LogReader* reader, QString* error) {
     std::vector<mor::RunSummary> fresh;
     if (reader) {
@@ -154,7 +168,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         case Name:
             return QString::fromStdString(r->name);
         case Status:
-            return QString::fromStdString(r->status);
+            return statusText(r->status);
         case Dataset:
             return QString::fromStdString(r->dataset);
         case Created:

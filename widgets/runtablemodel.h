@@ -34,6 +34,9 @@ public:
     qint64 runId(int row) const;
     int rowOf(qint64 runId) const;
     const mor::RunSummary* run(int row) const;
+    /// A run status as the user reads it ("finished" -> "beendet" in German); unknown
+    /// statuses as they are.
+    static QString statusText(const std::string& status);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

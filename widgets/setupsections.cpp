@@ -200,6 +200,14 @@ QGroupBox* training(ConfigBinding& b, QWidget* parent) {
         choice(box, {QStringLiteral("cpu"), QStringLiteral("cuda"), QStringLiteral("auto")});
     b.bind(device, QStringLiteral("train.device"), MOR_FIELD(train.device));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Device"), device);
+    // CPU threads of the training; 0 takes every core (and slows the window down while it
+    // trains), so new experiments leave one core free (MainWindow's New experiment).
+    auto* threads = intSpin(box, 0, 1024);
+    threads->setObjectName(QStringLiteral("trainThreads"));
+    threads->setProperty("morSpecialText", QT_TRANSLATE_NOOP("SetupView", "all cores"));
+    threads->setSpecialValueText(QCoreApplication::translate("SetupView", "all cores"));
+    b.bind(threads, QStringLiteral("train.threads"), MOR_FIELD(train.threads));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Threads"), threads);
     auto* traces = new QCheckBox(box);
     b.bind(traces, QStringLiteral("train.log_traces"), MOR_FIELD(train.logTraces));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Log traces"), traces, true);

@@ -27,6 +27,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QThread>
 #include <QVBoxLayout>
 
 #include <set>
@@ -146,12 +147,20 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
 
     retranslateUi();
     fillPresets();
-    mor::ExperimentConfig initial;
-    initial.name = "experiment";
-    apply(initial);
+    apply(newExperimentConfig());
 }
 
 SetupView::~SetupView() = default;
+
+mor::ExperimentConfig SetupView::newExperimentConfig() {
+    mor::ExperimentConfig config;
+    config.name = "experiment";
+    // 12-bit parity (the config default) stays at chance for these 20 epochs; 6 bits trains
+    // to 100 % test accuracy in about 20 s of one core (seeds 1-3, issue 21).
+    config.data.length = 6;
+    config.train.threads = std::max(1, QThread::idealThreadCount() - 1);
+    return config;
+}
 
 QWidget* SetupView::buildExperts() {
     m_expertsBox = new QGroupBox(this);

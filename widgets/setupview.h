@@ -41,6 +41,9 @@ public:
     bool savePreset(const QString& path, QString* error);
     /// `path` as savePreset() writes it: with the ".json" suffix.
     static QString presetFilePath(const QString& path);
+    /// What "New experiment" (and a fresh window) starts from: the config defaults on 6-bit
+    /// parity (learnt in well under a minute), with one core left free for the window.
+    static mor::ExperimentConfig newExperimentConfig();
     /// The preset box: the loaded demo while the config is still that demo's, else the
     /// "Choose a demo…" entry.
     QComboBox* presetBox() const { return m_presets; }

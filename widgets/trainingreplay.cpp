@@ -38,7 +38,7 @@ QString percent(double value) {
 
 TrainingReplay::TrainingReplay(QWidget* parent)
     : QWidget(parent), m_bar(new inspect::StepCursorBar(this)), m_caption(new QLabel(this)),
-      m_heatmapTitle(new QLabel(this)), m_heatmap(new inspect::RoutingHeatmap(this)),
+      m_note(new QLabel(this)), m_heatmapTitle(new QLabel(this)), m_heatmap(new inspect::RoutingHeatmap(this)),
       m_activation(inspect::makePlot(this, QStringLiteral("replayActivation"))),
       m_stepAccuracy(inspect::makePlot(this, QStringLiteral("replayStepAccuracy"))) {
     setObjectName(QStringLiteral("trainingReplay"));
@@ -46,6 +46,10 @@ TrainingReplay::TrainingReplay(QWidget* parent)
     m_caption->setObjectName(QStringLiteral("replayCaption"));
     m_caption->setWordWrap(true);
     m_caption->setTextFormat(Qt::RichText);
+    m_note->setObjectName(QStringLiteral("replayNote"));
+    m_note->setWordWrap(true);
+    m_note->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_note->hide();
     m_heatmap->setObjectName(QStringLiteral("replayHeatmap"));
     m_heatmap->setMinimumHeight(140);
     m_activationBars = addBars(m_activation);
@@ -67,6 +71,7 @@ TrainingReplay::TrainingReplay(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_caption);
+    layout->addWidget(m_note, 1);
     layout->addWidget(m_heatmapTitle);
     layout->addWidget(m_heatmap, 3);
     layout->addLayout(plots, 2);
@@ -88,6 +93,8 @@ void TrainingReplay::setRun(std::shared_ptr<const mor::LogReader> reader, qint64
     }
     m_frames.clear();
     m_shown = -1;
+    m_routingShown = -2;
+    m_heatmap->clear(); // never the previous run's snapshot under this run's title
     m_bar->setPlaying(false);
     m_bar->setCount(0);
     refresh();
@@ -104,8 +111,25 @@ void TrainingReplay::refresh() {
         m_bar->setCurrent(std::max(0, index));
     }
     m_shown = -2; // force a redraw: the newest frame may have gained values
-    m_routingShown = -1;
+    m_routingShown = -2;
+    updatePanels();
     showFrame(index);
+}
+
+void TrainingReplay::updatePanels() {
+    bool routing = false, activation = false, steps = false;
+    for (const EvaluationFrame& f : m_frames) {
+        routing = routing || f.hasRouting;
+        activation = activation || !f.activation.isEmpty();
+        steps = steps || !f.stepAccuracy.isEmpty();
+    }
+    // A run without evaluations yet keeps the panels (a reflection run is about to fill them).
+    const bool none = !m_frames.empty() && !routing && !activation && !steps;
+    m_heatmapTitle->setVisible(m_frames.empty() || routing);
+    m_heatmap->setVisible(m_frames.empty() || routing);
+    m_activation->setVisible(m_frames.empty() || activation);
+    m_stepAccuracy->setVisible(m_frames.empty() || steps);
+    m_note->setVisible(none);
 }
 
 int TrainingReplay::position() const {
@@ -232,6 +256,9 @@ void TrainingReplay::retranslateUi() {
     titleOf(m_stepAccuracy)->setText(tr("Accuracy at step t"));
     m_stepAccuracy->setToolTip(tr("Validation accuracy if every expert stopped at reflection step t"));
     m_activation->setToolTip(tr("Fraction of validation inputs routed to each expert"));
+    m_note->setText(tr("This run logs no routing snapshots, expert activations or reflection "
+                       "steps (a recursion model): its tokens' recursion depths are in the "
+                       "Sequence tab."));
     const EvaluationFrame* frame = currentFrame();
     if (!frame) {
         m_bar->setCaption(tr("No evaluation logged yet"));

@@ -58,6 +58,9 @@ protected:
 
 private:
     void showFrame(int index);
+    /// Shows the panels the run's family logs (routing, activation, per-step accuracy) and a
+    /// note instead when it logs none of them (recursion runs).
+    void updatePanels();
     void retranslateUi();
 
     std::shared_ptr<const mor::LogReader> m_reader;
@@ -65,12 +68,13 @@ private:
     std::vector<EvaluationFrame> m_frames;
     std::map<int64_t, inspect::RowMeta> m_meta; ///< per sample id, for the heatmap's sorting
     int m_shown = -1;
-    qint64 m_routingShown = -1; ///< step of the snapshot in the heatmap (-1 none)
+    qint64 m_routingShown = -2; ///< step of the snapshot in the heatmap (-1 none, -2 stale)
     int m_probes = 0;
     int m_probesRight = 0;
 
     inspect::StepCursorBar* m_bar;
     QLabel* m_caption;
+    QLabel* m_note; ///< what this family shows elsewhere, when no panel applies
     QLabel* m_heatmapTitle;
     inspect::RoutingHeatmap* m_heatmap;
     QCustomPlot* m_activation;

@@ -1,6 +1,7 @@
 #include "trainingview.h"
 
 #include "metricplots.h"
+#include "runtablemodel.h"
 #include "trainingcontroller.h"
 #include "trainingreplay.h"
 
@@ -187,8 +188,9 @@ void TrainingView::onFinished(qint64 runId, const QString& status, const QString
     if (status == QLatin1String("finished")) {
         m_progress->setValue(m_progress->maximum());
     }
-    m_status->setText(error.isEmpty() ? tr("Run %1 %2.").arg(runId).arg(status)
-                                      : tr("Run %1 %2: %3").arg(runId).arg(status, error));
+    const QString shown = RunTableModel::statusText(status.toStdString());
+    m_status->setText(error.isEmpty() ? tr("Run %1 %2.").arg(runId).arg(shown)
+                                      : tr("Run %1 %2: %3").arg(runId).arg(shown, error));
     refresh();
 }
 
@@ -218,7 +220,7 @@ void TrainingView::updateTitle() {
         m_progress->setFormat(tr("%n step(s)", nullptr, static_cast<int>(run->lastStep)));
         m_status->setText(tr("Run %1 (%2), %3 s")
                               .arg(run->id)
-                              .arg(QString::fromStdString(run->status))
+                              .arg(RunTableModel::statusText(run->status))
                               .arg(run->durationSeconds(), 0, 'f', 0));
     } else {
         m_progress->setFormat(QStringLiteral("%p%"));
@@ -226,7 +228,7 @@ void TrainingView::updateTitle() {
     m_title->setText(tr("Run %1 “%2” — %3 — %4")
                          .arg(run->id)
                          .arg(QString::fromStdString(run->name),
-                              QString::fromStdString(run->status),
+                              RunTableModel::statusText(run->status),
                               QString::fromStdString(run->dataset)));
 }
 

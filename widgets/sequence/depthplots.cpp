@@ -2,6 +2,7 @@
 
 #include "inspect/plotexport.h"
 #include "inspect/plotstyle.h"
+#include "plotstyler.h"
 #include "sequence/tokenstyle.h"
 #include "theme.h"
 
@@ -185,7 +186,7 @@ void DepthPlots::restyle() {
         QColor legendBg = bg;
         legendBg.setAlpha(215);
         plot->legend->setBrush(QBrush(legendBg));
-        plot->legend->setTextColor(fg);
+        PlotStyler::setLegendTextColor(plot->legend, fg);
         plot->legend->setBorderPen(QPen(grid));
         if (QCPTextElement* title = titleOf(plot)) {
             title->setText(titles[i]);

@@ -2,6 +2,7 @@
 
 #include "inspect/plotexport.h"
 #include "inspect/plotstyle.h"
+#include "plotstyler.h"
 #include "inspect/stepcursorbar.h"
 #include "sequence/tokenstyle.h"
 #include "theme.h"
@@ -204,7 +205,7 @@ void RecursionStepper::restyle() {
     const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
     inspect::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis}, true);
     m_plot->legend->setBrush(QBrush(bg));
-    m_plot->legend->setTextColor(fg);
+    PlotStyler::setLegendTextColor(m_plot->legend, fg);
     m_plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
     const QColor probColor(Theme::curveColor(0));
     m_probGraph->setPen(QPen(probColor, 2));

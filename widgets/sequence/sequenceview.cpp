@@ -33,6 +33,32 @@ SequenceView::TextTracer& defaultTracer() {
     return tracer;
 }
 
+/// Characters of `typed` that the trace does not contain, quoted and listed once each ("x",
+/// "?"); when the trace is just the end of `typed`, nothing, and *cutAtStart is set.
+QString droppedCharacters(const QString& typed, const mor::TokenTrace& trace, bool* cutAtStart) {
+    QString seen;
+    for (const auto& token : trace.tokens) {
+        seen += QString::fromStdString(token.text);
+    }
+    *cutAtStart = seen.size() < typed.size() && typed.endsWith(seen);
+    if (*cutAtStart || seen == typed) {
+        return {};
+    }
+    QStringList missing;
+    qsizetype j = 0;
+    for (const QChar c : typed) {
+        if (j < seen.size() && seen.at(j) == c) {
+            ++j;
+        } else if (!missing.contains(QString(c))) {
+            missing << QString(c);
+        }
+    }
+    for (QString& m : missing) {
+        m = QStringLiteral("“%1”").arg(m == QLatin1String(" ") ? QStringLiteral("␣") : m);
+    }
+    return missing.join(QStringLiteral(", "));
+}
+
 QString previewOf(const mor::TokenTrace& trace) {
     QString text;
     for (const auto& token : trace.tokens) {
@@ -423,9 +449,8 @@ bool SequenceView::traceText(const QString& text) {
     };
     // The watcher is a child of the view: if the view goes first, the result is dropped.
     auto* watcher = new QFutureWatcher<Result>(this);
-    const int typedLength = int(text.toUcs4().size()); // characters, as the tokenizer counts
     connect(watcher, &QFutureWatcher<Result>::finished, this,
-            [this, watcher, step, runId, typedLength] {
+            [this, watcher, step, runId, text] {
                 watcher->deleteLater();
                 --d->pendingTraces;
                 updateTracingControls();
@@ -438,13 +463,18 @@ bool SequenceView::traceText(const QString& text) {
                     Q_EMIT textTraced(false);
                     return;
                 }
-                // The model sees at most its context: say so when the start of the text was cut.
+                // Say what the model did not see: characters outside its vocabulary (left
+                // out by the tokenizer), or the start of a text longer than its context.
                 const int traced = int(result.traces.front().tokens.size());
-                d->status->setText(traced < typedLength
-                                       ? tr("The model's context holds %n token(s): "
-                                            "the last ones were traced.",
-                                            nullptr, traced)
-                                       : QString());
+                bool cut = false;
+                const QString dropped = droppedCharacters(text, result.traces.front(), &cut);
+                d->status->setText(
+                    !dropped.isEmpty()
+                        ? tr("Not in the model's vocabulary, left out: %1").arg(dropped)
+                    : cut ? tr("The model's context holds %n token(s): the last ones were "
+                               "traced.",
+                               nullptr, traced)
+                          : QString());
                 d->status->setVisible(!d->status->text().isEmpty());
                 auto& typed = d->typed[step];
                 typed.push_back(result.traces.front());

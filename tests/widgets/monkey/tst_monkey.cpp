@@ -1,0 +1,207 @@
+// GUI monkey test: the whole main window over a log with runs of both model families, driven
+// by seeded random input (clicks, context menus, drags, wheel, keys and shortcuts, typing,
+// resizes, tab switches, menu actions, run selections) for a while. Fails on a crash, on a
+// hang (the event loop does not turn or the window is not repainted for 5 s), on any Qt
+// warning or critical, and when too few events got through. The seed is printed first; the
+// same seed sends the same sequence of choices:
+//
+//   tst_monkey [--seed N] [--seconds S] [--interval MS] [--log FILE]
+//
+// (MOR_MONKEY_SEED / MOR_MONKEY_SECONDS set the same from the environment.)
+#include "monkeydriver.h"
+#include "monkeyfixture.h"
+#include "monkeywatch.h"
+
+#include "mainwindow.h"
+#include "runbrowser.h"
+#include "runtablemodel.h"
+#include "sequence/sequenceview.h"
+#include "trainingcontroller.h"
+
+#include <mor/log_reader.h>
+#include <mor/sequence.h>
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QDialog>
+#include <QElapsedTimer>
+#include <QMenu>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+/// Keeps the window open: Quit (Ctrl+Q, the File menu) is part of the random input.
+class KeepOpen : public QObject {
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Close) {
+            event->ignore();
+            return true;
+        }
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+QList<qint64> runIds(const QString& log) {
+    QList<qint64> ids;
+    std::string error;
+    if (const auto reader = mor::LogReader::open(log.toStdString(), &error)) {
+        for (const auto& run : reader->runs()) {
+            ids << run.id;
+        }
+    }
+    return ids;
+}
+
+/// Closes what is still open (dialogs, popups, nested loops), stops a training the monkey
+/// started, then quits.
+void finish(MainWindow* window) {
+    auto* closer = new QTimer(window);
+    auto* since = new QElapsedTimer;
+    since->start();
+    QObject::connect(closer, &QTimer::timeout, window, [window, closer, since] {
+        if (since->elapsed() > 30000) {
+            // Something keeps the window from closing: a failure of its own.
+            QWidget* modal = QApplication::activeModalWidget();
+            std::fprintf(stderr,
+                         "monkey: FAIL: cannot close after 30 s (modal %s, popup %s, training "
+                         "%s%s)\n",
+                         modal ? modal->metaObject()->className() : "none",
+                         QApplication::activePopupWidget() ? "open" : "none",
+                         window->controller()->isRunning() ? "running" : "stopped",
+                         window->controller()->isPaused() ? ", paused" : "");
+            std::fflush(stderr);
+            std::_Exit(4);
+        }
+        if (QWidget* popup = QApplication::activePopupWidget()) {
+            popup->close();
+        } else if (QWidget* modal = QApplication::activeModalWidget()) {
+            if (auto* dialog = qobject_cast<QDialog*>(modal)) {
+                dialog->reject();
+            } else {
+                modal->close();
+            }
+        } else if (window->controller()->isRunning()) {
+            if (window->controller()->isPaused()) {
+                window->controller()->resume();
+            }
+            window->controller()->stop();
+        } else {
+            closer->stop();
+            QApplication::quit();
+        }
+    });
+    closer->start(50);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    qputenv("OMP_WAIT_POLICY", "PASSIVE");
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // every line out before a crash
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_monkey"));
+    QStandardPaths::setTestModeEnabled(true);
+
+    QCommandLineParser parser;
+    parser.addOptions({{QStringLiteral("seed"), QStringLiteral("Random seed"), QStringLiteral("N")},
+                       {QStringLiteral("seconds"), QStringLiteral("Duration"), QStringLiteral("S")},
+                       {QStringLiteral("interval"), QStringLiteral("ms between events"),
+                        QStringLiteral("MS"), QStringLiteral("40")},
+                       {QStringLiteral("log"), QStringLiteral("Use this log (a copy is driven)"),
+                        QStringLiteral("FILE")}});
+    parser.process(app);
+    const QString seedText = parser.isSet(QStringLiteral("seed"))
+                                 ? parser.value(QStringLiteral("seed"))
+                                 : qEnvironmentVariable("MOR_MONKEY_SEED");
+    const quint64 seed = seedText.isEmpty() ? quint64(QDateTime::currentMSecsSinceEpoch())
+                                            : seedText.toULongLong();
+    const QString secondsText = parser.isSet(QStringLiteral("seconds"))
+                                    ? parser.value(QStringLiteral("seconds"))
+                                    : qEnvironmentVariable("MOR_MONKEY_SECONDS");
+    const double seconds = secondsText.isEmpty() ? 60.0 : secondsText.toDouble();
+    const int interval = std::max(5, parser.value(QStringLiteral("interval")).toInt());
+    std::printf("monkey: seed %llu, %.0f s, an event every %d ms "
+                "(replay: tst_monkey --seed %llu --seconds %.0f)\n",
+                static_cast<unsigned long long>(seed), seconds, interval,
+                static_cast<unsigned long long>(seed), seconds);
+    std::fflush(stdout);
+    monkey::installHandlers(seed);
+
+    // Everything the app writes (presets, exports, settings, logs) stays in this folder.
+    QTemporaryDir dir;
+    QDir::setCurrent(dir.path());
+    qputenv("XDG_CONFIG_HOME", dir.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("MOR_TRANSLATIONS_DIR", MOR_BINARY_DIR "/app/studio");
+    const QString log = dir.filePath(QStringLiteral("monkey.sqlite"));
+    QElapsedTimer fixtureClock;
+    fixtureClock.start();
+    if (parser.isSet(QStringLiteral("log"))) {
+        QFile::copy(parser.value(QStringLiteral("log")), log);
+    } else {
+        QString error;
+        if (!monkey::writeFixtureLog(log, 2, &error)) {
+            std::fprintf(stderr, "monkey: FAIL: cannot build the fixture log: %s\n",
+                         qPrintable(error));
+            return 1;
+        }
+    }
+    const QList<qint64> runs = runIds(log);
+    std::printf("monkey: fixture log with %lld run(s) in %.1f s\n", qlonglong(runs.size()),
+                fixtureClock.elapsed() / 1000.0);
+
+    SequenceView::setDefaultTextTracer(&mor::traceSequenceCheckpoint); // as mor-studio does
+    auto* window = new MainWindow;
+    KeepOpen keepOpen;
+    window->installEventFilter(&keepOpen);
+    if (!window->openLog(log, false)) {
+        std::fprintf(stderr, "monkey: FAIL: the window cannot open the fixture log\n");
+        return 1;
+    }
+    window->resize(1280, 800);
+    window->show();
+
+    monkey::Watch watch(window, seed, 5000);
+    monkey::Driver driver(window, seed, dir.path());
+    driver.setRuns(runs);
+    QObject::connect(&driver, &monkey::Driver::sending, &watch, &monkey::Watch::setLastEvent);
+    QObject::connect(&driver, &monkey::Driver::done, window, [window] { finish(window); });
+    QElapsedTimer clock;
+    clock.start();
+    driver.start(int(seconds * 1000), interval);
+    QApplication::exec();
+    const double ran = clock.elapsed() / 1000.0;
+
+    window->removeEventFilter(&keepOpen);
+    const QHash<QString, int> counts = driver.counts();
+    QStringList kinds;
+    for (auto it = counts.begin(); it != counts.end(); ++it) {
+        kinds << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
+    }
+    kinds.sort();
+    std::printf("monkey: %d events in %.1f s (%s); %d repaints; %lld run(s) in the browser\n",
+                driver.events(), ran, qPrintable(kinds.join(QStringLiteral(", "))),
+                watch.repaints(), qlonglong(window->runBrowser()->model()->rowCount()));
+    delete window;
+
+    const QStringList warnings = monkey::recordedWarnings();
+    for (const QString& w : warnings) {
+        std::fprintf(stderr, "monkey: Qt warning: %s\n", qPrintable(w));
+    }
+    // At least a few events per second got through (the test is not vacuous).
+    const int minimum = int(seconds * 3);
+    bool ok = warnings.isEmpty() && driver.events() >= minimum;
+    if (driver.events() < minimum) {
+        std::fprintf(stderr, "monkey: FAIL: only %d events (want >= %d)\n", driver.events(),
+                     minimum);
+    }
+    std::printf("monkey: %s; seed %llu\n", ok ? "PASS" : "FAIL",
+                static_cast<unsigned long long>(seed));
+    return ok ? 0 : 1;
+}
