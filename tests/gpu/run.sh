@@ -168,7 +168,7 @@ fi
 {
     echo "# tests/gpu/run.sh ($device)"
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null); $(nvidia-smi -L 2>/dev/null | head -1 || echo "no GPU"); LibTorch prefix ${prefix:-system}"
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null); $(gpu=$(nvidia-smi -L 2>/dev/null | head -1); echo "${gpu:-no GPU}"); LibTorch prefix ${prefix:-system}"
     echo
     echo "| Measure | Goal | Measured | Verdict | Notes |"
     echo "|---|---|---|---|---|"
