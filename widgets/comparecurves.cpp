@@ -1,6 +1,7 @@
 #include "comparecurves.h"
 
 #include "comparedata.h"
+#include "theme.h"
 #ifdef MOR_HAVE_INSPECT_VIEWS
 #include "inspect/plotexport.h"
 #include "inspect/plotstyle.h"
@@ -12,6 +13,7 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -31,7 +33,12 @@ CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCus
     m_plot->plotLayout()->addElement(
         0, 0, new QCPTextElement(m_plot, QString(), QFont(font().family(), -1, QFont::Bold)));
     m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    // The legend sits in its own row under the axes, two entries a row: it never covers a curve.
+    m_plot->plotLayout()->addElement(2, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(2);
+    m_plot->legend->setMargins(QMargins(4, 2, 4, 2));
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setMouseTracking(true);
 #ifdef MOR_HAVE_INSPECT_VIEWS
@@ -100,10 +107,17 @@ int CompareCurves::curveCount() const {
 
 void CompareCurves::rebuild() {
     m_shown.clear();
-    const bool wall = m_xAxis == XAxis::WallTime;
-    auto curveOf = [wall](const Series& s, bool smooth, double weight) {
-        return compare::Curve{wall ? s.seconds : s.steps,
-                              smooth ? compare::emaSmooth(s.values, weight) : s.values};
+    auto xOf = [this](const Series& s) -> const QVector<double>& {
+        switch (m_xAxis) {
+        case XAxis::WallTime: return s.seconds;
+        case XAxis::Flops: return s.flops;
+        case XAxis::ExpertSteps: return s.expertSteps;
+        case XAxis::Step: break;
+        }
+        return s.steps;
+    };
+    auto curveOf = [&xOf](const Series& s, bool smooth, double weight) {
+        return compare::Curve{xOf(s), smooth ? compare::emaSmooth(s.values, weight) : s.values};
     };
     QList<QList<int>> units = m_groups;
     if (!m_grouped) {
@@ -112,8 +126,15 @@ void CompareCurves::rebuild() {
             units.append(QList<int>{i});
         }
     }
-    for (const QList<int>& unit : units) {
-        if (unit.isEmpty() || unit.front() >= m_series.size()) {
+    for (QList<int> unit : units) {
+        // Runs without this x (no compute measured) are left out.
+        unit.erase(std::remove_if(unit.begin(), unit.end(),
+                                  [&](int i) {
+                                      return i >= m_series.size() ||
+                                             xOf(m_series[i]).size() != m_series[i].values.size();
+                                  }),
+                   unit.end());
+        if (unit.isEmpty()) {
             continue;
         }
         const Series& first = m_series[unit.front()];
@@ -137,12 +158,16 @@ void CompareCurves::rebuild() {
             for (int i : unit) {
                 ids << QStringLiteral("#%1").arg(m_series[i].runId);
             }
-            shown.label = tr("seed group %1: mean, min–max").arg(ids.join(QStringLiteral(", ")));
+            // Groups by their own colour: the runs' colours (by id) could coincide.
+            shown.color = QColor(Theme::curveColor(static_cast<int>(m_shown.size()) % 10));
+            shown.label = tr("seed group %1 (n = %2): mean, 95% CI")
+                              .arg(ids.join(QStringLiteral(", ")))
+                              .arg(unit.size());
             shown.x = band.x;
             shown.raw = rawBand.mean;
             shown.smooth = band.mean;
-            shown.min = band.min;
-            shown.max = band.max;
+            shown.low = band.low;
+            shown.high = band.high;
         }
         m_shown << shown;
     }
@@ -157,13 +182,13 @@ void CompareCurves::rebuild() {
             raw->setData(shown.x, shown.raw, true);
             raw->removeFromLegend();
         }
-        if (!shown.min.isEmpty()) {
+        if (!shown.low.isEmpty()) {
             QColor fill = shown.color;
             fill.setAlpha(50);
             QCPGraph* lower = m_plot->addGraph();
             QCPGraph* upper = m_plot->addGraph();
-            lower->setData(shown.x, shown.min, true);
-            upper->setData(shown.x, shown.max, true);
+            lower->setData(shown.x, shown.low, true);
+            upper->setData(shown.x, shown.high, true);
             lower->setPen(Qt::NoPen);
             upper->setPen(Qt::NoPen);
             lower->setBrush(fill);
@@ -176,7 +201,7 @@ void CompareCurves::rebuild() {
         line->setPen(QPen(shown.color, 2));
         line->setData(shown.x, shown.smooth, true);
     }
-    m_plot->xAxis->setLabel(wall ? tr("wall time (s)") : tr("step"));
+    m_plot->xAxis->setLabel(xLabel());
     m_plot->yAxis->setLabel(m_metric);
 }
 
@@ -194,22 +219,44 @@ void CompareCurves::resetView() {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+QString CompareCurves::xLabel() const {
+    switch (m_xAxis) {
+    case XAxis::WallTime: return tr("wall time (s)");
+    case XAxis::Flops: return tr("training FLOPs (forward, inputs seen × FLOPs per input)");
+    case XAxis::ExpertSteps: return tr("expert-steps (inputs seen × expert-steps per input)");
+    case XAxis::Step: break;
+    }
+    return tr("step");
+}
+
+QString CompareCurves::xText(double x) const {
+    switch (m_xAxis) {
+    case XAxis::WallTime: return tr("%1 s").arg(number(x));
+    case XAxis::Flops: return tr("%1 FLOPs").arg(number(x));
+    case XAxis::ExpertSteps: return tr("%1 expert-steps").arg(number(x));
+    case XAxis::Step: break;
+    }
+    return tr("step %1").arg(std::llround(x));
+}
+
 QString CompareCurves::valuesAt(double x) const {
     QStringList lines;
-    lines << (m_xAxis == XAxis::Step ? tr("step %1").arg(std::llround(x))
-                                     : tr("%1 s").arg(number(x)));
+    lines << xText(x);
     for (const Shown& shown : m_shown) {
         const int i = compare::nearestIndex(shown.x, x);
         if (i < 0) {
             continue;
         }
-        const QString at = m_xAxis == XAxis::Step ? tr("step %1").arg(std::llround(shown.x[i]))
-                                                  : tr("%1 s").arg(number(shown.x[i]));
+        const QString at = xText(shown.x[i]);
         if (m_smoothing > 0.0) {
             lines << tr("%1: %2 (raw %3, %4)")
                          .arg(shown.label, number(shown.smooth[i]), number(shown.raw[i]), at);
         } else {
             lines << tr("%1: %2 (%3)").arg(shown.label, number(shown.raw[i]), at);
+        }
+        if (!shown.low.isEmpty() && std::isfinite(shown.low[i])) {
+            lines.last() +=
+                tr(", 95% CI [%1, %2]").arg(number(shown.low[i]), number(shown.high[i]));
         }
     }
     return lines.join(QLatin1Char('\n'));
@@ -237,7 +284,7 @@ void CompareCurves::restyle() {
     if (QCPTextElement* title = titleElement(m_plot)) {
         title->setTextColor(fg);
     }
-    m_plot->xAxis->setLabel(m_xAxis == XAxis::WallTime ? tr("wall time (s)") : tr("step"));
+    m_plot->xAxis->setLabel(xLabel());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

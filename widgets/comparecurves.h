@@ -1,8 +1,9 @@
 #pragma once
 // The Compare view's plot: one metric of several runs overlaid. Each run keeps its colour
 // (from its id); EMA smoothing draws the smoothed curve over a faint raw one; seed groups are
-// drawn as a mean curve inside a min-max band. Drag to pan, wheel to zoom; hovering shows every
-// curve's value at the nearest step.
+// drawn as a mean curve inside its 95% confidence band. The x axis is the step, wall time, or the
+// compute spent (FLOPs or expert-steps). Drag to pan, wheel to zoom; hovering shows every curve's
+// value at the nearest x.
 #include <QColor>
 #include <QWidget>
 
@@ -12,13 +13,16 @@ class QMouseEvent;
 class CompareCurves : public QWidget {
     Q_OBJECT
 public:
-    enum class XAxis { Step, WallTime };
+    enum class XAxis { Step, WallTime, Flops, ExpertSteps };
     /// One run's points of the metric.
     struct Series {
         qint64 runId = -1;
         QString label;
         QColor color;
         QVector<double> steps, seconds, values; ///< seconds: wall time since the first point
+        /// Compute spent by each point (compare::cumulativeCost); empty when the run has no
+        /// measurement of it (it is then left out on that axis).
+        QVector<double> flops, expertSteps;
     };
 
     explicit CompareCurves(QWidget* parent = nullptr);
@@ -47,11 +51,13 @@ private:
     struct Shown {
         QString label;
         QColor color;
-        QVector<double> x, raw, smooth, min, max; ///< min/max only for groups
+        QVector<double> x, raw, smooth, low, high; ///< low/high (95% CI) only for groups
     };
     void rebuild();
     void restyle();
     void onMouseMove(QMouseEvent* event);
+    QString xLabel() const;
+    QString xText(double x) const;
 
     QCustomPlot* m_plot;
     QList<Series> m_series;

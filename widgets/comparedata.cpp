@@ -1,6 +1,7 @@
 #include "comparedata.h"
 
 #include "mor/config.h"
+#include "mor/sweep.h"
 
 #include <algorithm>
 #include <cmath>
@@ -77,22 +78,22 @@ Band meanBand(const QList<Curve>& curves) {
     if (curves.isEmpty()) {
         return band;
     }
+    std::vector<double> values(static_cast<size_t>(curves.size()));
     for (int i = 0; i < curves.front().x.size(); ++i) {
         const double x = curves.front().x[i];
-        double sum = 0.0, lo = 0.0, hi = 0.0;
         bool complete = true;
         for (int c = 0; c < curves.size() && complete; ++c) {
-            const double v = c == 0 ? curves[0].y[i] : valueAt(curves[c], x);
-            complete = std::isfinite(v);
-            sum += v;
-            lo = c == 0 ? v : std::min(lo, v);
-            hi = c == 0 ? v : std::max(hi, v);
+            values[size_t(c)] = c == 0 ? curves[0].y[i] : valueAt(curves[c], x);
+            complete = std::isfinite(values[size_t(c)]);
         }
         if (complete) {
+            const mor::MeanInterval m = mor::meanInterval(values);
             band.x << x;
-            band.mean << sum / curves.size();
-            band.min << lo;
-            band.max << hi;
+            band.mean << m.mean;
+            band.min << *std::min_element(values.begin(), values.end());
+            band.max << *std::max_element(values.begin(), values.end());
+            band.low << m.low;
+            band.high << m.high;
         }
     }
     return band;

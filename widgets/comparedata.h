@@ -27,9 +27,10 @@ struct Curve {
 };
 
 /// Mean, min and max of several curves, sampled at the x of the first curve where every curve
-/// has data (the others interpolated linearly). Empty when the curves do not overlap.
+/// has data (the others interpolated linearly), and the 95% Student-t interval of the mean
+/// there (mor::meanInterval; NaN for a single curve). Empty when the curves do not overlap.
 struct Band {
-    QVector<double> x, mean, min, max;
+    QVector<double> x, mean, min, max, low, high;
 };
 Band meanBand(const QList<Curve>& curves);
 

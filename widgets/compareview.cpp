@@ -2,11 +2,14 @@
 #include "compareroutingpair.h"
 
 #include "compareconfigdiff.h"
+#include "comparegroups.h"
+#include "comparestats.h"
 #include "comparecurves.h"
 #include "comparedata.h"
 #include "comparesummary.h"
 #include "theme.h"
 
+#include "mor/config.h"
 #include "mor/log_reader.h"
 
 #include <QCheckBox>
@@ -15,6 +18,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
@@ -22,12 +26,51 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 namespace {
 constexpr int kMaxPoints = 2000;
 constexpr int kMaxFallbackRuns = 8;
 const char* kDefaultMetric = "val/accuracy";
+/// The x axis choices as stored in the settings, in the order of CompareCurves::XAxis.
+const QStringList kXAxisNames = {QStringLiteral("step"), QStringLiteral("wall"),
+                                 QStringLiteral("flops"), QStringLiteral("expert_steps")};
+
+/// Inputs one optimizer step sees: train.batch_size x train.accumulation (1 when unknown).
+double inputsPerStep(const std::string& configJson) {
+    double batch = 1.0, accumulation = 1.0;
+    for (const auto& [key, value] : mor::flattenConfigJson(configJson)) {
+        if (key == "train.batch_size") {
+            batch = std::max(1.0, std::atof(value.c_str()));
+        } else if (key == "train.accumulation") {
+            accumulation = std::max(1.0, std::atof(value.c_str()));
+        }
+    }
+    return batch * accumulation;
+}
+
+/// The compute spent by each point of `points`: per-input cost from the run's val/ metric
+/// (test/ when it has no val/ one) times the inputs seen.
+QVector<double> computeAxis(const mor::LogReader& reader, int64_t runId,
+                            const std::vector<mor::MetricPoint>& points, const char* cost,
+                            double perStep) {
+    std::vector<mor::MetricPoint> measured = reader.metric(runId, std::string("val/") + cost);
+    if (measured.empty()) {
+        measured = reader.metric(runId, std::string("test/") + cost);
+    }
+    std::vector<double> steps, costSteps, costs;
+    for (const mor::MetricPoint& p : points) {
+        steps.push_back(double(p.step));
+    }
+    for (const mor::MetricPoint& m : measured) {
+        costSteps.push_back(double(m.step));
+        costs.push_back(m.value);
+    }
+    const std::vector<double> x = compare::cumulativeCost(steps, costSteps, costs, perStep);
+    return QVector<double>(x.begin(), x.end());
+}
 } // namespace
 
 CompareView::CompareView(QWidget* parent)
@@ -37,12 +80,14 @@ CompareView::CompareView(QWidget* parent)
       m_logScale(new QCheckBox(this)), m_groupBySeed(new QCheckBox(this)),
       m_reset(new QPushButton(this)), m_curves(new CompareCurves(this)),
       m_tables(new QTabWidget(this)), m_summary(new CompareSummary(this)),
-      m_diff(new CompareConfigDiff(this)), m_routing(new CompareRoutingPair(this)) {
+      m_diff(new CompareConfigDiff(this)), m_routing(new CompareRoutingPair(this)),
+      m_groupsTab(new CompareGroups(this)) {
     setObjectName(QStringLiteral("compareView"));
     m_metric->setObjectName(QStringLiteral("compareMetric"));
     m_metric->setMinimumContentsLength(18);
     m_metric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_xAxis->addItems({QString(), QString()});
+    m_xAxis->setObjectName(QStringLiteral("compareXAxis"));
+    m_xAxis->addItems({QString(), QString(), QString(), QString()});
     m_smoothing->setObjectName(QStringLiteral("compareSmoothing"));
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(60);
@@ -69,6 +114,7 @@ CompareView::CompareView(QWidget* parent)
     m_tables->addTab(m_summary, QString());
     m_tables->addTab(m_diff, QString());
     m_tables->addTab(m_routing, QString());
+    m_tables->addTab(m_groupsTab, QString());
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_curves);
     splitter->addWidget(m_tables);
@@ -92,8 +138,7 @@ CompareView::CompareView(QWidget* parent)
         m_curves->resetView(); // another metric: the old zoom means nothing
     });
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_curves->setXAxis(index == 1 ? CompareCurves::XAxis::WallTime
-                                      : CompareCurves::XAxis::Step);
+        m_curves->setXAxis(static_cast<CompareCurves::XAxis>(std::clamp(index, 0, 3)));
         saveSettings();
     });
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) {
@@ -120,8 +165,8 @@ void CompareView::restoreSettings() {
     settings.beginGroup(QStringLiteral("compare"));
     m_preferredMetric = settings.value(QStringLiteral("metric")).toString();
     m_smoothing->setValue(settings.value(QStringLiteral("smoothing"), m_smoothing->value()).toInt());
-    m_xAxis->setCurrentIndex(
-        settings.value(QStringLiteral("xAxis")).toString() == QLatin1String("wall") ? 1 : 0);
+    m_xAxis->setCurrentIndex(std::max(0, int(kXAxisNames.indexOf(
+                                             settings.value(QStringLiteral("xAxis")).toString()))));
     m_logScale->setChecked(settings.value(QStringLiteral("logScale"), false).toBool());
     m_groupBySeed->setChecked(settings.value(QStringLiteral("groupBySeed"), false).toBool());
     m_diff->setDifferencesOnly(settings.value(QStringLiteral("differencesOnly"), true).toBool());
@@ -138,9 +183,7 @@ void CompareView::saveSettings() const {
         settings.setValue(QStringLiteral("metric"), m_preferredMetric);
     }
     settings.setValue(QStringLiteral("smoothing"), m_smoothing->value());
-    settings.setValue(QStringLiteral("xAxis"), m_xAxis->currentIndex() == 1
-                                                   ? QStringLiteral("wall")
-                                                   : QStringLiteral("step"));
+    settings.setValue(QStringLiteral("xAxis"), kXAxisNames.value(m_xAxis->currentIndex()));
     settings.setValue(QStringLiteral("logScale"), m_logScale->isChecked());
     settings.setValue(QStringLiteral("groupBySeed"), m_groupBySeed->isChecked());
     settings.setValue(QStringLiteral("differencesOnly"), m_diff->differencesOnly());
@@ -206,6 +249,8 @@ void CompareView::refresh() {
 
 void CompareView::reloadCurves() {
     QList<CompareCurves::Series> series;
+    QList<CompareGroups::Group> groups;
+    std::vector<double> finalValues;
     const std::string key = m_metric->currentText().toStdString();
     for (qint64 id : m_shown) {
         CompareCurves::Series s;
@@ -224,9 +269,36 @@ void CompareView::reloadCurves() {
                 s.seconds << (p.wallMs - start) / 1000.0;
                 s.values << p.value;
             }
+            const double perStep = inputsPerStep(run ? run->configJson : std::string());
+            s.flops = computeAxis(*m_reader, id, points, "flops", perStep);
+            s.expertSteps = computeAxis(*m_reader, id, points, "expert_steps", perStep);
         }
+        finalValues.push_back(s.values.isEmpty() ? std::nan("") : s.values.back());
         series << s;
     }
+    // The seed groups' final values (the last logged point of the metric, not smoothed).
+    for (const QList<int>& group : m_groups) {
+        CompareGroups::Group g;
+        QStringList ids;
+        for (int i : group) {
+            if (i < int(finalValues.size())) {
+                ids << QStringLiteral("#%1").arg(series[i].runId);
+                if (std::isfinite(finalValues[size_t(i)])) {
+                    g.values.push_back(finalValues[size_t(i)]);
+                }
+            }
+        }
+        const QString first =
+            group.isEmpty() || group.front() >= series.size()
+                ? QString()
+                : series[group.front()].label.section(QStringLiteral(" (#"), 0, 0);
+        // A sweep names its runs "<sweep> <params> seed=N": the seed does not name the group.
+        static const QRegularExpression seedSuffix(QStringLiteral(" seed=\\d+$"));
+        g.label = tr("%1 (%2)").arg(QString(first).remove(seedSuffix),
+                                    ids.join(QStringLiteral(", ")));
+        groups << g;
+    }
+    m_groupsTab->setGroups(groups, m_metric->currentText());
     m_curves->setMetricName(m_metric->currentText());
     m_curves->setSeries(series, m_groups);
 }
@@ -253,6 +325,14 @@ void CompareView::setDifferencesOnly(bool on) {
 
 void CompareView::setXAxisWallTime(bool on) {
     m_xAxis->setCurrentIndex(on ? 1 : 0);
+}
+
+void CompareView::setXAxis(CompareCurves::XAxis axis) {
+    m_xAxis->setCurrentIndex(static_cast<int>(axis));
+}
+
+CompareCurves::XAxis CompareView::xAxis() const {
+    return static_cast<CompareCurves::XAxis>(std::max(0, m_xAxis->currentIndex()));
 }
 
 void CompareView::setLogScale(bool on) {
@@ -309,17 +389,22 @@ void CompareView::retranslateUi() {
     m_xLabel->setText(tr("X axis:"));
     m_xAxis->setItemText(0, tr("Step"));
     m_xAxis->setItemText(1, tr("Wall time"));
+    m_xAxis->setItemText(2, tr("FLOPs"));
+    m_xAxis->setItemText(3, tr("Expert-steps"));
+    m_xAxis->setToolTip(tr("FLOPs and expert-steps: the compute spent by each step, from the "
+                           "per-input cost measured at each evaluation times the inputs seen"));
     m_smoothingLabel->setText(
         tr("Smoothing: %1").arg(QString::number(m_smoothing->value() / 100.0, 'f', 2)));
     m_logScale->setText(tr("Log scale"));
     m_groupBySeed->setText(tr("Group by seed"));
     m_groupBySeed->setToolTip(
-        tr("Runs whose configs differ only in train.seed are drawn as one mean curve with a "
-           "min–max band"));
+        tr("Runs whose configs differ only in train.seed (a sweep's configuration over its "
+           "seeds) are drawn as one mean curve with its 95% confidence band"));
     m_reset->setText(tr("Reset view"));
     m_tables->setTabText(0, tr("Summary"));
     m_tables->setTabText(1, tr("Config diff"));
     m_tables->setTabText(2, tr("Routing"));
+    m_tables->setTabText(3, tr("Groups"));
     if (m_requested.size() < 2 && !m_shown.isEmpty()) {
         m_hint->setText(tr("Select two or more runs in the run browser to compare them. "
                            "Showing the latest %n run(s) of the log.",

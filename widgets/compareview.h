@@ -1,12 +1,16 @@
 #pragma once
-// Compare runs: the selected runs' curves of one metric overlaid (smoothing, seed groups,
-// step or wall-time axis, log scale), their config diff and a summary table. Reads the log
-// through the shared LogReader only.
+// Compare runs: the selected runs' curves of one metric overlaid (smoothing, seed groups as a
+// mean with its 95% CI band, x axis step, wall time, FLOPs or expert-steps, log scale), their
+// config diff, a summary table and the seed groups with Welch's t-test between two of them.
+// Reads the log through the shared LogReader only.
+#include "comparecurves.h"
+
 #include <QWidget>
 
 #include <memory>
 
 class CompareConfigDiff;
+class CompareGroups;
 class CompareRoutingPair;
 class CompareCurves;
 class CompareSummary;
@@ -40,6 +44,8 @@ public:
     void setGroupBySeed(bool on);
     void setDifferencesOnly(bool on);
     void setXAxisWallTime(bool on);
+    void setXAxis(CompareCurves::XAxis axis);
+    CompareCurves::XAxis xAxis() const;
     void setLogScale(bool on);
     double smoothing() const;
     bool isGroupedBySeed() const;
@@ -60,6 +66,8 @@ public:
     CompareSummary* summary() const { return m_summary; }
     CompareConfigDiff* configDiff() const { return m_diff; }
     CompareRoutingPair* routingPair() const { return m_routing; }
+    CompareGroups* groups() const { return m_groupsTab; }
+    QTabWidget* tables() const { return m_tables; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -91,4 +99,5 @@ private:
     CompareSummary* m_summary;
     CompareConfigDiff* m_diff;
     CompareRoutingPair* m_routing;
+    CompareGroups* m_groupsTab;
 };

@@ -22,6 +22,7 @@
 #include "sequence/sequenceview.h"
 #endif
 
+#include "sweeps/sweepsview.h"
 #include "mor/log_reader.h"
 #include "mor/version.h"
 
@@ -161,6 +162,11 @@ void MainWindow::createDocks() {
     m_browserDock->setWidget(m_browser);
     addDockWidget(Qt::LeftDockWidgetArea, m_browserDock);
     m_actions->addDockToggle(m_browserDock->toggleViewAction());
+    // The Sweeps tab (issue 18) follows the log and the browser's selection by itself.
+    m_tabs->addTab(new sweeps::SweepsView(
+                       m_session, m_browser, [this] { return mor::toJson(m_setup->config()); },
+                       m_tabs),
+                   QString());
 
     m_events = new QPlainTextEdit(this);
     m_events->setObjectName(QStringLiteral("events"));

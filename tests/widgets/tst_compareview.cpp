@@ -1,9 +1,11 @@
 // The Compare view on a log with three runs: two differ only in train.seed, the third in
-// model.router.top_k. The config diff, the seed groups, the summary, the curves and the
-// smoothing arithmetic are checked against the values written.
+// model.router.top_k. The config diff, the seed groups (mean and 95% CI band), the summary, the
+// curves on each x axis (step, wall time, FLOPs, expert-steps), the Welch t-test between two
+// seed groups and the smoothing arithmetic are checked against the values written.
 #include "compareconfigdiff.h"
 #include "comparecurves.h"
 #include "comparedata.h"
+#include "comparegroups.h"
 #include "comparesummary.h"
 #include "compareview.h"
 #include "compareroutingpair.h"
@@ -42,6 +44,8 @@ private Q_SLOTS:
     void fewerThanTwoSelectedRunsShowsTheLogsRuns();
     void hoverTextListsEveryRunAtTheNearestStep();
     void wallTimeAxisStartsAtZeroPerRun();
+    void computeAxesCountInputsSeenTimesCostPerInput();
+    void groupsTabTestsTwoSeedGroupsWithWelch();
     void logScaleSwitchesTheValueAxis();
     void mainWindowComparesTheBrowserSelection();
     void routingTabShowsTwoRunsOnOneScale();
@@ -83,7 +87,10 @@ void TstCompareView::initTestCase() {
         const int64_t id = log->createRun(info);
         for (int i = 0; i < 4; ++i) {
             log->logMetrics(id, 10 * (i + 1),
-                            {{"val/accuracy", m_val[r][i]}, {"train/loss", 1.0 / (i + 1)}});
+                            {{"val/accuracy", m_val[r][i]},
+                             {"train/loss", 1.0 / (i + 1)},
+                             {"val/flops", 100.0 * (r + 1)},
+                             {"val/expert_steps", 2.0 + (i >= 2 ? 1.0 : 0.0)}});
         }
         log->logMetrics(id, 40, {{"test/accuracy", 0.8 + 0.01 * r}, {"test/mean_depth", 2.5}});
         if (r > 0) { // runs 1 and 2 have a routing snapshot, run 0 has none
@@ -144,8 +151,10 @@ void TstCompareView::groupedPlotDrawsOneCurvePerGroup() {
     QCOMPARE(view.curves()->curveCount(), 3);
     view.setGroupBySeed(true);
     QCOMPARE(view.curves()->curveCount(), 2);
-    // Group of runs 0 and 1: mean curve, band from min to max. With no smoothing there is no
-    // faint raw graph: lower, upper, mean for the group, then the single run's line.
+    // Group of runs 0 and 1: mean curve inside its 95% Student-t band. With no smoothing there
+    // is no faint raw graph: lower, upper, mean for the group, then the single run's line.
+    // Two runs a, b: s = |a - b| / sqrt(2), half-width t(0.975, 1) * s / sqrt(2) with
+    // t(0.975, 1) = 12.706204736174707 (scipy.stats.t.ppf).
     QCustomPlot* plot = view.curves()->plot();
     QCOMPARE(plot->graphCount(), 4);
     QCPGraph* lower = plot->graph(0);
@@ -155,8 +164,10 @@ void TstCompareView::groupedPlotDrawsOneCurvePerGroup() {
     QCOMPARE(mean->dataCount(), 4);
     for (int i = 0; i < 4; ++i) {
         QCOMPARE(mean->data()->at(i)->value, (m_val[0][i] + m_val[1][i]) / 2.0);
-        QCOMPARE(lower->data()->at(i)->value, std::min(m_val[0][i], m_val[1][i]));
-        QCOMPARE(upper->data()->at(i)->value, std::max(m_val[0][i], m_val[1][i]));
+        const double mid = (m_val[0][i] + m_val[1][i]) / 2.0;
+        const double half = 12.706204736174707 * std::abs(m_val[0][i] - m_val[1][i]) / 2.0;
+        QVERIFY(std::abs(lower->data()->at(i)->value - (mid - half)) < 1e-9);
+        QVERIFY(std::abs(upper->data()->at(i)->value - (mid + half)) < 1e-9);
     }
 }
 
@@ -233,6 +244,88 @@ void TstCompareView::wallTimeAxisStartsAtZeroPerRun() {
         QVERIFY(plot->graph(g)->data()->at(3)->key >= 0.0);
     }
     QCOMPARE(plot->xAxis->label(), QStringLiteral("wall time (s)"));
+}
+
+void TstCompareView::computeAxesCountInputsSeenTimesCostPerInput() {
+    CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.setMetric(QStringLiteral("val/accuracy"));
+    view.setSmoothing(0.0);
+    const mor::ExperimentConfig config;
+    const double perStep = double(config.train.batchSize * config.train.accumulation);
+    // FLOPs: run r measured 100 (r + 1) per input at every evaluation; at step 10 (i + 1) it has
+    // seen 10 (i + 1) x batch inputs.
+    view.setXAxis(CompareCurves::XAxis::Flops);
+    QCustomPlot* plot = view.curves()->plot();
+    QCOMPARE(plot->graphCount(), 3);
+    for (int r = 0; r < 3; ++r) {
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(plot->graph(r)->data()->at(i)->key,
+                     10.0 * (i + 1) * perStep * 100.0 * (r + 1));
+        }
+    }
+    QVERIFY(plot->xAxis->label().contains(QStringLiteral("FLOPs")));
+    // Expert-steps: 2 per input until the evaluation at step 30 measures 3 (from step 30 on):
+    // steps 10, 20, 30 at 2 each, then 10 more at 3 -> 20, 40, 60, 90 (x inputs per step).
+    view.setXAxis(CompareCurves::XAxis::ExpertSteps);
+    const double expected[] = {20, 40, 60, 90};
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(plot->graph(0)->data()->at(i)->key, expected[i] * perStep);
+    }
+    QVERIFY(plot->xAxis->label().contains(QStringLiteral("expert-steps")));
+}
+
+void TstCompareView::groupsTabTestsTwoSeedGroupsWithWelch() {
+    // Two configurations x 5 seeds whose final val/accuracy are scipy's example: Welch's t-test
+    // (scipy.stats.ttest_ind(a, b, equal_var=False)) t = 3.5704296, p = 0.0077128, and
+    // Welch–Satterthwaite dof = 7.7297228.
+    const std::vector<double> a{0.81, 0.84, 0.79, 0.86, 0.83}, b{0.76, 0.80, 0.74, 0.78, 0.77};
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("welch.sqlite")).toStdString();
+    std::string error;
+    QList<qint64> runs;
+    {
+        auto log = mor::ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        for (int g = 0; g < 2; ++g) {
+            for (int seed = 0; seed < 5; ++seed) {
+                mor::ExperimentConfig config;
+                config.train.seed = seed + 1;
+                config.model.router.topK = 1 + g;
+                mor::RunInfo info;
+                info.name = g == 0 ? "top1" : "top2";
+                info.configJson = mor::toJson(config);
+                const int64_t id = log->createRun(info);
+                log->logMetrics(id, 10, {{"val/accuracy", 0.5}});
+                log->logMetrics(id, 20, {{"val/accuracy", (g == 0 ? a : b)[size_t(seed)]}});
+                log->setStatus(id, "finished");
+                runs << id;
+            }
+        }
+        log->flush();
+    }
+    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    CompareView view;
+    view.setRuns(reader, runs);
+    view.setMetric(QStringLiteral("val/accuracy"));
+    QCOMPARE(view.groupCount(), 2);
+    QCOMPARE(view.groups()->table()->rowCount(), 2);
+    // The first two groups with two or more runs are tested at once.
+    const compare::WelchResult r = view.groups()->test();
+    QVERIFY(std::abs(r.t - 3.5704295931546914) < 1e-9);
+    QVERIFY(std::abs(r.dof - 7.729722825392776) < 1e-9);
+    QVERIFY(std::abs(r.p - 0.00771282973687553) < 1e-9);
+    const QString text = view.groups()->testText();
+    QVERIFY2(text.contains(QStringLiteral("t = 3.57")) &&
+                 text.contains(QStringLiteral("dof = 7.7")) &&
+                 text.contains(QStringLiteral("p = 0.0077")),
+             qPrintable(text));
+    // Group 1's final values 0.81..0.86: mean 0.826 ± t(0.975, 4) 2.776445 * s / sqrt(5).
+    QCOMPARE(view.groups()->table()->item(0, 2)->text(), QStringLiteral("0.826 ± 0.034"));
+    // Grouped curves: each group is one mean curve in its CI band.
+    view.setGroupBySeed(true);
+    QCOMPARE(view.curves()->curveCount(), 2);
 }
 
 void TstCompareView::logScaleSwitchesTheValueAxis() {

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Sweeps tab on a fixture log (2 x 2 configurations x 3 seeds, metrics chosen by hand):
+// the intervals in the table, brushing the parallel coordinates selects runs in the run
+// browser and the browser's selection highlights lines, runs of a running sweep appear as they
+// finish, the Pareto front, and the launcher's `mor sweep` (a real --dry-run).
+#include "sweepfixture.h"
+
+#include "logsession.h"
+#include "mainwindow.h"
+#include "runbrowser.h"
+#include "sweeps/importancetable.h"
+#include "sweeps/parallelcoordinates.h"
+#include "sweeps/paretoplot.h"
+#include "sweeps/sweepdata.h"
+#include "sweeps/sweepgrouptable.h"
+#include "sweeps/sweeplauncher.h"
+#include "sweeps/sweepsview.h"
+
+#include "mor/config.h"
+
+#include <QApplication>
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+const std::vector<std::string> kOverrides = {
+    R"({"model.router.top_k": 1, "train.learning_rate": 0.001})",
+    R"({"model.router.top_k": 1, "train.learning_rate": 0.003})",
+    R"({"model.router.top_k": 2, "train.learning_rate": 0.001})",
+    R"({"model.router.top_k": 2, "train.learning_rate": 0.003})"};
+
+/// top_k 2 adds 0.10 accuracy and doubles the expert-steps; the rate adds 0.01; each seed 0.02.
+sweepfixture::Metrics metricsOf(int c, int s) {
+    sweepfixture::Metrics m;
+    m.accuracy = 0.60 + 0.10 * (c / 2) + 0.01 * (c % 2) + 0.02 * s;
+    m.expertSteps = 2.0 * (1 + c / 2) + 0.1 * s;
+    m.flops = 1000.0 * m.expertSteps;
+    m.latencyMs = 0.5 + 0.1 * c;
+    return m;
+}
+
+void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
+    QMouseEvent event(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &event);
+}
+
+} // namespace
+
+class TstSweepsView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void tableShowsEachConfigurationWithItsInterval();
+    void importanceRanksTheParameterThatMatters();
+    void brushingAnAxisSelectsItsRunsInTheBrowser();
+    void browserSelectionHighlightsLines();
+    void paretoFrontHasTheBestConfigurationPerCost();
+    void runsOfARunningSweepAppearAsTheyFinish();
+    void launcherBuildsTheSweepCommand();
+    void launcherChecksEveryConfigurationWithMor();
+    void mainWindowHasTheSweepsTab();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+    QList<qint64> m_runs; ///< per configuration, per seed
+};
+
+void TstSweepsView::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_path = m_dir->filePath(QStringLiteral("sweep.sqlite"));
+    sweepfixture::SweepWriter writer(m_path.toStdString(), kOverrides, {1, 2, 3}, "grid");
+    QVERIFY2(writer.ok(), writer.error().c_str());
+    for (int c = 0; c < 4; ++c) {
+        for (int s = 0; s < 3; ++s) {
+            const int64_t run = writer.finish(c, s, metricsOf(c, s));
+            QVERIFY2(run >= 0, writer.error().c_str());
+            m_runs << run;
+        }
+    }
+}
+
+void TstSweepsView::tableShowsEachConfigurationWithItsInterval() {
+    LogSession session;
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    QCOMPARE(view.sweepCount(), 1);
+    const sweeps::SweepData& data = view.data();
+    QCOMPARE(data.groups.size(), 4);
+    QCOMPARE(data.runs.size(), 12);
+    QCOMPARE(data.paramKeys,
+             (QStringList{QStringLiteral("model.router.top_k"),
+                          QStringLiteral("train.learning_rate")}));
+    // Configuration 0: accuracies 0.60, 0.62, 0.64: mean 0.62, s = 0.02, t(0.975, 2) = 4.302653,
+    // half-width 4.302653 * 0.02 / sqrt(3) = 0.049683.
+    const mor::MeanInterval& acc = data.groups[0].group.testAccuracy;
+    QCOMPARE(acc.n, 3);
+    QVERIFY(std::abs(acc.mean - 0.62) < 1e-12);
+    QVERIFY(std::abs(acc.halfWidth() - 0.0496827) < 1e-6);
+    // Time per input: 0.5 ms for every seed: no spread, a zero-width interval.
+    QVERIFY(std::abs(data.groups[0].latencyMs.mean - 0.5) < 1e-12);
+    sweeps::SweepGroupTable* table = view.groupTable();
+    QCOMPARE(table->rowCount(), 4);
+    QCOMPARE(table->paramCount(), 2);
+    QCOMPARE(table->horizontalHeaderItem(0)->text(), QStringLiteral("top_k"));
+    QCOMPARE(table->horizontalHeaderItem(1)->text(), QStringLiteral("learning_rate"));
+    int row0 = -1;
+    for (int r = 0; r < 4; ++r) {
+        row0 = table->groupOfRow(r) == 0 ? r : row0;
+    }
+    QVERIFY(row0 >= 0);
+    QCOMPARE(table->item(row0, 0)->text(), QStringLiteral("1"));
+    QCOMPARE(table->item(row0, 1)->text(), QStringLiteral("0.001"));
+    using T = sweeps::SweepGroupTable;
+    QCOMPARE(table->item(row0, table->column(T::Seeds))->text(), QStringLiteral("3 / 3"));
+    QCOMPARE(table->item(row0, table->column(T::TestAccuracy))->text(),
+             QStringLiteral("0.620 ± 0.050"));
+    // Expert-steps 2.0, 2.1, 2.2 -> FLOPs 2000, 2100, 2200: mean 2100, half-width 248.4.
+    QCOMPARE(table->item(row0, table->column(T::Flops))->text(), QStringLiteral("2100 ± 248"));
+    // Sorting by accuracy (descending) puts configuration 3 (0.73) first.
+    table->sortByColumn(table->column(T::TestAccuracy), Qt::DescendingOrder);
+    QCOMPARE(table->groupOfRow(0), 3);
+}
+
+void TstSweepsView::importanceRanksTheParameterThatMatters() {
+    LogSession session;
+    QString error;
+    QVERIFY(session.open(m_path, &error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    QTableWidget* table = view.importance()->table();
+    QCOMPARE(table->rowCount(), 2);
+    // A balanced design: top_k moves the accuracy by ±0.05 (SS 12 * 0.0025 = 0.03), the rate by
+    // ±0.005 (SS 0.0003), the seeds by -0.02, 0, 0.02 (SS 8 * 0.0004 = 0.0032); SS_total 0.0335.
+    // eta²(top_k) = 0.03 / 0.0335 = 0.896, eta²(rate) = 0.0003 / 0.0335 = 0.009; top_k first.
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("model.router.top_k"));
+    QCOMPARE(table->item(0, 3)->text(), QStringLiteral("0.90"));
+    QCOMPARE(table->item(1, 0)->text(), QStringLiteral("train.learning_rate"));
+    QCOMPARE(table->item(1, 3)->text(), QStringLiteral("0.01"));
+}
+
+void TstSweepsView::brushingAnAxisSelectsItsRunsInTheBrowser() {
+    LogSession session;
+    QString error;
+    QVERIFY(session.open(m_path, &error));
+    RunBrowser browser(&session);
+    sweeps::SweepsView view(&session, &browser, {});
+    view.resize(1100, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    sweeps::ParallelCoordinates* pc = view.parallelCoordinates();
+    QCOMPARE(pc->axisName(0), QStringLiteral("top_k"));
+    // Drag along the top_k axis over its upper half: the top_k = 2 runs (configurations 2, 3).
+    const double x = pc->axisX(0);
+    QSignalSpy brushed(pc, &sweeps::ParallelCoordinates::brushed);
+    sendMouse(pc, QEvent::MouseButtonPress, QPointF(x, pc->positionY(1.0) - 2), Qt::LeftButton);
+    sendMouse(pc, QEvent::MouseMove, QPointF(x, pc->positionY(0.8)), Qt::LeftButton);
+    sendMouse(pc, QEvent::MouseMove, QPointF(x, pc->positionY(0.6)), Qt::LeftButton);
+    sendMouse(pc, QEvent::MouseButtonRelease, QPointF(x, pc->positionY(0.6)), Qt::NoButton);
+    QCOMPARE(brushed.count(), 1);
+    QList<qint64> expected = m_runs.mid(6, 6);
+    QList<qint64> selected = browser.selectedRuns();
+    std::sort(selected.begin(), selected.end());
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(selected, expected);
+    // ... and the selection came back as the highlighted lines.
+    QList<qint64> lit = pc->highlighted();
+    std::sort(lit.begin(), lit.end());
+    QCOMPARE(lit, expected);
+    // A click on the axis clears its brush.
+    sendMouse(pc, QEvent::MouseButtonPress, QPointF(x, pc->positionY(0.5)), Qt::LeftButton);
+    sendMouse(pc, QEvent::MouseButtonRelease, QPointF(x, pc->positionY(0.5)), Qt::NoButton);
+    QCOMPARE(brushed.count(), 2);
+    QVERIFY(brushed.last().first().value<QList<qint64>>().isEmpty());
+    QCOMPARE(pc->brushedRuns().size(), 12);
+}
+
+void TstSweepsView::browserSelectionHighlightsLines() {
+    LogSession session;
+    QString error;
+    QVERIFY(session.open(m_path, &error));
+    RunBrowser browser(&session);
+    sweeps::SweepsView view(&session, &browser, {});
+    browser.selectRun(m_runs[4]); // configuration 1, seed 2
+    QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{m_runs[4]});
+    // Its position on the accuracy axis: 0.63 in [0.60, 0.75] -> (0.63 - 0.60) / 0.15.
+    const int accuracyAxis = 2;
+    QCOMPARE(view.parallelCoordinates()->axisName(accuracyAxis), QStringLiteral("test accuracy"));
+    QVERIFY(std::abs(view.parallelCoordinates()->position(accuracyAxis, m_runs[4]) -
+                     0.03 / 0.15) < 1e-9);
+    // Selecting a configuration in the table selects its three runs in the browser.
+    view.groupTable()->selectRow(0);
+    QList<qint64> selected = browser.selectedRuns();
+    std::sort(selected.begin(), selected.end());
+    QCOMPARE(selected, m_runs.mid(0, 3));
+}
+
+void TstSweepsView::paretoFrontHasTheBestConfigurationPerCost() {
+    LogSession session;
+    QString error;
+    QVERIFY(session.open(m_path, &error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    // FLOPs: configurations 0 and 1 cost 2100, 2 and 3 cost 4100; 1 and 3 are more accurate.
+    QCOMPARE(view.paretoPlot()->front(), (QList<int>{1, 3}));
+    // Time per input: 0.5, 0.6, 0.7, 0.8 ms with accuracies .62, .63, .72, .73: all on it.
+    view.paretoPlot()->setCost(sweeps::LatencyMs);
+    QCOMPARE(view.paretoPlot()->front(), (QList<int>{0, 1, 2, 3}));
+}
+
+void TstSweepsView::runsOfARunningSweepAppearAsTheyFinish() {
+    const QString path = m_dir->filePath(QStringLiteral("live.sqlite"));
+    sweepfixture::SweepWriter writer(path.toStdString(), {kOverrides[0], kOverrides[2]}, {1, 2},
+                                     "live");
+    QVERIFY2(writer.ok(), writer.error().c_str());
+    QVERIFY(writer.finish(0, 0, metricsOf(0, 0)) >= 0);
+    QVERIFY(writer.finish(0, 1, metricsOf(0, 1)) >= 0);
+    QVERIFY(writer.finish(1, 0, metricsOf(2, 0)) >= 0);
+    LogSession session;
+    QString error;
+    QVERIFY(session.open(path, &error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.data().info.status, std::string("running")); // this process owns it
+    QCOMPARE(view.data().runs.size(), 3);
+    QCOMPARE(view.data().groups[1].group.n, 1);
+    QCOMPARE(view.data().info.finished, 3);
+    QVERIFY(writer.finish(1, 1, metricsOf(2, 1)) >= 0);
+    session.poll(); // what the session's timer does every second
+    QCOMPARE(view.data().runs.size(), 4);
+    QCOMPARE(view.data().groups[1].group.n, 2);
+    QCOMPARE(view.groupTable()->rowCount(), 2);
+    writer.release();
+}
+
+void TstSweepsView::launcherBuildsTheSweepCommand() {
+    sweeps::SweepLauncher launcher;
+    launcher.setLogPath(QStringLiteral("/tmp/x.sqlite"));
+    launcher.setBaseConfig(QString::fromStdString(mor::toJson(mor::ExperimentConfig{})));
+    launcher.addAxis(QStringLiteral("model.router.top_k"), QStringLiteral("1,2"));
+    launcher.addAxis(QStringLiteral("train.learning_rate"), QStringLiteral("0.001,0.003,0.01"));
+    launcher.setSeeds(QStringLiteral("1-3,7"));
+    launcher.setJobs(3);
+    launcher.setThreadsPerWorker(1);
+    launcher.setSweepName(QStringLiteral("grid"));
+    QCOMPARE(launcher.plannedRuns(), 2 * 3 * 4);
+    QCOMPARE(launcher.arguments(QStringLiteral("base.json"), false),
+             (QStringList{"sweep", "--config", "base.json", "--log", "/tmp/x.sqlite", "--grid",
+                          "model.router.top_k=1,2", "--grid",
+                          "train.learning_rate=0.001,0.003,0.01", "--seeds", "1-3,7", "--name",
+                          "grid", "--jobs", "3", "--threads", "1", "--json"}));
+    QVERIFY(launcher.arguments(QStringLiteral("b.json"), true).contains("--dry-run"));
+    launcher.setSeeds(QStringLiteral("3-1"));
+    QCOMPARE(launcher.plannedRuns(), 0); // not a range: nothing to start
+}
+
+void TstSweepsView::launcherChecksEveryConfigurationWithMor() {
+    const QString mor = QStringLiteral(MOR_BINARY_DIR "/app/cli/mor");
+    QVERIFY2(QFileInfo(mor).isExecutable(), qPrintable(mor));
+    sweeps::SweepLauncher launcher;
+    launcher.setMorProgram(mor);
+    launcher.setLogPath(m_path);
+    launcher.setBaseConfig(QString::fromStdString(mor::toJson(mor::ExperimentConfig{})));
+    launcher.addAxis(QStringLiteral("model.router.top_k"), QStringLiteral("1,2"));
+    launcher.setSeeds(QStringLiteral("1,2"));
+    QSignalSpy finished(&launcher, &sweeps::SweepLauncher::finished);
+    QVERIFY(launcher.start(true));
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.first().at(0).toInt(), 0);
+    QVERIFY2(launcher.output().contains(QStringLiteral("4 runs; every configuration is valid")),
+             qPrintable(launcher.output()));
+    // An invalid value is refused before anything runs, naming the field.
+    launcher.addAxis(QStringLiteral("train.learning_rate"), QStringLiteral("-1"));
+    QVERIFY(launcher.start(true));
+    QVERIFY(finished.wait(30000));
+    QVERIFY(finished.last().at(0).toInt() != 0);
+    QVERIFY2(launcher.output().contains(QStringLiteral("learning_rate")),
+             qPrintable(launcher.output()));
+}
+
+void TstSweepsView::mainWindowHasTheSweepsTab() {
+    MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    auto* view = window.findChild<sweeps::SweepsView*>();
+    QVERIFY(view);
+    QCOMPARE(window.tabs()->tabText(window.tabs()->indexOf(view)), QStringLiteral("Sweeps"));
+    window.tabs()->setCurrentWidget(view);
+    QCOMPARE(view->sweepCount(), 1);
+    QCOMPARE(view->data().runs.size(), 12);
+}
+
+QTEST_MAIN(TstSweepsView)
+#include "tst_sweepsview.moc"

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Parallel coordinates of a sweep: one vertical axis per swept parameter and per result, one
+// line per finished run, coloured by its test accuracy. Drag along an axis to brush a range
+// (a click on the axis clears it): the runs inside every brush are emitted, and the Sweeps
+// tab selects them in the run browser. Runs selected in the browser are drawn highlighted.
+#include "sweeps/sweepdata.h"
+
+#include <QList>
+#include <QSet>
+#include <QWidget>
+
+#include <optional>
+
+namespace sweeps {
+
+class ParallelCoordinates : public QWidget {
+    Q_OBJECT
+public:
+    explicit ParallelCoordinates(QWidget* parent = nullptr);
+
+    void setData(const SweepData& data);
+    /// Runs drawn strong (the others faint); empty: every run normal.
+    void setHighlighted(const QList<qint64>& runIds);
+    QList<qint64> highlighted() const { return m_highlighted.values(); }
+
+    int axisCount() const { return int(m_axes.size()); }
+    QString axisName(int axis) const;
+    /// The run's position on an axis, 0 (bottom) to 1 (top); NaN without a value.
+    double position(int axis, qint64 runId) const;
+    /// Brushes [low, high] in axis positions (0 bottom, 1 top), as a drag does.
+    void setBrush(int axis, double low, double high);
+    void clearBrushes();
+    /// Runs inside every brush (all runs when there is none).
+    QList<qint64> brushedRuns() const;
+    /// Centre x of an axis in widget pixels, and the y of a position (tests, screenshots).
+    double axisX(int axis) const;
+    double positionY(double position) const;
+
+    QSize minimumSizeHint() const override;
+    QSize sizeHint() const override;
+
+Q_SIGNALS:
+    /// The brushes changed by the mouse; the runs inside all of them (empty: no brush left).
+    void brushed(const QList<qint64>& runIds);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Axis {
+        QString name, key;      ///< short name; dotted path or metric key (tooltip)
+        bool categorical = false;
+        bool logScale = false;  ///< positive numbers spanning a decade or more
+        QStringList categories; ///< for a categorical axis, bottom to top
+        double min = 0.0, max = 1.0;
+        QList<double> ticks;    ///< numeric axes with few distinct values: each value
+        std::optional<std::pair<double, double>> brush;
+    };
+    void buildAxes();
+    /// Fills m_positions (run x axis), so painting and brushing never search.
+    void computePositions();
+    double toPosition(const Axis& axis, double value) const;
+    double valueOf(int axis, const RunRow& run) const;
+    QRectF plotArea() const;
+    int axisAt(const QPointF& pos) const;
+    QString tickText(const Axis& axis, double value) const;
+
+    SweepData m_data;
+    QList<Axis> m_axes;
+    QList<QList<double>> m_positions; ///< per run (m_data.runs order), per axis; NaN: none
+    QSet<qint64> m_highlighted;
+    int m_dragAxis = -1;
+    double m_dragStart = 0.0;
+    bool m_dragMoved = false;
+};
+
+} // namespace sweeps

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sweeps/paretoplot.h"
+
+#include "sweeps/sweepstats.h"
+#include "inspect/plotexport.h"
+#include "inspect/plotstyle.h"
+#include "theme.h"
+
+#include <QEvent>
+#include <QMouseEvent>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include <cmath>
+
+namespace sweeps {
+
+namespace {
+double orZero(double v) {
+    return std::isfinite(v) ? v : 0.0;
+}
+} // namespace
+
+ParetoPlot::ParetoPlot(QWidget* parent)
+    : QWidget(parent), m_plot(inspect::makePlot(this, QStringLiteral("sweepPareto"))) {
+    m_plot->setMinimumSize(280, 200);
+    // The legend gets its own row under the axes: it never covers a point.
+    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    m_plot->legend->setVisible(true);
+    m_plot->setMouseTracking(true);
+    inspect::installExportMenu(m_plot);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &ParetoPlot::onMouseMove);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot);
+    restyle();
+}
+
+void ParetoPlot::setData(const SweepData& data) {
+    m_data = data;
+    rebuild();
+}
+
+void ParetoPlot::setCost(Result cost) {
+    m_cost = cost;
+    rebuild();
+}
+
+void ParetoPlot::setHighlightedGroups(const QList<int>& groups) {
+    if (groups == m_highlighted) {
+        return;
+    }
+    m_highlighted = groups;
+    rebuild();
+}
+
+void ParetoPlot::rebuild() {
+    m_plot->clearPlottables();
+    std::vector<double> cost, accuracy;
+    for (const GroupRow& g : m_data.groups) {
+        cost.push_back(g.interval(m_cost).mean);
+        accuracy.push_back(g.interval(Accuracy).mean);
+    }
+    m_front.clear();
+    for (int i : paretoFront(cost, accuracy)) {
+        m_front << i;
+    }
+    const QColor pointColor(Theme::curveColor(0)), frontColor(Theme::curveColor(1));
+    // Faint points first, then the strong ones (highlighted or all), so these are on top.
+    for (int pass = 0; pass < 2; ++pass) {
+        const bool strong = pass == 1;
+        QVector<double> x, y, xErr, yErr;
+        for (int i = 0; i < m_data.groups.size(); ++i) {
+            const bool isStrong = m_highlighted.isEmpty() || m_highlighted.contains(i);
+            if (isStrong != strong || !std::isfinite(cost[i]) || !std::isfinite(accuracy[i])) {
+                continue;
+            }
+            x << cost[i];
+            y << accuracy[i];
+            xErr << orZero(m_data.groups[i].interval(m_cost).halfWidth());
+            yErr << orZero(m_data.groups[i].interval(Accuracy).halfWidth());
+        }
+        if (x.isEmpty()) {
+            continue;
+        }
+        QColor c = pointColor;
+        if (!strong) {
+            c.setAlpha(80);
+        }
+        QCPGraph* points = m_plot->addGraph();
+        points->setLineStyle(QCPGraph::lsNone);
+        points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, c, c, strong ? 7 : 5));
+        points->setData(x, y);
+        points->setName(tr("configuration: mean ± 95% CI"));
+        if (!strong) {
+            points->removeFromLegend();
+        }
+        for (const auto& [errors, type] :
+             {std::make_pair(&yErr, QCPErrorBars::etValueError),
+              std::make_pair(&xErr, QCPErrorBars::etKeyError)}) {
+            auto* bars = new QCPErrorBars(m_plot->xAxis, m_plot->yAxis);
+            bars->setDataPlottable(points);
+            bars->setErrorType(type);
+            bars->setData(*errors);
+            bars->setPen(QPen(c, 1.2));
+            bars->setWhiskerWidth(6);
+            bars->removeFromLegend();
+        }
+    }
+    if (m_front.size() >= 2) {
+        QVector<double> fx, fy;
+        for (int i : m_front) {
+            fx << cost[i];
+            fy << accuracy[i];
+        }
+        QCPGraph* line = m_plot->addGraph();
+        line->setData(fx, fy, true);
+        line->setPen(QPen(frontColor, 2, Qt::DashLine));
+        line->setName(tr("Pareto front"));
+    }
+    const QString costNames[ResultCount] = {QString(), tr("expert-steps per input"),
+                                            tr("FLOPs per input"), tr("ms per input")};
+    m_plot->xAxis->setLabel(costNames[m_cost]);
+    m_plot->yAxis->setLabel(tr("test accuracy"));
+    m_plot->rescaleAxes(true);
+    // Room around the points for their error bars and whiskers.
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i < m_plot->plottableCount(); ++i) {
+            bool found = false;
+            const QCPRange r = axis == m_plot->xAxis
+                                   ? m_plot->plottable(i)->getKeyRange(found)
+                                   : m_plot->plottable(i)->getValueRange(found);
+            if (found) {
+                lo = std::min(lo, r.lower);
+                hi = std::max(hi, r.upper);
+            }
+        }
+        if (!std::isfinite(lo)) {
+            continue; // nothing drawn
+        }
+        const double pad = std::max((hi - lo) * 0.08, std::max(std::abs(hi) * 0.02, 1e-9));
+        axis->setRange(lo - pad, hi + pad);
+    }
+    m_plot->legend->setVisible(m_plot->legend->itemCount() > 0);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ParetoPlot::onMouseMove(QMouseEvent* event) {
+    // The nearest configuration within 12 px: its label, n and intervals.
+    int best = -1;
+    double bestDistance = 12.0;
+    for (int i = 0; i < m_data.groups.size(); ++i) {
+        const double cx = m_data.groups[i].interval(m_cost).mean;
+        const double cy = m_data.groups[i].interval(Accuracy).mean;
+        if (!std::isfinite(cx) || !std::isfinite(cy)) {
+            continue;
+        }
+        const double d = std::hypot(m_plot->xAxis->coordToPixel(cx) - event->position().x(),
+                                    m_plot->yAxis->coordToPixel(cy) - event->position().y());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = i;
+        }
+    }
+    if (best < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    const GroupRow& g = m_data.groups[best];
+    auto text = [](const mor::MeanInterval& m) {
+        return std::isfinite(m.low) ? tr("%1 [%2, %3]")
+                                          .arg(QString::number(m.mean, 'g', 4),
+                                               QString::number(m.low, 'g', 4),
+                                               QString::number(m.high, 'g', 4))
+                                    : QString::number(m.mean, 'g', 4);
+    };
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("%1 (n = %2)\naccuracy %3\ncompute %4%5")
+                           .arg(g.label.isEmpty() ? tr("base config") : g.label)
+                           .arg(g.group.n)
+                           .arg(text(g.interval(Accuracy)), text(g.interval(m_cost)),
+                                m_front.contains(best) ? tr("\non the Pareto front")
+                                                       : QString()),
+                       m_plot);
+}
+
+void ParetoPlot::restyle() {
+    inspect::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis});
+    const QPalette pal = palette();
+    m_plot->legend->setBrush(pal.color(QPalette::Base));
+    m_plot->legend->setTextColor(pal.color(QPalette::WindowText));
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    rebuild();
+}
+
+void ParetoPlot::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::LanguageChange) {
+        restyle();
+    }
+    QWidget::changeEvent(event);
+}
+
+} // namespace sweeps

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sweeps/sweepsview.h"
+
+#include "sweeps/importancetable.h"
+#include "sweeps/parallelcoordinates.h"
+#include "sweeps/paretoplot.h"
+#include "sweeps/sweepdata.h"
+#include "sweeps/sweepgrouptable.h"
+#include "sweeps/sweeplauncher.h"
+#include "logsession.h"
+#include "runbrowser.h"
+#include "runtablemodel.h"
+
+#include "mor/log_reader.h"
+#include "mor/sweep.h"
+
+#include <QComboBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace sweeps {
+
+SweepsView::SweepsView(LogSession* session, RunBrowser* browser,
+                       std::function<std::string()> baseConfig, QWidget* parent)
+    : QWidget(parent), m_session(session), m_browser(browser),
+      m_baseConfig(std::move(baseConfig)), m_data(std::make_unique<SweepData>()),
+      m_sweepLabel(new QLabel(this)), m_sweep(new QComboBox(this)),
+      m_progress(new QProgressBar(this)), m_costLabel(new QLabel(this)),
+      m_cost(new QComboBox(this)), m_launch(new QPushButton(this)), m_hint(new QLabel(this)),
+      m_parallelHint(new QLabel(this)), m_groups(new SweepGroupTable(this)),
+      m_importance(new ImportanceTable(this)), m_parallel(new ParallelCoordinates(this)),
+      m_pareto(new ParetoPlot(this)) {
+    setObjectName(QStringLiteral("sweepsView"));
+    m_sweep->setObjectName(QStringLiteral("sweepChoice"));
+    m_sweep->setMinimumContentsLength(24);
+    m_sweep->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_progress->setObjectName(QStringLiteral("sweepProgress"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setFormat(QStringLiteral("%v / %m"));
+    m_cost->setObjectName(QStringLiteral("sweepCost"));
+    for (Result r : {Flops, ExpertSteps, LatencyMs}) {
+        m_cost->addItem(QString(), int(r));
+    }
+    m_launch->setObjectName(QStringLiteral("launchSweep"));
+    m_hint->setObjectName(QStringLiteral("sweepsHint"));
+    m_hint->setWordWrap(true);
+    m_parallelHint->setWordWrap(true);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_sweepLabel);
+    controls->addWidget(m_sweep, 1);
+    controls->addWidget(m_progress);
+    controls->addSpacing(12);
+    controls->addWidget(m_costLabel);
+    controls->addWidget(m_cost);
+    controls->addSpacing(12);
+    controls->addWidget(m_launch);
+
+    // The table over the whole width; under it the parallel coordinates beside the Pareto plot
+    // and the importance table.
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_pareto);
+    right->addWidget(m_importance);
+    right->setSizes({3000, 2000});
+    auto* parallelBox = new QWidget(this);
+    auto* parallelLayout = new QVBoxLayout(parallelBox);
+    parallelLayout->setContentsMargins(0, 0, 0, 0);
+    parallelLayout->addWidget(m_parallelHint);
+    parallelLayout->addWidget(m_parallel, 1);
+    auto* bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(parallelBox);
+    bottom->addWidget(right);
+    bottom->setStretchFactor(0, 11);
+    bottom->setStretchFactor(1, 9);
+    bottom->setSizes({5500, 4500});
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("sweepsSplitter"));
+    split->addWidget(m_groups);
+    split->addWidget(bottom);
+    split->setSizes({1000, 2000});
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_hint);
+    layout->addWidget(split, 1);
+
+    connect(m_sweep, &QComboBox::currentIndexChanged, this, [this] {
+        m_parallel->clearBrushes(); // another sweep: other axes
+        reloadSweep();
+    });
+    connect(m_cost, &QComboBox::currentIndexChanged, this,
+            [this] { m_pareto->setCost(Result(m_cost->currentData().toInt())); });
+    connect(m_launch, &QPushButton::clicked, this, &SweepsView::openLauncher);
+    connect(m_parallel, &ParallelCoordinates::brushed, this, &SweepsView::selectInBrowser);
+    connect(m_groups->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        QList<qint64> runs;
+        for (int g : m_groups->selectedGroups()) {
+            for (int64_t id : m_data->groups.value(g).group.runIds) {
+                runs << id;
+            }
+        }
+        if (!runs.isEmpty()) {
+            selectInBrowser(runs);
+        }
+    });
+    if (m_session) {
+        connect(m_session, &LogSession::opened, this, [this] {
+            m_store.reset();
+            m_dirty = true;
+            refresh();
+        });
+        connect(m_session, &LogSession::changed, this, &SweepsView::onLogChanged);
+    }
+    if (m_browser) {
+        connect(m_browser, &RunBrowser::selectionChanged, this, &SweepsView::onBrowserSelection);
+    }
+    m_pareto->setCost(Flops);
+    retranslateUi();
+    refresh();
+}
+
+SweepsView::~SweepsView() = default;
+
+void SweepsView::reopenStore() {
+    m_store.reset();
+    if (!m_session || !m_session->isOpen()) {
+        return;
+    }
+    std::string error;
+    m_store = mor::SweepStore::open(m_session->path().toStdString(), false, &error);
+}
+
+void SweepsView::onLogChanged() {
+    m_dirty = true;
+    if (isVisible()) {
+        refresh();
+    }
+}
+
+void SweepsView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_dirty) {
+        refresh();
+    }
+}
+
+void SweepsView::refresh() {
+    m_dirty = false;
+    if (!m_store) {
+        reopenStore();
+    }
+    const qint64 current = currentSweep();
+    const std::vector<mor::SweepInfo> sweeps =
+        m_store ? m_store->sweeps() : std::vector<mor::SweepInfo>{};
+    {
+        QSignalBlocker block(m_sweep);
+        m_sweep->clear();
+        for (const mor::SweepInfo& s : sweeps) {
+            m_sweep->addItem(tr("#%1 %2 (%3, %4 of %5 runs finished)")
+                                 .arg(s.id)
+                                 .arg(QString::fromStdString(s.name),
+                                      QString::fromStdString(s.status))
+                                 .arg(s.finished)
+                                 .arg(s.total),
+                             qint64(s.id));
+        }
+        // The sweep shown before, else the newest (a sweep just launched).
+        int index = m_sweep->findData(current);
+        m_sweep->setCurrentIndex(index >= 0 ? index : m_sweep->count() - 1);
+    }
+    reloadSweep();
+}
+
+void SweepsView::reloadSweep() {
+    const qint64 id = currentSweep();
+    std::shared_ptr<const mor::LogReader> reader = m_session ? m_session->reader() : nullptr;
+    if (m_store && reader && id >= 0) {
+        *m_data = loadSweep(*m_store, *reader, id);
+    } else {
+        *m_data = SweepData{};
+    }
+    m_groups->setData(*m_data);
+    m_importance->setData(*m_data);
+    m_parallel->setData(*m_data);
+    m_pareto->setData(*m_data);
+    m_progress->setVisible(id >= 0);
+    m_progress->setRange(0, int(std::max<int64_t>(1, m_data->info.total)));
+    m_progress->setValue(int(m_data->info.finished));
+    m_progress->setToolTip(tr("%1 finished, %2 running, %3 interrupted, %4 to do, %5 failed")
+                               .arg(m_data->info.finished)
+                               .arg(m_data->info.running)
+                               .arg(m_data->info.interrupted)
+                               .arg(m_data->info.toDo)
+                               .arg(m_data->info.failed));
+    if (m_browser) {
+        onBrowserSelection(m_browser->selectedRuns());
+    }
+    retranslateUi();
+}
+
+bool SweepsView::showSweep(qint64 sweepId) {
+    const int index = m_sweep->findData(sweepId);
+    if (index < 0) {
+        return false;
+    }
+    m_sweep->setCurrentIndex(index);
+    return true;
+}
+
+qint64 SweepsView::currentSweep() const {
+    return m_sweep->currentIndex() >= 0 ? m_sweep->currentData().toLongLong() : -1;
+}
+
+int SweepsView::sweepCount() const {
+    return m_sweep->count();
+}
+
+void SweepsView::onBrowserSelection(const QList<qint64>& runs) {
+    QList<qint64> mine;
+    QList<int> groups;
+    for (const RunRow& run : m_data->runs) {
+        if (runs.contains(run.runId)) {
+            mine << run.runId;
+            if (!groups.contains(run.group)) {
+                groups << run.group;
+            }
+        }
+    }
+    m_parallel->setHighlighted(mine);
+    m_pareto->setHighlightedGroups(groups);
+}
+
+void SweepsView::selectInBrowser(const QList<qint64>& runs) {
+    if (!m_browser) {
+        onBrowserSelection(runs);
+        return;
+    }
+    QItemSelection selection;
+    for (qint64 id : runs) {
+        const int row = m_browser->model()->rowOf(id);
+        if (row < 0) {
+            continue;
+        }
+        const QModelIndex index =
+            m_browser->proxy()->mapFromSource(m_browser->model()->index(row, 0));
+        if (index.isValid()) {
+            selection.select(index, index);
+        }
+    }
+    // One selection change: the browser (and the views following it) update once.
+    m_browser->view()->selectionModel()->select(
+        selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+SweepLauncher* SweepsView::openLauncher() {
+    if (!m_launcher) {
+        m_launcher = new SweepLauncher(this);
+        m_launcher->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_launcher, &SweepLauncher::sweepStarted, this, [this](qint64 id) {
+            refresh();
+            showSweep(id);
+        });
+        connect(m_launcher, &SweepLauncher::progressed, this, [this] {
+            if (m_session) {
+                m_session->poll(); // runs ended: read the log now, not at the next poll
+            }
+        });
+    }
+    m_launcher->setLogPath(m_session ? m_session->path() : QString());
+    m_launcher->setBaseConfig(m_baseConfig ? QString::fromStdString(m_baseConfig()) : QString());
+    m_launcher->show();
+    m_launcher->raise();
+    return m_launcher;
+}
+
+void SweepsView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    } else if (event->type() == QEvent::ParentChange) {
+        retranslateUi(); // the tab title
+    }
+    QWidget::changeEvent(event);
+}
+
+void SweepsView::retranslateUi() {
+    // The tab title is ours to keep translated (the main window titles its own tabs).
+    QWidget* stack = parentWidget();
+    if (auto* tabs = qobject_cast<QTabWidget*>(stack ? stack->parentWidget() : nullptr)) {
+        const int index = tabs->indexOf(this);
+        if (index >= 0) {
+            tabs->setTabText(index, tr("Sweeps"));
+        }
+    }
+    m_sweepLabel->setText(tr("Sweep:"));
+    m_costLabel->setText(tr("Compute axis:"));
+    m_cost->setItemText(0, tr("FLOPs per input"));
+    m_cost->setItemText(1, tr("Expert-steps per input"));
+    m_cost->setItemText(2, tr("Time per input"));
+    m_launch->setText(tr("Launch sweep…"));
+    m_launch->setToolTip(tr("Run a grid of the setup's config over chosen fields and seeds "
+                            "(mor sweep) into this log"));
+    m_launch->setEnabled(m_session && m_session->isOpen());
+    if (!m_session || !m_session->isOpen()) {
+        m_hint->setText(tr("Open a log to see its sweeps."));
+    } else if (m_sweep->count() == 0) {
+        m_hint->setText(tr("This log has no sweeps. Launch one here or with "
+                           "`mor sweep --config BASE.json --log LOG --grid KEY=V1,V2 "
+                           "--seeds 1-5`."));
+    } else {
+        m_hint->clear();
+    }
+    m_hint->setVisible(!m_hint->text().isEmpty());
+    m_parallelHint->setText(tr("Drag along an axis to select runs in the run browser; click "
+                               "the axis to clear."));
+}
+
+} // namespace sweeps
