@@ -122,10 +122,13 @@ int main(int argc, char** argv) {
     // The sequence view traces typed text through a run's checkpoint: torch code from mor_core,
     // which the widgets library does not link, injected here.
     SequenceView::setDefaultTextTracer(&mor::traceSequenceCheckpoint);
+    if (parser.isSet(language)) {
+        // Stored before the window exists: it builds every view in this language.
+        QSettings().setValue(QStringLiteral("ui/language"), parser.value(language));
+    }
     MainWindow window;
-    window.setLanguage(parser.isSet(language) ? parser.value(language) : [] {
-        return QSettings().value(QStringLiteral("ui/language"), QStringLiteral("en")).toString();
-    }());
+    window.setLanguage(
+        QSettings().value(QStringLiteral("ui/language"), QStringLiteral("en")).toString());
     const QStringList args = parser.positionalArguments();
     const QString logPath = args.isEmpty() ? MainWindow::defaultLogPath() : args.first();
     if (!window.openLog(logPath, false)) {
