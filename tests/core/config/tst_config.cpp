@@ -321,9 +321,12 @@ private Q_SLOTS:
 
     void toJsonWritesEveryField() {
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
-        // 2 + data 26 (domains has 3 entries -> 28) + encoder 5 + router 26 + 4 experts x 16
-        // + integration 11 + 5 model scalars + model.family + recursion 17 + train 17
-        QCOMPARE(leaves.size(), size_t(2 + 28 + 5 + 26 + 64 + 11 + 5 + 1 + 17 + 17));
+        // 2 + data 26 (domains has 3 entries -> 28) + encoder 5 + router 27 (groups: one empty
+        // list) + 4 experts x 17 + integration 11 + 5 model scalars + model.family
+        // + recursion 19 + train 17
+        QCOMPARE(leaves.size(), size_t(2 + 28 + 5 + 27 + 68 + 11 + 5 + 1 + 19 + 17));
+        QCOMPARE(field(leaves, "model.experts[0].kind"), std::string("reflection"));
+        QCOMPARE(field(leaves, "model.recursion.depth_every"), std::string("1"));
         QCOMPARE(field(leaves, "data.missing"), std::string("refuse"));
         QCOMPARE(field(leaves, "data.delimiter"), std::string("auto"));
         QCOMPARE(field(leaves, "model.router.top_k"), std::string("2"));
