@@ -329,12 +329,6 @@ int cmdTrain(const TrainArgs& args) {
     if (!parsed.ok()) {
         return userError(args.config + ":\n" + parsed.message());
     }
-    const char* worldSize = std::getenv("WORLD_SIZE");
-    if ((args.nproc > 1 || (worldSize && std::string(worldSize) != "1")) &&
-        parsed.config.model.family == "recursion") {
-        return userError("data-parallel training is not available for sequence models "
-                         "(model.family = \"recursion\") yet; train them in one process");
-    }
     if (args.nproc > 1 && std::getenv("MOR_LAUNCHED_RANK") == nullptr) {
         return launchWorkers(args.nproc);
     }

@@ -263,10 +263,18 @@ struct RecursionConfig {
     int64_t depthEvery = 1;
 };
 
+/// model.family: parsed once at the config boundary; the JSON text exists only in config_json.
+enum class Family {
+    Reflection, ///< "reflection": the Mixture-of-Reflection model (encoder/router/experts/...)
+    Recursion,  ///< "recursion": the Mixture-of-Recursions sequence model (`recursion` section)
+};
+/// Every family with its JSON name, in declaration order.
+const std::vector<std::pair<Family, std::string>>& familyNames();
+/// The JSON name of a family ("reflection", "recursion").
+std::string familyName(Family family);
+
 struct ModelConfig {
-    /// reflection: the Mixture-of-Reflection model (encoder/router/experts/integration);
-    /// recursion: the Mixture-of-Recursions sequence model (the `recursion` section).
-    std::string family = "reflection";
+    Family family = Family::Reflection;
     RecursionConfig recursion;
     EncoderConfig encoder;
     RouterConfig router;

@@ -68,6 +68,10 @@ struct RunOutcome {
     int64_t steps = 0;
     double seconds = 0.0;
     int64_t parameters = 0;
+    std::string optimizer;      ///< the optimizer the engine built: adamw | adam | sgd
+    /// The checkpoint the test metrics were measured on: the run's best.pt (best validation
+    /// accuracy) when there is one; empty when they come from the final weights.
+    std::string testCheckpoint;
 };
 
 RunOutcome trainExperiment(const ExperimentConfig& config, const RunOptions& options,
@@ -75,7 +79,8 @@ RunOutcome trainExperiment(const ExperimentConfig& config, const RunOptions& opt
 /// Continues run `runId` of the log from its last checkpoint.
 RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const RunOptions& options,
                             TrainingObserver* observer);
-/// Re-evaluates the last checkpoint of a run on its test split.
+/// Re-evaluates the last checkpoint of a run on its test split (training measures test/* on
+/// best.pt; RunOutcome::testCheckpoint names the file each one used).
 RunOutcome evaluateRun(const std::string& logPath, int64_t runId, std::string* error);
 
 /// Runs the checkpoint at `step` (the last one when step < 0) on the given samples of the

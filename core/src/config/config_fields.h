@@ -5,6 +5,7 @@
 //   field(key, value)              for std::string, int64_t, double, bool, vector<string>,
 //                                  vector<int64_t>
 //   stringOrInteger(key, value)    a string field that also accepts a JSON integer
+//   choice(key, enumValue, names)  an enum stored as one of the strings of names (value, text)
 //   object(key, nestedStruct)      calls visitFields(V&, nestedStruct) on a sub-object
 //   objectList(key, vectorOfStructs)
 #include "mor/config.h"
@@ -143,7 +144,7 @@ template <class V> void visitFields(V& v, IntegrationConfig& c) {
 }
 
 template <class V> void visitFields(V& v, ModelConfig& c) {
-    v.field("family", c.family);
+    v.choice("family", c.family, familyNames());
     v.object("recursion", c.recursion);
     v.object("encoder", c.encoder);
     v.object("router", c.router);

@@ -21,6 +21,15 @@ public:
 
     template <class T> void field(const char* key, const T& value) { m_out[key] = value; }
     void stringOrInteger(const char* key, const std::string& value) { m_out[key] = value; }
+    template <class E>
+    void choice(const char* key, const E& value,
+                const std::vector<std::pair<E, std::string>>& names) {
+        for (const auto& [v, name] : names) {
+            if (v == value) {
+                m_out[key] = name;
+            }
+        }
+    }
 
     template <class S> void object(const char* key, S& value) {
         Json nested = Json::object();
@@ -167,6 +176,21 @@ ConfigParseResult loadConfigFile(const std::string& path) {
         }
     }
     return result;
+}
+
+const std::vector<std::pair<Family, std::string>>& familyNames() {
+    static const std::vector<std::pair<Family, std::string>> names{
+        {Family::Reflection, "reflection"}, {Family::Recursion, "recursion"}};
+    return names;
+}
+
+std::string familyName(Family family) {
+    for (const auto& [value, name] : familyNames()) {
+        if (value == family) {
+            return name;
+        }
+    }
+    return "?";
 }
 
 std::string toJson(const ExperimentConfig& config, int indent) {

@@ -27,6 +27,27 @@ public:
     void field(const char* key, std::vector<std::string>& out);
     void field(const char* key, std::vector<int64_t>& out);
     void stringOrInteger(const char* key, std::string& out);
+    /// An enum written as one of the texts of `names`; any other text is an error.
+    template <class E>
+    void choice(const char* key, E& out, const std::vector<std::pair<E, std::string>>& names) {
+        std::string text;
+        for (const auto& [value, name] : names) {
+            if (value == out) {
+                text = name;
+            }
+        }
+        field(key, text);
+        std::string list;
+        for (const auto& [value, name] : names) {
+            if (text == name) {
+                out = value;
+                return;
+            }
+            list += (list.empty() ? "" : ", ") + name;
+        }
+        const std::string path = childPath(key);
+        m_errors.push_back({path, path + " = \"" + text + "\" must be one of " + list});
+    }
 
     template <class S> void object(const char* key, S& out) {
         const Json* value = find(key);

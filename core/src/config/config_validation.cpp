@@ -181,14 +181,11 @@ void checkData(Checker& c, const DataConfig& d) {
 
 void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     const bool sequenceData = isSequenceDataKind(data.kind);
-    if (!c.oneOf("model.family", m.family, {"reflection", "recursion"})) {
-        return;
-    }
-    if (m.family == "recursion" && !sequenceData) {
+    if (m.family == Family::Recursion && !sequenceData) {
         c.add("data.kind", "data.kind = \"" + data.kind +
                                "\" is not a token-sequence task; model.family \"recursion\" "
                                "needs text, running_parity or addition");
-    } else if (m.family == "reflection" && sequenceData) {
+    } else if (m.family == Family::Reflection && sequenceData) {
         c.add("model.family", "data.kind = \"" + data.kind +
                                   "\" is a token-sequence task; it needs model.family "
                                   "\"recursion\" (model.family is \"reflection\")");

@@ -54,15 +54,16 @@ SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit&
     double sameDepth = 0.0;
     int64_t decisions = 0, agreeing = 0;
     const auto longs = torch::TensorOptions().dtype(torch::kLong);
+    const auto device = model->parameters().front().device();
     for (int64_t from = 0; from < split.count; from += batchSize) {
         const int64_t b = std::min(batchSize, split.count - from);
         const auto offset = static_cast<size_t>(from * T);
         auto inputs = torch::from_blob(const_cast<int64_t*>(split.inputs.data() + offset),
                                        {b, T}, longs)
-                          .clone();
+                          .to(device, /*non_blocking=*/false, /*copy=*/true);
         auto targets = torch::from_blob(const_cast<int64_t*>(split.targets.data() + offset),
                                         {b, T}, longs)
-                           .clone();
+                           .to(device, /*non_blocking=*/false, /*copy=*/true);
         auto pass = model->forward(inputs, false);
         auto mask = targets.ge(0);
         auto safe = targets.clamp_min(0);
@@ -84,8 +85,8 @@ SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit&
             e.depthAtLeast[static_cast<size_t>(r - 1)] += depth.ge(r).sum().item<double>();
         }
         if (classes > 0) {
-            auto depthCpu = pass.depth.contiguous();
-            auto hitCpu = hit.contiguous();
+            auto depthCpu = pass.depth.cpu().contiguous();
+            auto hitCpu = hit.cpu().contiguous();
             const auto* d = depthCpu.data_ptr<int64_t>();
             const auto* h = hitCpu.data_ptr<bool>();
             for (int64_t i = 0; i < b * T; ++i) {
@@ -140,7 +141,8 @@ std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<
     }
     auto in = torch::tensor(std::vector<int64_t>(inputs.begin(),
                                                  inputs.begin() + count * length))
-                  .view({count, length});
+                  .view({count, length})
+                  .to(model->parameters().front().device());
     auto pass = model->forward(in, false, true);
     const int64_t N = model->recursions();
     auto probs = torch::softmax(pass.logits, -1);

@@ -1,6 +1,8 @@
 #pragma once
-// Checkpoints of recursion models (weights, optimizer, vocabulary) and loading a logged run
-// back for generation and tracing.
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Loading a logged recursion run back at one checkpoint (generation, tracing, serving). The
+// checkpoint files are the engine's (engine/checkpoint.h); the vocabulary is stored next to
+// the weights as <path>.vocab (RecursionFamily::saveState).
 #include "mor/config.h"
 #include "seq/recursion_model.h"
 
@@ -11,14 +13,6 @@
 
 namespace mor::seq {
 
-/// Writes `<path>` (model), `<path>.optim` (when given) and `<path>.vocab` (JSON), each
-/// through a temporary file and a rename.
-bool saveSequenceCheckpoint(const std::string& path, RecursionModel& model,
-                            torch::optim::Optimizer* optimizer,
-                            const std::vector<std::string>& vocab, std::string* error);
-/// Reads the weights (and the optimizer state when given and present).
-bool loadSequenceCheckpoint(const std::string& path, RecursionModel& model,
-                            torch::optim::Optimizer* optimizer, std::string* error);
 /// The vocabulary stored next to a checkpoint.
 bool loadVocabulary(const std::string& path, std::vector<std::string>* vocab, std::string* error);
 
@@ -31,7 +25,8 @@ struct LoadedSequenceRun {
     std::string checkpointPath;
 };
 
-/// step < 0: the last checkpoint. The model is in eval mode on the CPU.
+/// The checkpoint at or before `step` (step < 0: the last one). The model is in eval mode on
+/// the CPU.
 bool loadSequenceRun(const std::string& logPath, int64_t runId, int64_t step,
                      LoadedSequenceRun* run, std::string* error);
 

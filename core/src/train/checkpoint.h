@@ -1,6 +1,8 @@
 #pragma once
-// Checkpoints: model and optimizer state in two files written atomically (tmp + rename);
-// the training state (step, epoch, best accuracy) goes into the log's checkpoints row.
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Checkpoints of a reflection model on their own (serving, tests): the engine's checkpoint
+// files (engine/checkpoint.h) for an MoRModel.
+#include "engine/checkpoint.h"
 #include "model/mor_model.h"
 
 #include <torch/torch.h>
@@ -9,16 +11,7 @@
 
 namespace mor::train {
 
-struct CheckpointState {
-    int64_t step = 0;
-    int64_t evaluations = 0;
-    int64_t badEvaluations = 0; ///< evaluations since the best one (early stopping)
-    double bestAccuracy = -1.0;
-    int64_t bestStep = -1;
-
-    std::string toJson() const;
-    static CheckpointState fromJson(const std::string& json);
-};
+using engine::CheckpointState;
 
 /// Writes `<path>` (model) and `<path>.optim` (optimizer; skipped when null).
 bool saveCheckpoint(const std::string& path, model::MoRModel& model,

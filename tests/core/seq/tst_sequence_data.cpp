@@ -215,7 +215,7 @@ void TstSequenceData::bundledReflectionDemosStillValidate() {
         const auto c = loadConfigFile(std::string(MOR_SOURCE_DIR "/resources/demos/") + name +
                                       ".json");
         QVERIFY2(c.ok(), (std::string(name) + ": " + c.message()).c_str());
-        QCOMPARE(c.config.model.family, std::string("reflection"));
+        QVERIFY(c.config.model.family == Family::Reflection);
     }
 }
 

@@ -1,6 +1,7 @@
-// Training end to end through the public API (plus the session and schedule internals).
-#include "train/lr_schedule.h"
-#include "train/training_session.h"
+// Training end to end through the public API (plus the engine session and schedule internals).
+#include "engine/lr_schedule.h"
+#include "engine/training_session.h"
+#include "train/reflection_family.h"
 
 #include "mor/log_reader.h"
 #include "mor/trainer.h"
@@ -75,7 +76,7 @@ void TstTrainer::warmupThenCosineSchedule() {
     t.learningRate = 1.0;
     t.warmupSteps = 10;
     t.schedule = "cosine";
-    mor::train::LrSchedule cosine(t, 110, 10);
+    mor::engine::LrSchedule cosine(t, 110, 10);
     QCOMPARE(cosine.at(0), 0.1);
     QCOMPARE(cosine.at(9), 1.0);
     QCOMPARE(cosine.at(10), 1.0);
@@ -83,7 +84,7 @@ void TstTrainer::warmupThenCosineSchedule() {
     QVERIFY(cosine.at(109) < 0.03);
     t.schedule = "cosine_restarts";
     t.restartPeriod = 20;
-    mor::train::LrSchedule restarts(t, 110, 10);
+    mor::engine::LrSchedule restarts(t, 110, 10);
     QCOMPARE(restarts.at(10), 1.0);
     QCOMPARE(restarts.at(30), 1.0); // a new cycle starts at full rate
     QVERIFY(restarts.at(29) < 0.05);
@@ -258,8 +259,10 @@ void TstTrainer::divergenceFailsAndKeepsCheckpoint() {
     config.train.evalEvery = 1000;
     auto data = mor::loadDataset(config.data, 1);
     QVERIFY(data.ok());
-    mor::train::TrainingSession session(config, data.dataset, torch::Device(torch::kCPU),
-                                        log.get(), nullptr);
+    const torch::Device cpu(torch::kCPU);
+    mor::engine::TrainingSession session(
+        config, std::make_unique<mor::train::ReflectionFamily>(config, data.dataset, cpu), cpu,
+        log.get(), nullptr);
     const auto out = session.runNew({});
     QCOMPARE(out.status, std::string("failed"));
     QVERIFY2(out.error.find("non-finite") != std::string::npos, out.error.c_str());

@@ -1,4 +1,4 @@
-#include "train/distributed.h"
+#include "engine/distributed.h"
 
 // Debian's LibTorch is built with Gloo; its c10d headers hide the class behind this switch.
 #ifndef USE_C10D_GLOO
@@ -12,7 +12,7 @@
 
 #include <cstdlib>
 
-namespace mor::train {
+namespace mor::engine {
 
 struct DistributedGroup::Impl {
     c10::intrusive_ptr<c10d::Store> store;
@@ -289,4 +289,4 @@ std::unique_ptr<DistributedGroup> joinForRun(const RunOptions& options, torch::D
     return DistributedGroup::join(options, *device, error);
 }
 
-} // namespace mor::train
+} // namespace mor::engine

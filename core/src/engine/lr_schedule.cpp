@@ -1,9 +1,9 @@
-#include "train/lr_schedule.h"
+#include "engine/lr_schedule.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace mor::train {
+namespace mor::engine {
 
 namespace {
 constexpr double kPi = 3.14159265358979323846;
@@ -38,4 +38,4 @@ double LrSchedule::at(int64_t step) const {
     return m_base * (kFloor + (1.0 - kFloor) * 0.5 * (1.0 + std::cos(kPi * progress)));
 }
 
-} // namespace mor::train
+} // namespace mor::engine

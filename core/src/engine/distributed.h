@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace mor::train {
+namespace mor::engine {
 
 /// What one optimizer step measured: on this rank before DistributedGroup::reduceStep(), over
 /// all ranks after it. `loss` and `terms` are weighted by the rank's share of the global batch
@@ -81,4 +81,4 @@ private:
 std::unique_ptr<DistributedGroup> joinForRun(const RunOptions& options, torch::Device* device,
                                              std::string* error);
 
-} // namespace mor::train
+} // namespace mor::engine

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace mor::train {
+namespace mor::engine {
 
 /// Linear warmup, then constant, cosine, or cosine with warm restarts (SGDR).
 class LrSchedule {
@@ -18,4 +18,4 @@ private:
     enum class Kind { Constant, Cosine, Restarts } m_kind;
 };
 
-} // namespace mor::train
+} // namespace mor::engine

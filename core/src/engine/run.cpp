@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/run.h"
+
+#include <algorithm>
+
+namespace mor::engine {
+
+bool readRun(const std::string& logPath, int64_t runId, StoredRun* run, std::string* error) {
+    auto reader = LogReader::open(logPath, error);
+    if (!reader) {
+        return false;
+    }
+    auto summary = reader->run(runId);
+    if (!summary) {
+        *error = "run " + std::to_string(runId) + " is not in " + logPath;
+        return false;
+    }
+    auto parsed = parseConfig(summary->configJson);
+    if (!parsed.ok()) {
+        *error = "the stored config of run " + std::to_string(runId) +
+                 " is not valid for this version: " + parsed.message();
+        return false;
+    }
+    run->config = parsed.config;
+    run->summary = *summary;
+    run->checkpoints = reader->checkpoints(runId);
+    std::stable_sort(run->checkpoints.begin(), run->checkpoints.end(),
+                     [](const CheckpointInfo& a, const CheckpointInfo& b) { return a.step < b.step; });
+    return true;
+}
+
+bool resolveDevice(const std::string& name, torch::Device* device, std::string* error) {
+    if (name == "cuda" || name == "auto") {
+        if (torch::cuda::is_available()) {
+            *device = torch::Device(torch::kCUDA);
+            return true;
+        }
+        if (name == "cuda") {
+            *error = "train.device = \"cuda\" but this LibTorch build has no usable CUDA device; "
+                     "use \"cpu\" or \"auto\"";
+            return false;
+        }
+    }
+    *device = torch::Device(torch::kCPU);
+    return true;
+}
+
+} // namespace mor::engine

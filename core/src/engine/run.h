@@ -1,0 +1,28 @@
+#pragma once
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Reading a logged run back (any family): its config, status and checkpoints; the device a
+// config asks for.
+#include "mor/config.h"
+#include "mor/log_reader.h"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace mor::engine {
+
+struct StoredRun {
+    ExperimentConfig config;
+    RunSummary summary;
+    std::vector<CheckpointInfo> checkpoints; ///< by step
+};
+
+/// The run's row, parsed config and checkpoints; false with *error when the log, the run or
+/// its config cannot be read.
+bool readRun(const std::string& logPath, int64_t runId, StoredRun* run, std::string* error);
+
+/// Resolves "cpu" | "cuda" | "auto"; error when CUDA is asked for but absent.
+bool resolveDevice(const std::string& name, torch::Device* device, std::string* error);
+
+} // namespace mor::engine

@@ -1,0 +1,61 @@
+#pragma once
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One training run of any model family, from the start or a checkpoint to its end: the one
+// loop behind trainExperiment() and resumeExperiment().
+#include "engine/checkpoint.h"
+#include "engine/model_family.h"
+#include "mor/experiment_log.h"
+#include "mor/trainer.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+namespace mor::engine {
+
+class DistributedGroup;
+
+class TrainingSession {
+public:
+    TrainingSession(ExperimentConfig config, std::unique_ptr<ModelFamily> family,
+                    torch::Device device, ExperimentLog* log, TrainingObserver* observer);
+
+    /// Trains data-parallel in `group` (not owned; outlives the session). Only rank 0 should
+    /// get a log: it evaluates and writes checkpoints while the others wait for it.
+    void setDistributed(DistributedGroup* group) { m_group = group; }
+    /// Starts a new run (logs it when there is a log).
+    RunOutcome runNew(const RunOptions& options);
+    /// Continues `runId` from the checkpoint at `checkpointPath` with `state`; an empty path
+    /// (killed before its first checkpoint) restarts it from step 0.
+    RunOutcome runResumed(int64_t runId, const std::string& checkpointDir,
+                          const std::string& checkpointPath, const CheckpointState& state);
+
+    ModelFamily& family() { return *m_family; }
+    torch::optim::Optimizer& optimizer() { return *m_optimizer; }
+    const std::string& optimizerName() const { return m_optimizerName; }
+
+private:
+    RunOutcome loop(CheckpointState state);
+    RunOutcome fail(RunOutcome out);
+    bool weightsFinite();
+    void evaluateAndLog(CheckpointState& state, bool* improved);
+    bool writeCheckpoint(const CheckpointState& state, bool best);
+    void event(const std::string& level, const std::string& message);
+    bool startDistributed(int64_t step, std::string* error);
+    void testOnBest(RunOutcome& out, int64_t step);
+
+    ExperimentConfig m_config;
+    std::unique_ptr<ModelFamily> m_family;
+    torch::Device m_device;
+    ExperimentLog* m_log;
+    TrainingObserver* m_observer;
+    std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+    std::string m_optimizerName;
+    int64_t m_runId = 0;
+    std::string m_checkpointDir;
+    std::string m_lastCheckpoint;
+    DistributedGroup* m_group = nullptr;
+};
+
+} // namespace mor::engine

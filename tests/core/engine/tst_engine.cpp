@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The one training engine, checked once per model family (data-driven rows "reflection" and
+// "recursion"): the optimizer setting is honoured, a run killed before its first checkpoint
+// resumes, test metrics come from the best checkpoint, early stopping stops, and 1 vs 2
+// data-parallel processes give the same metrics. Every test builds its own tiny fixture.
+#include "engine/model_family.h"
+#include "engine/training_session.h"
+
+#include "mor/log_reader.h"
+#include "mor/trainer.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace mor;
+
+namespace {
+
+const char* kReflection = R"({
+    "name": "tiny reflection",
+    "data": {"kind": "parity", "length": 6, "samples": 600, "probe_size": 4},
+    "model": {"family": "reflection", "encoder": {"hidden": 16},
+              "router": {"hidden": 16, "top_k": 1, "balance_weight": 0.0},
+              "experts": [{"width": 16, "max_depth": 3}, {"width": 16, "max_depth": 3}]},
+    "train": {"epochs": 2, "batch_size": 32, "warmup_steps": 5, "threads": 1, "eval_every": 6}})";
+
+const char* kRecursion = R"({
+    "name": "tiny recursion",
+    "data": {"kind": "addition", "digits": 2, "samples": 500, "probe_size": 2},
+    "model": {"family": "recursion",
+              "recursion": {"recursions": 2, "d_model": 16, "heads": 2, "ffn": 32}},
+    "train": {"epochs": 2, "batch_size": 32, "warmup_steps": 5, "threads": 1, "eval_every": 6,
+              "learning_rate": 0.003}})";
+
+void addFamilyRows() {
+    QTest::addColumn<QString>("json");
+    QTest::newRow("reflection") << QString::fromUtf8(kReflection);
+    QTest::newRow("recursion") << QString::fromUtf8(kRecursion);
+}
+
+ExperimentConfig configOf(const QString& json) {
+    auto parsed = parseConfig(json.toStdString());
+    if (!parsed.ok()) {
+        qFatal("fixture config: %s", parsed.message().c_str());
+    }
+    return parsed.config;
+}
+
+/// Stops when asked after `steps` progress callbacks (0: before the first step).
+class StopAfter : public TrainingObserver {
+public:
+    explicit StopAfter(int64_t steps) : m_steps(steps) {}
+    void onProgress(const TrainingProgress& p) override { m_seen = p.step; }
+    bool stopRequested() override { return m_seen >= m_steps; }
+
+private:
+    int64_t m_steps, m_seen = 0;
+};
+
+/// Trains `config` without a log in a session and returns its weights, flattened.
+torch::Tensor weightsAfterTraining(const ExperimentConfig& config, std::string* optimizer,
+                                   RunOutcome* outcome) {
+    const torch::Device cpu(torch::kCPU);
+    std::string error;
+    auto family = engine::makeFamily(config, cpu, &error);
+    if (!family) {
+        qFatal("family: %s", error.c_str());
+    }
+    engine::TrainingSession session(config, std::move(family), cpu, nullptr, nullptr);
+    *optimizer = session.optimizerName();
+    *outcome = session.runNew({});
+    std::vector<torch::Tensor> flat;
+    for (const auto& p : session.family().module().parameters()) {
+        flat.push_back(p.detach().reshape(-1).clone());
+    }
+    return torch::cat(flat);
+}
+
+bool hasEvent(const std::string& log, int64_t runId, const std::string& text) {
+    std::string error;
+    auto reader = LogReader::open(log, &error);
+    for (const auto& e : reader->events(runId)) {
+        if (e.message.find(text) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+class TstEngine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { setThreads(1); }
+    void optimizerSettingIsHonoured_data() { addFamilyRows(); }
+    void optimizerSettingIsHonoured();
+    void resumeBeforeFirstCheckpoint_data() { addFamilyRows(); }
+    void resumeBeforeFirstCheckpoint();
+    void testMetricsComeFromTheBestCheckpoint_data() { addFamilyRows(); }
+    void testMetricsComeFromTheBestCheckpoint();
+    void earlyStopStops_data() { addFamilyRows(); }
+    void earlyStopStops();
+    void twoProcessesMatchOne_data() { addFamilyRows(); }
+    void twoProcessesMatchOne();
+};
+
+void TstEngine::optimizerSettingIsHonoured() {
+    QFETCH(QString, json);
+    auto config = configOf(json);
+    config.train.epochs = 1;
+    std::string sgdName, adamwName;
+    RunOutcome sgdOut, adamwOut;
+    config.train.optimizer = "sgd";
+    const auto sgd = weightsAfterTraining(config, &sgdName, &sgdOut);
+    config.train.optimizer = "adamw";
+    const auto adamw = weightsAfterTraining(config, &adamwName, &adamwOut);
+    QCOMPARE(sgdName, std::string("sgd"));
+    QCOMPARE(adamwName, std::string("adamw"));
+    QCOMPARE(sgdOut.optimizer, std::string("sgd"));
+    QCOMPARE(adamwOut.optimizer, std::string("adamw"));
+    QVERIFY2(sgdOut.status == "finished", sgdOut.error.c_str());
+    QCOMPARE(sgdOut.steps, adamwOut.steps);
+    QVERIFY(sgdOut.steps > 0);
+    // Same seed, same initial weights and batches: only the update rule differs.
+    const double difference = (sgd - adamw).abs().max().item<double>();
+    QVERIFY2(difference > 1e-4, std::to_string(difference).c_str());
+    // and the same setting twice gives the same weights (the difference is not noise)
+    std::string again;
+    RunOutcome againOut;
+    config.train.optimizer = "sgd";
+    QCOMPARE((weightsAfterTraining(config, &again, &againOut) - sgd).abs().max().item<double>(),
+             0.0);
+}
+
+void TstEngine::resumeBeforeFirstCheckpoint() {
+    QFETCH(QString, json);
+    const auto config = configOf(json);
+    QTemporaryDir dir;
+    RunOptions options;
+    options.logPath = dir.filePath("log.sqlite").toStdString();
+    StopAfter stopAtOnce(0);
+    const auto first = trainExperiment(config, options, &stopAtOnce);
+    QCOMPARE(first.status, std::string("stopped"));
+    QCOMPARE(first.steps, int64_t(0));
+    std::string error;
+    {
+        auto reader = LogReader::open(options.logPath, &error);
+        QVERIFY(reader->checkpoints(first.runId).empty());
+    }
+    const auto resumed = resumeExperiment(options.logPath, first.runId, {}, nullptr);
+    QVERIFY2(resumed.status == "finished", resumed.error.c_str());
+    QCOMPARE(resumed.runId, first.runId);
+    QVERIFY(hasEvent(options.logPath, first.runId, "restarting from step 0"));
+    RunOptions fresh;
+    fresh.logPath = dir.filePath("fresh.sqlite").toStdString();
+    const auto uninterrupted = trainExperiment(config, fresh, nullptr);
+    QCOMPARE(resumed.steps, uninterrupted.steps);
+    QCOMPARE(resumed.test.loss, uninterrupted.test.loss);
+    QCOMPARE(resumed.test.accuracy, uninterrupted.test.accuracy);
+    auto reader = LogReader::open(options.logPath, &error);
+    QCOMPARE(int64_t(reader->metric(first.runId, "train/loss").size()), resumed.steps);
+    QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
+}
+
+void TstEngine::testMetricsComeFromTheBestCheckpoint() {
+    QFETCH(QString, json);
+    const auto config = configOf(json);
+    QTemporaryDir dir;
+    RunOptions options;
+    options.logPath = dir.filePath("log.sqlite").toStdString();
+    const auto out = trainExperiment(config, options, nullptr);
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    const std::string best = engine::checkpointDirFor(options.logPath, out.runId) + "/best.pt";
+    QVERIFY2(std::filesystem::exists(best), best.c_str());
+    QCOMPARE(out.testCheckpoint, best);
+    std::string error;
+    auto reader = LogReader::open(options.logPath, &error);
+    // best.pt holds the weights of the evaluation with the highest validation accuracy
+    const auto val = reader->metric(out.runId, "val/accuracy");
+    QVERIFY(val.size() >= 2);
+    double bestAccuracy = -1.0;
+    for (const auto& point : val) {
+        bestAccuracy = std::max(bestAccuracy, point.value);
+    }
+    const auto checkpoints = reader->checkpoints(out.runId);
+    const auto state = engine::CheckpointState::fromJson(checkpoints.back().metricsJson);
+    QCOMPARE(state.bestAccuracy, bestAccuracy);
+    // the logged test metrics are those of best.pt, evaluated again from disk
+    const torch::Device cpu(torch::kCPU);
+    auto family = engine::makeFamily(config, cpu, &error);
+    QVERIFY2(family, error.c_str());
+    QVERIFY2(engine::loadCheckpoint(best, *family, nullptr, &error), error.c_str());
+    family->setTraining(false);
+    const auto again = family->evaluate(engine::Split::Test, false);
+    QCOMPARE(again.result.loss, out.test.loss);
+    QCOMPARE(again.result.accuracy, out.test.accuracy);
+    // mor eval re-measures the last checkpoint and says so
+    const auto evaluated = evaluateRun(options.logPath, out.runId, &error);
+    QVERIFY2(error.empty(), error.c_str());
+    QCOMPARE(evaluated.testCheckpoint, checkpoints.back().path);
+    QCOMPARE(evaluated.steps, checkpoints.back().step);
+    const auto last = reader->lastMetrics(out.runId);
+    QCOMPARE(last.at("test/accuracy"), out.test.accuracy);
+    QCOMPARE(last.at("test/loss"), out.test.loss);
+}
+
+void TstEngine::earlyStopStops() {
+    QFETCH(QString, json);
+    auto config = configOf(json);
+    config.train.epochs = 50;
+    config.train.evalEvery = 1;
+    config.train.learningRate = 1e-9; // nothing improves: stops after `patience` evaluations
+    config.train.warmupSteps = 0;
+    config.train.earlyStopPatience = 2;
+    QTemporaryDir dir;
+    RunOptions options;
+    options.logPath = dir.filePath("log.sqlite").toStdString();
+    const auto out = trainExperiment(config, options, nullptr);
+    QCOMPARE(out.status, std::string("finished"));
+    QVERIFY2(out.steps >= 3 && out.steps < 20, std::to_string(out.steps).c_str());
+    QVERIFY(hasEvent(options.logPath, out.runId, "early stop at step " + std::to_string(out.steps)));
+}
+
+void TstEngine::twoProcessesMatchOne() {
+#ifndef MOR_CLI
+    QSKIP("the mor CLI is not built");
+#else
+    QFETCH(QString, json);
+    QTemporaryDir dir;
+    const QString configPath = dir.filePath("c.json");
+    {
+        std::ofstream(configPath.toStdString()) << json.toStdString();
+    }
+    auto train = [&](const QString& log, const QStringList& extra) {
+        QProcess p;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("OMP_WAIT_POLICY", "PASSIVE");
+        p.setProcessEnvironment(env);
+        p.start(MOR_CLI, QStringList{"train", "--config", configPath, "--log", log, "--json"} + extra);
+        const bool done = p.waitForFinished(60000);
+        return done && p.exitCode() == 0 ? QString() : QString::fromUtf8(p.readAllStandardError() +
+                                                                         p.readAllStandardOutput());
+    };
+    const QString one = dir.filePath("one.sqlite"), two = dir.filePath("two.sqlite");
+    QString failure = train(one, {});
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    failure = train(two, {"--nproc", "2"});
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    std::string error;
+    auto a = LogReader::open(one.toStdString(), &error);
+    auto b = LogReader::open(two.toStdString(), &error);
+    QVERIFY2(b, error.c_str());
+    QCOMPARE(b->runs().size(), size_t(1)); // only rank 0 logs
+    QCOMPARE(b->run(1)->status, std::string("finished"));
+    QCOMPARE(b->metric(1, "dist/world_size").back().value, 2.0);
+    for (const char* key : {"train/loss", "val/accuracy", "val/loss", "test/accuracy"}) {
+        const auto x = a->metric(1, key), y = b->metric(1, key);
+        QVERIFY2(!x.empty(), key);
+        QCOMPARE(x.size(), y.size());
+        for (size_t i = 0; i < x.size(); ++i) {
+            QCOMPARE(x[i].step, y[i].step);
+            const double tolerance = 1e-4 * std::max(1.0, std::abs(x[i].value));
+            QVERIFY2(std::abs(x[i].value - y[i].value) <= tolerance,
+                     (std::string(key) + " at step " + std::to_string(x[i].step) + ": " +
+                      std::to_string(x[i].value) + " vs " + std::to_string(y[i].value))
+                         .c_str());
+        }
+    }
+#endif
+}
+
+QTEST_GUILESS_MAIN(TstEngine)
+#include "tst_engine.moc"
