@@ -1,0 +1,1 @@
+// Carrier of the TORCH tests' precompiled torch header (see tests/CMakeLists.txt).
