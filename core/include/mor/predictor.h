@@ -140,7 +140,9 @@ enum class WeightDType {
     Float32,
     BFloat16,
     Float16,
-    Int8 ///< 2-D weights of linear layers as int8 with one float scale per output row
+    /// 2-D weights of linear layers as int8 with one float scale per output row; routers and
+    /// one-output score layers (halting, critique) stay float32
+    Int8
 };
 
 /// "float32" | "bf16" | "fp16" | "int8" -> dtype; false for anything else.

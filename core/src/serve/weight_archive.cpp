@@ -18,8 +18,15 @@ void quantiseRows(const torch::Tensor& w, torch::Tensor* q, torch::Tensor* scale
     *scale = s.contiguous();
 }
 
+/// Routing and halting are discrete decisions taken on a score: a layer that computes one
+/// (a router, a one-output halting or critique score) stays float32, so that int8 rounding
+/// does not move an input to another expert or depth.
+bool decidesRouting(const std::string& path, const torch::Tensor& weight) {
+    return path.find("router") != std::string::npos || weight.size(0) == 1;
+}
+
 void writeModule(const torch::nn::Module& module, torch::serialize::OutputArchive& archive,
-                 WeightDType dtype, ArchiveStats& stats) {
+                 WeightDType dtype, ArchiveStats& stats, const std::string& path = "") {
     const bool linear = dynamic_cast<const torch::nn::LinearImpl*>(&module) != nullptr;
     auto write = [&](const std::string& key, const torch::Tensor& value, bool buffer) {
         const auto t = value.detach().to(torch::kCPU);
@@ -31,7 +38,8 @@ void writeModule(const torch::nn::Module& module, torch::serialize::OutputArchiv
             archive.write(key, t.to(torch::kBFloat16).contiguous(), buffer);
         } else if (dtype == WeightDType::Float16) {
             archive.write(key, t.to(torch::kFloat16).contiguous(), buffer);
-        } else if (linear && key == "weight" && t.dim() == 2 && t.size(0) > 0) {
+        } else if (linear && key == "weight" && t.dim() == 2 && t.size(0) > 0 &&
+                   !decidesRouting(path, t)) {
             torch::Tensor q, scale;
             quantiseRows(t, &q, &scale);
             // Buffers, so that no loader mistakes the int8 matrix for a trainable parameter.
@@ -50,7 +58,7 @@ void writeModule(const torch::nn::Module& module, torch::serialize::OutputArchiv
     }
     for (const auto& c : module.named_children()) {
         torch::serialize::OutputArchive child(archive.compilation_unit());
-        writeModule(*c.value(), child, dtype, stats);
+        writeModule(*c.value(), child, dtype, stats, path + c.key() + ".");
         archive.write(c.key(), child);
     }
 }
