@@ -217,8 +217,11 @@ void SamplePicker::colourItems() {
 }
 
 void SamplePicker::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::PaletteChange) {
+    if (event->type() == QEvent::PaletteChange ||
+        event->type() == QEvent::ApplicationPaletteChange) {
         colourItems();
+        // The widget's own palette may resolve after the application's change: again then.
+        QMetaObject::invokeMethod(this, &SamplePicker::colourItems, Qt::QueuedConnection);
     }
     QWidget::changeEvent(event);
 }

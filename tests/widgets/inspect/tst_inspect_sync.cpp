@@ -165,6 +165,7 @@ void TstInspectSync::listTextFollowsTheDarkTheme() {
     const auto first = m_reader->traces(m_run.runId, m_run.steps.front());
     stepper.showSample(m_run.steps.front(), first.front().sampleId, false);
     QApplication::setPalette(darkTestPalette());
+    QCoreApplication::processEvents(); // the palette change reaches the picker
     QListWidget* items = list(stepper);
     int wrong = 0, right = 0;
     for (int i = 0; i < items->count(); ++i) {
