@@ -82,6 +82,23 @@ QStringList recordedWarnings() {
     return g_warnings;
 }
 
+void failAfter(int ms, quint64 seed) {
+    std::thread([ms, seed] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        char last[sizeof g_lastEvent];
+        {
+            std::lock_guard<std::mutex> lock(g_lastMutex);
+            std::memcpy(last, g_lastEvent, sizeof last);
+        }
+        std::fprintf(stderr,
+                     "\nmonkey: FAIL: still running after %d s (a loop that never ends); seed "
+                     "%llu; last event: %s\n",
+                     ms / 1000, static_cast<unsigned long long>(seed), last);
+        std::fflush(stderr);
+        std::_Exit(5);
+    }).detach();
+}
+
 void noteEvent(int index, const std::string& description) {
     std::lock_guard<std::mutex> lock(g_lastMutex);
     std::snprintf(g_lastEvent, sizeof g_lastEvent, "#%d %s", index, description.c_str());

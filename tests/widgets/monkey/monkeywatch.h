@@ -50,6 +50,9 @@ private:
 void installHandlers(quint64 seed);
 /// Warnings recorded by the message handler.
 QStringList recordedWarnings();
+/// Ends the process as failed when it is still running after `ms` (stuck in a loop that
+/// turns but never ends, e.g. a drag that waits for a release); prints the last event.
+void failAfter(int ms, quint64 seed);
 /// The last event, as the crash handler and the watchdog print it.
 void noteEvent(int index, const std::string& description);
 

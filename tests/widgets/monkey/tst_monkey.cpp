@@ -174,6 +174,7 @@ int main(int argc, char** argv) {
     QObject::connect(&driver, &monkey::Driver::done, window, [window] { finish(window); });
     QElapsedTimer clock;
     clock.start();
+    monkey::failAfter(int(seconds * 1000) + 45000, seed);
     driver.start(int(seconds * 1000), interval);
     QApplication::exec();
     const double ran = clock.elapsed() / 1000.0;
