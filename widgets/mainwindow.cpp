@@ -50,8 +50,8 @@
 
 namespace {
 constexpr int kMaxRecentLogs = 8;
-const char* kViewNames[] = {"setup",     "training", "stepper",  "routing",
-                             "conflicts", "compare",  "sequence", "playground"};
+const char* kViewNames[] = {"setup",    "training", "stepper",    "routing", "conflicts",
+                             "compare",  "sequence", "playground", "sweeps"};
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)

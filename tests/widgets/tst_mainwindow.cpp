@@ -56,6 +56,7 @@ void TstMainWindow::viewNamesSelectTabs_data() {
     QTest::newRow("compare") << "compare" << 5;
     QTest::newRow("sequence") << "sequence" << 6;
     QTest::newRow("playground") << "playground" << 7;
+    QTest::newRow("sweeps") << "sweeps" << 8;
     QTest::newRow("unknown") << "nonsense" << -1;
 }
 
@@ -63,7 +64,7 @@ void TstMainWindow::viewNamesSelectTabs() {
     QFETCH(QString, name);
     QFETCH(int, tab);
     MainWindow window;
-    QCOMPARE(window.tabs()->count(), 8);
+    QCOMPARE(window.tabs()->count(), 9);
     QCOMPARE(window.showView(name), tab >= 0);
     QCOMPARE(window.tabs()->currentIndex(), tab >= 0 ? tab : 0);
 }
