@@ -92,6 +92,26 @@ bool darkPalette() {
     return pal.color(QPalette::Window).lightness() < pal.color(QPalette::WindowText).lightness();
 }
 
+namespace {
+/// QCPLegend::setTextColor walks every cell; a wrapped legend with an odd item count has empty
+/// cells, which that QCustomPlot 2.1 build dereferences. Colour the items one by one then.
+void setLegendText(QCPLegend* legend, const QColor& color) {
+    bool gaps = false;
+    for (int i = 0; i < legend->elementCount(); ++i) {
+        gaps = gaps || legend->elementAt(i) == nullptr;
+    }
+    if (!gaps) {
+        legend->setTextColor(color);
+        return;
+    }
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        if (QCPAbstractLegendItem* item = legend->item(i)) {
+            item->setTextColor(color);
+        }
+    }
+}
+} // namespace
+
 void themePlot(QCustomPlot* plot) {
     const QPalette pal = QApplication::palette();
     const QColor fg = pal.color(QPalette::WindowText);
@@ -108,7 +128,7 @@ void themePlot(QCustomPlot* plot) {
     }
     // The first rect's background was set by applyPalette to Base already; legends and titles:
     if (plot->legend) { // null when a plot removed its legend
-        plot->legend->setTextColor(fg);
+        setLegendText(plot->legend, fg);
         plot->legend->setBrush(QBrush(pal.color(QPalette::Base)));
         plot->legend->setBorderPen(Qt::NoPen);
     }
@@ -116,7 +136,7 @@ void themePlot(QCustomPlot* plot) {
         if (auto* text = qobject_cast<QCPTextElement*>(element)) {
             text->setTextColor(fg);
         } else if (auto* legend = qobject_cast<QCPLegend*>(element)) {
-            legend->setTextColor(fg);
+            setLegendText(legend, fg);
         }
     }
     const auto neutral = [](const QColor& c) {
