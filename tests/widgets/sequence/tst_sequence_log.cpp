@@ -119,7 +119,7 @@ void TstSequenceLog::runWithoutTokenTracesShowsNoTokens() {
 void TstSequenceLog::mainWindowShowsTheTabOnlyForSequenceRuns() {
     MainWindow window;
     QVERIFY(window.openLog(QString::fromStdString(m_path), false));
-    QCOMPARE(window.tabs()->count(), 8); // ... Compare, Sequence, Playground
+    QCOMPARE(window.tabs()->count(), 9); // ... Compare, Sequence, Playground, Sweeps
     window.selectRun(m_sequenceRun);
     QVERIFY(window.tabs()->isTabVisible(MainWindow::Sequence));
     QVERIFY(window.showView(QStringLiteral("sequence")));
