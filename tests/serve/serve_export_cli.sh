@@ -6,26 +6,7 @@
 # --weights` serves an int8 export, and `mor export --csv` writes one traces schema per family.
 set -euo pipefail
 mor="$1"
-py=/usr/bin/python3
-export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
-tmp=$(mktemp -d)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$tmp/out" ] && cat "$tmp/out" >&2; exit 1; }
-start_server() {
-    "$mor" serve --log "$tmp/log.sqlite" --port 0 --threads 1 "$@" >"$tmp/out" 2>&1 &
-    pid=$!
-    port=""
-    for _ in $(seq 1 200); do
-        port=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/out" | head -1 | sed 's/.*://') || true
-        [ -n "$port" ] && return 0
-        kill -0 "$pid" 2>/dev/null || fail "mor serve exited early"
-        sleep 0.05
-    done
-    fail "mor serve did not print its address"
-}
-stop_server() { kill -TERM "$pid"; wait "$pid" || fail "serve exit code"; pid=""; }
+. "$(dirname "$0")/serve_lib.sh"
 
 cat > "$tmp/flat.json" <<'JSON'
 {"name":"tiny-flat","data":{"kind":"parity","length":6,"samples":300,"probe_size":4},
