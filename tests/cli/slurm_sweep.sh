@@ -9,6 +9,7 @@
 #                              with apt-get when missing and possible, not under ctest); exits 77
 #                              (skipped) with the reason when SLURM cannot start here.
 set -euo pipefail
+source "$(dirname "$0")/../lib/free_port.sh"
 mor="$1"; mode="${2:-tasks}"
 tmp=$(mktemp -d)
 pids=()
@@ -111,7 +112,7 @@ munged --key-file="$tmp/munge/munge.key" --socket="$sock" --pid-file="$tmp/munge
     --log-file="$tmp/munge/munged.log" --seed-file="$tmp/munge/seed" --force 2>"$tmp/munge/err" \
     || skip "munged does not start: $(cat "$tmp/munge/err")"
 pids+=("$(cat "$tmp/munge/munged.pid" 2>/dev/null || echo 0)")
-port=$((20000 + RANDOM % 20000))
+port=$(free_port 2)
 cat > "$tmp/slurm/slurm.conf" <<CONF
 ClusterName=mortest
 SlurmctldHost=$host(127.0.0.1)

@@ -35,16 +35,32 @@ expect_error "model.experts" sweep --config "$tmp/c.json" --log "$tmp/bad.sqlite
 "$mor" sweep --config "$tmp/c.json" --log "$log" --grid "model.experts[0].max_depth=1,3" \
     --seeds 1,2,3 --jobs 2 --threads 1 --json >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 1 900); do
+# Wait for a finished run and a running run with a checkpoint, then freeze the sweep and its
+# workers (SIGSTOP) and look again: a run may finish between the look and the kill, so the
+# kill -9 only comes while the frozen state still has a running run with a checkpoint.
+ready() {
     done_runs=$(sqlite3 "$log" "select count(*) from runs where status='finished'" 2>/dev/null || echo 0)
     ckpt=$(sqlite3 "$log" "select count(*) from checkpoints c join runs r on r.id=c.run_id where r.status='running'" 2>/dev/null || echo 0)
-    [ "${done_runs:-0}" -ge 1 ] && [ "${ckpt:-0}" -ge 1 ] && break
+    [ "${done_runs:-0}" -ge 1 ] && [ "${ckpt:-0}" -ge 1 ]
+}
+killed=0
+for _ in $(seq 1 900); do
     kill -0 "$pid" 2>/dev/null || fail "the sweep ended before it could be killed"
+    if ready; then
+        kill -STOP "$pid"
+        workers=$(pgrep -P "$pid" || true)
+        [ -z "$workers" ] || kill -STOP $workers
+        if ready; then
+            kill -9 "$pid" $workers
+            killed=1
+            break
+        fi
+        [ -z "$workers" ] || kill -CONT $workers
+        kill -CONT "$pid"
+    fi
     sleep 0.1
 done
-[ "${done_runs:-0}" -ge 1 ] && [ "${ckpt:-0}" -ge 1 ] || fail "no finished run and running checkpoint appeared"
-workers=$(pgrep -P "$pid" || true)
-kill -9 "$pid" $workers
+[ "$killed" = 1 ] || fail "no finished run and running checkpoint appeared"
 wait "$pid" 2>/dev/null || true
 [ "$(sqlite3 "$log" 'PRAGMA integrity_check')" = "ok" ] || fail "integrity_check after kill -9"
 

@@ -3,6 +3,7 @@
 # same step with a checkpoint; `mor resume` launched torchrun-style (RANK, WORLD_SIZE, ...)
 # on 2 processes continues it from rank 0's checkpoint to the end.
 set -euo pipefail
+source "$(dirname "$0")/../lib/free_port.sh"
 mor="$1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; cat "$tmp"/*.err >&2 || true; exit 1; }
@@ -28,7 +29,7 @@ grep -q '"status":"stopped"' "$tmp/train.out" || fail "not stopped: $(cat "$tmp/
 [ "$(sqlite3 "$log" 'select status from runs')" = stopped ] || fail "run not marked stopped"
 stopped=$(sqlite3 "$log" "select max(step) from checkpoints")
 
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 RANK=1 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=$port \
     "$mor" resume --log "$log" --run 1 > "$tmp/r1.out" 2> "$tmp/r1.err" &
 rank1=$!

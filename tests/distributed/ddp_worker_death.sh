@@ -3,6 +3,7 @@
 # a bounded time with a message that says a worker was lost, and rank 0 marks the run failed
 # (not left "running"). Checked for a lost rank 1, a lost rank 0, and under `--nproc`.
 set -euo pipefail
+source "$(dirname "$0")/../lib/free_port.sh"
 mor="$1"
 tmp=$(mktemp -d)
 pids=()
@@ -46,7 +47,7 @@ expect_failure() {
     echo "$2 stopped with exit code $rc after ${took}s"
 }
 
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 
 # 1. rank 1 dies: rank 0 stops, says why, and marks the run failed.
 start_rank 0 "$tmp/a.sqlite" $port
@@ -60,7 +61,7 @@ sqlite3 "$tmp/a.sqlite" "select message from events where level='error'" | grep 
     || fail "no error event in the log"
 
 # 2. rank 0 dies: rank 1 stops with a clear message.
-port=$((port + 1))
+port=$(free_port)
 start_rank 0 "$tmp/b.sqlite" $port
 start_rank 1 "$tmp/b.sqlite" $port
 wait_steps "$tmp/b.sqlite" 5
