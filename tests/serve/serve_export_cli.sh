@@ -91,4 +91,59 @@ stop_server
 head -1 "$tmp/csv/run-2-traces.csv" | grep -q '^step,sample_id,position,token,' || fail "token traces"
 [ "$(wc -l <"$tmp/csv/run-2-traces.csv")" -gt 1 ] || fail "no token rows"
 [ ! -e "$tmp/csv/run-2-conflicts.csv" ] || fail "conflicts file for a recursion run"
+# --- a CSV run with its own dialect and test file is served like `mor eval`/trace see it -------
+# ';' separators, decimal commas and data.test_path: the serving scaler must be the one
+# training used (Dataset::featureMean/featureScale), not a reread with the default dialect.
+"$py" - "$tmp" <<'PY'
+import random, sys
+d = sys.argv[1]
+rng = random.Random(7)
+def rows(n):
+    out = ["a;b;c;label"]
+    for _ in range(n):
+        a, b, c = rng.uniform(990, 1010), rng.uniform(-3, 3), rng.uniform(0, 1)
+        label = "hi" if (a - 1000) + 2 * b > 0 else "lo"
+        out.append(";".join(f"{v:.3f}".replace(".", ",") for v in (a, b, c)) + ";" + label)
+    return "\n".join(out) + "\n"
+open(f"{d}/dialect-train.csv", "w").write(rows(160))
+open(f"{d}/dialect-test.csv", "w").write(rows(40))
+PY
+cat > "$tmp/dialect.json" <<JSON
+{"name":"tiny-dialect","data":{"kind":"csv","path":"$tmp/dialect-train.csv",
+  "test_path":"$tmp/dialect-test.csv","delimiter":";","decimal":",","label_column":"label",
+  "probe_size":4},
+ "model":{"encoder":{"hidden":16},"router":{"top_k":1,"hidden":16},
+          "experts":[{"width":16,"max_depth":2},{"width":16,"max_depth":2}]},
+ "train":{"epochs":3,"batch_size":16,"threads":1}}
+JSON
+"$mor" train --config "$tmp/dialect.json" --log "$tmp/log.sqlite" --quiet >/dev/null \
+    || fail "training on the ';'/decimal-comma CSV"
+"$mor" eval --log "$tmp/log.sqlite" --run 3 --json >"$tmp/eval3.json" || fail "eval run 3"
+# The first test sample comes after the 160 training-file rows.
+"$mor" trace --log "$tmp/log.sqlite" --run 3 --sample 160 --json >"$tmp/trace160.json" \
+    || fail "trace sample 160"
+"$mor" trace --log "$tmp/log.sqlite" --run 3 --sample 161 --json >"$tmp/trace161.json" \
+    || fail "trace sample 161"
+start_server --run 3
+"$py" - "$tmp" "$port" <<'PY' || fail "served answers differ from eval/trace"
+import json, sys, urllib.request
+d, port = sys.argv[1], sys.argv[2]
+lines = open(f"{d}/dialect-test.csv").read().split("\n")[1:-1]
+rows = [[float(v.replace(",", ".")) for v in l.split(";")[:3]] for l in lines]
+labels = [l.split(";")[3] for l in lines]
+req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/predict",
+                             data=json.dumps({"inputs": rows}).encode(),
+                             headers={"Content-Type": "application/json"})
+preds = json.loads(urllib.request.urlopen(req).read())["predictions"]
+assert len(preds) == 40, len(preds)
+ev = json.load(open(f"{d}/eval3.json"))
+served = sum(p["class"] == y for p, y in zip(preds, labels)) / 40
+assert abs(served - ev["test_accuracy"]) < 1e-9, (served, ev["test_accuracy"])
+for k in (0, 1):
+    t = json.load(open(f"{d}/trace16{k}.json"))
+    assert preds[k]["answer"] == t["answer"], (k, preds[k], t["answer"])
+    assert abs(preds[k]["confidence"] - t["confidence"]) < 1e-5, (k, preds[k]["confidence"], t)
+print(f"dialect run: served test accuracy {served:.3f} = mor eval; traces 160/161 agree")
+PY
+stop_server
 echo "serve_export_cli: ok"

@@ -1,7 +1,6 @@
 #include "serve/feature_scaler.h"
 
-#include <algorithm>
-#include <cmath>
+#include <cstddef>
 
 namespace mor::serve {
 
@@ -15,46 +14,19 @@ bool FeatureScaler::fromData(const DataConfig& config, const Dataset& dataset, F
     if (config.kind != "csv") {
         return true;
     }
-    // The data set holds only scaled features; the statistics come from the raw file, with
-    // the same rows (limit), the same training split and the same double arithmetic as
-    // loadDataset's standardisation, so a raw row maps to exactly the stored features.
-    CsvTable table = readCsv(config.path, config.labelColumn);
-    if (!table.error.empty()) {
-        *error = table.error;
-        return false;
-    }
-    const int64_t rows = config.limit > 0 ? std::min(table.rows, config.limit) : table.rows;
-    if (rows != dataset.size() || table.columns != dataset.numFeatures) {
-        *error = config.path + " changed since training: it now has " + std::to_string(rows) +
-                 " rows of " + std::to_string(table.columns) + " features, the run used " +
-                 std::to_string(dataset.size()) + " rows of " + std::to_string(dataset.numFeatures);
-        return false;
-    }
+    // loadDataset already standardised the features with the training split's statistics and
+    // kept them, read with the run's own dialect (separator, decimal comma, missing cells) and
+    // test file: take them from there instead of reading the file a second time.
     const auto f = static_cast<size_t>(dataset.numFeatures);
-    std::vector<double> mean(f, 0.0), sd(f, 0.0);
-    const float* raw = table.features.data();
-    for (int64_t i : dataset.train) {
-        for (size_t k = 0; k < f; ++k) {
-            mean[k] += raw[size_t(i) * f + k];
-        }
-    }
-    const double n = std::max<double>(1.0, static_cast<double>(dataset.train.size()));
-    for (auto& m : mean) {
-        m /= n;
-    }
-    for (int64_t i : dataset.train) {
-        for (size_t k = 0; k < f; ++k) {
-            const double d = raw[size_t(i) * f + k] - mean[k];
-            sd[k] += d * d;
-        }
-    }
-    for (size_t k = 0; k < f; ++k) {
-        const double s = std::sqrt(sd[k] / n);
-        sd[k] = s > 1e-12 ? s : 1.0;
+    if (dataset.featureMean.size() != f || dataset.featureScale.size() != f) {
+        *error = config.path + ": the data set carries no feature standardisation (" +
+                 std::to_string(dataset.featureMean.size()) + " means for " + std::to_string(f) +
+                 " features)";
+        return false;
     }
     out->m_kind = "standardise";
-    out->m_mean = std::move(mean);
-    out->m_sd = std::move(sd);
+    out->m_mean = dataset.featureMean;
+    out->m_sd = dataset.featureScale;
     return true;
 }
 

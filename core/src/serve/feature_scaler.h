@@ -1,7 +1,7 @@
 #pragma once
-// The feature scaling a run's training applied, recomputed from its data source so that a
-// client can send raw rows: CSV columns are z-scored with the training split's statistics,
-// IDX pixels divided by 255, generated sets used as they are.
+// The feature scaling a run's training applied, so that a client can send raw rows: CSV
+// columns are z-scored with the training split's statistics (kept by loadDataset), IDX pixels
+// divided by 255, generated sets used as they are.
 #include "mor/config.h"
 #include "mor/dataset.h"
 
@@ -12,8 +12,8 @@ namespace mor::serve {
 
 class FeatureScaler {
 public:
-    /// Rebuilds the scaling of `dataset` (already loaded from `config`). For CSV data it
-    /// rereads the raw file; an error names the file when it changed since training.
+    /// The scaling of `dataset` (already loaded from `config`, with its dialect and test
+    /// file). For CSV data it is Dataset::featureMean/featureScale; the file is not reread.
     static bool fromData(const DataConfig& config, const Dataset& dataset, FeatureScaler* out,
                          std::string* error);
 
