@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "commands_generate.h"
 #include "commands_merge.h"
+#include "commands_prune.h"
 #include "commands_sweep.h"
 #include "commands_validate.h"
 #include "serve/serve_command.h"
@@ -116,6 +117,8 @@ int main(int argc, char** argv) {
     auto* cBaseline = addBaselineCommand(app, baseline);
     MergeArgs merge;
     auto* cMerge = addMergeCommand(app, merge);
+    PruneArgs prune;
+    auto* cPrune = addPruneCommand(app, prune);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -160,6 +163,9 @@ int main(int argc, char** argv) {
     }
     if (cMerge->parsed()) {
         return cmdMerge(merge);
+    }
+    if (cPrune->parsed()) {
+        return cmdPrune(prune);
     }
     return 0;
 }

@@ -8,7 +8,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$mor" --version | grep -Eq '^mor [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 help=$("$mor" --help)
-for sub in train resume eval validate runs show trace export; do
+for sub in train resume eval validate runs show trace export prune; do
     grep -q "$sub" <<<"$help" || fail "--help does not list $sub"
 done
 
@@ -48,6 +48,32 @@ grep -q '"status":"finished"' <<<"$last" || fail "run did not finish: $last"
 "$mor" export --log "$tmp/log.sqlite" --run 1 --csv "$tmp/csv" >/dev/null
 [ "$(wc -l < "$tmp/csv/run-1-metrics.csv")" -gt 10 ] || fail "metrics.csv"
 head -1 "$tmp/csv/run-1-traces.csv" | grep -q "critique" || fail "traces.csv"
+# Pruning writes a child run linked to its parent, which evaluates like any run.
+"$mor" prune --log "$tmp/log.sqlite" --run 1 --method magnitude --amount 0.5 --json \
+    >"$tmp/prune.json" || fail "prune magnitude"
+"$mor" eval --log "$tmp/log.sqlite" --run 2 --json >"$tmp/eval2.json" || fail "eval pruned run"
+shown=$("$mor" show --log "$tmp/log.sqlite" --run 2)
+grep -q "pruned-from:1" <<<"$shown" || fail "no pruned-from tag: $shown"
+"$mor" prune --log "$tmp/log.sqlite" --run 1 --method depth --amount 1 --json \
+    >"$tmp/depth.json" || fail "prune depth"
+/usr/bin/python3 - "$tmp" <<'PY' || fail "prune numbers"
+import json, sys
+d = sys.argv[1]
+p, e = json.load(open(f"{d}/prune.json")), json.load(open(f"{d}/eval2.json"))
+assert p["run_id"] == 2 and p["parent_id"] == 1, p
+assert abs(p["after"]["test_accuracy"] - e["test_accuracy"]) < 1e-12, (p, e)
+assert p["pruned_entries"] == p["candidates"] // 2, p
+removed = p["before"]["nonzero_parameters"] - p["after"]["nonzero_parameters"]
+assert removed == p["pruned_entries"], p
+q = json.load(open(f"{d}/depth.json"))
+assert q["after"]["expert_steps_per_input"] == 1.0, q  # top_k 1: one expert, one step
+assert q["before"]["expert_steps_per_input"] >= 1.0, q
+PY
+set +e
+err=$("$mor" prune --log "$tmp/log.sqlite" --run 1 --method magnitude --amount 2 2>&1 >/dev/null)
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -q "fraction in \[0, 1\]" <<<"$err" || fail "prune --amount 2: $rc $err"
 set +e; "$mor" show --log "$tmp/log.sqlite" --run 99 2>/dev/null; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "unknown run accepted"
 echo "cli_basics: all checks passed"

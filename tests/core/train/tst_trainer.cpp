@@ -1,9 +1,12 @@
 // Training end to end through the public API (plus the engine session and schedule internals).
 #include "engine/lr_schedule.h"
+#include "engine/run.h"
 #include "engine/training_session.h"
+#include "train/pruning.h"
 #include "train/reflection_family.h"
 
 #include "mor/log_reader.h"
+#include "mor/pruning.h"
 #include "mor/trainer.h"
 
 #include <QTemporaryDir>
@@ -69,6 +72,12 @@ private Q_SLOTS:
     void checkpointOfEveryCellLoads();
     void invalidConfigFailsNamingTheField();
     void divergenceFailsAndKeepsCheckpoint();
+    void magnitudePruningHitsExactSparsityAndHoldsIt_data();
+    void magnitudePruningHitsExactSparsityAndHoldsIt();
+    void structuredPruningZeroesWholeRows();
+    void retiredExpertIsNeverRouted_data();
+    void retiredExpertIsNeverRouted();
+    void pruneRunWritesALinkedChildRun();
 };
 
 void TstTrainer::warmupThenCosineSchedule() {
@@ -266,6 +275,212 @@ void TstTrainer::divergenceFailsAndKeepsCheckpoint() {
     const auto out = session.runNew({});
     QCOMPARE(out.status, std::string("failed"));
     QVERIFY2(out.error.find("non-finite") != std::string::npos, out.error.c_str());
+}
+
+namespace {
+
+mor::model::MoRModel tinyPruneModel(int64_t experts, const std::string& strategy) {
+    auto c = tinyConfig();
+    c.model.experts.assign(size_t(experts), c.model.experts.front());
+    c.model.router.strategy = strategy;
+    c.model.router.topK = std::min<int64_t>(2, experts);
+    mor::model::ModelShape shape;
+    shape.inputs = 6;
+    shape.classes = 2;
+    torch::manual_seed(3);
+    return mor::model::MoRModel(c.model, shape);
+}
+
+std::map<std::string, torch::Tensor> cloneParameters(torch::nn::Module& m) {
+    std::map<std::string, torch::Tensor> out;
+    for (const auto& p : m.named_parameters(true)) {
+        out[p.key()] = p.value().detach().clone();
+    }
+    return out;
+}
+
+} // namespace
+
+void TstTrainer::magnitudePruningHitsExactSparsityAndHoldsIt_data() {
+    QTest::addColumn<double>("amount");
+    QTest::newRow("0%") << 0.0;
+    QTest::newRow("50%") << 0.5;
+    QTest::newRow("80%") << 0.8;
+    QTest::newRow("90%") << 0.9;
+}
+
+void TstTrainer::magnitudePruningHitsExactSparsityAndHoldsIt() {
+    QFETCH(double, amount);
+    auto m = tinyPruneModel(2, "top_k");
+    const auto original = cloneParameters(*m);
+    const auto report = mor::train::pruneMagnitude(*m, amount);
+    const auto names = mor::train::pruneExpertWeightNames(*m);
+    QVERIFY(names.size() >= 8); // cell, init, head, critic, halt of two experts
+    const auto params = m->named_parameters(true);
+    int64_t total = 0, zeros = 0;
+    float largestZeroed = 0.f, smallestKept = 1e30f;
+    for (const auto& name : names) {
+        const auto w = params[name];
+        const auto before = original.at(name).abs();
+        total += w.numel();
+        zeros += w.eq(0).sum().item<int64_t>();
+        const auto zeroed = before.masked_select(w.eq(0));
+        const auto kept = before.masked_select(w.ne(0));
+        if (zeroed.numel() > 0) {
+            largestZeroed = std::max(largestZeroed, zeroed.max().item<float>());
+        }
+        if (kept.numel() > 0) {
+            smallestKept = std::min(smallestKept, kept.min().item<float>());
+        }
+    }
+    const auto expected = int64_t(std::floor(amount * double(total) + 1e-9));
+    QCOMPARE(report.candidates, total);
+    QCOMPARE(report.pruned, expected);
+    QCOMPARE(zeros, expected);
+    QVERIFY(largestZeroed <= smallestKept); // global: the smallest |w| of all experts went
+    for (const auto& [name, w] : original) {
+        if (name.rfind("expert", 0) != 0) {
+            QVERIFY2(torch::equal(params[name], w), name.c_str()); // router, encoder untouched
+        }
+    }
+    // Fine-tuning with the masks: a few AdamW steps (with weight decay) keep the zeros.
+    mor::train::pruneHoldMasks(*m, report.masks);
+    torch::optim::AdamW opt(m->parameters(), torch::optim::AdamWOptions(1e-2).weight_decay(0.1));
+    for (int i = 0; i < 3; ++i) {
+        opt.zero_grad();
+        const auto x = torch::randn({32, 6});
+        const auto y = torch::randint(0, 2, {32}, torch::kLong);
+        m->forward(x, y, torch::Tensor()).totalLoss.backward();
+        opt.step();
+    }
+    int64_t zerosAfter = 0;
+    for (const auto& name : names) {
+        zerosAfter += params[name].eq(0).sum().item<int64_t>();
+        QVERIFY(params[name].masked_select(report.masks.at(name).eq(0)).eq(0).all().item<bool>());
+    }
+    QCOMPARE(zerosAfter, expected);
+    QVERIFY(!torch::equal(params["router.out.weight"], original.at("router.out.weight")));
+}
+
+void TstTrainer::structuredPruningZeroesWholeRows() {
+    auto m = tinyPruneModel(2, "top_k");
+    const auto original = cloneParameters(*m);
+    const auto report = mor::train::pruneStructuredRows(*m, 0.5);
+    const auto params = m->named_parameters(true);
+    int64_t layers = 0, zeroRows = 0;
+    for (const auto& name : mor::train::pruneExpertWeightNames(*m)) {
+        const auto w = params[name];
+        const auto& before = original.at(name);
+        if (name.find(".head.") != std::string::npos ||
+            name.find(".critic2.") != std::string::npos ||
+            name.find(".halt.") != std::string::npos) {
+            QVERIFY2(torch::equal(w, before), name.c_str()); // outputs are not units
+            continue;
+        }
+        ++layers;
+        const auto rowZero = w.eq(0).all(1);
+        const int64_t n = rowZero.sum().item<int64_t>();
+        QCOMPARE(n, w.size(0) / 2);
+        zeroRows += n;
+        // every row is either gone entirely or untouched, and the gone ones had the smallest norm
+        const auto kept = rowZero.logical_not();
+        QVERIFY(torch::equal(w.index({kept}), before.index({kept})));
+        const auto norms = before.norm(2, {1});
+        QVERIFY(norms.masked_select(rowZero).max().item<float>() <=
+                norms.masked_select(kept).min().item<float>());
+        const std::string leaf = name.substr(name.rfind('.') + 1);
+        const std::string bias =
+            name.substr(0, name.size() - leaf.size()) + "bias" + leaf.substr(6);
+        if (const auto* b = params.find(bias)) {
+            QVERIFY2(b->masked_select(rowZero).eq(0).all().item<bool>(), bias.c_str());
+        }
+    }
+    QVERIFY(layers >= 4);
+    QVERIFY(zeroRows > 0);
+    QVERIFY(report.pruned > 0);
+}
+
+void TstTrainer::retiredExpertIsNeverRouted_data() {
+    QTest::addColumn<QString>("strategy");
+    QTest::newRow("top_k") << QString("top_k");
+    QTest::newRow("threshold") << QString("threshold");
+    QTest::newRow("top_p") << QString("top_p");
+}
+
+void TstTrainer::retiredExpertIsNeverRouted() {
+    QFETCH(QString, strategy);
+    auto m = tinyPruneModel(3, strategy.toStdString());
+    const auto x = torch::randn({256, 6}) * 3;
+    m->eval();
+    const auto routed = m->forward(x, torch::Tensor(), torch::Tensor()).mask;
+    QVERIFY(routed.select(1, 1).any().item<bool>()); // the expert is routed before
+    const auto rowsBefore = m->expertRowsProcessed()[1];
+    mor::train::pruneRetireExperts(*m, {1}, 1.0);
+    for (bool training : {false, true}) {
+        m->train(training);
+        const auto y = torch::randint(0, 2, {256}, torch::kLong);
+        const auto fo = m->forward(x, training ? y : torch::Tensor(), torch::Tensor());
+        QVERIFY(!fo.mask.select(1, 1).any().item<bool>());
+        QCOMPARE(fo.routerProbs.select(1, 1).max().item<float>(), 0.f);
+        QVERIFY(fo.mask.select(1, 0).any().item<bool>() || fo.mask.select(1, 2).any().item<bool>());
+    }
+    QCOMPARE(m->expertRowsProcessed()[1], rowsBefore); // the retired expert never ran again
+}
+
+void TstTrainer::pruneRunWritesALinkedChildRun() {
+    QTemporaryDir dir;
+    const std::string log = dir.filePath("log.sqlite").toStdString();
+    mor::RunOptions options;
+    options.logPath = log;
+    const auto parent = mor::trainExperiment(tinyConfig(), options, nullptr);
+    QCOMPARE(parent.status, std::string("finished"));
+
+    mor::PruneOptions prune;
+    prune.logPath = log;
+    prune.runId = parent.runId;
+    prune.method = "magnitude";
+    prune.amount = 0.5;
+    const auto out = mor::pruneRun(prune);
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    QCOMPARE(out.runId, parent.runId + 1);
+    QCOMPARE(out.before.testAccuracy, parent.test.accuracy); // the same best.pt, same evaluator
+    QCOMPARE(out.before.nonzeroParameters - out.after.nonzeroParameters, out.prunedEntries);
+    std::string error;
+    const auto evaluated = mor::evaluateRun(log, out.runId, &error);
+    QVERIFY2(error.empty(), error.c_str());
+    QCOMPARE(evaluated.test.accuracy, out.after.testAccuracy);
+    auto reader = mor::LogReader::open(log, &error);
+    QVERIFY(reader);
+    const auto child = reader->run(out.runId);
+    QCOMPARE(child->status, std::string("finished"));
+    const auto& tags = child->tags;
+    QVERIFY(std::find(tags.begin(), tags.end(), "pruned-from:" + std::to_string(parent.runId)) !=
+            tags.end());
+    const auto metrics = reader->lastMetrics(out.runId);
+    QCOMPARE(metrics.at("prune/before/test_accuracy"), out.before.testAccuracy);
+    QCOMPARE(metrics.at("prune/sparsity"), double(out.prunedEntries) / double(out.candidates));
+    const auto checkpoints = reader->checkpoints(out.runId);
+    QVERIFY(!mor::engine::bestCheckpointOf(checkpoints).empty());
+
+    // Fine-tuned: the engine trains whole epochs and the pruned weights stay at zero.
+    prune.amount = 0.8;
+    prune.finetuneSteps = 3;
+    const auto tuned = mor::pruneRun(prune);
+    QVERIFY2(tuned.status == "finished", tuned.error.c_str());
+    QVERIFY(tuned.finetuneSteps >= 3);
+    mor::engine::StoredRun stored;
+    QVERIFY(mor::engine::readRun(log, tuned.runId, &stored, &error));
+    auto family = mor::engine::makeFamily(stored.config, torch::kCPU, &error);
+    QVERIFY(family);
+    QVERIFY(mor::engine::loadCheckpoint(mor::engine::bestCheckpointOf(stored.checkpoints),
+                                        *family, nullptr, &error));
+    int64_t total = 0, zeros = 0;
+    const auto params = family->module().named_parameters(true);
+    for (const auto& name : mor::train::pruneExpertWeightNames(family->module())) {
+        total += params[name].numel();
+        zeros += params[name].eq(0).sum().item<int64_t>();
+    }
+    QCOMPARE(zeros, int64_t(std::floor(0.8 * double(total) + 1e-9)));
 }
 
 QTEST_GUILESS_MAIN(TstTrainer)
