@@ -153,10 +153,14 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
     b.bind(score, QStringLiteral("model.integration.conflict_score"),
            MOR_FIELD(model.integration.conflictScore));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Conflict score"), score, true);
-    auto* calibration = choice(box, {QStringLiteral("temperature"), QStringLiteral("none")});
+    auto* calibration = choice(box, {QStringLiteral("temperature"),
+                                     QStringLiteral("temperature+threshold"), QStringLiteral("none")});
     calibration->setToolTip(QCoreApplication::translate(
         "SetupView", "Held-out calibration of the critique: one temperature per expert fitted on "
-                     "the validation split at every evaluation"));
+                     "the validation split at every evaluation. temperature+threshold also tunes "
+                     "each critique-gated expert's halting threshold there: the lowest that "
+                     "answers as many validation inputs right as the configured one, so a "
+                     "calibrated critique does not think longer than it needs to"));
     b.bind(calibration, QStringLiteral("model.calibration"), MOR_FIELD(model.calibration));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Critique calibration"), calibration, true);
     return box;

@@ -443,7 +443,7 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.integer("model.integration.evidential_anneal_steps", g.evidentialAnnealSteps, 0, 100000000);
     c.oneOf("model.integration.evidential_combination", g.evidentialCombination,
             {"decider", "subjective_logic"});
-    c.oneOf("model.calibration", m.calibration, {"temperature", "none"});
+    c.oneOf("model.calibration", m.calibration, {"temperature", "temperature+threshold", "none"});
 
     c.oneOf("model.task_loss", m.taskLoss, {"expected", "deep_supervision", "final"});
     c.real("model.expert_weight", m.expertWeight, 0.0, 100.0);

@@ -120,7 +120,8 @@ ExpertRun reflectUnder(ReflectionExpertImpl& expert, const torch::Tensor& e,
         lambda.push_back(s.lambda);
         states.push_back(s.state);
         if (!forced) {
-            auto now = policy.haltsNow(progress, s.critique, s.lambda, all);
+            auto now = policy.haltsNow(progress, s.critique, s.lambda, all,
+                                       expert.activeHaltThreshold());
             if (t == steps) {
                 now = torch::ones_like(now);
             }

@@ -75,7 +75,8 @@ HaltingProgress HaltingPolicy::start(const torch::Tensor& e) const
 
 torch::Tensor HaltingPolicy::haltsNow(HaltingProgress& progress, const torch::Tensor& critique,
                                       const torch::Tensor& lambda,
-                                      const torch::Tensor& computed) const
+                                      const torch::Tensor& computed,
+                                      double critiqueThreshold) const
 {
     const auto l = lambda.detach();
     progress.cumulativeLambda =
@@ -83,7 +84,8 @@ torch::Tensor HaltingPolicy::haltsNow(HaltingProgress& progress, const torch::Te
     progress.survival =
         torch::where(computed, progress.survival * (1.0 - l), progress.survival);
     switch (m_kind) {
-    case HaltingKind::Critique: return critique.detach().ge(m_threshold);
+    case HaltingKind::Critique:
+        return critique.detach().ge(critiqueThreshold > 0.0 ? critiqueThreshold : m_threshold);
     case HaltingKind::PonderNet: return massReached(progress.survival, progress.quantile);
     case HaltingKind::Act: return progress.cumulativeLambda.ge(m_actThreshold);
     case HaltingKind::Fixed: break;

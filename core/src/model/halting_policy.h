@@ -36,9 +36,14 @@ public:
     /// Takes the step just computed into `progress` for the rows where `computed` (bool [n]) is
     /// true and returns which rows stop after it (bool [n]; only meaningful where computed).
     /// critique, lambda: [n] of that step (halted rows may hold stale values). The last step
-    /// always halts; that is the caller's job.
+    /// always halts; that is the caller's job. critiqueThreshold > 0 replaces the configured
+    /// halt_threshold of critique-gated halting (an expert's held-out tuned threshold, used in
+    /// evaluation only); other policies ignore it.
     torch::Tensor haltsNow(HaltingProgress& progress, const torch::Tensor& critique,
-                           const torch::Tensor& lambda, const torch::Tensor& computed) const;
+                           const torch::Tensor& lambda, const torch::Tensor& computed,
+                           double critiqueThreshold = -1.0) const;
+    /// The configured halt_threshold of critique-gated halting.
+    double threshold() const { return m_threshold; }
 
     /// Weights of the steps in the "expected" task loss, [T, n], summing to 1 over the steps
     /// used: PonderNet p_t, ACT's halting weights, fixed: all on the last step used, critique:

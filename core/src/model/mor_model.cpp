@@ -166,6 +166,24 @@ void MoRModelImpl::setCriticTemperatures(const std::vector<double>& temperatures
     }
 }
 
+std::vector<double> MoRModelImpl::haltThresholds() const
+{
+    std::vector<double> out;
+    for (const auto& expert : m_parts->experts) {
+        out.push_back(expert.is_empty() ? -1.0 : expert->haltThreshold());
+    }
+    return out;
+}
+
+void MoRModelImpl::setHaltThresholds(const std::vector<double>& thresholds)
+{
+    for (size_t j = 0; j < m_parts->experts.size() && j < thresholds.size(); ++j) {
+        if (!m_parts->experts[j].is_empty()) { // a nested slot halts at its configured threshold
+            m_parts->experts[j]->setHaltThreshold(thresholds[j]);
+        }
+    }
+}
+
 ForwardOutput MoRModelImpl::forward(const torch::Tensor& x, const torch::Tensor& y,
                                     const torch::Tensor& domain)
 {

@@ -80,6 +80,9 @@ public:
     /// Held-out calibration of the critique, one temperature per expert (1 = raw critic).
     std::vector<double> criticTemperatures() const;
     void setCriticTemperatures(const std::vector<double>& temperatures);
+    /// Per expert: its held-out tuned halting threshold, -1 where not tuned (or nested).
+    std::vector<double> haltThresholds() const;
+    void setHaltThresholds(const std::vector<double>& thresholds);
 
 private:
     ModelConfig m_config;

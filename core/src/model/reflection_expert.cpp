@@ -51,6 +51,7 @@ void ReflectionExpertImpl::reset()
     m_critic1 = register_module("critic1", torch::nn::Linear(w + c, criticHidden(w)));
     m_critic2 = register_module("critic2", torch::nn::Linear(criticHidden(w), 1));
     m_criticTemperature = register_buffer("critic_temperature", torch::ones({1}));
+    m_haltThreshold = register_buffer("halt_threshold", torch::full({1}, -1.0));
     m_halt = register_module("halt", torch::nn::Linear(w, 1));
     const int64_t depth = std::max<int64_t>(options.maxDepth(), 1);
     if (options.stepEmbedding()) {
@@ -202,6 +203,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     auto progress = policy.start(e);
     auto halt = torch::zeros({n}, longOpts);
     bool compacted = false;
+    const double critiqueThreshold = activeHaltThreshold();
 
     // What each step computed (its active rows only), and for every input row where its value
     // of step t sits in the concatenation of the steps' outputs: a row that halted keeps the
@@ -234,7 +236,8 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
             offset += m;
             auto haltNow = t == steps ? torch::ones({m}, boolOpts)
                                       : policy.haltsNow(progress, s.critique, s.lambda,
-                                                        torch::ones({m}, boolOpts));
+                                                        torch::ones({m}, boolOpts),
+                                                        critiqueThreshold);
             stateA = s.state;
             draftA = s.probs;
             fedA = s.fedCritique;
@@ -440,6 +443,22 @@ void ReflectionExpertImpl::setCriticTemperature(double temperature)
 double ReflectionExpertImpl::criticTemperature() const
 {
     return m_criticTemperature.item<double>();
+}
+
+void ReflectionExpertImpl::setHaltThreshold(double threshold)
+{
+    torch::NoGradGuard noGrad;
+    m_haltThreshold.fill_(threshold > 0.0 ? threshold : -1.0);
+}
+
+double ReflectionExpertImpl::haltThreshold() const
+{
+    return m_haltThreshold.item<double>();
+}
+
+double ReflectionExpertImpl::activeHaltThreshold() const
+{
+    return is_training() ? -1.0 : haltThreshold();
 }
 
 } // namespace mor::model

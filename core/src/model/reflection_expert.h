@@ -149,6 +149,14 @@ public:
     /// "critic_temperature", so it travels with the checkpoint.
     void setCriticTemperature(double temperature);
     double criticTemperature() const;
+    /// Held-out halting threshold (model.calibration "temperature+threshold"): the buffer
+    /// "halt_threshold", -1 until tuned (then the configured halt_threshold applies). Used by
+    /// critique-gated halting in evaluation only; training halts at the configured threshold.
+    void setHaltThreshold(double threshold);
+    double haltThreshold() const;
+    /// The critique threshold reflect() and counterfactual passes give HaltingPolicy::haltsNow:
+    /// the tuned one in evaluation, -1 (the configured one) in training or when not tuned.
+    double activeHaltThreshold() const;
 
     /// Rows pushed through the cell since construction (sum over calls and iterations).
     int64_t rowsProcessed() const { return m_rowsProcessed; }
@@ -191,6 +199,7 @@ private:
     int64_t m_tokens = 0;               ///< L seen by the last memory() (for FLOPs)
     int64_t m_rowsProcessed = 0;
     torch::Tensor m_criticTemperature;  ///< buffer [1]
+    torch::Tensor m_haltThreshold;      ///< buffer [1], -1 = not tuned
 };
 TORCH_MODULE(ReflectionExpert);
 

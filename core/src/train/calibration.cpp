@@ -82,6 +82,83 @@ std::map<std::string, double> calibrateCritics(model::MoRModel& model,
     return metrics;
 }
 
+double tuneHaltThreshold(const std::vector<double>& stepLogits, const std::vector<double>& stepRight,
+                         const std::vector<int64_t>& rowSteps, double temperature,
+                         double configured) {
+    const double t = temperature > 0.0 ? temperature : 1.0;
+    // Per pair: its calibrated critiques and rightness, as a run of steps in the flat lists.
+    std::vector<size_t> start;
+    size_t at = 0;
+    double reference = 0.0; // right answers of the pass itself (each pair's last step)
+    for (const int64_t n : rowSteps) {
+        if (n <= 0 || at + size_t(n) > stepLogits.size() || at + size_t(n) > stepRight.size()) {
+            return configured; // not the layout CritiqueCapture promises
+        }
+        start.push_back(at);
+        at += size_t(n);
+        reference += stepRight[at - 1];
+    }
+    if (start.empty()) {
+        return configured;
+    }
+    std::vector<double> critique(stepLogits.size());
+    for (size_t i = 0; i < stepLogits.size(); ++i) {
+        critique[i] = 1.0 / (1.0 + std::exp(-stepLogits[i] / t));
+    }
+    const auto rightAt = [&](double tau) {
+        double right = 0.0;
+        for (size_t r = 0; r < start.size(); ++r) {
+            const size_t first = start[r], last = first + size_t(rowSteps[r]) - 1;
+            size_t halt = last;
+            for (size_t i = first; i < last; ++i) {
+                if (critique[i] >= tau) {
+                    halt = i;
+                    break;
+                }
+            }
+            right += stepRight[halt];
+        }
+        return right;
+    };
+    // The grid from the bottom: the first tau that loses no right answer is the lowest.
+    const auto top = int64_t(std::floor(configured * 100.0 + 1e-9));
+    for (int64_t k = 0; k <= top; ++k) {
+        const double tau = double(k) / 100.0;
+        if (tau >= configured) {
+            break;
+        }
+        if (rightAt(tau) >= reference - 1e-9) {
+            return tau;
+        }
+    }
+    return configured;
+}
+
+std::map<std::string, double> tuneHaltThresholds(model::MoRModel& model,
+                                                 const CritiqueCapture& capture,
+                                                 const ModelConfig& config) {
+    const std::vector<double> temperatures = model->criticTemperatures();
+    std::vector<double> thresholds(temperatures.size(), -1.0);
+    std::map<std::string, double> metrics;
+    for (size_t j = 0; j < thresholds.size() && j < config.experts.size(); ++j) {
+        const auto& expert = config.experts[j];
+        if (expert.halting != "critique" || expert.kind == "nested" || j >= capture.rowSteps.size()) {
+            continue;
+        }
+        thresholds[j] = tuneHaltThreshold(capture.stepLogits[j], capture.stepRight[j],
+                                          capture.rowSteps[j], temperatures[j],
+                                          expert.haltThreshold);
+    }
+    model->setHaltThresholds(thresholds);
+    thresholds = model->haltThresholds(); // as stored (float32), like the temperatures
+    for (size_t j = 0; j < thresholds.size(); ++j) {
+        if (thresholds[j] >= 0.0) {
+            metrics["val/halt_threshold/" + std::to_string(j)] = thresholds[j];
+        }
+    }
+    return metrics;
+}
+
 ReliabilityAccumulator::ReliabilityAccumulator(int64_t bins)
     : m_count(size_t(std::max<int64_t>(1, bins)), 0),
       m_confidence(m_count.size(), 0.0), m_right(m_count.size(), 0.0) {}

@@ -18,6 +18,9 @@ struct CritiqueCapture {
     std::vector<std::vector<double>> stepLogits, stepRight;
     /// Only the expert's answer: the step it halted at.
     std::vector<std::vector<double>> answerLogits, answerRight;
+    /// How many steps each (input, expert) pair ran, in the order of stepLogits: the pair's
+    /// steps 1..N are the next N entries there.
+    std::vector<std::vector<int64_t>> rowSteps;
 };
 
 /// The temperature T > 0 that minimises the mean binary NLL of sigmoid(z / T) against `right`,
@@ -36,6 +39,26 @@ double temperatureNll(const std::vector<double>& logits, const std::vector<doubl
 /// few pairs keeps its temperature.
 std::map<std::string, double> calibrateCritics(model::MoRModel& model,
                                                const CritiqueCapture& capture);
+
+/// Held-out halting threshold of critique-gated halting (model.calibration
+/// "temperature+threshold"). A calibrated critique c_t = sigmoid(z_t / T) estimates P(draft t
+/// is right), so halting at c_t >= tau spends steps until the answer is right with probability
+/// tau; a tau below the configured one may stop earlier without losing answers. Returns the
+/// lowest tau on the grid {0, 0.01, ..., configured} such that halting at the first step with
+/// c_t >= tau (or at the pair's last step N) answers at least as many of the pairs right as
+/// the pass that produced them did (each pair's answer at its step N): on the validation
+/// split, no fewer right answers for no more steps. Pairs come as in CritiqueCapture (z,
+/// right 0/1 per step; rowSteps gives each pair's N). Returns `configured` without pairs.
+double tuneHaltThreshold(const std::vector<double>& stepLogits, const std::vector<double>& stepRight,
+                         const std::vector<int64_t>& rowSteps, double temperature,
+                         double configured);
+
+/// Tunes the threshold of every critique-gated expert on `capture` (a validation pass run at
+/// the configured thresholds) with its current temperature, sets them on the model and returns
+/// them as metrics "val/halt_threshold/<expert>". Other experts keep -1 (not tuned).
+std::map<std::string, double> tuneHaltThresholds(model::MoRModel& model,
+                                                 const CritiqueCapture& capture,
+                                                 const ModelConfig& config);
 
 /// Streaming reliability statistics over equal-width confidence bins on [0, 1].
 class ReliabilityAccumulator {

@@ -30,6 +30,7 @@ struct CritiqueStats {
                             &capture->answerRight}) {
                 v->resize(size_t(experts));
             }
+            capture->rowSteps.resize(size_t(experts));
         }
         for (int64_t b = 0; b < rows; ++b) {
             for (int64_t e = 0; e < experts; ++e) {
@@ -37,13 +38,14 @@ struct CritiqueStats {
                     size_t(e) < temperatures.size() && temperatures[size_t(e)] > 0
                         ? temperatures[size_t(e)]
                         : 1.0;
-                int64_t last = -1;
+                int64_t last = -1, ran = 0;
                 for (int64_t t = 0; t < steps; ++t) {
                     const double zt = za[t][b][e], yt = ya[t][b][e];
                     if (!std::isfinite(zt) || !std::isfinite(yt)) {
                         continue;
                     }
                     last = t;
+                    ++ran;
                     perStep[size_t(t)].add(1.0 / (1.0 + std::exp(-zt / temperature)), yt);
                     if (capture) {
                         capture->stepLogits[size_t(e)].push_back(zt);
@@ -59,6 +61,7 @@ struct CritiqueStats {
                 if (capture) {
                     capture->answerLogits[size_t(e)].push_back(zt);
                     capture->answerRight[size_t(e)].push_back(yt);
+                    capture->rowSteps[size_t(e)].push_back(ran);
                 }
             }
         }

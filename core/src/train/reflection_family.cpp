@@ -51,7 +51,7 @@ void ReflectionFamily::useCalibratedCritics(bool calibrated) {
     // Post-hoc calibration (Guo et al.): the network trains with the raw critic, T = 1. Training
     // with the fitted T in the critique loss lets the critic grow its logits by T, so the next
     // fit finds a larger T again (measured: T 9 -> 55 over 2000 steps on parity-reflection).
-    if (m_config.model.calibration != "temperature" || m_criticTemperatures.empty()) {
+    if (m_config.model.calibration == "none" || m_criticTemperatures.empty()) {
         return;
     }
     m_model->setCriticTemperatures(
@@ -74,14 +74,24 @@ engine::Evaluation ReflectionFamily::evaluate(engine::Split split, bool capture)
     m_routing = RoutingCapture{};
     m_routing.maxSamples = capture ? int64_t(m_routingIds.size()) : 0;
     CritiqueCapture critique;
+    const bool tuneThresholds = m_config.model.calibration == "temperature+threshold";
+    if (tuneThresholds) {
+        // Validation halts at the configured thresholds: the reference the tuning must not
+        // fall below (a pass at the last tuned ones would let the threshold only ratchet down).
+        m_model->setHaltThresholds(std::vector<double>(m_config.model.experts.size(), -1.0));
+    }
     out.result = train::evaluate(m_model, m_data, m_dataset.validation, batch, "validation",
                                  &m_routing, &critique);
     out.metrics = out.result.scalars("val");
-    if (m_config.model.calibration == "temperature") {
+    if (m_config.model.calibration != "none") {
         // Held out: fitted on validation, set before the checkpoint is written.
         const auto calibrated = calibrateCritics(m_model, critique);
         m_criticTemperatures = m_model->criticTemperatures();
         out.metrics.insert(calibrated.begin(), calibrated.end());
+    }
+    if (tuneThresholds) {
+        const auto tuned = tuneHaltThresholds(m_model, critique, m_config.model);
+        out.metrics.insert(tuned.begin(), tuned.end());
     }
     return out;
 }
@@ -135,7 +145,8 @@ bool ReflectionFamily::loadState(const std::string&, std::string*) {
 }
 
 bool ReflectionFamily::bufferMayBeMissing(const std::string& name) const {
-    return name == "critic_temperature"; // before held-out calibration: T = 1
+    // Before held-out calibration: T = 1; before threshold tuning: the configured threshold.
+    return name == "critic_temperature" || name == "halt_threshold";
 }
 
 } // namespace mor::train

@@ -73,21 +73,22 @@ mor::ExperimentConfig tinyConfig(const std::string& kind) {
     return c;
 }
 
-/// torch::nn::Module::save without the critic_temperature buffers: a checkpoint written
-/// before held-out calibration existed.
+/// torch::nn::Module::save without the buffers named `skip` (default critic_temperature): a
+/// checkpoint written before held-out calibration (or threshold tuning) existed.
 void saveWithoutTemperature(const torch::nn::Module& module,
-                            torch::serialize::OutputArchive& archive) {
+                            torch::serialize::OutputArchive& archive,
+                            const std::string& skip = "critic_temperature") {
     for (const auto& p : module.named_parameters(false)) {
         archive.write(p.key(), p.value());
     }
     for (const auto& b : module.named_buffers(false)) {
-        if (b.key() != "critic_temperature") {
+        if (b.key() != skip) {
             archive.write(b.key(), b.value(), true);
         }
     }
     for (const auto& child : module.named_children()) {
         torch::serialize::OutputArchive childArchive(archive.compilation_unit());
-        saveWithoutTemperature(*child.value(), childArchive);
+        saveWithoutTemperature(*child.value(), childArchive, skip);
         archive.write(child.key(), childArchive);
     }
 }
@@ -112,6 +113,10 @@ private Q_SLOTS:
     void checkpointWithoutTemperatureLoadsWithTemperatureOne();
     void checkpointMissingAParameterFails();
     void trainingLogsTemperaturesAndBestCheckpointCarriesThem();
+    void tunedThresholdIsTheLowestThatLosesNoRightAnswer_data();
+    void tunedThresholdIsTheLowestThatLosesNoRightAnswer();
+    void tunedThresholdsGoToCritiqueExpertsAndTheCheckpoint();
+    void evaluationHaltsAtTheTunedThreshold();
 };
 
 void TstCalibration::fittedTemperatureMatchesGeneratingOneAndPythonReference() {
@@ -451,6 +456,125 @@ void TstCalibration::trainingLogsTemperaturesAndBestCheckpointCarriesThem() {
         QVERIFY(fitted);
         QVERIFY(std::filesystem::exists(dirPath / "best.pt"));
     }
+}
+
+namespace {
+double logit(double c) { return std::log(c / (1.0 - c)); }
+} // namespace
+
+void TstCalibration::tunedThresholdIsTheLowestThatLosesNoRightAnswer_data() {
+    // Pairs as CritiqueCapture holds them: critiques c_t (stored as logits z_t = logit(c_t),
+    // T = 1), right_t, and each pair's step count. The answers of the pass are the pairs'
+    // last steps. Expected thresholds worked out by hand on the grid 0, 0.01, ..., 0.95.
+    QTest::addColumn<std::vector<double>>("critiques");
+    QTest::addColumn<std::vector<double>>("right");
+    QTest::addColumn<std::vector<int64_t>>("steps");
+    QTest::addColumn<double>("expected");
+    // A: c = .5 wrong, then .9 right; B: one step .8 right; C: .7 right, .953 right.
+    // The pass: 3 right. tau <= .50 stops A at its wrong first draft (2 right); tau = .51
+    // lets A go on and still stops C after one step: 3 right.
+    QTest::newRow("first step of A wrong") << std::vector<double>{.5, .9, .8, .7, .953}
+                                          << std::vector<double>{0, 1, 1, 1, 1}
+                                          << std::vector<int64_t>{2, 1, 2} << 0.51;
+    // Later steps never help: halting at the first step loses nothing, tau = 0.
+    QTest::newRow("first draft always right") << std::vector<double>{.3, .3, .3, .6, .6}
+                                             << std::vector<double>{1, 1, 1, 1, 1}
+                                             << std::vector<int64_t>{3, 2} << 0.0;
+    // Only the third draft is right, critiques .2, .4, .6: tau in (.4, .6] reaches it.
+    QTest::newRow("right only at step 3") << std::vector<double>{.2, .4, .6}
+                                         << std::vector<double>{0, 0, 1}
+                                         << std::vector<int64_t>{3} << 0.41;
+    // The pass was wrong everywhere: any tau keeps "no fewer right", so the lowest, 0.
+    QTest::newRow("chance answers") << std::vector<double>{.45, .55, .5, .52}
+                                    << std::vector<double>{1, 0, 0, 0}
+                                    << std::vector<int64_t>{2, 2} << 0.0;
+}
+
+void TstCalibration::tunedThresholdIsTheLowestThatLosesNoRightAnswer() {
+    QFETCH(std::vector<double>, critiques);
+    QFETCH(std::vector<double>, right);
+    QFETCH(std::vector<int64_t>, steps);
+    QFETCH(double, expected);
+    std::vector<double> z;
+    for (const double c : critiques) {
+        z.push_back(logit(c));
+    }
+    const double tau = mor::train::tuneHaltThreshold(z, right, steps, 1.0, 0.95);
+    QVERIFY2(std::abs(tau - expected) < 1e-9, std::to_string(tau).c_str());
+    // The temperature divides the logits: T = 2 with logits doubled is the same critique.
+    for (double& v : z) {
+        v *= 2.0;
+    }
+    QVERIFY(std::abs(mor::train::tuneHaltThreshold(z, right, steps, 2.0, 0.95) - expected) < 1e-9);
+    // A layout that does not add up (more steps than logits) keeps the configured threshold.
+    auto tooMany = steps;
+    tooMany.back() += 1;
+    QCOMPARE(mor::train::tuneHaltThreshold(z, right, tooMany, 2.0, 0.95), 0.95);
+}
+
+void TstCalibration::tunedThresholdsGoToCritiqueExpertsAndTheCheckpoint() {
+    QTemporaryDir dir;
+    torch::manual_seed(1);
+    auto config = tinyConfig("parity");
+    config.model.calibration = "temperature+threshold";
+    config.model.experts[1].halting = "pondernet"; // not critique-gated: not tuned
+    const auto data = mor::loadDataset(config.data, 1);
+    QVERIFY2(data.ok(), data.error.c_str());
+    const torch::Device cpu(torch::kCPU);
+    auto model = mor::train::buildModel(config, data.dataset, cpu);
+    QCOMPARE(model->haltThresholds(), (std::vector<double>{-1.0, -1.0}));
+    mor::train::CritiqueCapture capture;
+    capture.stepLogits = {{logit(.2), logit(.4), logit(.6)}, {0.0}};
+    capture.stepRight = {{0, 0, 1}, {1}};
+    capture.rowSteps = {{3}, {1}};
+    const auto metrics = mor::train::tuneHaltThresholds(model, capture, config.model);
+    const auto tuned = model->haltThresholds();
+    QVERIFY(std::abs(tuned[0] - 0.41) < 1e-6); // float32 buffer
+    QCOMPARE(tuned[1], -1.0);
+    QCOMPARE(metrics.size(), size_t(1));
+    QCOMPARE(metrics.at("val/halt_threshold/0"), tuned[0]);
+    // The checkpoint carries them; one written before tuning existed loads as "not tuned".
+    const std::string path = dir.filePath("tuned.pt").toStdString();
+    std::string error;
+    QVERIFY2(mor::train::saveCheckpoint(path, model, nullptr, &error), error.c_str());
+    auto loaded = mor::train::buildModel(config, data.dataset, cpu);
+    QVERIFY2(mor::train::loadCheckpoint(path, loaded, nullptr, &error), error.c_str());
+    QCOMPARE(loaded->haltThresholds(), tuned);
+    const std::string old = dir.filePath("old.pt").toStdString();
+    {
+        torch::serialize::OutputArchive archive;
+        saveWithoutTemperature(*model, archive, "halt_threshold");
+        archive.save_to(old);
+    }
+    auto fromOld = mor::train::buildModel(config, data.dataset, cpu);
+    QVERIFY2(mor::train::loadCheckpoint(old, fromOld, nullptr, &error), error.c_str());
+    QCOMPARE(fromOld->haltThresholds(), (std::vector<double>{-1.0, -1.0}));
+    QCOMPARE(fromOld->criticTemperatures(), model->criticTemperatures());
+}
+
+void TstCalibration::evaluationHaltsAtTheTunedThreshold() {
+    torch::manual_seed(3);
+    auto config = tinyConfig("parity");
+    config.model.router.topK = 2;
+    for (auto& e : config.model.experts) {
+        e.maxDepth = 4;
+        e.haltThreshold = 0.999999; // configured: (almost) never reached by an untrained critic
+    }
+    const auto data = mor::loadDataset(config.data, 1);
+    QVERIFY2(data.ok(), data.error.c_str());
+    auto model = mor::train::buildModel(config, data.dataset, torch::Device(torch::kCPU));
+    const auto tensors = mor::train::DataTensors::fromDataset(data.dataset, torch::Device(torch::kCPU));
+    model->eval();
+    const auto configured =
+        mor::train::evaluate(model, tensors, data.dataset.test, 64, "test");
+    QVERIFY2(configured.meanDepth > 3.9, std::to_string(configured.meanDepth).c_str());
+    // A tuned threshold that every critique reaches: each expert stops after its first draft.
+    model->setHaltThresholds({1e-6, 1e-6});
+    const auto tuned = mor::train::evaluate(model, tensors, data.dataset.test, 64, "test");
+    QCOMPARE(tuned.meanDepth, 1.0);
+    // Training passes ignore it and halt at the configured threshold.
+    model->train();
+    QVERIFY(model->haltThresholds()[0] > 0.0);
 }
 
 QTEST_GUILESS_MAIN(TstCalibration)
