@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "commands_verify.h"
 
 #include "mor/dataset.h"
 #include "mor/experiment_log.h"
@@ -132,6 +133,11 @@ int cmdShow(const RunArgs& args) {
                          {"dataset", run->dataset}, {"seconds", run->durationSeconds()},
                          {"config", nlohmann::json::parse(run->configJson, nullptr, false)},
                          {"metrics", last}};
+        std::string auditError;
+        const auto audit = mor::readRunAudit(args.log, args.run, &auditError);
+        // The audit trail: who, where, how; data_sha256 maps each input file to its hash.
+        j["audit"] = audit ? nlohmann::json::parse(mor::runAuditJson(*audit)) : nlohmann::json();
+        j["data_sha256"] = audit ? j["audit"]["data_sha256"] : nlohmann::json::object();
         const bool byDomain = last.count("test/routing_domain/0/0") > 0;
         if (byDomain || last.count("test/routing_class/0/0")) {
             std::vector<std::string> classes, domains;
@@ -175,6 +181,9 @@ int cmdShow(const RunArgs& args) {
         std::printf(" t%d=%.3f", t, last.at("test/accuracy_step/" + std::to_string(t)));
     }
     std::printf("\n");
+    std::string auditError;
+    std::printf("\n");
+    printRunAudit(mor::readRunAudit(args.log, args.run, &auditError));
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "commands_prune.h"
 #include "commands_sweep.h"
 #include "commands_validate.h"
+#include "commands_verify.h"
 #include "serve/serve_command.h"
 
 #include "mor/version.h"
@@ -117,6 +118,8 @@ int main(int argc, char** argv) {
     auto* cBaseline = addBaselineCommand(app, baseline);
     MergeArgs merge;
     auto* cMerge = addMergeCommand(app, merge);
+    VerifyArgs verify;
+    auto* cVerify = addVerifyCommand(app, verify);
     PruneArgs prune;
     auto* cPrune = addPruneCommand(app, prune);
 
@@ -139,6 +142,9 @@ int main(int argc, char** argv) {
     }
     if (cShow->parsed()) {
         return cmdShow(run);
+    }
+    if (cVerify->parsed()) {
+        return cmdVerify(verify);
     }
     if (cTrace->parsed()) {
         return cmdTrace(trace);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/training_session.h"
 
+#include "compat/torch_compat.h"
 #include "engine/distributed.h"
 #include "engine/lr_schedule.h"
 #include "engine/optimizer.h"
+#include "mor/run_audit.h"
 
 #include <algorithm>
 #include <chrono>
@@ -57,6 +59,14 @@ RunOutcome TrainingSession::runNew(const RunOptions& options) {
             info.tags.push_back("world_size=" + std::to_string(m_group->worldSize()));
         }
         m_runId = m_log->createRun(info);
+        // The audit trail (who, where, how, config and data hashes) next to the run's row.
+        RunAudit audit = collectRunAudit(info.configJson, info.device, compat::torchVersion(),
+                                         info.tags);
+        audit.runId = m_runId;
+        std::string auditError;
+        if (m_runId > 0 && !recordRunAudit(m_log->path(), audit, &auditError)) {
+            event("warning", "audit trail not recorded: " + auditError);
+        }
         m_checkpointDir = options.checkpointDir.empty() ? checkpointDirFor(m_log->path(), m_runId)
                                                         : options.checkpointDir;
         m_log->logSamples(m_runId, m_family->samples());
@@ -69,6 +79,8 @@ RunOutcome TrainingSession::runResumed(int64_t runId, const std::string& checkpo
                                        const CheckpointState& state) {
     m_runId = runId;
     m_checkpointDir = checkpointDir;
+    // Who continued the run, where and how (read back into the run's audit by mor show).
+    event("info", "resumed by " + auditUserAtHost() + ": " + processCommandLine());
     std::string error;
     if (checkpointPath.empty()) { // killed before its first checkpoint: start again
         if (m_log) {

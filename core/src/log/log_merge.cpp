@@ -29,7 +29,7 @@ using Json = nlohmann::json;
 const char* const kRunTables[] = {"tags",          "metrics",      "metric_keys", "checkpoints",
                                   "samples",       "routing",      "trace_summary",
                                   "trace_expert",  "reflection",   "conflicts",   "events",
-                                  "token_traces",  "trace_details"};
+                                  "token_traces",  "trace_details", "run_audit"};
 
 std::string uriOf(const std::string& path) {
     std::string uri = "file:";
@@ -277,6 +277,10 @@ bool mergeLogs(const std::string& outPath, const std::vector<std::string>& input
             for (const char* table : kRunTables) {
                 copyRunTable(db, table);
             }
+            // An audited parent run came along from the same input: its new id (0 if not).
+            db.exec("UPDATE main.run_audit SET parent_run = coalesce((SELECT m.new FROM "
+                    "temp.run_map m WHERE m.old = run_audit.parent_run), 0) WHERE parent_run > 0 "
+                    "AND run_id IN (SELECT new FROM temp.run_map)");
             const std::string sweeps = copySweeps(db, groups, &report->sweeps);
             rewriteSweepTags(db);
             db.exec("COMMIT");

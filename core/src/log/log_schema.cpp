@@ -186,9 +186,32 @@ CREATE TRIGGER IF NOT EXISTS run_owner_forget_deleted_run AFTER DELETE ON runs B
 END;
 )sql";
 
+// v4: the audit trail of a run (run_audit.cpp): who started it, where and how, the SHA-256 of
+// its canonical config and of each input data file (JSON array in data_files), and the run it
+// came from. One row per run, written when the run is created; older runs have none.
+const char* const kSchemaV4Additions = R"sql(
+CREATE TABLE IF NOT EXISTS run_audit(
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    recorded_ms INTEGER NOT NULL DEFAULT 0,
+    user TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    command_line TEXT NOT NULL DEFAULT '',
+    app_version TEXT NOT NULL DEFAULT '',
+    git_commit TEXT NOT NULL DEFAULT '',
+    config_sha256 TEXT NOT NULL DEFAULT '',
+    torch_version TEXT NOT NULL DEFAULT '',
+    device TEXT NOT NULL DEFAULT '',
+    parent_run INTEGER NOT NULL DEFAULT 0,
+    parent_kind TEXT NOT NULL DEFAULT '',
+    data_files TEXT NOT NULL DEFAULT '[]');
+CREATE TRIGGER IF NOT EXISTS run_audit_forget_deleted_run AFTER DELETE ON runs BEGIN
+    DELETE FROM run_audit WHERE run_id = OLD.id;
+END;
+)sql";
+
 /// The layout of a new file: v1 plus every later addition.
 std::string schemaCurrent() {
-    return std::string(kSchemaV1) + kSchemaV2Additions + kSchemaV3Additions;
+    return std::string(kSchemaV1) + kSchemaV2Additions + kSchemaV3Additions + kSchemaV4Additions;
 }
 
 const char* const kSchemaV0 = R"sql(
@@ -282,17 +305,22 @@ void migrate2to3(SqliteDb& db) {
     db.exec(kSchemaV3Additions);
 }
 
+// v3 -> v4: only the audit table; runs logged before it simply have no audit row.
+void migrate3to4(SqliteDb& db) {
+    db.exec(kSchemaV4Additions);
+}
+
 /// migrationSteps()[n] upgrades a file from version n to n + 1. To change the schema: bump
 /// logSchemaVersion() (version.cpp.in), add the new tables to schemaCurrent() (the layout of
 /// new files), and append a step that turns the previous layout into the new one.
 const std::vector<std::function<void(SqliteDb&)>>& migrationSteps() {
     static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1, migrate1to2,
-                                                                        migrate2to3};
+                                                                        migrate2to3, migrate3to4};
     return steps;
 }
 
 /// The schema that schemaCurrent() creates; new files get it only if it is the build's version.
-constexpr int kCreatedSchemaVersion = 3;
+constexpr int kCreatedSchemaVersion = 4;
 /// Readers accept files from this version on: later versions only added tables, and a reader
 /// treats a missing table as empty (a v1 file opened read-only has no token traces).
 constexpr int kOldestReadableVersion = 1;

@@ -3,6 +3,7 @@
 #include "log_test_util.h"
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "mor/run_audit.h"
 #include "mor/version.h"
 
 #include <QElapsedTimer>
@@ -40,6 +41,9 @@ private slots:
     void finalStatusSetsFinishedTime();
     void editsNameTagsAndNotes();
     void rowsForUnknownRunAreCountedAsFailed();
+    void sha256MatchesFipsVectors_data();
+    void sha256MatchesFipsVectors();
+    void version3LogGainsAuditTableAndKeepsRuns();
 };
 
 void TstExperimentLog::createsSchemaWithVersionWalAndMarker() {
@@ -493,6 +497,82 @@ void TstExperimentLog::rowsForUnknownRunAreCountedAsFailed() {
     QCOMPARE(log->rowsWritten(), int64_t(1));
     QCOMPARE(log->rowsFailed(), int64_t(1));
     QVERIFY(!log->lastError().empty());
+}
+
+// FIPS 180-4 examples; the file digest (read in 1 MiB chunks) must equal the one-shot one.
+void TstExperimentLog::sha256MatchesFipsVectors_data() {
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("digest");
+    QTest::newRow("empty") << QByteArray()
+        << "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    QTest::newRow("abc") << QByteArray("abc")
+        << "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    QTest::newRow("448 bits") << QByteArray("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        << "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+    QTest::newRow("a million a") << QByteArray(1000000, 'a')
+        << "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+}
+
+void TstExperimentLog::sha256MatchesFipsVectors() {
+    QFETCH(QByteArray, input);
+    QFETCH(QString, digest);
+    const std::string bytes(input.constData(), size_t(input.size()));
+    QCOMPARE(QString::fromStdString(sha256Hex(bytes)), digest);
+    const std::string path = file("sha_input.bin");
+    writeFile(path, bytes);
+    std::string hex, error;
+    int64_t size = -1;
+    QVERIFY2(sha256OfFile(path, &hex, &size, &error), error.c_str());
+    QCOMPARE(QString::fromStdString(hex), digest);
+    QCOMPARE(size, int64_t(input.size()));
+    QVERIFY(!sha256OfFile(file("no_such_file"), &hex, &size, &error));
+    QVERIFY(error.find("no such file") != std::string::npos);
+}
+
+// A v3 log (before the audit trail): readers open it as it is (no audit, no error), a writer
+// adds run_audit and keeps the rows; a newer log is refused by the audit reader untouched.
+void TstExperimentLog::version3LogGainsAuditTableAndKeepsRuns() {
+    const std::string path = file("v3.morlog");
+    std::string error;
+    int64_t run = -1;
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        run = log->createRun(RunInfo{"v3 run", "{}", "", "", 0, {}});
+        log->logMetric(run, "val/accuracy", 10, 0.5);
+    }
+    execSql(path, "DROP TRIGGER run_audit_forget_deleted_run; DROP TABLE run_audit; "
+                  "PRAGMA user_version = 3;");
+    const std::string before = fileBytes(path);
+    QVERIFY(!readRunAudit(path, run, &error));
+    QVERIFY2(error.empty(), error.c_str());
+    QCOMPARE(verifyRunAudit(path, run).checks.at(0).status, std::string("not_recorded"));
+    QVERIFY2(fileBytes(path) == before, "reading a v3 log leaves it as it is");
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+    }
+    QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(logSchemaVersion()));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM runs"), int64_t(1));
+    RunAudit audit;
+    audit.runId = run;
+    audit.host = "h";
+    QVERIFY2(recordRunAudit(path, audit, &error), error.c_str());
+    QCOMPARE(readRunAudit(path, run, &error)->host, std::string("h"));
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY(log->deleteRun(run));
+    }
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM run_audit"), int64_t(0));
+
+    execSql(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = " +
+                      std::to_string(logSchemaVersion() + 1));
+    const std::string newer = fileBytes(path);
+    QVERIFY(!readRunAudit(path, run, &error));
+    QVERIFY2(error.find("newer") != std::string::npos, error.c_str());
+    QVERIFY(!verifyRunAudit(path, run).error.empty());
+    QVERIFY(!ExperimentLog::open(path, &error));
+    QVERIFY2(fileBytes(path) == newer, "a newer log is never modified");
 }
 
 QTEST_GUILESS_MAIN(TstExperimentLog)

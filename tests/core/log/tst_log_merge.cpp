@@ -7,6 +7,7 @@
 #include "mor/experiment_log.h"
 #include "mor/log_merge.h"
 #include "mor/log_reader.h"
+#include "mor/run_audit.h"
 #include "mor/sweep.h"
 
 #include <QTemporaryDir>
@@ -216,6 +217,79 @@ private Q_SLOTS:
         QVERIFY(!mergeLogs(file("o4.sqlite"), {good, good}, &report, &error));
         QVERIFY2(error.find("named twice") != std::string::npos, error.c_str());
         QVERIFY(!mergeLogs(file("o5.sqlite"), {}, &report, &error));
+    }
+
+    // The audit trail (log schema 4): collected for a CSV run, stored, read back, verified;
+    // a changed or missing data file and a changed stored config are named by verify; a merge
+    // carries the audit along with the parent renumbered.
+    void auditRoundTripVerifyAndMerge() {
+        const std::string csv = file("audit data.csv");
+        logtest::writeFile(csv, "x,label\n0.5,1\n");
+        const std::string config =
+            "{\"data\":{\"kind\":\"csv\",\"path\":\"" + csv + "\",\"images\":\"unused\"}}";
+        const std::string path = file("audit.sqlite");
+        std::string error;
+        int64_t parent = 0, child = 0;
+        {
+            auto log = ExperimentLog::open(path, &error);
+            QVERIFY2(log, error.c_str());
+            addRun(*log, "pad", 0.5); // the merge below must renumber the parent
+            parent = log->createRun(RunInfo{"parent", config, "csv", "cpu", 1, {}});
+            child = log->createRun(RunInfo{"child", config, "csv", "cpu", 1, {}});
+            for (int64_t run : {parent, child}) {
+                RunAudit audit = collectRunAudit(config, "cpu", "1.13.0",
+                                                 run == child ? std::vector<std::string>{
+                                                     "x", "pruned-from:" + std::to_string(parent)}
+                                                              : std::vector<std::string>{});
+                audit.runId = run;
+                QVERIFY2(recordRunAudit(path, audit, &error), error.c_str());
+            }
+        }
+        const auto audit = readRunAudit(path, child, &error);
+        QVERIFY2(audit, error.c_str());
+        QCOMPARE(audit->parentRun, parent);
+        QCOMPARE(audit->parentKind, std::string("pruned"));
+        QCOMPARE(audit->device, std::string("cpu"));
+        QCOMPARE(audit->torchVersion, std::string("1.13.0"));
+        QCOMPARE(audit->configSha256, sha256Hex(canonicalConfigJson(config)));
+        QVERIFY(!audit->user.empty() && !audit->host.empty());
+        QVERIFY2(audit->commandLine.find("tst_log_merge") != std::string::npos,
+                 audit->commandLine.c_str());
+        QCOMPARE(audit->dataFiles.size(), size_t(1)); // csv: data.images is not read
+        QCOMPARE(audit->dataFiles[0].field, std::string("data.path"));
+        QCOMPARE(audit->dataFiles[0].bytes, int64_t(14));
+        QCOMPARE(audit->dataFiles[0].sha256, sha256Hex("x,label\n0.5,1\n"));
+        QVERIFY(runAuditJson(*audit).find("\"data_sha256\":{\"" + csv) != std::string::npos);
+        QVERIFY(verifyRunAudit(path, child).reproducible());
+
+        logtest::writeFile(csv, "x,label\n0.5,0\n"); // same size, other bytes
+        AuditVerification v = verifyRunAudit(path, child);
+        QVERIFY(!v.reproducible());
+        QCOMPARE(v.checks.size(), size_t(2));
+        QCOMPARE(v.checks[0].status, std::string("ok"));
+        QCOMPARE(v.checks[1].status, std::string("mismatch"));
+        QVERIFY(v.checks[1].detail.find(csv) != std::string::npos);
+        QFile::remove(QString::fromStdString(csv));
+        QCOMPARE(verifyRunAudit(path, child).checks[1].status, std::string("missing"));
+        logtest::execSql(path, "UPDATE runs SET config_json = '{}' WHERE id = " +
+                                   std::to_string(child));
+        QCOMPARE(verifyRunAudit(path, child).checks[0].status, std::string("mismatch"));
+        QCOMPARE(verifyRunAudit(path, 1).checks.at(0).status, std::string("not_recorded"));
+        QVERIFY(!verifyRunAudit(path, 99).error.empty());
+
+        const std::string other = file("audit_other.sqlite");
+        {
+            auto log = ExperimentLog::open(other, &error);
+            QVERIFY2(log, error.c_str());
+            addRun(*log, "first", 0.5);
+        }
+        LogMergeReport report;
+        const std::string merged = file("audit_merged.sqlite");
+        QVERIFY2(mergeLogs(merged, {other, path}, &report, &error), error.c_str());
+        const auto moved = readRunAudit(merged, child + 1, &error); // after the other's run
+        QVERIFY2(moved, error.c_str());
+        QCOMPARE(moved->parentRun, parent + 1);
+        QCOMPARE(moved->configSha256, audit->configSha256);
     }
 };
 
