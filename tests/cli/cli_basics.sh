@@ -76,4 +76,49 @@ set -e
 [ "$rc" -eq 2 ] && grep -q "fraction in \[0, 1\]" <<<"$err" || fail "prune --amount 2: $rc $err"
 set +e; "$mor" show --log "$tmp/log.sqlite" --run 99 2>/dev/null; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "unknown run accepted"
+
+# Audit trail: show --json names who/where/how and the config hash (SHA-256 of the compact,
+# key-sorted config JSON); verify re-hashes the config and the data files (exit 0 / 1).
+"$mor" show --log "$tmp/log.sqlite" --run 1 --json >"$tmp/show1.json"
+/usr/bin/python3 - "$tmp/show1.json" "$tmp/log.sqlite" <<'PY' || fail "show --json audit"
+import hashlib, json, sqlite3, sys
+j = json.load(open(sys.argv[1]))
+a = j["audit"]
+config = sqlite3.connect(sys.argv[2]).execute("select config_json from runs where id=1").fetchone()[0]
+canonical = json.dumps(json.loads(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+assert a["config_sha256"] == hashlib.sha256(canonical.encode()).hexdigest(), a
+assert " train " in a["command_line"] and a["user"] and a["host"] and a["device"] == "cpu", a
+assert a["torch_version"].count(".") == 2 and a["app_version"], a
+assert j["data_sha256"] == {}, j["data_sha256"]  # generated parity data: no files
+PY
+"$mor" verify --log "$tmp/log.sqlite" --run 1 | grep -q "can be reproduced" || fail "verify run 1"
+printf 'a,b,label\n' >"$tmp/audit.csv"
+for i in $(seq 1 60); do echo "$((i % 7)),$((i % 5)),$((i % 2))" >>"$tmp/audit.csv"; done
+sed -e 's/"kind":"parity","length":6,"samples":400/"kind":"csv","path":"audit.csv"/' \
+    -e 's/"epochs":2/"epochs":1/' "$tmp/tiny.json" >"$tmp/audit.json"
+morAbs=$(realpath "$mor") # data.path is relative to the working directory: the run's folder
+(cd "$tmp" && "$morAbs" train --config audit.json --log log.sqlite --quiet --json | tail -1) \
+    >"$tmp/audit_run.json" || fail "csv run"
+arun=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run_id"])' \
+    "$tmp/audit_run.json")
+data=$("$mor" show --log "$tmp/log.sqlite" --run "$arun" --json | /usr/bin/python3 -c \
+    'import json,sys; print(json.dumps(json.load(sys.stdin)["data_sha256"]))')
+want=$(sha256sum "$tmp/audit.csv" | cut -d' ' -f1)
+[ "$data" = "{\"$(realpath "$tmp/audit.csv")\": \"$want\"}" ] || fail "data_sha256: $data"
+"$mor" show --log "$tmp/log.sqlite" --run "$arun" | grep -q "sha256 $want" || fail "show audit"
+"$mor" verify --log "$tmp/log.sqlite" --run "$arun" >/dev/null || fail "verify of an intact run"
+echo "9,9,1" >>"$tmp/audit.csv"
+set +e; "$mor" verify --log "$tmp/log.sqlite" --run "$arun" --json >"$tmp/verify.json"; rc=$?; set -e
+[ "$rc" -eq 1 ] || fail "verify of a changed data file: exit $rc"
+/usr/bin/python3 - "$tmp/verify.json" <<'PY' || fail "verify --json names the changed file"
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["reproducible"] is False, v
+bad = [c for c in v["checks"] if c["status"] != "ok"]
+assert len(bad) == 1 and bad[0]["item"] == "data.path" and bad[0]["status"] == "mismatch", v
+assert "audit.csv" in bad[0]["detail"] and bad[0]["expected"] != bad[0]["actual"], v
+PY
+rm "$tmp/audit.csv"
+set +e; out=$("$mor" verify --log "$tmp/log.sqlite" --run "$arun"); rc=$?; set -e
+[ "$rc" -eq 1 ] && grep -q "missing .*no such file" <<<"$out" || fail "verify, file gone: $out"
 echo "cli_basics: all checks passed"
