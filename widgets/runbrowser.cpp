@@ -1,6 +1,7 @@
 #include "runbrowser.h"
 
 #include "logsession.h"
+#include "runauditdialog.h"
 #include "runtablemodel.h"
 
 #include "mor/experiment_log.h"
@@ -150,10 +151,22 @@ QMenu* RunBrowser::createContextMenu(QWidget* parent) {
         ->setObjectName(QStringLiteral("editTags"));
     menu->addAction(tr("&Notes…"), this, &RunBrowser::editNotes)
         ->setObjectName(QStringLiteral("editNotes"));
+    menu->addAction(tr("&Audit trail…"), this, &RunBrowser::showAudit)
+        ->setObjectName(QStringLiteral("showAudit"));
     menu->addSeparator();
     menu->addAction(tr("&Delete…"), this, &RunBrowser::deleteSelected)
         ->setObjectName(QStringLiteral("deleteRuns"));
     return menu;
+}
+
+RunAuditDialog* RunBrowser::showAudit() {
+    if (m_current < 0) {
+        return nullptr;
+    }
+    auto* dialog = new RunAuditDialog(m_session->path(), m_current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void RunBrowser::renameCurrent() {

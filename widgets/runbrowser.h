@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class LogSession;
+class RunAuditDialog;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
@@ -31,11 +32,13 @@ public:
     void renameCurrent();
     void editTags();
     void editNotes();
+    /// The current run's audit trail (who, where, how, hashes; Verify) in a non-modal dialog.
+    RunAuditDialog* showAudit();
     void deleteSelected();
     /// Deletes without asking (used after the confirmation and by tests).
     void deleteRuns(const QList<qint64>& runs);
     /// The context menu of the current selection (null when nothing is selected): Resume,
-    /// Load into Setup, Rename, Tags, Notes, Delete. Each action has an object name.
+    /// Load into Setup, Rename, Tags, Notes, Audit trail, Delete. Each action has an object name.
     QMenu* createContextMenu(QWidget* parent);
 
 Q_SIGNALS:

@@ -4,6 +4,7 @@
 // config lands in the setup view; Resume is offered only for a run that ended early.
 #include "logsession.h"
 #include "mainwindow.h"
+#include "runauditdialog.h"
 #include "runbrowser.h"
 #include "runtablemodel.h"
 #include "setupview.h"
@@ -11,8 +12,12 @@
 
 #include "mor/config.h"
 #include "mor/experiment_log.h"
+#include "mor/run_audit.h"
 
 #include <QAction>
+#include <QFile>
+#include <QLabel>
+#include <QTreeWidget>
 #include <QMenu>
 #include <QRegularExpression>
 #include <QSet>
@@ -33,6 +38,7 @@ private Q_SLOTS:
     void contextMenuOffersResumeAndLoad();
     void loadIntoSetupPutsTheRunsConfigInTheSetup();
     void resumeNamesTheRunToContinue();
+    void auditTrailShowsHashesAndVerifies();
 
 private:
     QAction* action(QMenu* menu, const char* name) {
@@ -184,6 +190,70 @@ void TstRunBrowserMenu::resumeNamesTheRunToContinue() {
     window.controller()->stop();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
     QCOMPARE(finished.at(0).at(0).toLongLong(), id);
+}
+
+// Audit trail…: the dialog lists who/where/how and the data file's SHA-256; Verify says the
+// run reproduces, and after the data file changes that it does not, naming the file.
+void TstRunBrowserMenu::auditTrailShowsHashesAndVerifies() {
+    const QString csv = m_dir->filePath(QStringLiteral("audit.csv"));
+    const auto writeCsv = [&csv](const QByteArray& bytes) {
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes);
+    };
+    writeCsv("a,label\n1,0\n2,1\n");
+    const std::string config =
+        R"({"data":{"kind":"csv","path":")" + csv.toStdString() + R"("}})";
+    std::string error;
+    qint64 run = 0;
+    {
+        auto log = mor::ExperimentLog::open(m_path.toStdString(), &error);
+        QVERIFY2(log, error.c_str());
+        run = log->createRun(mor::RunInfo{"audited", config, "csv", "cpu", 3, {}});
+        mor::RunAudit audit = mor::collectRunAudit(config, "cpu", "1.13.0", {"pruned-from:1"});
+        audit.runId = run;
+        QVERIFY2(mor::recordRunAudit(m_path.toStdString(), audit, &error), error.c_str());
+    }
+    LogSession session;
+    QString openError;
+    QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
+    RunBrowser browser(&session);
+    browser.selectRun(run);
+    std::unique_ptr<QMenu> menu(browser.createContextMenu(&browser));
+    QAction* show = action(menu.get(), "showAudit");
+    QVERIFY(show);
+    show->trigger();
+    auto* dialog = browser.findChild<RunAuditDialog*>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    const auto cell = [dialog](const QString& text) {
+        return dialog->auditTree()
+            ->findItems(text, Qt::MatchExactly | Qt::MatchRecursive, 1)
+            .size();
+    };
+    const std::string sha = mor::sha256Hex("a,label\n1,0\n2,1\n");
+    QCOMPARE(cell(QString::fromStdString(sha)), 1);
+    QCOMPARE(cell(csv), 1);
+    QCOMPARE(cell(QStringLiteral("cpu")), 1);
+    QCOMPARE(cell(QStringLiteral("1 (pruned)")), 1);
+    QSignalSpy verified(dialog, &RunAuditDialog::verified);
+    dialog->verify();
+    QVERIFY(verified.wait(5000));
+    QCOMPARE(verified.takeFirst().first().toBool(), true);
+    QCOMPARE(dialog->checkTree()->topLevelItemCount(), 2); // config + the CSV file
+    writeCsv("a,label\n1,1\n2,1\n");
+    dialog->verify();
+    QVERIFY(verified.wait(5000));
+    QCOMPARE(verified.takeFirst().first().toBool(), false);
+    const auto changed =
+        dialog->checkTree()->findItems(QStringLiteral("changed"), Qt::MatchExactly, 1);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed[0]->text(0), QStringLiteral("data.path"));
+    QVERIFY(changed[0]->text(2).contains(csv));
+    QVERIFY(dialog->verdictLabel()->text().contains(QStringLiteral("NOT")));
+    if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
+        dialog->grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") + "/run-audit.png");
+    }
 }
 
 QTEST_MAIN(TstRunBrowserMenu)
