@@ -14,14 +14,15 @@ nlohmann::ordered_json pruneMeasureJson(const mor::PruneMeasure& m) {
             {"parameters", m.parameters},
             {"nonzero_parameters", m.nonzeroParameters},
             {"flops_per_input", m.flopsPerInput},
+            {"sparse_flops_per_input", m.sparseFlopsPerInput},
             {"expert_steps_per_input", m.expertStepsPerInput}};
 }
 
 void printPruneRow(const char* label, const mor::PruneMeasure& m) {
-    std::printf("  %-7s test accuracy %.4f  nonzero parameters %lld of %lld  FLOPs/input %.0f  "
-                "expert-steps/input %.2f\n",
+    std::printf("  %-7s test accuracy %.4f  nonzero parameters %lld of %lld  FLOPs/input %.0f "
+                "(%.0f nonzero)  expert-steps/input %.2f\n",
                 label, m.testAccuracy, (long long)m.nonzeroParameters, (long long)m.parameters,
-                m.flopsPerInput, m.expertStepsPerInput);
+                m.flopsPerInput, m.sparseFlopsPerInput, m.expertStepsPerInput);
 }
 
 } // namespace

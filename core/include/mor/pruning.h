@@ -34,6 +34,8 @@ struct PruneMeasure {
     int64_t parameters = 0;        ///< all entries
     int64_t nonzeroParameters = 0; ///< entries that are not 0
     double flopsPerInput = 0.0;    ///< the evaluator's dense estimate (zeros still counted)
+    /// flopsPerInput less the multiplications by zero weights in the experts' steps (estimate)
+    double sparseFlopsPerInput = 0.0;
     double expertStepsPerInput = 0.0;
 };
 
@@ -55,9 +57,10 @@ struct PruneOutcome {
 
 /// Writes a new run into opts.logPath: the pruned (and optionally fine-tuned) weights as its
 /// checkpoint and best.pt, its config (changed only where the method needs: a depth cap, a
-/// smaller router top_k), tags "pruned-from:<id>" and "prune:<method>:<amount>", and metrics
-/// prune/{before,pruned,after}/{test_accuracy,parameters,nonzero_parameters,flops_per_input,
-/// expert_steps_per_input}, prune/amount, prune/sparsity at its last step. Reflection runs only.
+/// smaller router top_k), tags "pruned-from:<id>" and "prune:<method>:<amount>", and at its
+/// last step the metrics prune/amount, prune/sparsity and prune/{before,pruned,after}/
+/// {test_accuracy, parameters, nonzero_parameters, flops_per_input, sparse_flops_per_input,
+/// expert_steps_per_input}. Reflection runs only.
 PruneOutcome pruneRun(const PruneOptions& opts, TrainingObserver* observer = nullptr);
 
 } // namespace mor

@@ -25,6 +25,8 @@ PruneMeasure pruneMeasureOf(const EvalResult& test, torch::nn::Module& module) {
     m.parameters = engine::countParameters(module);
     m.nonzeroParameters = train::pruneNonzeroParameters(module);
     m.flopsPerInput = test.flopsPerInput;
+    m.sparseFlopsPerInput = train::pruneSparseFlops(module, test.flopsPerInput, test.activation,
+                                                    test.depthPerExpert);
     m.expertStepsPerInput = test.expertStepsPerInput;
     return m;
 }
@@ -35,6 +37,7 @@ void pruneAddMeasure(std::map<std::string, double>& metrics, const std::string& 
     metrics[prefix + "/parameters"] = double(m.parameters);
     metrics[prefix + "/nonzero_parameters"] = double(m.nonzeroParameters);
     metrics[prefix + "/flops_per_input"] = m.flopsPerInput;
+    metrics[prefix + "/sparse_flops_per_input"] = m.sparseFlopsPerInput;
     metrics[prefix + "/expert_steps_per_input"] = m.expertStepsPerInput;
 }
 

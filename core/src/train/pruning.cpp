@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/pruning.h"
 
+#include "model/reflection_expert.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -234,6 +236,36 @@ int64_t pruneNonzeroParameters(torch::nn::Module& module) {
         n += p.ne(0).sum().item<int64_t>();
     }
     return n;
+}
+
+double pruneSparseFlops(torch::nn::Module& module, double denseFlops,
+                        const std::vector<double>& activation,
+                        const std::vector<double>& depthPerExpert) {
+    torch::NoGradGuard noGrad;
+    double flops = denseFlops;
+    for (const auto& child : module.named_children()) {
+        const std::string& name = child.key();
+        auto expert = std::dynamic_pointer_cast<model::ReflectionExpertImpl>(child.value());
+        if (!expert || name.rfind("expert", 0) != 0) {
+            continue;
+        }
+        const auto j = size_t(std::stoll(name.substr(6)));
+        if (j >= activation.size() || j >= depthPerExpert.size()) {
+            continue;
+        }
+        int64_t total = 0, nonzero = 0;
+        for (const auto& p : expert->named_parameters(true)) {
+            if (p.value().dim() == 2 && pruneLeafName(p.key()).rfind("weight", 0) == 0) {
+                total += p.value().numel();
+                nonzero += p.value().ne(0).sum().item<int64_t>();
+            }
+        }
+        if (total > 0) {
+            const double zeroShare = 1.0 - double(nonzero) / double(total);
+            flops -= activation[j] * depthPerExpert[j] * expert->stepFlops() * zeroShare;
+        }
+    }
+    return flops;
 }
 
 } // namespace mor::train

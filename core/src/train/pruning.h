@@ -56,4 +56,11 @@ void pruneHoldMasks(torch::nn::Module& module, const PruneMasks& masks);
 /// Non-zero entries over all parameters.
 int64_t pruneNonzeroParameters(torch::nn::Module& module);
 
+/// Forward FLOPs per input counting only multiplications by a nonzero weight (an estimate):
+/// `denseFlops` (the evaluator's) less, per reflection expert j, its steps per input
+/// (activation[j] * depthPerExpert[j]) x its step FLOPs x the zero share of its weight matrices.
+double pruneSparseFlops(torch::nn::Module& module, double denseFlops,
+                        const std::vector<double>& activation,
+                        const std::vector<double>& depthPerExpert);
+
 } // namespace mor::train

@@ -445,6 +445,8 @@ void TstTrainer::pruneRunWritesALinkedChildRun() {
     QCOMPARE(out.runId, parent.runId + 1);
     QCOMPARE(out.before.testAccuracy, parent.test.accuracy); // the same best.pt, same evaluator
     QCOMPARE(out.before.nonzeroParameters - out.after.nonzeroParameters, out.prunedEntries);
+    QCOMPARE(out.before.sparseFlopsPerInput, out.before.flopsPerInput); // no zeros yet
+    QVERIFY(out.after.sparseFlopsPerInput < out.after.flopsPerInput);  // dense counts zeros
     std::string error;
     const auto evaluated = mor::evaluateRun(log, out.runId, &error);
     QVERIFY2(error.empty(), error.c_str());
