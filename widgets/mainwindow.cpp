@@ -33,6 +33,7 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLayout>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
@@ -443,7 +444,7 @@ void MainWindow::setPresentationMode(bool on) {
             const QList<int> sizes = splitter->sizes();
             // A splitter of a tab never shown has no sizes yet: nothing to put back.
             if (std::accumulate(sizes.begin(), sizes.end(), 0) > 0) {
-                m_splittersBeforePresentation.append({splitter, splitter->saveState()});
+                m_splittersBeforePresentation.append({splitter, splitter->saveState(), sizes});
             }
         }
     }
@@ -471,9 +472,18 @@ void MainWindow::restoreLayoutAfterPresentation() {
     if (m_presenting || m_layoutBeforePresentation.isEmpty()) {
         return;
     }
+    // The normal font posted layout requests from the bottom up (a menu bar, then the window):
+    // until they are handled the bars keep their presentation height, and docks restored now
+    // came back a few pixels off once the bars shrank (issue 21). Let them settle first.
+    for (int round = 0; round < 4; ++round) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        layout()->activate();
+    }
     restoreState(m_layoutBeforePresentation);
-    for (const auto& [splitter, state] : std::as_const(m_splittersBeforePresentation)) {
-        if (splitter) {
+    for (const auto& [splitter, state, sizes] : std::as_const(m_splittersBeforePresentation)) {
+        // Only a splitter presentation mode changed: one on a tab never laid out keeps the
+        // sizes it was given, which need not fit its (unset) extent and would be squeezed.
+        if (splitter && splitter->sizes() != sizes) {
             splitter->restoreState(state);
         }
     }

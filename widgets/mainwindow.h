@@ -108,5 +108,10 @@ private:
     bool m_presenting = false;
     QByteArray m_layoutBeforePresentation; ///< docks and toolbars (saveState)
     QRect m_geometryBeforePresentation;
-    QList<QPair<QPointer<QSplitter>, QByteArray>> m_splittersBeforePresentation;
+    struct SplitterBeforePresentation {
+        QPointer<QSplitter> splitter;
+        QByteArray state;
+        QList<int> sizes;
+    };
+    QList<SplitterBeforePresentation> m_splittersBeforePresentation;
 };

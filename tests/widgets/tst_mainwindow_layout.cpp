@@ -129,23 +129,43 @@ void TstMainWindowLayout::leavingPresentationRestoresDocksAndSplitters() {
     QVERIFY(!runs->isFloating() && !events->isFloating());
     QCOMPARE(window.dockWidgetArea(runs), Qt::LeftDockWidgetArea);
     QCOMPARE(window.dockWidgetArea(events), Qt::BottomDockWidgetArea);
+    // Exactly as before: docks to the pixel, every splitter's sizes.
+    const auto rectText = [](const QRect& r) {
+        return QStringLiteral("%1,%2 %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
+    };
+    const auto sizesText = [](const QList<int>& sizes) {
+        QStringList parts;
+        for (int s : sizes) {
+            parts << QString::number(s);
+        }
+        return parts.join(QLatin1Char('/'));
+    };
     QStringList differing;
-    if (runs->geometry() != runsRect || events->geometry() != eventsRect) {
-        // Known bug (issue 21, session 5), seen in 2 of 4 runs: the runs dock comes back 7 px
-        // lower (0,65 300x543 instead of 0,58 300x554), as if the toolbar were taller.
-        differing << QStringLiteral("runs/events docks");
+    if (runs->geometry() != runsRect) {
+        differing << QStringLiteral("runs dock %1 (was %2)")
+                         .arg(rectText(runs->geometry()), rectText(runsRect));
+    }
+    if (events->geometry() != eventsRect) {
+        differing << QStringLiteral("events dock %1 (was %2)")
+                         .arg(rectText(events->geometry()), rectText(eventsRect));
     }
     for (int i = 0; i < splitters.size(); ++i) {
         if (splitters[i]->sizes() != splitterSizes[i]) {
-            differing << splitters[i]->parentWidget()->metaObject()->className();
+            QStringList path;
+            for (QWidget* w = splitters[i]; w && w != &window; w = w->parentWidget()) {
+                path.prepend(w->objectName().isEmpty()
+                                 ? QString::fromLatin1(w->metaObject()->className())
+                                 : w->objectName());
+            }
+            differing << QStringLiteral("splitter %1 (%2 px): %3 (was %4)")
+                             .arg(path.join(QLatin1Char('/')))
+                             .arg(splitters[i]->orientation() == Qt::Horizontal
+                                      ? splitters[i]->width()
+                                      : splitters[i]->height())
+                             .arg(sizesText(splitters[i]->sizes()), sizesText(splitterSizes[i]));
         }
     }
-    if (!differing.isEmpty()) {
-        // Known bug (issue 21, session 5): a splitter that first had a 13 px pane comes back
-        // at its 4 px minimum after presentation mode. Reported, not hidden: the test says so.
-        QSKIP(qPrintable(QStringLiteral("known bug: layout not restored exactly in ")
-                         + differing.join(QStringLiteral(", "))));
-    }
+    QVERIFY2(differing.isEmpty(), qPrintable(differing.join(QStringLiteral("; "))));
 }
 
 int main(int argc, char** argv) {
