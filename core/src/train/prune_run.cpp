@@ -5,10 +5,12 @@
 // (TrainingSession, with gradient masks holding the pruned entries at zero).
 #include "mor/pruning.h"
 
+#include "compat/torch_compat.h"
 #include "engine/checkpoint.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
+#include "mor/run_audit.h"
 #include "train/pruning.h"
 
 #include <algorithm>
@@ -223,6 +225,14 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
             out.runId = log->createRun(info);
             if (out.runId <= 0) {
                 return fail(log->lastError());
+            }
+            // The audit trail as the engine records it for every new run (parent: the tag).
+            RunAudit audit = collectRunAudit(info.configJson, info.device, compat::torchVersion(),
+                                             info.tags);
+            audit.runId = out.runId;
+            std::string auditError;
+            if (!recordRunAudit(o.logPath, audit, &auditError)) {
+                log->logEvent(out.runId, "warning", "audit trail not recorded: " + auditError);
             }
             log->logSamples(out.runId, child->samples());
             log->logMetrics(out.runId, 0, validation.metrics);

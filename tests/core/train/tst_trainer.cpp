@@ -7,6 +7,7 @@
 
 #include "mor/log_reader.h"
 #include "mor/pruning.h"
+#include "mor/run_audit.h"
 #include "mor/trainer.h"
 
 #include <QTemporaryDir>
@@ -463,6 +464,9 @@ void TstTrainer::pruneRunWritesALinkedChildRun() {
     QCOMPARE(metrics.at("prune/sparsity"), double(out.prunedEntries) / double(out.candidates));
     const auto checkpoints = reader->checkpoints(out.runId);
     QVERIFY(!mor::engine::bestCheckpointOf(checkpoints).empty());
+    const auto audit = mor::readRunAudit(log, out.runId, &error);
+    QVERIFY2(audit.has_value(), error.c_str());
+    QCOMPARE(audit->parentRun, parent.runId);
 
     // Fine-tuned: the engine trains whole epochs and the pruned weights stay at zero.
     prune.amount = 0.8;
@@ -470,6 +474,7 @@ void TstTrainer::pruneRunWritesALinkedChildRun() {
     const auto tuned = mor::pruneRun(prune);
     QVERIFY2(tuned.status == "finished", tuned.error.c_str());
     QVERIFY(tuned.finetuneSteps >= 3);
+    QCOMPARE(mor::readRunAudit(log, tuned.runId, &error)->parentRun, parent.runId);
     mor::engine::StoredRun stored;
     QVERIFY(mor::engine::readRun(log, tuned.runId, &stored, &error));
     auto family = mor::engine::makeFamily(stored.config, torch::kCPU, &error);
