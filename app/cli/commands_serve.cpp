@@ -188,6 +188,11 @@ CLI::App* addServeCommand(CLI::App& app, ServeOptions& o) {
                   "runs) | log | off")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "log", "off"}));
+    auto* auditLog = c->add_option("--audit-log", o.auditLog,
+                                   "Append one JSON line per request: time, variant, run, "
+                                   "status, SHA-256 of the input, the answer");
+    c->add_flag("--audit-raw", o.auditRaw, "--audit-log also keeps each raw request body")
+        ->needs(auditLog);
     return c;
 }
 

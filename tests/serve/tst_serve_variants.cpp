@@ -2,7 +2,8 @@
 // POST /v1/generate with each token's recursion depth (equal to generateSequence); A/B
 // serving splits 90:10 exactly without a key and keeps a sticky key on one variant, counts
 // per-variant requests and accuracy on labelled inputs in /v1/metrics; shadow mode returns
-// only A's answers while B's are compared; the per-client rate limit answers 429.
+// only A's answers while B's are compared; the per-client rate limit answers 429; --audit-log
+// writes one JSON line per request (input hash, variant, answer; the raw input if asked).
 #include "serve_fixture.h"
 
 #include "serve/inference_server.h"
@@ -18,7 +19,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "mor/run_audit.h"
+
 #include <cmath>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -83,6 +87,7 @@ private Q_SLOTS:
     void shadowModeReturnsOnlyAsAnswers();
     void rateLimitAnswers429PerClient();
     void splitTextIsChecked();
+    void auditLogHashesInputsAndKeepsRawOnlyWhenAsked();
 
 private:
     QTemporaryDir m_dir;
@@ -313,6 +318,65 @@ void TstServeVariants::splitTextIsChecked() {
     QVERIFY(!mor::serve::VariantRouter::parseSplit("90:10", 3, &shares, &error));
     QVERIFY(!mor::serve::VariantRouter::parseSplit("90:x", 2, &shares, &error));
     QVERIFY(!mor::serve::VariantRouter::parseSplit("0:0", 2, &shares, &error));
+}
+
+// --audit-log: one JSON line per request with the SHA-256 of the body, the variant and the
+// answer; a refused request is logged with its status; the raw body only with --audit-raw.
+void TstServeVariants::auditLogHashesInputsAndKeepsRawOnlyWhenAsked() {
+    for (const bool raw : {false, true}) {
+        const std::string path =
+            m_dir.filePath(raw ? "audit_raw.jsonl" : "audit.jsonl").toStdString();
+        ServeOptions o;
+        o.maxWaitMs = 0;
+        o.auditLog = path;
+        o.auditRaw = raw;
+        const std::string body =
+            nlohmann::json{{"inputs", nlohmann::json::array(
+                                          {nlohmann::json(serve_test::rawRow(m_flat, 0)),
+                                           nlohmann::json(serve_test::rawRow(m_flat, 1))})}}
+                .dump();
+        std::vector<int64_t> answers;
+        {
+            Running s({{"A", m_flat.runId, m_a.get(), nullptr}}, o);
+            QVERIFY(s.port > 0);
+            auto r = s.post("/v1/predict", body);
+            QVERIFY(r);
+            QCOMPARE(r->status, 200);
+            const nlohmann::json reply = nlohmann::json::parse(r->body);
+            for (const auto& p : reply["predictions"]) {
+                answers.push_back(p["answer"].get<int64_t>());
+            }
+            auto bad = s.post("/v1/predict", R"({"inputs": "no"})");
+            QVERIFY(bad);
+            QCOMPARE(bad->status, 400);
+        }
+        std::ifstream in(path);
+        std::vector<nlohmann::json> lines;
+        for (std::string line; std::getline(in, line);) {
+            lines.push_back(nlohmann::json::parse(line));
+        }
+        QCOMPARE(lines.size(), size_t(2));
+        const nlohmann::json& ok = lines[0];
+        QCOMPARE(ok["input_sha256"].get<std::string>(), mor::sha256Hex(body));
+        QCOMPARE(ok["variant"].get<std::string>(), std::string("A"));
+        QCOMPARE(ok["run"].get<int64_t>(), m_flat.runId);
+        QCOMPARE(ok["status"].get<int>(), 200);
+        QCOMPARE(ok["answer"].get<std::vector<int64_t>>(), answers);
+        QCOMPARE(answers.size(), size_t(2));
+        QCOMPARE(ok["time"].get<std::string>().size(), size_t(24)); // 2026-12-02T11:04:45.123Z
+        QCOMPARE(lines[1]["status"].get<int>(), 400);
+        QVERIFY(lines[1]["answer"].is_null());
+        QCOMPARE(ok.contains("input"), raw);
+        if (raw) {
+            QCOMPARE(ok["input"].get<std::string>(), body);
+        }
+    }
+    ServeOptions o;
+    o.auditLog = m_dir.filePath("no_such_dir/audit.jsonl").toStdString();
+    InferenceServer server({{"A", m_flat.runId, m_a.get(), nullptr}}, o);
+    std::string error;
+    QCOMPARE(server.bind(&error), -1);
+    QVERIFY2(error.find("audit log") != std::string::npos, error.c_str());
 }
 
 QTEST_GUILESS_MAIN(TstServeVariants)

@@ -92,6 +92,9 @@ InferenceServer::Impl::Impl(std::vector<ServedVariant> variants, const ServeOpti
     } else {
         http = std::make_unique<httplib::Server>();
     }
+    if (!o.auditLog.empty()) {
+        audit.open(o.auditLog, o.auditRaw, &auditError);
+    }
     routes();
 }
 
@@ -231,9 +234,9 @@ InferenceServer::~InferenceServer() {
 }
 
 int InferenceServer::bind(std::string* error) {
-    if (!m->tlsError.empty()) {
+    if (!m->tlsError.empty() || !m->auditError.empty()) {
         if (error) {
-            *error = m->tlsError;
+            *error = m->tlsError.empty() ? m->auditError : m->tlsError;
         }
         return -1;
     }

@@ -63,6 +63,7 @@ void InferenceServer::Impl::predict(const httplib::Request& req, httplib::Respon
     PredictRequest request = parsePredictRequest(req.body, model, options.maxInputs);
     if (!request.ok()) {
         sendError(res, 400, request.error);
+        audit.record("predict", slot.variant.name, model.runId, req.body, 400, nullptr);
         return;
     }
     // Shadow mode: the other variants get the same inputs at the same time; their answers
@@ -76,6 +77,7 @@ void InferenceServer::Impl::predict(const httplib::Request& req, httplib::Respon
     BatchResult result = slot.dispatcher->submit(std::move(request.inputs)).get();
     if (!result.error.empty()) {
         sendError(res, 503, result.error);
+        audit.record("predict", slot.variant.name, model.runId, req.body, 503, nullptr);
         return;
     }
     uint64_t labelled = 0, correct = 0;
@@ -91,6 +93,7 @@ void InferenceServer::Impl::predict(const httplib::Request& req, httplib::Respon
         predictions.push_back(predictionToJson(p));
     }
     metrics.countVariant(v, requestSeconds(), answers.size(), labelled, correct);
+    audit.record("predict", slot.variant.name, model.runId, req.body, 200, answers);
     for (const auto& entry : shadows) {
         const size_t s = entry.first;
         const std::shared_future<BatchResult> future = entry.second;
@@ -129,6 +132,7 @@ void InferenceServer::Impl::generate(const httplib::Request& req, httplib::Respo
     GenerateRequest request = parseGenerateRequest(req.body, options.maxTokens);
     if (!request.ok()) {
         sendError(res, 400, request.error);
+        audit.record("generate", slot.variant.name, slot.variant.runId, req.body, 400, nullptr);
         return;
     }
     GenerateResult result;
@@ -138,6 +142,7 @@ void InferenceServer::Impl::generate(const httplib::Request& req, httplib::Respo
     }
     if (!result.ok) {
         sendError(res, 500, result.error);
+        audit.record("generate", slot.variant.name, slot.variant.runId, req.body, 500, nullptr);
         return;
     }
     metrics.countGeneration(result);
@@ -150,6 +155,7 @@ void InferenceServer::Impl::generate(const httplib::Request& req, httplib::Respo
         body["variant"] = slot.variant.name;
         res.set_header("X-Mor-Variant", slot.variant.name);
     }
+    audit.record("generate", slot.variant.name, s.runId, req.body, 200, body["text"]);
     res.set_content(dump(body), kJson);
 }
 

@@ -31,6 +31,8 @@ struct ServeOptions {
     std::string stickyHeader;        ///< requests with the same value of it go to one variant
     bool shadow = false;             ///< every request also runs on B; only A answers
     std::string servingRecord = "auto"; ///< auto (on with two runs) | log | off
+    std::string auditLog;            ///< one JSON line per request (input hash, answer); "" = off
+    bool auditRaw = false;           ///< the audit log also keeps each raw request body
 };
 
 } // namespace mor::serve

@@ -4,6 +4,7 @@
 #include "serve/batch_dispatcher.h"
 #include "serve/inference_server.h"
 #include "serve/rate_limiter.h"
+#include "serve/request_audit_log.h"
 #include "serve/serve_metrics.h"
 #include "serve/variant_router.h"
 
@@ -52,6 +53,8 @@ struct InferenceServer::Impl {
     ShadowWorker shadow;
     std::unique_ptr<httplib::Server> http;
     std::string tlsError; ///< set when the certificate or key could not be loaded
+    RequestAuditLog audit;  ///< --audit-log
+    std::string auditError; ///< set when the audit log could not be opened
 
     Impl(std::vector<ServedVariant> variants, const ServeOptions& o);
 
