@@ -13,7 +13,7 @@ packages=(
     libcpp-httplib-dev libssl-dev openssl curl python3-prometheus-client
     xvfb xauth desktop-file-utils dpkg-dev file
     python3-sklearn dataset-fashion-mnist jq
-    clang libclang-rt-14-dev clang-tidy
+    clang libclang-rt-14-dev
 )
 
 missing=()

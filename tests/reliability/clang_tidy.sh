@@ -2,14 +2,21 @@
 # Runs clang-tidy (.clang-tidy at the root) on core/ with a build's compile_commands.json.
 #   tests/reliability/clang_tidy.sh [BUILD_DIR=build/dev] [PATH_FILTER=core/src]
 # e.g. only the torch-free part (fast): tests/reliability/clang_tidy.sh build/dev 'core/src/(config|data|log)'
-# Prints the findings and a count per check; exits 1 when there are findings, 0 when clean,
-# and 0 with SKIP when clang-tidy is not installed.
+# Prints the findings and a count per check; exits 1 when there are findings, 0 when clean.
+# Installs Debian's clang-tidy when it is missing (not needed by the test command, so not in
+# installer/install-deps.sh); 0 with SKIP when it cannot.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build/dev}"
 filter="${2:-core/src}"
 tidy=$(command -v clang-tidy-14 || command -v clang-tidy || true)
-[ -n "$tidy" ] || { echo "SKIP: clang-tidy not installed"; exit 0; }
+if [ -z "$tidy" ]; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+          --no-install-recommends clang-tidy; } >/dev/null 2>&1 || true
+    tidy=$(command -v clang-tidy-14 || command -v clang-tidy || true)
+fi
+[ -n "$tidy" ] || { echo "SKIP: clang-tidy not installed and cannot be installed"; exit 0; }
 [ -f "$build/compile_commands.json" ] ||
     { echo "no $build/compile_commands.json: configure that build first" >&2; exit 2; }
 files=$(python3 - "$build/compile_commands.json" "$root" "$filter" <<'PY'

@@ -22,7 +22,7 @@ namespace inspect {
 
 namespace {
 
-struct Result {
+struct SummaryResult {
     mor::CounterfactualTable table;
     QString error;
 };
@@ -143,14 +143,14 @@ void CounterfactualSummary::compute() {
     d->note->setText(tr("Evaluating the checkpoint on the test split, once per row …"));
     const std::string path = d->reader->path();
     const qint64 runId = d->runId, step = d->step;
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
+    auto* watcher = new QFutureWatcher<SummaryResult>(this);
+    connect(watcher, &QFutureWatcher<SummaryResult>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         if (generation != d->generation) {
             return;
         }
         d->busy = false;
-        const Result result = watcher->result();
+        const SummaryResult result = watcher->result();
         show(result.table);
         if (!result.error.isEmpty()) {
             d->note->setText(tr("Could not compute the table: %1").arg(result.error));
@@ -158,7 +158,7 @@ void CounterfactualSummary::compute() {
         Q_EMIT computed();
     });
     watcher->setFuture(QtConcurrent::run([path, runId, step] {
-        Result result;
+        SummaryResult result;
         std::string error;
         if (!mor::counterfactualTable(path, runId, step, &result.table, &error)) {
             result.table = mor::CounterfactualTable{};

@@ -9,7 +9,7 @@ namespace mor::model {
 namespace {
 
 // Softmax over the selected experts only.
-torch::Tensor maskedSoftmax(const torch::Tensor& scores, const torch::Tensor& mask)
+torch::Tensor softmaxOverSelected(const torch::Tensor& scores, const torch::Tensor& mask)
 {
     return torch::softmax(scores.masked_fill(mask.logical_not(), -1e9), 1)
            * mask.to(scores.scalar_type());
@@ -127,7 +127,7 @@ torch::Tensor IntegrationImpl::deciderWeights(const torch::Tensor& uncertainty,
     const auto decider =
         torch::stack({uncertainty, confidences, torch::log(gates.clamp_min(1e-6))}, 2);
     const auto scores = m_score2->forward(torch::tanh(m_score1->forward(decider))).squeeze(2);
-    return maskedSoftmax(scores, mask);
+    return softmaxOverSelected(scores, mask);
 }
 
 torch::Tensor IntegrationImpl::weights(const torch::Tensor& answers,
@@ -142,7 +142,7 @@ torch::Tensor IntegrationImpl::weights(const torch::Tensor& answers,
     case FusionKind::Attention: {
         const auto features = torch::cat({answers, confidences.unsqueeze(2)}, 2);
         const auto scores = m_score2->forward(torch::tanh(m_score1->forward(features))).squeeze(2);
-        return maskedSoftmax(scores + torch::log(gates.clamp_min(1e-6)), mask);
+        return softmaxOverSelected(scores + torch::log(gates.clamp_min(1e-6)), mask);
     }
     case FusionKind::Evidential: {
         const auto alpha = evidence(answers, confidences, mask);
