@@ -3,6 +3,8 @@
 
 #include "commands.h"
 
+#include "mor/version.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -74,6 +76,14 @@ int cmdVerify(const VerifyArgs& args) {
         return userError(v.error);
     }
     const bool ok = v.reproducible();
+    // Not a failure, but worth knowing: a different build may train differently.
+    std::string error;
+    const auto audit = mor::readRunAudit(args.log, args.run, &error);
+    const std::string loggedBuild =
+        audit ? audit->appVersion + " (commit " + orUnknown(audit->gitCommit) + ")" : "";
+    const std::string thisBuild =
+        mor::versionString() + " (commit " + orUnknown(mor::buildGitCommit()) + ")";
+    const bool sameBuild = !audit || loggedBuild == thisBuild;
     if (args.json) {
         nlohmann::json checks = nlohmann::json::array();
         for (const mor::AuditCheck& c : v.checks) {
@@ -83,7 +93,11 @@ int cmdVerify(const VerifyArgs& args) {
                               {"actual", c.actual},
                               {"detail", c.detail}});
         }
-        std::cout << nlohmann::json{{"run", args.run}, {"reproducible", ok}, {"checks", checks}}
+        std::cout << nlohmann::json{{"run", args.run},
+                                    {"reproducible", ok},
+                                    {"checks", checks},
+                                    {"logged_build", loggedBuild},
+                                    {"this_build", thisBuild}}
                          .dump(2)
                   << std::endl;
         return ok ? 0 : 1;
@@ -91,6 +105,10 @@ int cmdVerify(const VerifyArgs& args) {
     for (const mor::AuditCheck& c : v.checks) {
         std::printf("%-12s %-13s %s\n", c.status == "ok" ? "ok" : c.status.c_str(),
                     c.item.c_str(), c.detail.c_str());
+    }
+    if (!sameBuild) {
+        std::printf("note         build         logged with %s, this is %s\n",
+                    loggedBuild.c_str(), thisBuild.c_str());
     }
     if (ok) {
         std::printf("run %lld can be reproduced as logged: the config and %zu data file(s) "
