@@ -91,7 +91,7 @@ PruneReport pruneMagnitude(torch::nn::Module& module, double amount) {
     }
     int64_t offset = 0;
     for (const auto& name : names) {
-        auto p = params[name];
+        const auto& p = params[name];
         const int64_t count = p.numel();
         auto mask = keep.slice(0, offset, offset + count).view(p.sizes()).to(p.options());
         offset += count;
@@ -110,7 +110,7 @@ PruneReport pruneStructuredRows(torch::nn::Module& module, double amount) {
         if (pruneIsOutputLayer(name)) {
             continue;
         }
-        auto w = params[name];
+        const auto& w = params[name];
         const int64_t rows = w.size(0);
         report.candidates += w.numel();
         const int64_t n = pruneCount(amount, rows);
@@ -186,7 +186,7 @@ bool pruneCopyWeights(torch::nn::Module& from, torch::nn::Module& to, std::strin
     torch::NoGradGuard noGrad;
     const auto source = from.named_parameters(true);
     const auto sourceBuffers = from.named_buffers(true);
-    auto copy = [&](const std::string& name, torch::Tensor target,
+    auto copy = [&](const std::string& name, const torch::Tensor& target,
                     const torch::Tensor* value) -> bool {
         if (!value) {
             *error = "the pruned model has \"" + name + "\", which the run's model lacks";
@@ -224,7 +224,7 @@ void pruneHoldMasks(torch::nn::Module& module, const PruneMasks& masks) {
     for (const auto& [name, mask] : masks) {
         if (auto* p = params.find(name)) {
             const torch::Tensor m = mask.to(p->options());
-            p->register_hook([m](torch::Tensor grad) { return grad * m; });
+            p->register_hook([m](const torch::Tensor& grad) { return grad * m; });
         }
     }
 }
