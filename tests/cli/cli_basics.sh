@@ -80,8 +80,11 @@ set +e; "$mor" show --log "$tmp/log.sqlite" --run 99 2>/dev/null; rc=$?; set -e
 # Audit trail: show --json names who/where/how and the config hash (SHA-256 of the compact,
 # key-sorted config JSON); verify re-hashes the config and the data files (exit 0 / 1).
 "$mor" show --log "$tmp/log.sqlite" --run 1 --json >"$tmp/show1.json"
-/usr/bin/python3 - "$tmp/show1.json" "$tmp/log.sqlite" <<'PY' || fail "show --json audit"
+"$mor" show --log "$tmp/log.sqlite" --run 2 --json >"$tmp/show2.json"
+/usr/bin/python3 - "$tmp/show1.json" "$tmp/log.sqlite" "$tmp/show2.json" <<'PY' || fail "show --json audit"
 import hashlib, json, sqlite3, sys
+pruned = json.load(open(sys.argv[3]))["audit"]
+assert pruned["parent"] == {"run": 1, "kind": "pruned"} and " prune " in pruned["command_line"], pruned
 j = json.load(open(sys.argv[1]))
 a = j["audit"]
 config = sqlite3.connect(sys.argv[2]).execute("select config_json from runs where id=1").fetchone()[0]
