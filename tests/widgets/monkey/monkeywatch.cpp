@@ -9,7 +9,9 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <unistd.h>
 
 namespace monkey {
@@ -65,6 +67,21 @@ void crashHandler(int signal) {
     }
     std::signal(signal, SIG_DFL);
     std::raise(signal);
+}
+
+// Where the GUI thread is stuck, when gdb is there to say it (a developer's machine, most CI
+// images): the one thing a hang report needs besides the seed.
+void printGuiThreadStack() {
+    if (std::system("command -v gdb >/dev/null 2>&1") != 0) {
+        return;
+    }
+    const std::string command =
+        "timeout 60 gdb -p " + std::to_string(::getpid()) +
+        " -batch -ex 'thread 1' -ex 'bt 40' 2>/dev/null | grep '^#' | c++filt >&2";
+    std::fprintf(stderr, "monkey: the GUI thread's stack:\n");
+    std::fflush(stderr);
+    const int status = std::system(command.c_str());
+    (void)status;
 }
 
 } // namespace
@@ -172,6 +189,7 @@ void Watch::watchLoop() {
                      static_cast<unsigned long long>(g_seed), last,
                      static_cast<unsigned long long>(g_seed));
         std::fflush(stderr);
+        printGuiThreadStack();
         std::_Exit(3);
     }
 }

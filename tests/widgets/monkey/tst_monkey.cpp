@@ -59,12 +59,18 @@ QList<qint64> runIds(const QString& log) {
 }
 
 /// Closes what is still open (dialogs, popups, nested loops), stops a training the monkey
-/// started, then quits.
-void finish(MainWindow* window) {
+/// started, then closes the window as a user would and quits.
+///
+/// The window must be let go first: since Qt 6, QApplication::quit() asks every top-level
+/// window to close and is cancelled when one refuses. With KeepOpen still installed the quit
+/// was refused, the closer had already stopped, and the event loop ran on, idle, until the
+/// watchdog ended the process: the "hang" of every seed (issue 21, found with gdb: the GUI
+/// thread idle in QCoreApplication::exec after quit()).
+void finish(MainWindow* window, KeepOpen* keepOpen) {
     auto* closer = new QTimer(window);
     auto* since = new QElapsedTimer;
     since->start();
-    QObject::connect(closer, &QTimer::timeout, window, [window, closer, since] {
+    QObject::connect(closer, &QTimer::timeout, window, [window, keepOpen, closer, since] {
         if (since->elapsed() > 30000) {
             // Something keeps the window from closing: a failure of its own.
             QWidget* modal = QApplication::activeModalWidget();
@@ -92,8 +98,13 @@ void finish(MainWindow* window) {
             }
             window->controller()->stop();
         } else {
-            closer->stop();
-            QApplication::quit();
+            // Now a close must work: the app's own refusal (a question while training) would
+            // open a dialog, which the next turn answers.
+            window->removeEventFilter(keepOpen);
+            if (window->close()) {
+                closer->stop();
+                QApplication::exit(0); // leaves exec() whatever other windows remain
+            }
         }
     });
     closer->start(50);
@@ -171,7 +182,7 @@ int main(int argc, char** argv) {
     monkey::Driver driver(window, seed, dir.path());
     driver.setRuns(runs);
     QObject::connect(&driver, &monkey::Driver::sending, &watch, &monkey::Watch::setLastEvent);
-    QObject::connect(&driver, &monkey::Driver::done, window, [window] { finish(window); });
+    QObject::connect(&driver, &monkey::Driver::done, window, [window, &keepOpen] { finish(window, &keepOpen); });
     QElapsedTimer clock;
     clock.start();
     monkey::failAfter(int(seconds * 1000) + 45000, seed);
