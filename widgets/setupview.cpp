@@ -25,11 +25,13 @@
 #include <QScrollArea>
 #include <QSaveFile>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <set>
 
 SetupView::SetupView(QWidget* parent) : QWidget(parent) {
@@ -58,26 +60,22 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
     top->addWidget(name, 1);
     layout->addLayout(top);
 
-    // The form in three columns, the lesson beside it.
-    auto* form = new QWidget(this);
-    auto* grid = new QGridLayout(form);
-    m_data = new DatasetSection(*m_binding, form);
-    m_router = SetupSections::router(*m_binding, form);
-    m_integration = SetupSections::integration(*m_binding, form);
-    m_training = SetupSections::training(*m_binding, form);
-    grid->addWidget(m_data, 0, 0);
-    grid->addWidget(m_router, 0, 1);
-    grid->addWidget(m_integration, 0, 2);
-    grid->addWidget(buildExperts(), 1, 0, 1, 2);
-    grid->addWidget(m_training, 1, 2);
-    grid->setRowStretch(2, 1);
-    for (int c = 0; c < 3; ++c) {
-        grid->setColumnStretch(c, 1);
-    }
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(form);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    // The form in three columns (two or one when the width is short), the lesson beside it.
+    m_form = new QWidget(this);
+    m_formGrid = new QGridLayout(m_form);
+    m_data = new DatasetSection(*m_binding, m_form);
+    m_router = SetupSections::router(*m_binding, m_form);
+    m_integration = SetupSections::integration(*m_binding, m_form);
+    m_training = SetupSections::training(*m_binding, m_form);
+    buildExperts();
+    m_formScroll = new QScrollArea(this);
+    m_formScroll->setWidget(m_form);
+    m_formScroll->setWidgetResizable(true);
+    m_formScroll->setFrameShape(QFrame::NoFrame);
+    arrangeFormColumns();
+    // A new width, or sections that need another (language, font, advanced rows hidden).
+    m_formScroll->installEventFilter(this);
+    m_form->installEventFilter(this);
 
     auto* lessonPanel = new QWidget(this);
     auto* lessonLayout = new QVBoxLayout(lessonPanel);
@@ -95,7 +93,7 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
     lessonLayout->addWidget(m_lesson, 1);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(scroll);
+    splitter->addWidget(m_formScroll);
     splitter->addWidget(lessonPanel);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
@@ -405,6 +403,74 @@ void SetupView::setAdvancedVisible(bool visible) {
 
 QWidget* SetupView::fieldWidget(const QString& path) const {
     return m_binding->widget(path);
+}
+
+bool SetupView::eventFilter(QObject* watched, QEvent* event) {
+    if ((watched == m_formScroll && event->type() == QEvent::Resize) ||
+        (watched == m_form && event->type() == QEvent::LayoutRequest)) {
+        arrangeFormColumns();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void SetupView::arrangeFormColumns() {
+    QWidget* sections[] = {m_data, m_router, m_integration, m_training, m_expertsBox};
+    const auto minWidth = [](QWidget* w) {
+        return std::max(w->minimumSizeHint().width(), w->minimumWidth());
+    };
+    const int data = minWidth(m_data), router = minWidth(m_router),
+              integration = minWidth(m_integration), training = minWidth(m_training),
+              experts = minWidth(m_expertsBox);
+    const int spacing = std::max(0, m_formGrid->horizontalSpacing());
+    const QMargins margins = m_formGrid->contentsMargins();
+    const int frame = margins.left() + margins.right();
+    const int three = frame + std::max(data + router + spacing, experts) + spacing +
+                      std::max(integration, training);
+    const int two = frame + std::max({std::max(data, integration) + spacing +
+                                          std::max(router, training),
+                                      experts});
+    // Measured without a vertical scroll bar, less one: a layout that adds the bar must not
+    // flip back and forth with the width it takes.
+    const int width = m_formScroll->maximumViewportSize().width() -
+                      m_formScroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    const int columns = width >= three ? 3 : width >= two ? 2 : 1;
+    if (columns == m_formColumns) {
+        return;
+    }
+    m_formColumns = columns;
+    for (QWidget* w : sections) {
+        m_formGrid->removeWidget(w);
+    }
+    for (int c = 0; c < 3; ++c) {
+        m_formGrid->setColumnStretch(c, c < columns ? 1 : 0);
+    }
+    for (int r = 0; r < 6; ++r) {
+        m_formGrid->setRowStretch(r, 0);
+    }
+    if (columns == 3) {
+        m_formGrid->addWidget(m_data, 0, 0);
+        m_formGrid->addWidget(m_router, 0, 1);
+        m_formGrid->addWidget(m_integration, 0, 2);
+        m_formGrid->addWidget(m_expertsBox, 1, 0, 1, 2);
+        m_formGrid->addWidget(m_training, 1, 2);
+        m_formGrid->setRowStretch(2, 1);
+    } else if (columns == 2) {
+        m_formGrid->addWidget(m_data, 0, 0);
+        m_formGrid->addWidget(m_router, 0, 1);
+        m_formGrid->addWidget(m_integration, 1, 0);
+        m_formGrid->addWidget(m_training, 1, 1);
+        m_formGrid->addWidget(m_expertsBox, 2, 0, 1, 2);
+        m_formGrid->setRowStretch(3, 1);
+    } else {
+        int row = 0;
+        for (QWidget* w : {static_cast<QWidget*>(m_data), static_cast<QWidget*>(m_router),
+                           static_cast<QWidget*>(m_expertsBox),
+                           static_cast<QWidget*>(m_integration),
+                           static_cast<QWidget*>(m_training)}) {
+            m_formGrid->addWidget(w, row++, 0);
+        }
+        m_formGrid->setRowStretch(row, 1);
+    }
 }
 
 void SetupView::changeEvent(QEvent* event) {

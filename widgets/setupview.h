@@ -12,9 +12,11 @@ class ConfigBinding;
 class DatasetSection;
 class ExpertTableModel;
 class QComboBox;
+class QGridLayout;
 class QGroupBox;
 class QLabel;
 class QPushButton;
+class QScrollArea;
 class QTableView;
 class QTextBrowser;
 
@@ -68,8 +70,13 @@ Q_SIGNALS:
     /// A preset was written to `path` (the window confirms it in its status bar).
     void presetSaved(const QString& path);
 
+public:
+    /// Columns the form is laid out in now: 3 when they fit the width, else 2, else 1.
+    int formColumns() const { return m_formColumns; }
+
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     QWidget* buildExperts();
@@ -85,6 +92,9 @@ private:
                      QString* error);
     void showLesson(const QString& title, const QString& description, const QString& lesson);
     void retranslateUi();
+    /// Lays the sections out in as many columns (3, 2, 1) as fit the scroll area's width:
+    /// a column is never cut off (Integration was, at 1280x800 with the lesson beside it).
+    void arrangeFormColumns();
 
     mor::ExperimentConfig m_config;
     std::vector<mor::ConfigError> m_errors;
@@ -96,6 +106,10 @@ private:
     QGroupBox* m_expertsBox = nullptr;
     QGroupBox* m_integration = nullptr;
     QGroupBox* m_training = nullptr;
+    QWidget* m_form = nullptr;
+    QGridLayout* m_formGrid = nullptr;
+    QScrollArea* m_formScroll = nullptr;
+    int m_formColumns = 0; ///< 0 until first arranged
     ExpertTableModel* m_experts = nullptr;
     QTableView* m_expertView = nullptr;
     QPushButton* m_add = nullptr;
