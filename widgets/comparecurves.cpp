@@ -1,6 +1,7 @@
 #include "comparecurves.h"
 
 #include "comparedata.h"
+#include "plotstyler.h"
 #include "theme.h"
 #ifdef MOR_HAVE_INSPECT_VIEWS
 #include "inspect/plotexport.h"
@@ -28,7 +29,12 @@ QCPTextElement* titleElement(QCustomPlot* plot) {
 
 CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
     m_plot->setObjectName(QStringLiteral("comparePlot"));
-    m_plot->setMinimumSize(320, 220);
+    // Never below what its title, axes and legend rows need at the current font (a design
+    // minimum of 160 px, grown with the font): in presentation mode at 1280x800 the tables
+    // took the room and cut off the legend (issue 21). The design part stays small so that
+    // plot and tables both fit the splitter there.
+    m_plot->setMinimumSize(320, 160);
+    PlotStyler::setFitHeight(m_plot);
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(
         0, 0, new QCPTextElement(m_plot, QString(), QFont(font().family(), -1, QFont::Bold)));
