@@ -19,6 +19,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTimer>
@@ -189,7 +190,8 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     layout->addWidget(m_status);
 
     m_curves = new QCustomPlot(panel);
-    m_curves->setMinimumHeight(160);
+    m_curves->setObjectName(QStringLiteral("playgroundCurves"));
+    m_curves->setMinimumHeight(110);
     m_curves->addGraph(m_curves->xAxis, m_curves->yAxis);
     m_curves->addGraph(m_curves->xAxis, m_curves->yAxis2);
     m_curves->graph(0)->setPen(QPen(QColor(0xd6, 0x27, 0x28), 1.5));
@@ -206,12 +208,25 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     m_curves->legend->setFillOrder(QCPLegend::foColumnsFirst);
     m_curves->legend->setMargins(QMargins(4, 0, 4, 0));
     inspect::themePlot(m_curves);
-    layout->addWidget(m_curves, 1);
-    m_lesson = new QLabel(panel);
+    // Never shorter than its axes, tick labels and legend row need at the current font; the
+    // room left over goes more to the lesson than to the curves.
+    PlotStyler::setFitHeight(m_curves);
+    layout->addWidget(m_curves, 2);
+    // The lesson scrolls: in presentation mode at 1280x800 its end was cut off (issue 21).
+    auto* lessonScroll = new QScrollArea(panel);
+    lessonScroll->setObjectName(QStringLiteral("playgroundLessonScroll"));
+    lessonScroll->setWidgetResizable(true);
+    lessonScroll->setFrameShape(QFrame::NoFrame);
+    lessonScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_lesson = new QLabel(lessonScroll);
+    m_lesson->setObjectName(QStringLiteral("playgroundLesson"));
     m_lesson->setWordWrap(true);
     m_lesson->setTextFormat(Qt::MarkdownText);
     m_lesson->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    layout->addWidget(m_lesson, 1);
+    lessonScroll->setWidget(m_lesson);
+    lessonScroll->viewport()->setAutoFillBackground(false);
+    m_lesson->setAutoFillBackground(false);
+    layout->addWidget(lessonScroll, 3);
 }
 
 bool PlaygroundView::loadDemo(const QString& name) {

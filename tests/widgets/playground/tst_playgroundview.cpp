@@ -12,8 +12,10 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QtTest>
+#include <qcustomplot.h>
 
 namespace {
 
@@ -138,6 +140,58 @@ private Q_SLOTS:
         grab(view, QStringLiteral("playground-presentation"));
         QApplication::setFont(normal);
         view.setPresentationMode(false);
+    }
+
+    void presentationModeCutsNothingOff() {
+        // The Playground tab of a 1280x800 window in presentation mode (font x1.5, no docks):
+        // the curves get what their labels need, the whole lesson can be read (it scrolls),
+        // and every knob lies inside the view (issue 21: the lesson's end was cut off).
+        PlaygroundView view;
+        view.resize(1264, 620);
+        QVERIFY(view.loadDemo(QStringLiteral("playground-border"))); // the longest lesson
+        const QFont normal = QApplication::font();
+        QFont big = normal;
+        big.setPointSizeF(normal.pointSizeF() * 1.5);
+        QApplication::setFont(big);
+        view.setPresentationMode(true);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        for (int i = 0; i < 4; ++i) {
+            QTest::qWait(60); // the font change, queued replots and the fit-height pass
+        }
+        grab(view, QStringLiteral("playground-presentation-1280"));
+        auto* lesson = view.findChild<QLabel*>(QStringLiteral("playgroundLesson"));
+        auto* curves = view.findChild<QCustomPlot*>(QStringLiteral("playgroundCurves"));
+        QVERIFY(lesson && curves);
+        QStringList problems;
+        const int lessonNeeds = lesson->heightForWidth(lesson->width());
+        if (lesson->height() < lessonNeeds) {
+            problems << QStringLiteral("lesson %1 of %2 px").arg(lesson->height()).arg(lessonNeeds);
+        }
+        const int curvesNeed = curves->plotLayout()->minimumOuterSizeHint().height();
+        if (curves->height() < curvesNeed) {
+            problems << QStringLiteral("curves %1 of %2 px").arg(curves->height()).arg(curvesNeed);
+        }
+        for (QWidget* w : view.findChildren<QWidget*>()) {
+            const bool scrolled = w != lesson && w->parentWidget() &&
+                                  w->parentWidget()->objectName() == QLatin1String("qt_scrollarea_viewport");
+            if (!w->isVisible() || w->isWindow() || scrolled || w == lesson) {
+                continue;
+            }
+            const QRect r(w->mapTo(&view, QPoint(0, 0)), w->size());
+            if (!view.rect().contains(r)) {
+                problems << QStringLiteral("%1 '%2' at %3,%4 %5x%6 outside the view")
+                                .arg(QString::fromLatin1(w->metaObject()->className()),
+                                     w->objectName())
+                                .arg(r.x())
+                                .arg(r.y())
+                                .arg(r.width())
+                                .arg(r.height());
+            }
+        }
+        QApplication::setFont(normal);
+        view.setPresentationMode(false);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
     }
 
     void aKnobChangedWhileTrainingRestartsWithIt() {
