@@ -198,6 +198,9 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     m_curves->graph(1)->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2.0));
     m_curves->yAxis2->setVisible(true);
     m_curves->yAxis2->setRange(0.0, 1.0);
+    // A short plot beside the knobs: few ticks, or their labels crowd each other.
+    m_curves->yAxis->ticker()->setTickCount(3);
+    m_curves->yAxis2->ticker()->setTickCount(3);
     // The legend gets its own row above the curves, in one line: inside the axis rect it
     // covered the curves and was clipped at presentation-mode font sizes.
     m_curves->legend->setVisible(true);
