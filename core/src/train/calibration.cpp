@@ -120,18 +120,20 @@ double tuneHaltThreshold(const std::vector<double>& stepLogits, const std::vecto
         }
         return right;
     };
-    // The grid from the bottom: the first tau that loses no right answer is the lowest.
-    const auto top = int64_t(std::floor(configured * 100.0 + 1e-9));
-    for (int64_t k = 0; k <= top; ++k) {
+    // Fixed-sequence search down the grid (as in Learn-then-Test / CALM): from the configured
+    // threshold downwards, stop at the first tau that loses a right answer and keep the one
+    // above it. Taking the lowest passing tau anywhere on the grid would pick, among many
+    // candidates, one that passes by the noise of this one split (measured: a lower test
+    // accuracy on adaptive-depth seed 3).
+    double best = configured;
+    for (auto k = int64_t(std::ceil(configured * 100.0 - 1e-9)) - 1; k >= 0; --k) {
         const double tau = double(k) / 100.0;
-        if (tau >= configured) {
+        if (rightAt(tau) < reference - 1e-9) {
             break;
         }
-        if (rightAt(tau) >= reference - 1e-9) {
-            return tau;
-        }
+        best = tau;
     }
-    return configured;
+    return best;
 }
 
 std::map<std::string, double> tuneHaltThresholds(model::MoRModel& model,

@@ -43,12 +43,13 @@ std::map<std::string, double> calibrateCritics(model::MoRModel& model,
 /// Held-out halting threshold of critique-gated halting (model.calibration
 /// "temperature+threshold"). A calibrated critique c_t = sigmoid(z_t / T) estimates P(draft t
 /// is right), so halting at c_t >= tau spends steps until the answer is right with probability
-/// tau; a tau below the configured one may stop earlier without losing answers. Returns the
-/// lowest tau on the grid {0, 0.01, ..., configured} such that halting at the first step with
-/// c_t >= tau (or at the pair's last step N) answers at least as many of the pairs right as
-/// the pass that produced them did (each pair's answer at its step N): on the validation
-/// split, no fewer right answers for no more steps. Pairs come as in CritiqueCapture (z,
-/// right 0/1 per step; rowSteps gives each pair's N). Returns `configured` without pairs.
+/// tau; a tau below the configured one may stop earlier without losing answers. Walks the
+/// grid configured - 0.01, configured - 0.02, ..., 0 downwards and returns the last tau before
+/// the first one whose halting (at the first step with c_t >= tau, or at the pair's last step
+/// N) answers fewer of the pairs right than the pass that produced them did (each pair's
+/// answer at its step N): on the validation split, no fewer right answers for no more steps.
+/// Pairs come as in CritiqueCapture (z, right 0/1 per step; rowSteps gives each pair's N).
+/// Returns `configured` without pairs.
 double tuneHaltThreshold(const std::vector<double>& stepLogits, const std::vector<double>& stepRight,
                          const std::vector<int64_t>& rowSteps, double temperature,
                          double configured);

@@ -484,6 +484,12 @@ void TstCalibration::tunedThresholdIsTheLowestThatLosesNoRightAnswer_data() {
     QTest::newRow("right only at step 3") << std::vector<double>{.2, .4, .6}
                                          << std::vector<double>{0, 0, 1}
                                          << std::vector<int64_t>{3} << 0.41;
+    // D: .3 right, .6 wrong, .9 right. tau in (.6, .9] keeps D right; tau in (.3, .6] stops
+    // at the wrong .6; tau <= .3 stops at the right .3 again. The walk down stops at .60 and
+    // keeps .61: a lower tau that passes again below a failing one is not taken.
+    QTest::newRow("passes again below a failure") << std::vector<double>{.3, .6, .9}
+                                                 << std::vector<double>{1, 0, 1}
+                                                 << std::vector<int64_t>{3} << 0.61;
     // The pass was wrong everywhere: any tau keeps "no fewer right", so the lowest, 0.
     QTest::newRow("chance answers") << std::vector<double>{.45, .55, .5, .52}
                                     << std::vector<double>{1, 0, 0, 0}
