@@ -3,6 +3,7 @@
 #include "commands_generate.h"
 #include "commands_merge.h"
 #include "commands_prune.h"
+#include "commands_retrain.h"
 #include "commands_sweep.h"
 #include "commands_validate.h"
 #include "commands_verify.h"
@@ -122,6 +123,8 @@ int main(int argc, char** argv) {
     auto* cVerify = addVerifyCommand(app, verify);
     PruneArgs prune;
     auto* cPrune = addPruneCommand(app, prune);
+    RetrainArgs retrain;
+    auto* cRetrain = addRetrainCommand(app, retrain);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -172,6 +175,9 @@ int main(int argc, char** argv) {
     }
     if (cPrune->parsed()) {
         return cmdPrune(prune);
+    }
+    if (cRetrain->parsed()) {
+        return cmdRetrain(retrain);
     }
     return 0;
 }

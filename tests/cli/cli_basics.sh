@@ -8,7 +8,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$mor" --version | grep -Eq '^mor [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 help=$("$mor" --help)
-for sub in train resume eval validate runs show trace export prune; do
+for sub in train resume eval validate runs show trace export prune retrain; do
     grep -q "$sub" <<<"$help" || fail "--help does not list $sub"
 done
 
@@ -124,4 +124,60 @@ PY
 rm "$tmp/audit.csv"
 set +e; out=$("$mor" verify --log "$tmp/log.sqlite" --run "$arun"); rc=$?; set -e
 [ "$rc" -eq 1 ] && grep -q "missing .*no such file" <<<"$out" || fail "verify, file gone: $out"
+
+# mor retrain: a child trained on new data is promoted only when it beats its parent on the
+# same held-out inputs (test.csv, data.test_path) by the margin with the paired CI.
+mkdir "$tmp/rt"
+/usr/bin/python3 - "$tmp/rt" <<'PY'
+import random, sys
+r = random.Random(7)
+def rows(path, n, flip=False):
+    with open(f"{sys.argv[1]}/{path}", "w") as f:
+        f.write("a,b,label\n")
+        for _ in range(n):
+            a, b = r.uniform(-3, 3), r.uniform(-3, 3)
+            f.write(f"{a:.3f},{b:.3f},{int((a + b > 0) != flip)}\n")
+rows("old.csv", 40); rows("test.csv", 300); rows("more.csv", 600); rows("flipped.csv", 600, True)
+PY
+sed -e 's/"kind":"parity","length":6,"samples":400/"kind":"csv","path":"old.csv","test_path":"test.csv"/' \
+    -e 's/"epochs":2/"epochs":1/' "$tmp/tiny.json" >"$tmp/rt/parent.json"
+rt() { (cd "$tmp/rt" && "$morAbs" retrain --log rt.sqlite --threads 1 "$@"); }
+(cd "$tmp/rt" && "$morAbs" train --config parent.json --log rt.sqlite --quiet >/dev/null) \
+    || fail "retrain parent"
+out=$(rt --run 1 --data flipped.csv --epochs 3) || fail "retrain on flipped labels"
+grep -q "not promoted: child - parent accuracy -" <<<"$out" || fail "flipped child: $out"
+rt --run 1 --data more.csv --epochs 3 --json >"$tmp/rt/better.json" || fail "retrain better"
+rt --run 1 --data more.csv --from-scratch --epochs 3 --json >"$tmp/rt/scratch.json" \
+    || fail "retrain from scratch"
+rt --run 1 --data more.csv --epochs 1 --margin 0.9 --json >"$tmp/rt/margin.json" \
+    || fail "retrain with margin"
+"$mor" runs --log "$tmp/rt/rt.sqlite" --json >"$tmp/rt/runs.json"
+"$mor" show --log "$tmp/rt/rt.sqlite" --run 3 --json >"$tmp/rt/show3.json"
+/usr/bin/python3 - "$tmp/rt" <<'PY' || fail "retrain decisions"
+import json, sys
+d = sys.argv[1]
+better, scratch, margin = (json.load(open(f"{d}/{n}.json")) for n in ("better", "scratch", "margin"))
+runs = {r["id"]: r for r in json.load(open(f"{d}/runs.json"))}
+tags = {i: set(r["tags"]) for i, r in runs.items()}
+# run 2: flipped labels, clearly worse on the clean held-out file; never promoted
+assert "not-promoted" in tags[2] and "promoted" not in tags[2], tags
+assert runs[2]["test_accuracy"] < 0.2 and runs[1]["test_accuracy"] < 0.8, runs
+# run 3: more rows, from the parent's weights: promoted with the CI above 0
+assert better["run_id"] == 3 and better["start"] == "from-parent", better
+assert better["parent_checkpoint"].endswith("run-1/best.pt"), better
+assert better["compared"] == 300 and better["parent_accuracy"] == runs[1]["test_accuracy"], better
+assert abs(better["child_accuracy"] - runs[3]["test_accuracy"]) < 1e-12, (better, runs[3])
+assert better["child_accuracy"] > 0.85 and 0 < better["ci_low"] < better["difference"] < better["ci_high"], better
+n = better["compared"]
+assert abs(better["difference"] - (better["child_better"] - better["parent_better"]) / n) < 1e-12, better
+assert better["promoted"] and better["demoted"] == [], better
+# run 4: from scratch, also better: the promoted tag moves from run 3 to run 4
+assert scratch["run_id"] == 4 and scratch["promoted"] and scratch["demoted"] == [3], scratch
+assert "promoted" in tags[4] and "promoted" not in tags[3] and "retrained-from:1" in tags[4], tags
+# run 5: better, but not by the margin 0.9: not promoted, run 4 keeps the tag
+assert not margin["promoted"] and margin["difference"] > 0 and "margin 0.9" in margin["reason"], margin
+assert "not-promoted" in tags[5] and "promoted" in tags[4], tags
+audit = json.load(open(f"{d}/show3.json"))["audit"]
+assert audit["parent"] == {"run": 1, "kind": "retrained"} and " retrain " in audit["command_line"], audit
+PY
 echo "cli_basics: all checks passed"
