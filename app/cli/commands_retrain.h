@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // `mor retrain --log F --run N --data NEW.csv [--from-parent|--from-scratch] [--margin M]`: a
-// child run trained on new data, promoted only when it beats its parent (mor/retrain.h).
+// child run trained on new data, promoted only when it beats its parent (mor/retrain.h);
+// --watch repeats that, from the lineage's promoted run, whenever the data file changes.
 #include "mor/retrain.h"
 
 #include <CLI/CLI.hpp>
@@ -10,6 +11,9 @@ struct RetrainArgs {
     mor::RetrainOptions options;
     bool fromParent = false;
     bool json = false;
+    bool watch = false;   ///< retrain again whenever the data file changes
+    int64_t rounds = 0;   ///< with watch: stop after this many retrainings (0: never)
+    double pollSeconds = 1.0;
 };
 
 CLI::App* addRetrainCommand(CLI::App& app, RetrainArgs& args);

@@ -147,8 +147,14 @@ rt() { (cd "$tmp/rt" && "$morAbs" retrain --log rt.sqlite --threads 1 "$@"); }
 out=$(rt --run 1 --data flipped.csv --epochs 3) || fail "retrain on flipped labels"
 grep -q "not promoted: child - parent accuracy -" <<<"$out" || fail "flipped child: $out"
 rt --run 1 --data more.csv --epochs 3 --json >"$tmp/rt/better.json" || fail "retrain better"
-rt --run 1 --data more.csv --from-scratch --epochs 3 --json >"$tmp/rt/scratch.json" \
-    || fail "retrain from scratch"
+# --watch: round 1 at once (from the promoted run 3), round 2 when the file's mtime changes
+# (from the then promoted run, with the same config, seed and data: the very same model)
+rt --run 1 --data more.csv --from-scratch --epochs 6 --watch --rounds 2 --poll 0.1 --json \
+    >"$tmp/rt/watch.json" &
+watcher=$!
+for _ in $(seq 1 300); do grep -q run_id "$tmp/rt/watch.json" && break; sleep 0.1; done
+touch -d "@$(($(date +%s) + 5))" "$tmp/rt/more.csv"
+wait "$watcher" || fail "retrain --watch"
 rt --run 1 --data more.csv --epochs 1 --margin 0.9 --json >"$tmp/rt/margin.json" \
     || fail "retrain with margin"
 "$mor" runs --log "$tmp/rt/rt.sqlite" --json >"$tmp/rt/runs.json"
@@ -156,7 +162,8 @@ rt --run 1 --data more.csv --epochs 1 --margin 0.9 --json >"$tmp/rt/margin.json"
 /usr/bin/python3 - "$tmp/rt" <<'PY' || fail "retrain decisions"
 import json, sys
 d = sys.argv[1]
-better, scratch, margin = (json.load(open(f"{d}/{n}.json")) for n in ("better", "scratch", "margin"))
+better, margin = (json.load(open(f"{d}/{n}.json")) for n in ("better", "margin"))
+watch = [json.loads(line) for line in open(f"{d}/watch.json")]
 runs = {r["id"]: r for r in json.load(open(f"{d}/runs.json"))}
 tags = {i: set(r["tags"]) for i, r in runs.items()}
 # run 2: flipped labels, clearly worse on the clean held-out file; never promoted
@@ -171,12 +178,18 @@ assert better["child_accuracy"] > 0.85 and 0 < better["ci_low"] < better["differ
 n = better["compared"]
 assert abs(better["difference"] - (better["child_better"] - better["parent_better"]) / n) < 1e-12, better
 assert better["promoted"] and better["demoted"] == [], better
-# run 4: from scratch, also better: the promoted tag moves from run 3 to run 4
-assert scratch["run_id"] == 4 and scratch["promoted"] and scratch["demoted"] == [3], scratch
-assert "promoted" in tags[4] and "promoted" not in tags[3] and "retrained-from:1" in tags[4], tags
-# run 5: better, but not by the margin 0.9: not promoted, run 4 keeps the tag
-assert not margin["promoted"] and margin["difference"] > 0 and "margin 0.9" in margin["reason"], margin
-assert "not-promoted" in tags[5] and "promoted" in tags[4], tags
+# run 4 (watch round 1): from scratch, better than the promoted run 3: the tag moves to run 4
+assert len(watch) == 2, watch
+assert watch[0]["run_id"] == 4 and watch[0]["parent_id"] == 3 and watch[0]["start"] == "from-scratch", watch
+assert watch[0]["promoted"] and watch[0]["demoted"] == [3] and watch[0]["ci_low"] > 0, watch
+assert "promoted" in tags[4] and "promoted" not in tags[3] and "retrained-from:3" in tags[4], tags
+# run 5 (watch round 2): from run 4 with the same config, seed and data: no difference at all
+assert watch[1]["run_id"] == 5 and watch[1]["parent_id"] == 4 and not watch[1]["promoted"], watch
+assert watch[1]["difference"] == 0 and watch[1]["child_better"] == watch[1]["parent_better"] == 0, watch
+assert "not-promoted" in tags[5] and "retrained-from:4" in tags[5], tags
+# run 6: better than run 1, but not by the margin 0.9: not promoted, run 4 keeps the tag
+assert margin["run_id"] == 6 and not margin["promoted"] and margin["difference"] > 0, margin
+assert "margin 0.9" in margin["reason"] and "not-promoted" in tags[6] and "promoted" in tags[4], tags
 audit = json.load(open(f"{d}/show3.json"))["audit"]
 assert audit["parent"] == {"run": 1, "kind": "retrained"} and " retrain " in audit["command_line"], audit
 PY

@@ -57,4 +57,8 @@ RetrainOutcome retrainRun(const RetrainOptions& opts, TrainingObserver* observer
 std::vector<int64_t> retrainLineage(const std::string& logPath, int64_t runId,
                                     std::string* error);
 
+/// The run of that lineage tagged "promoted" (the newest if several), 0 when none is; -1 with
+/// *error on a bad log. `mor retrain --watch` retrains from it when the data changes.
+int64_t retrainPromotedRun(const std::string& logPath, int64_t runId, std::string* error);
+
 } // namespace mor

@@ -184,6 +184,26 @@ std::vector<int64_t> retrainLineage(const std::string& logPath, int64_t runId,
     return retrainLineageOf(*runs, runId);
 }
 
+int64_t retrainPromotedRun(const std::string& logPath, int64_t runId, std::string* error) {
+    auto reader = LogReader::open(logPath, error);
+    if (!reader) {
+        return -1;
+    }
+    auto runs = reader->tryRuns(error);
+    if (!runs) {
+        return -1;
+    }
+    const std::vector<int64_t> lineage = retrainLineageOf(*runs, runId);
+    int64_t promoted = 0;
+    for (const RunSummary& r : *runs) {
+        if (std::binary_search(lineage.begin(), lineage.end(), r.id) &&
+            std::find(r.tags.begin(), r.tags.end(), kRetrainPromoted) != r.tags.end()) {
+            promoted = std::max(promoted, r.id);
+        }
+    }
+    return promoted;
+}
+
 RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
     RetrainOutcome out;
     out.parentId = o.runId;
