@@ -69,22 +69,23 @@ void crashHandler(int signal) {
     std::raise(signal);
 }
 
-// Where the GUI thread is stuck, when gdb is there to say it (a developer's machine, most CI
-// images): the one thing a hang report needs besides the seed.
-void printGuiThreadStack() {
+} // namespace
+
+void printStacks(bool allThreads) {
+    // Where the process is stuck, when gdb is there to say it (a developer's machine, most CI
+    // images): the one thing a hang report needs besides the seed.
     if (std::system("command -v gdb >/dev/null 2>&1") != 0) {
         return;
     }
-    const std::string command =
-        "timeout 60 gdb -p " + std::to_string(::getpid()) +
-        " -batch -ex 'thread 1' -ex 'bt 40' 2>/dev/null | grep '^#' | c++filt >&2";
-    std::fprintf(stderr, "monkey: the GUI thread's stack:\n");
+    const std::string which = allThreads ? "-ex 'thread apply all bt 30'" : "-ex 'thread 1' -ex 'bt 40'";
+    const std::string command = "timeout 60 gdb -p " + std::to_string(::getpid()) + " -batch " +
+                                which + " 2>/dev/null | grep -E '^#|^Thread' | c++filt >&2";
+    std::fprintf(stderr, allThreads ? "monkey: every thread's stack:\n"
+                                    : "monkey: the GUI thread's stack:\n");
     std::fflush(stderr);
     const int status = std::system(command.c_str());
     (void)status;
 }
-
-} // namespace
 
 void installHandlers(quint64 seed) {
     g_seed = seed;
@@ -189,7 +190,7 @@ void Watch::watchLoop() {
                      static_cast<unsigned long long>(g_seed), last,
                      static_cast<unsigned long long>(g_seed));
         std::fflush(stderr);
-        printGuiThreadStack();
+        printStacks(false);
         std::_Exit(3);
     }
 }

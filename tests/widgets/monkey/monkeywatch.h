@@ -53,6 +53,8 @@ QStringList recordedWarnings();
 /// Ends the process as failed when it is still running after `ms` (stuck in a loop that
 /// turns but never ends, e.g. a drag that waits for a release); prints the last event.
 void failAfter(int ms, quint64 seed);
+/// Prints the GUI thread's stack (or every thread's) to stderr through gdb, when there is one.
+void printStacks(bool allThreads);
 /// The last event, as the crash handler and the watchdog print it.
 void noteEvent(int index, const std::string& description);
 

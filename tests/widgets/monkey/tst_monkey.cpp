@@ -67,22 +67,33 @@ QList<qint64> runIds(const QString& log) {
 /// watchdog ended the process: the "hang" of every seed (issue 21, found with gdb: the GUI
 /// thread idle in QCoreApplication::exec after quit()).
 void finish(MainWindow* window, KeepOpen* keepOpen) {
+    struct Closing {
+        QElapsedTimer since;    ///< since the monkey stopped sending
+        QElapsedTimer stopping; ///< since the first stop request (a training was running)
+        bool noted = false;
+    };
     auto* closer = new QTimer(window);
-    auto* since = new QElapsedTimer;
-    since->start();
-    QObject::connect(closer, &QTimer::timeout, window, [window, keepOpen, closer, since] {
-        if (since->elapsed() > 30000) {
-            // Something keeps the window from closing: a failure of its own.
+    auto* state = new Closing;
+    state->since.start();
+    QObject::connect(closer, &QTimer::timeout, window, [window, keepOpen, closer, state] {
+        const bool training = window->controller()->isRunning();
+        // A training may take long to end after Stop (a stopped run is still tested on its
+        // best checkpoint, seconds for a large demo on one loaded core): while the window
+        // stays responsive (the watch checks that) this is not a failure; the overall limit
+        // (failAfter) still bounds it. Anything else that keeps the window open is.
+        if (!training && state->since.elapsed() > 30000) {
             QWidget* modal = QApplication::activeModalWidget();
-            std::fprintf(stderr,
-                         "monkey: FAIL: cannot close after 30 s (modal %s, popup %s, training "
-                         "%s%s)\n",
+            std::fprintf(stderr, "monkey: FAIL: cannot close after 30 s (modal %s, popup %s)\n",
                          modal ? modal->metaObject()->className() : "none",
-                         QApplication::activePopupWidget() ? "open" : "none",
-                         window->controller()->isRunning() ? "running" : "stopped",
-                         window->controller()->isPaused() ? ", paused" : "");
+                         QApplication::activePopupWidget() ? "open" : "none");
             std::fflush(stderr);
+            monkey::printStacks(true);
             std::_Exit(4);
+        }
+        if (training && state->stopping.isValid() && state->stopping.elapsed() > 10000 &&
+            !state->noted) {
+            state->noted = true;
+            std::printf("monkey: note: the training is still ending 10 s after Stop\n");
         }
         if (QWidget* popup = QApplication::activePopupWidget()) {
             popup->close();
@@ -92,12 +103,21 @@ void finish(MainWindow* window, KeepOpen* keepOpen) {
             } else {
                 modal->close();
             }
-        } else if (window->controller()->isRunning()) {
+        } else if (training) {
             if (window->controller()->isPaused()) {
                 window->controller()->resume();
             }
+            if (!state->stopping.isValid()) {
+                state->stopping.start();
+            }
+            state->since.restart(); // the 30 s for the rest count from its end
             window->controller()->stop();
         } else {
+            if (state->stopping.isValid()) {
+                std::printf("monkey: the training ended %.1f s after Stop\n",
+                            state->stopping.elapsed() / 1000.0);
+                state->stopping.invalidate();
+            }
             // Now a close must work: the app's own refusal (a question while training) would
             // open a dialog, which the next turn answers.
             window->removeEventFilter(keepOpen);
@@ -185,7 +205,7 @@ int main(int argc, char** argv) {
     QObject::connect(&driver, &monkey::Driver::done, window, [window, &keepOpen] { finish(window, &keepOpen); });
     QElapsedTimer clock;
     clock.start();
-    monkey::failAfter(int(seconds * 1000) + 45000, seed);
+    monkey::failAfter(int(seconds * 1000) + 60000, seed);
     driver.start(int(seconds * 1000), interval);
     QApplication::exec();
     const double ran = clock.elapsed() / 1000.0;
