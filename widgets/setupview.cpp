@@ -169,7 +169,10 @@ QWidget* SetupView::buildExperts() {
     m_expertView->setModel(m_experts);
     m_expertView->setItemDelegate(new ChoiceDelegate(m_expertView));
     m_expertView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_expertView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Columns as wide as their titles and values (stretched ones cut "Max depth" and
+    // "Reads/step" in presentation mode and in German); the last takes what is left over.
+    m_expertView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_expertView->horizontalHeader()->setStretchLastSection(true);
     m_expertView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_expertView->setMinimumHeight(170);
     layout->addWidget(m_expertView);
