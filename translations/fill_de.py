@@ -291,6 +291,30 @@ DE = {
     "Reads/step": "Liest/Schritt",
     "Input features the expert reads at every reflection step, the next ones each step (0 = it sees only the encoding)":
         "Eingabemerkmale, die der Experte in jedem Reflexionsschritt liest, in jedem Schritt die nächsten (0 = er sieht nur die Kodierung)",
+    # run audit trail (issue 20)
+    "&Audit trail…": "&Prüfprotokoll…", "&Verify": "&Prüfen", "Audit trail of run %1": "Prüfprotokoll von Lauf %1",
+    "Item": "Eintrag", "Value": "Wert", "Detail": "Einzelheiten",
+    "Verify re-hashes the run's stored config and its data files and compares them with the digests logged when the run started.":
+        "Prüfen berechnet die Prüfsummen der gespeicherten Konfiguration des Laufs und seiner Datendateien neu und vergleicht sie mit den beim Start protokollierten.",
+    "Audit": "Prüfung", "Not recorded: this run was logged before log schema 4.":
+        "Nicht aufgezeichnet: Dieser Lauf wurde vor Log-Schema 4 protokolliert.",
+    "unknown": "unbekannt", "Recorded": "Aufgezeichnet", "User": "Benutzer", "Host": "Rechner",
+    "Command line": "Befehlszeile", "App version": "App-Version", "Git commit": "Git-Commit",
+    "LibTorch": "LibTorch", "Config SHA-256": "SHA-256 der Konfiguration",
+    "Parent run": "Elternlauf", "%1 (%2)": "%1 (%2)", "Sweep": "Sweep",
+    "Resumed": "Fortgesetzt", "Data files": "Datendateien", "none (generated data)": "keine (erzeugte Daten)",
+    "%n file(s)": ("%n Datei", "%n Dateien"), "SHA-256": "SHA-256",
+    "(unreadable when the run started)": "(beim Start des Laufs nicht lesbar)", "Bytes": "Bytes",
+    "Hashing the config and the data files…": "Prüfsummen von Konfiguration und Datendateien werden berechnet…",
+    "matches": "stimmt überein", "changed": "geändert", "missing": "fehlt", "not recorded": "nicht aufgezeichnet",
+    "logged %1\nnow %2": "protokolliert %1\njetzt %2", "(no file)": "(keine Datei)",
+    "This run can be reproduced as logged: the config and every data file hash as recorded.":
+        "Dieser Lauf ist wie protokolliert reproduzierbar: Konfiguration und alle Datendateien haben die aufgezeichneten Prüfsummen.",
+    "This run can NOT be reproduced as logged: see the items marked changed, missing or not recorded.":
+        "Dieser Lauf ist NICHT wie protokolliert reproduzierbar: siehe die Einträge „geändert“, „fehlt“ oder „nicht aufgezeichnet“.",
+    # critique calibration with halting thresholds
+    "Held-out calibration of the critique: one temperature per expert fitted on the validation split at every evaluation. temperature+threshold also tunes each critique-gated expert's halting threshold there: the lowest that answers as many validation inputs right as the configured one, so a calibrated critique does not think longer than it needs to":
+        "Kalibrierung der Kritik auf zurückgehaltenen Daten: eine Temperatur je Experte, bei jeder Auswertung auf dem Validierungsanteil angepasst. temperature+threshold stimmt dort außerdem die Halteschwelle jedes kritikgesteuerten Experten ab: die niedrigste, die so viele Validierungseingaben richtig beantwortet wie die eingestellte, sodass eine kalibrierte Kritik nicht länger nachdenkt als nötig",
 }
 
 

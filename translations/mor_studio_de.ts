@@ -1167,6 +1167,170 @@
     </message>
 </context>
 <context>
+    <name>RunAuditDialog</name>
+    <message>
+        <source>&amp;Verify</source>
+        <translation>&amp;Prüfen</translation>
+    </message>
+    <message>
+        <source>Audit trail of run %1</source>
+        <translation>Prüfprotokoll von Lauf %1</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Eintrag</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Einzelheiten</translation>
+    </message>
+    <message>
+        <source>Verify re-hashes the run&apos;s stored config and its data files and compares them with the digests logged when the run started.</source>
+        <translation>Prüfen berechnet die Prüfsummen der gespeicherten Konfiguration des Laufs und seiner Datendateien neu und vergleicht sie mit den beim Start protokollierten.</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Not recorded: this run was logged before log schema 4.</source>
+        <translation>Nicht aufgezeichnet: Dieser Lauf wurde vor Log-Schema 4 protokolliert.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Rechner</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <translation>Befehlszeile</translation>
+    </message>
+    <message>
+        <source>App version</source>
+        <translation>App-Version</translation>
+    </message>
+    <message>
+        <source>Git commit</source>
+        <translation>Git-Commit</translation>
+    </message>
+    <message>
+        <source>LibTorch</source>
+        <translation>LibTorch</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Config SHA-256</source>
+        <translation>SHA-256 der Konfiguration</translation>
+    </message>
+    <message>
+        <source>Parent run</source>
+        <translation>Elternlauf</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>Sweep</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>Fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Data files</source>
+        <translation>Datendateien</translation>
+    </message>
+    <message>
+        <source>none (generated data)</source>
+        <translation>keine (erzeugte Daten)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>(unreadable when the run started)</source>
+        <translation>(beim Start des Laufs nicht lesbar)</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>Hashing the config and the data files…</source>
+        <translation>Prüfsummen von Konfiguration und Datendateien werden berechnet…</translation>
+    </message>
+    <message>
+        <source>matches</source>
+        <translation>stimmt überein</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>geändert</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>logged %1
+now %2</source>
+        <translation>protokolliert %1
+jetzt %2</translation>
+    </message>
+    <message>
+        <source>(no file)</source>
+        <translation>(keine Datei)</translation>
+    </message>
+    <message>
+        <source>This run can be reproduced as logged: the config and every data file hash as recorded.</source>
+        <translation>Dieser Lauf ist wie protokolliert reproduzierbar: Konfiguration und alle Datendateien haben die aufgezeichneten Prüfsummen.</translation>
+    </message>
+    <message>
+        <source>This run can NOT be reproduced as logged: see the items marked changed, missing or not recorded.</source>
+        <translation>Dieser Lauf ist NICHT wie protokolliert reproduzierbar: siehe die Einträge „geändert“, „fehlt“ oder „nicht aufgezeichnet“.</translation>
+    </message>
+</context>
+<context>
     <name>RunBrowser</name>
     <message>
         <source>&amp;Rename…</source>
@@ -1233,6 +1397,10 @@
     <message>
         <source>&amp;Load into Setup</source>
         <translation>In die Einrichtung &amp;laden</translation>
+    </message>
+    <message>
+        <source>&amp;Audit trail…</source>
+        <translation>&amp;Prüfprotokoll…</translation>
     </message>
 </context>
 <context>
@@ -1689,10 +1857,6 @@
         <translation>Konfliktwert</translation>
     </message>
     <message>
-        <source>Held-out calibration of the critique: one temperature per expert fitted on the validation split at every evaluation</source>
-        <translation>Kalibrierung der Kritik auf zurückgehaltenen Daten: eine Temperatur je Experte, bei jeder Auswertung auf dem Validierungsteil angepasst</translation>
-    </message>
-    <message>
         <source>Critique calibration</source>
         <translation>Kalibrierung der Kritik</translation>
     </message>
@@ -1703,6 +1867,10 @@
     <message>
         <source>Threads</source>
         <translation>Threads</translation>
+    </message>
+    <message>
+        <source>Held-out calibration of the critique: one temperature per expert fitted on the validation split at every evaluation. temperature+threshold also tunes each critique-gated expert&apos;s halting threshold there: the lowest that answers as many validation inputs right as the configured one, so a calibrated critique does not think longer than it needs to</source>
+        <translation>Kalibrierung der Kritik auf zurückgehaltenen Daten: eine Temperatur je Experte, bei jeder Auswertung auf dem Validierungsanteil angepasst. temperature+threshold stimmt dort außerdem die Halteschwelle jedes kritikgesteuerten Experten ab: die niedrigste, die so viele Validierungseingaben richtig beantwortet wie die eingestellte, sodass eine kalibrierte Kritik nicht länger nachdenkt als nötig</translation>
     </message>
 </context>
 <context>

@@ -96,10 +96,10 @@ bool looksEnglish(const QString& text, const QSet<QString>& data) {
     return false;
 }
 
-/// Config values in choice boxes and tables ("adamw", "cosine", "parity(6)", "gru"): shown as
-/// the config file writes them, like a key.
+/// Config values in choice boxes and tables ("adamw", "cosine", "parity(6)", "gru",
+/// "temperature+threshold"): shown as the config file writes them, like a key.
 bool isConfigValue(const monkey::ShownText& t) {
-    static const QRegularExpression value(QStringLiteral("^[a-z][a-z0-9_()\\-]*$"));
+    static const QRegularExpression value(QStringLiteral("^[a-z][a-z0-9_()+\\-]*$"));
     const bool listed = t.where.endsWith(QLatin1String(".item")) ||
                         t.where.endsWith(QLatin1String(".cell"));
     return listed && value.match(t.text).hasMatch();
