@@ -5,6 +5,7 @@
 #include "serve/serve_command.h"
 
 #include "mor/predictor.h"
+#include "mor/retrain.h"
 #include "mor/serving_log.h"
 
 #include <atomic>
@@ -193,6 +194,9 @@ CLI::App* addServeCommand(CLI::App& app, ServeOptions& o) {
                                    "status, SHA-256 of the input, the answer");
     c->add_flag("--audit-raw", o.auditRaw, "--audit-log also keeps each raw request body")
         ->needs(auditLog);
+    c->add_flag("--follow-promoted", o.followPromoted,
+                "Serve the run of --run's retraining lineage tagged promoted (else --run) and "
+                "switch to each newly promoted run (mor retrain) without refusing a request");
     return c;
 }
 
@@ -215,6 +219,20 @@ int cmdServe(ServeOptions options) {
     }
     if (!options.weights.empty() && options.runs.size() > 1) {
         return userError("--weights serves one run; drop it or give one --run");
+    }
+    const int64_t followRoot = options.runs.front();
+    if (options.followPromoted) {
+        if (options.runs.size() > 1 || !options.weights.empty()) {
+            return userError("--follow-promoted serves one run's checkpoints: give one --run "
+                             "and no --weights");
+        }
+        const int64_t promoted = retrainPromotedRun(options.log, followRoot, &error);
+        if (promoted < 0) {
+            return userError(error);
+        }
+        if (promoted > 0) {
+            options.runs.front() = options.run = promoted;
+        }
     }
     if (options.shadow && options.runs.size() < 2) {
         return userError("--shadow needs two runs (--run A --run B)");
@@ -280,12 +298,41 @@ int cmdServe(ServeOptions options) {
         }
     };
 
+    // --follow-promoted: once a second, the lineage's promoted run; a new one is loaded here
+    // (off the request threads) and swapped in between two forward passes.
+    auto lastFollow = std::chrono::steady_clock::now();
+    auto follow = [&] {
+        if (!options.followPromoted || models.variants.front().generator ||
+            std::chrono::steady_clock::now() - lastFollow < std::chrono::seconds(1)) {
+            return;
+        }
+        lastFollow = std::chrono::steady_clock::now();
+        std::string err;
+        const int64_t promoted = retrainPromotedRun(options.log, followRoot, &err);
+        if (promoted <= 0 || promoted == models.predictors.back()->summary().runId) {
+            return;
+        }
+        PredictorOptions po;
+        po.checkpoint = options.checkpoint;
+        po.threads = options.threads;
+        auto next = Predictor::open(options.log, promoted, po, &err);
+        if (!next || !server.replacePredictor(0, *next, &err)) {
+            std::cerr << "mor serve: warning: not following promoted run " << promoted << ": "
+                      << err << std::endl;
+            lastFollow += std::chrono::seconds(9); // retry in 10 s
+            return;
+        }
+        std::cout << "mor serve: now serving promoted run " << promoted << std::endl;
+        models.predictors.push_back(std::move(next)); // the old ones may still be answering
+    };
+
     std::atomic<bool> done{false};
     std::thread waiter([&] {
         const timespec tick{0, 100 * 1000 * 1000};
         bool stopping = false;
         auto lastWrite = std::chrono::steady_clock::now();
         while (!done) {
+            follow();
             // stop() is repeated until listen() returns: a signal that arrives before the
             // server runs must not be lost.
             if (stopping) {

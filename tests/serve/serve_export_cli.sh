@@ -146,4 +146,62 @@ for k in (0, 1):
 print(f"dialect run: served test accuracy {served:.3f} = mor eval; traces 160/161 agree")
 PY
 stop_server
+
+# --- mor serve --follow-promoted: a retrained, promoted run is switched in under load --------
+"$py" - "$tmp" <<'PY'
+import random, sys
+r = random.Random(7)
+def rows(path, n):
+    with open(f"{sys.argv[1]}/{path}", "w") as f:
+        f.write("a,b,label\n")
+        for _ in range(n):
+            a, b = r.uniform(-3, 3), r.uniform(-3, 3)
+            f.write(f"{a:.3f},{b:.3f},{int(a + b > 0)}\n")
+rows("fp-old.csv", 40); rows("fp-test.csv", 300); rows("fp-more.csv", 600)
+PY
+sed -e "s|\"path\":\"[^\"]*\"|\"path\":\"$tmp/fp-old.csv\"|" \
+    -e "s|\"test_path\":\"[^\"]*\"|\"test_path\":\"$tmp/fp-test.csv\"|" \
+    -e 's/"delimiter":";","decimal":",",//' -e 's/"epochs":3/"epochs":1/' \
+    "$tmp/dialect.json" >"$tmp/fp.json"
+"$mor" train --config "$tmp/fp.json" --log "$tmp/log.sqlite" --quiet >/dev/null || fail "fp parent"
+start_server --run 4 --follow-promoted --checkpoint best
+grep -q "run 4 (fp-old.csv" "$tmp/out" || fail "follow start: $(cat "$tmp/out")"
+# A client sends requests back to back until told to stop, counting answers per run and failures.
+"$py" - "$port" "$tmp/fp-stop" >"$tmp/fp-load.json" <<'PY' &
+import json, os, sys, time, urllib.request
+port, stop = sys.argv[1], sys.argv[2]
+body = json.dumps({"inputs": [[1.0, 0.5], [-2.0, 0.25]]}).encode()
+runs, failed = {}, []
+while not os.path.exists(stop):
+    try:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/predict", data=body,
+                                     headers={"Content-Type": "application/json"})
+        r = json.loads(urllib.request.urlopen(req, timeout=10).read())
+        assert len(r["predictions"]) == 2, r
+        runs[r["run"]] = runs.get(r["run"], 0) + 1
+    except Exception as e:  # any refused, failed or malformed answer
+        failed.append(repr(e))
+    time.sleep(0.005)
+print(json.dumps({"runs": runs, "failed": failed}))
+PY
+client=$!
+"$mor" retrain --log "$tmp/log.sqlite" --run 4 --data "$tmp/fp-more.csv" --epochs 3 \
+    --threads 1 --json >"$tmp/fp-retrain.json" || fail "retrain under serving"
+grep -q '"run_id":5' "$tmp/fp-retrain.json" && grep -q '"promoted":true' "$tmp/fp-retrain.json" \
+    || fail "run 5 not promoted: $(cat "$tmp/fp-retrain.json")"
+for _ in $(seq 1 100); do
+    grep -q "now serving promoted run 5" "$tmp/out" && break; sleep 0.1
+done
+sleep 0.5
+touch "$tmp/fp-stop"; wait "$client" || fail "load client"
+health=$(curl -sf "http://127.0.0.1:$port/v1/health") || fail "health after the switch"
+stop_server
+"$py" - "$tmp/fp-load.json" "$health" <<'PY' || fail "follow-promoted switch"
+import json, sys
+load, health = json.load(open(sys.argv[1])), json.loads(sys.argv[2])
+assert load["failed"] == [], load["failed"][:3]
+assert load["runs"].get("4", 0) > 0 and load["runs"].get("5", 0) > 0, load["runs"]
+assert health["run"] == 5 and health["model"]["run"] == 5, health
+print(f"follow-promoted: answers per run {load['runs']}, 0 failed; health now run 5")
+PY
 echo "serve_export_cli: ok"

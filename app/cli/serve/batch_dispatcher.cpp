@@ -6,7 +6,7 @@ namespace mor::serve {
 
 BatchDispatcher::BatchDispatcher(Predictor& predictor, int64_t maxBatch, int64_t maxWaitMs,
                                  PassObserver observer)
-    : m_predictor(predictor), m_maxBatch(maxBatch < 1 ? 1 : maxBatch),
+    : m_predictor(&predictor), m_maxBatch(maxBatch < 1 ? 1 : maxBatch),
       m_maxWaitMs(maxWaitMs < 0 ? 0 : maxWaitMs), m_observer(std::move(observer)),
       m_thread([this] { loop(); }) {}
 
@@ -88,7 +88,7 @@ void BatchDispatcher::runBatch(std::vector<Job>& jobs) {
         }
     }
     std::string error;
-    std::vector<Prediction> predictions = m_predictor.predict(all, &error);
+    std::vector<Prediction> predictions = m_predictor.load()->predict(all, &error);
     if (predictions.size() != all.size()) {
         for (auto& job : jobs) {
             job.promise.set_value({{}, error.empty() ? "the forward pass failed" : error});

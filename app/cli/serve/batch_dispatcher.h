@@ -3,6 +3,7 @@
 // The dispatcher thread is the only thread that touches the model.
 #include "mor/predictor.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -35,6 +36,9 @@ public:
     std::future<BatchResult> submit(std::vector<PredictInput> inputs);
     /// Answers every queued request with an error and ends the thread.
     void stop();
+    /// The next pass (not the one running) uses `next` (which must outlive the dispatcher):
+    /// `mor serve --follow-promoted` switches models without dropping a request.
+    void setPredictor(Predictor& next) { m_predictor.store(&next); }
 
 private:
     struct Job {
@@ -44,7 +48,7 @@ private:
     void loop();
     void runBatch(std::vector<Job>& jobs);
 
-    Predictor& m_predictor;
+    std::atomic<Predictor*> m_predictor;
     const int64_t m_maxBatch;
     const int64_t m_maxWaitMs;
     PassObserver m_observer;

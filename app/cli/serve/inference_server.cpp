@@ -70,6 +70,7 @@ InferenceServer::Impl::Impl(std::vector<ServedVariant> variants, const ServeOpti
     for (auto& v : variants) {
         auto slot = std::make_unique<VariantSlot>();
         slot->variant = v;
+        slot->live = v.predictor;
         if (v.predictor) {
             const bool first = slots.empty();
             slot->dispatcher = std::make_unique<BatchDispatcher>(
@@ -272,6 +273,26 @@ bool InferenceServer::listen() {
 
 void InferenceServer::stop() {
     m->http->stop();
+}
+
+bool InferenceServer::replacePredictor(size_t variant, Predictor& next, std::string* error) {
+    if (variant >= m->slots.size() || !m->slots[variant]->dispatcher) {
+        *error = "no reflection variant " + std::to_string(variant) + " to replace";
+        return false;
+    }
+    VariantSlot& slot = *m->slots[variant];
+    const ModelSummary& now = slot.live.load()->summary();
+    const ModelSummary& s = next.summary();
+    if (s.numFeatures != now.numFeatures || s.numClasses != now.numClasses ||
+        s.numExperts != now.numExperts || s.classNames != now.classNames) {
+        *error = "run " + std::to_string(s.runId) + " takes other inputs, classes or experts "
+                 "than run " + std::to_string(now.runId);
+        return false;
+    }
+    // The dispatcher first, so a request that sees the new summary is answered by it.
+    slot.dispatcher->setPredictor(next);
+    slot.live = &next;
+    return true;
 }
 
 std::vector<VariantStats> InferenceServer::variantStats() const {

@@ -41,6 +41,10 @@ public:
     bool listen();
     /// Ends listen() and answers queued predictions; callable from any thread.
     void stop();
+    /// Switches a reflection variant to `next` (same features and classes; it must outlive
+    /// the server): requests already queued or running finish on the old model, later ones
+    /// use the new one, none is refused. False with *error when `next` does not fit.
+    bool replacePredictor(size_t variant, Predictor& next, std::string* error);
     /// What each variant did so far (for the serving record in the log).
     std::vector<VariantStats> variantStats() const;
 

@@ -59,7 +59,7 @@ void ShadowWorker::loop() {
 void InferenceServer::Impl::predict(const httplib::Request& req, httplib::Response& res) {
     const size_t v = pickVariant(req);
     VariantSlot& slot = *slots[v];
-    const ModelSummary& model = slot.variant.predictor->summary();
+    const ModelSummary& model = slot.live.load()->summary();
     PredictRequest request = parsePredictRequest(req.body, model, options.maxInputs);
     if (!request.ok()) {
         sendError(res, 400, request.error);
@@ -161,12 +161,13 @@ void InferenceServer::Impl::generate(const httplib::Request& req, httplib::Respo
 
 void InferenceServer::Impl::health(httplib::Response& res) {
     const ServedVariant& a = slots.front()->variant;
+    const Predictor* live = slots.front()->live.load();
     nlohmann::json body{{"status", "ok"},
                         {"version", versionString()},
                         {"family", a.generator ? "recursion" : "reflection"},
-                        {"run", a.runId},
+                        {"run", live ? live->summary().runId : a.runId},
                         {"model", a.generator ? generatorSummaryToJson(a.generator->summary())
-                                              : summaryToJson(a.predictor->summary())},
+                                              : summaryToJson(live->summary())},
                         {"uptime_seconds", metrics.uptimeSeconds()},
                         {"tls", !options.tlsCert.empty()},
                         {"max_batch", options.maxBatch},

@@ -33,6 +33,9 @@ struct ServeOptions {
     std::string servingRecord = "auto"; ///< auto (on with two runs) | log | off
     std::string auditLog;            ///< one JSON line per request (input hash, answer); "" = off
     bool auditRaw = false;           ///< the audit log also keeps each raw request body
+    /// Serve the run of --run's retraining lineage tagged "promoted" (else --run) and switch
+    /// to each newly promoted run without refusing a request (mor retrain).
+    bool followPromoted = false;
 };
 
 } // namespace mor::serve

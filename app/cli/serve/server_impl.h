@@ -11,6 +11,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -41,6 +42,9 @@ private:
 struct VariantSlot {
     ServedVariant variant;
     std::unique_ptr<BatchDispatcher> dispatcher; ///< reflection runs
+    /// The model answering now (reflection runs): variant.predictor, or the one
+    /// replacePredictor() switched to.
+    std::atomic<Predictor*> live{nullptr};
     std::mutex generateMutex;                    ///< recursion runs: one generation at a time
 };
 
