@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-dev}"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" -j "$(nproc)"
+# One job more than cores: moc, links and the precompiled headers wait on the disk at times.
+cmake --build --preset "$preset" -j "$(( $(nproc) + 1 ))"
