@@ -29,6 +29,19 @@ bool readRun(const std::string& logPath, int64_t runId, StoredRun* run, std::str
     return true;
 }
 
+bool readRunOf(const std::string& logPath, int64_t runId, Family family, const std::string& what,
+               StoredRun* run, std::string* error) {
+    if (!readRun(logPath, runId, run, error)) {
+        return false;
+    }
+    if (run->config.model.family != family) {
+        *error = "run " + std::to_string(runId) + " is a " + familyName(run->config.model.family) +
+                 " run; " + what;
+        return false;
+    }
+    return true;
+}
+
 bool resolveDevice(const std::string& name, torch::Device* device, std::string* error) {
     if (name == "cuda" || name == "auto") {
         if (torch::cuda::is_available()) {

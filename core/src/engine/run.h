@@ -21,6 +21,10 @@ struct StoredRun {
 /// The run's row, parsed config and checkpoints; false with *error when the log, the run or
 /// its config cannot be read.
 bool readRun(const std::string& logPath, int64_t runId, StoredRun* run, std::string* error);
+/// readRun for a command that needs one family: false with "run N is a <family> run; <what>"
+/// when the run is of another (e.g. what = "mor prune works on reflection runs").
+bool readRunOf(const std::string& logPath, int64_t runId, Family family, const std::string& what,
+               StoredRun* run, std::string* error);
 
 /// Resolves "cpu" | "cuda" | "auto"; error when CUDA is asked for but absent.
 bool resolveDevice(const std::string& name, torch::Device* device, std::string* error);

@@ -112,13 +112,9 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
     try {
         std::string error;
         engine::StoredRun run;
-        if (!engine::readRun(o.logPath, o.runId, &run, &error)) {
+        if (!engine::readRunOf(o.logPath, o.runId, Family::Reflection,
+                               "mor prune works on reflection runs", &run, &error)) {
             return fail(error);
-        }
-        if (run.config.model.family != Family::Reflection) {
-            return fail("run " + std::to_string(o.runId) + " is a " +
-                        familyName(run.config.model.family) +
-                        " run; mor prune works on reflection runs");
         }
         ExperimentConfig config = run.config;
         if (o.threads >= 0) {

@@ -229,13 +229,9 @@ RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
         out.dataPath = std::filesystem::absolute(o.dataPath, ec).lexically_normal().string();
         std::string error;
         engine::StoredRun run;
-        if (!engine::readRun(o.logPath, o.runId, &run, &error)) {
+        if (!engine::readRunOf(o.logPath, o.runId, Family::Reflection,
+                               "mor retrain works on reflection runs", &run, &error)) {
             return fail(error);
-        }
-        if (run.config.model.family != Family::Reflection) {
-            return fail("run " + std::to_string(o.runId) + " is a " +
-                        familyName(run.config.model.family) +
-                        " run; mor retrain works on reflection runs");
         }
         if (run.config.data.kind != "csv") {
             return fail("run " + std::to_string(o.runId) + " reads data.kind \"" +

@@ -27,13 +27,9 @@ struct LoadedRun {
 
 bool loadRun(const std::string& logPath, int64_t runId, LoadedRun* run, std::string* error) {
     engine::StoredRun stored;
-    if (!engine::readRun(logPath, runId, &stored, error)) {
-        return false;
-    }
-    if (stored.config.model.family != Family::Reflection) {
-        *error = "run " + std::to_string(runId) + " is a " +
-                 familyName(stored.config.model.family) +
-                 " run: trace text with traceSequenceCheckpoint (mor generate)";
+    if (!engine::readRunOf(logPath, runId, Family::Reflection,
+                           "trace text with traceSequenceCheckpoint (mor generate)", &stored,
+                           error)) {
         return false;
     }
     auto data = loadDataset(stored.config.data, stored.config.train.seed);
