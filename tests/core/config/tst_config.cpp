@@ -221,7 +221,7 @@ private Q_SLOTS:
             << "model.integration.conflict_score = \"max\" must be one of unweighted, weighted";
         QTest::newRow("unknown calibration")
             << R"({"model":{"calibration":"platt"}})"
-            << "model.calibration = \"platt\" must be one of temperature, none";
+            << "model.calibration = \"platt\" must be one of temperature, temperature+threshold, none";
         QTest::newRow("unknown optimizer")
             << R"({"train":{"optimizer":"lion"}})"
             << R"(train.optimizer = "lion" must be one of adamw, adam, sgd)";
