@@ -6,13 +6,7 @@
 # than --http-threads (each connection holds a worker until it times out, 5 s).
 set -euo pipefail
 mor="$1"
-py=/usr/bin/python3
-export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
-tmp=$(mktemp -d)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$tmp/out" ] && cat "$tmp/out" >&2; exit 1; }
+source "$(dirname "$0")/serve_lib.sh"
 
 cat > "$tmp/tiny.json" <<'JSON'
 {"name":"tiny-faults","data":{"kind":"parity","length":6,"samples":200,"probe_size":4},
@@ -21,17 +15,7 @@ cat > "$tmp/tiny.json" <<'JSON'
  "train":{"epochs":1,"batch_size":32,"threads":1}}
 JSON
 "$mor" train --config "$tmp/tiny.json" --log "$tmp/log.sqlite" --quiet >/dev/null
-"$mor" serve --log "$tmp/log.sqlite" --run 1 --port 0 --threads 1 --http-threads 16 \
-    --max-body 65536 --max-wait-ms 0 >"$tmp/out" 2>&1 &
-pid=$!
-port=""
-for _ in $(seq 1 200); do
-    port=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/out" | head -1 | sed 's/.*://') || true
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || fail "mor serve exited early"
-    sleep 0.05
-done
-[ -n "$port" ] || fail "mor serve did not print its address"
+start_server --run 1 --http-threads 16 --max-body 65536 --max-wait-ms 0
 
 "$py" - "$port" "$pid" <<'PY' || fail "fault test"
 import json, socket, sys, threading, time, http.client
@@ -127,5 +111,5 @@ assert after == 200, "no answer after the faults"
 assert counts["big413"] >= 1, "no 413 for an oversized body"
 assert peak - base < 64 * 1024, f"RSS grew by {(peak - base)//1024} MB"
 PY
-kill -TERM "$pid"; wait "$pid" || fail "exit code after SIGTERM"; pid=""
+stop_server
 echo "serve_faults: ok"
