@@ -148,6 +148,9 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
 void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_t label,
                            int maxIterations, double haltThreshold) {
     m_trace = trace;
+    // A nested expert's width shows wherever the panel is used; the stepper also says when a
+    // nested run's stored trace did not record it (setWidthText).
+    m_widthText = trace.width > 0 ? tr("width %1 units").arg(trace.width) : QString();
     m_numClasses = numClasses;
     m_label = label;
     setObjectName(QString("expertPanel_%1").arg(trace.expert));
@@ -238,22 +241,36 @@ void ExpertPanel::setCursor(int t, bool integration) {
         m_draft->data()->clear();
     }
     m_draftRect->axis(QCPAxis::atBottom)->setLabel(caption);
-    m_title->setText(tr("Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6"
-                        "  ·  confidence %7%8")
-                         .arg(m_trace.expert)
-                         .arg(fmt(m_trace.gate))
-                         .arg(fmt(m_trace.routerProb))
-                         .arg(m_trace.haltStep)
-                         .arg(m_trace.pred)
-                         .arg(m_trace.pred == m_label ? QStringLiteral("✓") : QStringLiteral("✗"))
-                         .arg(fmt(m_trace.confidence))
-                         .arg(m_trace.extraSteps > 0
-                                  ? tr("  ·  +%1 re-reflection").arg(m_trace.extraSteps)
-                                  : QString())
-                     + (m_trace.uncertainty >= 0.f
-                            ? tr("  ·  uncertainty u = %1").arg(fmt(m_trace.uncertainty))
-                            : QString()));
+    updateTitle();
     replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ExpertPanel::setWidthText(const QString& text) {
+    m_widthText = text;
+    updateTitle();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ExpertPanel::updateTitle() {
+    m_title->setText(
+        tr("Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6"
+           "  ·  confidence %7%8")
+            .arg(m_trace.expert)
+            .arg(fmt(m_trace.gate))
+            .arg(fmt(m_trace.routerProb))
+            .arg(m_trace.haltStep)
+            .arg(m_trace.pred)
+            .arg(m_trace.pred == m_label ? QStringLiteral("✓") : QStringLiteral("✗"))
+            .arg(fmt(m_trace.confidence))
+            .arg(m_trace.extraSteps > 0 ? tr("  ·  +%1 re-reflection").arg(m_trace.extraSteps)
+                                        : QString()) +
+        (m_trace.uncertainty >= 0.f ? tr("  ·  uncertainty u = %1").arg(fmt(m_trace.uncertainty))
+                                    : QString()) +
+        (m_widthText.isEmpty() ? QString() : QStringLiteral("  ·  ") + m_widthText));
+}
+
+QString ExpertPanel::titleText() const {
+    return m_title->text();
 }
 
 QVector<double> ExpertPanel::shownDraft() const {

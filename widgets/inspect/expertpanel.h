@@ -19,6 +19,12 @@ public:
     /// Highlights iteration `t` (1-based). Past the expert's last step the last draft stays shown.
     /// `integration` marks the answer the expert handed to the integration instead.
     void setCursor(int t, bool integration);
+    /// Nested experts (issue 23): the width this input used, shown in the title beside the halt
+    /// step and confidence ("width 24 units", "width not recorded"); empty hides it.
+    void setWidthText(const QString& text);
+    QString widthText() const { return m_widthText; }
+    /// The title line as drawn (for tests).
+    QString titleText() const;
 
     int expert() const { return m_trace.expert; }
     /// Iteration under the cursor line (1-based).
@@ -36,11 +42,14 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void updateTitle();
+
     mor::ExpertTrace m_trace;
     int m_numClasses = 0;
     int64_t m_label = -1;
     int m_cursorT = 1;
     int m_shownIndex = -1;
+    QString m_widthText;
 
     QCPTextElement* m_title;
     QCPLayoutGrid* m_grid;

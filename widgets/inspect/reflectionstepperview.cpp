@@ -11,6 +11,7 @@
 #include "inspect/runsettings.h"
 #include "inspect/samplepicker.h"
 #include "inspect/stepcursorbar.h"
+#include "inspect/tracefeatures.h"
 
 #include <mor/log_reader.h>
 #include <mor/trainer.h>
@@ -35,6 +36,7 @@ struct ReflectionStepperView::Private {
     std::shared_ptr<const mor::LogReader> reader;
     qint64 runId = -1;
     RunSettings settings;
+    RunFeatures features; ///< nested widths / expert groups (issue 23)
     std::map<int64_t, mor::SampleInfo> samples;
     std::vector<mor::SampleTrace> traces;  ///< of the current evaluation step
     std::optional<mor::SampleTrace> trace; ///< the input on screen
@@ -222,6 +224,7 @@ void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader,
     d->traces.clear();
     d->trace.reset();
     d->settings = readRunSettings(d->reader.get(), d->runId);
+    d->features = readRunFeatures(d->reader.get(), d->runId);
     d->whatIf->setRun(d->reader, d->runId);
     d->summary->setRun(d->reader, d->runId);
     d->calibration->setRun(d->reader, d->runId);
@@ -374,7 +377,8 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
                          .arg(t.finalPred)
                          .arg(t.correct ? tr("right") : tr("wrong"))
                          .arg(t.experts.size())
-                         .arg(t.expertSteps));
+                         .arg(t.expertSteps) +
+                     TraceFeatures::inputSummaryHtml(t, d->traces, d->features));
     const int nExperts = int(t.routerProbs.size());
     QVector<double> sel(nExperts, 0.0), other(nExperts, 0.0), gates(nExperts, 0.0);
     for (int e = 0; e < nExperts; ++e) {
@@ -396,6 +400,7 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
         themePlot(panel);
         panel->setTrace(e, d->numClasses, t.label, d->maxIterations,
                         d->settings.haltThreshold(e.expert));
+        panel->setWidthText(TraceFeatures::widthText(e, d->features));
         d->panelLayout->insertWidget(index++, panel);
         d->panels.push_back(panel);
     }

@@ -84,7 +84,9 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
     QSharedPointer<QCPAxisTickerText> expertTicks(new QCPAxisTickerText);
     const int every = m_experts > 32 ? 8 : (m_experts > 16 ? 4 : 1);
     for (int e = 0; e < m_experts; e += every) {
-        expertTicks->addTick(e, QString("E%1").arg(e));
+        const bool nested = size_t(e) < m_widths.size() && m_widths[size_t(e)] > 0;
+        expertTicks->addTick(e, nested ? tr("E%1\n%2 u").arg(e).arg(m_widths[size_t(e)])
+                                       : QString("E%1").arg(e));
     }
     xAxis->setTicker(expertTicks);
     xAxis->setRange(-0.5, m_experts - 0.5);

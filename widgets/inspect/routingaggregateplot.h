@@ -15,6 +15,8 @@ public:
     /// Group values (class or domain labels) in row order, and the mean p of a cell.
     const std::vector<int64_t>& groups() const { return m_groups; }
     double meanAt(int groupIndex, int expert) const;
+    /// Nested experts (issue 23): width per expert under its label (empty = plain labels).
+    void setExpertWidths(std::vector<int> widths) { m_widths = std::move(widths); }
 
 private:
     std::vector<int64_t> m_groups;
@@ -22,6 +24,7 @@ private:
     int m_experts = 0;
     QCPColorMap* m_map;
     std::vector<QCPItemText*> m_labels;
+    std::vector<int> m_widths;
 };
 
 } // namespace inspect

@@ -147,7 +147,7 @@ void RoutingHeatmap::rebuild() {
     QSharedPointer<QCPAxisTickerText> expertTicks(new QCPAxisTickerText);
     const int every = experts > 32 ? 8 : (experts > 16 ? 4 : 1);
     for (int e = 0; e < experts; e += every) {
-        expertTicks->addTick(e, QString("E%1").arg(e));
+        expertTicks->addTick(e, expertLabel(e));
     }
     xAxis->setTicker(expertTicks);
     updateRowTicks();
@@ -379,6 +379,13 @@ void RoutingHeatmap::leaveEvent(QEvent* event) {
         m_hoverBox->setVisible(false);
         m_overlay->replot();
     }
+}
+
+QString RoutingHeatmap::expertLabel(int expert) const {
+    const bool nested =
+        expert >= 0 && size_t(expert) < m_widths.size() && m_widths[size_t(expert)] > 0;
+    return nested ? tr("E%1\n%2 u").arg(expert).arg(m_widths[size_t(expert)])
+                  : QStringLiteral("E%1").arg(expert);
 }
 
 } // namespace inspect

@@ -37,6 +37,11 @@ public:
     /// `meta` is aligned with snapshot.sampleIds (may be empty: no labels known).
     void setSnapshot(mor::RoutingSnapshot snapshot, std::vector<RowMeta> meta);
     void setSortKey(SortKey key);
+    /// Nested experts (issue 23): the width of each expert, written under its column label
+    /// ("E1" / "24 u"); empty = plain labels. Applies from the next setSnapshot().
+    void setExpertWidths(std::vector<int> widths) { m_widths = std::move(widths); }
+    /// The label of expert column `expert`.
+    QString expertLabel(int expert) const;
     SortKey sortKey() const { return m_sortKey; }
     void clear();
 
@@ -94,6 +99,7 @@ private:
     bool m_fullResolution = true;
     QTimer* m_refill = nullptr;
     std::vector<QCPItemStraightLine*> m_groupLines;
+    std::vector<int> m_widths; ///< nested experts: width per expert (empty: none)
 };
 
 } // namespace inspect

@@ -1,5 +1,6 @@
 #include "inspect/routingview.h"
 
+#include "inspect/groupexpertheatmap.h"
 #include "inspect/plotexport.h"
 #include "inspect/plotstyle.h"
 #include "inspect/routingaggregateplot.h"
@@ -7,8 +8,10 @@
 #include "inspect/routingloadplot.h"
 
 #include <mor/log_reader.h>
+#include <mor/run.h>
 
 #include <QComboBox>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -17,7 +20,10 @@
 #include <QStyle>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <map>
 #include <unordered_map>
 
 using namespace inspect;
@@ -29,6 +35,15 @@ struct RoutingView::Private {
     std::vector<int64_t> steps;
     qint64 shownStep = -1;
     std::vector<RowMeta> meta;
+    RunFeatures features; ///< nested widths / expert groups (issue 23)
+    /// Traces of a grouped run whose log did not record the group, re-traced from the
+    /// checkpoint of their evaluation step (or the error), keyed by that step.
+    struct GroupTraces {
+        std::vector<mor::SampleTrace> traces;
+        QString error;
+    };
+    std::map<qint64, GroupTraces> groupTraces;
+    qint64 tracingStep = -1; ///< the step being traced now (-1: none)
 
     QComboBox* sortCombo = nullptr;
     QComboBox* groupCombo = nullptr;
@@ -39,6 +54,7 @@ struct RoutingView::Private {
     RoutingHeatmap* heatmap = nullptr;
     RoutingAggregatePlot* aggregate = nullptr;
     RoutingLoadPlot* load = nullptr;
+    GroupExpertHeatmap* groups = nullptr;
     QLabel* warnings = nullptr;
 };
 
@@ -70,6 +86,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
     d->heatmap = new RoutingHeatmap(this);
     d->aggregate = new RoutingAggregatePlot(this);
     d->load = new RoutingLoadPlot(this);
+    d->groups = new GroupExpertHeatmap(this);
     d->warnings = new QLabel(this);
     d->warnings->setObjectName("routingWarnings");
     d->warnings->setWordWrap(true);
@@ -91,6 +108,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(d->aggregate, 1);
+    sideLayout->addWidget(d->groups, 1);
     sideLayout->addWidget(d->load, 1);
     sideLayout->addWidget(d->warnings);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -145,6 +163,11 @@ void RoutingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 ru
     d->runId = d->reader ? runId : -1;
     d->shownStep = -1;
     d->steps.clear();
+    d->features = readRunFeatures(d->reader.get(), d->runId);
+    d->groupTraces.clear();
+    d->groups->setVisible(d->features.grouped());
+    d->heatmap->setExpertWidths(d->features.nestedWidths);
+    d->aggregate->setExpertWidths(d->features.nestedWidths);
     refresh();
 }
 
@@ -207,6 +230,86 @@ void RoutingView::showStep(qint64 step) {
     d->load->setSummary(load);
     d->warnings->setText(load.warnings.join("\n"));
     d->warnings->setVisible(!load.warnings.isEmpty());
+    updateGroups();
+}
+
+void RoutingView::updateGroups() {
+    d->groups->setVisible(d->features.grouped());
+    if (!d->features.grouped()) {
+        return;
+    }
+    // The traced inputs of the last evaluation step with traces at or before the shown one.
+    qint64 traceStep = -1;
+    if (d->reader && d->shownStep >= 0) {
+        for (int64_t s : d->reader->traceSteps(d->runId)) {
+            if (s <= d->shownStep) {
+                traceStep = s;
+            }
+        }
+    }
+    if (traceStep < 0) {
+        d->groups->setMessage(tr("No traced inputs at or before this step."));
+        return;
+    }
+    const int experts = int(d->heatmap->snapshot().nExperts);
+    const auto done = d->groupTraces.find(traceStep);
+    if (done != d->groupTraces.end() && done->second.error.isEmpty()) {
+        d->groups->setTraces(done->second.traces, d->features, experts,
+                             tr("step %1, traced from its checkpoint").arg(traceStep));
+        return;
+    }
+    const std::vector<mor::SampleTrace> logged = d->reader->traces(d->runId, traceStep);
+    const bool recorded = std::any_of(logged.begin(), logged.end(),
+                                      [](const mor::SampleTrace& t) { return t.group >= 0; });
+    if (recorded || logged.empty()) {
+        d->groups->setTraces(logged, d->features, experts,
+                             tr("probe inputs of step %1 from the log").arg(traceStep));
+        return;
+    }
+    if (done != d->groupTraces.end()) {
+        d->groups->setTraces(logged, d->features, experts,
+                             tr("step %1; re-running its checkpoint failed: %2")
+                                 .arg(traceStep)
+                                 .arg(done->second.error));
+        return;
+    }
+    // The log did not record the groups: trace the same inputs through the checkpoint of that
+    // step off the GUI thread (one step at a time; a step shown meanwhile is traced next).
+    d->groups->setTraces(logged, d->features, experts,
+                         tr("step %1; tracing them through its checkpoint…").arg(traceStep));
+    if (d->tracingStep >= 0) {
+        return;
+    }
+    d->tracingStep = traceStep;
+    std::vector<int64_t> ids;
+    for (const mor::SampleTrace& t : logged) {
+        ids.push_back(t.sampleId);
+    }
+    const std::string path = d->reader->path();
+    const qint64 runId = d->runId;
+    // The watcher is a child of the view: if the view goes first, the result is dropped.
+    auto* watcher = new QFutureWatcher<Private::GroupTraces>(this);
+    connect(watcher, &QFutureWatcher<Private::GroupTraces>::finished, this,
+            [this, watcher, runId, traceStep] {
+                watcher->deleteLater();
+                d->tracingStep = -1;
+                if (runId == d->runId) { // else another run was opened meanwhile
+                    d->groupTraces[traceStep] = watcher->result();
+                }
+                updateGroups();
+            });
+    watcher->setFuture(QtConcurrent::run([path, runId, traceStep, ids] {
+        Private::GroupTraces result;
+        const auto traces = mor::Run::open(path, runId).andThen([&](const mor::Run& run) {
+            return run.trace(traceStep, ids);
+        });
+        if (!traces || traces->empty()) {
+            result.error = QString::fromStdString(traces ? "no trace" : traces.error());
+        } else {
+            result.traces = traces.value();
+        }
+        return result;
+    }));
 }
 
 qint64 RoutingView::shownStep() const {

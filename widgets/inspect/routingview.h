@@ -14,6 +14,9 @@ public:
     qint64 shownStep() const;
 
 private:
+    /// MoMa groups (issue 23): the group x expert heatmap of the traced inputs of the shown step
+    /// (hidden for a run without router.groups).
+    void updateGroups();
     struct Private;
     std::unique_ptr<Private> d;
 };

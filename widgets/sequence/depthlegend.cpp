@@ -17,9 +17,25 @@ void DepthLegend::setMaxDepth(int maxDepth) {
     update();
 }
 
+void DepthLegend::setBlocksMode(bool blocks) {
+    m_blocks = blocks;
+    updateGeometry();
+    update();
+}
+
+QString DepthLegend::title() const {
+    return m_blocks ? tr("Blocks used") : tr("Recursion depth");
+}
+
+QString DepthLegend::markKey() const {
+    return m_blocks ? tr("■ block used   □ block skipped") : QString();
+}
+
 QSize DepthLegend::sizeHint() const {
     const QFontMetrics fm(font());
-    return {fm.horizontalAdvance(tr("Recursion depth")) + 12 + m_maxDepth * (fm.height() * 2 + 6),
+    const QString key = markKey();
+    return {fm.horizontalAdvance(title()) + 12 + m_maxDepth * (fm.height() * 2 + 6) +
+                (key.isEmpty() ? 0 : fm.horizontalAdvance(key) + 16),
             fm.height() + 10};
 }
 
@@ -33,7 +49,7 @@ void DepthLegend::paintEvent(QPaintEvent*) {
     }
     QPainter p(this);
     const QFontMetrics fm(font());
-    const QString title = tr("Recursion depth");
+    const QString title = this->title();
     const int h = fm.height() + 6;
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(QRect(0, 2, fm.horizontalAdvance(title) + 4, h), Qt::AlignVCenter, title);
@@ -48,6 +64,11 @@ void DepthLegend::paintEvent(QPaintEvent*) {
         p.setPen(textColorOn(c));
         p.drawText(box, Qt::AlignCenter, QString::number(d));
         x += w + 2;
+    }
+    const QString key = markKey();
+    if (!key.isEmpty()) {
+        p.setPen(palette().color(QPalette::WindowText));
+        p.drawText(QRect(x + 12, 2, fm.horizontalAdvance(key) + 4, h), Qt::AlignVCenter, key);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "inspect/plotstyle.h"
 #include "plotstyler.h"
 #include "inspect/stepcursorbar.h"
+#include "sequence/depthblocks.h"
 #include "sequence/tokenstyle.h"
 #include "theme.h"
 
@@ -40,6 +41,8 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     m_plot->setMinimumHeight(160);
     m_scoreBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_scoreBars->setWidth(0.5);
+    m_skippedBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
+    m_skippedBars->setWidth(0.5);
     m_probGraph = m_plot->addGraph();
     m_probGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 7));
     m_marker = new QCPItemStraightLine(m_plot);
@@ -84,18 +87,23 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     m_vocabulary = vocabulary;
     m_row = row >= 0 && size_t(row) < trace.tokens.size() ? row : -1;
     const mor::TokenStep* t = token();
-    m_cursor->setCount(t ? std::max(0, t->depth) : 0);
+    const bool blocks = isBlocksMode();
+    // Mixture-of-Depths: every block, the skipped ones included (they are the point).
+    m_cursor->setCount(t ? std::max(0, blocks ? trace.maxRecursions : t->depth) : 0);
     m_cursor->setCurrent(0);
 
     // The plot: router score for every recursion the model has, target probability for the
     // recursions this token received.
-    QVector<double> rs, scores, probs, probKeys;
+    QVector<double> rs, scores, skippedRs, skippedScores, probs, probKeys;
     const int maxR = t ? std::max<int>(trace.maxRecursions, t->depth) : 0;
+    const std::vector<bool> used = t && blocks ? blockMask(trace, *t) : std::vector<bool>{};
     for (int r = 1; r <= maxR; ++r) {
-        rs << r;
-        scores << (t && size_t(r - 1) < t->routerScores.size()
-                       ? double(t->routerScores[size_t(r - 1)])
-                       : 0.0);
+        const double score = t && size_t(r - 1) < t->routerScores.size()
+                                 ? double(t->routerScores[size_t(r - 1)])
+                                 : 0.0;
+        const bool skipped = size_t(r - 1) < used.size() && !used[size_t(r - 1)];
+        (skipped ? skippedRs : rs) << r;
+        (skipped ? skippedScores : scores) << score;
     }
     if (t && t->target >= 0) {
         for (size_t r = 0; r < t->recursionTargetProbs.size(); ++r) {
@@ -104,13 +112,27 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
         }
     }
     m_scoreBars->setData(rs, scores, true);
+    m_skippedBars->setData(skippedRs, skippedScores, true);
+    m_skippedBars->setVisible(blocks);
+    m_skippedBars->removeFromLegend();
+    if (blocks && !skippedRs.isEmpty()) {
+        m_skippedBars->addToLegend();
+    }
     m_probGraph->setData(probKeys, probs, true);
     m_plot->xAxis->setRange(0.4, std::max(1, maxR) + 0.6);
     m_plot->yAxis->setRange(0.0, 1.05);
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
     ticker->setTickStep(1.0);
     m_plot->xAxis->setTicker(ticker);
-    if (t) {
+    if (t && blocks) {
+        m_title->setText(
+            tr("Token %1: %2 → target %3, blocks used %4 of %5, skipped: %6")
+                .arg(m_row)
+                .arg(quoted(t->text), t->target >= 0 ? quoted(t->targetText) : QStringLiteral("—"))
+                .arg(blocksUsed(trace, *t))
+                .arg(maxR)
+                .arg(DepthBlocks::skippedText(trace, *t)));
+    } else if (t) {
         m_title->setText(
             tr("Token %1: %2 → target %3, depth %4 of %5")
                 .arg(m_row)
@@ -120,11 +142,26 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     } else {
         m_title->setText(tr("Click a token to step through its recursions."));
     }
+    restyle(); // axis and legend names differ for Mixture-of-Depths
     showRecursion();
 }
 
 int RecursionStepper::recursion() const {
-    return depth() > 0 ? m_cursor->current() + 1 : 0;
+    return m_cursor->count() > 0 ? m_cursor->current() + 1 : 0;
+}
+
+bool RecursionStepper::isBlocksMode() const {
+    return isMixtureOfDepths(m_trace);
+}
+
+int RecursionStepper::blockUsedAtCursor() const {
+    const mor::TokenStep* t = token();
+    const int r = recursion();
+    if (!t || !isBlocksMode() || r < 1) {
+        return -1;
+    }
+    const std::vector<bool> used = blockMask(m_trace, *t);
+    return size_t(r - 1) < used.size() ? (used[size_t(r - 1)] ? 1 : 0) : -1;
 }
 
 void RecursionStepper::setRecursion(int r) {
@@ -172,10 +209,14 @@ void RecursionStepper::showRecursion() {
         return;
     }
     m_note->setText(QString());
-    m_cursor->setCaption(tr("r = %1 of %2").arg(r).arg(t->depth));
     const int64_t pred = prediction();
     const QString verdict =
         t->target < 0 ? QString() : (pred == t->target ? tr("right") : tr("wrong"));
+    if (isBlocksMode()) {
+        showBlock(r, pred, verdict);
+        return;
+    }
+    m_cursor->setCaption(tr("r = %1 of %2").arg(r).arg(t->depth));
     const QString rows[][2] = {
         {tr("Router score at r"), QString::number(routerScore(), 'f', 3)},
         {tr("Continued to r + 1"),
@@ -200,6 +241,40 @@ void RecursionStepper::showRecursion() {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
+    const mor::TokenStep* t = token();
+    m_cursor->setCaption(tr("block %1 of %2").arg(r).arg(m_trace.maxRecursions));
+    const int used = blockUsedAtCursor();
+    // The trace holds the head's prediction after each of the first `depth` blocks only.
+    const bool predicted = size_t(r - 1) < t->recursionPreds.size();
+    const bool probed = size_t(r - 1) < t->recursionTargetProbs.size();
+    const QString rows[][2] = {
+        {tr("Block %1").arg(r), used < 0    ? tr("not recorded")
+                                : used == 1 ? tr("went through it")
+                                            : tr("skipped (residual path)")},
+        {tr("Router score at the block"), QString::number(routerScore(), 'f', 3)},
+        {tr("Prediction after the block"),
+         predicted ? (tokenName(m_vocabulary, pred) +
+                      (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict)))
+                         .toHtmlEscaped()
+                   : tr("not recorded")},
+        {tr("Target probability after the block"),
+         t->target < 0 ? tr("— (no target at this position)")
+         : probed      ? QString::number(targetProbability(), 'f', 3)
+                       : tr("not recorded")},
+    };
+    QString html = QStringLiteral("<table cellspacing='2'>");
+    for (const auto& row : rows) {
+        html += QStringLiteral("<tr><td>%1:&nbsp;&nbsp;</td><td><b>%2</b></td></tr>")
+                    .arg(row[0].toHtmlEscaped(), row[1]);
+    }
+    html += QStringLiteral("</table>");
+    m_values->setText(html);
+    m_marker->point1->setCoords(r, 0.0);
+    m_marker->point2->setCoords(r, 1.0);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void RecursionStepper::restyle() {
     const QPalette pal = QApplication::palette();
     const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
@@ -209,14 +284,18 @@ void RecursionStepper::restyle() {
     m_plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
     const QColor probColor(Theme::curveColor(0));
     m_probGraph->setPen(QPen(probColor, 2));
-    m_probGraph->setName(tr("target probability after r"));
+    m_probGraph->setName(isBlocksMode() ? tr("target probability after the block")
+                                        : tr("target probability after r"));
     QColor scoreColor(Theme::curveColor(3));
     scoreColor.setAlpha(140);
     m_scoreBars->setBrush(scoreColor);
     m_scoreBars->setPen(Qt::NoPen);
-    m_scoreBars->setName(tr("router score at r"));
+    m_scoreBars->setName(isBlocksMode() ? tr("router score, block used") : tr("router score at r"));
+    m_skippedBars->setBrush(QColor(160, 160, 160, 110));
+    m_skippedBars->setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));
+    m_skippedBars->setName(tr("router score, block skipped"));
     m_marker->setPen(QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine));
-    m_plot->xAxis->setLabel(tr("recursion r"));
+    m_plot->xAxis->setLabel(isBlocksMode() ? tr("block") : tr("recursion r"));
     m_plot->yAxis->setLabel(tr("probability / score"));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

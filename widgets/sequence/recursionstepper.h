@@ -44,12 +44,18 @@ public:
     bool continued() const;
     int64_t prediction() const;
     double targetProbability() const;
+    /// Mixture-of-Depths (issue 23): the cursor walks every block 1..N instead of the token's
+    /// recursions; whether the token went through the block under the cursor (1), skipped it (0)
+    /// or the log did not record it (-1). -1 for other routings.
+    int blockUsedAtCursor() const;
+    bool isBlocksMode() const;
 
 protected:
     void changeEvent(QEvent* event) override;
 
 private:
     void showRecursion();
+    void showBlock(int r, int64_t pred, const QString& verdict);
     void restyle();
     const mor::TokenStep* token() const;
 
@@ -63,6 +69,7 @@ private:
     QCustomPlot* m_plot;
     QCPGraph* m_probGraph;
     QCPBars* m_scoreBars;
+    QCPBars* m_skippedBars; ///< Mixture-of-Depths: router score at the blocks the token skipped
     QCPItemStraightLine* m_marker;
 };
 

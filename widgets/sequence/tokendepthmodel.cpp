@@ -1,5 +1,6 @@
 #include "sequence/tokendepthmodel.h"
 
+#include "sequence/depthblocks.h"
 #include "sequence/tokenstyle.h"
 
 #include <QStringList>
@@ -31,13 +32,16 @@ QVariant TokenDepthModel::data(const QModelIndex& index, int role) const {
         return {};
     }
     const mor::TokenStep& token = m_trace.tokens[size_t(index.row())];
+    // Mixture-of-Depths: coloured by the blocks the token went through (read from its skipped
+    // blocks when recorded); the other routings by their recursion depth.
+    const int shade = isMixtureOfDepths(m_trace) ? blocksUsed(m_trace, token) : token.depth;
     switch (role) {
     case Qt::DisplayRole:
         return displayText(token.text);
     case Qt::BackgroundRole:
-        return depthColor(token.depth, m_maxDepth);
+        return depthColor(shade, m_maxDepth);
     case Qt::ForegroundRole:
-        return textColorOn(depthColor(token.depth, m_maxDepth));
+        return textColorOn(depthColor(shade, m_maxDepth));
     case Qt::ToolTipRole:
         return tooltip(index.row());
     case DepthRole:
@@ -52,6 +56,15 @@ QVariant TokenDepthModel::data(const QModelIndex& index, int role) const {
             scores << double(s);
         }
         return scores;
+    }
+    case BlockMaskRole: {
+        QVariantList used;
+        if (isMixtureOfDepths(m_trace)) {
+            for (bool b : blockMask(m_trace, token)) {
+                used << b;
+            }
+        }
+        return used;
     }
     default:
         return {};
@@ -76,7 +89,12 @@ QString TokenDepthModel::tooltip(int row) const {
     } else {
         lines << tr("No target at this position");
     }
-    lines << tr("Depth: %1 of %2 recursions").arg(token.depth).arg(m_maxDepth);
+    if (isMixtureOfDepths(m_trace)) {
+        lines << tr("Blocks used: %1 of %2").arg(blocksUsed(m_trace, token)).arg(m_maxDepth);
+        lines << tr("Skipped blocks: %1").arg(DepthBlocks::skippedText(m_trace, token));
+    } else {
+        lines << tr("Depth: %1 of %2 recursions").arg(token.depth).arg(m_maxDepth);
+    }
     if (token.difficulty >= 0 && size_t(token.difficulty) < m_trace.difficultyNames.size()) {
         lines << tr("Class: %1")
                      .arg(
@@ -84,10 +102,12 @@ QString TokenDepthModel::tooltip(int row) const {
     }
     QStringList scores;
     for (size_t r = 0; r < token.routerScores.size(); ++r) {
-        scores << tr("r%1 %2").arg(r + 1).arg(
-            QString::number(double(token.routerScores[r]), 'f', 3));
+        scores << (isMixtureOfDepths(m_trace) ? tr("b%1 %2") : tr("r%1 %2"))
+                      .arg(r + 1)
+                      .arg(QString::number(double(token.routerScores[r]), 'f', 3));
     }
-    lines << tr("Router scores: %1")
+    lines << (isMixtureOfDepths(m_trace) ? tr("Router scores per block: %1")
+                                         : tr("Router scores: %1"))
                  .arg(scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", ")));
     return lines.join(QLatin1Char('\n'));
 }

@@ -18,6 +18,9 @@ public:
         TokenTextRole,                ///< QString: the raw token text
         IsNewlineRole,                ///< bool: the token ends a line
         RouterScoresRole,             ///< QVariantList of double, r = 1..maxRecursions
+        /// Mixture-of-Depths: QVariantList of bool per block (true = the token went through it);
+        /// empty for other routings or when the log did not record the skipped blocks.
+        BlockMaskRole,
     };
 
     explicit TokenDepthModel(QObject* parent = nullptr);

@@ -16,6 +16,11 @@ namespace {
 constexpr int kMargin = 6;  // around the flow
 constexpr int kGap = 3;     // between boxes
 constexpr int kPadding = 4; // text inside a box
+constexpr int kStrip = 8;   // Mixture-of-Depths: the row of block marks under the text
+
+QVariantList flowBlockMask(const QModelIndex& index) {
+    return index.data(TokenDepthModel::BlockMaskRole).toList();
+}
 } // namespace
 
 TokenFlowWidget::TokenFlowWidget(QWidget* parent) : QAbstractScrollArea(parent) {
@@ -59,8 +64,13 @@ void TokenFlowWidget::relayout() {
     const int rows = m_model ? m_model->rowCount() : 0;
     const QFontMetrics fm(tokenFont());
     const int width = std::max(viewport()->width(), 60);
-    const int h = fm.height() + 2 * kPadding;
-    const int minW = fm.horizontalAdvance(QLatin1Char('M')) + 2 * kPadding;
+    m_blockMarks = 0;
+    for (int row = 0; row < rows; ++row) {
+        m_blockMarks = std::max(m_blockMarks, int(flowBlockMask(m_model->index(row, 0)).size()));
+    }
+    const int h = fm.height() + 2 * kPadding + (m_blockMarks > 0 ? kStrip : 0);
+    const int minW = std::max(fm.horizontalAdvance(QLatin1Char('M')) + 2 * kPadding,
+                              m_blockMarks * 6 + 2 * kPadding);
     int x = kMargin, y = kMargin;
     for (int row = 0; row < rows; ++row) {
         const QModelIndex index = m_model->index(row, 0);
@@ -145,8 +155,24 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
         p.setPen(QPen(frame, 1));
         p.setBrush(index.data(Qt::BackgroundRole).value<QColor>());
         p.drawRoundedRect(box, 3, 3);
-        p.setPen(index.data(Qt::ForegroundRole).value<QColor>());
-        p.drawText(box, Qt::AlignCenter, index.data(Qt::DisplayRole).toString());
+        const QColor ink = index.data(Qt::ForegroundRole).value<QColor>();
+        p.setPen(ink);
+        p.drawText(box.adjusted(0, 0, 0, m_blockMarks > 0 ? -kStrip : 0), Qt::AlignCenter,
+                   index.data(Qt::DisplayRole).toString());
+        // Mixture-of-Depths: one mark per block, filled = went through it, hollow = skipped.
+        const QVariantList used = flowBlockMask(index);
+        if (!used.isEmpty()) {
+            const double step = std::min(7.0, (box.width() - 2 * kPadding) / used.size());
+            const double side = std::max(2.0, step - 2.0);
+            double x = box.center().x() - step * used.size() / 2.0 + 1.0;
+            const double y = box.bottom() - kStrip + (kStrip - side) / 2.0 - 1.0;
+            for (const QVariant& b : used) {
+                p.setPen(QPen(ink, 1));
+                p.setBrush(b.toBool() ? QBrush(ink) : QBrush(Qt::NoBrush));
+                p.drawRect(QRectF(x, y, side, side));
+                x += step;
+            }
+        }
         if (row == m_current) {
             p.setPen(QPen(palette().color(QPalette::Highlight), 3));
             p.setBrush(Qt::NoBrush);

@@ -22,6 +22,9 @@ public:
     int currentToken() const { return m_current; }
     /// Box of token `row` in viewport coordinates (empty when out of range).
     QRect tokenRect(int row) const;
+    /// Mixture-of-Depths: blocks marked under each token (filled = used, hollow = skipped);
+    /// 0 for other routings.
+    int blockMarks() const { return m_blockMarks; }
     /// Token under a viewport position (-1 = none).
     int tokenAt(const QPoint& viewportPos) const;
 
@@ -51,6 +54,7 @@ private:
     QVector<QRect> m_rects; ///< content coordinates
     int m_contentHeight = 0;
     int m_current = -1;
+    int m_blockMarks = 0; ///< Mixture-of-Depths: blocks marked under each token (0 = none)
 };
 
 } // namespace sequence

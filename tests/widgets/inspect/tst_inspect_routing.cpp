@@ -3,11 +3,13 @@
 // cell opens exactly the input in that row.
 #include "inspectfixture.h"
 
+#include "inspect/groupexpertheatmap.h"
 #include "inspect/routingaggregateplot.h"
 #include "inspect/routingheatmap.h"
 #include "inspect/routingloadplot.h"
 #include "inspect/routingview.h"
 
+#include <mor/experiment_log.h>
 #include <mor/log_reader.h>
 
 #include <QLabel>
@@ -38,6 +40,8 @@ private Q_SLOTS:
     void singleExpertStillDrawsItsColumn();
     void hoverNamesInputExpertAndValue();
     void playWalksThroughEveryRoutingStep();
+    void groupExpertHeatmapCountsTheTraces();
+    void groupPanelOnlyForGroupedRuns();
 
 private:
     std::map<int64_t, mor::SampleInfo> samplesById() const;
@@ -313,6 +317,144 @@ void TstInspectRouting::playWalksThroughEveryRoutingStep() {
     play->click();
     QTRY_COMPARE_WITH_TIMEOUT(view.shownStep(), m_run.steps.back(), 5000);
     QTRY_VERIFY(!play->isChecked()); // stops at the newest snapshot
+}
+
+namespace {
+/// MoMa groups of the tests: domains 0/1/2 -> experts {0,1} / {2,3} / {4,5}.
+const char* kGroupedConfig =
+    R"({"name":"moma","data":{"kind":"mixed","domains":["parity","modular","majority"]},)"
+    R"("model":{"router":{"strategy":"top_k","top_k":1,"groups":[)"
+    R"({"domains":[0],"experts":[0,1]},{"domains":[1],"experts":[2,3]},)"
+    R"({"domains":[2],"experts":[4,5]}]},"experts":[{},{},{},{},{},{}]}})";
+
+/// Traced inputs of a grouped run: input i is in group i % 3 and selects expert 2g + (i / 3) % 2,
+/// every fifth also the other expert of its group; the last two record no group.
+std::vector<mor::SampleTrace> groupedTraces(int n) {
+    std::vector<mor::SampleTrace> traces;
+    for (int i = 0; i < n; ++i) {
+        mor::SampleTrace t;
+        t.sampleId = 500 + i;
+        t.domain = i % 3;
+        t.label = i % 2;
+        t.group = i >= n - 2 ? -1 : i % 3;
+        t.routerProbs.assign(6, 1.f / 6.f);
+        t.mask.assign(6, 0);
+        t.gates.assign(6, 0.f);
+        const int g = i % 3;
+        t.mask[size_t(2 * g + (i / 3) % 2)] = 1;
+        if (i % 5 == 0) {
+            t.mask[size_t(2 * g + 1 - (i / 3) % 2)] = 1;
+        }
+        t.fusedProbs = {0.5f, 0.5f};
+        traces.push_back(t);
+    }
+    return traces;
+}
+} // namespace
+
+void TstInspectRouting::groupExpertHeatmapCountsTheTraces() {
+    const inspect::RunFeatures features = inspect::parseRunFeatures(kGroupedConfig);
+    QCOMPARE(int(features.groups.size()), 3);
+    QCOMPARE(features.groupOfExpert(3), 1);
+    QCOMPARE(features.groupLabel(1), QStringLiteral("G1 · modular (E2, E3)"));
+    const auto traces = groupedTraces(32);
+    // Expected counts straight from the traces.
+    std::map<std::pair<int, int>, int> expected;
+    for (const auto& t : traces) {
+        for (int e = 0; e < 6 && t.group >= 0; ++e) {
+            expected[{t.group, e}] += t.mask[size_t(e)];
+        }
+    }
+    inspect::GroupExpertHeatmap heatmap;
+    heatmap.resize(400, 300);
+    heatmap.setTraces(traces, features, 6, QStringLiteral("test"));
+    QCOMPARE(heatmap.counts().notRecorded, 2);
+    int total = 0;
+    for (int g = 0; g < 3; ++g) {
+        for (int e = 0; e < 6; ++e) {
+            const int n = expected[{g, e}];
+            total += n;
+            QCOMPARE(heatmap.counts().at(g, e), n);
+            QCOMPARE(heatmap.shownValueAt(g, e), double(n));
+            const bool own = e / 2 == g;
+            QCOMPARE(heatmap.cellText(g, e),
+                     n == 0 && !own ? QStringLiteral("·") : QString::number(n));
+            if (!own) {
+                QCOMPARE(n, 0); // the fixture routes inside the group
+            }
+        }
+    }
+    QVERIFY(total > 30); // 30 inputs with a group, six of them on both experts
+    QVERIFY2(heatmap.caption().contains(QStringLiteral("group not recorded for 2 input(s)")),
+             qPrintable(heatmap.caption()));
+}
+
+void TstInspectRouting::groupPanelOnlyForGroupedRuns() {
+    { // an ordinary run: no group panel
+        RoutingView view;
+        view.setRun(m_reader, m_run.runId);
+        auto* panel = view.findChild<inspect::GroupExpertHeatmap*>();
+        QVERIFY(panel);
+        QVERIFY(panel->isHidden());
+        QCOMPARE(view.findChild<inspect::RoutingHeatmap*>()->expertLabel(1), QStringLiteral("E1"));
+    }
+    { // nested experts: the width under each expert's label
+        inspect::RoutingHeatmap heatmap;
+        heatmap.setExpertWidths(
+            inspect::parseRunFeatures(R"({"model":{"experts":[{"kind":"nested","width":8},)"
+                                      R"({"kind":"nested","width":24}]}})")
+                .nestedWidths);
+        QCOMPARE(heatmap.expertLabel(1), QStringLiteral("E1\n24 u"));
+    }
+    const std::string path = m_dir.filePath("grouped.sqlite").toStdString();
+    std::string error;
+    int64_t run = -1;
+    const auto traces = groupedTraces(12);
+    {
+        auto log = mor::ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        mor::RunInfo info;
+        info.name = "moma";
+        info.configJson = kGroupedConfig;
+        run = log->createRun(info);
+        std::vector<float> probs;
+        std::vector<uint8_t> mask;
+        std::vector<int64_t> ids;
+        for (const auto& t : traces) {
+            probs.insert(probs.end(), t.routerProbs.begin(), t.routerProbs.end());
+            mask.insert(mask.end(), t.mask.begin(), t.mask.end());
+            ids.push_back(t.sampleId);
+        }
+        log->logRouting(run, 100, int64_t(traces.size()), 6, probs, mask, ids);
+        log->logTraces(run, 100, traces);
+        log->flush();
+    }
+    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    RoutingView view;
+    view.resize(1000, 700);
+    view.setRun(reader, run);
+    auto* panel = view.findChild<inspect::GroupExpertHeatmap*>();
+    QVERIFY(panel);
+    QVERIFY(!panel->isHidden());
+    const auto stored = reader->traces(run, 100);
+    QCOMPARE(stored.size(), traces.size());
+    const bool recorded = std::any_of(stored.begin(), stored.end(),
+                                      [](const mor::SampleTrace& t) { return t.group >= 0; });
+    if (recorded) { // the log keeps the group: counts from the stored traces
+        const auto expected = inspect::countGroupExperts(stored, 3, 6);
+        QCOMPARE(panel->counts().counts, expected.counts);
+        QCOMPARE(panel->counts().notRecorded, 2);
+    } else {
+        // A log without the group: every input counts as "not recorded", none in a cell, and
+        // re-running the (missing) checkpoint fails with a reason.
+        QCOMPARE(panel->counts().notRecorded, int(traces.size()));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->caption().contains(QStringLiteral("failed")), 15000);
+        QCOMPARE(panel->counts().notRecorded, int(traces.size()));
+    }
+    for (int c : panel->counts().counts) {
+        QVERIFY(c <= int(traces.size()));
+    }
 }
 
 QTEST_MAIN(TstInspectRouting)

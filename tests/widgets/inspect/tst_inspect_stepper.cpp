@@ -9,6 +9,7 @@
 #include "inspect/runsettings.h"
 #include "inspect/samplepicker.h"
 #include "inspect/stepcursorbar.h"
+#include "inspect/tracefeatures.h"
 
 #include <mor/log_reader.h>
 
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void highlightsTheFeaturesEachStepReads();
     void inputPreviewPicksImageBitsOrBars_data();
     void inputPreviewPicksImageBitsOrBars();
+    void nestedWidthShowsBesideTheHaltStep();
 
 private:
     std::vector<inspect::ExpertPanel*> panels(const ReflectionStepperView& view) const;
@@ -437,6 +439,68 @@ void TstInspectStepper::inputPreviewPicksImageBitsOrBars() {
     QCOMPARE(int(preview.kind()), kind);
     preview.resize(200, 120);
     QVERIFY(!preview.grab().isNull()); // paints without crashing
+}
+
+void TstInspectStepper::nestedWidthShowsBesideTheHaltStep() {
+    // Issue 23: a nested run's config (widths 8 / 24 / 64) and traces that used a width.
+    const inspect::RunFeatures nested = inspect::parseRunFeatures(
+        R"({"model":{"experts":[{"kind":"nested","width":8},{"kind":"nested","width":24},)"
+        R"({"kind":"nested","width":64}]}})");
+    QCOMPARE(nested.nestedWidths, std::vector<int>({8, 24, 64}));
+    QVERIFY(!nested.grouped());
+    mor::ExpertTrace e;
+    e.expert = 1;
+    e.haltStep = 1;
+    e.width = 24;
+    mor::StepTrace step;
+    step.iteration = 1;
+    step.probs = {0.2f, 0.8f};
+    step.pred = 1;
+    e.steps = {step};
+    inspect::ExpertPanel panel;
+    panel.setTrace(e, 2, 1, 1, 0.9);
+    QCOMPARE(panel.widthText(), QStringLiteral("width 24 units"));
+    QVERIFY2(panel.titleText().contains(QStringLiteral("halted at t=1")) &&
+                 panel.titleText().endsWith(QStringLiteral("width 24 units")),
+             qPrintable(panel.titleText()));
+    QCOMPARE(inspect::TraceFeatures::widthText(e, nested), QStringLiteral("width 24 units"));
+    // A stored trace without the width: "not recorded", never a made-up width.
+    mor::ExpertTrace old = e;
+    old.width = 0;
+    QCOMPARE(inspect::TraceFeatures::widthText(old, nested), QStringLiteral("width not recorded"));
+    panel.setWidthText(inspect::TraceFeatures::widthText(old, nested));
+    QVERIFY(panel.titleText().endsWith(QStringLiteral("width not recorded")));
+    // An ordinary run: nothing.
+    QVERIFY(inspect::TraceFeatures::widthText(old, inspect::RunFeatures{}).isEmpty());
+
+    // The input summary: this input's width and the spread of the step's traced inputs.
+    std::vector<mor::SampleTrace> step3(3);
+    const int widths[] = {24, 64, 24};
+    for (int i = 0; i < 3; ++i) {
+        mor::ExpertTrace x = e;
+        x.width = widths[i];
+        x.expert = widths[i] == 64 ? 2 : 1;
+        step3[size_t(i)].experts = {x};
+    }
+    const QString html = inspect::TraceFeatures::inputSummaryHtml(step3[0], step3, nested);
+    QVERIFY2(html.contains(QStringLiteral("24 units (E1)")), qPrintable(html));
+    QVERIFY2(html.contains(QStringLiteral("24 u: 2, 64 u: 1")), qPrintable(html));
+    QVERIFY(inspect::TraceFeatures::inputSummaryHtml(step3[0], step3, {}).isEmpty());
+
+    // The stepper on an ordinary run shows none of it.
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(m_run.steps.back(),
+                    m_reader->traces(m_run.runId, m_run.steps.back()).front().sampleId);
+    QVERIFY(view.currentSampleId() >= 0);
+    QVERIFY(!panels(view).empty());
+    auto* info = view.findChild<QLabel*>("sampleInfo");
+    QVERIFY(!info->text().contains(QStringLiteral("nested width")));
+    QVERIFY(!info->text().contains(QStringLiteral("expert group")));
+    for (inspect::ExpertPanel* p : panels(view)) {
+        QVERIFY(p->widthText().isEmpty());
+        QVERIFY(!p->titleText().contains(QStringLiteral("width")));
+    }
 }
 
 QTEST_MAIN(TstInspectStepper)

@@ -3,7 +3,9 @@
 // Sequence tab only for runs that have them, and the view follows a run that grows.
 #include "sequencefixture.h"
 
+#include "inspect/stepcursorbar.h"
 #include "mainwindow.h"
+#include "sequence/depthlegend.h"
 #include "sequence/depthplots.h"
 #include "sequence/recursionstepper.h"
 #include "sequence/sequenceview.h"
@@ -17,10 +19,15 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QLabel>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <algorithm>
+
+using namespace sequence;
 
 class TstSequenceLog : public QObject {
     Q_OBJECT
@@ -33,6 +40,8 @@ private Q_SLOTS:
     void refreshPicksUpANewEvaluationStep();
     void tabAppearsWhenARunLogsItsFirstTraces();
     void presentationModeEnlargesTheTokens();
+    void mixtureOfDepthsColoursTokensByBlocksUsed();
+    void mixtureOfDepthsStepperWalksEveryBlock();
 
 private:
     QTemporaryDir m_dir;
@@ -40,7 +49,38 @@ private:
     int64_t m_sequenceRun = -1;
     int64_t m_plainRun = -1;
     std::map<int64_t, std::vector<mor::TokenTrace>> m_logged;
+    int64_t m_depthsRun = -1; ///< a Mixture-of-Depths run (issue 23)
 };
+
+namespace {
+/// A Mixture-of-Depths trace of a 4-block model (issue 23): tokens that skipped no block, one
+/// block, two blocks, and one whose skipped blocks were not recorded (depth 2, list empty).
+mor::TokenTrace modTrace() {
+    mor::TokenTrace trace;
+    trace.sampleId = 7;
+    trace.maxRecursions = 4;
+    trace.routing = "mixture_of_depths";
+    const std::vector<std::vector<int>> skipped = {{}, {1}, {1, 3}, {3}, {}};
+    const std::vector<int> depths = {4, 3, 2, 3, 2};
+    const char* texts[] = {"1", "2", "+", "3", "="};
+    for (size_t i = 0; i < skipped.size(); ++i) {
+        mor::TokenStep t;
+        t.text = texts[i];
+        t.target = int64_t(i);
+        t.targetText = std::to_string(i);
+        t.depth = depths[i];
+        t.skippedBlocks = skipped[i];
+        t.routerScores = {1.f, 0.2f + 0.1f * float(i), 1.f, 0.7f - 0.1f * float(i)};
+        for (int r = 0; r < t.depth; ++r) {
+            t.recursionPreds.push_back(int64_t(i));
+            t.recursionTargetProbs.push_back(0.3f + 0.1f * float(r));
+        }
+        t.pred = int64_t(i);
+        trace.tokens.push_back(t);
+    }
+    return trace;
+}
+} // namespace
 
 void TstSequenceLog::initTestCase() {
     QVERIFY(m_dir.isValid());
@@ -61,6 +101,11 @@ void TstSequenceLog::initTestCase() {
     for (const auto& [step, traces] : m_logged) {
         log->logTokenTraces(m_sequenceRun, step, traces);
     }
+    mor::RunInfo depths;
+    depths.name = "mixture of depths";
+    depths.dataset = "addition";
+    m_depthsRun = log->createRun(depths);
+    log->logTokenTraces(m_depthsRun, 100, {modTrace()});
     log->flush();
 }
 
@@ -184,6 +229,85 @@ void TstSequenceLog::presentationModeEnlargesTheTokens() {
     QTRY_VERIFY(flow->tokenRect(0).height() > normal * 1.2);
     window.setPresentationMode(false);
     QTRY_COMPARE(flow->tokenRect(0).height(), normal);
+}
+
+void TstSequenceLog::mixtureOfDepthsColoursTokensByBlocksUsed() {
+    // Through the log: the stored skipped blocks come back (issue 23).
+    std::string error;
+    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_path, &error);
+    QVERIFY2(reader, error.c_str());
+    SequenceView view;
+    view.resize(900, 600);
+    const mor::TokenTrace trace = modTrace();
+    view.setRun(reader, m_depthsRun);
+    QVERIFY(view.currentTrace());
+    QCOMPARE(view.currentTrace()->routing, std::string("mixture_of_depths"));
+    const TokenDepthModel* model = view.tokenModel();
+    QCOMPARE(model->rowCount(), 5);
+    for (int row = 0; row < 4; ++row) { // recorded: colour = 4 - skipped blocks
+        const auto& token = trace.tokens[size_t(row)];
+        const QModelIndex index = model->index(row);
+        const int used = 4 - int(token.skippedBlocks.size());
+        QCOMPARE(index.data(Qt::BackgroundRole).value<QColor>(), depthColor(used, 4));
+        const QVariantList mask = index.data(TokenDepthModel::BlockMaskRole).toList();
+        QCOMPARE(mask.size(), 4);
+        for (int b = 0; b < 4; ++b) {
+            const bool skipped = std::find(token.skippedBlocks.begin(), token.skippedBlocks.end(),
+                                           b) != token.skippedBlocks.end();
+            QCOMPARE(mask[b].toBool(), !skipped);
+        }
+    }
+    QVERIFY(model->tooltip(2).contains(QStringLiteral("Skipped blocks: 2, 4")));
+    QVERIFY(model->tooltip(2).contains(QStringLiteral("Blocks used: 2 of 4")));
+    QVERIFY(model->tooltip(0).contains(QStringLiteral("Skipped blocks: none")));
+    // Not recorded: no marks, the depth's colour, and the tooltip says so.
+    QVERIFY(model->index(4).data(TokenDepthModel::BlockMaskRole).toList().isEmpty());
+    QCOMPARE(model->index(4).data(Qt::BackgroundRole).value<QColor>(), depthColor(2, 4));
+    QVERIFY(model->tooltip(4).contains(QStringLiteral("Skipped blocks: not recorded")));
+    // The flow draws one mark per block, the legend counts blocks and explains the marks.
+    QCOMPARE(view.tokenFlow()->blockMarks(), 4);
+    auto* legend = view.findChild<DepthLegend*>();
+    QVERIFY(legend);
+    QVERIFY(legend->blocksMode());
+    QCOMPARE(legend->title(), QStringLiteral("Blocks used"));
+    auto* summary = view.findChild<QLabel*>(QStringLiteral("sequenceSummary"));
+    QVERIFY(summary->text().contains(QStringLiteral("not recorded for 1 token")));
+
+    // An ordinary recursion run: no marks, the recursion-depth legend.
+    view.setRun(reader, m_sequenceRun);
+    QCOMPARE(view.tokenFlow()->blockMarks(), 0);
+    QVERIFY(!legend->blocksMode());
+    QCOMPARE(legend->title(), QStringLiteral("Recursion depth"));
+    QVERIFY(!model->tooltip(0).contains(QStringLiteral("Skipped blocks")));
+}
+
+void TstSequenceLog::mixtureOfDepthsStepperWalksEveryBlock() {
+    SequenceView view;
+    mor::TokenTrace trace = modTrace();
+    trace.tokens.pop_back(); // every token recorded: the summary counts skips per block
+    view.setTraces({{100, {trace}}});
+    auto* summary = view.findChild<QLabel*>(QStringLiteral("sequenceSummary"));
+    QVERIFY2(
+        summary->text().contains(QStringLiteral("block 1: 0, block 2: 2, block 3: 0, block 4: 2")),
+        qPrintable(summary->text()));
+    view.selectToken(2); // skipped blocks 2 and 4 (0-based 1 and 3)
+    RecursionStepper* stepper = view.recursionStepper();
+    QVERIFY(stepper->isBlocksMode());
+    QCOMPARE(stepper->cursor()->count(), 4); // every block, not just the 2 it went through
+    const std::vector<int> expected = {1, 0, 1, 0};
+    for (int r = 1; r <= 4; ++r) {
+        stepper->setRecursion(r);
+        QCOMPARE(stepper->blockUsedAtCursor(), expected[size_t(r - 1)]);
+        QCOMPARE(stepper->routerScore(), double(trace.tokens[2].routerScores[size_t(r - 1)]));
+    }
+    auto* title = stepper->findChild<QLabel*>(QStringLiteral("recursionTitle"));
+    QVERIFY2(title->text().contains(QStringLiteral("blocks used 2 of 4, skipped: 2, 4")),
+             qPrintable(title->text()));
+    auto* values = stepper->findChild<QLabel*>(QStringLiteral("recursionValues"));
+    stepper->setRecursion(2);
+    QVERIFY(values->text().contains(QStringLiteral("skipped (residual path)")));
+    stepper->setRecursion(3);
+    QVERIFY(values->text().contains(QStringLiteral("went through it")));
 }
 
 QTEST_MAIN(TstSequenceLog)
