@@ -15,6 +15,58 @@ struct ConfigError {
     std::string message;
 };
 
+/// A string choice of the config, parsed once at the config boundary into an enum: the JSON
+/// holds one of the names, the code compares enum values. Each list is in declaration order.
+template <class E> using ChoiceNames = std::vector<std::pair<E, std::string>>;
+/// The JSON name of `value` in `names` ("?" when it has none).
+template <class E> std::string choiceName(E value, const ChoiceNames<E>& names) {
+    for (const auto& [v, name] : names) {
+        if (v == value) {
+            return name;
+        }
+    }
+    return "?";
+}
+
+/// model.task_loss: the experts' task loss over their reflection steps.
+enum class TaskLoss {
+    Expected,        ///< "expected": sum_t w_t loss_t under the halting distribution
+    DeepSupervision, ///< "deep_supervision": the mean over every step
+    Final,           ///< "final": the last step only
+};
+const ChoiceNames<TaskLoss>& taskLossNames();
+
+/// model.router.probe_score: how tried experts are compared.
+enum class ProbeScore {
+    Loss,        ///< "loss": -log q(y|x)
+    Information, ///< "information": log q(y|x) minus log of the expert's mean answer for y
+};
+const ChoiceNames<ProbeScore>& probeScoreNames();
+
+/// model.router.probe_learning: what the probe expert learns from its probe inputs.
+enum class ProbeLearning {
+    Responsibility, ///< "responsibility": task loss weighted by its share of the probe target
+    Always,         ///< "always": full weight
+    None,           ///< "none": nothing
+};
+const ChoiceNames<ProbeLearning>& probeLearningNames();
+
+/// model.experts[].ponder_halt: PonderNet's halting step at inference.
+enum class PonderHalt {
+    Median, ///< "median": the first step where the cumulative halting mass reaches 0.5
+    Sample, ///< "sample": drawn from the halting distribution (seeded per input)
+};
+const ChoiceNames<PonderHalt>& ponderHaltNames();
+
+/// train.precision: the arithmetic of the training forward pass.
+enum class Precision {
+    Fp32, ///< "fp32": everything in float32
+    Bf16, ///< "bf16": the forward pass under bfloat16 autocast (matmuls and linear layers in
+          ///< bf16, reductions and losses as autocast keeps them); gradients, optimizer state,
+          ///< weights and evaluation stay float32
+};
+const ChoiceNames<Precision>& precisionNames();
+
 struct DataConfig {
     /// parity | modular | majority | mixed | csv | idx, 2-D point sets for teaching
     /// (spirals | circles | xor | blobs | checkerboard | moons), or a token-sequence task for
@@ -118,7 +170,7 @@ struct RouterConfig {
     double probeTemperature = 0.1; ///< nats: loss gaps much smaller than this count as ties
     /// How tried experts are compared: "loss" (-log q(y|x)) or "information" (log q(y|x) minus
     /// log of the expert's mean answer for y in the batch: no credit for a label bias).
-    std::string probeScore = "information";
+    ProbeScore probeScore = ProbeScore::Information;
     /// Mean entropy of the router's distribution per input ("entropy"): sharpens each input's
     /// choice, so with the balance loss the routing boundaries settle where few inputs lie
     /// (between clusters of similar inputs) rather than through them.
@@ -126,7 +178,7 @@ struct RouterConfig {
     /// What the probe expert learns from its probe inputs: "responsibility" (its task loss
     /// weighted by its share of the probe target, EM-like), "always" (full weight: every
     /// expert keeps learning every kind of input) or "none".
-    std::string probeLearning = "responsibility";
+    ProbeLearning probeLearning = ProbeLearning::Responsibility;
     /// Load-aware responsibilities: the probe target of expert j is divided by
     /// (E * share of the batch routed to j)^probe_balance (share floored at 1/(10 E)), so where
     /// the tried experts do equally well the less loaded one wins; a clear loss gap still
@@ -179,7 +231,7 @@ struct ExpertConfig {
     double actEpsilon = 0.01;
     /// pondernet inference: "median" halts at the first step where the halting distribution's
     /// cumulative mass reaches 0.5; "sample" draws the step from it (seeded per input).
-    std::string ponderHalt = "median";
+    PonderHalt ponderHalt = PonderHalt::Median;
     /// The state the first iteration starts from: "encoding" (h0 = tanh(W e)) or "zero" (h0 = 0,
     /// as PonderNet and ACT).
     std::string initialState = "encoding";
@@ -269,10 +321,13 @@ enum class Family {
     Recursion,  ///< "recursion": the Mixture-of-Recursions sequence model (`recursion` section)
 };
 /// Every family with its JSON name, in declaration order.
-const std::vector<std::pair<Family, std::string>>& familyNames();
+const ChoiceNames<Family>& familyNames();
 /// The JSON name of a family ("reflection", "recursion").
 std::string familyName(Family family);
 
+/// A stored config (toJson) carries only its family's section: reflection writes encoder,
+/// router, experts, integration and the loss weights below; recursion writes `recursion`.
+/// Parsing accepts both (configs stored before this carry every section).
 struct ModelConfig {
     Family family = Family::Reflection;
     RecursionConfig recursion;
@@ -281,7 +336,7 @@ struct ModelConfig {
     std::vector<ExpertConfig> experts{ExpertConfig{}, ExpertConfig{}, ExpertConfig{},
                                       ExpertConfig{}};
     IntegrationConfig integration;
-    std::string taskLoss = "expected"; ///< expected | deep_supervision | final
+    TaskLoss taskLoss = TaskLoss::Expected;
     double expertWeight = 0.5;         ///< weight of the per-expert task losses
     double critiqueWeight = 0.1;       ///< critique calibration BCE
     double improvementWeight = 0.0;    ///< consistent-improvement hinge
@@ -309,6 +364,7 @@ struct TrainConfig {
     int64_t checkpointEvery = 0;      ///< optimizer steps between checkpoints (0 = every evaluation)
     int64_t earlyStopPatience = 0;    ///< evaluations without improvement (0 = off)
     bool logTraces = true;            ///< log probe traces and routing snapshots
+    Precision precision = Precision::Fp32; ///< fp32 | bf16 (autocast; see Precision)
 };
 
 struct ExperimentConfig {
@@ -343,9 +399,12 @@ std::vector<int64_t> featuresReadAt(int64_t readFeatures, int64_t iteration, int
 std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error);
 /// True for the token-sequence data kinds (text, running_parity, addition).
 bool isSequenceDataKind(const std::string& kind);
-/// Serialises every field (so a stored config is complete and diffable).
+/// Serialises every field of the config's own model family (so a stored config is complete
+/// and diffable); the other family's section is left out (see ModelConfig).
 std::string toJson(const ExperimentConfig& config, int indent = 2);
-/// Every leaf as (dotted path, value text), in a stable order: for config diffs.
+/// Every leaf as (dotted path, value text), in a stable order: for config diffs. The other
+/// model family's sections, which configs stored by older versions carry, are left out, so an
+/// old and a new stored config of one setting flatten alike.
 std::vector<std::pair<std::string, std::string>> flattenConfigJson(const std::string& jsonText);
 
 } // namespace mor

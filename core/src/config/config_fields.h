@@ -8,6 +8,9 @@
 //   choice(key, enumValue, names)  an enum stored as one of the strings of names (value, text)
 //   object(key, nestedStruct)      calls visitFields(V&, nestedStruct) on a sub-object
 //   objectList(key, vectorOfStructs)
+//   section(family, owner)         whether to visit a section that belongs to model family
+//                                  `owner` in a config of `family` (the writer: only its own;
+//                                  the reader: every section, for configs stored with both)
 #include "mor/config.h"
 
 namespace mor::detail {
@@ -98,9 +101,9 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("probe_fraction", c.probeFraction);
     v.field("probe_weight", c.probeWeight);
     v.field("probe_temperature", c.probeTemperature);
-    v.field("probe_score", c.probeScore);
+    v.choice("probe_score", c.probeScore, probeScoreNames());
     v.field("entropy_weight", c.entropyWeight);
-    v.field("probe_learning", c.probeLearning);
+    v.choice("probe_learning", c.probeLearning, probeLearningNames());
     v.field("probe_balance", c.probeBalance);
     v.field("sinkhorn_iterations", c.sinkhornIterations);
     v.field("sinkhorn_weight", c.sinkhornWeight);
@@ -122,7 +125,7 @@ template <class V> void visitFields(V& v, ExpertConfig& c) {
     v.field("read_tokens", c.readTokens);
     v.field("read_features", c.readFeatures);
     v.field("act_epsilon", c.actEpsilon);
-    v.field("ponder_halt", c.ponderHalt);
+    v.choice("ponder_halt", c.ponderHalt, ponderHaltNames());
     v.field("initial_state", c.initialState);
     v.field("feedback", c.feedback);
     v.field("halting_step_loss", c.haltingStepLoss);
@@ -145,16 +148,20 @@ template <class V> void visitFields(V& v, IntegrationConfig& c) {
 
 template <class V> void visitFields(V& v, ModelConfig& c) {
     v.choice("family", c.family, familyNames());
-    v.object("recursion", c.recursion);
-    v.object("encoder", c.encoder);
-    v.object("router", c.router);
-    v.objectList("experts", c.experts);
-    v.object("integration", c.integration);
-    v.field("task_loss", c.taskLoss);
-    v.field("expert_weight", c.expertWeight);
-    v.field("critique_weight", c.critiqueWeight);
-    v.field("improvement_weight", c.improvementWeight);
-    v.field("calibration", c.calibration);
+    if (v.section(c.family, Family::Recursion)) {
+        v.object("recursion", c.recursion);
+    }
+    if (v.section(c.family, Family::Reflection)) {
+        v.object("encoder", c.encoder);
+        v.object("router", c.router);
+        v.objectList("experts", c.experts);
+        v.object("integration", c.integration);
+        v.choice("task_loss", c.taskLoss, taskLossNames());
+        v.field("expert_weight", c.expertWeight);
+        v.field("critique_weight", c.critiqueWeight);
+        v.field("improvement_weight", c.improvementWeight);
+        v.field("calibration", c.calibration);
+    }
 }
 
 template <class V> void visitFields(V& v, TrainConfig& c) {
@@ -175,6 +182,7 @@ template <class V> void visitFields(V& v, TrainConfig& c) {
     v.field("checkpoint_every", c.checkpointEvery);
     v.field("early_stop_patience", c.earlyStopPatience);
     v.field("log_traces", c.logTraces);
+    v.choice("precision", c.precision, precisionNames());
 }
 
 template <class V> void visitFields(V& v, ExperimentConfig& c) {

@@ -21,15 +21,15 @@ public:
 
     template <class T> void field(const char* key, const T& value) { m_out[key] = value; }
     void stringOrInteger(const char* key, const std::string& value) { m_out[key] = value; }
-    template <class E>
-    void choice(const char* key, const E& value,
-                const std::vector<std::pair<E, std::string>>& names) {
+    template <class E> void choice(const char* key, const E& value, const ChoiceNames<E>& names) {
         for (const auto& [v, name] : names) {
             if (v == value) {
                 m_out[key] = name;
             }
         }
     }
+    /// A stored config carries only its own family's section.
+    bool section(Family family, Family owner) const { return family == owner; }
 
     template <class S> void object(const char* key, S& value) {
         Json nested = Json::object();
@@ -76,6 +76,58 @@ std::string syntaxErrorMessage(const std::string& text, const nlohmann::json::pa
         why = why.substr(colon + 2);
     }
     return "JSON syntax error at " + positionText(text, e.byte) + ": " + why;
+}
+
+/// The keys of "model" that toJson writes for `family`.
+std::vector<std::string> configModelKeysOf(Family family) {
+    ExperimentConfig config;
+    config.model.family = family;
+    Json root = Json::object();
+    ConfigWriter writer(root);
+    detail::visitFields(writer, config);
+    std::vector<std::string> keys;
+    for (auto it = root["model"].begin(); it != root["model"].end(); ++it) {
+        keys.push_back(it.key());
+    }
+    return keys;
+}
+
+/// Drops from root["model"] the sections of the other families (written by versions that
+/// stored every family's section), so a config flattens the same whichever version stored it.
+/// Keys no family writes stay (a diff should show them).
+void dropOtherFamilySections(Json& root) {
+    if (!root.is_object() || !root.contains("model") || !root["model"].is_object()) {
+        return;
+    }
+    Json& model = root["model"];
+    std::string name = familyName(Family::Reflection); // the default when "family" is absent
+    if (model.contains("family")) {
+        if (!model["family"].is_string()) {
+            return;
+        }
+        name = model["family"].get<std::string>();
+    }
+    static const std::vector<std::pair<Family, std::vector<std::string>>> keysOf = [] {
+        std::vector<std::pair<Family, std::vector<std::string>>> out;
+        for (const auto& [family, familyText] : familyNames()) {
+            out.emplace_back(family, configModelKeysOf(family));
+        }
+        return out;
+    }();
+    const std::vector<std::string>* own = nullptr;
+    for (const auto& [family, keys] : keysOf) {
+        own = familyName(family) == name ? &keys : own;
+    }
+    if (!own) {
+        return; // an unknown family: show everything
+    }
+    for (const auto& [family, keys] : keysOf) {
+        for (const auto& key : keys) {
+            if (std::find(own->begin(), own->end(), key) == own->end()) {
+                model.erase(key);
+            }
+        }
+    }
 }
 
 void flatten(const Json& value, const std::string& path,
@@ -178,19 +230,47 @@ ConfigParseResult loadConfigFile(const std::string& path) {
     return result;
 }
 
-const std::vector<std::pair<Family, std::string>>& familyNames() {
-    static const std::vector<std::pair<Family, std::string>> names{
-        {Family::Reflection, "reflection"}, {Family::Recursion, "recursion"}};
+const ChoiceNames<Family>& familyNames() {
+    static const ChoiceNames<Family> names{{Family::Reflection, "reflection"},
+                                           {Family::Recursion, "recursion"}};
     return names;
 }
 
 std::string familyName(Family family) {
-    for (const auto& [value, name] : familyNames()) {
-        if (value == family) {
-            return name;
-        }
-    }
-    return "?";
+    return choiceName(family, familyNames());
+}
+
+const ChoiceNames<TaskLoss>& taskLossNames() {
+    static const ChoiceNames<TaskLoss> names{{TaskLoss::Expected, "expected"},
+                                             {TaskLoss::DeepSupervision, "deep_supervision"},
+                                             {TaskLoss::Final, "final"}};
+    return names;
+}
+
+const ChoiceNames<ProbeScore>& probeScoreNames() {
+    static const ChoiceNames<ProbeScore> names{{ProbeScore::Loss, "loss"},
+                                               {ProbeScore::Information, "information"}};
+    return names;
+}
+
+const ChoiceNames<ProbeLearning>& probeLearningNames() {
+    static const ChoiceNames<ProbeLearning> names{
+        {ProbeLearning::Responsibility, "responsibility"},
+        {ProbeLearning::Always, "always"},
+        {ProbeLearning::None, "none"}};
+    return names;
+}
+
+const ChoiceNames<PonderHalt>& ponderHaltNames() {
+    static const ChoiceNames<PonderHalt> names{{PonderHalt::Median, "median"},
+                                               {PonderHalt::Sample, "sample"}};
+    return names;
+}
+
+const ChoiceNames<Precision>& precisionNames() {
+    static const ChoiceNames<Precision> names{{Precision::Fp32, "fp32"},
+                                              {Precision::Bf16, "bf16"}};
+    return names;
 }
 
 std::string toJson(const ExperimentConfig& config, int indent) {
@@ -205,7 +285,9 @@ std::string toJson(const ExperimentConfig& config, int indent) {
 std::vector<std::pair<std::string, std::string>> flattenConfigJson(const std::string& jsonText) {
     std::vector<std::pair<std::string, std::string>> out;
     try {
-        flatten(Json::parse(jsonText), "", out);
+        Json root = Json::parse(jsonText);
+        dropOtherFamilySections(root);
+        flatten(root, "", out);
     } catch (const nlohmann::json::exception&) { // parse_error, or out_of_range for 1e999
         out.clear();
     }

@@ -29,7 +29,7 @@ public:
     void stringOrInteger(const char* key, std::string& out);
     /// An enum written as one of the texts of `names`; any other text is an error.
     template <class E>
-    void choice(const char* key, E& out, const std::vector<std::pair<E, std::string>>& names) {
+    void choice(const char* key, E& out, const ChoiceNames<E>& names) {
         std::string text;
         for (const auto& [value, name] : names) {
             if (value == out) {
@@ -86,6 +86,10 @@ public:
         }
         out = std::move(items);
     }
+
+    /// Every family's section is read: configs stored before a config carried only its own
+    /// family's section have both, and must still open.
+    bool section(Family /*family*/, Family /*owner*/) const { return true; }
 
     /// Adds an error for every key of the object that no field asked for.
     void reportUnknownKeys();

@@ -274,9 +274,7 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.probe_fraction", r.probeFraction, 0.0, 1.0);
     c.real("model.router.probe_weight", r.probeWeight, 0.0, 100.0);
     c.real("model.router.probe_temperature", r.probeTemperature, 0.0, 100.0, true);
-    c.oneOf("model.router.probe_score", r.probeScore, {"loss", "information"});
     c.real("model.router.entropy_weight", r.entropyWeight, 0.0, 100.0);
-    c.oneOf("model.router.probe_learning", r.probeLearning, {"responsibility", "always", "none"});
     c.real("model.router.probe_balance", r.probeBalance, 0.0, 10.0);
     c.integer("model.router.sinkhorn_iterations", r.sinkhornIterations, 0, 1000);
     c.real("model.router.sinkhorn_weight", r.sinkhornWeight, 0.0, 100.0);
@@ -384,7 +382,6 @@ void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
     c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
     c.integer(prefix + ".read_features", e.readFeatures, 0, 65536);
     c.real(prefix + ".act_epsilon", e.actEpsilon, 0.0, 1.0, true);
-    c.oneOf(prefix + ".ponder_halt", e.ponderHalt, {"median", "sample"});
     c.oneOf(prefix + ".initial_state", e.initialState, {"encoding", "zero"});
 }
 
@@ -445,7 +442,6 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
             {"decider", "subjective_logic"});
     c.oneOf("model.calibration", m.calibration, {"temperature", "temperature+threshold", "none"});
 
-    c.oneOf("model.task_loss", m.taskLoss, {"expected", "deep_supervision", "final"});
     c.real("model.expert_weight", m.expertWeight, 0.0, 100.0);
     c.real("model.critique_weight", m.critiqueWeight, 0.0, 100.0);
     c.real("model.improvement_weight", m.improvementWeight, 0.0, 100.0);

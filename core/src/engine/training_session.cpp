@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <tuple>
 
@@ -229,6 +230,10 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
     const int64_t totalSteps = stepsPerEpoch * t.epochs;
     const int64_t evalEvery = t.evalEvery > 0 ? t.evalEvery : stepsPerEpoch;
     const int64_t checkpointEvery = t.checkpointEvery > 0 ? t.checkpointEvery : evalEvery;
+    // train.precision bf16: mixed precision. Only the training forward pass (with the loss
+    // terms it computes) runs under autocast; backward, clipping, the optimizer step, the
+    // float32 weights and evaluation stay as in fp32.
+    const bool bf16 = t.precision == Precision::Bf16;
     if (microBatches < accumulation) {
         out.error = "train.accumulation = " + std::to_string(accumulation) +
                     " with train.batch_size = " + std::to_string(batch) +
@@ -237,6 +242,9 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
         out.error = "train.batch_size = " + std::to_string(batch) + " is the global batch and " +
                     "is smaller than the " + std::to_string(m_group->worldSize()) +
                     " data-parallel processes";
+    } else if (bf16 && !compat::autocastSupported(m_device, torch::kBFloat16)) {
+        out.error = "train.precision = \"bf16\" is not supported on " + m_device.str() +
+                    " by LibTorch " + compat::torchVersion() + "; use \"fp32\"";
     } else if (m_group && !startDistributed(state.step, &out.error)) {
         // out.error says which collective failed
     }
@@ -250,7 +258,8 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
     if (state.step == 0) {
         event("info", "training " + std::to_string(out.parameters) + " parameters for " +
                           std::to_string(totalSteps) + " steps on " + m_device.str() +
-                          " with " + m_optimizerName);
+                          " with " + m_optimizerName +
+                          (bf16 ? ", forward pass in bf16 autocast (train.precision)" : ""));
     }
 
     std::string status = "finished";
@@ -302,6 +311,10 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                 std::vector<int64_t> ids(order.begin() + begin, order.begin() + end);
                 BatchLoss fo;
                 try {
+                    std::optional<compat::AutocastGuard> autocast;
+                    if (bf16) {
+                        autocast.emplace(m_device, torch::kBFloat16);
+                    }
                     fo = m_family->forward(ids);
                 } catch (const std::exception& e) {
                     // Overflowing activations can fail inside torch's own input checks (e.g.
@@ -310,8 +323,13 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                     what = what.substr(0, what.find('\n'));
                     finite = false;
                     badTerm = std::string(weightsFinite() ? "activations" : "weights") +
-                              " (the forward pass stopped: " + what + ")";
+                              " (the forward pass stopped" +
+                              (bf16 ? " under train.precision \"bf16\" autocast" : "") + ": " +
+                              what + ")";
                     break;
+                }
+                if (bf16 && fo.total.scalar_type() == torch::kBFloat16) {
+                    fo.total = fo.total.to(torch::kFloat); // backward from a float32 loss
                 }
                 if (m_group) {
                     fo.total = fo.total * share;

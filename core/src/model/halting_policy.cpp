@@ -53,12 +53,7 @@ HaltingPolicy::HaltingPolicy(const ExpertConfig& config)
         throw std::invalid_argument("model.experts[].halting: unknown policy '" + config.halting
                                     + "' (use critique, pondernet, act or fixed)");
     }
-    if (config.ponderHalt == "sample") {
-        m_sample = true;
-    } else if (config.ponderHalt != "median") {
-        throw std::invalid_argument("model.experts[].ponder_halt: unknown rule '"
-                                    + config.ponderHalt + "' (use median or sample)");
-    }
+    m_sample = config.ponderHalt == PonderHalt::Sample;
 }
 
 HaltingProgress HaltingPolicy::start(const torch::Tensor& e) const

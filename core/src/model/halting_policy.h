@@ -23,7 +23,7 @@ struct HaltingProgress {
 class HaltingPolicy {
 public:
     /// Reads halting, haltThreshold, ponderPrior, ponderHalt, actEpsilon, maxDepth; throws
-    /// std::invalid_argument for an unknown policy or ponder_halt name.
+    /// std::invalid_argument for an unknown policy name.
     explicit HaltingPolicy(const ExpertConfig& config);
 
     HaltingKind kind() const { return m_kind; }

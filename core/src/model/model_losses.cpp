@@ -12,7 +12,7 @@ struct ExpertTerms {
 };
 
 ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const HaltingPolicy& policy,
-                        const std::string& taskLoss, bool meanField = false)
+                        TaskLoss taskLoss, bool meanField = false)
 {
     const int64_t steps = run.logits.size(0);
     const int64_t n = run.logits.size(1);
@@ -23,9 +23,9 @@ ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const Halt
                                   torch::kNone))
                               .view({steps, n});
     ExpertTerms terms;
-    if (taskLoss == "deep_supervision") {
+    if (taskLoss == TaskLoss::DeepSupervision) {
         terms.taskPerRow = stepLoss.mean(0);
-    } else if (taskLoss == "final") {
+    } else if (taskLoss == TaskLoss::Final) {
         terms.taskPerRow = stepLoss.select(0, steps - 1);
     } else if (meanField) {
         // ACT (Graves 2016): the loss of the mean-field answer sum_t w_t y_t itself.
@@ -63,7 +63,7 @@ void MoRModelImpl::addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Ten
     auto& losses = pass.out.losses;
     const int64_t batch = y.size(0);
     const auto zeros = torch::zeros({batch}, pass.out.logits.options());
-    const bool information = rc.probeScore == "information";
+    const bool information = rc.probeScore == ProbeScore::Information;
     std::vector<torch::Tensor> cols;
     for (size_t j = 0; j < pass.experts.size(); ++j) {
         // Every row expert j answered in the batch (routed, then probed), and its score there.
@@ -108,13 +108,13 @@ void MoRModelImpl::addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Ten
     torch::Tensor probeTask;
     for (size_t j = 0; j < pass.probes.size(); ++j) {
         const auto& probe = pass.probes[j];
-        if (!probe.ran || rc.probeLearning == "none") {
+        if (!probe.ran || rc.probeLearning == ProbeLearning::None) {
             continue;
         }
         const auto perRow = expertTerms(probe.run, y.index_select(0, probe.rows),
                                         m_parts->policies[j], m_config.taskLoss)
                                 .taskPerRow;
-        const auto sum = rc.probeLearning == "always"
+        const auto sum = rc.probeLearning == ProbeLearning::Always
                              ? perRow.sum()
                              : (targets.select(1, int64_t(j)).index_select(0, probe.rows) * perRow)
                                    .sum();

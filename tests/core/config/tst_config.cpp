@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mor/config.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -10,6 +12,13 @@ namespace {
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
+}
+
+/// The keys of the "model" object of a JSON text as written (sorted), read with Qt's parser
+/// so that nothing of core's reading or flattening is involved.
+QStringList modelKeys(const std::string& configJson) {
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(configJson));
+    return doc.object().value(QStringLiteral("model")).toObject().keys();
 }
 
 std::string field(const std::vector<std::pair<std::string, std::string>>& leaves,
@@ -69,7 +78,7 @@ private Q_SLOTS:
         QCOMPARE(c.model.experts[0].width, int64_t(64)); // default kept
         QCOMPARE(c.model.experts[1].width, int64_t(32));
         QCOMPARE(c.model.experts[1].haltThreshold, 0.99);
-        QCOMPARE(c.model.taskLoss, std::string("final"));
+        QVERIFY(c.model.taskLoss == mor::TaskLoss::Final);
         QCOMPARE(c.model.improvementWeight, 0.25);
         QCOMPARE(c.train.learningRate, 0.001);
         QCOMPARE(c.train.batchSize, int64_t(128));
@@ -227,6 +236,15 @@ private Q_SLOTS:
             << R"(train.optimizer = "lion" must be one of adamw, adam, sgd)";
         QTest::newRow("unknown device") << R"({"train":{"device":"tpu"}})"
                                         << R"(train.device = "tpu" must be one of cpu, cuda, auto)";
+        QTest::newRow("unknown precision")
+            << R"({"train":{"precision":"fp16"}})"
+            << R"(train.precision = "fp16" must be one of fp32, bf16)";
+        QTest::newRow("precision of the wrong type")
+            << R"({"train":{"precision":16}})"
+            << "train.precision must be a string (got number 16)";
+        QTest::newRow("unknown task loss")
+            << R"({"model":{"task_loss":"mean"}})"
+            << R"(model.task_loss = "mean" must be one of expected, deep_supervision, final)";
         QTest::newRow("learning rate zero")
             << R"({"train":{"learning_rate":0}})"
             << "train.learning_rate = 0 must be greater than 0 and at most 10";
@@ -322,16 +340,91 @@ private Q_SLOTS:
     void toJsonWritesEveryField() {
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
         // 2 + data 26 (domains has 3 entries -> 28) + encoder 5 + router 27 (groups: one empty
-        // list) + 4 experts x 17 + integration 11 + 5 model scalars + model.family
-        // + recursion 19 + train 17
-        QCOMPARE(leaves.size(), size_t(2 + 28 + 5 + 27 + 68 + 11 + 5 + 1 + 19 + 17));
+        // list) + 4 experts x 17 + integration 11 + 5 model scalars + model.family + train 18;
+        // no recursion section (a reflection config)
+        QCOMPARE(leaves.size(), size_t(2 + 28 + 5 + 27 + 68 + 11 + 5 + 1 + 18));
         QCOMPARE(field(leaves, "model.experts[0].kind"), std::string("reflection"));
-        QCOMPARE(field(leaves, "model.recursion.depth_every"), std::string("1"));
+        QCOMPARE(field(leaves, "model.recursion.depth_every"), std::string("<missing>"));
         QCOMPARE(field(leaves, "data.missing"), std::string("refuse"));
         QCOMPARE(field(leaves, "data.delimiter"), std::string("auto"));
         QCOMPARE(field(leaves, "model.router.top_k"), std::string("2"));
+        QCOMPARE(field(leaves, "model.task_loss"), std::string("expected"));
+        QCOMPARE(field(leaves, "model.router.probe_score"), std::string("information"));
+        QCOMPARE(field(leaves, "model.experts[3].ponder_halt"), std::string("median"));
         QCOMPARE(field(leaves, "data.label_column"), std::string("last"));
         QCOMPARE(field(leaves, "train.log_traces"), std::string("true"));
+        QCOMPARE(field(leaves, "train.precision"), std::string("fp32"));
+    }
+
+    // A stored config carries only its own family's section (issue 16).
+    void storedConfigCarriesOnlyItsFamilySection() {
+        mor::ExperimentConfig reflection;
+        reflection.model.recursion.recursions = 5; // not the reflection family's: not written
+        QCOMPARE(modelKeys(mor::toJson(reflection)),
+                 QStringList({"calibration", "critique_weight", "encoder", "expert_weight",
+                              "experts", "family", "improvement_weight", "integration", "router",
+                              "task_loss"}));
+
+        mor::ExperimentConfig recursion;
+        recursion.data.kind = "addition";
+        recursion.model.family = mor::Family::Recursion;
+        recursion.model.recursion.recursions = 2;
+        recursion.model.router.topK = 3; // the reflection family's: not written
+        const std::string text = mor::toJson(recursion);
+        QCOMPARE(modelKeys(text), QStringList({"family", "recursion"}));
+        // 2 + data 28 + model.family + recursion 19 + train 18
+        QCOMPARE(mor::flattenConfigJson(text).size(), size_t(2 + 28 + 1 + 19 + 18));
+        const auto back = mor::parseConfig(text);
+        QVERIFY2(back.ok(), back.message().c_str());
+        QVERIFY(back.config.model.family == mor::Family::Recursion);
+        QCOMPARE(back.config.model.recursion.recursions, int64_t(2));
+        QCOMPARE(back.config.model.router.topK, int64_t(2)); // the default again
+        QCOMPARE(mor::toJson(back.config), text);
+    }
+
+    // Configs stored before (with every family's section) still parse, and flatten like the
+    // same config stored now, so a config diff or a seed group does not split old from new.
+    void oldStoredConfigWithBothSectionsStillOpens() {
+        mor::ExperimentConfig recursion;
+        recursion.data.kind = "text";
+        recursion.model.family = mor::Family::Recursion;
+        recursion.model.recursion.dModel = 32;
+        const std::string now = mor::toJson(recursion);
+        // The old writer's output: every section, the other family's at its defaults.
+        const std::string old = R"({"name":"","description":"","data":{"kind":"text"},
+            "model":{"family":"recursion","recursion":{"d_model":32},
+                     "encoder":{"hidden":64},"router":{"strategy":"top_k","top_k":2},
+                     "experts":[{"cell":"gru"},{"cell":"gru"}],"integration":{"fusion":"confidence"},
+                     "task_loss":"expected","expert_weight":0.5,"critique_weight":0.1,
+                     "improvement_weight":0.0,"calibration":"temperature"},
+            "train":{}})";
+        const auto parsed = mor::parseConfig(old);
+        QVERIFY2(parsed.ok(), parsed.message().c_str());
+        QCOMPARE(parsed.config.model.recursion.dModel, int64_t(32));
+        QCOMPARE(parsed.config.model.experts.size(), size_t(2)); // read, though not written
+        QCOMPARE(mor::toJson(parsed.config), now);
+        // Flattened, the old text has no reflection leaves left; an old reflection config
+        // keeps its own sections and loses the recursion one.
+        for (const auto& [key, value] : mor::flattenConfigJson(old)) {
+            QVERIFY2(key.rfind("model.", 0) != 0 || key == "model.family" ||
+                         key.rfind("model.recursion.", 0) == 0,
+                     key.c_str());
+        }
+        const auto oldReflection = mor::flattenConfigJson(
+            R"({"model":{"recursion":{"d_model":32},"router":{"top_k":1},"zzz":1}})");
+        QCOMPARE(field(oldReflection, "model.router.top_k"), std::string("1"));
+        QCOMPARE(field(oldReflection, "model.recursion.d_model"), std::string("<missing>"));
+        QCOMPARE(field(oldReflection, "model.zzz"), std::string("1")); // unknown keys stay
+    }
+
+    void precisionRoundTrips() {
+        const auto result = mor::parseConfig(R"({"train":{"precision":"bf16"}})");
+        QVERIFY2(result.ok(), result.message().c_str());
+        QVERIFY(result.config.train.precision == mor::Precision::Bf16);
+        QVERIFY(mor::parseConfig("{}").config.train.precision == mor::Precision::Fp32);
+        const auto leaves = mor::flattenConfigJson(mor::toJson(result.config));
+        QCOMPARE(field(leaves, "train.precision"), std::string("bf16"));
+        QCOMPARE(mor::choiceName(mor::Precision::Bf16, mor::precisionNames()), std::string("bf16"));
     }
 
     void flattenListsLeavesInDocumentOrder() {

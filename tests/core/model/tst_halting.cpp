@@ -109,7 +109,7 @@ void TstHalting::sampledHaltingStepDependsOnlyOnTheInput()
     const int64_t depth = 20;
     const int64_t n = 4000;
     auto config = expertConfig("pondernet", depth);
-    config.ponderHalt = "sample";
+    config.ponderHalt = mor::PonderHalt::Sample;
     const HaltingPolicy policy(config);
     torch::manual_seed(4);
     auto expert = constantLambdaExpert(6, 2, depth, 0.3);

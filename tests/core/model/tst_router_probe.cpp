@@ -272,9 +272,9 @@ void TstRouterProbe::probeLearningModes()
     const auto x = torch::randn({32, 6});
     const auto y = torch::randint(0, 3, {32});
     std::map<std::string, double> probeExpert;
-    for (const std::string mode : {"always", "responsibility", "none"}) {
+    for (const auto& [learning, mode] : mor::probeLearningNames()) {
         auto config = probeConfig(0.5);
-        config.router.probeLearning = mode;
+        config.router.probeLearning = learning;
         torch::manual_seed(8);
         MoRModel model(config, ModelShape{6, 3, 1});
         model->train();
@@ -354,7 +354,7 @@ void TstRouterProbe::probeExpertLearnsOnlyFromItsProbeRows()
     // experts' loss trains those experts, never the router nor the routed expert.
     torch::manual_seed(6);
     auto config = probeConfig(1.0);
-    config.router.probeScore = "loss";
+    config.router.probeScore = mor::ProbeScore::Loss;
     config.router.probeTemperature = 100.0; // near-even responsibilities: every probe learns
     MoRModel model(config, ModelShape{6, 3, 1});
     {
@@ -454,7 +454,7 @@ void TstRouterProbe::configValidationNamesProbeFields()
     QVERIFY(ok.ok());
     const auto again = mor::parseConfig(mor::toJson(ok.config));
     QCOMPARE(again.config.model.router.probeFraction, 0.3);
-    QCOMPARE(again.config.model.router.probeScore, std::string("loss"));
+    QVERIFY(again.config.model.router.probeScore == mor::ProbeScore::Loss);
 }
 
 void TstRouterProbe::sinkhornTargetsAreBalanced_data()
