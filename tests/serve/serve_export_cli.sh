@@ -87,7 +87,7 @@ stop_server
 # --- CSV: one schema per family ------------------------------------------------------------
 "$mor" export --log "$tmp/log.sqlite" --run 1 --csv "$tmp/csv" >/dev/null
 "$mor" export --log "$tmp/log.sqlite" --run 2 --csv "$tmp/csv" >/dev/null
-[ "$(head -1 "$tmp/csv/run-1-traces.csv" | tr ',' '\n' | wc -l)" = 20 ] || fail "reflection traces"
+[ "$(head -1 "$tmp/csv/run-1-traces.csv" | tr ',' '\n' | wc -l)" = 22 ] || fail "reflection traces"
 head -1 "$tmp/csv/run-2-traces.csv" | grep -q '^step,sample_id,position,token,' || fail "token traces"
 [ "$(wc -l <"$tmp/csv/run-2-traces.csv")" -gt 1 ] || fail "no token rows"
 [ ! -e "$tmp/csv/run-2-conflicts.csv" ] || fail "conflicts file for a recursion run"

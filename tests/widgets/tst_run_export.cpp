@@ -114,13 +114,13 @@ void TstRunExport::tracesCsvHasOneRowPerInputExpertAndIteration() {
     QCOMPARE(lines.size(), 17);
     QVERIFY(lines[0].startsWith(QStringLiteral("step,sample_id,label,domain,final_pred")));
     const QStringList header = lines[0].split(QLatin1Char(','));
-    QCOMPARE(header.size(), 20);
+    QCOMPARE(header.size(), 22);
     for (const QString& line : lines.mid(1)) {
-        QCOMPARE(line.split(QLatin1Char(',')).size(), 20);
+        QCOMPARE(line.split(QLatin1Char(',')).size(), 22);
     }
     // Step 20, input 1, expert 1, iteration 2: c = 0.5 + 0.125 + 0.125.
     const QString wanted = QStringLiteral("20,1,1,1,1,1,0.125,1,weighted,1,0.40000001,0.40000001,"
-                                          "0.5,2,2,0.75,0.5,1,1,0.25;0.75");
+                                          "0.5,2,2,0.75,0.5,1,1,0.25;0.75,-1,0");
     QVERIFY2(lines.contains(wanted), qPrintable(lines.join(QLatin1Char('\n'))));
 }
 
@@ -185,8 +185,8 @@ void TstRunExport::exportRunOfARecursionRunWritesTokenRows() {
     const QStringList lines = readLines(folder + QStringLiteral("/run-%1-traces.csv").arg(run));
     QCOMPARE(lines.size(), 3);
     QCOMPARE(lines[0], QString::fromLatin1(mor::kTokenTracesCsvHeader));
-    QCOMPARE(lines[1], QStringLiteral("10,3,0,1,+,2,1,1,0.5,0,0.75;0.5,4;2"));
-    QCOMPARE(lines[2], QStringLiteral("10,3,1,\",\",,7,,2,0,-1,0.5;0,7;7"));
+    QCOMPARE(lines[1], QStringLiteral("10,3,0,1,+,2,1,1,0.5,0,0.75;0.5,4;2,0.25;0.5,"));
+    QCOMPARE(lines[2], QStringLiteral("10,3,1,\",\",,7,,2,0,-1,0.5;0,7;7,,"));
 }
 
 void TstRunExport::metricsCsvHasEveryLoggedPoint() {

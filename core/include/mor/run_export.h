@@ -10,16 +10,19 @@ namespace mor {
 class LogReader;
 
 /// Header of the traces CSV of reflection runs: one row per traced input, selected expert
-/// and reflection iteration; `probs` is the draft distribution, ';'-separated.
+/// and reflection iteration; `probs` is the draft distribution, ';'-separated; `group` is the
+/// input's expert group (-1: none) and `width` the nested expert's width (0: not nested),
+/// appended last so that the earlier columns keep their places.
 inline constexpr const char* kTracesCsvHeader =
     "step,sample_id,label,domain,final_pred,correct,conflict_score,conflict,resolution,"
     "expert,router_p,gate,fusion_weight,halt_step,iteration,critique,halt_p,pred,"
-    "draft_correct,probs";
+    "draft_correct,probs,group,width";
 /// Header of the traces CSV of recursion runs: one row per traced token; `router_scores`
-/// (one per recursion) and `recursion_preds` (one per recursion received) ';'-separated.
+/// (one per recursion), `recursion_preds` and `recursion_target_probs` (one per recursion
+/// received) and `skipped_blocks` (Mixture-of-Depths: blocks the token skipped) ';'-separated.
 inline constexpr const char* kTokenTracesCsvHeader =
     "step,sample_id,position,token,target,pred,correct,depth,loss,difficulty,router_scores,"
-    "recursion_preds";
+    "recursion_preds,recursion_target_probs,skipped_blocks";
 inline constexpr const char* kMetricsCsvHeader = "key,step,value,wall_ms";
 inline constexpr const char* kConflictsCsvHeader =
     "step,sample_id,score,experts,winner,margin,resolved_pred,label,correct,resolution";

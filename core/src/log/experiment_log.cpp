@@ -306,7 +306,7 @@ bool ExperimentLog::deleteRun(int64_t run) {
         for (const char* table :
              {"tags", "metrics", "metric_keys", "checkpoints", "samples", "routing",
               "trace_summary", "trace_expert", "reflection", "conflicts", "events",
-              "token_traces", "trace_details"}) {
+              "token_sequence", "token_trace", "trace_details"}) {
             SqlQuery(db.statement(std::string("DELETE FROM ") + table + " WHERE run_id = ?"))
                 .bind(1, run)
                 .exec();

@@ -5,6 +5,7 @@
 
 #include "log/log_schema.h"
 #include "log/sqlite_db.h"
+#include "log/token_trace_store.h"
 #include "mor/experiment_log.h"
 
 #include <nlohmann/json.hpp>
@@ -26,10 +27,13 @@ using Json = nlohmann::json;
 
 /// Tables keyed by run_id that travel with their runs (run_owner does not: the process that
 /// wrote a run belongs to the machine it ran on).
-const char* const kRunTables[] = {"tags",          "metrics",      "metric_keys", "checkpoints",
-                                  "samples",       "routing",      "trace_summary",
-                                  "trace_expert",  "reflection",   "conflicts",   "events",
-                                  "token_traces",  "trace_details", "run_audit"};
+/// A v2..v4 input's JSON token traces (token_traces) are converted into token_sequence and
+/// token_trace rows (copyJsonTokenTraces).
+const char* const kRunTables[] = {"tags",          "metrics",        "metric_keys",
+                                  "checkpoints",   "samples",        "routing",
+                                  "trace_summary", "trace_expert",   "reflection",
+                                  "conflicts",     "events",         "token_sequence",
+                                  "token_trace",   "trace_details",  "run_audit"};
 
 std::string uriOf(const std::string& path) {
     std::string uri = "file:";
@@ -79,6 +83,16 @@ void copyRunTable(SqliteDb& db, const std::string& table) {
     db.exec("INSERT INTO main." + quoted(table) + "(" + into + ") SELECT " + select +
             " FROM src." + quoted(table) + " s JOIN temp.run_map m ON m.old = s.run_id" +
             (table == "events" ? " ORDER BY s.id" : ""));
+}
+
+/// The token traces of a v2..v4 input, one JSON document per sequence, as v5 rows of the
+/// copied runs.
+void copyJsonTokenTraces(SqliteDb& db) {
+    if (db.hasTable("token_traces", "src")) {
+        log::convertJsonTokenTraces(db, "SELECT m.new, s.step, s.sample_id, s.payload FROM "
+                                        "src.token_traces s JOIN temp.run_map m ON m.old = "
+                                        "s.run_id");
+    }
 }
 
 struct SweepTarget {
@@ -277,6 +291,7 @@ bool mergeLogs(const std::string& outPath, const std::vector<std::string>& input
             for (const char* table : kRunTables) {
                 copyRunTable(db, table);
             }
+            copyJsonTokenTraces(db);
             // An audited parent run came along from the same input: its new id (0 if not).
             db.exec("UPDATE main.run_audit SET parent_run = coalesce((SELECT m.new FROM "
                     "temp.run_map m WHERE m.old = run_audit.parent_run), 0) WHERE parent_run > 0 "

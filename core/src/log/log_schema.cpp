@@ -1,6 +1,7 @@
 #include "log/log_schema.h"
 
 #include "log/sqlite_db.h"
+#include "log/token_trace_store.h"
 #include "mor/version.h"
 
 #include <sqlite3.h>
@@ -209,9 +210,53 @@ CREATE TRIGGER IF NOT EXISTS run_audit_forget_deleted_run AFTER DELETE ON runs B
 END;
 )sql";
 
-/// The layout of a new file: v1 plus every later addition.
+// v5: one trace model. Token traces become rows like the reflection traces (token_trace_store.h):
+// token_sequence per (run, step, probe sequence) like trace_summary, token_trace per token with
+// its per-recursion values (router score, prediction, target probability) and the
+// Mixture-of-Depths blocks it skipped as number blobs (float32, int64, float32, int32). The
+// reflection tables gain what nested experts and expert groups choose: the input's group and
+// each expert's width. The v2 table token_traces is converted and dropped (migrate4to5).
+const char* const kSchemaV5Additions = R"sql(
+CREATE TABLE IF NOT EXISTS token_sequence(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    max_recursions INTEGER NOT NULL DEFAULT 0,
+    routing TEXT NOT NULL DEFAULT '',
+    difficulty_names TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY(run_id, step, sample_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS token_trace(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    sample_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    token TEXT NOT NULL DEFAULT '',
+    target INTEGER NOT NULL DEFAULT -1,
+    target_text TEXT NOT NULL DEFAULT '',
+    depth INTEGER NOT NULL DEFAULT 0,
+    pred INTEGER NOT NULL DEFAULT -1,
+    loss REAL,
+    difficulty INTEGER NOT NULL DEFAULT -1,
+    router_scores BLOB NOT NULL DEFAULT x'',
+    recursion_preds BLOB NOT NULL DEFAULT x'',
+    recursion_target_probs BLOB NOT NULL DEFAULT x'',
+    skipped_blocks BLOB NOT NULL DEFAULT x'',
+    PRIMARY KEY(run_id, step, sample_id, position)) WITHOUT ROWID;
+)sql";
+
+/// v5's columns of the reflection tables (ALTER TABLE has no IF NOT EXISTS: asked first).
+void addTraceChoiceColumns(SqliteDb& db) {
+    if (!db.hasColumn("trace_summary", "expert_group")) {
+        db.exec("ALTER TABLE trace_summary ADD COLUMN expert_group INTEGER NOT NULL DEFAULT -1");
+    }
+    if (!db.hasColumn("trace_expert", "width")) {
+        db.exec("ALTER TABLE trace_expert ADD COLUMN width INTEGER NOT NULL DEFAULT 0");
+    }
+}
+
+/// The layout of a new file: v1 plus every later addition (v5 replaced v2's token_traces).
 std::string schemaCurrent() {
-    return std::string(kSchemaV1) + kSchemaV2Additions + kSchemaV3Additions + kSchemaV4Additions;
+    return std::string(kSchemaV1) + kSchemaV3Additions + kSchemaV4Additions + kSchemaV5Additions;
 }
 
 const char* const kSchemaV0 = R"sql(
@@ -310,19 +355,34 @@ void migrate3to4(SqliteDb& db) {
     db.exec(kSchemaV4Additions);
 }
 
+// v4 -> v5: the token trace rows from the JSON documents (the readers of JSON and rows give the
+// same TokenTrace), then the JSON table goes; the reflection tables gain group and width.
+// Token traces of runs that no longer exist are dropped (deleteRun would have removed them).
+void migrate4to5(SqliteDb& db) {
+    db.exec(kSchemaV5Additions);
+    addTraceChoiceColumns(db);
+    if (db.hasTable("token_traces")) {
+        convertJsonTokenTraces(db, "SELECT run_id, step, sample_id, payload FROM token_traces "
+                                   "WHERE run_id IN (SELECT id FROM runs)");
+        db.exec("DROP TABLE token_traces");
+    }
+}
+
 /// migrationSteps()[n] upgrades a file from version n to n + 1. To change the schema: bump
 /// logSchemaVersion() (version.cpp.in), add the new tables to schemaCurrent() (the layout of
 /// new files), and append a step that turns the previous layout into the new one.
 const std::vector<std::function<void(SqliteDb&)>>& migrationSteps() {
     static const std::vector<std::function<void(SqliteDb&)>> steps = {migrate0to1, migrate1to2,
-                                                                        migrate2to3, migrate3to4};
+                                                                        migrate2to3, migrate3to4,
+                                                                        migrate4to5};
     return steps;
 }
 
 /// The schema that schemaCurrent() creates; new files get it only if it is the build's version.
-constexpr int kCreatedSchemaVersion = 4;
-/// Readers accept files from this version on: later versions only added tables, and a reader
-/// treats a missing table as empty (a v1 file opened read-only has no token traces).
+constexpr int kCreatedSchemaVersion = 5;
+/// Readers accept files from this version on: a reader treats a missing table as empty (a v1
+/// file opened read-only has no token traces), reads a v2..v4 file's JSON token traces
+/// (token_trace_store.cpp) and leaves out columns the file lacks (v5's group and width).
 constexpr int kOldestReadableVersion = 1;
 
 void checkBuildConsistency() {
@@ -411,6 +471,7 @@ void prepareSchema(SqliteDb& db) {
     checkBuildConsistency();
     if (db.queryInt("SELECT count(*) FROM sqlite_master") == 0) {
         db.exec(schemaCurrent());
+        addTraceChoiceColumns(db);
         SqlQuery(db.statement("INSERT INTO meta(key, value) VALUES('application', ?)"))
             .bind(1, std::string(kApplicationMarker))
             .exec();

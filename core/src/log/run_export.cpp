@@ -108,10 +108,12 @@ int64_t reflectionTraces(const LogReader& reader, int64_t runId, std::ostream& o
                 const std::string expert = std::to_string(e.expert) + ',' + num(e.routerProb) +
                                            ',' + num(e.gate) + ',' + num(e.fusionWeight) + ',' +
                                            std::to_string(e.haltStep);
+                const std::string choice = std::to_string(t.group) + ',' +
+                                           std::to_string(e.width);
                 for (const StepTrace& s : e.steps) {
                     out << input << ',' << expert << ',' << s.iteration << ',' << num(s.critique)
                         << ',' << num(s.haltProb) << ',' << s.pred << ',' << (s.correct ? 1 : 0)
-                        << ',' << joined(s.probs, ';') << '\n';
+                        << ',' << joined(s.probs, ';') << ',' << choice << '\n';
                     ++n;
                 }
             }
@@ -132,7 +134,8 @@ int64_t tokenTraces(const LogReader& reader, int64_t runId, std::ostream& out) {
                     << (k.target >= 0 ? (k.pred == k.target ? "1" : "0") : "") << ','
                     << k.depth << ',' << num(k.loss) << ',' << k.difficulty << ','
                     << joined(k.routerScores, ';') << ',' << joined(k.recursionPreds, ';')
-                    << '\n';
+                    << ',' << joined(k.recursionTargetProbs, ';') << ','
+                    << joined(k.skippedBlocks, ';') << '\n';
                 ++n;
             }
         }

@@ -182,6 +182,20 @@ int64_t SqliteDb::lastInsertRowId() const {
     return sqlite3_last_insert_rowid(m_db);
 }
 
+bool SqliteDb::hasTable(const std::string& table, const std::string& schema) {
+    // pragma_table_info (SQLite 3.16) rather than pragma_table_list (3.37): no columns, no table.
+    SqlQuery q(statement("SELECT count(*) FROM pragma_table_info(?, ?)"));
+    q.bind(1, table).bind(2, schema);
+    return q.next() && q.int64(0) > 0;
+}
+
+bool SqliteDb::hasColumn(const std::string& table, const std::string& column,
+                         const std::string& schema) {
+    SqlQuery q(statement("SELECT count(*) FROM pragma_table_info(?, ?) WHERE name = ?"));
+    q.bind(1, table).bind(2, schema).bind(3, column);
+    return q.next() && q.int64(0) > 0;
+}
+
 static std::string fileUri(const std::string& path) {
     std::string uri = "file:";
     for (char c : path) {

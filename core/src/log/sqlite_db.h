@@ -95,6 +95,11 @@ public:
     /// False when SQLite rolled back the open transaction by itself (disk full, I/O error).
     bool inTransaction() const;
     int64_t lastInsertRowId() const;
+    /// Whether `schema` ("main", or an ATTACHed name) has the table / the table the column:
+    /// readers of older files ask before touching what a later schema version added.
+    bool hasTable(const std::string& table, const std::string& schema = "main");
+    bool hasColumn(const std::string& table, const std::string& column,
+                   const std::string& schema = "main");
 
 private:
     sqlite3* m_db = nullptr;

@@ -61,8 +61,8 @@ static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t samp
                            const ExpertTrace& e) {
     SqlQuery(
         db.statement("INSERT OR REPLACE INTO trace_expert(run_id, step, sample_id, expert, "
-                     "router_prob, gate, halt_step, confidence, fusion_weight, pred, extra_steps) "
-                     "VALUES(?,?,?,?,?,?,?,?,?,?,?)"))
+                     "router_prob, gate, halt_step, confidence, fusion_weight, pred, extra_steps, "
+                     "width) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"))
         .bind(1, run)
         .bind(2, step)
         .bind(3, sampleId)
@@ -74,6 +74,7 @@ static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t samp
         .bind(9, double(e.fusionWeight))
         .bind(10, e.pred)
         .bind(11, e.extraSteps)
+        .bind(12, e.width)
         .exec();
     int64_t rows = 1;
     for (const StepTrace& s : e.steps) {
@@ -120,8 +121,8 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
         SqlQuery q(db.statement(
             "INSERT OR REPLACE INTO trace_summary(run_id, step, sample_id, label, domain, "
             "router_probs, mask, gates, fused_probs, final_pred, correct, conflict_score, "
-            "conflict, resolution, winner, margin, expert_steps, flops) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "conflict, resolution, winner, margin, expert_steps, flops, expert_group) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         q.bind(1, run).bind(2, step).bind(3, t.sampleId).bind(4, t.label).bind(5, t.domain);
         bindVector(q, 6, t.routerProbs);
         bindVector(q, 7, t.mask);
@@ -135,7 +136,8 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
             .bind(15, t.winner)
             .bind(16, double(t.margin))
             .bind(17, t.expertSteps)
-            .bind(18, t.flops);
+            .bind(18, t.flops)
+            .bind(19, t.group);
         q.exec();
         ++rows;
         std::vector<int> experts;
@@ -183,11 +185,14 @@ static SqlQuery& bindScope(SqlQuery& q, int64_t run, int64_t step, int64_t sampl
 std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId) {
     std::vector<SampleTrace> traces;
     std::map<int64_t, size_t> indexOf;
+    // v5 columns; a v1..v4 file opened read-only has neither (no group, no nested widths).
+    const bool v5 = db.hasColumn("trace_summary", "expert_group");
     {
         SqlQuery q(db.statement(
-            "SELECT sample_id, label, domain, router_probs, mask, gates, fused_probs, "
-            "final_pred, correct, conflict_score, conflict, resolution, winner, margin, "
-            "expert_steps, flops FROM trace_summary" +
+            std::string("SELECT sample_id, label, domain, router_probs, mask, gates, fused_probs, "
+                        "final_pred, correct, conflict_score, conflict, resolution, winner, "
+                        "margin, expert_steps, flops, ") +
+            (v5 ? "expert_group" : "-1") + " FROM trace_summary" +
             scopeOf(sampleId) + "ORDER BY sample_id"));
         bindScope(q, run, step, sampleId);
         while (q.next()) {
@@ -208,6 +213,7 @@ std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int
             t.margin = q.real32(13);
             t.expertSteps = static_cast<int>(q.int64(14));
             t.flops = q.real(15);
+            t.group = static_cast<int>(q.int64(16));
             indexOf[t.sampleId] = traces.size();
             traces.push_back(std::move(t));
         }
@@ -216,8 +222,9 @@ std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int
     std::map<std::pair<int64_t, int>, ExpertTrace*> expertOf;
     {
         SqlQuery q(db.statement(
-            "SELECT sample_id, expert, router_prob, gate, halt_step, confidence, fusion_weight, "
-            "pred, extra_steps FROM trace_expert" +
+            std::string("SELECT sample_id, expert, router_prob, gate, halt_step, confidence, "
+                        "fusion_weight, pred, extra_steps, ") +
+            (v5 && db.hasColumn("trace_expert", "width") ? "width" : "0") + " FROM trace_expert" +
             scopeOf(sampleId) + "ORDER BY sample_id, expert"));
         bindScope(q, run, step, sampleId);
         while (q.next()) {
@@ -234,6 +241,7 @@ std::vector<SampleTrace> readTraces(SqliteDb& db, int64_t run, int64_t step, int
             e.fusionWeight = q.real32(6);
             e.pred = q.int64(7);
             e.extraSteps = static_cast<int>(q.int64(8));
+            e.width = static_cast<int>(q.int64(9));
             traces[it->second].experts.push_back(std::move(e));
         }
     }

@@ -1,7 +1,8 @@
 #pragma once
 // Writing and rebuilding full SampleTraces: one trace_summary row per input, one
 // trace_expert row per selected expert, one reflection row per iteration, and a conflicts
-// row when the experts disagreed.
+// row when the experts disagreed. Since schema v5 trace_summary.expert_group holds the input's
+// expert group (router.groups) and trace_expert.width a nested expert's width.
 #include "mor/trace.h"
 
 #include <cstdint>

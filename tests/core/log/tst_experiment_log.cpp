@@ -61,7 +61,7 @@ void TstExperimentLog::createsSchemaWithVersionWalAndMarker() {
     for (const char* table :
          {"runs", "tags", "metrics", "metric_keys", "checkpoints", "samples", "routing",
           "trace_summary", "trace_expert", "reflection", "conflicts", "events", "meta",
-          "token_traces"}) {
+          "token_sequence", "token_trace", "trace_details"}) {
         QVERIFY2(queryInt(path, std::string("SELECT count(*) FROM sqlite_master WHERE "
                                             "type = 'table' AND name = '") +
                                     table + "'") == 1,
@@ -276,7 +276,7 @@ INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
 }
 
 // A v1 log (before token traces): a reader opens it as it is (no token traces), a writer
-// adds the token_traces table and keeps every row.
+// adds the token trace tables and keeps every row.
 void TstExperimentLog::readsVersion1LogReadOnlyAndUpgradesItForWriting() {
     const std::string path = file("v1.morlog");
     std::string error;
@@ -288,7 +288,8 @@ void TstExperimentLog::readsVersion1LogReadOnlyAndUpgradesItForWriting() {
         log->logMetric(run, "val/accuracy", 10, 0.5);
         log->setStatus(run, "finished");
     }
-    execSql(path, "DROP TABLE token_traces; PRAGMA user_version = 1;");
+    execSql(path, "DROP TABLE token_sequence; DROP TABLE token_trace; "
+                  "PRAGMA user_version = 1;");
     const std::string before = fileBytes(path);
     {
         auto reader = LogReader::open(path, &error);

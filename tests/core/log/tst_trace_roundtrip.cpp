@@ -2,7 +2,9 @@
 // writer read back exactly (split out of tst_log_reader.cpp).
 #include "log_test_util.h"
 #include "mor/experiment_log.h"
+#include "mor/log_merge.h"
 #include "mor/log_reader.h"
+#include "mor/run_export.h"
 #include "mor/version.h"
 
 #include <QCoreApplication>
@@ -16,6 +18,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <thread>
 #include <unistd.h>
 
@@ -33,6 +37,9 @@ private slots:
     void tracesRoundTripExactly();
     void traceOfUnknownSampleIsEmpty();
     void tokenTracesRoundTripExactly();
+    void tokenTraceWithEveryFieldRoundTripsBitExactly();
+    void version4JsonTokenTracesReadAndMigrateToTheSameValues();
+    void widthAndGroupRoundTripAndReachTheCsv();
     void conflictsAreStoredPerStep();
     void routingSamplesCheckpointsAndEventsRoundTrip();
 };
@@ -56,6 +63,7 @@ static SampleTrace handMadeTrace(int64_t sampleId) {
     t.margin = 0.2f;
     t.expertSteps = 6;
     t.flops = 12345.678;
+    t.group = int(sampleId % 3); // v5: router.groups
     for (int expert : {0, 2}) {
         ExpertTrace e;
         e.expert = expert;
@@ -67,6 +75,7 @@ static SampleTrace handMadeTrace(int64_t sampleId) {
         e.pred = expert;
         e.extraSteps = expert ? 1 : 0;
         e.uncertainty = sampleId % 2 ? 0.25f + 0.125f * float(expert) : -1.f; // v3
+        e.width = 16 << expert; // v5: nested experts' widths (16, 64)
         for (int it = 1; it <= 3; ++it) {
             StepTrace s;
             s.iteration = it;
@@ -100,6 +109,7 @@ static void compareTraces(const SampleTrace& a, const SampleTrace& b) {
     QCOMPARE(a.margin, b.margin);
     QCOMPARE(a.expertSteps, b.expertSteps);
     QCOMPARE(a.flops, b.flops);
+    QCOMPARE(a.group, b.group);
     QCOMPARE(a.experts.size(), b.experts.size());
     for (size_t i = 0; i < a.experts.size(); ++i) {
         const ExpertTrace& x = a.experts[i];
@@ -113,6 +123,7 @@ static void compareTraces(const SampleTrace& a, const SampleTrace& b) {
         QCOMPARE(x.pred, y.pred);
         QCOMPARE(x.extraSteps, y.extraSteps);
         QCOMPARE(x.uncertainty, y.uncertainty);
+        QCOMPARE(x.width, y.width);
         QCOMPARE(x.steps.size(), y.steps.size());
         for (size_t s = 0; s < x.steps.size(); ++s) {
             QCOMPARE(x.steps[s].iteration, y.steps[s].iteration);
@@ -254,6 +265,238 @@ void TstTraceRoundTrip::tokenTracesRoundTripExactly() {
     QVERIFY2(reader->lastError().empty(), reader->lastError().c_str());
     QVERIFY(log->deleteRun(run));
     QVERIFY(reader->tokenTraceSteps(run).empty());
+}
+
+// Bitwise equality (NaN and -0 included): "" when equal, else the first difference.
+template <typename T> static bool sameBits(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+static std::string tokenTraceDifference(const TokenTrace& a, const TokenTrace& b) {
+    if (a.sampleId != b.sampleId || a.maxRecursions != b.maxRecursions ||
+        a.routing != b.routing || a.difficultyNames != b.difficultyNames) {
+        return "sequence fields of sample " + std::to_string(a.sampleId);
+    }
+    if (a.tokens.size() != b.tokens.size()) {
+        return "token count " + std::to_string(a.tokens.size()) + " vs " +
+               std::to_string(b.tokens.size());
+    }
+    for (size_t i = 0; i < a.tokens.size(); ++i) {
+        const TokenStep& x = a.tokens[i];
+        const TokenStep& y = b.tokens[i];
+        const bool same = x.text == y.text && x.target == y.target &&
+                          x.targetText == y.targetText && x.depth == y.depth &&
+                          sameBits(x.routerScores, y.routerScores) &&
+                          x.recursionPreds == y.recursionPreds &&
+                          sameBits(x.recursionTargetProbs, y.recursionTargetProbs) &&
+                          x.pred == y.pred && sameBits(std::vector<float>{x.loss}, {y.loss}) &&
+                          x.difficulty == y.difficulty && x.skippedBlocks == y.skippedBlocks;
+        if (!same) {
+            return "token " + std::to_string(i) + " of sample " + std::to_string(a.sampleId);
+        }
+    }
+    return {};
+}
+
+// Every field of TokenTrace, with values JSON could not keep (NaN, infinity, -0, invalid
+// UTF-8), one row per token on disk, and a shorter re-log that leaves no old tail.
+void TstTraceRoundTrip::tokenTraceWithEveryFieldRoundTripsBitExactly() {
+    const std::string path = file("tokens_all.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t run = log->createRun(RunInfo{"mod", "", "arith", "cpu", 2, {}});
+    TokenTrace a;
+    a.sampleId = 9;
+    a.maxRecursions = 3;
+    a.routing = "mixture_of_depths";
+    a.difficultyNames = {"no carry", "carry, \"twice\"", "\u00fcber"};
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    a.tokens.push_back({"7", 4, "+", 3, {0.875f, -0.f, nan}, {2, 4, 4}, {0.125f, 0.5f, 0.75f},
+                        4, 0.28768207f, 2, {1}});
+    a.tokens.push_back({std::string("\xff\xfe", 2), -1, "", 1, {inf, 0.25f, 0.f}, {5}, {}, 5,
+                        nan, -1, {0, 2}});
+    a.tokens.push_back({"\n", 11, "\\n", 2, {}, {11, 11}, {0.5f, 1.f}, 11, 0.f, 0, {}});
+    TokenTrace empty;
+    empty.sampleId = -1; // a typed sequence
+    empty.routing = "fixed";
+    log->logTokenTraces(run, 30, {a, empty});
+    log->flush();
+    QCOMPARE(log->rowsFailed(), int64_t(0));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM token_trace"), int64_t(3));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM token_sequence"), int64_t(2));
+    QCOMPARE(queryInt(path, "SELECT max(position) FROM token_trace WHERE sample_id = 9"),
+             int64_t(2));
+    QCOMPARE(queryInt(path, "SELECT depth FROM token_trace WHERE position = 0"), int64_t(3));
+    QCOMPARE(queryInt(path, "SELECT length(skipped_blocks) FROM token_trace WHERE position = 1"),
+             int64_t(2 * sizeof(int)));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM sqlite_master WHERE name = 'token_traces'"),
+             int64_t(0));
+
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    QCOMPARE(reader->tokenTraceSteps(run), std::vector<int64_t>{30});
+    auto got = reader->tokenTraces(run, 30);
+    QCOMPARE(got.size(), size_t(2));
+    QVERIFY2(tokenTraceDifference(got[0], empty).empty(),
+             tokenTraceDifference(got[0], empty).c_str());
+    QVERIFY2(tokenTraceDifference(got[1], a).empty(), tokenTraceDifference(got[1], a).c_str());
+    QVERIFY(std::isnan(got[1].tokens[1].loss));
+    QVERIFY(std::signbit(got[1].tokens[0].routerScores[1]));
+
+    TokenTrace shorter = a;
+    shorter.tokens.resize(1);
+    shorter.tokens[0].skippedBlocks.clear();
+    log->logTokenTraces(run, 30, {shorter});
+    log->flush();
+    got = reader->tokenTraces(run, 30);
+    QCOMPARE(got.size(), size_t(2));
+    QVERIFY2(tokenTraceDifference(got[1], shorter).empty(),
+             tokenTraceDifference(got[1], shorter).c_str());
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM token_trace"), int64_t(1));
+}
+
+// A v4 log keeps token traces as JSON: a read-only open reads them without touching the file,
+// mor merge and the writer's upgrade to v5 turn them into rows with the same values.
+void TstTraceRoundTrip::version4JsonTokenTracesReadAndMigrateToTheSameValues() {
+    const std::string path = file("v4_tokens.morlog");
+    std::string error;
+    int64_t run = -1;
+    {
+        auto log = ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        run = log->createRun(RunInfo{"v4 mor", "", "arith", "cpu", 1, {}});
+        log->logTraces(run, 40, {handMadeTrace(3)});
+        log->setStatus(run, "finished");
+    }
+    // What the v4 writer stored: one JSON document per sequence, and no group/width columns.
+    const std::string doc =
+        R"({"sampleId":5,"maxRecursions":3,"routing":"mixture_of_depths",)"
+        R"("difficultyNames":["easy","hard, \"carry\""],"tokens":[)"
+        R"({"text":"\u00e9","target":7,"targetText":"x","depth":2,"routerScores":[0.875,0.25,0.0],)"
+        R"("recursionPreds":[3,7],"recursionTargetProbs":[0.125,0.75],"pred":7,"loss":0.375,)"
+        R"("difficulty":1,"skippedBlocks":[1]},)"
+        R"({"text":"\n","target":-1,"targetText":"","depth":3,"routerScores":[1.0,0.5,0.5],)"
+        R"("recursionPreds":[2,2,9],"recursionTargetProbs":[],"pred":9,"loss":0.0,)"
+        R"("difficulty":0,"skippedBlocks":[0,2]}]})";
+    execSql(path, "DROP TABLE token_sequence; DROP TABLE token_trace; "
+                  "ALTER TABLE trace_summary DROP COLUMN expert_group; "
+                  "ALTER TABLE trace_expert DROP COLUMN width; "
+                  "CREATE TABLE token_traces(run_id INTEGER NOT NULL REFERENCES runs(id) ON "
+                  "DELETE CASCADE, step INTEGER NOT NULL, sample_id INTEGER NOT NULL, payload "
+                  "TEXT NOT NULL DEFAULT '', PRIMARY KEY(run_id, step, sample_id)); "
+                  "INSERT INTO token_traces VALUES(" + std::to_string(run) + ", 40, 5, '" + doc +
+                  "'), (" + std::to_string(run) + ", 40, 6, 'not json'), (" +
+                  std::to_string(run) + ", 80, 2, '{\"sampleId\":2,\"tokens\":[]}'); "
+                  "PRAGMA journal_mode = DELETE; PRAGMA user_version = 4;");
+    TokenTrace expected;
+    expected.sampleId = 5;
+    expected.maxRecursions = 3;
+    expected.routing = "mixture_of_depths";
+    expected.difficultyNames = {"easy", "hard, \"carry\""};
+    expected.tokens.push_back({"\u00e9", 7, "x", 2, {0.875f, 0.25f, 0.f}, {3, 7}, {0.125f, 0.75f},
+                               7, 0.375f, 1, {1}});
+    expected.tokens.push_back({"\n", -1, "", 3, {1.f, 0.5f, 0.5f}, {2, 2, 9}, {}, 9, 0.f, 0,
+                               {0, 2}});
+    SampleTrace v4Trace = handMadeTrace(3);
+    v4Trace.group = -1; // a v4 file has no group or width: the defaults come back
+    for (ExpertTrace& e : v4Trace.experts) {
+        e.width = 0;
+    }
+    const auto checkLog = [&](const std::string& file, int64_t id, int version) {
+        std::string openError;
+        auto reader = LogReader::open(file, &openError);
+        QVERIFY2(reader, openError.c_str());
+        QCOMPARE(reader->schemaVersion(), version);
+        QCOMPARE(reader->tokenTraceSteps(id), (std::vector<int64_t>{40, 80}));
+        const auto at40 = reader->tokenTraces(id, 40);
+        QCOMPARE(at40.size(), size_t(1)); // the malformed document is skipped, as v4 did
+        QVERIFY2(tokenTraceDifference(at40[0], expected).empty(),
+                 tokenTraceDifference(at40[0], expected).c_str());
+        const auto at80 = reader->tokenTraces(id, 80);
+        QCOMPARE(at80.size(), size_t(1));
+        QCOMPARE(at80[0].sampleId, int64_t(2));
+        QVERIFY(at80[0].tokens.empty());
+        const auto traces = reader->traces(id, 40);
+        QCOMPARE(traces.size(), size_t(1));
+        compareTraces(traces[0], v4Trace);
+        QVERIFY2(reader->lastError().empty(), reader->lastError().c_str());
+    };
+    const std::string before = fileBytes(path);
+    checkLog(path, run, 4);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    QVERIFY2(fileBytes(path) == before, "a reader never changes the file");
+
+    const std::string merged = file("v4_merged.morlog");
+    LogMergeReport report;
+    QVERIFY2(mergeLogs(merged, {path}, &report, &error), error.c_str());
+    QCOMPARE(report.runs, int64_t(1));
+    QVERIFY2(fileBytes(path) == before, "merge never changes an input");
+    checkLog(merged, 1, logSchemaVersion());
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+
+    {
+        auto log = ExperimentLog::open(path, &error); // the writer upgrades v4 -> v5
+        QVERIFY2(log, error.c_str());
+    }
+    QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(5));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM sqlite_master WHERE name = 'token_traces'"),
+             int64_t(0));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM token_trace"), int64_t(2));
+    QCOMPARE(queryInt(path, "SELECT count(*) FROM token_sequence"), int64_t(2));
+    checkLog(path, run, 5);
+}
+
+// Nested-expert widths and the input's expert group: stored (v5 columns), read back, and in
+// the traces CSV of `mor export --csv` and the GUI (group, width last); Mixture-of-Depths
+// skipped blocks in the token CSV.
+void TstTraceRoundTrip::widthAndGroupRoundTripAndReachTheCsv() {
+    const std::string path = file("width_group.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t run = log->createRun(RunInfo{});
+    SampleTrace t = handMadeTrace(8);
+    t.group = 1;
+    t.experts[0].width = 24;
+    t.experts[1].width = 96;
+    log->logTraces(run, 10, {t});
+    const int64_t seqRun = log->createRun(RunInfo{});
+    TokenTrace tokens;
+    tokens.sampleId = 0;
+    tokens.tokens.push_back({"a", 1, "b", 1, {0.5f}, {1}, {0.25f}, 1, 0.5f, -1, {0, 3}});
+    log->logTokenTraces(seqRun, 20, {tokens});
+    log->flush();
+    QCOMPARE(queryInt(path, "SELECT expert_group FROM trace_summary"), int64_t(1));
+    QCOMPARE(queryInt(path, "SELECT sum(width) FROM trace_expert"), int64_t(120));
+    auto reader = LogReader::open(path, &error);
+    QVERIFY2(reader, error.c_str());
+    const auto got = reader->trace(run, 10, 8);
+    QVERIFY(got);
+    compareTraces(*got, t);
+
+    const std::string csv = file("width_group.csv");
+    int64_t rows = 0;
+    QVERIFY2(writeTracesCsv(*reader, run, csv, &error, &rows), error.c_str());
+    QCOMPARE(rows, int64_t(6)); // 2 experts x 3 iterations
+    const QStringList lines =
+        QString::fromStdString(fileBytes(csv)).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 7);
+    QCOMPARE(lines[0], QString::fromLatin1(kTracesCsvHeader));
+    QVERIFY(lines[0].endsWith(",group,width"));
+    QVERIFY2(lines[1].startsWith("10,8,2,1,") && lines[1].endsWith(",1,24"), qPrintable(lines[1]));
+    QVERIFY2(lines[6].endsWith(",1,96"), qPrintable(lines[6]));
+    QVERIFY2(writeTracesCsv(*reader, seqRun, csv, &error, &rows), error.c_str());
+    const QStringList tokenLines =
+        QString::fromStdString(fileBytes(csv)).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(tokenLines.size(), 2);
+    QVERIFY(tokenLines[0].endsWith(",recursion_target_probs,skipped_blocks"));
+    QCOMPARE(tokenLines[1], QStringLiteral("20,0,0,a,b,1,1,1,0.5,-1,0.5,1,0.25,0;3"));
 }
 
 void TstTraceRoundTrip::conflictsAreStoredPerStep() {
