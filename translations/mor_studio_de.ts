@@ -315,6 +315,14 @@
         <source>Images of %1 × %2 pixels; labels match.</source>
         <translation>Bilder mit %1 × %2 Pixeln; Labels passen.</translation>
     </message>
+    <message>
+        <source>bundled fortunes corpus</source>
+        <translation>mitgelieferter Glückskeks-Korpus</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
+    </message>
 </context>
 <context>
     <name>ExpertTableModel</name>
@@ -1871,6 +1879,186 @@ jetzt %2</translation>
     <message>
         <source>Held-out calibration of the critique: one temperature per expert fitted on the validation split at every evaluation. temperature+threshold also tunes each critique-gated expert&apos;s halting threshold there: the lowest that answers as many validation inputs right as the configured one, so a calibrated critique does not think longer than it needs to</source>
         <translation>Kalibrierung der Kritik auf zurückgehaltenen Daten: eine Temperatur je Experte, bei jeder Auswertung auf dem Validierungsanteil angepasst. temperature+threshold stimmt dort außerdem die Halteschwelle jedes kritikgesteuerten Experten ab: die niedrigste, die so viele Validierungseingaben richtig beantwortet wie die eingestellte, sodass eine kalibrierte Kritik nicht länger nachdenkt als nötig</translation>
+    </message>
+    <message>
+        <source>Which model to train: reflection (a router sends each input to reflecting experts, whose answers are integrated) or recursion (a Mixture-of-Recursions transformer on token sequences: a router gives each token its own number of passes through a shared block)</source>
+        <translation>Welches Modell trainiert wird: reflection (ein Router schickt jede Eingabe an reflektierende Experten, deren Antworten zusammengeführt werden) oder recursion (ein Mixture-of-Recursions-Transformer auf Token-Folgen: ein Router gibt jedem Token seine eigene Zahl von Durchläufen durch einen geteilten Block)</translation>
+    </message>
+    <message>
+        <source>How tokens get their depth. expert_choice: every recursion keeps its top tokens (fewer at each step); token_choice: one router picks each token&apos;s depth at once; fixed: every token takes every recursion; vanilla: distinct blocks, no sharing (baseline); mixture_of_depths: distinct blocks, a router lets some tokens skip a block</source>
+        <translation>Wie Tokens ihre Tiefe bekommen. expert_choice: jede Rekursion behält ihre besten Tokens (mit jedem Schritt weniger); token_choice: ein Router wählt die Tiefe jedes Tokens auf einmal; fixed: jedes Token durchläuft jede Rekursion; vanilla: getrennte Blöcke ohne geteilte Gewichte (Vergleichsmodell); mixture_of_depths: getrennte Blöcke, ein Router lässt manche Tokens einen Block überspringen</translation>
+    </message>
+    <message>
+        <source>Routing</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <source>N_r: how often the shared block is applied (the deepest a token can go); vanilla and mixture_of_depths: the number of distinct blocks</source>
+        <translation>N_r: wie oft der geteilte Block angewandt wird (die größte Tiefe eines Tokens); vanilla und mixture_of_depths: die Zahl der getrennten Blöcke</translation>
+    </message>
+    <message>
+        <source>Recursions</source>
+        <translation>Rekursionen</translation>
+    </message>
+    <message>
+        <source>Transformer layers inside the shared block</source>
+        <translation>Transformer-Schichten im geteilten Block</translation>
+    </message>
+    <message>
+        <source>Layers per block</source>
+        <translation>Schichten je Block</translation>
+    </message>
+    <message>
+        <source>Width of the token states (d_model); the number of heads must divide it</source>
+        <translation>Breite der Token-Zustände (d_model); die Zahl der Köpfe muss sie teilen</translation>
+    </message>
+    <message>
+        <source>Model width</source>
+        <translation>Modellbreite</translation>
+    </message>
+    <message>
+        <source>Attention heads of each layer; must divide the model width</source>
+        <translation>Attention-Köpfe jeder Schicht; ihre Zahl muss die Modellbreite teilen</translation>
+    </message>
+    <message>
+        <source>Attention heads</source>
+        <translation>Attention-Köpfe</translation>
+    </message>
+    <message>
+        <source>Hidden width of each layer&apos;s feed-forward part</source>
+        <translation>Verborgene Breite des Feed-Forward-Teils jeder Schicht</translation>
+    </message>
+    <message>
+        <source>Feed-forward width</source>
+        <translation>Feed-Forward-Breite</translation>
+    </message>
+    <message>
+        <source>Parameter sharing: cycle repeats the whole block; middle_cycle gives the first and the last layer their own weights and shares only the layers between them</source>
+        <translation>Gewichtsteilung: cycle wiederholt den ganzen Block; middle_cycle gibt der ersten und der letzten Schicht eigene Gewichte und teilt nur die Schichten dazwischen</translation>
+    </message>
+    <message>
+        <source>Sharing</source>
+        <translation>Gewichtsteilung</translation>
+    </message>
+    <message>
+        <source>Fraction of the tokens each recursion keeps: linear keeps (N_r - r + 1) / N_r at recursion r, or a comma list of one fraction per recursion in (0, 1] that does not increase, e.g. 1,0.5,0.25</source>
+        <translation>Anteil der Tokens, den jede Rekursion behält: linear behält (N_r - r + 1) / N_r in Rekursion r, oder eine Komma-Liste mit einem nicht steigenden Anteil in (0, 1] je Rekursion, z. B. 1,0.5,0.25</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>Kapazität</translation>
+    </message>
+    <message>
+        <source>One router per recursion step (as in the paper) instead of one router shared by every step</source>
+        <translation>Ein Router je Rekursionsschritt (wie im Artikel) statt eines Routers für alle Schritte</translation>
+    </message>
+    <message>
+        <source>Router per step</source>
+        <translation>Router je Schritt</translation>
+    </message>
+    <message>
+        <source>Inference: a token goes on (or through a routed block) when its router&apos;s sigmoid score is above this; training takes the top tokens by capacity instead</source>
+        <translation>Inferenz: Ein Token geht weiter (oder durch einen gerouteten Block), wenn der Sigmoid-Score seines Routers darüber liegt; im Training werden stattdessen die besten Tokens nach Kapazität genommen</translation>
+    </message>
+    <message>
+        <source>Inference threshold</source>
+        <translation>Schwelle bei Inferenz</translation>
+    </message>
+    <message>
+        <source>Fraction of each sequence&apos;s tokens a routed block processes; the others skip it on the residual path</source>
+        <translation>Anteil der Tokens jeder Sequenz, den ein gerouteter Block verarbeitet; die übrigen überspringen ihn auf dem Residualpfad</translation>
+    </message>
+    <message>
+        <source>Block capacity</source>
+        <translation>Block-Kapazität</translation>
+    </message>
+    <message>
+        <source>Every n-th block is routed, the others process every token (1: every block; 2: interleaved, as in the paper)</source>
+        <translation>Jeder n-te Block wird geroutet, die übrigen verarbeiten jedes Token (1: jeder Block; 2: abwechselnd, wie im Artikel)</translation>
+    </message>
+    <message>
+        <source>Routed block every</source>
+        <translation>Gerouteter Block alle</translation>
+    </message>
+    <message>
+        <source>How the token-choice router&apos;s scores become the gate that scales the output of the chosen depth</source>
+        <translation>Wie aus den Scores des token_choice-Routers das Gate wird, das die Ausgabe der gewählten Tiefe skaliert</translation>
+    </message>
+    <message>
+        <source>Gate</source>
+        <translation>Gate</translation>
+    </message>
+    <message>
+        <source>Scale alpha of the router gate (alpha times the sigmoid or softmax score)</source>
+        <translation>Skalierung alpha des Router-Gates (alpha mal Sigmoid- oder Softmax-Score)</translation>
+    </message>
+    <message>
+        <source>Gate scale</source>
+        <translation>Gate-Skalierung</translation>
+    </message>
+    <message>
+        <source>Recursions after the first reuse the keys and values of the first one (saves memory)</source>
+        <translation>Rekursionen nach der ersten verwenden die Schlüssel und Werte der ersten wieder (spart Speicher)</translation>
+    </message>
+    <message>
+        <source>Share keys/values</source>
+        <translation>Schlüssel/Werte teilen</translation>
+    </message>
+    <message>
+        <source>Weight of the router&apos;s auxiliary loss (binary cross-entropy of its score against the training-time selection), which teaches the inference threshold</source>
+        <translation>Gewicht des Hilfsverlusts des Routers (binäre Kreuzentropie seines Scores gegen die Auswahl im Training), der die Schwelle für die Inferenz lehrt</translation>
+    </message>
+    <message>
+        <source>Router loss weight</source>
+        <translation>Gewicht Router-Verlust</translation>
+    </message>
+    <message>
+        <source>Weight of the token-choice load-balancing loss (spreads the tokens over the depths)</source>
+        <translation>Gewicht des Lastausgleichs-Verlusts bei token_choice (verteilt die Tokens über die Tiefen)</translation>
+    </message>
+    <message>
+        <source>Weight of the router z-loss (keeps the router&apos;s logits small)</source>
+        <translation>Gewicht des Router-Z-Verlusts (hält die Logits des Routers klein)</translation>
+    </message>
+    <message>
+        <source>Dropout inside the attention layers while training</source>
+        <translation>Dropout in den Attention-Schichten während des Trainings</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>A UTF-8 text file to learn character by character; empty: the bundled fortunes corpus</source>
+        <translation>Eine UTF-8-Textdatei, die Zeichen für Zeichen gelernt wird; leer: der mitgelieferte Glückskeks-Korpus</translation>
+    </message>
+    <message>
+        <source>Text file</source>
+        <translation>Textdatei</translation>
+    </message>
+    <message>
+        <source>Tokens per training sequence (text: characters of context; running_parity: bits)</source>
+        <translation>Tokens je Trainingssequenz (text: Zeichen Kontext; running_parity: Bits)</translation>
+    </message>
+    <message>
+        <source>Sequence length</source>
+        <translation>Sequenzlänge</translation>
+    </message>
+    <message>
+        <source>Digits of each operand of the addition (a sequence has 3 x digits + 2 tokens)</source>
+        <translation>Ziffern jedes Summanden der Addition (eine Sequenz hat 3 x Ziffern + 2 Tokens)</translation>
+    </message>
+    <message>
+        <source>Digits per operand</source>
+        <translation>Ziffern je Summand</translation>
+    </message>
+    <message>
+        <source>Recursion</source>
+        <translation>Rekursion</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modell:</translation>
     </message>
 </context>
 <context>

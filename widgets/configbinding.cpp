@@ -83,11 +83,20 @@ void ConfigBinding::bind(QDoubleSpinBox* w, const QString& path,
 
 void ConfigBinding::bind(QComboBox* w, const QString& path,
                          std::function<std::string&(Config&)> field) {
+    bindCombo(
+        w, path,
+        [field](const Config& c) { return QString::fromStdString(field(const_cast<Config&>(c))); },
+        [field](Config& c, const QString& value) { field(c) = value.toStdString(); });
+}
+
+void ConfigBinding::bindCombo(QComboBox* w, const QString& path,
+                              std::function<QString(const Config&)> get,
+                              std::function<void(Config&, const QString&)> set) {
     add({w,
          path,
          {},
-         [w, field](const Config& c) {
-             const QString v = QString::fromStdString(field(const_cast<Config&>(c)));
+         [w, get](const Config& c) {
+             const QString v = get(c);
              int index = w->findData(v);
              if (index < 0) {
                  // A value the combo does not offer (e.g. from a hand-written preset): show it
@@ -99,7 +108,7 @@ void ConfigBinding::bind(QComboBox* w, const QString& path,
                  w->setCurrentIndex(index);
              }
          },
-         [w, field](Config& c) { field(c) = w->currentData().toString().toStdString(); }});
+         [w, set](Config& c) { set(c, w->currentData().toString()); }});
     connect(w, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, path] {
         if (!m_loading) {
             Q_EMIT edited(path);
@@ -189,7 +198,23 @@ void ConfigBinding::addRow(QFormLayout* form, const char* label, QWidget* field,
     text->setText(QCoreApplication::translate("SetupView", label));
 }
 
+void ConfigBinding::setToolTip(QWidget* w, const char* source) {
+    w->setProperty("morToolTip", QByteArray(source));
+    w->setToolTip(QCoreApplication::translate("SetupView", source));
+}
+
+QString ConfigBinding::ownToolTip(const Binding& binding) const {
+    const QByteArray source = binding.widget->property("morToolTip").toByteArray();
+    return source.isEmpty() ? binding.toolTip
+                            : QCoreApplication::translate("SetupView", source.constData());
+}
+
 void ConfigBinding::retranslate() {
+    for (const Binding& b : m_bindings) {
+        if (!b.widget->property("validationError").isValid()) {
+            b.widget->setToolTip(ownToolTip(b));
+        }
+    }
     for (Row& row : m_rows) {
         row.label->setText(QCoreApplication::translate("SetupView", row.text));
         // A spin box's text for its minimum ("all cores"), kept untranslated in a property.
@@ -202,8 +227,19 @@ void ConfigBinding::retranslate() {
     }
 }
 
+bool ConfigBinding::rowHasError(const Row& row) const {
+    for (const Binding& b : m_bindings) {
+        if ((b.widget == row.field || row.field->isAncestorOf(b.widget)) &&
+            b.widget->property("validationError").isValid()) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void ConfigBinding::updateRow(Row& row) {
-    row.form->setRowVisible(row.field, row.visible && (m_advancedVisible || !row.advanced));
+    row.form->setRowVisible(row.field, (row.visible && (m_advancedVisible || !row.advanced)) ||
+                                           rowHasError(row));
 }
 
 void ConfigBinding::setRowVisible(const QString& path, bool visible) {
@@ -237,6 +273,14 @@ void ConfigBinding::store(Config& config) const {
     }
 }
 
+void ConfigBinding::store(Config& config, const QString& path) const {
+    for (const Binding& b : m_bindings) {
+        if (b.path == path) {
+            b.store(config);
+        }
+    }
+}
+
 std::vector<mor::ConfigError>
 ConfigBinding::showErrors(const std::vector<mor::ConfigError>& errors) {
     std::vector<bool> claimed(errors.size(), false);
@@ -250,13 +294,16 @@ ConfigBinding::showErrors(const std::vector<mor::ConfigError>& errors) {
         }
         if (messages.isEmpty()) {
             markInvalid(b.widget, false);
-            b.widget->setToolTip(b.toolTip);
+            b.widget->setToolTip(ownToolTip(b));
             b.widget->setProperty("validationError", QVariant());
         } else {
             markInvalid(b.widget, true);
             b.widget->setToolTip(messages.join(QLatin1Char('\n')));
             b.widget->setProperty("validationError", messages.join(QLatin1Char('\n')));
         }
+    }
+    for (Row& row : m_rows) {
+        updateRow(row);
     }
     std::vector<mor::ConfigError> rest;
     for (size_t i = 0; i < errors.size(); ++i) {

@@ -14,8 +14,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -31,9 +33,13 @@ DatasetSection::DatasetSection(ConfigBinding& b, QWidget* parent)
     auto* form = new QFormLayout;
     outer->addLayout(form);
 
-    auto* kind = choice(this, {QStringLiteral("parity"), QStringLiteral("modular"),
-                               QStringLiteral("majority"), QStringLiteral("mixed"),
-                               QStringLiteral("csv"), QStringLiteral("idx")});
+    // The classification sets (model.family "reflection"), then the token-sequence tasks
+    // ("recursion"); update() offers only the family's own.
+    m_kind = choice(this, {QStringLiteral("parity"), QStringLiteral("modular"),
+                           QStringLiteral("majority"), QStringLiteral("mixed"),
+                           QStringLiteral("csv"), QStringLiteral("idx"), QStringLiteral("text"),
+                           QStringLiteral("running_parity"), QStringLiteral("addition")});
+    auto* kind = m_kind;
     b.bind(kind, QStringLiteral("data.kind"), MOR_FIELD(data.kind));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Kind"), kind);
 
@@ -81,6 +87,29 @@ DatasetSection::DatasetSection(ConfigBinding& b, QWidget* parent)
     limit->setMinimum(0);
     b.bind(limit, QStringLiteral("data.limit"), MOR_FIELD(data.limit));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Use at most"), limit);
+
+    // The token-sequence tasks (ranges: core/src/config/config_validation.cpp, checkData).
+    auto* textPath = new QLineEdit(this);
+    textPath->setPlaceholderText(tr("bundled fortunes corpus"));
+    b.setToolTip(textPath, QT_TRANSLATE_NOOP("SetupView",
+                                             "A UTF-8 text file to learn character by "
+                                             "character; empty: the bundled fortunes corpus"));
+    b.bind(textPath, QStringLiteral("data.text_path"), MOR_FIELD(data.textPath));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Text file"),
+             fileRow(textPath, QStringLiteral("data.text_path"),
+                     tr("Text files (*.txt);;All files (*)")));
+    auto* seqLen = intSpin(this, 2, 4096);
+    b.setToolTip(seqLen, QT_TRANSLATE_NOOP("SetupView",
+                                           "Tokens per training sequence (text: characters "
+                                           "of context; running_parity: bits)"));
+    b.bind(seqLen, QStringLiteral("data.seq_len"), MOR_FIELD(data.seqLen));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Sequence length"), seqLen);
+    auto* digits = intSpin(this, 1, 30);
+    b.setToolTip(digits, QT_TRANSLATE_NOOP("SetupView",
+                                           "Digits of each operand of the addition (a "
+                                           "sequence has 3 x digits + 2 tokens)"));
+    b.bind(digits, QStringLiteral("data.digits"), MOR_FIELD(data.digits));
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Digits per operand"), digits);
 
     auto* validation = realSpin(this, -1.0, 2.0, 2, 0.05);
     b.bind(validation, QStringLiteral("data.validation_fraction"),
@@ -135,13 +164,31 @@ void DatasetSection::retranslate() {
     m_idxKey.clear();
 }
 
-void DatasetSection::update(const mor::DataConfig& data) {
+void DatasetSection::update(const mor::DataConfig& data, mor::Family family) {
     const QString kind = QString::fromStdString(data.kind);
-    const bool generated = kind != QLatin1String("csv") && kind != QLatin1String("idx");
+    // Only the kinds the family trains on are offered (hidden and disabled, so neither the
+    // list nor the mouse wheel picks one of the other family).
+    const bool recursion = family == mor::Family::Recursion;
+    auto* kinds = qobject_cast<QStandardItemModel*>(m_kind->model());
+    auto* list = qobject_cast<QListView*>(m_kind->view());
+    for (int i = 0; i < m_kind->count(); ++i) {
+        const bool offered =
+            mor::isSequenceDataKind(m_kind->itemData(i).toString().toStdString()) == recursion;
+        if (kinds && kinds->item(i)) {
+            kinds->item(i)->setEnabled(offered);
+        }
+        if (list) {
+            list->setRowHidden(i, !offered);
+        }
+    }
+    const bool sequence = mor::isSequenceDataKind(data.kind);
+    const bool generated = kind != QLatin1String("csv") && kind != QLatin1String("idx") && !sequence;
     const bool bits = kind == QLatin1String("parity") || kind == QLatin1String("majority") ||
                       kind == QLatin1String("mixed");
     const bool modular = kind == QLatin1String("modular") || kind == QLatin1String("mixed");
-    m_binding.setRowVisible(QStringLiteral("data.samples"), generated);
+    m_binding.setRowVisible(QStringLiteral("data.samples"),
+                            generated || kind == QLatin1String("running_parity") ||
+                                kind == QLatin1String("addition"));
     m_binding.setRowVisible(QStringLiteral("data.length"), bits);
     m_binding.setRowVisible(QStringLiteral("data.modulus"), modular);
     m_binding.setRowVisible(QStringLiteral("data.operands"), modular);
@@ -151,7 +198,12 @@ void DatasetSection::update(const mor::DataConfig& data) {
     m_binding.setRowVisible(QStringLiteral("data.label_column"), kind == QLatin1String("csv"));
     m_binding.setRowVisible(QStringLiteral("data.images"), kind == QLatin1String("idx"));
     m_binding.setRowVisible(QStringLiteral("data.labels"), kind == QLatin1String("idx"));
-    m_binding.setRowVisible(QStringLiteral("data.limit"), !generated);
+    m_binding.setRowVisible(QStringLiteral("data.limit"), !generated && !sequence);
+    m_binding.setRowVisible(QStringLiteral("data.text_path"), kind == QLatin1String("text"));
+    m_binding.setRowVisible(QStringLiteral("data.seq_len"),
+                            kind == QLatin1String("text") ||
+                                kind == QLatin1String("running_parity"));
+    m_binding.setRowVisible(QStringLiteral("data.digits"), kind == QLatin1String("addition"));
     const bool csv = kind == QLatin1String("csv");
     m_preview->setVisible(csv);
     m_previewInfo->setVisible(csv);

@@ -6,6 +6,7 @@
 #include "demolibrary.h"
 #include "experttablemodel.h"
 #include "setupcommand.h"
+#include "setuprecursion.h"
 #include "setupsections.h"
 
 #include <QComboBox>
@@ -56,6 +57,14 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
     top->addWidget(m_loadPreset);
     top->addWidget(m_savePreset);
     top->addSpacing(16);
+    // The model family switches the form between the reflection sections (router, experts,
+    // integration) and the recursion section.
+    m_familyLabel = new QLabel(this);
+    m_family = SetupRecursion::familyChoice(*m_binding, this);
+    m_familyLabel->setBuddy(m_family);
+    top->addWidget(m_familyLabel);
+    top->addWidget(m_family);
+    top->addSpacing(16);
     top->addWidget(m_nameLabel);
     top->addWidget(name, 1);
     layout->addLayout(top);
@@ -67,6 +76,7 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
     m_router = SetupSections::router(*m_binding, m_form);
     m_integration = SetupSections::integration(*m_binding, m_form);
     m_training = SetupSections::training(*m_binding, m_form);
+    m_recursion = SetupRecursion::section(*m_binding, m_form);
     buildExperts();
     m_formScroll = new QScrollArea(this);
     m_formScroll->setWidget(m_form);
@@ -234,7 +244,10 @@ void SetupView::removeExperts() {
 
 void SetupView::onEdited(const QString& path) {
     mor::ExperimentConfig next = m_config;
-    m_binding->store(next);
+    m_binding->store(next, path);
+    if (path == QLatin1String("model.family")) {
+        SetupRecursion::fitDataToFamily(next); // addition for recursion, parity back
+    }
     // Text fields report every keystroke: merge them into one undo step per field.
     const bool text = qobject_cast<QLineEdit*>(m_binding->widget(path)) != nullptr;
     pushConfig(tr("Edit %1").arg(path), text ? path : QString(), next);
@@ -254,11 +267,25 @@ void SetupView::apply(const mor::ExperimentConfig& config) {
     m_config = config;
     m_binding->load(config);
     m_experts->setExperts(config.model.experts);
-    m_data->update(config.data);
+    m_data->update(config.data, config.model.family);
     SetupSections::showRouterRowsFor(*m_binding,
                                      QString::fromStdString(config.model.router.strategy));
     SetupSections::showIntegrationRowsFor(
         *m_binding, QString::fromStdString(config.model.integration.resolution));
+    SetupRecursion::showRowsFor(*m_binding, config.model.recursion.routing);
+    // Only sections hidden here are shown again: showing a never-shown one would lay out the
+    // form at once, before the view itself has a size.
+    const bool recursion = config.model.family == mor::Family::Recursion;
+    for (QWidget* w : {static_cast<QWidget*>(m_router), static_cast<QWidget*>(m_expertsBox),
+                       static_cast<QWidget*>(m_integration), static_cast<QWidget*>(m_recursion)}) {
+        const bool visible = (w == m_recursion) == recursion;
+        if (!visible) {
+            w->hide();
+        } else if (w->isHidden() && w->testAttribute(Qt::WA_WState_ExplicitShowHide)) {
+            w->show();
+        }
+    }
+    arrangeFormColumns();
     validate();
     syncPresetBox();
     Q_EMIT configChanged();
@@ -417,7 +444,15 @@ bool SetupView::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void SetupView::arrangeFormColumns() {
-    QWidget* sections[] = {m_data, m_router, m_integration, m_training, m_expertsBox};
+    // Measured without a vertical scroll bar, less one: a layout that adds the bar must not
+    // flip back and forth with the width it takes.
+    const int width = m_formScroll->maximumViewportSize().width() -
+                      m_formScroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    if (m_config.model.family == mor::Family::Recursion) {
+        arrangeRecursionColumns(width);
+        return;
+    }
+    QWidget* sections[] = {m_data, m_router, m_integration, m_training, m_expertsBox, m_recursion};
     const auto minWidth = [](QWidget* w) {
         return std::max(w->minimumSizeHint().width(), w->minimumWidth());
     };
@@ -432,15 +467,12 @@ void SetupView::arrangeFormColumns() {
     const int two = frame + std::max({std::max(data, integration) + spacing +
                                           std::max(router, training),
                                       experts});
-    // Measured without a vertical scroll bar, less one: a layout that adds the bar must not
-    // flip back and forth with the width it takes.
-    const int width = m_formScroll->maximumViewportSize().width() -
-                      m_formScroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent);
     const int columns = width >= three ? 3 : width >= two ? 2 : 1;
-    if (columns == m_formColumns) {
+    if (columns == m_formColumns && !m_formRecursion) {
         return;
     }
     m_formColumns = columns;
+    m_formRecursion = false;
     for (QWidget* w : sections) {
         m_formGrid->removeWidget(w);
     }
@@ -476,6 +508,21 @@ void SetupView::arrangeFormColumns() {
     }
 }
 
+void SetupView::arrangeRecursionColumns(int width) {
+    const int columns =
+        SetupRecursion::columnsFor(*m_formGrid, {m_data, m_recursion, m_training}, width);
+    if (columns == m_formColumns && m_formRecursion) {
+        return;
+    }
+    m_formColumns = columns;
+    m_formRecursion = true;
+    QWidget* sections[] = {m_data, m_router, m_integration, m_training, m_expertsBox, m_recursion};
+    for (QWidget* w : sections) {
+        m_formGrid->removeWidget(w);
+    }
+    SetupRecursion::placeSections(*m_formGrid, {m_data, m_recursion, m_training}, columns);
+}
+
 void SetupView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
@@ -486,8 +533,10 @@ void SetupView::changeEvent(QEvent* event) {
 void SetupView::retranslateUi() {
     m_binding->retranslate();
     m_data->retranslate();
-    m_data->update(m_config.data);
+    m_data->update(m_config.data, m_config.model.family);
     m_router->setTitle(tr("Router"));
+    m_recursion->setTitle(tr("Recursion"));
+    m_familyLabel->setText(tr("&Model:"));
     m_expertsBox->setTitle(tr("Experts"));
     m_integration->setTitle(tr("Integration"));
     m_training->setTitle(tr("Training"));

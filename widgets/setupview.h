@@ -1,6 +1,6 @@
 #pragma once
-// View 1: build an experiment config (data set, router, experts, integration, training),
-// from scratch or from a bundled demo / saved preset. Every edit is re-validated with
+// View 1: build an experiment config (data set, router, experts, integration, training; for
+// model.family "recursion" the data set, the recursion section and training), from scratch or from a bundled demo / saved preset. Every edit is re-validated with
 // mor::validateConfig (the CLI's messages) and flagged at the widget it concerns; Start stays
 // disabled while the config is invalid. Edits go on an undo stack.
 #include "metatypes.h"
@@ -95,6 +95,8 @@ private:
     /// Lays the sections out in as many columns (3, 2, 1) as fit the scroll area's width:
     /// a column is never cut off (Integration was, at 1280x800 with the lesson beside it).
     void arrangeFormColumns();
+    /// The same for the recursion family: data set, recursion, training.
+    void arrangeRecursionColumns(int width);
 
     mor::ExperimentConfig m_config;
     std::vector<mor::ConfigError> m_errors;
@@ -106,10 +108,14 @@ private:
     QGroupBox* m_expertsBox = nullptr;
     QGroupBox* m_integration = nullptr;
     QGroupBox* m_training = nullptr;
+    QGroupBox* m_recursion = nullptr; ///< model.family "recursion" only
+    QComboBox* m_family = nullptr;
+    QLabel* m_familyLabel = nullptr;
     QWidget* m_form = nullptr;
     QGridLayout* m_formGrid = nullptr;
     QScrollArea* m_formScroll = nullptr;
     int m_formColumns = 0; ///< 0 until first arranged
+    bool m_formRecursion = false; ///< the arrangement is the recursion family's
     ExpertTableModel* m_experts = nullptr;
     QTableView* m_expertView = nullptr;
     QPushButton* m_add = nullptr;
