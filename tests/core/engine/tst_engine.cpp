@@ -5,11 +5,14 @@
 // data-parallel processes give the same metrics. Every test builds its own tiny fixture.
 #include "compat/torch_compat.h"
 #include "engine/model_family.h"
+#include "engine/run.h"
 #include "engine/training_session.h"
 
 #include "mor/log_reader.h"
 #include "mor/trainer.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -112,6 +115,8 @@ private Q_SLOTS:
     void twoProcessesMatchOne();
     void bf16TrainsUnderAutocast_data() { addFamilyRows(); }
     void bf16TrainsUnderAutocast();
+    void oldStoredConfigWithBothSectionsResumes_data() { addFamilyRows(); }
+    void oldStoredConfigWithBothSectionsResumes();
 };
 
 void TstEngine::optimizerSettingIsHonoured() {
@@ -372,6 +377,61 @@ void TstEngine::bf16TrainsUnderAutocast() {
     const size_t n = b.size();
     const double head = (b[0] + b[1] + b[2]) / 3.0, tail = (b[n - 1] + b[n - 2] + b[n - 3]) / 3.0;
     QVERIFY2(tail < head, (std::to_string(head) + " -> " + std::to_string(tail)).c_str());
+}
+
+void TstEngine::oldStoredConfigWithBothSectionsResumes() {
+    // A log written before a stored config carried only its family's section: the run's config
+    // has both families' sections. It reads back as the same config and resumes.
+    QFETCH(QString, json);
+    const auto config = configOf(json);
+    ExperimentConfig other;
+    other.model.family =
+        config.model.family == Family::Reflection ? Family::Recursion : Family::Reflection;
+    const auto objectOf = [](const ExperimentConfig& c) {
+        return QJsonDocument::fromJson(QByteArray::fromStdString(toJson(c))).object();
+    };
+    QJsonObject root = objectOf(config);
+    QJsonObject model = root.value("model").toObject();
+    const QJsonObject otherModel = objectOf(other).value("model").toObject();
+    for (auto it = otherModel.begin(); it != otherModel.end(); ++it) {
+        if (!model.contains(it.key())) {
+            model.insert(it.key(), it.value());
+        }
+    }
+    root.insert("model", model);
+    const std::string oldJson = QJsonDocument(root).toJson().toStdString();
+    QVERIFY(model.contains("recursion") && model.contains("experts") && model.contains("router"));
+
+    QTemporaryDir dir;
+    const std::string logPath = dir.filePath("old.sqlite").toStdString();
+    std::string error;
+    int64_t runId = 0;
+    {
+        auto log = ExperimentLog::open(logPath, &error);
+        QVERIFY2(log, error.c_str());
+        RunInfo info;
+        info.name = "stored by an older version";
+        info.configJson = oldJson;
+        info.device = "cpu";
+        info.seed = config.train.seed;
+        runId = log->createRun(info);
+        QVERIFY(runId > 0);
+    }
+    engine::StoredRun stored;
+    QVERIFY2(engine::readRun(logPath, runId, &stored, &error), error.c_str());
+    QVERIFY(stored.config.model.family == config.model.family);
+    QCOMPARE(toJson(stored.config), toJson(config));
+    // Killed before its first checkpoint: the engine restarts it from step 0 and finishes.
+    const torch::Device cpu(torch::kCPU);
+    auto family = engine::makeFamily(stored.config, cpu, &error);
+    QVERIFY2(family, error.c_str());
+    auto log = ExperimentLog::open(logPath, &error);
+    QVERIFY2(log, error.c_str());
+    engine::TrainingSession session(stored.config, std::move(family), cpu, log.get(), nullptr);
+    const RunOutcome out = session.runResumed(runId, engine::checkpointDirFor(logPath, runId), "",
+                                              engine::CheckpointState{});
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    QVERIFY(out.steps > 0);
 }
 
 QTEST_GUILESS_MAIN(TstEngine)
