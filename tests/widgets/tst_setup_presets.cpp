@@ -7,6 +7,7 @@
 #include "setupview.h"
 
 #include <QComboBox>
+#include <QSpinBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void saveIsConfirmedInTheStatusBar();
     void presetBoxForgetsTheDemoAfterAnEdit();
     void loadingAFileClearsTheDemoName();
+    void recursionPresetSavesAndLoadsBack();
 };
 
 void TstSetupPresets::initTestCase() {
@@ -99,6 +101,40 @@ void TstSetupPresets::loadingAFileClearsTheDemoName() {
     QVERIFY2(view.loadPreset(dir.filePath(QStringLiteral("mine.json")), &error),
              qPrintable(error));
     QCOMPARE(view.presetBox()->currentIndex(), 0);
+}
+
+void TstSetupPresets::recursionPresetSavesAndLoadsBack() {
+    // A recursion config edited in the form, saved and loaded into another setup view: the
+    // same config, the recursion section shown with the edited values.
+    QTemporaryDir dir;
+    SetupView view;
+    QVERIFY(view.loadDemo(QStringLiteral("recursion-fortunes")));
+    auto* routing =
+        qobject_cast<QComboBox*>(view.fieldWidget(QStringLiteral("model.recursion.routing")));
+    auto* seqLen = qobject_cast<QSpinBox*>(view.fieldWidget(QStringLiteral("data.seq_len")));
+    QVERIFY(routing && seqLen);
+    routing->setCurrentIndex(routing->findData(QStringLiteral("token_choice")));
+    seqLen->setValue(48);
+    QCOMPARE(view.config().model.recursion.routing, std::string("token_choice"));
+    QCOMPARE(view.config().data.seqLen, int64_t{48});
+    QVERIFY(view.isValid());
+    QString error;
+    QVERIFY2(view.savePreset(dir.filePath(QStringLiteral("mor")), &error), qPrintable(error));
+
+    SetupView other;
+    other.resize(1280, 760);
+    other.show();
+    QVERIFY2(other.loadPreset(dir.filePath(QStringLiteral("mor.json")), &error),
+             qPrintable(error));
+    QCOMPARE(mor::toJson(other.config()), mor::toJson(view.config()));
+    QVERIFY(other.config().model.family == mor::Family::Recursion);
+    auto* loaded =
+        qobject_cast<QComboBox*>(other.fieldWidget(QStringLiteral("model.recursion.routing")));
+    QCOMPARE(loaded->currentData().toString(), QStringLiteral("token_choice"));
+    QVERIFY(loaded->isVisibleTo(&other));
+    QCOMPARE(qobject_cast<QSpinBox*>(other.fieldWidget(QStringLiteral("data.seq_len")))->value(),
+             48);
+    QVERIFY(!other.fieldWidget(QStringLiteral("model.router.strategy"))->isVisibleTo(&other));
 }
 
 QTEST_MAIN(TstSetupPresets)
