@@ -22,7 +22,7 @@ public:
     TrainingWorker(mor::ExperimentConfig config, mor::RunOptions options,
                    std::shared_ptr<TrainingFlags> flags);
 
-    /// Continue this run of the log (mor::resumeExperiment) instead of training a new one.
+    /// Continue this run of the log (mor::Run::resume) instead of training a new one.
     void setResumeRun(qint64 runId) { m_resumeRunId = runId; }
 
 public Q_SLOTS:

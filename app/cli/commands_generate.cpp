@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands_generate.h"
 
+#include "mor/run.h"
 #include "mor/sequence.h"
 #include "mor/trainer.h"
 
@@ -68,11 +69,13 @@ int cmdGenerate(const GenerateArgs& args) {
     options.seed = args.seed;
     options.useCache = !args.noCache;
     options.step = args.step;
-    const mor::GenerateResult r = mor::generateSequence(args.log, args.run, options);
-    if (!r.ok) {
-        std::fprintf(stderr, "mor: %s\n", r.error.c_str());
+    const auto generated = mor::Run::open(args.log, args.run).andThen(
+        [&](const mor::Run& run) { return run.generate(options); });
+    if (!generated) {
+        std::fprintf(stderr, "mor: %s\n", generated.error().c_str());
         return 2;
     }
+    const mor::GenerateResult& r = generated.value();
     if (args.json) {
         nlohmann::json tokens = nlohmann::json::array();
         for (const auto& t : r.tokens) {

@@ -5,6 +5,7 @@
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
 #include "mor/predictor.h"
+#include "mor/run.h"
 #include "mor/run_export.h"
 #include "mor/trainer.h"
 
@@ -199,10 +200,12 @@ int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string&
             return userError("--dtype must be float32, bf16, fp16 or int8, not " + dtype);
         }
         options.compare = compare;
-        mor::WeightExportReport report;
-        if (!mor::exportRunWeights(args.log, args.run, weights, options, &report, &error)) {
-            return userError(error);
+        const auto exported = mor::Run::open(args.log, args.run).andThen(
+            [&](const mor::Run& run) { return run.exportWeights(weights, options); });
+        if (!exported) {
+            return userError(exported.error());
         }
+        const mor::WeightExportReport& report = exported.value();
         std::printf("weights of run %lld (%s) written to %s: %s, %lld bytes (%.3f of the "
                     "tensors' float32 size), %lld tensors, %lld int8 matrices\n",
                     (long long)args.run, report.family.c_str(), weights.c_str(),

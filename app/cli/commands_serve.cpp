@@ -6,6 +6,7 @@
 
 #include "mor/predictor.h"
 #include "mor/retrain.h"
+#include "mor/run.h"
 #include "mor/serving_log.h"
 
 #include <atomic>
@@ -38,10 +39,12 @@ bool loadModels(const ServeOptions& options, LoadedModels* out, std::string* err
     std::string family;
     for (size_t i = 0; i < options.runs.size(); ++i) {
         const int64_t run = options.runs[i];
-        const std::string f = runFamily(options.log, run, error);
-        if (f.empty()) {
+        const auto opened = Run::open(options.log, run);
+        if (!opened) {
+            *error = opened.error();
             return false;
         }
+        const std::string f = familyName(opened->family());
         if (!family.empty() && f != family) {
             *error = "A/B serving needs runs of one model family; run " + std::to_string(run) +
                      " is a " + f + " model, run " + std::to_string(options.runs[0]) + " a " +
@@ -52,17 +55,21 @@ bool loadModels(const ServeOptions& options, LoadedModels* out, std::string* err
         ServedVariant v;
         v.name = std::string(1, char('A' + i));
         v.runId = run;
-        if (f == "recursion") {
-            out->generators.push_back(SequenceGenerator::open(options.log, run, po, error));
-            if (!out->generators.back()) {
+        if (opened->family() == Family::Recursion) {
+            auto generator = opened->generator(po);
+            if (!generator) {
+                *error = generator.error();
                 return false;
             }
+            out->generators.push_back(std::move(generator).value());
             v.generator = out->generators.back().get();
         } else {
-            out->predictors.push_back(Predictor::open(options.log, run, po, error));
-            if (!out->predictors.back()) {
+            auto predictor = opened->predictor(po);
+            if (!predictor) {
+                *error = predictor.error();
                 return false;
             }
+            out->predictors.push_back(std::move(predictor).value());
             v.predictor = out->predictors.back().get();
             const auto& a = out->predictors.front()->summary();
             const auto& s = v.predictor->summary();
@@ -315,7 +322,14 @@ int cmdServe(ServeOptions options) {
         PredictorOptions po;
         po.checkpoint = options.checkpoint;
         po.threads = options.threads;
-        auto next = Predictor::open(options.log, promoted, po, &err);
+        auto opened = Run::open(options.log, promoted).andThen(
+            [&](const Run& run) { return run.predictor(po); });
+        std::unique_ptr<Predictor> next;
+        if (opened) {
+            next = std::move(opened).value();
+        } else {
+            err = opened.error();
+        }
         if (!next || !server.replacePredictor(0, *next, &err)) {
             std::cerr << "mor serve: warning: not following promoted run " << promoted << ": "
                       << err << std::endl;

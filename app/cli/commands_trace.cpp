@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "mor/log_reader.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -163,23 +164,27 @@ int cmdTrace(const TraceArgs& args) {
             }
         }
     }
+    const auto run = mor::Run::open(args.run.log, args.run.run);
+    if (!run) {
+        return userError(run.error());
+    }
     mor::TraceRequest request;
-    request.logPath = args.run.log;
-    request.runId = args.run.run;
     request.step = args.step;
     request.sampleIds = {args.sample};
-    const auto original = mor::traceCounterfactual(request, &error);
-    if (original.empty()) {
-        return userError(error.empty() ? "no trace for sample " + std::to_string(args.sample)
-                                       : error);
+    const auto traced = run->trace(request);
+    if (!traced || traced->empty()) {
+        return userError(!traced ? traced.error()
+                                 : "no trace for sample " + std::to_string(args.sample));
     }
+    const std::vector<mor::SampleTrace>& original = traced.value();
     std::vector<mor::SampleTrace> changed;
     if (iv.active()) {
         request.intervention = iv;
-        changed = mor::traceCounterfactual(request, &error);
-        if (changed.empty()) {
-            return userError(error);
+        auto counterfactual = run->trace(request);
+        if (!counterfactual || counterfactual->empty()) {
+            return userError(!counterfactual ? counterfactual.error() : "no counterfactual trace");
         }
+        changed = std::move(counterfactual).value();
     }
     const auto& shown = iv.active() ? changed.front() : original.front();
     if (args.run.json) {
@@ -207,11 +212,15 @@ int cmdTrace(const TraceArgs& args) {
 }
 
 int cmdEvalCounterfactual(const RunArgs& args, int64_t step) {
-    std::string error;
-    mor::CounterfactualTable table;
-    if (!mor::counterfactualTable(args.log, args.run, step, &table, &error)) {
-        return userError(error);
+    const auto run = mor::Run::open(args.log, args.run);
+    if (!run) {
+        return userError(run.error());
     }
+    const auto computed = run->counterfactualTable(step);
+    if (!computed) {
+        return userError(computed.error());
+    }
+    const mor::CounterfactualTable& table = computed.value();
     if (args.json) {
         nlohmann::json rows = nlohmann::json::array();
         for (const auto& r : table.rows) {

@@ -3,6 +3,7 @@
 
 #include "mor/config.h"
 #include "mor/experiment_log.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -366,16 +367,27 @@ int cmdResume(const RunArgs& args) {
     }
     ProgressPrinter::installSignalHandler();
     ProgressPrinter printer(args.json || options.rank > 0);
-    return reportRank(mor::resumeExperiment(args.log, args.run, options, &printer), args.json,
-                      options.rank);
+    auto run = mor::Run::open(args.log, args.run);
+    if (!run) {
+        mor::RunOutcome failed;
+        failed.runId = args.run;
+        failed.status = "failed";
+        failed.error = run.error();
+        return reportRank(failed, args.json, options.rank);
+    }
+    return reportRank(run->resume(options, &printer), args.json, options.rank);
 }
 
 int cmdEval(const RunArgs& args) {
-    std::string error;
-    auto out = mor::evaluateRun(args.log, args.run, &error);
-    if (!error.empty()) {
-        return userError(error);
+    const auto run = mor::Run::open(args.log, args.run);
+    if (!run) {
+        return userError(run.error());
     }
+    auto evaluated = run->evaluate();
+    if (!evaluated) {
+        return userError(evaluated.error());
+    }
+    mor::RunOutcome out = std::move(evaluated).value();
     if (out.status == "failed") { // the run diverged; its last good checkpoint still evaluates
         out.status = "failed (evaluated at its last good checkpoint)";
     }

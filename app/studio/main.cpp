@@ -7,6 +7,7 @@
 #include "trainingreplay.h"
 #include "trainingview.h"
 
+#include "mor/run.h"
 #include "mor/sequence.h"
 #include "mor/version.h"
 
@@ -121,7 +122,16 @@ int main(int argc, char** argv) {
 
     // The sequence view traces typed text through a run's checkpoint: torch code from mor_core,
     // which the widgets library does not link, injected here.
-    SequenceView::setDefaultTextTracer(&mor::traceSequenceCheckpoint);
+    SequenceView::setDefaultTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
+                                        const std::string& text, std::string* error) {
+        auto traced = mor::Run::open(logPath, runId).andThen(
+            [&](const mor::Run& run) { return run.traceTokens(step, text); });
+        if (!traced) {
+            *error = traced.error();
+            return std::vector<mor::TokenTrace>{};
+        }
+        return std::move(traced).value();
+    });
     if (parser.isSet(language)) {
         // Stored before the window exists: it builds every view in this language.
         QSettings().setValue(QStringLiteral("ui/language"), parser.value(language));

@@ -1,6 +1,6 @@
 // Item 1 of issue 8, C++ side. Two modes, driven by python/compare.py:
 //   bench_cpp_python prepare DIR   trains configs/python_reference.json briefly with a log,
-//       exports the weights with mor::exportWeights (what `mor export --weights` does) and
+//       exports the weights with mor::Run::exportWeights (what `mor export --weights` does) and
 //       writes 256 test inputs with the C++ model's outputs on them (eval and train mode) as raw
 //       little-endian arrays, plus the full config, for the Python port to compare against.
 //   bench_cpp_python time DIR      loads the exported weights and prints the medians of the
@@ -14,6 +14,7 @@
 #include "model/mor_model.h"
 #include "mor/config.h"
 #include "mor/dataset.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 #include "train/tensors.h"
 
@@ -95,10 +96,11 @@ void prepare(const std::string& dir)
     if (outcome.status != "finished") {
         throw std::runtime_error("training " + outcome.status + ": " + outcome.error);
     }
-    std::string error;
     const std::string weights = dir + "/weights.pt";
-    if (!exportWeights(log, outcome.runId, weights, &error)) {
-        throw std::runtime_error(error);
+    const auto exported = Run::open(log, outcome.runId).andThen(
+        [&](const Run& run) { return run.exportWeights(weights); });
+    if (!exported) {
+        throw std::runtime_error(exported.error());
     }
     auto net = loadModel(s, weights);
     torch::NoGradGuard noGrad;

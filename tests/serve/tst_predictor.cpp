@@ -1,8 +1,9 @@
-// mor::Predictor against the training pipeline: same scaling, same answers as traceCheckpoint
-// and evaluateRun, batched or not, with or without traces.
+// mor::Predictor against the training pipeline: same scaling, same answers as Run::trace and
+// Run::evaluate, batched or not, with or without traces.
 #include "serve_fixture.h"
 
 #include "mor/predictor.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 
 #include <QTemporaryDir>
@@ -82,8 +83,10 @@ void TstPredictor::predictionsMatchTraceCheckpoint() {
     const auto& ids = m_fixture.dataset.test;
     QVERIFY(ids.size() >= 30);
     std::string error;
-    const auto traces = mor::traceCheckpoint(m_fixture.logPath, m_fixture.runId, -1, ids, &error);
-    QVERIFY2(traces.size() == ids.size(), error.c_str());
+    const auto traced = mor::Run::open(m_fixture.logPath, m_fixture.runId).andThen(
+        [&](const mor::Run& run) { return run.trace(-1, ids); });
+    QVERIFY2(traced && traced->size() == ids.size(), traced.error().c_str());
+    const auto& traces = traced.value();
     const auto predictions = m_predictor->predict(rawInputs(ids), &error);
     QVERIFY2(predictions.size() == ids.size(), error.c_str());
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -112,8 +115,10 @@ void TstPredictor::predictionsMatchTraceCheckpoint() {
 
 void TstPredictor::testAccuracyMatchesEvaluateRun() {
     std::string error;
-    const auto outcome = mor::evaluateRun(m_fixture.logPath, m_fixture.runId, &error);
-    QVERIFY2(outcome.error.empty(), outcome.error.c_str());
+    const auto evaluated = mor::Run::open(m_fixture.logPath, m_fixture.runId).andThen(
+        [](const mor::Run& run) { return run.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    const auto& outcome = evaluated.value();
     const auto& ids = m_fixture.dataset.test;
     const auto predictions = m_predictor->predict(rawInputs(ids), &error);
     QCOMPARE(predictions.size(), ids.size());
@@ -158,8 +163,10 @@ void TstPredictor::everyStrategyAnswersAloneAsInABatch() {
     QVERIFY2(fixture.error.empty(), fixture.error.c_str());
     std::string error;
     // `mor eval` measures the checkpoint training measured test/* on (the best one).
-    const auto outcome = mor::evaluateRun(fixture.logPath, fixture.runId, &error);
-    QVERIFY2(outcome.error.empty(), outcome.error.c_str());
+    const auto evaluated = mor::Run::open(fixture.logPath, fixture.runId).andThen(
+        [](const mor::Run& run) { return run.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    const auto& outcome = evaluated.value();
     mor::PredictorOptions options;
     const std::string best = "best.pt";
     const std::string& used = outcome.testCheckpoint;

@@ -1,4 +1,4 @@
-// The HTTP API of `mor serve` on loopback: answers equal traceCheckpoint's, errors are JSON
+// The HTTP API of `mor serve` on loopback: answers equal Run::trace's, errors are JSON
 // with a status a client can act on, the token is enforced, /v1/metrics is valid Prometheus
 // text that counts what happened, and concurrent requests share forward passes.
 #include "serve_fixture.h"
@@ -6,6 +6,7 @@
 #include "serve/inference_server.h"
 
 #include "mor/predictor.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 
 #include <httplib.h>
@@ -161,9 +162,10 @@ void TstServeHttp::healthDescribesTheModel() {
 
 void TstServeHttp::predictionsMatchTraceCheckpoint() {
     const auto& ids = m_fixture.dataset.test;
-    std::string error;
-    const auto traces = mor::traceCheckpoint(m_fixture.logPath, m_fixture.runId, -1, ids, &error);
-    QVERIFY2(traces.size() == ids.size(), error.c_str());
+    const auto traced = mor::Run::open(m_fixture.logPath, m_fixture.runId).andThen(
+        [&](const mor::Run& run) { return run.trace(-1, ids); });
+    QVERIFY2(traced && traced->size() == ids.size(), traced.error().c_str());
+    const auto& traces = traced.value();
     auto r = post(nlohmann::json{{"inputs", inputsJson(ids)}}.dump());
     QVERIFY(r);
     QCOMPARE(r->status, 200);

@@ -1,5 +1,5 @@
 // `mor serve` beyond one reflection run, in-process on loopback: a recursion run answers
-// POST /v1/generate with each token's recursion depth (equal to generateSequence); A/B
+// POST /v1/generate with each token's recursion depth (equal to Run::generate); A/B
 // serving splits 90:10 exactly without a key and keeps a sticky key on one variant, counts
 // per-variant requests and accuracy on labelled inputs in /v1/metrics; shadow mode returns
 // only A's answers while B's are compared; the per-client rate limit answers 429; --audit-log
@@ -11,6 +11,7 @@
 #include "serve/variant_router.h"
 
 #include "mor/predictor.h"
+#include "mor/run.h"
 #include "mor/sequence.h"
 
 #include <httplib.h>
@@ -138,10 +139,11 @@ void TstServeVariants::generateReturnsTokensWithTheirDepth() {
     o.prompt = "12+34=";
     o.tokens = 5;
     o.temperature = 0.0;
-    const auto expected = mor::generateSequence(m_seq.logPath, m_seq.runId, o);
-    QVERIFY2(expected.ok, expected.error.c_str());
+    const auto expected = mor::Run::open(m_seq.logPath, m_seq.runId).andThen(
+        [&](const mor::Run& run) { return run.generate(o); });
+    QVERIFY2(expected, expected.error().c_str());
     for (size_t i = 0; i < 5; ++i) {
-        const auto& want = expected.tokens[6 + i];
+        const auto& want = expected->tokens[6 + i];
         QCOMPARE(j["tokens"][i]["text"].get<std::string>(), want.text);
         QCOMPARE(j["tokens"][i]["depth"].get<int>(), want.depth);
     }

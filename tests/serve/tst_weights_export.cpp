@@ -5,6 +5,7 @@
 #include "serve_fixture.h"
 
 #include "mor/predictor.h"
+#include "mor/run.h"
 
 #include <torch/script.h>
 
@@ -15,6 +16,16 @@
 #include <map>
 
 Q_DECLARE_METATYPE(mor::WeightDType)
+
+namespace {
+/// `mor export --weights`: the run opened, its weights written to `out`.
+mor::Result<mor::WeightExportReport> exportOf(const serve_test::Fixture& f, const std::string& out,
+                                              const mor::WeightExportOptions& options = {}) {
+    return mor::Run::open(f.logPath, f.runId).andThen([&](const mor::Run& run) {
+        return run.exportWeights(out, options);
+    });
+}
+} // namespace
 
 class TstWeightsExport : public QObject {
     Q_OBJECT
@@ -68,10 +79,10 @@ void TstWeightsExport::exportLoadsAndAgrees() {
     mor::WeightExportOptions options;
     options.dtype = dtype;
     options.compare = true;
-    mor::WeightExportReport report;
     std::string error;
-    QVERIFY2(mor::exportRunWeights(f.logPath, f.runId, out, options, &report, &error),
-             error.c_str());
+    const auto exported = exportOf(f, out, options);
+    QVERIFY2(exported, exported.error().c_str());
+    const mor::WeightExportReport& report = exported.value();
     QCOMPARE(report.family, family.toStdString());
     QCOMPARE(report.bytes, int64_t(std::filesystem::file_size(out)));
     QVERIFY(!std::filesystem::exists(out + ".part"));
@@ -117,8 +128,8 @@ void TstWeightsExport::exportLoadsAndAgrees() {
 void TstWeightsExport::float32ExportAnswersAsTheCheckpoint() {
     const std::string out = path("exact.pt");
     std::string error;
-    QVERIFY2(mor::exportRunWeights(m_flat.logPath, m_flat.runId, out, {}, nullptr, &error),
-             error.c_str());
+    const auto exported = exportOf(m_flat, out);
+    QVERIFY2(exported, exported.error().c_str());
     mor::PredictorOptions po;
     po.threads = 1;
     auto fromCheckpoint = mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error);
@@ -139,8 +150,8 @@ void TstWeightsExport::float32ExportAnswersAsTheCheckpoint() {
     }
     // Recursion: greedy generation from the export equals the checkpoint's.
     const std::string seqOut = path("exact-seq.pt");
-    QVERIFY2(mor::exportRunWeights(m_seq.logPath, m_seq.runId, seqOut, {}, nullptr, &error),
-             error.c_str());
+    const auto seqExported = exportOf(m_seq, seqOut);
+    QVERIFY2(seqExported, seqExported.error().c_str());
     po.weights = seqOut;
     auto g = mor::SequenceGenerator::open(m_seq.logPath, m_seq.runId, po, &error);
     QVERIFY2(g, error.c_str());
@@ -149,7 +160,10 @@ void TstWeightsExport::float32ExportAnswersAsTheCheckpoint() {
     go.tokens = 4;
     go.temperature = 0.0;
     const auto fromFile = g->generate(go);
-    const auto fromRun = mor::generateSequence(m_seq.logPath, m_seq.runId, go);
+    const auto generated = mor::Run::open(m_seq.logPath, m_seq.runId).andThen(
+        [&](const mor::Run& run) { return run.generate(go); });
+    QVERIFY2(generated, generated.error().c_str());
+    const mor::GenerateResult& fromRun = generated.value();
     QVERIFY(fromFile.ok && fromRun.ok);
     QCOMPARE(fromFile.tokens.size(), fromRun.tokens.size());
     for (size_t i = 0; i < fromRun.tokens.size(); ++i) {
@@ -162,9 +176,9 @@ void TstWeightsExport::int8StoresLinearWeightsPerRow() {
     const std::string f32 = path("q-f32.pt"), q8 = path("q-int8.pt");
     std::string error;
     mor::WeightExportOptions o;
-    QVERIFY(mor::exportRunWeights(m_flat.logPath, m_flat.runId, f32, o, nullptr, &error));
+    QVERIFY(exportOf(m_flat, f32, o));
     o.dtype = mor::WeightDType::Int8;
-    QVERIFY(mor::exportRunWeights(m_flat.logPath, m_flat.runId, q8, o, nullptr, &error));
+    QVERIFY(exportOf(m_flat, q8, o));
     torch::jit::Module a = torch::jit::load(f32), b = torch::jit::load(q8);
     std::map<std::string, torch::Tensor> floats, stored;
     for (const auto& p : a.named_parameters(true)) {
@@ -197,14 +211,17 @@ void TstWeightsExport::badArchivesAreRefused() {
     QVERIFY2(error.find("no weights file") != std::string::npos, error.c_str());
     // The recursion model's archive does not fit the reflection run.
     const std::string seqOut = path("wrong-model.pt");
-    QVERIFY(mor::exportRunWeights(m_seq.logPath, m_seq.runId, seqOut, {}, nullptr, &error));
+    QVERIFY(exportOf(m_seq, seqOut));
     po.weights = seqOut;
     QVERIFY(!mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error));
     QVERIFY2(error.find("not an export of this model") != std::string::npos ||
                  error.find("shape") != std::string::npos,
              error.c_str());
-    QVERIFY(!mor::exportRunWeights(m_flat.logPath, 999, path("x.pt"), {}, nullptr, &error));
-    QVERIFY2(error.find("run 999") != std::string::npos, error.c_str());
+    serve_test::Fixture missing = m_flat;
+    missing.runId = 999;
+    const auto refused = exportOf(missing, path("x.pt"));
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().find("run 999") != std::string::npos, refused.error().c_str());
     mor::WeightDType d;
     QVERIFY(mor::parseWeightDType("int8", &d) && d == mor::WeightDType::Int8);
     QVERIFY(!mor::parseWeightDType("int4", &d));

@@ -4,6 +4,7 @@
 #include "inspect/plotstyle.h"
 
 #include <mor/log_reader.h>
+#include <mor/run.h>
 #include <mor/trainer.h>
 
 #include <qcustomplot.h>
@@ -291,14 +292,14 @@ void CalibrationView::traceInBackground(int which) {
             });
     watcher->setFuture(QtConcurrent::run([path, runId, ids] {
         TraceResult result;
-        std::string error;
-        const auto traces = mor::traceCheckpoint(path, runId, -1, ids, &error);
-        if (traces.empty()) {
-            result.error =
-                error.empty() ? CalibrationView::tr("no traces") : QString::fromStdString(error);
+        const auto traces = mor::Run::open(path, runId).andThen(
+            [&](const mor::Run& run) { return run.trace(-1, ids); });
+        if (!traces || traces->empty()) {
+            result.error = traces ? CalibrationView::tr("no traces")
+                                  : QString::fromStdString(traces.error());
         } else {
-            result.perStep = mor::reliabilityPerStep(traces);
-            result.inputs = int64_t(traces.size());
+            result.perStep = mor::reliabilityPerStep(traces.value());
+            result.inputs = int64_t(traces->size());
         }
         return result;
     }));

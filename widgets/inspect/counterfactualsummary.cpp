@@ -4,6 +4,7 @@
 #include "inspect/plotstyle.h"
 
 #include <mor/log_reader.h>
+#include <mor/run.h>
 
 #include <qcustomplot.h>
 
@@ -159,10 +160,12 @@ void CounterfactualSummary::compute() {
     });
     watcher->setFuture(QtConcurrent::run([path, runId, step] {
         SummaryResult result;
-        std::string error;
-        if (!mor::counterfactualTable(path, runId, step, &result.table, &error)) {
-            result.table = mor::CounterfactualTable{};
-            result.error = QString::fromStdString(error);
+        const auto table = mor::Run::open(path, runId).andThen(
+            [&](const mor::Run& run) { return run.counterfactualTable(step); });
+        if (table) {
+            result.table = table.value();
+        } else {
+            result.error = QString::fromStdString(table.error());
         }
         return result;
     }));

@@ -5,6 +5,7 @@
 
 #include <mor/config.h>
 #include <mor/log_reader.h>
+#include <mor/run.h>
 #include <mor/trainer.h>
 
 #include <QFutureWatcher>
@@ -119,9 +120,9 @@ void CounterfactualView::run() {
     const QString what = CounterfactualControls::describe(intervention);
     d->comparison->clear(
         tr("Running the checkpoint on input #%1: %2 …").arg(d->sampleId).arg(what));
+    const std::string logPath = d->reader->path();
+    const int64_t runId = d->runId;
     mor::TraceRequest request;
-    request.logPath = d->reader->path();
-    request.runId = d->runId;
     request.step = d->step;
     request.sampleIds = {d->sampleId};
     // The watcher is a child of the view: if the view goes first, the result is dropped.
@@ -141,15 +142,24 @@ void CounterfactualView::run() {
         }
         Q_EMIT computed();
     });
-    watcher->setFuture(QtConcurrent::run([request, intervention]() mutable {
+    watcher->setFuture(QtConcurrent::run([logPath, runId, request, intervention]() mutable {
         Result result;
         std::string error;
         // Both from the same checkpoint and code path, as `mor trace` does: the original is
         // the intervention-free pass.
-        result.original = mor::traceCounterfactual(request, &error);
-        if (!result.original.empty()) {
+        const auto run = mor::Run::open(logPath, runId);
+        auto original = run.andThen([&](const mor::Run& r) { return r.trace(request); });
+        if (original) {
+            result.original = std::move(original).value();
             request.intervention = intervention;
-            result.changed = mor::traceCounterfactual(request, &error);
+            auto changed = run->trace(request);
+            if (changed) {
+                result.changed = std::move(changed).value();
+            } else {
+                error = changed.error();
+            }
+        } else {
+            error = original.error();
         }
         if (result.original.empty() || result.changed.empty()) {
             result.error =

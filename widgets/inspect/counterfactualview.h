@@ -1,7 +1,7 @@
 #pragma once
 // The stepper's "What if" page (issue 19): the knobs, and the input on screen traced twice on
 // the checkpoint of its evaluation step — as the model is and under the intervention — side
-// by side. Computed by core's traceCounterfactual (the call `mor trace` makes) off the GUI
+// by side. Computed by core's Run::trace (the call `mor trace` makes) off the GUI
 // thread.
 #include <mor/trace.h>
 

@@ -14,6 +14,7 @@
 #include "inspect/tracefeatures.h"
 
 #include <mor/log_reader.h>
+#include <mor/run.h>
 #include <mor/trainer.h>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -497,12 +498,12 @@ void ReflectionStepperView::traceByCheckpoint(qint64 step, qint64 sampleId, bool
             });
     watcher->setFuture(QtConcurrent::run([path, runId, step, sampleId] {
         Private::ComputedTrace result;
-        std::string error;
-        const auto traces = mor::traceCheckpoint(path, runId, step, {sampleId}, &error);
-        if (traces.empty()) {
-            result.error = QString::fromStdString(error);
+        const auto traces = mor::Run::open(path, runId).andThen(
+            [&](const mor::Run& run) { return run.trace(step, {sampleId}); });
+        if (!traces || traces->empty()) {
+            result.error = QString::fromStdString(traces.error());
         } else {
-            result.trace = traces.front();
+            result.trace = traces->front();
         }
         return result;
     }));

@@ -126,7 +126,7 @@ public:
     const GeneratorSummary& summary() const;
     /// Samples options.tokens tokens after options.prompt (options.step and useCache are
     /// ignored: the loaded checkpoint and the cache are used). Same answer as
-    /// generateSequence() for the same checkpoint, prompt, temperature and seed.
+    /// Run::generate() for the same checkpoint, prompt, temperature and seed.
     GenerateResult generate(const GenerateOptions& options);
 
 private:

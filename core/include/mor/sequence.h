@@ -1,7 +1,7 @@
 #pragma once
-// Mixture-of-Recursions sequence models (model.family "recursion"): text generation with
-// per-token recursion depth, tracing any text through a checkpoint, parameter counts.
-// Training goes through trainExperiment / resumeExperiment (trainer.h), which dispatch here.
+// Mixture-of-Recursions sequence models (model.family "recursion"): the types of text
+// generation with per-token recursion depth (mor::Run::generate, SequenceGenerator), parameter
+// counts. Training goes through trainExperiment (trainer.h) like every family.
 #include "mor/config.h"
 #include "mor/token_trace.h"
 
@@ -38,18 +38,6 @@ struct GenerateResult {
     double tokensPerSecond = 0.0;
     double meanDepth = 0.0;    ///< over the sampled tokens
 };
-
-/// Samples text from a run's checkpoint. Errors (no such run, not a recursion run, missing
-/// checkpoint) come back in `error`.
-GenerateResult generateSequence(const std::string& logPath, int64_t runId,
-                                const GenerateOptions& options);
-
-/// Runs `text` through the checkpoint at `step` (the last one when step < 0) with causal
-/// routing and returns one trace (targets = the next character; the last has none). Text
-/// longer than the model's context is cut to its last tokens. Empty + *error on failure.
-std::vector<TokenTrace> traceSequenceCheckpoint(const std::string& logPath, int64_t runId,
-                                                int64_t step, const std::string& text,
-                                                std::string* error);
 
 /// Trainable parameters of the recursion model a config describes (for a vocabulary of
 /// `vocabSize` tokens); -1 with *error when the config is not a valid recursion model.

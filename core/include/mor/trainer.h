@@ -1,6 +1,7 @@
 #pragma once
-// Running experiments: train, resume, evaluate, trace a checkpoint. The CLI and the GUI
-// both call these; progress comes back through TrainingObserver (on the calling thread).
+// Training experiments and the types of what a trained run answers. The CLI and the GUI both
+// call trainExperiment; a logged run is resumed, evaluated and traced through mor::Run
+// (mor/run.h). Progress comes back through TrainingObserver (on the calling thread).
 #include "mor/config.h"
 #include "mor/dataset.h"
 #include "mor/evaluation.h"
@@ -74,20 +75,9 @@ struct RunOutcome {
     std::string testCheckpoint;
 };
 
+/// Trains a new run (resuming one: mor::Run::resume).
 RunOutcome trainExperiment(const ExperimentConfig& config, const RunOptions& options,
                            TrainingObserver* observer);
-/// Continues run `runId` of the log from its last checkpoint.
-RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const RunOptions& options,
-                            TrainingObserver* observer);
-/// Re-evaluates the last checkpoint of a run on its test split (training measures test/* on
-/// best.pt; RunOutcome::testCheckpoint names the file each one used).
-RunOutcome evaluateRun(const std::string& logPath, int64_t runId, std::string* error);
-
-/// Runs the checkpoint at `step` (the last one when step < 0) on the given samples of the
-/// run's data set and returns their full traces. Used by the stepper for any input.
-std::vector<SampleTrace> traceCheckpoint(const std::string& logPath, int64_t runId, int64_t step,
-                                         const std::vector<int64_t>& sampleIds,
-                                         std::string* error);
 
 /// A "what if" applied to one pass of a reflection model (counterfactuals, issue 19). The
 /// default changes nothing: the plain trace is the intervention-free case of the same pass.
@@ -119,21 +109,14 @@ struct Intervention {
     }
 };
 
-/// Where a counterfactual trace comes from: a run's checkpoint and either samples of its
-/// data set or typed feature rows.
+/// What mor::Run::trace runs: a checkpoint of the run and either samples of its data set or
+/// typed feature rows, under an intervention.
 struct TraceRequest {
-    std::string logPath;
-    int64_t runId = 0;
     int64_t step = -1;                          ///< checkpoint at or before it; < 0: the last
     std::vector<int64_t> sampleIds;             ///< samples of the run's data set
     std::vector<std::vector<float>> features;   ///< or typed inputs (label -1), used when set
     Intervention intervention;
 };
-
-/// Traces of the requested inputs under the request's intervention (none: the plain trace,
-/// equal to traceCheckpoint). Empty with *error set when the run, checkpoint or inputs are
-/// not usable.
-std::vector<SampleTrace> traceCounterfactual(const TraceRequest& request, std::string* error);
 
 /// One row of the counterfactual table: the test accuracy had the model been changed so.
 struct CounterfactualRow {
@@ -156,15 +139,6 @@ struct CounterfactualTable {
     int bestExpert = -1;         ///< the best fixed expert (highest "route" accuracy)
     std::vector<CounterfactualRow> rows;
 };
-
-/// The counterfactual table of a run's checkpoint at or before `step` (< 0: the last).
-bool counterfactualTable(const std::string& logPath, int64_t runId, int64_t step,
-                         CounterfactualTable* table, std::string* error);
-
-/// Writes the weights of a run's last checkpoint in a format Python PyTorch loads
-/// (a TorchScript archive of named tensors).
-bool exportWeights(const std::string& logPath, int64_t runId, const std::string& outPath,
-                   std::string* error);
 
 /// Number of trainable parameters of the model the config describes.
 int64_t countParameters(const ExperimentConfig& config, int64_t numFeatures, int64_t numClasses,

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// trainExperiment / resumeExperiment / evaluateRun (mor/trainer.h) for every model family.
+// trainExperiment (mor/trainer.h), and resuming and evaluating a read run (engine/run_actions.h,
+// behind mor::Run) for every model family.
 #include "mor/trainer.h"
 
 #include "engine/checkpoint.h"
 #include "engine/distributed.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
+#include "engine/run_actions.h"
 #include "engine/training_session.h"
 
 #include <algorithm>
@@ -85,14 +87,14 @@ RunOutcome trainExperiment(const ExperimentConfig& input, const RunOptions& opti
     }
 }
 
-RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const RunOptions& options,
-                            TrainingObserver* observer) {
+namespace engine {
+
+RunOutcome resumeRun(const StoredRun& stored, const std::string& logPath,
+                     const RunOptions& options, TrainingObserver* observer) {
+    const int64_t runId = stored.summary.id;
     try {
         std::string error;
-        engine::StoredRun run;
-        if (!engine::readRun(logPath, runId, &run, &error)) {
-            return failed(error, runId);
-        }
+        StoredRun run = stored;
         if (run.summary.status == "finished") {
             return failed("run " + std::to_string(runId) + " already finished", runId);
         }
@@ -136,19 +138,11 @@ RunOutcome resumeExperiment(const std::string& logPath, int64_t runId, const Run
     }
 }
 
-RunOutcome evaluateRun(const std::string& logPath, int64_t runId, std::string* error) {
+Result<RunOutcome> evaluateRun(const StoredRun& run) {
+    const int64_t runId = run.summary.id;
     std::string err;
-    auto fail = [&](const std::string& message) {
-        if (error) {
-            *error = message;
-        }
-        return failed(message, runId);
-    };
+    auto fail = [](const std::string& message) { return Error{message}; };
     try {
-        engine::StoredRun run;
-        if (!engine::readRun(logPath, runId, &run, &err)) {
-            return fail(err);
-        }
         const CheckpointInfo* last = engine::pickCheckpoint(run.checkpoints, -1);
         if (!last) {
             return fail("run " + std::to_string(runId) + " has no checkpoint");
@@ -181,5 +175,7 @@ RunOutcome evaluateRun(const std::string& logPath, int64_t runId, std::string* e
         return fail(std::string("internal error: ") + e.what());
     }
 }
+
+} // namespace engine
 
 } // namespace mor

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The public entry points of mor/sequence.h.
+// The public entry points of mor/sequence.h and what a recursion run answers through mor::Run
+// (seq/sequence_probes.h: generation and token traces).
 #include "mor/sequence.h"
 
 #include "data/sequence_data.h"
 #include "seq/recursion_decoder.h"
 #include "seq/sequence_eval.h"
+#include "seq/sequence_probes.h"
 #include "seq/sequence_store.h"
 
 #include <chrono>
@@ -93,12 +95,15 @@ int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSiz
     }
 }
 
-GenerateResult generateSequence(const std::string& logPath, int64_t runId,
-                                const GenerateOptions& options) {
+namespace seq {
+
+Result<GenerateResult> generateFromRun(const engine::StoredRun& stored,
+                                       const GenerateOptions& options) {
     GenerateResult result;
-    seq::LoadedSequenceRun run;
-    if (!seq::loadSequenceRun(logPath, runId, options.step, &run, &result.error)) {
-        return result;
+    LoadedSequenceRun run;
+    std::string err;
+    if (!loadSequenceCheckpoint(stored, options.step, &run, &err)) {
+        return Error{err};
     }
     try {
         const bool text = run.config.data.kind == "text";
@@ -136,25 +141,22 @@ GenerateResult generateSequence(const std::string& logPath, int64_t runId,
             result.generated > 0 ? depthSum / static_cast<double>(result.generated) : 0.0;
         result.ok = true;
     } catch (const std::exception& e) {
-        result.error = std::string("generation failed: ") + e.what();
+        return Error{std::string("generation failed: ") + e.what()};
     }
     return result;
 }
 
-std::vector<TokenTrace> traceSequenceCheckpoint(const std::string& logPath, int64_t runId,
-                                                int64_t step, const std::string& text,
-                                                std::string* error) {
-    std::string ignored;
-    std::string& err = error ? *error : ignored;
-    seq::LoadedSequenceRun run;
-    if (!seq::loadSequenceRun(logPath, runId, step, &run, &err)) {
-        return {};
+Result<std::vector<TokenTrace>> traceTextOfRun(const engine::StoredRun& stored, int64_t step,
+                                               const std::string& text) {
+    LoadedSequenceRun run;
+    std::string err;
+    if (!loadSequenceCheckpoint(stored, step, &run, &err)) {
+        return Error{err};
     }
     const bool isText = run.config.data.kind == "text";
     std::vector<int64_t> ids = data::encodeText(run.vocab, isText ? 0 : -1, text);
     if (ids.empty()) {
-        err = "the text has no character the model knows";
-        return {};
+        return Error{"the text has no character the model knows"};
     }
     const int64_t maxLen = run.model->maxLen();
     if (static_cast<int64_t>(ids.size()) > maxLen) {
@@ -164,11 +166,12 @@ std::vector<TokenTrace> traceSequenceCheckpoint(const std::string& logPath, int6
     std::vector<int64_t> targets(ids.begin() + 1, ids.end());
     targets.push_back(-1);
     try {
-        return seq::traceSequences(run.model, ids, targets, {}, 1, n, run.vocab, {}, 0);
+        return traceSequences(run.model, ids, targets, {}, 1, n, run.vocab, {}, 0);
     } catch (const std::exception& e) {
-        err = std::string("tracing failed: ") + e.what();
-        return {};
+        return Error{std::string("tracing failed: ") + e.what()};
     }
 }
+
+} // namespace seq
 
 } // namespace mor

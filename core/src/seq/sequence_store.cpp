@@ -38,6 +38,12 @@ bool loadSequenceRun(const std::string& logPath, int64_t runId, int64_t step,
     if (!engine::readRun(logPath, runId, &stored, error)) {
         return false;
     }
+    return loadSequenceCheckpoint(stored, step, run, error);
+}
+
+bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, LoadedSequenceRun* run,
+                            std::string* error) {
+    const int64_t runId = stored.summary.id;
     if (stored.config.model.family != Family::Recursion) {
         *error = "run " + std::to_string(runId) + " is a " +
                  familyName(stored.config.model.family) +

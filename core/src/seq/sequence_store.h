@@ -3,6 +3,7 @@
 // Loading a logged recursion run back at one checkpoint (generation, tracing, serving). The
 // checkpoint files are the engine's (engine/checkpoint.h); the vocabulary is stored next to
 // the weights as <path>.vocab (RecursionFamily::saveState).
+#include "engine/run.h"
 #include "mor/config.h"
 #include "seq/recursion_model.h"
 
@@ -29,5 +30,8 @@ struct LoadedSequenceRun {
 /// the CPU.
 bool loadSequenceRun(const std::string& logPath, int64_t runId, int64_t step,
                      LoadedSequenceRun* run, std::string* error);
+/// loadSequenceRun of a run already read (mor::Run reads the log once).
+bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, LoadedSequenceRun* run,
+                            std::string* error);
 
 } // namespace mor::seq

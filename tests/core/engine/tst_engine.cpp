@@ -8,7 +8,9 @@
 #include "engine/run.h"
 #include "engine/training_session.h"
 
+#include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 
 #include <QJsonDocument>
@@ -113,6 +115,9 @@ private Q_SLOTS:
     void earlyStopStops();
     void twoProcessesMatchOne_data() { addFamilyRows(); }
     void twoProcessesMatchOne();
+    void runHandleOpenNamesAMissingRun();
+    void runHandleAnswersForItsFamilyOnly_data() { addFamilyRows(); }
+    void runHandleAnswersForItsFamilyOnly();
     void bf16TrainsUnderAutocast_data() { addFamilyRows(); }
     void bf16TrainsUnderAutocast();
     void oldStoredConfigWithBothSectionsResumes_data() { addFamilyRows(); }
@@ -162,7 +167,9 @@ void TstEngine::resumeBeforeFirstCheckpoint() {
         auto reader = LogReader::open(options.logPath, &error);
         QVERIFY(reader->checkpoints(first.runId).empty());
     }
-    const auto resumed = resumeExperiment(options.logPath, first.runId, {}, nullptr);
+    const auto stopped = Run::open(options.logPath, first.runId);
+    QVERIFY2(stopped, stopped.error().c_str());
+    const auto resumed = stopped->resume({}, nullptr);
     QVERIFY2(resumed.status == "finished", resumed.error.c_str());
     QCOMPARE(resumed.runId, first.runId);
     QVERIFY(hasEvent(options.logPath, first.runId, "restarting from step 0"));
@@ -210,10 +217,11 @@ void TstEngine::testMetricsComeFromTheBestCheckpoint() {
     QCOMPARE(again.result.loss, out.test.loss);
     QCOMPARE(again.result.accuracy, out.test.accuracy);
     // mor eval re-measures the last checkpoint and says so
-    const auto evaluated = evaluateRun(options.logPath, out.runId, &error);
-    QVERIFY2(error.empty(), error.c_str());
-    QCOMPARE(evaluated.testCheckpoint, checkpoints.back().path);
-    QCOMPARE(evaluated.steps, checkpoints.back().step);
+    const auto evaluated =
+        Run::open(options.logPath, out.runId).andThen([](const Run& r) { return r.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    QCOMPARE(evaluated->testCheckpoint, checkpoints.back().path);
+    QCOMPARE(evaluated->steps, checkpoints.back().step);
     const auto last = reader->lastMetrics(out.runId);
     QCOMPARE(last.at("test/accuracy"), out.test.accuracy);
     QCOMPARE(last.at("test/loss"), out.test.loss);
@@ -282,6 +290,86 @@ void TstEngine::twoProcessesMatchOne() {
         }
     }
 #endif
+}
+
+void TstEngine::runHandleOpenNamesAMissingRun() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("empty.sqlite").toStdString();
+    std::string error;
+    QVERIFY2(ExperimentLog::open(path, &error), error.c_str()); // a log without runs
+    const auto run = Run::open(path, 42);
+    QVERIFY(!run);
+    QCOMPARE(run.error(), "run 42 is not in " + path);
+    const auto evaluated = run.andThen([](const Run& r) { return r.evaluate(); });
+    QVERIFY(!evaluated);
+    QCOMPARE(evaluated.error(), run.error());
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, run.value());
+}
+
+void TstEngine::runHandleAnswersForItsFamilyOnly() {
+    QFETCH(QString, json);
+    const auto config = configOf(json);
+    QTemporaryDir dir;
+    RunOptions options;
+    options.logPath = dir.filePath("log.sqlite").toStdString();
+    const auto out = trainExperiment(config, options, nullptr);
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    const auto opened = Run::open(options.logPath, out.runId);
+    QVERIFY2(opened, opened.error().c_str());
+    const Run& run = opened.value();
+    QCOMPARE(run.id(), out.runId);
+    QCOMPARE(run.family(), config.model.family);
+    QCOMPARE(run.summary().status, std::string("finished"));
+    QVERIFY(!run.checkpoints().empty());
+    QCOMPARE(run.checkpoints().back().step, out.steps);
+
+    // evaluate() = the last checkpoint loaded and evaluated on the test split by the engine
+    const auto evaluated = run.evaluate();
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    std::string error;
+    const torch::Device cpu(torch::kCPU);
+    auto family = engine::makeFamily(config, cpu, &error);
+    QVERIFY2(family, error.c_str());
+    QVERIFY2(engine::loadCheckpoint(run.checkpoints().back().path, *family, nullptr, &error),
+             error.c_str());
+    family->setTraining(false);
+    const auto expected = family->evaluate(engine::Split::Test, false).result;
+    QCOMPARE(evaluated->test.loss, expected.loss);
+    QCOMPARE(evaluated->test.accuracy, expected.accuracy);
+    QCOMPARE(evaluated->steps, out.steps);
+    QCOMPARE(evaluated->parameters, out.parameters);
+
+    // what the other family answers is refused with a message naming this run's family
+    const std::string named = "run " + std::to_string(out.runId) + " is a " +
+                              familyName(config.model.family) + " run";
+    std::vector<std::string> refusals;
+    if (config.model.family == Family::Reflection) {
+        const auto traces = run.trace(-1, {0, 1});
+        QVERIFY2(traces, traces.error().c_str());
+        QCOMPARE(traces->size(), size_t(2));
+        QCOMPARE(traces->at(1).sampleId, int64_t(1));
+        QVERIFY2(run.counterfactualTable(), "the counterfactual table of a reflection run");
+        refusals.push_back(run.generate({}).error());
+        refusals.push_back(run.traceTokens(-1, "1+2=").error());
+        refusals.push_back(run.generator().error());
+    } else {
+        const auto traces = run.traceTokens(-1, "12+34=");
+        QVERIFY2(traces, traces.error().c_str());
+        QCOMPARE(traces->size(), size_t(1));
+        GenerateOptions greedy;
+        greedy.prompt = "1+2=";
+        greedy.tokens = 3;
+        greedy.temperature = 0.0;
+        const auto generated = run.generate(greedy);
+        QVERIFY2(generated, generated.error().c_str());
+        QCOMPARE(generated->generated, int64_t(3));
+        refusals.push_back(run.trace(-1, {0}).error());
+        refusals.push_back(run.counterfactualTable().error());
+        refusals.push_back(run.predictor().error());
+    }
+    for (const auto& refusal : refusals) {
+        QVERIFY2(refusal.rfind(named, 0) == 0, refusal.c_str());
+    }
 }
 
 namespace {

@@ -356,18 +356,18 @@ void TstIntegrationModel::plainCounterfactualTraceEqualsLoggedTrace()
             continue;
         }
         mor::TraceRequest request;
-        request.logPath = run.log;
-        request.runId = run.runId;
         request.step = steps.back();
         request.sampleIds = {id};
-        const auto traces = mor::traceCounterfactual(request, &error);
-        QVERIFY2(traces.size() == 1, error.c_str());
-        QVERIFY2(sameTrace(*logged, traces.front(), &error), error.c_str());
+        const auto traces = openRun(run).trace(request);
+        QVERIFY2(traces && traces->size() == 1, traces.error().c_str());
+        QVERIFY2(sameTrace(*logged, traces->front(), &error), error.c_str());
         ++compared;
     }
     QCOMPARE(compared, 3);
-    // and traceCheckpoint (the stepper's call) is the same pass
-    const auto old = mor::traceCheckpoint(run.log, run.runId, -1, kSamples, &error);
+    // and Run::trace(step, samples) (the stepper's call) is the same pass
+    const auto traced = openRun(run).trace(-1, kSamples);
+    QVERIFY2(traced, traced.error().c_str());
+    const auto& old = traced.value();
     const auto now = traceUnder(run, kSamples);
     QCOMPARE(old.size(), now.size());
     for (size_t i = 0; i < old.size(); ++i) {
@@ -526,9 +526,10 @@ void TstIntegrationModel::haltAtMaxDepthRowEqualsFixedDepthAccuracy()
 {
     QFETCH(QString, halting);
     const auto& run = trainedRun(halting.toStdString());
-    mor::CounterfactualTable table;
     std::string error;
-    QVERIFY2(mor::counterfactualTable(run.log, run.runId, -1, &table, &error), error.c_str());
+    const auto computed = openRun(run).counterfactualTable(-1);
+    QVERIFY2(computed, computed.error().c_str());
+    const mor::CounterfactualTable& table = computed.value();
     QCOMPARE(table.maxDepth, int64_t(3));
     QCOMPARE(int(table.rows.size()), 1 + 3 + 3 + 3);
     std::map<std::string, double> acc;
@@ -536,9 +537,9 @@ void TstIntegrationModel::haltAtMaxDepthRowEqualsFixedDepthAccuracy()
         acc[row.kind + std::to_string(row.value)] = row.accuracy;
     }
     // The model as trained equals mor eval's accuracy of the same checkpoint.
-    const auto evaluated = mor::evaluateRun(run.log, run.runId, &error);
-    QVERIFY2(error.empty(), error.c_str());
-    QCOMPARE(acc["model-1"], evaluated.test.accuracy);
+    const auto evaluated = openRun(run).evaluate();
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    QCOMPARE(acc["model-1"], evaluated->test.accuracy);
     // "halt at the maximum depth" = the same weights with fixed-depth halting, evaluated.
     auto fixedConfig = run.config;
     for (auto& ec : fixedConfig.model.experts) {
@@ -573,26 +574,28 @@ void TstIntegrationModel::haltAtMaxDepthRowEqualsFixedDepthAccuracy()
 void TstIntegrationModel::badInterventionIsRefusedWithAMessage()
 {
     const auto& run = trainedRun("fixed");
+    const mor::Run opened = openRun(run);
     mor::TraceRequest request;
-    request.logPath = run.log;
-    request.runId = run.runId;
     request.sampleIds = {0};
     request.intervention.veto = {7};
-    std::string error;
-    QVERIFY(mor::traceCounterfactual(request, &error).empty());
-    QVERIFY2(error.find("no expert 7") != std::string::npos, error.c_str());
+    auto refused = opened.trace(request);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().find("no expert 7") != std::string::npos, refused.error().c_str());
     request.intervention.veto.clear();
     request.intervention.route = {0, 1};
     request.intervention.routeGates = {0.5f};
-    QVERIFY(mor::traceCounterfactual(request, &error).empty());
-    QVERIFY2(error.find("1 gates for 2 experts") != std::string::npos, error.c_str());
+    refused = opened.trace(request);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().find("1 gates for 2 experts") != std::string::npos,
+             refused.error().c_str());
     // typed features: a label-free trace of the right width
     request.intervention = {};
     request.features = {{1, 0, 1, 1, 0, 0}};
-    const auto typed = mor::traceCounterfactual(request, &error);
-    QVERIFY2(typed.size() == 1, error.c_str());
-    QCOMPARE(typed.front().label, int64_t(-1));
+    const auto typed = opened.trace(request);
+    QVERIFY2(typed && typed->size() == 1, typed.error().c_str());
+    QCOMPARE(typed->front().label, int64_t(-1));
     request.features = {{1, 0}};
-    QVERIFY(mor::traceCounterfactual(request, &error).empty());
-    QVERIFY2(error.find("has 2 features") != std::string::npos, error.c_str());
+    refused = opened.trace(request);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().find("has 2 features") != std::string::npos, refused.error().c_str());
 }

@@ -95,16 +95,22 @@ std::vector<mor::SampleTrace> traceUnder(const TrainedRun& run, const std::vecto
                                          const mor::Intervention& iv)
 {
     mor::TraceRequest request;
-    request.logPath = run.log;
-    request.runId = run.runId;
     request.sampleIds = ids;
     request.intervention = iv;
-    std::string error;
-    auto traces = mor::traceCounterfactual(request, &error);
-    if (traces.size() != ids.size()) {
-        qFatal("traceCounterfactual: %s", error.c_str());
+    auto traces = openRun(run).trace(request);
+    if (!traces || traces->size() != ids.size()) {
+        qFatal("Run::trace: %s", traces.error().c_str());
     }
-    return traces;
+    return std::move(traces).value();
+}
+
+mor::Run openRun(const TrainedRun& run)
+{
+    auto opened = mor::Run::open(run.log, run.runId);
+    if (!opened) {
+        qFatal("Run::open: %s", opened.error().c_str());
+    }
+    return std::move(opened).value();
 }
 
 /// The fused answer and every expert's drafts agree to float rounding.

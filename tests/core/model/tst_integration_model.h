@@ -7,6 +7,7 @@
 #include "model/integration.h"
 #include "model/mor_model.h"
 #include "mor/log_reader.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 #include "train/checkpoint.h"
 #include "train/tensors.h"
@@ -41,6 +42,8 @@ struct TrainedRun {
 };
 
 const TrainedRun& trainedRun(const std::string& halting);
+/// The trained run opened as a mor::Run (fails the test program when it cannot be).
+mor::Run openRun(const TrainedRun& run);
 std::vector<mor::SampleTrace> traceUnder(const TrainedRun& run, const std::vector<int64_t>& ids,
                                          const mor::Intervention& iv = {});
 /// The fused answer and every expert's drafts agree to float rounding.

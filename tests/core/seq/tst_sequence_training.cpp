@@ -2,6 +2,7 @@
 // the log, checkpoints; generation with and without the recursion-wise KV cache; tracing any
 // text through a checkpoint; resuming.
 #include "mor/log_reader.h"
+#include "mor/run.h"
 #include "mor/sequence.h"
 #include "mor/trainer.h"
 
@@ -107,11 +108,16 @@ void TstSequenceTraining::generationWithCacheMatchesGenerationWithout() {
     options.prompt = "123+456=";
     options.tokens = 30; // beyond the 11-token context: the window is rebuilt on the way
     options.temperature = 0.0;
-    const auto cached = generateSequence(m_log, m_run, options);
-    QVERIFY2(cached.ok, cached.error.c_str());
+    const auto run = Run::open(m_log, m_run);
+    QVERIFY2(run, run.error().c_str());
+    const auto generatedCached = run->generate(options);
+    QVERIFY2(generatedCached, generatedCached.error().c_str());
     options.useCache = false;
-    const auto uncached = generateSequence(m_log, m_run, options);
-    QVERIFY2(uncached.ok, uncached.error.c_str());
+    const auto generatedUncached = run->generate(options);
+    QVERIFY2(generatedUncached, generatedUncached.error().c_str());
+    const GenerateResult& cached = generatedCached.value();
+    const GenerateResult& uncached = generatedUncached.value();
+    QVERIFY(cached.ok && uncached.ok);
     QCOMPARE(cached.tokens.size(), size_t(8 + 30));
     QCOMPARE(cached.generated, int64_t(30));
     for (size_t i = 0; i < cached.tokens.size(); ++i) {
@@ -125,16 +131,22 @@ void TstSequenceTraining::generationWithCacheMatchesGenerationWithout() {
 
 void TstSequenceTraining::tracesTypedTextThroughTheCheckpoint() {
     QVERIFY(m_run >= 0);
-    std::string error;
-    const auto traces = traceSequenceCheckpoint(m_log, m_run, -1, "12x3+4=", &error);
-    QVERIFY2(traces.size() == 1, error.c_str());
+    const auto run = Run::open(m_log, m_run);
+    QVERIFY2(run, run.error().c_str());
+    const auto traced = run->traceTokens(-1, "12x3+4=");
+    QVERIFY2(traced && traced->size() == 1, traced.error().c_str());
+    const auto& traces = traced.value();
     QCOMPARE(traces[0].tokens.size(), size_t(6)); // 'x' is not in the vocabulary: dropped
     QCOMPARE(traces[0].tokens[1].targetText, std::string("3"));
     QCOMPARE(traces[0].tokens.back().target, int64_t(-1));
     // The checkpoint at or before a step (as for reflection runs); none before the first.
-    QCOMPARE(traceSequenceCheckpoint(m_log, m_run, 99999, "1+2=", &error).size(), size_t(1));
-    QVERIFY(traceSequenceCheckpoint(m_log, m_run, 5, "1+2=", &error).empty());
-    QVERIFY2(error.find("at or before step 5") != std::string::npos, error.c_str());
+    const auto late = run->traceTokens(99999, "1+2=");
+    QVERIFY2(late, late.error().c_str());
+    QCOMPARE(late->size(), size_t(1));
+    const auto early = run->traceTokens(5, "1+2=");
+    QVERIFY(!early);
+    QVERIFY2(early.error().find("at or before step 5") != std::string::npos,
+             early.error().c_str());
 }
 
 void TstSequenceTraining::otherRoutingsTrain_data() {
@@ -177,7 +189,9 @@ void TstSequenceTraining::stoppedRunResumesToTheEnd() {
     const RunOutcome first = trainExperiment(additionConfig("token_choice"), options, &stop);
     QCOMPARE(first.status, std::string("stopped"));
     QCOMPARE(first.steps, int64_t(10));
-    const RunOutcome rest = resumeExperiment(log, first.runId, RunOptions{}, nullptr);
+    const auto stopped = Run::open(log, first.runId);
+    QVERIFY2(stopped, stopped.error().c_str());
+    const RunOutcome rest = stopped->resume(RunOptions{}, nullptr);
     QVERIFY2(rest.status == "finished", rest.error.c_str());
     QCOMPARE(rest.steps, int64_t(28));
     std::string error;
@@ -185,8 +199,11 @@ void TstSequenceTraining::stoppedRunResumesToTheEnd() {
     QVERIFY2(reader, error.c_str());
     QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
     QCOMPARE(reader->tokenTraceSteps(first.runId).back(), int64_t(28));
-    const RunOutcome eval = evaluateRun(log, first.runId, &error);
-    QVERIFY2(eval.status == "finished", error.c_str());
+    const auto evaluated = Run::open(log, first.runId).andThen(
+        [](const Run& run) { return run.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    const RunOutcome& eval = evaluated.value();
+    QCOMPARE(eval.status, std::string("finished"));
     QCOMPARE(eval.steps, int64_t(28)); // the last checkpoint; training tested best.pt
     QVERIFY(std::isfinite(eval.test.loss));
     QVERIFY(rest.testCheckpoint.size() > 7 &&
@@ -217,9 +234,10 @@ void TstSequenceTraining::errorsComeBackAsValues() {
     const RunOutcome out = trainExperiment(config, RunOptions{}, nullptr);
     QCOMPARE(out.status, std::string("failed"));
     QVERIFY2(out.error.find("missing.txt") != std::string::npos, out.error.c_str());
-    const auto gen = generateSequence(m_dir.filePath("none.morlog").toStdString(), 1, {});
-    QVERIFY(!gen.ok);
-    QVERIFY(!gen.error.empty());
+    const auto gen = Run::open(m_dir.filePath("none.morlog").toStdString(), 1).andThen(
+        [](const Run& run) { return run.generate({}); });
+    QVERIFY(!gen);
+    QVERIFY(!gen.error().empty());
 }
 
 QTEST_GUILESS_MAIN(TstSequenceTraining)

@@ -7,6 +7,7 @@
 
 #include "mor/log_reader.h"
 #include "mor/pruning.h"
+#include "mor/run.h"
 #include "mor/run_audit.h"
 #include "mor/trainer.h"
 
@@ -139,9 +140,11 @@ void TstTrainer::trainsAndLogsEverything() {
     QVERIFY(!checkpoints.empty());
     QVERIFY(std::filesystem::exists(checkpoints.back().path));
     // the stepper's re-run of a checkpoint on any input
-    const auto traces = mor::traceCheckpoint(log, out.runId, -1, {0, 5}, &error);
-    QCOMPARE(traces.size(), size_t(2));
-    QCOMPARE(traces[1].sampleId, int64_t(5));
+    const auto traces = mor::Run::open(log, out.runId).andThen(
+        [](const mor::Run& run) { return run.trace(-1, {0, 5}); });
+    QVERIFY2(traces, traces.error().c_str());
+    QCOMPARE(traces->size(), size_t(2));
+    QCOMPARE(traces->at(1).sampleId, int64_t(5));
 }
 
 void TstTrainer::sameSeedGivesIdenticalMetrics() {
@@ -180,7 +183,9 @@ void TstTrainer::resumeContinuesFromLastCheckpoint() {
     const auto first = mor::trainExperiment(config, options, &stopper);
     QCOMPARE(first.status, std::string("stopped"));
     RecordingObserver observer;
-    const auto resumed = mor::resumeExperiment(options.logPath, first.runId, {}, &observer);
+    const auto stopped = mor::Run::open(options.logPath, first.runId);
+    QVERIFY2(stopped, stopped.error().c_str());
+    const auto resumed = stopped->resume({}, &observer);
     QVERIFY2(resumed.error.empty(), resumed.error.c_str());
     QCOMPARE(resumed.status, std::string("finished"));
     QCOMPARE(resumed.runId, first.runId);
@@ -207,7 +212,9 @@ void TstTrainer::resumeWithoutCheckpointRestartsFromStepZero() {
         auto reader = mor::LogReader::open(options.logPath, &error);
         QVERIFY(reader->checkpoints(first.runId).empty());
     }
-    const auto resumed = mor::resumeExperiment(options.logPath, first.runId, {}, nullptr);
+    const auto killed = mor::Run::open(options.logPath, first.runId);
+    QVERIFY2(killed, killed.error().c_str());
+    const auto resumed = killed->resume({}, nullptr);
     QVERIFY2(resumed.error.empty(), resumed.error.c_str());
     QCOMPARE(resumed.status, std::string("finished"));
     QCOMPARE(resumed.runId, first.runId);
@@ -243,11 +250,11 @@ void TstTrainer::checkpointOfEveryCellLoads() {
     }
     const auto trained = mor::trainExperiment(config, options, nullptr);
     QVERIFY2(trained.error.empty(), trained.error.c_str());
-    std::string error;
-    const auto evaluated = mor::evaluateRun(options.logPath, trained.runId, &error);
-    QVERIFY2(error.empty(), error.c_str());
-    QCOMPARE(evaluated.status, std::string("finished"));
-    QCOMPARE(evaluated.test.accuracy, trained.test.accuracy);
+    const auto evaluated = mor::Run::open(options.logPath, trained.runId).andThen(
+        [](const mor::Run& run) { return run.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    QCOMPARE(evaluated->status, std::string("finished"));
+    QCOMPARE(evaluated->test.accuracy, trained.test.accuracy);
 }
 
 void TstTrainer::invalidConfigFailsNamingTheField() {
@@ -449,9 +456,10 @@ void TstTrainer::pruneRunWritesALinkedChildRun() {
     QCOMPARE(out.before.sparseFlopsPerInput, out.before.flopsPerInput); // no zeros yet
     QVERIFY(out.after.sparseFlopsPerInput < out.after.flopsPerInput);  // dense counts zeros
     std::string error;
-    const auto evaluated = mor::evaluateRun(log, out.runId, &error);
-    QVERIFY2(error.empty(), error.c_str());
-    QCOMPARE(evaluated.test.accuracy, out.after.testAccuracy);
+    const auto evaluated =
+        mor::Run::open(log, out.runId).andThen([](const mor::Run& run) { return run.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    QCOMPARE(evaluated->test.accuracy, out.after.testAccuracy);
     auto reader = mor::LogReader::open(log, &error);
     QVERIFY(reader);
     const auto child = reader->run(out.runId);

@@ -1,8 +1,9 @@
 // The stepper on an input that is not in the probe set: it re-runs the run's checkpoint on it
-// (off the GUI thread) and shows what core's traceCheckpoint returns for that input.
+// (off the GUI thread) and shows what core's Run::trace returns for that input.
 #include "inspect/reflectionstepperview.h"
 
 #include "mor/log_reader.h"
+#include "mor/run.h"
 #include "mor/trainer.h"
 
 #include <QLabel>
@@ -61,10 +62,12 @@ void TstInspectCheckpoint::nonProbeInputIsTracedFromTheCheckpoint() {
     view.showSample(step, sample, false);
     QTRY_VERIFY_WITH_TIMEOUT(view.stepCount() > 0, 20000);
     QCOMPARE(view.currentSampleId(), sample);
-    const auto expected = mor::traceCheckpoint(log, out.runId, step, {sample}, &error);
-    QCOMPARE(expected.size(), size_t(1));
+    const auto expected = mor::Run::open(log, out.runId).andThen(
+        [&](const mor::Run& run) { return run.trace(step, {sample}); });
+    QVERIFY2(expected, expected.error().c_str());
+    QCOMPARE(expected->size(), size_t(1));
     int deepest = 0;
-    for (const auto& e : expected.front().experts) {
+    for (const auto& e : expected->front().experts) {
         deepest = std::max(deepest, int(e.steps.size()));
     }
     QCOMPARE(view.stepCount(), deepest + 1); // iterations + the integration

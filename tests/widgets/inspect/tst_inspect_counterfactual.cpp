@@ -11,6 +11,7 @@
 #include "inspect/tracecomparison.h"
 
 #include <mor/log_reader.h>
+#include <mor/run.h>
 #include <mor/trainer.h>
 
 #include <qcustomplot.h>
@@ -264,9 +265,9 @@ void TstInspectCounterfactual::runSummaryHaltAtMaxDepthIsTheFixedDepthAccuracy()
 
     // The model is trained with fixed halting at depth 3: the fixed-depth accuracy is mor
     // eval's accuracy of the same checkpoint.
-    std::string error;
-    const auto evaluated = mor::evaluateRun(m_log, m_runId, &error);
-    QVERIFY2(error.empty(), error.c_str());
+    const auto evaluated =
+        mor::Run::open(m_log, m_runId).andThen([](const mor::Run& run) { return run.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
     const QJsonObject cli = runMor({"eval", "--log", QString::fromStdString(m_log), "--run",
                                     QString::number(m_runId), "--counterfactual", "--json"});
     QVERIFY(!cli.isEmpty());
@@ -288,10 +289,10 @@ void TstInspectCounterfactual::runSummaryHaltAtMaxDepthIsTheFixedDepthAccuracy()
         if (kind == "halt" && value == 3) {
             sawMaxDepth = true;
             QVERIFY(table->item(row, 0)->text().contains("fixed depth"));
-            QCOMPARE(shown, evaluated.test.accuracy);
+            QCOMPARE(shown, evaluated->test.accuracy);
         }
         if (kind == "model") {
-            QCOMPARE(shown, evaluated.test.accuracy);
+            QCOMPARE(shown, evaluated->test.accuracy);
         }
     }
     QVERIFY(sawMaxDepth);

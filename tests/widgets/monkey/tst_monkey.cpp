@@ -19,6 +19,7 @@
 #include "trainingcontroller.h"
 
 #include <mor/log_reader.h>
+#include <mor/run.h>
 #include <mor/sequence.h>
 
 #include <QApplication>
@@ -187,7 +188,16 @@ int main(int argc, char** argv) {
     std::printf("monkey: fixture log with %lld run(s) in %.1f s\n", qlonglong(runs.size()),
                 fixtureClock.elapsed() / 1000.0);
 
-    SequenceView::setDefaultTextTracer(&mor::traceSequenceCheckpoint); // as mor-studio does
+    SequenceView::setDefaultTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
+                                        const std::string& text, std::string* error) {
+        auto traced = mor::Run::open(logPath, runId).andThen(
+            [&](const mor::Run& run) { return run.traceTokens(step, text); });
+        if (!traced) {
+            *error = traced.error();
+            return std::vector<mor::TokenTrace>{};
+        }
+        return std::move(traced).value();
+    }); // as mor-studio does
     auto* window = new MainWindow;
     KeepOpen keepOpen;
     window->installEventFilter(&keepOpen);

@@ -9,6 +9,7 @@
 #include "theme.h"
 
 #include <mor/log_reader.h>
+#include <mor/run.h>
 #include <mor/sequence.h>
 
 #include <QApplication>
@@ -40,7 +41,16 @@ int main(int argc, char** argv) {
         return 1;
     }
     SequenceView view;
-    view.setTextTracer(&mor::traceSequenceCheckpoint);
+    view.setTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
+                        const std::string& text, std::string* error) {
+        auto traced = mor::Run::open(logPath, runId).andThen(
+            [&](const mor::Run& run) { return run.traceTokens(step, text); });
+        if (!traced) {
+            *error = traced.error();
+            return std::vector<mor::TokenTrace>{};
+        }
+        return std::move(traced).value();
+    });
     const QStringList size =
         (option("--size").isEmpty() ? QStringLiteral("1280x820") : option("--size"))
             .split(QLatin1Char('x'));

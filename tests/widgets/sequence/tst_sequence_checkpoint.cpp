@@ -1,6 +1,6 @@
 // Typed text in the sequence view goes through the run's real checkpoint: a tiny recursion
 // model is trained, the view traces text with the tracer mor-studio injects
-// (mor::traceSequenceCheckpoint) off the GUI thread, and shows the same tokens and depths as a
+// (mor::Run::traceTokens) off the GUI thread, and shows the same tokens and depths as a
 // direct call.
 #include "sequence/recursionstepper.h"
 #include "sequence/sequenceview.h"
@@ -9,6 +9,7 @@
 
 #include <mor/config.h>
 #include <mor/log_reader.h>
+#include <mor/run.h>
 #include <mor/sequence.h>
 #include <mor/trainer.h>
 
@@ -47,7 +48,16 @@ void TstSequenceCheckpoint::initTestCase() {
     const mor::RunOutcome out = mor::trainExperiment(parsed.config, options, nullptr);
     QVERIFY2(out.status == "finished", out.error.c_str());
     m_run = out.runId;
-    SequenceView::setDefaultTextTracer(&mor::traceSequenceCheckpoint); // as mor-studio does
+    SequenceView::setDefaultTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
+                                        const std::string& text, std::string* error) {
+        auto traced = mor::Run::open(logPath, runId).andThen(
+            [&](const mor::Run& run) { return run.traceTokens(step, text); });
+        if (!traced) {
+            *error = traced.error();
+            return std::vector<mor::TokenTrace>{};
+        }
+        return std::move(traced).value();
+    }); // as mor-studio does
 }
 
 void TstSequenceCheckpoint::typedTextShowsTheCheckpointsTrace() {
@@ -64,9 +74,11 @@ void TstSequenceCheckpoint::typedTextShowsTheCheckpointsTrace() {
     QVERIFY2(traced.first().first().toBool(),
              qPrintable(view.findChild<QLabel*>("sequenceStatus")->text()));
 
-    const auto direct = mor::traceSequenceCheckpoint(m_log, m_run, step, "12+34=", &error);
-    QCOMPARE(direct.size(), size_t(1));
-    const mor::TokenTrace& expected = direct.front();
+    const auto direct = mor::Run::open(m_log, m_run).andThen(
+        [&](const mor::Run& run) { return run.traceTokens(step, "12+34="); });
+    QVERIFY2(direct, direct.error().c_str());
+    QCOMPARE(direct->size(), size_t(1));
+    const mor::TokenTrace& expected = direct->front();
     const auto* model = view.tokenModel();
     QCOMPARE(model->rowCount(), 6);
     QCOMPARE(view.findChild<QComboBox*>("sequenceCombo")->currentText(),
@@ -91,9 +103,13 @@ void TstSequenceCheckpoint::missingCheckpointSaysWhy() {
     SequenceView view;
     view.setRun(reader, m_run);
     // Another run id of the same log has no checkpoint: the tracer's error reaches the user.
-    view.setTextTracer(
-        [](const std::string& path, int64_t, int64_t step, const std::string& text,
-           std::string* err) { return mor::traceSequenceCheckpoint(path, 4242, step, text, err); });
+    view.setTextTracer([](const std::string& path, int64_t, int64_t step, const std::string& text,
+                          std::string* err) {
+        auto traced = mor::Run::open(path, 4242).andThen(
+            [&](const mor::Run& run) { return run.traceTokens(step, text); });
+        *err = traced.error();
+        return traced ? traced.value() : std::vector<mor::TokenTrace>{};
+    });
     QSignalSpy traced(&view, &SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("1+2=")));
     QVERIFY(traced.wait(30000));

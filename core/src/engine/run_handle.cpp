@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// mor::Run (mor/run.h): a logged run read once, and the family check in one place in front of
+// what each family answers (engine: resume, evaluate; train: traces and counterfactuals; seq:
+// generation and token traces; serve: weights, predictor, generator).
+#include "mor/run.h"
+
+#include "engine/run.h"
+#include "engine/run_actions.h"
+#include "seq/sequence_probes.h"
+#include "train/reflection_probes.h"
+
+namespace mor {
+
+struct Run::State {
+    std::string logPath;
+    engine::StoredRun stored;
+};
+
+Run::Run(std::shared_ptr<const State> state) : m(std::move(state)) {}
+
+Result<Run> Run::open(const std::string& logPath, int64_t runId) {
+    auto state = std::make_shared<State>();
+    state->logPath = logPath;
+    std::string error;
+    try {
+        if (!engine::readRun(logPath, runId, &state->stored, &error)) {
+            return Error{error};
+        }
+    } catch (const std::exception& e) {
+        return Error{"cannot read run " + std::to_string(runId) + " of " + logPath + ": " +
+                     e.what()};
+    }
+    return Run(std::move(state));
+}
+
+int64_t Run::id() const { return m->stored.summary.id; }
+const std::string& Run::logPath() const { return m->logPath; }
+Family Run::family() const { return m->stored.config.model.family; }
+const ExperimentConfig& Run::config() const { return m->stored.config; }
+const RunSummary& Run::summary() const { return m->stored.summary; }
+const std::vector<CheckpointInfo>& Run::checkpoints() const { return m->stored.checkpoints; }
+
+std::string Run::wrongFamily(Family family, const std::string& what) const {
+    if (this->family() == family) {
+        return {};
+    }
+    return "run " + std::to_string(id()) + " is a " + familyName(this->family()) + " run; " +
+           what;
+}
+
+RunOutcome Run::resume(const RunOptions& options, TrainingObserver* observer) const {
+    return engine::resumeRun(m->stored, m->logPath, options, observer);
+}
+
+Result<RunOutcome> Run::evaluate() const { return engine::evaluateRun(m->stored); }
+
+Result<std::vector<SampleTrace>> Run::trace(const TraceRequest& request) const {
+    const std::string wrong = wrongFamily(
+        Family::Reflection, "traces of feature inputs need a reflection run (trace text with "
+                            "traceTokens, `mor generate`)");
+    if (!wrong.empty()) {
+        return Error{wrong};
+    }
+    return train::traceReflectionRun(m->stored, request);
+}
+
+Result<std::vector<SampleTrace>> Run::trace(int64_t step,
+                                            const std::vector<int64_t>& sampleIds) const {
+    TraceRequest request;
+    request.step = step;
+    request.sampleIds = sampleIds;
+    return trace(request);
+}
+
+Result<CounterfactualTable> Run::counterfactualTable(int64_t step) const {
+    const std::string wrong =
+        wrongFamily(Family::Reflection, "the counterfactual table needs a reflection run");
+    if (!wrong.empty()) {
+        return Error{wrong};
+    }
+    return train::reflectionCounterfactualTable(m->stored, step);
+}
+
+Result<GenerateResult> Run::generate(const GenerateOptions& options) const {
+    const std::string wrong =
+        wrongFamily(Family::Recursion, "only recursion (sequence) runs generate text");
+    if (!wrong.empty()) {
+        return Error{wrong};
+    }
+    return seq::generateFromRun(m->stored, options);
+}
+
+Result<std::vector<TokenTrace>> Run::traceTokens(int64_t step, const std::string& text) const {
+    const std::string wrong = wrongFamily(
+        Family::Recursion, "token traces need a recursion (sequence) run (trace a sample with "
+                           "trace, `mor trace`)");
+    if (!wrong.empty()) {
+        return Error{wrong};
+    }
+    return seq::traceTextOfRun(m->stored, step, text);
+}
+
+Result<WeightExportReport> Run::exportWeights(const std::string& outPath,
+                                              const WeightExportOptions& options) const {
+    WeightExportReport report;
+    std::string error;
+    if (!exportRunWeights(m->logPath, id(), outPath, options, &report, &error)) {
+        return Error{error};
+    }
+    return report;
+}
+
+Result<std::unique_ptr<Predictor>> Run::predictor(const PredictorOptions& options) const {
+    const std::string wrong = wrongFamily(
+        Family::Reflection, "a predictor of feature rows needs a reflection run (sample text with "
+                            "generator)");
+    if (!wrong.empty()) {
+        return Error{wrong};
+    }
+    std::string error;
+    auto predictor = Predictor::open(m->logPath, id(), options, &error);
+    if (!predictor) {
+        return Error{error};
+    }
+    return std::move(predictor);
+}
+
+Result<std::unique_ptr<SequenceGenerator>>
+Run::generator(const PredictorOptions& options) const {
+    const std::string wrong =
+        wrongFamily(Family::Recursion, "only recursion (sequence) runs generate text");
+    if (!wrong.empty()) {
+        return Error{wrong};
+    }
+    std::string error;
+    auto generator = SequenceGenerator::open(m->logPath, id(), options, &error);
+    if (!generator) {
+        return Error{error};
+    }
+    return std::move(generator);
+}
+
+} // namespace mor
