@@ -115,6 +115,9 @@ SetupView::SetupView(QWidget* parent) : QWidget(parent) {
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("validationMessage"));
     m_message->setWordWrap(true);
+    // Always rich text: the messages are HTML-escaped, and one message alone (no <br>) would
+    // otherwise show its quotes as "&quot;".
+    m_message->setTextFormat(Qt::RichText);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_start = new QPushButton(this);
     m_start->setObjectName(QStringLiteral("start"));

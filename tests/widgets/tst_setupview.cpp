@@ -26,6 +26,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <tuple>
 
 class TstSetupView : public QObject {
     Q_OBJECT
@@ -503,8 +504,13 @@ void TstSetupView::badRecursionValueNamesTheField() {
     QCOMPARE(field->toolTip(), message);
     QVERIFY2(view.messageLabel()->text().contains(messagePart.toHtmlEscaped()),
              qPrintable(view.messageLabel()->text()));
+    QCOMPARE(view.messageLabel()->textFormat(), Qt::RichText); // shows " not &quot;
     // The flagged row stays in view even where the routing would hide it (kv_sharing).
     QVERIFY(field->isVisibleTo(&view));
+    if (const QString shots = qEnvironmentVariable("MOR_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        view.resize(1280, 760);
+        view.grab().save(shots + "/setup-recursion-invalid-" + path.section('.', -1) + ".png");
+    }
     view.undoStack()->undo();
     QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
     QVERIFY(field->property("validationError").toString().isEmpty());
@@ -560,14 +566,10 @@ void TstSetupView::startTrainsARecursionConfig() {
     mor::ExperimentConfig small = view.config();
     small.data.samples = 120;
     small.data.digits = 2;
-    small.model.recursion.recursions = 2;
-    small.model.recursion.dModel = 16;
-    small.model.recursion.heads = 2;
-    small.model.recursion.ffn = 32;
-    small.train.epochs = 1;
-    small.train.batchSize = 32;
-    small.train.evalEvery = 0;
-    small.train.threads = 1;
+    auto& r = small.model.recursion;
+    std::tie(r.recursions, r.dModel, r.heads, r.ffn) = std::tuple(2, 16, 2, 32);
+    auto& t = small.train;
+    std::tie(t.epochs, t.batchSize, t.evalEvery, t.threads) = std::tuple(1, 32, 0, 1);
     view.setConfig(small);
     QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
     QSignalSpy start(&view, &SetupView::startRequested);
