@@ -266,7 +266,8 @@ void ExpertPanel::updateTitle() {
                                         : QString()) +
         (m_trace.uncertainty >= 0.f ? tr("  ·  uncertainty u = %1").arg(fmt(m_trace.uncertainty))
                                     : QString()) +
-        (m_widthText.isEmpty() ? QString() : QStringLiteral("  ·  ") + m_widthText));
+        // Its own line: the first one already fills a narrow panel.
+        (m_widthText.isEmpty() ? QString() : QStringLiteral("\n") + m_widthText));
 }
 
 QString ExpertPanel::titleText() const {

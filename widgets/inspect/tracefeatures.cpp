@@ -158,10 +158,10 @@ QString TraceFeatures::inputSummaryHtml(const mor::SampleTrace& trace,
         }
         QStringList spread;
         for (const auto& [width, n] : perWidth) {
-            spread << tr("%1 u: %2").arg(width).arg(n);
+            spread << tr("%1&nbsp;u:&nbsp;%2").arg(width).arg(n);
         }
         if (unknown > 0) {
-            spread << tr("not recorded: %1").arg(unknown);
+            spread << tr("not&nbsp;recorded:&nbsp;%1").arg(unknown);
         }
         if (!spread.isEmpty()) {
             html += tr("<br>traced inputs per width: %1").arg(spread.join(QStringLiteral(", ")));

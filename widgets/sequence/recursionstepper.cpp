@@ -243,7 +243,7 @@ void RecursionStepper::showRecursion() {
 
 void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
     const mor::TokenStep* t = token();
-    m_cursor->setCaption(tr("block %1 of %2").arg(r).arg(m_trace.maxRecursions));
+    m_cursor->setCaption(tr("block %1/%2").arg(r).arg(m_trace.maxRecursions));
     const int used = blockUsedAtCursor();
     // The trace holds the head's prediction after each of the first `depth` blocks only.
     const bool predicted = size_t(r - 1) < t->recursionPreds.size();

@@ -16,7 +16,7 @@ namespace {
 constexpr int kMargin = 6;  // around the flow
 constexpr int kGap = 3;     // between boxes
 constexpr int kPadding = 4; // text inside a box
-constexpr int kStrip = 8;   // Mixture-of-Depths: the row of block marks under the text
+constexpr int kStrip = 11;  // Mixture-of-Depths: the row of block marks under the text
 
 QVariantList flowBlockMask(const QModelIndex& index) {
     return index.data(TokenDepthModel::BlockMaskRole).toList();
@@ -70,7 +70,7 @@ void TokenFlowWidget::relayout() {
     }
     const int h = fm.height() + 2 * kPadding + (m_blockMarks > 0 ? kStrip : 0);
     const int minW = std::max(fm.horizontalAdvance(QLatin1Char('M')) + 2 * kPadding,
-                              m_blockMarks * 6 + 2 * kPadding);
+                              m_blockMarks * 9 + 2 * kPadding);
     int x = kMargin, y = kMargin;
     for (int row = 0; row < rows; ++row) {
         const QModelIndex index = m_model->index(row, 0);
@@ -162,7 +162,7 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
         // Mixture-of-Depths: one mark per block, filled = went through it, hollow = skipped.
         const QVariantList used = flowBlockMask(index);
         if (!used.isEmpty()) {
-            const double step = std::min(7.0, (box.width() - 2 * kPadding) / used.size());
+            const double step = std::min(9.0, (box.width() - 2 * kPadding) / used.size());
             const double side = std::max(2.0, step - 2.0);
             double x = box.center().x() - step * used.size() / 2.0 + 1.0;
             const double y = box.bottom() - kStrip + (kStrip - side) / 2.0 - 1.0;

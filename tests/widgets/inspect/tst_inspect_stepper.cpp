@@ -484,7 +484,7 @@ void TstInspectStepper::nestedWidthShowsBesideTheHaltStep() {
     }
     const QString html = inspect::TraceFeatures::inputSummaryHtml(step3[0], step3, nested);
     QVERIFY2(html.contains(QStringLiteral("24 units (E1)")), qPrintable(html));
-    QVERIFY2(html.contains(QStringLiteral("24 u: 2, 64 u: 1")), qPrintable(html));
+    QVERIFY2(html.contains(QStringLiteral("24&nbsp;u:&nbsp;2, 64&nbsp;u:&nbsp;1")), qPrintable(html));
     QVERIFY(inspect::TraceFeatures::inputSummaryHtml(step3[0], step3, {}).isEmpty());
 
     // The stepper on an ordinary run shows none of it.
