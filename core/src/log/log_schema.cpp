@@ -123,7 +123,7 @@ CREATE INDEX events_run ON events(run_id, id);
 )sql";
 
 // v2: per-token traces of sequence (Mixture-of-Recursions) models, one JSON document per
-// probe sequence (the token count varies, so rows per token would cost more than they give).
+// probe sequence. Replaced in v5 by rows (kSchemaV5Additions); kept for the migration steps.
 const char* const kSchemaV2Additions = R"sql(
 CREATE TABLE IF NOT EXISTS token_traces(
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
