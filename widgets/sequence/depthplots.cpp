@@ -103,7 +103,7 @@ void DepthPlots::setClassDepths(const std::vector<ClassDepth>& classes, int maxD
     QCPBars* below = nullptr;
     for (int d = 1; d <= maxDepth; ++d) {
         auto* bars = new QCPBars(m_distribution->xAxis, m_distribution->yAxis);
-        bars->setName(tr("depth %1").arg(d));
+        bars->setName(m_blocks ? tr("%n block(s)", nullptr, d) : tr("depth %1").arg(d));
         bars->setWidth(0.6);
         bars->setBrush(depthColor(d, maxDepth));
         bars->setPen(QPen(QApplication::palette().color(QPalette::Mid)));
@@ -169,17 +169,27 @@ void DepthPlots::clear() {
     setDepthByStep({}, {}, {}, {});
 }
 
+void DepthPlots::setBlocksMode(bool blocks) {
+    if (blocks != m_blocks) {
+        m_blocks = blocks;
+        restyle();
+    }
+}
+
 void DepthPlots::restyle() {
     const QPalette pal = QApplication::palette();
     const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
     const QColor grid = pal.color(QPalette::Mid);
     const QString classAxis =
         m_byDifficulty ? tr("difficulty class (tokens)") : tr("character class (tokens)");
-    const QString titles[] = {tr("Mean recursion depth per class"),
-                              tr("Depth distribution per class"),
-                              tr("Mean depth per evaluation step")};
+    const QString titles[] = {
+        m_blocks ? tr("Mean blocks used per class") : tr("Mean recursion depth per class"),
+        m_blocks ? tr("Blocks used per class") : tr("Depth distribution per class"),
+        m_blocks ? tr("Mean blocks used per evaluation step")
+                 : tr("Mean depth per evaluation step")};
     const QString xLabels[] = {classAxis, classAxis, tr("step")};
-    const QString yLabels[] = {tr("mean depth"), tr("share of tokens"), tr("mean depth")};
+    const QString meanLabel = m_blocks ? tr("mean blocks used") : tr("mean depth");
+    const QString yLabels[] = {meanLabel, tr("share of tokens"), meanLabel};
     int i = 0;
     for (QCustomPlot* plot : {m_mean, m_distribution, m_byStep}) {
         inspect::applyPalette(plot, {plot->xAxis, plot->yAxis}, true);

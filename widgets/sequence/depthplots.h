@@ -26,6 +26,10 @@ public:
                         const std::vector<std::vector<double>>& perClass,
                         const QStringList& classNames);
     void clear();
+    /// Mixture-of-Depths (issue 23): a token's depth counts the blocks it went through; the
+    /// titles, axes and legend say "blocks used". Call before setClassDepths().
+    void setBlocksMode(bool blocks);
+    bool blocksMode() const { return m_blocks; }
 
     QCustomPlot* meanDepthPlot() const { return m_mean; }
     QCustomPlot* distributionPlot() const { return m_distribution; }
@@ -45,6 +49,7 @@ private:
     QCustomPlot* m_byStep;
     QCPBars* m_meanBars;
     bool m_byDifficulty = false;
+    bool m_blocks = false;
 };
 
 } // namespace sequence

@@ -430,6 +430,7 @@ void SequenceView::updatePlots() {
         return;
     }
     const auto& traces = d->tracesAt(step);
+    d->plots->setBlocksMode(!traces.empty() && isMixtureOfDepths(traces.front()));
     const auto classes = depthByClass(traces);
     d->plots->setClassDepths(classes, maxDepthOf(traces), usesDifficultyClasses(traces));
     std::vector<double> overall;

@@ -272,12 +272,14 @@ void TstSequenceLog::mixtureOfDepthsColoursTokensByBlocksUsed() {
     QCOMPARE(legend->title(), QStringLiteral("Blocks used"));
     auto* summary = view.findChild<QLabel*>(QStringLiteral("sequenceSummary"));
     QVERIFY(summary->text().contains(QStringLiteral("not recorded for 1 token")));
+    QVERIFY(view.depthPlots()->blocksMode()); // the histograms count blocks used
 
     // An ordinary recursion run: no marks, the recursion-depth legend.
     view.setRun(reader, m_sequenceRun);
     QCOMPARE(view.tokenFlow()->blockMarks(), 0);
     QVERIFY(!legend->blocksMode());
     QCOMPARE(legend->title(), QStringLiteral("Recursion depth"));
+    QVERIFY(!view.depthPlots()->blocksMode());
     QVERIFY(!model->tooltip(0).contains(QStringLiteral("Skipped blocks")));
 }
 
