@@ -1,5 +1,9 @@
 #pragma once
-// The `mor` subcommands. Each returns the process exit code; errors go to stderr.
+// The `mor` subcommands of commands_train.cpp, commands_inspect.cpp and commands_trace.cpp.
+// Each cmd… returns the process exit code; errors go to stderr. Every command file registers
+// its subcommands with a register…(CLI::App&) function (command_action.h).
+#include "command_action.h"
+
 #include "mor/trainer.h"
 
 #include <cstdint>
@@ -20,13 +24,18 @@ struct RunArgs {
     int64_t threads = -1;
 };
 
+/// `train`, `resume` and `eval` (commands_train.cpp).
+void registerTrainCommands(CLI::App& app);
+/// `runs`, `show` and `export` (commands_inspect.cpp).
+void registerInspectCommands(CLI::App& app);
+/// `trace` (commands_trace.cpp).
+void registerTraceCommand(CLI::App& app);
+/// --log (required) and --run (required) of a command on one logged run.
+void addRunOptions(CLI::App* command, RunArgs& args);
+
 int cmdTrain(const TrainArgs& args);
-/// `mor train --nproc N`: runs this command line N times as data-parallel workers on this
-/// machine (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set, a free port), like torchrun.
-int launchWorkers(int64_t nproc);
 int cmdResume(const RunArgs& args);
 int cmdEval(const RunArgs& args);
-int cmdValidate(const std::string& configPath);
 int cmdRuns(const std::string& log, bool json);
 int cmdShow(const RunArgs& args);
 /// `mor trace`: one input's trace, plain or under an intervention (counterfactual).
@@ -43,6 +52,3 @@ int cmdEvalCounterfactual(const RunArgs& args, int64_t step);
 /// --compare also reports test accuracy and agreement of the exported weights.
 int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string& weights,
               const std::string& dtype = "float32", bool compare = false);
-
-/// Prints "mor: <message>" to stderr and returns the exit code for user errors (2).
-int userError(const std::string& message);

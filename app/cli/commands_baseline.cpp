@@ -4,6 +4,7 @@
 // run over a small slice of the data; the baseline's width (or encoder depth) is the integer
 // whose count is closest to the model's.
 #include "commands_baseline.h"
+#include "command_action.h"
 #include "commands.h"
 
 #include "mor/log_reader.h"
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 
 namespace {
 
@@ -67,8 +69,7 @@ bool dataShape(const mor::DataConfig& data, int64_t seed, Shape* shape, std::str
 /// The baseline's structure before solving (README, "Baselines matched in compute").
 bool baselineOf(const mor::ExperimentConfig& model, const std::string& kind,
                 mor::ExperimentConfig* out, std::string* error) {
-    // (model.family "recursion" goes with the token-sequence data kinds only)
-    if (mor::isSequenceDataKind(model.data.kind) || model.model.experts.empty()) {
+    if (model.model.family != mor::Family::Reflection || model.model.experts.empty()) {
         *error = "baselines are built for model.family \"reflection\" with at least one expert";
         return false;
     }
@@ -225,7 +226,7 @@ void addBaselineOptions(CLI::App* c, BaselineSpec& spec, bool optionalKind) {
                   "--match flops: match that run's measured test/flops instead");
 }
 
-CLI::App* addBaselineCommand(CLI::App& app, BaselineArgs& args) {
+static CLI::App* addBaselineOptions(CLI::App& app, BaselineArgs& args) {
     auto* c = app.add_subcommand(
         "baseline", "Write a dense / MoE / reflection-only baseline matched to a model's "
                     "parameters or FLOPs per input");
@@ -284,4 +285,9 @@ int cmdBaseline(const BaselineArgs& args) {
                      match.achieved, match.target, match.targetNote.c_str(), match.ratio());
     }
     return 0;
+}
+
+void registerBaselineCommand(CLI::App& app) {
+    auto args = std::make_shared<BaselineArgs>();
+    setCommandAction(addBaselineOptions(app, *args), [args] { return cmdBaseline(*args); });
 }

@@ -43,7 +43,8 @@ struct BaselineArgs {
     BaselineSpec spec;
     bool json = false;
 };
-CLI::App* addBaselineCommand(CLI::App& app, BaselineArgs& args);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerBaselineCommand(CLI::App& app);
 /// Adds --baseline / --match / --deepen / --target-log / --target-run to a command.
 void addBaselineOptions(CLI::App* command, BaselineSpec& spec, bool optionalKind);
 int cmdBaseline(const BaselineArgs& args);

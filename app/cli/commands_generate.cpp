@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands_generate.h"
+#include "command_action.h"
 
 #include "mor/run.h"
 #include "mor/sequence.h"
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
+#include <memory>
 
 namespace {
 
@@ -38,7 +40,7 @@ std::string visible(const std::string& text) {
 
 } // namespace
 
-CLI::App* addGenerateCommand(CLI::App& app, GenerateArgs& args) {
+static CLI::App* addGenerateOptions(CLI::App& app, GenerateArgs& args) {
     auto* c = app.add_subcommand(
         "generate", "Sample text from a recursion run; shows how many recursions each token got");
     c->add_option("--log", args.log, "Experiment log")->required();
@@ -126,4 +128,9 @@ int cmdGenerate(const GenerateArgs& args) {
                  options.useCache ? "recursion-wise KV cache" : "no cache", r.meanDepth,
                  r.maxRecursions, r.routing.c_str());
     return 0;
+}
+
+void registerGenerateCommand(CLI::App& app) {
+    auto args = std::make_shared<GenerateArgs>();
+    setCommandAction(addGenerateOptions(app, *args), [args] { return cmdGenerate(*args); });
 }

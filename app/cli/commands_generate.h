@@ -19,6 +19,6 @@ struct GenerateArgs {
     std::string color = "auto"; ///< auto | always | never
 };
 
-/// Adds the subcommand and its options to `app`.
-CLI::App* addGenerateCommand(CLI::App& app, GenerateArgs& args);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerGenerateCommand(CLI::App& app);
 int cmdGenerate(const GenerateArgs& args);

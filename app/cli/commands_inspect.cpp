@@ -9,11 +9,13 @@
 #include "mor/run_export.h"
 #include "mor/trainer.h"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 namespace {
 
@@ -234,4 +236,44 @@ int cmdExport(const RunArgs& args, const std::string& csvDir, const std::string&
                 (long long)r.metricRows, (long long)r.traceRows, (long long)r.conflictRows,
                 csvDir.c_str());
     return 0;
+}
+
+void registerInspectCommands(CLI::App& app) {
+    struct RunsArgs {
+        std::string log;
+        bool json = false;
+    };
+    auto runs = std::make_shared<RunsArgs>();
+    auto* cRuns = app.add_subcommand("runs", "List the runs of a log");
+    cRuns->add_option("--log", runs->log, "Experiment log")->required();
+    cRuns->add_flag("--json", runs->json, "JSON output");
+    setCommandAction(cRuns, [runs] { return cmdRuns(runs->log, runs->json); });
+
+    auto show = std::make_shared<RunArgs>();
+    auto* cShow = app.add_subcommand("show", "Summary of a run: config, metrics, experts");
+    addRunOptions(cShow, *show);
+    cShow->add_flag("--json", show->json, "JSON output");
+    setCommandAction(cShow, [show] { return cmdShow(*show); });
+
+    struct ExportArgs {
+        RunArgs run;
+        std::string csvDir, weights, dtype = "float32";
+        bool compare = false;
+    };
+    auto exported = std::make_shared<ExportArgs>();
+    auto* cExport = app.add_subcommand("export", "Export metrics and traces (CSV) or weights");
+    addRunOptions(cExport, exported->run);
+    cExport->add_option("--csv", exported->csvDir,
+                        "Folder for metrics.csv, traces.csv, conflicts.csv");
+    cExport->add_option("--weights", exported->weights,
+                        "File for the weights (TorchScript archive)");
+    cExport->add_option("--dtype", exported->dtype, "Weight storage: float32 | bf16 | fp16 | int8")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"float32", "bf16", "fp16", "int8"}));
+    cExport->add_flag("--compare", exported->compare,
+                      "Also report size, test accuracy and agreement against the checkpoint");
+    setCommandAction(cExport, [exported] {
+        return cmdExport(exported->run, exported->csvDir, exported->weights, exported->dtype,
+                         exported->compare);
+    });
 }

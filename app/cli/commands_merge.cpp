@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands_merge.h"
+#include "command_action.h"
 #include "commands.h"
 
 #include "mor/log_merge.h"
@@ -8,8 +9,9 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
-CLI::App* addMergeCommand(CLI::App& app, MergeArgs& args) {
+static CLI::App* addMergeOptions(CLI::App& app, MergeArgs& args) {
     auto* c = app.add_subcommand(
         "merge", "Merge run logs (e.g. of a SLURM job array) into a new log; runs are "
                  "renumbered, sweeps kept, the inputs are not modified");
@@ -39,4 +41,9 @@ int cmdMerge(const MergeArgs& args) {
     std::printf("%s: %lld run(s), %lld sweep(s)\n", args.out.c_str(), (long long)report.runs,
                 (long long)report.sweeps);
     return 0;
+}
+
+void registerMergeCommand(CLI::App& app) {
+    auto args = std::make_shared<MergeArgs>();
+    setCommandAction(addMergeOptions(app, *args), [args] { return cmdMerge(*args); });
 }

@@ -12,5 +12,6 @@ struct MergeArgs {
     bool json = false;
 };
 
-CLI::App* addMergeCommand(CLI::App& app, MergeArgs& args);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerMergeCommand(CLI::App& app);
 int cmdMerge(const MergeArgs& args);

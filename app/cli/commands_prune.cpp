@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands_prune.h"
+#include "command_action.h"
 #include "commands.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 namespace {
 
@@ -27,7 +29,7 @@ void printPruneRow(const char* label, const mor::PruneMeasure& m) {
 
 } // namespace
 
-CLI::App* addPruneCommand(CLI::App& app, PruneArgs& args) {
+static CLI::App* addPruneOptions(CLI::App& app, PruneArgs& args) {
     auto* c = app.add_subcommand(
         "prune", "Prune a run's best checkpoint into a new run of the same log (tagged "
                  "pruned-from:<run>), optionally fine-tuned");
@@ -88,4 +90,9 @@ int cmdPrune(const PruneArgs& args) {
     }
     printPruneRow("after", out.after);
     return 0;
+}
+
+void registerPruneCommand(CLI::App& app) {
+    auto args = std::make_shared<PruneArgs>();
+    setCommandAction(addPruneOptions(app, *args), [args] { return cmdPrune(*args); });
 }

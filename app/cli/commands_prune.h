@@ -11,5 +11,6 @@ struct PruneArgs {
     bool json = false;
 };
 
-CLI::App* addPruneCommand(CLI::App& app, PruneArgs& args);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerPruneCommand(CLI::App& app);
 int cmdPrune(const PruneArgs& args);

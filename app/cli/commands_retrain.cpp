@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands_retrain.h"
+#include "command_action.h"
 #include "commands.h"
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <thread>
+#include <memory>
 
 namespace {
 
@@ -64,7 +66,7 @@ bool retrainFileStamp(const std::string& path, std::filesystem::file_time_type* 
 
 } // namespace
 
-CLI::App* addRetrainCommand(CLI::App& app, RetrainArgs& args) {
+static CLI::App* addRetrainOptions(CLI::App& app, RetrainArgs& args) {
     auto* c = app.add_subcommand(
         "retrain", "Train a child of a csv run on new data (tagged retrained-from:<run>) and "
                    "promote it (tag promoted) only if it beats the parent on the new data's "
@@ -152,4 +154,9 @@ int cmdRetrain(const RetrainArgs& args) {
             nowSize = stillSize;
         }
     }
+}
+
+void registerRetrainCommand(CLI::App& app) {
+    auto args = std::make_shared<RetrainArgs>();
+    setCommandAction(addRetrainOptions(app, *args), [args] { return cmdRetrain(*args); });
 }

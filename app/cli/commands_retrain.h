@@ -16,5 +16,6 @@ struct RetrainArgs {
     double pollSeconds = 1.0;
 };
 
-CLI::App* addRetrainCommand(CLI::App& app, RetrainArgs& args);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerRetrainCommand(CLI::App& app);
 int cmdRetrain(const RetrainArgs& args);

@@ -1,5 +1,6 @@
 // mor serve: load one run's checkpoint (or several, for A/B serving) and answer predictions
 // (reflection runs) or generations (recursion runs) over HTTP(S) until SIGINT/SIGTERM.
+#include "command_action.h"
 #include "commands.h"
 #include "serve/inference_server.h"
 #include "serve/serve_command.h"
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <thread>
 #include <unistd.h>
 
@@ -135,7 +137,7 @@ std::vector<ServingRecord> records(const std::vector<VariantStats>& stats,
 
 } // namespace
 
-CLI::App* addServeCommand(CLI::App& app, ServeOptions& o) {
+static CLI::App* addServeOptions(CLI::App& app, ServeOptions& o) {
     auto* c = app.add_subcommand(
         "serve", "Answer predictions (reflection runs) or generations (recursion runs) over HTTP");
     c->add_option("--log", o.log, "Experiment log")->required();
@@ -373,6 +375,11 @@ int cmdServe(ServeOptions options) {
     }
     std::cout << "mor serve: stopped" << std::endl;
     return 0;
+}
+
+void registerServeCommand(CLI::App& app) {
+    auto options = std::make_shared<ServeOptions>();
+    setCommandAction(addServeOptions(app, *options), [options] { return cmdServe(*options); });
 }
 
 } // namespace mor::serve

@@ -2,6 +2,7 @@
 // `mor sweep` and `mor sweeps` (README, "Sweeps"): what to run, checked before anything
 // starts, the sweep in the log, and its summary over seeds.
 #include "commands_sweep.h"
+#include "command_action.h"
 #include "commands.h"
 #include "sweep_slurm.h"
 #include "sweep_workers.h"
@@ -20,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <sstream>
@@ -266,7 +268,7 @@ bool parseSlurmTask(const std::string& text, Json* out, std::string* error) {
 
 } // namespace
 
-CLI::App* addSweepCommand(CLI::App& app, SweepArgs& args) {
+static CLI::App* addSweepOptions(CLI::App& app, SweepArgs& args) {
     auto* c = app.add_subcommand(
         "sweep", "Run a grid (or list) of config overrides x seeds as parallel worker "
                  "processes into one log; or resume a sweep");
@@ -302,7 +304,7 @@ CLI::App* addSweepCommand(CLI::App& app, SweepArgs& args) {
     return c;
 }
 
-CLI::App* addSweepsCommand(CLI::App& app, SweepsArgs& args) {
+static CLI::App* addSweepsOptions(CLI::App& app, SweepsArgs& args) {
     auto* c = app.add_subcommand("sweeps", "List the sweeps of a log with their progress");
     c->add_option("--log", args.log, "Experiment log")->required();
     c->add_option("--sweep", args.sweep, "Print this sweep's summary over seeds instead");
@@ -536,4 +538,11 @@ int cmdSweeps(const SweepsArgs& args) {
                     (long long)s.toDo, (long long)s.failed);
     }
     return 0;
+}
+
+void registerSweepCommands(CLI::App& app) {
+    auto sweep = std::make_shared<SweepArgs>();
+    setCommandAction(addSweepOptions(app, *sweep), [sweep] { return cmdSweep(*sweep); });
+    auto sweeps = std::make_shared<SweepsArgs>();
+    setCommandAction(addSweepsOptions(app, *sweeps), [sweeps] { return cmdSweeps(*sweeps); });
 }

@@ -31,7 +31,7 @@ struct SweepsArgs {
     bool json = false;
 };
 
-CLI::App* addSweepCommand(CLI::App& app, SweepArgs& args);
-CLI::App* addSweepsCommand(CLI::App& app, SweepsArgs& args);
+/// Adds `sweep` and `sweeps`, their options and actions to `app` (command_action.h).
+void registerSweepCommands(CLI::App& app);
 int cmdSweep(const SweepArgs& args);
 int cmdSweeps(const SweepsArgs& args);

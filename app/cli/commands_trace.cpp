@@ -6,11 +6,13 @@
 #include "mor/run.h"
 #include "mor/trainer.h"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 namespace {
 
@@ -249,4 +251,31 @@ int cmdEvalCounterfactual(const RunArgs& args, int64_t step) {
                     r.accuracy, r.expertSteps);
     }
     return 0;
+}
+
+void registerTraceCommand(CLI::App& app) {
+    auto trace = std::make_shared<TraceArgs>();
+    auto* c = app.add_subcommand(
+        "trace", "The reflection trace of one input, plain or counterfactual (what if)");
+    addRunOptions(c, trace->run);
+    c->add_option("--sample", trace->sample,
+                  "Sample id (a probe input, or any input of the data set)")
+        ->required();
+    c->add_option("--step", trace->step,
+                  "Evaluation step / checkpoint at or before it (default: the last)");
+    auto& iv = trace->intervention;
+    c->add_option("--force-halt", iv.forceHalt, "Every selected expert halts at step k")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--extra-steps", iv.extraSteps,
+                  "Every selected expert runs n more steps past its maximum depth")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--veto", iv.veto, "Drop these experts and re-fuse (E[,E...])")->delimiter(',');
+    c->add_option("--route", iv.route, "Route the input to exactly these experts (E[,E...])")
+        ->delimiter(',');
+    c->add_option("--gates", iv.routeGates, "--route: their gates (default: router p)")
+        ->delimiter(',');
+    c->add_flag("--no-critique-feedback", iv.noCritiqueFeedback,
+                "The cell reads a zero critique instead of its last one");
+    c->add_flag("--json", trace->run.json, "One JSON object");
+    setCommandAction(c, [trace] { return cmdTrace(*trace); });
 }

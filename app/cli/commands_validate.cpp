@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands_validate.h"
+#include "command_action.h"
 #include "commands.h"
 
 #include "mor/config.h"
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 namespace {
 
@@ -67,7 +69,7 @@ std::string joined(const nlohmann::ordered_json& names) {
 
 } // namespace
 
-CLI::App* addValidateCommand(CLI::App& app, ValidateArgs& args) {
+static CLI::App* addValidateOptions(CLI::App& app, ValidateArgs& args) {
     auto* c = app.add_subcommand("validate", "Check an experiment config and its data");
     c->add_option("--config", args.config, "Experiment config (JSON)");
     c->add_option("file", args.config, "The same as --config FILE (the older spelling)");
@@ -132,4 +134,9 @@ int cmdValidateConfig(const ValidateArgs& args) {
                 (long long)facts["test"].get<int64_t>(),
                 facts["test_from"].get<std::string>().c_str());
     return 0;
+}
+
+void registerValidateCommand(CLI::App& app) {
+    auto args = std::make_shared<ValidateArgs>();
+    setCommandAction(addValidateOptions(app, *args), [args] { return cmdValidateConfig(*args); });
 }

@@ -12,5 +12,6 @@ struct ValidateArgs {
     bool json = false;
 };
 
-CLI::App* addValidateCommand(CLI::App& app, ValidateArgs& args);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerValidateCommand(CLI::App& app);
 int cmdValidateConfig(const ValidateArgs& args);

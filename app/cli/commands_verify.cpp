@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands_verify.h"
+#include "command_action.h"
 
 #include "commands.h"
 
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <memory>
 
 namespace {
 
@@ -28,7 +30,7 @@ std::string orUnknown(const std::string& s) {
 
 } // namespace
 
-CLI::App* addVerifyCommand(CLI::App& app, VerifyArgs& args) {
+static CLI::App* addVerifyOptions(CLI::App& app, VerifyArgs& args) {
     auto* c = app.add_subcommand(
         "verify", "Re-hash a run's config and data files: can it be reproduced as logged?");
     c->add_option("--log", args.log, "Experiment log")->required();
@@ -123,4 +125,9 @@ int cmdVerify(const VerifyArgs& args) {
         }
     }
     return 1;
+}
+
+void registerVerifyCommand(CLI::App& app) {
+    auto args = std::make_shared<VerifyArgs>();
+    setCommandAction(addVerifyOptions(app, *args), [args] { return cmdVerify(*args); });
 }

@@ -16,7 +16,8 @@ struct VerifyArgs {
     bool json = false;
 };
 
-CLI::App* addVerifyCommand(CLI::App& app, VerifyArgs& args);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerVerifyCommand(CLI::App& app);
 int cmdVerify(const VerifyArgs& args);
 /// The audit as text lines for `mor show` ("not recorded" for a run from before schema 4).
 void printRunAudit(const std::optional<mor::RunAudit>& audit);

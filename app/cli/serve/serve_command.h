@@ -6,8 +6,8 @@
 
 namespace mor::serve {
 
-/// Registers the subcommand and its options (filled into `options` when parsed).
-CLI::App* addServeCommand(CLI::App& app, ServeOptions& options);
+/// Adds the subcommand, its options and its action to `app` (command_action.h).
+void registerServeCommand(CLI::App& app);
 /// Loads the run, serves until SIGINT or SIGTERM; returns the exit code.
 int cmdServe(ServeOptions options);
 
