@@ -90,7 +90,7 @@ DatasetSection::DatasetSection(ConfigBinding& b, QWidget* parent)
 
     // The token-sequence tasks (ranges: core/src/config/config_validation.cpp, checkData).
     auto* textPath = new QLineEdit(this);
-    textPath->setPlaceholderText(tr("bundled fortunes corpus"));
+    m_textPath = textPath; // its placeholder is set by retranslate()
     b.setToolTip(textPath, QT_TRANSLATE_NOOP("SetupView",
                                              "A UTF-8 text file to learn character by "
                                              "character; empty: the bundled fortunes corpus"));
@@ -160,6 +160,7 @@ QWidget* DatasetSection::fileRow(QLineEdit* edit, const QString& path, const QSt
 
 void DatasetSection::retranslate() {
     setTitle(tr("Data set"));
+    m_textPath->setPlaceholderText(tr("bundled fortunes corpus"));
     m_previewKey.clear(); // re-renders the preview's texts on the next update
     m_idxKey.clear();
 }

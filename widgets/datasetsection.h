@@ -31,6 +31,7 @@ private:
 
     ConfigBinding& m_binding;
     QComboBox* m_kind = nullptr;
+    QLineEdit* m_textPath = nullptr;
     QTableWidget* m_preview = nullptr;
     QLabel* m_previewInfo = nullptr;
     QLabel* m_idxInfo = nullptr;
