@@ -21,14 +21,15 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-using namespace SetupSections;
-
 namespace {
-constexpr int kPreviewRows = 20;
+constexpr int kDatasetPreviewRows = 20;
 } // namespace
 
 DatasetSection::DatasetSection(ConfigBinding& b, QWidget* parent)
     : QGroupBox(parent), m_binding(b) {
+    using SetupSections::choice;
+    using SetupSections::intSpin;
+    using SetupSections::realSpin;
     auto* outer = new QVBoxLayout(this);
     auto* form = new QFormLayout;
     outer->addLayout(form);
@@ -238,7 +239,7 @@ void DatasetSection::updateCsvPreview(const mor::DataConfig& data) {
     m_previewInfo->setText(tr("%1 rows, %2 feature columns and the label (last column below).")
                                .arg(table.rows)
                                .arg(table.columns));
-    const int rows = static_cast<int>(std::min<int64_t>(table.rows, kPreviewRows));
+    const int rows = static_cast<int>(std::min<int64_t>(table.rows, kDatasetPreviewRows));
     const int columns = static_cast<int>(table.columns);
     m_preview->setRowCount(rows);
     m_preview->setColumnCount(columns + 1);
