@@ -80,3 +80,10 @@ void TrainingController::stop() {
         resume();
     }
 }
+
+void TrainingController::stepBatch() {
+    if (m_running && m_flags) {
+        m_flags->pauseAfterBatch = true; // before the resume: the worker may wake at once
+        resume();
+    }
+}

@@ -27,6 +27,9 @@ public Q_SLOTS:
     void pause();
     void resume();
     void stop();
+    /// Trains exactly one more batch of the running training, then pauses it (the worker
+    /// pauses itself; the progress report of that batch is always sent).
+    void stepBatch();
 
 Q_SIGNALS:
     void started(qint64 runId, qint64 totalSteps);

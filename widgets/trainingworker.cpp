@@ -21,7 +21,13 @@ public:
         Q_EMIT m_worker->started(runId, totalSteps);
     }
     void onProgress(const mor::TrainingProgress& p) override {
-        if (m_sinceLast.elapsed() >= kProgressIntervalMs || p.step >= p.totalSteps) {
+        // Step: pause before the next batch (the engine asks between batches); this report
+        // always reaches the GUI, as the step it paused at.
+        const bool stepDone = m_flags->pauseAfterBatch.exchange(false);
+        if (stepDone) {
+            m_flags->pause = true;
+        }
+        if (stepDone || m_sinceLast.elapsed() >= kProgressIntervalMs || p.step >= p.totalSteps) {
             m_sinceLast.restart();
             Q_EMIT m_worker->progress(p);
         }

@@ -14,6 +14,9 @@
 struct TrainingFlags {
     std::atomic<bool> pause{false};
     std::atomic<bool> stop{false};
+    /// Step: the worker pauses itself after the next finished batch, so exactly one batch
+    /// passes however late the GUI thread sees the progress report.
+    std::atomic<bool> pauseAfterBatch{false};
 };
 
 class TrainingWorker : public QObject {

@@ -2,27 +2,49 @@
 // the plane get a new picture and repaint, and how long is the GUI event loop's longest stall?
 // Goals: >= 5 repaints per second, no stall over 100 ms.
 //
-//   OMP_NUM_THREADS=1 bench_playground [--demo NAME] [--seconds S] [--out FILE]
+//   OMP_NUM_THREADS=1 bench_playground [--demo NAME] [--seconds S] [--out FILE] [--shots DIR]
+//
+// --shots DIR: grabs the tab while it trains (light at the 10th frame, dark at the 20th,
+// presentation mode at the 30th) into DIR; the theme changes make that run's figures moot.
 //
 // A 5 ms timer on the GUI thread records the gaps between its ticks; a gap minus the interval
-// is the time the event loop was busy (a stall). Prints one line per figure, and writes them to
-// FILE when given.
+// is the time the event loop did not answer (a stall). The GUI thread's own CPU time during each
+// gap is recorded too: a long gap with little CPU time is the thread waiting for a core (other
+// processes on a loaded machine), one with much CPU time is the event loop busy with our work.
+// The loop blocks in QEventLoop::exec() as the application's does (session 5's harness spun on
+// processEvents(flags, 50 ms), which drops WaitForMoreEvents and busy-waits: it took a whole
+// core from the training and the plane threads). Prints one line per figure, and writes them
+// to FILE when given.
 #include "playground/planeview.h"
 #include "playground/playgroundview.h"
+#include "theme.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QTextStream>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
+
+namespace {
+/// CPU time of the calling thread, in milliseconds.
+double benchThreadCpuMs() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+} // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QString demo = QStringLiteral("playground-routing");
     QString out;
+    QString shots;
     double seconds = 15.0;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
@@ -32,6 +54,8 @@ int main(int argc, char** argv) {
             seconds = args[++i].toDouble();
         } else if (args[i] == "--out") {
             out = args[++i];
+        } else if (args[i] == "--shots") {
+            shots = args[++i];
         }
     }
     PlaygroundView view;
@@ -44,41 +68,76 @@ int main(int argc, char** argv) {
     constexpr int kTickMs = 5;
     QElapsedTimer clock;
     qint64 lastTick = -1, maxGap = 0, ticks = 0;
+    double lastCpu = 0, maxBusy = 0, busyInMaxGap = 0;
     std::vector<qint64> gaps;
     QTimer ticker;
     ticker.setInterval(kTickMs);
     ticker.setTimerType(Qt::PreciseTimer);
     QObject::connect(&ticker, &QTimer::timeout, [&] {
         const qint64 now = clock.elapsed();
+        const double cpu = benchThreadCpuMs();
         if (lastTick >= 0) {
-            maxGap = std::max(maxGap, now - lastTick);
+            if (now - lastTick > maxGap) {
+                maxGap = now - lastTick;
+                busyInMaxGap = cpu - lastCpu;
+            }
+            maxBusy = std::max(maxBusy, cpu - lastCpu);
             gaps.push_back(now - lastTick);
         }
         lastTick = now;
+        lastCpu = cpu;
         ++ticks;
     });
     int frames = 0;
+    qint64 lastStep = 0;
     double lastAccuracy = -1.0;
     qint64 firstFrameMs = -1, lastFrameMs = -1;
-    QObject::connect(&view, &PlaygroundView::framePainted, [&](qint64, double accuracy) {
+    QObject::connect(&view, &PlaygroundView::framePainted, [&](qint64 step, double accuracy) {
         ++frames;
+        lastStep = std::max(lastStep, step);
         lastAccuracy = accuracy;
         lastFrameMs = clock.elapsed();
         if (firstFrameMs < 0) {
             firstFrameMs = lastFrameMs;
         }
+        if (shots.isEmpty()) {
+            return;
+        }
+        QDir().mkpath(shots);
+        const auto grab = [&](const char* name) {
+            QApplication::processEvents(); // the new frame and the theme reach the widgets
+            view.grab().save(QDir(shots).filePath(QString::fromLatin1(name)));
+        };
+        if (frames == 10) {
+            grab("training-light.png");
+            Theme::apply(Theme::Kind::Dark);
+        } else if (frames == 20) {
+            grab("training-dark.png");
+            Theme::apply(Theme::Kind::Light);
+            QFont big = QApplication::font();
+            big.setPointSizeF(big.pointSizeF() * 1.6);
+            QApplication::setFont(big);
+            view.setPresentationMode(true);
+        } else if (frames == 30) {
+            grab("training-presentation.png");
+        }
     });
     bool finished = false;
-    QObject::connect(&view, &PlaygroundView::trainingFinished, [&] { finished = true; });
+    QEventLoop loop;
+    QObject::connect(&view, &PlaygroundView::trainingFinished, [&] {
+        finished = true;
+        loop.quit();
+    });
+    QTimer::singleShot(qint64(seconds * 1000), &loop, &QEventLoop::quit);
 
     const qint64 paintsBefore = view.plane()->paintCount();
+    const double guiCpuBefore = benchThreadCpuMs();
     clock.start();
     ticker.start();
     view.train();
-    while (!finished && clock.elapsed() < qint64(seconds * 1000)) {
-        app.processEvents(QEventLoop::WaitForMoreEvents, 50);
-    }
+    loop.exec();
     const double trainedS = clock.elapsed() / 1000.0;
+    const double guiCpuS = (benchThreadCpuMs() - guiCpuBefore) / 1000.0;
     ticker.stop();
     view.stop();
     const qint64 paints = view.plane()->paintCount() - paintsBefore;
@@ -98,6 +157,12 @@ int main(int argc, char** argv) {
     s << "event loop: longest stall " << std::max<qint64>(0, maxGap - kTickMs)
       << " ms (gap between " << kTickMs << " ms timer ticks minus the interval; goal <= 100 ms), "
       << "99th percentile gap " << p99 << " ms, " << ticks << " ticks\n";
+    s << "GUI thread on the CPU in the longest gap: " << QString::number(busyInMaxGap, 'f', 0)
+      << " ms; longest busy stretch between two ticks: " << QString::number(maxBusy, 'f', 0)
+      << " ms; GUI thread CPU " << QString::number(guiCpuS, 'f', 2) << " s of "
+      << QString::number(trainedS, 'f', 1) << " s\n";
+    s << "training: step " << lastStep << " of the last frame = "
+      << QString::number(lastStep / trainedS, 'f', 1) << " steps/s\n";
     s << "last test accuracy " << QString::number(lastAccuracy, 'f', 3) << "\n";
     s.flush();
     std::fputs(qPrintable(report), stdout);

@@ -6,6 +6,7 @@
 #include <QEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QResizeEvent>
 
 #include <algorithm>
 
@@ -46,12 +47,14 @@ void PlaneView::setFrame(const PlaneFrame& frame) {
 void PlaneView::setPoints(const QVector<float>& features, const QVector<qint64>& labels) {
     m_features = features;
     m_labels = labels;
+    m_pointsDirty = true;
     update();
 }
 
 void PlaneView::setUserPoints(const QVector<float>& features, const QVector<qint64>& labels) {
     m_userFeatures = features;
     m_userLabels = labels;
+    m_pointsDirty = true;
     update();
 }
 
@@ -99,6 +102,7 @@ void PlaneView::setMap(Map map) {
 
 void PlaneView::setBounds(const QRectF& bounds) {
     m_bounds = bounds;
+    m_pointsDirty = true;
     update();
 }
 
@@ -111,6 +115,7 @@ void PlaneView::setExpertStep(int expert, int step) {
 
 void PlaneView::rebuildImage() {
     const int n = m_frame.grid;
+    m_scaled = QImage(); // scaled again at the next paint
     if (n <= 0) {
         m_image = QImage();
         return;
@@ -169,23 +174,15 @@ QRectF PlaneView::square() const {
     return {(width() - side) / 2.0, (height() - side) / 2.0, side, side};
 }
 
-void PlaneView::paintEvent(QPaintEvent*) {
-    QPainter p(this);
+void PlaneView::rebuildPointsLayer() {
+    m_pointsDirty = false;
+    const qreal dpr = devicePixelRatioF();
+    m_pointsLayer = QPixmap((QSizeF(size()) * dpr).toSize());
+    m_pointsLayer.setDevicePixelRatio(dpr);
+    m_pointsLayer.fill(Qt::transparent);
+    QPainter p(&m_pointsLayer);
     p.setRenderHint(QPainter::Antialiasing);
     const QRectF area = square();
-    p.fillRect(area, palette().color(QPalette::Base));
-    if (!m_image.isNull()) {
-        // the frame may cover other bounds than the view (a frame of a previous data set)
-        const QRectF& fb = m_frame.bounds;
-        const QRectF target(area.left() + (fb.left() - m_bounds.left()) / m_bounds.width() *
-                                              area.width(),
-                            area.top() + (m_bounds.bottom() - fb.bottom()) /
-                                             m_bounds.height() * area.height(),
-                            fb.width() / m_bounds.width() * area.width(),
-                            fb.height() / m_bounds.height() * area.height());
-        p.setRenderHint(QPainter::SmoothPixmapTransform);
-        p.drawImage(target, m_image);
-    }
     const QColor outline = palette().color(QPalette::Base);
     const double radius = std::max(2.0, area.width() / 160.0);
     for (qsizetype i = 0; i < m_labels.size(); ++i) {
@@ -205,6 +202,46 @@ void PlaneView::paintEvent(QPaintEvent*) {
         p.setBrush(classColor(static_cast<int>(m_userLabels[i])));
         p.drawEllipse(at, 2.2 * radius, 2.2 * radius);
     }
+}
+
+void PlaneView::resizeEvent(QResizeEvent* event) {
+    m_pointsDirty = true;
+    m_scaled = QImage();
+    QWidget::resizeEvent(event);
+}
+
+void PlaneView::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    const QRectF area = square();
+    p.fillRect(area, palette().color(QPalette::Base));
+    if (!m_image.isNull()) {
+        // the frame may cover other bounds than the view (a frame of a previous data set)
+        const QRectF& fb = m_frame.bounds;
+        const QRectF target(area.left() + (fb.left() - m_bounds.left()) / m_bounds.width() *
+                                              area.width(),
+                            area.top() + (m_bounds.bottom() - fb.bottom()) /
+                                             m_bounds.height() * area.height(),
+                            fb.width() / m_bounds.width() * area.width(),
+                            fb.height() / m_bounds.height() * area.height());
+        // scaled once per new picture (or size), not at every repaint
+        const QSize pixels = (target.size() * devicePixelRatioF()).toSize();
+        if (m_scaled.size() != pixels && !pixels.isEmpty()) {
+            // bilinear, as the painter's smooth transform draws it (QImage::scaled's smooth
+            // upscaling left the cells' edges visible)
+            m_scaled = QImage(pixels, QImage::Format_RGB32);
+            QPainter scale(&m_scaled);
+            scale.setRenderHint(QPainter::SmoothPixmapTransform);
+            scale.drawImage(QRectF(QPointF(0, 0), QSizeF(pixels)), m_image);
+            scale.end();
+            m_scaled.setDevicePixelRatio(devicePixelRatioF());
+        }
+        p.drawImage(target.topLeft(), m_scaled);
+    }
+    if (m_pointsDirty || m_pointsLayer.deviceIndependentSize() != QSizeF(size())) {
+        rebuildPointsLayer();
+    }
+    p.drawPixmap(0, 0, m_pointsLayer);
+    p.setRenderHint(QPainter::Antialiasing);
     p.setPen(palette().color(QPalette::Mid));
     p.setBrush(Qt::NoBrush);
     p.drawRect(area);
@@ -232,6 +269,7 @@ void PlaneView::paintExpertLegend(QPainter& p, const QRectF& area) {
 void PlaneView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange) {
         rebuildImage(); // the map mixes with the theme's base colour
+        m_pointsDirty = true; // the points' outline is the base colour
     }
     QWidget::changeEvent(event);
 }

@@ -4,6 +4,7 @@
 #include "planeframe.h"
 
 #include <QImage>
+#include <QPixmap>
 #include <QWidget>
 
 class QPainter;
@@ -50,14 +51,21 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void rebuildImage();
+    /// The data and user points drawn once into m_pointsLayer (widget size, transparent), so a
+    /// repaint while training blits two pictures instead of drawing ~2000 antialiased circles.
+    void rebuildPointsLayer();
     void paintExpertLegend(QPainter& painter, const QRectF& area);
     QRectF square() const;
 
     PlaneFrame m_frame;
     QImage m_image;
+    QImage m_scaled;            ///< m_image scaled (smoothly) to the square it is painted in
+    QPixmap m_pointsLayer;
+    bool m_pointsDirty = true;  ///< points, bounds, size or palette changed since the layer
     QVector<float> m_features;
     QVector<qint64> m_labels;
     QVector<float> m_userFeatures;

@@ -60,8 +60,8 @@ public:
 
 public Q_SLOTS:
     void train();
-    /// Trains one batch: starts or resumes the training and pauses it again at its first
-    /// progress report (the plane repaints at the next checkpoint, every 10 batches).
+    /// Trains exactly one batch: starts or resumes the training, and the worker pauses it again
+    /// after that batch (the plane repaints at the next checkpoint, every 5 batches).
     void stepOnce();
     void stop();
     /// Same seed, same initial weights and data: a change can be compared fairly.
@@ -125,7 +125,7 @@ private:
     QVector<float> m_userFeatures; ///< the points the user placed
     QVector<qint64> m_userLabels;
     int m_numClasses = 2;
-    bool m_stepPending = false; ///< pause at the next progress report (Step)
+    bool m_stepPending = false; ///< stepping (Step): note the batch the worker paused at
     qint64 m_pausedAt = -1;
     qint64 m_runId = -1;
     bool m_evaluating = false;
