@@ -40,14 +40,14 @@ for key in run_id status test_accuracy mean_depth expert_steps_per_input conflic
     grep -q "\"$key\"" <<<"$last" || fail "--json lacks $key: $last"
 done
 grep -q '"status":"finished"' <<<"$last" || fail "run did not finish: $last"
-"$mor" runs --log "$tmp/log.sqlite" | grep -q "tiny" || fail "runs"
-"$mor" show --log "$tmp/log.sqlite" --run 1 | grep -q "test/accuracy" || fail "show"
+"$mor" runs --log "$tmp/log.sqlite" | grep "tiny" >/dev/null || fail "runs"
+"$mor" show --log "$tmp/log.sqlite" --run 1 | grep "test/accuracy" >/dev/null || fail "show"
 "$mor" trace --log "$tmp/log.sqlite" --run 1 --sample "$(sqlite3 "$tmp/log.sqlite" "select sample_id from samples where split='probe' limit 1")" \
-    | grep -q "final answer" || fail "trace of a probe input"
-"$mor" trace --log "$tmp/log.sqlite" --run 1 --sample 0 | grep -q "final answer" || fail "trace by re-run"
+    | grep "final answer" >/dev/null || fail "trace of a probe input"
+"$mor" trace --log "$tmp/log.sqlite" --run 1 --sample 0 | grep "final answer" >/dev/null || fail "trace by re-run"
 "$mor" export --log "$tmp/log.sqlite" --run 1 --csv "$tmp/csv" >/dev/null
 [ "$(wc -l < "$tmp/csv/run-1-metrics.csv")" -gt 10 ] || fail "metrics.csv"
-head -1 "$tmp/csv/run-1-traces.csv" | grep -q "critique" || fail "traces.csv"
+head -1 "$tmp/csv/run-1-traces.csv" | grep "critique" >/dev/null || fail "traces.csv"
 # Pruning writes a child run linked to its parent, which evaluates like any run.
 "$mor" prune --log "$tmp/log.sqlite" --run 1 --method magnitude --amount 0.5 --json \
     >"$tmp/prune.json" || fail "prune magnitude"
@@ -94,7 +94,7 @@ assert " train " in a["command_line"] and a["user"] and a["host"] and a["device"
 assert a["torch_version"].count(".") == 2 and a["app_version"], a
 assert j["data_sha256"] == {}, j["data_sha256"]  # generated parity data: no files
 PY
-"$mor" verify --log "$tmp/log.sqlite" --run 1 | grep -q "can be reproduced" || fail "verify run 1"
+"$mor" verify --log "$tmp/log.sqlite" --run 1 | grep "can be reproduced" >/dev/null || fail "verify run 1"
 printf 'a,b,label\n' >"$tmp/audit.csv"
 for i in $(seq 1 60); do echo "$((i % 7)),$((i % 5)),$((i % 2))" >>"$tmp/audit.csv"; done
 sed -e 's/"kind":"parity","length":6,"samples":400/"kind":"csv","path":"audit.csv"/' \
@@ -108,7 +108,7 @@ data=$("$mor" show --log "$tmp/log.sqlite" --run "$arun" --json | /usr/bin/pytho
     'import json,sys; print(json.dumps(json.load(sys.stdin)["data_sha256"]))')
 want=$(sha256sum "$tmp/audit.csv" | cut -d' ' -f1)
 [ "$data" = "{\"$(realpath "$tmp/audit.csv")\": \"$want\"}" ] || fail "data_sha256: $data"
-"$mor" show --log "$tmp/log.sqlite" --run "$arun" | grep -q "sha256 $want" || fail "show audit"
+"$mor" show --log "$tmp/log.sqlite" --run "$arun" | grep "sha256 $want" >/dev/null || fail "show audit"
 "$mor" verify --log "$tmp/log.sqlite" --run "$arun" >/dev/null || fail "verify of an intact run"
 echo "9,9,1" >>"$tmp/audit.csv"
 set +e; "$mor" verify --log "$tmp/log.sqlite" --run "$arun" --json >"$tmp/verify.json"; rc=$?; set -e

@@ -100,6 +100,6 @@ assert {k for k, _ in rows} == {"model", "halt", "veto", "route"}
 best = max(r["accuracy"] for r in t["rows"] if r["kind"] == "route")
 assert rows[("route", t["best_expert"])]["accuracy"] == best
 PY
-"$mor" eval --log "$tmp/log.sqlite" --run 1 --counterfactual | grep -q "halt at t=3 (fixed depth)" \
+"$mor" eval --log "$tmp/log.sqlite" --run 1 --counterfactual | grep "halt at t=3 (fixed depth)" >/dev/null \
     || fail "text table"
 echo "counterfactual_cli: all checks passed"
