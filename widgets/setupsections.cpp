@@ -204,6 +204,16 @@ QGroupBox* training(ConfigBinding& b, QWidget* parent) {
         choice(box, {QStringLiteral("cpu"), QStringLiteral("cuda"), QStringLiteral("auto")});
     b.bind(device, QStringLiteral("train.device"), MOR_FIELD(train.device));
     b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Device"), device);
+    auto* precision = new QComboBox(box);
+    precision->setToolTip(QCoreApplication::translate(
+        "SetupView", "fp32: everything in float32. bf16: the training forward pass under "
+                     "bfloat16 autocast (matmuls in bf16; weights, gradients, optimizer and "
+                     "evaluation stay float32). Faster on GPUs with bf16; on most CPUs slower"));
+    b.bindChoice<mor::Precision>(
+        precision, QStringLiteral("train.precision"),
+        [](mor::ExperimentConfig& c) -> mor::Precision& { return c.train.precision; },
+        mor::precisionNames());
+    b.addRow(form, QT_TRANSLATE_NOOP("SetupView", "Precision"), precision, true);
     // CPU threads of the training; 0 takes every core (and slows the window down while it
     // trains), so new experiments leave one core free (MainWindow's New experiment).
     auto* threads = intSpin(box, 0, 1024);
