@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
     double lastAccuracy = -1.0;
     qint64 firstFrameMs = -1, lastFrameMs = -1;
     QObject::connect(&view, &PlaygroundView::framePainted, [&](qint64 step, double accuracy) {
+        if (step == lastStep) {
+            return; // the same checkpoint again (the forced final frame): not a new picture
+        }
         ++frames;
         lastStep = std::max(lastStep, step);
         lastAccuracy = accuracy;
@@ -149,7 +152,7 @@ int main(int argc, char** argv) {
     QTextStream s(&report);
     s << "bench_playground: demo " << demo << ", " << (finished ? "trained to the end" : "stopped")
       << " after " << QString::number(trainedS, 'f', 1) << " s, 1 training thread\n";
-    s << "new plane pictures (frames): " << frames << " = "
+    s << "new plane pictures (frames of distinct checkpoints): " << frames << " = "
       << QString::number(frameSpan > 0 ? (frames - 1) / frameSpan : 0.0, 'f', 1)
       << " per second between the first and the last (goal >= 5/s)\n";
     s << "plane paint events: " << paints << " = "
