@@ -17,9 +17,6 @@ struct WelchResult {
 /// NaN fields when either sample has fewer than two values or both have no spread.
 WelchResult welchTTest(const std::vector<double>& a, const std::vector<double>& b);
 
-/// P(T <= t) of Student's t with `dof` degrees of freedom (dof > 0, not necessarily whole).
-double studentTCdf(double t, double dof);
-
 /// The compute spent by each of `steps` (ascending): the sum over training steps 1..s of
 /// inputsPerStep x the per-input cost then. The per-input cost is measured at evaluations
 /// (`costSteps` ascending, `costs`): a step uses the latest measurement at or before the step

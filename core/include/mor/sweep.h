@@ -19,6 +19,9 @@ namespace mor {
 /// The p-quantile of Student's t distribution with `df` degrees of freedom (df >= 1),
 /// e.g. studentTQuantile(0.975, 4) = 2.776. NaN for df < 1 or p outside (0, 1).
 double studentTQuantile(double p, int64_t df);
+/// P(T <= t) of Student's t with `df` degrees of freedom (df > 0, not necessarily whole, as
+/// Welch's test needs); NaN for df <= 0 or t NaN.
+double studentTCdf(double t, double df);
 
 /// The mean of a sample and its Student-t confidence interval (NaN bounds when n < 2).
 struct MeanInterval {

@@ -57,6 +57,17 @@ double studentTCdfPositive(double t, double df) {
 
 } // namespace
 
+double studentTCdf(double t, double df) {
+    if (!(df > 0.0) || std::isnan(t)) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    if (std::isinf(t)) {
+        return t > 0 ? 1.0 : 0.0;
+    }
+    const double upper = studentTCdfPositive(std::abs(t), df);
+    return t >= 0.0 ? upper : 1.0 - upper;
+}
+
 double studentTQuantile(double p, int64_t df) {
     if (df < 1 || !(p > 0.0 && p < 1.0)) {
         return std::numeric_limits<double>::quiet_NaN();

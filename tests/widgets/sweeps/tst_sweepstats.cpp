@@ -3,6 +3,7 @@
 // with scipy 1.x (stats.pearsonr, stats.f_oneway, stats.ttest_ind(equal_var=False)).
 #include "comparestats.h"
 #include "sweeps/sweepstats.h"
+#include "mor/sweep.h"
 
 #include <QtTest>
 
@@ -110,11 +111,11 @@ void TstSweepStats::welchNeedsTwoValuesPerGroup() {
 void TstSweepStats::studentTCdfKnownValues() {
     // t tables: P(T <= 2.776445) = 0.975 at 4 dof; P(T <= 1.959964) ~ 0.975 at large dof;
     // Cauchy (1 dof): P(T <= 1) = 0.75.
-    QVERIFY(std::abs(compare::studentTCdf(2.7764451051977987, 4) - 0.975) < 1e-10);
-    QVERIFY(std::abs(compare::studentTCdf(1.0, 1) - 0.75) < 1e-12);
-    QVERIFY(std::abs(compare::studentTCdf(-1.0, 1) - 0.25) < 1e-12);
-    QVERIFY(std::abs(compare::studentTCdf(1.959963984540054, 1e7) - 0.975) < 1e-6);
-    QCOMPARE(compare::studentTCdf(0.0, 3.5), 0.5);
+    QVERIFY(std::abs(mor::studentTCdf(2.7764451051977987, 4) - 0.975) < 1e-10);
+    QVERIFY(std::abs(mor::studentTCdf(1.0, 1) - 0.75) < 1e-12);
+    QVERIFY(std::abs(mor::studentTCdf(-1.0, 1) - 0.25) < 1e-12);
+    QVERIFY(std::abs(mor::studentTCdf(1.959963984540054, 1e7) - 0.975) < 1e-6);
+    QCOMPARE(mor::studentTCdf(0.0, 3.5), 0.5);
 }
 
 void TstSweepStats::cumulativeCostUsesLatestMeasurement() {
