@@ -3,6 +3,10 @@
 // Goals: >= 5 repaints per second, no stall over 100 ms.
 //
 //   OMP_NUM_THREADS=1 bench_playground [--demo NAME] [--seconds S] [--out FILE] [--shots DIR]
+//                                      [--map N]
+//
+// --map N: paints map N (0 fused decision, 1 routing, 2 halting depth, 3 conflicts, 4 expert at
+// step t, which traces every expert's drafts per step for each grid cell).
 //
 // --shots DIR: grabs the tab while it trains (light at the 10th frame, dark at the 20th,
 // presentation mode at the 30th) into DIR; the theme changes make that run's figures moot.
@@ -20,6 +24,7 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -45,6 +50,7 @@ int main(int argc, char** argv) {
     QString demo = QStringLiteral("playground-routing");
     QString out;
     QString shots;
+    int map = 0;
     double seconds = 15.0;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
@@ -56,6 +62,8 @@ int main(int argc, char** argv) {
             out = args[++i];
         } else if (args[i] == "--shots") {
             shots = args[++i];
+        } else if (args[i] == "--map") {
+            map = args[++i].toInt();
         }
     }
     PlaygroundView view;
@@ -64,6 +72,9 @@ int main(int argc, char** argv) {
     if (!view.loadDemo(demo)) {
         std::fprintf(stderr, "no playground demo %s\n", qPrintable(demo));
         return 2;
+    }
+    if (auto* maps = view.findChild<QComboBox*>(QStringLiteral("playgroundMap"))) {
+        maps->setCurrentIndex(map);
     }
     constexpr int kTickMs = 5;
     QElapsedTimer clock;
@@ -150,7 +161,7 @@ int main(int argc, char** argv) {
 
     QString report;
     QTextStream s(&report);
-    s << "bench_playground: demo " << demo << ", " << (finished ? "trained to the end" : "stopped")
+    s << "bench_playground: demo " << demo << ", map " << map << ", " << (finished ? "trained to the end" : "stopped")
       << " after " << QString::number(trainedS, 'f', 1) << " s, 1 training thread\n";
     s << "new plane pictures (frames of distinct checkpoints): " << frames << " = "
       << QString::number(frameSpan > 0 ? (frames - 1) / frameSpan : 0.0, 'f', 1)

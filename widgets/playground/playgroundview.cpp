@@ -41,6 +41,10 @@ constexpr int kPollMs = 40;
 /// Cells per side of the plane grid (a 48 grid while training saved ~8 ms of the plane thread
 /// per frame but showed the cells' steps along the border in the dark theme: kept at 64).
 constexpr int kGrid = 64;
+/// The "expert at step t" map traces every cell (core's per-sample trace costs ~150 ms for
+/// 64² cells, 40 % of the CPU, and held the plane at ~6 pictures/s on a quiet machine): while
+/// the training runs it uses a 40 × 40 grid, refined to 64 × 64 when paused or finished.
+constexpr int kTraceGrid = 40;
 /// Every 2-D kind lies in about [-1.5, 1.5]² before the jitter.
 const QRectF kBounds(-1.8, -1.8, 3.6, 3.6);
 } // namespace
@@ -478,13 +482,16 @@ void PlaygroundView::poll() {
     PlaneRequest request;
     request.logPath = m_dir.filePath(QStringLiteral("playground.sqlite"));
     request.runId = m_runId;
-    request.grid = kGrid;
+    request.steps = m_map->currentIndex() == static_cast<int>(PlaneView::Map::ExpertStep);
+    const bool live = m_controller->isRunning() && !m_controller->isPaused();
+    request.grid = request.steps && live ? kTraceGrid : kGrid;
     request.bounds = kBounds;
     request.testFeatures = m_testFeatures;
     request.testLabels = m_testLabels;
-    request.steps = m_map->currentIndex() == static_cast<int>(PlaneView::Map::ExpertStep);
-    // the last frame after the end, or a frame with step drafts for the map just chosen
-    request.force = !m_controller->isRunning() || m_forceNext;
+    // the last frame after the end, a frame with step drafts for the map just chosen, or the
+    // full grid of a coarse frame once paused
+    request.force = !m_controller->isRunning() || m_forceNext ||
+                    (!live && m_plane->frame().grid > 0 && m_plane->frame().grid < kGrid);
     m_forceNext = false;
     if (!m_controller->isRunning()) {
         m_poll->stop();
