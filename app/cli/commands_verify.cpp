@@ -4,6 +4,7 @@
 
 #include "commands.h"
 
+#include "mor/time_text.h"
 #include "mor/version.h"
 
 #include <nlohmann/json.hpp>
@@ -14,15 +15,6 @@
 #include <memory>
 
 namespace {
-
-std::string verifyTimeText(int64_t ms) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 std::string orUnknown(const std::string& s) {
     return s.empty() ? std::string("unknown") : s;
@@ -49,7 +41,7 @@ void printRunAudit(const std::optional<mor::RunAudit>& audit) {
     std::printf("  recorded      %s\n  user@host     %s@%s\n  command line  %s\n"
                 "  app version   %s (commit %s)\n  libtorch      %s on %s\n"
                 "  config sha256 %s\n",
-                verifyTimeText(a.recordedMs).c_str(), a.user.c_str(), a.host.c_str(),
+                orUnknown(mor::isoUtcText(a.recordedMs)).c_str(), a.user.c_str(), a.host.c_str(),
                 a.commandLine.c_str(), a.appVersion.c_str(), orUnknown(a.gitCommit).c_str(),
                 orUnknown(a.torchVersion).c_str(), a.device.c_str(), a.configSha256.c_str());
     std::printf("  parent run    %s\n",

@@ -1,4 +1,5 @@
 #include "mor/log_reader.h"
+#include "mor/time_text.h"
 
 #include "log/blob_codec.h"
 #include "log/log_schema.h"
@@ -59,9 +60,7 @@ struct LogReader::Impl {
     }
 };
 
-namespace {
-
-std::string isoUtc(int64_t ms) {
+std::string isoUtcText(int64_t ms) {
     if (ms <= 0) {
         return std::string();
     }
@@ -72,6 +71,8 @@ std::string isoUtc(int64_t ms) {
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
     return text;
 }
+
+namespace {
 
 /// Fills in who writes each run and reads a "running" run whose process is gone as
 /// "interrupted": at once when the process was on this host, else once its heartbeat is stale.
@@ -123,8 +124,8 @@ std::vector<RunSummary> readRuns(SqliteDb& db, int64_t onlyId) {
         r.createdMs = q.int64(3);
         r.updatedMs = q.int64(4);
         r.finishedMs = q.int64(5);
-        r.createdAt = isoUtc(r.createdMs);
-        r.finishedAt = isoUtc(r.finishedMs);
+        r.createdAt = isoUtcText(r.createdMs);
+        r.finishedAt = isoUtcText(r.finishedMs);
         r.configJson = q.text(6);
         r.dataset = q.text(7);
         r.device = q.text(8);
