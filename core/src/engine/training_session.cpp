@@ -479,7 +479,17 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                 writeCheckpoint(state, false);
             }
         }
-        testOnBest(out, state.step);
+        if (status == "stopped") {
+            // A user stop ends now: the test split is not evaluated (it can take as long as
+            // an epoch). No test/* metrics are logged, so readers show "not measured", and
+            // `mor eval` measures them on the run's last checkpoint later.
+            event("info", std::string("test metrics not measured: stopped by the user") +
+                              (m_log ? "; mor eval --run " + std::to_string(m_runId) +
+                                           " measures them on the last checkpoint"
+                                     : ""));
+        } else {
+            testOnBest(out, state.step);
+        }
     }
     out.status = status;
     out.seconds = seconds(started);

@@ -111,6 +111,8 @@ private Q_SLOTS:
     void resumeBeforeFirstCheckpoint();
     void testMetricsComeFromTheBestCheckpoint_data() { addFamilyRows(); }
     void testMetricsComeFromTheBestCheckpoint();
+    void userStopLeavesTestMetricsUnmeasured_data() { addFamilyRows(); }
+    void userStopLeavesTestMetricsUnmeasured();
     void earlyStopStops_data() { addFamilyRows(); }
     void earlyStopStops();
     void twoProcessesMatchOne_data() { addFamilyRows(); }
@@ -225,6 +227,48 @@ void TstEngine::testMetricsComeFromTheBestCheckpoint() {
     const auto last = reader->lastMetrics(out.runId);
     QCOMPARE(last.at("test/accuracy"), out.test.accuracy);
     QCOMPARE(last.at("test/loss"), out.test.loss);
+}
+
+void TstEngine::userStopLeavesTestMetricsUnmeasured() {
+    // Stop ends a run at once: the test split is not evaluated, the run says so, and
+    // readers see no test metric (not a number of the wrong weights) until it is measured.
+    QFETCH(QString, json);
+    const auto config = configOf(json);
+    QTemporaryDir dir;
+    RunOptions options;
+    options.logPath = dir.filePath("log.sqlite").toStdString();
+    StopAfter stopAtEight(8); // after the validation at step 6 wrote best.pt
+    const auto out = trainExperiment(config, options, &stopAtEight);
+    QCOMPARE(out.status, std::string("stopped"));
+    QCOMPARE(out.steps, int64_t(8));
+    QCOMPARE(out.test.samples, int64_t(0));
+    QVERIFY(out.testCheckpoint.empty());
+    QVERIFY(hasEvent(options.logPath, out.runId, "test metrics not measured"));
+    std::string error;
+    {
+        auto reader = LogReader::open(options.logPath, &error);
+        QVERIFY2(reader, error.c_str());
+        QCOMPARE(reader->run(out.runId)->status, std::string("stopped"));
+        QCOMPARE(reader->run(out.runId)->testAccuracy, -1.0);
+        QVERIFY(reader->metric(out.runId, "test/accuracy").empty());
+        QVERIFY(reader->metric(out.runId, "test/loss").empty());
+        QCOMPARE(reader->metric(out.runId, "val/accuracy").size(), size_t(1));
+        QCOMPARE(reader->checkpoints(out.runId).back().step, int64_t(8)); // stop's checkpoint
+    }
+    // measured later on demand (mor eval), on the checkpoint written at the stop
+    const auto evaluated =
+        Run::open(options.logPath, out.runId).andThen([](const Run& r) { return r.evaluate(); });
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    QVERIFY(evaluated->test.samples > 0);
+    QCOMPARE(evaluated->steps, int64_t(8));
+    // resumed to its end, it measures them on best.pt as a run that was never stopped
+    const auto stopped = Run::open(options.logPath, out.runId);
+    QVERIFY2(stopped, stopped.error().c_str());
+    const auto resumed = stopped->resume({}, nullptr);
+    QVERIFY2(resumed.status == "finished", resumed.error.c_str());
+    QVERIFY(resumed.test.samples > 0);
+    auto reader = LogReader::open(options.logPath, &error);
+    QCOMPARE(reader->lastMetrics(out.runId).at("test/accuracy"), resumed.test.accuracy);
 }
 
 void TstEngine::earlyStopStops() {
