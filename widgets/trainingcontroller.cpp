@@ -75,9 +75,10 @@ void TrainingController::resume() {
 }
 
 void TrainingController::stop() {
-    if (m_running && m_flags) {
-        m_flags->stop = true;
+    if (m_running && m_flags && !m_flags->stop.exchange(true)) {
         resume();
+        Q_EMIT eventLogged(QStringLiteral("info"), tr("Stopping…"));
+        Q_EMIT stopping();
     }
 }
 

@@ -21,6 +21,9 @@ public:
     bool resumeRun(qint64 runId, const QString& logPath);
     bool isRunning() const { return m_running; }
     bool isPaused() const { return m_flags && m_flags->pause.load(); }
+    /// Stop was asked and the run has not ended yet (the current batch or evaluation ends
+    /// first; a stopped run skips its test evaluation).
+    bool isStopping() const { return m_running && m_flags && m_flags->stop.load(); }
     qint64 runId() const { return m_runId; }
 
 public Q_SLOTS:
@@ -37,6 +40,8 @@ Q_SIGNALS:
     void eventLogged(const QString& level, const QString& message);
     void finished(qint64 runId, const QString& status, const QString& error);
     void runningChanged(bool running);
+    /// Stop was asked (eventLogged says "Stopping…" once); finished() follows at the end.
+    void stopping();
     void pausedChanged(bool paused);
 
 private:

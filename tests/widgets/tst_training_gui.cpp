@@ -159,11 +159,27 @@ void TstTrainingGui::stopEndsTheRunAsStopped() {
     QTest::mouseClick(window.trainingView()->pauseButton(), Qt::LeftButton);
     QVERIFY(!window.controller()->isPaused());
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > whilePaused, 60000);
+    QSignalSpy stopping(window.controller(), &TrainingController::stopping);
+    QSignalSpy events(window.controller(), &TrainingController::eventLogged);
     QTest::mouseClick(window.trainingView()->stopButton(), Qt::LeftButton);
+    // Until the worker's end is delivered, the window knows it is stopping and says so.
+    QVERIFY(window.controller()->isStopping());
+    QCOMPARE(stopping.count(), 1);
+    QVERIFY(!events.isEmpty());
+    QCOMPARE(events.first().at(1).toString(), TrainingController::tr("Stopping…"));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+    QVERIFY(!window.controller()->isStopping());
+    QCOMPARE(stopping.count(), 1);
     QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("stopped"));
     const qint64 runId = finished.at(0).at(0).toLongLong();
     QTRY_COMPARE_WITH_TIMEOUT(runStatus(path, runId), QStringLiteral("stopped"), 10000);
+    {
+        // a stopped run's test split is not evaluated: no test metric, not a wrong one
+        std::string error;
+        const auto reader = mor::LogReader::open(path.toStdString(), &error);
+        QVERIFY2(reader, error.c_str());
+        QCOMPARE(reader->run(runId)->testAccuracy, -1.0);
+    }
     qInfo("max GUI event-loop latency while training (stop run): %.1f ms", probe.maxLatencyMs());
     QVERIFY(probe.maxLatencyMs() < 500.0);
 }
