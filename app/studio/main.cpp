@@ -132,6 +132,17 @@ int main(int argc, char** argv) {
         }
         return std::move(traced).value();
     });
+    SequenceView::setDefaultTextGenerator([](const std::string& logPath, int64_t runId,
+                                             const mor::GenerateOptions& options) {
+        auto generated = mor::Run::open(logPath, runId).andThen(
+            [&](const mor::Run& run) { return run.generate(options); });
+        if (!generated) {
+            mor::GenerateResult failed;
+            failed.error = generated.error();
+            return failed;
+        }
+        return std::move(generated).value();
+    });
     if (parser.isSet(language)) {
         // Stored before the window exists: it builds every view in this language.
         QSettings().setValue(QStringLiteral("ui/language"), parser.value(language));

@@ -34,6 +34,11 @@ SequenceView::TextTracer& defaultTracer() {
     return tracer;
 }
 
+sequence::GeneratePanel::TextGenerator& defaultSequenceGenerator() {
+    static sequence::GeneratePanel::TextGenerator generator;
+    return generator;
+}
+
 /// Characters of `typed` that the trace does not contain, quoted and listed once each ("x",
 /// "?"); when the trace is just the end of `typed`, nothing, and *cutAtStart is set.
 QString droppedCharacters(const QString& typed, const mor::TokenTrace& trace, bool* cutAtStart) {
@@ -98,6 +103,7 @@ struct SequenceView::Private {
     DepthLegend* legend = nullptr;
     RecursionStepper* stepper = nullptr;
     DepthPlots* plots = nullptr;
+    GeneratePanel* generate = nullptr;
 
     const std::vector<mor::TokenTrace>& tracesAt(int64_t step) {
         auto it = byStep.find(step);
@@ -113,6 +119,18 @@ struct SequenceView::Private {
 
 void SequenceView::setDefaultTextTracer(TextTracer tracer) {
     defaultTracer() = std::move(tracer);
+}
+void SequenceView::setDefaultTextGenerator(GeneratePanel::TextGenerator generator) {
+    defaultSequenceGenerator() = std::move(generator);
+}
+void SequenceView::setTextGenerator(GeneratePanel::TextGenerator generator) {
+    d->generate->setGenerator(std::move(generator));
+}
+bool SequenceView::generateText(const QString& prompt) {
+    return d->generate->generate(prompt);
+}
+GeneratePanel* SequenceView::generatePanel() const {
+    return d->generate;
 }
 
 SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private) {
@@ -152,6 +170,8 @@ SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private
     d->summary->setObjectName(QStringLiteral("sequenceSummary"));
     d->stepper = new RecursionStepper(this);
     d->plots = new DepthPlots(this);
+    d->generate = new GeneratePanel(this);
+    d->generate->setGenerator(defaultSequenceGenerator());
 
     auto* textBox = new QWidget(this);
     auto* textLayout = new QVBoxLayout(textBox);
@@ -159,6 +179,7 @@ SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private
     textLayout->addWidget(d->flow, 1);
     textLayout->addWidget(d->legend);
     textLayout->addWidget(d->summary);
+    textLayout->addWidget(d->generate);
 
     auto* middle = new QSplitter(Qt::Horizontal, this);
     middle->addWidget(textBox);
@@ -189,6 +210,8 @@ SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private
     connect(d->textEdit, &QLineEdit::returnPressed, this,
             [this] { traceText(d->textEdit->text()); });
     connect(d->textEdit, &QLineEdit::textChanged, this, [this] { updateTracingControls(); });
+    connect(d->generate->generateButton(), &QPushButton::clicked, this,
+            [this] { generateText(d->textEdit->text()); });
     retranslate();
     reload();
 }
@@ -458,6 +481,8 @@ void SequenceView::setTextTracer(TextTracer tracer) {
 }
 
 void SequenceView::updateTracingControls() {
+    d->generate->setContext(d->reader ? d->reader->path() : std::string(),
+                            d->inMemory ? -1 : d->runId, evaluationStep());
     const bool canTrace = d->tracer && evaluationStep() >= 0;
     d->textEdit->setEnabled(canTrace);
     d->traceButton->setEnabled(canTrace && !d->textEdit->text().isEmpty() && d->pendingTraces == 0);

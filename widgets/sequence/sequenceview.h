@@ -5,6 +5,7 @@
 // traced through the run's checkpoint off the GUI thread by an injected tracer, so this library
 // stays free of torch.
 #include "inspect/inspectview.h"
+#include "sequence/generatepanel.h"
 
 #include <mor/token_trace.h>
 
@@ -48,6 +49,14 @@ public:
     /// Traces `text` at the current evaluation step (what the Trace button does); the result is
     /// added to the sequence list and shown. False when no tracer or run is set.
     bool traceText(const QString& text);
+
+    /// The generator every new view gets (mor-studio injects mor::Run::generate).
+    static void setDefaultTextGenerator(sequence::GeneratePanel::TextGenerator generator);
+    void setTextGenerator(sequence::GeneratePanel::TextGenerator generator);
+    /// Continues `prompt` with the run's checkpoint of the current step, off the GUI thread
+    /// (what the Generate button does with the typed text); generatePanel() signals the end.
+    bool generateText(const QString& prompt);
+    sequence::GeneratePanel* generatePanel() const;
 
     /// Shows probe sequence `index` (position in the step's traces) at evaluation step `step`.
     bool showSequence(qint64 step, int index);

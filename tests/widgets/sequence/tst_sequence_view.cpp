@@ -12,6 +12,10 @@
 #include "sequence/tokenflowwidget.h"
 #include "sequence/tokenstyle.h"
 
+#include <mor/log_reader.h>
+#include <mor/run.h>
+#include <mor/trainer.h>
+
 #include <qcustomplot.h>
 
 #include <QComboBox>
@@ -19,6 +23,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QToolTip>
 #include <QtTest>
@@ -56,6 +61,7 @@ private Q_SLOTS:
     void failedTracingSaysWhy();
     void withoutTracerTheTextFieldIsDisabled();
     void withoutTracesTheViewSaysWhy();
+    void generateContinuesThePromptLikeRunGenerate();
 };
 
 void TstSequenceView::showsExactlyTheTokensInTheirDepthColour() {
@@ -501,6 +507,93 @@ void TstSequenceView::withoutTracesTheViewSaysWhy() {
     QCOMPARE(view.tokenModel()->rowCount(), 0);
     QVERIFY(view.findChild<QLabel*>("sequenceStatus")->text().contains("no token traces"));
     QCOMPARE(view.recursionStepper()->tokenRow(), -1);
+}
+
+mor::GenerateResult generateFailure(const std::string& error) {
+    mor::GenerateResult result;
+    result.error = error;
+    return result;
+}
+
+void TstSequenceView::generateContinuesThePromptLikeRunGenerate() {
+    qputenv("OMP_WAIT_POLICY", "PASSIVE");
+    auto parsed = mor::parseConfig(R"({
+        "name": "tiny generate",
+        "data": {"kind": "addition", "digits": 2, "samples": 200, "probe_size": 2},
+        "model": {"family": "recursion",
+                  "recursion": {"recursions": 3, "d_model": 16, "heads": 2, "ffn": 32}},
+        "train": {"epochs": 1, "batch_size": 32, "warmup_steps": 2, "threads": 1,
+                  "learning_rate": 0.003, "eval_every": 3}})");
+    QVERIFY2(parsed.ok(), parsed.message().c_str());
+    QTemporaryDir dir;
+    const std::string log = dir.filePath("gen.sqlite").toStdString();
+    mor::RunOptions runOptions;
+    runOptions.logPath = log;
+    const mor::RunOutcome out = mor::trainExperiment(parsed.config, runOptions, nullptr);
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    std::string error;
+    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(log, &error);
+    QVERIFY2(reader, error.c_str());
+    std::atomic<bool> offGuiThread{false};
+    SequenceView view;
+    view.setTextGenerator([&](const std::string& path, int64_t runId,
+                              const mor::GenerateOptions& options) {
+        offGuiThread = QThread::currentThread() != view.thread();
+        auto generated = mor::Run::open(path, runId).andThen(
+            [&](const mor::Run& run) { return run.generate(options); });
+        return generated ? generated.value() : generateFailure(generated.error());
+    }); // as mor-studio does
+    view.setRun(reader, out.runId);
+    GeneratePanel* panel = view.generatePanel();
+    panel->setTokenCount(7);
+    panel->setTemperature(0.8);
+    view.findChild<QLineEdit*>("customTextEdit")->setText(QStringLiteral("12+34="));
+    QSignalSpy generated(panel, &GeneratePanel::generated);
+    QVERIFY(view.findChild<QPushButton*>("generateButton")->isEnabled());
+    view.findChild<QPushButton*>("generateButton")->click();
+    QVERIFY(generated.wait(30000));
+    QVERIFY2(generated.first().first().toBool(),
+             qPrintable(view.findChild<QLabel*>("generateStatus")->text()));
+    QVERIFY(offGuiThread.load());
+
+    mor::GenerateOptions options; // what the controls hold, set here by hand
+    options.prompt = "12+34=", options.tokens = 7, options.temperature = 0.8, options.seed = 1;
+    options.step = view.evaluationStep();
+    const auto direct = mor::Run::open(log, out.runId).andThen(
+        [&](const mor::Run& run) { return run.generate(options); });
+    QVERIFY2(direct, direct.error().c_str());
+    QString expectedText; // the sampled tokens, prompt left out
+    for (const auto& token : direct->tokens) {
+        expectedText += token.prompt ? QString() : QString::fromStdString(token.text);
+    }
+    QCOMPARE(direct->generated, int64_t(7));
+    QCOMPARE(panel->generatedText(), expectedText);
+    const TokenDepthModel* model = panel->model();
+    QCOMPARE(model->rowCount(), int(direct->tokens.size()));
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const mor::GeneratedToken& token = direct->tokens[size_t(row)];
+        const QModelIndex index = model->index(row);
+        QCOMPARE(index.data(TokenDepthModel::TokenTextRole).toString(),
+                 QString::fromStdString(token.text));
+        QCOMPARE(index.data(TokenDepthModel::DepthRole).toInt(), token.depth);
+        QCOMPARE(index.data(Qt::BackgroundRole).value<QColor>(),
+                 depthColor(token.depth, direct->maxRecursions));
+    }
+
+    // A run id the log does not hold: the generator's message reaches the user.
+    view.setTextGenerator([](const std::string& path, int64_t, const mor::GenerateOptions& o) {
+        auto failed = mor::Run::open(path, 4242).andThen(
+            [&](const mor::Run& run) { return run.generate(o); });
+        return generateFailure(failed ? "unexpected success" : failed.error());
+    });
+    QSignalSpy failedSpy(panel, &GeneratePanel::generated);
+    QVERIFY(view.generateText(QStringLiteral("1+2=")));
+    QVERIFY(failedSpy.wait(30000));
+    QCOMPARE(failedSpy.first().first().toBool(), false);
+    const QString status = view.findChild<QLabel*>("generateStatus")->text();
+    QVERIFY2(status.startsWith(QStringLiteral("Generation failed: ")) && status.contains("4242"),
+             qPrintable(status));
+    QCOMPARE(model->rowCount(), 0);
 }
 
 QTEST_MAIN(TstSequenceView)
