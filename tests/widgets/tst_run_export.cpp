@@ -75,6 +75,7 @@ private Q_SLOTS:
     void copyFigureCopiesThePlotImage();
     void exportPlotWritesTheRightFormat_data();
     void exportPlotWritesTheRightFormat();
+    void exportPlotHasTheChosenSizeAndLeavesTheLivePlot();
 
 private:
     QTemporaryDir m_dir;
@@ -265,6 +266,38 @@ void TstRunExport::exportPlotWritesTheRightFormat() {
     }
     QVERIFY(!inspect::exportPlot(plot, m_dir.filePath(QStringLiteral("plot.bmpx")), &error));
     QVERIFY2(error.contains(QStringLiteral("bmpx")), qPrintable(error));
+}
+
+void TstRunExport::exportPlotHasTheChosenSizeAndLeavesTheLivePlot() {
+    MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    window.selectRun(m_run);
+    QCustomPlot* plot = window.trainingView()->plots()->plot(MetricPlots::Accuracy);
+    plot->resize(400, 300);
+    plot->xAxis->setRange(1.5, 2.5); // a zoom the user made: the export must not reset it
+    plot->yAxis->setRange(0.25, 0.75);
+    plot->replot();
+    const QRect viewport = plot->viewport();
+    inspect::PlotExportOptions options;
+    options.width = 1234;
+    options.height = 567;
+    options.dpi = 300;
+    const QString path = m_dir.filePath(QStringLiteral("sized.png"));
+    QString error;
+    QVERIFY2(inspect::exportPlot(plot, path, options, &error), qPrintable(error));
+    QImage image;
+    QVERIFY(image.load(path));
+    QCOMPARE(image.size(), QSize(1234, 567));
+    QCOMPARE(qRound(image.dotsPerMeterX() * 0.0254), 300);
+    QCOMPARE(plot->xAxis->range().lower, 1.5);
+    QCOMPARE(plot->xAxis->range().upper, 2.5);
+    QCOMPARE(plot->yAxis->range().lower, 0.25);
+    QCOMPARE(plot->yAxis->range().upper, 0.75);
+    QCOMPARE(plot->size(), QSize(400, 300));
+    QCOMPARE(plot->viewport(), viewport);
+    // The suggested file name says which view, plot and metric it is.
+    const QString name = inspect::plotExportFileName(plot);
+    QVERIFY2(!name.isEmpty() && !name.contains(QLatin1Char(' ')), qPrintable(name));
 }
 
 QTEST_MAIN(TstRunExport)
