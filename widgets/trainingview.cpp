@@ -105,6 +105,10 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
     connect(m_controller, &TrainingController::finished, this, &TrainingView::onFinished);
     connect(m_controller, &TrainingController::runningChanged, this, &TrainingView::updateButtons);
     connect(m_controller, &TrainingController::pausedChanged, this, &TrainingView::updateButtons);
+    connect(m_controller, &TrainingController::stopping, this, [this] {
+        m_status->setText(tr("Stopping…"));
+        updateButtons();
+    });
     retranslateUi();
 }
 
@@ -175,6 +179,9 @@ void TrainingView::onStarted(qint64 runId, qint64 totalSteps) {
 void TrainingView::onProgress(const mor::TrainingProgress& p) {
     m_progress->setRange(0, static_cast<int>(std::max<int64_t>(1, p.totalSteps)));
     m_progress->setValue(static_cast<int>(p.step));
+    if (m_controller->isStopping()) {
+        return; // "Stopping…" stays until the run has ended
+    }
     m_status->setText(tr("epoch %1/%2 · loss %3 · %4 samples/s · ETA %5")
                           .arg(p.epoch)
                           .arg(p.epochs)
@@ -197,7 +204,7 @@ void TrainingView::onFinished(qint64 runId, const QString& status, const QString
 void TrainingView::updateButtons() {
     const bool running = m_controller->isRunning();
     m_pause->setEnabled(running);
-    m_stop->setEnabled(running);
+    m_stop->setEnabled(running && !m_controller->isStopping());
     const bool paused = m_controller->isPaused();
     m_pause->setText(paused ? tr("&Resume") : tr("&Pause"));
     m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
