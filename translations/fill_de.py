@@ -315,6 +315,71 @@ DE = {
     # critique calibration with halting thresholds
     "Held-out calibration of the critique: one temperature per expert fitted on the validation split at every evaluation. temperature+threshold also tunes each critique-gated expert's halting threshold there: the lowest that answers as many validation inputs right as the configured one, so a calibrated critique does not think longer than it needs to":
         "Kalibrierung der Kritik auf zurückgehaltenen Daten: eine Temperatur je Experte, bei jeder Auswertung auf dem Validierungsanteil angepasst. temperature+threshold stimmt dort außerdem die Halteschwelle jedes kritikgesteuerten Experten ab: die niedrigste, die so viele Validierungseingaben richtig beantwortet wie die eingestellte, sodass eine kalibrierte Kritik nicht länger nachdenkt als nötig",
+    # session 7: precision, stopping, playground step, plot export size, #23 views, generate
+    "Paused at batch %1 · the plane shows batch %2 · test accuracy %3%":
+        "Angehalten bei Batch %1 · die Ebene zeigt Batch %2 · Testgenauigkeit %3%",
+    " px": " px", "Height": "Höhe", "Resolution (DPI)": "Auflösung (DPI)",
+    "No traced inputs at or before this step.": "Keine verfolgten Eingaben bis zu diesem Schritt.",
+    "step %1, traced from its checkpoint": "Schritt %1, aus seinem Checkpoint verfolgt",
+    "probe inputs of step %1 from the log": "Probe-Eingaben von Schritt %1 aus dem Log",
+    "step %1; re-running its checkpoint failed: %2": "Schritt %1; erneutes Ausführen seines Checkpoints fehlgeschlagen: %2",
+    "step %1; tracing them through its checkpoint…": "Schritt %1; sie werden durch seinen Checkpoint verfolgt…",
+    "block %1: %2": "Block %1: %2",
+    "%n token(s), mean blocks used %1 of %2, %3 of %4 predicted right":
+        ("%n Token, im Mittel %1 von %2 Blöcken genutzt, %3 von %4 richtig vorhergesagt",
+         "%n Token, im Mittel %1 von %2 Blöcken genutzt, %3 von %4 richtig vorhergesagt"),
+    "skipped blocks not recorded for %n token(s)":
+        ("übersprungene Blöcke für %n Token nicht aufgezeichnet", "übersprungene Blöcke für %n Token nicht aufgezeichnet"),
+    "tokens that skipped each block: %1": "Token, die jeden Block übersprangen: %1",
+    "fp32: everything in float32. bf16: the training forward pass under bfloat16 autocast (matmuls in bf16; weights, gradients, optimizer and evaluation stay float32). Faster on GPUs with bf16; on most CPUs slower":
+        "fp32: alles in float32. bf16: der Vorwärtsdurchlauf des Trainings unter bfloat16-Autocast (Matrixprodukte in bf16; Gewichte, Gradienten, Optimierer und Auswertung bleiben float32). Schneller auf GPUs mit bf16, auf den meisten CPUs langsamer",
+    "Precision": "Zahlenformat",
+    "width %1 units": "Breite %1 Einheiten", "width not recorded": "Breite nicht aufgezeichnet",
+    "%1 units (E%2)": "%1 Einheiten (E%2)", "not recorded (E%1)": "nicht aufgezeichnet (E%1)",
+    "<br>nested width: <b>%1</b>": "<br>verschachtelte Breite: <b>%1</b>",
+    "%1&nbsp;u:&nbsp;%2": "%1&nbsp;E:&nbsp;%2",
+    "not&nbsp;recorded:&nbsp;%1": "nicht&nbsp;aufgezeichnet:&nbsp;%1",
+    "<br>traced inputs per width: %1": "<br>verfolgte Eingaben je Breite: %1",
+    "<br>expert group: <b>%1</b>": "<br>Expertengruppe: <b>%1</b>",
+    "Stopping…": "Wird angehalten…",
+    "group": "Gruppe",
+    "Expert groups: traced inputs per group × expert": "Expertengruppen: verfolgte Eingaben je Gruppe × Experte",
+    "%n traced input(s)": ("%n verfolgte Eingabe", "%n verfolgte Eingaben"),
+    "; group not recorded for %n input(s)": ("; Gruppe für %n Eingabe nicht aufgezeichnet", "; Gruppe für %n Eingaben nicht aufgezeichnet"),
+    "%n input(s)": ("%n Eingabe", "%n Eingaben"),
+    "E%1\n%2 u": "E%1\n%2 E",
+    "Blocks used": "Genutzte Blöcke",
+    "■ block used   □ block skipped": "■ Block genutzt   □ Block übersprungen",
+    "%n block(s)": ("%n Block", "%n Blöcke"),
+    "Mean blocks used per class": "Mittlere genutzte Blöcke je Klasse",
+    "Blocks used per class": "Genutzte Blöcke je Klasse",
+    "Mean blocks used per evaluation step": "Mittlere genutzte Blöcke je Auswertungsschritt",
+    "mean blocks used": "mittlere genutzte Blöcke",
+    "Generating %n token(s) after “%1”…": ("Erzeuge %n Token nach „%1“…", "Erzeuge %n Token nach „%1“…"),
+    "Generation failed: %1": "Erzeugen fehlgeschlagen: %1",
+    "%n token(s) generated, mean depth %1, %2 tokens/s":
+        ("%n Token erzeugt, mittlere Tiefe %1, %2 Token/s", "%n Token erzeugt, mittlere Tiefe %1, %2 Token/s"),
+    "the model read the prompt as “%1” (characters outside its vocabulary are replaced)":
+        "das Modell las die Eingabe als „%1“ (Zeichen außerhalb seines Vokabulars werden ersetzt)",
+    "Continue the typed text with the run's model (the checkpoint of this step); the tokens are coloured by their depth":
+        "Den eingegebenen Text mit dem Modell des Laufs fortsetzen (dem Checkpoint dieses Schritts); die Token sind nach ihrer Tiefe gefärbt",
+    "Generating needs a sequence run from a log": "Zum Erzeugen braucht es einen Sequenzlauf aus einem Log",
+    "Continue the typed text:": "Den eingegebenen Text fortsetzen:",
+    "Generate": "Erzeugen", "Tokens": "Token",
+    "0 = always the most likely token": "0 = immer das wahrscheinlichste Token",
+    "Token %1: %2 → target %3, blocks used %4 of %5, skipped: %6":
+        "Token %1: %2 → Ziel %3, genutzte Blöcke %4 von %5, übersprungen: %6",
+    "block %1/%2": "Block %1/%2", "Block %1": "Block %1",
+    "went through it": "durchlaufen", "skipped (residual path)": "übersprungen (Residualpfad)",
+    "Router score at the block": "Router-Wert am Block",
+    "Prediction after the block": "Vorhersage nach dem Block",
+    "Target probability after the block": "Zielwahrscheinlichkeit nach dem Block",
+    "target probability after the block": "Zielwahrscheinlichkeit nach dem Block",
+    "router score, block used": "Router-Wert, Block genutzt",
+    "router score, block skipped": "Router-Wert, Block übersprungen",
+    "block": "Block", "Blocks used: %1 of %2": "Genutzte Blöcke: %1 von %2",
+    "Skipped blocks: %1": "Übersprungene Blöcke: %1", "b%1 %2": "B%1 %2",
+    "Router scores per block: %1": "Router-Werte je Block: %1",
 }
 
 

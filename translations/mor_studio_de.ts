@@ -325,6 +325,17 @@
     </message>
 </context>
 <context>
+    <name>DepthBlocks</name>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+</context>
+<context>
     <name>ExpertTableModel</name>
     <message>
         <source>Expert %1</source>
@@ -996,6 +1007,10 @@
         <source>test accuracy</source>
         <translation>Testgenauigkeit</translation>
     </message>
+    <message>
+        <source>Paused at batch %1 · the plane shows batch %2 · test accuracy %3%</source>
+        <translation>Angehalten bei Batch %1 · die Ebene zeigt Batch %2 · Testgenauigkeit %3%</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -1038,6 +1053,22 @@
     <message>
         <source>Cannot create the folder %1</source>
         <translation>Der Ordner %1 lässt sich nicht anlegen</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Breite</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Höhe</translation>
+    </message>
+    <message>
+        <source>Resolution (DPI)</source>
+        <translation>Auflösung (DPI)</translation>
     </message>
 </context>
 <context>
@@ -1172,6 +1203,26 @@
     <message>
         <source>step %1 (%2 / %3)</source>
         <translation>Schritt %1 (%2 / %3)</translation>
+    </message>
+    <message>
+        <source>No traced inputs at or before this step.</source>
+        <translation>Keine verfolgten Eingaben bis zu diesem Schritt.</translation>
+    </message>
+    <message>
+        <source>step %1, traced from its checkpoint</source>
+        <translation>Schritt %1, aus seinem Checkpoint verfolgt</translation>
+    </message>
+    <message>
+        <source>probe inputs of step %1 from the log</source>
+        <translation>Probe-Eingaben von Schritt %1 aus dem Log</translation>
+    </message>
+    <message>
+        <source>step %1; re-running its checkpoint failed: %2</source>
+        <translation>Schritt %1; erneutes Ausführen seines Checkpoints fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>step %1; tracing them through its checkpoint…</source>
+        <translation>Schritt %1; sie werden durch seinen Checkpoint verfolgt…</translation>
     </message>
 </context>
 <context>
@@ -1552,6 +1603,28 @@ jetzt %2</translation>
     <message>
         <source>Not in the model&apos;s vocabulary, left out: %1</source>
         <translation>Nicht im Vokabular des Modells, ausgelassen: %1</translation>
+    </message>
+    <message>
+        <source>block %1: %2</source>
+        <translation>Block %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s), mean blocks used %1 of %2, %3 of %4 predicted right</source>
+        <translation>
+            <numerusform>%n Token, im Mittel %1 von %2 Blöcken genutzt, %3 von %4 richtig vorhergesagt</numerusform>
+            <numerusform>%n Token, im Mittel %1 von %2 Blöcken genutzt, %3 von %4 richtig vorhergesagt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>skipped blocks not recorded for %n token(s)</source>
+        <translation>
+            <numerusform>übersprungene Blöcke für %n Token nicht aufgezeichnet</numerusform>
+            <numerusform>übersprungene Blöcke für %n Token nicht aufgezeichnet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>tokens that skipped each block: %1</source>
+        <translation>Token, die jeden Block übersprangen: %1</translation>
     </message>
 </context>
 <context>
@@ -2060,6 +2133,68 @@ jetzt %2</translation>
         <source>&amp;Model:</source>
         <translation>&amp;Modell:</translation>
     </message>
+    <message>
+        <source>fp32: everything in float32. bf16: the training forward pass under bfloat16 autocast (matmuls in bf16; weights, gradients, optimizer and evaluation stay float32). Faster on GPUs with bf16; on most CPUs slower</source>
+        <translation>fp32: alles in float32. bf16: der Vorwärtsdurchlauf des Trainings unter bfloat16-Autocast (Matrixprodukte in bf16; Gewichte, Gradienten, Optimierer und Auswertung bleiben float32). Schneller auf GPUs mit bf16, auf den meisten CPUs langsamer</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Zahlenformat</translation>
+    </message>
+</context>
+<context>
+    <name>TraceFeatures</name>
+    <message>
+        <source>width %1 units</source>
+        <translation>Breite %1 Einheiten</translation>
+    </message>
+    <message>
+        <source>width not recorded</source>
+        <translation>Breite nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>%1 units (E%2)</source>
+        <translation>%1 Einheiten (E%2)</translation>
+    </message>
+    <message>
+        <source>not recorded (E%1)</source>
+        <translation>nicht aufgezeichnet (E%1)</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;nested width: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;br&gt;verschachtelte Breite: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>%1&amp;nbsp;u:&amp;nbsp;%2</source>
+        <translation>%1&amp;nbsp;E:&amp;nbsp;%2</translation>
+    </message>
+    <message>
+        <source>not&amp;nbsp;recorded:&amp;nbsp;%1</source>
+        <translation>nicht&amp;nbsp;aufgezeichnet:&amp;nbsp;%1</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;traced inputs per width: %1</source>
+        <translation>&lt;br&gt;verfolgte Eingaben je Breite: %1</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;expert group: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;br&gt;Expertengruppe: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingController</name>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
+    </message>
 </context>
 <context>
     <name>TrainingReplay</name>
@@ -2196,6 +2331,10 @@ jetzt %2</translation>
     <message>
         <source>Run %1 (%2), %3 s</source>
         <translation>Lauf %1 (%2), %3 s</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
     </message>
 </context>
 <context>
@@ -2711,6 +2850,46 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>  ·  uncertainty u = %1</source>
         <translation>  ·  Unsicherheit u = %1</translation>
     </message>
+    <message>
+        <source>width %1 units</source>
+        <translation>Breite %1 Einheiten</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::GroupExpertHeatmap</name>
+    <message>
+        <source>expert</source>
+        <translation>Experte</translation>
+    </message>
+    <message>
+        <source>group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>Expert groups: traced inputs per group × expert</source>
+        <translation>Expertengruppen: verfolgte Eingaben je Gruppe × Experte</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n traced input(s)</source>
+        <translation>
+            <numerusform>%n verfolgte Eingabe</numerusform>
+            <numerusform>%n verfolgte Eingaben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; group not recorded for %n input(s)</source>
+        <translation>
+            <numerusform>; Gruppe für %n Eingabe nicht aufgezeichnet</numerusform>
+            <numerusform>; Gruppe für %n Eingaben nicht aufgezeichnet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n input(s)</source>
+        <translation>
+            <numerusform>%n Eingabe</numerusform>
+            <numerusform>%n Eingaben</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>inspect::InputPreview</name>
@@ -2808,6 +2987,12 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>class</source>
         <translation>Klasse</translation>
     </message>
+    <message>
+        <source>E%1
+%2 u</source>
+        <translation>E%1
+%2 E</translation>
+    </message>
 </context>
 <context>
     <name>inspect::RoutingHeatmap</name>
@@ -2858,6 +3043,12 @@ Experte E%4: p = %5%6</translation>
 click: open in the stepper</source>
         <translation>
 Klick: in der Reflexions-Schrittfolge öffnen</translation>
+    </message>
+    <message>
+        <source>E%1
+%2 u</source>
+        <translation>E%1
+%2 E</translation>
     </message>
 </context>
 <context>
@@ -3200,6 +3391,14 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
         <source>Recursion depth</source>
         <translation>Rekursionstiefe</translation>
     </message>
+    <message>
+        <source>Blocks used</source>
+        <translation>Genutzte Blöcke</translation>
+    </message>
+    <message>
+        <source>■ block used   □ block skipped</source>
+        <translation>■ Block genutzt   □ Block übersprungen</translation>
+    </message>
 </context>
 <context>
     <name>sequence::DepthPlots</name>
@@ -3242,6 +3441,82 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
     <message>
         <source>share of tokens</source>
         <translation>Anteil der Token</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n block(s)</source>
+        <translation>
+            <numerusform>%n Block</numerusform>
+            <numerusform>%n Blöcke</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mean blocks used per class</source>
+        <translation>Mittlere genutzte Blöcke je Klasse</translation>
+    </message>
+    <message>
+        <source>Blocks used per class</source>
+        <translation>Genutzte Blöcke je Klasse</translation>
+    </message>
+    <message>
+        <source>Mean blocks used per evaluation step</source>
+        <translation>Mittlere genutzte Blöcke je Auswertungsschritt</translation>
+    </message>
+    <message>
+        <source>mean blocks used</source>
+        <translation>mittlere genutzte Blöcke</translation>
+    </message>
+</context>
+<context>
+    <name>sequence::GeneratePanel</name>
+    <message numerus="yes">
+        <source>Generating %n token(s) after “%1”…</source>
+        <translation>
+            <numerusform>Erzeuge %n Token nach „%1“…</numerusform>
+            <numerusform>Erzeuge %n Token nach „%1“…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Erzeugen fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s) generated, mean depth %1, %2 tokens/s</source>
+        <translation>
+            <numerusform>%n Token erzeugt, mittlere Tiefe %1, %2 Token/s</numerusform>
+            <numerusform>%n Token erzeugt, mittlere Tiefe %1, %2 Token/s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the model read the prompt as “%1” (characters outside its vocabulary are replaced)</source>
+        <translation>das Modell las die Eingabe als „%1“ (Zeichen außerhalb seines Vokabulars werden ersetzt)</translation>
+    </message>
+    <message>
+        <source>Continue the typed text with the run&apos;s model (the checkpoint of this step); the tokens are coloured by their depth</source>
+        <translation>Den eingegebenen Text mit dem Modell des Laufs fortsetzen (dem Checkpoint dieses Schritts); die Token sind nach ihrer Tiefe gefärbt</translation>
+    </message>
+    <message>
+        <source>Generating needs a sequence run from a log</source>
+        <translation>Zum Erzeugen braucht es einen Sequenzlauf aus einem Log</translation>
+    </message>
+    <message>
+        <source>Continue the typed text:</source>
+        <translation>Den eingegebenen Text fortsetzen:</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>0 = always the most likely token</source>
+        <translation>0 = immer das wahrscheinlichste Token</translation>
     </message>
 </context>
 <context>
@@ -3318,6 +3593,58 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
         <source>probability / score</source>
         <translation>Wahrscheinlichkeit / Wert</translation>
     </message>
+    <message>
+        <source>Token %1: %2 → target %3, blocks used %4 of %5, skipped: %6</source>
+        <translation>Token %1: %2 → Ziel %3, genutzte Blöcke %4 von %5, übersprungen: %6</translation>
+    </message>
+    <message>
+        <source>block %1/%2</source>
+        <translation>Block %1/%2</translation>
+    </message>
+    <message>
+        <source>Block %1</source>
+        <translation>Block %1</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>went through it</source>
+        <translation>durchlaufen</translation>
+    </message>
+    <message>
+        <source>skipped (residual path)</source>
+        <translation>übersprungen (Residualpfad)</translation>
+    </message>
+    <message>
+        <source>Router score at the block</source>
+        <translation>Router-Wert am Block</translation>
+    </message>
+    <message>
+        <source>Prediction after the block</source>
+        <translation>Vorhersage nach dem Block</translation>
+    </message>
+    <message>
+        <source>Target probability after the block</source>
+        <translation>Zielwahrscheinlichkeit nach dem Block</translation>
+    </message>
+    <message>
+        <source>target probability after the block</source>
+        <translation>Zielwahrscheinlichkeit nach dem Block</translation>
+    </message>
+    <message>
+        <source>router score, block used</source>
+        <translation>Router-Wert, Block genutzt</translation>
+    </message>
+    <message>
+        <source>router score, block skipped</source>
+        <translation>Router-Wert, Block übersprungen</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>Block</translation>
+    </message>
 </context>
 <context>
     <name>sequence::TokenDepthModel</name>
@@ -3364,6 +3691,22 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
     <message>
         <source>none</source>
         <translation>keine</translation>
+    </message>
+    <message>
+        <source>Blocks used: %1 of %2</source>
+        <translation>Genutzte Blöcke: %1 von %2</translation>
+    </message>
+    <message>
+        <source>Skipped blocks: %1</source>
+        <translation>Übersprungene Blöcke: %1</translation>
+    </message>
+    <message>
+        <source>b%1 %2</source>
+        <translation>B%1 %2</translation>
+    </message>
+    <message>
+        <source>Router scores per block: %1</source>
+        <translation>Router-Werte je Block: %1</translation>
     </message>
 </context>
 <context>
