@@ -111,6 +111,10 @@ void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
     m_threshold->point1->setCoords(threshold, 0);
     m_threshold->point2->setCoords(threshold, 1);
     m_thresholdLabel->position->setCoords(threshold, m_histogram->yAxis->range().upper);
+    // Near the right end of the axis the label goes left of the line, or the plot cuts it off.
+    m_thresholdLabel->setPositionAlignment((threshold > 0.6 * top ? Qt::AlignRight : Qt::AlignLeft) |
+                                           Qt::AlignTop);
+    m_thresholdLabel->setPadding(QMargins(3, 0, 3, 0));
     m_thresholdLabel->setText(tr(" threshold %1").arg(threshold, 0, 'f', 2));
     m_histogram->replot();
 
