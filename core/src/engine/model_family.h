@@ -76,11 +76,6 @@ public:
     virtual bool bufferMayBeMissing(const std::string& name) const { return false; }
 };
 
-/// The family a config names, with its data loaded and its network on `device` (initial
-/// weights from train.seed). nullptr with *error when the data cannot be loaded.
-std::unique_ptr<ModelFamily> makeFamily(const ExperimentConfig& config,
-                                        const torch::Device& device, std::string* error);
-
 /// `rows` shuffled by (seed, epoch) only.
 std::vector<int64_t> shuffledRows(std::vector<int64_t> rows, int64_t seed, int64_t epoch);
 /// Trainable parameters (numel summed) of a module.

@@ -1,4 +1,5 @@
 // Training end to end through the public API (plus the engine session and schedule internals).
+#include "api/family_registry.h"
 #include "engine/lr_schedule.h"
 #include "engine/run.h"
 #include "engine/training_session.h"

@@ -5,6 +5,7 @@
 
 #include "engine/checkpoint.h"
 #include "engine/distributed.h"
+#include "api/family_registry.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/run_actions.h"
@@ -39,11 +40,6 @@ void applyOverrides(ExperimentConfig& config, const RunOptions& options) {
 }
 
 } // namespace
-
-void setThreads(int64_t threads) {
-    const int64_t n = threads > 0 ? threads : int64_t(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(int(n));
-}
 
 std::string bestDevice() { return torch::cuda::is_available() ? "cuda" : "cpu"; }
 

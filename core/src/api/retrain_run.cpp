@@ -7,6 +7,7 @@
 #include "mor/retrain.h"
 
 #include "engine/checkpoint.h"
+#include "api/family_registry.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
