@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// trainExperiment (mor/trainer.h), and resuming and evaluating a read run (engine/run_actions.h,
+// trainExperiment (mor/trainer.h), and resuming and evaluating a read run (api/run_actions.h,
 // behind mor::Run) for every model family.
 #include "mor/trainer.h"
 
+#include "api/family_registry.h"
+#include "api/run_actions.h"
 #include "engine/checkpoint.h"
 #include "engine/distributed.h"
-#include "api/family_registry.h"
-#include "engine/model_family.h"
 #include "engine/run.h"
-#include "engine/run_actions.h"
 #include "engine/training_session.h"
 
 #include <algorithm>

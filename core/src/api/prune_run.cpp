@@ -6,8 +6,8 @@
 #include "mor/pruning.h"
 
 #include "compat/torch_compat.h"
-#include "engine/checkpoint.h"
 #include "api/family_registry.h"
+#include "engine/checkpoint.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"

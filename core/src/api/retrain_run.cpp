@@ -6,8 +6,8 @@
 // scaling), and sweep_stats' Student-t interval judges the paired differences.
 #include "mor/retrain.h"
 
-#include "engine/checkpoint.h"
 #include "api/family_registry.h"
+#include "engine/checkpoint.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"

@@ -4,8 +4,8 @@
 // generation and token traces; serve: weights, predictor, generator).
 #include "mor/run.h"
 
+#include "api/run_actions.h"
 #include "engine/run.h"
-#include "engine/run_actions.h"
 #include "seq/sequence_probes.h"
 #include "train/reflection_probes.h"
 

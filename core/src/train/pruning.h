@@ -1,6 +1,6 @@
 #pragma once
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Pruning a reflection model's weights in place (the maths; prune_run.cpp makes a run of it):
+// Pruning a reflection model's weights in place (the maths; api/prune_run.cpp makes a run of it):
 // unstructured magnitude pruning over every expert weight matrix at once, per-layer row
 // pruning, and retiring experts by masking their router logits. Each returns the masks that
 // keep the pruned entries at zero while the engine fine-tunes (pruneHoldMasks).

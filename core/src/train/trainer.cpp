@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The reflection-only answers of a logged run (train/reflection_probes.h: traces and the
 // counterfactual table, called by mor::Run) and the parameter count of mor/trainer.h.
-// Training, resuming and evaluating any family is the engine's (engine/engine_api.cpp).
+// Training, resuming and evaluating any family is the engine's (api/engine_api.cpp).
 #include "mor/trainer.h"
 
 #include "engine/checkpoint.h"
