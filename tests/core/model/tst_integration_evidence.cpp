@@ -364,8 +364,7 @@ void TstIntegrationModel::plainCounterfactualTraceEqualsLoggedTrace()
         ++compared;
     }
     QCOMPARE(compared, 3);
-    // and Run::trace(step, samples) (the stepper's call) is the same pass
-    const auto traced = openRun(run).trace(-1, kSamples);
+    const auto traced = openRun(run).trace(-1, kSamples); // the stepper's call: same pass
     QVERIFY2(traced, traced.error().c_str());
     const auto& old = traced.value();
     const auto now = traceUnder(run, kSamples);
