@@ -15,11 +15,16 @@
 #include "mor/trainer.h"
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 namespace mor {
+
+/// What EngineInterface::predict answers: the loaded checkpoint and one Prediction per input.
+struct PredictionBatch {
+    ModelSummary summary;
+    std::vector<Prediction> predictions;
+};
 
 /// The engine operations the GUI uses, each keyed by (log path, run id). Every method may be
 /// called from a worker thread, several at once; expected failures come back as a Result
@@ -56,10 +61,12 @@ public:
     virtual Result<GenerateResult> generate(const std::string& logPath, int64_t runId,
                                             const GenerateOptions& options) = 0;
 
-    /// Reflection runs: a checkpoint loaded once for answering batches of feature rows.
-    virtual Result<std::unique_ptr<Predictor>> openPredictor(const std::string& logPath,
-                                                             int64_t runId,
-                                                             const PredictorOptions& options) = 0;
+    /// Reflection runs: loads the checkpoint `options` picks and answers `inputs` in one
+    /// batch (the playground's decision map). Fails when a row has the wrong size. Values
+    /// only cross this interface (no torch-backed object), so the GUI links no torch.
+    virtual Result<PredictionBatch> predict(const std::string& logPath, int64_t runId,
+                                            const PredictorOptions& options,
+                                            const std::vector<PredictInput>& inputs) = 0;
 
     /// Prunes a run into a new run of the same log (`mor prune`).
     virtual PruneOutcome pruneRun(const PruneOptions& options, TrainingObserver* observer) = 0;
