@@ -40,9 +40,9 @@ void TstPredictor::initTestCase() {
     QVERIFY(m_dir.isValid());
     m_fixture = serve_test::makeFixture(m_dir.path().toStdString());
     QVERIFY2(m_fixture.error.empty(), m_fixture.error.c_str());
-    std::string error;
-    m_predictor = mor::Predictor::open(m_fixture.logPath, m_fixture.runId, {}, &error);
-    QVERIFY2(m_predictor, error.c_str());
+    auto opened = mor::Predictor::open(m_fixture.logPath, m_fixture.runId);
+    QVERIFY2(opened, opened.error().c_str());
+    m_predictor = std::move(opened).value();
 }
 
 std::vector<mor::PredictInput> TstPredictor::rawInputs(const std::vector<int64_t>& ids) const {
@@ -174,8 +174,9 @@ void TstPredictor::everyStrategyAnswersAloneAsInABatch() {
                                  used.compare(used.size() - best.size(), best.size(), best) == 0
                              ? "best"
                              : "last";
-    auto predictor = mor::Predictor::open(fixture.logPath, fixture.runId, options, &error);
-    QVERIFY2(predictor, error.c_str());
+    auto opened = mor::Predictor::open(fixture.logPath, fixture.runId, options);
+    QVERIFY2(opened, opened.error().c_str());
+    const auto& predictor = opened.value();
     const auto& ids = fixture.dataset.test;
     std::vector<mor::PredictInput> rows;
     for (int64_t id : ids) {
@@ -250,17 +251,19 @@ void TstPredictor::bestCheckpointLoads() {
     mor::PredictorOptions options;
     options.checkpoint = "best";
     std::string error;
-    auto best = mor::Predictor::open(m_fixture.logPath, m_fixture.runId, options, &error);
-    QVERIFY2(best, error.c_str());
+    auto opened = mor::Predictor::open(m_fixture.logPath, m_fixture.runId, options);
+    QVERIFY2(opened, opened.error().c_str());
+    const auto& best = opened.value();
     QVERIFY(best->summary().checkpointStep > 0);
     QVERIFY(best->summary().checkpointPath.find("best.pt") != std::string::npos);
     QCOMPARE(best->predict(rawInputs({0}), &error).size(), size_t(1));
 }
 
 void TstPredictor::unknownRunIsAnError() {
-    std::string error;
-    QVERIFY(!mor::Predictor::open(m_fixture.logPath, 999, {}, &error));
-    QVERIFY2(error.find("run 999 is not in") != std::string::npos, error.c_str());
+    const auto opened = mor::Predictor::open(m_fixture.logPath, 999);
+    QVERIFY(!opened);
+    QVERIFY2(opened.error().find("run 999 is not in") != std::string::npos,
+             opened.error().c_str());
 }
 
 QTEST_GUILESS_MAIN(TstPredictor)

@@ -88,8 +88,9 @@ void TstServeHttp::initTestCase() {
     m_fixture = serve_test::makeFixture(m_dir.path().toStdString());
     QVERIFY2(m_fixture.error.empty(), m_fixture.error.c_str());
     std::string error;
-    m_predictor = mor::Predictor::open(m_fixture.logPath, m_fixture.runId, {}, &error);
-    QVERIFY2(m_predictor, error.c_str());
+    auto opened = mor::Predictor::open(m_fixture.logPath, m_fixture.runId);
+    QVERIFY2(opened, opened.error().c_str());
+    m_predictor = std::move(opened).value();
     mor::serve::ServeOptions options;
     options.port = 0;
     options.token = kToken;

@@ -107,14 +107,19 @@ void TstServeVariants::initTestCase() {
     std::string error;
     mor::PredictorOptions po;
     po.threads = 1;
-    m_a = mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error);
-    QVERIFY2(m_a, error.c_str());
-    m_b = mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error);
-    QVERIFY2(m_b, error.c_str());
-    m_gen = mor::SequenceGenerator::open(m_seq.logPath, m_seq.runId, po, &error);
-    QVERIFY2(m_gen, error.c_str());
-    QVERIFY(!mor::Predictor::open(m_seq.logPath, m_seq.runId, po, &error));
-    QVERIFY2(error.find("not a Mixture-of-Reflection") != std::string::npos, error.c_str());
+    auto a = mor::Predictor::open(m_flat.logPath, m_flat.runId, po);
+    QVERIFY2(a, a.error().c_str());
+    m_a = std::move(a).value();
+    auto b = mor::Predictor::open(m_flat.logPath, m_flat.runId, po);
+    QVERIFY2(b, b.error().c_str());
+    m_b = std::move(b).value();
+    auto gen = mor::SequenceGenerator::open(m_seq.logPath, m_seq.runId, po);
+    QVERIFY2(gen, gen.error().c_str());
+    m_gen = std::move(gen).value();
+    const auto wrong = mor::Predictor::open(m_seq.logPath, m_seq.runId, po);
+    QVERIFY(!wrong);
+    QVERIFY2(wrong.error().find("not a Mixture-of-Reflection") != std::string::npos,
+             wrong.error().c_str());
 }
 
 void TstServeVariants::generateReturnsTokensWithTheirDepth() {

@@ -115,13 +115,13 @@ void TstWeightsExport::exportLoadsAndAgrees() {
     po.weights = out;
     po.threads = 1;
     if (family == "recursion") {
-        auto g = mor::SequenceGenerator::open(f.logPath, f.runId, po, &error);
-        QVERIFY2(g, error.c_str());
-        QCOMPARE(g->summary().checkpointPath, out);
+        const auto g = mor::SequenceGenerator::open(f.logPath, f.runId, po);
+        QVERIFY2(g, g.error().c_str());
+        QCOMPARE(g.value()->summary().checkpointPath, out);
     } else {
-        auto p = mor::Predictor::open(f.logPath, f.runId, po, &error);
-        QVERIFY2(p, error.c_str());
-        QCOMPARE(p->summary().checkpointStep, int64_t(-1));
+        const auto p = mor::Predictor::open(f.logPath, f.runId, po);
+        QVERIFY2(p, p.error().c_str());
+        QCOMPARE(p.value()->summary().checkpointStep, int64_t(-1));
     }
 }
 
@@ -132,10 +132,13 @@ void TstWeightsExport::float32ExportAnswersAsTheCheckpoint() {
     QVERIFY2(exported, exported.error().c_str());
     mor::PredictorOptions po;
     po.threads = 1;
-    auto fromCheckpoint = mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error);
+    auto checkpointOpened = mor::Predictor::open(m_flat.logPath, m_flat.runId, po);
+    QVERIFY2(checkpointOpened, checkpointOpened.error().c_str());
     po.weights = out;
-    auto fromExport = mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error);
-    QVERIFY2(fromCheckpoint && fromExport, error.c_str());
+    auto exportOpened = mor::Predictor::open(m_flat.logPath, m_flat.runId, po);
+    QVERIFY2(exportOpened, exportOpened.error().c_str());
+    const auto& fromCheckpoint = checkpointOpened.value();
+    const auto& fromExport = exportOpened.value();
     std::vector<mor::PredictInput> inputs;
     for (int64_t i = 0; i < 40; ++i) {
         inputs.push_back({serve_test::rawRow(m_flat, i), false, false});
@@ -153,8 +156,9 @@ void TstWeightsExport::float32ExportAnswersAsTheCheckpoint() {
     const auto seqExported = exportOf(m_seq, seqOut);
     QVERIFY2(seqExported, seqExported.error().c_str());
     po.weights = seqOut;
-    auto g = mor::SequenceGenerator::open(m_seq.logPath, m_seq.runId, po, &error);
-    QVERIFY2(g, error.c_str());
+    auto opened = mor::SequenceGenerator::open(m_seq.logPath, m_seq.runId, po);
+    QVERIFY2(opened, opened.error().c_str());
+    const auto& g = opened.value();
     mor::GenerateOptions go;
     go.prompt = "21+13=";
     go.tokens = 4;
@@ -207,16 +211,19 @@ void TstWeightsExport::badArchivesAreRefused() {
     std::string error;
     mor::PredictorOptions po;
     po.weights = path("missing.pt");
-    QVERIFY(!mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error));
-    QVERIFY2(error.find("no weights file") != std::string::npos, error.c_str());
+    const auto missingFile = mor::Predictor::open(m_flat.logPath, m_flat.runId, po);
+    QVERIFY(!missingFile);
+    QVERIFY2(missingFile.error().find("no weights file") != std::string::npos,
+             missingFile.error().c_str());
     // The recursion model's archive does not fit the reflection run.
     const std::string seqOut = path("wrong-model.pt");
     QVERIFY(exportOf(m_seq, seqOut));
     po.weights = seqOut;
-    QVERIFY(!mor::Predictor::open(m_flat.logPath, m_flat.runId, po, &error));
-    QVERIFY2(error.find("not an export of this model") != std::string::npos ||
-                 error.find("shape") != std::string::npos,
-             error.c_str());
+    const auto wrongModel = mor::Predictor::open(m_flat.logPath, m_flat.runId, po);
+    QVERIFY(!wrongModel);
+    QVERIFY2(wrongModel.error().find("not an export of this model") != std::string::npos ||
+                 wrongModel.error().find("shape") != std::string::npos,
+             wrongModel.error().c_str());
     serve_test::Fixture missing = m_flat;
     missing.runId = 999;
     const auto refused = exportOf(missing, path("x.pt"));

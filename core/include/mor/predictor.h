@@ -1,6 +1,7 @@
 #pragma once
 // Inference on a trained run: load a checkpoint once, then answer batches of raw feature rows.
 // Used by `mor serve`; no torch types cross this header.
+#include "mor/result.h"
 #include "mor/sequence.h"
 #include "mor/trace.h"
 
@@ -15,14 +16,10 @@ struct PredictorOptions {
     std::string checkpoint = "last"; ///< "last" | "best" (best.pt, the best validation accuracy)
     int64_t step = -1;               ///< with "last": the latest checkpoint at or before step
     int64_t threads = -1;            ///< intra-op threads; < 0 = the run's train.threads
-    /// Non-empty: the weights come from this archive written by exportRunWeights (any dtype;
+    /// Non-empty: the weights come from this archive written by Run::exportWeights (any dtype;
     /// int8 weights are dequantised) instead of the run's checkpoint.
     std::string weights;
 };
-
-/// The model family of a logged run: "reflection" or "recursion"; "" with *error when the
-/// log, the run or its config cannot be read.
-std::string runFamily(const std::string& logPath, int64_t runId, std::string* error);
 
 /// What a client needs to know to call the model (also shown by GET /v1/health).
 struct ModelSummary {
@@ -75,9 +72,9 @@ struct Prediction {
 class Predictor {
 public:
     /// Loads the run's config, data set (for shape, class names and scaling) and checkpoint.
-    /// Returns null with a message in `error` when anything is missing or invalid.
-    static std::unique_ptr<Predictor> open(const std::string& logPath, int64_t runId,
-                                           const PredictorOptions& options, std::string* error);
+    /// Fails with a message when anything is missing or invalid.
+    static Result<std::unique_ptr<Predictor>> open(const std::string& logPath, int64_t runId,
+                                                   const PredictorOptions& options = {});
     ~Predictor();
     Predictor(const Predictor&) = delete;
     Predictor& operator=(const Predictor&) = delete;
@@ -116,9 +113,9 @@ struct GeneratorSummary {
 /// decoder. Not thread-safe: one generate() at a time (the caller serialises).
 class SequenceGenerator {
 public:
-    static std::unique_ptr<SequenceGenerator> open(const std::string& logPath, int64_t runId,
-                                                   const PredictorOptions& options,
-                                                   std::string* error);
+    /// Loads the run's config, vocabulary and checkpoint; fails with a message.
+    static Result<std::unique_ptr<SequenceGenerator>>
+    open(const std::string& logPath, int64_t runId, const PredictorOptions& options = {});
     ~SequenceGenerator();
     SequenceGenerator(const SequenceGenerator&) = delete;
     SequenceGenerator& operator=(const SequenceGenerator&) = delete;
@@ -169,14 +166,5 @@ struct WeightExportReport {
     double exportAccuracy = -1.0;
     double agreement = -1.0;    ///< fraction of test predictions equal to the float model's
 };
-
-/// Writes the weights of a run's checkpoint (either family) as a TorchScript archive that
-/// Python loads with torch.jit.load and `mor serve --weights` reads back. The archive holds
-/// one submodule per model part; int8 weights are a tensor "<name>" of dtype int8 plus a
-/// buffer "<name>_scale" [rows] (dequantised: int8 * scale[:, None]). A float32 export has
-/// exactly the names and values torch::save writes for the model.
-bool exportRunWeights(const std::string& logPath, int64_t runId, const std::string& outPath,
-                      const WeightExportOptions& options, WeightExportReport* report,
-                      std::string* error);
 
 } // namespace mor

@@ -68,16 +68,16 @@ bool retrainScoreRun(const std::string& logPath, int64_t runId, const Dataset& d
     PredictorOptions po;
     po.checkpoint = "best";
     po.threads = threads;
-    std::string bestError;
-    auto predictor = Predictor::open(logPath, runId, po, &bestError);
-    if (!predictor) {
+    auto opened = Predictor::open(logPath, runId, po);
+    if (!opened) {
         po.checkpoint = "last";
-        predictor = Predictor::open(logPath, runId, po, error);
-        if (!predictor) {
-            *error = "run " + std::to_string(runId) + ": " + *error;
+        opened = Predictor::open(logPath, runId, po);
+        if (!opened) {
+            *error = "run " + std::to_string(runId) + ": " + opened.error();
             return false;
         }
     }
+    const std::unique_ptr<Predictor>& predictor = opened.value();
     if (predictor->summary().numFeatures != data.numFeatures) {
         *error = "run " + std::to_string(runId) + " takes " +
                  std::to_string(predictor->summary().numFeatures) +

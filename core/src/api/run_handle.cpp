@@ -7,6 +7,7 @@
 #include "api/run_actions.h"
 #include "engine/run.h"
 #include "seq/sequence_probes.h"
+#include "serve/weights_export.h"
 #include "train/reflection_probes.h"
 
 namespace mor {
@@ -104,7 +105,7 @@ Result<WeightExportReport> Run::exportWeights(const std::string& outPath,
                                               const WeightExportOptions& options) const {
     WeightExportReport report;
     std::string error;
-    if (!exportRunWeights(m->logPath, id(), outPath, options, &report, &error)) {
+    if (!serve::exportRunWeights(m->logPath, id(), outPath, options, &report, &error)) {
         return Error{error};
     }
     return report;
@@ -117,12 +118,7 @@ Result<std::unique_ptr<Predictor>> Run::predictor(const PredictorOptions& option
     if (!wrong.empty()) {
         return Error{wrong};
     }
-    std::string error;
-    auto predictor = Predictor::open(m->logPath, id(), options, &error);
-    if (!predictor) {
-        return Error{error};
-    }
-    return std::move(predictor);
+    return Predictor::open(m->logPath, id(), options);
 }
 
 Result<std::unique_ptr<SequenceGenerator>>
@@ -132,12 +128,7 @@ Run::generator(const PredictorOptions& options) const {
     if (!wrong.empty()) {
         return Error{wrong};
     }
-    std::string error;
-    auto generator = SequenceGenerator::open(m->logPath, id(), options, &error);
-    if (!generator) {
-        return Error{error};
-    }
-    return std::move(generator);
+    return SequenceGenerator::open(m->logPath, id(), options);
 }
 
 } // namespace mor

@@ -76,33 +76,6 @@ std::string pickCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
 
 } // namespace
 
-std::string runFamily(const std::string& logPath, int64_t runId, std::string* error) {
-    std::string err;
-    auto reader = LogReader::open(logPath, &err);
-    if (!reader) {
-        if (error) {
-            *error = err;
-        }
-        return {};
-    }
-    auto run = reader->run(runId);
-    if (!run) {
-        if (error) {
-            *error = "run " + std::to_string(runId) + " is not in " + logPath;
-        }
-        return {};
-    }
-    auto parsed = parseConfig(run->configJson);
-    if (!parsed.ok()) {
-        if (error) {
-            *error = "the stored config of run " + std::to_string(runId) +
-                     " is not valid for this version: " + parsed.message();
-        }
-        return {};
-    }
-    return familyName(parsed.config.model.family);
-}
-
 namespace serve {
 
 bool loadReflectionRun(const std::string& logPath, int64_t runId, const PredictorOptions& options,
@@ -182,14 +155,11 @@ std::vector<int64_t> predictClasses(model::MoRModel& model, const torch::Tensor&
 
 } // namespace serve
 
-std::unique_ptr<Predictor> Predictor::open(const std::string& logPath, int64_t runId,
-                                           const PredictorOptions& options, std::string* error) {
+Result<std::unique_ptr<Predictor>> Predictor::open(const std::string& logPath, int64_t runId,
+                                                   const PredictorOptions& options) {
     std::string err;
-    auto fail = [&](const std::string& message) {
-        if (error) {
-            *error = message;
-        }
-        return std::unique_ptr<Predictor>();
+    auto fail = [](const std::string& message) -> Result<std::unique_ptr<Predictor>> {
+        return Error{message};
     };
     try {
         serve::LoadedReflectionRun run;

@@ -97,24 +97,17 @@ const GeneratorSummary& SequenceGenerator::summary() const {
     return m->summary;
 }
 
-std::unique_ptr<SequenceGenerator> SequenceGenerator::open(const std::string& logPath,
-                                                           int64_t runId,
-                                                           const PredictorOptions& options,
-                                                           std::string* error) {
+Result<std::unique_ptr<SequenceGenerator>>
+SequenceGenerator::open(const std::string& logPath, int64_t runId,
+                        const PredictorOptions& options) {
     std::string err;
     std::unique_ptr<SequenceGenerator> g(new SequenceGenerator());
     try {
         if (!serve::loadRecursionRun(logPath, runId, options, &g->m->run, &err)) {
-            if (error) {
-                *error = err;
-            }
-            return nullptr;
+            return Error{err};
         }
     } catch (const std::exception& e) {
-        if (error) {
-            *error = "cannot load run " + std::to_string(runId) + ": " + e.what();
-        }
-        return nullptr;
+        return Error{"cannot load run " + std::to_string(runId) + ": " + e.what()};
     }
     seq::LoadedSequenceRun& r = g->m->run;
     GeneratorSummary& s = g->m->summary;

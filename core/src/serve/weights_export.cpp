@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// exportRunWeights: a run's weights (either family) as a TorchScript archive in float32,
+// serve::exportRunWeights: a run's weights (either family) as a TorchScript archive in float32,
 // bf16, fp16 or int8, optionally compared with the checkpoint on the test split.
-#include "mor/predictor.h"
+#include "serve/weights_export.h"
 
 #include "data/sequence_data.h"
+#include "mor/log_reader.h"
 #include "serve/loaded_run.h"
 #include "serve/weight_archive.h"
 #include "train/tensors.h"
@@ -143,7 +144,7 @@ bool exportRunWeights(const std::string& logPath, int64_t runId, const std::stri
     WeightExportReport local;
     WeightExportReport& r = report ? *report : local;
     r = WeightExportReport();
-    r.family = runFamily(logPath, runId, &err);
+    r.family = weightsExportRunFamily(logPath, runId, &err);
     try {
         bool ok = false;
         if (r.family == "reflection") {
@@ -161,8 +162,41 @@ bool exportRunWeights(const std::string& logPath, int64_t runId, const std::stri
         return true;
     } catch (const std::exception& e) {
         err = std::string("cannot export weights: ") + e.what();
+/// "reflection" | "recursion"; "" with *error when the log, the run or its config cannot be
+/// read.
+std::string weightsExportRunFamily(const std::string& logPath, int64_t runId,
+                                   std::string* error) {
+    std::string err;
+    auto reader = LogReader::open(logPath, &err);
+    if (!reader) {
+        if (error) {
+            *error = err;
+        }
+        return {};
+    }
+    auto run = reader->run(runId);
+    if (!run) {
+        if (error) {
+            *error = "run " + std::to_string(runId) + " is not in " + logPath;
+        }
+        return {};
+    }
+    auto parsed = parseConfig(run->configJson);
+    if (!parsed.ok()) {
+        if (error) {
+            *error = "the stored config of run " + std::to_string(runId) +
+                     " is not valid for this version: " + parsed.message();
+        }
+        return {};
+    }
+    return familyName(parsed.config.model.family);
+}
+
         return false;
     }
+namespace serve {
+
 }
 
 } // namespace mor
+} // namespace serve
