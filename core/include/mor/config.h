@@ -197,6 +197,18 @@ struct RouterConfig {
     /// MLP: it sees which features are present but not what the encoder learned about the
     /// label). "features" needs model.encoder.input "vector".
     std::string input = "encoding";
+    /// What trains the router and the experts. "routed" (default): the selected experts only,
+    /// through the fused answer and the configured auxiliary losses. "mixture_likelihood"
+    /// (Jacobs, Jordan, Nowlan & Hinton 1991): in training every expert answers every input and
+    /// the task loss is -log sum_j p_j exp(-loss_j) (loss_j: expert j's own task loss on the
+    /// input), so each input's gradient goes mostly to the expert with the highest posterior
+    /// responsibility h_j ~ p_j exp(-loss_j): experts compete for inputs instead of cooperating;
+    /// inference routes by `strategy` (top_k). "hard_em": every expert answers every input in
+    /// training, the input is assigned to the expert with the lowest loss (stop-gradient), only
+    /// that expert learns from it and the router learns the assignment by cross-entropy. Both
+    /// cost every expert's work on every training input. The balance loss counts the
+    /// top_k selection the input would get at inference.
+    std::string objective = "routed";
     /// MoMa expert groups (domain -> group of experts, each with its own strategy); an input
     /// is routed only among its domain's group (without a domain label: the group of its
     /// most probable expert). Empty = plain routing over every expert with `strategy`.

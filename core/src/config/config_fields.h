@@ -109,6 +109,7 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("sinkhorn_weight", c.sinkhornWeight);
     v.field("sinkhorn_temperature", c.sinkhornTemperature);
     v.field("input", c.input);
+    v.field("objective", c.objective);
     v.objectList("groups", c.groups);
 }
 

@@ -280,6 +280,22 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.sinkhorn_weight", r.sinkhornWeight, 0.0, 100.0);
     c.real("model.router.sinkhorn_temperature", r.sinkhornTemperature, 0.0, 100.0, true);
     c.oneOf("model.router.input", r.input, {"encoding", "features"});
+    if (c.oneOf("model.router.objective", r.objective,
+                {"routed", "mixture_likelihood", "hard_em"}) &&
+        r.objective != "routed") {
+        const std::string why = "model.router.objective = \"" + r.objective + "\" ";
+        if (r.strategy != "top_k") {
+            c.add("model.router.objective", why + "needs model.router.strategy \"top_k\" (it is \"" +
+                                                r.strategy + "\")");
+        }
+        if (r.sampling != "deterministic" || r.feedbackWeight > 0.0 || r.probeFraction > 0.0 ||
+            !r.groups.empty()) {
+            c.add("model.router.objective",
+                  why + "runs every expert on every training input: it needs "
+                        "model.router.sampling \"deterministic\", feedback_weight 0, "
+                        "probe_fraction 0 and no groups");
+        }
+    }
     if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
         r.selectorWeight > 0.0 && data.kind != "mixed") {
         c.add("model.router.selector_weight",

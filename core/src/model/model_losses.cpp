@@ -126,6 +126,24 @@ void MoRModelImpl::addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Ten
     }
 }
 
+torch::Tensor MoRModelImpl::competitiveTaskLoss(const torch::Tensor& expertLosses,
+                                               const torch::Tensor& logGates,
+                                               std::map<std::string, torch::Tensor>& losses) const
+{
+    if (m_config.router.objective == "mixture_likelihood") {
+        // Jacobs et al. 1991: the task loss is the mixture's negative log-likelihood; it trains
+        // the experts (weighted by their posterior responsibility) and the gate together.
+        losses["mixture"] = mixtureNegLogLikelihood(logGates, expertLosses).mean();
+        return losses["mixture"];
+    }
+    // Hard EM: each input belongs to its lowest-loss expert (E-step, stop-gradient); only that
+    // expert learns from it and the router learns the assignment.
+    const auto assigned = hardEmAssignment(expertLosses);
+    losses["expert"] = expertLosses.gather(1, assigned.unsqueeze(1)).mean();
+    losses["assignment"] = torch::nll_loss(logGates, assigned);
+    return m_config.expertWeight * losses["expert"] + losses["assignment"];
+}
+
 void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& domainIn,
                                  Pass& pass)
 {
@@ -139,6 +157,9 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     losses["task"] = torch::nll_loss(out.logits, y);
 
     torch::Tensor task, critique, halting, weightedHalting, improvement;
+    const bool competitive = rc.objective != "routed" && pass.selection.defined();
+    // Competitive objectives: every expert's own task loss on every input [B, E].
+    std::vector<torch::Tensor> lossColumns;
     double rows = 0.0;
     for (size_t j = 0; j < pass.experts.size(); ++j) {
         const auto& ep = pass.experts[j];
@@ -147,6 +168,10 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
         }
         const auto terms = expertTerms(ep.run, y.index_select(0, ep.rows), parts.policies[j],
                                        m_config.taskLoss, m_config.experts[j].halting == "act");
+        if (competitive) {
+            lossColumns.push_back(torch::zeros({y.size(0)}, terms.taskPerRow.options())
+                                      .index_copy(0, ep.rows, terms.taskPerRow));
+        }
         const double n = double(ep.rows.numel());
         const double haltWeight = m_config.experts[j].haltWeight;
         const auto add = [n](torch::Tensor& sum, const torch::Tensor& term) {
@@ -187,7 +212,9 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
         losses["balance"] = loadBalanceLoss(p / p.sum(1, true).clamp_min(1e-12),
                                             out.mask.narrow(1, shared, routed));
     } else {
-        losses["balance"] = loadBalanceLoss(out.routerProbs, out.mask);
+        // Competitive objectives: the load is what inference would select, not "every expert".
+        losses["balance"] =
+            loadBalanceLoss(out.routerProbs, competitive ? pass.selection : out.mask);
     }
     losses["z"] = routerZLoss(pass.routerLogits);
 
@@ -197,9 +224,12 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     for (const auto& ec : m_config.experts) {
         answerLoss = answerLoss || ec.haltingStepLoss;
     }
-    auto total = (answerLoss ? losses["task"] : losses["task"].detach() * 0.0)
-                 + m_config.expertWeight * losses["expert"]
-                 + m_config.critiqueWeight * losses["critique"] + weightedHalting / rows
+    auto taskTerm = (answerLoss ? losses["task"] : losses["task"].detach() * 0.0)
+                    + m_config.expertWeight * losses["expert"];
+    if (competitive && int64_t(lossColumns.size()) == out.routerProbs.size(1)) {
+        taskTerm = competitiveTaskLoss(torch::stack(lossColumns, 1), pass.routerLogProbs, losses);
+    }
+    auto total = taskTerm + m_config.critiqueWeight * losses["critique"] + weightedHalting / rows
                  + rc.balanceWeight * losses["balance"] + rc.zLossWeight * losses["z"];
     if (rc.feedbackWeight > 0.0 && pass.routeLogProb.defined()) {
         // REINFORCE for the sampled routing (Williams 1992): raise the log-probability of the

@@ -60,6 +60,9 @@ struct MoRModelImpl::Pass {
     Fusion fusion;              ///< the first fusion (before any re-reflection)
     torch::Tensor routeLogProb; ///< sampled routing: log P(sampled set) [B] (undefined otherwise)
     torch::Tensor group;        ///< router.groups: int64 [B] group of each input (else undefined)
+    /// router.objective other than "routed", training: the strategy's selection bool [B, E]
+    /// (every expert ran; this is what inference would pick, for the balance loss).
+    torch::Tensor selection;
 };
 
 } // namespace mor::model

@@ -278,6 +278,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         interveneRouting(intervention, router.probs, m_config.router.renormalize, mask, gates);
     }
     pass.routeLogProb = routing.logProb;
+    pass.selection = routing.selection;
     if (!training && routing.batchMask.defined()) {
         out.batchMask = routing.batchMask;
     }

@@ -111,6 +111,11 @@ private:
     void computeLosses(const torch::Tensor& y, const torch::Tensor& domain, Pass& pass);
     /// "probe" (router contrast) and "probe_expert" (the probe experts' task loss).
     void addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Tensor& total);
+    /// router.objective "mixture_likelihood" / "hard_em": the task term of the total loss from
+    /// every expert's own loss on every input [B, E]; records its parts in `losses`.
+    torch::Tensor competitiveTaskLoss(const torch::Tensor& expertLosses,
+                                      const torch::Tensor& logGates,
+                                      std::map<std::string, torch::Tensor>& losses) const;
 };
 TORCH_MODULE(MoRModel);
 

@@ -73,6 +73,21 @@ torch::Tensor probeContrastLoss(const torch::Tensor& logProbs, const torch::Tens
     return -(target * restricted).sum(1).mean();
 }
 
+torch::Tensor mixtureNegLogLikelihood(const torch::Tensor& logGates, const torch::Tensor& losses)
+{
+    return -torch::logsumexp(logGates - losses, {1});
+}
+
+torch::Tensor mixtureResponsibilities(const torch::Tensor& logGates, const torch::Tensor& losses)
+{
+    return torch::softmax((logGates - losses).detach(), 1);
+}
+
+torch::Tensor hardEmAssignment(const torch::Tensor& losses)
+{
+    return losses.detach().argmin(1);
+}
+
 torch::Tensor sinkhornTargets(const torch::Tensor& logScores, int64_t iterations)
 {
     const auto scores = logScores.detach().to(torch::kDouble);

@@ -36,6 +36,18 @@ torch::Tensor probeContrastLoss(const torch::Tensor& logProbs, const torch::Tens
 /// share_j = fraction of the rows of mask [B, E] routed to expert j.
 torch::Tensor loadCorrection(const torch::Tensor& mask, double balance);
 
+/// Mixture likelihood (Jacobs, Jordan, Nowlan & Hinton 1991): per row [B],
+/// -log sum_j g_j exp(-loss_j), from the gate's log-probabilities logGates [B, E] and each
+/// expert's own loss (-log of its likelihood of the target) losses [B, E]. Its gradient is
+/// h_j on loss_j and g_j - h_j on the gate's logits, h_j = g_j exp(-loss_j) / sum (the
+/// posterior responsibility): the expert already best on an input gets most of its gradient.
+torch::Tensor mixtureNegLogLikelihood(const torch::Tensor& logGates, const torch::Tensor& losses);
+/// Posterior responsibilities h [B, E] of mixtureNegLogLikelihood (no gradient).
+torch::Tensor mixtureResponsibilities(const torch::Tensor& logGates, const torch::Tensor& losses);
+/// Hard EM assignment: the expert with the lowest loss on each row, int64 [B] (ties: lower
+/// index). No gradient.
+torch::Tensor hardEmAssignment(const torch::Tensor& losses);
+
 /// Balanced assignment by Sinkhorn-Knopp: from logScores [B, E] (log of the unnormalised
 /// affinities), alternately scale the columns to sum B/E and the rows to sum 1, `iterations`
 /// times (rows last, so rows sum to exactly 1). No gradient. Computed in double precision.

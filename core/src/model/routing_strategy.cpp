@@ -268,6 +268,13 @@ Routing route(const torch::Tensor& probs, const RouterConfig& config, bool train
     } else {
         routing.gates = gatesFromMask(probs, routing.mask, config.renormalize);
     }
+    if (training && config.objective != "routed") {
+        // Competitive objectives (mixture likelihood, hard EM): every expert answers every
+        // training input; the gate is the router's whole distribution.
+        routing.selection = routing.mask;
+        routing.mask = torch::ones_like(routing.selection);
+        routing.gates = probs;
+    }
     return routing;
 }
 

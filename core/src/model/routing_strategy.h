@@ -35,9 +35,14 @@ struct Routing {
     /// its group) in this batch; -1 where the expert's group had no input, 0 for experts of
     /// other strategies. Undefined without groups.
     torch::Tensor cutoffs;
+    /// router.objective "mixture_likelihood" / "hard_em" in training: every expert runs (mask
+    /// all true, gates = p) and this is the selection the strategy would make (for the balance
+    /// loss); undefined otherwise.
+    torch::Tensor selection;
 };
 
-/// Applies config.strategy to probs [B, E]. Throws std::invalid_argument for an unknown strategy.
+/// Applies config.strategy to probs [B, E]. In training with router.objective other than
+/// "routed", every expert is selected (gates = p) and the strategy's choice is `selection`. Throws std::invalid_argument for an unknown strategy.
 /// training: sampled routing (sampling "gumbel") and expert_choice's batch capacity apply; in
 /// eval every strategy decides per input: expert_choice keeps expert j when p_j >= its learned
 /// threshold `expertThresholds[j]` (the capacity cut-off seen in training; undefined = batch

@@ -4,6 +4,8 @@
 #include "model/router_losses.h"
 #include "model/routing_strategy.h"
 
+#include "mor/config.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -58,6 +60,11 @@ private Q_SLOTS:
     void jitterScalesTheRouterInput();
     void answerDoesNotDependOnBatch_data();
     void answerDoesNotDependOnBatch();
+    void mixtureLikelihoodMatchesTorchReference();
+    void competitiveObjectivesRunEveryExpertInTrainingOnly_data();
+    void competitiveObjectivesRunEveryExpertInTrainingOnly();
+    void objectiveValidationNamesFieldAndValues_data();
+    void objectiveValidationNamesFieldAndValues();
 };
 
 void TstRouting::routerProbabilitiesSumToOne()
@@ -410,6 +417,120 @@ void TstRouting::answerDoesNotDependOnBatch()
     const auto other = torch::cat({torch::randn({7, 5}), x.flip(0)});
     const auto mixed = model->forward(other, {}, {}).logits.narrow(0, 7, 12).flip(0);
     QVERIFY(torch::allclose(mixed, together, 1e-5, 1e-5));
+}
+
+void TstRouting::mixtureLikelihoodMatchesTorchReference()
+{
+    // Reference: /usr/bin/python3, torch 1.13, float64: z = gate logits, l = expert losses,
+    // nll = -logsumexp(log_softmax(z) - l), mean over rows, backward.
+    const auto z = torch::tensor({0.2, -0.5, 1.0, 0.0, 0.3, -0.1}, torch::kDouble)
+                       .view({2, 3})
+                       .requires_grad_(true);
+    const auto l = torch::tensor({0.7, 2.0, 1.5, 1.2, 0.4, 0.9}, torch::kDouble)
+                       .view({2, 3})
+                       .requires_grad_(true);
+    const auto logGates = torch::log_softmax(z, 1);
+    const auto nll = mixtureNegLogLikelihood(logGates, l);
+    QVERIFY(torch::allclose(nll, torch::tensor({1.2556714, 0.7265353}, torch::kDouble), 0, 1e-7));
+    nll.mean().backward();
+    const auto dz = torch::tensor({-0.0998234, 0.0350177, 0.0648057, 0.0579408, -0.0800778,
+                                   0.0221370}, torch::kDouble).view({2, 3});
+    const auto dl = torch::tensor({0.2341553, 0.0316895, 0.2341553, 0.0956834, 0.2874487,
+                                   0.1168679}, torch::kDouble).view({2, 3});
+    QVERIFY(torch::allclose(z.grad(), dz, 0, 1e-7));
+    QVERIFY(torch::allclose(l.grad(), dl, 0, 1e-7));
+    // Closed form: d/dl = h / B, d/dz = (g - h) / B with h the posterior responsibility.
+    const auto h = mixtureResponsibilities(logGates, l);
+    QVERIFY(torch::allclose(l.grad(), h / 2.0, 0, 1e-12));
+    QVERIFY(torch::allclose(z.grad(), (logGates.exp() - h).detach() / 2.0, 0, 1e-12));
+    QVERIFY(torch::allclose(h.select(0, 1),
+                            torch::tensor({0.1913667, 0.5748974, 0.2337358}, torch::kDouble),
+                            0, 1e-7));
+    // Hard EM assigns each row to its lowest-loss expert.
+    QCOMPARE(hardEmAssignment(l)[0].item<int64_t>(), int64_t(0));
+    QCOMPARE(hardEmAssignment(l)[1].item<int64_t>(), int64_t(1));
+}
+
+void TstRouting::competitiveObjectivesRunEveryExpertInTrainingOnly_data()
+{
+    QTest::addColumn<QString>("objective");
+    QTest::newRow("mixture") << "mixture_likelihood";
+    QTest::newRow("hard em") << "hard_em";
+}
+
+void TstRouting::competitiveObjectivesRunEveryExpertInTrainingOnly()
+{
+    QFETCH(QString, objective);
+    mor::ModelConfig config;
+    config.router.topK = 1;
+    config.router.objective = objective.toStdString();
+    config.router.balanceWeight = 0.0;
+    config.router.zLossWeight = 0.0;
+    config.critiqueWeight = 0.0;
+    config.encoder.hidden = 8;
+    config.router.hidden = 8;
+    config.experts.resize(3);
+    for (auto& e : config.experts) {
+        e.haltWeight = 0.0;
+        e.maxDepth = 2;
+        e.width = 8;
+    }
+    torch::manual_seed(11);
+    MoRModel model(config, ModelShape{6, 3, 1});
+    model->train();
+    const auto x = torch::randn({16, 6});
+    const auto y = torch::randint(0, 3, {16}, torch::kLong);
+    const auto out = model->forward(x, y, {});
+    QVERIFY(out.mask.all().item<bool>()); // every expert answered every training input
+    // The total is the objective alone (every other term has weight 0).
+    const auto expected = objective == "hard_em"
+                              ? config.expertWeight * out.losses.at("expert")
+                                    + out.losses.at("assignment")
+                              : out.losses.at("mixture");
+    QVERIFY(torch::allclose(out.totalLoss, expected, 1e-6, 1e-6));
+    out.totalLoss.backward();
+    double routerGrad = 0.0;
+    for (const auto& item : model->named_parameters()) {
+        if (item.key().rfind("router.", 0) == 0 && item.value().grad().defined()) {
+            routerGrad += item.value().grad().abs().sum().item<double>();
+        }
+    }
+    QVERIFY2(routerGrad > 1e-5, qPrintable(QString::number(routerGrad)));
+    // Inference routes top-1.
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const auto served = model->forward(x, {}, {});
+    QVERIFY(served.mask.sum(1).eq(1).all().item<bool>());
+}
+
+void TstRouting::objectiveValidationNamesFieldAndValues_data()
+{
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("unknown")
+        << R"({"model":{"router":{"objective":"votes"}}})"
+        << R"(model.router.objective = "votes" must be one of routed, mixture_likelihood, hard_em)";
+    QTest::newRow("not top_k")
+        << R"({"model":{"router":{"objective":"hard_em","strategy":"expert_choice"}}})"
+        << R"(model.router.objective = "hard_em" needs model.router.strategy "top_k")";
+    QTest::newRow("with probes")
+        << R"({"model":{"router":{"objective":"mixture_likelihood","probe_fraction":0.2}}})"
+        << "probe_fraction 0";
+}
+
+void TstRouting::objectiveValidationNamesFieldAndValues()
+{
+    QFETCH(QString, json);
+    QFETCH(QString, expected);
+    const auto result = mor::parseConfig(json.toStdString());
+    QCOMPARE(result.errors.size(), size_t(1));
+    QCOMPARE(QString::fromStdString(result.errors[0].field), QString("model.router.objective"));
+    QVERIFY2(QString::fromStdString(result.message()).contains(expected),
+             result.message().c_str());
+    const auto ok = mor::parseConfig(R"({"model":{"router":{"objective":"mixture_likelihood"}}})");
+    QVERIFY(ok.ok());
+    QCOMPARE(mor::parseConfig(mor::toJson(ok.config)).config.model.router.objective,
+             std::string("mixture_likelihood"));
 }
 
 QTEST_APPLESS_MAIN(TstRouting)
