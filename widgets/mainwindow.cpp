@@ -290,7 +290,11 @@ bool MainWindow::openLog(const QString& path, bool interactive) {
 bool MainWindow::loadDemo(const QString& name) {
     const bool ok = m_setup->loadDemo(name);
     if (ok) {
-        m_tabs->setCurrentWidget(m_setup);
+        // A playground demo (a 2-D data set) opens in the Playground tab, where it trains live;
+        // Setup holds it too, so it can also be trained as a logged run from there.
+        const bool playground =
+            name.startsWith(QLatin1String("playground-")) && m_playground->loadDemo(name);
+        m_tabs->setCurrentWidget(playground ? static_cast<QWidget*>(m_playground) : m_setup);
         statusBar()->showMessage(tr("Loaded demo “%1”").arg(name), 5000);
     }
     return ok;
@@ -311,6 +315,13 @@ bool MainWindow::showView(const QString& name) {
 }
 
 void MainWindow::startTraining() {
+    if (m_tabs->currentWidget() == m_playground) {
+        // On the Playground tab, Start (toolbar, F5, --train) trains the playground's model.
+        if (!m_playground->isTraining()) {
+            m_playground->train();
+        }
+        return;
+    }
     if (!m_setup->isValid() || m_controller->isRunning() || !m_session->isOpen()) {
         return;
     }

@@ -1,18 +1,26 @@
 // The main window: view names select tabs, the language switches at run time (menus, tabs
 // and views retranslate), the theme and the dock layout persist, recent logs are remembered.
 #include "demolibrary.h"
+#include "helpdialog.h"
+#include "languagemanager.h"
 #include "mainwindow.h"
+#include "playground/playgroundview.h"
 #include "plotfolderexport.h"
 #include "setupview.h"
 #include "theme.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QFile>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QTabWidget>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QThread>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -25,10 +33,14 @@ private Q_SLOTS:
     void viewNamesSelectTabs_data();
     void viewNamesSelectTabs();
     void languageSwitchRetranslatesMenusTabsAndViews();
+    void translationSurvivesItsFileBeingRewritten();
+    void helpListsTheWindowsShortcutsAndHasAManual();
+    void newExperimentLeavesACoreForTheWindow();
     void darkThemeAppliesAndPersists();
     void dockLayoutPersistsAcrossWindows();
     void openedLogsBecomeRecentLogs();
     void fileMenuOffersTheBundledDemos();
+    void playgroundDemoOpensInThePlaygroundAndStartTrainsIt();
 
 private:
     QTemporaryDir m_dir;
@@ -82,6 +94,67 @@ void TstMainWindow::languageSwitchRetranslatesMenusTabsAndViews() {
     QTRY_COMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("&File"));
     QCOMPARE(window.tabs()->tabText(0), QStringLiteral("Setup"));
     QCOMPARE(window.setupView()->startButton()->text(), QStringLiteral("&Start training"));
+}
+
+// A build that rewrites the .qm under a running app (lrelease while a test or the monkey runs)
+// must not take the app down: the translation is read into memory, not mapped (a mapped file
+// cut to 0 bytes ends in SIGBUS at the next lookup; issue 21).
+void TstMainWindow::translationSurvivesItsFileBeingRewritten() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString qm = dir.filePath(QStringLiteral("mor_studio_de.qm"));
+    QVERIFY(QFile::copy(QStringLiteral(MOR_BINARY_DIR "/app/studio/mor_studio_de.qm"), qm));
+    const QByteArray saved = qgetenv("MOR_TRANSLATIONS_DIR");
+    qputenv("MOR_TRANSLATIONS_DIR", dir.path().toUtf8());
+    LanguageManager language;
+    const bool loaded = language.setLanguage(QStringLiteral("de"));
+    qputenv("MOR_TRANSLATIONS_DIR", saved);
+    QVERIFY(loaded);
+    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&File"), QStringLiteral("&Datei"));
+    {
+        QFile file(qm);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.resize(0)); // what a rewrite does first
+        file.write(QByteArray(64, 'x'));
+    }
+    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&File"), QStringLiteral("&Datei"));
+    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&Quit"), QStringLiteral("&Beenden"));
+    language.setLanguage(QStringLiteral("en"));
+    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&File"), QStringLiteral("&File"));
+}
+
+// Help: the shortcuts come from the window's own actions (Open log = Ctrl+O, presentation mode
+// = F5), the manual names the views (issue 21).
+void TstMainWindow::helpListsTheWindowsShortcutsAndHasAManual() {
+    MainWindow window;
+    HelpDialog help(&window, HelpDialog::Shortcuts);
+    QTableWidget* table = help.shortcutTable();
+    QVERIFY(table->rowCount() >= 5);
+    QStringList rows;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        rows << table->item(r, 0)->text() + QLatin1Char('=') + table->item(r, 1)->text();
+    }
+    const QString open = QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText);
+    QVERIFY2(rows.contains(QStringLiteral("Open log…=") + open), qPrintable(rows.join(", ")));
+    QVERIFY2(rows.contains(QStringLiteral("Presentation mode=F5")), qPrintable(rows.join(", ")));
+    QCOMPARE(help.pages()->currentIndex(), 1);
+    const QString manual = help.findChild<QTextBrowser*>()->toPlainText();
+    for (const char* view : {"Setup", "Training", "Routing", "Conflicts", "Sequence"}) {
+        QVERIFY2(manual.contains(QLatin1String(view)), view);
+    }
+}
+
+// New experiment: 6-bit parity (the 12-bit default stays at chance) and the training's threads
+// one fewer than the cores, so the window stays responsive (issue 21).
+void TstMainWindow::newExperimentLeavesACoreForTheWindow() {
+    const mor::ExperimentConfig config = SetupView::newExperimentConfig();
+    QCOMPARE(config.data.length, 6);
+    QCOMPARE(config.train.threads, std::max(1, QThread::idealThreadCount() - 1));
+    MainWindow window;
+    auto* threads = window.setupView()->findChild<QSpinBox*>(QStringLiteral("train.threads"));
+    QVERIFY(threads);
+    QCOMPARE(threads->value(), config.train.threads);
+    QCOMPARE(window.setupView()->config().train.threads, config.train.threads);
 }
 
 void TstMainWindow::darkThemeAppliesAndPersists() {
@@ -147,6 +220,25 @@ void TstMainWindow::fileMenuOffersTheBundledDemos() {
     demos->actions().last()->trigger();
     QCOMPARE(QString::fromStdString(window.setupView()->config().name), bundled.last().name);
     QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::Setup));
+}
+
+// `mor-studio --demo playground-border --train` (and File → Demos): a 2-D demo opens in the
+// Playground tab with its knobs, and Start trains the playground's model there, not a logged run.
+void TstMainWindow::playgroundDemoOpensInThePlaygroundAndStartTrainsIt() {
+    MainWindow window;
+    QVERIFY(window.loadDemo(QStringLiteral("playground-border")));
+    auto* playground = qobject_cast<PlaygroundView*>(window.tabs()->currentWidget());
+    QVERIFY2(playground, "a playground demo must open the Playground tab");
+    QCOMPARE(playground->config().data.kind, std::string("moons"));
+    QCOMPARE(window.setupView()->config().data.kind, std::string("moons"));
+    QVERIFY(!playground->isTraining());
+    window.startTraining();
+    QVERIFY(playground->isTraining());
+    playground->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!playground->isTraining(), 30000);
+    // Any other demo still opens in Setup.
+    QVERIFY(window.loadDemo(QStringLiteral("parity-reflection")));
+    QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(window.setupView()));
 }
 
 QTEST_MAIN(TstMainWindow)
