@@ -1,6 +1,8 @@
 #include "trainingworker.h"
 
-#include <mor/run.h>
+#include "engineaccess.h"
+
+#include <mor/engine_interface.h>
 
 #include <QElapsedTimer>
 
@@ -58,19 +60,10 @@ TrainingWorker::TrainingWorker(mor::ExperimentConfig config, mor::RunOptions opt
 void TrainingWorker::run() {
     SignallingObserver observer(this, m_flags.get());
     try {
-        mor::RunOutcome outcome;
-        if (m_resumeRunId >= 0) {
-            const auto run = mor::Run::open(m_options.logPath, m_resumeRunId);
-            if (run) {
-                outcome = run->resume(m_options, &observer);
-            } else {
-                outcome.runId = m_resumeRunId;
-                outcome.status = "failed";
-                outcome.error = run.error();
-            }
-        } else {
-            outcome = mor::trainExperiment(m_config, m_options, &observer);
-        }
+        mor::EngineInterface& engine = EngineAccess::engine();
+        const mor::RunOutcome outcome = m_resumeRunId >= 0
+                                            ? engine.resume(m_resumeRunId, m_options, &observer)
+                                            : engine.train(m_config, m_options, &observer);
         Q_EMIT finished(outcome.runId, QString::fromStdString(outcome.status),
                         QString::fromStdString(outcome.error));
     } catch (const std::exception& e) {

@@ -1,14 +1,13 @@
 // mor-studio: the desktop workbench. Parses the command line, applies theme and language,
 // opens a log and shows the main window; everything else lives in widgets/.
+#include "engineaccess.h"
 #include "mainwindow.h"
-#include "sequence/sequenceview.h"
 #include "theme.h"
 #include "trainingcontroller.h"
 #include "trainingreplay.h"
 #include "trainingview.h"
 
-#include "mor/run.h"
-#include "mor/sequence.h"
+#include "mor/engine_interface.h"
 #include "mor/version.h"
 
 #include <QApplication>
@@ -120,29 +119,9 @@ int main(int argc, char** argv) {
         Theme::apply(Theme::stored());
     }
 
-    // The sequence view traces typed text through a run's checkpoint: torch code from mor_core,
-    // which the widgets library does not link, injected here.
-    SequenceView::setDefaultTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
-                                        const std::string& text, std::string* error) {
-        auto traced = mor::Run::open(logPath, runId).andThen(
-            [&](const mor::Run& run) { return run.traceTokens(step, text); });
-        if (!traced) {
-            *error = traced.error();
-            return std::vector<mor::TokenTrace>{};
-        }
-        return std::move(traced).value();
-    });
-    SequenceView::setDefaultTextGenerator([](const std::string& logPath, int64_t runId,
-                                             const mor::GenerateOptions& options) {
-        auto generated = mor::Run::open(logPath, runId).andThen(
-            [&](const mor::Run& run) { return run.generate(options); });
-        if (!generated) {
-            mor::GenerateResult failed;
-            failed.error = generated.error();
-            return failed;
-        }
-        return std::move(generated).value();
-    });
+    // Training, tracing and generation in every view: torch code from mor_core, which the
+    // widgets library does not link, installed here once.
+    EngineAccess::install(&mor::localEngine());
     if (parser.isSet(language)) {
         // Stored before the window exists: it builds every view in this language.
         QSettings().setValue(QStringLiteral("ui/language"), parser.value(language));

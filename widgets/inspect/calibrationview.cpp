@@ -2,9 +2,10 @@
 
 #include "inspect/plotexport.h"
 #include "inspect/plotstyle.h"
+#include "engineaccess.h"
 
 #include <mor/log_reader.h>
-#include <mor/run.h>
+#include <mor/engine_interface.h>
 #include <mor/trainer.h>
 
 #include <qcustomplot.h>
@@ -292,8 +293,7 @@ void CalibrationView::traceInBackground(int which) {
             });
     watcher->setFuture(QtConcurrent::run([path, runId, ids] {
         TraceResult result;
-        const auto traces = mor::Run::open(path, runId).andThen(
-            [&](const mor::Run& run) { return run.trace(-1, ids); });
+        const auto traces = EngineAccess::engine().traceSamples(path, runId, -1, ids);
         if (!traces || traces->empty()) {
             result.error = traces ? CalibrationView::tr("no traces")
                                   : QString::fromStdString(traces.error());

@@ -2,9 +2,10 @@
 
 #include "inspect/plotexport.h"
 #include "inspect/plotstyle.h"
+#include "engineaccess.h"
 
 #include <mor/log_reader.h>
-#include <mor/run.h>
+#include <mor/engine_interface.h>
 
 #include <qcustomplot.h>
 
@@ -160,8 +161,7 @@ void CounterfactualSummary::compute() {
     });
     watcher->setFuture(QtConcurrent::run([path, runId, step] {
         SummaryResult result;
-        const auto table = mor::Run::open(path, runId).andThen(
-            [&](const mor::Run& run) { return run.counterfactualTable(step); });
+        const auto table = EngineAccess::engine().counterfactualTable(path, runId, step);
         if (table) {
             result.table = table.value();
         } else {

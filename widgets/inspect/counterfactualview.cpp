@@ -2,10 +2,11 @@
 
 #include "inspect/counterfactualcontrols.h"
 #include "inspect/tracecomparison.h"
+#include "engineaccess.h"
 
 #include <mor/config.h>
 #include <mor/log_reader.h>
-#include <mor/run.h>
+#include <mor/engine_interface.h>
 #include <mor/trainer.h>
 
 #include <QFutureWatcher>
@@ -147,12 +148,12 @@ void CounterfactualView::run() {
         std::string error;
         // Both from the same checkpoint and code path, as `mor trace` does: the original is
         // the intervention-free pass.
-        const auto run = mor::Run::open(logPath, runId);
-        auto original = run.andThen([&](const mor::Run& r) { return r.trace(request); });
+        mor::EngineInterface& engine = EngineAccess::engine();
+        auto original = engine.traceRequest(logPath, runId, request);
         if (original) {
             result.original = std::move(original).value();
             request.intervention = intervention;
-            auto changed = run->trace(request);
+            auto changed = engine.traceRequest(logPath, runId, request);
             if (changed) {
                 result.changed = std::move(changed).value();
             } else {

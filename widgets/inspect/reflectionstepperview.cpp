@@ -12,9 +12,10 @@
 #include "inspect/samplepicker.h"
 #include "inspect/stepcursorbar.h"
 #include "inspect/tracefeatures.h"
+#include "engineaccess.h"
 
 #include <mor/log_reader.h>
-#include <mor/run.h>
+#include <mor/engine_interface.h>
 #include <mor/trainer.h>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -498,8 +499,7 @@ void ReflectionStepperView::traceByCheckpoint(qint64 step, qint64 sampleId, bool
             });
     watcher->setFuture(QtConcurrent::run([path, runId, step, sampleId] {
         Private::ComputedTrace result;
-        const auto traces = mor::Run::open(path, runId).andThen(
-            [&](const mor::Run& run) { return run.trace(step, {sampleId}); });
+        const auto traces = EngineAccess::engine().traceSamples(path, runId, step, {sampleId});
         if (!traces || traces->empty()) {
             result.error = QString::fromStdString(traces.error());
         } else {

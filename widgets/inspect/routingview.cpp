@@ -6,9 +6,10 @@
 #include "inspect/routingaggregateplot.h"
 #include "inspect/routingheatmap.h"
 #include "inspect/routingloadplot.h"
+#include "engineaccess.h"
 
 #include <mor/log_reader.h>
-#include <mor/run.h>
+#include <mor/engine_interface.h>
 
 #include <QComboBox>
 #include <QFutureWatcher>
@@ -300,9 +301,7 @@ void RoutingView::updateGroups() {
             });
     watcher->setFuture(QtConcurrent::run([path, runId, traceStep, ids] {
         Private::GroupTraces result;
-        const auto traces = mor::Run::open(path, runId).andThen([&](const mor::Run& run) {
-            return run.trace(traceStep, ids);
-        });
+        const auto traces = EngineAccess::engine().traceSamples(path, runId, traceStep, ids);
         if (!traces || traces->empty()) {
             result.error = QString::fromStdString(traces ? "no trace" : traces.error());
         } else {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "planeevaluator.h"
 
+#include "engineaccess.h"
+#include "mor/engine_interface.h"
 #include "mor/log_reader.h"
-#include "mor/predictor.h"
 
 #include <algorithm>
 #include <exception>
@@ -125,22 +126,22 @@ void PlaneEvaluator::evaluate(const PlaneRequest& request) {
         }
         mor::PredictorOptions options;
         options.threads = 1;
-        std::string error;
-        auto predictor =
-            mor::Predictor::open(request.logPath.toStdString(), request.runId, options, &error);
-        if (!predictor || predictor->summary().numFeatures != 2 ||
-            (!request.force && request.runId == m_lastRun &&
-             predictor->summary().checkpointStep == m_lastStep)) {
+        // A model of other than 2 features fails (its rows have the wrong size) and stays idle.
+        const auto batch = EngineAccess::engine().predict(request.logPath.toStdString(),
+                                                          request.runId, options,
+                                                          gridInputs(request));
+        if (!batch || (!request.force && request.runId == m_lastRun &&
+                       batch->summary.checkpointStep == m_lastStep)) {
             Q_EMIT idle(); // no checkpoint yet, or nothing new
             return;
         }
-        const auto predictions = predictor->predict(gridInputs(request), &error);
+        const std::vector<mor::Prediction>& predictions = batch->predictions;
         if (predictions.size() !=
             static_cast<size_t>(request.grid * request.grid + request.testLabels.size())) {
             Q_EMIT idle();
             return;
         }
-        PlaneFrame frame = frameOf(request, predictor->summary(), predictions);
+        PlaneFrame frame = frameOf(request, batch->summary, predictions);
         m_lastRun = request.runId;
         m_lastStep = frame.step;
         Q_EMIT frameReady(frame);

@@ -1,5 +1,6 @@
 #include "sequence/sequenceview.h"
 
+#include "engineaccess.h"
 #include "inspect/plotexport.h"
 #include "sequence/depthblocks.h"
 #include "sequence/depthlegend.h"
@@ -10,6 +11,7 @@
 #include "sequence/tokenflowwidget.h"
 #include "sequence/tokenstyle.h"
 
+#include <mor/engine_interface.h>
 #include <mor/log_reader.h>
 
 #include <QComboBox>
@@ -29,14 +31,37 @@
 using namespace sequence;
 
 namespace {
-SequenceView::TextTracer& defaultTracer() {
-    static SequenceView::TextTracer tracer;
-    return tracer;
+/// A new view's tracer: the installed engine's traceTokens (none installed: none, and the text
+/// field stays disabled).
+SequenceView::TextTracer defaultTracer() {
+    if (!EngineAccess::installed()) {
+        return {};
+    }
+    return [](const std::string& logPath, int64_t runId, int64_t step, const std::string& text,
+              std::string* error) {
+        auto traced = EngineAccess::engine().traceTokens(logPath, runId, step, text);
+        if (!traced) {
+            *error = traced.error();
+            return std::vector<mor::TokenTrace>{};
+        }
+        return std::move(traced).value();
+    };
 }
 
-sequence::GeneratePanel::TextGenerator& defaultSequenceGenerator() {
-    static sequence::GeneratePanel::TextGenerator generator;
-    return generator;
+/// A new view's generator: the installed engine's generate (none installed: none).
+sequence::GeneratePanel::TextGenerator defaultSequenceGenerator() {
+    if (!EngineAccess::installed()) {
+        return {};
+    }
+    return [](const std::string& logPath, int64_t runId, const mor::GenerateOptions& options) {
+        auto generated = EngineAccess::engine().generate(logPath, runId, options);
+        if (!generated) {
+            mor::GenerateResult failed;
+            failed.error = generated.error();
+            return failed;
+        }
+        return std::move(generated).value();
+    };
 }
 
 /// Characters of `typed` that the trace does not contain, quoted and listed once each ("x",
@@ -117,12 +142,6 @@ struct SequenceView::Private {
     }
 };
 
-void SequenceView::setDefaultTextTracer(TextTracer tracer) {
-    defaultTracer() = std::move(tracer);
-}
-void SequenceView::setDefaultTextGenerator(GeneratePanel::TextGenerator generator) {
-    defaultSequenceGenerator() = std::move(generator);
-}
 void SequenceView::setTextGenerator(GeneratePanel::TextGenerator generator) {
     d->generate->setGenerator(std::move(generator));
 }

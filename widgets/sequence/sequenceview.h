@@ -2,8 +2,8 @@
 // The sequence view (Mixture-of-Recursions models): the text of a probe sequence with every
 // token coloured by how many recursions it received, a recursion stepper for the clicked token,
 // and depth histograms per token class (and across evaluation steps). Any text the user types is
-// traced through the run's checkpoint off the GUI thread by an injected tracer, so this library
-// stays free of torch.
+// traced through the run's checkpoint off the GUI thread by the engine EngineAccess holds, so
+// this library stays free of torch.
 #include "inspect/inspectview.h"
 #include "sequence/generatepanel.h"
 
@@ -43,15 +43,15 @@ public:
     /// True when the run on screen has token traces (the main window shows the tab then).
     bool hasTokenTraces() const;
 
-    /// The tracer every new view gets (mor-studio injects the checkpoint tracer of mor_core).
-    static void setDefaultTextTracer(TextTracer tracer);
+    /// Replaces the tracer (a new view traces through EngineAccess's engine when one is
+    /// installed, else has none).
     void setTextTracer(TextTracer tracer);
     /// Traces `text` at the current evaluation step (what the Trace button does); the result is
     /// added to the sequence list and shown. False when no tracer or run is set.
     bool traceText(const QString& text);
 
-    /// The generator every new view gets (mor-studio injects mor::Run::generate).
-    static void setDefaultTextGenerator(sequence::GeneratePanel::TextGenerator generator);
+    /// Replaces the generator (a new view generates through EngineAccess's engine when one is
+    /// installed, else has none).
     void setTextGenerator(sequence::GeneratePanel::TextGenerator generator);
     /// Continues `prompt` with the run's checkpoint of the current step, off the GUI thread
     /// (what the Generate button does with the typed text); generatePanel() signals the end.

@@ -1,7 +1,9 @@
 // The reflection stepper shows exactly what the log holds for an input, and its step cursor
 // moves the highlighted iteration in every expert panel at once.
+#include "fakeengine.h"
 #include "inspectfixture.h"
 
+#include "engineaccess.h"
 #include "inspect/expertpanel.h"
 #include "inspect/inputpreview.h"
 #include "inspect/integrationpanel.h"
@@ -23,6 +25,14 @@
 
 Q_DECLARE_METATYPE(std::vector<float>)
 
+namespace {
+/// Installs an engine for one test function and removes it again, also when a check fails.
+struct ScopedEngine {
+    explicit ScopedEngine(mor::EngineInterface* engine) { EngineAccess::install(engine); }
+    ~ScopedEngine() { EngineAccess::install(nullptr); }
+};
+} // namespace
+
 class TstInspectStepper : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -39,6 +49,7 @@ private Q_SLOTS:
     void clearsWithoutARun();
     void refreshKeepsTheInputAndStep();
     void untracedInputSaysWhy();
+    void untracedInputIsTracedThroughTheInstalledEngine();
     void arrowKeysStepTheCursor();
     void readsThresholdsFromTheRunConfig();
     void showsTheLoggedInputVector();
@@ -402,6 +413,42 @@ void TstInspectStepper::untracedInputSaysWhy() {
     QCOMPARE(view.stepCount(), 0);
     QVERIFY(panels(view).empty());
     QVERIFY(view.findChild<QLabel*>("sampleInfo")->text().contains("999999"));
+    // No engine is installed in this test binary: re-running the checkpoint fails with a
+    // message saying so (never a crash).
+    QVERIFY(!EngineAccess::installed());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view.findChild<QLabel*>("sampleInfo")->text().contains("no training engine"), 5000);
+}
+
+// An input without a logged trace goes to the installed engine (here a fake) with the log, run,
+// step and input id, and the stepper shows the trace it answers, value for value.
+void TstInspectStepper::untracedInputIsTracedThroughTheInstalledEngine() {
+    const int64_t step = m_run.steps[1];
+    auto answer = m_reader->trace(m_run.runId, step, 1003);
+    QVERIFY(answer);
+    answer->sampleId = 999999;
+    answer->conflictScore = 0.4242f; // no logged trace has it
+    inspect_test::FakeTraceEngine fake(*answer);
+    const ScopedEngine installed(&fake);
+
+    ReflectionStepperView view;
+    view.setRun(m_reader, m_run.runId);
+    view.showSample(step, 999999, true);
+    QTRY_COMPARE_WITH_TIMEOUT(view.currentSampleId(), qint64(999999), 5000);
+    const auto calls = fake.calls();
+    QCOMPARE(int(calls.size()), 1);
+    QCOMPARE(calls[0].logPath, m_reader->path());
+    QCOMPARE(calls[0].runId, m_run.runId);
+    QCOMPARE(calls[0].step, step);
+    QCOMPARE(calls[0].sampleIds, std::vector<int64_t>{999999});
+    QCOMPARE(int(panels(view).size()), int(answer->experts.size()));
+    auto* integration = view.findChild<inspect::IntegrationPanel*>();
+    QCOMPARE(integration->shownConflictScore(), double(0.4242f));
+    const QVector<double> fused = integration->shownFused();
+    QCOMPARE(fused.size(), int(answer->fusedProbs.size()));
+    for (int k = 0; k < fused.size(); ++k) {
+        QCOMPARE(fused[k], double(answer->fusedProbs[size_t(k)]));
+    }
 }
 
 void TstInspectStepper::showsTheLoggedInputVector() {

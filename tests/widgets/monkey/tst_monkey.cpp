@@ -15,12 +15,9 @@
 #include "mainwindow.h"
 #include "runbrowser.h"
 #include "runtablemodel.h"
-#include "sequence/sequenceview.h"
 #include "trainingcontroller.h"
 
 #include <mor/log_reader.h>
-#include <mor/run.h>
-#include <mor/sequence.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -188,16 +185,8 @@ int main(int argc, char** argv) {
     std::printf("monkey: fixture log with %lld run(s) in %.1f s\n", qlonglong(runs.size()),
                 fixtureClock.elapsed() / 1000.0);
 
-    SequenceView::setDefaultTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
-                                        const std::string& text, std::string* error) {
-        auto traced = mor::Run::open(logPath, runId).andThen(
-            [&](const mor::Run& run) { return run.traceTokens(step, text); });
-        if (!traced) {
-            *error = traced.error();
-            return std::vector<mor::TokenTrace>{};
-        }
-        return std::move(traced).value();
-    }); // as mor-studio does
+    // The views train and trace through mor::localEngine(), installed before main() by
+    // linking mor_widgets_local_engine (tests/widgets/CMakeLists.txt), as mor-studio does.
     auto* window = new MainWindow;
     KeepOpen keepOpen;
     window->installEventFilter(&keepOpen);

@@ -9,8 +9,6 @@
 #include "theme.h"
 
 #include <mor/log_reader.h>
-#include <mor/run.h>
-#include <mor/sequence.h>
 
 #include <QApplication>
 #include <QComboBox>
@@ -40,17 +38,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 1;
     }
+    // Typed text is traced by mor::localEngine(), installed before main() by linking
+    // mor_widgets_local_engine (tests/widgets/CMakeLists.txt).
     SequenceView view;
-    view.setTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
-                        const std::string& text, std::string* error) {
-        auto traced = mor::Run::open(logPath, runId).andThen(
-            [&](const mor::Run& run) { return run.traceTokens(step, text); });
-        if (!traced) {
-            *error = traced.error();
-            return std::vector<mor::TokenTrace>{};
-        }
-        return std::move(traced).value();
-    });
     const QStringList size =
         (option("--size").isEmpty() ? QStringLiteral("1280x820") : option("--size"))
             .split(QLatin1Char('x'));

@@ -1,7 +1,8 @@
 // Typed text in the sequence view goes through the run's real checkpoint: a tiny recursion
-// model is trained, the view traces text with the tracer mor-studio injects
-// (mor::Run::traceTokens) off the GUI thread, and shows the same tokens and depths as a
-// direct call.
+// model is trained, the view traces text through the engine mor-studio installs
+// (mor::localEngine(), over mor::Run::traceTokens) off the GUI thread, and shows the same
+// tokens and depths as a direct call.
+#include "engineaccess.h"
 #include "sequence/recursionstepper.h"
 #include "sequence/sequenceview.h"
 #include "sequence/tokendepthmodel.h"
@@ -9,6 +10,7 @@
 
 #include <mor/config.h>
 #include <mor/log_reader.h>
+#include <mor/engine_interface.h>
 #include <mor/run.h>
 #include <mor/sequence.h>
 #include <mor/trainer.h>
@@ -48,16 +50,9 @@ void TstSequenceCheckpoint::initTestCase() {
     const mor::RunOutcome out = mor::trainExperiment(parsed.config, options, nullptr);
     QVERIFY2(out.status == "finished", out.error.c_str());
     m_run = out.runId;
-    SequenceView::setDefaultTextTracer([](const std::string& logPath, int64_t runId, int64_t step,
-                                        const std::string& text, std::string* error) {
-        auto traced = mor::Run::open(logPath, runId).andThen(
-            [&](const mor::Run& run) { return run.traceTokens(step, text); });
-        if (!traced) {
-            *error = traced.error();
-            return std::vector<mor::TokenTrace>{};
-        }
-        return std::move(traced).value();
-    }); // as mor-studio does
+    // The views trace through mor::localEngine(), installed before main() by linking
+    // mor_widgets_local_engine (tests/widgets/CMakeLists.txt), as mor-studio does.
+    QVERIFY(EngineAccess::installed());
 }
 
 void TstSequenceCheckpoint::typedTextShowsTheCheckpointsTrace() {
@@ -102,11 +97,10 @@ void TstSequenceCheckpoint::missingCheckpointSaysWhy() {
     std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_log, &error);
     SequenceView view;
     view.setRun(reader, m_run);
-    // Another run id of the same log has no checkpoint: the tracer's error reaches the user.
+    // Another run id of the same log has no checkpoint: the engine's error reaches the user.
     view.setTextTracer([](const std::string& path, int64_t, int64_t step, const std::string& text,
                           std::string* err) {
-        auto traced = mor::Run::open(path, 4242).andThen(
-            [&](const mor::Run& run) { return run.traceTokens(step, text); });
+        auto traced = EngineAccess::engine().traceTokens(path, 4242, step, text);
         *err = traced.error();
         return traced ? traced.value() : std::vector<mor::TokenTrace>{};
     });

@@ -3,6 +3,7 @@
 // one token's recursions with the trace's values; typed text is traced off the GUI thread.
 #include "sequencefixture.h"
 
+#include "engineaccess.h"
 #include "inspect/stepcursorbar.h"
 #include "sequence/depthlegend.h"
 #include "sequence/depthplots.h"
@@ -487,7 +488,7 @@ void TstSequenceView::failedTracingSaysWhy() {
 }
 
 void TstSequenceView::withoutTracerTheTextFieldIsDisabled() {
-    SequenceView::setDefaultTextTracer({});
+    EngineAccess::install(nullptr); // no engine: a new view has no tracer
     SequenceView view;
     view.setTraces(makeRun());
     QVERIFY(!view.findChild<QLineEdit*>("customTextEdit")->isEnabled());
