@@ -380,6 +380,12 @@ DE = {
     "block": "Block", "Blocks used: %1 of %2": "Genutzte Blöcke: %1 von %2",
     "Skipped blocks: %1": "Übersprungene Blöcke: %1", "b%1 %2": "B%1 %2",
     "Router scores per block: %1": "Router-Werte je Block: %1",
+    # session 8 (issue 21): the whole answer of an addition, class names of core's data sets
+    "Answer: %1, the model's: %2 (%3 of %4 right)": "Antwort: %1, die des Modells: %2 (%3 von %4 richtig)",
+    "Target of the last token: the model predicts it, but never reads it as input":
+        "Ziel des letzten Tokens: Das Modell sagt es vorher, liest es aber nie als Eingabe",
+    "no carry": "kein Übertrag", "carry": "Übertrag", "carry chain >= 2": "Übertragskette ≥ 2",
+    "positions %1-%2": "Positionen %1–%2",
 }
 
 

@@ -1,8 +1,18 @@
 #include "languagemanager.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QLocale>
 #include <QSettings>
+
+namespace {
+/// The whole .qm file (empty when it cannot be read).
+QByteArray languageQmBytes(const QString& path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+} // namespace
 
 LanguageManager::LanguageManager(QObject* parent) : QObject(parent) {}
 
@@ -27,11 +37,21 @@ bool LanguageManager::setLanguage(const QString& code) {
     if (code != QLatin1String("en")) {
         // mor-studio embeds the .qm files under :/i18n (qt_add_translations); a directory in
         // $MOR_TRANSLATIONS_DIR (tests, development) is the fallback.
+        // Read into memory, never mapped: QTranslator maps a .qm on disk, and a build that
+        // rewrites it under a running app (tests, development) ended in SIGBUS (issue 21).
         const QString file = QStringLiteral("mor_studio_%1.qm").arg(code);
-        ok = m_translator.load(QStringLiteral(":/i18n/") + file);
+        QByteArray bytes = languageQmBytes(QStringLiteral(":/i18n/") + file);
         const QString dir = qEnvironmentVariable("MOR_TRANSLATIONS_DIR");
-        if (!ok && !dir.isEmpty()) {
-            ok = m_translator.load(file, dir);
+        if (bytes.isEmpty() && !dir.isEmpty()) {
+            bytes = languageQmBytes(QDir(dir).filePath(file));
+        }
+        // load() drops the old data before it reads the new: only then is m_qm replaced (the
+        // translator reads from the buffer it was given, which must outlive it).
+        ok = false;
+        if (!bytes.isEmpty()) {
+            ok = m_translator.load(reinterpret_cast<const uchar*>(bytes.constData()),
+                                   int(bytes.size()));
+            m_qm = bytes;
         }
         if (ok) {
             m_installed = QCoreApplication::installTranslator(&m_translator);

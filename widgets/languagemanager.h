@@ -1,6 +1,7 @@
 #pragma once
 // Switches the user-interface language at run time: installs a QTranslator with the
 // embedded mor_studio_<lang>.qm; every widget retranslates on QEvent::LanguageChange.
+#include <QByteArray>
 #include <QObject>
 #include <QStringList>
 #include <QTranslator>
@@ -21,6 +22,7 @@ public:
 
 private:
     QTranslator m_translator;
+    QByteArray m_qm; ///< the loaded .qm, in memory (the translator reads it while installed)
     bool m_installed = false;
     QString m_code = QStringLiteral("en");
 };

@@ -5,6 +5,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <optional>
 #include <string>
@@ -16,7 +18,7 @@ constexpr qint64 kStaleRunMs = 120 * 1000;
 
 LogSession::LogSession(QObject* parent) : QObject(parent) {
     m_timer.setInterval(1000);
-    connect(&m_timer, &QTimer::timeout, this, &LogSession::poll);
+    connect(&m_timer, &QTimer::timeout, this, &LogSession::pollInBackground);
 }
 
 LogSession::~LogSession() = default;
@@ -44,6 +46,11 @@ bool LogSession::open(const QString& path, QString* error) {
     }
     m_writer = std::move(writer);
     m_reader = std::move(reader);
+    // A second connection for the background polls (never shared with the views' reads, so a
+    // poll stuck in a held log does not block them on the reader's lock).
+    m_pollReader = mor::LogReader::open(absolute.toStdString(), &message);
+    ++m_generation;
+    m_polling = false;
     m_path = absolute;
     m_lastStamp = m_reader->changeStamp();
     m_failing = false;
@@ -65,8 +72,53 @@ void LogSession::poll() {
     }
     std::string error;
     const std::optional<int64_t> stamp = m_reader->tryChangeStamp(&error);
+    handleStamp(stamp, QString::fromStdString(error));
+}
+
+void LogSession::pollInBackground() {
+    if (!m_reader || m_polling) {
+        return;
+    }
+    if (!m_pollReader) {
+        poll();
+        return;
+    }
+    struct Read {
+        std::optional<int64_t> stamp;
+        QString error;
+        bool missing = false;
+    };
+    m_polling = true;
+    const quint64 generation = m_generation;
+    auto* watcher = new QFutureWatcher<Read>(this);
+    connect(watcher, &QFutureWatcher<Read>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation) {
+            return; // another log was opened meanwhile
+        }
+        m_polling = false;
+        const Read read = watcher->result();
+        if (read.missing) {
+            reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
+        } else {
+            handleStamp(read.stamp, read.error);
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([reader = m_pollReader, path = m_path] {
+        Read read;
+        read.missing = !QFileInfo::exists(path);
+        if (!read.missing) {
+            std::string error;
+            read.stamp = reader->tryChangeStamp(&error);
+            read.error = QString::fromStdString(error);
+        }
+        return read;
+    }));
+}
+
+void LogSession::handleStamp(std::optional<int64_t> stamp, const QString& error) {
     if (!stamp) {
-        reportReadFailure(QString::fromStdString(error));
+        reportReadFailure(error);
         return;
     }
     const bool retry = m_failing;

@@ -5,7 +5,9 @@
 #include <QObject>
 #include <QTimer>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 namespace mor {
 class LogReader;
@@ -32,6 +34,13 @@ public:
     /// Checks the log now and emits changed() if anything was written since the last check,
     /// or if a read failed since (so every view retries).
     void poll();
+    /// What the poll timer does: the same check, read on a worker thread with a connection of
+    /// its own, the result handled on this thread. A log held by another process makes SQLite
+    /// retry for ~10 s; on the GUI thread that froze the window at every poll (issue 21).
+    /// Does nothing while the previous background poll is still reading.
+    void pollInBackground();
+    /// True while a background poll is reading.
+    bool isPolling() const { return m_polling; }
     /// A view's read of the log failed (busy, locked, file gone): readFailed() tells the
     /// window, and the next poll that reads the log again emits changed() and readRecovered().
     void reportReadFailure(const QString& message);
@@ -50,8 +59,14 @@ Q_SIGNALS:
     void readRecovered();
 
 private:
+    /// The part of poll() after the read: `stamp` (nullopt = failed, with `error`).
+    void handleStamp(std::optional<int64_t> stamp, const QString& error);
+
     QString m_path;
     std::shared_ptr<const mor::LogReader> m_reader;
+    std::shared_ptr<const mor::LogReader> m_pollReader; ///< background polls' own connection
+    bool m_polling = false;
+    quint64 m_generation = 0; ///< counts open(): a poll of a log no longer open is dropped
     std::unique_ptr<mor::ExperimentLog> m_writer;
     QTimer m_timer;
     qint64 m_lastStamp = -1;

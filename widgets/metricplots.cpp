@@ -82,6 +82,7 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
         inspect::installExportMenu(plot); // right click: PNG, SVG, PDF, copy
 #endif
         m_plots[i] = plot;
+        plot->installEventFilter(this);
     }
     m_plots[DepthConflict]->yAxis2->setVisible(true);
     m_plots[LearningRate]->yAxis2->setVisible(true);
@@ -276,6 +277,7 @@ void MetricPlots::applyPoints() {
             fitFromZero(plot->yAxis2);
         }
         plot->legend->setVisible(plot->graphCount() > 0);
+        fitToWidth(plot);
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
     // A family that does not log a plot's metrics (a recursion model has no experts'
@@ -309,6 +311,39 @@ void MetricPlots::restyle() {
         plot->xAxis->setLabel(tr("step"));
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
+}
+
+void MetricPlots::fitToWidth(QCustomPlot* plot) {
+    const QFontMetrics fm(plot->xAxis->tickLabelFont());
+    // The widest step label, and room for a gap as wide as two digits between labels.
+    const QString widest = QString::number(std::max(1.0, plot->xAxis->range().upper), 'f', 0);
+    const int perLabel = fm.horizontalAdvance(widest + QStringLiteral("00"));
+    // The axis rect gets the plot's width less the margins of its last layout.
+    const QRect outer = plot->axisRect()->outerRect();
+    const int margins = outer.width() > 0 ? outer.width() - plot->axisRect()->width() : 90;
+    const int axisWidth = plot->width() - margins;
+    plot->xAxis->ticker()->setTickCount(std::clamp(axisWidth / std::max(1, perLabel), 2, 5));
+    int item = 1;
+    for (int i = 0; i < plot->legend->itemCount(); ++i) {
+        if (QCPAbstractLegendItem* entry = plot->legend->item(i)) { // a wrapped grid has holes
+            item = std::max(item, entry->minimumOuterSizeHint().width());
+        }
+    }
+    const int wrap = plot == m_plots[Losses] ? 3 : 2;
+    const int columns = std::clamp((plot->width() - 12) / item, 1, wrap);
+    if (plot->legend->wrap() != columns) {
+        plot->legend->setWrap(columns);
+        plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    }
+}
+
+bool MetricPlots::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Resize) {
+        if (auto* plot = qobject_cast<QCustomPlot*>(watched)) {
+            fitToWidth(plot);
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void MetricPlots::changeEvent(QEvent* event) {

@@ -40,6 +40,7 @@ public:
 
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     struct Curve {
@@ -51,6 +52,9 @@ private:
     QString titleOf(int plot) const;
     /// Sets every graph's data from m_points, cut at the step limit, and fits the axes.
     void applyPoints();
+    /// Step ticks and legend columns that fit the plot's width (a narrow plot at 1280 px had
+    /// its step labels run together and its legend entries cut off).
+    void fitToWidth(QCustomPlot* plot);
 
     std::shared_ptr<const mor::LogReader> m_reader;
     qint64 m_runId = -1;

@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace {
 QCPBars* addBars(QCustomPlot* plot) {
@@ -33,6 +34,33 @@ QVector<double> barValues(const QCPBars* bars) {
 
 QString percent(double value) {
     return value < 0 ? QStringLiteral("–") : QString::number(100.0 * value, 'f', 1) + '%';
+}
+const char* const kReplayTitle = "morReplayTitle"; ///< the whole title of a small plot
+
+/// The plot's title on one line, or on two (broken at the space nearest the middle) when the
+/// plot is narrower than the line ("Genauigkeit bei Schritt t" at 1280 px).
+void replayFitTitle(QCustomPlot* plot, QCPTextElement* title) {
+    const QString text = plot->property(kReplayTitle).toString();
+    if (!title || text.isEmpty()) {
+        return;
+    }
+    QString shown = text;
+    if (QFontMetrics(title->font()).horizontalAdvance(text) > plot->width() - 8) {
+        int best = -1;
+        for (int i = 0; i < text.size(); ++i) {
+            if (text[i] == QLatin1Char(' ') &&
+                (best < 0 || std::abs(i - text.size() / 2) < std::abs(best - text.size() / 2))) {
+                best = i;
+            }
+        }
+        if (best > 0) {
+            shown = text.left(best) + QLatin1Char('\n') + text.mid(best + 1);
+        }
+    }
+    if (title->text() != shown) {
+        title->setText(shown);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 } // namespace
 
@@ -61,6 +89,7 @@ TrainingReplay::TrainingReplay(QWidget* parent)
         plot->plotLayout()->insertRow(0);
         plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString(), font()));
         inspect::installExportMenu(plot);
+        plot->installEventFilter(this);
     }
     inspect::installExportMenu(m_heatmap);
 
@@ -247,13 +276,24 @@ void TrainingReplay::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
 }
 
+bool TrainingReplay::eventFilter(QObject* watched, QEvent* event) {
+    auto* plot = qobject_cast<QCustomPlot*>(watched);
+    if (plot && event->type() == QEvent::Resize) {
+        replayFitTitle(plot, qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)));
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void TrainingReplay::retranslateUi() {
     m_bar->setToolTip(tr("Replay the run evaluation by evaluation"));
     auto titleOf = [](QCustomPlot* plot) {
         return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
     };
-    titleOf(m_activation)->setText(tr("Activation"));
-    titleOf(m_stepAccuracy)->setText(tr("Accuracy at step t"));
+    m_activation->setProperty(kReplayTitle, tr("Activation"));
+    m_stepAccuracy->setProperty(kReplayTitle, tr("Accuracy at step t"));
+    for (QCustomPlot* plot : {m_activation, m_stepAccuracy}) {
+        replayFitTitle(plot, titleOf(plot));
+    }
     m_stepAccuracy->setToolTip(tr("Validation accuracy if every expert stopped at reflection step t"));
     m_activation->setToolTip(tr("Fraction of validation inputs routed to each expert"));
     m_note->setText(tr("This run logs no routing snapshots, expert activations or reflection "

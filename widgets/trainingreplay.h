@@ -55,6 +55,8 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    /// The small plots' titles break onto two lines when their plot is too narrow for them.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void showFrame(int index);

@@ -26,6 +26,7 @@
 #include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTimer>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -103,6 +104,8 @@ private Q_SLOTS:
     void readerTellsAFailedListingFromAnEmptyLog();
     void mainWindowReportsTheFailureAndKeepsItsCount();
     void killedTrainingTurnsInterruptedAtTheNextPoll();
+    void timerPollOfAHeldLogLeavesTheWindowResponsive();
+    void backgroundPollReportsAMissingFileAndRecovers();
 
 private:
     int rowOfName(RunTableModel* model, const QString& name) {
@@ -271,6 +274,69 @@ void TstRunBrowserReads::killedTrainingTurnsInterruptedAtTheNextPoll() {
     QCOMPARE(browser.model()->index(row, RunTableModel::Status).data().toString(),
              QStringLiteral("interrupted"));
     QVERIFY(sinceKill.elapsed() < 5000);
+}
+
+// The session's timer polls on a worker thread: a log whose read locks another process holds
+// (SQLite retries ~10 s before it gives up) no longer freezes the window at every poll.
+void TstRunBrowserReads::timerPollOfAHeldLogLeavesTheWindowResponsive() {
+    LogSession session;
+    session.setPollInterval(60 * 60 * 1000);
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    RunBrowser browser(&session);
+    QCOMPARE(browser.model()->rowCount(), 3);
+    LockHolder holder;
+    QVERIFY(holder.start(m_path));
+    QElapsedTimer clock;
+    clock.start();
+    session.pollInBackground();
+    QVERIFY(clock.elapsed() < 200); // returned at once
+    QVERIFY(session.isPolling());
+    // The event loop keeps turning while the poll is stuck in SQLite's retries.
+    qint64 last = clock.elapsed(), worstGap = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        worstGap = std::max(worstGap, clock.elapsed() - last);
+        last = clock.elapsed();
+    });
+    tick.start(20);
+    QTest::qWait(1500);
+    QVERIFY2(worstGap < 300, qPrintable(QString::number(worstGap)));
+    QVERIFY(session.isPolling()); // still held: the read has not come back
+    QCOMPARE(browser.model()->rowCount(), 3);
+    holder.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isPolling(), 15000);
+    QCOMPARE(browser.model()->rowCount(), 3);
+}
+
+void TstRunBrowserReads::backgroundPollReportsAMissingFileAndRecovers() {
+    LogSession session;
+    session.setPollInterval(60 * 60 * 1000);
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    RunBrowser browser(&session);
+    QSignalSpy failed(&session, &LogSession::readFailed);
+    QSignalSpy recovered(&session, &LogSession::readRecovered);
+    const QString away = m_path + QStringLiteral(".moved");
+    QVERIFY(QFile::rename(m_path, away));
+    session.pollInBackground();
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY(session.isReadFailing());
+    QCOMPARE(browser.model()->rowCount(), 3);
+    QVERIFY(QFile::rename(away, m_path));
+    {
+        std::string openError;
+        auto writer = mor::ExperimentLog::open(m_path.toStdString(), &openError);
+        QVERIFY2(writer, openError.c_str());
+        mor::RunInfo info;
+        info.name = "after";
+        writer->setStatus(writer->createRun(info), "finished");
+        writer->flush();
+    }
+    session.pollInBackground();
+    QTRY_COMPARE(recovered.count(), 1);
+    QCOMPARE(browser.model()->rowCount(), 4);
+    QVERIFY(rowOfName(browser.model(), QStringLiteral("after")) >= 0);
 }
 
 int main(int argc, char** argv) {

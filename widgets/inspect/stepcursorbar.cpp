@@ -74,11 +74,11 @@ void StepCursorBar::changeEvent(QEvent* event) {
 }
 
 void StepCursorBar::retranslateUi() {
-    m_first->setText(tr("First"));
-    m_back->setText(tr("Back"));
-    m_next->setText(tr("Next"));
-    m_last->setText(tr("Last"));
-    m_play->setText(m_timer->isActive() ? tr("Pause") : tr("Play"));
+    setButtonText(m_first, tr("First"));
+    setButtonText(m_back, tr("Back"));
+    setButtonText(m_next, tr("Next"));
+    setButtonText(m_last, tr("Last"));
+    setButtonText(m_play, m_timer->isActive() ? tr("Pause") : tr("Play"));
     m_speedLabel->setText(tr("Speed"));
     m_speed->setToolTip(tr("Play speed"));
 }
@@ -104,6 +104,16 @@ int StepCursorBar::intervalMs() const {
 
 void StepCursorBar::setCaption(const QString& text) {
     m_caption->setText(text);
+}
+
+void StepCursorBar::setCompact(bool compact) {
+    m_compact = compact;
+    retranslateUi();
+}
+
+void StepCursorBar::setButtonText(QPushButton* button, const QString& text) {
+    button->setText(m_compact ? QString() : text);
+    button->setToolTip(m_compact ? text : QString());
 }
 
 void StepCursorBar::setCurrent(int position) {
@@ -144,7 +154,7 @@ void StepCursorBar::setPlaying(bool playing) {
     }
     const QSignalBlocker blocker(m_play);
     m_play->setChecked(m_timer->isActive());
-    m_play->setText(m_timer->isActive() ? tr("Pause") : tr("Play"));
+    setButtonText(m_play, m_timer->isActive() ? tr("Pause") : tr("Play"));
     m_play->setIcon(
         style()->standardIcon(m_timer->isActive() ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
 }

@@ -23,6 +23,9 @@ public:
     /// Milliseconds between two steps while playing.
     int intervalMs() const;
     void setCaption(const QString& text);
+    /// Icons only, the button names as tooltips: for a narrow pane, where the texts would be
+    /// cut off (the Sequence tab's recursion stepper).
+    void setCompact(bool compact);
 
 public Q_SLOTS:
     void setCurrent(int position);
@@ -41,7 +44,9 @@ protected:
 private:
     void updateButtons();
     void retranslateUi();
+    void setButtonText(QPushButton* button, const QString& text);
 
+    bool m_compact = false;
     int m_count = 0;
     int m_current = 0;
     QPushButton* m_first;

@@ -39,6 +39,14 @@ QCPTextElement* titleOf(QCustomPlot* plot) {
 }
 } // namespace
 
+void fitAxisRectToYLabel(QCustomPlot* plot) {
+    const QFontMetrics fm(plot->font());
+    const int need = plot->yAxis->label().isEmpty()
+                         ? 0
+                         : fm.horizontalAdvance(plot->yAxis->label()) + fm.height();
+    plot->axisRect()->setMinimumSize(plot->axisRect()->minimumSize().width(), need);
+}
+
 DepthPlots::DepthPlots(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("depthPlots"));
     m_mean = inspect::makePlot(this, QStringLiteral("meanDepthPlot"));
@@ -47,6 +55,9 @@ DepthPlots::DepthPlots(QWidget* parent) : QWidget(parent) {
     for (QCustomPlot* plot : {m_mean, m_distribution, m_byStep}) {
         addTitle(plot);
         plot->setMinimumHeight(180);
+        // Taller when the title, two-line class names, axis titles and legend need it (at
+        // 180 px the title was covered by the plot).
+        PlotStyler::setFitHeight(plot);
         inspect::installExportMenu(plot);
     }
     m_meanBars = new QCPBars(m_mean->xAxis, m_mean->yAxis);
@@ -204,6 +215,7 @@ void DepthPlots::restyle() {
         }
         plot->xAxis->setLabel(xLabels[i]);
         plot->yAxis->setLabel(yLabels[i]);
+        fitAxisRectToYLabel(plot);
         plot->replot(QCustomPlot::rpQueuedReplot);
         ++i;
     }

@@ -13,6 +13,10 @@ class QCPBars;
 
 namespace sequence {
 
+/// The axis rect at least as tall as the vertical y-axis title is long, so the title is never
+/// cut at both ends in a short plot (fit-height plots then grow to it).
+void fitAxisRectToYLabel(QCustomPlot* plot);
+
 class DepthPlots : public QWidget {
     Q_OBJECT
 public:

@@ -5,6 +5,7 @@
 #include "plotstyler.h"
 #include "inspect/stepcursorbar.h"
 #include "sequence/depthblocks.h"
+#include "sequence/depthplots.h"
 #include "sequence/tokenstyle.h"
 #include "theme.h"
 
@@ -37,8 +38,15 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     if (auto* speed = m_cursor->findChild<QWidget*>(QStringLiteral("speedSlider"))) {
         speed->setMinimumWidth(70); // the panel is narrow: keep the speed slider usable
     }
+    // The pane is narrow (a third of the window at 1280 px): icons only, and the position on
+    // its own line, where German texts were cut off in the bar.
+    m_cursor->setCompact(true);
+    m_position = new QLabel(this);
+    m_position->setObjectName(QStringLiteral("recursionPosition"));
+    m_position->setFont(bold);
     m_plot = inspect::makePlot(this, QStringLiteral("recursionPlot"));
     m_plot->setMinimumHeight(160);
+    PlotStyler::setFitHeight(m_plot); // taller when its axis titles and legend need it
     m_scoreBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_scoreBars->setWidth(0.5);
     m_skippedBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
@@ -58,6 +66,7 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_cursor);
+    layout->addWidget(m_position);
     layout->addWidget(m_values);
     layout->addWidget(m_note);
     layout->addWidget(m_plot, 1);
@@ -204,7 +213,7 @@ void RecursionStepper::showRecursion() {
     m_marker->setVisible(t && r > 0);
     if (!t || r <= 0) {
         m_note->setText(t ? tr("This token was not scored by the router.") : QString());
-        m_cursor->setCaption(QString());
+        m_position->clear();
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
@@ -216,7 +225,7 @@ void RecursionStepper::showRecursion() {
         showBlock(r, pred, verdict);
         return;
     }
-    m_cursor->setCaption(tr("r = %1 of %2").arg(r).arg(t->depth));
+    m_position->setText(tr("r = %1 of %2").arg(r).arg(t->depth));
     const QString rows[][2] = {
         {tr("Router score at r"), QString::number(routerScore(), 'f', 3)},
         {tr("Continued to r + 1"),
@@ -243,7 +252,7 @@ void RecursionStepper::showRecursion() {
 
 void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
     const mor::TokenStep* t = token();
-    m_cursor->setCaption(tr("block %1/%2").arg(r).arg(m_trace.maxRecursions));
+    m_position->setText(tr("block %1/%2").arg(r).arg(m_trace.maxRecursions));
     const int used = blockUsedAtCursor();
     // The trace holds the head's prediction after each of the first `depth` blocks only.
     const bool predicted = size_t(r - 1) < t->recursionPreds.size();
@@ -297,6 +306,7 @@ void RecursionStepper::restyle() {
     m_marker->setPen(QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine));
     m_plot->xAxis->setLabel(isBlocksMode() ? tr("block") : tr("recursion r"));
     m_plot->yAxis->setLabel(tr("probability / score"));
+    fitAxisRectToYLabel(m_plot);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

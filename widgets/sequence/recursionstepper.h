@@ -37,6 +37,8 @@ public:
     int recursion() const;
     void setRecursion(int r);
     inspect::StepCursorBar* cursor() const { return m_cursor; }
+    /// "r = 2 of 3" (or "block 2/4"): where the cursor stands.
+    QLabel* positionLabel() const { return m_position; }
     QCustomPlot* plot() const { return m_plot; }
 
     /// What the panel shows at the current recursion (the trace's values).
@@ -63,6 +65,7 @@ private:
     Vocabulary m_vocabulary;
     int m_row = -1;
     QLabel* m_title;
+    QLabel* m_position; ///< "r = 1 of 3" on its own line (the narrow pane cut it in the bar)
     QLabel* m_values;
     QLabel* m_note;
     inspect::StepCursorBar* m_cursor;

@@ -2,6 +2,9 @@
 
 #include "sequence/tokenstyle.h"
 
+#include <QCoreApplication>
+#include <QRegularExpression>
+
 #include <algorithm>
 
 namespace sequence {
@@ -30,7 +33,7 @@ std::vector<ClassDepth> depthByClass(const std::vector<mor::TokenTrace>& traces)
         for (const auto& trace : traces) {
             for (size_t i = classes.size(); i < trace.difficultyNames.size(); ++i) {
                 ClassDepth c;
-                c.name = QString::fromStdString(trace.difficultyNames[i]);
+                c.name = difficultyClassName(trace.difficultyNames[i]);
                 classes.push_back(c);
             }
         }
@@ -106,6 +109,67 @@ std::string sequenceText(const mor::TokenTrace& trace) {
         text += token.text;
     }
     return text;
+}
+
+QString difficultyClassName(const std::string& name) {
+    // The names core's sequence data sets give their classes (core has no translations).
+    static const char* const kNames[] = {
+        QT_TRANSLATE_NOOP("sequence", "no carry"),
+        QT_TRANSLATE_NOOP("sequence", "carry"),
+        QT_TRANSLATE_NOOP("sequence", "carry chain >= 2"),
+    };
+    const QString text = QString::fromStdString(name);
+    for (const char* known : kNames) {
+        if (name == known) {
+            return QCoreApplication::translate("sequence", known);
+        }
+    }
+    static const QRegularExpression positions(QStringLiteral("^positions (\\d+)-(\\d+)$"));
+    const QRegularExpressionMatch m = positions.match(text);
+    if (m.hasMatch()) {
+        return QCoreApplication::translate("sequence", "positions %1-%2")
+            .arg(m.captured(1), m.captured(2));
+    }
+    return text;
+}
+
+bool predictsNextToken(const mor::TokenTrace& trace) {
+    bool scored = false;
+    for (size_t i = 0; i + 1 < trace.tokens.size(); ++i) {
+        const mor::TokenStep& token = trace.tokens[i];
+        if (token.target >= 0) {
+            scored = true;
+            if (token.targetText != trace.tokens[i + 1].text) {
+                return false;
+            }
+        }
+    }
+    return scored;
+}
+
+QString trailingTarget(const mor::TokenTrace& trace) {
+    if (trace.tokens.empty() || trace.tokens.back().target < 0 || !predictsNextToken(trace)) {
+        return {};
+    }
+    return displayText(trace.tokens.back().targetText);
+}
+
+AnswerText answerOf(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {
+    AnswerText answer;
+    if (trace.tokens.empty() || trace.tokens.front().target >= 0) {
+        return answer; // every position scored: a text, not a question and its answer
+    }
+    for (const mor::TokenStep& token : trace.tokens) {
+        if (token.target < 0) {
+            continue;
+        }
+        ++answer.count;
+        answer.right += token.pred == token.target ? 1 : 0;
+        answer.expected += displayText(token.targetText);
+        const auto it = vocabulary.find(token.pred);
+        answer.predicted += it != vocabulary.end() ? displayText(it->second) : QStringLiteral("?");
+    }
+    return answer;
 }
 
 } // namespace sequence

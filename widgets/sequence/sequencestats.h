@@ -39,4 +39,25 @@ QString tokenName(const Vocabulary& vocabulary, int64_t id);
 /// The text of a traced sequence (input tokens joined).
 std::string sequenceText(const mor::TokenTrace& trace);
 
+/// Difficulty class name of core (English: "carry", "positions 1-8") in the user's language.
+QString difficultyClassName(const std::string& name);
+
+/// True when every scored position's target is the next input token (addition, text; not
+/// running parity): the last token's target then continues the sequence.
+bool predictsNextToken(const mor::TokenTrace& trace);
+/// Next-token traces: the last token's target, which the model never reads as input (the last
+/// digit of an addition's answer); empty otherwise.
+QString trailingTarget(const mor::TokenTrace& trace);
+
+/// A question's answer (tasks whose first tokens are given, not scored, as in addition): the
+/// targets of the scored positions joined, and what the model predicted there.
+struct AnswerText {
+    QString expected;
+    QString predicted;
+    int right = 0; ///< positions predicted right
+    int count = 0; ///< scored positions
+};
+/// Empty when the trace has no unscored question before its scored answer.
+AnswerText answerOf(const mor::TokenTrace& trace, const Vocabulary& vocabulary);
+
 } // namespace sequence

@@ -97,8 +97,7 @@ QString TokenDepthModel::tooltip(int row) const {
     }
     if (token.difficulty >= 0 && size_t(token.difficulty) < m_trace.difficultyNames.size()) {
         lines << tr("Class: %1")
-                     .arg(
-                         QString::fromStdString(m_trace.difficultyNames[size_t(token.difficulty)]));
+                     .arg(difficultyClassName(m_trace.difficultyNames[size_t(token.difficulty)]));
     }
     QStringList scores;
     for (size_t r = 0; r < token.routerScores.size(); ++r) {

@@ -29,6 +29,7 @@ public:
     void setTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary = {});
     void clear();
     const mor::TokenTrace& trace() const { return m_trace; }
+    const Vocabulary& vocabulary() const { return m_vocabulary; }
     /// Depth scale of the colours: the trace's maxRecursions (or its deepest token).
     int maxDepth() const { return m_maxDepth; }
 

@@ -1,5 +1,6 @@
 #include "sequence/tokenflowwidget.h"
 
+#include "sequence/sequencestats.h"
 #include "sequence/tokendepthmodel.h"
 
 #include <QAbstractItemModel>
@@ -87,7 +88,36 @@ void TokenFlowWidget::relayout() {
             y += h + kGap;
         }
     }
-    m_contentHeight = rows > 0 ? m_rects.back().bottom() + kMargin + 1 : 0;
+    // The last token's target continues the text (an addition's last answer digit).
+    const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
+    m_trailing = tokens ? trailingTarget(tokens->trace()) : QString();
+    m_trailingRect = QRect();
+    if (!m_trailing.isEmpty()) {
+        const int w = std::max(minW, fm.horizontalAdvance(m_trailing) + 2 * kPadding);
+        if (x > kMargin && x + w > width - kMargin) {
+            x = kMargin;
+            y += h + kGap;
+        }
+        m_trailingRect = QRect(x, y, w, h);
+    }
+    const AnswerText answer =
+        tokens ? answerOf(tokens->trace(), tokens->vocabulary()) : AnswerText();
+    m_answer = answer.count > 0 ? tr("Answer: %1, the model's: %2 (%3 of %4 right)")
+                                      .arg(answer.expected, answer.predicted)
+                                      .arg(answer.right)
+                                      .arg(answer.count)
+                                : QString();
+    int bottom = rows > 0 ? std::max(m_rects.back().bottom(), m_trailingRect.bottom()) : 0;
+    m_answerRect = QRect();
+    if (!m_answer.isEmpty()) {
+        const QFontMetrics plain(font());
+        m_answerRect = QRect(kMargin, bottom + kGap + 2, width - 2 * kMargin,
+                             plain.boundingRect(QRect(0, 0, width - 2 * kMargin, 10000),
+                                                Qt::TextWordWrap, m_answer)
+                                 .height());
+        bottom = m_answerRect.bottom();
+    }
+    m_contentHeight = rows > 0 ? bottom + kMargin + 1 : 0;
     verticalScrollBar()->setPageStep(viewport()->height());
     verticalScrollBar()->setSingleStep(h + kGap);
     verticalScrollBar()->setRange(0, std::max(0, m_contentHeight - viewport()->height()));
@@ -99,6 +129,10 @@ QRect TokenFlowWidget::tokenRect(int row) const {
         return {};
     }
     return m_rects[row].translated(0, -verticalScrollBar()->value());
+}
+
+QRect TokenFlowWidget::trailingRect() const {
+    return m_trailingRect.translated(0, -verticalScrollBar()->value());
 }
 
 int TokenFlowWidget::tokenAt(const QPoint& viewportPos) const {
@@ -179,6 +213,20 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
             p.drawRoundedRect(box.adjusted(-1.5, -1.5, 1.5, 1.5), 4, 4);
         }
     }
+    if (!m_trailing.isEmpty()) {
+        // Not an input token: no depth colour, a dashed frame.
+        const QRectF box = QRectF(trailingRect()).adjusted(0.5, 0.5, -0.5, -0.5);
+        p.setPen(QPen(palette().color(QPalette::Text), 1, Qt::DashLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(box, 3, 3);
+        p.drawText(box.adjusted(0, 0, 0, m_blockMarks > 0 ? -kStrip : 0), Qt::AlignCenter,
+                   m_trailing);
+    }
+    if (!m_answer.isEmpty()) {
+        p.setFont(font());
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(m_answerRect.translated(0, -offset), Qt::TextWordWrap, m_answer);
+    }
 }
 
 void TokenFlowWidget::resizeEvent(QResizeEvent* event) {
@@ -222,7 +270,12 @@ bool TokenFlowWidget::viewportEvent(QEvent* event) {
     if (event->type() == QEvent::ToolTip && m_model) {
         auto* help = static_cast<QHelpEvent*>(event);
         const int row = tokenAt(help->pos());
-        if (row >= 0) {
+        if (row < 0 && trailingRect().contains(help->pos())) {
+            QToolTip::showText(help->globalPos(),
+                               tr("Target of the last token: the model predicts it, but never "
+                                  "reads it as input"),
+                               viewport(), trailingRect());
+        } else if (row >= 0) {
             QToolTip::showText(help->globalPos(),
                                m_model->index(row, 0).data(Qt::ToolTipRole).toString(), viewport(),
                                tokenRect(row));

@@ -27,6 +27,13 @@ public:
     int blockMarks() const { return m_blockMarks; }
     /// Token under a viewport position (-1 = none).
     int tokenAt(const QPoint& viewportPos) const;
+    /// Next-token traces (addition, text): the last token's target in a dashed box after the
+    /// tokens (the last digit of an addition's answer, which the model predicts but never reads).
+    QString trailingText() const { return m_trailing; }
+    /// Box of the trailing target in viewport coordinates (empty when there is none).
+    QRect trailingRect() const;
+    /// A question and its answer (addition): "Answer: … , the model's: …" under the tokens.
+    QString answerText() const { return m_answer; }
 
 public Q_SLOTS:
     void setCurrentToken(int row);
@@ -52,6 +59,10 @@ private:
 
     QPointer<QAbstractItemModel> m_model;
     QVector<QRect> m_rects; ///< content coordinates
+    QString m_trailing;     ///< the last token's target (see trailingText())
+    QRect m_trailingRect;   ///< content coordinates
+    QString m_answer;       ///< the answer line (see answerText())
+    QRect m_answerRect;     ///< content coordinates
     int m_contentHeight = 0;
     int m_current = -1;
     int m_blockMarks = 0; ///< Mixture-of-Depths: blocks marked under each token (0 = none)

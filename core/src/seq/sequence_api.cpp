@@ -9,6 +9,7 @@
 #include "seq/sequence_probes.h"
 #include "seq/sequence_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -165,6 +166,13 @@ Result<std::vector<TokenTrace>> traceTextOfRun(const engine::StoredRun& stored, 
     const auto n = static_cast<int64_t>(ids.size());
     std::vector<int64_t> targets(ids.begin() + 1, ids.end());
     targets.push_back(-1);
+    if (run.config.data.kind == "addition") {
+        // As in the data set: the operands are given, only the answer from "=" on is predicted
+        // (scoring the operand digits would count guesses of random digits as errors).
+        const auto equals = std::find(run.vocab.begin(), run.vocab.end(), "=");
+        const auto at = std::find(ids.begin(), ids.end(), equals - run.vocab.begin());
+        std::fill(targets.begin(), targets.begin() + (at - ids.begin()), int64_t{-1});
+    }
     try {
         return traceSequences(run.model, ids, targets, {}, 1, n, run.vocab, {}, 0);
     } catch (const std::exception& e) {

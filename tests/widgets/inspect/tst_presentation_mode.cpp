@@ -20,9 +20,50 @@
 #include <qcustomplot.h>
 
 namespace {
+/// A legend inside an axis rect that covers a data point or a bar (issue 21: legends must sit
+/// outside the data or where they hide nothing). "" when it covers nothing.
+QString legendOverData(QCustomPlot* plot) {
+    if (!plot->legend || !plot->legend->visible() || plot->legend->itemCount() == 0) {
+        return {};
+    }
+    bool inset = false;
+    for (QCPAxisRect* rect : plot->axisRects()) {
+        inset = inset || plot->legend->layout() == rect->insetLayout();
+    }
+    if (!inset) {
+        return {}; // in a row or column of its own
+    }
+    const QRectF legend = plot->legend->outerRect();
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        QCPAbstractPlottable* p = plot->plottable(i);
+        if (!p->visible()) {
+            continue;
+        }
+        if (auto* graph = qobject_cast<QCPGraph*>(p)) {
+            for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
+                if (legend.contains(graph->coordsToPixels(it->key, it->value))) {
+                    return QStringLiteral("legend covers a point of '%1'").arg(graph->name());
+                }
+            }
+        } else if (auto* bars = qobject_cast<QCPBars*>(p)) {
+            for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
+                const QPointF a = bars->coordsToPixels(it->key - bars->width() / 2, 0.0);
+                const QPointF b = bars->coordsToPixels(it->key + bars->width() / 2, it->value);
+                if (legend.intersects(QRectF(a, b).normalized())) {
+                    return QStringLiteral("legend covers a bar of '%1'").arg(bars->name());
+                }
+            }
+        }
+    }
+    return {};
+}
+
 /// Problems of one plot, as readable text ("" when none).
 QString plotProblems(QCustomPlot* plot) {
     QStringList problems;
+    if (const QString covered = legendOverData(plot); !covered.isEmpty()) {
+        problems << covered;
+    }
     const double size = plot->font().pointSizeF();
     for (QCPAxisRect* rect : plot->axisRects()) {
         for (QCPAxis* axis : rect->axes()) {

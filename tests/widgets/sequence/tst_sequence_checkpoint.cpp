@@ -4,13 +4,14 @@
 // tokens and depths as a direct call.
 #include "engineaccess.h"
 #include "sequence/recursionstepper.h"
+#include "sequence/tokenflowwidget.h"
 #include "sequence/sequenceview.h"
 #include "sequence/tokendepthmodel.h"
 #include "sequence/tokenstyle.h"
 
 #include <mor/config.h>
-#include <mor/log_reader.h>
 #include <mor/engine_interface.h>
+#include <mor/log_reader.h>
 #include <mor/run.h>
 #include <mor/sequence.h>
 #include <mor/trainer.h>
@@ -26,6 +27,9 @@ class TstSequenceCheckpoint : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void typedTextShowsTheCheckpointsTrace();
+    void typedAdditionScoresOnlyTheAnswer();
+    void probeShowsTheWholeAnswer();
+    void typedCharacterOutsideTheVocabularyIsNamed();
     void missingCheckpointSaysWhy();
 
 private:
@@ -90,6 +94,77 @@ void TstSequenceCheckpoint::typedTextShowsTheCheckpointsTrace() {
         stepper->setRecursion(1);
         QCOMPARE(float(stepper->routerScore()), token.routerScores.front());
     }
+}
+
+// Operand digits are given, not predicted: a typed addition is scored from "=" on, as the data
+// set scores its probes (issue 21).
+void TstSequenceCheckpoint::typedAdditionScoresOnlyTheAnswer() {
+    const auto traced = mor::Run::open(m_log, m_run).andThen(
+        [&](const mor::Run& run) { return run.traceTokens(-1, "12+34=46"); });
+    QVERIFY2(traced, traced.error().c_str());
+    const mor::TokenTrace& trace = traced->front();
+    QCOMPARE(trace.tokens.size(), size_t(8));
+    for (size_t i = 0; i < 5; ++i) {
+        QVERIFY2(trace.tokens[i].target < 0, trace.tokens[i].text.c_str()); // 1 2 + 3 4
+    }
+    QCOMPARE(trace.tokens[5].targetText, std::string("4")); // "=" predicts the first digit
+    QCOMPARE(trace.tokens[6].targetText, std::string("6"));
+    QCOMPARE(trace.tokens[7].target, int64_t(-1)); // nothing typed after the last digit
+
+    SequenceView view;
+    std::string error;
+    view.setRun(mor::LogReader::open(m_log, &error), m_run);
+    QSignalSpy done(&view, &SequenceView::textTraced);
+    QVERIFY(view.traceText(QStringLiteral("12+34=46")));
+    QVERIFY(done.wait(30000));
+    const QString answer = view.tokenFlow()->answerText();
+    QVERIFY2(answer.startsWith(QStringLiteral("Answer: 46, the model's: ")) &&
+                 answer.endsWith(QStringLiteral("of 2 right)")),
+             qPrintable(answer));
+    const QString summary = view.findChild<QLabel*>("sequenceSummary")->text();
+    QVERIFY2(summary.contains(QStringLiteral(" of 2 predicted right")), qPrintable(summary));
+}
+
+// A probe reads all but the last token: the last digit of the sum is only the last token's
+// target. The view still shows the whole answer: that digit in a box after the tokens, and the
+// answer line with every digit (rev(a) + rev(b) = rev(a + b), checked from the operands).
+void TstSequenceCheckpoint::probeShowsTheWholeAnswer() {
+    std::string error;
+    SequenceView view;
+    view.setRun(mor::LogReader::open(m_log, &error), m_run);
+    view.resize(900, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const mor::TokenTrace* trace = view.currentTrace();
+    QVERIFY(trace);
+    QCOMPARE(trace->tokens.size(), size_t(8)); // 2 + 1 + 2 + 1 + 2 of the 3 sum digits
+    const auto digit = [&](size_t i) { return std::stoi(trace->tokens[i].text); };
+    const int sum = digit(0) + 10 * digit(1) + digit(3) + 10 * digit(4);
+    const QString reversed = QStringLiteral("%1%2%3").arg(sum % 10).arg(sum / 10 % 10).arg(sum / 100);
+    QCOMPARE(QString::fromStdString(trace->tokens[6].text), reversed.mid(0, 1));
+    QCOMPARE(QString::fromStdString(trace->tokens[7].text), reversed.mid(1, 1));
+    sequence::TokenFlowWidget* flow = view.tokenFlow();
+    QCOMPARE(flow->trailingText(), reversed.mid(2, 1));
+    const QRect last = flow->tokenRect(7), trailing = flow->trailingRect();
+    QVERIFY(!trailing.isEmpty());
+    QVERIFY(trailing.left() > last.right() || trailing.top() > last.bottom());
+    QVERIFY(flow->viewport()->rect().contains(trailing));
+    QVERIFY2(flow->answerText().startsWith(QStringLiteral("Answer: %1, ").arg(reversed)),
+             qPrintable(flow->answerText()));
+}
+
+// "12x4+3=9": the x is named as left out; the message does not claim a full context (issue 21).
+void TstSequenceCheckpoint::typedCharacterOutsideTheVocabularyIsNamed() {
+    std::string error;
+    SequenceView view;
+    view.setRun(mor::LogReader::open(m_log, &error), m_run);
+    QSignalSpy done(&view, &SequenceView::textTraced);
+    QVERIFY(view.traceText(QStringLiteral("12x4+3=9")));
+    QVERIFY(done.wait(30000));
+    QVERIFY(done.first().first().toBool());
+    const QString status = view.findChild<QLabel*>("sequenceStatus")->text();
+    QCOMPARE(status, QStringLiteral("Not in the model's vocabulary, left out: “x”"));
+    QCOMPARE(view.tokenModel()->rowCount(), 7);
 }
 
 void TstSequenceCheckpoint::missingCheckpointSaysWhy() {
