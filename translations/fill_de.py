@@ -386,6 +386,88 @@ DE = {
         "Ziel des letzten Tokens: Das Modell sagt es vorher, liest es aber nie als Eingabe",
     "no carry": "kein Übertrag", "carry": "Übertrag", "carry chain >= 2": "Übertragskette ≥ 2",
     "positions %1-%2": "Positionen %1–%2",
+    # session 8: pruning panel, before/after comparison, serving records (helper C1's views)
+    " pt": " Pkt.", "Test accuracy": "Testgenauigkeit", "Parameters": "Parameter",
+    "Non-zero parameters": "Parameter ungleich null", "FLOPs per input": "FLOPs je Eingabe",
+    "FLOPs per input without zeros": "FLOPs je Eingabe ohne Nullen",
+    "Expert-steps per input": "Expertenschritte je Eingabe", "Before": "Vorher", "After": "Nachher",
+    "Change": "Änderung",
+    "No pruned run among the compared runs. Prune a run (Runs → right-click → Prune…), then select the pruned run: Compare offers “Compare with parent”.":
+        "Unter den verglichenen Läufen ist kein beschnittener. Beschneiden Sie einen Lauf (Läufe → Rechtsklick → Beschneiden…) und wählen Sie dann den beschnittenen Lauf: Vergleich bietet „Mit Elternlauf vergleichen“ an.",
+    "Before: parent #%1": "Vorher: Elternlauf #%1", "After: pruned #%1": "Nachher: beschnitten #%1",
+    "<b>%1</b> (#%2) pruned from <b>%3</b> (#%4) by %5, measured on the test split by <code>mor prune</code>.":
+        "<b>%1</b> (#%2) beschnitten aus <b>%3</b> (#%4) mit %5, gemessen auf dem Testanteil von <code>mor prune</code>.",
+    "a deleted run": "einem gelöschten Lauf", "an unknown method": "einer unbekannten Methode",
+    "Before/after": "Vorher/nachher", "Compare #%1 with its parent #%2": "#%1 mit seinem Elternlauf #%2 vergleichen",
+    "The pruned run and the run it was pruned from, side by side (Before/after tab)":
+        "Der beschnittene Lauf und der Lauf, aus dem er beschnitten wurde, nebeneinander (Reiter Vorher/nachher)",
+    "this program has no training engine (it only reads logs): train, trace and generate in MoR Studio or with the mor command":
+        "dieses Programm hat keine Trainings-Engine (es liest nur Logs): Trainieren, Verfolgen und Erzeugen in MoR Studio oder mit dem Befehl mor",
+    "S&weep amounts:": "&Reihe von Anteilen:", "&Prune": "&Beschneiden", "Cancel": "Abbrechen", "Close": "Schließen",
+    "Prune run %1": "Lauf %1 beschneiden",
+    "Prune <b>%1</b> (#%2) into a new child run of the log; the run itself is not changed.":
+        "<b>%1</b> (#%2) in einen neuen Kindlauf des Logs beschneiden; der Lauf selbst bleibt unverändert.",
+    "Magnitude (unstructured)": "Betrag (unstrukturiert)", "Structured (hidden units)": "Strukturiert (verborgene Einheiten)",
+    "Dead experts": "Tote Experten", "Depth cap": "Tiefenbegrenzung", "none": "keine",
+    "Optimizer steps of fine-tuning with the pruned weights held at zero, rounded up to whole epochs":
+        "Optimiererschritte des Nachtrainings mit den beschnittenen Gewichten fest auf null, aufgerundet auf ganze Epochen",
+    "One pruned child run per amount, separated by commas": "Ein beschnittener Kindlauf je Anteil, durch Kommas getrennt",
+    "&Method:": "&Methode:", "&Fine-tune steps:": "&Nachtrainingsschritte:",
+    "Before (parent)": "Vorher (Elternlauf)", "Pruned": "Beschnitten", "After (child)": "Nachher (Kindlauf)",
+    "Right after pruning, before any fine-tuning": "Direkt nach dem Beschneiden, vor jedem Nachtraining",
+    "The evaluator's dense estimate: multiplications by zero weights still count":
+        "Die dichte Schätzung des Evaluators: Multiplikationen mit Nullgewichten zählen mit",
+    "FLOPs per input less the multiplications by zero expert weights (an estimate)":
+        "FLOPs je Eingabe ohne die Multiplikationen mit Null-Expertengewichten (eine Schätzung)",
+    "Amount": "Anteil", "Child run": "Kindlauf", "Sparsity": "Dünnbesetztheit",
+    "Accuracy pruned": "Genauigkeit beschnitten", "Accuracy after": "Genauigkeit danach",
+    "Cancelling… (a fine-tuning stops after its current batch, a sweep before its next amount)":
+        "Wird abgebrochen… (ein Nachtraining endet nach seinem aktuellen Batch, eine Reihe vor ihrem nächsten Anteil)",
+    "Maximum &depth:": "Maximale &Tiefe:", "Activation &threshold:": "Aktivierungs&schwelle:",
+    "&Amount (fraction):": "&Anteil (Bruchteil):",
+    "Zeroes the given fraction of all expert weights with the smallest magnitude.":
+        "Setzt den angegebenen Anteil aller Expertengewichte mit dem kleinsten Betrag auf null.",
+    "Removes, per expert layer, the given fraction of hidden units (rows of smallest L2 norm, with their biases).":
+        "Entfernt je Expertenschicht den angegebenen Anteil verborgener Einheiten (Zeilen mit der kleinsten L2-Norm, samt ihren Biases).",
+    "Experts routed to fewer than this share of the validation inputs never run again (the router's output shrinks).":
+        "Experten, die weniger als diesen Anteil der Validierungseingaben erhalten, laufen nie wieder (die Ausgabe des Routers schrumpft).",
+    "Caps every reflection expert's maximum depth.": "Begrenzt die maximale Tiefe jedes Reflexionsexperten.",
+    "“%1” in the sweep amounts is not a number.": "„%1“ in der Reihe von Anteilen ist keine Zahl.",
+    "Give at least one amount to sweep, e.g. 0, 0.5, 0.8, 0.9.": "Geben Sie mindestens einen Anteil an, z. B. 0, 0.5, 0.8, 0.9.",
+    "Pruning…": "Wird beschnitten…", "Not pruned: %1": "Nicht beschnitten: %1",
+    "Cancelled after %n child run(s).": ("Abgebrochen nach %n Kindlauf.", "Abgebrochen nach %n Kindläufen."),
+    "Done: %n child run(s) written to the log.": ("Fertig: %n Kindlauf ins Log geschrieben.", "Fertig: %n Kindläufe ins Log geschrieben."),
+    "Before (#%1)": "Vorher (#%1)", "After (#%1)": "Nachher (#%1)", "Child run #%1: %2.": "Kindlauf #%1: %2.",
+    "Sparsity of the expert weights %1 %.": "Dünnbesetztheit der Expertengewichte %1 %.",
+    "Fine-tuned for %n step(s).": ("%n Schritt nachtrainiert.", "%n Schritte nachtrainiert."),
+    "Fine-tuning: step %1 of %2": "Nachtraining: Schritt %1 von %2",
+    "Pruning %1 of %2 (amount %3)…": "Beschneiden %1 von %2 (Anteil %3)…", "Pruning (amount %1)…": "Beschneiden (Anteil %1)…",
+    "right after pruning": "direkt nach dem Beschneiden", "pruned child runs": "beschnittene Kindläufe",
+    "after fine-tuning": "nach dem Nachtraining", "parent run": "Elternlauf",
+    "maximum reflection depth (steps)": "maximale Reflexionstiefe (Schritte)",
+    "sparsity of the expert weights (%)": "Dünnbesetztheit der Expertengewichte (%)",
+    "test accuracy (%)": "Testgenauigkeit (%)", "&Prune…": "&Beschneiden…",
+    "&Serving records…": "&Serving-Protokoll…", "Serving records of run %1": "Serving-Protokoll von Lauf %1",
+    "Session": "Sitzung", "Variant": "Variante", "Run": "Lauf", "Share": "Anteil", "Requests": "Anfragen",
+    "Inputs": "Eingaben", "Labelled": "Mit Label", "Accuracy": "Genauigkeit",
+    "Latency median": "Latenz Median", "Latency p95": "Latenz p95", "Latency mean": "Latenz Mittel",
+    "Shadow agreement": "Übereinstimmung (Schatten)",
+    "Per request, from the latency histogram (linear within a bucket)":
+        "Je Anfrage, aus dem Latenzhistogramm (linear innerhalb eines Fachs)",
+    "95th percentile per request, from the latency histogram": "95. Perzentil je Anfrage, aus dem Latenzhistogramm",
+    "Correct answers among the inputs that were sent with a label": "Richtige Antworten unter den Eingaben, die mit Label gesendet wurden",
+    "&Reload": "&Neu laden", "The serving records could not be read: %1": "Das Serving-Protokoll ließ sich nicht lesen: %1",
+    "No serving records for run %1: it has not been served with `mor serve --log` yet.":
+        "Kein Serving-Protokoll für Lauf %1: Er wurde noch nicht mit `mor serve --log` bereitgestellt.",
+    "Run %1 was served in %n session(s); every variant of those sessions is listed. Latencies per request.":
+        ("Lauf %1 wurde in %n Sitzung bereitgestellt; jede Variante dieser Sitzung ist aufgeführt. Latenzen je Anfrage.",
+         "Lauf %1 wurde in %n Sitzungen bereitgestellt; jede Variante dieser Sitzungen ist aufgeführt. Latenzen je Anfrage."),
+    " (shadow mode)": " (Schattenmodus)", "no labels": "keine Labels",
+    "<b>%1</b>: %2 (#%3) %4 of %5 correct (%6) vs %7 (#%8) %9 of %10 correct (%11); difference %12 points; two-proportion z-test z = %13, p = %14; Fisher's exact test p = %15: %16":
+        "<b>%1</b>: %2 (#%3) %4 von %5 richtig (%6) gegenüber %7 (#%8) %9 von %10 richtig (%11); Differenz %12 Punkte; Zwei-Anteile-z-Test z = %13, p = %14; exakter Test nach Fisher p = %15: %16",
+    "significant at the 5% level": "signifikant auf dem 5-%-Niveau", "not significant at the 5% level": "nicht signifikant auf dem 5-%-Niveau",
+    "No significance test: it needs two variants of one session with labelled requests (send a \"label\" with the inputs).":
+        "Kein Signifikanztest: Er braucht zwei Varianten einer Sitzung mit Anfragen mit Label (senden Sie ein \"label\" mit den Eingaben).",
 }
 
 

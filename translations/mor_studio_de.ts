@@ -99,6 +99,73 @@
     </message>
 </context>
 <context>
+    <name>ComparePrunePair</name>
+    <message>
+        <source> pt</source>
+        <translation> Pkt.</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Non-zero parameters</source>
+        <translation>Parameter ungleich null</translation>
+    </message>
+    <message>
+        <source>FLOPs per input</source>
+        <translation>FLOPs je Eingabe</translation>
+    </message>
+    <message>
+        <source>FLOPs per input without zeros</source>
+        <translation>FLOPs je Eingabe ohne Nullen</translation>
+    </message>
+    <message>
+        <source>Expert-steps per input</source>
+        <translation>Expertenschritte je Eingabe</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>No pruned run among the compared runs. Prune a run (Runs → right-click → Prune…), then select the pruned run: Compare offers “Compare with parent”.</source>
+        <translation>Unter den verglichenen Läufen ist kein beschnittener. Beschneiden Sie einen Lauf (Läufe → Rechtsklick → Beschneiden…) und wählen Sie dann den beschnittenen Lauf: Vergleich bietet „Mit Elternlauf vergleichen“ an.</translation>
+    </message>
+    <message>
+        <source>Before: parent #%1</source>
+        <translation>Vorher: Elternlauf #%1</translation>
+    </message>
+    <message>
+        <source>After: pruned #%1</source>
+        <translation>Nachher: beschnitten #%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (#%2) pruned from &lt;b&gt;%3&lt;/b&gt; (#%4) by %5, measured on the test split by &lt;code&gt;mor prune&lt;/code&gt;.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2) beschnitten aus &lt;b&gt;%3&lt;/b&gt; (#%4) mit %5, gemessen auf dem Testanteil von &lt;code&gt;mor prune&lt;/code&gt;.</translation>
+    </message>
+    <message>
+        <source>a deleted run</source>
+        <translation>einem gelöschten Lauf</translation>
+    </message>
+    <message>
+        <source>an unknown method</source>
+        <translation>einer unbekannten Methode</translation>
+    </message>
+</context>
+<context>
     <name>CompareRoutingPair</name>
     <message>
         <source>(no run with a routing snapshot)</source>
@@ -233,6 +300,18 @@
         <source>Groups</source>
         <translation>Gruppen</translation>
     </message>
+    <message>
+        <source>Before/after</source>
+        <translation>Vorher/nachher</translation>
+    </message>
+    <message>
+        <source>Compare #%1 with its parent #%2</source>
+        <translation>#%1 mit seinem Elternlauf #%2 vergleichen</translation>
+    </message>
+    <message>
+        <source>The pruned run and the run it was pruned from, side by side (Before/after tab)</source>
+        <translation>Der beschnittene Lauf und der Lauf, aus dem er beschnitten wurde, nebeneinander (Reiter Vorher/nachher)</translation>
+    </message>
 </context>
 <context>
     <name>ConflictView</name>
@@ -333,6 +412,13 @@
     <message>
         <source>none</source>
         <translation>keine</translation>
+    </message>
+</context>
+<context>
+    <name>EngineAccess</name>
+    <message>
+        <source>this program has no training engine (it only reads logs): train, trace and generate in MoR Studio or with the mor command</source>
+        <translation>dieses Programm hat keine Trainings-Engine (es liest nur Logs): Trainieren, Verfolgen und Erzeugen in MoR Studio oder mit dem Befehl mor</translation>
     </message>
 </context>
 <context>
@@ -1013,6 +1099,276 @@
     </message>
 </context>
 <context>
+    <name>PruneDialog</name>
+    <message>
+        <source> pt</source>
+        <translation> Pkt.</translation>
+    </message>
+    <message>
+        <source>S&amp;weep amounts:</source>
+        <translation>&amp;Reihe von Anteilen:</translation>
+    </message>
+    <message>
+        <source>&amp;Prune</source>
+        <translation>&amp;Beschneiden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Prune run %1</source>
+        <translation>Lauf %1 beschneiden</translation>
+    </message>
+    <message>
+        <source>Prune &lt;b&gt;%1&lt;/b&gt; (#%2) into a new child run of the log; the run itself is not changed.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2) in einen neuen Kindlauf des Logs beschneiden; der Lauf selbst bleibt unverändert.</translation>
+    </message>
+    <message>
+        <source>Magnitude (unstructured)</source>
+        <translation>Betrag (unstrukturiert)</translation>
+    </message>
+    <message>
+        <source>Structured (hidden units)</source>
+        <translation>Strukturiert (verborgene Einheiten)</translation>
+    </message>
+    <message>
+        <source>Dead experts</source>
+        <translation>Tote Experten</translation>
+    </message>
+    <message>
+        <source>Depth cap</source>
+        <translation>Tiefenbegrenzung</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Optimizer steps of fine-tuning with the pruned weights held at zero, rounded up to whole epochs</source>
+        <translation>Optimiererschritte des Nachtrainings mit den beschnittenen Gewichten fest auf null, aufgerundet auf ganze Epochen</translation>
+    </message>
+    <message>
+        <source>One pruned child run per amount, separated by commas</source>
+        <translation>Ein beschnittener Kindlauf je Anteil, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>&amp;Methode:</translation>
+    </message>
+    <message>
+        <source>&amp;Fine-tune steps:</source>
+        <translation>&amp;Nachtrainingsschritte:</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Non-zero parameters</source>
+        <translation>Parameter ungleich null</translation>
+    </message>
+    <message>
+        <source>FLOPs per input</source>
+        <translation>FLOPs je Eingabe</translation>
+    </message>
+    <message>
+        <source>FLOPs per input without zeros</source>
+        <translation>FLOPs je Eingabe ohne Nullen</translation>
+    </message>
+    <message>
+        <source>Expert-steps per input</source>
+        <translation>Expertenschritte je Eingabe</translation>
+    </message>
+    <message>
+        <source>Before (parent)</source>
+        <translation>Vorher (Elternlauf)</translation>
+    </message>
+    <message>
+        <source>Pruned</source>
+        <translation>Beschnitten</translation>
+    </message>
+    <message>
+        <source>After (child)</source>
+        <translation>Nachher (Kindlauf)</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>Right after pruning, before any fine-tuning</source>
+        <translation>Direkt nach dem Beschneiden, vor jedem Nachtraining</translation>
+    </message>
+    <message>
+        <source>The evaluator&apos;s dense estimate: multiplications by zero weights still count</source>
+        <translation>Die dichte Schätzung des Evaluators: Multiplikationen mit Nullgewichten zählen mit</translation>
+    </message>
+    <message>
+        <source>FLOPs per input less the multiplications by zero expert weights (an estimate)</source>
+        <translation>FLOPs je Eingabe ohne die Multiplikationen mit Null-Expertengewichten (eine Schätzung)</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>Child run</source>
+        <translation>Kindlauf</translation>
+    </message>
+    <message>
+        <source>Sparsity</source>
+        <translation>Dünnbesetztheit</translation>
+    </message>
+    <message>
+        <source>Accuracy pruned</source>
+        <translation>Genauigkeit beschnitten</translation>
+    </message>
+    <message>
+        <source>Accuracy after</source>
+        <translation>Genauigkeit danach</translation>
+    </message>
+    <message>
+        <source>Cancelling… (a fine-tuning stops after its current batch, a sweep before its next amount)</source>
+        <translation>Wird abgebrochen… (ein Nachtraining endet nach seinem aktuellen Batch, eine Reihe vor ihrem nächsten Anteil)</translation>
+    </message>
+    <message>
+        <source>Maximum &amp;depth:</source>
+        <translation>Maximale &amp;Tiefe:</translation>
+    </message>
+    <message>
+        <source>Activation &amp;threshold:</source>
+        <translation>Aktivierungs&amp;schwelle:</translation>
+    </message>
+    <message>
+        <source>&amp;Amount (fraction):</source>
+        <translation>&amp;Anteil (Bruchteil):</translation>
+    </message>
+    <message>
+        <source>Zeroes the given fraction of all expert weights with the smallest magnitude.</source>
+        <translation>Setzt den angegebenen Anteil aller Expertengewichte mit dem kleinsten Betrag auf null.</translation>
+    </message>
+    <message>
+        <source>Removes, per expert layer, the given fraction of hidden units (rows of smallest L2 norm, with their biases).</source>
+        <translation>Entfernt je Expertenschicht den angegebenen Anteil verborgener Einheiten (Zeilen mit der kleinsten L2-Norm, samt ihren Biases).</translation>
+    </message>
+    <message>
+        <source>Experts routed to fewer than this share of the validation inputs never run again (the router&apos;s output shrinks).</source>
+        <translation>Experten, die weniger als diesen Anteil der Validierungseingaben erhalten, laufen nie wieder (die Ausgabe des Routers schrumpft).</translation>
+    </message>
+    <message>
+        <source>Caps every reflection expert&apos;s maximum depth.</source>
+        <translation>Begrenzt die maximale Tiefe jedes Reflexionsexperten.</translation>
+    </message>
+    <message>
+        <source>“%1” in the sweep amounts is not a number.</source>
+        <translation>„%1“ in der Reihe von Anteilen ist keine Zahl.</translation>
+    </message>
+    <message>
+        <source>Give at least one amount to sweep, e.g. 0, 0.5, 0.8, 0.9.</source>
+        <translation>Geben Sie mindestens einen Anteil an, z. B. 0, 0.5, 0.8, 0.9.</translation>
+    </message>
+    <message>
+        <source>Pruning…</source>
+        <translation>Wird beschnitten…</translation>
+    </message>
+    <message>
+        <source>Not pruned: %1</source>
+        <translation>Nicht beschnitten: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after %n child run(s).</source>
+        <translation>
+            <numerusform>Abgebrochen nach %n Kindlauf.</numerusform>
+            <numerusform>Abgebrochen nach %n Kindläufen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n child run(s) written to the log.</source>
+        <translation>
+            <numerusform>Fertig: %n Kindlauf ins Log geschrieben.</numerusform>
+            <numerusform>Fertig: %n Kindläufe ins Log geschrieben.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Before (#%1)</source>
+        <translation>Vorher (#%1)</translation>
+    </message>
+    <message>
+        <source>After (#%1)</source>
+        <translation>Nachher (#%1)</translation>
+    </message>
+    <message>
+        <source>Child run #%1: %2.</source>
+        <translation>Kindlauf #%1: %2.</translation>
+    </message>
+    <message>
+        <source>Sparsity of the expert weights %1 %.</source>
+        <translation>Dünnbesetztheit der Expertengewichte %1 %.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fine-tuned for %n step(s).</source>
+        <translation>
+            <numerusform>%n Schritt nachtrainiert.</numerusform>
+            <numerusform>%n Schritte nachtrainiert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PruneJob</name>
+    <message>
+        <source>Fine-tuning: step %1 of %2</source>
+        <translation>Nachtraining: Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <source>Pruning %1 of %2 (amount %3)…</source>
+        <translation>Beschneiden %1 von %2 (Anteil %3)…</translation>
+    </message>
+    <message>
+        <source>Pruning (amount %1)…</source>
+        <translation>Beschneiden (Anteil %1)…</translation>
+    </message>
+</context>
+<context>
+    <name>PrunePlot</name>
+    <message>
+        <source>right after pruning</source>
+        <translation>direkt nach dem Beschneiden</translation>
+    </message>
+    <message>
+        <source>pruned child runs</source>
+        <translation>beschnittene Kindläufe</translation>
+    </message>
+    <message>
+        <source>after fine-tuning</source>
+        <translation>nach dem Nachtraining</translation>
+    </message>
+    <message>
+        <source>parent run</source>
+        <translation>Elternlauf</translation>
+    </message>
+    <message>
+        <source>maximum reflection depth (steps)</source>
+        <translation>maximale Reflexionstiefe (Schritte)</translation>
+    </message>
+    <message>
+        <source>sparsity of the expert weights (%)</source>
+        <translation>Dünnbesetztheit der Expertengewichte (%)</translation>
+    </message>
+    <message>
+        <source>test accuracy (%)</source>
+        <translation>Testgenauigkeit (%)</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Dead expert(s): %1 (routed &lt; 1% of inputs)</source>
@@ -1461,6 +1817,14 @@ jetzt %2</translation>
         <source>&amp;Audit trail…</source>
         <translation>&amp;Prüfprotokoll…</translation>
     </message>
+    <message>
+        <source>&amp;Prune…</source>
+        <translation>&amp;Beschneiden…</translation>
+    </message>
+    <message>
+        <source>&amp;Serving records…</source>
+        <translation>&amp;Serving-Protokoll…</translation>
+    </message>
 </context>
 <context>
     <name>RunExport</name>
@@ -1625,6 +1989,116 @@ jetzt %2</translation>
     <message>
         <source>tokens that skipped each block: %1</source>
         <translation>Token, die jeden Block übersprangen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ServingDialog</name>
+    <message>
+        <source>Serving records of run %1</source>
+        <translation>Serving-Protokoll von Lauf %1</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>Variante</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <source>Labelled</source>
+        <translation>Mit Label</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Latency median</source>
+        <translation>Latenz Median</translation>
+    </message>
+    <message>
+        <source>Latency p95</source>
+        <translation>Latenz p95</translation>
+    </message>
+    <message>
+        <source>Latency mean</source>
+        <translation>Latenz Mittel</translation>
+    </message>
+    <message>
+        <source>Shadow agreement</source>
+        <translation>Übereinstimmung (Schatten)</translation>
+    </message>
+    <message>
+        <source>Per request, from the latency histogram (linear within a bucket)</source>
+        <translation>Je Anfrage, aus dem Latenzhistogramm (linear innerhalb eines Fachs)</translation>
+    </message>
+    <message>
+        <source>95th percentile per request, from the latency histogram</source>
+        <translation>95. Perzentil je Anfrage, aus dem Latenzhistogramm</translation>
+    </message>
+    <message>
+        <source>Correct answers among the inputs that were sent with a label</source>
+        <translation>Richtige Antworten unter den Eingaben, die mit Label gesendet wurden</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Neu laden</translation>
+    </message>
+    <message>
+        <source>The serving records could not be read: %1</source>
+        <translation>Das Serving-Protokoll ließ sich nicht lesen: %1</translation>
+    </message>
+    <message>
+        <source>No serving records for run %1: it has not been served with `mor serve --log` yet.</source>
+        <translation>Kein Serving-Protokoll für Lauf %1: Er wurde noch nicht mit `mor serve --log` bereitgestellt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run %1 was served in %n session(s); every variant of those sessions is listed. Latencies per request.</source>
+        <translation>
+            <numerusform>Lauf %1 wurde in %n Sitzung bereitgestellt; jede Variante dieser Sitzung ist aufgeführt. Latenzen je Anfrage.</numerusform>
+            <numerusform>Lauf %1 wurde in %n Sitzungen bereitgestellt; jede Variante dieser Sitzungen ist aufgeführt. Latenzen je Anfrage.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (shadow mode)</source>
+        <translation> (Schattenmodus)</translation>
+    </message>
+    <message>
+        <source>no labels</source>
+        <translation>keine Labels</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 (#%3) %4 of %5 correct (%6) vs %7 (#%8) %9 of %10 correct (%11); difference %12 points; two-proportion z-test z = %13, p = %14; Fisher&apos;s exact test p = %15: %16</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 (#%3) %4 von %5 richtig (%6) gegenüber %7 (#%8) %9 von %10 richtig (%11); Differenz %12 Punkte; Zwei-Anteile-z-Test z = %13, p = %14; exakter Test nach Fisher p = %15: %16</translation>
+    </message>
+    <message>
+        <source>significant at the 5% level</source>
+        <translation>signifikant auf dem 5-%-Niveau</translation>
+    </message>
+    <message>
+        <source>not significant at the 5% level</source>
+        <translation>nicht signifikant auf dem 5-%-Niveau</translation>
+    </message>
+    <message>
+        <source>No significance test: it needs two variants of one session with labelled requests (send a &quot;label&quot; with the inputs).</source>
+        <translation>Kein Signifikanztest: Er braucht zwei Varianten einer Sitzung mit Anfragen mit Label (senden Sie ein "label" mit den Eingaben).</translation>
     </message>
 </context>
 <context>
@@ -3384,6 +3858,22 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
         <source>newlines</source>
         <translation>Zeilenumbrüche</translation>
     </message>
+    <message>
+        <source>no carry</source>
+        <translation>kein Übertrag</translation>
+    </message>
+    <message>
+        <source>carry</source>
+        <translation>Übertrag</translation>
+    </message>
+    <message>
+        <source>carry chain &gt;= 2</source>
+        <translation>Übertragskette ≥ 2</translation>
+    </message>
+    <message>
+        <source>positions %1-%2</source>
+        <translation>Positionen %1–%2</translation>
+    </message>
 </context>
 <context>
     <name>sequence::DepthLegend</name>
@@ -3707,6 +4197,17 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
     <message>
         <source>Router scores per block: %1</source>
         <translation>Router-Werte je Block: %1</translation>
+    </message>
+</context>
+<context>
+    <name>sequence::TokenFlowWidget</name>
+    <message>
+        <source>Answer: %1, the model&apos;s: %2 (%3 of %4 right)</source>
+        <translation>Antwort: %1, die des Modells: %2 (%3 von %4 richtig)</translation>
+    </message>
+    <message>
+        <source>Target of the last token: the model predicts it, but never reads it as input</source>
+        <translation>Ziel des letzten Tokens: Das Modell sagt es vorher, liest es aber nie als Eingabe</translation>
     </message>
 </context>
 <context>
