@@ -1,7 +1,7 @@
 #pragma once
-// Runs one training on the controller's worker thread: calls mor::trainExperiment with an
-// observer whose callbacks (on this thread) become queued signals, progress throttled to
-// ~10 Hz. Exceptions never leave run().
+// Runs one training on the controller's worker thread: calls the installed engine's train()
+// (EngineAccess, engineaccess.h) with an observer whose callbacks (on this thread) become
+// queued signals, progress throttled to ~10 Hz. Exceptions never leave run().
 #include "metatypes.h"
 
 #include <QObject>
@@ -25,7 +25,7 @@ public:
     TrainingWorker(mor::ExperimentConfig config, mor::RunOptions options,
                    std::shared_ptr<TrainingFlags> flags);
 
-    /// Continue this run of the log (mor::Run::resume) instead of training a new one.
+    /// Continue this run of the log (the engine's resume()) instead of training a new one.
     void setResumeRun(qint64 runId) { m_resumeRunId = runId; }
 
 public Q_SLOTS:
