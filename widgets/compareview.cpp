@@ -3,6 +3,7 @@
 
 #include "compareconfigdiff.h"
 #include "comparegroups.h"
+#include "compareprunepair.h"
 #include "comparestats.h"
 #include "comparecurves.h"
 #include "comparedata.h"
@@ -81,7 +82,8 @@ CompareView::CompareView(QWidget* parent)
       m_reset(new QPushButton(this)), m_curves(new CompareCurves(this)),
       m_tables(new QTabWidget(this)), m_summary(new CompareSummary(this)),
       m_diff(new CompareConfigDiff(this)), m_routing(new CompareRoutingPair(this)),
-      m_groupsTab(new CompareGroups(this)) {
+      m_groupsTab(new CompareGroups(this)), m_prunePair(new ComparePrunePair(this)),
+      m_parentButton(new QPushButton(this)) {
     setObjectName(QStringLiteral("compareView"));
     m_metric->setObjectName(QStringLiteral("compareMetric"));
     m_metric->setMinimumContentsLength(18);
@@ -115,6 +117,9 @@ CompareView::CompareView(QWidget* parent)
     m_tables->addTab(m_diff, QString());
     m_tables->addTab(m_routing, QString());
     m_tables->addTab(m_groupsTab, QString());
+    m_tables->addTab(m_prunePair, QString());
+    m_parentButton->setObjectName(QStringLiteral("compareWithParent"));
+    m_parentButton->hide();
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_curves);
     splitter->addWidget(m_tables);
@@ -126,7 +131,10 @@ CompareView::CompareView(QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(m_hint);
+    auto* hintRow = new QHBoxLayout;
+    hintRow->addWidget(m_hint, 1);
+    hintRow->addWidget(m_parentButton);
+    layout->addLayout(hintRow);
     layout->addWidget(splitter, 1);
 
     connect(m_metric, &QComboBox::currentTextChanged, this, [this](const QString& key) {
@@ -153,6 +161,7 @@ CompareView::CompareView(QWidget* parent)
     }
     connect(m_diff, &CompareConfigDiff::differencesOnlyChanged, this, &CompareView::saveSettings);
     connect(m_reset, &QPushButton::clicked, m_curves, &CompareCurves::resetView);
+    connect(m_parentButton, &QPushButton::clicked, this, &CompareView::compareWithParent);
     m_curves->setSmoothing(m_smoothing->value() / 100.0);
     restoreSettings();
     retranslateUi();
@@ -229,6 +238,19 @@ void CompareView::refresh() {
     m_diff->setConfigs(titles, configs);
     m_summary->setRuns(m_reader.get(), m_shown);
     m_routing->setRuns(m_reader.get(), m_shown);
+    m_prunePair->setRuns(m_reader.get(), m_shown);
+    // A pruned run selected without its parent: offer the pair.
+    m_prunedAlone = m_prunedParent = -1;
+    for (qint64 id : m_requested) {
+        const std::optional<mor::RunSummary> run = m_reader ? m_reader->run(id) : std::nullopt;
+        const qint64 parent = run ? ComparePrunePair::parentOf(*run) : -1;
+        if (parent >= 0 && !m_requested.contains(parent)) {
+            m_prunedAlone = id;
+            m_prunedParent = parent;
+            break;
+        }
+    }
+    m_parentButton->setVisible(m_prunedAlone >= 0);
 
     // Keep the chosen metric (also from the last session) when it exists; else val/accuracy.
     const QString previous =
@@ -245,6 +267,16 @@ void CompareView::refresh() {
     m_metric->setCurrentIndex(std::max(0, index));
     retranslateUi();
     reloadCurves();
+}
+
+void CompareView::compareWithParent() {
+    if (m_prunedAlone < 0) {
+        return;
+    }
+    m_requested = {m_prunedParent, m_prunedAlone};
+    refresh();
+    m_curves->resetView();
+    m_tables->setCurrentWidget(m_prunePair);
 }
 
 void CompareView::reloadCurves() {
@@ -405,6 +437,12 @@ void CompareView::retranslateUi() {
     m_tables->setTabText(1, tr("Config diff"));
     m_tables->setTabText(2, tr("Routing"));
     m_tables->setTabText(3, tr("Groups"));
+    m_tables->setTabText(4, tr("Before/after"));
+    m_parentButton->setText(tr("Compare #%1 with its parent #%2")
+                                .arg(m_prunedAlone)
+                                .arg(m_prunedParent));
+    m_parentButton->setToolTip(tr("The pruned run and the run it was pruned from, side by side "
+                                  "(Before/after tab)"));
     if (m_requested.size() < 2 && !m_shown.isEmpty()) {
         m_hint->setText(tr("Select two or more runs in the run browser to compare them. "
                            "Showing the latest %n run(s) of the log.",

@@ -11,6 +11,7 @@
 
 class CompareConfigDiff;
 class CompareGroups;
+class ComparePrunePair;
 class CompareRoutingPair;
 class CompareCurves;
 class CompareSummary;
@@ -67,6 +68,12 @@ public:
     CompareConfigDiff* configDiff() const { return m_diff; }
     CompareRoutingPair* routingPair() const { return m_routing; }
     CompareGroups* groups() const { return m_groupsTab; }
+    /// Before/after of a pruned run and its parent.
+    ComparePrunePair* prunePair() const { return m_prunePair; }
+    /// "Compare with parent": shown while the compared runs hold a pruned run without its parent.
+    QPushButton* parentButton() const { return m_parentButton; }
+    /// Compares the first pruned run of the selection with its parent (Before/after tab).
+    void compareWithParent();
     QTabWidget* tables() const { return m_tables; }
 
 protected:
@@ -100,4 +107,7 @@ private:
     CompareConfigDiff* m_diff;
     CompareRoutingPair* m_routing;
     CompareGroups* m_groupsTab;
+    ComparePrunePair* m_prunePair;
+    QPushButton* m_parentButton;
+    qint64 m_prunedAlone = -1, m_prunedParent = -1; ///< the pruned run the button offers
 };

@@ -1,8 +1,10 @@
 #include "runbrowser.h"
 
 #include "logsession.h"
+#include "prunedialog.h"
 #include "runauditdialog.h"
 #include "runtablemodel.h"
+#include "servingdialog.h"
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
@@ -153,6 +155,21 @@ QMenu* RunBrowser::createContextMenu(QWidget* parent) {
         ->setObjectName(QStringLiteral("editNotes"));
     menu->addAction(tr("&Audit trail…"), this, &RunBrowser::showAudit)
         ->setObjectName(QStringLiteral("showAudit"));
+    // Pruning (a new child run) and the run's serving records, each in a non-modal dialog.
+    const QString name = summary ? QString::fromStdString(summary->name) : QString();
+    QAction* prune = menu->addAction(tr("&Prune…"), this, [this, run, name] {
+        auto* dialog = new PruneDialog(m_session->path(), run, name, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &PruneDialog::runCreated, m_session, &LogSession::poll);
+        dialog->show();
+    });
+    prune->setObjectName(QStringLiteral("pruneRun"));
+    prune->setEnabled(summary && summary->status != "running");
+    menu->addAction(tr("&Serving records…"), this, [this, run] {
+        auto* dialog = new ServingDialog(m_session->path(), run, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    })->setObjectName(QStringLiteral("showServing"));
     menu->addSeparator();
     menu->addAction(tr("&Delete…"), this, &RunBrowser::deleteSelected)
         ->setObjectName(QStringLiteral("deleteRuns"));

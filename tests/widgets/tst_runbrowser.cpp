@@ -3,12 +3,20 @@
 #include "logsession.h"
 #include "runbrowser.h"
 #include "runtablemodel.h"
+#include "servingdialog.h"
+#include "servingstats.h"
+#include "theme.h"
 
 #include "mor/experiment_log.h"
+#include "mor/serving_log.h"
 
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QTableWidget>
 #include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -25,6 +33,7 @@ private Q_SLOTS:
     void filterMatchesNameStatusAndTags();
     void renameTagsAndDeleteGoThroughTheLog();
     void runTrainedByTheCliAppearsLiveAndFinishes();
+    void servingRecordsShowLatencyAccuracyAndTest();
 
 private:
     QString cell(RunTableModel* model, int row, int column) {
@@ -225,6 +234,126 @@ void TstRunBrowser::runTrainedByTheCliAppearsLiveAndFinishes() {
     QTRY_COMPARE_WITH_TIMEOUT(cell(browser.model(), row, RunTableModel::Status),
                               QStringLiteral("finished"), 10000);
     QVERIFY(!cell(browser.model(), row, RunTableModel::BestAccuracy).isEmpty());
+}
+
+// Serving records… on a hand-written A/B session: 900 requests to A (801 of 900 labelled
+// correct), 100 to B (80 of 100). Latencies from the histograms (bounds 5, 10, 25, 50, 100,
+// 250 ms): A median 5 + 5 x 350/500 = 8.5 ms, p95 25 + 25 x 5/40 = 28.125 ms; B median
+// 10 + 15 x 40/60 = 20 ms, p95 50 + 50 x 5/10 = 75 ms. Two-proportion z-test (pooled) and
+// Fisher's exact test from scipy 1.x: z = 2.636952636214598, p = 0.00836545110277034,
+// Fisher p = 0.013611718077474726.
+void TstRunBrowser::servingRecordsShowLatencyAccuracyAndTest() {
+    QList<qint64> ids;
+    {
+        std::string logError;
+        auto log = mor::ExperimentLog::open(m_path.toStdString(), &logError);
+        QVERIFY2(log, logError.c_str());
+        for (const char* name : {"served A", "served B", "served alone"}) {
+            mor::RunInfo info;
+            info.name = name;
+            ids << log->createRun(info);
+        }
+        log->flush();
+    }
+    LogSession session;
+    QString openError;
+    QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
+    RunBrowser browser(&session);
+    browser.selectRun(ids[0]);
+    {
+        std::unique_ptr<QMenu> menu(browser.createContextMenu(&browser));
+        auto* show = menu ? menu->findChild<QAction*>(QStringLiteral("showServing")) : nullptr;
+        QVERIFY(show);
+        show->trigger();
+    }
+    auto* none = browser.findChild<ServingDialog*>();
+    QVERIFY(none);
+    QVERIFY(none->summaryLabel()->text().contains(QStringLiteral("No serving records")));
+    QVERIFY(none->table()->isHidden());
+    delete none;
+
+    const std::vector<double> bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25};
+    mor::ServingRecord a;
+    a.session = "2026-12-02T17:00:00Z pid 42";
+    a.variant = "A";
+    a.runId = ids[0];
+    a.share = 90;
+    a.requests = a.inputs = a.labelled = 900;
+    a.correct = 801;
+    a.latencySum = 9.0;
+    a.latencyBounds = bounds;
+    a.latencyCounts = {100, 500, 250, 40, 8, 2, 0};
+    mor::ServingRecord b = a;
+    b.variant = "B";
+    b.runId = ids[1];
+    b.share = 10;
+    b.requests = b.inputs = b.labelled = 100;
+    b.correct = 80;
+    b.latencySum = 2.5;
+    b.latencyCounts = {0, 10, 60, 20, 10, 0, 0};
+    mor::ServingRecord other = a; // another session, run 2 alone, no labels
+    other.session = "2026-12-02T18:00:00Z pid 43";
+    other.runId = ids[2];
+    other.share = 100;
+    other.labelled = other.correct = 0;
+    std::string error;
+    QVERIFY2(mor::writeServingRecords(m_path.toStdString(), {a, b, other}, &error), error.c_str());
+
+    ServingDialog dialog(m_path, ids[0], &browser);
+    QTableWidget* table = dialog.table();
+    QCOMPARE(table->rowCount(), 2); // session 1's two variants; session 2 did not serve run 0
+    const QLocale locale;
+    QCOMPARE(table->item(0, ServingDialog::Variant)->text(), QStringLiteral("A"));
+    QCOMPARE(table->item(1, ServingDialog::Run)->text(), QStringLiteral("#%1").arg(ids[1]));
+    QCOMPARE(table->item(0, ServingDialog::Requests)->text(), locale.toString(900));
+    QCOMPARE(table->item(0, ServingDialog::Accuracy)->text(),
+             locale.toString(89.0, 'f', 1) + QStringLiteral(" %"));
+    QCOMPARE(table->item(1, ServingDialog::Accuracy)->text(),
+             locale.toString(80.0, 'f', 1) + QStringLiteral(" %"));
+    QCOMPARE(table->item(0, ServingDialog::LatencyMedian)->text(),
+             locale.toString(8.5, 'f', 2) + QStringLiteral(" ms"));
+    QCOMPARE(table->item(1, ServingDialog::LatencyMedian)->text(),
+             locale.toString(20.0, 'f', 2) + QStringLiteral(" ms"));
+    QCOMPARE(table->item(1, ServingDialog::LatencyP95)->text(),
+             locale.toString(75.0, 'f', 2) + QStringLiteral(" ms"));
+    QCOMPARE(table->item(0, ServingDialog::LatencyMean)->text(),
+             locale.toString(10.0, 'f', 2) + QStringLiteral(" ms"));
+    QVERIFY(std::abs(serving::servingHistogramQuantile(bounds, a.latencyCounts, 0.95) - 0.028125) <
+            1e-12);
+    QVERIFY(std::abs(serving::servingHistogramQuantile(bounds, a.latencyCounts, 0.5) - 0.0085) <
+            1e-12);
+    QCOMPARE(int(dialog.comparisons().size()), 1);
+    const serving::ProportionTest& t = dialog.comparisons().front().test;
+    QVERIFY(std::abs(t.z - 2.636952636214598) < 1e-12);
+    QVERIFY(std::abs(t.pZ - 0.00836545110277034) < 1e-12);
+    QVERIFY(std::abs(t.pFisher - 0.013611718077474726) < 1e-10);
+    const QString text = dialog.testLabel()->text();
+    QVERIFY2(text.contains(QStringLiteral("p = %1").arg(locale.toString(0.0084, 'f', 4))),
+             qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("significant at the 5% level")));
+    QVERIFY(!text.contains(QStringLiteral("not significant")));
+    // Equal accuracies: p = 1 for both tests.
+    const serving::ProportionTest same = serving::servingProportionTest(40, 50, 80, 100);
+    QVERIFY(std::abs(same.z) < 1e-12);
+    QVERIFY(std::abs(same.pZ - 1.0) < 1e-12);
+    QVERIFY(std::abs(same.pFisher - 1.0) < 1e-9);
+    // Run 2 was served alone without labels: its row, and no test.
+    ServingDialog alone(m_path, ids[2], &browser);
+    QCOMPARE(alone.table()->rowCount(), 1);
+    QCOMPARE(alone.table()->item(0, ServingDialog::Accuracy)->text(), QStringLiteral("no labels"));
+    QVERIFY(alone.comparisons().empty());
+    QVERIFY(alone.testLabel()->text().contains(QStringLiteral("No significance test")));
+    if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
+        dialog.show();
+        for (const auto kind : {Theme::Kind::Light, Theme::Kind::Dark}) {
+            Theme::apply(kind);
+            QTest::qWait(100); // the palette reaches every child
+            dialog.grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") +
+                               (kind == Theme::Kind::Dark ? "/serving-dark.png"
+                                                          : "/serving-light.png"));
+        }
+        Theme::apply(Theme::Kind::Light);
+    }
 }
 
 QTEST_MAIN(TstRunBrowser)

@@ -4,17 +4,31 @@
 // config lands in the setup view; Resume is offered only for a run that ended early.
 #include "logsession.h"
 #include "mainwindow.h"
+#include "prunedialog.h"
+#include "prunejob.h"
+#include "pruneplot.h"
 #include "runauditdialog.h"
 #include "runbrowser.h"
 #include "runtablemodel.h"
 #include "setupview.h"
+#include "theme.h"
 #include "trainingcontroller.h"
 
 #include "mor/config.h"
 #include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+#include "mor/pruning.h"
+#include "mor/trainer.h"
 #include "mor/run_audit.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <qcustomplot.h>
 #include <QFile>
 #include <QLabel>
 #include <QTreeWidget>
@@ -39,8 +53,17 @@ private Q_SLOTS:
     void loadIntoSetupPutsTheRunsConfigInTheSetup();
     void resumeNamesTheRunToContinue();
     void auditTrailShowsHashesAndVerifies();
+    void prunePanelWritesTheChildWithCoresMeasures();
+    void pruneSweepPlotsAccuracyAgainstSparsity();
+    void prunePanelCancelsAFineTuning();
+    void prunePanelShowsCoresRefusal();
 
 private:
+    /// A small reflection run trained into m_path (parity, 2 epochs); its id.
+    qint64 trainTinyRun();
+    PruneDialog* openPruneDialog(RunBrowser& browser, qint64 run);
+    /// Grabs `widget` light and dark into MOR_SCREENSHOT_DIR (for looking at it by eye).
+    static void shoot(QWidget* widget, const QString& name);
     QAction* action(QMenu* menu, const char* name) {
         return menu ? menu->findChild<QAction*>(QString::fromLatin1(name)) : nullptr;
     }
@@ -254,6 +277,241 @@ void TstRunBrowserMenu::auditTrailShowsHashesAndVerifies() {
     if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
         dialog->grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") + "/run-audit.png");
     }
+}
+
+qint64 TstRunBrowserMenu::trainTinyRun() {
+    mor::ExperimentConfig c;
+    c.name = "tiny";
+    c.data.kind = "parity";
+    c.data.length = 6;
+    c.data.samples = 600;
+    c.data.probeSize = 8;
+    c.model.encoder.hidden = 16;
+    c.model.router.hidden = 16;
+    c.model.router.topK = 1;
+    c.model.experts.assign(2, mor::ExpertConfig{});
+    for (auto& e : c.model.experts) {
+        e.width = 16;
+        e.maxDepth = 3;
+    }
+    c.train.epochs = 2;
+    c.train.batchSize = 32;
+    c.train.warmupSteps = 5;
+    c.train.threads = 1;
+    mor::RunOptions options;
+    options.logPath = m_path.toStdString();
+    const mor::RunOutcome out = mor::trainExperiment(c, options, nullptr);
+    return out.status == "finished" ? out.runId : -1;
+}
+
+PruneDialog* TstRunBrowserMenu::openPruneDialog(RunBrowser& browser, qint64 run) {
+    browser.selectRun(run);
+    std::unique_ptr<QMenu> menu(browser.createContextMenu(&browser));
+    QAction* prune = action(menu.get(), "pruneRun");
+    if (!prune || !prune->isEnabled()) {
+        return nullptr;
+    }
+    prune->trigger();
+    return browser.findChild<PruneDialog*>();
+}
+
+void TstRunBrowserMenu::shoot(QWidget* widget, const QString& name) {
+    if (!qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) {
+        return;
+    }
+    for (const auto kind : {Theme::Kind::Light, Theme::Kind::Dark}) {
+        Theme::apply(kind);
+        QTest::qWait(100); // the palette reaches every child
+        widget->grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") + QLatin1Char('/') + name +
+                            (kind == Theme::Kind::Dark ? "-dark.png" : "-light.png"));
+    }
+    Theme::apply(Theme::Kind::Light);
+}
+
+// Prune…: magnitude 0.5 of a trained run from the context menu; the child run appears in the
+// browser and the panel shows the measures that mor::pruneRun reports for the same prune.
+void TstRunBrowserMenu::prunePanelWritesTheChildWithCoresMeasures() {
+    const qint64 parent = trainTinyRun();
+    QVERIFY(parent > 0);
+    LogSession session;
+    QString openError;
+    QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
+    RunBrowser browser(&session);
+    PruneDialog* dialog = openPruneDialog(browser, parent);
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    dialog->methodBox()->setCurrentIndex(dialog->methodBox()->findData(QStringLiteral("magnitude")));
+    dialog->amountBox()->setValue(0.5);
+    QSignalSpy done(dialog, &PruneDialog::done);
+    QVERIFY(dialog->start());
+    QVERIFY(dialog->isRunning());
+    QVERIFY(!dialog->pruneButton()->isEnabled());
+    QVERIFY(dialog->cancelButton()->isEnabled());
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().first().toBool(), false);
+    QCOMPARE(int(dialog->outcomes().size()), 1);
+    const mor::PruneOutcome panel = dialog->outcomes().front();
+    QVERIFY2(panel.status == "finished", panel.error.c_str());
+    QVERIFY(panel.runId > parent);
+    QTRY_VERIFY(browser.model()->rowOf(panel.runId) >= 0); // the child is in the browser
+
+    // The same prune through core directly: the same measures (deterministic evaluation).
+    mor::PruneOptions options;
+    options.logPath = m_path.toStdString();
+    options.runId = parent;
+    options.method = "magnitude";
+    options.amount = 0.5;
+    const mor::PruneOutcome core = mor::pruneRun(options);
+    QVERIFY2(core.status == "finished", core.error.c_str());
+    const std::pair<const mor::PruneMeasure*, const mor::PruneMeasure*> pairs[] = {
+        {&panel.before, &core.before}, {&panel.after, &core.after}};
+    for (const auto& [p, c] : pairs) {
+        QCOMPARE(p->testAccuracy, c->testAccuracy);
+        QCOMPARE(p->parameters, c->parameters);
+        QCOMPARE(p->nonzeroParameters, c->nonzeroParameters);
+        QCOMPARE(p->flopsPerInput, c->flopsPerInput);
+        QCOMPARE(p->sparseFlopsPerInput, c->sparseFlopsPerInput);
+        QCOMPARE(p->expertStepsPerInput, c->expertStepsPerInput);
+    }
+    QCOMPARE(panel.prunedEntries, core.prunedEntries);
+    // What the table shows is that, and what the child run's log holds.
+    const QLocale locale;
+    QTableWidget* table = dialog->resultTable();
+    QCOMPARE(table->item(PruneDialog::TestAccuracy, PruneDialog::Before)->text(),
+             locale.toString(100.0 * core.before.testAccuracy, 'f', 2) + QStringLiteral(" %"));
+    QCOMPARE(table->item(PruneDialog::TestAccuracy, PruneDialog::After)->text(),
+             locale.toString(100.0 * core.after.testAccuracy, 'f', 2) + QStringLiteral(" %"));
+    QCOMPARE(table->item(PruneDialog::NonzeroParameters, PruneDialog::After)->text(),
+             locale.toString(double(core.after.nonzeroParameters), 'f', 0));
+    QCOMPARE(table->item(PruneDialog::SparseFlops, PruneDialog::After)->text(),
+             locale.toString(core.after.sparseFlopsPerInput, 'f', 0));
+    std::string error;
+    auto reader = mor::LogReader::open(m_path.toStdString(), &error);
+    QVERIFY2(reader, error.c_str());
+    const auto metrics = reader->lastMetrics(panel.runId);
+    QCOMPARE(metrics.at("prune/after/test_accuracy"), panel.after.testAccuracy);
+    QCOMPARE(metrics.at("prune/after/nonzero_parameters"), double(panel.after.nonzeroParameters));
+    qInfo("parent #%lld test accuracy %.4f -> child #%lld %.4f; nonzero %lld -> %lld; sparse "
+          "FLOPs %.0f -> %.0f; expert-steps %.3f -> %.3f",
+          qint64(parent), core.before.testAccuracy, qint64(panel.runId), core.after.testAccuracy,
+          qint64(core.before.nonzeroParameters), qint64(core.after.nonzeroParameters),
+          core.before.sparseFlopsPerInput, core.after.sparseFlopsPerInput,
+          core.before.expertStepsPerInput, core.after.expertStepsPerInput);
+    shoot(dialog, QStringLiteral("prune-panel"));
+}
+
+// A sweep of amounts: one child run per amount, plotted as test accuracy against sparsity.
+void TstRunBrowserMenu::pruneSweepPlotsAccuracyAgainstSparsity() {
+    const qint64 parent = trainTinyRun();
+    QVERIFY(parent > 0);
+    LogSession session;
+    QString openError;
+    QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
+    RunBrowser browser(&session);
+    PruneDialog* dialog = openPruneDialog(browser, parent);
+    QVERIFY(dialog);
+    dialog->sweepBox()->setChecked(true);
+    QVERIFY(!dialog->amountBox()->isEnabled());
+    dialog->sweepAmountsEdit()->setText(QStringLiteral("0, 0.5, 0.8, 0.9"));
+    QSignalSpy done(dialog, &PruneDialog::done);
+    QVERIFY(dialog->start());
+    QVERIFY(done.wait(120000));
+    QCOMPARE(int(dialog->outcomes().size()), 4);
+    QCustomPlot* plot = dialog->sweepPlot()->plot();
+    QVERIFY(!dialog->sweepPlot()->isHidden());
+    QCPGraph* accuracy = plot->graph(0);
+    QCOMPARE(accuracy->dataCount(), 4);
+    const double amounts[] = {0, 0.5, 0.8, 0.9};
+    for (int i = 0; i < 4; ++i) {
+        const mor::PruneOutcome& o = dialog->outcomes()[size_t(i)];
+        QVERIFY2(o.status == "finished", o.error.c_str());
+        QTRY_VERIFY(browser.model()->rowOf(o.runId) >= 0);
+        // Magnitude pruning zeroes floor(amount x candidates) entries.
+        QCOMPARE(o.prunedEntries, qint64(std::floor(amounts[i] * double(o.candidates) + 1e-9)));
+        const double sparsity = 100.0 * double(o.prunedEntries) / double(o.candidates);
+        QCOMPARE(accuracy->data()->at(i)->key, sparsity);
+        QCOMPARE(accuracy->data()->at(i)->value, 100.0 * o.pruned.testAccuracy);
+        qInfo("amount %.1f: sparsity %.2f %%, test accuracy %.2f %% (run #%lld)", amounts[i],
+              sparsity, 100.0 * o.pruned.testAccuracy, qint64(o.runId));
+    }
+    QCOMPARE(dialog->outcomes()[0].pruned.testAccuracy, dialog->outcomes()[0].before.testAccuracy);
+    QCOMPARE(dialog->sweepTable()->rowCount(), 4);
+    QVERIFY(plot->xAxis->label().contains(QStringLiteral("sparsity")));
+    QVERIFY(plot->xAxis->label().contains(QStringLiteral("%")));
+    QVERIFY(plot->yAxis->label().contains(QStringLiteral("test accuracy (%)")));
+    shoot(dialog, QStringLiteral("prune-sweep"));
+}
+
+// Cancel during a long fine-tuning: the job ends early and says so; the panel is usable again.
+void TstRunBrowserMenu::prunePanelCancelsAFineTuning() {
+    const qint64 parent = trainTinyRun();
+    QVERIFY(parent > 0);
+    LogSession session;
+    QString openError;
+    QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
+    RunBrowser browser(&session);
+    PruneDialog* dialog = openPruneDialog(browser, parent);
+    QVERIFY(dialog);
+    dialog->finetuneBox()->setValue(200000); // thousands of epochs: only Cancel ends it soon
+    QSignalSpy progress(dialog->job(), &PruneJob::progress);
+    QSignalSpy done(dialog, &PruneDialog::done);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(dialog->start());
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(progress.begin(), progress.end(),
+                                         [](const QList<QVariant>& args) {
+                                             return args.at(1).toString().startsWith(
+                                                 QStringLiteral("Fine-tuning"));
+                                         }),
+                             60000);
+    dialog->cancelButton()->click();
+    QVERIFY(!dialog->cancelButton()->isEnabled());
+    QVERIFY(done.wait(30000));
+    QCOMPARE(done.first().first().toBool(), true);
+    QVERIFY(clock.elapsed() < 60000);
+    QVERIFY(dialog->pruneButton()->isEnabled());
+    QCOMPARE(int(dialog->outcomes().size()), 1);
+    QVERIFY(dialog->outcomes().front().status != "finished");
+}
+
+// A recursion run: core refuses; the panel says why in core's words.
+void TstRunBrowserMenu::prunePanelShowsCoresRefusal() {
+    mor::ExperimentConfig config;
+    config.model.family = mor::Family::Recursion;
+    config.data.kind = "running_parity";
+    std::string error;
+    qint64 run = 0;
+    {
+        auto log = mor::ExperimentLog::open(m_path.toStdString(), &error);
+        QVERIFY2(log, error.c_str());
+        mor::RunInfo info;
+        info.name = "recursion";
+        info.configJson = mor::toJson(config);
+        run = log->createRun(info);
+        log->setStatus(run, "finished");
+    }
+    mor::PruneOptions options;
+    options.logPath = m_path.toStdString();
+    options.runId = run;
+    options.method = "magnitude";
+    options.amount = 0.5;
+    const mor::PruneOutcome core = mor::pruneRun(options);
+    QCOMPARE(core.status, std::string("failed"));
+    QVERIFY(!core.error.empty());
+    LogSession session;
+    QString openError;
+    QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
+    RunBrowser browser(&session);
+    PruneDialog* dialog = openPruneDialog(browser, run);
+    QVERIFY(dialog);
+    QSignalSpy done(dialog, &PruneDialog::done);
+    QVERIFY(dialog->start());
+    QVERIFY(done.wait(30000));
+    QVERIFY2(dialog->statusLabel()->text().contains(QString::fromStdString(core.error)),
+             qPrintable(dialog->statusLabel()->text()));
+    QVERIFY(dialog->statusLabel()->text().startsWith(QStringLiteral("Not pruned:")));
+    QCOMPARE(dialog->outcomes().front().runId, qint64(0)); // nothing written
+    qInfo("core's refusal: %s", core.error.c_str());
 }
 
 QTEST_MAIN(TstRunBrowserMenu)
