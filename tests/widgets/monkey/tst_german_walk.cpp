@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <memory>
 
 namespace {
@@ -56,16 +57,18 @@ const QSet<QString> kSameInGerman = {
     QStringLiteral("Threads"), QStringLiteral("Veto"), QStringLiteral("Original"),
     QStringLiteral("Pause"), QStringLiteral("Sweep"), QStringLiteral("Sweeps"),
     QStringLiteral("Parameter"), QStringLiteral("Seeds"), QStringLiteral("FLOPs"),
-    QStringLiteral("ECE"), QStringLiteral("Halt"),
+    QStringLiteral("ECE"), QStringLiteral("Halt"), QStringLiteral("ideal"),
     // language names, each in its own language
     QStringLiteral("Deutsch"), QStringLiteral("English")};
 
-// Known untranslated texts of other parts, reported (issue 21 closing note): the difficulty
-// classes of addition traces come from core (sequence traces), the "ideal" marker from the
-// routing load plot. Remove an entry when it is translated.
-const QSet<QString> kKnownUntranslated = {
-    QStringLiteral("carry"), QStringLiteral("no carry"), QStringLiteral("carry chain >= 2"),
-    QStringLiteral("ideal 0.00"), QStringLiteral("ideal 1.00")};
+// Known untranslated texts of other parts (none left: core's class names are translated by
+// the sequence view since session 8). Add an entry only with a reason.
+const QSet<QString> kKnownUntranslated = {};
+
+// Known clipped widgets at 1280x800, reported (issue 21, session 8): the stepper's input filter
+// ("Alle Eingaben", 126 of the 139 px it needs, in every page of the stepper). Remove an entry
+// when it is fixed; any other clipped text fails the walk.
+const QStringList kKnownClipped = {QStringLiteral("QComboBox(filterCombo):")};
 
 /// A text is a name or a symbol when none of its words (3+ letters) is an English word.
 bool looksEnglish(const QString& text, const QSet<QString>& data) {
@@ -115,7 +118,11 @@ private Q_SLOTS:
 
 private:
     QList<monkey::ShownText> walk(const QString& language);
-    void collectView(QWidget* window, QWidget* page, QList<monkey::ShownText>& out);
+    /// Texts cut off at 1280x800 (monkey::clippedTexts of each view), "language: where: text".
+    QStringList m_clipped;
+    void collectView(QWidget* window, QWidget* page, QList<monkey::ShownText>& out,
+                     const QString& where);
+    void checkClipped(QWidget* window, const QString& where);
 
     QTemporaryDir m_dir;
     QString m_log;
@@ -149,8 +156,10 @@ void TstGermanWalk::initTestCase() {
     }
 }
 
-void TstGermanWalk::collectView(QWidget* window, QWidget* page, QList<monkey::ShownText>& out) {
+void TstGermanWalk::collectView(QWidget* window, QWidget* page, QList<monkey::ShownText>& out,
+                                const QString& where) {
     out += monkey::collectTexts(window);
+    checkClipped(window, where);
     // Tabs inside the view: each page once.
     for (QTabWidget* inner : page->findChildren<QTabWidget*>()) {
         for (int i = 0; i < inner->count(); ++i) {
@@ -158,7 +167,24 @@ void TstGermanWalk::collectView(QWidget* window, QWidget* page, QList<monkey::Sh
                 inner->setCurrentIndex(i);
                 QCoreApplication::processEvents();
                 out += monkey::collectTexts(inner->widget(i));
+                checkClipped(window, where + QLatin1Char('/') + inner->tabText(i));
             }
+        }
+    }
+}
+
+void TstGermanWalk::checkClipped(QWidget* window, const QString& where) {
+    QCoreApplication::processEvents(); // layouts of a page just shown
+    for (const auto& c : monkey::clippedTexts(window)) {
+        const bool known = std::any_of(kKnownClipped.begin(), kKnownClipped.end(),
+                                       [&](const QString& k) { return c.where.startsWith(k); });
+        if (known) {
+            qInfo().noquote() << "known clipped:" << where << c.where << c.text;
+            continue;
+        }
+        const QString line = QStringLiteral("%1: %2: \"%3\"").arg(where, c.where, c.text);
+        if (!m_clipped.contains(line)) {
+            m_clipped << line;
         }
     }
 }
@@ -184,7 +210,8 @@ QList<monkey::ShownText> TstGermanWalk::walk(const QString& language) {
             }
             tabs->setCurrentIndex(t);
             QTest::qWait(30);
-            collectView(&window, tabs->widget(t), out);
+            collectView(&window, tabs->widget(t), out,
+                        QStringLiteral("%1 (%2)").arg(language, tabs->tabText(t)));
         }
         std::unique_ptr<QMenu> menu(window.runBrowser()->createContextMenu(&window));
         out += monkey::collectTexts(menu.get());
@@ -231,6 +258,12 @@ void TstGermanWalk::everyShownTextIsGerman() {
     QVERIFY2(untranslated.isEmpty(),
              qPrintable(QStringLiteral("%1 untranslated texts (listed above)")
                             .arg(untranslated.size())));
+    // Nothing cut off at 1280x800 in either language (issue 21: German texts are longer).
+    for (const QString& line : std::as_const(m_clipped)) {
+        qInfo().noquote() << "clipped:" << line;
+    }
+    QVERIFY2(m_clipped.isEmpty(),
+             qPrintable(QStringLiteral("%1 clipped texts (listed above)").arg(m_clipped.size())));
 }
 
 QTEST_MAIN(TstGermanWalk)

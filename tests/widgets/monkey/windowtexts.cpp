@@ -136,7 +136,59 @@ void addWidget(QList<ShownText>& out, QWidget* w) {
     }
 }
 
+/// Where a widget is squeezed below its minimum size hint, as "WxH < needed WxH" (or "").
+QString squeezed(const QWidget* w) {
+    const QSize need = w->minimumSizeHint();
+    if (need.isValid() && (w->width() < need.width() || w->height() < need.height())) {
+        return QStringLiteral("%1x%2 < needed %3x%4")
+            .arg(w->width())
+            .arg(w->height())
+            .arg(need.width())
+            .arg(need.height());
+    }
+    return {};
+}
+
 } // namespace
+
+QList<ShownText> clippedTexts(QWidget* root) {
+    QList<ShownText> out;
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        if (!w->isVisible() || w->width() <= 0) {
+            continue;
+        }
+        QString text, how;
+        if (auto* label = qobject_cast<QLabel*>(w); label && !label->wordWrap()) {
+            text = label->text();
+            how = squeezed(w);
+        } else if (auto* button = qobject_cast<QAbstractButton*>(w)) {
+            text = button->text();
+            how = squeezed(w);
+        } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
+            text = combo->currentText();
+            how = squeezed(w);
+        } else if (auto* plot = qobject_cast<QCustomPlot*>(w)) {
+            for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
+                auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i));
+                const int wide =
+                    title ? QFontMetrics(title->font())
+                                .boundingRect(0, 0, 0, 0, Qt::TextDontClip, title->text())
+                                .width()
+                          : 0;
+                if (title && title->visible() && wide > plot->width()) {
+                    text = title->text();
+                    how = QStringLiteral("title %1 px wide in a %2 px plot")
+                              .arg(wide)
+                              .arg(plot->width());
+                }
+            }
+        }
+        if (!how.isEmpty() && !plain(text).isEmpty()) {
+            out.append({nameOf(w) + QStringLiteral(": ") + how, plain(text)});
+        }
+    }
+    return out;
+}
 
 QList<ShownText> collectTexts(QWidget* root) {
     QList<ShownText> out;

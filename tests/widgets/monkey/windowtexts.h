@@ -17,4 +17,10 @@ struct ShownText {
 /// Texts of `root` and its visible descendants (menus of a QMainWindow included).
 QList<ShownText> collectTexts(QWidget* root);
 
+/// Texts of `root`'s visible descendants that do not fit where they are shown: a label, button
+/// or combo box narrower or lower than its minimum size hint (a layout that ran out of room
+/// squeezes widgets below it and their text is cut), a plot title wider than its plot. `where`
+/// says the widget and the sizes.
+QList<ShownText> clippedTexts(QWidget* root);
+
 } // namespace monkey
