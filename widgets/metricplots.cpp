@@ -330,7 +330,8 @@ void MetricPlots::fitToWidth(QCustomPlot* plot) {
         }
     }
     const int wrap = plot == m_plots[Losses] ? 3 : 2;
-    const int columns = std::clamp((plot->width() - 12) / item, 1, wrap);
+    // Never one column: eight entries under each other crushed the accuracy plot at 1280 px.
+    const int columns = std::clamp((plot->width() - 12) / item, 2, wrap);
     if (plot->legend->wrap() != columns) {
         plot->legend->setWrap(columns);
         plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
