@@ -209,6 +209,15 @@ struct RouterConfig {
     /// cost every expert's work on every training input. The balance loss counts the
     /// top_k selection the input would get at inference.
     std::string objective = "routed";
+    /// The router's form. "softmax" (default): p = softmax(MLP(input) / temperature).
+    /// "gaussian" (localized mixture of experts, Xu, Jordan & Hinton 1995): each expert j has a
+    /// diagonal Gaussian over the raw input and a prior a_j; the logits are the joint log
+    /// densities log a_j + log N(x; m_j, s_j^2) (variances floored at 0.01) and p is the
+    /// posterior p(j | x). With objective "mixture_likelihood" the loss is the joint
+    /// -log sum_j a_j N(x; m_j, s_j^2) p_j(y | x), so the gate also models where the inputs
+    /// lie and each expert takes a region of the input space. Needs input "features" and
+    /// objective "mixture_likelihood"; no z-loss.
+    std::string gate = "softmax";
     /// MoMa expert groups (domain -> group of experts, each with its own strategy); an input
     /// is routed only among its domain's group (without a domain label: the group of its
     /// most probable expert). Empty = plain routing over every expert with `strategy`.

@@ -110,6 +110,7 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("sinkhorn_temperature", c.sinkhornTemperature);
     v.field("input", c.input);
     v.field("objective", c.objective);
+    v.field("gate", c.gate);
     v.objectList("groups", c.groups);
 }
 

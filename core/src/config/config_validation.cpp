@@ -296,6 +296,14 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
                         "probe_fraction 0 and no groups");
         }
     }
+    if (c.oneOf("model.router.gate", r.gate, {"softmax", "gaussian"}) && r.gate == "gaussian" &&
+        (r.input != "features" || r.objective != "mixture_likelihood")) {
+        c.add("model.router.gate",
+              "model.router.gate = \"gaussian\" models the raw input's density: it needs "
+              "model.router.input \"features\" (it is \"" + r.input +
+                  "\") and model.router.objective \"mixture_likelihood\" (it is \"" +
+                  r.objective + "\")");
+    }
     if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
         r.selectorWeight > 0.0 && data.kind != "mixed") {
         c.add("model.router.selector_weight",

@@ -216,7 +216,9 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
         losses["balance"] =
             loadBalanceLoss(out.routerProbs, competitive ? pass.selection : out.mask);
     }
-    losses["z"] = routerZLoss(pass.routerLogits);
+    // The Gaussian gate's logits are log densities: no z-loss.
+    const bool gaussianGate = rc.gate == "gaussian";
+    losses["z"] = gaussianGate ? pass.routerLogits.sum() * 0.0 : routerZLoss(pass.routerLogits);
 
     // halting_step_loss false on every expert: only the experts' own objectives (PonderNet's
     // expected loss, ACT's mean-field loss), no extra loss on the fused halting-step answer.
@@ -227,7 +229,10 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     auto taskTerm = (answerLoss ? losses["task"] : losses["task"].detach() * 0.0)
                     + m_config.expertWeight * losses["expert"];
     if (competitive && int64_t(lossColumns.size()) == out.routerProbs.size(1)) {
-        taskTerm = competitiveTaskLoss(torch::stack(lossColumns, 1), pass.routerLogProbs, losses);
+        // Gaussian gate: the joint log density log a_j N(x | j), so the loss is -log p(x, y).
+        taskTerm = competitiveTaskLoss(torch::stack(lossColumns, 1),
+                                       gaussianGate ? pass.routerLogits : pass.routerLogProbs,
+                                       losses);
     }
     auto total = taskTerm + m_config.critiqueWeight * losses["critique"] + weightedHalting / rows
                  + rc.balanceWeight * losses["balance"] + rc.zLossWeight * losses["z"];

@@ -94,6 +94,7 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                              .hidden(std::max<int64_t>(config.router.hidden, 1))
                              .temperature(config.router.temperature)
                              .jitter(config.router.jitter)
+                             .gaussian(config.router.gate == "gaussian")
                              .tokens(tokens ? shape.inputs : 0)));
     for (int64_t j = 0; j < experts; ++j) {
         const auto& ec = config.experts[size_t(j)];

@@ -17,7 +17,13 @@ struct RouterOptions {
     TORCH_ARG(double, temperature) = 1.0;
     TORCH_ARG(double, jitter) = 0.0; ///< training only: input *= U(1 - jitter, 1 + jitter)
     TORCH_ARG(int64_t, tokens) = 0;  ///< > 0: token input of this length, pooled by attention
+    /// Localized gate (Xu, Jordan & Hinton 1995): logits = log a_j + log N(x; m_j, diag s_j^2),
+    /// the joint log density of the input and expert j; p = the posterior p(j | x).
+    TORCH_ARG(bool, gaussian) = false;
 };
+
+/// Variance floor of the Gaussian gate: no component can collapse onto a constant feature.
+constexpr double kGaussianGateVarianceFloor = 0.01;
 
 struct RouterOutput {
     torch::Tensor logits;   ///< r [B, E]
@@ -38,7 +44,11 @@ public:
     RouterOptions options;
 
 private:
+    torch::Tensor gaussianLogits(const torch::Tensor& x);
+
     torch::nn::Linear m_hidden{nullptr};
+    torch::Tensor m_mean, m_logVar, m_prior; ///< Gaussian gate: m [E, D], log(s^2 - floor), a
+    torch::Tensor m_initialised;             ///< Gaussian gate: means set from the first batch
     torch::nn::Linear m_out{nullptr};
     AttentionPooling m_pool{nullptr};
 };

@@ -63,6 +63,7 @@ private Q_SLOTS:
     void mixtureLikelihoodMatchesTorchReference();
     void competitiveObjectivesRunEveryExpertInTrainingOnly_data();
     void competitiveObjectivesRunEveryExpertInTrainingOnly();
+    void gaussianGateIsTheJointLogDensity();
     void objectiveValidationNamesFieldAndValues_data();
     void objectiveValidationNamesFieldAndValues();
 };
@@ -456,6 +457,7 @@ void TstRouting::competitiveObjectivesRunEveryExpertInTrainingOnly_data()
     QTest::addColumn<QString>("objective");
     QTest::newRow("mixture") << "mixture_likelihood";
     QTest::newRow("hard em") << "hard_em";
+    QTest::newRow("gaussian gate") << "gaussian";
 }
 
 void TstRouting::competitiveObjectivesRunEveryExpertInTrainingOnly()
@@ -463,9 +465,12 @@ void TstRouting::competitiveObjectivesRunEveryExpertInTrainingOnly()
     QFETCH(QString, objective);
     mor::ModelConfig config;
     config.router.topK = 1;
-    config.router.objective = objective.toStdString();
+    const bool gaussian = objective == "gaussian";
+    config.router.objective = gaussian ? "mixture_likelihood" : objective.toStdString();
+    config.router.gate = gaussian ? "gaussian" : "softmax";
+    config.router.input = gaussian ? "features" : "encoding";
     config.router.balanceWeight = 0.0;
-    config.router.zLossWeight = 0.0;
+    config.router.zLossWeight = gaussian ? 1.0 : 0.0; // the Gaussian gate has no z-loss
     config.critiqueWeight = 0.0;
     config.encoder.hidden = 8;
     config.router.hidden = 8;
@@ -503,6 +508,37 @@ void TstRouting::competitiveObjectivesRunEveryExpertInTrainingOnly()
     QVERIFY(served.mask.sum(1).eq(1).all().item<bool>());
 }
 
+void TstRouting::gaussianGateIsTheJointLogDensity()
+{
+    // Reference: /usr/bin/python3 torch float64, var = exp(log_var) + 0.01,
+    // logits = log_softmax(prior) + sum_d -0.5 ((x - m)^2 / var + log(2 pi var)).
+    Router router(RouterOptions(2, 2).gaussian(true));
+    {
+        torch::NoGradGuard noGrad;
+        auto params = router->named_parameters();
+        params["gate_mean"].copy_(torch::tensor({0.f, 1.f, 1.f, -1.f}).view({2, 2}));
+        params["gate_log_var"].copy_(torch::tensor({0.f, -1.f, 0.5f, 0.f}).view({2, 2}));
+        params["gate_prior"].copy_(torch::tensor({0.2f, -0.2f}));
+    }
+    router->eval(); // eval: the means are not re-initialised from the batch
+    const auto out = router->forward(torch::tensor({0.5f, 0.5f, 1.f, -1.f}).view({2, 2}));
+    QVERIFY(torch::allclose(out.logits,
+                            torch::tensor({-2.3238332f, -4.1981116f, -7.6570203f, -3.0088910f})
+                                .view({2, 2}),
+                            0, 1e-5));
+    QVERIFY(torch::allclose(out.probs.select(1, 0), torch::tensor({0.8669526f, 0.0094886f}), 0,
+                            1e-6));
+    // Training starts each component's mean at an input of the first batch.
+    Router fresh(RouterOptions(3, 2).gaussian(true));
+    fresh->train();
+    const auto x = torch::tensor({5.f, 5.f, 5.f, -7.f, -7.f, -7.f}).view({2, 3});
+    fresh->forward(x);
+    const auto means = fresh->named_parameters()["gate_mean"];
+    for (int64_t j = 0; j < 2; ++j) {
+        QVERIFY(torch::equal(means[j], x[0]) || torch::equal(means[j], x[1]));
+    }
+}
+
 void TstRouting::objectiveValidationNamesFieldAndValues_data()
 {
     QTest::addColumn<QString>("json");
@@ -516,6 +552,9 @@ void TstRouting::objectiveValidationNamesFieldAndValues_data()
     QTest::newRow("with probes")
         << R"({"model":{"router":{"objective":"mixture_likelihood","probe_fraction":0.2}}})"
         << "probe_fraction 0";
+    QTest::newRow("gaussian gate on the encoding")
+        << R"({"model":{"router":{"objective":"mixture_likelihood","gate":"gaussian"}}})"
+        << R"(model.router.gate = "gaussian" models the raw input's density: it needs model.router.input "features" (it is "encoding"))";
 }
 
 void TstRouting::objectiveValidationNamesFieldAndValues()
@@ -524,7 +563,8 @@ void TstRouting::objectiveValidationNamesFieldAndValues()
     QFETCH(QString, expected);
     const auto result = mor::parseConfig(json.toStdString());
     QCOMPARE(result.errors.size(), size_t(1));
-    QCOMPARE(QString::fromStdString(result.errors[0].field), QString("model.router.objective"));
+    QCOMPARE(QString::fromStdString(result.errors[0].field),
+             QString(json.contains("gaussian") ? "model.router.gate" : "model.router.objective"));
     QVERIFY2(QString::fromStdString(result.message()).contains(expected),
              result.message().c_str());
     const auto ok = mor::parseConfig(R"({"model":{"router":{"objective":"mixture_likelihood"}}})");
