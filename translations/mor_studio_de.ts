@@ -459,6 +459,10 @@
 <context>
     <name>HelpDialog</name>
     <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
         <source>MoR Studio help</source>
         <translation>Hilfe zu MoR Studio</translation>
     </message>
@@ -1584,6 +1588,10 @@
 <context>
     <name>RunAuditDialog</name>
     <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
         <source>&amp;Verify</source>
         <translation>&amp;Prüfen</translation>
     </message>
@@ -1993,6 +2001,10 @@ jetzt %2</translation>
 </context>
 <context>
     <name>ServingDialog</name>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
     <message>
         <source>Serving records of run %1</source>
         <translation>Serving-Protokoll von Lauf %1</translation>
@@ -2828,6 +2840,10 @@ jetzt %2</translation>
     <message>
         <source>inputs</source>
         <translation>Eingaben</translation>
+    </message>
+    <message>
+        <source>expert drafts</source>
+        <translation>Expertenentwürfe</translation>
     </message>
     <message>
         <source>critique bin</source>

@@ -33,6 +33,8 @@ HelpDialog::HelpDialog(QWidget* actionsOf, Page page, QWidget* parent)
     m_pages->setCurrentIndex(page == Shortcuts ? 1 : 0);
     layout->addWidget(m_pages);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    // Qt's own German catalogue is not installed: the standard button is named by us.
+    buttons->button(QDialogButtonBox::Close)->setObjectName(QStringLiteral("helpClose"));
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
     resize(720, 560);
@@ -109,6 +111,9 @@ void HelpDialog::changeEvent(QEvent* event) {
 
 void HelpDialog::retranslateUi() {
     setWindowTitle(tr("MoR Studio help"));
+    if (auto* close = findChild<QPushButton*>(QStringLiteral("helpClose"))) {
+        close->setText(tr("&Close"));
+    }
     m_pages->setTabText(0, tr("Manual"));
     m_pages->setTabText(1, tr("Keyboard shortcuts"));
     m_shortcuts->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});

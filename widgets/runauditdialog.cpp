@@ -52,6 +52,7 @@ RunAuditDialog::RunAuditDialog(const QString& logPath, qint64 runId, QWidget* pa
     m_verify->setObjectName(QStringLiteral("verifyRun"));
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->button(QDialogButtonBox::Close)->setText(tr("&Close")); // Qt's catalogue is absent
     buttons->addButton(m_verify, QDialogButtonBox::ActionRole);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_verify, &QPushButton::clicked, this, &RunAuditDialog::verify);

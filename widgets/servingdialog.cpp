@@ -67,6 +67,7 @@ ServingDialog::ServingDialog(const QString& logPath, qint64 runId, QWidget* pare
     m_tests->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->button(QDialogButtonBox::Close)->setText(tr("&Close")); // Qt's catalogue is absent
     QPushButton* reloadButton = buttons->addButton(tr("&Reload"), QDialogButtonBox::ActionRole);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(reloadButton, &QPushButton::clicked, this, &ServingDialog::reload);

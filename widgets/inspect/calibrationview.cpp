@@ -120,7 +120,7 @@ CalibrationView::CalibrationView(QWidget* parent)
     d->reliability->plotLayout()->addElement(2, 0, d->countRect);
     d->reliability->plotLayout()->setRowStretchFactors({0.001, 3.0, 1.0});
     d->countRect->axis(QCPAxis::atBottom)->setRange(0, 1);
-    d->countRect->axis(QCPAxis::atLeft)->setLabel(tr("inputs"));
+    d->countRect->axis(QCPAxis::atLeft)->setLabel(tr("expert drafts"));
     d->countRect->axis(QCPAxis::atBottom)->setLabel(tr("critique bin"));
     auto* group = new QCPMarginGroup(d->reliability);
     top->setMarginGroup(QCP::msLeft | QCP::msRight, group);
@@ -408,6 +408,10 @@ void CalibrationView::drawReliability() {
         }
     }
     d->countRect->axis(QCPAxis::atLeft)->setRange(0, maxCount * 1.1);
+    // Per step every selected expert's draft has a critique (k per input); the answer
+    // critique is one per input.
+    d->countRect->axis(QCPAxis::atLeft)->setLabel(d->shownStep == 0 ? tr("inputs")
+                                                                     : tr("expert drafts"));
     top->axis(QCPAxis::atBottom)->setRange(0, 1);
     top->axis(QCPAxis::atLeft)->setRange(0, 1.02);
     const QString what = d->shownStep == 0 ? tr("answer critique, last validation")

@@ -30,11 +30,14 @@ SamplePicker::SamplePicker(QWidget* parent)
       m_position(new QLabel(this)) {
     m_stepCombo->setObjectName("evalStepCombo");
     m_filterCombo->setObjectName("filterCombo");
+    // The pane never gets narrower than the longest filter text (German "Alle Eingaben" was cut).
+    m_filterCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_deepest->setObjectName("deepestCheck");
     m_list->setObjectName("sampleList");
     m_stepCombo->setToolTip(
         tr("Training step of the evaluation (checkpoint) whose traces are shown"));
     auto* form = new QFormLayout;
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows); // a field too wide goes under its label
     form->addRow(tr("Evaluation step"), m_stepCombo);
     form->addRow(tr("Show"), m_filterCombo);
     auto* buttons = new QHBoxLayout;
