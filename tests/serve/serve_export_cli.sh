@@ -73,6 +73,9 @@ for run in (1, 2):
         elif not name.endswith("_scale"):
             assert torch.equal(t, floats.get(name, dict(f.named_buffers()).get(name))), name
     assert n > 0, f"run {run}: no int8 matrix"
+    # Output heads and routers stay float32 (an argmax over the head's rows, routing decisions).
+    kept = [k for k in stored if k.endswith("head.weight") or "router" in k]
+    assert kept and all(stored[k].dtype == torch.float32 for k in kept), (run, kept)
     print(f"python: run {run}: {len(floats)} float tensors, {n} int8 matrices dequantised")
 PY
 else

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void exportLoadsAndAgrees();
     void float32ExportAnswersAsTheCheckpoint();
     void int8StoresLinearWeightsPerRow();
+    void int8KeepsDecisionsAndHeadsInFloat();
     void badArchivesAreRefused();
 
 private:
@@ -66,7 +67,9 @@ void TstWeightsExport::exportLoadsAndAgrees_data() {
         QTest::addRow("%s float32", family) << family << mor::WeightDType::Float32 << 1.0;
         QTest::addRow("%s bf16", family) << family << mor::WeightDType::BFloat16 << 0.9;
         QTest::addRow("%s fp16", family) << family << mor::WeightDType::Float16 << 0.97;
-        QTest::addRow("%s int8", family) << family << mor::WeightDType::Int8 << 0.9;
+        // int8: at most one changed answer on these 68 / 108 test predictions (both fixtures
+        // agree 100 %; the figures on larger runs are in tests/bench/results/issue22_int8.md).
+        QTest::addRow("%s int8", family) << family << mor::WeightDType::Int8 << 0.98;
     }
 }
 
@@ -87,6 +90,10 @@ void TstWeightsExport::exportLoadsAndAgrees() {
     QCOMPARE(report.bytes, int64_t(std::filesystem::file_size(out)));
     QVERIFY(!std::filesystem::exists(out + ".part"));
     QVERIFY(report.compared > 50);
+    qInfo("%s %s: %lld bytes, agreement %.4f, accuracy %.4f -> %.4f (%lld predictions)",
+          qPrintable(family), mor::weightDTypeName(dtype).c_str(), (long long)report.bytes,
+          report.agreement, report.floatAccuracy, report.exportAccuracy,
+          (long long)report.compared);
     QVERIFY2(report.agreement >= minAgreement, qPrintable(QString::number(report.agreement)));
     QVERIFY(std::abs(report.exportAccuracy - report.floatAccuracy) <= 1.0 - report.agreement + 1e-9);
     if (dtype == mor::WeightDType::Float32) {
@@ -205,6 +212,59 @@ void TstWeightsExport::int8StoresLinearWeightsPerRow() {
         ++checked;
     }
     QVERIFY(checked >= 3);
+}
+
+void TstWeightsExport::int8KeepsDecisionsAndHeadsInFloat() {
+    // What int8 stores as int8 (weight_archive.cpp): the matrices of Linear layers and of the
+    // GRU cells; the routers (discrete routing/depth decisions) and the output heads (their
+    // rows are compared by the argmax: per-row scales reorder near-tied answers) stay float32.
+    auto endsWith = [](const std::string& s, const std::string& tail) {
+        return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    for (const QString family : {"reflection", "recursion"}) {
+        const std::string out = path("kinds-" + family + ".pt");
+        mor::WeightExportOptions o;
+        o.dtype = mor::WeightDType::Int8;
+        const auto exported = exportOf(fixture(family), out, o);
+        QVERIFY2(exported, exported.error().c_str());
+        torch::jit::Module m = torch::jit::load(out);
+        std::map<std::string, torch::ScalarType> types;
+        for (const auto& p : m.named_parameters(true)) {
+            types[p.name] = p.value.scalar_type();
+        }
+        for (const auto& b : m.named_buffers(true)) {
+            types[b.name] = b.value.scalar_type();
+        }
+        int64_t heads = 0, routers = 0, int8 = 0, cells = 0;
+        for (const auto& [name, type] : types) {
+            if (name == "head.weight" || endsWith(name, ".head.weight")) {
+                QVERIFY2(type == torch::kFloat, name.c_str());
+                ++heads;
+            } else if (name.find("router") != std::string::npos && endsWith(name, "weight")) {
+                QVERIFY2(type == torch::kFloat, name.c_str());
+                ++routers;
+            } else if (endsWith(name, ".weight_ih") || endsWith(name, ".weight_hh")) {
+                QVERIFY2(type == torch::kInt8, name.c_str());
+                ++cells;
+            }
+            int8 += type == torch::kInt8;
+        }
+        QCOMPARE(int8, exported.value().quantised);
+        if (family == "reflection") {
+            QCOMPARE(heads, int64_t(3));   // one class head per expert
+            QCOMPARE(cells, int64_t(6));   // weight_ih and weight_hh of 3 GRU cells
+            QVERIFY(routers >= 2);         // router.hidden, router.out
+            QVERIFY(types.at("encoder.net.0.weight") == torch::kInt8);
+        } else {
+            QCOMPARE(heads, int64_t(1));   // the token head
+            QCOMPARE(cells, int64_t(0));
+            QVERIFY(routers >= 1);         // expert_router(s)
+            for (const char* layer : {"qkv", "out", "ff1", "ff2"}) {
+                const std::string name = std::string("block0_layer0.") + layer + ".weight";
+                QVERIFY2(types.at(name) == torch::kInt8, name.c_str());
+            }
+        }
+    }
 }
 
 void TstWeightsExport::badArchivesAreRefused() {

@@ -25,9 +25,32 @@ bool decidesRouting(const std::string& path, const torch::Tensor& weight) {
     return path.find("router") != std::string::npos || weight.size(0) == 1;
 }
 
+/// The output head stays float32 too: a Linear registered as "head" (the recursion model's
+/// token head, each reflection expert's class head) or the nested expert's "out". The answer
+/// is the argmax over its rows, and per-row int8 scales give each row (each class) its own
+/// rounding error, which reorders near-tied logits: on an under-trained recursion model this
+/// alone moved 4.8 % of the test predictions (tests/bench/results/issue22_int8.md). It costs
+/// 3 bytes per head weight (a d_model x vocab matrix), little next to the blocks.
+bool archiveIsOutputHead(const std::string& path) {
+    const auto endsWith = [&](const std::string& tail) {
+        return path.size() >= tail.size() &&
+               path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    return path == "head." || endsWith(".head.") || path == "nested.out." ||
+           endsWith(".nested.out.");
+}
+
 void writeModule(const torch::nn::Module& module, torch::serialize::OutputArchive& archive,
                  WeightDType dtype, ArchiveStats& stats, const std::string& path = "") {
     const bool linear = dynamic_cast<const torch::nn::LinearImpl*>(&module) != nullptr;
+    // A recurrent cell's gate matrices (weight_ih, weight_hh: [gates * hidden, in]) are linear
+    // maps too, quantised per output row like a Linear's weight.
+    const bool recurrent = dynamic_cast<const torch::nn::GRUCellImpl*>(&module) != nullptr ||
+                           dynamic_cast<const torch::nn::LSTMCellImpl*>(&module) != nullptr ||
+                           dynamic_cast<const torch::nn::RNNCellImpl*>(&module) != nullptr;
+    const auto quantisable = [&](const std::string& key) {
+        return linear ? key == "weight" : recurrent && key.rfind("weight_", 0) == 0;
+    };
     auto write = [&](const std::string& key, const torch::Tensor& value, bool buffer) {
         const auto t = value.detach().to(torch::kCPU);
         ++stats.tensors;
@@ -38,8 +61,8 @@ void writeModule(const torch::nn::Module& module, torch::serialize::OutputArchiv
             archive.write(key, t.to(torch::kBFloat16).contiguous(), buffer);
         } else if (dtype == WeightDType::Float16) {
             archive.write(key, t.to(torch::kFloat16).contiguous(), buffer);
-        } else if (linear && key == "weight" && t.dim() == 2 && t.size(0) > 0 &&
-                   !decidesRouting(path, t)) {
+        } else if (quantisable(key) && t.dim() == 2 && t.size(0) > 0 &&
+                   !decidesRouting(path, t) && !archiveIsOutputHead(path)) {
             torch::Tensor q, scale;
             quantiseRows(t, &q, &scale);
             // Buffers, so that no loader mistakes the int8 matrix for a trainable parameter.

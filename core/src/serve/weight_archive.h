@@ -16,7 +16,12 @@ struct ArchiveStats {
     int64_t floatBytes = 0; ///< bytes of every tensor stored as float32 (non-float as is)
 };
 
-/// Writes `module` (submodules as nested archives, like torch::save) in `dtype`.
+/// Writes `module` (submodules as nested archives, like torch::save) in `dtype`. Int8 is
+/// weight-only with one float32 scale per output row, on the matrices of Linear layers and
+/// of GRU/LSTM/RNN cells; the model still computes in float32 after loading (dequantised).
+/// These stay float32: routers and one-output score layers (they take discrete routing and
+/// halting decisions), the output heads (their rows are compared by the argmax), embeddings,
+/// norms, biases and every other tensor.
 bool saveWeightArchive(const torch::nn::Module& module, const std::string& path,
                        WeightDType dtype, ArchiveStats* stats, std::string* error);
 /// Reads every parameter and buffer of `module` from `path` (written by saveWeightArchive or
