@@ -134,34 +134,6 @@ bool exportRecursion(const std::string& logPath, int64_t runId, const std::strin
     return true;
 }
 
-} // namespace
-
-bool exportRunWeights(const std::string& logPath, int64_t runId, const std::string& outPath,
-                      const WeightExportOptions& options, WeightExportReport* report,
-                      std::string* error) {
-    std::string ignored;
-    std::string& err = error ? *error : ignored;
-    WeightExportReport local;
-    WeightExportReport& r = report ? *report : local;
-    r = WeightExportReport();
-    r.family = weightsExportRunFamily(logPath, runId, &err);
-    try {
-        bool ok = false;
-        if (r.family == "reflection") {
-            ok = exportReflection(logPath, runId, outPath, options, &r, &err);
-        } else if (r.family == "recursion") {
-            ok = exportRecursion(logPath, runId, outPath, options, &r, &err);
-        } else if (!r.family.empty()) {
-            err = "run " + std::to_string(runId) + " has model family \"" + r.family +
-                  "\", which cannot be exported";
-        }
-        if (!ok) {
-            return false;
-        }
-        r.bytes = int64_t(std::filesystem::file_size(outPath));
-        return true;
-    } catch (const std::exception& e) {
-        err = std::string("cannot export weights: ") + e.what();
 /// "reflection" | "recursion"; "" with *error when the log, the run or its config cannot be
 /// read.
 std::string weightsExportRunFamily(const std::string& logPath, int64_t runId,
@@ -192,11 +164,39 @@ std::string weightsExportRunFamily(const std::string& logPath, int64_t runId,
     return familyName(parsed.config.model.family);
 }
 
-        return false;
-    }
+} // namespace
+
 namespace serve {
 
+bool exportRunWeights(const std::string& logPath, int64_t runId, const std::string& outPath,
+                      const WeightExportOptions& options, WeightExportReport* report,
+                      std::string* error) {
+    std::string ignored;
+    std::string& err = error ? *error : ignored;
+    WeightExportReport local;
+    WeightExportReport& r = report ? *report : local;
+    r = WeightExportReport();
+    r.family = weightsExportRunFamily(logPath, runId, &err);
+    try {
+        bool ok = false;
+        if (r.family == "reflection") {
+            ok = exportReflection(logPath, runId, outPath, options, &r, &err);
+        } else if (r.family == "recursion") {
+            ok = exportRecursion(logPath, runId, outPath, options, &r, &err);
+        } else if (!r.family.empty()) {
+            err = "run " + std::to_string(runId) + " has model family \"" + r.family +
+                  "\", which cannot be exported";
+        }
+        if (!ok) {
+            return false;
+        }
+        r.bytes = int64_t(std::filesystem::file_size(outPath));
+        return true;
+    } catch (const std::exception& e) {
+        err = std::string("cannot export weights: ") + e.what();
+        return false;
+    }
 }
 
-} // namespace mor
 } // namespace serve
+} // namespace mor
