@@ -2,14 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>CompareConfigDiff</name>
+    <name>compare::CompareConfigDiff</name>
     <message>
         <source>Differences only</source>
         <translation>Nur Unterschiede</translation>
     </message>
 </context>
 <context>
-    <name>CompareCurves</name>
+    <name>compare::CompareCurves</name>
     <message>
         <source>wall time (s)</source>
         <translation>Echtzeit (s)</translation>
@@ -60,7 +60,7 @@
     </message>
 </context>
 <context>
-    <name>CompareGroups</name>
+    <name>compare::CompareGroups</name>
     <message>
         <source>Select two groups to compare their final %1 with Welch&apos;s t-test.</source>
         <translation>Wählen Sie zwei Gruppen, um ihr letztes %1 mit Welchs t-Test zu vergleichen.</translation>
@@ -99,7 +99,7 @@
     </message>
 </context>
 <context>
-    <name>ComparePrunePair</name>
+    <name>compare::ComparePrunePair</name>
     <message>
         <source> pt</source>
         <translation> Pkt.</translation>
@@ -166,7 +166,7 @@
     </message>
 </context>
 <context>
-    <name>CompareRoutingPair</name>
+    <name>compare::CompareRoutingPair</name>
     <message>
         <source>(no run with a routing snapshot)</source>
         <translation>(kein Lauf mit Routing-Momentaufnahme)</translation>
@@ -181,7 +181,7 @@
     </message>
 </context>
 <context>
-    <name>CompareSummary</name>
+    <name>compare::CompareSummary</name>
     <message>
         <source>Run</source>
         <translation>Lauf</translation>
@@ -220,7 +220,7 @@
     </message>
 </context>
 <context>
-    <name>CompareView</name>
+    <name>compare::CompareView</name>
     <message>
         <source>Metric:</source>
         <translation>Metrik:</translation>
@@ -314,7 +314,7 @@
     </message>
 </context>
 <context>
-    <name>ConflictView</name>
+    <name>inspect::ConflictView</name>
     <message>
         <source>Filter: input, expert (E2), resolution…</source>
         <translation>Filter: Eingabe, Experte (E2), Auflösung…</translation>
@@ -353,7 +353,7 @@
     </message>
 </context>
 <context>
-    <name>DatasetSection</name>
+    <name>setup::DatasetSection</name>
     <message>
         <source>CSV files (*.csv *.csv.gz *.txt);;All files (*)</source>
         <translation>CSV-Dateien (*.csv *.csv.gz *.txt);;Alle Dateien (*)</translation>
@@ -422,7 +422,7 @@
     </message>
 </context>
 <context>
-    <name>ExpertTableModel</name>
+    <name>setup::ExpertTableModel</name>
     <message>
         <source>Expert %1</source>
         <translation>Experte %1</translation>
@@ -457,7 +457,7 @@
     </message>
 </context>
 <context>
-    <name>HelpDialog</name>
+    <name>shell::HelpDialog</name>
     <message>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
@@ -488,14 +488,14 @@
     </message>
 </context>
 <context>
-    <name>LogSession</name>
+    <name>shell::LogSession</name>
     <message>
         <source>The log file %1 is missing (moved or deleted?)</source>
         <translation>Die Log-Datei %1 fehlt (verschoben oder gelöscht?)</translation>
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>shell::MainWindow</name>
     <message>
         <source>New experiment</source>
         <translation>Neues Experiment</translation>
@@ -733,7 +733,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindowActions</name>
+    <name>shell::MainWindowActions</name>
     <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
@@ -916,7 +916,7 @@
     </message>
 </context>
 <context>
-    <name>MetricPlots</name>
+    <name>training::MetricPlots</name>
     <message>
         <source>step</source>
         <translation>Schritt</translation>
@@ -943,14 +943,14 @@
     </message>
 </context>
 <context>
-    <name>PlaneView</name>
+    <name>playground::PlaneView</name>
     <message>
         <source>expert %1</source>
         <translation>Experte %1</translation>
     </message>
 </context>
 <context>
-    <name>PlaygroundView</name>
+    <name>playground::PlaygroundView</name>
     <message>
         <source>Demo</source>
         <translation>Demo</translation>
@@ -1103,7 +1103,7 @@
     </message>
 </context>
 <context>
-    <name>PruneDialog</name>
+    <name>shell::PruneDialog</name>
     <message>
         <source> pt</source>
         <translation> Pkt.</translation>
@@ -1327,7 +1327,7 @@
     </message>
 </context>
 <context>
-    <name>PruneJob</name>
+    <name>shell::PruneJob</name>
     <message>
         <source>Fine-tuning: step %1 of %2</source>
         <translation>Nachtraining: Schritt %1 von %2</translation>
@@ -1342,7 +1342,7 @@
     </message>
 </context>
 <context>
-    <name>PrunePlot</name>
+    <name>shell::PrunePlot</name>
     <message>
         <source>right after pruning</source>
         <translation>direkt nach dem Beschneiden</translation>
@@ -1432,7 +1432,7 @@
     </message>
 </context>
 <context>
-    <name>ReflectionStepperView</name>
+    <name>inspect::ReflectionStepperView</name>
     <message>
         <source>Router p and gates g</source>
         <translation>Router-p und Gates g</translation>
@@ -1511,7 +1511,7 @@
     </message>
 </context>
 <context>
-    <name>RoutingView</name>
+    <name>inspect::RoutingView</name>
     <message>
         <source>Input (log order)</source>
         <translation>Eingabe (Log-Reihenfolge)</translation>
@@ -1586,7 +1586,7 @@
     </message>
 </context>
 <context>
-    <name>RunAuditDialog</name>
+    <name>shell::RunAuditDialog</name>
     <message>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
@@ -1754,7 +1754,7 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>RunBrowser</name>
+    <name>shell::RunBrowser</name>
     <message>
         <source>&amp;Rename…</source>
         <translation>&amp;Umbenennen…</translation>
@@ -1842,7 +1842,7 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>RunTableModel</name>
+    <name>shell::RunTableModel</name>
     <message>
         <source>Run %1</source>
         <translation>Lauf %1</translation>
@@ -1905,7 +1905,7 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>SequenceView</name>
+    <name>sequence::SequenceView</name>
     <message>
         <source>step %1</source>
         <translation>Schritt %1</translation>
@@ -2000,7 +2000,7 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>ServingDialog</name>
+    <name>shell::ServingDialog</name>
     <message>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
@@ -2114,7 +2114,7 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>SetupView</name>
+    <name>setup::SetupView</name>
     <message>
         <source>Kind</source>
         <translation>Art</translation>
@@ -2676,14 +2676,14 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>TrainingController</name>
+    <name>training::TrainingController</name>
     <message>
         <source>Stopping…</source>
         <translation>Wird angehalten…</translation>
     </message>
 </context>
 <context>
-    <name>TrainingReplay</name>
+    <name>training::TrainingReplay</name>
     <message>
         <source>Replay the run evaluation by evaluation</source>
         <translation>Den Lauf Auswertung für Auswertung abspielen</translation>
@@ -2734,7 +2734,7 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>TrainingView</name>
+    <name>training::TrainingView</name>
     <message>
         <source>Starting…</source>
         <translation>Startet…</translation>
@@ -3485,7 +3485,7 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     </message>
 </context>
 <context>
-    <name>inspect::RoutingHeatmap</name>
+    <name>common::RoutingHeatmap</name>
     <message>
         <source>expert</source>
         <translation>Experte</translation>
@@ -3636,7 +3636,7 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
     </message>
 </context>
 <context>
-    <name>inspect::StepCursorBar</name>
+    <name>common::StepCursorBar</name>
     <message>
         <source>First</source>
         <translation>Erster</translation>

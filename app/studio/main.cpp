@@ -1,11 +1,11 @@
 // mor-studio: the desktop workbench. Parses the command line, applies theme and language,
 // opens a log and shows the main window; everything else lives in widgets/.
-#include "engineaccess.h"
-#include "mainwindow.h"
-#include "theme.h"
-#include "trainingcontroller.h"
-#include "trainingreplay.h"
-#include "trainingview.h"
+#include "common/engineaccess.h"
+#include "common/theme.h"
+#include "shell/mainwindow.h"
+#include "training/trainingcontroller.h"
+#include "training/trainingreplay.h"
+#include "training/trainingview.h"
 
 #include "mor/engine_interface.h"
 #include "mor/version.h"
@@ -113,24 +113,25 @@ int main(int argc, char** argv) {
                   replay = QStringLiteral("replay");
 
     if (parser.isSet(theme)) {
-        Theme::apply(parser.value(theme) == QLatin1String("dark") ? Theme::Kind::Dark
-                                                                  : Theme::Kind::Light);
+        common::Theme::apply(parser.value(theme) == QLatin1String("dark")
+                                 ? common::Theme::Kind::Dark
+                                 : common::Theme::Kind::Light);
     } else {
-        Theme::apply(Theme::stored());
+        common::Theme::apply(common::Theme::stored());
     }
 
     // Training, tracing and generation in every view: torch code from mor_core, which the
     // widgets library does not link, installed here once.
-    EngineAccess::install(&mor::localEngine());
+    common::EngineAccess::install(&mor::localEngine());
     if (parser.isSet(language)) {
         // Stored before the window exists: it builds every view in this language.
         QSettings().setValue(QStringLiteral("ui/language"), parser.value(language));
     }
-    MainWindow window;
+    shell::MainWindow window;
     window.setLanguage(
         QSettings().value(QStringLiteral("ui/language"), QStringLiteral("en")).toString());
     const QStringList args = parser.positionalArguments();
-    const QString logPath = args.isEmpty() ? MainWindow::defaultLogPath() : args.first();
+    const QString logPath = args.isEmpty() ? shell::MainWindow::defaultLogPath() : args.first();
     if (!window.openLog(logPath, false)) {
         std::fprintf(stderr, "mor-studio: cannot open %s\n", qPrintable(logPath));
     }

@@ -1,7 +1,7 @@
 // Benchmark (not a test): how long the routing heatmap needs for 100,000 inputs x 64 experts.
 // Prints build, first render, re-render, export and hover times in milliseconds.
 //   QT_QPA_PLATFORM=offscreen ./bench_heatmap [inputs] [experts]
-#include "inspect/routingheatmap.h"
+#include "common/routingheatmap.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     snapshot.nExperts = experts;
     snapshot.probs.resize(size_t(inputs * experts));
     snapshot.mask.assign(size_t(inputs * experts), 0);
-    std::vector<inspect::RowMeta> meta(static_cast<size_t>(inputs));
+    std::vector<common::RowMeta> meta(static_cast<size_t>(inputs));
     std::mt19937 rng(1);
     std::normal_distribution<float> noise(0.f, 1.f);
     for (int64_t r = 0; r < inputs; ++r) {
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
         snapshot.mask[size_t(r * experts + second)] = 1;
     }
 
-    inspect::RoutingHeatmap heatmap;
+    common::RoutingHeatmap heatmap;
     heatmap.resize(900, 700);
     heatmap.show();
     QElapsedTimer timer;
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     const double replotMs = timer.nsecsElapsed() / 1e6;
 
     timer.restart();
-    heatmap.setSortKey(inspect::RoutingHeatmap::SortKey::TopExpert);
+    heatmap.setSortKey(common::RoutingHeatmap::SortKey::TopExpert);
     const double resortMs = timer.nsecsElapsed() / 1e6;
 
     timer.restart();

@@ -19,9 +19,9 @@
 // processEvents(flags, 50 ms), which drops WaitForMoreEvents and busy-waits: it took a whole
 // core from the training and the plane threads). Prints one line per figure, and writes them
 // to FILE when given.
+#include "common/theme.h"
 #include "playground/planeview.h"
 #include "playground/playgroundview.h"
-#include "theme.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
             map = args[++i].toInt();
         }
     }
-    PlaygroundView view;
+    playground::PlaygroundView view;
     view.resize(1280, 800);
     view.show();
     if (!view.loadDemo(demo)) {
@@ -115,42 +115,43 @@ int main(int argc, char** argv) {
     qint64 lastStep = 0;
     double lastAccuracy = -1.0;
     qint64 firstFrameMs = -1, lastFrameMs = -1;
-    QObject::connect(&view, &PlaygroundView::framePainted, [&](qint64 step, double accuracy) {
-        if (step == lastStep) {
-            return; // the same checkpoint again (the forced final frame): not a new picture
-        }
-        ++frames;
-        lastStep = std::max(lastStep, step);
-        lastAccuracy = accuracy;
-        lastFrameMs = clock.elapsed();
-        if (firstFrameMs < 0) {
-            firstFrameMs = lastFrameMs;
-        }
-        if (shots.isEmpty()) {
-            return;
-        }
-        QDir().mkpath(shots);
-        const auto grab = [&](const char* name) {
-            QApplication::processEvents(); // the new frame and the theme reach the widgets
-            view.grab().save(QDir(shots).filePath(QString::fromLatin1(name)));
-        };
-        if (frames == 10) {
-            grab("training-light.png");
-            Theme::apply(Theme::Kind::Dark);
-        } else if (frames == 20) {
-            grab("training-dark.png");
-            Theme::apply(Theme::Kind::Light);
-            QFont big = QApplication::font();
-            big.setPointSizeF(big.pointSizeF() * 1.6);
-            QApplication::setFont(big);
-            view.setPresentationMode(true);
-        } else if (frames == 30) {
-            grab("training-presentation.png");
-        }
-    });
+    QObject::connect(
+        &view, &playground::PlaygroundView::framePainted, [&](qint64 step, double accuracy) {
+            if (step == lastStep) {
+                return; // the same checkpoint again (the forced final frame): not a new picture
+            }
+            ++frames;
+            lastStep = std::max(lastStep, step);
+            lastAccuracy = accuracy;
+            lastFrameMs = clock.elapsed();
+            if (firstFrameMs < 0) {
+                firstFrameMs = lastFrameMs;
+            }
+            if (shots.isEmpty()) {
+                return;
+            }
+            QDir().mkpath(shots);
+            const auto grab = [&](const char* name) {
+                QApplication::processEvents(); // the new frame and the theme reach the widgets
+                view.grab().save(QDir(shots).filePath(QString::fromLatin1(name)));
+            };
+            if (frames == 10) {
+                grab("training-light.png");
+                common::Theme::apply(common::Theme::Kind::Dark);
+            } else if (frames == 20) {
+                grab("training-dark.png");
+                common::Theme::apply(common::Theme::Kind::Light);
+                QFont big = QApplication::font();
+                big.setPointSizeF(big.pointSizeF() * 1.6);
+                QApplication::setFont(big);
+                view.setPresentationMode(true);
+            } else if (frames == 30) {
+                grab("training-presentation.png");
+            }
+        });
     bool finished = false;
     QEventLoop loop;
-    QObject::connect(&view, &PlaygroundView::trainingFinished, [&] {
+    QObject::connect(&view, &playground::PlaygroundView::trainingFinished, [&] {
         finished = true;
         loop.quit();
     });

@@ -8,13 +8,13 @@
 //   QT_QPA_PLATFORM=offscreen ./bench_sweeps [--out FILE] [--shots DIR]
 #include "sweepfixture.h"
 
-#include "comparecurves.h"
-#include "comparegroups.h"
-#include "compareview.h"
-#include "logsession.h"
-#include "mainwindow.h"
-#include "runbrowser.h"
-#include "runtablemodel.h"
+#include "compare/comparecurves.h"
+#include "compare/comparegroups.h"
+#include "compare/compareview.h"
+#include "shell/logsession.h"
+#include "shell/mainwindow.h"
+#include "shell/runbrowser.h"
+#include "shell/runtablemodel.h"
 #include "sweeps/parallelcoordinates.h"
 #include "sweeps/sweepdata.h"
 #include "sweeps/sweepgrouptable.h"
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     }
     const double writeMs = timer.nsecsElapsed() / 1e6;
 
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(1000000); // no timer polls during the measurements
     QString error;
     if (!session.open(path, &error)) {
@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
     view.hide();
 
     // The main window: open the log, switch to the Sweeps tab, paint.
-    MainWindow window;
+    shell::MainWindow window;
     window.resize(1280, 800);
     window.show();
     settle();
@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
     const QList<qint64> brushed = pc->brushedRuns();
     {
         QItemSelection selection;
-        RunBrowser* browser = window.runBrowser();
+        shell::RunBrowser* browser = window.runBrowser();
         for (qint64 id : brushed) {
             const QModelIndex index = browser->proxy()->mapFromSource(
                 browser->model()->index(browser->model()->rowOf(id), 0));
@@ -243,11 +243,11 @@ int main(int argc, char** argv) {
     window.compareView()->setRuns(session.reader(), {}); // settle settings first
     window.compareView()->setGroupBySeed(true);
     window.compareView()->setSmoothing(0.0);
-    window.compareView()->setXAxis(CompareCurves::XAxis::Flops);
+    window.compareView()->setXAxis(compare::CompareCurves::XAxis::Flops);
     window.tabs()->setCurrentWidget(window.compareView());
     {
         QItemSelection selection;
-        RunBrowser* browser = window.runBrowser();
+        shell::RunBrowser* browser = window.runBrowser();
         for (qint64 id : compared) {
             const QModelIndex index = browser->proxy()->mapFromSource(
                 browser->model()->index(browser->model()->rowOf(id), 0));

@@ -3,13 +3,13 @@
 // into the widget tests that train, trace or generate through the GUI: installs this process's
 // torch engine in EngineAccess before main(), as mor-studio's main() does. Widget tests that
 // only read logs link neither this nor mor_core.
-#include "engineaccess.h"
+#include "common/engineaccess.h"
 
 #include <mor/engine_interface.h>
 
 namespace {
 const bool g_localEngineInstalled = [] {
-    EngineAccess::install(&mor::localEngine());
+    common::EngineAccess::install(&mor::localEngine());
     return true;
 }();
 } // namespace

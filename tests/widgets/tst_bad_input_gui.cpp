@@ -2,8 +2,8 @@
 // that does not parse. Each shows its message in the window (the modal warning, the CSV
 // preview line, the preset error), names the file, leaves the file's bytes alone and leaves
 // the window working with what it had before.
-#include "mainwindow.h"
-#include "setupview.h"
+#include "setup/setupview.h"
+#include "shell/mainwindow.h"
 
 #include "mor/experiment_log.h"
 
@@ -105,7 +105,7 @@ private Q_SLOTS:
         }
         const QByteArray before = checksum(path);
 
-        MainWindow window;
+        shell::MainWindow window;
         window.show();
         const QString title = window.windowTitle();
         ModalCatcher catcher;
@@ -146,7 +146,7 @@ private Q_SLOTS:
         }
         const QByteArray before = checksum(path);
 
-        SetupView view;
+        setup::SetupView view;
         view.show();
         mor::ExperimentConfig config = view.config();
         config.data.kind = "csv";
@@ -185,7 +185,7 @@ private Q_SLOTS:
         const QString path = m_dir.filePath(QStringLiteral("preset.json"));
         QVERIFY(writeFile(path, content));
         const QByteArray before = checksum(path);
-        SetupView view;
+        setup::SetupView view;
         const std::string configBefore = mor::toJson(view.config());
         QString error;
         QVERIFY(!view.loadPreset(path, &error));

@@ -2,18 +2,18 @@
 // model.router.top_k. The config diff, the seed groups (mean and 95% CI band), the summary, the
 // curves on each x axis (step, wall time, FLOPs, expert-steps), the Welch t-test between two
 // seed groups and the smoothing arithmetic are checked against the values written.
-#include "compareconfigdiff.h"
-#include "comparecurves.h"
-#include "comparedata.h"
-#include "comparegroups.h"
-#include "comparesummary.h"
-#include "compareview.h"
-#include "compareroutingpair.h"
-#include "compareprunepair.h"
-#include "inspect/routingheatmap.h"
-#include "mainwindow.h"
-#include "runbrowser.h"
-#include "theme.h"
+#include "compare/compareconfigdiff.h"
+#include "compare/comparecurves.h"
+#include "compare/comparedata.h"
+#include "compare/comparegroups.h"
+#include "compare/comparesummary.h"
+#include "compare/compareview.h"
+#include "compare/compareroutingpair.h"
+#include "compare/compareprunepair.h"
+#include "common/routingheatmap.h"
+#include "shell/mainwindow.h"
+#include "shell/runbrowser.h"
+#include "common/theme.h"
 
 #include "mor/config.h"
 #include "mor/experiment_log.h"
@@ -116,7 +116,7 @@ void TstCompareView::init() {
 }
 
 void TstCompareView::differencesOnlyShowsExactlyTheDifferingLeaves() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     view.setDifferencesOnly(true);
     QStringList leaves = view.diffLeaves();
@@ -127,7 +127,7 @@ void TstCompareView::differencesOnlyShowsExactlyTheDifferingLeaves() {
 }
 
 void TstCompareView::allLeavesShownWithoutTheSwitch() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     view.setDifferencesOnly(false);
     const auto all = mor::flattenConfigJson(m_reader->run(m_runs[0])->configJson);
@@ -136,7 +136,7 @@ void TstCompareView::allLeavesShownWithoutTheSwitch() {
 }
 
 void TstCompareView::runsDifferingOnlyInSeedFormOneGroup() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     QCOMPARE(view.groupCount(), 2);
     std::vector<std::string> configs;
@@ -148,7 +148,7 @@ void TstCompareView::runsDifferingOnlyInSeedFormOneGroup() {
 }
 
 void TstCompareView::groupedPlotDrawsOneCurvePerGroup() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     view.setMetric(QStringLiteral("val/accuracy"));
     view.setSmoothing(0.0);
@@ -176,36 +176,38 @@ void TstCompareView::groupedPlotDrawsOneCurvePerGroup() {
 }
 
 void TstCompareView::summaryHasBestAndFinalValidationAccuracy() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     QCOMPARE(view.summaryRowCount(), 3);
     for (int row = 0; row < 3; ++row) {
-        const QString name = view.summaryValue(row, CompareSummary::Name).toString();
+        const QString name = view.summaryValue(row, compare::CompareSummary::Name).toString();
         const int r = name.mid(3, 1).toInt(); // "runN (#id)"
         const QVector<double>& val = m_val[r];
-        QCOMPARE(view.summaryValue(row, CompareSummary::BestValAccuracy).toDouble(),
+        QCOMPARE(view.summaryValue(row, compare::CompareSummary::BestValAccuracy).toDouble(),
                  *std::max_element(val.begin(), val.end()));
-        QCOMPARE(view.summaryValue(row, CompareSummary::FinalValAccuracy).toDouble(), val.back());
-        QCOMPARE(view.summaryValue(row, CompareSummary::TestAccuracy).toDouble(), 0.8 + 0.01 * r);
-        QCOMPARE(view.summaryValue(row, CompareSummary::TestMeanDepth).toDouble(), 2.5);
-        QCOMPARE(view.summaryValue(row, CompareSummary::Status).toString(),
+        QCOMPARE(view.summaryValue(row, compare::CompareSummary::FinalValAccuracy).toDouble(),
+                 val.back());
+        QCOMPARE(view.summaryValue(row, compare::CompareSummary::TestAccuracy).toDouble(),
+                 0.8 + 0.01 * r);
+        QCOMPARE(view.summaryValue(row, compare::CompareSummary::TestMeanDepth).toDouble(), 2.5);
+        QCOMPARE(view.summaryValue(row, compare::CompareSummary::Status).toString(),
                  QStringLiteral("finished"));
-        QVERIFY(!view.summaryValue(row, CompareSummary::TestConflictRate).isValid());
+        QVERIFY(!view.summaryValue(row, compare::CompareSummary::TestConflictRate).isValid());
     }
     // Sorting by best accuracy descending puts run1 (0.95) first.
-    view.summary()->sortItems(CompareSummary::BestValAccuracy, Qt::DescendingOrder);
-    QCOMPARE(view.summaryValue(0, CompareSummary::BestValAccuracy).toDouble(), 0.95);
-    QCOMPARE(view.summaryValue(2, CompareSummary::BestValAccuracy).toDouble(), 0.75);
+    view.summary()->sortItems(compare::CompareSummary::BestValAccuracy, Qt::DescendingOrder);
+    QCOMPARE(view.summaryValue(0, compare::CompareSummary::BestValAccuracy).toDouble(), 0.95);
+    QCOMPARE(view.summaryValue(2, compare::CompareSummary::BestValAccuracy).toDouble(), 0.75);
 }
 
 void TstCompareView::summaryCopyIsTabSeparated() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
-    CompareSummary* summary = view.summary();
-    summary->sortItems(CompareSummary::Name, Qt::AscendingOrder);
-    summary->setRangeSelected(
-        QTableWidgetSelectionRange(0, CompareSummary::Name, 1, CompareSummary::BestValAccuracy),
-        true);
+    compare::CompareSummary* summary = view.summary();
+    summary->sortItems(compare::CompareSummary::Name, Qt::AscendingOrder);
+    summary->setRangeSelected(QTableWidgetSelectionRange(0, compare::CompareSummary::Name, 1,
+                                                         compare::CompareSummary::BestValAccuracy),
+                              true);
     const QStringList lines = summary->selectionAsText().trimmed().split(QLatin1Char('\n'));
     QCOMPARE(lines.size(), 3);
     QCOMPARE(lines[0].split(QLatin1Char('\t')).size(), 4);
@@ -217,13 +219,13 @@ void TstCompareView::summaryCopyIsTabSeparated() {
 }
 
 void TstCompareView::fewerThanTwoSelectedRunsShowsTheLogsRuns() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, {m_runs[1]});
     QCOMPARE(view.shownRuns(), m_runs);
 }
 
 void TstCompareView::hoverTextListsEveryRunAtTheNearestStep() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     view.setMetric(QStringLiteral("val/accuracy"));
     view.setSmoothing(0.0);
@@ -236,11 +238,11 @@ void TstCompareView::hoverTextListsEveryRunAtTheNearestStep() {
 }
 
 void TstCompareView::wallTimeAxisStartsAtZeroPerRun() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     view.setMetric(QStringLiteral("val/accuracy"));
     view.setSmoothing(0.0);
-    view.curves()->setXAxis(CompareCurves::XAxis::WallTime);
+    view.curves()->setXAxis(compare::CompareCurves::XAxis::WallTime);
     QCustomPlot* plot = view.curves()->plot();
     QCOMPARE(plot->graphCount(), 3);
     for (int g = 0; g < plot->graphCount(); ++g) {
@@ -251,7 +253,7 @@ void TstCompareView::wallTimeAxisStartsAtZeroPerRun() {
 }
 
 void TstCompareView::computeAxesCountInputsSeenTimesCostPerInput() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     view.setMetric(QStringLiteral("val/accuracy"));
     view.setSmoothing(0.0);
@@ -259,7 +261,7 @@ void TstCompareView::computeAxesCountInputsSeenTimesCostPerInput() {
     const double perStep = double(config.train.batchSize * config.train.accumulation);
     // FLOPs: run r measured 100 (r + 1) per input at every evaluation; at step 10 (i + 1) it has
     // seen 10 (i + 1) x batch inputs.
-    view.setXAxis(CompareCurves::XAxis::Flops);
+    view.setXAxis(compare::CompareCurves::XAxis::Flops);
     QCustomPlot* plot = view.curves()->plot();
     QCOMPARE(plot->graphCount(), 3);
     for (int r = 0; r < 3; ++r) {
@@ -271,7 +273,7 @@ void TstCompareView::computeAxesCountInputsSeenTimesCostPerInput() {
     QVERIFY(plot->xAxis->label().contains(QStringLiteral("FLOPs")));
     // Expert-steps: 2 per input until the evaluation at step 30 measures 3 (from step 30 on):
     // steps 10, 20, 30 at 2 each, then 10 more at 3 -> 20, 40, 60, 90 (x inputs per step).
-    view.setXAxis(CompareCurves::XAxis::ExpertSteps);
+    view.setXAxis(compare::CompareCurves::XAxis::ExpertSteps);
     const double expected[] = {20, 40, 60, 90};
     for (int i = 0; i < 4; ++i) {
         QCOMPARE(plot->graph(0)->data()->at(i)->key, expected[i] * perStep);
@@ -310,7 +312,7 @@ void TstCompareView::groupsTabTestsTwoSeedGroupsWithWelch() {
     }
     std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
     QVERIFY2(reader, error.c_str());
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(reader, runs);
     view.setMetric(QStringLiteral("val/accuracy"));
     QCOMPARE(view.groupCount(), 2);
@@ -333,7 +335,7 @@ void TstCompareView::groupsTabTestsTwoSeedGroupsWithWelch() {
 }
 
 void TstCompareView::logScaleSwitchesTheValueAxis() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
     view.setMetric(QStringLiteral("train/loss"));
     view.curves()->setLogScale(true);
@@ -346,7 +348,7 @@ void TstCompareView::logScaleSwitchesTheValueAxis() {
 }
 
 void TstCompareView::mainWindowComparesTheBrowserSelection() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     QVERIFY(window.showView(QStringLiteral("compare")));
     QCOMPARE(window.tabs()->currentWidget(), window.compareView());
@@ -390,13 +392,13 @@ void TstCompareView::emaWithBiasCorrection() {
 }
 
 void TstCompareView::routingTabShowsTwoRunsOnOneScale() {
-    CompareView view;
+    compare::CompareView view;
     view.setRuns(m_reader, m_runs);
-    CompareRoutingPair* pair = view.routingPair();
+    compare::CompareRoutingPair* pair = view.routingPair();
     QCOMPARE(pair->shownRun(0), m_runs[1]); // run 0 has no snapshot: skipped
     QCOMPARE(pair->shownRun(1), m_runs[2]);
     for (int side = 0; side < 2; ++side) {
-        inspect::RoutingHeatmap* map = pair->heatmap(side);
+        common::RoutingHeatmap* map = pair->heatmap(side);
         QCOMPARE(map->rowCount(), 3);
         QCOMPARE(map->expertCount(), 2);
         double expert0 = 0.0;
@@ -415,7 +417,7 @@ void TstCompareView::routingTabShowsTwoRunsOnOneScale() {
 
 void TstCompareView::settingsSurviveARestart() {
     {
-        CompareView before;
+        compare::CompareView before;
         before.setRuns(m_reader, m_runs);
         before.setMetric(QStringLiteral("train/loss"));
         before.setSmoothing(0.25);
@@ -425,7 +427,7 @@ void TstCompareView::settingsSurviveARestart() {
         before.setDifferencesOnly(false);
     }
     // A new view (as after a restart) starts with the last choices, before and after a log.
-    CompareView after;
+    compare::CompareView after;
     QCOMPARE(after.smoothing(), 0.25);
     QVERIFY(after.isXAxisWallTime());
     QVERIFY(after.isLogScale());
@@ -439,7 +441,7 @@ void TstCompareView::settingsSurviveARestart() {
 
     // Without stored settings a view starts from the defaults.
     QSettings().remove(QStringLiteral("compare"));
-    CompareView fresh;
+    compare::CompareView fresh;
     QCOMPARE(fresh.smoothing(), 0.6);
     QVERIFY(!fresh.isGroupedBySeed());
     QVERIFY(!fresh.isLogScale());
@@ -489,7 +491,7 @@ void TstCompareView::prunedRunComparesWithItsParent() {
     }
     std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
     QVERIFY2(reader, error.c_str());
-    CompareView view;
+    compare::CompareView view;
     view.resize(1280, 800);
     view.setRuns(reader, {child});
     QVERIFY(!view.parentButton()->isHidden());
@@ -497,11 +499,11 @@ void TstCompareView::prunedRunComparesWithItsParent() {
     view.parentButton()->click();
     QCOMPARE(view.shownRuns(), (QList<qint64>{parent, child}));
     QVERIFY(view.parentButton()->isHidden()); // the pair is shown now
-    ComparePrunePair* pair = view.prunePair();
+    compare::ComparePrunePair* pair = view.prunePair();
     QCOMPARE(view.tables()->currentWidget(), static_cast<QWidget*>(pair));
     QCOMPARE(pair->prunedRun(), child);
     QCOMPARE(pair->parentRun(), parent);
-    using P = ComparePrunePair;
+    using P = compare::ComparePrunePair;
     const struct {
         int row;
         double before, after, change;
@@ -523,7 +525,7 @@ void TstCompareView::prunedRunComparesWithItsParent() {
     // The parent alone is not pruned: no button; a tab without a pruned run says how to get one.
     view.setRuns(reader, {parent});
     QVERIFY(view.parentButton()->isHidden());
-    ComparePrunePair empty;
+    compare::ComparePrunePair empty;
     empty.setRuns(reader.get(), {parent});
     QCOMPARE(empty.prunedRun(), qint64(-1));
     QVERIFY(empty.table()->isHidden());
@@ -531,14 +533,14 @@ void TstCompareView::prunedRunComparesWithItsParent() {
     if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
         view.setRuns(reader, {child});
         view.compareWithParent();
-        for (const auto kind : {Theme::Kind::Light, Theme::Kind::Dark}) {
-            Theme::apply(kind);
+        for (const auto kind : {common::Theme::Kind::Light, common::Theme::Kind::Dark}) {
+            common::Theme::apply(kind);
             QTest::qWait(100); // the palette reaches every child
             view.grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") +
-                             (kind == Theme::Kind::Dark ? "/compare-before-after-dark.png"
+                             (kind == common::Theme::Kind::Dark ? "/compare-before-after-dark.png"
                                                         : "/compare-before-after-light.png"));
         }
-        Theme::apply(Theme::Kind::Light);
+        common::Theme::apply(common::Theme::Kind::Light);
     }
 }
 

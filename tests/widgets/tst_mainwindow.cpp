@@ -1,13 +1,13 @@
 // The main window: view names select tabs, the language switches at run time (menus, tabs
 // and views retranslate), the theme and the dock layout persist, recent logs are remembered.
-#include "demolibrary.h"
-#include "helpdialog.h"
-#include "languagemanager.h"
-#include "mainwindow.h"
+#include "common/demolibrary.h"
+#include "common/theme.h"
 #include "playground/playgroundview.h"
-#include "plotfolderexport.h"
-#include "setupview.h"
-#include "theme.h"
+#include "setup/setupview.h"
+#include "shell/helpdialog.h"
+#include "shell/languagemanager.h"
+#include "shell/mainwindow.h"
+#include "shell/plotfolderexport.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -75,14 +75,14 @@ void TstMainWindow::viewNamesSelectTabs_data() {
 void TstMainWindow::viewNamesSelectTabs() {
     QFETCH(QString, name);
     QFETCH(int, tab);
-    MainWindow window;
+    shell::MainWindow window;
     QCOMPARE(window.tabs()->count(), 9);
     QCOMPARE(window.showView(name), tab >= 0);
     QCOMPARE(window.tabs()->currentIndex(), tab >= 0 ? tab : 0);
 }
 
 void TstMainWindow::languageSwitchRetranslatesMenusTabsAndViews() {
-    MainWindow window;
+    shell::MainWindow window;
     QCOMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("&File"));
     window.setLanguage(QStringLiteral("de"));
     QCOMPARE(QSettings().value(QStringLiteral("ui/language")).toString(), QStringLiteral("de"));
@@ -106,28 +106,32 @@ void TstMainWindow::translationSurvivesItsFileBeingRewritten() {
     QVERIFY(QFile::copy(QStringLiteral(MOR_BINARY_DIR "/app/studio/mor_studio_de.qm"), qm));
     const QByteArray saved = qgetenv("MOR_TRANSLATIONS_DIR");
     qputenv("MOR_TRANSLATIONS_DIR", dir.path().toUtf8());
-    LanguageManager language;
+    shell::LanguageManager language;
     const bool loaded = language.setLanguage(QStringLiteral("de"));
     qputenv("MOR_TRANSLATIONS_DIR", saved);
     QVERIFY(loaded);
-    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&File"), QStringLiteral("&Datei"));
+    QCOMPARE(QCoreApplication::translate("shell::MainWindowActions", "&File"),
+             QStringLiteral("&Datei"));
     {
         QFile file(qm);
         QVERIFY(file.open(QIODevice::ReadWrite));
         QVERIFY(file.resize(0)); // what a rewrite does first
         file.write(QByteArray(64, 'x'));
     }
-    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&File"), QStringLiteral("&Datei"));
-    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&Quit"), QStringLiteral("&Beenden"));
+    QCOMPARE(QCoreApplication::translate("shell::MainWindowActions", "&File"),
+             QStringLiteral("&Datei"));
+    QCOMPARE(QCoreApplication::translate("shell::MainWindowActions", "&Quit"),
+             QStringLiteral("&Beenden"));
     language.setLanguage(QStringLiteral("en"));
-    QCOMPARE(QCoreApplication::translate("MainWindowActions", "&File"), QStringLiteral("&File"));
+    QCOMPARE(QCoreApplication::translate("shell::MainWindowActions", "&File"),
+             QStringLiteral("&File"));
 }
 
 // Help: the shortcuts come from the window's own actions (Open log = Ctrl+O, presentation mode
 // = F5), the manual names the views (issue 21).
 void TstMainWindow::helpListsTheWindowsShortcutsAndHasAManual() {
-    MainWindow window;
-    HelpDialog help(&window, HelpDialog::Shortcuts);
+    shell::MainWindow window;
+    shell::HelpDialog help(&window, shell::HelpDialog::Shortcuts);
     QTableWidget* table = help.shortcutTable();
     QVERIFY(table->rowCount() >= 5);
     QStringList rows;
@@ -147,10 +151,10 @@ void TstMainWindow::helpListsTheWindowsShortcutsAndHasAManual() {
 // New experiment: 6-bit parity (the 12-bit default stays at chance) and the training's threads
 // one fewer than the cores, so the window stays responsive (issue 21).
 void TstMainWindow::newExperimentLeavesACoreForTheWindow() {
-    const mor::ExperimentConfig config = SetupView::newExperimentConfig();
+    const mor::ExperimentConfig config = setup::SetupView::newExperimentConfig();
     QCOMPARE(config.data.length, 6);
     QCOMPARE(config.train.threads, std::max(1, QThread::idealThreadCount() - 1));
-    MainWindow window;
+    shell::MainWindow window;
     auto* threads = window.setupView()->findChild<QSpinBox*>(QStringLiteral("train.threads"));
     QVERIFY(threads);
     QCOMPARE(threads->value(), config.train.threads);
@@ -158,18 +162,18 @@ void TstMainWindow::newExperimentLeavesACoreForTheWindow() {
 }
 
 void TstMainWindow::darkThemeAppliesAndPersists() {
-    MainWindow window;
+    shell::MainWindow window;
     window.setDarkTheme(true);
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
-    QCOMPARE(Theme::stored(), Theme::Kind::Dark);
+    QCOMPARE(common::Theme::stored(), common::Theme::Kind::Dark);
     window.setDarkTheme(false);
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
-    QCOMPARE(Theme::stored(), Theme::Kind::Light);
+    QCOMPARE(common::Theme::stored(), common::Theme::Kind::Light);
 }
 
 void TstMainWindow::dockLayoutPersistsAcrossWindows() {
     {
-        MainWindow window;
+        shell::MainWindow window;
         window.show();
         auto* events = window.findChild<QDockWidget*>(QStringLiteral("eventsDock"));
         QVERIFY(events);
@@ -177,7 +181,7 @@ void TstMainWindow::dockLayoutPersistsAcrossWindows() {
         events->hide();
         window.close();
     }
-    MainWindow again;
+    shell::MainWindow again;
     again.show();
     auto* events = again.findChild<QDockWidget*>(QStringLiteral("eventsDock"));
     QVERIFY(!events->isVisible());
@@ -185,7 +189,7 @@ void TstMainWindow::dockLayoutPersistsAcrossWindows() {
 }
 
 void TstMainWindow::openedLogsBecomeRecentLogs() {
-    MainWindow window;
+    shell::MainWindow window;
     const QString a = m_dir.filePath(QStringLiteral("a.sqlite"));
     const QString b = m_dir.filePath(QStringLiteral("b.sqlite"));
     QVERIFY(window.openLog(a, false));
@@ -205,7 +209,7 @@ void TstMainWindow::openedLogsBecomeRecentLogs() {
 }
 
 void TstMainWindow::fileMenuOffersTheBundledDemos() {
-    MainWindow window;
+    shell::MainWindow window;
     QMenu* file = window.menuBar()->actions().first()->menu();
     QMenu* demos = nullptr;
     for (QAction* a : file->actions()) {
@@ -214,20 +218,20 @@ void TstMainWindow::fileMenuOffersTheBundledDemos() {
         }
     }
     QVERIFY(demos);
-    const QList<DemoInfo> bundled = DemoLibrary::demos();
+    const QList<common::DemoInfo> bundled = common::DemoLibrary::demos();
     QVERIFY(!bundled.isEmpty());
     QCOMPARE(demos->actions().size(), bundled.size());
     demos->actions().last()->trigger();
     QCOMPARE(QString::fromStdString(window.setupView()->config().name), bundled.last().name);
-    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::Setup));
+    QCOMPARE(window.tabs()->currentIndex(), int(shell::MainWindow::Setup));
 }
 
 // `mor-studio --demo playground-border --train` (and File → Demos): a 2-D demo opens in the
 // Playground tab with its knobs, and Start trains the playground's model there, not a logged run.
 void TstMainWindow::playgroundDemoOpensInThePlaygroundAndStartTrainsIt() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.loadDemo(QStringLiteral("playground-border")));
-    auto* playground = qobject_cast<PlaygroundView*>(window.tabs()->currentWidget());
+    auto* playground = qobject_cast<playground::PlaygroundView*>(window.tabs()->currentWidget());
     QVERIFY2(playground, "a playground demo must open the Playground tab");
     QCOMPARE(playground->config().data.kind, std::string("moons"));
     QCOMPARE(window.setupView()->config().data.kind, std::string("moons"));
@@ -245,12 +249,12 @@ QTEST_MAIN(TstMainWindow)
 #include "tst_mainwindow.moc"
 
 void TstMainWindow::exportAllPlotsWritesPngSvgAndPdf() {
-    MainWindow window;
+    shell::MainWindow window;
     window.resize(1200, 800);
     window.show();
     QTemporaryDir dir;
     QString error;
-    const QStringList files = exportAllPlots(window.tabs(), dir.filePath("plots"), &error);
+    const QStringList files = shell::exportAllPlots(window.tabs(), dir.filePath("plots"), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(files.size() >= 3 * 5); // the training view alone has five plots
     for (const QString& path : files) {

@@ -2,7 +2,7 @@
 // The window on a real laptop screen: it opens inside the available area of a 1280x800 screen
 // (the offscreen platform is given one), never grows by itself when its content asks for more
 // room, and leaving presentation mode puts docks and splitters back exactly.
-#include "mainwindow.h"
+#include "shell/mainwindow.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -43,7 +43,7 @@ void TstMainWindowLayout::screenIsTheLaptopOne() {
 }
 
 void TstMainWindowLayout::opensInsideTheAvailableScreen() {
-    MainWindow window;
+    shell::MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const QRect available = window.screen()->availableGeometry();
@@ -58,27 +58,27 @@ void TstMainWindowLayout::opensInsideTheAvailableScreen() {
 
 void TstMainWindowLayout::savedGeometryOfALargerScreenIsShrunk() {
     {
-        MainWindow big;
+        shell::MainWindow big;
         big.resize(2400, 1500); // as saved on a 4K monitor
         QSettings().setValue(QStringLiteral("window/geometry"), big.saveGeometry());
     }
-    MainWindow window;
+    shell::MainWindow window;
     const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
     QVERIFY(window.width() <= available.width());
     QVERIFY(window.height() <= available.height());
 }
 
 void TstMainWindowLayout::contentAskingForMoreRoomDoesNotGrowTheWindow() {
-    MainWindow window;
+    shell::MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const QSize before = window.size();
     // A view whose content suddenly wants a huge minimum size (a wide legend, a long table).
     auto* greedy = new QLabel(QStringLiteral("greedy"));
     greedy->setMinimumSize(3000, 2000);
-    QWidget* compare = window.tabs()->widget(MainWindow::Compare);
+    QWidget* compare = window.tabs()->widget(shell::MainWindow::Compare);
     compare->layout()->addWidget(greedy);
-    window.tabs()->setCurrentIndex(MainWindow::Compare);
+    window.tabs()->setCurrentIndex(shell::MainWindow::Compare);
     QTest::qWait(50);
     QCOMPARE(window.size(), before);
     window.setPresentationMode(true);
@@ -89,7 +89,7 @@ void TstMainWindowLayout::contentAskingForMoreRoomDoesNotGrowTheWindow() {
 }
 
 void TstMainWindowLayout::leavingPresentationRestoresDocksAndSplitters() {
-    MainWindow window;
+    shell::MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto* runs = window.findChild<QDockWidget*>(QStringLiteral("runBrowserDock"));
@@ -176,12 +176,12 @@ void TstMainWindowLayout::setupColumnsFitOnTheLaptopScreen() {
     // The window as it opens on a 1280x800 screen, runs dock included: every section of the
     // setup form (Integration, the right-hand column, was cut off) lies inside the visible
     // part of its scroll area, without a horizontal scroll bar.
-    MainWindow window;
+    shell::MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.tabs()->setCurrentIndex(MainWindow::Setup);
+    window.tabs()->setCurrentIndex(shell::MainWindow::Setup);
     QTest::qWait(50);
-    QWidget* setup = window.tabs()->widget(MainWindow::Setup);
+    QWidget* setup = window.tabs()->widget(shell::MainWindow::Setup);
     auto* scroll = setup->findChild<QScrollArea*>();
     QVERIFY(scroll && scroll->widget());
     const QRect visible = scroll->viewport()->rect();

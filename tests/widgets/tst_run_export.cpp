@@ -1,12 +1,12 @@
 // Export from the GUI: probe traces to CSV (rows and values as logged), metrics to CSV from the
 // File menu, the current figure to the clipboard, and one plot to PNG, SVG and PDF (checked by
 // the files' magic bytes).
-#include "mainwindow.h"
-#include "metricplots.h"
-#include "runexport.h"
-#include "trainingview.h"
+#include "shell/mainwindow.h"
+#include "shell/runexport.h"
+#include "training/metricplots.h"
+#include "training/trainingview.h"
 
-#include "inspect/plotexport.h"
+#include "common/plotexport.h"
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
@@ -108,7 +108,7 @@ void TstRunExport::tracesCsvHasOneRowPerInputExpertAndIteration() {
     const QString path = m_dir.filePath(QStringLiteral("traces.csv"));
     QString error;
     int rows = 0;
-    QVERIFY2(writeTracesCsv(*m_reader, m_run, path, &error, &rows), qPrintable(error));
+    QVERIFY2(shell::writeTracesCsv(*m_reader, m_run, path, &error, &rows), qPrintable(error));
     // 2 steps x 2 inputs x 2 experts x 2 iterations.
     QCOMPARE(rows, 16);
     const QStringList lines = readLines(path);
@@ -128,7 +128,7 @@ void TstRunExport::tracesCsvHasOneRowPerInputExpertAndIteration() {
 void TstRunExport::tracesCsvToAnUnwritablePathFailsWithTheFileName() {
     const QString path = m_dir.filePath(QStringLiteral("no/such/folder/traces.csv"));
     QString error;
-    QVERIFY(!writeTracesCsv(*m_reader, m_run, path, &error));
+    QVERIFY(!shell::writeTracesCsv(*m_reader, m_run, path, &error));
     QVERIFY2(error.contains(path), qPrintable(error));
 }
 
@@ -136,7 +136,7 @@ void TstRunExport::exportRunWritesTheSameTracesAsTheGui() {
     // `mor export --csv` and File > Export traces write one schema through one function.
     const QString gui = m_dir.filePath(QStringLiteral("gui-traces.csv"));
     QString error;
-    QVERIFY2(writeTracesCsv(*m_reader, m_run, gui, &error), qPrintable(error));
+    QVERIFY2(shell::writeTracesCsv(*m_reader, m_run, gui, &error), qPrintable(error));
     const QString folder = m_dir.filePath(QStringLiteral("cli"));
     const mor::RunExportResult r = mor::exportRun(*m_reader, m_run, folder.toStdString());
     QVERIFY2(r.ok, r.error.c_str());
@@ -191,7 +191,7 @@ void TstRunExport::exportRunOfARecursionRunWritesTokenRows() {
 }
 
 void TstRunExport::metricsCsvHasEveryLoggedPoint() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
     const QString path = m_dir.filePath(QStringLiteral("metrics.csv"));
@@ -208,7 +208,7 @@ void TstRunExport::metricsCsvHasEveryLoggedPoint() {
 }
 
 void TstRunExport::copyFigureCopiesThePlotImage() {
-    MainWindow window;
+    shell::MainWindow window;
     window.resize(1200, 800);
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
@@ -220,8 +220,8 @@ void TstRunExport::copyFigureCopiesThePlotImage() {
     QVERIFY(copy);
     QCOMPARE(copy->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     // The mouse is nowhere near: the largest plot of the training view is the figure.
-    QCustomPlot* figure = currentFigure(window.tabs()->currentWidget());
-    QCOMPARE(figure, window.trainingView()->plots()->plot(MetricPlots::Losses));
+    QCustomPlot* figure = shell::currentFigure(window.tabs()->currentWidget());
+    QCOMPARE(figure, window.trainingView()->plots()->plot(training::MetricPlots::Losses));
     copy->trigger();
     const QImage image = QApplication::clipboard()->image();
     QVERIFY(!image.isNull());
@@ -239,17 +239,17 @@ void TstRunExport::exportPlotWritesTheRightFormat_data() {
 void TstRunExport::exportPlotWritesTheRightFormat() {
     QFETCH(QString, suffix);
     QFETCH(QByteArray, magic);
-    TrainingView* view = nullptr;
-    MainWindow window;
+    training::TrainingView* view = nullptr;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
     view = window.trainingView();
-    QCustomPlot* plot = view->plots()->plot(MetricPlots::Accuracy);
+    QCustomPlot* plot = view->plots()->plot(training::MetricPlots::Accuracy);
     plot->resize(400, 300);
     QVERIFY(plot->graphCount() > 0);
     const QString path = m_dir.filePath(QStringLiteral("accuracy.") + suffix);
     QString error;
-    QVERIFY2(inspect::exportPlot(plot, path, &error), qPrintable(error));
+    QVERIFY2(common::exportPlot(plot, path, &error), qPrintable(error));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY2(file.size() > 200, qPrintable(QString::number(file.size())));
@@ -264,27 +264,27 @@ void TstRunExport::exportPlotWritesTheRightFormat() {
         QVERIFY(image.load(path));
         QCOMPARE(image.size(), QSize(800, 600)); // written at 2x for slides
     }
-    QVERIFY(!inspect::exportPlot(plot, m_dir.filePath(QStringLiteral("plot.bmpx")), &error));
+    QVERIFY(!common::exportPlot(plot, m_dir.filePath(QStringLiteral("plot.bmpx")), &error));
     QVERIFY2(error.contains(QStringLiteral("bmpx")), qPrintable(error));
 }
 
 void TstRunExport::exportPlotHasTheChosenSizeAndLeavesTheLivePlot() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
-    QCustomPlot* plot = window.trainingView()->plots()->plot(MetricPlots::Accuracy);
+    QCustomPlot* plot = window.trainingView()->plots()->plot(training::MetricPlots::Accuracy);
     plot->resize(400, 300);
     plot->xAxis->setRange(1.5, 2.5); // a zoom the user made: the export must not reset it
     plot->yAxis->setRange(0.25, 0.75);
     plot->replot();
     const QRect viewport = plot->viewport();
-    inspect::PlotExportOptions options;
+    common::PlotExportOptions options;
     options.width = 1234;
     options.height = 567;
     options.dpi = 300;
     const QString path = m_dir.filePath(QStringLiteral("sized.png"));
     QString error;
-    QVERIFY2(inspect::exportPlot(plot, path, options, &error), qPrintable(error));
+    QVERIFY2(common::exportPlot(plot, path, options, &error), qPrintable(error));
     QImage image;
     QVERIFY(image.load(path));
     QCOMPARE(image.size(), QSize(1234, 567));
@@ -296,7 +296,7 @@ void TstRunExport::exportPlotHasTheChosenSizeAndLeavesTheLivePlot() {
     QCOMPARE(plot->size(), QSize(400, 300));
     QCOMPARE(plot->viewport(), viewport);
     // The suggested file name says which view, plot and metric it is.
-    const QString name = inspect::plotExportFileName(plot);
+    const QString name = common::plotExportFileName(plot);
     QVERIFY2(!name.isEmpty() && !name.contains(QLatin1Char(' ')), qPrintable(name));
 }
 

@@ -1,11 +1,11 @@
 // The run browser: runs written through ExperimentLog appear with the right columns; a run
 // written later by another connection appears after the poll; filter, edits and delete.
-#include "logsession.h"
-#include "runbrowser.h"
-#include "runtablemodel.h"
-#include "servingdialog.h"
-#include "servingstats.h"
-#include "theme.h"
+#include "common/theme.h"
+#include "shell/logsession.h"
+#include "shell/runbrowser.h"
+#include "shell/runtablemodel.h"
+#include "shell/servingdialog.h"
+#include "shell/servingstats.h"
 
 #include "mor/experiment_log.h"
 #include "mor/serving_log.h"
@@ -36,12 +36,12 @@ private Q_SLOTS:
     void servingRecordsShowLatencyAccuracyAndTest();
 
 private:
-    QString cell(RunTableModel* model, int row, int column) {
+    QString cell(shell::RunTableModel* model, int row, int column) {
         return model->index(row, column).data().toString();
     }
-    int rowOfName(RunTableModel* model, const QString& name) {
+    int rowOfName(shell::RunTableModel* model, const QString& name) {
         for (int r = 0; r < model->rowCount(); ++r) {
-            if (cell(model, r, RunTableModel::Name) == name) {
+            if (cell(model, r, shell::RunTableModel::Name) == name) {
                 return r;
             }
         }
@@ -99,31 +99,31 @@ void TstRunBrowser::runsOfTheLogAppearWithTheirColumns() {
     QFETCH(QString, dataset);
     QFETCH(QString, best);
     QFETCH(QString, tags);
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
-    RunTableModel* model = browser.model();
+    shell::RunBrowser browser(&session);
+    shell::RunTableModel* model = browser.model();
     QCOMPARE(model->rowCount(), 2);
-    QCOMPARE(model->columnCount(), int(RunTableModel::ColumnCount));
+    QCOMPARE(model->columnCount(), int(shell::RunTableModel::ColumnCount));
     const int row = rowOfName(model, name);
     QVERIFY(row >= 0);
-    QCOMPARE(cell(model, row, RunTableModel::Status), status);
-    QCOMPARE(cell(model, row, RunTableModel::Dataset), dataset);
-    QCOMPARE(cell(model, row, RunTableModel::BestAccuracy), best);
-    QCOMPARE(cell(model, row, RunTableModel::Tags), tags);
-    QVERIFY(!cell(model, row, RunTableModel::Created).isEmpty());
-    QCOMPARE(
-        model->headerData(RunTableModel::BestAccuracy, Qt::Horizontal, Qt::DisplayRole).toString(),
-        QStringLiteral("Best accuracy"));
+    QCOMPARE(cell(model, row, shell::RunTableModel::Status), status);
+    QCOMPARE(cell(model, row, shell::RunTableModel::Dataset), dataset);
+    QCOMPARE(cell(model, row, shell::RunTableModel::BestAccuracy), best);
+    QCOMPARE(cell(model, row, shell::RunTableModel::Tags), tags);
+    QVERIFY(!cell(model, row, shell::RunTableModel::Created).isEmpty());
+    QCOMPARE(model->headerData(shell::RunTableModel::BestAccuracy, Qt::Horizontal, Qt::DisplayRole)
+                 .toString(),
+             QStringLiteral("Best accuracy"));
 }
 
 void TstRunBrowser::runAddedLaterAppearsAfterThePoll() {
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(100);
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     QCOMPARE(browser.model()->rowCount(), 2);
 
     // Another writer (as `mor train` in another process would) adds a run.
@@ -138,16 +138,17 @@ void TstRunBrowser::runAddedLaterAppearsAfterThePoll() {
     QTRY_COMPARE_WITH_TIMEOUT(browser.model()->rowCount(), 3, 5000);
     const int row = rowOfName(browser.model(), QStringLiteral("written elsewhere"));
     QVERIFY(row >= 0);
-    QCOMPARE(cell(browser.model(), row, RunTableModel::Status), QStringLiteral("running"));
-    QCOMPARE(cell(browser.model(), row, RunTableModel::Dataset), QStringLiteral("modular(7)"));
+    QCOMPARE(cell(browser.model(), row, shell::RunTableModel::Status), QStringLiteral("running"));
+    QCOMPARE(cell(browser.model(), row, shell::RunTableModel::Dataset),
+             QStringLiteral("modular(7)"));
 }
 
 void TstRunBrowser::runGrowingElsewhereUpdatesItsRow() {
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(100);
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     std::string message;
     auto other = mor::ExperimentLog::open(m_path.toStdString(), &message);
     QVERIFY2(other, message.c_str());
@@ -162,19 +163,20 @@ void TstRunBrowser::runGrowingElsewhereUpdatesItsRow() {
     other->setStatus(id, "finished");
     other->flush();
     const int row = rowOfName(browser.model(), QStringLiteral("live run"));
-    QTRY_COMPARE_WITH_TIMEOUT(cell(browser.model(), row, RunTableModel::Status),
+    QTRY_COMPARE_WITH_TIMEOUT(cell(browser.model(), row, shell::RunTableModel::Status),
                               QStringLiteral("finished"), 5000);
-    QCOMPARE(cell(browser.model(), row, RunTableModel::BestAccuracy), QStringLiteral("50.0 %"));
+    QCOMPARE(cell(browser.model(), row, shell::RunTableModel::BestAccuracy),
+             QStringLiteral("50.0 %"));
     // The selection survives the update (rows change in place).
     QCOMPARE(browser.currentRun(), id);
     QCOMPARE(browser.selectedRuns(), QList<qint64>{id});
 }
 
 void TstRunBrowser::filterMatchesNameStatusAndTags() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     browser.filterEdit()->setText(QStringLiteral("tagged"));
     QCOMPARE(browser.proxy()->rowCount(), 1);
     browser.filterEdit()->setText(QStringLiteral("FINISHED"));
@@ -186,18 +188,18 @@ void TstRunBrowser::filterMatchesNameStatusAndTags() {
 }
 
 void TstRunBrowser::renameTagsAndDeleteGoThroughTheLog() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
-    RunTableModel* model = browser.model();
+    shell::RunBrowser browser(&session);
+    shell::RunTableModel* model = browser.model();
     const int row = rowOfName(model, QStringLiteral("mixed domains"));
     const qint64 id = model->runId(row);
     QVERIFY(session.writer()->renameRun(id, "renamed"));
     QVERIFY(session.writer()->setTags(id, {"x", "y"}));
     session.poll();
-    QCOMPARE(cell(model, model->rowOf(id), RunTableModel::Name), QStringLiteral("renamed"));
-    QCOMPARE(cell(model, model->rowOf(id), RunTableModel::Tags), QStringLiteral("x, y"));
+    QCOMPARE(cell(model, model->rowOf(id), shell::RunTableModel::Name), QStringLiteral("renamed"));
+    QCOMPARE(cell(model, model->rowOf(id), shell::RunTableModel::Tags), QStringLiteral("x, y"));
     browser.deleteRuns({id});
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(model->rowOf(id), -1);
@@ -208,11 +210,11 @@ void TstRunBrowser::runTrainedByTheCliAppearsLiveAndFinishes() {
     if (!QFileInfo::exists(mor)) {
         QSKIP("the mor CLI is not built");
     }
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(100);
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     QCOMPARE(browser.model()->rowCount(), 2);
 
     const QString config = m_dir->filePath(QStringLiteral("tiny.json"));
@@ -231,9 +233,9 @@ void TstRunBrowser::runTrainedByTheCliAppearsLiveAndFinishes() {
     QVERIFY(cli.waitForFinished(240000));
     QCOMPARE(cli.exitCode(), 0);
     const int row = rowOfName(browser.model(), QStringLiteral("from the cli"));
-    QTRY_COMPARE_WITH_TIMEOUT(cell(browser.model(), row, RunTableModel::Status),
+    QTRY_COMPARE_WITH_TIMEOUT(cell(browser.model(), row, shell::RunTableModel::Status),
                               QStringLiteral("finished"), 10000);
-    QVERIFY(!cell(browser.model(), row, RunTableModel::BestAccuracy).isEmpty());
+    QVERIFY(!cell(browser.model(), row, shell::RunTableModel::BestAccuracy).isEmpty());
 }
 
 // Serving records… on a hand-written A/B session: 900 requests to A (801 of 900 labelled
@@ -255,10 +257,10 @@ void TstRunBrowser::servingRecordsShowLatencyAccuracyAndTest() {
         }
         log->flush();
     }
-    LogSession session;
+    shell::LogSession session;
     QString openError;
     QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     browser.selectRun(ids[0]);
     {
         std::unique_ptr<QMenu> menu(browser.createContextMenu(&browser));
@@ -266,7 +268,7 @@ void TstRunBrowser::servingRecordsShowLatencyAccuracyAndTest() {
         QVERIFY(show);
         show->trigger();
     }
-    auto* none = browser.findChild<ServingDialog*>();
+    auto* none = browser.findChild<shell::ServingDialog*>();
     QVERIFY(none);
     QVERIFY(none->summaryLabel()->text().contains(QStringLiteral("No serving records")));
     QVERIFY(none->table()->isHidden());
@@ -299,31 +301,31 @@ void TstRunBrowser::servingRecordsShowLatencyAccuracyAndTest() {
     std::string error;
     QVERIFY2(mor::writeServingRecords(m_path.toStdString(), {a, b, other}, &error), error.c_str());
 
-    ServingDialog dialog(m_path, ids[0], &browser);
+    shell::ServingDialog dialog(m_path, ids[0], &browser);
     QTableWidget* table = dialog.table();
     QCOMPARE(table->rowCount(), 2); // session 1's two variants; session 2 did not serve run 0
     const QLocale locale;
-    QCOMPARE(table->item(0, ServingDialog::Variant)->text(), QStringLiteral("A"));
-    QCOMPARE(table->item(1, ServingDialog::Run)->text(), QStringLiteral("#%1").arg(ids[1]));
-    QCOMPARE(table->item(0, ServingDialog::Requests)->text(), locale.toString(900));
-    QCOMPARE(table->item(0, ServingDialog::Accuracy)->text(),
+    QCOMPARE(table->item(0, shell::ServingDialog::Variant)->text(), QStringLiteral("A"));
+    QCOMPARE(table->item(1, shell::ServingDialog::Run)->text(), QStringLiteral("#%1").arg(ids[1]));
+    QCOMPARE(table->item(0, shell::ServingDialog::Requests)->text(), locale.toString(900));
+    QCOMPARE(table->item(0, shell::ServingDialog::Accuracy)->text(),
              locale.toString(89.0, 'f', 1) + QStringLiteral(" %"));
-    QCOMPARE(table->item(1, ServingDialog::Accuracy)->text(),
+    QCOMPARE(table->item(1, shell::ServingDialog::Accuracy)->text(),
              locale.toString(80.0, 'f', 1) + QStringLiteral(" %"));
-    QCOMPARE(table->item(0, ServingDialog::LatencyMedian)->text(),
+    QCOMPARE(table->item(0, shell::ServingDialog::LatencyMedian)->text(),
              locale.toString(8.5, 'f', 2) + QStringLiteral(" ms"));
-    QCOMPARE(table->item(1, ServingDialog::LatencyMedian)->text(),
+    QCOMPARE(table->item(1, shell::ServingDialog::LatencyMedian)->text(),
              locale.toString(20.0, 'f', 2) + QStringLiteral(" ms"));
-    QCOMPARE(table->item(1, ServingDialog::LatencyP95)->text(),
+    QCOMPARE(table->item(1, shell::ServingDialog::LatencyP95)->text(),
              locale.toString(75.0, 'f', 2) + QStringLiteral(" ms"));
-    QCOMPARE(table->item(0, ServingDialog::LatencyMean)->text(),
+    QCOMPARE(table->item(0, shell::ServingDialog::LatencyMean)->text(),
              locale.toString(10.0, 'f', 2) + QStringLiteral(" ms"));
-    QVERIFY(std::abs(serving::servingHistogramQuantile(bounds, a.latencyCounts, 0.95) - 0.028125) <
-            1e-12);
-    QVERIFY(std::abs(serving::servingHistogramQuantile(bounds, a.latencyCounts, 0.5) - 0.0085) <
-            1e-12);
+    QVERIFY(std::abs(shell::serving::servingHistogramQuantile(bounds, a.latencyCounts, 0.95) -
+                     0.028125) < 1e-12);
+    QVERIFY(std::abs(shell::serving::servingHistogramQuantile(bounds, a.latencyCounts, 0.5) -
+                     0.0085) < 1e-12);
     QCOMPARE(int(dialog.comparisons().size()), 1);
-    const serving::ProportionTest& t = dialog.comparisons().front().test;
+    const shell::serving::ProportionTest& t = dialog.comparisons().front().test;
     QVERIFY(std::abs(t.z - 2.636952636214598) < 1e-12);
     QVERIFY(std::abs(t.pZ - 0.00836545110277034) < 1e-12);
     QVERIFY(std::abs(t.pFisher - 0.013611718077474726) < 1e-10);
@@ -333,26 +335,28 @@ void TstRunBrowser::servingRecordsShowLatencyAccuracyAndTest() {
     QVERIFY(text.contains(QStringLiteral("significant at the 5% level")));
     QVERIFY(!text.contains(QStringLiteral("not significant")));
     // Equal accuracies: p = 1 for both tests.
-    const serving::ProportionTest same = serving::servingProportionTest(40, 50, 80, 100);
+    const shell::serving::ProportionTest same =
+        shell::serving::servingProportionTest(40, 50, 80, 100);
     QVERIFY(std::abs(same.z) < 1e-12);
     QVERIFY(std::abs(same.pZ - 1.0) < 1e-12);
     QVERIFY(std::abs(same.pFisher - 1.0) < 1e-9);
     // Run 2 was served alone without labels: its row, and no test.
-    ServingDialog alone(m_path, ids[2], &browser);
+    shell::ServingDialog alone(m_path, ids[2], &browser);
     QCOMPARE(alone.table()->rowCount(), 1);
-    QCOMPARE(alone.table()->item(0, ServingDialog::Accuracy)->text(), QStringLiteral("no labels"));
+    QCOMPARE(alone.table()->item(0, shell::ServingDialog::Accuracy)->text(),
+             QStringLiteral("no labels"));
     QVERIFY(alone.comparisons().empty());
     QVERIFY(alone.testLabel()->text().contains(QStringLiteral("No significance test")));
     if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
         dialog.show();
-        for (const auto kind : {Theme::Kind::Light, Theme::Kind::Dark}) {
-            Theme::apply(kind);
+        for (const auto kind : {common::Theme::Kind::Light, common::Theme::Kind::Dark}) {
+            common::Theme::apply(kind);
             QTest::qWait(100); // the palette reaches every child
             dialog.grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") +
-                               (kind == Theme::Kind::Dark ? "/serving-dark.png"
+                               (kind == common::Theme::Kind::Dark ? "/serving-dark.png"
                                                           : "/serving-light.png"));
         }
-        Theme::apply(Theme::Kind::Light);
+        common::Theme::apply(common::Theme::Kind::Light);
     }
 }
 

@@ -2,17 +2,17 @@
 // Three runs of one demo must be tellable apart: the browser shows id, created time to the
 // second and seed. The context menu offers Resume and Load into Setup, and they act: the run's
 // config lands in the setup view; Resume is offered only for a run that ended early.
-#include "logsession.h"
-#include "mainwindow.h"
-#include "prunedialog.h"
-#include "prunejob.h"
-#include "pruneplot.h"
-#include "runauditdialog.h"
-#include "runbrowser.h"
-#include "runtablemodel.h"
-#include "setupview.h"
-#include "theme.h"
-#include "trainingcontroller.h"
+#include "common/theme.h"
+#include "setup/setupview.h"
+#include "shell/logsession.h"
+#include "shell/mainwindow.h"
+#include "shell/prunedialog.h"
+#include "shell/prunejob.h"
+#include "shell/pruneplot.h"
+#include "shell/runauditdialog.h"
+#include "shell/runbrowser.h"
+#include "shell/runtablemodel.h"
+#include "training/trainingcontroller.h"
 
 #include "mor/config.h"
 #include "mor/experiment_log.h"
@@ -61,7 +61,7 @@ private Q_SLOTS:
 private:
     /// A small reflection run trained into m_path (parity, 2 epochs); its id.
     qint64 trainTinyRun();
-    PruneDialog* openPruneDialog(RunBrowser& browser, qint64 run);
+    shell::PruneDialog* openPruneDialog(shell::RunBrowser& browser, qint64 run);
     /// Grabs `widget` light and dark into MOR_SCREENSHOT_DIR (for looking at it by eye).
     static void shoot(QWidget* widget, const QString& name);
     QAction* action(QMenu* menu, const char* name) {
@@ -104,31 +104,33 @@ void TstRunBrowserMenu::init() {
 }
 
 void TstRunBrowserMenu::idCreatedAndSeedColumnsTellRunsApart() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
-    RunTableModel* model = browser.model();
+    shell::RunBrowser browser(&session);
+    shell::RunTableModel* model = browser.model();
     QCOMPARE(model->rowCount(), 3);
-    QCOMPARE(model->headerData(RunTableModel::Id, Qt::Horizontal, Qt::DisplayRole).toString(),
-             QStringLiteral("Id"));
-    QCOMPARE(model->headerData(RunTableModel::Seed, Qt::Horizontal, Qt::DisplayRole).toString(),
-             QStringLiteral("Seed"));
+    QCOMPARE(
+        model->headerData(shell::RunTableModel::Id, Qt::Horizontal, Qt::DisplayRole).toString(),
+        QStringLiteral("Id"));
+    QCOMPARE(
+        model->headerData(shell::RunTableModel::Seed, Qt::Horizontal, Qt::DisplayRole).toString(),
+        QStringLiteral("Seed"));
     QSet<QString> rows;
     for (int r = 0; r < 3; ++r) {
         const qint64 id = model->runId(r);
-        QCOMPARE(model->index(r, RunTableModel::Id).data().toLongLong(), id);
-        QCOMPARE(model->index(r, RunTableModel::Seed).data().toLongLong(),
+        QCOMPARE(model->index(r, shell::RunTableModel::Id).data().toLongLong(), id);
+        QCOMPARE(model->index(r, shell::RunTableModel::Seed).data().toLongLong(),
                  7 + m_ids.indexOf(id));
         // Created, to the second: "2026-12-02 05:21:07".
-        const QString created = model->index(r, RunTableModel::Created).data().toString();
+        const QString created = model->index(r, shell::RunTableModel::Created).data().toString();
         QVERIFY2(QRegularExpression(QStringLiteral(R"(^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$)"))
                      .match(created)
                      .hasMatch(),
                  qPrintable(created));
         QStringList cells;
-        for (int c = 0; c < RunTableModel::ColumnCount; ++c) {
-            if (c != RunTableModel::Created && c != RunTableModel::Duration) {
+        for (int c = 0; c < shell::RunTableModel::ColumnCount; ++c) {
+            if (c != shell::RunTableModel::Created && c != shell::RunTableModel::Duration) {
                 cells << model->index(r, c).data().toString();
             }
         }
@@ -147,10 +149,10 @@ void TstRunBrowserMenu::contextMenuOffersResumeAndLoad_data() {
 void TstRunBrowserMenu::contextMenuOffersResumeAndLoad() {
     QFETCH(int, index);
     QFETCH(bool, resumable);
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     QVERIFY(!browser.createContextMenu(&browser)); // nothing selected: no menu
     const qint64 id = m_ids[index];
     browser.selectRun(id);
@@ -166,8 +168,8 @@ void TstRunBrowserMenu::contextMenuOffersResumeAndLoad() {
     for (const char* other : {"renameRun", "editTags", "editNotes", "deleteRuns"}) {
         QVERIFY2(action(menu.get(), other), other);
     }
-    QSignalSpy resumed(&browser, &RunBrowser::resumeRequested);
-    QSignalSpy loaded(&browser, &RunBrowser::loadIntoSetupRequested);
+    QSignalSpy resumed(&browser, &shell::RunBrowser::resumeRequested);
+    QSignalSpy loaded(&browser, &shell::RunBrowser::loadIntoSetupRequested);
     resume->trigger();
     load->trigger();
     QCOMPARE(resumed.count(), resumable ? 1 : 0); // a disabled action does nothing
@@ -179,7 +181,7 @@ void TstRunBrowserMenu::contextMenuOffersResumeAndLoad() {
 }
 
 void TstRunBrowserMenu::loadIntoSetupPutsTheRunsConfigInTheSetup() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.showView(QStringLiteral("training"));
     const qint64 id = m_ids[1];
@@ -196,18 +198,18 @@ void TstRunBrowserMenu::loadIntoSetupPutsTheRunsConfigInTheSetup() {
 }
 
 void TstRunBrowserMenu::resumeNamesTheRunToContinue() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     const qint64 id = m_ids[2];
     window.selectRun(id);
     std::unique_ptr<QMenu> menu(window.runBrowser()->createContextMenu(&window));
     QVERIFY(menu);
-    QSignalSpy finished(window.controller(), &TrainingController::finished);
+    QSignalSpy finished(window.controller(), &training::TrainingController::finished);
     action(menu.get(), "resumeRun")->trigger();
     const QString message = window.statusBar()->currentMessage();
     QVERIFY2(message.contains(QStringLiteral("Resuming run %1").arg(id)), qPrintable(message));
     QVERIFY(window.controller()->isRunning());
-    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::Training));
+    QCOMPARE(window.tabs()->currentIndex(), int(shell::MainWindow::Training));
     // The resumed training is the logged run itself (mor::resumeExperiment), not a new one:
     // stop it and check which run finished.
     window.controller()->stop();
@@ -237,16 +239,16 @@ void TstRunBrowserMenu::auditTrailShowsHashesAndVerifies() {
         audit.runId = run;
         QVERIFY2(mor::recordRunAudit(m_path.toStdString(), audit, &error), error.c_str());
     }
-    LogSession session;
+    shell::LogSession session;
     QString openError;
     QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     browser.selectRun(run);
     std::unique_ptr<QMenu> menu(browser.createContextMenu(&browser));
     QAction* show = action(menu.get(), "showAudit");
     QVERIFY(show);
     show->trigger();
-    auto* dialog = browser.findChild<RunAuditDialog*>();
+    auto* dialog = browser.findChild<shell::RunAuditDialog*>();
     QVERIFY(dialog);
     QVERIFY(dialog->isVisible());
     const auto cell = [dialog](const QString& text) {
@@ -259,7 +261,7 @@ void TstRunBrowserMenu::auditTrailShowsHashesAndVerifies() {
     QCOMPARE(cell(csv), 1);
     QCOMPARE(cell(QStringLiteral("cpu")), 1);
     QCOMPARE(cell(QStringLiteral("1 (pruned)")), 1);
-    QSignalSpy verified(dialog, &RunAuditDialog::verified);
+    QSignalSpy verified(dialog, &shell::RunAuditDialog::verified);
     dialog->verify();
     QVERIFY(verified.wait(5000));
     QCOMPARE(verified.takeFirst().first().toBool(), true);
@@ -304,7 +306,7 @@ qint64 TstRunBrowserMenu::trainTinyRun() {
     return out.status == "finished" ? out.runId : -1;
 }
 
-PruneDialog* TstRunBrowserMenu::openPruneDialog(RunBrowser& browser, qint64 run) {
+shell::PruneDialog* TstRunBrowserMenu::openPruneDialog(shell::RunBrowser& browser, qint64 run) {
     browser.selectRun(run);
     std::unique_ptr<QMenu> menu(browser.createContextMenu(&browser));
     QAction* prune = action(menu.get(), "pruneRun");
@@ -312,20 +314,20 @@ PruneDialog* TstRunBrowserMenu::openPruneDialog(RunBrowser& browser, qint64 run)
         return nullptr;
     }
     prune->trigger();
-    return browser.findChild<PruneDialog*>();
+    return browser.findChild<shell::PruneDialog*>();
 }
 
 void TstRunBrowserMenu::shoot(QWidget* widget, const QString& name) {
     if (!qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) {
         return;
     }
-    for (const auto kind : {Theme::Kind::Light, Theme::Kind::Dark}) {
-        Theme::apply(kind);
+    for (const auto kind : {common::Theme::Kind::Light, common::Theme::Kind::Dark}) {
+        common::Theme::apply(kind);
         QTest::qWait(100); // the palette reaches every child
         widget->grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") + QLatin1Char('/') + name +
-                            (kind == Theme::Kind::Dark ? "-dark.png" : "-light.png"));
+                            (kind == common::Theme::Kind::Dark ? "-dark.png" : "-light.png"));
     }
-    Theme::apply(Theme::Kind::Light);
+    common::Theme::apply(common::Theme::Kind::Light);
 }
 
 // Prune…: magnitude 0.5 of a trained run from the context menu; the child run appears in the
@@ -333,16 +335,16 @@ void TstRunBrowserMenu::shoot(QWidget* widget, const QString& name) {
 void TstRunBrowserMenu::prunePanelWritesTheChildWithCoresMeasures() {
     const qint64 parent = trainTinyRun();
     QVERIFY(parent > 0);
-    LogSession session;
+    shell::LogSession session;
     QString openError;
     QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
-    RunBrowser browser(&session);
-    PruneDialog* dialog = openPruneDialog(browser, parent);
+    shell::RunBrowser browser(&session);
+    shell::PruneDialog* dialog = openPruneDialog(browser, parent);
     QVERIFY(dialog);
     QVERIFY(dialog->isVisible());
     dialog->methodBox()->setCurrentIndex(dialog->methodBox()->findData(QStringLiteral("magnitude")));
     dialog->amountBox()->setValue(0.5);
-    QSignalSpy done(dialog, &PruneDialog::done);
+    QSignalSpy done(dialog, &shell::PruneDialog::done);
     QVERIFY(dialog->start());
     QVERIFY(dialog->isRunning());
     QVERIFY(!dialog->pruneButton()->isEnabled());
@@ -377,13 +379,13 @@ void TstRunBrowserMenu::prunePanelWritesTheChildWithCoresMeasures() {
     // What the table shows is that, and what the child run's log holds.
     const QLocale locale;
     QTableWidget* table = dialog->resultTable();
-    QCOMPARE(table->item(PruneDialog::TestAccuracy, PruneDialog::Before)->text(),
+    QCOMPARE(table->item(shell::PruneDialog::TestAccuracy, shell::PruneDialog::Before)->text(),
              locale.toString(100.0 * core.before.testAccuracy, 'f', 2) + QStringLiteral(" %"));
-    QCOMPARE(table->item(PruneDialog::TestAccuracy, PruneDialog::After)->text(),
+    QCOMPARE(table->item(shell::PruneDialog::TestAccuracy, shell::PruneDialog::After)->text(),
              locale.toString(100.0 * core.after.testAccuracy, 'f', 2) + QStringLiteral(" %"));
-    QCOMPARE(table->item(PruneDialog::NonzeroParameters, PruneDialog::After)->text(),
+    QCOMPARE(table->item(shell::PruneDialog::NonzeroParameters, shell::PruneDialog::After)->text(),
              locale.toString(double(core.after.nonzeroParameters), 'f', 0));
-    QCOMPARE(table->item(PruneDialog::SparseFlops, PruneDialog::After)->text(),
+    QCOMPARE(table->item(shell::PruneDialog::SparseFlops, shell::PruneDialog::After)->text(),
              locale.toString(core.after.sparseFlopsPerInput, 'f', 0));
     std::string error;
     auto reader = mor::LogReader::open(m_path.toStdString(), &error);
@@ -404,16 +406,16 @@ void TstRunBrowserMenu::prunePanelWritesTheChildWithCoresMeasures() {
 void TstRunBrowserMenu::pruneSweepPlotsAccuracyAgainstSparsity() {
     const qint64 parent = trainTinyRun();
     QVERIFY(parent > 0);
-    LogSession session;
+    shell::LogSession session;
     QString openError;
     QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
-    RunBrowser browser(&session);
-    PruneDialog* dialog = openPruneDialog(browser, parent);
+    shell::RunBrowser browser(&session);
+    shell::PruneDialog* dialog = openPruneDialog(browser, parent);
     QVERIFY(dialog);
     dialog->sweepBox()->setChecked(true);
     QVERIFY(!dialog->amountBox()->isEnabled());
     dialog->sweepAmountsEdit()->setText(QStringLiteral("0, 0.5, 0.8, 0.9"));
-    QSignalSpy done(dialog, &PruneDialog::done);
+    QSignalSpy done(dialog, &shell::PruneDialog::done);
     QVERIFY(dialog->start());
     QVERIFY(done.wait(120000));
     QCOMPARE(int(dialog->outcomes().size()), 4);
@@ -446,15 +448,15 @@ void TstRunBrowserMenu::pruneSweepPlotsAccuracyAgainstSparsity() {
 void TstRunBrowserMenu::prunePanelCancelsAFineTuning() {
     const qint64 parent = trainTinyRun();
     QVERIFY(parent > 0);
-    LogSession session;
+    shell::LogSession session;
     QString openError;
     QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
-    RunBrowser browser(&session);
-    PruneDialog* dialog = openPruneDialog(browser, parent);
+    shell::RunBrowser browser(&session);
+    shell::PruneDialog* dialog = openPruneDialog(browser, parent);
     QVERIFY(dialog);
     dialog->finetuneBox()->setValue(200000); // thousands of epochs: only Cancel ends it soon
-    QSignalSpy progress(dialog->job(), &PruneJob::progress);
-    QSignalSpy done(dialog, &PruneDialog::done);
+    QSignalSpy progress(dialog->job(), &shell::PruneJob::progress);
+    QSignalSpy done(dialog, &shell::PruneDialog::done);
     QElapsedTimer clock;
     clock.start();
     QVERIFY(dialog->start());
@@ -498,13 +500,13 @@ void TstRunBrowserMenu::prunePanelShowsCoresRefusal() {
     const mor::PruneOutcome core = mor::pruneRun(options);
     QCOMPARE(core.status, std::string("failed"));
     QVERIFY(!core.error.empty());
-    LogSession session;
+    shell::LogSession session;
     QString openError;
     QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
-    RunBrowser browser(&session);
-    PruneDialog* dialog = openPruneDialog(browser, run);
+    shell::RunBrowser browser(&session);
+    shell::PruneDialog* dialog = openPruneDialog(browser, run);
     QVERIFY(dialog);
-    QSignalSpy done(dialog, &PruneDialog::done);
+    QSignalSpy done(dialog, &shell::PruneDialog::done);
     QVERIFY(dialog->start());
     QVERIFY(done.wait(30000));
     QVERIFY2(dialog->statusLabel()->text().contains(QString::fromStdString(core.error)),

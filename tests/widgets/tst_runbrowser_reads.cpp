@@ -5,10 +5,10 @@
 // main window says so in its status bar and keeps its run count.
 // Note: a WAL reader is blocked by another process, not by another connection of its own
 // process; hence the child mode that holds the locks.
-#include "logsession.h"
-#include "mainwindow.h"
-#include "runbrowser.h"
-#include "runtablemodel.h"
+#include "shell/logsession.h"
+#include "shell/mainwindow.h"
+#include "shell/runbrowser.h"
+#include "shell/runtablemodel.h"
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
@@ -108,9 +108,9 @@ private Q_SLOTS:
     void backgroundPollReportsAMissingFileAndRecovers();
 
 private:
-    int rowOfName(RunTableModel* model, const QString& name) {
+    int rowOfName(shell::RunTableModel* model, const QString& name) {
         for (int r = 0; r < model->rowCount(); ++r) {
-            if (model->index(r, RunTableModel::Name).data().toString() == name) {
+            if (model->index(r, shell::RunTableModel::Name).data().toString() == name) {
                 return r;
             }
         }
@@ -149,16 +149,16 @@ void TstRunBrowserReads::failedReadsKeepTheRunsAndRecover_data() {
 
 void TstRunBrowserReads::failedReadsKeepTheRunsAndRecover() {
     QFETCH(QString, failure);
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(60 * 60 * 1000); // the test polls by hand
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     QCOMPARE(browser.model()->rowCount(), 3);
     browser.selectRun(browser.model()->runId(0));
     const qint64 selected = browser.currentRun();
-    QSignalSpy failed(&session, &LogSession::readFailed);
-    QSignalSpy recovered(&session, &LogSession::readRecovered);
+    QSignalSpy failed(&session, &shell::LogSession::readFailed);
+    QSignalSpy recovered(&session, &shell::LogSession::readRecovered);
 
     const QString away = m_path + QStringLiteral(".moved");
     LockHolder holder;
@@ -230,7 +230,7 @@ void TstRunBrowserReads::readerTellsAFailedListingFromAnEmptyLog() {
 
 void TstRunBrowserReads::mainWindowReportsTheFailureAndKeepsItsCount() {
     QSettings().clear();
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.session()->setPollInterval(60 * 60 * 1000);
     auto* label = window.statusBar()->findChildren<QLabel*>().value(0);
@@ -255,11 +255,11 @@ void TstRunBrowserReads::mainWindowReportsTheFailureAndKeepsItsCount() {
 // A training process killed with SIGKILL writes nothing more, so the change stamp stays: the
 // browser still turns its run "interrupted" at the next poll, long before the 15 s heartbeat.
 void TstRunBrowserReads::killedTrainingTurnsInterruptedAtTheNextPoll() {
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(60 * 60 * 1000);
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     LockHolder training;
     QVERIFY(training.start(m_path, QStringLiteral("--hold-run")));
     session.poll();
@@ -271,7 +271,7 @@ void TstRunBrowserReads::killedTrainingTurnsInterruptedAtTheNextPoll() {
     sinceKill.start();
     session.poll();
     QCOMPARE(browser.model()->run(row)->status, std::string("interrupted"));
-    QCOMPARE(browser.model()->index(row, RunTableModel::Status).data().toString(),
+    QCOMPARE(browser.model()->index(row, shell::RunTableModel::Status).data().toString(),
              QStringLiteral("interrupted"));
     QVERIFY(sinceKill.elapsed() < 5000);
 }
@@ -279,11 +279,11 @@ void TstRunBrowserReads::killedTrainingTurnsInterruptedAtTheNextPoll() {
 // The session's timer polls on a worker thread: a log whose read locks another process holds
 // (SQLite retries ~10 s before it gives up) no longer freezes the window at every poll.
 void TstRunBrowserReads::timerPollOfAHeldLogLeavesTheWindowResponsive() {
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(60 * 60 * 1000);
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     QCOMPARE(browser.model()->rowCount(), 3);
     LockHolder holder;
     QVERIFY(holder.start(m_path));
@@ -310,13 +310,13 @@ void TstRunBrowserReads::timerPollOfAHeldLogLeavesTheWindowResponsive() {
 }
 
 void TstRunBrowserReads::backgroundPollReportsAMissingFileAndRecovers() {
-    LogSession session;
+    shell::LogSession session;
     session.setPollInterval(60 * 60 * 1000);
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
-    RunBrowser browser(&session);
-    QSignalSpy failed(&session, &LogSession::readFailed);
-    QSignalSpy recovered(&session, &LogSession::readRecovered);
+    shell::RunBrowser browser(&session);
+    QSignalSpy failed(&session, &shell::LogSession::readFailed);
+    QSignalSpy recovered(&session, &shell::LogSession::readRecovered);
     const QString away = m_path + QStringLiteral(".moved");
     QVERIFY(QFile::rename(m_path, away));
     session.pollInBackground();

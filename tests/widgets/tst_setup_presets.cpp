@@ -2,9 +2,9 @@
 // Presets: "preset1" is written as preset1.json (what Load's *.json filter lists) and loads
 // back; Save is confirmed in the window's status bar; the preset box shows a demo's name only
 // while the config is still that demo's.
-#include "demolibrary.h"
-#include "mainwindow.h"
-#include "setupview.h"
+#include "common/demolibrary.h"
+#include "setup/setupview.h"
+#include "shell/mainwindow.h"
 
 #include <QComboBox>
 #include <QSpinBox>
@@ -32,7 +32,7 @@ void TstSetupPresets::initTestCase() {
     QCoreApplication::setOrganizationName(QStringLiteral("mor-studio-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_setup_presets"));
     QSettings().clear();
-    QVERIFY(!DemoLibrary::demos().isEmpty());
+    QVERIFY(!common::DemoLibrary::demos().isEmpty());
 }
 
 void TstSetupPresets::savedNameGetsTheJsonSuffix_data() {
@@ -48,11 +48,11 @@ void TstSetupPresets::savedNameGetsTheJsonSuffix() {
     QFETCH(QString, typed);
     QFETCH(QString, written);
     QTemporaryDir dir;
-    SetupView view;
+    setup::SetupView view;
     mor::ExperimentConfig config = view.config();
     config.name = "saved-" + typed.toStdString();
     view.setConfig(config);
-    QSignalSpy saved(&view, &SetupView::presetSaved);
+    QSignalSpy saved(&view, &setup::SetupView::presetSaved);
     QString error;
     QVERIFY2(view.savePreset(dir.filePath(typed), &error), qPrintable(error));
     QCOMPARE(saved.count(), 1);
@@ -61,14 +61,14 @@ void TstSetupPresets::savedNameGetsTheJsonSuffix() {
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{written});
     QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.json")}, QDir::Files),
              QStringList{written});
-    SetupView other;
+    setup::SetupView other;
     QVERIFY2(other.loadPreset(dir.filePath(written), &error), qPrintable(error));
     QCOMPARE(other.config().name, config.name);
 }
 
 void TstSetupPresets::saveIsConfirmedInTheStatusBar() {
     QTemporaryDir dir;
-    MainWindow window;
+    shell::MainWindow window;
     QString error;
     QVERIFY(window.setupView()->savePreset(dir.filePath(QStringLiteral("preset1")), &error));
     const QString message = window.statusBar()->currentMessage();
@@ -77,8 +77,8 @@ void TstSetupPresets::saveIsConfirmedInTheStatusBar() {
 }
 
 void TstSetupPresets::presetBoxForgetsTheDemoAfterAnEdit() {
-    SetupView view;
-    const QString demo = DemoLibrary::demos().first().name;
+    setup::SetupView view;
+    const QString demo = common::DemoLibrary::demos().first().name;
     QVERIFY(view.loadDemo(demo));
     QCOMPARE(view.presetBox()->currentText(), demo);
     mor::ExperimentConfig edited = view.config();
@@ -93,10 +93,10 @@ void TstSetupPresets::presetBoxForgetsTheDemoAfterAnEdit() {
 
 void TstSetupPresets::loadingAFileClearsTheDemoName() {
     QTemporaryDir dir;
-    SetupView view;
+    setup::SetupView view;
     QString error;
     QVERIFY(view.savePreset(dir.filePath(QStringLiteral("mine")), &error));
-    QVERIFY(view.loadDemo(DemoLibrary::demos().first().name));
+    QVERIFY(view.loadDemo(common::DemoLibrary::demos().first().name));
     QVERIFY(view.presetBox()->currentIndex() > 0);
     QVERIFY2(view.loadPreset(dir.filePath(QStringLiteral("mine.json")), &error),
              qPrintable(error));
@@ -107,7 +107,7 @@ void TstSetupPresets::recursionPresetSavesAndLoadsBack() {
     // A recursion config edited in the form, saved and loaded into another setup view: the
     // same config, the recursion section shown with the edited values.
     QTemporaryDir dir;
-    SetupView view;
+    setup::SetupView view;
     QVERIFY(view.loadDemo(QStringLiteral("recursion-fortunes")));
     auto* routing =
         qobject_cast<QComboBox*>(view.fieldWidget(QStringLiteral("model.recursion.routing")));
@@ -121,7 +121,7 @@ void TstSetupPresets::recursionPresetSavesAndLoadsBack() {
     QString error;
     QVERIFY2(view.savePreset(dir.filePath(QStringLiteral("mor")), &error), qPrintable(error));
 
-    SetupView other;
+    setup::SetupView other;
     other.resize(1280, 760);
     other.show();
     QVERIFY2(other.loadPreset(dir.filePath(QStringLiteral("mor.json")), &error),

@@ -2,9 +2,9 @@
 // Start disabled; fixing them enables Start; undo restores the previous value. The model
 // family switches the form between the reflection and the recursion sections; a recursion
 // config round-trips through its JSON and trains from Start.
-#include "experttablemodel.h"
-#include "setupview.h"
-#include "trainingcontroller.h"
+#include "setup/experttablemodel.h"
+#include "setup/setupview.h"
+#include "training/trainingcontroller.h"
 
 #include "mor/config.h"
 #include "mor/log_reader.h"
@@ -61,7 +61,7 @@ void typeValue(QSpinBox* spin, int value) {
 } // namespace
 
 void TstSetupView::defaultConfigIsValidAndStartEnabled() {
-    SetupView view;
+    setup::SetupView view;
     QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
     QVERIFY(view.startButton()->isEnabled());
 }
@@ -79,7 +79,7 @@ void TstSetupView::invalidFieldShowsMessageAndDisablesStart() {
     QFETCH(QString, path);
     QFETCH(int, value);
     QFETCH(QString, messagePart);
-    SetupView view;
+    setup::SetupView view;
     view.show();
     auto* spin = qobject_cast<QSpinBox*>(view.fieldWidget(path));
     QVERIFY(spin);
@@ -105,7 +105,7 @@ void TstSetupView::invalidFieldShowsMessageAndDisablesStart() {
 }
 
 void TstSetupView::fixingTheFieldEnablesStart() {
-    SetupView view;
+    setup::SetupView view;
     view.show();
     auto* topK = qobject_cast<QSpinBox*>(view.fieldWidget(QStringLiteral("model.router.top_k")));
     QVERIFY(topK);
@@ -119,7 +119,7 @@ void TstSetupView::fixingTheFieldEnablesStart() {
 }
 
 void TstSetupView::undoRestoresThePreviousValue() {
-    SetupView view;
+    setup::SetupView view;
     view.show();
     auto* topK = qobject_cast<QSpinBox*>(view.fieldWidget(QStringLiteral("model.router.top_k")));
     QVERIFY(topK);
@@ -140,18 +140,19 @@ void TstSetupView::undoRestoresThePreviousValue() {
 }
 
 void TstSetupView::expertTableEditsAndAddRemove() {
-    SetupView view;
-    ExpertTableModel* model = view.expertModel();
+    setup::SetupView view;
+    setup::ExpertTableModel* model = view.expertModel();
     const int experts = model->rowCount();
     QCOMPARE(experts, static_cast<int>(view.config().model.experts.size()));
-    QVERIFY(model->setData(model->index(1, ExpertTableModel::MaxDepth), 7, Qt::EditRole));
+    QVERIFY(model->setData(model->index(1, setup::ExpertTableModel::MaxDepth), 7, Qt::EditRole));
     QCOMPARE(view.config().model.experts[1].maxDepth, int64_t{7});
-    QCOMPARE(model->index(1, ExpertTableModel::MaxDepth).data().toLongLong(), 7LL);
+    QCOMPARE(model->index(1, setup::ExpertTableModel::MaxDepth).data().toLongLong(), 7LL);
     // read_features has its own column; the parity-reader demo fills it.
-    QVERIFY(model->setData(model->index(1, ExpertTableModel::ReadFeatures), 3, Qt::EditRole));
+    QVERIFY(
+        model->setData(model->index(1, setup::ExpertTableModel::ReadFeatures), 3, Qt::EditRole));
     QCOMPARE(view.config().model.experts[1].readFeatures, int64_t{3});
-    QCOMPARE(ExpertTableModel::columnForKey(QStringLiteral("read_features")),
-             int(ExpertTableModel::ReadFeatures));
+    QCOMPARE(setup::ExpertTableModel::columnForKey(QStringLiteral("read_features")),
+             int(setup::ExpertTableModel::ReadFeatures));
     view.undoStack()->undo();
     QCOMPARE(view.config().model.experts[1].readFeatures, int64_t{0});
     view.expertView()->selectRow(1);
@@ -171,12 +172,12 @@ void TstSetupView::expertTableEditsAndAddRemove() {
 }
 
 void TstSetupView::startEmitsTheEditedConfig() {
-    SetupView view;
+    setup::SetupView view;
     view.show();
     auto* epochs = qobject_cast<QSpinBox*>(view.fieldWidget(QStringLiteral("train.epochs")));
     QVERIFY(epochs);
     typeValue(epochs, 3);
-    QSignalSpy spy(&view, &SetupView::startRequested);
+    QSignalSpy spy(&view, &setup::SetupView::startRequested);
     QTest::mouseClick(view.startButton(), Qt::LeftButton);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).value<mor::ExperimentConfig>().train.epochs, int64_t{3});
@@ -190,7 +191,7 @@ void TstSetupView::csvFileShowsAPreviewOfColumnsAndLabel() {
     file.write("petal,sepal,species\n1.5,2.0,setosa\n4.5,3.1,virginica\n1.4,2.2,setosa\n");
     file.close();
 
-    SetupView view;
+    setup::SetupView view;
     view.show();
     auto* kind = qobject_cast<QComboBox*>(view.fieldWidget(QStringLiteral("data.kind")));
     kind->setCurrentIndex(kind->findData(QStringLiteral("csv")));
@@ -214,8 +215,8 @@ void TstSetupView::csvFileShowsAPreviewOfColumnsAndLabel() {
 }
 
 void TstSetupView::demoLoadsWithItsLesson() {
-    SetupView view;
-    QSignalSpy lesson(&view, &SetupView::lessonChanged);
+    setup::SetupView view;
+    QSignalSpy lesson(&view, &setup::SetupView::lessonChanged);
     QVERIFY(!view.loadDemo(QStringLiteral("no-such-demo")));
     QVERIFY(view.loadDemo(QStringLiteral("parity-reflection")));
     QCOMPARE(view.config().name, std::string("parity-reflection"));
@@ -234,13 +235,13 @@ void TstSetupView::demoLoadsWithItsLesson() {
 
 
 namespace {
-bool shown(const SetupView& view, const QString& path) {
+bool shown(const setup::SetupView& view, const QString& path) {
     QWidget* w = view.fieldWidget(path);
     return w && w->isVisibleTo(&view);
 }
 
 /// Those of the (space-separated) `paths` whose field is not shown / not hidden.
-QStringList notShown(const SetupView& view, const QString& paths, bool visible = true) {
+QStringList notShown(const setup::SetupView& view, const QString& paths, bool visible = true) {
     QStringList wrong;
     for (const QString& path : paths.split(QLatin1Char(' '))) {
         if (shown(view, path) != visible) {
@@ -308,7 +309,7 @@ const QStringList kRecursionPaths = [] {
 } // namespace
 
 void TstSetupView::familySwitchShowsOnlyThatFamilysSections() {
-    SetupView view;
+    setup::SetupView view;
     view.resize(1280, 760);
     view.show();
     auto* family = qobject_cast<QComboBox*>(view.fieldWidget(QStringLiteral("model.family")));
@@ -381,7 +382,7 @@ void TstSetupView::recursionRowsFollowTheRouting() {
     QFETCH(QString, routing);
     QFETCH(QString, visible);
     QFETCH(QString, hidden);
-    SetupView view;
+    setup::SetupView view;
     view.show();
     QVERIFY(view.loadDemo(QStringLiteral("recursion-addition")));
     auto* box =
@@ -411,7 +412,7 @@ void TstSetupView::recursionDemoFillsTheFormAndRoundTrips() {
     QVERIFY2(file.ok(), file.message().c_str());
     const mor::RecursionConfig& r = file.config.model.recursion;
 
-    SetupView view;
+    setup::SetupView view;
     view.show();
     QVERIFY(view.loadDemo(demo));
     QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
@@ -437,7 +438,7 @@ void TstSetupView::recursionDemoFillsTheFormAndRoundTrips() {
 
     // Setup -> JSON -> Setup: the same config and the same widgets, every recursion field.
     const std::string json = mor::toJson(view.config());
-    SetupView other; // loads it as "Load into Setup" does a run's stored config
+    setup::SetupView other; // loads it as "Load into Setup" does a run's stored config
     QString error;
     QVERIFY2(other.loadRunConfig(json, QStringLiteral("Load run"), &error), qPrintable(error));
     QCOMPARE(mor::toJson(other.config()), json);
@@ -477,7 +478,7 @@ void TstSetupView::badRecursionValueNamesTheField() {
     QFETCH(QString, path);
     QFETCH(QString, value);
     QFETCH(QString, messagePart);
-    SetupView view;
+    setup::SetupView view;
     view.show();
     QVERIFY(view.loadDemo(QStringLiteral("recursion-addition")));
     QVERIFY(view.isValid());
@@ -521,7 +522,7 @@ void TstSetupView::recursionWidgetRangesAreTheValidators() {
     // Every spin box of the recursion section (and the sequence data) offers exactly the
     // values core's validator accepts: its bounds pass, one step beyond them fails naming
     // the field.
-    SetupView view;
+    setup::SetupView view;
     QVERIFY(view.loadDemo(QStringLiteral("recursion-addition")));
     const mor::ExperimentConfig base = view.config();
     int checked = 0;
@@ -560,7 +561,7 @@ void TstSetupView::startTrainsARecursionConfig() {
     // the training controller, which trains it into the log.
     qputenv("OMP_WAIT_POLICY", "PASSIVE");
     QTemporaryDir dir;
-    SetupView view;
+    setup::SetupView view;
     view.show();
     QVERIFY(view.loadDemo(QStringLiteral("recursion-addition")));
     mor::ExperimentConfig small = view.config();
@@ -572,13 +573,13 @@ void TstSetupView::startTrainsARecursionConfig() {
     std::tie(t.epochs, t.batchSize, t.evalEvery, t.threads) = std::tuple(1, 32, 0, 1);
     view.setConfig(small);
     QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
-    QSignalSpy start(&view, &SetupView::startRequested);
+    QSignalSpy start(&view, &setup::SetupView::startRequested);
     QTest::mouseClick(view.startButton(), Qt::LeftButton);
     QCOMPARE(start.count(), 1);
     const auto config = start.at(0).at(0).value<mor::ExperimentConfig>();
 
-    TrainingController controller;
-    QSignalSpy finished(&controller, &TrainingController::finished);
+    training::TrainingController controller;
+    QSignalSpy finished(&controller, &training::TrainingController::finished);
     const QString log = dir.filePath(QStringLiteral("setup.sqlite"));
     QVERIFY(controller.start(config, log));
     QVERIFY(finished.wait(60000));

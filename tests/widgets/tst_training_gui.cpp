@@ -1,11 +1,11 @@
 // Training from the GUI: a config built through the setup widgets and Start writes a run that
 // finishes; Stop ends a run as "stopped"; the event loop stays responsive while training.
-#include "logsession.h"
-#include "mainwindow.h"
-#include "metricplots.h"
-#include "setupview.h"
-#include "trainingcontroller.h"
-#include "trainingview.h"
+#include "setup/setupview.h"
+#include "shell/logsession.h"
+#include "shell/mainwindow.h"
+#include "training/metricplots.h"
+#include "training/trainingcontroller.h"
+#include "training/trainingview.h"
 
 #include "mor/log_reader.h"
 
@@ -58,7 +58,7 @@ private Q_SLOTS:
     void stopEndsTheRunAsStopped();
 
 private:
-    void buildTinyConfig(SetupView* setup, int samples, int epochs);
+    void buildTinyConfig(setup::SetupView* setup, int samples, int epochs);
     QString runStatus(const QString& path, qint64 runId);
     QTemporaryDir m_dir;
 };
@@ -69,7 +69,7 @@ void TstTrainingGui::initTestCase() {
     QVERIFY(m_dir.isValid());
 }
 
-void TstTrainingGui::buildTinyConfig(SetupView* setup, int samples, int epochs) {
+void TstTrainingGui::buildTinyConfig(setup::SetupView* setup, int samples, int epochs) {
     auto* kind = qobject_cast<QComboBox*>(setup->fieldWidget(QStringLiteral("data.kind")));
     QVERIFY(kind);
     kind->setCurrentIndex(kind->findData(QStringLiteral("parity")));
@@ -96,11 +96,11 @@ QString TstTrainingGui::runStatus(const QString& path, qint64 runId) {
 
 void TstTrainingGui::startTrainsTheConfigBuiltInTheWidgetsToFinished() {
     const QString path = m_dir.filePath(QStringLiteral("gui.sqlite"));
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(path, false));
     window.show();
     buildTinyConfig(window.setupView(), 200, 1);
-    QSignalSpy finished(window.controller(), &TrainingController::finished);
+    QSignalSpy finished(window.controller(), &training::TrainingController::finished);
 
     LatencyProbe probe;
     QTest::mouseClick(window.setupView()->startButton(), Qt::LeftButton);
@@ -115,8 +115,8 @@ void TstTrainingGui::startTrainsTheConfigBuiltInTheWidgetsToFinished() {
 
     // The training view shows the run's curves from the log.
     window.session()->poll();
-    QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->plots()->curveCount(MetricPlots::Losses) > 0,
-                             5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.trainingView()->plots()->curveCount(training::MetricPlots::Losses) > 0, 5000);
     QVERIFY(window.setupView()->startButton()->isEnabled());
 
     // Every metric of the run can be exported as CSV.
@@ -134,13 +134,13 @@ void TstTrainingGui::startTrainsTheConfigBuiltInTheWidgetsToFinished() {
 
 void TstTrainingGui::stopEndsTheRunAsStopped() {
     const QString path = m_dir.filePath(QStringLiteral("stop.sqlite"));
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(path, false));
     window.show();
     buildTinyConfig(window.setupView(), 2000, 200);
-    QSignalSpy started(window.controller(), &TrainingController::started);
-    QSignalSpy progress(window.controller(), &TrainingController::progress);
-    QSignalSpy finished(window.controller(), &TrainingController::finished);
+    QSignalSpy started(window.controller(), &training::TrainingController::started);
+    QSignalSpy progress(window.controller(), &training::TrainingController::progress);
+    QSignalSpy finished(window.controller(), &training::TrainingController::finished);
     LatencyProbe probe;
     QTest::mouseClick(window.setupView()->startButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 120000);
@@ -159,14 +159,14 @@ void TstTrainingGui::stopEndsTheRunAsStopped() {
     QTest::mouseClick(window.trainingView()->pauseButton(), Qt::LeftButton);
     QVERIFY(!window.controller()->isPaused());
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > whilePaused, 60000);
-    QSignalSpy stopping(window.controller(), &TrainingController::stopping);
-    QSignalSpy events(window.controller(), &TrainingController::eventLogged);
+    QSignalSpy stopping(window.controller(), &training::TrainingController::stopping);
+    QSignalSpy events(window.controller(), &training::TrainingController::eventLogged);
     QTest::mouseClick(window.trainingView()->stopButton(), Qt::LeftButton);
     // Until the worker's end is delivered, the window knows it is stopping and says so.
     QVERIFY(window.controller()->isStopping());
     QCOMPARE(stopping.count(), 1);
     QVERIFY(!events.isEmpty());
-    QCOMPARE(events.first().at(1).toString(), TrainingController::tr("Stopping…"));
+    QCOMPARE(events.first().at(1).toString(), training::TrainingController::tr("Stopping…"));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
     QVERIFY(!window.controller()->isStopping());
     QCOMPARE(stopping.count(), 1);

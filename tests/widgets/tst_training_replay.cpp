@@ -2,13 +2,13 @@
 // replayed evaluation by evaluation. At evaluation k the curves hold exactly the logged points
 // up to step k, and the heatmap, the activation bars, the accuracy per step and the probe count
 // are the log's values at step k.
-#include "metricplots.h"
-#include "trainingcontroller.h"
-#include "trainingreplay.h"
-#include "trainingview.h"
+#include "training/metricplots.h"
+#include "training/trainingcontroller.h"
+#include "training/trainingreplay.h"
+#include "training/trainingview.h"
 
-#include "inspect/routingheatmap.h"
-#include "inspect/stepcursorbar.h"
+#include "common/routingheatmap.h"
+#include "common/stepcursorbar.h"
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
@@ -128,7 +128,8 @@ void TstTrainingReplay::initTestCase() {
 }
 
 void TstTrainingReplay::framesAreTheLoggedEvaluations() {
-    const std::vector<EvaluationFrame> frames = readEvaluationFrames(*m_reader, m_run);
+    const std::vector<training::EvaluationFrame> frames =
+        training::readEvaluationFrames(*m_reader, m_run);
     QCOMPARE(int(frames.size()), 4);
     for (int k = 0; k < 4; ++k) {
         QCOMPARE(frames[size_t(k)].step, kEvalSteps[k]);
@@ -149,10 +150,10 @@ void TstTrainingReplay::evaluationKShowsTheLogsValuesUpToStepK_data() {
 
 void TstTrainingReplay::evaluationKShowsTheLogsValuesUpToStepK() {
     QFETCH(int, k);
-    TrainingController controller;
-    TrainingView view(&controller);
+    training::TrainingController controller;
+    training::TrainingView view(&controller);
     view.setRun(m_reader, m_run);
-    TrainingReplay* replay = view.replay();
+    training::TrainingReplay* replay = view.replay();
     QCOMPARE(replay->frameCount(), 4);
     replay->setPosition(k);
     const int64_t step = kEvalSteps[k];
@@ -183,7 +184,7 @@ void TstTrainingReplay::evaluationKShowsTheLogsValuesUpToStepK() {
     for (int t = 1; t <= kDepth; ++t) {
         QCOMPARE(shownStep[t - 1], stepAccuracy(k, t));
     }
-    inspect::RoutingHeatmap* heatmap = replay->heatmap();
+    common::RoutingHeatmap* heatmap = replay->heatmap();
     QCOMPARE(heatmap->snapshot().step, step);
     QCOMPARE(heatmap->rowCount(), kSamples);
     for (int row = 0; row < kSamples; ++row) {
@@ -199,8 +200,8 @@ void TstTrainingReplay::evaluationKShowsTheLogsValuesUpToStepK() {
 }
 
 void TstTrainingReplay::lastEvaluationShowsTheWholeRun() {
-    TrainingController controller;
-    TrainingView view(&controller);
+    training::TrainingController controller;
+    training::TrainingView view(&controller);
     view.setRun(m_reader, m_run);
     // Opening a run shows its newest evaluation and every point (train/loss up to step 45).
     QCOMPARE(view.replay()->position(), 3);
@@ -214,12 +215,12 @@ void TstTrainingReplay::lastEvaluationShowsTheWholeRun() {
 }
 
 void TstTrainingReplay::playStepsThroughEveryEvaluation() {
-    TrainingController controller;
-    TrainingView view(&controller);
+    training::TrainingController controller;
+    training::TrainingView view(&controller);
     view.setRun(m_reader, m_run);
-    TrainingReplay* replay = view.replay();
+    training::TrainingReplay* replay = view.replay();
     QList<qint64> limits;
-    connect(replay, &TrainingReplay::stepLimitChanged, this,
+    connect(replay, &training::TrainingReplay::stepLimitChanged, this,
             [&limits](qint64 step) { limits << step; });
     replay->setPlaying(true); // from the end: restarts at the first evaluation
     QVERIFY(replay->isPlaying());
@@ -230,10 +231,10 @@ void TstTrainingReplay::playStepsThroughEveryEvaluation() {
 }
 
 void TstTrainingReplay::stepButtonsMoveOneEvaluation() {
-    TrainingController controller;
-    TrainingView view(&controller);
+    training::TrainingController controller;
+    training::TrainingView view(&controller);
     view.setRun(m_reader, m_run);
-    inspect::StepCursorBar* bar = view.replay()->bar();
+    common::StepCursorBar* bar = view.replay()->bar();
     auto* back = bar->findChild<QPushButton*>(QStringLiteral("backButton"));
     auto* next = bar->findChild<QPushButton*>(QStringLiteral("nextButton"));
     QVERIFY(back && next);

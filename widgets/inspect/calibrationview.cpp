@@ -1,8 +1,8 @@
 #include "inspect/calibrationview.h"
 
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
-#include "engineaccess.h"
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
+#include "common/engineaccess.h"
 
 #include <mor/log_reader.h>
 #include <mor/engine_interface.h>
@@ -41,7 +41,7 @@ void paletteAll(QCustomPlot* plot) {
     for (QCPAxisRect* rect : plot->axisRects()) {
         QList<QCPAxis*> axes = rect->axes();
         for (QCPAxis* axis : axes) {
-            applyPalette(plot, {axis}, true);
+            common::applyPalette(plot, {axis}, true);
         }
         rect->setBackground(pal.color(QPalette::Base));
     }
@@ -108,7 +108,7 @@ CalibrationView::CalibrationView(QWidget* parent)
     d->status->setObjectName("calibrationStatus");
     d->status->setWordWrap(true);
 
-    d->reliability = makePlot(this, "reliabilityPlot");
+    d->reliability = common::makePlot(this, "reliabilityPlot");
     d->reliability->setMinimumSize(320, 320);
     d->reliabilityTitle = addTitle(d->reliability, tr("Reliability of the critique"));
     QCPAxisRect* top = d->reliability->axisRect();
@@ -127,20 +127,20 @@ CalibrationView::CalibrationView(QWidget* parent)
     d->countRect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
     legendBeside(d->reliability);
 
-    d->perStep = makePlot(this, "ecePerStepPlot");
+    d->perStep = common::makePlot(this, "ecePerStepPlot");
     d->perStepTitle = addTitle(d->perStep, tr("ECE per reflection step"));
     d->perStep->xAxis->setLabel(tr("reflection step t"));
     d->perStep->yAxis->setLabel(tr("ECE"));
     d->perStep->setMinimumHeight(180);
 
-    d->history = makePlot(this, "eceHistoryPlot");
+    d->history = common::makePlot(this, "eceHistoryPlot");
     addTitle(d->history, tr("ECE over training (validation)"));
     d->history->xAxis->setLabel(tr("training step"));
     d->history->yAxis->setLabel(tr("ECE"));
     d->history->setMinimumHeight(180);
     legendBeside(d->history);
     for (QCustomPlot* plot : {d->reliability, d->perStep, d->history}) {
-        installExportMenu(plot);
+        common::installExportMenu(plot);
     }
 
     auto* controls = new QHBoxLayout;
@@ -293,7 +293,7 @@ void CalibrationView::traceInBackground(int which) {
             });
     watcher->setFuture(QtConcurrent::run([path, runId, ids] {
         TraceResult result;
-        const auto traces = EngineAccess::engine().traceSamples(path, runId, -1, ids);
+        const auto traces = common::EngineAccess::engine().traceSamples(path, runId, -1, ids);
         if (!traces || traces->empty()) {
             result.error = traces ? CalibrationView::tr("no traces")
                                   : QString::fromStdString(traces.error());
@@ -379,7 +379,7 @@ void CalibrationView::drawReliability() {
         } else if (size_t(d->shownStep) <= r.perStep.size()) {
             table = r.perStep[size_t(d->shownStep - 1)];
         }
-        const QColor color = which == 0 ? expertColor(0) : expertColor(1);
+        const QColor color = which == 0 ? common::expertColor(0) : common::expertColor(1);
         auto* graph = plot->addGraph(top->axis(QCPAxis::atBottom), top->axis(QCPAxis::atLeft));
         graph->setName(which == 0 ? r.name : tr("%1 (overlay)").arg(r.name));
         graph->setPen(QPen(color, 2, which == 0 ? Qt::SolidLine : Qt::DashLine));
@@ -403,8 +403,8 @@ void CalibrationView::drawReliability() {
             }
         }
         if (!table.empty()) {
-            eces
-                << tr("%1 ECE %2").arg(graph->name(), fmt(mor::expectedCalibrationError(table), 3));
+            eces << tr("%1 ECE %2")
+                        .arg(graph->name(), common::fmt(mor::expectedCalibrationError(table), 3));
         }
     }
     d->countRect->axis(QCPAxis::atLeft)->setRange(0, maxCount * 1.1);
@@ -448,7 +448,7 @@ void CalibrationView::drawEcePerStep() {
         }
         auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
         bars->setName(r.name);
-        const QColor color = expertColor(which);
+        const QColor color = common::expertColor(which);
         bars->setBrush(which == 0 ? color : QColor(color.red(), color.green(), color.blue(), 140));
         bars->setPen(Qt::NoPen);
         bars->setWidth(0.38);
@@ -488,9 +488,9 @@ void CalibrationView::drawHistory() {
         }
         for (size_t t = 0; t <= steps; ++t) { // t = 0: the answer critique
             auto* graph = plot->addGraph();
-            graph->setPen(
-                QPen(t == 0 ? palette().color(QPalette::WindowText) : expertColor(int(t) + 1),
-                     t == 0 ? 2 : 1.5, style));
+            graph->setPen(QPen(t == 0 ? palette().color(QPalette::WindowText)
+                                      : common::expertColor(int(t) + 1),
+                               t == 0 ? 2 : 1.5, style));
             graph->setName(t == 0 ? tr("%1 answer").arg(r.name) : tr("%1 t=%2").arg(r.name).arg(t));
             for (const auto& p : r.history) {
                 const double v =

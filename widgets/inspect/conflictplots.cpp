@@ -1,6 +1,6 @@
 #include "inspect/conflictplots.h"
 
-#include "inspect/plotstyle.h"
+#include "common/plotstyle.h"
 
 #include <qcustomplot.h>
 
@@ -12,7 +12,7 @@ namespace inspect {
 
 namespace {
 QCustomPlot* titledPlot(QWidget* parent, const QString& name, const QString& title) {
-    QCustomPlot* plot = makePlot(parent, name);
+    QCustomPlot* plot = common::makePlot(parent, name);
     plot->setMinimumSize(200, 170);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(

@@ -1,6 +1,6 @@
 #include "inspect/conflicttablemodel.h"
 
-#include "inspect/plotstyle.h"
+#include "common/plotstyle.h"
 
 #include <QStringList>
 
@@ -64,13 +64,13 @@ QVariant ConflictTableModel::data(const QModelIndex& index, int role) const {
         case Input:
             return QString("#%1").arg(c.sampleId);
         case Score:
-            return fmt(c.score, 3);
+            return common::fmt(c.score, 3);
         case Experts:
             return expertList(c.experts);
         case Winner:
             return c.winner >= 0 ? QString("E%1").arg(c.winner) : tr("none");
         case Margin:
-            return fmt(c.margin, 3);
+            return common::fmt(c.margin, 3);
         case Resolved:
             return qlonglong(c.resolvedPred);
         case Label:
@@ -82,7 +82,7 @@ QVariant ConflictTableModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::ForegroundRole && index.column() == Result) {
-        return verdictColor(c.correct);
+        return common::verdictColor(c.correct);
     }
     if (role == Qt::TextAlignmentRole && index.column() != Experts &&
         index.column() != Resolution) {

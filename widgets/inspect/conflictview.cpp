@@ -1,10 +1,10 @@
 #include "inspect/conflictview.h"
 
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
 #include "inspect/conflictfilterproxy.h"
 #include "inspect/conflictplots.h"
 #include "inspect/conflicttablemodel.h"
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
 #include "inspect/runsettings.h"
 
 #include <mor/log_reader.h>
@@ -21,7 +21,7 @@
 
 #include <map>
 
-using namespace inspect;
+namespace inspect {
 
 struct ConflictView::Private {
     std::shared_ptr<const mor::LogReader> reader;
@@ -38,7 +38,8 @@ struct ConflictView::Private {
     ConflictPlots* plots = nullptr;
 };
 
-ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_unique<Private>()) {
+ConflictView::ConflictView(QWidget* parent)
+    : common::InspectView(parent), d(std::make_unique<Private>()) {
     setObjectName("conflictView");
     d->model = new ConflictTableModel(this);
     d->proxy = new ConflictFilterProxy(this);
@@ -103,8 +104,8 @@ ConflictView::ConflictView(QWidget* parent) : InspectView(parent), d(std::make_u
             Q_EMIT sampleActivated(c.step, c.sampleId, true);
         }
     });
-    installExportMenus(this);
-    followTheme(this);
+    common::installExportMenus(this);
+    common::followTheme(this);
     setRun(nullptr, -1);
 }
 
@@ -199,3 +200,5 @@ void ConflictView::updatePlots() {
     }
     d->plots->setData(shown, d->rate, d->settings.conflictThreshold);
 }
+
+} // namespace inspect

@@ -1,8 +1,10 @@
 #pragma once
-#include "inspect/inspectview.h"
+#include "common/inspectview.h"
+
+namespace inspect {
 
 /// View 5: the integration conflicts of a run: table, histogram, rate, accuracy vs score.
-class ConflictView : public InspectView {
+class ConflictView : public common::InspectView {
     Q_OBJECT
 public:
     explicit ConflictView(QWidget* parent = nullptr);
@@ -15,3 +17,5 @@ private:
     struct Private;
     std::unique_ptr<Private> d;
 };
+
+} // namespace inspect

@@ -1,8 +1,8 @@
 #include "inspect/counterfactualsummary.h"
 
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
-#include "engineaccess.h"
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
+#include "common/engineaccess.h"
 
 #include <mor/log_reader.h>
 #include <mor/engine_interface.h>
@@ -31,13 +31,13 @@ struct SummaryResult {
 
 QColor kindColor(const std::string& kind) {
     if (kind == "halt") {
-        return expertColor(0);
+        return common::expertColor(0);
     }
     if (kind == "veto") {
-        return expertColor(3);
+        return common::expertColor(3);
     }
     if (kind == "route") {
-        return expertColor(2);
+        return common::expertColor(2);
     }
     return QColor(0x80, 0x80, 0x80);
 }
@@ -75,7 +75,7 @@ CounterfactualSummary::CounterfactualSummary(QWidget* parent)
     d->tableWidget->setEditTriggers(QAbstractItemView::NoEditTriggers);
     d->tableWidget->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     d->tableWidget->setMinimumWidth(320);
-    d->plot = makePlot(this, "cfTablePlot");
+    d->plot = common::makePlot(this, "cfTablePlot");
     d->plot->setMinimumHeight(220);
     d->plot->plotLayout()->insertRow(0);
     d->plot->plotLayout()->addElement(0, 0,
@@ -83,7 +83,7 @@ CounterfactualSummary::CounterfactualSummary(QWidget* parent)
                                                          QFont(font().family(), 9, QFont::Bold)));
     d->plot->xAxis->setLabel(tr("test accuracy"));
     d->plot->xAxis->setRange(0.0, 1.0);
-    installExportMenu(d->plot);
+    common::installExportMenu(d->plot);
 
     auto* top = new QHBoxLayout;
     top->addWidget(d->note, 1);
@@ -161,7 +161,7 @@ void CounterfactualSummary::compute() {
     });
     watcher->setFuture(QtConcurrent::run([path, runId, step] {
         SummaryResult result;
-        const auto table = EngineAccess::engine().counterfactualTable(path, runId, step);
+        const auto table = common::EngineAccess::engine().counterfactualTable(path, runId, step);
         if (table) {
             result.table = table.value();
         } else {
@@ -213,15 +213,15 @@ void CounterfactualSummary::show(const mor::CounterfactualTable& table) {
         what->setData(Qt::UserRole, QString::fromStdString(r.kind));
         what->setData(Qt::UserRole + 1, qlonglong(r.value));
         what->setForeground(kindColor(r.kind));
-        auto* acc = new QTableWidgetItem(fmt(r.accuracy, 4));
+        auto* acc = new QTableWidgetItem(common::fmt(r.accuracy, 4));
         acc->setData(Qt::UserRole, r.accuracy);
         acc->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         const double delta = r.accuracy - model;
         auto* vs = new QTableWidgetItem(
-            r.kind == "model" ? QString() : (delta >= 0 ? "+" : "") + fmt(delta, 4));
+            r.kind == "model" ? QString() : (delta >= 0 ? "+" : "") + common::fmt(delta, 4));
         vs->setData(Qt::UserRole, delta);
         vs->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        auto* steps = new QTableWidgetItem(fmt(r.expertSteps, 2));
+        auto* steps = new QTableWidgetItem(common::fmt(r.expertSteps, 2));
         steps->setData(Qt::UserRole, r.expertSteps);
         steps->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         d->tableWidget->setItem(row, 0, what);
@@ -237,7 +237,7 @@ void CounterfactualSummary::drawPlot() {
     QCustomPlot* plot = d->plot;
     plot->clearPlottables();
     plot->clearItems();
-    applyPalette(plot, {plot->xAxis, plot->yAxis}, true);
+    common::applyPalette(plot, {plot->xAxis, plot->yAxis}, true);
     const int n = d->tableWidget->rowCount();
     // Horizontal bars, first row on top; one bar set per kind so each has its colour.
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);

@@ -2,7 +2,7 @@
 
 #include "inspect/counterfactualcontrols.h"
 #include "inspect/tracecomparison.h"
-#include "engineaccess.h"
+#include "common/engineaccess.h"
 
 #include <mor/config.h>
 #include <mor/log_reader.h>
@@ -148,7 +148,7 @@ void CounterfactualView::run() {
         std::string error;
         // Both from the same checkpoint and code path, as `mor trace` does: the original is
         // the intervention-free pass.
-        mor::EngineInterface& engine = EngineAccess::engine();
+        mor::EngineInterface& engine = common::EngineAccess::engine();
         auto original = engine.traceRequest(logPath, runId, request);
         if (original) {
             result.original = std::move(original).value();

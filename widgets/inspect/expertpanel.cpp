@@ -1,8 +1,8 @@
 #include "inspect/expertpanel.h"
 
-#include "inspect/mapgrid.h"
-#include "inspect/plotstyle.h"
-#include "plotstyler.h"
+#include "common/mapgrid.h"
+#include "common/plotstyle.h"
+#include "common/plotstyler.h"
 
 #include <algorithm>
 
@@ -27,7 +27,7 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     setMinimumHeight(230);
     setProperty("ownTheme", true); // changeEvent themes it (the title colour)
     // Inside the stepper's scroll area nothing else makes room for bigger fonts.
-    PlotStyler::setFitHeight(this);
+    common::PlotStyler::setFitHeight(this);
     setAutoAddPlottableToLegend(false);
     plotLayout()->clear();
     m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
@@ -76,13 +76,13 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     m_halt->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 5));
     m_rightMarks = addGraph(tx, ty);
     m_rightMarks->setLineStyle(QCPGraph::lsNone);
-    m_rightMarks->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssDisc, verdictColor(true), verdictColor(true), 9));
+    m_rightMarks->setScatterStyle(QCPScatterStyle(
+        QCPScatterStyle::ssDisc, common::verdictColor(true), common::verdictColor(true), 9));
     m_rightMarks->setName(tr("draft right"));
     m_wrongMarks = addGraph(tx, ty);
     m_wrongMarks->setLineStyle(QCPGraph::lsNone);
-    m_wrongMarks->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssCross, QPen(verdictColor(false), 2.5), Qt::NoBrush, 10));
+    m_wrongMarks->setScatterStyle(QCPScatterStyle(
+        QCPScatterStyle::ssCross, QPen(common::verdictColor(false), 2.5), Qt::NoBrush, 10));
     m_wrongMarks->setName(tr("draft wrong"));
     // The legend sits in the free cell under the draft bars, so it never hides a curve.
     auto* legend = new QCPLegend;
@@ -142,7 +142,7 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     m_draftLabel = new QCPBars(dx, dy);
     m_draftLabel->setWidth(0.85);
     m_draftLabel->setBrush(Qt::NoBrush);
-    m_draftLabel->setPen(QPen(verdictColor(true), 2.5));
+    m_draftLabel->setPen(QPen(common::verdictColor(true), 2.5));
 }
 
 void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_t label,
@@ -154,8 +154,8 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
     m_numClasses = numClasses;
     m_label = label;
     setObjectName(QString("expertPanel_%1").arg(trace.expert));
-    const QColor color = expertColor(trace.expert);
-    m_title->setTextColor(darkPalette() ? color.lighter(125) : color.darker(130));
+    const QColor color = common::expertColor(trace.expert);
+    m_title->setTextColor(common::darkPalette() ? color.lighter(125) : color.darker(130));
 
     QVector<double> t, c, lambda, rightT, rightC, wrongT, wrongC;
     for (const mor::StepTrace& s : trace.steps) {
@@ -184,7 +184,7 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
 
     // Heat strip: x = iteration, y = class, z = draft probability.
     const int steps = int(trace.steps.size());
-    MapGrid grid(m_strip->data(), std::max(steps, 1), 1, std::max(steps, 1),
+    common::MapGrid grid(m_strip->data(), std::max(steps, 1), 1, std::max(steps, 1),
                  std::max(numClasses, 1), 0, std::max(numClasses - 1, 0));
     m_strip->data()->fill(0.0);
     for (int i = 0; i < steps; ++i) {
@@ -193,15 +193,15 @@ void ExpertPanel::setTrace(const mor::ExpertTrace& trace, int numClasses, int64_
             grid.set(i, k, probs[size_t(k)]);
         }
     }
-    setIndexTicks(m_stripRect->axis(QCPAxis::atLeft), numClasses, QString(), 3);
-    setIndexTicks(m_draftRect->axis(QCPAxis::atBottom), numClasses, QString());
+    common::setIndexTicks(m_stripRect->axis(QCPAxis::atLeft), numClasses, QString(), 3);
+    common::setIndexTicks(m_draftRect->axis(QCPAxis::atBottom), numClasses, QString());
     m_draft->setBrush(color.lighter(115));
     m_draft->setPen(QPen(color.darker(140)));
     QVector<double> labelBar(numClasses, 0.0);
     if (label >= 0 && label < numClasses) {
         labelBar[int(label)] = 1.0;
     }
-    setBarValues(m_draftLabel, labelBar);
+    common::setBarValues(m_draftLabel, labelBar);
     setCursor(1, false);
 }
 
@@ -223,20 +223,20 @@ void ExpertPanel::setCursor(int t, bool integration) {
         for (int k = 0; k < m_numClasses && k < int(s.probs.size()); ++k) {
             probs[k] = s.probs[size_t(k)];
         }
-        setBarValues(m_draft, probs);
+        common::setBarValues(m_draft, probs);
         caption = tr("class\nt=%1: pred %2 %3  c=%4  λ=%5")
                       .arg(s.iteration)
                       .arg(s.pred)
                       .arg(s.correct ? QStringLiteral("✓") : QStringLiteral("✗"))
-                      .arg(fmt(s.critique))
-                      .arg(fmt(s.haltProb));
+                      .arg(common::fmt(s.critique))
+                      .arg(common::fmt(s.haltProb));
         if (m_cursorT > steps) {
             caption = tr("class\nhalted at t=%1: pred %2 %3")
                           .arg(steps)
                           .arg(s.pred)
                           .arg(s.correct ? QStringLiteral("✓") : QStringLiteral("✗"));
         }
-        m_draftRect->axis(QCPAxis::atBottom)->setLabelColor(verdictColor(s.correct));
+        m_draftRect->axis(QCPAxis::atBottom)->setLabelColor(common::verdictColor(s.correct));
     } else {
         m_draft->data()->clear();
     }
@@ -252,22 +252,23 @@ void ExpertPanel::setWidthText(const QString& text) {
 }
 
 void ExpertPanel::updateTitle() {
-    m_title->setText(
-        tr("Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6"
-           "  ·  confidence %7%8")
-            .arg(m_trace.expert)
-            .arg(fmt(m_trace.gate))
-            .arg(fmt(m_trace.routerProb))
-            .arg(m_trace.haltStep)
-            .arg(m_trace.pred)
-            .arg(m_trace.pred == m_label ? QStringLiteral("✓") : QStringLiteral("✗"))
-            .arg(fmt(m_trace.confidence))
-            .arg(m_trace.extraSteps > 0 ? tr("  ·  +%1 re-reflection").arg(m_trace.extraSteps)
-                                        : QString()) +
-        (m_trace.uncertainty >= 0.f ? tr("  ·  uncertainty u = %1").arg(fmt(m_trace.uncertainty))
-                                    : QString()) +
-        // Its own line: the first one already fills a narrow panel.
-        (m_widthText.isEmpty() ? QString() : QStringLiteral("\n") + m_widthText));
+    m_title->setText(tr("Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6"
+                        "  ·  confidence %7%8")
+                         .arg(m_trace.expert)
+                         .arg(common::fmt(m_trace.gate))
+                         .arg(common::fmt(m_trace.routerProb))
+                         .arg(m_trace.haltStep)
+                         .arg(m_trace.pred)
+                         .arg(m_trace.pred == m_label ? QStringLiteral("✓") : QStringLiteral("✗"))
+                         .arg(common::fmt(m_trace.confidence))
+                         .arg(m_trace.extraSteps > 0
+                                  ? tr("  ·  +%1 re-reflection").arg(m_trace.extraSteps)
+                                  : QString()) +
+                     (m_trace.uncertainty >= 0.f
+                          ? tr("  ·  uncertainty u = %1").arg(common::fmt(m_trace.uncertainty))
+                          : QString()) +
+                     // Its own line: the first one already fills a narrow panel.
+                     (m_widthText.isEmpty() ? QString() : QStringLiteral("\n") + m_widthText));
 }
 
 QString ExpertPanel::titleText() const {
@@ -284,9 +285,9 @@ QVector<double> ExpertPanel::shownDraft() const {
 
 void ExpertPanel::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange) {
-        themePlot(this);
-        const QColor color = expertColor(m_trace.expert);
-        m_title->setTextColor(darkPalette() ? color.lighter(125) : color.darker(130));
+        common::themePlot(this);
+        const QColor color = common::expertColor(m_trace.expert);
+        m_title->setTextColor(common::darkPalette() ? color.lighter(125) : color.darker(130));
         replot(QCustomPlot::rpQueuedReplot);
     }
     QCustomPlot::changeEvent(event);

@@ -1,7 +1,7 @@
 #include "inspect/groupexpertheatmap.h"
 
-#include "inspect/mapgrid.h"
-#include "inspect/plotstyle.h"
+#include "common/mapgrid.h"
+#include "common/plotstyle.h"
 
 #include <algorithm>
 
@@ -12,7 +12,7 @@ GroupExpertHeatmap::GroupExpertHeatmap(QWidget* parent) : QCustomPlot(parent) {
     setMinimumSize(220, 170);
     m_map = new QCPColorMap(xAxis, yAxis);
     m_map->setInterpolate(false);
-    m_map->setGradient(probabilityGradient());
+    m_map->setGradient(common::probabilityGradient());
     xAxis->setLabel(tr("expert"));
     yAxis->setLabel(tr("group"));
     plotLayout()->insertRow(0);
@@ -62,7 +62,7 @@ void GroupExpertHeatmap::setTraces(const std::vector<mor::SampleTrace>& traces,
         return;
     }
     // Row 0 at the top (as the other heatmaps): value coordinate groups - 1 - g.
-    MapGrid grid(m_map->data(), experts, 0, experts - 1, groups, 0, groups - 1);
+    common::MapGrid grid(m_map->data(), experts, 0, experts - 1, groups, 0, groups - 1);
     int most = 1;
     for (int c : m_counts.counts) {
         most = std::max(most, c);
@@ -106,7 +106,7 @@ double GroupExpertHeatmap::shownValueAt(int group, int expert) const {
     if (group < 0 || group >= m_counts.groups || expert < 0 || expert >= m_counts.experts) {
         return 0.0;
     }
-    return MapGrid::cell(m_map->data(), m_counts.experts, m_counts.groups, expert,
+    return common::MapGrid::cell(m_map->data(), m_counts.experts, m_counts.groups, expert,
                          m_counts.groups - 1 - group);
 }
 

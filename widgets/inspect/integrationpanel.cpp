@@ -1,7 +1,7 @@
 #include "inspect/integrationpanel.h"
 
-#include "inspect/plotstyle.h"
-#include "plotstyler.h"
+#include "common/plotstyle.h"
+#include "common/plotstyler.h"
 
 namespace inspect {
 
@@ -20,7 +20,7 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
     setProperty("ownTheme", true); // changeEvent themes it (the active tint)
     setMinimumHeight(200);
     // Inside the stepper's scroll area nothing else makes room for bigger fonts.
-    PlotStyler::setFitHeight(this);
+    common::PlotStyler::setFitHeight(this);
     plotLayout()->clear();
     m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
     m_weightRect = new QCPAxisRect(this);
@@ -72,7 +72,7 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
         new QCPBars(m_fusedRect->axis(QCPAxis::atBottom), m_fusedRect->axis(QCPAxis::atLeft));
     m_fusedLabel->setWidth(0.85);
     m_fusedLabel->setBrush(Qt::NoBrush);
-    m_fusedLabel->setPen(QPen(verdictColor(true), 2.5));
+    m_fusedLabel->setPen(QPen(common::verdictColor(true), 2.5));
     setActive(false);
 }
 
@@ -107,10 +107,10 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
     if (trace.label >= 0 && trace.label < numClasses) {
         labelBar[int(trace.label)] = 1.0;
     }
-    setBarValues(m_fused, fused);
-    setBarValues(m_fusedLabel, labelBar);
-    setIndexTicks(m_fusedRect->axis(QCPAxis::atBottom), numClasses, QString());
-    m_fused->setBrush(verdictColor(trace.correct).lighter(120));
+    common::setBarValues(m_fused, fused);
+    common::setBarValues(m_fusedLabel, labelBar);
+    common::setIndexTicks(m_fusedRect->axis(QCPAxis::atBottom), numClasses, QString());
+    m_fused->setBrush(common::verdictColor(trace.correct).lighter(120));
 
     if (trace.experts.size() < 2) {
         // A conflict needs two opinions: say so instead of showing an empty score.
@@ -126,19 +126,19 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
                        .arg(trace.finalPred)
                        .arg(trace.correct ? tr("right") : tr("wrong"))
                        .arg(trace.label)
-                       .arg(fmt(trace.conflictScore, 3))
+                       .arg(common::fmt(trace.conflictScore, 3))
                        .arg(trace.conflictScore >= conflictThreshold ? "≥" : "<")
-                       .arg(fmt(conflictThreshold));
+                       .arg(common::fmt(conflictThreshold));
     if (trace.conflictScoreAfter >= 0.f) {
-        text += tr(" → %1 after re-reflection").arg(fmt(trace.conflictScoreAfter, 3));
+        text += tr(" → %1 after re-reflection").arg(common::fmt(trace.conflictScoreAfter, 3));
     }
     if (trace.conflict) {
         text += tr("  ·  %1, winner E%2, margin %3")
                     .arg(QString::fromStdString(trace.resolution.empty() ? "?" : trace.resolution))
                     .arg(trace.winner)
-                    .arg(fmt(trace.margin));
+                    .arg(common::fmt(trace.margin));
     } else {
-        text += tr("  ·  no conflict, margin %1").arg(fmt(trace.margin));
+        text += tr("  ·  no conflict, margin %1").arg(common::fmt(trace.margin));
     }
     m_title->setText(text);
     replot(QCustomPlot::rpQueuedReplot);
@@ -157,7 +157,7 @@ void IntegrationPanel::setActive(bool active) {
                                 float(a.blueF() * (1 - t) + b.blueF() * t));
     };
     setBackground(QBrush(active ? mix(window, tint, 0.18) : window));
-    m_title->setTextColor(active ? (darkPalette() ? tint.lighter(120) : QColor(170, 80, 0))
+    m_title->setTextColor(active ? (common::darkPalette() ? tint.lighter(120) : QColor(170, 80, 0))
                                  : pal.color(QPalette::WindowText));
     replot(QCustomPlot::rpQueuedReplot);
 }
@@ -174,7 +174,7 @@ double IntegrationPanel::shownConflictScore() const {
 
 void IntegrationPanel::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange) {
-        themePlot(this);
+        common::themePlot(this);
         setActive(m_active);
     }
     QCustomPlot::changeEvent(event);

@@ -6,13 +6,13 @@
 #include "inspect/expertpanel.h"
 #include "inspect/inputpreview.h"
 #include "inspect/integrationpanel.h"
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
 #include "inspect/runsettings.h"
 #include "inspect/samplepicker.h"
-#include "inspect/stepcursorbar.h"
+#include "common/stepcursorbar.h"
 #include "inspect/tracefeatures.h"
-#include "engineaccess.h"
+#include "common/engineaccess.h"
 
 #include <mor/log_reader.h>
 #include <mor/engine_interface.h>
@@ -32,7 +32,7 @@
 #include <map>
 #include <set>
 
-using namespace inspect;
+namespace inspect {
 
 struct ReflectionStepperView::Private {
     std::shared_ptr<const mor::LogReader> reader;
@@ -52,7 +52,7 @@ struct ReflectionStepperView::Private {
     QCPBars* routerSelected = nullptr;
     QCPBars* routerOther = nullptr;
     QCPBars* routerGates = nullptr;
-    StepCursorBar* cursor = nullptr;
+    common::StepCursorBar* cursor = nullptr;
     QScrollArea* scroll = nullptr;
     QWidget* panelBox = nullptr;
     QVBoxLayout* panelLayout = nullptr;
@@ -88,7 +88,7 @@ struct ReflectionStepperView::Private {
 };
 
 ReflectionStepperView::ReflectionStepperView(QWidget* parent)
-    : InspectView(parent), d(std::make_unique<Private>()) {
+    : common::InspectView(parent), d(std::make_unique<Private>()) {
     setObjectName("reflectionStepperView");
     d->picker = new SamplePicker(this);
     d->input = new InputPreview(this);
@@ -99,7 +99,7 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     d->info->setWordWrap(true);
     d->info->setMinimumWidth(200);
 
-    d->router = makePlot(this, "routerPlot");
+    d->router = common::makePlot(this, "routerPlot");
     d->router->setMinimumHeight(150);
     d->router->setMinimumWidth(260);
     d->router->plotLayout()->insertRow(0);
@@ -137,7 +137,7 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
     d->router->legend->setBrush(Qt::NoBrush);
     d->router->legend->setMargins(QMargins(4, 2, 2, 2));
 
-    d->cursor = new StepCursorBar(this);
+    d->cursor = new common::StepCursorBar(this);
     d->cursor->setObjectName("stepCursor");
 
     d->panelBox = new QWidget;
@@ -198,7 +198,7 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
         // Rebuild the panels for this input; the cursor restarts at t = 1.
         showSample(d->picker->currentStep(), id, false);
     });
-    connect(d->cursor, &StepCursorBar::currentChanged, this,
+    connect(d->cursor, &common::StepCursorBar::currentChanged, this,
             &ReflectionStepperView::setCurrentStep);
     // Keyboard stepping: Left/Right move the cursor, Space plays or pauses.
     auto addKey = [this](QKeySequence key, auto slot) {
@@ -206,12 +206,12 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
         shortcut->setContext(Qt::WidgetWithChildrenShortcut);
         connect(shortcut, &QShortcut::activated, d->cursor, slot);
     };
-    addKey(QKeySequence(Qt::Key_Right), &StepCursorBar::next);
-    addKey(QKeySequence(Qt::Key_Left), &StepCursorBar::back);
+    addKey(QKeySequence(Qt::Key_Right), &common::StepCursorBar::next);
+    addKey(QKeySequence(Qt::Key_Left), &common::StepCursorBar::back);
     addKey(QKeySequence(Qt::Key_Space), [this] { d->cursor->setPlaying(!d->cursor->isPlaying()); });
-    installExportMenu(d->router);
-    installExportMenu(d->integration);
-    followTheme(this);
+    common::installExportMenu(d->router);
+    common::installExportMenu(d->integration);
+    common::followTheme(this);
     setRun(nullptr, -1);
 }
 
@@ -375,7 +375,7 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
                          .arg(preview.left(160))
                          .arg(t.label)
                          .arg(t.domain)
-                         .arg(verdictColor(t.correct).name())
+                         .arg(common::verdictColor(t.correct).name())
                          .arg(t.finalPred)
                          .arg(t.correct ? tr("right") : tr("wrong"))
                          .arg(t.experts.size())
@@ -388,18 +388,18 @@ void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atInte
         (ran ? sel : other)[e] = t.routerProbs[size_t(e)];
         gates[e] = e < int(t.gates.size()) ? t.gates[size_t(e)] : 0.0;
     }
-    setBarValues(d->routerSelected, sel, -0.2);
-    setBarValues(d->routerOther, other, -0.2);
-    setBarValues(d->routerGates, gates, 0.2);
-    setIndexTicks(d->router->xAxis, nExperts, "E");
+    common::setBarValues(d->routerSelected, sel, -0.2);
+    common::setBarValues(d->routerOther, other, -0.2);
+    common::setBarValues(d->routerGates, gates, 0.2);
+    common::setIndexTicks(d->router->xAxis, nExperts, "E");
     d->router->replot(QCustomPlot::rpQueuedReplot);
 
     // One panel per selected expert, all on the same time axis.
     int index = 0;
     for (const mor::ExpertTrace& e : t.experts) {
         auto* panel = new ExpertPanel(d->panelBox);
-        installExportMenu(panel);
-        themePlot(panel);
+        common::installExportMenu(panel);
+        common::themePlot(panel);
         panel->setTrace(e, d->numClasses, t.label, d->maxIterations,
                         d->settings.haltThreshold(e.expert));
         panel->setWidthText(TraceFeatures::widthText(e, d->features));
@@ -499,7 +499,8 @@ void ReflectionStepperView::traceByCheckpoint(qint64 step, qint64 sampleId, bool
             });
     watcher->setFuture(QtConcurrent::run([path, runId, step, sampleId] {
         Private::ComputedTrace result;
-        const auto traces = EngineAccess::engine().traceSamples(path, runId, step, {sampleId});
+        const auto traces =
+            common::EngineAccess::engine().traceSamples(path, runId, step, {sampleId});
         if (!traces || traces->empty()) {
             result.error = QString::fromStdString(traces.error());
         } else {
@@ -508,3 +509,5 @@ void ReflectionStepperView::traceByCheckpoint(qint64 step, qint64 sampleId, bool
         return result;
     }));
 }
+
+} // namespace inspect

@@ -1,14 +1,14 @@
 #pragma once
-#include "inspect/inspectview.h"
+#include "common/inspectview.h"
 
 namespace inspect {
+
 class CalibrationView;
 class CounterfactualSummary;
 class CounterfactualView;
-} // namespace inspect
 
 /// View 3: every reflection iteration of one input, with a step cursor.
-class ReflectionStepperView : public InspectView {
+class ReflectionStepperView : public common::InspectView {
     Q_OBJECT
 public:
     explicit ReflectionStepperView(QWidget* parent = nullptr);
@@ -41,3 +41,5 @@ private:
     struct Private;
     std::unique_ptr<Private> d;
 };
+
+} // namespace inspect

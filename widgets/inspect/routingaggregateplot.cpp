@@ -1,7 +1,7 @@
 #include "inspect/routingaggregateplot.h"
 
-#include "inspect/mapgrid.h"
-#include "inspect/plotstyle.h"
+#include "common/mapgrid.h"
+#include "common/plotstyle.h"
 
 #include <algorithm>
 #include <map>
@@ -13,7 +13,7 @@ RoutingAggregatePlot::RoutingAggregatePlot(QWidget* parent) : QCustomPlot(parent
     setMinimumSize(220, 160);
     m_map = new QCPColorMap(xAxis, yAxis);
     m_map->setInterpolate(false);
-    m_map->setGradient(probabilityGradient());
+    m_map->setGradient(common::probabilityGradient());
     m_map->setDataRange(QCPRange(0.0, 1.0));
     xAxis->setLabel(tr("expert"));
     plotLayout()->insertRow(0);
@@ -23,7 +23,7 @@ RoutingAggregatePlot::RoutingAggregatePlot(QWidget* parent) : QCustomPlot(parent
 }
 
 void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
-                                   const std::vector<RowMeta>& meta, bool byDomain) {
+                                   const std::vector<common::RowMeta>& meta, bool byDomain) {
     for (QCPItemText* label : m_labels) {
         removeItem(label);
     }
@@ -59,7 +59,7 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
         return;
     }
     // Row 0 at the top without reversing the axis (see RoutingHeatmap).
-    MapGrid grid(m_map->data(), m_experts, 0, m_experts - 1, groups, 0, groups - 1);
+    common::MapGrid grid(m_map->data(), m_experts, 0, m_experts - 1, groups, 0, groups - 1);
     QSharedPointer<QCPAxisTickerText> rowTicks(new QCPAxisTickerText);
     const bool labelCells = groups * m_experts <= 160;
     const int everyRow = (groups + 19) / 20; // at most ~20 row labels

@@ -1,7 +1,7 @@
 #pragma once
 // Class (or domain) x expert heatmap of the mean routing probability: which expert each kind
 // of input goes to.
-#include "inspect/routingheatmap.h"
+#include "common/routingheatmap.h"
 
 namespace inspect {
 
@@ -10,7 +10,7 @@ class RoutingAggregatePlot : public QCustomPlot {
 public:
     explicit RoutingAggregatePlot(QWidget* parent = nullptr);
 
-    void setData(const mor::RoutingSnapshot& snapshot, const std::vector<RowMeta>& meta,
+    void setData(const mor::RoutingSnapshot& snapshot, const std::vector<common::RowMeta>& meta,
                  bool byDomain);
     /// Group values (class or domain labels) in row order, and the mean p of a cell.
     const std::vector<int64_t>& groups() const { return m_groups; }

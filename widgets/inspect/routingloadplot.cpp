@@ -1,6 +1,6 @@
 #include "inspect/routingloadplot.h"
 
-#include "inspect/plotstyle.h"
+#include "common/plotstyle.h"
 
 #include <algorithm>
 #include <numeric>
@@ -97,11 +97,11 @@ RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent) {
 void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     const QVector<double> load(summary.load.begin(), summary.load.end());
     const QVector<double> prob(summary.meanProb.begin(), summary.meanProb.end());
-    setBarValues(m_load, load);
+    common::setBarValues(m_load, load);
     QVector<double> keys(prob.size());
     std::iota(keys.begin(), keys.end(), 0.0);
     m_prob->setData(keys, prob, true);
-    setIndexTicks(xAxis, int(load.size()), "E");
+    common::setIndexTicks(xAxis, int(load.size()), "E");
     m_ideal->point1->setCoords(0, summary.ideal);
     m_ideal->point2->setCoords(1, summary.ideal);
     m_idealLabel->position->setCoords(load.size() - 0.45, summary.ideal);

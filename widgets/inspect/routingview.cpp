@@ -1,12 +1,12 @@
 #include "inspect/routingview.h"
 
 #include "inspect/groupexpertheatmap.h"
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
 #include "inspect/routingaggregateplot.h"
-#include "inspect/routingheatmap.h"
+#include "common/routingheatmap.h"
 #include "inspect/routingloadplot.h"
-#include "engineaccess.h"
+#include "common/engineaccess.h"
 
 #include <mor/log_reader.h>
 #include <mor/engine_interface.h>
@@ -27,7 +27,7 @@
 #include <map>
 #include <unordered_map>
 
-using namespace inspect;
+namespace inspect {
 
 struct RoutingView::Private {
     std::shared_ptr<const mor::LogReader> reader;
@@ -35,7 +35,7 @@ struct RoutingView::Private {
     std::unordered_map<int64_t, mor::SampleInfo> samples;
     std::vector<int64_t> steps;
     qint64 shownStep = -1;
-    std::vector<RowMeta> meta;
+    std::vector<common::RowMeta> meta;
     RunFeatures features; ///< nested widths / expert groups (issue 23)
     /// Traces of a grouped run whose log did not record the group, re-traced from the
     /// checkpoint of their evaluation step (or the error), keyed by that step.
@@ -52,21 +52,22 @@ struct RoutingView::Private {
     QSlider* slider = nullptr;
     QLabel* stepLabel = nullptr;
     QTimer* timer = nullptr;
-    RoutingHeatmap* heatmap = nullptr;
+    common::RoutingHeatmap* heatmap = nullptr;
     RoutingAggregatePlot* aggregate = nullptr;
     RoutingLoadPlot* load = nullptr;
     GroupExpertHeatmap* groups = nullptr;
     QLabel* warnings = nullptr;
 };
 
-RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_unique<Private>()) {
+RoutingView::RoutingView(QWidget* parent)
+    : common::InspectView(parent), d(std::make_unique<Private>()) {
     setObjectName("routingView");
     d->sortCombo = new QComboBox(this);
     d->sortCombo->setObjectName("sortCombo");
-    d->sortCombo->addItem(tr("Input (log order)"), int(RoutingHeatmap::SortKey::Input));
-    d->sortCombo->addItem(tr("Class"), int(RoutingHeatmap::SortKey::Class));
-    d->sortCombo->addItem(tr("Domain"), int(RoutingHeatmap::SortKey::Domain));
-    d->sortCombo->addItem(tr("Top expert"), int(RoutingHeatmap::SortKey::TopExpert));
+    d->sortCombo->addItem(tr("Input (log order)"), int(common::RoutingHeatmap::SortKey::Input));
+    d->sortCombo->addItem(tr("Class"), int(common::RoutingHeatmap::SortKey::Class));
+    d->sortCombo->addItem(tr("Domain"), int(common::RoutingHeatmap::SortKey::Domain));
+    d->sortCombo->addItem(tr("Top expert"), int(common::RoutingHeatmap::SortKey::TopExpert));
     d->sortCombo->setCurrentIndex(1);
     d->groupCombo = new QComboBox(this);
     d->groupCombo->setObjectName("groupCombo");
@@ -84,7 +85,7 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
     d->timer = new QTimer(this);
     d->timer->setInterval(700);
 
-    d->heatmap = new RoutingHeatmap(this);
+    d->heatmap = new common::RoutingHeatmap(this);
     d->aggregate = new RoutingAggregatePlot(this);
     d->load = new RoutingLoadPlot(this);
     d->groups = new GroupExpertHeatmap(this);
@@ -123,9 +124,10 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
     layout->addWidget(splitter, 1);
 
     connect(d->sortCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
-        d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
+        d->heatmap->setSortKey(
+            common::RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
     });
-    d->heatmap->setSortKey(RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
+    d->heatmap->setSortKey(common::RoutingHeatmap::SortKey(d->sortCombo->currentData().toInt()));
     connect(d->groupCombo, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this](int i) { d->aggregate->setData(d->heatmap->snapshot(), d->meta, i == 1); });
     connect(d->slider, &QSlider::valueChanged, this, [this](int i) {
@@ -149,11 +151,11 @@ RoutingView::RoutingView(QWidget* parent) : InspectView(parent), d(std::make_uni
             d->slider->setValue(d->slider->value() + 1);
         }
     });
-    connect(d->heatmap, &RoutingHeatmap::cellClicked, this, [this](qint64 sampleId, int) {
+    connect(d->heatmap, &common::RoutingHeatmap::cellClicked, this, [this](qint64 sampleId, int) {
         Q_EMIT sampleActivated(d->shownStep, sampleId, false);
     });
-    installExportMenus(this);
-    followTheme(this);
+    common::installExportMenus(this);
+    common::followTheme(this);
     setRun(nullptr, -1);
 }
 
@@ -209,11 +211,12 @@ void RoutingView::showStep(qint64 step) {
         snap = d->reader->routing(d->runId, step);
     }
     mor::RoutingSnapshot snapshot = snap ? std::move(*snap) : mor::RoutingSnapshot{};
-    d->meta.assign(size_t(snapshot.nSamples), RowMeta{});
+    d->meta.assign(size_t(snapshot.nSamples), common::RowMeta{});
     for (size_t r = 0; r < d->meta.size() && r < snapshot.sampleIds.size(); ++r) {
         const auto info = d->samples.find(snapshot.sampleIds[r]);
         if (info != d->samples.end()) {
-            d->meta[r] = RowMeta{info->second.label, info->second.domain, info->second.preview};
+            d->meta[r] =
+                common::RowMeta{info->second.label, info->second.domain, info->second.preview};
         }
     }
     const auto index = std::find(d->steps.begin(), d->steps.end(), step) - d->steps.begin();
@@ -301,7 +304,8 @@ void RoutingView::updateGroups() {
             });
     watcher->setFuture(QtConcurrent::run([path, runId, traceStep, ids] {
         Private::GroupTraces result;
-        const auto traces = EngineAccess::engine().traceSamples(path, runId, traceStep, ids);
+        const auto traces =
+            common::EngineAccess::engine().traceSamples(path, runId, traceStep, ids);
         if (!traces || traces->empty()) {
             result.error = QString::fromStdString(traces ? "no trace" : traces.error());
         } else {
@@ -314,3 +318,5 @@ void RoutingView::updateGroups() {
 qint64 RoutingView::shownStep() const {
     return d->shownStep;
 }
+
+} // namespace inspect

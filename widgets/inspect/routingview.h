@@ -1,8 +1,10 @@
 #pragma once
-#include "inspect/inspectview.h"
+#include "common/inspectview.h"
+
+namespace inspect {
 
 /// View 4: routing heatmaps (inputs x experts, class x expert), load per expert, evolution.
-class RoutingView : public InspectView {
+class RoutingView : public common::InspectView {
     Q_OBJECT
 public:
     explicit RoutingView(QWidget* parent = nullptr);
@@ -20,3 +22,5 @@ private:
     struct Private;
     std::unique_ptr<Private> d;
 };
+
+} // namespace inspect

@@ -1,6 +1,6 @@
 #include "inspect/tracecomparison.h"
 
-#include "inspect/plotstyle.h"
+#include "common/plotstyle.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -159,15 +159,15 @@ void TraceComparison::setTraces(const mor::SampleTrace& original, const mor::Sam
 void TraceComparison::fill(Column& column, const mor::SampleTrace& t) {
     const float confidence = answerConfidence(t);
     setValue(column.answer, QString::number(t.finalPred), qlonglong(t.finalPred));
-    setValue(column.confidence, fmt(confidence, 4), double(confidence));
+    setValue(column.confidence, common::fmt(confidence, 4), double(confidence));
     setValue(column.conflict,
-             fmt(t.conflictScore, 4) + (t.conflict ? tr("  (conflict)") : QString()),
+             common::fmt(t.conflictScore, 4) + (t.conflict ? tr("  (conflict)") : QString()),
              double(t.conflictScore));
     const QString verdict = t.label < 0 ? tr("no label") : (t.correct ? tr("right") : tr("wrong"));
     setValue(column.verdict, verdict, t.correct);
     if (t.label >= 0) {
-        column.verdict->setStyleSheet(
-            QStringLiteral("color: %1; font-weight: bold").arg(verdictColor(t.correct).name()));
+        column.verdict->setStyleSheet(QStringLiteral("color: %1; font-weight: bold")
+                                          .arg(common::verdictColor(t.correct).name()));
     } else {
         column.verdict->setStyleSheet(QString());
     }
@@ -179,12 +179,12 @@ void TraceComparison::fill(Column& column, const mor::SampleTrace& t) {
         auto* top = new QTreeWidgetItem(tree);
         top->setText(ColWhat, tr("E%1").arg(e.expert));
         top->setData(ColWhat, Qt::UserRole, e.expert);
-        top->setForeground(ColWhat, expertColor(e.expert));
-        top->setText(ColGate, fmt(e.gate, 4));
+        top->setForeground(ColWhat, common::expertColor(e.expert));
+        top->setText(ColGate, common::fmt(e.gate, 4));
         top->setData(ColGate, Qt::UserRole, double(e.gate));
         top->setText(ColDraft, QString::number(e.pred));
         top->setData(ColDraft, Qt::UserRole, qlonglong(e.pred));
-        top->setText(ColProb, fmt(e.confidence, 4));
+        top->setText(ColProb, common::fmt(e.confidence, 4));
         top->setData(ColProb, Qt::UserRole, double(e.confidence));
         top->setText(ColNote, tr("halts at t=%1").arg(e.haltStep));
         top->setData(ColNote, Qt::UserRole, e.haltStep);
@@ -199,16 +199,16 @@ void TraceComparison::fill(Column& column, const mor::SampleTrace& t) {
                                      : QString()));
             item->setData(ColDraft, Qt::UserRole, qlonglong(s.pred));
             if (known) {
-                item->setForeground(ColDraft, verdictColor(s.correct));
+                item->setForeground(ColDraft, common::verdictColor(s.correct));
             }
             const double p = s.pred >= 0 && size_t(s.pred) < s.probs.size()
                                  ? double(s.probs[size_t(s.pred)])
                                  : 0.0;
-            item->setText(ColProb, fmt(p, 4));
+            item->setText(ColProb, common::fmt(p, 4));
             item->setData(ColProb, Qt::UserRole, p);
-            item->setText(ColCritique, fmt(s.critique, 4));
+            item->setText(ColCritique, common::fmt(s.critique, 4));
             item->setData(ColCritique, Qt::UserRole, double(s.critique));
-            item->setText(ColHalt, fmt(s.haltProb, 4));
+            item->setText(ColHalt, common::fmt(s.haltProb, 4));
             item->setData(ColHalt, Qt::UserRole, double(s.haltProb));
             if (s.iteration == e.haltStep) {
                 item->setText(ColNote, tr("← answer"));
@@ -265,10 +265,10 @@ QString TraceComparison::changeSummary(const mor::SampleTrace& a, const mor::Sam
     }
     return tr("What changed: %1, confidence %2 → %3, conflict D %4 → %5, expert-steps %6 → %7")
         .arg(answer)
-        .arg(fmt(answerConfidence(a), 3))
-        .arg(fmt(answerConfidence(b), 3))
-        .arg(fmt(a.conflictScore, 3))
-        .arg(fmt(b.conflictScore, 3))
+        .arg(common::fmt(answerConfidence(a), 3))
+        .arg(common::fmt(answerConfidence(b), 3))
+        .arg(common::fmt(a.conflictScore, 3))
+        .arg(common::fmt(b.conflictScore, 3))
         .arg(a.expertSteps)
         .arg(b.expertSteps);
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "planeevaluator.h"
+#include "playground/planeevaluator.h"
 
-#include "engineaccess.h"
+#include "common/engineaccess.h"
 #include "mor/engine_interface.h"
 #include "mor/log_reader.h"
 
 #include <algorithm>
 #include <exception>
+
+namespace playground {
 
 namespace {
 
@@ -127,7 +129,7 @@ void PlaneEvaluator::evaluate(const PlaneRequest& request) {
         mor::PredictorOptions options;
         options.threads = 1;
         // A model of other than 2 features fails (its rows have the wrong size) and stays idle.
-        const auto batch = EngineAccess::engine().predict(request.logPath.toStdString(),
+        const auto batch = common::EngineAccess::engine().predict(request.logPath.toStdString(),
                                                           request.runId, options,
                                                           gridInputs(request));
         if (!batch || (!request.force && request.runId == m_lastRun &&
@@ -149,3 +151,5 @@ void PlaneEvaluator::evaluate(const PlaneRequest& request) {
         Q_EMIT idle(); // e.g. a checkpoint half written: the next poll tries again
     }
 }
+
+} // namespace playground

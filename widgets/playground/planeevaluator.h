@@ -1,7 +1,7 @@
 #pragma once
 // Lives on its own thread: opens the run's latest checkpoint with mor::Predictor and answers
 // a grid over the plane plus the test points, so the GUI thread never runs the model.
-#include "planeframe.h"
+#include "playground/planeframe.h"
 
 #include <QObject>
 
@@ -10,6 +10,8 @@
 namespace mor {
 class LogReader;
 }
+
+namespace playground {
 
 class PlaneEvaluator : public QObject {
     Q_OBJECT
@@ -36,3 +38,5 @@ private:
     qint64 m_lastRun = -1;
     qint64 m_lastStep = -1;
 };
+
+} // namespace playground

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QVector>
 
+namespace playground {
+
 struct PlaneFrame {
     qint64 step = -1;  ///< checkpoint step the frame was computed from
     int grid = 0;      ///< the plane is grid × grid cells, row 0 at the top (largest y)
@@ -41,5 +43,7 @@ struct PlaneRequest {
     bool steps = false;          ///< also trace every expert's draft per step (slower)
 };
 
-Q_DECLARE_METATYPE(PlaneFrame)
-Q_DECLARE_METATYPE(PlaneRequest)
+} // namespace playground
+
+Q_DECLARE_METATYPE(playground::PlaneFrame)
+Q_DECLARE_METATYPE(playground::PlaneRequest)

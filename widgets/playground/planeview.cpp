@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "planeview.h"
+#include "playground/planeview.h"
 
-#include "theme.h"
+#include "common/theme.h"
 
 #include <QEvent>
 #include <QMouseEvent>
@@ -9,6 +9,8 @@
 #include <QResizeEvent>
 
 #include <algorithm>
+
+namespace playground {
 
 namespace {
 
@@ -22,13 +24,13 @@ QColor mix(const QColor& a, const QColor& b, double t) {
 /// Class colours: the first two as TensorFlow Playground's orange and blue, then the curves'.
 QColor classColor(int k) {
     static const QColor first[] = {QColor(0xf5, 0x93, 0x22), QColor(0x08, 0x77, 0xbd)};
-    return k < 2 ? first[k] : QColor(Theme::curveColor(k + 1));
+    return k < 2 ? first[k] : QColor(common::Theme::curveColor(k + 1));
 }
 
 /// Expert colours: the curve colours that are neither class colour (green, purple, brown, pink).
 QColor expertColor(int e) {
     static const int curve[] = {2, 4, 5, 6};
-    return QColor(Theme::curveColor(curve[e % 4] + 10 * (e / 4)));
+    return QColor(common::Theme::curveColor(curve[e % 4] + 10 * (e / 4)));
 }
 
 } // namespace
@@ -273,3 +275,5 @@ void PlaneView::changeEvent(QEvent* event) {
     }
     QWidget::changeEvent(event);
 }
+
+} // namespace playground

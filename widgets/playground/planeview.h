@@ -1,13 +1,15 @@
 #pragma once
 // Paints the plane: one PlaneFrame as a map (fused decision, routing regions, halting depth or
 // conflicts) under the data points. Painting only; the frame is computed elsewhere.
-#include "planeframe.h"
+#include "playground/planeframe.h"
 
 #include <QImage>
 #include <QPixmap>
 #include <QWidget>
 
 class QPainter;
+
+namespace playground {
 
 class PlaneView : public QWidget {
     Q_OBJECT
@@ -76,3 +78,5 @@ private:
     int m_expert = 0;
     int m_step = 0;
 };
+
+} // namespace playground

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "playgroundview.h"
+#include "playground/playgroundview.h"
 
-#include "demolibrary.h"
-#include "inspect/plotstyle.h"
-#include "planeevaluator.h"
-#include "planeview.h"
-#include "plotstyler.h"
-#include "trainingcontroller.h"
+#include "common/demolibrary.h"
+#include "common/plotstyle.h"
+#include "common/plotstyler.h"
+#include "playground/planeevaluator.h"
+#include "playground/planeview.h"
+#include "training/trainingcontroller.h"
 
 #include "mor/dataset.h"
 
@@ -28,6 +28,8 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
+
+namespace playground {
 
 namespace {
 /// Optimizer steps between the checkpoints the plane is painted from: at 40-60 batches per
@@ -52,7 +54,7 @@ const QRectF kBounds(-1.8, -1.8, 3.6, 3.6);
 PlaygroundView::PlaygroundView(QWidget* parent) : QWidget(parent) {
     qRegisterMetaType<PlaneFrame>();
     qRegisterMetaType<PlaneRequest>();
-    m_controller = new TrainingController(this);
+    m_controller = new training::TrainingController(this);
     m_evalThread.setObjectName(QStringLiteral("playground plane"));
     m_evaluator = new PlaneEvaluator;
     m_evaluator->moveToThread(&m_evalThread);
@@ -60,10 +62,10 @@ PlaygroundView::PlaygroundView(QWidget* parent) : QWidget(parent) {
     m_evalThread.start();
     connect(m_evaluator, &PlaneEvaluator::frameReady, this, &PlaygroundView::onFrame);
     connect(m_evaluator, &PlaneEvaluator::idle, this, [this] { m_evaluating = false; });
-    connect(m_controller, &TrainingController::started, this,
+    connect(m_controller, &training::TrainingController::started, this,
             [this](qint64 runId, qint64) { m_runId = runId; });
-    connect(m_controller, &TrainingController::progress, this, &PlaygroundView::onProgress);
-    connect(m_controller, &TrainingController::finished, this, &PlaygroundView::onFinished);
+    connect(m_controller, &training::TrainingController::progress, this, &PlaygroundView::onProgress);
+    connect(m_controller, &training::TrainingController::finished, this, &PlaygroundView::onFinished);
 
     auto* outer = new QHBoxLayout(this);
     m_plane = new PlaneView(this);
@@ -97,7 +99,7 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     layout->addLayout(form);
     m_demo = new QComboBox(panel);
     m_demo->setObjectName(QStringLiteral("playgroundDemo"));
-    for (const DemoInfo& demo : DemoLibrary::demos()) {
+    for (const common::DemoInfo& demo : common::DemoLibrary::demos()) {
         if (demo.name.startsWith(QLatin1String("playground-"))) {
             m_demo->addItem(demo.name);
         }
@@ -220,10 +222,10 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
     m_curves->plotLayout()->setRowStretchFactor(0, 0.001);
     m_curves->legend->setFillOrder(QCPLegend::foColumnsFirst);
     m_curves->legend->setMargins(QMargins(4, 0, 4, 0));
-    inspect::themePlot(m_curves);
+    common::themePlot(m_curves);
     // Never shorter than its axes, tick labels and legend row need at the current font; the
     // room left over goes more to the lesson than to the curves.
-    PlotStyler::setFitHeight(m_curves);
+    common::PlotStyler::setFitHeight(m_curves);
     layout->addWidget(m_curves, 2);
     // The lesson scrolls: in presentation mode at 1280x800 its end was cut off (issue 21).
     auto* lessonScroll = new QScrollArea(panel);
@@ -243,7 +245,7 @@ void PlaygroundView::buildKnobs(QWidget* panel) {
 }
 
 bool PlaygroundView::loadDemo(const QString& name) {
-    const DemoInfo demo = DemoLibrary::find(name);
+    const common::DemoInfo demo = common::DemoLibrary::find(name);
     if (demo.name.isEmpty()) {
         return false;
     }
@@ -566,7 +568,7 @@ void PlaygroundView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         retranslate();
     } else if (event->type() == QEvent::PaletteChange) {
-        inspect::themePlot(m_curves); // the curves follow the light / dark theme
+        common::themePlot(m_curves); // the curves follow the light / dark theme
         m_curves->replot(QCustomPlot::rpQueuedReplot);
     }
     QWidget::changeEvent(event);
@@ -594,3 +596,5 @@ void PlaygroundView::retranslate() {
     m_curves->graph(0)->setName(tr("loss"));
     m_curves->graph(1)->setName(tr("test accuracy"));
 }
+
+} // namespace playground

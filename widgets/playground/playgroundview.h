@@ -3,7 +3,7 @@
 // TrainingController, the same engine as the Training view) while the plane is repainted from
 // each new checkpoint. Knobs restart the training at once; Rewind restarts it from the same
 // seed, so the same initial weights and data.
-#include "planeframe.h"
+#include "playground/planeframe.h"
 
 #include "mor/config.h"
 
@@ -11,8 +11,6 @@
 #include <QThread>
 #include <QWidget>
 
-class PlaneEvaluator;
-class PlaneView;
 class QComboBox;
 class QCustomPlot;
 class QDoubleSpinBox;
@@ -21,11 +19,21 @@ class QPushButton;
 class QSlider;
 class QSpinBox;
 class QTimer;
-class TrainingController;
 
 namespace mor {
 struct TrainingProgress;
 }
+
+namespace training {
+class TrainingController;
+} // namespace training
+
+class QFormLayout;
+
+namespace playground {
+
+class PlaneEvaluator;
+class PlaneView;
 
 class PlaygroundView : public QWidget {
     Q_OBJECT
@@ -88,7 +96,7 @@ private:
     void mapChanged(int index);
 
     mor::ExperimentConfig m_base; ///< the loaded demo; the knobs override parts of it
-    TrainingController* m_controller = nullptr;
+    training::TrainingController* m_controller = nullptr;
     QThread m_evalThread;
     PlaneEvaluator* m_evaluator = nullptr;
     QTemporaryDir m_dir;
@@ -133,3 +141,5 @@ private:
     bool m_forceNext = false; ///< the next poll evaluates even without a new checkpoint
     bool m_loading = false;
 };
+
+} // namespace playground

@@ -1,10 +1,10 @@
 #include "sequence/depthplots.h"
 
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
-#include "plotstyler.h"
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
+#include "common/plotstyler.h"
+#include "common/theme.h"
 #include "sequence/tokenstyle.h"
-#include "theme.h"
 
 #include <qcustomplot.h>
 
@@ -49,16 +49,16 @@ void fitAxisRectToYLabel(QCustomPlot* plot) {
 
 DepthPlots::DepthPlots(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("depthPlots"));
-    m_mean = inspect::makePlot(this, QStringLiteral("meanDepthPlot"));
-    m_distribution = inspect::makePlot(this, QStringLiteral("depthDistributionPlot"));
-    m_byStep = inspect::makePlot(this, QStringLiteral("depthByStepPlot"));
+    m_mean = common::makePlot(this, QStringLiteral("meanDepthPlot"));
+    m_distribution = common::makePlot(this, QStringLiteral("depthDistributionPlot"));
+    m_byStep = common::makePlot(this, QStringLiteral("depthByStepPlot"));
     for (QCustomPlot* plot : {m_mean, m_distribution, m_byStep}) {
         addTitle(plot);
         plot->setMinimumHeight(180);
         // Taller when the title, two-line class names, axis titles and legend need it (at
         // 180 px the title was covered by the plot).
-        PlotStyler::setFitHeight(plot);
-        inspect::installExportMenu(plot);
+        common::PlotStyler::setFitHeight(plot);
+        common::installExportMenu(plot);
     }
     m_meanBars = new QCPBars(m_mean->xAxis, m_mean->yAxis);
     m_meanBars->setWidth(0.6);
@@ -101,9 +101,9 @@ void DepthPlots::setClassDepths(const std::vector<ClassDepth>& classes, int maxD
         names << QStringLiteral("%1\n(%2)").arg(wrapped(c.name)).arg(c.tokens);
         means << c.meanDepth;
     }
-    inspect::setBarValues(m_meanBars, means);
+    common::setBarValues(m_meanBars, means);
     // A mean is not a depth: one neutral colour, not the depth scale.
-    const QColor meanColor(Theme::curveColor(0));
+    const QColor meanColor(common::Theme::curveColor(0));
     m_meanBars->setPen(QPen(meanColor.darker(130)));
     m_meanBars->setBrush(meanColor);
     setClassTicks(m_mean, names);
@@ -124,7 +124,7 @@ void DepthPlots::setClassDepths(const std::vector<ClassDepth>& classes, int maxD
                 size_t(d - 1) < c.depthCounts.size() ? c.depthCounts[size_t(d - 1)] : 0;
             fractions << (c.tokens > 0 ? double(count) / c.tokens : 0.0);
         }
-        inspect::setBarValues(bars, fractions);
+        common::setBarValues(bars, fractions);
         if (below) {
             bars->moveAbove(below);
         }
@@ -166,9 +166,9 @@ void DepthPlots::setDepthByStep(const std::vector<int64_t>& steps,
     };
     for (size_t c = 0; c < perClass.size(); ++c) {
         addGraph(perClass[c], c < size_t(classNames.size()) ? classNames[int(c)] : QString(),
-                 QColor(Theme::curveColor(int(c) + 1)), 1.2);
+                 QColor(common::Theme::curveColor(int(c) + 1)), 1.2);
     }
-    addGraph(overall, tr("all tokens"), QColor(Theme::curveColor(0)), 2.5);
+    addGraph(overall, tr("all tokens"), QColor(common::Theme::curveColor(0)), 2.5);
     m_byStep->xAxis->setRange(keys.front(), keys.back());
     m_byStep->xAxis->scaleRange(1.05);
     m_byStep->yAxis->setRange(0.0, top + 0.3);
@@ -203,11 +203,11 @@ void DepthPlots::restyle() {
     const QString yLabels[] = {meanLabel, tr("share of tokens"), meanLabel};
     int i = 0;
     for (QCustomPlot* plot : {m_mean, m_distribution, m_byStep}) {
-        inspect::applyPalette(plot, {plot->xAxis, plot->yAxis}, true);
+        common::applyPalette(plot, {plot->xAxis, plot->yAxis}, true);
         QColor legendBg = bg;
         legendBg.setAlpha(215);
         plot->legend->setBrush(QBrush(legendBg));
-        PlotStyler::setLegendTextColor(plot->legend, fg);
+        common::PlotStyler::setLegendTextColor(plot->legend, fg);
         plot->legend->setBorderPen(QPen(grid));
         if (QCPTextElement* title = titleOf(plot)) {
             title->setText(titles[i]);

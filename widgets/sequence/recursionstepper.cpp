@@ -1,13 +1,13 @@
 #include "sequence/recursionstepper.h"
 
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
-#include "plotstyler.h"
-#include "inspect/stepcursorbar.h"
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
+#include "common/plotstyler.h"
+#include "common/stepcursorbar.h"
 #include "sequence/depthblocks.h"
 #include "sequence/depthplots.h"
 #include "sequence/tokenstyle.h"
-#include "theme.h"
+#include "common/theme.h"
 
 #include <qcustomplot.h>
 
@@ -33,7 +33,7 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     m_values->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
-    m_cursor = new inspect::StepCursorBar(this);
+    m_cursor = new common::StepCursorBar(this);
     m_cursor->setObjectName(QStringLiteral("recursionCursor"));
     if (auto* speed = m_cursor->findChild<QWidget*>(QStringLiteral("speedSlider"))) {
         speed->setMinimumWidth(70); // the panel is narrow: keep the speed slider usable
@@ -44,9 +44,9 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     m_position = new QLabel(this);
     m_position->setObjectName(QStringLiteral("recursionPosition"));
     m_position->setFont(bold);
-    m_plot = inspect::makePlot(this, QStringLiteral("recursionPlot"));
+    m_plot = common::makePlot(this, QStringLiteral("recursionPlot"));
     m_plot->setMinimumHeight(160);
-    PlotStyler::setFitHeight(m_plot); // taller when its axis titles and legend need it
+    common::PlotStyler::setFitHeight(m_plot); // taller when its axis titles and legend need it
     m_scoreBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_scoreBars->setWidth(0.5);
     m_skippedBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
@@ -61,7 +61,7 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
     m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     m_plot->legend->setWrap(2);
-    inspect::installExportMenu(m_plot);
+    common::installExportMenu(m_plot);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
@@ -70,7 +70,7 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_values);
     layout->addWidget(m_note);
     layout->addWidget(m_plot, 1);
-    connect(m_cursor, &inspect::StepCursorBar::currentChanged, this, [this] { showRecursion(); });
+    connect(m_cursor, &common::StepCursorBar::currentChanged, this, [this] { showRecursion(); });
     restyle();
     clear();
 }
@@ -287,15 +287,15 @@ void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
 void RecursionStepper::restyle() {
     const QPalette pal = QApplication::palette();
     const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
-    inspect::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis}, true);
+    common::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis}, true);
     m_plot->legend->setBrush(QBrush(bg));
-    PlotStyler::setLegendTextColor(m_plot->legend, fg);
+    common::PlotStyler::setLegendTextColor(m_plot->legend, fg);
     m_plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
-    const QColor probColor(Theme::curveColor(0));
+    const QColor probColor(common::Theme::curveColor(0));
     m_probGraph->setPen(QPen(probColor, 2));
     m_probGraph->setName(isBlocksMode() ? tr("target probability after the block")
                                         : tr("target probability after r"));
-    QColor scoreColor(Theme::curveColor(3));
+    QColor scoreColor(common::Theme::curveColor(3));
     scoreColor.setAlpha(140);
     m_scoreBars->setBrush(scoreColor);
     m_scoreBars->setPen(Qt::NoPen);

@@ -15,9 +15,9 @@ class QCPBars;
 class QCPItemStraightLine;
 class QLabel;
 
-namespace inspect {
+namespace common {
 class StepCursorBar;
-}
+} // namespace common
 
 namespace sequence {
 
@@ -36,7 +36,7 @@ public:
     /// Current recursion r (1..depth; 0 when no token is shown).
     int recursion() const;
     void setRecursion(int r);
-    inspect::StepCursorBar* cursor() const { return m_cursor; }
+    common::StepCursorBar* cursor() const { return m_cursor; }
     /// "r = 2 of 3" (or "block 2/4"): where the cursor stands.
     QLabel* positionLabel() const { return m_position; }
     QCustomPlot* plot() const { return m_plot; }
@@ -68,7 +68,7 @@ private:
     QLabel* m_position; ///< "r = 1 of 3" on its own line (the narrow pane cut it in the bar)
     QLabel* m_values;
     QLabel* m_note;
-    inspect::StepCursorBar* m_cursor;
+    common::StepCursorBar* m_cursor;
     QCustomPlot* m_plot;
     QCPGraph* m_probGraph;
     QCPBars* m_scoreBars;

@@ -1,7 +1,7 @@
 #include "sequence/sequenceview.h"
 
-#include "engineaccess.h"
-#include "inspect/plotexport.h"
+#include "common/engineaccess.h"
+#include "common/plotexport.h"
 #include "sequence/depthblocks.h"
 #include "sequence/depthlegend.h"
 #include "sequence/depthplots.h"
@@ -28,18 +28,17 @@
 #include <cmath>
 #include <limits>
 
-using namespace sequence;
-
+namespace sequence {
 namespace {
 /// A new view's tracer: the installed engine's traceTokens (none installed: none, and the text
 /// field stays disabled).
 SequenceView::TextTracer defaultTracer() {
-    if (!EngineAccess::installed()) {
+    if (!common::EngineAccess::installed()) {
         return {};
     }
     return [](const std::string& logPath, int64_t runId, int64_t step, const std::string& text,
               std::string* error) {
-        auto traced = EngineAccess::engine().traceTokens(logPath, runId, step, text);
+        auto traced = common::EngineAccess::engine().traceTokens(logPath, runId, step, text);
         if (!traced) {
             *error = traced.error();
             return std::vector<mor::TokenTrace>{};
@@ -50,11 +49,11 @@ SequenceView::TextTracer defaultTracer() {
 
 /// A new view's generator: the installed engine's generate (none installed: none).
 sequence::GeneratePanel::TextGenerator defaultSequenceGenerator() {
-    if (!EngineAccess::installed()) {
+    if (!common::EngineAccess::installed()) {
         return {};
     }
     return [](const std::string& logPath, int64_t runId, const mor::GenerateOptions& options) {
-        auto generated = EngineAccess::engine().generate(logPath, runId, options);
+        auto generated = common::EngineAccess::engine().generate(logPath, runId, options);
         if (!generated) {
             mor::GenerateResult failed;
             failed.error = generated.error();
@@ -152,7 +151,7 @@ GeneratePanel* SequenceView::generatePanel() const {
     return d->generate;
 }
 
-SequenceView::SequenceView(QWidget* parent) : InspectView(parent), d(new Private) {
+SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new Private) {
     setObjectName(QStringLiteral("sequenceView"));
     d->stepLabel = new QLabel(this);
     d->stepCombo = new QComboBox(this);
@@ -296,7 +295,7 @@ void SequenceView::refresh() {
 }
 
 void SequenceView::showEvent(QShowEvent* event) {
-    InspectView::showEvent(event);
+    common::InspectView::showEvent(event);
     if (d->dirty) {
         d->dirty = false;
         reload();
@@ -605,5 +604,6 @@ void SequenceView::changeEvent(QEvent* event) {
         retranslate();
         reload();
     }
-    InspectView::changeEvent(event);
+    common::InspectView::changeEvent(event);
 }
+} // namespace sequence

@@ -4,7 +4,7 @@
 // and depth histograms per token class (and across evaluation steps). Any text the user types is
 // traced through the run's checkpoint off the GUI thread by the engine EngineAccess holds, so
 // this library stays free of torch.
-#include "inspect/inspectview.h"
+#include "common/inspectview.h"
 #include "sequence/generatepanel.h"
 
 #include <mor/token_trace.h>
@@ -16,13 +16,13 @@
 #include <vector>
 
 namespace sequence {
+
 class DepthPlots;
 class RecursionStepper;
 class TokenDepthModel;
 class TokenFlowWidget;
-} // namespace sequence
 
-class SequenceView : public InspectView {
+class SequenceView : public common::InspectView {
     Q_OBJECT
 public:
     /// Traces `text` through the checkpoint of run `runId` at evaluation step `step` of the log
@@ -92,3 +92,5 @@ private:
     struct Private;
     std::unique_ptr<Private> d;
 };
+
+} // namespace sequence

@@ -2,7 +2,7 @@
 #include "sweeps/parallelcoordinates.h"
 
 #include "sweeps/sweepformat.h"
-#include "inspect/plotstyle.h"
+#include "common/plotstyle.h"
 
 #include <QEvent>
 #include <QMouseEvent>
@@ -289,7 +289,7 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
             accHi = std::max(accHi, run.results[Accuracy]);
         }
     }
-    QCPColorGradient gradient = inspect::probabilityGradient();
+    QCPColorGradient gradient = common::probabilityGradient();
     const bool anyHighlight = !m_highlighted.isEmpty();
     auto drawRun = [&](int r, bool strong) {
         const RunRow& run = m_data.runs[r];

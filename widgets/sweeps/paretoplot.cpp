@@ -2,9 +2,9 @@
 #include "sweeps/paretoplot.h"
 
 #include "sweeps/sweepstats.h"
-#include "inspect/plotexport.h"
-#include "inspect/plotstyle.h"
-#include "theme.h"
+#include "common/plotexport.h"
+#include "common/plotstyle.h"
+#include "common/theme.h"
 
 #include <QEvent>
 #include <QMouseEvent>
@@ -23,7 +23,7 @@ double orZero(double v) {
 } // namespace
 
 ParetoPlot::ParetoPlot(QWidget* parent)
-    : QWidget(parent), m_plot(inspect::makePlot(this, QStringLiteral("sweepPareto"))) {
+    : QWidget(parent), m_plot(common::makePlot(this, QStringLiteral("sweepPareto"))) {
     m_plot->setMinimumSize(280, 200);
     // The legend gets its own row under the axes: it never covers a point.
     m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
@@ -32,7 +32,7 @@ ParetoPlot::ParetoPlot(QWidget* parent)
     m_plot->legend->setMargins(QMargins(4, 2, 4, 2));
     m_plot->legend->setVisible(true);
     m_plot->setMouseTracking(true);
-    inspect::installExportMenu(m_plot);
+    common::installExportMenu(m_plot);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ParetoPlot::onMouseMove);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -69,7 +69,7 @@ void ParetoPlot::rebuild() {
     for (int i : paretoFront(cost, accuracy)) {
         m_front << i;
     }
-    const QColor pointColor(Theme::curveColor(0)), frontColor(Theme::curveColor(1));
+    const QColor pointColor(common::Theme::curveColor(0)), frontColor(common::Theme::curveColor(1));
     // Faint points first, then the strong ones (highlighted or all), so these are on top.
     for (int pass = 0; pass < 2; ++pass) {
         const bool strong = pass == 1;
@@ -190,7 +190,7 @@ void ParetoPlot::onMouseMove(QMouseEvent* event) {
 }
 
 void ParetoPlot::restyle() {
-    inspect::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis});
+    common::applyPalette(m_plot, {m_plot->xAxis, m_plot->yAxis});
     const QPalette pal = palette();
     m_plot->legend->setBrush(pal.color(QPalette::Base));
     m_plot->legend->setTextColor(pal.color(QPalette::WindowText));

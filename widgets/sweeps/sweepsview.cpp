@@ -7,9 +7,9 @@
 #include "sweeps/sweepdata.h"
 #include "sweeps/sweepgrouptable.h"
 #include "sweeps/sweeplauncher.h"
-#include "logsession.h"
-#include "runbrowser.h"
-#include "runtablemodel.h"
+#include "shell/logsession.h"
+#include "shell/runbrowser.h"
+#include "shell/runtablemodel.h"
 
 #include "mor/log_reader.h"
 #include "mor/sweep.h"
@@ -29,7 +29,7 @@
 
 namespace sweeps {
 
-SweepsView::SweepsView(LogSession* session, RunBrowser* browser,
+SweepsView::SweepsView(shell::LogSession* session, shell::RunBrowser* browser,
                        std::function<std::string()> baseConfig, QWidget* parent)
     : QWidget(parent), m_session(session), m_browser(browser),
       m_baseConfig(std::move(baseConfig)), m_data(std::make_unique<SweepData>()),
@@ -113,15 +113,16 @@ SweepsView::SweepsView(LogSession* session, RunBrowser* browser,
         }
     });
     if (m_session) {
-        connect(m_session, &LogSession::opened, this, [this] {
+        connect(m_session, &shell::LogSession::opened, this, [this] {
             m_store.reset();
             m_dirty = true;
             refresh();
         });
-        connect(m_session, &LogSession::changed, this, &SweepsView::onLogChanged);
+        connect(m_session, &shell::LogSession::changed, this, &SweepsView::onLogChanged);
     }
     if (m_browser) {
-        connect(m_browser, &RunBrowser::selectionChanged, this, &SweepsView::onBrowserSelection);
+        connect(m_browser, &shell::RunBrowser::selectionChanged, this,
+                &SweepsView::onBrowserSelection);
     }
     m_pareto->setCost(Flops);
     retranslateUi();

@@ -13,17 +13,20 @@
 #include <memory>
 #include <string>
 
-class LogSession;
 class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSplitter;
-class RunBrowser;
 
 namespace mor {
 class SweepStore;
 }
+
+namespace shell {
+class LogSession;
+class RunBrowser;
+} // namespace shell
 
 namespace sweeps {
 
@@ -39,7 +42,7 @@ class SweepsView : public QWidget {
 public:
     /// `browser` may be null (no selection link); `baseConfig` gives the config JSON a new
     /// sweep starts from (the setup view's), may be empty (the launcher then loads a file).
-    SweepsView(LogSession* session, RunBrowser* browser,
+    SweepsView(shell::LogSession* session, shell::RunBrowser* browser,
                std::function<std::string()> baseConfig, QWidget* parent = nullptr);
     ~SweepsView() override;
 
@@ -70,8 +73,8 @@ private:
     void selectInBrowser(const QList<qint64>& runs);
     void retranslateUi();
 
-    LogSession* m_session;
-    QPointer<RunBrowser> m_browser;
+    shell::LogSession* m_session;
+    QPointer<shell::RunBrowser> m_browser;
     std::function<std::string()> m_baseConfig;
     std::unique_ptr<mor::SweepStore> m_store;
     std::unique_ptr<SweepData> m_data;

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         const QStringList wh = QString(argv[4]).split('x');
         size = QSize(wh.value(0).toInt(), wh.value(1).toInt()).expandedTo(QSize(400, 300));
     }
-    ReflectionStepperView stepper;
+    inspect::ReflectionStepperView stepper;
     stepper.resize(size);
     stepper.setRun(reader, runId);
     // An interesting input: conflicted at the newest evaluation that has conflicts (the one
@@ -79,12 +79,12 @@ int main(int argc, char** argv) {
     stepper.setCurrentStep(stepper.stepCount() - 1);
     ok = save(stepper, out + "/stepper_integration.png") && ok;
 
-    RoutingView routing;
+    inspect::RoutingView routing;
     routing.resize(size);
     routing.setRun(reader, runId);
     ok = save(routing, out + "/routing.png") && ok;
 
-    ConflictView conflicts;
+    inspect::ConflictView conflicts;
     conflicts.resize(size);
     conflicts.setRun(reader, runId);
     ok = save(conflicts, out + "/conflicts.png") && ok;

@@ -204,7 +204,7 @@ void TstInspectCalibration::viewShowsTheRunsCalibrationAndAnOverlay() {
 }
 
 void TstInspectCalibration::stepperHasTheCalibrationPage() {
-    ReflectionStepperView stepper;
+    inspect::ReflectionStepperView stepper;
     stepper.setRun(m_reader, m_runB);
     QVERIFY(stepper.calibrationView());
     QCOMPARE(stepper.calibrationView()->runData(0).runId, qint64(m_runB));

@@ -56,7 +56,7 @@ void TstInspectCheckpoint::nonProbeInputIsTracedFromTheCheckpoint() {
     QVERIFY(sample >= 0);
     QVERIFY(!reader->trace(out.runId, step, sample).has_value());
 
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.resize(1200, 800);
     view.setRun(reader, out.runId);
     view.showSample(step, sample, false);

@@ -3,9 +3,9 @@
 // the integration step.
 #include "inspectfixture.h"
 
+#include "common/plotexport.h"
 #include "inspect/conflictplots.h"
 #include "inspect/conflictview.h"
-#include "inspect/plotexport.h"
 
 #include <qcustomplot.h>
 
@@ -67,7 +67,7 @@ std::set<Key> TstInspectConflicts::shownKeys(QTableView* table) const {
 }
 
 void TstInspectConflicts::tableHoldsEveryConflictOfTheLog() {
-    ConflictView view;
+    inspect::ConflictView view;
     view.setRun(m_reader, m_run.runId);
     auto* table = view.findChild<QTableView*>("conflictTable");
     std::set<Key> logged;
@@ -94,7 +94,7 @@ void TstInspectConflicts::filteringGivesExactlyTheLoggedRows() {
     QFETCH(QString, text);
     QFETCH(bool, wrongOnly);
     QFETCH(int, stepIndex);
-    ConflictView view;
+    inspect::ConflictView view;
     view.setRun(m_reader, m_run.runId);
     auto* table = view.findChild<QTableView*>("conflictTable");
     view.findChild<QLineEdit*>("conflictFilter")->setText(text);
@@ -124,7 +124,7 @@ void TstInspectConflicts::filteringGivesExactlyTheLoggedRows() {
 }
 
 void TstInspectConflicts::sortingByScoreOrdersRows() {
-    ConflictView view;
+    inspect::ConflictView view;
     view.setRun(m_reader, m_run.runId);
     auto* table = view.findChild<QTableView*>("conflictTable");
     table->sortByColumn(2, Qt::AscendingOrder);
@@ -141,13 +141,13 @@ void TstInspectConflicts::sortingByScoreOrdersRows() {
 }
 
 void TstInspectConflicts::doubleClickOpensTheInputAtTheIntegration() {
-    ConflictView view;
+    inspect::ConflictView view;
     view.resize(1000, 700);
     view.setRun(m_reader, m_run.runId);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     auto* table = view.findChild<QTableView*>("conflictTable");
-    QSignalSpy spy(&view, &InspectView::sampleActivated);
+    QSignalSpy spy(&view, &common::InspectView::sampleActivated);
     const QModelIndex index = table->model()->index(2, 3);
     const QPoint centre = table->visualRect(index).center();
     QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::NoModifier, centre);
@@ -189,7 +189,7 @@ void TstInspectConflicts::plotsExportAsPngSvgAndPdf_data() {
 void TstInspectConflicts::plotsExportAsPngSvgAndPdf() {
     QFETCH(QString, file);
     QFETCH(bool, ok);
-    ConflictView view;
+    inspect::ConflictView view;
     view.resize(1000, 700);
     view.setRun(m_reader, m_run.runId);
     auto* plot = view.findChild<QCustomPlot*>("conflictHistogram");
@@ -197,7 +197,7 @@ void TstInspectConflicts::plotsExportAsPngSvgAndPdf() {
     QCOMPARE(plot->contextMenuPolicy(), Qt::CustomContextMenu);
     const QString path = m_dir.filePath(file);
     QString error;
-    QCOMPARE(inspect::exportPlot(plot, path, &error), ok);
+    QCOMPARE(common::exportPlot(plot, path, &error), ok);
     if (ok) {
         QVERIFY(QFileInfo(path).size() > 500);
     } else {

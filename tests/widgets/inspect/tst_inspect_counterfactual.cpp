@@ -6,7 +6,7 @@
 #include "inspect/counterfactualsummary.h"
 #include "inspect/calibrationview.h"
 #include "inspect/counterfactualview.h"
-#include "inspect/plotstyle.h"
+#include "common/plotstyle.h"
 #include "inspect/reflectionstepperview.h"
 #include "inspect/tracecomparison.h"
 
@@ -120,11 +120,11 @@ void TstInspectCounterfactual::compareSide(const inspect::TraceComparison& view,
     const double confidence = view.field(side, "confidence")->property("value").toDouble();
     QVERIFY2(close(confidence, json["confidence"].toDouble()),
              qPrintable(QString("%1 vs %2").arg(confidence).arg(json["confidence"].toDouble())));
-    QCOMPARE(view.field(side, "confidence")->text(), inspect::fmt(json["confidence"].toDouble(), 4));
+    QCOMPARE(view.field(side, "confidence")->text(), common::fmt(json["confidence"].toDouble(), 4));
     QVERIFY(close(view.field(side, "conflict")->property("value").toDouble(),
                   json["conflict_score"].toDouble()));
     QVERIFY(view.field(side, "conflict")->text().startsWith(
-        inspect::fmt(json["conflict_score"].toDouble(), 4)));
+        common::fmt(json["conflict_score"].toDouble(), 4)));
     QCOMPARE(view.field(side, "verdict")->property("value").toBool(), json["correct"].toBool());
     QCOMPARE(view.field(side, "expertSteps")->property("value").toInt(),
              json["expert_steps"].toInt());
@@ -138,7 +138,7 @@ void TstInspectCounterfactual::compareSide(const inspect::TraceComparison& view,
         QCOMPARE(row->data(0, Qt::UserRole).toInt(), e["expert"].toInt());
         QCOMPARE(row->text(0), QString("E%1").arg(e["expert"].toInt()));
         QVERIFY(close(row->data(1, Qt::UserRole).toDouble(), e["gate"].toDouble()));
-        QCOMPARE(row->text(1), inspect::fmt(e["gate"].toDouble(), 4));
+        QCOMPARE(row->text(1), common::fmt(e["gate"].toDouble(), 4));
         QCOMPARE(row->data(2, Qt::UserRole).toLongLong(), e["pred"].toInteger());
         QVERIFY(close(row->data(3, Qt::UserRole).toDouble(), e["confidence"].toDouble()));
         QCOMPARE(row->data(6, Qt::UserRole).toInt(), e["halt_step"].toInt());
@@ -150,7 +150,7 @@ void TstInspectCounterfactual::compareSide(const inspect::TraceComparison& view,
             QCOMPARE(step->data(0, Qt::UserRole).toInt(), s["t"].toInt());
             QCOMPARE(step->data(2, Qt::UserRole).toLongLong(), s["pred"].toInteger());
             QVERIFY(close(step->data(4, Qt::UserRole).toDouble(), s["critique"].toDouble()));
-            QCOMPARE(step->text(4), inspect::fmt(s["critique"].toDouble(), 4));
+            QCOMPARE(step->text(4), common::fmt(s["critique"].toDouble(), 4));
             QVERIFY(close(step->data(5, Qt::UserRole).toDouble(), s["halt_p"].toDouble()));
             const QJsonArray probs = s["probs"].toArray();
             const double p = probs[s["pred"].toInt()].toDouble();
@@ -188,7 +188,7 @@ void TstInspectCounterfactual::whatIfShowsWhatMorTracePrints_data() {
 void TstInspectCounterfactual::whatIfShowsWhatMorTracePrints() {
     QFETCH(mor::Intervention, intervention);
     QFETCH(QStringList, flags);
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.resize(1200, 800);
     view.setRun(m_reader, m_runId);
     view.showSample(m_step, m_sample, false);
@@ -252,7 +252,7 @@ void TstInspectCounterfactual::controlsRoundTripTheIntervention() {
 }
 
 void TstInspectCounterfactual::runSummaryHaltAtMaxDepthIsTheFixedDepthAccuracy() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.resize(1200, 800);
     view.setRun(m_reader, m_runId);
     view.setPage(2);
@@ -284,7 +284,7 @@ void TstInspectCounterfactual::runSummaryHaltAtMaxDepthIsTheFixedDepthAccuracy()
         const QString kind = table->item(row, 0)->data(Qt::UserRole).toString();
         const qlonglong value = table->item(row, 0)->data(Qt::UserRole + 1).toLongLong();
         const double shown = table->item(row, 1)->data(Qt::UserRole).toDouble();
-        QCOMPARE(table->item(row, 1)->text(), inspect::fmt(shown, 4));
+        QCOMPARE(table->item(row, 1)->text(), common::fmt(shown, 4));
         QVERIFY2(close(shown, cliRows.at({kind, value})), qPrintable(kind));
         if (kind == "halt" && value == 3) {
             sawMaxDepth = true;
@@ -327,7 +327,7 @@ void TstInspectCounterfactual::screenshots() {
     for (const bool isDark : {false, true}) {
         QApplication::setPalette(isDark ? dark : light);
         const QString theme = isDark ? "dark" : "light";
-        ReflectionStepperView view;
+        inspect::ReflectionStepperView view;
         view.resize(1280, 800);
         view.setRun(m_reader, m_runId);
         view.showSample(m_step, m_sample, false);

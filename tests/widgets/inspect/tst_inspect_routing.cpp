@@ -3,9 +3,9 @@
 // cell opens exactly the input in that row.
 #include "inspectfixture.h"
 
+#include "common/routingheatmap.h"
 #include "inspect/groupexpertheatmap.h"
 #include "inspect/routingaggregateplot.h"
-#include "inspect/routingheatmap.h"
 #include "inspect/routingloadplot.h"
 #include "inspect/routingview.h"
 
@@ -70,18 +70,18 @@ std::map<int64_t, mor::SampleInfo> TstInspectRouting::samplesById() const {
 
 void TstInspectRouting::heatmapHoldsTheLoggedProbabilities_data() {
     QTest::addColumn<int>("sortKey");
-    QTest::newRow("log order") << int(inspect::RoutingHeatmap::SortKey::Input);
-    QTest::newRow("by class") << int(inspect::RoutingHeatmap::SortKey::Class);
-    QTest::newRow("by top expert") << int(inspect::RoutingHeatmap::SortKey::TopExpert);
+    QTest::newRow("log order") << int(common::RoutingHeatmap::SortKey::Input);
+    QTest::newRow("by class") << int(common::RoutingHeatmap::SortKey::Class);
+    QTest::newRow("by top expert") << int(common::RoutingHeatmap::SortKey::TopExpert);
 }
 
 void TstInspectRouting::heatmapHoldsTheLoggedProbabilities() {
     QFETCH(int, sortKey);
-    RoutingView view;
+    inspect::RoutingView view;
     view.setRun(m_reader, m_run.runId);
     QCOMPARE(view.shownStep(), m_run.steps.back());
-    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
-    heatmap->setSortKey(inspect::RoutingHeatmap::SortKey(sortKey));
+    auto* heatmap = view.findChild<common::RoutingHeatmap*>();
+    heatmap->setSortKey(common::RoutingHeatmap::SortKey(sortKey));
     const auto snapshot = m_reader->routing(m_run.runId, m_run.steps.back());
     QVERIFY(snapshot);
     QCOMPARE(heatmap->rowCount(), int(snapshot->nSamples));
@@ -107,20 +107,20 @@ void TstInspectRouting::heatmapHoldsTheLoggedProbabilities() {
 
 void TstInspectRouting::sortingGroupsRowsByKey_data() {
     QTest::addColumn<int>("sortKey");
-    QTest::newRow("class") << int(inspect::RoutingHeatmap::SortKey::Class);
-    QTest::newRow("domain") << int(inspect::RoutingHeatmap::SortKey::Domain);
+    QTest::newRow("class") << int(common::RoutingHeatmap::SortKey::Class);
+    QTest::newRow("domain") << int(common::RoutingHeatmap::SortKey::Domain);
 }
 
 void TstInspectRouting::sortingGroupsRowsByKey() {
     QFETCH(int, sortKey);
-    RoutingView view;
+    inspect::RoutingView view;
     view.setRun(m_reader, m_run.runId);
-    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
-    heatmap->setSortKey(inspect::RoutingHeatmap::SortKey(sortKey));
+    auto* heatmap = view.findChild<common::RoutingHeatmap*>();
+    heatmap->setSortKey(common::RoutingHeatmap::SortKey(sortKey));
     const auto samples = samplesById();
     auto key = [&](int row) {
         const auto& s = samples.at(heatmap->sampleIdAtRow(row));
-        return sortKey == int(inspect::RoutingHeatmap::SortKey::Class) ? s.label : s.domain;
+        return sortKey == int(common::RoutingHeatmap::SortKey::Class) ? s.label : s.domain;
     };
     for (int row = 1; row < heatmap->rowCount(); ++row) {
         QVERIFY(key(row - 1) <= key(row));
@@ -129,14 +129,14 @@ void TstInspectRouting::sortingGroupsRowsByKey() {
 }
 
 void TstInspectRouting::clickingACellOpensThatInput() {
-    RoutingView view;
+    inspect::RoutingView view;
     view.resize(1000, 700);
     view.setRun(m_reader, m_run.runId);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
+    auto* heatmap = view.findChild<common::RoutingHeatmap*>();
     heatmap->replot(); // lay out the axes at the shown size
-    QSignalSpy spy(&view, &InspectView::sampleActivated);
+    QSignalSpy spy(&view, &common::InspectView::sampleActivated);
     for (const auto& [row, expert] : std::vector<std::pair<int, int>>{{0, 0}, {17, 2}, {59, 1}}) {
         const QPoint pixel = heatmap->pixelOf(row, expert);
         const auto cell = heatmap->cellAt(pixel);
@@ -155,7 +155,7 @@ void TstInspectRouting::clickingACellOpensThatInput() {
 }
 
 void TstInspectRouting::aggregateIsTheMeanPerClass() {
-    RoutingView view;
+    inspect::RoutingView view;
     view.setRun(m_reader, m_run.runId);
     auto* aggregate = view.findChild<inspect::RoutingAggregatePlot*>();
     const auto snapshot = m_reader->routing(m_run.runId, m_run.steps.back());
@@ -214,11 +214,11 @@ void TstInspectRouting::warnsAboutDeadExpertsAndImbalance() {
 }
 
 void TstInspectRouting::evolutionSliderChangesTheSnapshot() {
-    RoutingView view;
+    inspect::RoutingView view;
     view.setRun(m_reader, m_run.runId);
     auto* slider = view.findChild<QSlider*>("evolutionSlider");
-    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
-    heatmap->setSortKey(inspect::RoutingHeatmap::SortKey::Input);
+    auto* heatmap = view.findChild<common::RoutingHeatmap*>();
+    heatmap->setSortKey(common::RoutingHeatmap::SortKey::Input);
     QCOMPARE(slider->maximum(), int(m_run.steps.size()) - 1);
     QCOMPARE(slider->value(), slider->maximum());
     for (int i = 0; i <= slider->maximum(); ++i) {
@@ -235,7 +235,7 @@ void TstInspectRouting::evolutionSliderChangesTheSnapshot() {
 
 void TstInspectRouting::hugeSnapshotsAreBinnedAndRefilledOnZoom() {
     // More inputs than the colour map holds: rows are binned (mean), zooming refills exactly.
-    const int rows = 3 * inspect::RoutingHeatmap::kMaxMapRows + 123;
+    const int rows = 3 * common::RoutingHeatmap::kMaxMapRows + 123;
     const int experts = 4;
     mor::RoutingSnapshot s;
     s.nSamples = rows;
@@ -246,14 +246,14 @@ void TstInspectRouting::hugeSnapshotsAreBinnedAndRefilledOnZoom() {
             s.probs.push_back(float(((r * 7 + e * 13) % 101) / 100.0));
         }
     }
-    inspect::RoutingHeatmap heatmap;
+    common::RoutingHeatmap heatmap;
     heatmap.resize(600, 500);
     heatmap.setSnapshot(s, {});
     QVERIFY(!heatmap.isFullResolution());
-    QCOMPARE(heatmap.colorMap()->data()->valueSize(), inspect::RoutingHeatmap::kMaxMapRows);
+    QCOMPARE(heatmap.colorMap()->data()->valueSize(), common::RoutingHeatmap::kMaxMapRows);
     QCOMPARE(heatmap.valueAt(1000, 2), double(s.probs[1000 * experts + 2])); // logged value
     // The drawn colour of a binned row is the mean of the rows in its bin.
-    const double stride = double(rows) / inspect::RoutingHeatmap::kMaxMapRows;
+    const double stride = double(rows) / common::RoutingHeatmap::kMaxMapRows;
     const int bin = int(1000 / stride);
     double sum = 0.0;
     int n = 0;
@@ -279,7 +279,7 @@ void TstInspectRouting::singleExpertStillDrawsItsColumn() {
     s.nExperts = 1;
     s.probs = {1.f, 1.f, 1.f};
     s.sampleIds = {7, 8, 9};
-    inspect::RoutingHeatmap heatmap;
+    common::RoutingHeatmap heatmap;
     heatmap.setSnapshot(s, {});
     QVERIFY(heatmap.colorMap()->data()->keyRange().size() > 0);
     QCOMPARE(heatmap.valueAt(1, 0), 1.0);
@@ -291,12 +291,12 @@ void TstInspectRouting::singleExpertStillDrawsItsColumn() {
 }
 
 void TstInspectRouting::hoverNamesInputExpertAndValue() {
-    RoutingView view;
+    inspect::RoutingView view;
     view.resize(1000, 700);
     view.setRun(m_reader, m_run.runId);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    auto* heatmap = view.findChild<inspect::RoutingHeatmap*>();
+    auto* heatmap = view.findChild<common::RoutingHeatmap*>();
     heatmap->replot();
     const int row = 11, expert = 1;
     QTest::mouseMove(heatmap, heatmap->pixelOf(row, expert));
@@ -309,7 +309,7 @@ void TstInspectRouting::hoverNamesInputExpertAndValue() {
 }
 
 void TstInspectRouting::playWalksThroughEveryRoutingStep() {
-    RoutingView view;
+    inspect::RoutingView view;
     view.setRun(m_reader, m_run.runId);
     view.showStep(m_run.steps.front());
     QCOMPARE(view.shownStep(), m_run.steps.front());
@@ -391,15 +391,15 @@ void TstInspectRouting::groupExpertHeatmapCountsTheTraces() {
 
 void TstInspectRouting::groupPanelOnlyForGroupedRuns() {
     { // an ordinary run: no group panel
-        RoutingView view;
+        inspect::RoutingView view;
         view.setRun(m_reader, m_run.runId);
         auto* panel = view.findChild<inspect::GroupExpertHeatmap*>();
         QVERIFY(panel);
         QVERIFY(panel->isHidden());
-        QCOMPARE(view.findChild<inspect::RoutingHeatmap*>()->expertLabel(1), QStringLiteral("E1"));
+        QCOMPARE(view.findChild<common::RoutingHeatmap*>()->expertLabel(1), QStringLiteral("E1"));
     }
     { // nested experts: the width under each expert's label
-        inspect::RoutingHeatmap heatmap;
+        common::RoutingHeatmap heatmap;
         heatmap.setExpertWidths(
             inspect::parseRunFeatures(R"({"model":{"experts":[{"kind":"nested","width":8},)"
                                       R"({"kind":"nested","width":24}]}})")
@@ -431,7 +431,7 @@ void TstInspectRouting::groupPanelOnlyForGroupedRuns() {
     }
     std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
     QVERIFY2(reader, error.c_str());
-    RoutingView view;
+    inspect::RoutingView view;
     view.resize(1000, 700);
     view.setRun(reader, run);
     auto* panel = view.findChild<inspect::GroupExpertHeatmap*>();

@@ -3,14 +3,14 @@
 #include "fakeengine.h"
 #include "inspectfixture.h"
 
-#include "engineaccess.h"
+#include "common/engineaccess.h"
+#include "common/stepcursorbar.h"
 #include "inspect/expertpanel.h"
 #include "inspect/inputpreview.h"
 #include "inspect/integrationpanel.h"
 #include "inspect/reflectionstepperview.h"
 #include "inspect/runsettings.h"
 #include "inspect/samplepicker.h"
-#include "inspect/stepcursorbar.h"
 #include "inspect/tracefeatures.h"
 
 #include <mor/log_reader.h>
@@ -28,8 +28,8 @@ Q_DECLARE_METATYPE(std::vector<float>)
 namespace {
 /// Installs an engine for one test function and removes it again, also when a check fails.
 struct ScopedEngine {
-    explicit ScopedEngine(mor::EngineInterface* engine) { EngineAccess::install(engine); }
-    ~ScopedEngine() { EngineAccess::install(nullptr); }
+    explicit ScopedEngine(mor::EngineInterface* engine) { common::EngineAccess::install(engine); }
+    ~ScopedEngine() { common::EngineAccess::install(nullptr); }
 };
 } // namespace
 
@@ -59,7 +59,7 @@ private Q_SLOTS:
     void nestedWidthShowsBesideTheHaltStep();
 
 private:
-    std::vector<inspect::ExpertPanel*> panels(const ReflectionStepperView& view) const;
+    std::vector<inspect::ExpertPanel*> panels(const inspect::ReflectionStepperView& view) const;
     QTemporaryDir m_dir;
     inspect_test::FixtureRun m_run;
     std::shared_ptr<const mor::LogReader> m_reader;
@@ -77,7 +77,7 @@ void TstInspectStepper::initTestCase() {
 }
 
 std::vector<inspect::ExpertPanel*>
-TstInspectStepper::panels(const ReflectionStepperView& view) const {
+TstInspectStepper::panels(const inspect::ReflectionStepperView& view) const {
     std::vector<inspect::ExpertPanel*> result;
     for (auto* p : view.findChildren<inspect::ExpertPanel*>()) {
         if (!p->isHidden()) { // replaced panels wait for deleteLater hidden
@@ -88,7 +88,7 @@ TstInspectStepper::panels(const ReflectionStepperView& view) const {
 }
 
 void TstInspectStepper::pickerListsEveryTracedStepAndInput() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     auto* steps = view.findChild<QComboBox*>("evalStepCombo");
     QVERIFY(steps);
@@ -129,7 +129,7 @@ void TstInspectStepper::showsExactlyTheLoggedValues() {
     const auto trace = m_reader->trace(m_run.runId, step, sampleId);
     QVERIFY(trace);
 
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(step, sampleId);
     QCOMPARE(view.evaluationStep(), step);
@@ -191,7 +191,7 @@ void TstInspectStepper::steppingMovesTheCursorInEveryPanel() {
     QVERIFY2(chosen >= 0, "fixture has no input with experts of different depth");
     const auto trace = m_reader->trace(m_run.runId, step, chosen);
 
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(step, chosen);
     const auto shown = panels(view);
@@ -217,7 +217,7 @@ void TstInspectStepper::steppingMovesTheCursorInEveryPanel() {
 
 void TstInspectStepper::lastPositionShowsTheIntegration() {
     const int64_t step = m_run.steps.back();
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(step, 1003, true);
     QVERIFY(view.isAtIntegration());
@@ -235,7 +235,7 @@ void TstInspectStepper::lastPositionShowsTheIntegration() {
 }
 
 void TstInspectStepper::buttonsAndPlayMoveTheCursor() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps.back(), 1005);
     QVERIFY(view.stepCount() >= 2);
@@ -252,7 +252,7 @@ void TstInspectStepper::buttonsAndPlayMoveTheCursor() {
     QTest::mouseClick(first, Qt::LeftButton);
     QCOMPARE(view.currentStep(), 0);
 
-    auto* cursor = view.findChild<inspect::StepCursorBar*>();
+    auto* cursor = view.findChild<common::StepCursorBar*>();
     auto* speed = view.findChild<QSlider*>("speedSlider");
     speed->setValue(speed->maximum());
     cursor->setPlaying(true);
@@ -274,7 +274,7 @@ void TstInspectStepper::filtersListExactlyTheMatchingInputs() {
     QFETCH(int, filter);
     QFETCH(qint64, value);
     const int64_t step = m_run.steps.front();
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(step, 1000);
     auto* picker = view.findChild<inspect::SamplePicker*>();
@@ -303,7 +303,7 @@ void TstInspectStepper::filtersListExactlyTheMatchingInputs() {
 }
 
 void TstInspectStepper::deepestFirstSortsByReflectionDepth() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     auto* picker = view.findChild<inspect::SamplePicker*>();
     picker->setDeepestFirst(true);
@@ -320,7 +320,7 @@ void TstInspectStepper::deepestFirstSortsByReflectionDepth() {
 }
 
 void TstInspectStepper::clearsWithoutARun() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     QVERIFY(view.stepCount() > 0);
     view.setRun(nullptr, -1);
@@ -330,7 +330,7 @@ void TstInspectStepper::clearsWithoutARun() {
 }
 
 void TstInspectStepper::refreshKeepsTheInputAndStep() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps[1], 1021);
     QVERIFY(view.stepCount() >= 2);
@@ -344,7 +344,7 @@ void TstInspectStepper::refreshKeepsTheInputAndStep() {
 }
 
 void TstInspectStepper::arrowKeysStepTheCursor() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps.back(), 1005);
     view.show();
@@ -385,7 +385,7 @@ void TstInspectStepper::highlightsTheFeaturesEachStepReads() {
     QCOMPARE(settings.readFeatures, (std::vector<int>{5, 5, 5}));
     QCOMPARE(settings.featuresRead(0, 3, 12), (std::vector<int>{10, 11, 0, 1, 2}));
 
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(std::shared_ptr<const mor::LogReader>(std::move(reader)), run.runId);
     view.showSample(run.steps.front(), 1007);
     QVERIFY(view.stepCount() > 2);
@@ -398,7 +398,7 @@ void TstInspectStepper::highlightsTheFeaturesEachStepReads() {
     view.setCurrentStep(view.stepCount() - 1); // the integration reads nothing
     QVERIFY(preview->highlighted().empty());
     // The shared fixture's experts read nothing: no highlight at any step.
-    ReflectionStepperView plain;
+    inspect::ReflectionStepperView plain;
     plain.setRun(m_reader, m_run.runId);
     plain.showSample(m_run.steps.front(), 1007);
     plain.setCurrentStep(1);
@@ -406,7 +406,7 @@ void TstInspectStepper::highlightsTheFeaturesEachStepReads() {
 }
 
 void TstInspectStepper::untracedInputSaysWhy() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps[0], 999999);
     QCOMPARE(view.currentSampleId(), qint64(-1));
@@ -415,7 +415,7 @@ void TstInspectStepper::untracedInputSaysWhy() {
     QVERIFY(view.findChild<QLabel*>("sampleInfo")->text().contains("999999"));
     // No engine is installed in this test binary: re-running the checkpoint fails with a
     // message saying so (never a crash).
-    QVERIFY(!EngineAccess::installed());
+    QVERIFY(!common::EngineAccess::installed());
     QTRY_VERIFY_WITH_TIMEOUT(
         view.findChild<QLabel*>("sampleInfo")->text().contains("no training engine"), 5000);
 }
@@ -431,7 +431,7 @@ void TstInspectStepper::untracedInputIsTracedThroughTheInstalledEngine() {
     inspect_test::FakeTraceEngine fake(*answer);
     const ScopedEngine installed(&fake);
 
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(step, 999999, true);
     QTRY_COMPARE_WITH_TIMEOUT(view.currentSampleId(), qint64(999999), 5000);
@@ -452,7 +452,7 @@ void TstInspectStepper::untracedInputIsTracedThroughTheInstalledEngine() {
 }
 
 void TstInspectStepper::showsTheLoggedInputVector() {
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps.front(), 1007);
     auto* preview = view.findChild<inspect::InputPreview*>("inputPreview");
@@ -535,7 +535,7 @@ void TstInspectStepper::nestedWidthShowsBesideTheHaltStep() {
     QVERIFY(inspect::TraceFeatures::inputSummaryHtml(step3[0], step3, {}).isEmpty());
 
     // The stepper on an ordinary run shows none of it.
-    ReflectionStepperView view;
+    inspect::ReflectionStepperView view;
     view.setRun(m_reader, m_run.runId);
     view.showSample(m_run.steps.back(),
                     m_reader->traces(m_run.runId, m_run.steps.back()).front().sampleId);

@@ -5,9 +5,9 @@
 #include "inspectfixture.h"
 
 #include "inspect/expertpanel.h"
-#include "inspect/plotexport.h"
+#include "common/plotexport.h"
 #include "inspect/reflectionstepperview.h"
-#include "inspect/routingheatmap.h"
+#include "common/routingheatmap.h"
 #include "inspect/routingloadplot.h"
 #include "inspect/routingview.h"
 #include "inspect/conflictview.h"
@@ -60,10 +60,10 @@ private Q_SLOTS:
     void exportLeavesTheLivePlotUnchanged();
 
 private:
-    inspect::SamplePicker* picker(const ReflectionStepperView& view) const {
+    inspect::SamplePicker* picker(const inspect::ReflectionStepperView& view) const {
         return view.findChild<inspect::SamplePicker*>();
     }
-    QListWidget* list(const ReflectionStepperView& view) const {
+    QListWidget* list(const inspect::ReflectionStepperView& view) const {
         return view.findChild<QListWidget*>("sampleList");
     }
     QTemporaryDir m_dir;
@@ -82,15 +82,16 @@ void TstInspectSync::initTestCase() {
 
 void TstInspectSync::openingAnInputSelectsItInTheList() {
     // What the main window does when a routing heatmap row is clicked.
-    RoutingView routing;
-    ReflectionStepperView stepper;
-    connect(&routing, &InspectView::sampleActivated, &stepper, &ReflectionStepperView::showSample);
+    inspect::RoutingView routing;
+    inspect::ReflectionStepperView stepper;
+    connect(&routing, &common::InspectView::sampleActivated, &stepper,
+            &inspect::ReflectionStepperView::showSample);
     routing.resize(1000, 700);
     routing.setRun(m_reader, m_run.runId);
     stepper.setRun(m_reader, m_run.runId);
     routing.show();
     QVERIFY(QTest::qWaitForWindowExposed(&routing));
-    auto* heatmap = routing.findChild<inspect::RoutingHeatmap*>();
+    auto* heatmap = routing.findChild<common::RoutingHeatmap*>();
     heatmap->replot();
     const int row = 23;
     QTest::mouseClick(heatmap, Qt::LeftButton, Qt::NoModifier, heatmap->pixelOf(row, 0));
@@ -101,7 +102,7 @@ void TstInspectSync::openingAnInputSelectsItInTheList() {
 }
 
 void TstInspectSync::nextContinuesFromTheOpenedInput() {
-    ReflectionStepperView stepper;
+    inspect::ReflectionStepperView stepper;
     stepper.setRun(m_reader, m_run.runId);
     const std::vector<int64_t> ids = picker(stepper)->filteredIds();
     QVERIFY(ids.size() > 10);
@@ -116,7 +117,7 @@ void TstInspectSync::nextContinuesFromTheOpenedInput() {
 }
 
 void TstInspectSync::anInputNotInTheListClearsTheSelection() {
-    ReflectionStepperView stepper;
+    inspect::ReflectionStepperView stepper;
     stepper.setRun(m_reader, m_run.runId);
     const std::vector<int64_t> ids = picker(stepper)->filteredIds();
     stepper.showSample(m_run.steps.back(), ids[5], false);
@@ -131,7 +132,7 @@ void TstInspectSync::anInputNotInTheListClearsTheSelection() {
 }
 
 void TstInspectSync::emptyFilteredListLeavesNoOldDetails() {
-    ReflectionStepperView stepper;
+    inspect::ReflectionStepperView stepper;
     stepper.resize(1200, 800);
     stepper.setRun(m_reader, m_run.runId);
     std::vector<mor::SampleTrace> traces = m_reader->traces(m_run.runId, m_run.steps.back());
@@ -159,7 +160,7 @@ void TstInspectSync::emptyFilteredListLeavesNoOldDetails() {
 
 void TstInspectSync::listTextFollowsTheDarkTheme() {
     PaletteGuard guard;
-    ReflectionStepperView stepper;
+    inspect::ReflectionStepperView stepper;
     stepper.setRun(m_reader, m_run.runId);
     // The first evaluation: the fixture's model is still wrong on some inputs there.
     const auto first = m_reader->traces(m_run.runId, m_run.steps.front());
@@ -184,10 +185,11 @@ void TstInspectSync::listTextFollowsTheDarkTheme() {
 
 void TstInspectSync::plotsFollowTheDarkTheme() {
     PaletteGuard guard;
-    ReflectionStepperView stepper;
-    RoutingView routing;
-    ConflictView conflicts;
-    for (InspectView* v : std::initializer_list<InspectView*>{&stepper, &routing, &conflicts}) {
+    inspect::ReflectionStepperView stepper;
+    inspect::RoutingView routing;
+    inspect::ConflictView conflicts;
+    for (common::InspectView* v :
+         std::initializer_list<common::InspectView*>{&stepper, &routing, &conflicts}) {
         v->setRun(m_reader, m_run.runId);
     }
     stepper.showSample(m_run.steps.back(), picker(stepper)->filteredIds().front(), false);
@@ -213,7 +215,7 @@ void TstInspectSync::plotsFollowTheDarkTheme() {
 }
 
 void TstInspectSync::playbackKeepsTheLoadAxisFixed() {
-    RoutingView routing;
+    inspect::RoutingView routing;
     routing.setRun(m_reader, m_run.runId);
     auto* load = routing.findChild<inspect::RoutingLoadPlot*>();
     auto* play = routing.findChild<QPushButton*>("evolutionPlay");
@@ -239,7 +241,7 @@ void TstInspectSync::exportLeavesTheLivePlotUnchanged() {
     const QImage before = plot.toPixmap().toImage();
     for (const QString suffix : {"png", "svg", "pdf"}) {
         QString error;
-        QVERIFY2(inspect::exportPlot(&plot, m_dir.filePath("export." + suffix), &error),
+        QVERIFY2(common::exportPlot(&plot, m_dir.filePath("export." + suffix), &error),
                  qPrintable(error));
         QVERIFY(QFileInfo(m_dir.filePath("export." + suffix)).size() > 0);
     }

@@ -8,9 +8,9 @@
 #include "inspect/expertpanel.h"
 #include "inspect/integrationpanel.h"
 #include "inspect/reflectionstepperview.h"
-#include "mainwindow.h"
-#include "metricplots.h"
-#include "trainingview.h"
+#include "shell/mainwindow.h"
+#include "training/metricplots.h"
+#include "training/trainingview.h"
 
 #include <QAbstractScrollArea>
 #include <QApplication>
@@ -178,7 +178,7 @@ void TstPresentationMode::plotsFitTheirLabels_data() {
 void TstPresentationMode::plotsFitTheirLabels() {
     QFETCH(QString, view);
     QFETCH(QSize, size);
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
     QVERIFY(window.showView(view));
@@ -200,14 +200,14 @@ void TstPresentationMode::plotsFitTheirLabels() {
 }
 
 void TstPresentationMode::curvesGetThickerAndBackAgain() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
     window.showView(QStringLiteral("training"));
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     settle();
-    QCustomPlot* plot = window.trainingView()->plots()->plot(MetricPlots::Accuracy);
+    QCustomPlot* plot = window.trainingView()->plots()->plot(training::MetricPlots::Accuracy);
     QVERIFY(plot->graphCount() > 0);
     const double normal = plot->graph(0)->pen().widthF();
     window.setPresentationMode(true);
@@ -220,7 +220,7 @@ void TstPresentationMode::curvesGetThickerAndBackAgain() {
 }
 
 void TstPresentationMode::stepperPanelsGrowWithTheFont() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
     window.showView(QStringLiteral("stepper"));

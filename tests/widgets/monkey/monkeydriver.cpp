@@ -1,6 +1,6 @@
 #include "monkeydriver.h"
 
-#include "mainwindow.h"
+#include "shell/mainwindow.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -39,7 +39,7 @@ QString describe(const QWidget* w) {
 
 } // namespace
 
-Driver::Driver(MainWindow* window, quint64 seed, const QString& folder, QObject* parent)
+Driver::Driver(shell::MainWindow* window, quint64 seed, const QString& folder, QObject* parent)
     : QObject(parent), m_window(window), m_random(seed), m_folder(folder) {
     connect(&m_timer, &QTimer::timeout, this, &Driver::tick);
 }

@@ -15,9 +15,12 @@
 #include <functional>
 #include <string>
 
-class MainWindow;
 class QFileDialog;
 class QWidget;
+
+namespace shell {
+class MainWindow;
+} // namespace shell
 
 namespace monkey {
 
@@ -25,7 +28,8 @@ class Driver : public QObject {
     Q_OBJECT
 public:
     /// `folder`: where file dialogs are pointed (the test's temporary folder).
-    Driver(MainWindow* window, quint64 seed, const QString& folder, QObject* parent = nullptr);
+    Driver(shell::MainWindow* window, quint64 seed, const QString& folder,
+           QObject* parent = nullptr);
 
     /// Sends events every `intervalMs` for `durationMs`, then emits done().
     void start(int durationMs, int intervalMs);
@@ -60,7 +64,7 @@ private:
     int pick(int n) { return int(m_random.bounded(quint32(n))); }
     bool chance(double p) { return m_random.generateDouble() < p; }
 
-    MainWindow* m_window;
+    shell::MainWindow* m_window;
     QRandomGenerator m_random;
     QString m_folder;
     QTimer m_timer;

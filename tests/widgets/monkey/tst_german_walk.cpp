@@ -6,10 +6,10 @@
 #include "monkeyfixture.h"
 #include "windowtexts.h"
 
-#include "demolibrary.h"
-#include "mainwindow.h"
-#include "runbrowser.h"
-#include "setupview.h"
+#include "common/demolibrary.h"
+#include "setup/setupview.h"
+#include "shell/mainwindow.h"
+#include "shell/runbrowser.h"
 
 #include <mor/log_reader.h>
 
@@ -150,7 +150,7 @@ void TstGermanWalk::initTestCase() {
     m_data << QFileInfo(m_log).fileName() << QDir::toNativeSeparators(m_log);
     // The bundled demos' names and descriptions are content (resources/demos/*.json), shown
     // as their authors wrote them.
-    for (const DemoInfo& demo : DemoLibrary::demos()) {
+    for (const common::DemoInfo& demo : common::DemoLibrary::demos()) {
         m_data << demo.name << demo.description.simplified();
     }
 }
@@ -192,7 +192,7 @@ QList<monkey::ShownText> TstGermanWalk::walk(const QString& language) {
     QList<monkey::ShownText> out;
     // As mor-studio starts: the stored language (--language stores it) before the window.
     QSettings().setValue(QStringLiteral("ui/language"), language);
-    MainWindow window;
+    shell::MainWindow window;
     if (!window.openLog(m_log, false)) {
         return out;
     }

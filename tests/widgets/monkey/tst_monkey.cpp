@@ -12,10 +12,10 @@
 #include "monkeyfixture.h"
 #include "monkeywatch.h"
 
-#include "mainwindow.h"
-#include "runbrowser.h"
-#include "runtablemodel.h"
-#include "trainingcontroller.h"
+#include "shell/mainwindow.h"
+#include "shell/runbrowser.h"
+#include "shell/runtablemodel.h"
+#include "training/trainingcontroller.h"
 
 #include <mor/log_reader.h>
 
@@ -64,7 +64,7 @@ QList<qint64> runIds(const QString& log) {
 /// was refused, the closer had already stopped, and the event loop ran on, idle, until the
 /// watchdog ended the process: the "hang" of every seed (issue 21, found with gdb: the GUI
 /// thread idle in QCoreApplication::exec after quit()).
-void finish(MainWindow* window, KeepOpen* keepOpen) {
+void finish(shell::MainWindow* window, KeepOpen* keepOpen) {
     struct Closing {
         QElapsedTimer since;    ///< since the monkey stopped sending
         QElapsedTimer stopping; ///< since the first stop request (a training was running)
@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
 
     // The views train and trace through mor::localEngine(), installed before main() by
     // linking mor_widgets_local_engine (tests/widgets/CMakeLists.txt), as mor-studio does.
-    auto* window = new MainWindow;
+    auto* window = new shell::MainWindow;
     KeepOpen keepOpen;
     window->installEventFilter(&keepOpen);
     if (!window->openLog(log, false)) {

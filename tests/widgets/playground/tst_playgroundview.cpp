@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Playground trains a bundled 2-D demo live and paints the plane from its checkpoints;
 // a knob changed while it trains restarts the training with the new value.
+#include "common/theme.h"
 #include "playground/planeview.h"
 #include "playground/playgroundview.h"
-#include "theme.h"
 
 #include "mor/dataset.h"
 
@@ -29,9 +29,9 @@ void grab(QWidget& widget, const QString& name) {
 }
 
 /// Trains until the training ends and the final frame is painted.
-void trainToEnd(PlaygroundView& view, int timeoutMs) {
-    QSignalSpy finished(&view, &PlaygroundView::trainingFinished);
-    QSignalSpy painted(&view, &PlaygroundView::framePainted);
+void trainToEnd(playground::PlaygroundView& view, int timeoutMs) {
+    QSignalSpy finished(&view, &playground::PlaygroundView::trainingFinished);
+    QSignalSpy painted(&view, &playground::PlaygroundView::framePainted);
     view.train();
     QVERIFY(finished.wait(timeoutMs));
     const auto paintedAtEnd = painted.size();
@@ -46,7 +46,7 @@ private Q_SLOTS:
     void initTestCase() { qputenv("OMP_WAIT_POLICY", "PASSIVE"); }
 
     void bundledDemosLoadIntoTheKnobs() {
-        PlaygroundView view;
+        playground::PlaygroundView view;
         for (const char* demo : {"playground-routing", "playground-thinking",
                                  "playground-border"}) {
             QVERIFY2(view.loadDemo(QString::fromLatin1(demo)), demo);
@@ -59,15 +59,15 @@ private Q_SLOTS:
     }
 
     void trainingPaintsThePlaneFromTheCheckpoints() {
-        PlaygroundView view;
+        playground::PlaygroundView view;
         view.resize(1100, 700);
         QVERIFY(view.loadDemo(QStringLiteral("playground-border")));
-        QSignalSpy painted(&view, &PlaygroundView::framePainted);
+        QSignalSpy painted(&view, &playground::PlaygroundView::framePainted);
         trainToEnd(view, 120000);
         if (QTest::currentTestFailed()) {
             return;
         }
-        const PlaneFrame& frame = view.plane()->frame();
+        const playground::PlaneFrame& frame = view.plane()->frame();
         QCOMPARE(frame.grid, 64);
         QCOMPARE(frame.answer.size(), 64 * 64);
         QCOMPARE(frame.numExperts, 3);
@@ -85,7 +85,7 @@ private Q_SLOTS:
         // the maps are different pictures of one frame
         QImage maps[4];
         for (int m = 0; m < 4; ++m) {
-            view.plane()->setMap(static_cast<PlaneView::Map>(m));
+            view.plane()->setMap(static_cast<playground::PlaneView::Map>(m));
             maps[m] = view.plane()->mapImage();
             QCOMPARE(maps[m].size(), QSize(64, 64));
         }
@@ -94,11 +94,11 @@ private Q_SLOTS:
         // "expert at step t": choosing the map traces the experts' drafts per step
         auto* map = view.findChild<QComboBox*>(QStringLiteral("playgroundMap"));
         QVERIFY(map);
-        map->setCurrentIndex(static_cast<int>(PlaneView::Map::ExpertStep));
+        map->setCurrentIndex(static_cast<int>(playground::PlaneView::Map::ExpertStep));
         // A frame already in flight when the map changed comes first, without the drafts per
         // step; the view then asks for one with them.
         QTRY_VERIFY_WITH_TIMEOUT(view.plane()->frame().steps >= 1, 30000);
-        const PlaneFrame& traced = view.plane()->frame();
+        const playground::PlaneFrame& traced = view.plane()->frame();
         QCOMPARE(traced.step, frame.step);
         QVERIFY(traced.steps >= 1 && traced.steps <= 3 + 2); // depth 3, re-reflection 2
         QCOMPARE(traced.stepAnswer.size(), 64 * 64 * 3 * traced.steps);
@@ -112,22 +112,22 @@ private Q_SLOTS:
         view.show();
         grab(view, QStringLiteral("playground-light-expert-step"));
         map->setCurrentIndex(0);
-        view.plane()->setMap(PlaneView::Map::Decision);
+        view.plane()->setMap(playground::PlaneView::Map::Decision);
         view.show();
         grab(view, QStringLiteral("playground-light"));
-        view.plane()->setMap(PlaneView::Map::Routing);
+        view.plane()->setMap(playground::PlaneView::Map::Routing);
         grab(view, QStringLiteral("playground-light-routing"));
-        view.plane()->setMap(PlaneView::Map::Conflict);
+        view.plane()->setMap(playground::PlaneView::Map::Conflict);
         grab(view, QStringLiteral("playground-light-conflicts"));
-        Theme::apply(Theme::Kind::Dark);
-        view.plane()->setMap(PlaneView::Map::Decision);
+        common::Theme::apply(common::Theme::Kind::Dark);
+        view.plane()->setMap(playground::PlaneView::Map::Decision);
         QCoreApplication::processEvents(); // the palette change reaches the widgets
         QVERIFY(view.plane()->mapImage() != maps[0]); // the map follows the theme's base colour
         grab(view, QStringLiteral("playground-dark"));
-        view.plane()->setMap(PlaneView::Map::Routing);
+        view.plane()->setMap(playground::PlaneView::Map::Routing);
         grab(view, QStringLiteral("playground-dark-routing"));
-        view.plane()->setMap(PlaneView::Map::Decision);
-        Theme::apply(Theme::Kind::Light);
+        view.plane()->setMap(playground::PlaneView::Map::Decision);
+        common::Theme::apply(common::Theme::Kind::Light);
         const QFont normal = QApplication::font();
         QFont big = normal;
         big.setPointSizeF(normal.pointSizeF() * 1.6);
@@ -147,7 +147,7 @@ private Q_SLOTS:
         // The Playground tab of a 1280x800 window in presentation mode (font x1.5, no docks):
         // the curves get what their labels need, the whole lesson can be read (it scrolls),
         // and every knob lies inside the view (issue 21: the lesson's end was cut off).
-        PlaygroundView view;
+        playground::PlaygroundView view;
         view.resize(1264, 620);
         QVERIFY(view.loadDemo(QStringLiteral("playground-border"))); // the longest lesson
         const QFont normal = QApplication::font();
@@ -196,9 +196,9 @@ private Q_SLOTS:
     }
 
     void aKnobChangedWhileTrainingRestartsWithIt() {
-        PlaygroundView view;
+        playground::PlaygroundView view;
         QVERIFY(view.loadDemo(QStringLiteral("playground-routing")));
-        QSignalSpy painted(&view, &PlaygroundView::framePainted);
+        QSignalSpy painted(&view, &playground::PlaygroundView::framePainted);
         view.train();
         QTRY_VERIFY_WITH_TIMEOUT(painted.size() >= 1, 60000);
         const qint64 first = view.runId();
@@ -214,12 +214,12 @@ private Q_SLOTS:
     }
 
     void clickedPointsJoinTheTrainingData() {
-        PlaygroundView view;
+        playground::PlaygroundView view;
         view.resize(1100, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QVERIFY(view.loadDemo(QStringLiteral("playground-routing")));
-        PlaneView* plane = view.plane();
+        playground::PlaneView* plane = view.plane();
         const QPoint left = plane->widgetAt({0.5, -0.25}).toPoint();
         const QPoint right = plane->widgetAt({-1.0, 1.0}).toPoint();
         QTest::mouseClick(plane, Qt::LeftButton, Qt::NoModifier, left);
@@ -258,7 +258,7 @@ private Q_SLOTS:
     }
 
     void stepTrainsABatchAndPauses() {
-        PlaygroundView view;
+        playground::PlaygroundView view;
         QVERIFY(view.loadDemo(QStringLiteral("playground-routing")));
         view.stepOnce();
         QTRY_VERIFY_WITH_TIMEOUT(view.isPaused() && view.pausedAtStep() > 0, 60000);

@@ -3,10 +3,10 @@
 //       [--text "typed text"] [--theme dark] [--size 1280x820] [--sequence N]
 // It opens the token whose target probability rises most over its recursions in the stepper,
 // at its last recursion; with --text the text is first traced through the run's checkpoint.
-#include "inspect/stepcursorbar.h"
+#include "common/stepcursorbar.h"
+#include "common/theme.h"
 #include "sequence/recursionstepper.h"
 #include "sequence/sequenceview.h"
-#include "theme.h"
 
 #include <mor/log_reader.h>
 
@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
         const int i = args.indexOf(name);
         return i >= 0 && i + 1 < args.size() ? args[i + 1] : QString();
     };
-    Theme::apply(option("--theme") == QLatin1String("dark") ? Theme::Kind::Dark
-                                                            : Theme::Kind::Light);
+    common::Theme::apply(option("--theme") == QLatin1String("dark") ? common::Theme::Kind::Dark
+                                                            : common::Theme::Kind::Light);
     std::string error;
     std::shared_ptr<const mor::LogReader> reader =
         mor::LogReader::open(args[2].toStdString(), &error);
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     }
     // Typed text is traced by mor::localEngine(), installed before main() by linking
     // mor_widgets_local_engine (tests/widgets/CMakeLists.txt).
-    SequenceView view;
+    sequence::SequenceView view;
     const QStringList size =
         (option("--size").isEmpty() ? QStringLiteral("1280x820") : option("--size"))
             .split(QLatin1Char('x'));
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     }
     if (!option("--text").isEmpty()) {
         QEventLoop wait;
-        QObject::connect(&view, &SequenceView::textTraced, &wait, &QEventLoop::quit);
+        QObject::connect(&view, &sequence::SequenceView::textTraced, &wait, &QEventLoop::quit);
         if (!view.traceText(option("--text"))) {
             std::fprintf(stderr, "cannot trace text\n");
             return 1;

@@ -2,7 +2,7 @@
 // model is trained, the view traces text through the engine mor-studio installs
 // (mor::localEngine(), over mor::Run::traceTokens) off the GUI thread, and shows the same
 // tokens and depths as a direct call.
-#include "engineaccess.h"
+#include "common/engineaccess.h"
 #include "sequence/recursionstepper.h"
 #include "sequence/tokenflowwidget.h"
 #include "sequence/sequenceview.h"
@@ -56,18 +56,18 @@ void TstSequenceCheckpoint::initTestCase() {
     m_run = out.runId;
     // The views trace through mor::localEngine(), installed before main() by linking
     // mor_widgets_local_engine (tests/widgets/CMakeLists.txt), as mor-studio does.
-    QVERIFY(EngineAccess::installed());
+    QVERIFY(common::EngineAccess::installed());
 }
 
 void TstSequenceCheckpoint::typedTextShowsTheCheckpointsTrace() {
     std::string error;
     std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_log, &error);
     QVERIFY2(reader, error.c_str());
-    SequenceView view;
+    sequence::SequenceView view;
     view.setRun(reader, m_run);
     QVERIFY(view.hasTokenTraces());
     const qint64 step = view.evaluationStep();
-    QSignalSpy traced(&view, &SequenceView::textTraced);
+    QSignalSpy traced(&view, &sequence::SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("12+34=")));
     QVERIFY(traced.wait(30000));
     QVERIFY2(traced.first().first().toBool(),
@@ -111,10 +111,10 @@ void TstSequenceCheckpoint::typedAdditionScoresOnlyTheAnswer() {
     QCOMPARE(trace.tokens[6].targetText, std::string("6"));
     QCOMPARE(trace.tokens[7].target, int64_t(-1)); // nothing typed after the last digit
 
-    SequenceView view;
+    sequence::SequenceView view;
     std::string error;
     view.setRun(mor::LogReader::open(m_log, &error), m_run);
-    QSignalSpy done(&view, &SequenceView::textTraced);
+    QSignalSpy done(&view, &sequence::SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("12+34=46")));
     QVERIFY(done.wait(30000));
     const QString answer = view.tokenFlow()->answerText();
@@ -130,7 +130,7 @@ void TstSequenceCheckpoint::typedAdditionScoresOnlyTheAnswer() {
 // answer line with every digit (rev(a) + rev(b) = rev(a + b), checked from the operands).
 void TstSequenceCheckpoint::probeShowsTheWholeAnswer() {
     std::string error;
-    SequenceView view;
+    sequence::SequenceView view;
     view.setRun(mor::LogReader::open(m_log, &error), m_run);
     view.resize(900, 500);
     view.show();
@@ -156,9 +156,9 @@ void TstSequenceCheckpoint::probeShowsTheWholeAnswer() {
 // "12x4+3=9": the x is named as left out; the message does not claim a full context (issue 21).
 void TstSequenceCheckpoint::typedCharacterOutsideTheVocabularyIsNamed() {
     std::string error;
-    SequenceView view;
+    sequence::SequenceView view;
     view.setRun(mor::LogReader::open(m_log, &error), m_run);
-    QSignalSpy done(&view, &SequenceView::textTraced);
+    QSignalSpy done(&view, &sequence::SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("12x4+3=9")));
     QVERIFY(done.wait(30000));
     QVERIFY(done.first().first().toBool());
@@ -170,16 +170,16 @@ void TstSequenceCheckpoint::typedCharacterOutsideTheVocabularyIsNamed() {
 void TstSequenceCheckpoint::missingCheckpointSaysWhy() {
     std::string error;
     std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_log, &error);
-    SequenceView view;
+    sequence::SequenceView view;
     view.setRun(reader, m_run);
     // Another run id of the same log has no checkpoint: the engine's error reaches the user.
     view.setTextTracer([](const std::string& path, int64_t, int64_t step, const std::string& text,
                           std::string* err) {
-        auto traced = EngineAccess::engine().traceTokens(path, 4242, step, text);
+        auto traced = common::EngineAccess::engine().traceTokens(path, 4242, step, text);
         *err = traced.error();
         return traced ? traced.value() : std::vector<mor::TokenTrace>{};
     });
-    QSignalSpy traced(&view, &SequenceView::textTraced);
+    QSignalSpy traced(&view, &sequence::SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("1+2=")));
     QVERIFY(traced.wait(30000));
     QCOMPARE(traced.first().first().toBool(), false);

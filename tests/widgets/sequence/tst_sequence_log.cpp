@@ -3,8 +3,7 @@
 // Sequence tab only for runs that have them, and the view follows a run that grows.
 #include "sequencefixture.h"
 
-#include "inspect/stepcursorbar.h"
-#include "mainwindow.h"
+#include "common/stepcursorbar.h"
 #include "sequence/depthlegend.h"
 #include "sequence/depthplots.h"
 #include "sequence/recursionstepper.h"
@@ -12,6 +11,7 @@
 #include "sequence/tokendepthmodel.h"
 #include "sequence/tokenflowwidget.h"
 #include "sequence/tokenstyle.h"
+#include "shell/mainwindow.h"
 
 #include <mor/experiment_log.h>
 #include <mor/log_reader.h>
@@ -162,17 +162,17 @@ void TstSequenceLog::runWithoutTokenTracesShowsNoTokens() {
 }
 
 void TstSequenceLog::mainWindowShowsTheTabOnlyForSequenceRuns() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(QString::fromStdString(m_path), false));
     QCOMPARE(window.tabs()->count(), 9); // ... Compare, Sequence, Playground, Sweeps
     window.selectRun(m_sequenceRun);
-    QVERIFY(window.tabs()->isTabVisible(MainWindow::Sequence));
+    QVERIFY(window.tabs()->isTabVisible(shell::MainWindow::Sequence));
     QVERIFY(window.showView(QStringLiteral("sequence")));
     auto* view = qobject_cast<SequenceView*>(window.tabs()->currentWidget());
     QVERIFY(view);
     QCOMPARE(view->tokenModel()->rowCount(), int(m_logged.at(200)[0].tokens.size()));
     window.selectRun(m_plainRun);
-    QVERIFY(!window.tabs()->isTabVisible(MainWindow::Sequence));
+    QVERIFY(!window.tabs()->isTabVisible(shell::MainWindow::Sequence));
 }
 
 void TstSequenceLog::refreshPicksUpANewEvaluationStep() {
@@ -207,18 +207,18 @@ void TstSequenceLog::tabAppearsWhenARunLogsItsFirstTraces() {
     info.name = "still training";
     const int64_t run = log->createRun(info);
     log->flush();
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(QString::fromStdString(m_path), false));
     window.selectRun(run);
-    QVERIFY(!window.tabs()->isTabVisible(MainWindow::Sequence));
+    QVERIFY(!window.tabs()->isTabVisible(shell::MainWindow::Sequence));
     // The first evaluation of a training run writes traces: the main window's poll finds them.
     log->logTokenTraces(run, 10, {sequence_test::makeTrace(0)});
     log->flush();
-    QTRY_VERIFY_WITH_TIMEOUT(window.tabs()->isTabVisible(MainWindow::Sequence), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.tabs()->isTabVisible(shell::MainWindow::Sequence), 15000);
 }
 
 void TstSequenceLog::presentationModeEnlargesTheTokens() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(QString::fromStdString(m_path), false));
     window.selectRun(m_sequenceRun);
     auto* flow = window.findChild<sequence::TokenFlowWidget*>();

@@ -3,8 +3,8 @@
 // one token's recursions with the trace's values; typed text is traced off the GUI thread.
 #include "sequencefixture.h"
 
-#include "engineaccess.h"
-#include "inspect/stepcursorbar.h"
+#include "common/engineaccess.h"
+#include "common/stepcursorbar.h"
 #include "sequence/depthlegend.h"
 #include "sequence/depthplots.h"
 #include "sequence/recursionstepper.h"
@@ -488,7 +488,7 @@ void TstSequenceView::failedTracingSaysWhy() {
 }
 
 void TstSequenceView::withoutTracerTheTextFieldIsDisabled() {
-    EngineAccess::install(nullptr); // no engine: a new view has no tracer
+    common::EngineAccess::install(nullptr); // no engine: a new view has no tracer
     SequenceView view;
     view.setTraces(makeRun());
     QVERIFY(!view.findChild<QLineEdit*>("customTextEdit")->isEnabled());

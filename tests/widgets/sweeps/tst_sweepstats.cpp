@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Sweeps tab's and the Compare view's statistics against numbers worked out by hand or
 // with scipy 1.x (stats.pearsonr, stats.f_oneway, stats.ttest_ind(equal_var=False)).
-#include "comparestats.h"
+#include "compare/comparestats.h"
 #include "sweeps/sweepstats.h"
 #include "mor/sweep.h"
 

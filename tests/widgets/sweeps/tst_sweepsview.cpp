@@ -5,9 +5,9 @@
 // finish, the Pareto front, and the launcher's `mor sweep` (a real --dry-run).
 #include "sweepfixture.h"
 
-#include "logsession.h"
-#include "mainwindow.h"
-#include "runbrowser.h"
+#include "shell/logsession.h"
+#include "shell/mainwindow.h"
+#include "shell/runbrowser.h"
 #include "sweeps/importancetable.h"
 #include "sweeps/parallelcoordinates.h"
 #include "sweeps/paretoplot.h"
@@ -93,7 +93,7 @@ void TstSweepsView::initTestCase() {
 }
 
 void TstSweepsView::tableShowsEachConfigurationWithItsInterval() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY2(session.open(m_path, &error), qPrintable(error));
     sweeps::SweepsView view(&session, nullptr, {});
@@ -136,7 +136,7 @@ void TstSweepsView::tableShowsEachConfigurationWithItsInterval() {
 }
 
 void TstSweepsView::importanceRanksTheParameterThatMatters() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY(session.open(m_path, &error));
     sweeps::SweepsView view(&session, nullptr, {});
@@ -152,10 +152,10 @@ void TstSweepsView::importanceRanksTheParameterThatMatters() {
 }
 
 void TstSweepsView::brushingAnAxisSelectsItsRunsInTheBrowser() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY(session.open(m_path, &error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     sweeps::SweepsView view(&session, &browser, {});
     view.resize(1100, 700);
     view.show();
@@ -188,10 +188,10 @@ void TstSweepsView::brushingAnAxisSelectsItsRunsInTheBrowser() {
 }
 
 void TstSweepsView::browserSelectionHighlightsLines() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY(session.open(m_path, &error));
-    RunBrowser browser(&session);
+    shell::RunBrowser browser(&session);
     sweeps::SweepsView view(&session, &browser, {});
     browser.selectRun(m_runs[4]); // configuration 1, seed 2
     QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{m_runs[4]});
@@ -208,7 +208,7 @@ void TstSweepsView::browserSelectionHighlightsLines() {
 }
 
 void TstSweepsView::paretoFrontHasTheBestConfigurationPerCost() {
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY(session.open(m_path, &error));
     sweeps::SweepsView view(&session, nullptr, {});
@@ -227,7 +227,7 @@ void TstSweepsView::runsOfARunningSweepAppearAsTheyFinish() {
     QVERIFY(writer.finish(0, 0, metricsOf(0, 0)) >= 0);
     QVERIFY(writer.finish(0, 1, metricsOf(0, 1)) >= 0);
     QVERIFY(writer.finish(1, 0, metricsOf(2, 0)) >= 0);
-    LogSession session;
+    shell::LogSession session;
     QString error;
     QVERIFY(session.open(path, &error));
     sweeps::SweepsView view(&session, nullptr, {});
@@ -291,7 +291,7 @@ void TstSweepsView::launcherChecksEveryConfigurationWithMor() {
 }
 
 void TstSweepsView::mainWindowHasTheSweepsTab() {
-    MainWindow window;
+    shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     auto* view = window.findChild<sweeps::SweepsView*>();
     QVERIFY(view);

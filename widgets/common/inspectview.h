@@ -1,0 +1,28 @@
+#pragma once
+// Common interface of the views that inspect one run of an open log (stepper, routing,
+// conflicts). The main window owns the LogReader and hands it to every view.
+#include <QWidget>
+
+#include <memory>
+
+namespace mor {
+class LogReader;
+}
+
+namespace common {
+
+class InspectView : public QWidget {
+    Q_OBJECT
+public:
+    using QWidget::QWidget;
+    /// Shows run `runId` of `reader` (null reader or runId < 0 clears the view).
+    virtual void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) = 0;
+    /// Re-reads the log (called when the log changed, e.g. a run grew).
+    virtual void refresh() = 0;
+
+Q_SIGNALS:
+    /// The user asked to open an input in the reflection stepper.
+    void sampleActivated(qint64 step, qint64 sampleId, bool atIntegration);
+};
+
+} // namespace common

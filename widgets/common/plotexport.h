@@ -1,0 +1,31 @@
+#pragma once
+// Export of the inspect views' plots: a right-click menu on every plot (PNG, SVG, PDF, copy).
+#include <QString>
+
+class QCustomPlot;
+class QWidget;
+
+namespace common {
+
+/// Writes `plot` to `path`; the format follows the suffix (.png, .svg, .pdf). On failure
+/// returns false and sets *error to a message naming the file.
+bool exportPlot(QCustomPlot* plot, const QString& path, QString* error = nullptr);
+
+/// Size and resolution of an exported image. width/height 0: the plot's size on screen.
+struct PlotExportOptions {
+    int width = 0;  ///< PNG: pixels; SVG/PDF: points of the page
+    int height = 0;
+    int dpi = 192;  ///< PNG: text and lines scale by dpi / 96; written into the file
+};
+/// exportPlot() at a chosen size and resolution; the live plot is left as it was.
+bool exportPlot(QCustomPlot* plot, const QString& path, const PlotExportOptions& options,
+                QString* error = nullptr);
+/// A file name that says what the plot is: its view, its name and its y axis ("routing_load_
+/// share_of_tokens"), without characters file systems refuse.
+QString plotExportFileName(const QCustomPlot* plot);
+/// Adds "Export image…" and "Copy image" to the plot's context menu.
+void installExportMenu(QCustomPlot* plot);
+/// installExportMenu() for every QCustomPlot below `root`.
+void installExportMenus(QWidget* root);
+
+} // namespace common

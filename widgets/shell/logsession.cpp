@@ -1,0 +1,144 @@
+#include "shell/logsession.h"
+
+#include "mor/experiment_log.h"
+#include "mor/log_reader.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <optional>
+#include <string>
+
+namespace shell {
+
+namespace {
+// A run whose heartbeat is older than this belongs to a process that died.
+constexpr qint64 kStaleRunMs = 120 * 1000;
+} // namespace
+
+LogSession::LogSession(QObject* parent) : QObject(parent) {
+    m_timer.setInterval(1000);
+    connect(&m_timer, &QTimer::timeout, this, &LogSession::pollInBackground);
+}
+
+LogSession::~LogSession() = default;
+
+bool LogSession::open(const QString& path, QString* error) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QDir().mkpath(QFileInfo(absolute).absolutePath());
+    std::string message;
+    auto writer = mor::ExperimentLog::open(absolute.toStdString(), &message);
+    if (!writer) {
+        if (error) {
+            *error = QString::fromStdString(message);
+        }
+        return false;
+    }
+    writer->markStaleRunsInterrupted(kStaleRunMs);
+    writer->flush();
+    std::shared_ptr<const mor::LogReader> reader =
+        mor::LogReader::open(absolute.toStdString(), &message);
+    if (!reader) {
+        if (error) {
+            *error = QString::fromStdString(message);
+        }
+        return false;
+    }
+    m_writer = std::move(writer);
+    m_reader = std::move(reader);
+    // A second connection for the background polls (never shared with the views' reads, so a
+    // poll stuck in a held log does not block them on the reader's lock).
+    m_pollReader = mor::LogReader::open(absolute.toStdString(), &message);
+    ++m_generation;
+    m_polling = false;
+    m_path = absolute;
+    m_lastStamp = m_reader->changeStamp();
+    m_failing = false;
+    m_timer.start();
+    Q_EMIT opened(m_path);
+    Q_EMIT changed();
+    return true;
+}
+
+void LogSession::poll() {
+    if (!m_reader) {
+        return;
+    }
+    // An open connection keeps reading a file that was moved or deleted, while writers (a new
+    // `mor train`) would start a new file under the path: a missing file is a failed read.
+    if (!QFileInfo::exists(m_path)) {
+        reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
+        return;
+    }
+    std::string error;
+    const std::optional<int64_t> stamp = m_reader->tryChangeStamp(&error);
+    handleStamp(stamp, QString::fromStdString(error));
+}
+
+void LogSession::pollInBackground() {
+    if (!m_reader || m_polling) {
+        return;
+    }
+    if (!m_pollReader) {
+        poll();
+        return;
+    }
+    struct Read {
+        std::optional<int64_t> stamp;
+        QString error;
+        bool missing = false;
+    };
+    m_polling = true;
+    const quint64 generation = m_generation;
+    auto* watcher = new QFutureWatcher<Read>(this);
+    connect(watcher, &QFutureWatcher<Read>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation) {
+            return; // another log was opened meanwhile
+        }
+        m_polling = false;
+        const Read read = watcher->result();
+        if (read.missing) {
+            reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
+        } else {
+            handleStamp(read.stamp, read.error);
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([reader = m_pollReader, path = m_path] {
+        Read read;
+        read.missing = !QFileInfo::exists(path);
+        if (!read.missing) {
+            std::string error;
+            read.stamp = reader->tryChangeStamp(&error);
+            read.error = QString::fromStdString(error);
+        }
+        return read;
+    }));
+}
+
+void LogSession::handleStamp(std::optional<int64_t> stamp, const QString& error) {
+    if (!stamp) {
+        reportReadFailure(error);
+        return;
+    }
+    const bool retry = m_failing;
+    m_failing = false;
+    if (*stamp == m_lastStamp && !retry) {
+        Q_EMIT polled();
+        return;
+    }
+    m_lastStamp = *stamp;
+    Q_EMIT changed(); // views whose read fails again call reportReadFailure() from here
+    if (retry && !m_failing) {
+        Q_EMIT readRecovered();
+    }
+}
+
+void LogSession::reportReadFailure(const QString& message) {
+    m_failing = true;
+    Q_EMIT readFailed(message);
+}
+
+} // namespace shell

@@ -1,0 +1,78 @@
+#pragma once
+// The open experiment log of the window: one read-only LogReader shared by every view, an
+// ExperimentLog for edits (rename, tags, notes, delete), and a poll of changeStamp() so runs
+// written by another thread or process (`mor train`) show up live.
+#include <QObject>
+#include <QTimer>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace mor {
+class LogReader;
+class ExperimentLog;
+} // namespace mor
+
+namespace shell {
+
+class LogSession : public QObject {
+    Q_OBJECT
+public:
+    explicit LogSession(QObject* parent = nullptr);
+    ~LogSession() override;
+
+    /// Opens (or creates) the log at `path`; marks runs of dead processes interrupted.
+    /// On failure the previous log stays open and *error says why.
+    bool open(const QString& path, QString* error);
+    bool isOpen() const { return m_reader != nullptr; }
+    QString path() const { return m_path; }
+    std::shared_ptr<const mor::LogReader> reader() const { return m_reader; }
+    /// The writer for edits; null when no log is open.
+    mor::ExperimentLog* writer() const { return m_writer.get(); }
+
+    /// Poll interval of changeStamp() (default 1000 ms).
+    void setPollInterval(int ms) { m_timer.setInterval(ms); }
+    /// Checks the log now and emits changed() if anything was written since the last check,
+    /// or if a read failed since (so every view retries).
+    void poll();
+    /// What the poll timer does: the same check, read on a worker thread with a connection of
+    /// its own, the result handled on this thread. A log held by another process makes SQLite
+    /// retry for ~10 s; on the GUI thread that froze the window at every poll (issue 21).
+    /// Does nothing while the previous background poll is still reading.
+    void pollInBackground();
+    /// True while a background poll is reading.
+    bool isPolling() const { return m_polling; }
+    /// A view's read of the log failed (busy, locked, file gone): readFailed() tells the
+    /// window, and the next poll that reads the log again emits changed() and readRecovered().
+    void reportReadFailure(const QString& message);
+    /// True from a failed read until a poll succeeds again.
+    bool isReadFailing() const { return m_failing; }
+
+Q_SIGNALS:
+    void opened(const QString& path);
+    /// Something in the log changed (a run was added, grew, or was edited).
+    void changed();
+    /// A poll read the log and found nothing new (runs whose process died change nothing in
+    /// the log, so views that show liveness re-check on this).
+    void polled();
+    /// A read failed; what the views show is kept and retried on the next poll.
+    void readFailed(const QString& message);
+    void readRecovered();
+
+private:
+    /// The part of poll() after the read: `stamp` (nullopt = failed, with `error`).
+    void handleStamp(std::optional<int64_t> stamp, const QString& error);
+
+    QString m_path;
+    std::shared_ptr<const mor::LogReader> m_reader;
+    std::shared_ptr<const mor::LogReader> m_pollReader; ///< background polls' own connection
+    bool m_polling = false;
+    quint64 m_generation = 0; ///< counts open(): a poll of a log no longer open is dropped
+    std::unique_ptr<mor::ExperimentLog> m_writer;
+    QTimer m_timer;
+    qint64 m_lastStamp = -1;
+    bool m_failing = false;
+};
+
+} // namespace shell
