@@ -1,17 +1,16 @@
 #include "sequence/sequenceview.h"
 
-#include "common/engineaccess.h"
 #include "common/plotexport.h"
 #include "sequence/depthblocks.h"
 #include "sequence/depthlegend.h"
 #include "sequence/depthplots.h"
+#include "sequence/engineadapters.h"
 #include "sequence/recursionstepper.h"
 #include "sequence/sequencestats.h"
 #include "sequence/tokendepthmodel.h"
 #include "sequence/tokenflowwidget.h"
 #include "sequence/tokenstyle.h"
 
-#include <mor/engine_interface.h>
 #include <mor/log_reader.h>
 
 #include <QComboBox>
@@ -30,39 +29,6 @@
 
 namespace sequence {
 namespace {
-/// A new view's tracer: the installed engine's traceTokens (none installed: none, and the text
-/// field stays disabled).
-SequenceView::TextTracer defaultTracer() {
-    if (!common::EngineAccess::installed()) {
-        return {};
-    }
-    return [](const std::string& logPath, int64_t runId, int64_t step, const std::string& text,
-              std::string* error) {
-        auto traced = common::EngineAccess::engine().traceTokens(logPath, runId, step, text);
-        if (!traced) {
-            *error = traced.error();
-            return std::vector<mor::TokenTrace>{};
-        }
-        return std::move(traced).value();
-    };
-}
-
-/// A new view's generator: the installed engine's generate (none installed: none).
-sequence::GeneratePanel::TextGenerator defaultSequenceGenerator() {
-    if (!common::EngineAccess::installed()) {
-        return {};
-    }
-    return [](const std::string& logPath, int64_t runId, const mor::GenerateOptions& options) {
-        auto generated = common::EngineAccess::engine().generate(logPath, runId, options);
-        if (!generated) {
-            mor::GenerateResult failed;
-            failed.error = generated.error();
-            return failed;
-        }
-        return std::move(generated).value();
-    };
-}
-
 /// Characters of `typed` that the trace does not contain, quoted and listed once each ("x",
 /// "?"); when the trace is just the end of `typed`, nothing, and *cutAtStart is set.
 QString droppedCharacters(const QString& typed, const mor::TokenTrace& trace, bool* cutAtStart) {
@@ -110,7 +76,7 @@ struct SequenceView::Private {
     /// Texts the user traced, per evaluation step (listed after the probe sequences).
     std::map<int64_t, std::vector<mor::TokenTrace>> typed;
     Vocabulary vocabulary;
-    TextTracer tracer = defaultTracer();
+    TextTracer tracer = engineTextTracer();
     bool dirty = false;
     int pendingTraces = 0;
 
@@ -189,7 +155,7 @@ SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new
     d->stepper = new RecursionStepper(this);
     d->plots = new DepthPlots(this);
     d->generate = new GeneratePanel(this);
-    d->generate->setGenerator(defaultSequenceGenerator());
+    d->generate->setGenerator(engineTextGenerator());
 
     auto* textBox = new QWidget(this);
     auto* textLayout = new QVBoxLayout(textBox);

@@ -339,10 +339,10 @@ private Q_SLOTS:
 
     void toJsonWritesEveryField() {
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
-        // 2 + data 26 (domains has 3 entries -> 28) + encoder 5 + router 27 (groups: one empty
+        // 2 + data 26 (domains has 3 entries -> 28) + encoder 5 + router 29 (groups: one empty
         // list) + 4 experts x 17 + integration 11 + 5 model scalars + model.family + train 18;
         // no recursion section (a reflection config)
-        QCOMPARE(leaves.size(), size_t(2 + 28 + 5 + 27 + 68 + 11 + 5 + 1 + 18));
+        QCOMPARE(leaves.size(), size_t(2 + 28 + 5 + 29 + 68 + 11 + 5 + 1 + 18));
         QCOMPARE(field(leaves, "model.experts[0].kind"), std::string("reflection"));
         QCOMPARE(field(leaves, "model.recursion.depth_every"), std::string("<missing>"));
         QCOMPARE(field(leaves, "data.missing"), std::string("refuse"));

@@ -1,6 +1,5 @@
-// The sequence view draws exactly the traced tokens in the colour of their recursion depth,
-// explains each token in its tooltip, plots mean depths that equal the traces' and steps through
-// one token's recursions with the trace's values; typed text is traced off the GUI thread.
+// The sequence view draws exactly the traced tokens in their depth's colour, explains each in a
+// tooltip, plots the traces' mean depths, steps through a token's recursions, traces typed text.
 #include "sequencefixture.h"
 
 #include "common/engineaccess.h"
