@@ -14,6 +14,8 @@
 #include "mor/trainer.h"
 #include "train/tensors.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 
@@ -58,7 +60,11 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
 int main()
 {
     const std::string item = "3 adaptive depth";
-    setThreads(2);
+    // One thread unless MOR_BENCH_THREADS says otherwise: on the shared 2-core machine a second
+    // intra-op thread adds a fork/join to every small op of a reflection step (and waits for a
+    // core under load), which inflates the per-step cost that does not shrink with the rows.
+    const char* threads = std::getenv("MOR_BENCH_THREADS");
+    setThreads(threads != nullptr ? std::max(1, std::atoi(threads)) : 1);
     torch::manual_seed(1);
     guarded(item, "critique-gated vs fixed depth", [&] {
         const auto parsed = loadConfigFile(sourcePath("tests/bench/configs/adaptive.json"));
@@ -101,7 +107,7 @@ int main()
         // The same weights with fixed maximum depth.
         ModelConfig fixedConfig = config.model;
         for (auto& expert : fixedConfig.experts) {
-            expert.halting = "fixed";
+            expert.halting = HaltingRule::Fixed;
         }
         model::MoRModel fixed(fixedConfig, shape);
         {

@@ -37,10 +37,10 @@ const std::vector<int64_t> kExperts{2, 4, 8, 16, 32};
 ExpertConfig expertConfig()
 {
     ExpertConfig ec;
-    ec.cell = "gru";
+    ec.cell = ExpertCell::Gru;
     ec.width = kWidth;
     ec.maxDepth = kDepth;
-    ec.halting = "fixed";
+    ec.halting = HaltingRule::Fixed;
     return ec;
 }
 
@@ -117,7 +117,7 @@ int main()
         for (const int64_t experts : kExperts) {
             ModelConfig mc;
             mc.encoder.hidden = kHidden;
-            mc.router.strategy = "top_k";
+            mc.router.strategy = RoutingStrategy::TopK;
             mc.router.topK = 2;
             mc.experts.assign(size_t(experts), expertConfig());
             model::ModelShape shape;

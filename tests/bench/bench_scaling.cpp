@@ -13,10 +13,14 @@
 #include "mor/log_reader.h"
 #include "mor/trainer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <functional>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
 using namespace mor;
@@ -24,7 +28,7 @@ using namespace mor::bench;
 
 namespace {
 
-constexpr int kReps = 5;
+constexpr int kReps = 7;
 
 void point(const std::string& series, const std::string& xLabel, const std::string& yLabel,
            const std::string& expected, double x, double y)
@@ -41,44 +45,73 @@ struct Setup {
     int64_t tokens = 0; ///< > 0: token input of this length (features = tokens)
 };
 
-/// Median fwd+bwd step time in ms of a freshly built model.
-double stepMs(const Setup& s)
-{
-    ModelConfig mc;
-    mc.encoder.hidden = 64;
-    mc.router.strategy = "top_k";
-    mc.router.topK = 2;
-    if (s.tokens > 0) {
-        mc.encoder.input = "tokens";
+/// A freshly built model and one batch: time() is one fwd+bwd step in seconds.
+class StepTimer {
+public:
+    explicit StepTimer(const Setup& s) : m_net(nullptr)
+    {
+        ModelConfig mc;
+        mc.encoder.hidden = 64;
+        mc.router.strategy = RoutingStrategy::TopK;
+        mc.router.topK = 2;
+        if (s.tokens > 0) {
+            mc.encoder.input = EncoderInput::Tokens;
+        }
+        ExpertConfig ec;
+        ec.cell = ExpertCell::Gru;
+        ec.width = 64;
+        ec.maxDepth = s.depth;
+        ec.halting = HaltingRule::Fixed;
+        mc.experts.assign(size_t(s.experts), ec);
+        model::ModelShape shape;
+        shape.inputs = s.tokens > 0 ? s.tokens : s.features;
+        shape.classes = 4;
+        m_net = model::MoRModel(mc, shape);
+        m_net->train();
+        m_x = torch::randn({s.batch, shape.inputs});
+        m_y = torch::randint(4, {s.batch});
+        m_params = m_net->parameters();
     }
-    ExpertConfig ec;
-    ec.cell = "gru";
-    ec.width = 64;
-    ec.maxDepth = s.depth;
-    ec.halting = "fixed";
-    mc.experts.assign(size_t(s.experts), ec);
-    model::ModelShape shape;
-    shape.inputs = s.tokens > 0 ? s.tokens : s.features;
-    shape.classes = 4;
-    model::MoRModel net(mc, shape);
-    net->train();
-    const auto x = torch::randn({s.batch, shape.inputs});
-    const auto y = torch::randint(4, {s.batch});
-    const auto params = net->parameters();
-    auto once = [&] {
-        for (auto p : params) {
+    double time()
+    {
+        for (auto p : m_params) {
             p.mutable_grad() = torch::Tensor();
         }
         const double start = now();
-        net->forward(x, y, torch::Tensor()).totalLoss.backward();
+        m_net->forward(m_x, m_y, torch::Tensor()).totalLoss.backward();
         return now() - start;
-    };
-    once();
-    std::vector<double> t;
-    for (int i = 0; i < kReps; ++i) {
-        t.push_back(once());
     }
-    return 1000.0 * median(t);
+
+private:
+    model::MoRModel m_net;
+    torch::Tensor m_x, m_y;
+    std::vector<torch::Tensor> m_params;
+};
+
+/// Median fwd+bwd step time in ms of each setup. The points of a series are measured in
+/// alternated rounds (every point once per round, the order reversed every other round), so
+/// that the load of a shared machine drifting during the series falls on every point alike
+/// instead of bending the curve: measured one point after the other, a 2-thread series under
+/// load average 4-8 read 250 ms at depth 8 where the alternated series reads 4.5x depth 1.
+std::vector<double> stepMsSeries(const std::vector<Setup>& setups)
+{
+    std::vector<std::unique_ptr<StepTimer>> timers;
+    for (const auto& s : setups) {
+        timers.push_back(std::make_unique<StepTimer>(s));
+        timers.back()->time(); // warm-up
+    }
+    std::vector<std::vector<double>> t(setups.size());
+    for (int r = 0; r < kReps; ++r) {
+        for (size_t k = 0; k < timers.size(); ++k) {
+            const size_t i = r % 2 ? timers.size() - 1 - k : k;
+            t[i].push_back(timers[i]->time());
+        }
+    }
+    std::vector<double> ms;
+    for (const auto& v : t) {
+        ms.push_back(1000.0 * median(v));
+    }
+    return ms;
 }
 
 const std::vector<std::string> kKeys{"train/loss", "train/accuracy", "val/loss", "val/accuracy",
@@ -132,9 +165,9 @@ double openMs(const std::string& path)
     auto once = [&] {
         const double start = now();
         std::string error;
-        auto reader = LogReader::open(path, &error);
+        auto reader = LogReader::open(path);
         if (!reader) {
-            throw std::runtime_error("cannot open " + path + ": " + error);
+            throw std::runtime_error("cannot open " + path + ": " + reader.error());
         }
         size_t points = 0;
         for (const auto& run : reader->runs()) {
@@ -160,48 +193,42 @@ double openMs(const std::string& path)
 int main()
 {
     const std::string item = "8 scaling";
-    setThreads(2);
+    // One thread: the series measure how cost grows, not peak speed, and on a shared 2-core
+    // machine a second thread mostly waits for a core (MOR_BENCH_THREADS overrides).
+    const char* threads = std::getenv("MOR_BENCH_THREADS");
+    setThreads(threads != nullptr ? std::max(1, std::atoi(threads)) : 1);
     torch::manual_seed(1);
     const std::string step = "training step (fwd+bwd) ms";
-    guarded(item, "training step vs batch size", [&] {
-        for (const int64_t b : {16, 64, 256, 1024}) {
-            Setup s;
-            s.batch = b;
-            point("training step vs batch size", "batch size", step, "1", double(b), stepMs(s));
-        }
-    });
-    guarded(item, "training step vs experts", [&] {
-        for (const int64_t e : {2, 4, 8, 16, 32}) {
-            Setup s;
-            s.experts = e;
-            point("training step vs experts (top-2)", "experts", step, "0", double(e), stepMs(s));
-        }
-    });
-    guarded(item, "training step vs depth", [&] {
-        for (const int64_t d : {1, 2, 4, 8}) {
-            Setup s;
-            s.depth = d;
-            point("training step vs reflection depth", "max depth", step, "1", double(d),
-                  stepMs(s));
-        }
-    });
-    guarded(item, "training step vs input width", [&] {
-        for (const int64_t f : {16, 64, 256, 1024}) {
-            Setup s;
-            s.features = f;
-            point("training step vs input width", "input features", step, "1", double(f),
-                  stepMs(s));
-        }
-    });
-    guarded(item, "training step vs sequence length", [&] {
-        for (const int64_t l : {16, 32, 64, 128}) {
-            Setup s;
-            s.batch = 64;
-            s.tokens = l;
-            point("training step vs sequence length (tokens, batch 64)", "tokens", step, "1",
-                  double(l), stepMs(s));
-        }
-    });
+    // series(name, x label, expected exponent, x values, setup of x)
+    const auto series = [&](const std::string& name, const std::string& xLabel,
+                            const std::string& expected, const std::vector<int64_t>& xs,
+                            const std::function<void(Setup&, int64_t)>& set) {
+        guarded(item, name, [&] {
+            std::vector<Setup> setups;
+            for (const int64_t x : xs) {
+                Setup s;
+                set(s, x);
+                setups.push_back(s);
+            }
+            const auto ms = stepMsSeries(setups);
+            for (size_t i = 0; i < xs.size(); ++i) {
+                point(name, xLabel, step, expected, double(xs[i]), ms[i]);
+            }
+        });
+    };
+    series("training step vs batch size", "batch size", "1", {16, 64, 256, 1024},
+           [](Setup& s, int64_t x) { s.batch = x; });
+    series("training step vs experts (top-2)", "experts", "0", {2, 4, 8, 16, 32},
+           [](Setup& s, int64_t x) { s.experts = x; });
+    series("training step vs reflection depth", "max depth", "1", {1, 2, 4, 8},
+           [](Setup& s, int64_t x) { s.depth = x; });
+    series("training step vs input width", "input features", "1", {16, 64, 256, 1024},
+           [](Setup& s, int64_t x) { s.features = x; });
+    series("training step vs sequence length (tokens, batch 64)", "tokens", "1",
+           {16, 32, 64, 128}, [](Setup& s, int64_t x) {
+               s.batch = 64;
+               s.tokens = x;
+           });
     const std::string path = binaryPath("bench/scaling.morlog");
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());
     guarded(item, "log vs steps", [&] {

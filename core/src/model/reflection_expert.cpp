@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace mor::model {
 
@@ -208,13 +209,24 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     // What each step computed (its active rows only), and for every input row where its value
     // of step t sits in the concatenation of the steps' outputs: a row that halted keeps the
     // values of its halting step. The [T, n, ...] tensors are gathered once at the end.
+    // Per step only what the step itself needs (issue 20: bookkeeping ops cost as much as the
+    // step's own products on a few rows): which steps ran is derived once at the end from the
+    // halting steps, the policy is not asked at the last step (every row halts there), and a
+    // row's halting step is the last step it was active in.
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
-        stateSteps, attentionSteps, computedSteps, whereSteps;
+        stateSteps, attentionSteps, whereSteps;
     auto where = torch::zeros({n}, longOpts);
+    auto everyActive = torch::ones({n}, boolOpts); // haltsNow's `computed`: every active row
     int64_t offset = 0;
+    // Without autograd (evaluation) the step loop runs in inference mode: no autograd or
+    // version-counter bookkeeping per op, the same kernels and values. The results are
+    // assembled after the loop, outside it, so callers get ordinary tensors.
+    std::optional<c10::InferenceMode> inference;
+    if (!torch::GradMode::is_enabled()) {
+        inference.emplace();
+    }
     for (int64_t t = 1; t <= steps; ++t) {
         const int64_t m = active.size(0);
-        auto computed = compacted ? torch::zeros({n}, boolOpts) : torch::ones({n}, boolOpts);
         if (m > 0) {
             const auto s = step(stateA, eA, draftA, fedA, t, memA);
             logitsSteps.push_back(s.logits);
@@ -226,25 +238,22 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
             if (reads) {
                 attentionSteps.push_back(s.attention);
             }
-            const auto positions = torch::arange(offset, offset + m, longOpts);
             if (compacted) {
-                computed.index_fill_(0, active, true);
-                where = where.index_copy(0, active, positions);
+                where = where.index_copy(0, active, torch::arange(offset, offset + m, longOpts));
             } else {
-                where = positions;
+                where = torch::arange(offset, offset + m, longOpts);
             }
             offset += m;
-            auto haltNow = t == steps ? torch::ones({m}, boolOpts)
-                                      : policy.haltsNow(progress, s.critique, s.lambda,
-                                                        torch::ones({m}, boolOpts),
-                                                        critiqueThreshold);
             stateA = s.state;
             draftA = s.probs;
             fedA = s.fedCritique;
             if (shrink) {
-                // Every active row is still unhalted: the ones halting now halt for the first time.
-                halt.index_fill_(0, active.masked_select(haltNow), t);
+                // Every active row has not halted before t: t is its halting step unless it is
+                // still active later (then a later step overwrites it).
+                halt.index_fill_(0, active, t);
                 if (t < steps) {
+                    const auto haltNow = policy.haltsNow(progress, s.critique, s.lambda,
+                                                         everyActive, critiqueThreshold);
                     const auto keep = haltNow.logical_not().nonzero().squeeze(1);
                     if (keep.size(0) < m) {
                         active = active.index_select(0, keep);
@@ -254,16 +263,21 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                         fedA = fedA.index_select(0, keep);
                         memA = memA.rows(keep);
                         progress = progressRows(progress, keep);
+                        everyActive = everyActive.narrow(0, 0, keep.size(0));
                         compacted = true;
                     }
                 }
-            } else {
+            } else if (t < steps) {
+                const auto haltNow = policy.haltsNow(progress, s.critique, s.lambda, everyActive,
+                                                     critiqueThreshold);
                 halt.masked_fill_(haltNow.logical_and(halt.eq(0)), t);
+            } else {
+                halt.masked_fill_(halt.eq(0), t);
             }
         }
-        computedSteps.push_back(computed);
         whereSteps.push_back(where);
     }
+    inference.reset();
 
     ExpertRun run;
     const bool act = policy.kind() == HaltingKind::Act;
@@ -313,7 +327,9 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
             run.attention = gather(attentionSteps);
         }
     }
-    run.computed = torch::stack(computedSteps, 0);
+    // With shrink a row ran steps 1 .. its halting step; without, every step ran for every row.
+    run.computed = shrink ? torch::arange(1, steps + 1, longOpts).unsqueeze(1).le(halt.unsqueeze(0))
+                          : torch::ones({steps, n}, boolOpts);
     run.haltStep = halt;
     run.iterations = run.computed.to(torch::kLong).sum(0);
     finishExpertRun(run, rawProbs, states, halt, act);

@@ -26,7 +26,7 @@ void setParameter(torch::nn::Module& module, const std::string& name, double val
 mor::ExpertConfig expertConfig(const std::string& halting, int64_t depth, double threshold)
 {
     mor::ExpertConfig config;
-    config.halting = halting;
+    mor::parseChoice(halting, mor::haltingRuleNames(), &config.halting);
     config.maxDepth = depth;
     config.haltThreshold = threshold;
     return config;
@@ -43,6 +43,7 @@ private Q_SLOTS:
     void critiqueGatedExpertStopsComputingHaltedInputs_data();
     void critiqueGatedExpertStopsComputingHaltedInputs();
     void partlyHaltedBatchComputesOnlyActiveRows();
+    void compactedRunMatchesTheEveryStepRun();
     void trainingModeRunsEveryStep();
     void fixedDepthRunsMaxDepth();
     void ponderNetDistributionSumsToOne_data();
@@ -146,6 +147,54 @@ void TstReflection::partlyHaltedBatchComputesOnlyActiveRows()
     QVERIFY(torch::equal(run.iterations, run.haltStep));
 }
 
+void TstReflection::compactedRunMatchesTheEveryStepRun()
+{
+    // Issue 20: the compacted evaluation pass (halted rows leave, bookkeeping derived at the
+    // end) gives every row what the pass that computes every step for every row gives up to
+    // the row's halting step, and holds the halting step's values after it.
+    torch::manual_seed(9);
+    const int64_t n = 64;
+    const int64_t depth = 5;
+    ReflectionExpert expert(ReflectionExpertOptions(6, 3).width(8).maxDepth(depth).cell("gru"));
+    expert->eval();
+    torch::NoGradGuard noGrad;
+    const auto e = torch::randn({n, 6});
+    const auto probe = expert->reflect(e, HaltingPolicy(expertConfig("fixed", depth, 0.5)), false);
+    // A threshold that some rows reach at step 1, some later and some never.
+    const double threshold = probe.critique.flatten().quantile(0.6).item<double>();
+    const HaltingPolicy policy(expertConfig("critique", depth, threshold));
+    const auto full = expert->reflect(e, policy, /*shrink=*/false);
+    const int64_t before = expert->rowsProcessed();
+    const auto run = expert->reflect(e, policy, /*shrink=*/true);
+    QCOMPARE(expert->rowsProcessed() - before, run.haltStep.sum().item<int64_t>());
+    QVERIFY(torch::equal(run.haltStep, full.haltStep));
+    const auto halts = std::get<0>(at::_unique(run.haltStep));
+    QVERIFY2(halts.numel() >= 3, "the rows halt at too few distinct steps to test compaction");
+    QVERIFY(run.haltStep.eq(1).any().item<bool>());
+    QVERIFY(run.haltStep.eq(depth).any().item<bool>());
+    QVERIFY(torch::equal(run.iterations, run.haltStep));
+    const auto t = torch::arange(1, depth + 1, torch::kLong).unsqueeze(1);
+    QVERIFY(torch::equal(run.computed, t.le(run.haltStep.unsqueeze(0))));
+    // Values at step min(t, halt) of the every-step run.
+    const auto held = (torch::minimum(t, run.haltStep.unsqueeze(0)) - 1); // [T, n]
+    const auto at = [&](const torch::Tensor& x) { // [T, n, ...] at the held steps
+        if (x.dim() == 2) {
+            return x.gather(0, held);
+        }
+        return x.gather(0, held.unsqueeze(2).expand({depth, n, x.size(2)}));
+    };
+    const double tol = 1e-6;
+    QVERIFY(torch::allclose(run.logits, at(full.logits), tol, tol));
+    QVERIFY(torch::allclose(run.critique, at(full.critique), tol, tol));
+    QVERIFY(torch::allclose(run.criticLogit, at(full.criticLogit), tol, tol));
+    QVERIFY(torch::allclose(run.lambda, at(full.lambda), tol, tol));
+    QVERIFY(torch::allclose(run.probs, full.probs, tol, tol));
+    QVERIFY(torch::allclose(run.heldCritique, full.heldCritique, tol, tol));
+    QVERIFY(torch::allclose(run.answer, full.answer, tol, tol));
+    QVERIFY(torch::allclose(run.confidence, full.confidence, tol, tol));
+    QVERIFY(torch::allclose(run.state, full.state, tol, tol));
+}
+
 void TstReflection::trainingModeRunsEveryStep()
 {
     torch::manual_seed(6);
@@ -206,7 +255,7 @@ void TstReflection::ponderNetKlMatchesClosedForm()
     // The regulariser of the policy is the same quantity, and 0 when p equals the prior.
     const HaltingPolicy policy([] {
         mor::ExpertConfig c;
-        c.halting = "pondernet";
+        c.halting = mor::HaltingRule::PonderNet;
         c.ponderPrior = 0.5;
         c.maxDepth = 3;
         return c;
