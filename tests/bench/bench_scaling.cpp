@@ -92,7 +92,8 @@ private:
 /// alternated rounds (every point once per round, the order reversed every other round), so
 /// that the load of a shared machine drifting during the series falls on every point alike
 /// instead of bending the curve: measured one point after the other, a 2-thread series under
-/// load average 4-8 read 250 ms at depth 8 where the alternated series reads 4.5x depth 1.
+/// load average 4-8 read 24x depth 1 at depth 8 where the alternated one-thread series reads
+/// 3.6x (fitted exponent 1.54 against 0.61; session 9).
 std::vector<double> stepMsSeries(const std::vector<Setup>& setups)
 {
     std::vector<std::unique_ptr<StepTimer>> timers;
