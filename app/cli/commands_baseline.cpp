@@ -30,7 +30,7 @@ struct Shape {
 /// depth (fixed halting), one epoch on a small slice of the data, nothing logged.
 mor::ExperimentConfig computeProbe(mor::ExperimentConfig c) {
     for (auto& e : c.model.experts) {
-        e.halting = "fixed";
+        e.halting = mor::HaltingRule::Fixed;
     }
     c.train.epochs = 1;
     c.train.threads = 1;
@@ -76,7 +76,7 @@ bool baselineOf(const mor::ExperimentConfig& model, const std::string& kind,
     mor::ExperimentConfig b = model;
     auto oneStep = [](mor::ExpertConfig e) {
         e.maxDepth = 1;
-        e.halting = "fixed";
+        e.halting = mor::HaltingRule::Fixed;
         e.readFeatures = 0; // one step sees the whole input through the encoder
         return e;
     };
@@ -143,8 +143,9 @@ bool matchBaseline(const mor::ExperimentConfig& model, const BaselineSpec& spec,
             double(mor::countParameters(model, shape.features, shape.classes, shape.domains));
         out->targetNote = "the model's trainable parameters";
     } else if (spec.targetRun >= 0) {
-        auto reader = mor::LogReader::open(spec.targetLog, error);
+        auto reader = mor::LogReader::open(spec.targetLog);
         if (!reader) {
+            *error = reader.error();
             return false;
         }
         const auto metrics = reader->lastMetrics(spec.targetRun);

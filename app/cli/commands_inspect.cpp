@@ -24,7 +24,12 @@ std::unique_ptr<mor::LogReader> openReader(const std::string& path, std::string*
         *error = "no experiment log at " + path;
         return nullptr;
     }
-    return mor::LogReader::open(path, error);
+    auto opened = mor::LogReader::open(path);
+    if (!opened) {
+        *error = opened.error();
+        return nullptr;
+    }
+    return std::make_unique<mor::LogReader>(std::move(opened).value());
 }
 
 std::string fmt(double v, const char* f = "%.4f") {

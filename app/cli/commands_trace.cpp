@@ -145,9 +145,9 @@ int cmdTrace(const TraceArgs& args) {
     if (!std::filesystem::exists(args.run.log)) {
         return userError("no experiment log at " + args.run.log);
     }
-    auto reader = mor::LogReader::open(args.run.log, &error);
+    auto reader = mor::LogReader::open(args.run.log);
     if (!reader) {
-        return userError(error);
+        return userError(reader.error());
     }
     if (!reader->run(args.run.run)) {
         return userError("run " + std::to_string(args.run.run) + " is not in " + args.run.log);

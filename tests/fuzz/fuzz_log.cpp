@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     std::string error;
     if (readFirst) {
-        auto reader = mor::LogReader::open(path, &error);
+        auto reader = mor::LogReader::open(path);
         if (reader) {
             for (const auto& run : reader->runs()) {
                 for (const auto& key : reader->metricKeys(run.id)) {
@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                     (void)reader->routing(run.id, step);
                 }
             }
-        } else if (error.empty()) {
+        } else if (reader.error().empty()) {
             std::abort(); // a refusal must say why
         }
     } else {

@@ -69,13 +69,13 @@ ModelConfig dispatchConfig(int64_t experts)
 {
     ModelConfig mc;
     mc.encoder.hidden = 64;
-    mc.router.strategy = "top_k";
+    mc.router.strategy = mor::RoutingStrategy::TopK;
     mc.router.topK = 2;
     ExpertConfig ec;
-    ec.cell = "gru";
+    ec.cell = mor::ExpertCell::Gru;
     ec.width = 128;
     ec.maxDepth = 2;
-    ec.halting = "critique";
+    ec.halting = mor::HaltingRule::Critique;
     mc.experts.assign(size_t(experts), ec);
     return mc;
 }

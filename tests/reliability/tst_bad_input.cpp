@@ -265,8 +265,9 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(dir));
         QVERIFY(!mor::ExperimentLog::open(dir.toStdString(), &error));
         QVERIFY2(QString::fromStdString(error).contains(dir), error.c_str());
-        QVERIFY(!mor::LogReader::open(dir.toStdString(), &error));
-        QVERIFY2(QString::fromStdString(error).contains(dir), error.c_str());
+        const auto opened = mor::LogReader::open(dir.toStdString());
+        QVERIFY(!opened);
+        QVERIFY2(QString::fromStdString(opened.error()).contains(dir), opened.error().c_str());
     }
 
     void logInMissingFolderIsRefusedAndNotCreated() {
@@ -316,8 +317,8 @@ private Q_SLOTS:
         QCOMPARE(rc, 0);
         QCOMPARE(checksum(path), before);
         std::string error;
-        auto reader = mor::LogReader::open(path.toStdString(), &error);
-        QVERIFY2(reader, error.c_str());
+        auto reader = mor::LogReader::open(path.toStdString());
+        QVERIFY2(reader, reader.error().c_str());
         QCOMPARE(reader->runs().size(), size_t(1));
     }
 
@@ -370,8 +371,8 @@ private Q_SLOTS:
         QCOMPARE(sqliteScalar(path, "SELECT count(*) FROM metrics WHERE run_id = 1"),
                  std::string("100"));
         std::string error;
-        auto reader = mor::LogReader::open(path, &error);
-        QVERIFY2(reader, error.c_str());
+        auto reader = mor::LogReader::open(path);
+        QVERIFY2(reader, reader.error().c_str());
         QVERIFY(reader->runs().size() >= 1);
     }
 };

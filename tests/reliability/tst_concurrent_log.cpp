@@ -70,12 +70,13 @@ private Q_SLOTS:
             a.waitForFinished(15);
             b.waitForFinished(15);
             if (!reader) {
-                std::string error;
-                reader = mor::LogReader::open(log.toStdString(), &error);
-                if (!reader) { // the file may not exist yet; a lock must not be the reason
-                    QVERIFY2(error.find("locked") == std::string::npos, error.c_str());
+                auto opened = mor::LogReader::open(log.toStdString());
+                if (!opened) { // the file may not exist yet; a lock must not be the reason
+                    QVERIFY2(opened.error().find("locked") == std::string::npos,
+                             opened.error().c_str());
                     continue;
                 }
+                reader = std::make_unique<mor::LogReader>(std::move(opened).value());
                 ++reopenings;
             }
             ++polls;

@@ -35,16 +35,16 @@ Fixture makeFixture(const std::string& dir, const std::string& strategy) {
     config.data.path = f.csvPath;
     config.data.probeSize = 8;
     config.model.encoder.hidden = 16;
-    config.model.router.strategy = strategy;
+    mor::parseChoice(strategy, mor::routingStrategyNames(), &config.model.router.strategy);
     config.model.router.topK = 2;
     config.model.router.hidden = 16;
     config.model.experts.clear();
     for (int e = 0; e < 3; ++e) {
         mor::ExpertConfig expert;
-        expert.cell = "gru";
+        expert.cell = mor::ExpertCell::Gru;
         expert.width = 16;
         expert.maxDepth = 3;
-        expert.halting = "critique";
+        expert.halting = mor::HaltingRule::Critique;
         expert.haltThreshold = 0.8;
         config.model.experts.push_back(expert);
     }

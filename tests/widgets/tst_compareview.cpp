@@ -106,7 +106,7 @@ void TstCompareView::initTestCase() {
         m_runs << id;
     }
     log->flush();
-    m_reader = mor::LogReader::open(path, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(m_reader, error.c_str());
 }
 
@@ -310,7 +310,7 @@ void TstCompareView::groupsTabTestsTwoSeedGroupsWithWelch() {
         }
         log->flush();
     }
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(reader, error.c_str());
     compare::CompareView view;
     view.setRuns(reader, runs);
@@ -489,7 +489,7 @@ void TstCompareView::prunedRunComparesWithItsParent() {
         log->setStatus(child, "finished");
         log->flush();
     }
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(reader, error.c_str());
     compare::CompareView view;
     view.resize(1280, 800);

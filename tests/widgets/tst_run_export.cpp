@@ -100,7 +100,7 @@ void TstRunExport::initTestCase() {
     }
     log->setStatus(m_run, "finished");
     log->flush();
-    m_reader = mor::LogReader::open(m_path.toStdString(), &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_path.toStdString()).value());
     QVERIFY2(m_reader, error.c_str());
 }
 
@@ -176,8 +176,8 @@ void TstRunExport::exportRunOfARecursionRunWritesTokenRows() {
         log->logTokenTraces(run, 10, {t});
         log->flush();
     }
-    auto reader = mor::LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = mor::LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     const QString folder = m_dir.filePath(QStringLiteral("seq"));
     const mor::RunExportResult r = mor::exportRun(*reader, run, folder.toStdString());
     QVERIFY2(r.ok, r.error.c_str());

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Presets: "preset1" is written as preset1.json (what Load's *.json filter lists) and loads
 // back; Save is confirmed in the window's status bar; the preset box shows a demo's name only
-// while the config is still that demo's.
+// while the config is still that demo's. The router's input, objective and gate rows show a
+// demo's values and edit the config's enums.
 #include "common/demolibrary.h"
 #include "setup/setupview.h"
 #include "shell/mainwindow.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QSpinBox>
 #include <QDir>
 #include <QFileInfo>
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void presetBoxForgetsTheDemoAfterAnEdit();
     void loadingAFileClearsTheDemoName();
     void recursionPresetSavesAndLoadsBack();
+    void routerObjectiveGateAndInputRowsEditTheConfig();
 };
 
 void TstSetupPresets::initTestCase() {
@@ -115,7 +118,7 @@ void TstSetupPresets::recursionPresetSavesAndLoadsBack() {
     QVERIFY(routing && seqLen);
     routing->setCurrentIndex(routing->findData(QStringLiteral("token_choice")));
     seqLen->setValue(48);
-    QCOMPARE(view.config().model.recursion.routing, std::string("token_choice"));
+    QCOMPARE(view.config().model.recursion.routing, mor::RecursionRouting::TokenChoice);
     QCOMPARE(view.config().data.seqLen, int64_t{48});
     QVERIFY(view.isValid());
     QString error;
@@ -135,6 +138,48 @@ void TstSetupPresets::recursionPresetSavesAndLoadsBack() {
     QCOMPARE(qobject_cast<QSpinBox*>(other.fieldWidget(QStringLiteral("data.seq_len")))->value(),
              48);
     QVERIFY(!other.fieldWidget(QStringLiteral("model.router.strategy"))->isVisibleTo(&other));
+}
+
+void TstSetupPresets::routerObjectiveGateAndInputRowsEditTheConfig() {
+    setup::SetupView view;
+    view.resize(1280, 800);
+    view.show();
+    QVERIFY(view.loadDemo(QStringLiteral("mixed-routing")));
+    QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
+    auto combo = [&](const char* path) {
+        return qobject_cast<QComboBox*>(view.fieldWidget(QString::fromLatin1(path)));
+    };
+    QComboBox* input = combo("model.router.input");
+    QComboBox* objective = combo("model.router.objective");
+    QComboBox* gate = combo("model.router.gate");
+    QVERIFY(input && objective && gate);
+    // Every choice of the config is offered, named as in the JSON.
+    QCOMPARE(input->count(), int(mor::routerInputNames().size()));
+    QCOMPARE(objective->count(), int(mor::routerObjectiveNames().size()));
+    QCOMPARE(gate->count(), int(mor::routerGateNames().size()));
+    QVERIFY(objective->findData(QStringLiteral("hard_em")) >= 0);
+    // The demo's competing experts with a Gaussian gate on the raw input.
+    QCOMPARE(input->currentData().toString(), QStringLiteral("features"));
+    QCOMPARE(objective->currentData().toString(), QStringLiteral("mixture_likelihood"));
+    QCOMPARE(gate->currentData().toString(), QStringLiteral("gaussian"));
+    QVERIFY(input->isVisibleTo(&view) && objective->isVisibleTo(&view) && gate->isVisibleTo(&view));
+
+    gate->setCurrentIndex(gate->findData(QStringLiteral("softmax")));
+    objective->setCurrentIndex(objective->findData(QStringLiteral("hard_em")));
+    QCOMPARE(view.config().model.router.gate, mor::RouterGate::Softmax);
+    QCOMPARE(view.config().model.router.objective, mor::RouterObjective::HardEm);
+    QCOMPARE(view.config().model.router.input, mor::RouterInput::Features);
+    QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
+    // The Gaussian gate without the mixture likelihood: the validator names the gate row.
+    gate->setCurrentIndex(gate->findData(QStringLiteral("gaussian")));
+    QCOMPARE(view.config().model.router.gate, mor::RouterGate::Gaussian);
+    QVERIFY(!view.isValid());
+    QVERIFY2(view.messageLabel()->text().contains(QStringLiteral("model.router.gate")),
+             qPrintable(view.messageLabel()->text()));
+    // The stored JSON keeps the names.
+    const std::string json = mor::toJson(view.config());
+    QVERIFY(json.find(R"("objective": "hard_em")") != std::string::npos);
+    QVERIFY(json.find(R"("gate": "gaussian")") != std::string::npos);
 }
 
 QTEST_MAIN(TstSetupPresets)

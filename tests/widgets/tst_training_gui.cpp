@@ -86,7 +86,7 @@ void TstTrainingGui::buildTinyConfig(setup::SetupView* setup, int samples, int e
 
 QString TstTrainingGui::runStatus(const QString& path, qint64 runId) {
     std::string error;
-    auto reader = mor::LogReader::open(path.toStdString(), &error);
+    auto reader = mor::LogReader::open(path.toStdString());
     if (!reader) {
         return {};
     }
@@ -176,8 +176,8 @@ void TstTrainingGui::stopEndsTheRunAsStopped() {
     {
         // a stopped run's test split is not evaluated: no test metric, not a wrong one
         std::string error;
-        const auto reader = mor::LogReader::open(path.toStdString(), &error);
-        QVERIFY2(reader, error.c_str());
+        const auto reader = mor::LogReader::open(path.toStdString());
+        QVERIFY2(reader, reader.error().c_str());
         QCOMPARE(reader->run(runId)->testAccuracy, -1.0);
     }
     qInfo("max GUI event-loop latency while training (stop run): %.1f ms", probe.maxLatencyMs());

@@ -123,7 +123,7 @@ void TstTrainingReplay::initTestCase() {
     }
     log->setStatus(m_run, "finished");
     log->flush();
-    m_reader = mor::LogReader::open(path, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(m_reader, error.c_str());
 }
 

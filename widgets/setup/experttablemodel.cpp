@@ -5,6 +5,22 @@
 
 namespace setup {
 
+namespace {
+
+/// Sets `out` to the enum value named by the edited text; false for a name the list lacks.
+template <class E>
+bool expertTableChoice(const QVariant& value, const mor::ChoiceNames<E>& names, E& out) {
+    for (const auto& [v, name] : names) {
+        if (QString::fromStdString(name) == value.toString()) {
+            out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 ExpertTableModel::ExpertTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void ExpertTableModel::setExperts(const std::vector<mor::ExpertConfig>& experts) {
@@ -74,13 +90,13 @@ QVariant ExpertTableModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (index.column()) {
         case Cell:
-            return QString::fromStdString(e.cell);
+            return QString::fromStdString(mor::choiceName(e.cell, mor::expertCellNames()));
         case Width:
             return static_cast<qlonglong>(e.width);
         case MaxDepth:
             return static_cast<qlonglong>(e.maxDepth);
         case Halting:
-            return QString::fromStdString(e.halting);
+            return QString::fromStdString(mor::choiceName(e.halting, mor::haltingRuleNames()));
         case Threshold:
             return e.haltThreshold;
         case ReadFeatures:
@@ -139,7 +155,9 @@ bool ExpertTableModel::setData(const QModelIndex& index, const QVariant& value, 
     mor::ExpertConfig& e = experts[static_cast<size_t>(index.row())];
     switch (index.column()) {
     case Cell:
-        e.cell = value.toString().toStdString();
+        if (!expertTableChoice(value, mor::expertCellNames(), e.cell)) {
+            return false;
+        }
         break;
     case Width:
         e.width = value.toLongLong();
@@ -148,7 +166,9 @@ bool ExpertTableModel::setData(const QModelIndex& index, const QVariant& value, 
         e.maxDepth = value.toLongLong();
         break;
     case Halting:
-        e.halting = value.toString().toStdString();
+        if (!expertTableChoice(value, mor::haltingRuleNames(), e.halting)) {
+            return false;
+        }
         break;
     case Threshold:
         e.haltThreshold = value.toDouble();

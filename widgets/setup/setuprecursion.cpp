@@ -27,22 +27,29 @@ const QString kRecursionPrefix = QStringLiteral("model.recursion.");
 /// Which routings use a row (the fields every routing uses are not listed).
 struct RecursionRowUse {
     const char* key;
-    std::vector<std::string> routings;
+    std::vector<mor::RecursionRouting> routings;
 };
 
+using RecursionRowRouting = mor::RecursionRouting;
 const RecursionRowUse kRecursionRowUses[] = {
-    {"capacity", {"expert_choice"}},
-    {"router_per_step", {"expert_choice"}},
-    {"threshold", {"expert_choice", "mixture_of_depths"}},
-    {"router_weight", {"expert_choice", "mixture_of_depths"}},
-    {"balance_weight", {"token_choice"}},
-    {"gate", {"token_choice"}},
-    {"z_loss_weight", {"expert_choice", "token_choice", "mixture_of_depths"}},
-    {"gate_alpha", {"expert_choice", "token_choice", "mixture_of_depths"}},
+    {"capacity", {RecursionRowRouting::ExpertChoice}},
+    {"router_per_step", {RecursionRowRouting::ExpertChoice}},
+    {"threshold", {RecursionRowRouting::ExpertChoice, RecursionRowRouting::MixtureOfDepths}},
+    {"router_weight", {RecursionRowRouting::ExpertChoice, RecursionRowRouting::MixtureOfDepths}},
+    {"balance_weight", {RecursionRowRouting::TokenChoice}},
+    {"gate", {RecursionRowRouting::TokenChoice}},
+    {"z_loss_weight",
+     {RecursionRowRouting::ExpertChoice, RecursionRowRouting::TokenChoice,
+      RecursionRowRouting::MixtureOfDepths}},
+    {"gate_alpha",
+     {RecursionRowRouting::ExpertChoice, RecursionRowRouting::TokenChoice,
+      RecursionRowRouting::MixtureOfDepths}},
     // The validator refuses kv_sharing for the routings with distinct blocks.
-    {"kv_sharing", {"expert_choice", "token_choice", "fixed"}},
-    {"depth_capacity", {"mixture_of_depths"}},
-    {"depth_every", {"mixture_of_depths"}},
+    {"kv_sharing",
+     {RecursionRowRouting::ExpertChoice, RecursionRowRouting::TokenChoice,
+      RecursionRowRouting::Fixed}},
+    {"depth_capacity", {RecursionRowRouting::MixtureOfDepths}},
+    {"depth_every", {RecursionRowRouting::MixtureOfDepths}},
 };
 
 /// The smallest value a spin box with `decimals` offers above an open lower bound `lo`
@@ -92,7 +99,9 @@ QGroupBox* section(ConfigBinding& b, QWidget* parent) {
                               "recursion; vanilla: distinct blocks, no sharing (baseline); "
                               "mixture_of_depths: distinct blocks, a router lets some tokens "
                               "skip a block"));
-    b.bind(routing, path("routing"), MOR_FIELD(model.recursion.routing));
+    b.bindChoice<mor::RecursionRouting>(routing, path("routing"),
+                                        MOR_FIELD(model.recursion.routing),
+                                        mor::recursionRoutingNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Routing"), routing);
 
     auto* recursions = intSpin(box, 1, 16);
@@ -138,7 +147,9 @@ QGroupBox* section(ConfigBinding& b, QWidget* parent) {
                               "Parameter sharing: cycle repeats the whole block; middle_cycle "
                               "gives the first and the last layer their own weights and shares "
                               "only the layers between them"));
-    b.bind(sharing, path("sharing"), MOR_FIELD(model.recursion.sharing));
+    b.bindChoice<mor::RecursionSharing>(sharing, path("sharing"),
+                                        MOR_FIELD(model.recursion.sharing),
+                                        mor::recursionSharingNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Sharing"), sharing, true);
 
     auto* capacity = new QLineEdit(box);
@@ -188,7 +199,8 @@ QGroupBox* section(ConfigBinding& b, QWidget* parent) {
     b.setToolTip(gate, QT_TRANSLATE_NOOP("setup::SetupView",
                                          "How the token-choice router's scores become the "
                                          "gate that scales the output of the chosen depth"));
-    b.bind(gate, path("gate"), MOR_FIELD(model.recursion.gate));
+    b.bindChoice<mor::RecursionGate>(gate, path("gate"), MOR_FIELD(model.recursion.gate),
+                                     mor::recursionGateNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Gate"), gate, true);
 
     auto* alpha = realSpin(box, recursionOpenMinimum(0.0, 2), 100.0, 2, 0.1);
@@ -237,10 +249,10 @@ QGroupBox* section(ConfigBinding& b, QWidget* parent) {
     return box;
 }
 
-void showRowsFor(ConfigBinding& b, const std::string& routing) {
+void showRowsFor(ConfigBinding& b, mor::RecursionRouting routing) {
     for (const RecursionRowUse& use : kRecursionRowUses) {
         bool used = false;
-        for (const std::string& r : use.routings) {
+        for (const mor::RecursionRouting r : use.routings) {
             used = used || routing == r;
         }
         b.setRowVisible(kRecursionPrefix + QLatin1String(use.key), used);

@@ -24,7 +24,7 @@ QComboBox* familyChoice(ConfigBinding& binding, QWidget* parent);
 QGroupBox* section(ConfigBinding& binding, QWidget* parent);
 /// Shows only the rows `routing` uses (e.g. capacity for expert_choice, depth_capacity for
 /// mixture_of_depths); ConfigBinding keeps a row with a validation error visible anyway.
-void showRowsFor(ConfigBinding& binding, const std::string& routing);
+void showRowsFor(ConfigBinding& binding, mor::RecursionRouting routing);
 /// After model.family was switched: a data kind the new family cannot train on becomes the
 /// family's default (addition for recursion, parity for reflection). True when it changed.
 bool fitDataToFamily(mor::ExperimentConfig& config);

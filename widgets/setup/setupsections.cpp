@@ -48,7 +48,9 @@ QGroupBox* router(ConfigBinding& b, QWidget* parent) {
     strategy->setToolTip(QCoreApplication::translate(
         "setup::SetupView",
         "How the router turns its probabilities into the set of experts that run"));
-    b.bind(strategy, QStringLiteral("model.router.strategy"), MOR_FIELD(model.router.strategy));
+    b.bindChoice<mor::RoutingStrategy>(strategy, QStringLiteral("model.router.strategy"),
+                                       MOR_FIELD(model.router.strategy),
+                                       mor::routingStrategyNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Strategy"), strategy);
 
     auto* topK = intSpin(box, 0, 64);
@@ -105,21 +107,57 @@ QGroupBox* router(ConfigBinding& b, QWidget* parent) {
     sampling->setToolTip(QCoreApplication::translate(
         "setup::SetupView", "Training-time selection: gumbel samples the experts from the router's "
                      "distribution (needed by the feedback loss); evaluation is deterministic"));
-    b.bind(sampling, QStringLiteral("model.router.sampling"), MOR_FIELD(model.router.sampling));
+    b.bindChoice<mor::RouterSampling>(sampling, QStringLiteral("model.router.sampling"),
+                                      MOR_FIELD(model.router.sampling), mor::routerSamplingNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Sampling"), sampling, true);
+    auto* input = new QComboBox(box);
+    b.setToolTip(input, QT_TRANSLATE_NOOP(
+                            "setup::SetupView",
+                            "What the router reads: encoding (the shared encoder's output, which "
+                            "the task loss shapes towards the label) or features (the raw input "
+                            "through the router's own layers: it sees which features are "
+                            "present, not what the encoder learned about the label; needs the "
+                            "encoder input vector)"));
+    b.bindChoice<mor::RouterInput>(input, QStringLiteral("model.router.input"),
+                                   MOR_FIELD(model.router.input), mor::routerInputNames());
+    b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Router input"), input, true);
+    auto* objective = new QComboBox(box);
+    b.setToolTip(objective,
+                 QT_TRANSLATE_NOOP(
+                     "setup::SetupView",
+                     "What trains the router and the experts. routed: the selected experts, "
+                     "through the fused answer. mixture_likelihood (Jacobs et al. 1991): in "
+                     "training every expert answers every input and the experts compete for "
+                     "it; the one that explains it best learns most from it. hard_em: each "
+                     "training input goes to the expert with the lowest loss, only that expert "
+                     "learns from it and the router learns the assignment. Both competitive "
+                     "objectives run every expert on every training input and need strategy "
+                     "top_k"));
+    b.bindChoice<mor::RouterObjective>(objective, QStringLiteral("model.router.objective"),
+                                       MOR_FIELD(model.router.objective),
+                                       mor::routerObjectiveNames());
+    b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Objective"), objective, true);
+    auto* gate = new QComboBox(box);
+    b.setToolTip(gate, QT_TRANSLATE_NOOP(
+                           "setup::SetupView",
+                           "The router's form. softmax: a softmax over the router's scores. "
+                           "gaussian (Xu, Jordan & Hinton 1995): each expert has a Gaussian over "
+                           "the raw input, so each takes a region of the input space; needs "
+                           "router input features and objective mixture_likelihood"));
+    b.bindChoice<mor::RouterGate>(gate, QStringLiteral("model.router.gate"),
+                                  MOR_FIELD(model.router.gate), mor::routerGateNames());
+    b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Gate"), gate, true);
     return box;
 }
 
-void showRouterRowsFor(ConfigBinding& b, const QString& s) {
-    const bool k = s == QLatin1String("top_k") || s == QLatin1String("expert_choice") ||
-                   s == QLatin1String("shared_routed") || s == QLatin1String("random");
+void showRouterRowsFor(ConfigBinding& b, mor::RoutingStrategy s) {
+    using S = mor::RoutingStrategy;
+    const bool k = s == S::TopK || s == S::ExpertChoice || s == S::SharedRouted || s == S::Random;
     b.setRowVisible(QStringLiteral("model.router.top_k"), k);
-    b.setRowVisible(QStringLiteral("model.router.threshold"), s == QLatin1String("threshold"));
-    b.setRowVisible(QStringLiteral("model.router.top_p"), s == QLatin1String("top_p"));
-    b.setRowVisible(QStringLiteral("model.router.capacity_factor"),
-                    s == QLatin1String("expert_choice"));
-    b.setRowVisible(QStringLiteral("model.router.shared_experts"),
-                    s == QLatin1String("shared_routed"));
+    b.setRowVisible(QStringLiteral("model.router.threshold"), s == S::Threshold);
+    b.setRowVisible(QStringLiteral("model.router.top_p"), s == S::TopP);
+    b.setRowVisible(QStringLiteral("model.router.capacity_factor"), s == S::ExpertChoice);
+    b.setRowVisible(QStringLiteral("model.router.shared_experts"), s == S::SharedRouted);
 }
 
 QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
@@ -127,7 +165,8 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
     auto* form = new QFormLayout(box);
     auto* fusion = choice(box, {QStringLiteral("confidence"), QStringLiteral("attention"),
                                 QStringLiteral("evidential")});
-    b.bind(fusion, QStringLiteral("model.integration.fusion"), MOR_FIELD(model.integration.fusion));
+    b.bindChoice<mor::FusionRule>(fusion, QStringLiteral("model.integration.fusion"),
+                                  MOR_FIELD(model.integration.fusion), mor::fusionRuleNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Fusion"), fusion);
     auto* gamma = realSpin(box, -10.0, 10.0, 2, 0.1);
     b.bind(gamma, QStringLiteral("model.integration.gamma"), MOR_FIELD(model.integration.gamma));
@@ -142,8 +181,9 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Confident at"), confident, true);
     auto* resolution = choice(box, {QStringLiteral("weighted"), QStringLiteral("most_confident"),
                                     QStringLiteral("re_reflect"), QStringLiteral("flag")});
-    b.bind(resolution, QStringLiteral("model.integration.resolution"),
-           MOR_FIELD(model.integration.resolution));
+    b.bindChoice<mor::ConflictResolution>(
+        resolution, QStringLiteral("model.integration.resolution"),
+        MOR_FIELD(model.integration.resolution), mor::conflictResolutionNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Resolution"), resolution);
     auto* extra = intSpin(box, 0, 100);
     b.bind(extra, QStringLiteral("model.integration.extra_iterations"),
@@ -155,8 +195,9 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
         "Conflict score: Jensen-Shannon divergence of the selected experts' answers, "
         "each counted once (unweighted) or by fusion weight (hides disagreement "
         "when one expert dominates)"));
-    b.bind(score, QStringLiteral("model.integration.conflict_score"),
-           MOR_FIELD(model.integration.conflictScore));
+    b.bindChoice<mor::ConflictScoring>(score, QStringLiteral("model.integration.conflict_score"),
+                                       MOR_FIELD(model.integration.conflictScore),
+                                       mor::conflictScoringNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Conflict score"), score, true);
     auto* calibration = choice(box, {QStringLiteral("temperature"),
                                      QStringLiteral("temperature+threshold"), QStringLiteral("none")});
@@ -173,9 +214,9 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
     return box;
 }
 
-void showIntegrationRowsFor(ConfigBinding& b, const QString& resolution) {
+void showIntegrationRowsFor(ConfigBinding& b, mor::ConflictResolution resolution) {
     b.setRowVisible(QStringLiteral("model.integration.extra_iterations"),
-                    resolution == QLatin1String("re_reflect"));
+                    resolution == mor::ConflictResolution::ReReflect);
 }
 
 QGroupBox* training(ConfigBinding& b, QWidget* parent) {
@@ -183,11 +224,14 @@ QGroupBox* training(ConfigBinding& b, QWidget* parent) {
     auto* form = new QFormLayout(box);
     auto* optimizer =
         choice(box, {QStringLiteral("adamw"), QStringLiteral("adam"), QStringLiteral("sgd")});
-    b.bind(optimizer, QStringLiteral("train.optimizer"), MOR_FIELD(train.optimizer));
+    b.bindChoice<mor::OptimizerKind>(optimizer, QStringLiteral("train.optimizer"),
+                                     MOR_FIELD(train.optimizer), mor::optimizerKindNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Optimizer"), optimizer);
     auto* schedule = choice(box, {QStringLiteral("constant"), QStringLiteral("cosine"),
                                   QStringLiteral("cosine_restarts")});
-    b.bind(schedule, QStringLiteral("train.schedule"), MOR_FIELD(train.schedule));
+    b.bindChoice<mor::LearningRateSchedule>(schedule, QStringLiteral("train.schedule"),
+                                            MOR_FIELD(train.schedule),
+                                            mor::learningRateScheduleNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Schedule"), schedule);
     auto* epochs = intSpin(box, 0, 100000);
     b.bind(epochs, QStringLiteral("train.epochs"), MOR_FIELD(train.epochs));

@@ -273,10 +273,8 @@ void SetupView::apply(const mor::ExperimentConfig& config) {
     m_binding->load(config);
     m_experts->setExperts(config.model.experts);
     m_data->update(config.data, config.model.family);
-    SetupSections::showRouterRowsFor(*m_binding,
-                                     QString::fromStdString(config.model.router.strategy));
-    SetupSections::showIntegrationRowsFor(
-        *m_binding, QString::fromStdString(config.model.integration.resolution));
+    SetupSections::showRouterRowsFor(*m_binding, config.model.router.strategy);
+    SetupSections::showIntegrationRowsFor(*m_binding, config.model.integration.resolution);
     SetupRecursion::showRowsFor(*m_binding, config.model.recursion.routing);
     // Only sections hidden here are shown again: showing a never-shown one would lay out the
     // form at once, before the view itself has a size.

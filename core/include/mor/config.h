@@ -27,6 +27,16 @@ template <class E> std::string choiceName(E value, const ChoiceNames<E>& names) 
     }
     return "?";
 }
+/// The value named `text` in `names` into *out; false (and *out unchanged) for another text.
+template <class E> bool parseChoice(const std::string& text, const ChoiceNames<E>& names, E* out) {
+    for (const auto& [v, name] : names) {
+        if (name == text) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
 
 /// model.task_loss: the experts' task loss over their reflection steps.
 enum class TaskLoss {
@@ -67,6 +77,111 @@ enum class Precision {
 };
 const ChoiceNames<Precision>& precisionNames();
 
+// The other string choices of the config, parsed once at the config boundary (config_fields.h
+// reads and writes them through ChoiceNames; the JSON text is the name after each value).
+
+/// train.optimizer.
+enum class OptimizerKind { AdamW /*"adamw"*/, Adam /*"adam"*/, Sgd /*"sgd"*/ };
+const ChoiceNames<OptimizerKind>& optimizerKindNames();
+/// train.schedule.
+enum class LearningRateSchedule {
+    Constant,       ///< "constant"
+    Cosine,         ///< "cosine"
+    CosineRestarts, ///< "cosine_restarts"
+};
+const ChoiceNames<LearningRateSchedule>& learningRateScheduleNames();
+/// data.delimiter (csv); "\t" is the tab character itself, "tab" its name.
+enum class CsvDelimiter {
+    Auto /*"auto": sniffed*/, Comma /*","*/, Semicolon /*";"*/, Tab /*"tab"*/,
+    TabCharacter /*"\t"*/, Space /*"space"*/, Pipe /*"|"*/
+};
+const ChoiceNames<CsvDelimiter>& csvDelimiterNames();
+/// data.decimal (csv): the decimal mark of numbers.
+enum class DecimalMark { Point /*"."*/, Comma /*","*/ };
+const ChoiceNames<DecimalMark>& decimalMarkNames();
+/// data.missing (csv): empty feature cells.
+enum class MissingCells { Refuse /*"refuse"*/, DropRows /*"drop_rows"*/, Mean /*"mean"*/ };
+const ChoiceNames<MissingCells>& missingCellsNames();
+/// model.router.strategy and model.router.groups[].strategy (groups: not shared_routed).
+enum class RoutingStrategy {
+    TopK,         ///< "top_k"
+    Threshold,    ///< "threshold"
+    TopP,         ///< "top_p"
+    ExpertChoice, ///< "expert_choice"
+    SharedRouted, ///< "shared_routed"
+    Random,       ///< "random"
+};
+const ChoiceNames<RoutingStrategy>& routingStrategyNames();
+/// model.router.sampling.
+enum class RouterSampling { Deterministic /*"deterministic"*/, Gumbel /*"gumbel"*/ };
+const ChoiceNames<RouterSampling>& routerSamplingNames();
+/// model.router.input.
+enum class RouterInput { Encoding /*"encoding"*/, Features /*"features"*/ };
+const ChoiceNames<RouterInput>& routerInputNames();
+/// model.router.objective.
+enum class RouterObjective {
+    Routed,            ///< "routed"
+    MixtureLikelihood, ///< "mixture_likelihood"
+    HardEm,            ///< "hard_em"
+};
+const ChoiceNames<RouterObjective>& routerObjectiveNames();
+/// model.router.gate.
+enum class RouterGate { Softmax /*"softmax"*/, Gaussian /*"gaussian"*/ };
+const ChoiceNames<RouterGate>& routerGateNames();
+/// model.encoder.input.
+enum class EncoderInput { Vector /*"vector"*/, Tokens /*"tokens"*/ };
+const ChoiceNames<EncoderInput>& encoderInputNames();
+/// model.experts[].kind.
+enum class ExpertKind { Reflection /*"reflection"*/, Nested /*"nested"*/ };
+const ChoiceNames<ExpertKind>& expertKindNames();
+/// model.experts[].cell.
+enum class ExpertCell { Mlp /*"mlp"*/, Gru /*"gru"*/, Transformer /*"transformer"*/ };
+const ChoiceNames<ExpertCell>& expertCellNames();
+/// model.experts[].halting.
+enum class HaltingRule {
+    Critique,  ///< "critique"
+    PonderNet, ///< "pondernet"
+    Act,       ///< "act"
+    Fixed,     ///< "fixed"
+};
+const ChoiceNames<HaltingRule>& haltingRuleNames();
+/// model.experts[].initial_state.
+enum class InitialState { Encoding /*"encoding"*/, Zero /*"zero"*/ };
+const ChoiceNames<InitialState>& initialStateNames();
+/// model.integration.fusion.
+enum class FusionRule { Confidence /*"confidence"*/, Attention /*"attention"*/,
+                        Evidential /*"evidential"*/ };
+const ChoiceNames<FusionRule>& fusionRuleNames();
+/// model.integration.resolution.
+enum class ConflictResolution {
+    Weighted,      ///< "weighted"
+    MostConfident, ///< "most_confident"
+    ReReflect,     ///< "re_reflect"
+    Flag,          ///< "flag"
+};
+const ChoiceNames<ConflictResolution>& conflictResolutionNames();
+/// model.integration.conflict_score.
+enum class ConflictScoring { Unweighted /*"unweighted"*/, Weighted /*"weighted"*/ };
+const ChoiceNames<ConflictScoring>& conflictScoringNames();
+/// model.integration.evidential_combination.
+enum class EvidentialCombination { Decider /*"decider"*/, SubjectiveLogic /*"subjective_logic"*/ };
+const ChoiceNames<EvidentialCombination>& evidentialCombinationNames();
+/// model.recursion.routing.
+enum class RecursionRouting {
+    ExpertChoice,    ///< "expert_choice"
+    TokenChoice,     ///< "token_choice"
+    Fixed,           ///< "fixed"
+    Vanilla,         ///< "vanilla"
+    MixtureOfDepths, ///< "mixture_of_depths"
+};
+const ChoiceNames<RecursionRouting>& recursionRoutingNames();
+/// model.recursion.sharing.
+enum class RecursionSharing { Cycle /*"cycle"*/, MiddleCycle /*"middle_cycle"*/ };
+const ChoiceNames<RecursionSharing>& recursionSharingNames();
+/// model.recursion.gate.
+enum class RecursionGate { Sigmoid /*"sigmoid"*/, Softmax /*"softmax"*/ };
+const ChoiceNames<RecursionGate>& recursionGateNames();
+
 struct DataConfig {
     /// parity | modular | majority | mixed | csv | idx, 2-D point sets for teaching
     /// (spirals | circles | xor | blobs | checkerboard | moons), or a token-sequence task for
@@ -92,9 +207,11 @@ struct DataConfig {
     std::string testPath;
     std::string testImages;
     std::string testLabels;
-    std::string delimiter = "auto"; ///< csv: auto (sniffed) | "," | ";" | "tab" | "space"
-    std::string decimal = ".";      ///< csv: decimal mark of numbers, "." or ","
-    std::string missing = "refuse"; ///< csv: empty feature cells: refuse | drop_rows | mean
+    /// csv: auto (sniffed) | "," | ";" | "tab" | "space"
+    CsvDelimiter delimiter = CsvDelimiter::Auto;
+    DecimalMark decimal = DecimalMark::Point; ///< csv: decimal mark of numbers, "." or ","
+    /// csv: empty feature cells: refuse | drop_rows | mean
+    MissingCells missing = MissingCells::Refuse;
     double validationFraction = 0.15;
     double testFraction = 0.15;
     int64_t probeSize = 64;         ///< validation inputs traced at every evaluation
@@ -111,7 +228,7 @@ struct EncoderConfig {
     double dropout = 0.0;
     /// vector: an MLP over all features. tokens: every feature is a token (value embedding +
     /// position embedding, per-token MLP); the encoding and the router use attention pooling.
-    std::string input = "vector";
+    EncoderInput input = EncoderInput::Vector;
     bool padZeros = false; ///< tokens: features equal to 0 are padding (masked out)
 };
 
@@ -123,14 +240,14 @@ struct ExpertGroupConfig {
     std::vector<int64_t> experts; ///< indices into model.experts owned by this group
     /// Routing inside the group: expert_choice (as MoMa) | top_k | threshold | top_p | random;
     /// threshold and top_p read model.router.threshold / top_p.
-    std::string strategy = "expert_choice";
+    RoutingStrategy strategy = RoutingStrategy::ExpertChoice;
     int64_t topK = 1;             ///< top_k / random / expert_choice inside the group
     double capacityFactor = 1.0;  ///< expert_choice: C = cf * (group's inputs) * k / group size
 };
 
 struct RouterConfig {
     /// top_k | threshold | top_p | expert_choice | shared_routed | random
-    std::string strategy = "top_k";
+    RoutingStrategy strategy = RoutingStrategy::TopK;
     int64_t topK = 2;
     double threshold = 0.2;      ///< threshold strategy: keep every p >= threshold (and the argmax)
     double topP = 0.8;           ///< top_p strategy: smallest set with cumulative p >= top_p
@@ -151,7 +268,7 @@ struct RouterConfig {
     /// (Gumbel top-k: the k experts are sampled without replacement from p, as needed by a
     /// score-function estimator; top_k and shared_routed only). Evaluation is always
     /// deterministic.
-    std::string sampling = "deterministic";
+    RouterSampling sampling = RouterSampling::Deterministic;
     double balanceWeight = 0.01;
     double zLossWeight = 0.001;
     double selectorWeight = 0.0; ///< supervised domain -> expert loss (needs domain labels)
@@ -196,7 +313,7 @@ struct RouterConfig {
     /// shapes towards the label) or "features" (the raw input vector through the router's own
     /// MLP: it sees which features are present but not what the encoder learned about the
     /// label). "features" needs model.encoder.input "vector".
-    std::string input = "encoding";
+    RouterInput input = RouterInput::Encoding;
     /// What trains the router and the experts. "routed" (default): the selected experts only,
     /// through the fused answer and the configured auxiliary losses. "mixture_likelihood"
     /// (Jacobs, Jordan, Nowlan & Hinton 1991): in training every expert answers every input and
@@ -208,7 +325,7 @@ struct RouterConfig {
     /// that expert learns from it and the router learns the assignment by cross-entropy. Both
     /// cost every expert's work on every training input. The balance loss counts the
     /// top_k selection the input would get at inference.
-    std::string objective = "routed";
+    RouterObjective objective = RouterObjective::Routed;
     /// The router's form. "softmax" (default): p = softmax(MLP(input) / temperature).
     /// "gaussian" (localized mixture of experts, Xu, Jordan & Hinton 1995): each expert j has a
     /// diagonal Gaussian over the raw input and a prior a_j; the logits are the joint log
@@ -217,7 +334,7 @@ struct RouterConfig {
     /// -log sum_j a_j N(x; m_j, s_j^2) p_j(y | x), so the gate also models where the inputs
     /// lie and each expert takes a region of the input space. Needs input "features" and
     /// objective "mixture_likelihood"; no z-loss.
-    std::string gate = "softmax";
+    RouterGate gate = RouterGate::Softmax;
     /// MoMa expert groups (domain -> group of experts, each with its own strategy); an input
     /// is routed only among its domain's group (without a domain label: the group of its
     /// most probable expert). Empty = plain routing over every expert with `strategy`.
@@ -229,11 +346,11 @@ struct ExpertConfig {
     /// Jain et al. 2024): a slice of the model's one shared nested network that uses its first
     /// `width` hidden units, so experts of every width share weights (adding a width adds no
     /// expert parameters); one step, no halting (max_depth, halting, cell are not used).
-    std::string kind = "reflection";
-    std::string cell = "gru";         ///< mlp | gru | transformer
+    ExpertKind kind = ExpertKind::Reflection;
+    ExpertCell cell = ExpertCell::Gru; ///< mlp | gru | transformer
     int64_t width = 64;
     int64_t maxDepth = 4;             ///< T_max reflection iterations
-    std::string halting = "critique"; ///< critique | pondernet | act | fixed
+    HaltingRule halting = HaltingRule::Critique; ///< critique | pondernet | act | fixed
     double haltThreshold = 0.9;       ///< critique: stop when c_t >= threshold; act: 1 - eps
     double ponderPrior = 0.5;         ///< pondernet: geometric prior parameter
     double haltWeight = 0.01;         ///< weight of the halting regulariser (KL / ponder cost)
@@ -255,7 +372,7 @@ struct ExpertConfig {
     PonderHalt ponderHalt = PonderHalt::Median;
     /// The state the first iteration starts from: "encoding" (h0 = tanh(W e)) or "zero" (h0 = 0,
     /// as PonderNet and ACT).
-    std::string initialState = "encoding";
+    InitialState initialState = InitialState::Encoding;
     /// The cell also reads its own last draft and critique at every iteration (MoR Studio's
     /// reflection). false: the cell reads only its input, as in PonderNet / ACT.
     bool feedback = true;
@@ -268,17 +385,18 @@ struct ExpertConfig {
 };
 
 struct IntegrationConfig {
-    std::string fusion = "confidence";   ///< confidence | attention | evidential
+    FusionRule fusion = FusionRule::Confidence; ///< confidence | attention | evidential
     double gamma = 1.0;                  ///< confidence exponent: w ~ g * c^gamma
     double conflictThreshold = 0.3;      ///< weighted JS divergence above which experts conflict
     double confidentThreshold = 0.6;     ///< an expert counts as confident at c >= this
-    std::string resolution = "weighted"; ///< weighted | most_confident | re_reflect | flag
+    /// weighted | most_confident | re_reflect | flag
+    ConflictResolution resolution = ConflictResolution::Weighted;
     int64_t extraIterations = 2;         ///< re_reflect: extra iterations for conflicting experts
     double conflictWeight = 0.0;         ///< optional conflict penalty loss
     /// Conflict score: "unweighted" (Jensen-Shannon divergence of the selected experts' answers,
     /// each counted once) or "weighted" (by fusion weight: hides disagreement when one expert
     /// dominates).
-    std::string conflictScore = "unweighted";
+    ConflictScoring conflictScore = ConflictScoring::Unweighted;
     /// evidential: weight of the KL(Dir(alpha~) || Dir(1)) regulariser (Sensoy et al. 2018),
     /// annealed linearly from 0 to this value over evidential_anneal_steps optimizer steps.
     double evidentialKlWeight = 1.0;
@@ -288,7 +406,7 @@ struct IntegrationConfig {
     /// combination of the experts' belief masses, as in TMC, Han et al. 2021). subjective_logic
     /// ignores the gates inside the combination (the router learns only through the Switch
     /// gate mass); its reported weights are each expert's share of committed belief 1 - u.
-    std::string evidentialCombination = "decider";
+    EvidentialCombination evidentialCombination = EvidentialCombination::Decider;
 };
 
 /// model.family "recursion": a Mixture-of-Recursions transformer on token sequences.
@@ -302,7 +420,7 @@ struct RecursionConfig {
     /// mixture_of_depths (Raposo et al. 2024): `recursions` distinct blocks, and at each routed
     /// block a router picks the tokens that go through it (the rest skip it on the residual
     /// path); a token skipped by one block can still be picked by the next.
-    std::string routing = "expert_choice";
+    RecursionRouting routing = RecursionRouting::ExpertChoice;
     int64_t recursions = 3;       ///< N_r: applications of the shared block
     int64_t layersPerBlock = 1;   ///< transformer layers inside the shared block
     int64_t dModel = 64;
@@ -322,10 +440,10 @@ struct RecursionConfig {
     bool routerPerStep = true;
     /// Parameter sharing: "cycle" (the block repeats) or "middle_cycle" (unique first and last
     /// layers, the middle layers shared and repeated).
-    std::string sharing = "cycle";
+    RecursionSharing sharing = RecursionSharing::Cycle;
     /// Router gate: "sigmoid" (alpha * sigmoid(score)) or "softmax" (token_choice's depth
     /// distribution; expert_choice always scores with a sigmoid).
-    std::string gate = "sigmoid";
+    RecursionGate gate = RecursionGate::Sigmoid;
     double gateAlpha = 1.0;       ///< alpha of the scaled gate
     /// mixture_of_depths: fraction of each sequence's tokens a routed block processes (its
     /// router's top-C in training; inference: the router's per-token score > threshold, a
@@ -368,13 +486,14 @@ struct ModelConfig {
 };
 
 struct TrainConfig {
-    std::string optimizer = "adamw"; ///< adamw | adam | sgd
+    OptimizerKind optimizer = OptimizerKind::AdamW; ///< adamw | adam | sgd
     double learningRate = 3e-3;
     double weightDecay = 0.01;
     int64_t epochs = 20;
     int64_t batchSize = 64;
     int64_t accumulation = 1;         ///< gradient accumulation steps
-    std::string schedule = "cosine";  ///< constant | cosine | cosine_restarts
+    /// constant | cosine | cosine_restarts
+    LearningRateSchedule schedule = LearningRateSchedule::Cosine;
     int64_t warmupSteps = 50;
     int64_t restartPeriod = 0;        ///< cosine_restarts: steps per cycle (0 = one epoch)
     double clipNorm = 1.0;            ///< 0 = no clipping

@@ -66,7 +66,8 @@ struct CsvTable {
 struct CsvDialect {
     char separator = 0;             ///< 0: sniffed from the first lines (, ; tab | blanks)
     char decimal = '.';             ///< '.' or ','
-    std::string missing = "refuse"; ///< empty / NA / NaN / ? cells: refuse | drop_rows | mean
+    /// empty / NA / NaN / ? cells: refuse | drop_rows | mean
+    MissingCells missing = MissingCells::Refuse;
 };
 /// The dialect the data config asks for.
 CsvDialect csvDialect(const DataConfig& config);

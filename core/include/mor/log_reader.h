@@ -2,6 +2,7 @@
 // Read-only access to an experiment log. Each reader has its own connection, so the GUI
 // sees a run grow while another thread or process writes it.
 #include "mor/experiment_log.h"
+#include "mor/result.h"
 #include "mor/trace.h"
 
 #include <cstdint>
@@ -65,12 +66,16 @@ struct EventRecord {
 
 class LogReader {
 public:
-    /// Opens read-only. Refuses a file that is not a MoR log or has a newer schema
-    /// (returns null and sets *error); never modifies it.
-    static std::unique_ptr<LogReader> open(const std::string& path, std::string* error);
+    /// Opens read-only. Refuses a file that is not a MoR log or has a newer schema (an error
+    /// naming the file); never modifies it. A reader that views share:
+    /// `std::make_shared<const LogReader>(std::move(opened).value())`.
+    static Result<LogReader> open(const std::string& path);
     ~LogReader();
     LogReader(const LogReader&) = delete;
     LogReader& operator=(const LogReader&) = delete;
+    /// Movable (a moved-from reader may only be destroyed or assigned to).
+    LogReader(LogReader&& other) noexcept;
+    LogReader& operator=(LogReader&& other) noexcept;
 
     const std::string& path() const;
     int schemaVersion() const;

@@ -33,9 +33,9 @@ template <class V> void visitFields(V& v, DataConfig& c) {
     v.field("test_path", c.testPath);
     v.field("test_images", c.testImages);
     v.field("test_labels", c.testLabels);
-    v.field("delimiter", c.delimiter);
-    v.field("decimal", c.decimal);
-    v.field("missing", c.missing);
+    v.choice("delimiter", c.delimiter, csvDelimiterNames());
+    v.choice("decimal", c.decimal, decimalMarkNames());
+    v.choice("missing", c.missing, missingCellsNames());
     v.field("validation_fraction", c.validationFraction);
     v.field("test_fraction", c.testFraction);
     v.field("probe_size", c.probeSize);
@@ -45,7 +45,7 @@ template <class V> void visitFields(V& v, DataConfig& c) {
 }
 
 template <class V> void visitFields(V& v, RecursionConfig& c) {
-    v.field("routing", c.routing);
+    v.choice("routing", c.routing, recursionRoutingNames());
     v.field("recursions", c.recursions);
     v.field("layers_per_block", c.layersPerBlock);
     v.field("d_model", c.dModel);
@@ -59,8 +59,8 @@ template <class V> void visitFields(V& v, RecursionConfig& c) {
     v.field("threshold", c.threshold);
     v.field("dropout", c.dropout);
     v.field("router_per_step", c.routerPerStep);
-    v.field("sharing", c.sharing);
-    v.field("gate", c.gate);
+    v.choice("sharing", c.sharing, recursionSharingNames());
+    v.choice("gate", c.gate, recursionGateNames());
     v.field("gate_alpha", c.gateAlpha);
     v.field("depth_capacity", c.depthCapacity);
     v.field("depth_every", c.depthEvery);
@@ -70,20 +70,20 @@ template <class V> void visitFields(V& v, EncoderConfig& c) {
     v.field("hidden", c.hidden);
     v.field("layers", c.layers);
     v.field("dropout", c.dropout);
-    v.field("input", c.input);
+    v.choice("input", c.input, encoderInputNames());
     v.field("pad_zeros", c.padZeros);
 }
 
 template <class V> void visitFields(V& v, ExpertGroupConfig& c) {
     v.field("domains", c.domains);
     v.field("experts", c.experts);
-    v.field("strategy", c.strategy);
+    v.choice("strategy", c.strategy, routingStrategyNames());
     v.field("top_k", c.topK);
     v.field("capacity_factor", c.capacityFactor);
 }
 
 template <class V> void visitFields(V& v, RouterConfig& c) {
-    v.field("strategy", c.strategy);
+    v.choice("strategy", c.strategy, routingStrategyNames());
     v.field("top_k", c.topK);
     v.field("threshold", c.threshold);
     v.field("top_p", c.topP);
@@ -93,7 +93,7 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("temperature", c.temperature);
     v.field("jitter", c.jitter);
     v.field("renormalize", c.renormalize);
-    v.field("sampling", c.sampling);
+    v.choice("sampling", c.sampling, routerSamplingNames());
     v.field("balance_weight", c.balanceWeight);
     v.field("z_loss_weight", c.zLossWeight);
     v.field("selector_weight", c.selectorWeight);
@@ -108,18 +108,18 @@ template <class V> void visitFields(V& v, RouterConfig& c) {
     v.field("sinkhorn_iterations", c.sinkhornIterations);
     v.field("sinkhorn_weight", c.sinkhornWeight);
     v.field("sinkhorn_temperature", c.sinkhornTemperature);
-    v.field("input", c.input);
-    v.field("objective", c.objective);
-    v.field("gate", c.gate);
+    v.choice("input", c.input, routerInputNames());
+    v.choice("objective", c.objective, routerObjectiveNames());
+    v.choice("gate", c.gate, routerGateNames());
     v.objectList("groups", c.groups);
 }
 
 template <class V> void visitFields(V& v, ExpertConfig& c) {
-    v.field("kind", c.kind);
-    v.field("cell", c.cell);
+    v.choice("kind", c.kind, expertKindNames());
+    v.choice("cell", c.cell, expertCellNames());
     v.field("width", c.width);
     v.field("max_depth", c.maxDepth);
-    v.field("halting", c.halting);
+    v.choice("halting", c.halting, haltingRuleNames());
     v.field("halt_threshold", c.haltThreshold);
     v.field("ponder_prior", c.ponderPrior);
     v.field("halt_weight", c.haltWeight);
@@ -128,24 +128,25 @@ template <class V> void visitFields(V& v, ExpertConfig& c) {
     v.field("read_features", c.readFeatures);
     v.field("act_epsilon", c.actEpsilon);
     v.choice("ponder_halt", c.ponderHalt, ponderHaltNames());
-    v.field("initial_state", c.initialState);
+    v.choice("initial_state", c.initialState, initialStateNames());
     v.field("feedback", c.feedback);
     v.field("halting_step_loss", c.haltingStepLoss);
     v.field("critic_stop_gradient", c.criticStopGradient);
 }
 
 template <class V> void visitFields(V& v, IntegrationConfig& c) {
-    v.field("fusion", c.fusion);
+    v.choice("fusion", c.fusion, fusionRuleNames());
     v.field("gamma", c.gamma);
     v.field("conflict_threshold", c.conflictThreshold);
     v.field("confident_threshold", c.confidentThreshold);
-    v.field("resolution", c.resolution);
+    v.choice("resolution", c.resolution, conflictResolutionNames());
     v.field("extra_iterations", c.extraIterations);
     v.field("conflict_weight", c.conflictWeight);
-    v.field("conflict_score", c.conflictScore);
+    v.choice("conflict_score", c.conflictScore, conflictScoringNames());
     v.field("evidential_kl_weight", c.evidentialKlWeight);
     v.field("evidential_anneal_steps", c.evidentialAnnealSteps);
-    v.field("evidential_combination", c.evidentialCombination);
+    v.choice("evidential_combination", c.evidentialCombination,
+             evidentialCombinationNames());
 }
 
 template <class V> void visitFields(V& v, ModelConfig& c) {
@@ -167,13 +168,13 @@ template <class V> void visitFields(V& v, ModelConfig& c) {
 }
 
 template <class V> void visitFields(V& v, TrainConfig& c) {
-    v.field("optimizer", c.optimizer);
+    v.choice("optimizer", c.optimizer, optimizerKindNames());
     v.field("learning_rate", c.learningRate);
     v.field("weight_decay", c.weightDecay);
     v.field("epochs", c.epochs);
     v.field("batch_size", c.batchSize);
     v.field("accumulation", c.accumulation);
-    v.field("schedule", c.schedule);
+    v.choice("schedule", c.schedule, learningRateScheduleNames());
     v.field("warmup_steps", c.warmupSteps);
     v.field("restart_period", c.restartPeriod);
     v.field("clip_norm", c.clipNorm);

@@ -102,11 +102,8 @@ void checkDataFiles(Checker& c, const DataConfig& d) {
                   " is set, so " + (images ? "data.test_labels" : "data.test_images") +
                   " must name its IDX " + (images ? "labels" : "images") + " file too");
     }
-    const bool delimiterOk =
-        c.oneOf("data.delimiter", d.delimiter, {"auto", ",", ";", "tab", "\t", "space", "|"});
-    const bool decimalOk = c.oneOf("data.decimal", d.decimal, {".", ","});
-    c.oneOf("data.missing", d.missing, {"refuse", "drop_rows", "mean"});
-    if (delimiterOk && decimalOk && d.decimal == "," && d.delimiter == ",") {
+    // data.delimiter / decimal / missing are enums: config_fields.h rejects other names.
+    if (d.decimal == DecimalMark::Comma && d.delimiter == CsvDelimiter::Comma) {
         c.add("data.decimal", "data.decimal = \",\" needs another data.delimiter than \",\" "
                               "(\";\" or \"tab\"; \"auto\" sniffs it)");
     }
@@ -192,8 +189,6 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     }
     const RecursionConfig& r = m.recursion;
     const std::string p = "model.recursion.";
-    c.oneOf(p + "routing", r.routing,
-            {"expert_choice", "token_choice", "fixed", "vanilla", "mixture_of_depths"});
     const bool recursionsOk = c.integer(p + "recursions", r.recursions, 1, 16);
     c.integer(p + "layers_per_block", r.layersPerBlock, 1, 16);
     const bool dOk = c.integer(p + "d_model", r.dModel, 4, 4096);
@@ -209,8 +204,10 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
             c.add(p + "capacity", error);
         }
     }
-    if (r.kvSharing && (r.routing == "vanilla" || r.routing == "mixture_of_depths")) {
-        c.add(p + "kv_sharing", p + "kv_sharing needs a shared block; routing \"" + r.routing +
+    if (r.kvSharing && (r.routing == RecursionRouting::Vanilla ||
+                        r.routing == RecursionRouting::MixtureOfDepths)) {
+        c.add(p + "kv_sharing", p + "kv_sharing needs a shared block; routing \"" +
+                                    choiceName(r.routing, recursionRoutingNames()) +
                                     "\" has distinct layers");
     }
     c.real(p + "depth_capacity", r.depthCapacity, 0.0, 1.0, true);
@@ -220,16 +217,15 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.real(p + "z_loss_weight", r.zLossWeight, 0.0, 100.0);
     c.real(p + "threshold", r.threshold, 0.0, 1.0, true);
     c.real(p + "dropout", r.dropout, 0.0, 0.9);
-    c.oneOf(p + "sharing", r.sharing, {"cycle", "middle_cycle"});
-    c.oneOf(p + "gate", r.gate, {"sigmoid", "softmax"});
     c.real(p + "gate_alpha", r.gateAlpha, 0.0, 100.0, true);
 }
 
 void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const DataConfig& data) {
-    c.oneOf("model.router.strategy", r.strategy,
-            {"top_k", "threshold", "top_p", "expert_choice", "shared_routed", "random"});
-    const bool usesK = r.strategy == "top_k" || r.strategy == "expert_choice" ||
-                       r.strategy == "shared_routed" || r.strategy == "random";
+    const std::string strategyName = choiceName(r.strategy, routingStrategyNames());
+    const bool usesK = r.strategy == RoutingStrategy::TopK ||
+                       r.strategy == RoutingStrategy::ExpertChoice ||
+                       r.strategy == RoutingStrategy::SharedRouted ||
+                       r.strategy == RoutingStrategy::Random;
     if (r.topK < 1) {
         c.add("model.router.top_k",
               "model.router.top_k = " + std::to_string(r.topK) + " must be at least 1");
@@ -241,7 +237,7 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.top_p", r.topP, 0.0, 1.0, true);
     c.real("model.router.capacity_factor", r.capacityFactor, 0.0, 64.0, true);
     c.atLeast("model.router.shared_experts", r.sharedExperts, 0);
-    if (r.strategy == "shared_routed" && numExperts >= 1) {
+    if (r.strategy == RoutingStrategy::SharedRouted && numExperts >= 1) {
         if (r.sharedExperts < 1 || r.sharedExperts >= numExperts) {
             c.add("model.router.shared_experts",
                   "model.router.shared_experts = " + std::to_string(r.sharedExperts) +
@@ -258,18 +254,20 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.real("model.router.jitter", r.jitter, 0.0, 1.0);
     c.real("model.router.balance_weight", r.balanceWeight, 0.0, 100.0);
     c.real("model.router.z_loss_weight", r.zLossWeight, 0.0, 100.0);
-    c.oneOf("model.router.sampling", r.sampling, {"deterministic", "gumbel"});
-    if (r.sampling == "gumbel" && r.strategy != "top_k" && r.strategy != "shared_routed") {
+    const bool gumbel = r.sampling == RouterSampling::Gumbel;
+    if (gumbel && r.strategy != RoutingStrategy::TopK &&
+        r.strategy != RoutingStrategy::SharedRouted) {
         c.add("model.router.sampling", "model.router.sampling = \"gumbel\" needs "
                                        "model.router.strategy top_k or shared_routed (it is \"" +
-                                           r.strategy + "\")");
+                                           strategyName + "\")");
     }
     if (c.real("model.router.feedback_weight", r.feedbackWeight, 0.0, 100.0) &&
-        r.feedbackWeight > 0.0 && r.sampling != "gumbel") {
+        r.feedbackWeight > 0.0 && !gumbel) {
         c.add("model.router.feedback_weight",
               "model.router.feedback_weight = " + number(r.feedbackWeight) +
                   " is a score-function estimator and needs sampled routing: set "
-                  "model.router.sampling to \"gumbel\" (it is \"" + r.sampling + "\")");
+                  "model.router.sampling to \"gumbel\" (it is \"" +
+                  choiceName(r.sampling, routerSamplingNames()) + "\")");
     }
     c.real("model.router.probe_fraction", r.probeFraction, 0.0, 1.0);
     c.real("model.router.probe_weight", r.probeWeight, 0.0, 100.0);
@@ -279,16 +277,14 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
     c.integer("model.router.sinkhorn_iterations", r.sinkhornIterations, 0, 1000);
     c.real("model.router.sinkhorn_weight", r.sinkhornWeight, 0.0, 100.0);
     c.real("model.router.sinkhorn_temperature", r.sinkhornTemperature, 0.0, 100.0, true);
-    c.oneOf("model.router.input", r.input, {"encoding", "features"});
-    if (c.oneOf("model.router.objective", r.objective,
-                {"routed", "mixture_likelihood", "hard_em"}) &&
-        r.objective != "routed") {
-        const std::string why = "model.router.objective = \"" + r.objective + "\" ";
-        if (r.strategy != "top_k") {
-            c.add("model.router.objective", why + "needs model.router.strategy \"top_k\" (it is \"" +
-                                                r.strategy + "\")");
+    const std::string objectiveName = choiceName(r.objective, routerObjectiveNames());
+    if (r.objective != RouterObjective::Routed) {
+        const std::string why = "model.router.objective = \"" + objectiveName + "\" ";
+        if (r.strategy != RoutingStrategy::TopK) {
+            c.add("model.router.objective",
+                  why + "needs model.router.strategy \"top_k\" (it is \"" + strategyName + "\")");
         }
-        if (r.sampling != "deterministic" || r.feedbackWeight > 0.0 || r.probeFraction > 0.0 ||
+        if (gumbel || r.feedbackWeight > 0.0 || r.probeFraction > 0.0 ||
             !r.groups.empty()) {
             c.add("model.router.objective",
                   why + "runs every expert on every training input: it needs "
@@ -296,13 +292,14 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
                         "probe_fraction 0 and no groups");
         }
     }
-    if (c.oneOf("model.router.gate", r.gate, {"softmax", "gaussian"}) && r.gate == "gaussian" &&
-        (r.input != "features" || r.objective != "mixture_likelihood")) {
+    if (r.gate == RouterGate::Gaussian &&
+        (r.input != RouterInput::Features || r.objective != RouterObjective::MixtureLikelihood)) {
         c.add("model.router.gate",
               "model.router.gate = \"gaussian\" models the raw input's density: it needs "
-              "model.router.input \"features\" (it is \"" + r.input +
+              "model.router.input \"features\" (it is \"" +
+                  choiceName(r.input, routerInputNames()) +
                   "\") and model.router.objective \"mixture_likelihood\" (it is \"" +
-                  r.objective + "\")");
+                  objectiveName + "\")");
     }
     if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
         r.selectorWeight > 0.0 && data.kind != "mixed") {
@@ -324,8 +321,10 @@ void checkGroupsAndNested(Checker& c, const ModelConfig& m, const DataConfig& da
     for (size_t g = 0; g < groups.size(); ++g) {
         const auto& gc = groups[g];
         const std::string p = "model.router.groups[" + std::to_string(g) + "]";
-        c.oneOf(p + ".strategy", gc.strategy,
-                {"expert_choice", "top_k", "threshold", "top_p", "random"});
+        if (gc.strategy == RoutingStrategy::SharedRouted) {
+            c.add(p + ".strategy", p + ".strategy = \"shared_routed\" must be one of "
+                                       "expert_choice, top_k, threshold, top_p, random");
+        }
         c.real(p + ".capacity_factor", gc.capacityFactor, 0.0, 64.0, true);
         if (gc.domains.empty()) {
             c.add(p + ".domains", p + ".domains is empty; list the data domains (0 to " +
@@ -374,7 +373,7 @@ void checkGroupsAndNested(Checker& c, const ModelConfig& m, const DataConfig& da
                                                  "domain needs one");
             }
         }
-        if (m.router.sampling != "deterministic") {
+        if (m.router.sampling != RouterSampling::Deterministic) {
             c.add("model.router.sampling", "model.router.sampling must be \"deterministic\" "
                                            "with model.router.groups");
         }
@@ -382,14 +381,14 @@ void checkGroupsAndNested(Checker& c, const ModelConfig& m, const DataConfig& da
     for (size_t i = 0; i < m.experts.size(); ++i) {
         const auto& e = m.experts[i];
         const std::string p = "model.experts[" + std::to_string(i) + "]";
-        if (!c.oneOf(p + ".kind", e.kind, {"reflection", "nested"}) || e.kind != "nested") {
+        if (e.kind != ExpertKind::Nested) {
             continue;
         }
         if (e.readTokens || e.readFeatures > 0) {
             c.add(p + ".kind", p + ".kind \"nested\" reads only the encoding; turn off " + p +
                                    ".read_tokens and set read_features to 0");
         }
-        if (m.integration.resolution == "re_reflect") {
+        if (m.integration.resolution == ConflictResolution::ReReflect) {
             c.add(p + ".kind", p + ".kind \"nested\" takes one step and cannot re-reflect; use "
                                    "another model.integration.resolution than \"re_reflect\"");
         }
@@ -397,16 +396,13 @@ void checkGroupsAndNested(Checker& c, const ModelConfig& m, const DataConfig& da
 }
 
 void checkExpert(Checker& c, const ExpertConfig& e, const std::string& prefix) {
-    c.oneOf(prefix + ".cell", e.cell, {"mlp", "gru", "transformer"});
     c.integer(prefix + ".width", e.width, 1, 16384);
     c.integer(prefix + ".max_depth", e.maxDepth, 1, 64);
-    c.oneOf(prefix + ".halting", e.halting, {"critique", "pondernet", "act", "fixed"});
     c.real(prefix + ".halt_threshold", e.haltThreshold, 0.0, 1.0, true);
     c.real(prefix + ".ponder_prior", e.ponderPrior, 0.0, 1.0, true);
     c.real(prefix + ".halt_weight", e.haltWeight, 0.0, 100.0);
     c.integer(prefix + ".read_features", e.readFeatures, 0, 65536);
     c.real(prefix + ".act_epsilon", e.actEpsilon, 0.0, 1.0, true);
-    c.oneOf(prefix + ".initial_state", e.initialState, {"encoding", "zero"});
 }
 
 void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
@@ -414,16 +410,16 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.integer("model.encoder.hidden", m.encoder.hidden, 1, 16384);
     // 0 layers: the encoding is the raw input (as PonderNet / ACT read x itself).
     c.integer("model.encoder.layers", m.encoder.layers, 0, 16);
-    if (m.encoder.layers == 0 && m.encoder.input != "vector") {
+    const std::string encoderInputName = choiceName(m.encoder.input, encoderInputNames());
+    if (m.encoder.layers == 0 && m.encoder.input != EncoderInput::Vector) {
         c.add("model.encoder.layers", "model.encoder.layers = 0 (raw input) needs "
                                       "model.encoder.input \"vector\" (it is \"" +
-                                          m.encoder.input + "\")");
+                                          encoderInputName + "\")");
     }
     c.real("model.encoder.dropout", m.encoder.dropout, 0.0, 0.9);
-    c.oneOf("model.encoder.input", m.encoder.input, {"vector", "tokens"});
-    if (m.encoder.padZeros && m.encoder.input != "tokens") {
+    if (m.encoder.padZeros && m.encoder.input != EncoderInput::Tokens) {
         c.add("model.encoder.pad_zeros", "model.encoder.pad_zeros needs model.encoder.input "
-                                         "\"tokens\" (it is \"" + m.encoder.input + "\")");
+                                         "\"tokens\" (it is \"" + encoderInputName + "\")");
     }
 
     const auto numExperts = static_cast<int64_t>(m.experts.size());
@@ -433,38 +429,33 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     }
     checkRouter(c, m.router, numExperts, data);
     checkGroupsAndNested(c, m, data);
-    if (m.router.input == "features" && m.encoder.input == "tokens") {
+    if (m.router.input == RouterInput::Features && m.encoder.input == EncoderInput::Tokens) {
         c.add("model.router.input", "model.router.input = \"features\" needs model.encoder.input "
                                     "\"vector\" (it is \"tokens\")");
     }
     for (size_t i = 0; i < m.experts.size(); ++i) {
         checkExpert(c, m.experts[i], "model.experts[" + std::to_string(i) + "]");
-        if (m.experts[i].readTokens && m.encoder.input != "tokens") {
+        if (m.experts[i].readTokens && m.encoder.input != EncoderInput::Tokens) {
             const std::string field = "model.experts[" + std::to_string(i) + "].read_tokens";
             c.add(field, field + " needs model.encoder.input \"tokens\" (it is \"" +
-                             m.encoder.input + "\")");
+                             encoderInputName + "\")");
         }
     }
 
     const IntegrationConfig& g = m.integration;
-    c.oneOf("model.integration.fusion", g.fusion, {"confidence", "attention", "evidential"});
     c.real("model.integration.gamma", g.gamma, 0.0, 100.0);
     c.real("model.integration.conflict_threshold", g.conflictThreshold, 0.0, 1.0);
     c.real("model.integration.confident_threshold", g.confidentThreshold, 0.0, 1.0);
-    c.oneOf("model.integration.resolution", g.resolution,
-            {"weighted", "most_confident", "re_reflect", "flag"});
-    if (g.resolution == "re_reflect") {
+    if (g.resolution == ConflictResolution::ReReflect) {
         c.integer("model.integration.extra_iterations", g.extraIterations, 1, 64);
     } else {
         c.integer("model.integration.extra_iterations", g.extraIterations, 0, 64);
     }
     c.real("model.integration.conflict_weight", g.conflictWeight, 0.0, 100.0);
-    c.oneOf("model.integration.conflict_score", g.conflictScore, {"unweighted", "weighted"});
     c.real("model.integration.evidential_kl_weight", g.evidentialKlWeight, 0.0, 100.0);
     c.integer("model.integration.evidential_anneal_steps", g.evidentialAnnealSteps, 0, 100000000);
-    c.oneOf("model.integration.evidential_combination", g.evidentialCombination,
-            {"decider", "subjective_logic"});
-    c.oneOf("model.calibration", m.calibration, {"temperature", "temperature+threshold", "none"});
+    c.oneOf("model.calibration", m.calibration,
+            {"temperature", "temperature+threshold", "answer-temperature", "none"});
 
     c.real("model.expert_weight", m.expertWeight, 0.0, 100.0);
     c.real("model.critique_weight", m.critiqueWeight, 0.0, 100.0);
@@ -472,13 +463,11 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
 }
 
 void checkTrain(Checker& c, const TrainConfig& t) {
-    c.oneOf("train.optimizer", t.optimizer, {"adamw", "adam", "sgd"});
     c.real("train.learning_rate", t.learningRate, 0.0, 10.0, true);
     c.real("train.weight_decay", t.weightDecay, 0.0, 10.0);
     c.integer("train.epochs", t.epochs, 1, 100000);
     c.integer("train.batch_size", t.batchSize, 1, 65536);
     c.integer("train.accumulation", t.accumulation, 1, 1024);
-    c.oneOf("train.schedule", t.schedule, {"constant", "cosine", "cosine_restarts"});
     c.integer("train.warmup_steps", t.warmupSteps, 0, 100000000);
     c.integer("train.restart_period", t.restartPeriod, 0, 100000000);
     c.real("train.clip_norm", t.clipNorm, 0.0, 1.0e6);

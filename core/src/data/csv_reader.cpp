@@ -157,12 +157,28 @@ bool isHeader(const std::vector<Line>& lines, size_t at, const std::string& labe
 
 CsvDialect csvDialect(const DataConfig& config) {
     CsvDialect dialect;
-    const std::string& d = config.delimiter;
-    dialect.separator = d == "tab" || d == "\t" ? '\t'
-                        : d == "space"          ? ' '
-                        : d.size() == 1         ? d[0]
-                                                : 0; // "auto"
-    dialect.decimal = config.decimal == "," ? ',' : '.';
+    switch (config.delimiter) {
+    case CsvDelimiter::Auto:
+        dialect.separator = 0; // sniffed
+        break;
+    case CsvDelimiter::Comma:
+        dialect.separator = ',';
+        break;
+    case CsvDelimiter::Semicolon:
+        dialect.separator = ';';
+        break;
+    case CsvDelimiter::Tab:
+    case CsvDelimiter::TabCharacter:
+        dialect.separator = '\t';
+        break;
+    case CsvDelimiter::Space:
+        dialect.separator = ' ';
+        break;
+    case CsvDelimiter::Pipe:
+        dialect.separator = '|';
+        break;
+    }
+    dialect.decimal = config.decimal == DecimalMark::Comma ? ',' : '.';
     dialect.missing = config.missing;
     return dialect;
 }
@@ -177,7 +193,7 @@ void readRows(const std::vector<Line>& lines, size_t at, int64_t label,
     const std::string decimalNote =
         dialect.decimal == ',' ? " (data.decimal is \",\")" : std::string();
     const std::string missingHint =
-        dialect.missing == "refuse"
+        dialect.missing == MissingCells::Refuse
             ? " (data.missing = \"drop_rows\" skips such rows, \"mean\" fills the column mean)"
             : std::string();
     table.features.reserve(static_cast<size_t>((lines.size() - at) * table.columns));
@@ -198,11 +214,11 @@ void readRows(const std::vector<Line>& lines, size_t at, int64_t label,
             const std::string& cell = line.cells[static_cast<size_t>(c)];
             const std::string cellAt = where + ", column " + std::to_string(c + 1);
             if (c == label) {
-                if (cell.empty() && dialect.missing == "drop_rows") {
+                if (cell.empty() && dialect.missing == MissingCells::DropRows) {
                     dropped = true;
                 } else if (cell.empty()) {
                     table.error = cellAt + ": the label cell is empty" +
-                                  (dialect.missing == "mean"
+                                  (dialect.missing == MissingCells::Mean
                                        ? " (data.missing = \"mean\" fills feature cells only; "
                                          "\"drop_rows\" skips such rows)"
                                        : missingHint);
@@ -214,14 +230,14 @@ void readRows(const std::vector<Line>& lines, size_t at, int64_t label,
             const std::string name =
                 table.hasHeader ? " (\"" + header[static_cast<size_t>(c)] + "\")" : std::string();
             if (detail::isMissingCell(cell)) {
-                if (dialect.missing == "refuse") {
+                if (dialect.missing == MissingCells::Refuse) {
                     table.error = cellAt + name + ": " +
                                   (cell.empty() ? std::string("the cell is empty")
                                                 : "\"" + cell + "\" marks a missing value") +
                                   missingHint;
                     return;
                 }
-                dropped = dialect.missing == "drop_rows";
+                dropped = dialect.missing == MissingCells::DropRows;
                 row.push_back(std::numeric_limits<float>::quiet_NaN());
                 ++missingHere;
                 continue;

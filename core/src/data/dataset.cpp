@@ -206,7 +206,7 @@ DatasetResult loadDataset(const DataConfig& config, int64_t seed) {
     }
     makeSplits(result.dataset, config, seed, testFrom);
     if (config.kind == "csv") {
-        if (config.missing == "mean") {
+        if (config.missing == MissingCells::Mean) {
             result.error = fillMissingWithTrainMean(result.dataset);
             if (!result.ok()) {
                 result.dataset = Dataset{};

@@ -157,26 +157,22 @@ MetricPoint pointOf(const SqlQuery& q) {
 LogReader::LogReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 LogReader::~LogReader() = default;
+LogReader::LogReader(LogReader&& other) noexcept = default;
+LogReader& LogReader::operator=(LogReader&& other) noexcept = default;
 
-std::unique_ptr<LogReader> LogReader::open(const std::string& path, std::string* error) {
+Result<LogReader> LogReader::open(const std::string& path) {
     const log::LogFileCheck check = log::inspectLogFile(path, false);
     if (!check.ok) {
-        if (error) {
-            *error = check.error;
-        }
-        return nullptr;
+        return Error{check.error};
     }
     try {
         auto impl = std::make_unique<Impl>();
         impl->path = path;
         impl->version = check.version;
         impl->db = log::openReadOnlyDb(path, log::kBusyTimeoutMs);
-        return std::unique_ptr<LogReader>(new LogReader(std::move(impl)));
+        return LogReader(std::move(impl));
     } catch (const std::exception& e) {
-        if (error) {
-            *error = std::string("cannot read the experiment log ") + path + ": " + e.what();
-        }
-        return nullptr;
+        return Error{std::string("cannot read the experiment log ") + path + ": " + e.what()};
     }
 }
 

@@ -23,8 +23,9 @@ bool AuditVerification::reproducible() const {
 
 AuditVerification verifyRunAudit(const std::string& logPath, int64_t run) {
     AuditVerification out;
-    std::unique_ptr<LogReader> reader = LogReader::open(logPath, &out.error);
+    auto reader = LogReader::open(logPath);
     if (!reader) {
+        out.error = reader.error();
         return out;
     }
     const std::optional<RunSummary> summary = reader->run(run);

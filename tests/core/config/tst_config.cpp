@@ -69,11 +69,11 @@ private Q_SLOTS:
         QCOMPARE(c.name, std::string("run A"));
         QCOMPARE(c.data.labelColumn, std::string("3"));
         QCOMPARE(c.data.validationFraction, 0.2);
-        QCOMPARE(c.model.router.strategy, std::string("top_p"));
+        QCOMPARE(c.model.router.strategy, mor::RoutingStrategy::TopP);
         QCOMPARE(c.model.router.topP, 0.7);
         QCOMPARE(c.model.router.renormalize, false);
         QCOMPARE(c.model.experts.size(), size_t(2));
-        QCOMPARE(c.model.experts[0].cell, std::string("mlp"));
+        QCOMPARE(c.model.experts[0].cell, mor::ExpertCell::Mlp);
         QCOMPARE(c.model.experts[0].maxDepth, int64_t(3));
         QCOMPARE(c.model.experts[0].width, int64_t(64)); // default kept
         QCOMPARE(c.model.experts[1].width, int64_t(32));
@@ -230,7 +230,7 @@ private Q_SLOTS:
             << "model.integration.conflict_score = \"max\" must be one of unweighted, weighted";
         QTest::newRow("unknown calibration")
             << R"({"model":{"calibration":"platt"}})"
-            << "model.calibration = \"platt\" must be one of temperature, temperature+threshold, none";
+            << "model.calibration = \"platt\" must be one of temperature, temperature+threshold, answer-temperature, none";
         QTest::newRow("unknown optimizer")
             << R"({"train":{"optimizer":"lion"}})"
             << R"(train.optimizer = "lion" must be one of adamw, adam, sgd)";
@@ -302,15 +302,15 @@ private Q_SLOTS:
         c.data.validationFraction = 0.1234567890123;
         c.data.limit = 500;
         c.model.encoder.dropout = 0.1;
-        c.model.router.strategy = "threshold";
+        c.model.router.strategy = mor::RoutingStrategy::Threshold;
         c.model.router.threshold = 1.0 / 3.0;
         c.model.router.renormalize = false;
         c.model.router.selectorWeight = 0.3;
         c.model.experts.resize(3);
-        c.model.experts[2].cell = "transformer";
+        c.model.experts[2].cell = mor::ExpertCell::Transformer;
         c.model.experts[2].maxDepth = 7;
         c.model.experts[1].haltThreshold = 0.95;
-        c.model.integration.resolution = "re_reflect";
+        c.model.integration.resolution = mor::ConflictResolution::ReReflect;
         c.model.improvementWeight = 1e-7;
         c.train.learningRate = 3.3e-4;
         c.train.seed = 123456789012345;

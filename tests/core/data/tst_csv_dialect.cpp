@@ -29,7 +29,7 @@ class TstCsvDialect : public QObject {
         mor::CsvDialect d;
         d.separator = separator;
         d.decimal = decimal;
-        d.missing = missing;
+        mor::parseChoice(missing, mor::missingCellsNames(), &d.missing);
         return d;
     }
 
@@ -80,13 +80,13 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(t.error).contains("has 1 cell"), t.error.c_str());
         QVERIFY2(QString::fromStdString(t.error).contains("data.delimiter"), t.error.c_str());
         mor::DataConfig c;
-        c.delimiter = "tab";
-        c.decimal = ",";
-        c.missing = "mean";
+        c.delimiter = mor::CsvDelimiter::Tab;
+        c.decimal = mor::DecimalMark::Comma;
+        c.missing = mor::MissingCells::Mean;
         const mor::CsvDialect d = mor::csvDialect(c);
         QCOMPARE(d.separator, '\t');
         QCOMPARE(d.decimal, ',');
-        QCOMPARE(d.missing, std::string("mean"));
+        QCOMPARE(d.missing, mor::MissingCells::Mean);
         QCOMPARE(mor::csvDialect(mor::DataConfig{}).separator, char(0));
     }
 
@@ -149,7 +149,7 @@ private Q_SLOTS:
         mor::DataConfig c;
         c.kind = "csv";
         c.path = path;
-        c.missing = "mean";
+        c.missing = mor::MissingCells::Mean;
         c.validationFraction = 0.0;
         c.testFraction = 0.0;
         const auto r = mor::loadDataset(c, 1);
@@ -190,9 +190,9 @@ private Q_SLOTS:
         mor::DataConfig c;
         c.kind = "csv";
         c.path = write("a\tb\ty\n1,5\t2\tx\n3\t\tz\n5\t6\tx\n7\t8\tz\n9\t10\tx\n11\t12\tz\n");
-        c.delimiter = "tab";
-        c.decimal = ",";
-        c.missing = "drop_rows";
+        c.delimiter = mor::CsvDelimiter::Tab;
+        c.decimal = mor::DecimalMark::Comma;
+        c.missing = mor::MissingCells::DropRows;
         c.validationFraction = 0.0;
         c.testFraction = 0.0;
         const auto r = mor::loadDataset(c, 1);
@@ -203,25 +203,21 @@ private Q_SLOTS:
     }
 
     void configValidation() {
-        mor::ExperimentConfig c;
-        c.data.kind = "csv";
-        c.data.path = "x.csv";
-        c.data.delimiter = ":";
-        c.data.decimal = ";";
-        c.data.missing = "zero";
-        std::string all;
-        for (const auto& e : mor::validateConfig(c)) {
-            all += e.message + "\n";
-        }
+        // Another delimiter, decimal mark or missing rule is refused where the config is read.
+        const auto parsed = mor::parseConfig(
+            R"({"data":{"kind":"csv","path":"x.csv","delimiter":":","decimal":";",)"
+            R"("missing":"zero"}})");
+        std::string all = parsed.message();
         QVERIFY2(QString::fromStdString(all).contains("data.delimiter = \":\" must be one of"),
                  all.c_str());
         QVERIFY2(QString::fromStdString(all).contains("data.decimal = \";\" must be one of"),
                  all.c_str());
         QVERIFY2(QString::fromStdString(all).contains("data.missing = \"zero\" must be one of"),
                  all.c_str());
-        c.data.delimiter = ",";
-        c.data.decimal = ",";
-        c.data.missing = "mean";
+        mor::ExperimentConfig c = parsed.config;
+        c.data.delimiter = mor::CsvDelimiter::Comma;
+        c.data.decimal = mor::DecimalMark::Comma;
+        c.data.missing = mor::MissingCells::Mean;
         all.clear();
         for (const auto& e : mor::validateConfig(c)) {
             all += e.message + "\n";

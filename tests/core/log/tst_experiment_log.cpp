@@ -199,9 +199,9 @@ void TstExperimentLog::refusesFileAndLeavesBytesUnchanged() {
     QVERIFY(!ExperimentLog::open(path, &error));
     QVERIFY2(QString::fromStdString(error).contains(expectedWords), error.c_str());
     QVERIFY2(error.find(path) != std::string::npos, "the message names the file");
-    std::string readerError;
-    QVERIFY(!LogReader::open(path, &readerError));
-    QVERIFY(!readerError.empty());
+    const auto refused = LogReader::open(path);
+    QVERIFY(!refused);
+    QVERIFY(!refused.error().empty());
     QVERIFY(fileBytes(path) == before);
 }
 
@@ -236,8 +236,9 @@ INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
 )sql");
     QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(0));
     std::string error;
-    QVERIFY2(!LogReader::open(path, &error), "a reader never upgrades a file");
-    QVERIFY2(error.find("older") != std::string::npos, error.c_str());
+    const auto refused = LogReader::open(path);
+    QVERIFY2(!refused, "a reader never upgrades a file");
+    QVERIFY2(refused.error().find("older") != std::string::npos, refused.error().c_str());
     {
         auto log = ExperimentLog::open(path, &error);
         QVERIFY2(log, error.c_str());
@@ -249,8 +250,8 @@ INSERT INTO events VALUES(7, 5, 'info', 'started'), (7, 6, 'warning', 'slow');
     QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(logSchemaVersion()));
     QCOMPARE(queryInt(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'v0_%'"),
              int64_t(0));
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     const auto run = reader->run(7);
     QVERIFY(run);
     QCOMPARE(run->name, std::string("old run"));
@@ -292,8 +293,8 @@ void TstExperimentLog::readsVersion1LogReadOnlyAndUpgradesItForWriting() {
                   "PRAGMA user_version = 1;");
     const std::string before = fileBytes(path);
     {
-        auto reader = LogReader::open(path, &error);
-        QVERIFY2(reader, error.c_str());
+        auto reader = LogReader::open(path);
+        QVERIFY2(reader, reader.error().c_str());
         QCOMPARE(reader->schemaVersion(), 1);
         QCOMPARE(reader->metric(run, "val/accuracy").size(), size_t(1));
         QVERIFY(reader->tokenTraceSteps(run).empty());
@@ -312,8 +313,8 @@ void TstExperimentLog::readsVersion1LogReadOnlyAndUpgradesItForWriting() {
         QCOMPARE(log->rowsFailed(), int64_t(0));
     }
     QCOMPARE(queryInt(path, "PRAGMA user_version"), int64_t(logSchemaVersion()));
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     QCOMPARE(reader->metric(run, "val/accuracy").size(), size_t(1));
     QCOMPARE(reader->tokenTraceSteps(run), std::vector<int64_t>{10});
     QCOMPARE(reader->tokenTraces(run, 10).at(0).tokens.size(), size_t(2));
@@ -343,8 +344,8 @@ void TstExperimentLog::relogSameStepReplacesValue() {
     log->logMetric(run, "val/accuracy", 5, 0.1);
     log->logMetric(run, "val/accuracy", 5, 0.9);
     log->flush();
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     const auto points = reader->metric(run, "val/accuracy");
     QCOMPARE(points.size(), size_t(1));
     QCOMPARE(points[0].value, 0.9);
@@ -412,8 +413,8 @@ void TstExperimentLog::markStaleRunsInterruptedSkipsLiveRuns() {
     execSql(path, "UPDATE runs SET updated_ms = updated_ms - 600000 WHERE id = " +
                       std::to_string(mine)); // alive, however old its heartbeat looks
     QCOMPARE(log->markStaleRunsInterrupted(60000), 1);
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     const auto deadRun = reader->run(dead);
     QCOMPARE(deadRun->status, std::string("interrupted"));
     QCOMPARE(deadRun->finishedMs, deadRun->updatedMs);
@@ -452,8 +453,8 @@ void TstExperimentLog::finalStatusSetsFinishedTime() {
     std::string error;
     auto log = ExperimentLog::open(path, &error);
     const int64_t run = log->createRun(RunInfo{});
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     QCOMPARE(reader->run(run)->finishedMs, int64_t(0));
     QVERIFY(reader->run(run)->finishedAt.empty());
     log->setStatus(run, "finished");
@@ -476,7 +477,7 @@ void TstExperimentLog::editsNameTagsAndNotes() {
     QVERIFY(!log->renameRun(run + 100, "nothing"));
     QVERIFY(!log->setTags(run + 100, {"q"}));
     QVERIFY(!log->setNotes(run + 100, "q"));
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     const auto r = reader->run(run);
     QVERIFY(r);
     QCOMPARE(r->name, std::string("after"));

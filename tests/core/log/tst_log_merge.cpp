@@ -105,8 +105,8 @@ private Q_SLOTS:
         QCOMPARE(logtest::fileBytes(a), beforeA); // inputs never modified
         QCOMPARE(logtest::fileBytes(b), beforeB);
 
-        auto reader = LogReader::open(out, &error);
-        QVERIFY2(reader, error.c_str());
+        auto reader = LogReader::open(out);
+        QVERIFY2(reader, reader.error().c_str());
         const auto runs = reader->runs();
         QCOMPARE(runs.size(), size_t(4));
         std::vector<std::string> names;

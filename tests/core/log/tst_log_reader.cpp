@@ -54,8 +54,8 @@ void TstLogReader::readerSeesRowsWhileAnotherThreadWrites() {
     auto log = ExperimentLog::open(path, &error);
     QVERIFY2(log, error.c_str());
     const int64_t run = log->createRun(RunInfo{"live", "", "", "", 0, {}});
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
 
     constexpr int kSteps = 20000;
     std::atomic<bool> done{false};
@@ -132,8 +132,8 @@ void TstLogReader::readerAndWriterWorkInTwoProcesses() {
     child.start(QCoreApplication::applicationFilePath(),
                 {"--child-writer", QString::fromStdString(path)});
     QVERIFY(child.waitForStarted());
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     for (int step = 0; step < 3000; ++step) {
         log->logMetric(mine, "train/loss", step, 1.0);
         if (step % 100 == 0) {
@@ -220,7 +220,7 @@ void TstLogReader::downsamplingKeepsSpike() {
                        step == spikeStep ? 50.0 : 1.0 + 0.1 * std::sin(step));
     }
     log->flush();
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     const auto points = reader->metricDownsampled(run, "train/loss", maxPoints);
     QVERIFY2(points.size() <= size_t(maxPoints), qPrintable(QString::number(points.size())));
     QVERIFY(points.size() >= size_t(maxPoints / 2));
@@ -245,7 +245,7 @@ void TstLogReader::downsamplingReturnsShortSeriesWhole() {
         log->logMetric(run, "lr", step * 10, step);
     }
     log->flush();
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     QCOMPARE(reader->metricDownsampled(run, "lr", 100).size(), size_t(100));
     QCOMPARE(reader->metricDownsampled(run, "lr", 1000).size(), size_t(100));
     QCOMPARE(reader->metricDownsampled(run, "lr", 10).size(), size_t(10));
@@ -265,7 +265,7 @@ void TstLogReader::runSummaryHasAccuracyStepsAndDuration() {
     log->logMetric(run, "test/accuracy", 40, 0.83);
     log->logMetric(run, "train/loss", 45, 0.1);
     log->flush();
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     QCOMPARE(reader->schemaVersion(), logSchemaVersion());
     QCOMPARE(reader->path(), path);
     const auto runs = reader->runs();
@@ -298,7 +298,7 @@ void TstLogReader::lastMetricsGivesLatestValuePerKey() {
     log->logMetrics(run, 1, {{"a", 1.0}, {"b", 10.0}});
     log->logMetric(run, "c", 0, 5.0);
     log->flush();
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     const auto last = reader->lastMetrics(run);
     QCOMPARE(last, (std::map<std::string, double>{{"a", 2.0}, {"b", 20.0}, {"c", 5.0}}));
     QCOMPARE(reader->metricKeys(run), (std::vector<std::string>{"a", "b", "c"}));
@@ -308,7 +308,7 @@ void TstLogReader::changeStampGrowsWithEveryCommit() {
     const std::string path = file("stamp.morlog");
     std::string error;
     auto log = ExperimentLog::open(path, &error);
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     const int64_t s0 = reader->changeStamp();
     QCOMPARE(reader->changeStamp(), s0);
     const int64_t run = log->createRun(RunInfo{});
@@ -332,8 +332,8 @@ void TstLogReader::failedQueryReportsErrorUntilNextSuccess() {
         log->logEvent(run, "info", "x");
     }
     execSql(path, "DROP TABLE events"); // a damaged file: the query fails, nothing crashes
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     QVERIFY(reader->events(run).empty());
     QVERIFY2(reader->lastError().find("events") != std::string::npos, reader->lastError().c_str());
     QCOMPARE(reader->runs().size(), size_t(1));
@@ -362,7 +362,7 @@ void TstLogReader::downsampledSeriesIsFastOnLargeLog() {
     log->flush();
     qInfo("wrote %lld rows in %lld ms (%lld transactions)", (long long)log->rowsWritten(),
           (long long)timer.elapsed(), (long long)log->transactions());
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     timer.restart();
     const auto points = reader->metricDownsampled(runs[1], "metric/7", 1000);
     const qint64 ms = timer.elapsed();
@@ -386,8 +386,8 @@ void TstLogReader::killedWriterOnThisHostReadsInterruptedAtOnce() {
     const int64_t run = startHolder(holder, path);
     QVERIFY(run > 0);
     std::string error;
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     auto alive = reader->run(run);
     QVERIFY(alive);
     QCOMPARE(alive->status, std::string("running"));
@@ -424,8 +424,8 @@ void TstLogReader::runOfAnotherHostKeepsTheHeartbeatRule() {
     execSql(path, "UPDATE runs SET updated_ms = CAST(strftime('%s','now') AS INTEGER) * 1000 "
                   "WHERE id = " + id);
     std::string error;
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     QCOMPARE(reader->run(run)->status, std::string("running"));
     QCOMPARE(reader->run(run)->ownerHost, std::string("another-host"));
     execSql(path, "UPDATE runs SET updated_ms = updated_ms - 16000 WHERE id = " + id);
@@ -435,9 +435,9 @@ void TstLogReader::runOfAnotherHostKeepsTheHeartbeatRule() {
 // Child mode --read-runs PATH: exit 0 when the log's one run and its metric can be read.
 static int readRuns(const std::string& path) {
     std::string error;
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     if (!reader) {
-        std::fprintf(stderr, "reader: %s\n", error.c_str());
+        std::fprintf(stderr, "reader: %s\n", reader.error().c_str());
         return 1;
     }
     const auto runs = reader->runs();

@@ -150,8 +150,8 @@ void TstTraceRoundTrip::tracesRoundTripExactly() {
     log->logTraces(run, 50, {first});
     log->flush();
     QCOMPARE(log->rowsFailed(), int64_t(0));
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     QCOMPARE(reader->traceSteps(run), (std::vector<int64_t>{50, 100}));
     const auto traces = reader->traces(run, 100);
     QCOMPARE(traces.size(), size_t(2));
@@ -181,7 +181,7 @@ void TstTraceRoundTrip::traceOfUnknownSampleIsEmpty() {
     const int64_t run = log->createRun(RunInfo{});
     log->logTraces(run, 1, {handMadeTrace(1)});
     log->flush();
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     QVERIFY(!reader->trace(run, 1, 2));
     QVERIFY(!reader->trace(run, 2, 1));
     QVERIFY(reader->traces(run + 1, 1).empty());
@@ -230,8 +230,8 @@ void TstTraceRoundTrip::tokenTracesRoundTripExactly() {
     log->flush();
     QCOMPARE(log->rowsFailed(), int64_t(0));
 
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     QCOMPARE(reader->tokenTraceSteps(run), (std::vector<int64_t>{50, 100}));
     QVERIFY(reader->tokenTraceSteps(run + 1).empty());
     const auto at50 = reader->tokenTraces(run, 50);
@@ -334,8 +334,8 @@ void TstTraceRoundTrip::tokenTraceWithEveryFieldRoundTripsBitExactly() {
     QCOMPARE(queryInt(path, "SELECT count(*) FROM sqlite_master WHERE name = 'token_traces'"),
              int64_t(0));
 
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     QCOMPARE(reader->tokenTraceSteps(run), std::vector<int64_t>{30});
     auto got = reader->tokenTraces(run, 30);
     QCOMPARE(got.size(), size_t(2));
@@ -406,8 +406,8 @@ void TstTraceRoundTrip::version4JsonTokenTracesReadAndMigrateToTheSameValues() {
     }
     const auto checkLog = [&](const std::string& file, int64_t id, int version) {
         std::string openError;
-        auto reader = LogReader::open(file, &openError);
-        QVERIFY2(reader, openError.c_str());
+        auto reader = LogReader::open(file);
+        QVERIFY2(reader, reader.error().c_str());
         QCOMPARE(reader->schemaVersion(), version);
         QCOMPARE(reader->tokenTraceSteps(id), (std::vector<int64_t>{40, 80}));
         const auto at40 = reader->tokenTraces(id, 40);
@@ -474,8 +474,8 @@ void TstTraceRoundTrip::widthAndGroupRoundTripAndReachTheCsv() {
     log->flush();
     QCOMPARE(queryInt(path, "SELECT expert_group FROM trace_summary"), int64_t(1));
     QCOMPARE(queryInt(path, "SELECT sum(width) FROM trace_expert"), int64_t(120));
-    auto reader = LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     const auto got = reader->trace(run, 10, 8);
     QVERIFY(got);
     compareTraces(*got, t);
@@ -509,7 +509,7 @@ void TstTraceRoundTrip::conflictsAreStoredPerStep() {
     log->logTraces(run, 10, {handMadeTrace(1), calm});
     log->logTraces(run, 20, {handMadeTrace(5)});
     log->flush();
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     const auto all = reader->conflicts(run);
     QCOMPARE(all.size(), size_t(2));
     QCOMPARE(all[0].step, int64_t(10));
@@ -543,7 +543,7 @@ void TstTraceRoundTrip::routingSamplesCheckpointsAndEventsRoundTrip() {
     log->logEvent(run, "warning", "loss is NaN");
     log->logMetric(run, "train/loss", 1, std::nan(""));
     log->flush();
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     QCOMPARE(reader->routingSteps(run), (std::vector<int64_t>{3, 7}));
     const auto r = reader->routing(run, 7);
     QVERIFY(r);

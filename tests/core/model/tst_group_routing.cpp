@@ -25,7 +25,7 @@ mor::RouterConfig groupedRouter(const std::string& strategy)
         mor::ExpertGroupConfig group;
         group.domains = domains;
         group.experts = experts;
-        group.strategy = strategy;
+        mor::parseChoice(strategy, mor::routingStrategyNames(), &group.strategy);
         group.topK = 1;
         group.capacityFactor = 1.0;
         config.groups.push_back(group);

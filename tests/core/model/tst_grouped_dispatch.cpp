@@ -22,10 +22,10 @@ ExpertConfig expert(const std::string& cell, int64_t width, int64_t depth,
                     const std::string& halting)
 {
     ExpertConfig ec;
-    ec.cell = cell;
+    mor::parseChoice(cell, mor::expertCellNames(), &ec.cell);
     ec.width = width;
     ec.maxDepth = depth;
-    ec.halting = halting;
+    mor::parseChoice(halting, mor::haltingRuleNames(), &ec.halting);
     return ec;
 }
 
@@ -126,7 +126,7 @@ void TstGroupedDispatch::groupsAreExpertsOfOneShape()
     for (size_t j = 0; j < mc.experts.size(); ++j) {
         experts.push_back(ReflectionExpert(
             ReflectionExpertOptions(8, 3).width(mc.experts[j].width).maxDepth(3).cell(
-                mc.experts[j].cell)));
+                mor::choiceName(mc.experts[j].cell, mor::expertCellNames()))));
     }
     const auto groups = expertGroups(mc.experts, experts);
     // gru 16 critique {0, 2}; mlp 16 {1, 7}; transformers and the odd ones run alone.
@@ -150,7 +150,7 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
     torch::manual_seed(3);
     ModelConfig mc;
     mc.encoder.hidden = 12;
-    mc.router.strategy = "top_k";
+    mc.router.strategy = mor::RoutingStrategy::TopK;
     mc.router.topK = 2;
     if (setup == "gru") {
         mc.experts.assign(8, expert("gru", 16, 3, "critique"));
@@ -164,7 +164,7 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
     } else if (setup == "paper") {
         auto ec = expert("gru", 16, 4, "act");
         ec.stepEmbedding = true;
-        ec.initialState = "zero";
+        ec.initialState = mor::InitialState::Zero;
         ec.feedback = false;
         mc.experts.assign(4, ec);
         auto ec2 = expert("mlp", 16, 3, "pondernet");
@@ -174,7 +174,7 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
     } else {
         mc.experts.assign(5, expert("gru", 16, 3, "critique"));
         mc.router.topK = 3;
-        mc.integration.resolution = "re_reflect";
+        mc.integration.resolution = mor::ConflictResolution::ReReflect;
         mc.integration.conflictThreshold = 0.0; // every input conflicts
         mc.integration.confidentThreshold = 0.0;
         mc.integration.extraIterations = 1;

@@ -15,7 +15,7 @@ namespace {
 mor::ExpertConfig expertConfig(const std::string& halting, int64_t depth)
 {
     mor::ExpertConfig config;
-    config.halting = halting;
+    mor::parseChoice(halting, mor::haltingRuleNames(), &config.halting);
     config.maxDepth = depth;
     return config;
 }

@@ -21,8 +21,10 @@ void TstIntegrationModel::smallModelOverfitsTinyBatch()
     QFETCH(QString, combination);
     torch::manual_seed(0);
     auto config = smallConfig(2, "gru", 3);
-    config.integration.fusion = fusion.toStdString();
-    config.integration.evidentialCombination = combination.toStdString();
+    QVERIFY(mor::parseChoice(fusion.toStdString(), mor::fusionRuleNames(),
+                             &config.integration.fusion));
+    QVERIFY(mor::parseChoice(combination.toStdString(), mor::evidentialCombinationNames(),
+                             &config.integration.evidentialCombination));
     config.integration.evidentialAnnealSteps = 50;
     config.encoder.hidden = 32;
     for (auto& ec : config.experts) {
@@ -343,8 +345,8 @@ void TstIntegrationModel::plainCounterfactualTraceEqualsLoggedTrace()
     // intervention-free pass on the checkpoint of that step must give the same trace.
     const auto& run = trainedRun("critique");
     std::string error;
-    auto reader = mor::LogReader::open(run.log, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = mor::LogReader::open(run.log);
+    QVERIFY2(reader, reader.error().c_str());
     const auto steps = reader->traceSteps(run.runId);
     QVERIFY(!steps.empty());
     const auto checkpoints = reader->checkpoints(run.runId);
@@ -542,14 +544,14 @@ void TstIntegrationModel::haltAtMaxDepthRowEqualsFixedDepthAccuracy()
     // "halt at the maximum depth" = the same weights with fixed-depth halting, evaluated.
     auto fixedConfig = run.config;
     for (auto& ec : fixedConfig.model.experts) {
-        ec.halting = "fixed";
+        ec.halting = mor::HaltingRule::Fixed;
     }
     const auto data = mor::loadDataset(run.config.data, run.config.train.seed);
     const torch::Device cpu(torch::kCPU);
     auto fixedModel = mor::train::buildModel(fixedConfig, data.dataset, cpu);
     std::string path;
     {
-        auto reader = mor::LogReader::open(run.log, &error);
+        auto reader = mor::LogReader::open(run.log);
         path = reader->checkpoints(run.runId).back().path;
     }
     QVERIFY2(mor::train::loadCheckpoint(path, fixedModel, nullptr, &error), error.c_str());

@@ -16,7 +16,7 @@ mor::ModelConfig smallConfig(int experts, const std::string& cell, int64_t depth
     config.experts.clear();
     for (int j = 0; j < experts; ++j) {
         mor::ExpertConfig ec;
-        ec.cell = cell;
+        mor::parseChoice(cell, mor::expertCellNames(), &ec.cell);
         ec.width = 16;
         ec.maxDepth = depth;
         config.experts.push_back(ec);
@@ -37,10 +37,10 @@ MoRModel disagreeingModel(const std::string& resolution, double c0Bias, double c
     auto config = smallConfig(2);
     config.router.topK = 2;
     for (auto& ec : config.experts) {
-        ec.halting = "fixed";
+        ec.halting = mor::HaltingRule::Fixed;
         ec.maxDepth = 2;
     }
-    config.integration.resolution = resolution;
+    mor::parseChoice(resolution, mor::conflictResolutionNames(), &config.integration.resolution);
     config.integration.extraIterations = 2;
     torch::manual_seed(4);
     MoRModel model(config, ModelShape{6, 2, 1});
@@ -320,13 +320,15 @@ void TstIntegrationModel::backwardReachesEveryPart()
     const char* cells[3] = {"mlp", "gru", "transformer"};
     const char* halting[3] = {"critique", "pondernet", "act"};
     for (int j = 0; j < 3; ++j) {
-        config.experts[size_t(j)].cell = cells[j];
-        config.experts[size_t(j)].halting = halting[j];
+        mor::parseChoice(cells[j], mor::expertCellNames(), &config.experts[size_t(j)].cell);
+        mor::parseChoice(halting[j], mor::haltingRuleNames(), &config.experts[size_t(j)].halting);
         config.experts[size_t(j)].haltThreshold = j == 2 ? 0.99 : 0.9;
     }
     config.router.topK = 3;
-    config.integration.fusion = fusion.toStdString();
-    config.integration.evidentialCombination = combination.toStdString();
+    QVERIFY(mor::parseChoice(fusion.toStdString(), mor::fusionRuleNames(),
+                             &config.integration.fusion));
+    QVERIFY(mor::parseChoice(combination.toStdString(), mor::evidentialCombinationNames(),
+                             &config.integration.evidentialCombination));
     torch::manual_seed(12);
     MoRModel model(config, ModelShape{8, 3, 1});
     model->train();
@@ -371,7 +373,7 @@ void TstIntegrationModel::lossTermsAndWeightedTotal()
 {
     auto config = smallConfig(2);
     config.router.selectorWeight = 0.3;
-    config.router.sampling = "gumbel"; // the REINFORCE feedback needs sampled routing
+    config.router.sampling = mor::RouterSampling::Gumbel; // the REINFORCE feedback needs sampled routing
     config.router.feedbackWeight = 0.1;
     config.integration.conflictWeight = 0.2;
     config.improvementWeight = 0.4;
@@ -447,8 +449,8 @@ void TstIntegrationModel::topOneRouterLearnsFromTheTaskUnlessRenormalised()
 void TstIntegrationModel::traceMatchesForward()
 {
     auto config = smallConfig(3, "mlp", 4);
-    config.experts[1].halting = "pondernet";
-    config.experts[2].cell = "transformer";
+    config.experts[1].halting = mor::HaltingRule::PonderNet;
+    config.experts[2].cell = mor::ExpertCell::Transformer;
     torch::manual_seed(30);
     MoRModel model(config, ModelShape{7, 4, 3});
     model->eval();
@@ -506,7 +508,7 @@ void TstIntegrationModel::stepPredsCoverDeepestExpertAndFlopsGrowWithDepth()
     config.experts[0].maxDepth = 2;
     config.experts[1].maxDepth = 5;
     for (auto& ec : config.experts) {
-        ec.halting = "fixed";
+        ec.halting = mor::HaltingRule::Fixed;
     }
     torch::manual_seed(40);
     MoRModel model(config, ModelShape{4, 2, 1});
@@ -550,10 +552,11 @@ void TstIntegrationModel::baselineConfigsTrainAndTrace()
     QFETCH(QString, strategy);
     QFETCH(QString, halting);
     auto config = smallConfig(experts, "gru", depth);
-    config.router.strategy = strategy.toStdString();
+    QVERIFY(mor::parseChoice(strategy.toStdString(), mor::routingStrategyNames(),
+                             &config.router.strategy));
     config.router.jitter = 0.1;
     for (auto& ec : config.experts) {
-        ec.halting = halting.toStdString();
+        QVERIFY(mor::parseChoice(halting.toStdString(), mor::haltingRuleNames(), &ec.halting));
     }
     torch::manual_seed(50);
     MoRModel model(config, ModelShape{5, 3, 1});

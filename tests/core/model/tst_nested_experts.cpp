@@ -15,13 +15,13 @@ mor::ModelConfig nestedConfig(const std::vector<int64_t>& widths)
 {
     mor::ModelConfig config;
     config.encoder.layers = 0; // e = x, so the test can recompute the expert by hand
-    config.router.strategy = "top_k";
+    config.router.strategy = mor::RoutingStrategy::TopK;
     config.router.topK = 1;
     config.router.hidden = 8;
     config.experts.clear();
     for (const int64_t w : widths) {
         mor::ExpertConfig expert;
-        expert.kind = "nested";
+        expert.kind = mor::ExpertKind::Nested;
         expert.width = w;
         config.experts.push_back(expert);
     }

@@ -34,10 +34,10 @@ mor::ModelConfig readerModel(int64_t readFeatures, int64_t depth)
     config.router.topK = 1;
     config.experts.clear();
     mor::ExpertConfig ec;
-    ec.cell = "gru";
+    ec.cell = mor::ExpertCell::Gru;
     ec.width = 16;
     ec.maxDepth = depth;
-    ec.halting = "fixed";
+    ec.halting = mor::HaltingRule::Fixed;
     ec.readFeatures = readFeatures;
     config.experts.push_back(ec);
     return config;
@@ -157,7 +157,7 @@ void TstReadFeatures::haltedRowsKeepTheirOwnInputRows()
     // An untrained critic says about 0.5: find a threshold that splits this batch.
     for (double threshold : {0.5, 0.48, 0.52, 0.46, 0.54, 0.44, 0.56, 0.42, 0.58}) {
         auto config = readerModel(2, 6);
-        config.experts[0].halting = "critique";
+        config.experts[0].halting = mor::HaltingRule::Critique;
         config.experts[0].haltThreshold = threshold;
         torch::manual_seed(7);
         MoRModel candidate(config, ModelShape{12, 2, 1});

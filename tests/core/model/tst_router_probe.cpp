@@ -41,10 +41,10 @@ mor::ModelConfig probeConfig(double fraction, int experts = 4, int64_t depth = 3
     config.experts.clear();
     for (int j = 0; j < experts; ++j) {
         mor::ExpertConfig ec;
-        ec.cell = "mlp";
+        ec.cell = mor::ExpertCell::Mlp;
         ec.width = 16;
         ec.maxDepth = depth;
-        ec.halting = "fixed";
+        ec.halting = mor::HaltingRule::Fixed;
         config.experts.push_back(ec);
     }
     return config;
@@ -539,7 +539,7 @@ void TstRouterProbe::routerReadingFeaturesLeavesTheEncoderAlone()
     // losses do not reach the encoder; with "encoding" they do.
     for (const std::string input : {"features", "encoding"}) {
         auto config = probeConfig(0.0);
-        config.router.input = input;
+        QVERIFY(mor::parseChoice(input, mor::routerInputNames(), &config.router.input));
         config.router.sinkhornIterations = 3;
         torch::manual_seed(6);
         MoRModel model(config, ModelShape{6, 3, 1});

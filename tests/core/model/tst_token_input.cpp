@@ -20,17 +20,17 @@ mor::ModelConfig tokenConfig(int experts, bool padZeros, bool readTokens)
 {
     mor::ModelConfig config;
     config.encoder.hidden = 16;
-    config.encoder.input = "tokens";
+    config.encoder.input = mor::EncoderInput::Tokens;
     config.encoder.padZeros = padZeros;
     config.router.hidden = 16;
     config.router.topK = 1;
     config.experts.clear();
     for (int j = 0; j < experts; ++j) {
         mor::ExpertConfig ec;
-        ec.cell = "mlp";
+        ec.cell = mor::ExpertCell::Mlp;
         ec.width = 16;
         ec.maxDepth = 3;
-        ec.halting = "fixed";
+        ec.halting = mor::HaltingRule::Fixed;
         ec.stepEmbedding = true;
         ec.readTokens = readTokens;
         config.experts.push_back(ec);
@@ -175,7 +175,7 @@ void TstTokenInput::expertAttentionIsADistributionOverRealTokens()
     const auto encoded = encoder->forward(paddedInput());
     const auto memory = expert->memory(encoded.tokens, encoded.mask);
     mor::ExpertConfig fixed;
-    fixed.halting = "fixed";
+    fixed.halting = mor::HaltingRule::Fixed;
     fixed.maxDepth = 4;
     const auto run = expert->reflect(encoded.summary, HaltingPolicy(fixed), true, memory);
     QCOMPARE(run.attention.sizes().vec(), (std::vector<int64_t>{4, 5, 8}));
@@ -188,7 +188,7 @@ void TstTokenInput::expertAttentionIsADistributionOverRealTokens()
 void TstTokenInput::defaultConfigKeepsTheVectorEncoder()
 {
     mor::ModelConfig config;
-    QCOMPARE(QString::fromStdString(config.encoder.input), QStringLiteral("vector"));
+    QCOMPARE(config.encoder.input, mor::EncoderInput::Vector);
     MoRModel model(config, ModelShape{6, 2, 1});
     bool token = false, vector = false;
     for (const auto& item : model->named_parameters()) {
@@ -214,11 +214,15 @@ void TstTokenInput::validationNamesTokenFields()
     QVERIFY(fields.count("model.experts[1].read_tokens"));
     QVERIFY(fields.count("model.encoder.pad_zeros"));
     QVERIFY(fields.count("data.parity_variable_length"));
-    config.model.encoder.input = "tokens";
+    config.model.encoder.input = mor::EncoderInput::Tokens;
     config.data.kind = "parity";
     QVERIFY(mor::validateConfig(config).empty());
-    config.model.encoder.input = "sequence";
-    QCOMPARE(mor::validateConfig(config).front().field, std::string("model.encoder.input"));
+    // Another input is refused where the config is read, naming the field and the choices.
+    const auto parsed = mor::parseConfig(R"({"model":{"encoder":{"input":"sequence"}}})");
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.errors.front().field, std::string("model.encoder.input"));
+    QCOMPARE(parsed.errors.front().message,
+             std::string(R"(model.encoder.input = "sequence" must be one of vector, tokens)"));
 }
 
 QTEST_APPLESS_MAIN(TstTokenInput)

@@ -40,7 +40,7 @@ void fillParameters(torch::nn::Module& module) {
 
 RecursionConfig tinyConfig(const std::string& routing, int64_t recursions, int64_t layers) {
     RecursionConfig c;
-    c.routing = routing;
+    mor::parseChoice(routing, mor::recursionRoutingNames(), &c.routing);
     c.recursions = recursions;
     c.layersPerBlock = layers;
     c.dModel = 4;
@@ -151,8 +151,8 @@ void TstRecursionReference::matchesPythonReference() {
     QFETCH(QList<int>, depth);
     QFETCH(QList<double>, logits);
     auto c = tinyConfig(routing.toStdString(), recursions, layers);
-    c.sharing = sharing.toStdString();
-    c.gate = gate.toStdString();
+    QVERIFY(mor::parseChoice(sharing.toStdString(), mor::recursionSharingNames(), &c.sharing));
+    QVERIFY(mor::parseChoice(gate.toStdString(), mor::recursionGateNames(), &c.gate));
     c.gateAlpha = alpha;
     c.capacity = capacity.toStdString();
     auto m = tinyModel(c);
@@ -179,7 +179,7 @@ void TstRecursionReference::tokenChoiceGatesADepthOneTokenOnce() {
     // router (on the embedding) gives it depth 1; the paper's output is h0 + g1 f(h0), not
     // the ungated f(h0) (the old code skipped the gate at depth 1).
     auto c = tinyConfig("token_choice", 3, 1);
-    c.gate = "softmax";
+    c.gate = mor::RecursionGate::Softmax;
     auto m = tinyModel(c);
     torch::NoGradGuard noGrad;
     auto pass = m->forward(tokens(), false);

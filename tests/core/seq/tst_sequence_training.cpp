@@ -21,7 +21,7 @@ ExperimentConfig additionConfig(const std::string& routing) {
                   "recursion": {"recursions": 3, "d_model": 32, "heads": 4, "ffn": 64}},
         "train": {"epochs": 2, "batch_size": 32, "learning_rate": 0.003, "warmup_steps": 5,
                   "threads": 1, "eval_every": 10}})");
-    parsed.config.model.recursion.routing = routing;
+    mor::parseChoice(routing, mor::recursionRoutingNames(), &parsed.config.model.recursion.routing);
     return parsed.config;
 }
 
@@ -57,8 +57,8 @@ void TstSequenceTraining::trainsAndLogsMetricsAndTokenTraces() {
     QVERIFY(out.parameters > 0);
     QVERIFY(out.test.loss > 0.0);
     std::string error;
-    auto reader = LogReader::open(m_log, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(m_log);
+    QVERIFY2(reader, reader.error().c_str());
     const auto keys = reader->metricKeys(m_run);
     for (const char* key : {"train/loss", "train/throughput", "val/loss", "val/accuracy",
                             "val/mean_depth", "val/depth/1", "val/depth/3", "val/perplexity",
@@ -203,8 +203,8 @@ void TstSequenceTraining::stoppedRunResumesToTheEnd() {
     QVERIFY2(rest.status == "finished", rest.error.c_str());
     QCOMPARE(rest.steps, int64_t(28));
     std::string error;
-    auto reader = LogReader::open(log, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = LogReader::open(log);
+    QVERIFY2(reader, reader.error().c_str());
     QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
     QCOMPARE(reader->tokenTraceSteps(first.runId).back(), int64_t(28));
     const auto evaluated = Run::open(log, first.runId).andThen(

@@ -40,11 +40,13 @@ int main(int argc, char** argv) {
     if (argc <= 2) {
         runId = inspect_test::writeFixtureRun(path, {}, &error).runId;
     }
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
-    if (!reader) {
-        std::fprintf(stderr, "cannot open %s: %s\n", path.c_str(), error.c_str());
+    auto opened = mor::LogReader::open(path);
+    if (!opened) {
+        std::fprintf(stderr, "cannot open %s: %s\n", path.c_str(), opened.error().c_str());
         return 1;
     }
+    std::shared_ptr<const mor::LogReader> reader =
+        std::make_shared<const mor::LogReader>(std::move(opened).value());
     if (runId < 0) {
         const auto runs = reader->runs();
         for (const auto& r : runs) {

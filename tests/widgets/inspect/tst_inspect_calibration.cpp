@@ -83,7 +83,7 @@ void TstInspectCalibration::initTestCase() {
     QVERIFY2(m_runB >= 0, error.c_str());
     logCalibration(m_path, m_runA, 1.0);
     logCalibration(m_path, m_runB, 0.5);
-    m_reader = mor::LogReader::open(m_path, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_path).value());
     QVERIFY2(m_reader, error.c_str());
 }
 

@@ -42,7 +42,7 @@ void TstInspectCheckpoint::nonProbeInputIsTracedFromTheCheckpoint() {
     QCOMPARE(out.status, std::string("finished"));
 
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(log, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(log).value());
     QVERIFY(reader);
     const int64_t step = reader->traceSteps(out.runId).back();
     // A validation input that is not a probe input has no logged trace.

@@ -50,7 +50,7 @@ void TstInspectConflicts::initTestCase() {
     std::string error;
     m_run = inspect_test::writeFixtureRun(path, {}, &error);
     QVERIFY2(m_run.runId >= 0, error.c_str());
-    m_reader = mor::LogReader::open(path, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(m_reader, error.c_str());
     QVERIFY2(m_reader->conflicts(m_run.runId).size() >= 5, "fixture should log conflicts");
 }

@@ -98,7 +98,7 @@ void TstInspectCounterfactual::initTestCase() {
     QCOMPARE(out.status, std::string("finished"));
     m_runId = out.runId;
     std::string error;
-    m_reader = mor::LogReader::open(m_log, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_log).value());
     QVERIFY2(m_reader, error.c_str());
     m_step = m_reader->traceSteps(m_runId).back();
     for (const auto& s : m_reader->samples(m_runId)) {

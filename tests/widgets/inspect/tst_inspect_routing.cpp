@@ -56,7 +56,7 @@ void TstInspectRouting::initTestCase() {
     std::string error;
     m_run = inspect_test::writeFixtureRun(path, {}, &error);
     QVERIFY2(m_run.runId >= 0, error.c_str());
-    m_reader = mor::LogReader::open(path, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(m_reader, error.c_str());
 }
 
@@ -429,7 +429,7 @@ void TstInspectRouting::groupPanelOnlyForGroupedRuns() {
         log->logTraces(run, 100, traces);
         log->flush();
     }
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(path, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(reader, error.c_str());
     inspect::RoutingView view;
     view.resize(1000, 700);

@@ -71,7 +71,7 @@ void TstInspectStepper::initTestCase() {
     std::string error;
     m_run = inspect_test::writeFixtureRun(path, {}, &error);
     QVERIFY2(m_run.runId >= 0, error.c_str());
-    m_reader = mor::LogReader::open(path, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(m_reader, error.c_str());
     QCOMPARE(m_reader->traceSteps(m_run.runId).size(), m_run.steps.size());
 }
@@ -379,8 +379,8 @@ void TstInspectStepper::highlightsTheFeaturesEachStepReads() {
     const std::string path = dir.filePath("reader.sqlite").toStdString();
     const auto run = inspect_test::writeFixtureRun(path, options, &error);
     QVERIFY2(run.runId >= 0, error.c_str());
-    auto reader = mor::LogReader::open(path, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = mor::LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
     const auto settings = inspect::readRunSettings(reader.get(), run.runId);
     QCOMPARE(settings.readFeatures, (std::vector<int>{5, 5, 5}));
     QCOMPARE(settings.featuresRead(0, 3, 12), (std::vector<int>{10, 11, 0, 1, 2}));

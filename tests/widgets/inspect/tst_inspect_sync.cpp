@@ -76,7 +76,7 @@ void TstInspectSync::initTestCase() {
     std::string error;
     m_run = inspect_test::writeFixtureRun(path, {}, &error);
     QVERIFY2(m_run.runId >= 0, error.c_str());
-    m_reader = mor::LogReader::open(path, &error);
+    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(m_reader, error.c_str());
 }
 

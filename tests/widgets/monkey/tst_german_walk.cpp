@@ -139,9 +139,8 @@ void TstGermanWalk::initTestCase() {
     m_log = m_dir.filePath(QStringLiteral("walk.sqlite"));
     QString error;
     QVERIFY2(monkey::writeFixtureLog(m_log, 1, &error), qPrintable(error));
-    std::string openError;
-    const auto reader = mor::LogReader::open(m_log.toStdString(), &openError);
-    QVERIFY(reader);
+    const auto reader = mor::LogReader::open(m_log.toStdString());
+    QVERIFY2(reader, reader.error().c_str());
     for (const auto& run : reader->runs()) {
         m_runs << run.id;
         m_data << QString::fromStdString(run.name);

@@ -47,8 +47,7 @@ protected:
 
 QList<qint64> runIds(const QString& log) {
     QList<qint64> ids;
-    std::string error;
-    if (const auto reader = mor::LogReader::open(log.toStdString(), &error)) {
+    if (const auto reader = mor::LogReader::open(log.toStdString())) {
         for (const auto& run : reader->runs()) {
             ids << run.id;
         }

@@ -31,13 +31,13 @@ int main(int argc, char** argv) {
     };
     common::Theme::apply(option("--theme") == QLatin1String("dark") ? common::Theme::Kind::Dark
                                                             : common::Theme::Kind::Light);
-    std::string error;
-    std::shared_ptr<const mor::LogReader> reader =
-        mor::LogReader::open(args[2].toStdString(), &error);
-    if (!reader) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    auto opened = mor::LogReader::open(args[2].toStdString());
+    if (!opened) {
+        std::fprintf(stderr, "%s\n", opened.error().c_str());
         return 1;
     }
+    std::shared_ptr<const mor::LogReader> reader =
+        std::make_shared<const mor::LogReader>(std::move(opened).value());
     // Typed text is traced by mor::localEngine(), installed before main() by linking
     // mor_widgets_local_engine (tests/widgets/CMakeLists.txt).
     sequence::SequenceView view;

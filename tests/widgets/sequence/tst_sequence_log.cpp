@@ -115,7 +115,7 @@ void TstSequenceLog::init() {
 
 void TstSequenceLog::showsTheLoggedTokensDepthsAndScores() {
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_path, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_path).value());
     QVERIFY2(reader, error.c_str());
     SequenceView view;
     view.setRun(reader, m_sequenceRun);
@@ -153,7 +153,7 @@ void TstSequenceLog::showsTheLoggedTokensDepthsAndScores() {
 
 void TstSequenceLog::runWithoutTokenTracesShowsNoTokens() {
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_path, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_path).value());
     SequenceView view;
     view.setRun(reader, m_plainRun);
     QVERIFY(!view.hasTokenTraces());
@@ -177,7 +177,7 @@ void TstSequenceLog::mainWindowShowsTheTabOnlyForSequenceRuns() {
 
 void TstSequenceLog::refreshPicksUpANewEvaluationStep() {
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_path, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_path).value());
     SequenceView view;
     view.setRun(reader, m_sequenceRun);
     view.show();
@@ -234,7 +234,7 @@ void TstSequenceLog::presentationModeEnlargesTheTokens() {
 void TstSequenceLog::mixtureOfDepthsColoursTokensByBlocksUsed() {
     // Through the log: the stored skipped blocks come back (issue 23).
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_path, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_path).value());
     QVERIFY2(reader, error.c_str());
     SequenceView view;
     view.resize(900, 600);

@@ -532,7 +532,7 @@ void TstSequenceView::generateContinuesThePromptLikeRunGenerate() {
     const mor::RunOutcome out = mor::trainExperiment(parsed.config, runOptions, nullptr);
     QVERIFY2(out.status == "finished", out.error.c_str());
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(log, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(log).value());
     QVERIFY2(reader, error.c_str());
     std::atomic<bool> offGuiThread{false};
     SequenceView view;
