@@ -17,10 +17,20 @@ nlohmann::ordered_json pruneMeasureJson(const mor::PruneMeasure& m) {
             {"nonzero_parameters", m.nonzeroParameters},
             {"flops_per_input", m.flopsPerInput},
             {"sparse_flops_per_input", m.sparseFlopsPerInput},
-            {"expert_steps_per_input", m.expertStepsPerInput}};
+            {"expert_steps_per_input", m.expertStepsPerInput},
+            {"test_loss", m.testLoss},
+            {"mean_depth", m.meanDepth}};
 }
 
-void printPruneRow(const char* label, const mor::PruneMeasure& m) {
+void printPruneRow(const char* label, const mor::PruneMeasure& m, bool recursion) {
+    if (recursion) {
+        std::printf("  %-7s test token accuracy %.4f  loss %.4f  nonzero parameters %lld of %lld  "
+                    "FLOPs/token %.0f (%.0f nonzero)  mean depth %.3f\n",
+                    label, m.testAccuracy, m.testLoss, (long long)m.nonzeroParameters,
+                    (long long)m.parameters, m.flopsPerInput, m.sparseFlopsPerInput,
+                    m.meanDepth);
+        return;
+    }
     std::printf("  %-7s test accuracy %.4f  nonzero parameters %lld of %lld  FLOPs/input %.0f "
                 "(%.0f nonzero)  expert-steps/input %.2f\n",
                 label, m.testAccuracy, (long long)m.nonzeroParameters, (long long)m.parameters,
@@ -35,16 +45,17 @@ static CLI::App* addPruneOptions(CLI::App& app, PruneArgs& args) {
                  "pruned-from:<run>), optionally fine-tuned");
     auto& o = args.options;
     c->add_option("--log", o.logPath, "Experiment log")->required();
-    c->add_option("--run", o.runId, "Run id (a reflection run)")->required();
+    c->add_option("--run", o.runId, "Run id (a reflection or recursion run)")->required();
     c->add_option("--method", o.method,
-                  "magnitude (smallest |w| of all expert weights), structured (rows of "
-                  "smallest L2 norm per layer), dead-experts (routed share on validation "
-                  "below the amount), depth (cap max_depth)")
+                  "magnitude (smallest |w| of all expert weights; recursion: of the recursion "
+                  "blocks), structured (rows of smallest L2 norm per layer; recursion: "
+                  "feed-forward units), dead-experts (reflection: routed share on validation "
+                  "below the amount), depth (cap max_depth; recursion: the recursions)")
         ->required()
         ->check(CLI::IsMember({"magnitude", "structured", "dead-experts", "depth"}));
     c->add_option("--amount", o.amount,
                   "Fraction pruned (magnitude, structured), routed-share threshold "
-                  "(dead-experts) or the new max depth (depth)")
+                  "(dead-experts) or the new max depth / number of recursions (depth)")
         ->required();
     c->add_option("--finetune-steps", o.finetuneSteps,
                   "Fine-tune this many steps (rounded up to whole epochs) with the pruned "
@@ -58,13 +69,16 @@ static CLI::App* addPruneOptions(CLI::App& app, PruneArgs& args) {
 }
 
 int cmdPrune(const PruneArgs& args) {
-    const mor::PruneOutcome out = mor::pruneRun(args.options);
-    if (out.status != "finished") {
-        return userError(out.error);
+    const mor::Result<mor::PruneOutcome> result = mor::pruneRun(args.options);
+    if (!result) {
+        return userError(result.error());
     }
+    const mor::PruneOutcome& out = *result;
+    const bool recursion = out.family == mor::Family::Recursion;
     if (args.json) {
         nlohmann::ordered_json j{{"run_id", out.runId},
                                  {"parent_id", out.parentId},
+                                 {"family", mor::familyName(out.family)},
                                  {"method", args.options.method},
                                  {"amount", args.options.amount},
                                  {"checkpoint", out.checkpoint},
@@ -83,12 +97,12 @@ int cmdPrune(const PruneArgs& args) {
     std::printf("run %lld: run %lld pruned by %s %g (%s)\n", (long long)out.runId,
                 (long long)out.parentId, args.options.method.c_str(), args.options.amount,
                 out.note.c_str());
-    printPruneRow("before", out.before);
+    printPruneRow("before", out.before, recursion);
     if (out.finetuneSteps > 0) {
-        printPruneRow("pruned", out.pruned);
+        printPruneRow("pruned", out.pruned, recursion);
         std::printf("  fine-tuned %lld steps\n", (long long)out.finetuneSteps);
     }
-    printPruneRow("after", out.after);
+    printPruneRow("after", out.after, recursion);
     return 0;
 }
 

@@ -68,13 +68,18 @@ bool retrainFileStamp(const std::string& path, std::filesystem::file_time_type* 
 
 static CLI::App* addRetrainOptions(CLI::App& app, RetrainArgs& args) {
     auto* c = app.add_subcommand(
-        "retrain", "Train a child of a csv run on new data (tagged retrained-from:<run>) and "
-                   "promote it (tag promoted) only if it beats the parent on the new data's "
-                   "test split by the margin, with the 95% CI of the paired difference");
+        "retrain", "Train a child of a csv run (reflection) or a text run (recursion) on new "
+                   "data (tagged retrained-from:<run>) and promote it (tag promoted) only if it "
+                   "beats the parent on the new data's test split by the margin, with the 95% "
+                   "CI of the paired difference");
     auto& o = args.options;
     c->add_option("--log", o.logPath, "Experiment log")->required();
-    c->add_option("--run", o.runId, "The parent run (a reflection run on csv data)")->required();
-    c->add_option("--data", o.dataPath, "The new data (replaces data.path in the child's config)")
+    c->add_option("--run", o.runId,
+                  "The parent run (a reflection run on csv data or a recursion run on text)")
+        ->required();
+    c->add_option("--data", o.dataPath,
+                  "The new data (replaces data.path, or data.text_path of a recursion run, in "
+                  "the child's config)")
         ->required();
     auto* parent = c->add_flag("--from-parent", args.fromParent,
                                "Start from the parent's best.pt weights (the default)");
@@ -101,11 +106,11 @@ static CLI::App* addRetrainOptions(CLI::App& app, RetrainArgs& args) {
 
 int cmdRetrain(const RetrainArgs& args) {
     if (!args.watch) {
-        const mor::RetrainOutcome out = mor::retrainRun(args.options);
-        if (out.status != "finished") {
-            return userError(out.error);
+        const mor::Result<mor::RetrainOutcome> out = mor::retrainRun(args.options);
+        if (!out) {
+            return userError(out.error());
         }
-        printRetrainOutcome(out, args.json);
+        printRetrainOutcome(*out, args.json);
         return 0;
     }
     const auto poll = std::chrono::duration<double>(args.pollSeconds);
@@ -123,14 +128,14 @@ int cmdRetrain(const RetrainArgs& args) {
             return userError(error);
         }
         options.runId = promoted > 0 ? promoted : args.options.runId;
-        const mor::RetrainOutcome out = mor::retrainRun(options);
-        if (out.status != "finished") {
+        const mor::Result<mor::RetrainOutcome> out = mor::retrainRun(options);
+        if (!out) {
             // A half-written or bad file is not the end of watching: report and wait for the
             // next change.
             std::fprintf(stderr, "mor: retraining round %lld failed: %s\n", (long long)round,
-                         out.error.c_str());
+                         out.error().c_str());
         } else {
-            printRetrainOutcome(out, args.json);
+            printRetrainOutcome(*out, args.json);
         }
         if (args.rounds > 0 && round >= args.rounds) {
             return 0;

@@ -352,8 +352,8 @@ void TstRunBrowserMenu::prunePanelWritesTheChildWithCoresMeasures() {
     QVERIFY(done.wait(60000));
     QCOMPARE(done.first().first().toBool(), false);
     QCOMPARE(int(dialog->outcomes().size()), 1);
+    QVERIFY2(dialog->lastError().isEmpty(), qPrintable(dialog->lastError()));
     const mor::PruneOutcome panel = dialog->outcomes().front();
-    QVERIFY2(panel.status == "finished", panel.error.c_str());
     QVERIFY(panel.runId > parent);
     QTRY_VERIFY(browser.model()->rowOf(panel.runId) >= 0); // the child is in the browser
 
@@ -363,8 +363,9 @@ void TstRunBrowserMenu::prunePanelWritesTheChildWithCoresMeasures() {
     options.runId = parent;
     options.method = "magnitude";
     options.amount = 0.5;
-    const mor::PruneOutcome core = mor::pruneRun(options);
-    QVERIFY2(core.status == "finished", core.error.c_str());
+    const auto coreResult = mor::pruneRun(options);
+    QVERIFY2(coreResult, coreResult.error().c_str());
+    const mor::PruneOutcome& core = *coreResult;
     const std::pair<const mor::PruneMeasure*, const mor::PruneMeasure*> pairs[] = {
         {&panel.before, &core.before}, {&panel.after, &core.after}};
     for (const auto& [p, c] : pairs) {
@@ -426,7 +427,6 @@ void TstRunBrowserMenu::pruneSweepPlotsAccuracyAgainstSparsity() {
     const double amounts[] = {0, 0.5, 0.8, 0.9};
     for (int i = 0; i < 4; ++i) {
         const mor::PruneOutcome& o = dialog->outcomes()[size_t(i)];
-        QVERIFY2(o.status == "finished", o.error.c_str());
         QTRY_VERIFY(browser.model()->rowOf(o.runId) >= 0);
         // Magnitude pruning zeroes floor(amount x candidates) entries.
         QCOMPARE(o.prunedEntries, qint64(std::floor(amounts[i] * double(o.candidates) + 1e-9)));
@@ -472,11 +472,13 @@ void TstRunBrowserMenu::prunePanelCancelsAFineTuning() {
     QCOMPARE(done.first().first().toBool(), true);
     QVERIFY(clock.elapsed() < 60000);
     QVERIFY(dialog->pruneButton()->isEnabled());
-    QCOMPARE(int(dialog->outcomes().size()), 1);
-    QVERIFY(dialog->outcomes().front().status != "finished");
+    QCOMPARE(int(dialog->outcomes().size()), 0);
+    QVERIFY2(dialog->lastError().contains(QStringLiteral("stopped")),
+             qPrintable(dialog->lastError()));
 }
 
-// A recursion run: core refuses; the panel says why in core's words.
+// Dead experts of a recursion run: core refuses (it has no experts); the panel says why in
+// core's words.
 void TstRunBrowserMenu::prunePanelShowsCoresRefusal() {
     mor::ExperimentConfig config;
     config.model.family = mor::Family::Recursion;
@@ -495,25 +497,28 @@ void TstRunBrowserMenu::prunePanelShowsCoresRefusal() {
     mor::PruneOptions options;
     options.logPath = m_path.toStdString();
     options.runId = run;
-    options.method = "magnitude";
-    options.amount = 0.5;
-    const mor::PruneOutcome core = mor::pruneRun(options);
-    QCOMPARE(core.status, std::string("failed"));
-    QVERIFY(!core.error.empty());
+    options.method = "dead-experts";
+    options.amount = 0.1;
+    const auto coreResult = mor::pruneRun(options);
+    QVERIFY(!coreResult);
+    const std::string coreError = coreResult.error();
     shell::LogSession session;
     QString openError;
     QVERIFY2(session.open(m_path, &openError), qPrintable(openError));
     shell::RunBrowser browser(&session);
     shell::PruneDialog* dialog = openPruneDialog(browser, run);
     QVERIFY(dialog);
+    dialog->methodBox()->setCurrentIndex(
+        dialog->methodBox()->findData(QStringLiteral("dead-experts")));
+    dialog->amountBox()->setValue(0.1);
     QSignalSpy done(dialog, &shell::PruneDialog::done);
     QVERIFY(dialog->start());
     QVERIFY(done.wait(30000));
-    QVERIFY2(dialog->statusLabel()->text().contains(QString::fromStdString(core.error)),
+    QVERIFY2(dialog->statusLabel()->text().contains(QString::fromStdString(coreError)),
              qPrintable(dialog->statusLabel()->text()));
     QVERIFY(dialog->statusLabel()->text().startsWith(QStringLiteral("Not pruned:")));
-    QCOMPARE(dialog->outcomes().front().runId, qint64(0)); // nothing written
-    qInfo("core's refusal: %s", core.error.c_str());
+    QVERIFY(dialog->outcomes().empty()); // nothing written
+    qInfo("core's refusal: %s", coreError.c_str());
 }
 
 QTEST_MAIN(TstRunBrowserMenu)

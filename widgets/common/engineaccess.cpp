@@ -57,17 +57,13 @@ public:
                                               const std::vector<mor::PredictInput>&) override {
         return mor::Error{engineAccessMissing()};
     }
-    mor::PruneOutcome pruneRun(const mor::PruneOptions& options,
-                               mor::TrainingObserver*) override {
-        mor::PruneOutcome out = failed<mor::PruneOutcome>(0);
-        out.parentId = options.runId;
-        return out;
+    mor::Result<mor::PruneOutcome> pruneRun(const mor::PruneOptions&,
+                                            mor::TrainingObserver*) override {
+        return mor::Error{engineAccessMissing()};
     }
-    mor::RetrainOutcome retrainRun(const mor::RetrainOptions& options,
-                                   mor::TrainingObserver*) override {
-        mor::RetrainOutcome out = failed<mor::RetrainOutcome>(0);
-        out.parentId = options.runId;
-        return out;
+    mor::Result<mor::RetrainOutcome> retrainRun(const mor::RetrainOptions&,
+                                                mor::TrainingObserver*) override {
+        return mor::Error{engineAccessMissing()};
     }
 
 private:

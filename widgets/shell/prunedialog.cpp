@@ -209,8 +209,8 @@ PruneDialog::PruneDialog(const QString& logPath, qint64 runId, const QString& ru
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         m_job->cancel();
         m_cancel->setEnabled(false);
-        m_status->setText(tr("Cancelling… (a fine-tuning stops after its current batch, a sweep "
-                             "before its next amount)"));
+        m_status->setText(tr("Cancelling… (a fine-tuning stops after its current batch, an "
+                             "evaluation when it ends, a sweep before its next amount)"));
     });
     connect(m_close, &QPushButton::clicked, this, &QDialog::reject);
     connect(m_job, &PruneJob::progress, this, [this](double fraction, const QString& text) {
@@ -221,6 +221,7 @@ PruneDialog::PruneDialog(const QString& logPath, qint64 runId, const QString& ru
         }
     });
     connect(m_job, &PruneJob::pruned, this, &PruneDialog::onPruned);
+    connect(m_job, &PruneJob::failed, this, &PruneDialog::onFailed);
     connect(m_job, &PruneJob::finished, this, &PruneDialog::onFinished);
     onMethodChanged();
 }
@@ -258,16 +259,19 @@ void PruneDialog::onMethodChanged() {
                                     : QStringLiteral("0, 0.5, 0.8, 0.9"));
     }
     if (method == QLatin1String("magnitude")) {
-        m_methodHelp->setText(tr("Zeroes the given fraction of all expert weights with the "
-                                 "smallest magnitude."));
+        m_methodHelp->setText(tr("Zeroes the given fraction of all expert weights (recursion "
+                                 "runs: of the recursion blocks) with the smallest magnitude."));
     } else if (method == QLatin1String("structured")) {
-        m_methodHelp->setText(tr("Removes, per expert layer, the given fraction of hidden units "
-                                 "(rows of smallest L2 norm, with their biases)."));
+        m_methodHelp->setText(tr("Removes, per expert layer (recursion runs: per block "
+                                 "feed-forward layer), the given fraction of hidden units (rows "
+                                 "of smallest L2 norm, with their biases)."));
     } else if (method == QLatin1String("dead-experts")) {
         m_methodHelp->setText(tr("Experts routed to fewer than this share of the validation "
-                                 "inputs never run again (the router's output shrinks)."));
+                                 "inputs never run again (their router entries are masked; "
+                                 "reflection runs)."));
     } else {
-        m_methodHelp->setText(tr("Caps every reflection expert's maximum depth."));
+        m_methodHelp->setText(tr("Caps every reflection expert's maximum depth (recursion "
+                                 "runs: the number of recursions)."));
     }
 }
 
@@ -310,6 +314,7 @@ bool PruneDialog::start() {
     request.amounts = amounts;
     request.finetuneSteps = m_finetune->value();
     m_outcomes.clear();
+    m_error.clear();
     m_amounts = amounts;
     m_sweeping = m_sweep->isChecked();
     m_sweepTable->setRowCount(0);
@@ -339,23 +344,26 @@ void PruneDialog::onPruned(int index, double amount, const mor::PruneOutcome& ou
     Q_UNUSED(index);
     Q_UNUSED(amount);
     m_outcomes.push_back(outcome);
-    if (outcome.runId > 0) {
-        Q_EMIT runCreated(outcome.runId);
-    }
-    if (outcome.status != "finished") {
-        m_status->setText(tr("Not pruned: %1").arg(QString::fromStdString(outcome.error)));
-        return;
-    }
+    Q_EMIT runCreated(outcome.runId);
     showOutcome(outcome);
     if (m_sweeping) {
         updateSweepView();
     }
 }
 
+void PruneDialog::onFailed(int index, double amount, const QString& error) {
+    Q_UNUSED(index);
+    Q_UNUSED(amount);
+    m_error = error;
+    // A fine-tuning that was cancelled or failed has left its child run in the log.
+    Q_EMIT runCreated(0);
+    m_status->setText(tr("Not pruned: %1").arg(error));
+}
+
 void PruneDialog::onFinished(bool cancelled) {
     setBusy(false);
     m_progress->setRange(0, 1000);
-    const bool failed = !m_outcomes.empty() && m_outcomes.back().status != "finished";
+    const bool failed = !m_error.isEmpty();
     m_progress->setValue(failed || cancelled ? m_progress->value() : 1000);
     if (cancelled && !failed) {
         m_status->setText(tr("Cancelled after %n child run(s).", nullptr, int(m_outcomes.size())));
@@ -405,9 +413,6 @@ void PruneDialog::updateSweepView() {
     const QLocale locale;
     for (size_t i = 0; i < m_outcomes.size(); ++i) {
         const mor::PruneOutcome& o = m_outcomes[i];
-        if (o.status != "finished") {
-            continue;
-        }
         const double amount = i < size_t(m_amounts.size()) ? m_amounts[int(i)] : 0.0;
         const double sparsity =
             o.candidates > 0 ? 100.0 * double(o.prunedEntries) / double(o.candidates) : 0.0;

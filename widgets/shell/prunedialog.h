@@ -56,8 +56,10 @@ public:
     QTableWidget* sweepTable() const { return m_sweepTable; }
     PrunePlot* sweepPlot() const { return m_plot; }
     PruneJob* job() const { return m_job; }
-    /// The outcomes of the last start, in the order of its amounts.
+    /// The outcomes of the last start, in the order of its amounts (the prunes that finished).
     const std::vector<mor::PruneOutcome>& outcomes() const { return m_outcomes; }
+    /// Why the last start's last prune failed or was cancelled (core's words); empty if none.
+    const QString& lastError() const { return m_error; }
     bool isRunning() const;
 
     /// Starts pruning with the form's values (what the Prune button does). False (with the
@@ -65,7 +67,8 @@ public:
     bool start();
 
 Q_SIGNALS:
-    /// A child run was written (the run browser re-reads the log).
+    /// A child run was written (the run browser re-reads the log); 0: a prune failed or was
+    /// cancelled, and a fine-tuning may have left its child in the log.
     void runCreated(qint64 runId);
     /// The job ended (after the last outcome).
     void done(bool cancelled);
@@ -73,6 +76,7 @@ Q_SIGNALS:
 private:
     void onMethodChanged();
     void onPruned(int index, double amount, const mor::PruneOutcome& outcome);
+    void onFailed(int index, double amount, const QString& error);
     void onFinished(bool cancelled);
     void showOutcome(const mor::PruneOutcome& outcome);
     void updateSweepView();
@@ -99,6 +103,7 @@ private:
     QTableWidget* m_sweepTable;
     PrunePlot* m_plot;
     std::vector<mor::PruneOutcome> m_outcomes;
+    QString m_error;
     QList<double> m_amounts;
     bool m_sweeping = false;
 };

@@ -18,8 +18,8 @@ namespace shell {
 namespace {
 
 /// The one call into the engine: the EngineInterface the executable installed.
-mor::PruneOutcome pruneJobEngineCall(const mor::PruneOptions& options,
-                                     mor::TrainingObserver* observer) {
+mor::Result<mor::PruneOutcome> pruneJobEngineCall(const mor::PruneOptions& options,
+                                                  mor::TrainingObserver* observer) {
     return common::EngineAccess::engine().pruneRun(options, observer);
 }
 
@@ -113,17 +113,19 @@ void PruneJob::runAll(Request request) {
         options.amount = amount;
         options.finetuneSteps = request.finetuneSteps;
         PruneJobObserver observer(this, m_cancel, i, count);
-        mor::PruneOutcome outcome;
+        mor::Result<mor::PruneOutcome> outcome = mor::Error{};
         try {
             outcome = pruneJobEngineCall(options, &observer);
         } catch (const std::exception& e) { // never out of the pool thread
-            outcome.status = "failed";
-            outcome.error = e.what();
+            outcome = mor::Error{e.what()};
         }
-        post([this, i, amount, outcome] { Q_EMIT pruned(i, amount, outcome); });
-        if (outcome.status != "finished") {
+        if (!outcome) {
+            post([this, i, amount, error = QString::fromStdString(outcome.error())] {
+                Q_EMIT failed(i, amount, error);
+            });
             break; // a refusal holds for every amount of the sweep as well
         }
+        post([this, i, amount, value = outcome.value()] { Q_EMIT pruned(i, amount, value); });
     }
     const bool cancelled = m_cancel->load();
     post([this, cancelled] { Q_EMIT finished(cancelled); });

@@ -2,8 +2,8 @@
 #pragma once
 // Prunes a logged run off the GUI thread: one prune per amount (a sweep is several), each a
 // new child run of the log. Progress and each outcome come back on the GUI thread; cancel()
-// stops a fine-tuning between batches and a sweep before its next amount (a prune without
-// fine-tuning is one evaluation pass and ends first).
+// stops a fine-tuning between batches, a prune between its evaluations (before the child run
+// is written) and a sweep before its next amount.
 #include "mor/pruning.h"
 
 #include <QFuture>
@@ -41,9 +41,10 @@ public:
 Q_SIGNALS:
     /// fraction of the whole job in [0, 1] and what it does now.
     void progress(double fraction, const QString& text);
-    /// One amount done (index into the request's amounts); outcome.status "failed" with
-    /// outcome.error when core refused or failed.
+    /// One amount done (index into the request's amounts).
     void pruned(int index, double amount, const mor::PruneOutcome& outcome);
+    /// One amount refused, failed or cancelled: core's message (the sweep stops there).
+    void failed(int index, double amount, const QString& error);
     void finished(bool cancelled);
 
 private:

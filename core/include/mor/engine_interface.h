@@ -69,10 +69,11 @@ public:
                                             const std::vector<PredictInput>& inputs) = 0;
 
     /// Prunes a run into a new run of the same log (`mor prune`).
-    virtual PruneOutcome pruneRun(const PruneOptions& options, TrainingObserver* observer) = 0;
+    virtual Result<PruneOutcome> pruneRun(const PruneOptions& options,
+                                          TrainingObserver* observer) = 0;
     /// Retrains a run on new data with a promotion decision (`mor retrain`).
-    virtual RetrainOutcome retrainRun(const RetrainOptions& options,
-                                      TrainingObserver* observer) = 0;
+    virtual Result<RetrainOutcome> retrainRun(const RetrainOptions& options,
+                                              TrainingObserver* observer) = 0;
 };
 
 /// The engine of this process over mor::Run, trainExperiment, pruneRun and retrainRun: one

@@ -1,6 +1,7 @@
 #pragma once
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Pruning a logged run into a new run of the same log (`mor prune`, issue 22).
+#include "mor/result.h"
 #include "mor/trainer.h"
 
 #include <cstdint>
@@ -12,13 +13,21 @@ namespace mor {
 struct PruneOptions {
     std::string logPath;
     int64_t runId = 0;
+    /// Reflection runs (family "reflection"):
     /// magnitude: unstructured, the smallest |w| fraction `amount` of all expert weight
     ///            matrices together;
     /// structured: per expert layer, the fraction `amount` of rows (hidden units) of smallest
     ///            L2 norm, with their biases;
     /// dead-experts: experts routed to fewer than a share `amount` of the validation inputs
-    ///            never run again (their router logit is masked, see train/pruning.h);
+    ///            never run again (their router logit is masked, see train/pruning.h; softmax
+    ///            router or Gaussian gate);
     /// depth: every reflection expert's max_depth capped at `amount` (an integer >= 1).
+    /// Recursion runs (family "recursion", seq/recursion_pruning.h):
+    /// magnitude: the smallest |w| fraction of all weight matrices of the recursion blocks;
+    /// structured: per block layer, the fraction of feed-forward hidden units (ff1 rows) of
+    ///            smallest L2 norm, with their biases;
+    /// depth: model.recursion.recursions capped at `amount` (tokens the router would send
+    ///            deeper stop at the cap). dead-experts does not apply.
     std::string method;
     double amount = 0.5;
     /// Optimizer steps of fine-tuning with the pruned entries held at zero; rounded up to
@@ -30,20 +39,24 @@ struct PruneOptions {
 
 /// One model measured on the test split.
 struct PruneMeasure {
+    /// Reflection: classification accuracy; recursion: next-token (answer-token) accuracy.
     double testAccuracy = 0.0;
+    double testLoss = 0.0;         ///< the family's test loss (recursion: nats per token)
     int64_t parameters = 0;        ///< all entries
     int64_t nonzeroParameters = 0; ///< entries that are not 0
     double flopsPerInput = 0.0;    ///< the evaluator's dense estimate (zeros still counted)
     /// flopsPerInput less the multiplications by zero weights in the experts' steps (estimate)
     double sparseFlopsPerInput = 0.0;
     double expertStepsPerInput = 0.0;
+    /// Recursion: mean recursions per scored token; reflection: mean iterations per (input,
+    /// selected expert).
+    double meanDepth = 0.0;
 };
 
 struct PruneOutcome {
-    int64_t runId = 0;    ///< the new run (0 when none was written)
+    int64_t runId = 0;    ///< the new run
     int64_t parentId = 0;
-    std::string status;   ///< finished | failed
-    std::string error;
+    Family family = Family::Reflection; ///< the parent's (and the child's) model family
     std::string checkpoint; ///< the parent checkpoint that was pruned (best.pt or the last)
     PruneMeasure before;  ///< the parent
     PruneMeasure pruned;  ///< right after pruning, before fine-tuning
@@ -60,7 +73,10 @@ struct PruneOutcome {
 /// smaller router top_k), tags "pruned-from:<id>" and "prune:<method>:<amount>", and at its
 /// last step the metrics prune/amount, prune/sparsity and prune/{before,pruned,after}/
 /// {test_accuracy, parameters, nonzero_parameters, flops_per_input, sparse_flops_per_input,
-/// expert_steps_per_input}. Reflection runs only.
-PruneOutcome pruneRun(const PruneOptions& opts, TrainingObserver* observer = nullptr);
+/// expert_steps_per_input, test_loss, mean_depth}. Reflection and recursion runs. Fails with
+/// the reason (bad method/amount, no checkpoint, a refused config, or "cancelled" when the
+/// observer asks to stop between the evaluations or during fine-tuning); a child run that was
+/// already created by then is named in the message and left in the log as failed/stopped.
+Result<PruneOutcome> pruneRun(const PruneOptions& opts, TrainingObserver* observer = nullptr);
 
 } // namespace mor

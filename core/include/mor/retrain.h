@@ -1,6 +1,7 @@
 #pragma once
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Retraining a logged run on new data with a promotion decision (`mor retrain`, issue 22).
+#include "mor/result.h"
 #include "mor/trainer.h"
 
 #include <cstdint>
@@ -11,8 +12,10 @@ namespace mor {
 
 struct RetrainOptions {
     std::string logPath;
-    int64_t runId = 0;     ///< the parent run (a reflection run)
-    std::string dataPath;  ///< the new data; replaces data.path in the child's config
+    int64_t runId = 0;     ///< the parent run (reflection or recursion)
+    /// The new data; replaces data.path (reflection, csv) or data.text_path (recursion, text;
+    /// its characters must be the parent's vocabulary) in the child's config.
+    std::string dataPath;
     bool fromScratch = false; ///< false: start from the parent's best.pt (else its last checkpoint)
     /// Promote only when the paired difference (child minus parent accuracy on the same
     /// held-out inputs) has its confidence interval's lower end above this.
@@ -23,16 +26,16 @@ struct RetrainOptions {
 };
 
 struct RetrainOutcome {
-    int64_t runId = 0;    ///< the child run (0 when none was written)
+    int64_t runId = 0;    ///< the child run
     int64_t parentId = 0;
-    std::string status;   ///< finished | failed
-    std::string error;
+    Family family = Family::Reflection;
     std::string start;    ///< from-parent | from-scratch
     std::string dataPath; ///< the new data, as written into the child's config (absolute)
     std::string parentCheckpoint; ///< the parent weights the child started from / was compared with
     int64_t steps = 0;
     // The paired comparison on the child's test split (the new data's held-out inputs): each
-    // input scores 1 when answered right; difference = child - parent, per input.
+    // input scores 1 when answered right (recursion: each held-out sequence scores its
+    // next-token accuracy); difference = child - parent, per input.
     int64_t compared = 0;
     double parentAccuracy = 0.0, childAccuracy = 0.0;
     double difference = 0.0, low = 0.0, high = 0.0; ///< mean difference and its CI
@@ -49,8 +52,10 @@ struct RetrainOutcome {
 /// tags the child "promoted" (taking the tag off every other run of the same retraining
 /// lineage) when the lower end of the CI of the paired difference is above the margin, else
 /// "not-promoted". Metrics retrain/{parent_accuracy, child_accuracy, difference, ci_low,
-/// ci_high, margin, promoted, compared} at the child's last step. Reflection runs only.
-RetrainOutcome retrainRun(const RetrainOptions& opts, TrainingObserver* observer = nullptr);
+/// ci_high, margin, promoted, compared} at the child's last step. Reflection (csv) and
+/// recursion (text) runs. Fails with the reason; a child already trained is named in it.
+Result<RetrainOutcome> retrainRun(const RetrainOptions& opts,
+                                  TrainingObserver* observer = nullptr);
 
 /// The runs of the retraining lineage of `runId` (the runs linked to it through
 /// "retrained-from:<id>" tags, itself included), ascending; empty with *error on a bad log.

@@ -121,14 +121,16 @@ public:
         });
     }
 
-    PruneOutcome pruneRun(const PruneOptions& options, TrainingObserver* observer) override {
-        return localEngineOutcome<PruneOutcome>(
-            0, [&] { return mor::pruneRun(options, observer); });
+    Result<PruneOutcome> pruneRun(const PruneOptions& options,
+                                  TrainingObserver* observer) override {
+        return localEngineGuard("pruning failed",
+                                [&] { return mor::pruneRun(options, observer); });
     }
 
-    RetrainOutcome retrainRun(const RetrainOptions& options, TrainingObserver* observer) override {
-        return localEngineOutcome<RetrainOutcome>(
-            0, [&] { return mor::retrainRun(options, observer); });
+    Result<RetrainOutcome> retrainRun(const RetrainOptions& options,
+                                      TrainingObserver* observer) override {
+        return localEngineGuard("retraining failed",
+                                [&] { return mor::retrainRun(options, observer); });
     }
 };
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mor::pruneRun (mor/pruning.h): a logged run's checkpoint pruned into a new run of the same
-// log. The engine does everything that is not pruning maths: loading the run and its data
-// (makeFamily), checkpoints, evaluation (ModelFamily::evaluate) and fine-tuning
-// (TrainingSession, with gradient masks holding the pruned entries at zero).
+// log, for both model families. The engine does everything that is not pruning maths: loading
+// the run and its data (makeFamily), checkpoints, evaluation (ModelFamily::evaluate) and
+// fine-tuning (TrainingSession, with gradient masks holding the pruned entries at zero). The
+// maths: train/pruning.h (reflection, and the generic magnitude / row pruning) and
+// seq/recursion_pruning.h (which recursion weights, the depth cap, the recursion measures).
 #include "mor/pruning.h"
 
 #include "compat/torch_compat.h"
@@ -12,6 +14,7 @@
 #include "engine/run.h"
 #include "engine/training_session.h"
 #include "mor/run_audit.h"
+#include "seq/recursion_pruning.h"
 #include "train/pruning.h"
 
 #include <algorithm>
@@ -22,9 +25,15 @@ namespace mor {
 
 namespace {
 
-PruneMeasure pruneMeasureOf(const EvalResult& test, torch::nn::Module& module) {
+PruneMeasure pruneMeasureOf(const EvalResult& test, engine::ModelFamily& family) {
+    if (auto* recursion = dynamic_cast<seq::RecursionFamily*>(&family)) {
+        return seq::recursionPruneMeasure(*recursion, test);
+    }
+    torch::nn::Module& module = family.module();
     PruneMeasure m;
     m.testAccuracy = test.accuracy;
+    m.testLoss = test.loss;
+    m.meanDepth = test.meanDepth;
     m.parameters = engine::countParameters(module);
     m.nonzeroParameters = train::pruneNonzeroParameters(module);
     m.flopsPerInput = test.flopsPerInput;
@@ -42,6 +51,8 @@ void pruneAddMeasure(std::map<std::string, double>& metrics, const std::string& 
     metrics[prefix + "/flops_per_input"] = m.flopsPerInput;
     metrics[prefix + "/sparse_flops_per_input"] = m.sparseFlopsPerInput;
     metrics[prefix + "/expert_steps_per_input"] = m.expertStepsPerInput;
+    metrics[prefix + "/test_loss"] = m.testLoss;
+    metrics[prefix + "/mean_depth"] = m.meanDepth;
 }
 
 std::string pruneAmountText(double amount) {
@@ -59,13 +70,15 @@ bool pruneDeadExperts(ExperimentConfig& config, const std::vector<double>& activ
         *error = "dead-experts: model.router.groups is not supported (prune an ungrouped router)";
         return false;
     }
-    if (router.strategy == "random" || router.strategy == "expert_choice") {
-        *error = "dead-experts: model.router.strategy \"" + router.strategy +
+    if (router.strategy == RoutingStrategy::Random ||
+        router.strategy == RoutingStrategy::ExpertChoice) {
+        *error = "dead-experts: model.router.strategy \"" +
+                 choiceName(router.strategy, routingStrategyNames()) +
                  "\" does not select by router probability, so a masked expert could still run";
         return false;
     }
     const auto experts = int64_t(config.model.experts.size());
-    const int64_t shared = router.strategy == "shared_routed" ? router.sharedExperts : 0;
+    const int64_t shared = router.strategy == RoutingStrategy::SharedRouted ? router.sharedExperts : 0;
     for (int64_t j = shared; j < experts && j < int64_t(activation.size()); ++j) {
         if (activation[size_t(j)] < amount) {
             dead->push_back(j);
@@ -77,7 +90,8 @@ bool pruneDeadExperts(ExperimentConfig& config, const std::vector<double>& activ
                  " of the validation inputs; use a smaller --amount";
         return false;
     }
-    if (router.strategy == "top_k" || router.strategy == "shared_routed") {
+    if (router.strategy == RoutingStrategy::TopK ||
+        router.strategy == RoutingStrategy::SharedRouted) {
         router.topK = std::min(router.topK, aliveRouted);
     }
     return true;
@@ -85,14 +99,14 @@ bool pruneDeadExperts(ExperimentConfig& config, const std::vector<double>& activ
 
 } // namespace
 
-PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
+Result<PruneOutcome> pruneRun(const PruneOptions& o, TrainingObserver* observer) {
     PruneOutcome out;
     out.parentId = o.runId;
-    out.status = "failed";
-    auto fail = [&out](const std::string& message) {
-        out.error = message;
-        return out;
-    };
+    auto fail = [](const std::string& message) { return Error{message}; };
+    // Cancel (the GUI's prune panel) is honoured between the evaluations as well as between
+    // the fine-tuning batches; before the child run exists nothing is written.
+    auto stopped = [observer] { return observer && observer->stopRequested(); };
+    const std::string cancelled = "cancelled before the child run was written";
     const std::string& method = o.method;
     if (method != "magnitude" && method != "structured" && method != "dead-experts" &&
         method != "depth") {
@@ -113,9 +127,20 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
     try {
         std::string error;
         engine::StoredRun run;
-        if (!engine::readRunOf(o.logPath, o.runId, Family::Reflection,
-                               "mor prune works on reflection runs", &run, &error)) {
+        if (!engine::readRun(o.logPath, o.runId, &run, &error)) {
             return fail(error);
+        }
+        out.family = run.config.model.family;
+        const bool recursion = out.family == Family::Recursion;
+        if (recursion && method == "dead-experts") {
+            return fail("dead-experts: run " + std::to_string(o.runId) +
+                        " is a recursion run, which has no experts to remove; prune it by "
+                        "depth, magnitude or structured");
+        }
+        if (out.family != Family::Reflection && !recursion) {
+            return fail("run " + std::to_string(o.runId) + " is a " +
+                        familyName(out.family) +
+                        " run; mor prune works on reflection and recursion runs");
         }
         ExperimentConfig config = run.config;
         if (o.threads >= 0) {
@@ -139,18 +164,31 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
             return fail(error);
         }
         parent->setTraining(false);
-        out.before = pruneMeasureOf(parent->evaluate(engine::Split::Test, false).result,
-                                    parent->module());
+        if (stopped()) {
+            return fail(cancelled);
+        }
+        out.before = pruneMeasureOf(parent->evaluate(engine::Split::Test, false), *parent);
+        if (stopped()) {
+            return fail(cancelled);
+        }
 
         // The child's config: the parent's, changed only where the method needs it.
         ExperimentConfig childConfig = config;
-        if (method == "depth") {
+        std::string depthNote;
+        if (method == "depth" && recursion) {
+            if (!seq::recursionCapDepth(childConfig.model.recursion, int64_t(o.amount),
+                                        &depthNote, &error)) {
+                return fail(error);
+            }
+        } else if (method == "depth") {
             for (auto& e : childConfig.model.experts) {
                 e.maxDepth = std::min<int64_t>(e.maxDepth, int64_t(o.amount));
             }
         } else if (method == "dead-experts") {
-            out.activation =
-                parent->evaluate(engine::Split::Validation, false).result.activation;
+            out.activation = parent->evaluate(engine::Split::Validation, false).activation;
+            if (stopped()) {
+                return fail(cancelled);
+            }
             if (!pruneDeadExperts(childConfig, out.activation, o.amount, &out.removedExperts,
                                   &error)) {
                 return fail(error);
@@ -171,9 +209,15 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
 
         train::PruneReport report;
         if (method == "magnitude") {
-            report = train::pruneMagnitude(child->module(), o.amount);
+            report = recursion ? train::pruneMagnitudeOf(
+                                     child->module(),
+                                     seq::recursionPruneWeightNames(child->module()), o.amount)
+                               : train::pruneMagnitude(child->module(), o.amount);
         } else if (method == "structured") {
-            report = train::pruneStructuredRows(child->module(), o.amount);
+            report = recursion ? train::pruneRowsOf(child->module(),
+                                                    seq::recursionPruneUnitNames(child->module()),
+                                                    o.amount)
+                               : train::pruneStructuredRows(child->module(), o.amount);
         } else if (method == "dead-experts") {
             report = train::pruneRetireExperts(child->module(), out.removedExperts,
                                                childConfig.model.router.temperature);
@@ -181,23 +225,34 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
         out.candidates = report.candidates;
         out.prunedEntries = report.pruned;
         if (method == "depth") {
-            out.note = "max_depth capped at " + pruneAmountText(o.amount);
+            out.note = recursion ? depthNote : "max_depth capped at " + pruneAmountText(o.amount);
         } else if (method == "dead-experts") {
             out.note = std::to_string(out.removedExperts.size()) +
                        " expert(s) masked in the router (probability exactly 0), top_k " +
                        std::to_string(childConfig.model.router.topK);
         } else {
             out.note = std::to_string(report.pruned) + " of " +
-                       std::to_string(report.candidates) + " expert weights set to 0";
+                       std::to_string(report.candidates) +
+                       (recursion ? " recursion-block weights set to 0"
+                                  : " expert weights set to 0");
         }
 
         // The pruned model as the engine evaluates a checkpoint: validation first (it fits the
         // critic calibration that the checkpoint stores), then test.
         child->setTraining(false);
         const bool capture = childConfig.train.logTraces;
-        engine::Evaluation validation = child->evaluate(engine::Split::Validation, capture);
-        engine::Evaluation test = child->evaluate(engine::Split::Test, false);
-        out.pruned = pruneMeasureOf(test.result, child->module());
+        if (stopped()) {
+            return fail(cancelled);
+        }
+        EvalResult validation = child->evaluate(engine::Split::Validation, capture);
+        if (stopped()) {
+            return fail(cancelled);
+        }
+        EvalResult test = child->evaluate(engine::Split::Test, false);
+        out.pruned = pruneMeasureOf(test, *child);
+        if (stopped()) {
+            return fail(cancelled);
+        }
 
         auto log = ExperimentLog::open(o.logPath, &error);
         if (!log) {
@@ -240,13 +295,13 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
             const std::string path = engine::checkpointFile(dir, 0);
             engine::CheckpointState state;
             state.evaluations = 1;
-            state.bestAccuracy = validation.result.accuracy;
+            state.bestAccuracy = validation.accuracy;
             state.bestStep = 0;
             if (!engine::saveCheckpoint(path, *child, nullptr, &error) ||
                 !engine::saveCheckpoint(engine::bestCheckpointFile(dir), *child, nullptr,
                                         &error)) {
                 log->setStatus(out.runId, "failed");
-                return fail(error);
+                return fail("run " + std::to_string(out.runId) + ": " + error);
             }
             log->logCheckpoint(out.runId, 0, path, state.toJson());
             log->logMetrics(out.runId, 0, test.metrics);
@@ -270,12 +325,14 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
             const RunOutcome trained = session->runNew(runOptions);
             out.runId = trained.runId;
             if (trained.status != "finished") {
-                return fail(trained.error.empty() ? "fine-tuning " + trained.status
-                                                  : trained.error);
+                const std::string why = trained.error.empty() ? trained.status : trained.error;
+                return fail(trained.runId > 0 ? "fine-tuning of the child run " +
+                                                    std::to_string(trained.runId) + " " + why
+                                              : "fine-tuning " + why);
             }
             step = trained.steps;
             out.finetuneSteps = trained.steps;
-            out.after = pruneMeasureOf(trained.test, session->family().module());
+            out.after = pruneMeasureOf(trained.test, session->family());
         }
         std::map<std::string, double> metrics;
         pruneAddMeasure(metrics, "prune/before", out.before);
@@ -296,7 +353,6 @@ PruneOutcome pruneRun(const PruneOptions& o, TrainingObserver* observer) {
             log->setStatus(out.runId, "finished");
         }
         log->flush();
-        out.status = "finished";
         return out;
     } catch (const std::exception& e) {
         return fail(std::string("internal error: ") + e.what());

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mor::retrainRun (mor/retrain.h): a child of a logged run trained on new data, compared with
 // its parent input by input on the new data's held-out split, and promoted only when it is
-// better by a margin with confidence. The engine trains (makeFamily, TrainingSession), the
-// serving Predictor answers the held-out inputs for both runs (each with its own feature
-// scaling), and sweep_stats' Student-t interval judges the paired differences.
+// better by a margin with confidence; one path for both families. The engine trains
+// (makeFamily, TrainingSession); reflection: the serving Predictor answers the held-out inputs
+// for both runs (each with its own feature scaling); recursion: both checkpoints score each
+// held-out sequence of the new text (seq/recursion_pruning.h). sweep_stats' Student-t interval
+// judges the paired differences.
 #include "mor/retrain.h"
 
 #include "api/family_registry.h"
@@ -15,6 +17,7 @@
 #include "mor/log_reader.h"
 #include "mor/predictor.h"
 #include "mor/sweep.h"
+#include "seq/recursion_pruning.h"
 
 #include <algorithm>
 #include <cmath>
@@ -118,6 +121,63 @@ bool retrainScoreRun(const std::string& logPath, int64_t runId, const Dataset& d
     return true;
 }
 
+/// Recursion runs: per held-out sequence of the child's data (the new text), the next-token
+/// accuracy of run `runId`'s best (else last) checkpoint. The model is built from the child's
+/// config, which has the parent's architecture and (checked before) its vocabulary.
+bool retrainScoreRecursion(const std::string& logPath, int64_t runId,
+                           const ExperimentConfig& childConfig, const torch::Device& device,
+                           std::vector<double>* right, std::string* checkpoint,
+                           std::string* error) {
+    engine::StoredRun stored;
+    if (!engine::readRun(logPath, runId, &stored, error)) {
+        return false;
+    }
+    *checkpoint = engine::bestCheckpointOf(stored.checkpoints);
+    if (checkpoint->empty()) {
+        const CheckpointInfo* last = engine::pickCheckpoint(stored.checkpoints, -1);
+        if (!last) {
+            *error = "run " + std::to_string(runId) + " has no checkpoint to compare";
+            return false;
+        }
+        *checkpoint = last->path;
+    }
+    auto family = engine::makeFamily(childConfig, device, error);
+    if (!family || !engine::loadCheckpoint(*checkpoint, *family, nullptr, error)) {
+        *error = "run " + std::to_string(runId) + ": " + *error;
+        return false;
+    }
+    auto* recursion = dynamic_cast<seq::RecursionFamily*>(family.get());
+    if (!recursion) {
+        *error = "run " + std::to_string(runId) + " is not a recursion run";
+        return false;
+    }
+    *right = seq::recursionSequenceAccuracy(recursion->model(), recursion->data().test,
+                                            childConfig.train.batchSize);
+    return true;
+}
+
+/// Recursion runs: the new text must spell the parent's vocabulary (token ids are the
+/// embedding rows), else neither the parent's weights nor its comparison apply.
+bool retrainSameVocabulary(const ExperimentConfig& parentConfig,
+                           const ExperimentConfig& childConfig, const torch::Device& device,
+                           std::string* error) {
+    auto parent = engine::makeFamily(parentConfig, device, error);
+    auto child = parent ? engine::makeFamily(childConfig, device, error) : nullptr;
+    if (!parent || !child) {
+        return false;
+    }
+    const auto& a = dynamic_cast<seq::RecursionFamily&>(*parent).data().vocab;
+    const auto& b = dynamic_cast<seq::RecursionFamily&>(*child).data().vocab;
+    if (a != b) {
+        *error = "the new text's characters (" + std::to_string(b.size() - 1) +
+                 " distinct) are not the parent's vocabulary (" + std::to_string(a.size() - 1) +
+                 "): a recursion child shares its parent's token ids, so retrain it on text "
+                 "with the same characters";
+        return false;
+    }
+    return true;
+}
+
 /// Moves "promoted" within the lineage to `child`, or tags the child "not-promoted".
 bool retrainApplyDecision(ExperimentLog& log, const std::vector<RunSummary>& runs,
                           const std::vector<int64_t>& lineage, RetrainOutcome* out,
@@ -174,8 +234,11 @@ std::vector<int64_t> retrainLineageOf(const std::vector<RunSummary>& runs, int64
 
 std::vector<int64_t> retrainLineage(const std::string& logPath, int64_t runId,
                                     std::string* error) {
-    auto reader = LogReader::open(logPath, error);
+    auto reader = LogReader::open(logPath);
     if (!reader) {
+        if (error) {
+            *error = reader.error();
+        }
         return {};
     }
     auto runs = reader->tryRuns(error);
@@ -186,8 +249,11 @@ std::vector<int64_t> retrainLineage(const std::string& logPath, int64_t runId,
 }
 
 int64_t retrainPromotedRun(const std::string& logPath, int64_t runId, std::string* error) {
-    auto reader = LogReader::open(logPath, error);
+    auto reader = LogReader::open(logPath);
     if (!reader) {
+        if (error) {
+            *error = reader.error();
+        }
         return -1;
     }
     auto runs = reader->tryRuns(error);
@@ -205,16 +271,16 @@ int64_t retrainPromotedRun(const std::string& logPath, int64_t runId, std::strin
     return promoted;
 }
 
-RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
+Result<RetrainOutcome> retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
     RetrainOutcome out;
     out.parentId = o.runId;
-    out.status = "failed";
     out.start = o.fromScratch ? "from-scratch" : "from-parent";
     out.margin = o.margin;
     out.level = o.level;
+    // After the child exists, a failure names it (it stays in the log).
     auto fail = [&out](const std::string& message) {
-        out.error = message;
-        return out;
+        return Error{out.runId > 0 ? "child run " + std::to_string(out.runId) + ": " + message
+                                   : message};
     };
     if (o.dataPath.empty()) {
         return fail("--data names no file");
@@ -230,16 +296,24 @@ RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
         out.dataPath = std::filesystem::absolute(o.dataPath, ec).lexically_normal().string();
         std::string error;
         engine::StoredRun run;
-        if (!engine::readRunOf(o.logPath, o.runId, Family::Reflection,
-                               "mor retrain works on reflection runs", &run, &error)) {
+        if (!engine::readRun(o.logPath, o.runId, &run, &error)) {
             return fail(error);
         }
-        if (run.config.data.kind != "csv") {
+        out.family = run.config.model.family;
+        const bool recursion = out.family == Family::Recursion;
+        if (out.family != Family::Reflection && !recursion) {
+            return fail("run " + std::to_string(o.runId) + " is a " + familyName(out.family) +
+                        " run; mor retrain works on reflection and recursion runs");
+        }
+        const std::string wantKind = recursion ? "text" : "csv";
+        if (run.config.data.kind != wantKind) {
             return fail("run " + std::to_string(o.runId) + " reads data.kind \"" +
-                        run.config.data.kind + "\"; mor retrain replaces data.path of a csv run");
+                        run.config.data.kind + "\"; mor retrain replaces " +
+                        (recursion ? "data.text_path of a text" : "data.path of a csv") +
+                        " run");
         }
         ExperimentConfig config = run.config;
-        config.data.path = out.dataPath;
+        (recursion ? config.data.textPath : config.data.path) = out.dataPath;
         if (o.threads >= 0) {
             config.train.threads = o.threads;
         }
@@ -255,6 +329,9 @@ RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
         setThreads(config.train.threads);
         torch::Device device(torch::kCPU);
         if (!engine::resolveDevice(config.train.device, &device, &error)) {
+            return fail(error);
+        }
+        if (recursion && !retrainSameVocabulary(run.config, config, device, &error)) {
             return fail(error);
         }
         auto family = engine::makeFamily(config, device, &error);
@@ -295,18 +372,27 @@ RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
         log->flush();
 
         // The paired comparison on the child's held-out split.
-        DatasetResult data = loadDataset(config.data, config.train.seed);
-        if (!data.ok()) {
-            return fail(data.error);
-        }
-        const int64_t threads = config.train.threads;
         std::vector<double> parentRight, childRight;
         std::string parentCheckpoint, childCheckpoint;
-        if (!retrainScoreRun(o.logPath, o.runId, data.dataset, threads, &parentRight,
-                             &parentCheckpoint, &error) ||
-            !retrainScoreRun(o.logPath, out.runId, data.dataset, threads, &childRight,
-                             &childCheckpoint, &error)) {
-            return fail(error);
+        if (recursion) {
+            if (!retrainScoreRecursion(o.logPath, o.runId, config, device, &parentRight,
+                                       &parentCheckpoint, &error) ||
+                !retrainScoreRecursion(o.logPath, out.runId, config, device, &childRight,
+                                       &childCheckpoint, &error)) {
+                return fail(error);
+            }
+        } else {
+            DatasetResult data = loadDataset(config.data, config.train.seed);
+            if (!data.ok()) {
+                return fail(data.error);
+            }
+            const int64_t threads = config.train.threads;
+            if (!retrainScoreRun(o.logPath, o.runId, data.dataset, threads, &parentRight,
+                                 &parentCheckpoint, &error) ||
+                !retrainScoreRun(o.logPath, out.runId, data.dataset, threads, &childRight,
+                                 &childCheckpoint, &error)) {
+                return fail(error);
+            }
         }
         if (out.parentCheckpoint.empty()) {
             out.parentCheckpoint = parentCheckpoint;
@@ -348,15 +434,17 @@ RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
                          retrainNumberText(o.margin) + " (too few inputs or too close to tell)";
         }
 
-        auto reader = LogReader::open(o.logPath, &error);
-        if (!reader) {
-            return fail(error);
+        std::optional<std::vector<RunSummary>> runs;
+        { // the reader is closed before the decision is written
+            auto reader = LogReader::open(o.logPath);
+            if (!reader) {
+                return fail(reader.error());
+            }
+            runs = reader->tryRuns(&error);
         }
-        const auto runs = reader->tryRuns(&error);
         if (!runs) {
             return fail(error);
         }
-        reader.reset();
         if (!retrainApplyDecision(*log, *runs, retrainLineageOf(*runs, out.runId), &out,
                                   &error)) {
             return fail(error);
@@ -374,7 +462,6 @@ RetrainOutcome retrainRun(const RetrainOptions& o, TrainingObserver* observer) {
                       "retrained from run " + std::to_string(o.runId) + " (" + out.start +
                           ") on " + out.dataPath + "; " + out.reason);
         log->flush();
-        out.status = "finished";
         return out;
     } catch (const std::exception& e) {
         return fail(std::string("internal error: ") + e.what());

@@ -71,10 +71,14 @@ std::vector<std::string> pruneExpertWeightNames(torch::nn::Module& module) {
 }
 
 PruneReport pruneMagnitude(torch::nn::Module& module, double amount) {
+    return pruneMagnitudeOf(module, pruneExpertWeightNames(module), amount);
+}
+
+PruneReport pruneMagnitudeOf(torch::nn::Module& module, const std::vector<std::string>& names,
+                             double amount) {
     torch::NoGradGuard noGrad;
     PruneReport report;
     const auto params = module.named_parameters(true);
-    const auto names = pruneExpertWeightNames(module);
     std::vector<torch::Tensor> flat;
     for (const auto& name : names) {
         flat.push_back(params[name].detach().abs().flatten().to(torch::kCPU, torch::kFloat));
@@ -103,13 +107,21 @@ PruneReport pruneMagnitude(torch::nn::Module& module, double amount) {
 }
 
 PruneReport pruneStructuredRows(torch::nn::Module& module, double amount) {
+    std::vector<std::string> names;
+    for (const auto& name : pruneExpertWeightNames(module)) {
+        if (!pruneIsOutputLayer(name)) {
+            names.push_back(name);
+        }
+    }
+    return pruneRowsOf(module, names, amount);
+}
+
+PruneReport pruneRowsOf(torch::nn::Module& module, const std::vector<std::string>& names,
+                        double amount) {
     torch::NoGradGuard noGrad;
     PruneReport report;
     const auto params = module.named_parameters(true);
-    for (const auto& name : pruneExpertWeightNames(module)) {
-        if (pruneIsOutputLayer(name)) {
-            continue;
-        }
+    for (const auto& name : names) {
         const auto& w = params[name];
         const int64_t rows = w.size(0);
         report.candidates += w.numel();
@@ -144,24 +156,71 @@ double pruneDeadExpertLogit(double routerTemperature) {
     return -1e4 * std::max(1.0, routerTemperature);
 }
 
+int64_t pruneRouterExperts(torch::nn::Module& module) {
+    const auto params = module.named_parameters(true);
+    for (const char* name : {"router.out.weight", "router.gate_mean"}) {
+        if (const auto* p = params.find(name)) {
+            return p->size(0);
+        }
+    }
+    return 0;
+}
+
 PruneReport pruneRetireExperts(torch::nn::Module& module, const std::vector<int64_t>& dead,
                                double routerTemperature) {
     torch::NoGradGuard noGrad;
     PruneReport report;
     auto params = module.named_parameters(true);
-    auto* weight = params.find("router.out.weight");
-    auto* bias = params.find("router.out.bias");
-    if (!weight || !bias) {
-        throw std::invalid_argument("the model has no router output layer (router.out)");
+    // The router's per-expert entries: a softmax router's output layer, or the Gaussian
+    // gate's component means, log-variances and prior logits. Each retired expert's entries
+    // get the value that keeps its probability at exactly 0, and a 0 mask while fine-tuning.
+    struct RouterEntry {
+        std::string name;
+        torch::Tensor* value;
+        double retired;
+        bool counted; ///< a weight the expert used (the prune count), not a mask value
+    };
+    std::vector<RouterEntry> entries;
+    const double deadLogit = pruneDeadExpertLogit(routerTemperature);
+    if (auto* weight = params.find("router.out.weight")) {
+        auto* bias = params.find("router.out.bias");
+        if (!bias) {
+            throw std::invalid_argument("the router's output layer has no bias (router.out)");
+        }
+        entries = {{"router.out.weight", weight, 0.0, true},
+                   {"router.out.bias", bias, deadLogit, false}};
+    } else if (auto* mean = params.find("router.gate_mean")) {
+        auto* logVar = params.find("router.gate_log_var");
+        auto* prior = params.find("router.gate_prior");
+        if (!logVar || !prior) {
+            throw std::invalid_argument("the Gaussian gate lacks gate_log_var or gate_prior");
+        }
+        // exp(-40) is far below the variance floor: the component is as narrow as allowed.
+        entries = {{"router.gate_mean", mean, kPruneGateFarMean, true},
+                   {"router.gate_log_var", logVar, -40.0, true},
+                   {"router.gate_prior", prior, deadLogit, false}};
+    } else {
+        throw std::invalid_argument(
+            "the model's router has neither an output layer (router.out) nor a Gaussian gate "
+            "(router.gate_mean)");
     }
-    auto keepW = torch::ones_like(*weight);
-    auto keepB = torch::ones_like(*bias);
+    const int64_t experts = entries.front().value->size(0);
+    std::vector<torch::Tensor> keep;
+    for (const auto& e : entries) {
+        keep.push_back(torch::ones_like(*e.value));
+        report.candidates += e.counted ? e.value->numel() : 0;
+    }
     for (int64_t j : dead) {
-        weight->select(0, j).zero_();
-        bias->select(0, j).fill_(pruneDeadExpertLogit(routerTemperature));
-        keepW.select(0, j).zero_();
-        keepB.select(0, j).zero_();
-        report.pruned += weight->size(1);
+        if (j < 0 || j >= experts) {
+            throw std::invalid_argument("expert " + std::to_string(j) + " is not one of the " +
+                                        std::to_string(experts) + " the router chooses from");
+        }
+        for (size_t i = 0; i < entries.size(); ++i) {
+            auto row = entries[i].value->select(0, j);
+            row.fill_(entries[i].retired);
+            keep[i].select(0, j).zero_();
+            report.pruned += entries[i].counted ? row.numel() : 0;
+        }
         const std::string prefix = "expert" + std::to_string(j) + ".";
         for (auto& item : params) {
             if (item.key().rfind(prefix, 0) == 0) {
@@ -176,9 +235,9 @@ PruneReport pruneRetireExperts(torch::nn::Module& module, const std::vector<int6
             report.candidates += item.value().numel();
         }
     }
-    report.candidates += weight->numel();
-    report.masks["router.out.weight"] = keepW;
-    report.masks["router.out.bias"] = keepB;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        report.masks[entries[i].name] = keep[i];
+    }
     return report;
 }
 

@@ -36,13 +36,30 @@ PruneReport pruneMagnitude(torch::nn::Module& module, double amount);
 /// outputs), zeroes the floor(amount * rows) rows of smallest L2 norm and their bias entries.
 PruneReport pruneStructuredRows(torch::nn::Module& module, double amount);
 
-/// Retires experts `dead`: the router's output row for each gets weight 0 and bias
-/// pruneDeadExpertLogit(temperature) so its routing probability is exactly 0; a reflection
-/// expert's own parameters are zeroed (a nested expert shares its weights and keeps them).
+/// The same two methods over any list of 2-D weight parameters (the recursion family names
+/// its own, seq/recursion_pruning.h): magnitude over all of them together, rows per matrix
+/// (with the matching "bias..." entries).
+PruneReport pruneMagnitudeOf(torch::nn::Module& module, const std::vector<std::string>& names,
+                             double amount);
+PruneReport pruneRowsOf(torch::nn::Module& module, const std::vector<std::string>& names,
+                        double amount);
+
+/// Retires experts `dead` so their routing probability is exactly 0. Softmax router: its
+/// output row gets weight 0 and bias pruneDeadExpertLogit(temperature). Gaussian gate
+/// (router.gate_mean / gate_log_var / gate_prior): the expert's prior logit becomes
+/// pruneDeadExpertLogit and its component is moved out of reach (mean kPruneGateFarMean in
+/// every input dimension, log-variance at the floor), so its log density is below every live
+/// component's for any input within |x_d| < 1e5. A reflection expert's own parameters are
+/// zeroed (a nested expert shares its weights and keeps them).
 PruneReport pruneRetireExperts(torch::nn::Module& module, const std::vector<int64_t>& dead,
                                double routerTemperature);
 /// A logit that makes softmax(r / temperature) exactly 0 in float32.
 double pruneDeadExpertLogit(double routerTemperature);
+/// Where a retired Gaussian-gate component's mean is put (every input dimension).
+constexpr double kPruneGateFarMean = 1e6;
+/// The router's number of experts (rows of router.out or of router.gate_mean), 0 when the
+/// model has neither.
+int64_t pruneRouterExperts(torch::nn::Module& module);
 
 /// Copies every parameter and buffer of `from` into `to` by name; where `to` is shorter in
 /// dimension 0 (a depth cap: per-iteration embeddings) the leading rows are taken. False with

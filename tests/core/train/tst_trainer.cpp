@@ -5,6 +5,7 @@
 #include "engine/training_session.h"
 #include "train/pruning.h"
 #include "train/reflection_family.h"
+#include "tst_trainer_pruning.h"
 
 #include "mor/log_reader.h"
 #include "mor/pruning.h"
@@ -81,6 +82,16 @@ private Q_SLOTS:
     void retiredExpertIsNeverRouted_data();
     void retiredExpertIsNeverRouted();
     void pruneRunWritesALinkedChildRun();
+    void gaussianGateRetiredExpertIsNeverRouted() {
+        trainer_pruning_test::gaussianGateRetiredExpertIsNeverRouted();
+    }
+    void recursionRunPrunesByDepthMagnitudeAndUnits() {
+        trainer_pruning_test::recursionRunPrunesByDepthMagnitudeAndUnits();
+    }
+    void pruneSweepWithFineTuningMeasuresEachChild() {
+        trainer_pruning_test::pruneSweepWithFineTuningMeasuresEachChild();
+    }
+    void recursionRunRetrainsOnNewText() { trainer_pruning_test::recursionRunRetrainsOnNewText(); }
 };
 
 void TstTrainer::warmupThenCosineSchedule() {
@@ -449,8 +460,9 @@ void TstTrainer::pruneRunWritesALinkedChildRun() {
     prune.runId = parent.runId;
     prune.method = "magnitude";
     prune.amount = 0.5;
-    const auto out = mor::pruneRun(prune);
-    QVERIFY2(out.status == "finished", out.error.c_str());
+    const auto result = mor::pruneRun(prune);
+    QVERIFY2(result, result.error().c_str());
+    const mor::PruneOutcome& out = *result;
     QCOMPARE(out.runId, parent.runId + 1);
     QCOMPARE(out.before.testAccuracy, parent.test.accuracy); // the same best.pt, same evaluator
     QCOMPARE(out.before.nonzeroParameters - out.after.nonzeroParameters, out.prunedEntries);
@@ -480,8 +492,9 @@ void TstTrainer::pruneRunWritesALinkedChildRun() {
     // Fine-tuned: the engine trains whole epochs and the pruned weights stay at zero.
     prune.amount = 0.8;
     prune.finetuneSteps = 3;
-    const auto tuned = mor::pruneRun(prune);
-    QVERIFY2(tuned.status == "finished", tuned.error.c_str());
+    const auto tunedResult = mor::pruneRun(prune);
+    QVERIFY2(tunedResult, tunedResult.error().c_str());
+    const mor::PruneOutcome& tuned = *tunedResult;
     QVERIFY(tuned.finetuneSteps >= 3);
     QCOMPARE(mor::readRunAudit(log, tuned.runId, &error)->parentRun, parent.runId);
     mor::engine::StoredRun stored;

@@ -59,11 +59,13 @@ public:
                                               const std::vector<mor::PredictInput>&) override {
         return mor::Error{"fake"};
     }
-    mor::PruneOutcome pruneRun(const mor::PruneOptions&, mor::TrainingObserver*) override {
-        return {};
+    mor::Result<mor::PruneOutcome> pruneRun(const mor::PruneOptions&,
+                                            mor::TrainingObserver*) override {
+        return mor::Error{"fake"};
     }
-    mor::RetrainOutcome retrainRun(const mor::RetrainOptions&, mor::TrainingObserver*) override {
-        return {};
+    mor::Result<mor::RetrainOutcome> retrainRun(const mor::RetrainOptions&,
+                                                mor::TrainingObserver*) override {
+        return mor::Error{"fake"};
     }
 
 private:
