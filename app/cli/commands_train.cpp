@@ -39,6 +39,7 @@ nlohmann::json outcomeJson(const mor::RunOutcome& out) {
         j["flops_per_input"] = out.test.flopsPerInput;
         j["activation"] = out.test.activation;
         j["accuracy_per_step"] = out.test.accuracyPerStep;
+        j["test_metrics"] = out.test.metrics; // every test/* metric of either family
     } else {
         j["test_accuracy"] = nullptr;
         j["mean_depth"] = nullptr;

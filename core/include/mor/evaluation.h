@@ -15,7 +15,10 @@ struct ReliabilityBin {
     double accuracy = 0.0;
 };
 
-/// Metrics of one pass over a split. Keys of `scalars()` are the metric names in the log.
+/// One pass over a split, for every model family: a summary (split, samples, loss, accuracy,
+/// mean depth; the reflection family fills the per-expert fields too) and `metrics`, every
+/// metric of the pass exactly as the log stores it. Keys of `scalars()` are the log's names of
+/// the summary fields.
 struct EvalResult {
     std::string split;                   ///< validation | test | train
     int64_t samples = 0;
@@ -44,6 +47,10 @@ struct EvalResult {
     /// the same per class.
     std::vector<std::vector<double>> routingByDomain;
     std::vector<std::vector<double>> routingByClass;
+    /// Every metric of this pass as logged, with its prefix ("val/accuracy", "test/bpc",
+    /// "val/depth_class/2", "val/critic_temperature/0", ...): the complete result of either
+    /// family (the fields above are the part both families share or the reflection's).
+    std::map<std::string, double> metrics;
 
     /// Flattened as log metrics with a prefix, e.g. "val/accuracy", "val/activation/2".
     std::map<std::string, double> scalars(const std::string& prefix) const;

@@ -164,7 +164,7 @@ Result<RunOutcome> evaluateRun(const StoredRun& run) {
         out.steps = last->step;
         out.parameters = engine::countParameters(family->module());
         out.testCheckpoint = path;
-        out.test = family->evaluate(engine::Split::Test, false).result;
+        out.test = family->evaluate(engine::Split::Test, false);
         return out;
     } catch (const std::exception& e) {
         return fail(std::string("internal error: ") + e.what());

@@ -11,10 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef MOR_SOURCE_DIR
-#define MOR_SOURCE_DIR ""
-#endif
-
 namespace mor::data {
 
 namespace {
@@ -227,12 +223,17 @@ std::string bundledCorpusPath() {
     if (const char* env = std::getenv("MOR_CORPUS_DIR")) {
         candidates.push_back(std::string(env) + "/fortunes.txt");
     }
-    const std::string exe = executableDir();
-    if (!exe.empty()) {
-        candidates.push_back(exe + "/../share/mor-studio/corpus/fortunes.txt");
-    }
-    if (*MOR_SOURCE_DIR) {
-        candidates.push_back(std::string(MOR_SOURCE_DIR) + "/resources/corpus/fortunes.txt");
+    // Relative to the executable only: <prefix>/bin/.. is the install prefix
+    // (<prefix>/share/mor-studio/corpus); in a build tree CMake copies the corpus to
+    // <build>/share/mor-studio/corpus and the executable sits a few folders below <build>
+    // (app/cli, tests/core/seq). No source path is compiled in.
+    std::string dir = executableDir();
+    for (int up = 1; up <= 4 && !dir.empty(); ++up) {
+        const size_t slash = dir.find_last_of('/');
+        dir = slash == std::string::npos || slash == 0 ? std::string() : dir.substr(0, slash);
+        if (!dir.empty()) {
+            candidates.push_back(dir + "/share/mor-studio/corpus/fortunes.txt");
+        }
     }
     for (const std::string& c : candidates) {
         if (isFile(c)) {

@@ -39,8 +39,10 @@ struct SequenceData {
 /// Builds the data a config describes (seeded). Errors are returned in `error`.
 SequenceData loadSequenceData(const DataConfig& config, int64_t seed);
 
-/// The bundled corpus (resources/corpus/fortunes.txt): $MOR_CORPUS_DIR, next to the
-/// installed program (../share/mor-studio/corpus), or the source tree. "" when not found.
+/// The bundled corpus (resources/corpus/fortunes.txt): $MOR_CORPUS_DIR, else found relative
+/// to the executable: <prefix>/share/mor-studio/corpus of an installed program, or the copy
+/// CMake puts in <build>/share/mor-studio/corpus for programs run from the build tree (up to
+/// four folders above the executable). "" when not found.
 std::string bundledCorpusPath();
 
 /// UTF-8 text split into characters (invalid bytes become single-byte tokens).

@@ -14,9 +14,9 @@ LrSchedule::LrSchedule(const TrainConfig& config, int64_t totalSteps, int64_t st
     : m_base(config.learningRate), m_warmup(std::max<int64_t>(0, config.warmupSteps)),
       m_total(std::max<int64_t>(1, totalSteps)),
       m_period(config.restartPeriod > 0 ? config.restartPeriod : std::max<int64_t>(1, stepsPerEpoch)),
-      m_kind(config.schedule == "constant"          ? Kind::Constant
-             : config.schedule == "cosine_restarts" ? Kind::Restarts
-                                                    : Kind::Cosine) {}
+      m_kind(config.schedule == LearningRateSchedule::Constant         ? Kind::Constant
+             : config.schedule == LearningRateSchedule::CosineRestarts ? Kind::Restarts
+                                                                       : Kind::Cosine) {}
 
 double LrSchedule::at(int64_t step) const {
     if (step < m_warmup) {

@@ -32,12 +32,6 @@ struct BatchLoss {
     std::map<std::string, double> metrics;
 };
 
-/// One evaluation of a split.
-struct Evaluation {
-    EvalResult result;                     ///< summary; result.accuracy picks the best checkpoint
-    std::map<std::string, double> metrics; ///< every log metric, prefixed ("val/", "test/")
-};
-
 class ModelFamily {
 public:
     virtual ~ModelFamily() = default;
@@ -53,9 +47,10 @@ public:
     virtual BatchLoss forward(const std::vector<int64_t>& rows) = 0;
     /// Training mode (dropout, the raw critic) or evaluation mode (the calibrated critic).
     virtual void setTraining(bool training) = 0;
-    /// Evaluates a split in evaluation mode. `capture` (validation with a log): keep what
-    /// logTraces() writes (routing snapshots) from this pass.
-    virtual Evaluation evaluate(Split split, bool capture) = 0;
+    /// Evaluates a split in evaluation mode: the summary (accuracy picks the best checkpoint)
+    /// and, in EvalResult::metrics, every log metric prefixed "val/" or "test/". `capture`
+    /// (validation with a log): keep what logTraces() writes (routing snapshots) from this pass.
+    virtual EvalResult evaluate(Split split, bool capture) = 0;
     /// Writes the traces of the probe inputs (and what the last validation pass captured).
     virtual void logTraces(ExperimentLog& log, int64_t runId, int64_t step) = 0;
 

@@ -6,8 +6,9 @@
 namespace mor::engine {
 
 bool readRun(const std::string& logPath, int64_t runId, StoredRun* run, std::string* error) {
-    auto reader = LogReader::open(logPath, error);
+    auto reader = LogReader::open(logPath);
     if (!reader) {
+        *error = reader.error();
         return false;
     }
     auto summary = reader->run(runId);

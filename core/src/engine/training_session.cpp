@@ -128,11 +128,11 @@ bool TrainingSession::writeCheckpoint(const CheckpointState& state, bool best) {
 
 void TrainingSession::evaluateAndLog(CheckpointState& state, bool* improved) {
     const bool capture = m_log && m_config.train.logTraces;
-    Evaluation val = m_family->evaluate(Split::Validation, capture);
+    EvalResult val = m_family->evaluate(Split::Validation, capture);
     ++state.evaluations;
-    *improved = val.result.accuracy > state.bestAccuracy;
+    *improved = val.accuracy > state.bestAccuracy;
     if (*improved) {
-        state.bestAccuracy = val.result.accuracy;
+        state.bestAccuracy = val.accuracy;
         state.bestStep = state.step;
         state.badEvaluations = 0;
     } else {
@@ -145,7 +145,7 @@ void TrainingSession::evaluateAndLog(CheckpointState& state, bool* improved) {
         }
     }
     if (m_observer) {
-        m_observer->onEvaluation(state.step, val.result);
+        m_observer->onEvaluation(state.step, val);
     }
 }
 
@@ -207,10 +207,9 @@ void TrainingSession::testOnBest(RunOutcome& out, int64_t step) {
         }
     }
     m_family->setTraining(false);
-    Evaluation test = m_family->evaluate(Split::Test, false);
-    out.test = test.result;
+    out.test = m_family->evaluate(Split::Test, false);
     if (m_log) {
-        m_log->logMetrics(m_runId, step, test.metrics);
+        m_log->logMetrics(m_runId, step, out.test.metrics);
     }
 }
 

@@ -73,8 +73,8 @@ torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
         h = attendCached(m_model->firstLayer(), h, m_edgeCache[0], true);
     }
     const auto h0 = h;
-    const bool expertChoice = c.routing == "expert_choice";
-    const bool tokenChoice = c.routing == "token_choice";
+    const bool expertChoice = c.routing == RecursionRouting::ExpertChoice;
+    const bool tokenChoice = c.routing == RecursionRouting::TokenChoice;
     // Token choice: the depth and its gate are read once, from the state entering the
     // recursions (as forward() does).
     int64_t tcDepth = c.recursions;

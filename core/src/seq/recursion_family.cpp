@@ -15,17 +15,6 @@ namespace mor::seq {
 
 namespace {
 constexpr int64_t kMaxProbeTraces = 8;
-
-/// The public summary of a sequence evaluation (the full set is in the metric map).
-EvalResult summary(const SequenceEval& e, const std::string& split) {
-    EvalResult r;
-    r.split = split;
-    r.samples = e.sequences;
-    r.loss = e.loss;
-    r.accuracy = e.accuracy;
-    r.meanDepth = e.meanDepth;
-    return r;
-}
 } // namespace
 
 RecursionFamily::RecursionFamily(const ExperimentConfig& config, data::SequenceData data,
@@ -33,8 +22,7 @@ RecursionFamily::RecursionFamily(const ExperimentConfig& config, data::SequenceD
     : m_config(config), m_data(std::move(data)), m_device(device) {
     // The initial weights depend on train.seed (and on nothing else).
     torch::manual_seed(static_cast<uint64_t>(config.train.seed));
-    m_model = RecursionModel(config.model.recursion, static_cast<int64_t>(m_data.vocab.size()),
-                             m_data.seqLen);
+    m_model = buildRecursionModel(config, static_cast<int64_t>(m_data.vocab.size()));
     m_model->to(m_device);
 }
 
@@ -100,14 +88,12 @@ engine::BatchLoss RecursionFamily::forward(const std::vector<int64_t>& rows) {
     return out;
 }
 
-engine::Evaluation RecursionFamily::evaluate(engine::Split split, bool) {
+EvalResult RecursionFamily::evaluate(engine::Split split, bool) {
     const auto classes = static_cast<int64_t>(m_data.difficultyNames.size());
     const bool test = split == engine::Split::Test;
-    const SequenceEval e = evaluateSequences(m_model, test ? m_data.test : m_data.validation, classes);
-    engine::Evaluation out;
-    out.result = summary(e, test ? "test" : "validation");
-    out.metrics = e.metrics(test ? "test" : "val", m_data.isText());
-    return out;
+    return evaluateSequences(m_model, test ? m_data.test : m_data.validation, classes,
+                             test ? "test" : "validation", test ? "test" : "val",
+                             m_data.isText());
 }
 
 int64_t RecursionFamily::probeCount() const {
@@ -127,7 +113,7 @@ RunInfo RecursionFamily::runInfo() const {
         m_data.isText()
             ? "text:" + std::filesystem::path(m_data.source).filename().string()
             : m_data.kind;
-    info.name = info.dataset + " " + m_config.model.recursion.routing;
+    info.name = info.dataset + " " + choiceName(m_config.model.recursion.routing, recursionRoutingNames());
     info.tags.push_back("recursion");
     return info;
 }

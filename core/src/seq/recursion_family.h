@@ -21,7 +21,7 @@ public:
     std::vector<int64_t> epochOrder(int64_t epoch) const override;
     engine::BatchLoss forward(const std::vector<int64_t>& rows) override;
     void setTraining(bool training) override { m_model->train(training); }
-    engine::Evaluation evaluate(engine::Split split, bool capture) override;
+    EvalResult evaluate(engine::Split split, bool capture) override;
     void logTraces(ExperimentLog& log, int64_t runId, int64_t step) override;
     RunInfo runInfo() const override;
     std::vector<SampleInfo> samples() const override;

@@ -24,7 +24,7 @@ RecursionModelImpl::RecursionModelImpl(const RecursionConfig& config, int64_t vo
     // Middle-cycle (Bae et al. 2025, Sec. 2.1): the first and the last layer keep their own
     // weights, only the layers between them are shared across recursions. With vanilla the
     // same layout gives the depth-matched baseline (every layer distinct).
-    if (config.sharing == "middle_cycle") {
+    if (config.sharing == RecursionSharing::MiddleCycle) {
         m_first = register_module("first_layer", layer());
     }
     const int64_t blocks = shared() ? 1 : config.recursions;
@@ -36,23 +36,23 @@ RecursionModelImpl::RecursionModelImpl(const RecursionConfig& config, int64_t vo
         }
         m_blocks.push_back(std::move(block));
     }
-    if (config.sharing == "middle_cycle") {
+    if (config.sharing == RecursionSharing::MiddleCycle) {
         m_last = register_module("last_layer", layer());
     }
     // Expert choice: each recursion step has its own router (it decides which of the tokens
     // still active go on, and its gate scales that step's output). Token choice: one router
     // reads the state entering the recursions and picks the whole depth at once.
-    if (config.routing == "expert_choice") {
+    if (config.routing == RecursionRouting::ExpertChoice) {
         const int64_t routers = config.routerPerStep ? config.recursions : 1;
         for (int64_t r = 0; r < routers; ++r) {
             m_routers.push_back(register_module(
                 config.routerPerStep ? "expert_router" + std::to_string(r) : "expert_router",
                 torch::nn::Linear(d, 1)));
         }
-    } else if (config.routing == "token_choice") {
+    } else if (config.routing == RecursionRouting::TokenChoice) {
         m_routers.push_back(
             register_module("token_router", torch::nn::Linear(d, config.recursions)));
-    } else if (config.routing == "mixture_of_depths") {
+    } else if (config.routing == RecursionRouting::MixtureOfDepths) {
         // Mixture-of-Depths: a scalar router per routed block (Raposo et al. 2024, Sec. 3.1).
         for (int64_t r = 0; r < config.recursions; ++r) {
             m_routers.push_back(depthRouted(r) ? register_module("depth_router" + std::to_string(r),
@@ -95,11 +95,11 @@ torch::Tensor RecursionModelImpl::tokenRouterGates(const torch::Tensor& h) {
 
 torch::Tensor RecursionModelImpl::tokenGatesOf(const torch::Tensor& logits) const {
     return m_config.gateAlpha *
-           (m_config.gate == "softmax" ? torch::softmax(logits, -1) : torch::sigmoid(logits));
+           (m_config.gate == RecursionGate::Softmax ? torch::softmax(logits, -1) : torch::sigmoid(logits));
 }
 
 bool RecursionModelImpl::depthRouted(int64_t block) const {
-    return m_config.routing == "mixture_of_depths" &&
+    return m_config.routing == RecursionRouting::MixtureOfDepths &&
            (block + 1) % std::max<int64_t>(m_config.depthEvery, 1) == 0;
 }
 
@@ -108,7 +108,7 @@ torch::Tensor RecursionModelImpl::depthRouterLogit(const torch::Tensor& h, int64
 }
 
 RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK, bool trace) {
-    if (m_config.routing == "mixture_of_depths") {
+    if (m_config.routing == RecursionRouting::MixtureOfDepths) {
         return forwardDepths(inputs, topK, trace);
     }
     const int64_t B = inputs.size(0), T = inputs.size(1), d = m_config.dModel;
@@ -128,9 +128,9 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK
     RecursionPass pass;
     pass.depth = torch::zeros({B, T}, torch::TensorOptions().dtype(torch::kLong).device(device));
     auto aux = torch::zeros({}, h.options());
-    const std::string& routing = m_config.routing;
-    const bool expertChoice = routing == "expert_choice";
-    const bool tokenChoice = routing == "token_choice";
+    const RecursionRouting routing = m_config.routing;
+    const bool expertChoice = routing == RecursionRouting::ExpertChoice;
+    const bool tokenChoice = routing == RecursionRouting::TokenChoice;
 
     // Token choice (Bae et al. 2025, Sec. 2.2.1 and the official code): one router reads the
     // state entering the recursions and picks each token's depth i (argmax). The token then
@@ -347,14 +347,6 @@ RecursionPass RecursionModelImpl::forwardDepths(const torch::Tensor& inputs, boo
     pass.auxLoss = aux;
     pass.logits = outputLogits(h);
     return pass;
-}
-
-int64_t parameterCount(torch::nn::Module& module) {
-    int64_t n = 0;
-    for (const auto& p : module.parameters()) {
-        n += p.numel();
-    }
-    return n;
 }
 
 } // namespace mor::seq

@@ -52,7 +52,8 @@ public:
     int64_t recursions() const { return m_config.recursions; }
     const std::vector<double>& capacities() const { return m_capacity; }
     bool shared() const {
-        return m_config.routing != "vanilla" && m_config.routing != "mixture_of_depths";
+        return m_config.routing != RecursionRouting::Vanilla &&
+               m_config.routing != RecursionRouting::MixtureOfDepths;
     }
     /// mixture_of_depths: whether block r has a router (every depth_every-th block); the
     /// other blocks process every token.
@@ -99,8 +100,5 @@ private:
     torch::nn::Linear m_head{nullptr};
 };
 TORCH_MODULE(RecursionModel);
-
-/// Trainable parameters of a module.
-int64_t parameterCount(torch::nn::Module& module);
 
 } // namespace mor::seq

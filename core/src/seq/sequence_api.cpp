@@ -4,6 +4,7 @@
 #include "mor/sequence.h"
 
 #include "data/sequence_data.h"
+#include "engine/model_family.h"
 #include "seq/recursion_decoder.h"
 #include "seq/sequence_eval.h"
 #include "seq/sequence_probes.h"
@@ -20,9 +21,9 @@ namespace {
 
 /// Next-token logits of the last position of `window`: the decoder (cached) or a full
 /// forward pass over the window (no cache). Both use causal routing.
-class ContextRunner {
+class SequenceContextRunner {
 public:
-    ContextRunner(seq::RecursionModel model, bool useCache)
+    SequenceContextRunner(seq::RecursionModel model, bool useCache)
         : m_model(model), m_useCache(useCache), m_decoder(model) {}
 
     torch::Tensor feed(int64_t token, int* depth) {
@@ -60,7 +61,8 @@ private:
     std::vector<int64_t> m_window;
 };
 
-int64_t sample(const torch::Tensor& logits, double temperature, std::mt19937_64& rng) {
+int64_t sequenceSampleToken(const torch::Tensor& logits, double temperature,
+                            std::mt19937_64& rng) {
     if (temperature <= 0.0) {
         return logits.argmax().item<int64_t>();
     }
@@ -86,8 +88,7 @@ int64_t sequenceLength(const DataConfig& data) {
 int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSize,
                                 std::string* error) {
     try {
-        seq::RecursionModel model(config.model.recursion, vocabSize, sequenceLength(config.data));
-        return seq::parameterCount(*model);
+        return engine::countParameters(*seq::buildRecursionModel(config, vocabSize));
     } catch (const std::exception& e) {
         if (error) {
             *error = e.what();
@@ -98,14 +99,9 @@ int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSiz
 
 namespace seq {
 
-Result<GenerateResult> generateFromRun(const engine::StoredRun& stored,
-                                       const GenerateOptions& options) {
+Result<GenerateResult> generateTokens(const LoadedSequenceRun& run,
+                                      const GenerateOptions& options) {
     GenerateResult result;
-    LoadedSequenceRun run;
-    std::string err;
-    if (!loadSequenceCheckpoint(stored, options.step, &run, &err)) {
-        return Error{err};
-    }
     try {
         const bool text = run.config.data.kind == "text";
         std::vector<int64_t> prompt =
@@ -115,9 +111,9 @@ Result<GenerateResult> generateFromRun(const engine::StoredRun& stored,
             prompt.push_back(nl.empty() ? (run.vocab.size() > 1 ? 1 : 0) : nl.front());
         }
         result.maxRecursions = static_cast<int>(run.model->recursions());
-        result.routing = run.config.model.recursion.routing;
+        result.routing = choiceName(run.config.model.recursion.routing, recursionRoutingNames());
         std::mt19937_64 rng(static_cast<uint64_t>(options.seed));
-        ContextRunner runner(run.model, options.useCache);
+        SequenceContextRunner runner(run.model, options.useCache);
         const auto start = std::chrono::steady_clock::now();
         torch::Tensor logits;
         for (int64_t token : prompt) {
@@ -127,7 +123,7 @@ Result<GenerateResult> generateFromRun(const engine::StoredRun& stored,
         }
         double depthSum = 0.0;
         for (int64_t i = 0; i < options.tokens; ++i) {
-            const int64_t token = sample(logits, options.temperature, rng);
+            const int64_t token = sequenceSampleToken(logits, options.temperature, rng);
             int depth = 0;
             logits = runner.feed(token, &depth);
             result.tokens.push_back({run.vocab[static_cast<size_t>(token)], depth, false});
@@ -145,6 +141,16 @@ Result<GenerateResult> generateFromRun(const engine::StoredRun& stored,
         return Error{std::string("generation failed: ") + e.what()};
     }
     return result;
+}
+
+Result<GenerateResult> generateFromRun(const engine::StoredRun& stored,
+                                       const GenerateOptions& options) {
+    LoadedSequenceRun run;
+    std::string err;
+    if (!loadSequenceCheckpoint(stored, options.step, &run, &err)) {
+        return Error{err};
+    }
+    return generateTokens(run, options);
 }
 
 Result<std::vector<TokenTrace>> traceTextOfRun(const engine::StoredRun& stored, int64_t step,

@@ -1,56 +1,28 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/sequence_eval.h"
 
-#include <chrono>
+#include <algorithm>
 #include <cmath>
 
 namespace mor::seq {
 
-std::map<std::string, double> SequenceEval::metrics(const std::string& prefix, bool text) const {
-    std::map<std::string, double> m;
-    const std::string p = prefix + "/";
-    m[p + "loss"] = loss;
-    m[p + "accuracy"] = accuracy;
-    m[p + "mean_depth"] = meanDepth;
-    if (text) {
-        m[p + "bpc"] = loss / std::log(2.0);
-    }
-    m[p + "perplexity"] = std::exp(std::min(loss, 50.0));
-    for (size_t r = 0; r < depthAtLeast.size(); ++r) {
-        m[p + "depth/" + std::to_string(r + 1)] = depthAtLeast[r];
-    }
-    if (routingAgreement >= 0.0) {
-        m[p + "routing_agreement"] = routingAgreement;
-    }
-    if (routingDecisionAgreement >= 0.0) {
-        m[p + "routing_decision_agreement"] = routingDecisionAgreement;
-    }
-    for (size_t k = 0; k < depthPerClass.size(); ++k) {
-        if (countPerClass[k] > 0) {
-            m[p + "depth_class/" + std::to_string(k)] = depthPerClass[k];
-            m[p + "accuracy_class/" + std::to_string(k)] = accuracyPerClass[k];
-        }
-    }
-    return m;
-}
-
-SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit& split,
-                               int64_t classes, int64_t batchSize) {
+EvalResult evaluateSequences(RecursionModel& model, const data::SequenceSplit& split,
+                             int64_t classes, const std::string& splitName,
+                             const std::string& prefix, bool text, int64_t batchSize) {
     torch::NoGradGuard noGrad;
-    const auto start = std::chrono::steady_clock::now();
     const bool wasTraining = model->is_training();
     model->eval();
-    SequenceEval e;
     const int64_t N = model->recursions(), T = split.length;
-    e.sequences = split.count;
-    e.depthAtLeast.assign(static_cast<size_t>(N), 0.0);
-    e.depthPerClass.assign(static_cast<size_t>(classes), 0.0);
-    e.accuracyPerClass.assign(static_cast<size_t>(classes), 0.0);
-    e.countPerClass.assign(static_cast<size_t>(classes), 0);
+    int64_t targetCount = 0; // positions with a target
+    std::vector<double> depthAtLeast(static_cast<size_t>(N), 0.0); // [r-1]: reaching r
+    std::vector<double> depthPerClass(static_cast<size_t>(classes), 0.0);
+    std::vector<double> accuracyPerClass(static_cast<size_t>(classes), 0.0);
+    std::vector<int64_t> countPerClass(static_cast<size_t>(classes), 0);
+    double routingAgreement = -1.0, routingDecisionAgreement = -1.0; // expert_choice only
     double lossSum = 0.0, correct = 0.0, depthSum = 0.0;
     // Training-time routing is top-k over each sequence; only expert choice differs from the
     // causal rule used here, so only there is the agreement measured.
-    const bool expertChoice = model->config().routing == "expert_choice";
+    const bool expertChoice = model->config().routing == RecursionRouting::ExpertChoice;
     double sameDepth = 0.0;
     int64_t decisions = 0, agreeing = 0;
     const auto longs = torch::TensorOptions().dtype(torch::kLong);
@@ -80,9 +52,9 @@ SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit&
             agreeing += topK.agreeingDecisions;
         }
         depthSum += depth.sum().item<double>();
-        e.targets += mask.sum().item<int64_t>();
+        targetCount += mask.sum().item<int64_t>();
         for (int64_t r = 1; r <= N; ++r) {
-            e.depthAtLeast[static_cast<size_t>(r - 1)] += depth.ge(r).sum().item<double>();
+            depthAtLeast[static_cast<size_t>(r - 1)] += depth.ge(r).sum().item<double>();
         }
         if (classes > 0) {
             auto depthCpu = pass.depth.cpu().contiguous();
@@ -92,37 +64,58 @@ SequenceEval evaluateSequences(RecursionModel& model, const data::SequenceSplit&
             for (int64_t i = 0; i < b * T; ++i) {
                 const int k = split.difficulty[offset + static_cast<size_t>(i)];
                 if (k >= 0 && k < classes && split.targets[offset + static_cast<size_t>(i)] >= 0) {
-                    e.depthPerClass[static_cast<size_t>(k)] += static_cast<double>(d[i]);
-                    e.accuracyPerClass[static_cast<size_t>(k)] += h[i] ? 1.0 : 0.0;
-                    ++e.countPerClass[static_cast<size_t>(k)];
+                    depthPerClass[static_cast<size_t>(k)] += static_cast<double>(d[i]);
+                    accuracyPerClass[static_cast<size_t>(k)] += h[i] ? 1.0 : 0.0;
+                    ++countPerClass[static_cast<size_t>(k)];
                 }
             }
         }
     }
-    if (e.targets > 0) {
-        const auto n = static_cast<double>(e.targets);
+    EvalResult e;
+    e.split = splitName;
+    e.samples = split.count;
+    if (targetCount > 0) {
+        const auto n = static_cast<double>(targetCount);
         e.loss = lossSum / n;
         e.accuracy = correct / n;
         e.meanDepth = depthSum / n;
-        for (double& f : e.depthAtLeast) {
+        for (double& f : depthAtLeast) {
             f /= n;
         }
         if (expertChoice) {
-            e.routingAgreement = sameDepth / n;
+            routingAgreement = sameDepth / n;
         }
     }
     if (decisions > 0) {
-        e.routingDecisionAgreement =
-            static_cast<double>(agreeing) / static_cast<double>(decisions);
-    }
-    for (size_t k = 0; k < e.depthPerClass.size(); ++k) {
-        if (e.countPerClass[k] > 0) {
-            e.depthPerClass[k] /= static_cast<double>(e.countPerClass[k]);
-            e.accuracyPerClass[k] /= static_cast<double>(e.countPerClass[k]);
-        }
+        routingDecisionAgreement = static_cast<double>(agreeing) / static_cast<double>(decisions);
     }
     model->train(wasTraining);
-    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    const std::string p = prefix + "/";
+    auto& m = e.metrics;
+    m[p + "loss"] = e.loss;
+    m[p + "accuracy"] = e.accuracy;
+    m[p + "mean_depth"] = e.meanDepth;
+    if (text) {
+        m[p + "bpc"] = e.loss / std::log(2.0);
+    }
+    m[p + "perplexity"] = std::exp(std::min(e.loss, 50.0));
+    for (size_t r = 0; r < depthAtLeast.size(); ++r) {
+        m[p + "depth/" + std::to_string(r + 1)] = depthAtLeast[r];
+    }
+    if (routingAgreement >= 0.0) {
+        m[p + "routing_agreement"] = routingAgreement;
+    }
+    if (routingDecisionAgreement >= 0.0) {
+        m[p + "routing_decision_agreement"] = routingDecisionAgreement;
+    }
+    for (size_t k = 0; k < depthPerClass.size(); ++k) {
+        if (countPerClass[k] > 0) {
+            const auto count = static_cast<double>(countPerClass[k]);
+            m[p + "depth_class/" + std::to_string(k)] = depthPerClass[k] / count;
+            m[p + "accuracy_class/" + std::to_string(k)] = accuracyPerClass[k] / count;
+        }
+    }
     return e;
 }
 
@@ -161,7 +154,7 @@ std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<
         TokenTrace trace;
         trace.sampleId = firstSampleId + s;
         trace.maxRecursions = static_cast<int>(N);
-        trace.routing = model->config().routing;
+        trace.routing = choiceName(model->config().routing, recursionRoutingNames());
         trace.difficultyNames = difficultyNames;
         for (int64_t t = 0; t < length; ++t) {
             const auto i = static_cast<size_t>(s * length + t);

@@ -32,13 +32,8 @@ bool loadVocabulary(const std::string& path, std::vector<std::string>* vocab, st
     return true;
 }
 
-bool loadSequenceRun(const std::string& logPath, int64_t runId, int64_t step,
-                     LoadedSequenceRun* run, std::string* error) {
-    engine::StoredRun stored;
-    if (!engine::readRun(logPath, runId, &stored, error)) {
-        return false;
-    }
-    return loadSequenceCheckpoint(stored, step, run, error);
+RecursionModel buildRecursionModel(const ExperimentConfig& config, int64_t vocabSize) {
+    return RecursionModel(config.model.recursion, vocabSize, sequenceLength(config.data));
 }
 
 bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, LoadedSequenceRun* run,
@@ -62,9 +57,7 @@ bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, Loade
         return false;
     }
     try {
-        run->model = RecursionModel(stored.config.model.recursion,
-                                    static_cast<int64_t>(run->vocab.size()),
-                                    sequenceLength(stored.config.data));
+        run->model = buildRecursionModel(stored.config, static_cast<int64_t>(run->vocab.size()));
     } catch (const std::exception& e) {
         *error = e.what();
         return false;
@@ -75,6 +68,8 @@ bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, Loade
     run->model->eval();
     run->step = chosen->step;
     run->checkpointPath = chosen->path;
+    run->runName = stored.summary.name;
+    run->runStatus = stored.summary.status;
     return true;
 }
 

@@ -14,6 +14,11 @@
 
 namespace mor::seq {
 
+/// The one way a recursion network is built from a config (training, loading a checkpoint,
+/// counting parameters): model.recursion over `vocabSize` tokens and sequenceLength(data)
+/// positions, initial weights from the current torch seed. Throws on an invalid config.
+RecursionModel buildRecursionModel(const ExperimentConfig& config, int64_t vocabSize);
+
 /// The vocabulary stored next to a checkpoint.
 bool loadVocabulary(const std::string& path, std::vector<std::string>* vocab, std::string* error);
 
@@ -24,13 +29,11 @@ struct LoadedSequenceRun {
     RecursionModel model{nullptr};
     int64_t step = 0;
     std::string checkpointPath;
+    std::string runName, runStatus; ///< the run's row in the log
 };
 
-/// The checkpoint at or before `step` (step < 0: the last one). The model is in eval mode on
-/// the CPU.
-bool loadSequenceRun(const std::string& logPath, int64_t runId, int64_t step,
-                     LoadedSequenceRun* run, std::string* error);
-/// loadSequenceRun of a run already read (mor::Run reads the log once).
+/// A run read by engine::readRun at its checkpoint at or before `step` (step < 0: the last
+/// one; engine::pickCheckpoint). The model is in eval mode on the CPU.
 bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, LoadedSequenceRun* run,
                             std::string* error);
 

@@ -24,14 +24,16 @@ struct LoadedReflectionRun {
     std::string name, status;
 };
 
-/// Config, data set and weights (options.checkpoint / options.weights) of a reflection run.
+/// Config, data set and weights (options.checkpoint / options.weights) of a reflection run
+/// (read by engine::readRun; step checkpoint by engine::pickCheckpoint).
 bool loadReflectionRun(const std::string& logPath, int64_t runId, const PredictorOptions& options,
                        LoadedReflectionRun* out, std::string* error);
 /// Argmax class of every row of x [N, F] (batches of 512, no grad).
 std::vector<int64_t> predictClasses(model::MoRModel& model, const torch::Tensor& x);
 
 /// A recursion run at its last checkpoint (options.checkpoint "best" is refused when the
-/// run has no best checkpoint), or with the weights of options.weights.
+/// run has no best checkpoint), or with the weights of options.weights; read by
+/// engine::readRun and loaded by seq::loadSequenceCheckpoint like every recursion run.
 bool loadRecursionRun(const std::string& logPath, int64_t runId, const PredictorOptions& options,
                       seq::LoadedSequenceRun* out, std::string* error);
 /// Greedy next-token predictions at every position with a target of `split`, in order.

@@ -2,6 +2,10 @@
 #include "mor/predictor.h"
 
 #include "mor/log_reader.h"
+
+#include "engine/checkpoint.h"
+#include "engine/model_family.h"
+#include "engine/run.h"
 #include "serve/feature_scaler.h"
 #include "serve/loaded_run.h"
 #include "serve/weight_archive.h"
@@ -39,16 +43,12 @@ const ModelSummary& Predictor::summary() const {
 
 namespace {
 
-/// The checkpoint file and step the options ask for, or "" with an error.
-std::string pickCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
-                           const PredictorOptions& options, int64_t runId, int64_t* step,
-                           std::string* error) {
-    const CheckpointInfo* pick = nullptr;
-    for (const auto& c : checkpoints) {
-        if (options.step < 0 || c.step <= options.step) {
-            pick = &c;
-        }
-    }
+/// The checkpoint file and step the options ask for, or "" with an error. The step checkpoint
+/// is engine::pickCheckpoint's (at or before options.step), as for every other caller.
+std::string predictorCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
+                                const PredictorOptions& options, int64_t runId, int64_t* step,
+                                std::string* error) {
+    const CheckpointInfo* pick = engine::pickCheckpoint(checkpoints, options.step);
     if (!pick) {
         *error = "run " + std::to_string(runId) + " has no checkpoint" +
                  (options.step >= 0 ? " at or before step " + std::to_string(options.step) : "");
@@ -56,15 +56,15 @@ std::string pickCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
     }
     if (options.checkpoint == "best") {
         // best.pt sits next to the step checkpoints; its step is in the last state.
-        const auto best = std::filesystem::path(pick->path).parent_path() / "best.pt";
+        const std::string best = engine::bestCheckpointFile(
+            std::filesystem::path(pick->path).parent_path().string());
         if (!std::filesystem::exists(best)) {
-            *error =
-                "run " + std::to_string(runId) + " has no best checkpoint (" + best.string() + ")";
+            *error = "run " + std::to_string(runId) + " has no best checkpoint (" + best + ")";
             return {};
         }
         const auto state = train::CheckpointState::fromJson(checkpoints.back().metricsJson);
         *step = state.bestStep;
-        return best.string();
+        return best;
     }
     if (options.checkpoint != "last") {
         *error = "checkpoint must be \"last\" or \"best\", not \"" + options.checkpoint + "\"";
@@ -80,22 +80,12 @@ namespace serve {
 
 bool loadReflectionRun(const std::string& logPath, int64_t runId, const PredictorOptions& options,
                        LoadedReflectionRun* out, std::string* error) {
-    auto reader = LogReader::open(logPath, error);
-    if (!reader) {
+    // The run read once, as every run is (engine::readRun: row, config, checkpoints by step).
+    engine::StoredRun stored;
+    if (!engine::readRun(logPath, runId, &stored, error)) {
         return false;
     }
-    auto run = reader->run(runId);
-    if (!run) {
-        *error = "run " + std::to_string(runId) + " is not in " + logPath;
-        return false;
-    }
-    auto parsed = parseConfig(run->configJson);
-    if (!parsed.ok()) {
-        *error = "the stored config of run " + std::to_string(runId) +
-                 " is not valid for this version: " + parsed.message();
-        return false;
-    }
-    out->config = parsed.config;
+    out->config = stored.config;
     const ExperimentConfig& config = out->config;
     if (config.model.family != Family::Reflection) {
         *error = "run " + std::to_string(runId) + " is a " + familyName(config.model.family) +
@@ -127,14 +117,14 @@ bool loadReflectionRun(const std::string& logPath, int64_t runId, const Predicto
         out->step = -1;
         out->path = options.weights;
     } else {
-        out->path = pickCheckpoint(reader->checkpoints(runId), options, runId, &out->step, error);
+        out->path = predictorCheckpoint(stored.checkpoints, options, runId, &out->step, error);
         if (out->path.empty() || !train::loadCheckpoint(out->path, out->model, nullptr, error)) {
             return false;
         }
     }
     out->model->eval();
-    out->name = run->name;
-    out->status = run->status;
+    out->name = stored.summary.name;
+    out->status = stored.summary.status;
     return true;
 }
 
@@ -185,12 +175,10 @@ Result<std::unique_ptr<Predictor>> Predictor::open(const std::string& logPath, i
         s.numFeatures = dataset.numFeatures;
         s.numClasses = dataset.numClasses;
         s.numExperts = int64_t(config.model.experts.size());
-        for (const auto& t : d.model->parameters()) {
-            s.parameters += t.numel();
-        }
+        s.parameters = engine::countParameters(*d.model);
         s.checkpointStep = run.step;
         s.checkpointPath = run.path;
-        s.routing = config.model.router.strategy;
+        s.routing = choiceName(config.model.router.strategy, routingStrategyNames());
         s.scaling = d.scaler.kind();
         s.classNames = dataset.classNames;
         s.featureNames = dataset.featureNames;

@@ -139,10 +139,10 @@ bool exportRecursion(const std::string& logPath, int64_t runId, const std::strin
 std::string weightsExportRunFamily(const std::string& logPath, int64_t runId,
                                    std::string* error) {
     std::string err;
-    auto reader = LogReader::open(logPath, &err);
+    auto reader = LogReader::open(logPath);
     if (!reader) {
         if (error) {
-            *error = err;
+            *error = reader.error();
         }
         return {};
     }

@@ -63,13 +63,12 @@ void ReflectionFamily::setTraining(bool training) {
     useCalibratedCritics(!training);
 }
 
-engine::Evaluation ReflectionFamily::evaluate(engine::Split split, bool capture) {
+EvalResult ReflectionFamily::evaluate(engine::Split split, bool capture) {
     const int64_t batch = std::max<int64_t>(256, m_config.train.batchSize);
-    engine::Evaluation out;
     if (split == engine::Split::Test) {
-        out.result = train::evaluate(m_model, m_data, m_dataset.test, batch, "test");
-        out.metrics = out.result.scalars("test");
-        return out;
+        EvalResult test = train::evaluate(m_model, m_data, m_dataset.test, batch, "test");
+        test.metrics = test.scalars("test");
+        return test;
     }
     m_routing = RoutingCapture{};
     m_routing.maxSamples = capture ? int64_t(m_routingIds.size()) : 0;
@@ -80,9 +79,9 @@ engine::Evaluation ReflectionFamily::evaluate(engine::Split split, bool capture)
         // fall below (a pass at the last tuned ones would let the threshold only ratchet down).
         m_model->setHaltThresholds(std::vector<double>(m_config.model.experts.size(), -1.0));
     }
-    out.result = train::evaluate(m_model, m_data, m_dataset.validation, batch, "validation",
-                                 &m_routing, &critique);
-    out.metrics = out.result.scalars("val");
+    EvalResult out = train::evaluate(m_model, m_data, m_dataset.validation, batch, "validation",
+                                     &m_routing, &critique);
+    out.metrics = out.scalars("val");
     if (m_config.model.calibration != "none") {
         // Held out: fitted on validation, set before the checkpoint is written.
         const auto calibrated = calibrateCritics(m_model, critique);

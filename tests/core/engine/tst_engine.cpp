@@ -11,7 +11,9 @@
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "mor/predictor.h"
 #include "mor/run.h"
+#include "mor/sequence.h"
 #include "mor/trainer.h"
 
 #include <QJsonDocument>
@@ -91,7 +93,7 @@ torch::Tensor weightsAfterTraining(const ExperimentConfig& config, std::string* 
 
 bool hasEvent(const std::string& log, int64_t runId, const std::string& text) {
     std::string error;
-    auto reader = LogReader::open(log, &error);
+    auto reader = LogReader::open(log);
     for (const auto& e : reader->events(runId)) {
         if (e.message.find(text) != std::string::npos) {
             return true;
@@ -133,9 +135,9 @@ void TstEngine::optimizerSettingIsHonoured() {
     config.train.epochs = 1;
     std::string sgdName, adamwName;
     RunOutcome sgdOut, adamwOut;
-    config.train.optimizer = "sgd";
+    config.train.optimizer = mor::OptimizerKind::Sgd;
     const auto sgd = weightsAfterTraining(config, &sgdName, &sgdOut);
-    config.train.optimizer = "adamw";
+    config.train.optimizer = mor::OptimizerKind::AdamW;
     const auto adamw = weightsAfterTraining(config, &adamwName, &adamwOut);
     QCOMPARE(sgdName, std::string("sgd"));
     QCOMPARE(adamwName, std::string("adamw"));
@@ -150,7 +152,7 @@ void TstEngine::optimizerSettingIsHonoured() {
     // and the same setting twice gives the same weights (the difference is not noise)
     std::string again;
     RunOutcome againOut;
-    config.train.optimizer = "sgd";
+    config.train.optimizer = mor::OptimizerKind::Sgd;
     QCOMPARE((weightsAfterTraining(config, &again, &againOut) - sgd).abs().max().item<double>(),
              0.0);
 }
@@ -167,7 +169,7 @@ void TstEngine::resumeBeforeFirstCheckpoint() {
     QCOMPARE(first.steps, int64_t(0));
     std::string error;
     {
-        auto reader = LogReader::open(options.logPath, &error);
+        auto reader = LogReader::open(options.logPath);
         QVERIFY(reader->checkpoints(first.runId).empty());
     }
     const auto stopped = Run::open(options.logPath, first.runId);
@@ -182,7 +184,7 @@ void TstEngine::resumeBeforeFirstCheckpoint() {
     QCOMPARE(resumed.steps, uninterrupted.steps);
     QCOMPARE(resumed.test.loss, uninterrupted.test.loss);
     QCOMPARE(resumed.test.accuracy, uninterrupted.test.accuracy);
-    auto reader = LogReader::open(options.logPath, &error);
+    auto reader = LogReader::open(options.logPath);
     QCOMPARE(int64_t(reader->metric(first.runId, "train/loss").size()), resumed.steps);
     QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
 }
@@ -199,7 +201,7 @@ void TstEngine::testMetricsComeFromTheBestCheckpoint() {
     QVERIFY2(std::filesystem::exists(best), best.c_str());
     QCOMPARE(out.testCheckpoint, best);
     std::string error;
-    auto reader = LogReader::open(options.logPath, &error);
+    auto reader = LogReader::open(options.logPath);
     // best.pt holds the weights of the evaluation with the highest validation accuracy
     const auto val = reader->metric(out.runId, "val/accuracy");
     QVERIFY(val.size() >= 2);
@@ -217,8 +219,8 @@ void TstEngine::testMetricsComeFromTheBestCheckpoint() {
     QVERIFY2(engine::loadCheckpoint(best, *family, nullptr, &error), error.c_str());
     family->setTraining(false);
     const auto again = family->evaluate(engine::Split::Test, false);
-    QCOMPARE(again.result.loss, out.test.loss);
-    QCOMPARE(again.result.accuracy, out.test.accuracy);
+    QCOMPARE(again.loss, out.test.loss);
+    QCOMPARE(again.accuracy, out.test.accuracy);
     // mor eval re-measures the last checkpoint and says so
     const auto evaluated =
         Run::open(options.logPath, out.runId).andThen([](const Run& r) { return r.evaluate(); });
@@ -247,8 +249,8 @@ void TstEngine::userStopLeavesTestMetricsUnmeasured() {
     QVERIFY(hasEvent(options.logPath, out.runId, "test metrics not measured"));
     std::string error;
     {
-        auto reader = LogReader::open(options.logPath, &error);
-        QVERIFY2(reader, error.c_str());
+        auto reader = LogReader::open(options.logPath);
+        QVERIFY2(reader, reader.error().c_str());
         QCOMPARE(reader->run(out.runId)->status, std::string("stopped"));
         QCOMPARE(reader->run(out.runId)->testAccuracy, -1.0);
         QVERIFY(reader->metric(out.runId, "test/accuracy").empty());
@@ -268,7 +270,7 @@ void TstEngine::userStopLeavesTestMetricsUnmeasured() {
     const auto resumed = stopped->resume({}, nullptr);
     QVERIFY2(resumed.status == "finished", resumed.error.c_str());
     QVERIFY(resumed.test.samples > 0);
-    auto reader = LogReader::open(options.logPath, &error);
+    auto reader = LogReader::open(options.logPath);
     QCOMPARE(reader->lastMetrics(out.runId).at("test/accuracy"), resumed.test.accuracy);
 }
 
@@ -315,9 +317,9 @@ void TstEngine::twoProcessesMatchOne() {
     failure = train(two, {"--nproc", "2"});
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
     std::string error;
-    auto a = LogReader::open(one.toStdString(), &error);
-    auto b = LogReader::open(two.toStdString(), &error);
-    QVERIFY2(b, error.c_str());
+    auto a = LogReader::open(one.toStdString());
+    auto b = LogReader::open(two.toStdString());
+    QVERIFY2(b, b.error().c_str());
     QCOMPARE(b->runs().size(), size_t(1)); // only rank 0 logs
     QCOMPARE(b->run(1)->status, std::string("finished"));
     QCOMPARE(b->metric(1, "dist/world_size").back().value, 2.0);
@@ -378,11 +380,38 @@ void TstEngine::runHandleAnswersForItsFamilyOnly() {
     QVERIFY2(engine::loadCheckpoint(run.checkpoints().back().path, *family, nullptr, &error),
              error.c_str());
     family->setTraining(false);
-    const auto expected = family->evaluate(engine::Split::Test, false).result;
+    const auto expected = family->evaluate(engine::Split::Test, false);
     QCOMPARE(evaluated->test.loss, expected.loss);
     QCOMPARE(evaluated->test.accuracy, expected.accuracy);
+    auto measured = evaluated->test.metrics, again = expected.metrics;
+    measured.erase("test/latency_ms"), again.erase("test/latency_ms"); // wall-clock time
+    QCOMPARE(measured, again);
     QCOMPARE(evaluated->steps, out.steps);
     QCOMPARE(evaluated->parameters, out.parameters);
+    // one EvalResult for both families: its metric map is every test/* metric the log holds
+    std::map<std::string, double> logged;
+    for (const auto& [name, value] : LogReader::open(options.logPath)->lastMetrics(out.runId)) {
+        if (name.rfind("test/", 0) == 0) {
+            logged[name] = value;
+        }
+    }
+    QVERIFY(logged.size() >= 3);
+    QCOMPARE(out.test.metrics, logged);
+    // one parameter count: training, mor eval, the config's count, predictor / generator
+    QVERIFY(out.parameters > 0);
+    if (config.model.family == Family::Reflection) {
+        const auto predictor = run.predictor();
+        QVERIFY2(predictor, predictor.error().c_str());
+        const ModelSummary& s = (*predictor)->summary();
+        QCOMPARE(s.parameters, out.parameters);
+        QCOMPARE(countParameters(config, s.numFeatures, s.numClasses, 1), out.parameters);
+    } else {
+        const auto generator = run.generator();
+        QVERIFY2(generator, generator.error().c_str());
+        const GeneratorSummary& s = (*generator)->summary();
+        QCOMPARE(s.parameters, out.parameters);
+        QCOMPARE(countSequenceParameters(config, s.vocabSize, &error), out.parameters);
+    }
 
     // what the other family answers is refused with a message naming this run's family
     const std::string named = "run " + std::to_string(out.runId) + " is a " +
@@ -441,7 +470,7 @@ public:
         return m_inner->forward(rows);
     }
     void setTraining(bool training) override { m_inner->setTraining(training); }
-    engine::Evaluation evaluate(engine::Split split, bool capture) override {
+    EvalResult evaluate(engine::Split split, bool capture) override {
         ++evaluations;
         evaluationsUnderAutocast += autocastOn() ? 1 : 0;
         return m_inner->evaluate(split, capture);

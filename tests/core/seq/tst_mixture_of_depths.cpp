@@ -3,6 +3,7 @@
 // a router picks the tokens that go through it and the rest skip it unchanged; inference routes
 // causally (per-token threshold), so no token depends on a later one; the KV-cached decoder and
 // the trace agree with the full pass.
+#include "engine/model_family.h"
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 #include "seq/sequence_eval.h"
@@ -17,7 +18,7 @@ namespace {
 RecursionConfig depthConfig(int64_t every, double capacity)
 {
     RecursionConfig c;
-    c.routing = "mixture_of_depths";
+    c.routing = mor::RecursionRouting::MixtureOfDepths;
     c.recursions = 4;
     c.dModel = 32;
     c.heads = 4;
@@ -73,11 +74,12 @@ void TstMixtureOfDepths::blocksAreDistinctWithOneRouterPerRoutedBlock()
     QFETCH(int, routers);
     auto mod = makeModel(depthConfig(every, 0.5));
     auto vanillaConfig = depthConfig(every, 0.5);
-    vanillaConfig.routing = "vanilla";
+    vanillaConfig.routing = mor::RecursionRouting::Vanilla;
     auto vanilla = makeModel(vanillaConfig);
     QVERIFY(!mod->shared());
     // Same distinct blocks as the dense baseline, plus a Linear(d, 1) per routed block.
-    QCOMPARE(parameterCount(*mod) - parameterCount(*vanilla), int64_t(routers) * (32 + 1));
+    QCOMPARE(engine::countParameters(*mod) - engine::countParameters(*vanilla),
+             int64_t(routers) * (32 + 1));
     for (int64_t r = 0; r < 4; ++r) {
         QCOMPARE(mod->depthRouted(r), (r + 1) % every == 0);
     }

@@ -1,6 +1,7 @@
 // The Mixture-of-Recursions model: weights shared across recursions (cycle, middle-cycle),
 // routers per recursion step, causal routing at inference, the KV-cached decoder matching the
 // full forward pass, expert-choice capacity and its training/inference routing agreement.
+#include "engine/model_family.h"
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 
@@ -13,7 +14,7 @@ namespace {
 
 RecursionConfig smallConfig(const std::string& routing, int64_t recursions) {
     RecursionConfig c;
-    c.routing = routing;
+    mor::parseChoice(routing, mor::recursionRoutingNames(), &c.routing);
     c.recursions = recursions;
     c.dModel = 32;
     c.heads = 4;
@@ -82,7 +83,7 @@ void TstRecursionModel::parameterCountGrowsOnlyByRouters() {
         auto c = smallConfig(routing.toStdString(), n);
         c.routerPerStep = routerPerStep;
         RecursionModel m(c, 20, 16);
-        counts.push_back(parameterCount(*m));
+        counts.push_back(engine::countParameters(*m));
     }
     for (size_t i = 1; i < counts.size(); ++i) {
         QCOMPARE(counts[i] - counts[i - 1], int64_t(growthPerRecursion));
@@ -106,10 +107,10 @@ void TstRecursionModel::middleCycleAddsAUniqueFirstAndLastLayer() {
     auto c = smallConfig(routing.toStdString(), 3);
     c.layersPerBlock = layersPerBlock;
     RecursionModel cycle(c, 20, 16);
-    c.sharing = "middle_cycle";
+    c.sharing = mor::RecursionSharing::MiddleCycle;
     RecursionModel middle(c, 20, 16);
     const int64_t layer = 128 + 3168 + 1056 + 2112 + 2080; // one layer at d 32, ffn 64: 8544
-    QCOMPARE(parameterCount(*middle) - parameterCount(*cycle), 2 * layer);
+    QCOMPARE(engine::countParameters(*middle) - engine::countParameters(*cycle), 2 * layer);
     auto uniqueLayers = [](torch::nn::Module& m) {
         int64_t n = 0;
         for (const auto& module : m.modules(false)) {
@@ -124,7 +125,7 @@ void TstRecursionModel::middleCycleAddsAUniqueFirstAndLastLayer() {
     // per layer application.
     auto f = smallConfig("fixed", 3);
     f.layersPerBlock = layersPerBlock;
-    f.sharing = "middle_cycle";
+    f.sharing = mor::RecursionSharing::MiddleCycle;
     RecursionModel fixed(f, 20, 16);
     fixed->eval();
     RecursionDecoder decoder(fixed);
@@ -160,8 +161,8 @@ void TstRecursionModel::futureTokensDoNotChangeEarlierDepthOrOutput() {
     QFETCH(QString, gate);
     auto c = smallConfig(routing.toStdString(), 3);
     c.kvSharing = kvSharing;
-    c.sharing = sharing.toStdString();
-    c.gate = gate.toStdString();
+    QVERIFY(mor::parseChoice(sharing.toStdString(), mor::recursionSharingNames(), &c.sharing));
+    QVERIFY(mor::parseChoice(gate.toStdString(), mor::recursionGateNames(), &c.gate));
     auto m = makeModel(c, 20, 24);
     torch::NoGradGuard noGrad;
     auto a = randomTokens(4, 24, 20, 5);
@@ -202,7 +203,7 @@ void TstRecursionModel::cachedDecoderMatchesFullForward() {
     QFETCH(QString, sharing);
     auto c = smallConfig(routing.toStdString(), 3);
     c.kvSharing = kvSharing;
-    c.sharing = sharing.toStdString();
+    QVERIFY(mor::parseChoice(sharing.toStdString(), mor::recursionSharingNames(), &c.sharing));
     auto m = makeModel(c, 20, 24, 3);
     torch::NoGradGuard noGrad;
     auto tokens = randomTokens(1, 24, 20, 9);
@@ -219,7 +220,7 @@ void TstRecursionModel::cachedDecoderMatchesFullForward() {
     }
     // Only tokens still active at a recursion are cached there.
     const int64_t perLayer = kvSharing ? 24 : 24 * 3 - skipped;
-    const int64_t edges = c.sharing == "middle_cycle" ? 2 * 24 : 0; // first and last layer
+    const int64_t edges = c.sharing == mor::RecursionSharing::MiddleCycle ? 2 * 24 : 0; // first and last layer
     QCOMPARE(decoder.cachedEntries(), perLayer * c.layersPerBlock + edges);
 }
 
@@ -259,12 +260,13 @@ void TstRecursionModel::recursiveModelHasAboutHalfTheVanillaParameters() {
     c.ffn = 512;
     c.layersPerBlock = 1;
     RecursionModel mor(c, 100, 128);
-    c.routing = "vanilla";
+    c.routing = mor::RecursionRouting::Vanilla;
     RecursionModel vanilla(c, 100, 128);
     const double ratio =
-        static_cast<double>(parameterCount(*mor)) / static_cast<double>(parameterCount(*vanilla));
-    qInfo("MoR %lld vs vanilla %lld parameters (%.2f)", (long long)parameterCount(*mor),
-          (long long)parameterCount(*vanilla), ratio);
+        static_cast<double>(engine::countParameters(*mor)) /
+        static_cast<double>(engine::countParameters(*vanilla));
+    qInfo("MoR %lld vs vanilla %lld parameters (%.2f)", (long long)engine::countParameters(*mor),
+          (long long)engine::countParameters(*vanilla), ratio);
     QVERIFY(ratio < 0.6);
 }
 
