@@ -381,12 +381,12 @@ void TstInspectStepper::highlightsTheFeaturesEachStepReads() {
     QVERIFY2(run.runId >= 0, error.c_str());
     auto reader = mor::LogReader::open(path);
     QVERIFY2(reader, reader.error().c_str());
-    const auto settings = inspect::readRunSettings(reader.get(), run.runId);
+    const auto settings = inspect::readRunSettings(&*reader, run.runId);
     QCOMPARE(settings.readFeatures, (std::vector<int>{5, 5, 5}));
     QCOMPARE(settings.featuresRead(0, 3, 12), (std::vector<int>{10, 11, 0, 1, 2}));
 
     inspect::ReflectionStepperView view;
-    view.setRun(std::shared_ptr<const mor::LogReader>(std::move(reader)), run.runId);
+    view.setRun(std::make_shared<const mor::LogReader>(std::move(reader).value()), run.runId);
     view.showSample(run.steps.front(), 1007);
     QVERIFY(view.stepCount() > 2);
     auto* preview = view.findChild<inspect::InputPreview*>("inputPreview");
