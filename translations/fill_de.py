@@ -468,6 +468,14 @@ DE = {
     "significant at the 5% level": "signifikant auf dem 5-%-Niveau", "not significant at the 5% level": "nicht signifikant auf dem 5-%-Niveau",
     "No significance test: it needs two variants of one session with labelled requests (send a \"label\" with the inputs).":
         "Kein Signifikanztest: Er braucht zwei Varianten einer Sitzung mit Anfragen mit Label (senden Sie ein \"label\" mit den Eingaben).",
+    # router rows of the setup (session 9)
+    "Router input": "Router-Eingabe", "Objective": "Lernziel", "Gate": "Gate",
+    "What the router reads: encoding (the shared encoder's output, which the task loss shapes towards the label) or features (the raw input through the router's own layers: it sees which features are present, not what the encoder learned about the label; needs the encoder input vector)":
+        "Was der Router liest: encoding (die Ausgabe des gemeinsamen Encoders, die der Aufgabenverlust auf das Label hin formt) oder features (die rohe Eingabe durch die eigenen Schichten des Routers: er sieht, welche Merkmale vorhanden sind, nicht, was der Encoder über das Label gelernt hat; braucht den Eingabevektor des Encoders)",
+    "What trains the router and the experts. routed: the selected experts, through the fused answer. mixture_likelihood (Jacobs et al. 1991): in training every expert answers every input and the experts compete for it; the one that explains it best learns most from it. hard_em: each training input goes to the expert with the lowest loss, only that expert learns from it and the router learns the assignment. Both competitive objectives run every expert on every training input and need strategy top_k":
+        "Was Router und Experten trainiert. routed: die gewählten Experten, über die fusionierte Antwort. mixture_likelihood (Jacobs et al. 1991): im Training beantwortet jeder Experte jede Eingabe und die Experten konkurrieren darum; wer sie am besten erklärt, lernt am meisten daraus. hard_em: jede Trainingseingabe geht an den Experten mit dem kleinsten Verlust, nur dieser lernt daraus und der Router lernt die Zuordnung. Beide konkurrierenden Lernziele rechnen jeden Experten auf jeder Trainingseingabe und brauchen die Strategie top_k",
+    "The router's form. softmax: a softmax over the router's scores. gaussian (Xu, Jordan & Hinton 1995): each expert has a Gaussian over the raw input, so each takes a region of the input space; needs router input features and objective mixture_likelihood":
+        "Die Form des Routers. softmax: ein Softmax über die Werte des Routers. gaussian (Xu, Jordan & Hinton 1995): jeder Experte hat eine Gauß-Verteilung über der rohen Eingabe und übernimmt so einen Bereich des Eingaberaums; braucht Router-Eingabe features und Lernziel mixture_likelihood",
 }
 
 

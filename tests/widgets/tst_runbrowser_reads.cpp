@@ -9,6 +9,9 @@
 #include "shell/mainwindow.h"
 #include "shell/runbrowser.h"
 #include "shell/runtablemodel.h"
+#include "compare/compareview.h"
+#include "training/metricplots.h"
+#include "training/trainingview.h"
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
@@ -106,6 +109,7 @@ private Q_SLOTS:
     void killedTrainingTurnsInterruptedAtTheNextPoll();
     void timerPollOfAHeldLogLeavesTheWindowResponsive();
     void backgroundPollReportsAMissingFileAndRecovers();
+    void viewsOfAHeldLogLeaveTheWindowResponsive();
 
 private:
     int rowOfName(shell::RunTableModel* model, const QString& name) {
@@ -118,6 +122,7 @@ private:
     }
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;
+    int64_t m_firstRun = -1;
 };
 
 void TstRunBrowserReads::initTestCase() {
@@ -127,6 +132,7 @@ void TstRunBrowserReads::initTestCase() {
 
 void TstRunBrowserReads::init() {
     m_dir = std::make_unique<QTemporaryDir>();
+    m_firstRun = -1;
     QVERIFY(m_dir->isValid());
     m_path = m_dir->filePath(QStringLiteral("log.sqlite"));
     std::string error;
@@ -135,7 +141,9 @@ void TstRunBrowserReads::init() {
     for (const char* name : {"first", "second", "third"}) {
         mor::RunInfo info;
         info.name = name;
-        log->setStatus(log->createRun(info), "finished");
+        const int64_t id = log->createRun(info);
+        log->setStatus(id, "finished");
+        m_firstRun = m_firstRun < 0 ? id : m_firstRun;
     }
     log->flush();
 }
@@ -211,8 +219,8 @@ void TstRunBrowserReads::failedReadsKeepTheRunsAndRecover() {
 
 void TstRunBrowserReads::readerTellsAFailedListingFromAnEmptyLog() {
     std::string error;
-    auto reader = mor::LogReader::open(m_path.toStdString(), &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = mor::LogReader::open(m_path.toStdString());
+    QVERIFY2(reader, reader.error().c_str());
     auto runs = reader->tryRuns(&error);
     QVERIFY(runs.has_value());
     QCOMPARE(runs->size(), size_t(3));
@@ -337,6 +345,72 @@ void TstRunBrowserReads::backgroundPollReportsAMissingFileAndRecovers() {
     QTRY_COMPARE(recovered.count(), 1);
     QCOMPARE(browser.model()->rowCount(), 4);
     QVERIFY(rowOfName(browser.model(), QStringLiteral("after")) >= 0);
+}
+
+// The views' own reads after a change wait for a held log on a worker, never in the window:
+// the training curves keep their points and Compare and a dirty inspect tab, shown while
+// another process holds the log, re-read only once it answers. Then everything comes in.
+void TstRunBrowserReads::viewsOfAHeldLogLeaveTheWindowResponsive() {
+    QSettings().clear();
+    std::string openError;
+    auto writer = mor::ExperimentLog::open(m_path.toStdString(), &openError);
+    QVERIFY2(writer, openError.c_str());
+    const int64_t first = m_firstRun;
+    for (int step = 0; step < 20; ++step) {
+        writer->logMetric(first, "train/loss", step, 1.0 / (step + 1));
+    }
+    writer->flush();
+    shell::MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    window.session()->setPollInterval(60 * 60 * 1000); // the test polls by hand
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.selectRun(first);
+    QVERIFY(window.showView(QStringLiteral("training")));
+    const auto shown = [&window] {
+        return window.trainingView()->plots()->shownPoints(QStringLiteral("train/loss")).size();
+    };
+    QCOMPARE(shown(), 20);
+
+    // Written, not yet read; then another process holds the log.
+    for (int step = 20; step < 40; ++step) {
+        writer->logMetric(first, "train/loss", step, 1.0 / (step + 1));
+    }
+    mor::RunInfo info;
+    info.name = "late";
+    writer->setStatus(writer->createRun(info), "finished");
+    writer->flush();
+    LockHolder holder;
+    QVERIFY(holder.start(m_path));
+
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = 0, worstGap = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        worstGap = std::max(worstGap, clock.elapsed() - last);
+        last = clock.elapsed();
+    });
+    tick.start(20);
+    window.session()->pollInBackground(); // the timer's poll: stuck on its worker
+    // Compare (dirty since the log was opened) and a dirty inspect tab shown while held.
+    for (const char* view : {"compare", "stepper", "routing", "training"}) {
+        QVERIFY(window.showView(QString::fromLatin1(view)));
+        QTest::qWait(300);
+    }
+    QVERIFY2(worstGap < 300, qPrintable(QStringLiteral("worst gap %1 ms").arg(worstGap)));
+    QVERIFY(window.session()->isCheckingReadable()); // the views' re-read waits on a worker
+    QCOMPARE(shown(), 20); // what was shown stays: never emptied by a failed read
+    QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
+
+    holder.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isPolling(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isCheckingReadable(), 15000);
+    QTRY_COMPARE(shown(), 40);
+    QCOMPARE(window.runBrowser()->model()->rowCount(), 4);
+    QVERIFY(window.showView(QStringLiteral("compare")));
+    QTRY_COMPARE(window.compareView()->summaryRowCount(), 4); // the latest runs, "late" too
 }
 
 int main(int argc, char** argv) {

@@ -305,7 +305,9 @@ void RecursionStepper::restyle() {
     m_skippedBars->setName(tr("router score, block skipped"));
     m_marker->setPen(QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine));
     m_plot->xAxis->setLabel(isBlocksMode() ? tr("block") : tr("recursion r"));
-    m_plot->yAxis->setLabel(tr("probability / score"));
+    // No y title: the legend names both series (0..1), and the vertical title needed an axis
+    // taller than the Sequence tab's pane has at 1280x800 (the plot was cut at the bottom).
+    m_plot->yAxis->setLabel(QString());
     fitAxisRectToYLabel(m_plot);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -3,7 +3,11 @@
 #include "sequence/tokenstyle.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -95,6 +99,30 @@ Vocabulary vocabularyOf(const std::vector<mor::TokenTrace>& traces) {
     return vocabulary;
 }
 
+Vocabulary vocabularyFromFile(const QString& vocabPath) {
+    Vocabulary vocabulary;
+    QFile file(vocabPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return vocabulary;
+    }
+    const QJsonArray tokens = QJsonDocument::fromJson(file.readAll()).array();
+    for (qsizetype id = 0; id < tokens.size(); ++id) {
+        if (!tokens[id].isString()) {
+            continue;
+        }
+        // The trainer's display rule for targets (core's displayToken): control characters
+        // that would break a line or a column are written escaped.
+        std::string text = tokens[id].toString().toStdString();
+        if (text == "\n") {
+            text = "\\n";
+        } else if (text == "\t") {
+            text = "\\t";
+        }
+        vocabulary.emplace(int64_t(id), text);
+    }
+    return vocabulary;
+}
+
 QString tokenName(const Vocabulary& vocabulary, int64_t id) {
     if (id < 0) {
         return QStringLiteral("—");
@@ -152,6 +180,30 @@ QString trailingTarget(const mor::TokenTrace& trace) {
         return {};
     }
     return displayText(trace.tokens.back().targetText);
+}
+
+QString droppedCharacters(const QString& typed, const mor::TokenTrace& trace, bool* cutAtStart) {
+    QString seen;
+    for (const auto& token : trace.tokens) {
+        seen += QString::fromStdString(token.text);
+    }
+    *cutAtStart = seen.size() < typed.size() && typed.endsWith(seen);
+    if (*cutAtStart || seen == typed) {
+        return {};
+    }
+    QStringList missing;
+    qsizetype j = 0;
+    for (const QChar c : typed) {
+        if (j < seen.size() && seen.at(j) == c) {
+            ++j;
+        } else if (!missing.contains(QString(c))) {
+            missing << QString(c);
+        }
+    }
+    for (QString& m : missing) {
+        m = QStringLiteral("“%1”").arg(m == QLatin1String(" ") ? QStringLiteral("␣") : m);
+    }
+    return missing.join(QStringLiteral(", "));
 }
 
 AnswerText answerOf(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {

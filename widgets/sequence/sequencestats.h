@@ -33,6 +33,10 @@ int maxDepthOf(const std::vector<mor::TokenTrace>& traces);
 /// Token id -> display text, from the targets the traces name (input tokens carry no id).
 using Vocabulary = std::map<int64_t, std::string>;
 Vocabulary vocabularyOf(const std::vector<mor::TokenTrace>& traces);
+/// The run's whole vocabulary from the file the trainer writes next to each checkpoint of a
+/// recursion run (`<checkpoint>.vocab`, a JSON list: token id = index), in display text
+/// ("\\n" for a newline, as targets are named). Empty when the file is missing or unreadable.
+Vocabulary vocabularyFromFile(const QString& vocabPath);
 /// Quoted text of token `id` ("#id" when the vocabulary does not know it).
 QString tokenName(const Vocabulary& vocabulary, int64_t id);
 
@@ -48,6 +52,10 @@ bool predictsNextToken(const mor::TokenTrace& trace);
 /// Next-token traces: the last token's target, which the model never reads as input (the last
 /// digit of an addition's answer); empty otherwise.
 QString trailingTarget(const mor::TokenTrace& trace);
+
+/// Characters of `typed` that the trace does not contain, quoted and listed once each ("x",
+/// "?"); when the trace is just the end of `typed`, nothing, and *cutAtStart is set.
+QString droppedCharacters(const QString& typed, const mor::TokenTrace& trace, bool* cutAtStart);
 
 /// A question's answer (tasks whose first tokens are given, not scored, as in addition): the
 /// targets of the scored positions joined, and what the model predicted there.

@@ -29,32 +29,6 @@
 
 namespace sequence {
 namespace {
-/// Characters of `typed` that the trace does not contain, quoted and listed once each ("x",
-/// "?"); when the trace is just the end of `typed`, nothing, and *cutAtStart is set.
-QString droppedCharacters(const QString& typed, const mor::TokenTrace& trace, bool* cutAtStart) {
-    QString seen;
-    for (const auto& token : trace.tokens) {
-        seen += QString::fromStdString(token.text);
-    }
-    *cutAtStart = seen.size() < typed.size() && typed.endsWith(seen);
-    if (*cutAtStart || seen == typed) {
-        return {};
-    }
-    QStringList missing;
-    qsizetype j = 0;
-    for (const QChar c : typed) {
-        if (j < seen.size() && seen.at(j) == c) {
-            ++j;
-        } else if (!missing.contains(QString(c))) {
-            missing << QString(c);
-        }
-    }
-    for (QString& m : missing) {
-        m = QStringLiteral("“%1”").arg(m == QLatin1String(" ") ? QStringLiteral("␣") : m);
-    }
-    return missing.join(QStringLiteral(", "));
-}
-
 QString previewOf(const mor::TokenTrace& trace) {
     QString text;
     for (const auto& token : trace.tokens) {
@@ -76,7 +50,11 @@ struct SequenceView::Private {
     /// Texts the user traced, per evaluation step (listed after the probe sequences).
     std::map<int64_t, std::vector<mor::TokenTrace>> typed;
     Vocabulary vocabulary;
+    /// The run's whole vocabulary (its checkpoint's .vocab file): names predictions that no
+    /// target of the traces names (they showed as "?").
+    Vocabulary runVocabulary;
     TextTracer tracer = engineTextTracer();
+    ReadGate readGate;
     bool dirty = false;
     int pendingTraces = 0;
 
@@ -211,6 +189,14 @@ void SequenceView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 r
     d->typed.clear();
     d->steps =
         d->reader && d->runId >= 0 ? d->reader->tokenTraceSteps(d->runId) : std::vector<int64_t>{};
+    d->runVocabulary.clear();
+    if (!d->steps.empty()) {
+        const auto checkpoints = d->reader->checkpoints(d->runId);
+        if (!checkpoints.empty()) {
+            d->runVocabulary = vocabularyFromFile(
+                QString::fromStdString(checkpoints.back().path + ".vocab"));
+        }
+    }
     d->dirty = false;
     reload();
     if (had != hasTokenTraces()) {
@@ -225,6 +211,7 @@ void SequenceView::setTraces(const std::map<int64_t, std::vector<mor::TokenTrace
     d->runId = -1;
     d->byStep = byStep;
     d->typed.clear();
+    d->runVocabulary.clear();
     d->steps.clear();
     for (const auto& entry : byStep) {
         d->steps.push_back(entry.first);
@@ -260,11 +247,25 @@ void SequenceView::refresh() {
     }
 }
 
+void SequenceView::setReadGate(ReadGate gate) {
+    d->readGate = std::move(gate);
+}
+
 void SequenceView::showEvent(QShowEvent* event) {
     common::InspectView::showEvent(event);
-    if (d->dirty) {
-        d->dirty = false;
-        reload();
+    if (!d->dirty) {
+        return;
+    }
+    const auto read = [this] {
+        if (d->dirty) {
+            d->dirty = false;
+            reload();
+        }
+    };
+    if (d->readGate) {
+        d->readGate(this, read); // a held log waits in the gate, not in the window
+    } else {
+        read();
     }
 }
 
@@ -298,6 +299,7 @@ void SequenceView::onStepChosen() {
     const qint64 step = evaluationStep();
     const auto& traces = step >= 0 ? d->tracesAt(step) : std::vector<mor::TokenTrace>{};
     d->vocabulary = vocabularyOf(traces);
+    d->vocabulary.insert(d->runVocabulary.begin(), d->runVocabulary.end()); // keeps the traces'
     const int keep = d->sequenceCombo->currentIndex();
     fillSequenceCombo(keep >= 0 && keep < int(traces.size()) ? keep : 0);
     updatePlots();

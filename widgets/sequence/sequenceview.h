@@ -58,6 +58,12 @@ public:
     bool generateText(const QString& prompt);
     sequence::GeneratePanel* generatePanel() const;
 
+    /// How a re-read that waited while the view was hidden runs when it is shown: `gate` calls
+    /// `read` (on the GUI thread, while `context` lives) once the log answers, e.g. after a
+    /// check on a worker. Without a gate the view re-reads at once.
+    using ReadGate = std::function<void(QObject* context, std::function<void()> read)>;
+    void setReadGate(ReadGate gate);
+
     /// Shows probe sequence `index` (position in the step's traces) at evaluation step `step`.
     bool showSequence(qint64 step, int index);
     qint64 evaluationStep() const;

@@ -20,6 +20,7 @@ constexpr qint64 kStaleRunMs = 120 * 1000;
 
 LogSession::LogSession(QObject* parent) : QObject(parent) {
     m_timer.setInterval(1000);
+    m_readPool.setMaxThreadCount(2); // a poll and a check
     connect(&m_timer, &QTimer::timeout, this, &LogSession::pollInBackground);
 }
 
@@ -38,21 +39,28 @@ bool LogSession::open(const QString& path, QString* error) {
     }
     writer->markStaleRunsInterrupted(kStaleRunMs);
     writer->flush();
-    std::shared_ptr<const mor::LogReader> reader =
-        mor::LogReader::open(absolute.toStdString(), &message);
-    if (!reader) {
+    auto readerOpened = mor::LogReader::open(absolute.toStdString());
+    if (!readerOpened) {
         if (error) {
-            *error = QString::fromStdString(message);
+            *error = QString::fromStdString(readerOpened.error());
         }
         return false;
     }
+    std::shared_ptr<const mor::LogReader> reader =
+        std::make_shared<const mor::LogReader>(std::move(readerOpened).value());
     m_writer = std::move(writer);
     m_reader = std::move(reader);
     // A second connection for the background polls (never shared with the views' reads, so a
     // poll stuck in a held log does not block them on the reader's lock).
-    m_pollReader = mor::LogReader::open(absolute.toStdString(), &message);
+    auto pollOpened = mor::LogReader::open(absolute.toStdString());
+    m_pollReader = nullptr;
+    if (pollOpened) {
+        m_pollReader = std::make_shared<const mor::LogReader>(std::move(pollOpened).value());
+    }
     ++m_generation;
     m_polling = false;
+    m_checking = false;
+    m_whenReadable.clear();
     m_path = absolute;
     m_lastStamp = m_reader->changeStamp();
     m_failing = false;
@@ -106,7 +114,7 @@ void LogSession::pollInBackground() {
             handleStamp(read.stamp, read.error);
         }
     });
-    watcher->setFuture(QtConcurrent::run([reader = m_pollReader, path = m_path] {
+    watcher->setFuture(QtConcurrent::run(&m_readPool, [reader = m_pollReader, path = m_path] {
         Read read;
         read.missing = !QFileInfo::exists(path);
         if (!read.missing) {
@@ -115,6 +123,59 @@ void LogSession::pollInBackground() {
             read.error = QString::fromStdString(error);
         }
         return read;
+    }));
+}
+
+void LogSession::whenReadable(QObject* context, std::function<void()> then) {
+    if (!m_reader) {
+        return;
+    }
+    if (!m_pollReader) { // no second connection: nothing to wait on but this thread
+        then();
+        return;
+    }
+    m_whenReadable.emplace_back(QPointer<QObject>(context), std::move(then));
+    if (m_checking) {
+        return;
+    }
+    struct Check {
+        bool ok = false;
+        QString error;
+        bool missing = false;
+    };
+    m_checking = true;
+    const quint64 generation = m_generation;
+    auto* watcher = new QFutureWatcher<Check>(this);
+    connect(watcher, &QFutureWatcher<Check>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation) {
+            return; // another log was opened meanwhile (open() dropped the waiting reads)
+        }
+        m_checking = false;
+        auto waiting = std::move(m_whenReadable);
+        m_whenReadable.clear();
+        const Check check = watcher->result();
+        if (check.missing) {
+            reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
+        } else if (!check.ok) {
+            reportReadFailure(check.error);
+        } else {
+            for (auto& [context, then] : waiting) {
+                if (context) {
+                    then();
+                }
+            }
+        }
+    });
+    watcher->setFuture(QtConcurrent::run(&m_readPool, [reader = m_pollReader, path = m_path] {
+        Check check;
+        check.missing = !QFileInfo::exists(path);
+        if (!check.missing) {
+            std::string error;
+            check.ok = reader->tryChangeStamp(&error).has_value();
+            check.error = QString::fromStdString(error);
+        }
+        return check;
     }));
 }
 

@@ -140,8 +140,21 @@ void MainWindow::createViews() {
     m_playground = new playground::PlaygroundView(m_tabs);
     m_tabs->addTab(m_playground, QString());
     setCentralWidget(m_tabs);
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshInspectView);
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshCompareView);
+    // A tab shown after the log changed re-reads it once the log answers, checked on a worker:
+    // a log another process holds makes that check wait, not the window (issue 21).
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        const int i = tab - Stepper;
+        if ((i >= 0 && i < m_inspectDirty.size() && m_inspectDirty[i]) ||
+            (m_compareDirty && m_tabs->widget(tab) == m_compare)) {
+            m_session->whenReadable(this, [this] {
+                refreshInspectView(m_tabs->currentIndex());
+                refreshCompareView();
+            });
+        }
+    });
+    m_sequence->setReadGate([this](QObject* context, std::function<void()> read) {
+        m_session->whenReadable(context, std::move(read));
+    });
 }
 
 void MainWindow::createDocks() {
@@ -297,6 +310,20 @@ void MainWindow::selectRun(qint64 runId) {
 }
 
 bool MainWindow::showView(const QString& name) {
+    // "stepper:3": the view, then page 3 of its inner pages (the stepper's What if, Run
+    // summary, Calibration), for screenshots of every page.
+    if (const qsizetype colon = name.indexOf(QLatin1Char(':')); colon > 0) {
+        bool number = false;
+        const int page = name.mid(colon + 1).toInt(&number);
+        auto* inner = showView(name.left(colon)) && number
+                          ? m_tabs->currentWidget()->findChild<QTabWidget*>()
+                          : nullptr;
+        if (!inner || page < 0 || page >= inner->count()) {
+            return false;
+        }
+        inner->setCurrentIndex(page);
+        return true;
+    }
     for (int i = 0; i < m_tabs->count() && i < int(std::size(kViewNames)); ++i) {
         if (name == QLatin1String(kViewNames[i])) {
             m_tabs->setCurrentIndex(i);

@@ -61,7 +61,7 @@ public:
     /// Selects a run in the browser (and so in every view).
     void selectRun(qint64 runId);
     /// Selects a view tab by name (setup, training, stepper, routing, conflicts, compare,
-    /// sequence).
+    /// sequence, playground, sweeps); "name:N" also page N of the view's inner pages.
     bool showView(const QString& name);
     void setPresentationMode(bool on);
     void setDarkTheme(bool dark);

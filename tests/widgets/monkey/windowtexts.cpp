@@ -1,5 +1,7 @@
 #include "windowtexts.h"
 
+#include "sequence/tokenflowwidget.h"
+
 #include <qcustomplot.h>
 
 #include <QAbstractButton>
@@ -17,6 +19,8 @@
 #include <QTabBar>
 #include <QTextDocumentFragment>
 #include <QToolBar>
+
+#include <algorithm>
 
 namespace monkey {
 namespace {
@@ -129,6 +133,8 @@ void addWidget(QList<ShownText>& out, QWidget* w) {
         addView(out, view);
     } else if (auto* dock = qobject_cast<QDockWidget*>(w)) {
         add(out, w, "title", dock->windowTitle());
+    } else if (auto* flow = qobject_cast<sequence::TokenFlowWidget*>(w)) {
+        add(out, w, "answer", flow->answerText()); // painted under the tokens
     } else if (auto* plot = qobject_cast<QCustomPlot*>(w)) {
         addPlot(out, plot);
     } else if (auto* bar = qobject_cast<QToolBar*>(w)) {
@@ -181,6 +187,16 @@ QList<ShownText> clippedTexts(QWidget* root) {
                               .arg(wide)
                               .arg(plot->width());
                 }
+            }
+            // A plot squeezed below the height its layout needs (a splitter pane too short
+            // for it) draws its axes past its bottom edge: the x axis and legend are cut.
+            const int need = std::max(plot->minimumHeight(),
+                                      plot->plotLayout()->minimumOuterSizeHint().height());
+            if (how.isEmpty() && plot->height() < need) {
+                text = plot->objectName();
+                how = QStringLiteral("plot %1 px high, its layout needs %2 px")
+                          .arg(plot->height())
+                          .arg(need);
             }
         }
         if (!how.isEmpty() && !plain(text).isEmpty()) {
