@@ -82,6 +82,69 @@ std::map<std::string, double> calibrateCritics(model::MoRModel& model,
     return metrics;
 }
 
+double rawEquivalentThreshold(double threshold, double temperature) {
+    if (!(threshold > 0.0 && threshold < 1.0) || !(temperature > 0.0)) {
+        return threshold;
+    }
+    const double z = std::log(threshold / (1.0 - threshold)) / temperature;
+    return 1.0 / (1.0 + std::exp(-z));
+}
+
+std::map<std::string, double> calibrateCriticAnswers(model::MoRModel& model,
+                                                     const CritiqueCapture& capture,
+                                                     const ModelConfig& config) {
+    constexpr int64_t kMinAnswers = 20;
+    constexpr double kMinAnswerTemperature = 0.5;
+    std::vector<double> temperatures = model->criticTemperatures();
+    for (size_t j = 0; j < temperatures.size(); ++j) {
+        const bool haveAnswers = j < capture.answerLogits.size() && j < capture.answerRight.size()
+                                 && int64_t(capture.answerLogits[j].size()) >= kMinAnswers;
+        double rightAnswers = 0.0;
+        if (haveAnswers) {
+            for (const double y : capture.answerRight[j]) {
+                rightAnswers += y;
+            }
+        }
+        const double answers = haveAnswers ? double(capture.answerRight[j].size()) : 0.0;
+        // Answers of one kind only: the NLL falls all the way to the search bound (T = 0.01,
+        // the critique a step function of sign z), so the steps' fit stands in.
+        if (haveAnswers && rightAnswers > 0.5 && rightAnswers < answers - 0.5) {
+            // At least 0.5: answers separable by the sign of z drive the fit towards T = 0.01,
+            // where sigmoid(z / T) saturates in float32 and halting at the mapped threshold
+            // would no longer stop where the raw critic stops (measured: T = 0.01 on
+            // adaptive-depth seed 2). The NLL is unimodal in log T: this is the bounded optimum.
+            temperatures[j] = std::max(kMinAnswerTemperature,
+                                       fitTemperature(capture.answerLogits[j],
+                                                      capture.answerRight[j], kMinAnswers));
+        } else if (j < capture.stepLogits.size()
+                   && int64_t(capture.stepLogits[j].size()) >= kMinAnswers) {
+            temperatures[j] = std::max(kMinAnswerTemperature,
+                                       fitTemperature(capture.stepLogits[j],
+                                                      capture.stepRight[j], kMinAnswers));
+        }
+    }
+    model->setCriticTemperatures(temperatures);
+    temperatures = model->criticTemperatures(); // as stored (float32): halting maps with these
+    std::vector<double> thresholds(temperatures.size(), -1.0);
+    std::map<std::string, double> metrics;
+    for (size_t j = 0; j < temperatures.size(); ++j) {
+        metrics["val/critic_temperature/" + std::to_string(j)] = temperatures[j];
+        if (j < config.experts.size() && config.experts[j].halting == HaltingRule::Critique
+            && config.experts[j].kind != ExpertKind::Nested) {
+            thresholds[j] =
+                rawEquivalentThreshold(config.experts[j].haltThreshold, temperatures[j]);
+        }
+    }
+    model->setHaltThresholds(thresholds);
+    thresholds = model->haltThresholds();
+    for (size_t j = 0; j < thresholds.size(); ++j) {
+        if (thresholds[j] >= 0.0) {
+            metrics["val/halt_threshold/" + std::to_string(j)] = thresholds[j];
+        }
+    }
+    return metrics;
+}
+
 double tuneHaltThreshold(const std::vector<double>& stepLogits, const std::vector<double>& stepRight,
                          const std::vector<int64_t>& rowSteps, double temperature,
                          double configured) {
@@ -144,7 +207,7 @@ std::map<std::string, double> tuneHaltThresholds(model::MoRModel& model,
     std::map<std::string, double> metrics;
     for (size_t j = 0; j < thresholds.size() && j < config.experts.size(); ++j) {
         const auto& expert = config.experts[j];
-        if (expert.halting != "critique" || expert.kind == "nested" || j >= capture.rowSteps.size()) {
+        if (expert.halting != HaltingRule::Critique || expert.kind == ExpertKind::Nested || j >= capture.rowSteps.size()) {
             continue;
         }
         thresholds[j] = tuneHaltThreshold(capture.stepLogits[j], capture.stepRight[j],

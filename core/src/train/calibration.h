@@ -40,6 +40,26 @@ double temperatureNll(const std::vector<double>& logits, const std::vector<doubl
 std::map<std::string, double> calibrateCritics(model::MoRModel& model,
                                                const CritiqueCapture& capture);
 
+/// The threshold on the calibrated critique sigmoid(z / T) that stops critique-gated halting
+/// exactly where the critic as trained, sigmoid(z), reaches `threshold`:
+/// sigmoid(logit(threshold) / T) (e.g. 0.9 at T = 2 -> 0.75). A threshold outside (0, 1) or a
+/// temperature <= 0 returns `threshold` unchanged.
+double rawEquivalentThreshold(double threshold, double temperature);
+
+/// model.calibration "answer-temperature": each expert's temperature is fitted on its answers
+/// in `capture` (the critique of the step it halted at, as the halting rule selects them: the
+/// value the ECE of the final-step critique judges) rather than on every step, T >= 0.5 (a
+/// sharper T saturates float32 sigmoids, so halting would move); an expert whose
+/// answers are all right or all wrong (the fit would run to the bound) or fewer than 20 falls
+/// back to the fit on every step, then keeps its temperature. Halting is left where the
+/// critic as trained stops: every critique-gated expert's threshold is set to
+/// rawEquivalentThreshold(configured, T), so calibration changes what the critique says, never
+/// when an expert stops (the same answers and expert-steps as model.calibration "none").
+/// Returns "val/critic_temperature/<j>" and "val/halt_threshold/<j>" (critique-gated only).
+std::map<std::string, double> calibrateCriticAnswers(model::MoRModel& model,
+                                                     const CritiqueCapture& capture,
+                                                     const ModelConfig& config);
+
 /// Held-out halting threshold of critique-gated halting (model.calibration
 /// "temperature+threshold"). A calibrated critique c_t = sigmoid(z_t / T) estimates P(draft t
 /// is right), so halting at c_t >= tau spends steps until the answer is right with probability

@@ -84,7 +84,10 @@ EvalResult ReflectionFamily::evaluate(engine::Split split, bool capture) {
     out.metrics = out.scalars("val");
     if (m_config.model.calibration != "none") {
         // Held out: fitted on validation, set before the checkpoint is written.
-        const auto calibrated = calibrateCritics(m_model, critique);
+        // "answer-temperature": fitted on the answers, halting left where the raw critic stops.
+        const auto calibrated = m_config.model.calibration == "answer-temperature"
+                                    ? calibrateCriticAnswers(m_model, critique, m_config.model)
+                                    : calibrateCritics(m_model, critique);
         m_criticTemperatures = m_model->criticTemperatures();
         out.metrics.insert(calibrated.begin(), calibrated.end());
     }

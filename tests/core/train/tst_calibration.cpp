@@ -1,5 +1,7 @@
 // Held-out calibration of the critique (temperature scaling), the ECE and reliability table,
 // routing shares per class and domain, and checkpoints from before calibration existed.
+#include "tst_calibration_answers.h"
+
 #include "train/calibration.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
@@ -95,6 +97,8 @@ void saveWithoutTemperature(const torch::nn::Module& module,
 
 } // namespace
 
+namespace cat = calibration_answers_test;
+
 class TstCalibration : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -117,6 +121,10 @@ private Q_SLOTS:
     void tunedThresholdIsTheLowestThatLosesNoRightAnswer();
     void tunedThresholdsGoToCritiqueExpertsAndTheCheckpoint();
     void evaluationHaltsAtTheTunedThreshold();
+    void rawEquivalentThresholdHandValues() { cat::rawEquivalentThresholdHandValues(); }
+    void answerFitMapsTheThreshold() { cat::answerFitMapsTheThreshold(); }
+    void mappedThresholdHaltsLikeRawCritic() { cat::mappedThresholdHaltsLikeRawCritic(); }
+    void answerCheckpointKeepsTAndThreshold() { cat::answerCheckpointKeepsTAndThreshold(); }
 };
 
 void TstCalibration::fittedTemperatureMatchesGeneratingOneAndPythonReference() {
@@ -330,7 +338,7 @@ void TstCalibration::evaluationReportsCritiqueEceWhenTheModelGivesLogits() {
 void TstCalibration::expertChoiceReportsRoutingAgreement() {
     torch::manual_seed(7);
     auto config = tinyConfig("parity");
-    config.model.router.strategy = "expert_choice";
+    config.model.router.strategy = mor::RoutingStrategy::ExpertChoice;
     const auto data = mor::loadDataset(config.data, 1);
     QVERIFY2(data.ok(), data.error.c_str());
     const auto& ds = data.dataset;
@@ -427,8 +435,8 @@ void TstCalibration::trainingLogsTemperaturesAndBestCheckpointCarriesThem() {
     const auto out = mor::trainExperiment(config, options, nullptr);
     QVERIFY2(out.error.empty(), out.error.c_str());
     std::string error;
-    auto reader = mor::LogReader::open(log, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = mor::LogReader::open(log);
+    QVERIFY2(reader, reader.error().c_str());
     const auto last = reader->lastMetrics(out.runId);
     for (const char* key : {"test/routing_class/0/0", "test/routing_class/1/1"}) {
         QVERIFY2(last.count(key), key);
@@ -523,7 +531,7 @@ void TstCalibration::tunedThresholdsGoToCritiqueExpertsAndTheCheckpoint() {
     torch::manual_seed(1);
     auto config = tinyConfig("parity");
     config.model.calibration = "temperature+threshold";
-    config.model.experts[1].halting = "pondernet"; // not critique-gated: not tuned
+    config.model.experts[1].halting = mor::HaltingRule::PonderNet; // not critique-gated: not tuned
     const auto data = mor::loadDataset(config.data, 1);
     QVERIFY2(data.ok(), data.error.c_str());
     const torch::Device cpu(torch::kCPU);
