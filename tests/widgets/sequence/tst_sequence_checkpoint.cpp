@@ -11,12 +11,16 @@
 
 #include <mor/config.h>
 #include <mor/engine_interface.h>
+#include <mor/experiment_log.h>
 #include <mor/log_reader.h>
 #include <mor/run.h>
 #include <mor/sequence.h>
 #include <mor/trainer.h>
 
 #include <QComboBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -31,6 +35,7 @@ private Q_SLOTS:
     void probeShowsTheWholeAnswer();
     void typedCharacterOutsideTheVocabularyIsNamed();
     void missingCheckpointSaysWhy();
+    void predictionNoTargetNamesIsShownFromTheRunsVocabulary();
 
 private:
     QTemporaryDir m_dir;
@@ -61,7 +66,7 @@ void TstSequenceCheckpoint::initTestCase() {
 
 void TstSequenceCheckpoint::typedTextShowsTheCheckpointsTrace() {
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_log, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_log).value());
     QVERIFY2(reader, error.c_str());
     sequence::SequenceView view;
     view.setRun(reader, m_run);
@@ -113,7 +118,7 @@ void TstSequenceCheckpoint::typedAdditionScoresOnlyTheAnswer() {
 
     sequence::SequenceView view;
     std::string error;
-    view.setRun(mor::LogReader::open(m_log, &error), m_run);
+    view.setRun(std::make_shared<const mor::LogReader>(mor::LogReader::open(m_log).value()), m_run);
     QSignalSpy done(&view, &sequence::SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("12+34=46")));
     QVERIFY(done.wait(30000));
@@ -131,7 +136,7 @@ void TstSequenceCheckpoint::typedAdditionScoresOnlyTheAnswer() {
 void TstSequenceCheckpoint::probeShowsTheWholeAnswer() {
     std::string error;
     sequence::SequenceView view;
-    view.setRun(mor::LogReader::open(m_log, &error), m_run);
+    view.setRun(std::make_shared<const mor::LogReader>(mor::LogReader::open(m_log).value()), m_run);
     view.resize(900, 500);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -157,7 +162,7 @@ void TstSequenceCheckpoint::probeShowsTheWholeAnswer() {
 void TstSequenceCheckpoint::typedCharacterOutsideTheVocabularyIsNamed() {
     std::string error;
     sequence::SequenceView view;
-    view.setRun(mor::LogReader::open(m_log, &error), m_run);
+    view.setRun(std::make_shared<const mor::LogReader>(mor::LogReader::open(m_log).value()), m_run);
     QSignalSpy done(&view, &sequence::SequenceView::textTraced);
     QVERIFY(view.traceText(QStringLiteral("12x4+3=9")));
     QVERIFY(done.wait(30000));
@@ -169,7 +174,7 @@ void TstSequenceCheckpoint::typedCharacterOutsideTheVocabularyIsNamed() {
 
 void TstSequenceCheckpoint::missingCheckpointSaysWhy() {
     std::string error;
-    std::shared_ptr<const mor::LogReader> reader = mor::LogReader::open(m_log, &error);
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_log).value());
     sequence::SequenceView view;
     view.setRun(reader, m_run);
     // Another run id of the same log has no checkpoint: the engine's error reaches the user.
@@ -186,6 +191,54 @@ void TstSequenceCheckpoint::missingCheckpointSaysWhy() {
     const QString status = view.findChild<QLabel*>("sequenceStatus")->text();
     QVERIFY2(status.startsWith(QStringLiteral("Tracing failed: ")) && status.size() > 17,
              qPrintable(status));
+}
+
+// A prediction that no target of the traces names ("+": never an answer digit) is shown as its
+// character from the run's vocabulary (the .vocab file next to its checkpoint), not as "?".
+void TstSequenceCheckpoint::predictionNoTargetNamesIsShownFromTheRunsVocabulary() {
+    std::string error;
+    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_log).value());
+    QVERIFY2(reader, error.c_str());
+    const std::vector<int64_t> steps = reader->tokenTraceSteps(m_run);
+    const auto checkpoints = reader->checkpoints(m_run);
+    QVERIFY(!steps.empty() && !checkpoints.empty());
+    mor::TokenTrace trace = reader->tokenTraces(m_run, steps.back()).at(0);
+    QFile vocabFile(QString::fromStdString(checkpoints.back().path + ".vocab"));
+    QVERIFY(vocabFile.open(QIODevice::ReadOnly));
+    const int64_t plus = QJsonDocument::fromJson(vocabFile.readAll()).array().toVariantList()
+                             .indexOf(QVariant(QStringLiteral("+")));
+    QVERIFY(plus >= 0);
+    int scored = 0;
+    for (mor::TokenStep& token : trace.tokens) {
+        QVERIFY(token.targetText != "+");
+        if (token.target >= 0) {
+            token.pred = plus; // every answer position predicts "+"
+            ++scored;
+        }
+    }
+    QVERIFY(scored >= 2);
+    // A log of its own (the shared one stays as the other tests expect) naming the checkpoint.
+    const std::string path = m_dir.filePath("plus.sqlite").toStdString();
+    int64_t run = -1;
+    {
+        auto log = mor::ExperimentLog::open(path, &error);
+        QVERIFY2(log, error.c_str());
+        mor::RunInfo info;
+        info.name = "predicts plus";
+        run = log->createRun(info);
+        log->logTokenTraces(run, steps.back(), {trace});
+        log->logCheckpoint(run, checkpoints.back().step, checkpoints.back().path, "{}");
+        log->setStatus(run, "finished");
+        log->flush();
+    }
+    sequence::SequenceView view;
+    view.setRun(std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value()), run);
+    const QString answer = view.tokenFlow()->answerText();
+    QVERIFY2(answer.contains(QStringLiteral(", the model's: %1 (0 of %2 right)")
+                                 .arg(QString(scored, QLatin1Char('+')))
+                                 .arg(scored)),
+             qPrintable(answer));
+    QVERIFY(!answer.contains(QLatin1Char('?')));
 }
 
 QTEST_MAIN(TstSequenceCheckpoint)
