@@ -92,9 +92,9 @@ FetchResult fetchCurves(const std::string& path)
     FetchResult result;
     const double start = now();
     std::string error;
-    auto reader = LogReader::open(path, &error);
+    auto reader = LogReader::open(path);
     if (!reader) {
-        throw std::runtime_error("cannot open " + path + ": " + error);
+        throw std::runtime_error("cannot open " + path + ": " + reader.error());
     }
     result.openSeconds = now() - start;
     const auto runs = reader->runs();

@@ -389,8 +389,8 @@ void TstRunBrowserMenu::prunePanelWritesTheChildWithCoresMeasures() {
     QCOMPARE(table->item(shell::PruneDialog::SparseFlops, shell::PruneDialog::After)->text(),
              locale.toString(core.after.sparseFlopsPerInput, 'f', 0));
     std::string error;
-    auto reader = mor::LogReader::open(m_path.toStdString(), &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = mor::LogReader::open(m_path.toStdString());
+    QVERIFY2(reader, reader.error().c_str());
     const auto metrics = reader->lastMetrics(panel.runId);
     QCOMPARE(metrics.at("prune/after/test_accuracy"), panel.after.testAccuracy);
     QCOMPARE(metrics.at("prune/after/nonzero_parameters"), double(panel.after.nonzeroParameters));

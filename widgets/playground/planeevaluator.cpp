@@ -108,8 +108,8 @@ PlaneEvaluator::~PlaneEvaluator() = default;
 
 qint64 PlaneEvaluator::newestCheckpoint(const PlaneRequest& request) {
     if (!m_reader || m_readerPath != request.logPath) {
-        std::string error;
-        m_reader = mor::LogReader::open(request.logPath.toStdString(), &error);
+        auto opened = mor::LogReader::open(request.logPath.toStdString());
+        m_reader = opened ? std::make_unique<mor::LogReader>(std::move(opened).value()) : nullptr;
         m_readerPath = request.logPath;
     }
     if (!m_reader) {

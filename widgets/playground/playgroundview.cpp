@@ -261,7 +261,8 @@ bool PlaygroundView::loadDemo(const QString& name) {
     m_noise->setValue(c.data.noise);
     m_samples->setValue(static_cast<int>(c.data.samples));
     m_experts->setValue(static_cast<int>(c.model.experts.size()));
-    m_strategy->setCurrentText(QString::fromStdString(c.model.router.strategy));
+    m_strategy->setCurrentText(QString::fromStdString(
+        mor::choiceName(c.model.router.strategy, mor::routingStrategyNames())));
     m_topK->setValue(static_cast<int>(c.model.router.topK));
     m_depth->setValue(static_cast<int>(c.model.experts.front().maxDepth));
     m_haltThreshold->setValue(c.model.experts.front().haltThreshold);
@@ -285,7 +286,11 @@ mor::ExperimentConfig PlaygroundView::config() const {
         expert.maxDepth = m_depth->value();
         expert.haltThreshold = m_haltThreshold->value();
     }
-    c.model.router.strategy = m_strategy->currentText().toStdString();
+    for (const auto& [value, name] : mor::routingStrategyNames()) {
+        if (QString::fromStdString(name) == m_strategy->currentText()) {
+            c.model.router.strategy = value;
+        }
+    }
     c.model.router.topK = std::min(m_topK->value(), m_experts->value());
     c.train.learningRate = m_learningRate->value();
     c.train.threads = 1;

@@ -41,16 +41,16 @@ HaltingPolicy::HaltingPolicy(const ExpertConfig& config)
       m_actThreshold(1.0 - config.actEpsilon),
       m_maxDepth(std::max<int64_t>(config.maxDepth, 1))
 {
-    if (config.halting == "critique") {
+    if (config.halting == HaltingRule::Critique) {
         m_kind = HaltingKind::Critique;
-    } else if (config.halting == "pondernet") {
+    } else if (config.halting == HaltingRule::PonderNet) {
         m_kind = HaltingKind::PonderNet;
-    } else if (config.halting == "act") {
+    } else if (config.halting == HaltingRule::Act) {
         m_kind = HaltingKind::Act;
-    } else if (config.halting == "fixed") {
+    } else if (config.halting == HaltingRule::Fixed) {
         m_kind = HaltingKind::Fixed;
     } else {
-        throw std::invalid_argument("model.experts[].halting: unknown policy '" + config.halting
+        throw std::invalid_argument("model.experts[].halting: unknown policy '" + choiceName(config.halting, haltingRuleNames())
                                     + "' (use critique, pondernet, act or fixed)");
     }
     m_sample = config.ponderHalt == PonderHalt::Sample;

@@ -40,14 +40,15 @@ IntegrationOptions integrationOptions(const IntegrationConfig& config, int64_t e
                                       int64_t classes)
 {
     return IntegrationOptions(experts, classes)
-        .fusion(config.fusion)
+        .fusion(choiceName(config.fusion, fusionRuleNames()))
         .gamma(config.gamma)
         .conflictThreshold(config.conflictThreshold)
         .confidentThreshold(config.confidentThreshold)
-        .conflictScore(config.conflictScore)
+        .conflictScore(choiceName(config.conflictScore, conflictScoringNames()))
         .evidentialKlWeight(config.evidentialKlWeight)
         .evidentialAnnealSteps(config.evidentialAnnealSteps)
-        .evidentialCombination(config.evidentialCombination);
+        .evidentialCombination(
+            choiceName(config.evidentialCombination, evidentialCombinationNames()));
 }
 
 IntegrationImpl::IntegrationImpl(const IntegrationOptions& options_) : options(options_)

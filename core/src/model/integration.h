@@ -12,7 +12,7 @@ namespace mor::model {
 enum class FusionKind { Confidence, Attention, Evidential };
 /// evidential: how the experts' Dirichlet opinions become one answer.
 enum class EvidentialCombination { Decider, SubjectiveLogic };
-enum class ResolutionKind { Weighted, MostConfident, ReReflect, Flag };
+using ResolutionKind = mor::ConflictResolution; ///< model.integration.resolution
 
 struct IntegrationOptions {
     IntegrationOptions(int64_t experts, int64_t classes) : experts_(experts), classes_(classes) {}

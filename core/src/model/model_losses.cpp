@@ -130,7 +130,7 @@ torch::Tensor MoRModelImpl::competitiveTaskLoss(const torch::Tensor& expertLosse
                                                const torch::Tensor& logGates,
                                                std::map<std::string, torch::Tensor>& losses) const
 {
-    if (m_config.router.objective == "mixture_likelihood") {
+    if (m_config.router.objective == RouterObjective::MixtureLikelihood) {
         // Jacobs et al. 1991: the task loss is the mixture's negative log-likelihood; it trains
         // the experts (weighted by their posterior responsibility) and the gate together.
         losses["mixture"] = mixtureNegLogLikelihood(logGates, expertLosses).mean();
@@ -157,7 +157,7 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     losses["task"] = torch::nll_loss(out.logits, y);
 
     torch::Tensor task, critique, halting, weightedHalting, improvement;
-    const bool competitive = rc.objective != "routed" && pass.selection.defined();
+    const bool competitive = rc.objective != RouterObjective::Routed && pass.selection.defined();
     // Competitive objectives: every expert's own task loss on every input [B, E].
     std::vector<torch::Tensor> lossColumns;
     double rows = 0.0;
@@ -167,7 +167,7 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
             continue;
         }
         const auto terms = expertTerms(ep.run, y.index_select(0, ep.rows), parts.policies[j],
-                                       m_config.taskLoss, m_config.experts[j].halting == "act");
+                                       m_config.taskLoss, m_config.experts[j].halting == HaltingRule::Act);
         if (competitive) {
             lossColumns.push_back(torch::zeros({y.size(0)}, terms.taskPerRow.options())
                                       .index_copy(0, ep.rows, terms.taskPerRow));
@@ -203,7 +203,7 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     losses["expert"] = task / rows;
     losses["critique"] = critique / rows;
     losses["halting"] = halting / rows;
-    if (rc.strategy == "shared_routed" && rc.sharedExperts > 0
+    if (rc.strategy == RoutingStrategy::SharedRouted && rc.sharedExperts > 0
         && rc.sharedExperts < out.routerProbs.size(1)) {
         // Shared experts (always on) are not part of the load to balance (DeepSeekMoE).
         const int64_t shared = rc.sharedExperts;
@@ -217,7 +217,7 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
             loadBalanceLoss(out.routerProbs, competitive ? pass.selection : out.mask);
     }
     // The Gaussian gate's logits are log densities: no z-loss.
-    const bool gaussianGate = rc.gate == "gaussian";
+    const bool gaussianGate = rc.gate == RouterGate::Gaussian;
     losses["z"] = gaussianGate ? pass.routerLogits.sum() * 0.0 : routerZLoss(pass.routerLogits);
 
     // halting_step_loss false on every expert: only the experts' own objectives (PonderNet's

@@ -158,7 +158,9 @@ std::vector<SampleTrace> MoRModelImpl::trace(const torch::Tensor& x, const torch
         st.conflictScore = score[b].item<float>();
         st.conflictScoreAfter = scoreAfter[b].item<float>();
         st.conflict = conflict[b].item<bool>();
-        st.resolution = st.conflict ? m_config.integration.resolution : std::string();
+        st.resolution = st.conflict
+                            ? choiceName(m_config.integration.resolution, conflictResolutionNames())
+                            : std::string();
         st.winner = st.experts.empty() ? -1 : int(winner[b].item<int64_t>());
         auto sorted = st.fusedProbs;
         std::sort(sorted.begin(), sorted.end(), std::greater<float>());

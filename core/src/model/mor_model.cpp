@@ -43,17 +43,10 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
     if (shape.inputs <= 0 || shape.classes < 2) {
         throw std::invalid_argument("model shape: needs inputs > 0 and at least 2 classes");
     }
-    RoutingStrategy strategy;
-    if (!parseRoutingStrategy(config.router.strategy, strategy)) {
-        throw std::invalid_argument("model.router.strategy: unknown strategy '"
-                                    + config.router.strategy + "'");
-    }
+    const RoutingStrategy strategy = config.router.strategy;
     auto& parts = *m_parts;
-    if (!parseResolution(config.integration.resolution, parts.resolution)) {
-        throw std::invalid_argument("model.integration.resolution: unknown policy '"
-                                    + config.integration.resolution + "'");
-    }
-    const bool tokens = config.encoder.input == "tokens";
+    parts.resolution = config.integration.resolution;
+    const bool tokens = config.encoder.input == EncoderInput::Tokens;
     // encoder.layers 0: the encoding is the raw input itself (as PonderNet and ACT read x).
     const int64_t hidden = !tokens && config.encoder.layers == 0
                                ? shape.inputs
@@ -61,16 +54,12 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
     const int64_t experts = int64_t(config.experts.size());
     bool groupExpertChoice = false; // MoMa groups routing by expert choice learn thresholds too
     for (const auto& group : config.router.groups) {
-        groupExpertChoice = groupExpertChoice || group.strategy == "expert_choice";
+        groupExpertChoice = groupExpertChoice || group.strategy == RoutingStrategy::ExpertChoice;
     }
     if (config.router.groups.empty() ? strategy == RoutingStrategy::ExpertChoice
                                      : groupExpertChoice) {
         m_expertThreshold = register_buffer("expert_choice_threshold",
                                             torch::full({experts}, -1.0));
-    }
-    if (!tokens && config.encoder.input != "vector") {
-        throw std::invalid_argument("model.encoder.input: unknown input '" + config.encoder.input
-                                    + "' (use vector or tokens)");
     }
     if (tokens) {
         parts.tokenEncoder = register_module(
@@ -84,7 +73,7 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                                    .layers(config.encoder.layers)
                                    .dropout(config.encoder.dropout)));
     }
-    const bool routerReadsFeatures = config.router.input == "features";
+    const bool routerReadsFeatures = config.router.input == RouterInput::Features;
     if (routerReadsFeatures && tokens) {
         throw std::invalid_argument(
             "model.router.input: \"features\" needs model.encoder.input \"vector\"");
@@ -94,12 +83,12 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
                              .hidden(std::max<int64_t>(config.router.hidden, 1))
                              .temperature(config.router.temperature)
                              .jitter(config.router.jitter)
-                             .gaussian(config.router.gate == "gaussian")
+                             .gaussian(config.router.gate == RouterGate::Gaussian)
                              .tokens(tokens ? shape.inputs : 0)));
     for (int64_t j = 0; j < experts; ++j) {
         const auto& ec = config.experts[size_t(j)];
-        parts.nestedWidth.push_back(ec.kind == "nested" ? std::max<int64_t>(ec.width, 1) : 0);
-        if (ec.kind == "nested") { // a slice of the one shared network, built after the loop
+        parts.nestedWidth.push_back(ec.kind == ExpertKind::Nested ? std::max<int64_t>(ec.width, 1) : 0);
+        if (ec.kind == ExpertKind::Nested) { // a slice of the one shared network, built after the loop
             parts.policies.emplace_back(nestedPolicyConfig(ec));
             parts.experts.emplace_back(nullptr);
             continue;
@@ -110,11 +99,11 @@ MoRModelImpl::MoRModelImpl(const ModelConfig& config, const ModelShape& shape)
             ReflectionExpert(ReflectionExpertOptions(hidden, shape.classes)
                                  .width(std::max<int64_t>(ec.width, 1))
                                  .maxDepth(std::max<int64_t>(ec.maxDepth, 1))
-                                 .cell(ec.cell)
+                                 .cell(choiceName(ec.cell, expertCellNames()))
                                  .stepEmbedding(ec.stepEmbedding)
                                  .readTokens(ec.readTokens && tokens)
                                  .readFeatures(std::max<int64_t>(ec.readFeatures, 0))
-                                 .zeroInitialState(ec.initialState == "zero")
+                                 .zeroInitialState(ec.initialState == InitialState::Zero)
                                  .feedback(ec.feedback)
                                  .criticStopGradient(ec.criticStopGradient)
                                  .hintInput(parts.resolution == ResolutionKind::ReReflect))));
@@ -244,7 +233,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
         pass.routerPool = router.poolWeights;
     } else {
         e = parts.encoder->forward(x);
-        router = parts.router->forward(m_config.router.input == "features" ? x : e);
+        router = parts.router->forward(m_config.router.input == RouterInput::Features ? x : e);
     }
     torch::Tensor thresholds;
     if (m_expertThreshold.defined() && m_expertThreshold.ge(0.0).all().item<bool>()) {

@@ -76,7 +76,7 @@ int64_t NestedExpertImpl::rowsProcessed(int64_t width) const
 ExpertConfig nestedPolicyConfig(const ExpertConfig& config)
 {
     ExpertConfig fixed = config;
-    fixed.halting = "fixed";
+    fixed.halting = HaltingRule::Fixed;
     fixed.maxDepth = 1;
     return fixed;
 }

@@ -207,13 +207,9 @@ torch::Tensor switchMixture(const torch::Tensor& fused, const torch::Tensor& gat
 Routing route(const torch::Tensor& probs, const RouterConfig& config, bool training,
               const torch::Tensor& expertThresholds)
 {
-    RoutingStrategy strategy;
-    if (!parseRoutingStrategy(config.strategy, strategy)) {
-        throw std::invalid_argument("model.router.strategy: unknown strategy '" + config.strategy
-                                    + "'");
-    }
+    const RoutingStrategy strategy = config.strategy;
     Routing routing;
-    const bool sampled = training && config.sampling == "gumbel";
+    const bool sampled = training && config.sampling == RouterSampling::Gumbel;
     const int64_t experts = probs.size(1);
     const int64_t shared = strategy == RoutingStrategy::SharedRouted
                                ? std::clamp<int64_t>(config.sharedExperts, 0, experts)
@@ -268,7 +264,7 @@ Routing route(const torch::Tensor& probs, const RouterConfig& config, bool train
     } else {
         routing.gates = gatesFromMask(probs, routing.mask, config.renormalize);
     }
-    if (training && config.objective != "routed") {
+    if (training && config.objective != RouterObjective::Routed) {
         // Competitive objectives (mixture likelihood, hard EM): every expert answers every
         // training input; the gate is the router's whole distribution.
         routing.selection = routing.mask;
@@ -339,7 +335,7 @@ Routing routeGroups(const torch::Tensor& probs, const torch::Tensor& domain,
         const auto& gc = config.groups[g];
         const auto rows = group.eq(int64_t(g)).nonzero().squeeze(1);
         const auto cols = torch::tensor(gc.experts, torch::kLong).to(probs.device());
-        const bool expertChoice = gc.strategy == "expert_choice";
+        const bool expertChoice = gc.strategy == RoutingStrategy::ExpertChoice;
         if (rows.numel() == 0) {
             if (expertChoice) {
                 routing.cutoffs.index_fill_(0, cols, -1.0);
@@ -354,7 +350,7 @@ Routing routeGroups(const torch::Tensor& probs, const torch::Tensor& domain,
         inner.strategy = gc.strategy;
         inner.topK = gc.topK;
         inner.capacityFactor = gc.capacityFactor;
-        inner.sampling = "deterministic";
+        inner.sampling = RouterSampling::Deterministic;
         const auto thresholds =
             expertThresholds.defined() ? expertThresholds.to(probs.device()).index_select(0, cols)
                                        : torch::Tensor();

@@ -11,7 +11,7 @@
 
 namespace mor::model {
 
-enum class RoutingStrategy { TopK, Threshold, TopP, ExpertChoice, SharedRouted, Random };
+using RoutingStrategy = mor::RoutingStrategy; ///< model.router.strategy (mor/config.h)
 
 /// "top_k" | "threshold" | "top_p" | "expert_choice" | "shared_routed" | "random";
 /// false for an unknown name.

@@ -98,14 +98,14 @@ void TstTrainer::warmupThenCosineSchedule() {
     mor::TrainConfig t;
     t.learningRate = 1.0;
     t.warmupSteps = 10;
-    t.schedule = "cosine";
+    t.schedule = mor::LearningRateSchedule::Cosine;
     mor::engine::LrSchedule cosine(t, 110, 10);
     QCOMPARE(cosine.at(0), 0.1);
     QCOMPARE(cosine.at(9), 1.0);
     QCOMPARE(cosine.at(10), 1.0);
     QVERIFY(std::abs(cosine.at(60) - (0.02 + 0.98 * 0.5)) < 1e-9);
     QVERIFY(cosine.at(109) < 0.03);
-    t.schedule = "cosine_restarts";
+    t.schedule = mor::LearningRateSchedule::CosineRestarts;
     t.restartPeriod = 20;
     mor::engine::LrSchedule restarts(t, 110, 10);
     QCOMPARE(restarts.at(10), 1.0);
@@ -130,8 +130,8 @@ void TstTrainer::trainsAndLogsEverything() {
     QVERIFY(out.parameters > 0);
 
     std::string error;
-    auto reader = mor::LogReader::open(log, &error);
-    QVERIFY2(reader, error.c_str());
+    auto reader = mor::LogReader::open(log);
+    QVERIFY2(reader, reader.error().c_str());
     const auto run = reader->run(out.runId);
     QVERIFY(run.has_value());
     QCOMPARE(QString::fromStdString(run->status), QStringLiteral("finished"));
@@ -181,7 +181,7 @@ void TstTrainer::stopEndsRunAsStopped() {
     QCOMPARE(out.status, std::string("stopped"));
     QCOMPARE(out.steps, int64_t(3));
     std::string error;
-    auto reader = mor::LogReader::open(options.logPath, &error);
+    auto reader = mor::LogReader::open(options.logPath);
     QCOMPARE(reader->run(out.runId)->status, std::string("stopped"));
 }
 
@@ -202,7 +202,7 @@ void TstTrainer::resumeContinuesFromLastCheckpoint() {
     QCOMPARE(resumed.status, std::string("finished"));
     QCOMPARE(resumed.runId, first.runId);
     std::string error;
-    auto reader = mor::LogReader::open(options.logPath, &error);
+    auto reader = mor::LogReader::open(options.logPath);
     const auto loss = reader->metric(first.runId, "train/loss");
     QCOMPARE(int64_t(loss.size()), resumed.steps); // every step logged exactly once
     QCOMPARE(loss.back().step, resumed.steps);
@@ -221,7 +221,7 @@ void TstTrainer::resumeWithoutCheckpointRestartsFromStepZero() {
     QCOMPARE(first.steps, int64_t(0));
     std::string error;
     {
-        auto reader = mor::LogReader::open(options.logPath, &error);
+        auto reader = mor::LogReader::open(options.logPath);
         QVERIFY(reader->checkpoints(first.runId).empty());
     }
     const auto killed = mor::Run::open(options.logPath, first.runId);
@@ -236,7 +236,7 @@ void TstTrainer::resumeWithoutCheckpointRestartsFromStepZero() {
     QCOMPARE(resumed.steps, uninterrupted.steps);
     QCOMPARE(resumed.test.loss, uninterrupted.test.loss);
     QCOMPARE(resumed.test.accuracy, uninterrupted.test.accuracy);
-    auto reader = mor::LogReader::open(options.logPath, &error);
+    auto reader = mor::LogReader::open(options.logPath);
     QCOMPARE(int64_t(reader->metric(first.runId, "train/loss").size()), resumed.steps);
     QVERIFY(!reader->samples(first.runId).empty());
     QCOMPARE(reader->run(first.runId)->status, std::string("finished"));
@@ -258,7 +258,7 @@ void TstTrainer::checkpointOfEveryCellLoads() {
     auto config = tinyConfig();
     config.train.epochs = 1;
     for (auto& e : config.model.experts) {
-        e.cell = cell.toStdString();
+        QVERIFY(mor::parseChoice(cell.toStdString(), mor::expertCellNames(), &e.cell));
     }
     const auto trained = mor::trainExperiment(config, options, nullptr);
     QVERIFY2(trained.error.empty(), trained.error.c_str());
@@ -302,7 +302,7 @@ namespace {
 mor::model::MoRModel tinyPruneModel(int64_t experts, const std::string& strategy) {
     auto c = tinyConfig();
     c.model.experts.assign(size_t(experts), c.model.experts.front());
-    c.model.router.strategy = strategy;
+    mor::parseChoice(strategy, mor::routingStrategyNames(), &c.model.router.strategy);
     c.model.router.topK = std::min<int64_t>(2, experts);
     mor::model::ModelShape shape;
     shape.inputs = 6;
@@ -473,7 +473,7 @@ void TstTrainer::pruneRunWritesALinkedChildRun() {
         mor::Run::open(log, out.runId).andThen([](const mor::Run& run) { return run.evaluate(); });
     QVERIFY2(evaluated, evaluated.error().c_str());
     QCOMPARE(evaluated->test.accuracy, out.after.testAccuracy);
-    auto reader = mor::LogReader::open(log, &error);
+    auto reader = mor::LogReader::open(log);
     QVERIFY(reader);
     const auto child = reader->run(out.runId);
     QCOMPARE(child->status, std::string("finished"));
