@@ -421,17 +421,18 @@ DE = {
         "FLOPs je Eingabe ohne die Multiplikationen mit Null-Expertengewichten (eine Schätzung)",
     "Amount": "Anteil", "Child run": "Kindlauf", "Sparsity": "Dünnbesetztheit",
     "Accuracy pruned": "Genauigkeit beschnitten", "Accuracy after": "Genauigkeit danach",
-    "Cancelling… (a fine-tuning stops after its current batch, a sweep before its next amount)":
-        "Wird abgebrochen… (ein Nachtraining endet nach seinem aktuellen Batch, eine Reihe vor ihrem nächsten Anteil)",
+    "Cancelling… (a fine-tuning stops after its current batch, an evaluation when it ends, a sweep before its next amount)":
+        "Wird abgebrochen… (ein Nachtraining endet nach seinem aktuellen Batch, eine Auswertung an ihrem Ende, eine Reihe vor ihrem nächsten Anteil)",
     "Maximum &depth:": "Maximale &Tiefe:", "Activation &threshold:": "Aktivierungs&schwelle:",
     "&Amount (fraction):": "&Anteil (Bruchteil):",
-    "Zeroes the given fraction of all expert weights with the smallest magnitude.":
-        "Setzt den angegebenen Anteil aller Expertengewichte mit dem kleinsten Betrag auf null.",
-    "Removes, per expert layer, the given fraction of hidden units (rows of smallest L2 norm, with their biases).":
-        "Entfernt je Expertenschicht den angegebenen Anteil verborgener Einheiten (Zeilen mit der kleinsten L2-Norm, samt ihren Biases).",
-    "Experts routed to fewer than this share of the validation inputs never run again (the router's output shrinks).":
-        "Experten, die weniger als diesen Anteil der Validierungseingaben erhalten, laufen nie wieder (die Ausgabe des Routers schrumpft).",
-    "Caps every reflection expert's maximum depth.": "Begrenzt die maximale Tiefe jedes Reflexionsexperten.",
+    "Zeroes the given fraction of all expert weights (recursion runs: of the recursion blocks) with the smallest magnitude.":
+        "Setzt den angegebenen Anteil aller Expertengewichte (Rekursionsläufe: der Rekursionsblöcke) mit dem kleinsten Betrag auf null.",
+    "Removes, per expert layer (recursion runs: per block feed-forward layer), the given fraction of hidden units (rows of smallest L2 norm, with their biases).":
+        "Entfernt je Expertenschicht (Rekursionsläufe: je Feed-Forward-Schicht eines Blocks) den angegebenen Anteil verborgener Einheiten (Zeilen mit der kleinsten L2-Norm, samt ihren Biases).",
+    "Experts routed to fewer than this share of the validation inputs never run again (their router entries are masked; reflection runs).":
+        "Experten, die weniger als diesen Anteil der Validierungseingaben erhalten, laufen nie wieder (ihre Router-Einträge werden maskiert; Reflexionsläufe).",
+    "Caps every reflection expert's maximum depth (recursion runs: the number of recursions).":
+        "Begrenzt die maximale Tiefe jedes Reflexionsexperten (Rekursionsläufe: die Zahl der Rekursionen).",
     "“%1” in the sweep amounts is not a number.": "„%1“ in der Reihe von Anteilen ist keine Zahl.",
     "Give at least one amount to sweep, e.g. 0, 0.5, 0.8, 0.9.": "Geben Sie mindestens einen Anteil an, z. B. 0, 0.5, 0.8, 0.9.",
     "Pruning…": "Wird beschnitten…", "Not pruned: %1": "Nicht beschnitten: %1",

@@ -2,6 +2,229 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>DepthBlocks</name>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+</context>
+<context>
+    <name>EngineAccess</name>
+    <message>
+        <source>this program has no training engine (it only reads logs): train, trace and generate in MoR Studio or with the mor command</source>
+        <translation>dieses Programm hat keine Trainings-Engine (es liest nur Logs): Trainieren, Verfolgen und Erzeugen in MoR Studio oder mit dem Befehl mor</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Dead expert(s): %1 (routed &lt; 1% of inputs)</source>
+        <translation>Ungenutzte Experten: %1 (&lt; 1 % der Eingaben geroutet)</translation>
+    </message>
+    <message>
+        <source>Imbalance: E%1 takes %2× its fair share (%3 vs ideal %4)</source>
+        <translation>Ungleichgewicht: E%1 erhält das %2-Fache seines fairen Anteils (%3 statt ideal %4)</translation>
+    </message>
+    <message>
+        <source>Imbalance: E%1 gets only %2 of inputs (ideal %3)</source>
+        <translation>Ungleichgewicht: E%1 erhält nur %2 der Eingaben (ideal %3)</translation>
+    </message>
+    <message>
+        <source>%1: unknown image format &quot;%2&quot; (use .png, .svg or .pdf)</source>
+        <translation>%1: unbekanntes Bildformat „%2“ (verwenden Sie .png, .svg oder .pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>%1 ließ sich nicht schreiben</translation>
+    </message>
+    <message>
+        <source>Export image…</source>
+        <translation>Bild exportieren…</translation>
+    </message>
+    <message>
+        <source>Export plot</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>Bild kopieren</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>Der Ordner %1 lässt sich nicht anlegen</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Breite</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Höhe</translation>
+    </message>
+    <message>
+        <source>Resolution (DPI)</source>
+        <translation>Auflösung (DPI)</translation>
+    </message>
+</context>
+<context>
+    <name>RunExport</name>
+    <message>
+        <source>Cannot export the traces: %1</source>
+        <translation>Die Spuren lassen sich nicht exportieren: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TraceFeatures</name>
+    <message>
+        <source>width %1 units</source>
+        <translation>Breite %1 Einheiten</translation>
+    </message>
+    <message>
+        <source>width not recorded</source>
+        <translation>Breite nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>%1 units (E%2)</source>
+        <translation>%1 Einheiten (E%2)</translation>
+    </message>
+    <message>
+        <source>not recorded (E%1)</source>
+        <translation>nicht aufgezeichnet (E%1)</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;nested width: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;br&gt;verschachtelte Breite: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>%1&amp;nbsp;u:&amp;nbsp;%2</source>
+        <translation>%1&amp;nbsp;E:&amp;nbsp;%2</translation>
+    </message>
+    <message>
+        <source>not&amp;nbsp;recorded:&amp;nbsp;%1</source>
+        <translation>nicht&amp;nbsp;aufgezeichnet:&amp;nbsp;%1</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;traced inputs per width: %1</source>
+        <translation>&lt;br&gt;verfolgte Eingaben je Breite: %1</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;expert group: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;br&gt;Expertengruppe: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>common::RoutingHeatmap</name>
+    <message>
+        <source>expert</source>
+        <translation>Experte</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>routing probability p</source>
+        <translation>Routing-Wahrscheinlichkeit p</translation>
+    </message>
+    <message>
+        <source>input (%1, in log order)</source>
+        <translation>Eingabe (%1, in Log-Reihenfolge)</translation>
+    </message>
+    <message>
+        <source>class %1</source>
+        <translation>Klasse %1</translation>
+    </message>
+    <message>
+        <source>domain %1</source>
+        <translation>Domäne %1</translation>
+    </message>
+    <message>
+        <source>top E%1</source>
+        <translation>bester E%1</translation>
+    </message>
+    <message>
+        <source>input (%1)</source>
+        <translation>Eingabe (%1)</translation>
+    </message>
+    <message>
+        <source>input #%1 (class %2, domain %3)
+expert E%4: p = %5%6</source>
+        <translation>Eingabe #%1 (Klasse %2, Domäne %3)
+Experte E%4: p = %5%6</translation>
+    </message>
+    <message>
+        <source>, selected</source>
+        <translation>, ausgewählt</translation>
+    </message>
+    <message>
+        <source>
+click: open in the stepper</source>
+        <translation>
+Klick: in der Reflexions-Schrittfolge öffnen</translation>
+    </message>
+    <message>
+        <source>E%1
+%2 u</source>
+        <translation>E%1
+%2 E</translation>
+    </message>
+</context>
+<context>
+    <name>common::StepCursorBar</name>
+    <message>
+        <source>First</source>
+        <translation>Erster</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Letzter</translation>
+    </message>
+    <message>
+        <source>Play speed</source>
+        <translation>Abspielgeschwindigkeit</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Tempo</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+</context>
+<context>
     <name>compare::CompareConfigDiff</name>
     <message>
         <source>Differences only</source>
@@ -314,6 +537,249 @@
     </message>
 </context>
 <context>
+    <name>inspect::CalibrationView</name>
+    <message>
+        <source>Reliability of the critique</source>
+        <translation>Verlässlichkeit der Selbstkritik</translation>
+    </message>
+    <message>
+        <source>critique c (predicted P(right))</source>
+        <translation>Kritik c (vorhergesagte P(richtig))</translation>
+    </message>
+    <message>
+        <source>observed accuracy</source>
+        <translation>beobachtete Genauigkeit</translation>
+    </message>
+    <message>
+        <source>inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <source>expert drafts</source>
+        <translation>Expertenentwürfe</translation>
+    </message>
+    <message>
+        <source>critique bin</source>
+        <translation>Kritik-Klasse</translation>
+    </message>
+    <message>
+        <source>ECE per reflection step</source>
+        <translation>ECE je Reflexionsschritt</translation>
+    </message>
+    <message>
+        <source>reflection step t</source>
+        <translation>Reflexionsschritt t</translation>
+    </message>
+    <message>
+        <source>ECE</source>
+        <translation>ECE</translation>
+    </message>
+    <message>
+        <source>ECE over training (validation)</source>
+        <translation>ECE im Verlauf des Trainings (Validierung)</translation>
+    </message>
+    <message>
+        <source>training step</source>
+        <translation>Trainingsschritt</translation>
+    </message>
+    <message>
+        <source>Diagram of</source>
+        <translation>Diagramm von</translation>
+    </message>
+    <message>
+        <source>Overlay run</source>
+        <translation>Lauf überlagern</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>run %1: %2</source>
+        <translation>Lauf %1: %2</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <source>no checkpoint to re-run</source>
+        <translation>kein Checkpoint zum erneuten Ausführen</translation>
+    </message>
+    <message>
+        <source>critique at step t = %1</source>
+        <translation>Kritik bei Schritt t = %1</translation>
+    </message>
+    <message>
+        <source>answer critique (logged)</source>
+        <translation>Antwort-Kritik (geloggt)</translation>
+    </message>
+    <message>
+        <source>No run selected.</source>
+        <translation>Kein Lauf gewählt.</translation>
+    </message>
+    <message>
+        <source>No run open.</source>
+        <translation>Kein Lauf geöffnet.</translation>
+    </message>
+    <message>
+        <source>Diagrams: the last checkpoint re-run on %1 logged inputs.</source>
+        <translation>Diagramme: der letzte Checkpoint, erneut ausgeführt auf %1 geloggten Eingaben.</translation>
+    </message>
+    <message>
+        <source>Diagrams: the %1 logged probe traces of the last evaluation.</source>
+        <translation>Diagramme: die %1 geloggten Proben-Spuren der letzten Auswertung.</translation>
+    </message>
+    <message>
+        <source>Re-running the checkpoint on every logged input …</source>
+        <translation>Der Checkpoint wird auf jeder geloggten Eingabe erneut ausgeführt …</translation>
+    </message>
+    <message>
+        <source>(%1)</source>
+        <translation>(%1)</translation>
+    </message>
+    <message>
+        <source>%1 (overlay)</source>
+        <translation>%1 (überlagert)</translation>
+    </message>
+    <message>
+        <source>%1 ECE %2</source>
+        <translation>%1 ECE %2</translation>
+    </message>
+    <message>
+        <source>answer critique, last validation</source>
+        <translation>Antwort-Kritik, letzte Validierung</translation>
+    </message>
+    <message>
+        <source>Reliability: %1 (no data)</source>
+        <translation>Verlässlichkeit: %1 (keine Daten)</translation>
+    </message>
+    <message>
+        <source>Reliability: %1
+%2</source>
+        <translation>Verlässlichkeit: %1
+%2</translation>
+    </message>
+    <message>
+        <source>ECE per reflection step (last validation, logged)</source>
+        <translation>ECE je Reflexionsschritt (letzte Validierung, geloggt)</translation>
+    </message>
+    <message>
+        <source>ECE per reflection step (traced inputs)</source>
+        <translation>ECE je Reflexionsschritt (verfolgte Eingaben)</translation>
+    </message>
+    <message>
+        <source>%1 answer</source>
+        <translation>%1 Antwort</translation>
+    </message>
+    <message>
+        <source>%1 t=%2</source>
+        <translation>%1 t=%2</translation>
+    </message>
+    <message>
+        <source>no traces</source>
+        <translation>keine Spuren</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::ConflictPlots</name>
+    <message>
+        <source>Conflict score histogram</source>
+        <translation>Histogramm der Konfliktwerte</translation>
+    </message>
+    <message>
+        <source>conflict score D</source>
+        <translation>Konfliktwert D</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>Konflikte</translation>
+    </message>
+    <message>
+        <source>Conflict rate over training</source>
+        <translation>Konfliktrate im Training</translation>
+    </message>
+    <message>
+        <source>training step</source>
+        <translation>Trainingsschritt</translation>
+    </message>
+    <message>
+        <source>Resolved accuracy vs score</source>
+        <translation>Genauigkeit nach Auflösung je Konfliktwert</translation>
+    </message>
+    <message>
+        <source>conflict score D (binned)</source>
+        <translation>Konfliktwert D (in Intervallen)</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source> threshold %1</source>
+        <translation> Schwelle %1</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::ConflictTableModel</name>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>richtig</translation>
+    </message>
+    <message>
+        <source>wrong</source>
+        <translation>falsch</translation>
+    </message>
+    <message>
+        <source>Double-click to open input #%1 in the stepper at the integration</source>
+        <translation>Doppelklick öffnet Eingabe #%1 in der Reflexions-Schrittfolge bei der Integration</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>Score D</source>
+        <translation>Wert D</translation>
+    </message>
+    <message>
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <source>Winner</source>
+        <translation>Gewinner</translation>
+    </message>
+    <message>
+        <source>Margin</source>
+        <translation>Abstand</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Aufgelöst</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Auflösung</translation>
+    </message>
+</context>
+<context>
     <name>inspect::ConflictView</name>
     <message>
         <source>Filter: input, expert (E2), resolution…</source>
@@ -353,593 +819,851 @@
     </message>
 </context>
 <context>
-    <name>setup::DatasetSection</name>
+    <name>inspect::CounterfactualControls</name>
     <message>
-        <source>CSV files (*.csv *.csv.gz *.txt);;All files (*)</source>
-        <translation>CSV-Dateien (*.csv *.csv.gz *.txt);;Alle Dateien (*)</translation>
+        <source>No critique feedback</source>
+        <translation>Keine Kritik-Rückmeldung</translation>
     </message>
     <message>
-        <source>IDX files (*-ubyte *-ubyte.gz *.idx*);;All files (*)</source>
-        <translation>IDX-Dateien (*-ubyte *-ubyte.gz *.idx*);;Alle Dateien (*)</translation>
+        <source>Own gates</source>
+        <translation>Eigene Gates</translation>
     </message>
     <message>
-        <source>all</source>
-        <translation>alle</translation>
+        <source>Run what-if</source>
+        <translation>Was-wäre-wenn ausführen</translation>
     </message>
     <message>
-        <source>Choose a file</source>
-        <translation>Datei wählen</translation>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
     </message>
     <message>
-        <source>Data set</source>
-        <translation>Datensatz</translation>
+        <source>off</source>
+        <translation>aus</translation>
     </message>
     <message>
-        <source>Choose a CSV file to see its parsed columns.</source>
-        <translation>Wählen Sie eine CSV-Datei, um ihre erkannten Spalten zu sehen.</translation>
+        <source>t = </source>
+        <translation>t = </translation>
     </message>
     <message>
-        <source>%1 rows, %2 feature columns and the label (last column below).</source>
-        <translation>%1 Zeilen, %2 Merkmalsspalten und das Label (letzte Spalte unten).</translation>
+        <source>Every selected expert stops at this step and answers with its draft and critique of that step (its halting policy is not asked)</source>
+        <translation>Jeder gewählte Experte hält bei diesem Schritt an und antwortet mit Entwurf und Kritik dieses Schritts (seine Halteregel wird nicht gefragt)</translation>
     </message>
     <message>
-        <source>label</source>
-        <translation>Label</translation>
+        <source>Every selected expert runs to its maximum depth and then this many steps more</source>
+        <translation>Jeder gewählte Experte läuft bis zu seiner maximalen Tiefe und dann so viele Schritte weiter</translation>
     </message>
     <message>
-        <source>Choose an IDX images file and its labels file (MNIST format).</source>
-        <translation>Wählen Sie eine IDX-Bilddatei und ihre Label-Datei (MNIST-Format).</translation>
+        <source>The cell reads a zero critique at every step instead of its own last one</source>
+        <translation>Die Zelle liest in jedem Schritt eine Kritik von null statt ihrer eigenen letzten</translation>
     </message>
     <message>
-        <source>Images of %1 × %2 pixels; labels match.</source>
-        <translation>Bilder mit %1 × %2 Pixeln; Labels passen.</translation>
+        <source>Forced routing: use the gates set here instead of the router&apos;s p for the chosen experts</source>
+        <translation>Erzwungenes Routing: für die gewählten Experten die hier gesetzten Gates statt des p des Routers verwenden</translation>
     </message>
     <message>
-        <source>bundled fortunes corpus</source>
-        <translation>mitgelieferter Glückskeks-Korpus</translation>
+        <source>Halt every expert at</source>
+        <translation>Jeden Experten anhalten bei</translation>
     </message>
     <message>
-        <source>Text files (*.txt);;All files (*)</source>
-        <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
+        <source>Extra steps</source>
+        <translation>Zusätzliche Schritte</translation>
+    </message>
+    <message>
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <source>Veto</source>
+        <translation>Veto</translation>
+    </message>
+    <message>
+        <source>Force route</source>
+        <translation>Routing erzwingen</translation>
+    </message>
+    <message>
+        <source>E%1</source>
+        <translation>E%1</translation>
+    </message>
+    <message>
+        <source>Drop expert %1 from every selection and fuse the rest</source>
+        <translation>Experte %1 aus jeder Auswahl nehmen und die übrigen fusionieren</translation>
+    </message>
+    <message>
+        <source>Route the input to exactly the checked experts</source>
+        <translation>Die Eingabe genau an die angehakten Experten leiten</translation>
+    </message>
+    <message>
+        <source>halt at t=%1</source>
+        <translation>Halt bei t=%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n extra step(s)</source>
+        <translation>
+            <numerusform>%n zusätzlicher Schritt</numerusform>
+            <numerusform>%n zusätzliche Schritte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>veto %1</source>
+        <translation>Veto %1</translation>
+    </message>
+    <message>
+        <source>route to %1</source>
+        <translation>Routing an %1</translation>
+    </message>
+    <message>
+        <source> (gates %1)</source>
+        <translation> (Gates %1)</translation>
+    </message>
+    <message>
+        <source>no critique feedback</source>
+        <translation>keine Kritik-Rückmeldung</translation>
+    </message>
+    <message>
+        <source>no change</source>
+        <translation>keine Änderung</translation>
     </message>
 </context>
 <context>
-    <name>DepthBlocks</name>
+    <name>inspect::CounterfactualSummary</name>
     <message>
-        <source>not recorded</source>
-        <translation>nicht aufgezeichnet</translation>
+        <source>Compute counterfactual accuracies</source>
+        <translation>Kontrafaktische Genauigkeiten berechnen</translation>
     </message>
     <message>
-        <source>none</source>
-        <translation>keine</translation>
+        <source>Evaluates the checkpoint on the test split once per row (the same numbers as mor eval --counterfactual)</source>
+        <translation>Wertet den Checkpoint einmal je Zeile auf dem Testteil aus (dieselben Zahlen wie mor eval --counterfactual)</translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation>Was wäre wenn</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>vs. model</source>
+        <translation>ggü. Modell</translation>
+    </message>
+    <message>
+        <source>Expert-steps / input</source>
+        <translation>Experten-Schritte / Eingabe</translation>
+    </message>
+    <message>
+        <source>Test accuracy if …</source>
+        <translation>Testgenauigkeit, wenn …</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <source>Evaluating the checkpoint on the test split, once per row …</source>
+        <translation>Der Checkpoint wird auf dem Testteil ausgewertet, einmal je Zeile …</translation>
+    </message>
+    <message>
+        <source>Could not compute the table: %1</source>
+        <translation>Die Tabelle ließ sich nicht berechnen: %1</translation>
+    </message>
+    <message>
+        <source>No run open.</source>
+        <translation>Kein Lauf geöffnet.</translation>
+    </message>
+    <message>
+        <source>Is the router, the critique or the k-th step doing any work? Compute the test accuracy of the checkpoint under each change.</source>
+        <translation>Leisten Router, Kritik oder der k-te Schritt etwas? Berechnen Sie die Testgenauigkeit des Checkpoints unter jeder Änderung.</translation>
+    </message>
+    <message>
+        <source>Checkpoint of step %1, %2 test inputs, maximum depth %3. &quot;halt at t=%3&quot; is the fixed-depth accuracy.</source>
+        <translation>Checkpoint von Schritt %1, %2 Testeingaben, maximale Tiefe %3. „Halt bei t=%3“ ist die Genauigkeit bei fester Tiefe.</translation>
+    </message>
+    <message>
+        <source>the model as trained</source>
+        <translation>das Modell wie trainiert</translation>
+    </message>
+    <message>
+        <source>halt at t=%1 (fixed depth)</source>
+        <translation>Halt bei t=%1 (feste Tiefe)</translation>
+    </message>
+    <message>
+        <source>halt at t=%1</source>
+        <translation>Halt bei t=%1</translation>
+    </message>
+    <message>
+        <source>veto expert E%1</source>
+        <translation>Veto gegen Experte E%1</translation>
+    </message>
+    <message>
+        <source>route all to E%1 (best fixed expert)</source>
+        <translation>alles an E%1 leiten (bester fester Experte)</translation>
+    </message>
+    <message>
+        <source>route all to E%1</source>
+        <translation>alles an E%1 leiten</translation>
     </message>
 </context>
 <context>
-    <name>EngineAccess</name>
+    <name>inspect::CounterfactualView</name>
     <message>
-        <source>this program has no training engine (it only reads logs): train, trace and generate in MoR Studio or with the mor command</source>
-        <translation>dieses Programm hat keine Trainings-Engine (es liest nur Logs): Trainieren, Verfolgen und Erzeugen in MoR Studio oder mit dem Befehl mor</translation>
+        <source>No input selected: pick one in the list on the left.</source>
+        <translation>Keine Eingabe gewählt: wählen Sie eine in der Liste links.</translation>
+    </message>
+    <message>
+        <source>No run open.</source>
+        <translation>Kein Lauf geöffnet.</translation>
+    </message>
+    <message>
+        <source>Input #%1 on the checkpoint of evaluation step %2 (or the last one before it).</source>
+        <translation>Eingabe #%1 auf dem Checkpoint des Auswertungsschritts %2 (oder dem letzten davor).</translation>
+    </message>
+    <message>
+        <source>Choose a change above and press Run what-if.</source>
+        <translation>Wählen Sie oben eine Änderung und drücken Sie „Was-wäre-wenn ausführen“.</translation>
+    </message>
+    <message>
+        <source>Running the checkpoint on input #%1: %2 …</source>
+        <translation>Der Checkpoint läuft auf Eingabe #%1: %2 …</translation>
+    </message>
+    <message>
+        <source>The what-if could not be computed: %1</source>
+        <translation>Das Was-wäre-wenn ließ sich nicht berechnen: %1</translation>
+    </message>
+    <message>
+        <source>no trace</source>
+        <translation>keine Spur</translation>
     </message>
 </context>
 <context>
-    <name>setup::ExpertTableModel</name>
+    <name>inspect::ExpertPanel</name>
     <message>
-        <source>Expert %1</source>
-        <translation>Experte %1</translation>
+        <source>c_t, λ_t</source>
+        <translation>c_t, λ_t</translation>
     </message>
     <message>
-        <source>Cell</source>
-        <translation>Zelle</translation>
+        <source>critique c_t</source>
+        <translation>Kritik c_t</translation>
     </message>
     <message>
-        <source>Width</source>
-        <translation>Breite</translation>
+        <source>halting λ_t</source>
+        <translation>Anhalten λ_t</translation>
     </message>
     <message>
-        <source>Max depth</source>
-        <translation>Max. Tiefe</translation>
+        <source>draft right</source>
+        <translation>Entwurf richtig</translation>
+    </message>
+    <message>
+        <source>draft wrong</source>
+        <translation>Entwurf falsch</translation>
+    </message>
+    <message>
+        <source>reflection step t</source>
+        <translation>Reflexionsschritt t</translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>class
+t=%1: pred %2 %3  c=%4  λ=%5</source>
+        <translation>Klasse
+t=%1: Vorhersage %2 %3  c=%4  λ=%5</translation>
+    </message>
+    <message>
+        <source>class
+halted at t=%1: pred %2 %3</source>
+        <translation>Klasse
+angehalten bei t=%1: Vorhersage %2 %3</translation>
+    </message>
+    <message>
+        <source>Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6  ·  confidence %7%8</source>
+        <translation>Experte %1  ·  Gate %2  ·  Router-p %3  ·  angehalten bei t=%4  ·  Antwort %5 %6  ·  Konfidenz %7%8</translation>
+    </message>
+    <message>
+        <source>  ·  +%1 re-reflection</source>
+        <translation>  ·  +%1 erneute Reflexion</translation>
+    </message>
+    <message>
+        <source>  ·  uncertainty u = %1</source>
+        <translation>  ·  Unsicherheit u = %1</translation>
+    </message>
+    <message>
+        <source>width %1 units</source>
+        <translation>Breite %1 Einheiten</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::GroupExpertHeatmap</name>
+    <message>
+        <source>expert</source>
+        <translation>Experte</translation>
+    </message>
+    <message>
+        <source>group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>Expert groups: traced inputs per group × expert</source>
+        <translation>Expertengruppen: verfolgte Eingaben je Gruppe × Experte</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n traced input(s)</source>
+        <translation>
+            <numerusform>%n verfolgte Eingabe</numerusform>
+            <numerusform>%n verfolgte Eingaben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; group not recorded for %n input(s)</source>
+        <translation>
+            <numerusform>; Gruppe für %n Eingabe nicht aufgezeichnet</numerusform>
+            <numerusform>; Gruppe für %n Eingaben nicht aufgezeichnet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n input(s)</source>
+        <translation>
+            <numerusform>%n Eingabe</numerusform>
+            <numerusform>%n Eingaben</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>inspect::InputPreview</name>
+    <message>
+        <source>no input stored</source>
+        <translation>keine Eingabe gespeichert</translation>
+    </message>
+    <message>
+        <source>feature %1 = %2</source>
+        <translation>Merkmal %1 = %2</translation>
+    </message>
+    <message>
+        <source>Read at this reflection step: %1</source>
+        <translation>In diesem Reflexionsschritt gelesen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::IntegrationPanel</name>
+    <message>
+        <source>fusion weight w_j</source>
+        <translation>Fusionsgewicht w_j</translation>
+    </message>
+    <message>
+        <source>expert</source>
+        <translation>Experte</translation>
+    </message>
+    <message>
+        <source>conflict score D</source>
+        <translation>Konfliktwert D</translation>
+    </message>
+    <message>
+        <source>D</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <source>fused answer</source>
+        <translation>fusionierte Antwort</translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>E%1</source>
+        <translation>E%1</translation>
+    </message>
+    <message>
+        <source>winner E%1</source>
+        <translation>Gewinner E%1</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>richtig</translation>
+    </message>
+    <message>
+        <source>wrong</source>
+        <translation>falsch</translation>
+    </message>
+    <message>
+        <source>Integration: answer %1 %2 (label %3)  ·  conflict D = %4 %5 %6</source>
+        <translation>Integration: Antwort %1 %2 (Label %3)  ·  Konflikt D = %4 %5 %6</translation>
+    </message>
+    <message>
+        <source>  ·  %1, winner E%2, margin %3</source>
+        <translation>  ·  %1, Gewinner E%2, Abstand %3</translation>
+    </message>
+    <message>
+        <source>  ·  no conflict, margin %1</source>
+        <translation>  ·  kein Konflikt, Abstand %1</translation>
+    </message>
+    <message>
+        <source>Integration: answer %1 %2 (label %3)  ·  one expert selected: conflicts need at least 2 (raise top_k)</source>
+        <translation>Integration: Antwort %1 %2 (Label %3)  ·  ein Experte gewählt: Konflikte brauchen mindestens 2 (top_k erhöhen)</translation>
+    </message>
+    <message>
+        <source> → %1 after re-reflection</source>
+        <translation> → %1 nach erneuter Reflexion</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::ReflectionStepperView</name>
+    <message>
+        <source>Router p and gates g</source>
+        <translation>Router-p und Gates g</translation>
+    </message>
+    <message>
+        <source>p, selected</source>
+        <translation>p, ausgewählt</translation>
+    </message>
+    <message>
+        <source>p, not run</source>
+        <translation>p, nicht ausgeführt</translation>
+    </message>
+    <message>
+        <source>gate g</source>
+        <translation>Gate g</translation>
+    </message>
+    <message>
+        <source>Open a run with traces: pick an evaluation step and an input on the left.</source>
+        <translation>Öffnen Sie einen Lauf mit Traces: Wählen Sie links einen Evaluationsschritt und eine Eingabe.</translation>
+    </message>
+    <message>
+        <source>Input #%1 is not a probe input: running the checkpoint of step %2 on it…</source>
+        <translation>Eingabe #%1 ist keine Probe-Eingabe: Der Checkpoint von Schritt %2 wird darauf ausgeführt…</translation>
+    </message>
+    <message>
+        <source>Input #%1 has no logged trace at step %2, and re-running the checkpoint failed: %3</source>
+        <translation>Eingabe #%1 hat bei Schritt %2 keine protokollierte Trace, und die erneute Ausführung des Checkpoints schlug fehl: %3</translation>
+    </message>
+    <message>
+        <source>No traced input selected.</source>
+        <translation>Keine verfolgte Eingabe gewählt.</translation>
+    </message>
+    <message>
+        <source>No run open.</source>
+        <translation>Kein Lauf geöffnet.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Input #%1&lt;/b&gt; (step %2)&lt;br&gt;%3&lt;br&gt;label &lt;b&gt;%4&lt;/b&gt;, domain %5&lt;br&gt;final answer &lt;b style=&apos;color:%6&apos;&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 expert(s), %10 expert-steps</source>
+        <translation>&lt;b&gt;Eingabe #%1&lt;/b&gt; (Schritt %2)&lt;br&gt;%3&lt;br&gt;Label &lt;b&gt;%4&lt;/b&gt;, Domäne %5&lt;br&gt;endgültige Antwort &lt;b style=&apos;color:%6&apos;&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 Experte(n), %10 Expertenschritte</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>richtig</translation>
+    </message>
+    <message>
+        <source>wrong</source>
+        <translation>falsch</translation>
+    </message>
+    <message>
+        <source>Integration (after %1 iterations)</source>
+        <translation>Integration (nach %1 Iterationen)</translation>
+    </message>
+    <message>
+        <source>Reflection step t = %1 of %2</source>
+        <translation>Reflexionsschritt t = %1 von %2</translation>
+    </message>
+    <message>
+        <source>Input #%1 has no reflection trace at step %2: only the probe inputs are traced. Pick one on the left.</source>
+        <translation>Eingabe #%1 hat bei Schritt %2 keine Reflexions-Trace: Nur die Probe-Eingaben werden verfolgt. Wählen Sie links eine.</translation>
+    </message>
+    <message>
+        <source>Reflection</source>
+        <translation>Reflexion</translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation>Was wäre wenn</translation>
+    </message>
+    <message>
+        <source>Run summary</source>
+        <translation>Laufübersicht</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>Kalibrierung</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::RoutingAggregatePlot</name>
+    <message>
+        <source>expert</source>
+        <translation>Experte</translation>
+    </message>
+    <message>
+        <source>Mean routing probability</source>
+        <translation>Mittlere Routing-Wahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <source>domain</source>
+        <translation>Domäne</translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>E%1
+%2 u</source>
+        <translation>E%1
+%2 E</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::RoutingLoadPlot</name>
+    <message>
+        <source>Load per expert</source>
+        <translation>Last je Experte</translation>
+    </message>
+    <message>
+        <source>fraction routed</source>
+        <translation>Anteil geroutet</translation>
+    </message>
+    <message>
+        <source>mean p</source>
+        <translation>mittleres p</translation>
+    </message>
+    <message>
+        <source>fraction of inputs</source>
+        <translation>Anteil der Eingaben</translation>
+    </message>
+    <message>
+        <source>ideal %1</source>
+        <translation>ideal %1</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::RoutingView</name>
+    <message>
+        <source>Input (log order)</source>
+        <translation>Eingabe (Log-Reihenfolge)</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>Domäne</translation>
+    </message>
+    <message>
+        <source>Top expert</source>
+        <translation>Bester Experte</translation>
+    </message>
+    <message>
+        <source>Class × expert</source>
+        <translation>Klasse × Experte</translation>
+    </message>
+    <message>
+        <source>Domain × expert</source>
+        <translation>Domäne × Experte</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>Sort rows by</source>
+        <translation>Zeilen sortieren nach</translation>
+    </message>
+    <message>
+        <source>Aggregate</source>
+        <translation>Aggregat</translation>
+    </message>
+    <message>
+        <source>Evolution</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>no routing logged</source>
+        <translation>kein Routing protokolliert</translation>
+    </message>
+    <message>
+        <source>step %1 (%2 / %3)</source>
+        <translation>Schritt %1 (%2 / %3)</translation>
+    </message>
+    <message>
+        <source>No traced inputs at or before this step.</source>
+        <translation>Keine verfolgten Eingaben bis zu diesem Schritt.</translation>
+    </message>
+    <message>
+        <source>step %1, traced from its checkpoint</source>
+        <translation>Schritt %1, aus seinem Checkpoint verfolgt</translation>
+    </message>
+    <message>
+        <source>probe inputs of step %1 from the log</source>
+        <translation>Probe-Eingaben von Schritt %1 aus dem Log</translation>
+    </message>
+    <message>
+        <source>step %1; re-running its checkpoint failed: %2</source>
+        <translation>Schritt %1; erneutes Ausführen seines Checkpoints fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>step %1; tracing them through its checkpoint…</source>
+        <translation>Schritt %1; sie werden durch seinen Checkpoint verfolgt…</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::SamplePicker</name>
+    <message>
+        <source>Deepest reflection first</source>
+        <translation>Tiefste Reflexion zuerst</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ Zurück</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Weiter ▶</translation>
+    </message>
+    <message>
+        <source>Training step of the evaluation (checkpoint) whose traces are shown</source>
+        <translation>Trainingsschritt der Evaluation (Checkpoint), deren Traces gezeigt werden</translation>
+    </message>
+    <message>
+        <source>Evaluation step</source>
+        <translation>Evaluationsschritt</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Zeigen</translation>
+    </message>
+    <message>
+        <source>%1 inputs</source>
+        <translation>%1 Eingaben</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>Schritt %1</translation>
+    </message>
+    <message>
+        <source>All inputs</source>
+        <translation>Alle Eingaben</translation>
+    </message>
+    <message>
+        <source>Wrong answers</source>
+        <translation>Falsche Antworten</translation>
+    </message>
+    <message>
+        <source>Conflicted</source>
+        <translation>Mit Konflikt</translation>
+    </message>
+    <message>
+        <source>Class %1</source>
+        <translation>Klasse %1</translation>
+    </message>
+    <message>
+        <source>Domain %1</source>
+        <translation>Domäne %1</translation>
+    </message>
+    <message>
+        <source>#%1  y=%2 → %3 %4  depth %5%6</source>
+        <translation>#%1  y=%2 → %3 %4  Tiefe %5%6</translation>
+    </message>
+    <message>
+        <source>  conflict</source>
+        <translation>  Konflikt</translation>
+    </message>
+    <message>
+        <source>no input matches</source>
+        <translation>keine passende Eingabe</translation>
+    </message>
+</context>
+<context>
+    <name>inspect::TraceComparison</name>
+    <message>
+        <source>Pick an input, choose a change above and press Run what-if.</source>
+        <translation>Wählen Sie eine Eingabe und oben eine Änderung und drücken Sie „Was-wäre-wenn ausführen“.</translation>
+    </message>
+    <message>
+        <source>Fused answer</source>
+        <translation>Fusionierte Antwort</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>Konfidenz</translation>
+    </message>
+    <message>
+        <source>Conflict score D</source>
+        <translation>Konfliktwert D</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Urteil</translation>
+    </message>
+    <message>
+        <source>Expert-steps</source>
+        <translation>Experten-Schritte</translation>
+    </message>
+    <message>
+        <source>Expert / step</source>
+        <translation>Experte / Schritt</translation>
+    </message>
+    <message>
+        <source>Gate</source>
+        <translation>Gate</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>p(draft)</source>
+        <translation>p(Entwurf)</translation>
+    </message>
+    <message>
+        <source>Critique</source>
+        <translation>Kritik</translation>
+    </message>
+    <message>
+        <source>Halt λ</source>
+        <translation>Halt λ</translation>
     </message>
     <message>
         <source>Halting</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <source>Threshold</source>
-        <translation>Schwelle</translation>
+        <source>Original</source>
+        <translation>Original</translation>
     </message>
     <message>
-        <source>Input features the expert reads at every reflection step, the next ones each step (0 = it sees only the encoding)</source>
-        <translation>Eingabemerkmale, die der Experte in jedem Reflexionsschritt liest, in jedem Schritt die nächsten (0 = er sieht nur die Kodierung)</translation>
+        <source>What if</source>
+        <translation>Was wäre wenn</translation>
     </message>
     <message>
-        <source>Reads/step</source>
-        <translation>Liest/Schritt</translation>
+        <source>Original (input #%1)</source>
+        <translation>Original (Eingabe #%1)</translation>
+    </message>
+    <message>
+        <source>What if: %1</source>
+        <translation>Was wäre wenn: %1</translation>
+    </message>
+    <message>
+        <source>  (conflict)</source>
+        <translation>  (Konflikt)</translation>
+    </message>
+    <message>
+        <source>no label</source>
+        <translation>kein Label</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>richtig</translation>
+    </message>
+    <message>
+        <source>wrong</source>
+        <translation>falsch</translation>
+    </message>
+    <message>
+        <source>E%1</source>
+        <translation>E%1</translation>
+    </message>
+    <message>
+        <source>halts at t=%1</source>
+        <translation>hält bei t=%1</translation>
+    </message>
+    <message>
+        <source>t=%1</source>
+        <translation>t=%1</translation>
+    </message>
+    <message>
+        <source>← answer</source>
+        <translation>← Antwort</translation>
+    </message>
+    <message>
+        <source>re-reflection</source>
+        <translation>erneute Reflexion</translation>
+    </message>
+    <message>
+        <source> (right)</source>
+        <translation> (richtig)</translation>
+    </message>
+    <message>
+        <source> (wrong)</source>
+        <translation> (falsch)</translation>
+    </message>
+    <message>
+        <source>answer %1%2 unchanged</source>
+        <translation>Antwort %1%2 unverändert</translation>
+    </message>
+    <message>
+        <source>answer %1%2 → %3%4</source>
+        <translation>Antwort %1%2 → %3%4</translation>
+    </message>
+    <message>
+        <source>What changed: %1, confidence %2 → %3, conflict D %4 → %5, expert-steps %6 → %7</source>
+        <translation>Was sich änderte: %1, Konfidenz %2 → %3, Konflikt D %4 → %5, Experten-Schritte %6 → %7</translation>
     </message>
 </context>
 <context>
-    <name>shell::HelpDialog</name>
+    <name>main</name>
     <message>
-        <source>&amp;Close</source>
-        <translation>&amp;Schließen</translation>
+        <source>Workbench for Mixture-of-Reflection models</source>
+        <translation>Werkbank für Mixture-of-Reflection-Modelle</translation>
     </message>
     <message>
-        <source>MoR Studio help</source>
-        <translation>Hilfe zu MoR Studio</translation>
+        <source>Experiment log to open (default: the user&apos;s log)</source>
+        <translation>Zu öffnendes Experiment-Log (Standard: das Log des Benutzers)</translation>
     </message>
     <message>
-        <source>Manual</source>
-        <translation>Handbuch</translation>
+        <source>Load a bundled demo</source>
+        <translation>Eine mitgelieferte Demo laden</translation>
     </message>
     <message>
-        <source>Keyboard shortcuts</source>
-        <translation>Tastenkürzel</translation>
+        <source>Save a picture of the window after 1.5 s and quit</source>
+        <translation>Nach 1,5 s ein Bild des Fensters speichern und beenden</translation>
     </message>
     <message>
-        <source>Action</source>
-        <translation>Aktion</translation>
+        <source>Theme: light or dark</source>
+        <translation>Farbschema: light oder dark</translation>
     </message>
     <message>
-        <source>Shortcut</source>
-        <translation>Tastenkürzel</translation>
+        <source>Language: en or de</source>
+        <translation>Sprache: en oder de</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;MoR Studio in short&lt;/h2&gt;&lt;p&gt;A Mixture-of-Reflection model sends each input to a few experts (the router); each expert drafts an answer, scores its own draft and refines it for a few steps; the answers are fused by confidence, and disagreements are detected as conflicts. Recursion models do the same per token of a text.&lt;/p&gt;&lt;h3&gt;A first experiment&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Setup&lt;/b&gt;: pick a demo (File › Demos) or keep the new experiment&apos;s defaults; choose the model family (reflection or recursion) under &lt;b&gt;Model&lt;/b&gt;; the form checks every value as you type.&lt;/li&gt;&lt;li&gt;Press &lt;b&gt;Start training&lt;/b&gt; (Ctrl+Return). The &lt;b&gt;Training&lt;/b&gt; view shows loss and accuracy live; Pause and Stop work between batches.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Reflection stepper&lt;/b&gt;: pick an input and step through every expert&apos;s drafts and self-critique scores.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Routing&lt;/b&gt; and &lt;b&gt;Conflicts&lt;/b&gt;: which expert takes which inputs, and where experts disagree.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Compare&lt;/b&gt;: select several runs in the run browser (Ctrl+click) to see their curves and settings side by side.&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Views&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Sequence&lt;/b&gt; appears for recursion models: each token with its recursion depth (with Mixture-of-Depths, the blocks it used); type your own text to trace it, or press &lt;b&gt;Generate&lt;/b&gt; to continue it. &lt;b&gt;Playground&lt;/b&gt; trains a small model on 2-D points and paints its decisions live.&lt;/p&gt;&lt;h3&gt;Runs and files&lt;/h3&gt;&lt;p&gt;Every run goes into one experiment log (a SQLite file); runs written by the command-line tool &lt;tt&gt;mor&lt;/tt&gt; on another machine open here unchanged. Right-click a run to rename, tag, resume or load its settings into Setup. Plots export as PNG, SVG or PDF from their context menu; File › Export saves metrics and traces as CSV.&lt;/p&gt;&lt;p&gt;The README of the project describes every setting and command in full.&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;MoR Studio in Kürze&lt;/h2&gt;&lt;p&gt;Ein Mixture-of-Reflection-Modell schickt jede Eingabe an einige Experten (der Router); jeder Experte entwirft eine Antwort, bewertet seinen eigenen Entwurf und verbessert ihn einige Schritte lang; die Antworten werden nach Konfidenz fusioniert, und Uneinigkeit wird als Konflikt erkannt. Rekursionsmodelle tun dasselbe für jedes Token eines Textes.&lt;/p&gt;&lt;h3&gt;Ein erstes Experiment&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Einrichtung&lt;/b&gt;: wählen Sie eine Demo (Datei › Demos) oder behalten Sie die Standardwerte des neuen Experiments; wählen Sie unter &lt;b&gt;Modell&lt;/b&gt; die Modellfamilie (Reflexion oder Rekursion); das Formular prüft jeden Wert während der Eingabe.&lt;/li&gt;&lt;li&gt;Drücken Sie &lt;b&gt;Training starten&lt;/b&gt; (Strg+Eingabe). Die Ansicht &lt;b&gt;Training&lt;/b&gt; zeigt Verlust und Genauigkeit live; Pause und Stopp wirken zwischen zwei Batches.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Reflexions-Schrittfolge&lt;/b&gt;: wählen Sie eine Eingabe und gehen Sie durch die Entwürfe und Selbstkritik-Werte jedes Experten.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Routing&lt;/b&gt; und &lt;b&gt;Konflikte&lt;/b&gt;: welcher Experte welche Eingaben übernimmt und wo Experten uneins sind.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Vergleich&lt;/b&gt;: wählen Sie im Lauf-Browser mehrere Läufe (Strg+Klick), um ihre Kurven und Einstellungen nebeneinander zu sehen.&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Ansichten&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Sequenz&lt;/b&gt; erscheint bei Rekursionsmodellen: jedes Token mit seiner Rekursionstiefe (bei Mixture-of-Depths die genutzten Blöcke); tippen Sie eigenen Text, um ihn zu verfolgen, oder drücken Sie &lt;b&gt;Erzeugen&lt;/b&gt;, um ihn fortzusetzen. &lt;b&gt;Spielwiese&lt;/b&gt; trainiert ein kleines Modell auf 2-D-Punkten und zeichnet seine Entscheidungen live.&lt;/p&gt;&lt;h3&gt;Läufe und Dateien&lt;/h3&gt;&lt;p&gt;Jeder Lauf landet in einem Experiment-Log (einer SQLite-Datei); Läufe, die das Kommandozeilenwerkzeug &lt;tt&gt;mor&lt;/tt&gt; auf einem anderen Rechner schreibt, öffnen sich hier unverändert. Ein Rechtsklick auf einen Lauf benennt ihn um, vergibt Tags, setzt ihn fort oder lädt seine Einstellungen in die Einrichtung. Plots lassen sich über ihr Kontextmenü als PNG, SVG oder PDF exportieren; Datei › Exportieren speichert Metriken und Spuren als CSV.&lt;/p&gt;&lt;p&gt;Das README des Projekts beschreibt jede Einstellung und jeden Befehl ausführlich.&lt;/p&gt;</translation>
+        <source>Select this run id</source>
+        <translation>Diese Lauf-ID auswählen</translation>
     </message>
-</context>
-<context>
-    <name>shell::LogSession</name>
     <message>
-        <source>The log file %1 is missing (moved or deleted?)</source>
-        <translation>Die Log-Datei %1 fehlt (verschoben oder gelöscht?)</translation>
+        <source>Milliseconds to wait before the screenshot (default 1500)</source>
+        <translation>Millisekunden bis zum Bildschirmfoto (Standard 1500)</translation>
     </message>
-</context>
-<context>
-    <name>shell::MainWindow</name>
     <message>
-        <source>New experiment</source>
-        <translation>Neues Experiment</translation>
+        <source>Start training the loaded config right away</source>
+        <translation>Die geladene Konfiguration sofort trainieren</translation>
     </message>
     <message>
-        <source>Open experiment log</source>
-        <translation>Experiment-Log öffnen</translation>
+        <source>Start in presentation mode (large fonts)</source>
+        <translation>Im Präsentationsmodus starten (große Schrift)</translation>
     </message>
     <message>
-        <source>Experiment logs (*.sqlite *.db);;All files (*)</source>
-        <translation>Experiment-Logs (*.sqlite *.db);;Alle Dateien (*)</translation>
+        <source>Window size in pixels, e.g. 1280x800 (for screenshots)</source>
+        <translation>Fenstergröße in Pixeln, z. B. 1280x800 (für Bildschirmfotos)</translation>
     </message>
     <message>
-        <source>Save preset</source>
-        <translation>Vorlage speichern</translation>
+        <source>Show the training replay at this evaluation (1 = the first)</source>
+        <translation>Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)</translation>
     </message>
     <message>
-        <source>Experiment configs (*.json)</source>
-        <translation>Experiment-Konfigurationen (*.json)</translation>
-    </message>
-    <message>
-        <source>Export all plots into a folder</source>
-        <translation>Alle Diagramme in einen Ordner exportieren</translation>
-    </message>
-    <message>
-        <source>Export all plots</source>
-        <translation>Alle Diagramme exportieren</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n file(s) written to %1</source>
-        <translation>
-            <numerusform>%n Datei nach %1 geschrieben</numerusform>
-            <numerusform>%n Dateien nach %1 geschrieben</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Load preset</source>
-        <translation>Vorlage laden</translation>
-    </message>
-    <message>
-        <source>About MoR Studio</source>
-        <translation>Über MoR Studio</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;A workbench for Mixture-of-Reflection models: configure, train and inspect routers, reflecting experts and their integration.&lt;/p&gt;&lt;p&gt;License: GPL-3.0-or-later.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank für Mixture-of-Reflection-Modelle: Router, reflektierende Experten und ihre Integration einrichten, trainieren und untersuchen.&lt;/p&gt;&lt;p&gt;Lizenz: GPL-3.0-or-later.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Training run %1…</source>
-        <translation>Lauf %1 wird trainiert…</translation>
-    </message>
-    <message>
-        <source>Open log</source>
-        <translation>Log öffnen</translation>
-    </message>
-    <message>
-        <source>Stop the running training before opening another log.</source>
-        <translation>Beenden Sie das laufende Training, bevor Sie ein anderes Log öffnen.</translation>
-    </message>
-    <message>
-        <source>Cannot open %1:
-%2</source>
-        <translation>%1 lässt sich nicht öffnen:
-%2</translation>
-    </message>
-    <message>
-        <source>Cannot open %1: %2</source>
-        <translation>%1 lässt sich nicht öffnen: %2</translation>
-    </message>
-    <message>
-        <source>MoR Studio — %1</source>
-        <translation>MoR Studio — %1</translation>
-    </message>
-    <message>
-        <source>Loaded demo “%1”</source>
-        <translation>Demo „%1“ geladen</translation>
-    </message>
-    <message>
-        <source>Starting “%1”</source>
-        <translation>„%1“ wird gestartet</translation>
-    </message>
-    <message>
-        <source>Run %1 %2</source>
-        <translation>Lauf %1 %2</translation>
-    </message>
-    <message>
-        <source>Run %1 %2: %3</source>
-        <translation>Lauf %1 %2: %3</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 — %n run(s)</source>
-        <translation>
-            <numerusform>%1 — %n Lauf</numerusform>
-            <numerusform>%1 — %n Läufe</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No translation for %1</source>
-        <translation>Keine Übersetzung für %1</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>Beenden</translation>
-    </message>
-    <message>
-        <source>A training is running. Stop it and quit?</source>
-        <translation>Ein Training läuft. Anhalten und beenden?</translation>
-    </message>
-    <message>
-        <source>Setup</source>
-        <translation>Einrichtung</translation>
-    </message>
-    <message>
-        <source>Training</source>
-        <translation>Training</translation>
-    </message>
-    <message>
-        <source>Reflection stepper</source>
-        <translation>Reflexions-Schrittfolge</translation>
-    </message>
-    <message>
-        <source>Routing</source>
-        <translation>Routing</translation>
-    </message>
-    <message>
-        <source>Conflicts</source>
-        <translation>Konflikte</translation>
-    </message>
-    <message>
-        <source>Compare</source>
-        <translation>Vergleich</translation>
-    </message>
-    <message>
-        <source>Runs</source>
-        <translation>Läufe</translation>
-    </message>
-    <message>
-        <source>Events</source>
-        <translation>Ereignisse</translation>
-    </message>
-    <message>
-        <source>This view arrives with the inspect views.</source>
-        <translation>Diese Ansicht kommt mit den Inspektionsansichten.</translation>
-    </message>
-    <message>
-        <source>MoR Studio</source>
-        <translation>MoR Studio</translation>
-    </message>
-    <message>
-        <source>Export metrics</source>
-        <translation>Metriken exportieren</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV-Dateien (*.csv)</translation>
-    </message>
-    <message>
-        <source>Export traces</source>
-        <translation>Traces exportieren</translation>
-    </message>
-    <message>
-        <source>Select a run first.</source>
-        <translation>Wählen Sie zuerst einen Lauf.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n trace row(s) written to %1</source>
-        <translation>
-            <numerusform>%n Trace-Zeile nach %1 geschrieben</numerusform>
-            <numerusform>%n Trace-Zeilen nach %1 geschrieben</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Figure copied (%1 × %2 pixels)</source>
-        <translation>Diagramm kopiert (%1 × %2 Pixel)</translation>
-    </message>
-    <message>
-        <source>Sequence</source>
-        <translation>Sequenz</translation>
-    </message>
-    <message>
-        <source>Cannot read the log (retrying): %1</source>
-        <translation>Das Log lässt sich nicht lesen (neuer Versuch folgt): %1</translation>
-    </message>
-    <message>
-        <source>The log is readable again</source>
-        <translation>Das Log ist wieder lesbar</translation>
-    </message>
-    <message>
-        <source>Preset saved to %1</source>
-        <translation>Vorlage gespeichert unter %1</translation>
-    </message>
-    <message>
-        <source>Run %1 is not in the log.</source>
-        <translation>Lauf %1 ist nicht im Log.</translation>
-    </message>
-    <message>
-        <source>Load run %1</source>
-        <translation>Lauf %1 laden</translation>
-    </message>
-    <message>
-        <source>Load into Setup</source>
-        <translation>In die Einrichtung laden</translation>
-    </message>
-    <message>
-        <source>Loaded the config of run %1 (%2)</source>
-        <translation>Konfiguration von Lauf %1 geladen (%2)</translation>
-    </message>
-    <message>
-        <source>Resuming run %1</source>
-        <translation>Lauf %1 wird fortgesetzt</translation>
-    </message>
-    <message>
-        <source>A training is running: stop it before resuming run %1</source>
-        <translation>Ein Training läuft: halten Sie es an, bevor Sie Lauf %1 fortsetzen</translation>
-    </message>
-    <message>
-        <source>info</source>
-        <translation>Info</translation>
-    </message>
-    <message>
-        <source>warn</source>
-        <translation>Warnung</translation>
-    </message>
-    <message>
-        <source>error</source>
-        <translation>Fehler</translation>
-    </message>
-    <message>
-        <source>Playground</source>
-        <translation>Spielwiese</translation>
-    </message>
-    <message>
-        <source>Exporting plots to %1…</source>
-        <translation>Plots werden nach %1 exportiert…</translation>
-    </message>
-</context>
-<context>
-    <name>shell::MainWindowActions</name>
-    <message>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <source>&amp;Recent logs</source>
-        <translation>&amp;Zuletzt geöffnete Logs</translation>
-    </message>
-    <message>
-        <source>&amp;Edit</source>
-        <translation>&amp;Bearbeiten</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <source>&amp;Panels</source>
-        <translation>&amp;Bereiche</translation>
-    </message>
-    <message>
-        <source>&amp;Theme</source>
-        <translation>&amp;Farbschema</translation>
-    </message>
-    <message>
-        <source>&amp;Language</source>
-        <translation>&amp;Sprache</translation>
-    </message>
-    <message>
-        <source>&amp;Run</source>
-        <translation>&amp;Lauf</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>&amp;Hilfe</translation>
-    </message>
-    <message>
-        <source>Toolbar</source>
-        <translation>Werkzeugleiste</translation>
-    </message>
-    <message>
-        <source>&amp;New experiment</source>
-        <translation>&amp;Neues Experiment</translation>
-    </message>
-    <message>
-        <source>Reset the setup to a default experiment</source>
-        <translation>Die Einrichtung auf ein Standard-Experiment zurücksetzen</translation>
-    </message>
-    <message>
-        <source>&amp;Open log…</source>
-        <translation>Log ö&amp;ffnen…</translation>
-    </message>
-    <message>
-        <source>Open an experiment log (.sqlite)</source>
-        <translation>Ein Experiment-Log (.sqlite) öffnen</translation>
-    </message>
-    <message>
-        <source>&amp;Save preset…</source>
-        <translation>Vorlage &amp;speichern…</translation>
-    </message>
-    <message>
-        <source>&amp;Export all plots…</source>
-        <translation>Alle Diagramme &amp;exportieren…</translation>
-    </message>
-    <message>
-        <source>&amp;Load preset…</source>
-        <translation>Vorlage &amp;laden…</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>&amp;Undo</source>
-        <translation>&amp;Rückgängig</translation>
-    </message>
-    <message>
-        <source>&amp;Redo</source>
-        <translation>&amp;Wiederholen</translation>
-    </message>
-    <message>
-        <source>&amp;Start training</source>
-        <translation>Training &amp;starten</translation>
-    </message>
-    <message>
-        <source>&amp;Pause / resume</source>
-        <translation>&amp;Pause / Fortsetzen</translation>
-    </message>
-    <message>
-        <source>S&amp;top</source>
-        <translation>S&amp;topp</translation>
-    </message>
-    <message>
-        <source>&amp;Light</source>
-        <translation>&amp;Hell</translation>
-    </message>
-    <message>
-        <source>&amp;Dark</source>
-        <translation>&amp;Dunkel</translation>
-    </message>
-    <message>
-        <source>&amp;Presentation mode</source>
-        <translation>&amp;Präsentationsmodus</translation>
-    </message>
-    <message>
-        <source>Large fonts, advanced settings hidden</source>
-        <translation>Große Schrift, erweiterte Einstellungen ausgeblendet</translation>
-    </message>
-    <message>
-        <source>&amp;About MoR Studio</source>
-        <translation>Ü&amp;ber MoR Studio</translation>
-    </message>
-    <message>
-        <source>About &amp;Qt</source>
-        <translation>Über &amp;Qt</translation>
-    </message>
-    <message>
-        <source>Setup</source>
-        <translation>Einrichtung</translation>
-    </message>
-    <message>
-        <source>Training</source>
-        <translation>Training</translation>
-    </message>
-    <message>
-        <source>Reflection stepper</source>
-        <translation>Reflexions-Schrittfolge</translation>
-    </message>
-    <message>
-        <source>Routing</source>
-        <translation>Routing</translation>
-    </message>
-    <message>
-        <source>Conflicts</source>
-        <translation>Konflikte</translation>
-    </message>
-    <message>
-        <source>Compare</source>
-        <translation>Vergleich</translation>
-    </message>
-    <message>
-        <source>&amp;Demos</source>
-        <translation>&amp;Demos</translation>
-    </message>
-    <message>
-        <source>Export &amp;metrics as CSV…</source>
-        <translation>&amp;Metriken als CSV exportieren…</translation>
-    </message>
-    <message>
-        <source>Every metric of the selected run: key, step, value, wall time</source>
-        <translation>Jede Metrik des gewählten Laufs: Schlüssel, Schritt, Wert, Uhrzeit</translation>
-    </message>
-    <message>
-        <source>Export &amp;traces as CSV…</source>
-        <translation>&amp;Traces als CSV exportieren…</translation>
-    </message>
-    <message>
-        <source>Every logged reflection trace of the selected run: one row per input, expert and iteration</source>
-        <translation>Jeder protokollierte Reflexions-Trace des gewählten Laufs: eine Zeile je Eingabe, Experte und Iteration</translation>
-    </message>
-    <message>
-        <source>&amp;Copy figure</source>
-        <translation>Diagramm &amp;kopieren</translation>
-    </message>
-    <message>
-        <source>Copy the plot under the mouse (or the largest plot of the view) as an image</source>
-        <translation>Das Diagramm unter der Maus (oder das größte der Ansicht) als Bild kopieren</translation>
-    </message>
-    <message>
-        <source>&amp;Manual</source>
-        <translation>&amp;Handbuch</translation>
-    </message>
-    <message>
-        <source>A short manual: the views and a first experiment</source>
-        <translation>Ein kurzes Handbuch: die Ansichten und ein erstes Experiment</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>&amp;Tastenkürzel</translation>
-    </message>
-</context>
-<context>
-    <name>training::MetricPlots</name>
-    <message>
-        <source>step</source>
-        <translation>Schritt</translation>
-    </message>
-    <message>
-        <source>Loss terms</source>
-        <translation>Verlustterme</translation>
-    </message>
-    <message>
-        <source>Accuracy</source>
-        <translation>Genauigkeit</translation>
-    </message>
-    <message>
-        <source>Activation per expert</source>
-        <translation>Aktivierung je Experte</translation>
-    </message>
-    <message>
-        <source>Mean depth / conflict rate</source>
-        <translation>Mittlere Tiefe / Konfliktrate</translation>
-    </message>
-    <message>
-        <source>Learning rate / throughput</source>
-        <translation>Lernrate / Durchsatz</translation>
+        <source>View to show: setup, training, stepper, routing, conflicts, compare, sequence, playground</source>
+        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence, playground</translation>
     </message>
 </context>
 <context>
@@ -1103,375 +1827,195 @@
     </message>
 </context>
 <context>
-    <name>shell::PruneDialog</name>
+    <name>sequence</name>
     <message>
-        <source> pt</source>
-        <translation> Pkt.</translation>
+        <source>letters</source>
+        <translation>Buchstaben</translation>
     </message>
     <message>
-        <source>S&amp;weep amounts:</source>
-        <translation>&amp;Reihe von Anteilen:</translation>
+        <source>digits</source>
+        <translation>Ziffern</translation>
     </message>
     <message>
-        <source>&amp;Prune</source>
-        <translation>&amp;Beschneiden</translation>
+        <source>spaces</source>
+        <translation>Leerzeichen</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
+        <source>punctuation</source>
+        <translation>Satzzeichen</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>Schließen</translation>
+        <source>newlines</source>
+        <translation>Zeilenumbrüche</translation>
     </message>
     <message>
-        <source>Prune run %1</source>
-        <translation>Lauf %1 beschneiden</translation>
+        <source>no carry</source>
+        <translation>kein Übertrag</translation>
     </message>
     <message>
-        <source>Prune &lt;b&gt;%1&lt;/b&gt; (#%2) into a new child run of the log; the run itself is not changed.</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2) in einen neuen Kindlauf des Logs beschneiden; der Lauf selbst bleibt unverändert.</translation>
+        <source>carry</source>
+        <translation>Übertrag</translation>
     </message>
     <message>
-        <source>Magnitude (unstructured)</source>
-        <translation>Betrag (unstrukturiert)</translation>
+        <source>carry chain &gt;= 2</source>
+        <translation>Übertragskette ≥ 2</translation>
     </message>
     <message>
-        <source>Structured (hidden units)</source>
-        <translation>Strukturiert (verborgene Einheiten)</translation>
+        <source>positions %1-%2</source>
+        <translation>Positionen %1–%2</translation>
+    </message>
+</context>
+<context>
+    <name>sequence::DepthLegend</name>
+    <message>
+        <source>Recursion depth</source>
+        <translation>Rekursionstiefe</translation>
     </message>
     <message>
-        <source>Dead experts</source>
-        <translation>Tote Experten</translation>
+        <source>Blocks used</source>
+        <translation>Genutzte Blöcke</translation>
     </message>
     <message>
-        <source>Depth cap</source>
-        <translation>Tiefenbegrenzung</translation>
+        <source>■ block used   □ block skipped</source>
+        <translation>■ Block genutzt   □ Block übersprungen</translation>
+    </message>
+</context>
+<context>
+    <name>sequence::DepthPlots</name>
+    <message>
+        <source>depth %1</source>
+        <translation>Tiefe %1</translation>
     </message>
     <message>
-        <source>none</source>
-        <translation>keine</translation>
+        <source>all tokens</source>
+        <translation>alle Token</translation>
     </message>
     <message>
-        <source>Optimizer steps of fine-tuning with the pruned weights held at zero, rounded up to whole epochs</source>
-        <translation>Optimiererschritte des Nachtrainings mit den beschnittenen Gewichten fest auf null, aufgerundet auf ganze Epochen</translation>
+        <source>difficulty class (tokens)</source>
+        <translation>Schwierigkeitsklasse (Token)</translation>
     </message>
     <message>
-        <source>One pruned child run per amount, separated by commas</source>
-        <translation>Ein beschnittener Kindlauf je Anteil, durch Kommas getrennt</translation>
+        <source>character class (tokens)</source>
+        <translation>Zeichenklasse (Token)</translation>
     </message>
     <message>
-        <source>&amp;Method:</source>
-        <translation>&amp;Methode:</translation>
+        <source>Mean recursion depth per class</source>
+        <translation>Mittlere Rekursionstiefe je Klasse</translation>
     </message>
     <message>
-        <source>&amp;Fine-tune steps:</source>
-        <translation>&amp;Nachtrainingsschritte:</translation>
+        <source>Depth distribution per class</source>
+        <translation>Tiefenverteilung je Klasse</translation>
     </message>
     <message>
-        <source>Test accuracy</source>
-        <translation>Testgenauigkeit</translation>
+        <source>Mean depth per evaluation step</source>
+        <translation>Mittlere Tiefe je Auswertungsschritt</translation>
     </message>
     <message>
-        <source>Parameters</source>
-        <translation>Parameter</translation>
+        <source>step</source>
+        <translation>Schritt</translation>
     </message>
     <message>
-        <source>Non-zero parameters</source>
-        <translation>Parameter ungleich null</translation>
+        <source>mean depth</source>
+        <translation>mittlere Tiefe</translation>
     </message>
     <message>
-        <source>FLOPs per input</source>
-        <translation>FLOPs je Eingabe</translation>
-    </message>
-    <message>
-        <source>FLOPs per input without zeros</source>
-        <translation>FLOPs je Eingabe ohne Nullen</translation>
-    </message>
-    <message>
-        <source>Expert-steps per input</source>
-        <translation>Expertenschritte je Eingabe</translation>
-    </message>
-    <message>
-        <source>Before (parent)</source>
-        <translation>Vorher (Elternlauf)</translation>
-    </message>
-    <message>
-        <source>Pruned</source>
-        <translation>Beschnitten</translation>
-    </message>
-    <message>
-        <source>After (child)</source>
-        <translation>Nachher (Kindlauf)</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>Änderung</translation>
-    </message>
-    <message>
-        <source>Right after pruning, before any fine-tuning</source>
-        <translation>Direkt nach dem Beschneiden, vor jedem Nachtraining</translation>
-    </message>
-    <message>
-        <source>The evaluator&apos;s dense estimate: multiplications by zero weights still count</source>
-        <translation>Die dichte Schätzung des Evaluators: Multiplikationen mit Nullgewichten zählen mit</translation>
-    </message>
-    <message>
-        <source>FLOPs per input less the multiplications by zero expert weights (an estimate)</source>
-        <translation>FLOPs je Eingabe ohne die Multiplikationen mit Null-Expertengewichten (eine Schätzung)</translation>
-    </message>
-    <message>
-        <source>Amount</source>
-        <translation>Anteil</translation>
-    </message>
-    <message>
-        <source>Child run</source>
-        <translation>Kindlauf</translation>
-    </message>
-    <message>
-        <source>Sparsity</source>
-        <translation>Dünnbesetztheit</translation>
-    </message>
-    <message>
-        <source>Accuracy pruned</source>
-        <translation>Genauigkeit beschnitten</translation>
-    </message>
-    <message>
-        <source>Accuracy after</source>
-        <translation>Genauigkeit danach</translation>
-    </message>
-    <message>
-        <source>Cancelling… (a fine-tuning stops after its current batch, a sweep before its next amount)</source>
-        <translation>Wird abgebrochen… (ein Nachtraining endet nach seinem aktuellen Batch, eine Reihe vor ihrem nächsten Anteil)</translation>
-    </message>
-    <message>
-        <source>Maximum &amp;depth:</source>
-        <translation>Maximale &amp;Tiefe:</translation>
-    </message>
-    <message>
-        <source>Activation &amp;threshold:</source>
-        <translation>Aktivierungs&amp;schwelle:</translation>
-    </message>
-    <message>
-        <source>&amp;Amount (fraction):</source>
-        <translation>&amp;Anteil (Bruchteil):</translation>
-    </message>
-    <message>
-        <source>Zeroes the given fraction of all expert weights with the smallest magnitude.</source>
-        <translation>Setzt den angegebenen Anteil aller Expertengewichte mit dem kleinsten Betrag auf null.</translation>
-    </message>
-    <message>
-        <source>Removes, per expert layer, the given fraction of hidden units (rows of smallest L2 norm, with their biases).</source>
-        <translation>Entfernt je Expertenschicht den angegebenen Anteil verborgener Einheiten (Zeilen mit der kleinsten L2-Norm, samt ihren Biases).</translation>
-    </message>
-    <message>
-        <source>Experts routed to fewer than this share of the validation inputs never run again (the router&apos;s output shrinks).</source>
-        <translation>Experten, die weniger als diesen Anteil der Validierungseingaben erhalten, laufen nie wieder (die Ausgabe des Routers schrumpft).</translation>
-    </message>
-    <message>
-        <source>Caps every reflection expert&apos;s maximum depth.</source>
-        <translation>Begrenzt die maximale Tiefe jedes Reflexionsexperten.</translation>
-    </message>
-    <message>
-        <source>“%1” in the sweep amounts is not a number.</source>
-        <translation>„%1“ in der Reihe von Anteilen ist keine Zahl.</translation>
-    </message>
-    <message>
-        <source>Give at least one amount to sweep, e.g. 0, 0.5, 0.8, 0.9.</source>
-        <translation>Geben Sie mindestens einen Anteil an, z. B. 0, 0.5, 0.8, 0.9.</translation>
-    </message>
-    <message>
-        <source>Pruning…</source>
-        <translation>Wird beschnitten…</translation>
-    </message>
-    <message>
-        <source>Not pruned: %1</source>
-        <translation>Nicht beschnitten: %1</translation>
+        <source>share of tokens</source>
+        <translation>Anteil der Token</translation>
     </message>
     <message numerus="yes">
-        <source>Cancelled after %n child run(s).</source>
+        <source>%n block(s)</source>
         <translation>
-            <numerusform>Abgebrochen nach %n Kindlauf.</numerusform>
-            <numerusform>Abgebrochen nach %n Kindläufen.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Done: %n child run(s) written to the log.</source>
-        <translation>
-            <numerusform>Fertig: %n Kindlauf ins Log geschrieben.</numerusform>
-            <numerusform>Fertig: %n Kindläufe ins Log geschrieben.</numerusform>
+            <numerusform>%n Block</numerusform>
+            <numerusform>%n Blöcke</numerusform>
         </translation>
     </message>
     <message>
-        <source>Before (#%1)</source>
-        <translation>Vorher (#%1)</translation>
+        <source>Mean blocks used per class</source>
+        <translation>Mittlere genutzte Blöcke je Klasse</translation>
     </message>
     <message>
-        <source>After (#%1)</source>
-        <translation>Nachher (#%1)</translation>
+        <source>Blocks used per class</source>
+        <translation>Genutzte Blöcke je Klasse</translation>
     </message>
     <message>
-        <source>Child run #%1: %2.</source>
-        <translation>Kindlauf #%1: %2.</translation>
+        <source>Mean blocks used per evaluation step</source>
+        <translation>Mittlere genutzte Blöcke je Auswertungsschritt</translation>
     </message>
     <message>
-        <source>Sparsity of the expert weights %1 %.</source>
-        <translation>Dünnbesetztheit der Expertengewichte %1 %.</translation>
+        <source>mean blocks used</source>
+        <translation>mittlere genutzte Blöcke</translation>
     </message>
+</context>
+<context>
+    <name>sequence::GeneratePanel</name>
     <message numerus="yes">
-        <source>Fine-tuned for %n step(s).</source>
+        <source>Generating %n token(s) after “%1”…</source>
         <translation>
-            <numerusform>%n Schritt nachtrainiert.</numerusform>
-            <numerusform>%n Schritte nachtrainiert.</numerusform>
+            <numerusform>Erzeuge %n Token nach „%1“…</numerusform>
+            <numerusform>Erzeuge %n Token nach „%1“…</numerusform>
         </translation>
     </message>
-</context>
-<context>
-    <name>shell::PruneJob</name>
     <message>
-        <source>Fine-tuning: step %1 of %2</source>
-        <translation>Nachtraining: Schritt %1 von %2</translation>
+        <source>Generation failed: %1</source>
+        <translation>Erzeugen fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s) generated, mean depth %1, %2 tokens/s</source>
+        <translation>
+            <numerusform>%n Token erzeugt, mittlere Tiefe %1, %2 Token/s</numerusform>
+            <numerusform>%n Token erzeugt, mittlere Tiefe %1, %2 Token/s</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Pruning %1 of %2 (amount %3)…</source>
-        <translation>Beschneiden %1 von %2 (Anteil %3)…</translation>
+        <source>the model read the prompt as “%1” (characters outside its vocabulary are replaced)</source>
+        <translation>das Modell las die Eingabe als „%1“ (Zeichen außerhalb seines Vokabulars werden ersetzt)</translation>
     </message>
     <message>
-        <source>Pruning (amount %1)…</source>
-        <translation>Beschneiden (Anteil %1)…</translation>
-    </message>
-</context>
-<context>
-    <name>shell::PrunePlot</name>
-    <message>
-        <source>right after pruning</source>
-        <translation>direkt nach dem Beschneiden</translation>
+        <source>Continue the typed text with the run&apos;s model (the checkpoint of this step); the tokens are coloured by their depth</source>
+        <translation>Den eingegebenen Text mit dem Modell des Laufs fortsetzen (dem Checkpoint dieses Schritts); die Token sind nach ihrer Tiefe gefärbt</translation>
     </message>
     <message>
-        <source>pruned child runs</source>
-        <translation>beschnittene Kindläufe</translation>
+        <source>Generating needs a sequence run from a log</source>
+        <translation>Zum Erzeugen braucht es einen Sequenzlauf aus einem Log</translation>
     </message>
     <message>
-        <source>after fine-tuning</source>
-        <translation>nach dem Nachtraining</translation>
+        <source>Continue the typed text:</source>
+        <translation>Den eingegebenen Text fortsetzen:</translation>
     </message>
     <message>
-        <source>parent run</source>
-        <translation>Elternlauf</translation>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
     </message>
     <message>
-        <source>maximum reflection depth (steps)</source>
-        <translation>maximale Reflexionstiefe (Schritte)</translation>
+        <source>Tokens</source>
+        <translation>Token</translation>
     </message>
     <message>
-        <source>sparsity of the expert weights (%)</source>
-        <translation>Dünnbesetztheit der Expertengewichte (%)</translation>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
     </message>
     <message>
-        <source>test accuracy (%)</source>
-        <translation>Testgenauigkeit (%)</translation>
+        <source>0 = always the most likely token</source>
+        <translation>0 = immer das wahrscheinlichste Token</translation>
     </message>
 </context>
 <context>
-    <name>QObject</name>
+    <name>sequence::RecursionStepper</name>
     <message>
-        <source>Dead expert(s): %1 (routed &lt; 1% of inputs)</source>
-        <translation>Ungenutzte Experten: %1 (&lt; 1 % der Eingaben geroutet)</translation>
+        <source>Token %1: %2 → target %3, depth %4 of %5</source>
+        <translation>Token %1: %2 → Ziel %3, Tiefe %4 von %5</translation>
     </message>
     <message>
-        <source>Imbalance: E%1 takes %2× its fair share (%3 vs ideal %4)</source>
-        <translation>Ungleichgewicht: E%1 erhält das %2-Fache seines fairen Anteils (%3 statt ideal %4)</translation>
+        <source>Click a token to step through its recursions.</source>
+        <translation>Klicken Sie auf ein Token, um seine Rekursionen schrittweise anzusehen.</translation>
     </message>
     <message>
-        <source>Imbalance: E%1 gets only %2 of inputs (ideal %3)</source>
-        <translation>Ungleichgewicht: E%1 erhält nur %2 der Eingaben (ideal %3)</translation>
+        <source>This token was not scored by the router.</source>
+        <translation>Dieses Token hat der Router nicht bewertet.</translation>
     </message>
     <message>
-        <source>%1: unknown image format &quot;%2&quot; (use .png, .svg or .pdf)</source>
-        <translation>%1: unbekanntes Bildformat „%2“ (verwenden Sie .png, .svg oder .pdf)</translation>
-    </message>
-    <message>
-        <source>Could not write %1</source>
-        <translation>%1 ließ sich nicht schreiben</translation>
-    </message>
-    <message>
-        <source>Export image…</source>
-        <translation>Bild exportieren…</translation>
-    </message>
-    <message>
-        <source>Export plot</source>
-        <translation>Diagramm exportieren</translation>
-    </message>
-    <message>
-        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
-        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Copy image</source>
-        <translation>Bild kopieren</translation>
-    </message>
-    <message>
-        <source>Cannot create the folder %1</source>
-        <translation>Der Ordner %1 lässt sich nicht anlegen</translation>
-    </message>
-    <message>
-        <source> px</source>
-        <translation> px</translation>
-    </message>
-    <message>
-        <source>Width</source>
-        <translation>Breite</translation>
-    </message>
-    <message>
-        <source>Height</source>
-        <translation>Höhe</translation>
-    </message>
-    <message>
-        <source>Resolution (DPI)</source>
-        <translation>Auflösung (DPI)</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::ReflectionStepperView</name>
-    <message>
-        <source>Router p and gates g</source>
-        <translation>Router-p und Gates g</translation>
-    </message>
-    <message>
-        <source>p, selected</source>
-        <translation>p, ausgewählt</translation>
-    </message>
-    <message>
-        <source>p, not run</source>
-        <translation>p, nicht ausgeführt</translation>
-    </message>
-    <message>
-        <source>gate g</source>
-        <translation>Gate g</translation>
-    </message>
-    <message>
-        <source>Open a run with traces: pick an evaluation step and an input on the left.</source>
-        <translation>Öffnen Sie einen Lauf mit Traces: Wählen Sie links einen Evaluationsschritt und eine Eingabe.</translation>
-    </message>
-    <message>
-        <source>Input #%1 is not a probe input: running the checkpoint of step %2 on it…</source>
-        <translation>Eingabe #%1 ist keine Probe-Eingabe: Der Checkpoint von Schritt %2 wird darauf ausgeführt…</translation>
-    </message>
-    <message>
-        <source>Input #%1 has no logged trace at step %2, and re-running the checkpoint failed: %3</source>
-        <translation>Eingabe #%1 hat bei Schritt %2 keine protokollierte Trace, und die erneute Ausführung des Checkpoints schlug fehl: %3</translation>
-    </message>
-    <message>
-        <source>No traced input selected.</source>
-        <translation>Keine verfolgte Eingabe gewählt.</translation>
-    </message>
-    <message>
-        <source>No run open.</source>
-        <translation>Kein Lauf geöffnet.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Input #%1&lt;/b&gt; (step %2)&lt;br&gt;%3&lt;br&gt;label &lt;b&gt;%4&lt;/b&gt;, domain %5&lt;br&gt;final answer &lt;b style=&apos;color:%6&apos;&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 expert(s), %10 expert-steps</source>
-        <translation>&lt;b&gt;Eingabe #%1&lt;/b&gt; (Schritt %2)&lt;br&gt;%3&lt;br&gt;Label &lt;b&gt;%4&lt;/b&gt;, Domäne %5&lt;br&gt;endgültige Antwort &lt;b style=&apos;color:%6&apos;&gt;%7 (%8)&lt;/b&gt;&lt;br&gt;%9 Experte(n), %10 Expertenschritte</translation>
+        <source>r = %1 of %2</source>
+        <translation>r = %1 von %2</translation>
     </message>
     <message>
         <source>right</source>
@@ -1482,426 +2026,100 @@
         <translation>falsch</translation>
     </message>
     <message>
-        <source>Integration (after %1 iterations)</source>
-        <translation>Integration (nach %1 Iterationen)</translation>
+        <source>Router score at r</source>
+        <translation>Router-Wert bei r</translation>
     </message>
     <message>
-        <source>Reflection step t = %1 of %2</source>
-        <translation>Reflexionsschritt t = %1 von %2</translation>
+        <source>Continued to r + 1</source>
+        <translation>Weiter zu r + 1</translation>
     </message>
     <message>
-        <source>Input #%1 has no reflection trace at step %2: only the probe inputs are traced. Pick one on the left.</source>
-        <translation>Eingabe #%1 hat bei Schritt %2 keine Reflexions-Trace: Nur die Probe-Eingaben werden verfolgt. Wählen Sie links eine.</translation>
+        <source>yes</source>
+        <translation>ja</translation>
     </message>
     <message>
-        <source>Reflection</source>
-        <translation>Reflexion</translation>
+        <source>no — the token leaves here</source>
+        <translation>nein — das Token steigt hier aus</translation>
     </message>
     <message>
-        <source>What if</source>
-        <translation>Was wäre wenn</translation>
+        <source>no</source>
+        <translation>nein</translation>
     </message>
     <message>
-        <source>Run summary</source>
-        <translation>Laufübersicht</translation>
+        <source>Prediction after r</source>
+        <translation>Vorhersage nach r</translation>
     </message>
     <message>
-        <source>Calibration</source>
-        <translation>Kalibrierung</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::RoutingView</name>
-    <message>
-        <source>Input (log order)</source>
-        <translation>Eingabe (Log-Reihenfolge)</translation>
+        <source>Target probability after r</source>
+        <translation>Zielwahrscheinlichkeit nach r</translation>
     </message>
     <message>
-        <source>Class</source>
-        <translation>Klasse</translation>
+        <source>— (no target at this position)</source>
+        <translation>— (kein Ziel an dieser Position)</translation>
     </message>
     <message>
-        <source>Domain</source>
-        <translation>Domäne</translation>
+        <source>target probability after r</source>
+        <translation>Zielwahrscheinlichkeit nach r</translation>
     </message>
     <message>
-        <source>Top expert</source>
-        <translation>Bester Experte</translation>
+        <source>router score at r</source>
+        <translation>Router-Wert bei r</translation>
     </message>
     <message>
-        <source>Class × expert</source>
-        <translation>Klasse × Experte</translation>
+        <source>recursion r</source>
+        <translation>Rekursion r</translation>
     </message>
     <message>
-        <source>Domain × expert</source>
-        <translation>Domäne × Experte</translation>
+        <source>Token %1: %2 → target %3, blocks used %4 of %5, skipped: %6</source>
+        <translation>Token %1: %2 → Ziel %3, genutzte Blöcke %4 von %5, übersprungen: %6</translation>
     </message>
     <message>
-        <source>Play</source>
-        <translation>Abspielen</translation>
+        <source>block %1/%2</source>
+        <translation>Block %1/%2</translation>
     </message>
     <message>
-        <source>Sort rows by</source>
-        <translation>Zeilen sortieren nach</translation>
-    </message>
-    <message>
-        <source>Aggregate</source>
-        <translation>Aggregat</translation>
-    </message>
-    <message>
-        <source>Evolution</source>
-        <translation>Verlauf</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pause</translation>
-    </message>
-    <message>
-        <source>no routing logged</source>
-        <translation>kein Routing protokolliert</translation>
-    </message>
-    <message>
-        <source>step %1 (%2 / %3)</source>
-        <translation>Schritt %1 (%2 / %3)</translation>
-    </message>
-    <message>
-        <source>No traced inputs at or before this step.</source>
-        <translation>Keine verfolgten Eingaben bis zu diesem Schritt.</translation>
-    </message>
-    <message>
-        <source>step %1, traced from its checkpoint</source>
-        <translation>Schritt %1, aus seinem Checkpoint verfolgt</translation>
-    </message>
-    <message>
-        <source>probe inputs of step %1 from the log</source>
-        <translation>Probe-Eingaben von Schritt %1 aus dem Log</translation>
-    </message>
-    <message>
-        <source>step %1; re-running its checkpoint failed: %2</source>
-        <translation>Schritt %1; erneutes Ausführen seines Checkpoints fehlgeschlagen: %2</translation>
-    </message>
-    <message>
-        <source>step %1; tracing them through its checkpoint…</source>
-        <translation>Schritt %1; sie werden durch seinen Checkpoint verfolgt…</translation>
-    </message>
-</context>
-<context>
-    <name>shell::RunAuditDialog</name>
-    <message>
-        <source>&amp;Close</source>
-        <translation>&amp;Schließen</translation>
-    </message>
-    <message>
-        <source>&amp;Verify</source>
-        <translation>&amp;Prüfen</translation>
-    </message>
-    <message>
-        <source>Audit trail of run %1</source>
-        <translation>Prüfprotokoll von Lauf %1</translation>
-    </message>
-    <message>
-        <source>Item</source>
-        <translation>Eintrag</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation>Ergebnis</translation>
-    </message>
-    <message>
-        <source>Detail</source>
-        <translation>Einzelheiten</translation>
-    </message>
-    <message>
-        <source>Verify re-hashes the run&apos;s stored config and its data files and compares them with the digests logged when the run started.</source>
-        <translation>Prüfen berechnet die Prüfsummen der gespeicherten Konfiguration des Laufs und seiner Datendateien neu und vergleicht sie mit den beim Start protokollierten.</translation>
-    </message>
-    <message>
-        <source>Audit</source>
-        <translation>Prüfung</translation>
-    </message>
-    <message>
-        <source>Not recorded: this run was logged before log schema 4.</source>
-        <translation>Nicht aufgezeichnet: Dieser Lauf wurde vor Log-Schema 4 protokolliert.</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>unbekannt</translation>
-    </message>
-    <message>
-        <source>Recorded</source>
-        <translation>Aufgezeichnet</translation>
-    </message>
-    <message>
-        <source>User</source>
-        <translation>Benutzer</translation>
-    </message>
-    <message>
-        <source>Host</source>
-        <translation>Rechner</translation>
-    </message>
-    <message>
-        <source>Command line</source>
-        <translation>Befehlszeile</translation>
-    </message>
-    <message>
-        <source>App version</source>
-        <translation>App-Version</translation>
-    </message>
-    <message>
-        <source>Git commit</source>
-        <translation>Git-Commit</translation>
-    </message>
-    <message>
-        <source>LibTorch</source>
-        <translation>LibTorch</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>Gerät</translation>
-    </message>
-    <message>
-        <source>Config SHA-256</source>
-        <translation>SHA-256 der Konfiguration</translation>
-    </message>
-    <message>
-        <source>Parent run</source>
-        <translation>Elternlauf</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>keine</translation>
-    </message>
-    <message>
-        <source>Sweep</source>
-        <translation>Sweep</translation>
-    </message>
-    <message>
-        <source>Resumed</source>
-        <translation>Fortgesetzt</translation>
-    </message>
-    <message>
-        <source>Data files</source>
-        <translation>Datendateien</translation>
-    </message>
-    <message>
-        <source>none (generated data)</source>
-        <translation>keine (erzeugte Daten)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n file(s)</source>
-        <translation>
-            <numerusform>%n Datei</numerusform>
-            <numerusform>%n Dateien</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>SHA-256</source>
-        <translation>SHA-256</translation>
-    </message>
-    <message>
-        <source>(unreadable when the run started)</source>
-        <translation>(beim Start des Laufs nicht lesbar)</translation>
-    </message>
-    <message>
-        <source>Bytes</source>
-        <translation>Bytes</translation>
-    </message>
-    <message>
-        <source>Hashing the config and the data files…</source>
-        <translation>Prüfsummen von Konfiguration und Datendateien werden berechnet…</translation>
-    </message>
-    <message>
-        <source>matches</source>
-        <translation>stimmt überein</translation>
-    </message>
-    <message>
-        <source>changed</source>
-        <translation>geändert</translation>
-    </message>
-    <message>
-        <source>missing</source>
-        <translation>fehlt</translation>
+        <source>Block %1</source>
+        <translation>Block %1</translation>
     </message>
     <message>
         <source>not recorded</source>
         <translation>nicht aufgezeichnet</translation>
     </message>
     <message>
-        <source>logged %1
-now %2</source>
-        <translation>protokolliert %1
-jetzt %2</translation>
+        <source>went through it</source>
+        <translation>durchlaufen</translation>
     </message>
     <message>
-        <source>(no file)</source>
-        <translation>(keine Datei)</translation>
+        <source>skipped (residual path)</source>
+        <translation>übersprungen (Residualpfad)</translation>
     </message>
     <message>
-        <source>This run can be reproduced as logged: the config and every data file hash as recorded.</source>
-        <translation>Dieser Lauf ist wie protokolliert reproduzierbar: Konfiguration und alle Datendateien haben die aufgezeichneten Prüfsummen.</translation>
+        <source>Router score at the block</source>
+        <translation>Router-Wert am Block</translation>
     </message>
     <message>
-        <source>This run can NOT be reproduced as logged: see the items marked changed, missing or not recorded.</source>
-        <translation>Dieser Lauf ist NICHT wie protokolliert reproduzierbar: siehe die Einträge „geändert“, „fehlt“ oder „nicht aufgezeichnet“.</translation>
-    </message>
-</context>
-<context>
-    <name>shell::RunBrowser</name>
-    <message>
-        <source>&amp;Rename…</source>
-        <translation>&amp;Umbenennen…</translation>
+        <source>Prediction after the block</source>
+        <translation>Vorhersage nach dem Block</translation>
     </message>
     <message>
-        <source>Edit &amp;tags…</source>
-        <translation>&amp;Schlagwörter bearbeiten…</translation>
+        <source>Target probability after the block</source>
+        <translation>Zielwahrscheinlichkeit nach dem Block</translation>
     </message>
     <message>
-        <source>&amp;Notes…</source>
-        <translation>&amp;Notizen…</translation>
+        <source>target probability after the block</source>
+        <translation>Zielwahrscheinlichkeit nach dem Block</translation>
     </message>
     <message>
-        <source>&amp;Delete…</source>
-        <translation>&amp;Löschen…</translation>
+        <source>router score, block used</source>
+        <translation>Router-Wert, Block genutzt</translation>
     </message>
     <message>
-        <source>Rename run</source>
-        <translation>Lauf umbenennen</translation>
+        <source>router score, block skipped</source>
+        <translation>Router-Wert, Block übersprungen</translation>
     </message>
     <message>
-        <source>Name:</source>
-        <translation>Name:</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>Schlagwörter</translation>
-    </message>
-    <message numerus="yes">
-        <source>Tags of %n run(s), separated by commas:</source>
-        <translation>
-            <numerusform>Schlagwörter von %n Lauf, durch Kommas getrennt:</numerusform>
-            <numerusform>Schlagwörter von %n Läufen, durch Kommas getrennt:</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation>Notizen</translation>
-    </message>
-    <message>
-        <source>Notes on “%1”:</source>
-        <translation>Notizen zu „%1“:</translation>
-    </message>
-    <message>
-        <source>Delete runs</source>
-        <translation>Läufe löschen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete %n run(s) and everything logged for them? This cannot be undone.</source>
-        <translation>
-            <numerusform>%n Lauf und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen.</numerusform>
-            <numerusform>%n Läufe und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Filter runs (name, status, data set, tags)…</source>
-        <translation>Läufe filtern (Name, Status, Datensatz, Schlagwörter)…</translation>
-    </message>
-    <message>
-        <source>Res&amp;ume</source>
-        <translation>&amp;Fortsetzen</translation>
-    </message>
-    <message>
-        <source>&amp;Load into Setup</source>
-        <translation>In die Einrichtung &amp;laden</translation>
-    </message>
-    <message>
-        <source>&amp;Audit trail…</source>
-        <translation>&amp;Prüfprotokoll…</translation>
-    </message>
-    <message>
-        <source>&amp;Prune…</source>
-        <translation>&amp;Beschneiden…</translation>
-    </message>
-    <message>
-        <source>&amp;Serving records…</source>
-        <translation>&amp;Serving-Protokoll…</translation>
-    </message>
-</context>
-<context>
-    <name>RunExport</name>
-    <message>
-        <source>Cannot export the traces: %1</source>
-        <translation>Die Spuren lassen sich nicht exportieren: %1</translation>
-    </message>
-</context>
-<context>
-    <name>shell::RunTableModel</name>
-    <message>
-        <source>Run %1</source>
-        <translation>Lauf %1</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Data set</source>
-        <translation>Datensatz</translation>
-    </message>
-    <message>
-        <source>Created</source>
-        <translation>Erstellt</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Dauer</translation>
-    </message>
-    <message>
-        <source>Best accuracy</source>
-        <translation>Beste Genauigkeit</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>Schlagwörter</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>läuft</translation>
-    </message>
-    <message>
-        <source>finished</source>
-        <translation>beendet</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>angehalten</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>unterbrochen</translation>
-    </message>
-    <message>
-        <source>Id</source>
-        <translation>Id</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>Startwert</translation>
+        <source>block</source>
+        <translation>Block</translation>
     </message>
 </context>
 <context>
@@ -2000,117 +2218,163 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
-    <name>shell::ServingDialog</name>
+    <name>sequence::TokenDepthModel</name>
     <message>
-        <source>&amp;Close</source>
-        <translation>&amp;Schließen</translation>
+        <source>Token %1: %2</source>
+        <translation>Token %1: %2</translation>
     </message>
     <message>
-        <source>Serving records of run %1</source>
-        <translation>Serving-Protokoll von Lauf %1</translation>
+        <source>Target: %1</source>
+        <translation>Ziel: %1</translation>
     </message>
     <message>
-        <source>Session</source>
-        <translation>Sitzung</translation>
+        <source>Prediction: %1 (right)</source>
+        <translation>Vorhersage: %1 (richtig)</translation>
     </message>
     <message>
-        <source>Variant</source>
-        <translation>Variante</translation>
+        <source>Prediction: %1 (wrong)</source>
+        <translation>Vorhersage: %1 (falsch)</translation>
     </message>
     <message>
-        <source>Run</source>
-        <translation>Lauf</translation>
+        <source>Loss: %1 nats</source>
+        <translation>Verlust: %1 nats</translation>
     </message>
     <message>
-        <source>Share</source>
-        <translation>Anteil</translation>
+        <source>No target at this position</source>
+        <translation>Kein Ziel an dieser Position</translation>
     </message>
     <message>
-        <source>Requests</source>
-        <translation>Anfragen</translation>
+        <source>Depth: %1 of %2 recursions</source>
+        <translation>Tiefe: %1 von %2 Rekursionen</translation>
     </message>
     <message>
-        <source>Inputs</source>
-        <translation>Eingaben</translation>
+        <source>Class: %1</source>
+        <translation>Klasse: %1</translation>
     </message>
     <message>
-        <source>Labelled</source>
-        <translation>Mit Label</translation>
+        <source>r%1 %2</source>
+        <translation>r%1 %2</translation>
     </message>
     <message>
-        <source>Accuracy</source>
-        <translation>Genauigkeit</translation>
+        <source>Router scores: %1</source>
+        <translation>Router-Werte: %1</translation>
     </message>
     <message>
-        <source>Latency median</source>
-        <translation>Latenz Median</translation>
+        <source>none</source>
+        <translation>keine</translation>
     </message>
     <message>
-        <source>Latency p95</source>
-        <translation>Latenz p95</translation>
+        <source>Blocks used: %1 of %2</source>
+        <translation>Genutzte Blöcke: %1 von %2</translation>
     </message>
     <message>
-        <source>Latency mean</source>
-        <translation>Latenz Mittel</translation>
+        <source>Skipped blocks: %1</source>
+        <translation>Übersprungene Blöcke: %1</translation>
     </message>
     <message>
-        <source>Shadow agreement</source>
-        <translation>Übereinstimmung (Schatten)</translation>
+        <source>b%1 %2</source>
+        <translation>B%1 %2</translation>
     </message>
     <message>
-        <source>Per request, from the latency histogram (linear within a bucket)</source>
-        <translation>Je Anfrage, aus dem Latenzhistogramm (linear innerhalb eines Fachs)</translation>
+        <source>Router scores per block: %1</source>
+        <translation>Router-Werte je Block: %1</translation>
+    </message>
+</context>
+<context>
+    <name>sequence::TokenFlowWidget</name>
+    <message>
+        <source>Answer: %1, the model&apos;s: %2 (%3 of %4 right)</source>
+        <translation>Antwort: %1, die des Modells: %2 (%3 von %4 richtig)</translation>
     </message>
     <message>
-        <source>95th percentile per request, from the latency histogram</source>
-        <translation>95. Perzentil je Anfrage, aus dem Latenzhistogramm</translation>
+        <source>Target of the last token: the model predicts it, but never reads it as input</source>
+        <translation>Ziel des letzten Tokens: Das Modell sagt es vorher, liest es aber nie als Eingabe</translation>
+    </message>
+</context>
+<context>
+    <name>setup::DatasetSection</name>
+    <message>
+        <source>CSV files (*.csv *.csv.gz *.txt);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv *.csv.gz *.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <source>Correct answers among the inputs that were sent with a label</source>
-        <translation>Richtige Antworten unter den Eingaben, die mit Label gesendet wurden</translation>
+        <source>IDX files (*-ubyte *-ubyte.gz *.idx*);;All files (*)</source>
+        <translation>IDX-Dateien (*-ubyte *-ubyte.gz *.idx*);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <source>&amp;Reload</source>
-        <translation>&amp;Neu laden</translation>
+        <source>all</source>
+        <translation>alle</translation>
     </message>
     <message>
-        <source>The serving records could not be read: %1</source>
-        <translation>Das Serving-Protokoll ließ sich nicht lesen: %1</translation>
+        <source>Choose a file</source>
+        <translation>Datei wählen</translation>
     </message>
     <message>
-        <source>No serving records for run %1: it has not been served with `mor serve --log` yet.</source>
-        <translation>Kein Serving-Protokoll für Lauf %1: Er wurde noch nicht mit `mor serve --log` bereitgestellt.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Run %1 was served in %n session(s); every variant of those sessions is listed. Latencies per request.</source>
-        <translation>
-            <numerusform>Lauf %1 wurde in %n Sitzung bereitgestellt; jede Variante dieser Sitzung ist aufgeführt. Latenzen je Anfrage.</numerusform>
-            <numerusform>Lauf %1 wurde in %n Sitzungen bereitgestellt; jede Variante dieser Sitzungen ist aufgeführt. Latenzen je Anfrage.</numerusform>
-        </translation>
+        <source>Data set</source>
+        <translation>Datensatz</translation>
     </message>
     <message>
-        <source> (shadow mode)</source>
-        <translation> (Schattenmodus)</translation>
+        <source>Choose a CSV file to see its parsed columns.</source>
+        <translation>Wählen Sie eine CSV-Datei, um ihre erkannten Spalten zu sehen.</translation>
     </message>
     <message>
-        <source>no labels</source>
-        <translation>keine Labels</translation>
+        <source>%1 rows, %2 feature columns and the label (last column below).</source>
+        <translation>%1 Zeilen, %2 Merkmalsspalten und das Label (letzte Spalte unten).</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;: %2 (#%3) %4 of %5 correct (%6) vs %7 (#%8) %9 of %10 correct (%11); difference %12 points; two-proportion z-test z = %13, p = %14; Fisher&apos;s exact test p = %15: %16</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 (#%3) %4 von %5 richtig (%6) gegenüber %7 (#%8) %9 von %10 richtig (%11); Differenz %12 Punkte; Zwei-Anteile-z-Test z = %13, p = %14; exakter Test nach Fisher p = %15: %16</translation>
+        <source>label</source>
+        <translation>Label</translation>
     </message>
     <message>
-        <source>significant at the 5% level</source>
-        <translation>signifikant auf dem 5-%-Niveau</translation>
+        <source>Choose an IDX images file and its labels file (MNIST format).</source>
+        <translation>Wählen Sie eine IDX-Bilddatei und ihre Label-Datei (MNIST-Format).</translation>
     </message>
     <message>
-        <source>not significant at the 5% level</source>
-        <translation>nicht signifikant auf dem 5-%-Niveau</translation>
+        <source>Images of %1 × %2 pixels; labels match.</source>
+        <translation>Bilder mit %1 × %2 Pixeln; Labels passen.</translation>
     </message>
     <message>
-        <source>No significance test: it needs two variants of one session with labelled requests (send a &quot;label&quot; with the inputs).</source>
-        <translation>Kein Signifikanztest: Er braucht zwei Varianten einer Sitzung mit Anfragen mit Label (senden Sie ein "label" mit den Eingaben).</translation>
+        <source>bundled fortunes corpus</source>
+        <translation>mitgelieferter Glückskeks-Korpus</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>setup::ExpertTableModel</name>
+    <message>
+        <source>Expert %1</source>
+        <translation>Experte %1</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>Zelle</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Breite</translation>
+    </message>
+    <message>
+        <source>Max depth</source>
+        <translation>Max. Tiefe</translation>
+    </message>
+    <message>
+        <source>Halting</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Schwelle</translation>
+    </message>
+    <message>
+        <source>Input features the expert reads at every reflection step, the next ones each step (0 = it sees only the encoding)</source>
+        <translation>Eingabemerkmale, die der Experte in jedem Reflexionsschritt liest, in jedem Schritt die nächsten (0 = er sieht nur die Kodierung)</translation>
+    </message>
+    <message>
+        <source>Reads/step</source>
+        <translation>Liest/Schritt</translation>
     </message>
 </context>
 <context>
@@ -2627,161 +2891,210 @@ jetzt %2</translation>
         <source>Precision</source>
         <translation>Zahlenformat</translation>
     </message>
-</context>
-<context>
-    <name>TraceFeatures</name>
     <message>
-        <source>width %1 units</source>
-        <translation>Breite %1 Einheiten</translation>
+        <source>What the router reads: encoding (the shared encoder&apos;s output, which the task loss shapes towards the label) or features (the raw input through the router&apos;s own layers: it sees which features are present, not what the encoder learned about the label; needs the encoder input vector)</source>
+        <translation>Was der Router liest: encoding (die Ausgabe des gemeinsamen Encoders, die der Aufgabenverlust auf das Label hin formt) oder features (die rohe Eingabe durch die eigenen Schichten des Routers: er sieht, welche Merkmale vorhanden sind, nicht, was der Encoder über das Label gelernt hat; braucht den Eingabevektor des Encoders)</translation>
     </message>
     <message>
-        <source>width not recorded</source>
-        <translation>Breite nicht aufgezeichnet</translation>
+        <source>Router input</source>
+        <translation>Router-Eingabe</translation>
     </message>
     <message>
-        <source>not recorded</source>
-        <translation>nicht aufgezeichnet</translation>
+        <source>What trains the router and the experts. routed: the selected experts, through the fused answer. mixture_likelihood (Jacobs et al. 1991): in training every expert answers every input and the experts compete for it; the one that explains it best learns most from it. hard_em: each training input goes to the expert with the lowest loss, only that expert learns from it and the router learns the assignment. Both competitive objectives run every expert on every training input and need strategy top_k</source>
+        <translation>Was Router und Experten trainiert. routed: die gewählten Experten, über die fusionierte Antwort. mixture_likelihood (Jacobs et al. 1991): im Training beantwortet jeder Experte jede Eingabe und die Experten konkurrieren darum; wer sie am besten erklärt, lernt am meisten daraus. hard_em: jede Trainingseingabe geht an den Experten mit dem kleinsten Verlust, nur dieser lernt daraus und der Router lernt die Zuordnung. Beide konkurrierenden Lernziele rechnen jeden Experten auf jeder Trainingseingabe und brauchen die Strategie top_k</translation>
     </message>
     <message>
-        <source>%1 units (E%2)</source>
-        <translation>%1 Einheiten (E%2)</translation>
+        <source>Objective</source>
+        <translation>Lernziel</translation>
     </message>
     <message>
-        <source>not recorded (E%1)</source>
-        <translation>nicht aufgezeichnet (E%1)</translation>
-    </message>
-    <message>
-        <source>&lt;br&gt;nested width: &lt;b&gt;%1&lt;/b&gt;</source>
-        <translation>&lt;br&gt;verschachtelte Breite: &lt;b&gt;%1&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>keine</translation>
-    </message>
-    <message>
-        <source>%1&amp;nbsp;u:&amp;nbsp;%2</source>
-        <translation>%1&amp;nbsp;E:&amp;nbsp;%2</translation>
-    </message>
-    <message>
-        <source>not&amp;nbsp;recorded:&amp;nbsp;%1</source>
-        <translation>nicht&amp;nbsp;aufgezeichnet:&amp;nbsp;%1</translation>
-    </message>
-    <message>
-        <source>&lt;br&gt;traced inputs per width: %1</source>
-        <translation>&lt;br&gt;verfolgte Eingaben je Breite: %1</translation>
-    </message>
-    <message>
-        <source>&lt;br&gt;expert group: &lt;b&gt;%1&lt;/b&gt;</source>
-        <translation>&lt;br&gt;Expertengruppe: &lt;b&gt;%1&lt;/b&gt;</translation>
+        <source>The router&apos;s form. softmax: a softmax over the router&apos;s scores. gaussian (Xu, Jordan &amp; Hinton 1995): each expert has a Gaussian over the raw input, so each takes a region of the input space; needs router input features and objective mixture_likelihood</source>
+        <translation>Die Form des Routers. softmax: ein Softmax über die Werte des Routers. gaussian (Xu, Jordan &amp; Hinton 1995): jeder Experte hat eine Gauß-Verteilung über der rohen Eingabe und übernimmt so einen Bereich des Eingaberaums; braucht Router-Eingabe features und Lernziel mixture_likelihood</translation>
     </message>
 </context>
 <context>
-    <name>training::TrainingController</name>
+    <name>shell::HelpDialog</name>
     <message>
-        <source>Stopping…</source>
-        <translation>Wird angehalten…</translation>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>MoR Studio help</source>
+        <translation>Hilfe zu MoR Studio</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Handbuch</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;MoR Studio in short&lt;/h2&gt;&lt;p&gt;A Mixture-of-Reflection model sends each input to a few experts (the router); each expert drafts an answer, scores its own draft and refines it for a few steps; the answers are fused by confidence, and disagreements are detected as conflicts. Recursion models do the same per token of a text.&lt;/p&gt;&lt;h3&gt;A first experiment&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Setup&lt;/b&gt;: pick a demo (File › Demos) or keep the new experiment&apos;s defaults; choose the model family (reflection or recursion) under &lt;b&gt;Model&lt;/b&gt;; the form checks every value as you type.&lt;/li&gt;&lt;li&gt;Press &lt;b&gt;Start training&lt;/b&gt; (Ctrl+Return). The &lt;b&gt;Training&lt;/b&gt; view shows loss and accuracy live; Pause and Stop work between batches.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Reflection stepper&lt;/b&gt;: pick an input and step through every expert&apos;s drafts and self-critique scores.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Routing&lt;/b&gt; and &lt;b&gt;Conflicts&lt;/b&gt;: which expert takes which inputs, and where experts disagree.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Compare&lt;/b&gt;: select several runs in the run browser (Ctrl+click) to see their curves and settings side by side.&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Views&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Sequence&lt;/b&gt; appears for recursion models: each token with its recursion depth (with Mixture-of-Depths, the blocks it used); type your own text to trace it, or press &lt;b&gt;Generate&lt;/b&gt; to continue it. &lt;b&gt;Playground&lt;/b&gt; trains a small model on 2-D points and paints its decisions live.&lt;/p&gt;&lt;h3&gt;Runs and files&lt;/h3&gt;&lt;p&gt;Every run goes into one experiment log (a SQLite file); runs written by the command-line tool &lt;tt&gt;mor&lt;/tt&gt; on another machine open here unchanged. Right-click a run to rename, tag, resume or load its settings into Setup. Plots export as PNG, SVG or PDF from their context menu; File › Export saves metrics and traces as CSV.&lt;/p&gt;&lt;p&gt;The README of the project describes every setting and command in full.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;MoR Studio in Kürze&lt;/h2&gt;&lt;p&gt;Ein Mixture-of-Reflection-Modell schickt jede Eingabe an einige Experten (der Router); jeder Experte entwirft eine Antwort, bewertet seinen eigenen Entwurf und verbessert ihn einige Schritte lang; die Antworten werden nach Konfidenz fusioniert, und Uneinigkeit wird als Konflikt erkannt. Rekursionsmodelle tun dasselbe für jedes Token eines Textes.&lt;/p&gt;&lt;h3&gt;Ein erstes Experiment&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Einrichtung&lt;/b&gt;: wählen Sie eine Demo (Datei › Demos) oder behalten Sie die Standardwerte des neuen Experiments; wählen Sie unter &lt;b&gt;Modell&lt;/b&gt; die Modellfamilie (Reflexion oder Rekursion); das Formular prüft jeden Wert während der Eingabe.&lt;/li&gt;&lt;li&gt;Drücken Sie &lt;b&gt;Training starten&lt;/b&gt; (Strg+Eingabe). Die Ansicht &lt;b&gt;Training&lt;/b&gt; zeigt Verlust und Genauigkeit live; Pause und Stopp wirken zwischen zwei Batches.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Reflexions-Schrittfolge&lt;/b&gt;: wählen Sie eine Eingabe und gehen Sie durch die Entwürfe und Selbstkritik-Werte jedes Experten.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Routing&lt;/b&gt; und &lt;b&gt;Konflikte&lt;/b&gt;: welcher Experte welche Eingaben übernimmt und wo Experten uneins sind.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Vergleich&lt;/b&gt;: wählen Sie im Lauf-Browser mehrere Läufe (Strg+Klick), um ihre Kurven und Einstellungen nebeneinander zu sehen.&lt;/li&gt;&lt;/ol&gt;&lt;h3&gt;Ansichten&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Sequenz&lt;/b&gt; erscheint bei Rekursionsmodellen: jedes Token mit seiner Rekursionstiefe (bei Mixture-of-Depths die genutzten Blöcke); tippen Sie eigenen Text, um ihn zu verfolgen, oder drücken Sie &lt;b&gt;Erzeugen&lt;/b&gt;, um ihn fortzusetzen. &lt;b&gt;Spielwiese&lt;/b&gt; trainiert ein kleines Modell auf 2-D-Punkten und zeichnet seine Entscheidungen live.&lt;/p&gt;&lt;h3&gt;Läufe und Dateien&lt;/h3&gt;&lt;p&gt;Jeder Lauf landet in einem Experiment-Log (einer SQLite-Datei); Läufe, die das Kommandozeilenwerkzeug &lt;tt&gt;mor&lt;/tt&gt; auf einem anderen Rechner schreibt, öffnen sich hier unverändert. Ein Rechtsklick auf einen Lauf benennt ihn um, vergibt Tags, setzt ihn fort oder lädt seine Einstellungen in die Einrichtung. Plots lassen sich über ihr Kontextmenü als PNG, SVG oder PDF exportieren; Datei › Exportieren speichert Metriken und Spuren als CSV.&lt;/p&gt;&lt;p&gt;Das README des Projekts beschreibt jede Einstellung und jeden Befehl ausführlich.&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
-    <name>training::TrainingReplay</name>
+    <name>shell::LogSession</name>
     <message>
-        <source>Replay the run evaluation by evaluation</source>
-        <translation>Den Lauf Auswertung für Auswertung abspielen</translation>
-    </message>
-    <message>
-        <source>Activation</source>
-        <translation>Aktivierung</translation>
-    </message>
-    <message>
-        <source>Accuracy at step t</source>
-        <translation>Genauigkeit bei Schritt t</translation>
-    </message>
-    <message>
-        <source>Validation accuracy if every expert stopped at reflection step t</source>
-        <translation>Validierungsgenauigkeit, wenn jeder Experte bei Reflexionsschritt t anhielte</translation>
-    </message>
-    <message>
-        <source>Fraction of validation inputs routed to each expert</source>
-        <translation>Anteil der Validierungseingaben je Experte</translation>
-    </message>
-    <message>
-        <source>No evaluation logged yet</source>
-        <translation>Noch keine Auswertung protokolliert</translation>
-    </message>
-    <message>
-        <source>Evaluation %1 of %2 · step %3</source>
-        <translation>Auswertung %1 von %2 · Schritt %3</translation>
-    </message>
-    <message>
-        <source>validation accuracy &lt;b&gt;%1&lt;/b&gt; · mean depth %2 · conflict rate %3</source>
-        <translation>Validierungsgenauigkeit &lt;b&gt;%1&lt;/b&gt; · mittlere Tiefe %2 · Konfliktrate %3</translation>
-    </message>
-    <message>
-        <source> · probe inputs %1 of %2 right</source>
-        <translation> · Probe-Eingaben: %1 von %2 richtig</translation>
-    </message>
-    <message>
-        <source>Routing at step %1 (inputs × experts)</source>
-        <translation>Routing bei Schritt %1 (Eingaben × Experten)</translation>
-    </message>
-    <message>
-        <source>No routing snapshot at step %1</source>
-        <translation>Keine Routing-Momentaufnahme bei Schritt %1</translation>
-    </message>
-    <message>
-        <source>This run logs no routing snapshots, expert activations or reflection steps (a recursion model): its tokens&apos; recursion depths are in the Sequence tab.</source>
-        <translation>Dieser Lauf loggt keine Routing-Momentaufnahmen, Expertenaktivierungen oder Reflexionsschritte (ein Rekursionsmodell): die Rekursionstiefen seiner Tokens stehen im Reiter Sequenz.</translation>
+        <source>The log file %1 is missing (moved or deleted?)</source>
+        <translation>Die Log-Datei %1 fehlt (verschoben oder gelöscht?)</translation>
     </message>
 </context>
 <context>
-    <name>training::TrainingView</name>
+    <name>shell::MainWindow</name>
     <message>
-        <source>Starting…</source>
-        <translation>Startet…</translation>
+        <source>New experiment</source>
+        <translation>Neues Experiment</translation>
     </message>
     <message>
-        <source>epoch %1/%2 · loss %3 · %4 samples/s · ETA %5</source>
-        <translation>Epoche %1/%2 · Verlust %3 · %4 Beispiele/s · noch %5</translation>
+        <source>Open experiment log</source>
+        <translation>Experiment-Log öffnen</translation>
     </message>
     <message>
-        <source>Run %1 %2.</source>
-        <translation>Lauf %1 %2.</translation>
+        <source>Experiment logs (*.sqlite *.db);;All files (*)</source>
+        <translation>Experiment-Logs (*.sqlite *.db);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>Vorlage speichern</translation>
+    </message>
+    <message>
+        <source>Experiment configs (*.json)</source>
+        <translation>Experiment-Konfigurationen (*.json)</translation>
+    </message>
+    <message>
+        <source>Export all plots into a folder</source>
+        <translation>Alle Diagramme in einen Ordner exportieren</translation>
+    </message>
+    <message>
+        <source>Export all plots</source>
+        <translation>Alle Diagramme exportieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) written to %1</source>
+        <translation>
+            <numerusform>%n Datei nach %1 geschrieben</numerusform>
+            <numerusform>%n Dateien nach %1 geschrieben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Load preset</source>
+        <translation>Vorlage laden</translation>
+    </message>
+    <message>
+        <source>About MoR Studio</source>
+        <translation>Über MoR Studio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;A workbench for Mixture-of-Reflection models: configure, train and inspect routers, reflecting experts and their integration.&lt;/p&gt;&lt;p&gt;License: GPL-3.0-or-later.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;MoR Studio %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank für Mixture-of-Reflection-Modelle: Router, reflektierende Experten und ihre Integration einrichten, trainieren und untersuchen.&lt;/p&gt;&lt;p&gt;Lizenz: GPL-3.0-or-later.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Training run %1…</source>
+        <translation>Lauf %1 wird trainiert…</translation>
+    </message>
+    <message>
+        <source>Open log</source>
+        <translation>Log öffnen</translation>
+    </message>
+    <message>
+        <source>Stop the running training before opening another log.</source>
+        <translation>Beenden Sie das laufende Training, bevor Sie ein anderes Log öffnen.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1:
+%2</source>
+        <translation>%1 lässt sich nicht öffnen:
+%2</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>%1 lässt sich nicht öffnen: %2</translation>
+    </message>
+    <message>
+        <source>MoR Studio — %1</source>
+        <translation>MoR Studio — %1</translation>
+    </message>
+    <message>
+        <source>Loaded demo “%1”</source>
+        <translation>Demo „%1“ geladen</translation>
+    </message>
+    <message>
+        <source>Starting “%1”</source>
+        <translation>„%1“ wird gestartet</translation>
+    </message>
+    <message>
+        <source>Run %1 %2</source>
+        <translation>Lauf %1 %2</translation>
     </message>
     <message>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1 %2: %3</translation>
     </message>
-    <message>
-        <source>&amp;Resume</source>
-        <translation>&amp;Fortsetzen</translation>
+    <message numerus="yes">
+        <source>%1 — %n run(s)</source>
+        <translation>
+            <numerusform>%1 — %n Lauf</numerusform>
+            <numerusform>%1 — %n Läufe</numerusform>
+        </translation>
     </message>
     <message>
-        <source>&amp;Pause</source>
-        <translation>&amp;Pause</translation>
+        <source>No translation for %1</source>
+        <translation>Keine Übersetzung für %1</translation>
     </message>
     <message>
-        <source>No run selected — start one in Setup or pick one in the run browser.</source>
-        <translation>Kein Lauf gewählt — starten Sie einen in der Einrichtung oder wählen Sie einen in der Laufliste.</translation>
+        <source>Quit</source>
+        <translation>Beenden</translation>
     </message>
     <message>
-        <source>Run %1 “%2” — %3 — %4</source>
-        <translation>Lauf %1 „%2“ — %3 — %4</translation>
+        <source>A training is running. Stop it and quit?</source>
+        <translation>Ein Training läuft. Anhalten und beenden?</translation>
     </message>
     <message>
-        <source>S&amp;top</source>
-        <translation>S&amp;topp</translation>
+        <source>Setup</source>
+        <translation>Einrichtung</translation>
     </message>
     <message>
-        <source>Pause or resume the training between batches</source>
-        <translation>Training zwischen Batches anhalten oder fortsetzen</translation>
+        <source>Training</source>
+        <translation>Training</translation>
     </message>
     <message>
-        <source>Stop the training; the run ends as “stopped”</source>
-        <translation>Training beenden; der Lauf endet als „stopped“</translation>
+        <source>Reflection stepper</source>
+        <translation>Reflexions-Schrittfolge</translation>
     </message>
     <message>
-        <source>Idle</source>
-        <translation>Bereit</translation>
+        <source>Routing</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Konflikte</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>MoR Studio</source>
+        <translation>MoR Studio</translation>
     </message>
     <message>
         <source>Export metrics</source>
@@ -2792,1438 +3105,962 @@ jetzt %2</translation>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <source>No run selected.</source>
-        <translation>Kein Lauf gewählt.</translation>
+        <source>Export traces</source>
+        <translation>Traces exportieren</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>%1 lässt sich nicht schreiben: %2</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>CSV exportieren…</translation>
-    </message>
-    <message>
-        <source>Save every metric of this run as CSV</source>
-        <translation>Alle Metriken dieses Laufs als CSV speichern</translation>
+        <source>Select a run first.</source>
+        <translation>Wählen Sie zuerst einen Lauf.</translation>
     </message>
     <message numerus="yes">
-        <source>%n step(s)</source>
+        <source>%n trace row(s) written to %1</source>
         <translation>
-            <numerusform>%n Schritt</numerusform>
-            <numerusform>%n Schritte</numerusform>
+            <numerusform>%n Trace-Zeile nach %1 geschrieben</numerusform>
+            <numerusform>%n Trace-Zeilen nach %1 geschrieben</numerusform>
         </translation>
     </message>
     <message>
-        <source>Run %1 (%2), %3 s</source>
-        <translation>Lauf %1 (%2), %3 s</translation>
+        <source>Figure copied (%1 × %2 pixels)</source>
+        <translation>Diagramm kopiert (%1 × %2 Pixel)</translation>
     </message>
     <message>
-        <source>Stopping…</source>
-        <translation>Wird angehalten…</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::CalibrationView</name>
-    <message>
-        <source>Reliability of the critique</source>
-        <translation>Verlässlichkeit der Selbstkritik</translation>
+        <source>Sequence</source>
+        <translation>Sequenz</translation>
     </message>
     <message>
-        <source>critique c (predicted P(right))</source>
-        <translation>Kritik c (vorhergesagte P(richtig))</translation>
+        <source>Cannot read the log (retrying): %1</source>
+        <translation>Das Log lässt sich nicht lesen (neuer Versuch folgt): %1</translation>
     </message>
     <message>
-        <source>observed accuracy</source>
-        <translation>beobachtete Genauigkeit</translation>
+        <source>The log is readable again</source>
+        <translation>Das Log ist wieder lesbar</translation>
     </message>
     <message>
-        <source>inputs</source>
-        <translation>Eingaben</translation>
+        <source>Preset saved to %1</source>
+        <translation>Vorlage gespeichert unter %1</translation>
     </message>
     <message>
-        <source>expert drafts</source>
-        <translation>Expertenentwürfe</translation>
+        <source>Run %1 is not in the log.</source>
+        <translation>Lauf %1 ist nicht im Log.</translation>
     </message>
     <message>
-        <source>critique bin</source>
-        <translation>Kritik-Klasse</translation>
+        <source>Load run %1</source>
+        <translation>Lauf %1 laden</translation>
     </message>
     <message>
-        <source>ECE per reflection step</source>
-        <translation>ECE je Reflexionsschritt</translation>
+        <source>Load into Setup</source>
+        <translation>In die Einrichtung laden</translation>
     </message>
     <message>
-        <source>reflection step t</source>
-        <translation>Reflexionsschritt t</translation>
+        <source>Loaded the config of run %1 (%2)</source>
+        <translation>Konfiguration von Lauf %1 geladen (%2)</translation>
     </message>
     <message>
-        <source>ECE</source>
-        <translation>ECE</translation>
+        <source>Resuming run %1</source>
+        <translation>Lauf %1 wird fortgesetzt</translation>
     </message>
     <message>
-        <source>ECE over training (validation)</source>
-        <translation>ECE im Verlauf des Trainings (Validierung)</translation>
+        <source>A training is running: stop it before resuming run %1</source>
+        <translation>Ein Training läuft: halten Sie es an, bevor Sie Lauf %1 fortsetzen</translation>
     </message>
     <message>
-        <source>training step</source>
-        <translation>Trainingsschritt</translation>
+        <source>info</source>
+        <translation>Info</translation>
     </message>
     <message>
-        <source>Diagram of</source>
-        <translation>Diagramm von</translation>
+        <source>warn</source>
+        <translation>Warnung</translation>
     </message>
     <message>
-        <source>Overlay run</source>
-        <translation>Lauf überlagern</translation>
+        <source>error</source>
+        <translation>Fehler</translation>
     </message>
     <message>
-        <source>none</source>
-        <translation>keine</translation>
+        <source>Playground</source>
+        <translation>Spielwiese</translation>
     </message>
     <message>
-        <source>run %1: %2</source>
-        <translation>Lauf %1: %2</translation>
-    </message>
-    <message>
-        <source>run %1</source>
-        <translation>Lauf %1</translation>
-    </message>
-    <message>
-        <source>no checkpoint to re-run</source>
-        <translation>kein Checkpoint zum erneuten Ausführen</translation>
-    </message>
-    <message>
-        <source>critique at step t = %1</source>
-        <translation>Kritik bei Schritt t = %1</translation>
-    </message>
-    <message>
-        <source>answer critique (logged)</source>
-        <translation>Antwort-Kritik (geloggt)</translation>
-    </message>
-    <message>
-        <source>No run selected.</source>
-        <translation>Kein Lauf gewählt.</translation>
-    </message>
-    <message>
-        <source>No run open.</source>
-        <translation>Kein Lauf geöffnet.</translation>
-    </message>
-    <message>
-        <source>Diagrams: the last checkpoint re-run on %1 logged inputs.</source>
-        <translation>Diagramme: der letzte Checkpoint, erneut ausgeführt auf %1 geloggten Eingaben.</translation>
-    </message>
-    <message>
-        <source>Diagrams: the %1 logged probe traces of the last evaluation.</source>
-        <translation>Diagramme: die %1 geloggten Proben-Spuren der letzten Auswertung.</translation>
-    </message>
-    <message>
-        <source>Re-running the checkpoint on every logged input …</source>
-        <translation>Der Checkpoint wird auf jeder geloggten Eingabe erneut ausgeführt …</translation>
-    </message>
-    <message>
-        <source>(%1)</source>
-        <translation>(%1)</translation>
-    </message>
-    <message>
-        <source>%1 (overlay)</source>
-        <translation>%1 (überlagert)</translation>
-    </message>
-    <message>
-        <source>%1 ECE %2</source>
-        <translation>%1 ECE %2</translation>
-    </message>
-    <message>
-        <source>answer critique, last validation</source>
-        <translation>Antwort-Kritik, letzte Validierung</translation>
-    </message>
-    <message>
-        <source>Reliability: %1 (no data)</source>
-        <translation>Verlässlichkeit: %1 (keine Daten)</translation>
-    </message>
-    <message>
-        <source>Reliability: %1
-%2</source>
-        <translation>Verlässlichkeit: %1
-%2</translation>
-    </message>
-    <message>
-        <source>ECE per reflection step (last validation, logged)</source>
-        <translation>ECE je Reflexionsschritt (letzte Validierung, geloggt)</translation>
-    </message>
-    <message>
-        <source>ECE per reflection step (traced inputs)</source>
-        <translation>ECE je Reflexionsschritt (verfolgte Eingaben)</translation>
-    </message>
-    <message>
-        <source>%1 answer</source>
-        <translation>%1 Antwort</translation>
-    </message>
-    <message>
-        <source>%1 t=%2</source>
-        <translation>%1 t=%2</translation>
-    </message>
-    <message>
-        <source>no traces</source>
-        <translation>keine Spuren</translation>
+        <source>Exporting plots to %1…</source>
+        <translation>Plots werden nach %1 exportiert…</translation>
     </message>
 </context>
 <context>
-    <name>inspect::ConflictPlots</name>
+    <name>shell::MainWindowActions</name>
     <message>
-        <source>Conflict score histogram</source>
-        <translation>Histogramm der Konfliktwerte</translation>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
-        <source>conflict score D</source>
-        <translation>Konfliktwert D</translation>
+        <source>&amp;Recent logs</source>
+        <translation>&amp;Zuletzt geöffnete Logs</translation>
     </message>
     <message>
-        <source>conflicts</source>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Panels</source>
+        <translation>&amp;Bereiche</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>&amp;Farbschema</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Lauf</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Toolbar</source>
+        <translation>Werkzeugleiste</translation>
+    </message>
+    <message>
+        <source>&amp;New experiment</source>
+        <translation>&amp;Neues Experiment</translation>
+    </message>
+    <message>
+        <source>Reset the setup to a default experiment</source>
+        <translation>Die Einrichtung auf ein Standard-Experiment zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Open log…</source>
+        <translation>Log ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open an experiment log (.sqlite)</source>
+        <translation>Ein Experiment-Log (.sqlite) öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Save preset…</source>
+        <translation>Vorlage &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>&amp;Export all plots…</source>
+        <translation>Alle Diagramme &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Load preset…</source>
+        <translation>Vorlage &amp;laden…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Start training</source>
+        <translation>Training &amp;starten</translation>
+    </message>
+    <message>
+        <source>&amp;Pause / resume</source>
+        <translation>&amp;Pause / Fortsetzen</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;topp</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>&amp;Hell</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Dunkel</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>&amp;Präsentationsmodus</translation>
+    </message>
+    <message>
+        <source>Large fonts, advanced settings hidden</source>
+        <translation>Große Schrift, erweiterte Einstellungen ausgeblendet</translation>
+    </message>
+    <message>
+        <source>&amp;About MoR Studio</source>
+        <translation>Ü&amp;ber MoR Studio</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation>Einrichtung</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Reflection stepper</source>
+        <translation>Reflexions-Schrittfolge</translation>
+    </message>
+    <message>
+        <source>Routing</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
         <translation>Konflikte</translation>
     </message>
     <message>
-        <source>Conflict rate over training</source>
-        <translation>Konfliktrate im Training</translation>
+        <source>Compare</source>
+        <translation>Vergleich</translation>
     </message>
     <message>
-        <source>training step</source>
-        <translation>Trainingsschritt</translation>
+        <source>&amp;Demos</source>
+        <translation>&amp;Demos</translation>
     </message>
     <message>
-        <source>Resolved accuracy vs score</source>
-        <translation>Genauigkeit nach Auflösung je Konfliktwert</translation>
+        <source>Export &amp;metrics as CSV…</source>
+        <translation>&amp;Metriken als CSV exportieren…</translation>
     </message>
     <message>
-        <source>conflict score D (binned)</source>
-        <translation>Konfliktwert D (in Intervallen)</translation>
+        <source>Every metric of the selected run: key, step, value, wall time</source>
+        <translation>Jede Metrik des gewählten Laufs: Schlüssel, Schritt, Wert, Uhrzeit</translation>
     </message>
     <message>
-        <source>accuracy</source>
-        <translation>Genauigkeit</translation>
+        <source>Export &amp;traces as CSV…</source>
+        <translation>&amp;Traces als CSV exportieren…</translation>
     </message>
     <message>
-        <source> threshold %1</source>
-        <translation> Schwelle %1</translation>
+        <source>Every logged reflection trace of the selected run: one row per input, expert and iteration</source>
+        <translation>Jeder protokollierte Reflexions-Trace des gewählten Laufs: eine Zeile je Eingabe, Experte und Iteration</translation>
+    </message>
+    <message>
+        <source>&amp;Copy figure</source>
+        <translation>Diagramm &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the plot under the mouse (or the largest plot of the view) as an image</source>
+        <translation>Das Diagramm unter der Maus (oder das größte der Ansicht) als Bild kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Manual</source>
+        <translation>&amp;Handbuch</translation>
+    </message>
+    <message>
+        <source>A short manual: the views and a first experiment</source>
+        <translation>Ein kurzes Handbuch: die Ansichten und ein erstes Experiment</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
     </message>
 </context>
 <context>
-    <name>inspect::ConflictTableModel</name>
+    <name>shell::PruneDialog</name>
+    <message>
+        <source> pt</source>
+        <translation> Pkt.</translation>
+    </message>
+    <message>
+        <source>S&amp;weep amounts:</source>
+        <translation>&amp;Reihe von Anteilen:</translation>
+    </message>
+    <message>
+        <source>&amp;Prune</source>
+        <translation>&amp;Beschneiden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Prune run %1</source>
+        <translation>Lauf %1 beschneiden</translation>
+    </message>
+    <message>
+        <source>Prune &lt;b&gt;%1&lt;/b&gt; (#%2) into a new child run of the log; the run itself is not changed.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2) in einen neuen Kindlauf des Logs beschneiden; der Lauf selbst bleibt unverändert.</translation>
+    </message>
+    <message>
+        <source>Magnitude (unstructured)</source>
+        <translation>Betrag (unstrukturiert)</translation>
+    </message>
+    <message>
+        <source>Structured (hidden units)</source>
+        <translation>Strukturiert (verborgene Einheiten)</translation>
+    </message>
+    <message>
+        <source>Dead experts</source>
+        <translation>Tote Experten</translation>
+    </message>
+    <message>
+        <source>Depth cap</source>
+        <translation>Tiefenbegrenzung</translation>
+    </message>
     <message>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <source>right</source>
-        <translation>richtig</translation>
+        <source>Optimizer steps of fine-tuning with the pruned weights held at zero, rounded up to whole epochs</source>
+        <translation>Optimiererschritte des Nachtrainings mit den beschnittenen Gewichten fest auf null, aufgerundet auf ganze Epochen</translation>
     </message>
     <message>
-        <source>wrong</source>
-        <translation>falsch</translation>
+        <source>One pruned child run per amount, separated by commas</source>
+        <translation>Ein beschnittener Kindlauf je Anteil, durch Kommas getrennt</translation>
     </message>
     <message>
-        <source>Double-click to open input #%1 in the stepper at the integration</source>
-        <translation>Doppelklick öffnet Eingabe #%1 in der Reflexions-Schrittfolge bei der Integration</translation>
+        <source>&amp;Method:</source>
+        <translation>&amp;Methode:</translation>
     </message>
     <message>
-        <source>Step</source>
-        <translation>Schritt</translation>
-    </message>
-    <message>
-        <source>Input</source>
-        <translation>Eingabe</translation>
-    </message>
-    <message>
-        <source>Score D</source>
-        <translation>Wert D</translation>
-    </message>
-    <message>
-        <source>Experts</source>
-        <translation>Experten</translation>
-    </message>
-    <message>
-        <source>Winner</source>
-        <translation>Gewinner</translation>
-    </message>
-    <message>
-        <source>Margin</source>
-        <translation>Abstand</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <translation>Aufgelöst</translation>
-    </message>
-    <message>
-        <source>Label</source>
-        <translation>Label</translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation>Ergebnis</translation>
-    </message>
-    <message>
-        <source>Resolution</source>
-        <translation>Auflösung</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::CounterfactualControls</name>
-    <message>
-        <source>No critique feedback</source>
-        <translation>Keine Kritik-Rückmeldung</translation>
-    </message>
-    <message>
-        <source>Own gates</source>
-        <translation>Eigene Gates</translation>
-    </message>
-    <message>
-        <source>Run what-if</source>
-        <translation>Was-wäre-wenn ausführen</translation>
-    </message>
-    <message>
-        <source>Reset</source>
-        <translation>Zurücksetzen</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>aus</translation>
-    </message>
-    <message>
-        <source>t = </source>
-        <translation>t = </translation>
-    </message>
-    <message>
-        <source>Every selected expert stops at this step and answers with its draft and critique of that step (its halting policy is not asked)</source>
-        <translation>Jeder gewählte Experte hält bei diesem Schritt an und antwortet mit Entwurf und Kritik dieses Schritts (seine Halteregel wird nicht gefragt)</translation>
-    </message>
-    <message>
-        <source>Every selected expert runs to its maximum depth and then this many steps more</source>
-        <translation>Jeder gewählte Experte läuft bis zu seiner maximalen Tiefe und dann so viele Schritte weiter</translation>
-    </message>
-    <message>
-        <source>The cell reads a zero critique at every step instead of its own last one</source>
-        <translation>Die Zelle liest in jedem Schritt eine Kritik von null statt ihrer eigenen letzten</translation>
-    </message>
-    <message>
-        <source>Forced routing: use the gates set here instead of the router&apos;s p for the chosen experts</source>
-        <translation>Erzwungenes Routing: für die gewählten Experten die hier gesetzten Gates statt des p des Routers verwenden</translation>
-    </message>
-    <message>
-        <source>Halt every expert at</source>
-        <translation>Jeden Experten anhalten bei</translation>
-    </message>
-    <message>
-        <source>Extra steps</source>
-        <translation>Zusätzliche Schritte</translation>
-    </message>
-    <message>
-        <source>Experts</source>
-        <translation>Experten</translation>
-    </message>
-    <message>
-        <source>Veto</source>
-        <translation>Veto</translation>
-    </message>
-    <message>
-        <source>Force route</source>
-        <translation>Routing erzwingen</translation>
-    </message>
-    <message>
-        <source>E%1</source>
-        <translation>E%1</translation>
-    </message>
-    <message>
-        <source>Drop expert %1 from every selection and fuse the rest</source>
-        <translation>Experte %1 aus jeder Auswahl nehmen und die übrigen fusionieren</translation>
-    </message>
-    <message>
-        <source>Route the input to exactly the checked experts</source>
-        <translation>Die Eingabe genau an die angehakten Experten leiten</translation>
-    </message>
-    <message>
-        <source>halt at t=%1</source>
-        <translation>Halt bei t=%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n extra step(s)</source>
-        <translation>
-            <numerusform>%n zusätzlicher Schritt</numerusform>
-            <numerusform>%n zusätzliche Schritte</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>veto %1</source>
-        <translation>Veto %1</translation>
-    </message>
-    <message>
-        <source>route to %1</source>
-        <translation>Routing an %1</translation>
-    </message>
-    <message>
-        <source> (gates %1)</source>
-        <translation> (Gates %1)</translation>
-    </message>
-    <message>
-        <source>no critique feedback</source>
-        <translation>keine Kritik-Rückmeldung</translation>
-    </message>
-    <message>
-        <source>no change</source>
-        <translation>keine Änderung</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::CounterfactualSummary</name>
-    <message>
-        <source>Compute counterfactual accuracies</source>
-        <translation>Kontrafaktische Genauigkeiten berechnen</translation>
-    </message>
-    <message>
-        <source>Evaluates the checkpoint on the test split once per row (the same numbers as mor eval --counterfactual)</source>
-        <translation>Wertet den Checkpoint einmal je Zeile auf dem Testteil aus (dieselben Zahlen wie mor eval --counterfactual)</translation>
-    </message>
-    <message>
-        <source>What if</source>
-        <translation>Was wäre wenn</translation>
+        <source>&amp;Fine-tune steps:</source>
+        <translation>&amp;Nachtrainingsschritte:</translation>
     </message>
     <message>
         <source>Test accuracy</source>
         <translation>Testgenauigkeit</translation>
     </message>
     <message>
-        <source>vs. model</source>
-        <translation>ggü. Modell</translation>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
     </message>
     <message>
-        <source>Expert-steps / input</source>
-        <translation>Experten-Schritte / Eingabe</translation>
+        <source>Non-zero parameters</source>
+        <translation>Parameter ungleich null</translation>
     </message>
     <message>
-        <source>Test accuracy if …</source>
-        <translation>Testgenauigkeit, wenn …</translation>
+        <source>FLOPs per input</source>
+        <translation>FLOPs je Eingabe</translation>
     </message>
     <message>
-        <source>test accuracy</source>
-        <translation>Testgenauigkeit</translation>
+        <source>FLOPs per input without zeros</source>
+        <translation>FLOPs je Eingabe ohne Nullen</translation>
     </message>
     <message>
-        <source>Evaluating the checkpoint on the test split, once per row …</source>
-        <translation>Der Checkpoint wird auf dem Testteil ausgewertet, einmal je Zeile …</translation>
+        <source>Expert-steps per input</source>
+        <translation>Expertenschritte je Eingabe</translation>
     </message>
     <message>
-        <source>Could not compute the table: %1</source>
-        <translation>Die Tabelle ließ sich nicht berechnen: %1</translation>
+        <source>Before (parent)</source>
+        <translation>Vorher (Elternlauf)</translation>
     </message>
     <message>
-        <source>No run open.</source>
-        <translation>Kein Lauf geöffnet.</translation>
+        <source>Pruned</source>
+        <translation>Beschnitten</translation>
     </message>
     <message>
-        <source>Is the router, the critique or the k-th step doing any work? Compute the test accuracy of the checkpoint under each change.</source>
-        <translation>Leisten Router, Kritik oder der k-te Schritt etwas? Berechnen Sie die Testgenauigkeit des Checkpoints unter jeder Änderung.</translation>
+        <source>After (child)</source>
+        <translation>Nachher (Kindlauf)</translation>
     </message>
     <message>
-        <source>Checkpoint of step %1, %2 test inputs, maximum depth %3. &quot;halt at t=%3&quot; is the fixed-depth accuracy.</source>
-        <translation>Checkpoint von Schritt %1, %2 Testeingaben, maximale Tiefe %3. „Halt bei t=%3“ ist die Genauigkeit bei fester Tiefe.</translation>
+        <source>Change</source>
+        <translation>Änderung</translation>
     </message>
     <message>
-        <source>the model as trained</source>
-        <translation>das Modell wie trainiert</translation>
+        <source>Right after pruning, before any fine-tuning</source>
+        <translation>Direkt nach dem Beschneiden, vor jedem Nachtraining</translation>
     </message>
     <message>
-        <source>halt at t=%1 (fixed depth)</source>
-        <translation>Halt bei t=%1 (feste Tiefe)</translation>
+        <source>The evaluator&apos;s dense estimate: multiplications by zero weights still count</source>
+        <translation>Die dichte Schätzung des Evaluators: Multiplikationen mit Nullgewichten zählen mit</translation>
     </message>
     <message>
-        <source>halt at t=%1</source>
-        <translation>Halt bei t=%1</translation>
+        <source>FLOPs per input less the multiplications by zero expert weights (an estimate)</source>
+        <translation>FLOPs je Eingabe ohne die Multiplikationen mit Null-Expertengewichten (eine Schätzung)</translation>
     </message>
     <message>
-        <source>veto expert E%1</source>
-        <translation>Veto gegen Experte E%1</translation>
+        <source>Amount</source>
+        <translation>Anteil</translation>
     </message>
     <message>
-        <source>route all to E%1 (best fixed expert)</source>
-        <translation>alles an E%1 leiten (bester fester Experte)</translation>
+        <source>Child run</source>
+        <translation>Kindlauf</translation>
     </message>
     <message>
-        <source>route all to E%1</source>
-        <translation>alles an E%1 leiten</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::CounterfactualView</name>
-    <message>
-        <source>No input selected: pick one in the list on the left.</source>
-        <translation>Keine Eingabe gewählt: wählen Sie eine in der Liste links.</translation>
+        <source>Sparsity</source>
+        <translation>Dünnbesetztheit</translation>
     </message>
     <message>
-        <source>No run open.</source>
-        <translation>Kein Lauf geöffnet.</translation>
+        <source>Accuracy pruned</source>
+        <translation>Genauigkeit beschnitten</translation>
     </message>
     <message>
-        <source>Input #%1 on the checkpoint of evaluation step %2 (or the last one before it).</source>
-        <translation>Eingabe #%1 auf dem Checkpoint des Auswertungsschritts %2 (oder dem letzten davor).</translation>
+        <source>Accuracy after</source>
+        <translation>Genauigkeit danach</translation>
     </message>
     <message>
-        <source>Choose a change above and press Run what-if.</source>
-        <translation>Wählen Sie oben eine Änderung und drücken Sie „Was-wäre-wenn ausführen“.</translation>
+        <source>Maximum &amp;depth:</source>
+        <translation>Maximale &amp;Tiefe:</translation>
     </message>
     <message>
-        <source>Running the checkpoint on input #%1: %2 …</source>
-        <translation>Der Checkpoint läuft auf Eingabe #%1: %2 …</translation>
+        <source>Activation &amp;threshold:</source>
+        <translation>Aktivierungs&amp;schwelle:</translation>
     </message>
     <message>
-        <source>The what-if could not be computed: %1</source>
-        <translation>Das Was-wäre-wenn ließ sich nicht berechnen: %1</translation>
+        <source>&amp;Amount (fraction):</source>
+        <translation>&amp;Anteil (Bruchteil):</translation>
     </message>
     <message>
-        <source>no trace</source>
-        <translation>keine Spur</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::ExpertPanel</name>
-    <message>
-        <source>c_t, λ_t</source>
-        <translation>c_t, λ_t</translation>
+        <source>“%1” in the sweep amounts is not a number.</source>
+        <translation>„%1“ in der Reihe von Anteilen ist keine Zahl.</translation>
     </message>
     <message>
-        <source>critique c_t</source>
-        <translation>Kritik c_t</translation>
+        <source>Give at least one amount to sweep, e.g. 0, 0.5, 0.8, 0.9.</source>
+        <translation>Geben Sie mindestens einen Anteil an, z. B. 0, 0.5, 0.8, 0.9.</translation>
     </message>
     <message>
-        <source>halting λ_t</source>
-        <translation>Anhalten λ_t</translation>
+        <source>Pruning…</source>
+        <translation>Wird beschnitten…</translation>
     </message>
     <message>
-        <source>draft right</source>
-        <translation>Entwurf richtig</translation>
-    </message>
-    <message>
-        <source>draft wrong</source>
-        <translation>Entwurf falsch</translation>
-    </message>
-    <message>
-        <source>reflection step t</source>
-        <translation>Reflexionsschritt t</translation>
-    </message>
-    <message>
-        <source>class</source>
-        <translation>Klasse</translation>
-    </message>
-    <message>
-        <source>draft</source>
-        <translation>Entwurf</translation>
-    </message>
-    <message>
-        <source>class
-t=%1: pred %2 %3  c=%4  λ=%5</source>
-        <translation>Klasse
-t=%1: Vorhersage %2 %3  c=%4  λ=%5</translation>
-    </message>
-    <message>
-        <source>class
-halted at t=%1: pred %2 %3</source>
-        <translation>Klasse
-angehalten bei t=%1: Vorhersage %2 %3</translation>
-    </message>
-    <message>
-        <source>Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6  ·  confidence %7%8</source>
-        <translation>Experte %1  ·  Gate %2  ·  Router-p %3  ·  angehalten bei t=%4  ·  Antwort %5 %6  ·  Konfidenz %7%8</translation>
-    </message>
-    <message>
-        <source>  ·  +%1 re-reflection</source>
-        <translation>  ·  +%1 erneute Reflexion</translation>
-    </message>
-    <message>
-        <source>  ·  uncertainty u = %1</source>
-        <translation>  ·  Unsicherheit u = %1</translation>
-    </message>
-    <message>
-        <source>width %1 units</source>
-        <translation>Breite %1 Einheiten</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::GroupExpertHeatmap</name>
-    <message>
-        <source>expert</source>
-        <translation>Experte</translation>
-    </message>
-    <message>
-        <source>group</source>
-        <translation>Gruppe</translation>
-    </message>
-    <message>
-        <source>Expert groups: traced inputs per group × expert</source>
-        <translation>Expertengruppen: verfolgte Eingaben je Gruppe × Experte</translation>
+        <source>Not pruned: %1</source>
+        <translation>Nicht beschnitten: %1</translation>
     </message>
     <message numerus="yes">
-        <source>%n traced input(s)</source>
+        <source>Cancelled after %n child run(s).</source>
         <translation>
-            <numerusform>%n verfolgte Eingabe</numerusform>
-            <numerusform>%n verfolgte Eingaben</numerusform>
+            <numerusform>Abgebrochen nach %n Kindlauf.</numerusform>
+            <numerusform>Abgebrochen nach %n Kindläufen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>; group not recorded for %n input(s)</source>
+        <source>Done: %n child run(s) written to the log.</source>
         <translation>
-            <numerusform>; Gruppe für %n Eingabe nicht aufgezeichnet</numerusform>
-            <numerusform>; Gruppe für %n Eingaben nicht aufgezeichnet</numerusform>
+            <numerusform>Fertig: %n Kindlauf ins Log geschrieben.</numerusform>
+            <numerusform>Fertig: %n Kindläufe ins Log geschrieben.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Before (#%1)</source>
+        <translation>Vorher (#%1)</translation>
+    </message>
+    <message>
+        <source>After (#%1)</source>
+        <translation>Nachher (#%1)</translation>
+    </message>
+    <message>
+        <source>Child run #%1: %2.</source>
+        <translation>Kindlauf #%1: %2.</translation>
+    </message>
+    <message>
+        <source>Sparsity of the expert weights %1 %.</source>
+        <translation>Dünnbesetztheit der Expertengewichte %1 %.</translation>
     </message>
     <message numerus="yes">
-        <source>%n input(s)</source>
+        <source>Fine-tuned for %n step(s).</source>
         <translation>
-            <numerusform>%n Eingabe</numerusform>
-            <numerusform>%n Eingaben</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>inspect::InputPreview</name>
-    <message>
-        <source>no input stored</source>
-        <translation>keine Eingabe gespeichert</translation>
-    </message>
-    <message>
-        <source>feature %1 = %2</source>
-        <translation>Merkmal %1 = %2</translation>
-    </message>
-    <message>
-        <source>Read at this reflection step: %1</source>
-        <translation>In diesem Reflexionsschritt gelesen: %1</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::IntegrationPanel</name>
-    <message>
-        <source>fusion weight w_j</source>
-        <translation>Fusionsgewicht w_j</translation>
-    </message>
-    <message>
-        <source>expert</source>
-        <translation>Experte</translation>
-    </message>
-    <message>
-        <source>conflict score D</source>
-        <translation>Konfliktwert D</translation>
-    </message>
-    <message>
-        <source>D</source>
-        <translation>D</translation>
-    </message>
-    <message>
-        <source>fused answer</source>
-        <translation>fusionierte Antwort</translation>
-    </message>
-    <message>
-        <source>class</source>
-        <translation>Klasse</translation>
-    </message>
-    <message>
-        <source>E%1</source>
-        <translation>E%1</translation>
-    </message>
-    <message>
-        <source>winner E%1</source>
-        <translation>Gewinner E%1</translation>
-    </message>
-    <message>
-        <source>right</source>
-        <translation>richtig</translation>
-    </message>
-    <message>
-        <source>wrong</source>
-        <translation>falsch</translation>
-    </message>
-    <message>
-        <source>Integration: answer %1 %2 (label %3)  ·  conflict D = %4 %5 %6</source>
-        <translation>Integration: Antwort %1 %2 (Label %3)  ·  Konflikt D = %4 %5 %6</translation>
-    </message>
-    <message>
-        <source>  ·  %1, winner E%2, margin %3</source>
-        <translation>  ·  %1, Gewinner E%2, Abstand %3</translation>
-    </message>
-    <message>
-        <source>  ·  no conflict, margin %1</source>
-        <translation>  ·  kein Konflikt, Abstand %1</translation>
-    </message>
-    <message>
-        <source>Integration: answer %1 %2 (label %3)  ·  one expert selected: conflicts need at least 2 (raise top_k)</source>
-        <translation>Integration: Antwort %1 %2 (Label %3)  ·  ein Experte gewählt: Konflikte brauchen mindestens 2 (top_k erhöhen)</translation>
-    </message>
-    <message>
-        <source> → %1 after re-reflection</source>
-        <translation> → %1 nach erneuter Reflexion</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::RoutingAggregatePlot</name>
-    <message>
-        <source>expert</source>
-        <translation>Experte</translation>
-    </message>
-    <message>
-        <source>Mean routing probability</source>
-        <translation>Mittlere Routing-Wahrscheinlichkeit</translation>
-    </message>
-    <message>
-        <source>domain</source>
-        <translation>Domäne</translation>
-    </message>
-    <message>
-        <source>class</source>
-        <translation>Klasse</translation>
-    </message>
-    <message>
-        <source>E%1
-%2 u</source>
-        <translation>E%1
-%2 E</translation>
-    </message>
-</context>
-<context>
-    <name>common::RoutingHeatmap</name>
-    <message>
-        <source>expert</source>
-        <translation>Experte</translation>
-    </message>
-    <message>
-        <source>input</source>
-        <translation>Eingabe</translation>
-    </message>
-    <message>
-        <source>routing probability p</source>
-        <translation>Routing-Wahrscheinlichkeit p</translation>
-    </message>
-    <message>
-        <source>input (%1, in log order)</source>
-        <translation>Eingabe (%1, in Log-Reihenfolge)</translation>
-    </message>
-    <message>
-        <source>class %1</source>
-        <translation>Klasse %1</translation>
-    </message>
-    <message>
-        <source>domain %1</source>
-        <translation>Domäne %1</translation>
-    </message>
-    <message>
-        <source>top E%1</source>
-        <translation>bester E%1</translation>
-    </message>
-    <message>
-        <source>input (%1)</source>
-        <translation>Eingabe (%1)</translation>
-    </message>
-    <message>
-        <source>input #%1 (class %2, domain %3)
-expert E%4: p = %5%6</source>
-        <translation>Eingabe #%1 (Klasse %2, Domäne %3)
-Experte E%4: p = %5%6</translation>
-    </message>
-    <message>
-        <source>, selected</source>
-        <translation>, ausgewählt</translation>
-    </message>
-    <message>
-        <source>
-click: open in the stepper</source>
-        <translation>
-Klick: in der Reflexions-Schrittfolge öffnen</translation>
-    </message>
-    <message>
-        <source>E%1
-%2 u</source>
-        <translation>E%1
-%2 E</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::RoutingLoadPlot</name>
-    <message>
-        <source>Load per expert</source>
-        <translation>Last je Experte</translation>
-    </message>
-    <message>
-        <source>fraction routed</source>
-        <translation>Anteil geroutet</translation>
-    </message>
-    <message>
-        <source>mean p</source>
-        <translation>mittleres p</translation>
-    </message>
-    <message>
-        <source>fraction of inputs</source>
-        <translation>Anteil der Eingaben</translation>
-    </message>
-    <message>
-        <source>ideal %1</source>
-        <translation>ideal %1</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::SamplePicker</name>
-    <message>
-        <source>Deepest reflection first</source>
-        <translation>Tiefste Reflexion zuerst</translation>
-    </message>
-    <message>
-        <source>◀ Previous</source>
-        <translation>◀ Zurück</translation>
-    </message>
-    <message>
-        <source>Next ▶</source>
-        <translation>Weiter ▶</translation>
-    </message>
-    <message>
-        <source>Training step of the evaluation (checkpoint) whose traces are shown</source>
-        <translation>Trainingsschritt der Evaluation (Checkpoint), deren Traces gezeigt werden</translation>
-    </message>
-    <message>
-        <source>Evaluation step</source>
-        <translation>Evaluationsschritt</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>Zeigen</translation>
-    </message>
-    <message>
-        <source>%1 inputs</source>
-        <translation>%1 Eingaben</translation>
-    </message>
-    <message>
-        <source>%1 / %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>step %1</source>
-        <translation>Schritt %1</translation>
-    </message>
-    <message>
-        <source>All inputs</source>
-        <translation>Alle Eingaben</translation>
-    </message>
-    <message>
-        <source>Wrong answers</source>
-        <translation>Falsche Antworten</translation>
-    </message>
-    <message>
-        <source>Conflicted</source>
-        <translation>Mit Konflikt</translation>
-    </message>
-    <message>
-        <source>Class %1</source>
-        <translation>Klasse %1</translation>
-    </message>
-    <message>
-        <source>Domain %1</source>
-        <translation>Domäne %1</translation>
-    </message>
-    <message>
-        <source>#%1  y=%2 → %3 %4  depth %5%6</source>
-        <translation>#%1  y=%2 → %3 %4  Tiefe %5%6</translation>
-    </message>
-    <message>
-        <source>  conflict</source>
-        <translation>  Konflikt</translation>
-    </message>
-    <message>
-        <source>no input matches</source>
-        <translation>keine passende Eingabe</translation>
-    </message>
-</context>
-<context>
-    <name>common::StepCursorBar</name>
-    <message>
-        <source>First</source>
-        <translation>Erster</translation>
-    </message>
-    <message>
-        <source>Back</source>
-        <translation>Zurück</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>Abspielen</translation>
-    </message>
-    <message>
-        <source>Next</source>
-        <translation>Weiter</translation>
-    </message>
-    <message>
-        <source>Last</source>
-        <translation>Letzter</translation>
-    </message>
-    <message>
-        <source>Play speed</source>
-        <translation>Abspielgeschwindigkeit</translation>
-    </message>
-    <message>
-        <source>Speed</source>
-        <translation>Tempo</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pause</translation>
-    </message>
-</context>
-<context>
-    <name>inspect::TraceComparison</name>
-    <message>
-        <source>Pick an input, choose a change above and press Run what-if.</source>
-        <translation>Wählen Sie eine Eingabe und oben eine Änderung und drücken Sie „Was-wäre-wenn ausführen“.</translation>
-    </message>
-    <message>
-        <source>Fused answer</source>
-        <translation>Fusionierte Antwort</translation>
-    </message>
-    <message>
-        <source>Confidence</source>
-        <translation>Konfidenz</translation>
-    </message>
-    <message>
-        <source>Conflict score D</source>
-        <translation>Konfliktwert D</translation>
-    </message>
-    <message>
-        <source>Verdict</source>
-        <translation>Urteil</translation>
-    </message>
-    <message>
-        <source>Expert-steps</source>
-        <translation>Experten-Schritte</translation>
-    </message>
-    <message>
-        <source>Expert / step</source>
-        <translation>Experte / Schritt</translation>
-    </message>
-    <message>
-        <source>Gate</source>
-        <translation>Gate</translation>
-    </message>
-    <message>
-        <source>Draft</source>
-        <translation>Entwurf</translation>
-    </message>
-    <message>
-        <source>p(draft)</source>
-        <translation>p(Entwurf)</translation>
-    </message>
-    <message>
-        <source>Critique</source>
-        <translation>Kritik</translation>
-    </message>
-    <message>
-        <source>Halt λ</source>
-        <translation>Halt λ</translation>
-    </message>
-    <message>
-        <source>Halting</source>
-        <translation>Anhalten</translation>
-    </message>
-    <message>
-        <source>Original</source>
-        <translation>Original</translation>
-    </message>
-    <message>
-        <source>What if</source>
-        <translation>Was wäre wenn</translation>
-    </message>
-    <message>
-        <source>Original (input #%1)</source>
-        <translation>Original (Eingabe #%1)</translation>
-    </message>
-    <message>
-        <source>What if: %1</source>
-        <translation>Was wäre wenn: %1</translation>
-    </message>
-    <message>
-        <source>  (conflict)</source>
-        <translation>  (Konflikt)</translation>
-    </message>
-    <message>
-        <source>no label</source>
-        <translation>kein Label</translation>
-    </message>
-    <message>
-        <source>right</source>
-        <translation>richtig</translation>
-    </message>
-    <message>
-        <source>wrong</source>
-        <translation>falsch</translation>
-    </message>
-    <message>
-        <source>E%1</source>
-        <translation>E%1</translation>
-    </message>
-    <message>
-        <source>halts at t=%1</source>
-        <translation>hält bei t=%1</translation>
-    </message>
-    <message>
-        <source>t=%1</source>
-        <translation>t=%1</translation>
-    </message>
-    <message>
-        <source>← answer</source>
-        <translation>← Antwort</translation>
-    </message>
-    <message>
-        <source>re-reflection</source>
-        <translation>erneute Reflexion</translation>
-    </message>
-    <message>
-        <source> (right)</source>
-        <translation> (richtig)</translation>
-    </message>
-    <message>
-        <source> (wrong)</source>
-        <translation> (falsch)</translation>
-    </message>
-    <message>
-        <source>answer %1%2 unchanged</source>
-        <translation>Antwort %1%2 unverändert</translation>
-    </message>
-    <message>
-        <source>answer %1%2 → %3%4</source>
-        <translation>Antwort %1%2 → %3%4</translation>
-    </message>
-    <message>
-        <source>What changed: %1, confidence %2 → %3, conflict D %4 → %5, expert-steps %6 → %7</source>
-        <translation>Was sich änderte: %1, Konfidenz %2 → %3, Konflikt D %4 → %5, Experten-Schritte %6 → %7</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Workbench for Mixture-of-Reflection models</source>
-        <translation>Werkbank für Mixture-of-Reflection-Modelle</translation>
-    </message>
-    <message>
-        <source>Experiment log to open (default: the user&apos;s log)</source>
-        <translation>Zu öffnendes Experiment-Log (Standard: das Log des Benutzers)</translation>
-    </message>
-    <message>
-        <source>Load a bundled demo</source>
-        <translation>Eine mitgelieferte Demo laden</translation>
-    </message>
-    <message>
-        <source>Save a picture of the window after 1.5 s and quit</source>
-        <translation>Nach 1,5 s ein Bild des Fensters speichern und beenden</translation>
-    </message>
-    <message>
-        <source>Theme: light or dark</source>
-        <translation>Farbschema: light oder dark</translation>
-    </message>
-    <message>
-        <source>Language: en or de</source>
-        <translation>Sprache: en oder de</translation>
-    </message>
-    <message>
-        <source>Select this run id</source>
-        <translation>Diese Lauf-ID auswählen</translation>
-    </message>
-    <message>
-        <source>Milliseconds to wait before the screenshot (default 1500)</source>
-        <translation>Millisekunden bis zum Bildschirmfoto (Standard 1500)</translation>
-    </message>
-    <message>
-        <source>Start training the loaded config right away</source>
-        <translation>Die geladene Konfiguration sofort trainieren</translation>
-    </message>
-    <message>
-        <source>Start in presentation mode (large fonts)</source>
-        <translation>Im Präsentationsmodus starten (große Schrift)</translation>
-    </message>
-    <message>
-        <source>Window size in pixels, e.g. 1280x800 (for screenshots)</source>
-        <translation>Fenstergröße in Pixeln, z. B. 1280x800 (für Bildschirmfotos)</translation>
-    </message>
-    <message>
-        <source>Show the training replay at this evaluation (1 = the first)</source>
-        <translation>Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)</translation>
-    </message>
-    <message>
-        <source>View to show: setup, training, stepper, routing, conflicts, compare, sequence, playground</source>
-        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence, playground</translation>
-    </message>
-</context>
-<context>
-    <name>sequence</name>
-    <message>
-        <source>letters</source>
-        <translation>Buchstaben</translation>
-    </message>
-    <message>
-        <source>digits</source>
-        <translation>Ziffern</translation>
-    </message>
-    <message>
-        <source>spaces</source>
-        <translation>Leerzeichen</translation>
-    </message>
-    <message>
-        <source>punctuation</source>
-        <translation>Satzzeichen</translation>
-    </message>
-    <message>
-        <source>newlines</source>
-        <translation>Zeilenumbrüche</translation>
-    </message>
-    <message>
-        <source>no carry</source>
-        <translation>kein Übertrag</translation>
-    </message>
-    <message>
-        <source>carry</source>
-        <translation>Übertrag</translation>
-    </message>
-    <message>
-        <source>carry chain &gt;= 2</source>
-        <translation>Übertragskette ≥ 2</translation>
-    </message>
-    <message>
-        <source>positions %1-%2</source>
-        <translation>Positionen %1–%2</translation>
-    </message>
-</context>
-<context>
-    <name>sequence::DepthLegend</name>
-    <message>
-        <source>Recursion depth</source>
-        <translation>Rekursionstiefe</translation>
-    </message>
-    <message>
-        <source>Blocks used</source>
-        <translation>Genutzte Blöcke</translation>
-    </message>
-    <message>
-        <source>■ block used   □ block skipped</source>
-        <translation>■ Block genutzt   □ Block übersprungen</translation>
-    </message>
-</context>
-<context>
-    <name>sequence::DepthPlots</name>
-    <message>
-        <source>depth %1</source>
-        <translation>Tiefe %1</translation>
-    </message>
-    <message>
-        <source>all tokens</source>
-        <translation>alle Token</translation>
-    </message>
-    <message>
-        <source>difficulty class (tokens)</source>
-        <translation>Schwierigkeitsklasse (Token)</translation>
-    </message>
-    <message>
-        <source>character class (tokens)</source>
-        <translation>Zeichenklasse (Token)</translation>
-    </message>
-    <message>
-        <source>Mean recursion depth per class</source>
-        <translation>Mittlere Rekursionstiefe je Klasse</translation>
-    </message>
-    <message>
-        <source>Depth distribution per class</source>
-        <translation>Tiefenverteilung je Klasse</translation>
-    </message>
-    <message>
-        <source>Mean depth per evaluation step</source>
-        <translation>Mittlere Tiefe je Auswertungsschritt</translation>
-    </message>
-    <message>
-        <source>step</source>
-        <translation>Schritt</translation>
-    </message>
-    <message>
-        <source>mean depth</source>
-        <translation>mittlere Tiefe</translation>
-    </message>
-    <message>
-        <source>share of tokens</source>
-        <translation>Anteil der Token</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n block(s)</source>
-        <translation>
-            <numerusform>%n Block</numerusform>
-            <numerusform>%n Blöcke</numerusform>
+            <numerusform>%n Schritt nachtrainiert.</numerusform>
+            <numerusform>%n Schritte nachtrainiert.</numerusform>
         </translation>
     </message>
     <message>
-        <source>Mean blocks used per class</source>
-        <translation>Mittlere genutzte Blöcke je Klasse</translation>
+        <source>Cancelling… (a fine-tuning stops after its current batch, an evaluation when it ends, a sweep before its next amount)</source>
+        <translation>Wird abgebrochen… (ein Nachtraining endet nach seinem aktuellen Batch, eine Auswertung an ihrem Ende, eine Reihe vor ihrem nächsten Anteil)</translation>
     </message>
     <message>
-        <source>Blocks used per class</source>
-        <translation>Genutzte Blöcke je Klasse</translation>
+        <source>Zeroes the given fraction of all expert weights (recursion runs: of the recursion blocks) with the smallest magnitude.</source>
+        <translation>Setzt den angegebenen Anteil aller Expertengewichte (Rekursionsläufe: der Rekursionsblöcke) mit dem kleinsten Betrag auf null.</translation>
     </message>
     <message>
-        <source>Mean blocks used per evaluation step</source>
-        <translation>Mittlere genutzte Blöcke je Auswertungsschritt</translation>
+        <source>Removes, per expert layer (recursion runs: per block feed-forward layer), the given fraction of hidden units (rows of smallest L2 norm, with their biases).</source>
+        <translation>Entfernt je Expertenschicht (Rekursionsläufe: je Feed-Forward-Schicht eines Blocks) den angegebenen Anteil verborgener Einheiten (Zeilen mit der kleinsten L2-Norm, samt ihren Biases).</translation>
     </message>
     <message>
-        <source>mean blocks used</source>
-        <translation>mittlere genutzte Blöcke</translation>
+        <source>Experts routed to fewer than this share of the validation inputs never run again (their router entries are masked; reflection runs).</source>
+        <translation>Experten, die weniger als diesen Anteil der Validierungseingaben erhalten, laufen nie wieder (ihre Router-Einträge werden maskiert; Reflexionsläufe).</translation>
+    </message>
+    <message>
+        <source>Caps every reflection expert&apos;s maximum depth (recursion runs: the number of recursions).</source>
+        <translation>Begrenzt die maximale Tiefe jedes Reflexionsexperten (Rekursionsläufe: die Zahl der Rekursionen).</translation>
     </message>
 </context>
 <context>
-    <name>sequence::GeneratePanel</name>
-    <message numerus="yes">
-        <source>Generating %n token(s) after “%1”…</source>
-        <translation>
-            <numerusform>Erzeuge %n Token nach „%1“…</numerusform>
-            <numerusform>Erzeuge %n Token nach „%1“…</numerusform>
-        </translation>
+    <name>shell::PruneJob</name>
+    <message>
+        <source>Fine-tuning: step %1 of %2</source>
+        <translation>Nachtraining: Schritt %1 von %2</translation>
     </message>
     <message>
-        <source>Generation failed: %1</source>
-        <translation>Erzeugen fehlgeschlagen: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n token(s) generated, mean depth %1, %2 tokens/s</source>
-        <translation>
-            <numerusform>%n Token erzeugt, mittlere Tiefe %1, %2 Token/s</numerusform>
-            <numerusform>%n Token erzeugt, mittlere Tiefe %1, %2 Token/s</numerusform>
-        </translation>
+        <source>Pruning %1 of %2 (amount %3)…</source>
+        <translation>Beschneiden %1 von %2 (Anteil %3)…</translation>
     </message>
     <message>
-        <source>the model read the prompt as “%1” (characters outside its vocabulary are replaced)</source>
-        <translation>das Modell las die Eingabe als „%1“ (Zeichen außerhalb seines Vokabulars werden ersetzt)</translation>
-    </message>
-    <message>
-        <source>Continue the typed text with the run&apos;s model (the checkpoint of this step); the tokens are coloured by their depth</source>
-        <translation>Den eingegebenen Text mit dem Modell des Laufs fortsetzen (dem Checkpoint dieses Schritts); die Token sind nach ihrer Tiefe gefärbt</translation>
-    </message>
-    <message>
-        <source>Generating needs a sequence run from a log</source>
-        <translation>Zum Erzeugen braucht es einen Sequenzlauf aus einem Log</translation>
-    </message>
-    <message>
-        <source>Continue the typed text:</source>
-        <translation>Den eingegebenen Text fortsetzen:</translation>
-    </message>
-    <message>
-        <source>Generate</source>
-        <translation>Erzeugen</translation>
-    </message>
-    <message>
-        <source>Tokens</source>
-        <translation>Token</translation>
-    </message>
-    <message>
-        <source>Temperature</source>
-        <translation>Temperatur</translation>
-    </message>
-    <message>
-        <source>0 = always the most likely token</source>
-        <translation>0 = immer das wahrscheinlichste Token</translation>
+        <source>Pruning (amount %1)…</source>
+        <translation>Beschneiden (Anteil %1)…</translation>
     </message>
 </context>
 <context>
-    <name>sequence::RecursionStepper</name>
+    <name>shell::PrunePlot</name>
     <message>
-        <source>Token %1: %2 → target %3, depth %4 of %5</source>
-        <translation>Token %1: %2 → Ziel %3, Tiefe %4 von %5</translation>
+        <source>right after pruning</source>
+        <translation>direkt nach dem Beschneiden</translation>
     </message>
     <message>
-        <source>Click a token to step through its recursions.</source>
-        <translation>Klicken Sie auf ein Token, um seine Rekursionen schrittweise anzusehen.</translation>
+        <source>pruned child runs</source>
+        <translation>beschnittene Kindläufe</translation>
     </message>
     <message>
-        <source>This token was not scored by the router.</source>
-        <translation>Dieses Token hat der Router nicht bewertet.</translation>
+        <source>after fine-tuning</source>
+        <translation>nach dem Nachtraining</translation>
     </message>
     <message>
-        <source>r = %1 of %2</source>
-        <translation>r = %1 von %2</translation>
+        <source>parent run</source>
+        <translation>Elternlauf</translation>
     </message>
     <message>
-        <source>right</source>
-        <translation>richtig</translation>
+        <source>maximum reflection depth (steps)</source>
+        <translation>maximale Reflexionstiefe (Schritte)</translation>
     </message>
     <message>
-        <source>wrong</source>
-        <translation>falsch</translation>
+        <source>sparsity of the expert weights (%)</source>
+        <translation>Dünnbesetztheit der Expertengewichte (%)</translation>
     </message>
     <message>
-        <source>Router score at r</source>
-        <translation>Router-Wert bei r</translation>
-    </message>
-    <message>
-        <source>Continued to r + 1</source>
-        <translation>Weiter zu r + 1</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>ja</translation>
-    </message>
-    <message>
-        <source>no — the token leaves here</source>
-        <translation>nein — das Token steigt hier aus</translation>
-    </message>
-    <message>
-        <source>no</source>
-        <translation>nein</translation>
-    </message>
-    <message>
-        <source>Prediction after r</source>
-        <translation>Vorhersage nach r</translation>
-    </message>
-    <message>
-        <source>Target probability after r</source>
-        <translation>Zielwahrscheinlichkeit nach r</translation>
-    </message>
-    <message>
-        <source>— (no target at this position)</source>
-        <translation>— (kein Ziel an dieser Position)</translation>
-    </message>
-    <message>
-        <source>target probability after r</source>
-        <translation>Zielwahrscheinlichkeit nach r</translation>
-    </message>
-    <message>
-        <source>router score at r</source>
-        <translation>Router-Wert bei r</translation>
-    </message>
-    <message>
-        <source>recursion r</source>
-        <translation>Rekursion r</translation>
-    </message>
-    <message>
-        <source>probability / score</source>
-        <translation>Wahrscheinlichkeit / Wert</translation>
-    </message>
-    <message>
-        <source>Token %1: %2 → target %3, blocks used %4 of %5, skipped: %6</source>
-        <translation>Token %1: %2 → Ziel %3, genutzte Blöcke %4 von %5, übersprungen: %6</translation>
-    </message>
-    <message>
-        <source>block %1/%2</source>
-        <translation>Block %1/%2</translation>
-    </message>
-    <message>
-        <source>Block %1</source>
-        <translation>Block %1</translation>
-    </message>
-    <message>
-        <source>not recorded</source>
-        <translation>nicht aufgezeichnet</translation>
-    </message>
-    <message>
-        <source>went through it</source>
-        <translation>durchlaufen</translation>
-    </message>
-    <message>
-        <source>skipped (residual path)</source>
-        <translation>übersprungen (Residualpfad)</translation>
-    </message>
-    <message>
-        <source>Router score at the block</source>
-        <translation>Router-Wert am Block</translation>
-    </message>
-    <message>
-        <source>Prediction after the block</source>
-        <translation>Vorhersage nach dem Block</translation>
-    </message>
-    <message>
-        <source>Target probability after the block</source>
-        <translation>Zielwahrscheinlichkeit nach dem Block</translation>
-    </message>
-    <message>
-        <source>target probability after the block</source>
-        <translation>Zielwahrscheinlichkeit nach dem Block</translation>
-    </message>
-    <message>
-        <source>router score, block used</source>
-        <translation>Router-Wert, Block genutzt</translation>
-    </message>
-    <message>
-        <source>router score, block skipped</source>
-        <translation>Router-Wert, Block übersprungen</translation>
-    </message>
-    <message>
-        <source>block</source>
-        <translation>Block</translation>
+        <source>test accuracy (%)</source>
+        <translation>Testgenauigkeit (%)</translation>
     </message>
 </context>
 <context>
-    <name>sequence::TokenDepthModel</name>
+    <name>shell::RunAuditDialog</name>
     <message>
-        <source>Token %1: %2</source>
-        <translation>Token %1: %2</translation>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
     </message>
     <message>
-        <source>Target: %1</source>
-        <translation>Ziel: %1</translation>
+        <source>&amp;Verify</source>
+        <translation>&amp;Prüfen</translation>
     </message>
     <message>
-        <source>Prediction: %1 (right)</source>
-        <translation>Vorhersage: %1 (richtig)</translation>
+        <source>Audit trail of run %1</source>
+        <translation>Prüfprotokoll von Lauf %1</translation>
     </message>
     <message>
-        <source>Prediction: %1 (wrong)</source>
-        <translation>Vorhersage: %1 (falsch)</translation>
+        <source>Item</source>
+        <translation>Eintrag</translation>
     </message>
     <message>
-        <source>Loss: %1 nats</source>
-        <translation>Verlust: %1 nats</translation>
+        <source>Value</source>
+        <translation>Wert</translation>
     </message>
     <message>
-        <source>No target at this position</source>
-        <translation>Kein Ziel an dieser Position</translation>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
     </message>
     <message>
-        <source>Depth: %1 of %2 recursions</source>
-        <translation>Tiefe: %1 von %2 Rekursionen</translation>
+        <source>Detail</source>
+        <translation>Einzelheiten</translation>
     </message>
     <message>
-        <source>Class: %1</source>
-        <translation>Klasse: %1</translation>
+        <source>Verify re-hashes the run&apos;s stored config and its data files and compares them with the digests logged when the run started.</source>
+        <translation>Prüfen berechnet die Prüfsummen der gespeicherten Konfiguration des Laufs und seiner Datendateien neu und vergleicht sie mit den beim Start protokollierten.</translation>
     </message>
     <message>
-        <source>r%1 %2</source>
-        <translation>r%1 %2</translation>
+        <source>Audit</source>
+        <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Router scores: %1</source>
-        <translation>Router-Werte: %1</translation>
+        <source>Not recorded: this run was logged before log schema 4.</source>
+        <translation>Nicht aufgezeichnet: Dieser Lauf wurde vor Log-Schema 4 protokolliert.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Rechner</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <translation>Befehlszeile</translation>
+    </message>
+    <message>
+        <source>App version</source>
+        <translation>App-Version</translation>
+    </message>
+    <message>
+        <source>Git commit</source>
+        <translation>Git-Commit</translation>
+    </message>
+    <message>
+        <source>LibTorch</source>
+        <translation>LibTorch</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Config SHA-256</source>
+        <translation>SHA-256 der Konfiguration</translation>
+    </message>
+    <message>
+        <source>Parent run</source>
+        <translation>Elternlauf</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <source>Blocks used: %1 of %2</source>
-        <translation>Genutzte Blöcke: %1 von %2</translation>
+        <source>Sweep</source>
+        <translation>Sweep</translation>
     </message>
     <message>
-        <source>Skipped blocks: %1</source>
-        <translation>Übersprungene Blöcke: %1</translation>
+        <source>Resumed</source>
+        <translation>Fortgesetzt</translation>
     </message>
     <message>
-        <source>b%1 %2</source>
-        <translation>B%1 %2</translation>
+        <source>Data files</source>
+        <translation>Datendateien</translation>
     </message>
     <message>
-        <source>Router scores per block: %1</source>
-        <translation>Router-Werte je Block: %1</translation>
+        <source>none (generated data)</source>
+        <translation>keine (erzeugte Daten)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>(unreadable when the run started)</source>
+        <translation>(beim Start des Laufs nicht lesbar)</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>Hashing the config and the data files…</source>
+        <translation>Prüfsummen von Konfiguration und Datendateien werden berechnet…</translation>
+    </message>
+    <message>
+        <source>matches</source>
+        <translation>stimmt überein</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>geändert</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>nicht aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>logged %1
+now %2</source>
+        <translation>protokolliert %1
+jetzt %2</translation>
+    </message>
+    <message>
+        <source>(no file)</source>
+        <translation>(keine Datei)</translation>
+    </message>
+    <message>
+        <source>This run can be reproduced as logged: the config and every data file hash as recorded.</source>
+        <translation>Dieser Lauf ist wie protokolliert reproduzierbar: Konfiguration und alle Datendateien haben die aufgezeichneten Prüfsummen.</translation>
+    </message>
+    <message>
+        <source>This run can NOT be reproduced as logged: see the items marked changed, missing or not recorded.</source>
+        <translation>Dieser Lauf ist NICHT wie protokolliert reproduzierbar: siehe die Einträge „geändert“, „fehlt“ oder „nicht aufgezeichnet“.</translation>
     </message>
 </context>
 <context>
-    <name>sequence::TokenFlowWidget</name>
+    <name>shell::RunBrowser</name>
     <message>
-        <source>Answer: %1, the model&apos;s: %2 (%3 of %4 right)</source>
-        <translation>Antwort: %1, die des Modells: %2 (%3 von %4 richtig)</translation>
+        <source>&amp;Rename…</source>
+        <translation>&amp;Umbenennen…</translation>
     </message>
     <message>
-        <source>Target of the last token: the model predicts it, but never reads it as input</source>
-        <translation>Ziel des letzten Tokens: Das Modell sagt es vorher, liest es aber nie als Eingabe</translation>
+        <source>Edit &amp;tags…</source>
+        <translation>&amp;Schlagwörter bearbeiten…</translation>
+    </message>
+    <message>
+        <source>&amp;Notes…</source>
+        <translation>&amp;Notizen…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>Lauf umbenennen</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Schlagwörter</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tags of %n run(s), separated by commas:</source>
+        <translation>
+            <numerusform>Schlagwörter von %n Lauf, durch Kommas getrennt:</numerusform>
+            <numerusform>Schlagwörter von %n Läufen, durch Kommas getrennt:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>Notes on “%1”:</source>
+        <translation>Notizen zu „%1“:</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>Läufe löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n run(s) and everything logged for them? This cannot be undone.</source>
+        <translation>
+            <numerusform>%n Lauf und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen.</numerusform>
+            <numerusform>%n Läufe und alles dazu Protokollierte löschen? Das lässt sich nicht rückgängig machen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter runs (name, status, data set, tags)…</source>
+        <translation>Läufe filtern (Name, Status, Datensatz, Schlagwörter)…</translation>
+    </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Load into Setup</source>
+        <translation>In die Einrichtung &amp;laden</translation>
+    </message>
+    <message>
+        <source>&amp;Audit trail…</source>
+        <translation>&amp;Prüfprotokoll…</translation>
+    </message>
+    <message>
+        <source>&amp;Prune…</source>
+        <translation>&amp;Beschneiden…</translation>
+    </message>
+    <message>
+        <source>&amp;Serving records…</source>
+        <translation>&amp;Serving-Protokoll…</translation>
+    </message>
+</context>
+<context>
+    <name>shell::RunTableModel</name>
+    <message>
+        <source>Run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Data set</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Best accuracy</source>
+        <translation>Beste Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Schlagwörter</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+</context>
+<context>
+    <name>shell::ServingDialog</name>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Serving records of run %1</source>
+        <translation>Serving-Protokoll von Lauf %1</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>Variante</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <source>Labelled</source>
+        <translation>Mit Label</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Latency median</source>
+        <translation>Latenz Median</translation>
+    </message>
+    <message>
+        <source>Latency p95</source>
+        <translation>Latenz p95</translation>
+    </message>
+    <message>
+        <source>Latency mean</source>
+        <translation>Latenz Mittel</translation>
+    </message>
+    <message>
+        <source>Shadow agreement</source>
+        <translation>Übereinstimmung (Schatten)</translation>
+    </message>
+    <message>
+        <source>Per request, from the latency histogram (linear within a bucket)</source>
+        <translation>Je Anfrage, aus dem Latenzhistogramm (linear innerhalb eines Fachs)</translation>
+    </message>
+    <message>
+        <source>95th percentile per request, from the latency histogram</source>
+        <translation>95. Perzentil je Anfrage, aus dem Latenzhistogramm</translation>
+    </message>
+    <message>
+        <source>Correct answers among the inputs that were sent with a label</source>
+        <translation>Richtige Antworten unter den Eingaben, die mit Label gesendet wurden</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Neu laden</translation>
+    </message>
+    <message>
+        <source>The serving records could not be read: %1</source>
+        <translation>Das Serving-Protokoll ließ sich nicht lesen: %1</translation>
+    </message>
+    <message>
+        <source>No serving records for run %1: it has not been served with `mor serve --log` yet.</source>
+        <translation>Kein Serving-Protokoll für Lauf %1: Er wurde noch nicht mit `mor serve --log` bereitgestellt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run %1 was served in %n session(s); every variant of those sessions is listed. Latencies per request.</source>
+        <translation>
+            <numerusform>Lauf %1 wurde in %n Sitzung bereitgestellt; jede Variante dieser Sitzung ist aufgeführt. Latenzen je Anfrage.</numerusform>
+            <numerusform>Lauf %1 wurde in %n Sitzungen bereitgestellt; jede Variante dieser Sitzungen ist aufgeführt. Latenzen je Anfrage.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (shadow mode)</source>
+        <translation> (Schattenmodus)</translation>
+    </message>
+    <message>
+        <source>no labels</source>
+        <translation>keine Labels</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 (#%3) %4 of %5 correct (%6) vs %7 (#%8) %9 of %10 correct (%11); difference %12 points; two-proportion z-test z = %13, p = %14; Fisher&apos;s exact test p = %15: %16</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 (#%3) %4 von %5 richtig (%6) gegenüber %7 (#%8) %9 von %10 richtig (%11); Differenz %12 Punkte; Zwei-Anteile-z-Test z = %13, p = %14; exakter Test nach Fisher p = %15: %16</translation>
+    </message>
+    <message>
+        <source>significant at the 5% level</source>
+        <translation>signifikant auf dem 5-%-Niveau</translation>
+    </message>
+    <message>
+        <source>not significant at the 5% level</source>
+        <translation>nicht signifikant auf dem 5-%-Niveau</translation>
+    </message>
+    <message>
+        <source>No significance test: it needs two variants of one session with labelled requests (send a &quot;label&quot; with the inputs).</source>
+        <translation>Kein Signifikanztest: Er braucht zwei Varianten einer Sitzung mit Anfragen mit Label (senden Sie ein &quot;label&quot; mit den Eingaben).</translation>
     </message>
 </context>
 <context>
@@ -4564,6 +4401,181 @@ auf der Pareto-Front</translation>
     <message>
         <source>Drag along an axis to select runs in the run browser; click the axis to clear.</source>
         <translation>Entlang einer Achse ziehen, um Läufe im Lauf-Browser zu wählen; die Achse anklicken, um die Auswahl zu löschen.</translation>
+    </message>
+</context>
+<context>
+    <name>training::MetricPlots</name>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Loss terms</source>
+        <translation>Verlustterme</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Activation per expert</source>
+        <translation>Aktivierung je Experte</translation>
+    </message>
+    <message>
+        <source>Mean depth / conflict rate</source>
+        <translation>Mittlere Tiefe / Konfliktrate</translation>
+    </message>
+    <message>
+        <source>Learning rate / throughput</source>
+        <translation>Lernrate / Durchsatz</translation>
+    </message>
+</context>
+<context>
+    <name>training::TrainingController</name>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
+    </message>
+</context>
+<context>
+    <name>training::TrainingReplay</name>
+    <message>
+        <source>Replay the run evaluation by evaluation</source>
+        <translation>Den Lauf Auswertung für Auswertung abspielen</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>Aktivierung</translation>
+    </message>
+    <message>
+        <source>Accuracy at step t</source>
+        <translation>Genauigkeit bei Schritt t</translation>
+    </message>
+    <message>
+        <source>Validation accuracy if every expert stopped at reflection step t</source>
+        <translation>Validierungsgenauigkeit, wenn jeder Experte bei Reflexionsschritt t anhielte</translation>
+    </message>
+    <message>
+        <source>Fraction of validation inputs routed to each expert</source>
+        <translation>Anteil der Validierungseingaben je Experte</translation>
+    </message>
+    <message>
+        <source>No evaluation logged yet</source>
+        <translation>Noch keine Auswertung protokolliert</translation>
+    </message>
+    <message>
+        <source>Evaluation %1 of %2 · step %3</source>
+        <translation>Auswertung %1 von %2 · Schritt %3</translation>
+    </message>
+    <message>
+        <source>validation accuracy &lt;b&gt;%1&lt;/b&gt; · mean depth %2 · conflict rate %3</source>
+        <translation>Validierungsgenauigkeit &lt;b&gt;%1&lt;/b&gt; · mittlere Tiefe %2 · Konfliktrate %3</translation>
+    </message>
+    <message>
+        <source> · probe inputs %1 of %2 right</source>
+        <translation> · Probe-Eingaben: %1 von %2 richtig</translation>
+    </message>
+    <message>
+        <source>Routing at step %1 (inputs × experts)</source>
+        <translation>Routing bei Schritt %1 (Eingaben × Experten)</translation>
+    </message>
+    <message>
+        <source>No routing snapshot at step %1</source>
+        <translation>Keine Routing-Momentaufnahme bei Schritt %1</translation>
+    </message>
+    <message>
+        <source>This run logs no routing snapshots, expert activations or reflection steps (a recursion model): its tokens&apos; recursion depths are in the Sequence tab.</source>
+        <translation>Dieser Lauf loggt keine Routing-Momentaufnahmen, Expertenaktivierungen oder Reflexionsschritte (ein Rekursionsmodell): die Rekursionstiefen seiner Tokens stehen im Reiter Sequenz.</translation>
+    </message>
+</context>
+<context>
+    <name>training::TrainingView</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Startet…</translation>
+    </message>
+    <message>
+        <source>epoch %1/%2 · loss %3 · %4 samples/s · ETA %5</source>
+        <translation>Epoche %1/%2 · Verlust %3 · %4 Beispiele/s · noch %5</translation>
+    </message>
+    <message>
+        <source>Run %1 %2.</source>
+        <translation>Lauf %1 %2.</translation>
+    </message>
+    <message>
+        <source>Run %1 %2: %3</source>
+        <translation>Lauf %1 %2: %3</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <source>No run selected — start one in Setup or pick one in the run browser.</source>
+        <translation>Kein Lauf gewählt — starten Sie einen in der Einrichtung oder wählen Sie einen in der Laufliste.</translation>
+    </message>
+    <message>
+        <source>Run %1 “%2” — %3 — %4</source>
+        <translation>Lauf %1 „%2“ — %3 — %4</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;topp</translation>
+    </message>
+    <message>
+        <source>Pause or resume the training between batches</source>
+        <translation>Training zwischen Batches anhalten oder fortsetzen</translation>
+    </message>
+    <message>
+        <source>Stop the training; the run ends as “stopped”</source>
+        <translation>Training beenden; der Lauf endet als „stopped“</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>Export metrics</source>
+        <translation>Metriken exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>No run selected.</source>
+        <translation>Kein Lauf gewählt.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 lässt sich nicht schreiben: %2</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Save every metric of this run as CSV</source>
+        <translation>Alle Metriken dieses Laufs als CSV speichern</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s)</source>
+        <translation>
+            <numerusform>%n Schritt</numerusform>
+            <numerusform>%n Schritte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run %1 (%2), %3 s</source>
+        <translation>Lauf %1 (%2), %3 s</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
     </message>
 </context>
 </TS>

@@ -159,6 +159,11 @@ void ConflictPlots::setData(const std::vector<mor::ConflictRecord>& conflicts,
                                     binned.centres.back() + binWidth);
     }
     m_accuracy->replot();
+    // A long y title (the rate's source) needs more height when rotated: the pane never
+    // squeezes a plot below what its layout needs.
+    for (QCustomPlot* plot : {m_histogram, m_rate, m_accuracy}) {
+        plot->setMinimumHeight(std::max(170, plot->plotLayout()->minimumOuterSizeHint().height()));
+    }
 }
 
 } // namespace inspect
