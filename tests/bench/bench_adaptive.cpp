@@ -9,6 +9,7 @@
 #include "benchutil.h"
 
 #include "model/mor_model.h"
+#include "mor/allocator.h"
 #include "mor/config.h"
 #include "mor/dataset.h"
 #include "mor/trainer.h"
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 
 using namespace mor;
@@ -47,10 +49,20 @@ struct EvalFigures {
     int64_t inputs = 0;
 };
 
+/// One pass over `split` as the product evaluates (core/src/train/evaluator.cpp and the
+/// predictor run in c10::InferenceMode since session 10); `noGradOnly` times the NoGradGuard
+/// of before, for the side-by-side diagnostic row.
 EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
-                     const std::vector<int64_t>& split, int64_t batch = kEvalBatch)
+                     const std::vector<int64_t>& split, int64_t batch = kEvalBatch,
+                     bool noGradOnly = false)
 {
-    torch::NoGradGuard noGrad;
+    std::optional<c10::InferenceMode> inferenceMode;
+    std::optional<torch::NoGradGuard> noGrad;
+    if (noGradOnly) {
+        noGrad.emplace();
+    } else {
+        inferenceMode.emplace();
+    }
     net->eval();
     EvalFigures f;
     const double start = now();
@@ -74,6 +86,7 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
 int main()
 {
     const std::string item = "3 adaptive depth";
+    tuneAllocator(); // as every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults)
     // One thread unless MOR_BENCH_THREADS says otherwise: on the shared 2-core machine a second
     // intra-op thread adds a fork/join to every small op of a reflection step (and waits for a
     // core under load), which inflates the per-step cost that does not shrink with the rows.
@@ -140,15 +153,15 @@ int main()
             double cpuSaving = 0.0; ///< 1 - median over the pairs of CPU gated / CPU full
         };
         std::vector<EvalFigures> gated, full;
-        const auto measure = [&](int64_t batch) {
+        const auto measure = [&](int64_t batch, bool noGradOnly) {
             const PairedTimes t = alternate(
                 kReps,
                 [&] {
-                    gated.push_back(evaluate(net, data, ds.test, batch));
+                    gated.push_back(evaluate(net, data, ds.test, batch, noGradOnly));
                     return gated.back().seconds;
                 },
                 [&] {
-                    full.push_back(evaluate(fixed, data, ds.test, batch));
+                    full.push_back(evaluate(fixed, data, ds.test, batch, noGradOnly));
                     return full.back().seconds;
                 });
             Measured m;
@@ -162,10 +175,13 @@ int main()
             m.timeSaving = 1.0 - t.medianRatio();
             return m;
         };
-        std::vector<Measured> small, large;
+        std::vector<Measured> small, large, noGradSmall;
         for (int run = 0; run < 3; ++run) {
-            small.push_back(measure(kEvalBatch));
-            large.push_back(measure(kLargeEvalBatch));
+            small.push_back(measure(kEvalBatch, false));
+            large.push_back(measure(kLargeEvalBatch, false));
+            if (run == 1) { // the evaluator of before (NoGradGuard), between the same runs
+                noGradSmall.push_back(measure(kEvalBatch, true));
+            }
         }
         const double n = double(gated.front().inputs);
         const double stepsGated = gated.front().steps / n;
@@ -177,6 +193,16 @@ int main()
             format("accuracy %.1f%% gated vs %.1f%% fixed depth (same weights, trained %.0f s)",
                    100.0 * gated.front().correct / n, 100.0 * full.front().correct / n,
                    trainSeconds));
+        if (stepSaving > 0.01) {
+            const Measured& m = noGradSmall.front();
+            row(item, "wall-time saving / expert-step saving, eval batch 256, NoGradGuard",
+                "(diagnostic)", format("%.2f", m.timeSaving / stepSaving), "info",
+                format("the evaluator before session 10 (NoGradGuard instead of InferenceMode), "
+                       "measured between runs 2 and 3 of the row below; CPU time %.2f; time "
+                       "-%.0f%% (%.3f vs %.3f ms per input)",
+                       m.cpuSaving / stepSaving, 100.0 * m.timeSaving, m.msGated / n,
+                       m.msFull / n));
+        }
         for (const bool one : {false, true}) {
             auto& ms = one ? large : small;
             std::string values, detail;

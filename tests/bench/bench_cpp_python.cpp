@@ -12,12 +12,14 @@
 #include "benchutil.h"
 
 #include "model/mor_model.h"
+#include "mor/allocator.h"
 #include "mor/config.h"
 #include "mor/dataset.h"
 #include "mor/run.h"
 #include "mor/trainer.h"
 #include "train/tensors.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -154,7 +156,7 @@ void timeAll(const std::string& dir)
     for (const int64_t b : batches) {
         const auto x = s.x.narrow(0, 0, b);
         const double t = timePerCall([&] {
-            torch::NoGradGuard noGrad;
+            c10::InferenceMode inferenceMode; // as the predictor serves (session 10)
             auto out = net->forward(x, torch::Tensor(), torch::Tensor());
         });
         std::cout << "@@TIME\tinference\t" << b << '\t' << format("%.9f", t) << std::endl;
@@ -176,20 +178,58 @@ void timeAll(const std::string& dir)
     }
 }
 
+/// `profile DIR BATCH OUT`: the training step of timeAll at one batch size, 20 steps after 5
+/// warm-up steps, under the autograd profiler; writes a chrome trace that
+/// python/profile_step.py sets beside the Python twin's (issue 20, session 10); OUT "none": 300
+/// steps without the profiler (for perf record around the process).
+void profileStep(const std::string& dir, int64_t batch, const std::string& out)
+{
+    Setup s = loadSetup();
+    auto net = loadModel(s, dir + "/weights.pt");
+    net->train();
+    torch::optim::AdamW optimizer(net->parameters(),
+                                  torch::optim::AdamWOptions(s.config.train.learningRate)
+                                      .weight_decay(s.config.train.weightDecay));
+    const auto x = s.x.narrow(0, 0, batch);
+    const auto y = s.y.narrow(0, 0, batch);
+    const auto step = [&] {
+        optimizer.zero_grad();
+        net->forward(x, y, torch::Tensor()).totalLoss.backward();
+        torch::nn::utils::clip_grad_norm_(net->parameters(), s.config.train.clipNorm);
+        optimizer.step();
+    };
+    for (int i = 0; i < 5; ++i) {
+        step();
+    }
+    if (out == "none") { // 300 steps unprofiled, for perf or callgrind around the process
+        for (int i = 0; i < 300; ++i) {
+            step();
+        }
+        return;
+    }
+    torch::autograd::profiler::RecordProfile guard(out);
+    for (int i = 0; i < 20; ++i) {
+        step();
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     if (argc < 3) {
-        std::cerr << "usage: bench_cpp_python prepare|time DIR\n";
+        std::cerr << "usage: bench_cpp_python prepare|time DIR | profile DIR BATCH OUT.json\n";
         return 2;
     }
+    tuneAllocator(); // as every entry point does
     setThreads(2);
     torch::manual_seed(1);
     const std::string mode = argv[1];
     try {
         if (mode == "prepare") {
             prepare(argv[2]);
+        } else if (mode == "profile" && argc >= 5) {
+            profileStep(argv[2], std::atoll(argv[3]), argv[4]);
         } else {
             timeAll(argv[2]);
         }

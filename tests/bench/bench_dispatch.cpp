@@ -15,6 +15,7 @@
 #include "model/halting_policy.h"
 #include "model/mor_model.h"
 #include "model/reflection_expert.h"
+#include "mor/allocator.h"
 #include "mor/trainer.h"
 
 #include <iostream>
@@ -105,6 +106,7 @@ struct Variant {
 int main()
 {
     const std::string item = "2 sparse dispatch";
+    tuneAllocator(); // as every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults)
     setThreads(2);
     torch::manual_seed(1);
     const auto x = torch::randn({kBatch, kFeatures});

@@ -3,16 +3,19 @@
 // checkpoints) and without; the figure is the median of the per-pair time ratios.
 #include "benchutil.h"
 
+#include "mor/allocator.h"
 #include "mor/config.h"
 #include "mor/trainer.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <stdexcept>
 
 using namespace mor;
@@ -32,10 +35,84 @@ double loggingBenchCpuSeconds()
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+/// CPU seconds of the calling thread: with one intra-op thread the training runs on it (the
+/// log's writer thread and the waits for a core are not counted).
+double loggingBenchThreadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+/// Where a training's time goes, by the training thread's CPU clock between observer calls:
+/// setup (trainExperiment until onStarted: run, audit, samples), plain steps (progress to
+/// progress), validation (the step before it to onEvaluation: evaluation, captured traces),
+/// after validation (onEvaluation to the next progress: checkpoints, plus one step, which is
+/// subtracted with the median step) and the end (testOnBest, flush).
+class LoggingPhaseObserver : public TrainingObserver {
+public:
+    std::map<std::string, double> phases; ///< CPU seconds per phase
+    std::map<std::string, double> wall;   ///< wall seconds per phase
+    void begin()
+    {
+        m_last = loggingBenchThreadCpuSeconds();
+        m_lastWall = now();
+    }
+    void onStarted(int64_t, int64_t) override { take("setup"); }
+    void onProgress(const TrainingProgress&) override
+    {
+        if (m_afterEvaluation) {
+            m_afterEvaluation = false;
+            take("after validation");
+        } else {
+            const double t = loggingBenchThreadCpuSeconds();
+            m_steps.push_back(t - m_last);
+            m_last = t;
+            const double w = now();
+            wall["steps"] += w - m_lastWall;
+            m_lastWall = w;
+        }
+    }
+    void onEvaluation(int64_t, const EvalResult&) override
+    {
+        take("validation");
+        m_afterEvaluation = true;
+        ++m_evaluations;
+    }
+    void end()
+    {
+        take("end");
+        const double step = median(m_steps);
+        phases["steps"] = 0.0;
+        for (const double s : m_steps) {
+            phases["steps"] += s;
+        }
+        // the step after each validation ran inside "after validation"
+        phases["after validation"] -= step * double(m_evaluations);
+        phases["steps"] += step * double(m_evaluations);
+    }
+
+private:
+    void take(const std::string& phase)
+    {
+        const double t = loggingBenchThreadCpuSeconds();
+        phases[phase] += t - m_last;
+        m_last = t;
+        const double w = now();
+        wall[phase] += w - m_lastWall;
+        m_lastWall = w;
+    }
+    double m_last = 0.0, m_lastWall = 0.0;
+    bool m_afterEvaluation = false;
+    int m_evaluations = 0;
+    std::vector<double> m_steps;
+};
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    tuneAllocator(); // as every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults)
     const int reps = argc > 1 ? std::atoi(argv[1]) : 9;
     // Wall-time budget in seconds for the repetitions (run.sh stops the program at 400 s): on a
     // loaded shared machine one training took 3-14 s and 9 x 3 of them ran past the limit.
@@ -58,6 +135,8 @@ int main(int argc, char** argv)
         const char* threads = std::getenv("MOR_BENCH_THREADS");
         const int threadCount = threads != nullptr ? std::max(1, std::atoi(threads)) : 1;
         std::vector<double> cpuFull, cpuMetrics, cpuNone;
+        // training-thread CPU seconds per phase, per variant (0 none, 1 metrics, 2 full)
+        std::map<std::string, std::vector<double>> phaseRuns[3], wallRuns[3];
         auto train = [&](bool withLog, bool traces) {
             RunOptions options;
             options.threads = threadCount;
@@ -68,10 +147,22 @@ int main(int argc, char** argv)
             c.train.logTraces = traces;
             const double start = now();
             const double cpuStart = loggingBenchCpuSeconds();
-            const RunOutcome outcome = trainExperiment(c, options, nullptr);
+            LoggingPhaseObserver phases;
+            phases.begin();
+            const RunOutcome outcome = trainExperiment(c, options, &phases);
+            phases.end();
             const double seconds = now() - start;
             const double cpu = loggingBenchCpuSeconds() - cpuStart;
             (withLog ? (traces ? cpuFull : cpuMetrics) : cpuNone).push_back(cpu);
+            double threadCpu = 0.0;
+            for (const auto& [name, value] : phases.phases) {
+                phaseRuns[withLog ? (traces ? 2 : 1) : 0][name].push_back(value);
+                threadCpu += value;
+            }
+            phaseRuns[withLog ? (traces ? 2 : 1) : 0]["other threads"].push_back(cpu - threadCpu);
+            for (const auto& [name, value] : phases.wall) {
+                wallRuns[withLog ? (traces ? 2 : 1) : 0][name].push_back(value);
+            }
             if (outcome.status != "finished") {
                 throw std::runtime_error("training " + outcome.status + ": " + outcome.error);
             }
@@ -84,6 +175,8 @@ int main(int argc, char** argv)
         };
         train(false, true); // warm-up: first-touch allocations, thread pool
         cpuNone.clear();
+        phaseRuns[0].clear();
+        wallRuns[0].clear();
         // Three variants, rotated each repetition so machine drift hits all alike.
         std::vector<double> full, metricsOnly, none;
         const double repsStart = now();
@@ -125,6 +218,33 @@ int main(int argc, char** argv)
                    "rotated repetitions; %d training thread(s); unlike wall time not inflated "
                    "by waiting for a core on a shared machine",
                    done, threadCount));
+        // Where the full log's extra CPU time goes (medians per phase, full minus none).
+        std::string breakdown;
+        double extra = 0.0;
+        for (const auto& [name, values] : phaseRuns[2]) {
+            const double full = median(values);
+            const double none = phaseRuns[0].count(name) ? median(phaseRuns[0].at(name)) : 0.0;
+            extra += full - none;
+            breakdown += format("%s%s %.0f vs %.0f ms (%+.0f)", breakdown.empty() ? "" : "; ",
+                                name.c_str(), 1000.0 * full, 1000.0 * none,
+                                1000.0 * (full - none));
+        }
+        row(item, "extra CPU time of the full log, by phase", "(diagnostic)",
+            format("%+.0f ms per training", 1000.0 * extra), "info",
+            "medians of the same repetitions, full log vs no log, training thread's CPU clock "
+            "between observer calls (other threads = process CPU minus the training thread: "
+            "the log writer, torch's pool): " + breakdown);
+        std::string wallBreakdown;
+        for (const auto& [name, values] : wallRuns[2]) {
+            const double full = median(values);
+            const double none = wallRuns[0].count(name) ? median(wallRuns[0].at(name)) : 0.0;
+            wallBreakdown += format("%s%s %.0f vs %.0f ms (%+.0f)",
+                                    wallBreakdown.empty() ? "" : "; ", name.c_str(),
+                                    1000.0 * full, 1000.0 * none, 1000.0 * (full - none));
+        }
+        row(item, "extra wall time of the full log, by phase", "(diagnostic)", "see note", "info",
+            "medians, full log vs no log, wall clock between the same observer calls (the "
+            "step after each validation is counted in after validation): " + wallBreakdown);
         row(item, "training time, log without traces / no log", "(diagnostic)",
             format("%.3f", metricsRatio), "info",
             "train.log_traces = false: metrics, samples and checkpoints only");

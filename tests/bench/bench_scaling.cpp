@@ -9,6 +9,7 @@
 #include "benchutil.h"
 
 #include "model/mor_model.h"
+#include "mor/allocator.h"
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
 #include "mor/trainer.h"
@@ -191,9 +192,14 @@ double openMs(const std::string& path)
 
 } // namespace
 
-int main()
+int main(int argc, char** argv)
 {
     const std::string item = "8 scaling";
+    // As every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults; bench_allocator.sh
+    // runs the token series both ways, alternately).
+    tuneAllocator();
+    // `bench_scaling tokens`: the sequence-length series only (bench_allocator.sh).
+    const bool tokensOnly = argc > 1 && std::string(argv[1]) == "tokens";
     // One thread: the series measure how cost grows, not peak speed, and on a shared 2-core
     // machine a second thread mostly waits for a core (MOR_BENCH_THREADS overrides).
     const char* threads = std::getenv("MOR_BENCH_THREADS");
@@ -217,6 +223,15 @@ int main()
             }
         });
     };
+    if (tokensOnly) {
+        series("training step vs sequence length (tokens, batch 64)", "tokens", "1",
+               {16, 32, 64, 128}, [](Setup& s, int64_t x) {
+                   s.batch = 64;
+                   s.tokens = x;
+               });
+        std::cout << "@@ALLOC\t" << allocatorTuning() << std::endl;
+        return 0;
+    }
     series("training step vs batch size", "batch size", "1", {16, 64, 256, 1024},
            [](Setup& s, int64_t x) { s.batch = x; });
     series("training step vs experts (top-2)", "experts", "0", {2, 4, 8, 16, 32},
@@ -250,6 +265,7 @@ int main()
         std::filesystem::remove(path + suffix);
     }
     row(item, "scaling series", "(plots)", "see the scaling section", "info",
-        "each series: fitted exponent beside the expected one, plots under results/scaling/");
+        "each series: fitted exponent beside the expected one, plots under results/scaling/; "
+        "malloc: " + allocatorTuning());
     return 0;
 }

@@ -139,6 +139,17 @@ if [ -z "$only" ] || [[ " $only " == *" heatmap "* ]]; then
 fi
 run bench_adaptive "3 adaptive depth" 600
 run bench_scaling "8 scaling" 900
+# glibc malloc thresholds (tuneAllocator) against glibc's defaults, alternated processes.
+if [ -z "$only" ] || [[ " $only " == *" allocator "* ]]; then
+    echo "== bench_allocator.sh (8 scaling)"
+    t0=$(date +%s)
+    timeout 600 "$here/bench_allocator.sh" "$build" 3 > "$build/bench/logs/allocator.log" \
+        2> "$build/bench/logs/allocator.log.err" \
+        || failed_row "8 scaling" "bench_allocator.sh" "failed; see $build/bench/logs/allocator.log.err"
+    grep '^@@' "$build/bench/logs/allocator.log" >> "$rows"
+    grep '^@@ROW' "$build/bench/logs/allocator.log" | cut -f3,5,6 | sed 's/\t/ | /g; s/^/   /'
+    echo "   ($(( $(date +%s) - t0 )) s)"
+fi
 run bench_quality "7 quality" 1200
 # The Python twin needs torch and numpy in /usr/bin/python3 (Debian's python3-torch, the same
 # LibTorch version the core links): installed here on a fresh machine.

@@ -65,7 +65,7 @@ def python_times(config, meta, weights, x, y):
         xb = x[:b]
 
         def infer():
-            with torch.no_grad():
+            with torch.inference_mode():  # as the C++ side (c10::InferenceMode, session 10)
                 model(xb)
         times[("inference", b)] = time_per_call(infer)
     model.train()

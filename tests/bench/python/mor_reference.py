@@ -367,9 +367,11 @@ def load_exported_weights(model, path):
     source.update(dict(archive.named_buffers()))
     own = dict(model.named_parameters())
     missing = [k for k in own if k not in source]
-    # An unfitted critic temperature (1) changes nothing; the port applies none.
+    # An unfitted critic temperature (1) changes nothing; the port applies none. Nor does an
+    # unset calibrated halting threshold (-1: the config's halt_threshold applies).
     extra = [k for k in source if k not in own
-             and not (k.endswith("critic_temperature") and bool((source[k] == 1).all()))]
+             and not (k.endswith("critic_temperature") and bool((source[k] == 1).all()))
+             and not (k.endswith("halt_threshold") and bool((source[k] == -1).all()))]
     if missing or extra:
         raise KeyError(f"parameter names differ: missing {missing[:5]}, unexpected {extra[:5]}")
     with torch.no_grad():
