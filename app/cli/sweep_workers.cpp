@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 extern char** environ;
 
 namespace {
@@ -152,8 +154,15 @@ std::string runSweepWorkers(mor::SweepStore& store, const SweepPlan& plan) {
                 }
                 const std::string file = dir + "/entry-" + std::to_string(e.index) + ".json";
                 std::ofstream(file) << configJson << "\n";
-                const std::string name = plan.runName + (label.empty() ? "" : " " + label) +
-                                         " seed=" + std::to_string(e.seed);
+                // An entry that names itself ({"name": ...}, e.g. a --list entry) names its
+                // runs; the sweep's name is that of the first entry, no prefix for the others.
+                const nlohmann::json entry = nlohmann::json::parse(e.overridesJson, nullptr, false);
+                const bool selfNamed = entry.is_object() && entry.contains("name") &&
+                                       entry["name"].is_string();
+                const std::string name =
+                    (selfNamed ? label
+                               : plan.runName + (label.empty() ? "" : " " + label)) +
+                    " seed=" + std::to_string(e.seed);
                 args.insert(args.end(),
                             {"train", "--config", file, "--log", plan.log, "--seed",
                              std::to_string(e.seed), "--name", name, "--tag",

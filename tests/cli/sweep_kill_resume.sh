@@ -31,6 +31,15 @@ expect_error "max_depth" sweep --config "$tmp/c.json" --log "$tmp/bad.sqlite" --
 expect_error "missing.json" sweep --config "$tmp/missing.json" --log "$tmp/bad.sqlite" --grid model.router.top_k=1,2 --seeds 1
 expect_error "model.experts" sweep --config "$tmp/c.json" --log "$tmp/bad.sqlite" --grid "model.experts[5].width=8" --seeds 1
 
+# ---- a --list of entries that name themselves: each run is named by its own entry -----------
+cat > "$tmp/list.json" <<'JSON'
+[{"name":"first entry","train.epochs":1},{"name":"second entry","train.epochs":1,"model.experts[0].max_depth":1}]
+JSON
+"$mor" sweep --config "$tmp/c.json" --log "$tmp/list.sqlite" --list "$tmp/list.json" --seeds 3 \
+    --jobs 1 --threads 1 --json >"$tmp/out" 2>"$tmp/err" || fail "list sweep exited with $?"
+names=$(sqlite3 "$tmp/list.sqlite" "select group_concat(name, '|') from (select name from runs order by id)")
+[ "$names" = "first entry seed=3|second entry seed=3" ] || fail "list run names: '$names'"
+
 # ---- the sweep, killed midway ----------------------------------------------------------------
 "$mor" sweep --config "$tmp/c.json" --log "$log" --grid "model.experts[0].max_depth=1,3" \
     --seeds 1,2,3 --jobs 2 --threads 1 --json >"$tmp/out" 2>"$tmp/err" &
