@@ -481,7 +481,10 @@ struct ModelConfig {
     double improvementWeight = 0.0;    ///< consistent-improvement hinge
     /// Held-out calibration of the critique: "temperature" fits one temperature per expert on the
     /// validation split at every evaluation (stored with the checkpoint and used by halting and
-    /// traces); "none" keeps the raw critic.
+    /// traces); "temperature+threshold" also tunes each critique-gated halting threshold there;
+    /// "answer-temperature" fits T on the answers (the halting step's critique) and maps the
+    /// threshold to sigmoid(logit(tau) / T), so experts halt where the raw critic halts (the
+    /// parity-reflection and adaptive-depth demos use it); "none" keeps the raw critic.
     std::string calibration = "temperature";
 };
 
