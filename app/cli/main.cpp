@@ -12,11 +12,13 @@
 #include "commands_verify.h"
 #include "serve/serve_command.h"
 
+#include "mor/allocator.h"
 #include "mor/version.h"
 
 #include <CLI/CLI.hpp>
 
 int main(int argc, char** argv) {
+    mor::tuneAllocator(); // before any tensor: keeps freed activations in the process
     CLI::App app{"mor - train and inspect Mixture-of-Reflection models (MoR Studio)"};
     app.set_version_flag("--version", "mor " + mor::versionString());
     app.require_subcommand(1);

@@ -7,6 +7,7 @@
 #include "training/trainingreplay.h"
 #include "training/trainingview.h"
 
+#include "mor/allocator.h"
 #include "mor/engine_interface.h"
 #include "mor/version.h"
 
@@ -80,6 +81,7 @@ void setApplicationNames() {
 } // namespace
 
 int main(int argc, char** argv) {
+    mor::tuneAllocator(); // before any tensor: keeps freed activations in the process
     // --version and --help must work without a display (packaging checks, ssh sessions):
     // answer them before QApplication looks for a platform plugin.
     for (int i = 1; i < argc; ++i) {
