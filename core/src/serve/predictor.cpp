@@ -129,7 +129,7 @@ bool loadReflectionRun(const std::string& logPath, int64_t runId, const Predicto
 }
 
 std::vector<int64_t> predictClasses(model::MoRModel& model, const torch::Tensor& x) {
-    torch::NoGradGuard noGrad;
+    c10::InferenceMode inferenceMode; // no autograd bookkeeping; only numbers leave
     std::vector<int64_t> out;
     out.reserve(size_t(x.size(0)));
     for (int64_t i = 0; i < x.size(0); i += 512) {
@@ -221,8 +221,9 @@ std::vector<Prediction> Predictor::predict(const std::vector<PredictInput>& inpu
         anyTrace = anyTrace || in.trace;
     }
     try {
-        // NoGradGuard is thread-local: set here, on whichever thread owns the model.
-        torch::NoGradGuard noGrad;
+        // Inference mode (no autograd or version-counter bookkeeping per op; only numbers
+        // leave) is thread-local: set here, on whichever thread owns the model.
+        c10::InferenceMode inferenceMode;
         auto x = torch::from_blob(rows.data(), {n, f}, torch::kFloat32).clone().to(m->device);
         // A batch with a traced input takes the trace path for every row, so all rows of one
         // pass come from the same computation.

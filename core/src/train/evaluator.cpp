@@ -78,7 +78,11 @@ EvalResult evaluate(model::MoRModel& model, const DataTensors& data,
     r.split = split;
     const bool wasTraining = model->is_training();
     model->eval();
-    torch::NoGradGuard noGrad;
+    // Inference mode, not only no-grad: no autograd or version-counter bookkeeping per op
+    // (the same kernels and values). Nothing computed here leaves as a tensor (the results
+    // are numbers and copied vectors), so no inference tensor reaches training. (Issue 20,
+    // session 10: the adaptive-depth saving ratio did not change measurably with it.)
+    c10::InferenceMode inferenceMode;
 
     const int64_t experts = static_cast<int64_t>(model->config().experts.size());
     int64_t tmax = 1;
