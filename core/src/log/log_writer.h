@@ -26,7 +26,12 @@ public:
     using Task = std::function<int64_t(SqliteDb&)>;
 
     static constexpr size_t kBatchRows = 5000;    ///< most commands per transaction
-    static constexpr int kGatherMs = 20;          ///< wait this long for a batch to fill
+    /// Wait this long for a batch to fill. Every transaction rewrites the touched B-tree
+    /// pages into the WAL and updates the run and the change counter, so a training that
+    /// logs a step every ~15 ms paid one transaction per step at 20 ms (issue 20, session 10:
+    /// the writer thread's CPU was half of the full log's extra time). flush() and a full batch
+    /// end the wait early; readers see new rows at most this much later.
+    static constexpr int kGatherMs = 250;
     static constexpr int64_t kHeartbeatMs = 5000; ///< refresh updated_ms of our running runs
     static constexpr size_t kMaxQueued = 1000000; ///< producers wait beyond this (memory cap)
 
