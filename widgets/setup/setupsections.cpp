@@ -200,14 +200,22 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
                                        mor::conflictScoringNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Conflict score"), score, true);
     auto* calibration = choice(box, {QStringLiteral("temperature"),
-                                     QStringLiteral("temperature+threshold"), QStringLiteral("none")});
+                                     QStringLiteral("temperature+threshold"),
+                                     QStringLiteral("answer-temperature"), QStringLiteral("none")});
     calibration->setToolTip(QCoreApplication::translate(
         "setup::SetupView",
         "Held-out calibration of the critique: one temperature per expert fitted on "
         "the validation split at every evaluation. temperature+threshold also tunes "
         "each critique-gated expert's halting threshold there: the lowest that "
         "answers as many validation inputs right as the configured one, so a "
-        "calibrated critique does not think longer than it needs to"));
+        "calibrated critique does not think longer than it needs to") +
+        QStringLiteral("\n") +
+        QCoreApplication::translate(
+            "setup::SetupView",
+            "answer-temperature fits the temperature on the answers (the critique of the "
+            "step each expert halted at) and moves the halting threshold with it, so "
+            "experts stop exactly where the raw critic stops: the critique becomes "
+            "honest without changing answers or compute. none keeps the raw critic"));
     b.bind(calibration, QStringLiteral("model.calibration"), MOR_FIELD(model.calibration));
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Critique calibration"), calibration,
              true);

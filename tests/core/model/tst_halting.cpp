@@ -1,7 +1,9 @@
 // Halting policies against closed forms and the Python reference
 // (tests/core/model/python/pondernet_loss.py): PonderNet's median / sampled halting step, ACT's
-// epsilon, remainder and mean-field answer, and the regulariser of the steps a row really used.
+// epsilon, remainder and mean-field answer, the regulariser of the steps a row really used, and
+// halting_step_loss false (the paper's objective alone).
 #include "model/halting_policy.h"
+#include "model/mor_model.h"
 #include "model/reflection_expert.h"
 
 #include <QtTest>
@@ -70,6 +72,8 @@ private Q_SLOTS:
     void evalKlOfHaltedRowsMatchesClosedForm();
     void ponderNetLossMatchesPythonReference();
     void actMatchesPythonReference();
+    void withoutHaltingStepLossOnlyTheAnswerLossIsDropped_data();
+    void withoutHaltingStepLossOnlyTheAnswerLossIsDropped();
 };
 
 void TstHalting::ponderNetHaltsAtTheMedian_data()
@@ -318,6 +322,59 @@ void TstHalting::actMatchesPythonReference()
                      .view({3, 3}),
                  1e-9));
     QVERIFY(std::abs(policy.regulariser(lambdas, zeros).item<double>() - 3.1333333333) < 1e-9);
+}
+
+void TstHalting::withoutHaltingStepLossOnlyTheAnswerLossIsDropped_data()
+{
+    QTest::addColumn<QString>("halting");
+    QTest::newRow("pondernet") << "pondernet";
+    QTest::newRow("act") << "act";
+}
+
+void TstHalting::withoutHaltingStepLossOnlyTheAnswerLossIsDropped()
+{
+    // experts[].halting_step_loss false (PonderNet / ACT as published): the same model on the
+    // same batch loses exactly the task loss on the fused halting-step answer from its total;
+    // the experts' own objectives (expected loss / mean-field loss, KL / ponder cost) stay.
+    QFETCH(QString, halting);
+    mor::ModelConfig mc;
+    mc.encoder.hidden = 8;
+    mc.router.topK = 1;
+    auto ec = expertConfig(halting.toStdString(), 3);
+    ec.width = 8;
+    mc.experts = {ec, ec};
+    ModelShape shape;
+    shape.inputs = 5;
+    shape.classes = 3;
+    torch::manual_seed(11);
+    MoRModel with(mc, shape);
+    for (auto& e : mc.experts) {
+        e.haltingStepLoss = false;
+    }
+    torch::manual_seed(11);
+    MoRModel without(mc, shape);
+    QCOMPARE(without->parameters().size(), with->parameters().size());
+    const auto x = torch::randn({16, 5});
+    const auto y = torch::randint(3, {16});
+    with->train();
+    without->train();
+    torch::manual_seed(7);
+    const auto a = with->forward(x, y, torch::Tensor());
+    torch::manual_seed(7);
+    const auto b = without->forward(x, y, torch::Tensor());
+    const double task = a.losses.at("task").item<double>();
+    QVERIFY(task > 0.1); // about log 3 for an untrained model: the difference cannot vanish
+    QVERIFY(std::abs(b.losses.at("task").item<double>() - task) < 1e-6); // still logged
+    QVERIFY(std::abs((a.totalLoss - b.totalLoss).item<double>() - task) < 1e-5);
+    QVERIFY(b.losses.at("expert").item<double>() > 0.0);
+    b.totalLoss.backward(); // the paper's objective still trains the experts
+    double grad = 0.0;
+    for (const auto& p : without->named_parameters()) {
+        if (p.key().find("expert") != std::string::npos && p.value().grad().defined()) {
+            grad += p.value().grad().abs().sum().item<double>();
+        }
+    }
+    QVERIFY(grad > 0.0);
 }
 
 QTEST_APPLESS_MAIN(TstHalting)
