@@ -27,7 +27,9 @@ struct PruneOptions {
     /// structured: per block layer, the fraction of feed-forward hidden units (ff1 rows) of
     ///            smallest L2 norm, with their biases;
     /// depth: model.recursion.recursions capped at `amount` (tokens the router would send
-    ///            deeper stop at the cap). dead-experts does not apply.
+    ///            deeper stop at the cap; token_choice keeps the config and clamps each
+    ///            token's chosen depth to the cap, stored in the checkpoint). dead-experts
+    ///            does not apply.
     std::string method;
     double amount = 0.5;
     /// Optimizer steps of fine-tuning with the pruned entries held at zero; rounded up to

@@ -205,6 +205,10 @@ Result<PruneOutcome> pruneRun(const PruneOptions& o, TrainingObserver* observer)
             !child->loadState(out.checkpoint, &error)) {
             return fail(error);
         }
+        if (method == "depth" && recursion &&
+            !seq::recursionApplyDepthCap(*child, int64_t(o.amount), &error)) {
+            return fail(error); // token choice: the cap lives in the model (and checkpoint)
+        }
         parent.reset();
 
         train::PruneReport report;

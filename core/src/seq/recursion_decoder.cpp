@@ -81,8 +81,8 @@ torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
     torch::Tensor tcGate;
     if (tokenChoice) {
         auto gates = m_model->tokenRouterGates(h0).view({-1});
-        tcDepth = gates.argmax().item<int64_t>() + 1;
-        tcGate = gates[tcDepth - 1];
+        tcGate = gates[gates.argmax().item<int64_t>()];
+        tcDepth = m_model->tokenChoiceDepth(gates).item<int64_t>(); // a pruned cap clamps it
     }
     int received = 0;
     for (int64_t r = 0; r < c.recursions; ++r) {

@@ -29,6 +29,10 @@ public:
     bool saveState(const std::string& checkpointPath, std::string* error) override;
     /// Checks that the stored vocabulary is the data's.
     bool loadState(const std::string& checkpointPath, std::string* error) override;
+    /// Checkpoints from before the token-choice depth cap have no "token_depth_cap" (= none).
+    bool bufferMayBeMissing(const std::string& name) const override {
+        return name == "token_depth_cap";
+    }
 
     RecursionModel& model() { return m_model; }
     const data::SequenceData& data() const { return m_data; }

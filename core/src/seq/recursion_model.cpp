@@ -52,6 +52,9 @@ RecursionModelImpl::RecursionModelImpl(const RecursionConfig& config, int64_t vo
     } else if (config.routing == RecursionRouting::TokenChoice) {
         m_routers.push_back(
             register_module("token_router", torch::nn::Linear(d, config.recursions)));
+        // A depth cap set by `mor prune --method depth` travels with the weights (checkpoints
+        // written before it existed load with 0 = none, RecursionFamily::bufferMayBeMissing).
+        m_depthCap = register_buffer("token_depth_cap", torch::zeros({}, torch::kLong));
     } else if (config.routing == RecursionRouting::MixtureOfDepths) {
         // Mixture-of-Depths: a scalar router per routed block (Raposo et al. 2024, Sec. 3.1).
         for (int64_t r = 0; r < config.recursions; ++r) {
@@ -98,6 +101,23 @@ torch::Tensor RecursionModelImpl::tokenGatesOf(const torch::Tensor& logits) cons
            (m_config.gate == RecursionGate::Softmax ? torch::softmax(logits, -1) : torch::sigmoid(logits));
 }
 
+int64_t RecursionModelImpl::tokenDepthLimit() const {
+    const int64_t cap = m_depthCap.defined() ? m_depthCap.item<int64_t>() : 0;
+    return cap > 0 && cap < m_config.recursions ? cap : m_config.recursions;
+}
+
+void RecursionModelImpl::setTokenDepthCap(int64_t cap) {
+    if (!m_depthCap.defined()) {
+        throw std::invalid_argument("a depth cap of the router's choice needs token_choice routing");
+    }
+    torch::NoGradGuard noGrad;
+    m_depthCap.fill_(cap > 0 && cap < m_config.recursions ? cap : 0);
+}
+
+torch::Tensor RecursionModelImpl::tokenChoiceDepth(const torch::Tensor& gates) const {
+    return (gates.argmax(-1) + 1).clamp_max(tokenDepthLimit());
+}
+
 bool RecursionModelImpl::depthRouted(int64_t block) const {
     return m_config.routing == RecursionRouting::MixtureOfDepths &&
            (block + 1) % std::max<int64_t>(m_config.depthEvery, 1) == 0;
@@ -137,15 +157,20 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK
     // runs i recursions ungated and leaves with h0 + g_i * f^i(h0): the chosen depth's gate
     // scales its last block output once, depth-1 tokens included.
     torch::Tensor tcDepth, tcGate, tcShare;
+    int64_t tcLimit = N;
     if (tokenChoice) {
         auto logits = tokenRouterLogits(h0);
         auto gates = tokenGatesOf(logits);
-        tcDepth = gates.argmax(-1) + 1; // [B, T] in 1..N
-        tcGate = gates.gather(-1, (tcDepth - 1).unsqueeze(-1)).squeeze(-1);
+        // The router's choice i (argmax, 1..N) and its gate g_i; a depth cap (pruning) clamps
+        // the recursions run to min(i, cap) and leaves the gate and the losses on i.
+        const auto chosen = gates.argmax(-1); // [B, T] in 0..N-1
+        tcLimit = tokenDepthLimit();
+        tcDepth = tokenChoiceDepth(gates); // [B, T] in 1..tcLimit
+        tcGate = gates.gather(-1, chosen.unsqueeze(-1)).squeeze(-1);
         tcShare = gates / gates.sum(-1, true); // the trace's depth distribution
         // Switch-style balance as in the official code: N * sum_i f_i * P_i (f: fraction
         // choosing depth i, P: mean gate of depth i).
-        auto f = F::one_hot(tcDepth - 1, N).to(h.scalar_type()).mean(std::vector<int64_t>{0, 1});
+        auto f = F::one_hot(chosen, N).to(h.scalar_type()).mean(std::vector<int64_t>{0, 1});
         auto P = gates.mean(std::vector<int64_t>{0, 1});
         auto balance = static_cast<double>(N) * (f * P).sum();
         auto z = torch::logsumexp(logits, -1).pow(2).mean();
@@ -200,8 +225,9 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK
             }
         } else if (tokenChoice) {
             selected = active.logical_and(tcDepth.gt(r));
-            // P(depth > r): the router's share for entering recursion r + 1.
-            score = tcShare.narrow(-1, r, N - r).sum(-1);
+            // P(depth > r): the router's share for entering recursion r + 1 (0 past a cap).
+            score = r < tcLimit ? tcShare.narrow(-1, r, N - r).sum(-1)
+                                : torch::zeros_like(tcGate);
         } else {
             selected = active;
         }

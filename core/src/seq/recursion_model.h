@@ -79,6 +79,17 @@ public:
     /// h [..., d] -> [..., N_r]: gate_alpha * softmax or gate_alpha * sigmoid of the logits.
     /// The chosen depth is the argmax; its gate scales the block output once.
     torch::Tensor tokenRouterGates(const torch::Tensor& h);
+    /// token_choice: the most recursions a token may receive: a pruned run's depth cap (the
+    /// buffer "token_depth_cap", saved in every checkpoint; 0 = none), else recursions().
+    int64_t tokenDepthLimit() const;
+    /// token_choice: caps every token's depth at `cap` in training and inference (0 or >=
+    /// recursions(): no cap). The router keeps its N_r gates: a token still picks the argmax
+    /// depth i with gate g_i, then runs min(i, cap) recursions and leaves with
+    /// h0 + g_i * f^min(i, cap)(h0); tokens that chose i <= cap are computed exactly as before.
+    void setTokenDepthCap(int64_t cap);
+    /// token_choice: each token's depth from its gates [..., N_r]: argmax + 1, clamped to
+    /// tokenDepthLimit(); the generator (recursion_decoder) and forward() both use it.
+    torch::Tensor tokenChoiceDepth(const torch::Tensor& gates) const;
 
 private:
     /// Mixture-of-Depths (Raposo et al. 2024): forward() for routing "mixture_of_depths".
@@ -98,6 +109,7 @@ private:
     std::vector<torch::nn::Linear> m_routers;
     torch::nn::LayerNorm m_lnf{nullptr};
     torch::nn::Linear m_head{nullptr};
+    torch::Tensor m_depthCap; ///< token_choice: int64 scalar buffer, 0 = no cap
 };
 TORCH_MODULE(RecursionModel);
 

@@ -65,6 +65,13 @@ bool recursionCapDepth(RecursionConfig& config, int64_t cap, std::string* note,
         return false;
     }
     const int64_t from = config.recursions;
+    if (config.routing == RecursionRouting::TokenChoice) {
+        // The router keeps all N_r gates; recursionApplyDepthCap clamps the chosen depth.
+        *note = "recursions capped at " + std::to_string(cap) + " of " + std::to_string(from) +
+                " (token_choice: each token's chosen depth clamped to the cap, stored in the "
+                "checkpoint)";
+        return true;
+    }
     config.recursions = cap;
     if (config.capacity != "linear") {
         // An explicit schedule: its first `cap` fractions (they do not increase, so the
@@ -76,13 +83,27 @@ bool recursionCapDepth(RecursionConfig& config, int64_t cap, std::string* note,
         }
         config.capacity = kept;
     }
-    *note = "recursions capped at " + std::to_string(cap) + " of " + std::to_string(from);
-    if (config.routing == RecursionRouting::TokenChoice) {
-        *note += " (token_choice: the depth is chosen among the first " + std::to_string(cap) +
-                 " gates, not clamped)";
-    } else {
-        *note += " (tokens routed deeper stop at the cap)";
+    *note = "recursions capped at " + std::to_string(cap) + " of " + std::to_string(from) +
+            " (tokens routed deeper stop at the cap)";
+    return true;
+}
+
+bool recursionApplyDepthCap(engine::ModelFamily& family, int64_t cap, std::string* error) {
+    auto* recursion = dynamic_cast<RecursionFamily*>(&family);
+    if (!recursion) {
+        *error = "depth: not a recursion model";
+        return false;
     }
+    auto& model = recursion->model();
+    if (model->config().routing != RecursionRouting::TokenChoice) {
+        return true;
+    }
+    if (cap < 1 || cap >= model->tokenDepthLimit()) {
+        *error = "depth: the cap must be below the run's present maximum of " +
+                 std::to_string(model->tokenDepthLimit()) + " recursions";
+        return false;
+    }
+    model->setTokenDepthCap(cap);
     return true;
 }
 

@@ -28,10 +28,18 @@ std::vector<std::string> recursionPruneUnitNames(torch::nn::Module& module);
 /// model.recursion capped at `cap` recursions (an explicit capacity list keeps its first
 /// `cap` fractions). Expert choice, fixed, vanilla and mixture_of_depths: a token the router
 /// would send deeper stops at the cap (the later routers / blocks are dropped). Token choice:
-/// the router's depth gates are cut to the first `cap` (the argmax is taken over those), which
-/// *note says. False with *error when the cap is not below the run's depth.
+/// the config is kept (the router keeps its N_r gates) and recursionApplyDepthCap clamps each
+/// token's chosen depth to the cap in the built model. False with *error when the cap is not
+/// below the run's depth (or a token-choice model's present cap).
 bool recursionCapDepth(RecursionConfig& config, int64_t cap, std::string* note,
                        std::string* error);
+
+/// The model side of a depth cap, after the child's weights are in place: token choice sets
+/// the model's "token_depth_cap" buffer (saved with every checkpoint, so training, evaluation,
+/// tracing and generation of the child never run a token deeper than `cap`); the other
+/// routings need nothing (recursionCapDepth shortened their config). False with *error when
+/// `family` is not a recursion model.
+bool recursionApplyDepthCap(engine::ModelFamily& family, int64_t cap, std::string* error);
 
 /// The test measures of a recursion model: accuracy and loss per scored token, mean depth,
 /// parameters (all / nonzero) and the forward FLOPs per token (an estimate, see the .cpp),

@@ -62,7 +62,10 @@ bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, Loade
         *error = e.what();
         return false;
     }
-    if (!engine::loadModule(chosen->path, *run->model, nullptr, nullptr, error)) {
+    // Checkpoints from before the token-choice depth cap have no "token_depth_cap" (= none),
+    // as RecursionFamily::bufferMayBeMissing says.
+    const auto mayBeMissing = [](const std::string& name) { return name == "token_depth_cap"; };
+    if (!engine::loadModule(chosen->path, *run->model, nullptr, mayBeMissing, error)) {
         return false;
     }
     run->model->eval();

@@ -91,6 +91,9 @@ private Q_SLOTS:
     void pruneSweepWithFineTuningMeasuresEachChild() {
         trainer_pruning_test::pruneSweepWithFineTuningMeasuresEachChild();
     }
+    void tokenChoiceDepthCapClampsEveryToken() {
+        trainer_pruning_test::tokenChoiceDepthCapClampsEveryToken();
+    }
     void recursionRunRetrainsOnNewText() { trainer_pruning_test::recursionRunRetrainsOnNewText(); }
 };
 

@@ -6,12 +6,14 @@
 #include "engine/checkpoint.h"
 #include "engine/run.h"
 #include "model/mor_model.h"
+#include "seq/recursion_family.h"
 #include "seq/recursion_pruning.h"
 #include "train/pruning.h"
 
 #include "mor/pruning.h"
 #include "mor/retrain.h"
 #include "mor/run.h"
+#include "mor/sequence.h"
 #include "mor/trainer.h"
 
 #include <QTemporaryDir>
@@ -19,6 +21,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <memory>
 
 namespace trainer_pruning_test {
 
@@ -84,6 +87,26 @@ std::unique_ptr<mor::engine::ModelFamily> pruningLoadBest(const std::string& log
     }
     family->setTraining(false);
     return family;
+}
+
+/// `module` written as a checkpoint from before the token-choice depth cap (no buffer
+/// "token_depth_cap"; everything else as torch::nn::Module::save writes it).
+void pruningSaveWithoutDepthCap(torch::nn::Module& module, const std::string& path) {
+    torch::serialize::OutputArchive archive;
+    for (const auto& p : module.named_parameters(false)) {
+        archive.write(p.key(), p.value());
+    }
+    for (const auto& b : module.named_buffers(false)) {
+        if (b.key() != "token_depth_cap") {
+            archive.write(b.key(), b.value(), true);
+        }
+    }
+    for (const auto& c : module.named_children()) {
+        torch::serialize::OutputArchive child(archive.compilation_unit());
+        c.value()->save(child);
+        archive.write(c.key(), child);
+    }
+    archive.save_to(path);
 }
 
 class PruningStopAtOnce : public mor::TrainingObserver {
@@ -241,6 +264,155 @@ void recursionRunPrunesByDepthMagnitudeAndUnits() {
     QVERIFY(!noCap);
     QVERIFY2(noCap.error().find("3 recursions") != std::string::npos, noCap.error().c_str());
     QVERIFY(!mor::Run::open(log, units->runId + 1));
+}
+
+void tokenChoiceDepthCapClampsEveryToken() {
+    QTemporaryDir dir;
+    const std::string log = dir.filePath("log.sqlite").toStdString();
+    auto config = pruningRecursionConfig();
+    config.model.recursion.routing = mor::RecursionRouting::TokenChoice;
+    config.model.recursion.gate = mor::RecursionGate::Softmax;
+    mor::RunOptions options;
+    options.logPath = log;
+    const auto parent = mor::trainExperiment(config, options, nullptr);
+    QVERIFY2(parent.status == "finished", parent.error.c_str());
+    // The parent's checkpoints as written before the cap existed: they load (uncapped) through
+    // the engine's loader and the sequence store's (generate, trace, serve).
+    {
+        auto loaded = pruningLoadBest(log, parent.runId);
+        QVERIFY(loaded);
+        std::string error;
+        mor::engine::StoredRun stored;
+        QVERIFY2(mor::engine::readRun(log, parent.runId, &stored, &error), error.c_str());
+        const std::string best = mor::engine::bestCheckpointOf(stored.checkpoints);
+        pruningSaveWithoutDepthCap(loaded->module(), best);
+        for (const auto& checkpoint : stored.checkpoints) {
+            pruningSaveWithoutDepthCap(loaded->module(), checkpoint.path);
+        }
+        QVERIFY(!mor::engine::loadModule(best, loaded->module(), nullptr, nullptr, &error));
+        QVERIFY2(error.find("token_depth_cap") != std::string::npos, error.c_str());
+        const auto old = mor::Run::open(log, parent.runId);
+        QVERIFY2(old, old.error().c_str());
+        mor::GenerateOptions generate;
+        generate.prompt = "0110";
+        generate.tokens = 4;
+        generate.temperature = 0.0;
+        const auto generated = old->generate(generate);
+        QVERIFY2(generated, generated.error().c_str());
+        QCOMPARE(generated->maxRecursions, 3);
+    }
+
+    // The parent's own choice per test token (causal routing, as evaluation runs it).
+    auto parentFamily = pruningLoadBest(log, parent.runId);
+    QVERIFY(parentFamily);
+    auto* parentRecursion = dynamic_cast<mor::seq::RecursionFamily*>(parentFamily.get());
+    QVERIFY(parentRecursion);
+    const auto& test = parentRecursion->data().test;
+    const auto inputs =
+        torch::tensor(test.inputs, torch::kLong).view({test.count, test.length});
+    // No autograd for the forwards here; off again before a fine-tuning runs on this thread.
+    auto noGrad = std::make_unique<torch::NoGradGuard>();
+    const auto before = parentRecursion->model()->forward(inputs, false);
+    QCOMPARE(parentRecursion->model()->tokenDepthLimit(), int64_t(3));
+    // The deepest cap below a depth the router really chose, so the clamp is exercised.
+    const int64_t cap = before.depth.eq(3).any().item<bool>() ? 2 : 1;
+    const int64_t clampedTokens = before.depth.gt(cap).sum().item<int64_t>();
+    QVERIFY2(clampedTokens > 0, "the trained router sends no token past the cap");
+
+    mor::PruneOptions prune;
+    prune.logPath = log;
+    prune.runId = parent.runId;
+    prune.method = "depth";
+    prune.amount = double(cap);
+    const auto out = mor::pruneRun(prune);
+    QVERIFY2(out, out.error().c_str());
+    QVERIFY2(out->note.find("clamped") != std::string::npos, out->note.c_str());
+    QCOMPARE(out->after.parameters, out->before.parameters); // the router keeps its N_r gates
+    auto childFamily = pruningLoadBest(log, out->runId);
+    QVERIFY(childFamily);
+    auto* child = dynamic_cast<mor::seq::RecursionFamily*>(childFamily.get());
+    QVERIFY(child);
+    auto& model = child->model();
+    QCOMPARE(model->config().recursions, int64_t(3));
+    QCOMPARE(model->tokenDepthLimit(), cap); // read back from the child's checkpoint
+    const auto after = model->forward(inputs, false);
+    // Exact: every token's depth is min(chosen depth, cap) ...
+    QVERIFY(torch::equal(after.depth, before.depth.clamp_max(cap)));
+    QCOMPARE(after.depth.max().item<int64_t>(), cap);
+    // ... and a token the router kept at or under the cap is computed exactly as before.
+    const auto kept = before.depth.le(cap).unsqueeze(-1).expand_as(before.logits);
+    QVERIFY(torch::allclose(after.logits.masked_select(kept), before.logits.masked_select(kept),
+                            1e-5, 1e-6));
+    // Training (top-k off for token choice, gates and losses as usual) honours the cap too.
+    model->train(true);
+    const auto training = model->forward(inputs, true);
+    model->train(false);
+    QVERIFY(training.depth.max().item<int64_t>() <= cap);
+    QVERIFY(std::isfinite(training.auxLoss.item<double>()));
+    QVERIFY(out->after.meanDepth <= double(cap) + 1e-9);
+    const auto scored = torch::tensor(test.targets, torch::kLong)
+                            .view({test.count, test.length})
+                            .ge(0);
+    const double meanDepth =
+        after.depth.masked_select(scored).to(torch::kDouble).mean().item<double>();
+    QVERIFY2(std::abs(out->after.meanDepth - meanDepth) < 1e-6,
+             qPrintable(QString::number(out->after.meanDepth) + " vs " +
+                        QString::number(meanDepth)));
+
+    // Inference paths of the child run: traces, cached and uncached generation.
+    const auto run = mor::Run::open(log, out->runId);
+    QVERIFY2(run, run.error().c_str());
+    const auto evaluated = run->evaluate();
+    QVERIFY2(evaluated, evaluated.error().c_str());
+    QCOMPARE(evaluated->test.accuracy, out->after.testAccuracy);
+    const auto traces = run->traceTokens(-1, "0110100");
+    QVERIFY2(traces, traces.error().c_str());
+    QVERIFY(!traces->empty());
+    int traced = 0;
+    for (const auto& trace : *traces) {
+        for (const auto& step : trace.tokens) {
+            QVERIFY(step.depth >= 1 && step.depth <= cap);
+            ++traced;
+        }
+    }
+    QVERIFY(traced > 0);
+    for (bool cache : {true, false}) {
+        mor::GenerateOptions generate;
+        generate.prompt = "0110";
+        generate.tokens = 12;
+        generate.temperature = 0.0;
+        generate.useCache = cache;
+        const auto generated = run->generate(generate);
+        QVERIFY2(generated, generated.error().c_str());
+        QCOMPARE(int64_t(generated->tokens.size()), int64_t(16));
+        for (const auto& token : generated->tokens) {
+            QVERIFY2(token.depth >= 1 && token.depth <= cap, cache ? "cached" : "uncached");
+        }
+    }
+
+    // Fine-tuning keeps the cap: its checkpoints carry it and training ran under it.
+    prune.finetuneSteps = 2;
+    noGrad.reset();
+    const auto tuned = mor::pruneRun(prune);
+    QVERIFY2(tuned, tuned.error().c_str());
+    auto tunedFamily = pruningLoadBest(log, tuned->runId);
+    QVERIFY(tunedFamily);
+    auto& tunedModel = dynamic_cast<mor::seq::RecursionFamily&>(*tunedFamily).model();
+    QCOMPARE(tunedModel->tokenDepthLimit(), cap);
+    QVERIFY(tunedModel->forward(inputs, false).depth.max().item<int64_t>() <= cap);
+    QVERIFY(tuned->after.meanDepth <= double(cap) + 1e-9);
+    // A second cap on the capped child must lie below the first.
+    prune.runId = out->runId;
+    prune.finetuneSteps = 0;
+    const auto again = mor::pruneRun(prune);
+    QVERIFY(!again);
+    qInfo("token_choice depth cap %lld of 3 (%lld of %lld test tokens clamped): token accuracy "
+          "%.4f -> %.4f (fine-tuned %.4f), mean depth %.3f -> %.3f (fine-tuned %.3f), test loss "
+          "%.4f -> %.4f",
+          qint64(cap), qint64(clampedTokens), qint64(before.depth.numel()),
+          out->before.testAccuracy, out->after.testAccuracy, tuned->after.testAccuracy,
+          out->before.meanDepth, out->after.meanDepth, tuned->after.meanDepth,
+          out->before.testLoss, out->after.testLoss);
 }
 
 void pruneSweepWithFineTuningMeasuresEachChild() {

@@ -7,6 +7,9 @@ namespace trainer_pruning_test {
 void gaussianGateRetiredExpertIsNeverRouted();
 /// A recursion run pruned by depth (2 of 3), magnitude and structured: real child runs.
 void recursionRunPrunesByDepthMagnitudeAndUnits();
+/// token_choice depth cap: every token's depth is min(chosen, cap) in the child (evaluation,
+/// training, traces, generation, fine-tuning); tokens under the cap are computed as before.
+void tokenChoiceDepthCapClampsEveryToken();
 /// A sweep of amounts with fine-tuning: one child per amount, the fine-tuned accuracy is a
 /// fresh evaluation of the child's best.pt; Cancel stops before the child is written.
 void pruneSweepWithFineTuningMeasuresEachChild();
