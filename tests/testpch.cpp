@@ -1,1 +1,1 @@
-// Carrier of the TORCH tests' precompiled torch header (see tests/CMakeLists.txt).
+// Carrier of the GUI tests' precompiled <QtWidgets> header (see tests/CMakeLists.txt).
