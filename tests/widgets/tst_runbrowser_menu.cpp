@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Three runs of one demo must be tellable apart: the browser shows id, created time to the
 // second and seed. The context menu offers Resume and Load into Setup, and they act: the run's
-// config lands in the setup view; Resume is offered only for a run that ended early.
+// config lands in the setup view; Resume is offered only for a run that ended early. Prune…
+// and Retrain… open their panels (recursion runs and Retrain… in tst_runbrowser_menu_family.cpp).
 #include "common/theme.h"
 #include "setup/setupview.h"
 #include "shell/logsession.h"
@@ -42,6 +43,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+// Recursion runs in the prune panel and Compare, and Retrain… (tst_runbrowser_menu_family.cpp).
+namespace runbrowser_menu_family_test {
+void prunePanelAndCompareShowRecursionMeasures(const QString& logPath);
+void retrainDialogComparesParentAndChild(const QString& logPath);
+} // namespace runbrowser_menu_family_test
+
 class TstRunBrowserMenu : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -57,6 +64,12 @@ private Q_SLOTS:
     void pruneSweepPlotsAccuracyAgainstSparsity();
     void prunePanelCancelsAFineTuning();
     void prunePanelShowsCoresRefusal();
+    void prunePanelAndCompareShowRecursionMeasures() {
+        runbrowser_menu_family_test::prunePanelAndCompareShowRecursionMeasures(m_path);
+    }
+    void retrainDialogComparesParentAndChild() {
+        runbrowser_menu_family_test::retrainDialogComparesParentAndChild(m_path);
+    }
 
 private:
     /// A small reflection run trained into m_path (parity, 2 epochs); its id.

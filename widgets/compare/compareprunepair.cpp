@@ -5,6 +5,8 @@
 
 #include <QEvent>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QTableWidget>
@@ -20,7 +22,18 @@ namespace {
 
 const char* const kComparePruneKeys[ComparePrunePair::RowCount] = {
     "test_accuracy",  "parameters",           "nonzero_parameters",
-    "flops_per_input", "sparse_flops_per_input", "expert_steps_per_input"};
+    "flops_per_input", "sparse_flops_per_input", "expert_steps_per_input",
+    "test_loss",       "mean_depth"};
+
+/// model.family of a run's logged config is "recursion".
+bool comparePruneIsRecursion(const mor::RunSummary& run) {
+    return QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson))
+               .object()
+               .value(QStringLiteral("model"))
+               .toObject()
+               .value(QStringLiteral("family"))
+               .toString() == QLatin1String("recursion");
+}
 
 QString comparePruneText(int row, double value) {
     if (!std::isfinite(value)) {
@@ -30,8 +43,12 @@ QString comparePruneText(int row, double value) {
     if (row == ComparePrunePair::TestAccuracy) {
         return locale.toString(value, 'f', 2) + QStringLiteral(" %");
     }
-    return row == ComparePrunePair::ExpertSteps ? locale.toString(value, 'f', 3)
-                                                : locale.toString(value, 'f', 0);
+    if (row == ComparePrunePair::TestLoss) {
+        return locale.toString(value, 'f', 4);
+    }
+    return row == ComparePrunePair::ExpertSteps || row == ComparePrunePair::MeanDepth
+               ? locale.toString(value, 'f', 3)
+               : locale.toString(value, 'f', 0);
 }
 
 } // namespace
@@ -49,6 +66,8 @@ ComparePrunePair::ComparePrunePair(QWidget* parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_table->setWordWrap(false);
+    m_table->verticalHeader()->moveSection(TestLoss, 1);
+    m_table->verticalHeader()->moveSection(MeanDepth, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_table);
@@ -75,6 +94,7 @@ qint64 ComparePrunePair::parentOf(const mor::RunSummary& run) {
 
 void ComparePrunePair::setRuns(const mor::LogReader* reader, const QList<qint64>& runIds) {
     m_child = m_parent = -1;
+    m_recursion = false;
     m_childName.clear();
     m_parentName.clear();
     m_how.clear();
@@ -87,6 +107,7 @@ void ComparePrunePair::setRuns(const mor::LogReader* reader, const QList<qint64>
             m_child = id;
             m_parent = parentOf(*run);
             m_childName = QString::fromStdString(run->name);
+            m_recursion = comparePruneIsRecursion(*run);
             for (const std::string& tag : run->tags) {
                 if (tag.rfind("prune:", 0) == 0) {
                     // "prune:magnitude:0.5" reads "magnitude 0.5"
@@ -158,10 +179,16 @@ void ComparePrunePair::changeEvent(QEvent* event) {
 }
 
 void ComparePrunePair::retranslateUi() {
-    m_table->setVerticalHeaderLabels({tr("Test accuracy"), tr("Parameters"),
-                                      tr("Non-zero parameters"), tr("FLOPs per input"),
-                                      tr("FLOPs per input without zeros"),
-                                      tr("Expert-steps per input")});
+    m_table->setVerticalHeaderLabels(
+        {m_recursion ? tr("Test token accuracy") : tr("Test accuracy"), tr("Parameters"),
+         tr("Non-zero parameters"), m_recursion ? tr("FLOPs per token") : tr("FLOPs per input"),
+         m_recursion ? tr("FLOPs per token without zeros") : tr("FLOPs per input without zeros"),
+         tr("Expert-steps per input"),
+         m_recursion ? tr("Test loss (nats per token)") : tr("Test loss"),
+         m_recursion ? tr("Mean recursion depth") : tr("Mean reflection depth")});
+    // A recursion run has no experts; a run pruned before loss and depth were logged shows
+    // those rows empty ("–").
+    m_table->setRowHidden(ExpertSteps, m_recursion);
     if (m_child < 0) {
         m_table->setHorizontalHeaderLabels({tr("Before"), tr("After"), tr("Change")});
         m_title->setText(tr("No pruned run among the compared runs. Prune a run (Runs → "

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Compare > Before/after: a pruned run (tag "pruned-from:N") and its parent side by side:
-// test accuracy, parameters, non-zero parameters, FLOPs and expert-steps per input as
-// `mor prune` measured them (the child's prune/before/* and prune/after/* metrics), with the
-// change. Reads the log only.
+// test accuracy, test loss, mean depth, parameters, non-zero parameters, FLOPs and
+// expert-steps per input as `mor prune` measured them (the child's prune/before/* and
+// prune/after/* metrics), with the change. A recursion run (model.family in its logged config)
+// reads per token, without the expert-steps row. Reads the log only.
 #include <QList>
 #include <QWidget>
 
@@ -21,8 +22,10 @@ class ComparePrunePair : public QWidget {
     Q_OBJECT
 public:
     enum Column { Before, After, Change, ColumnCount };
+    /// Logical rows; TestLoss and MeanDepth are shown right under TestAccuracy.
     enum Row {
-        TestAccuracy, Parameters, NonzeroParameters, Flops, SparseFlops, ExpertSteps, RowCount
+        TestAccuracy, Parameters, NonzeroParameters, Flops, SparseFlops, ExpertSteps, TestLoss,
+        MeanDepth, RowCount
     };
 
     explicit ComparePrunePair(QWidget* parent = nullptr);
@@ -35,6 +38,8 @@ public:
     double value(int row, int column) const;
     QTableWidget* table() const { return m_table; }
     QLabel* titleLabel() const { return m_title; }
+    /// Whether the shown pruned run is a recursion run (per-token rows, no expert-steps).
+    bool isRecursion() const { return m_recursion; }
 
     /// The parent of a pruned run (from its "pruned-from:N" tag), -1 when it is not pruned.
     static qint64 parentOf(const mor::RunSummary& run);
@@ -48,6 +53,7 @@ private:
     QLabel* m_title;
     QTableWidget* m_table;
     qint64 m_child = -1, m_parent = -1;
+    bool m_recursion = false;
     QString m_childName, m_parentName, m_how;
     double m_values[RowCount][2] = {};
 };

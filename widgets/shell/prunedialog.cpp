@@ -4,6 +4,8 @@
 #include "shell/prunejob.h"
 #include "shell/pruneplot.h"
 
+#include "mor/log_reader.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -11,6 +13,8 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -18,6 +22,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -39,6 +44,10 @@ double pruneMeasureValue(const mor::PruneMeasure& m, int row) {
         return m.flopsPerInput;
     case PruneDialog::SparseFlops:
         return m.sparseFlopsPerInput;
+    case PruneDialog::TestLoss:
+        return m.testLoss;
+    case PruneDialog::MeanDepth:
+        return m.meanDepth;
     default:
         return m.expertStepsPerInput;
     }
@@ -50,10 +59,34 @@ QString pruneValueText(int row, double value) {
     case PruneDialog::TestAccuracy:
         return locale.toString(value, 'f', 2) + QStringLiteral(" %");
     case PruneDialog::ExpertSteps:
+    case PruneDialog::MeanDepth:
         return locale.toString(value, 'f', 3);
+    case PruneDialog::TestLoss:
+        return locale.toString(value, 'f', 4);
     default:
         return locale.toString(value, 'f', 0);
     }
+}
+
+/// The family of a logged run from its stored config (model.family); reflection when the run
+/// or its config cannot be read (core says more when a prune starts).
+mor::Family pruneDialogFamilyOf(const QString& logPath, qint64 runId) {
+    auto reader = mor::LogReader::open(logPath.toStdString());
+    if (!reader) {
+        return mor::Family::Reflection;
+    }
+    const std::optional<mor::RunSummary> run = reader->run(runId);
+    if (!run) {
+        return mor::Family::Reflection;
+    }
+    const QJsonObject model = QJsonDocument::fromJson(QByteArray::fromStdString(run->configJson))
+                                  .object()
+                                  .value(QStringLiteral("model"))
+                                  .toObject();
+    return model.value(QStringLiteral("family")).toString() ==
+                   QString::fromStdString(mor::familyName(mor::Family::Recursion))
+               ? mor::Family::Recursion
+               : mor::Family::Reflection;
 }
 
 /// The table as tall as its rows (no empty area under a table of six rows).
@@ -150,18 +183,16 @@ PruneDialog::PruneDialog(const QString& logPath, qint64 runId, const QString& ru
     m_result->setObjectName(QStringLiteral("pruneResult"));
     m_result->setRowCount(RowCount);
     m_result->setColumnCount(ColumnCount);
-    m_result->setVerticalHeaderLabels({tr("Test accuracy"), tr("Parameters"),
-                                       tr("Non-zero parameters"), tr("FLOPs per input"),
-                                       tr("FLOPs per input without zeros"),
-                                       tr("Expert-steps per input")});
+    for (int row = 0; row < RowCount; ++row) {
+        m_result->setVerticalHeaderItem(row, new QTableWidgetItem);
+    }
+    // Loss and mean depth right under the accuracy (logical rows stay as the enum says).
+    m_result->verticalHeader()->moveSection(TestLoss, 1);
+    m_result->verticalHeader()->moveSection(MeanDepth, 2);
     m_result->setHorizontalHeaderLabels(
         {tr("Before (parent)"), tr("Pruned"), tr("After (child)"), tr("Change")});
     m_result->horizontalHeaderItem(Pruned)->setToolTip(
         tr("Right after pruning, before any fine-tuning"));
-    m_result->verticalHeaderItem(Flops)->setToolTip(
-        tr("The evaluator's dense estimate: multiplications by zero weights still count"));
-    m_result->verticalHeaderItem(SparseFlops)->setToolTip(
-        tr("FLOPs per input less the multiplications by zero expert weights (an estimate)"));
     m_result->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_result->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_result->horizontalHeader()->setSectionResizeMode(Change, QHeaderView::ResizeToContents);
@@ -223,7 +254,49 @@ PruneDialog::PruneDialog(const QString& logPath, qint64 runId, const QString& ru
     connect(m_job, &PruneJob::pruned, this, &PruneDialog::onPruned);
     connect(m_job, &PruneJob::failed, this, &PruneDialog::onFailed);
     connect(m_job, &PruneJob::finished, this, &PruneDialog::onFinished);
+    applyFamily(pruneDialogFamilyOf(logPath, runId));
+}
+
+void PruneDialog::applyFamily(mor::Family family) {
+    m_family = family;
+    const bool recursion = family == mor::Family::Recursion;
+    const QStringList labels = {
+        recursion ? tr("Test token accuracy") : tr("Test accuracy"),
+        tr("Parameters"),
+        tr("Non-zero parameters"),
+        recursion ? tr("FLOPs per token") : tr("FLOPs per input"),
+        recursion ? tr("FLOPs per token without zeros") : tr("FLOPs per input without zeros"),
+        tr("Expert-steps per input"),
+        recursion ? tr("Test loss (nats per token)") : tr("Test loss"),
+        recursion ? tr("Mean recursion depth") : tr("Mean reflection depth")};
+    for (int row = 0; row < RowCount; ++row) {
+        m_result->verticalHeaderItem(row)->setText(labels[row]);
+    }
+    m_result->verticalHeaderItem(Flops)->setToolTip(
+        recursion ? tr("An estimate per scored token: linear maps and attention of every layer, "
+                       "the recursion block as often as the mean depth, head and routers")
+                  : tr("The evaluator's dense estimate: multiplications by zero weights still "
+                       "count"));
+    m_result->verticalHeaderItem(SparseFlops)->setToolTip(
+        recursion ? tr("FLOPs per token less the multiplications by zero recursion-block "
+                       "weights (an estimate)")
+                  : tr("FLOPs per input less the multiplications by zero expert weights (an "
+                       "estimate)"));
+    m_result->verticalHeaderItem(MeanDepth)->setToolTip(
+        recursion ? tr("Recursions per scored test token")
+                  : tr("Reflection steps per input and selected expert"));
+    // A recursion run has no experts: no expert-steps row, no dead-experts method.
+    m_result->setRowHidden(ExpertSteps, recursion);
+    if (auto* model = qobject_cast<QStandardItemModel*>(m_method->model())) {
+        QStandardItem* dead = model->item(m_method->findData(QStringLiteral("dead-experts")));
+        dead->setEnabled(!recursion);
+        dead->setToolTip(recursion ? tr("A recursion run has no experts to remove") : QString());
+    }
+    if (recursion && m_method->currentData().toString() == QLatin1String("dead-experts")) {
+        m_method->setCurrentIndex(m_method->findData(QStringLiteral("magnitude")));
+    }
     onMethodChanged();
+    pruneFitTableHeight(m_result);
 }
 
 PruneDialog::~PruneDialog() {
@@ -258,20 +331,30 @@ void PruneDialog::onMethodChanged() {
                                     ? QStringLiteral("0, 0.02, 0.05, 0.1")
                                     : QStringLiteral("0, 0.5, 0.8, 0.9"));
     }
+    const bool recursion = m_family == mor::Family::Recursion;
     if (method == QLatin1String("magnitude")) {
-        m_methodHelp->setText(tr("Zeroes the given fraction of all expert weights (recursion "
-                                 "runs: of the recursion blocks) with the smallest magnitude."));
+        m_methodHelp->setText(recursion ? tr("Zeroes the given fraction of the recursion blocks' "
+                                             "weights with the smallest magnitude.")
+                                        : tr("Zeroes the given fraction of all expert weights "
+                                             "with the smallest magnitude."));
     } else if (method == QLatin1String("structured")) {
-        m_methodHelp->setText(tr("Removes, per expert layer (recursion runs: per block "
-                                 "feed-forward layer), the given fraction of hidden units (rows "
-                                 "of smallest L2 norm, with their biases)."));
+        m_methodHelp->setText(recursion ? tr("Removes, per feed-forward layer of the recursion "
+                                             "block, the given fraction of hidden units (rows of "
+                                             "smallest L2 norm, with their biases).")
+                                        : tr("Removes, per expert layer, the given fraction of "
+                                             "hidden units (rows of smallest L2 norm, with their "
+                                             "biases)."));
     } else if (method == QLatin1String("dead-experts")) {
-        m_methodHelp->setText(tr("Experts routed to fewer than this share of the validation "
-                                 "inputs never run again (their router entries are masked; "
-                                 "reflection runs)."));
+        m_methodHelp->setText(recursion ? tr("Not for recursion runs: they have no experts to "
+                                             "remove.")
+                                        : tr("Experts routed to fewer than this share of the "
+                                             "validation inputs never run again (their router "
+                                             "entries are masked)."));
     } else {
-        m_methodHelp->setText(tr("Caps every reflection expert's maximum depth (recursion "
-                                 "runs: the number of recursions)."));
+        m_methodHelp->setText(recursion ? tr("Caps the number of recursions: no token runs more "
+                                             "than this many, in evaluation, generation and "
+                                             "fine-tuning.")
+                                        : tr("Caps every reflection expert's maximum depth."));
     }
 }
 
@@ -375,6 +458,9 @@ void PruneDialog::onFinished(bool cancelled) {
 }
 
 void PruneDialog::showOutcome(const mor::PruneOutcome& o) {
+    if (o.family != m_family) {
+        applyFamily(o.family);
+    }
     const mor::PruneMeasure* measures[] = {&o.before, &o.pruned, &o.after};
     for (int row = 0; row < RowCount; ++row) {
         for (int column = Before; column <= After; ++column) {
@@ -392,10 +478,12 @@ void PruneDialog::showOutcome(const mor::PruneOutcome& o) {
     m_result->horizontalHeaderItem(After)->setText(tr("After (#%1)").arg(o.runId));
     QString note = tr("Child run #%1: %2.").arg(o.runId).arg(QString::fromStdString(o.note));
     if (o.candidates > 0) {
-        note += QLatin1Char(' ') + tr("Sparsity of the expert weights %1 %.")
-                                       .arg(QLocale().toString(
-                                           100.0 * double(o.prunedEntries) / double(o.candidates),
-                                           'f', 1));
+        const QString sparsity =
+            QLocale().toString(100.0 * double(o.prunedEntries) / double(o.candidates), 'f', 1);
+        note += QLatin1Char(' ') +
+                (o.family == mor::Family::Recursion
+                     ? tr("Sparsity of the recursion-block weights %1 %.").arg(sparsity)
+                     : tr("Sparsity of the expert weights %1 %.").arg(sparsity));
     }
     if (o.finetuneSteps > 0) {
         note += QLatin1Char(' ') + tr("Fine-tuned for %n step(s).", nullptr, int(o.finetuneSteps));

@@ -3,8 +3,10 @@
 // The pruning panel of one run (Runs → context menu → Prune…): method, amount, optional
 // fine-tuning steps, or a sweep over several amounts; runs off the GUI thread (PruneJob) with
 // progress and Cancel. Shows the child run's test accuracy, parameters, FLOPs and expert-steps
-// before and after, and for a sweep test accuracy against sparsity. What core refuses (a
-// recursion run, an amount out of range) is shown with core's message.
+// before and after (recursion runs: token accuracy, test loss, mean recursion depth, FLOPs
+// per token; the expert rows hidden), and for a sweep test accuracy against sparsity. What core
+// refuses (dead experts of a recursion run, an amount out of range) is shown with core's
+// message; the dialog greys out Dead experts for a recursion run up front.
 #include "mor/pruning.h"
 
 #include <QDialog>
@@ -31,9 +33,11 @@ class PrunePlot;
 class PruneDialog : public QDialog {
     Q_OBJECT
 public:
-    /// The rows of the result table.
+    /// The rows of the result table (TestLoss and MeanDepth are shown right under
+    /// TestAccuracy; ExpertSteps is hidden for a recursion run).
     enum Row {
-        TestAccuracy, Parameters, NonzeroParameters, Flops, SparseFlops, ExpertSteps, RowCount
+        TestAccuracy, Parameters, NonzeroParameters, Flops, SparseFlops, ExpertSteps, TestLoss,
+        MeanDepth, RowCount
     };
     /// Its columns: the parent, right after pruning, the child run, after − before.
     enum Column { Before, Pruned, After, Change, ColumnCount };
@@ -61,6 +65,8 @@ public:
     /// Why the last start's last prune failed or was cancelled (core's words); empty if none.
     const QString& lastError() const { return m_error; }
     bool isRunning() const;
+    /// The run's model family (read from its logged config; a prune's outcome confirms it).
+    mor::Family family() const { return m_family; }
 
     /// Starts pruning with the form's values (what the Prune button does). False (with the
     /// reason in the status line) when the form is not valid or a job runs.
@@ -81,6 +87,7 @@ private:
     void showOutcome(const mor::PruneOutcome& outcome);
     void updateSweepView();
     void setBusy(bool busy);
+    void applyFamily(mor::Family family);
     QList<double> sweepAmounts(QString* error) const;
 
     QString m_logPath;
@@ -106,6 +113,7 @@ private:
     QString m_error;
     QList<double> m_amounts;
     bool m_sweeping = false;
+    mor::Family m_family = mor::Family::Reflection;
 };
 
 } // namespace shell

@@ -2,6 +2,7 @@
 
 #include "shell/logsession.h"
 #include "shell/prunedialog.h"
+#include "shell/retraindialog.h"
 #include "shell/runauditdialog.h"
 #include "shell/runtablemodel.h"
 #include "shell/servingdialog.h"
@@ -167,6 +168,14 @@ QMenu* RunBrowser::createContextMenu(QWidget* parent) {
     });
     prune->setObjectName(QStringLiteral("pruneRun"));
     prune->setEnabled(summary && summary->status != "running");
+    QAction* retrain = menu->addAction(tr("Retra&in…"), this, [this, run, name] {
+        auto* dialog = new RetrainDialog(m_session->path(), run, name, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &RetrainDialog::runCreated, m_session, &LogSession::poll);
+        dialog->show();
+    });
+    retrain->setObjectName(QStringLiteral("retrainRun"));
+    retrain->setEnabled(summary && summary->status != "running");
     menu->addAction(tr("&Serving records…"), this, [this, run] {
         auto* dialog = new ServingDialog(m_session->path(), run, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
