@@ -3,6 +3,7 @@
 // re-reflection hint.
 #include "model/encoder.h"
 #include "model/halting_policy.h"
+#include "model/mor_model.h"
 #include "model/reflection_expert.h"
 
 #include "model_test_util.h"
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void withoutFeedbackTheCellReadsOnlyItsInput();
     void extendKeepsItsOwnDraftAndReadsTheHintThroughItsOwnInput();
     void encoderWithZeroLayersIsTheIdentity();
+    void reReflectionStepsAddTheirCritiqueLoss();
 };
 
 void TstReflection::parameterCountDoesNotGrowWithDepth_data()
@@ -428,6 +430,52 @@ void TstReflection::encoderWithZeroLayersIsTheIdentity()
     QCOMPARE(mlp->forward(x).sizes().vec(), (std::vector<int64_t>{3, 16}));
     QCOMPARE(mlp->outputs(), int64_t(16));
     QCOMPARE(mlp->flopsPerRow(), 2.0 * 7 * 16 + 2.0 * 16 * 16);
+}
+
+void TstReflection::reReflectionStepsAddTheirCritiqueLoss()
+{
+    // The re-reflection steps are the expert's own drafts, so their critique is trained too
+    // (issue 17). The same weights on the same batch, every input in conflict: the critique loss
+    // with re-reflection is the one without it plus the extra steps' BCE, a positive term.
+    mor::ModelConfig plain;
+    plain.encoder.hidden = 8;
+    plain.router.strategy = mor::RoutingStrategy::TopK;
+    plain.router.topK = 2;
+    auto ec = expertConfig("critique", 2, 0.5);
+    ec.width = 8;
+    plain.experts.assign(3, ec);
+    plain.integration.conflictThreshold = 0.0; // every input conflicts
+    plain.integration.confidentThreshold = 0.0;
+    plain.integration.extraIterations = 1;
+    auto rereflecting = plain;
+    rereflecting.integration.resolution = mor::ConflictResolution::ReReflect;
+    ModelShape shape;
+    shape.inputs = 6;
+    shape.classes = 3;
+    torch::manual_seed(12);
+    MoRModel withExtra(rereflecting, shape);
+    MoRModel without(plain, shape);
+    {
+        torch::NoGradGuard noGrad;
+        auto source = withExtra->named_parameters();
+        for (auto& p : without->named_parameters()) {
+            p.value().copy_(source[p.key()]); // the re-reflecting model only adds the hint input
+        }
+    }
+    const auto x = torch::randn({32, 6});
+    const auto y = torch::randint(3, {32});
+    withExtra->train();
+    without->train();
+    torch::manual_seed(7);
+    const auto a = withExtra->forward(x, y, torch::Tensor());
+    torch::manual_seed(7);
+    const auto b = without->forward(x, y, torch::Tensor());
+    // The regular steps are the same computation in both models.
+    QVERIFY(std::abs(a.losses.at("expert").item<double>() - b.losses.at("expert").item<double>())
+            < 1e-6);
+    const double extra =
+        a.losses.at("critique").item<double>() - b.losses.at("critique").item<double>();
+    QVERIFY2(extra > 1e-3, qPrintable(QString::number(extra)));
 }
 
 QTEST_APPLESS_MAIN(TstReflection)
