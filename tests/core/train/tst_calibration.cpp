@@ -125,6 +125,9 @@ private Q_SLOTS:
     void answerFitMapsTheThreshold() { cat::answerFitMapsTheThreshold(); }
     void mappedThresholdHaltsLikeRawCritic() { cat::mappedThresholdHaltsLikeRawCritic(); }
     void answerCheckpointKeepsTAndThreshold() { cat::answerCheckpointKeepsTAndThreshold(); }
+    void validationMeasuresWhatTheCheckpointAnswers() {
+        cat::validationMeasuresWhatTheCheckpointAnswers();
+    }
 };
 
 void TstCalibration::fittedTemperatureMatchesGeneratingOneAndPythonReference() {

@@ -6,6 +6,7 @@
 #include "train/calibration.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
+#include "train/reflection_family.h"
 #include "train/training_session.h"
 
 #include "mor/dataset.h"
@@ -205,6 +206,52 @@ void answerCheckpointKeepsTAndThreshold() {
         // the checkpoint's threshold is the configured 0.9 seen through its temperature
         QVERIFY(std::abs(thresholds[j] - mor::train::rawEquivalentThreshold(0.9, t[j])) < 1e-5);
     }
+}
+
+void validationMeasuresWhatTheCheckpointAnswers() {
+    // model.calibration "temperature" with critique-gated halting: the validation result (the
+    // best checkpoint's criterion, logged as val/accuracy) is what the model answers with the
+    // temperature fitted in that evaluation, the one its checkpoint carries; not what it
+    // answered with the previous fit, which the pass halted with.
+    auto config = answersTinyConfig();
+    config.model.calibration = "temperature";
+    config.model.experts.resize(1);
+    config.model.experts[0].maxDepth = 4;
+    config.model.experts[0].haltThreshold = 0.7;
+    const auto data = mor::loadDataset(config.data, 1);
+    QVERIFY2(data.ok(), data.error.c_str());
+    mor::train::ReflectionFamily family(config, data.dataset, torch::Device(torch::kCPU));
+    auto& model = family.model();
+    const auto& rows = family.dataset().validation;
+    const int64_t batch = std::max<int64_t>(256, config.train.batchSize); // the family's
+    // A critic that says "right" (logit about 2) on the untrained model's coin-flip drafts: the
+    // previous fit, T = 0.01, halts every row at step 1; the fit on this pass (about half the
+    // drafts right) flattens the critique below 0.7, so nothing halts before step 4.
+    {
+        torch::NoGradGuard noGrad;
+        int biases = 0;
+        for (auto& p : model->named_parameters()) {
+            if (p.key().size() >= 12 && p.key().rfind("critic2.bias") == p.key().size() - 12) {
+                p.value().fill_(2.0);
+                ++biases;
+            }
+        }
+        QCOMPARE(biases, 1);
+    }
+    model->setCriticTemperatures({0.01});
+    const auto stale = mor::train::evaluate(model, family.data(), rows, batch, "validation");
+    const auto result = family.evaluate(mor::engine::Split::Validation, false);
+    const double fitted = model->criticTemperatures()[0];
+    QVERIFY2(std::abs(fitted - 0.01) > 0.1, std::to_string(fitted).c_str());
+    QCOMPARE(result.metrics.at("val/critic_temperature/0"), fitted);
+    const auto own = mor::train::evaluate(model, family.data(), rows, batch, "validation");
+    QCOMPARE(result.accuracy, own.accuracy);
+    QCOMPARE(result.expertStepsPerInput, own.expertStepsPerInput);
+    QCOMPARE(result.metrics.at("val/accuracy"), own.accuracy);
+    QCOMPARE(result.metrics.at("val/expert_steps"), own.expertStepsPerInput);
+    // Not vacuous: with the previous fit the same weights halt elsewhere.
+    QVERIFY2(stale.expertStepsPerInput != own.expertStepsPerInput,
+             std::to_string(own.expertStepsPerInput).c_str());
 }
 
 } // namespace calibration_answers_test

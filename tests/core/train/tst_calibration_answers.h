@@ -7,5 +7,6 @@ void rawEquivalentThresholdHandValues();
 void answerFitMapsTheThreshold();
 void mappedThresholdHaltsLikeRawCritic();
 void answerCheckpointKeepsTAndThreshold();
+void validationMeasuresWhatTheCheckpointAnswers();
 
 } // namespace calibration_answers_test
