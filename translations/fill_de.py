@@ -477,6 +477,87 @@ DE = {
         "Was Router und Experten trainiert. routed: die gewählten Experten, über die fusionierte Antwort. mixture_likelihood (Jacobs et al. 1991): im Training beantwortet jeder Experte jede Eingabe und die Experten konkurrieren darum; wer sie am besten erklärt, lernt am meisten daraus. hard_em: jede Trainingseingabe geht an den Experten mit dem kleinsten Verlust, nur dieser lernt daraus und der Router lernt die Zuordnung. Beide konkurrierenden Lernziele rechnen jeden Experten auf jeder Trainingseingabe und brauchen die Strategie top_k",
     "The router's form. softmax: a softmax over the router's scores. gaussian (Xu, Jordan & Hinton 1995): each expert has a Gaussian over the raw input, so each takes a region of the input space; needs router input features and objective mixture_likelihood":
         "Die Form des Routers. softmax: ein Softmax über die Werte des Routers. gaussian (Xu, Jordan & Hinton 1995): jeder Experte hat eine Gauß-Verteilung über der rohen Eingabe und übernimmt so einen Bereich des Eingaberaums; braucht Router-Eingabe features und Lernziel mixture_likelihood",
+    # session 10 (helper H1)
+    "val, step %1": "val, Schritt %1",
+    # session 10: prune/compare (pruned pairs), setup calibration, retrain dialog
+    "Test token accuracy": "Token-Genauigkeit (Test)",
+    "FLOPs per token": "FLOPs je Token",
+    "FLOPs per token without zeros": "FLOPs je Token ohne Nullen",
+    "Test loss (nats per token)": "Test-Verlust (Nats je Token)",
+    "Test loss": "Test-Verlust",
+    "Mean recursion depth": "Mittlere Rekursionstiefe",
+    "Mean reflection depth": "Mittlere Reflexionstiefe",
+    "answer-temperature fits the temperature on the answers (the critique of the step each expert halted at) and moves the halting threshold with it, so experts stop exactly where the raw critic stops: the critique becomes honest without changing answers or compute. none keeps the raw critic":
+        "answer-temperature passt die Temperatur an den Antworten an (der Kritik des Schritts, bei dem jeder Experte angehalten hat) und verschiebt die Halteschwelle mit, sodass die Experten genau dort anhalten, wo die rohe Kritik anhält: die Kritik wird ehrlich, ohne Antworten oder Rechenaufwand zu ändern. none behält die rohe Kritik",
+    "An estimate per scored token: linear maps and attention of every layer, the recursion block as often as the mean depth, head and routers":
+        "Eine Schätzung je bewertetem Token: lineare Abbildungen und Attention jeder Schicht, der Rekursionsblock so oft wie die mittlere Tiefe, Kopf und Router",
+    "FLOPs per token less the multiplications by zero recursion-block weights (an estimate)":
+        "FLOPs je Token abzüglich der Multiplikationen mit Null-Gewichten des Rekursionsblocks (eine Schätzung)",
+    "Recursions per scored test token": "Rekursionen je bewertetem Test-Token",
+    "Reflection steps per input and selected expert": "Reflexionsschritte je Eingabe und gewähltem Experten",
+    "A recursion run has no experts to remove": "Ein Rekursionslauf hat keine Experten zum Entfernen",
+    "Zeroes the given fraction of the recursion blocks' weights with the smallest magnitude.":
+        "Setzt den angegebenen Anteil der betragskleinsten Gewichte der Rekursionsblöcke auf null.",
+    "Zeroes the given fraction of all expert weights with the smallest magnitude.":
+        "Setzt den angegebenen Anteil der betragskleinsten Gewichte aller Experten auf null.",
+    "Removes, per feed-forward layer of the recursion block, the given fraction of hidden units (rows of smallest L2 norm, with their biases).":
+        "Entfernt je Feed-forward-Schicht des Rekursionsblocks den angegebenen Anteil der verdeckten Einheiten (die Zeilen mit der kleinsten L2-Norm, samt ihren Biases).",
+    "Removes, per expert layer, the given fraction of hidden units (rows of smallest L2 norm, with their biases).":
+        "Entfernt je Expertenschicht den angegebenen Anteil der verdeckten Einheiten (die Zeilen mit der kleinsten L2-Norm, samt ihren Biases).",
+    "Not for recursion runs: they have no experts to remove.":
+        "Nicht für Rekursionsläufe: sie haben keine Experten zum Entfernen.",
+    "Experts routed to fewer than this share of the validation inputs never run again (their router entries are masked).":
+        "Experten, die weniger als diesen Anteil der Validierungseingaben bekommen, laufen nie wieder (ihre Router-Einträge werden maskiert).",
+    "Caps the number of recursions: no token runs more than this many, in evaluation, generation and fine-tuning.":
+        "Begrenzt die Zahl der Rekursionen: kein Token durchläuft mehr als so viele, bei Auswertung, Generierung und Nachtraining.",
+    "Caps every reflection expert's maximum depth.": "Begrenzt die maximale Tiefe jedes Reflexionsexperten.",
+    "Sparsity of the recursion-block weights %1 %.": "Dünnbesetztheit der Gewichte des Rekursionsblocks %1 %.",
+    "Training the child: step %1 of %2": "Das Kind wird trainiert: Schritt %1 von %2",
+    "Comparing parent and child on the held-out data…": "Eltern- und Kindlauf werden auf den zurückgehaltenen Daten verglichen…",
+    "&Browse…": "Durch&suchen…",
+    "From the parent's &weights": "Von den Ge&wichten des Elternlaufs",
+    "From &scratch": "Von &Grund auf",
+    "&Retrain": "&Neu trainieren",
+    "Retrain run %1": "Lauf %1 neu trainieren",
+    "Retrain <b>%1</b> (#%2) on new data into a child run of the log. Parent and child are compared on the same held-out part of the new data; the child is tagged <i>promoted</i> only if the confidence interval of the paired difference lies above the margin.":
+        "<b>%1</b> (#%2) auf neuen Daten zu einem Kindlauf im Log neu trainieren. Eltern- und Kindlauf werden auf demselben zurückgehaltenen Teil der neuen Daten verglichen; das Kind erhält den Tag <i>promoted</i> nur, wenn das Konfidenzintervall der gepaarten Differenz über der Marge liegt.",
+    "a CSV file (reflection runs) or a text file (recursion runs)": "eine CSV-Datei (Reflexionsläufe) oder eine Textdatei (Rekursionsläufe)",
+    "The lower end of the 95 % confidence interval of (child − parent) held-out accuracy must lie above this many points":
+        "Das untere Ende des 95-%-Konfidenzintervalls der Genauigkeitsdifferenz (Kind − Eltern) auf den zurückgehaltenen Daten muss über so vielen Punkten liegen",
+    "as the run": "wie der Lauf",
+    "Training epochs of the child; “as the run” keeps the parent's": "Trainingsepochen des Kinds; „wie der Lauf“ übernimmt die des Elternlaufs",
+    "New &data:": "Neue &Daten:",
+    "Start:": "Start:",
+    "Promotion &margin:": "&Marge für die Beförderung:",
+    "&Epochs:": "&Epochen:",
+    "Held-out accuracy": "Genauigkeit (zurückgehalten)",
+    "Held-out inputs where it is better": "Zurückgehaltene Eingaben, bei denen er besser ist",
+    "Parent": "Elternlauf",
+    "Child": "Kind",
+    "Child − parent": "Kind − Eltern",
+    "Cancelling… (training stops after its current batch)": "Wird abgebrochen… (das Training endet nach dem laufenden Batch)",
+    "New data for run %1": "Neue Daten für Lauf %1",
+    "Data (*.csv *.txt);;All files (*)": "Daten (*.csv *.txt);;Alle Dateien (*)",
+    "Choose the new data file first.": "Wählen Sie zuerst die neue Datendatei.",
+    "Retraining…": "Wird neu trainiert…",
+    "Cancelled: %1": "Abgebrochen: %1",
+    "Not retrained: %1": "Nicht neu trainiert: %1",
+    "Done: child run #%1 written to the log.": "Fertig: Kindlauf #%1 ins Log geschrieben.",
+    "Parent #%1": "Elternlauf #%1",
+    "Child #%1": "Kind #%1",
+    "<b>Promoted:</b> child #%1 is tagged “promoted” (the lower end of the CI, %2 pt, lies above the margin of %3 pt).":
+        "<b>Befördert:</b> Kind #%1 trägt den Tag „promoted“ (das untere Ende des KI, %2 Pkt., liegt über der Marge von %3 Pkt.).",
+    "<b>Not promoted:</b> child #%1 is tagged “not-promoted” (the lower end of the CI, %2 pt, does not lie above the margin of %3 pt).":
+        "<b>Nicht befördert:</b> Kind #%1 trägt den Tag „not-promoted“ (das untere Ende des KI, %2 Pkt., liegt nicht über der Marge von %3 Pkt.).",
+    "Paired difference (child − parent) %1 pt, %2 % CI [%3, %4] pt over %5 held-out inputs of %6. The child trained %7 steps %8.":
+        "Gepaarte Differenz (Kind − Eltern) %1 Pkt., %2-%-KI [%3, %4] Pkt. über %5 zurückgehaltene Eingaben von %6. Das Kind trainierte %7 Schritte %8.",
+    "from scratch": "von Grund auf",
+    "from the parent's weights": "von den Gewichten des Elternlaufs",
+    "Recursion run: an input is a held-out sequence, scored by its next-token accuracy.":
+        "Rekursionslauf: eine Eingabe ist eine zurückgehaltene Sequenz, bewertet nach ihrer Genauigkeit beim nächsten Token.",
+    "Core: %1": "Kern: %1",
+    "No longer promoted: %1.": "Nicht mehr befördert: %1.",
+    "Retra&in…": "Neu &trainieren…",
 }
 
 

@@ -387,6 +387,34 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
         <source>an unknown method</source>
         <translation>einer unbekannten Methode</translation>
     </message>
+    <message>
+        <source>Test token accuracy</source>
+        <translation>Token-Genauigkeit (Test)</translation>
+    </message>
+    <message>
+        <source>FLOPs per token</source>
+        <translation>FLOPs je Token</translation>
+    </message>
+    <message>
+        <source>FLOPs per token without zeros</source>
+        <translation>FLOPs je Token ohne Nullen</translation>
+    </message>
+    <message>
+        <source>Test loss (nats per token)</source>
+        <translation>Test-Verlust (Nats je Token)</translation>
+    </message>
+    <message>
+        <source>Test loss</source>
+        <translation>Test-Verlust</translation>
+    </message>
+    <message>
+        <source>Mean recursion depth</source>
+        <translation>Mittlere Rekursionstiefe</translation>
+    </message>
+    <message>
+        <source>Mean reflection depth</source>
+        <translation>Mittlere Reflexionstiefe</translation>
+    </message>
 </context>
 <context>
     <name>compare::CompareRoutingPair</name>
@@ -2911,6 +2939,10 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>The router&apos;s form. softmax: a softmax over the router&apos;s scores. gaussian (Xu, Jordan &amp; Hinton 1995): each expert has a Gaussian over the raw input, so each takes a region of the input space; needs router input features and objective mixture_likelihood</source>
         <translation>Die Form des Routers. softmax: ein Softmax über die Werte des Routers. gaussian (Xu, Jordan &amp; Hinton 1995): jeder Experte hat eine Gauß-Verteilung über der rohen Eingabe und übernimmt so einen Bereich des Eingaberaums; braucht Router-Eingabe features und Lernziel mixture_likelihood</translation>
     </message>
+    <message>
+        <source>answer-temperature fits the temperature on the answers (the critique of the step each expert halted at) and moves the halting threshold with it, so experts stop exactly where the raw critic stops: the critique becomes honest without changing answers or compute. none keeps the raw critic</source>
+        <translation>answer-temperature passt die Temperatur an den Antworten an (der Kritik des Schritts, bei dem jeder Experte angehalten hat) und verschiebt die Halteschwelle mit, sodass die Experten genau dort anhalten, wo die rohe Kritik anhält: die Kritik wird ehrlich, ohne Antworten oder Rechenaufwand zu ändern. none behält die rohe Kritik</translation>
+    </message>
 </context>
 <context>
     <name>shell::HelpDialog</name>
@@ -3575,20 +3607,88 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>Wird abgebrochen… (ein Nachtraining endet nach seinem aktuellen Batch, eine Auswertung an ihrem Ende, eine Reihe vor ihrem nächsten Anteil)</translation>
     </message>
     <message>
-        <source>Zeroes the given fraction of all expert weights (recursion runs: of the recursion blocks) with the smallest magnitude.</source>
-        <translation>Setzt den angegebenen Anteil aller Expertengewichte (Rekursionsläufe: der Rekursionsblöcke) mit dem kleinsten Betrag auf null.</translation>
+        <source>Test token accuracy</source>
+        <translation>Token-Genauigkeit (Test)</translation>
     </message>
     <message>
-        <source>Removes, per expert layer (recursion runs: per block feed-forward layer), the given fraction of hidden units (rows of smallest L2 norm, with their biases).</source>
-        <translation>Entfernt je Expertenschicht (Rekursionsläufe: je Feed-Forward-Schicht eines Blocks) den angegebenen Anteil verborgener Einheiten (Zeilen mit der kleinsten L2-Norm, samt ihren Biases).</translation>
+        <source>FLOPs per token</source>
+        <translation>FLOPs je Token</translation>
     </message>
     <message>
-        <source>Experts routed to fewer than this share of the validation inputs never run again (their router entries are masked; reflection runs).</source>
-        <translation>Experten, die weniger als diesen Anteil der Validierungseingaben erhalten, laufen nie wieder (ihre Router-Einträge werden maskiert; Reflexionsläufe).</translation>
+        <source>FLOPs per token without zeros</source>
+        <translation>FLOPs je Token ohne Nullen</translation>
     </message>
     <message>
-        <source>Caps every reflection expert&apos;s maximum depth (recursion runs: the number of recursions).</source>
-        <translation>Begrenzt die maximale Tiefe jedes Reflexionsexperten (Rekursionsläufe: die Zahl der Rekursionen).</translation>
+        <source>Test loss (nats per token)</source>
+        <translation>Test-Verlust (Nats je Token)</translation>
+    </message>
+    <message>
+        <source>Test loss</source>
+        <translation>Test-Verlust</translation>
+    </message>
+    <message>
+        <source>Mean recursion depth</source>
+        <translation>Mittlere Rekursionstiefe</translation>
+    </message>
+    <message>
+        <source>Mean reflection depth</source>
+        <translation>Mittlere Reflexionstiefe</translation>
+    </message>
+    <message>
+        <source>An estimate per scored token: linear maps and attention of every layer, the recursion block as often as the mean depth, head and routers</source>
+        <translation>Eine Schätzung je bewertetem Token: lineare Abbildungen und Attention jeder Schicht, der Rekursionsblock so oft wie die mittlere Tiefe, Kopf und Router</translation>
+    </message>
+    <message>
+        <source>FLOPs per token less the multiplications by zero recursion-block weights (an estimate)</source>
+        <translation>FLOPs je Token abzüglich der Multiplikationen mit Null-Gewichten des Rekursionsblocks (eine Schätzung)</translation>
+    </message>
+    <message>
+        <source>Recursions per scored test token</source>
+        <translation>Rekursionen je bewertetem Test-Token</translation>
+    </message>
+    <message>
+        <source>Reflection steps per input and selected expert</source>
+        <translation>Reflexionsschritte je Eingabe und gewähltem Experten</translation>
+    </message>
+    <message>
+        <source>A recursion run has no experts to remove</source>
+        <translation>Ein Rekursionslauf hat keine Experten zum Entfernen</translation>
+    </message>
+    <message>
+        <source>Zeroes the given fraction of the recursion blocks&apos; weights with the smallest magnitude.</source>
+        <translation>Setzt den angegebenen Anteil der betragskleinsten Gewichte der Rekursionsblöcke auf null.</translation>
+    </message>
+    <message>
+        <source>Zeroes the given fraction of all expert weights with the smallest magnitude.</source>
+        <translation>Setzt den angegebenen Anteil der betragskleinsten Gewichte aller Experten auf null.</translation>
+    </message>
+    <message>
+        <source>Removes, per feed-forward layer of the recursion block, the given fraction of hidden units (rows of smallest L2 norm, with their biases).</source>
+        <translation>Entfernt je Feed-forward-Schicht des Rekursionsblocks den angegebenen Anteil der verdeckten Einheiten (die Zeilen mit der kleinsten L2-Norm, samt ihren Biases).</translation>
+    </message>
+    <message>
+        <source>Removes, per expert layer, the given fraction of hidden units (rows of smallest L2 norm, with their biases).</source>
+        <translation>Entfernt je Expertenschicht den angegebenen Anteil der verdeckten Einheiten (die Zeilen mit der kleinsten L2-Norm, samt ihren Biases).</translation>
+    </message>
+    <message>
+        <source>Not for recursion runs: they have no experts to remove.</source>
+        <translation>Nicht für Rekursionsläufe: sie haben keine Experten zum Entfernen.</translation>
+    </message>
+    <message>
+        <source>Experts routed to fewer than this share of the validation inputs never run again (their router entries are masked).</source>
+        <translation>Experten, die weniger als diesen Anteil der Validierungseingaben bekommen, laufen nie wieder (ihre Router-Einträge werden maskiert).</translation>
+    </message>
+    <message>
+        <source>Caps the number of recursions: no token runs more than this many, in evaluation, generation and fine-tuning.</source>
+        <translation>Begrenzt die Zahl der Rekursionen: kein Token durchläuft mehr als so viele, bei Auswertung, Generierung und Nachtraining.</translation>
+    </message>
+    <message>
+        <source>Caps every reflection expert&apos;s maximum depth.</source>
+        <translation>Begrenzt die maximale Tiefe jedes Reflexionsexperten.</translation>
+    </message>
+    <message>
+        <source>Sparsity of the recursion-block weights %1 %.</source>
+        <translation>Dünnbesetztheit der Gewichte des Rekursionsblocks %1 %.</translation>
     </message>
 </context>
 <context>
@@ -3635,6 +3735,177 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>test accuracy (%)</source>
         <translation>Testgenauigkeit (%)</translation>
+    </message>
+</context>
+<context>
+    <name>shell::RetrainDialog</name>
+    <message>
+        <source>Training the child: step %1 of %2</source>
+        <translation>Das Kind wird trainiert: Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <source>Comparing parent and child on the held-out data…</source>
+        <translation>Eltern- und Kindlauf werden auf den zurückgehaltenen Daten verglichen…</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>Durch&amp;suchen…</translation>
+    </message>
+    <message>
+        <source>From the parent&apos;s &amp;weights</source>
+        <translation>Von den Ge&amp;wichten des Elternlaufs</translation>
+    </message>
+    <message>
+        <source>From &amp;scratch</source>
+        <translation>Von &amp;Grund auf</translation>
+    </message>
+    <message>
+        <source>&amp;Retrain</source>
+        <translation>&amp;Neu trainieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Retrain run %1</source>
+        <translation>Lauf %1 neu trainieren</translation>
+    </message>
+    <message>
+        <source>Retrain &lt;b&gt;%1&lt;/b&gt; (#%2) on new data into a child run of the log. Parent and child are compared on the same held-out part of the new data; the child is tagged &lt;i&gt;promoted&lt;/i&gt; only if the confidence interval of the paired difference lies above the margin.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2) auf neuen Daten zu einem Kindlauf im Log neu trainieren. Eltern- und Kindlauf werden auf demselben zurückgehaltenen Teil der neuen Daten verglichen; das Kind erhält den Tag &lt;i&gt;promoted&lt;/i&gt; nur, wenn das Konfidenzintervall der gepaarten Differenz über der Marge liegt.</translation>
+    </message>
+    <message>
+        <source>a CSV file (reflection runs) or a text file (recursion runs)</source>
+        <translation>eine CSV-Datei (Reflexionsläufe) oder eine Textdatei (Rekursionsläufe)</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> Pkt.</translation>
+    </message>
+    <message>
+        <source>The lower end of the 95 % confidence interval of (child − parent) held-out accuracy must lie above this many points</source>
+        <translation>Das untere Ende des 95-%-Konfidenzintervalls der Genauigkeitsdifferenz (Kind − Eltern) auf den zurückgehaltenen Daten muss über so vielen Punkten liegen</translation>
+    </message>
+    <message>
+        <source>as the run</source>
+        <translation>wie der Lauf</translation>
+    </message>
+    <message>
+        <source>Training epochs of the child; “as the run” keeps the parent&apos;s</source>
+        <translation>Trainingsepochen des Kinds; „wie der Lauf“ übernimmt die des Elternlaufs</translation>
+    </message>
+    <message>
+        <source>New &amp;data:</source>
+        <translation>Neue &amp;Daten:</translation>
+    </message>
+    <message>
+        <source>Start:</source>
+        <translation>Start:</translation>
+    </message>
+    <message>
+        <source>Promotion &amp;margin:</source>
+        <translation>&amp;Marge für die Beförderung:</translation>
+    </message>
+    <message>
+        <source>&amp;Epochs:</source>
+        <translation>&amp;Epochen:</translation>
+    </message>
+    <message>
+        <source>Held-out accuracy</source>
+        <translation>Genauigkeit (zurückgehalten)</translation>
+    </message>
+    <message>
+        <source>Held-out inputs where it is better</source>
+        <translation>Zurückgehaltene Eingaben, bei denen er besser ist</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>Elternlauf</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Child − parent</source>
+        <translation>Kind − Eltern</translation>
+    </message>
+    <message>
+        <source>Cancelling… (training stops after its current batch)</source>
+        <translation>Wird abgebrochen… (das Training endet nach dem laufenden Batch)</translation>
+    </message>
+    <message>
+        <source>New data for run %1</source>
+        <translation>Neue Daten für Lauf %1</translation>
+    </message>
+    <message>
+        <source>Data (*.csv *.txt);;All files (*)</source>
+        <translation>Daten (*.csv *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Choose the new data file first.</source>
+        <translation>Wählen Sie zuerst die neue Datendatei.</translation>
+    </message>
+    <message>
+        <source>Retraining…</source>
+        <translation>Wird neu trainiert…</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1</source>
+        <translation>Abgebrochen: %1</translation>
+    </message>
+    <message>
+        <source>Not retrained: %1</source>
+        <translation>Nicht neu trainiert: %1</translation>
+    </message>
+    <message>
+        <source>Done: child run #%1 written to the log.</source>
+        <translation>Fertig: Kindlauf #%1 ins Log geschrieben.</translation>
+    </message>
+    <message>
+        <source>Parent #%1</source>
+        <translation>Elternlauf #%1</translation>
+    </message>
+    <message>
+        <source>Child #%1</source>
+        <translation>Kind #%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Promoted:&lt;/b&gt; child #%1 is tagged “promoted” (the lower end of the CI, %2 pt, lies above the margin of %3 pt).</source>
+        <translation>&lt;b&gt;Befördert:&lt;/b&gt; Kind #%1 trägt den Tag „promoted“ (das untere Ende des KI, %2 Pkt., liegt über der Marge von %3 Pkt.).</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Not promoted:&lt;/b&gt; child #%1 is tagged “not-promoted” (the lower end of the CI, %2 pt, does not lie above the margin of %3 pt).</source>
+        <translation>&lt;b&gt;Nicht befördert:&lt;/b&gt; Kind #%1 trägt den Tag „not-promoted“ (das untere Ende des KI, %2 Pkt., liegt nicht über der Marge von %3 Pkt.).</translation>
+    </message>
+    <message>
+        <source>Paired difference (child − parent) %1 pt, %2 % CI [%3, %4] pt over %5 held-out inputs of %6. The child trained %7 steps %8.</source>
+        <translation>Gepaarte Differenz (Kind − Eltern) %1 Pkt., %2-%-KI [%3, %4] Pkt. über %5 zurückgehaltene Eingaben von %6. Das Kind trainierte %7 Schritte %8.</translation>
+    </message>
+    <message>
+        <source>from scratch</source>
+        <translation>von Grund auf</translation>
+    </message>
+    <message>
+        <source>from the parent&apos;s weights</source>
+        <translation>von den Gewichten des Elternlaufs</translation>
+    </message>
+    <message>
+        <source>Recursion run: an input is a held-out sequence, scored by its next-token accuracy.</source>
+        <translation>Rekursionslauf: eine Eingabe ist eine zurückgehaltene Sequenz, bewertet nach ihrer Genauigkeit beim nächsten Token.</translation>
+    </message>
+    <message>
+        <source>Core: %1</source>
+        <translation>Kern: %1</translation>
+    </message>
+    <message>
+        <source>No longer promoted: %1.</source>
+        <translation>Nicht mehr befördert: %1.</translation>
     </message>
 </context>
 <context>
@@ -3884,6 +4155,10 @@ jetzt %2</translation>
     <message>
         <source>&amp;Serving records…</source>
         <translation>&amp;Serving-Protokoll…</translation>
+    </message>
+    <message>
+        <source>Retra&amp;in…</source>
+        <translation>Neu &amp;trainieren…</translation>
     </message>
 </context>
 <context>
@@ -4428,6 +4703,10 @@ auf der Pareto-Front</translation>
     <message>
         <source>Learning rate / throughput</source>
         <translation>Lernrate / Durchsatz</translation>
+    </message>
+    <message>
+        <source>val, step %1</source>
+        <translation>val, Schritt %1</translation>
     </message>
 </context>
 <context>

@@ -15,15 +15,42 @@
 
 namespace common {
 
+namespace {
+QString& demoLessonLanguage() {
+    static QString code = QStringLiteral("en");
+    return code;
+}
+} // namespace
+
 QString DemoInfo::lesson() const {
-    QFile file(lessonPath);
-    if (lessonPath.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+    if (lessonPath.isEmpty()) {
+        return {};
+    }
+    QString path = lessonPath;
+    const QString code = DemoLibrary::lessonLanguage();
+    if (code != QLatin1String("en") && lessonPath.endsWith(QLatin1String(".md"))) {
+        const QString translated = lessonPath.chopped(3) + QLatin1Char('.') + code +
+                                   QStringLiteral(".md");
+        if (QFileInfo::exists(translated)) {
+            path = translated;
+        }
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
         return {};
     }
     return QString::fromUtf8(file.readAll());
 }
 
 namespace DemoLibrary {
+
+void setLessonLanguage(const QString& code) {
+    demoLessonLanguage() = code.isEmpty() ? QStringLiteral("en") : code;
+}
+
+QString lessonLanguage() {
+    return demoLessonLanguage();
+}
 
 QString directory() {
     const QString env = qEnvironmentVariable("MOR_DEMO_DIR");

@@ -9,8 +9,10 @@ struct DemoInfo {
     QString name;        ///< "name" of the JSON (also its file base name)
     QString description; ///< "description" of the JSON
     QString jsonPath;
-    QString lessonPath;     ///< empty when the demo has no lesson
-    QString lesson() const; ///< the lesson's Markdown text (empty when none)
+    QString lessonPath; ///< empty when the demo has no lesson
+    /// The lesson's Markdown text (empty when none): in the lesson language, <name>.<code>.md
+    /// beside lessonPath, where that file exists; else lessonPath, the English one.
+    QString lesson() const;
 };
 
 namespace DemoLibrary {
@@ -22,6 +24,10 @@ QString directory();
 QList<DemoInfo> demos();
 /// The demo named `name` (by "name" field or file base name); name empty when not found.
 DemoInfo find(const QString& name);
+/// The language lessons are read in ("en", "de"); the language manager sets it with the
+/// user-interface language. "en" until then.
+void setLessonLanguage(const QString& code);
+QString lessonLanguage();
 
 } // namespace DemoLibrary
 

@@ -1,5 +1,7 @@
 #include "compare/comparesummary.h"
 
+#include "shell/runtablemodel.h"
+
 #include "mor/log_reader.h"
 
 #include <QApplication>
@@ -88,7 +90,7 @@ void CompareSummary::setRuns(const mor::LogReader* reader, const QList<qint64>& 
             QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(run->id));
         name->setData(Qt::UserRole + 1, QVariant::fromValue<qint64>(run->id));
         setItem(row, Name, name);
-        setItem(row, Status, new SortItem(QString::fromStdString(run->status)));
+        setItem(row, Status, new SortItem(shell::RunTableModel::statusText(run->status)));
         setItem(row, FinalValAccuracy, cell(accuracy, "final", 4));
         setItem(row, BestValAccuracy, cell(accuracy, "best", 4));
         setItem(row, TestAccuracy, cell(values, "test/accuracy", 4));

@@ -103,7 +103,10 @@ CalibrationView::CalibrationView(QWidget* parent)
     d->stepCombo->setObjectName("calibrationStepCombo");
     d->overlayCombo = new QComboBox(this);
     d->overlayCombo->setObjectName("calibrationOverlayCombo");
-    d->overlayCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Run names can be long: the box shows about 28 characters (the list shows them whole).
+    d->overlayCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    d->overlayCombo->setMinimumContentsLength(28);
+    d->stepCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     d->status = new QLabel(this);
     d->status->setObjectName("calibrationStatus");
     d->status->setWordWrap(true);
@@ -150,7 +153,7 @@ CalibrationView::CalibrationView(QWidget* parent)
     form2->addRow(tr("Overlay run"), d->overlayCombo);
     controls->addLayout(form);
     controls->addLayout(form2);
-    controls->addWidget(d->status, 1);
+    controls->addStretch(1);
     auto* grid = new QGridLayout;
     grid->addWidget(d->reliability, 0, 0, 2, 1);
     grid->addWidget(d->perStep, 0, 1);
@@ -160,6 +163,8 @@ CalibrationView::CalibrationView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(controls);
+    // The note in a line of its own: beside the boxes it was a column too narrow to read.
+    layout->addWidget(d->status);
     layout->addLayout(grid, 1);
 
     connect(d->stepCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {

@@ -14,11 +14,14 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QStyle>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace inspect {
 
@@ -73,8 +76,17 @@ CounterfactualSummary::CounterfactualSummary(QWidget* parent)
         {tr("What if"), tr("Test accuracy"), tr("vs. model"), tr("Expert-steps / input")});
     d->tableWidget->verticalHeader()->setVisible(false);
     d->tableWidget->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    d->tableWidget->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    d->tableWidget->setMinimumWidth(320);
+    // Every header readable: the columns as wide as their texts (German ones are longer; a
+    // stretched first column was cut to "s wäre we…"), the table at least as wide as they are.
+    QHeaderView* header = d->tableWidget->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setStretchLastSection(true);
+    int headerWidth = 2 * d->tableWidget->frameWidth() +
+                      style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    for (int c = 0; c < d->tableWidget->columnCount(); ++c) {
+        headerWidth += header->sectionSizeHint(c);
+    }
+    d->tableWidget->setMinimumWidth(std::max(320, headerWidth));
     d->plot = common::makePlot(this, "cfTablePlot");
     d->plot->setMinimumHeight(220);
     d->plot->plotLayout()->insertRow(0);

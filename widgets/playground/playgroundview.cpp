@@ -2,17 +2,17 @@
 #include "playground/playgroundview.h"
 
 #include "common/demolibrary.h"
+#include "common/folderremoval.h"
 #include "common/plotstyle.h"
 #include "common/plotstyler.h"
 #include "playground/planeevaluator.h"
 #include "playground/planeview.h"
+#include "playground/playgroundpoints.h"
 #include "training/trainingcontroller.h"
 
 #include "mor/dataset.h"
 
 #include <QComboBox>
-#include <QFile>
-#include <QTextStream>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFormLayout>
@@ -90,6 +90,13 @@ PlaygroundView::~PlaygroundView() {
     m_poll->stop();
     m_evalThread.quit();
     m_evalThread.wait();
+    delete m_controller; // the training writes into the folder: it ends first
+    m_controller = nullptr;
+    // Removing the log and checkpoints took 5.1 s on a busy disk on the GUI thread (issue 21).
+    m_dir.setAutoRemove(false);
+    if (m_dir.isValid()) {
+        common::removeFolderInBackground(m_dir.path());
+    }
 }
 
 void PlaygroundView::buildKnobs(QWidget* panel) {
@@ -370,27 +377,11 @@ mor::ExperimentConfig PlaygroundView::trainingConfig() {
     }
     // The generated training and validation points plus the user's, and the generated test
     // points as the test file: the same test set as without user points, so accuracies compare.
-    const auto write = [](const QString& path, const QVector<float>& f,
-                          const QVector<qint64>& y, const QVector<float>& f2,
-                          const QVector<qint64>& y2) {
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
-            return false;
-        }
-        QTextStream out(&file);
-        out << "x,y,label\n";
-        for (qsizetype i = 0; i < y.size(); ++i) {
-            out << f[2 * i] << ',' << f[2 * i + 1] << ',' << y[i] << '\n';
-        }
-        for (qsizetype i = 0; i < y2.size(); ++i) {
-            out << f2[2 * i] << ',' << f2[2 * i + 1] << ',' << y2[i] << '\n';
-        }
-        return out.status() == QTextStream::Ok;
-    };
     const QString trainPath = m_dir.filePath(QStringLiteral("points.csv"));
     const QString testPath = m_dir.filePath(QStringLiteral("points_test.csv"));
-    if (!write(trainPath, m_fitFeatures, m_fitLabels, m_userFeatures, m_userLabels) ||
-        !write(testPath, m_testFeatures, m_testLabels, {}, {})) {
+    if (!writePlaygroundPointsCsv(trainPath, m_fitFeatures, m_fitLabels, m_userFeatures,
+                                  m_userLabels) ||
+        !writePlaygroundPointsCsv(testPath, m_testFeatures, m_testLabels, {}, {})) {
         return c; // no folder to write to: train without the user's points
     }
     c.data.kind = "csv";
@@ -572,6 +563,7 @@ void PlaygroundView::onFinished(qint64, const QString& status, const QString& er
 void PlaygroundView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         retranslate();
+        m_lesson->setText(common::DemoLibrary::find(m_demo->currentText()).lesson());
     } else if (event->type() == QEvent::PaletteChange) {
         common::themePlot(m_curves); // the curves follow the light / dark theme
         m_curves->replot(QCustomPlot::rpQueuedReplot);

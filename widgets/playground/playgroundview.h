@@ -52,6 +52,9 @@ public:
     /// The run being trained (or last trained) in the playground's log; -1 before the first.
     qint64 runId() const { return m_runId; }
     PlaneView* plane() const { return m_plane; }
+    /// The temporary folder of the playground's log, checkpoints and point files; removed by
+    /// a worker after the view is gone (common::removeFolderInBackground).
+    QString workFolder() const { return m_dir.path(); }
     /// Presentation mode: the advanced knobs (points, routing strategy, halting threshold,
     /// learning rate) are hidden; the demo, the data, the experts and the depth stay.
     void setPresentationMode(bool on);

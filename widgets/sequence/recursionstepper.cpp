@@ -64,6 +64,7 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     common::installExportMenu(m_plot);
 
     auto* layout = new QVBoxLayout(this);
+    layout->setSpacing(4); // the pane is short at 1280x800: the plot's legend needs the room
     layout->addWidget(m_title);
     layout->addWidget(m_cursor);
     layout->addWidget(m_position);
@@ -213,11 +214,13 @@ void RecursionStepper::showRecursion() {
     m_marker->setVisible(t && r > 0);
     if (!t || r <= 0) {
         m_note->setText(t ? tr("This token was not scored by the router.") : QString());
+        m_note->setVisible(t != nullptr);
         m_position->clear();
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
     m_note->setText(QString());
+    m_note->setVisible(false); // an empty line took the room the plot's legend needs
     const int64_t pred = prediction();
     const QString verdict =
         t->target < 0 ? QString() : (pred == t->target ? tr("right") : tr("wrong"));

@@ -529,6 +529,11 @@ void SetupView::arrangeRecursionColumns(int width) {
 void SetupView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
+        // A demo's lesson in the new language, where the demo has one (<name>.de.md).
+        if (const common::DemoInfo demo = common::DemoLibrary::find(m_lessonName);
+            !demo.name.isEmpty()) {
+            showLesson(demo.name, demo.description, demo.lesson());
+        }
     }
     QWidget::changeEvent(event);
 }

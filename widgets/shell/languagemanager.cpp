@@ -1,5 +1,7 @@
 #include "shell/languagemanager.h"
 
+#include "common/demolibrary.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -60,6 +62,8 @@ bool LanguageManager::setLanguage(const QString& code) {
         }
     }
     m_code = ok ? code : QStringLiteral("en");
+    // The views read lessons again on the LanguageChange that installing the translator posted.
+    common::DemoLibrary::setLessonLanguage(m_code);
     QSettings().setValue(QStringLiteral("ui/language"), m_code);
     return ok;
 }

@@ -44,7 +44,7 @@ SweepsView::SweepsView(shell::LogSession* session, shell::RunBrowser* browser,
     m_sweep->setMinimumContentsLength(24);
     m_sweep->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_progress->setObjectName(QStringLiteral("sweepProgress"));
-    m_progress->setMaximumWidth(220);
+    m_progress->setMaximumWidth(120); // "12 / 40": the room goes to the sweep's name
     m_progress->setFormat(QStringLiteral("%v / %m"));
     m_cost->setObjectName(QStringLiteral("sweepCost"));
     for (Result r : {Flops, ExpertSteps, LatencyMs}) {
@@ -169,7 +169,7 @@ void SweepsView::refresh() {
             m_sweep->addItem(tr("#%1 %2 (%3, %4 of %5 runs finished)")
                                  .arg(s.id)
                                  .arg(QString::fromStdString(s.name),
-                                      QString::fromStdString(s.status))
+                                      shell::RunTableModel::statusText(s.status))
                                  .arg(s.finished)
                                  .arg(s.total),
                              qint64(s.id));

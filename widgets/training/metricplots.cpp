@@ -49,6 +49,22 @@ void fitFromZero(QCPAxis* axis) {
     axis->setRange(lo, lo + span * 1.08);
 }
 
+/// The metric a graph draws ("val/accuracy_step/3"); its name is what the legend shows.
+QString metricPlotsKey(const QCPGraph* graph) {
+    return graph->property("metricKey").toString();
+}
+
+/// A curve's legend text: the metric key, but "val, step 3" for the accuracy at reflection
+/// step 3 (the key was too long for two legend columns in the narrow accuracy plot).
+QString metricPlotsShownName(const QString& key) {
+    static const QString stepPrefix = QStringLiteral("val/accuracy_step/");
+    if (key.startsWith(stepPrefix)) {
+        return QCoreApplication::translate("training::MetricPlots", "val, step %1")
+            .arg(key.mid(stepPrefix.size()));
+    }
+    return key;
+}
+
 QCPTextElement* titleElement(QCustomPlot* plot) {
     return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
 }
@@ -61,7 +77,9 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
     for (int i = 0; i < PlotCount; ++i) {
         auto* plot = new QCustomPlot(this);
         plot->setObjectName(QStringLiteral("plot%1").arg(i));
-        plot->setMinimumSize(260, 180);
+        // Three columns and the replay panel fit a 1280 px window (3 x 260 did not: the
+        // layout squeezed the plots below their minimum and the legends were cut).
+        plot->setMinimumSize(220, 180);
         plot->plotLayout()->insertRow(0);
         auto* title = new QCPTextElement(plot, QString(), QFont(font().family(), -1, QFont::Bold));
         plot->plotLayout()->addElement(0, 0, title);
@@ -77,6 +95,9 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
         plot->legend->setWrap(i == Losses ? 3 : 2); // the loss plot spans two columns
         plot->legend->setMargins(QMargins(4, 1, 4, 1));
         plot->legend->setRowSpacing(0);
+        // A short line sample: the default 32 px icons left too little room for the names.
+        plot->legend->setIconSize(18, 10);
+        plot->legend->setIconTextPadding(4);
         plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
         common::installExportMenu(plot); // right click: PNG, SVG, PDF, copy
         m_plots[i] = plot;
@@ -184,13 +205,14 @@ void MetricPlots::refresh() {
         QCustomPlot* plot = m_plots[curve.plot];
         QCPGraph* graph = nullptr;
         for (int g = 0; g < plot->graphCount(); ++g) {
-            if (plot->graph(g)->name() == curve.key) {
+            if (metricPlotsKey(plot->graph(g)) == curve.key) {
                 graph = plot->graph(g);
             }
         }
         if (!graph) {
             graph = plot->addGraph(plot->xAxis, curve.rightAxis ? plot->yAxis2 : plot->yAxis);
-            graph->setName(curve.key);
+            graph->setProperty("metricKey", curve.key);
+            graph->setName(metricPlotsShownName(curve.key));
             QPen pen(QColor(common::Theme::curveColor(colorIndex[curve.plot])));
             pen.setWidthF(curve.key == QLatin1String("train/loss") ? 2.2 : 1.5);
             if (curve.rightAxis) {
@@ -230,7 +252,7 @@ QVector<QPointF> MetricPlots::shownPoints(const QString& key) const {
     QVector<QPointF> points;
     for (QCustomPlot* plot : m_plots) {
         for (int g = 0; g < plot->graphCount(); ++g) {
-            if (plot->graph(g)->name() != key) {
+            if (metricPlotsKey(plot->graph(g)) != key) {
                 continue;
             }
             for (auto it = plot->graph(g)->data()->constBegin();
@@ -247,7 +269,7 @@ void MetricPlots::applyPoints() {
     double lastStep = 1.0;
     for (QCustomPlot* plot : m_plots) {
         for (int g = 0; g < plot->graphCount(); ++g) {
-            const QVector<QPointF> all = m_points.value(plot->graph(g)->name());
+            const QVector<QPointF> all = m_points.value(metricPlotsKey(plot->graph(g)));
             QVector<double> x, y;
             x.reserve(all.size());
             y.reserve(all.size());
@@ -307,6 +329,9 @@ void MetricPlots::restyle() {
             title->setTextColor(fg);
         }
         plot->xAxis->setLabel(tr("step"));
+        for (int g = 0; g < plot->graphCount(); ++g) { // the language may have changed
+            plot->graph(g)->setName(metricPlotsShownName(metricPlotsKey(plot->graph(g))));
+        }
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
 }
@@ -324,6 +349,7 @@ void MetricPlots::fitToWidth(QCustomPlot* plot) {
     int item = 1;
     for (int i = 0; i < plot->legend->itemCount(); ++i) {
         if (QCPAbstractLegendItem* entry = plot->legend->item(i)) { // a wrapped grid has holes
+            entry->setMargins(QMargins(3, 1, 3, 1)); // 8 px each side left two columns no room
             item = std::max(item, entry->minimumOuterSizeHint().width());
         }
     }

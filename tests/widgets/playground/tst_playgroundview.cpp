@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Playground trains a bundled 2-D demo live and paints the plane from its checkpoints;
 // a knob changed while it trains restarts the training with the new value.
+#include "common/demolibrary.h"
 #include "common/theme.h"
 #include "playground/planeview.h"
 #include "playground/playgroundview.h"
@@ -13,9 +14,13 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
+#include <QSemaphore>
 #include <QSignalSpy>
+#include <QThreadPool>
 #include <QtTest>
 #include <qcustomplot.h>
+
+#include <memory>
 
 namespace {
 
@@ -288,6 +293,57 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!view.isPaused(), 10000);
         view.stop();
         QTRY_VERIFY_WITH_TIMEOUT(!view.isTraining(), 30000);
+    }
+
+    void teardownRemovesTheFolderOffTheGuiThread() {
+        auto view = std::make_unique<playground::PlaygroundView>();
+        QVERIFY(view->loadDemo(QStringLiteral("playground-routing")));
+        view->stepOnce(); // a training writes its log and checkpoints into the folder
+        QTRY_VERIFY_WITH_TIMEOUT(view->isPaused() && view->pausedAtStep() > 0, 60000);
+        const QString folder = view->workFolder();
+        QVERIFY(QFileInfo::exists(QDir(folder).filePath(QStringLiteral("playground.sqlite"))));
+        for (int i = 0; i < 200; ++i) { // a folder with many files (a long session)
+            QFile f(QDir(folder).filePath(QStringLiteral("extra%1.bin").arg(i)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(1024, 'x'));
+        }
+        // Every worker of the global pool held: a removal on the GUI thread would still end
+        // inside the destructor; one handed to a worker waits in the pool's queue.
+        QThreadPool* pool = QThreadPool::globalInstance();
+        QSemaphore release;
+        for (int i = 0; i < pool->maxThreadCount(); ++i) {
+            pool->start([&release] { release.acquire(); });
+        }
+        view.reset();
+        QVERIFY2(QDir(folder).exists(), "removed on the GUI thread, inside the destructor");
+        release.release(pool->maxThreadCount());
+        QVERIFY(pool->waitForDone(30000));
+        QVERIFY2(!QDir(folder).exists(), qPrintable(folder + QStringLiteral(" left behind")));
+    }
+
+    void lessonFollowsTheLanguage() {
+        playground::PlaygroundView view;
+        auto* lesson = view.findChild<QLabel*>(QStringLiteral("playgroundLesson"));
+        QVERIFY(lesson);
+        for (const char* demo : {"playground-routing", "playground-thinking",
+                                 "playground-border"}) {
+            const QString name = QString::fromLatin1(demo);
+            common::DemoLibrary::setLessonLanguage(QStringLiteral("en"));
+            QEvent en(QEvent::LanguageChange);
+            QVERIFY(view.loadDemo(name));
+            QApplication::sendEvent(&view, &en);
+            const QString english = lesson->text();
+            QVERIFY2(english.contains(QLatin1String("What to watch")), demo);
+            // German: the lesson's <name>.de.md, read again when the language changes.
+            common::DemoLibrary::setLessonLanguage(QStringLiteral("de"));
+            QEvent de(QEvent::LanguageChange);
+            QApplication::sendEvent(&view, &de);
+            QVERIFY2(lesson->text().contains(QLatin1String("Worauf achten")), demo);
+            QVERIFY(lesson->text() != english);
+            // A lesson without a German file stays English.
+            QVERIFY(!common::DemoLibrary::find(QStringLiteral("act-parity")).lesson().isEmpty());
+        }
+        common::DemoLibrary::setLessonLanguage(QStringLiteral("en"));
     }
 };
 

@@ -19,12 +19,14 @@
 #include "mor/config.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QtTest>
 
 #include <algorithm>
@@ -60,6 +62,7 @@ class TstSweepsView : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void tableShowsEachConfigurationWithItsInterval();
+    void sweepListShowsTheStatusInTheUsersLanguage();
     void importanceRanksTheParameterThatMatters();
     void brushingAnAxisSelectsItsRunsInTheBrowser();
     void browserSelectionHighlightsLines();
@@ -133,6 +136,35 @@ void TstSweepsView::tableShowsEachConfigurationWithItsInterval() {
     // Sorting by accuracy (descending) puts configuration 3 (0.73) first.
     table->sortByColumn(table->column(T::TestAccuracy), Qt::DescendingOrder);
     QCOMPARE(table->groupOfRow(0), 3);
+}
+
+namespace {
+/// A German translator of the run status words alone (no .qm file needed).
+class SweepStatusGerman : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char* context, const char* source, const char*, int) const override {
+        return QByteArray(context) == "shell::RunTableModel" && QByteArray(source) == "finished"
+                   ? QStringLiteral("beendet")
+                   : QString();
+    }
+};
+} // namespace
+
+// The sweep list says "finished" in the user's language (it was English in German, issue 21).
+void TstSweepsView::sweepListShowsTheStatusInTheUsersLanguage() {
+    SweepStatusGerman german;
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    shell::LogSession session;
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    QCoreApplication::removeTranslator(&german);
+    auto* list = view.findChild<QComboBox*>(QStringLiteral("sweepChoice"));
+    QVERIFY(list);
+    QCOMPARE(list->count(), 1);
+    QVERIFY2(list->itemText(0).contains(QLatin1String("(beendet,")),
+             qPrintable(list->itemText(0)));
 }
 
 void TstSweepsView::importanceRanksTheParameterThatMatters() {
