@@ -110,7 +110,9 @@ Result<GenerateResult> generateTokens(const LoadedSequenceRun& run,
             const auto nl = data::encodeText(run.vocab, -1, "\n");
             prompt.push_back(nl.empty() ? (run.vocab.size() > 1 ? 1 : 0) : nl.front());
         }
-        result.maxRecursions = static_cast<int>(run.model->recursions());
+        // a pruned token-choice child generates with at most its cap (tokenDepthLimit() is
+        // recursions() for every other run)
+        result.maxRecursions = static_cast<int>(run.model->tokenDepthLimit());
         result.routing = choiceName(run.config.model.recursion.routing, recursionRoutingNames());
         std::mt19937_64 rng(static_cast<uint64_t>(options.seed));
         SequenceContextRunner runner(run.model, options.useCache);
