@@ -9,7 +9,11 @@
 #include "shell/mainwindow.h"
 #include "shell/runbrowser.h"
 #include "shell/runtablemodel.h"
+#include "common/routingheatmap.h"
 #include "compare/compareview.h"
+#include "inspect/conflictview.h"
+#include "inspect/reflectionstepperview.h"
+#include "inspect/routingview.h"
 #include "training/metricplots.h"
 #include "training/trainingview.h"
 
@@ -30,7 +34,9 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTimer>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -110,6 +116,7 @@ private Q_SLOTS:
     void timerPollOfAHeldLogLeavesTheWindowResponsive();
     void backgroundPollReportsAMissingFileAndRecovers();
     void viewsOfAHeldLogLeaveTheWindowResponsive();
+    void clickedRunsOfAHeldLogLeaveTheWindowResponsive();
 
 private:
     int rowOfName(shell::RunTableModel* model, const QString& name) {
@@ -371,7 +378,7 @@ void TstRunBrowserReads::viewsOfAHeldLogLeaveTheWindowResponsive() {
     const auto shown = [&window] {
         return window.trainingView()->plots()->shownPoints(QStringLiteral("train/loss")).size();
     };
-    QCOMPARE(shown(), 20);
+    QTRY_COMPARE(shown(), 20); // read on the session's view pool
 
     // Written, not yet read; then another process holds the log.
     for (int step = 20; step < 40; ++step) {
@@ -411,6 +418,123 @@ void TstRunBrowserReads::viewsOfAHeldLogLeaveTheWindowResponsive() {
     QCOMPARE(window.runBrowser()->model()->rowCount(), 4);
     QVERIFY(window.showView(QStringLiteral("compare")));
     QTRY_COMPARE(window.compareView()->summaryRowCount(), 4); // the latest runs, "late" too
+}
+
+// Runs clicked in the browser while another process holds the log: every view's read of the
+// run runs on the session's view pool (issue 21), so the window keeps answering; the views keep
+// showing the run they had (title and data of one run), and once the log answers they show the
+// run clicked last, never one clicked before it.
+void TstRunBrowserReads::clickedRunsOfAHeldLogLeaveTheWindowResponsive() {
+    QSettings().clear();
+    std::string openError;
+    auto writer = mor::ExperimentLog::open(m_path.toStdString(), &openError);
+    QVERIFY2(writer, openError.c_str());
+    // Run k (first, second, third) has 10 (k + 1) loss points with values in [k + 1, k + 2)
+    // and a routing snapshot of k + 2 experts: what a view shows names its run.
+    const std::vector<int64_t> runs = {m_firstRun, m_firstRun + 1, m_firstRun + 2};
+    for (int k = 0; k < 3; ++k) {
+        for (int step = 0; step < 10 * (k + 1); ++step) {
+            writer->logMetric(runs[size_t(k)], "train/loss", step, k + 1 + step * 0.001);
+        }
+        const int experts = k + 2;
+        std::vector<float> probs(size_t(4 * experts), 1.0f / float(experts));
+        std::vector<uint8_t> mask(size_t(4 * experts), 1);
+        writer->logRouting(runs[size_t(k)], 10, 4, experts, probs, mask, {0, 1, 2, 3});
+    }
+    writer->flush();
+    writer.reset();
+    shell::MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    window.session()->setPollInterval(60 * 60 * 1000); // the test polls by hand
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* routing = window.findChild<inspect::RoutingView*>();
+    auto* stepper = window.findChild<inspect::ReflectionStepperView*>();
+    auto* conflicts = window.findChild<inspect::ConflictView*>();
+    QVERIFY(routing && stepper && conflicts);
+    auto* heatmap = routing->findChild<common::RoutingHeatmap*>();
+    QVERIFY(heatmap);
+    training::TrainingView* trainingView = window.trainingView();
+    const auto points = [trainingView] {
+        return trainingView->plots()->shownPoints(QStringLiteral("train/loss"));
+    };
+    window.selectRun(runs[0]);
+    QVERIFY(window.showView(QStringLiteral("training")));
+    QTRY_COMPARE(trainingView->shownRun(), runs[0]);
+    QTRY_COMPARE(routing->shownRun(), runs[0]);
+    QCOMPARE(points().size(), 10);
+    QCOMPARE(heatmap->expertCount(), 2);
+
+    LockHolder holder;
+    QVERIFY(holder.start(m_path));
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = 0, worstGap = 0;
+    int mismatches = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        worstGap = std::max(worstGap, clock.elapsed() - last);
+        last = clock.elapsed();
+        // Whatever is shown is of one run: the title's, the curve's and the heatmap's.
+        const auto k = std::find(runs.begin(), runs.end(), trainingView->shownRun()) -
+                       runs.begin();
+        const auto shown = points();
+        if (k >= 3 || shown.size() != 10 * (k + 1) || shown.isEmpty() ||
+            int(shown.front().y()) != k + 1) {
+            ++mismatches;
+        }
+        const auto r = std::find(runs.begin(), runs.end(), routing->shownRun()) - runs.begin();
+        if (r >= 3 || heatmap->expertCount() != r + 2) {
+            ++mismatches;
+        }
+    });
+    tick.start(20);
+    QTableView* table = window.runBrowser()->view();
+    const auto click = [&](int64_t run) {
+        const int row = window.runBrowser()->model()->rowOf(run);
+        const QModelIndex index = window.runBrowser()->proxy()->mapFromSource(
+            window.runBrowser()->model()->index(row, shell::RunTableModel::Name));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(index).center());
+        QTest::qWait(200);
+    };
+    // Clicks on the training tab, then with each inspect view shown; the last click: "third".
+    click(runs[1]);
+    click(runs[2]);
+    QVERIFY(window.showView(QStringLiteral("routing")));
+    click(runs[0]);
+    QVERIFY(window.showView(QStringLiteral("stepper")));
+    click(runs[1]);
+    QVERIFY(window.showView(QStringLiteral("conflicts")));
+    click(runs[2]);
+    QVERIFY(window.showView(QStringLiteral("training")));
+    QTest::qWait(300);
+    QCOMPARE(window.runBrowser()->currentRun(), runs[2]);
+    qInfo("worst event-loop gap while clicking runs of a held log: %lld ms", worstGap);
+    QVERIFY2(worstGap < 300, qPrintable(QStringLiteral("worst gap %1 ms").arg(worstGap)));
+    // Nothing of the clicked runs could be read: the first run stays, whole.
+    QVERIFY(trainingView->isReading());
+    QCOMPARE(trainingView->shownRun(), runs[0]);
+    QCOMPARE(points().size(), 10);
+    QCOMPARE(routing->shownRun(), runs[0]);
+
+    holder.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!trainingView->isReading() && !routing->isReading() &&
+                                 !stepper->isReading() && !conflicts->isReading(),
+                             30000);
+    tick.stop();
+    QCOMPARE(mismatches, 0);
+    QCOMPARE(trainingView->shownRun(), runs[2]);
+    QCOMPARE(points().size(), 30);
+    QCOMPARE(int(points().front().y()), 3);
+    QVERIFY(trainingView->findChild<QLabel*>(QStringLiteral("trainingTitle"))
+                ->text()
+                .contains(QStringLiteral("“third”")));
+    QCOMPARE(routing->shownRun(), runs[2]);
+    QCOMPARE(heatmap->expertCount(), 4);
+    QCOMPARE(stepper->shownRun(), runs[2]);
+    QCOMPARE(conflicts->shownRun(), runs[2]);
 }
 
 int main(int argc, char** argv) {

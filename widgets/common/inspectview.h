@@ -5,6 +5,8 @@
 
 #include <memory>
 
+class QThreadPool;
+
 namespace mor {
 class LogReader;
 }
@@ -19,6 +21,11 @@ public:
     virtual void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) = 0;
     /// Re-reads the log (called when the log changed, e.g. a run grew).
     virtual void refresh() = 0;
+    /// Where the view's log reads run (the window's LogSession::viewReadPool(), issue 21): the
+    /// data comes back to the GUI thread. A view given none reads on the calling thread.
+    virtual void setReadPool(QThreadPool* pool) { Q_UNUSED(pool); }
+    /// True while a read asked for (setRun, refresh) is not shown yet.
+    virtual bool isReading() const { return false; }
 
 Q_SIGNALS:
     /// The user asked to open an input in the reflection stepper.

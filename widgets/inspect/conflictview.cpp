@@ -9,6 +9,8 @@
 
 #include <mor/log_reader.h>
 
+#include "shell/logreads.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -23,9 +25,25 @@
 
 namespace inspect {
 
-struct ConflictView::Private {
+/// What setRun() and refresh() read, off the GUI thread in a window.
+struct ConflictView::Read {
+    bool reset = false;
     std::shared_ptr<const mor::LogReader> reader;
     qint64 runId = -1;
+    RunSettings settings;
+    std::vector<mor::ConflictRecord> conflicts;
+    std::vector<int64_t> steps;
+    std::vector<mor::MetricPoint> loggedRate;
+    int64_t probeInputs = 0, allInputs = 0;
+};
+
+struct ConflictView::Private {
+    std::shared_ptr<const mor::LogReader> reader; ///< of the run shown
+    qint64 runId = -1;
+    std::shared_ptr<const mor::LogReader> wantReader; ///< the run asked for (setRun)
+    qint64 wantRun = -1;
+    bool resetPending = false;
+    shell::LogReads reads;
     RunSettings settings;
     RateSeries rate;
     ConflictTableModel* model = nullptr;
@@ -111,35 +129,85 @@ ConflictView::ConflictView(QWidget* parent)
 
 ConflictView::~ConflictView() = default;
 
+void ConflictView::setReadPool(QThreadPool* pool) {
+    d->reads.setPool(pool);
+}
+
+bool ConflictView::isReading() const {
+    return d->reads.isPending();
+}
+
+qint64 ConflictView::shownRun() const {
+    return d->runId;
+}
+
 void ConflictView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
-    d->reader = runId >= 0 ? std::move(reader) : nullptr;
-    d->runId = d->reader ? runId : -1;
-    d->settings = readRunSettings(d->reader.get(), d->runId);
+    d->wantReader = runId >= 0 ? std::move(reader) : nullptr;
+    d->wantRun = d->wantReader ? runId : -1;
+    d->resetPending = true;
     refresh();
 }
 
 void ConflictView::refresh() {
-    std::vector<mor::ConflictRecord> conflicts;
-    std::vector<int64_t> steps;
+    const bool reset = d->resetPending;
+    const auto reader = reset ? d->wantReader : d->reader;
+    const qint64 runId = reset ? d->wantRun : d->runId;
+    const RunSettings known = d->settings;
+    const auto read = [reset, reader, runId, known] {
+        Read r;
+        r.reset = reset;
+        r.reader = reader;
+        r.runId = reader ? runId : -1;
+        r.settings = known;
+        if (!reader) {
+            r.settings = readRunSettings(nullptr, -1);
+            return r;
+        }
+        if (reset) {
+            r.settings = readRunSettings(reader.get(), runId);
+        }
+        r.conflicts = reader->conflicts(runId, -1);
+        r.steps = reader->traceSteps(runId);
+        r.loggedRate = reader->metric(runId, "val/conflict_rate");
+        if (r.loggedRate.empty()) {
+            for (const mor::SampleInfo& s : reader->samples(runId)) {
+                ++r.allInputs;
+                r.probeInputs += s.split == "probe" ? 1 : 0;
+            }
+        }
+        return r;
+    };
+    const auto apply = [this](Read& r) { applyRead(r); };
+    if (!reader) { // cleared at once; reads under way are dropped
+        d->reads.cancel();
+        Read none = read();
+        apply(none);
+        return;
+    }
+    d->reads.read<Read>(this, read, apply);
+}
+
+void ConflictView::applyRead(Read& r) {
+    if (r.reset) {
+        d->resetPending = false;
+        d->reader = std::move(r.reader);
+        d->runId = r.runId;
+        d->settings = std::move(r.settings);
+    }
+    std::vector<mor::ConflictRecord> conflicts = std::move(r.conflicts);
+    std::vector<int64_t> steps = std::move(r.steps);
     d->rate = {};
     if (d->reader) {
-        conflicts = d->reader->conflicts(d->runId, -1);
-        steps = d->reader->traceSteps(d->runId);
         // Prefer the rate the evaluator logged (over the whole validation set); fall back to
         // conflicts per probe input at each traced step.
-        const auto logged = d->reader->metric(d->runId, "val/conflict_rate");
-        if (!logged.empty()) {
-            for (const mor::MetricPoint& p : logged) {
+        if (!r.loggedRate.empty()) {
+            for (const mor::MetricPoint& p : r.loggedRate) {
                 d->rate.steps.push_back(double(p.step));
                 d->rate.rates.push_back(p.value);
             }
             d->rate.source = tr("val/conflict_rate");
         } else {
-            int64_t probe = 0, all = 0;
-            for (const mor::SampleInfo& s : d->reader->samples(d->runId)) {
-                ++all;
-                probe += s.split == "probe" ? 1 : 0;
-            }
+            const int64_t probe = r.probeInputs, all = r.allInputs;
             const double denominator = double(std::max<int64_t>(probe > 0 ? probe : all, 1));
             std::map<int64_t, int> perStep;
             for (int64_t s : steps) {

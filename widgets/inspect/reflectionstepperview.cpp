@@ -15,6 +15,8 @@
 #include "common/engineaccess.h"
 
 #include <mor/log_reader.h>
+
+#include "shell/logreads.h"
 #include <mor/engine_interface.h>
 #include <mor/trainer.h>
 #include <QFutureWatcher>
@@ -34,9 +36,27 @@
 
 namespace inspect {
 
-struct ReflectionStepperView::Private {
+/// What setRun() and refresh() read, off the GUI thread in a window.
+struct ReflectionStepperView::Read {
+    bool reset = false;
     std::shared_ptr<const mor::LogReader> reader;
     qint64 runId = -1;
+    RunSettings settings;
+    RunFeatures features;
+    std::vector<mor::SampleInfo> samples;
+    std::vector<int64_t> steps;
+    qint64 wantStep = -1; ///< the evaluation step asked for (the picker picks the last if absent)
+    qint64 step = -1;     ///< the one whose traces were read
+    std::vector<mor::SampleTrace> traces;
+};
+
+struct ReflectionStepperView::Private {
+    std::shared_ptr<const mor::LogReader> reader; ///< of the run shown
+    qint64 runId = -1;
+    std::shared_ptr<const mor::LogReader> wantReader; ///< the run asked for (setRun)
+    qint64 wantRun = -1;
+    bool resetPending = false;
+    shell::LogReads reads;
     RunSettings settings;
     RunFeatures features; ///< nested widths / expert groups (issue 23)
     std::map<int64_t, mor::SampleInfo> samples;
@@ -76,8 +96,12 @@ struct ReflectionStepperView::Private {
     /// The logged probe traces of evaluation step `step` plus the inputs traced from its
     /// checkpoint so far (so the list holds every input that was opened, e.g. from a heatmap).
     std::vector<mor::SampleTrace> tracesOf(qint64 step) const {
-        std::vector<mor::SampleTrace> out =
-            reader ? reader->traces(runId, step) : std::vector<mor::SampleTrace>{};
+        return withComputed(
+            step, reader ? reader->traces(runId, step) : std::vector<mor::SampleTrace>{});
+    }
+    /// The logged traces of `step` plus the inputs traced from its checkpoint so far.
+    std::vector<mor::SampleTrace> withComputed(qint64 step,
+                                               std::vector<mor::SampleTrace> out) const {
         for (const auto& [key, done] : computed) {
             if (key.first == step && done.trace) {
                 out.push_back(*done.trace);
@@ -217,24 +241,80 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
 
 ReflectionStepperView::~ReflectionStepperView() = default;
 
+void ReflectionStepperView::setReadPool(QThreadPool* pool) {
+    d->reads.setPool(pool);
+}
+
+bool ReflectionStepperView::isReading() const {
+    return d->reads.isPending();
+}
+
+qint64 ReflectionStepperView::shownRun() const {
+    return d->runId;
+}
+
 void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
-    d->reader = runId >= 0 ? std::move(reader) : nullptr;
-    d->runId = d->reader ? runId : -1;
-    d->computed.clear();
-    d->pending.clear();
-    d->samples.clear();
-    d->traces.clear();
-    d->trace.reset();
-    d->settings = readRunSettings(d->reader.get(), d->runId);
-    d->features = readRunFeatures(d->reader.get(), d->runId);
-    d->whatIf->setRun(d->reader, d->runId);
-    d->summary->setRun(d->reader, d->runId);
-    d->calibration->setRun(d->reader, d->runId);
+    d->wantReader = runId >= 0 ? std::move(reader) : nullptr;
+    d->wantRun = d->wantReader ? runId : -1;
+    d->resetPending = true;
     refresh();
 }
 
 void ReflectionStepperView::refresh() {
+    const bool reset = d->resetPending;
+    const auto reader = reset ? d->wantReader : d->reader;
+    const qint64 runId = reset ? d->wantRun : d->runId;
     const qint64 keepStep = d->picker->currentStep();
+    const auto read = [reset, reader, runId, keepStep] {
+        Read r;
+        r.reset = reset;
+        r.reader = reader;
+        r.runId = reader ? runId : -1;
+        if (reset) {
+            r.settings = readRunSettings(reader.get(), r.runId);
+            r.features = readRunFeatures(reader.get(), r.runId);
+        }
+        if (!reader) {
+            return r;
+        }
+        r.samples = reader->samples(runId);
+        r.steps = reader->traceSteps(runId);
+        r.wantStep = keepStep >= 0 ? keepStep : (r.steps.empty() ? -1 : r.steps.back());
+        // The step SamplePicker::setSteps() will pick: the one asked for, else the last.
+        const bool have = std::find(r.steps.begin(), r.steps.end(), r.wantStep) != r.steps.end();
+        r.step = have ? r.wantStep : (r.steps.empty() ? -1 : r.steps.back());
+        if (r.step >= 0) {
+            r.traces = reader->traces(runId, r.step);
+        }
+        return r;
+    };
+    const auto apply = [this](Read& r) { applyRead(r); };
+    if (!reader) { // cleared at once; reads under way are dropped
+        d->reads.cancel();
+        Read none = read();
+        apply(none);
+        return;
+    }
+    d->reads.read<Read>(this, read, apply);
+}
+
+void ReflectionStepperView::applyRead(Read& r) {
+    if (r.reset) {
+        d->resetPending = false;
+        d->reader = std::move(r.reader);
+        d->runId = r.runId;
+        d->computed.clear();
+        d->pending.clear();
+        d->samples.clear();
+        d->traces.clear();
+        d->trace.reset();
+        d->settings = std::move(r.settings);
+        d->features = std::move(r.features);
+        // The pages read what they show themselves (on this thread, after the read above).
+        d->whatIf->setRun(d->reader, d->runId);
+        d->summary->setRun(d->reader, d->runId);
+        d->calibration->setRun(d->reader, d->runId);
+    }
     const qint64 keepSample = currentSampleId();
     const int keepCursor = currentStep();
     if (!d->reader) {
@@ -246,17 +326,18 @@ void ReflectionStepperView::refresh() {
     }
     d->samples.clear();
     QHash<qint64, QString> previews;
-    for (mor::SampleInfo& s : d->reader->samples(d->runId)) {
+    for (mor::SampleInfo& s : r.samples) {
         const int64_t id = s.sampleId;
         previews.insert(id, QString::fromStdString(s.preview));
         d->samples.emplace(id, std::move(s));
     }
     d->picker->setPreviews(std::move(previews));
-    const std::vector<int64_t> steps = d->reader->traceSteps(d->runId);
     {
         const QSignalBlocker blocker(d->picker);
-        d->picker->setSteps(steps, keepStep >= 0 ? keepStep : (steps.empty() ? -1 : steps.back()));
-        d->traces = d->tracesOf(d->picker->currentStep());
+        d->picker->setSteps(r.steps, r.wantStep);
+        d->traces = d->picker->currentStep() == r.step
+                        ? d->withComputed(r.step, std::move(r.traces))
+                        : d->tracesOf(d->picker->currentStep());
         d->picker->setTraces(d->traces);
     }
     const qint64 sample = keepSample >= 0 ? keepSample : d->picker->currentSample();

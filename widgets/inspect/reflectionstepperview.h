@@ -1,6 +1,8 @@
 #pragma once
 #include "common/inspectview.h"
 
+class QThreadPool;
+
 namespace inspect {
 
 class CalibrationView;
@@ -15,6 +17,10 @@ public:
     ~ReflectionStepperView() override;
     void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) override;
     void refresh() override;
+    void setReadPool(QThreadPool* pool) override;
+    bool isReading() const override;
+    /// The run whose traces are shown (-1: none); setRun() changes it once they were read.
+    qint64 shownRun() const;
     /// Opens input `sampleId` at evaluation step `step` (cursor on the integration when asked).
     void showSample(qint64 step, qint64 sampleId, bool atIntegration = false);
 
@@ -35,7 +41,10 @@ public:
     /// Shows page `index` (0 reflection, 1 what if, 2 run summary, 3 calibration).
     void setPage(int index);
 
+    struct Read; ///< plain data of a read (reflectionstepperview.cpp)
+
 private:
+    void applyRead(Read& read);
     /// Traces a non-probe input by re-running the checkpoint (off the GUI thread).
     void traceByCheckpoint(qint64 step, qint64 sampleId, bool atIntegration);
     struct Private;

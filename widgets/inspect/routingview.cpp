@@ -7,6 +7,7 @@
 #include "common/routingheatmap.h"
 #include "inspect/routingloadplot.h"
 #include "common/engineaccess.h"
+#include "shell/logreads.h"
 
 #include <mor/log_reader.h>
 #include <mor/engine_interface.h>
@@ -29,9 +30,42 @@
 
 namespace inspect {
 
-struct RoutingView::Private {
+/// What showStep() reads: the snapshot of a step and, for a run with expert groups, the
+/// traced inputs of the last traced step at or before it.
+struct RoutingView::StepRead {
+    qint64 step = -1;
+    mor::RoutingSnapshot snapshot;
+    qint64 traceStep = -1;
+    std::vector<mor::SampleTrace> logged;
+};
+
+/// What setRun() and refresh() read: the run's inputs and routing steps, and the step to show.
+struct RoutingView::RunRead {
+    bool reset = false; ///< a new run (setRun): its features too
     std::shared_ptr<const mor::LogReader> reader;
     qint64 runId = -1;
+    RunFeatures features;
+    std::unordered_map<int64_t, mor::SampleInfo> samples;
+    std::vector<int64_t> steps;
+    StepRead shown;
+};
+
+namespace {
+RoutingView::StepRead readStep(const mor::LogReader& reader, qint64 runId, qint64 step,
+                               bool grouped);
+} // namespace
+
+struct RoutingView::Private {
+    std::shared_ptr<const mor::LogReader> reader; ///< of the run shown
+    qint64 runId = -1;
+    /// The run asked for (setRun) and the step (showStep); shown once read.
+    std::shared_ptr<const mor::LogReader> wantReader;
+    qint64 wantRun = -1;
+    qint64 wantStep = -1;
+    bool resetPending = false; ///< a setRun() not shown yet
+    shell::LogReads reads;
+    qint64 groupTraceStep = -1;              ///< traced inputs of the groups heatmap
+    std::vector<mor::SampleTrace> groupLogged; ///< as logged at groupTraceStep
     std::unordered_map<int64_t, mor::SampleInfo> samples;
     std::vector<int64_t> steps;
     qint64 shownStep = -1;
@@ -161,56 +195,133 @@ RoutingView::RoutingView(QWidget* parent)
 
 RoutingView::~RoutingView() = default;
 
+void RoutingView::setReadPool(QThreadPool* pool) {
+    d->reads.setPool(pool);
+}
+
 void RoutingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
-    d->reader = runId >= 0 ? std::move(reader) : nullptr;
-    d->runId = d->reader ? runId : -1;
-    d->shownStep = -1;
-    d->steps.clear();
-    d->features = readRunFeatures(d->reader.get(), d->runId);
-    d->groupTraces.clear();
-    d->groups->setVisible(d->features.grouped());
-    d->heatmap->setExpertWidths(d->features.nestedWidths);
-    d->aggregate->setExpertWidths(d->features.nestedWidths);
+    d->wantReader = runId >= 0 ? std::move(reader) : nullptr;
+    d->wantRun = d->wantReader ? runId : -1;
+    d->wantStep = -1;
+    d->resetPending = true;
     refresh();
 }
 
 void RoutingView::refresh() {
-    d->samples.clear();
-    if (d->reader) {
-        for (mor::SampleInfo& s : d->reader->samples(d->runId)) {
-            const int64_t id = s.sampleId;
-            d->samples.emplace(id, std::move(s));
+    const bool reset = d->resetPending;
+    const auto reader = reset ? d->wantReader : d->reader;
+    const qint64 runId = reset ? d->wantRun : d->runId;
+    // Follow a growing run when the user was looking at its newest snapshot.
+    const bool follow = reset || d->steps.empty() || d->wantStep == d->steps.back();
+    const qint64 keep = reset ? -1 : d->wantStep;
+    const RunFeatures known = d->features;
+    const auto read = [reset, reader, runId, follow, keep, known] {
+        RunRead r;
+        r.reset = reset;
+        r.reader = reader;
+        r.runId = reader ? runId : -1;
+        if (!reader) {
+            return r;
         }
-    }
-    const bool wasAtEnd = d->steps.empty() || d->shownStep == d->steps.back();
-    d->steps = d->reader ? d->reader->routingSteps(d->runId) : std::vector<int64_t>{};
-    {
-        const QSignalBlocker blocker(d->slider);
-        d->slider->setRange(0, std::max(0, int(d->steps.size()) - 1));
-        d->slider->setEnabled(d->steps.size() > 1);
-    }
-    d->play->setEnabled(d->steps.size() > 1);
-    if (d->steps.empty()) {
-        showStep(-1);
+        r.features = reset ? readRunFeatures(reader.get(), runId) : known;
+        for (mor::SampleInfo& s : reader->samples(runId)) {
+            const int64_t id = s.sampleId;
+            r.samples.emplace(id, std::move(s));
+        }
+        r.steps = reader->routingSteps(runId);
+        if (!r.steps.empty()) {
+            const auto it = std::find(r.steps.begin(), r.steps.end(), keep);
+            const qint64 step = (follow || it == r.steps.end()) ? r.steps.back() : keep;
+            r.shown = readStep(*reader, runId, step, r.features.grouped());
+        }
+        return r;
+    };
+    const auto apply = [this](RunRead& r) {
+        if (r.reset) {
+            d->resetPending = false;
+            d->reader = std::move(r.reader);
+            d->runId = r.runId;
+            d->features = std::move(r.features);
+            d->groupTraces.clear();
+            d->groups->setVisible(d->features.grouped());
+            d->heatmap->setExpertWidths(d->features.nestedWidths);
+            d->aggregate->setExpertWidths(d->features.nestedWidths);
+        }
+        d->samples = std::move(r.samples);
+        d->steps = std::move(r.steps);
+        {
+            const QSignalBlocker blocker(d->slider);
+            d->slider->setRange(0, std::max(0, int(d->steps.size()) - 1));
+            d->slider->setEnabled(d->steps.size() > 1);
+        }
+        d->play->setEnabled(d->steps.size() > 1);
+        d->shownStep = -2; // force a reload
+        applyStep(r.shown);
+    };
+    if (!reader) { // nothing to read: cleared at once, and every read under way dropped
+        d->reads.cancel();
+        RunRead none = read();
+        apply(none);
         return;
     }
-    // Follow a growing run when the user was looking at its newest snapshot.
-    const auto it = std::find(d->steps.begin(), d->steps.end(), d->shownStep);
-    const qint64 step = (wasAtEnd || it == d->steps.end()) ? d->steps.back() : d->shownStep;
-    d->shownStep = -1; // force a reload
-    showStep(step);
+    d->reads.read<RunRead>(this, read, apply);
 }
 
 void RoutingView::showStep(qint64 step) {
-    if (step == d->shownStep && step >= 0) {
+    if (step == d->shownStep && step >= 0 && !d->reads.isPending()) {
         return;
     }
-    d->shownStep = step;
-    std::optional<mor::RoutingSnapshot> snap;
-    if (d->reader && step >= 0) {
-        snap = d->reader->routing(d->runId, step);
+    d->wantStep = step;
+    if (d->resetPending) {
+        return; // another run is being read: the old run's steps no longer matter
     }
-    mor::RoutingSnapshot snapshot = snap ? std::move(*snap) : mor::RoutingSnapshot{};
+    if (d->reads.isPending()) {
+        refresh(); // a refresh under way would be superseded: read it again with this step
+        return;
+    }
+    const auto reader = d->reader;
+    const qint64 runId = d->runId;
+    const bool grouped = d->features.grouped();
+    d->reads.read<StepRead>(
+        this,
+        [reader, runId, step, grouped] {
+            return reader ? readStep(*reader, runId, step, grouped) : StepRead{};
+        },
+        [this](StepRead& r) { applyStep(r); });
+}
+
+namespace {
+RoutingView::StepRead readStep(const mor::LogReader& reader, qint64 runId, qint64 step,
+                               bool grouped) {
+    RoutingView::StepRead r;
+    r.step = step;
+    if (step < 0) {
+        return r;
+    }
+    if (std::optional<mor::RoutingSnapshot> snap = reader.routing(runId, step)) {
+        r.snapshot = std::move(*snap);
+    }
+    if (grouped) {
+        for (int64_t s : reader.traceSteps(runId)) {
+            if (s <= step) {
+                r.traceStep = s;
+            }
+        }
+        if (r.traceStep >= 0) {
+            r.logged = reader.traces(runId, r.traceStep);
+        }
+    }
+    return r;
+}
+} // namespace
+
+void RoutingView::applyStep(StepRead& read) {
+    const qint64 step = read.step;
+    d->shownStep = step;
+    d->wantStep = step;
+    mor::RoutingSnapshot snapshot = std::move(read.snapshot);
+    d->groupTraceStep = read.traceStep;
+    d->groupLogged = std::move(read.logged);
     d->meta.assign(size_t(snapshot.nSamples), common::RowMeta{});
     for (size_t r = 0; r < d->meta.size() && r < snapshot.sampleIds.size(); ++r) {
         const auto info = d->samples.find(snapshot.sampleIds[r]);
@@ -243,14 +354,7 @@ void RoutingView::updateGroups() {
         return;
     }
     // The traced inputs of the last evaluation step with traces at or before the shown one.
-    qint64 traceStep = -1;
-    if (d->reader && d->shownStep >= 0) {
-        for (int64_t s : d->reader->traceSteps(d->runId)) {
-            if (s <= d->shownStep) {
-                traceStep = s;
-            }
-        }
-    }
+    const qint64 traceStep = d->reader && d->shownStep >= 0 ? d->groupTraceStep : -1;
     if (traceStep < 0) {
         d->groups->setMessage(tr("No traced inputs at or before this step."));
         return;
@@ -262,7 +366,7 @@ void RoutingView::updateGroups() {
                              tr("step %1, traced from its checkpoint").arg(traceStep));
         return;
     }
-    const std::vector<mor::SampleTrace> logged = d->reader->traces(d->runId, traceStep);
+    const std::vector<mor::SampleTrace>& logged = d->groupLogged;
     const bool recorded = std::any_of(logged.begin(), logged.end(),
                                       [](const mor::SampleTrace& t) { return t.group >= 0; });
     if (recorded || logged.empty()) {
@@ -317,6 +421,14 @@ void RoutingView::updateGroups() {
 
 qint64 RoutingView::shownStep() const {
     return d->shownStep;
+}
+
+qint64 RoutingView::shownRun() const {
+    return d->runId;
+}
+
+bool RoutingView::isReading() const {
+    return d->reads.isPending();
 }
 
 } // namespace inspect

@@ -1,6 +1,8 @@
 #pragma once
 #include "common/inspectview.h"
 
+class QThreadPool;
+
 namespace inspect {
 
 /// View 4: routing heatmaps (inputs x experts, class x expert), load per expert, evolution.
@@ -11,13 +13,24 @@ public:
     ~RoutingView() override;
     void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) override;
     void refresh() override;
+    /// The log reads of setRun(), refresh() and showStep() run there (issue 21); none: inline.
+    void setReadPool(QThreadPool* pool) override;
     /// Shows the routing snapshot of evaluation step `step` (the evolution slider follows).
     void showStep(qint64 step);
     qint64 shownStep() const;
+    /// The run whose data is shown (-1: none); setRun() changes it once its data was read.
+    qint64 shownRun() const;
+    /// True while a read asked for has not been shown yet.
+    bool isReading() const override;
+
+    struct StepRead; ///< plain data of a read (routingview.cpp)
+    struct RunRead;
 
 private:
+    /// Shows a snapshot read by readStep() (the GUI-thread half of showStep()).
+    void applyStep(StepRead& read);
     /// MoMa groups (issue 23): the group x expert heatmap of the traced inputs of the shown step
-    /// (hidden for a run without router.groups).
+    /// (hidden for a run without router.groups), from the traces read with the snapshot.
     void updateGroups();
     struct Private;
     std::unique_ptr<Private> d;

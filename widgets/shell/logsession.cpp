@@ -21,10 +21,15 @@ constexpr qint64 kStaleRunMs = 120 * 1000;
 LogSession::LogSession(QObject* parent) : QObject(parent) {
     m_timer.setInterval(1000);
     m_readPool.setMaxThreadCount(2); // a poll and a check
+    m_viewPool.setMaxThreadCount(1); // the views' reads share one connection
     connect(&m_timer, &QTimer::timeout, this, &LogSession::pollInBackground);
 }
 
-LogSession::~LogSession() = default;
+LogSession::~LogSession() {
+    // Reads not begun are dropped; the pools wait for the ones under way.
+    m_viewPool.clear();
+    m_readPool.clear();
+}
 
 bool LogSession::open(const QString& path, QString* error) {
     const QString absolute = QFileInfo(path).absoluteFilePath();
@@ -56,6 +61,11 @@ bool LogSession::open(const QString& path, QString* error) {
     m_pollReader = nullptr;
     if (pollOpened) {
         m_pollReader = std::make_shared<const mor::LogReader>(std::move(pollOpened).value());
+    }
+    auto viewOpened = mor::LogReader::open(absolute.toStdString());
+    m_viewReader = nullptr;
+    if (viewOpened) {
+        m_viewReader = std::make_shared<const mor::LogReader>(std::move(viewOpened).value());
     }
     ++m_generation;
     m_polling = false;
@@ -97,9 +107,12 @@ void LogSession::pollInBackground() {
         std::optional<int64_t> stamp;
         QString error;
         bool missing = false;
+        std::shared_ptr<const std::vector<mor::RunSummary>> runs;
     };
     m_polling = true;
     const quint64 generation = m_generation;
+    const int64_t lastStamp = m_lastStamp;
+    const bool everyPoll = m_runsEveryPoll || m_failing;
     auto* watcher = new QFutureWatcher<Read>(this);
     connect(watcher, &QFutureWatcher<Read>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
@@ -111,16 +124,31 @@ void LogSession::pollInBackground() {
         if (read.missing) {
             reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
         } else {
+            m_polledRuns = read.runs; // for the handlers of changed() and polled()
             handleStamp(read.stamp, read.error);
+            m_polledRuns.reset();
         }
     });
-    watcher->setFuture(QtConcurrent::run(&m_readPool, [reader = m_pollReader, path = m_path] {
+    watcher->setFuture(QtConcurrent::run(&m_readPool, [reader = m_pollReader, path = m_path,
+                                                       lastStamp, everyPoll] {
         Read read;
         read.missing = !QFileInfo::exists(path);
         if (!read.missing) {
             std::string error;
             read.stamp = reader->tryChangeStamp(&error);
             read.error = QString::fromStdString(error);
+            // Something changed: the run list too, here rather than in the window. A list that
+            // cannot be read fails the poll (nothing is re-read; the next poll tries again).
+            if (read.stamp && (*read.stamp != lastStamp || everyPoll)) {
+                auto runs = reader->tryRuns(&error);
+                if (runs) {
+                    read.runs = std::make_shared<const std::vector<mor::RunSummary>>(
+                        std::move(*runs));
+                } else {
+                    read.stamp.reset();
+                    read.error = QString::fromStdString(error);
+                }
+            }
         }
         return read;
     }));

@@ -16,6 +16,7 @@
 namespace mor {
 class LogReader;
 class ExperimentLog;
+struct RunSummary;
 } // namespace mor
 
 namespace shell {
@@ -32,6 +33,15 @@ public:
     bool isOpen() const { return m_reader != nullptr; }
     QString path() const { return m_path; }
     std::shared_ptr<const mor::LogReader> reader() const { return m_reader; }
+    /// The connection of the views' reads on viewReadPool() (issue 21): never used on the GUI
+    /// thread, so a view's read stuck in a held log cannot block a read of the window's own.
+    /// Null when no log is open (or the third connection could not be opened: then reader()).
+    std::shared_ptr<const mor::LogReader> viewReader() const {
+        return m_viewReader ? m_viewReader : m_reader;
+    }
+    /// The thread the views' reads run on (shell::LogReads): one, since they share one
+    /// connection; apart from the polls' pool, so a read stuck in a held log delays no poll.
+    QThreadPool* viewReadPool() { return &m_viewPool; }
     /// The writer for edits; null when no log is open.
     mor::ExperimentLog* writer() const { return m_writer.get(); }
 
@@ -47,6 +57,14 @@ public:
     void pollInBackground();
     /// True while a background poll is reading.
     bool isPolling() const { return m_polling; }
+    /// A background poll that finds the log changed (or that is asked to, below) reads the
+    /// run list too, on its worker: while it emits changed() or polled() this is that list,
+    /// else null (read it yourself). The run browser takes it, so the timer's polls leave no
+    /// read of the log to the GUI thread (issue 21).
+    const std::vector<mor::RunSummary>* polledRuns() const { return m_polledRuns.get(); }
+    /// Every background poll reads the run list (the browser asks while a run shows
+    /// "running": a killed process changes nothing in the log).
+    void setReadRunsOnEveryPoll(bool on) { m_runsEveryPoll = on; }
     /// A view's read of the log failed (busy, locked, file gone): readFailed() tells the
     /// window, and the next poll that reads the log again emits changed() and readRecovered().
     void reportReadFailure(const QString& message);
@@ -79,11 +97,15 @@ private:
     QString m_path;
     std::shared_ptr<const mor::LogReader> m_reader;
     std::shared_ptr<const mor::LogReader> m_pollReader; ///< background polls' own connection
+    std::shared_ptr<const mor::LogReader> m_viewReader; ///< the views' reads on m_viewPool
     bool m_polling = false;
+    bool m_runsEveryPoll = false;
+    std::shared_ptr<const std::vector<mor::RunSummary>> m_polledRuns;
     /// Threads of the polls and checks, not the global pool: two reads stuck in a held log
     /// filled it, and the raster paint engine, which spreads fills over that pool, stopped
     /// painting the window until they came back (~10 s).
     QThreadPool m_readPool;
+    QThreadPool m_viewPool;
     bool m_checking = false; ///< a whenReadable() check is on a worker
     std::vector<std::pair<QPointer<QObject>, std::function<void()>>> m_whenReadable;
     quint64 m_generation = 0; ///< counts open(): a poll of a log no longer open is dropped

@@ -140,16 +140,18 @@ void MainWindow::createViews() {
     m_playground = new playground::PlaygroundView(m_tabs);
     m_tabs->addTab(m_playground, QString());
     setCentralWidget(m_tabs);
-    // A tab shown after the log changed re-reads it once the log answers, checked on a worker:
-    // a log another process holds makes that check wait, not the window (issue 21).
+    // The training and inspect views read the log on the session's view pool and show what
+    // they read when it comes back (issue 21): a log another process holds never stalls the
+    // window, neither for a run clicked in the browser nor for a tab shown after a change.
+    m_training->setReadPool(m_session->viewReadPool());
+    for (common::InspectView* view : m_inspect) {
+        view->setReadPool(m_session->viewReadPool());
+    }
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
-        const int i = tab - Stepper;
-        if ((i >= 0 && i < m_inspectDirty.size() && m_inspectDirty[i]) ||
-            (m_compareDirty && m_tabs->widget(tab) == m_compare)) {
-            m_session->whenReadable(this, [this] {
-                refreshInspectView(m_tabs->currentIndex());
-                refreshCompareView();
-            });
+        refreshInspectView(tab); // its read runs on a worker
+        // Compare still reads on this thread: only once a worker found the log readable.
+        if (m_compareDirty && m_tabs->widget(tab) == m_compare) {
+            m_session->whenReadable(this, [this] { refreshCompareView(); });
         }
     });
     m_sequence->setReadGate([this](QObject* context, std::function<void()> read) {
@@ -230,8 +232,14 @@ void MainWindow::connectActions() {
     connect(m_browser, &RunBrowser::currentRunChanged, this, &MainWindow::onRunSelected);
     connect(m_browser, &RunBrowser::loadIntoSetupRequested, this, &MainWindow::loadRunIntoSetup);
     connect(m_browser, &RunBrowser::resumeRequested, this, &MainWindow::resumeRun);
-    connect(m_browser, &RunBrowser::selectionChanged, this, [this](const QList<qint64>& runs) {
-        m_compare->setRuns(m_session->reader(), runs);
+    connect(m_browser, &RunBrowser::selectionChanged, this, [this] {
+        // Compare reads the selected runs when it is shown (on this thread, once a worker
+        // found the log readable), never for a click while another tab is up.
+        m_compareRunsChanged = true;
+        m_compareDirty = true;
+        if (m_tabs->currentWidget() == m_compare) {
+            m_session->whenReadable(this, [this] { refreshCompareView(); });
+        }
     });
     connect(m_controller, &training::TrainingController::started, this,
             [this](qint64 runId, qint64) {
@@ -288,7 +296,9 @@ bool MainWindow::openLog(const QString& path, bool interactive) {
     addRecentLog(m_session->path());
     setWindowTitle(tr("MoR Studio — %1").arg(QFileInfo(m_session->path()).fileName()));
     onRunSelected(-1);
-    m_compare->setRuns(m_session->reader(), m_browser->selectedRuns());
+    m_compareRunsChanged = true; // the log was just read: Compare reads its runs at once
+    m_compareDirty = true;
+    refreshCompareView();
     return true;
 }
 
@@ -348,7 +358,7 @@ void MainWindow::startTraining() {
     appendEvent(QStringLiteral("info"),
                 tr("Starting “%1”").arg(QString::fromStdString(m_setup->config().name)));
     if (m_controller->start(m_setup->config(), m_session->path())) {
-        m_training->setRun(m_session->reader(), -1);
+        m_training->setRun(m_session->viewReader(), -1); // cleared at once: no old run shown
         m_tabs->setCurrentWidget(m_training);
     }
 }
@@ -393,15 +403,38 @@ void MainWindow::onTrainingFinished(qint64 runId, const QString& status, const Q
 void MainWindow::onRunSelected(qint64 runId) {
     // During training the training view follows the training run, not the selection.
     m_currentRun = runId;
+    // Each view reads the run on the session's view pool and shows it (title and data
+    // together) when the read comes back; a newer click supersedes an older read.
+    const auto reader = m_session->viewReader();
     if (!m_controller->isRunning() || runId == m_controller->runId()) {
-        m_training->setRun(m_session->reader(), runId);
+        m_training->setRun(reader, runId);
     }
     for (common::InspectView* view : m_inspect) {
-        view->setRun(m_session->reader(), runId);
+        view->setRun(reader, runId);
     }
-    if (m_sequence) {
-        m_sequence->setRun(m_session->reader(), runId);
+    m_sequenceRun = runId;
+    m_sequenceStale = true;
+    updateSequenceRun();
+}
+
+void MainWindow::updateSequenceRun() {
+    if (!m_sequence || !m_sequenceStale) {
+        return;
     }
+    if (m_sequenceRun < 0) {
+        m_sequenceStale = false;
+        m_sequence->setRun(m_session->reader(), -1); // nothing to read
+        return;
+    }
+    // The Sequence view reads on this thread (its own code): only once a worker found the log
+    // readable; a failed check leaves it stale for the next change of the log.
+    const qint64 run = m_sequenceRun;
+    m_session->whenReadable(m_sequence, [this, run] {
+        if (run == m_sequenceRun && m_sequenceStale) { // else a newer click asked again
+            m_sequenceStale = false;
+            m_sequence->setRun(m_session->reader(), run);
+        }
+    });
 }
 
 void MainWindow::onLogChanged() {
@@ -410,11 +443,17 @@ void MainWindow::onLogChanged() {
         m_inspectDirty[i] = true;
     }
     refreshInspectView(m_tabs->currentIndex());
-    if (m_sequence) {
-        m_sequence->refresh(); // re-reads only when visible or when traces appear
+    if (m_sequenceStale) {
+        updateSequenceRun(); // a click whose read did not get through yet
+    } else if (m_sequence) {
+        // Its re-read (only when visible or when traces appear) is on this thread: once a
+        // worker found the log readable.
+        m_session->whenReadable(m_sequence, [this] { m_sequence->refresh(); });
     }
     m_compareDirty = true;
-    refreshCompareView();
+    if (m_tabs->currentWidget() == m_compare) {
+        m_session->whenReadable(this, [this] { refreshCompareView(); });
+    }
     // The browser's count: a failed read keeps its rows (and the count) instead of "0 runs".
     const int runs = m_browser->model()->rowCount();
     m_logLabel->setText(
@@ -433,7 +472,12 @@ void MainWindow::refreshCompareView() {
     // Re-reading several runs is not free: only for the visible tab, once per change.
     if (m_compareDirty && m_tabs->currentWidget() == m_compare) {
         m_compareDirty = false;
-        m_compare->refresh();
+        if (m_compareRunsChanged) {
+            m_compareRunsChanged = false;
+            m_compare->setRuns(m_session->reader(), m_browser->selectedRuns());
+        } else {
+            m_compare->refresh();
+        }
     }
 }
 

@@ -86,10 +86,15 @@ RunBrowser::RunBrowser(LogSession* session, QWidget* parent)
 void RunBrowser::refresh() {
     const bool wasEmpty = m_model->rowCount() == 0;
     QString error;
-    if (!m_model->refresh(m_session->reader().get(), &error)) {
+    if (const std::vector<mor::RunSummary>* runs = m_session->polledRuns()) {
+        m_model->setRuns(*runs); // read by the session's poll on its worker
+    } else if (!m_model->refresh(m_session->reader().get(), &error)) {
         m_session->reportReadFailure(error); // rows stay; the next poll retries
         return;
     }
+    // A killed training changes nothing in the log: while a run shows "running", the polls
+    // read the list every time, so it turns "interrupted" as soon as its process is gone.
+    m_session->setReadRunsOnEveryPoll(m_model->hasRunningRun());
     if (m_pendingSelection >= 0 && m_model->rowOf(m_pendingSelection) >= 0) {
         selectRun(m_pendingSelection);
     }

@@ -75,6 +75,11 @@ bool RunTableModel::refresh(const mor::LogReader* reader, QString* error) {
         }
         fresh = std::move(*runs);
     }
+    setRuns(std::move(fresh));
+    return true;
+}
+
+void RunTableModel::setRuns(std::vector<mor::RunSummary> fresh) {
     // Rows that went away.
     for (int row = rowCount() - 1; row >= 0; --row) {
         const qint64 id = m_runs[static_cast<size_t>(row)].id;
@@ -103,7 +108,6 @@ bool RunTableModel::refresh(const mor::LogReader* reader, QString* error) {
             endInsertRows();
         }
     }
-    return true;
 }
 
 bool RunTableModel::hasRunningRun() const {

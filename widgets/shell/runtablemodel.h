@@ -31,6 +31,8 @@ public:
     /// Re-reads the runs (null reader: clears) and applies the differences. A failed read
     /// keeps every row (it is not "all runs deleted"), returns false and sets *error.
     bool refresh(const mor::LogReader* reader, QString* error = nullptr);
+    /// Applies runs read elsewhere (a background poll) as refresh() does.
+    void setRuns(std::vector<mor::RunSummary> fresh);
     /// True while a run of the table is "running" (its process may die at any time).
     bool hasRunningRun() const;
     qint64 runId(int row) const;

@@ -137,16 +137,32 @@ QString MetricPlots::titleOf(int plot) const {
 }
 
 void MetricPlots::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
-    m_reader = std::move(reader);
-    m_runId = runId;
-    m_points.clear();
-    for (QCustomPlot* plot : m_plots) {
-        plot->clearGraphs();
-    }
-    refresh();
+    Data data = read(reader.get(), runId);
+    show(std::move(reader), runId, true, data);
 }
 
-std::vector<MetricPlots::Curve> MetricPlots::curvesFor(const std::vector<std::string>& keys) const {
+void MetricPlots::refresh() {
+    Data data = read(m_reader.get(), m_runId);
+    show(m_reader, m_runId, false, data);
+}
+
+MetricPlots::Data MetricPlots::read(const mor::LogReader* reader, qint64 runId) {
+    Data data;
+    if (!reader || runId < 0) {
+        return data;
+    }
+    for (const Curve& curve : curvesFor(reader->metricKeys(runId))) {
+        QVector<QPointF> points;
+        for (const mor::MetricPoint& p :
+             reader->metricDownsampled(runId, curve.key.toStdString(), kMaxPoints)) {
+            points << QPointF(static_cast<double>(p.step), p.value);
+        }
+        data.curves.emplace_back(curve.key, std::move(points));
+    }
+    return data;
+}
+
+std::vector<MetricPlots::Curve> MetricPlots::curvesFor(const std::vector<std::string>& keys) {
     // Accuracy per reflection step: with many steps (a 24-step reader) every curve would bury
     // the plot and its legend, so at most kMaxStepCurves evenly spaced steps are drawn (always
     // the first and the last); the replay's "Accuracy at step t" bars show all of them.
@@ -191,7 +207,16 @@ std::vector<MetricPlots::Curve> MetricPlots::curvesFor(const std::vector<std::st
     return curves;
 }
 
-void MetricPlots::refresh() {
+void MetricPlots::show(std::shared_ptr<const mor::LogReader> reader, qint64 runId, bool newRun,
+                       Data& data) {
+    if (newRun) {
+        m_reader = std::move(reader);
+        m_runId = runId;
+        m_points.clear();
+        for (QCustomPlot* plot : m_plots) {
+            plot->clearGraphs();
+        }
+    }
     if (!m_reader || m_runId < 0) {
         for (QCustomPlot* plot : m_plots) {
             plot->clearGraphs();
@@ -199,9 +224,17 @@ void MetricPlots::refresh() {
         }
         return;
     }
-    const std::vector<Curve> curves = curvesFor(m_reader->metricKeys(m_runId));
+    std::vector<std::string> keys;
+    for (const auto& [key, points] : data.curves) {
+        keys.push_back(key.toStdString());
+    }
+    const std::vector<Curve> curves = curvesFor(keys);
     int colorIndex[PlotCount] = {};
-    for (const Curve& curve : curves) {
+    for (size_t c = 0; c < curves.size() && c < data.curves.size(); ++c) {
+        const Curve& curve = curves[c];
+        if (data.curves[c].first != curve.key) {
+            continue; // curvesFor() keeps the order of the keys it was given: never here
+        }
         QCustomPlot* plot = m_plots[curve.plot];
         QCPGraph* graph = nullptr;
         for (int g = 0; g < plot->graphCount(); ++g) {
@@ -225,14 +258,9 @@ void MetricPlots::refresh() {
             graph->setPen(pen);
         }
         ++colorIndex[curve.plot];
-        const auto points =
-            m_reader->metricDownsampled(m_runId, curve.key.toStdString(), kMaxPoints);
         QVector<QPointF>& cached = m_points[curve.key];
-        cached.clear();
-        cached.reserve(static_cast<int>(points.size()));
-        for (const mor::MetricPoint& p : points) {
-            cached << QPointF(static_cast<double>(p.step), p.value);
-        }
+        cached = std::move(data.curves[c].second);
+        const QVector<QPointF>& points = cached;
         // Evaluations are sparse: show their points.
         graph->setScatterStyle(points.size() < 60 ? QCPScatterStyle(QCPScatterStyle::ssDisc, 4)
                                                   : QCPScatterStyle());

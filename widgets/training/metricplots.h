@@ -28,6 +28,14 @@ public:
     void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId);
     /// Re-reads every curve of the run from the log (cheap: downsampled).
     void refresh();
+    /// The curves of a run as read from the log (plain data, read on any thread).
+    struct Data {
+        std::vector<std::pair<QString, QVector<QPointF>>> curves; ///< key, downsampled points
+    };
+    static Data read(const mor::LogReader* reader, qint64 runId);
+    /// Shows `data` of run `runId`; a new run (setRun) first drops the old run's curves.
+    void show(std::shared_ptr<const mor::LogReader> reader, qint64 runId, bool newRun,
+              Data& data);
     QCustomPlot* plot(Plot which) const { return m_plots[which]; }
     /// Number of curves (graphs) currently shown in a plot.
     int curveCount(Plot which) const;
@@ -50,7 +58,7 @@ private:
         int plot;
         bool rightAxis;
     };
-    std::vector<Curve> curvesFor(const std::vector<std::string>& keys) const;
+    static std::vector<Curve> curvesFor(const std::vector<std::string>& keys);
     QString titleOf(int plot) const;
     /// Sets every graph's data from m_points, cut at the step limit, and fits the axes.
     void applyPoints();

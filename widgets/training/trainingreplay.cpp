@@ -115,37 +115,89 @@ TrainingReplay::TrainingReplay(QWidget* parent)
 TrainingReplay::~TrainingReplay() = default;
 
 void TrainingReplay::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
-    m_reader = runId >= 0 ? std::move(reader) : nullptr;
-    m_runId = m_reader ? runId : -1;
-    m_meta.clear();
-    if (m_reader) {
-        for (const mor::SampleInfo& s : m_reader->samples(m_runId)) {
-            m_meta[s.sampleId] = common::RowMeta{s.label, s.domain, s.preview};
-        }
-    }
-    m_frames.clear();
-    m_shown = -1;
-    m_routingShown = -2;
-    m_heatmap->clear(); // never the previous run's snapshot under this run's title
-    m_bar->setPlaying(false);
-    m_bar->setCount(0);
-    refresh();
+    reader = runId >= 0 ? std::move(reader) : nullptr;
+    Data data = readState(reader.get(), runId, true);
+    show(std::move(reader), runId, data);
 }
 
 void TrainingReplay::refresh() {
-    const bool atEnd = m_shown < 0 || m_shown + 1 >= frameCount();
-    m_frames = m_reader ? readEvaluationFrames(*m_reader, m_runId) : std::vector<EvaluationFrame>{};
-    m_bar->setCount(frameCount());
+    Data data = readState(m_reader.get(), m_runId, false);
+    show(m_reader, m_runId, data);
+}
+
+TrainingReplay::Data TrainingReplay::read(const mor::LogReader* reader, qint64 runId, bool reset,
+                                          int shown, int shownFrames, qint64 routingShown) {
+    Data data;
+    data.reset = reset;
+    if (!reader || runId < 0) {
+        return data;
+    }
+    if (reset) {
+        for (const mor::SampleInfo& s : reader->samples(runId)) {
+            data.meta[s.sampleId] = common::RowMeta{s.label, s.domain, s.preview};
+        }
+    }
+    data.frames = readEvaluationFrames(*reader, runId);
     // Follow a growing run at its newest evaluation; stay where the user looks otherwise.
-    const int index = atEnd ? frameCount() - 1 : std::min(m_shown, frameCount() - 1);
+    const int count = int(data.frames.size());
+    const bool atEnd = reset || shown < 0 || shown + 1 >= shownFrames;
+    data.index = atEnd ? count - 1 : std::min(shown, count - 1);
+    if (data.index >= 0) {
+        data.content = readContent(reader, runId, data.frames[size_t(data.index)],
+                                   reset ? -2 : routingShown);
+    }
+    return data;
+}
+
+TrainingReplay::FrameContent TrainingReplay::readContent(const mor::LogReader* reader,
+                                                         qint64 runId,
+                                                         const EvaluationFrame& frame,
+                                                         qint64 routingShown) {
+    FrameContent content;
+    content.step = frame.step;
+    content.routingStep = frame.hasRouting ? frame.step : -1;
+    // A snapshot is written once: the one in the heatmap is not read again (it can be 25 MB).
+    content.routingKept = content.routingStep == routingShown;
+    if (reader && content.routingStep >= 0 && !content.routingKept) {
+        content.snapshot = reader->routing(runId, content.routingStep);
+    }
+    if (reader && frame.hasTraces) {
+        for (const mor::SampleTrace& t : reader->traces(runId, frame.step)) {
+            ++content.probes;
+            content.probesRight += t.correct ? 1 : 0;
+        }
+    }
+    return content;
+}
+
+void TrainingReplay::show(std::shared_ptr<const mor::LogReader> reader, qint64 runId,
+                          Data& data) {
+    if (data.reset) {
+        m_reader = runId >= 0 ? std::move(reader) : nullptr;
+        m_runId = m_reader ? runId : -1;
+        m_meta = std::move(data.meta);
+        m_frames.clear();
+        m_shown = -1;
+        m_routingShown = -2;
+        m_contentStep = -1;
+        m_frameReads.cancel();
+        m_heatmap->clear(); // never the previous run's snapshot under this run's title
+        m_bar->setPlaying(false);
+        m_bar->setCount(0);
+    }
+    m_frames = std::move(data.frames);
+    m_bar->setCount(frameCount());
     {
         const QSignalBlocker blocker(m_bar);
-        m_bar->setCurrent(std::max(0, index));
+        m_bar->setCurrent(std::max(0, data.index));
     }
     m_shown = -2; // force a redraw: the newest frame may have gained values
-    m_routingShown = -2;
+    if (data.index >= 0) {
+        m_prefetched = std::move(data.content);
+    }
     updatePanels();
-    showFrame(index);
+    showFrame(data.index);
+    m_prefetched.reset();
 }
 
 void TrainingReplay::updatePanels() {
@@ -224,40 +276,59 @@ void TrainingReplay::showFrame(int index) {
     m_activation->replot(QCustomPlot::rpQueuedReplot);
     m_stepAccuracy->replot(QCustomPlot::rpQueuedReplot);
 
-    // The routing snapshot of this evaluation (the heatmap keeps the user's sort order).
-    const qint64 routingStep = frame && frame->hasRouting ? frame->step : -1;
-    if (routingStep != m_routingShown) {
-        m_routingShown = routingStep;
-        std::optional<mor::RoutingSnapshot> snapshot;
-        if (m_reader && routingStep >= 0) {
-            snapshot = m_reader->routing(m_runId, routingStep);
-        }
-        if (snapshot) {
-            std::vector<common::RowMeta> meta(snapshot->sampleIds.size());
-            for (size_t r = 0; r < meta.size(); ++r) {
-                const auto it = m_meta.find(snapshot->sampleIds[r]);
-                if (it != m_meta.end()) {
-                    meta[r] = it->second;
+    // The routing snapshot and the probe results of this evaluation: read with the frames, or
+    // now (on the view pool in a window; the heatmap and its title change when they come).
+    if (!frame) {
+        m_frameReads.cancel();
+        FrameContent none;
+        applyContent(none);
+    } else if (m_prefetched && m_prefetched->step == frame->step) {
+        applyContent(*m_prefetched);
+    } else if (frame->step != m_contentStep || m_frameReads.isPending()) {
+        const auto reader = m_reader;
+        const qint64 runId = m_runId, routingShown = m_routingShown, step = frame->step;
+        const EvaluationFrame wanted = *frame;
+        m_frameReads.read<FrameContent>(
+            this,
+            [reader, runId, wanted, routingShown] {
+                return readContent(reader.get(), runId, wanted, routingShown);
+            },
+            [this, step](FrameContent& content) {
+                if (currentFrame() && currentFrame()->step == step) {
+                    applyContent(content);
+                    retranslateUi();
                 }
-            }
-            m_heatmap->setSnapshot(std::move(*snapshot), std::move(meta));
-        } else {
-            m_heatmap->clear();
-        }
-    }
-
-    m_probes = 0;
-    m_probesRight = 0;
-    if (m_reader && frame && frame->hasTraces) {
-        for (const mor::SampleTrace& t : m_reader->traces(m_runId, frame->step)) {
-            ++m_probes;
-            m_probesRight += t.correct ? 1 : 0;
-        }
+            });
     }
     retranslateUi();
     if (stepLimit() != oldLimit) {
         Q_EMIT stepLimitChanged(stepLimit());
     }
+}
+
+void TrainingReplay::applyContent(FrameContent& content) {
+    if (content.routingKept && content.routingStep != m_routingShown) {
+        // Another snapshot came in between: never a snapshot under another step's title.
+        m_heatmap->clear();
+        m_routingShown = -2;
+    } else if (!content.routingKept && content.routingStep != m_routingShown) {
+        m_routingShown = content.routingStep;
+        if (content.snapshot) {
+            std::vector<common::RowMeta> meta(content.snapshot->sampleIds.size());
+            for (size_t r = 0; r < meta.size(); ++r) {
+                const auto it = m_meta.find(content.snapshot->sampleIds[r]);
+                if (it != m_meta.end()) {
+                    meta[r] = it->second;
+                }
+            }
+            m_heatmap->setSnapshot(std::move(*content.snapshot), std::move(meta));
+        } else {
+            m_heatmap->clear();
+        }
+    }
+    m_contentStep = content.step;
+    m_probes = content.probes;
+    m_probesRight = content.probesRight;
 }
 
 QVector<double> TrainingReplay::shownActivation() const {
@@ -319,13 +390,15 @@ void TrainingReplay::retranslateUi() {
                                 ? QStringLiteral("–")
                                 : QString::number(frame->value("val/mean_depth"), 'f', 2))
                        .arg(percent(frame->value("val/conflict_rate")));
-    if (m_probes > 0) {
+    if (m_probes > 0 && m_contentStep == frame->step) {
         text += tr(" · probe inputs %1 of %2 right").arg(m_probesRight).arg(m_probes);
     }
     m_caption->setText(text);
-    m_heatmapTitle->setText(frame->hasRouting
-                                ? tr("Routing at step %1 (inputs × experts)").arg(frame->step)
-                                : tr("No routing snapshot at step %1").arg(frame->step));
+    // The title names the snapshot in the heatmap (another frame's until this one's is read).
+    const qint64 shownStep = m_contentStep >= 0 ? m_contentStep : frame->step;
+    m_heatmapTitle->setText(m_routingShown >= 0
+                                ? tr("Routing at step %1 (inputs × experts)").arg(m_routingShown)
+                                : tr("No routing snapshot at step %1").arg(shownStep));
 }
 
 } // namespace training

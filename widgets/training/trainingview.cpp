@@ -41,6 +41,7 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller) {
     auto* layout = new QVBoxLayout(this);
     m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("trainingTitle"));
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
@@ -114,18 +115,66 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
     retranslateUi();
 }
 
+/// What setRun() and refresh() read: the title's summary, the curves and the replay's frames.
+struct TrainingView::Read {
+    bool reset = false;
+    std::shared_ptr<const mor::LogReader> reader;
+    qint64 runId = -1;
+    std::optional<mor::RunSummary> run;
+    MetricPlots::Data plots;
+    TrainingReplay::Data replay;
+};
+
+void TrainingView::setReadPool(QThreadPool* pool) {
+    m_reads.setPool(pool);
+    m_replay->setReadPool(pool);
+}
+
 void TrainingView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
-    m_reader = std::move(reader);
-    m_runId = runId;
-    m_plots->setRun(m_reader, runId);
-    m_replay->setRun(m_reader, runId);
-    m_plots->setStepLimit(m_replay->stepLimit());
-    updateTitle();
+    m_wantReader = std::move(reader);
+    m_wantRun = runId;
+    m_resetPending = true;
+    refresh();
 }
 
 void TrainingView::refresh() {
-    m_plots->refresh();
-    m_replay->refresh();
+    const bool reset = m_resetPending;
+    const auto reader = reset ? m_wantReader : m_reader;
+    const qint64 runId = reset ? m_wantRun : m_runId;
+    // The replay's read depends on what it shows now (the evaluation the user looks at).
+    const int shown = m_replay->position(), frames = m_replay->frameCount();
+    const qint64 routingShown = reset ? -2 : m_replay->routingShown();
+    const auto read = [reset, reader, runId, shown, frames, routingShown] {
+        Read r;
+        r.reset = reset;
+        r.reader = reader;
+        r.runId = runId;
+        if (reader && runId >= 0) {
+            r.run = reader->run(runId);
+        }
+        r.plots = MetricPlots::read(reader.get(), runId);
+        r.replay = TrainingReplay::read(reader.get(), runId, reset, shown, frames,
+                                        routingShown);
+        return r;
+    };
+    if (!reader || runId < 0) { // nothing to read: shown at once, reads under way dropped
+        m_reads.cancel();
+        Read none = read();
+        applyRead(none);
+        return;
+    }
+    m_reads.read<Read>(this, read, [this](Read& r) { applyRead(r); });
+}
+
+void TrainingView::applyRead(Read& r) {
+    if (r.reset) {
+        m_resetPending = false;
+        m_reader = r.reader;
+        m_runId = r.runId;
+    }
+    m_run = std::move(r.run);
+    m_plots->show(m_reader, m_runId, r.reset, r.plots);
+    m_replay->show(m_reader, m_runId, r.replay);
     m_plots->setStepLimit(m_replay->stepLimit());
     updateTitle();
 }
@@ -213,11 +262,9 @@ void TrainingView::updateButtons() {
 }
 
 void TrainingView::updateTitle() {
-    std::optional<mor::RunSummary> run;
-    if (m_reader && m_runId >= 0) {
-        run = m_reader->run(m_runId);
-    }
-    if (!run) {
+    // The summary read with the shown data: the title never names another run than the curves.
+    const std::optional<mor::RunSummary>& run = m_run;
+    if (!run || m_runId < 0) {
         m_title->setText(
             tr("No run selected — start one in Setup or pick one in the run browser."));
         return;

@@ -1,11 +1,14 @@
 #pragma once
 // View 2: the live training of a run: progress with ETA and throughput from the training
 // observer, pause / resume / stop, and the curves read back from the log.
+#include "mor/log_reader.h"
 #include "mor/trainer.h"
+#include "shell/logreads.h"
 
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QProgressBar;
@@ -30,6 +33,14 @@ public:
     void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId);
     /// Re-reads the curves and the run's status from the log.
     void refresh();
+    /// Where the log reads of setRun() and refresh() run (the window's view pool, issue 21):
+    /// the title, the curves and the replay of a run are shown together once read. None:
+    /// on the calling thread.
+    void setReadPool(QThreadPool* pool);
+    /// True while a read asked for is not shown yet.
+    bool isReading() const { return m_reads.isPending(); }
+    /// The run whose title and data are shown (-1: none).
+    qint64 shownRun() const { return m_runId; }
     MetricPlots* plots() const { return m_plots; }
     /// Replay of the shown run, evaluation by evaluation (transport bar above the curves).
     TrainingReplay* replay() const { return m_replay; }
@@ -50,12 +61,19 @@ private:
     void onProgress(const mor::TrainingProgress& progress);
     void onFinished(qint64 runId, const QString& status, const QString& error);
     void updateButtons();
+    struct Read;
+    void applyRead(Read& read);
     void updateTitle();
     void retranslateUi();
 
     TrainingController* m_controller;
-    std::shared_ptr<const mor::LogReader> m_reader;
+    std::shared_ptr<const mor::LogReader> m_reader; ///< of the run shown
     qint64 m_runId = -1;
+    std::optional<mor::RunSummary> m_run;             ///< its summary, as last read
+    std::shared_ptr<const mor::LogReader> m_wantReader; ///< the run asked for (setRun)
+    qint64 m_wantRun = -1;
+    bool m_resetPending = false;
+    shell::LogReads m_reads;
     QLabel* m_title = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
