@@ -1,5 +1,7 @@
 #include "model/grouped_experts.h"
 
+#include "model/grouped_linear.h"
+
 #include <algorithm>
 #include <atomic>
 #include <string>
@@ -21,12 +23,6 @@ bool sameShape(const ExpertConfig& a, const ExpertConfig& b)
            && a.actEpsilon == b.actEpsilon && a.ponderHalt == b.ponderHalt
            && a.initialState == b.initialState && a.feedback == b.feedback
            && a.criticStopGradient == b.criticStopGradient;
-}
-
-/// x [G, P, I], w [G, O, I], b [G, O] -> [G, P, O]: every member's Linear in one product.
-torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b)
-{
-    return torch::baddbmm(b.unsqueeze(1), x, w.transpose(1, 2));
 }
 
 /// The cell's parameter `name` (e.g. "gru.weight_ih") of every member, stacked.
@@ -52,16 +48,6 @@ torch::Tensor stackOf(const std::vector<ReflectionExpertImpl::StepParameters>& p
         parts.push_back(get(p));
     }
     return torch::stack(parts, 0);
-}
-
-/// [.., G*P, ..] at `dim` -> member g's first n rows (a view when possible).
-torch::Tensor memberRows(const torch::Tensor& t, int64_t dim, int64_t groups, int64_t padded,
-                         int64_t g, int64_t n)
-{
-    auto sizes = t.sizes().vec();
-    sizes[size_t(dim)] = padded;
-    sizes.insert(sizes.begin() + dim, groups);
-    return t.reshape(sizes).select(dim, g).narrow(dim, 0, n);
 }
 
 } // namespace
@@ -110,54 +96,9 @@ std::vector<std::vector<int64_t>> expertGroups(const std::vector<ExpertConfig>& 
     return groups;
 }
 
-namespace {
-
-struct PairParts {
-    std::vector<torch::Tensor> rows, members, answer, confidence;
-};
-
-/// Rows-equivalent cost of one more bucket (its own products and element-wise ops per step):
-/// a bucket is split off when that saves more padded rows than this.
-constexpr int64_t kBucketCostRows = 48;
-
-/// Partition of the members with rows (sorted by count, descending) into contiguous buckets,
-/// each padded to its largest count, minimising padded rows + kBucketCostRows per bucket.
-std::vector<std::vector<int64_t>> buckets(const int64_t* counts, int64_t members)
-{
-    std::vector<int64_t> order;
-    for (int64_t g = 0; g < members; ++g) {
-        if (counts[g] > 0) {
-            order.push_back(g);
-        }
-    }
-    std::stable_sort(order.begin(), order.end(),
-                     [counts](int64_t a, int64_t b) { return counts[a] > counts[b]; });
-    const size_t n = order.size();
-    std::vector<int64_t> best(n + 1, 0), cut(n + 1, 0);
-    for (size_t j = 1; j <= n; ++j) { // best[j]: cost of the first j; the last bucket is i..j-1
-        best[j] = -1;
-        for (size_t i = 0; i < j; ++i) {
-            const int64_t cost = best[i] + int64_t(j - i) * counts[order[i]] + kBucketCostRows;
-            if (best[j] < 0 || cost < best[j]) {
-                best[j] = cost;
-                cut[j] = int64_t(i);
-            }
-        }
-    }
-    std::vector<std::vector<int64_t>> out;
-    for (size_t j = n; j > 0; j = size_t(cut[j])) {
-        std::vector<int64_t> bucket(order.begin() + cut[j], order.begin() + long(j));
-        std::sort(bucket.begin(), bucket.end());
-        out.insert(out.begin(), bucket);
-    }
-    return out;
-}
-
-/// One bucket of a group: the members `live` (ascending, each with rows) padded to the
-/// largest count among them.
-void reflectBucket(const std::vector<ReflectionExpertImpl*>& experts, const HaltingPolicy& policy,
-                   const torch::Tensor& e, const torch::Tensor& mask, const int64_t* counts,
-                   const std::vector<int64_t>& live, GroupRun& out, PairParts& parts)
+GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
+                      const HaltingPolicy& policy, const torch::Tensor& e,
+                      const torch::Tensor& mask)
 {
     const int64_t members = int64_t(experts.size());
     const auto& o = experts.front()->options;
@@ -167,38 +108,44 @@ void reflectBucket(const std::vector<ReflectionExpertImpl*>& experts, const Halt
     const int64_t steps = std::max<int64_t>(o.maxDepth(), 1);
     const bool gru = o.cell() == "gru";
     const auto longOpts = e.options().dtype(torch::kLong);
-    std::vector<int64_t> offsets;
-    int64_t padded = 0, total = 0;
-    for (const int64_t g : live) {
-        offsets.push_back(total);
-        total += counts[g];
-        padded = std::max(padded, counts[g]);
+    GroupRun out;
+    out.runs.resize(size_t(members));
+    // Routed (member, row) pairs, member-major with rows ascending: the per-expert order, and
+    // each member's rows one block. Read on the host once per pass: the number of pairs
+    // (nonzero) and the members' counts; nothing per step.
+    const auto pairs = mask.t().nonzero();
+    out.members = pairs.select(1, 0).contiguous();
+    out.batchRows = pairs.select(1, 1).contiguous();
+    const auto countsT = mask.sum(0).to(torch::kCPU, torch::kLong).contiguous();
+    const std::vector<int64_t> counts(countsT.data_ptr<int64_t>(),
+                                      countsT.data_ptr<int64_t>() + members);
+    const auto rowsOf = out.batchRows.split_with_sizes(counts);
+    out.rows.assign(rowsOf.begin(), rowsOf.end());
+    const int64_t n = out.batchRows.size(0);
+    out.iterations = torch::full({n}, steps, longOpts);
+    if (n == 0) {
+        return out;
     }
-    const int64_t groups = int64_t(live.size());
-    const auto liveIndex = torch::tensor(live, longOpts);
-    // Routed (member, row) pairs, member-major with rows ascending: the per-expert order.
-    const auto pairs = (groups == members ? mask : mask.index_select(1, liveIndex)).t().nonzero();
-    const auto liveMember = pairs.select(1, 0);
-    const auto pairMembers = groups == members ? liveMember : liveIndex.index_select(0, liveMember);
-    const auto batchRows = pairs.select(1, 1);
-    for (int64_t l = 0; l < groups; ++l) {
-        out.rows[size_t(live[size_t(l)])] =
-            batchRows.narrow(0, offsets[size_t(l)], counts[live[size_t(l)]]);
-    }
-    // Slot of each pair in the padded [L * P] layout; padding slots read batch row 0 (finite
-    // values whose results are never read, so they get no gradient).
-    const auto k = torch::arange(total, longOpts)
-                   - torch::tensor(offsets, longOpts).index_select(0, liveMember);
-    const auto slot = liveMember * padded + k;
-    const auto source =
-        torch::zeros({groups * padded}, longOpts).index_copy(0, slot, batchRows);
-    const auto eFlat = e.index_select(0, source);              // [L*P, H]
-    const auto ePad = eFlat.view({groups, padded, hidden});    // [L, P, H]
-
+    // Only members with rows take part (one without gets no gradient, as on its own).
+    std::vector<int64_t> liveCounts;
     std::vector<ReflectionExpertImpl::StepParameters> params;
-    for (const int64_t g : live) {
-        params.push_back(experts[size_t(g)]->stepParameters());
-        experts[size_t(g)]->countRows(counts[g] * steps);
+    for (int64_t g = 0; g < members; ++g) {
+        if (counts[size_t(g)] > 0) {
+            liveCounts.push_back(counts[size_t(g)]);
+            params.push_back(experts[size_t(g)]->stepParameters());
+            experts[size_t(g)]->countRows(counts[size_t(g)] * steps);
+        }
+    }
+    const int64_t live = int64_t(liveCounts.size());
+    // Each member's rows times its own weights: one segment product per layer and step.
+    const auto seg = [&liveCounts](const torch::Tensor& x, const torch::Tensor& w,
+                                   const torch::Tensor& b) {
+        return segmentLinear(x, w, b, liveCounts);
+    };
+    torch::Tensor memberOfRow; // int64 [n]: the row's index among the live members
+    if (o.stepEmbedding() || !gru) {
+        memberOfRow = torch::repeat_interleave(torch::arange(live, longOpts),
+                                               torch::tensor(liveCounts, longOpts));
     }
     const auto headW = stackOf(params, [](const auto& p) { return p.headWeight; });
     const auto headB = stackOf(params, [](const auto& p) { return p.headBias; });
@@ -225,74 +172,74 @@ void reflectBucket(const std::vector<ReflectionExpertImpl*>& experts, const Halt
         bA = stackCell(params, "input.bias");
         wB = stackCell(params, "out.weight");
         bB = stackCell(params, "out.bias");
-        normW = stackCell(params, "norm.weight").unsqueeze(1);
-        normB = stackCell(params, "norm.bias").unsqueeze(1);
+        normW = stackCell(params, "norm.weight").index_select(0, memberOfRow);
+        normB = stackCell(params, "norm.bias").index_select(0, memberOfRow);
     }
+    const auto eRows = e.index_select(0, out.batchRows); // [n, H], member by member
     const int64_t eColumn = gru ? 0 : width;
     const auto wE = wA.narrow(2, eColumn, hidden);
-    const auto eProjection = linear(ePad, wE, bA); // [L, P, out]
-    const auto wFeedback = o.feedback()
-                               ? wA.narrow(2, eColumn + hidden, classes + 1).transpose(1, 2)
-                               : torch::Tensor();
-    const auto wState = gru ? torch::Tensor() : wA.narrow(2, 0, width).transpose(1, 2);
+    const auto eProjection = seg(eRows, wE, bA); // [n, out]
+    const auto wFeedback =
+        o.feedback() ? wA.narrow(2, eColumn + hidden, classes + 1) : torch::Tensor();
+    const auto wState = gru ? torch::Tensor() : wA.narrow(2, 0, width);
 
-    auto state = torch::zeros({groups, padded, width}, e.options());
-    if (!o.zeroInitialState()) {
-        const auto initW = stackOf(params, [](const auto& p) { return p.initWeight; });
-        const auto initB = stackOf(params, [](const auto& p) { return p.initBias; });
-        state = torch::tanh(linear(ePad, initW, initB));
-    }
-    auto draft = torch::full({groups, padded, classes}, 1.0 / double(classes), e.options());
-    auto fed = torch::zeros({groups, padded, 1}, e.options());
-    auto progress = policy.start(eFlat);
-    auto halt = torch::zeros({groups * padded}, longOpts);
-    const auto computedFlat = torch::ones({groups * padded}, e.options().dtype(torch::kBool));
+    auto state = o.zeroInitialState()
+                     ? torch::zeros({n, width}, e.options())
+                     : torch::tanh(seg(eRows,
+                                       stackOf(params, [](const auto& p) { return p.initWeight; }),
+                                       stackOf(params, [](const auto& p) { return p.initBias; })));
+    auto draft = torch::full({n, classes}, 1.0 / double(classes), e.options());
+    auto fed = torch::zeros({n, 1}, e.options());
+    auto progress = policy.start(eRows);
+    auto halt = torch::zeros({n}, longOpts);
+    const auto computedRows = torch::ones({n}, e.options().dtype(torch::kBool));
     const bool stopGradient = o.criticStopGradient();
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
         stateSteps;
     for (int64_t t = 1; t <= steps; ++t) {
         auto pre = eProjection;
-        if (stepEmb.defined()) { // (e + s_t) W = e W + s_t W
-            pre = pre + torch::bmm(stepEmb.select(1, t - 1).unsqueeze(1), wE.transpose(1, 2));
+        if (stepEmb.defined()) { // (e + s_t) W = e W + s_t W, s_t W once per member
+            const auto s = torch::bmm(stepEmb.select(1, t - 1).unsqueeze(1), wE.transpose(1, 2));
+            pre = pre + s.squeeze(1).index_select(0, memberOfRow);
         }
         if (o.feedback()) {
-            pre = torch::baddbmm(pre, torch::cat({draft, stopGradient ? fed.detach() : fed}, 2),
-                                 wFeedback);
+            pre = pre + seg(torch::cat({draft, stopGradient ? fed.detach() : fed}, 1), wFeedback,
+                            torch::Tensor());
         }
         if (gru) {
-            const auto gi = pre.chunk(3, 2);
-            const auto gh = linear(state, wB, bB).chunk(3, 2);
+            const auto gi = pre.chunk(3, 1);
+            const auto gh = seg(state, wB, bB).chunk(3, 1);
             const auto reset = torch::sigmoid(gh[0] + gi[0]);
             const auto update = torch::sigmoid(gh[1] + gi[1]);
             const auto fresh = torch::tanh(gi[2] + gh[2] * reset);
             state = (state - fresh) * update + fresh;
         } else {
-            const auto h = torch::gelu(torch::baddbmm(pre, state, wState));
-            const auto sum = state + linear(h, wB, bB);
+            const auto h = torch::gelu(pre + seg(state, wState, torch::Tensor()));
+            const auto sum = state + seg(h, wB, bB);
             // LayerNorm(width), eps 1e-5 as torch::nn::LayerNorm, with each member's affine.
             state = torch::layer_norm(sum, {width}, {}, {}, 1e-5) * normW + normB;
         }
-        const auto logits = linear(state, headW, headB);
-        const auto probs = torch::softmax(logits, 2);
-        const auto criticIn = stopGradient ? torch::cat({state.detach(), probs.detach()}, 2)
-                                           : torch::cat({state, probs}, 2);
-        const auto z = linear(torch::gelu(linear(criticIn, c1W, c1B)), c2W, c2B); // [L, P, 1]
+        const auto logits = seg(state, headW, headB);
+        const auto probs = torch::softmax(logits, 1);
+        const auto criticIn = stopGradient ? torch::cat({state.detach(), probs.detach()}, 1)
+                                           : torch::cat({state, probs}, 1);
+        const auto z = seg(torch::gelu(seg(criticIn, c1W, c1B)), c2W, c2B).squeeze(1); // [n]
         const auto critique = torch::sigmoid(z); // training: the raw critique (T = 1)
-        const auto lambda = torch::sigmoid(linear(state, haltW, haltB)).view({groups * padded});
+        const auto lambda = torch::sigmoid(seg(state, haltW, haltB)).squeeze(1);
         draft = probs;
-        fed = critique;
-        const auto critFlat = critique.view({groups * padded});
-        auto haltNow = policy.haltsNow(progress, critFlat, lambda, computedFlat);
-        if (t == steps) {
-            haltNow = torch::ones_like(haltNow);
+        fed = critique.unsqueeze(1);
+        if (t < steps) {
+            const auto haltNow = policy.haltsNow(progress, critique, lambda, computedRows);
+            halt.masked_fill_(haltNow.logical_and(halt.eq(0)), t);
+        } else {
+            halt.masked_fill_(halt.eq(0), t);
         }
-        halt.masked_fill_(haltNow.logical_and(halt.eq(0)), t);
-        logitsSteps.push_back(logits.view({groups * padded, classes}));
-        probsSteps.push_back(probs.view({groups * padded, classes}));
-        critSteps.push_back(critFlat);
-        zSteps.push_back(z.view({groups * padded}));
+        logitsSteps.push_back(logits);
+        probsSteps.push_back(probs);
+        critSteps.push_back(critique);
+        zSteps.push_back(z);
         lambdaSteps.push_back(lambda);
-        stateSteps.push_back(state.view({groups * padded, width}));
+        stateSteps.push_back(state);
     }
     ExpertRun all;
     all.logits = torch::stack(logitsSteps, 0);
@@ -301,66 +248,39 @@ void reflectBucket(const std::vector<ReflectionExpertImpl*>& experts, const Halt
     all.lambda = torch::stack(lambdaSteps, 0);
     finishExpertRun(all, torch::stack(probsSteps, 0), torch::stack(stateSteps, 0), halt,
                     policy.kind() == HaltingKind::Act);
-    const auto iterations = torch::full({groups * padded}, steps, longOpts);
-    const auto computed = torch::ones({steps, groups * padded}, computedFlat.options());
-    for (int64_t l = 0; l < groups; ++l) {
-        const int64_t n = counts[live[size_t(l)]];
-        const auto rows = [&](const torch::Tensor& t, int64_t dim) {
-            return memberRows(t, dim, groups, padded, l, n);
-        };
-        auto& run = out.runs[size_t(live[size_t(l)])];
-        run.logits = rows(all.logits, 1);
-        run.probs = rows(all.probs, 1);
-        run.critique = rows(all.critique, 1);
-        run.criticLogit = rows(all.criticLogit, 1);
-        run.heldCritique = rows(all.heldCritique, 1);
-        run.lambda = rows(all.lambda, 1);
-        run.computed = rows(computed, 1);
-        run.haltStep = rows(halt, 0);
-        run.state = rows(all.state, 0);
-        run.answer = rows(all.answer, 0);
-        run.confidence = rows(all.confidence, 0);
-        run.iterations = rows(iterations, 0);
-    }
-    parts.rows.push_back(batchRows);
-    parts.members.push_back(pairMembers);
-    parts.answer.push_back(all.answer.index_select(0, slot));
-    parts.confidence.push_back(all.confidence.index_select(0, slot));
-}
-
-} // namespace
-
-GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
-                      const HaltingPolicy& policy, const torch::Tensor& e,
-                      const torch::Tensor& mask)
-{
-    const int64_t members = int64_t(experts.size());
-    const auto longOpts = e.options().dtype(torch::kLong);
-    GroupRun out;
-    const auto countsT = mask.sum(0).to(torch::kCPU, torch::kLong).contiguous();
-    const int64_t* counts = countsT.data_ptr<int64_t>();
-    out.runs.resize(size_t(members));
-    out.rows.assign(size_t(members), torch::empty({0}, longOpts));
-    // Members with rows, in buckets of similar counts (routing is rarely balanced: one padded
-    // product over all would compute mostly padding).
-    PairParts parts;
-    for (const auto& bucket : buckets(counts, members)) {
-        reflectBucket(experts, policy, e, mask, counts, bucket, out, parts);
-    }
-    if (parts.rows.empty()) {
-        out.batchRows = torch::empty({0}, longOpts);
-        out.members = out.batchRows;
-        return out;
-    }
-    const auto one = [](const std::vector<torch::Tensor>& v) {
-        return v.size() == 1 ? v.front() : torch::cat(v, 0);
+    all.computed = torch::ones({steps, n}, computedRows.options());
+    all.haltStep = halt;
+    all.iterations = out.iterations;
+    out.answer = all.answer;
+    out.confidence = all.confidence;
+    // Each member's part: one split per tensor (a single backward node), not a view per member.
+    const auto split = [&counts](const torch::Tensor& t, int64_t dim) {
+        return t.split_with_sizes(counts, dim);
     };
-    out.batchRows = one(parts.rows);
-    out.members = one(parts.members);
-    out.answer = one(parts.answer);
-    out.confidence = one(parts.confidence);
-    const int64_t steps = std::max<int64_t>(experts.front()->options.maxDepth(), 1);
-    out.iterations = torch::full({out.batchRows.size(0)}, steps, longOpts);
+    const auto logits = split(all.logits, 1), probs = split(all.probs, 1),
+               critique = split(all.critique, 1), criticLogit = split(all.criticLogit, 1),
+               heldCritique = split(all.heldCritique, 1), lambda = split(all.lambda, 1),
+               computed = split(all.computed, 1), haltStep = split(all.haltStep, 0),
+               states = split(all.state, 0), answer = split(all.answer, 0),
+               confidence = split(all.confidence, 0), iterations = split(all.iterations, 0);
+    for (size_t g = 0; g < size_t(members); ++g) {
+        if (counts[g] == 0) {
+            continue;
+        }
+        auto& run = out.runs[g];
+        run.logits = logits[g];
+        run.probs = probs[g];
+        run.critique = critique[g];
+        run.criticLogit = criticLogit[g];
+        run.heldCritique = heldCritique[g];
+        run.lambda = lambda[g];
+        run.computed = computed[g];
+        run.haltStep = haltStep[g];
+        run.state = states[g];
+        run.answer = answer[g];
+        run.confidence = confidence[g];
+        run.iterations = iterations[g];
+    }
     return out;
 }
 

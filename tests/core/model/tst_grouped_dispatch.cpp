@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 using namespace mor;
@@ -98,6 +99,30 @@ void compare(const PassResult& grouped, const PassResult& single)
     QCOMPARE(grouped.rows, single.rows);
 }
 
+/// Fields of a member's run that the model reads, in a fixed order.
+std::vector<torch::Tensor> runFields(const ExpertRun& r)
+{
+    return {r.logits,
+            r.probs,
+            r.critique,
+            r.criticLogit,
+            r.heldCritique,
+            r.lambda,
+            r.state,
+            r.answer,
+            r.confidence,
+            r.haltStep.to(torch::kFloat),
+            r.iterations.to(torch::kFloat),
+            r.computed.to(torch::kFloat)};
+}
+
+/// Largest |a - b| - (tol + tol |b|): > 0 fails.
+double excess(const torch::Tensor& a, const torch::Tensor& b, double tol)
+{
+    const auto diff = (a.to(torch::kDouble) - b.to(torch::kDouble)).abs();
+    return (diff - tol - tol * b.to(torch::kDouble).abs()).max().item<double>();
+}
+
 } // namespace
 
 class TstGroupedDispatch : public QObject {
@@ -109,6 +134,8 @@ private Q_SLOTS:
     void parameterNamesAreThePerExpertOnes();
     void compactedEvalRunHoldsEachRowsHaltingStep_data();
     void compactedEvalRunHoldsEachRowsHaltingStep();
+    void segmentProductsEqualPerExpertRuns_data();
+    void segmentProductsEqualPerExpertRuns();
 };
 
 void TstGroupedDispatch::groupsAreExpertsOfOneShape()
@@ -142,6 +169,9 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass_data()
     QTest::newRow("mixed shapes and halting") << "mixed";
     QTest::newRow("step embedding, zero state, no feedback, act") << "paper";
     QTest::newRow("re-reflect resolution, top-3") << "rereflect";
+    QTest::newRow("5 gru, top-1") << "e5top1";
+    QTest::newRow("32 gru, top-1") << "e32top1";
+    QTest::newRow("32 gru, top-2") << "e32top2";
 }
 
 void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
@@ -171,6 +201,10 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
         ec2.criticStopGradient = true;
         mc.experts.push_back(ec2);
         mc.experts.push_back(ec2);
+    } else if (setup.startsWith("e")) { // e<E>top<k>
+        const auto parts = setup.mid(1).split("top");
+        mc.experts.assign(size_t(parts[0].toInt()), expert("gru", 16, 3, "critique"));
+        mc.router.topK = parts[1].toInt();
     } else {
         mc.experts.assign(5, expert("gru", 16, 3, "critique"));
         mc.router.topK = 3;
@@ -269,6 +303,172 @@ void TstGroupedDispatch::compactedEvalRunHoldsEachRowsHaltingStep()
     QVERIFY(torch::allclose(part.answer, full.answer, 1e-6, 1e-6));
     QVERIFY(torch::allclose(part.confidence, full.confidence, 1e-6, 1e-6));
     QVERIFY(torch::allclose(part.state, full.state, 1e-6, 1e-6));
+}
+
+void TstGroupedDispatch::segmentProductsEqualPerExpertRuns_data()
+{
+    QTest::addColumn<int>("experts");
+    QTest::addColumn<int>("topK");
+    QTest::addColumn<QString>("cell");
+    QTest::addColumn<QString>("halting");
+    QTest::newRow("E=2 top-1 gru critique") << 2 << 1 << "gru" << "critique";
+    QTest::newRow("E=2 top-2 gru critique") << 2 << 2 << "gru" << "critique";
+    QTest::newRow("E=5 top-1 gru pondernet") << 5 << 1 << "gru" << "pondernet";
+    QTest::newRow("E=5 top-2 mlp critique") << 5 << 2 << "mlp" << "critique";
+    QTest::newRow("E=5 top-2 gru act") << 5 << 2 << "gru" << "act";
+    QTest::newRow("E=32 top-1 gru critique") << 32 << 1 << "gru" << "critique";
+    QTest::newRow("E=32 top-2 gru critique") << 32 << 2 << "gru" << "critique";
+    QTest::newRow("E=32 top-2 mlp pondernet") << 32 << 2 << "mlp" << "pondernet";
+}
+
+void TstGroupedDispatch::segmentProductsEqualPerExpertRuns()
+{
+    // reflectGroup against each member's own reflect() on its rows (training: every step for
+    // every row, the halting step selects the answer): every field of every member's run and
+    // every gradient (parameters and the encoding) within 1e-5, with unbalanced routing (some
+    // members without rows at E = 32) and rows halting at different steps.
+    QFETCH(int, experts);
+    QFETCH(int, topK);
+    QFETCH(QString, cell);
+    QFETCH(QString, halting);
+    torch::manual_seed(5);
+    const int64_t batch = 96, hidden = 8, classes = 3, depth = 4;
+    ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
+    ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
+    const HaltingPolicy policy(ec);
+    std::vector<ReflectionExpert> members;
+    std::vector<ReflectionExpertImpl*> pointers;
+    for (int g = 0; g < experts; ++g) {
+        members.push_back(ReflectionExpert(ReflectionExpertOptions(hidden, classes)
+                                               .width(16)
+                                               .maxDepth(depth)
+                                               .cell(cell.toStdString())));
+        {
+            torch::NoGradGuard noGrad; // spread the critic and halting logits: rows halt apart
+            members.back()->named_parameters()["critic2.weight"].mul_(8.0);
+            members.back()->named_parameters()["halt.weight"].mul_(8.0);
+        }
+        members.back()->train();
+        pointers.push_back(members.back().get());
+    }
+    // Unbalanced top-k routing: expert g's score is shifted by 2 g / E.
+    const auto scores = torch::randn({batch, experts})
+                        + torch::arange(experts).to(torch::kFloat).mul(2.0 / experts);
+    const auto top = std::get<1>(scores.topk(topK, 1));
+    const auto mask = torch::zeros({batch, experts}, torch::kBool)
+                          .scatter(1, top, torch::ones_like(top, torch::kBool));
+    const auto eBase = torch::randn({batch, hidden});
+
+    // The loss: every field of every member's run, times fixed random weights.
+    std::vector<torch::Tensor> weights;
+    const auto lossOf = [&weights](const std::vector<std::vector<torch::Tensor>>& fields) {
+        torch::Tensor loss = torch::zeros({});
+        for (size_t f = 0; f < fields.size(); ++f) {
+            // [T, n, ...] fields (the first six and `computed`) join along the rows, dim 1
+            const auto all = torch::cat(fields[f], f < 6 || f == 11 ? 1 : 0);
+            if (weights.size() <= f) {
+                weights.push_back(torch::randn(all.sizes()));
+            }
+            loss = loss + (all * weights[f]).sum();
+        }
+        return loss;
+    };
+    struct Result {
+        std::vector<std::vector<torch::Tensor>> fields; // [field][member with rows]
+        std::vector<torch::Tensor> grads;               // per parameter, members in order
+        torch::Tensor eGrad;
+        std::vector<int64_t> rowsProcessed;
+    };
+    const auto run = [&](bool grouped) {
+        Result r;
+        for (auto& m : members) {
+            for (auto& p : m->parameters()) {
+                p.mutable_grad() = torch::Tensor();
+            }
+            r.rowsProcessed.push_back(m->rowsProcessed());
+        }
+        const auto e = eBase.clone().requires_grad_(true);
+        std::vector<ExpertRun> runs(static_cast<size_t>(experts));
+        if (grouped) {
+            auto gr = reflectGroup(pointers, policy, e, mask);
+            for (int g = 0; g < experts; ++g) {
+                const auto rows = mask.select(1, g).nonzero().squeeze(1);
+                // Each member's rows, ascending, as the per-expert path gathers them.
+                if (!torch::equal(gr.rows[size_t(g)], rows)) {
+                    throw std::runtime_error("rows differ");
+                }
+                runs[size_t(g)] = gr.runs[size_t(g)];
+            }
+        } else {
+            for (int g = 0; g < experts; ++g) {
+                const auto rows = mask.select(1, g).nonzero().squeeze(1);
+                if (rows.numel() > 0) {
+                    runs[size_t(g)] = members[size_t(g)]->reflect(e.index_select(0, rows), policy,
+                                                                  false);
+                }
+            }
+        }
+        for (int g = 0; g < experts; ++g) {
+            if (!mask.select(1, g).any().item<bool>()) {
+                continue;
+            }
+            const auto f = runFields(runs[size_t(g)]);
+            r.fields.resize(f.size());
+            for (size_t i = 0; i < f.size(); ++i) {
+                r.fields[i].push_back(f[i]);
+            }
+        }
+        lossOf(r.fields).backward();
+        for (size_t g = 0; g < members.size(); ++g) {
+            for (auto& p : members[g]->parameters()) {
+                r.grads.push_back(p.grad().defined() ? p.grad().clone() : torch::Tensor());
+            }
+            r.rowsProcessed[g] = members[g]->rowsProcessed() - r.rowsProcessed[g];
+        }
+        r.eGrad = e.grad().clone();
+        return r;
+    };
+    const auto single = run(false);
+    const auto grouped = run(true);
+    QCOMPARE(grouped.fields.size(), single.fields.size());
+    for (size_t f = 0; f < single.fields.size(); ++f) {
+        QCOMPARE(grouped.fields[f].size(), single.fields[f].size());
+        for (size_t g = 0; g < single.fields[f].size(); ++g) {
+            QCOMPARE(grouped.fields[f][g].sizes(), single.fields[f][g].sizes());
+            QVERIFY2(excess(grouped.fields[f][g], single.fields[f][g], 1e-5) <= 0.0,
+                     qPrintable(QString("field %1 member %2").arg(f).arg(g)));
+        }
+    }
+    QCOMPARE(grouped.grads.size(), single.grads.size());
+    int64_t withGrad = 0, withoutGrad = 0;
+    for (size_t i = 0; i < single.grads.size(); ++i) {
+        QCOMPARE(grouped.grads[i].defined(), single.grads[i].defined());
+        if (single.grads[i].defined()) {
+            QVERIFY2(excess(grouped.grads[i], single.grads[i], 1e-5) <= 0.0,
+                     qPrintable(QString("gradient %1").arg(i)));
+            withGrad += single.grads[i].abs().sum().item<double>() > 0.0;
+        } else {
+            ++withoutGrad;
+        }
+    }
+    QVERIFY(withGrad > 10);
+    QVERIFY(excess(grouped.eGrad, single.eGrad, 1e-5) <= 0.0);
+    QVERIFY(single.eGrad.abs().sum().item<double>() > 0.0);
+    QCOMPARE(grouped.rowsProcessed, single.rowsProcessed);
+    // What the case exercises: unbalanced counts, rows halting at different steps, and at
+    // E = 32 top-1 members without rows (no gradient, as on their own).
+    const auto counts = mask.sum(0);
+    if (topK < experts) {
+        QVERIFY(counts.max().item<int64_t>() > counts.min().item<int64_t>());
+    }
+    const auto halts = torch::cat(single.fields[9]);
+    if (halting != "act") {
+        QVERIFY(halts.min().item<float>() < halts.max().item<float>());
+    }
+    if (experts == 32 && topK == 1) {
+        QVERIFY(counts.eq(0).any().item<bool>());
+        QVERIFY(withoutGrad > 0);
+    }
 }
 
 QTEST_APPLESS_MAIN(TstGroupedDispatch)

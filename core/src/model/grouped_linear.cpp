@@ -1,0 +1,175 @@
+#include "model/grouped_linear.h"
+
+#include <ATen/ops/addmm_cpu_dispatch.h>
+#include <ATen/ops/mm_cpu_dispatch.h>
+#include <ATen/ops/sum_cpu_dispatch.h>
+
+#include <utility>
+
+namespace mor::model {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+/// A view made without a dispatched op on the CPU (a dispatched view costs ~1 us, and a group
+/// makes a few per member and step): t's sizes and strides from dimension `from` on, starting
+/// `offset` elements into t, optionally with the first two dimensions swapped.
+torch::Tensor rawView(const torch::Tensor& t, int64_t offset, std::vector<int64_t> sizes,
+                      std::vector<int64_t> strides, bool transposed)
+{
+    if (transposed) {
+        std::swap(sizes[0], sizes[1]);
+        std::swap(strides[0], strides[1]);
+    }
+    char* base = static_cast<char*>(t.data_ptr()) + offset * int64_t(t.element_size());
+    return torch::from_blob(base, sizes, strides, t.options());
+}
+
+/// Rows [offset, offset + n) of a 2-d tensor (transposed: as [cols, n]).
+torch::Tensor segmentRows(const torch::Tensor& t, int64_t offset, int64_t n,
+                          bool transposed = false)
+{
+    if (!t.is_cpu()) {
+        const auto v = t.narrow(0, offset, n);
+        return transposed ? v.t() : v;
+    }
+    return rawView(t, offset * t.stride(0), {n, t.size(1)}, {t.stride(0), t.stride(1)}, transposed);
+}
+
+/// Member g of a stacked tensor: t.select(0, g) (transposed: of a 3-d one, as [in, out]).
+torch::Tensor segmentMember(const torch::Tensor& t, int64_t g, bool transposed = false)
+{
+    if (!t.is_cpu()) {
+        const auto v = t.select(0, g);
+        return transposed ? v.t() : v;
+    }
+    const auto sizes = t.sizes().slice(1).vec();
+    const auto strides = t.strides().slice(1).vec();
+    return rawView(t, g * t.stride(0), sizes, strides, transposed);
+}
+
+void addmmOut(torch::Tensor& out, const torch::Tensor& self, const torch::Tensor& a,
+              const torch::Tensor& b)
+{
+    if (out.is_cpu()) {
+        at::cpu::addmm_out(out, self, a, b);
+    } else {
+        at::addmm_out(out, self, a, b);
+    }
+}
+
+void mmOut(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b)
+{
+    if (out.is_cpu()) {
+        at::cpu::mm_out(out, a, b);
+    } else {
+        at::mm_out(out, a, b);
+    }
+}
+
+void sumRowsOut(torch::Tensor& out, const torch::Tensor& a)
+{
+    if (out.is_cpu()) {
+        at::cpu::sum_out(out, a, at::IntArrayRef{0});
+    } else {
+        at::sum_out(out, a, at::IntArrayRef{0});
+    }
+}
+
+struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
+    static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& xIn,
+                                 const torch::Tensor& w, const torch::Tensor& b,
+                                 const std::vector<int64_t>& counts, bool bias)
+    {
+        const auto x = xIn.contiguous();
+        auto y = torch::empty({x.size(0), w.size(1)}, x.options());
+        int64_t offset = 0;
+        for (size_t g = 0; g < counts.size(); ++g) {
+            const int64_t n = counts[g];
+            if (n == 0) {
+                continue;
+            }
+            auto out = segmentRows(y, offset, n);
+            const auto wt = segmentMember(w, int64_t(g), true);
+            if (bias) {
+                addmmOut(out, segmentMember(b, int64_t(g)), segmentRows(x, offset, n), wt);
+            } else {
+                mmOut(out, segmentRows(x, offset, n), wt);
+            }
+            offset += n;
+        }
+        ctx->save_for_backward({x, w});
+        ctx->saved_data["counts"] = counts;
+        ctx->saved_data["bias"] = bias;
+        return y;
+    }
+
+    static variable_list backward(AutogradContext* ctx, variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const auto& x = saved[0];
+        const auto& w = saved[1];
+        const auto counts = ctx->saved_data["counts"].toIntVector();
+        const bool bias = ctx->saved_data["bias"].toBool();
+        const auto dy = grads[0].contiguous();
+        const bool needX = ctx->needs_input_grad(0);
+        const bool needW = ctx->needs_input_grad(1);
+        const bool needB = bias && ctx->needs_input_grad(2);
+        torch::Tensor dx, dw, db;
+        if (needX) {
+            dx = torch::empty_like(x);
+        }
+        if (needW) {
+            dw = torch::empty({w.size(0), w.size(1), w.size(2)}, w.options());
+        }
+        if (needB) {
+            db = torch::empty({w.size(0), w.size(1)}, w.options());
+        }
+        int64_t offset = 0;
+        for (size_t g = 0; g < counts.size(); ++g) {
+            const int64_t n = counts[g];
+            const auto member = int64_t(g);
+            if (n == 0) {
+                if (needW) {
+                    segmentMember(dw, member).zero_();
+                }
+                if (needB) {
+                    segmentMember(db, member).zero_();
+                }
+                continue;
+            }
+            const auto dyg = segmentRows(dy, offset, n);
+            if (needX) {
+                auto out = segmentRows(dx, offset, n);
+                mmOut(out, dyg, segmentMember(w, member));
+            }
+            if (needW) {
+                auto out = segmentMember(dw, member);
+                mmOut(out, segmentRows(dy, offset, n, true), segmentRows(x, offset, n));
+            }
+            if (needB) {
+                auto out = segmentMember(db, member);
+                sumRowsOut(out, dyg);
+            }
+            offset += n;
+        }
+        return {dx, dw, db, torch::Tensor(), torch::Tensor()};
+    }
+};
+
+} // namespace
+
+torch::Tensor segmentLinear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b,
+                            const std::vector<int64_t>& counts)
+{
+    TORCH_CHECK(x.dim() == 2 && w.dim() == 3 && w.size(0) == int64_t(counts.size())
+                    && w.size(2) == x.size(1),
+                "segmentLinear: x [N, in], w [G, out, in] with one count per member");
+    // A custom function's inputs must be defined tensors (torch 1.13): no bias is an empty one.
+    return SegmentLinear::apply(x, w, b.defined() ? b : torch::empty({0}, x.options()), counts,
+                                b.defined());
+}
+
+} // namespace mor::model
