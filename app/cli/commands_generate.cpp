@@ -2,6 +2,7 @@
 #include "commands_generate.h"
 #include "command_action.h"
 
+#include "mor/batched_generation.h"
 #include "mor/run.h"
 #include "mor/sequence.h"
 #include "mor/trainer.h"
@@ -54,6 +55,10 @@ static CLI::App* addGenerateOptions(CLI::App& app, GenerateArgs& args) {
     c->add_option("--step", args.step, "Checkpoint step (default: the last)");
     c->add_option("--threads", args.threads, "Intra-op threads (default 1)")
         ->check(CLI::Range(int64_t(0), int64_t(1024)));
+    c->add_option("--batch", args.batch,
+                  "Generate N sequences together (seeds seed..seed+N-1; depth-wise batching: "
+                  "each recursion runs only on the tokens that continue to it)")
+        ->check(CLI::Range(int64_t(1), int64_t(4096)));
     c->add_flag("--no-cache", args.noCache,
                 "Recompute the whole context for every token (no recursion-wise KV cache)");
     c->add_option("--color", args.color, "auto | always | never (auto: colour on a terminal)")
@@ -61,6 +66,65 @@ static CLI::App* addGenerateOptions(CLI::App& app, GenerateArgs& args) {
     c->add_flag("--json", args.json, "One JSON object: tokens with depths, tokens/s");
     return c;
 }
+
+namespace {
+
+nlohmann::json tokensJson(const std::vector<mor::GeneratedToken>& generated) {
+    nlohmann::json tokens = nlohmann::json::array();
+    for (const auto& t : generated) {
+        tokens.push_back({{"text", t.text}, {"depth", t.depth}, {"prompt", t.prompt}});
+    }
+    return tokens;
+}
+
+/// `--batch N`: every sequence on its own line(s), [token|depth] (or JSON), and the
+/// batch's tokens/s.
+int printBatch(const GenerateArgs& args, const mor::GenerateOptions& options) {
+    const auto generated = mor::generateBatched(args.log, args.run, options, args.batch);
+    if (!generated) {
+        std::fprintf(stderr, "mor: %s\n", generated.error().c_str());
+        return 2;
+    }
+    const mor::BatchedGenerateResult& r = generated.value();
+    if (args.json) {
+        nlohmann::json sequences = nlohmann::json::array();
+        for (const auto& sequence : r.sequences) {
+            sequences.push_back(tokensJson(sequence.tokens));
+        }
+        nlohmann::json j{{"run_id", args.run},
+                         {"routing", r.routing},
+                         {"max_recursions", r.maxRecursions},
+                         {"cache", options.useCache},
+                         {"batch", args.batch},
+                         {"generated", r.generated},
+                         {"seconds", r.seconds},
+                         {"tokens_per_second", r.tokensPerSecond},
+                         {"mean_depth", r.meanDepth},
+                         {"sequences", sequences}};
+        std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return 0;
+    }
+    for (size_t b = 0; b < r.sequences.size(); ++b) {
+        std::string out = "# seed " + std::to_string(options.seed + static_cast<int64_t>(b)) + "\n";
+        for (const auto& t : r.sequences[b].tokens) {
+            out += "[" + visible(t.text) + "|" + std::to_string(t.depth) + "]";
+            if (t.text == "\n") {
+                out += "\n";
+            }
+        }
+        std::cout << out << "\n";
+    }
+    std::fprintf(stderr,
+                 "%lld tokens (%lld sequences) in %.3f s: %.1f tokens/s (%s, depth-wise "
+                 "batched), mean depth %.2f of %d (%s routing)\n",
+                 static_cast<long long>(r.generated), static_cast<long long>(args.batch),
+                 r.seconds, r.tokensPerSecond,
+                 options.useCache ? "recursion-wise KV cache" : "no cache", r.meanDepth,
+                 r.maxRecursions, r.routing.c_str());
+    return 0;
+}
+
+} // namespace
 
 int cmdGenerate(const GenerateArgs& args) {
     mor::setThreads(args.threads);
@@ -71,6 +135,9 @@ int cmdGenerate(const GenerateArgs& args) {
     options.seed = args.seed;
     options.useCache = !args.noCache;
     options.step = args.step;
+    if (args.batch > 1) {
+        return printBatch(args, options);
+    }
     const auto generated = mor::Run::open(args.log, args.run).andThen(
         [&](const mor::Run& run) { return run.generate(options); });
     if (!generated) {
@@ -79,10 +146,7 @@ int cmdGenerate(const GenerateArgs& args) {
     }
     const mor::GenerateResult& r = generated.value();
     if (args.json) {
-        nlohmann::json tokens = nlohmann::json::array();
-        for (const auto& t : r.tokens) {
-            tokens.push_back({{"text", t.text}, {"depth", t.depth}, {"prompt", t.prompt}});
-        }
+        const nlohmann::json tokens = tokensJson(r.tokens);
         nlohmann::json j{{"run_id", args.run},
                          {"routing", r.routing},
                          {"max_recursions", r.maxRecursions},

@@ -14,6 +14,7 @@ struct GenerateArgs {
     int64_t seed = 1;
     int64_t step = -1;
     int64_t threads = 1;
+    int64_t batch = 1; ///< > 1: that many seeds together, depth-wise batched
     bool noCache = false;
     bool json = false;
     std::string color = "auto"; ///< auto | always | never

@@ -5,6 +5,7 @@
 
 #include "data/sequence_data.h"
 #include "engine/model_family.h"
+#include "seq/depthwise_batching.h"
 #include "seq/recursion_decoder.h"
 #include "seq/sequence_eval.h"
 #include "seq/sequence_probes.h"
@@ -61,24 +62,6 @@ private:
     std::vector<int64_t> m_window;
 };
 
-int64_t sequenceSampleToken(const torch::Tensor& logits, double temperature,
-                            std::mt19937_64& rng) {
-    if (temperature <= 0.0) {
-        return logits.argmax().item<int64_t>();
-    }
-    auto probs = torch::softmax(logits.to(torch::kDouble) / temperature, -1).contiguous();
-    const double* p = probs.data_ptr<double>();
-    const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
-    double acc = 0.0;
-    for (int64_t i = 0; i < probs.numel(); ++i) {
-        acc += p[i];
-        if (u < acc) {
-            return i;
-        }
-    }
-    return probs.numel() - 1;
-}
-
 } // namespace
 
 int64_t sequenceLength(const DataConfig& data) {
@@ -125,7 +108,7 @@ Result<GenerateResult> generateTokens(const LoadedSequenceRun& run,
         }
         double depthSum = 0.0;
         for (int64_t i = 0; i < options.tokens; ++i) {
-            const int64_t token = sequenceSampleToken(logits, options.temperature, rng);
+            const int64_t token = seq::sampleToken(logits, options.temperature, rng);
             int depth = 0;
             logits = runner.feed(token, &depth);
             result.tokens.push_back({run.vocab[static_cast<size_t>(token)], depth, false});

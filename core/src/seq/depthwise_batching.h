@@ -1,0 +1,62 @@
+#pragma once
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Depth-wise batching (Bae et al. 2025, Sec. 2.3): several sequences are generated together,
+// one token of each per step, and at every recursion only the tokens that continue to it are
+// batched through the shared block (a token that leaves early costs nothing deeper, and the
+// others do not wait for it one by one). Each sequence keeps its own recursion-wise KV cache;
+// every row computes what RecursionDecoder::step computes for that sequence alone.
+#include "seq/recursion_model.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace mor::seq {
+
+class BatchedRecursionDecoder {
+public:
+    /// `batch` sequences; the model must be in eval mode; caches hold model->maxLen() tokens.
+    BatchedRecursionDecoder(RecursionModel model, int64_t batch);
+
+    /// Forgets every cached token of every sequence (the next tokens are at position 0).
+    void reset();
+    /// Feeds one token per sequence (tokens [batch] int64), all at position length(); returns
+    /// the next-token logits [batch, V] and sets (*depths)[b] to the recursions row b received.
+    torch::Tensor step(const torch::Tensor& tokens, std::vector<int>* depths);
+    int64_t length() const { return m_length; }
+    int64_t batch() const { return m_batch; }
+
+private:
+    /// One layer's keys and values for every sequence and how many each holds: [batch, heads,
+    /// maxLen, dh] (sequences at the same position differ in what reached a recursion).
+    struct Cache {
+        torch::Tensor k, v;
+        std::vector<int64_t> n;
+    };
+    /// The rows of the batch a recursion processes (all, or the continuing ones).
+    struct Rows {
+        std::vector<int64_t> index;
+        torch::Tensor tensor; ///< the same, int64 [k]; undefined when every row is in
+        bool all() const { return !tensor.defined(); }
+    };
+    /// One layer's attention for x [k, 1, d] (the rows `rows`, in order): appends their keys
+    /// and values to their caches unless `append` is false (KV sharing reads recursion 1's).
+    torch::Tensor attend(AttentionLayer& layer, const torch::Tensor& x, Cache& cache,
+                         const Rows& rows, bool append);
+    Rows allRows() const;
+    Rows rowsOf(std::vector<int64_t> index) const;
+
+    RecursionModel m_model;
+    int64_t m_batch;
+    std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
+    std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
+    int64_t m_length = 0;
+};
+
+/// The sampling rule of every generator: argmax at temperature 0, else one draw from
+/// softmax(logits / temperature) computed in double with `rng`.
+int64_t sampleToken(const torch::Tensor& logits, double temperature, std::mt19937_64& rng);
+
+} // namespace mor::seq

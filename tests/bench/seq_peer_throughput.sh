@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Issue 20, "Recursion models against their peer claims": generation tokens/s of
+# Mixture-of-Recursions against a vanilla transformer of equal validation loss (+-1%) and one of
+# equal unique parameters, with and without the recursion-wise KV cache, and MoR with KV sharing.
+#
+# Usage: tests/bench/seq_peer_throughput.sh MOR_BINARY [WORK_DIR] [OUT_MD]
+# Environment: SEED (default 1), REPS (default 5, odd), TOKENS (default 600), BATCH (default 8:
+# the batched rows when `mor generate` has --batch; 0 skips them), TEMP (default 0.8).
+#
+# Models (bundled fortunes corpus, character level, context 64, d_model 64, 4 heads, ffn 256,
+# batch 32, lr 0.003; each trained on one thread, about a minute on an idle core):
+#   mor          expert-choice, 1 shared block of 2 layers, 2 recursions, capacity (1, 0.5),
+#                4 epochs (the paper's best routing; seq_compare.sh's MoR)
+#   mor_kvshare  the same with model.recursion.kv_sharing (recursion 2 reads recursion 1's keys)
+#   vanilla4     4 distinct layers (2 blocks of 2), trained 4 epochs; the generation uses the
+#                checkpoint (one per epoch) whose validation loss is nearest MoR's: the
+#                equal-quality peer (the table says whether it is within 1%)
+#   vanilla3     3 distinct layers, 4 epochs, nearest checkpoint likewise: a second, cheaper
+#                equal-quality candidate (3 layer applications per token, MoR's expected count)
+#   vanilla2     2 distinct layers = MoR's unique parameters (less MoR's router), 4 epochs
+# Generation: prompt "The ", TOKENS characters at temperature TEMP, seed 7, one thread, with and
+# without the cache; every repetition runs each (model, mode) once, the order rotated per
+# repetition; the table gives the median tokens/s and ratios within this one run.
+set -euo pipefail
+mor=${1:?usage: seq_peer_throughput.sh MOR_BINARY [WORK_DIR] [OUT_MD]}
+work=${2:-/tmp/mor-seq-peer}
+out=${3:-$work/table.md}
+here=$(cd "$(dirname "$0")" && pwd)
+corpus=$(cd "$here/../.." && pwd)/resources/corpus/fortunes.txt
+seed=${SEED:-1}
+reps=${REPS:-5}
+tokens=${TOKENS:-600}
+batch=${BATCH:-8}
+temp=${TEMP:-0.8}
+export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
+mkdir -p "$work"
+log="$work/peer.morlog"
+rm -rf "$log" "$log"-* "$log.checkpoints"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+start_s=$(date +%s)
+
+config() { # name routing recursions layers_per_block kv_sharing epochs
+    cat > "$work/$1.json" <<JSON
+{"name": "$1",
+ "data": {"kind": "text", "text_path": "$corpus", "seq_len": 64, "probe_size": 4},
+ "model": {"family": "recursion",
+           "recursion": {"routing": "$2", "recursions": $3, "layers_per_block": $4,
+                         "kv_sharing": $5, "d_model": 64, "heads": 4, "ffn": 256}},
+ "train": {"epochs": $6, "batch_size": 32, "learning_rate": 0.003, "warmup_steps": 30,
+           "threads": 1, "seed": $seed}}
+JSON
+}
+config mor expert_choice 2 2 false 4
+config mor_kvshare expert_choice 2 2 true 4
+config vanilla4 vanilla 2 2 false 4
+config vanilla3 vanilla 3 1 false 4
+config vanilla2 vanilla 1 2 false 4
+models="mor mor_kvshare vanilla4 vanilla3 vanilla2"
+
+declare -A run params step loss
+for m in $models; do
+    "$mor" train --config "$work/$m.json" --log "$log" --name "$m" --threads 1 --quiet --json \
+        | tail -n 1 > "$work/$m.train.json"
+    run[$m]=$(sed -n 's/.*"run_id":\([0-9]*\).*/\1/p' "$work/$m.train.json")
+    params[$m]=$(sed -n 's/.*"parameters":\([0-9]*\).*/\1/p' "$work/$m.train.json")
+    [ -n "${run[$m]}" ] || { echo "training $m failed:" >&2; cat "$work/$m.train.json" >&2; exit 1; }
+    echo "trained $m: run ${run[$m]}, ${params[$m]} parameters" >&2
+done
+q() { sqlite3 "$log" "$1"; }
+valAt() { # run step -> val loss at that step
+    q "SELECT value FROM metrics WHERE run_id = $1 AND key = 'val/loss' AND step = $2"
+}
+for m in mor mor_kvshare vanilla2; do
+    step[$m]=$(q "SELECT max(step) FROM checkpoints WHERE run_id = ${run[$m]}")
+    loss[$m]=$(valAt "${run[$m]}" "${step[$m]}")
+done
+# Equal quality: of the vanilla run's per-epoch checkpoints, the one whose validation loss is
+# nearest MoR's final validation loss.
+for m in vanilla4 vanilla3; do
+    step[$m]=$(q "SELECT c.step FROM checkpoints c JOIN metrics v ON v.run_id = c.run_id
+                  AND v.step = c.step AND v.key = 'val/loss' WHERE c.run_id = ${run[$m]}
+                  ORDER BY abs(v.value - ${loss[mor]}) LIMIT 1")
+    loss[$m]=$(valAt "${run[$m]}" "${step[$m]}")
+done
+train_s=$(( $(date +%s) - start_s ))
+
+batched=0
+if [ "$batch" -gt 1 ] && "$mor" generate --help 2>&1 | grep -q -- '--batch'; then
+    batched=1
+fi
+modes="cache nocache"
+[ $batched = 1 ] && modes="cache nocache batch"
+field() { sed -n "s/.*\"$1\":\([0-9.eE+-]*\).*/\1/p" "$2"; }
+gen() { # model mode -> appends tok/s to $work/tps.<model>.<mode>
+    local m=$1 mode=$2 flags=""
+    case $mode in
+        nocache) flags="--no-cache" ;;
+        batch) flags="--batch $batch" ;;
+    esac
+    "$mor" generate --log "$log" --run "${run[$m]}" --step "${step[$m]}" --prompt "The " \
+        --tokens "$tokens" --temperature "$temp" --seed 7 --threads 1 $flags --json \
+        > "$work/gen.json"
+    field tokens_per_second "$work/gen.json" >> "$work/tps.$m.$mode"
+    field mean_depth "$work/gen.json" >> "$work/depth.$m.$mode"
+}
+rm -f "$work"/tps.* "$work"/depth.*
+loads=""
+set -- $models
+order=("$@")
+n=${#order[@]}
+for ((r = 0; r < reps; ++r)); do
+    loads="$loads $(cut -d' ' -f1 /proc/loadavg)"
+    for ((i = 0; i < n; ++i)); do
+        m=${order[$(( (i + r) % n ))]}
+        if (( r % 2 )); then ms=$(echo $modes | tr ' ' '\n' | tac | tr '\n' ' '); else ms=$modes; fi
+        for mode in $ms; do
+            gen "$m" "$mode"
+        done
+    done
+done
+median() { sort -g "$1" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A tps
+for m in $models; do
+    for mode in $modes; do
+        tps[$m.$mode]=$(median "$work/tps.$m.$mode")
+    done
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.2f%%", 100 * (a - b) / b}'; }
+{
+    echo "Commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u '+%Y-%m-%d %H:%M UTC')," \
+         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores;" \
+         "one thread (OMP_NUM_THREADS=1, OMP_WAIT_POLICY=PASSIVE); seed $seed."
+    echo "Load average at start $load_start, at end $load_end; 1-min load at each repetition:$loads."
+    echo "Training took $train_s s; generation: $tokens characters after \"The \", temperature $temp, seed 7," \
+         "median of $reps alternated repetitions.$([ $batched = 1 ] && echo " Batched: --batch $batch sequences (seeds 7..$((6 + batch))), tokens/s over all of them.")"
+    echo
+    printf '| model | unique params | checkpoint step | val loss | vs MoR val loss | gen. mean depth | tok/s cache | tok/s no cache |'
+    [ $batched = 1 ] && printf ' tok/s batch %s (cache) |' "$batch"
+    printf ' cache: MoR / this | no cache: MoR / this |'
+    [ $batched = 1 ] && printf ' batch: MoR / this |'
+    echo
+    printf '|---|---|---|---|---|---|---|---|'
+    [ $batched = 1 ] && printf -- '---|---|'
+    echo '---|---|'
+    for m in $models; do
+        printf '| %s | %s | %s | %.4f | %s | %s | %.1f | %.1f |' "$m" "${params[$m]}" "${step[$m]}" \
+            "${loss[$m]}" "$(pct "${loss[$m]}" "${loss[mor]}")" \
+            "$(median "$work/depth.$m.cache")" "${tps[$m.cache]}" "${tps[$m.nocache]}"
+        [ $batched = 1 ] && printf ' %.1f |' "${tps[$m.batch]}"
+        printf ' %s | %s |' "$(ratio "${tps[mor.cache]}" "${tps[$m.cache]}")" \
+            "$(ratio "${tps[mor.nocache]}" "${tps[$m.nocache]}")"
+        [ $batched = 1 ] && printf ' %s |' "$(ratio "${tps[mor.batch]}" "${tps[$m.batch]}")"
+        echo
+    done
+    echo
+    echo "Cache speed-up (cache / no cache): $(for m in $models; do printf '%s %s; ' "$m" "$(ratio "${tps[$m.cache]}" "${tps[$m.nocache]}")"; done)"
+    echo "All repetitions (tok/s): $(for m in $models; do for mode in $modes; do printf '%s/%s [%s] ' "$m" "$mode" "$(tr '\n' ' ' < "$work/tps.$m.$mode" | sed 's/ *$//')"; done; done)"
+} | tee "$out"
