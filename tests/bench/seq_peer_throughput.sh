@@ -131,7 +131,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.2f%%", 100 * (a - b) / b}'; }
 {
     echo "Commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u '+%Y-%m-%d %H:%M UTC')," \
-         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores;" \
+         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(getconf _NPROCESSORS_ONLN) cores;" \
          "one thread (OMP_NUM_THREADS=1, OMP_WAIT_POLICY=PASSIVE); seed $seed."
     echo "Load average at start $load_start, at end $load_end; 1-min load at each repetition:$loads."
     echo "Training took $train_s s; generation: $tokens characters after \"The \", temperature $temp, seed 7," \
