@@ -14,7 +14,7 @@ using namespace mor::model;
 
 namespace {
 
-mor::ExpertConfig expertConfig(const std::string& halting, int64_t depth)
+mor::ExpertConfig haltConfig(const std::string& halting, int64_t depth)
 {
     mor::ExpertConfig config;
     mor::parseChoice(halting, mor::haltingRuleNames(), &config.halting);
@@ -101,7 +101,7 @@ void TstHalting::ponderNetHaltsAtTheMedian()
     auto expert = constantLambdaExpert(5, 3, depth, lambda);
     expert->eval();
     torch::NoGradGuard noGrad;
-    const HaltingPolicy policy(expertConfig("pondernet", depth));
+    const HaltingPolicy policy(haltConfig("pondernet", depth));
     const auto run = expert->reflect(torch::randn({6, 5}), policy, /*shrink=*/true);
     QVERIFY(torch::equal(run.haltStep, torch::full({6}, expectedStep, torch::kLong)));
     QCOMPARE(expert->rowsProcessed(), int64_t(6 * expectedStep));
@@ -112,7 +112,7 @@ void TstHalting::sampledHaltingStepDependsOnlyOnTheInput()
 {
     const int64_t depth = 20;
     const int64_t n = 4000;
-    auto config = expertConfig("pondernet", depth);
+    auto config = haltConfig("pondernet", depth);
     config.ponderHalt = mor::PonderHalt::Sample;
     const HaltingPolicy policy(config);
     torch::manual_seed(4);
@@ -147,7 +147,7 @@ void TstHalting::actUsesItsOwnEpsilonAndAnswersMeanField()
     // R = 1 - 0.9 = 0.1; the answer is 0.3 (y1 + y2 + y3) + 0.1 y4. halt_threshold (0.5)
     // plays no part (it would have stopped at step 2).
     torch::manual_seed(5);
-    auto config = expertConfig("act", 6);
+    auto config = haltConfig("act", 6);
     config.haltThreshold = 0.5;
     config.actEpsilon = 0.01;
     const HaltingPolicy policy(config);
@@ -177,7 +177,7 @@ void TstHalting::actWeightsMatchHandComputedValues()
 {
     // lambdas 0.2, 0.5, 0.4, eps 0.01: cumulative 0.2, 0.7, 1.1 -> N = 3, R = 1 - 0.7 = 0.3,
     // weights (0.2, 0.5, 0.3), ponder cost 3.3.
-    auto config = expertConfig("act", 3);
+    auto config = haltConfig("act", 3);
     config.actEpsilon = 0.01;
     const HaltingPolicy policy(config);
     const auto lambdas = torch::tensor({0.2, 0.5, 0.4}, torch::kDouble).unsqueeze(1);
@@ -208,7 +208,7 @@ void TstHalting::evalRegulariserCountsOnlyTheStepsUsed()
     // eval leaves it); row 1 used all 4. The regulariser must equal the training formula on
     // each row's own steps: row 0 as a 2-step run, row 1 as a 4-step run.
     QFETCH(QString, halting);
-    auto config = expertConfig(halting.toStdString(), 4);
+    auto config = haltConfig(halting.toStdString(), 4);
     config.ponderPrior = 0.2;
     config.haltThreshold = 0.5;
     config.actEpsilon = 0.01;
@@ -251,7 +251,7 @@ void TstHalting::evalKlOfHaltedRowsMatchesClosedForm()
     // row's halting distribution is (0.3, 0.7) and the prior truncated to 2 steps is
     // (0.2, 0.16) / 0.36 = (5/9, 4/9): KL = 0.3 ln(0.3 / (5/9)) + 0.7 ln(0.7 / (4/9)).
     torch::manual_seed(6);
-    auto config = expertConfig("pondernet", 6);
+    auto config = haltConfig("pondernet", 6);
     config.ponderPrior = 0.2;
     const HaltingPolicy policy(config);
     auto expert = constantLambdaExpert(4, 2, 6, 0.3);
@@ -279,7 +279,7 @@ void TstHalting::ponderNetLossMatchesPythonReference()
     // Numbers from tests/core/model/python/pondernet_loss.py (plain Python loops):
     // expected task loss 0.4356701373, KL(p || prior 0.2) 0.2130061565, total with beta 0.01
     // 0.4378001988; median halting steps 3, 1, 2.
-    auto config = expertConfig("pondernet", 4);
+    auto config = haltConfig("pondernet", 4);
     config.ponderPrior = 0.2;
     const HaltingPolicy policy(config);
     const auto lambdas = referenceLambdas();
@@ -307,7 +307,7 @@ void TstHalting::actMatchesPythonReference()
 {
     // pondernet_loss.py, ACT with eps 0.01 on the same lambdas: N = 4, 2, 2; R = 0.3, 0.4, 0.7;
     // ponder cost 3.1333333333 and the mean-field answers below.
-    auto config = expertConfig("act", 4);
+    auto config = haltConfig("act", 4);
     config.actEpsilon = 0.01;
     const HaltingPolicy policy(config);
     const auto lambdas = referenceLambdas();
@@ -340,7 +340,7 @@ void TstHalting::withoutHaltingStepLossOnlyTheAnswerLossIsDropped()
     mor::ModelConfig mc;
     mc.encoder.hidden = 8;
     mc.router.topK = 1;
-    auto ec = expertConfig(halting.toStdString(), 3);
+    auto ec = haltConfig(halting.toStdString(), 3);
     ec.width = 8;
     mc.experts = {ec, ec};
     ModelShape shape;

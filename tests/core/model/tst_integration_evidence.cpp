@@ -1,9 +1,7 @@
-// TstIntegrationModel, part 2: a small model overfits, evidential fusion, the conflict score,
-// counterfactuals.
+// TstIntegrationModel, part 2: overfitting, evidential fusion, conflict score, counterfactuals.
 #include "tst_integration_model.h"
 
 using namespace mor::model;
-using model_test::gradSum;
 using namespace integration_fixture;
 
 void TstIntegrationModel::smallModelOverfitsTinyBatch_data()
@@ -198,7 +196,7 @@ void TstIntegrationModel::evidenceHeadsGiveUncertaintyAndLearnFromTheLoss()
     QVERIFY(out.uncertainty.masked_select(mask).lt(1.0).all().item<bool>());
     const auto loss = integration->evidentialLoss(out, torch::tensor({0, 1, 2, 0}), mask);
     loss.backward();
-    QVERIFY(gradSum(*integration, "evidence_weight") > 0.0);
+    QVERIFY(model_test::gradSum(*integration, "evidence_weight") > 0.0);
     // Every expert's own head learns from the rows it was selected for.
     const auto grad = integration->named_parameters()["evidence_bias"].grad();
     QVERIFY(grad.abs().sum(1).gt(0.0).all().item<bool>());

@@ -18,7 +18,7 @@ using model_test::parameterCount;
 
 namespace {
 
-void setParameter(torch::nn::Module& module, const std::string& name, double value)
+void fillParameter(torch::nn::Module& module, const std::string& name, double value)
 {
     torch::NoGradGuard noGrad;
     module.named_parameters()[name].fill_(value);
@@ -110,8 +110,8 @@ void TstReflection::critiqueGatedExpertStopsComputingHaltedInputs()
     QFETCH(int, expectedSteps);
     torch::manual_seed(2);
     ReflectionExpert expert(ReflectionExpertOptions(6, 3).width(8).maxDepth(5).cell("gru"));
-    setParameter(*expert, "critic2.weight", 0.0);
-    setParameter(*expert, "critic2.bias", criticBias);
+    fillParameter(*expert, "critic2.weight", 0.0);
+    fillParameter(*expert, "critic2.bias", criticBias);
     const HaltingPolicy policy(expertConfig("critique", 5, 0.9));
     expert->eval();
     torch::NoGradGuard noGrad;
@@ -201,8 +201,8 @@ void TstReflection::trainingModeRunsEveryStep()
 {
     torch::manual_seed(6);
     ReflectionExpert expert(ReflectionExpertOptions(6, 3).width(8).maxDepth(3));
-    setParameter(*expert, "critic2.weight", 0.0);
-    setParameter(*expert, "critic2.bias", 10.0); // would halt at step 1
+    fillParameter(*expert, "critic2.weight", 0.0);
+    fillParameter(*expert, "critic2.bias", 10.0); // would halt at step 1
     expert->train();
     const HaltingPolicy policy(expertConfig("critique", 3, 0.9));
     const auto run = expert->reflect(torch::randn({4, 6}), policy, /*shrink=*/false);

@@ -28,7 +28,7 @@ RecursionConfig depthConfig(int64_t every, double capacity)
     return c;
 }
 
-RecursionModel makeModel(const RecursionConfig& c, uint64_t seed = 1)
+RecursionModel modModel(const RecursionConfig& c, uint64_t seed = 1)
 {
     torch::manual_seed(seed);
     RecursionModel m(c, 11, 24);
@@ -36,7 +36,7 @@ RecursionModel makeModel(const RecursionConfig& c, uint64_t seed = 1)
     return m;
 }
 
-torch::Tensor tokens(int64_t B, int64_t T, uint64_t seed)
+torch::Tensor tokenIds(int64_t B, int64_t T, uint64_t seed)
 {
     torch::manual_seed(seed);
     return torch::randint(11, {B, T}, torch::kLong);
@@ -72,10 +72,10 @@ void TstMixtureOfDepths::blocksAreDistinctWithOneRouterPerRoutedBlock()
 {
     QFETCH(int, every);
     QFETCH(int, routers);
-    auto mod = makeModel(depthConfig(every, 0.5));
+    auto mod = modModel(depthConfig(every, 0.5));
     auto vanillaConfig = depthConfig(every, 0.5);
     vanillaConfig.routing = mor::RecursionRouting::Vanilla;
-    auto vanilla = makeModel(vanillaConfig);
+    auto vanilla = modModel(vanillaConfig);
     QVERIFY(!mod->shared());
     // Same distinct blocks as the dense baseline, plus a Linear(d, 1) per routed block.
     QCOMPARE(engine::countParameters(*mod) - engine::countParameters(*vanilla),
@@ -95,9 +95,9 @@ void TstMixtureOfDepths::unselectedTokensSkipTheBlockUnchanged_data()
 void TstMixtureOfDepths::unselectedTokensSkipTheBlockUnchanged()
 {
     QFETCH(bool, training);
-    auto m = makeModel(depthConfig(1, 0.5), 2);
+    auto m = modModel(depthConfig(1, 0.5), 2);
     torch::NoGradGuard noGrad;
-    const auto ids = tokens(3, 16, 3);
+    const auto ids = tokenIds(3, 16, 3);
     const auto pass = m->forward(ids, training, /*trace=*/true);
     QCOMPARE(int(pass.blockSelected.size()), 4);
     auto before = m->embed(ids, torch::arange(16).unsqueeze(0).expand({3, 16}));
@@ -123,9 +123,9 @@ void TstMixtureOfDepths::unselectedTokensSkipTheBlockUnchanged()
 
 void TstMixtureOfDepths::trainingTakesExactlyTopCPerSequence()
 {
-    auto m = makeModel(depthConfig(2, 0.25), 4);
+    auto m = modModel(depthConfig(2, 0.25), 4);
     m->train();
-    const auto pass = m->forward(tokens(2, 16, 5), true, true);
+    const auto pass = m->forward(tokenIds(2, 16, 5), true, true);
     for (size_t r = 0; r < 4; ++r) {
         const auto perSequence = pass.blockSelected[r].sum(1);
         const int64_t expected = (r + 1) % 2 == 0 ? 4 : 16; // C = 0.25 * 16 on routed blocks
@@ -137,9 +137,9 @@ void TstMixtureOfDepths::trainingTakesExactlyTopCPerSequence()
 
 void TstMixtureOfDepths::futureTokensDoNotChangeEarlierOutputsOrRouting()
 {
-    auto m = makeModel(depthConfig(1, 0.5), 6);
+    auto m = modModel(depthConfig(1, 0.5), 6);
     torch::NoGradGuard noGrad;
-    const auto a = tokens(2, 20, 7);
+    const auto a = tokenIds(2, 20, 7);
     {
         const auto pa = m->forward(a, false, true);
         const auto used = pa.depth.narrow(1, 0, 19);
@@ -169,9 +169,9 @@ void TstMixtureOfDepths::futureTokensDoNotChangeEarlierOutputsOrRouting()
 
 void TstMixtureOfDepths::decoderMatchesTheFullPass()
 {
-    auto m = makeModel(depthConfig(1, 0.5), 8);
+    auto m = modModel(depthConfig(1, 0.5), 8);
     torch::NoGradGuard noGrad;
-    const auto ids = tokens(1, 14, 9);
+    const auto ids = tokenIds(1, 14, 9);
     const auto full = m->forward(ids, false);
     RecursionDecoder decoder(m);
     for (int64_t t = 0; t < 14; ++t) {
@@ -185,8 +185,8 @@ void TstMixtureOfDepths::decoderMatchesTheFullPass()
 
 void TstMixtureOfDepths::traceListsTheSkippedBlocks()
 {
-    auto m = makeModel(depthConfig(2, 0.5), 10);
-    const auto ids = tokens(2, 12, 11);
+    auto m = modModel(depthConfig(2, 0.5), 10);
+    const auto ids = tokenIds(2, 12, 11);
     std::vector<int64_t> inputs(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + 24);
     std::vector<std::string> vocab;
     for (int i = 0; i < 11; ++i) {
@@ -220,11 +220,11 @@ void TstMixtureOfDepths::traceListsTheSkippedBlocks()
 
 void TstMixtureOfDepths::trainingLowersTheLoss()
 {
-    auto m = makeModel(depthConfig(1, 0.5), 12);
+    auto m = modModel(depthConfig(1, 0.5), 12);
     m->train();
     torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(3e-3));
     // Predict the previous token: learnable through attention by the processed tokens.
-    const auto ids = tokens(8, 16, 13);
+    const auto ids = tokenIds(8, 16, 13);
     const auto target = torch::roll(ids, 1, 1);
     double first = 0.0, last = 0.0;
     for (int step = 0; step < 60; ++step) {

@@ -50,7 +50,7 @@ void syntheticCritic(std::vector<double>* z, std::vector<double>* right) {
 // gives T = 2.462389, NLL 0.44656745 (10029 of 20000 labels are 1; z[0] = 0.032339037).
 constexpr double kReferenceTemperature = 2.462389;
 
-mor::ExperimentConfig tinyConfig(const std::string& kind) {
+mor::ExperimentConfig calibrationConfig(const std::string& kind) {
     mor::ExperimentConfig c;
     c.name = "tiny";
     c.data.kind = kind;
@@ -151,7 +151,7 @@ void TstCalibration::tooFewPairsKeepTemperatureOne() {
 
 void TstCalibration::calibrateCriticsSetsTheModelsTemperatures() {
     torch::manual_seed(1);
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     const auto data = mor::loadDataset(config.data, 1);
     QVERIFY2(data.ok(), data.error.c_str());
     auto model = mor::train::buildModel(config, data.dataset, torch::Device(torch::kCPU));
@@ -252,7 +252,7 @@ void TstCalibration::evaluationReportsRoutingSharesPerClassAndDomain_data() {
 void TstCalibration::evaluationReportsRoutingSharesPerClassAndDomain() {
     QFETCH(QString, kind);
     torch::manual_seed(3);
-    auto config = tinyConfig(kind.toStdString());
+    auto config = calibrationConfig(kind.toStdString());
     config.model.router.topK = 1;
     const auto data = mor::loadDataset(config.data, 1);
     QVERIFY2(data.ok(), data.error.c_str());
@@ -295,7 +295,7 @@ void TstCalibration::evaluationReportsRoutingSharesPerClassAndDomain() {
 
 void TstCalibration::evaluationReportsCritiqueEceWhenTheModelGivesLogits() {
     torch::manual_seed(5);
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     const auto data = mor::loadDataset(config.data, 1);
     const auto& ds = data.dataset;
     const torch::Device cpu(torch::kCPU);
@@ -340,7 +340,7 @@ void TstCalibration::evaluationReportsCritiqueEceWhenTheModelGivesLogits() {
 
 void TstCalibration::expertChoiceReportsRoutingAgreement() {
     torch::manual_seed(7);
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     config.model.router.strategy = mor::RoutingStrategy::ExpertChoice;
     const auto data = mor::loadDataset(config.data, 1);
     QVERIFY2(data.ok(), data.error.c_str());
@@ -376,7 +376,7 @@ void TstCalibration::expertChoiceReportsRoutingAgreement() {
 
 void TstCalibration::checkpointKeepsTemperatures() {
     QTemporaryDir dir;
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     const auto data = mor::loadDataset(config.data, 1);
     const torch::Device cpu(torch::kCPU);
     auto a = mor::train::buildModel(config, data.dataset, cpu);
@@ -391,7 +391,7 @@ void TstCalibration::checkpointKeepsTemperatures() {
 
 void TstCalibration::checkpointWithoutTemperatureLoadsWithTemperatureOne() {
     QTemporaryDir dir;
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     const auto data = mor::loadDataset(config.data, 1);
     const torch::Device cpu(torch::kCPU);
     torch::manual_seed(1);
@@ -417,7 +417,7 @@ void TstCalibration::checkpointWithoutTemperatureLoadsWithTemperatureOne() {
 
 void TstCalibration::checkpointMissingAParameterFails() {
     QTemporaryDir dir;
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     const auto data = mor::loadDataset(config.data, 1);
     const torch::Device cpu(torch::kCPU);
     auto model = mor::train::buildModel(config, data.dataset, cpu);
@@ -434,7 +434,7 @@ void TstCalibration::trainingLogsTemperaturesAndBestCheckpointCarriesThem() {
     const std::string log = dir.filePath("log.sqlite").toStdString();
     mor::RunOptions options;
     options.logPath = log;
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     const auto out = mor::trainExperiment(config, options, nullptr);
     QVERIFY2(out.error.empty(), out.error.c_str());
     std::string error;
@@ -532,7 +532,7 @@ void TstCalibration::tunedThresholdIsTheLowestThatLosesNoRightAnswer() {
 void TstCalibration::tunedThresholdsGoToCritiqueExpertsAndTheCheckpoint() {
     QTemporaryDir dir;
     torch::manual_seed(1);
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     config.model.calibration = "temperature+threshold";
     config.model.experts[1].halting = mor::HaltingRule::PonderNet; // not critique-gated: not tuned
     const auto data = mor::loadDataset(config.data, 1);
@@ -571,7 +571,7 @@ void TstCalibration::tunedThresholdsGoToCritiqueExpertsAndTheCheckpoint() {
 
 void TstCalibration::evaluationHaltsAtTheTunedThreshold() {
     torch::manual_seed(3);
-    auto config = tinyConfig("parity");
+    auto config = calibrationConfig("parity");
     config.model.router.topK = 2;
     for (auto& e : config.model.experts) {
         e.maxDepth = 4;
