@@ -359,6 +359,8 @@ void TstCompareView::mainWindowComparesTheBrowserSelection() {
         table->selectionModel()->select(table->model()->index(row, 0),
                                         QItemSelectionModel::Select | QItemSelectionModel::Rows);
     }
+    // Compare reads the selection once a worker found the log readable (issue 21).
+    QTRY_COMPARE(window.compareView()->shownRuns().size(), 2);
     QList<qint64> shown = window.compareView()->shownRuns();
     QList<qint64> selected = window.runBrowser()->selectedRuns();
     std::sort(shown.begin(), shown.end());

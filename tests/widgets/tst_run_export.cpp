@@ -194,6 +194,8 @@ void TstRunExport::metricsCsvHasEveryLoggedPoint() {
     shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
+    // The training view reads the run on the session's view pool (issue 21).
+    QTRY_VERIFY(window.trainingView()->shownRun() == m_run && !window.trainingView()->isReading());
     const QString path = m_dir.filePath(QStringLiteral("metrics.csv"));
     QString error;
     QVERIFY2(window.trainingView()->exportCsv(path, &error), qPrintable(error));
@@ -212,6 +214,8 @@ void TstRunExport::copyFigureCopiesThePlotImage() {
     window.resize(1200, 800);
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
+    // The training view reads the run on the session's view pool (issue 21).
+    QTRY_VERIFY(window.trainingView()->shownRun() == m_run && !window.trainingView()->isReading());
     window.showView(QStringLiteral("training"));
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -243,6 +247,8 @@ void TstRunExport::exportPlotWritesTheRightFormat() {
     shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
+    // The training view reads the run on the session's view pool (issue 21).
+    QTRY_VERIFY(window.trainingView()->shownRun() == m_run && !window.trainingView()->isReading());
     view = window.trainingView();
     QCustomPlot* plot = view->plots()->plot(training::MetricPlots::Accuracy);
     plot->resize(400, 300);
@@ -272,6 +278,8 @@ void TstRunExport::exportPlotHasTheChosenSizeAndLeavesTheLivePlot() {
     shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.selectRun(m_run);
+    // The training view reads the run on the session's view pool (issue 21).
+    QTRY_VERIFY(window.trainingView()->shownRun() == m_run && !window.trainingView()->isReading());
     QCustomPlot* plot = window.trainingView()->plots()->plot(training::MetricPlots::Accuracy);
     plot->resize(400, 300);
     plot->xAxis->setRange(1.5, 2.5); // a zoom the user made: the export must not reset it

@@ -3,6 +3,7 @@
 #include "common/plotexport.h"
 #include "common/plotstyle.h"
 #include "common/engineaccess.h"
+#include "shell/logreads.h"
 
 #include <mor/log_reader.h>
 #include <mor/engine_interface.h>
@@ -79,8 +80,53 @@ void legendBeside(QCustomPlot* plot) {
 
 } // namespace
 
+/// What load() reads of a run, off the GUI thread in a window.
+struct CalibrationView::Loaded {
+    qint64 runId = -1;
+    bool exists = false;
+    std::vector<mor::RunSummary> others; ///< the overlay's choices (setRun only)
+    bool withOthers = false;
+    std::vector<mor::CalibrationPoint> history;
+    std::vector<std::vector<mor::ReliabilityBin>> perStep; ///< of the last logged probe traces
+    int64_t tracedInputs = 0;
+    std::vector<int64_t> ids; ///< inputs to trace through the last checkpoint
+    bool hasCheckpoint = false;
+};
+
+namespace {
+CalibrationView::Loaded readLoad(const mor::LogReader* reader, qint64 runId, bool withOthers) {
+    CalibrationView::Loaded l;
+    l.runId = reader ? runId : -1;
+    l.withOthers = withOthers;
+    if (!reader) {
+        return l;
+    }
+    if (withOthers) {
+        l.others = reader->runs();
+    }
+    if (l.runId < 0) {
+        return l;
+    }
+    l.exists = reader->run(l.runId).has_value();
+    l.history = mor::readCalibration(*reader, l.runId, "val");
+    // At once: the probe traces the log holds for the last evaluation.
+    const std::vector<int64_t> steps = reader->traceSteps(l.runId);
+    if (!steps.empty()) {
+        const auto traces = reader->traces(l.runId, steps.back());
+        l.perStep = mor::reliabilityPerStep(traces);
+        l.tracedInputs = int64_t(traces.size());
+    }
+    for (const mor::SampleInfo& s : reader->samples(l.runId)) {
+        l.ids.push_back(s.sampleId);
+    }
+    l.hasCheckpoint = !reader->checkpoints(l.runId).empty();
+    return l;
+}
+} // namespace
+
 struct CalibrationView::Private {
     std::shared_ptr<const mor::LogReader> reader;
+    shell::LogReads reads[2]; ///< the selected run's, the overlay's
     RunData runs[2];
     int generation[2] = {0, 0};
     bool busy[2] = {false, false}; ///< a background trace of that run is under way
@@ -199,23 +245,18 @@ QCustomPlot* CalibrationView::eceHistoryPlot() const {
     return d->history;
 }
 
+void CalibrationView::setReadPool(QThreadPool* pool) {
+    d->reads[0].setPool(pool);
+    d->reads[1].setPool(pool);
+}
+
+bool CalibrationView::isReading() const {
+    return d->reads[0].isPending() || d->reads[1].isPending();
+}
+
 void CalibrationView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
     d->reader = runId >= 0 ? std::move(reader) : nullptr;
-    {
-        const QSignalBlocker blocker(d->overlayCombo);
-        d->overlayCombo->clear();
-        d->overlayCombo->addItem(tr("none"), qlonglong(-1));
-        if (d->reader) {
-            for (const mor::RunSummary& r : d->reader->runs()) {
-                if (r.id != runId) {
-                    d->overlayCombo->addItem(
-                        tr("run %1: %2").arg(r.id).arg(QString::fromStdString(r.name)),
-                        qlonglong(r.id));
-                }
-            }
-        }
-    }
-    load(1, -1);
+    d->reads[1].cancel();
     load(0, d->reader ? runId : -1);
 }
 
@@ -236,35 +277,61 @@ void CalibrationView::setShownStep(int t) {
 }
 
 void CalibrationView::load(int which, qint64 runId) {
-    RunData& data = d->runs[which];
     d->busy[which] = false; // a background trace of the replaced run is dropped
     ++d->generation[which];
-    data = RunData{};
-    data.runId = d->reader ? runId : -1;
-    if (data.runId >= 0) {
-        const auto run = d->reader->run(data.runId);
-        data.name = run ? tr("run %1").arg(data.runId) : QString();
-        data.history = mor::readCalibration(*d->reader, data.runId, "val");
-        // At once: the probe traces the log holds for the last evaluation.
-        const std::vector<int64_t> steps = d->reader->traceSteps(data.runId);
-        if (!steps.empty()) {
-            const auto traces = d->reader->traces(data.runId, steps.back());
-            data.perStep = mor::reliabilityPerStep(traces);
-            data.tracedInputs = int64_t(traces.size());
+    const auto reader = d->reader;
+    const bool withOthers = which == 0; // a new selected run: the overlay's choices too
+    const auto read = [reader, runId, withOthers] {
+        return readLoad(reader.get(), runId, withOthers);
+    };
+    const auto apply = [this, which](Loaded& loaded) { applyLoad(which, loaded); };
+    if (!reader || runId < 0) {
+        if (!withOthers || !reader) { // nothing to read: at once
+            d->reads[which].cancel();
+            Loaded none = read();
+            apply(none);
+            return;
         }
-        traceInBackground(which);
+    }
+    d->reads[which].read<Loaded>(this, read, apply);
+}
+
+void CalibrationView::applyLoad(int which, Loaded& loaded) {
+    if (loaded.withOthers) {
+        const QSignalBlocker blocker(d->overlayCombo);
+        d->overlayCombo->clear();
+        d->overlayCombo->addItem(tr("none"), qlonglong(-1));
+        for (const mor::RunSummary& r : loaded.others) {
+            if (r.id != loaded.runId) {
+                d->overlayCombo->addItem(
+                    tr("run %1: %2").arg(r.id).arg(QString::fromStdString(r.name)),
+                    qlonglong(r.id));
+            }
+        }
+        // The overlay of the previous run goes with it.
+        d->busy[1] = false;
+        ++d->generation[1];
+        d->runs[1] = RunData{};
+    }
+    RunData& data = d->runs[which];
+    d->busy[which] = false;
+    ++d->generation[which];
+    data = RunData{};
+    data.runId = loaded.runId;
+    if (data.runId >= 0) {
+        data.name = loaded.exists ? tr("run %1").arg(data.runId) : QString();
+        data.history = std::move(loaded.history);
+        data.perStep = std::move(loaded.perStep);
+        data.tracedInputs = loaded.tracedInputs;
+        traceInBackground(which, std::move(loaded.ids), loaded.hasCheckpoint);
     }
     rebuildStepChoices();
     redraw();
 }
 
-void CalibrationView::traceInBackground(int which) {
+void CalibrationView::traceInBackground(int which, std::vector<int64_t> ids, bool hasCheckpoint) {
     RunData& data = d->runs[which];
-    std::vector<int64_t> ids;
-    for (const mor::SampleInfo& s : d->reader->samples(data.runId)) {
-        ids.push_back(s.sampleId);
-    }
-    if (ids.empty() || d->reader->checkpoints(data.runId).empty()) {
+    if (ids.empty() || !hasCheckpoint || !d->reader) {
         data.traceError = tr("no checkpoint to re-run");
         return;
     }

@@ -18,6 +18,8 @@ class QComboBox;
 class QCustomPlot;
 class QLabel;
 
+class QThreadPool;
+
 namespace mor {
 class LogReader;
 }
@@ -31,6 +33,10 @@ public:
     ~CalibrationView() override;
 
     void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId);
+    /// Where its log reads run (the window's view pool, issue 21); none: on this thread.
+    void setReadPool(QThreadPool* pool);
+    /// True while a read asked for is not shown yet.
+    bool isReading() const;
     /// Overlays run `runId` of the same log (< 0: none).
     void setOverlayRun(qint64 runId);
     /// The reflection step whose diagram is shown (0: the answer-critique, as logged).
@@ -53,6 +59,7 @@ public:
     QCustomPlot* reliabilityPlot() const;
     QCustomPlot* ecePerStepPlot() const;
     QCustomPlot* eceHistoryPlot() const;
+    struct Loaded; ///< what a load reads (calibrationview.cpp)
 
 Q_SIGNALS:
     /// A background trace of run `runId` finished (its diagrams are drawn).
@@ -63,7 +70,8 @@ protected:
 
 private:
     void load(int which, qint64 runId);
-    void traceInBackground(int which);
+    void applyLoad(int which, Loaded& loaded);
+    void traceInBackground(int which, std::vector<int64_t> ids, bool hasCheckpoint);
     void rebuildStepChoices();
     void redraw();
     void drawReliability();

@@ -70,17 +70,26 @@ bool CounterfactualView::isBusy() const {
 }
 
 void CounterfactualView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
+    std::string config;
+    if (reader && runId >= 0) {
+        if (const auto run = reader->run(runId)) {
+            config = run->configJson;
+        }
+    }
+    setRun(std::move(reader), runId, config);
+}
+
+void CounterfactualView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId,
+                                const std::string& configJson) {
     d->reader = runId >= 0 ? std::move(reader) : nullptr;
     d->runId = d->reader ? runId : -1;
     int experts = 0, depth = 1;
-    if (d->reader) {
-        if (const auto run = d->reader->run(d->runId)) {
-            const auto parsed = mor::parseConfig(run->configJson);
-            if (parsed.ok()) {
-                experts = int(parsed.config.model.experts.size());
-                for (const auto& e : parsed.config.model.experts) {
-                    depth = std::max(depth, int(e.maxDepth));
-                }
+    if (d->reader && !configJson.empty()) {
+        const auto parsed = mor::parseConfig(configJson);
+        if (parsed.ok()) {
+            experts = int(parsed.config.model.experts.size());
+            for (const auto& e : parsed.config.model.experts) {
+                depth = std::max(depth, int(e.maxDepth));
             }
         }
     }

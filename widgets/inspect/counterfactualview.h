@@ -25,6 +25,9 @@ public:
     ~CounterfactualView() override;
 
     void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId);
+    /// The same with the run's config read elsewhere (the stepper's read on a worker).
+    void setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId,
+                const std::string& configJson);
     /// The input the counterfactual is about: sample `sampleId` on the checkpoint at or before
     /// evaluation step `step` (sampleId < 0: none). Drops a result of another input.
     void setInput(qint64 step, qint64 sampleId);

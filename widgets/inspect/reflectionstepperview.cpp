@@ -13,10 +13,9 @@
 #include "common/stepcursorbar.h"
 #include "inspect/tracefeatures.h"
 #include "common/engineaccess.h"
+#include "shell/logreads.h"
 
 #include <mor/log_reader.h>
-
-#include "shell/logreads.h"
 #include <mor/engine_interface.h>
 #include <mor/trainer.h>
 #include <QFutureWatcher>
@@ -43,6 +42,7 @@ struct ReflectionStepperView::Read {
     qint64 runId = -1;
     RunSettings settings;
     RunFeatures features;
+    std::string configJson; ///< for the What if page
     std::vector<mor::SampleInfo> samples;
     std::vector<int64_t> steps;
     qint64 wantStep = -1; ///< the evaluation step asked for (the picker picks the last if absent)
@@ -212,6 +212,9 @@ ReflectionStepperView::ReflectionStepperView(QWidget* parent)
 
     connect(d->picker, &SamplePicker::stepChanged, this, [this](qint64 step) {
         d->summary->setStep(step);
+        if (d->reads.isAsync()) {
+            return refresh(); // in a window: that step's traces read on the pool
+        }
         d->traces = d->tracesOf(step);
         d->picker->setTraces(d->traces);
         if (d->traces.empty()) {
@@ -243,15 +246,14 @@ ReflectionStepperView::~ReflectionStepperView() = default;
 
 void ReflectionStepperView::setReadPool(QThreadPool* pool) {
     d->reads.setPool(pool);
+    d->calibration->setReadPool(pool);
 }
 
 bool ReflectionStepperView::isReading() const {
-    return d->reads.isPending();
+    return d->reads.isPending() || d->calibration->isReading();
 }
 
-qint64 ReflectionStepperView::shownRun() const {
-    return d->runId;
-}
+qint64 ReflectionStepperView::shownRun() const { return d->runId; }
 
 void ReflectionStepperView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
     d->wantReader = runId >= 0 ? std::move(reader) : nullptr;
@@ -273,6 +275,8 @@ void ReflectionStepperView::refresh() {
         if (reset) {
             r.settings = readRunSettings(reader.get(), r.runId);
             r.features = readRunFeatures(reader.get(), r.runId);
+            const auto run = reader ? reader->run(runId) : std::optional<mor::RunSummary>();
+            r.configJson = run ? run->configJson : std::string();
         }
         if (!reader) {
             return r;
@@ -310,8 +314,8 @@ void ReflectionStepperView::applyRead(Read& r) {
         d->trace.reset();
         d->settings = std::move(r.settings);
         d->features = std::move(r.features);
-        // The pages read what they show themselves (on this thread, after the read above).
-        d->whatIf->setRun(d->reader, d->runId);
+        // What if gets the config read above; Calibration reads on the view pool itself.
+        d->whatIf->setRun(d->reader, d->runId, r.configJson);
         d->summary->setRun(d->reader, d->runId);
         d->calibration->setRun(d->reader, d->runId);
     }

@@ -364,8 +364,8 @@ void MainWindow::startTraining() {
 }
 
 bool MainWindow::loadRunIntoSetup(qint64 runId) {
-    const auto reader = m_session->reader();
-    const std::optional<mor::RunSummary> run = reader ? reader->run(runId) : std::nullopt;
+    // The browser's row holds the run's config: no read of the log on this thread.
+    const mor::RunSummary* run = m_browser->model()->run(m_browser->model()->rowOf(runId));
     QString error = tr("Run %1 is not in the log.").arg(runId);
     if (!run || !m_setup->loadRunConfig(run->configJson, tr("Load run %1").arg(runId), &error)) {
         QMessageBox::warning(this, tr("Load into Setup"), error);
