@@ -91,7 +91,16 @@ RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent) {
     legend->setVisible(true);
     legend->setFont(QFont(font().family(), 7));
     legend->setIconSize(12, 8);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // The legend in a row of its own under the axes: inside them it touched the bars at
+    // 1280x800 (issue 21). Both entries side by side, the row as low as the text.
+    axisRect()->insetLayout()->take(legend);
+    plotLayout()->addElement(2, 0, legend);
+    plotLayout()->setRowStretchFactor(2, 0.001);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setWrap(2);
+    legend->setMargins(QMargins(4, 1, 4, 1));
+    legend->setRowSpacing(0);
+    legend->setBorderPen(Qt::NoPen);
 }
 
 void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
