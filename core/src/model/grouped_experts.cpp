@@ -241,7 +241,7 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
         lambdaSteps.push_back(lambda);
         stateSteps.push_back(state);
     }
-    ExpertRun all;
+    auto& all = out.all;
     all.logits = torch::stack(logitsSteps, 0);
     all.critique = torch::stack(critSteps, 0);
     all.criticLogit = torch::stack(zSteps, 0);

@@ -40,6 +40,9 @@ struct GroupRun {
     torch::Tensor answer;            ///< [N, C]
     torch::Tensor confidence;        ///< [N]
     torch::Tensor iterations;        ///< int64 [N]
+    /// The whole group's run over its N routed pairs (the members' runs are its parts), for
+    /// losses computed once per group (model_losses.cpp).
+    ExpertRun all;
 };
 
 /// A training pass of one group: every step for every row, as ReflectionExpertImpl::reflect

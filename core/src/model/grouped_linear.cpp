@@ -3,7 +3,9 @@
 #include <ATen/ops/addmm_cpu_dispatch.h>
 #include <ATen/ops/mm_cpu_dispatch.h>
 #include <ATen/ops/sum_cpu_dispatch.h>
+#include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace mor::model {
@@ -78,6 +80,47 @@ void sumRowsOut(torch::Tensor& out, const torch::Tensor& a)
     }
 }
 
+/// fn(g, offset, n) for every member g (offset: its first row). On the CPU with several
+/// threads the members are spread over the threads, largest first onto the least loaded
+/// thread, and each product runs on one thread: a group's blocks are many small products, which
+/// one thread each computes better than all threads in turn.
+template <typename Fn>
+void forEachMember(const std::vector<int64_t>& counts, bool cpu, const Fn& fn)
+{
+    const size_t members = counts.size();
+    std::vector<int64_t> offsets(members, 0);
+    for (size_t g = 1; g < members; ++g) {
+        offsets[g] = offsets[g - 1] + counts[g - 1];
+    }
+    const int threads = cpu && !at::in_parallel_region() ? at::get_num_threads() : 1;
+    if (threads <= 1 || members < 2) {
+        for (size_t g = 0; g < members; ++g) {
+            fn(int64_t(g), offsets[g], counts[g]);
+        }
+        return;
+    }
+    std::vector<size_t> order(members);
+    for (size_t g = 0; g < members; ++g) {
+        order[g] = g;
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&counts](size_t a, size_t b) { return counts[a] > counts[b]; });
+    std::vector<std::vector<size_t>> work(static_cast<size_t>(threads));
+    std::vector<int64_t> load(static_cast<size_t>(threads), 0);
+    for (const size_t g : order) {
+        const auto least = size_t(std::min_element(load.begin(), load.end()) - load.begin());
+        work[least].push_back(g);
+        load[least] += counts[g] + 1;
+    }
+    at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t t = begin; t < end; ++t) {
+            for (const size_t g : work[size_t(t)]) {
+                fn(int64_t(g), offsets[g], counts[g]);
+            }
+        }
+    });
+}
+
 struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
     static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& xIn,
                                  const torch::Tensor& w, const torch::Tensor& b,
@@ -85,21 +128,18 @@ struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
     {
         const auto x = xIn.contiguous();
         auto y = torch::empty({x.size(0), w.size(1)}, x.options());
-        int64_t offset = 0;
-        for (size_t g = 0; g < counts.size(); ++g) {
-            const int64_t n = counts[g];
+        forEachMember(counts, x.is_cpu(), [&](int64_t g, int64_t offset, int64_t n) {
             if (n == 0) {
-                continue;
+                return;
             }
             auto out = segmentRows(y, offset, n);
-            const auto wt = segmentMember(w, int64_t(g), true);
+            const auto wt = segmentMember(w, g, true);
             if (bias) {
-                addmmOut(out, segmentMember(b, int64_t(g)), segmentRows(x, offset, n), wt);
+                addmmOut(out, segmentMember(b, g), segmentRows(x, offset, n), wt);
             } else {
                 mmOut(out, segmentRows(x, offset, n), wt);
             }
-            offset += n;
-        }
+        });
         ctx->save_for_backward({x, w});
         ctx->saved_data["counts"] = counts;
         ctx->saved_data["bias"] = bias;
@@ -127,10 +167,7 @@ struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
         if (needB) {
             db = torch::empty({w.size(0), w.size(1)}, w.options());
         }
-        int64_t offset = 0;
-        for (size_t g = 0; g < counts.size(); ++g) {
-            const int64_t n = counts[g];
-            const auto member = int64_t(g);
+        forEachMember(counts, dy.is_cpu(), [&](int64_t member, int64_t offset, int64_t n) {
             if (n == 0) {
                 if (needW) {
                     segmentMember(dw, member).zero_();
@@ -138,7 +175,7 @@ struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
                 if (needB) {
                     segmentMember(db, member).zero_();
                 }
-                continue;
+                return;
             }
             const auto dyg = segmentRows(dy, offset, n);
             if (needX) {
@@ -153,8 +190,7 @@ struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
                 auto out = segmentMember(db, member);
                 sumRowsOut(out, dyg);
             }
-            offset += n;
-        }
+        });
         return {dx, dw, db, torch::Tensor(), torch::Tensor()};
     }
 };

@@ -161,9 +161,41 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
     // Competitive objectives: every expert's own task loss on every input [B, E].
     std::vector<torch::Tensor> lossColumns;
     double rows = 0.0;
+    // Grouped dispatch: every term is a sum over rows (every step ran), so a group's terms
+    // computed once on its whole run equal its members' terms weighted by their rows; the
+    // number of ops no longer grows with the group's size. Competitive objectives (a column
+    // per expert), re-reflected members and unequal halt weights take the per-expert loop.
+    std::vector<bool> done(pass.experts.size(), false);
+    for (const auto& group : pass.groups) {
+        const size_t first = size_t(group.experts.front());
+        bool fused = !competitive;
+        for (const int64_t j : group.experts) {
+            fused = fused && !pass.experts[size_t(j)].extraRows.defined()
+                    && m_config.experts[size_t(j)].haltWeight == m_config.experts[first].haltWeight;
+        }
+        if (!fused) {
+            continue;
+        }
+        const auto terms =
+            expertTerms(group.run, y.index_select(0, group.rows), parts.policies[first],
+                        m_config.taskLoss, m_config.experts[first].halting == HaltingRule::Act);
+        const double n = double(group.rows.numel());
+        const auto add = [n](torch::Tensor& sum, const torch::Tensor& term) {
+            sum = sum.defined() ? sum + term * n : term * n;
+        };
+        add(task, terms.task);
+        add(critique, terms.critique);
+        add(halting, terms.halting);
+        add(weightedHalting, terms.halting * m_config.experts[first].haltWeight);
+        add(improvement, terms.improvement);
+        rows += n;
+        for (const int64_t j : group.experts) {
+            done[size_t(j)] = true;
+        }
+    }
     for (size_t j = 0; j < pass.experts.size(); ++j) {
         const auto& ep = pass.experts[j];
-        if (!ep.ran) {
+        if (!ep.ran || done[j]) {
             continue;
         }
         const auto terms = expertTerms(ep.run, y.index_select(0, ep.rows), parts.policies[j],

@@ -37,6 +37,13 @@ struct ExpertPass {
     ExtraRun extra;
 };
 
+/// Grouped dispatch (training): one group of equal experts run together.
+struct GroupPass {
+    std::vector<int64_t> experts; ///< the members (expert indices)
+    torch::Tensor rows;           ///< int64 [N]: batch row of each routed pair, member by member
+    ExpertRun run;                ///< over the N pairs; each member's ExpertPass::run is a part
+};
+
 struct MoRModelImpl::Pass {
     ForwardOutput out;
     torch::Tensor encoding;     ///< e [B, H]
@@ -48,6 +55,7 @@ struct MoRModelImpl::Pass {
     torch::Tensor routerLogits; ///< r [B, E]
     torch::Tensor routerLogProbs;
     std::vector<ExpertPass> experts;
+    std::vector<GroupPass> groups; ///< grouped dispatch: the groups that ran together
     /// Training probes (router.probe_fraction): bool [B, E] (undefined when off) and what each
     /// expert computed on its probe rows; never fused into the answer.
     torch::Tensor probeMask;

@@ -307,6 +307,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                 }
             }
             if (gr.batchRows.numel() > 0) {
+                pass.groups.push_back(GroupPass{group, gr.batchRows, gr.all});
                 pairIndex.push_back(gr.batchRows * experts + index.index_select(0, gr.members));
                 pairAnswer.push_back(gr.answer);
                 pairConf.push_back(gr.confidence);

@@ -172,6 +172,8 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass_data()
     QTest::newRow("5 gru, top-1") << "e5top1";
     QTest::newRow("32 gru, top-1") << "e32top1";
     QTest::newRow("32 gru, top-2") << "e32top2";
+    // Losses per expert column (not once per group): the per-expert loss loop.
+    QTest::newRow("6 gru, mixture likelihood") << "mixture";
 }
 
 void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
@@ -201,6 +203,9 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
         ec2.criticStopGradient = true;
         mc.experts.push_back(ec2);
         mc.experts.push_back(ec2);
+    } else if (setup == "mixture") {
+        mc.experts.assign(6, expert("gru", 16, 3, "pondernet"));
+        mc.router.objective = mor::RouterObjective::MixtureLikelihood;
     } else if (setup.startsWith("e")) { // e<E>top<k>
         const auto parts = setup.mid(1).split("top");
         mc.experts.assign(size_t(parts[0].toInt()), expert("gru", 16, 3, "critique"));
