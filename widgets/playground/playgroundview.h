@@ -29,6 +29,7 @@ class TrainingController;
 } // namespace training
 
 class QFormLayout;
+class QGridLayout;
 
 namespace playground {
 
@@ -87,7 +88,9 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    void buildKnobs(QWidget* panel);
+    void buildKnobs(QWidget* panel); ///< playgroundknobs.cpp
+    /// Shows or hides a knob of the grid with its name (presentation mode hides a few).
+    void setKnobVisible(QWidget* knob, bool visible);
     void knobChanged();
     void refreshPoints();
     void poll();
@@ -106,8 +109,8 @@ private:
     QTimer* m_poll = nullptr;
     PlaneView* m_plane = nullptr;
     QCustomPlot* m_curves = nullptr;
-    class QFormLayout* m_form = nullptr;
-    class QFormLayout* m_expertStepRows = nullptr; ///< Paint, Expert, Step t
+    QGridLayout* m_knobs = nullptr; ///< two knobs a row: name, box, name, box
+    QFormLayout* m_expertStepRows = nullptr; ///< Paint, Expert, Step t
     QComboBox* m_demo = nullptr;
     QComboBox* m_kind = nullptr;
     QComboBox* m_map = nullptr;

@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QHBoxLayout>
+#include <QtMath>
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +34,48 @@ QString wrapped(const QString& name) {
         }
     }
     return best < 0 ? name : name.left(best) + QLatin1Char('\n') + name.mid(best + 1);
+}
+/// Up to four classes: their names in lines under the bars while the widest line fits between
+/// two ticks, else on one slanted line each (three plots side by side at 1280 px: German names
+/// such as "Übertragskette" ran into their neighbours). Runs after every layout of the plot.
+void fitClassTicks(QCustomPlot* plot) {
+    const QStringList names = plot->property("classTicks").toStringList();
+    if (names.isEmpty() || names.size() > 4) {
+        return;
+    }
+    const QFontMetrics fm(plot->xAxis->tickLabelFont());
+    int widest = 0;
+    for (const QString& name : names) {
+        for (const QString& line : name.split(QLatin1Char('\n'))) {
+            widest = std::max(widest, fm.horizontalAdvance(line));
+        }
+    }
+    const double room = plot->axisRect()->width() / std::max(1.0, plot->xAxis->range().size());
+    const bool fits = widest + fm.averageCharWidth() * 2 <= room;
+    if (fits == (plot->xAxis->tickLabelRotation() == 0.0)) {
+        return;
+    }
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    QStringList shown;
+    for (int i = 0; i < names.size(); ++i) {
+        QString name = names[i];
+        shown << (fits ? name : name.replace(QLatin1Char('\n'), QLatin1Char(' ')));
+        ticker->addTick(i, shown.back());
+    }
+    plot->xAxis->setTicker(ticker);
+    // Slanted up to its tick (a label that would cross the widget's edge is not drawn at all:
+    // slanted down from its tick, the last one went past the right edge); the axis rect moves
+    // right as far as the first label needs.
+    constexpr double kSlant = 30.0;
+    plot->xAxis->setTickLabelRotation(fits ? 0.0 : -kSlant);
+    int left = 0;
+    if (!fits) {
+        const double radians = qDegreesToRadians(kSlant);
+        left = int(std::ceil(std::cos(radians) * fm.horizontalAdvance(shown.front()) +
+                             std::sin(radians) * fm.height() - 0.6 * room)) + 4;
+    }
+    plot->axisRect()->setMinimumMargins(QMargins(std::max(0, left), 0, 0, 0));
+    plot->replot(QCustomPlot::rpQueuedReplot); // this layout is done: the next one has them
 }
 QCPTextElement* titleOf(QCustomPlot* plot) {
     return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
@@ -59,6 +102,9 @@ DepthPlots::DepthPlots(QWidget* parent) : QWidget(parent) {
         // 180 px the title was covered by the plot).
         common::PlotStyler::setFitHeight(plot);
         common::installExportMenu(plot);
+    }
+    for (QCustomPlot* plot : {m_mean, m_distribution}) {
+        connect(plot, &QCustomPlot::afterLayout, this, [plot] { fitClassTicks(plot); });
     }
     m_meanBars = new QCPBars(m_mean->xAxis, m_mean->yAxis);
     m_meanBars->setWidth(0.6);
@@ -87,9 +133,11 @@ void DepthPlots::setClassTicks(QCustomPlot* plot, const QStringList& names) {
         ticker->addTick(i, names[i]);
     }
     plot->xAxis->setTicker(ticker);
-    // Many classes: slanted labels, so neighbours do not overlap.
+    // Many classes: slanted labels, so neighbours do not overlap; a few: see fitClassTicks().
     plot->xAxis->setTickLabelRotation(names.size() > 4 ? 25 : 0);
     plot->xAxis->setRange(-0.6, names.size() - 0.4);
+    plot->setProperty("classTicks", names);
+    fitClassTicks(plot);
 }
 
 void DepthPlots::setClassDepths(const std::vector<ClassDepth>& classes, int maxDepth,

@@ -65,8 +65,10 @@ GeneratePanel::GeneratePanel(QWidget* parent) : QWidget(parent) {
     row->addStretch(1);
     row->addWidget(m_tokensLabel);
     row->addWidget(m_tokens);
+    row->addSpacing(12); // each name beside its own box, not touching the box before it
     row->addWidget(m_temperatureLabel);
     row->addWidget(m_temperature);
+    row->addSpacing(12);
     row->addWidget(m_button);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -19,6 +19,20 @@
 
 namespace sequence {
 
+namespace {
+/// Names and values in two columns with room between them: the trailing spaces of a cell are
+/// dropped by Qt's rich text, and the longest German name touched its value.
+template <size_t N> QString valuesTable(const QString (&rows)[N][2]) {
+    QString html = QStringLiteral("<table cellspacing='0' cellpadding='1'>");
+    for (const auto& row : rows) {
+        html += QStringLiteral("<tr><td style='padding-right:14px'>%1:</td>"
+                               "<td><b>%2</b></td></tr>")
+                    .arg(row[0].toHtmlEscaped(), row[1]);
+    }
+    return html + QStringLiteral("</table>");
+}
+} // namespace
+
 RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("recursionStepper"));
     m_title = new QLabel(this);
@@ -241,13 +255,7 @@ void RecursionStepper::showRecursion() {
                                                ? QString::number(targetProbability(), 'f', 3)
                                                : tr("— (no target at this position)")},
     };
-    QString html = QStringLiteral("<table cellspacing='2'>");
-    for (const auto& row : rows) {
-        html += QStringLiteral("<tr><td>%1:&nbsp;&nbsp;</td><td><b>%2</b></td></tr>")
-                    .arg(row[0].toHtmlEscaped(), row[1]);
-    }
-    html += QStringLiteral("</table>");
-    m_values->setText(html);
+    m_values->setText(valuesTable(rows));
     m_marker->point1->setCoords(r, 0.0);
     m_marker->point2->setCoords(r, 1.0);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -275,13 +283,7 @@ void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
          : probed      ? QString::number(targetProbability(), 'f', 3)
                        : tr("not recorded")},
     };
-    QString html = QStringLiteral("<table cellspacing='2'>");
-    for (const auto& row : rows) {
-        html += QStringLiteral("<tr><td>%1:&nbsp;&nbsp;</td><td><b>%2</b></td></tr>")
-                    .arg(row[0].toHtmlEscaped(), row[1]);
-    }
-    html += QStringLiteral("</table>");
-    m_values->setText(html);
+    m_values->setText(valuesTable(rows));
     m_marker->point1->setCoords(r, 0.0);
     m_marker->point2->setCoords(r, 1.0);
     m_plot->replot(QCustomPlot::rpQueuedReplot);

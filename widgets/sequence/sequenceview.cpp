@@ -100,6 +100,8 @@ SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new
     d->stepLabel = new QLabel(this);
     d->stepCombo = new QComboBox(this);
     d->stepCombo->setObjectName(QStringLiteral("evalStepCombo"));
+    // As wide as its longest step ("step 880" was cut to "step 8": sized at the first show).
+    d->stepCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     d->sequenceLabel = new QLabel(this);
     d->sequenceCombo = new QComboBox(this);
     d->sequenceCombo->setObjectName(QStringLiteral("sequenceCombo"));

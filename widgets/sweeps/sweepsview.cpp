@@ -14,8 +14,10 @@
 #include "mor/log_reader.h"
 #include "mor/sweep.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -26,6 +28,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace sweeps {
 
@@ -165,15 +169,25 @@ void SweepsView::refresh() {
     {
         QSignalBlocker block(m_sweep);
         m_sweep->clear();
+        // Short in the box (at 1280x800 the long form was cut off: the progress bar beside it
+        // shows the counts anyway), whole in the tooltip and the open list.
+        int widest = 0;
+        const QFontMetrics metrics(m_sweep->font());
         for (const mor::SweepInfo& s : sweeps) {
-            m_sweep->addItem(tr("#%1 %2 (%3, %4 of %5 runs finished)")
-                                 .arg(s.id)
-                                 .arg(QString::fromStdString(s.name),
-                                      shell::RunTableModel::statusText(s.status))
-                                 .arg(s.finished)
-                                 .arg(s.total),
-                             qint64(s.id));
+            const QString name = QString::fromStdString(s.name);
+            const QString status = shell::RunTableModel::statusText(s.status);
+            m_sweep->addItem(
+                tr("#%1 %2 (%3, %4/%5)").arg(s.id).arg(name, status).arg(s.finished).arg(s.total),
+                qint64(s.id));
+            const QString whole = tr("#%1 %2 (%3, %4 of %5 runs finished)")
+                                      .arg(s.id)
+                                      .arg(name, status)
+                                      .arg(s.finished)
+                                      .arg(s.total);
+            m_sweep->setItemData(m_sweep->count() - 1, whole, Qt::ToolTipRole);
+            widest = std::max(widest, metrics.horizontalAdvance(whole));
         }
+        m_sweep->view()->setMinimumWidth(widest + 40);
         // The sweep shown before, else the newest (a sweep just launched).
         int index = m_sweep->findData(current);
         m_sweep->setCurrentIndex(index >= 0 ? index : m_sweep->count() - 1);
@@ -193,6 +207,7 @@ void SweepsView::reloadSweep() {
     m_importance->setData(*m_data);
     m_parallel->setData(*m_data);
     m_pareto->setData(*m_data);
+    m_sweep->setToolTip(m_sweep->currentData(Qt::ToolTipRole).toString());
     m_progress->setVisible(id >= 0);
     m_progress->setRange(0, int(std::max<int64_t>(1, m_data->info.total)));
     m_progress->setValue(int(m_data->info.finished));
@@ -286,6 +301,9 @@ SweepLauncher* SweepsView::openLauncher() {
 void SweepsView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
+        if (m_sweep->count() > 0) {
+            refresh(); // the sweeps' status words in the new language
+        }
     } else if (event->type() == QEvent::ParentChange) {
         retranslateUi(); // the tab title
     }
