@@ -558,6 +558,8 @@ DE = {
     "Core: %1": "Kern: %1",
     "No longer promoted: %1.": "Nicht mehr befördert: %1.",
     "Retra&in…": "Neu &trainieren…",
+    # session 11 (A2): the Sweeps box, short (the counts in words stay in its tooltip)
+    "#%1 %2 (%3, %4/%5)": "#%1 %2 (%3, %4/%5)",
 }
 
 

@@ -4677,6 +4677,10 @@ auf der Pareto-Front</translation>
         <source>Drag along an axis to select runs in the run browser; click the axis to clear.</source>
         <translation>Entlang einer Achse ziehen, um Läufe im Lauf-Browser zu wählen; die Achse anklicken, um die Auswahl zu löschen.</translation>
     </message>
+    <message>
+        <source>#%1 %2 (%3, %4/%5)</source>
+        <translation>#%1 %2 (%3, %4/%5)</translation>
+    </message>
 </context>
 <context>
     <name>training::MetricPlots</name>
