@@ -4,6 +4,8 @@
 #include "common/plotstyle.h"
 #include "common/plotstyler.h"
 
+#include <QApplication>
+
 #include <algorithm>
 
 namespace inspect {
@@ -21,6 +23,27 @@ void placeVertical(QCPItemStraightLine* line, double x) {
     line->point1->setCoords(x, 0);
     line->point2->setCoords(x, 1);
 }
+/// The title never widens the panel: the panel wraps it to its own width (updateTitle). A
+/// one-line title set the panel's minimum width: in the stepper's scroll area at 1280x800 every
+/// panel became wider than the view, and the uncertainty u and the legend were cut off.
+class WrappedTitle : public QCPTextElement {
+public:
+    using QCPTextElement::QCPTextElement;
+    QSize minimumOuterSizeHint() const override {
+        return {0, QCPTextElement::minimumOuterSizeHint().height()};
+    }
+};
+const QString kSeparator = QStringLiteral("  ·  ");
+/// Draft probability 0 → 1: from the plot's background (white, or the dark theme's base, where
+/// a white strip glared) to a colour that stands out on both.
+QCPColorGradient stripGradient() {
+    QCPColorGradient gradient(QCPColorGradient::gpGrayscale);
+    const bool dark = common::darkPalette();
+    gradient.setColorStopAt(0.0, dark ? QApplication::palette().color(QPalette::Base)
+                                      : QColor(Qt::white));
+    gradient.setColorStopAt(1.0, dark ? QColor(0x6f, 0xa8, 0xdc) : QColor(0x1f, 0x3b, 0x73));
+    return gradient;
+}
 } // namespace
 
 ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
@@ -30,7 +53,7 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     common::PlotStyler::setFitHeight(this);
     setAutoAddPlottableToLegend(false);
     plotLayout()->clear();
-    m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
+    m_title = new WrappedTitle(this, QString(), QFont(font().family(), 9, QFont::Bold));
     m_timeRect = new QCPAxisRect(this);
     m_stripRect = new QCPAxisRect(this);
     m_draftRect = new QCPAxisRect(this);
@@ -123,10 +146,7 @@ ExpertPanel::ExpertPanel(QWidget* parent) : QCustomPlot(parent) {
     m_strip = new QCPColorMap(sx, sy);
     m_strip->setInterpolate(false);
     m_strip->setTightBoundary(false);
-    QCPColorGradient gradient(QCPColorGradient::gpGrayscale);
-    gradient.setColorStopAt(0.0, Qt::white);
-    gradient.setColorStopAt(1.0, QColor(0x1f, 0x3b, 0x73));
-    m_strip->setGradient(gradient);
+    m_strip->setGradient(stripGradient());
     m_strip->setDataRange(QCPRange(0, 1));
     m_stripCursor = verticalLine(this, m_stripRect, QPen(QColor(255, 140, 0, 200), 2));
 
@@ -252,7 +272,7 @@ void ExpertPanel::setWidthText(const QString& text) {
 }
 
 void ExpertPanel::updateTitle() {
-    m_title->setText(tr("Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6"
+    m_fullTitle = (tr("Expert %1  ·  gate %2  ·  router p %3  ·  halted at t=%4  ·  answer %5 %6"
                         "  ·  confidence %7%8")
                          .arg(m_trace.expert)
                          .arg(common::fmt(m_trace.gate))
@@ -269,6 +289,37 @@ void ExpertPanel::updateTitle() {
                           : QString()) +
                      // Its own line: the first one already fills a narrow panel.
                      (m_widthText.isEmpty() ? QString() : QStringLiteral("\n") + m_widthText));
+    wrapTitle();
+}
+
+void ExpertPanel::wrapTitle() {
+    // Lines of whole "name value" parts, as many as fit the panel's width.
+    const QFontMetrics metrics(m_title->font());
+    const int room = std::max(1, width() - 16);
+    QStringList lines;
+    for (const QString& given : m_fullTitle.split(QLatin1Char('\n'))) {
+        QString line;
+        for (const QString& part : given.split(kSeparator, Qt::SkipEmptyParts)) {
+            const QString longer = line.isEmpty() ? part : line + kSeparator + part;
+            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > room) {
+                lines << line;
+                line = part;
+            } else {
+                line = longer;
+            }
+        }
+        lines << line;
+    }
+    const QString text = lines.join(QLatin1Char('\n'));
+    if (text != m_title->text()) {
+        m_title->setText(text);
+        replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void ExpertPanel::resizeEvent(QResizeEvent* event) {
+    QCustomPlot::resizeEvent(event);
+    wrapTitle();
 }
 
 QString ExpertPanel::titleText() const {
@@ -288,6 +339,7 @@ void ExpertPanel::changeEvent(QEvent* event) {
         common::themePlot(this);
         const QColor color = common::expertColor(m_trace.expert);
         m_title->setTextColor(common::darkPalette() ? color.lighter(125) : color.darker(130));
+        m_strip->setGradient(stripGradient());
         replot(QCustomPlot::rpQueuedReplot);
     }
     QCustomPlot::changeEvent(event);

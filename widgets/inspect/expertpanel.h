@@ -40,9 +40,12 @@ public:
 protected:
     /// Follows the theme (axes, texts, the title in the expert's colour).
     void changeEvent(QEvent* event) override;
+    /// Wraps the title to the new width.
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void updateTitle();
+    void wrapTitle();
 
     mor::ExpertTrace m_trace;
     int m_numClasses = 0;
@@ -50,6 +53,7 @@ private:
     int m_cursorT = 1;
     int m_shownIndex = -1;
     QString m_widthText;
+    QString m_fullTitle; ///< the title in one line (plus the width line); wrapTitle() breaks it
 
     QCPTextElement* m_title;
     QCPLayoutGrid* m_grid;

@@ -4,7 +4,9 @@
 //   integration panel say that conflicts need at least 2 selected experts, in English and in
 //   German, instead of an empty table and a score of 0;
 // - with evidential fusion each expert panel of the stepper shows the expert's Dirichlet
-//   uncertainty u = K / S, the value the trace logged.
+//   uncertainty u = K / S, the value the trace logged, and the title wraps inside the panel at
+//   the stepper's width at 1280x800 (a one-line title made every panel wider than the view and
+//   cut u off); the panel's draft strip follows the dark theme.
 #include "common/plotstyle.h"
 #include "inspect/conflictview.h"
 #include "inspect/expertpanel.h"
@@ -12,11 +14,16 @@
 #include "inspect/reflectionstepperview.h"
 
 #include <mor/log_reader.h>
+
+#include <qcustomplot.h>
 #include <mor/run.h>
 #include <mor/trainer.h>
 
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTranslator>
@@ -75,6 +82,8 @@ private Q_SLOTS:
     void twoExpertsShowConflictsAsUsual();
     void expertPanelsShowTheLoggedUncertainty();
     void withoutEvidentialFusionNoUncertaintyIsShown();
+    void titleWrapsInsideTheStepperAt1280();
+    void draftStripFollowsTheDarkTheme();
 
 private:
     int64_t train(const QString& json);
@@ -266,6 +275,72 @@ void TstInspectMechanics::withoutEvidentialFusionNoUncertaintyIsShown() {
     const auto experts = panels(view);
     QCOMPARE(experts.size(), size_t(1));
     QVERIFY(!experts.front()->titleText().contains(QStringLiteral("uncertainty")));
+}
+
+void TstInspectMechanics::titleWrapsInsideTheStepperAt1280() {
+    // The stepper's tab at 1280x800 beside the run browser (the session-11 screenshot: the
+    // expert panels were wider than the view, "Unsicherheit u = …" and the legends cut off).
+    const int64_t step = m_reader->traceSteps(m_evidential).back();
+    const auto traces = m_reader->traces(m_evidential, step);
+    QVERIFY(!traces.empty());
+    inspect::ReflectionStepperView view;
+    view.resize(1010, 620);
+    view.setRun(m_reader, m_evidential);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.showSample(step, traces.front().sampleId, false);
+    QTest::qWait(50); // layouts and queued replots
+    const auto experts = panels(view);
+    QCOMPARE(experts.size(), size_t(2));
+    QScrollArea* scroll = nullptr;
+    for (QWidget* w = experts.front(); w && !scroll; w = w->parentWidget()) {
+        scroll = qobject_cast<QScrollArea*>(w);
+    }
+    QVERIFY(scroll);
+    QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0); // nothing to scroll sideways
+    for (size_t j = 0; j < experts.size(); ++j) {
+        auto* panel = experts[j];
+        QVERIFY2(panel->width() <= scroll->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(panel->width())
+                                .arg(scroll->viewport()->width())));
+        const QString title = panel->titleText();
+        QVERIFY2(title.contains(QStringLiteral("uncertainty u = %1")
+                                    .arg(common::fmt(traces.front().experts[j].uncertainty))),
+                 qPrintable(title));
+        const QFontMetrics metrics(QFont(panel->font().family(), 9, QFont::Bold));
+        const QStringList lines = title.split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() >= 2, qPrintable(title)); // one line would not fit 1010 px
+        for (const QString& line : lines) {
+            QVERIFY2(metrics.horizontalAdvance(line) <= panel->width(), qPrintable(line));
+        }
+    }
+    // Wide enough, the title is one line again.
+    view.resize(2400, 620);
+    QTest::qWait(50);
+    QCOMPARE(panels(view).front()->titleText().count(QLatin1Char('\n')), 0);
+}
+
+void TstInspectMechanics::draftStripFollowsTheDarkTheme() {
+    const QPalette saved = QApplication::palette();
+    inspect::ExpertPanel panel;
+    const auto stripZero = [&panel] {
+        for (int i = 0; i < panel.plottableCount(); ++i) {
+            if (auto* map = qobject_cast<QCPColorMap*>(panel.plottable(i))) {
+                return QColor(map->gradient().color(0.0, QCPRange(0, 1)));
+            }
+        }
+        return QColor();
+    };
+    QCOMPARE(stripZero(), QColor(Qt::white));
+    QPalette dark = saved;
+    dark.setColor(QPalette::Window, QColor(45, 45, 48));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Base, QColor(30, 30, 32));
+    QApplication::setPalette(dark);
+    QCoreApplication::processEvents();
+    const QColor zero = stripZero();
+    QApplication::setPalette(saved);
+    QCOMPARE(zero, QColor(30, 30, 32)); // probability 0 is the plot's dark background
 }
 
 QTEST_MAIN(TstInspectMechanics)
