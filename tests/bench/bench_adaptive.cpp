@@ -4,10 +4,14 @@
 // expert-steps per input, wall time per input, their ratios, and both accuracies.
 // Goal (issue 20): wall time falls at least 85% as much as expert-steps do, in each of 3
 // consecutive measurements, at eval batch 256 and with the whole test split as one batch.
+// Measured with the default per-expert dispatch, then (rows marked "grouped dispatch") with
+// model::setGroupedDispatch(true): the equal experts evaluated as one group, compacted once per
+// step for the whole group (grouped_experts.h), the same weights.
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
+#include "model/grouped_experts.h"
 #include "model/mor_model.h"
 #include "mor/allocator.h"
 #include "mor/config.h"
@@ -54,8 +58,9 @@ struct EvalFigures {
 /// of before, for the side-by-side diagnostic row.
 EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
                      const std::vector<int64_t>& split, int64_t batch = kEvalBatch,
-                     bool noGradOnly = false)
+                     bool noGradOnly = false, bool grouped = false)
 {
+    model::setGroupedDispatch(grouped);
     std::optional<c10::InferenceMode> inferenceMode;
     std::optional<torch::NoGradGuard> noGrad;
     if (noGradOnly) {
@@ -78,6 +83,7 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
     }
     f.seconds = now() - start;
     f.cpuSeconds = adaptiveThreadCpuSeconds() - cpuStart;
+    model::setGroupedDispatch(false);
     return f;
 }
 
@@ -153,15 +159,15 @@ int main()
             double cpuSaving = 0.0; ///< 1 - median over the pairs of CPU gated / CPU full
         };
         std::vector<EvalFigures> gated, full;
-        const auto measure = [&](int64_t batch, bool noGradOnly) {
+        const auto measure = [&](int64_t batch, bool noGradOnly, bool grouped = false) {
             const PairedTimes t = alternate(
                 kReps,
                 [&] {
-                    gated.push_back(evaluate(net, data, ds.test, batch, noGradOnly));
+                    gated.push_back(evaluate(net, data, ds.test, batch, noGradOnly, grouped));
                     return gated.back().seconds;
                 },
                 [&] {
-                    full.push_back(evaluate(fixed, data, ds.test, batch, noGradOnly));
+                    full.push_back(evaluate(fixed, data, ds.test, batch, noGradOnly, grouped));
                     return full.back().seconds;
                 });
             Measured m;
@@ -175,13 +181,25 @@ int main()
             m.timeSaving = 1.0 - t.medianRatio();
             return m;
         };
-        std::vector<Measured> small, large, noGradSmall;
+        std::vector<Measured> small, large, noGradSmall, groupedSmall, groupedLarge;
         for (int run = 0; run < 3; ++run) {
             small.push_back(measure(kEvalBatch, false));
             large.push_back(measure(kLargeEvalBatch, false));
             if (run == 1) { // the evaluator of before (NoGradGuard), between the same runs
                 noGradSmall.push_back(measure(kEvalBatch, true));
             }
+        }
+        {
+            // Grouped dispatch gives the same answers and steps (tst_grouped_dispatch).
+            const auto a = evaluate(net, data, ds.test, kEvalBatch, false, false);
+            const auto b = evaluate(net, data, ds.test, kEvalBatch, false, true);
+            if (a.steps != b.steps || a.correct != b.correct) {
+                throw std::runtime_error("grouped dispatch changed the evaluation");
+            }
+        }
+        for (int run = 0; run < 3; ++run) {
+            groupedSmall.push_back(measure(kEvalBatch, false, true));
+            groupedLarge.push_back(measure(kLargeEvalBatch, false, true));
         }
         const double n = double(gated.front().inputs);
         const double stepsGated = gated.front().steps / n;
@@ -203,8 +221,11 @@ int main()
                        m.cpuSaving / stepSaving, 100.0 * m.timeSaving, m.msGated / n,
                        m.msFull / n));
         }
-        for (const bool one : {false, true}) {
-            auto& ms = one ? large : small;
+        for (const int variant : {0, 1, 2, 3}) {
+            const bool one = variant % 2 == 1;
+            const bool grouped = variant >= 2;
+            auto& ms = grouped ? (one ? groupedLarge : groupedSmall) : (one ? large : small);
+            const std::string suffix = grouped ? " (grouped dispatch)" : "";
             std::string values, detail;
             double worst = 1e9;
             for (auto& m : ms) {
@@ -215,8 +236,9 @@ int main()
                                  100.0 * m.timeSaving, m.msGated / n, m.msFull / n);
             }
             const std::string label =
-                one ? "wall-time saving / expert-step saving, whole test split as one batch"
-                    : "wall-time saving / expert-step saving, eval batch 256";
+                (one ? "wall-time saving / expert-step saving, whole test split as one batch"
+                     : "wall-time saving / expert-step saving, eval batch 256")
+                + suffix;
             if (stepSaving > 0.01) {
                 std::string cpuValues;
                 for (const auto& m : ms) {
@@ -224,8 +246,9 @@ int main()
                                  + format("%.2f", m.cpuSaving / stepSaving);
                 }
                 const std::string cpuLabel =
-                    one ? "CPU-time saving / expert-step saving, whole test split as one batch"
-                        : "CPU-time saving / expert-step saving, eval batch 256";
+                    (one ? "CPU-time saving / expert-step saving, whole test split as one batch"
+                         : "CPU-time saving / expert-step saving, eval batch 256")
+                    + suffix;
                 row(item, cpuLabel, "(diagnostic)", cpuValues, "info",
                     "the same alternated pairs timed by the evaluating thread's CPU clock (one "
                     "intra-op thread): the wall-time ratio without the waits for a core");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <string>
 
 namespace mor::model {
@@ -96,9 +97,33 @@ std::vector<std::vector<int64_t>> expertGroups(const std::vector<ExpertConfig>& 
     return groups;
 }
 
+namespace {
+
+/// The rows `keep` of every per-row tensor of the policy's progress.
+HaltingProgress groupProgressRows(const HaltingProgress& p, const torch::Tensor& keep)
+{
+    const auto rows = [&keep](const torch::Tensor& t) {
+        return t.defined() ? t.index_select(0, keep) : t;
+    };
+    return HaltingProgress{rows(p.cumulativeLambda), rows(p.survival), rows(p.quantile)};
+}
+
+} // namespace
+
+bool sameCalibration(const std::vector<ReflectionExpertImpl*>& experts)
+{
+    for (const auto* expert : experts) {
+        if (expert->criticTemperature() != experts.front()->criticTemperature()
+            || expert->activeHaltThreshold() != experts.front()->activeHaltThreshold()) {
+            return false;
+        }
+    }
+    return true;
+}
+
 GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                       const HaltingPolicy& policy, const torch::Tensor& e,
-                      const torch::Tensor& mask)
+                      const torch::Tensor& mask, bool shrink)
 {
     const int64_t members = int64_t(experts.size());
     const auto& o = experts.front()->options;
@@ -112,7 +137,8 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     out.runs.resize(size_t(members));
     // Routed (member, row) pairs, member-major with rows ascending: the per-expert order, and
     // each member's rows one block. Read on the host once per pass: the number of pairs
-    // (nonzero) and the members' counts; nothing per step.
+    // (nonzero) and the members' counts; with shrink also once per step that rows halted (the
+    // rows kept, nonzero, and the members' counts of them).
     const auto pairs = mask.t().nonzero();
     out.members = pairs.select(1, 0).contiguous();
     out.batchRows = pairs.select(1, 1).contiguous();
@@ -127,26 +153,27 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
         return out;
     }
     // Only members with rows take part (one without gets no gradient, as on its own).
-    std::vector<int64_t> liveCounts;
+    std::vector<int64_t> liveCounts, liveMembers;
     std::vector<ReflectionExpertImpl::StepParameters> params;
     for (int64_t g = 0; g < members; ++g) {
         if (counts[size_t(g)] > 0) {
             liveCounts.push_back(counts[size_t(g)]);
+            liveMembers.push_back(g);
             params.push_back(experts[size_t(g)]->stepParameters());
-            experts[size_t(g)]->countRows(counts[size_t(g)] * steps);
         }
     }
     const int64_t live = int64_t(liveCounts.size());
-    // Each member's rows times its own weights: one segment product per layer and step.
-    const auto seg = [&liveCounts](const torch::Tensor& x, const torch::Tensor& w,
-                                   const torch::Tensor& b) {
-        return segmentLinear(x, w, b, liveCounts);
+    // The rows still reflecting (all of them without shrink), in member order, and how many of
+    // them each live member has: each member's rows times its own weights, one segment
+    // product per layer and step.
+    auto countsA = liveCounts;
+    std::vector<int64_t> computedRows(size_t(live), 0);
+    const auto seg = [&countsA](const torch::Tensor& x, const torch::Tensor& w,
+                                const torch::Tensor& b) {
+        return segmentLinear(x, w, b, countsA);
     };
-    torch::Tensor memberOfRow; // int64 [n]: the row's index among the live members
-    if (o.stepEmbedding() || !gru) {
-        memberOfRow = torch::repeat_interleave(torch::arange(live, longOpts),
-                                               torch::tensor(liveCounts, longOpts));
-    }
+    auto memberA = torch::repeat_interleave(torch::arange(live, longOpts),
+                                            torch::tensor(liveCounts, longOpts));
     const auto headW = stackOf(params, [](const auto& p) { return p.headWeight; });
     const auto headB = stackOf(params, [](const auto& p) { return p.headBias; });
     const auto c1W = stackOf(params, [](const auto& p) { return p.critic1Weight; });
@@ -172,13 +199,13 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
         bA = stackCell(params, "input.bias");
         wB = stackCell(params, "out.weight");
         bB = stackCell(params, "out.bias");
-        normW = stackCell(params, "norm.weight").index_select(0, memberOfRow);
-        normB = stackCell(params, "norm.bias").index_select(0, memberOfRow);
+        normW = stackCell(params, "norm.weight");
+        normB = stackCell(params, "norm.bias");
     }
     const auto eRows = e.index_select(0, out.batchRows); // [n, H], member by member
     const int64_t eColumn = gru ? 0 : width;
     const auto wE = wA.narrow(2, eColumn, hidden);
-    const auto eProjection = seg(eRows, wE, bA); // [n, out]
+    auto eProjection = seg(eRows, wE, bA); // [n, out]
     const auto wFeedback =
         o.feedback() ? wA.narrow(2, eColumn + hidden, classes + 1) : torch::Tensor();
     const auto wState = gru ? torch::Tensor() : wA.narrow(2, 0, width);
@@ -192,15 +219,35 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     auto fed = torch::zeros({n, 1}, e.options());
     auto progress = policy.start(eRows);
     auto halt = torch::zeros({n}, longOpts);
-    const auto computedRows = torch::ones({n}, e.options().dtype(torch::kBool));
+    auto everyActive = torch::ones({n}, e.options().dtype(torch::kBool));
     const bool stopGradient = o.criticStopGradient();
+    // Evaluation reads the critique through the (shared, sameCalibration) fitted temperature
+    // and halts at the active threshold; the cell reads the raw critique back.
+    const bool evaluation = !experts.front()->is_training();
+    const auto temperature = params.front().criticTemperature;
+    const double critiqueThreshold = experts.front()->activeHaltThreshold();
+    // As reflect(): each step's outputs for its active rows, and for every row where its value
+    // of step t sits in their concatenation (a halted row keeps its halting step's values).
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
-        stateSteps;
+        stateSteps, whereSteps;
+    auto active = torch::arange(n, longOpts);
+    auto where = active;
+    int64_t offset = 0;
+    bool compacted = false;
+    std::optional<c10::InferenceMode> inference;
+    if (!torch::GradMode::is_enabled()) {
+        inference.emplace();
+    }
     for (int64_t t = 1; t <= steps; ++t) {
+        const int64_t m = active.size(0);
+        if (m == 0) {
+            whereSteps.push_back(where);
+            continue;
+        }
         auto pre = eProjection;
         if (stepEmb.defined()) { // (e + s_t) W = e W + s_t W, s_t W once per member
             const auto s = torch::bmm(stepEmb.select(1, t - 1).unsqueeze(1), wE.transpose(1, 2));
-            pre = pre + s.squeeze(1).index_select(0, memberOfRow);
+            pre = pre + s.squeeze(1).index_select(0, memberA);
         }
         if (o.feedback()) {
             pre = pre + seg(torch::cat({draft, stopGradient ? fed.detach() : fed}, 1), wFeedback,
@@ -217,22 +264,19 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
             const auto h = torch::gelu(pre + seg(state, wState, torch::Tensor()));
             const auto sum = state + seg(h, wB, bB);
             // LayerNorm(width), eps 1e-5 as torch::nn::LayerNorm, with each member's affine.
-            state = torch::layer_norm(sum, {width}, {}, {}, 1e-5) * normW + normB;
+            state = torch::layer_norm(sum, {width}, {}, {}, 1e-5) * normW.index_select(0, memberA)
+                    + normB.index_select(0, memberA);
         }
         const auto logits = seg(state, headW, headB);
         const auto probs = torch::softmax(logits, 1);
         const auto criticIn = stopGradient ? torch::cat({state.detach(), probs.detach()}, 1)
                                            : torch::cat({state, probs}, 1);
-        const auto z = seg(torch::gelu(seg(criticIn, c1W, c1B)), c2W, c2B).squeeze(1); // [n]
-        const auto critique = torch::sigmoid(z); // training: the raw critique (T = 1)
+        const auto z = seg(torch::gelu(seg(criticIn, c1W, c1B)), c2W, c2B).squeeze(1); // [m]
+        const auto raw = torch::sigmoid(z);
+        const auto critique = evaluation ? torch::sigmoid(z / temperature) : raw;
         const auto lambda = torch::sigmoid(seg(state, haltW, haltB)).squeeze(1);
-        draft = probs;
-        fed = critique.unsqueeze(1);
-        if (t < steps) {
-            const auto haltNow = policy.haltsNow(progress, critique, lambda, computedRows);
-            halt.masked_fill_(haltNow.logical_and(halt.eq(0)), t);
-        } else {
-            halt.masked_fill_(halt.eq(0), t);
+        for (int64_t l = 0; l < live; ++l) {
+            computedRows[size_t(l)] += countsA[size_t(l)];
         }
         logitsSteps.push_back(logits);
         probsSteps.push_back(probs);
@@ -240,17 +284,82 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
         zSteps.push_back(z);
         lambdaSteps.push_back(lambda);
         stateSteps.push_back(state);
+        where = compacted ? where.index_copy(0, active, torch::arange(offset, offset + m, longOpts))
+                          : torch::arange(offset, offset + m, longOpts);
+        offset += m;
+        draft = probs;
+        fed = raw.unsqueeze(1);
+        if (shrink) {
+            // Every active row has not halted before t: t is its halting step unless it is
+            // still active later. One compaction per step for the whole group.
+            halt.index_fill_(0, active, t);
+            if (t < steps) {
+                const auto haltNow = policy.haltsNow(progress, critique, lambda, everyActive,
+                                                     critiqueThreshold);
+                const auto keep = haltNow.logical_not().nonzero().squeeze(1);
+                if (keep.size(0) < m) {
+                    active = active.index_select(0, keep);
+                    memberA = memberA.index_select(0, keep);
+                    eProjection = eProjection.index_select(0, keep);
+                    state = state.index_select(0, keep);
+                    draft = draft.index_select(0, keep);
+                    fed = fed.index_select(0, keep);
+                    progress = groupProgressRows(progress, keep);
+                    everyActive = everyActive.narrow(0, 0, keep.size(0));
+                    const auto left = torch::bincount(memberA, {}, live).to(torch::kCPU);
+                    countsA.assign(left.data_ptr<int64_t>(), left.data_ptr<int64_t>() + live);
+                    compacted = true;
+                }
+            }
+        } else if (t < steps) {
+            const auto haltNow = policy.haltsNow(progress, critique, lambda, everyActive,
+                                                 critiqueThreshold);
+            halt.masked_fill_(haltNow.logical_and(halt.eq(0)), t);
+        } else {
+            halt.masked_fill_(halt.eq(0), t);
+        }
+        whereSteps.push_back(where);
     }
+    inference.reset();
+    for (int64_t l = 0; l < live; ++l) {
+        experts[size_t(liveMembers[size_t(l)])]->countRows(computedRows[size_t(l)]);
+    }
+    const bool act = policy.kind() == HaltingKind::Act;
     auto& all = out.all;
-    all.logits = torch::stack(logitsSteps, 0);
-    all.critique = torch::stack(critSteps, 0);
-    all.criticLogit = torch::stack(zSteps, 0);
-    all.lambda = torch::stack(lambdaSteps, 0);
-    finishExpertRun(all, torch::stack(probsSteps, 0), torch::stack(stateSteps, 0), halt,
-                    policy.kind() == HaltingKind::Act);
-    all.computed = torch::ones({steps, n}, computedRows.options());
+    torch::Tensor rawProbs, states;
+    if (!compacted) {
+        all.logits = torch::stack(logitsSteps, 0);
+        all.critique = torch::stack(critSteps, 0);
+        all.criticLogit = torch::stack(zSteps, 0);
+        all.lambda = torch::stack(lambdaSteps, 0);
+        rawProbs = torch::stack(probsSteps, 0);
+        states = torch::stack(stateSteps, 0);
+    } else {
+        const auto index = torch::stack(whereSteps, 0).view({-1}); // [T * n]
+        const auto gather = [&](const std::vector<torch::Tensor>& parts) {
+            auto sizes = parts.front().sizes().vec();
+            sizes[0] = n;
+            sizes.insert(sizes.begin(), steps);
+            return torch::cat(parts, 0).index_select(0, index).view(sizes);
+        };
+        all.logits = gather(logitsSteps);
+        all.critique = gather(critSteps);
+        all.criticLogit = gather(zSteps);
+        all.lambda = gather(lambdaSteps);
+        rawProbs = gather(probsSteps);
+        if (act) {
+            states = gather(stateSteps);
+        } else { // only the state at the halting step is read
+            const auto last = torch::cat(stateSteps, 0).index_select(0, whereSteps.back());
+            states = last.unsqueeze(0).expand({steps, n, last.size(1)});
+        }
+    }
+    all.computed = shrink ? torch::arange(1, steps + 1, longOpts).unsqueeze(1).le(halt.unsqueeze(0))
+                          : torch::ones({steps, n}, everyActive.options());
     all.haltStep = halt;
-    all.iterations = out.iterations;
+    all.iterations = shrink ? all.computed.to(torch::kLong).sum(0) : out.iterations;
+    finishExpertRun(all, rawProbs, states, halt, act);
+    out.iterations = all.iterations;
     out.answer = all.answer;
     out.confidence = all.confidence;
     // Each member's part: one split per tensor (a single backward node), not a view per member.
@@ -261,7 +370,7 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                critique = split(all.critique, 1), criticLogit = split(all.criticLogit, 1),
                heldCritique = split(all.heldCritique, 1), lambda = split(all.lambda, 1),
                computed = split(all.computed, 1), haltStep = split(all.haltStep, 0),
-               states = split(all.state, 0), answer = split(all.answer, 0),
+               stateParts = split(all.state, 0), answer = split(all.answer, 0),
                confidence = split(all.confidence, 0), iterations = split(all.iterations, 0);
     for (size_t g = 0; g < size_t(members); ++g) {
         if (counts[g] == 0) {
@@ -276,7 +385,7 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
         run.lambda = lambda[g];
         run.computed = computed[g];
         run.haltStep = haltStep[g];
-        run.state = states[g];
+        run.state = stateParts[g];
         run.answer = answer[g];
         run.confidence = confidence[g];
         run.iterations = iterations[g];

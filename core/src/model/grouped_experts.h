@@ -45,11 +45,17 @@ struct GroupRun {
     ExpertRun all;
 };
 
-/// A training pass of one group: every step for every row, as ReflectionExpertImpl::reflect
-/// with shrink = false, on the rows mask (bool [B, G], column g = member g) selects. e [B, H];
-/// `policy` is the members' (equal) halting policy.
+/// One group's pass, as ReflectionExpertImpl::reflect on each member's rows: every step for
+/// every row (training), or with shrink (evaluation) only the rows still reflecting, compacted
+/// once per step for the whole group. Rows are those the mask (bool [B, G], column g = member
+/// g) selects; e [B, H]; `policy` is the members' (equal) halting policy. Evaluation reads the
+/// first member's critic temperature and halting threshold: see sameCalibration().
 GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                       const HaltingPolicy& policy, const torch::Tensor& e,
-                      const torch::Tensor& mask);
+                      const torch::Tensor& mask, bool shrink = false);
+
+/// True when the members read their critique alike in evaluation: the same fitted critic
+/// temperature and the same active halting threshold (else they are evaluated one by one).
+bool sameCalibration(const std::vector<ReflectionExpertImpl*>& experts);
 
 } // namespace mor::model

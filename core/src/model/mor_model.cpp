@@ -281,23 +281,29 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     out.gates = gates;
 
     // Sparse dispatch: each expert sees only its rows; an expert without rows is not called.
-    // With model::setGroupedDispatch(true), training passes run experts of one shape grouped
-    // (grouped_experts.h): one batched product per layer and step for the whole group.
+    // With model::setGroupedDispatch(true), experts of one shape run grouped (grouped_experts.h):
+    // one segment product per layer and step for the whole group, in evaluation one compaction
+    // per step for the whole group.
     const auto zeroSteps = torch::zeros({batch}, e.options().dtype(torch::kLong));
     // (batch row * E + expert) of every routed pair, and what the expert answered for it.
     std::vector<torch::Tensor> pairIndex, pairAnswer, pairConf, pairSteps;
     pass.experts.resize(size_t(experts));
     std::vector<bool> grouped(size_t(experts), false);
-    if (training && !intervention.active() && groupedDispatch() && parts.nested.is_empty()) {
+    if (!intervention.active() && groupedDispatch() && parts.nested.is_empty()) {
         for (const auto& group : expertGroups(m_config.experts, parts.experts)) {
             std::vector<ReflectionExpertImpl*> members;
             for (const int64_t j : group) {
                 members.push_back(parts.experts[size_t(j)].get());
+            }
+            if (!training && !sameCalibration(members)) {
+                continue; // members that read their critique differently run on their own
+            }
+            for (const int64_t j : group) {
                 grouped[size_t(j)] = true;
             }
             const auto index = torch::tensor(group, zeroSteps.options());
             auto gr = reflectGroup(members, parts.policies[size_t(group.front())], e,
-                                   mask.index_select(1, index));
+                                   mask.index_select(1, index), /*shrink=*/!training);
             for (size_t g = 0; g < group.size(); ++g) {
                 auto& ep = pass.experts[size_t(group[g])];
                 ep.rows = gr.rows[g];
@@ -307,7 +313,9 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                 }
             }
             if (gr.batchRows.numel() > 0) {
-                pass.groups.push_back(GroupPass{group, gr.batchRows, gr.all});
+                if (training) { // losses once per group (every step ran for every row)
+                    pass.groups.push_back(GroupPass{group, gr.batchRows, gr.all});
+                }
                 pairIndex.push_back(gr.batchRows * experts + index.index_select(0, gr.members));
                 pairAnswer.push_back(gr.answer);
                 pairConf.push_back(gr.confidence);

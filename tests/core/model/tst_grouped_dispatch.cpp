@@ -136,6 +136,10 @@ private Q_SLOTS:
     void compactedEvalRunHoldsEachRowsHaltingStep();
     void segmentProductsEqualPerExpertRuns_data();
     void segmentProductsEqualPerExpertRuns();
+    void compactedGroupRunEqualsPerExpertRuns_data();
+    void compactedGroupRunEqualsPerExpertRuns();
+    void groupedEvalPassEqualsPerExpertPass_data();
+    void groupedEvalPassEqualsPerExpertPass();
 };
 
 void TstGroupedDispatch::groupsAreExpertsOfOneShape()
@@ -474,6 +478,173 @@ void TstGroupedDispatch::segmentProductsEqualPerExpertRuns()
         QVERIFY(counts.eq(0).any().item<bool>());
         QVERIFY(withoutGrad > 0);
     }
+}
+
+void TstGroupedDispatch::compactedGroupRunEqualsPerExpertRuns_data()
+{
+    QTest::addColumn<int>("experts");
+    QTest::addColumn<int>("topK");
+    QTest::addColumn<QString>("cell");
+    QTest::addColumn<QString>("halting");
+    QTest::newRow("E=2 top-1 gru critique") << 2 << 1 << "gru" << "critique";
+    QTest::newRow("E=2 top-2 gru critique") << 2 << 2 << "gru" << "critique";
+    QTest::newRow("E=5 top-1 gru pondernet") << 5 << 1 << "gru" << "pondernet";
+    QTest::newRow("E=5 top-2 mlp critique") << 5 << 2 << "mlp" << "critique";
+    QTest::newRow("E=5 top-2 gru act") << 5 << 2 << "gru" << "act";
+    QTest::newRow("E=32 top-1 gru critique") << 32 << 1 << "gru" << "critique";
+    QTest::newRow("E=32 top-2 gru critique") << 32 << 2 << "gru" << "critique";
+    QTest::newRow("E=32 top-2 mlp pondernet") << 32 << 2 << "mlp" << "pondernet";
+}
+
+void TstGroupedDispatch::compactedGroupRunEqualsPerExpertRuns()
+{
+    // Evaluation (shrink): reflectGroup compacts the rows still reflecting once per step for
+    // the whole group; every member's run equals its own compacted reflect() on its rows
+    // (every field within 1e-5, halting steps and rows computed exactly), with a fitted
+    // critic temperature and halting threshold shared by the members.
+    QFETCH(int, experts);
+    QFETCH(int, topK);
+    QFETCH(QString, cell);
+    QFETCH(QString, halting);
+    torch::manual_seed(9);
+    const int64_t batch = 120, hidden = 8, classes = 3, depth = 5;
+    ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
+    ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
+    const HaltingPolicy policy(ec);
+    std::vector<ReflectionExpert> members;
+    std::vector<ReflectionExpertImpl*> pointers;
+    for (int g = 0; g < experts; ++g) {
+        members.push_back(ReflectionExpert(ReflectionExpertOptions(hidden, classes)
+                                               .width(16)
+                                               .maxDepth(depth)
+                                               .cell(cell.toStdString())));
+        {
+            torch::NoGradGuard noGrad; // spread the critic and halting logits: rows halt apart
+            members.back()->named_parameters()["critic2.weight"].mul_(8.0);
+            members.back()->named_parameters()["halt.weight"].mul_(8.0);
+        }
+        members.back()->setCriticTemperature(1.5);
+        members.back()->setHaltThreshold(0.6);
+        members.back()->eval();
+        pointers.push_back(members.back().get());
+    }
+    QVERIFY(sameCalibration(pointers));
+    const auto scores = torch::randn({batch, experts})
+                        + torch::arange(experts).to(torch::kFloat).mul(2.0 / experts);
+    const auto top = std::get<1>(scores.topk(topK, 1));
+    const auto mask = torch::zeros({batch, experts}, torch::kBool)
+                          .scatter(1, top, torch::ones_like(top, torch::kBool));
+    const auto e = torch::randn({batch, hidden});
+    c10::InferenceMode inference;
+    std::vector<int64_t> before;
+    for (auto& m : members) {
+        before.push_back(m->rowsProcessed());
+    }
+    std::vector<ExpertRun> single(static_cast<size_t>(experts));
+    std::vector<int64_t> singleRows(static_cast<size_t>(experts), 0);
+    for (int g = 0; g < experts; ++g) {
+        const auto rows = mask.select(1, g).nonzero().squeeze(1);
+        if (rows.numel() > 0) {
+            single[size_t(g)] = members[size_t(g)]->reflect(e.index_select(0, rows), policy, true);
+        }
+        singleRows[size_t(g)] = members[size_t(g)]->rowsProcessed() - before[size_t(g)];
+        before[size_t(g)] = members[size_t(g)]->rowsProcessed();
+    }
+    const auto grouped = reflectGroup(pointers, policy, e, mask, /*shrink=*/true);
+    int64_t computedSteps = 0, possibleSteps = 0;
+    for (int g = 0; g < experts; ++g) {
+        QCOMPARE(members[size_t(g)]->rowsProcessed() - before[size_t(g)], singleRows[size_t(g)]);
+        const auto rows = mask.select(1, g).nonzero().squeeze(1);
+        QVERIFY(torch::equal(grouped.rows[size_t(g)], rows));
+        if (rows.numel() == 0) {
+            continue;
+        }
+        const auto a = runFields(grouped.runs[size_t(g)]);
+        const auto b = runFields(single[size_t(g)]);
+        for (size_t f = 0; f < a.size(); ++f) {
+            QCOMPARE(a[f].sizes(), b[f].sizes());
+            QVERIFY2(excess(a[f], b[f], 1e-5) <= 0.0,
+                     qPrintable(QString("field %1 member %2").arg(f).arg(g)));
+        }
+        QVERIFY(torch::equal(grouped.runs[size_t(g)].haltStep, single[size_t(g)].haltStep));
+        computedSteps += single[size_t(g)].iterations.sum().item<int64_t>();
+        possibleSteps += rows.numel() * depth;
+    }
+    // The pairs' answers, confidences and steps in pair order (what the model scatters).
+    for (int64_t i = 0; i < grouped.batchRows.size(0); i += 7) {
+        const int64_t g = grouped.members[i].item<int64_t>();
+        const auto position =
+            grouped.rows[size_t(g)].eq(grouped.batchRows[i]).nonzero().item<int64_t>();
+        QVERIFY(excess(grouped.answer[i], single[size_t(g)].answer[position], 1e-5) <= 0.0);
+        QCOMPARE(grouped.iterations[i].item<int64_t>(),
+                 single[size_t(g)].iterations[position].item<int64_t>());
+    }
+    // Rows really halted early (compaction ran), but not all at the first step.
+    QVERIFY(computedSteps < possibleSteps);
+    QVERIFY(computedSteps > grouped.batchRows.size(0));
+}
+
+void TstGroupedDispatch::groupedEvalPassEqualsPerExpertPass_data()
+{
+    QTest::addColumn<int>("experts");
+    QTest::addColumn<int>("topK");
+    QTest::addColumn<bool>("sameCalibration");
+    QTest::newRow("E=2 top-1") << 2 << 1 << true;
+    QTest::newRow("E=5 top-2") << 5 << 2 << true;
+    QTest::newRow("E=32 top-2") << 32 << 2 << true;
+    QTest::newRow("E=5 top-2, one member's own temperature") << 5 << 2 << false;
+}
+
+void TstGroupedDispatch::groupedEvalPassEqualsPerExpertPass()
+{
+    // A model evaluated with grouped dispatch (compacted group runs) gives the per-expert
+    // pass's answers, steps, FLOPs and step predictions; members calibrated differently are
+    // evaluated one by one.
+    QFETCH(int, experts);
+    QFETCH(int, topK);
+    QFETCH(bool, sameCalibration);
+    torch::manual_seed(13);
+    ModelConfig mc;
+    mc.encoder.hidden = 12;
+    mc.router.strategy = mor::RoutingStrategy::TopK;
+    mc.router.topK = topK;
+    auto ec = expert("gru", 16, 4, "critique");
+    ec.haltThreshold = 0.5;
+    mc.experts.assign(size_t(experts), ec);
+    ModelShape shape;
+    shape.inputs = 6;
+    shape.classes = 3;
+    MoRModel net(mc, shape);
+    {
+        torch::NoGradGuard noGrad; // spread the critics so that rows halt at different steps
+        for (auto& p : net->named_parameters()) {
+            if (p.key().find("critic2.weight") != std::string::npos) {
+                p.value().mul_(8.0);
+            }
+        }
+    }
+    if (!sameCalibration) {
+        net->setCriticTemperatures({1.0, 1.0, 2.0, 1.0, 1.0});
+    }
+    net->eval();
+    const auto x = torch::randn({150, 6});
+    const auto run = [&](bool grouped) {
+        const bool previous = groupedDispatch();
+        setGroupedDispatch(grouped);
+        c10::InferenceMode inference;
+        auto out = net->forward(x, torch::Tensor(), torch::Tensor());
+        setGroupedDispatch(previous);
+        return out;
+    };
+    const auto single = run(false);
+    const auto grouped = run(true);
+    QVERIFY(excess(grouped.logits, single.logits, 1e-5) <= 0.0);
+    QVERIFY(torch::equal(grouped.steps, single.steps));
+    QVERIFY(torch::equal(grouped.stepPreds, single.stepPreds));
+    QVERIFY(excess(grouped.flops, single.flops, 1e-6) <= 0.0);
+    // Rows halted at different depths: the evaluation really dropped rows.
+    const auto used = single.steps.sum(1);
+    QVERIFY(used.min().item<int64_t>() < used.max().item<int64_t>());
 }
 
 QTEST_APPLESS_MAIN(TstGroupedDispatch)
