@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <unistd.h>
 #include <memory>
@@ -27,6 +28,14 @@ const char* depthColour(int depth, int maxDepth) {
     }
     const int index = (depth - 1) * (levels - 1) / (maxDepth - 1);
     return colours[std::max(0, std::min(levels - 1, index))];
+}
+
+/// CPU seconds of this process: what a one-thread generation costs, unlike its wall time, does
+/// not swing with the other programs on a shared machine (tests/bench/seq_peer_throughput.sh).
+double processCpuSeconds() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 std::string visible(const std::string& text) {
@@ -80,7 +89,9 @@ nlohmann::json tokensJson(const std::vector<mor::GeneratedToken>& generated) {
 /// `--batch N`: every sequence on its own line(s), [token|depth] (or JSON), and the
 /// batch's tokens/s.
 int printBatch(const GenerateArgs& args, const mor::GenerateOptions& options) {
+    const double cpuStart = processCpuSeconds();
     const auto generated = mor::generateBatched(args.log, args.run, options, args.batch);
+    const double cpuSeconds = processCpuSeconds() - cpuStart;
     if (!generated) {
         std::fprintf(stderr, "mor: %s\n", generated.error().c_str());
         return 2;
@@ -98,6 +109,7 @@ int printBatch(const GenerateArgs& args, const mor::GenerateOptions& options) {
                          {"batch", args.batch},
                          {"generated", r.generated},
                          {"seconds", r.seconds},
+                         {"cpu_seconds", cpuSeconds},
                          {"tokens_per_second", r.tokensPerSecond},
                          {"mean_depth", r.meanDepth},
                          {"sequences", sequences}};
@@ -138,8 +150,13 @@ int cmdGenerate(const GenerateArgs& args) {
     if (args.batch > 1) {
         return printBatch(args, options);
     }
-    const auto generated = mor::Run::open(args.log, args.run).andThen(
-        [&](const mor::Run& run) { return run.generate(options); });
+    double cpuSeconds = 0.0;
+    const auto generated = mor::Run::open(args.log, args.run).andThen([&](const mor::Run& run) {
+        const double cpuStart = processCpuSeconds();
+        auto result = run.generate(options);
+        cpuSeconds = processCpuSeconds() - cpuStart;
+        return result;
+    });
     if (!generated) {
         std::fprintf(stderr, "mor: %s\n", generated.error().c_str());
         return 2;
@@ -153,6 +170,7 @@ int cmdGenerate(const GenerateArgs& args) {
                          {"cache", options.useCache},
                          {"generated", r.generated},
                          {"seconds", r.seconds},
+                         {"cpu_seconds", cpuSeconds},
                          {"tokens_per_second", r.tokensPerSecond},
                          {"mean_depth", r.meanDepth},
                          {"tokens", tokens}};

@@ -5,8 +5,9 @@
 # equal unique parameters, with and without the recursion-wise KV cache, and MoR with KV sharing.
 #
 # Usage: tests/bench/seq_peer_throughput.sh MOR_BINARY [WORK_DIR] [OUT_MD]
-# Environment: SEED (default 1), REPS (default 5, odd), TOKENS (default 600), BATCH (default 8:
-# the batched rows when `mor generate` has --batch; 0 skips them), TEMP (default 0.8).
+# Environment: SEED (default 1), REPS (default 7, odd), TOKENS (default 600), BATCH (default 8:
+# the batched rows when `mor generate` has --batch; 0 skips them), TEMP (default 0.8), REUSE=1
+# (generation only, on the models a previous run left in WORK_DIR).
 #
 # Models (bundled fortunes corpus, character level, context 64, d_model 64, 4 heads, ffn 256,
 # batch 32, lr 0.003; each trained on one thread, about a minute on an idle core):
@@ -21,7 +22,9 @@
 #   vanilla2     2 distinct layers = MoR's unique parameters (less MoR's router), 4 epochs
 # Generation: prompt "The ", TOKENS characters at temperature TEMP, seed 7, one thread, with and
 # without the cache; every repetition runs each (model, mode) once, the order rotated per
-# repetition; the table gives the median tokens/s and ratios within this one run.
+# repetition; the table gives the median tokens/s and ratios within this one run, from CPU time
+# (the process's user + sys seconds less those of the same command with --tokens 0: robust on a
+# shared machine) and from the wall time generate reports (swings with the other load).
 set -euo pipefail
 mor=${1:?usage: seq_peer_throughput.sh MOR_BINARY [WORK_DIR] [OUT_MD]}
 work=${2:-/tmp/mor-seq-peer}
@@ -29,14 +32,14 @@ out=${3:-$work/table.md}
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=$(cd "$here/../.." && pwd)/resources/corpus/fortunes.txt
 seed=${SEED:-1}
-reps=${REPS:-5}
+reps=${REPS:-7}
 tokens=${TOKENS:-600}
 batch=${BATCH:-8}
 temp=${TEMP:-0.8}
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
 mkdir -p "$work"
 log="$work/peer.morlog"
-rm -rf "$log" "$log"-* "$log.checkpoints"
+[ "${REUSE:-0}" = 1 ] || rm -rf "$log" "$log"-* "$log.checkpoints"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 start_s=$(date +%s)
 
@@ -60,8 +63,10 @@ models="mor mor_kvshare vanilla4 vanilla3 vanilla2"
 
 declare -A run params step loss
 for m in $models; do
-    "$mor" train --config "$work/$m.json" --log "$log" --name "$m" --threads 1 --quiet --json \
-        | tail -n 1 > "$work/$m.train.json"
+    if [ "${REUSE:-0}" != 1 ]; then
+        "$mor" train --config "$work/$m.json" --log "$log" --name "$m" --threads 1 --quiet --json \
+            | tail -n 1 > "$work/$m.train.json"
+    fi
     run[$m]=$(sed -n 's/.*"run_id":\([0-9]*\).*/\1/p' "$work/$m.train.json")
     params[$m]=$(sed -n 's/.*"parameters":\([0-9]*\).*/\1/p' "$work/$m.train.json")
     [ -n "${run[$m]}" ] || { echo "training $m failed:" >&2; cat "$work/$m.train.json" >&2; exit 1; }
@@ -92,7 +97,10 @@ fi
 modes="cache nocache"
 [ $batched = 1 ] && modes="cache nocache batch"
 field() { sed -n "s/.*\"$1\":\([0-9.eE+-]*\).*/\1/p" "$2"; }
-gen() { # model mode -> appends tok/s to $work/tps.<model>.<mode>
+# CPU seconds: `mor generate --json` reports the process's CPU time of the generation
+# (cpu_seconds, the checkpoint's loading included): on a shared machine the wall time of a
+# one-thread program swings with the other programs' load, its CPU time much less.
+gen() { # model mode -> appends tok/s (wall, in-process) and tok/s (CPU) to $work/{tps,cpu}.*
     local m=$1 mode=$2 flags=""
     case $mode in
         nocache) flags="--no-cache" ;;
@@ -103,14 +111,23 @@ gen() { # model mode -> appends tok/s to $work/tps.<model>.<mode>
         > "$work/gen.json"
     field tokens_per_second "$work/gen.json" >> "$work/tps.$m.$mode"
     field mean_depth "$work/gen.json" >> "$work/depth.$m.$mode"
+    # less the loading (the CPU seconds of the same command with no token to sample)
+    awk -v n="$(field generated "$work/gen.json")" -v s="$(field cpu_seconds "$work/gen.json")" \
+        -v z="${zero[$m]}" 'BEGIN {print n / (s - z)}' >> "$work/cpu.$m.$mode"
 }
-rm -f "$work"/tps.* "$work"/depth.*
+rm -f "$work"/tps.* "$work"/depth.* "$work"/cpu.*
+declare -A zero
 loads=""
 set -- $models
 order=("$@")
 n=${#order[@]}
 for ((r = 0; r < reps; ++r)); do
     loads="$loads $(cut -d' ' -f1 /proc/loadavg)"
+    for m in $models; do # the loading cost: the same command with no token to sample
+        "$mor" generate --log "$log" --run "${run[$m]}" --step "${step[$m]}" --prompt "The " \
+            --tokens 0 --seed 7 --threads 1 --json > "$work/gen.json"
+        zero[$m]=$(field cpu_seconds "$work/gen.json")
+    done
     for ((i = 0; i < n; ++i)); do
         m=${order[$(( (i + r) % n ))]}
         if (( r % 2 )); then ms=$(echo $modes | tr ' ' '\n' | tac | tr '\n' ' '); else ms=$modes; fi
@@ -121,10 +138,11 @@ for ((r = 0; r < reps; ++r)); do
 done
 median() { sort -g "$1" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A tps
+declare -A tps ctps
 for m in $models; do
     for mode in $modes; do
         tps[$m.$mode]=$(median "$work/tps.$m.$mode")
+        ctps[$m.$mode]=$(median "$work/cpu.$m.$mode")
     done
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
@@ -137,25 +155,31 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.2f%%", 100 * (a - b) / b}'; }
     echo "Training took $train_s s; generation: $tokens characters after \"The \", temperature $temp, seed 7," \
          "median of $reps alternated repetitions.$([ $batched = 1 ] && echo " Batched: --batch $batch sequences (seeds 7..$((6 + batch))), tokens/s over all of them.")"
     echo
-    printf '| model | unique params | checkpoint step | val loss | vs MoR val loss | gen. mean depth | tok/s cache | tok/s no cache |'
-    [ $batched = 1 ] && printf ' tok/s batch %s (cache) |' "$batch"
-    printf ' cache: MoR / this | no cache: MoR / this |'
-    [ $batched = 1 ] && printf ' batch: MoR / this |'
+    printf '| model | unique params | checkpoint step | val loss | vs MoR val loss | gen. mean depth |'
+    for mode in $modes; do printf ' tok/s %s (CPU) | tok/s %s (wall) |' "$mode" "$mode"; done
+    for mode in $modes; do printf ' %s: MoR / this (CPU) | (wall) |' "$mode"; done
     echo
-    printf '|---|---|---|---|---|---|---|---|'
-    [ $batched = 1 ] && printf -- '---|---|'
-    echo '---|---|'
+    printf '|---|---|---|---|---|---|'
+    for mode in $modes; do printf -- '---|---|---|---|'; done
+    echo
     for m in $models; do
-        printf '| %s | %s | %s | %.4f | %s | %s | %.1f | %.1f |' "$m" "${params[$m]}" "${step[$m]}" \
-            "${loss[$m]}" "$(pct "${loss[$m]}" "${loss[mor]}")" \
-            "$(median "$work/depth.$m.cache")" "${tps[$m.cache]}" "${tps[$m.nocache]}"
-        [ $batched = 1 ] && printf ' %.1f |' "${tps[$m.batch]}"
-        printf ' %s | %s |' "$(ratio "${tps[mor.cache]}" "${tps[$m.cache]}")" \
-            "$(ratio "${tps[mor.nocache]}" "${tps[$m.nocache]}")"
-        [ $batched = 1 ] && printf ' %s |' "$(ratio "${tps[mor.batch]}" "${tps[$m.batch]}")"
+        printf '| %s | %s | %s | %.4f | %s | %.3f |' "$m" "${params[$m]}" "${step[$m]}" \
+            "${loss[$m]}" "$(pct "${loss[$m]}" "${loss[mor]}")" "$(median "$work/depth.$m.cache")"
+        for mode in $modes; do printf ' %.1f | %.1f |' "${ctps[$m.$mode]}" "${tps[$m.$mode]}"; done
+        for mode in $modes; do
+            printf ' %s | %s |' "$(ratio "${ctps[mor.$mode]}" "${ctps[$m.$mode]}")" \
+                "$(ratio "${tps[mor.$mode]}" "${tps[$m.$mode]}")"
+        done
         echo
     done
     echo
-    echo "Cache speed-up (cache / no cache): $(for m in $models; do printf '%s %s; ' "$m" "$(ratio "${tps[$m.cache]}" "${tps[$m.nocache]}")"; done)"
-    echo "All repetitions (tok/s): $(for m in $models; do for mode in $modes; do printf '%s/%s [%s] ' "$m" "$mode" "$(tr '\n' ' ' < "$work/tps.$m.$mode" | sed 's/ *$//')"; done; done)"
+    echo "Cache speed-up (cache / no cache, CPU): $(for m in $models; do printf '%s %s; ' "$m" "$(ratio "${ctps[$m.cache]}" "${ctps[$m.nocache]}")"; done)"
+    [ $batched = 1 ] && echo "Batch speed-up (batch $batch / one sequence, cache, CPU): $(for m in $models; do printf '%s %s; ' "$m" "$(ratio "${ctps[$m.batch]}" "${ctps[$m.cache]}")"; done)"
+    for kind in cpu tps; do
+        echo
+        echo "All repetitions, tok/s ($([ $kind = cpu ] && echo CPU time || echo wall time)):"
+        for m in $models; do for mode in $modes; do
+            printf -- '- %s/%s: %s\n' "$m" "$mode" "$(awk '{printf "%.0f ", $1}' "$work/$kind.$m.$mode")"
+        done; done
+    done
 } | tee "$out"

@@ -109,12 +109,8 @@ BatchedGenerateResult generateBatchedTokens(const seq::LoadedSequenceRun& run,
                 {run.vocab[static_cast<size_t>(token)], depths[b], true});
         }
     }
-    std::vector<int64_t> column(rows);
     for (int64_t i = 0; i < options.tokens; ++i) {
-        for (size_t b = 0; b < rows; ++b) {
-            column[b] = seq::sampleToken(logits[static_cast<int64_t>(b)], options.temperature,
-                                         rngs[b]);
-        }
+        const auto column = seq::sampleTokens(logits, options.temperature, rngs);
         logits = runner.feed(column, &depths);
         for (size_t b = 0; b < rows; ++b) {
             auto& sequence = result.sequences[b];

@@ -232,16 +232,37 @@ int64_t sampleToken(const torch::Tensor& logits, double temperature, std::mt1993
         return logits.argmax().item<int64_t>();
     }
     auto probs = torch::softmax(logits.to(torch::kDouble) / temperature, -1).contiguous();
-    const double* p = probs.data_ptr<double>();
+    return drawToken(probs.data_ptr<double>(), probs.numel(), rng);
+}
+
+int64_t drawToken(const double* p, int64_t n, std::mt19937_64& rng) {
     const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
     double acc = 0.0;
-    for (int64_t i = 0; i < probs.numel(); ++i) {
+    for (int64_t i = 0; i < n; ++i) {
         acc += p[i];
         if (u < acc) {
             return i;
         }
     }
-    return probs.numel() - 1;
+    return n - 1;
+}
+
+std::vector<int64_t> sampleTokens(const torch::Tensor& logits, double temperature,
+                                  std::vector<std::mt19937_64>& rngs) {
+    const int64_t rows = logits.size(0), n = logits.size(1);
+    std::vector<int64_t> tokens(static_cast<size_t>(rows));
+    if (temperature <= 0.0) {
+        const auto best = logits.argmax(-1).to(torch::kCPU).contiguous();
+        std::copy(best.data_ptr<int64_t>(), best.data_ptr<int64_t>() + rows, tokens.begin());
+        return tokens;
+    }
+    const auto probs =
+        torch::softmax(logits.to(torch::kDouble) / temperature, -1).to(torch::kCPU).contiguous();
+    for (int64_t b = 0; b < rows; ++b) {
+        tokens[static_cast<size_t>(b)] =
+            drawToken(probs.data_ptr<double>() + b * n, n, rngs[static_cast<size_t>(b)]);
+    }
+    return tokens;
 }
 
 } // namespace mor::seq

@@ -58,5 +58,10 @@ private:
 /// The sampling rule of every generator: argmax at temperature 0, else one draw from
 /// softmax(logits / temperature) computed in double with `rng`.
 int64_t sampleToken(const torch::Tensor& logits, double temperature, std::mt19937_64& rng);
+/// The draw of sampleToken from probabilities p[0..n) (they sum to 1).
+int64_t drawToken(const double* p, int64_t n, std::mt19937_64& rng);
+/// sampleToken for every row of logits [rows, V], row b with rngs[b], in one softmax.
+std::vector<int64_t> sampleTokens(const torch::Tensor& logits, double temperature,
+                                  std::vector<std::mt19937_64>& rngs);
 
 } // namespace mor::seq
