@@ -5,9 +5,10 @@
 # equal unique parameters, with and without the recursion-wise KV cache, and MoR with KV sharing.
 #
 # Usage: tests/bench/seq_peer_throughput.sh MOR_BINARY [WORK_DIR] [OUT_MD]
-# Environment: SEED (default 1), REPS (default 7, odd), TOKENS (default 600), BATCH (default 8:
-# the batched rows when `mor generate` has --batch; 0 skips them), TEMP (default 0.8), REUSE=1
-# (generation only, on the models a previous run left in WORK_DIR).
+# Environment: SEED (default 1), REPS (default 7, odd), TOKENS (default 600), BATCH (default
+# "8 64": the batch sizes of the batched columns when `mor generate` has --batch; "" skips
+# them), TEMP (default 0.8), REUSE=1 (generation only, on the models a previous run left in
+# WORK_DIR).
 #
 # Models (bundled fortunes corpus, character level, context 64, d_model 64, 4 heads, ffn 256,
 # batch 32, lr 0.003; each trained on one thread, about a minute on an idle core):
@@ -34,7 +35,7 @@ corpus=$(cd "$here/../.." && pwd)/resources/corpus/fortunes.txt
 seed=${SEED:-1}
 reps=${REPS:-7}
 tokens=${TOKENS:-600}
-batch=${BATCH:-8}
+batches=${BATCH-8 64}
 temp=${TEMP:-0.8}
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
 mkdir -p "$work"
@@ -91,11 +92,11 @@ done
 train_s=$(( $(date +%s) - start_s ))
 
 batched=0
-if [ "$batch" -gt 1 ] && "$mor" generate --help 2>&1 | grep -q -- '--batch'; then
-    batched=1
-fi
 modes="cache nocache"
-[ $batched = 1 ] && modes="cache nocache batch"
+if [ -n "$batches" ] && "$mor" generate --help 2>&1 | grep -q -- '--batch'; then
+    batched=1
+    for b in $batches; do modes="$modes batch$b"; done
+fi
 field() { sed -n "s/.*\"$1\":\([0-9.eE+-]*\).*/\1/p" "$2"; }
 # CPU seconds: `mor generate --json` reports the process's CPU time of the generation
 # (cpu_seconds, the checkpoint's loading included): on a shared machine the wall time of a
@@ -104,7 +105,7 @@ gen() { # model mode -> appends tok/s (wall, in-process) and tok/s (CPU) to $wor
     local m=$1 mode=$2 flags=""
     case $mode in
         nocache) flags="--no-cache" ;;
-        batch) flags="--batch $batch" ;;
+        batch*) flags="--batch ${mode#batch}" ;;
     esac
     "$mor" generate --log "$log" --run "${run[$m]}" --step "${step[$m]}" --prompt "The " \
         --tokens "$tokens" --temperature "$temp" --seed 7 --threads 1 $flags --json \
@@ -153,7 +154,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.2f%%", 100 * (a - b) / b}'; }
          "one thread (OMP_NUM_THREADS=1, OMP_WAIT_POLICY=PASSIVE); seed $seed."
     echo "Load average at start $load_start, at end $load_end; 1-min load at each repetition:$loads."
     echo "Training took $train_s s; generation: $tokens characters after \"The \", temperature $temp, seed 7," \
-         "median of $reps alternated repetitions.$([ $batched = 1 ] && echo " Batched: --batch $batch sequences (seeds 7..$((6 + batch))), tokens/s over all of them.")"
+         "median of $reps alternated repetitions.$([ $batched = 1 ] && echo " Batched (batchN): --batch N sequences (seeds 7..6+N), tokens/s over all of them.")"
     echo
     printf '| model | unique params | checkpoint step | val loss | vs MoR val loss | gen. mean depth |'
     for mode in $modes; do printf ' tok/s %s (CPU) | tok/s %s (wall) |' "$mode" "$mode"; done
@@ -173,8 +174,11 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.2f%%", 100 * (a - b) / b}'; }
         echo
     done
     echo
+    echo "Validation loss at each epoch's checkpoint: $(for m in $models; do printf '%s %s; ' "$m" "$(q "SELECT group_concat(step || ': ' || printf('%.4f', value), ', ') FROM (SELECT step, value FROM metrics WHERE run_id = ${run[$m]} AND key = 'val/loss' ORDER BY step)")"; done)"
     echo "Cache speed-up (cache / no cache, CPU): $(for m in $models; do printf '%s %s; ' "$m" "$(ratio "${ctps[$m.cache]}" "${ctps[$m.nocache]}")"; done)"
-    [ $batched = 1 ] && echo "Batch speed-up (batch $batch / one sequence, cache, CPU): $(for m in $models; do printf '%s %s; ' "$m" "$(ratio "${ctps[$m.batch]}" "${ctps[$m.cache]}")"; done)"
+    for b in $([ $batched = 1 ] && echo $batches); do
+        echo "Batch speed-up (batch $b / one sequence, cache, CPU): $(for m in $models; do printf '%s %s; ' "$m" "$(ratio "${ctps[$m.batch$b]}" "${ctps[$m.cache]}")"; done)"
+    done
     for kind in cpu tps; do
         echo
         echo "All repetitions, tok/s ($([ $kind = cpu ] && echo CPU time || echo wall time)):"
