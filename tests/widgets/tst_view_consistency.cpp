@@ -7,6 +7,7 @@
 // heatmap, no empty panels (the panels that do not apply are hidden and a note says where its
 // depths are).
 #include "common/routingheatmap.h"
+#include "inspect/reflectionstepperview.h"
 #include "inspect/routingview.h"
 #include "setup/setupview.h"
 #include "shell/logsession.h"
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void switchingRunsNeverPairsATitleWithAnotherRunsData();
     void startingATrainingNeverShowsTheOldRunUnderTheNewTitle();
     void recursionRunAfterAReflectionRunHasNoStaleHeatmapAndNoEmptyPanels();
+    void anInputOpenedAtAnotherStepOpensOnceThatStepIsRead();
 
 private:
     /// Looks at the window every 5 ms; counts states that pair one run's title with another
@@ -118,6 +120,18 @@ void TstViewConsistency::init() {
             std::vector<float> probs(size_t(4 * run.experts), 1.0f / float(run.experts));
             std::vector<uint8_t> mask(size_t(4 * run.experts), 1);
             log->logRouting(run.id, step, 4, run.experts, probs, mask, {0, 1, 2, 3});
+            // Probe traces of inputs 0..3 (the stepper's list), answered right at step 10.
+            std::vector<mor::SampleTrace> traces(4);
+            for (int i = 0; i < 4; ++i) {
+                traces[size_t(i)].sampleId = i;
+                traces[size_t(i)].label = i % 2;
+                traces[size_t(i)].routerProbs = std::vector<float>(size_t(run.experts), 0.1f);
+                traces[size_t(i)].mask = std::vector<uint8_t>(size_t(run.experts), 1);
+                traces[size_t(i)].fusedProbs = {0.4f, 0.6f};
+                traces[size_t(i)].finalPred = step == 10 ? i % 2 : 1 - i % 2;
+                traces[size_t(i)].correct = step == 10;
+            }
+            log->logTraces(run.id, step, traces);
         }
         log->setStatus(run.id, "finished");
     }
@@ -357,6 +371,30 @@ void TstViewConsistency::recursionRunAfterAReflectionRunHasNoStaleHeatmapAndNoEm
     QTest::qWait(30);
     QCOMPARE(stopProbe(), 0);
     reflectionShown();
+}
+
+// A heatmap row of another evaluation step (Routing, Conflicts) opens the input in the stepper:
+// in the window the step's traces are read on the view pool, then the input is opened there.
+void TstViewConsistency::anInputOpenedAtAnotherStepOpensOnceThatStepIsRead() {
+    shell::MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    window.session()->setPollInterval(60 * 60 * 1000);
+    auto* stepper = window.findChild<inspect::ReflectionStepperView*>();
+    auto* routing = window.findChild<inspect::RoutingView*>();
+    QVERIFY(stepper && routing);
+    window.selectRun(m_runs[0].id);
+    QTRY_COMPARE(stepper->shownRun(), qint64(m_runs[0].id));
+    QTRY_VERIFY(!stepper->isReading());
+    QCOMPARE(stepper->evaluationStep(), qint64(10)); // the newest evaluation
+    Q_EMIT routing->sampleActivated(5, 2, false);    // a row of step 5's heatmap
+    QCOMPARE(window.tabs()->currentWidget(), stepper);
+    QTRY_COMPARE(stepper->evaluationStep(), qint64(5));
+    QTRY_COMPARE(stepper->currentSampleId(), qint64(2));
+    QVERIFY(!stepper->isReading());
+    // And back to step 10 (as from a conflict).
+    Q_EMIT routing->sampleActivated(10, 3, true);
+    QTRY_COMPARE(stepper->evaluationStep(), qint64(10));
+    QTRY_COMPARE(stepper->currentSampleId(), qint64(3));
 }
 
 QTEST_MAIN(TstViewConsistency)

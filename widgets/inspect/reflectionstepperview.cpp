@@ -10,6 +10,7 @@
 #include "common/plotstyle.h"
 #include "inspect/runsettings.h"
 #include "inspect/samplepicker.h"
+#include "inspect/stepperread.h"
 #include "common/stepcursorbar.h"
 #include "inspect/tracefeatures.h"
 #include "common/engineaccess.h"
@@ -30,25 +31,11 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 #include <map>
 #include <set>
 
 namespace inspect {
-
-/// What setRun() and refresh() read, off the GUI thread in a window.
-struct ReflectionStepperView::Read {
-    bool reset = false;
-    std::shared_ptr<const mor::LogReader> reader;
-    qint64 runId = -1;
-    RunSettings settings;
-    RunFeatures features;
-    std::string configJson; ///< for the What if page
-    std::vector<mor::SampleInfo> samples;
-    std::vector<int64_t> steps;
-    qint64 wantStep = -1; ///< the evaluation step asked for (the picker picks the last if absent)
-    qint64 step = -1;     ///< the one whose traces were read
-    std::vector<mor::SampleTrace> traces;
-};
 
 struct ReflectionStepperView::Private {
     std::shared_ptr<const mor::LogReader> reader; ///< of the run shown
@@ -56,6 +43,10 @@ struct ReflectionStepperView::Private {
     std::shared_ptr<const mor::LogReader> wantReader; ///< the run asked for (setRun)
     qint64 wantRun = -1;
     bool resetPending = false;
+    /// An input opened at another evaluation step in a window: opened once that step's traces
+    /// were read on the pool (openStep -1: none).
+    qint64 openStep = -1, openSample = -1;
+    bool openAtIntegration = false;
     shell::LogReads reads;
     RunSettings settings;
     RunFeatures features; ///< nested widths / expert groups (issue 23)
@@ -266,31 +257,10 @@ void ReflectionStepperView::refresh() {
     const bool reset = d->resetPending;
     const auto reader = reset ? d->wantReader : d->reader;
     const qint64 runId = reset ? d->wantRun : d->runId;
-    const qint64 keepStep = d->picker->currentStep();
+    // A step asked for (an input opened at another evaluation step), else the picker's.
+    const qint64 keepStep = d->openStep >= 0 ? d->openStep : d->picker->currentStep();
     const auto read = [reset, reader, runId, keepStep] {
-        Read r;
-        r.reset = reset;
-        r.reader = reader;
-        r.runId = reader ? runId : -1;
-        if (reset) {
-            r.settings = readRunSettings(reader.get(), r.runId);
-            r.features = readRunFeatures(reader.get(), r.runId);
-            const auto run = reader ? reader->run(runId) : std::optional<mor::RunSummary>();
-            r.configJson = run ? run->configJson : std::string();
-        }
-        if (!reader) {
-            return r;
-        }
-        r.samples = reader->samples(runId);
-        r.steps = reader->traceSteps(runId);
-        r.wantStep = keepStep >= 0 ? keepStep : (r.steps.empty() ? -1 : r.steps.back());
-        // The step SamplePicker::setSteps() will pick: the one asked for, else the last.
-        const bool have = std::find(r.steps.begin(), r.steps.end(), r.wantStep) != r.steps.end();
-        r.step = have ? r.wantStep : (r.steps.empty() ? -1 : r.steps.back());
-        if (r.step >= 0) {
-            r.traces = reader->traces(runId, r.step);
-        }
-        return r;
+        return readStepperRun(reader, runId, reset, keepStep);
     };
     const auto apply = [this](Read& r) { applyRead(r); };
     if (!reader) { // cleared at once; reads under way are dropped
@@ -322,6 +292,7 @@ void ReflectionStepperView::applyRead(Read& r) {
     const qint64 keepSample = currentSampleId();
     const int keepCursor = currentStep();
     if (!d->reader) {
+        d->openStep = -1;
         d->picker->setSteps({}, -1);
         d->picker->setTraces({});
         d->trace.reset();
@@ -344,6 +315,9 @@ void ReflectionStepperView::applyRead(Read& r) {
                         : d->tracesOf(d->picker->currentStep());
         d->picker->setTraces(d->traces);
     }
+    if (const qint64 open = std::exchange(d->openStep, -1); open >= 0) {
+        return showSample(d->picker->currentStep(), d->openSample, d->openAtIntegration);
+    }
     const qint64 sample = keepSample >= 0 ? keepSample : d->picker->currentSample();
     if (sample >= 0 && d->picker->selectSample(sample)) {
         // sampleChosen rebuilt the panels; a live run refreshes often, so keep the cursor.
@@ -357,6 +331,12 @@ void ReflectionStepperView::applyRead(Read& r) {
 }
 
 void ReflectionStepperView::showSample(qint64 step, qint64 sampleId, bool atIntegration) {
+    if (d->reader && step >= 0 && step != d->picker->currentStep() && d->reads.isAsync()) {
+        d->openStep = step; // that step's traces are read on the pool; the input opens then
+        d->openSample = sampleId;
+        d->openAtIntegration = atIntegration;
+        return refresh();
+    }
     if (d->reader && step >= 0 && step != d->picker->currentStep()) {
         const QSignalBlocker blocker(d->picker);
         d->picker->setSteps(d->reader->traceSteps(d->runId), step);
