@@ -53,6 +53,7 @@ struct ConflictView::Private {
     QCheckBox* wrongOnly = nullptr;
     QComboBox* stepCombo = nullptr;
     QLabel* count = nullptr;
+    QLabel* note = nullptr; ///< why there can be no conflicts (one selected expert)
     ConflictPlots* plots = nullptr;
 };
 
@@ -77,12 +78,18 @@ ConflictView::ConflictView(QWidget* parent)
     d->text->setObjectName("conflictFilter");
     d->text->setPlaceholderText(tr("Filter: input, expert (E2), resolution…"));
     d->text->setClearButtonEnabled(true);
+    d->text->setMinimumWidth(200);
     d->wrongOnly = new QCheckBox(tr("Wrong only"), this);
     d->wrongOnly->setObjectName("wrongOnly");
     d->stepCombo = new QComboBox(this);
     d->stepCombo->setObjectName("stepFilter");
     d->count = new QLabel(this);
     d->count->setObjectName("conflictCount");
+    // Its own line over the table: in the filter row the long note squeezed the filter field.
+    d->note = new QLabel(this);
+    d->note->setObjectName("conflictNote");
+    d->note->setWordWrap(true);
+    d->note->setVisible(false);
     d->plots = new ConflictPlots(this);
 
     auto* filters = new QHBoxLayout;
@@ -95,6 +102,7 @@ ConflictView::ConflictView(QWidget* parent)
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addLayout(filters);
+    topLayout->addWidget(d->note);
     topLayout->addWidget(d->table, 1);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(top);
@@ -256,16 +264,15 @@ void ConflictView::updatePlots() {
     const bool oneExpert = d->settings.experts == 1
                            || (d->settings.topK == 1
                                && (d->settings.strategy == "top_k" || d->settings.strategy == "random"));
-    if (d->reader && oneExpert) {
-        // A conflict needs two selected experts' answers: an empty table would look like "no
-        // disagreement" when it is "nothing to compare".
-        d->count->setText(tr("This run selects one expert per input (%1, top_k 1): conflicts need "
-                             "at least 2 selected experts.")
-                              .arg(d->settings.strategy));
-    } else {
-        d->count->setText(
-            tr("%1 of %2 conflicts").arg(shown.size()).arg(d->model->rowCount()));
-    }
+    // A conflict needs two selected experts' answers: an empty table would look like "no
+    // disagreement" when it is "nothing to compare".
+    d->note->setText(d->reader && oneExpert
+                         ? tr("This run selects one expert per input (%1, top_k 1): conflicts "
+                              "need at least 2 selected experts.")
+                               .arg(d->settings.strategy)
+                         : QString());
+    d->note->setVisible(!d->note->text().isEmpty());
+    d->count->setText(tr("%1 of %2 conflicts").arg(shown.size()).arg(d->model->rowCount()));
     d->plots->setData(shown, d->rate, d->settings.conflictThreshold);
 }
 

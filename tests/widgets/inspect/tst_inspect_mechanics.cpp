@@ -22,6 +22,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QTableView>
@@ -162,11 +163,20 @@ void TstInspectMechanics::conflictViewSaysOneExpertIsNotEnough() {
         QVERIFY2(translation->ok(), "mor_studio_de.qm not built (target mor-studio_lrelease)");
     }
     inspect::ConflictView view;
+    view.resize(1010, 620); // the tab at 1280x800 beside the run browser
     view.setRun(m_reader, m_oneExpert);
-    auto* count = view.findChild<QLabel*>(QStringLiteral("conflictCount"));
-    QVERIFY(count);
-    QCOMPARE(count->text(), expected);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto* note = view.findChild<QLabel*>(QStringLiteral("conflictNote"));
+    QVERIFY(note);
+    QVERIFY(note->isVisible());
+    QCOMPARE(note->text(), expected);
+    QCOMPARE(view.findChild<QLabel*>(QStringLiteral("conflictCount"))->text(),
+             german ? QStringLiteral("0 von 0 Konflikten") : QStringLiteral("0 of 0 conflicts"));
     QCOMPARE(view.findChild<QTableView*>(QStringLiteral("conflictTable"))->model()->rowCount(), 0);
+    // On its own line: the note never squeezes the filter field (it did, to "Filter: E…").
+    QVERIFY(view.findChild<QLineEdit*>(QStringLiteral("conflictFilter"))->width() >= 200);
+    QVERIFY(note->width() <= view.width());
 }
 
 void TstInspectMechanics::integrationPanelSaysOneExpertIsNotEnough_data() {
@@ -218,6 +228,9 @@ void TstInspectMechanics::twoExpertsShowConflictsAsUsual() {
     const QString count = view.findChild<QLabel*>(QStringLiteral("conflictCount"))->text();
     const size_t logged = m_reader->conflicts(m_evidential, -1).size();
     QCOMPARE(count, QStringLiteral("%1 of %1 conflicts").arg(logged));
+    auto* note = view.findChild<QLabel*>(QStringLiteral("conflictNote"));
+    QVERIFY(note->text().isEmpty());
+    QVERIFY(note->isHidden());
 
     const int64_t step = m_reader->traceSteps(m_evidential).back();
     const auto traces = m_reader->traces(m_evidential, step);
