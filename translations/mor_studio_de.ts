@@ -4482,7 +4482,7 @@ auf der Pareto-Front</translation>
     </message>
     <message>
         <source>Seeds</source>
-        <translation>Seeds</translation>
+        <translation>Startwerte</translation>
     </message>
     <message>
         <source>Test accuracy</source>
