@@ -1,10 +1,8 @@
-// Grouped dispatch (issue 20, setGroupedDispatch): experts of one shape computed together in
-// training passes give the same forward values, losses and gradients as the per-expert
-// gather / reflect / scatter path, over the same parameters (names and checkpoint layout
-// unchanged).
-#include "model/grouped_experts.h"
-#include "model/mor_model.h"
-#include "model/reflection_expert.h"
+// Grouped dispatch (issue 20, setGroupedDispatch): experts of one shape computed together
+// (segment products, one compaction per step in evaluation, the loss terms once per group)
+// give the same forward values, losses and gradients as the per-expert gather / reflect /
+// scatter path, over the same parameters (names and checkpoint layout unchanged).
+#include "grouped_dispatch_fixtures.h"
 
 #include <QtTest>
 
@@ -16,114 +14,8 @@
 
 using namespace mor;
 using namespace mor::model;
+using namespace mor::model::grouped_test;
 
-namespace {
-
-ExpertConfig expert(const std::string& cell, int64_t width, int64_t depth,
-                    const std::string& halting)
-{
-    ExpertConfig ec;
-    mor::parseChoice(cell, mor::expertCellNames(), &ec.cell);
-    ec.width = width;
-    ec.maxDepth = depth;
-    mor::parseChoice(halting, mor::haltingRuleNames(), &ec.halting);
-    return ec;
-}
-
-struct PassResult {
-    std::map<std::string, torch::Tensor> values; ///< forward outputs and losses
-    std::map<std::string, torch::Tensor> grads;  ///< parameter gradients by name
-    std::vector<int64_t> rows;                   ///< rows processed per expert in the pass
-};
-
-PassResult trainingPass(MoRModel& net, const torch::Tensor& x, const torch::Tensor& y,
-                        bool grouped)
-{
-    const bool previous = groupedDispatch();
-    setGroupedDispatch(grouped);
-    for (auto& p : net->parameters()) {
-        p.mutable_grad() = torch::Tensor();
-    }
-    const auto before = net->expertRowsProcessed();
-    torch::manual_seed(7); // the same router noise (if any) in both passes
-    net->train();
-    const auto out = net->forward(x, y, torch::Tensor());
-    out.totalLoss.backward();
-    setGroupedDispatch(previous);
-    PassResult r;
-    r.values["total loss"] = out.totalLoss.detach();
-    for (const auto& [name, loss] : out.losses) {
-        r.values["loss " + name] = loss.detach();
-    }
-    r.values["logits"] = out.logits.detach();
-    r.values["steps"] = out.steps.to(torch::kDouble);
-    r.values["flops"] = out.flops.to(torch::kDouble);
-    for (const auto& p : net->named_parameters()) {
-        if (p.value().grad().defined()) {
-            r.grads[p.key()] = p.value().grad().clone();
-        }
-    }
-    const auto after = net->expertRowsProcessed();
-    for (size_t j = 0; j < after.size(); ++j) {
-        r.rows.push_back(after[j] - before[j]);
-    }
-    return r;
-}
-
-double maxExcess(const torch::Tensor& a, const torch::Tensor& b)
-{
-    // allclose(atol 1e-6, rtol 1e-6) as a number: > 0 fails.
-    const auto diff = (a.to(torch::kDouble) - b.to(torch::kDouble)).abs();
-    const auto allowed = 1e-6 + 1e-6 * b.to(torch::kDouble).abs();
-    return (diff - allowed).max().item<double>();
-}
-
-void compare(const PassResult& grouped, const PassResult& single)
-{
-    QCOMPARE(grouped.values.size(), single.values.size());
-    for (const auto& [name, value] : single.values) {
-        QVERIFY2(grouped.values.count(name), name.c_str());
-        QVERIFY2(maxExcess(grouped.values.at(name), value) <= 0.0, name.c_str());
-    }
-    QCOMPARE(grouped.grads.size(), single.grads.size());
-    QVERIFY(single.grads.size() > 10);
-    double gradMass = 0.0;
-    for (const auto& [name, grad] : single.grads) {
-        QVERIFY2(grouped.grads.count(name), name.c_str());
-        QVERIFY2(maxExcess(grouped.grads.at(name), grad) <= 0.0, name.c_str());
-        if (name.rfind("expert", 0) == 0) {
-            gradMass += grad.abs().sum().item<double>();
-        }
-    }
-    QVERIFY(gradMass > 1e-3); // the experts really learn from the pass
-    QCOMPARE(grouped.rows, single.rows);
-}
-
-/// Fields of a member's run that the model reads, in a fixed order.
-std::vector<torch::Tensor> runFields(const ExpertRun& r)
-{
-    return {r.logits,
-            r.probs,
-            r.critique,
-            r.criticLogit,
-            r.heldCritique,
-            r.lambda,
-            r.state,
-            r.answer,
-            r.confidence,
-            r.haltStep.to(torch::kFloat),
-            r.iterations.to(torch::kFloat),
-            r.computed.to(torch::kFloat)};
-}
-
-/// Largest |a - b| - (tol + tol |b|): > 0 fails.
-double excess(const torch::Tensor& a, const torch::Tensor& b, double tol)
-{
-    const auto diff = (a.to(torch::kDouble) - b.to(torch::kDouble)).abs();
-    return (diff - tol - tol * b.to(torch::kDouble).abs()).max().item<double>();
-}
-
-} // namespace
 
 class TstGroupedDispatch : public QObject {
     Q_OBJECT
