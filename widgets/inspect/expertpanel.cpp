@@ -3,6 +3,7 @@
 #include "common/mapgrid.h"
 #include "common/plotstyle.h"
 #include "common/plotstyler.h"
+#include "inspect/wrappedtitle.h"
 
 #include <QApplication>
 
@@ -23,17 +24,6 @@ void placeVertical(QCPItemStraightLine* line, double x) {
     line->point1->setCoords(x, 0);
     line->point2->setCoords(x, 1);
 }
-/// The title never widens the panel: the panel wraps it to its own width (updateTitle). A
-/// one-line title set the panel's minimum width: in the stepper's scroll area at 1280x800 every
-/// panel became wider than the view, and the uncertainty u and the legend were cut off.
-class WrappedTitle : public QCPTextElement {
-public:
-    using QCPTextElement::QCPTextElement;
-    QSize minimumOuterSizeHint() const override {
-        return {0, QCPTextElement::minimumOuterSizeHint().height()};
-    }
-};
-const QString kSeparator = QStringLiteral("  ·  ");
 /// Draft probability 0 → 1: from the plot's background (white, or the dark theme's base, where
 /// a white strip glared) to a colour that stands out on both.
 QCPColorGradient stripGradient() {
@@ -293,26 +283,7 @@ void ExpertPanel::updateTitle() {
 }
 
 void ExpertPanel::wrapTitle() {
-    // Lines of whole "name value" parts, as many as fit the panel's width.
-    const QFontMetrics metrics(m_title->font());
-    const int room = std::max(1, width() - 16);
-    QStringList lines;
-    for (const QString& given : m_fullTitle.split(QLatin1Char('\n'))) {
-        QString line;
-        for (const QString& part : given.split(kSeparator, Qt::SkipEmptyParts)) {
-            const QString longer = line.isEmpty() ? part : line + kSeparator + part;
-            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > room) {
-                lines << line;
-                line = part;
-            } else {
-                line = longer;
-            }
-        }
-        lines << line;
-    }
-    const QString text = lines.join(QLatin1Char('\n'));
-    if (text != m_title->text()) {
-        m_title->setText(text);
+    if (static_cast<WrappedTitle*>(m_title)->setWrappedText(m_fullTitle, width())) {
         replot(QCustomPlot::rpQueuedReplot);
     }
 }

@@ -2,6 +2,7 @@
 
 #include "common/plotstyle.h"
 #include "common/plotstyler.h"
+#include "inspect/wrappedtitle.h"
 
 namespace inspect {
 
@@ -22,7 +23,7 @@ IntegrationPanel::IntegrationPanel(QWidget* parent) : QCustomPlot(parent) {
     // Inside the stepper's scroll area nothing else makes room for bigger fonts.
     common::PlotStyler::setFitHeight(this);
     plotLayout()->clear();
-    m_title = new QCPTextElement(this, QString(), QFont(font().family(), 9, QFont::Bold));
+    m_title = new WrappedTitle(this, QString(), QFont(font().family(), 9, QFont::Bold));
     m_weightRect = new QCPAxisRect(this);
     m_conflictRect = new QCPAxisRect(this);
     m_fusedRect = new QCPAxisRect(this);
@@ -114,11 +115,12 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
 
     if (trace.experts.size() < 2) {
         // A conflict needs two opinions: say so instead of showing an empty score.
-        m_title->setText(tr("Integration: answer %1 %2 (label %3)  ·  one expert selected: "
-                            "conflicts need at least 2 (raise top_k)")
-                             .arg(trace.finalPred)
-                             .arg(trace.correct ? tr("right") : tr("wrong"))
-                             .arg(trace.label));
+        m_fullTitle = tr("Integration: answer %1 %2 (label %3)  ·  one expert selected: "
+                         "conflicts need at least 2 (raise top_k)")
+                          .arg(trace.finalPred)
+                          .arg(trace.correct ? tr("right") : tr("wrong"))
+                          .arg(trace.label);
+        wrapTitle();
         replot(QCustomPlot::rpQueuedReplot);
         return;
     }
@@ -140,8 +142,20 @@ void IntegrationPanel::setTrace(const mor::SampleTrace& trace, int numClasses,
     } else {
         text += tr("  ·  no conflict, margin %1").arg(common::fmt(trace.margin));
     }
-    m_title->setText(text);
+    m_fullTitle = text;
+    wrapTitle();
     replot(QCustomPlot::rpQueuedReplot);
+}
+
+void IntegrationPanel::wrapTitle() {
+    if (static_cast<WrappedTitle*>(m_title)->setWrappedText(m_fullTitle, width())) {
+        replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void IntegrationPanel::resizeEvent(QResizeEvent* event) {
+    QCustomPlot::resizeEvent(event);
+    wrapTitle();
 }
 
 void IntegrationPanel::setActive(bool active) {

@@ -22,13 +22,20 @@ public:
     QVector<double> shownWeights() const;
     QVector<double> shownFused() const;
     double shownConflictScore() const;
-    QString summary() const { return m_title->text(); }
+    /// The title's text in one line; titleText() as drawn (wrapped to the panel's width).
+    QString summary() const { return m_fullTitle; }
+    QString titleText() const { return m_title->text(); }
 
 protected:
     /// Follows the theme (the tint of the active state included).
     void changeEvent(QEvent* event) override;
+    /// Wraps the title to the new width.
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void wrapTitle();
+
+    QString m_fullTitle;
     bool m_active = false;
     QCPTextElement* m_title;
     QCPAxisRect* m_weightRect;

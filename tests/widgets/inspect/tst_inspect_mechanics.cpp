@@ -84,6 +84,7 @@ private Q_SLOTS:
     void expertPanelsShowTheLoggedUncertainty();
     void withoutEvidentialFusionNoUncertaintyIsShown();
     void titleWrapsInsideTheStepperAt1280();
+    void integrationTitleWrapsInsideTheStepperAt1280();
     void draftStripFollowsTheDarkTheme();
 
 private:
@@ -331,6 +332,40 @@ void TstInspectMechanics::titleWrapsInsideTheStepperAt1280() {
     view.resize(2400, 620);
     QTest::qWait(50);
     QCOMPARE(panels(view).front()->titleText().count(QLatin1Char('\n')), 0);
+}
+
+void TstInspectMechanics::integrationTitleWrapsInsideTheStepperAt1280() {
+    // The one-expert note at the end of the integration title was cut at both ends at
+    // 1280x800 (the panel centred a title wider than the view).
+    const int64_t step = m_reader->traceSteps(m_oneExpert).back();
+    const auto traces = m_reader->traces(m_oneExpert, step);
+    QVERIFY(!traces.empty());
+    inspect::ReflectionStepperView view;
+    view.resize(1010, 620);
+    view.setRun(m_reader, m_oneExpert);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.showSample(step, traces.front().sampleId, true);
+    QTest::qWait(50);
+    auto* integration = view.findChild<inspect::IntegrationPanel*>();
+    QVERIFY(integration);
+    QScrollArea* scroll = nullptr;
+    for (QWidget* w = integration; w && !scroll; w = w->parentWidget()) {
+        scroll = qobject_cast<QScrollArea*>(w);
+    }
+    QVERIFY(scroll);
+    QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(integration->width() <= scroll->viewport()->width());
+    const QString shown = integration->titleText();
+    QCOMPARE(QString(shown).replace(QLatin1Char('\n'), QStringLiteral("  ·  ")),
+             integration->summary());
+    QVERIFY2(shown.contains(QStringLiteral("one expert selected: conflicts need at least 2 "
+                                           "(raise top_k)")),
+             qPrintable(shown));
+    const QFontMetrics metrics(QFont(integration->font().family(), 9, QFont::Bold));
+    for (const QString& line : shown.split(QLatin1Char('\n'))) {
+        QVERIFY2(metrics.horizontalAdvance(line) <= integration->width(), qPrintable(line));
+    }
 }
 
 void TstInspectMechanics::draftStripFollowsTheDarkTheme() {
