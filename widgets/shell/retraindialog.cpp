@@ -202,7 +202,9 @@ RetrainDialog::~RetrainDialog() {
 }
 
 bool RetrainDialog::isRunning() const {
-    return m_future.isValid() && !m_future.isFinished();
+    // Not the future's state: the worker posts onDone() before its future ends, so a start()
+    // right after done() would still see the old future running.
+    return m_running;
 }
 
 void RetrainDialog::browse() {
@@ -241,6 +243,7 @@ bool RetrainDialog::start() {
     m_detail->clear();
     m_result->hide();
     setBusy(true);
+    m_running = true;
     m_status->setText(tr("Retraining…"));
     // Everything for the dialog goes through queued calls on `this`, dropped if it is gone
     // (its destructor waits for the worker, so `this` outlives the call).
@@ -290,6 +293,7 @@ void RetrainDialog::onProgress(double fraction, const QString& text) {
 }
 
 void RetrainDialog::onDone(const mor::Result<mor::RetrainOutcome>& result, bool cancelled) {
+    m_running = false;
     setBusy(false);
     if (!result) {
         m_error = QString::fromStdString(result.error());

@@ -93,6 +93,7 @@ private:
     QLabel* m_detail;
     QTableWidget* m_result;
     QFuture<void> m_future;
+    bool m_running = false; ///< from start() until onDone() ran on the GUI thread
     std::shared_ptr<std::atomic<bool>> m_stop;
     mor::RetrainOutcome m_outcome;
     QString m_error;
