@@ -225,6 +225,7 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     // and halts at the active threshold; the cell reads the raw critique back.
     const bool evaluation = !experts.front()->is_training();
     const auto temperature = params.front().criticTemperature;
+    const bool calibrated = evaluation && experts.front()->criticTemperature() != 1.0;
     const double critiqueThreshold = experts.front()->activeHaltThreshold();
     // As reflect(): each step's outputs for its active rows, and for every row where its value
     // of step t sits in their concatenation (a halted row keeps its halting step's values).
@@ -273,7 +274,7 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                                            : torch::cat({state, probs}, 1);
         const auto z = seg(torch::gelu(seg(criticIn, c1W, c1B)), c2W, c2B).squeeze(1); // [m]
         const auto raw = torch::sigmoid(z);
-        const auto critique = evaluation ? torch::sigmoid(z / temperature) : raw;
+        const auto critique = calibrated ? torch::sigmoid(z / temperature) : raw; // z / 1 = z
         const auto lambda = torch::sigmoid(seg(state, haltW, haltB)).squeeze(1);
         for (int64_t l = 0; l < live; ++l) {
             computedRows[size_t(l)] += countsA[size_t(l)];

@@ -1,9 +1,11 @@
 #pragma once
-// Grouped dispatch: reflection experts of one shape computed together. Their rows are sorted
-// by expert and padded to the largest expert's count, and every layer of every reflection step
-// is one batched product over all experts of the group (the experts' own parameters stacked per
-// pass), instead of a gather, a few small products and a scatter per expert. The parameters,
-// their names and the checkpoint layout are the experts' own: this changes the computation only.
+// Grouped dispatch: reflection experts of one shape computed together. Their routed rows are
+// sorted by expert (no padding), and every layer of every reflection step is one segment product
+// (grouped_linear.h: each expert's block of rows times its own weights, one autograd node) over
+// all experts of the group, with one compaction per step for the whole group in evaluation and
+// the loss terms once per group in training, instead of a gather, a few small products and a
+// scatter per expert. The parameters, their names and the checkpoint layout are the experts'
+// own: this changes the computation only.
 #include "model/halting_policy.h"
 #include "model/reflection_expert.h"
 #include "mor/config.h"
@@ -16,9 +18,9 @@
 namespace mor::model {
 
 /// Process-wide switch, off by default: when on, MoRModel runs groups of equal experts grouped
-/// in training passes (same results within float rounding; tst_grouped_dispatch). Off by default
-/// because on the 2-core CPU it was not measured faster than the per-expert path with the
-/// unbalanced routing of an untrained router (tests/bench/results, issue 20 notes).
+/// (same results within float rounding; tst_grouped_dispatch). Session 11 measured it faster
+/// than the per-expert path (bench_dispatch, bench_adaptive; tests/bench/results/issue20.md);
+/// turning it on by default is left to whoever owns the trainer and evaluator defaults.
 void setGroupedDispatch(bool on);
 bool groupedDispatch();
 
