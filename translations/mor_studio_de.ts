@@ -604,7 +604,7 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
     </message>
     <message>
         <source>ECE over training (validation)</source>
-        <translation>ECE im Verlauf des Trainings (Validierung)</translation>
+        <translation>ECE im Training (Validierung)</translation>
     </message>
     <message>
         <source>training step</source>
