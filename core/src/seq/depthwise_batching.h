@@ -1,6 +1,6 @@
 #pragma once
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Depth-wise batching (Bae et al. 2025, Sec. 2.3): several sequences are generated together,
+// Depth-wise batching (Bae et al. 2025): several sequences are generated together,
 // one token of each per step, and at every recursion only the tokens that continue to it are
 // batched through the shared block (a token that leaves early costs nothing deeper, and the
 // others do not wait for it one by one). Each sequence keeps its own recursion-wise KV cache;
