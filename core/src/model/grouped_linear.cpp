@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace mor::model {
@@ -127,6 +128,7 @@ struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
                                  const std::vector<int64_t>& counts, bool bias)
     {
         const auto x = xIn.contiguous();
+        const auto bc = bias ? b.contiguous() : b;
         auto y = torch::empty({x.size(0), w.size(1)}, x.options());
         forEachMember(counts, x.is_cpu(), [&](int64_t g, int64_t offset, int64_t n) {
             if (n == 0) {
@@ -134,7 +136,17 @@ struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
             }
             auto out = segmentRows(y, offset, n);
             const auto wt = segmentMember(w, g, true);
-            if (bias) {
+            if (bias && out.is_cpu()) {
+                // The bias rows written in place, then out += x W^T (addmm with out as its
+                // own input adds without a copy): no dispatched expand and copy per member.
+                const auto bytes = size_t(out.size(1)) * out.element_size();
+                const char* row = static_cast<const char*>(bc.data_ptr()) + size_t(g) * bytes;
+                char* dst = static_cast<char*>(out.data_ptr());
+                for (int64_t r = 0; r < n; ++r) {
+                    std::memcpy(dst + size_t(r) * bytes, row, bytes);
+                }
+                at::cpu::addmm_out(out, out, segmentRows(x, offset, n), wt);
+            } else if (bias) {
                 addmmOut(out, segmentMember(b, g), segmentRows(x, offset, n), wt);
             } else {
                 mmOut(out, segmentRows(x, offset, n), wt);
