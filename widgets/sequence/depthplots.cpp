@@ -38,6 +38,7 @@ QString wrapped(const QString& name) {
 /// Up to four classes: their names in lines under the bars while the widest line fits between
 /// two ticks, else on one slanted line each (three plots side by side at 1280 px: German names
 /// such as "Übertragskette" ran into their neighbours). Runs after every layout of the plot.
+constexpr double kClassSlant = 30.0;
 void fitClassTicks(QCustomPlot* plot) {
     const QStringList names = plot->property("classTicks").toStringList();
     if (names.isEmpty() || names.size() > 4) {
@@ -52,30 +53,36 @@ void fitClassTicks(QCustomPlot* plot) {
     }
     const double room = plot->axisRect()->width() / std::max(1.0, plot->xAxis->range().size());
     const bool fits = widest + fm.averageCharWidth() * 2 <= room;
-    if (fits == (plot->xAxis->tickLabelRotation() == 0.0)) {
-        return;
+    bool changed = false;
+    if (fits != (plot->xAxis->tickLabelRotation() == 0.0)) {
+        QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+        for (int i = 0; i < names.size(); ++i) {
+            QString name = names[i];
+            ticker->addTick(i, fits ? name : name.replace(QLatin1Char('\n'), QLatin1Char(' ')));
+        }
+        plot->xAxis->setTicker(ticker);
+        // Slanted up to its tick (a label that would cross the widget's edge is not drawn at
+        // all: slanted down from its tick, the last one went past the right edge).
+        plot->xAxis->setTickLabelRotation(fits ? 0.0 : -kClassSlant);
+        changed = true;
     }
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    QStringList shown;
-    for (int i = 0; i < names.size(); ++i) {
-        QString name = names[i];
-        shown << (fits ? name : name.replace(QLatin1Char('\n'), QLatin1Char(' ')));
-        ticker->addTick(i, shown.back());
-    }
-    plot->xAxis->setTicker(ticker);
-    // Slanted up to its tick (a label that would cross the widget's edge is not drawn at all:
-    // slanted down from its tick, the last one went past the right edge); the axis rect moves
-    // right as far as the first label needs.
-    constexpr double kSlant = 30.0;
-    plot->xAxis->setTickLabelRotation(fits ? 0.0 : -kSlant);
+    // Slanted, the axis rect moves right as far as the first label needs; again after every
+    // layout, as the room per class changes (the third plot appears, the pane is resized).
     int left = 0;
     if (!fits) {
-        const double radians = qDegreesToRadians(kSlant);
-        left = int(std::ceil(std::cos(radians) * fm.horizontalAdvance(shown.front()) +
-                             std::sin(radians) * fm.height() - 0.6 * room)) + 4;
+        const double radians = qDegreesToRadians(kClassSlant);
+        const QString first = QString(names.front()).replace(QLatin1Char('\n'), QLatin1Char(' '));
+        left = std::max(0, int(std::ceil(std::cos(radians) * fm.horizontalAdvance(first) +
+                                         std::sin(radians) * fm.height() - 0.6 * room)) +
+                               4);
     }
-    plot->axisRect()->setMinimumMargins(QMargins(std::max(0, left), 0, 0, 0));
-    plot->replot(QCustomPlot::rpQueuedReplot); // this layout is done: the next one has them
+    if (std::abs(plot->axisRect()->minimumMargins().left() - left) > 1) {
+        plot->axisRect()->setMinimumMargins(QMargins(left, 0, 0, 0));
+        changed = true;
+    }
+    if (changed) {
+        plot->replot(QCustomPlot::rpQueuedReplot); // this layout is done: the next one has them
+    }
 }
 QCPTextElement* titleOf(QCustomPlot* plot) {
     return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
@@ -137,6 +144,7 @@ void DepthPlots::setClassTicks(QCustomPlot* plot, const QStringList& names) {
     plot->xAxis->setTickLabelRotation(names.size() > 4 ? 25 : 0);
     plot->xAxis->setRange(-0.6, names.size() - 0.4);
     plot->setProperty("classTicks", names);
+    plot->axisRect()->setMinimumMargins(QMargins()); // what slanted labels of other data needed
     fitClassTicks(plot);
 }
 
