@@ -96,6 +96,7 @@ CompareView::CompareView(QWidget* parent)
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(60);
     m_smoothing->setMaximumWidth(160);
+    m_smoothing->setMinimumWidth(80); // the controls row squeezed it to a 15 px handle at 1280x800
     m_groupBySeed->setObjectName(QStringLiteral("groupBySeed"));
     m_hint->setObjectName(QStringLiteral("compareHint"));
     m_hint->setWordWrap(true);
@@ -113,7 +114,6 @@ CompareView::CompareView(QWidget* parent)
     controls->addWidget(m_logScale);
     controls->addWidget(m_groupBySeed);
     controls->addStretch(1);
-    controls->addWidget(m_reset);
 
     m_tables->addTab(m_summary, QString());
     m_tables->addTab(m_diff, QString());
@@ -125,17 +125,21 @@ CompareView::CompareView(QWidget* parent)
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_curves);
     splitter->addWidget(m_tables);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 7);
+    splitter->setStretchFactor(1, 3);
     // Proportions, not pixels: the curves get the larger part whatever the window size (the
-    // tables' size hints would otherwise squeeze the plot at large fonts).
-    splitter->setSizes({3000, 2000});
+    // tables' size hints would otherwise squeeze the plot at large fonts). 7:3, not 3:2: with
+    // eight runs the legend takes four rows, and at 1280x800 3:2 left ~75 px of data area.
+    splitter->setSizes({7000, 3000});
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     auto* hintRow = new QHBoxLayout;
     hintRow->addWidget(m_hint, 1);
     hintRow->addWidget(m_parentButton);
+    // Reset on the hint's row: in the controls row the German texts left no room for it at
+    // 1280x800 (the slider was squeezed to its handle, then the seed check box was cut).
+    hintRow->addWidget(m_reset, 0, Qt::AlignTop);
     layout->addLayout(hintRow);
     layout->addWidget(splitter, 1);
 
