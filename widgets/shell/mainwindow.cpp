@@ -504,68 +504,6 @@ void MainWindow::appendEvent(const QString& level, const QString& message) {
                                        shown.leftJustified(7), message));
 }
 
-void MainWindow::setPresentationMode(bool on) {
-    if (on == m_presenting) {
-        return;
-    }
-    m_presenting = on;
-    if (on) {
-        // Everything presentation mode changes is put back exactly when it ends.
-        m_layoutBeforePresentation = saveState();
-        m_geometryBeforePresentation = geometry();
-        m_splittersBeforePresentation.clear();
-        for (QSplitter* splitter : findChildren<QSplitter*>()) {
-            const QList<int> sizes = splitter->sizes();
-            // A splitter of a tab never shown has no sizes yet: nothing to put back.
-            if (std::accumulate(sizes.begin(), sizes.end(), 0) > 0) {
-                m_splittersBeforePresentation.append({splitter, splitter->saveState(), sizes});
-            }
-        }
-    }
-    QFont font = QApplication::font();
-    font.setPointSizeF(on ? m_normalFontSize * 1.5 : m_normalFontSize);
-    QApplication::setFont(font);
-    common::PlotStyler::instance()->setLineScale(on ? 1.6 : 1.0);
-    m_setup->setAdvancedVisible(!on);
-    m_training->setPresentationMode(on);
-    m_playground->setPresentationMode(on);
-    // The views get the whole screen; the panels come back when presentation mode ends.
-    m_eventsDock->setVisible(!on);
-    m_browserDock->setVisible(!on);
-    if (!on) {
-        // The font change re-lays out everything once the events are processed; restore after.
-        restoreLayoutAfterPresentation();
-        QTimer::singleShot(0, this, &MainWindow::restoreLayoutAfterPresentation);
-    }
-    if (m_actions->presentation->isChecked() != on) {
-        m_actions->presentation->setChecked(on);
-    }
-}
-
-void MainWindow::restoreLayoutAfterPresentation() {
-    if (m_presenting || m_layoutBeforePresentation.isEmpty()) {
-        return;
-    }
-    // The normal font posted layout requests from the bottom up (a menu bar, then the window):
-    // until they are handled the bars keep their presentation height, and docks restored now
-    // came back a few pixels off once the bars shrank (issue 21). Let them settle first.
-    for (int round = 0; round < 4; ++round) {
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        layout()->activate();
-    }
-    restoreState(m_layoutBeforePresentation);
-    for (const auto& [splitter, state, sizes] : std::as_const(m_splittersBeforePresentation)) {
-        // Only a splitter presentation mode changed: one on a tab never laid out keeps the
-        // sizes it was given, which need not fit its (unset) extent and would be squeezed.
-        if (splitter && splitter->sizes() != sizes) {
-            splitter->restoreState(state);
-        }
-    }
-    if (!isMaximized() && !isFullScreen()) {
-        setGeometry(m_geometryBeforePresentation);
-    }
-}
-
 void MainWindow::setDarkTheme(bool dark) {
     common::Theme::apply(dark ? common::Theme::Kind::Dark : common::Theme::Kind::Light);
     common::Theme::store(common::Theme::current());
