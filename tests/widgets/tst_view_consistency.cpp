@@ -56,6 +56,7 @@ class TstViewConsistency : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void init();
+    void cleanup();
     void switchingRunsNeverPairsATitleWithAnotherRunsData();
     void startingATrainingNeverShowsTheOldRunUnderTheNewTitle();
     void recursionRunAfterAReflectionRunHasNoStaleHeatmapAndNoEmptyPanels();
@@ -219,6 +220,13 @@ void TstViewConsistency::startProbe(shell::MainWindow* window) {
     m_probe.start();
 }
 
+void TstViewConsistency::cleanup() {
+    // A failed check returns before stopProbe(): the probe must not look at the next test's
+    // window through this one's (destroyed) pointers.
+    m_probe.stop();
+    m_probe.disconnect();
+}
+
 int TstViewConsistency::stopProbe() {
     m_probe.stop();
     m_probe.disconnect();
@@ -254,7 +262,7 @@ void TstViewConsistency::switchingRunsNeverPairsATitleWithAnotherRunsData() {
     QTRY_VERIFY(!view->isReading());
     QTRY_COMPARE(window.findChild<inspect::RoutingView*>()->shownRun(), qint64(last));
     QTest::qWait(50);
-    QVERIFY(m_looks > 50);
+    QTRY_VERIFY(m_looks > 50);
     QCOMPARE(stopProbe(), 0);
     QCOMPARE(view->plots()->shownPoints(QStringLiteral("train/loss")).size(),
              fixtureOf(last)->lossPoints);
@@ -303,7 +311,9 @@ void TstViewConsistency::startingATrainingNeverShowsTheOldRunUnderTheNewTitle() 
     window.selectRun(trained);
     QTRY_COMPARE(view->shownRun(), trained);
     QTRY_VERIFY(!view->isReading());
-    QVERIFY(m_looks > 20);
+    // The probe looked all along; how often depends on how fast the training ran (an idle
+    // machine trains it in a few looks), so wait for enough looks instead of expecting them.
+    QTRY_VERIFY(m_looks > 20);
     QCOMPARE(stopProbe(), 0);
 }
 

@@ -104,6 +104,11 @@ QWidget* TraceComparison::makeColumn(Column& column, const QString& name) {
     column.tree->setRootIsDecorated(true);
     column.tree->setUniformRowHeights(true);
     column.tree->header()->setStretchLastSection(true);
+    // Empty until a what-if runs: each column as wide as its header text (German
+    // "Experte / Schritt" was cut by the default section width at 1280x800).
+    for (int c = 0; c < ColCount - 1; ++c) {
+        column.tree->resizeColumnToContents(c);
+    }
     column.tree->setMinimumHeight(160);
     auto* layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
