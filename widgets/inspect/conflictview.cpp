@@ -186,13 +186,7 @@ void ConflictView::refresh() {
         return r;
     };
     const auto apply = [this](Read& r) { applyRead(r); };
-    if (!reader) { // cleared at once; reads under way are dropped
-        d->reads.cancel();
-        Read none = read();
-        apply(none);
-        return;
-    }
-    d->reads.read<Read>(this, read, apply);
+    d->reads.readOrClear<Read>(!reader, this, read, apply); // no log: cleared at once
 }
 
 void ConflictView::applyRead(Read& r) {

@@ -263,13 +263,7 @@ void ReflectionStepperView::refresh() {
         return readStepperRun(reader, runId, reset, keepStep);
     };
     const auto apply = [this](Read& r) { applyRead(r); };
-    if (!reader) { // cleared at once; reads under way are dropped
-        d->reads.cancel();
-        Read none = read();
-        apply(none);
-        return;
-    }
-    d->reads.read<Read>(this, read, apply);
+    d->reads.readOrClear<Read>(!reader, this, read, apply); // no log: cleared at once
 }
 
 void ReflectionStepperView::applyRead(Read& r) {

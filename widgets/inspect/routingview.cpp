@@ -258,13 +258,7 @@ void RoutingView::refresh() {
         d->shownStep = -2; // force a reload
         applyStep(r.shown);
     };
-    if (!reader) { // nothing to read: cleared at once, and every read under way dropped
-        d->reads.cancel();
-        RunRead none = read();
-        apply(none);
-        return;
-    }
-    d->reads.read<RunRead>(this, read, apply);
+    d->reads.readOrClear<RunRead>(!reader, this, read, apply); // no log: cleared at once
 }
 
 void RoutingView::showStep(qint64 step) {

@@ -66,6 +66,20 @@ public:
         });
     }
 
+    /// read(), except with nothing to read (`clear`: no log, no run) the view is cleared at
+    /// once: every read under way is dropped and `read` + `apply` run on the calling thread.
+    template <typename Data>
+    void readOrClear(bool clear, QObject* context, std::function<Data()> read,
+                     std::function<void(Data&)> apply) {
+        if (clear) {
+            cancel();
+            Data none = read();
+            apply(none);
+            return;
+        }
+        this->read<Data>(context, std::move(read), std::move(apply));
+    }
+
 private:
     struct State {
         std::atomic<quint64> requested{0};

@@ -157,13 +157,9 @@ void TrainingView::refresh() {
                                         routingShown);
         return r;
     };
-    if (!reader || runId < 0) { // nothing to read: shown at once, reads under way dropped
-        m_reads.cancel();
-        Read none = read();
-        applyRead(none);
-        return;
-    }
-    m_reads.read<Read>(this, read, [this](Read& r) { applyRead(r); });
+    // Nothing to read: shown at once, reads under way dropped.
+    m_reads.readOrClear<Read>(!reader || runId < 0, this, read,
+                              [this](Read& r) { applyRead(r); });
 }
 
 void TrainingView::applyRead(Read& r) {
