@@ -32,6 +32,9 @@ void registerInspectCommands(CLI::App& app);
 void registerTraceCommand(CLI::App& app);
 /// --log (required) and --run (required) of a command on one logged run.
 void addRunOptions(CLI::App* command, RunArgs& args);
+/// --device into `device`: one of train.device's JSON names (cpu, cuda, auto); another text
+/// is refused by CLI11 with the allowed names. "" (not given) keeps the config's.
+void addDeviceOption(CLI::App* command, std::string& device, const std::string& help);
 
 int cmdTrain(const TrainArgs& args);
 int cmdResume(const RunArgs& args);

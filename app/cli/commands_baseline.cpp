@@ -34,8 +34,8 @@ mor::ExperimentConfig computeProbe(mor::ExperimentConfig c) {
     }
     c.train.epochs = 1;
     c.train.threads = 1;
-    c.train.device = "cpu";
-    if (c.data.kind == "idx" || c.data.kind == "csv") {
+    c.train.device = mor::DeviceChoice::Cpu;
+    if (c.data.kind == mor::DataKind::Idx || c.data.kind == mor::DataKind::Csv) {
         c.data.limit = c.data.limit > 0 ? std::min<int64_t>(c.data.limit, 2000) : 2000;
     } else {
         c.data.samples = std::min<int64_t>(c.data.samples, 200);

@@ -283,8 +283,7 @@ static CLI::App* addSweepOptions(CLI::App& app, SweepArgs& args) {
     c->add_option("--jobs", args.jobs, "Worker processes at once")->check(CLI::Range(1, 256));
     c->add_option("--threads", args.threads, "Intra-op threads per worker (default: cores / jobs)")
         ->check(CLI::Range(0, 1024));
-    c->add_option("--device", args.device, "cpu | cuda | auto for every run")
-        ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+    addDeviceOption(c, args.device, "cpu | cuda | auto for every run");
     c->add_option("--name", args.name, "Sweep name (default: the base config's name)");
     c->add_option("--resume", args.resume, "Sweep id: run what it is missing, resume its "
                                            "interrupted runs");

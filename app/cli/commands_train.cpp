@@ -96,7 +96,13 @@ int cmdTrain(const TrainArgs& args) {
     options.logPath = args.log;
     options.name = args.name;
     options.seed = args.seed;
-    options.device = args.device;
+    if (!args.device.empty()) { // the names were checked by addDeviceOption
+        mor::DeviceChoice device = mor::DeviceChoice::Cpu;
+        if (!mor::parseChoice(args.device, mor::deviceChoiceNames(), &device)) {
+            return userError("--device \"" + args.device + "\" is not cpu, cuda or auto");
+        }
+        options.device = device;
+    }
     options.threads = args.threads;
     options.tags = args.tags;
     std::string error;
@@ -161,8 +167,7 @@ void registerTrainCommands(CLI::App& app) {
         ->required();
     cTrain->add_option("--name", train->name, "Run name");
     cTrain->add_option("--seed", train->seed, "Override train.seed");
-    cTrain->add_option("--device", train->device, "cpu | cuda | auto")
-        ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+    addDeviceOption(cTrain, train->device, "cpu | cuda | auto");
     cTrain->add_option("--threads", train->threads, "Intra-op threads (0 = all cores)");
     cTrain->add_option("--tag", train->tags, "Tag the run (repeatable)");
     cTrain->add_option("--nproc", train->nproc, "Data-parallel: spawn N local worker processes")
@@ -200,4 +205,12 @@ void registerTrainCommands(CLI::App& app) {
 void addRunOptions(CLI::App* command, RunArgs& args) {
     command->add_option("--log", args.log, "Experiment log")->required();
     command->add_option("--run", args.run, "Run id")->required();
+}
+
+void addDeviceOption(CLI::App* command, std::string& device, const std::string& help) {
+    std::vector<std::string> names;
+    for (const auto& [value, name] : mor::deviceChoiceNames()) {
+        names.push_back(name);
+    }
+    command->add_option("--device", device, help)->check(CLI::IsMember(names));
 }

@@ -23,10 +23,10 @@ std::string separatorName(char c) {
 std::string checkData(const mor::ExperimentConfig& config, nlohmann::ordered_json* facts) {
     const mor::DataConfig& d = config.data;
     if (mor::isSequenceDataKind(d.kind)) {
-        if (d.kind == "text" && !d.textPath.empty() && !std::ifstream(d.textPath)) {
+        if (d.kind == mor::DataKind::Text && !d.textPath.empty() && !std::ifstream(d.textPath)) {
             return "data.text_path: cannot read " + d.textPath;
         }
-        (*facts)["kind"] = d.kind;
+        (*facts)["kind"] = mor::dataKindName(d.kind);
         return {};
     }
     const mor::DatasetResult r = mor::loadDataset(d, config.train.seed);
@@ -43,7 +43,7 @@ std::string checkData(const mor::ExperimentConfig& config, nlohmann::ordered_jso
     (*facts)["test"] = ds.test.size();
     (*facts)["test_from"] = ds.testSource.empty() ? "data.test_fraction of the training file"
                                                    : ds.testSource;
-    if (d.kind == "csv") {
+    if (d.kind == mor::DataKind::Csv) {
         const mor::CsvTable t = mor::readCsv(d.path, d.labelColumn, mor::csvDialect(d));
         (*facts)["separator"] = separatorName(t.separator);
         (*facts)["header"] = t.hasHeader;

@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             }
         }
         mor::DataConfig config;
-        config.kind = "csv";
+        config.kind = mor::DataKind::Csv;
         config.path = path;
         config.labelColumn = labelColumn;
         config.probeSize = 4;

@@ -147,7 +147,7 @@ private Q_SLOTS:
 
     void missingCsvPathNamesThePath() {
         mor::DataConfig config;
-        config.kind = "csv";
+        config.kind = mor::DataKind::Csv;
         config.path = m_dir.filePath("no/such/table.csv").toStdString();
         const auto result = mor::loadDataset(config, 1);
         QVERIFY(!result.ok());
@@ -179,7 +179,7 @@ private Q_SLOTS:
         const QByteArray before = checksum(QString::fromStdString(path));
         // Through the whole import, as the trainer and the GUI load it.
         mor::DataConfig config;
-        config.kind = "csv";
+        config.kind = mor::DataKind::Csv;
         config.path = path;
         const auto result = mor::loadDataset(config, 1);
         QVERIFY2(!result.ok(), "accepted a bad CSV");
@@ -212,7 +212,7 @@ private Q_SLOTS:
         }
         csv += "3e38,0.5,1\n";
         mor::DataConfig config;
-        config.kind = "csv";
+        config.kind = mor::DataKind::Csv;
         config.path = write(csv, ".csv");
         for (int64_t seed = 1; seed <= 16; ++seed) { // the outlier lands in every split
             const auto result = mor::loadDataset(config, seed);

@@ -31,7 +31,7 @@ Fixture makeFixture(const std::string& dir, const std::string& strategy) {
     }
     mor::ExperimentConfig config;
     config.name = "serve-fixture";
-    config.data.kind = "csv";
+    config.data.kind = mor::DataKind::Csv;
     config.data.path = f.csvPath;
     config.data.probeSize = 8;
     config.model.encoder.hidden = 16;

@@ -149,7 +149,7 @@ private Q_SLOTS:
         setup::SetupView view;
         view.show();
         mor::ExperimentConfig config = view.config();
-        config.data.kind = "csv";
+        config.data.kind = mor::DataKind::Csv;
         config.data.path = path.toStdString();
         config.data.labelColumn = labelColumn.toStdString();
         view.setConfig(config);

@@ -233,8 +233,8 @@ void TstMainWindow::playgroundDemoOpensInThePlaygroundAndStartTrainsIt() {
     QVERIFY(window.loadDemo(QStringLiteral("playground-border")));
     auto* playground = qobject_cast<playground::PlaygroundView*>(window.tabs()->currentWidget());
     QVERIFY2(playground, "a playground demo must open the Playground tab");
-    QCOMPARE(playground->config().data.kind, std::string("moons"));
-    QCOMPARE(window.setupView()->config().data.kind, std::string("moons"));
+    QCOMPARE(playground->config().data.kind, mor::DataKind::Moons);
+    QCOMPARE(window.setupView()->config().data.kind, mor::DataKind::Moons);
     QVERIFY(!playground->isTraining());
     window.startTraining();
     QVERIFY(playground->isTraining());

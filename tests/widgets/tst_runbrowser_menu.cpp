@@ -297,7 +297,7 @@ void TstRunBrowserMenu::auditTrailShowsHashesAndVerifies() {
 qint64 TstRunBrowserMenu::trainTinyRun() {
     mor::ExperimentConfig c;
     c.name = "tiny";
-    c.data.kind = "parity";
+    c.data.kind = mor::DataKind::Parity;
     c.data.length = 6;
     c.data.samples = 600;
     c.data.probeSize = 8;
@@ -495,7 +495,7 @@ void TstRunBrowserMenu::prunePanelCancelsAFineTuning() {
 void TstRunBrowserMenu::prunePanelShowsCoresRefusal() {
     mor::ExperimentConfig config;
     config.model.family = mor::Family::Recursion;
-    config.data.kind = "running_parity";
+    config.data.kind = mor::DataKind::RunningParity;
     std::string error;
     qint64 run = 0;
     {

@@ -46,7 +46,7 @@ mor::ExperimentConfig familyTestRecursionConfig() {
     mor::ExperimentConfig c;
     c.name = "tiny-recursion";
     c.model.family = mor::Family::Recursion;
-    c.data.kind = "running_parity";
+    c.data.kind = mor::DataKind::RunningParity;
     c.data.samples = 300;
     c.data.seqLen = 8;
     c.data.probeSize = 4;
@@ -188,7 +188,7 @@ void retrainDialogComparesParentAndChild(const QString& logPath) {
     const QString other = familyTestText(dir, QStringLiteral("c.txt"), "xyz zyx ");
     QVERIFY(!first.isEmpty() && !second.isEmpty() && !other.isEmpty());
     auto config = familyTestRecursionConfig();
-    config.data.kind = "text";
+    config.data.kind = mor::DataKind::Text;
     config.data.textPath = first.toStdString();
     config.data.seqLen = 16;
     config.train.epochs = 1;

@@ -195,7 +195,7 @@ void TstSetupView::csvFileShowsAPreviewOfColumnsAndLabel() {
     view.show();
     auto* kind = qobject_cast<QComboBox*>(view.fieldWidget(QStringLiteral("data.kind")));
     kind->setCurrentIndex(kind->findData(QStringLiteral("csv")));
-    QCOMPARE(view.config().data.kind, std::string("csv"));
+    QCOMPARE(view.config().data.kind, mor::DataKind::Csv);
     auto* edit = qobject_cast<QLineEdit*>(view.fieldWidget(QStringLiteral("data.path")));
     QVERIFY(edit);
     QVERIFY(edit->isVisibleTo(&view));
@@ -322,7 +322,7 @@ void TstSetupView::familySwitchShowsOnlyThatFamilysSections() {
     family->setCurrentIndex(family->findData(QStringLiteral("recursion")));
     QVERIFY(view.config().model.family == mor::Family::Recursion);
     // parity is no token-sequence task: the switch picks the recursion family's addition.
-    QCOMPARE(view.config().data.kind, std::string("addition"));
+    QCOMPARE(view.config().data.kind, mor::DataKind::Addition);
     QVERIFY2(view.isValid(), qPrintable(view.messageLabel()->text()));
     QVERIFY(view.startButton()->isEnabled());
     QVERIFY(!view.expertView()->isVisibleTo(&view));
@@ -347,7 +347,7 @@ void TstSetupView::familySwitchShowsOnlyThatFamilysSections() {
     view.undoStack()->undo(); // the kind
     view.undoStack()->undo(); // the family
     QVERIFY(view.config().model.family == mor::Family::Reflection);
-    QCOMPARE(view.config().data.kind, std::string("parity"));
+    QCOMPARE(view.config().data.kind, mor::DataKind::Parity);
     QCOMPARE(family->currentData().toString(), QStringLiteral("reflection"));
     QCOMPARE(notShown(view, "model.router.strategy"), QStringList());
     QCOMPARE(notShown(view, "model.recursion.routing", false), QStringList());
@@ -357,7 +357,7 @@ void TstSetupView::familySwitchShowsOnlyThatFamilysSections() {
     // And back by hand: a sequence kind does not fit the reflection family either.
     family->setCurrentIndex(family->findData(QStringLiteral("recursion")));
     family->setCurrentIndex(family->findData(QStringLiteral("reflection")));
-    QCOMPARE(view.config().data.kind, std::string("parity"));
+    QCOMPARE(view.config().data.kind, mor::DataKind::Parity);
     QVERIFY(view.isValid());
 }
 

@@ -116,7 +116,7 @@ bool PlaygroundView::loadDemo(const QString& name) {
     const mor::ExperimentConfig& c = m_base;
     m_loading = true; // one restart for the whole demo, not one per knob
     m_demo->setCurrentText(demo.name);
-    m_kind->setCurrentText(QString::fromStdString(c.data.kind));
+    m_kind->setCurrentText(QString::fromStdString(mor::dataKindName(c.data.kind)));
     m_noise->setValue(c.data.noise);
     m_samples->setValue(static_cast<int>(c.data.samples));
     m_experts->setValue(static_cast<int>(c.model.experts.size()));
@@ -135,7 +135,7 @@ bool PlaygroundView::loadDemo(const QString& name) {
 mor::ExperimentConfig PlaygroundView::config() const {
     mor::ExperimentConfig c = m_base;
     c.name = "playground";
-    c.data.kind = m_kind->currentText().toStdString();
+    mor::parseChoice(m_kind->currentText().toStdString(), mor::dataKindNames(), &c.data.kind);
     c.data.noise = m_noise->value();
     c.data.samples = m_samples->value();
     const mor::ExpertConfig first = c.model.experts.empty() ? mor::ExpertConfig{}
@@ -236,7 +236,7 @@ mor::ExperimentConfig PlaygroundView::trainingConfig() {
         !writePlaygroundPointsCsv(testPath, m_testFeatures, m_testLabels, {}, {})) {
         return c; // no folder to write to: train without the user's points
     }
-    c.data.kind = "csv";
+    c.data.kind = mor::DataKind::Csv;
     c.data.path = trainPath.toStdString();
     c.data.testPath = testPath.toStdString();
     c.data.labelColumn = "last";

@@ -40,10 +40,11 @@ public:
     /// Combo items carry the JSON value as their item data.
     void bind(QComboBox* w, const QString& path, std::function<std::string&(Config&)> field);
     /// A config enum in a combo: one item per (value, JSON name), the JSON name shown and
-    /// carried as item data (as model.family: mor::familyNames()).
+    /// carried as item data (as model.family: mor::familyNames()). offerEvery false: only the
+    /// items the combo already has are offered (another value gets an item when loaded).
     template <class E>
     void bindChoice(QComboBox* w, const QString& path, std::function<E&(Config&)> field,
-                    const std::vector<std::pair<E, std::string>>& names) {
+                    const std::vector<std::pair<E, std::string>>& names, bool offerEvery = true) {
         bindCombo(
             w, path,
             [field, names](const Config& c) {
@@ -63,7 +64,7 @@ public:
                 }
             });
         for (const auto& [v, name] : names) {
-            if (w->findData(QString::fromStdString(name)) < 0) {
+            if (offerEvery && w->findData(QString::fromStdString(name)) < 0) {
                 w->addItem(QString::fromStdString(name), QString::fromStdString(name));
             }
         }

@@ -43,7 +43,9 @@ DatasetSection::DatasetSection(ConfigBinding& b, QWidget* parent)
                            QStringLiteral("csv"), QStringLiteral("idx"), QStringLiteral("text"),
                            QStringLiteral("running_parity"), QStringLiteral("addition")});
     auto* kind = m_kind;
-    b.bind(kind, QStringLiteral("data.kind"), MOR_FIELD(data.kind));
+    // The 2-D point sets are the Playground's: offered only when a loaded config has one.
+    b.bindChoice<mor::DataKind>(kind, QStringLiteral("data.kind"), MOR_FIELD(data.kind),
+                                mor::dataKindNames(), false);
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Kind"), kind);
 
     auto* samples = intSpin(this, 0, 10000000);
@@ -169,15 +171,16 @@ void DatasetSection::retranslate() {
 }
 
 void DatasetSection::update(const mor::DataConfig& data, mor::Family family) {
-    const QString kind = QString::fromStdString(data.kind);
     // Only the kinds the family trains on are offered (hidden and disabled, so neither the
     // list nor the mouse wheel picks one of the other family).
     const bool recursion = family == mor::Family::Recursion;
     auto* kinds = qobject_cast<QStandardItemModel*>(m_kind->model());
     auto* list = qobject_cast<QListView*>(m_kind->view());
     for (int i = 0; i < m_kind->count(); ++i) {
-        const bool offered =
-            mor::isSequenceDataKind(m_kind->itemData(i).toString().toStdString()) == recursion;
+        mor::DataKind itemKind = mor::DataKind::Parity;
+        mor::parseChoice(m_kind->itemData(i).toString().toStdString(), mor::dataKindNames(),
+                         &itemKind);
+        const bool offered = mor::isSequenceDataKind(itemKind) == recursion;
         if (kinds && kinds->item(i)) {
             kinds->item(i)->setEnabled(offered);
         }
@@ -185,36 +188,36 @@ void DatasetSection::update(const mor::DataConfig& data, mor::Family family) {
             list->setRowHidden(i, !offered);
         }
     }
-    const bool sequence = mor::isSequenceDataKind(data.kind);
-    const bool generated = kind != QLatin1String("csv") && kind != QLatin1String("idx") && !sequence;
-    const bool bits = kind == QLatin1String("parity") || kind == QLatin1String("majority") ||
-                      kind == QLatin1String("mixed");
-    const bool modular = kind == QLatin1String("modular") || kind == QLatin1String("mixed");
+    using K = mor::DataKind;
+    const K kind = data.kind;
+    const bool sequence = mor::isSequenceDataKind(kind);
+    const bool csv = kind == K::Csv;
+    const bool idx = kind == K::Idx;
+    const bool generated = !csv && !idx && !sequence;
+    const bool bits = kind == K::Parity || kind == K::Majority || kind == K::Mixed;
+    const bool modular = kind == K::Modular || kind == K::Mixed;
     m_binding.setRowVisible(QStringLiteral("data.samples"),
-                            generated || kind == QLatin1String("running_parity") ||
-                                kind == QLatin1String("addition"));
+                            generated || kind == K::RunningParity || kind == K::Addition);
     m_binding.setRowVisible(QStringLiteral("data.length"), bits);
     m_binding.setRowVisible(QStringLiteral("data.modulus"), modular);
     m_binding.setRowVisible(QStringLiteral("data.operands"), modular);
-    m_binding.setRowVisible(QStringLiteral("data.domains"), kind == QLatin1String("mixed"));
+    m_binding.setRowVisible(QStringLiteral("data.domains"), kind == K::Mixed);
     m_binding.setRowVisible(QStringLiteral("data.label_noise"), generated);
-    m_binding.setRowVisible(QStringLiteral("data.path"), kind == QLatin1String("csv"));
-    m_binding.setRowVisible(QStringLiteral("data.label_column"), kind == QLatin1String("csv"));
-    m_binding.setRowVisible(QStringLiteral("data.images"), kind == QLatin1String("idx"));
-    m_binding.setRowVisible(QStringLiteral("data.labels"), kind == QLatin1String("idx"));
+    m_binding.setRowVisible(QStringLiteral("data.path"), csv);
+    m_binding.setRowVisible(QStringLiteral("data.label_column"), csv);
+    m_binding.setRowVisible(QStringLiteral("data.images"), idx);
+    m_binding.setRowVisible(QStringLiteral("data.labels"), idx);
     m_binding.setRowVisible(QStringLiteral("data.limit"), !generated && !sequence);
-    m_binding.setRowVisible(QStringLiteral("data.text_path"), kind == QLatin1String("text"));
+    m_binding.setRowVisible(QStringLiteral("data.text_path"), kind == K::Text);
     m_binding.setRowVisible(QStringLiteral("data.seq_len"),
-                            kind == QLatin1String("text") ||
-                                kind == QLatin1String("running_parity"));
-    m_binding.setRowVisible(QStringLiteral("data.digits"), kind == QLatin1String("addition"));
-    const bool csv = kind == QLatin1String("csv");
+                            kind == K::Text || kind == K::RunningParity);
+    m_binding.setRowVisible(QStringLiteral("data.digits"), kind == K::Addition);
     m_preview->setVisible(csv);
     m_previewInfo->setVisible(csv);
-    m_idxInfo->setVisible(kind == QLatin1String("idx"));
+    m_idxInfo->setVisible(idx);
     if (csv) {
         updateCsvPreview(data);
-    } else if (kind == QLatin1String("idx")) {
+    } else if (idx) {
         updateIdxInfo(data);
     }
 }

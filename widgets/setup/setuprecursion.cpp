@@ -264,7 +264,7 @@ bool fitDataToFamily(mor::ExperimentConfig& config) {
     if (recursion == mor::isSequenceDataKind(config.data.kind)) {
         return false;
     }
-    config.data.kind = recursion ? "addition" : "parity";
+    config.data.kind = recursion ? mor::DataKind::Addition : mor::DataKind::Parity;
     // Label noise is for the generated classification sets only; the validator refuses it
     // for the sequence tasks.
     if (recursion) {

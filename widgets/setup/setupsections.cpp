@@ -216,7 +216,8 @@ QGroupBox* integration(ConfigBinding& b, QWidget* parent) {
             "step each expert halted at) and moves the halting threshold with it, so "
             "experts stop exactly where the raw critic stops: the critique becomes "
             "honest without changing answers or compute. none keeps the raw critic"));
-    b.bind(calibration, QStringLiteral("model.calibration"), MOR_FIELD(model.calibration));
+    b.bindChoice<mor::Calibration>(calibration, QStringLiteral("model.calibration"),
+                                   MOR_FIELD(model.calibration), mor::calibrationNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Critique calibration"), calibration,
              true);
     return box;
@@ -261,7 +262,8 @@ QGroupBox* training(ConfigBinding& b, QWidget* parent) {
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Seed"), seed);
     auto* device =
         choice(box, {QStringLiteral("cpu"), QStringLiteral("cuda"), QStringLiteral("auto")});
-    b.bind(device, QStringLiteral("train.device"), MOR_FIELD(train.device));
+    b.bindChoice<mor::DeviceChoice>(device, QStringLiteral("train.device"),
+                                    MOR_FIELD(train.device), mor::deviceChoiceNames());
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Device"), device);
     auto* precision = new QComboBox(box);
     precision->setToolTip(QCoreApplication::translate(

@@ -182,11 +182,38 @@ const ChoiceNames<RecursionSharing>& recursionSharingNames();
 enum class RecursionGate { Sigmoid /*"sigmoid"*/, Softmax /*"softmax"*/ };
 const ChoiceNames<RecursionGate>& recursionGateNames();
 
+/// data.kind: the data set a run reads.
+enum class DataKind {
+    Parity /*"parity"*/, Modular /*"modular"*/, Majority /*"majority"*/, Mixed /*"mixed"*/,
+    Csv /*"csv"*/, Idx /*"idx"*/,
+    // 2-D point sets for teaching
+    Spirals /*"spirals"*/, Circles /*"circles"*/, Xor /*"xor"*/, Blobs /*"blobs"*/,
+    Checkerboard /*"checkerboard"*/, Moons /*"moons"*/,
+    // token-sequence tasks for model.family "recursion"
+    Text /*"text"*/, RunningParity /*"running_parity"*/, Addition /*"addition"*/
+};
+const ChoiceNames<DataKind>& dataKindNames();
+/// The JSON name of a data kind ("parity", "running_parity", ...), for messages.
+std::string dataKindName(DataKind kind);
+/// model.calibration: held-out calibration of the critique (see ModelConfig::calibration).
+enum class Calibration {
+    Temperature,          ///< "temperature"
+    TemperatureThreshold, ///< "temperature+threshold"
+    AnswerTemperature,    ///< "answer-temperature"
+    None,                 ///< "none"
+};
+const ChoiceNames<Calibration>& calibrationNames();
+/// train.device: where a run trains; "auto" takes CUDA when this LibTorch build has a device.
+enum class DeviceChoice { Cpu /*"cpu"*/, Cuda /*"cuda"*/, Auto /*"auto"*/ };
+const ChoiceNames<DeviceChoice>& deviceChoiceNames();
+/// The JSON name of a device choice ("cpu", "cuda", "auto").
+std::string deviceChoiceName(DeviceChoice device);
+
 struct DataConfig {
     /// parity | modular | majority | mixed | csv | idx, 2-D point sets for teaching
     /// (spirals | circles | xor | blobs | checkerboard | moons), or a token-sequence task for
     /// model.family "recursion": text | running_parity | addition
-    std::string kind = "parity";
+    DataKind kind = DataKind::Parity;
     int64_t samples = 6000;         ///< generated sets: total number of samples
     int64_t length = 12;            ///< parity / majority: number of bits
     int64_t modulus = 7;            ///< modular: answers lie in [0, modulus)
@@ -485,7 +512,7 @@ struct ModelConfig {
     /// "answer-temperature" fits T on the answers (the halting step's critique) and maps the
     /// threshold to sigmoid(logit(tau) / T), so experts halt where the raw critic halts (the
     /// parity-reflection and adaptive-depth demos use it); "none" keeps the raw critic.
-    std::string calibration = "temperature";
+    Calibration calibration = Calibration::Temperature;
 };
 
 struct TrainConfig {
@@ -501,7 +528,7 @@ struct TrainConfig {
     int64_t restartPeriod = 0;        ///< cosine_restarts: steps per cycle (0 = one epoch)
     double clipNorm = 1.0;            ///< 0 = no clipping
     int64_t seed = 1;
-    std::string device = "cpu";       ///< cpu | cuda | auto
+    DeviceChoice device = DeviceChoice::Cpu; ///< cpu | cuda | auto
     int64_t threads = 0;              ///< 0 = all cores
     int64_t evalEvery = 0;            ///< optimizer steps between evaluations (0 = every epoch)
     int64_t checkpointEvery = 0;      ///< optimizer steps between checkpoints (0 = every evaluation)
@@ -541,7 +568,7 @@ std::vector<int64_t> featuresReadAt(int64_t readFeatures, int64_t iteration, int
 /// *error set when the text is not "linear" or a non-increasing list of N_r fractions.
 std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error);
 /// True for the token-sequence data kinds (text, running_parity, addition).
-bool isSequenceDataKind(const std::string& kind);
+bool isSequenceDataKind(DataKind kind);
 /// Serialises every field of the config's own model family (so a stored config is complete
 /// and diffable); the other family's section is left out (see ModelConfig).
 std::string toJson(const ExperimentConfig& config, int indent = 2);

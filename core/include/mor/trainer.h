@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,7 @@ struct RunOptions {
     std::string logPath;       ///< empty: nothing is logged (benchmarks)
     std::string name;          ///< run name (default: the config's name)
     int64_t seed = -1;         ///< overrides train.seed when >= 0
-    std::string device;        ///< overrides train.device when set
+    std::optional<DeviceChoice> device; ///< overrides train.device when set
     int64_t threads = -1;      ///< overrides train.threads when >= 0
     std::vector<std::string> tags;
     std::string checkpointDir; ///< default: "<log>.checkpoints/run-<id>"

@@ -30,8 +30,8 @@ void applyOverrides(ExperimentConfig& config, const RunOptions& options) {
     if (options.seed >= 0) {
         config.train.seed = options.seed;
     }
-    if (!options.device.empty()) {
-        config.train.device = options.device;
+    if (options.device) {
+        config.train.device = *options.device;
     }
     if (options.threads >= 0) {
         config.train.threads = options.threads;

@@ -305,10 +305,10 @@ Result<RetrainOutcome> retrainRun(const RetrainOptions& o, TrainingObserver* obs
             return fail("run " + std::to_string(o.runId) + " is a " + familyName(out.family) +
                         " run; mor retrain works on reflection and recursion runs");
         }
-        const std::string wantKind = recursion ? "text" : "csv";
+        const DataKind wantKind = recursion ? DataKind::Text : DataKind::Csv;
         if (run.config.data.kind != wantKind) {
             return fail("run " + std::to_string(o.runId) + " reads data.kind \"" +
-                        run.config.data.kind + "\"; mor retrain replaces " +
+                        dataKindName(run.config.data.kind) + "\"; mor retrain replaces " +
                         (recursion ? "data.text_path of a text" : "data.path of a csv") +
                         " run");
         }

@@ -181,4 +181,49 @@ const ChoiceNames<RecursionGate>& recursionGateNames() {
     return names;
 }
 
+const ChoiceNames<DataKind>& dataKindNames() {
+    static const ChoiceNames<DataKind> names{
+        {DataKind::Parity, "parity"},
+        {DataKind::Modular, "modular"},
+        {DataKind::Majority, "majority"},
+        {DataKind::Mixed, "mixed"},
+        {DataKind::Csv, "csv"},
+        {DataKind::Idx, "idx"},
+        {DataKind::Spirals, "spirals"},
+        {DataKind::Circles, "circles"},
+        {DataKind::Xor, "xor"},
+        {DataKind::Blobs, "blobs"},
+        {DataKind::Checkerboard, "checkerboard"},
+        {DataKind::Moons, "moons"},
+        {DataKind::Text, "text"},
+        {DataKind::RunningParity, "running_parity"},
+        {DataKind::Addition, "addition"}};
+    return names;
+}
+
+std::string dataKindName(DataKind kind) {
+    return choiceName(kind, dataKindNames());
+}
+
+const ChoiceNames<Calibration>& calibrationNames() {
+    static const ChoiceNames<Calibration> names{
+        {Calibration::Temperature, "temperature"},
+        {Calibration::TemperatureThreshold, "temperature+threshold"},
+        {Calibration::AnswerTemperature, "answer-temperature"},
+        {Calibration::None, "none"}};
+    return names;
+}
+
+const ChoiceNames<DeviceChoice>& deviceChoiceNames() {
+    static const ChoiceNames<DeviceChoice> names{
+        {DeviceChoice::Cpu, "cpu"},
+        {DeviceChoice::Cuda, "cuda"},
+        {DeviceChoice::Auto, "auto"}};
+    return names;
+}
+
+std::string deviceChoiceName(DeviceChoice device) {
+    return choiceName(device, deviceChoiceNames());
+}
+
 } // namespace mor

@@ -16,7 +16,7 @@
 namespace mor::detail {
 
 template <class V> void visitFields(V& v, DataConfig& c) {
-    v.field("kind", c.kind);
+    v.choice("kind", c.kind, dataKindNames());
     v.field("samples", c.samples);
     v.field("length", c.length);
     v.field("modulus", c.modulus);
@@ -163,7 +163,7 @@ template <class V> void visitFields(V& v, ModelConfig& c) {
         v.field("expert_weight", c.expertWeight);
         v.field("critique_weight", c.critiqueWeight);
         v.field("improvement_weight", c.improvementWeight);
-        v.field("calibration", c.calibration);
+        v.choice("calibration", c.calibration, calibrationNames());
     }
 }
 
@@ -179,7 +179,7 @@ template <class V> void visitFields(V& v, TrainConfig& c) {
     v.field("restart_period", c.restartPeriod);
     v.field("clip_norm", c.clipNorm);
     v.field("seed", c.seed);
-    v.field("device", c.device);
+    v.choice("device", c.device, deviceChoiceNames());
     v.field("threads", c.threads);
     v.field("eval_every", c.evalEvery);
     v.field("checkpoint_every", c.checkpointEvery);

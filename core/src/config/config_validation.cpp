@@ -83,16 +83,18 @@ std::string experts(int64_t n) {
 
 /// The separate test files and the CSV dialect (core/src/data/csv_reader.cpp reads them).
 void checkDataFiles(Checker& c, const DataConfig& d) {
-    if (!d.testPath.empty() && d.kind != "csv") {
+    if (!d.testPath.empty() && d.kind != DataKind::Csv) {
         c.add("data.test_path", "data.test_path only applies to data.kind \"csv\" (it is \"" +
-                                    d.kind + "\"); IDX test files go in data.test_images and "
+                                    dataKindName(d.kind) +
+                                    "\"); IDX test files go in data.test_images and "
                                     "data.test_labels");
     }
     for (const auto& [field, value] : {std::pair<std::string, std::string>{"data.test_images",
                                                                            d.testImages},
                                        {"data.test_labels", d.testLabels}}) {
-        if (!value.empty() && d.kind != "idx") {
-            c.add(field, field + " only applies to data.kind \"idx\" (it is \"" + d.kind + "\")");
+        if (!value.empty() && d.kind != DataKind::Idx) {
+            c.add(field, field + " only applies to data.kind \"idx\" (it is \"" +
+                             dataKindName(d.kind) + "\")");
         }
     }
     if (d.testImages.empty() != d.testLabels.empty()) {
@@ -110,13 +112,12 @@ void checkDataFiles(Checker& c, const DataConfig& d) {
 }
 
 void checkData(Checker& c, const DataConfig& d) {
-    const bool points = d.kind == "spirals" || d.kind == "circles" || d.kind == "xor" ||
-                        d.kind == "blobs" || d.kind == "checkerboard" || d.kind == "moons";
-    const bool generated = d.kind == "parity" || d.kind == "modular" || d.kind == "majority" ||
-                           d.kind == "mixed" || points;
-    c.oneOf("data.kind", d.kind,
-            {"parity", "modular", "majority", "mixed", "csv", "idx", "spirals", "circles", "xor",
-             "blobs", "checkerboard", "moons", "text", "running_parity", "addition"});
+    // data.kind is an enum: config_fields.h rejects other names.
+    const bool points = d.kind == DataKind::Spirals || d.kind == DataKind::Circles ||
+                        d.kind == DataKind::Xor || d.kind == DataKind::Blobs ||
+                        d.kind == DataKind::Checkerboard || d.kind == DataKind::Moons;
+    const bool generated = d.kind == DataKind::Parity || d.kind == DataKind::Modular ||
+                           d.kind == DataKind::Majority || d.kind == DataKind::Mixed || points;
     c.integer("data.samples", d.samples, 10, 10000000);
     c.integer("data.length", d.length, 1, 1024);
     c.integer("data.modulus", d.modulus, 2, 1000);
@@ -130,7 +131,7 @@ void checkData(Checker& c, const DataConfig& d) {
             }
         }
     }
-    if (d.kind == "mixed" && d.domains.empty()) {
+    if (d.kind == DataKind::Mixed && d.domains.empty()) {
         c.add("data.domains", "data.domains must list at least one of parity, modular, majority "
                               "when data.kind is \"mixed\"");
     }
@@ -140,22 +141,23 @@ void checkData(Checker& c, const DataConfig& d) {
         c.add("data.label_noise", "data.label_noise = " + number(d.labelNoise) +
                                       " only applies to generated data (parity, modular, "
                                       "majority, mixed, the 2-D point sets), not to \"" +
-                                      d.kind + "\"");
+                                      dataKindName(d.kind) + "\"");
     }
     // The jitter's std in units of the shapes (about [-1, 1]): at 2 every shape is drowned.
     // blobs are 3 clusters whose spread is this noise.
     c.real("data.noise", d.noise, 0.0, 2.0);
-    if (d.parityVariableLength && d.kind != "parity") {
+    if (d.parityVariableLength && d.kind != DataKind::Parity) {
         c.add("data.parity_variable_length", "data.parity_variable_length only applies to "
-                                             "data.kind \"parity\" (it is \"" + d.kind + "\")");
+                                             "data.kind \"parity\" (it is \"" +
+                                                 dataKindName(d.kind) + "\")");
     }
-    if (d.kind == "csv" && d.path.empty()) {
+    if (d.kind == DataKind::Csv && d.path.empty()) {
         c.add("data.path", "data.path must name a CSV file when data.kind is \"csv\"");
     }
-    if (d.kind == "idx" && d.images.empty()) {
+    if (d.kind == DataKind::Idx && d.images.empty()) {
         c.add("data.images", "data.images must name an IDX images file when data.kind is \"idx\"");
     }
-    if (d.kind == "idx" && d.labels.empty()) {
+    if (d.kind == DataKind::Idx && d.labels.empty()) {
         c.add("data.labels", "data.labels must name an IDX labels file when data.kind is \"idx\"");
     }
     if (d.labelColumn.empty()) {
@@ -179,11 +181,11 @@ void checkData(Checker& c, const DataConfig& d) {
 void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     const bool sequenceData = isSequenceDataKind(data.kind);
     if (m.family == Family::Recursion && !sequenceData) {
-        c.add("data.kind", "data.kind = \"" + data.kind +
+        c.add("data.kind", "data.kind = \"" + dataKindName(data.kind) +
                                "\" is not a token-sequence task; model.family \"recursion\" "
                                "needs text, running_parity or addition");
     } else if (m.family == Family::Reflection && sequenceData) {
-        c.add("model.family", "data.kind = \"" + data.kind +
+        c.add("model.family", "data.kind = \"" + dataKindName(data.kind) +
                                   "\" is a token-sequence task; it needs model.family "
                                   "\"recursion\" (model.family is \"reflection\")");
     }
@@ -302,11 +304,11 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
                   objectiveName + "\")");
     }
     if (c.real("model.router.selector_weight", r.selectorWeight, 0.0, 100.0) &&
-        r.selectorWeight > 0.0 && data.kind != "mixed") {
+        r.selectorWeight > 0.0 && data.kind != DataKind::Mixed) {
         c.add("model.router.selector_weight",
               "model.router.selector_weight = " + number(r.selectorWeight) +
                   " needs domain labels, which only data.kind \"mixed\" provides (data.kind is \"" +
-                  data.kind + "\")");
+                  dataKindName(data.kind) + "\")");
     }
 }
 
@@ -314,7 +316,9 @@ void checkRouter(Checker& c, const RouterConfig& r, int64_t numExperts, const Da
 void checkGroupsAndNested(Checker& c, const ModelConfig& m, const DataConfig& data) {
     const auto numExperts = static_cast<int64_t>(m.experts.size());
     const int64_t numDomains =
-        data.kind == "mixed" ? std::max<int64_t>(1, static_cast<int64_t>(data.domains.size())) : 1;
+        data.kind == DataKind::Mixed
+            ? std::max<int64_t>(1, static_cast<int64_t>(data.domains.size()))
+            : 1;
     std::vector<int> expertOwner(static_cast<size_t>(std::max<int64_t>(numExperts, 0)), -1);
     std::vector<int> domainOwner(static_cast<size_t>(numDomains), -1);
     const auto& groups = m.router.groups;
@@ -454,8 +458,7 @@ void checkModel(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.real("model.integration.conflict_weight", g.conflictWeight, 0.0, 100.0);
     c.real("model.integration.evidential_kl_weight", g.evidentialKlWeight, 0.0, 100.0);
     c.integer("model.integration.evidential_anneal_steps", g.evidentialAnnealSteps, 0, 100000000);
-    c.oneOf("model.calibration", m.calibration,
-            {"temperature", "temperature+threshold", "answer-temperature", "none"});
+    // model.calibration is an enum: config_fields.h rejects other names.
 
     c.real("model.expert_weight", m.expertWeight, 0.0, 100.0);
     c.real("model.critique_weight", m.critiqueWeight, 0.0, 100.0);
@@ -472,7 +475,7 @@ void checkTrain(Checker& c, const TrainConfig& t) {
     c.integer("train.restart_period", t.restartPeriod, 0, 100000000);
     c.real("train.clip_norm", t.clipNorm, 0.0, 1.0e6);
     c.atLeast("train.seed", t.seed, 0);
-    c.oneOf("train.device", t.device, {"cpu", "cuda", "auto"});
+    // train.device is an enum: config_fields.h rejects other names.
     c.integer("train.threads", t.threads, 0, 1024);
     c.atLeast("train.eval_every", t.evalEvery, 0);
     c.atLeast("train.checkpoint_every", t.checkpointEvery, 0);
@@ -481,8 +484,8 @@ void checkTrain(Checker& c, const TrainConfig& t) {
 
 } // namespace
 
-bool isSequenceDataKind(const std::string& kind) {
-    return kind == "text" || kind == "running_parity" || kind == "addition";
+bool isSequenceDataKind(DataKind kind) {
+    return kind == DataKind::Text || kind == DataKind::RunningParity || kind == DataKind::Addition;
 }
 
 std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error) {

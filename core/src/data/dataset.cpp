@@ -32,7 +32,7 @@ std::string checkGeneratedSize(const DataConfig& c) {
     constexpr int64_t MaxValues = int64_t(1) << 28; // 1 GiB of floats
     int64_t width = 0;
     const std::vector<std::string> domains =
-        c.kind == "mixed" ? c.domains : std::vector<std::string>{c.kind};
+        c.kind == DataKind::Mixed ? c.domains : std::vector<std::string>{dataKindName(c.kind)};
     for (const auto& domain : domains) {
         width += domain == "modular" ? c.operands * c.modulus : c.length;
     }
@@ -190,9 +190,9 @@ DatasetResult loadDataset(const DataConfig& config, int64_t seed) {
         return result;
     }
     int64_t testFrom = -1; // first sample of a separate test file
-    if (config.kind == "csv") {
+    if (config.kind == DataKind::Csv) {
         result = detail::csvDataset(config, &testFrom);
-    } else if (config.kind == "idx") {
+    } else if (config.kind == DataKind::Idx) {
         result = detail::idxDataset(config, &testFrom);
     } else {
         result.error = checkGeneratedSize(config);
@@ -205,7 +205,7 @@ DatasetResult loadDataset(const DataConfig& config, int64_t seed) {
         return result;
     }
     makeSplits(result.dataset, config, seed, testFrom);
-    if (config.kind == "csv") {
+    if (config.kind == DataKind::Csv) {
         if (config.missing == MissingCells::Mean) {
             result.error = fillMissingWithTrainMean(result.dataset);
             if (!result.ok()) {

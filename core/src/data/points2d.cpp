@@ -68,53 +68,53 @@ Point moon(int64_t label, Random& random) {
     return label == 0 ? polar(1.0, angle, {-0.5, -0.25}) : polar(1.0, angle + Pi, {0.5, 0.25});
 }
 
-Point shapePoint(const std::string& kind, int64_t label, int64_t classes, Random& random) {
-    if (kind == "spirals") {
+Point shapePoint(DataKind kind, int64_t label, int64_t classes, Random& random) {
+    if (kind == DataKind::Spirals) {
         return spiral(label, classes, random);
     }
-    if (kind == "circles") {
+    if (kind == DataKind::Circles) {
         return polar(label == 0 ? 0.5 : 1.0, 2.0 * Pi * random.uniform());
     }
-    if (kind == "xor") {
+    if (kind == DataKind::Xor) {
         return xorPoint(label, random);
     }
-    if (kind == "blobs") {
+    if (kind == DataKind::Blobs) {
         return polar(0.8, Pi / 2.0 + 2.0 * Pi * static_cast<double>(label) / classes);
     }
-    if (kind == "checkerboard") {
+    if (kind == DataKind::Checkerboard) {
         return checkerboard(label, random);
     }
     return moon(label, random);
 }
 
-std::vector<std::string> classNamesOf(const std::string& kind, int64_t classes) {
-    if (kind == "circles") {
+std::vector<std::string> classNamesOf(DataKind kind, int64_t classes) {
+    if (kind == DataKind::Circles) {
         return {"inner", "outer"};
     }
-    if (kind == "xor") {
+    if (kind == DataKind::Xor) {
         return {"same sign", "opposite signs"};
     }
-    if (kind == "checkerboard") {
+    if (kind == DataKind::Checkerboard) {
         return {"dark", "light"};
     }
-    if (kind == "moons") {
+    if (kind == DataKind::Moons) {
         return {"upper", "lower"};
     }
     std::vector<std::string> names;
     for (int64_t k = 0; k < classes; ++k) {
-        names.push_back((kind == "spirals" ? "arm " : "blob ") + std::to_string(k));
+        names.push_back((kind == DataKind::Spirals ? "arm " : "blob ") + std::to_string(k));
     }
     return names;
 }
 
 } // namespace
 
-bool isPointDataKind(const std::string& kind) {
-    return kind == "spirals" || kind == "circles" || kind == "xor" || kind == "blobs" ||
-           kind == "checkerboard" || kind == "moons";
+bool isPointDataKind(DataKind kind) {
+    return kind == DataKind::Spirals || kind == DataKind::Circles || kind == DataKind::Xor ||
+           kind == DataKind::Blobs || kind == DataKind::Checkerboard || kind == DataKind::Moons;
 }
 
-int64_t pointDataClasses(const std::string& kind) { return kind == "blobs" ? 3 : 2; }
+int64_t pointDataClasses(DataKind kind) { return kind == DataKind::Blobs ? 3 : 2; }
 
 Dataset makePointDataset(const DataConfig& c, int64_t seed) {
     Dataset d;
@@ -125,7 +125,7 @@ Dataset makePointDataset(const DataConfig& c, int64_t seed) {
     d.classNames = classNamesOf(c.kind, d.numClasses);
     d.domainNames = {"all"};
     std::ostringstream name;
-    name << c.kind << "(noise " << std::setprecision(3) << c.noise << ")";
+    name << dataKindName(c.kind) << "(noise " << std::setprecision(3) << c.noise << ")";
     d.name = name.str();
 
     const auto n = static_cast<size_t>(c.samples);

@@ -8,10 +8,10 @@
 namespace mor::detail {
 
 /// True for spirals | circles | xor | blobs | checkerboard | moons.
-bool isPointDataKind(const std::string& kind);
+bool isPointDataKind(DataKind kind);
 
 /// Number of classes of a 2-D kind: 3 for blobs (three clusters), 2 for the others.
-int64_t pointDataClasses(const std::string& kind);
+int64_t pointDataClasses(DataKind kind);
 
 /// `config.samples` points of `config.kind`, class i % classes for sample i. Every point is
 /// first placed exactly on its generating shape (scale about [-1, 1]), then moved by Gaussian

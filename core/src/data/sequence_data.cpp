@@ -52,7 +52,7 @@ SequenceSplit windows(const std::vector<int64_t>& stream, int64_t length, int64_
 
 SequenceData loadText(const DataConfig& config) {
     SequenceData data;
-    data.kind = "text";
+    data.kind = DataKind::Text;
     data.seqLen = config.seqLen;
     data.source = config.textPath.empty() ? bundledCorpusPath() : config.textPath;
     if (data.source.empty()) {
@@ -141,7 +141,7 @@ void splitGenerated(SequenceData& data, const SequenceSplit& all, const DataConf
 
 SequenceData loadRunningParity(const DataConfig& config, int64_t seed) {
     SequenceData data;
-    data.kind = "running_parity";
+    data.kind = DataKind::RunningParity;
     data.seqLen = config.seqLen;
     data.vocab = {"0", "1"};
     const int64_t T = config.seqLen;
@@ -169,7 +169,7 @@ SequenceData loadRunningParity(const DataConfig& config, int64_t seed) {
 
 SequenceData loadAddition(const DataConfig& config, int64_t seed) {
     SequenceData data;
-    data.kind = "addition";
+    data.kind = DataKind::Addition;
     const int64_t D = config.digits;
     data.vocab = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "+", "="};
     data.difficultyNames = {"no carry", "carry", "carry chain >= 2"};
@@ -313,16 +313,17 @@ std::vector<int> additionCarryClasses(int64_t a, int64_t b, int64_t digits) {
 }
 
 SequenceData loadSequenceData(const DataConfig& config, int64_t seed) {
-    if (config.kind == "text") {
+    if (config.kind == DataKind::Text) {
         return loadText(config);
     }
     SequenceData data;
-    if (config.kind == "running_parity") {
+    if (config.kind == DataKind::RunningParity) {
         data = loadRunningParity(config, seed);
-    } else if (config.kind == "addition") {
+    } else if (config.kind == DataKind::Addition) {
         data = loadAddition(config, seed);
     } else {
-        data.error = "data.kind = \"" + config.kind + "\" is not a token-sequence task";
+        data.error =
+            "data.kind = \"" + dataKindName(config.kind) + "\" is not a token-sequence task";
         return data;
     }
     if (data.train.count < 1 || data.validation.count < 1) {

@@ -19,7 +19,7 @@ struct SequenceSplit {
 };
 
 struct SequenceData {
-    std::string kind;                         ///< text | running_parity | addition
+    DataKind kind = DataKind::Text;           ///< text | running_parity | addition
     std::string source;                       ///< text: the file read
     std::vector<std::string> vocab;           ///< token id -> display/UTF-8 text
     std::vector<std::string> difficultyNames; ///< names of the difficulty classes
@@ -33,7 +33,7 @@ struct SequenceData {
     int64_t seqLen = 0;       ///< positions per sequence
     std::string error;        ///< non-empty when loading failed (names file / field)
     bool ok() const { return error.empty(); }
-    bool isText() const { return kind == "text"; }
+    bool isText() const { return kind == DataKind::Text; }
 };
 
 /// Builds the data a config describes (seeded). Errors are returned in `error`.

@@ -189,9 +189,9 @@ Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed) {
         applyLabelNoise(points, {points.numClasses}, c.labelNoise, seed);
         return points;
     }
-    const bool mixed = c.kind == "mixed";
+    const bool mixed = c.kind == DataKind::Mixed;
     const std::vector<std::string> domainList =
-        mixed ? c.domains : std::vector<std::string>{c.kind};
+        mixed ? c.domains : std::vector<std::string>{dataKindName(c.kind)};
 
     Dataset d;
     std::vector<Block> blocks;
@@ -246,19 +246,19 @@ Dataset makeSyntheticDataset(const DataConfig& c, int64_t seed) {
         d.domainNames = domainList;
     } else {
         d.domainNames = {"all"};
-        if (c.kind == "modular") {
+        if (c.kind == DataKind::Modular) {
             d.name = "modular(" + std::to_string(c.modulus) +
                      (c.operands == 2 ? "" : ", " + std::to_string(c.operands) + " operands") + ")";
             d.inputKind = "vector";
         } else {
-            d.name = c.kind + "(" + std::to_string(c.length) +
+            d.name = dataKindName(c.kind) + "(" + std::to_string(c.length) +
                      (c.parityVariableLength ? ", variable" : "") + ")";
             d.inputKind = "bits";
         }
     }
-    if (!mixed && c.kind == "parity") {
+    if (!mixed && c.kind == DataKind::Parity) {
         d.classNames = {"even", "odd"};
-    } else if (!mixed && c.kind == "majority") {
+    } else if (!mixed && c.kind == DataKind::Majority) {
         d.classNames = {"more zeros", "more ones"};
     } else {
         for (int64_t k = 0; k < d.numClasses; ++k) {

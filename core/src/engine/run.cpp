@@ -43,13 +43,13 @@ bool readRunOf(const std::string& logPath, int64_t runId, Family family, const s
     return true;
 }
 
-bool resolveDevice(const std::string& name, torch::Device* device, std::string* error) {
-    if (name == "cuda" || name == "auto") {
+bool resolveDevice(DeviceChoice choice, torch::Device* device, std::string* error) {
+    if (choice == DeviceChoice::Cuda || choice == DeviceChoice::Auto) {
         if (torch::cuda::is_available()) {
             *device = torch::Device(torch::kCUDA);
             return true;
         }
-        if (name == "cuda") {
+        if (choice == DeviceChoice::Cuda) {
             *error = "train.device = \"cuda\" but this LibTorch build has no usable CUDA device; "
                      "use \"cpu\" or \"auto\"";
             return false;

@@ -26,7 +26,8 @@ bool readRun(const std::string& logPath, int64_t runId, StoredRun* run, std::str
 bool readRunOf(const std::string& logPath, int64_t runId, Family family, const std::string& what,
                StoredRun* run, std::string* error);
 
-/// Resolves "cpu" | "cuda" | "auto"; error when CUDA is asked for but absent.
-bool resolveDevice(const std::string& name, torch::Device* device, std::string* error);
+/// The device train.device asks for (auto: CUDA when this build has it, else the CPU); false
+/// with *error when CUDA is asked for but absent.
+bool resolveDevice(DeviceChoice choice, torch::Device* device, std::string* error);
 
 } // namespace mor::engine

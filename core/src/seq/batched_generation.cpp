@@ -80,7 +80,7 @@ private:
 BatchedGenerateResult generateBatchedTokens(const seq::LoadedSequenceRun& run,
                                             const GenerateOptions& options, int64_t batch) {
     // The prompt as generateTokens encodes it.
-    const bool text = run.config.data.kind == "text";
+    const bool text = run.config.data.kind == DataKind::Text;
     std::vector<int64_t> prompt = data::encodeText(run.vocab, text ? 0 : -1, options.prompt);
     if (prompt.empty()) {
         const auto nl = data::encodeText(run.vocab, -1, "\n");

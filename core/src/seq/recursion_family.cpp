@@ -112,7 +112,7 @@ RunInfo RecursionFamily::runInfo() const {
     info.dataset =
         m_data.isText()
             ? "text:" + std::filesystem::path(m_data.source).filename().string()
-            : m_data.kind;
+            : dataKindName(m_data.kind);
     info.name = info.dataset + " " + choiceName(m_config.model.recursion.routing, recursionRoutingNames());
     info.tags.push_back("recursion");
     return info;

@@ -65,7 +65,7 @@ private:
 } // namespace
 
 int64_t sequenceLength(const DataConfig& data) {
-    return data.kind == "addition" ? 3 * data.digits + 2 : data.seqLen;
+    return data.kind == DataKind::Addition ? 3 * data.digits + 2 : data.seqLen;
 }
 
 int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSize,
@@ -86,7 +86,7 @@ Result<GenerateResult> generateTokens(const LoadedSequenceRun& run,
                                       const GenerateOptions& options) {
     GenerateResult result;
     try {
-        const bool text = run.config.data.kind == "text";
+        const bool text = run.config.data.kind == DataKind::Text;
         std::vector<int64_t> prompt =
             data::encodeText(run.vocab, text ? 0 : -1, options.prompt);
         if (prompt.empty()) {
@@ -145,7 +145,7 @@ Result<std::vector<TokenTrace>> traceTextOfRun(const engine::StoredRun& stored, 
     if (!loadSequenceCheckpoint(stored, step, &run, &err)) {
         return Error{err};
     }
-    const bool isText = run.config.data.kind == "text";
+    const bool isText = run.config.data.kind == DataKind::Text;
     std::vector<int64_t> ids = data::encodeText(run.vocab, isText ? 0 : -1, text);
     if (ids.empty()) {
         return Error{"the text has no character the model knows"};
@@ -157,7 +157,7 @@ Result<std::vector<TokenTrace>> traceTextOfRun(const engine::StoredRun& stored, 
     const auto n = static_cast<int64_t>(ids.size());
     std::vector<int64_t> targets(ids.begin() + 1, ids.end());
     targets.push_back(-1);
-    if (run.config.data.kind == "addition") {
+    if (run.config.data.kind == DataKind::Addition) {
         // As in the data set: the operands are given, only the answer from "=" on is predicted
         // (scoring the operand digits would count guesses of random digits as errors).
         const auto equals = std::find(run.vocab.begin(), run.vocab.end(), "=");

@@ -7,11 +7,11 @@ namespace mor::serve {
 bool FeatureScaler::fromData(const DataConfig& config, const Dataset& dataset, FeatureScaler* out,
                              std::string* error) {
     *out = FeatureScaler{};
-    if (config.kind == "idx") {
+    if (config.kind == DataKind::Idx) {
         out->m_kind = "divide by 255";
         return true;
     }
-    if (config.kind != "csv") {
+    if (config.kind != DataKind::Csv) {
         return true;
     }
     // loadDataset already standardised the features with the training split's statistics and

@@ -96,7 +96,7 @@ SequenceGenerator::open(const std::string& logPath, int64_t runId,
     s.runId = runId;
     s.runName = r.runName;
     s.runStatus = r.runStatus;
-    s.dataset = r.config.data.kind;
+    s.dataset = dataKindName(r.config.data.kind);
     s.vocabSize = int64_t(r.vocab.size());
     s.contextLength = r.model->maxLen();
     s.maxRecursions = int(r.model->recursions());

@@ -14,7 +14,8 @@ constexpr int64_t kRoutingSnapshotInputs = 2000; // validation inputs in each ro
 /// answers: critique-gated halting or the confidence fusion of more than one expert read the
 /// calibrated critique; "answer-temperature" maps each threshold so halting stays put.
 bool reflectionCalibrationMovesAnswers(const ModelConfig& model) {
-    if (model.calibration != "temperature" && model.calibration != "temperature+threshold") {
+    if (model.calibration != Calibration::Temperature &&
+        model.calibration != Calibration::TemperatureThreshold) {
         return false;
     }
     return model.experts.size() > 1 ||
@@ -64,7 +65,7 @@ void ReflectionFamily::useCalibratedCritics(bool calibrated) {
     // Post-hoc calibration (Guo et al.): the network trains with the raw critic, T = 1. Training
     // with the fitted T in the critique loss lets the critic grow its logits by T, so the next
     // fit finds a larger T again (measured: T 9 -> 55 over 2000 steps on parity-reflection).
-    if (m_config.model.calibration == "none" || m_criticTemperatures.empty()) {
+    if (m_config.model.calibration == Calibration::None || m_criticTemperatures.empty()) {
         return;
     }
     m_model->setCriticTemperatures(
@@ -86,7 +87,7 @@ EvalResult ReflectionFamily::evaluate(engine::Split split, bool capture) {
     m_routing = RoutingCapture{};
     m_routing.maxSamples = capture ? int64_t(m_routingIds.size()) : 0;
     CritiqueCapture critique;
-    const bool tuneThresholds = m_config.model.calibration == "temperature+threshold";
+    const bool tuneThresholds = m_config.model.calibration == Calibration::TemperatureThreshold;
     if (tuneThresholds) {
         // Validation halts at the configured thresholds: the reference the tuning must not
         // fall below (a pass at the last tuned ones would let the threshold only ratchet down).
@@ -95,10 +96,10 @@ EvalResult ReflectionFamily::evaluate(engine::Split split, bool capture) {
     EvalResult out = train::evaluate(m_model, m_data, m_dataset.validation, batch, "validation",
                                      &m_routing, &critique);
     out.metrics = out.scalars("val");
-    if (m_config.model.calibration != "none") {
+    if (m_config.model.calibration != Calibration::None) {
         // Held out: fitted on validation, set before the checkpoint is written.
         // "answer-temperature": fitted on the answers, halting left where the raw critic stops.
-        const auto calibrated = m_config.model.calibration == "answer-temperature"
+        const auto calibrated = m_config.model.calibration == Calibration::AnswerTemperature
                                     ? calibrateCriticAnswers(m_model, critique, m_config.model)
                                     : calibrateCritics(m_model, critique);
         m_criticTemperatures = m_model->criticTemperatures();

@@ -41,7 +41,7 @@ private Q_SLOTS:
         QVERIFY2(result.ok(), result.message().c_str());
         QCOMPARE(result.config.model.experts.size(), size_t(4));
         QCOMPARE(result.config.model.router.topK, int64_t(2));
-        QCOMPARE(result.config.data.kind, std::string("parity"));
+        QCOMPARE(result.config.data.kind, mor::DataKind::Parity);
         QCOMPARE(result.config.train.batchSize, int64_t(64));
     }
 
@@ -152,7 +152,9 @@ private Q_SLOTS:
                                          << "train.batch_size = 0 must be between 1 and 65536";
         QTest::newRow("unknown data kind")
             << R"({"data":{"kind":"foo"}})"
-            << R"(data.kind = "foo" must be one of parity, modular, majority, mixed, csv, idx)";
+            << R"(data.kind = "foo" must be one of parity, modular, majority, mixed, csv, idx, )"
+               R"(spirals, circles, xor, blobs, checkerboard, moons, text, running_parity, )"
+               R"(addition)";
         QTest::newRow("csv without path") << R"({"data":{"kind":"csv"}})"
                                           << "data.path must name a CSV file";
         QTest::newRow("idx without images") << R"({"data":{"kind":"idx","labels":"l"}})"
@@ -295,7 +297,7 @@ private Q_SLOTS:
         mor::ExperimentConfig c;
         c.name = "round \"trip\"";
         c.description = "line1\nline2 ü";
-        c.data.kind = "mixed";
+        c.data.kind = mor::DataKind::Mixed;
         c.data.domains = {"majority", "modular"};
         c.data.labelNoise = 0.05;
         c.data.labelColumn = "species";
@@ -326,6 +328,45 @@ private Q_SLOTS:
         QCOMPARE(parsed.config.model.experts[2].maxDepth, int64_t(7));
         QCOMPARE(parsed.config.train.seed, int64_t(123456789012345));
         QCOMPARE(parsed.config.description, c.description);
+    }
+
+    void lastStringChoicesKeepTheirJsonNames() {
+        // data.kind, model.calibration and train.device are enums parsed once; stored configs
+        // name them as before, so old runs read the same. (Other errors, e.g. csv without a
+        // path, may come; none is a refused name.)
+        auto nameRefused = [](const mor::ConfigParseResult& parsed) {
+            return parsed.message().find("must be one of") != std::string::npos;
+        };
+        auto writes = [](const mor::ExperimentConfig& c, const std::string& key,
+                         const std::string& name) {
+            return mor::toJson(c).find("\"" + key + "\": \"" + name + "\"") != std::string::npos;
+        };
+        QCOMPARE(mor::dataKindNames().size(), size_t(15));
+        for (const auto& [kind, name] : mor::dataKindNames()) {
+            const auto parsed = mor::parseConfig(R"({"data":{"kind":")" + name + R"("}})");
+            QVERIFY2(!nameRefused(parsed), parsed.message().c_str());
+            QCOMPARE(parsed.config.data.kind, kind);
+            QVERIFY(writes(parsed.config, "kind", name));
+            QCOMPARE(mor::dataKindName(kind), name);
+        }
+        QCOMPARE(mor::calibrationNames().size(), size_t(4));
+        for (const auto& [calibration, name] : mor::calibrationNames()) {
+            const auto parsed = mor::parseConfig(R"({"model":{"calibration":")" + name + R"("}})");
+            QVERIFY2(!nameRefused(parsed), parsed.message().c_str());
+            QCOMPARE(parsed.config.model.calibration, calibration);
+            QVERIFY(writes(parsed.config, "calibration", name));
+        }
+        QCOMPARE(mor::deviceChoiceNames().size(), size_t(3));
+        for (const auto& [device, name] : mor::deviceChoiceNames()) {
+            const auto parsed = mor::parseConfig(R"({"train":{"device":")" + name + R"("}})");
+            QVERIFY2(!nameRefused(parsed), parsed.message().c_str());
+            QCOMPARE(parsed.config.train.device, device);
+            QVERIFY(writes(parsed.config, "device", name));
+            QCOMPARE(mor::deviceChoiceName(device), name);
+        }
+        QCOMPARE(mor::dataKindName(mor::DataKind::RunningParity), std::string("running_parity"));
+        QVERIFY(mor::isSequenceDataKind(mor::DataKind::Addition));
+        QVERIFY(!mor::isSequenceDataKind(mor::DataKind::Parity));
     }
 
     void toJsonSurvivesInvalidUtf8() {
@@ -366,7 +407,7 @@ private Q_SLOTS:
                               "task_loss"}));
 
         mor::ExperimentConfig recursion;
-        recursion.data.kind = "addition";
+        recursion.data.kind = mor::DataKind::Addition;
         recursion.model.family = mor::Family::Recursion;
         recursion.model.recursion.recursions = 2;
         recursion.model.router.topK = 3; // the reflection family's: not written
@@ -386,7 +427,7 @@ private Q_SLOTS:
     // same config stored now, so a config diff or a seed group does not split old from new.
     void oldStoredConfigWithBothSectionsStillOpens() {
         mor::ExperimentConfig recursion;
-        recursion.data.kind = "text";
+        recursion.data.kind = mor::DataKind::Text;
         recursion.model.family = mor::Family::Recursion;
         recursion.model.recursion.dModel = 32;
         const std::string now = mor::toJson(recursion);

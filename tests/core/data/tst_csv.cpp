@@ -236,7 +236,7 @@ private Q_SLOTS:
 
     void stringLabelsBecomeSortedClasses() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write("a,b\n1,pear\n2,apple\n3,fig\n4,apple\n");
         const auto r = mor::loadDataset(c, 1);
         QVERIFY2(r.ok(), r.error.c_str());
@@ -247,7 +247,7 @@ private Q_SLOTS:
 
     void numericLabelsAreOrderedByValue() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write("1,10\n2,9\n3,-1\n4,9.0\n");
         const auto r = mor::loadDataset(c, 1);
         QVERIFY2(r.ok(), r.error.c_str());
@@ -268,7 +268,7 @@ private Q_SLOTS:
         QFETCH(QString, content);
         QFETCH(QString, expected);
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write(content.toStdString());
         const auto r = mor::loadDataset(c, 1);
         QVERIFY2(QString::fromStdString(r.error).contains(expected), r.error.c_str());
@@ -276,7 +276,7 @@ private Q_SLOTS:
 
     void limitKeepsTheFirstRows() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write("1,a\n2,b\n3,c\n4,d\n5,e\n");
         c.limit = 3;
         const auto r = mor::loadDataset(c, 1);
@@ -291,7 +291,7 @@ private Q_SLOTS:
             QSKIP("sklearn's wine_data.csv is not installed");
         }
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = path;
         const auto r = mor::loadDataset(c, 3);
         QVERIFY2(r.ok(), r.error.c_str());
@@ -321,7 +321,7 @@ private Q_SLOTS:
             QSKIP("sklearn's iris.csv is not installed");
         }
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = path;
         const auto r = mor::loadDataset(c, 1);
         QVERIFY2(r.ok(), r.error.c_str());
@@ -334,7 +334,7 @@ private Q_SLOTS:
 
     void vectorPreviewNamesFeatures() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write("alpha,beta,gamma,delta,eps,y\n1,2,3,4,5,a\n2,3,4,5,6,b\n");
         c.validationFraction = 0.0;
         c.testFraction = 0.0;

@@ -147,7 +147,7 @@ private Q_SLOTS:
         QVERIFY(std::isnan(table.features[7 * 2 + 1]));
 
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = path;
         c.missing = mor::MissingCells::Mean;
         c.validationFraction = 0.0;
@@ -188,7 +188,7 @@ private Q_SLOTS:
 
     void configFieldsReachTheReader() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write("a\tb\ty\n1,5\t2\tx\n3\t\tz\n5\t6\tx\n7\t8\tz\n9\t10\tx\n11\t12\tz\n");
         c.delimiter = mor::CsvDelimiter::Tab;
         c.decimal = mor::DecimalMark::Comma;

@@ -151,7 +151,7 @@ private Q_SLOTS:
 
     void datasetScalesPixelsToUnitRange() {
         mor::DataConfig c;
-        c.kind = "idx";
+        c.kind = mor::DataKind::Idx;
         c.images = write(imageFile(20, 3, 2));
         std::vector<uint8_t> labels;
         for (int i = 0; i < 20; ++i) {
@@ -179,7 +179,7 @@ private Q_SLOTS:
             QSKIP("dataset-fashion-mnist is not installed");
         }
         mor::DataConfig c;
-        c.kind = "idx";
+        c.kind = mor::DataKind::Idx;
         c.images = images;
         c.labels = labels;
         const auto r = mor::loadDataset(c, 1);
@@ -207,7 +207,7 @@ private Q_SLOTS:
             QSKIP("dataset-fashion-mnist is not installed");
         }
         mor::DataConfig c;
-        c.kind = "idx";
+        c.kind = mor::DataKind::Idx;
         c.images = images;
         c.labels = std::string(fashionDir) + "t10k-labels-idx1-ubyte.gz";
         c.limit = 500;

@@ -59,7 +59,7 @@ class TstTestFiles : public QObject {
 private Q_SLOTS:
     void csvTestFileIsTheTestSplit() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write(table(0, 60));
         c.testPath = write(table(1000, 10));
         c.validationFraction = 0.2;
@@ -97,7 +97,7 @@ private Q_SLOTS:
 
     void csvLimitAppliesToTheTrainingFile() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write(table(0, 60));
         c.testPath = write(table(500, 7));
         c.limit = 20;
@@ -124,7 +124,7 @@ private Q_SLOTS:
         QFETCH(QString, test);
         QFETCH(QString, expected);
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write(table(0, 20));
         c.testPath = write(test.toStdString());
         const auto r = mor::loadDataset(c, 1);
@@ -137,7 +137,7 @@ private Q_SLOTS:
 
     void csvMissingTestFile() {
         mor::DataConfig c;
-        c.kind = "csv";
+        c.kind = mor::DataKind::Csv;
         c.path = write(table(0, 20));
         c.testPath = m_dir.filePath("nothing.csv").toStdString();
         const auto r = mor::loadDataset(c, 1);
@@ -150,7 +150,7 @@ private Q_SLOTS:
         const auto [images, labels] = idx(40, 0, 4);
         const auto [testImages, testLabels] = idx(8, 200, 4);
         mor::DataConfig c;
-        c.kind = "idx";
+        c.kind = mor::DataKind::Idx;
         c.images = images;
         c.labels = labels;
         c.testImages = testImages;
@@ -173,7 +173,7 @@ private Q_SLOTS:
     void idxTestFileErrors() {
         const auto [images, labels] = idx(40, 0, 4);
         mor::DataConfig c;
-        c.kind = "idx";
+        c.kind = mor::DataKind::Idx;
         c.images = images;
         c.labels = labels;
         std::tie(c.testImages, c.testLabels) = idx(8, 0, 4, 3); // 3x3 images
@@ -196,7 +196,7 @@ private Q_SLOTS:
 
     void configRules() {
         mor::ExperimentConfig c;
-        c.data.kind = "parity";
+        c.data.kind = mor::DataKind::Parity;
         c.data.testPath = "t.csv";
         c.data.testImages = "t10k-images.gz";
         std::string all;

@@ -206,7 +206,7 @@ void TstTokenInput::validationNamesTokenFields()
     config.model.experts[1].readTokens = true;
     config.model.encoder.padZeros = true;
     config.data.parityVariableLength = true;
-    config.data.kind = "majority";
+    config.data.kind = mor::DataKind::Majority;
     std::set<std::string> fields;
     for (const auto& e : mor::validateConfig(config)) {
         fields.insert(e.field);
@@ -215,7 +215,7 @@ void TstTokenInput::validationNamesTokenFields()
     QVERIFY(fields.count("model.encoder.pad_zeros"));
     QVERIFY(fields.count("data.parity_variable_length"));
     config.model.encoder.input = mor::EncoderInput::Tokens;
-    config.data.kind = "parity";
+    config.data.kind = mor::DataKind::Parity;
     QVERIFY(mor::validateConfig(config).empty());
     // Another input is refused where the config is read, naming the field and the choices.
     const auto parsed = mor::parseConfig(R"({"model":{"encoder":{"input":"sequence"}}})");

@@ -47,7 +47,7 @@ void TstSequenceData::additionCarryClasses() {
 
 void TstSequenceData::additionSequencesHaveTargetsOnlyOnAnswerDigits() {
     DataConfig c;
-    c.kind = "addition";
+    c.kind = mor::DataKind::Addition;
     c.digits = 3;
     c.samples = 200;
     const auto d = data::loadSequenceData(c, 7);
@@ -86,7 +86,7 @@ void TstSequenceData::additionSequencesHaveTargetsOnlyOnAnswerDigits() {
 
 void TstSequenceData::runningParityTargetIsPrefixParity() {
     DataConfig c;
-    c.kind = "running_parity";
+    c.kind = mor::DataKind::RunningParity;
     c.seqLen = 16;
     c.samples = 50;
     const auto d = data::loadSequenceData(c, 3);
@@ -114,7 +114,7 @@ void TstSequenceData::textSplitsCharactersAndKeepsPartsApart() {
     }
     std::ofstream(path) << text;
     DataConfig c;
-    c.kind = "text";
+    c.kind = mor::DataKind::Text;
     c.textPath = path;
     c.seqLen = 16;
     const auto d = data::loadSequenceData(c, 1);
@@ -134,7 +134,7 @@ void TstSequenceData::bundledCorpusIsFoundAndLoads() {
     const std::string path = data::bundledCorpusPath();
     QVERIFY2(!path.empty(), "resources/corpus/fortunes.txt");
     DataConfig c;
-    c.kind = "text";
+    c.kind = mor::DataKind::Text;
     const auto d = data::loadSequenceData(c, 1);
     QVERIFY2(d.ok(), d.error.c_str());
     QVERIFY(d.trainStream.size() > 200000);
@@ -143,7 +143,7 @@ void TstSequenceData::bundledCorpusIsFoundAndLoads() {
 
 void TstSequenceData::missingTextFileIsAnErrorNamingTheFile() {
     DataConfig c;
-    c.kind = "text";
+    c.kind = mor::DataKind::Text;
     c.textPath = "/nonexistent/corpus.txt";
     const auto d = data::loadSequenceData(c, 1);
     QVERIFY(!d.ok());

@@ -237,7 +237,7 @@ void TstSequenceTraining::accumulationAndEarlyStopping() {
 
 void TstSequenceTraining::errorsComeBackAsValues() {
     auto config = additionConfig("expert_choice");
-    config.data.kind = "text";
+    config.data.kind = mor::DataKind::Text;
     config.data.textPath = m_dir.filePath("missing.txt").toStdString();
     const RunOutcome out = trainExperiment(config, RunOptions{}, nullptr);
     QCOMPARE(out.status, std::string("failed"));

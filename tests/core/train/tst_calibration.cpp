@@ -53,7 +53,9 @@ constexpr double kReferenceTemperature = 2.462389;
 mor::ExperimentConfig calibrationConfig(const std::string& kind) {
     mor::ExperimentConfig c;
     c.name = "tiny";
-    c.data.kind = kind;
+    if (!mor::parseChoice(kind, mor::dataKindNames(), &c.data.kind)) {
+        qFatal("calibrationConfig: unknown data kind %s", kind.c_str());
+    }
     c.data.length = 6;
     c.data.samples = 600;
     c.data.probeSize = 8;
@@ -533,7 +535,7 @@ void TstCalibration::tunedThresholdsGoToCritiqueExpertsAndTheCheckpoint() {
     QTemporaryDir dir;
     torch::manual_seed(1);
     auto config = calibrationConfig("parity");
-    config.model.calibration = "temperature+threshold";
+    config.model.calibration = mor::Calibration::TemperatureThreshold;
     config.model.experts[1].halting = mor::HaltingRule::PonderNet; // not critique-gated: not tuned
     const auto data = mor::loadDataset(config.data, 1);
     QVERIFY2(data.ok(), data.error.c_str());

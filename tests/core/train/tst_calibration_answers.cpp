@@ -46,7 +46,7 @@ constexpr double kAnswersReferenceT = 2.462389;
 mor::ExperimentConfig answersTinyConfig() {
     mor::ExperimentConfig c;
     c.name = "tiny";
-    c.data.kind = "parity";
+    c.data.kind = mor::DataKind::Parity;
     c.data.length = 6;
     c.data.samples = 600;
     c.data.probeSize = 8;
@@ -58,7 +58,7 @@ mor::ExperimentConfig answersTinyConfig() {
         e.width = 16;
         e.maxDepth = 3;
     }
-    c.model.calibration = "answer-temperature";
+    c.model.calibration = mor::Calibration::AnswerTemperature;
     c.train.epochs = 2;
     c.train.batchSize = 32;
     c.train.warmupSteps = 5;
@@ -214,7 +214,7 @@ void validationMeasuresWhatTheCheckpointAnswers() {
     // temperature fitted in that evaluation, the one its checkpoint carries; not what it
     // answered with the previous fit, which the pass halted with.
     auto config = answersTinyConfig();
-    config.model.calibration = "temperature";
+    config.model.calibration = mor::Calibration::Temperature;
     config.model.experts.resize(1);
     config.model.experts[0].maxDepth = 4;
     config.model.experts[0].haltThreshold = 0.7;

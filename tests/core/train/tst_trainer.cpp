@@ -23,7 +23,7 @@ namespace {
 mor::ExperimentConfig tinyConfig() {
     mor::ExperimentConfig c;
     c.name = "tiny";
-    c.data.kind = "parity";
+    c.data.kind = mor::DataKind::Parity;
     c.data.length = 6;
     c.data.samples = 600;
     c.data.probeSize = 8;

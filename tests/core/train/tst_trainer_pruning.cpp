@@ -30,7 +30,7 @@ namespace {
 mor::ExperimentConfig pruningReflectionConfig() {
     mor::ExperimentConfig c;
     c.name = "tiny";
-    c.data.kind = "parity";
+    c.data.kind = mor::DataKind::Parity;
     c.data.length = 6;
     c.data.samples = 600;
     c.data.probeSize = 8;
@@ -53,7 +53,7 @@ mor::ExperimentConfig pruningRecursionConfig() {
     mor::ExperimentConfig c;
     c.name = "tiny-recursion";
     c.model.family = mor::Family::Recursion;
-    c.data.kind = "running_parity";
+    c.data.kind = mor::DataKind::RunningParity;
     c.data.samples = 300;
     c.data.seqLen = 8;
     c.data.probeSize = 4;
@@ -475,7 +475,7 @@ void recursionRunRetrainsOnNewText() {
     const std::string second = writeText("b.txt", "cab abba ", 120); // the same characters
     const std::string other = writeText("c.txt", "xyz zyx ", 120);
     auto c = pruningRecursionConfig();
-    c.data.kind = "text";
+    c.data.kind = mor::DataKind::Text;
     c.data.textPath = first;
     c.data.seqLen = 16;
     c.train.epochs = 1;

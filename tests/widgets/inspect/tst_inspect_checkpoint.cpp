@@ -22,7 +22,7 @@ void TstInspectCheckpoint::nonProbeInputIsTracedFromTheCheckpoint() {
     QTemporaryDir dir;
     const std::string log = dir.filePath("log.sqlite").toStdString();
     mor::ExperimentConfig c;
-    c.data.kind = "parity";
+    c.data.kind = mor::DataKind::Parity;
     c.data.length = 6;
     c.data.samples = 300;
     c.data.probeSize = 4;

@@ -59,7 +59,7 @@ private Q_SLOTS:
             QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().message.c_str());
             QCOMPARE(view.config().train.threads, int64_t(1));
         }
-        QCOMPARE(view.config().data.kind, std::string("moons"));
+        QCOMPARE(view.config().data.kind, mor::DataKind::Moons);
         QCOMPARE(view.config().model.router.topK, int64_t(2));
     }
 
@@ -239,7 +239,7 @@ private Q_SLOTS:
         const auto plain = mor::loadDataset(base.data, base.train.seed);
         QVERIFY(plain.ok());
         const mor::ExperimentConfig withPoints = view.trainingConfig();
-        QCOMPARE(withPoints.data.kind, std::string("csv"));
+        QCOMPARE(withPoints.data.kind, mor::DataKind::Csv);
         QVERIFY(mor::validateConfig(withPoints).empty());
         const auto data = mor::loadDataset(withPoints.data, withPoints.train.seed);
         QVERIFY2(data.ok(), data.error.c_str());
