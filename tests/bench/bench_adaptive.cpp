@@ -7,10 +7,15 @@
 // Measured with the default per-expert dispatch, then (rows marked "grouped dispatch") with
 // model::setGroupedDispatch(true): the equal experts evaluated as one group, compacted once per
 // step for the whole group (grouped_experts.h), the same weights.
+// The goal rows time answer-only passes (model/eval_detail.h: what serving reads; halted rows
+// cost nothing after their halting step); a diagnostic row times the same passes with the
+// evaluation detail (per-step fused predictions and every expert's [T, n] values) that
+// train::evaluate computes for its metrics.
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
+#include "model/eval_detail.h"
 #include "model/grouped_experts.h"
 #include "model/mor_model.h"
 #include "mor/allocator.h"
@@ -24,7 +29,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <optional>
 #include <stdexcept>
 
 using namespace mor;
@@ -53,21 +57,17 @@ struct EvalFigures {
     int64_t inputs = 0;
 };
 
-/// One pass over `split` as the product evaluates (core/src/train/evaluator.cpp and the
-/// predictor run in c10::InferenceMode since session 10); `noGradOnly` times the NoGradGuard
-/// of before, for the side-by-side diagnostic row.
+/// One pass over `split` in c10::InferenceMode, as the evaluator and the predictor run it:
+/// answer only (eval_detail.h), or with `detail` the evaluation detail as well (the per-step
+/// fused predictions and every expert's [T, n] values; the labels are not given, so neither
+/// losses nor calibration inputs are computed, as in session 8-11's figures).
 EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
                      const std::vector<int64_t>& split, int64_t batch = kEvalBatch,
-                     bool noGradOnly = false, bool grouped = false)
+                     bool detail = false, bool grouped = false)
 {
     model::setGroupedDispatch(grouped);
-    std::optional<c10::InferenceMode> inferenceMode;
-    std::optional<torch::NoGradGuard> noGrad;
-    if (noGradOnly) {
-        noGrad.emplace();
-    } else {
-        inferenceMode.emplace();
-    }
+    c10::InferenceMode inferenceMode;
+    const model::EvalDetailGuard evalDetail(detail);
     net->eval();
     EvalFigures f;
     const double start = now();
@@ -159,15 +159,15 @@ int main()
             double cpuSaving = 0.0; ///< 1 - median over the pairs of CPU gated / CPU full
         };
         std::vector<EvalFigures> gated, full;
-        const auto measure = [&](int64_t batch, bool noGradOnly, bool grouped = false) {
+        const auto measure = [&](int64_t batch, bool detail, bool grouped = false) {
             const PairedTimes t = alternate(
                 kReps,
                 [&] {
-                    gated.push_back(evaluate(net, data, ds.test, batch, noGradOnly, grouped));
+                    gated.push_back(evaluate(net, data, ds.test, batch, detail, grouped));
                     return gated.back().seconds;
                 },
                 [&] {
-                    full.push_back(evaluate(fixed, data, ds.test, batch, noGradOnly, grouped));
+                    full.push_back(evaluate(fixed, data, ds.test, batch, detail, grouped));
                     return full.back().seconds;
                 });
             Measured m;
@@ -181,20 +181,26 @@ int main()
             m.timeSaving = 1.0 - t.medianRatio();
             return m;
         };
-        std::vector<Measured> small, large, noGradSmall, groupedSmall, groupedLarge;
+        std::vector<Measured> small, large, detailSmall, detailLarge, groupedSmall, groupedLarge;
         for (int run = 0; run < 3; ++run) {
             small.push_back(measure(kEvalBatch, false));
             large.push_back(measure(kLargeEvalBatch, false));
-            if (run == 1) { // the evaluator of before (NoGradGuard), between the same runs
-                noGradSmall.push_back(measure(kEvalBatch, true));
+            if (run == 1) { // with the evaluation detail, between the same runs
+                detailSmall.push_back(measure(kEvalBatch, true));
+                detailLarge.push_back(measure(kLargeEvalBatch, true));
             }
         }
         {
-            // Grouped dispatch gives the same answers and steps (tst_grouped_dispatch).
+            // Grouped dispatch gives the same answers and steps (tst_grouped_dispatch), and so
+            // does an answer-only pass (the same steps, only less kept of them).
             const auto a = evaluate(net, data, ds.test, kEvalBatch, false, false);
             const auto b = evaluate(net, data, ds.test, kEvalBatch, false, true);
+            const auto c = evaluate(net, data, ds.test, kEvalBatch, true, false);
             if (a.steps != b.steps || a.correct != b.correct) {
                 throw std::runtime_error("grouped dispatch changed the evaluation");
+            }
+            if (a.steps != c.steps || a.correct != c.correct) {
+                throw std::runtime_error("the answer-only pass changed the evaluation");
             }
         }
         for (int run = 0; run < 3; ++run) {
@@ -211,12 +217,19 @@ int main()
             format("accuracy %.1f%% gated vs %.1f%% fixed depth (same weights, trained %.0f s)",
                    100.0 * gated.front().correct / n, 100.0 * full.front().correct / n,
                    trainSeconds));
-        if (stepSaving > 0.01) {
-            const Measured& m = noGradSmall.front();
-            row(item, "wall-time saving / expert-step saving, eval batch 256, NoGradGuard",
+        for (const bool one : {false, true}) {
+            if (stepSaving <= 0.01) {
+                break;
+            }
+            const Measured& m = one ? detailLarge.front() : detailSmall.front();
+            row(item,
+                std::string("wall-time saving / expert-step saving, ")
+                    + (one ? "whole test split as one batch" : "eval batch 256")
+                    + ", with evaluation detail",
                 "(diagnostic)", format("%.2f", m.timeSaving / stepSaving), "info",
-                format("the evaluator before session 10 (NoGradGuard instead of InferenceMode), "
-                       "measured between runs 2 and 3 of the row below; CPU time %.2f; time "
+                format("the same passes also computing the per-step fused predictions and every "
+                       "expert's [T, n] values (what train::evaluate adds for its metrics), "
+                       "measured between runs 2 and 3 of the rows below; CPU time %.2f; time "
                        "-%.0f%% (%.3f vs %.3f ms per input)",
                        m.cpuSaving / stepSaving, 100.0 * m.timeSaving, m.msGated / n,
                        m.msFull / n));
@@ -257,7 +270,8 @@ int main()
                 stepSaving > 0.01 ? values : "n/a",
                 stepSaving > 0.01 ? verdict(worst >= 0.85) : "not met",
                 stepSaving > 0.01
-                    ? detail + format("steps -%.0f%%; each run the median of %d alternated pairs",
+                    ? detail + format("steps -%.0f%%; each run the median of %d alternated "
+                                      "pairs of answer-only passes (eval_detail.h)",
                                       100.0 * stepSaving, kReps)
                     : "critique never halted early: no step saving to realise");
         }

@@ -44,6 +44,7 @@ struct Setup {
     int64_t depth = 2;
     int64_t features = 32;
     int64_t tokens = 0; ///< > 0: token input of this length (features = tokens)
+    HaltingRule halting = HaltingRule::Fixed;
 };
 
 /// A freshly built model and one batch: time() is one fwd+bwd step in seconds.
@@ -62,7 +63,7 @@ public:
         ec.cell = ExpertCell::Gru;
         ec.width = 64;
         ec.maxDepth = s.depth;
-        ec.halting = HaltingRule::Fixed;
+        ec.halting = s.halting;
         mc.experts.assign(size_t(s.experts), ec);
         model::ModelShape shape;
         shape.inputs = s.tokens > 0 ? s.tokens : s.features;
@@ -198,8 +199,10 @@ int main(int argc, char** argv)
     // As every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults; bench_allocator.sh
     // runs the token series both ways, alternately).
     tuneAllocator();
-    // `bench_scaling tokens`: the sequence-length series only (bench_allocator.sh).
+    // `bench_scaling tokens`: the sequence-length series only (bench_allocator.sh);
+    // `bench_scaling depth`: the reflection-depth series only.
     const bool tokensOnly = argc > 1 && std::string(argv[1]) == "tokens";
+    const bool depthOnly = argc > 1 && std::string(argv[1]) == "depth";
     // One thread: the series measure how cost grows, not peak speed, and on a shared 2-core
     // machine a second thread mostly waits for a core (MOR_BENCH_THREADS overrides).
     const char* threads = std::getenv("MOR_BENCH_THREADS");
@@ -232,12 +235,27 @@ int main(int argc, char** argv)
         std::cout << "@@ALLOC\t" << allocatorTuning() << std::endl;
         return 0;
     }
+    const auto depthSeries = [&] {
+        series("training step vs reflection depth", "max depth", "1", {1, 2, 4, 8},
+               [](Setup& s, int64_t x) { s.depth = x; });
+        // ACT's mean-field answer weighs every step up to each step ([T, T, n]); its sums ran as
+        // per-row products past depth 6 until session 12 (op count 23217 at depth 8 and 52370
+        // at 16 against 16577 and 29346 since).
+        series("training step vs reflection depth (ACT halting)", "max depth", "1",
+               {1, 2, 4, 8, 16}, [](Setup& s, int64_t x) {
+                   s.depth = x;
+                   s.halting = HaltingRule::Act;
+               });
+    };
+    if (depthOnly) {
+        depthSeries();
+        return 0;
+    }
     series("training step vs batch size", "batch size", "1", {16, 64, 256, 1024},
            [](Setup& s, int64_t x) { s.batch = x; });
     series("training step vs experts (top-2)", "experts", "0", {2, 4, 8, 16, 32},
            [](Setup& s, int64_t x) { s.experts = x; });
-    series("training step vs reflection depth", "max depth", "1", {1, 2, 4, 8},
-           [](Setup& s, int64_t x) { s.depth = x; });
+    depthSeries();
     series("training step vs input width", "input features", "1", {16, 64, 256, 1024},
            [](Setup& s, int64_t x) { s.features = x; });
     series("training step vs sequence length (tokens, batch 64)", "tokens", "1",

@@ -73,11 +73,15 @@ torch::Tensor HaltingPolicy::haltsNow(HaltingProgress& progress, const torch::Te
                                       const torch::Tensor& computed,
                                       double critiqueThreshold) const
 {
-    const auto l = lambda.detach();
-    progress.cumulativeLambda =
-        torch::where(computed, progress.cumulativeLambda + l, progress.cumulativeLambda);
-    progress.survival =
-        torch::where(computed, progress.survival * (1.0 - l), progress.survival);
+    if (m_kind == HaltingKind::PonderNet || m_kind == HaltingKind::Act) {
+        // Only PonderNet and ACT read the progress: critique-gated and fixed halting skip
+        // these per-step ops (issue 20: every op of a reflection step counts).
+        const auto l = lambda.detach();
+        progress.cumulativeLambda =
+            torch::where(computed, progress.cumulativeLambda + l, progress.cumulativeLambda);
+        progress.survival =
+            torch::where(computed, progress.survival * (1.0 - l), progress.survival);
+    }
     switch (m_kind) {
     case HaltingKind::Critique:
         return critique.detach().ge(critiqueThreshold > 0.0 ? critiqueThreshold : m_threshold);

@@ -1,13 +1,13 @@
 #include "model/mor_model.h"
 
 #include "model/counterfactual.h"
+#include "model/eval_detail.h"
 #include "model/grouped_experts.h"
 #include "model/model_pass.h"
 #include "model/router_losses.h"
 #include "model/routing_strategy.h"
 
 #include <algorithm>
-#include <limits>
 #include <stdexcept>
 
 namespace mor::model {
@@ -178,6 +178,9 @@ ForwardOutput MoRModelImpl::forward(const torch::Tensor& x, const torch::Tensor&
                                     const torch::Tensor& domain)
 {
     Pass pass;
+    // A labelled pass computes the evaluation detail whatever the thread asked: its losses
+    // read every expert's per-step values.
+    const EvalDetailGuard detail(evalDetail() || y.defined());
     run(x, y, domain, pass);
     if (y.defined()) {
         computeLosses(y, domain, pass);
@@ -202,6 +205,7 @@ void MoRModelImpl::runEval(const torch::Tensor& x, const torch::Tensor& y,
     eval();
     {
         torch::NoGradGuard noGrad;
+        const EvalDetailGuard detail(true); // traces and counterfactuals read every step
         run(x, y, domain, pass, intervention);
     }
     if (wasTraining) {
@@ -452,39 +456,15 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     pass.winner = winner;
 
     // stepPreds[t]: the fused prediction if every expert answered at step min(t, its halt).
-    // A diagnostic for evaluation and tracing only: training and serving do not pay for it.
-    if (!training) {
+    // Evaluation detail (eval_detail.h): training and answer-only passes do not pay for it.
+    if (!training && evalDetail()) {
         torch::NoGradGuard noGrad;
         int64_t maxDepth = 1;
         for (const auto& expert : parts.experts) {
             maxDepth = std::max(maxDepth, expert.is_empty() ? 1 : expert->options.maxDepth());
         }
-        // All steps fused in one call: [T * B] rows, expert j's answer at step min(t, T_j).
-        auto q = torch::full({maxDepth, batch * experts, classes}, 1.0 / double(classes),
-                             e.options());
-        auto c = torch::zeros({maxDepth, batch * experts}, e.options());
-        for (int64_t j = 0; j < experts; ++j) {
-            const auto& ep = pass.experts[size_t(j)];
-            if (!ep.ran) {
-                continue;
-            }
-            const auto held = [maxDepth](const torch::Tensor& t) { // [T_j, n, ...] -> [T, n, ...]
-                const int64_t have = t.size(0);
-                if (have >= maxDepth) {
-                    return t.narrow(0, 0, maxDepth);
-                }
-                auto sizes = t.sizes().vec();
-                sizes[0] = maxDepth - have;
-                return torch::cat({t, t.select(0, have - 1).unsqueeze(0).expand(sizes)}, 0);
-            };
-            const auto index = ep.rows * experts + j;
-            q.index_copy_(1, index, held(ep.run.probs));
-            c.index_copy_(1, index, held(ep.run.heldCritique));
-        }
-        const auto fused = parts.integration->forward(
-            q.view({maxDepth * batch, experts, classes}), c.view({maxDepth * batch, experts}),
-            gates.repeat({maxDepth, 1}), mask.repeat({maxDepth, 1}));
-        out.stepPreds = fused.probs.argmax(1).view({maxDepth, batch});
+        out.stepPreds = fusedStepPredictions(*parts.integration, pass.experts, gates, mask,
+                                             maxDepth, classes);
         if (!intervention.changesReflection()) { // calibration data is of the model as it is
             fillCalibrationInputs(y, pass);
         }
@@ -522,44 +502,6 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     out.flops = flops;
     (void)y;
     (void)domain;
-}
-
-void MoRModelImpl::fillCalibrationInputs(const torch::Tensor& yIn, Pass& pass)
-{
-    // [Tmax, B, E] critic logits and step correctness of every (step, input, expert) that ran.
-    auto& parts = *m_parts;
-    auto& out = pass.out;
-    if (!yIn.defined() || out.logits.size(0) == 0) {
-        return;
-    }
-    const int64_t batch = out.logits.size(0);
-    const int64_t experts = int64_t(parts.experts.size());
-    int64_t maxDepth = 1;
-    for (const auto& expert : parts.experts) {
-        maxDepth = std::max(maxDepth, expert.is_empty() ? 1 : expert->options.maxDepth());
-    }
-    const auto y = yIn.to(out.logits.device(), torch::kLong);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    auto logits = torch::full({maxDepth, batch, experts}, nan, out.logits.options());
-    auto correct = torch::full({maxDepth, batch, experts}, nan, out.logits.options());
-    for (int64_t j = 0; j < experts; ++j) {
-        const auto& ep = pass.experts[size_t(j)];
-        if (!ep.ran || !ep.run.criticLogit.defined()) {
-            continue;
-        }
-        const int64_t steps = ep.run.logits.size(0);
-        const auto ran = ep.run.computed;
-        const auto yj = y.index_select(0, ep.rows).unsqueeze(0);
-        const auto right = ep.run.logits.argmax(2).eq(yj).to(logits.scalar_type());
-        const auto z = ep.run.criticLogit.detach().to(logits.scalar_type());
-        const auto nanT = torch::full_like(z, nan);
-        auto colL = logits.select(2, j).narrow(0, 0, steps);
-        auto colC = correct.select(2, j).narrow(0, 0, steps);
-        colL.index_copy_(1, ep.rows, torch::where(ran, z, nanT));
-        colC.index_copy_(1, ep.rows, torch::where(ran, right, nanT));
-    }
-    out.criticLogits = logits;
-    out.stepCorrect = correct;
 }
 
 void MoRModelImpl::runProbes(const torch::Tensor& e, const torch::Tensor& mask, Pass& pass)

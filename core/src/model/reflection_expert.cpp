@@ -1,6 +1,7 @@
 #include "model/reflection_expert.h"
 
 #include "model/attention_pooling.h"
+#include "model/eval_detail.h"
 #include "mor/config.h"
 
 #include <algorithm>
@@ -180,6 +181,26 @@ HaltingProgress progressRows(const HaltingProgress& p, const torch::Tensor& keep
     return out;
 }
 
+/// An answer-only reflect(): each row's draft, critique and state at its halting step. `where`
+/// [n]: the position of each row's last computed values in the concatenation of the steps'
+/// outputs; undefined when no row halted early (the last step then holds every row in order).
+ExpertRun answerAtHalt(const std::vector<torch::Tensor>& probs,
+                       const std::vector<torch::Tensor>& critiques,
+                       const std::vector<torch::Tensor>& states, const torch::Tensor& where,
+                       const torch::Tensor& halt)
+{
+    const auto atHalt = [&where](const std::vector<torch::Tensor>& steps) {
+        return where.defined() ? torch::cat(steps, 0).index_select(0, where) : steps.back();
+    };
+    ExpertRun run;
+    run.answer = atHalt(probs);
+    run.confidence = atHalt(critiques);
+    run.state = atHalt(states);
+    run.haltStep = halt;
+    run.iterations = halt.clone(); // a row ran steps 1 .. its halting step
+    return run;
+}
+
 } // namespace
 
 ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPolicy& policy,
@@ -201,10 +222,19 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     auto stateA = initialState(e);
     auto draftA = torch::full({n, classes}, 1.0 / double(classes), e.options());
     auto fedA = torch::zeros({n}, e.options()); // what the cell reads back (fedCritique)
-    auto progress = policy.start(e);
+    // What the policy reads besides the critique (PonderNet's survival and quantile, ACT's
+    // cumulative lambda): critique-gated and fixed halting track nothing per row.
+    const HaltingKind kind = policy.kind();
+    const bool tracks = kind == HaltingKind::PonderNet || kind == HaltingKind::Act;
+    auto progress = tracks ? policy.start(e) : HaltingProgress{};
     auto halt = torch::zeros({n}, longOpts);
     bool compacted = false;
     const double critiqueThreshold = activeHaltThreshold();
+    // Answer only (eval_detail.h: evaluation detail off, no autograd, halted rows dropped):
+    // only what the answer needs is kept per step (drafts, critiques, states), and after the
+    // loop each row's values at its halting step are read once; no [T, n] tensors.
+    const bool answerOnly = shrink && !evalDetail() && !torch::GradMode::is_enabled()
+                            && kind != HaltingKind::Act;
 
     // What each step computed (its active rows only), and for every input row where its value
     // of step t sits in the concatenation of the steps' outputs: a row that halted keeps the
@@ -216,7 +246,9 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
         stateSteps, attentionSteps, whereSteps;
     auto where = torch::zeros({n}, longOpts);
-    auto everyActive = torch::ones({n}, boolOpts); // haltsNow's `computed`: every active row
+    // haltsNow's `computed`: every active row (only PonderNet and ACT read it, so only they
+    // compact it)
+    auto everyActive = torch::ones({n}, boolOpts);
     int64_t offset = 0;
     // Without autograd (evaluation) the step loop runs in inference mode: no autograd or
     // version-counter bookkeeping per op, the same kernels and values. The results are
@@ -229,14 +261,16 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
         const int64_t m = active.size(0);
         if (m > 0) {
             const auto s = step(stateA, eA, draftA, fedA, t, memA);
-            logitsSteps.push_back(s.logits);
             probsSteps.push_back(s.probs);
             critSteps.push_back(s.critique);
-            zSteps.push_back(s.criticLogit);
-            lambdaSteps.push_back(s.lambda);
             stateSteps.push_back(s.state);
-            if (reads) {
-                attentionSteps.push_back(s.attention);
+            if (!answerOnly) {
+                logitsSteps.push_back(s.logits);
+                zSteps.push_back(s.criticLogit);
+                lambdaSteps.push_back(s.lambda);
+                if (reads) {
+                    attentionSteps.push_back(s.attention);
+                }
             }
             if (compacted) {
                 where = where.index_copy(0, active, torch::arange(offset, offset + m, longOpts));
@@ -251,7 +285,7 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                 // Every active row has not halted before t: t is its halting step unless it is
                 // still active later (then a later step overwrites it).
                 halt.index_fill_(0, active, t);
-                if (t < steps) {
+                if (t < steps && kind != HaltingKind::Fixed) { // fixed depth: no row halts early
                     const auto haltNow = policy.haltsNow(progress, s.critique, s.lambda,
                                                          everyActive, critiqueThreshold);
                     const auto keep = haltNow.logical_not().nonzero().squeeze(1);
@@ -262,22 +296,28 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
                         draftA = draftA.index_select(0, keep);
                         fedA = fedA.index_select(0, keep);
                         memA = memA.rows(keep);
-                        progress = progressRows(progress, keep);
-                        everyActive = everyActive.narrow(0, 0, keep.size(0));
+                        if (tracks) {
+                            progress = progressRows(progress, keep);
+                            everyActive = everyActive.narrow(0, 0, keep.size(0));
+                        }
                         compacted = true;
                     }
                 }
-            } else if (t < steps) {
+            } else if (t < steps && kind != HaltingKind::Fixed) {
                 const auto haltNow = policy.haltsNow(progress, s.critique, s.lambda, everyActive,
                                                      critiqueThreshold);
                 halt.masked_fill_(haltNow.logical_and(halt.eq(0)), t);
-            } else {
+            } else if (t == steps) {
                 halt.masked_fill_(halt.eq(0), t);
             }
         }
         whereSteps.push_back(where);
     }
     inference.reset();
+    if (answerOnly && n > 0) {
+        return answerAtHalt(probsSteps, critSteps, stateSteps, compacted ? where : torch::Tensor(),
+                            halt);
+    }
 
     ExpertRun run;
     const bool act = policy.kind() == HaltingKind::Act;
@@ -361,11 +401,15 @@ void finishExpertRun(ExpertRun& run, const torch::Tensor& rawProbs, const torch:
             cum - torch::cat({torch::zeros_like(cum.narrow(1, 0, 1)), cum.narrow(1, 0, steps - 1)},
                              1);
         const auto weights = capped + s.eq(h).to(dtype) * (1.0 - capped.sum(1, true));
-        run.probs = torch::einsum("tsn,snc->tnc", {weights, rawProbs});
-        run.heldCritique = torch::einsum("tsn,sn->tn", {weights, run.critique});
+        // Weighted sums over s as broadcast products and one sum each: the einsums they
+        // replace ran as batched products over the rows, which LibTorch's CPU bmm splits into
+        // one product per row once s * t * c >= 400 (depth 7 at width 64: the training step's
+        // op count then grew with depth x rows; issue 20, session 12).
+        run.probs = (weights.unsqueeze(3) * rawProbs.unsqueeze(0)).sum(1);
+        run.heldCritique = (weights * run.critique.unsqueeze(0)).sum(1);
         run.answer = run.probs.select(0, steps - 1);
         run.confidence = run.heldCritique.select(0, steps - 1);
-        run.state = torch::einsum("sn,snw->nw", {weights.select(0, steps - 1), states});
+        run.state = (weights.select(0, steps - 1).unsqueeze(2) * states).sum(0);
         return;
     }
     run.probs = rawProbs.gather(0, held.unsqueeze(2).expand({steps, n, classes}));

@@ -156,9 +156,9 @@ EvalResult evaluate(model::MoRModel& model, const DataTensors& data,
             auto sp = out.stepPreds.to(torch::kCPU);
             auto yc = batch.y.to(torch::kCPU);
             const int64_t rows = std::min<int64_t>(tmax, sp.size(0));
-            for (int64_t t = 0; t < rows; ++t) {
-                stepCorrect[t] += sp[t].eq(yc).sum().to(torch::kFloat64);
-            }
+            // One count per step, all steps in one reduction (exact: integer counts).
+            stepCorrect.narrow(0, 0, rows) +=
+                sp.narrow(0, 0, rows).eq(yc.unsqueeze(0)).sum(1).to(torch::kFloat64);
         }
         conflicts += out.conflict.to(torch::kFloat64).sum().item<double>();
         if (out.flops.defined()) {
