@@ -9,8 +9,10 @@
 //   dense   the same harness computing every expert on the whole batch and masking by gates
 // The figure is each variant's step time at E = 32 over its time at E = 2. Also reported (info):
 // the same ratio of process CPU time (all threads), which waiting for a core on a shared
-// machine does not inflate. `bench_dispatch [reps] [variants]`: repetitions (default 5) and a
-// comma-separated subset of model,perexp,sparse,dense (default all).
+// machine does not inflate. `bench_dispatch [reps] [variants] [threads] [batch]`: repetitions
+// (default 5), a comma-separated subset of model,perexp,sparse,dense (default all), the intra-op
+// threads (default 2; 1 is less sensitive to other processes on a shared machine) and the batch
+// (default 1024, the goal's; smaller ones compare grouped and per-expert dispatch there).
 #include <torch/torch.h>
 
 #include "benchutil.h"
@@ -34,7 +36,7 @@ using namespace mor::bench;
 
 namespace {
 
-constexpr int64_t kBatch = 1024;
+constexpr int64_t kBatch = 1024; // the goal's batch (default)
 constexpr int64_t kFeatures = 32;
 constexpr int64_t kHidden = 64;
 constexpr int64_t kClasses = 4;
@@ -126,12 +128,14 @@ int main(int argc, char** argv)
     const auto wanted = [&only](const std::string& name) {
         return only.empty() || only.find("," + name + ",") != std::string::npos;
     };
+    const int threads = argc > 3 ? std::max(1, std::atoi(argv[3])) : 2;
+    const int64_t batch = argc > 4 ? std::max(1, std::atoi(argv[4])) : kBatch;
     const std::string item = "2 sparse dispatch";
     tuneAllocator(); // as every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults)
-    setThreads(2);
+    setThreads(threads);
     torch::manual_seed(1);
-    const auto x = torch::randn({kBatch, kFeatures});
-    const auto y = torch::randint(kClasses, {kBatch});
+    const auto x = torch::randn({batch, kFeatures});
+    const auto y = torch::randint(kClasses, {batch});
 
     // times[variant][E] = per-repetition step seconds (cpuTimes: process CPU seconds)
     std::map<std::string, std::map<int64_t, std::vector<double>>> times, cpuTimes;
@@ -227,7 +231,7 @@ int main(int argc, char** argv)
             auto& byE = times.at(name);
             std::string detail;
             for (const int64_t e : kExperts) {
-                detail += format("E=%lld %.1f ms; ", (long long)e, 1000.0 * median(byE.at(e)));
+                detail += format("E=%lld %.2f ms; ", (long long)e, 1000.0 * median(byE.at(e)));
             }
             const double wall = growth(byE);
             const double cpu = growth(cpuTimes.at(name));
@@ -236,8 +240,10 @@ int main(int argc, char** argv)
                 name == "dense" ? "~16x (reference)" : goal ? "<= 1.3x" : "(comparison)",
                 format("%.2fx", wall), goal ? verdict(wall <= 1.3) : "info",
                 detail + format("process CPU time ratio %.2fx; ", cpu)
-                    + format("batch %lld, GRU width %lld, depth %lld, fwd+bwd, %d repetitions",
-                             (long long)kBatch, (long long)kWidth, (long long)kDepth, reps));
+                    + format("batch %lld, GRU width %lld, depth %lld, fwd+bwd, %d repetitions, "
+                             "%d threads",
+                             (long long)batch, (long long)kWidth, (long long)kDepth, reps,
+                             threads));
         });
     }
     return 0;

@@ -2,6 +2,8 @@
 
 #include "model/grouped_linear.h"
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
 #include <algorithm>
 #include <atomic>
 #include <optional>
@@ -26,9 +28,9 @@ bool sameShape(const ExpertConfig& a, const ExpertConfig& b)
            && a.criticStopGradient == b.criticStopGradient;
 }
 
-/// The cell's parameter `name` (e.g. "gru.weight_ih") of every member, stacked.
-torch::Tensor stackCell(const std::vector<ReflectionExpertImpl::StepParameters>& params,
-                        const std::string& name)
+/// The cell's parameter `name` (e.g. "gru.weight_ih") of every member.
+std::vector<torch::Tensor> cellOf(const std::vector<ReflectionExpertImpl::StepParameters>& params,
+                                  const std::string& name)
 {
     std::vector<torch::Tensor> parts;
     parts.reserve(params.size());
@@ -37,18 +39,19 @@ torch::Tensor stackCell(const std::vector<ReflectionExpertImpl::StepParameters>&
         TORCH_CHECK(found != nullptr, "grouped dispatch: the cell has no parameter ", name);
         parts.push_back(*found);
     }
-    return torch::stack(parts, 0);
+    return parts;
 }
 
 template <typename Get>
-torch::Tensor stackOf(const std::vector<ReflectionExpertImpl::StepParameters>& params, Get get)
+std::vector<torch::Tensor> partsOf(const std::vector<ReflectionExpertImpl::StepParameters>& params,
+                                   Get get)
 {
     std::vector<torch::Tensor> parts;
     parts.reserve(params.size());
     for (const auto& p : params) {
         parts.push_back(get(p));
     }
-    return torch::stack(parts, 0);
+    return parts;
 }
 
 } // namespace
@@ -60,7 +63,13 @@ void setGroupedDispatch(bool on)
 
 bool groupedDispatch()
 {
-    return g_grouped;
+    // Under autocast the per-expert path runs: its products follow autocast's dtypes, the
+    // segment products read the weights as they are.
+    // (Autocast is on where its dispatch key is not in the thread's excluded set, in every
+    // LibTorch version.)
+    using c10::impl::tls_is_dispatch_key_excluded;
+    return g_grouped && tls_is_dispatch_key_excluded(c10::DispatchKey::AutocastCPU)
+           && tls_is_dispatch_key_excluded(c10::DispatchKey::AutocastCUDA);
 }
 
 bool groupable(const ReflectionExpertImpl& expert)
@@ -164,57 +173,48 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     }
     const int64_t live = int64_t(liveCounts.size());
     // The rows still reflecting (all of them without shrink), in member order, and how many of
-    // them each live member has: each member's rows times its own weights, one segment
-    // product per layer and step.
+    // them each live member has: each member's rows times its own weights, read in place, one
+    // segment product per layer and step; in training each weight's gradient is built once
+    // per pass over all steps (grouped_linear.h).
     auto countsA = liveCounts;
     std::vector<int64_t> computedRows(size_t(live), 0);
-    const auto seg = [&countsA](const torch::Tensor& x, const torch::Tensor& w,
-                                const torch::Tensor& b) {
-        return segmentLinear(x, w, b, countsA);
-    };
     auto memberA = torch::repeat_interleave(torch::arange(live, longOpts),
                                             torch::tensor(liveCounts, longOpts));
-    const auto headW = stackOf(params, [](const auto& p) { return p.headWeight; });
-    const auto headB = stackOf(params, [](const auto& p) { return p.headBias; });
-    const auto c1W = stackOf(params, [](const auto& p) { return p.critic1Weight; });
-    const auto c1B = stackOf(params, [](const auto& p) { return p.critic1Bias; });
-    const auto c2W = stackOf(params, [](const auto& p) { return p.critic2Weight; });
-    const auto c2B = stackOf(params, [](const auto& p) { return p.critic2Bias; });
-    const auto haltW = stackOf(params, [](const auto& p) { return p.haltWeight; });
-    const auto haltB = stackOf(params, [](const auto& p) { return p.haltBias; });
-    torch::Tensor stepEmb;
-    if (o.stepEmbedding()) {
-        stepEmb = stackOf(params, [](const auto& p) { return p.steps; }); // [L, D, H]
+    const SegmentWeight head(partsOf(params, [](const auto& p) { return p.headWeight; }),
+                             partsOf(params, [](const auto& p) { return p.headBias; }));
+    const SegmentWeight critic1(partsOf(params, [](const auto& p) { return p.critic1Weight; }),
+                                partsOf(params, [](const auto& p) { return p.critic1Bias; }));
+    const SegmentWeight critic2(partsOf(params, [](const auto& p) { return p.critic2Weight; }),
+                                partsOf(params, [](const auto& p) { return p.critic2Bias; }));
+    const SegmentWeight haltHead(partsOf(params, [](const auto& p) { return p.haltWeight; }),
+                                 partsOf(params, [](const auto& p) { return p.haltBias; }));
+    // The cell's first layer A reads [state (mlp only) | e | draft, critique (feedback)]: each
+    // part is a call on its columns, so that e's part, the same at every step, is computed once.
+    const auto weightA = cellOf(params, gru ? "gru.weight_ih" : "input.weight");
+    const SegmentWeight cellA(weightA, cellOf(params, gru ? "gru.bias_ih" : "input.bias"));
+    const SegmentWeight cellB(cellOf(params, gru ? "gru.weight_hh" : "out.weight"),
+                              cellOf(params, gru ? "gru.bias_hh" : "out.bias"));
+    torch::Tensor normW, normB;
+    if (!gru) {
+        normW = torch::stack(cellOf(params, "norm.weight"), 0);
+        normB = torch::stack(cellOf(params, "norm.bias"), 0);
     }
-    // The cell's first layer reads [state (mlp only) | e | draft, critique (feedback)]: its
-    // columns are split so that e's part, the same at every step, is computed once.
-    torch::Tensor wA, bA, wB, bB, normW, normB;
-    if (gru) {
-        wA = stackCell(params, "gru.weight_ih");
-        bA = stackCell(params, "gru.bias_ih");
-        wB = stackCell(params, "gru.weight_hh");
-        bB = stackCell(params, "gru.bias_hh");
-    } else {
-        wA = stackCell(params, "input.weight");
-        bA = stackCell(params, "input.bias");
-        wB = stackCell(params, "out.weight");
-        bB = stackCell(params, "out.bias");
-        normW = stackCell(params, "norm.weight");
-        normB = stackCell(params, "norm.bias");
+    const int64_t eColumn = gru ? 0 : width;
+    torch::Tensor stepEmb, wE;
+    if (o.stepEmbedding()) {
+        stepEmb = torch::stack(partsOf(params, [](const auto& p) { return p.steps; }), 0);
+        wE = torch::stack(weightA, 0).narrow(2, eColumn, hidden); // [G, out, H]
     }
     const auto eRows = e.index_select(0, out.batchRows); // [n, H], member by member
-    const int64_t eColumn = gru ? 0 : width;
-    const auto wE = wA.narrow(2, eColumn, hidden);
-    auto eProjection = seg(eRows, wE, bA); // [n, out]
-    const auto wFeedback =
-        o.feedback() ? wA.narrow(2, eColumn + hidden, classes + 1) : torch::Tensor();
-    const auto wState = gru ? torch::Tensor() : wA.narrow(2, 0, width);
-
-    auto state = o.zeroInitialState()
-                     ? torch::zeros({n, width}, e.options())
-                     : torch::tanh(seg(eRows,
-                                       stackOf(params, [](const auto& p) { return p.initWeight; }),
-                                       stackOf(params, [](const auto& p) { return p.initBias; })));
+    auto eProjection = cellA(eRows, countsA, eColumn); // [n, out]
+    auto state = torch::Tensor();
+    if (o.zeroInitialState()) {
+        state = torch::zeros({n, width}, e.options());
+    } else {
+        const SegmentWeight init(partsOf(params, [](const auto& p) { return p.initWeight; }),
+                                 partsOf(params, [](const auto& p) { return p.initBias; }));
+        state = torch::tanh(init(eRows, countsA));
+    }
     auto draft = torch::full({n, classes}, 1.0 / double(classes), e.options());
     auto fed = torch::zeros({n, 1}, e.options());
     auto progress = policy.start(eRows);
@@ -251,31 +251,31 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
             pre = pre + s.squeeze(1).index_select(0, memberA);
         }
         if (o.feedback()) {
-            pre = pre + seg(torch::cat({draft, stopGradient ? fed.detach() : fed}, 1), wFeedback,
-                            torch::Tensor());
+            pre = pre + cellA(torch::cat({draft, stopGradient ? fed.detach() : fed}, 1),
+                              countsA, eColumn + hidden, false);
         }
         if (gru) {
             const auto gi = pre.chunk(3, 1);
-            const auto gh = seg(state, wB, bB).chunk(3, 1);
+            const auto gh = cellB(state, countsA).chunk(3, 1);
             const auto reset = torch::sigmoid(gh[0] + gi[0]);
             const auto update = torch::sigmoid(gh[1] + gi[1]);
             const auto fresh = torch::tanh(gi[2] + gh[2] * reset);
             state = (state - fresh) * update + fresh;
         } else {
-            const auto h = torch::gelu(pre + seg(state, wState, torch::Tensor()));
-            const auto sum = state + seg(h, wB, bB);
+            const auto h = torch::gelu(pre + cellA(state, countsA, 0, false));
+            const auto sum = state + cellB(h, countsA);
             // LayerNorm(width), eps 1e-5 as torch::nn::LayerNorm, with each member's affine.
             state = torch::layer_norm(sum, {width}, {}, {}, 1e-5) * normW.index_select(0, memberA)
                     + normB.index_select(0, memberA);
         }
-        const auto logits = seg(state, headW, headB);
+        const auto logits = head(state, countsA);
         const auto probs = torch::softmax(logits, 1);
         const auto criticIn = stopGradient ? torch::cat({state.detach(), probs.detach()}, 1)
                                            : torch::cat({state, probs}, 1);
-        const auto z = seg(torch::gelu(seg(criticIn, c1W, c1B)), c2W, c2B).squeeze(1); // [m]
+        const auto z = critic2(torch::gelu(critic1(criticIn, countsA)), countsA).squeeze(1); // [m]
         const auto raw = torch::sigmoid(z);
         const auto critique = calibrated ? torch::sigmoid(z / temperature) : raw; // z / 1 = z
-        const auto lambda = torch::sigmoid(seg(state, haltW, haltB)).squeeze(1);
+        const auto lambda = torch::sigmoid(haltHead(state, countsA)).squeeze(1);
         for (int64_t l = 0; l < live; ++l) {
             computedRows[size_t(l)] += countsA[size_t(l)];
         }

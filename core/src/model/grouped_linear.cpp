@@ -1,102 +1,132 @@
 #include "model/grouped_linear.h"
 
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
 #include <ATen/ops/addmm_cpu_dispatch.h>
 #include <ATen/ops/mm_cpu_dispatch.h>
-#include <ATen/ops/sum_cpu_dispatch.h>
-#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/utils.h>
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 namespace mor::model {
 
 namespace {
 
-using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-/// A view made without a dispatched op on the CPU (a dispatched view costs ~1 us, and a group
-/// makes a few per member and step): t's sizes and strides from dimension `from` on, starting
-/// `offset` elements into t, optionally with the first two dimensions swapped.
-torch::Tensor rawView(const torch::Tensor& t, int64_t offset, std::vector<int64_t> sizes,
-                      std::vector<int64_t> strides, bool transposed)
+/// Start row of each member's block.
+std::vector<int64_t> offsetsOf(const std::vector<int64_t>& counts)
 {
-    if (transposed) {
-        std::swap(sizes[0], sizes[1]);
-        std::swap(strides[0], strides[1]);
+    std::vector<int64_t> offsets(counts.size(), 0);
+    for (size_t g = 1; g < counts.size(); ++g) {
+        offsets[g] = offsets[g - 1] + counts[g - 1];
     }
-    char* base = static_cast<char*>(t.data_ptr()) + offset * int64_t(t.element_size());
-    return torch::from_blob(base, sizes, strides, t.options());
+    return offsets;
 }
 
-/// Rows [offset, offset + n) of a 2-d tensor (transposed: as [cols, n]).
-torch::Tensor segmentRows(const torch::Tensor& t, int64_t offset, int64_t n,
-                          bool transposed = false)
+/// Rows [offset, offset + n) of a 2-d tensor (transposed: as [cols, n]). On the CPU a view made
+/// without a dispatched op (a dispatched view costs ~1 us, and a group makes a few per member
+/// and call).
+torch::Tensor rows(const torch::Tensor& t, int64_t offset, int64_t n, bool transposed = false)
 {
     if (!t.is_cpu()) {
         const auto v = t.narrow(0, offset, n);
         return transposed ? v.t() : v;
     }
-    return rawView(t, offset * t.stride(0), {n, t.size(1)}, {t.stride(0), t.stride(1)}, transposed);
+    std::vector<int64_t> sizes{n, t.size(1)}, strides{t.stride(0), t.stride(1)};
+    if (transposed) {
+        std::swap(sizes[0], sizes[1]);
+        std::swap(strides[0], strides[1]);
+    }
+    char* base = static_cast<char*>(t.data_ptr()) + offset * t.stride(0) * t.element_size();
+    return torch::from_blob(base, sizes, strides, t.options());
 }
 
-/// Member g of a stacked tensor: t.select(0, g) (transposed: of a 3-d one, as [in, out]).
-torch::Tensor segmentMember(const torch::Tensor& t, int64_t g, bool transposed = false)
+/// Columns [column, column + k) of a 2-d tensor (transposed: as [k, rows]).
+torch::Tensor columns(const torch::Tensor& t, int64_t column, int64_t k, bool transposed = false)
 {
     if (!t.is_cpu()) {
-        const auto v = t.select(0, g);
+        const auto v = t.narrow(1, column, k);
         return transposed ? v.t() : v;
     }
-    const auto sizes = t.sizes().slice(1).vec();
-    const auto strides = t.strides().slice(1).vec();
-    return rawView(t, g * t.stride(0), sizes, strides, transposed);
-}
-
-void addmmOut(torch::Tensor& out, const torch::Tensor& self, const torch::Tensor& a,
-              const torch::Tensor& b)
-{
-    if (out.is_cpu()) {
-        at::cpu::addmm_out(out, self, a, b);
-    } else {
-        at::addmm_out(out, self, a, b);
+    std::vector<int64_t> sizes{t.size(0), k}, strides{t.stride(0), t.stride(1)};
+    if (transposed) {
+        std::swap(sizes[0], sizes[1]);
+        std::swap(strides[0], strides[1]);
     }
+    char* base = static_cast<char*>(t.data_ptr()) + column * t.stride(1) * t.element_size();
+    return torch::from_blob(base, sizes, strides, t.options());
 }
 
-void mmOut(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b)
+/// Member g of a stacked [G, ...] buffer.
+torch::Tensor member(const torch::Tensor& t, int64_t g)
+{
+    if (!t.is_cpu()) {
+        return t.select(0, g);
+    }
+    char* base = static_cast<char*>(t.data_ptr()) + g * t.stride(0) * int64_t(t.element_size());
+    return torch::from_blob(base, t.sizes().slice(1), t.strides().slice(1), t.options());
+}
+
+/// out = a b (accumulate: out += a b), out possibly a strided view: one BLAS call on the CPU.
+void product(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b, bool accumulate)
 {
     if (out.is_cpu()) {
-        at::cpu::mm_out(out, a, b);
+        if (accumulate) {
+            at::cpu::addmm_out(out, out, a, b);
+        } else {
+            at::cpu::mm_out(out, a, b);
+        }
+    } else if (accumulate) {
+        out.addmm_(a, b);
     } else {
         at::mm_out(out, a, b);
     }
 }
 
-void sumRowsOut(torch::Tensor& out, const torch::Tensor& a)
+/// out (a [width] vector) = or += the sum of n rows of width values `stride` apart, without a
+/// dispatched op on the CPU (a row sum per member and weight otherwise costs a dispatched
+/// sum and fill each).
+void rowSum(torch::Tensor& out, const torch::Tensor& block, bool accumulate)
 {
-    if (out.is_cpu()) {
-        at::cpu::sum_out(out, a, at::IntArrayRef{0});
-    } else {
-        at::sum_out(out, a, at::IntArrayRef{0});
+    if (!out.is_cpu() || !out.is_contiguous() || block.stride(1) != 1) {
+        const auto s = block.sum(0);
+        accumulate ? out.add_(s) : out.copy_(s);
+        return;
     }
+    const int64_t n = block.size(0), width = block.size(1), stride = block.stride(0);
+    AT_DISPATCH_FLOATING_TYPES(out.scalar_type(), "rowSum", [&] {
+        std::vector<double> sum(size_t(width), 0.0);
+        const scalar_t* src = block.data_ptr<scalar_t>();
+        for (int64_t r = 0; r < n; ++r) {
+            const scalar_t* row = src + r * stride;
+            for (int64_t c = 0; c < width; ++c) {
+                sum[size_t(c)] += double(row[c]);
+            }
+        }
+        scalar_t* dst = out.data_ptr<scalar_t>();
+        for (int64_t c = 0; c < width; ++c) {
+            dst[c] = scalar_t(accumulate ? double(dst[c]) + sum[size_t(c)] : sum[size_t(c)]);
+        }
+    });
 }
 
-/// fn(g, offset, n) for every member g (offset: its first row). On the CPU with several
-/// threads the members are spread over the threads, largest first onto the least loaded
-/// thread, and each product runs on one thread: a group's blocks are many small products, which
-/// one thread each computes better than all threads in turn.
+/// fn(g) for every member g. On the CPU with several threads the members are spread over the
+/// threads, largest load first onto the least loaded thread, and each member's products run
+/// on one thread: a group's blocks are many small products, which one thread each computes
+/// better than all threads in turn.
 template <typename Fn>
-void forEachMember(const std::vector<int64_t>& counts, bool cpu, const Fn& fn)
+void forEachMember(const std::vector<int64_t>& load, bool cpu, const Fn& fn)
 {
-    const size_t members = counts.size();
-    std::vector<int64_t> offsets(members, 0);
-    for (size_t g = 1; g < members; ++g) {
-        offsets[g] = offsets[g - 1] + counts[g - 1];
-    }
+    const size_t members = load.size();
     const int threads = cpu && !at::in_parallel_region() ? at::get_num_threads() : 1;
     if (threads <= 1 || members < 2) {
         for (size_t g = 0; g < members; ++g) {
-            fn(int64_t(g), offsets[g], counts[g]);
+            fn(int64_t(g));
         }
         return;
     }
@@ -105,119 +135,305 @@ void forEachMember(const std::vector<int64_t>& counts, bool cpu, const Fn& fn)
         order[g] = g;
     }
     std::stable_sort(order.begin(), order.end(),
-                     [&counts](size_t a, size_t b) { return counts[a] > counts[b]; });
+                     [&load](size_t a, size_t b) { return load[a] > load[b]; });
     std::vector<std::vector<size_t>> work(static_cast<size_t>(threads));
-    std::vector<int64_t> load(static_cast<size_t>(threads), 0);
+    std::vector<int64_t> sum(static_cast<size_t>(threads), 0);
     for (const size_t g : order) {
-        const auto least = size_t(std::min_element(load.begin(), load.end()) - load.begin());
+        const auto least = size_t(std::min_element(sum.begin(), sum.end()) - sum.begin());
         work[least].push_back(g);
-        load[least] += counts[g] + 1;
+        sum[least] += load[g] + 1;
     }
     at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
         for (int64_t t = begin; t < end; ++t) {
             for (const size_t g : work[size_t(t)]) {
-                fn(int64_t(g), offsets[g], counts[g]);
+                fn(int64_t(g));
             }
         }
     });
 }
 
-struct SegmentLinear : torch::autograd::Function<SegmentLinear> {
-    static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& xIn,
-                                 const torch::Tensor& w, const torch::Tensor& b,
-                                 const std::vector<int64_t>& counts, bool bias)
-    {
-        const auto x = xIn.contiguous();
-        const auto bc = bias ? b.contiguous() : b;
-        auto y = torch::empty({x.size(0), w.size(1)}, x.options());
-        forEachMember(counts, x.is_cpu(), [&](int64_t g, int64_t offset, int64_t n) {
-            if (n == 0) {
-                return;
-            }
-            auto out = segmentRows(y, offset, n);
-            const auto wt = segmentMember(w, g, true);
-            if (bias && out.is_cpu()) {
-                // The bias rows written in place, then out += x W^T (addmm with out as its
-                // own input adds without a copy): no dispatched expand and copy per member.
-                const auto bytes = size_t(out.size(1)) * out.element_size();
-                const char* row = static_cast<const char*>(bc.data_ptr()) + size_t(g) * bytes;
-                char* dst = static_cast<char*>(out.data_ptr());
-                for (int64_t r = 0; r < n; ++r) {
-                    std::memcpy(dst + size_t(r) * bytes, row, bytes);
-                }
-                at::cpu::addmm_out(out, out, segmentRows(x, offset, n), wt);
-            } else if (bias) {
-                addmmOut(out, segmentMember(b, g), segmentRows(x, offset, n), wt);
-            } else {
-                mmOut(out, segmentRows(x, offset, n), wt);
-            }
-        });
-        ctx->save_for_backward({x, w});
-        ctx->saved_data["counts"] = counts;
-        ctx->saved_data["bias"] = bias;
-        return y;
-    }
+} // namespace
 
-    static variable_list backward(AutogradContext* ctx, variable_list grads)
+/// What the calls of one SegmentWeight share: the members' weights and biases, and the calls'
+/// inputs and output gradients kept by their backward until the gradient node runs.
+struct SegmentWeight::Shared {
+    struct Call {
+        torch::Tensor x, dy;
+        std::vector<int64_t> counts;
+        int64_t column = 0;
+        bool bias = false;
+    };
+    std::vector<torch::Tensor> weights, biases;
+    int64_t out = 0, in = 0;
+    std::mutex mutex;
+    std::vector<Call> calls;
+};
+
+namespace {
+
+using Shared = SegmentWeight::Shared;
+
+/// Backward of one call: the input gradient, one product per member; the call's input and
+/// output gradient go to the weight's gradient node (its next edge 1, through the token).
+struct SegmentCallBackward : torch::autograd::Node {
+    std::shared_ptr<Shared> shared;
+    torch::Tensor x; // the call's input, contiguous, without autograd history
+    std::vector<int64_t> counts;
+    int64_t column = 0;
+    bool bias = false;
+
+    std::string name() const override { return "SegmentCallBackward"; }
+    void release_variables() override { x = torch::Tensor(); }
+
+    variable_list apply(variable_list&& grads) override
     {
-        const auto saved = ctx->get_saved_variables();
-        const auto& x = saved[0];
-        const auto& w = saved[1];
-        const auto counts = ctx->saved_data["counts"].toIntVector();
-        const bool bias = ctx->saved_data["bias"].toBool();
-        const auto dy = grads[0].contiguous();
-        const bool needX = ctx->needs_input_grad(0);
-        const bool needW = ctx->needs_input_grad(1);
-        const bool needB = bias && ctx->needs_input_grad(2);
-        torch::Tensor dx, dw, db;
-        if (needX) {
-            dx = torch::empty_like(x);
+        variable_list result(2);
+        if (!grads[0].defined()) {
+            return result;
         }
+        const auto dy = grads[0].contiguous();
+        if (task_should_compute_output(0)) {
+            auto dx = torch::empty({dy.size(0), x.size(1)}, dy.options());
+            const auto offsets = offsetsOf(counts);
+            forEachMember(counts, dx.is_cpu(), [&](int64_t g) {
+                const int64_t n = counts[size_t(g)];
+                if (n > 0) {
+                    auto out = rows(dx, offsets[size_t(g)], n);
+                    product(out, rows(dy, offsets[size_t(g)], n),
+                            columns(shared->weights[size_t(g)], column, x.size(1)), false);
+                }
+            });
+            result[0] = dx;
+        }
+        if (task_should_compute_output(1)) {
+            const std::lock_guard<std::mutex> lock(shared->mutex);
+            shared->calls.push_back(Shared::Call{x, dy, counts, column, bias});
+        }
+        return result;
+    }
+};
+
+/// The weight's gradient node: runs once every call's backward has run (each call reads its
+/// output, the token) and writes every member's weight and bias gradient into one [G, out,
+/// in] and one [G, out] buffer, accumulating the calls per member. Next edges: the members'
+/// weights, then their biases.
+struct SegmentWeightGradients : torch::autograd::Node {
+    std::shared_ptr<Shared> shared;
+
+    std::string name() const override { return "SegmentWeightGradients"; }
+
+    variable_list apply(variable_list&& /*token gradient: unused*/) override
+    {
+        std::vector<Shared::Call> calls;
+        {
+            const std::lock_guard<std::mutex> lock(shared->mutex);
+            calls.swap(shared->calls);
+        }
+        const int64_t members = int64_t(shared->weights.size());
+        const bool hasBias = !shared->biases.empty();
+        variable_list grads(size_t(members) * (hasBias ? 2 : 1));
+        if (calls.empty()) {
+            return grads; // no call received a gradient: none for the weights, as per expert
+        }
+        bool needW = false, needB = false, biasCalls = false;
+        for (int64_t g = 0; g < members; ++g) {
+            needW = needW || task_should_compute_output(size_t(g));
+            needB = needB || (hasBias && task_should_compute_output(size_t(members + g)));
+        }
+        for (const auto& c : calls) {
+            biasCalls = biasCalls || c.bias;
+        }
+        needB = needB && biasCalls;
+        // The calls' column ranges: equal ranges accumulate; columns no call reads get zero.
+        // Ranges that overlap without being equal: the whole buffer zeroed, every call added.
+        std::vector<std::pair<int64_t, int64_t>> ranges; // (first column, columns)
+        for (const auto& c : calls) {
+            ranges.emplace_back(c.column, c.x.size(1));
+        }
+        std::sort(ranges.begin(), ranges.end());
+        ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+        bool overlap = false;
+        for (size_t i = 1; i < ranges.size(); ++i) {
+            overlap = overlap || ranges[i].first < ranges[i - 1].first + ranges[i - 1].second;
+        }
+        std::vector<size_t> rangeOf;
+        for (const auto& c : calls) {
+            const std::pair<int64_t, int64_t> r{c.column, c.x.size(1)};
+            rangeOf.push_back(size_t(std::find(ranges.begin(), ranges.end(), r) - ranges.begin()));
+        }
+        const auto& options = shared->weights.front().options();
+        torch::Tensor dw, db;
         if (needW) {
-            dw = torch::empty({w.size(0), w.size(1), w.size(2)}, w.options());
+            dw = torch::empty({members, shared->out, shared->in}, options);
         }
         if (needB) {
-            db = torch::empty({w.size(0), w.size(1)}, w.options());
+            db = torch::empty({members, shared->out}, options);
         }
-        forEachMember(counts, dy.is_cpu(), [&](int64_t member, int64_t offset, int64_t n) {
-            if (n == 0) {
-                if (needW) {
-                    segmentMember(dw, member).zero_();
-                }
-                if (needB) {
-                    segmentMember(db, member).zero_();
-                }
-                return;
+        std::vector<std::vector<int64_t>> offsets;
+        std::vector<int64_t> load(size_t(members), 0);
+        for (const auto& c : calls) {
+            offsets.push_back(offsetsOf(c.counts));
+            for (int64_t g = 0; g < members; ++g) {
+                load[size_t(g)] += c.counts[size_t(g)];
             }
-            const auto dyg = segmentRows(dy, offset, n);
-            if (needX) {
-                auto out = segmentRows(dx, offset, n);
-                mmOut(out, dyg, segmentMember(w, member));
-            }
+        }
+        forEachMember(load, options.device().is_cpu(), [&](int64_t g) {
             if (needW) {
-                auto out = segmentMember(dw, member);
-                mmOut(out, segmentRows(dy, offset, n, true), segmentRows(x, offset, n));
+                auto w = member(dw, g);
+                std::vector<bool> written(ranges.size(), false);
+                if (overlap) {
+                    w.zero_();
+                }
+                for (size_t i = 0; i < calls.size(); ++i) {
+                    const auto& c = calls[i];
+                    const int64_t n = c.counts[size_t(g)];
+                    if (n == 0) {
+                        continue;
+                    }
+                    auto out = columns(w, c.column, c.x.size(1));
+                    const size_t r = rangeOf[i];
+                    product(out, rows(c.dy, offsets[i][size_t(g)], n, true),
+                            rows(c.x, offsets[i][size_t(g)], n), overlap || written[r]);
+                    written[r] = true;
+                }
+                if (!overlap) { // zero the columns that no call wrote
+                    int64_t from = 0;
+                    for (size_t r = 0; r <= ranges.size(); ++r) {
+                        const int64_t to = r < ranges.size() ? ranges[r].first : shared->in;
+                        if (to > from) {
+                            columns(w, from, to - from).zero_();
+                        }
+                        if (r < ranges.size()) {
+                            if (!written[r]) {
+                                columns(w, ranges[r].first, ranges[r].second).zero_();
+                            }
+                            from = ranges[r].first + ranges[r].second;
+                        }
+                    }
+                }
             }
             if (needB) {
-                auto out = segmentMember(db, member);
-                sumRowsOut(out, dyg);
+                auto b = member(db, g);
+                bool any = false;
+                for (size_t i = 0; i < calls.size(); ++i) {
+                    const auto& c = calls[i];
+                    const int64_t n = c.counts[size_t(g)];
+                    if (c.bias && n > 0) {
+                        rowSum(b, rows(c.dy, offsets[i][size_t(g)], n), any);
+                        any = true;
+                    }
+                }
+                if (!any) {
+                    b.zero_();
+                }
             }
         });
-        return {dx, dw, db, torch::Tensor(), torch::Tensor()};
+        // Per member a view of the buffers (the parameters' AccumulateGrad takes it as it is).
+        const auto dwParts = needW ? dw.unbind(0) : std::vector<torch::Tensor>();
+        const auto dbParts = needB ? db.unbind(0) : std::vector<torch::Tensor>();
+        for (int64_t g = 0; g < members; ++g) {
+            if (needW && task_should_compute_output(size_t(g))) {
+                grads[size_t(g)] = dwParts[size_t(g)];
+            }
+            if (needB && task_should_compute_output(size_t(members + g))) {
+                grads[size_t(members + g)] = dbParts[size_t(g)];
+            }
+        }
+        return grads;
     }
 };
 
 } // namespace
 
-torch::Tensor segmentLinear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b,
-                            const std::vector<int64_t>& counts)
+SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<torch::Tensor> biases)
+    : m_shared(std::make_shared<Shared>())
 {
-    TORCH_CHECK(x.dim() == 2 && w.dim() == 3 && w.size(0) == int64_t(counts.size())
-                    && w.size(2) == x.size(1),
-                "segmentLinear: x [N, in], w [G, out, in] with one count per member");
-    // A custom function's inputs must be defined tensors (torch 1.13): no bias is an empty one.
-    return SegmentLinear::apply(x, w, b.defined() ? b : torch::empty({0}, x.options()), counts,
-                                b.defined());
+    TORCH_CHECK(!weights.empty() && (biases.empty() || biases.size() == weights.size()),
+                "SegmentWeight: one weight per member, and one bias per member or none");
+    auto& s = *m_shared;
+    s.out = weights.front().size(0);
+    s.in = weights.front().size(1);
+    for (const auto& w : weights) {
+        TORCH_CHECK(w.dim() == 2 && w.size(0) == s.out && w.size(1) == s.in
+                        && (!w.is_cpu() || w.stride(1) == 1),
+                    "SegmentWeight: the members' weights are [out, in] of one shape");
+    }
+    for (const auto& b : biases) {
+        TORCH_CHECK(b.dim() == 1 && b.size(0) == s.out, "SegmentWeight: biases are [out]");
+    }
+    s.weights = std::move(weights);
+    s.biases = std::move(biases);
+    if (!torch::autograd::compute_requires_grad(s.weights, s.biases)) {
+        return; // no gradient wanted (evaluation, frozen weights): no gradient node
+    }
+    auto node = std::make_shared<SegmentWeightGradients>();
+    node->shared = m_shared;
+    node->set_next_edges(torch::autograd::collect_next_edges(s.weights, s.biases));
+    // The token: a 0-element output of the gradient node that every call reads, so the node
+    // runs after the backward of all calls.
+    m_token = torch::empty({0}, s.weights.front().options());
+    torch::autograd::set_history(m_token, node);
+}
+
+torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
+                                        const std::vector<int64_t>& counts, int64_t column,
+                                        bool bias) const
+{
+    const auto& s = *m_shared;
+    TORCH_CHECK(xIn.dim() == 2 && counts.size() == s.weights.size() && column >= 0
+                    && column + xIn.size(1) <= s.in && (!bias || !s.biases.empty())
+                    && xIn.scalar_type() == s.weights.front().scalar_type(),
+                "SegmentWeight: x [N, k] of the weights' dtype, one count per member, columns "
+                "within the weight");
+    torch::Tensor x, y;
+    {
+        const torch::NoGradGuard noGrad; // the products are not recorded: one node per call
+        x = xIn.contiguous();
+        y = torch::empty({x.size(0), s.out}, x.options());
+        const int64_t k = x.size(1);
+        const auto offsets = offsetsOf(counts);
+        forEachMember(counts, x.is_cpu(), [&](int64_t g) {
+            const int64_t n = counts[size_t(g)];
+            if (n == 0) {
+                return;
+            }
+            auto out = rows(y, offsets[size_t(g)], n);
+            const auto wt = columns(s.weights[size_t(g)], column, k, true);
+            const auto xg = rows(x, offsets[size_t(g)], n);
+            if (bias && out.is_cpu() && s.biases[size_t(g)].is_contiguous()) {
+                // The bias rows written in place, then out += x W^T: no dispatched expand
+                // and copy per member.
+                const auto bytes = size_t(s.out) * out.element_size();
+                const char* row = static_cast<const char*>(s.biases[size_t(g)].data_ptr());
+                char* dst = static_cast<char*>(out.data_ptr());
+                for (int64_t r = 0; r < n; ++r) {
+                    std::memcpy(dst + size_t(r) * bytes, row, bytes);
+                }
+                product(out, xg, wt, true);
+            } else if (bias) {
+                out.copy_(s.biases[size_t(g)].expand({n, s.out}));
+                product(out, xg, wt, true);
+            } else {
+                product(out, xg, wt, false);
+            }
+        });
+    }
+    const bool xGrad = torch::autograd::compute_requires_grad(xIn);
+    if (!m_token.defined() && !xGrad) {
+        return y;
+    }
+    if (!torch::GradMode::is_enabled()) {
+        return y;
+    }
+    auto node = std::make_shared<SegmentCallBackward>();
+    node->shared = m_shared;
+    node->x = x.variable_data();
+    node->counts = counts;
+    node->column = column;
+    node->bias = bias;
+    node->set_next_edges(torch::autograd::collect_next_edges(xIn, m_token));
+    torch::autograd::set_history(y, node);
+    return y;
 }
 
 } // namespace mor::model

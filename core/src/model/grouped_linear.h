@@ -1,21 +1,39 @@
 #pragma once
 // Segment (grouped) products for grouped dispatch (grouped_experts.cpp): the rows of a group's
 // members lie in consecutive blocks, member by member, and each block is multiplied by its own
-// member's weight, with no padding and no copy of the weights. One autograd node per call: its
-// backward gives the input gradient and every member's weight and bias gradient in one pass
-// (a stacked [G, out, in] tensor), whatever the number of members.
+// member's weight, read in place: no padding, no stacked copy of the weights.
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace mor::model {
 
-/// y = x W_g^T + b_g on each member g's block of rows: x [N, in] holds counts[g] rows of member
-/// g after those of members 0..g-1 (sum of counts = N, a count may be 0); w [G, out, in] (any
-/// strides), b [G, out] or undefined. Returns [N, out]. Members without rows get zero weight
-/// and bias gradients. Each block is one matrix product (BLAS on the CPU) inside the node.
-torch::Tensor segmentLinear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b,
-                            const std::vector<int64_t>& counts);
+/// One weight of every member of a group (e.g. each member's gru.weight_ih) and its bias, or
+/// none. Each call multiplies every member's block of rows by that member's weight (one BLAS
+/// product per block, inside one autograd node per call). In training a call's backward gives
+/// its input gradient at once and keeps its input and output gradient; one node that runs
+/// after the backward of every call then writes each member's weight and bias gradient,
+/// accumulating all calls (the reflection steps, column ranges of one weight) into one buffer:
+/// each weight's gradient is built once per pass, not once per step and call.
+class SegmentWeight {
+public:
+    /// weights: per member [out, in], all of one shape; biases: per member [out], or none.
+    explicit SegmentWeight(std::vector<torch::Tensor> weights,
+                           std::vector<torch::Tensor> biases = {});
+
+    /// y = x W_g[:, column : column + k]^T (+ b_g with `bias`) on each member g's block:
+    /// x [N, k] holds counts[g] rows of member g after those of members 0..g-1 (sum of counts =
+    /// N, a count may be 0). Returns [N, out].
+    torch::Tensor operator()(const torch::Tensor& x, const std::vector<int64_t>& counts,
+                             int64_t column = 0, bool bias = true) const;
+
+    struct Shared;
+
+private:
+    std::shared_ptr<Shared> m_shared;
+    torch::Tensor m_token; ///< in training: the gradient node's output that every call reads
+};
 
 } // namespace mor::model

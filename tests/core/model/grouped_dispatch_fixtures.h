@@ -117,4 +117,21 @@ inline double excess(const torch::Tensor& a, const torch::Tensor& b, double tol)
     return (diff - tol - tol * b.to(torch::kDouble).abs()).max().item<double>();
 }
 
+/// The cases of the group-run tests: experts, top-k, cell, halting.
+inline void groupGrid()
+{
+    QTest::addColumn<int>("experts");
+    QTest::addColumn<int>("topK");
+    QTest::addColumn<QString>("cell");
+    QTest::addColumn<QString>("halting");
+    QTest::newRow("E=2 top-1 gru critique") << 2 << 1 << "gru" << "critique";
+    QTest::newRow("E=2 top-2 gru critique") << 2 << 2 << "gru" << "critique";
+    QTest::newRow("E=5 top-1 gru pondernet") << 5 << 1 << "gru" << "pondernet";
+    QTest::newRow("E=5 top-2 mlp critique") << 5 << 2 << "mlp" << "critique";
+    QTest::newRow("E=5 top-2 gru act") << 5 << 2 << "gru" << "act";
+    QTest::newRow("E=32 top-1 gru critique") << 32 << 1 << "gru" << "critique";
+    QTest::newRow("E=32 top-2 gru critique") << 32 << 2 << "gru" << "critique";
+    QTest::newRow("E=32 top-2 mlp pondernet") << 32 << 2 << "mlp" << "pondernet";
+}
+
 } // namespace mor::model::grouped_test

@@ -4,11 +4,15 @@
 // scatter path, over the same parameters (names and checkpoint layout unchanged).
 #include "grouped_dispatch_fixtures.h"
 
+#include "compat/torch_compat.h"
+#include "model/grouped_linear.h"
+
 #include <QtTest>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -32,6 +36,7 @@ private Q_SLOTS:
     void compactedGroupRunEqualsPerExpertRuns();
     void groupedEvalPassEqualsPerExpertPass_data();
     void groupedEvalPassEqualsPerExpertPass();
+    void segmentWeightGradientsEqualPerMemberProducts();
 };
 
 void TstGroupedDispatch::groupsAreExpertsOfOneShape()
@@ -208,18 +213,7 @@ void TstGroupedDispatch::compactedEvalRunHoldsEachRowsHaltingStep()
 
 void TstGroupedDispatch::segmentProductsEqualPerExpertRuns_data()
 {
-    QTest::addColumn<int>("experts");
-    QTest::addColumn<int>("topK");
-    QTest::addColumn<QString>("cell");
-    QTest::addColumn<QString>("halting");
-    QTest::newRow("E=2 top-1 gru critique") << 2 << 1 << "gru" << "critique";
-    QTest::newRow("E=2 top-2 gru critique") << 2 << 2 << "gru" << "critique";
-    QTest::newRow("E=5 top-1 gru pondernet") << 5 << 1 << "gru" << "pondernet";
-    QTest::newRow("E=5 top-2 mlp critique") << 5 << 2 << "mlp" << "critique";
-    QTest::newRow("E=5 top-2 gru act") << 5 << 2 << "gru" << "act";
-    QTest::newRow("E=32 top-1 gru critique") << 32 << 1 << "gru" << "critique";
-    QTest::newRow("E=32 top-2 gru critique") << 32 << 2 << "gru" << "critique";
-    QTest::newRow("E=32 top-2 mlp pondernet") << 32 << 2 << "mlp" << "pondernet";
+    groupGrid();
 }
 
 void TstGroupedDispatch::segmentProductsEqualPerExpertRuns()
@@ -374,18 +368,7 @@ void TstGroupedDispatch::segmentProductsEqualPerExpertRuns()
 
 void TstGroupedDispatch::compactedGroupRunEqualsPerExpertRuns_data()
 {
-    QTest::addColumn<int>("experts");
-    QTest::addColumn<int>("topK");
-    QTest::addColumn<QString>("cell");
-    QTest::addColumn<QString>("halting");
-    QTest::newRow("E=2 top-1 gru critique") << 2 << 1 << "gru" << "critique";
-    QTest::newRow("E=2 top-2 gru critique") << 2 << 2 << "gru" << "critique";
-    QTest::newRow("E=5 top-1 gru pondernet") << 5 << 1 << "gru" << "pondernet";
-    QTest::newRow("E=5 top-2 mlp critique") << 5 << 2 << "mlp" << "critique";
-    QTest::newRow("E=5 top-2 gru act") << 5 << 2 << "gru" << "act";
-    QTest::newRow("E=32 top-1 gru critique") << 32 << 1 << "gru" << "critique";
-    QTest::newRow("E=32 top-2 gru critique") << 32 << 2 << "gru" << "critique";
-    QTest::newRow("E=32 top-2 mlp pondernet") << 32 << 2 << "mlp" << "pondernet";
+    groupGrid();
 }
 
 void TstGroupedDispatch::compactedGroupRunEqualsPerExpertRuns()
@@ -537,6 +520,80 @@ void TstGroupedDispatch::groupedEvalPassEqualsPerExpertPass()
     // Rows halted at different depths: the evaluation really dropped rows.
     const auto used = single.steps.sum(1);
     QVERIFY(used.min().item<int64_t>() < used.max().item<int64_t>());
+}
+
+void TstGroupedDispatch::segmentWeightGradientsEqualPerMemberProducts()
+{
+    // SegmentWeight's gradients, built once for all calls: calls on e's columns with the bias,
+    // on the feedback columns without, on e's columns again a step later, two columns never
+    // read, a member without rows. Equal to per-member products within 1e-5; by hand exactly.
+    torch::manual_seed(17);
+    const std::vector<int64_t> counts{5, 0, 3, 7};
+    std::vector<torch::Tensor> w, b;
+    for (int g = 0; g < 4; ++g) {
+        w.push_back(torch::randn({6, 9}).requires_grad_(true));
+        b.push_back(torch::randn({6}).requires_grad_(true));
+    }
+    const auto x1 = torch::randn({15, 4}), x2 = torch::randn({15, 3}), r = torch::randn({3, 15, 6});
+    const auto pass = [&](bool segments) {
+        std::vector<torch::Tensor> in{x1.clone().requires_grad_(), x2.clone().requires_grad_()};
+        const SegmentWeight seg(w, b);
+        const auto call = [&](const torch::Tensor& x, int64_t column, bool bias) {
+            if (segments) {
+                return seg(x, counts, column, bias);
+            }
+            std::vector<torch::Tensor> parts;
+            for (size_t g = 0, offset = 0; g < counts.size(); offset += size_t(counts[g++])) {
+                const auto xg = x.narrow(0, int64_t(offset), counts[g]);
+                const auto wg = w[g].narrow(1, column, x.size(1)).t();
+                parts.push_back(bias ? torch::addmm(b[g], xg, wg) : xg.mm(wg));
+            }
+            return torch::cat(parts, 0);
+        };
+        const auto y1 = call(in[0], 0, true), y2 = call(in[1], 4, false);
+        const auto y3 = call(torch::tanh(y1.narrow(1, 0, 4)), 0, true); // a later step
+        ((y1 * r[0]).sum() + (y2 * r[1]).sum() + (y3 * r[2]).sum()).backward();
+        for (int g = 0; g < 4; ++g) {
+            in.push_back(w[size_t(g)].grad().clone());
+            in.push_back(b[size_t(g)].grad().clone());
+            w[size_t(g)].mutable_grad() = b[size_t(g)].mutable_grad() = torch::Tensor();
+        }
+        in[0] = in[0].grad(), in[1] = in[1].grad();
+        return in;
+    };
+    const auto reference = pass(false), segments = pass(true);
+    for (size_t i = 0; i < reference.size(); ++i) {
+        QVERIFY2(excess(segments[i], reference[i], 1e-5) <= 0.0, qPrintable(QString::number(i)));
+    }
+    QCOMPARE(segments[4].abs().sum().item<double>(), 0.0); // member 1: no rows
+    QCOMPARE(segments[2].narrow(1, 7, 2).abs().sum().item<double>(), 0.0); // columns 7, 8
+    QVERIFY(segments[2].narrow(1, 0, 7).abs().min().item<double>() > 0.0);
+    // By hand: W0 = [1 2], b0 = 0.5, W1 = [3 -1], b1 = 0, rows {1, 2}, x read by two calls.
+    const auto w0 = torch::tensor({{1.f, 2.f}}).requires_grad_(true), b0 = torch::tensor({0.5f});
+    const auto w1 = torch::tensor({{3.f, -1.f}}).requires_grad_(true), b1 = torch::tensor({0.f});
+    b0.requires_grad_(true), b1.requires_grad_(true);
+    const SegmentWeight hand({w0, w1}, {b0, b1});
+    const auto x = torch::tensor({{1.f, 1.f}, {2.f, 0.f}, {0.f, 1.f}}).requires_grad_(true);
+    const auto y = hand(x, {1, 2});
+    QVERIFY(torch::equal(y.detach(), torch::tensor({{3.5f}, {6.f}, {-1.f}})));
+    (y.sum() + hand(x, {1, 2}).sum()).backward();
+    QVERIFY(torch::equal(w0.grad(), torch::tensor({{2.f, 2.f}})));
+    QVERIFY(torch::equal(w1.grad(), torch::tensor({{4.f, 2.f}})));
+    QVERIFY(b0.grad().item<float>() == 2.f && b1.grad().item<float>() == 4.f);
+    QVERIFY(torch::equal(x.grad(), torch::tensor({{2.f, 4.f}, {6.f, -2.f}, {6.f, -2.f}})));
+    // Only the input's gradient asked for: the weights' node does not run and keeps nothing.
+    const auto dx = torch::autograd::grad({hand(x, {1, 2}).sum()}, {x})[0];
+    QVERIFY(torch::equal(dx, torch::tensor({{1.f, 2.f}, {3.f, -1.f}, {3.f, -1.f}})));
+    w0.mutable_grad() = torch::Tensor();
+    hand(x, {1, 2}).sum().backward();
+    QVERIFY(torch::equal(w0.grad(), torch::tensor({{1.f, 1.f}})));
+    const bool previous = groupedDispatch();
+    setGroupedDispatch(true);
+    std::optional<compat::AutocastGuard> autocast(std::in_place, torch::kCPU, torch::kBFloat16);
+    QVERIFY(!groupedDispatch()); // under autocast the per-expert path (autocast's dtypes) runs
+    autocast.reset();
+    QVERIFY(groupedDispatch());
+    setGroupedDispatch(previous);
 }
 
 QTEST_APPLESS_MAIN(TstGroupedDispatch)
