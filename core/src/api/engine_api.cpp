@@ -3,12 +3,12 @@
 // behind mor::Run) for every model family.
 #include "mor/trainer.h"
 
-#include "api/family_registry.h"
 #include "api/run_actions.h"
 #include "engine/checkpoint.h"
 #include "engine/distributed.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
+#include "families/family_registry.h"
 
 #include <algorithm>
 #include <thread>

@@ -8,11 +8,11 @@
 #include "mor/pruning.h"
 
 #include "compat/torch_compat.h"
-#include "api/family_registry.h"
 #include "engine/checkpoint.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
+#include "families/family_registry.h"
 #include "mor/run_audit.h"
 #include "seq/recursion_pruning.h"
 #include "train/pruning.h"

@@ -8,11 +8,11 @@
 // judges the paired differences.
 #include "mor/retrain.h"
 
-#include "api/family_registry.h"
 #include "engine/checkpoint.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
+#include "families/family_registry.h"
 #include "mor/dataset.h"
 #include "mor/log_reader.h"
 #include "mor/predictor.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What every model family shares: shuffled rows, parameter count. The list of families is
-// api/family_registry.cpp (a layer above the engine and the families).
+// families/family_registry.cpp (a layer above the engine and the families).
 #include "engine/model_family.h"
 
 #include <random>

@@ -4,6 +4,7 @@
 #include "engine/checkpoint.h"
 #include "engine/run.h"
 #include "mor/sequence.h"
+#include "seq/recursion_family.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,15 +37,59 @@ RecursionModel buildRecursionModel(const ExperimentConfig& config, int64_t vocab
     return RecursionModel(config.model.recursion, vocabSize, sequenceLength(config.data));
 }
 
+std::unique_ptr<RecursionFamily> openRecursionFamily(const ExperimentConfig& config,
+                                                     const std::string& checkpointPath,
+                                                     const torch::Device& device,
+                                                     std::string* error) {
+    // The vocabulary is checkpoint state; the rows of the data set are not needed to answer.
+    data::SequenceData vocabulary;
+    if (!loadVocabulary(checkpointPath, &vocabulary.vocab, error)) {
+        return nullptr;
+    }
+    vocabulary.seqLen = sequenceLength(config.data);
+    std::unique_ptr<RecursionFamily> family;
+    try {
+        family = std::make_unique<RecursionFamily>(config, std::move(vocabulary), device);
+    } catch (const std::exception& e) {
+        *error = e.what();
+        return nullptr;
+    }
+    if (!engine::loadCheckpoint(checkpointPath, *family, nullptr, error)) {
+        return nullptr;
+    }
+    family->setTraining(false);
+    return family;
+}
+
+bool checkRecursionRun(const engine::StoredRun& stored, std::string* error) {
+    if (stored.config.model.family == Family::Recursion) {
+        return true;
+    }
+    *error = "run " + std::to_string(stored.summary.id) + " is a " +
+             familyName(stored.config.model.family) +
+             " model, not a Mixture-of-Recursions sequence model";
+    return false;
+}
+
+LoadedSequenceRun loadedSequenceRun(const engine::StoredRun& stored, RecursionFamily& family,
+                                    int64_t step, const std::string& checkpointPath) {
+    LoadedSequenceRun run;
+    run.config = stored.config;
+    run.vocab = family.data().vocab;
+    run.model = family.model(); // shares the network: it outlives the family
+    run.step = step;
+    run.checkpointPath = checkpointPath;
+    run.runName = stored.summary.name;
+    run.runStatus = stored.summary.status;
+    return run;
+}
+
 bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, LoadedSequenceRun* run,
                             std::string* error) {
-    const int64_t runId = stored.summary.id;
-    if (stored.config.model.family != Family::Recursion) {
-        *error = "run " + std::to_string(runId) + " is a " +
-                 familyName(stored.config.model.family) +
-                 " model, not a Mixture-of-Recursions sequence model";
+    if (!checkRecursionRun(stored, error)) {
         return false;
     }
+    const int64_t runId = stored.summary.id;
     const CheckpointInfo* chosen = engine::pickCheckpoint(stored.checkpoints, step);
     if (!chosen) {
         *error = step < 0 ? "run " + std::to_string(runId) + " has no checkpoint yet"
@@ -52,27 +97,11 @@ bool loadSequenceCheckpoint(const engine::StoredRun& stored, int64_t step, Loade
                                 std::to_string(step);
         return false;
     }
-    run->config = stored.config;
-    if (!loadVocabulary(chosen->path, &run->vocab, error)) {
+    auto family = openRecursionFamily(stored.config, chosen->path, torch::kCPU, error);
+    if (!family) {
         return false;
     }
-    try {
-        run->model = buildRecursionModel(stored.config, static_cast<int64_t>(run->vocab.size()));
-    } catch (const std::exception& e) {
-        *error = e.what();
-        return false;
-    }
-    // Checkpoints from before the token-choice depth cap have no "token_depth_cap" (= none),
-    // as RecursionFamily::bufferMayBeMissing says.
-    const auto mayBeMissing = [](const std::string& name) { return name == "token_depth_cap"; };
-    if (!engine::loadModule(chosen->path, *run->model, nullptr, mayBeMissing, error)) {
-        return false;
-    }
-    run->model->eval();
-    run->step = chosen->step;
-    run->checkpointPath = chosen->path;
-    run->runName = stored.summary.name;
-    run->runStatus = stored.summary.status;
+    *run = loadedSequenceRun(stored, *family, chosen->step, chosen->path);
     return true;
 }
 

@@ -3,19 +3,13 @@
 
 #include "mor/log_reader.h"
 
-#include "engine/checkpoint.h"
 #include "engine/model_family.h"
-#include "engine/run.h"
 #include "serve/feature_scaler.h"
 #include "serve/loaded_run.h"
-#include "serve/weight_archive.h"
-#include "train/checkpoint.h"
-#include "train/training_session.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 
 namespace mor {
 
@@ -41,110 +35,6 @@ const ModelSummary& Predictor::summary() const {
     return m->summary;
 }
 
-namespace {
-
-/// The checkpoint file and step the options ask for, or "" with an error. The step checkpoint
-/// is engine::pickCheckpoint's (at or before options.step), as for every other caller.
-std::string predictorCheckpoint(const std::vector<CheckpointInfo>& checkpoints,
-                                const PredictorOptions& options, int64_t runId, int64_t* step,
-                                std::string* error) {
-    const CheckpointInfo* pick = engine::pickCheckpoint(checkpoints, options.step);
-    if (!pick) {
-        *error = "run " + std::to_string(runId) + " has no checkpoint" +
-                 (options.step >= 0 ? " at or before step " + std::to_string(options.step) : "");
-        return {};
-    }
-    if (options.checkpoint == "best") {
-        // best.pt sits next to the step checkpoints; its step is in the last state.
-        const std::string best = engine::bestCheckpointFile(
-            std::filesystem::path(pick->path).parent_path().string());
-        if (!std::filesystem::exists(best)) {
-            *error = "run " + std::to_string(runId) + " has no best checkpoint (" + best + ")";
-            return {};
-        }
-        const auto state = train::CheckpointState::fromJson(checkpoints.back().metricsJson);
-        *step = state.bestStep;
-        return best;
-    }
-    if (options.checkpoint != "last") {
-        *error = "checkpoint must be \"last\" or \"best\", not \"" + options.checkpoint + "\"";
-        return {};
-    }
-    *step = pick->step;
-    return pick->path;
-}
-
-} // namespace
-
-namespace serve {
-
-bool loadReflectionRun(const std::string& logPath, int64_t runId, const PredictorOptions& options,
-                       LoadedReflectionRun* out, std::string* error) {
-    // The run read once, as every run is (engine::readRun: row, config, checkpoints by step).
-    engine::StoredRun stored;
-    if (!engine::readRun(logPath, runId, &stored, error)) {
-        return false;
-    }
-    out->config = stored.config;
-    const ExperimentConfig& config = out->config;
-    if (config.model.family != Family::Reflection) {
-        *error = "run " + std::to_string(runId) + " is a " + familyName(config.model.family) +
-                 " model, not a Mixture-of-Reflection (feature vector) model";
-        return false;
-    }
-    auto data = loadDataset(config.data, config.train.seed);
-    if (!data.ok()) {
-        *error = data.error;
-        return false;
-    }
-    out->dataset = std::move(data.dataset);
-    const Dataset& dataset = out->dataset;
-    if (dataset.inputKind != "vector" && dataset.inputKind != "bits" &&
-        dataset.inputKind != "image") {
-        *error = "run " + std::to_string(runId) + " takes " + dataset.inputKind +
-                 " inputs; only feature-vector models can be served";
-        return false;
-    }
-    if (!train::resolveDevice(config.train.device, &out->device, error)) {
-        return false;
-    }
-    setThreads(options.threads >= 0 ? options.threads : config.train.threads);
-    out->model = train::buildModel(config, dataset, out->device);
-    if (!options.weights.empty()) {
-        if (!loadWeightArchive(*out->model, options.weights, error)) {
-            return false;
-        }
-        out->step = -1;
-        out->path = options.weights;
-    } else {
-        out->path = predictorCheckpoint(stored.checkpoints, options, runId, &out->step, error);
-        if (out->path.empty() || !train::loadCheckpoint(out->path, out->model, nullptr, error)) {
-            return false;
-        }
-    }
-    out->model->eval();
-    out->name = stored.summary.name;
-    out->status = stored.summary.status;
-    return true;
-}
-
-std::vector<int64_t> predictClasses(model::MoRModel& model, const torch::Tensor& x) {
-    c10::InferenceMode inferenceMode; // no autograd bookkeeping; only numbers leave
-    std::vector<int64_t> out;
-    out.reserve(size_t(x.size(0)));
-    for (int64_t i = 0; i < x.size(0); i += 512) {
-        const auto chunk = x.slice(0, i, std::min(x.size(0), i + 512));
-        const auto pred = model->forward(chunk, torch::Tensor(), torch::Tensor())
-                              .logits.argmax(1)
-                              .to(torch::kCPU, torch::kInt64)
-                              .contiguous();
-        out.insert(out.end(), pred.data_ptr<int64_t>(), pred.data_ptr<int64_t>() + pred.numel());
-    }
-    return out;
-}
-
-} // namespace serve
-
 Result<std::unique_ptr<Predictor>> Predictor::open(const std::string& logPath, int64_t runId,
                                                    const PredictorOptions& options) {
     std::string err;
@@ -159,7 +49,7 @@ Result<std::unique_ptr<Predictor>> Predictor::open(const std::string& logPath, i
         std::unique_ptr<Predictor> p(new Predictor());
         Impl& d = *p->m;
         const ExperimentConfig& config = run.config;
-        const Dataset& dataset = run.dataset;
+        const Dataset& dataset = run.dataset();
         if (!serve::FeatureScaler::fromData(config.data, dataset, &d.scaler, &err)) {
             return fail(err);
         }

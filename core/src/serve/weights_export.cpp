@@ -4,7 +4,7 @@
 #include "serve/weights_export.h"
 
 #include "data/sequence_data.h"
-#include "mor/log_reader.h"
+#include "engine/run.h"
 #include "serve/loaded_run.h"
 #include "serve/weight_archive.h"
 #include "train/tensors.h"
@@ -85,8 +85,8 @@ bool exportReflection(const std::string& logPath, int64_t runId, const std::stri
     if (!serve::loadReflectionRun(logPath, runId, po, &back, error)) {
         return false;
     }
-    const auto tensors = train::DataTensors::fromDataset(run.dataset, run.device);
-    const auto batch = tensors.batch(run.dataset.test);
+    // The test split as the family holds it (on the run's device).
+    const auto batch = run.family->data().batch(run.dataset().test);
     const auto y = batch.y.to(torch::kCPU).contiguous();
     const std::vector<int64_t> truth(y.data_ptr<int64_t>(), y.data_ptr<int64_t>() + y.numel());
     compare(truth, serve::predictClasses(run.model, batch.x),
@@ -134,36 +134,6 @@ bool exportRecursion(const std::string& logPath, int64_t runId, const std::strin
     return true;
 }
 
-/// "reflection" | "recursion"; "" with *error when the log, the run or its config cannot be
-/// read.
-std::string weightsExportRunFamily(const std::string& logPath, int64_t runId,
-                                   std::string* error) {
-    std::string err;
-    auto reader = LogReader::open(logPath);
-    if (!reader) {
-        if (error) {
-            *error = reader.error();
-        }
-        return {};
-    }
-    auto run = reader->run(runId);
-    if (!run) {
-        if (error) {
-            *error = "run " + std::to_string(runId) + " is not in " + logPath;
-        }
-        return {};
-    }
-    auto parsed = parseConfig(run->configJson);
-    if (!parsed.ok()) {
-        if (error) {
-            *error = "the stored config of run " + std::to_string(runId) +
-                     " is not valid for this version: " + parsed.message();
-        }
-        return {};
-    }
-    return familyName(parsed.config.model.family);
-}
-
 } // namespace
 
 namespace serve {
@@ -176,16 +146,23 @@ bool exportRunWeights(const std::string& logPath, int64_t runId, const std::stri
     WeightExportReport local;
     WeightExportReport& r = report ? *report : local;
     r = WeightExportReport();
-    r.family = weightsExportRunFamily(logPath, runId, &err);
     try {
+        // The family from the stored config (engine::readRun); each loader opens the run
+        // through the family registry.
+        engine::StoredRun stored;
+        if (!engine::readRun(logPath, runId, &stored, &err)) {
+            return false;
+        }
+        const Family family = stored.config.model.family;
+        r.family = familyName(family);
         bool ok = false;
-        if (r.family == "reflection") {
+        switch (family) {
+        case Family::Reflection:
             ok = exportReflection(logPath, runId, outPath, options, &r, &err);
-        } else if (r.family == "recursion") {
+            break;
+        case Family::Recursion:
             ok = exportRecursion(logPath, runId, outPath, options, &r, &err);
-        } else if (!r.family.empty()) {
-            err = "run " + std::to_string(runId) + " has model family \"" + r.family +
-                  "\", which cannot be exported";
+            break;
         }
         if (!ok) {
             return false;

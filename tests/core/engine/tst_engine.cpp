@@ -4,10 +4,10 @@
 // resumes, test metrics come from the best checkpoint, early stopping stops, and 1 vs 2
 // data-parallel processes give the same metrics. Every test builds its own tiny fixture.
 #include "compat/torch_compat.h"
-#include "api/family_registry.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
+#include "families/family_registry.h"
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"

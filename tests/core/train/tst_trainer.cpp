@@ -1,8 +1,8 @@
 // Training end to end through the public API (plus the engine session and schedule internals).
-#include "api/family_registry.h"
 #include "engine/lr_schedule.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
+#include "families/family_registry.h"
 #include "train/pruning.h"
 #include "train/reflection_family.h"
 #include "tst_trainer_pruning.h"

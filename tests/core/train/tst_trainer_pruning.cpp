@@ -2,9 +2,9 @@
 // (issue 22): the Gaussian gate's dead experts, recursion runs, a fine-tuned sweep.
 #include "tst_trainer_pruning.h"
 
-#include "api/family_registry.h"
 #include "engine/checkpoint.h"
 #include "engine/run.h"
+#include "families/family_registry.h"
 #include "model/mor_model.h"
 #include "seq/recursion_family.h"
 #include "seq/recursion_pruning.h"
