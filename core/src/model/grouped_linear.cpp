@@ -100,17 +100,37 @@ void rowSum(torch::Tensor& out, const torch::Tensor& block, bool accumulate)
     }
     const int64_t n = block.size(0), width = block.size(1), stride = block.stride(0);
     AT_DISPATCH_FLOATING_TYPES(out.scalar_type(), "rowSum", [&] {
-        std::vector<double> sum(size_t(width), 0.0);
+        // Blocks of 32 rows (in cache) summed 32 columns at a time in registers (scalar_t, a
+        // vectorised loop); the blocks added in double.
+        constexpr int64_t kCols = 32, kRows = 32;
         const scalar_t* src = block.data_ptr<scalar_t>();
-        for (int64_t r = 0; r < n; ++r) {
-            const scalar_t* row = src + r * stride;
-            for (int64_t c = 0; c < width; ++c) {
-                sum[size_t(c)] += double(row[c]);
+        std::vector<double> total(static_cast<size_t>(width), 0.0);
+        for (int64_t first = 0; first < n; first += kRows) {
+            const int64_t last = std::min(n, first + kRows);
+            for (int64_t c0 = 0; c0 < width; c0 += kCols) {
+                const int64_t cols = std::min(kCols, width - c0);
+                scalar_t part[kCols] = {};
+                for (int64_t r = first; r < last; ++r) {
+                    const scalar_t* row = src + r * stride + c0;
+                    if (cols == kCols) {
+                        for (int64_t c = 0; c < kCols; ++c) {
+                            part[c] += row[c];
+                        }
+                    } else {
+                        for (int64_t c = 0; c < cols; ++c) {
+                            part[c] += row[c];
+                        }
+                    }
+                }
+                for (int64_t c = 0; c < cols; ++c) {
+                    total[size_t(c0 + c)] += double(part[c]);
+                }
             }
         }
         scalar_t* dst = out.data_ptr<scalar_t>();
         for (int64_t c = 0; c < width; ++c) {
-            dst[c] = scalar_t(accumulate ? double(dst[c]) + sum[size_t(c)] : sum[size_t(c)]);
+            const double sum = total[size_t(c)];
+            dst[c] = scalar_t(accumulate ? double(dst[c]) + sum : sum);
         }
     });
 }
@@ -278,54 +298,49 @@ struct SegmentWeightGradients : torch::autograd::Node {
             }
         }
         forEachMember(load, options.device().is_cpu(), [&](int64_t g) {
-            if (needW) {
-                auto w = member(dw, g);
-                std::vector<bool> written(ranges.size(), false);
-                if (overlap) {
-                    w.zero_();
+            auto w = needW ? member(dw, g) : torch::Tensor();
+            auto b = needB ? member(db, g) : torch::Tensor();
+            std::vector<bool> written(ranges.size(), false);
+            bool biasWritten = false;
+            if (needW && overlap) {
+                w.zero_();
+            }
+            for (size_t i = 0; i < calls.size(); ++i) {
+                const auto& c = calls[i];
+                const int64_t n = c.counts[size_t(g)];
+                if (n == 0) {
+                    continue;
                 }
-                for (size_t i = 0; i < calls.size(); ++i) {
-                    const auto& c = calls[i];
-                    const int64_t n = c.counts[size_t(g)];
-                    if (n == 0) {
-                        continue;
-                    }
+                const auto dyg = rows(c.dy, offsets[i][size_t(g)], n);
+                if (needW) {
                     auto out = columns(w, c.column, c.x.size(1));
                     const size_t r = rangeOf[i];
                     product(out, rows(c.dy, offsets[i][size_t(g)], n, true),
                             rows(c.x, offsets[i][size_t(g)], n), overlap || written[r]);
                     written[r] = true;
                 }
-                if (!overlap) { // zero the columns that no call wrote
-                    int64_t from = 0;
-                    for (size_t r = 0; r <= ranges.size(); ++r) {
-                        const int64_t to = r < ranges.size() ? ranges[r].first : shared->in;
-                        if (to > from) {
-                            columns(w, from, to - from).zero_();
+                if (needB && c.bias) { // right after the product: dy's block is in cache
+                    rowSum(b, dyg, biasWritten);
+                    biasWritten = true;
+                }
+            }
+            if (needW && !overlap) { // zero the columns that no call wrote
+                int64_t from = 0;
+                for (size_t r = 0; r <= ranges.size(); ++r) {
+                    const int64_t to = r < ranges.size() ? ranges[r].first : shared->in;
+                    if (to > from) {
+                        columns(w, from, to - from).zero_();
+                    }
+                    if (r < ranges.size()) {
+                        if (!written[r]) {
+                            columns(w, ranges[r].first, ranges[r].second).zero_();
                         }
-                        if (r < ranges.size()) {
-                            if (!written[r]) {
-                                columns(w, ranges[r].first, ranges[r].second).zero_();
-                            }
-                            from = ranges[r].first + ranges[r].second;
-                        }
+                        from = ranges[r].first + ranges[r].second;
                     }
                 }
             }
-            if (needB) {
-                auto b = member(db, g);
-                bool any = false;
-                for (size_t i = 0; i < calls.size(); ++i) {
-                    const auto& c = calls[i];
-                    const int64_t n = c.counts[size_t(g)];
-                    if (c.bias && n > 0) {
-                        rowSum(b, rows(c.dy, offsets[i][size_t(g)], n), any);
-                        any = true;
-                    }
-                }
-                if (!any) {
-                    b.zero_();
-                }
+            if (needB && !biasWritten) {
+                b.zero_();
             }
         });
         // Per member a view of the buffers (the parameters' AccumulateGrad takes it as it is).
