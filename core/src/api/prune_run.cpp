@@ -151,14 +151,13 @@ Result<PruneOutcome> pruneRun(const PruneOptions& o, TrainingObserver* observer)
         if (!engine::resolveDevice(config.train.device, &device, &error)) {
             return fail(error);
         }
-        const CheckpointInfo* last = engine::pickCheckpoint(run.checkpoints, -1);
-        if (!last) {
+        engine::CheckpointChoice choice;
+        choice.kind = engine::CheckpointChoice::Kind::BestElseLast;
+        engine::ChosenCheckpoint chosen;
+        if (!engine::chooseCheckpoint(run, choice, &chosen, &error)) {
             return fail("run " + std::to_string(o.runId) + " has no checkpoint to prune");
         }
-        out.checkpoint = engine::bestCheckpointOf(run.checkpoints);
-        if (out.checkpoint.empty()) {
-            out.checkpoint = last->path;
-        }
+        out.checkpoint = chosen.path;
         auto parent = engine::makeFamily(config, device, &error);
         if (!parent || !engine::loadCheckpoint(out.checkpoint, *parent, nullptr, &error)) {
             return fail(error);

@@ -132,15 +132,14 @@ bool retrainScoreRecursion(const std::string& logPath, int64_t runId,
     if (!engine::readRun(logPath, runId, &stored, error)) {
         return false;
     }
-    *checkpoint = engine::bestCheckpointOf(stored.checkpoints);
-    if (checkpoint->empty()) {
-        const CheckpointInfo* last = engine::pickCheckpoint(stored.checkpoints, -1);
-        if (!last) {
-            *error = "run " + std::to_string(runId) + " has no checkpoint to compare";
-            return false;
-        }
-        *checkpoint = last->path;
+    engine::CheckpointChoice choice;
+    choice.kind = engine::CheckpointChoice::Kind::BestElseLast;
+    engine::ChosenCheckpoint chosen;
+    if (!engine::chooseCheckpoint(stored, choice, &chosen, error)) {
+        *error = "run " + std::to_string(runId) + " has no checkpoint to compare";
+        return false;
     }
+    *checkpoint = chosen.path;
     auto family = engine::makeFamily(childConfig, device, error);
     if (!family || !engine::loadCheckpoint(*checkpoint, *family, nullptr, error)) {
         *error = "run " + std::to_string(runId) + ": " + *error;
@@ -339,15 +338,14 @@ Result<RetrainOutcome> retrainRun(const RetrainOptions& o, TrainingObserver* obs
             return fail(error);
         }
         if (!o.fromScratch) {
-            out.parentCheckpoint = engine::bestCheckpointOf(run.checkpoints);
-            if (out.parentCheckpoint.empty()) {
-                const CheckpointInfo* last = engine::pickCheckpoint(run.checkpoints, -1);
-                if (!last) {
-                    return fail("run " + std::to_string(o.runId) +
-                                " has no checkpoint to start from (use --from-scratch)");
-                }
-                out.parentCheckpoint = last->path;
+            engine::CheckpointChoice choice;
+            choice.kind = engine::CheckpointChoice::Kind::BestElseLast;
+            engine::ChosenCheckpoint chosen;
+            if (!engine::chooseCheckpoint(run, choice, &chosen, &error)) {
+                return fail("run " + std::to_string(o.runId) +
+                            " has no checkpoint to start from (use --from-scratch)");
             }
+            out.parentCheckpoint = chosen.path;
             if (!engine::loadCheckpoint(out.parentCheckpoint, *family, nullptr, &error)) {
                 return fail("the new data does not fit run " + std::to_string(o.runId) +
                             "'s network: " + error);

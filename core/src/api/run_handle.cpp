@@ -6,11 +6,41 @@
 
 #include "api/run_actions.h"
 #include "engine/run.h"
+#include "families/family_registry.h"
 #include "seq/sequence_probes.h"
 #include "serve/weights_export.h"
 #include "train/reflection_probes.h"
 
 namespace mor {
+
+namespace {
+
+/// A reflection run opened by the family registry at its checkpoint at or before `step`
+/// (< 0: the last), on the run's device.
+Result<engine::OpenedFamily> openReflectionAt(const engine::StoredRun& run, int64_t step) {
+    try {
+        torch::Device device(torch::kCPU);
+        std::string error;
+        if (!engine::resolveDevice(run.config.train.device, &device, &error)) {
+            return Error{error};
+        }
+        engine::CheckpointChoice choice;
+        choice.step = step;
+        engine::OpenedFamily opened;
+        if (!engine::openFamily(run, choice, device, &opened, &error)) {
+            return Error{error};
+        }
+        return opened;
+    } catch (const std::exception& e) {
+        return Error{std::string("internal error: ") + e.what()};
+    }
+}
+
+train::ReflectionFamily& reflectionOf(engine::OpenedFamily& opened) {
+    return static_cast<train::ReflectionFamily&>(*opened.family);
+}
+
+} // namespace
 
 struct Run::State {
     std::string logPath;
@@ -62,7 +92,11 @@ Result<std::vector<SampleTrace>> Run::trace(const TraceRequest& request) const {
     if (!wrong.empty()) {
         return Error{wrong};
     }
-    return train::traceReflectionRun(m->stored, request);
+    auto opened = openReflectionAt(m->stored, request.step);
+    if (!opened) {
+        return Error{opened.error()};
+    }
+    return train::traceReflectionRun(m->stored, reflectionOf(opened.value()), request);
 }
 
 Result<std::vector<SampleTrace>> Run::trace(int64_t step,
@@ -79,7 +113,12 @@ Result<CounterfactualTable> Run::counterfactualTable(int64_t step) const {
     if (!wrong.empty()) {
         return Error{wrong};
     }
-    return train::reflectionCounterfactualTable(m->stored, step);
+    auto opened = openReflectionAt(m->stored, step);
+    if (!opened) {
+        return Error{opened.error()};
+    }
+    return train::reflectionCounterfactualTable(m->stored, reflectionOf(opened.value()),
+                                                opened.value().checkpoint.step);
 }
 
 Result<GenerateResult> Run::generate(const GenerateOptions& options) const {

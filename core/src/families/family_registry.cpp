@@ -64,10 +64,17 @@ bool chooseCheckpoint(const StoredRun& run, const CheckpointChoice& choice,
         return true;
     }
     // best.pt sits next to the step checkpoints; its step is in the last state.
-    const std::string best =
-        bestCheckpointFile(std::filesystem::path(pick->path).parent_path().string());
-    if (!std::filesystem::exists(best)) {
-        *error = runName + " has no best checkpoint (" + best + ")";
+    const std::string best = bestCheckpointOf(run.checkpoints);
+    if (best.empty()) {
+        if (choice.kind == CheckpointChoice::Kind::BestElseLast) {
+            const CheckpointInfo* last = pickCheckpoint(run.checkpoints, -1);
+            out->path = last->path;
+            out->step = last->step;
+            return true;
+        }
+        *error = runName + " has no best checkpoint (" +
+                 bestCheckpointFile(std::filesystem::path(pick->path).parent_path().string()) +
+                 ")";
         return false;
     }
     out->path = best;

@@ -24,6 +24,9 @@ struct CheckpointChoice {
     enum class Kind {
         Last, ///< the latest checkpoint at or before `step` (engine::pickCheckpoint)
         Best, ///< best.pt: the weights with the best validation accuracy
+        /// best.pt when the run has one, else the last checkpoint (prune, retrain: a run
+        /// written before best checkpoints existed still opens)
+        BestElseLast,
     };
     Kind kind = Kind::Last;
     int64_t step = -1; ///< Last: < 0 for the last checkpoint of the run
@@ -40,7 +43,8 @@ struct ChosenCheckpoint {
 };
 
 /// The one rule for picking a logged run's checkpoint: Last by engine::pickCheckpoint; Best is
-/// best.pt in the folder of the run's checkpoints, its step the bestStep of the last state.
+/// best.pt in the folder of the run's checkpoints (engine::bestCheckpointOf), its step the
+/// bestStep of the last state; BestElseLast falls back to the last checkpoint.
 /// false with *error when the run has no such checkpoint.
 bool chooseCheckpoint(const StoredRun& run, const CheckpointChoice& choice,
                       ChosenCheckpoint* out, std::string* error);

@@ -24,50 +24,11 @@ int64_t countParameters(const ExperimentConfig& config, int64_t numFeatures, int
 
 namespace train {
 
-namespace {
-
-/// A reflection run's data set and checkpoint, loaded onto its device.
-struct ProbedReflectionRun {
-    Dataset dataset;
-    torch::Device device{torch::kCPU};
-    int64_t step = 0; ///< of the weights loaded
-    model::MoRModel model{nullptr};
-};
-
-/// Loads the data set of `run` and its checkpoint at or before `step` (< 0: the last).
-bool probeLoadReflectionRun(const engine::StoredRun& run, int64_t step, ProbedReflectionRun* out,
-                            std::string* error) {
-    auto data = loadDataset(run.config.data, run.config.train.seed);
-    if (!data.ok()) {
-        *error = data.error;
-        return false;
-    }
-    if (!engine::resolveDevice(run.config.train.device, &out->device, error)) {
-        return false;
-    }
-    out->dataset = std::move(data.dataset);
-    const CheckpointInfo* checkpoint = engine::pickCheckpoint(run.checkpoints, step);
-    if (!checkpoint) {
-        *error = "run " + std::to_string(run.summary.id) + " has no checkpoint" +
-                 (step >= 0 ? " at or before step " + std::to_string(step) : std::string());
-        return false;
-    }
-    out->model = buildModel(run.config, out->dataset, out->device);
-    out->step = checkpoint->step;
-    return loadCheckpoint(checkpoint->path, out->model, nullptr, error);
-}
-
-} // namespace
-
 Result<std::vector<SampleTrace>> traceReflectionRun(const engine::StoredRun& run,
+                                                    ReflectionFamily& family,
                                                     const TraceRequest& request) {
     try {
-        ProbedReflectionRun loaded;
-        std::string err;
-        if (!probeLoadReflectionRun(run, request.step, &loaded, &err)) {
-            return Error{err};
-        }
-        const auto& dataset = loaded.dataset;
+        const auto& dataset = family.dataset();
         const std::string bad = model::checkIntervention(
             request.intervention, int64_t(run.config.model.experts.size()));
         if (!bad.empty()) {
@@ -86,7 +47,8 @@ Result<std::vector<SampleTrace>> traceReflectionRun(const engine::StoredRun& run
                 ids.push_back(-1);
             }
             const auto x = torch::tensor(flat).view({int64_t(ids.size()), dataset.numFeatures});
-            return loaded.model->trace(x, {}, {}, ids, request.intervention);
+            return family.model()->trace(x.to(family.data().features.device()), {}, {}, ids,
+                                         request.intervention);
         }
         for (int64_t id : request.sampleIds) {
             if (id < 0 || id >= dataset.size()) {
@@ -94,31 +56,27 @@ Result<std::vector<SampleTrace>> traceReflectionRun(const engine::StoredRun& run
                              std::to_string(dataset.size() - 1) + ")"};
             }
         }
-        auto data = DataTensors::fromDataset(dataset, loaded.device);
-        auto b = data.batch(request.sampleIds);
-        return loaded.model->trace(b.x, b.y, b.domain, request.sampleIds, request.intervention);
+        auto b = family.data().batch(request.sampleIds);
+        return family.model()->trace(b.x, b.y, b.domain, request.sampleIds,
+                                     request.intervention);
     } catch (const std::exception& e) {
         return Error{std::string("internal error: ") + e.what()};
     }
 }
 
 Result<CounterfactualTable> reflectionCounterfactualTable(const engine::StoredRun& run,
-                                                          int64_t step) {
+                                                          ReflectionFamily& family,
+                                                          int64_t checkpointStep) {
     try {
-        ProbedReflectionRun loaded;
-        std::string err;
-        if (!probeLoadReflectionRun(run, step, &loaded, &err)) {
-            return Error{err};
-        }
         setThreads(run.config.train.threads);
-        auto data = DataTensors::fromDataset(loaded.dataset, loaded.device);
-        auto b = data.batch(loaded.dataset.test);
+        const auto& test = family.dataset().test;
+        auto b = family.data().batch(test);
         CounterfactualTable out;
         out.runId = run.summary.id;
-        out.step = loaded.step;
-        out.samples = int64_t(loaded.dataset.test.size());
+        out.step = checkpointStep;
+        out.samples = int64_t(test.size());
         out.rows = model::counterfactualRows(
-            *loaded.model, b.x, b.y, b.domain, std::max<int64_t>(256, run.config.train.batchSize),
+            *family.model(), b.x, b.y, b.domain, std::max<int64_t>(256, run.config.train.batchSize),
             &out.maxDepth, &out.bestExpert);
         return out;
     } catch (const std::exception& e) {
