@@ -174,27 +174,26 @@ void forEachMember(const std::vector<int64_t>& load, bool cpu, const Fn& fn)
 
 } // namespace
 
-/// What the calls of one SegmentWeight share: the members' weights and biases, and the calls'
-/// inputs and output gradients kept by their backward until the gradient node runs.
+/// What the calls of one SegmentWeight share: the members' weights and biases, and in a
+/// backward pass the gradient buffers that the calls' backward add into, until the gradient
+/// node hands them over.
 struct SegmentWeight::Shared {
-    struct Call {
-        torch::Tensor x, dy;
-        std::vector<int64_t> counts;
-        int64_t column = 0;
-        bool bias = false;
-    };
     std::vector<torch::Tensor> weights, biases;
     int64_t out = 0, in = 0;
     std::mutex mutex;
-    std::vector<Call> calls;
+    torch::Tensor dw, db;                   ///< [G, out, in], [G, out]; undefined: none yet
+    std::vector<std::vector<bool>> written; ///< per member: the columns of dw written
+    std::vector<bool> biasWritten;          ///< per member: db written
 };
 
 namespace {
 
 using Shared = SegmentWeight::Shared;
 
-/// Backward of one call: the input gradient, one product per member; the call's input and
-/// output gradient go to the weight's gradient node (its next edge 1, through the token).
+/// Backward of one call: the input gradient, and (when the weights' gradient node will run)
+/// the call's part of every member's weight and bias gradient, added into the shared buffers
+/// right after the input gradient's product, while the member's block of the output gradient
+/// is in cache. One thread per member (both products of a member on one thread).
 struct SegmentCallBackward : torch::autograd::Node {
     std::shared_ptr<Shared> shared;
     torch::Tensor x; // the call's input, contiguous, without autograd history
@@ -212,31 +211,70 @@ struct SegmentCallBackward : torch::autograd::Node {
             return result;
         }
         const auto dy = grads[0].contiguous();
-        if (task_should_compute_output(0)) {
-            auto dx = torch::empty({dy.size(0), x.size(1)}, dy.options());
-            const auto offsets = offsetsOf(counts);
-            forEachMember(counts, dx.is_cpu(), [&](int64_t g) {
-                const int64_t n = counts[size_t(g)];
-                if (n > 0) {
-                    auto out = rows(dx, offsets[size_t(g)], n);
-                    product(out, rows(dy, offsets[size_t(g)], n),
-                            columns(shared->weights[size_t(g)], column, x.size(1)), false);
+        const bool needX = task_should_compute_output(0);
+        const bool needW = task_should_compute_output(1); // the gradient node runs
+        const int64_t k = x.size(1), members = int64_t(counts.size());
+        auto& s = *shared;
+        torch::Tensor dx;
+        if (needX) {
+            dx = torch::empty({dy.size(0), k}, dy.options());
+        }
+        const std::lock_guard<std::mutex> lock(s.mutex);
+        if (needW && !s.dw.defined()) {
+            s.dw = torch::empty({members, s.out, s.in}, dy.options());
+            s.written.assign(size_t(members), std::vector<bool>(size_t(s.in), false));
+            s.biasWritten.assign(size_t(members), false);
+            if (!s.biases.empty()) {
+                s.db = torch::empty({members, s.out}, dy.options());
+            }
+        }
+        const auto offsets = offsetsOf(counts);
+        forEachMember(counts, dy.is_cpu(), [&](int64_t g) {
+            const int64_t n = counts[size_t(g)];
+            if (n == 0) {
+                return;
+            }
+            const auto dyg = rows(dy, offsets[size_t(g)], n);
+            if (needX) {
+                auto out = rows(dx, offsets[size_t(g)], n);
+                product(out, dyg, columns(s.weights[size_t(g)], column, k), false);
+            }
+            if (!needW) {
+                return;
+            }
+            // Columns this call adds to: written by an earlier call (accumulate), or not yet
+            // (overwrite; where only some are, those others are zeroed first).
+            auto& written = s.written[size_t(g)];
+            int64_t before = 0;
+            for (int64_t c = column; c < column + k; ++c) {
+                before += written[size_t(c)] ? 1 : 0;
+            }
+            auto w = columns(member(s.dw, g), column, k);
+            if (before > 0 && before < k) {
+                for (int64_t c = column; c < column + k; ++c) {
+                    if (!written[size_t(c)]) {
+                        columns(member(s.dw, g), c, 1).zero_();
+                    }
                 }
-            });
-            result[0] = dx;
-        }
-        if (task_should_compute_output(1)) {
-            const std::lock_guard<std::mutex> lock(shared->mutex);
-            shared->calls.push_back(Shared::Call{x, dy, counts, column, bias});
-        }
+            }
+            product(w, rows(dy, offsets[size_t(g)], n, true), rows(x, offsets[size_t(g)], n),
+                    before > 0);
+            std::fill(written.begin() + column, written.begin() + column + k, true);
+            if (bias && s.db.defined()) {
+                auto b = member(s.db, g);
+                rowSum(b, dyg, s.biasWritten[size_t(g)]);
+                s.biasWritten[size_t(g)] = true;
+            }
+        });
+        result[0] = dx;
         return result;
     }
 };
 
-/// The weight's gradient node: runs once every call's backward has run (each call reads its
-/// output, the token) and writes every member's weight and bias gradient into one [G, out,
-/// in] and one [G, out] buffer, accumulating the calls per member. Next edges: the members'
-/// weights, then their biases.
+/// The weight's gradient node: runs once the backward of every call has run (each call reads
+/// its output, the token); zeroes what no call wrote (members without rows, columns no call
+/// reads) and hands each member a view of the buffers. Next edges: the members' weights, then
+/// their biases.
 struct SegmentWeightGradients : torch::autograd::Node {
     std::shared_ptr<Shared> shared;
 
@@ -244,113 +282,53 @@ struct SegmentWeightGradients : torch::autograd::Node {
 
     variable_list apply(variable_list&& /*token gradient: unused*/) override
     {
-        std::vector<Shared::Call> calls;
+        auto& s = *shared;
+        const int64_t members = int64_t(s.weights.size());
+        variable_list grads(size_t(members) * (s.biases.empty() ? 1 : 2));
+        torch::Tensor dw, db;
+        std::vector<std::vector<bool>> written;
+        std::vector<bool> biasWritten;
         {
-            const std::lock_guard<std::mutex> lock(shared->mutex);
-            calls.swap(shared->calls);
+            // Taken out: a later backward through the same graph starts new buffers.
+            const std::lock_guard<std::mutex> lock(s.mutex);
+            std::swap(dw, s.dw);
+            std::swap(db, s.db);
+            written.swap(s.written);
+            biasWritten.swap(s.biasWritten);
         }
-        const int64_t members = int64_t(shared->weights.size());
-        const bool hasBias = !shared->biases.empty();
-        variable_list grads(size_t(members) * (hasBias ? 2 : 1));
-        if (calls.empty()) {
+        if (!dw.defined()) {
             return grads; // no call received a gradient: none for the weights, as per expert
         }
-        bool needW = false, needB = false, biasCalls = false;
+        if (db.defined() && std::none_of(biasWritten.begin(), biasWritten.end(),
+                                         [](bool b) { return b; })) {
+            db = torch::Tensor(); // no call added the bias: no bias gradient, as per expert
+        }
         for (int64_t g = 0; g < members; ++g) {
-            needW = needW || task_should_compute_output(size_t(g));
-            needB = needB || (hasBias && task_should_compute_output(size_t(members + g)));
-        }
-        for (const auto& c : calls) {
-            biasCalls = biasCalls || c.bias;
-        }
-        needB = needB && biasCalls;
-        // The calls' column ranges: equal ranges accumulate; columns no call reads get zero.
-        // Ranges that overlap without being equal: the whole buffer zeroed, every call added.
-        std::vector<std::pair<int64_t, int64_t>> ranges; // (first column, columns)
-        for (const auto& c : calls) {
-            ranges.emplace_back(c.column, c.x.size(1));
-        }
-        std::sort(ranges.begin(), ranges.end());
-        ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
-        bool overlap = false;
-        for (size_t i = 1; i < ranges.size(); ++i) {
-            overlap = overlap || ranges[i].first < ranges[i - 1].first + ranges[i - 1].second;
-        }
-        std::vector<size_t> rangeOf;
-        for (const auto& c : calls) {
-            const std::pair<int64_t, int64_t> r{c.column, c.x.size(1)};
-            rangeOf.push_back(size_t(std::find(ranges.begin(), ranges.end(), r) - ranges.begin()));
-        }
-        const auto& options = shared->weights.front().options();
-        torch::Tensor dw, db;
-        if (needW) {
-            dw = torch::empty({members, shared->out, shared->in}, options);
-        }
-        if (needB) {
-            db = torch::empty({members, shared->out}, options);
-        }
-        std::vector<std::vector<int64_t>> offsets;
-        std::vector<int64_t> load(size_t(members), 0);
-        for (const auto& c : calls) {
-            offsets.push_back(offsetsOf(c.counts));
-            for (int64_t g = 0; g < members; ++g) {
-                load[size_t(g)] += c.counts[size_t(g)];
-            }
-        }
-        forEachMember(load, options.device().is_cpu(), [&](int64_t g) {
-            auto w = needW ? member(dw, g) : torch::Tensor();
-            auto b = needB ? member(db, g) : torch::Tensor();
-            std::vector<bool> written(ranges.size(), false);
-            bool biasWritten = false;
-            if (needW && overlap) {
-                w.zero_();
-            }
-            for (size_t i = 0; i < calls.size(); ++i) {
-                const auto& c = calls[i];
-                const int64_t n = c.counts[size_t(g)];
-                if (n == 0) {
+            const auto& cols = written[size_t(g)];
+            for (int64_t c = 0; c < s.in;) { // runs of columns never written: zero
+                if (cols[size_t(c)]) {
+                    ++c;
                     continue;
                 }
-                const auto dyg = rows(c.dy, offsets[i][size_t(g)], n);
-                if (needW) {
-                    auto out = columns(w, c.column, c.x.size(1));
-                    const size_t r = rangeOf[i];
-                    product(out, rows(c.dy, offsets[i][size_t(g)], n, true),
-                            rows(c.x, offsets[i][size_t(g)], n), overlap || written[r]);
-                    written[r] = true;
+                int64_t end = c;
+                while (end < s.in && !cols[size_t(end)]) {
+                    ++end;
                 }
-                if (needB && c.bias) { // right after the product: dy's block is in cache
-                    rowSum(b, dyg, biasWritten);
-                    biasWritten = true;
-                }
+                columns(member(dw, g), c, end - c).zero_();
+                c = end;
             }
-            if (needW && !overlap) { // zero the columns that no call wrote
-                int64_t from = 0;
-                for (size_t r = 0; r <= ranges.size(); ++r) {
-                    const int64_t to = r < ranges.size() ? ranges[r].first : shared->in;
-                    if (to > from) {
-                        columns(w, from, to - from).zero_();
-                    }
-                    if (r < ranges.size()) {
-                        if (!written[r]) {
-                            columns(w, ranges[r].first, ranges[r].second).zero_();
-                        }
-                        from = ranges[r].first + ranges[r].second;
-                    }
-                }
+            if (db.defined() && !biasWritten[size_t(g)]) {
+                member(db, g).zero_();
             }
-            if (needB && !biasWritten) {
-                b.zero_();
-            }
-        });
+        }
         // Per member a view of the buffers (the parameters' AccumulateGrad takes it as it is).
-        const auto dwParts = needW ? dw.unbind(0) : std::vector<torch::Tensor>();
-        const auto dbParts = needB ? db.unbind(0) : std::vector<torch::Tensor>();
+        const auto dwParts = dw.unbind(0);
+        const auto dbParts = db.defined() ? db.unbind(0) : std::vector<torch::Tensor>();
         for (int64_t g = 0; g < members; ++g) {
-            if (needW && task_should_compute_output(size_t(g))) {
+            if (task_should_compute_output(size_t(g))) {
                 grads[size_t(g)] = dwParts[size_t(g)];
             }
-            if (needB && task_should_compute_output(size_t(members + g))) {
+            if (db.defined() && task_should_compute_output(size_t(members + g))) {
                 grads[size_t(members + g)] = dbParts[size_t(g)];
             }
         }
