@@ -6,6 +6,7 @@
 
 #include "engine/run.h"
 #include "families/family_registry.h"
+#include "model/eval_detail.h"
 #include "mor/trainer.h"
 #include "seq/recursion_family.h"
 #include "serve/weight_archive.h"
@@ -72,6 +73,7 @@ bool loadReflectionRun(const std::string& logPath, int64_t runId, const Predicto
 
 std::vector<int64_t> predictClasses(model::MoRModel& model, const torch::Tensor& x) {
     c10::InferenceMode inferenceMode; // no autograd bookkeeping; only numbers leave
+    const model::EvalDetailGuard answerOnly(false); // only the answer is read
     std::vector<int64_t> out;
     out.reserve(size_t(x.size(0)));
     for (int64_t i = 0; i < x.size(0); i += 512) {

@@ -4,6 +4,7 @@
 #include "mor/log_reader.h"
 
 #include "engine/model_family.h"
+#include "model/eval_detail.h"
 #include "serve/feature_scaler.h"
 #include "serve/loaded_run.h"
 
@@ -127,6 +128,8 @@ std::vector<Prediction> Predictor::predict(const std::vector<PredictInput>& inpu
 }
 
 std::vector<Prediction> Predictor::Impl::fromForward(const torch::Tensor& x) {
+    // Answer, routing and steps only: halted rows cost nothing after their halting step.
+    const model::EvalDetailGuard answerOnly(false);
     model::ForwardOutput out = model->forward(x, torch::Tensor(), torch::Tensor());
     const auto probs = out.logits.exp().to(torch::kCPU, torch::kFloat32).contiguous();
     const auto mask = out.mask.to(torch::kCPU, torch::kBool).contiguous();
