@@ -78,6 +78,8 @@ class TstServeVariants : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void eachFamilyIsServedFromItsBestCheckpoint_data();
+    void eachFamilyIsServedFromItsBestCheckpoint();
     void generateReturnsTokensWithTheirDepth();
     void generateRefusesBadRequests_data();
     void generateRefusesBadRequests();
@@ -120,6 +122,61 @@ void TstServeVariants::initTestCase() {
     QVERIFY(!wrong);
     QVERIFY2(wrong.error().find("not a Mixture-of-Reflection") != std::string::npos,
              wrong.error().c_str());
+}
+
+void TstServeVariants::eachFamilyIsServedFromItsBestCheckpoint_data() {
+    QTest::addColumn<QString>("family");
+    QTest::newRow("reflection") << "reflection";
+    QTest::newRow("recursion") << "recursion";
+}
+
+// Issue 16: every family is served, also from best.pt (the engine's one checkpoint rule).
+void TstServeVariants::eachFamilyIsServedFromItsBestCheckpoint() {
+    QFETCH(QString, family);
+    const bool recursion = family == "recursion";
+    const serve_test::Fixture& f = recursion ? m_seq : m_flat;
+    mor::PredictorOptions best;
+    best.checkpoint = "best";
+    best.threads = 1;
+    std::unique_ptr<mor::Predictor> predictor;
+    std::unique_ptr<mor::SequenceGenerator> generator;
+    if (recursion) {
+        auto opened = mor::SequenceGenerator::open(f.logPath, f.runId, best);
+        QVERIFY2(opened, opened.error().c_str());
+        generator = std::move(opened).value();
+    } else {
+        auto opened = mor::Predictor::open(f.logPath, f.runId, best);
+        QVERIFY2(opened, opened.error().c_str());
+        predictor = std::move(opened).value();
+    }
+    Running s({{"A", f.runId, predictor.get(), generator.get()}}, ServeOptions());
+    QVERIFY(s.port > 0);
+    const auto health = nlohmann::json::parse(s.get("/v1/health")->body);
+    QCOMPARE(QString::fromStdString(health["family"].get<std::string>()), family);
+    if (recursion) {
+        auto r = s.post("/v1/generate", R"({"prompt": "12+34=", "max_tokens": 3})");
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const auto j = nlohmann::json::parse(r->body);
+        QCOMPARE(j["tokens"].size(), size_t(3));
+        for (const auto& t : j["tokens"]) {
+            QVERIFY2(t["depth"].get<int>() >= 1, t.dump().c_str());
+        }
+        QCOMPARE(s.metric("mor_generated_tokens_total"), 3.0);
+    } else {
+        const auto row = serve_test::rawRow(f, 0);
+        auto r = s.post("/v1/predict", nlohmann::json{{"input", row}}.dump());
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const auto j = nlohmann::json::parse(r->body);
+        // The served answer is the best checkpoint's own answer for this row.
+        mor::PredictInput in;
+        in.features = row;
+        std::string error;
+        const auto direct = predictor->predict({in}, &error);
+        QVERIFY2(direct.size() == 1, error.c_str());
+        QCOMPARE(j["predictions"][0]["answer"].get<int64_t>(), direct.front().answer);
+    }
 }
 
 void TstServeVariants::generateReturnsTokensWithTheirDepth() {
