@@ -18,9 +18,9 @@
 namespace mor::model {
 
 /// Process-wide switch, off by default: when on, MoRModel runs groups of equal experts grouped
-/// (same results within float rounding; tst_grouped_dispatch). Session 11 measured it faster
-/// than the per-expert path (bench_dispatch, bench_adaptive; tests/bench/results/issue20.md);
-/// turning it on by default is left to whoever owns the trainer and evaluator defaults.
+/// in training and evaluation (same results within float rounding; tst_grouped_dispatch); off
+/// under autocast. Training grouped measured no slower at E = 2 and faster with more experts,
+/// answer-only evaluation at E = 2 or batch 1 slower (tests/bench/results/issue20.md, session 12).
 void setGroupedDispatch(bool on);
 bool groupedDispatch();
 
