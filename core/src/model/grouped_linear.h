@@ -13,10 +13,10 @@ namespace mor::model {
 /// One weight of every member of a group (e.g. each member's gru.weight_ih) and its bias, or
 /// none. Each call multiplies every member's block of rows by that member's weight (one BLAS
 /// product per block, inside one autograd node per call). In training a call's backward gives
-/// its input gradient at once and keeps its input and output gradient; one node that runs
-/// after the backward of every call then writes each member's weight and bias gradient,
-/// accumulating all calls (the reflection steps, column ranges of one weight) into one buffer:
-/// each weight's gradient is built once per pass, not once per step and call.
+/// its input gradient and adds its part of each member's weight and bias gradient into one
+/// buffer per weight shared by all calls (the reflection steps, column ranges of one weight);
+/// one node that runs after the backward of every call hands the buffers to the parameters:
+/// no per-call gradient tensors, no stacked copy of the weights or their gradients.
 class SegmentWeight {
 public:
     /// weights: per member [out, in], all of one shape; biases: per member [out], or none.

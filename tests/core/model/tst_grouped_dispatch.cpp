@@ -20,7 +20,6 @@ using namespace mor;
 using namespace mor::model;
 using namespace mor::model::grouped_test;
 
-
 class TstGroupedDispatch : public QObject {
     Q_OBJECT
 private Q_SLOTS:
