@@ -88,7 +88,7 @@ struct Pass {
 Pass trainingPass(model::MoRModel& net, const torch::Tensor& x, const torch::Tensor& y,
                   bool grouped)
 {
-    const bool previous = model::groupedDispatch();
+    const auto previous = model::groupedDispatchMode();
     model::setGroupedDispatch(grouped);
     for (auto& p : net->parameters()) {
         p.mutable_grad() = torch::Tensor();
@@ -96,7 +96,7 @@ Pass trainingPass(model::MoRModel& net, const torch::Tensor& x, const torch::Ten
     net->train();
     const auto out = net->forward(x, y, torch::Tensor());
     out.totalLoss.backward();
-    model::setGroupedDispatch(previous);
+    model::setGroupedDispatchMode(previous);
     Pass r;
     r.loss = out.totalLoss.detach().to(torch::kCPU);
     for (const auto& p : net->named_parameters()) {

@@ -13,7 +13,7 @@ namespace mor::model {
 
 namespace {
 
-std::atomic<bool> g_grouped{false};
+std::atomic<GroupedDispatchMode> g_grouped{GroupedDispatchMode::Training};
 
 bool sameShape(const ExpertConfig& a, const ExpertConfig& b)
 {
@@ -56,19 +56,33 @@ std::vector<torch::Tensor> partsOf(const std::vector<ReflectionExpertImpl::StepP
 
 } // namespace
 
-void setGroupedDispatch(bool on)
+void setGroupedDispatchMode(GroupedDispatchMode mode)
 {
-    g_grouped = on;
+    g_grouped = mode;
 }
 
-bool groupedDispatch()
+GroupedDispatchMode groupedDispatchMode()
 {
+    return g_grouped;
+}
+
+void setGroupedDispatch(bool on)
+{
+    g_grouped = on ? GroupedDispatchMode::Always : GroupedDispatchMode::Never;
+}
+
+bool groupedDispatch(bool training)
+{
+    const GroupedDispatchMode mode = g_grouped;
+    if (mode == GroupedDispatchMode::Never || (mode == GroupedDispatchMode::Training && !training)) {
+        return false;
+    }
     // Under autocast the per-expert path runs: its products follow autocast's dtypes, the
     // segment products read the weights as they are.
     // (Autocast is on where its dispatch key is not in the thread's excluded set, in every
     // LibTorch version.)
     using c10::impl::tls_is_dispatch_key_excluded;
-    return g_grouped && tls_is_dispatch_key_excluded(c10::DispatchKey::AutocastCPU)
+    return tls_is_dispatch_key_excluded(c10::DispatchKey::AutocastCPU)
            && tls_is_dispatch_key_excluded(c10::DispatchKey::AutocastCUDA);
 }
 

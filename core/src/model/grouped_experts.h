@@ -17,12 +17,18 @@
 
 namespace mor::model {
 
-/// Process-wide switch, off by default: when on, MoRModel runs groups of equal experts grouped
-/// in training and evaluation (same results within float rounding; tst_grouped_dispatch); off
-/// under autocast. Training grouped measured no slower at E = 2 and faster with more experts,
-/// answer-only evaluation at E = 2 or batch 1 slower (tests/bench/results/issue20.md, session 12).
+/// When MoRModel runs groups of equal experts grouped (same results within float rounding;
+/// tst_grouped_dispatch). Training by default: grouped training measured 1.03-2.2x faster than
+/// per-expert at every expert count and batch from 1 to 1024, grouped answer-only evaluation
+/// 1.07-1.2x slower at E = 2 or batch 1 (tests/bench/results/issue20.md, session 12), so
+/// evaluation, traces and serving stay per-expert. Never under autocast.
+enum class GroupedDispatchMode { Training, Always, Never };
+void setGroupedDispatchMode(GroupedDispatchMode mode);
+GroupedDispatchMode groupedDispatchMode();
+/// Always (on) or Never (off): the comparisons in tests and benchmarks.
 void setGroupedDispatch(bool on);
-bool groupedDispatch();
+/// Whether a training (or evaluation) pass runs groups now: the mode, and no autocast.
+bool groupedDispatch(bool training = true);
 
 /// True when the expert can be computed in a group: a gru or mlp cell, reading neither token
 /// states nor raw features.

@@ -285,7 +285,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     out.gates = gates;
 
     // Sparse dispatch: each expert sees only its rows; an expert without rows is not called.
-    // With model::setGroupedDispatch(true), experts of one shape run grouped (grouped_experts.h):
+    // Experts of one shape run grouped in training (model::groupedDispatch, grouped_experts.h):
     // one segment product per layer and step for the whole group, in evaluation one compaction
     // per step for the whole group.
     const auto zeroSteps = torch::zeros({batch}, e.options().dtype(torch::kLong));
@@ -293,7 +293,7 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     std::vector<torch::Tensor> pairIndex, pairAnswer, pairConf, pairSteps;
     pass.experts.resize(size_t(experts));
     std::vector<bool> grouped(size_t(experts), false);
-    if (!intervention.active() && groupedDispatch() && parts.nested.is_empty()) {
+    if (!intervention.active() && groupedDispatch(training) && parts.nested.is_empty()) {
         for (const auto& group : expertGroups(m_config.experts, parts.experts)) {
             std::vector<ReflectionExpertImpl*> members;
             for (const int64_t j : group) {

@@ -33,7 +33,7 @@ struct PassResult {
 inline PassResult trainingPass(MoRModel& net, const torch::Tensor& x, const torch::Tensor& y,
                                bool grouped)
 {
-    const bool previous = groupedDispatch();
+    const auto previous = groupedDispatchMode();
     setGroupedDispatch(grouped);
     for (auto& p : net->parameters()) {
         p.mutable_grad() = torch::Tensor();
@@ -43,7 +43,7 @@ inline PassResult trainingPass(MoRModel& net, const torch::Tensor& x, const torc
     net->train();
     const auto out = net->forward(x, y, torch::Tensor());
     out.totalLoss.backward();
-    setGroupedDispatch(previous);
+    setGroupedDispatchMode(previous);
     PassResult r;
     r.values["total loss"] = out.totalLoss.detach();
     for (const auto& [name, loss] : out.losses) {

@@ -503,11 +503,11 @@ void TstGroupedDispatch::groupedEvalPassEqualsPerExpertPass()
     net->eval();
     const auto x = torch::randn({150, 6});
     const auto run = [&](bool grouped) {
-        const bool previous = groupedDispatch();
+        const auto previous = groupedDispatchMode();
         setGroupedDispatch(grouped);
         c10::InferenceMode inference;
         auto out = net->forward(x, torch::Tensor(), torch::Tensor());
-        setGroupedDispatch(previous);
+        setGroupedDispatchMode(previous);
         return out;
     };
     const auto single = run(false);
@@ -586,13 +586,14 @@ void TstGroupedDispatch::segmentWeightGradientsEqualPerMemberProducts()
     w0.mutable_grad() = torch::Tensor();
     hand(x, {1, 2}).sum().backward();
     QVERIFY(torch::equal(w0.grad(), torch::tensor({{1.f, 1.f}})));
-    const bool previous = groupedDispatch();
+    const auto previous = groupedDispatchMode(); // the default: grouped in training passes only
+    QVERIFY(previous == GroupedDispatchMode::Training && !groupedDispatch(false));
     setGroupedDispatch(true);
     std::optional<compat::AutocastGuard> autocast(std::in_place, torch::kCPU, torch::kBFloat16);
     QVERIFY(!groupedDispatch()); // under autocast the per-expert path (autocast's dtypes) runs
     autocast.reset();
     QVERIFY(groupedDispatch());
-    setGroupedDispatch(previous);
+    setGroupedDispatchMode(previous);
 }
 
 QTEST_APPLESS_MAIN(TstGroupedDispatch)
