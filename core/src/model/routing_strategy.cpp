@@ -47,10 +47,55 @@ bool parseRoutingStrategy(const std::string& name, RoutingStrategy& strategy)
     return false;
 }
 
+namespace {
+
+/// selectTopK on a CPU float tensor without NaN: k passes of a strict maximum per row, which keeps
+/// the stable sort's tie rule (the lower index first) at O(k E) per row instead of a sort of
+/// every row (+ scatter and compare). Returns false (nothing written) when a row holds a NaN,
+/// which the sort orders first; the caller then sorts.
+template <typename T>
+bool topKByScan(const T* p, int64_t rows, int64_t experts, int64_t stride, int64_t k, bool* mask)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        const T* row = p + r * stride;
+        bool* out = mask + r * experts;
+        for (int64_t e = 0; e < experts; ++e) {
+            if (std::isnan(row[e])) {
+                return false;
+            }
+            out[e] = false;
+        }
+        for (int64_t pick = 0; pick < k; ++pick) {
+            int64_t best = -1;
+            for (int64_t e = 0; e < experts; ++e) {
+                if (!out[e] && (best < 0 || row[e] > row[best])) {
+                    best = e;
+                }
+            }
+            out[best] = true;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 torch::Tensor selectTopK(const torch::Tensor& probs, int64_t k)
 {
     const int64_t experts = probs.size(1);
     k = std::clamp<int64_t>(k, 1, experts);
+    if (probs.is_cpu() && probs.dim() == 2 && probs.stride(1) == 1
+        && (probs.scalar_type() == torch::kFloat || probs.scalar_type() == torch::kDouble)) {
+        auto mask = torch::empty(probs.sizes(), probs.options().dtype(torch::kBool));
+        const bool ok = probs.scalar_type() == torch::kFloat
+                            ? topKByScan(probs.data_ptr<float>(), probs.size(0), experts,
+                                         probs.stride(0), k, mask.data_ptr<bool>())
+                            : topKByScan(probs.data_ptr<double>(), probs.size(0), experts,
+                                         probs.stride(0), k, mask.data_ptr<bool>());
+        if (ok) {
+            return mask;
+        }
+    }
     return maskFromOrder(probs, descendingOrder(probs.detach(), 1), 1, k);
 }
 

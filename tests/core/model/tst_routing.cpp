@@ -39,6 +39,7 @@ private Q_SLOTS:
     void routerProbabilitiesSumToOne();
     void topKSelectsLargest_data();
     void topKSelectsLargest();
+    void topKScanEqualsStableSort();
     void thresholdKeepsArgmaxAlways_data();
     void thresholdKeepsArgmaxAlways();
     void topPSelectsSmallestSufficientSet_data();
@@ -199,6 +200,26 @@ void TstRouting::randomPicksKExpertsReproducibly()
     QVERIFY(torch::equal(a.sum(1), torch::full({50}, 2, torch::kLong)));
     // Uniform over experts: across 50 rows every expert gets picked at least once.
     QVERIFY(a.sum(0).min().item<int64_t>() > 0);
+}
+
+void TstRouting::topKScanEqualsStableSort()
+{
+    // The CPU scan must pick what a stable descending sort picks: values on a grid of 8 give
+    // many ties (lower index first); a NaN row takes the sort (NaN first); float, double and a
+    // row-strided view.
+    torch::manual_seed(5);
+    for (const auto dtype : {torch::kFloat, torch::kDouble}) {
+        auto probs = (torch::randint(0, 8, {300, 32}) / 8.0).to(dtype);
+        probs[7][3] = std::nan("");
+        const auto strided = torch::cat({probs, probs}, 1).narrow(1, 0, 32);
+        for (const int64_t k : {1, 2, 5, 32}) {
+            const auto order = std::get<1>(probs.sort(/*stable=*/true, 1, /*descending=*/true));
+            const auto expected = torch::zeros({300, 32}).scatter(1, order.narrow(1, 0, k), 1.0).gt(0.5);
+            QVERIFY(torch::equal(selectTopK(probs, k), expected));
+            QVERIFY(torch::equal(selectTopK(strided, k), expected));
+            QCOMPARE(selectTopK(probs, k)[7][3].item<bool>(), true);
+        }
+    }
 }
 
 void TstRouting::gatesRenormaliseOverSelected()
