@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QGroupBox>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QScreen>
@@ -18,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QVBoxLayout>
 #include <QtTest>
+#include <qcustomplot.h>
 
 #include <numeric>
 
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void contentAskingForMoreRoomDoesNotGrowTheWindow();
     void leavingPresentationRestoresDocksAndSplitters();
     void setupColumnsFitOnTheLaptopScreen();
+    void squeezedPlotsPaintIntoNoNullPixmap();
 };
 
 void TstMainWindowLayout::init() {
@@ -202,6 +205,40 @@ void TstMainWindowLayout::setupColumnsFitOnTheLaptopScreen() {
     }
     QVERIFY2(cut.isEmpty(), qPrintable(cut.join(QStringLiteral("; "))));
     QVERIFY(!scroll->horizontalScrollBar()->isVisible());
+}
+
+void TstMainWindowLayout::squeezedPlotsPaintIntoNoNullPixmap() {
+    // The GUI monkey once dragged the size grip until a plot had no height; QCustomPlot then
+    // re-allocated its paint buffers at zero size and every replot warned "QPainter::begin:
+    // Paint device returned engine == 0, type: 2". Every plot of every view, squeezed to no
+    // height, to no width and to nothing, and replotted there (as new data would), must not warn,
+    // and must draw again at its old size afterwards.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("QPainter|paint buffer")));
+    shell::MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    int squeezed = 0;
+    for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+        window.tabs()->setCurrentIndex(tab);
+        QCoreApplication::processEvents();
+        for (QCustomPlot* plot : window.tabs()->widget(tab)->findChildren<QCustomPlot*>()) {
+            if (!plot->isVisible()) {
+                continue;
+            }
+            const QSize before = plot->size();
+            for (const QSize size : {QSize(before.width(), 0), QSize(0, before.height()), QSize()}) {
+                plot->resize(size);
+                QCoreApplication::processEvents();
+                plot->replot();
+            }
+            plot->resize(before);
+            QCoreApplication::processEvents();
+            plot->replot();
+            QCOMPARE(plot->viewport(), plot->rect());
+            ++squeezed;
+        }
+    }
+    QVERIFY2(squeezed >= 3, qPrintable(QString::number(squeezed)));
 }
 
 int main(int argc, char** argv) {

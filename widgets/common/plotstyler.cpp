@@ -201,9 +201,15 @@ bool PlotStyler::eventFilter(QObject* watched, QEvent* event) {
     if (type == QEvent::Show || type == QEvent::Resize) {
         // See fitHeight(): a plot must never lay out into a stale viewport.
         auto* plot = qobject_cast<QCustomPlot*>(watched);
+        if (plot && type == QEvent::Resize && plot->rect().isEmpty()) {
+            // Squeezed to nothing (a splitter or a size grip): QCustomPlot would re-allocate
+            // its paint buffers at zero size and paint into a null pixmap (a QPainter warning
+            // at every replot). The old viewport stays until the plot has an area again.
+            return true;
+        }
         if (plot && plot->property(kAttached).toBool()) {
             QTimer::singleShot(0, plot, [plot] {
-                if (plot->viewport() != plot->rect()) {
+                if (!plot->rect().isEmpty() && plot->viewport() != plot->rect()) {
                     plot->setViewport(plot->rect());
                     plot->replot(QCustomPlot::rpQueuedReplot);
                 }
@@ -329,8 +335,9 @@ void PlotStyler::fitHeight(QCustomPlot* plot) {
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
     // A resize that arrives while the plot is hidden (the stepper builds its panels before the
-    // window shows) can leave QCustomPlot laying out into its old viewport: catch up.
-    if (plot->viewport() != plot->rect()) {
+    // window shows) can leave QCustomPlot laying out into its old viewport: catch up (not to
+    // an empty one: see eventFilter).
+    if (!plot->rect().isEmpty() && plot->viewport() != plot->rect()) {
         plot->setViewport(plot->rect());
         plot->replot(QCustomPlot::rpQueuedReplot);
     }

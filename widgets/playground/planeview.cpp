@@ -179,6 +179,10 @@ QRectF PlaneView::square() const {
 void PlaneView::rebuildPointsLayer() {
     m_pointsDirty = false;
     const qreal dpr = devicePixelRatioF();
+    if ((QSizeF(size()) * dpr).toSize().isEmpty()) {
+        m_pointsLayer = QPixmap(); // nothing to paint into (a painter on it would warn)
+        return;
+    }
     m_pointsLayer = QPixmap((QSizeF(size()) * dpr).toSize());
     m_pointsLayer.setDevicePixelRatio(dpr);
     m_pointsLayer.fill(Qt::transparent);
