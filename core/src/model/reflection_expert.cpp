@@ -2,6 +2,7 @@
 
 #include "model/attention_pooling.h"
 #include "model/eval_detail.h"
+#include "model/fused_reflect.h"
 #include "mor/config.h"
 
 #include <algorithm>
@@ -212,6 +213,11 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     const auto longOpts = e.options().dtype(torch::kLong);
     const auto boolOpts = e.options().dtype(torch::kBool);
     const bool reads = options.readTokens() && memory.defined();
+    // Answer only (below) in a configuration the fused CPU step supports: fused_reflect.h.
+    if (shrink && !evalDetail() && !torch::GradMode::is_enabled()
+        && fusedReflectSupports(*this, e, policy)) {
+        return fusedReflect(*this, e, policy, activeHaltThreshold());
+    }
 
     // The rows still reflecting, compacted: row i of stateA, eA, draftA, fedA, memA and progress
     // is input row active[i]. With shrink, rows that halt leave the compacted set, so a step

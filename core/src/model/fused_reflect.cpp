@@ -1,0 +1,467 @@
+#include "model/fused_reflect.h"
+
+#include "model/cells.h"
+
+#include <ATen/ops/addmm_cpu_dispatch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#if defined(__linux__)
+#include <dlfcn.h>
+#endif
+
+// The elementwise loops are compiled twice, for AVX2 and for the baseline, and the loader picks
+// one (GCC/Clang function multi-versioning): the polynomial exp below vectorises 8-wide there.
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+#define MOR_FUSED_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MOR_FUSED_CLONES
+#endif
+
+namespace mor::model {
+
+namespace {
+
+thread_local bool t_fusedReflect = true;
+
+// ---------------------------------------------------------------------------------------------
+// Products: out [m x N] (row stride ldo) = in [m x K] (row stride ldi) W^T + b, W [N, K]
+// contiguous. The BLAS sgemm that ATen's addmm calls for a float linear layer, called directly
+// with the arguments addmm gives it (out as column-major out^T = W in^T): no tensor, no
+// dispatch. Where the BLAS symbol is not visible (a libtorch with a private MKL), the same
+// product through at::cpu::addmm_out on views of the buffers.
+
+using SgemmFn = void (*)(const char*, const char*, const int*, const int*, const int*,
+                         const float*, const float*, const int*, const float*, const int*,
+                         const float*, float*, const int*);
+
+SgemmFn blasSgemm()
+{
+#if defined(__linux__)
+    static const SgemmFn fn = reinterpret_cast<SgemmFn>(dlsym(RTLD_DEFAULT, "sgemm_"));
+    return fn;
+#else
+    return nullptr;
+#endif
+}
+
+struct Dense {
+    const float* weight = nullptr; ///< [outputs, inputs], contiguous
+    const float* bias = nullptr;   ///< [outputs]
+    int64_t outputs = 0;
+    int64_t inputs = 0;
+};
+
+void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo)
+{
+    const int64_t n = layer.outputs;
+    const int64_t k = layer.inputs;
+    for (int64_t r = 0; r < m; ++r) {
+        std::memcpy(out + r * ldo, layer.bias, size_t(n) * sizeof(float));
+    }
+    if (const SgemmFn sgemm = blasSgemm()) {
+        const char ta = 'T';
+        const char tb = 'N';
+        const int in_ = int(n), im = int(m), ik = int(k), lda = int(k), ldb = int(ldi),
+                  ldc = int(ldo);
+        const float one = 1.0f;
+        sgemm(&ta, &tb, &in_, &im, &ik, &one, layer.weight, &lda, in, &ldb, &one, out, &ldc);
+        return;
+    }
+    const auto options = torch::TensorOptions(torch::kFloat);
+    auto result = torch::from_blob(out, {m, n}, {ldo, 1}, options);
+    const auto input = torch::from_blob(const_cast<float*>(in), {m, k}, {ldi, 1}, options);
+    const auto weightT =
+        torch::from_blob(const_cast<float*>(layer.weight), {k, n}, {1, k}, options);
+    at::cpu::addmm_out(result, result, input, weightT);
+}
+
+/// One output: out[r] = b + <in row r, w> (critic2, the halting head).
+void denseDot(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out)
+{
+    for (int64_t r = 0; r < m; ++r) {
+        const float* x = in + r * ldi;
+        float sum = 0.0f;
+        for (int64_t j = 0; j < layer.inputs; ++j) {
+            sum += x[j] * layer.weight[j];
+        }
+        out[r] = layer.bias[0] + sum;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise parts. exp is a Cephes-style polynomial (2^k p(r), |r| <= ln2 / 2; ~1 ulp on
+// [-87, 88]), written so that the compiler vectorises it; ATen's own kernels use Sleef's
+// vectorised exp and tanh, so both sides are approximations within a few ulp of each other.
+
+inline float expApprox(float x)
+{
+    x = std::min(std::max(x, -87.0f), 88.0f);
+    const float kf = x * 1.44269504088896341f;
+    const int k = static_cast<int>(kf + (kf >= 0.0f ? 0.5f : -0.5f));
+    const float fk = float(k);
+    float r = x - fk * 0.693359375f;
+    r = r - fk * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    const int32_t bits = (k + 127) << 23;
+    float scale = 0.0f;
+    std::memcpy(&scale, &bits, sizeof(scale));
+    return p * scale;
+}
+
+inline float sigmoidApprox(float x)
+{
+    return 1.0f / (1.0f + expApprox(-x));
+}
+
+inline float tanhApprox(float x)
+{
+    return 2.0f / (1.0f + expApprox(-2.0f * x)) - 1.0f;
+}
+
+/// The GRU cell as ATen's gru_cell combines the two products gi = x W_ih^T + b_ih and
+/// gh = h W_hh^T + b_hh ([m, 3W], chunks r, z, n): r = sigmoid(gh_r + gi_r),
+/// z = sigmoid(gh_z + gi_z), n = tanh(gi_n + gh_n r), h' = (h - n) z + n; h' overwrites h.
+MOR_FUSED_CLONES
+void gruGates(const float* gi, const float* gh, float* h, int64_t ldh, int64_t m, int64_t w)
+{
+    for (int64_t row = 0; row < m; ++row) {
+        const float* i = gi + row * 3 * w;
+        const float* g = gh + row * 3 * w;
+        float* s = h + row * ldh;
+        for (int64_t j = 0; j < w; ++j) {
+            const float r = sigmoidApprox(g[j] + i[j]);
+            const float z = sigmoidApprox(g[w + j] + i[w + j]);
+            const float n = tanhApprox(i[2 * w + j] + g[2 * w + j] * r);
+            s[j] = (s[j] - n) * z + n;
+        }
+    }
+}
+
+/// Row-wise softmax in place (as ATen's: exp(x - max) / sum).
+MOR_FUSED_CLONES
+void softmaxRows(float* x, int64_t ld, int64_t m, int64_t c)
+{
+    for (int64_t row = 0; row < m; ++row) {
+        float* v = x + row * ld;
+        float top = v[0];
+        for (int64_t j = 1; j < c; ++j) {
+            top = std::max(top, v[j]);
+        }
+        float sum = 0.0f;
+        for (int64_t j = 0; j < c; ++j) {
+            v[j] = expApprox(v[j] - top);
+            sum += v[j];
+        }
+        const float scale = 1.0f / sum;
+        for (int64_t j = 0; j < c; ++j) {
+            v[j] *= scale;
+        }
+    }
+}
+
+/// torch::gelu's default, exact form: x / 2 (1 + erf(x / sqrt 2)), in place.
+void geluInPlace(float* x, int64_t count)
+{
+    const float alpha = float(M_SQRT1_2);
+    for (int64_t j = 0; j < count; ++j) {
+        x[j] = x[j] * 0.5f * (1.0f + std::erf(x[j] * alpha));
+    }
+}
+
+/// The parameters one step reads, as raw pointers (the module's own storage).
+struct FusedParameters {
+    Dense ih, hh, head, critic1, critic2, halt;
+    const float* steps = nullptr; ///< stepEmbedding: [maxDepth, H]
+    float temperature = 1.0f;
+};
+
+/// The GRU cell's parameters (GruCellImpl's torch::nn::GRUCell "gru"), undefined where
+/// missing: handles to the module's own tensors.
+struct GruWeights {
+    torch::Tensor ih, bih, hh, bhh;
+};
+
+GruWeights gruWeights(const ReflectionCellImpl& cell)
+{
+    const auto parameters = cell.named_parameters();
+    const auto get = [&parameters](const char* name) {
+        const auto* found = parameters.find(name);
+        return found != nullptr ? *found : torch::Tensor();
+    };
+    return {get("gru.weight_ih"), get("gru.bias_ih"), get("gru.weight_hh"), get("gru.bias_hh")};
+}
+
+bool fusable(const torch::Tensor& t)
+{
+    return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+}
+
+Dense denseOf(const torch::Tensor& weight, const torch::Tensor& bias)
+{
+    Dense d;
+    d.weight = weight.data_ptr<float>();
+    d.bias = bias.data_ptr<float>();
+    d.outputs = weight.size(0);
+    d.inputs = weight.size(1);
+    return d;
+}
+
+} // namespace
+
+FusedReflectGuard::FusedReflectGuard(bool enabled) : m_previous(t_fusedReflect)
+{
+    t_fusedReflect = enabled;
+}
+
+FusedReflectGuard::~FusedReflectGuard()
+{
+    t_fusedReflect = m_previous;
+}
+
+bool fusedReflectEnabled()
+{
+    return t_fusedReflect;
+}
+
+bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tensor& e,
+                          const HaltingPolicy& policy)
+{
+    if (!t_fusedReflect || !e.defined() || !e.is_cpu() || e.dim() != 2 || e.size(0) == 0
+        || e.scalar_type() != torch::kFloat) {
+        return false;
+    }
+    const auto& o = expert.options;
+    const HaltingKind kind = policy.kind();
+    if (o.readTokens() || o.readFeatures() > 0 || o.cell() != "gru"
+        || !(kind == HaltingKind::Critique || kind == HaltingKind::Fixed
+             || kind == HaltingKind::PonderNet)) {
+        return false;
+    }
+    const auto p = expert.stepParameters();
+    if (dynamic_cast<const GruCellImpl*>(p.cell) == nullptr) {
+        return false;
+    }
+    const int64_t h = o.inputs(), c = o.classes(), w = o.width();
+    const auto gru = gruWeights(*p.cell);
+    if (!fusable(gru.ih) || !fusable(gru.hh) || !fusable(gru.bih) || !fusable(gru.bhh)) {
+        return false;
+    }
+    const int64_t cellInputs = h + (o.feedback() ? c + 1 : 0);
+    for (const auto* t : {&p.headWeight, &p.headBias, &p.critic1Weight, &p.critic1Bias,
+                          &p.critic2Weight, &p.critic2Bias, &p.haltWeight, &p.haltBias,
+                          &p.criticTemperature}) {
+        if (!fusable(*t)) {
+            return false;
+        }
+    }
+    return e.size(1) == h && gru.ih.size(0) == 3 * w
+           && gru.ih.size(1) == cellInputs && gru.hh.size(1) == w && p.critic1Weight.size(1) == w + c
+           && (!o.stepEmbedding() || fusable(p.steps));
+}
+
+ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
+                       const HaltingPolicy& policy, double critiqueThreshold)
+{
+    const auto& o = expert.options;
+    const int64_t n = e.size(0);
+    const int64_t h = o.inputs(), c = o.classes(), w = o.width();
+    const int64_t steps = std::max<int64_t>(o.maxDepth(), 1);
+    const bool feedback = o.feedback();
+    const bool embed = o.stepEmbedding();
+    const HaltingKind kind = policy.kind();
+    const bool ponder = kind == HaltingKind::PonderNet;
+
+    const auto sp = expert.stepParameters();
+    FusedParameters p;
+    // Handles to the module's own tensors, held for the whole reflection.
+    const auto gru = gruWeights(*sp.cell);
+    p.ih = denseOf(gru.ih, gru.bih);
+    p.hh = denseOf(gru.hh, gru.bhh);
+    p.head = denseOf(sp.headWeight, sp.headBias);
+    p.critic1 = denseOf(sp.critic1Weight, sp.critic1Bias);
+    p.critic2 = denseOf(sp.critic2Weight, sp.critic2Bias);
+    p.halt = denseOf(sp.haltWeight, sp.haltBias);
+    p.steps = embed ? sp.steps.data_ptr<float>() : nullptr;
+    // ReflectionExpertImpl::step: the fitted temperature applies outside training only.
+    const bool calibrated = !expert.is_training();
+    p.temperature = sp.criticTemperature.data_ptr<float>()[0];
+    const int64_t hidden = p.critic1.outputs;
+    const int64_t k = p.ih.inputs; // cell inputs: [e (+ step), draft, critique]
+    // Critique-gated halting: HaltingPolicy::haltsNow's comparison critique >= threshold, the
+    // tuned threshold where given; ATen compares a float tensor with the threshold as float.
+    const float threshold =
+        float(critiqueThreshold > 0.0 ? critiqueThreshold : policy.threshold());
+
+    // Outputs, created before the loop (ordinary tensors, as answerAtHalt's).
+    const auto floatOpts = e.options().dtype(torch::kFloat);
+    auto answer = torch::empty({n, c}, floatOpts);
+    auto confidence = torch::empty({n}, floatOpts);
+    auto state = torch::empty({n, w}, floatOpts);
+    auto halt = torch::empty({n}, e.options().dtype(torch::kLong));
+    float* answerOut = answer.data_ptr<float>();
+    float* confidenceOut = confidence.data_ptr<float>();
+    float* stateOut = state.data_ptr<float>();
+    int64_t* haltOut = halt.data_ptr<int64_t>();
+
+    // Buffers, rows compacted: row i is input row active[i]. x = the cell's input [e, draft,
+    // critique]; sc = [state, probs], which is also the critic's input cat(state, probs).
+    const int64_t ldsc = w + c;
+    const auto rows = [n](int64_t width) { return static_cast<size_t>(n * width); };
+    std::vector<float> x(rows(k)), sc(rows(ldsc)), gi(rows(3 * w)), gh(rows(3 * w)),
+        criticHidden(rows(hidden)), z(rows(1)), crit(rows(1)), lambda;
+    std::vector<float> raw; // stepEmbedding: e itself (x holds e + the step's embedding)
+    std::vector<int64_t> active(rows(1));
+    const auto eIn = e.contiguous();
+    const float* eData = eIn.data_ptr<float>();
+    {
+        c10::InferenceMode inference;
+        const auto s0 = expert.initialState(eIn).contiguous();
+        const float* s0Data = s0.data_ptr<float>();
+        const float uniform = float(1.0 / double(c)); // torch::full(1 / C) in float
+        for (int64_t r = 0; r < n; ++r) {
+            std::memcpy(&sc[size_t(r * ldsc)], s0Data + r * w, size_t(w) * sizeof(float));
+            float* xr = &x[size_t(r * k)];
+            std::memcpy(xr, eData + r * h, size_t(h) * sizeof(float));
+            if (feedback) {
+                std::fill(xr + h, xr + h + c, uniform);
+                xr[h + c] = 0.0f;
+            }
+            active[size_t(r)] = r;
+        }
+    }
+    if (embed) {
+        raw.assign(eData, eData + n * h);
+    }
+    // PonderNet: the policy's own progress (survival, quantile), on the compacted rows, and its
+    // own haltsNow each step on views of them.
+    std::vector<float> survival, quantile, cumulative;
+    std::vector<uint8_t> computed;
+    if (ponder) {
+        c10::InferenceMode inference;
+        const auto start = policy.start(eIn);
+        const auto q = start.quantile.contiguous();
+        quantile.assign(q.data_ptr<float>(), q.data_ptr<float>() + n);
+        survival.assign(size_t(n), 1.0f);
+        cumulative.assign(size_t(n), 0.0f);
+        computed.assign(size_t(n), 1);
+        lambda.resize(size_t(n));
+    }
+
+    int64_t m = n;
+    for (int64_t t = 1; t <= steps && m > 0; ++t) {
+        if (embed) { // e + steps[t - 1]
+            const float* stepRow = p.steps + (t - 1) * h;
+            for (int64_t r = 0; r < m; ++r) {
+                const float* er = &raw[size_t(r * h)];
+                float* xr = &x[size_t(r * k)];
+                for (int64_t j = 0; j < h; ++j) {
+                    xr[j] = er[j] + stepRow[j];
+                }
+            }
+        }
+        denseProduct(p.ih, x.data(), k, m, gi.data(), 3 * w);
+        denseProduct(p.hh, sc.data(), ldsc, m, gh.data(), 3 * w);
+        gruGates(gi.data(), gh.data(), sc.data(), ldsc, m, w);
+        denseProduct(p.head, sc.data(), ldsc, m, sc.data() + w, ldsc);
+        softmaxRows(sc.data() + w, ldsc, m, c);
+        denseProduct(p.critic1, sc.data(), ldsc, m, criticHidden.data(), hidden);
+        geluInPlace(criticHidden.data(), m * hidden);
+        denseDot(p.critic2, criticHidden.data(), hidden, m, z.data());
+        for (int64_t r = 0; r < m; ++r) {
+            crit[size_t(r)] = calibrated ? sigmoidApprox(z[size_t(r)] / p.temperature)
+                                         : sigmoidApprox(z[size_t(r)]);
+        }
+        expert.countRows(m);
+
+        // Which rows halt after this step: every row at the last step; fixed depth: none
+        // before it.
+        const bool last = t == steps;
+        torch::Tensor ponderHalts;
+        if (ponder && !last) {
+            denseDot(p.halt, sc.data(), ldsc, m, lambda.data());
+            for (int64_t r = 0; r < m; ++r) {
+                lambda[size_t(r)] = sigmoidApprox(lambda[size_t(r)]);
+            }
+            c10::InferenceMode inference;
+            const auto f = torch::TensorOptions(torch::kFloat);
+            HaltingProgress progress;
+            progress.survival = torch::from_blob(survival.data(), {m}, f);
+            progress.quantile = torch::from_blob(quantile.data(), {m}, f);
+            progress.cumulativeLambda = torch::from_blob(cumulative.data(), {m}, f);
+            ponderHalts = policy
+                              .haltsNow(progress, torch::from_blob(crit.data(), {m}, f),
+                                        torch::from_blob(lambda.data(), {m}, f),
+                                        torch::from_blob(computed.data(), {m},
+                                                         f.dtype(torch::kBool)))
+                              .contiguous();
+            const auto s = progress.survival.contiguous();
+            std::memcpy(survival.data(), s.data_ptr<float>(), size_t(m) * sizeof(float));
+        }
+        const bool* ponderHalt = ponderHalts.defined() ? ponderHalts.data_ptr<bool>() : nullptr;
+
+        int64_t kept = 0;
+        for (int64_t r = 0; r < m; ++r) {
+            const float* scr = &sc[size_t(r * ldsc)];
+            bool stops = last;
+            if (!stops && kind == HaltingKind::Critique) {
+                stops = crit[size_t(r)] >= threshold;
+            } else if (!stops && ponderHalt != nullptr) {
+                stops = ponderHalt[r];
+            }
+            if (stops) {
+                const int64_t row = active[size_t(r)];
+                std::memcpy(answerOut + row * c, scr + w, size_t(c) * sizeof(float));
+                std::memcpy(stateOut + row * w, scr, size_t(w) * sizeof(float));
+                confidenceOut[row] = crit[size_t(r)];
+                haltOut[row] = t;
+                continue;
+            }
+            // The row goes on: move it to slot `kept` and feed back its draft and critique
+            // (the uncalibrated sigmoid(z), as ExpertStep::fedCritique).
+            float* xk = &x[size_t(kept * k)];
+            if (kept != r) {
+                active[size_t(kept)] = active[size_t(r)];
+                std::memcpy(&sc[size_t(kept * ldsc)], scr, size_t(w) * sizeof(float));
+                if (embed) {
+                    std::memcpy(&raw[size_t(kept * h)], &raw[size_t(r * h)],
+                                size_t(h) * sizeof(float));
+                } else {
+                    std::memcpy(xk, &x[size_t(r * k)], size_t(h) * sizeof(float));
+                }
+                if (ponder) {
+                    survival[size_t(kept)] = survival[size_t(r)];
+                    quantile[size_t(kept)] = quantile[size_t(r)];
+                    cumulative[size_t(kept)] = cumulative[size_t(r)];
+                }
+            }
+            if (feedback) {
+                std::memcpy(xk + h, scr + w, size_t(c) * sizeof(float));
+                xk[h + c] = sigmoidApprox(z[size_t(r)]);
+            }
+            ++kept;
+        }
+        m = kept;
+    }
+
+    ExpertRun run;
+    run.answer = answer;
+    run.confidence = confidence;
+    run.state = state;
+    run.haltStep = halt;
+    run.iterations = halt.clone(); // a row ran steps 1 .. its halting step
+    return run;
+}
+
+} // namespace mor::model

@@ -1,0 +1,53 @@
+#pragma once
+// A fused CPU evaluation step for answer-only ReflectionExpertImpl::reflect() (issue 20).
+//
+// In an answer-only pass (eval_detail.h: no evaluation detail, no autograd, halted rows dropped)
+// one expert step cost ~15-20 dispatched ATen ops plus the loop's bookkeeping (index_copy,
+// index_fill, the halting test, nonzero, five index_selects): 50-80 us per call whatever the
+// rows, which dominated the late steps of a critique-gated pass (~40 rows per expert at
+// batch 256). The fused path computes one step of all active rows with four BLAS products
+// into buffers allocated once per reflect(), plain loops for the elementwise parts (GRU gates,
+// softmax, exact-erf gelu, sigmoids, the critic's temperature), and compacts the active rows
+// in place; the halting rules are HaltingPolicy's (critique-gated: its threshold comparison;
+// PonderNet: HaltingPolicy::haltsNow itself on the step's lambdas; fixed: the last step).
+//
+// Supported: CPU float32, GRU cell, feedback on or off, step embedding on or off, either
+// initial state, critique-gated / fixed / PonderNet halting. Everything else (other cells,
+// readTokens, readFeatures, ACT, other dtypes or devices, an empty batch) takes the ATen path
+// of reflect(), which stays the reference: FusedReflectGuard(false) forces it.
+#include "model/halting_policy.h"
+#include "model/reflection_expert.h"
+
+#include <torch/torch.h>
+
+namespace mor::model {
+
+/// Turns the fused answer-only step on (true, the default) or off for the calling thread
+/// while alive; restores the previous setting when destroyed. Off: reflect() computes every
+/// answer-only pass with its ATen step (the reference the tests compare the fused step with).
+class FusedReflectGuard {
+public:
+    explicit FusedReflectGuard(bool enabled);
+    ~FusedReflectGuard();
+    FusedReflectGuard(const FusedReflectGuard&) = delete;
+    FusedReflectGuard& operator=(const FusedReflectGuard&) = delete;
+
+private:
+    bool m_previous;
+};
+
+/// Whether the fused answer-only step is on for the calling thread.
+bool fusedReflectEnabled();
+
+/// Whether the fused step computes this answer-only reflect(): it is on, and the expert, the
+/// encodings e [n, H] (n > 0) and the policy are of a supported kind (see above).
+bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tensor& e,
+                          const HaltingPolicy& policy);
+
+/// The answer-only reflect() (answer, confidence, state at the halting step, haltStep,
+/// iterations), fused. critiqueThreshold: ReflectionExpertImpl::activeHaltThreshold(). Call
+/// only where fusedReflectSupports() is true; counts the rows it computes (rowsProcessed()).
+ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
+                       const HaltingPolicy& policy, double critiqueThreshold);
+
+} // namespace mor::model
