@@ -10,7 +10,7 @@
 // The figure is each variant's step time at E = 32 over its time at E = 2. Also reported (info):
 // the same ratio of process CPU time (all threads), which waiting for a core on a shared
 // machine does not inflate. `bench_dispatch [reps] [variants] [threads] [batch]`: repetitions
-// (default 5), a comma-separated subset of model,perexp,sparse,dense (default all), the intra-op
+// (default 15), a comma-separated subset of model,perexp,sparse,dense (default all), the intra-op
 // threads (default 2; 1 is less sensitive to other processes on a shared machine) and the batch
 // (default 1024, the goal's; smaller ones compare grouped and per-expert dispatch there).
 #include <torch/torch.h>
@@ -42,7 +42,7 @@ constexpr int64_t kHidden = 64;
 constexpr int64_t kClasses = 4;
 constexpr int64_t kWidth = 128;
 constexpr int64_t kDepth = 2;
-constexpr int kReps = 5;
+constexpr int kReps = 15; // ~40 s for all four variants; 5 read 1.08x to 1.66x on the same tree
 
 /// Process CPU seconds (every thread).
 double processCpuSeconds()
