@@ -11,11 +11,14 @@
 // cost nothing after their halting step); a diagnostic row times the same passes with the
 // evaluation detail (per-step fused predictions and every expert's [T, n] values) that
 // train::evaluate computes for its metrics.
+// Answer-only passes of GRU experts take the fused evaluation step (model/fused_reflect.h,
+// session 13); MOR_BENCH_FUSED=0 runs them on the ATen reference step instead (before/after).
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
 #include "model/eval_detail.h"
+#include "model/fused_reflect.h"
 #include "model/grouped_experts.h"
 #include "model/mor_model.h"
 #include "mor/allocator.h"
@@ -30,6 +33,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
+#include <string>
 
 using namespace mor;
 using namespace mor::bench;
@@ -39,6 +43,13 @@ namespace {
 constexpr int64_t kEvalBatch = 256;
 constexpr int64_t kLargeEvalBatch = 4096; ///< diagnostic: the whole test split in one batch
 constexpr int kReps = 7;
+
+/// MOR_BENCH_FUSED=0: the ATen reference step instead of the fused one (model/fused_reflect.h).
+bool fusedStep()
+{
+    const char* value = std::getenv("MOR_BENCH_FUSED");
+    return value == nullptr || std::string(value) != "0";
+}
 
 /// CPU seconds of the calling thread: with one intra-op thread the whole evaluation runs on it,
 /// and unlike wall time this does not count the waits for a core on a shared machine.
@@ -68,6 +79,7 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
     model::setGroupedDispatch(grouped);
     c10::InferenceMode inferenceMode;
     const model::EvalDetailGuard evalDetail(detail);
+    const model::FusedReflectGuard fused(fusedStep());
     net->eval();
     EvalFigures f;
     const double start = now();
@@ -217,6 +229,11 @@ int main()
             format("accuracy %.1f%% gated vs %.1f%% fixed depth (same weights, trained %.0f s)",
                    100.0 * gated.front().correct / n, 100.0 * full.front().correct / n,
                    trainSeconds));
+        row(item, "answer-only evaluation step", "(info)",
+            fusedStep() ? "fused" : "ATen reference", "info",
+            fusedStep() ? "model/fused_reflect.h (per-expert dispatch; MOR_BENCH_FUSED=0: the "
+                          "ATen reference step)"
+                        : "MOR_BENCH_FUSED=0: every answer-only pass on the ATen step");
         for (const bool one : {false, true}) {
             if (stepSaving <= 0.01) {
                 break;

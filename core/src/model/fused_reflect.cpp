@@ -99,12 +99,20 @@ void denseDot(const Dense& layer, const float* in, int64_t ldi, int64_t m, float
 // [-87, 88]), written so that the compiler vectorises it; ATen's own kernels use Sleef's
 // vectorised exp and tanh, so both sides are approximations within a few ulp of each other.
 
+// Vectorising the clamps' comparisons needs -fno-trapping-math (the comparisons may raise FP
+// exceptions, which nothing here reads), for these functions only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 inline float expApprox(float x)
 {
-    x = std::min(std::max(x, -87.0f), 88.0f);
-    const float kf = x * 1.44269504088896341f;
-    const int k = static_cast<int>(kf + (kf >= 0.0f ? 0.5f : -0.5f));
-    const float fk = float(k);
+    x = x < -87.0f ? -87.0f : x;
+    x = x > 88.0f ? 88.0f : x;
+    const float shifter = 12582912.0f; // 1.5 * 2^23: adding and subtracting it rounds
+    const float fk = (x * 1.44269504088896341f + shifter) - shifter;
+    const int32_t k = static_cast<int32_t>(fk);
     float r = x - fk * 0.693359375f;
     r = r - fk * -2.12194440e-4f;
     float p = 1.9875691500e-4f;
@@ -170,6 +178,10 @@ void softmaxRows(float* x, int64_t ld, int64_t m, int64_t c)
         }
     }
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 /// torch::gelu's default, exact form: x / 2 (1 + erf(x / sqrt 2)), in place.
 void geluInPlace(float* x, int64_t count)
