@@ -165,7 +165,7 @@ void softmaxRows(float* x, int64_t ld, int64_t m, int64_t c)
         float* v = x + row * ld;
         float top = v[0];
         for (int64_t j = 1; j < c; ++j) {
-            top = std::max(top, v[j]);
+            top = v[j] > top ? v[j] : top;
         }
         float sum = 0.0f;
         for (int64_t j = 0; j < c; ++j) {
@@ -179,18 +179,43 @@ void softmaxRows(float* x, int64_t ld, int64_t m, int64_t c)
     }
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC pop_options
-#endif
+/// erf as ATen's vectorised CPU kernels compute it (Vectorized<float>::erf: Abramowitz and
+/// Stegun 7.1.26, |error| <= 1.5e-7): sign(x) (1 - (((((p5 t + p4) t + p3) t + p2) t + p1) t
+/// exp(-x^2)), t = 1 / (1 + p |x|).
+inline float erfApprox(float x)
+{
+    const float a = x < 0.0f ? -x : x;
+    const float t = 1.0f / (0.3275911f * a + 1.0f);
+    float r = 1.061405429f * t - 1.453152027f;
+    r = r * t + 1.421413741f;
+    r = r * t - 0.284496736f;
+    r = r * t + 0.254829592f;
+    const float e = 1.0f - r * t * expApprox(-x * x);
+    return x < 0.0f ? -e : e;
+}
 
-/// torch::gelu's default, exact form: x / 2 (1 + erf(x / sqrt 2)), in place.
+/// torch::gelu's default, exact form: x / 2 (1 + erf(x / sqrt 2)), in place (erf as ATen's
+/// GELU kernel computes it).
+MOR_FUSED_CLONES
 void geluInPlace(float* x, int64_t count)
 {
     const float alpha = float(M_SQRT1_2);
     for (int64_t j = 0; j < count; ++j) {
-        x[j] = x[j] * 0.5f * (1.0f + std::erf(x[j] * alpha));
+        x[j] = x[j] * 0.5f * (1.0f + erfApprox(x[j] * alpha));
     }
 }
+
+/// out[r] = sigmoid(z[r] / temperature) (the critique; temperature 1: the fed-back critique).
+void sigmoidRows(const float* z, float* out, int64_t m, float temperature)
+{
+    for (int64_t r = 0; r < m; ++r) {
+        out[r] = sigmoidApprox(z[r] / temperature);
+    }
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 /// The parameters one step reads, as raw pointers (the module's own storage).
 struct FusedParameters {
@@ -332,7 +357,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     const int64_t ldsc = w + c;
     const auto rows = [n](int64_t width) { return static_cast<size_t>(n * width); };
     std::vector<float> x(rows(k)), sc(rows(ldsc)), gi(rows(3 * w)), gh(rows(3 * w)),
-        criticHidden(rows(hidden)), z(rows(1)), crit(rows(1)), lambda;
+        criticHidden(rows(hidden)), z(rows(1)), crit(rows(1)), fed(rows(1)), lambda;
     std::vector<float> raw; // stepEmbedding: e itself (x holds e + the step's embedding)
     std::vector<int64_t> active(rows(1));
     const auto eIn = e.contiguous();
@@ -391,9 +416,9 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         denseProduct(p.critic1, sc.data(), ldsc, m, criticHidden.data(), hidden);
         geluInPlace(criticHidden.data(), m * hidden);
         denseDot(p.critic2, criticHidden.data(), hidden, m, z.data());
-        for (int64_t r = 0; r < m; ++r) {
-            crit[size_t(r)] = calibrated ? sigmoidApprox(z[size_t(r)] / p.temperature)
-                                         : sigmoidApprox(z[size_t(r)]);
+        sigmoidRows(z.data(), crit.data(), m, calibrated ? p.temperature : 1.0f);
+        if (feedback) {
+            sigmoidRows(z.data(), fed.data(), m, 1.0f);
         }
         expert.countRows(m);
 
@@ -403,9 +428,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         torch::Tensor ponderHalts;
         if (ponder && !last) {
             denseDot(p.halt, sc.data(), ldsc, m, lambda.data());
-            for (int64_t r = 0; r < m; ++r) {
-                lambda[size_t(r)] = sigmoidApprox(lambda[size_t(r)]);
-            }
+            sigmoidRows(lambda.data(), lambda.data(), m, 1.0f);
             c10::InferenceMode inference;
             const auto f = torch::TensorOptions(torch::kFloat);
             HaltingProgress progress;
@@ -460,7 +483,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
             }
             if (feedback) {
                 std::memcpy(xk + h, scr + w, size_t(c) * sizeof(float));
-                xk[h + c] = sigmoidApprox(z[size_t(r)]);
+                xk[h + c] = fed[size_t(r)];
             }
             ++kept;
         }
