@@ -205,6 +205,18 @@ void geluInPlace(float* x, int64_t count)
     }
 }
 
+/// tanh of the first w values of m rows (row stride ld), in place: s_0 = tanh(W e + b).
+MOR_FUSED_CLONES
+void tanhRows(float* x, int64_t ld, int64_t m, int64_t w)
+{
+    for (int64_t row = 0; row < m; ++row) {
+        float* v = x + row * ld;
+        for (int64_t j = 0; j < w; ++j) {
+            v[j] = tanhApprox(v[j]);
+        }
+    }
+}
+
 /// out[r] = sigmoid(z[r] / temperature) (the critique; temperature 1: the fed-back critique).
 void sigmoidRows(const float* z, float* out, int64_t m, float temperature)
 {
@@ -216,6 +228,25 @@ void sigmoidRows(const float* z, float* out, int64_t m, float temperature)
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+/// Per-thread scratch of the fused step, reused by the next reflection on the thread: no
+/// allocation, zero-filling or page faults per reflection (the buffers are written before they
+/// are read). Released after a reflection that needed more than kKeptScratch floats.
+struct Scratch {
+    std::unique_ptr<float[]> data;
+    size_t size = 0;
+};
+thread_local Scratch t_scratch;
+constexpr size_t kKeptScratch = size_t(4) << 20; // floats: 16 MB
+
+float* scratch(size_t floats)
+{
+    if (t_scratch.size < floats) {
+        t_scratch.data.reset(new float[floats]);
+        t_scratch.size = floats;
+    }
+    return t_scratch.data.get();
+}
 
 /// The parameters one step reads, as raw pointers (the module's own storage).
 struct FusedParameters {
@@ -305,7 +336,10 @@ bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tenso
     }
     return e.size(1) == h && gru.ih.size(0) == 3 * w
            && gru.ih.size(1) == cellInputs && gru.hh.size(1) == w && p.critic1Weight.size(1) == w + c
-           && (!o.stepEmbedding() || fusable(p.steps));
+           && (!o.stepEmbedding() || fusable(p.steps))
+           && (o.zeroInitialState()
+               || (fusable(p.initWeight) && fusable(p.initBias) && p.initWeight.size(1) == h
+                   && p.initWeight.size(0) == w));
 }
 
 ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
@@ -355,31 +389,41 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     // Buffers, rows compacted: row i is input row active[i]. x = the cell's input [e, draft,
     // critique]; sc = [state, probs], which is also the critic's input cat(state, probs).
     const int64_t ldsc = w + c;
-    const auto rows = [n](int64_t width) { return static_cast<size_t>(n * width); };
-    std::vector<float> x(rows(k)), sc(rows(ldsc)), gi(rows(3 * w)), gh(rows(3 * w)),
-        criticHidden(rows(hidden)), z(rows(1)), crit(rows(1)), fed(rows(1)), lambda;
-    std::vector<float> raw; // stepEmbedding: e itself (x holds e + the step's embedding)
-    std::vector<int64_t> active(rows(1));
+    const size_t scratchFloats = size_t(n) * size_t(k + ldsc + 6 * w + hidden + 4 + (embed ? h : 0));
+    float* const x = scratch(scratchFloats);
+    float* const sc = x + n * k;
+    float* const gi = sc + n * ldsc;
+    float* const gh = gi + n * 3 * w;
+    float* const criticHidden = gh + n * 3 * w;
+    float* const z = criticHidden + n * hidden;
+    float* const crit = z + n;
+    float* const fed = crit + n;
+    float* const lambda = fed + n;
+    float* const raw = lambda + n; // stepEmbedding: e itself (x holds e + the step's embedding)
+    std::vector<int64_t> active(static_cast<size_t>(n));
     const auto eIn = e.contiguous();
     const float* eData = eIn.data_ptr<float>();
-    {
-        c10::InferenceMode inference;
-        const auto s0 = expert.initialState(eIn).contiguous();
-        const float* s0Data = s0.data_ptr<float>();
-        const float uniform = float(1.0 / double(c)); // torch::full(1 / C) in float
+    // s_0 (ReflectionExpertImpl::initialState): tanh(W e + b), or 0.
+    if (o.zeroInitialState()) {
         for (int64_t r = 0; r < n; ++r) {
-            std::memcpy(&sc[size_t(r * ldsc)], s0Data + r * w, size_t(w) * sizeof(float));
-            float* xr = &x[size_t(r * k)];
-            std::memcpy(xr, eData + r * h, size_t(h) * sizeof(float));
-            if (feedback) {
-                std::fill(xr + h, xr + h + c, uniform);
-                xr[h + c] = 0.0f;
-            }
-            active[size_t(r)] = r;
+            std::fill(sc + r * ldsc, sc + r * ldsc + w, 0.0f);
         }
+    } else {
+        denseProduct(denseOf(sp.initWeight, sp.initBias), eData, h, n, sc, ldsc);
+        tanhRows(sc, ldsc, n, w);
+    }
+    const float uniform = float(1.0 / double(c)); // torch::full(1 / C) in float
+    for (int64_t r = 0; r < n; ++r) {
+        float* xr = x + r * k;
+        std::memcpy(xr, eData + r * h, size_t(h) * sizeof(float));
+        if (feedback) {
+            std::fill(xr + h, xr + h + c, uniform);
+            xr[h + c] = 0.0f;
+        }
+        active[size_t(r)] = r;
     }
     if (embed) {
-        raw.assign(eData, eData + n * h);
+        std::memcpy(raw, eData, size_t(n * h) * sizeof(float));
     }
     // PonderNet: the policy's own progress (survival, quantile), on the compacted rows, and its
     // own haltsNow each step on views of them.
@@ -393,7 +437,6 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         survival.assign(size_t(n), 1.0f);
         cumulative.assign(size_t(n), 0.0f);
         computed.assign(size_t(n), 1);
-        lambda.resize(size_t(n));
     }
 
     int64_t m = n;
@@ -401,24 +444,24 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         if (embed) { // e + steps[t - 1]
             const float* stepRow = p.steps + (t - 1) * h;
             for (int64_t r = 0; r < m; ++r) {
-                const float* er = &raw[size_t(r * h)];
-                float* xr = &x[size_t(r * k)];
+                const float* er = raw + r * h;
+                float* xr = x + r * k;
                 for (int64_t j = 0; j < h; ++j) {
                     xr[j] = er[j] + stepRow[j];
                 }
             }
         }
-        denseProduct(p.ih, x.data(), k, m, gi.data(), 3 * w);
-        denseProduct(p.hh, sc.data(), ldsc, m, gh.data(), 3 * w);
-        gruGates(gi.data(), gh.data(), sc.data(), ldsc, m, w);
-        denseProduct(p.head, sc.data(), ldsc, m, sc.data() + w, ldsc);
-        softmaxRows(sc.data() + w, ldsc, m, c);
-        denseProduct(p.critic1, sc.data(), ldsc, m, criticHidden.data(), hidden);
-        geluInPlace(criticHidden.data(), m * hidden);
-        denseDot(p.critic2, criticHidden.data(), hidden, m, z.data());
-        sigmoidRows(z.data(), crit.data(), m, calibrated ? p.temperature : 1.0f);
+        denseProduct(p.ih, x, k, m, gi, 3 * w);
+        denseProduct(p.hh, sc, ldsc, m, gh, 3 * w);
+        gruGates(gi, gh, sc, ldsc, m, w);
+        denseProduct(p.head, sc, ldsc, m, sc + w, ldsc);
+        softmaxRows(sc + w, ldsc, m, c);
+        denseProduct(p.critic1, sc, ldsc, m, criticHidden, hidden);
+        geluInPlace(criticHidden, m * hidden);
+        denseDot(p.critic2, criticHidden, hidden, m, z);
+        sigmoidRows(z, crit, m, calibrated ? p.temperature : 1.0f);
         if (feedback) {
-            sigmoidRows(z.data(), fed.data(), m, 1.0f);
+            sigmoidRows(z, fed, m, 1.0f);
         }
         expert.countRows(m);
 
@@ -427,8 +470,8 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         const bool last = t == steps;
         torch::Tensor ponderHalts;
         if (ponder && !last) {
-            denseDot(p.halt, sc.data(), ldsc, m, lambda.data());
-            sigmoidRows(lambda.data(), lambda.data(), m, 1.0f);
+            denseDot(p.halt, sc, ldsc, m, lambda);
+            sigmoidRows(lambda, lambda, m, 1.0f);
             c10::InferenceMode inference;
             const auto f = torch::TensorOptions(torch::kFloat);
             HaltingProgress progress;
@@ -436,8 +479,8 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
             progress.quantile = torch::from_blob(quantile.data(), {m}, f);
             progress.cumulativeLambda = torch::from_blob(cumulative.data(), {m}, f);
             ponderHalts = policy
-                              .haltsNow(progress, torch::from_blob(crit.data(), {m}, f),
-                                        torch::from_blob(lambda.data(), {m}, f),
+                              .haltsNow(progress, torch::from_blob(crit, {m}, f),
+                                        torch::from_blob(lambda, {m}, f),
                                         torch::from_blob(computed.data(), {m},
                                                          f.dtype(torch::kBool)))
                               .contiguous();
@@ -448,10 +491,10 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
 
         int64_t kept = 0;
         for (int64_t r = 0; r < m; ++r) {
-            const float* scr = &sc[size_t(r * ldsc)];
+            const float* scr = sc + r * ldsc;
             bool stops = last;
             if (!stops && kind == HaltingKind::Critique) {
-                stops = crit[size_t(r)] >= threshold;
+                stops = crit[r] >= threshold;
             } else if (!stops && ponderHalt != nullptr) {
                 stops = ponderHalt[r];
             }
@@ -459,21 +502,21 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
                 const int64_t row = active[size_t(r)];
                 std::memcpy(answerOut + row * c, scr + w, size_t(c) * sizeof(float));
                 std::memcpy(stateOut + row * w, scr, size_t(w) * sizeof(float));
-                confidenceOut[row] = crit[size_t(r)];
+                confidenceOut[row] = crit[r];
                 haltOut[row] = t;
                 continue;
             }
             // The row goes on: move it to slot `kept` and feed back its draft and critique
             // (the uncalibrated sigmoid(z), as ExpertStep::fedCritique).
-            float* xk = &x[size_t(kept * k)];
+            float* xk = x + kept * k;
             if (kept != r) {
                 active[size_t(kept)] = active[size_t(r)];
-                std::memcpy(&sc[size_t(kept * ldsc)], scr, size_t(w) * sizeof(float));
+                std::memcpy(sc + kept * ldsc, scr, size_t(w) * sizeof(float));
                 if (embed) {
-                    std::memcpy(&raw[size_t(kept * h)], &raw[size_t(r * h)],
+                    std::memcpy(raw + kept * h, raw + r * h,
                                 size_t(h) * sizeof(float));
                 } else {
-                    std::memcpy(xk, &x[size_t(r * k)], size_t(h) * sizeof(float));
+                    std::memcpy(xk, x + r * k, size_t(h) * sizeof(float));
                 }
                 if (ponder) {
                     survival[size_t(kept)] = survival[size_t(r)];
@@ -483,13 +526,16 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
             }
             if (feedback) {
                 std::memcpy(xk + h, scr + w, size_t(c) * sizeof(float));
-                xk[h + c] = fed[size_t(r)];
+                xk[h + c] = fed[r];
             }
             ++kept;
         }
         m = kept;
     }
 
+    if (scratchFloats > kKeptScratch) {
+        t_scratch = Scratch();
+    }
     ExpertRun run;
     run.answer = answer;
     run.confidence = confidence;
