@@ -188,3 +188,236 @@ bool loadCheckpoint(const std::string& path, ModelFamily& family,
 }
 
 } // namespace mor::engine
+
+// ---- CheckpointWriter ----------------------------------------------------------------------
+
+namespace mor::engine {
+
+namespace checkpoint_detail {
+/// The weights of a module tree as Module::save writes them, copied.
+struct ModuleCopy {
+    std::vector<std::pair<std::string, torch::Tensor>> parameters, buffers;
+    std::vector<std::string> childNames;
+    std::vector<ModuleCopy> children;
+};
+} // namespace checkpoint_detail
+
+namespace {
+
+using checkpoint_detail::ModuleCopy;
+
+torch::Tensor copyTensor(const torch::Tensor& t) {
+    if (!t.defined()) {
+        return t;
+    }
+    torch::Tensor copy = t.detach().clone();
+    if (t.requires_grad()) {
+        copy.requires_grad_(true); // as the parameter is written (a leaf, no graph)
+    }
+    return copy;
+}
+
+ModuleCopy copyModule(const torch::nn::Module& module) {
+    ModuleCopy c;
+    for (const auto& p : module.named_parameters(/*recurse=*/false)) {
+        c.parameters.emplace_back(p.key(), copyTensor(p.value()));
+    }
+    for (const auto& b : module.named_buffers(/*recurse=*/false)) {
+        c.buffers.emplace_back(b.key(), copyTensor(b.value()));
+    }
+    for (const auto& child : module.named_children()) {
+        if (child.value()->is_serializable()) {
+            c.childNames.push_back(child.key());
+            c.children.push_back(copyModule(*child.value()));
+        }
+    }
+    return c;
+}
+
+/// torch::nn::Module::save of the copy: the same archive layout.
+void writeModuleCopy(torch::serialize::OutputArchive& archive, const ModuleCopy& c) {
+    for (const auto& [name, t] : c.parameters) {
+        archive.write(name, t);
+    }
+    for (const auto& [name, t] : c.buffers) {
+        archive.write(name, t, /*is_buffer=*/true);
+    }
+    for (size_t i = 0; i < c.children.size(); ++i) {
+        torch::serialize::OutputArchive child(archive.compilation_unit());
+        writeModuleCopy(child, c.children[i]);
+        archive.write(c.childNames[i], child);
+    }
+}
+
+/// An optimizer of the same kind over the same parameters whose state is a copy of
+/// `optimizer`'s (its save() writes what optimizer->save() would have written when copied);
+/// nullptr for kinds it does not know.
+std::unique_ptr<torch::optim::Optimizer> copyOptimizer(const torch::optim::Optimizer& optimizer) {
+    using namespace torch::optim;
+    if (dynamic_cast<const AdamW*>(&optimizer)) {
+        auto copy = std::make_unique<AdamW>(
+            optimizer.param_groups(), static_cast<const AdamWOptions&>(optimizer.defaults()));
+        for (const auto& [key, state] : optimizer.state()) {
+            auto s = std::make_unique<AdamWParamState>(static_cast<const AdamWParamState&>(*state));
+            s->exp_avg(copyTensor(s->exp_avg()));
+            s->exp_avg_sq(copyTensor(s->exp_avg_sq()));
+            s->max_exp_avg_sq(copyTensor(s->max_exp_avg_sq()));
+            copy->state()[key] = std::move(s);
+        }
+        return copy;
+    }
+    if (dynamic_cast<const SGD*>(&optimizer)) {
+        auto copy = std::make_unique<SGD>(optimizer.param_groups(),
+                                          static_cast<const SGDOptions&>(optimizer.defaults()));
+        for (const auto& [key, state] : optimizer.state()) {
+            auto s = std::make_unique<SGDParamState>(static_cast<const SGDParamState&>(*state));
+            s->momentum_buffer(copyTensor(s->momentum_buffer()));
+            copy->state()[key] = std::move(s);
+        }
+        return copy;
+    }
+    return nullptr;
+}
+
+void saveArchive(torch::serialize::OutputArchive& archive, const std::string& path) {
+    const std::string tmp = path + ".tmp";
+    archive.save_to(tmp);
+    std::string error;
+    if (!replaceFile(tmp, path, &error)) {
+        throw std::runtime_error(error);
+    }
+}
+
+} // namespace
+
+struct CheckpointWriter::Job {
+    CheckpointWriter::Written written;
+    ModuleCopy weights;
+    std::unique_ptr<torch::optim::Optimizer> optimizer; ///< the copy; null: none
+    CheckpointWriter::Done done;
+};
+
+CheckpointWriter::CheckpointWriter() = default;
+
+CheckpointWriter::~CheckpointWriter() {
+    wait();
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    if (m_thread.joinable()) {
+        m_thread.join();
+    }
+}
+
+bool CheckpointWriter::save(const std::string& path, const std::string& bestPath,
+                            ModelFamily& family, torch::optim::Optimizer* optimizer, Done done,
+                            std::string* error) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (!family.saveState(path, error)) {
+        return false;
+    }
+    auto job = std::make_unique<Job>();
+    job->written.path = path;
+    if (!bestPath.empty()) {
+        std::string bestError;
+        if (family.saveState(bestPath, &bestError)) {
+            job->written.bestPath = bestPath;
+        } else {
+            job->written.bestOk = false;
+            job->written.error = bestError;
+        }
+    }
+    job->done = std::move(done);
+    {
+        torch::NoGradGuard noGrad;
+        if (optimizer) {
+            job->optimizer = copyOptimizer(*optimizer);
+        }
+        if (optimizer && !job->optimizer) {
+            // A kind of optimizer this writer cannot copy: write it all now, in queue order.
+            wait();
+            Written w = job->written;
+            w.ok = saveModule(path, family.module(), optimizer, &w.error);
+            if (w.ok && !w.bestPath.empty()) {
+                w.bestOk = saveModule(w.bestPath, family.module(), nullptr, &w.error);
+            }
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_written.push_back(w);
+            if (job->done) {
+                job->done(w);
+            }
+            return true;
+        }
+        job->weights = copyModule(family.module());
+    }
+    std::unique_lock<std::mutex> lock(m_mutex);
+    // At most one more checkpoint waits behind the one being written (each holds a copy).
+    m_changed.wait(lock, [&] { return m_jobs.empty(); });
+    m_jobs.push_back(std::move(job));
+    if (!m_thread.joinable()) {
+        m_thread = std::thread([this] { threadMain(); });
+    }
+    m_changed.notify_all();
+    return true;
+}
+
+std::vector<CheckpointWriter::Written> CheckpointWriter::wait() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_jobs.empty() && !m_busy; });
+    std::vector<Written> written;
+    written.swap(m_written);
+    return written;
+}
+
+void CheckpointWriter::threadMain() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+        m_changed.wait(lock, [&] { return m_stop || !m_jobs.empty(); });
+        if (m_jobs.empty()) {
+            return; // stopped
+        }
+        std::unique_ptr<Job> job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+        m_busy = true;
+        lock.unlock();
+        m_changed.notify_all(); // a producer waiting for room
+        Written w = std::move(job->written);
+        try {
+            if (job->optimizer) {
+                torch::serialize::OutputArchive optim;
+                job->optimizer->save(optim);
+                saveArchive(optim, w.path + ".optim");
+            }
+            torch::serialize::OutputArchive weights;
+            writeModuleCopy(weights, job->weights);
+            saveArchive(weights, w.path);
+            if (!w.bestPath.empty()) {
+                try {
+                    saveArchive(weights, w.bestPath);
+                } catch (const std::exception& e) {
+                    w.bestOk = false;
+                    w.error = "cannot write checkpoint " + w.bestPath + ": " + e.what();
+                }
+            }
+        } catch (const std::exception& e) {
+            w.ok = false;
+            w.bestOk = w.bestPath.empty() && w.bestOk;
+            w.error = std::string(e.what()).rfind("cannot write", 0) == 0
+                          ? e.what()
+                          : "cannot write checkpoint " + w.path + ": " + e.what();
+        }
+        if (job->done) {
+            job->done(w);
+        }
+        job.reset(); // the copies go before the next one is taken
+        lock.lock();
+        m_written.push_back(w);
+        m_busy = false;
+        m_changed.notify_all();
+    }
+}
+
+} // namespace mor::engine

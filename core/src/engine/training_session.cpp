@@ -98,7 +98,7 @@ RunOutcome TrainingSession::runResumed(int64_t runId, const std::string& checkpo
         out.error = error;
         return out;
     }
-    m_lastCheckpoint = checkpointPath;
+    m_lastCheckpoint = m_queuedCheckpoint = checkpointPath;
     if (m_log) {
         m_log->setStatus(runId, "running");
     }
@@ -111,19 +111,44 @@ bool TrainingSession::writeCheckpoint(const CheckpointState& state, bool best) {
         return true;
     }
     const std::string path = checkpointFile(m_checkpointDir, state.step);
+    // Written on the checkpoint writer's thread from copies taken now; the log row that
+    // announces it (to readers, resume, mor eval) is queued once its files are in place.
+    ExperimentLog* log = m_log;
+    const int64_t run = m_runId, step = state.step;
+    const std::string json = state.toJson();
     std::string error;
-    if (!saveCheckpoint(path, *m_family, m_optimizer.get(), &error)) {
+    const bool queued = m_checkpoints.save(
+        path, best ? bestCheckpointFile(m_checkpointDir) : std::string(), *m_family,
+        m_optimizer.get(),
+        [log, run, step, json](const CheckpointWriter::Written& written) {
+            if (written.ok && log) {
+                log->logCheckpoint(run, step, written.path, json);
+            }
+        },
+        &error);
+    if (!queued) {
         event("error", error);
         return false;
     }
-    if (best && !saveCheckpoint(bestCheckpointFile(m_checkpointDir), *m_family, nullptr, &error)) {
-        event("error", error);
-    }
-    m_lastCheckpoint = path;
-    if (m_log) {
-        m_log->logCheckpoint(m_runId, state.step, path, state.toJson());
+    m_queuedCheckpoint = path;
+    if (best) {
+        m_bestQueuedStep = state.step;
     }
     return true;
+}
+
+bool TrainingSession::finishCheckpoints() {
+    bool bestWritten = true;
+    for (const auto& written : m_checkpoints.wait()) {
+        if (written.ok) {
+            m_lastCheckpoint = written.path;
+        }
+        bestWritten = bestWritten && written.bestOk;
+        if (!written.error.empty()) {
+            event("error", written.error);
+        }
+    }
+    return bestWritten;
 }
 
 void TrainingSession::evaluateAndLog(CheckpointState& state, bool* improved) {
@@ -183,6 +208,7 @@ bool TrainingSession::weightsFinite() {
 
 RunOutcome TrainingSession::fail(RunOutcome out) {
     out.status = "failed";
+    finishCheckpoints();
     event("error", out.error);
     if (m_log) {
         m_log->setStatus(m_runId, "failed");
@@ -197,13 +223,21 @@ RunOutcome TrainingSession::fail(RunOutcome out) {
 void TrainingSession::testOnBest(RunOutcome& out, int64_t step) {
     // Test on the best model seen on validation, when there is one.
     const std::string best = m_checkpointDir.empty() ? "" : bestCheckpointFile(m_checkpointDir);
-    std::string error;
-    std::error_code ec;
-    if (!best.empty() && std::filesystem::exists(best, ec)) {
-        if (loadCheckpoint(best, *m_family, nullptr, &error)) {
-            out.testCheckpoint = best;
-        } else {
-            event("warning", error + "; testing the final weights");
+    if (!best.empty() && m_bestQueuedStep == step) {
+        // The last evaluation was the best: best.pt is (being) written from the weights the
+        // model holds now, so they are tested as they are while the writer finishes the file
+        // (loop() waits for it before the run ends; tst_engine compares with a read of it).
+        out.testCheckpoint = best;
+    } else {
+        finishCheckpoints(); // best.pt is complete before it is read
+        std::string error;
+        std::error_code ec;
+        if (!best.empty() && std::filesystem::exists(best, ec)) {
+            if (loadCheckpoint(best, *m_family, nullptr, &error)) {
+                out.testCheckpoint = best;
+            } else {
+                event("warning", error + "; testing the final weights");
+            }
         }
     }
     m_family->setTraining(false);
@@ -389,6 +423,7 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
             }
             if (!finite) {
                 status = "failed";
+                finishCheckpoints(); // which checkpoint is complete
                 out.error = "training diverged at step " + std::to_string(state.step + 1) +
                             ": non-finite " + (badTerm.empty() ? "loss" : badTerm) +
                             (m_lastCheckpoint.empty()
@@ -473,7 +508,8 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
     if (status != "failed" && (!m_group || m_group->isMain())) {
         if (status == "stopped") {
             event("info", "stopped by the user at step " + std::to_string(state.step));
-            if (state.step > 0 && m_lastCheckpoint != checkpointFile(m_checkpointDir, state.step)) {
+            if (state.step > 0 &&
+                m_queuedCheckpoint != checkpointFile(m_checkpointDir, state.step)) {
                 m_family->setTraining(false);
                 writeCheckpoint(state, false);
             }
@@ -489,6 +525,11 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
         } else {
             testOnBest(out, state.step);
         }
+    }
+    // Every checkpoint is complete, and its row queued, before the run's final status.
+    if (!finishCheckpoints() && out.testCheckpoint == bestCheckpointFile(m_checkpointDir) &&
+        m_bestQueuedStep == state.step) {
+        out.testCheckpoint.clear(); // the final weights were tested; best.pt did not get them
     }
     out.status = status;
     out.seconds = seconds(started);

@@ -41,6 +41,9 @@ private:
     bool weightsFinite();
     void evaluateAndLog(CheckpointState& state, bool* improved);
     bool writeCheckpoint(const CheckpointState& state, bool best);
+    /// Waits for the queued checkpoint writes and reports their errors; false when a best.pt
+    /// was not written.
+    bool finishCheckpoints();
     void event(const std::string& level, const std::string& message);
     bool startDistributed(int64_t step, std::string* error);
     void testOnBest(RunOutcome& out, int64_t step);
@@ -54,8 +57,11 @@ private:
     std::string m_optimizerName;
     int64_t m_runId = 0;
     std::string m_checkpointDir;
-    std::string m_lastCheckpoint;
+    std::string m_lastCheckpoint;   ///< the last checkpoint known to be complete
+    std::string m_queuedCheckpoint; ///< the last checkpoint queued (complete or not)
+    int64_t m_bestQueuedStep = -1;  ///< step of the best.pt this session queued last
     DistributedGroup* m_group = nullptr;
+    CheckpointWriter m_checkpoints; ///< last: destroyed (waited for) first
 };
 
 } // namespace mor::engine
