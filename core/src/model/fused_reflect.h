@@ -39,6 +39,13 @@ private:
 /// Whether the fused answer-only step is on for the calling thread.
 bool fusedReflectEnabled();
 
+/// Whether the fused step's products call the BLAS sgemm directly on this thread (the symbol
+/// is visible and passed a one-time check); false: at::cpu::addmm_out on views of its buffers.
+bool fusedReflectDirectBlas();
+/// Turns the direct sgemm calls off (false) or back on for the calling thread (tests of the
+/// at::cpu::addmm_out products).
+void setFusedReflectDirectBlas(bool direct);
+
 /// Whether the fused step computes this answer-only reflect(): it is on, and the expert, the
 /// encodings e [n, H] (n > 0) and the policy are of a supported kind (see above).
 bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tensor& e,
