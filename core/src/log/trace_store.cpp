@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace mor::log {
 
@@ -40,8 +41,9 @@ static bool hasDetailsTable(SqliteDb& db) {
     return q.next() && q.int64(0) > 0;
 }
 
-static void removeTrace(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId) {
-    if (hasDetailsTable(db)) {
+static void removeTrace(SqliteDb& db, bool details, int64_t run, int64_t step,
+                        int64_t sampleId) {
+    if (details) {
         SqlQuery(db.statement(
                      "DELETE FROM trace_details WHERE run_id = ? AND step = ? AND sample_id = ?"))
             .bind(1, run)
@@ -55,6 +57,24 @@ static void removeTrace(SqliteDb& db, int64_t run, int64_t step, int64_t sampleI
           "DELETE FROM conflicts WHERE run_id = ? AND step = ? AND sample_id = ?"}) {
         SqlQuery(db.statement(sql)).bind(1, run).bind(2, step).bind(3, sampleId).exec();
     }
+}
+
+/// Whether any trace row of (run, step) exists: when none does (a step traced for the first
+/// time, the usual case), there is nothing for removeTrace to delete, sample by sample.
+static bool hasStepTraces(SqliteDb& db, bool details, int64_t run, int64_t step) {
+    for (const char* table : {"trace_summary", "trace_expert", "reflection", "conflicts",
+                              "trace_details"}) {
+        if (!details && std::string(table) == "trace_details") {
+            continue;
+        }
+        SqlQuery q(db.statement(std::string("SELECT EXISTS(SELECT 1 FROM ") + table +
+                                " WHERE run_id = ? AND step = ?)"));
+        q.bind(1, run).bind(2, step);
+        if (q.next() && q.int64(0) != 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId,
@@ -101,8 +121,12 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
                     const std::vector<SampleTrace>& traces) {
     int64_t rows = 0;
     const bool details = hasDetailsTable(db);
+    const bool replacing = hasStepTraces(db, details, run, step);
+    std::set<int64_t> written; // a sample given twice replaces its first trace
     for (const SampleTrace& t : traces) {
-        removeTrace(db, run, step, t.sampleId);
+        if (replacing || !written.insert(t.sampleId).second) {
+            removeTrace(db, details, run, step, t.sampleId);
+        }
         std::vector<float> uncertainty;
         for (const ExpertTrace& e : t.experts) {
             if (e.uncertainty >= 0.f) {
