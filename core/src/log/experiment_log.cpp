@@ -58,6 +58,13 @@ std::unique_ptr<SqliteDb> openForWriting(const std::string& path) {
     }
     db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA foreign_keys = ON");
+    // The writer wraps each task in a savepoint; SQLite keeps the original of every page a
+    // savepoint changes in a statement journal, which spills to a temporary file past 64 KiB.
+    // A validation's traces spilled thousands of 4 KiB writes per batch into /var/tmp (issue
+    // 20, session 13: the final flush waited on them). The journal only serves to roll back a
+    // failed task inside its transaction, never crash recovery (that is the WAL), so keeping
+    // it in memory costs no durability.
+    db->exec("PRAGMA temp_store = MEMORY");
     return db;
 }
 

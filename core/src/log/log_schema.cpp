@@ -495,6 +495,7 @@ void prepareSchema(SqliteDb& db) {
                                  std::to_string(version) +
                                  "; refusing to open it as a MoR Studio log");
     }
+    const bool upgrade = version < current;
     for (; version < current; ++version) {
         migrationSteps()[static_cast<size_t>(version)](db);
     }
@@ -502,7 +503,9 @@ void prepareSchema(SqliteDb& db) {
     // Early v1 files lacked this index (the run list's best accuracy); it is idempotent.
     db.exec("CREATE INDEX IF NOT EXISTS metrics_best_val_accuracy ON metrics(run_id, value) "
             "WHERE key = 'val/accuracy'");
-    db.exec("PRAGMA user_version = " + std::to_string(current));
+    if (upgrade) { // setting it unchanged would rewrite the header page at every open
+        db.exec("PRAGMA user_version = " + std::to_string(current));
+    }
 }
 
 void createVersion0Schema(SqliteDb& db) {
