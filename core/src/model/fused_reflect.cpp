@@ -87,7 +87,8 @@ struct Dense {
     int64_t inputs = 0;
 };
 
-void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo)
+void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out,
+                  int64_t ldo)
 {
     const int64_t n = layer.outputs;
     const int64_t k = layer.inputs;
@@ -370,7 +371,8 @@ bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tenso
         }
     }
     return e.size(1) == h && gru.ih.size(0) == 3 * w
-           && gru.ih.size(1) == cellInputs && gru.hh.size(1) == w && p.critic1Weight.size(1) == w + c
+           && gru.ih.size(1) == cellInputs && gru.hh.size(1) == w
+           && p.critic1Weight.size(1) == w + c
            && (!o.stepEmbedding() || fusable(p.steps))
            && (o.zeroInitialState()
                || (fusable(p.initWeight) && fusable(p.initBias) && p.initWeight.size(1) == h
@@ -424,7 +426,8 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     // Buffers, rows compacted: row i is input row active[i]. x = the cell's input [e, draft,
     // critique]; sc = [state, probs], which is also the critic's input cat(state, probs).
     const int64_t ldsc = w + c;
-    const size_t scratchFloats = size_t(n) * size_t(k + ldsc + 6 * w + hidden + 4 + (embed ? h : 0));
+    const size_t scratchFloats =
+        size_t(n) * size_t(k + ldsc + 6 * w + hidden + 4 + (embed ? h : 0));
     float* const x = scratch(scratchFloats);
     float* const sc = x + n * k;
     float* const gi = sc + n * ldsc;

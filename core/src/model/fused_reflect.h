@@ -6,10 +6,11 @@
 // index_fill, the halting test, nonzero, five index_selects): 50-80 us per call whatever the
 // rows, which dominated the late steps of a critique-gated pass (~40 rows per expert at
 // batch 256). The fused path computes one step of all active rows with four BLAS products
-// into buffers allocated once per reflect(), plain loops for the elementwise parts (GRU gates,
-// softmax, exact-erf gelu, sigmoids, the critic's temperature), and compacts the active rows
-// in place; the halting rules are HaltingPolicy's (critique-gated: its threshold comparison;
-// PonderNet: HaltingPolicy::haltsNow itself on the step's lambdas; fixed: the last step).
+// into per-thread buffers reused across reflections, vectorised loops for the elementwise
+// parts (GRU gates, softmax, erf-form gelu, sigmoids, the critic's temperature), and compacts
+// the active rows in place; the halting rules are HaltingPolicy's (critique-gated: its
+// threshold comparison; PonderNet: HaltingPolicy::haltsNow itself on the step's lambdas;
+// fixed: the last step).
 //
 // Supported: CPU float32, GRU cell, feedback on or off, step embedding on or off, either
 // initial state, critique-gated / fixed / PonderNet halting. Everything else (other cells,
