@@ -188,6 +188,10 @@ void ExperimentLog::logRouting(int64_t run, int64_t step, int64_t nSamples, int6
 void ExperimentLog::logTraces(int64_t run, int64_t step, const std::vector<SampleTrace>& traces) {
     m_impl->writer->pushTask(run, -1,
                              [=](SqliteDb& db) { return log::writeTraces(db, run, step, traces); });
+    // A validation's traces (with its metrics and routing, queued before them) are the
+    // largest write of a training: start it now rather than at the end of the gather window,
+    // which for the last validation is the final flush the caller waits for (issue 20).
+    m_impl->writer->commitSoon();
 }
 
 void ExperimentLog::logTokenTraces(int64_t run, int64_t step,

@@ -97,6 +97,14 @@ void LogWriter::flush() {
     --m_flushers;
 }
 
+void LogWriter::commitSoon() {
+    std::lock_guard<std::mutex> lock(m_queueMutex);
+    if (!m_queue.empty()) {
+        m_commitSoon = true;
+        m_wake.notify_one();
+    }
+}
+
 std::string LogWriter::lastError() const {
     std::lock_guard<std::mutex> lock(m_queueMutex);
     return m_lastError;
@@ -125,8 +133,10 @@ void LogWriter::threadMain() {
             continue;
         }
         // Let a batch gather, unless someone is waiting for it or it is already full.
-        m_wake.wait_until(lock, Clock::now() + std::chrono::milliseconds(kGatherMs),
-                          [&] { return m_stop || m_flushers > 0 || m_queue.size() >= kBatchRows; });
+        m_wake.wait_until(lock, Clock::now() + std::chrono::milliseconds(kGatherMs), [&] {
+            return m_stop || m_flushers > 0 || m_commitSoon || m_queue.size() >= kBatchRows;
+        });
+        m_commitSoon = false;
         const size_t take = std::min(m_queue.size(), kBatchRows);
         std::vector<Command> batch;
         batch.reserve(take);

@@ -45,6 +45,10 @@ public:
     /// Queue a task; `run`/`step` feed the heartbeat and last_step of the run (step < 0: none).
     void pushTask(int64_t run, int64_t step, Task task);
     void flush();
+    /// Ends the current gather window without waiting: what is queued now is written at once,
+    /// on the writer thread, while the caller goes on (a validation's traces are written during
+    /// the next steps or the test evaluation instead of in the final flush).
+    void commitSoon();
 
     /// Runs `work` at once in its own transaction on the writer's connection.
     /// Returns false (and records lastError) when it threw.
@@ -98,6 +102,7 @@ private:
     uint64_t m_enqueued = 0, m_committed = 0;
     int m_flushers = 0;
     bool m_stop = false;
+    bool m_commitSoon = false; ///< commitSoon() ended the gather window
     std::string m_lastError;
 
     std::atomic<int64_t> m_rows{0}, m_transactions{0}, m_failed{0};
