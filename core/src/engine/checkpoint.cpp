@@ -372,6 +372,21 @@ std::vector<CheckpointWriter::Written> CheckpointWriter::wait() {
     return written;
 }
 
+void CheckpointWriter::waitFor(const std::string& file) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_changed.wait(lock, [&] {
+        if (m_busy && (m_busyPath == file || m_busyBestPath == file)) {
+            return false;
+        }
+        for (const auto& job : m_jobs) {
+            if (job->written.path == file || job->written.bestPath == file) {
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
 void CheckpointWriter::threadMain() {
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
@@ -382,6 +397,8 @@ void CheckpointWriter::threadMain() {
         std::unique_ptr<Job> job = std::move(m_jobs.front());
         m_jobs.pop_front();
         m_busy = true;
+        m_busyPath = job->written.path;
+        m_busyBestPath = job->written.bestPath;
         lock.unlock();
         m_changed.notify_all(); // a producer waiting for room
         Written w = std::move(job->written);

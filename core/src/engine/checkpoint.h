@@ -101,6 +101,10 @@ public:
     /// Blocks until every queued checkpoint is written; returns what was written (or failed)
     /// since the previous wait(), in queue order.
     std::vector<Written> wait();
+    /// Blocks until no queued checkpoint writes `file` (as its path or its best path): the
+    /// file is then complete (or its write failed: wait() says) and may be read. Later
+    /// checkpoints that do not write it are not waited for.
+    void waitFor(const std::string& file);
 
 private:
     struct Job;
@@ -110,6 +114,7 @@ private:
     std::condition_variable m_changed;
     std::deque<std::unique_ptr<Job>> m_jobs;
     bool m_busy = false, m_stop = false;
+    std::string m_busyPath, m_busyBestPath; ///< the files of the job being written
     std::vector<Written> m_written;
     std::thread m_thread;
 };

@@ -229,7 +229,7 @@ void TrainingSession::testOnBest(RunOutcome& out, int64_t step) {
         // (loop() waits for it before the run ends; tst_engine compares with a read of it).
         out.testCheckpoint = best;
     } else {
-        finishCheckpoints(); // best.pt is complete before it is read
+        m_checkpoints.waitFor(best); // complete before it is read; later ones write on
         std::string error;
         std::error_code ec;
         if (!best.empty() && std::filesystem::exists(best, ec)) {

@@ -110,6 +110,7 @@ class TstCheckpointWriter : public QObject {
 private Q_SLOTS:
     void initTestCase() { setThreads(1); }
     void writesTheStateOfTheMomentItWasQueued();
+    void waitForReturnsWithItsFileComplete();
     void aFailedWriteIsNotAnnounced();
     void trainingReturnsWithItsCheckpointsComplete();
 };
@@ -162,6 +163,31 @@ void TstCheckpointWriter::writesTheStateOfTheMomentItWasQueued() {
     QVERIFY(!ckw::sameWeights(sync->module(), live->module())); // the live weights moved on
     QVERIFY(ckw::sameAdamState(syncOptimizer, sync->module(), asyncOptimizer, async->module()));
     QVERIFY(!std::filesystem::exists(best + ".optim")); // best.pt: weights only
+}
+
+void TstCheckpointWriter::waitForReturnsWithItsFileComplete() {
+    QTemporaryDir dir;
+    const std::string root = dir.path().toStdString();
+    auto live = ckw::family();
+    auto optimizer = ckw::adamw(*live);
+    ckw::trainStep(*live, optimizer);
+    std::string error;
+    QVERIFY2(engine::saveCheckpoint(root + "/sync.pt", *live, nullptr, &error), error.c_str());
+    engine::CheckpointWriter writer;
+    QVERIFY(writer.save(root + "/step-1.pt", root + "/best.pt", *live, &optimizer, nullptr,
+                        &error));
+    ckw::trainStep(*live, optimizer);
+    QVERIFY(writer.save(root + "/step-2.pt", "", *live, &optimizer, nullptr, &error));
+    writer.waitFor(root + "/best.pt"); // step-2.pt may still be being written
+    auto read = ckw::family(), sync = ckw::family();
+    QVERIFY2(engine::loadCheckpoint(root + "/best.pt", *read, nullptr, &error), error.c_str());
+    QVERIFY2(engine::loadCheckpoint(root + "/sync.pt", *sync, nullptr, &error), error.c_str());
+    QVERIFY(ckw::sameWeights(read->module(), sync->module()));
+    const auto written = writer.wait();
+    QCOMPARE(written.size(), size_t(2));
+    QCOMPARE(written[0].bestPath, root + "/best.pt");
+    QCOMPARE(written[1].path, root + "/step-2.pt");
+    QVERIFY(written[0].ok && written[0].bestOk && written[1].ok);
 }
 
 void TstCheckpointWriter::aFailedWriteIsNotAnnounced() {
