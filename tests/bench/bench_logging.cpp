@@ -245,6 +245,35 @@ int main(int argc, char** argv)
         row(item, "extra wall time of the full log, by phase", "(diagnostic)", "see note", "info",
             "medians, full log vs no log, wall clock between the same observer calls (the "
             "step after each validation is counted in after validation): " + wallBreakdown);
+        // The plain steps are the same work with and without the log; between the variants
+        // they differ by the machine's noise (tens of ms per run on a shared machine), which
+        // the per-pair ratio above carries. Everything but the plain steps is the log's fixed
+        // cost per run: its medians, against the no-log training, estimate the ratio without
+        // that noise.
+        double fixedCpu = 0.0, fixedWall = 0.0;
+        for (const auto& [name, values] : phaseRuns[2]) {
+            if (name != "steps") {
+                fixedCpu += median(values) -
+                            (phaseRuns[0].count(name) ? median(phaseRuns[0].at(name)) : 0.0);
+            }
+        }
+        for (const auto& [name, values] : wallRuns[2]) {
+            if (name != "steps") {
+                fixedWall += median(values) -
+                             (wallRuns[0].count(name) ? median(wallRuns[0].at(name)) : 0.0);
+            }
+        }
+        row(item, "fixed extra time of the full log (all phases but the plain steps)",
+            "(diagnostic)",
+            format("%.3f wall, %.3f CPU", 1.0 + fixedWall / median(none),
+                   1.0 + fixedCpu / median(cpuNone)),
+            "info",
+            format("1 + (sum over the phases other than the plain steps of the median full-log "
+                   "minus median no-log time) / median no-log training: wall %+.0f ms of %.0f, "
+                   "CPU %+.0f ms of %.0f (CPU includes the other threads: log writer, "
+                   "checkpoint writer)",
+                   1000.0 * fixedWall, 1000.0 * median(none), 1000.0 * fixedCpu,
+                   1000.0 * median(cpuNone)));
         row(item, "training time, log without traces / no log", "(diagnostic)",
             format("%.3f", metricsRatio), "info",
             "train.log_traces = false: metrics, samples and checkpoints only");
