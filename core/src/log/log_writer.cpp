@@ -2,6 +2,8 @@
 
 #include "log/sweep_store.h"
 
+#include <sqlite3.h>
+
 #include <chrono>
 #include <map>
 
@@ -136,6 +138,7 @@ void LogWriter::threadMain() {
         m_wake.wait_until(lock, Clock::now() + std::chrono::milliseconds(kGatherMs), [&] {
             return m_stop || m_flushers > 0 || m_commitSoon || m_queue.size() >= kBatchRows;
         });
+        const bool soon = m_commitSoon;
         m_commitSoon = false;
         const size_t take = std::min(m_queue.size(), kBatchRows);
         std::vector<Command> batch;
@@ -149,7 +152,22 @@ void LogWriter::threadMain() {
         lock.lock();
         m_committed += take;
         m_progress.notify_all();
+        if (soon) {
+            // A large batch (a validation's traces) just went into the WAL: copy it into the
+            // database now, on this thread, instead of when the log is closed (the last
+            // connection's checkpoint, which the caller of the destructor waits for).
+            lock.unlock();
+            checkpointWal();
+            lock.lock();
+        }
     }
+}
+
+void LogWriter::checkpointWal() {
+    std::lock_guard<std::mutex> lock(m_dbMutex);
+    // PASSIVE: copies what no reader still needs, waits for nobody, changes no data.
+    sqlite3_wal_checkpoint_v2(m_db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
 }
 
 void LogWriter::begin() {

@@ -83,6 +83,7 @@ private:
     int64_t writeMetric(const Command& c, std::set<std::pair<int64_t, std::string>>& newKeys);
     void touchRuns(const std::vector<std::pair<int64_t, int64_t>>& runSteps, bool heartbeat);
     void heartbeatIdle();
+    void checkpointWal();
     void begin();
     void commit();
     void rollback();
