@@ -13,10 +13,13 @@
 // train::evaluate computes for its metrics.
 // Answer-only passes of GRU experts take the fused evaluation step (model/fused_reflect.h,
 // session 13); MOR_BENCH_FUSED=0 runs them on the ATen reference step instead (before/after).
+// Their fusion, steps and FLOPs take the answer-only tail (model/answer_only.h, session 13);
+// MOR_BENCH_TAIL=0 runs them on the general path instead (before/after).
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
+#include "model/answer_only.h"
 #include "model/eval_detail.h"
 #include "model/fused_reflect.h"
 #include "model/grouped_experts.h"
@@ -51,6 +54,14 @@ bool fusedStep()
     return value == nullptr || std::string(value) != "0";
 }
 
+/// MOR_BENCH_TAIL=0: the general path after the experts instead of the answer-only tail
+/// (model/answer_only.h).
+bool answerOnlyTail()
+{
+    const char* value = std::getenv("MOR_BENCH_TAIL");
+    return value == nullptr || std::string(value) != "0";
+}
+
 /// CPU seconds of the calling thread: with one intra-op thread the whole evaluation runs on it,
 /// and unlike wall time this does not count the waits for a core on a shared machine.
 double adaptiveThreadCpuSeconds()
@@ -80,6 +91,7 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
     c10::InferenceMode inferenceMode;
     const model::EvalDetailGuard evalDetail(detail);
     const model::FusedReflectGuard fused(fusedStep());
+    const model::AnswerOnlyTailGuard tail(answerOnlyTail());
     net->eval();
     EvalFigures f;
     const double start = now();
@@ -229,6 +241,11 @@ int main()
             format("accuracy %.1f%% gated vs %.1f%% fixed depth (same weights, trained %.0f s)",
                    100.0 * gated.front().correct / n, 100.0 * full.front().correct / n,
                    trainSeconds));
+        row(item, "answer-only pass after the experts", "(info)",
+            answerOnlyTail() ? "answer-only tail" : "general path", "info",
+            answerOnlyTail() ? "model/answer_only.h (fusion, steps, FLOPs in one loop over the "
+                               "batch; MOR_BENCH_TAIL=0: the general path)"
+                             : "MOR_BENCH_TAIL=0: every answer-only pass on the general path");
         row(item, "answer-only evaluation step", "(info)",
             fusedStep() ? "fused" : "ATen reference", "info",
             fusedStep() ? "model/fused_reflect.h (per-expert dispatch; MOR_BENCH_FUSED=0: the "

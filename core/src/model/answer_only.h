@@ -1,0 +1,70 @@
+#pragma once
+// The answer-only tail of an evaluation pass of MoRModel (issue 20): what an eval pass without
+// evaluation detail (eval_detail.h), gradients or interventions computes after the experts ran,
+// as plain loops over the batch instead of ~80 small ATen ops on [B, E, C] tensors. Used by
+// MoRModelImpl::run() for confidence fusion with weighted / flag resolution only; every other
+// pass takes the general path, which stays the reference (tst_answer_only: equal answers, steps,
+// conflicts and FLOPs, fused probabilities and scores within 1e-6).
+#include "model/integration.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace mor::model {
+
+/// Whether answer-only passes on this thread take the tail below (default true); false: the
+/// general path (for tests and the before/after of bench_adaptive).
+bool answerOnlyTailEnabled();
+
+class AnswerOnlyTailGuard {
+public:
+    explicit AnswerOnlyTailGuard(bool enabled);
+    ~AnswerOnlyTailGuard();
+    AnswerOnlyTailGuard(const AnswerOnlyTailGuard&) = delete;
+    AnswerOnlyTailGuard& operator=(const AnswerOnlyTailGuard&) = delete;
+
+private:
+    bool m_previous;
+};
+
+/// The batch rows of each expert (mask bool [B, E] on the CPU), in ascending order, as
+/// mask.select(1, j).nonzero() lists them: one pass over the mask.
+std::vector<std::vector<int64_t>> expertRowLists(const torch::Tensor& mask);
+
+/// int64 [n] tensor of `rows` (a copy).
+torch::Tensor rowIndexTensor(const std::vector<int64_t>& rows);
+
+/// Whether the answer-only tail computes what IntegrationImpl::forward would for `integration`
+/// (confidence fusion) on a float CPU pass.
+bool answerOnlyTailSupports(const IntegrationImpl& integration, const torch::Tensor& gates,
+                            const torch::Tensor& mask);
+
+/// One expert's part of the pass: the batch rows it ran on and its answers for them.
+struct AnswerOnlyExpert {
+    const std::vector<int64_t>* rows = nullptr; ///< null or empty: the expert did not run
+    torch::Tensor answer;     ///< float [n, C]
+    torch::Tensor confidence; ///< float [n]
+    torch::Tensor iterations; ///< int64 [n]
+    double stepFlops = 0.0;
+    double initFlops = 0.0;
+};
+
+struct AnswerOnlyTail {
+    torch::Tensor probs;    ///< float [B, C]: sum_j w_j q_j (Fusion::probs)
+    torch::Tensor steps;    ///< int64 [B, E]: iterations, 0 where not selected
+    torch::Tensor score;    ///< float [B]: Fusion::score
+    torch::Tensor conflict; ///< bool [B]: Fusion::conflict
+    torch::Tensor flops;    ///< double [B]: as MoRModelImpl::run counts them (no probes)
+};
+
+/// The fusion (IntegrationImpl::forward with confidence fusion: weights, probs, conflict score,
+/// conflict), the [B, E] steps and the FLOPs of a pass from the experts' answers; gates float
+/// [B, E], mask bool [B, E]; baseFlops = encoder + router FLOPs per row.
+AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
+                              const std::vector<AnswerOnlyExpert>& experts,
+                              const torch::Tensor& gates, const torch::Tensor& mask,
+                              int64_t classes, double baseFlops);
+
+} // namespace mor::model
