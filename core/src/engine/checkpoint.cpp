@@ -331,20 +331,21 @@ bool CheckpointWriter::save(const std::string& path, const std::string& bestPath
         }
     }
     job->done = std::move(done);
-    {
+    try {
         torch::NoGradGuard noGrad;
         if (optimizer) {
             job->optimizer = copyOptimizer(*optimizer);
         }
         if (optimizer && !job->optimizer) {
-            // A kind of optimizer this writer cannot copy: write it all now, in queue order.
-            wait();
+            // A kind of optimizer this writer cannot copy: write it all now, in queue order
+            // (after the queued ones; their results stay for wait()).
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_changed.wait(lock, [&] { return m_jobs.empty() && !m_busy; });
             Written w = job->written;
             w.ok = saveModule(path, family.module(), optimizer, &w.error);
-            if (w.ok && !w.bestPath.empty()) {
-                w.bestOk = saveModule(w.bestPath, family.module(), nullptr, &w.error);
+            if (!w.bestPath.empty()) {
+                w.bestOk = w.ok && saveModule(w.bestPath, family.module(), nullptr, &w.error);
             }
-            std::lock_guard<std::mutex> lock(m_mutex);
             m_written.push_back(w);
             if (job->done) {
                 job->done(w);
@@ -352,6 +353,11 @@ bool CheckpointWriter::save(const std::string& path, const std::string& bestPath
             return true;
         }
         job->weights = copyModule(family.module());
+    } catch (const std::exception& e) { // e.g. no memory for the copies: nothing is queued
+        if (error) {
+            *error = "cannot write checkpoint " + path + ": " + e.what();
+        }
+        return false;
     }
     std::unique_lock<std::mutex> lock(m_mutex);
     // At most one more checkpoint waits behind the one being written (each holds a copy).
