@@ -14,7 +14,8 @@
 // Answer-only passes of GRU experts take the fused evaluation step (model/fused_reflect.h,
 // session 13); MOR_BENCH_FUSED=0 runs them on the ATen reference step instead (before/after).
 // Their fusion, steps and FLOPs take the answer-only tail (model/answer_only.h, session 13);
-// MOR_BENCH_TAIL=0 runs them on the general path instead (before/after).
+// MOR_BENCH_TAIL=0 runs them on the general path instead (before/after). Their encoder, router
+// and top-k routing take answerOnlyHead's loops (same header); MOR_BENCH_HEAD=0: the ATen path.
 #include <torch/torch.h>
 
 #include "benchutil.h"
@@ -62,6 +63,14 @@ bool answerOnlyTail()
     return value == nullptr || std::string(value) != "0";
 }
 
+/// MOR_BENCH_HEAD=0: the encoder, router and routing of every answer-only pass on the ATen path
+/// instead of the loops of model/answer_only.h (answerOnlyHead).
+bool answerOnlyHeadLoops()
+{
+    const char* value = std::getenv("MOR_BENCH_HEAD");
+    return value == nullptr || std::string(value) != "0";
+}
+
 /// CPU seconds of the calling thread: with one intra-op thread the whole evaluation runs on it,
 /// and unlike wall time this does not count the waits for a core on a shared machine.
 double adaptiveThreadCpuSeconds()
@@ -92,6 +101,7 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
     const model::EvalDetailGuard evalDetail(detail);
     const model::FusedReflectGuard fused(fusedStep());
     const model::AnswerOnlyTailGuard tail(answerOnlyTail());
+    const model::AnswerOnlyHeadGuard head(answerOnlyHeadLoops());
     net->eval();
     EvalFigures f;
     const double start = now();
@@ -246,6 +256,11 @@ int main()
             answerOnlyTail() ? "model/answer_only.h (fusion, steps, FLOPs in one loop over the "
                                "batch; MOR_BENCH_TAIL=0: the general path)"
                              : "MOR_BENCH_TAIL=0: every answer-only pass on the general path");
+        row(item, "answer-only encoder, router, routing", "(info)",
+            answerOnlyHeadLoops() ? "loops" : "ATen path", "info",
+            answerOnlyHeadLoops() ? "model/answer_only.h answerOnlyHead (MOR_BENCH_HEAD=0: the "
+                                    "ATen path)"
+                                  : "MOR_BENCH_HEAD=0: every answer-only pass on the ATen path");
         row(item, "answer-only evaluation step", "(info)",
             fusedStep() ? "fused" : "ATen reference", "info",
             fusedStep() ? "model/fused_reflect.h (per-expert dispatch; MOR_BENCH_FUSED=0: the "

@@ -1,5 +1,10 @@
 #include "model/answer_only.h"
 
+#include "model/encoder.h"
+#include "model/eval_detail.h"
+#include "model/fused_products.h"
+#include "model/router.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -209,6 +214,208 @@ AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
         flops[b] = baseFlops + stepSum + initSum + double(selected) * perExpert;
     }
     return out;
+}
+
+} // namespace mor::model
+
+// ---------------------------------------------------------------------------------------------
+// The head of the answer-only pass: encoder, router, top-k routing.
+
+namespace mor::model {
+
+namespace {
+
+thread_local bool t_answerOnlyHead = true;
+
+/// Per-thread buffers of the head's hidden layers, reused pass to pass.
+thread_local std::vector<float> t_headScratch;
+
+bool headFusable(const torch::Tensor& t)
+{
+    return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+}
+
+/// A float CPU linear layer with bias as a fused::Dense; false for anything else.
+bool headDense(const std::shared_ptr<torch::nn::Module>& module, fused::Dense& dense)
+{
+    const auto* linear = module ? module->as<torch::nn::LinearImpl>() : nullptr;
+    if (linear == nullptr || !headFusable(linear->weight) || !headFusable(linear->bias)) {
+        return false;
+    }
+    dense.weight = linear->weight.data_ptr<float>();
+    dense.bias = linear->bias.data_ptr<float>();
+    dense.outputs = linear->weight.size(0);
+    dense.inputs = linear->weight.size(1);
+    return true;
+}
+
+/// The encoder's layers (Linear + exact GELU, Dropout skipped in eval), in order; false for
+/// any other module in its Sequential.
+bool encoderLayers(EncoderImpl& encoder, std::vector<fused::Dense>& layers)
+{
+    if (encoder.options.layers() <= 0) {
+        return true; // identity: e = x
+    }
+    const auto children = encoder.named_children();
+    const auto* net = children.find("net");
+    if (net == nullptr) {
+        return false;
+    }
+    bool geluNext = false;
+    for (const auto& child : (*net)->children()) {
+        fused::Dense dense;
+        if (headDense(child, dense)) {
+            if (geluNext || (!layers.empty() && layers.back().outputs != dense.inputs)) {
+                return false;
+            }
+            layers.push_back(dense);
+            geluNext = true;
+        } else if (const auto* gelu = child->as<torch::nn::GELUImpl>()) {
+            if (!geluNext || gelu->options.approximate() != "none") {
+                return false;
+            }
+            geluNext = false;
+        } else if (child->as<torch::nn::DropoutImpl>() == nullptr || child->is_training()) {
+            return false;
+        }
+    }
+    return !geluNext && int64_t(layers.size()) == encoder.options.layers();
+}
+
+} // namespace
+
+bool answerOnlyHeadEnabled()
+{
+    return t_answerOnlyHead;
+}
+
+AnswerOnlyHeadGuard::AnswerOnlyHeadGuard(bool enabled) : m_previous(t_answerOnlyHead)
+{
+    t_answerOnlyHead = enabled;
+}
+
+AnswerOnlyHeadGuard::~AnswerOnlyHeadGuard()
+{
+    t_answerOnlyHead = m_previous;
+}
+
+bool answerOnlyHead(EncoderImpl& encoder, RouterImpl& router, const RouterConfig& config,
+                    const torch::Tensor& x, AnswerOnlyHead& out)
+{
+    if (!t_answerOnlyHead || router.is_training() || encoder.is_training() || evalDetail()
+        || torch::GradMode::is_enabled() || config.strategy != RoutingStrategy::TopK
+        || !config.groups.empty() || router.options.gaussian() || router.options.tokens() > 0
+        || !headFusable(x) || x.dim() != 2 || x.size(0) == 0) {
+        return false;
+    }
+    std::vector<fused::Dense> layers;
+    fused::Dense hidden, logit;
+    const auto children = router.named_children();
+    const auto* hiddenModule = children.find("hidden");
+    const auto* outModule = children.find("out");
+    if (!encoderLayers(encoder, layers) || hiddenModule == nullptr || outModule == nullptr
+        || !headDense(*hiddenModule, hidden) || !headDense(*outModule, logit)
+        || logit.inputs != hidden.outputs
+        || (!layers.empty() && layers.front().inputs != x.size(1))) {
+        return false;
+    }
+    const bool features = config.input == RouterInput::Features;
+    const int64_t batch = x.size(0);
+    const int64_t width = layers.empty() ? x.size(1) : layers.back().outputs;
+    if (hidden.inputs != (features ? x.size(1) : width)) {
+        return false;
+    }
+    const int64_t experts = logit.outputs;
+    int64_t widest = hidden.outputs;
+    for (const auto& layer : layers) {
+        widest = std::max(widest, layer.outputs);
+    }
+    t_headScratch.resize(size_t(2 * batch * widest));
+    float* scratch[2] = {t_headScratch.data(), t_headScratch.data() + batch * widest};
+
+    // Encoder: e = gelu(W_L ... gelu(W_1 x + b_1) ... + b_L), the last layer written into e.
+    if (layers.empty()) {
+        out.encoding = x;
+    } else {
+        out.encoding = torch::empty({batch, width}, x.options());
+        const float* in = x.data_ptr<float>();
+        int64_t ldi = x.size(1);
+        for (size_t i = 0; i < layers.size(); ++i) {
+            const int64_t n = layers[i].outputs;
+            float* dst = i + 1 == layers.size() ? out.encoding.data_ptr<float>() : scratch[i % 2];
+            fused::denseProduct(layers[i], in, ldi, batch, dst, n);
+            fused::geluInPlace(dst, batch * n);
+            in = dst;
+            ldi = n;
+        }
+    }
+    // Router: r = W_o gelu(W_h input + b_h) + b_o; log p = log_softmax(r / tau), p = exp(log p).
+    const auto& input = features ? x : out.encoding;
+    float* h = scratch[layers.size() % 2];
+    fused::denseProduct(hidden, input.data_ptr<float>(), input.size(1), batch, h,
+                        hidden.outputs);
+    fused::geluInPlace(h, batch * hidden.outputs);
+    out.logits = torch::empty({batch, experts}, x.options());
+    out.logProbs = torch::empty({batch, experts}, x.options());
+    out.probs = torch::empty({batch, experts}, x.options());
+    out.gates = torch::empty({batch, experts}, x.options());
+    out.mask = torch::empty({batch, experts}, x.options().dtype(torch::kBool));
+    float* r = out.logits.data_ptr<float>();
+    float* lp = out.logProbs.data_ptr<float>();
+    float* p = out.probs.data_ptr<float>();
+    float* g = out.gates.data_ptr<float>();
+    bool* m = out.mask.data_ptr<bool>();
+    fused::denseProduct(logit, h, hidden.outputs, batch, r, experts);
+    const double tau = router.options.temperature() > 0.0 ? router.options.temperature() : 1.0;
+    const float inverse = 1.0f / float(tau); // ATen's div by a CPU scalar: a * (1 / b)
+    const int64_t k = std::clamp<int64_t>(config.topK, 1, experts);
+    for (int64_t row = 0; row < batch; ++row) {
+        const float* ri = r + row * experts;
+        float* lpi = lp + row * experts;
+        float* pi = p + row * experts;
+        float top = -INFINITY;
+        for (int64_t j = 0; j < experts; ++j) {
+            lpi[j] = tau == 1.0 ? ri[j] : ri[j] * inverse;
+            if (std::isnan(lpi[j])) {
+                return false; // the sort's NaN order: the ATen path
+            }
+            top = std::max(top, lpi[j]);
+        }
+        float sum = 0.0f;
+        for (int64_t j = 0; j < experts; ++j) {
+            sum += std::exp(lpi[j] - top);
+        }
+        const float shift = top + std::log(sum);
+        for (int64_t j = 0; j < experts; ++j) {
+            lpi[j] -= shift;
+            pi[j] = std::exp(lpi[j]);
+        }
+        // selectTopK: k passes of a strict maximum (ties: the lower index), gates p * mask.
+        bool* mi = m + row * experts;
+        float* gi = g + row * experts;
+        std::fill(mi, mi + experts, false);
+        for (int64_t pick = 0; pick < k; ++pick) {
+            int64_t best = -1;
+            for (int64_t j = 0; j < experts; ++j) {
+                if (!mi[j] && (best < 0 || pi[j] > pi[best])) {
+                    best = j;
+                }
+            }
+            mi[best] = true;
+        }
+        float mass = 0.0f;
+        for (int64_t j = 0; j < experts; ++j) {
+            gi[j] = mi[j] ? pi[j] : 0.0f;
+            mass += gi[j];
+        }
+        if (config.renormalize) {
+            const float norm = std::max(mass, 1e-12f);
+            for (int64_t j = 0; j < experts; ++j) {
+                gi[j] /= norm;
+            }
+        }
+    }
+    return true;
 }
 
 } // namespace mor::model

@@ -67,4 +67,36 @@ AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
                               const torch::Tensor& gates, const torch::Tensor& mask,
                               int64_t classes, double baseFlops);
 
+class EncoderImpl;
+class RouterImpl;
+
+bool answerOnlyHeadEnabled();
+
+/// AnswerOnlyHeadGuard(false): the encoder, router and routing of answer-only passes take the
+/// ATen path (the reference) on this thread.
+class AnswerOnlyHeadGuard {
+public:
+    explicit AnswerOnlyHeadGuard(bool enabled);
+    ~AnswerOnlyHeadGuard();
+    AnswerOnlyHeadGuard(const AnswerOnlyHeadGuard&) = delete;
+    AnswerOnlyHeadGuard& operator=(const AnswerOnlyHeadGuard&) = delete;
+
+private:
+    bool m_previous;
+};
+
+/// What the encoder, router and top-k routing give an answer-only pass.
+struct AnswerOnlyHead {
+    torch::Tensor encoding, logits, logProbs, probs; ///< e [B, H]; router r, log p, p [B, E]
+    torch::Tensor mask, gates;                       ///< bool / float [B, E]
+};
+
+/// The encoder MLP, the router MLP + softmax and top-k routing (RouterConfig strategy top_k, no
+/// groups) of an eval pass without evaluation detail or gradients, as direct products
+/// (fused_products.h) and one loop over the batch (softmax, top-k, gates): no addmm, gelu,
+/// log_softmax, exp or gate ops. Returns false (take the ATen path) for any other pass or
+/// configuration (token encoder, Gaussian gate, groups, other strategies, non-float input).
+bool answerOnlyHead(EncoderImpl& encoder, RouterImpl& router, const RouterConfig& config,
+                    const torch::Tensor& x, AnswerOnlyHead& out);
+
 } // namespace mor::model

@@ -1,8 +1,7 @@
 #include "model/fused_reflect.h"
 
 #include "model/cells.h"
-
-#include <ATen/ops/addmm_cpu_dispatch.h>
+#include "model/fused_products.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,10 +9,6 @@
 #include <cstring>
 #include <memory>
 #include <vector>
-
-#if defined(__linux__)
-#include <dlfcn.h>
-#endif
 
 // The elementwise loops are compiled twice, for AVX2 and for the baseline, and the loader picks
 // one (GCC/Clang function multi-versioning): the polynomial exp below vectorises 8-wide there.
@@ -29,83 +24,8 @@ namespace {
 
 thread_local bool t_fusedReflect = true;
 
-// ---------------------------------------------------------------------------------------------
-// Products: out [m x N] (row stride ldo) = in [m x K] (row stride ldi) W^T + b, W [N, K]
-// contiguous. The BLAS sgemm that ATen's addmm calls for a float linear layer, called directly
-// with the arguments addmm gives it (out as column-major out^T = W in^T): no tensor, no
-// dispatch. Where the BLAS symbol is not visible (a libtorch with a private MKL) or fails a
-// one-time check, the same product through at::cpu::addmm_out on views of the buffers.
-//
-// The sizes go to sgemm_ as 64-bit integers: an LP64 BLAS reads their low 32 bits (little
-// endian), an ILP64 one all 64, so either gets the right values.
-
-using SgemmFn = void (*)(const char*, const char*, const int64_t*, const int64_t*,
-                         const int64_t*, const float*, const float*, const int64_t*,
-                         const float*, const int64_t*, const float*, float*, const int64_t*);
-
-/// out [m x n] += in [m x k] W^T with W [n, k], all row-major and contiguous.
-void callSgemm(SgemmFn sgemm, const float* weight, int64_t n, int64_t k, const float* in,
-               int64_t ldi, int64_t m, float* out, int64_t ldo)
-{
-    const char ta = 'T';
-    const char tb = 'N';
-    const float one = 1.0f;
-    sgemm(&ta, &tb, &n, &m, &k, &one, weight, &k, in, &ldi, &one, out, &ldo);
-}
-
-SgemmFn lookupSgemm()
-{
-#if defined(__linux__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const auto fn = reinterpret_cast<SgemmFn>(dlsym(RTLD_DEFAULT, "sgemm_"));
-    if (fn == nullptr) {
-        return nullptr;
-    }
-    // A product with exact float results: X [2, 2] W^T, W [3, 2], out preset to the bias.
-    const float weight[6] = {1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f};
-    const float in[4] = {1.0f, -1.0f, 2.0f, 0.5f};
-    float out[6] = {0.5f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
-    callSgemm(fn, weight, 3, 2, in, 2, 2, out, 3);
-    const float expected[6] = {-0.5f, -1.0f, -1.0f, 3.0f, 8.0f, 13.0f};
-    return std::equal(out, out + 6, expected) ? fn : nullptr;
-#else
-    return nullptr;
-#endif
-}
-
-thread_local bool t_directBlas = true;
-
-SgemmFn blasSgemm()
-{
-    static const SgemmFn fn = lookupSgemm();
-    return t_directBlas ? fn : nullptr;
-}
-
-struct Dense {
-    const float* weight = nullptr; ///< [outputs, inputs], contiguous
-    const float* bias = nullptr;   ///< [outputs]
-    int64_t outputs = 0;
-    int64_t inputs = 0;
-};
-
-void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out,
-                  int64_t ldo)
-{
-    const int64_t n = layer.outputs;
-    const int64_t k = layer.inputs;
-    for (int64_t r = 0; r < m; ++r) {
-        std::memcpy(out + r * ldo, layer.bias, size_t(n) * sizeof(float));
-    }
-    if (const SgemmFn sgemm = blasSgemm()) {
-        callSgemm(sgemm, layer.weight, n, k, in, ldi, m, out, ldo);
-        return;
-    }
-    const auto options = torch::TensorOptions(torch::kFloat);
-    auto result = torch::from_blob(out, {m, n}, {ldo, 1}, options);
-    const auto input = torch::from_blob(const_cast<float*>(in), {m, k}, {ldi, 1}, options);
-    const auto weightT =
-        torch::from_blob(const_cast<float*>(layer.weight), {k, n}, {1, k}, options);
-    at::cpu::addmm_out(result, result, input, weightT);
-}
+using fused::Dense;
+using fused::denseProduct;
 
 /// One output: out[r] = b + <in row r, w> (critic2, the halting head).
 void denseDot(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out)
@@ -220,17 +140,6 @@ inline float erfApprox(float x)
     return x < 0.0f ? -e : e;
 }
 
-/// torch::gelu's default, exact form: x / 2 (1 + erf(x / sqrt 2)), in place (erf as ATen's
-/// GELU kernel computes it).
-MOR_FUSED_CLONES
-void geluInPlace(float* x, int64_t count)
-{
-    const float alpha = float(M_SQRT1_2);
-    for (int64_t j = 0; j < count; ++j) {
-        x[j] = x[j] * 0.5f * (1.0f + erfApprox(x[j] * alpha));
-    }
-}
-
 /// tanh of the first w values of m rows (row stride ld), in place: s_0 = tanh(W e + b).
 MOR_FUSED_CLONES
 void tanhRows(float* x, int64_t ld, int64_t m, int64_t w)
@@ -314,6 +223,30 @@ Dense denseOf(const torch::Tensor& weight, const torch::Tensor& bias)
 
 } // namespace
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
+namespace fused {
+
+/// torch::gelu's default, exact form: x / 2 (1 + erf(x / sqrt 2)), in place (erf as ATen's
+/// GELU kernel computes it).
+MOR_FUSED_CLONES
+void geluInPlace(float* x, int64_t count)
+{
+    const float alpha = float(M_SQRT1_2);
+    for (int64_t j = 0; j < count; ++j) {
+        x[j] = x[j] * 0.5f * (1.0f + erfApprox(x[j] * alpha));
+    }
+}
+
+} // namespace fused
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
 FusedReflectGuard::FusedReflectGuard(bool enabled) : m_previous(t_fusedReflect)
 {
     t_fusedReflect = enabled;
@@ -331,12 +264,12 @@ bool fusedReflectEnabled()
 
 bool fusedReflectDirectBlas()
 {
-    return blasSgemm() != nullptr;
+    return fused::directBlas();
 }
 
 void setFusedReflectDirectBlas(bool direct)
 {
-    t_directBlas = direct;
+    fused::setDirectBlas(direct);
 }
 
 bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tensor& e,
@@ -495,7 +428,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         denseProduct(p.head, sc, ldsc, m, sc + w, ldsc);
         softmaxRows(sc + w, ldsc, m, c);
         denseProduct(p.critic1, sc, ldsc, m, criticHidden, hidden);
-        geluInPlace(criticHidden, m * hidden);
+        fused::geluInPlace(criticHidden, m * hidden);
         denseDot(p.critic2, criticHidden, hidden, m, z);
         sigmoidRows(z, crit, m, calibrated ? p.temperature : 1.0f);
         if (feedback) {

@@ -228,7 +228,19 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
 
     torch::Tensor e;
     RouterOutput router;
-    if (!parts.tokenEncoder.is_empty()) {
+    Routing routing;
+    AnswerOnlyHead head; // encoder, router and top-k routing as loops (answer_only.h)
+    const bool fastHead =
+        parts.tokenEncoder.is_empty() && !intervention.active()
+        && answerOnlyHead(*parts.encoder, *parts.router, m_config.router, x, head);
+    if (fastHead) {
+        e = head.encoding;
+        router.logits = head.logits;
+        router.logProbs = head.logProbs;
+        router.probs = head.probs;
+        routing.mask = head.mask;
+        routing.gates = head.gates;
+    } else if (!parts.tokenEncoder.is_empty()) {
         const auto encoded = parts.tokenEncoder->forward(x);
         e = encoded.summary;
         router = parts.router->forward(encoded.tokens, encoded.mask);
@@ -244,10 +256,11 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     if (m_expertThreshold.defined() && m_expertThreshold.ge(0.0).all().item<bool>()) {
         thresholds = m_expertThreshold;
     }
-    const auto routing =
-        m_config.router.groups.empty()
-            ? route(router.probs, m_config.router, training, thresholds)
-            : routeGroups(router.probs, domain, m_config.router, training, thresholds);
+    if (!fastHead) {
+        routing = m_config.router.groups.empty()
+                      ? route(router.probs, m_config.router, training, thresholds)
+                      : routeGroups(router.probs, domain, m_config.router, training, thresholds);
+    }
     pass.group = routing.group;
     if (training && m_expertThreshold.defined() && router.probs.size(0) > 0) {
         // Expert choice learns its per-input rule from the batches: a running mean of each

@@ -5,10 +5,15 @@
 // gating (renormalize off), a nested expert beside GRU experts, fixed depth, and with rows that
 // halt at different steps and conflict; configurations the tail does not take (attention
 // fusion, most_confident, grouped dispatch, evaluation detail) give the same values too.
+// The encoder, router and top-k routing as loops (answerOnlyHead) against the ATen path
+// (AnswerOnlyHeadGuard(false)): equal masks, steps, conflicts, predictions, FLOPs; gates and
+// router probabilities within 1e-6, encodings, router logits and logits within 1e-5.
 #include "model/answer_only.h"
+#include "model/encoder.h"
 #include "model/eval_detail.h"
 #include "model/grouped_experts.h"
 #include "model/mor_model.h"
+#include "model/router.h"
 
 #include <ATen/record_function.h>
 #include <QtTest>
@@ -36,6 +41,10 @@ struct TailCase {
     std::string fusion = "confidence";
     bool grouped = false;
     bool detail = false;
+    int64_t encoderLayers = 1;
+    bool routerFeatures = false;
+    double temperature = 1.0;
+    std::string strategy = "top_k";
 };
 
 MoRModel tailModel(const TailCase& c)
@@ -45,6 +54,11 @@ MoRModel tailModel(const TailCase& c)
     config.router.hidden = 16;
     config.router.topK = c.topK;
     config.router.renormalize = c.renormalize;
+    config.encoder.layers = c.encoderLayers;
+    config.router.temperature = c.temperature;
+    config.router.input =
+        c.routerFeatures ? mor::RouterInput::Features : mor::RouterInput::Encoding;
+    mor::parseChoice(c.strategy, mor::routingStrategyNames(), &config.router.strategy);
     config.integration.gamma = c.gamma;
     // Low thresholds: many rows have >= 2 confident experts, some of them conflict.
     config.integration.confidentThreshold = 0.3;
@@ -87,11 +101,12 @@ MoRModel tailModel(const TailCase& c)
 long t_nonzeroCalls = 0;
 
 ForwardOutput answerOnlyPass(MoRModel& model, const torch::Tensor& x, bool tail, bool detail,
-                             bool grouped)
+                             bool grouped, bool head = true)
 {
     c10::InferenceMode inference;
     const EvalDetailGuard evalDetail(detail);
     const AnswerOnlyTailGuard path(tail);
+    const AnswerOnlyHeadGuard headPath(head);
     setGroupedDispatch(grouped);
     auto out = model->forward(x, torch::Tensor(), torch::Tensor());
     setGroupedDispatch(false);
@@ -114,6 +129,8 @@ private Q_SLOTS:
     void rowListsAreTheMaskColumns();
     void tailEqualsGeneralPath_data();
     void tailEqualsGeneralPath();
+    void headEqualsAtenPath_data();
+    void headEqualsAtenPath();
 };
 
 void TstAnswerOnly::rowListsAreTheMaskColumns()
@@ -220,6 +237,98 @@ void TstAnswerOnly::tailEqualsGeneralPath()
     } else {
         QVERIFY(tail.conflictScore.eq(0.0).all().item<bool>());
         QVERIFY(!tail.conflict.any().item<bool>());
+    }
+}
+
+void TstAnswerOnly::headEqualsAtenPath_data()
+{
+    QTest::addColumn<TailCase>("c");
+    QTest::addColumn<bool>("headTaken");
+    TailCase base;
+    QTest::newRow("top-2") << base << true;
+    QTest::newRow("top-1") << [&] { auto c = base; c.topK = 1; return c; }() << true;
+    QTest::newRow("top-3") << [&] { auto c = base; c.topK = 3; return c; }() << true;
+    QTest::newRow("switch gating") << [&] { auto c = base; c.renormalize = false; return c; }()
+                                   << true;
+    QTest::newRow("encoder 2 layers") << [&] { auto c = base; c.encoderLayers = 2; return c; }()
+                                      << true;
+    QTest::newRow("no encoder") << [&] { auto c = base; c.encoderLayers = 0; return c; }()
+                                << true;
+    QTest::newRow("router reads features")
+        << [&] { auto c = base; c.routerFeatures = true; return c; }() << true;
+    QTest::newRow("temperature 0.7") << [&] { auto c = base; c.temperature = 0.7; return c; }()
+                                     << true;
+    QTest::newRow("nested expert") << [&] { auto c = base; c.nested = true; return c; }() << true;
+    QTest::newRow("threshold routing (ATen)")
+        << [&] { auto c = base; c.strategy = "threshold"; return c; }() << false;
+    QTest::newRow("evaluation detail (ATen)")
+        << [&] { auto c = base; c.detail = true; return c; }() << false;
+}
+
+// The encoder, router and top-k routing as loops (answerOnlyHead) against the ATen path
+// (AnswerOnlyHeadGuard(false)): equal masks, steps, conflicts and predictions; encodings, router
+// probabilities and gates within 1e-5 / 1e-6.
+void TstAnswerOnly::headEqualsAtenPath()
+{
+    QFETCH(TailCase, c);
+    QFETCH(bool, headTaken);
+    auto model = tailModel(c);
+    torch::manual_seed(7);
+    const auto x = torch::randn({kRows, kFeatures});
+
+    // Counts aten::log_softmax calls of this thread: only the ATen router calls it.
+    const auto handle = at::addThreadLocalCallback(
+        at::RecordFunctionCallback([](const at::RecordFunction& f)
+                                       -> std::unique_ptr<at::ObserverContext> {
+            if (std::string(f.name()) == "aten::log_softmax") {
+                ++t_nonzeroCalls;
+            }
+            return nullptr;
+        }).scopes({at::RecordScope::FUNCTION}));
+    t_nonzeroCalls = 0;
+    const auto head = answerOnlyPass(model, x, true, c.detail, false, true);
+    const long headSoftmax = t_nonzeroCalls;
+    t_nonzeroCalls = 0;
+    const auto aten = answerOnlyPass(model, x, true, c.detail, false, false);
+    const long atenSoftmax = t_nonzeroCalls;
+    at::removeCallback(handle);
+    QCOMPARE(headSoftmax == 0, headTaken);
+    QVERIFY(atenSoftmax > 0);
+
+    QVERIFY(torch::equal(head.mask, aten.mask));
+    QVERIFY2(maxDiff(head.gates, aten.gates) < 1e-6,
+             qPrintable(QString::number(maxDiff(head.gates, aten.gates))));
+    QVERIFY(maxDiff(head.routerProbs, aten.routerProbs) < 1e-6);
+    QVERIFY(torch::equal(head.steps, aten.steps));
+    QVERIFY(torch::equal(head.conflict, aten.conflict));
+    QVERIFY(torch::equal(head.logits.argmax(1), aten.logits.argmax(1)));
+    QVERIFY2(maxDiff(head.logits, aten.logits) < 1e-5,
+             qPrintable(QString::number(maxDiff(head.logits, aten.logits))));
+    QVERIFY(torch::allclose(head.flops, aten.flops, 1e-12, 0.0));
+    QVERIFY(head.mask.sum(1).ge(1).all().item<bool>());
+
+    // The encoding itself: answerOnlyHead's e against Encoder::forward.
+    c10::InferenceMode inference;
+    const EvalDetailGuard noDetail(false);
+    auto children = model->named_children();
+    auto& encoder = *children["encoder"]->as<EncoderImpl>();
+    auto& router = *children["router"]->as<RouterImpl>();
+    AnswerOnlyHead direct;
+    mor::RouterConfig config;
+    config.strategy = mor::RoutingStrategy::TopK;
+    config.topK = c.topK;
+    config.renormalize = c.renormalize;
+    config.input = c.routerFeatures ? mor::RouterInput::Features : mor::RouterInput::Encoding;
+    QVERIFY(answerOnlyHead(encoder, router, config, x, direct));
+    const auto e = encoder.forward(x);
+    QVERIFY2(maxDiff(direct.encoding, e) < 1e-5,
+             qPrintable(QString::number(maxDiff(direct.encoding, e))));
+    const auto r = router.forward(c.routerFeatures ? x : e);
+    QVERIFY(maxDiff(direct.logits, r.logits) < 1e-5);
+    QVERIFY(maxDiff(direct.logProbs, r.logProbs) < 1e-5);
+    {
+        const AnswerOnlyHeadGuard off(false);
+        QVERIFY(!answerOnlyHead(encoder, router, config, x, direct));
     }
 }
 

@@ -1,0 +1,30 @@
+#pragma once
+// Dense products of the fused CPU float32 paths (fused_reflect.cpp: the expert step,
+// answer_only.cpp: the encoder and router of the answer-only pass): out = in W^T + b on raw
+// row-major buffers through the BLAS sgemm that ATen's addmm calls for a float linear layer,
+// called directly (no tensor, no dispatch); ATen's addmm_out on views where that sgemm is not
+// visible. Same products, same results as torch::nn::Linear on those inputs.
+#include <cstdint>
+
+namespace mor::model::fused {
+
+struct Dense {
+    const float* weight = nullptr; ///< [outputs, inputs], contiguous
+    const float* bias = nullptr;   ///< [outputs]
+    int64_t outputs = 0;
+    int64_t inputs = 0;
+};
+
+/// out [m x outputs] (row stride ldo) = in [m x inputs] (row stride ldi) W^T + b.
+void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out,
+                  int64_t ldo);
+
+/// Whether denseProduct calls sgemm directly on this thread (else through at::cpu::addmm_out).
+bool directBlas();
+void setDirectBlas(bool direct);
+
+/// torch::gelu's exact form, in place, as ATen's GELU kernel computes erf (fused_reflect.cpp,
+/// beside the vectorised exp it shares).
+void geluInPlace(float* x, int64_t count);
+
+} // namespace mor::model::fused
