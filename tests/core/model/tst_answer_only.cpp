@@ -26,7 +26,7 @@ using namespace mor::model;
 namespace {
 
 constexpr int64_t kFeatures = 8;
-constexpr int64_t kClasses = 4;
+constexpr int64_t kTailClasses = 4;
 constexpr int64_t kRows = 300;
 
 struct TailCase {
@@ -81,7 +81,7 @@ MoRModel tailModel(const TailCase& c)
     }
     ModelShape shape;
     shape.inputs = kFeatures;
-    shape.classes = kClasses;
+    shape.classes = kTailClasses;
     torch::manual_seed(11);
     MoRModel model(config, shape);
     torch::NoGradGuard noGrad;
@@ -113,7 +113,7 @@ ForwardOutput answerOnlyPass(MoRModel& model, const torch::Tensor& x, bool tail,
     return out;
 }
 
-double maxDiff(const torch::Tensor& a, const torch::Tensor& b)
+double tailMaxDiff(const torch::Tensor& a, const torch::Tensor& b)
 {
     return (a.to(torch::kDouble) - b.to(torch::kDouble)).abs().max().item<double>();
 }
@@ -211,9 +211,9 @@ void TstAnswerOnly::tailEqualsGeneralPath()
     QVERIFY(torch::equal(tail.steps, general.steps));
     QVERIFY(torch::equal(tail.conflict, general.conflict));
     QVERIFY(torch::equal(tail.logits.argmax(1), general.logits.argmax(1)));
-    QVERIFY2(maxDiff(tail.logits, general.logits) < 1e-6,
-             qPrintable(QString::number(maxDiff(tail.logits, general.logits))));
-    QVERIFY(maxDiff(tail.conflictScore, general.conflictScore) < 1e-6);
+    QVERIFY2(tailMaxDiff(tail.logits, general.logits) < 1e-6,
+             qPrintable(QString::number(tailMaxDiff(tail.logits, general.logits))));
+    QVERIFY(tailMaxDiff(tail.conflictScore, general.conflictScore) < 1e-6);
     QCOMPARE(tail.flops.scalar_type(), torch::kDouble);
     QVERIFY(torch::allclose(tail.flops, general.flops, 1e-12, 0.0));
     QCOMPARE(tail.logits.sizes(), general.logits.sizes());
@@ -296,14 +296,14 @@ void TstAnswerOnly::headEqualsAtenPath()
     QVERIFY(atenSoftmax > 0);
 
     QVERIFY(torch::equal(head.mask, aten.mask));
-    QVERIFY2(maxDiff(head.gates, aten.gates) < 1e-6,
-             qPrintable(QString::number(maxDiff(head.gates, aten.gates))));
-    QVERIFY(maxDiff(head.routerProbs, aten.routerProbs) < 1e-6);
+    QVERIFY2(tailMaxDiff(head.gates, aten.gates) < 1e-6,
+             qPrintable(QString::number(tailMaxDiff(head.gates, aten.gates))));
+    QVERIFY(tailMaxDiff(head.routerProbs, aten.routerProbs) < 1e-6);
     QVERIFY(torch::equal(head.steps, aten.steps));
     QVERIFY(torch::equal(head.conflict, aten.conflict));
     QVERIFY(torch::equal(head.logits.argmax(1), aten.logits.argmax(1)));
-    QVERIFY2(maxDiff(head.logits, aten.logits) < 1e-5,
-             qPrintable(QString::number(maxDiff(head.logits, aten.logits))));
+    QVERIFY2(tailMaxDiff(head.logits, aten.logits) < 1e-5,
+             qPrintable(QString::number(tailMaxDiff(head.logits, aten.logits))));
     QVERIFY(torch::allclose(head.flops, aten.flops, 1e-12, 0.0));
     QVERIFY(head.mask.sum(1).ge(1).all().item<bool>());
 
@@ -321,11 +321,11 @@ void TstAnswerOnly::headEqualsAtenPath()
     config.input = c.routerFeatures ? mor::RouterInput::Features : mor::RouterInput::Encoding;
     QVERIFY(answerOnlyHead(encoder, router, config, x, direct));
     const auto e = encoder.forward(x);
-    QVERIFY2(maxDiff(direct.encoding, e) < 1e-5,
-             qPrintable(QString::number(maxDiff(direct.encoding, e))));
+    QVERIFY2(tailMaxDiff(direct.encoding, e) < 1e-5,
+             qPrintable(QString::number(tailMaxDiff(direct.encoding, e))));
     const auto r = router.forward(c.routerFeatures ? x : e);
-    QVERIFY(maxDiff(direct.logits, r.logits) < 1e-5);
-    QVERIFY(maxDiff(direct.logProbs, r.logProbs) < 1e-5);
+    QVERIFY(tailMaxDiff(direct.logits, r.logits) < 1e-5);
+    QVERIFY(tailMaxDiff(direct.logProbs, r.logProbs) < 1e-5);
     {
         const AnswerOnlyHeadGuard off(false);
         QVERIFY(!answerOnlyHead(encoder, router, config, x, direct));
