@@ -4,6 +4,7 @@
 #include "model/eval_detail.h"
 #include "model/fused_products.h"
 #include "model/router.h"
+#include "model/routing_strategy.h"
 
 #include <algorithm>
 #include <cmath>
@@ -393,16 +394,7 @@ bool answerOnlyHead(EncoderImpl& encoder, RouterImpl& router, const RouterConfig
         // selectTopK: k passes of a strict maximum (ties: the lower index), gates p * mask.
         bool* mi = m + row * experts;
         float* gi = g + row * experts;
-        std::fill(mi, mi + experts, false);
-        for (int64_t pick = 0; pick < k; ++pick) {
-            int64_t best = -1;
-            for (int64_t j = 0; j < experts; ++j) {
-                if (!mi[j] && (best < 0 || pi[j] > pi[best])) {
-                    best = j;
-                }
-            }
-            mi[best] = true;
-        }
+        topKRowMask(pi, experts, k, mi);
         float mass = 0.0f;
         for (int64_t j = 0; j < experts; ++j) {
             gi[j] = mi[j] ? pi[j] : 0.0f;

@@ -49,31 +49,20 @@ bool parseRoutingStrategy(const std::string& name, RoutingStrategy& strategy)
 
 namespace {
 
-/// selectTopK on a CPU float tensor without NaN: k passes of a strict maximum per row, which keeps
-/// the stable sort's tie rule (the lower index first) at O(k E) per row instead of a sort of
-/// every row (+ scatter and compare). Returns false (nothing written) when a row holds a NaN,
-/// which the sort orders first; the caller then sorts.
+/// selectTopK on a CPU float tensor: topKRowMask per row, instead of a stable sort of every row
+/// (+ scatter and compare). Returns false when a row holds a NaN, which the sort orders first;
+/// the caller then sorts.
 template <typename T>
 bool topKByScan(const T* p, int64_t rows, int64_t experts, int64_t stride, int64_t k, bool* mask)
 {
     for (int64_t r = 0; r < rows; ++r) {
         const T* row = p + r * stride;
-        bool* out = mask + r * experts;
         for (int64_t e = 0; e < experts; ++e) {
             if (std::isnan(row[e])) {
                 return false;
             }
-            out[e] = false;
         }
-        for (int64_t pick = 0; pick < k; ++pick) {
-            int64_t best = -1;
-            for (int64_t e = 0; e < experts; ++e) {
-                if (!out[e] && (best < 0 || row[e] > row[best])) {
-                    best = e;
-                }
-            }
-            out[best] = true;
-        }
+        topKRowMask(row, experts, k, mask + r * experts);
     }
     return true;
 }

@@ -74,6 +74,25 @@ torch::Tensor selectHashed(const torch::Tensor& probs, int64_t k);
 // The selections (bool masks [B, E]). Ties go to the lower expert index.
 /// The k largest p (k clamped to [1, E]).
 torch::Tensor selectTopK(const torch::Tensor& probs, int64_t k);
+/// selectTopK's rule on one row of `experts` values without NaN, 1 <= k <= experts: marks the k
+/// largest in `mask` (ties: the lower index) by k passes of a strict maximum, O(k E). The CPU
+/// selectTopK and the answer-only routing (answer_only.cpp) both call it.
+template <typename T>
+void topKRowMask(const T* row, int64_t experts, int64_t k, bool* mask)
+{
+    for (int64_t e = 0; e < experts; ++e) {
+        mask[e] = false;
+    }
+    for (int64_t pick = 0; pick < k; ++pick) {
+        int64_t best = -1;
+        for (int64_t e = 0; e < experts; ++e) {
+            if (!mask[e] && (best < 0 || row[e] > row[best])) {
+                best = e;
+            }
+        }
+        mask[best] = true;
+    }
+}
 /// Every p >= threshold, and always the argmax.
 torch::Tensor selectThreshold(const torch::Tensor& probs, double threshold);
 /// The smallest set (largest p first) whose cumulative p >= topP.
