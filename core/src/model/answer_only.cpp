@@ -55,14 +55,9 @@ bool answerOnlyTailEnabled()
     return t_answerOnlyTail;
 }
 
-AnswerOnlyTailGuard::AnswerOnlyTailGuard(bool enabled) : m_previous(t_answerOnlyTail)
+bool& answerOnlyTailFlag()
 {
-    t_answerOnlyTail = enabled;
-}
-
-AnswerOnlyTailGuard::~AnswerOnlyTailGuard()
-{
-    t_answerOnlyTail = m_previous;
+    return t_answerOnlyTail;
 }
 
 std::vector<std::vector<int64_t>> expertRowLists(const torch::Tensor& mask)
@@ -290,14 +285,9 @@ bool answerOnlyHeadEnabled()
     return t_answerOnlyHead;
 }
 
-AnswerOnlyHeadGuard::AnswerOnlyHeadGuard(bool enabled) : m_previous(t_answerOnlyHead)
+bool& answerOnlyHeadFlag()
 {
-    t_answerOnlyHead = enabled;
-}
-
-AnswerOnlyHeadGuard::~AnswerOnlyHeadGuard()
-{
-    t_answerOnlyHead = m_previous;
+    return t_answerOnlyHead;
 }
 
 bool answerOnlyHead(EncoderImpl& encoder, RouterImpl& router, const RouterConfig& config,

@@ -6,6 +6,7 @@
 // pass takes the general path, which stays the reference (tst_answer_only: equal answers, steps,
 // conflicts and FLOPs, fused probabilities and scores within 1e-6).
 #include "model/integration.h"
+#include "model/thread_flag.h"
 
 #include <torch/torch.h>
 
@@ -18,16 +19,8 @@ namespace mor::model {
 /// general path (for tests and the before/after of bench_adaptive).
 bool answerOnlyTailEnabled();
 
-class AnswerOnlyTailGuard {
-public:
-    explicit AnswerOnlyTailGuard(bool enabled);
-    ~AnswerOnlyTailGuard();
-    AnswerOnlyTailGuard(const AnswerOnlyTailGuard&) = delete;
-    AnswerOnlyTailGuard& operator=(const AnswerOnlyTailGuard&) = delete;
-
-private:
-    bool m_previous;
-};
+bool& answerOnlyTailFlag();
+using AnswerOnlyTailGuard = ScopedThreadFlag<answerOnlyTailFlag>;
 
 /// The batch rows of each expert (mask bool [B, E] on the CPU), in ascending order, as
 /// mask.select(1, j).nonzero() lists them: one pass over the mask.
@@ -74,16 +67,8 @@ bool answerOnlyHeadEnabled();
 
 /// AnswerOnlyHeadGuard(false): the encoder, router and routing of answer-only passes take the
 /// ATen path (the reference) on this thread.
-class AnswerOnlyHeadGuard {
-public:
-    explicit AnswerOnlyHeadGuard(bool enabled);
-    ~AnswerOnlyHeadGuard();
-    AnswerOnlyHeadGuard(const AnswerOnlyHeadGuard&) = delete;
-    AnswerOnlyHeadGuard& operator=(const AnswerOnlyHeadGuard&) = delete;
-
-private:
-    bool m_previous;
-};
+bool& answerOnlyHeadFlag();
+using AnswerOnlyHeadGuard = ScopedThreadFlag<answerOnlyHeadFlag>;
 
 /// What the encoder, router and top-k routing give an answer-only pass.
 struct AnswerOnlyHead {

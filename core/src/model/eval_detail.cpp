@@ -12,19 +12,14 @@ namespace {
 thread_local bool t_evalDetail = true;
 } // namespace
 
-bool evalDetail()
+bool& evalDetailFlag()
 {
     return t_evalDetail;
 }
 
-EvalDetailGuard::EvalDetailGuard(bool detail) : m_previous(t_evalDetail)
+bool evalDetail()
 {
-    t_evalDetail = detail;
-}
-
-EvalDetailGuard::~EvalDetailGuard()
-{
-    t_evalDetail = m_previous;
+    return t_evalDetail;
 }
 
 torch::Tensor fusedStepPredictions(IntegrationImpl& integration,

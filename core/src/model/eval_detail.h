@@ -1,5 +1,6 @@
 #pragma once
 // What an evaluation pass of MoRModel computes besides the answer (issue 20).
+#include "model/thread_flag.h"
 #include "model/integration.h"
 
 #include <torch/torch.h>
@@ -20,16 +21,10 @@ struct ExpertPass;
 /// A pass with labels, a trace and a counterfactual pass always compute the detail.
 bool evalDetail();
 
-class EvalDetailGuard {
-public:
-    explicit EvalDetailGuard(bool detail);
-    ~EvalDetailGuard();
-    EvalDetailGuard(const EvalDetailGuard&) = delete;
-    EvalDetailGuard& operator=(const EvalDetailGuard&) = delete;
-
-private:
-    bool m_previous;
-};
+/// The calling thread's switch behind evalDetail() (default on).
+bool& evalDetailFlag();
+/// EvalDetailGuard(false): no evaluation detail on this thread while alive.
+using EvalDetailGuard = ScopedThreadFlag<evalDetailFlag>;
 
 /// ForwardOutput::stepPreds: int64 [maxDepth, B], the fused prediction if every expert answered
 /// at step min(t, its halt). `experts` as the pass left them (rows and runs with [T_j, n] probs

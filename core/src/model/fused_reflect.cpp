@@ -247,14 +247,9 @@ void geluInPlace(float* x, int64_t count)
 #pragma GCC pop_options
 #endif
 
-FusedReflectGuard::FusedReflectGuard(bool enabled) : m_previous(t_fusedReflect)
+bool& fusedReflectFlag()
 {
-    t_fusedReflect = enabled;
-}
-
-FusedReflectGuard::~FusedReflectGuard()
-{
-    t_fusedReflect = m_previous;
+    return t_fusedReflect;
 }
 
 bool fusedReflectEnabled()

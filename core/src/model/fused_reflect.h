@@ -17,6 +17,7 @@
 // readTokens, readFeatures, ACT, other dtypes or devices, an empty batch) takes the ATen path
 // of reflect(), which stays the reference: FusedReflectGuard(false) forces it.
 #include "model/halting_policy.h"
+#include "model/thread_flag.h"
 #include "model/reflection_expert.h"
 
 #include <torch/torch.h>
@@ -26,16 +27,8 @@ namespace mor::model {
 /// Turns the fused answer-only step on (true, the default) or off for the calling thread
 /// while alive; restores the previous setting when destroyed. Off: reflect() computes every
 /// answer-only pass with its ATen step (the reference the tests compare the fused step with).
-class FusedReflectGuard {
-public:
-    explicit FusedReflectGuard(bool enabled);
-    ~FusedReflectGuard();
-    FusedReflectGuard(const FusedReflectGuard&) = delete;
-    FusedReflectGuard& operator=(const FusedReflectGuard&) = delete;
-
-private:
-    bool m_previous;
-};
+bool& fusedReflectFlag();
+using FusedReflectGuard = ScopedThreadFlag<fusedReflectFlag>;
 
 /// Whether the fused answer-only step is on for the calling thread.
 bool fusedReflectEnabled();
