@@ -106,6 +106,15 @@ bool replaceFile(const std::string& tmp, const std::string& path, std::string* e
     return true;
 }
 
+/// Writes `archive` to path + ".tmp" and renames it over `path` (a reader never sees a partial
+/// file): the synchronous saveModule and the CheckpointWriter thread both write this way.
+bool saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::string& path,
+                           std::string* error) {
+    const std::string tmp = path + ".tmp";
+    archive.save_to(tmp);
+    return replaceFile(tmp, path, error);
+}
+
 } // namespace
 
 bool writeFileAtomically(const std::string& path, const std::string& text, std::string* error) {
@@ -128,19 +137,15 @@ bool saveModule(const std::string& path, torch::nn::Module& module,
     try {
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
         if (optimizer) {
-            const std::string otmp = path + ".optim.tmp";
             torch::serialize::OutputArchive archive;
             optimizer->save(archive);
-            archive.save_to(otmp);
-            if (!replaceFile(otmp, path + ".optim", error)) {
+            if (!saveArchiveAtomically(archive, path + ".optim", error)) {
                 return false;
             }
         }
-        const std::string tmp = path + ".tmp";
         torch::serialize::OutputArchive archive;
         module.save(archive);
-        archive.save_to(tmp);
-        return replaceFile(tmp, path, error);
+        return saveArchiveAtomically(archive, path, error);
     } catch (const std::exception& e) {
         if (error) {
             *error = "cannot write checkpoint " + path + ": " + e.what();
@@ -280,10 +285,8 @@ std::unique_ptr<torch::optim::Optimizer> copyOptimizer(const torch::optim::Optim
 }
 
 void saveArchive(torch::serialize::OutputArchive& archive, const std::string& path) {
-    const std::string tmp = path + ".tmp";
-    archive.save_to(tmp);
     std::string error;
-    if (!replaceFile(tmp, path, &error)) {
+    if (!saveArchiveAtomically(archive, path, &error)) {
         throw std::runtime_error(error);
     }
 }
