@@ -15,10 +15,14 @@
 #include "mor/allocator.h"
 #include "mor/version.h"
 
+#include <csignal>
 #include <CLI/CLI.hpp>
 
 int main(int argc, char** argv) {
     mor::tuneAllocator(); // before any tensor: keeps freed activations in the process
+    // A peer that dies (data-parallel training, a serve client) must surface as an error the
+    // command reports (EPIPE), not as a silent kill by SIGPIPE (exit 141, no message).
+    std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"mor - train and inspect Mixture-of-Reflection models (MoR Studio)"};
     app.set_version_flag("--version", "mor " + mor::versionString());
     app.require_subcommand(1);
