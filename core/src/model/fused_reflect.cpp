@@ -1,6 +1,7 @@
 #include "model/fused_reflect.h"
 
 #include "model/cells.h"
+#include "model/fused_gemm.h"
 #include "model/fused_products.h"
 
 #include <algorithm>
@@ -188,6 +189,71 @@ struct FusedParameters {
     Dense ih, hh, head, critic1, critic2, halt;
     const float* steps = nullptr; ///< stepEmbedding: [maxDepth, H]
     float temperature = 1.0f;
+};
+
+/// The step's three wide products (GRU ih and hh, critic1: [3W x K], [3W x W], [W/2 x W+C]).
+/// Within one answer-only reflection the weights cannot change (no grad, eval mode), so they
+/// are packed once at its start for the kernel of fused_gemm.h and every step's products run
+/// over them, at the row counts where that kernel is at least as fast as sgemm; elsewhere, and
+/// where the kernel is off (fused::setPackedGemmIsa(None)) or would not repay its packing (a
+/// reflection of fewer than 4 rows, or of one step and fewer than 64), fused::denseProduct.
+/// Measured (issue20.md, session 14, AVX-512, one thread): packing the three ~30 us; each
+/// product 1.3-2.6x faster than sgemm at 4-64 rows, 1.05-1.2x at 128-256.
+class StepProducts {
+public:
+    StepProducts(const FusedParameters& p, int64_t rows, int64_t steps) : m_p(p)
+    {
+        const fused::GemmIsa isa = fused::packedGemmIsa();
+        if (isa == fused::GemmIsa::None || rows < 4 || (steps < 2 && rows < 64)) {
+            return;
+        }
+        const size_t ih = fused::packedFloats(p.ih.outputs, p.ih.inputs, isa);
+        const size_t hh = fused::packedFloats(p.hh.outputs, p.hh.inputs, isa);
+        const size_t critic = fused::packedFloats(p.critic1.outputs, p.critic1.inputs, isa);
+        float* buffer = fused::packBuffer(ih + hh + critic);
+        m_ih = fused::packDense(p.ih, isa, buffer);
+        m_hh = fused::packDense(p.hh, isa, buffer + ih);
+        m_critic1 = fused::packDense(p.critic1, isa, buffer + ih + hh);
+        m_rowLimit = fused::packedRowLimit(isa);
+        // Measured on one thread; with more, sgemm may split a large product over them.
+        if (at::get_num_threads() > 1 && !at::in_parallel_region()) {
+            m_rowLimit = std::min<int64_t>(m_rowLimit, 64);
+        }
+    }
+    ~StepProducts()
+    {
+        fused::trimPackBuffer(kKeptScratch);
+    }
+    StepProducts(const StepProducts&) = delete;
+    StepProducts& operator=(const StepProducts&) = delete;
+
+    void ih(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const
+    {
+        product(m_ih, m_p.ih, in, ldi, m, out, ldo);
+    }
+    void hh(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const
+    {
+        product(m_hh, m_p.hh, in, ldi, m, out, ldo);
+    }
+    void critic1(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const
+    {
+        product(m_critic1, m_p.critic1, in, ldi, m, out, ldo);
+    }
+
+private:
+    void product(const fused::PackedDense& packed, const Dense& layer, const float* in,
+                 int64_t ldi, int64_t m, float* out, int64_t ldo) const
+    {
+        if (packed.isa != fused::GemmIsa::None && m <= m_rowLimit) {
+            fused::packedProduct(packed, in, ldi, m, out, ldo);
+        } else {
+            denseProduct(layer, in, ldi, m, out, ldo);
+        }
+    }
+
+    const FusedParameters& m_p;
+    fused::PackedDense m_ih, m_hh, m_critic1;
+    int64_t m_rowLimit = 0;
 };
 
 /// The GRU cell's parameters (GruCellImpl's torch::nn::GRUCell "gru"), undefined where
@@ -405,6 +471,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         computed.assign(size_t(n), 1);
     }
 
+    const StepProducts products(p, n, steps);
     int64_t m = n;
     for (int64_t t = 1; t <= steps && m > 0; ++t) {
         if (embed) { // e + steps[t - 1]
@@ -417,12 +484,12 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
                 }
             }
         }
-        denseProduct(p.ih, x, k, m, gi, 3 * w);
-        denseProduct(p.hh, sc, ldsc, m, gh, 3 * w);
+        products.ih(x, k, m, gi, 3 * w);
+        products.hh(sc, ldsc, m, gh, 3 * w);
         gruGates(gi, gh, sc, ldsc, m, w);
         denseProduct(p.head, sc, ldsc, m, sc + w, ldsc);
         softmaxRows(sc + w, ldsc, m, c);
-        denseProduct(p.critic1, sc, ldsc, m, criticHidden, hidden);
+        products.critic1(sc, ldsc, m, criticHidden, hidden);
         fused::geluInPlace(criticHidden, m * hidden);
         denseDot(p.critic2, criticHidden, hidden, m, z);
         sigmoidRows(z, crit, m, calibrated ? p.temperature : 1.0f);

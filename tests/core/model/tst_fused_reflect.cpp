@@ -3,8 +3,11 @@
 // answers, confidences and states within 1e-5, for critique-gated (configured, tuned and
 // calibrated), fixed and PonderNet (median and sampled) halting, with and without feedback and
 // step embeddings, at batch 1 and with rows halting at different steps; configurations the
-// fused step does not support take the reference path.
+// fused step does not support take the reference path. The packed-weight products
+// (model/fused_gemm.h) against a double-precision reference at odd shapes, on each kernel this
+// CPU runs, and the fused step with each of them.
 #include "model/eval_detail.h"
+#include "model/fused_gemm.h"
 #include "model/fused_reflect.h"
 #include "model/halting_policy.h"
 #include "model/reflection_expert.h"
@@ -12,8 +15,11 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
 #include <string>
+#include <vector>
 
 using namespace mor::model;
 
@@ -71,6 +77,25 @@ ExpertRun answerOnly(ReflectionExpert& expert, const torch::Tensor& e,
     const EvalDetailGuard detail(false);
     const FusedReflectGuard path(fused);
     return expert->reflect(e, policy, /*shrink=*/true);
+}
+
+/// The kernels this CPU runs (None: packed products off, fused::denseProduct).
+std::vector<mor::model::fused::GemmIsa> availableKernels()
+{
+    using mor::model::fused::GemmIsa;
+    std::vector<GemmIsa> kernels;
+    for (const GemmIsa isa : {GemmIsa::None, GemmIsa::Avx2, GemmIsa::Avx512}) {
+        if (mor::model::fused::gemmIsaAvailable(isa)) {
+            kernels.push_back(isa);
+        }
+    }
+    return kernels;
+}
+
+const char* kernelName(mor::model::fused::GemmIsa isa)
+{
+    using mor::model::fused::GemmIsa;
+    return isa == GemmIsa::Avx512 ? "avx512" : isa == GemmIsa::Avx2 ? "avx2" : "none";
 }
 
 double maxDiff(const torch::Tensor& a, const torch::Tensor& b)
@@ -212,6 +237,112 @@ private Q_SLOTS:
         }
         setFusedReflectDirectBlas(true);
         QVERIFY(fusedReflectDirectBlas());
+    }
+
+    void packedProductMatchesDoubleReference()
+    {
+        namespace f = mor::model::fused;
+        const auto kernels = availableKernels();
+#if defined(__x86_64__)
+        // The machines this project is measured on have AVX2 at least.
+        QVERIFY(f::gemmIsaAvailable(f::GemmIsa::Avx2));
+#endif
+        QVERIFY(f::gemmIsaAvailable(f::GemmIsa::None));
+        const float sentinel = std::numeric_limits<float>::quiet_NaN();
+        double worst = 0.0;
+        int checked = 0;
+        for (const f::GemmIsa isa : kernels) {
+            if (isa == f::GemmIsa::None) {
+                QCOMPARE_EQ(f::packedFloats(33, 17, isa), size_t(0));
+                continue;
+            }
+            f::setPackedGemmIsa(isa);
+            QVERIFY(f::packedGemmIsa() == isa);
+            f::resetPackedGemmIsa();
+            torch::manual_seed(5);
+            for (const int64_t rows : {1, 7, 33, 257}) {
+                for (const int64_t outputs : {1, 31, 33, 384}) {
+                    for (const int64_t inputs : {1, 17, 128}) {
+                        // Row strides wider than the rows, as the fused step's buffers have.
+                        const int64_t ldi = inputs + 3;
+                        const int64_t ldo = outputs + 5;
+                        const auto weight = torch::randn({outputs, inputs});
+                        const auto bias = torch::randn({outputs});
+                        const auto in = torch::randn({rows, ldi});
+                        auto out = torch::full({rows + 1, ldo}, sentinel);
+                        f::Dense dense;
+                        dense.weight = weight.data_ptr<float>();
+                        dense.bias = bias.data_ptr<float>();
+                        dense.outputs = outputs;
+                        dense.inputs = inputs;
+                        std::vector<float> buffer(f::packedFloats(outputs, inputs, isa) + 16);
+                        const auto address = reinterpret_cast<uintptr_t>(buffer.data());
+                        float* aligned = reinterpret_cast<float*>((address + 63) & ~uintptr_t(63));
+                        const auto packed = f::packDense(dense, isa, aligned);
+                        f::packedProduct(packed, in.data_ptr<float>(), ldi, rows,
+                                         out.data_ptr<float>(), ldo);
+                        // Reference in double; the error is measured against the sum of the
+                        // terms' magnitudes (|b| + sum |x w|), float accumulation's own scale.
+                        const auto x = in.narrow(1, 0, inputs).to(torch::kDouble);
+                        const auto wd = weight.to(torch::kDouble);
+                        const auto reference = x.matmul(wd.t()) + bias.to(torch::kDouble);
+                        const auto scale =
+                            x.abs().matmul(wd.abs().t()) + bias.abs().to(torch::kDouble);
+                        const auto got = out.narrow(0, 0, rows).narrow(1, 0, outputs);
+                        const double error =
+                            ((got.to(torch::kDouble) - reference).abs() / scale).max().item<double>();
+                        worst = std::max(worst, error);
+                        const QString where = QString("%1: rows %2 outputs %3 inputs %4 error %5")
+                                                  .arg(kernelName(isa)).arg(rows).arg(outputs)
+                                                  .arg(inputs).arg(error);
+                        QVERIFY2(error <= 1e-5, qPrintable(where));
+                        // Nothing written past the outputs of a row or past the last row.
+                        QVERIFY2(out.narrow(1, outputs, ldo - outputs).isnan().all().item<bool>(),
+                                 qPrintable(where));
+                        QVERIFY2(out.narrow(0, rows, 1).isnan().all().item<bool>(),
+                                 qPrintable(where));
+                        ++checked;
+                    }
+                }
+            }
+        }
+        f::setPackedGemmIsa(f::GemmIsa::Avx512);
+        QVERIFY(f::packedGemmIsa()
+                == (f::gemmIsaAvailable(f::GemmIsa::Avx512) ? f::GemmIsa::Avx512 : f::GemmIsa::None));
+        f::resetPackedGemmIsa();
+        qInfo("packed products: %d shapes, largest error %.3g of the terms' magnitude", checked,
+              worst);
+        QVERIFY(checked >= 48 * (int(kernels.size()) - 1));
+    }
+
+    void fusedStepWithEachKernel()
+    {
+        namespace f = mor::model::fused;
+        for (const f::GemmIsa isa : availableKernels()) {
+            f::setPackedGemmIsa(isa);
+            QVERIFY(f::packedGemmIsa() == isa);
+            for (const std::string halting : {"critique", "fixed", "pondernet"}) {
+                for (const bool embed : {false, true}) {
+                    Case c;
+                    c.halting = halting;
+                    c.stepEmbedding = embed;
+                    c.feedback = !embed || halting != "fixed";
+                    int64_t distinct = 0;
+                    // 200 rows: packed from the first step (AVX-512) or once fewer than 33
+                    // rows are left (AVX2); 3 rows: never packed (too few to repay it).
+                    for (const int64_t rows : {200, 3}) {
+                        compare(c, rows, &distinct);
+                        if (QTest::currentTestFailed()) {
+                            f::resetPackedGemmIsa();
+                            qWarning("kernel %s, %s, rows %lld", kernelName(isa), halting.c_str(),
+                                     static_cast<long long>(rows));
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        f::resetPackedGemmIsa();
     }
 
     void unsupportedConfigurationsTakeTheReference()

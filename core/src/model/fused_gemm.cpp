@@ -1,0 +1,310 @@
+#include "model/fused_gemm.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define MOR_GEMM_X86 1
+#include <immintrin.h>
+#define MOR_GEMM_AVX512 __attribute__((target("avx512f")))
+#define MOR_GEMM_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define MOR_GEMM_X86 0
+#endif
+
+namespace mor::model::fused {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Layout: a layer W [N, K] (row-major, out = in W^T + b) becomes ceil(N / NR) panels, panel p
+// holding W[p NR + j][k] at [k][j] (j < NR, zero where p NR + j >= N), followed by the bias
+// padded to a multiple of NR. A kernel call computes MR rows x NR outputs of one panel: its
+// accumulators start at the bias, and step k adds in[r][k] (broadcast) times the panel's row
+// k (NR floats, contiguous) to each row's accumulators; the outputs past N are not stored.
+// The loop over panels is the outer one, so a panel (K NR floats: 16 KB at K = 128, NR = 32)
+// stays in L1 while the row blocks stream past it.
+
+int64_t panelWidth(GemmIsa isa)
+{
+    return isa == GemmIsa::Avx512 ? 32 : isa == GemmIsa::Avx2 ? 16 : 0;
+}
+
+#if MOR_GEMM_X86
+
+/// AVX-512: MR (1..8) rows x 32 outputs, two zmm accumulators per row.
+template <int MR>
+MOR_GEMM_AVX512 void gemmKernel512(const float* a, int64_t lda, const float* w,
+                                   const float* bias, int64_t k, float* out, int64_t ldo,
+                                   __mmask16 mask0, __mmask16 mask1)
+{
+    __m512 c0[MR];
+    __m512 c1[MR];
+    const __m512 b0 = _mm512_loadu_ps(bias);
+    const __m512 b1 = _mm512_loadu_ps(bias + 16);
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+        c0[r] = b0;
+        c1[r] = b1;
+    }
+    for (int64_t p = 0; p < k; ++p) {
+        const __m512 w0 = _mm512_loadu_ps(w + p * 32);
+        const __m512 w1 = _mm512_loadu_ps(w + p * 32 + 16);
+#pragma GCC unroll 8
+        for (int r = 0; r < MR; ++r) {
+            const __m512 x = _mm512_set1_ps(a[r * lda + p]);
+            c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
+            c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+        _mm512_mask_storeu_ps(out + r * ldo, mask0, c0[r]);
+        _mm512_mask_storeu_ps(out + r * ldo + 16, mask1, c1[r]);
+    }
+}
+
+MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, int64_t ldi,
+                                   int64_t m, float* out, int64_t ldo)
+{
+    constexpr int64_t kRows = 8;
+    const int64_t k = layer.inputs;
+    const int64_t panels = (layer.outputs + 31) / 32;
+    for (int64_t p = 0; p < panels; ++p) {
+        const float* w = layer.panels + p * k * 32;
+        const float* bias = layer.bias + p * 32;
+        const int64_t cols = std::min<int64_t>(32, layer.outputs - p * 32);
+        const auto mask0 = __mmask16(cols >= 16 ? 0xFFFF : (1u << cols) - 1u);
+        const auto mask1 = __mmask16(cols >= 32 ? 0xFFFF : cols > 16 ? (1u << (cols - 16)) - 1u : 0u);
+        float* o = out + p * 32;
+        int64_t r = 0;
+        for (; r + kRows <= m; r += kRows) {
+            gemmKernel512<8>(in + r * ldi, ldi, w, bias, k, o + r * ldo, ldo, mask0, mask1);
+        }
+        const float* a = in + r * ldi;
+        float* c = o + r * ldo;
+        switch (m - r) {
+        case 7: gemmKernel512<7>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 6: gemmKernel512<6>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 5: gemmKernel512<5>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 4: gemmKernel512<4>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 3: gemmKernel512<3>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 2: gemmKernel512<2>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 1: gemmKernel512<1>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        default: break;
+        }
+    }
+}
+
+/// AVX2/FMA: MR (1..6) rows x 16 outputs, two ymm accumulators per row.
+template <int MR>
+MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, const float* bias,
+                                 int64_t k, float* out, int64_t ldo, __m256i mask0,
+                                 __m256i mask1)
+{
+    __m256 c0[MR];
+    __m256 c1[MR];
+    const __m256 b0 = _mm256_loadu_ps(bias);
+    const __m256 b1 = _mm256_loadu_ps(bias + 8);
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+        c0[r] = b0;
+        c1[r] = b1;
+    }
+    for (int64_t p = 0; p < k; ++p) {
+        const __m256 w0 = _mm256_loadu_ps(w + p * 16);
+        const __m256 w1 = _mm256_loadu_ps(w + p * 16 + 8);
+#pragma GCC unroll 6
+        for (int r = 0; r < MR; ++r) {
+            const __m256 x = _mm256_broadcast_ss(a + r * lda + p);
+            c0[r] = _mm256_fmadd_ps(x, w0, c0[r]);
+            c1[r] = _mm256_fmadd_ps(x, w1, c1[r]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+        _mm256_maskstore_ps(out + r * ldo, mask0, c0[r]);
+        _mm256_maskstore_ps(out + r * ldo + 8, mask1, c1[r]);
+    }
+}
+
+MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_t ldi, int64_t m,
+                               float* out, int64_t ldo)
+{
+    constexpr int64_t kRows = 6;
+    const int64_t k = layer.inputs;
+    const int64_t panels = (layer.outputs + 15) / 16;
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int64_t p = 0; p < panels; ++p) {
+        const float* w = layer.panels + p * k * 16;
+        const float* bias = layer.bias + p * 16;
+        const int cols = int(std::min<int64_t>(16, layer.outputs - p * 16));
+        const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), lanes);
+        const __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - 8), lanes);
+        float* o = out + p * 16;
+        int64_t r = 0;
+        for (; r + kRows <= m; r += kRows) {
+            gemmKernel256<6>(in + r * ldi, ldi, w, bias, k, o + r * ldo, ldo, mask0, mask1);
+        }
+        const float* a = in + r * ldi;
+        float* c = o + r * ldo;
+        switch (m - r) {
+        case 5: gemmKernel256<5>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 4: gemmKernel256<4>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 3: gemmKernel256<3>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 2: gemmKernel256<2>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 1: gemmKernel256<1>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        default: break;
+        }
+    }
+}
+
+GemmIsa detectGemmIsa()
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) {
+        return GemmIsa::Avx512;
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        return GemmIsa::Avx2;
+    }
+    return GemmIsa::None;
+}
+
+#else
+
+GemmIsa detectGemmIsa()
+{
+    return GemmIsa::None;
+}
+
+#endif
+
+GemmIsa bestGemmIsa()
+{
+    static const GemmIsa best = detectGemmIsa();
+    return best;
+}
+
+/// The calling thread's choice; -1: the default (the best available kernel).
+thread_local int t_packedIsa = -1;
+
+struct PackBuffer {
+    std::unique_ptr<float[]> data;
+    float* aligned = nullptr;
+    size_t size = 0;
+};
+thread_local PackBuffer t_packBuffer;
+
+} // namespace
+
+bool gemmIsaAvailable(GemmIsa isa)
+{
+    switch (isa) {
+    case GemmIsa::None: return true;
+    case GemmIsa::Avx2: return bestGemmIsa() != GemmIsa::None;
+    case GemmIsa::Avx512: return bestGemmIsa() == GemmIsa::Avx512;
+    }
+    return false;
+}
+
+GemmIsa packedGemmIsa()
+{
+    return t_packedIsa < 0 ? bestGemmIsa() : static_cast<GemmIsa>(t_packedIsa);
+}
+
+void setPackedGemmIsa(GemmIsa isa)
+{
+    t_packedIsa = int(gemmIsaAvailable(isa) ? isa : GemmIsa::None);
+}
+
+void resetPackedGemmIsa()
+{
+    t_packedIsa = -1;
+}
+
+int64_t packedRowLimit(GemmIsa isa)
+{
+    return isa == GemmIsa::Avx512 ? INT64_MAX : isa == GemmIsa::Avx2 ? 32 : 0;
+}
+
+float* packBuffer(size_t floats)
+{
+    if (t_packBuffer.size < floats) {
+        t_packBuffer.data.reset(new float[floats + 16]);
+        const auto address = reinterpret_cast<uintptr_t>(t_packBuffer.data.get());
+        t_packBuffer.aligned = reinterpret_cast<float*>((address + 63) & ~uintptr_t(63));
+        t_packBuffer.size = floats;
+    }
+    return t_packBuffer.aligned;
+}
+
+void trimPackBuffer(size_t floats)
+{
+    if (t_packBuffer.size > floats) {
+        t_packBuffer = PackBuffer();
+    }
+}
+
+size_t packedFloats(int64_t outputs, int64_t inputs, GemmIsa isa)
+{
+    const int64_t nr = panelWidth(isa);
+    if (nr == 0) {
+        return 0;
+    }
+    const int64_t panels = (outputs + nr - 1) / nr;
+    return size_t(panels * nr * (inputs + 1));
+}
+
+PackedDense packDense(const Dense& layer, GemmIsa isa, float* dest)
+{
+    const int64_t nr = panelWidth(isa);
+    const int64_t n = layer.outputs;
+    const int64_t k = layer.inputs;
+    const int64_t panels = (n + nr - 1) / nr;
+    PackedDense packed;
+    packed.panels = dest;
+    packed.bias = dest + panels * nr * k;
+    packed.outputs = n;
+    packed.inputs = k;
+    packed.nr = nr;
+    packed.isa = isa;
+    for (int64_t p = 0; p < panels; ++p) {
+        float* panel = dest + p * k * nr;
+        const int64_t cols = std::min(nr, n - p * nr);
+        if (cols < nr) {
+            std::fill(panel, panel + k * nr, 0.0f);
+        }
+        for (int64_t j = 0; j < cols; ++j) {
+            const float* row = layer.weight + (p * nr + j) * k;
+            for (int64_t i = 0; i < k; ++i) {
+                panel[i * nr + j] = row[i];
+            }
+        }
+    }
+    float* bias = dest + panels * nr * k;
+    std::memcpy(bias, layer.bias, size_t(n) * sizeof(float));
+    std::fill(bias + n, bias + panels * nr, 0.0f);
+    return packed;
+}
+
+void packedProduct(const PackedDense& layer, const float* in, int64_t ldi, int64_t m, float* out,
+                   int64_t ldo)
+{
+#if MOR_GEMM_X86
+    if (layer.isa == GemmIsa::Avx512) {
+        productAvx512(layer, in, ldi, m, out, ldo);
+        return;
+    }
+    if (layer.isa == GemmIsa::Avx2) {
+        productAvx2(layer, in, ldi, m, out, ldo);
+        return;
+    }
+#endif
+    // Not reached: packDense is only called with an available kernel.
+    (void)layer, (void)in, (void)ldi, (void)m, (void)out, (void)ldo;
+}
+
+} // namespace mor::model::fused

@@ -1,0 +1,63 @@
+#pragma once
+// Products over weights packed once (issue 20, fused_reflect.cpp): out = in W^T + b for a
+// layer whose weights do not change while they are used, e.g. during one answer-only
+// reflection (no grad, eval mode), which runs up to maxDepth steps of the same four products.
+// fused::denseProduct's sgemm packs each weight matrix again on every product (~12 us for a
+// 384 x 128 one, whatever the rows); here the weights are packed once per reflection into
+// panels [outputs / NR][inputs][NR] (zero-padded, the bias padded beside them) and every
+// product runs a register-blocked kernel over them: AVX-512 (8 rows x 32 outputs) or AVX2/FMA
+// (6 rows x 16 outputs), chosen at run time. Where neither is available (other CPUs,
+// non-x86) packedGemmIsa() is None and callers use fused::denseProduct instead.
+#include "model/fused_products.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mor::model::fused {
+
+enum class GemmIsa { None, Avx2, Avx512 };
+
+/// Whether this CPU (and build) can run the kernel of `isa` (None: always true).
+bool gemmIsaAvailable(GemmIsa isa);
+
+/// The kernel packed products use on the calling thread: the best available one unless
+/// setPackedGemmIsa chose another; None: packed products are off (callers take
+/// denseProduct).
+GemmIsa packedGemmIsa();
+/// Chooses the kernel for the calling thread (tests, A/B runs); one that is not available
+/// turns packed products off (None).
+void setPackedGemmIsa(GemmIsa isa);
+/// Back to the default (the best available kernel) for the calling thread.
+void resetPackedGemmIsa();
+
+/// The most rows for which the kernel of `isa` is measured at least as fast as sgemm on one
+/// thread (issue20.md, session 14): AVX-512 any number; AVX2 32; None 0.
+int64_t packedRowLimit(GemmIsa isa);
+
+/// A layer packed for one kernel: panels [panels][inputs][nr] and the bias [panels * nr].
+struct PackedDense {
+    const float* panels = nullptr;
+    const float* bias = nullptr;
+    int64_t outputs = 0;
+    int64_t inputs = 0;
+    int64_t nr = 0; ///< outputs per panel: 32 (AVX-512), 16 (AVX2)
+    GemmIsa isa = GemmIsa::None;
+};
+
+/// Floats that packDense writes for a layer of this shape and kernel (0 for None).
+size_t packedFloats(int64_t outputs, int64_t inputs, GemmIsa isa);
+
+/// Packs `layer` for `isa` (not None) into dest (packedFloats() floats, 64-byte aligned).
+PackedDense packDense(const Dense& layer, GemmIsa isa, float* dest);
+
+/// The calling thread's buffer for packed layers: at least `floats` floats, 64-byte aligned,
+/// reused by the next call on the thread (its contents are not kept across calls).
+float* packBuffer(size_t floats);
+/// Frees the calling thread's buffer if it holds more than `floats` floats.
+void trimPackBuffer(size_t floats);
+
+/// out [m x outputs] (row stride ldo) = in [m x inputs] (row stride ldi) W^T + b.
+void packedProduct(const PackedDense& layer, const float* in, int64_t ldi, int64_t m,
+                   float* out, int64_t ldo);
+
+} // namespace mor::model::fused
