@@ -197,8 +197,9 @@ struct FusedParameters {
 /// over them, at the row counts where that kernel is at least as fast as sgemm; elsewhere, and
 /// where the kernel is off (fused::setPackedGemmIsa(None)) or would not repay its packing (a
 /// reflection of fewer than 4 rows, or of one step and fewer than 8), fused::denseProduct.
-/// Measured (issue20.md, session 14, AVX-512, one thread, width 128): packing the three ~10 us,
-/// the products at 4 rows ~19 us cheaper than sgemm's, at 1-2 rows ~1.5 us.
+/// Measured (issue20.md, session 14, AVX-512, one thread, width 128): packing the three ~10-17 us
+/// (weights in cache; ~65 us from memory), the products at 4 rows ~19 us cheaper than sgemm's,
+/// at 1-2 rows ~1.5 us.
 class StepProducts {
 public:
     StepProducts(const FusedParameters& p, int64_t rows, int64_t steps) : m_p(p)
