@@ -5,6 +5,7 @@
 #include "families/family_registry.h"
 #include "train/pruning.h"
 #include "train/reflection_family.h"
+#include "tst_trace_reader.h"
 #include "tst_trainer_pruning.h"
 
 #include "mor/log_reader.h"
@@ -95,6 +96,9 @@ private Q_SLOTS:
         trainer_pruning_test::tokenChoiceDepthCapClampsEveryToken();
     }
     void recursionRunRetrainsOnNewText() { trainer_pruning_test::recursionRunRetrainsOnNewText(); }
+    void traceReadsThePassAsTheReferenceDoes() {
+        trace_reader_test::traceReadsThePassAsTheReferenceDoes();
+    }
 };
 
 void TstTrainer::warmupThenCosineSchedule() {
