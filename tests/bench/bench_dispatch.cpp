@@ -21,6 +21,7 @@
 #include "model/halting_policy.h"
 #include "model/mor_model.h"
 #include "model/reflection_expert.h"
+#include "model/segment_packs.h"
 #include "mor/allocator.h"
 #include "mor/trainer.h"
 
@@ -132,6 +133,10 @@ int main(int argc, char** argv)
     const int64_t batch = argc > 4 ? std::max(1, std::atoi(argv[4])) : kBatch;
     const std::string item = "2 sparse dispatch";
     tuneAllocator(); // as every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults)
+    // MOR_BENCH_PACKED=0: the segment products through BLAS only (A/B in one binary).
+    const char* packedEnv = std::getenv("MOR_BENCH_PACKED");
+    const bool packed = !(packedEnv != nullptr && std::string(packedEnv) == "0");
+    model::setPackedSegmentProducts(packed);
     setThreads(threads);
     torch::manual_seed(1);
     const auto x = torch::randn({batch, kFeatures});
@@ -241,9 +246,9 @@ int main(int argc, char** argv)
                 format("%.2fx", wall), goal ? verdict(wall <= 1.3) : "info",
                 detail + format("process CPU time ratio %.2fx; ", cpu)
                     + format("batch %lld, GRU width %lld, depth %lld, fwd+bwd, %d repetitions, "
-                             "%d threads",
+                             "%d threads, segment products %s",
                              (long long)batch, (long long)kWidth, (long long)kDepth, reps,
-                             threads));
+                             threads, packed ? "packed where they pay" : "BLAS only"));
         });
     }
     return 0;

@@ -72,8 +72,9 @@ MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, in
     constexpr int64_t kRows = 8;
     const int64_t k = layer.inputs;
     const int64_t panels = (layer.outputs + 31) / 32;
+    const int64_t stride = layer.panelStride > 0 ? layer.panelStride : k * 32;
     for (int64_t p = 0; p < panels; ++p) {
-        const float* w = layer.panels + p * k * 32;
+        const float* w = layer.panels + p * stride;
         const float* bias = layer.bias + p * 32;
         const int64_t cols = std::min<int64_t>(32, layer.outputs - p * 32);
         const auto mask0 = __mmask16(cols >= 16 ? 0xFFFF : (1u << cols) - 1u);
@@ -136,9 +137,10 @@ MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_
     constexpr int64_t kRows = 6;
     const int64_t k = layer.inputs;
     const int64_t panels = (layer.outputs + 15) / 16;
+    const int64_t stride = layer.panelStride > 0 ? layer.panelStride : k * 16;
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int64_t p = 0; p < panels; ++p) {
-        const float* w = layer.panels + p * k * 16;
+        const float* w = layer.panels + p * stride;
         const float* bias = layer.bias + p * 16;
         const int cols = int(std::min<int64_t>(16, layer.outputs - p * 16));
         const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), lanes);
@@ -161,15 +163,16 @@ MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_
     }
 }
 
-/// Packs the rows [j0, j0 + 8) of one panel: 8 x 8 blocks transposed in registers (the
-/// inputs past the last multiple of 8 one by one). ~4x faster than the scalar copy.
-MOR_GEMM_AVX2 void packRows8(const float* rows, int64_t k, float* panel, int64_t nr)
+/// Packs the rows [j0, j0 + 8) of one panel (rows `ld` floats apart): 8 x 8 blocks transposed
+/// in registers (the inputs past the last multiple of 8 one by one). ~4x faster than the scalar
+/// copy.
+MOR_GEMM_AVX2 void packRows8(const float* rows, int64_t ld, int64_t k, float* panel, int64_t nr)
 {
     int64_t i = 0;
     for (; i + 8 <= k; i += 8) {
         __m256 r[8];
         for (int j = 0; j < 8; ++j) {
-            r[j] = _mm256_loadu_ps(rows + j * k + i);
+            r[j] = _mm256_loadu_ps(rows + j * ld + i);
         }
         const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
         const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
@@ -191,7 +194,7 @@ MOR_GEMM_AVX2 void packRows8(const float* rows, int64_t k, float* panel, int64_t
     }
     for (; i < k; ++i) {
         for (int j = 0; j < 8; ++j) {
-            panel[i * nr + j] = rows[j * k + i];
+            panel[i * nr + j] = rows[j * ld + i];
         }
     }
 }
@@ -295,9 +298,16 @@ size_t packedFloats(int64_t outputs, int64_t inputs, GemmIsa isa)
 
 PackedDense packDense(const Dense& layer, GemmIsa isa, float* dest)
 {
+    return packWeightRows(layer.weight, layer.inputs, layer.outputs, layer.inputs, layer.bias, isa,
+                          dest);
+}
+
+PackedDense packWeightRows(const float* weight, int64_t ldw, int64_t outputs, int64_t inputs,
+                           const float* bias, GemmIsa isa, float* dest)
+{
     const int64_t nr = panelWidth(isa);
-    const int64_t n = layer.outputs;
-    const int64_t k = layer.inputs;
+    const int64_t n = outputs;
+    const int64_t k = inputs;
     const int64_t panels = (n + nr - 1) / nr;
     PackedDense packed;
     packed.panels = dest;
@@ -315,20 +325,63 @@ PackedDense packDense(const Dense& layer, GemmIsa isa, float* dest)
         int64_t j = 0;
 #if MOR_GEMM_X86
         for (; j + 8 <= cols; j += 8) { // isa is Avx2 or Avx512: AVX2 is there
-            packRows8(layer.weight + (p * nr + j) * k, k, panel + j, nr);
+            packRows8(weight + (p * nr + j) * ldw, ldw, k, panel + j, nr);
         }
 #endif
         for (; j < cols; ++j) {
-            const float* row = layer.weight + (p * nr + j) * k;
+            const float* row = weight + (p * nr + j) * ldw;
             for (int64_t i = 0; i < k; ++i) {
                 panel[i * nr + j] = row[i];
             }
         }
     }
-    float* bias = dest + panels * nr * k;
-    std::memcpy(bias, layer.bias, size_t(n) * sizeof(float));
-    std::fill(bias + n, bias + panels * nr, 0.0f);
+    float* packedBias = dest + panels * nr * k;
+    if (bias != nullptr) {
+        std::memcpy(packedBias, bias, size_t(n) * sizeof(float));
+        std::fill(packedBias + n, packedBias + panels * nr, 0.0f);
+    } else {
+        std::fill(packedBias, packedBias + panels * nr, 0.0f);
+    }
     return packed;
+}
+
+PackedDense packWeightColumns(const float* weight, int64_t ldw, int64_t rows, int64_t columns,
+                              GemmIsa isa, float* dest)
+{
+    // The layer W^T: outputs = W's columns, inputs = W's rows; panel p holds W[i][p nr + j] at
+    // [i][j]: a copy of nr consecutive floats of each row of W (no transpose).
+    const int64_t nr = panelWidth(isa);
+    const int64_t n = columns;
+    const int64_t k = rows;
+    const int64_t panels = (n + nr - 1) / nr;
+    PackedDense packed;
+    packed.panels = dest;
+    packed.bias = dest + panels * nr * k;
+    packed.outputs = n;
+    packed.inputs = k;
+    packed.nr = nr;
+    packed.isa = isa;
+    for (int64_t p = 0; p < panels; ++p) {
+        float* panel = dest + p * k * nr;
+        const int64_t cols = std::min(nr, n - p * nr);
+        for (int64_t i = 0; i < k; ++i) {
+            std::memcpy(panel + i * nr, weight + i * ldw + p * nr, size_t(cols) * sizeof(float));
+            if (cols < nr) {
+                std::fill(panel + i * nr + cols, panel + (i + 1) * nr, 0.0f);
+            }
+        }
+    }
+    std::fill(dest + panels * nr * k, dest + panels * nr * (k + 1), 0.0f);
+    return packed;
+}
+
+PackedDense packedInputs(const PackedDense& layer, int64_t first, int64_t count)
+{
+    PackedDense part = layer;
+    part.panels = layer.panels + first * layer.nr;
+    part.panelStride = layer.panelStride > 0 ? layer.panelStride : layer.inputs * layer.nr;
+    part.inputs = count;
+    return part;
 }
 
 void packedProduct(const PackedDense& layer, const float* in, int64_t ldi, int64_t m, float* out,

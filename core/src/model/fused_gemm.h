@@ -42,6 +42,7 @@ struct PackedDense {
     int64_t inputs = 0;
     int64_t nr = 0; ///< outputs per panel: 32 (AVX-512), 16 (AVX2)
     GemmIsa isa = GemmIsa::None;
+    int64_t panelStride = 0; ///< floats from one panel to the next; 0: inputs * nr
 };
 
 /// Floats that packDense writes for a layer of this shape and kernel (0 for None).
@@ -49,6 +50,17 @@ size_t packedFloats(int64_t outputs, int64_t inputs, GemmIsa isa);
 
 /// Packs `layer` for `isa` (not None) into dest (packedFloats() floats, 64-byte aligned).
 PackedDense packDense(const Dense& layer, GemmIsa isa, float* dest);
+
+/// Packs W [outputs, inputs] (rows ldw floats apart; bias [outputs] or nullptr: zero) for
+/// out = in W^T + b, as packDense (dest: packedFloats(outputs, inputs, isa) floats).
+PackedDense packWeightRows(const float* weight, int64_t ldw, int64_t outputs, int64_t inputs,
+                           const float* bias, GemmIsa isa, float* dest);
+/// Packs W^T for W [rows, columns] (rows ldw floats apart), for out = in W (in [m, rows], out
+/// [m, columns]), without bias (dest: packedFloats(columns, rows, isa) floats).
+PackedDense packWeightColumns(const float* weight, int64_t ldw, int64_t rows, int64_t columns,
+                              GemmIsa isa, float* dest);
+/// The inputs [first, first + count) of a packed layer (a view of its panels, same bias).
+PackedDense packedInputs(const PackedDense& layer, int64_t first, int64_t count);
 
 /// The calling thread's buffer for packed layers: at least `floats` floats, 64-byte aligned,
 /// reused by the next call on the thread (its contents are not kept across calls).

@@ -1,5 +1,7 @@
 #include "model/grouped_linear.h"
 
+#include "model/segment_packs.h"
+
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <ATen/ops/addmm_cpu_dispatch.h>
@@ -180,6 +182,12 @@ void forEachMember(const std::vector<int64_t>& load, bool cpu, const Fn& fn)
 struct SegmentWeight::Shared {
     std::vector<torch::Tensor> weights, biases;
     int64_t out = 0, in = 0;
+    fused::GemmIsa isa = fused::GemmIsa::None; ///< packed products' kernel; None: BLAS only
+    std::unique_ptr<segment::MemberPacks> forwardPacks; ///< W for y = x W^T + b, as needed
+    /// W's columns [column, column + k) for dx = dy W, per (column, k), as needed in a backward
+    /// pass (dropped with the gradient buffers).
+    std::vector<std::pair<std::pair<int64_t, int64_t>, std::unique_ptr<segment::MemberPacks>>>
+        backwardPacks;
     std::mutex mutex;
     torch::Tensor dw, db;                   ///< [G, out, in], [G, out]; undefined: none yet
     std::vector<std::vector<bool>> written; ///< per member: the columns of dw written
@@ -189,6 +197,69 @@ struct SegmentWeight::Shared {
 namespace {
 
 using Shared = SegmentWeight::Shared;
+
+/// The most rows of a member's product that run packed: the kernel's limit, and 64 where the
+/// members run one after another with several threads (a BLAS product may then use them all).
+int64_t packedRowLimit(const Shared& s, size_t members)
+{
+    int64_t limit = fused::packedRowLimit(s.isa);
+    if (members < 2 && !at::in_parallel_region() && at::get_num_threads() > 1) {
+        limit = std::min<int64_t>(limit, 64);
+    }
+    return limit;
+}
+
+/// Member g's weight version (a pack made at another version is stale).
+uint32_t versionOf(const Shared& s, int64_t g)
+{
+    return uint32_t(s.weights[size_t(g)]._version());
+}
+
+/// Member g packed for y = x W^T + b (whole weight, its bias), packing it first if needed.
+const fused::PackedDense& forwardPack(Shared& s, int64_t g)
+{
+    auto& packs = *s.forwardPacks;
+    const auto version = versionOf(s, g);
+    if (!packs.ready(g, version)) {
+        const auto& w = s.weights[size_t(g)];
+        const float* bias = s.biases.empty() ? nullptr : s.biases[size_t(g)].data_ptr<float>();
+        packs.set(g,
+                  fused::packWeightRows(w.data_ptr<float>(), w.stride(0), s.out, s.in, bias, s.isa,
+                                        packs.slot(g)),
+                  version);
+    }
+    return packs.layer(g);
+}
+
+/// The packs of W's columns [column, column + k) for dx = dy W, made on first use in a pass.
+segment::MemberPacks& backwardPacks(Shared& s, int64_t column, int64_t k)
+{
+    for (auto& [key, packs] : s.backwardPacks) {
+        if (key.first == column && key.second == k) {
+            return *packs;
+        }
+    }
+    s.backwardPacks.emplace_back(
+        std::make_pair(column, k),
+        std::make_unique<segment::MemberPacks>(int64_t(s.weights.size()),
+                                               fused::packedFloats(k, s.out, s.isa), 0));
+    return *s.backwardPacks.back().second;
+}
+
+/// Member g's columns [column, column + k) packed for dx = dy W, packing them first if needed.
+const fused::PackedDense& backwardPack(Shared& s, segment::MemberPacks& packs, int64_t g,
+                                       int64_t column, int64_t k)
+{
+    const auto version = versionOf(s, g);
+    if (!packs.ready(g, version)) {
+        const auto& w = s.weights[size_t(g)];
+        packs.set(g,
+                  fused::packWeightColumns(w.data_ptr<float>() + column, w.stride(0), s.out, k,
+                                           s.isa, packs.slot(g)),
+                  version);
+    }
+    return packs.layer(g);
+}
 
 /// Backward of one call: the input gradient, and (when the weights' gradient node will run)
 /// the call's part of every member's weight and bias gradient, added into the shared buffers
@@ -229,13 +300,27 @@ struct SegmentCallBackward : torch::autograd::Node {
             }
         }
         const auto offsets = offsetsOf(counts);
+        // dx = dy W packed (W's columns) for the deep weights (the GRU's), from a few rows on.
+        segment::MemberPacks* dxPacks = nullptr;
+        if (needX && s.isa != fused::GemmIsa::None && s.out >= segment::kMinDxDepth
+            && k >= segment::kMinOutputs && dy.scalar_type() == torch::kFloat && dy.is_cpu()) {
+            dxPacks = &backwardPacks(s, column, k);
+        }
+        const int64_t rowLimit = packedRowLimit(s, counts.size());
+        const int64_t minRows = segment::minRowsToPack(s.isa, true);
         forEachMember(counts, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
                 return;
             }
             const auto dyg = rows(dy, offsets[size_t(g)], n);
-            if (needX) {
+            if (needX && dxPacks != nullptr && n <= rowLimit
+                && (n >= minRows || dxPacks->ready(g, versionOf(s, g)))) {
+                segment::countPackedProduct();
+                fused::packedProduct(backwardPack(s, *dxPacks, g, column, k),
+                                     dy.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out, n,
+                                     dx.data_ptr<float>() + offsets[size_t(g)] * k, k);
+            } else if (needX) {
                 auto out = rows(dx, offsets[size_t(g)], n);
                 product(out, dyg, columns(s.weights[size_t(g)], column, k), false);
             }
@@ -292,6 +377,7 @@ struct SegmentWeightGradients : torch::autograd::Node {
             // Taken out: a later backward through the same graph starts new buffers.
             const std::lock_guard<std::mutex> lock(s.mutex);
             std::swap(dw, s.dw);
+            s.backwardPacks.clear(); // a later backward packs the weights as they are then
             std::swap(db, s.db);
             written.swap(s.written);
             biasWritten.swap(s.biasWritten);
@@ -356,6 +442,17 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
     }
     s.weights = std::move(weights);
     s.biases = std::move(biases);
+    // Packed products (segment_packs.h): float CPU weights, the switch on, a kernel available;
+    // not for narrow layers (fewer outputs than a panel's half).
+    if (packedSegmentProducts() && s.out >= segment::kMinOutputs
+        && std::all_of(s.weights.begin(), s.weights.end(),
+                       [](const torch::Tensor& w) {
+                           return w.is_cpu() && w.scalar_type() == torch::kFloat;
+                       })
+        && std::all_of(s.biases.begin(), s.biases.end(),
+                       [](const torch::Tensor& b) { return b.is_cpu() && b.stride(0) == 1; })) {
+        s.isa = fused::packedGemmIsa();
+    }
     if (!torch::autograd::compute_requires_grad(s.weights, s.biases)) {
         return; // no gradient wanted (evaluation, frozen weights): no gradient node
     }
@@ -385,9 +482,28 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
         y = torch::empty({x.size(0), s.out}, x.options());
         const int64_t k = x.size(1);
         const auto offsets = offsetsOf(counts);
+        auto& shared = *m_shared;
+        if (shared.isa != fused::GemmIsa::None && !shared.forwardPacks && x.is_cpu()) {
+            const auto floats = fused::packedFloats(s.out, s.in, s.isa);
+            shared.forwardPacks = std::make_unique<segment::MemberPacks>(
+                int64_t(s.weights.size()), floats, floats / size_t(s.in + 1));
+        }
+        const int64_t rowLimit = packedRowLimit(s, counts.size());
+        const int64_t minRows = segment::minRowsToPack(s.isa, false);
         forEachMember(counts, x.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
+                return;
+            }
+            if (shared.forwardPacks && n <= rowLimit
+                && (n >= minRows || shared.forwardPacks->ready(g, versionOf(s, g)))) {
+                auto layer = fused::packedInputs(forwardPack(shared, g), column, k);
+                if (!bias) {
+                    layer.bias = shared.forwardPacks->zeros();
+                }
+                segment::countPackedProduct();
+                fused::packedProduct(layer, x.data_ptr<float>() + offsets[size_t(g)] * k, k, n,
+                                     y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
                 return;
             }
             auto out = rows(y, offsets[size_t(g)], n);

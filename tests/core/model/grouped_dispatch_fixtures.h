@@ -1,9 +1,12 @@
 #pragma once
 // Fixtures of tst_grouped_dispatch.cpp: model passes with and without grouped dispatch and the
 // comparisons of their values and gradients (a header, so the test stays one source file).
+#include "model/fused_gemm.h"
 #include "model/grouped_experts.h"
+#include "model/grouped_linear.h"
 #include "model/mor_model.h"
 #include "model/reflection_expert.h"
+#include "model/segment_packs.h"
 
 #include <QtTest>
 
@@ -132,6 +135,69 @@ inline void groupGrid()
     QTest::newRow("E=32 top-1 gru critique") << 32 << 1 << "gru" << "critique";
     QTest::newRow("E=32 top-2 gru critique") << 32 << 2 << "gru" << "critique";
     QTest::newRow("E=32 top-2 mlp pondernet") << 32 << 2 << "mlp" << "pondernet";
+}
+
+/// Segment products packed (segment_packs.h) vs BLAS (forced by the switch) on each kernel this
+/// CPU runs: members of 0, 1, 7, 33 and 257 rows, a weight [384, 140] (deep enough for the
+/// packed dx), calls on columns [0, 128) with the bias (twice: the second reuses the packs), on
+/// [128, 140) without; y, dx, dW and db within 1e-5 of the largest magnitude of each (BLAS).
+/// Then a member's weight changed in place: the next call packs it again.
+inline void packedSegmentProductsEqualBlas()
+{
+    torch::manual_seed(29);
+    const std::vector<int64_t> counts{0, 1, 7, 33, 257};
+    const int64_t rows = 298;
+    std::vector<torch::Tensor> w, b;
+    for (size_t g = 0; g < counts.size(); ++g) {
+        w.push_back(torch::randn({384, 140}).requires_grad_(true));
+        b.push_back(torch::randn({384}).requires_grad_(true));
+    }
+    const auto x1 = torch::randn({rows, 128}), x2 = torch::randn({rows, 12});
+    const auto r = torch::randn({3, rows, 384});
+    const auto pass = [&](bool packed, fused::GemmIsa isa) {
+        setPackedSegmentProducts(packed);
+        fused::setPackedGemmIsa(isa);
+        std::vector<torch::Tensor> in{x1.clone().requires_grad_(), x2.clone().requires_grad_()};
+        const SegmentWeight seg(w, b);
+        const auto y1 = seg(in[0], counts, 0, true), y2 = seg(in[1], counts, 128, false);
+        const auto y3 = seg(torch::tanh(y1.narrow(1, 0, 128)), counts, 0, true);
+        ((y1 * r[0]).sum() + (y2 * r[1]).sum() + (y3 * r[2]).sum()).backward();
+        std::vector<torch::Tensor> out{y1.detach(), y2.detach(), y3.detach(), in[0].grad(),
+                                       in[1].grad()};
+        for (size_t g = 0; g < counts.size(); ++g) {
+            out.push_back(w[g].grad().clone());
+            out.push_back(b[g].grad().clone());
+            w[g].mutable_grad() = b[g].mutable_grad() = torch::Tensor();
+        }
+        {
+            const torch::NoGradGuard noGrad; // a weight changed in place: packed again
+            w[4].add_(0.25);
+            out.push_back(seg(x1, counts, 0, true));
+            w[4].sub_(0.25);
+        }
+        setPackedSegmentProducts(true);
+        fused::resetPackedGemmIsa();
+        return out;
+    };
+    const auto reference = pass(false, fused::GemmIsa::None);
+    for (const auto isa : {fused::GemmIsa::Avx512, fused::GemmIsa::Avx2}) {
+        if (!fused::gemmIsaAvailable(isa)) {
+            continue;
+        }
+        const auto before = segment::packedProducts();
+        const auto packed = pass(true, isa);
+        QVERIFY(segment::packedProducts() > before); // the kernel ran
+        for (size_t i = 0; i < reference.size(); ++i) {
+            const double scale = reference[i].abs().max().item<double>();
+            const double diff = (packed[i] - reference[i]).abs().max().item<double>();
+            QVERIFY2(diff <= 1e-5 * scale, qPrintable(QString("tensor %1 isa %2: %3 of %4")
+                                                          .arg(i)
+                                                          .arg(int(isa))
+                                                          .arg(diff)
+                                                          .arg(scale)));
+        }
+        QCOMPARE(packed[5].abs().sum().item<double>(), 0.0); // member 0: no rows
+    }
 }
 
 } // namespace mor::model::grouped_test

@@ -5,7 +5,6 @@
 #include "grouped_dispatch_fixtures.h"
 
 #include "compat/torch_compat.h"
-#include "model/grouped_linear.h"
 
 #include <QtTest>
 
@@ -36,6 +35,7 @@ private Q_SLOTS:
     void groupedEvalPassEqualsPerExpertPass_data();
     void groupedEvalPassEqualsPerExpertPass();
     void segmentWeightGradientsEqualPerMemberProducts();
+    void packedSegmentProductsEqualBlas() { grouped_test::packedSegmentProductsEqualBlas(); }
 };
 
 void TstGroupedDispatch::groupsAreExpertsOfOneShape()

@@ -1,0 +1,76 @@
+#pragma once
+// Packed-weight products for the segment layers of grouped dispatch (grouped_linear.cpp; issue
+// 20, session 14). OpenBLAS packs a member's weight again on every product, and a group of E=32
+// experts has ~23 live members of ~90 rows each per call: there the packing and the
+// small-matrix kernels are most of the extra time over E=2. Here a member's weight is packed
+// once per SegmentWeight (one forward pass: the weights cannot change before its backward
+// ran; nothing is cached across passes) into fused_gemm's panels, for y = x W^T + b, and once
+// per backward pass and column range as W's columns, for dx = dy W; every product of the pass
+// then runs fused_gemm's register-blocked kernel. The weight gradient stays a BLAS product.
+#include "model/fused_gemm.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace mor::model {
+
+/// Per-thread switch (default on): whether segment layers created on this thread use packed
+/// products where a kernel is available (fused::packedGemmIsa(), float CPU weights). Off:
+/// every product is the BLAS one, as before (A/B runs, tests).
+bool packedSegmentProducts();
+void setPackedSegmentProducts(bool on);
+
+namespace segment {
+
+/// The smallest number of outputs / inputs for which a packed product is used: a narrower
+/// layer (the 4-class head, the critic's 1-output layer, the 5 feedback columns' input
+/// gradient) wastes most of a 16- or 32-wide panel.
+constexpr int64_t kMinOutputs = 16;
+constexpr int64_t kMinInputs = 16;
+
+/// The input gradient dx = dy W is packed only for weights of at least this many rows (its
+/// products' depth): at 64 (the critic) the kernel is no faster than BLAS.
+constexpr int64_t kMinDxDepth = 256;
+
+/// The fewest rows for which a member's weight is packed for one call (once packed, every
+/// later call of the pass uses the pack, whatever its rows): below, BLAS's small-matrix
+/// kernel costs less than the packing (issue20.md, session 14, helper K2). dx: the input
+/// gradient's packing (columns of W).
+int64_t minRowsToPack(fused::GemmIsa isa, bool dx);
+
+/// Member products run by the packed kernel so far (all threads; tests check the kernel ran).
+int64_t packedProducts();
+void countPackedProduct();
+
+/// One packed layout of every member's weight of a segment layer, packed member by member on
+/// first use (by the thread computing that member: members are disjoint).
+class MemberPacks {
+public:
+    MemberPacks(int64_t members, size_t floatsPerMember, size_t zeroFloats);
+    /// Whether member g is packed from its weight at `version` (the weight's version counter:
+    /// an in-place update since the packing makes the pack stale).
+    bool ready(int64_t g, uint32_t version) const
+    {
+        return m_ready[size_t(g)] != 0 && m_versions[size_t(g)] == version;
+    }
+    float* slot(int64_t g) { return m_data + size_t(g) * m_floats; }
+    void set(int64_t g, const fused::PackedDense& layer, uint32_t version);
+    const fused::PackedDense& layer(int64_t g) const { return m_layers[size_t(g)]; }
+    /// A zero bias for a packed layout (calls without the bias).
+    const float* zeros() const { return m_zeros; }
+
+private:
+    std::unique_ptr<float[]> m_storage;
+    float* m_data = nullptr;
+    float* m_zeros = nullptr;
+    size_t m_floats = 0;
+    std::vector<uint8_t> m_ready;
+    std::vector<uint32_t> m_versions;
+    std::vector<fused::PackedDense> m_layers;
+};
+
+} // namespace segment
+
+} // namespace mor::model
