@@ -27,16 +27,20 @@ namespace {
 // The loop over panels is the outer one, so a panel (K NR floats: 16 KB at K = 128, NR = 32)
 // stays in L1 while the row blocks stream past it.
 
+} // namespace
+
 int64_t panelWidth(GemmIsa isa)
 {
     return isa == GemmIsa::Avx512 ? 32 : isa == GemmIsa::Avx2 ? 16 : 0;
 }
 
+namespace {
+
 #if MOR_GEMM_X86
 
 /// AVX-512: MR (1..8) rows x 32 outputs, two zmm accumulators per row.
 template <int MR>
-MOR_GEMM_AVX512 void gemmKernel512(const float* a, int64_t lda, const float* w,
+MOR_GEMM_AVX512 void gemmKernel512(const float* a, int64_t lda, const float* w, int64_t ldw,
                                    const float* bias, int64_t k, float* out, int64_t ldo,
                                    __mmask16 mask0, __mmask16 mask1)
 {
@@ -50,8 +54,8 @@ MOR_GEMM_AVX512 void gemmKernel512(const float* a, int64_t lda, const float* w,
         c1[r] = b1;
     }
     for (int64_t p = 0; p < k; ++p) {
-        const __m512 w0 = _mm512_loadu_ps(w + p * 32);
-        const __m512 w1 = _mm512_loadu_ps(w + p * 32 + 16);
+        const __m512 w0 = _mm512_loadu_ps(w + p * ldw);
+        const __m512 w1 = _mm512_loadu_ps(w + p * ldw + 16);
 #pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
             const __m512 x = _mm512_set1_ps(a[r * lda + p]);
@@ -73,6 +77,7 @@ MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, in
     const int64_t k = layer.inputs;
     const int64_t panels = (layer.outputs + 31) / 32;
     const int64_t stride = layer.panelStride > 0 ? layer.panelStride : k * 32;
+    const int64_t ldw = layer.panelRowStride > 0 ? layer.panelRowStride : 32;
     for (int64_t p = 0; p < panels; ++p) {
         const float* w = layer.panels + p * stride;
         const float* bias = layer.bias + p * 32;
@@ -82,18 +87,18 @@ MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, in
         float* o = out + p * 32;
         int64_t r = 0;
         for (; r + kRows <= m; r += kRows) {
-            gemmKernel512<8>(in + r * ldi, ldi, w, bias, k, o + r * ldo, ldo, mask0, mask1);
+            gemmKernel512<8>(in + r * ldi, ldi, w, ldw, bias, k, o + r * ldo, ldo, mask0, mask1);
         }
         const float* a = in + r * ldi;
         float* c = o + r * ldo;
         switch (m - r) {
-        case 7: gemmKernel512<7>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 6: gemmKernel512<6>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 5: gemmKernel512<5>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 4: gemmKernel512<4>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 3: gemmKernel512<3>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 2: gemmKernel512<2>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 1: gemmKernel512<1>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 7: gemmKernel512<7>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 6: gemmKernel512<6>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 5: gemmKernel512<5>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 4: gemmKernel512<4>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 3: gemmKernel512<3>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 2: gemmKernel512<2>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 1: gemmKernel512<1>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
         default: break;
         }
     }
@@ -101,9 +106,9 @@ MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, in
 
 /// AVX2/FMA: MR (1..6) rows x 16 outputs, two ymm accumulators per row.
 template <int MR>
-MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, const float* bias,
-                                 int64_t k, float* out, int64_t ldo, __m256i mask0,
-                                 __m256i mask1)
+MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, int64_t ldw,
+                                 const float* bias, int64_t k, float* out, int64_t ldo,
+                                 __m256i mask0, __m256i mask1)
 {
     __m256 c0[MR];
     __m256 c1[MR];
@@ -115,8 +120,8 @@ MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, co
         c1[r] = b1;
     }
     for (int64_t p = 0; p < k; ++p) {
-        const __m256 w0 = _mm256_loadu_ps(w + p * 16);
-        const __m256 w1 = _mm256_loadu_ps(w + p * 16 + 8);
+        const __m256 w0 = _mm256_loadu_ps(w + p * ldw);
+        const __m256 w1 = _mm256_loadu_ps(w + p * ldw + 8);
 #pragma GCC unroll 6
         for (int r = 0; r < MR; ++r) {
             const __m256 x = _mm256_broadcast_ss(a + r * lda + p);
@@ -138,6 +143,7 @@ MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_
     const int64_t k = layer.inputs;
     const int64_t panels = (layer.outputs + 15) / 16;
     const int64_t stride = layer.panelStride > 0 ? layer.panelStride : k * 16;
+    const int64_t ldw = layer.panelRowStride > 0 ? layer.panelRowStride : 16;
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int64_t p = 0; p < panels; ++p) {
         const float* w = layer.panels + p * stride;
@@ -148,16 +154,16 @@ MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_
         float* o = out + p * 16;
         int64_t r = 0;
         for (; r + kRows <= m; r += kRows) {
-            gemmKernel256<6>(in + r * ldi, ldi, w, bias, k, o + r * ldo, ldo, mask0, mask1);
+            gemmKernel256<6>(in + r * ldi, ldi, w, ldw, bias, k, o + r * ldo, ldo, mask0, mask1);
         }
         const float* a = in + r * ldi;
         float* c = o + r * ldo;
         switch (m - r) {
-        case 5: gemmKernel256<5>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 4: gemmKernel256<4>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 3: gemmKernel256<3>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 2: gemmKernel256<2>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
-        case 1: gemmKernel256<1>(a, ldi, w, bias, k, c, ldo, mask0, mask1); break;
+        case 5: gemmKernel256<5>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 4: gemmKernel256<4>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 3: gemmKernel256<3>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 2: gemmKernel256<2>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+        case 1: gemmKernel256<1>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
         default: break;
         }
     }
@@ -375,11 +381,27 @@ PackedDense packWeightColumns(const float* weight, int64_t ldw, int64_t rows, in
     return packed;
 }
 
+PackedDense weightColumns(const float* weight, int64_t ldw, int64_t rows, int64_t columns,
+                          GemmIsa isa, const float* zeroBias)
+{
+    PackedDense view;
+    view.panels = weight;
+    view.bias = zeroBias;
+    view.outputs = columns;
+    view.inputs = rows;
+    view.nr = panelWidth(isa);
+    view.isa = isa;
+    view.panelStride = view.nr;
+    view.panelRowStride = ldw;
+    return view;
+}
+
 PackedDense packedInputs(const PackedDense& layer, int64_t first, int64_t count)
 {
     PackedDense part = layer;
-    part.panels = layer.panels + first * layer.nr;
+    part.panels = layer.panels + first * (layer.panelRowStride > 0 ? layer.panelRowStride : layer.nr);
     part.panelStride = layer.panelStride > 0 ? layer.panelStride : layer.inputs * layer.nr;
+    part.panelRowStride = layer.panelRowStride;
     part.inputs = count;
     return part;
 }

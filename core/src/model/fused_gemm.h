@@ -42,8 +42,12 @@ struct PackedDense {
     int64_t inputs = 0;
     int64_t nr = 0; ///< outputs per panel: 32 (AVX-512), 16 (AVX2)
     GemmIsa isa = GemmIsa::None;
-    int64_t panelStride = 0; ///< floats from one panel to the next; 0: inputs * nr
+    int64_t panelStride = 0;    ///< floats from one panel to the next; 0: inputs * nr
+    int64_t panelRowStride = 0; ///< floats from one input's nr weights to the next; 0: nr
 };
+
+/// Outputs per panel of `isa`'s kernel: 32 (AVX-512), 16 (AVX2), 0 (None).
+int64_t panelWidth(GemmIsa isa);
 
 /// Floats that packDense writes for a layer of this shape and kernel (0 for None).
 size_t packedFloats(int64_t outputs, int64_t inputs, GemmIsa isa);
@@ -59,6 +63,12 @@ PackedDense packWeightRows(const float* weight, int64_t ldw, int64_t outputs, in
 /// [m, columns]), without bias (dest: packedFloats(columns, rows, isa) floats).
 PackedDense packWeightColumns(const float* weight, int64_t ldw, int64_t rows, int64_t columns,
                               GemmIsa isa, float* dest);
+/// W [rows, columns] (rows ldw floats apart) read in place as the layer W^T (out = in W, no
+/// bias: zeroBias holds >= columns rounded up to panelWidth(isa) zeros): W's rows are already
+/// its panels' rows. Only for columns a multiple of panelWidth(isa) (the kernel reads whole
+/// panels).
+PackedDense weightColumns(const float* weight, int64_t ldw, int64_t rows, int64_t columns,
+                          GemmIsa isa, const float* zeroBias);
 /// The inputs [first, first + count) of a packed layer (a view of its panels, same bias).
 PackedDense packedInputs(const PackedDense& layer, int64_t first, int64_t count);
 

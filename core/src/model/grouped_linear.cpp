@@ -188,6 +188,7 @@ struct SegmentWeight::Shared {
     /// pass (dropped with the gradient buffers).
     std::vector<std::pair<std::pair<int64_t, int64_t>, std::unique_ptr<segment::MemberPacks>>>
         backwardPacks;
+    std::vector<float> zeros; ///< a zero bias for dx's products (in + 32 floats)
     std::mutex mutex;
     torch::Tensor dw, db;                   ///< [G, out, in], [G, out]; undefined: none yet
     std::vector<std::vector<bool>> written; ///< per member: the columns of dw written
@@ -300,13 +301,19 @@ struct SegmentCallBackward : torch::autograd::Node {
             }
         }
         const auto offsets = offsetsOf(counts);
-        // dx = dy W packed (W's columns) for the deep weights (the GRU's), from a few rows on.
+        // dx = dy W by the kernel for the deep weights (the GRU's): W's rows read in place as
+        // panels where k is a multiple of a panel (no packing: every member, from one row), else
+        // W's columns packed (from a few rows on).
         segment::MemberPacks* dxPacks = nullptr;
-        if (needX && s.isa != fused::GemmIsa::None && s.out >= segment::kMinDxDepth
-            && k >= segment::kMinOutputs && dy.scalar_type() == torch::kFloat && dy.is_cpu()) {
+        const bool dxKernel = needX && s.isa != fused::GemmIsa::None
+                              && s.out >= segment::kMinDxDepth && k >= segment::kMinOutputs
+                              && dy.scalar_type() == torch::kFloat && dy.is_cpu();
+        const bool dxInPlace = dxKernel && k % fused::panelWidth(s.isa) == 0;
+        if (dxKernel && !dxInPlace) {
             dxPacks = &backwardPacks(s, column, k);
         }
         const int64_t rowLimit = packedRowLimit(s, counts.size());
+        const int64_t inPlaceLimit = s.isa == fused::GemmIsa::Avx512 ? rowLimit : 16;
         const int64_t minRows = segment::minRowsToPack(s.isa, true);
         forEachMember(counts, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
@@ -314,12 +321,21 @@ struct SegmentCallBackward : torch::autograd::Node {
                 return;
             }
             const auto dyg = rows(dy, offsets[size_t(g)], n);
-            if (needX && dxPacks != nullptr && n <= rowLimit
-                && (n >= minRows || dxPacks->ready(g, versionOf(s, g)))) {
+            const float* dyData = dxKernel ? dy.data_ptr<float>() + offsets[size_t(g)] * s.out
+                                           : nullptr;
+            float* dxData = dxKernel ? dx.data_ptr<float>() + offsets[size_t(g)] * k : nullptr;
+            if (dxInPlace && n <= inPlaceLimit) {
+                const auto& w = s.weights[size_t(g)];
                 segment::countPackedProduct();
-                fused::packedProduct(backwardPack(s, *dxPacks, g, column, k),
-                                     dy.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out, n,
-                                     dx.data_ptr<float>() + offsets[size_t(g)] * k, k);
+                fused::packedProduct(fused::weightColumns(w.data_ptr<float>() + column,
+                                                          w.stride(0), s.out, k, s.isa,
+                                                          s.zeros.data()),
+                                     dyData, s.out, n, dxData, k);
+            } else if (dxPacks != nullptr && n <= rowLimit
+                       && (n >= minRows || dxPacks->ready(g, versionOf(s, g)))) {
+                segment::countPackedProduct();
+                fused::packedProduct(backwardPack(s, *dxPacks, g, column, k), dyData, s.out, n,
+                                     dxData, k);
             } else if (needX) {
                 auto out = rows(dx, offsets[size_t(g)], n);
                 product(out, dyg, columns(s.weights[size_t(g)], column, k), false);
@@ -452,6 +468,9 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
         && std::all_of(s.biases.begin(), s.biases.end(),
                        [](const torch::Tensor& b) { return b.is_cpu() && b.stride(0) == 1; })) {
         s.isa = fused::packedGemmIsa();
+        if (s.isa != fused::GemmIsa::None) {
+            s.zeros.assign(size_t(s.in + 32), 0.0f);
+        }
     }
     if (!torch::autograd::compute_requires_grad(s.weights, s.biases)) {
         return; // no gradient wanted (evaluation, frozen weights): no gradient node

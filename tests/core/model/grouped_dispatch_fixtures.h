@@ -138,9 +138,10 @@ inline void groupGrid()
 }
 
 /// Segment products packed (segment_packs.h) vs BLAS (forced by the switch) on each kernel this
-/// CPU runs: members of 0, 1, 7, 33 and 257 rows, a weight [384, 140] (deep enough for the
-/// packed dx), calls on columns [0, 128) with the bias (twice: the second reuses the packs), on
-/// [128, 140) without; y, dx, dW and db within 1e-5 of the largest magnitude of each (BLAS).
+/// CPU runs: members of 0, 1, 7, 33 and 257 rows, a weight [384, 150] (deep enough for the
+/// kernel's dx), calls on columns [0, 128) with the bias (twice: the second reuses the packs;
+/// dx reads W in place), on [128, 150) without (dx over packed columns on AVX-512); y, dx, dW
+/// and db within 1e-5 of the largest magnitude of each (BLAS).
 /// Then a member's weight changed in place: the next call packs it again.
 inline void packedSegmentProductsEqualBlas()
 {
@@ -149,10 +150,10 @@ inline void packedSegmentProductsEqualBlas()
     const int64_t rows = 298;
     std::vector<torch::Tensor> w, b;
     for (size_t g = 0; g < counts.size(); ++g) {
-        w.push_back(torch::randn({384, 140}).requires_grad_(true));
+        w.push_back(torch::randn({384, 150}).requires_grad_(true));
         b.push_back(torch::randn({384}).requires_grad_(true));
     }
-    const auto x1 = torch::randn({rows, 128}), x2 = torch::randn({rows, 12});
+    const auto x1 = torch::randn({rows, 128}), x2 = torch::randn({rows, 22});
     const auto r = torch::randn({3, rows, 384});
     const auto pass = [&](bool packed, fused::GemmIsa isa) {
         setPackedSegmentProducts(packed);
