@@ -1,7 +1,12 @@
 // Item 4 of issue 8: training throughput with full logging against no log.
 // The same config is trained alternately with a log (metrics, traces, routing snapshots,
 // checkpoints) and without; the figure is the median of the per-pair time ratios.
+// MOR_BENCH_TRACE=reference traces the probe set with trace()'s reference reader and a labelled
+// pass (model/model_trace.h, issue 20 session 14) instead of the host-array reader: before/after
+// in one binary.
 #include "benchutil.h"
+
+#include "model/model_trace.h"
 
 #include "mor/allocator.h"
 #include "mor/config.h"
@@ -16,7 +21,9 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <stdexcept>
+#include <string>
 
 using namespace mor;
 using namespace mor::bench;
@@ -119,6 +126,19 @@ int main(int argc, char** argv)
     // Repetitions stop once the budget is spent, after at least 3.
     const double budget = argc > 2 ? std::atof(argv[2]) : 240.0;
     const std::string item = "4 logging overhead";
+    // The training runs on this thread (one training thread), so the thread's switch applies.
+    const char* traceReader = std::getenv("MOR_BENCH_TRACE");
+    const bool referenceTrace = traceReader != nullptr && std::string(traceReader) == "reference";
+    std::unique_ptr<model::TraceReferenceGuard> traceGuard;
+    if (referenceTrace) {
+        traceGuard = std::make_unique<model::TraceReferenceGuard>(true);
+    }
+    row(item, "probe traces read by", "(info)",
+        referenceTrace ? "reference" : "host arrays", "info",
+        referenceTrace ? "MOR_BENCH_TRACE=reference: per-element tensor reads on a labelled pass "
+                         "(before issue 20 session 14)"
+                       : "trace(): each pass tensor converted once into host arrays, pass "
+                         "without labels (model/model_trace.h)");
     guarded(item, "training time, full log / no log", [&] {
         const auto parsed = loadConfigFile(sourcePath("tests/bench/configs/logging.json"));
         if (!parsed.ok()) {
