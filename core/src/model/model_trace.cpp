@@ -217,8 +217,9 @@ bool hostReadable(const PassTensors& p)
                && lambda.sizes() == critique.sizes() && probs.size(1) == rows.size(0);
     };
     for (const auto& ep : *p.experts) {
-        if (ep.ran && (!steps(ep.run.probs, ep.run.heldCritique, ep.run.lambda, ep.rows)
-                       || ep.run.haltStep.dim() != 1 || ep.run.haltStep.size(0) != ep.rows.size(0))) {
+        if (ep.ran
+            && (!steps(ep.run.probs, ep.run.heldCritique, ep.run.lambda, ep.rows)
+                || ep.run.haltStep.dim() != 1 || ep.run.haltStep.size(0) != ep.rows.size(0))) {
             return false;
         }
         if (ep.ran && ep.extraRows.defined() && ep.extra.probs.defined()
