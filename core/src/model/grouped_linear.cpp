@@ -210,10 +210,12 @@ int64_t packedRowLimit(const Shared& s, size_t members)
     return limit;
 }
 
-/// Member g's weight version (a pack made at another version is stale).
+/// Member g's weight version (a pack made at another version is stale). Inference tensors keep
+/// no version counter (0: packed once per SegmentWeight, i.e. per pass).
 uint32_t versionOf(const Shared& s, int64_t g)
 {
-    return uint32_t(s.weights[size_t(g)]._version());
+    const auto& w = s.weights[size_t(g)];
+    return w.is_inference() ? 0u : uint32_t(w._version());
 }
 
 /// Member g packed for y = x W^T + b (whole weight, its bias), packing it first if needed.
@@ -466,7 +468,10 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
                            return w.is_cpu() && w.scalar_type() == torch::kFloat;
                        })
         && std::all_of(s.biases.begin(), s.biases.end(),
-                       [](const torch::Tensor& b) { return b.is_cpu() && b.stride(0) == 1; })) {
+                       [](const torch::Tensor& b) {
+                           return b.is_cpu() && b.scalar_type() == torch::kFloat
+                                  && b.stride(0) == 1;
+                       })) {
         s.isa = fused::packedGemmIsa();
         if (s.isa != fused::GemmIsa::None) {
             s.zeros.assign(size_t(s.in + 32), 0.0f);
