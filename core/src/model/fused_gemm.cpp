@@ -208,13 +208,12 @@ MOR_GEMM_AVX2 void packRows8(const float* rows, int64_t ld, int64_t k, float* pa
 GemmIsa detectGemmIsa()
 {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
-        return GemmIsa::Avx512;
+    // AVX-512 only with AVX2 and FMA as well (a hypervisor may mask some of them), so that
+    // every kernel below the best one is available too (gemmIsaAvailable).
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+        return GemmIsa::None;
     }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        return GemmIsa::Avx2;
-    }
-    return GemmIsa::None;
+    return __builtin_cpu_supports("avx512f") ? GemmIsa::Avx512 : GemmIsa::Avx2;
 }
 
 #else

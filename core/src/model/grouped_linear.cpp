@@ -210,12 +210,17 @@ int64_t packedRowLimit(const Shared& s, size_t members)
     return limit;
 }
 
-/// Member g's weight version (a pack made at another version is stale). Inference tensors keep
-/// no version counter (0: packed once per SegmentWeight, i.e. per pass).
+/// Member g's weight and bias versions, summed (a pack made at another sum is stale: version
+/// counters only grow, so a change to either moves the sum; the forward pack copies the bias
+/// too). Inference tensors keep no version counter (0: packed once per SegmentWeight, i.e. per
+/// pass).
 uint32_t versionOf(const Shared& s, int64_t g)
 {
-    const auto& w = s.weights[size_t(g)];
-    return w.is_inference() ? 0u : uint32_t(w._version());
+    const auto version = [](const torch::Tensor& t) {
+        return t.defined() && !t.is_inference() ? uint32_t(t._version()) : 0u;
+    };
+    const uint32_t bias = s.biases.empty() ? 0u : version(s.biases[size_t(g)]);
+    return version(s.weights[size_t(g)]) + bias;
 }
 
 /// Member g packed for y = x W^T + b (whole weight, its bias), packing it first if needed.

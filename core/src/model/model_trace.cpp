@@ -210,6 +210,13 @@ bool hostReadable(const PassTensors& p)
             return false;
         }
     }
+    // Labels, domains and groups are read one per batch row (the reference indexes them and
+    // throws on a short tensor).
+    for (const torch::Tensor* t : {&p.labels, &p.domains, &p.groups}) {
+        if (t->defined() && t->numel() != batch) {
+            return false;
+        }
+    }
     const auto steps = [](const torch::Tensor& probs, const torch::Tensor& critique,
                           const torch::Tensor& lambda, const torch::Tensor& rows) {
         return probs.dim() == 3 && critique.dim() == 2 && lambda.dim() == 2 && rows.dim() == 1
@@ -223,7 +230,8 @@ bool hostReadable(const PassTensors& p)
             return false;
         }
         if (ep.ran && ep.extraRows.defined() && ep.extra.probs.defined()
-            && !steps(ep.extra.probs, ep.extra.critique, ep.extra.lambda, ep.extraRows)) {
+            && (!steps(ep.extra.probs, ep.extra.critique, ep.extra.lambda, ep.extraRows)
+                || ep.extra.probs.size(2) != ep.run.probs.size(2))) {
             return false;
         }
     }

@@ -142,7 +142,7 @@ inline void groupGrid()
 /// kernel's dx), calls on columns [0, 128) with the bias (twice: the second reuses the packs;
 /// dx reads W in place), on [128, 150) without (dx over packed columns on AVX-512); y, dx, dW
 /// and db within 1e-5 of the largest magnitude of each (BLAS).
-/// Then a member's weight changed in place: the next call packs it again.
+/// Then a member's weight, and another's bias, changed in place: the next call packs it again.
 inline void packedSegmentProductsEqualBlas()
 {
     torch::manual_seed(29);
@@ -175,6 +175,9 @@ inline void packedSegmentProductsEqualBlas()
             w[4].add_(0.25);
             out.push_back(seg(x1, counts, 0, true));
             w[4].sub_(0.25);
+            b[3].add_(0.5); // and a bias alone: the pack carries the bias, packed again too
+            out.push_back(seg(x1, counts, 0, true));
+            b[3].sub_(0.5);
         }
         setPackedSegmentProducts(true);
         fused::resetPackedGemmIsa();
