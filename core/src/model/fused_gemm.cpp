@@ -268,9 +268,10 @@ void resetPackedGemmIsa()
     t_packedIsa = -1;
 }
 
-int64_t packedRowLimit(GemmIsa isa)
+int64_t packedRowLimit(GemmIsa isa, int blasThreads)
 {
-    return isa == GemmIsa::Avx512 ? INT64_MAX : isa == GemmIsa::Avx2 ? 32 : 0;
+    const int64_t limit = isa == GemmIsa::Avx512 ? INT64_MAX : isa == GemmIsa::Avx2 ? 32 : 0;
+    return blasThreads > 1 ? std::min<int64_t>(limit, 64) : limit;
 }
 
 float* packBuffer(size_t floats)

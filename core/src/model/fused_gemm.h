@@ -31,8 +31,10 @@ void setPackedGemmIsa(GemmIsa isa);
 void resetPackedGemmIsa();
 
 /// The most rows for which the kernel of `isa` is measured at least as fast as sgemm on one
-/// thread (issue20.md, session 14): AVX-512 any number; AVX2 32; None 0.
-int64_t packedRowLimit(GemmIsa isa);
+/// thread (issue20.md, session 14): AVX-512 any number; AVX2 32; None 0. `blasThreads`: the
+/// threads the sgemm in its place could use; with more than one, at most 64 rows (only one
+/// thread was measured, and sgemm may split a larger product over them).
+int64_t packedRowLimit(GemmIsa isa, int blasThreads = 1);
 
 /// A layer packed for one kernel: panels [panels][inputs][nr] and the bias [panels * nr].
 struct PackedDense {

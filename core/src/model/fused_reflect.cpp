@@ -215,11 +215,8 @@ public:
         m_ih = fused::packDense(p.ih, isa, buffer);
         m_hh = fused::packDense(p.hh, isa, buffer + ih);
         m_critic1 = fused::packDense(p.critic1, isa, buffer + ih + hh);
-        m_rowLimit = fused::packedRowLimit(isa);
-        // Measured on one thread; with more, sgemm may split a large product over them.
-        if (at::get_num_threads() > 1 && !at::in_parallel_region()) {
-            m_rowLimit = std::min<int64_t>(m_rowLimit, 64);
-        }
+        m_rowLimit = fused::packedRowLimit(
+            isa, at::in_parallel_region() ? 1 : at::get_num_threads());
     }
     ~StepProducts()
     {

@@ -199,15 +199,13 @@ namespace {
 
 using Shared = SegmentWeight::Shared;
 
-/// The most rows of a member's product that run packed: the kernel's limit, and 64 where the
-/// members run one after another with several threads (a BLAS product may then use them all).
+/// The most rows of a member's product that run packed: the kernel's limit for the threads a
+/// BLAS product in its place could use (all of them with one member; with more, forEachMember
+/// gives each member one thread).
 int64_t packedRowLimit(const Shared& s, size_t members)
 {
-    int64_t limit = fused::packedRowLimit(s.isa);
-    if (members < 2 && !at::in_parallel_region() && at::get_num_threads() > 1) {
-        limit = std::min<int64_t>(limit, 64);
-    }
-    return limit;
+    const bool alone = members < 2 && !at::in_parallel_region();
+    return fused::packedRowLimit(s.isa, alone ? at::get_num_threads() : 1);
 }
 
 /// Member g's weight and bias versions, summed (a pack made at another sum is stale: version
