@@ -10,6 +10,9 @@ fail() { echo "FAIL: $*" >&2; [ -f "$tmp/out" ] && cat "$tmp/out" >&2; exit 1; }
 
 # start_server ARGS...: runs mor serve (HTTP or HTTPS) on a free port; sets pid and port.
 start_server() {
+    # Emptied here, not only by the background job's redirection: the loop below could
+    # otherwise read the previous server's address before the new job has truncated the file.
+    : >"$tmp/out"
     "$mor" serve --log "$tmp/log.sqlite" --port 0 --threads 1 "$@" >"$tmp/out" 2>&1 &
     pid=$!
     port=""
