@@ -1,15 +1,69 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/recursion_decoder.h"
 
+#include "seq/host_decoder.h"
+
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
 
 namespace mor::seq {
+
+namespace {
+
+thread_local bool t_referenceForced = false;
+
+bool referenceByEnvironment() {
+    static const bool forced = [] {
+        const char* value = std::getenv("MOR_DECODER_REFERENCE");
+        return value != nullptr && std::strcmp(value, "1") == 0;
+    }();
+    return forced;
+}
+
+} // namespace
+
+DecoderReferenceGuard::DecoderReferenceGuard() : m_previous(t_referenceForced) {
+    t_referenceForced = true;
+}
+
+DecoderReferenceGuard::~DecoderReferenceGuard() {
+    t_referenceForced = m_previous;
+}
+
+bool decoderReferenceForced() {
+    return t_referenceForced || referenceByEnvironment();
+}
 
 RecursionDecoder::RecursionDecoder(RecursionModel model) : m_model(std::move(model)) {
     reset();
 }
 
+RecursionDecoder::~RecursionDecoder() = default;
+RecursionDecoder::RecursionDecoder(RecursionDecoder&&) noexcept = default;
+RecursionDecoder& RecursionDecoder::operator=(RecursionDecoder&&) noexcept = default;
+
 void RecursionDecoder::reset() {
+    // The reference path's caches are made when it first runs (resetReference); the host
+    // path keeps its arrays and checks its snapshot here too (a parameter replaced, not only
+    // written, shows only in the deep check).
+    m_cache.clear();
+    m_edgeCache.clear();
+    m_length = 0;
+    m_tokens.clear();
+    m_hostLogits = nullptr;
+    m_hostUnsupported = false;
+    if (m_host) {
+        if (m_host->stale(true) && !m_host->snapshot()) {
+            m_host.reset();
+        } else {
+            m_host->reset();
+        }
+    }
+}
+
+void RecursionDecoder::resetReference() {
     const auto& c = m_model->config();
     const int64_t dh = c.dModel / c.heads;
     const auto options = m_model->parameters().front().options();
@@ -29,10 +83,54 @@ void RecursionDecoder::reset() {
     if (m_model->hasEdgeLayers()) {
         m_edgeCache = {fresh(), fresh()};
     }
-    m_length = 0;
+}
+
+bool RecursionDecoder::hostApplies() {
+    if (m_hostUnsupported || decoderReferenceForced() || m_model->is_training()) {
+        return false;
+    }
+    if (!m_host) {
+        m_host = HostDecoder::create(m_model);
+    } else if (m_host->stale() && !m_host->snapshot()) {
+        m_host.reset();
+    }
+    m_hostUnsupported = !m_host;
+    return m_host != nullptr;
+}
+
+torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
+    const bool host = hostApplies();
+    if (host != m_onHost || (!host && m_cache.empty())) {
+        // The other path holds the cached tokens (the guard changed, or the host step stopped
+        // applying): this path starts again and is fed them first.
+        std::vector<int64_t> history;
+        history.swap(m_tokens);
+        m_length = 0;
+        m_onHost = host;
+        if (host) {
+            m_host->reset();
+        } else {
+            resetReference();
+        }
+        for (int64_t t : history) {
+            step(t, nullptr);
+        }
+    }
+    m_tokens.push_back(token);
+    if (!host) {
+        m_hostLogits = nullptr;
+        return referenceStep(token, depth);
+    }
+    m_hostLogits = m_host->step(token, depth);
+    m_length = m_host->length();
+    return torch::from_blob(const_cast<float*>(m_hostLogits), {m_host->vocab()}, torch::kFloat)
+        .clone();
 }
 
 int64_t RecursionDecoder::cachedEntries() const {
+    if (m_onHost && m_host) {
+        return m_host->cachedEntries();
+    }
     int64_t n = 0;
     for (const auto& perLayer : m_cache) {
         for (const Cache& cache : perLayer) {
@@ -62,7 +160,10 @@ torch::Tensor RecursionDecoder::attendCached(AttentionLayer& layer, const torch:
     return layer->finish(x, out);
 }
 
-torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
+torch::Tensor RecursionDecoder::referenceStep(int64_t token, int* depth) {
+    if (m_length >= m_model->maxLen()) {
+        throw std::out_of_range("the decoder holds maxLen tokens already");
+    }
     torch::NoGradGuard noGrad;
     const auto& c = m_model->config();
     const auto device = m_model->parameters().front().device();

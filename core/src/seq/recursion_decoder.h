@@ -6,14 +6,41 @@
 
 #include <torch/torch.h>
 
+#include <memory>
 #include <vector>
 
 namespace mor::seq {
 
+class HostDecoder;
+
+/// While one lives on a thread, RecursionDecoder::step takes its ATen reference path there
+/// (tests, A/B timing). MOR_DECODER_REFERENCE=1 in the environment (read once) does the same
+/// for the whole process.
+class DecoderReferenceGuard {
+public:
+    DecoderReferenceGuard();
+    ~DecoderReferenceGuard();
+    DecoderReferenceGuard(const DecoderReferenceGuard&) = delete;
+    DecoderReferenceGuard& operator=(const DecoderReferenceGuard&) = delete;
+
+private:
+    bool m_previous;
+};
+
+/// Whether RecursionDecoder::step takes the reference path on this thread (a
+/// DecoderReferenceGuard or MOR_DECODER_REFERENCE=1).
+bool decoderReferenceForced();
+
 class RecursionDecoder {
 public:
-    /// The model must be in eval mode; the caches hold up to model->maxLen() tokens.
+    /// The model must be in eval mode; the caches hold up to model->maxLen() tokens. On the
+    /// CPU in float32 (not training) step() runs on host arrays (seq/host_decoder.h, a
+    /// snapshot of the weights taken again whenever a parameter or buffer changes); elsewhere,
+    /// and under a DecoderReferenceGuard, it runs ATen ops (the reference path).
     explicit RecursionDecoder(RecursionModel model);
+    ~RecursionDecoder();
+    RecursionDecoder(RecursionDecoder&&) noexcept;
+    RecursionDecoder& operator=(RecursionDecoder&&) noexcept;
 
     /// Forgets every cached token (the next token is at position 0).
     void reset();
@@ -23,6 +50,11 @@ public:
     int64_t length() const { return m_length; }
     /// Cached key/value entries over every recursion and layer (memory of the cache).
     int64_t cachedEntries() const;
+    /// Whether the last step ran on host arrays (false: the ATen reference path).
+    bool lastStepOnHost() const { return m_onHost; }
+    /// The last step's logits as a host array of vocab floats when it ran on host arrays
+    /// (valid until the next step or reset), else nullptr.
+    const float* hostLogits() const { return m_hostLogits; }
 
 private:
     struct Cache {
@@ -33,11 +65,20 @@ private:
     /// values to `cache` unless `append` is false (KV sharing reads the first recursion's).
     torch::Tensor attendCached(AttentionLayer& layer, const torch::Tensor& x, Cache& cache,
                                bool append);
+    torch::Tensor referenceStep(int64_t token, int* depth);
+    void resetReference();
+    /// Whether this step can run on host arrays (the snapshot made or refreshed as needed).
+    bool hostApplies();
 
     RecursionModel m_model;
     std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
     std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
     int64_t m_length = 0;
+    std::unique_ptr<HostDecoder> m_host;
+    bool m_hostUnsupported = false; ///< checked since the last reset: the host step cannot run
+    bool m_onHost = false;          ///< which path holds the cached tokens (when m_length > 0)
+    const float* m_hostLogits = nullptr;
+    std::vector<int64_t> m_tokens;  ///< fed since reset: replayed when the path changes
 };
 
 } // namespace mor::seq

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The host-array decoder step (core/src/seq/host_decoder.*, issue 20): RecursionDecoder::step
+// on plain float arrays must give what its ATen reference path gives, token by token, for
+// every routing: the same depth, the same logits within 1e-5 of their largest magnitude (float
+// rounding: other summation orders in the products, LayerNorm and softmax), the same cached
+// entries; a weight written in place between steps is seen (a new snapshot); the reference
+// guard really switches paths; and generation gives the same tokens on both paths.
+#include "seq/host_decoder.h"
+#include "seq/recursion_decoder.h"
+#include "seq/recursion_model.h"
+#include "seq/sequence_probes.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+
+using namespace mor;
+using namespace mor::seq;
+
+namespace host_decoder_test {
+
+constexpr double kTolerance = 1e-5; ///< of max |logit| of the reference step
+double g_worst = 0.0;               ///< the worst |host - reference| / max |logit| measured
+
+RecursionConfig hostConfig(const std::string& routing, const std::string& sharing,
+                           bool kvSharing) {
+    RecursionConfig c;
+    mor::parseChoice(routing, mor::recursionRoutingNames(), &c.routing);
+    mor::parseChoice(sharing, mor::recursionSharingNames(), &c.sharing);
+    c.kvSharing = kvSharing;
+    c.recursions = 3;
+    c.dModel = 32;
+    c.heads = 4;
+    c.ffn = 64;
+    c.layersPerBlock = 2;
+    return c;
+}
+
+/// A few Adam steps on "repeat the previous token" so that the routers are not at their
+/// initial scores (expert_choice/mixture_of_depths with their top-k training routing).
+void briefTraining(RecursionModel& m, int64_t vocab, int64_t T, int steps) {
+    m->train();
+    torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(1e-2));
+    torch::manual_seed(11);
+    for (int s = 0; s < steps; ++s) {
+        const auto x = torch::randint(vocab, {8, T}, torch::kLong);
+        const auto target = torch::roll(x, 1, 1);
+        auto pass = m->forward(x, true);
+        auto loss = torch::nn::functional::cross_entropy(pass.logits.reshape({-1, vocab}),
+                                                         target.reshape({-1})) +
+                    pass.auxLoss;
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+    }
+    m->eval();
+}
+
+/// |a - b| / max |b| over the logits.
+double relativeError(const torch::Tensor& a, const torch::Tensor& b) {
+    const double scale = std::max(b.abs().max().item<double>(), 1e-30);
+    return (a - b).abs().max().item<double>() / scale;
+}
+
+/// Host and reference decoders side by side over `tokens`, a reset after `resetAt` tokens;
+/// returns the distinct depths seen.
+std::set<int> compareOver(RecursionModel& model, const std::vector<int64_t>& tokens,
+                          size_t resetAt, const std::function<void(size_t)>& between = {}) {
+    RecursionDecoder host(model);
+    RecursionDecoder reference(model);
+    std::set<int> depths;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        if (between) {
+            between(i);
+        }
+        if (i == resetAt) {
+            host.reset();
+            reference.reset();
+            if (host.length() != 0 || host.cachedEntries() != 0) {
+                QTest::qFail("reset did not empty the host decoder", __FILE__, __LINE__);
+            }
+        }
+        int hostDepth = -1, referenceDepth = -2;
+        const auto a = host.step(tokens[i], &hostDepth);
+        torch::Tensor b;
+        {
+            DecoderReferenceGuard guard;
+            b = reference.step(tokens[i], &referenceDepth);
+        }
+        const std::string where = "token " + std::to_string(i);
+        if (!host.lastStepOnHost() || reference.lastStepOnHost() || !host.hostLogits() ||
+            reference.hostLogits()) {
+            QTest::qFail(("paths not as chosen at " + where).c_str(), __FILE__, __LINE__);
+            return {};
+        }
+        if (hostDepth != referenceDepth) {
+            QTest::qFail(("depth " + std::to_string(hostDepth) + " vs " +
+                          std::to_string(referenceDepth) + " at " + where)
+                             .c_str(),
+                         __FILE__, __LINE__);
+            return {};
+        }
+        const double error = relativeError(a, b);
+        g_worst = std::max(g_worst, error);
+        if (!(error <= kTolerance) || a.sizes() != b.sizes()) {
+            QTest::qFail(("logits differ by " + std::to_string(error) + " at " + where).c_str(),
+                         __FILE__, __LINE__);
+            return {};
+        }
+        if (host.length() != reference.length() ||
+            host.cachedEntries() != reference.cachedEntries()) {
+            QTest::qFail(("length or cached entries differ at " + where).c_str(), __FILE__,
+                         __LINE__);
+            return {};
+        }
+        depths.insert(hostDepth);
+    }
+    return depths;
+}
+
+std::vector<int64_t> tokenList(int64_t n, int64_t vocab, uint64_t seed) {
+    torch::manual_seed(seed);
+    const auto t = torch::randint(vocab, {n}, torch::kLong);
+    return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + n);
+}
+
+} // namespace host_decoder_test
+
+class TstHostDecoder : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { torch::set_num_threads(1); }
+    void hostStepMatchesTheReference_data();
+    void hostStepMatchesTheReference();
+    void aWeightWrittenBetweenStepsIsSeen();
+    void theGuardSwitchesPathsMidSequence();
+    void generationIsTheSameOnBothPaths_data();
+    void generationIsTheSameOnBothPaths();
+    void cleanupTestCase();
+};
+
+void TstHostDecoder::hostStepMatchesTheReference_data() {
+    QTest::addColumn<QString>("routing");
+    QTest::addColumn<QString>("sharing");
+    QTest::addColumn<bool>("kvSharing");
+    QTest::addColumn<bool>("routerPerStep");
+    QTest::addColumn<QString>("gate");
+    QTest::addColumn<int>("depthCap");
+    QTest::addColumn<int>("trainSteps");
+    QTest::addColumn<bool>("routed"); // depths must differ between tokens
+    QTest::newRow("expert_choice") << "expert_choice" << "cycle" << false << true << "sigmoid"
+                                   << 0 << 0 << true;
+    QTest::newRow("expert_choice, shared router")
+        << "expert_choice" << "cycle" << false << false << "sigmoid" << 0 << 0 << true;
+    QTest::newRow("expert_choice, kv sharing")
+        << "expert_choice" << "cycle" << true << true << "sigmoid" << 0 << 0 << true;
+    QTest::newRow("expert_choice, middle_cycle")
+        << "expert_choice" << "middle_cycle" << false << true << "sigmoid" << 0 << 0 << true;
+    QTest::newRow("expert_choice, middle_cycle, kv sharing")
+        << "expert_choice" << "middle_cycle" << true << false << "sigmoid" << 0 << 0 << true;
+    QTest::newRow("expert_choice, trained")
+        << "expert_choice" << "cycle" << false << true << "sigmoid" << 0 << 40 << true;
+    QTest::newRow("expert_choice, trained, kv sharing, middle_cycle")
+        << "expert_choice" << "middle_cycle" << true << true << "sigmoid" << 0 << 40 << true;
+    QTest::newRow("token_choice, sigmoid")
+        << "token_choice" << "cycle" << false << true << "sigmoid" << 0 << 0 << true;
+    QTest::newRow("token_choice, softmax")
+        << "token_choice" << "cycle" << false << true << "softmax" << 0 << 0 << true;
+    QTest::newRow("token_choice, depth cap 2")
+        << "token_choice" << "cycle" << false << true << "sigmoid" << 2 << 0 << true;
+    QTest::newRow("token_choice, softmax, middle_cycle, kv sharing, cap 2")
+        << "token_choice" << "middle_cycle" << true << true << "softmax" << 2 << 0 << true;
+    QTest::newRow("token_choice, trained")
+        << "token_choice" << "cycle" << false << true << "softmax" << 0 << 40 << true;
+    QTest::newRow("mixture_of_depths")
+        << "mixture_of_depths" << "cycle" << false << true << "sigmoid" << 0 << 0 << true;
+    QTest::newRow("mixture_of_depths, trained")
+        << "mixture_of_depths" << "cycle" << false << true << "sigmoid" << 0 << 40 << true;
+    QTest::newRow("fixed") << "fixed" << "cycle" << false << true << "sigmoid" << 0 << 0
+                           << false;
+    QTest::newRow("fixed, middle_cycle, kv sharing")
+        << "fixed" << "middle_cycle" << true << true << "sigmoid" << 0 << 0 << false;
+    QTest::newRow("vanilla") << "vanilla" << "cycle" << false << true << "sigmoid" << 0 << 0
+                             << false;
+    QTest::newRow("vanilla, middle_cycle, trained")
+        << "vanilla" << "middle_cycle" << false << true << "sigmoid" << 0 << 40 << false;
+}
+
+void TstHostDecoder::hostStepMatchesTheReference() {
+    QFETCH(QString, routing);
+    QFETCH(QString, sharing);
+    QFETCH(bool, kvSharing);
+    QFETCH(bool, routerPerStep);
+    QFETCH(QString, gate);
+    QFETCH(int, depthCap);
+    QFETCH(int, trainSteps);
+    QFETCH(bool, routed);
+    auto c = host_decoder_test::hostConfig(routing.toStdString(), sharing.toStdString(),
+                                           kvSharing);
+    c.routerPerStep = routerPerStep;
+    QVERIFY(mor::parseChoice(gate.toStdString(), mor::recursionGateNames(), &c.gate));
+    if (c.routing == RecursionRouting::MixtureOfDepths) {
+        c.depthEvery = 2; // block 1 routed, blocks 0 and 2 take every token
+    }
+    const int64_t vocab = 20, maxLen = 24;
+    torch::manual_seed(5);
+    RecursionModel model(c, vocab, maxLen);
+    if (trainSteps > 0) {
+        host_decoder_test::briefTraining(model, vocab, maxLen, trainSteps);
+    }
+    model->eval();
+    if (depthCap > 0) {
+        model->setTokenDepthCap(depthCap);
+    }
+    QVERIFY(HostDecoder::create(model) != nullptr);
+    // A full context (maxLen tokens), a reset, then 24 more: 48 steps.
+    const auto tokens = host_decoder_test::tokenList(2 * maxLen, vocab, 17);
+    const auto depths =
+        host_decoder_test::compareOver(model, tokens, static_cast<size_t>(maxLen));
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    QVERIFY(!depths.empty());
+    if (routed) {
+        QVERIFY2(depths.size() > 1, "every token took the same depth: routing not exercised");
+    } else {
+        QVERIFY(depths == std::set<int>{3});
+    }
+    if (depthCap > 0) {
+        QVERIFY(*depths.rbegin() <= depthCap);
+    }
+}
+
+void TstHostDecoder::aWeightWrittenBetweenStepsIsSeen() {
+    auto c = host_decoder_test::hostConfig("token_choice", "middle_cycle", false);
+    const int64_t vocab = 20, maxLen = 24;
+    torch::manual_seed(8);
+    RecursionModel model(c, vocab, maxLen);
+    model->eval();
+    auto parameters = model->named_parameters();
+    auto headBias = parameters["head.bias"];
+    auto qkv = parameters["block0_layer1.qkv.weight"];
+    auto first = parameters["first_layer.ff1.weight"];
+    const auto tokens = host_decoder_test::tokenList(44, vocab, 21);
+    int writes = 0;
+    // Between steps: the head's bias, a shared layer's qkv, the edge layer, then the pruned
+    // depth cap (a buffer), then no cap again; and the same after the reset.
+    const auto depths = host_decoder_test::compareOver(
+        model, tokens, 22, [&](size_t i) {
+            torch::NoGradGuard noGrad;
+            switch (i % 11) {
+            case 3: headBias.add_(0.5); break;
+            case 5: qkv.mul_(1.25); break;
+            case 6: first.mul_(0.8); break;
+            case 8: model->setTokenDepthCap(1); break;
+            case 10: model->setTokenDepthCap(0); break;
+            default: return;
+            }
+            ++writes;
+        });
+    QVERIFY(!QTest::currentTestFailed());
+    QCOMPARE(writes, 20);
+    QVERIFY(depths.count(1) == 1 && depths.size() > 1);
+    // Without a new snapshot the host step would still use the old weights: a decoder made
+    // before a write differs from the reference after it.
+    RecursionDecoder before(model);
+    before.step(tokens[0], nullptr);
+    RecursionDecoder reference(model);
+    {
+        torch::NoGradGuard noGrad;
+        headBias.add_(1.0);
+    }
+    const auto seen = before.step(tokens[1], nullptr);
+    torch::Tensor expected;
+    {
+        DecoderReferenceGuard guard;
+        reference.step(tokens[0], nullptr);
+        expected = reference.step(tokens[1], nullptr);
+    }
+    QVERIFY(before.lastStepOnHost());
+    QVERIFY(host_decoder_test::relativeError(seen, expected) <= host_decoder_test::kTolerance);
+}
+
+void TstHostDecoder::theGuardSwitchesPathsMidSequence() {
+    auto c = host_decoder_test::hostConfig("expert_choice", "cycle", true);
+    const int64_t vocab = 20, maxLen = 24;
+    torch::manual_seed(9);
+    RecursionModel model(c, vocab, maxLen);
+    model->eval();
+    const auto tokens = host_decoder_test::tokenList(maxLen, vocab, 23);
+    RecursionDecoder reference(model);
+    RecursionDecoder mixed(model);
+    QVERIFY(!decoderReferenceForced());
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        torch::Tensor expected;
+        int expectedDepth = -1, depth = -2;
+        {
+            DecoderReferenceGuard guard;
+            QVERIFY(decoderReferenceForced());
+            expected = reference.step(tokens[i], &expectedDepth);
+        }
+        // Steps 8-15 under the guard: the reference path is fed the host path's tokens again
+        // (and then the host path the reference's), so the sequence goes on unchanged.
+        const bool forced = i >= 8 && i < 16;
+        torch::Tensor got;
+        if (forced) {
+            DecoderReferenceGuard guard;
+            got = mixed.step(tokens[i], &depth);
+        } else {
+            got = mixed.step(tokens[i], &depth);
+        }
+        QCOMPARE(mixed.lastStepOnHost(), !forced);
+        QCOMPARE(mixed.hostLogits() != nullptr, !forced);
+        QCOMPARE(depth, expectedDepth);
+        QVERIFY(host_decoder_test::relativeError(got, expected) <= host_decoder_test::kTolerance);
+        QCOMPARE(mixed.cachedEntries(), reference.cachedEntries());
+        QCOMPARE(mixed.length(), int64_t(i + 1));
+    }
+    QVERIFY(!decoderReferenceForced());
+    // A full cache is an error on both paths.
+    QVERIFY_THROWS_EXCEPTION(std::exception, mixed.step(tokens[0], nullptr));
+    {
+        DecoderReferenceGuard guard;
+        QVERIFY_THROWS_EXCEPTION(std::exception, reference.step(tokens[0], nullptr));
+    }
+    // A training model, or one in float64, takes the reference path.
+    RecursionDecoder training(model);
+    model->train();
+    training.step(tokens[0], nullptr);
+    QVERIFY(!training.lastStepOnHost());
+    model->eval();
+    QVERIFY(HostDecoder::create(model) != nullptr);
+    model->to(torch::kDouble);
+    QVERIFY(HostDecoder::create(model) == nullptr);
+    RecursionDecoder wide(model);
+    wide.step(tokens[0], nullptr);
+    QVERIFY(!wide.lastStepOnHost());
+}
+
+void TstHostDecoder::generationIsTheSameOnBothPaths_data() {
+    QTest::addColumn<QString>("routing");
+    QTest::addColumn<double>("temperature");
+    QTest::newRow("expert_choice, sampled") << "expert_choice" << 0.8;
+    QTest::newRow("expert_choice, greedy") << "expert_choice" << 0.0;
+    QTest::newRow("token_choice, sampled") << "token_choice" << 0.8;
+    QTest::newRow("vanilla, greedy") << "vanilla" << 0.0;
+}
+
+void TstHostDecoder::generationIsTheSameOnBothPaths() {
+    QFETCH(QString, routing);
+    QFETCH(double, temperature);
+    const int64_t vocab = 20, maxLen = 24;
+    LoadedSequenceRun run;
+    run.config.data.kind = DataKind::Text;
+    run.config.model.family = Family::Recursion;
+    run.config.model.recursion =
+        host_decoder_test::hostConfig(routing.toStdString(), "cycle", false);
+    run.vocab.push_back("?");
+    run.vocab.push_back("\n");
+    for (int64_t i = 2; i < vocab; ++i) {
+        run.vocab.push_back(std::string(1, char('a' + i - 2)));
+    }
+    torch::manual_seed(12);
+    run.model = RecursionModel(run.config.model.recursion, vocab, maxLen);
+    host_decoder_test::briefTraining(run.model, vocab, maxLen, 30);
+    GenerateOptions options;
+    options.prompt = "abc";
+    options.tokens = 70; // past the 24-token context: rebuilt twice on the way
+    options.temperature = temperature;
+    options.seed = 6;
+    const auto onHost = generateTokens(run, options);
+    QVERIFY2(onHost, onHost ? "" : onHost.error().c_str());
+    Result<GenerateResult> reference = Error{"not run"};
+    {
+        DecoderReferenceGuard guard;
+        reference = generateTokens(run, options);
+    }
+    QVERIFY2(reference, reference ? "" : reference.error().c_str());
+    QCOMPARE(onHost->tokens.size(), reference->tokens.size());
+    QCOMPARE(onHost->generated, int64_t(70));
+    std::set<std::string> distinct;
+    for (size_t i = 0; i < onHost->tokens.size(); ++i) {
+        const std::string where = "token " + std::to_string(i);
+        QVERIFY2(onHost->tokens[i].text == reference->tokens[i].text, where.c_str());
+        QVERIFY2(onHost->tokens[i].depth == reference->tokens[i].depth, where.c_str());
+        distinct.insert(onHost->tokens[i].text);
+    }
+    QCOMPARE(onHost->meanDepth, reference->meanDepth);
+    QVERIFY(distinct.size() > 1);
+}
+
+void TstHostDecoder::cleanupTestCase() {
+    qInfo("worst |host - reference| / max |logit|: %.3g (tolerance %.0e)",
+          host_decoder_test::g_worst, host_decoder_test::kTolerance);
+}
+
+QTEST_GUILESS_MAIN(TstHostDecoder)
+#include "tst_host_decoder.moc"
