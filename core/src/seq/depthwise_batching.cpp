@@ -236,6 +236,29 @@ int64_t sampleToken(const torch::Tensor& logits, double temperature, std::mt1993
     return drawToken(probs.data_ptr<double>(), probs.numel(), rng);
 }
 
+int64_t sampleToken(const float* logits, int64_t n, double temperature, std::mt19937_64& rng) {
+    if (temperature <= 0.0) {
+        return std::max_element(logits, logits + n) - logits;
+    }
+    thread_local std::vector<double> probs;
+    probs.resize(static_cast<size_t>(n));
+    double top = -std::numeric_limits<double>::infinity();
+    for (int64_t i = 0; i < n; ++i) {
+        probs[static_cast<size_t>(i)] = static_cast<double>(logits[i]) / temperature;
+        top = std::max(top, probs[static_cast<size_t>(i)]);
+    }
+    double sum = 0.0;
+    for (double& p : probs) {
+        p = std::exp(p - top);
+        sum += p;
+    }
+    const double inverse = 1.0 / sum;
+    for (double& p : probs) {
+        p *= inverse;
+    }
+    return drawToken(probs.data(), n, rng);
+}
+
 int64_t drawToken(const double* p, int64_t n, std::mt19937_64& rng) {
     const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
     double acc = 0.0;

@@ -58,6 +58,10 @@ private:
 /// The sampling rule of every generator: argmax at temperature 0, else one draw from
 /// softmax(logits / temperature) computed in double with `rng`.
 int64_t sampleToken(const torch::Tensor& logits, double temperature, std::mt19937_64& rng);
+/// sampleToken for host logits[0..n) (RecursionDecoder's host step): the same rule, argmax
+/// (the first of equal maxima) at temperature 0, else softmax(logits / temperature) in double
+/// computed as ATen's (the maximum subtracted, times 1 / sum) and the same draw; no tensor.
+int64_t sampleToken(const float* logits, int64_t n, double temperature, std::mt19937_64& rng);
 /// The draw of sampleToken from probabilities p[0..n) (they sum to 1).
 int64_t drawToken(const double* p, int64_t n, std::mt19937_64& rng);
 /// sampleToken for every row of logits [rows, V], row b with rngs[b], in one softmax.

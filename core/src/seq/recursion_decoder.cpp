@@ -99,6 +99,15 @@ bool RecursionDecoder::hostApplies() {
 }
 
 torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
+    torch::Tensor logits;
+    if (const float* host = stepLogits(token, depth, &logits)) {
+        return torch::from_blob(const_cast<float*>(host), {m_model->vocab()}, torch::kFloat)
+            .clone();
+    }
+    return logits;
+}
+
+const float* RecursionDecoder::stepLogits(int64_t token, int* depth, torch::Tensor* logits) {
     const bool host = hostApplies();
     if (host != m_onHost || (!host && m_cache.empty())) {
         // The other path holds the cached tokens (the guard changed, or the host step stopped
@@ -113,18 +122,21 @@ torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {
             resetReference();
         }
         for (int64_t t : history) {
-            step(t, nullptr);
+            stepLogits(t, nullptr, nullptr);
         }
     }
     m_tokens.push_back(token);
     if (!host) {
         m_hostLogits = nullptr;
-        return referenceStep(token, depth);
+        auto reference = referenceStep(token, depth);
+        if (logits) {
+            *logits = std::move(reference);
+        }
+        return nullptr;
     }
     m_hostLogits = m_host->step(token, depth);
     m_length = m_host->length();
-    return torch::from_blob(const_cast<float*>(m_hostLogits), {m_host->vocab()}, torch::kFloat)
-        .clone();
+    return m_hostLogits;
 }
 
 int64_t RecursionDecoder::cachedEntries() const {

@@ -47,6 +47,10 @@ public:
     /// Feeds the token at position length(); returns its next-token logits [V] and sets
     /// *depth to the recursions it received. Needs length() < maxLen.
     torch::Tensor step(int64_t token, int* depth);
+    /// step() without a tensor where it runs on host arrays: returns the logits there (vocab()
+    /// floats, valid until the next step or reset); on the reference path returns nullptr and
+    /// sets *logits (when given).
+    const float* stepLogits(int64_t token, int* depth, torch::Tensor* logits);
     int64_t length() const { return m_length; }
     /// Cached key/value entries over every recursion and layer (memory of the cache).
     int64_t cachedEntries() const;

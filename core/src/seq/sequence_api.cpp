@@ -20,6 +20,12 @@ namespace mor {
 
 namespace {
 
+/// Next-token logits: a host array (the cached decoder's host step) or a tensor [V].
+struct NextLogits {
+    const float* host = nullptr;
+    torch::Tensor tensor;
+};
+
 /// Next-token logits of the last position of `window`: the decoder (cached) or a full
 /// forward pass over the window (no cache). Both use causal routing.
 class SequenceContextRunner {
@@ -27,7 +33,7 @@ public:
     SequenceContextRunner(seq::RecursionModel model, bool useCache)
         : m_model(model), m_useCache(useCache), m_decoder(model) {}
 
-    torch::Tensor feed(int64_t token, int* depth) {
+    NextLogits feed(int64_t token, int* depth) {
         torch::NoGradGuard noGrad;
         const int64_t maxLen = m_model->maxLen();
         if (static_cast<int64_t>(m_window.size()) >= maxLen) {
@@ -38,13 +44,15 @@ public:
             for (int64_t t : kept) {
                 m_window.push_back(t);
                 if (m_useCache) {
-                    m_decoder.step(t, nullptr);
+                    m_decoder.stepLogits(t, nullptr, nullptr);
                 }
             }
         }
         m_window.push_back(token);
+        NextLogits next;
         if (m_useCache) {
-            return m_decoder.step(token, depth);
+            next.host = m_decoder.stepLogits(token, depth, &next.tensor);
+            return next;
         }
         const auto n = static_cast<int64_t>(m_window.size());
         auto input = torch::tensor(m_window).view({1, n});
@@ -52,7 +60,8 @@ public:
         if (depth) {
             *depth = static_cast<int>(pass.depth[0][n - 1].item<int64_t>());
         }
-        return pass.logits[0][n - 1];
+        next.tensor = pass.logits[0][n - 1];
+        return next;
     }
 
 private:
@@ -100,7 +109,13 @@ Result<GenerateResult> generateTokens(const LoadedSequenceRun& run,
         std::mt19937_64 rng(static_cast<uint64_t>(options.seed));
         SequenceContextRunner runner(run.model, options.useCache);
         const auto start = std::chrono::steady_clock::now();
-        torch::Tensor logits;
+        // The host step's logits are sampled without a tensor (the same rule and draw).
+        const int64_t vocabSize = run.model->vocab();
+        auto sample = [&](const NextLogits& next) {
+            return next.host ? seq::sampleToken(next.host, vocabSize, options.temperature, rng)
+                             : seq::sampleToken(next.tensor, options.temperature, rng);
+        };
+        NextLogits logits;
         for (int64_t token : prompt) {
             int depth = 0;
             logits = runner.feed(token, &depth);
@@ -108,7 +123,7 @@ Result<GenerateResult> generateTokens(const LoadedSequenceRun& run,
         }
         double depthSum = 0.0;
         for (int64_t i = 0; i < options.tokens; ++i) {
-            const int64_t token = seq::sampleToken(logits, options.temperature, rng);
+            const int64_t token = sample(logits);
             int depth = 0;
             logits = runner.feed(token, &depth);
             result.tokens.push_back({run.vocab[static_cast<size_t>(token)], depth, false});

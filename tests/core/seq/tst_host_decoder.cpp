@@ -5,6 +5,7 @@
 // rounding: other summation orders in the products, LayerNorm and softmax), the same cached
 // entries; a weight written in place between steps is seen (a new snapshot); the reference
 // guard really switches paths; and generation gives the same tokens on both paths.
+#include "seq/depthwise_batching.h"
 #include "seq/host_decoder.h"
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
@@ -138,6 +139,7 @@ private Q_SLOTS:
     void hostStepMatchesTheReference();
     void aWeightWrittenBetweenStepsIsSeen();
     void theGuardSwitchesPathsMidSequence();
+    void hostSamplerDrawsAsTheTensorSampler();
     void generationIsTheSameOnBothPaths_data();
     void generationIsTheSameOnBothPaths();
     void cleanupTestCase();
@@ -339,6 +341,25 @@ void TstHostDecoder::theGuardSwitchesPathsMidSequence() {
     RecursionDecoder wide(model);
     wide.step(tokens[0], nullptr);
     QVERIFY(!wide.lastStepOnHost());
+}
+
+void TstHostDecoder::hostSamplerDrawsAsTheTensorSampler() {
+    // The same rule and the same draws from the same generator state: 3 temperatures x 2000
+    // draws over random logits (ties included for the argmax).
+    torch::manual_seed(31);
+    const int64_t V = 57;
+    for (const double temperature : {0.0, 0.8, 1.3}) {
+        std::mt19937_64 a(9), b(9);
+        for (int draw = 0; draw < 2000; ++draw) {
+            auto logits = torch::randn({V}) * 3.0;
+            if (draw % 10 == 0) {
+                logits[5] = logits.max().item<float>(); // a tie: the first maximum wins
+            }
+            const auto host = sampleToken(logits.data_ptr<float>(), V, temperature, a);
+            QCOMPARE(host, sampleToken(logits, temperature, b));
+        }
+        QCOMPARE(a(), b()); // the same number of draws taken
+    }
 }
 
 void TstHostDecoder::generationIsTheSameOnBothPaths_data() {
