@@ -131,14 +131,8 @@ Norm normOf(torch::nn::Module& owner,
 
 Layer layerOf(AttentionLayerImpl& layer, fused::GemmIsa isa) {
     const auto p = layer.named_parameters();
-    Layer l;
-    l.ln1 = normOf(layer, p, "ln1");
-    l.ln2 = normOf(layer, p, "ln2");
-    l.qkv = linearOf(p, "qkv", isa);
-    l.out = linearOf(p, "out", isa);
-    l.ff1 = linearOf(p, "ff1", isa);
-    l.ff2 = linearOf(p, "ff2", isa);
-    return l;
+    return {normOf(layer, p, "ln1"), normOf(layer, p, "ln2"), linearOf(p, "qkv", isa),
+            linearOf(p, "out", isa), linearOf(p, "ff1", isa), linearOf(p, "ff2", isa)};
 }
 
 /// What stale() compares: a tensor of the model and what it was at the snapshot.
@@ -150,10 +144,6 @@ struct Watched {
     torch::ScalarType dtype = torch::kFloat;
 };
 
-Watched watch(const torch::Tensor& t) {
-    return {t, t._version(), t.data_ptr(), t.is_cpu(), t.scalar_type()};
-}
-
 bool changed(const Watched& w) {
     const auto& t = w.tensor;
     return t._version() != w.version || t.data_ptr() != w.data || t.is_cpu() != w.cpu ||
@@ -163,15 +153,74 @@ bool changed(const Watched& w) {
 /// Every parameter and buffer of the model, in the module order.
 std::vector<torch::Tensor> tensorsOf(const RecursionModelImpl& model) {
     auto all = model.parameters();
-    for (const auto& b : model.buffers()) {
-        all.push_back(b);
-    }
+    const auto buffers = model.buffers();
+    all.insert(all.end(), buffers.begin(), buffers.end());
     return all;
 }
 
 float sigmoid(float x) {
     return 1.0f / (1.0f + std::exp(-x));
 }
+
+/// softmax in place: the maximum subtracted, the sum in double.
+inline void softmaxInPlace(float* x, int64_t n) {
+    const float top = *std::max_element(x, x + n);
+    double sum = 0.0;
+    for (int64_t j = 0; j < n; ++j) {
+        x[j] = std::exp(x[j] - top);
+        sum += x[j];
+    }
+    const auto inv = static_cast<float>(1.0 / sum);
+    for (int64_t j = 0; j < n; ++j) {
+        x[j] *= inv;
+    }
+}
+
+// The attention loops are compiled twice, for AVX2 and for the baseline, and the loader picks
+// one (function multi-versioning, as model/fused_reflect.cpp's elementwise loops).
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+#define MOR_HOST_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MOR_HOST_CLONES
+#endif
+
+/// Causal attention of the new token (qkv's queries) over n cached keys kT [d][maxLen] and
+/// values v [maxLen][d], head by head: softmax of q.k * scale (the maximum subtracted, the sum
+/// in double) -> att [d]. scores: maxLen floats of work space.
+MOR_HOST_CLONES
+void attendHeads(const float* qkv, const float* kT, const float* v, int64_t n, int64_t maxLen,
+                 int64_t heads, int64_t dh, float* scores, float* att) {
+    const int64_t d = heads * dh;
+    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(dh)));
+    for (int64_t hd = 0; hd < heads; ++hd) {
+        const float* q = qkv + hd * dh;
+        const float* K = kT + hd * dh * maxLen;
+        const float* V = v + hd * dh;
+        std::fill(scores, scores + n, 0.0f);
+        for (int64_t i = 0; i < dh; ++i) {
+            const float qi = q[i];
+            const float* row = K + i * maxLen;
+            for (int64_t j = 0; j < n; ++j) {
+                scores[j] += qi * row[j];
+            }
+        }
+        for (int64_t j = 0; j < n; ++j) {
+            scores[j] *= scale;
+        }
+        softmaxInPlace(scores, n);
+        float* o = att + hd * dh;
+        std::fill(o, o + dh, 0.0f);
+        for (int64_t j = 0; j < n; ++j) {
+            const float p = scores[j];
+            const float* vj = V + j * d;
+            for (int64_t i = 0; i < dh; ++i) {
+                o[i] += p * vj[i];
+            }
+        }
+    }
+}
+
+#undef MOR_HOST_CLONES
 
 /// The step's work arrays, one allocation (offsets into HostDecoder::m_scratch).
 struct Scratch {
@@ -236,7 +285,7 @@ std::unique_ptr<HostDecoder::Weights> snapshotOf(RecursionModelImpl& model) {
         if (!t.is_cpu() || (t.scalar_type() != torch::kFloat && t.scalar_type() != torch::kLong)) {
             return nullptr;
         }
-        w->watched.push_back(watch(t));
+        w->watched.push_back({t, t._version(), t.data_ptr(), t.is_cpu(), t.scalar_type()});
     }
     const auto& c = model.config();
     const auto isa = fused::packedGemmIsa();
@@ -331,6 +380,7 @@ bool HostDecoder::snapshot() {
         return false;
     }
     m_w = std::move(w);
+    m_vocab = m_w->vocab;
     const Scratch s(m_w->d, m_w->ffn, m_w->maxLen, m_w->vocab, m_w->recursions);
     m_scratch.assign(static_cast<size_t>(s.total), 0.0f);
     return true;
@@ -356,10 +406,6 @@ bool HostDecoder::stale(bool deep) const {
     return false;
 }
 
-int64_t HostDecoder::vocab() const {
-    return m_w->vocab;
-}
-
 void HostDecoder::reset() {
     const auto entries = static_cast<size_t>(m_w->maxLen * m_w->d);
     auto fresh = [entries] {
@@ -368,18 +414,14 @@ void HostDecoder::reset() {
         cache.v.assign(entries, 0.0f);
         return cache;
     };
-    // The arrays are kept (and only their counts cleared) when the shape is unchanged.
-    if (m_cache.size() != static_cast<size_t>(m_w->recursions) ||
-        (!m_cache.empty() && m_cache.front().size() != m_w->blocks.front().size()) ||
-        (!m_cache.empty() && !m_cache.front().empty() &&
-         m_cache.front().front().k.size() != entries)) {
+    // Made once (a model's shapes do not change); a reset clears the counts.
+    if (m_cache.empty()) {
         m_cache.assign(static_cast<size_t>(m_w->recursions), {});
         for (size_t r = 0; r < m_cache.size(); ++r) {
             for (size_t l = 0; l < m_w->blocks[r].size(); ++l) {
                 m_cache[r].push_back(fresh());
             }
         }
-        m_edgeCache.clear();
         if (m_w->first >= 0) {
             m_edgeCache = {fresh(), fresh()};
         }
@@ -422,48 +464,20 @@ void HostDecoder::layerStep(int64_t layerIndex, float* x, Cache& cache, bool app
     const int64_t d = w.d, dh = w.dh;
     layer.ln1.apply(x, xn);
     layer.qkv.apply(xn, qkv);
+    const int64_t maxLen = w.maxLen;
     if (append) {
-        if (cache.n >= w.maxLen) {
+        if (cache.n >= maxLen) {
             throw std::out_of_range("the decoder's cache is full");
         }
-        std::memcpy(cache.k.data() + cache.n * d, qkv + d, sizeof(float) * size_t(d));
+        // Keys transposed ([d][maxLen]: a query's scores are then axpys over the positions,
+        // which vectorise), values by position ([maxLen][d]).
+        for (int64_t c = 0; c < d; ++c) {
+            cache.k[static_cast<size_t>(c * maxLen + cache.n)] = qkv[d + c];
+        }
         std::memcpy(cache.v.data() + cache.n * d, qkv + 2 * d, sizeof(float) * size_t(d));
         ++cache.n;
     }
-    // Causal attention of the new token over the cached keys, head by head: softmax of
-    // q.k * scale (the maximum subtracted, the sum in double).
-    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(dh)));
-    const int64_t n = cache.n;
-    for (int64_t hd = 0; hd < w.heads; ++hd) {
-        const float* q = qkv + hd * dh;
-        const float* K = cache.k.data() + hd * dh;
-        const float* V = cache.v.data() + hd * dh;
-        float top = -INFINITY;
-        for (int64_t j = 0; j < n; ++j) {
-            const float* k = K + j * d;
-            float dot = 0.0f;
-            for (int64_t i = 0; i < dh; ++i) {
-                dot += q[i] * k[i];
-            }
-            scores[j] = dot * scale;
-            top = std::max(top, scores[j]);
-        }
-        double sum = 0.0;
-        for (int64_t j = 0; j < n; ++j) {
-            scores[j] = std::exp(scores[j] - top);
-            sum += scores[j];
-        }
-        const auto inv = static_cast<float>(1.0 / sum);
-        float* o = att + hd * dh;
-        std::fill(o, o + dh, 0.0f);
-        for (int64_t j = 0; j < n; ++j) {
-            const float p = scores[j] * inv;
-            const float* v = V + j * d;
-            for (int64_t i = 0; i < dh; ++i) {
-                o[i] += p * v[i];
-            }
-        }
-    }
+    attendHeads(qkv, cache.k.data(), cache.v.data(), cache.n, maxLen, w.heads, dh, scores, att);
     layer.out.apply(att, tmp);
     for (int64_t i = 0; i < d; ++i) {
         x[i] += tmp[i];
@@ -510,20 +524,10 @@ const float* HostDecoder::step(int64_t token, int* depth) {
     if (tokenChoice) {
         w.routers.front().apply(h0, routed);
         if (w.softmaxGate) {
-            const float top = *std::max_element(routed, routed + N);
-            double sum = 0.0;
-            for (int64_t r = 0; r < N; ++r) {
-                routed[r] = std::exp(routed[r] - top);
-                sum += routed[r];
-            }
-            const auto inv = static_cast<float>(1.0 / sum);
-            for (int64_t r = 0; r < N; ++r) {
-                routed[r] = w.alpha * (routed[r] * inv);
-            }
-        } else {
-            for (int64_t r = 0; r < N; ++r) {
-                routed[r] = w.alpha * sigmoid(routed[r]);
-            }
+            softmaxInPlace(routed, N);
+        }
+        for (int64_t r = 0; r < N; ++r) {
+            routed[r] = w.alpha * (w.softmaxGate ? routed[r] : sigmoid(routed[r]));
         }
         const int64_t chosen = std::max_element(routed, routed + N) - routed;
         tcGate = routed[chosen];
@@ -564,16 +568,9 @@ const float* HostDecoder::step(int64_t token, int* depth) {
         for (size_t l = 0; l < block.size(); ++l) {
             layerStep(block[l], y, caches[l], !share);
         }
-        if (gated && !expertChoice) {
-            for (int64_t i = 0; i < d; ++i) {
-                h[i] = h[i] + gate * (y[i] - h[i]);
-            }
-        } else if (gated) {
-            for (int64_t i = 0; i < d; ++i) {
-                h[i] = h[i] + gate * y[i];
-            }
-        } else {
-            std::copy(y, y + d, h);
+        // expert_choice: h + g f(h); mixture_of_depths: h + g (f(h) - h); else f(h).
+        for (int64_t i = 0; i < d; ++i) {
+            h[i] = !gated ? y[i] : expertChoice ? h[i] + gate * y[i] : h[i] + gate * (y[i] - h[i]);
         }
         ++received;
     }

@@ -43,12 +43,13 @@ public:
     /// valid until the next step or reset) and sets *depth to the recursions received.
     const float* step(int64_t token, int* depth);
     int64_t length() const { return m_length; }
-    int64_t vocab() const;
+    int64_t vocab() const { return m_vocab; }
     /// Cached key/value entries over every recursion and layer (and the edge layers).
     int64_t cachedEntries() const;
 
     struct Weights; ///< the snapshot (host_decoder.cpp)
-    /// One layer's keys and values at the positions cached so far: [maxLen][d] each.
+    /// One layer's keys [d][maxLen] (transposed) and values [maxLen][d] of the first n
+    /// positions.
     struct Cache {
         std::vector<float> k, v;
         int64_t n = 0;
@@ -65,6 +66,7 @@ private:
     std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
     std::vector<float> m_scratch; ///< the step's work arrays (host_decoder.cpp: Scratch)
     int64_t m_length = 0;
+    int64_t m_vocab = 0;
 };
 
 } // namespace mor::seq
