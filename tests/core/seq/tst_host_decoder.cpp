@@ -5,6 +5,7 @@
 // rounding: other summation orders in the products, LayerNorm and softmax), the same cached
 // entries; a weight written in place between steps is seen (a new snapshot); the reference
 // guard really switches paths; and generation gives the same tokens on both paths.
+#include "model/fused_gemm.h"
 #include "seq/depthwise_batching.h"
 #include "seq/host_decoder.h"
 #include "seq/recursion_decoder.h"
@@ -137,6 +138,8 @@ private Q_SLOTS:
     void initTestCase() { torch::set_num_threads(1); }
     void hostStepMatchesTheReference_data();
     void hostStepMatchesTheReference();
+    void everyProductKernelMatchesTheReference_data();
+    void everyProductKernelMatchesTheReference();
     void aWeightWrittenBetweenStepsIsSeen();
     void theGuardSwitchesPathsMidSequence();
     void hostSamplerDrawsAsTheTensorSampler();
@@ -235,6 +238,41 @@ void TstHostDecoder::hostStepMatchesTheReference() {
     if (depthCap > 0) {
         QVERIFY(*depths.rbegin() <= depthCap);
     }
+}
+
+void TstHostDecoder::everyProductKernelMatchesTheReference_data() {
+    QTest::addColumn<QString>("routing");
+    QTest::addColumn<int>("isa"); // fused::GemmIsa: the products' kernel at the snapshot
+    using model::fused::GemmIsa;
+    for (const char* routing : {"expert_choice", "token_choice", "mixture_of_depths"}) {
+        const std::string name(routing);
+        QTest::newRow((name + ", plain loops").c_str()) << routing << int(GemmIsa::None);
+        QTest::newRow((name + ", AVX2").c_str()) << routing << int(GemmIsa::Avx2);
+        QTest::newRow((name + ", AVX-512").c_str()) << routing << int(GemmIsa::Avx512);
+    }
+}
+
+void TstHostDecoder::everyProductKernelMatchesTheReference() {
+    // The products run on the packed kernel of the snapshot's thread, or on plain loops where
+    // there is none (setPackedGemmIsa(None); a kernel this CPU lacks also gives None).
+    QFETCH(QString, routing);
+    QFETCH(int, isa);
+    const auto kernel = static_cast<model::fused::GemmIsa>(isa);
+    if (!model::fused::gemmIsaAvailable(kernel)) {
+        QSKIP("this CPU has not that kernel");
+    }
+    auto c = host_decoder_test::hostConfig(routing.toStdString(), "middle_cycle", true);
+    const int64_t vocab = 37, maxLen = 20; // outputs not a multiple of a panel
+    torch::manual_seed(14);
+    RecursionModel model(c, vocab, maxLen);
+    model->eval();
+    model::fused::setPackedGemmIsa(kernel);
+    QCOMPARE(int(model::fused::packedGemmIsa()), isa);
+    const auto depths = host_decoder_test::compareOver(
+        model, host_decoder_test::tokenList(2 * maxLen, vocab, 29), static_cast<size_t>(maxLen));
+    model::fused::resetPackedGemmIsa();
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(depths.size() > 1);
 }
 
 void TstHostDecoder::aWeightWrittenBetweenStepsIsSeen() {
