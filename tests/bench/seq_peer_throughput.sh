@@ -5,7 +5,10 @@
 # equal unique parameters, with and without the recursion-wise KV cache, and MoR with KV sharing.
 #
 # Usage: tests/bench/seq_peer_throughput.sh MOR_BINARY [WORK_DIR] [OUT_MD]
-# Environment: SEED (default 1), REPS (default 7, odd), TOKENS (default 600), BATCH (default
+# Environment: SEED (default 1), REPS (default 7, odd), TOKENS (default 600: the characters of
+# each generation on the ATen paths), HOST_TOKENS (default 6000: those of the modes that run on
+# host arrays, `cache`; at ~35k tokens/s 600 would take less time than the loading it is
+# measured against), BATCH_TOKENS (default TOKENS: those of each sequence of `batchN`), BATCH (default
 # "8 64": the batch sizes of the batched columns when `mor generate` has --batch; "" skips
 # them), TEMP (default 0.8), REUSE=1 (generation only, on the models a previous run left in
 # WORK_DIR).
@@ -21,8 +24,10 @@
 #   vanilla3     3 distinct layers, 4 epochs, nearest checkpoint likewise: a second, cheaper
 #                equal-quality candidate (3 layer applications per token, MoR's expected count)
 #   vanilla2     2 distinct layers = MoR's unique parameters (less MoR's router), 4 epochs
-# Generation: prompt "The ", TOKENS characters at temperature TEMP, seed 7, one thread, with and
-# without the cache; every repetition runs each (model, mode) once, the order rotated per
+# Generation: prompt "The ", TOKENS characters at temperature TEMP, seed 7, one thread, with the
+# cache on host arrays (`cache`: seq/host_decoder.h, HOST_TOKENS characters), with the cache on
+# the ATen reference path (`cacheref`: MOR_DECODER_REFERENCE=1) and without the cache
+# (`nocache`); every repetition runs each (model, mode) once, the order rotated per
 # repetition; the table gives the median tokens/s and ratios within this one run, from CPU time
 # (the process's user + sys seconds less those of the same command with --tokens 0: robust on a
 # shared machine) and from the wall time generate reports (swings with the other load).
@@ -35,6 +40,8 @@ corpus=$(cd "$here/../.." && pwd)/resources/corpus/fortunes.txt
 seed=${SEED:-1}
 reps=${REPS:-7}
 tokens=${TOKENS:-600}
+host_tokens=${HOST_TOKENS:-6000}
+batch_tokens=${BATCH_TOKENS:-$tokens}
 batches=${BATCH-8 64}
 temp=${TEMP:-0.8}
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
@@ -93,6 +100,11 @@ train_s=$(( $(date +%s) - start_s ))
 
 batched=0
 modes="cache nocache"
+# cacheref: the cached decoder's ATen reference path (MOR_DECODER_REFERENCE=1), beside the
+# host-array step that `cache` takes on a CPU (seq/host_decoder.h), where the binary has it.
+if grep -q MOR_DECODER_REFERENCE "$mor" 2>/dev/null; then
+    modes="cache cacheref nocache"
+fi
 if [ -n "$batches" ] && "$mor" generate --help 2>&1 | grep -q -- '--batch'; then
     batched=1
     for b in $batches; do modes="$modes batch$b"; done
@@ -102,13 +114,15 @@ field() { sed -n "s/.*\"$1\":\([0-9.eE+-]*\).*/\1/p" "$2"; }
 # (cpu_seconds, the checkpoint's loading included): on a shared machine the wall time of a
 # one-thread program swings with the other programs' load, its CPU time much less.
 gen() { # model mode -> appends tok/s (wall, in-process) and tok/s (CPU) to $work/{tps,cpu}.*
-    local m=$1 mode=$2 flags=""
+    local m=$1 mode=$2 flags="" ref=0 n=$tokens
     case $mode in
+        cache) [ "$modes" = "${modes#cache cacheref}" ] || n=$host_tokens ;;
+        cacheref) ref=1 ;;
         nocache) flags="--no-cache" ;;
-        batch*) flags="--batch ${mode#batch}" ;;
+        batch*) flags="--batch ${mode#batch}"; n=$batch_tokens ;;
     esac
-    "$mor" generate --log "$log" --run "${run[$m]}" --step "${step[$m]}" --prompt "The " \
-        --tokens "$tokens" --temperature "$temp" --seed 7 --threads 1 $flags --json \
+    MOR_DECODER_REFERENCE=$ref "$mor" generate --log "$log" --run "${run[$m]}" --step "${step[$m]}" --prompt "The " \
+        --tokens "$n" --temperature "$temp" --seed 7 --threads 1 $flags --json \
         > "$work/gen.json"
     field tokens_per_second "$work/gen.json" >> "$work/tps.$m.$mode"
     field mean_depth "$work/gen.json" >> "$work/depth.$m.$mode"
@@ -153,7 +167,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.2f%%", 100 * (a - b) / b}'; }
          "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(getconf _NPROCESSORS_ONLN) cores;" \
          "one thread (OMP_NUM_THREADS=1, OMP_WAIT_POLICY=PASSIVE); seed $seed."
     echo "Load average at start $load_start, at end $load_end; 1-min load at each repetition:$loads."
-    echo "Training took $train_s s; generation: $tokens characters after \"The \", temperature $temp, seed 7," \
+    echo "Training took $train_s s; generation: $tokens characters (cache on host arrays: $host_tokens; batches: $batch_tokens per sequence) after \"The \", temperature $temp, seed 7," \
          "median of $reps alternated repetitions.$([ $batched = 1 ] && echo " Batched (batchN): --batch N sequences (seeds 7..6+N), tokens/s over all of them.")"
     echo
     printf '| model | unique params | checkpoint step | val loss | vs MoR val loss | gen. mean depth |'
