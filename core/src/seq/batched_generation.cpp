@@ -16,6 +16,13 @@ namespace mor {
 
 namespace {
 
+/// A step's next-token logits [batch, V]: host floats (the batched decoder's host step, valid
+/// until the next step) or a tensor.
+struct BatchLogits {
+    const float* host = nullptr;
+    torch::Tensor tensor;
+};
+
 /// The batch's context windows (every sequence has the same length): the next-token logits
 /// [batch, V] of the newest column, from the batched decoder or full forward passes.
 class BatchedContextRunner {
@@ -24,7 +31,7 @@ public:
         : m_model(model), m_useCache(useCache), m_decoder(model, batch),
           m_windows(static_cast<size_t>(batch)) {}
 
-    torch::Tensor feed(const std::vector<int64_t>& column, std::vector<int>* depths) {
+    BatchLogits feed(const std::vector<int64_t>& column, std::vector<int>* depths) {
         torch::NoGradGuard noGrad;
         const int64_t maxLen = m_model->maxLen();
         if (static_cast<int64_t>(m_windows.front().size()) >= maxLen) {
@@ -42,13 +49,15 @@ public:
                 }
                 push(earlier);
                 if (m_useCache) {
-                    m_decoder.step(torch::tensor(earlier, torch::kLong), nullptr);
+                    m_decoder.stepLogits(earlier.data(), nullptr, nullptr);
                 }
             }
         }
         push(column);
+        BatchLogits out;
         if (m_useCache) {
-            return m_decoder.step(torch::tensor(column, torch::kLong), depths);
+            out.host = m_decoder.stepLogits(column.data(), depths, &out.tensor);
+            return out;
         }
         const auto batch = static_cast<int64_t>(m_windows.size());
         const auto n = static_cast<int64_t>(m_windows.front().size());
@@ -61,7 +70,8 @@ public:
             auto last = pass.depth.select(1, n - 1).to(torch::kCPU).contiguous();
             depths->assign(last.data_ptr<int64_t>(), last.data_ptr<int64_t>() + batch);
         }
-        return pass.logits.select(1, n - 1);
+        out.tensor = pass.logits.select(1, n - 1);
+        return out;
     }
 
 private:
@@ -101,7 +111,21 @@ BatchedGenerateResult generateBatchedTokens(const seq::LoadedSequenceRun& run,
     std::vector<int> depths;
     std::vector<double> depthSums(rows, 0.0);
     const auto start = std::chrono::steady_clock::now();
-    torch::Tensor logits;
+    BatchLogits logits;
+    const int64_t vocab = run.model->vocab();
+    // Host logits are sampled row by row without a tensor (sampleToken's host overload: the
+    // same rule and draws as sampleTokens).
+    auto sample = [&](const BatchLogits& from) {
+        if (!from.host) {
+            return seq::sampleTokens(from.tensor, options.temperature, rngs);
+        }
+        std::vector<int64_t> column(rows);
+        for (size_t b = 0; b < rows; ++b) {
+            column[b] = seq::sampleToken(from.host + static_cast<int64_t>(b) * vocab, vocab,
+                                         options.temperature, rngs[b]);
+        }
+        return column;
+    };
     for (int64_t token : prompt) {
         logits = runner.feed(std::vector<int64_t>(rows, token), &depths);
         for (size_t b = 0; b < rows; ++b) {
@@ -110,7 +134,7 @@ BatchedGenerateResult generateBatchedTokens(const seq::LoadedSequenceRun& run,
         }
     }
     for (int64_t i = 0; i < options.tokens; ++i) {
-        const auto column = seq::sampleTokens(logits, options.temperature, rngs);
+        const auto column = sample(logits);
         logits = runner.feed(column, &depths);
         for (size_t b = 0; b < rows; ++b) {
             auto& sequence = result.sequences[b];

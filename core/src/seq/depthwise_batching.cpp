@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/depthwise_batching.h"
 
+#include "seq/host_batched_decoder.h"
+#include "seq/recursion_decoder.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 namespace mor::seq {
 
@@ -14,7 +18,29 @@ BatchedRecursionDecoder::BatchedRecursionDecoder(RecursionModel model, int64_t b
     reset();
 }
 
+BatchedRecursionDecoder::~BatchedRecursionDecoder() = default;
+BatchedRecursionDecoder::BatchedRecursionDecoder(BatchedRecursionDecoder&&) noexcept = default;
+BatchedRecursionDecoder&
+BatchedRecursionDecoder::operator=(BatchedRecursionDecoder&&) noexcept = default;
+
 void BatchedRecursionDecoder::reset() {
+    // As RecursionDecoder::reset: the reference caches are made when that path first runs;
+    // the host path keeps its arrays and checks its snapshot (deeply) here.
+    m_cache.clear();
+    m_edgeCache.clear();
+    m_length = 0;
+    m_tokens.clear();
+    m_hostUnsupported = false;
+    if (m_host) {
+        if (m_host->stale(true) && !m_host->snapshot()) {
+            m_host.reset();
+        } else {
+            m_host->reset();
+        }
+    }
+}
+
+void BatchedRecursionDecoder::resetReference() {
     const auto& c = m_model->config();
     const int64_t dh = c.dModel / c.heads;
     const auto options = m_model->parameters().front().options();
@@ -35,7 +61,71 @@ void BatchedRecursionDecoder::reset() {
     if (m_model->hasEdgeLayers()) {
         m_edgeCache = {fresh(), fresh()};
     }
-    m_length = 0;
+}
+
+bool BatchedRecursionDecoder::hostApplies() {
+    if (m_hostUnsupported || decoderReferenceForced() || m_model->is_training()) {
+        return false;
+    }
+    if (!m_host) {
+        m_host = HostBatchedDecoder::create(m_model, m_batch);
+    } else if (m_host->stale() && !m_host->snapshot()) {
+        m_host.reset();
+    }
+    m_hostUnsupported = !m_host;
+    return m_host != nullptr;
+}
+
+torch::Tensor BatchedRecursionDecoder::step(const torch::Tensor& tokens,
+                                            std::vector<int>* depths) {
+    const auto ids = tokens.to(torch::kCPU, torch::kLong).contiguous().view({-1});
+    if (ids.numel() != m_batch) {
+        throw std::invalid_argument("one token per sequence of the batch");
+    }
+    torch::Tensor logits;
+    if (const float* host = stepLogits(ids.data_ptr<int64_t>(), depths, &logits)) {
+        return torch::from_blob(const_cast<float*>(host), {m_batch, m_host->vocab()},
+                                torch::kFloat)
+            .clone();
+    }
+    return logits;
+}
+
+const float* BatchedRecursionDecoder::stepLogits(const int64_t* tokens, std::vector<int>* depths,
+                                                 torch::Tensor* logits) {
+    const bool host = hostApplies();
+    if (host != m_onHost || (!host && m_cache.empty())) {
+        // The other path holds the cached tokens (the guard changed, or the host step stopped
+        // applying): this path starts again and is fed them first.
+        std::vector<int64_t> history;
+        history.swap(m_tokens);
+        m_length = 0;
+        m_onHost = host;
+        if (host) {
+            m_host->reset();
+        } else {
+            resetReference();
+        }
+        for (size_t at = 0; at < history.size(); at += static_cast<size_t>(m_batch)) {
+            stepLogits(history.data() + at, nullptr, nullptr);
+        }
+    }
+    m_tokens.insert(m_tokens.end(), tokens, tokens + m_batch);
+    if (!host) {
+        auto reference = referenceStep(
+            torch::from_blob(const_cast<int64_t*>(tokens), {m_batch}, torch::kLong).clone(),
+            depths);
+        if (logits) {
+            *logits = std::move(reference);
+        }
+        return nullptr;
+    }
+    if (depths) {
+        depths->resize(static_cast<size_t>(m_batch));
+    }
+    const float* out = m_host->step(tokens, depths ? depths->data() : nullptr);
+    m_length = m_host->length();
+    return out;
 }
 
 BatchedRecursionDecoder::Rows BatchedRecursionDecoder::allRows() const {
@@ -111,8 +201,11 @@ torch::Tensor BatchedRecursionDecoder::attend(AttentionLayer& layer, const torch
     return layer->finish(x, out);
 }
 
-torch::Tensor BatchedRecursionDecoder::step(const torch::Tensor& tokens,
-                                            std::vector<int>* depths) {
+torch::Tensor BatchedRecursionDecoder::referenceStep(const torch::Tensor& tokens,
+                                                     std::vector<int>* depths) {
+    if (m_length >= m_model->maxLen()) {
+        throw std::out_of_range("the decoder holds maxLen tokens already");
+    }
     torch::NoGradGuard noGrad;
     const auto& c = m_model->config();
     const int64_t B = m_batch;

@@ -4,29 +4,45 @@
 // one token of each per step, and at every recursion only the tokens that continue to it are
 // batched through the shared block (a token that leaves early costs nothing deeper, and the
 // others do not wait for it one by one). Each sequence keeps its own recursion-wise KV cache;
-// every row computes what RecursionDecoder::step computes for that sequence alone.
+// every row computes what RecursionDecoder::step computes for that sequence alone. On the CPU
+// in float32 (eval mode) the step runs on host arrays (seq/host_batched_decoder.h), as
+// RecursionDecoder's does; under a DecoderReferenceGuard (MOR_DECODER_REFERENCE=1) and
+// elsewhere on ATen ops (the reference path).
 #include "seq/recursion_model.h"
 
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <vector>
 
 namespace mor::seq {
 
+class HostBatchedDecoder;
+
 class BatchedRecursionDecoder {
 public:
     /// `batch` sequences; the model must be in eval mode; caches hold model->maxLen() tokens.
     BatchedRecursionDecoder(RecursionModel model, int64_t batch);
+    ~BatchedRecursionDecoder();
+    BatchedRecursionDecoder(BatchedRecursionDecoder&&) noexcept;
+    BatchedRecursionDecoder& operator=(BatchedRecursionDecoder&&) noexcept;
 
     /// Forgets every cached token of every sequence (the next tokens are at position 0).
     void reset();
     /// Feeds one token per sequence (tokens [batch] int64), all at position length(); returns
     /// the next-token logits [batch, V] and sets (*depths)[b] to the recursions row b received.
     torch::Tensor step(const torch::Tensor& tokens, std::vector<int>* depths);
+    /// step() for tokens[0..batch) without a tensor where it runs on host arrays: returns the
+    /// logits there ([batch][vocab] floats, valid until the next step or reset); on the
+    /// reference path returns nullptr and sets *logits (when given) to [batch, V].
+    const float* stepLogits(const int64_t* tokens, std::vector<int>* depths,
+                            torch::Tensor* logits);
     int64_t length() const { return m_length; }
     int64_t batch() const { return m_batch; }
+    /// Whether the last step ran on host arrays (false: the ATen reference path).
+    bool lastStepOnHost() const { return m_onHost; }
 
 private:
     /// One layer's keys and values for every sequence and how many each holds: [batch, heads,
@@ -47,12 +63,21 @@ private:
                          const Rows& rows, bool append);
     Rows allRows() const;
     Rows rowsOf(std::vector<int64_t> index) const;
+    torch::Tensor referenceStep(const torch::Tensor& tokens, std::vector<int>* depths);
+    void resetReference();
+    /// Whether this step can run on host arrays (the snapshot made or refreshed as needed),
+    /// as RecursionDecoder decides.
+    bool hostApplies();
 
     RecursionModel m_model;
     int64_t m_batch;
     std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
     std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
     int64_t m_length = 0;
+    std::unique_ptr<HostBatchedDecoder> m_host;
+    bool m_hostUnsupported = false; ///< checked since the last reset: the host step cannot run
+    bool m_onHost = false;          ///< which path holds the cached tokens (when m_length > 0)
+    std::vector<int64_t> m_tokens;  ///< columns fed since reset: replayed when the path changes
 };
 
 /// The sampling rule of every generator: argmax at temperature 0, else one draw from

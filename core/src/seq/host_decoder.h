@@ -7,16 +7,17 @@
 // CPU has them) and every step runs the same computation -- embedding, edge layers, the
 // routing of every kind, the pre-norm layers over host K/V caches [recursion][layer], final
 // norm and head -- without creating a tensor. RecursionDecoder takes this path where it
-// applies and keeps its ATen path as the reference.
+// applies and keeps its ATen path as the reference. It is the host batched step
+// (seq/host_batched_decoder.h) with one sequence: the snapshot, the caches and the step are
+// shared (seq/host_step.h, seq/host_rows.h).
 #include "seq/recursion_model.h"
-
-#include <torch/torch.h>
 
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 namespace mor::seq {
+
+class HostBatchedDecoder;
 
 class HostDecoder {
 public:
@@ -42,31 +43,15 @@ public:
     /// RecursionDecoder::step on host arrays: returns the next-token logits (vocab() floats,
     /// valid until the next step or reset) and sets *depth to the recursions received.
     const float* step(int64_t token, int* depth);
-    int64_t length() const { return m_length; }
-    int64_t vocab() const { return m_vocab; }
+    int64_t length() const;
+    int64_t vocab() const;
     /// Cached key/value entries over every recursion and layer (and the edge layers).
     int64_t cachedEntries() const;
 
-    struct Weights; ///< the snapshot (host_decoder.cpp)
-    /// One layer's keys [d][maxLen] (transposed) and values [maxLen][d] of the first n
-    /// positions.
-    struct Cache {
-        std::vector<float> k, v;
-        int64_t n = 0;
-    };
-
 private:
-    explicit HostDecoder(RecursionModel model);
-    /// One pre-norm layer for the state x (d floats, updated in place) at position length().
-    void layerStep(int64_t layer, float* x, Cache& cache, bool append);
+    explicit HostDecoder(std::unique_ptr<HostBatchedDecoder> one);
 
-    RecursionModel m_model;
-    std::unique_ptr<Weights> m_w;
-    std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
-    std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
-    std::vector<float> m_scratch; ///< the step's work arrays (host_decoder.cpp: Scratch)
-    int64_t m_length = 0;
-    int64_t m_vocab = 0;
+    std::unique_ptr<HostBatchedDecoder> m_one; ///< the batched step with one sequence
 };
 
 } // namespace mor::seq

@@ -12,6 +12,8 @@
 #include "seq/recursion_model.h"
 #include "seq/sequence_probes.h"
 
+#include "host_fixtures.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -24,48 +26,7 @@ using namespace mor::seq;
 
 namespace host_decoder_test {
 
-constexpr double kTolerance = 1e-5; ///< of max |logit| of the reference step
-double g_worst = 0.0;               ///< the worst |host - reference| / max |logit| measured
-
-RecursionConfig hostConfig(const std::string& routing, const std::string& sharing,
-                           bool kvSharing) {
-    RecursionConfig c;
-    mor::parseChoice(routing, mor::recursionRoutingNames(), &c.routing);
-    mor::parseChoice(sharing, mor::recursionSharingNames(), &c.sharing);
-    c.kvSharing = kvSharing;
-    c.recursions = 3;
-    c.dModel = 32;
-    c.heads = 4;
-    c.ffn = 64;
-    c.layersPerBlock = 2;
-    return c;
-}
-
-/// A few Adam steps on "repeat the previous token" so that the routers are not at their
-/// initial scores (expert_choice/mixture_of_depths with their top-k training routing).
-void briefTraining(RecursionModel& m, int64_t vocab, int64_t T, int steps) {
-    m->train();
-    torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(1e-2));
-    torch::manual_seed(11);
-    for (int s = 0; s < steps; ++s) {
-        const auto x = torch::randint(vocab, {8, T}, torch::kLong);
-        const auto target = torch::roll(x, 1, 1);
-        auto pass = m->forward(x, true);
-        auto loss = torch::nn::functional::cross_entropy(pass.logits.reshape({-1, vocab}),
-                                                         target.reshape({-1})) +
-                    pass.auxLoss;
-        opt.zero_grad();
-        loss.backward();
-        opt.step();
-    }
-    m->eval();
-}
-
-/// |a - b| / max |b| over the logits.
-double relativeError(const torch::Tensor& a, const torch::Tensor& b) {
-    const double scale = std::max(b.abs().max().item<double>(), 1e-30);
-    return (a - b).abs().max().item<double>() / scale;
-}
+double g_worst = 0.0; ///< the worst |host - reference| / max |logit| measured
 
 /// Host and reference decoders side by side over `tokens`, a reset after `resetAt` tokens;
 /// returns the distinct depths seen.
@@ -123,12 +84,6 @@ std::set<int> compareOver(RecursionModel& model, const std::vector<int64_t>& tok
     return depths;
 }
 
-std::vector<int64_t> tokenList(int64_t n, int64_t vocab, uint64_t seed) {
-    torch::manual_seed(seed);
-    const auto t = torch::randint(vocab, {n}, torch::kLong);
-    return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + n);
-}
-
 } // namespace host_decoder_test
 
 class TstHostDecoder : public QObject {
@@ -149,78 +104,18 @@ private Q_SLOTS:
 };
 
 void TstHostDecoder::hostStepMatchesTheReference_data() {
-    QTest::addColumn<QString>("routing");
-    QTest::addColumn<QString>("sharing");
-    QTest::addColumn<bool>("kvSharing");
-    QTest::addColumn<bool>("routerPerStep");
-    QTest::addColumn<QString>("gate");
-    QTest::addColumn<int>("depthCap");
-    QTest::addColumn<int>("trainSteps");
-    QTest::addColumn<bool>("routed"); // depths must differ between tokens
-    QTest::newRow("expert_choice") << "expert_choice" << "cycle" << false << true << "sigmoid"
-                                   << 0 << 0 << true;
-    QTest::newRow("expert_choice, shared router")
-        << "expert_choice" << "cycle" << false << false << "sigmoid" << 0 << 0 << true;
-    QTest::newRow("expert_choice, kv sharing")
-        << "expert_choice" << "cycle" << true << true << "sigmoid" << 0 << 0 << true;
-    QTest::newRow("expert_choice, middle_cycle")
-        << "expert_choice" << "middle_cycle" << false << true << "sigmoid" << 0 << 0 << true;
-    QTest::newRow("expert_choice, middle_cycle, kv sharing")
-        << "expert_choice" << "middle_cycle" << true << false << "sigmoid" << 0 << 0 << true;
-    QTest::newRow("expert_choice, trained")
-        << "expert_choice" << "cycle" << false << true << "sigmoid" << 0 << 40 << true;
-    QTest::newRow("expert_choice, trained, kv sharing, middle_cycle")
-        << "expert_choice" << "middle_cycle" << true << true << "sigmoid" << 0 << 40 << true;
-    QTest::newRow("token_choice, sigmoid")
-        << "token_choice" << "cycle" << false << true << "sigmoid" << 0 << 0 << true;
-    QTest::newRow("token_choice, softmax")
-        << "token_choice" << "cycle" << false << true << "softmax" << 0 << 0 << true;
-    QTest::newRow("token_choice, depth cap 2")
-        << "token_choice" << "cycle" << false << true << "sigmoid" << 2 << 0 << true;
-    QTest::newRow("token_choice, softmax, middle_cycle, kv sharing, cap 2")
-        << "token_choice" << "middle_cycle" << true << true << "softmax" << 2 << 0 << true;
-    QTest::newRow("token_choice, trained")
-        << "token_choice" << "cycle" << false << true << "softmax" << 0 << 40 << true;
-    QTest::newRow("mixture_of_depths")
-        << "mixture_of_depths" << "cycle" << false << true << "sigmoid" << 0 << 0 << true;
-    QTest::newRow("mixture_of_depths, trained")
-        << "mixture_of_depths" << "cycle" << false << true << "sigmoid" << 0 << 40 << true;
-    QTest::newRow("fixed") << "fixed" << "cycle" << false << true << "sigmoid" << 0 << 0
-                           << false;
-    QTest::newRow("fixed, middle_cycle, kv sharing")
-        << "fixed" << "middle_cycle" << true << true << "sigmoid" << 0 << 0 << false;
-    QTest::newRow("vanilla") << "vanilla" << "cycle" << false << true << "sigmoid" << 0 << 0
-                             << false;
-    QTest::newRow("vanilla, middle_cycle, trained")
-        << "vanilla" << "middle_cycle" << false << true << "sigmoid" << 0 << 40 << false;
+    QTest::addColumn<int>("fixture"); // host_fixtures.h: hostFixtures()
+    const auto& fixtures = host_decoder_test::hostFixtures();
+    for (size_t i = 0; i < fixtures.size(); ++i) {
+        QTest::newRow(fixtures[i].name) << int(i);
+    }
 }
 
 void TstHostDecoder::hostStepMatchesTheReference() {
-    QFETCH(QString, routing);
-    QFETCH(QString, sharing);
-    QFETCH(bool, kvSharing);
-    QFETCH(bool, routerPerStep);
-    QFETCH(QString, gate);
-    QFETCH(int, depthCap);
-    QFETCH(int, trainSteps);
-    QFETCH(bool, routed);
-    auto c = host_decoder_test::hostConfig(routing.toStdString(), sharing.toStdString(),
-                                           kvSharing);
-    c.routerPerStep = routerPerStep;
-    QVERIFY(mor::parseChoice(gate.toStdString(), mor::recursionGateNames(), &c.gate));
-    if (c.routing == RecursionRouting::MixtureOfDepths) {
-        c.depthEvery = 2; // block 1 routed, blocks 0 and 2 take every token
-    }
+    QFETCH(int, fixture);
+    const auto& f = host_decoder_test::hostFixtures()[size_t(fixture)];
     const int64_t vocab = 20, maxLen = 24;
-    torch::manual_seed(5);
-    RecursionModel model(c, vocab, maxLen);
-    if (trainSteps > 0) {
-        host_decoder_test::briefTraining(model, vocab, maxLen, trainSteps);
-    }
-    model->eval();
-    if (depthCap > 0) {
-        model->setTokenDepthCap(depthCap);
-    }
+    auto model = host_decoder_test::fixtureModel(f, vocab, maxLen);
     QVERIFY(HostDecoder::create(model) != nullptr);
     // A full context (maxLen tokens), a reset, then 24 more: 48 steps.
     const auto tokens = host_decoder_test::tokenList(2 * maxLen, vocab, 17);
@@ -230,13 +125,13 @@ void TstHostDecoder::hostStepMatchesTheReference() {
         return;
     }
     QVERIFY(!depths.empty());
-    if (routed) {
+    if (f.routed) {
         QVERIFY2(depths.size() > 1, "every token took the same depth: routing not exercised");
     } else {
         QVERIFY(depths == std::set<int>{3});
     }
-    if (depthCap > 0) {
-        QVERIFY(*depths.rbegin() <= depthCap);
+    if (f.depthCap > 0) {
+        QVERIFY(*depths.rbegin() <= f.depthCap);
     }
 }
 
