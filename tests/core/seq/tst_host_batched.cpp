@@ -214,7 +214,8 @@ void TstHostBatched::everyProductKernelMatches_data() {
 }
 
 void TstHostBatched::everyProductKernelMatches() {
-    // 13 rows: more than one block of either kernel's rows (8 or 6) and a partial one.
+    // 13 rows: more than one block of either kernel's rows (8 or 6) and a partial one; 20
+    // positions: a block of 16 scores and a rest.
     QFETCH(QString, routing);
     QFETCH(int, isa);
     const auto kernel = static_cast<model::fused::GemmIsa>(isa);
@@ -222,6 +223,7 @@ void TstHostBatched::everyProductKernelMatches() {
         QSKIP("this CPU has not that kernel");
     }
     auto c = host_decoder_test::hostConfig(routing.toStdString(), "middle_cycle", true);
+    c.heads = 2; // 16 dimensions a head: the attention's output blocks (8: its plain loops)
     const int64_t vocab = 37, maxLen = 20, B = 13; // outputs not a multiple of a panel
     torch::manual_seed(14);
     RecursionModel model(c, vocab, maxLen);
