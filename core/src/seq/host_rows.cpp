@@ -30,6 +30,63 @@ inline void softmaxInPlace(float* x, int64_t n) {
     }
 }
 
+/// 8 floats in a vector register (GCC vector extensions: ymm in the AVX2 clone, two xmm in
+/// the baseline), moved from and to float arrays by memcpy.
+typedef float Floats8 __attribute__((vector_size(32)));
+typedef int32_t Ints8 __attribute__((vector_size(32)));
+
+/// at[0..8) = e^(at[i] - top) (<= 0: softmax after its maximum is subtracted), added to *sum.
+/// Cephes' expf: x = k ln 2 + r with |r| <= ln 2 / 2, a degree-7 polynomial in r (relative
+/// error ~2e-7, as the vector exp of ATen's softmax), times 2^k; 0 below -87.3 (e^x under the
+/// smallest normal float). Loads and stores through memcpy: `at` is only float-aligned.
+__attribute__((always_inline)) inline void expShifted8(float* at, float top, Floats8* sum) {
+    Floats8 x;
+    std::memcpy(&x, at, sizeof(x));
+    x -= top;
+    const Floats8 low = x < -87.3f ? Floats8{} + 1.0f : Floats8{};
+    x = x < -87.3f ? Floats8{} - 87.3f : x;
+    Floats8 k = x * 1.44269504088896341f + 0.5f;
+    Floats8 t = __builtin_convertvector(__builtin_convertvector(k, Ints8), Floats8);
+    k = t > k ? t - 1.0f : t; // floor
+    const Floats8 r = x - k * 0.693359375f + k * 2.12194440e-4f;
+    Floats8 y = Floats8{} + 1.9875691500e-4f;
+    y = y * r + 1.3981999507e-3f;
+    y = y * r + 8.3334519073e-3f;
+    y = y * r + 4.1665795894e-2f;
+    y = y * r + 1.6666665459e-1f;
+    y = y * r + 5.0000001201e-1f;
+    y = y * r * r + r + 1.0f;
+    const Ints8 bits = (__builtin_convertvector(k, Ints8) + 127) << 23;
+    Floats8 scale;
+    std::memcpy(&scale, &bits, sizeof(scale));
+    const Floats8 e = low != 0.0f ? Floats8{} : y * scale;
+    std::memcpy(at, &e, sizeof(e));
+    *sum += e;
+}
+
+/// The attention's softmax in place: the maximum subtracted, e^x 8 at a time (expShifted8),
+/// the sum in float lanes.
+__attribute__((always_inline)) inline void attentionSoftmax(float* x, int64_t n) {
+    const float top = *std::max_element(x, x + n);
+    Floats8 lanes = {};
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        expShifted8(x + j, top, &lanes);
+    }
+    float sum = 0.0f;
+    for (int k = 0; k < 8; ++k) {
+        sum += lanes[k];
+    }
+    for (; j < n; ++j) {
+        x[j] = std::exp(x[j] - top);
+        sum += x[j];
+    }
+    const float inv = 1.0f / sum;
+    for (j = 0; j < n; ++j) {
+        x[j] *= inv;
+    }
+}
+
 // The attention loops are compiled twice, for AVX2 and for the baseline, and the loader picks
 // one (function multi-versioning, as model/fused_reflect.cpp's elementwise loops).
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
@@ -38,13 +95,10 @@ inline void softmaxInPlace(float* x, int64_t n) {
 #define MOR_HOST_CLONES
 #endif
 
-/// 8 floats in a vector register (GCC vector extensions: ymm in the AVX2 clone, two xmm in
-/// the baseline), loaded from and stored to any float address.
-typedef float Floats8 __attribute__((vector_size(32), aligned(4), may_alias));
 
 /// Causal attention of the new token (qkv's queries) over n cached keys kT [d][maxLen] and
 /// values v [maxLen][d], head by head: softmax of q.k * scale (the maximum subtracted, the sum
-/// in double) -> att [d]. scores: maxLen floats of work space. The sums run in the order of
+/// in float) -> att [d]. scores: maxLen floats of work space. The sums run in the order of
 /// plain loops (over the head's dimensions for a score, over the positions for an output),
 /// 16 of them at a time in registers (positions, then output dimensions).
 MOR_HOST_CLONES
@@ -62,11 +116,16 @@ void attendHeads(const float* qkv, const float* kT, const float* v, int64_t n, i
             for (int64_t i = 0; i < dh; ++i) {
                 const float qi = q[i];
                 const float* row = K + i * maxLen + j0;
-                a0 += qi * *reinterpret_cast<const Floats8*>(row);
-                a1 += qi * *reinterpret_cast<const Floats8*>(row + 8);
+                Floats8 k0, k1;
+                std::memcpy(&k0, row, sizeof(k0));
+                std::memcpy(&k1, row + 8, sizeof(k1));
+                a0 += qi * k0;
+                a1 += qi * k1;
             }
-            *reinterpret_cast<Floats8*>(scores + j0) = a0 * scale;
-            *reinterpret_cast<Floats8*>(scores + j0 + 8) = a1 * scale;
+            a0 *= scale;
+            a1 *= scale;
+            std::memcpy(scores + j0, &a0, sizeof(a0));
+            std::memcpy(scores + j0 + 8, &a1, sizeof(a1));
         }
         for (; j0 < n; ++j0) {
             float acc = 0.0f;
@@ -75,7 +134,7 @@ void attendHeads(const float* qkv, const float* kT, const float* v, int64_t n, i
             }
             scores[j0] = acc * scale;
         }
-        softmaxInPlace(scores, n);
+        attentionSoftmax(scores, n);
         float* o = att + hd * dh;
         int64_t i0 = 0;
         for (; i0 + 16 <= dh; i0 += 16) {
@@ -83,11 +142,14 @@ void attendHeads(const float* qkv, const float* kT, const float* v, int64_t n, i
             for (int64_t j = 0; j < n; ++j) {
                 const float p = scores[j];
                 const float* vj = V + j * d + i0;
-                a0 += p * *reinterpret_cast<const Floats8*>(vj);
-                a1 += p * *reinterpret_cast<const Floats8*>(vj + 8);
+                Floats8 v0, v1;
+                std::memcpy(&v0, vj, sizeof(v0));
+                std::memcpy(&v1, vj + 8, sizeof(v1));
+                a0 += p * v0;
+                a1 += p * v1;
             }
-            *reinterpret_cast<Floats8*>(o + i0) = a0;
-            *reinterpret_cast<Floats8*>(o + i0 + 8) = a1;
+            std::memcpy(o + i0, &a0, sizeof(a0));
+            std::memcpy(o + i0 + 8, &a1, sizeof(a1));
         }
         for (; i0 < dh; ++i0) {
             float acc = 0.0f;
