@@ -4,7 +4,10 @@
 // routing with the settings the host step must follow (shared router, KV sharing,
 // middle_cycle edge layers, softmax gate, a pruned depth cap, briefly trained routers), and
 // the helpers both compare with.
+#include "model/fused_gemm.h"
 #include "seq/recursion_model.h"
+
+#include <QTest>
 
 #include <torch/torch.h>
 
@@ -135,6 +138,20 @@ inline RecursionModel fixtureModel(const HostFixture& f, int64_t vocab, int64_t 
         model->setTokenDepthCap(f.depthCap);
     }
     return model;
+}
+
+/// The rows of a kernel test: columns "routing" (QString) and "isa" (int, fused::GemmIsa: the
+/// products' kernel at the snapshot), every routing with a router under every kernel.
+inline void addKernelRows() {
+    QTest::addColumn<QString>("routing");
+    QTest::addColumn<int>("isa");
+    using mor::model::fused::GemmIsa;
+    for (const char* routing : {"expert_choice", "token_choice", "mixture_of_depths"}) {
+        const std::string name(routing);
+        QTest::newRow((name + ", plain loops").c_str()) << routing << int(GemmIsa::None);
+        QTest::newRow((name + ", AVX2").c_str()) << routing << int(GemmIsa::Avx2);
+        QTest::newRow((name + ", AVX-512").c_str()) << routing << int(GemmIsa::Avx512);
+    }
 }
 
 } // namespace host_decoder_test

@@ -136,15 +136,7 @@ void TstHostDecoder::hostStepMatchesTheReference() {
 }
 
 void TstHostDecoder::everyProductKernelMatchesTheReference_data() {
-    QTest::addColumn<QString>("routing");
-    QTest::addColumn<int>("isa"); // fused::GemmIsa: the products' kernel at the snapshot
-    using model::fused::GemmIsa;
-    for (const char* routing : {"expert_choice", "token_choice", "mixture_of_depths"}) {
-        const std::string name(routing);
-        QTest::newRow((name + ", plain loops").c_str()) << routing << int(GemmIsa::None);
-        QTest::newRow((name + ", AVX2").c_str()) << routing << int(GemmIsa::Avx2);
-        QTest::newRow((name + ", AVX-512").c_str()) << routing << int(GemmIsa::Avx512);
-    }
+    host_decoder_test::addKernelRows();
 }
 
 void TstHostDecoder::everyProductKernelMatchesTheReference() {
