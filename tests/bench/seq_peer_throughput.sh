@@ -25,7 +25,7 @@
 #                equal-quality candidate (3 layer applications per token, MoR's expected count)
 #   vanilla2     2 distinct layers = MoR's unique parameters (less MoR's router), 4 epochs
 # Generation: prompt "The ", TOKENS characters at temperature TEMP, seed 7, one thread, with the
-# cache on host arrays (`cache`: seq/host_decoder.h, HOST_TOKENS characters), with the cache on
+# cache on host arrays (`cache`: seq/host_batched_decoder.h, HOST_TOKENS characters), with the cache on
 # the ATen reference path (`cacheref`: MOR_DECODER_REFERENCE=1) and without the cache
 # (`nocache`); every repetition runs each (model, mode) once, the order rotated per
 # repetition; the table gives the median tokens/s and ratios within this one run, from CPU time
@@ -101,7 +101,7 @@ train_s=$(( $(date +%s) - start_s ))
 batched=0
 modes="cache nocache"
 # cacheref: the cached decoder's ATen reference path (MOR_DECODER_REFERENCE=1), beside the
-# host-array step that `cache` takes on a CPU (seq/host_decoder.h), where the binary has it.
+# host-array step that `cache` takes on a CPU (seq/host_batched_decoder.h), where the binary has it.
 if grep -q MOR_DECODER_REFERENCE "$mor" 2>/dev/null; then
     modes="cache cacheref nocache"
 fi

@@ -4,9 +4,9 @@
 // sequences without an ATen op, on a snapshot of an eval-mode, CPU, float32 RecursionModel's
 // weights (seq/host_step.h). Each sequence keeps its own host K/V caches; at each recursion
 // the rows that continue to it run through the shared block together, so every weight
-// product runs once for all of them (seq/host_rows.h). Row b gives what HostDecoder (one
-// sequence) gives that sequence alone. BatchedRecursionDecoder takes this path where it
-// applies and keeps its ATen path as the reference.
+// product runs once for all of them (seq/host_rows.h). Row b gives what one row (batch 1)
+// gives that sequence alone. BatchedRecursionDecoder takes this path where it applies, and
+// RecursionDecoder with batch 1; both keep their ATen paths as the reference.
 #include "seq/recursion_model.h"
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the host-array decoders (seq/host_decoder.h: one sequence; seq/host_batched_decoder.h:
-// depth-wise batching) share, internal to core/src/seq (issue 20): the snapshot of an
+// What the host-array decoder (seq/host_batched_decoder.h: depth-wise batching; one row for
+// RecursionDecoder) is built on, internal to core/src/seq (issue 20): the snapshot of an
 // eval-mode, CPU, float32 RecursionModel's weights in contiguous host arrays (products packed
 // once for model/fused_gemm.h's kernels where the CPU has them), its stale check, and the
 // host K/V cache of one sequence. The step itself is seq/host_rows.h.

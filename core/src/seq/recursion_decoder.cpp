@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/recursion_decoder.h"
 
-#include "seq/host_decoder.h"
+#include "seq/host_batched_decoder.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -90,7 +90,7 @@ bool RecursionDecoder::hostApplies() {
         return false;
     }
     if (!m_host) {
-        m_host = HostDecoder::create(m_model);
+        m_host = HostBatchedDecoder::create(m_model, 1);
     } else if (m_host->stale() && !m_host->snapshot()) {
         m_host.reset();
     }
@@ -134,14 +134,14 @@ const float* RecursionDecoder::stepLogits(int64_t token, int* depth, torch::Tens
         }
         return nullptr;
     }
-    m_hostLogits = m_host->step(token, depth);
+    m_hostLogits = m_host->step(&token, depth);
     m_length = m_host->length();
     return m_hostLogits;
 }
 
 int64_t RecursionDecoder::cachedEntries() const {
     if (m_onHost && m_host) {
-        return m_host->cachedEntries();
+        return m_host->cachedEntries(0);
     }
     int64_t n = 0;
     for (const auto& perLayer : m_cache) {

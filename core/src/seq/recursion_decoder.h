@@ -11,7 +11,7 @@
 
 namespace mor::seq {
 
-class HostDecoder;
+class HostBatchedDecoder;
 
 /// While one lives on a thread, RecursionDecoder::step takes its ATen reference path there
 /// (tests, A/B timing). MOR_DECODER_REFERENCE=1 in the environment (read once) does the same
@@ -34,7 +34,7 @@ bool decoderReferenceForced();
 class RecursionDecoder {
 public:
     /// The model must be in eval mode; the caches hold up to model->maxLen() tokens. On the
-    /// CPU in float32 (not training) step() runs on host arrays (seq/host_decoder.h, a
+    /// CPU in float32 (not training) step() runs on host arrays (seq/host_batched_decoder.h with one row, a
     /// snapshot of the weights taken again whenever a parameter or buffer changes); elsewhere,
     /// and under a DecoderReferenceGuard, it runs ATen ops (the reference path).
     explicit RecursionDecoder(RecursionModel model);
@@ -78,7 +78,7 @@ private:
     std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
     std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
     int64_t m_length = 0;
-    std::unique_ptr<HostDecoder> m_host;
+    std::unique_ptr<HostBatchedDecoder> m_host; ///< one row
     bool m_hostUnsupported = false; ///< checked since the last reset: the host step cannot run
     bool m_onHost = false;          ///< which path holds the cached tokens (when m_length > 0)
     const float* m_hostLogits = nullptr;

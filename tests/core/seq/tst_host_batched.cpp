@@ -13,7 +13,6 @@
 #include "mor/trainer.h"
 #include "seq/depthwise_batching.h"
 #include "seq/host_batched_decoder.h"
-#include "seq/host_decoder.h"
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 
@@ -52,9 +51,9 @@ int64_t compareRows(RecursionModel& model, int64_t B, const std::vector<int64_t>
                     const std::function<void(int64_t)>& between = {}) {
     BatchedRecursionDecoder host(model, B);
     BatchedRecursionDecoder reference(model, B);
-    std::vector<std::unique_ptr<HostDecoder>> alone;
+    std::vector<std::unique_ptr<HostBatchedDecoder>> alone; // one row each
     for (int64_t b = 0; b < B; ++b) {
-        alone.push_back(HostDecoder::create(model));
+        alone.push_back(HostBatchedDecoder::create(model, 1));
         if (!alone.back()) {
             QTest::qFail("no host decoder for this model", __FILE__, __LINE__);
             return -1;
@@ -102,7 +101,7 @@ int64_t compareRows(RecursionModel& model, int64_t B, const std::vector<int64_t>
         for (int64_t b = 0; b < B; ++b) {
             const std::string where = "row " + std::to_string(b) + ", " + step;
             int depth = -1;
-            const float* single = alone[size_t(b)]->step(column[size_t(b)], &depth);
+            const float* single = alone[size_t(b)]->step(&column[size_t(b)], &depth);
             if (depths[size_t(b)] != depth || referenceDepths[size_t(b)] != depth) {
                 QTest::qFail(("depths " + std::to_string(depths[size_t(b)]) + " / " +
                               std::to_string(depth) + " (alone) / " +

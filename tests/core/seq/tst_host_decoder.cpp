@@ -7,7 +7,7 @@
 // guard really switches paths; and generation gives the same tokens on both paths.
 #include "model/fused_gemm.h"
 #include "seq/depthwise_batching.h"
-#include "seq/host_decoder.h"
+#include "seq/host_batched_decoder.h"
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 #include "seq/sequence_probes.h"
@@ -116,7 +116,7 @@ void TstHostDecoder::hostStepMatchesTheReference() {
     const auto& f = host_decoder_test::hostFixtures()[size_t(fixture)];
     const int64_t vocab = 20, maxLen = 24;
     auto model = host_decoder_test::fixtureModel(f, vocab, maxLen);
-    QVERIFY(HostDecoder::create(model) != nullptr);
+    QVERIFY(HostBatchedDecoder::create(model, 1) != nullptr);
     // A full context (maxLen tokens), a reset, then 24 more: 48 steps.
     const auto tokens = host_decoder_test::tokenList(2 * maxLen, vocab, 17);
     const auto depths =
@@ -260,9 +260,9 @@ void TstHostDecoder::theGuardSwitchesPathsMidSequence() {
     training.step(tokens[0], nullptr);
     QVERIFY(!training.lastStepOnHost());
     model->eval();
-    QVERIFY(HostDecoder::create(model) != nullptr);
+    QVERIFY(HostBatchedDecoder::create(model, 1) != nullptr);
     model->to(torch::kDouble);
-    QVERIFY(HostDecoder::create(model) == nullptr);
+    QVERIFY(HostBatchedDecoder::create(model, 1) == nullptr);
     RecursionDecoder wide(model);
     wide.step(tokens[0], nullptr);
     QVERIFY(!wide.lastStepOnHost());
