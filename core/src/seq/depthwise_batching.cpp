@@ -14,7 +14,7 @@
 namespace mor::seq {
 
 BatchedRecursionDecoder::BatchedRecursionDecoder(RecursionModel model, int64_t batch)
-    : m_model(std::move(model)), m_batch(std::max<int64_t>(batch, 1)) {
+    : m_model(std::move(model)), m_batch(std::max<int64_t>(batch, 1)), m_host(m_batch) {
     reset();
 }
 
@@ -30,14 +30,7 @@ void BatchedRecursionDecoder::reset() {
     m_edgeCache.clear();
     m_length = 0;
     m_tokens.clear();
-    m_hostUnsupported = false;
-    if (m_host) {
-        if (m_host->stale(true) && !m_host->snapshot()) {
-            m_host.reset();
-        } else {
-            m_host->reset();
-        }
-    }
+    m_host.restart();
 }
 
 void BatchedRecursionDecoder::resetReference() {
@@ -64,16 +57,7 @@ void BatchedRecursionDecoder::resetReference() {
 }
 
 bool BatchedRecursionDecoder::hostApplies() {
-    if (m_hostUnsupported || decoderReferenceForced() || m_model->is_training()) {
-        return false;
-    }
-    if (!m_host) {
-        m_host = HostBatchedDecoder::create(m_model, m_batch);
-    } else if (m_host->stale() && !m_host->snapshot()) {
-        m_host.reset();
-    }
-    m_hostUnsupported = !m_host;
-    return m_host != nullptr;
+    return m_host.forStep(m_model, decoderReferenceForced()) != nullptr;
 }
 
 torch::Tensor BatchedRecursionDecoder::step(const torch::Tensor& tokens,

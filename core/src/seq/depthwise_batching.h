@@ -8,6 +8,7 @@
 // in float32 (eval mode) the step runs on host arrays (seq/host_batched_decoder.h), as
 // RecursionDecoder's does; under a DecoderReferenceGuard (MOR_DECODER_REFERENCE=1) and
 // elsewhere on ATen ops (the reference path).
+#include "seq/host_batched_decoder.h"
 #include "seq/recursion_model.h"
 
 #include <torch/torch.h>
@@ -18,8 +19,6 @@
 #include <vector>
 
 namespace mor::seq {
-
-class HostBatchedDecoder;
 
 class BatchedRecursionDecoder {
 public:
@@ -74,8 +73,7 @@ private:
     std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
     std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
     int64_t m_length = 0;
-    std::unique_ptr<HostBatchedDecoder> m_host;
-    bool m_hostUnsupported = false; ///< checked since the last reset: the host step cannot run
+    HostPath m_host;
     bool m_onHost = false;          ///< which path holds the cached tokens (when m_length > 0)
     std::vector<int64_t> m_tokens;  ///< columns fed since reset: replayed when the path changes
 };

@@ -67,4 +67,28 @@ const float* HostBatchedDecoder::step(const int64_t* tokens, int* depths) {
     return logits;
 }
 
+HostBatchedDecoder* HostPath::forStep(const RecursionModel& model, bool forced) {
+    if (m_unsupported || forced || model->is_training()) {
+        return nullptr;
+    }
+    if (!m_host) {
+        m_host = HostBatchedDecoder::create(model, m_batch);
+    } else if (m_host->stale() && !m_host->snapshot()) {
+        m_host.reset();
+    }
+    m_unsupported = !m_host;
+    return m_host.get();
+}
+
+void HostPath::restart() {
+    m_unsupported = false;
+    if (m_host) {
+        if (m_host->stale(true) && !m_host->snapshot()) {
+            m_host.reset();
+        } else {
+            m_host->reset();
+        }
+    }
+}
+
 } // namespace mor::seq

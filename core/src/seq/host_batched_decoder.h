@@ -55,4 +55,26 @@ private:
     int64_t m_length = 0;
 };
 
+/// The host path of a decoder (RecursionDecoder: one row; BatchedRecursionDecoder: its batch):
+/// a HostBatchedDecoder made on first use, its snapshot taken again when the weights change,
+/// and none where the host step does not apply (until the next reset()).
+class HostPath {
+public:
+    explicit HostPath(int64_t batch) : m_batch(batch) {}
+    /// The decoder for the next step, or nullptr where it runs on the reference path:
+    /// `forced` (a DecoderReferenceGuard, MOR_DECODER_REFERENCE=1), the model training, or a
+    /// model the host step does not apply to.
+    HostBatchedDecoder* forStep(const RecursionModel& model, bool forced);
+    /// At the decoder's reset: the snapshot checked deeply (taken again, or dropped where it
+    /// no longer applies), every cache emptied; the next step tries the host path again.
+    void restart();
+    HostBatchedDecoder* operator->() const { return m_host.get(); }
+    explicit operator bool() const { return m_host != nullptr; }
+
+private:
+    int64_t m_batch;
+    std::unique_ptr<HostBatchedDecoder> m_host;
+    bool m_unsupported = false; ///< checked since the last reset: the host step cannot run
+};
+
 } // namespace mor::seq

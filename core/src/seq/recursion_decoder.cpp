@@ -53,14 +53,7 @@ void RecursionDecoder::reset() {
     m_length = 0;
     m_tokens.clear();
     m_hostLogits = nullptr;
-    m_hostUnsupported = false;
-    if (m_host) {
-        if (m_host->stale(true) && !m_host->snapshot()) {
-            m_host.reset();
-        } else {
-            m_host->reset();
-        }
-    }
+    m_host.restart();
 }
 
 void RecursionDecoder::resetReference() {
@@ -86,16 +79,7 @@ void RecursionDecoder::resetReference() {
 }
 
 bool RecursionDecoder::hostApplies() {
-    if (m_hostUnsupported || decoderReferenceForced() || m_model->is_training()) {
-        return false;
-    }
-    if (!m_host) {
-        m_host = HostBatchedDecoder::create(m_model, 1);
-    } else if (m_host->stale() && !m_host->snapshot()) {
-        m_host.reset();
-    }
-    m_hostUnsupported = !m_host;
-    return m_host != nullptr;
+    return m_host.forStep(m_model, decoderReferenceForced()) != nullptr;
 }
 
 torch::Tensor RecursionDecoder::step(int64_t token, int* depth) {

@@ -2,6 +2,7 @@
 // Token-by-token inference with recursion-wise KV caching: at recursion r only the tokens
 // still active at r are attended and cached (with KV sharing, recursions after the first read
 // the first recursion's cache). A token that leaves early costs nothing in deeper recursions.
+#include "seq/host_batched_decoder.h"
 #include "seq/recursion_model.h"
 
 #include <torch/torch.h>
@@ -10,8 +11,6 @@
 #include <vector>
 
 namespace mor::seq {
-
-class HostBatchedDecoder;
 
 /// While one lives on a thread, RecursionDecoder::step takes its ATen reference path there
 /// (tests, A/B timing). MOR_DECODER_REFERENCE=1 in the environment (read once) does the same
@@ -78,8 +77,7 @@ private:
     std::vector<std::vector<Cache>> m_cache; ///< [recursion][layer]
     std::vector<Cache> m_edgeCache;          ///< middle_cycle: first and last layer
     int64_t m_length = 0;
-    std::unique_ptr<HostBatchedDecoder> m_host; ///< one row
-    bool m_hostUnsupported = false; ///< checked since the last reset: the host step cannot run
+    HostPath m_host{1};
     bool m_onHost = false;          ///< which path holds the cached tokens (when m_length > 0)
     const float* m_hostLogits = nullptr;
     std::vector<int64_t> m_tokens;  ///< fed since reset: replayed when the path changes
