@@ -183,6 +183,7 @@ struct SegmentWeight::Shared {
     std::vector<torch::Tensor> weights, biases;
     int64_t out = 0, in = 0;
     fused::GemmIsa isa = fused::GemmIsa::None; ///< packed products' kernel; None: BLAS only
+    bool narrow = false; ///< backward by segment::narrow* (few outputs, float CPU weights)
     std::unique_ptr<segment::MemberPacks> forwardPacks; ///< W for y = x W^T + b, as needed
     /// W's columns [column, column + k) for dx = dy W, per (column, k), as needed in a backward
     /// pass (dropped with the gradient buffers).
@@ -320,16 +321,27 @@ struct SegmentCallBackward : torch::autograd::Node {
         const int64_t rowLimit = packedRowLimit(s, counts.size());
         const int64_t inPlaceLimit = s.isa == fused::GemmIsa::Avx512 ? rowLimit : 16;
         const int64_t minRows = segment::minRowsToPack(s.isa, true);
+        const bool narrow = s.narrow && dy.is_cpu() && dy.scalar_type() == torch::kFloat
+                            && x.scalar_type() == torch::kFloat;
         forEachMember(counts, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
                 return;
             }
-            const auto dyg = rows(dy, offsets[size_t(g)], n);
-            const float* dyData = dxKernel ? dy.data_ptr<float>() + offsets[size_t(g)] * s.out
-                                           : nullptr;
-            float* dxData = dxKernel ? dx.data_ptr<float>() + offsets[size_t(g)] * k : nullptr;
-            if (dxInPlace && n <= inPlaceLimit) {
+            const float* dyData = dxKernel || narrow
+                                      ? dy.data_ptr<float>() + offsets[size_t(g)] * s.out
+                                      : nullptr;
+            float* dxData = (dxKernel || narrow) && needX
+                                ? dx.data_ptr<float>() + offsets[size_t(g)] * k
+                                : nullptr;
+            if (narrow) {
+                if (needX) {
+                    segment::countPackedProduct();
+                    const auto& w = s.weights[size_t(g)];
+                    segment::narrowInputGradient(dyData, n, s.out, w.data_ptr<float>() + column,
+                                                 w.stride(0), k, dxData);
+                }
+            } else if (dxInPlace && n <= inPlaceLimit) {
                 const auto& w = s.weights[size_t(g)];
                 segment::countPackedProduct();
                 fused::packedProduct(fused::weightColumns(w.data_ptr<float>() + column,
@@ -343,7 +355,8 @@ struct SegmentCallBackward : torch::autograd::Node {
                                      dxData, k);
             } else if (needX) {
                 auto out = rows(dx, offsets[size_t(g)], n);
-                product(out, dyg, columns(s.weights[size_t(g)], column, k), false);
+                product(out, rows(dy, offsets[size_t(g)], n),
+                        columns(s.weights[size_t(g)], column, k), false);
             }
             if (!needW) {
                 return;
@@ -355,7 +368,6 @@ struct SegmentCallBackward : torch::autograd::Node {
             for (int64_t c = column; c < column + k; ++c) {
                 before += written[size_t(c)] ? 1 : 0;
             }
-            auto w = columns(member(s.dw, g), column, k);
             if (before > 0 && before < k) {
                 for (int64_t c = column; c < column + k; ++c) {
                     if (!written[size_t(c)]) {
@@ -363,12 +375,25 @@ struct SegmentCallBackward : torch::autograd::Node {
                     }
                 }
             }
-            product(w, rows(dy, offsets[size_t(g)], n, true), rows(x, offsets[size_t(g)], n),
-                    before > 0);
+            const bool addBias = bias && s.db.defined();
+            if (narrow) {
+                segment::countPackedProduct();
+                float* db = addBias ? s.db.data_ptr<float>() + g * s.out : nullptr;
+                segment::narrowWeightGradient(
+                    dyData, x.data_ptr<float>() + offsets[size_t(g)] * k, n, s.out, k,
+                    s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0, db,
+                    addBias && s.biasWritten[size_t(g)]);
+            } else {
+                auto w = columns(member(s.dw, g), column, k);
+                product(w, rows(dy, offsets[size_t(g)], n, true), rows(x, offsets[size_t(g)], n),
+                        before > 0);
+                if (addBias) {
+                    auto b = member(s.db, g);
+                    rowSum(b, rows(dy, offsets[size_t(g)], n), s.biasWritten[size_t(g)]);
+                }
+            }
             std::fill(written.begin() + column, written.begin() + column + k, true);
-            if (bias && s.db.defined()) {
-                auto b = member(s.db, g);
-                rowSum(b, dyg, s.biasWritten[size_t(g)]);
+            if (addBias) {
                 s.biasWritten[size_t(g)] = true;
             }
         });
@@ -464,8 +489,9 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
     s.weights = std::move(weights);
     s.biases = std::move(biases);
     // Packed products (segment_packs.h): float CPU weights, the switch on, a kernel available;
-    // not for narrow layers (fewer outputs than a panel's half).
-    if (packedSegmentProducts() && s.out >= segment::kMinOutputs
+    // not for narrow layers (fewer outputs than a panel's half): their backward runs plain
+    // loops (segment::narrow*).
+    if (packedSegmentProducts()
         && std::all_of(s.weights.begin(), s.weights.end(),
                        [](const torch::Tensor& w) {
                            return w.is_cpu() && w.scalar_type() == torch::kFloat;
@@ -475,7 +501,8 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
                            return b.is_cpu() && b.scalar_type() == torch::kFloat
                                   && b.stride(0) == 1;
                        })) {
-        s.isa = fused::packedGemmIsa();
+        s.narrow = s.out <= segment::kMaxNarrowOutputs;
+        s.isa = s.out >= segment::kMinOutputs ? fused::packedGemmIsa() : fused::GemmIsa::None;
         if (s.isa != fused::GemmIsa::None) {
             s.zeros.assign(size_t(s.in + 32), 0.0f);
         }

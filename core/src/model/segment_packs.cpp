@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 namespace mor::model {
 
@@ -42,6 +43,117 @@ int64_t minRowsToPack(fused::GemmIsa isa, bool dx)
         return isa == fused::GemmIsa::Avx512 ? 8 : INT64_MAX;
     }
     return 4;
+}
+
+namespace {
+
+/// The loops of the narrow products, inlined into a plain and (x86) an AVX2/FMA copy: the inner
+/// loops run over the k inputs, contiguous in dx, W's rows, x and dW.
+[[gnu::always_inline]] inline void inputGradientLoops(const float* dy, int64_t n, int64_t out,
+                                                      const float* w, int64_t ldw, int64_t k,
+                                                      float* dx)
+{
+    for (int64_t r = 0; r < n; ++r) {
+        const float* d = dy + r * out;
+        float* o = dx + r * k;
+        const float d0 = d[0];
+        for (int64_t i = 0; i < k; ++i) {
+            o[i] = d0 * w[i];
+        }
+        for (int64_t j = 1; j < out; ++j) {
+            const float dj = d[j];
+            const float* wj = w + j * ldw;
+            for (int64_t i = 0; i < k; ++i) {
+                o[i] += dj * wj[i];
+            }
+        }
+    }
+}
+
+[[gnu::always_inline]] inline void weightGradientLoops(const float* dy, const float* x, int64_t n,
+                                                       int64_t out, int64_t k, double* sums,
+                                                       double* biasSums)
+{
+    for (int64_t r = 0; r < n; ++r) {
+        const float* d = dy + r * out;
+        const float* xr = x + r * k;
+        for (int64_t j = 0; j < out; ++j) {
+            const double dj = d[j];
+            double* s = sums + j * k;
+            for (int64_t i = 0; i < k; ++i) {
+                s[i] += dj * double(xr[i]);
+            }
+            biasSums[j] += dj;
+        }
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2,fma"))) void inputGradientAvx2(const float* dy, int64_t n,
+                                                           int64_t out, const float* w,
+                                                           int64_t ldw, int64_t k, float* dx)
+{
+    inputGradientLoops(dy, n, out, w, ldw, k, dx);
+}
+
+__attribute__((target("avx2,fma"))) void weightGradientAvx2(const float* dy, const float* x,
+                                                            int64_t n, int64_t out, int64_t k,
+                                                            double* sums, double* biasSums)
+{
+    weightGradientLoops(dy, x, n, out, k, sums, biasSums);
+}
+#endif
+
+bool avx2()
+{
+    static const bool available = fused::gemmIsaAvailable(fused::GemmIsa::Avx2);
+    return available;
+}
+
+} // namespace
+
+void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
+                         int64_t k, float* dx)
+{
+    if (n <= 0 || k <= 0) {
+        return;
+    }
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (avx2()) {
+        inputGradientAvx2(dy, n, out, w, ldw, k, dx);
+        return;
+    }
+#endif
+    inputGradientLoops(dy, n, out, w, ldw, k, dx);
+}
+
+void narrowWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,
+                          float* dw, int64_t lddw, bool accumulate, float* db,
+                          bool accumulateBias)
+{
+    // Sums in double (out x k <= 8 x a few hundred: in L1), then one pass over dW.
+    thread_local std::vector<double> sums;
+    sums.assign(size_t(out * (k + 1)), 0.0);
+    double* biasSums = sums.data() + out * k;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (avx2()) {
+        weightGradientAvx2(dy, x, n, out, k, sums.data(), biasSums);
+    } else {
+        weightGradientLoops(dy, x, n, out, k, sums.data(), biasSums);
+    }
+#else
+    weightGradientLoops(dy, x, n, out, k, sums.data(), biasSums);
+#endif
+    for (int64_t j = 0; j < out; ++j) {
+        float* row = dw + j * lddw;
+        const double* s = sums.data() + j * k;
+        for (int64_t i = 0; i < k; ++i) {
+            row[i] = accumulate ? float(double(row[i]) + s[i]) : float(s[i]);
+        }
+        if (db != nullptr) {
+            db[j] = accumulateBias ? float(double(db[j]) + biasSums[j]) : float(biasSums[j]);
+        }
+    }
 }
 
 MemberPacks::MemberPacks(int64_t members, size_t floatsPerMember, size_t zeroFloats)

@@ -40,7 +40,23 @@ constexpr int64_t kMinDxDepth = 256;
 /// gradient's packing (columns of W).
 int64_t minRowsToPack(fused::GemmIsa isa, bool dx);
 
-/// Member products run by the packed kernel so far (all threads; tests check the kernel ran).
+/// Narrow layers (at most this many outputs: the 4-class head, the critic's and the halting
+/// head's 1-output layers): their backward products are loops over raw arrays (below) instead
+/// of a BLAS call, two tensor views and a row sum per member (~5 us a member and call at E=32;
+/// issue20.md, session 16).
+constexpr int64_t kMaxNarrowOutputs = 8;
+
+/// dx [n, k] (rows k apart) = dy [n, out] (rows out apart) W[:, 0:k] (W's rows ldw apart).
+void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
+                         int64_t k, float* dx);
+/// dW[:, 0:k] (rows lddw apart) = or += dy^T x (x [n, k], rows k apart), and with db: db =
+/// or += the column sums of dy; summed in double over the rows.
+void narrowWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,
+                          float* dw, int64_t lddw, bool accumulate, float* db,
+                          bool accumulateBias);
+
+/// Member products run by the packed kernel or the narrow loops so far (all threads; tests check
+/// they ran).
 int64_t packedProducts();
 void countPackedProduct();
 

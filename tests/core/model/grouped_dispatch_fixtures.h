@@ -204,4 +204,59 @@ inline void packedSegmentProductsEqualBlas()
     }
 }
 
+/// The narrow layers' backward loops (segment::narrow*: 1 and 4 outputs) vs BLAS (forced by the
+/// switch): members of 0, 1, 7, 33 and 257 rows, weights [out, 131], calls on columns [0, 100)
+/// with the bias (twice), [90, 131) without (overlapping the first: columns 90-99 add to what
+/// it wrote, 100-130 are new); y, dx, dW and db within 1e-5 of the largest magnitude of each,
+/// the member without rows exactly 0.
+inline void narrowSegmentProductsEqualBlas()
+{
+    torch::manual_seed(31);
+    const std::vector<int64_t> counts{7, 0, 257, 1, 33};
+    const int64_t rows = 298;
+    for (const int64_t outputs : {int64_t(1), int64_t(4)}) {
+        std::vector<torch::Tensor> w, b;
+        for (size_t g = 0; g < counts.size(); ++g) {
+            w.push_back(torch::randn({outputs, 131}).requires_grad_(true));
+            b.push_back(torch::randn({outputs}).requires_grad_(true));
+        }
+        const auto x1 = torch::randn({rows, 100}), x2 = torch::randn({rows, 41});
+        const auto r = torch::randn({3, rows, outputs});
+        const auto pass = [&](bool fast) {
+            setPackedSegmentProducts(fast);
+            std::vector<torch::Tensor> in{x1.clone().requires_grad_(),
+                                          x2.clone().requires_grad_()};
+            const SegmentWeight seg(w, b);
+            const auto y1 = seg(in[0], counts, 0, true), y2 = seg(in[1], counts, 90, false);
+            const auto y3 = seg(in[0] * 0.5, counts, 0, true);
+            ((y1 * r[0]).sum() + (y2 * r[1]).sum() + (y3 * r[2]).sum()).backward();
+            std::vector<torch::Tensor> out{y1.detach(), y2.detach(), y3.detach(), in[0].grad(),
+                                           in[1].grad()};
+            for (size_t g = 0; g < counts.size(); ++g) {
+                out.push_back(w[g].grad().clone());
+                out.push_back(b[g].grad().clone());
+                w[g].mutable_grad() = b[g].mutable_grad() = torch::Tensor();
+            }
+            setPackedSegmentProducts(true);
+            return out;
+        };
+        const auto reference = pass(false);
+        const auto before = segment::packedProducts();
+        const auto fast = pass(true);
+        QVERIFY(segment::packedProducts() > before); // the loops ran
+        for (size_t i = 0; i < reference.size(); ++i) {
+            const double scale = reference[i].abs().max().item<double>();
+            const double diff = (fast[i] - reference[i]).abs().max().item<double>();
+            QVERIFY2(scale > 0.0 || i == 7 || i == 8, qPrintable(QString("tensor %1").arg(i)));
+            QVERIFY2(diff <= 1e-5 * scale, qPrintable(QString("tensor %1 outputs %2: %3 of %4")
+                                                          .arg(i)
+                                                          .arg(outputs)
+                                                          .arg(diff)
+                                                          .arg(scale)));
+        }
+        QCOMPARE(fast[7].abs().sum().item<double>(), 0.0); // member 1: no rows
+        QCOMPARE(fast[8].abs().sum().item<double>(), 0.0);
+    }
+}
+
 } // namespace mor::model::grouped_test

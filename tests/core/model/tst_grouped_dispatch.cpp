@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -36,6 +35,7 @@ private Q_SLOTS:
     void groupedEvalPassEqualsPerExpertPass();
     void segmentWeightGradientsEqualPerMemberProducts();
     void packedSegmentProductsEqualBlas() { grouped_test::packedSegmentProductsEqualBlas(); }
+    void narrowSegmentProductsEqualBlas() { grouped_test::narrowSegmentProductsEqualBlas(); }
 };
 
 void TstGroupedDispatch::groupsAreExpertsOfOneShape()
