@@ -40,6 +40,9 @@ nlohmann::json outcomeJson(const mor::RunOutcome& out) {
         j["activation"] = out.test.activation;
         j["accuracy_per_step"] = out.test.accuracyPerStep;
         j["test_metrics"] = out.test.metrics; // every test/* metric of either family
+        // whose weights: the best validation's step, and the file holding them ("" without a log)
+        j["test_step"] = out.testStep;
+        j["test_checkpoint"] = out.testCheckpoint;
     } else {
         j["test_accuracy"] = nullptr;
         j["mean_depth"] = nullptr;

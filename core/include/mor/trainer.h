@@ -72,8 +72,12 @@ struct RunOutcome {
     int64_t parameters = 0;
     std::string optimizer;      ///< the optimizer the engine built: adamw | adam | sgd
     /// The checkpoint the test metrics were measured on: the run's best.pt (best validation
-    /// accuracy) when there is one; empty when they come from the final weights.
+    /// accuracy) when there is one; empty when no file holds the tested weights (no log).
     std::string testCheckpoint;
+    /// The step whose weights the test metrics were measured on: the evaluation with the best
+    /// validation accuracy, with or without a log (the session keeps those weights in memory);
+    /// the last step when no evaluation ran; -1 when the test split was not evaluated.
+    int64_t testStep = -1;
 };
 
 /// Trains a new run (resuming one: mor::Run::resume).

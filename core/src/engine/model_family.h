@@ -67,6 +67,9 @@ public:
     virtual bool loadState(const std::string& checkpointPath, std::string* error) {
         return true;
     }
+    /// Called after the session put earlier weights and buffers back from memory (the best
+    /// validation's, for the test split): refresh what the family derives from them.
+    virtual void weightsRestored() {}
     /// Buffers an older checkpoint may lack (they keep their default).
     virtual bool bufferMayBeMissing(const std::string& name) const { return false; }
 };

@@ -220,25 +220,97 @@ RunOutcome TrainingSession::fail(RunOutcome out) {
     return out;
 }
 
-void TrainingSession::testOnBest(RunOutcome& out, int64_t step) {
-    // Test on the best model seen on validation, when there is one.
+namespace {
+
+/// Every parameter and buffer of `module` (recursively) by name, in one order.
+std::vector<std::pair<std::string, torch::Tensor>> namedTensors(torch::nn::Module& module) {
+    std::vector<std::pair<std::string, torch::Tensor>> all;
+    for (const auto& p : module.named_parameters()) {
+        all.emplace_back(p.key(), p.value());
+    }
+    for (const auto& b : module.named_buffers()) {
+        all.emplace_back("buffer:" + b.key(), b.value());
+    }
+    return all;
+}
+
+} // namespace
+
+void TrainingSession::keepBestWeights(int64_t step) {
+    torch::NoGradGuard noGrad;
+    auto current = namedTensors(m_family->module());
+    if (m_bestWeights.size() != current.size()) {
+        m_bestWeights.clear();
+    }
+    for (size_t i = 0; i < current.size(); ++i) {
+        const auto& [name, t] = current[i];
+        // Into the previous copy when it has the same place (no allocation per evaluation).
+        if (i < m_bestWeights.size() && m_bestWeights[i].first == name &&
+            m_bestWeights[i].second.sizes() == t.sizes() &&
+            m_bestWeights[i].second.options().type_equal(t.options())) {
+            m_bestWeights[i].second.copy_(t);
+        } else {
+            m_bestWeights.resize(i);
+            m_bestWeights.emplace_back(name, t.detach().clone());
+        }
+    }
+    m_bestWeightsStep = step;
+}
+
+bool TrainingSession::restoreBestWeights() {
+    torch::NoGradGuard noGrad;
+    auto current = namedTensors(m_family->module());
+    if (current.size() != m_bestWeights.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < current.size(); ++i) {
+        if (current[i].first != m_bestWeights[i].first ||
+            current[i].second.sizes() != m_bestWeights[i].second.sizes()) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < current.size(); ++i) {
+        current[i].second.copy_(m_bestWeights[i].second);
+    }
+    m_family->weightsRestored();
+    return true;
+}
+
+void TrainingSession::testOnBest(RunOutcome& out, const CheckpointState& state) {
+    // Test on the best model seen on validation, with or without a log: the weights this
+    // session kept in memory at that evaluation, else (a resumed run whose best came before the
+    // resume) its best.pt, else the final weights.
+    const int64_t step = state.step;
     const std::string best = m_checkpointDir.empty() ? "" : bestCheckpointFile(m_checkpointDir);
-    if (!best.empty() && m_bestQueuedStep == step) {
-        // The last evaluation was the best: best.pt is (being) written from the weights the
-        // model holds now, so they are tested as they are while the writer finishes the file
-        // (loop() waits for it before the run ends; tst_engine compares with a read of it).
-        out.testCheckpoint = best;
-    } else {
+    bool tested = false;
+    if (m_bestWeightsStep >= 0 && (m_bestWeightsStep == step || restoreBestWeights())) {
+        tested = true;
+        out.testStep = m_bestWeightsStep;
+        if (!best.empty() && m_bestQueuedStep == m_bestWeightsStep) {
+            // best.pt is (being) written from the same weights; loop() waits for it before the
+            // run ends (tst_engine compares the test metrics with a read of it).
+            out.testCheckpoint = best;
+        }
+    } else if (m_bestWeightsStep >= 0) {
+        event("warning", "the best validation's weights no longer fit the model; testing " +
+                             std::string(best.empty() ? "the final weights" : "best.pt"));
+    }
+    if (!tested && !best.empty()) {
         m_checkpoints.waitFor(best); // complete before it is read; later ones write on
         std::string error;
         std::error_code ec;
-        if (!best.empty() && std::filesystem::exists(best, ec)) {
+        if (std::filesystem::exists(best, ec)) {
             if (loadCheckpoint(best, *m_family, nullptr, &error)) {
                 out.testCheckpoint = best;
+                out.testStep = state.bestStep >= 0 ? state.bestStep : step;
+                tested = true;
             } else {
                 event("warning", error + "; testing the final weights");
             }
         }
+    }
+    if (!tested) {
+        out.testStep = step;
     }
     m_family->setTraining(false);
     out.test = m_family->evaluate(Split::Test, false);
@@ -478,6 +550,9 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                 bool improved = false;
                 m_family->setTraining(false); // validation answers as the checkpoint would
                 evaluateAndLog(state, &improved);
+                if (improved) {
+                    keepBestWeights(state.step); // what the test split is evaluated on
+                }
                 if (state.step % checkpointEvery == 0 || state.step == totalSteps || improved) {
                     writeCheckpoint(state, improved);
                 }
@@ -523,13 +598,13 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                                            " measures them on the last checkpoint"
                                      : ""));
         } else {
-            testOnBest(out, state.step);
+            testOnBest(out, state);
         }
     }
     // Every checkpoint is complete, and its row queued, before the run's final status.
     if (!finishCheckpoints() && out.testCheckpoint == bestCheckpointFile(m_checkpointDir) &&
-        m_bestQueuedStep == state.step) {
-        out.testCheckpoint.clear(); // the final weights were tested; best.pt did not get them
+        m_bestQueuedStep == out.testStep && m_bestWeightsStep == out.testStep) {
+        out.testCheckpoint.clear(); // the tested weights came from memory; best.pt missed them
     }
     out.status = status;
     out.seconds = seconds(started);

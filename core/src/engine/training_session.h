@@ -46,7 +46,12 @@ private:
     bool finishCheckpoints();
     void event(const std::string& level, const std::string& message);
     bool startDistributed(int64_t step, std::string* error);
-    void testOnBest(RunOutcome& out, int64_t step);
+    void testOnBest(RunOutcome& out, const CheckpointState& state);
+    /// Copies every parameter and buffer: the best validation's weights, kept in memory.
+    void keepBestWeights(int64_t step);
+    /// Puts the kept weights back; false (nothing changed) when the module no longer has
+    /// the same tensors (names and shapes).
+    bool restoreBestWeights();
 
     ExperimentConfig m_config;
     std::unique_ptr<ModelFamily> m_family;
@@ -60,6 +65,11 @@ private:
     std::string m_lastCheckpoint;   ///< the last checkpoint known to be complete
     std::string m_queuedCheckpoint; ///< the last checkpoint queued (complete or not)
     int64_t m_bestQueuedStep = -1;  ///< step of the best.pt this session queued last
+    /// The weights and buffers (by name) of this session's best validation, and its step (-1:
+    /// none yet). The test split is evaluated on them with or without a log, without reading
+    /// best.pt back.
+    std::vector<std::pair<std::string, torch::Tensor>> m_bestWeights;
+    int64_t m_bestWeightsStep = -1;
     DistributedGroup* m_group = nullptr;
     CheckpointWriter m_checkpoints; ///< last: destroyed (waited for) first
 };

@@ -175,9 +175,12 @@ std::vector<SampleInfo> ReflectionFamily::samples() const {
 }
 
 bool ReflectionFamily::loadState(const std::string&, std::string*) {
-    // The temperatures are buffers of the weights just read.
-    m_criticTemperatures = m_model->criticTemperatures();
+    weightsRestored(); // the temperatures are buffers of the weights just read
     return true;
+}
+
+void ReflectionFamily::weightsRestored() {
+    m_criticTemperatures = m_model->criticTemperatures();
 }
 
 bool ReflectionFamily::bufferMayBeMissing(const std::string& name) const {

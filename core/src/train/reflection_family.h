@@ -30,6 +30,7 @@ public:
     RunInfo runInfo() const override;
     std::vector<SampleInfo> samples() const override;
     bool loadState(const std::string& checkpointPath, std::string* error) override;
+    void weightsRestored() override;
     bool bufferMayBeMissing(const std::string& name) const override;
 
     model::MoRModel& model() { return m_model; }

@@ -4,6 +4,7 @@
 // resumes, test metrics come from the best checkpoint, early stopping stops, and 1 vs 2
 // data-parallel processes give the same metrics. Every test builds its own tiny fixture.
 #include "compat/torch_compat.h"
+#include "engine_fixtures.h"
 #include "engine/model_family.h"
 #include "engine/run.h"
 #include "engine/training_session.h"
@@ -31,35 +32,8 @@ using namespace mor;
 
 namespace {
 
-const char* kReflection = R"({
-    "name": "tiny reflection",
-    "data": {"kind": "parity", "length": 6, "samples": 600, "probe_size": 4},
-    "model": {"family": "reflection", "encoder": {"hidden": 16},
-              "router": {"hidden": 16, "top_k": 1, "balance_weight": 0.0},
-              "experts": [{"width": 16, "max_depth": 3}, {"width": 16, "max_depth": 3}]},
-    "train": {"epochs": 2, "batch_size": 32, "warmup_steps": 5, "threads": 1, "eval_every": 6}})";
-
-const char* kRecursion = R"({
-    "name": "tiny recursion",
-    "data": {"kind": "addition", "digits": 2, "samples": 500, "probe_size": 2},
-    "model": {"family": "recursion",
-              "recursion": {"recursions": 2, "d_model": 16, "heads": 2, "ffn": 32}},
-    "train": {"epochs": 2, "batch_size": 32, "warmup_steps": 5, "threads": 1, "eval_every": 6,
-              "learning_rate": 0.003}})";
-
-void addFamilyRows() {
-    QTest::addColumn<QString>("json");
-    QTest::newRow("reflection") << QString::fromUtf8(kReflection);
-    QTest::newRow("recursion") << QString::fromUtf8(kRecursion);
-}
-
-ExperimentConfig configOf(const QString& json) {
-    auto parsed = parseConfig(json.toStdString());
-    if (!parsed.ok()) {
-        qFatal("fixture config: %s", parsed.message().c_str());
-    }
-    return parsed.config;
-}
+using engine_fixtures::addFamilyRows;
+using engine_fixtures::configOf;
 
 /// Stops when asked after `steps` progress callbacks (0: before the first step).
 class StopAfter : public TrainingObserver {
