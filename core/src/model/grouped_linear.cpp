@@ -2,7 +2,6 @@
 
 #include "model/segment_packs.h"
 
-#include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <ATen/ops/addmm_cpu_dispatch.h>
 #include <ATen/ops/mm_cpu_dispatch.h>
@@ -30,38 +29,33 @@ std::vector<int64_t> offsetsOf(const std::vector<int64_t>& counts)
     return offsets;
 }
 
-/// Rows [offset, offset + n) of a 2-d tensor (transposed: as [cols, n]). On the CPU a view made
-/// without a dispatched op (a dispatched view costs ~1 us, and a group makes a few per member
-/// and call).
-torch::Tensor rows(const torch::Tensor& t, int64_t offset, int64_t n, bool transposed = false)
+/// Rows (dim 0) or columns (dim 1) [offset, offset + n) of a 2-d tensor (transposed: as [cols,
+/// n] / [n, rows]). On the CPU a view made without a dispatched op (a dispatched view costs
+/// ~1 us, and a group makes a few per member and call).
+torch::Tensor part(const torch::Tensor& t, int64_t dim, int64_t offset, int64_t n, bool transposed)
 {
     if (!t.is_cpu()) {
-        const auto v = t.narrow(0, offset, n);
+        const auto v = t.narrow(dim, offset, n);
         return transposed ? v.t() : v;
     }
-    std::vector<int64_t> sizes{n, t.size(1)}, strides{t.stride(0), t.stride(1)};
+    std::vector<int64_t> sizes{t.size(0), t.size(1)}, strides{t.stride(0), t.stride(1)};
+    sizes[size_t(dim)] = n;
     if (transposed) {
         std::swap(sizes[0], sizes[1]);
         std::swap(strides[0], strides[1]);
     }
-    char* base = static_cast<char*>(t.data_ptr()) + offset * t.stride(0) * t.element_size();
+    char* base = static_cast<char*>(t.data_ptr()) + offset * t.stride(dim) * t.element_size();
     return torch::from_blob(base, sizes, strides, t.options());
 }
 
-/// Columns [column, column + k) of a 2-d tensor (transposed: as [k, rows]).
+torch::Tensor rows(const torch::Tensor& t, int64_t offset, int64_t n, bool transposed = false)
+{
+    return part(t, 0, offset, n, transposed);
+}
+
 torch::Tensor columns(const torch::Tensor& t, int64_t column, int64_t k, bool transposed = false)
 {
-    if (!t.is_cpu()) {
-        const auto v = t.narrow(1, column, k);
-        return transposed ? v.t() : v;
-    }
-    std::vector<int64_t> sizes{t.size(0), k}, strides{t.stride(0), t.stride(1)};
-    if (transposed) {
-        std::swap(sizes[0], sizes[1]);
-        std::swap(strides[0], strides[1]);
-    }
-    char* base = static_cast<char*>(t.data_ptr()) + column * t.stride(1) * t.element_size();
-    return torch::from_blob(base, sizes, strides, t.options());
+    return part(t, 1, column, k, transposed);
 }
 
 /// Member g of a stacked [G, ...] buffer.
@@ -95,46 +89,21 @@ void product(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b,
 /// sum and fill each).
 void rowSum(torch::Tensor& out, const torch::Tensor& block, bool accumulate)
 {
-    if (!out.is_cpu() || !out.is_contiguous() || block.stride(1) != 1) {
+    const auto type = out.scalar_type();
+    if (!out.is_cpu() || !out.is_contiguous() || block.stride(1) != 1
+        || (type != torch::kFloat && type != torch::kDouble)) {
         const auto s = block.sum(0);
         accumulate ? out.add_(s) : out.copy_(s);
         return;
     }
     const int64_t n = block.size(0), width = block.size(1), stride = block.stride(0);
-    AT_DISPATCH_FLOATING_TYPES(out.scalar_type(), "rowSum", [&] {
-        // Blocks of 32 rows (in cache) summed 32 columns at a time in registers (scalar_t, a
-        // vectorised loop); the blocks added in double.
-        constexpr int64_t kCols = 32, kRows = 32;
-        const scalar_t* src = block.data_ptr<scalar_t>();
-        std::vector<double> total(static_cast<size_t>(width), 0.0);
-        for (int64_t first = 0; first < n; first += kRows) {
-            const int64_t last = std::min(n, first + kRows);
-            for (int64_t c0 = 0; c0 < width; c0 += kCols) {
-                const int64_t cols = std::min(kCols, width - c0);
-                scalar_t part[kCols] = {};
-                for (int64_t r = first; r < last; ++r) {
-                    const scalar_t* row = src + r * stride + c0;
-                    if (cols == kCols) {
-                        for (int64_t c = 0; c < kCols; ++c) {
-                            part[c] += row[c];
-                        }
-                    } else {
-                        for (int64_t c = 0; c < cols; ++c) {
-                            part[c] += row[c];
-                        }
-                    }
-                }
-                for (int64_t c = 0; c < cols; ++c) {
-                    total[size_t(c0 + c)] += double(part[c]);
-                }
-            }
-        }
-        scalar_t* dst = out.data_ptr<scalar_t>();
-        for (int64_t c = 0; c < width; ++c) {
-            const double sum = total[size_t(c)];
-            dst[c] = scalar_t(accumulate ? double(dst[c]) + sum : sum);
-        }
-    });
+    if (type == torch::kFloat) {
+        segment::columnSums(block.data_ptr<float>(), n, width, stride, out.data_ptr<float>(),
+                            accumulate);
+    } else {
+        segment::columnSums(block.data_ptr<double>(), n, width, stride, out.data_ptr<double>(),
+                            accumulate);
+    }
 }
 
 /// fn(g) for every member g. On the CPU with several threads the members are spread over the
@@ -183,7 +152,7 @@ struct SegmentWeight::Shared {
     std::vector<torch::Tensor> weights, biases;
     int64_t out = 0, in = 0;
     fused::GemmIsa isa = fused::GemmIsa::None; ///< packed products' kernel; None: BLAS only
-    bool narrow = false; ///< backward by segment::narrow* (few outputs, float CPU weights)
+    bool narrow = false; ///< products by segment::narrow* (few outputs, float CPU weights)
     std::unique_ptr<segment::MemberPacks> forwardPacks; ///< W for y = x W^T + b, as needed
     /// W's columns [column, column + k) for dx = dy W, per (column, k), as needed in a backward
     /// pass (dropped with the gradient buffers).
@@ -489,7 +458,7 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
     s.weights = std::move(weights);
     s.biases = std::move(biases);
     // Packed products (segment_packs.h): float CPU weights, the switch on, a kernel available;
-    // not for narrow layers (fewer outputs than a panel's half): their backward runs plain
+    // not for narrow layers (fewer outputs than a panel's half): their products run plain
     // loops (segment::narrow*).
     if (packedSegmentProducts()
         && std::all_of(s.weights.begin(), s.weights.end(),
@@ -544,9 +513,19 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
         }
         const int64_t rowLimit = packedRowLimit(s, counts.size());
         const int64_t minRows = segment::minRowsToPack(s.isa, false);
+        const bool narrow = s.narrow && x.is_cpu() && x.scalar_type() == torch::kFloat;
         forEachMember(counts, x.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
+                return;
+            }
+            if (narrow) {
+                const auto& w = s.weights[size_t(g)];
+                segment::countPackedProduct();
+                segment::narrowForward(x.data_ptr<float>() + offsets[size_t(g)] * k, n, k,
+                                       w.data_ptr<float>() + column, w.stride(0), s.out,
+                                       bias ? s.biases[size_t(g)].data_ptr<float>() : nullptr,
+                                       y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
                 return;
             }
             if (shared.forwardPacks && n <= rowLimit

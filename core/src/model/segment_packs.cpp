@@ -49,6 +49,32 @@ namespace {
 
 /// The loops of the narrow products, inlined into a plain and (x86) an AVX2/FMA copy: the inner
 /// loops run over the k inputs, contiguous in dx, W's rows, x and dW.
+[[gnu::always_inline]] inline void forwardLoops(const float* x, int64_t n, int64_t k,
+                                                const float* w, int64_t ldw, int64_t out,
+                                                const float* bias, float* y, int64_t ldy)
+{
+    for (int64_t r = 0; r < n; ++r) {
+        const float* xr = x + r * k;
+        for (int64_t j = 0; j < out; ++j) {
+            const float* wj = w + j * ldw;
+            double part[8] = {}; // eight running sums (vector lanes), added in a fixed order
+            int64_t i = 0;
+            for (; i + 8 <= k; i += 8) {
+                for (int64_t l = 0; l < 8; ++l) {
+                    part[l] += double(xr[i + l]) * double(wj[i + l]);
+                }
+            }
+            double sum = bias != nullptr ? double(bias[j]) : 0.0;
+            for (; i < k; ++i) {
+                sum += double(xr[i]) * double(wj[i]);
+            }
+            sum += ((part[0] + part[4]) + (part[1] + part[5]))
+                   + ((part[2] + part[6]) + (part[3] + part[7]));
+            y[r * ldy + j] = float(sum);
+        }
+    }
+}
+
 [[gnu::always_inline]] inline void inputGradientLoops(const float* dy, int64_t n, int64_t out,
                                                       const float* w, int64_t ldw, int64_t k,
                                                       float* dx)
@@ -89,6 +115,13 @@ namespace {
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2,fma"))) void forwardAvx2(const float* x, int64_t n, int64_t k,
+                                                     const float* w, int64_t ldw, int64_t out,
+                                                     const float* bias, float* y, int64_t ldy)
+{
+    forwardLoops(x, n, k, w, ldw, out, bias, y, ldy);
+}
+
 __attribute__((target("avx2,fma"))) void inputGradientAvx2(const float* dy, int64_t n,
                                                            int64_t out, const float* w,
                                                            int64_t ldw, int64_t k, float* dx)
@@ -110,7 +143,65 @@ bool avx2()
     return available;
 }
 
+template <typename T>
+void columnSumsOf(const T* src, int64_t n, int64_t width, int64_t stride, T* out,
+                  bool accumulate)
+{
+    constexpr int64_t kCols = 32, kRows = 32;
+    std::vector<double> total(static_cast<size_t>(width), 0.0);
+    for (int64_t first = 0; first < n; first += kRows) {
+        const int64_t last = std::min(n, first + kRows);
+        for (int64_t c0 = 0; c0 < width; c0 += kCols) {
+            const int64_t cols = std::min(kCols, width - c0);
+            T part[kCols] = {};
+            for (int64_t r = first; r < last; ++r) {
+                const T* row = src + r * stride + c0;
+                if (cols == kCols) {
+                    for (int64_t c = 0; c < kCols; ++c) {
+                        part[c] += row[c];
+                    }
+                } else {
+                    for (int64_t c = 0; c < cols; ++c) {
+                        part[c] += row[c];
+                    }
+                }
+            }
+            for (int64_t c = 0; c < cols; ++c) {
+                total[size_t(c0 + c)] += double(part[c]);
+            }
+        }
+    }
+    for (int64_t c = 0; c < width; ++c) {
+        const double sum = total[size_t(c)];
+        out[c] = T(accumulate ? double(out[c]) + sum : sum);
+    }
+}
+
 } // namespace
+
+void columnSums(const float* rows, int64_t n, int64_t width, int64_t stride, float* out,
+                bool accumulate)
+{
+    columnSumsOf(rows, n, width, stride, out, accumulate);
+}
+
+void columnSums(const double* rows, int64_t n, int64_t width, int64_t stride, double* out,
+                bool accumulate)
+{
+    columnSumsOf(rows, n, width, stride, out, accumulate);
+}
+
+void narrowForward(const float* x, int64_t n, int64_t k, const float* w, int64_t ldw, int64_t out,
+                   const float* bias, float* y, int64_t ldy)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (avx2()) {
+        forwardAvx2(x, n, k, w, ldw, out, bias, y, ldy);
+        return;
+    }
+#endif
+    forwardLoops(x, n, k, w, ldw, out, bias, y, ldy);
+}
 
 void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
                          int64_t k, float* dx)

@@ -41,11 +41,15 @@ constexpr int64_t kMinDxDepth = 256;
 int64_t minRowsToPack(fused::GemmIsa isa, bool dx);
 
 /// Narrow layers (at most this many outputs: the 4-class head, the critic's and the halting
-/// head's 1-output layers): their backward products are loops over raw arrays (below) instead
-/// of a BLAS call, two tensor views and a row sum per member (~5 us a member and call at E=32;
+/// head's 1-output layers): their products are loops over raw arrays (below) instead of a BLAS
+/// call, tensor views and (backward) a row sum per member (~5 us a member and call at E=32;
 /// issue20.md, session 16).
 constexpr int64_t kMaxNarrowOutputs = 8;
 
+/// y [n, out] (rows ldy apart) = x [n, k] (rows k apart) W[:, 0:k]^T (+ bias, or none: nullptr),
+/// each output summed in double.
+void narrowForward(const float* x, int64_t n, int64_t k, const float* w, int64_t ldw, int64_t out,
+                   const float* bias, float* y, int64_t ldy);
 /// dx [n, k] (rows k apart) = dy [n, out] (rows out apart) W[:, 0:k] (W's rows ldw apart).
 void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
                          int64_t k, float* dx);
@@ -54,6 +58,13 @@ void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w
 void narrowWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,
                           float* dw, int64_t lddw, bool accumulate, float* db,
                           bool accumulateBias);
+
+/// out[0, width) = or += the sums of n rows of width values `stride` apart: blocks of 32 rows
+/// summed in the values' type (32 columns at a time, a vectorised loop), the blocks in double.
+void columnSums(const float* rows, int64_t n, int64_t width, int64_t stride, float* out,
+                bool accumulate);
+void columnSums(const double* rows, int64_t n, int64_t width, int64_t stride, double* out,
+                bool accumulate);
 
 /// Member products run by the packed kernel or the narrow loops so far (all threads; tests check
 /// they ran).
