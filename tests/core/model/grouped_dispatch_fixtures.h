@@ -204,11 +204,11 @@ inline void packedSegmentProductsEqualBlas()
     }
 }
 
-/// The narrow layers' loops (segment::narrow*: 1 and 4 outputs, forward and backward) vs BLAS (by the
-/// switch): members of 0, 1, 7, 33 and 257 rows, weights [out, 131], calls on columns [0, 100)
-/// with the bias (twice), [90, 131) without (overlapping the first: columns 90-99 add to what
-/// it wrote, 100-130 are new); y, dx, dW and db within 1e-5 of the largest magnitude of each,
-/// the member without rows exactly 0.
+/// The narrow layers' loops (segment::narrow*: 1 and 4 outputs, forward and backward) vs BLAS
+/// (by the switch): members of 0, 1, 7, 33 and 257 rows, weights [out, 131], calls on columns
+/// [0, 100) with the bias (twice), [90, 131) without (overlapping the first: columns 90-99 add
+/// to what it wrote, 100-130 are new); y, dx, dW and db within 1e-5 of the largest magnitude
+/// of each, the member without rows exactly 0.
 inline void narrowSegmentProductsEqualBlas()
 {
     torch::manual_seed(31);
