@@ -62,6 +62,7 @@ template <class V> void visitFields(V& v, RecursionConfig& c) {
     v.choice("sharing", c.sharing, recursionSharingNames());
     v.choice("gate", c.gate, recursionGateNames());
     v.field("gate_alpha", c.gateAlpha);
+    v.field("embedding_std", c.embeddingStd);
     v.field("depth_capacity", c.depthCapacity);
     v.field("depth_every", c.depthEvery);
 }

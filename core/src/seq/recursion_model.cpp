@@ -21,6 +21,13 @@ RecursionModelImpl::RecursionModelImpl(const RecursionConfig& config, int64_t vo
     auto layer = [&] { return AttentionLayer(d, config.heads, config.ffn, config.dropout); };
     m_tok = register_module("tok", torch::nn::Embedding(vocab, d));
     m_pos = register_module("pos", torch::nn::Embedding(maxLen, d));
+    if (config.embeddingStd > 0.0) {
+        // e.g. N(0, 0.02), as the official code's Llama base (initializer_range); LibTorch's
+        // N(0, 1) makes the embeddings dwarf every layer's output at the start.
+        torch::NoGradGuard noGrad;
+        m_tok->weight.normal_(0.0, config.embeddingStd);
+        m_pos->weight.normal_(0.0, config.embeddingStd);
+    }
     // Middle-cycle (Bae et al. 2025, Sec. 2.1): the first and the last layer keep their own
     // weights, only the layers between them are shared across recursions. With vanilla the
     // same layout gives the depth-matched baseline (every layer distinct).

@@ -5,6 +5,8 @@
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 
+#include "mor/config.h"
+
 #include <QtTest>
 
 using namespace mor;
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void expertChoiceTrainingKeepsCapacityPerRecursion();
     void tokenChoiceDepthIsTheRoutersChoice();
     void recursiveModelHasAboutHalfTheVanillaParameters();
+    void embeddingStdDrawsTheEmbeddings();
     void topKPassCountsRoutingAgreement();
 };
 
@@ -268,6 +271,36 @@ void TstRecursionModel::recursiveModelHasAboutHalfTheVanillaParameters() {
     qInfo("MoR %lld vs vanilla %lld parameters (%.2f)", (long long)engine::countParameters(*mor),
           (long long)engine::countParameters(*vanilla), ratio);
     QVERIFY(ratio < 0.6);
+}
+
+void TstRecursionModel::embeddingStdDrawsTheEmbeddings() {
+    // model.recursion.embedding_std > 0 draws the token and position embeddings N(0, std) (the
+    // official code's initializer_range 0.02); 0 keeps LibTorch's N(0, 1). 100 x 64 and 128 x 64
+    // draws: the sample std is within 5% of the target.
+    auto c = smallConfig("expert_choice", 2);
+    c.dModel = 64;
+    for (const double std : {0.0, 0.02, 0.5}) {
+        c.embeddingStd = std;
+        RecursionModel m(c, 100, 128);
+        const auto params = m->named_parameters();
+        for (const char* name : {"tok.weight", "pos.weight"}) {
+            const double got = params[name].std().item<double>();
+            const double want = std > 0.0 ? std : 1.0;
+            QVERIFY2(std::abs(got / want - 1.0) < 0.05,
+                     qPrintable(QString("%1 std %2, want %3").arg(name).arg(got).arg(want)));
+        }
+    }
+    mor::ExperimentConfig config;
+    config.model.family = mor::Family::Recursion;
+    config.data.kind = mor::DataKind::Addition;
+    config.model.recursion.embeddingStd = -0.1;
+    const auto errors = mor::validateConfig(config);
+    bool named = false;
+    for (const auto& e : errors) {
+        named = named || (e.field == "model.recursion.embedding_std" &&
+                          e.message.find("must be between 0 and 10") != std::string::npos);
+    }
+    QVERIFY2(named, errors.empty() ? "no error" : errors.front().message.c_str());
 }
 
 void TstRecursionModel::topKPassCountsRoutingAgreement() {
