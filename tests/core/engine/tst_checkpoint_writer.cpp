@@ -6,6 +6,7 @@
 // its own tiny fixture.
 #include "engine/checkpoint.h"
 #include "engine/model_family.h"
+#include "engine_fixtures.h"
 #include "families/family_registry.h"
 
 #include "mor/log_reader.h"
@@ -22,20 +23,9 @@ using namespace mor;
 
 namespace ckw {
 
-const char* kConfig = R"({
-    "name": "tiny checkpoints",
-    "data": {"kind": "parity", "length": 6, "samples": 600, "probe_size": 4},
-    "model": {"family": "reflection", "encoder": {"hidden": 16},
-              "router": {"hidden": 16, "top_k": 1, "balance_weight": 0.0},
-              "experts": [{"width": 16, "max_depth": 3}, {"width": 16, "max_depth": 3}]},
-    "train": {"epochs": 2, "batch_size": 32, "warmup_steps": 5, "threads": 1, "eval_every": 6}})";
-
+/// The engine tests' reflection fixture (engine_fixtures.h).
 ExperimentConfig config() {
-    auto parsed = parseConfig(kConfig);
-    if (!parsed.ok()) {
-        qFatal("fixture config: %s", parsed.message().c_str());
-    }
-    return parsed.config;
+    return engine_fixtures::configOf(QString::fromUtf8(engine_fixtures::kReflection));
 }
 
 std::unique_ptr<engine::ModelFamily> family() {
