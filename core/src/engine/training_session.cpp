@@ -220,57 +220,9 @@ RunOutcome TrainingSession::fail(RunOutcome out) {
     return out;
 }
 
-namespace {
-
-/// Every parameter and buffer of `module` (recursively) by name, in one order.
-std::vector<std::pair<std::string, torch::Tensor>> namedTensors(torch::nn::Module& module) {
-    std::vector<std::pair<std::string, torch::Tensor>> all;
-    for (const auto& p : module.named_parameters()) {
-        all.emplace_back(p.key(), p.value());
-    }
-    for (const auto& b : module.named_buffers()) {
-        all.emplace_back("buffer:" + b.key(), b.value());
-    }
-    return all;
-}
-
-} // namespace
-
-void TrainingSession::keepBestWeights(int64_t step) {
-    torch::NoGradGuard noGrad;
-    auto current = namedTensors(m_family->module());
-    if (m_bestWeights.size() != current.size()) {
-        m_bestWeights.clear();
-    }
-    for (size_t i = 0; i < current.size(); ++i) {
-        const auto& [name, t] = current[i];
-        // Into the previous copy when it has the same place (no allocation per evaluation).
-        if (i < m_bestWeights.size() && m_bestWeights[i].first == name &&
-            m_bestWeights[i].second.sizes() == t.sizes() &&
-            m_bestWeights[i].second.options().type_equal(t.options())) {
-            m_bestWeights[i].second.copy_(t);
-        } else {
-            m_bestWeights.resize(i);
-            m_bestWeights.emplace_back(name, t.detach().clone());
-        }
-    }
-    m_bestWeightsStep = step;
-}
-
 bool TrainingSession::restoreBestWeights() {
-    torch::NoGradGuard noGrad;
-    auto current = namedTensors(m_family->module());
-    if (current.size() != m_bestWeights.size()) {
+    if (!m_bestWeights.restore(m_family->module())) {
         return false;
-    }
-    for (size_t i = 0; i < current.size(); ++i) {
-        if (current[i].first != m_bestWeights[i].first ||
-            current[i].second.sizes() != m_bestWeights[i].second.sizes()) {
-            return false;
-        }
-    }
-    for (size_t i = 0; i < current.size(); ++i) {
-        current[i].second.copy_(m_bestWeights[i].second);
     }
     m_family->weightsRestored();
     return true;
@@ -283,15 +235,16 @@ void TrainingSession::testOnBest(RunOutcome& out, const CheckpointState& state) 
     const int64_t step = state.step;
     const std::string best = m_checkpointDir.empty() ? "" : bestCheckpointFile(m_checkpointDir);
     bool tested = false;
-    if (m_bestWeightsStep >= 0 && (m_bestWeightsStep == step || restoreBestWeights())) {
+    const int64_t bestStep = m_bestWeights.step();
+    if (bestStep >= 0 && (bestStep == step || restoreBestWeights())) {
         tested = true;
-        out.testStep = m_bestWeightsStep;
-        if (!best.empty() && m_bestQueuedStep == m_bestWeightsStep) {
+        out.testStep = bestStep;
+        if (!best.empty() && m_bestQueuedStep == bestStep) {
             // best.pt is (being) written from the same weights; loop() waits for it before the
             // run ends (tst_engine compares the test metrics with a read of it).
             out.testCheckpoint = best;
         }
-    } else if (m_bestWeightsStep >= 0) {
+    } else if (bestStep >= 0) {
         event("warning", "the best validation's weights no longer fit the model; testing " +
                              std::string(best.empty() ? "the final weights" : "best.pt"));
     }
@@ -551,7 +504,8 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                 m_family->setTraining(false); // validation answers as the checkpoint would
                 evaluateAndLog(state, &improved);
                 if (improved) {
-                    keepBestWeights(state.step); // what the test split is evaluated on
+                    // what the test split is evaluated on
+                    m_bestWeights.keep(m_family->module(), state.step);
                 }
                 if (state.step % checkpointEvery == 0 || state.step == totalSteps || improved) {
                     writeCheckpoint(state, improved);
@@ -603,7 +557,7 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
     }
     // Every checkpoint is complete, and its row queued, before the run's final status.
     if (!finishCheckpoints() && out.testCheckpoint == bestCheckpointFile(m_checkpointDir) &&
-        m_bestQueuedStep == out.testStep && m_bestWeightsStep == out.testStep) {
+        m_bestQueuedStep == out.testStep && m_bestWeights.step() == out.testStep) {
         out.testCheckpoint.clear(); // the tested weights came from memory; best.pt missed them
     }
     out.status = status;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // One training run of any model family, from the start or a checkpoint to its end: the one
 // loop behind trainExperiment() and resumeExperiment().
+#include "engine/best_weights.h"
 #include "engine/checkpoint.h"
 #include "engine/model_family.h"
 #include "mor/experiment_log.h"
@@ -47,10 +48,8 @@ private:
     void event(const std::string& level, const std::string& message);
     bool startDistributed(int64_t step, std::string* error);
     void testOnBest(RunOutcome& out, const CheckpointState& state);
-    /// Copies every parameter and buffer: the best validation's weights, kept in memory.
-    void keepBestWeights(int64_t step);
-    /// Puts the kept weights back; false (nothing changed) when the module no longer has
-    /// the same tensors (names and shapes).
+    /// Puts m_bestWeights back and lets the family refresh what it derives from them; false
+    /// (nothing changed) when the module no longer has the same tensors.
     bool restoreBestWeights();
 
     ExperimentConfig m_config;
@@ -65,11 +64,9 @@ private:
     std::string m_lastCheckpoint;   ///< the last checkpoint known to be complete
     std::string m_queuedCheckpoint; ///< the last checkpoint queued (complete or not)
     int64_t m_bestQueuedStep = -1;  ///< step of the best.pt this session queued last
-    /// The weights and buffers (by name) of this session's best validation, and its step (-1:
-    /// none yet). The test split is evaluated on them with or without a log, without reading
-    /// best.pt back.
-    std::vector<std::pair<std::string, torch::Tensor>> m_bestWeights;
-    int64_t m_bestWeightsStep = -1;
+    /// This session's best validation's weights: the test split is evaluated on them with or
+    /// without a log, without reading best.pt back.
+    BestWeights m_bestWeights;
     DistributedGroup* m_group = nullptr;
     CheckpointWriter m_checkpoints; ///< last: destroyed (waited for) first
 };
