@@ -473,12 +473,11 @@ struct RecursionConfig {
     RecursionGate gate = RecursionGate::Sigmoid;
     double gateAlpha = 1.0;       ///< alpha of the scaled gate
     /// > 0: token and position embeddings drawn N(0, embedding_std) at construction, as the
-    /// official MoR code's Llama base and GPT-2 do (initializer_range 0.02). 0 (the default, what
-    /// every recorded run used) keeps LibTorch's Embedding default N(0, 1). On the fortunes
-    /// corpus 0.02 gave every model 0.11-0.24 nats lower validation loss at equal steps
-    /// (tests/bench/results/issue20_mor_quality.md); the default stays until the recorded
-    /// results and the tests whose untrained fixtures need varied router inputs are redone.
-    double embeddingStd = 0.0;
+    /// official MoR code's Llama base and GPT-2 do (initializer_range 0.02, the default). 0 keeps
+    /// LibTorch's Embedding default N(0, 1), what every run before session 17 used. On the
+    /// fortunes corpus 0.02 gave every model 0.11-0.24 nats lower validation loss at equal steps
+    /// (tests/bench/results/issue20_mor_quality.md).
+    double embeddingStd = 0.02;
     /// mixture_of_depths: fraction of each sequence's tokens a routed block processes (its
     /// router's top-C in training; inference: the router's per-token score > threshold, a
     /// causal rule trained by the auxiliary BCE, router_weight).

@@ -21,7 +21,8 @@ inline const char* const kRecursion = R"({
     "name": "tiny recursion",
     "data": {"kind": "addition", "digits": 2, "samples": 500, "probe_size": 2},
     "model": {"family": "recursion",
-              "recursion": {"recursions": 2, "d_model": 16, "heads": 2, "ffn": 32}},
+              "recursion": {"recursions": 2, "d_model": 16, "heads": 2, "ffn": 32,
+                            "embedding_std": 0}},
     "train": {"epochs": 2, "batch_size": 32, "warmup_steps": 5, "threads": 1, "eval_every": 6,
               "learning_rate": 0.003}})";
 

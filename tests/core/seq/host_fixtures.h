@@ -35,6 +35,7 @@ inline RecursionConfig hostConfig(const std::string& routing, const std::string&
     c.heads = 4;
     c.ffn = 64;
     c.layersPerBlock = 2;
+    c.embeddingStd = 0.0; // N(0, 1) embeddings: untrained routers see varied inputs
     return c;
 }
 

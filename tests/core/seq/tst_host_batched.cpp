@@ -137,7 +137,8 @@ int64_t trainedRun(const std::string& log, const std::string& routing) {
         "name": "host batched generation",
         "data": {"kind": "addition", "digits": 3, "samples": 300, "probe_size": 2},
         "model": {"family": "recursion",
-                  "recursion": {"recursions": 3, "d_model": 32, "heads": 4, "ffn": 64}},
+                  "recursion": {"recursions": 3, "d_model": 32, "heads": 4, "ffn": 64,
+                                "embedding_std": 0}},
         "train": {"epochs": 1, "batch_size": 32, "threads": 1}})");
     if (!parsed.ok() || !mor::parseChoice(routing, mor::recursionRoutingNames(),
                                           &parsed.config.model.recursion.routing)) {
