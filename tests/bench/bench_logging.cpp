@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -24,6 +25,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 using namespace mor;
 using namespace mor::bench;
@@ -120,15 +122,15 @@ private:
 int main(int argc, char** argv)
 {
     tuneAllocator(); // as every entry point does (MOR_MALLOC_TUNING=off: glibc's defaults)
-    // 21 rotated repetitions by default (was 9): the plain steps, the same work in both
-    // variants, differ by the machine's noise (+-60 ms per ~1 s training on this shared machine)
-    // while the log's own fixed cost is ~20-25 ms, so the median of 9 per-pair ratios read
-    // 0.98-1.06 across quiet runs of the same code; more pairs narrow it (issue 20, session 16).
-    const int reps = argc > 1 ? std::atoi(argv[1]) : 21;
+    // Rotated repetitions: the plain steps, the same work in both variants, differ by the
+    // machine's noise (+-60 ms per ~1 s training on this shared machine) while the log's own
+    // fixed cost is ~20-25 ms, so the median of 9 per-pair ratios read 0.98-1.06 across quiet
+    // runs of the same code and 21 (session 16) still 1.02-1.10 (issue 20).
+    const int reps = argc > 1 ? std::atoi(argv[1]) : 45;
     // Wall-time budget in seconds for the repetitions (run.sh stops the program at 400 s): on a
     // loaded shared machine one training took 3-14 s and 9 x 3 of them ran past the limit.
     // Repetitions stop once the budget is spent, after at least 3.
-    const double budget = argc > 2 ? std::atof(argv[2]) : 240.0;
+    const double budget = argc > 2 ? std::atof(argv[2]) : 300.0;
     const std::string item = "4 logging overhead";
     // The training runs on this thread (one training thread), so the thread's switch applies.
     const char* traceReader = std::getenv("MOR_BENCH_TRACE");
@@ -226,14 +228,45 @@ int main(int argc, char** argv)
             return median(r);
         };
         const double fullRatio = ratio(full, none);
+        // Percentile bootstrap of the median pair ratio (2000 resamples of the pairs, fixed
+        // seed): how far the headline could move with other repetitions of the same machine.
+        const auto interval = [](const std::vector<double>& a, const std::vector<double>& b) {
+            std::vector<double> ratios;
+            for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+                ratios.push_back(a[i] / b[i]);
+            }
+            std::vector<double> medians;
+            uint64_t state = 0x9E3779B97F4A7C15ull;
+            const auto next = [&state] { // splitmix64
+                uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+                return z ^ (z >> 31);
+            };
+            for (int k = 0; k < 2000 && !ratios.empty(); ++k) {
+                std::vector<double> resample;
+                for (size_t i = 0; i < ratios.size(); ++i) {
+                    resample.push_back(ratios[next() % ratios.size()]);
+                }
+                medians.push_back(median(resample));
+            }
+            std::sort(medians.begin(), medians.end());
+            if (medians.empty()) {
+                return std::pair<double, double>(0.0, 0.0);
+            }
+            return std::pair<double, double>(medians[size_t(0.025 * double(medians.size()))],
+                                             medians[size_t(0.975 * double(medians.size()))]);
+        };
+        const auto [low, high] = interval(full, none);
         const double metricsRatio = ratio(metricsOnly, none);
         row(item, "training time, full log / no log", "<= 1.03", format("%.3f", fullRatio),
             verdict(fullRatio <= 1.03),
-            format("median of %d rotated repetitions (of %d; time budget %.0f s); %.0f vs %.0f "
-                   "samples/s; full = metrics, "
+            format("median of %d rotated repetitions (of %d; time budget %.0f s), bootstrap "
+                   "95%% interval [%.3f, %.3f]; %.0f vs %.0f samples/s; full = metrics, "
                    "probe traces, routing snapshots and a checkpoint at every evaluation "
                    "(every epoch), %lld optimizer steps per run",
-                   done, reps, budget, samples / median(full), samples / median(none),
+                   done, reps, budget, low, high, samples / median(full),
+                   samples / median(none),
                    (long long)(samples / config.train.batchSize)));
         const double cpuRatio = ratio(cpuFull, cpuNone);
         row(item, "training CPU time, full log / no log", "(diagnostic)",
@@ -298,6 +331,23 @@ int main(int argc, char** argv)
                    "checkpoint writer)",
                    1000.0 * fixedWall, 1000.0 * median(none), 1000.0 * fixedCpu,
                    1000.0 * median(cpuNone)));
+        // The plain steps of each repetition, in order: whether the variants' difference is a
+        // drift shared by neighbouring trainings (the machine) or a lasting offset of one variant
+        // inside this process.
+        const auto listSteps = [&](int variant) {
+            std::string list;
+            const auto it = phaseRuns[variant].find("steps");
+            if (it != phaseRuns[variant].end()) {
+                for (const double v : it->second) {
+                    list += format("%s%.0f", list.empty() ? "" : " ", 1000.0 * v);
+                }
+            }
+            return list;
+        };
+        row(item, "plain steps per repetition, training thread CPU ms", "(diagnostic)",
+            "see note", "info",
+            "full log: " + listSteps(2) + "; no log: " + listSteps(0) + "; metrics log: " +
+                listSteps(1));
         row(item, "training time, log without traces / no log", "(diagnostic)",
             format("%.3f", metricsRatio), "info",
             "train.log_traces = false: metrics, samples and checkpoints only");
