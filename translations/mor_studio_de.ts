@@ -2848,6 +2848,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>Gate-Skalierung</translation>
     </message>
     <message>
+        <source>Standard deviation of the normal draw of the token and position embeddings (0.02 as in the official Mixture-of-Recursions code); 0 keeps LibTorch&apos;s N(0, 1)</source>
+        <translation>Standardabweichung der Normalverteilung, aus der die Token- und Positions-Embeddings gezogen werden (0,02 wie im offiziellen Mixture-of-Recursions-Code); 0 behält LibTorchs N(0, 1)</translation>
+    </message>
+    <message>
+        <source>Embedding init std</source>
+        <translation>Std. der Embedding-Initialisierung</translation>
+    </message>
+    <message>
         <source>Recursions after the first reuse the keys and values of the first one (saves memory)</source>
         <translation>Rekursionen nach der ersten verwenden die Schlüssel und Werte der ersten wieder (spart Speicher)</translation>
     </message>

@@ -299,7 +299,7 @@ const QStringList kRecursionPaths = [] {
     for (const QString& key : QStringLiteral(
              "routing recursions layers_per_block d_model heads ffn capacity kv_sharing "
              "router_weight balance_weight z_loss_weight threshold dropout router_per_step "
-             "sharing gate gate_alpha depth_capacity depth_every")
+             "sharing gate gate_alpha embedding_std depth_capacity depth_every")
              .split(QLatin1Char(' '))) {
         paths << QStringLiteral("model.recursion.") + key;
     }
@@ -553,7 +553,7 @@ void TstSetupView::recursionWidgetRangesAreTheValidators() {
         }
         ++checked;
     }
-    QCOMPARE(checked, 15); // 2 data + 13 numeric recursion fields
+    QCOMPARE(checked, 16); // 2 data + 14 numeric recursion fields
 }
 
 void TstSetupView::startTrainsARecursionConfig() {

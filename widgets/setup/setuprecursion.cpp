@@ -210,6 +210,16 @@ QGroupBox* section(ConfigBinding& b, QWidget* parent) {
     b.bind(alpha, path("gate_alpha"), MOR_FIELD(model.recursion.gateAlpha));
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Gate scale"), alpha, true);
 
+    auto* embeddingStd = realSpin(box, 0.0, 10.0, 3, 0.01);
+    b.setToolTip(embeddingStd,
+                 QT_TRANSLATE_NOOP("setup::SetupView",
+                                   "Standard deviation of the normal draw of the token and "
+                                   "position embeddings (0.02 as in the official "
+                                   "Mixture-of-Recursions code); 0 keeps LibTorch's N(0, 1)"));
+    b.bind(embeddingStd, path("embedding_std"), MOR_FIELD(model.recursion.embeddingStd));
+    b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Embedding init std"), embeddingStd,
+             true);
+
     auto* kvSharing = new QCheckBox(box);
     b.setToolTip(kvSharing, QT_TRANSLATE_NOOP("setup::SetupView",
                                               "Recursions after the first reuse the keys and "
