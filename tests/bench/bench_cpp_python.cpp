@@ -213,16 +213,52 @@ void profileStep(const std::string& dir, int64_t batch, const std::string& out)
     }
 }
 
+/// `infer DIR BATCH OUT`: the inference pass of timeAll (eval, InferenceMode) at one batch
+/// size, 50 passes after 5 warm-up passes under the autograd profiler (a chrome trace: count its
+/// ops); OUT "none": 5000 passes without the profiler, for perf around the process (issue 20,
+/// session 17).
+void profileInference(const std::string& dir, int64_t batch, const std::string& out)
+{
+    Setup s = loadSetup();
+    auto net = loadModel(s, dir + "/weights.pt");
+    net->eval();
+    const auto x = s.x.narrow(0, 0, batch);
+    const auto pass = [&] {
+        c10::InferenceMode inferenceMode;
+        auto result = net->forward(x, torch::Tensor(), torch::Tensor());
+    };
+    for (int i = 0; i < 5; ++i) {
+        pass();
+    }
+    if (out == "none") {
+        for (int i = 0; i < 5000; ++i) {
+            pass();
+        }
+        return;
+    }
+    torch::autograd::profiler::RecordProfile guard(out);
+    for (int i = 0; i < 50; ++i) {
+        pass();
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     if (argc < 3) {
-        std::cerr << "usage: bench_cpp_python prepare|time DIR | profile DIR BATCH OUT.json\n";
+        std::cerr << "usage: bench_cpp_python prepare|time DIR | profile|infer DIR BATCH "
+                     "OUT.json|none\n";
         return 2;
     }
     tuneAllocator(); // as every entry point does
     setThreads(2);
+    const char* mkldnn = std::getenv("MOR_BENCH_MKLDNN");
+    if (mkldnn != nullptr && std::string(mkldnn) == "0") {
+        // Measurement aid (issue 20, session 17): ATen's own GELU kernel instead of oneDNN's,
+        // whose every call opens an OpenMP region (a thread wake-up) even for 64 values.
+        at::globalContext().setUserEnabledMkldnn(false);
+    }
     torch::manual_seed(1);
     const std::string mode = argv[1];
     try {
@@ -230,6 +266,8 @@ int main(int argc, char** argv)
             prepare(argv[2]);
         } else if (mode == "profile" && argc >= 5) {
             profileStep(argv[2], std::atoll(argv[3]), argv[4]);
+        } else if (mode == "infer" && argc >= 5) {
+            profileInference(argv[2], std::atoll(argv[3]), argv[4]);
         } else {
             timeAll(argv[2]);
         }

@@ -212,6 +212,91 @@ AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
     return out;
 }
 
+bool confidenceFusion(const IntegrationOptions& options, const torch::Tensor& answersIn,
+                      const torch::Tensor& confidencesIn, const torch::Tensor& gatesIn,
+                      const torch::Tensor& maskIn, Fusion& out)
+{
+    const auto floatCpu = [](const torch::Tensor& t) {
+        return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat;
+    };
+    if (!t_answerOnlyTail || torch::GradMode::is_enabled() || !floatCpu(answersIn)
+        || !floatCpu(confidencesIn) || !floatCpu(gatesIn) || !maskIn.defined()
+        || !maskIn.is_cpu() || maskIn.scalar_type() != torch::kBool || answersIn.dim() != 3
+        || maskIn.dim() != 2 || confidencesIn.sizes() != maskIn.sizes()
+        || gatesIn.sizes() != maskIn.sizes() || answersIn.size(0) != maskIn.size(0)
+        || answersIn.size(1) != maskIn.size(1)) {
+        return false;
+    }
+    const auto answers = answersIn.contiguous();
+    const auto confidences = confidencesIn.contiguous();
+    const auto gates = gatesIn.contiguous();
+    const auto mask = maskIn.contiguous();
+    const int64_t batch = mask.size(0);
+    const int64_t count = mask.size(1);
+    const int64_t classes = answers.size(2);
+    const bool weightedScore = options.conflictScore() == "weighted";
+    const float conflictThreshold = float(options.conflictThreshold());
+    const float confidentThreshold = float(options.confidentThreshold());
+    out.weights = torch::empty({batch, count}, answers.options());
+    out.probs = torch::empty({batch, classes}, answers.options());
+    out.score = torch::empty({batch}, answers.options());
+    out.conflict = torch::empty({batch}, mask.options());
+    const float* q = answers.data_ptr<float>();
+    const float* c = confidences.data_ptr<float>();
+    const float* g = gates.data_ptr<float>();
+    const bool* m = mask.data_ptr<bool>();
+    float* w = out.weights.data_ptr<float>();
+    float* probs = out.probs.data_ptr<float>();
+    float* score = out.score.data_ptr<float>();
+    bool* conflict = out.conflict.data_ptr<bool>();
+    std::vector<float> mixture(static_cast<size_t>(classes));
+    for (int64_t b = 0; b < batch; ++b) {
+        const float* qb = q + b * count * classes;
+        const bool* mb = m + b * count;
+        float* wb = w + b * count;
+        // IntegrationImpl::weights: g c^gamma, times the mask, over its sum (>= 1e-12).
+        float wSum = 0.0f;
+        int64_t selected = 0, confident = 0;
+        for (int64_t j = 0; j < count; ++j) {
+            const float cj = c[b * count + j];
+            const float raw =
+                g[b * count + j] * answerOnlyPow(std::max(cj, 1e-6f), options.gamma());
+            wb[j] = raw * (mb[j] ? 1.0f : 0.0f);
+            wSum += wb[j];
+            selected += mb[j] ? 1 : 0;
+            confident += mb[j] && cj >= confidentThreshold ? 1 : 0;
+        }
+        const float denominator = std::max(wSum, 1e-12f);
+        float* p = probs + b * classes;
+        std::fill(p, p + classes, 0.0f);
+        for (int64_t j = 0; j < count; ++j) {
+            wb[j] = wb[j] / denominator;
+            for (int64_t k = 0; k < classes; ++k) {
+                p[k] += wb[j] * qb[j * classes + k];
+            }
+        }
+        // Jensen-Shannon divergence over every expert, weighted by the fusion weights or 1 /
+        // n_selected on the selected ones (0 elsewhere); 0 with fewer than 2 selected.
+        float js = 0.0f;
+        if (selected >= 2) {
+            const float equal = 1.0f / float(selected);
+            std::fill(mixture.begin(), mixture.end(), 0.0f);
+            float within = 0.0f;
+            for (int64_t j = 0; j < count; ++j) {
+                const float wj = weightedScore ? wb[j] : (mb[j] ? 1.0f : 0.0f) * equal;
+                for (int64_t k = 0; k < classes; ++k) {
+                    mixture[size_t(k)] += wj * qb[j * classes + k];
+                }
+                within += wj * answerOnlyEntropyBits(qb + j * classes, classes);
+            }
+            js = std::max(answerOnlyEntropyBits(mixture.data(), classes) - within, 0.0f);
+        }
+        score[b] = js;
+        conflict[b] = js > conflictThreshold && confident >= 2;
+    }
+    return true;
+}
+
 } // namespace mor::model
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +373,16 @@ bool answerOnlyHeadEnabled()
 bool& answerOnlyHeadFlag()
 {
     return t_answerOnlyHead;
+}
+
+torch::Tensor geluWithoutAutograd(const torch::Tensor& x)
+{
+    if (!t_answerOnlyHead || torch::GradMode::is_enabled() || !x.is_cpu()
+        || x.scalar_type() != torch::kFloat || !x.is_contiguous()) {
+        return torch::gelu(x);
+    }
+    fused::geluInPlace(x.data_ptr<float>(), x.numel());
+    return x;
 }
 
 bool answerOnlyHead(EncoderImpl& encoder, RouterImpl& router, const RouterConfig& config,

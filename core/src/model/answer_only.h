@@ -60,6 +60,21 @@ AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
                               const torch::Tensor& gates, const torch::Tensor& mask,
                               int64_t classes, double baseFlops);
 
+/// IntegrationImpl::forward with confidence fusion (weights, probs, conflict score, conflict)
+/// as one loop over the batch, for a pass without autograd on float CPU tensors: answers
+/// [B, E, C], confidences, gates [B, E], mask bool [B, E]. Returns false (take the ATen path)
+/// for anything else or when the tail is off on this thread (AnswerOnlyTailGuard(false)).
+bool confidenceFusion(const IntegrationOptions& options, const torch::Tensor& answers,
+                      const torch::Tensor& confidences, const torch::Tensor& gates,
+                      const torch::Tensor& mask, Fusion& out);
+
+/// torch::gelu (exact form) of x, written over x itself when x is a contiguous float CPU tensor,
+/// autograd is off and the answer-only head is on for the thread (AnswerOnlyHeadGuard(false):
+/// ATen's gelu, the reference); erf as ATen's own GELU kernel computes it. For the fresh output
+/// of a linear layer: LibTorch's CPU gelu runs oneDNN's kernel, which opens an OpenMP region
+/// (wakes the other intra-op threads) on every call, even for 64 values (issue 20).
+torch::Tensor geluWithoutAutograd(const torch::Tensor& x);
+
 class EncoderImpl;
 class RouterImpl;
 

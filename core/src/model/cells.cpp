@@ -1,9 +1,28 @@
 #include "model/cells.h"
 
+#include "model/fused_products.h"
+#include "model/fused_reflect.h"
+
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
+#include <vector>
 
 namespace mor::model {
+
+namespace {
+
+bool cellFusable(const torch::Tensor& t)
+{
+    return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+}
+
+/// Per-thread buffers of the GRU cell's two products, reused call to call.
+thread_local std::vector<float> t_gruScratch;
+constexpr size_t kKeptGruScratch = size_t(1) << 20; // floats: 4 MB
+
+} // namespace
 
 ResidualMlpCellImpl::ResidualMlpCellImpl(const CellOptions& options_) : options(options_)
 {
@@ -33,7 +52,39 @@ GruCellImpl::GruCellImpl(const CellOptions& options_) : options(options_)
 
 torch::Tensor GruCellImpl::forward(const torch::Tensor& state, const torch::Tensor& input)
 {
-    return m_gru->forward(input, state);
+    // Without autograd (evaluation with its detail, traces) one call of the ATen cell is ~15
+    // dispatched ops (two linear layers, chunks, in-place gates): at a few rows their
+    // overhead is the whole cost (issue 20). The same two products through the sgemm ATen's
+    // addmm calls and one loop for the gates, as the fused answer-only step computes them
+    // (fused_reflect.h; FusedReflectGuard(false) keeps the ATen cell, the reference).
+    const int64_t w = options.width();
+    const auto& g = *m_gru;
+    if (torch::GradMode::is_enabled() || !fusedReflectEnabled() || !cellFusable(state)
+        || !cellFusable(input) || state.dim() != 2 || input.dim() != 2
+        || state.size(0) != input.size(0) || state.size(1) != w || state.size(0) == 0
+        || !cellFusable(g.weight_ih) || !cellFusable(g.weight_hh) || !cellFusable(g.bias_ih)
+        || !cellFusable(g.bias_hh) || g.weight_ih.size(0) != 3 * w
+        || g.weight_ih.size(1) != input.size(1) || g.weight_hh.size(1) != w) {
+        return m_gru->forward(input, state);
+    }
+    const int64_t n = state.size(0);
+    const int64_t k = input.size(1);
+    const fused::Dense ih{g.weight_ih.data_ptr<float>(), g.bias_ih.data_ptr<float>(), 3 * w, k};
+    const fused::Dense hh{g.weight_hh.data_ptr<float>(), g.bias_hh.data_ptr<float>(), 3 * w, w};
+    const size_t floats = size_t(6 * n * w);
+    t_gruScratch.resize(std::max(t_gruScratch.size(), floats));
+    float* gi = t_gruScratch.data();
+    float* gh = gi + 3 * n * w;
+    fused::denseProduct(ih, input.data_ptr<float>(), k, n, gi, 3 * w);
+    fused::denseProduct(hh, state.data_ptr<float>(), w, n, gh, 3 * w);
+    auto next = torch::empty({n, w}, state.options());
+    float* h = next.data_ptr<float>();
+    std::memcpy(h, state.data_ptr<float>(), size_t(n * w) * sizeof(float));
+    fused::gruGatesInPlace(gi, gh, h, w, n, w);
+    if (floats > kKeptGruScratch) {
+        t_gruScratch = std::vector<float>();
+    }
+    return next;
 }
 
 double GruCellImpl::flopsPerRow() const

@@ -1,5 +1,7 @@
 #include "model/encoder.h"
 
+#include "model/answer_only.h"
+
 namespace mor::model {
 
 EncoderImpl::EncoderImpl(const EncoderOptions& options_) : options(options_)
@@ -27,7 +29,23 @@ void EncoderImpl::reset()
 
 torch::Tensor EncoderImpl::forward(const torch::Tensor& x)
 {
-    return m_net.is_empty() ? x : m_net->forward(x);
+    if (m_net.is_empty()) {
+        return x;
+    }
+    if (torch::GradMode::is_enabled()) {
+        return m_net->forward(x);
+    }
+    // Without autograd the layers one by one, each exact GELU over its linear layer's fresh
+    // output in place, without oneDNN (answer_only.h, geluWithoutAutograd).
+    auto h = x;
+    bool fresh = false; // h is a linear layer's output, no other tensor's storage
+    for (auto& layer : *m_net) {
+        const auto* gelu = layer.ptr()->as<torch::nn::GELUImpl>();
+        const bool inPlace = fresh && gelu != nullptr && gelu->options.approximate() == "none";
+        h = inPlace ? geluWithoutAutograd(h) : layer.forward<torch::Tensor>(h);
+        fresh = layer.ptr()->as<torch::nn::LinearImpl>() != nullptr;
+    }
+    return h;
 }
 
 double EncoderImpl::flopsPerRow() const

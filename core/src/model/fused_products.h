@@ -27,4 +27,10 @@ void setDirectBlas(bool direct);
 /// beside the vectorised exp it shares).
 void geluInPlace(float* x, int64_t count);
 
+/// The GRU cell's gates as ATen's gru_cell combines gi = x W_ih^T + b_ih and gh = h W_hh^T +
+/// b_hh ([m, 3w] each, chunks r, z, n): h' = (h - n) z + n overwrites h [m, w] (row stride
+/// ldh); sigmoid and tanh through fused_reflect.cpp's vectorised exp.
+void gruGatesInPlace(const float* gi, const float* gh, float* h, int64_t ldh, int64_t m,
+                     int64_t w);
+
 } // namespace mor::model::fused

@@ -305,6 +305,12 @@ void geluInPlace(float* x, int64_t count)
     }
 }
 
+void gruGatesInPlace(const float* gi, const float* gh, float* h, int64_t ldh, int64_t m,
+                     int64_t w)
+{
+    gruGates(gi, gh, h, ldh, m, w);
+}
+
 } // namespace fused
 
 #if defined(__GNUC__) && !defined(__clang__)

@@ -1,5 +1,7 @@
 #include "model/integration.h"
 
+#include "model/answer_only.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -160,6 +162,13 @@ Fusion IntegrationImpl::forward(const torch::Tensor& answers, const torch::Tenso
                                 const torch::Tensor& gates, const torch::Tensor& mask)
 {
     Fusion out;
+    // Without autograd (evaluation with its detail: the fusion and the per-step predictions)
+    // the ~40 small ops below as one loop over the batch (answer_only.h; the same weights,
+    // probabilities, scores and conflicts within float rounding).
+    if (m_kind == FusionKind::Confidence
+        && confidenceFusion(options, answers, confidences, gates, mask, out)) {
+        return out;
+    }
     if (m_kind == FusionKind::Evidential) {
         out.alpha = evidence(answers, confidences, mask);
         out.uncertainty = dirichletUncertainty(out.alpha);

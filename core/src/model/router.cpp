@@ -1,5 +1,7 @@
 #include "model/router.h"
 
+#include "model/answer_only.h"
+
 #include <cmath>
 
 namespace mor::model {
@@ -47,8 +49,10 @@ RouterOutput RouterImpl::forward(const torch::Tensor& e)
         input = input * torch::empty_like(input).uniform_(1.0 - options.jitter(),
                                                           1.0 + options.jitter());
     }
-    out.logits = options.gaussian() ? gaussianLogits(input)
-                                    : m_out->forward(torch::gelu(m_hidden->forward(input)));
+    // Without autograd the hidden layer's GELU applies in place, without oneDNN (answer_only.h).
+    out.logits = options.gaussian()
+                     ? gaussianLogits(input)
+                     : m_out->forward(geluWithoutAutograd(m_hidden->forward(input)));
     const double tau = options.temperature() > 0.0 ? options.temperature() : 1.0;
     out.logProbs = torch::log_softmax(out.logits / tau, 1);
     out.probs = out.logProbs.exp();
