@@ -11,6 +11,8 @@
 
 #include "benchutil.h"
 
+#include "model/answer_only.h"
+#include "model/fused_reflect.h"
 #include "model/mor_model.h"
 #include "mor/allocator.h"
 #include "mor/config.h"
@@ -125,6 +127,22 @@ void prepare(const std::string& dir)
               << " parameters)\n";
 }
 
+/// MOR_BENCH_ATEN=1: the model's ATen reference paths on this thread (before / after of issue
+/// 20, session 17, in one binary): the GRU cell, confidence fusion and the encoder's and router's
+/// GELU of an evaluation pass as ATen ops, as before commit f22d733.
+bool atenReferenceAsked()
+{
+    const char* aten = std::getenv("MOR_BENCH_ATEN");
+    return aten != nullptr && std::string(aten) == "1";
+}
+
+struct AtenReference {
+    bool on = atenReferenceAsked();
+    model::FusedReflectGuard cell{!on};
+    model::AnswerOnlyTailGuard fusion{!on};
+    model::AnswerOnlyHeadGuard gelu{!on};
+};
+
 /// Median seconds per call of fn over 5 blocks of ~0.1 s.
 double timePerCall(const std::function<void()>& fn)
 {
@@ -151,6 +169,7 @@ void timeAll(const std::string& dir)
     Setup s = loadSetup();
     auto net = loadModel(s, dir + "/weights.pt");
     const std::vector<int64_t> batches{1, 32, 256};
+    const AtenReference reference;
     // Inference first, on the exported weights (halting depends on them).
     net->eval();
     for (const int64_t b : batches) {
@@ -222,6 +241,7 @@ void profileInference(const std::string& dir, int64_t batch, const std::string& 
     Setup s = loadSetup();
     auto net = loadModel(s, dir + "/weights.pt");
     net->eval();
+    const AtenReference reference;
     const auto x = s.x.narrow(0, 0, batch);
     const auto pass = [&] {
         c10::InferenceMode inferenceMode;
