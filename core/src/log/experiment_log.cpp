@@ -155,8 +155,12 @@ void ExperimentLog::logMetrics(int64_t run, int64_t step,
 void ExperimentLog::logSamples(int64_t run, const std::vector<SampleInfo>& samples) {
     m_impl->writer->pushTask(run, -1, [run, samples](SqliteDb& db) {
         for (const SampleInfo& s : samples) {
-            SqlQuery q(db.statement("INSERT OR REPLACE INTO samples(run_id, sample_id, split, "
-                                    "label, domain, preview, input) VALUES(?,?,?,?,?,?,?)"));
+            // upserts, not INSERT OR REPLACE (a statement journal per row; see writeMetric)
+            SqlQuery q(db.statement("INSERT INTO samples(run_id, sample_id, split, label, domain, "
+                                    "preview, input) VALUES(?,?,?,?,?,?,?) "
+                                    "ON CONFLICT(run_id, sample_id, split) DO UPDATE SET "
+                                    "label = excluded.label, domain = excluded.domain, "
+                                    "preview = excluded.preview, input = excluded.input"));
             q.bind(1, run)
                 .bind(2, s.sampleId)
                 .bind(3, s.split)
@@ -174,8 +178,12 @@ void ExperimentLog::logRouting(int64_t run, int64_t step, int64_t nSamples, int6
                                const std::vector<float>& probs, const std::vector<uint8_t>& mask,
                                const std::vector<int64_t>& sampleIds) {
     m_impl->writer->pushTask(run, -1, [=](SqliteDb& db) {
-        SqlQuery q(db.statement("INSERT OR REPLACE INTO routing(run_id, step, n_samples, "
-                                "n_experts, probs, mask, sample_ids) VALUES(?,?,?,?,?,?,?)"));
+        SqlQuery q(db.statement("INSERT INTO routing(run_id, step, n_samples, n_experts, probs, "
+                                "mask, sample_ids) VALUES(?,?,?,?,?,?,?) "
+                                "ON CONFLICT(run_id, step) DO UPDATE SET "
+                                "n_samples = excluded.n_samples, n_experts = excluded.n_experts, "
+                                "probs = excluded.probs, mask = excluded.mask, "
+                                "sample_ids = excluded.sample_ids"));
         q.bind(1, run).bind(2, step).bind(3, nSamples).bind(4, nExperts);
         log::bindVector(q, 5, probs);
         log::bindVector(q, 6, mask);

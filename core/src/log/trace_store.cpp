@@ -80,9 +80,14 @@ static bool hasStepTraces(SqliteDb& db, bool details, int64_t run, int64_t step)
 static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t sampleId,
                            const ExpertTrace& e) {
     SqlQuery(
-        db.statement("INSERT OR REPLACE INTO trace_expert(run_id, step, sample_id, expert, "
-                     "router_prob, gate, halt_step, confidence, fusion_weight, pred, extra_steps, "
-                     "width) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"))
+        db.statement("INSERT INTO trace_expert(run_id, step, sample_id, expert, router_prob, "
+                     "gate, halt_step, confidence, fusion_weight, pred, extra_steps, width) "
+                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id, step, sample_id, "
+                     "expert) DO UPDATE SET router_prob = excluded.router_prob, "
+                     "gate = excluded.gate, halt_step = excluded.halt_step, "
+                     "confidence = excluded.confidence, fusion_weight = excluded.fusion_weight, "
+                     "pred = excluded.pred, extra_steps = excluded.extra_steps, "
+                     "width = excluded.width"))
         .bind(1, run)
         .bind(2, step)
         .bind(3, sampleId)
@@ -98,9 +103,13 @@ static int64_t writeExpert(SqliteDb& db, int64_t run, int64_t step, int64_t samp
         .exec();
     int64_t rows = 1;
     for (const StepTrace& s : e.steps) {
-        SqlQuery q(db.statement("INSERT OR REPLACE INTO reflection(run_id, step, sample_id, "
-                                "expert, iter, critique, halt_p, pred, correct, probs) "
-                                "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+        SqlQuery q(db.statement("INSERT INTO reflection(run_id, step, sample_id, expert, iter, "
+                                "critique, halt_p, pred, correct, probs) "
+                                "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id, step, "
+                                "sample_id, expert, iter) DO UPDATE SET "
+                                "critique = excluded.critique, halt_p = excluded.halt_p, "
+                                "pred = excluded.pred, correct = excluded.correct, "
+                                "probs = excluded.probs"));
         q.bind(1, run)
             .bind(2, step)
             .bind(3, sampleId)
@@ -143,10 +152,18 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
             ++rows;
         }
         SqlQuery q(db.statement(
-            "INSERT OR REPLACE INTO trace_summary(run_id, step, sample_id, label, domain, "
+            "INSERT INTO trace_summary(run_id, step, sample_id, label, domain, "
             "router_probs, mask, gates, fused_probs, final_pred, correct, conflict_score, "
             "conflict, resolution, winner, margin, expert_steps, flops, expert_group) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id, step, sample_id) "
+            "DO UPDATE SET label = excluded.label, domain = excluded.domain, "
+            "router_probs = excluded.router_probs, mask = excluded.mask, gates = excluded.gates, "
+            "fused_probs = excluded.fused_probs, final_pred = excluded.final_pred, "
+            "correct = excluded.correct, conflict_score = excluded.conflict_score, "
+            "conflict = excluded.conflict, resolution = excluded.resolution, "
+            "winner = excluded.winner, margin = excluded.margin, "
+            "expert_steps = excluded.expert_steps, flops = excluded.flops, "
+            "expert_group = excluded.expert_group"));
         q.bind(1, run).bind(2, step).bind(3, t.sampleId).bind(4, t.label).bind(5, t.domain);
         bindVector(q, 6, t.routerProbs);
         bindVector(q, 7, t.mask);
@@ -170,9 +187,15 @@ int64_t writeTraces(SqliteDb& db, int64_t run, int64_t step,
             experts.push_back(e.expert);
         }
         if (t.conflict) {
-            SqlQuery(db.statement("INSERT OR REPLACE INTO conflicts(run_id, step, sample_id, "
-                                  "score, experts, winner, margin, resolved_pred, label, "
-                                  "correct, resolution) VALUES(?,?,?,?,?,?,?,?,?,?,?)"))
+            SqlQuery(db.statement("INSERT INTO conflicts(run_id, step, sample_id, score, "
+                                  "experts, winner, margin, resolved_pred, label, correct, "
+                                  "resolution) VALUES(?,?,?,?,?,?,?,?,?,?,?) "
+                                  "ON CONFLICT(run_id, step, sample_id) DO UPDATE SET "
+                                  "score = excluded.score, experts = excluded.experts, "
+                                  "winner = excluded.winner, margin = excluded.margin, "
+                                  "resolved_pred = excluded.resolved_pred, "
+                                  "label = excluded.label, correct = excluded.correct, "
+                                  "resolution = excluded.resolution"))
                 .bind(1, run)
                 .bind(2, step)
                 .bind(3, t.sampleId)
