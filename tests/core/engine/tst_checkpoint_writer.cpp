@@ -18,6 +18,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 using namespace mor;
 
@@ -93,6 +95,12 @@ bool sameAdamState(torch::optim::AdamW& a, torch::nn::Module& ma, torch::optim::
     return compared > 0;
 }
 
+/// The whole file as bytes ("" when missing).
+std::string bytesOf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 } // namespace ckw
 
 class TstCheckpointWriter : public QObject {
@@ -103,6 +111,7 @@ private Q_SLOTS:
     void waitForReturnsWithItsFileComplete();
     void aFailedWriteIsNotAnnounced();
     void trainingReturnsWithItsCheckpointsComplete();
+    void bestIsTheStepCheckpointItWasWrittenWith();
 };
 
 void TstCheckpointWriter::writesTheStateOfTheMomentItWasQueued() {
@@ -255,6 +264,44 @@ void TstCheckpointWriter::trainingReturnsWithItsCheckpointsComplete() {
     const auto again = f->evaluate(engine::Split::Test, false);
     QCOMPARE(again.loss, resumed.test.loss);
     QVERIFY(checkpoints.back().step == resumed.steps);
+}
+
+// best.pt is the step checkpoint it was queued with, byte for byte (a hard link or a copy, not a
+// second serialisation; issue 20, session 17), and a later best.pt leaves that step file as it was.
+void TstCheckpointWriter::bestIsTheStepCheckpointItWasWrittenWith() {
+    QTemporaryDir dir;
+    const std::string root = dir.path().toStdString(), best = root + "/best.pt";
+    auto live = ckw::family();
+    auto optimizer = ckw::adamw(*live);
+    ckw::trainStep(*live, optimizer);
+    std::string error;
+    QVERIFY2(engine::saveCheckpoint(root + "/sync-1.pt", *live, nullptr, &error), error.c_str());
+    engine::CheckpointWriter writer;
+    QVERIFY(writer.save(root + "/step-1.pt", best, *live, &optimizer, nullptr, &error));
+    writer.wait();
+    const std::string first = ckw::bytesOf(root + "/step-1.pt");
+    QVERIFY(first.size() > 1000);
+    QVERIFY(ckw::bytesOf(best) == first);
+
+    ckw::trainStep(*live, optimizer);
+    QVERIFY(writer.save(root + "/step-2.pt", best, *live, &optimizer, nullptr, &error));
+    ckw::trainStep(*live, optimizer);
+    QVERIFY(writer.save(root + "/step-3.pt", "", *live, &optimizer, nullptr, &error));
+    const auto written = writer.wait();
+    QCOMPARE(written.size(), size_t(2));
+    QVERIFY(written[0].ok && written[0].bestOk && written[1].ok);
+    QVERIFY(ckw::bytesOf(best) == ckw::bytesOf(root + "/step-2.pt"));
+    QVERIFY(ckw::bytesOf(best) != ckw::bytesOf(root + "/step-3.pt"));
+    QVERIFY(ckw::bytesOf(root + "/step-1.pt") == first); // not moved along with best.pt
+    QVERIFY(!std::filesystem::exists(best + ".tmp"));
+    QVERIFY(!std::filesystem::exists(best + ".optim"));
+    // step-1.pt still holds the weights of its moment, best.pt those of step 2
+    auto one = ckw::family(), sync = ckw::family(), two = ckw::family();
+    QVERIFY2(engine::loadCheckpoint(root + "/step-1.pt", *one, nullptr, &error), error.c_str());
+    QVERIFY2(engine::loadCheckpoint(root + "/sync-1.pt", *sync, nullptr, &error), error.c_str());
+    QVERIFY2(engine::loadCheckpoint(best, *two, nullptr, &error), error.c_str());
+    QVERIFY(ckw::sameWeights(one->module(), sync->module()));
+    QVERIFY(!ckw::sameWeights(two->module(), sync->module()));
 }
 
 QTEST_GUILESS_MAIN(TstCheckpointWriter)

@@ -1,6 +1,7 @@
 // Traces, token traces, conflicts, routing samples, checkpoints and events written by the log
 // writer read back exactly (split out of tst_log_reader.cpp).
 #include "log_test_util.h"
+#include "trace_fixtures.h"
 #include "mor/experiment_log.h"
 #include "mor/log_merge.h"
 #include "mor/log_reader.h"
@@ -42,99 +43,8 @@ private slots:
     void widthAndGroupRoundTripAndReachTheCsv();
     void conflictsAreStoredPerStep();
     void routingSamplesCheckpointsAndEventsRoundTrip();
+    void relogOfAStepReplacesEveryColumn();
 };
-
-static SampleTrace handMadeTrace(int64_t sampleId) {
-    SampleTrace t;
-    t.sampleId = sampleId;
-    t.label = 2;
-    t.domain = 1;
-    t.routerProbs = {0.5f, 0.1f, 0.4f};
-    t.mask = {1, 0, 1};
-    t.gates = {0.55555556f, 0.f, 0.44444445f};
-    t.fusedProbs = {0.2f, 0.3f, 0.5f};
-    t.finalPred = 2;
-    t.correct = true;
-    t.conflictScore = 0.123456789f;
-    t.conflictScoreAfter = sampleId % 2 ? 0.0456f : -1.f; // v3: re-reflection score
-    t.conflict = true;
-    t.resolution = "re-reflect";
-    t.winner = 2;
-    t.margin = 0.2f;
-    t.expertSteps = 6;
-    t.flops = 12345.678;
-    t.group = int(sampleId % 3); // v5: router.groups
-    for (int expert : {0, 2}) {
-        ExpertTrace e;
-        e.expert = expert;
-        e.routerProb = t.routerProbs[size_t(expert)];
-        e.gate = t.gates[size_t(expert)];
-        e.haltStep = 2 + expert / 2;
-        e.confidence = 0.7f + expert * 0.01f;
-        e.fusionWeight = expert ? 0.6f : 0.4f;
-        e.pred = expert;
-        e.extraSteps = expert ? 1 : 0;
-        e.uncertainty = sampleId % 2 ? 0.25f + 0.125f * float(expert) : -1.f; // v3
-        e.width = 16 << expert; // v5: nested experts' widths (16, 64)
-        for (int it = 1; it <= 3; ++it) {
-            StepTrace s;
-            s.iteration = it;
-            s.probs = {0.1f * it, 0.3f, 1.f - 0.1f * it - 0.3f};
-            s.critique = 0.25f * it + expert;
-            s.haltProb = 1.f / (it + 2);
-            s.pred = it % 3;
-            s.correct = s.pred == t.label;
-            e.steps.push_back(s);
-        }
-        t.experts.push_back(e);
-    }
-    return t;
-}
-
-static void compareTraces(const SampleTrace& a, const SampleTrace& b) {
-    QCOMPARE(a.sampleId, b.sampleId);
-    QCOMPARE(a.label, b.label);
-    QCOMPARE(a.domain, b.domain);
-    QCOMPARE(a.routerProbs, b.routerProbs);
-    QCOMPARE(a.mask, b.mask);
-    QCOMPARE(a.gates, b.gates);
-    QCOMPARE(a.fusedProbs, b.fusedProbs);
-    QCOMPARE(a.finalPred, b.finalPred);
-    QCOMPARE(a.correct, b.correct);
-    QCOMPARE(a.conflictScore, b.conflictScore);
-    QCOMPARE(a.conflictScoreAfter, b.conflictScoreAfter);
-    QCOMPARE(a.conflict, b.conflict);
-    QCOMPARE(a.resolution, b.resolution);
-    QCOMPARE(a.winner, b.winner);
-    QCOMPARE(a.margin, b.margin);
-    QCOMPARE(a.expertSteps, b.expertSteps);
-    QCOMPARE(a.flops, b.flops);
-    QCOMPARE(a.group, b.group);
-    QCOMPARE(a.experts.size(), b.experts.size());
-    for (size_t i = 0; i < a.experts.size(); ++i) {
-        const ExpertTrace& x = a.experts[i];
-        const ExpertTrace& y = b.experts[i];
-        QCOMPARE(x.expert, y.expert);
-        QCOMPARE(x.routerProb, y.routerProb);
-        QCOMPARE(x.gate, y.gate);
-        QCOMPARE(x.haltStep, y.haltStep);
-        QCOMPARE(x.confidence, y.confidence);
-        QCOMPARE(x.fusionWeight, y.fusionWeight);
-        QCOMPARE(x.pred, y.pred);
-        QCOMPARE(x.extraSteps, y.extraSteps);
-        QCOMPARE(x.uncertainty, y.uncertainty);
-        QCOMPARE(x.width, y.width);
-        QCOMPARE(x.steps.size(), y.steps.size());
-        for (size_t s = 0; s < x.steps.size(); ++s) {
-            QCOMPARE(x.steps[s].iteration, y.steps[s].iteration);
-            QCOMPARE(x.steps[s].probs, y.steps[s].probs);
-            QCOMPARE(x.steps[s].critique, y.steps[s].critique);
-            QCOMPARE(x.steps[s].haltProb, y.steps[s].haltProb);
-            QCOMPARE(x.steps[s].pred, y.steps[s].pred);
-            QCOMPARE(x.steps[s].correct, y.steps[s].correct);
-        }
-    }
-}
 
 void TstTraceRoundTrip::tracesRoundTripExactly() {
     const std::string path = file("traces.morlog");
@@ -573,6 +483,106 @@ void TstTraceRoundTrip::routingSamplesCheckpointsAndEventsRoundTrip() {
     QCOMPARE(events[0].message, std::string("loss is NaN"));
     QVERIFY(events[0].wallMs > 0);
     QVERIFY(std::isnan(reader->metric(run, "train/loss").at(0).value));
+}
+
+// A row logged again for the same key replaces every column of the first, in a later batch or
+// in the same one (the writer's upserts; issue 20, session 17): a step's traces with every field
+// changed, an expert and an iteration given twice in one trace, routing, samples, metrics.
+void TstTraceRoundTrip::relogOfAStepReplacesEveryColumn() {
+    const std::string path = file("relog.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    const int64_t run = log->createRun(RunInfo{});
+    log->logTraces(run, 100, {handMadeTrace(4)});
+    log->logRouting(run, 7, 2, 3, {0.1f, 0.2f, 0.7f, 0.3f, 0.3f, 0.4f}, {0, 0, 1, 1, 1, 1},
+                    {40, 41});
+    log->logSamples(run, {SampleInfo{41, "probe", 1, 2, "first", {0.5f, -1.25f}}});
+    log->logMetric(run, "val/accuracy", 5, 0.1);
+    log->flush();
+    const int64_t firstWall = LogReader::open(path)->metric(run, "val/accuracy").at(0).wallMs;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5)); // a later wall time
+
+    SampleTrace changed = handMadeTrace(4);
+    changed.label = 1;
+    changed.domain = 2;
+    changed.routerProbs = {0.2f, 0.3f, 0.5f};
+    changed.mask = {0, 1, 1};
+    changed.gates = {0.f, 0.375f, 0.625f};
+    changed.fusedProbs = {0.6f, 0.3f, 0.1f};
+    changed.finalPred = 0;
+    changed.correct = false;
+    changed.conflictScore = 0.5f;
+    changed.resolution = "weighted";
+    changed.winner = 1;
+    changed.margin = 0.3f;
+    changed.expertSteps = 5;
+    changed.flops = 99.5;
+    changed.group = 2;
+    for (ExpertTrace& e : changed.experts) {
+        e.routerProb += 0.05f;
+        e.gate += 0.1f;
+        e.haltStep += 1;
+        e.confidence -= 0.2f;
+        e.fusionWeight = 1.f - e.fusionWeight;
+        e.pred += 1;
+        e.extraSteps += 2;
+        e.width *= 2;
+        for (StepTrace& s : e.steps) {
+            s.probs = {0.9f, 0.05f, 0.05f};
+            s.critique += 0.5f;
+            s.haltProb = 0.75f;
+            s.pred = 0;
+            s.correct = !s.correct;
+        }
+    }
+    log->logTraces(run, 100, {changed});
+    // one trace naming expert 0 twice (and so its iterations): the second one is kept
+    SampleTrace twice = handMadeTrace(6);
+    ExpertTrace second = changed.experts[0];
+    second.steps.pop_back();
+    twice.experts = {twice.experts[0], second};
+    log->logTraces(run, 200, {twice});
+    log->logRouting(run, 7, 1, 2, {0.25f, 0.75f}, {0, 1}, {42});
+    log->logSamples(run, {SampleInfo{41, "probe", 0, 3, "second", {2.f}},
+                          SampleInfo{41, "probe", 1, 4, "third", {3.f, 4.f}}});
+    log->logMetric(run, "val/accuracy", 5, 0.9);
+    log->flush();
+    QCOMPARE(log->rowsFailed(), int64_t(0));
+
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
+    compareTraces(*reader->trace(run, 100, 4), changed);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    const auto stored = reader->trace(run, 200, 6);
+    QVERIFY(stored);
+    QCOMPARE(stored->experts.size(), size_t(1));
+    // the first expert 0's third step stays: the second gave only two
+    SampleTrace expected = twice;
+    expected.experts = {second};
+    expected.experts[0].steps.push_back(handMadeTrace(6).experts[0].steps[2]);
+    compareTraces(*stored, expected);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    const auto r = reader->routing(run, 7);
+    QVERIFY(r);
+    QCOMPARE(r->nSamples, int64_t(1));
+    QCOMPARE(r->nExperts, int64_t(2));
+    QCOMPARE(r->probs, (std::vector<float>{0.25f, 0.75f}));
+    QCOMPARE(r->mask, (std::vector<uint8_t>{0, 1}));
+    QCOMPARE(r->sampleIds, (std::vector<int64_t>{42}));
+    const auto samples = reader->samples(run);
+    QCOMPARE(samples.size(), size_t(1));
+    QCOMPARE(samples[0].label, int64_t(1));
+    QCOMPARE(samples[0].domain, int64_t(4));
+    QCOMPARE(samples[0].preview, std::string("third"));
+    QCOMPARE(samples[0].input, (std::vector<float>{3.f, 4.f}));
+    const auto points = reader->metric(run, "val/accuracy");
+    QCOMPARE(points.size(), size_t(1));
+    QCOMPARE(points[0].value, 0.9);
+    QVERIFY(points[0].wallMs > firstWall);
 }
 
 QTEST_GUILESS_MAIN(TstTraceRoundTrip)
