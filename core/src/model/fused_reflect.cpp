@@ -1,6 +1,7 @@
 #include "model/fused_reflect.h"
 
 #include "model/cells.h"
+#include "model/fused_reflect_detail.h"
 #include "model/fused_gemm.h"
 #include "model/fused_products.h"
 
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 // The elementwise loops are compiled twice, for AVX2 and for the baseline, and the loader picks
@@ -378,7 +380,7 @@ bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tenso
 }
 
 ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
-                       const HaltingPolicy& policy, double critiqueThreshold)
+                       const HaltingPolicy& policy, double critiqueThreshold, bool detail)
 {
     const auto& o = expert.options;
     const int64_t n = e.size(0);
@@ -476,6 +478,10 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     }
 
     const StepProducts products(p, n, steps);
+    std::optional<FusedStepRecord> record; // evaluation detail: every step's values
+    if (detail) {
+        record.emplace(n, steps, c);
+    }
     int64_t m = n;
     for (int64_t t = 1; t <= steps && m > 0; ++t) {
         if (embed) { // e + steps[t - 1]
@@ -492,6 +498,9 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         products.hh(sc, ldsc, m, gh, 3 * w);
         gruGates(gi, gh, sc, ldsc, m, w);
         denseProduct(p.head, sc, ldsc, m, sc + w, ldsc);
+        if (record) {
+            record->logits(t, active.data(), m, sc + w, ldsc);
+        }
         softmaxRows(sc + w, ldsc, m, c);
         products.critic1(sc, ldsc, m, criticHidden, hidden);
         fused::geluInPlace(criticHidden, m * hidden);
@@ -506,9 +515,14 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         // before it.
         const bool last = t == steps;
         torch::Tensor ponderHalts;
-        if (ponder && !last) {
+        if ((ponder && !last) || record) {
             denseDot(p.halt, sc, ldsc, m, lambda);
             sigmoidRows(lambda, lambda, m, 1.0f);
+        }
+        if (record) {
+            record->values(t, active.data(), m, sc + w, ldsc, z, crit, lambda);
+        }
+        if (ponder && !last) {
             c10::InferenceMode inference;
             const auto f = torch::TensorOptions(torch::kFloat);
             HaltingProgress progress;
@@ -579,7 +593,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     run.state = state;
     run.haltStep = halt;
     run.iterations = halt.clone(); // a row ran steps 1 .. its halting step
-    return run;
+    return record ? record->finish(std::move(run)) : run;
 }
 
 } // namespace mor::model

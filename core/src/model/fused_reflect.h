@@ -48,7 +48,10 @@ bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tenso
 /// The answer-only reflect() (answer, confidence, state at the halting step, haltStep,
 /// iterations), fused. critiqueThreshold: ReflectionExpertImpl::activeHaltThreshold(). Call
 /// only where fusedReflectSupports() is true; counts the rows it computes (rowsProcessed()).
+/// detail: also the [T, n] values reflect() returns with evaluation detail (shrink, no
+/// autograd): logits, probs, critique, criticLogit, heldCritique, lambda, computed.
 ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
-                       const HaltingPolicy& policy, double critiqueThreshold);
+                       const HaltingPolicy& policy, double critiqueThreshold,
+                       bool detail = false);
 
 } // namespace mor::model

@@ -11,8 +11,10 @@
 #include "model/encoder.h"
 #include "model/eval_detail.h"
 #include "model/fused_reflect.h"
+#include "model/halting_policy.h"
 #include "model/integration.h"
 #include "model/mor_model.h"
+#include "model/reflection_expert.h"
 #include "model/router.h"
 
 #include <ATen/record_function.h>
@@ -78,6 +80,25 @@ FusionInputs fusionInputs(int64_t rows, int64_t experts, int64_t classes)
     return in;
 }
 
+/// A GRU expert whose rows halt at different steps (a sharp critic and halting head).
+ReflectionExpert detailExpert(bool stepEmbedding, bool feedback)
+{
+    torch::manual_seed(9);
+    ReflectionExpert expert(ReflectionExpertOptions(6, 4)
+                                .width(16)
+                                .maxDepth(5)
+                                .cell("gru")
+                                .feedback(feedback)
+                                .stepEmbedding(stepEmbedding));
+    torch::NoGradGuard noGrad;
+    auto parameters = expert->named_parameters();
+    parameters["critic2.weight"].mul_(6.0);
+    parameters["halt.weight"].mul_(8.0);
+    parameters["halt.bias"].fill_(-1.0);
+    expert->eval();
+    return expert;
+}
+
 } // namespace
 
 class TstEvalFastPaths : public QObject {
@@ -89,6 +110,8 @@ private Q_SLOTS:
     void confidenceFusionEqualsAten();
     void encoderAndRouterGeluEqualAten();
     void detailPassEqualsAtenPass();
+    void fusedDetailEqualsAtenReflect_data();
+    void fusedDetailEqualsAtenReflect();
 };
 
 void TstEvalFastPaths::gruCellEqualsAtenCell()
@@ -269,6 +292,68 @@ void TstEvalFastPaths::detailPassEqualsAtenPass()
     const auto routed = fast.steps.masked_select(fast.mask);
     QVERIFY(routed.min().item<int64_t>() < routed.max().item<int64_t>());
     QVERIFY(fast.conflict.any().item<bool>());
+}
+
+void TstEvalFastPaths::fusedDetailEqualsAtenReflect_data()
+{
+    QTest::addColumn<QString>("halting");
+    QTest::addColumn<bool>("stepEmbedding");
+    QTest::addColumn<bool>("feedback");
+    QTest::newRow("critique") << "critique" << false << true;
+    QTest::newRow("critique, step embedding, no feedback") << "critique" << true << false;
+    QTest::newRow("fixed") << "fixed" << false << true;
+    QTest::newRow("pondernet") << "pondernet" << false << true;
+}
+
+// fusedReflect with the detail against reflect()'s ATen step with evaluation detail: equal
+// halting steps, iterations and computed steps; every [T, n] value and the answer within 1e-5.
+void TstEvalFastPaths::fusedDetailEqualsAtenReflect()
+{
+    QFETCH(QString, halting);
+    QFETCH(bool, stepEmbedding);
+    QFETCH(bool, feedback);
+    auto expert = detailExpert(stepEmbedding, feedback);
+    mor::ExpertConfig config;
+    mor::parseChoice(halting.toStdString(), mor::haltingRuleNames(), &config.halting);
+    config.maxDepth = 5;
+    config.haltThreshold = 0.5;
+    const HaltingPolicy policy(config);
+    torch::manual_seed(3);
+    const auto e = torch::randn({200, 6}) * 2.0;
+    ExpertRun fused, aten;
+    {
+        c10::InferenceMode inference;
+        const EvalDetailGuard detail(true);
+        QVERIFY(fusedReflectSupports(*expert, e, policy));
+        fused = fusedReflect(*expert, e, policy, expert->activeHaltThreshold(), true);
+        const FusedReflectGuard reference(false);
+        aten = expert->reflect(e, policy, /*shrink=*/true);
+    }
+    QVERIFY(torch::equal(fused.haltStep, aten.haltStep));
+    QVERIFY(torch::equal(fused.iterations, aten.iterations));
+    QVERIFY(torch::equal(fused.computed, aten.computed));
+    const std::vector<std::pair<const char*, std::pair<torch::Tensor, torch::Tensor>>> values{
+        {"logits", {fused.logits, aten.logits}},
+        {"probs", {fused.probs, aten.probs}},
+        {"critique", {fused.critique, aten.critique}},
+        {"criticLogit", {fused.criticLogit, aten.criticLogit}},
+        {"heldCritique", {fused.heldCritique, aten.heldCritique}},
+        {"lambda", {fused.lambda, aten.lambda}},
+        {"answer", {fused.answer, aten.answer}},
+        {"confidence", {fused.confidence, aten.confidence}},
+        {"state", {fused.state, aten.state}}};
+    for (const auto& [name, pair] : values) {
+        QVERIFY2(pair.first.sizes() == pair.second.sizes(), name);
+        const double diff = fastMaxDiff(pair.first, pair.second);
+        QVERIFY2(diff < 1e-5, qPrintable(QString(name) + " " + QString::number(diff)));
+    }
+    // Rows halt at different steps (fixed depth: all at the last).
+    const auto halt = fused.haltStep;
+    if (halting == "fixed") {
+        QVERIFY(halt.eq(5).all().item<bool>());
+    } else {
+        QVERIFY(halt.min().item<int64_t>() < halt.max().item<int64_t>());
+    }
 }
 
 QTEST_APPLESS_MAIN(TstEvalFastPaths)
