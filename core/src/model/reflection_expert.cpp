@@ -213,10 +213,11 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
     const auto longOpts = e.options().dtype(torch::kLong);
     const auto boolOpts = e.options().dtype(torch::kBool);
     const bool reads = options.readTokens() && memory.defined();
-    // Answer only (below) in a configuration the fused CPU step supports: fused_reflect.h.
-    if (shrink && !evalDetail() && !torch::GradMode::is_enabled()
-        && fusedReflectSupports(*this, e, policy)) {
-        return fusedReflect(*this, e, policy, activeHaltThreshold());
+    // Without autograd, halted rows dropped, in a configuration the fused CPU step supports
+    // (fused_reflect.h): the fused step, which also records the evaluation detail when it is on
+    // (fused_reflect_detail.h); the ATen loop below stays the reference (FusedReflectGuard).
+    if (shrink && !torch::GradMode::is_enabled() && fusedReflectSupports(*this, e, policy)) {
+        return fusedReflect(*this, e, policy, activeHaltThreshold(), /*detail=*/evalDetail());
     }
 
     // The rows still reflecting, compacted: row i of stateA, eA, draftA, fedA, memA and progress

@@ -506,8 +506,14 @@ void TstIntegrationModel::noCritiqueFeedbackChangesOnlyLaterSteps()
             const auto& p = plain[i].experts[j].steps;
             const auto& b = blind[i].experts[j].steps;
             QCOMPARE(b.size(), p.size());
-            QCOMPARE(b[0].critique, p[0].critique); // step 1 reads the zero critique anyway
-            QCOMPARE(b[0].probs, p[0].probs);
+            // Step 1 reads the zero critique anyway. The plain trace may come from the fused
+            // CPU step and the intervened one from reflect()'s ATen loop: equal to float
+            // rounding (sameTrace's 1e-5), not bit for bit.
+            QVERIFY(std::abs(b[0].critique - p[0].critique) <= 1e-6f);
+            QCOMPARE(b[0].probs.size(), p[0].probs.size());
+            for (size_t c = 0; c < p[0].probs.size(); ++c) {
+                QVERIFY(std::abs(b[0].probs[c] - p[0].probs[c]) <= 1e-6f);
+            }
             later += std::abs(b[1].critique - p[1].critique) + std::abs(b[2].probs[0] - p[2].probs[0]);
         }
     }
