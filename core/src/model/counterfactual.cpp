@@ -1,5 +1,6 @@
 #include "model/counterfactual.h"
 
+#include "model/fused_reflect.h"
 #include "model/mor_model.h"
 
 #include <algorithm>
@@ -172,6 +173,10 @@ std::vector<CounterfactualRow> counterfactualRows(MoRModelImpl& model, const tor
                                                   int64_t batchSize, int64_t* maxDepth,
                                                   int* bestExpert)
 {
+    // Every row on reflect()'s ATen step, as the forced-halt rows (reflectUnder's loop) are: a
+    // near tie cannot then flip between "model as trained" and an intervention by the fused CPU
+    // step's different float rounding alone (fused_reflect.h).
+    const FusedReflectGuard aten(false);
     const auto& experts = model.config().experts;
     const int64_t count = int64_t(experts.size());
     int64_t depth = 1;

@@ -61,7 +61,7 @@ inline float expApprox(float x)
     x = x > 88.0f ? 88.0f : x;
     const float shifter = 12582912.0f; // 1.5 * 2^23: adding and subtracting it rounds
     const float fk = (x * 1.44269504088896341f + shifter) - shifter;
-    const int32_t k = static_cast<int32_t>(fk);
+    const int32_t k = static_cast<int32_t>(fk == fk ? fk : 0.0f); // NaN: no UB cast; r stays NaN
     float r = x - fk * 0.693359375f;
     r = r - fk * -2.12194440e-4f;
     float p = 1.9875691500e-4f;

@@ -1,5 +1,7 @@
 #pragma once
-// A fused CPU evaluation step for answer-only ReflectionExpertImpl::reflect() (issue 20).
+// A fused CPU evaluation step for ReflectionExpertImpl::reflect() without autograd (issue 20):
+// answer-only passes, and since session 18 also passes with evaluation detail (the fused step
+// records it: fused_reflect_detail.h).
 //
 // In an answer-only pass (eval_detail.h: no evaluation detail, no autograd, halted rows dropped)
 // one expert step cost ~15-20 dispatched ATen ops plus the loop's bookkeeping (index_copy,
@@ -24,13 +26,14 @@
 
 namespace mor::model {
 
-/// Turns the fused answer-only step on (true, the default) or off for the calling thread
-/// while alive; restores the previous setting when destroyed. Off: reflect() computes every
-/// answer-only pass with its ATen step (the reference the tests compare the fused step with).
+/// Turns the fused step on (true, the default) or off for the calling thread while alive;
+/// restores the previous setting when destroyed. Off: reflect() computes every pass without
+/// autograd (answer-only or with detail) with its ATen step, and GruCellImpl uses ATen's cell
+/// (the references the tests compare the fused code with).
 bool& fusedReflectFlag();
 using FusedReflectGuard = ScopedThreadFlag<fusedReflectFlag>;
 
-/// Whether the fused answer-only step is on for the calling thread.
+/// Whether the fused step is on for the calling thread.
 bool fusedReflectEnabled();
 
 /// Whether the fused step's products call the BLAS sgemm directly on this thread (the symbol
@@ -40,12 +43,12 @@ bool fusedReflectDirectBlas();
 /// at::cpu::addmm_out products).
 void setFusedReflectDirectBlas(bool direct);
 
-/// Whether the fused step computes this answer-only reflect(): it is on, and the expert, the
-/// encodings e [n, H] (n > 0) and the policy are of a supported kind (see above).
+/// Whether the fused step computes this reflect() (no autograd, shrink): it is on, and the
+/// expert, the encodings e [n, H] (n > 0) and the policy are of a supported kind (see above).
 bool fusedReflectSupports(const ReflectionExpertImpl& expert, const torch::Tensor& e,
                           const HaltingPolicy& policy);
 
-/// The answer-only reflect() (answer, confidence, state at the halting step, haltStep,
+/// reflect() without autograd (answer, confidence, state at the halting step, haltStep,
 /// iterations), fused. critiqueThreshold: ReflectionExpertImpl::activeHaltThreshold(). Call
 /// only where fusedReflectSupports() is true; counts the rows it computes (rowsProcessed()).
 /// detail: also the [T, n] values reflect() returns with evaluation detail (shrink, no
