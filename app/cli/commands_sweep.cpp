@@ -189,7 +189,8 @@ int resumeSweep(const SweepArgs& args) {
     SweepPlan plan;
     plan.log = args.log;
     plan.sweepId = args.resume;
-    plan.baseConfigJson = info->baseConfigJson;
+    // Entries still to run train as those before them did, whatever default changed since.
+    plan.baseConfigJson = mor::withStoredDefaults(info->baseConfigJson, info->createdMs);
     plan.runName = info->name;
     const int64_t specJobs = spec.is_object() ? spec.value("jobs", int64_t(1)) : int64_t(1);
     plan.jobs = args.jobs > 0 ? args.jobs : std::max<int64_t>(1, specJobs);

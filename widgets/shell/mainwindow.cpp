@@ -21,6 +21,7 @@
 #include "sequence/sequenceview.h"
 
 #include "sweeps/sweepsview.h"
+#include "mor/config.h"
 #include "mor/log_reader.h"
 #include "mor/version.h"
 
@@ -367,7 +368,9 @@ bool MainWindow::loadRunIntoSetup(qint64 runId) {
     // The browser's row holds the run's config: no read of the log on this thread.
     const mor::RunSummary* run = m_browser->model()->run(m_browser->model()->rowOf(runId));
     QString error = tr("Run %1 is not in the log.").arg(runId);
-    if (!run || !m_setup->loadRunConfig(run->configJson, tr("Load run %1").arg(runId), &error)) {
+    // As trained: a default changed since the run was stored does not apply to it.
+    if (!run || !m_setup->loadRunConfig(mor::withStoredDefaults(run->configJson, run->createdMs),
+                                        tr("Load run %1").arg(runId), &error)) {
         QMessageBox::warning(this, tr("Load into Setup"), error);
         return false;
     }

@@ -578,6 +578,10 @@ bool isSequenceDataKind(DataKind kind);
 /// Serialises every field of the config's own model family (so a stored config is complete
 /// and diffable); the other family's section is left out (see ModelConfig).
 std::string toJson(const ExperimentConfig& config, int indent = 2);
+/// A stored config (a run's, a sweep's base; storedMs: its created_ms) that leaves out a field
+/// whose default changed after it was stored, with that field set to the default it was trained
+/// with (model.recursion.embedding_std: 0 before 2026-12-03 23:04 UTC). Other text unchanged.
+std::string withStoredDefaults(const std::string& jsonText, int64_t storedMs);
 /// Every leaf as (dotted path, value text), in a stable order: for config diffs. The other
 /// model family's sections, which configs stored by older versions carry, are left out, so an
 /// old and a new stored config of one setting flatten alike.

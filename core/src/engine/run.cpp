@@ -16,7 +16,8 @@ bool readRun(const std::string& logPath, int64_t runId, StoredRun* run, std::str
         *error = "run " + std::to_string(runId) + " is not in " + logPath;
         return false;
     }
-    auto parsed = parseConfig(summary->configJson);
+    // As trained: a default changed since the run was stored does not apply to it.
+    auto parsed = parseConfig(withStoredDefaults(summary->configJson, summary->createdMs));
     if (!parsed.ok()) {
         *error = "the stored config of run " + std::to_string(runId) +
                  " is not valid for this version: " + parsed.message();

@@ -89,7 +89,6 @@ EvalResult evaluate(model::MoRModel& model, const DataTensors& data,
     for (const auto& e : model->config().experts) {
         tmax = std::max<int64_t>(tmax, e.maxDepth);
     }
-    const auto dev = data.features.device();
     auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
     torch::Tensor routedCount = torch::zeros({experts}, f64);
     torch::Tensor stepSum = torch::zeros({experts}, f64);

@@ -458,6 +458,37 @@ private Q_SLOTS:
         QCOMPARE(field(oldReflection, "model.zzz"), std::string("1")); // unknown keys stay
     }
 
+    // A config stored before a default changed keeps the default it was trained with: a run's
+    // config or a sweep's base that leaves model.recursion.embedding_std out and was stored
+    // before 2026-12-03 23:04:14 UTC drew its embeddings from N(0, 1) (0), not N(0, 0.02).
+    void storedConfigKeepsTheDefaultItWasTrainedWith() {
+        const int64_t changed = 1796339054000; // date -u -d "2026-12-03 23:04:14" +%s, in ms
+        const std::string old =
+            R"({"data":{"kind":"text"},"model":{"family":"recursion","recursion":{"d_model":32}}})";
+        const auto initStd = [](const std::string& text) {
+            const auto parsed = mor::parseConfig(text);
+            return parsed.ok() ? parsed.config.model.recursion.embeddingStd : -1.0;
+        };
+        QCOMPARE(initStd(old), 0.02); // today's default
+        QCOMPARE(initStd(mor::withStoredDefaults(old, changed - 1)), 0.0);
+        QCOMPARE(initStd(mor::withStoredDefaults(old, changed)), 0.02); // stored after: as written
+        QCOMPARE(mor::withStoredDefaults(old, changed), old);       // text untouched
+        // Named in the text: kept, whenever stored.
+        const std::string named = R"({"data":{"kind":"text"},"model":{"family":"recursion",
+            "recursion":{"embedding_std":0.5}}})";
+        QCOMPARE(mor::withStoredDefaults(named, 0), named);
+        // A recursion config with no recursion section at all gets one.
+        const std::string bare = R"({"data":{"kind":"text"},"model":{"family":"recursion"}})";
+        QCOMPARE(initStd(mor::withStoredDefaults(bare, 0)), 0.0);
+        // Another family, no model, not JSON, a section of the wrong type: unchanged.
+        for (const std::string& text :
+             {std::string(R"({"model":{"recursion":{"d_model":32}}})"), std::string("{}"),
+              std::string("not json"),
+              std::string(R"({"model":{"family":"recursion","recursion":7}})")}) {
+            QCOMPARE(mor::withStoredDefaults(text, 0), text);
+        }
+    }
+
     void precisionRoundTrips() {
         const auto result = mor::parseConfig(R"({"train":{"precision":"bf16"}})");
         QVERIFY2(result.ok(), result.message().c_str());
