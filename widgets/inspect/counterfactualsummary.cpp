@@ -14,6 +14,7 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QStyle>
 #include <QLabel>
 #include <QPushButton>
@@ -58,6 +59,7 @@ struct CounterfactualSummary::Private {
     QPushButton* compute = nullptr;
     QTableWidget* tableWidget = nullptr;
     QCustomPlot* plot = nullptr;
+    QSplitter* splitter = nullptr;
 };
 
 CounterfactualSummary::CounterfactualSummary(QWidget* parent)
@@ -72,8 +74,10 @@ CounterfactualSummary::CounterfactualSummary(QWidget* parent)
                               "numbers as mor eval --counterfactual)"));
     d->tableWidget = new QTableWidget(0, 4, this);
     d->tableWidget->setObjectName("cfTable");
+    // "Expert-steps / input" in two lines: the table's widest header beside the plot.
     d->tableWidget->setHorizontalHeaderLabels(
-        {tr("What if"), tr("Test accuracy"), tr("vs. model"), tr("Expert-steps / input")});
+        {tr("What if"), tr("Test accuracy"), tr("vs. model"),
+         tr("Expert-steps / input").replace(QStringLiteral(" / "), QStringLiteral("\n/ "))});
     d->tableWidget->verticalHeader()->setVisible(false);
     d->tableWidget->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // Every header readable: the columns as wide as their texts (German ones are longer; a
@@ -95,12 +99,16 @@ CounterfactualSummary::CounterfactualSummary(QWidget* parent)
                                                          QFont(font().family(), 9, QFont::Bold)));
     d->plot->xAxis->setLabel(tr("test accuracy"));
     d->plot->xAxis->setRange(0.0, 1.0);
+    QSharedPointer<QCPAxisTickerFixed> half(new QCPAxisTickerFixed);
+    half->setTickStep(0.5); // 0, 0.5, 1: readable in a narrow plot
+    d->plot->xAxis->setTicker(half);
     common::installExportMenu(d->plot);
 
     auto* top = new QHBoxLayout;
     top->addWidget(d->note, 1);
     top->addWidget(d->compute);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
+    d->splitter = splitter;
     splitter->addWidget(d->tableWidget);
     splitter->addWidget(d->plot);
     splitter->setStretchFactor(0, 1);
@@ -221,6 +229,9 @@ void CounterfactualSummary::show(const mor::CounterfactualTable& table) {
                         ? tr("route all to E%1 (best fixed expert)").arg(r.value)
                         : tr("route all to E%1").arg(r.value);
         }
+        // Two lines where the row names its kind in parentheses: every column fits beside the
+        // plot (German labels are longer still).
+        label.replace(QStringLiteral(" ("), QStringLiteral("\n("));
         auto* what = new QTableWidgetItem(label);
         what->setData(Qt::UserRole, QString::fromStdString(r.kind));
         what->setData(Qt::UserRole + 1, qlonglong(r.value));
@@ -242,6 +253,20 @@ void CounterfactualSummary::show(const mor::CounterfactualTable& table) {
         d->tableWidget->setItem(row, 3, steps);
     }
     d->tableWidget->resizeColumnsToContents();
+    d->tableWidget->resizeRowsToContents();
+    // Every column in view where the plot keeps room for its labels: the filled rows ("route
+    // all to E1 (best fixed expert)") are wider than the headers the minimum width was set for.
+    int needed = 2 * d->tableWidget->frameWidth() +
+                 (d->tableWidget->verticalScrollBar()->isVisible()
+                      ? style()->pixelMetric(QStyle::PM_ScrollBarExtent)
+                      : 0);
+    for (int c = 0; c < d->tableWidget->columnCount(); ++c) {
+        needed += d->tableWidget->horizontalHeader()->sectionSize(c);
+    }
+    const int total = d->splitter->width() - d->splitter->handleWidth();
+    if (needed > d->tableWidget->width() && total - needed >= 220) {
+        d->splitter->setSizes({needed, total - needed});
+    }
     drawPlot();
 }
 
