@@ -14,6 +14,7 @@
 #include "model/grouped_experts.h"
 #include "model/mor_model.h"
 #include "model/router.h"
+#include "sharp_fixtures.h"
 
 #include <ATen/record_function.h>
 #include <QtTest>
@@ -84,17 +85,9 @@ MoRModel tailModel(const TailCase& c)
     shape.classes = kTailClasses;
     torch::manual_seed(11);
     MoRModel model(config, shape);
-    torch::NoGradGuard noGrad;
-    for (auto& p : model->named_parameters()) {
-        // A sharp critic, head and router: confidences and halting steps spread, the experts'
-        // answers are peaked (some disagree), routing varies.
-        if (p.key().find("critic2.weight") != std::string::npos
-            || p.key().find("head.weight") != std::string::npos
-            || p.key().find("router") != std::string::npos) {
-            p.value().mul_(6.0);
-        }
-    }
-    model->eval();
+    // A sharp critic, head and router: confidences and halting steps spread, the experts'
+    // answers are peaked (some disagree), routing varies.
+    sharp_fixture::sharpenModel(model);
     return model;
 }
 

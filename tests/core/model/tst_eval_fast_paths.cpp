@@ -15,6 +15,7 @@
 #include "model/integration.h"
 #include "model/mor_model.h"
 #include "model/reflection_expert.h"
+#include "sharp_fixtures.h"
 #include "model/router.h"
 
 #include <ATen/record_function.h>
@@ -90,12 +91,7 @@ ReflectionExpert detailExpert(bool stepEmbedding, bool feedback)
                                 .cell("gru")
                                 .feedback(feedback)
                                 .stepEmbedding(stepEmbedding));
-    torch::NoGradGuard noGrad;
-    auto parameters = expert->named_parameters();
-    parameters["critic2.weight"].mul_(6.0);
-    parameters["halt.weight"].mul_(8.0);
-    parameters["halt.bias"].fill_(-1.0);
-    expert->eval();
+    sharp_fixture::sharpenExpert(expert);
     return expert;
 }
 
@@ -257,17 +253,7 @@ void TstEvalFastPaths::detailPassEqualsAtenPass()
     shape.classes = 4;
     torch::manual_seed(11);
     MoRModel model(config, shape);
-    {
-        torch::NoGradGuard noGrad;
-        for (auto& p : model->named_parameters()) {
-            if (p.key().find("critic2.weight") != std::string::npos
-                || p.key().find("head.weight") != std::string::npos
-                || p.key().find("router") != std::string::npos) {
-                p.value().mul_(6.0); // halting steps spread, some experts disagree
-            }
-        }
-    }
-    model->eval();
+    sharp_fixture::sharpenModel(model); // halting steps spread, some experts disagree
     const auto x = torch::randn({300, 8});
     ForwardOutput fast, aten;
     {

@@ -11,6 +11,7 @@
 #include "model/fused_reflect.h"
 #include "model/halting_policy.h"
 #include "model/reflection_expert.h"
+#include "sharp_fixtures.h"
 
 #include <QtTest>
 
@@ -60,12 +61,7 @@ ReflectionExpert fusedFixture(const Case& c)
                                 .feedback(c.feedback)
                                 .stepEmbedding(c.stepEmbedding)
                                 .zeroInitialState(c.zeroInitialState));
-    torch::NoGradGuard noGrad;
-    auto parameters = expert->named_parameters();
-    parameters["critic2.weight"].mul_(6.0);
-    parameters["halt.weight"].mul_(8.0);
-    parameters["halt.bias"].fill_(-1.0);
-    expert->eval();
+    sharp_fixture::sharpenExpert(expert);
     return expert;
 }
 
