@@ -81,7 +81,10 @@ fi
 echo "== LibTorch prefix: ${prefix:-(system default)}; device $device; build $build"
 
 # --- 2. build -------------------------------------------------------------------------------
-core_tests=$(grep -rhoE 'mor_add_test\([A-Za-z0-9_]+' "$root/tests/core" | sed 's/mor_add_test(//' | sort -u)
+# Every core test executable: single ones (mor_add_test) and the combined ones that hold several
+# test classes (mor_add_combined_tests; without them ctest finds no executable for those tests).
+core_tests=$(grep -rhoE 'mor_add_(test|combined_tests)\([A-Za-z0-9_]+' "$root/tests/core" \
+    | sed -E 's/mor_add_(test|combined_tests)\(//' | sort -u)
 if [ $do_build = 1 ]; then
     t0=$(date +%s)
     extra=()
