@@ -46,6 +46,21 @@ QColor kindColor(const std::string& kind) {
     return QColor(0x80, 0x80, 0x80);
 }
 
+/// The width that shows every column of `table`: its frame, a vertical scroll bar (always, or
+/// only while one is shown) and each column's width (`hints`: the header's size hints, before
+/// any row is filled; otherwise the sections' current sizes).
+int widthOfColumns(const QTableWidget* table, bool hints, bool scrollBarAlways) {
+    int width = 2 * table->frameWidth();
+    if (scrollBarAlways || table->verticalScrollBar()->isVisible()) {
+        width += table->style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    }
+    const QHeaderView* header = table->horizontalHeader();
+    for (int c = 0; c < table->columnCount(); ++c) {
+        width += hints ? header->sectionSizeHint(c) : header->sectionSize(c);
+    }
+    return width;
+}
+
 } // namespace
 
 struct CounterfactualSummary::Private {
@@ -85,12 +100,7 @@ CounterfactualSummary::CounterfactualSummary(QWidget* parent)
     QHeaderView* header = d->tableWidget->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setStretchLastSection(true);
-    int headerWidth = 2 * d->tableWidget->frameWidth() +
-                      style()->pixelMetric(QStyle::PM_ScrollBarExtent);
-    for (int c = 0; c < d->tableWidget->columnCount(); ++c) {
-        headerWidth += header->sectionSizeHint(c);
-    }
-    d->tableWidget->setMinimumWidth(std::max(320, headerWidth));
+    d->tableWidget->setMinimumWidth(std::max(320, widthOfColumns(d->tableWidget, true, true)));
     d->plot = common::makePlot(this, "cfTablePlot");
     d->plot->setMinimumHeight(220);
     d->plot->plotLayout()->insertRow(0);
@@ -256,13 +266,7 @@ void CounterfactualSummary::show(const mor::CounterfactualTable& table) {
     d->tableWidget->resizeRowsToContents();
     // Every column in view where the plot keeps room for its labels: the filled rows ("route
     // all to E1 (best fixed expert)") are wider than the headers the minimum width was set for.
-    int needed = 2 * d->tableWidget->frameWidth() +
-                 (d->tableWidget->verticalScrollBar()->isVisible()
-                      ? style()->pixelMetric(QStyle::PM_ScrollBarExtent)
-                      : 0);
-    for (int c = 0; c < d->tableWidget->columnCount(); ++c) {
-        needed += d->tableWidget->horizontalHeader()->sectionSize(c);
-    }
+    const int needed = widthOfColumns(d->tableWidget, false, false);
     const int total = d->splitter->width() - d->splitter->handleWidth();
     if (needed > d->tableWidget->width() && total - needed >= 220) {
         d->splitter->setSizes({needed, total - needed});

@@ -38,9 +38,9 @@ std::string withStoredDefaults(const std::string& jsonText, int64_t storedMs) {
         return jsonText;
     }
     Json& model = root["model"];
-    const std::string family =
-        model.contains("family") && model["family"].is_string() ? model["family"].get<std::string>()
-                                                                : std::string("reflection");
+    const std::string family = model.contains("family") && model["family"].is_string()
+                                   ? model["family"].get<std::string>()
+                                   : familyName(ModelConfig{}.family); // the default family
     bool changed = false;
     for (const ChangedDefault& d : kChangedDefaults) {
         if (storedMs >= d.changedMs || family != d.family) {

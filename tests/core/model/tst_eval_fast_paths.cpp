@@ -15,8 +15,8 @@
 #include "model/integration.h"
 #include "model/mor_model.h"
 #include "model/reflection_expert.h"
-#include "sharp_fixtures.h"
 #include "model/router.h"
+#include "sharp_fixtures.h"
 
 #include <ATen/record_function.h>
 #include <QtTest>
