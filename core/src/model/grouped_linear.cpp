@@ -1,8 +1,8 @@
 #include "model/grouped_linear.h"
 
+#include "model/member_parallel.h"
 #include "model/segment_packs.h"
 
-#include <ATen/Parallel.h>
 #include <ATen/ops/addmm_cpu_dispatch.h>
 #include <ATen/ops/mm_cpu_dispatch.h>
 #include <torch/csrc/autograd/function.h>
@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 namespace mor::model {
@@ -106,43 +107,6 @@ void rowSum(torch::Tensor& out, const torch::Tensor& block, bool accumulate)
     }
 }
 
-/// fn(g) for every member g. On the CPU with several threads the members are spread over the
-/// threads, largest load first onto the least loaded thread, and each member's products run
-/// on one thread: a group's blocks are many small products, which one thread each computes
-/// better than all threads in turn.
-template <typename Fn>
-void forEachMember(const std::vector<int64_t>& load, bool cpu, const Fn& fn)
-{
-    const size_t members = load.size();
-    const int threads = cpu && !at::in_parallel_region() ? at::get_num_threads() : 1;
-    if (threads <= 1 || members < 2) {
-        for (size_t g = 0; g < members; ++g) {
-            fn(int64_t(g));
-        }
-        return;
-    }
-    std::vector<size_t> order(members);
-    for (size_t g = 0; g < members; ++g) {
-        order[g] = g;
-    }
-    std::stable_sort(order.begin(), order.end(),
-                     [&load](size_t a, size_t b) { return load[a] > load[b]; });
-    std::vector<std::vector<size_t>> work(static_cast<size_t>(threads));
-    std::vector<int64_t> sum(static_cast<size_t>(threads), 0);
-    for (const size_t g : order) {
-        const auto least = size_t(std::min_element(sum.begin(), sum.end()) - sum.begin());
-        work[least].push_back(g);
-        sum[least] += load[g] + 1;
-    }
-    at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
-        for (int64_t t = begin; t < end; ++t) {
-            for (const size_t g : work[size_t(t)]) {
-                fn(int64_t(g));
-            }
-        }
-    });
-}
-
 } // namespace
 
 /// What the calls of one SegmentWeight share: the members' weights and biases, and in a
@@ -162,7 +126,8 @@ struct SegmentWeight::Shared {
     std::mutex mutex;
     torch::Tensor dw, db;                   ///< [G, out, in], [G, out]; undefined: none yet
     std::vector<std::vector<bool>> written; ///< per member: the columns of dw written
-    std::vector<bool> biasWritten;          ///< per member: db written
+    /// per member: db written (bytes, not std::vector<bool>: members' threads write their own)
+    std::vector<uint8_t> biasWritten;
 };
 
 namespace {
@@ -171,10 +136,10 @@ using Shared = SegmentWeight::Shared;
 
 /// The most rows of a member's product that run packed: the kernel's limit for the threads a
 /// BLAS product in its place could use (all of them with one member; with more, forEachMember
-/// gives each member one thread).
+/// gives each member one thread, where built with OpenMP).
 int64_t packedRowLimit(const Shared& s, size_t members)
 {
-    const bool alone = members < 2 && !at::in_parallel_region();
+    const bool alone = (members < 2 || !kMemberThreads) && !at::in_parallel_region();
     return fused::packedRowLimit(s.isa, alone ? at::get_num_threads() : 1);
 }
 
@@ -270,7 +235,7 @@ struct SegmentCallBackward : torch::autograd::Node {
         if (needW && !s.dw.defined()) {
             s.dw = torch::empty({members, s.out, s.in}, dy.options());
             s.written.assign(size_t(members), std::vector<bool>(size_t(s.in), false));
-            s.biasWritten.assign(size_t(members), false);
+            s.biasWritten.assign(size_t(members), 0);
             if (!s.biases.empty()) {
                 s.db = torch::empty({members, s.out}, dy.options());
             }
@@ -351,19 +316,19 @@ struct SegmentCallBackward : torch::autograd::Node {
                 segment::narrowWeightGradient(
                     dyData, x.data_ptr<float>() + offsets[size_t(g)] * k, n, s.out, k,
                     s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0, db,
-                    addBias && s.biasWritten[size_t(g)]);
+                    addBias && s.biasWritten[size_t(g)] != 0);
             } else {
                 auto w = columns(member(s.dw, g), column, k);
                 product(w, rows(dy, offsets[size_t(g)], n, true), rows(x, offsets[size_t(g)], n),
                         before > 0);
                 if (addBias) {
                     auto b = member(s.db, g);
-                    rowSum(b, rows(dy, offsets[size_t(g)], n), s.biasWritten[size_t(g)]);
+                    rowSum(b, rows(dy, offsets[size_t(g)], n), s.biasWritten[size_t(g)] != 0);
                 }
             }
             std::fill(written.begin() + column, written.begin() + column + k, true);
             if (addBias) {
-                s.biasWritten[size_t(g)] = true;
+                s.biasWritten[size_t(g)] = 1;
             }
         });
         result[0] = dx;
@@ -387,7 +352,7 @@ struct SegmentWeightGradients : torch::autograd::Node {
         variable_list grads(size_t(members) * (s.biases.empty() ? 1 : 2));
         torch::Tensor dw, db;
         std::vector<std::vector<bool>> written;
-        std::vector<bool> biasWritten;
+        std::vector<uint8_t> biasWritten;
         {
             // Taken out: a later backward through the same graph starts new buffers.
             const std::lock_guard<std::mutex> lock(s.mutex);
@@ -401,7 +366,7 @@ struct SegmentWeightGradients : torch::autograd::Node {
             return grads; // no call received a gradient: none for the weights, as per expert
         }
         if (db.defined() && std::none_of(biasWritten.begin(), biasWritten.end(),
-                                         [](bool b) { return b; })) {
+                                         [](uint8_t b) { return b != 0; })) {
             db = torch::Tensor(); // no call added the bias: no bias gradient, as per expert
         }
         for (int64_t g = 0; g < members; ++g) {
@@ -576,6 +541,27 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
     node->set_next_edges(torch::autograd::collect_next_edges(xIn, m_token));
     torch::autograd::set_history(y, node);
     return y;
+}
+
+MemberThreadsProbe probeMemberThreads(int64_t members)
+{
+    std::mutex mutex;
+    std::vector<std::thread::id> ids;
+    MemberThreadsProbe probe;
+    forEachMember(std::vector<int64_t>(size_t(members), 1), true, [&](int64_t) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (std::find(ids.begin(), ids.end(), std::this_thread::get_id()) == ids.end()) {
+            ids.push_back(std::this_thread::get_id());
+        }
+#ifdef _OPENMP
+        probe.nestedThreads = std::max(probe.nestedThreads, omp_get_max_threads());
+#else
+        probe.nestedThreads = std::max(probe.nestedThreads, at::get_num_threads());
+#endif
+        probe.gradMode = probe.gradMode || c10::GradMode::is_enabled();
+    });
+    probe.threads = int(ids.size());
+    return probe;
 }
 
 } // namespace mor::model

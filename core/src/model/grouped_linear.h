@@ -36,4 +36,14 @@ private:
     torch::Tensor m_token; ///< in training: the gradient node's output that every call reads
 };
 
+/// What a thread of a segment layer's member loop sees (for tests): the distinct threads that
+/// ran `members` equal members, the most OpenMP threads any of them would give a nested team
+/// (a BLAS product's), and whether any recorded autograd.
+struct MemberThreadsProbe {
+    int threads = 0;
+    int nestedThreads = 0;
+    bool gradMode = false;
+};
+MemberThreadsProbe probeMemberThreads(int64_t members);
+
 } // namespace mor::model

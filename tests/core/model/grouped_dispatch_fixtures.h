@@ -260,3 +260,39 @@ inline void narrowSegmentProductsEqualBlas()
 }
 
 } // namespace mor::model::grouped_test
+
+namespace mor::model::grouped_test {
+
+/// A segment layer's members run on the intra-op threads, one BLAS thread each, without
+/// autograd recording; at two threads the grouped training pass still equals the per-expert one.
+/// (This file of the build was once compiled without OpenMP, where ATen's inline parallel_for
+/// runs on the caller: every member ran on one thread and each BLAS product opened a team.)
+inline void membersRunOnOneThreadEach()
+{
+    const int before = at::get_num_threads();
+    at::set_num_threads(2);
+    const auto probe = probeMemberThreads(8);
+    QCOMPARE(probe.threads, 2);
+    QCOMPARE(probe.nestedThreads, 1); // the members' BLAS products open no nested team
+    QVERIFY(!probe.gradMode);
+    QCOMPARE(at::get_num_threads(), 2); // the caller's thread count is untouched
+    QCOMPARE(probeMemberThreads(1).threads, 1); // one member: on the caller, BLAS as it likes
+    torch::manual_seed(5);
+    ModelConfig mc;
+    mc.encoder.hidden = 12;
+    mc.router.strategy = mor::RoutingStrategy::TopK;
+    mc.router.topK = 2;
+    mc.experts.assign(16, expert("gru", 64, 3, "critique"));
+    ModelShape shape;
+    shape.inputs = 6;
+    shape.classes = 3;
+    MoRModel net(mc, shape);
+    const auto x = torch::randn({512, 6});
+    const auto y = torch::randint(3, {512});
+    const auto single = trainingPass(net, x, y, false);
+    const auto grouped = trainingPass(net, x, y, true);
+    at::set_num_threads(before);
+    compare(grouped, single);
+}
+
+} // namespace mor::model::grouped_test

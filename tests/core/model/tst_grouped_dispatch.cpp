@@ -9,7 +9,6 @@
 #include <QtTest>
 
 #include <algorithm>
-#include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -36,6 +35,7 @@ private Q_SLOTS:
     void segmentWeightGradientsEqualPerMemberProducts();
     void packedSegmentProductsEqualBlas() { grouped_test::packedSegmentProductsEqualBlas(); }
     void narrowSegmentProductsEqualBlas() { grouped_test::narrowSegmentProductsEqualBlas(); }
+    void membersRunOnOneThreadEach() { grouped_test::membersRunOnOneThreadEach(); }
 };
 
 void TstGroupedDispatch::groupsAreExpertsOfOneShape()
