@@ -257,7 +257,7 @@ struct SegmentCallBackward : torch::autograd::Node {
         const int64_t minRows = segment::minRowsToPack(s.isa, true);
         const bool narrow = s.narrow && dy.is_cpu() && dy.scalar_type() == torch::kFloat
                             && x.scalar_type() == torch::kFloat;
-        forEachMember(counts, dy.is_cpu(), [&](int64_t g) {
+        forEachMember(counts, s.out * k, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
                 return;
@@ -479,7 +479,7 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
         const int64_t rowLimit = packedRowLimit(s, counts.size());
         const int64_t minRows = segment::minRowsToPack(s.isa, false);
         const bool narrow = s.narrow && x.is_cpu() && x.scalar_type() == torch::kFloat;
-        forEachMember(counts, x.is_cpu(), [&](int64_t g) {
+        forEachMember(counts, s.out * k, x.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
                 return;
@@ -543,12 +543,12 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
     return y;
 }
 
-MemberThreadsProbe probeMemberThreads(int64_t members)
+MemberThreadsProbe probeMemberThreads(int64_t members, int64_t macsPerMember)
 {
     std::mutex mutex;
     std::vector<std::thread::id> ids;
     MemberThreadsProbe probe;
-    forEachMember(std::vector<int64_t>(size_t(members), 1), true, [&](int64_t) {
+    forEachMember(std::vector<int64_t>(size_t(members), 1), macsPerMember, true, [&](int64_t) {
         const std::lock_guard<std::mutex> lock(mutex);
         if (std::find(ids.begin(), ids.end(), std::this_thread::get_id()) == ids.end()) {
             ids.push_back(std::this_thread::get_id());

@@ -37,13 +37,14 @@ private:
 };
 
 /// What a thread of a segment layer's member loop sees (for tests): the distinct threads that
-/// ran `members` equal members, the most OpenMP threads any of them would give a nested team
-/// (a BLAS product's), and whether any recorded autograd.
+/// ran `members` members of one row costing `macsPerMember` multiply-adds each, the most OpenMP
+/// threads any of them would give a nested team (a BLAS product's), and whether any recorded
+/// autograd.
 struct MemberThreadsProbe {
     int threads = 0;
     int nestedThreads = 0;
     bool gradMode = false;
 };
-MemberThreadsProbe probeMemberThreads(int64_t members);
+MemberThreadsProbe probeMemberThreads(int64_t members, int64_t macsPerMember);
 
 } // namespace mor::model

@@ -271,12 +271,15 @@ inline void membersRunOnOneThreadEach()
 {
     const int before = at::get_num_threads();
     at::set_num_threads(2);
-    const auto probe = probeMemberThreads(8);
+    const auto probe = probeMemberThreads(8, 1 << 20);
     QCOMPARE(probe.threads, 2);
     QCOMPARE(probe.nestedThreads, 1); // the members' BLAS products open no nested team
     QVERIFY(!probe.gradMode);
     QCOMPARE(at::get_num_threads(), 2); // the caller's thread count is untouched
-    QCOMPARE(probeMemberThreads(1).threads, 1); // one member: on the caller, BLAS as it likes
+    // One member, or little work (8 x 2^16 multiply-adds: a team costs more): on the caller.
+    QCOMPARE(probeMemberThreads(1, 1 << 24).threads, 1);
+    QCOMPARE(probeMemberThreads(8, 1 << 16).threads, 1);
+    QCOMPARE(probeMemberThreads(8, 1 << 17).threads, 2);
     torch::manual_seed(5);
     ModelConfig mc;
     mc.encoder.hidden = 12;
