@@ -13,12 +13,15 @@
 // (default 15), a comma-separated subset of model,perexp,sparse,dense (default all), the intra-op
 // threads (default 2; 1 is less sensitive to other processes on a shared machine) and the batch
 // (default 1024, the goal's; smaller ones compare grouped and per-expert dispatch there).
+// MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_SLOTS=0: the integration
+// over all E experts, masked, instead of each row's selected slots (before/after in one binary).
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
 #include "model/grouped_experts.h"
 #include "model/halting_policy.h"
+#include "model/integration.h"
 #include "model/mor_model.h"
 #include "model/reflection_expert.h"
 #include "model/segment_packs.h"
@@ -137,6 +140,9 @@ int main(int argc, char** argv)
     const char* packedEnv = std::getenv("MOR_BENCH_PACKED");
     const bool packed = !(packedEnv != nullptr && std::string(packedEnv) == "0");
     model::setPackedSegmentProducts(packed);
+    // MOR_BENCH_SLOTS=0: the integration over all E experts, masked (model/integration.h).
+    const char* slotsEnv = std::getenv("MOR_BENCH_SLOTS");
+    model::setSlotIntegration(!(slotsEnv != nullptr && std::string(slotsEnv) == "0"));
     setThreads(threads);
     torch::manual_seed(1);
     const auto x = torch::randn({batch, kFeatures});

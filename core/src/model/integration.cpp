@@ -3,12 +3,15 @@
 #include "model/answer_only.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 
 namespace mor::model {
 
 namespace {
+
+std::atomic<bool> g_slotIntegration{true};
 
 // Softmax over the selected experts only.
 torch::Tensor softmaxOverSelected(const torch::Tensor& scores, const torch::Tensor& mask)
@@ -163,12 +166,39 @@ Fusion IntegrationImpl::forward(const torch::Tensor& answers, const torch::Tenso
 {
     Fusion out;
     // Without autograd (evaluation with its detail: the fusion and the per-step predictions)
-    // the ~40 small ops below as one loop over the batch (answer_only.h; the same weights,
+    // the ~40 small ops of fuse() as one loop over the batch (answer_only.h; the same weights,
     // probabilities, scores and conflicts within float rounding).
     if (m_kind == FusionKind::Confidence
         && confidenceFusion(options, answers, confidences, gates, mask, out)) {
         return out;
     }
+    // Sparse routing (training: every op below is recorded): the selected experts' slots
+    // instead of [B, E, C] tensors that are zero-weighted outside them. Every term of fuse()
+    // is a sum or softmax over the selected experts, so the slots give the same values; the
+    // unselected experts' weights are 0 as before. Evidential fusion keeps [B, E, C]: its
+    // Dirichlet outputs are per expert (and the subjective-logic fold runs over every expert).
+    torch::Tensor index, valid;
+    if (m_kind != FusionKind::Evidential && g_slotIntegration.load() && answers.is_cpu()
+        && answers.dim() == 3 && selectedSlots(mask, index, valid)) {
+        // Padding slots (rows selecting fewer than K) hold what an unselected expert holds in
+        // the pass: a uniform answer, confidence and gate 0, whatever the inputs had there.
+        const auto padding = valid.logical_not();
+        const auto slotAnswers =
+            answers.gather(1, index.unsqueeze(2).expand({-1, -1, answers.size(2)}))
+                .masked_fill(padding.unsqueeze(2), 1.0 / double(answers.size(2)));
+        out = fuse(slotAnswers, confidences.gather(1, index).masked_fill(padding, 0.0),
+                   gates.gather(1, index).masked_fill(padding, 0.0), valid);
+        out.weights = torch::zeros(confidences.sizes(), out.weights.options())
+                          .scatter(1, index, out.weights);
+        return out;
+    }
+    return fuse(answers, confidences, gates, mask);
+}
+
+Fusion IntegrationImpl::fuse(const torch::Tensor& answers, const torch::Tensor& confidences,
+                             const torch::Tensor& gates, const torch::Tensor& mask)
+{
+    Fusion out;
     if (m_kind == FusionKind::Evidential) {
         out.alpha = evidence(answers, confidences, mask);
         out.uncertainty = dirichletUncertainty(out.alpha);
@@ -260,6 +290,63 @@ double IntegrationImpl::flopsPerExpert() const
     }
     }
     return 0.0;
+}
+
+void setSlotIntegration(bool on)
+{
+    g_slotIntegration = on;
+}
+
+bool slotIntegration()
+{
+    return g_slotIntegration.load();
+}
+
+bool selectedSlots(const torch::Tensor& mask, torch::Tensor& index, torch::Tensor& valid)
+{
+    if (mask.dim() != 2 || mask.size(0) == 0 || mask.size(1) == 0 || !mask.is_cpu()) {
+        return false;
+    }
+    const int64_t batch = mask.size(0);
+    const int64_t experts = mask.size(1);
+    // One pass over the (small) mask on the host: a few ATen ops would cost more than the
+    // fusion saves at small E.
+    const auto selected = mask.to(torch::kBool).contiguous();
+    const bool* m = selected.data_ptr<bool>();
+    int64_t k = 0;
+    for (int64_t b = 0; b < batch; ++b) {
+        int64_t count = 0;
+        for (int64_t j = 0; j < experts; ++j) {
+            count += m[b * experts + j] ? 1 : 0;
+        }
+        k = std::max(k, count);
+    }
+    if (k == 0 || k >= experts) {
+        return false;
+    }
+    index = torch::empty({batch, k}, selected.options().dtype(torch::kLong));
+    valid = torch::empty({batch, k}, selected.options());
+    int64_t* idx = index.data_ptr<int64_t>();
+    bool* ok = valid.data_ptr<bool>();
+    for (int64_t b = 0; b < batch; ++b) {
+        const bool* row = m + b * experts;
+        int64_t slot = 0;
+        for (int64_t j = 0; j < experts && slot < k; ++j) { // the selected experts, ascending
+            if (row[j]) {
+                idx[b * k + slot] = j;
+                ok[b * k + slot] = true;
+                ++slot;
+            }
+        }
+        for (int64_t j = 0; j < experts && slot < k; ++j) { // padding: unselected experts
+            if (!row[j]) {
+                idx[b * k + slot] = j;
+                ok[b * k + slot] = false;
+                ++slot;
+            }
+        }
+    }
+    return true;
 }
 
 torch::Tensor weightedJensenShannon(const torch::Tensor& answers, const torch::Tensor& weights)

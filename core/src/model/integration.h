@@ -62,6 +62,10 @@ public:
 
     /// answers q [B, E, C] (rows of unselected experts are ignored), confidences c [B, E],
     /// gates g [B, E], mask bool [B, E].
+    /// On CPU, when every row selects fewer than E experts, confidence and attention fusion run
+    /// over each row's selected experts only (the slots: [B, K, C] for the most selected per
+    /// row, K): the same weights, answer and score within float rounding, and a cost that does
+    /// not grow with E (setSlotIntegration).
     Fusion forward(const torch::Tensor& answers, const torch::Tensor& confidences,
                    const torch::Tensor& gates, const torch::Tensor& mask);
     /// The fusion weights alone.
@@ -87,6 +91,9 @@ public:
     IntegrationOptions options;
 
 private:
+    /// forward() on the tensors as given: [B, E, ...] or a row's slots [B, K, ...].
+    Fusion fuse(const torch::Tensor& answers, const torch::Tensor& confidences,
+                const torch::Tensor& gates, const torch::Tensor& mask);
     /// Dirichlet alpha [B, E, C] of every expert's evidence head, 1 on unselected experts.
     torch::Tensor evidence(const torch::Tensor& answers, const torch::Tensor& confidences,
                            const torch::Tensor& mask) const;
@@ -104,6 +111,17 @@ private:
     torch::Tensor m_step;           ///< evidential training steps, int64 scalar buffer
 };
 TORCH_MODULE(Integration);
+
+/// Whether IntegrationImpl::forward fuses over the selected experts' slots where it can (on by
+/// default); off: over all E experts with the unselected ones masked (the comparison in tests).
+void setSlotIntegration(bool on);
+bool slotIntegration();
+
+/// Each row's selected experts in ascending order: index int64 [B, K] (K = the most any row
+/// selects; a row with fewer is padded with unselected experts) and valid bool [B, K] (false on
+/// the padding). False, leaving both undefined, when no row selects an expert or one selects
+/// all E (nothing to leave out).
+bool selectedSlots(const torch::Tensor& mask, torch::Tensor& index, torch::Tensor& valid);
 
 /// Weighted Jensen-Shannon divergence H(sum_j w_j q_j) - sum_j w_j H(q_j), in bits: 0 when the
 /// experts agree, at most log2(E).
