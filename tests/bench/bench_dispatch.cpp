@@ -252,9 +252,11 @@ int main(int argc, char** argv)
                 format("%.2fx", wall), goal ? verdict(wall <= 1.3) : "info",
                 detail + format("process CPU time ratio %.2fx; ", cpu)
                     + format("batch %lld, GRU width %lld, depth %lld, fwd+bwd, %d repetitions, "
-                             "%d threads, segment products %s",
+                             "%d threads, segment products %s, fusion over %s",
                              (long long)batch, (long long)kWidth, (long long)kDepth, reps,
-                             threads, packed ? "packed where they pay" : "BLAS only"));
+                             threads, packed ? "packed where they pay" : "BLAS only",
+                             model::slotIntegration() ? "the selected experts' slots"
+                                                      : "all E experts, masked"));
         });
     }
     return 0;
