@@ -5,12 +5,15 @@
 //       little-endian arrays, plus the full config, for the Python port to compare against.
 //   bench_cpp_python time DIR      loads the exported weights and prints the medians of the
 //       inference latency (eval, no grad) and the training-step time (forward, backward, clip,
-//       AdamW) at batch 1, 32 and 256 as "@@TIME <tab> kind <tab> batch <tab> seconds".
+//       AdamW: the engine's, engine/optimizer.h, as `mor train` steps; the Python twin steps
+//       with torch.optim.AdamW and clip_grad_norm_) at batch 1, 32 and 256 as
+//       "@@TIME <tab> kind <tab> batch <tab> seconds".
 // The Python side (python/compare.py) does the same with python/mor_reference.py.
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
+#include "engine/optimizer.h"
 #include "model/answer_only.h"
 #include "model/fused_reflect.h"
 #include "model/mor_model.h"
@@ -181,17 +184,18 @@ void timeAll(const std::string& dir)
         std::cout << "@@TIME\tinference\t" << b << '\t' << format("%.9f", t) << std::endl;
     }
     net->train();
-    torch::optim::AdamW optimizer(net->parameters(),
-                                  torch::optim::AdamWOptions(s.config.train.learningRate)
-                                      .weight_decay(s.config.train.weightDecay));
+    // The engine's optimizer and clipping (engine/optimizer.h: what `mor train` steps with).
+    std::string optimizerName;
+    const auto optimizer =
+        engine::makeOptimizer(s.config.train, net->parameters(), &optimizerName);
     for (const int64_t b : batches) {
         const auto x = s.x.narrow(0, 0, b);
         const auto y = s.y.narrow(0, 0, b);
         const double t = timePerCall([&] {
-            optimizer.zero_grad();
+            optimizer->zero_grad();
             net->forward(x, y, torch::Tensor()).totalLoss.backward();
-            torch::nn::utils::clip_grad_norm_(net->parameters(), s.config.train.clipNorm);
-            optimizer.step();
+            engine::clipGradNorm(net->parameters(), s.config.train.clipNorm);
+            optimizer->step();
         });
         std::cout << "@@TIME\ttrain\t" << b << '\t' << format("%.9f", t) << std::endl;
     }
@@ -206,16 +210,16 @@ void profileStep(const std::string& dir, int64_t batch, const std::string& out)
     Setup s = loadSetup();
     auto net = loadModel(s, dir + "/weights.pt");
     net->train();
-    torch::optim::AdamW optimizer(net->parameters(),
-                                  torch::optim::AdamWOptions(s.config.train.learningRate)
-                                      .weight_decay(s.config.train.weightDecay));
+    std::string optimizerName;
+    const auto optimizer =
+        engine::makeOptimizer(s.config.train, net->parameters(), &optimizerName);
     const auto x = s.x.narrow(0, 0, batch);
     const auto y = s.y.narrow(0, 0, batch);
     const auto step = [&] {
-        optimizer.zero_grad();
+        optimizer->zero_grad();
         net->forward(x, y, torch::Tensor()).totalLoss.backward();
-        torch::nn::utils::clip_grad_norm_(net->parameters(), s.config.train.clipNorm);
-        optimizer.step();
+        engine::clipGradNorm(net->parameters(), s.config.train.clipNorm);
+        optimizer->step();
     };
     for (int i = 0; i < 5; ++i) {
         step();

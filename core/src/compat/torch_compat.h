@@ -8,6 +8,10 @@
 
 #include <ATen/autocast_mode.h>
 
+#include <sstream>
+#include <string>
+#include <type_traits>
+
 #define MOR_TORCH_AT_LEAST(major, minor)                                                        \
     (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
@@ -101,5 +105,22 @@ private:
     bool m_wasEnabled = false;
     torch::ScalarType m_oldDtype = torch::kFloat;
 };
+
+/// The key of parameter p in a torch::optim::Optimizer's state map `StateMap`: LibTorch 1.13
+/// keys it by the parameter's TensorImpl address as text ("0x55..."; what its optimizers and
+/// their load() use), 2.x by the address itself. Chosen from the map's key type.
+template <typename StateMap>
+typename StateMap::key_type optimizerStateKey(const torch::Tensor& p)
+{
+    using Key = typename StateMap::key_type;
+    void* impl = p.unsafeGetTensorImpl();
+    if constexpr (std::is_same_v<Key, std::string>) {
+        std::ostringstream text; // as c10::guts::to_string streams the TensorImpl pointer
+        text << impl;
+        return text.str();
+    } else {
+        return Key(impl);
+    }
+}
 
 } // namespace mor::compat

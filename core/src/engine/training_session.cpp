@@ -439,8 +439,7 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                 terms = st.terms;
             }
             if (finite && t.clipNorm > 0) {
-                const double norm =
-                    torch::nn::utils::clip_grad_norm_(m_family->module().parameters(), t.clipNorm);
+                const double norm = clipGradNorm(m_family->module().parameters(), t.clipNorm);
                 finite = std::isfinite(norm);
                 if (!finite) {
                     badTerm = "gradient norm";

@@ -158,6 +158,10 @@ def main():
             note = (f"C++ {1e3 * np.median(abs_times['cpp'][key]):.3f} ms vs Python "
                     f"{1e3 * np.median(abs_times['py'][key]):.3f} ms; median of {rounds} "
                     f"alternated rounds")
+            if kind == "train":
+                note += ("; a step is forward, backward, clipping and AdamW: C++ the engine's "
+                         "(engine/optimizer.h, as mor train), Python torch.optim.AdamW and "
+                         "clip_grad_norm_")
             if goal is None:
                 row(f"{label}, batch {b}: C++ / Python time", "(no goal)", f"{ratio:.2f}x",
                     "info", note)
