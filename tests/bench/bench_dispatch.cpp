@@ -7,18 +7,22 @@
 //   perexp  the same MoRModel with the per-expert gather -> reflect -> scatter path
 //   sparse  a minimal harness: encoder, router, the same ReflectionExpert modules, gather/scatter
 //   dense   the same harness computing every expert on the whole batch and masking by gates
+//   full    the model variant's step as the engine trains (forward, backward, clipping and the
+//           engine's AdamW; info: what a training step costs, the goal row times fwd+bwd)
 // The figure is each variant's step time at E = 32 over its time at E = 2. Also reported (info):
 // the same ratio of process CPU time (all threads), which waiting for a core on a shared
 // machine does not inflate. `bench_dispatch [reps] [variants] [threads] [batch]`: repetitions
-// (default 15), a comma-separated subset of model,perexp,sparse,dense (default all), the intra-op
+// (default 15), a comma-separated subset of model,full,perexp,sparse,dense (default all), the intra-op
 // threads (default 2; 1 is less sensitive to other processes on a shared machine) and the batch
 // (default 1024, the goal's; smaller ones compare grouped and per-expert dispatch there).
 // MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_SLOTS=0: the integration
-// over all E experts, masked, instead of each row's selected slots (before/after in one binary).
+// over all E experts, masked, instead of each row's selected slots; MOR_BENCH_TORCH_ADAMW=1: the
+// full step with LibTorch's AdamW and clip_grad_norm_ (before/after in one binary).
 #include <torch/torch.h>
 
 #include "benchutil.h"
 
+#include "engine/optimizer.h"
 #include "model/grouped_experts.h"
 #include "model/halting_policy.h"
 #include "model/integration.h"
@@ -121,6 +125,7 @@ struct Variant {
     std::string name;
     std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> loss;
     std::vector<torch::Tensor> parameters;
+    std::function<void()> after; ///< timed after backward (the full step's clip + optimizer)
 };
 
 } // namespace
@@ -176,6 +181,38 @@ int main(int argc, char** argv)
                     },
                     (*mor)->parameters()};
             }
+            if (wanted("full")) { // the whole training step as the engine takes it
+                auto net = std::make_shared<model::MoRModel>(mc, shape);
+                (*net)->train();
+                // MOR_BENCH_TORCH_ADAMW=1: LibTorch's AdamW and clip_grad_norm_ instead (A/B).
+                const char* torchEnv = std::getenv("MOR_BENCH_TORCH_ADAMW");
+                const bool torchAdamW = torchEnv != nullptr && std::string(torchEnv) == "1";
+                const TrainConfig tc;
+                std::string optimizerName;
+                std::shared_ptr<torch::optim::Optimizer> optimizer =
+                    torchAdamW ? std::make_shared<torch::optim::AdamW>(
+                                     (*net)->parameters(),
+                                     torch::optim::AdamWOptions(tc.learningRate)
+                                         .weight_decay(tc.weightDecay))
+                               : std::shared_ptr<torch::optim::Optimizer>(engine::makeOptimizer(
+                                     tc, (*net)->parameters(), &optimizerName));
+                const auto params = (*net)->parameters();
+                variants["full"][experts] = Variant{
+                    "full",
+                    [net](const torch::Tensor& x, const torch::Tensor& y) {
+                        model::setGroupedDispatch(true);
+                        return (*net)->forward(x, y, torch::Tensor()).totalLoss;
+                    },
+                    params,
+                    [optimizer, params, torchAdamW, tc] {
+                        if (torchAdamW) {
+                            torch::nn::utils::clip_grad_norm_(params, tc.clipNorm);
+                        } else {
+                            engine::clipGradNorm(params, tc.clipNorm);
+                        }
+                        optimizer->step();
+                    }};
+            }
             for (const bool dense : {false, true}) {
                 if (!wanted(dense ? "dense" : "sparse")) {
                     continue;
@@ -196,6 +233,9 @@ int main(int argc, char** argv)
         const double cpuStart = processCpuSeconds();
         const double start = now();
         v.loss(x, y).backward();
+        if (v.after) {
+            v.after();
+        }
         const double wall = now() - start;
         lastCpu = processCpuSeconds() - cpuStart;
         return wall;
@@ -223,10 +263,11 @@ int main(int argc, char** argv)
     model::setGroupedDispatch(true);
     const std::map<std::string, std::string> labels{
         {"model", "MoRModel grouped dispatch (top-2)"},
+        {"full", "whole training step: MoRModel grouped, clipping and AdamW (the engine's)"},
         {"perexp", "MoRModel per-expert dispatch (top-2)"},
         {"sparse", "harness sparse gather/scatter (top-2)"},
         {"dense", "harness dense: every expert, masked"}};
-    for (const std::string name : {"model", "perexp", "sparse", "dense"}) {
+    for (const std::string name : {"model", "full", "perexp", "sparse", "dense"}) {
         if (!times.count(name)) {
             continue;
         }
@@ -248,13 +289,17 @@ int main(int argc, char** argv)
             const double cpu = growth(cpuTimes.at(name));
             const bool goal = name == "model";
             row(item, "step time E=32 / E=2, " + labels.at(name),
-                name == "dense" ? "~16x (reference)" : goal ? "<= 1.3x" : "(comparison)",
+                name == "dense"  ? "~16x (reference)"
+                : goal           ? "<= 1.3x"
+                : name == "full" ? "(info)"
+                                 : "(comparison)",
                 format("%.2fx", wall), goal ? verdict(wall <= 1.3) : "info",
                 detail + format("process CPU time ratio %.2fx; ", cpu)
-                    + format("batch %lld, GRU width %lld, depth %lld, fwd+bwd, %d repetitions, "
+                    + format("batch %lld, GRU width %lld, depth %lld, %s, %d repetitions, "
                              "%d threads, segment products %s, fusion over %s",
-                             (long long)batch, (long long)kWidth, (long long)kDepth, reps,
-                             threads, packed ? "packed where they pay" : "BLAS only",
+                             (long long)batch, (long long)kWidth, (long long)kDepth,
+                             name == "full" ? "fwd+bwd+clip+AdamW" : "fwd+bwd", reps, threads,
+                             packed ? "packed where they pay" : "BLAS only",
                              model::slotIntegration() ? "the selected experts' slots"
                                                       : "all E experts, masked"));
         });
