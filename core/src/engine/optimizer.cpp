@@ -29,6 +29,7 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
     }
     using State = torch::optim::AdamWParamState;
     std::vector<kernel::AdamWTensor> flat; // the float CPU parameters: one pass each, together
+    std::vector<c10::TensorImpl*> written;  // what the pass writes: their versions move on
     for (auto& group : param_groups_) {
         const auto& options = static_cast<const torch::optim::AdamWOptions&>(group.options());
         const double lr = options.lr();
@@ -80,6 +81,12 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
                 k.eps = float(options.eps());
                 k.negStepSize = float(-stepSize);
                 flat.push_back(k);
+                for (const auto* t : {&p, &expAvg, &expAvgSq}) {
+                    written.push_back(t->unsafeGetTensorImpl());
+                }
+                if (options.amsgrad()) {
+                    written.push_back(maxExpAvgSq.unsafeGetTensorImpl());
+                }
                 continue;
             }
             // torch::optim::AdamW's operations.
@@ -99,6 +106,11 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
         }
     }
     kernel::adamw(flat, at::get_num_threads());
+    // As torch's in-place operations do: whatever caches a tensor by its version (weight packs,
+    // the host decoder's snapshot, autograd's saved tensors) sees the change.
+    for (auto* impl : written) {
+        impl->bump_version();
+    }
     return loss;
 }
 
@@ -155,6 +167,9 @@ double clipGradNorm(const std::vector<torch::Tensor>& params, double maxNorm)
     const float coefficient = float(std::min(maxNorm / (norm + 1e-6), 1.0));
     if (!(coefficient >= 1.0f)) {
         kernel::scale(targets, coefficient, threads);
+        for (auto& g : grads) {
+            g.unsafeGetTensorImpl()->bump_version();
+        }
     }
     return norm;
 }

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void firstStepClosedForm();
     void stateCarriesOverBetweenTheTwo();
     void makeOptimizerBuildsTheFusedOne();
+    void writesMoveTheVersions();
     void clipGradNormFollowsTorch_data();
     void clipGradNormFollowsTorch();
     void clipGradNormEdges();
@@ -232,6 +233,37 @@ void TstOptimizer::makeOptimizerBuildsTheFusedOne()
         QCOMPARE(options.weight_decay(), kind == OptimizerKind::Adam ? 0.0 : 0.3);
         QCOMPARE(QString::fromStdString(name), kind == OptimizerKind::Adam ? "adam" : "adamw");
     }
+}
+
+void TstOptimizer::writesMoveTheVersions()
+{
+    // Caches keyed by a tensor's version (segment weight packs, the host decoder's weight
+    // snapshot) must see the optimizer's writes, as they see torch's in-place operations.
+    auto params = optimizerParams(5);
+    engine::FusedAdamW fused(params, adamwOptions(1e-2, 0.01, true));
+    setGradients(params, 0);
+    std::vector<uint32_t> before;
+    for (const auto& p : params) {
+        before.push_back(uint32_t(p._version()));
+    }
+    fused.step();
+    for (size_t i = 0; i < params.size(); ++i) {
+        QVERIFY2(uint32_t(params[i]._version()) > before[i], qPrintable(QString::number(i)));
+    }
+    const auto key = compat::optimizerStateKey<std::decay_t<decltype(fused.state())>>(params[0]);
+    const auto& state = static_cast<const torch::optim::AdamWParamState&>(*fused.state().at(key));
+    const auto moments = uint32_t(state.exp_avg()._version());
+    const auto squares = uint32_t(state.max_exp_avg_sq()._version());
+    fused.step();
+    QVERIFY(uint32_t(state.exp_avg()._version()) > moments);
+    QVERIFY(uint32_t(state.max_exp_avg_sq()._version()) > squares);
+    // Clipping float gradients that clips moves their versions; one that does not, leaves them.
+    std::vector<torch::Tensor> floats(params.begin(), params.begin() + 4);
+    const auto g0 = uint32_t(floats[0].grad()._version());
+    engine::clipGradNorm(floats, 1e6);
+    QCOMPARE(uint32_t(floats[0].grad()._version()), g0);
+    engine::clipGradNorm(floats, 1e-3);
+    QVERIFY(uint32_t(floats[0].grad()._version()) > g0);
 }
 
 void TstOptimizer::clipGradNormFollowsTorch_data()
