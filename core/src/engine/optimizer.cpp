@@ -135,6 +135,28 @@ void setLearningRate(torch::optim::Optimizer& optimizer, double lr) {
     }
 }
 
+std::vector<torch::Tensor> clearGradients(const std::vector<torch::Tensor>& params)
+{
+    std::vector<torch::Tensor> had;
+    for (const auto& p : params) {
+        if (p.grad().defined()) {
+            had.push_back(p);
+            p.mutable_grad() = torch::Tensor();
+        }
+    }
+    return had;
+}
+
+void zeroMissingGradients(const std::vector<torch::Tensor>& hadGradient)
+{
+    torch::NoGradGuard noGrad;
+    for (const auto& p : hadGradient) {
+        if (!p.grad().defined()) {
+            p.mutable_grad() = torch::zeros_like(p, torch::MemoryFormat::Preserve);
+        }
+    }
+}
+
 double clipGradNorm(const std::vector<torch::Tensor>& params, double maxNorm)
 {
     std::vector<torch::Tensor> grads;

@@ -33,6 +33,16 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& config
 /// Sets the learning rate of every parameter group.
 void setLearningRate(torch::optim::Optimizer& optimizer, double lr);
 
+/// Optimizer::zero_grad of LibTorch 1.13 in two halves, with its effect (a parameter that had a
+/// gradient has one after the step's backward passes: theirs, or zero where they gave none, so
+/// AdamW keeps decaying its moments) but without an operation per parameter before and after
+/// the backward passes: clearGradients() drops the gradients (a backward pass then hands its
+/// buffers over instead of adding them into zeros) and returns the parameters that had one;
+/// zeroMissingGradients() gives those still without one a zero gradient. (LibTorch 2.x's
+/// zero_grad frees the gradients instead: these keep the engine's steps the same on both.)
+std::vector<torch::Tensor> clearGradients(const std::vector<torch::Tensor>& params);
+void zeroMissingGradients(const std::vector<torch::Tensor>& hadGradient);
+
 /// Clips the gradients of `params` to a global L2 norm of at most maxNorm, as
 /// torch::nn::utils::clip_grad_norm_ (norm type 2) does: scale = maxNorm / (norm + 1e-6) when
 /// that is below 1. Returns the norm before clipping (non-finite when a gradient is; 0 without

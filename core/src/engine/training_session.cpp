@@ -346,7 +346,8 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
             }
             const double lr = schedule.at(state.step);
             setLearningRate(*m_optimizer, lr);
-            m_optimizer->zero_grad();
+            // zero_grad's effect without its operations (optimizer.h).
+            const auto hadGradient = clearGradients(m_family->module().parameters());
             double lossValue = 0, correct = 0;
             int64_t seen = 0;
             std::map<std::string, double> terms, metrics;
@@ -416,6 +417,7 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
                 correct += fo.correct;
                 seen += end - begin;
             }
+            zeroMissingGradients(hadGradient);
             if (m_group) {
                 StepStats st{lossValue, correct, seen, finite, stopAsked, terms};
                 std::string error;

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void stateCarriesOverBetweenTheTwo();
     void makeOptimizerBuildsTheFusedOne();
     void writesMoveTheVersions();
+    void clearedGradientsStepAsZeroedOnes();
     void clipGradNormFollowsTorch_data();
     void clipGradNormFollowsTorch();
     void clipGradNormEdges();
@@ -264,6 +265,66 @@ void TstOptimizer::writesMoveTheVersions()
     QCOMPARE(uint32_t(floats[0].grad()._version()), g0);
     engine::clipGradNorm(floats, 1e-3);
     QVERIFY(uint32_t(floats[0].grad()._version()) > g0);
+}
+
+void TstOptimizer::clearedGradientsStepAsZeroedOnes()
+{
+    // Two copies of a model whose second layer gets a gradient only on even steps (and a third
+    // never): one zeroes its gradients before each backward pass (LibTorch 1.13's zero_grad),
+    // the other clears them and zeroes the missing ones after. 12 AdamW steps: the same
+    // parameters (a zero gradient still decays the moments, so the odd steps move layer 2),
+    // the same gradients defined.
+    const auto build = [] {
+        torch::manual_seed(21);
+        return std::vector<torch::nn::Linear>{torch::nn::Linear(5, 4), torch::nn::Linear(4, 3),
+                                              torch::nn::Linear(3, 2)};
+    };
+    auto zeroed = build();
+    auto cleared = build();
+    const auto paramsOf = [](std::vector<torch::nn::Linear>& layers) {
+        std::vector<torch::Tensor> ps;
+        for (auto& l : layers) {
+            for (auto& p : l->parameters()) {
+                ps.push_back(p);
+            }
+        }
+        return ps;
+    };
+    auto pz = paramsOf(zeroed);
+    auto pc = paramsOf(cleared);
+    engine::FusedAdamW oz(pz, adamwOptions(1e-2, 0.01, false));
+    engine::FusedAdamW oc(pc, adamwOptions(1e-2, 0.01, false));
+    const auto loss = [](std::vector<torch::nn::Linear>& layers, const torch::Tensor& x, int step) {
+        auto h = torch::tanh(layers[0]->forward(x));
+        auto out = h.pow(2).sum();
+        if (step % 2 == 0) {
+            out = out + layers[1]->forward(h).sum();
+        }
+        return out;
+    };
+    for (int step = 0; step < 12; ++step) {
+        torch::manual_seed(uint64_t(300 + step));
+        const auto x = torch::randn({8, 5});
+        for (auto& p : pz) {
+            if (p.grad().defined()) {
+                p.mutable_grad().zero_();
+            }
+        }
+        loss(zeroed, x, step).backward();
+        oz.step();
+        const auto had = engine::clearGradients(pc);
+        loss(cleared, x, step).backward();
+        engine::zeroMissingGradients(had);
+        oc.step();
+        for (size_t i = 0; i < pz.size(); ++i) {
+            QCOMPARE(pc[i].grad().defined(), pz[i].grad().defined());
+        }
+    }
+    QVERIFY(!pc[4].grad().defined()); // layer 3 never had a gradient
+    QVERIFY2(worstRelative(pc, pz) == 0.0, qPrintable(QString::number(worstRelative(pc, pz))));
+    // Layer 2 moved on the odd steps too (its zero gradient decayed the moments into it).
+    QVERIFY(pc[2].grad().defined());
+    QCOMPARE(pc[2].grad().abs().sum().item<double>(), 0.0); // step 11 gave it none
 }
 
 void TstOptimizer::clipGradNormFollowsTorch_data()
