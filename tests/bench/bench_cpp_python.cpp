@@ -192,9 +192,11 @@ void timeAll(const std::string& dir)
         const auto x = s.x.narrow(0, 0, b);
         const auto y = s.y.narrow(0, 0, b);
         const double t = timePerCall([&] {
-            optimizer->zero_grad();
+            const auto params = net->parameters();
+            const auto hadGradient = engine::clearGradients(params); // as the engine steps
             net->forward(x, y, torch::Tensor()).totalLoss.backward();
-            engine::clipGradNorm(net->parameters(), s.config.train.clipNorm);
+            engine::zeroMissingGradients(hadGradient);
+            engine::clipGradNorm(params, s.config.train.clipNorm);
             optimizer->step();
         });
         std::cout << "@@TIME\ttrain\t" << b << '\t' << format("%.9f", t) << std::endl;
@@ -216,9 +218,11 @@ void profileStep(const std::string& dir, int64_t batch, const std::string& out)
     const auto x = s.x.narrow(0, 0, batch);
     const auto y = s.y.narrow(0, 0, batch);
     const auto step = [&] {
-        optimizer->zero_grad();
+        const auto params = net->parameters();
+        const auto hadGradient = engine::clearGradients(params);
         net->forward(x, y, torch::Tensor()).totalLoss.backward();
-        engine::clipGradNorm(net->parameters(), s.config.train.clipNorm);
+        engine::zeroMissingGradients(hadGradient);
+        engine::clipGradNorm(params, s.config.train.clipNorm);
         optimizer->step();
     };
     for (int i = 0; i < 5; ++i) {
