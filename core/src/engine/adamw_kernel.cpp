@@ -24,19 +24,36 @@ struct Chunk {
     int64_t tensor, begin, end;
 };
 
-template <typename Sizes>
-std::vector<Chunk> chunksOf(const Sizes& sizes, int64_t* total)
+/// fn(c, chunk) for every chunk c of arrays of the given sizes, on up to `threads` threads
+/// (on the caller when there are few values in all).
+template <typename Fn>
+void forEachChunk(const std::vector<int64_t>& sizes, int threads, Fn&& fn)
 {
     std::vector<Chunk> chunks;
-    *total = 0;
+    int64_t total = 0;
     for (int64_t t = 0; t < int64_t(sizes.size()); ++t) {
         const int64_t n = sizes[size_t(t)];
-        *total += n;
+        total += n;
         for (int64_t b = 0; b < n; b += kChunk) {
             chunks.push_back({t, b, std::min(n, b + kChunk)});
         }
     }
-    return chunks;
+    const int64_t count = int64_t(chunks.size());
+    const bool parallel = threads > 1 && total >= kMinParallelValues;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (parallel)
+    for (int64_t c = 0; c < count; ++c) {
+        fn(c, chunks[size_t(c)]);
+    }
+}
+
+template <typename Items, typename Size>
+std::vector<int64_t> sizesOf(const Items& items, Size size)
+{
+    std::vector<int64_t> sizes;
+    for (const auto& item : items) {
+        sizes.push_back(size(item));
+    }
+    return sizes;
 }
 
 /// torch::optim::AdamW's operations on values [b, e), in their order. Cloned for AVX2/FMA
@@ -92,38 +109,24 @@ squaresRange(const float* __restrict x, int64_t b, int64_t e)
 
 void adamw(const std::vector<AdamWTensor>& tensors, int threads)
 {
-    std::vector<int64_t> sizes;
-    for (const auto& t : tensors) {
-        sizes.push_back(t.n);
-    }
-    int64_t total = 0;
-    const auto chunks = chunksOf(sizes, &total);
-    const int64_t count = int64_t(chunks.size());
-    const bool parallel = threads > 1 && total >= kMinParallelValues;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (parallel)
-    for (int64_t c = 0; c < count; ++c) {
-        const auto& chunk = chunks[size_t(c)];
-        adamwRange(tensors[size_t(chunk.tensor)], chunk.begin, chunk.end);
-    }
+    forEachChunk(sizesOf(tensors, [](const AdamWTensor& t) { return t.n; }), threads,
+                 [&](int64_t, const Chunk& chunk) {
+                     adamwRange(tensors[size_t(chunk.tensor)], chunk.begin, chunk.end);
+                 });
 }
 
 double sumOfSquares(const std::vector<std::pair<const float*, int64_t>>& arrays, int threads)
 {
-    std::vector<int64_t> sizes;
-    for (const auto& a : arrays) {
-        sizes.push_back(a.second);
+    const auto sizes = sizesOf(arrays, [](const auto& a) { return a.second; });
+    int64_t chunks = 0;
+    for (const int64_t n : sizes) {
+        chunks += (n + kChunk - 1) / kChunk;
     }
-    int64_t total = 0;
-    const auto chunks = chunksOf(sizes, &total);
-    const int64_t count = int64_t(chunks.size());
     // Per chunk, then summed in chunk order: the same sum whatever the threads.
-    std::vector<double> parts(chunks.size(), 0.0);
-    const bool parallel = threads > 1 && total >= kMinParallelValues;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (parallel)
-    for (int64_t c = 0; c < count; ++c) {
-        const auto& chunk = chunks[size_t(c)];
+    std::vector<double> parts(size_t(chunks), 0.0);
+    forEachChunk(sizes, threads, [&](int64_t c, const Chunk& chunk) {
         parts[size_t(c)] = squaresRange(arrays[size_t(chunk.tensor)].first, chunk.begin, chunk.end);
-    }
+    });
     double sum = 0.0;
     for (const double part : parts) {
         sum += part;
@@ -133,22 +136,13 @@ double sumOfSquares(const std::vector<std::pair<const float*, int64_t>>& arrays,
 
 void scale(const std::vector<std::pair<float*, int64_t>>& arrays, float c, int threads)
 {
-    std::vector<int64_t> sizes;
-    for (const auto& a : arrays) {
-        sizes.push_back(a.second);
-    }
-    int64_t total = 0;
-    const auto chunks = chunksOf(sizes, &total);
-    const int64_t count = int64_t(chunks.size());
-    const bool parallel = threads > 1 && total >= kMinParallelValues;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (parallel)
-    for (int64_t k = 0; k < count; ++k) {
-        const auto& chunk = chunks[size_t(k)];
-        float* x = arrays[size_t(chunk.tensor)].first;
-        for (int64_t i = chunk.begin; i < chunk.end; ++i) {
-            x[i] *= c;
-        }
-    }
+    forEachChunk(sizesOf(arrays, [](const auto& a) { return a.second; }), threads,
+                 [&](int64_t, const Chunk& chunk) {
+                     float* x = arrays[size_t(chunk.tensor)].first;
+                     for (int64_t i = chunk.begin; i < chunk.end; ++i) {
+                         x[i] *= c;
+                     }
+                 });
 }
 
 } // namespace mor::engine::kernel

@@ -97,6 +97,23 @@ inline void compare(const PassResult& grouped, const PassResult& single)
 }
 
 /// Fields of a member's run that the model reads, in a fixed order.
+/// A model of `mc` for 6 inputs and 3 classes, one training pass over `rows` random inputs
+/// grouped and one per expert: the same loss, outputs and gradients (compare). Returns the
+/// per-expert pass.
+inline PassResult groupedMatchesSingle(const ModelConfig& mc, int64_t rows)
+{
+    ModelShape shape;
+    shape.inputs = 6;
+    shape.classes = 3;
+    MoRModel net(mc, shape);
+    const auto x = torch::randn({rows, 6});
+    const auto y = torch::randint(3, {rows});
+    const auto single = trainingPass(net, x, y, false);
+    const auto grouped = trainingPass(net, x, y, true);
+    compare(grouped, single);
+    return single;
+}
+
 inline std::vector<torch::Tensor> runFields(const ExpertRun& r)
 {
     return {r.logits,
@@ -286,16 +303,8 @@ inline void membersRunOnOneThreadEach()
     mc.router.strategy = mor::RoutingStrategy::TopK;
     mc.router.topK = 2;
     mc.experts.assign(16, expert("gru", 64, 3, "critique"));
-    ModelShape shape;
-    shape.inputs = 6;
-    shape.classes = 3;
-    MoRModel net(mc, shape);
-    const auto x = torch::randn({512, 6});
-    const auto y = torch::randint(3, {512});
-    const auto single = trainingPass(net, x, y, false);
-    const auto grouped = trainingPass(net, x, y, true);
+    groupedMatchesSingle(mc, 512);
     at::set_num_threads(before);
-    compare(grouped, single);
 }
 
 } // namespace mor::model::grouped_test

@@ -118,15 +118,7 @@ void TstGroupedDispatch::groupedTrainingPassEqualsPerExpertPass()
         mc.integration.confidentThreshold = 0.0;
         mc.integration.extraIterations = 1;
     }
-    ModelShape shape;
-    shape.inputs = 6;
-    shape.classes = 3;
-    MoRModel net(mc, shape);
-    const auto x = torch::randn({64, 6});
-    const auto y = torch::randint(3, {64});
-    const auto single = trainingPass(net, x, y, false);
-    const auto grouped = trainingPass(net, x, y, true);
-    compare(grouped, single);
+    const auto single = groupedMatchesSingle(mc, 64);
     int64_t rows = 0;
     for (const int64_t r : single.rows) {
         rows += r;
