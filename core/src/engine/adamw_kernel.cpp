@@ -4,8 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
-// An AVX2/FMA copy beside the plain one, picked when the library loads (GCC on x86-64).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+// An AVX2/FMA copy beside the plain one, picked when the library loads (GCC 11 or newer on x86-64:
+// "arch=x86-64-v3"; elsewhere the plain loop only).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11 && defined(__x86_64__)
 #define MOR_KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define MOR_KERNEL_CLONES
