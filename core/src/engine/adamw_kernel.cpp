@@ -90,6 +90,26 @@ adamwRange(const AdamWTensor& t, int64_t b, int64_t e)
     }
 }
 
+/// torch::optim::SGD's operations on values [b, e), in their order.
+MOR_KERNEL_CLONES void sgdRange(const SgdTensor& t, int64_t b, int64_t e)
+{
+    float* __restrict p = t.p;
+    const float* __restrict g = t.g;
+    float* __restrict buf = t.buf;
+    for (int64_t i = b; i < e; ++i) {
+        float d = g[i];
+        if (t.weightDecay != 0.0f) {
+            d = d + t.weightDecay * p[i];
+        }
+        if (buf != nullptr) {
+            const float m = t.first ? d : buf[i] * t.momentum + t.oneMinusDampening * d;
+            buf[i] = m;
+            d = t.nesterov ? d + t.momentum * m : m;
+        }
+        p[i] = p[i] + t.negLr * d;
+    }
+}
+
 MOR_KERNEL_CLONES double
 squaresRange(const float* __restrict x, int64_t b, int64_t e)
 {
@@ -113,6 +133,14 @@ void adamw(const std::vector<AdamWTensor>& tensors, int threads)
     forEachChunk(sizesOf(tensors, [](const AdamWTensor& t) { return t.n; }), threads,
                  [&](int64_t, const Chunk& chunk) {
                      adamwRange(tensors[size_t(chunk.tensor)], chunk.begin, chunk.end);
+                 });
+}
+
+void sgd(const std::vector<SgdTensor>& tensors, int threads)
+{
+    forEachChunk(sizesOf(tensors, [](const SgdTensor& t) { return t.n; }), threads,
+                 [&](int64_t, const Chunk& chunk) {
+                     sgdRange(tensors[size_t(chunk.tensor)], chunk.begin, chunk.end);
                  });
 }
 

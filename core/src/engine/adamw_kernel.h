@@ -30,6 +30,24 @@ struct AdamWTensor {
 /// Every tensor's update, on up to `threads` threads.
 void adamw(const std::vector<AdamWTensor>& tensors, int threads);
 
+/// One parameter's SGD update (torch::optim::SGD): d = g + wd p; with momentum the buffer
+/// b = d on the first step (`first`), else b = momentum b + (1 - dampening) d, and d = b (or
+/// d + momentum b, nesterov); then p -= lr d. buf null: no momentum.
+struct SgdTensor {
+    float* p = nullptr;
+    const float* g = nullptr;
+    float* buf = nullptr;
+    int64_t n = 0;
+    bool first = false;
+    bool nesterov = false;
+    float weightDecay = 0.0f;
+    float momentum = 0.0f;
+    float oneMinusDampening = 1.0f;
+    float negLr = 0.0f;
+};
+
+void sgd(const std::vector<SgdTensor>& tensors, int threads);
+
 /// The sum of squares of every array's values, in double.
 double sumOfSquares(const std::vector<std::pair<const float*, int64_t>>& arrays, int threads);
 

@@ -114,12 +114,92 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
     return loss;
 }
 
+torch::Tensor FusedSGD::step(LossClosure closure)
+{
+    torch::NoGradGuard noGrad;
+    torch::Tensor loss;
+    if (closure != nullptr) {
+        at::AutoGradMode enableGrad(true);
+        loss = closure();
+    }
+    using State = torch::optim::SGDParamState;
+    std::vector<kernel::SgdTensor> flat;
+    std::vector<c10::TensorImpl*> written;
+    for (auto& group : param_groups_) {
+        const auto& options = static_cast<const torch::optim::SGDOptions&>(group.options());
+        const double decay = options.weight_decay();
+        const double momentum = options.momentum();
+        const double dampening = options.dampening();
+        const bool nesterov = options.nesterov();
+        for (auto& p : group.params()) {
+            if (!p.grad().defined()) {
+                continue;
+            }
+            const auto& grad = p.grad();
+            const int64_t n = p.numel();
+            torch::Tensor buffer;
+            bool first = false;
+            if (momentum != 0.0) {
+                const auto key = compat::optimizerStateKey<decltype(state_)>(p);
+                auto found = state_.find(key);
+                if (found == state_.end()) {
+                    // torch: the buffer starts as a copy of the first step's d.
+                    auto fresh = std::make_unique<State>();
+                    fresh->momentum_buffer(torch::empty_like(p, torch::MemoryFormat::Contiguous));
+                    found = state_.emplace(key, std::move(fresh)).first;
+                    first = true;
+                }
+                buffer = static_cast<State&>(*found->second).momentum_buffer();
+            }
+            if (flatFloat(p, n) && flatFloat(grad, n)
+                && (momentum == 0.0 || flatFloat(buffer, n))) {
+                kernel::SgdTensor k;
+                k.p = p.data_ptr<float>();
+                k.g = grad.data_ptr<float>();
+                k.buf = momentum != 0.0 ? buffer.data_ptr<float>() : nullptr;
+                k.n = n;
+                k.first = first;
+                k.nesterov = nesterov;
+                k.weightDecay = float(decay);
+                k.momentum = float(momentum);
+                k.oneMinusDampening = float(1.0 - dampening);
+                k.negLr = float(-options.lr());
+                flat.push_back(k);
+                written.push_back(p.unsafeGetTensorImpl());
+                if (momentum != 0.0) {
+                    written.push_back(buffer.unsafeGetTensorImpl());
+                }
+                continue;
+            }
+            // torch::optim::SGD's operations.
+            auto d = grad;
+            if (decay != 0.0) {
+                d = d.add(p, decay);
+            }
+            if (momentum != 0.0) {
+                if (first) {
+                    buffer.copy_(d);
+                } else {
+                    buffer.mul_(momentum).add_(d, 1.0 - dampening);
+                }
+                d = nesterov ? d.add(buffer, momentum) : buffer;
+            }
+            p.add_(d, -options.lr());
+        }
+    }
+    kernel::sgd(flat, at::get_num_threads());
+    for (auto* impl : written) {
+        impl->bump_version();
+    }
+    return loss;
+}
+
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& t,
                                                        const std::vector<torch::Tensor>& params,
                                                        std::string* name) {
     if (t.optimizer == OptimizerKind::Sgd) {
         *name = "sgd";
-        return std::make_unique<torch::optim::SGD>(
+        return std::make_unique<FusedSGD>(
             params, torch::optim::SGDOptions(t.learningRate).momentum(0.9).weight_decay(t.weightDecay));
     }
     // adam = AdamW without decoupled decay

@@ -25,8 +25,17 @@ public:
     torch::Tensor step(LossClosure closure = nullptr) override;
 };
 
-/// train.optimizer: "sgd" (momentum 0.9, weight decay), "adam" (AdamW without decay) or
-/// "adamw" (FusedAdamW); *name says which was built.
+/// SGD with momentum, dampening, weight decay and Nesterov exactly as torch::optim::SGD defines
+/// them (its state and save/load), each float CPU parameter updated in one pass, all in one
+/// OpenMP region per step, like FusedAdamW; other parameters take torch's operations.
+class FusedSGD : public torch::optim::SGD {
+public:
+    using torch::optim::SGD::SGD;
+    torch::Tensor step(LossClosure closure = nullptr) override;
+};
+
+/// train.optimizer: "sgd" (FusedSGD, momentum 0.9, weight decay), "adam" (AdamW without decay)
+/// or "adamw" (FusedAdamW); *name says which was built.
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig& config,
                                                        const std::vector<torch::Tensor>& params,
                                                        std::string* name);

@@ -83,6 +83,8 @@ private Q_SLOTS:
     void firstStepClosedForm();
     void stateCarriesOverBetweenTheTwo();
     void makeOptimizerBuildsTheFusedOne();
+    void fusedSgdFollowsTorch_data();
+    void fusedSgdFollowsTorch();
     void writesMoveTheVersions();
     void clearedGradientsStepAsZeroedOnes();
     void clipGradNormFollowsTorch_data();
@@ -220,6 +222,19 @@ void TstOptimizer::stateCarriesOverBetweenTheTwo()
 void TstOptimizer::makeOptimizerBuildsTheFusedOne()
 {
     auto params = optimizerParams(1);
+    {
+        TrainConfig config;
+        config.optimizer = OptimizerKind::Sgd;
+        config.learningRate = 0.03;
+        std::string name;
+        const auto optimizer = engine::makeOptimizer(config, params, &name);
+        const auto* sgd = dynamic_cast<const engine::FusedSGD*>(optimizer.get());
+        QVERIFY(sgd != nullptr);
+        const auto& options = static_cast<const torch::optim::SGDOptions&>(sgd->defaults());
+        QCOMPARE(options.momentum(), 0.9);
+        QCOMPARE(options.lr(), 0.03);
+        QCOMPARE(QString::fromStdString(name), QString("sgd"));
+    }
     for (const auto kind : {OptimizerKind::AdamW, OptimizerKind::Adam}) {
         TrainConfig config;
         config.optimizer = kind;
@@ -233,6 +248,92 @@ void TstOptimizer::makeOptimizerBuildsTheFusedOne()
         QCOMPARE(options.lr(), 0.02);
         QCOMPARE(options.weight_decay(), kind == OptimizerKind::Adam ? 0.0 : 0.3);
         QCOMPARE(QString::fromStdString(name), kind == OptimizerKind::Adam ? "adam" : "adamw");
+    }
+}
+
+void TstOptimizer::fusedSgdFollowsTorch_data()
+{
+    QTest::addColumn<double>("momentum");
+    QTest::addColumn<double>("dampening");
+    QTest::addColumn<double>("decay");
+    QTest::addColumn<bool>("nesterov");
+    QTest::newRow("momentum 0.9, decay (train.optimizer sgd)") << 0.9 << 0.0 << 0.01 << false;
+    QTest::newRow("nesterov") << 0.9 << 0.0 << 0.05 << true;
+    QTest::newRow("dampening") << 0.5 << 0.1 << 0.0 << false;
+    QTest::newRow("plain") << 0.0 << 0.0 << 0.1 << false;
+}
+
+void TstOptimizer::fusedSgdFollowsTorch()
+{
+    QFETCH(double, momentum);
+    QFETCH(double, dampening);
+    QFETCH(double, decay);
+    QFETCH(bool, nesterov);
+    const auto options = torch::optim::SGDOptions(0.05)
+                             .momentum(momentum)
+                             .dampening(dampening)
+                             .weight_decay(decay)
+                             .nesterov(nesterov);
+    auto ours = optimizerParams(9);
+    auto theirs = optimizerParams(9);
+    auto first = optimizerParams(9);
+    engine::FusedSGD fused(ours, options);
+    torch::optim::SGD reference(theirs, options);
+    for (int step = 0; step < 20; ++step) {
+        setGradients(ours, step);
+        setGradients(theirs, step);
+        if (step == 3) {
+            ours[3].mutable_grad() = torch::Tensor(); // skipped, as by torch
+            theirs[3].mutable_grad() = torch::Tensor();
+        }
+        fused.step();
+        reference.step();
+    }
+    const double worst = worstRelative(ours, theirs);
+    QVERIFY2(worst < 2e-5, qPrintable(QString::number(worst)));
+    QVERIFY((ours[0] - first[0]).abs().max().item<double>() > 0.1); // they moved
+    QCOMPARE(fused.state().size(), reference.state().size());
+    if (momentum != 0.0) {
+        std::vector<torch::Tensor> a, b;
+        for (size_t i = 0; i < ours.size(); ++i) {
+            const auto ka = compat::optimizerStateKey<std::decay_t<decltype(fused.state())>>(ours[i]);
+            const auto kb =
+                compat::optimizerStateKey<std::decay_t<decltype(reference.state())>>(theirs[i]);
+            a.push_back(static_cast<const torch::optim::SGDParamState&>(*fused.state().at(ka))
+                            .momentum_buffer());
+            b.push_back(static_cast<const torch::optim::SGDParamState&>(*reference.state().at(kb))
+                            .momentum_buffer());
+        }
+        QVERIFY2(worstNormwise(a, b) < 1e-6, qPrintable(QString::number(worstNormwise(a, b))));
+        // Saved by torch's, continued by the fused one: the same as torch's going on.
+        std::stringstream stream;
+        {
+            torch::serialize::OutputArchive archive;
+            reference.save(archive);
+            archive.save_to(stream);
+        }
+        auto continued = optimizerParams(9);
+        for (size_t i = 0; i < continued.size(); ++i) {
+            torch::NoGradGuard noGrad;
+            continued[i].copy_(theirs[i]);
+        }
+        engine::FusedSGD reader(continued, options);
+        {
+            torch::serialize::InputArchive archive;
+            archive.load_from(stream);
+            reader.load(archive);
+        }
+        for (int step = 20; step < 26; ++step) {
+            setGradients(continued, step);
+            setGradients(theirs, step);
+            reader.step();
+            reference.step();
+        }
+        QCOMPARE(reader.state().size(), reference.state().size());
+        // (normwise: a parameter's value near zero makes the elementwise relative error of
+        // float rounding large)
+        const double after = worstNormwise(continued, theirs);
+        QVERIFY2(after < 1e-6, qPrintable(QString::number(after)));
     }
 }
 
