@@ -17,16 +17,33 @@ bool flatFloat(const torch::Tensor& t, int64_t n)
            && !t.is_sparse() && t.numel() == n;
 }
 
+/// The closure's loss, computed with gradients on as torch's optimizers do (undefined without a
+/// closure).
+torch::Tensor closureLoss(const torch::optim::Optimizer::LossClosure& closure)
+{
+    if (closure == nullptr) {
+        return {};
+    }
+    at::AutoGradMode enableGrad(true);
+    return closure();
+}
+
+/// What a fused step wrote: their versions move on, as torch's in-place operations move them,
+/// so that caches keyed by a tensor's version (segment weight packs, the host decoder's weight
+/// snapshot) see the change.
+void bumpVersions(const std::vector<c10::TensorImpl*>& written)
+{
+    for (auto* impl : written) {
+        impl->bump_version();
+    }
+}
+
 } // namespace
 
 torch::Tensor FusedAdamW::step(LossClosure closure)
 {
     torch::NoGradGuard noGrad;
-    torch::Tensor loss;
-    if (closure != nullptr) {
-        at::AutoGradMode enableGrad(true);
-        loss = closure();
-    }
+    const auto loss = closureLoss(closure);
     using State = torch::optim::AdamWParamState;
     std::vector<kernel::AdamWTensor> flat; // the float CPU parameters: one pass each, together
     std::vector<c10::TensorImpl*> written;  // what the pass writes: their versions move on
@@ -106,22 +123,14 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
         }
     }
     kernel::adamw(flat, at::get_num_threads());
-    // As torch's in-place operations do: whatever caches a tensor by its version (weight packs,
-    // the host decoder's snapshot, autograd's saved tensors) sees the change.
-    for (auto* impl : written) {
-        impl->bump_version();
-    }
+    bumpVersions(written);
     return loss;
 }
 
 torch::Tensor FusedSGD::step(LossClosure closure)
 {
     torch::NoGradGuard noGrad;
-    torch::Tensor loss;
-    if (closure != nullptr) {
-        at::AutoGradMode enableGrad(true);
-        loss = closure();
-    }
+    const auto loss = closureLoss(closure);
     using State = torch::optim::SGDParamState;
     std::vector<kernel::SgdTensor> flat;
     std::vector<c10::TensorImpl*> written;
@@ -188,9 +197,7 @@ torch::Tensor FusedSGD::step(LossClosure closure)
         }
     }
     kernel::sgd(flat, at::get_num_threads());
-    for (auto* impl : written) {
-        impl->bump_version();
-    }
+    bumpVersions(written);
     return loss;
 }
 
