@@ -167,6 +167,19 @@ double timePerCall(const std::function<void()>& fn)
     return median(blocks);
 }
 
+/// One training step as `mor train` takes it (engine/optimizer.h): gradients cleared, forward,
+/// backward, the missing ones zeroed, clipping, the engine's optimizer.
+void trainingStep(model::MoRModel& net, torch::optim::Optimizer& optimizer,
+                  const torch::Tensor& x, const torch::Tensor& y, double clipNorm)
+{
+    const auto params = net->parameters();
+    const auto hadGradient = engine::clearGradients(params);
+    net->forward(x, y, torch::Tensor()).totalLoss.backward();
+    engine::zeroMissingGradients(hadGradient);
+    engine::clipGradNorm(params, clipNorm);
+    optimizer.step();
+}
+
 void timeAll(const std::string& dir)
 {
     Setup s = loadSetup();
@@ -184,21 +197,14 @@ void timeAll(const std::string& dir)
         std::cout << "@@TIME\tinference\t" << b << '\t' << format("%.9f", t) << std::endl;
     }
     net->train();
-    // The engine's optimizer and clipping (engine/optimizer.h: what `mor train` steps with).
     std::string optimizerName;
     const auto optimizer =
         engine::makeOptimizer(s.config.train, net->parameters(), &optimizerName);
     for (const int64_t b : batches) {
         const auto x = s.x.narrow(0, 0, b);
         const auto y = s.y.narrow(0, 0, b);
-        const double t = timePerCall([&] {
-            const auto params = net->parameters();
-            const auto hadGradient = engine::clearGradients(params); // as the engine steps
-            net->forward(x, y, torch::Tensor()).totalLoss.backward();
-            engine::zeroMissingGradients(hadGradient);
-            engine::clipGradNorm(params, s.config.train.clipNorm);
-            optimizer->step();
-        });
+        const double t = timePerCall(
+            [&] { trainingStep(net, *optimizer, x, y, s.config.train.clipNorm); });
         std::cout << "@@TIME\ttrain\t" << b << '\t' << format("%.9f", t) << std::endl;
     }
 }
@@ -217,14 +223,7 @@ void profileStep(const std::string& dir, int64_t batch, const std::string& out)
         engine::makeOptimizer(s.config.train, net->parameters(), &optimizerName);
     const auto x = s.x.narrow(0, 0, batch);
     const auto y = s.y.narrow(0, 0, batch);
-    const auto step = [&] {
-        const auto params = net->parameters();
-        const auto hadGradient = engine::clearGradients(params);
-        net->forward(x, y, torch::Tensor()).totalLoss.backward();
-        engine::zeroMissingGradients(hadGradient);
-        engine::clipGradNorm(params, s.config.train.clipNorm);
-        optimizer->step();
-    };
+    const auto step = [&] { trainingStep(net, *optimizer, x, y, s.config.train.clipNorm); };
     for (int i = 0; i < 5; ++i) {
         step();
     }

@@ -2,7 +2,7 @@
 #include "engine/optimizer.h"
 
 #include "compat/torch_compat.h"
-#include "engine/adamw_kernel.h"
+#include "engine/optimizer_kernel.h"
 
 #include <cmath>
 

@@ -1,9 +1,9 @@
 #pragma once
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The loops of engine::FusedAdamW and engine::clipGradNorm (optimizer.h) over raw float arrays:
-// plain C++ without torch, compiled with OpenMP (core/CMakeLists.txt) so that one parallel
-// region per optimizer step covers every parameter (chunks of all tensors shared among the
-// threads), vectorised (AVX2/FMA where the CPU has it, chosen at load time).
+// The loops of engine::FusedAdamW, engine::FusedSGD and engine::clipGradNorm (optimizer.h) over
+// raw float arrays: plain C++ without torch, compiled with OpenMP (core/src/engine/CMakeLists.txt)
+// so that one parallel region per optimizer step covers every parameter (chunks of all tensors
+// shared among the threads), vectorised (AVX2/FMA where the CPU has it, chosen at load time).
 #include <cstdint>
 #include <vector>
 

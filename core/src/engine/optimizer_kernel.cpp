@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/adamw_kernel.h"
+#include "engine/optimizer_kernel.h"
 
 #include <algorithm>
 #include <cmath>
