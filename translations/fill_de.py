@@ -53,6 +53,12 @@ DE = {
     "Run %1": "Lauf %1", "Name": "Name", "Status": "Status", "Data set": "Datensatz",
     "Created": "Erstellt", "Duration": "Dauer", "Best accuracy": "Beste Genauigkeit",
     # setup view
+    "Hops": "Schritte",
+    'Most steps a query follows through the permutation: "2>>" asks where 2 leads in two steps':
+        'Höchstzahl der Schritte, die eine Frage der Permutation folgt: "2>>" fragt, wohin 2 in zwei Schritten führt',
+    "Capacity warm-up (steps)": "Kapazitäts-Aufwärmen (Schritte)",
+    "Training steps over which every recursion's capacity falls from 1 to its value along a half cosine (0: none)":
+        "Trainingsschritte, in denen die Kapazität jeder Rekursion entlang eines halben Kosinus von 1 auf ihren Wert fällt (0: keine)",
     "Kind": "Art", "Samples": "Beispiele", "Length (bits)": "Länge (Bits)", "Modulus": "Modulus",
     "Operands": "Operanden", "Domains": "Domänen", "Label noise": "Label-Rauschen", "CSV file": "CSV-Datei",
     "Label column": "Label-Spalte", "IDX images": "IDX-Bilder", "IDX labels": "IDX-Labels",

@@ -2951,6 +2951,22 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>answer-temperature fits the temperature on the answers (the critique of the step each expert halted at) and moves the halting threshold with it, so experts stop exactly where the raw critic stops: the critique becomes honest without changing answers or compute. none keeps the raw critic</source>
         <translation>answer-temperature passt die Temperatur an den Antworten an (der Kritik des Schritts, bei dem jeder Experte angehalten hat) und verschiebt die Halteschwelle mit, sodass die Experten genau dort anhalten, wo die rohe Kritik anhält: die Kritik wird ehrlich, ohne Antworten oder Rechenaufwand zu ändern. none behält die rohe Kritik</translation>
     </message>
+    <message>
+        <source>Most steps a query follows through the permutation: &quot;2&gt;&gt;&quot; asks where 2 leads in two steps</source>
+        <translation>Höchstzahl der Schritte, die eine Frage der Permutation folgt: "2&gt;&gt;" fragt, wohin 2 in zwei Schritten führt</translation>
+    </message>
+    <message>
+        <source>Hops</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Training steps over which every recursion&apos;s capacity falls from 1 to its value along a half cosine (0: none)</source>
+        <translation>Trainingsschritte, in denen die Kapazität jeder Rekursion entlang eines halben Kosinus von 1 auf ihren Wert fällt (0: keine)</translation>
+    </message>
+    <message>
+        <source>Capacity warm-up (steps)</source>
+        <translation>Kapazitäts-Aufwärmen (Schritte)</translation>
+    </message>
 </context>
 <context>
     <name>shell::HelpDialog</name>

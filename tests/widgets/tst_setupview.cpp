@@ -299,7 +299,8 @@ const QStringList kRecursionPaths = [] {
     for (const QString& key : QStringLiteral(
              "routing recursions layers_per_block d_model heads ffn capacity kv_sharing "
              "router_weight balance_weight z_loss_weight threshold dropout router_per_step "
-             "sharing gate gate_alpha embedding_std depth_capacity depth_every")
+             "sharing gate gate_alpha embedding_std depth_capacity depth_every "
+             "capacity_warmup_steps")
              .split(QLatin1Char(' '))) {
         paths << QStringLiteral("model.recursion.") + key;
     }
@@ -366,10 +367,12 @@ void TstSetupView::recursionRowsFollowTheRouting_data() {
     QTest::addColumn<QString>("visible");
     QTest::addColumn<QString>("hidden");
     QTest::newRow("expert_choice")
-        << "expert_choice" << "capacity router_per_step threshold router_weight kv_sharing"
+        << "expert_choice"
+        << "capacity capacity_warmup_steps router_per_step threshold router_weight kv_sharing"
         << "depth_capacity depth_every gate balance_weight";
-    QTest::newRow("token_choice") << "token_choice" << "gate balance_weight gate_alpha kv_sharing"
-                                  << "capacity router_per_step threshold depth_capacity";
+    QTest::newRow("token_choice")
+        << "token_choice" << "gate balance_weight gate_alpha kv_sharing"
+        << "capacity capacity_warmup_steps router_per_step threshold depth_capacity";
     QTest::newRow("mixture_of_depths")
         << "mixture_of_depths" << "depth_capacity depth_every threshold router_weight"
         << "capacity kv_sharing gate balance_weight";
@@ -402,6 +405,7 @@ void TstSetupView::recursionDemoFillsTheFormAndRoundTrips_data() {
     QTest::addColumn<QString>("demo");
     QTest::newRow("recursion-addition") << "recursion-addition";
     QTest::newRow("recursion-fortunes") << "recursion-fortunes";
+    QTest::newRow("recursion-pointer") << "recursion-pointer";
     QTest::newRow("mixture-of-depths") << "mixture-of-depths";
 }
 
@@ -526,7 +530,8 @@ void TstSetupView::recursionWidgetRangesAreTheValidators() {
     QVERIFY(view.loadDemo(QStringLiteral("recursion-addition")));
     const mor::ExperimentConfig base = view.config();
     int checked = 0;
-    for (const QString& path : QStringList{"data.seq_len", "data.digits"} + kRecursionPaths) {
+    for (const QString& path :
+         QStringList{"data.seq_len", "data.digits", "data.hops"} + kRecursionPaths) {
         QWidget* w = view.fieldWidget(path);
         QVERIFY2(w, qPrintable(path));
         double lo = 0, hi = 0, step = 1;
@@ -553,7 +558,7 @@ void TstSetupView::recursionWidgetRangesAreTheValidators() {
         }
         ++checked;
     }
-    QCOMPARE(checked, 16); // 2 data + 14 numeric recursion fields
+    QCOMPARE(checked, 18); // 3 data + 15 numeric recursion fields
 }
 
 void TstSetupView::startTrainsARecursionConfig() {

@@ -41,7 +41,8 @@ DatasetSection::DatasetSection(ConfigBinding& b, QWidget* parent)
     m_kind = choice(this, {QStringLiteral("parity"), QStringLiteral("modular"),
                            QStringLiteral("majority"), QStringLiteral("mixed"),
                            QStringLiteral("csv"), QStringLiteral("idx"), QStringLiteral("text"),
-                           QStringLiteral("running_parity"), QStringLiteral("addition")});
+                           QStringLiteral("running_parity"), QStringLiteral("addition"),
+                           QStringLiteral("pointer_chase")});
     auto* kind = m_kind;
     // The 2-D point sets are the Playground's: offered only when a loaded config has one.
     b.bindChoice<mor::DataKind>(kind, QStringLiteral("data.kind"), MOR_FIELD(data.kind),
@@ -115,6 +116,12 @@ DatasetSection::DatasetSection(ConfigBinding& b, QWidget* parent)
                                            "sequence has 3 x digits + 2 tokens)"));
     b.bind(digits, QStringLiteral("data.digits"), MOR_FIELD(data.digits));
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Digits per operand"), digits);
+    auto* hops = intSpin(this, 1, 8);
+    b.setToolTip(hops, QT_TRANSLATE_NOOP("setup::SetupView",
+                                         "Most steps a query follows through the "
+                                         "permutation: \"2>>\" asks where 2 leads in two steps"));
+    b.bind(hops, QStringLiteral("data.hops"), MOR_FIELD(data.hops));
+    b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Hops"), hops);
 
     auto* validation = realSpin(this, -1.0, 2.0, 2, 0.05);
     b.bind(validation, QStringLiteral("data.validation_fraction"),
@@ -197,7 +204,8 @@ void DatasetSection::update(const mor::DataConfig& data, mor::Family family) {
     const bool bits = kind == K::Parity || kind == K::Majority || kind == K::Mixed;
     const bool modular = kind == K::Modular || kind == K::Mixed;
     m_binding.setRowVisible(QStringLiteral("data.samples"),
-                            generated || kind == K::RunningParity || kind == K::Addition);
+                            generated || kind == K::RunningParity || kind == K::Addition ||
+                                kind == K::PointerChase);
     m_binding.setRowVisible(QStringLiteral("data.length"), bits);
     m_binding.setRowVisible(QStringLiteral("data.modulus"), modular);
     m_binding.setRowVisible(QStringLiteral("data.operands"), modular);
@@ -212,6 +220,7 @@ void DatasetSection::update(const mor::DataConfig& data, mor::Family family) {
     m_binding.setRowVisible(QStringLiteral("data.seq_len"),
                             kind == K::Text || kind == K::RunningParity);
     m_binding.setRowVisible(QStringLiteral("data.digits"), kind == K::Addition);
+    m_binding.setRowVisible(QStringLiteral("data.hops"), kind == K::PointerChase);
     m_preview->setVisible(csv);
     m_previewInfo->setVisible(csv);
     m_idxInfo->setVisible(idx);

@@ -33,6 +33,7 @@ struct RecursionRowUse {
 using RecursionRowRouting = mor::RecursionRouting;
 const RecursionRowUse kRecursionRowUses[] = {
     {"capacity", {RecursionRowRouting::ExpertChoice}},
+    {"capacity_warmup_steps", {RecursionRowRouting::ExpertChoice}},
     {"router_per_step", {RecursionRowRouting::ExpertChoice}},
     {"threshold", {RecursionRowRouting::ExpertChoice, RecursionRowRouting::MixtureOfDepths}},
     {"router_weight", {RecursionRowRouting::ExpertChoice, RecursionRowRouting::MixtureOfDepths}},
@@ -162,6 +163,17 @@ QGroupBox* section(ConfigBinding& b, QWidget* parent) {
                                "e.g. 1,0.5,0.25"));
     b.bind(capacity, path("capacity"), MOR_FIELD(model.recursion.capacity));
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Capacity"), capacity);
+
+    auto* warmup = SetupSections::intSpin(box, 0, 1000000000);
+    warmup->setSingleStep(100);
+    b.setToolTip(warmup, QT_TRANSLATE_NOOP("setup::SetupView",
+                                           "Training steps over which every recursion's "
+                                           "capacity falls from 1 to its value along a half "
+                                           "cosine (0: none)"));
+    b.bind(warmup, path("capacity_warmup_steps"),
+           MOR_FIELD(model.recursion.capacityWarmupSteps));
+    b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Capacity warm-up (steps)"), warmup,
+             true);
 
     auto* perStep = new QCheckBox(box);
     b.setToolTip(perStep, QT_TRANSLATE_NOOP("setup::SetupView",

@@ -190,7 +190,8 @@ enum class DataKind {
     Spirals /*"spirals"*/, Circles /*"circles"*/, Xor /*"xor"*/, Blobs /*"blobs"*/,
     Checkerboard /*"checkerboard"*/, Moons /*"moons"*/,
     // token-sequence tasks for model.family "recursion"
-    Text /*"text"*/, RunningParity /*"running_parity"*/, Addition /*"addition"*/
+    Text /*"text"*/, RunningParity /*"running_parity"*/, Addition /*"addition"*/,
+    PointerChase /*"pointer_chase"*/
 };
 const ChoiceNames<DataKind>& dataKindNames();
 /// The JSON name of a data kind ("parity", "running_parity", ...), for messages.
@@ -247,6 +248,8 @@ struct DataConfig {
     std::string textPath;
     int64_t seqLen = 64;            ///< text / running_parity: tokens per training sequence
     int64_t digits = 4;             ///< addition: digits per operand
+    /// pointer_chase: the most steps a query follows through the permutation (1..hops)
+    int64_t hops = 3;
 };
 
 struct EncoderConfig {
@@ -461,6 +464,10 @@ struct RecursionConfig {
     double balanceWeight = 0.1;   ///< token_choice: load-balancing loss
     double zLossWeight = 0.001;   ///< router z-loss
     double threshold = 0.5;       ///< expert_choice inference: continue when sigmoid score > this
+    /// expert_choice: over the first W optimizer steps every recursion's capacity falls from 1
+    /// to its configured value along a half cosine (the official code's cap_warmup_step; 0 =
+    /// none, its configs' default). Training only; evaluation always uses the capacity.
+    int64_t capacityWarmupSteps = 0;
     double dropout = 0.0;
     /// One router per recursion step (Bae et al. 2025) instead of one shared router
     /// (expert_choice only; token_choice has one router, as in the paper).

@@ -44,7 +44,8 @@ struct GenerateResult {
 int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSize,
                                 std::string* error);
 
-/// Positions per sequence of a sequence config (addition: 3 * digits + 2; else seq_len).
+/// Positions per sequence of a sequence config (addition: 3 * digits + 2; pointer_chase:
+/// 25; else seq_len).
 int64_t sequenceLength(const DataConfig& data);
 
 } // namespace mor

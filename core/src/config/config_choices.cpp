@@ -197,7 +197,8 @@ const ChoiceNames<DataKind>& dataKindNames() {
         {DataKind::Moons, "moons"},
         {DataKind::Text, "text"},
         {DataKind::RunningParity, "running_parity"},
-        {DataKind::Addition, "addition"}};
+        {DataKind::Addition, "addition"},
+        {DataKind::PointerChase, "pointer_chase"}};
     return names;
 }
 

@@ -42,6 +42,7 @@ template <class V> void visitFields(V& v, DataConfig& c) {
     v.field("text_path", c.textPath);
     v.field("seq_len", c.seqLen);
     v.field("digits", c.digits);
+    v.field("hops", c.hops);
 }
 
 template <class V> void visitFields(V& v, RecursionConfig& c) {
@@ -57,6 +58,7 @@ template <class V> void visitFields(V& v, RecursionConfig& c) {
     v.field("balance_weight", c.balanceWeight);
     v.field("z_loss_weight", c.zLossWeight);
     v.field("threshold", c.threshold);
+    v.field("capacity_warmup_steps", c.capacityWarmupSteps);
     v.field("dropout", c.dropout);
     v.field("router_per_step", c.routerPerStep);
     v.choice("sharing", c.sharing, recursionSharingNames());

@@ -176,6 +176,7 @@ void checkData(Checker& c, const DataConfig& d) {
     c.integer("data.probe_size", d.probeSize, 0, 4096);
     c.integer("data.seq_len", d.seqLen, 2, 4096);
     c.integer("data.digits", d.digits, 1, 30);
+    c.integer("data.hops", d.hops, 1, 8);
 }
 
 void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
@@ -183,7 +184,7 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     if (m.family == Family::Recursion && !sequenceData) {
         c.add("data.kind", "data.kind = \"" + dataKindName(data.kind) +
                                "\" is not a token-sequence task; model.family \"recursion\" "
-                               "needs text, running_parity or addition");
+                               "needs text, running_parity, addition or pointer_chase");
     } else if (m.family == Family::Reflection && sequenceData) {
         c.add("model.family", "data.kind = \"" + dataKindName(data.kind) +
                                   "\" is a token-sequence task; it needs model.family "
@@ -218,6 +219,7 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.real(p + "balance_weight", r.balanceWeight, 0.0, 100.0);
     c.real(p + "z_loss_weight", r.zLossWeight, 0.0, 100.0);
     c.real(p + "threshold", r.threshold, 0.0, 1.0, true);
+    c.integer(p + "capacity_warmup_steps", r.capacityWarmupSteps, 0, 1000000000);
     c.real(p + "dropout", r.dropout, 0.0, 0.9);
     c.real(p + "gate_alpha", r.gateAlpha, 0.0, 100.0, true);
     c.real(p + "embedding_std", r.embeddingStd, 0.0, 10.0);
@@ -486,7 +488,8 @@ void checkTrain(Checker& c, const TrainConfig& t) {
 } // namespace
 
 bool isSequenceDataKind(DataKind kind) {
-    return kind == DataKind::Text || kind == DataKind::RunningParity || kind == DataKind::Addition;
+    return kind == DataKind::Text || kind == DataKind::RunningParity || kind == DataKind::Addition ||
+           kind == DataKind::PointerChase;
 }
 
 std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error) {

@@ -216,6 +216,63 @@ SequenceData loadAddition(const DataConfig& config, int64_t seed) {
     return data;
 }
 
+
+SequenceData loadPointerChase(const DataConfig& config, int64_t seed) {
+    SequenceData data;
+    data.kind = DataKind::PointerChase;
+    const int64_t H = config.hops;
+    // Tokens: the digits, then one query token per start digit and number of steps, written
+    // as the digit followed by that many ">" ("2>>": where does 2 lead in two steps?).
+    for (int d = 0; d < 10; ++d) {
+        data.vocab.push_back(std::string(1, static_cast<char>('0' + d)));
+    }
+    for (int64_t k = 1; k <= H; ++k) {
+        for (int d = 0; d < 10; ++d) {
+            data.vocab.push_back(std::string(1, static_cast<char>('0' + d)) +
+                                 std::string(static_cast<size_t>(k), '>'));
+        }
+        data.difficultyNames.push_back(std::to_string(k) + (k == 1 ? " hop" : " hops"));
+    }
+    // A permutation p of the digits at positions 0-9, then kPointerChaseQueries queries, each
+    // followed by its answer: "d>...>" (k steps) -> p^k(d). Start and steps are uniform;
+    // only the answers are scored, the class of a query is k - 1. The model reads all but the
+    // last token.
+    data.seqLen = kPointerChaseLength;
+    detail::Random random(seed, 303);
+    SequenceSplit all;
+    all.count = config.samples;
+    all.length = data.seqLen;
+    std::vector<int64_t> perm(10);
+    for (int64_t i = 0; i < all.count; ++i) {
+        for (int64_t d = 0; d < 10; ++d) {
+            perm[static_cast<size_t>(d)] = d;
+        }
+        random.shuffle(perm);
+        std::vector<int64_t> seq(perm);
+        std::vector<int> classes(seq.size(), -1);
+        for (int64_t q = 0; q < kPointerChaseQueries; ++q) {
+            const int64_t start = random.below(10);
+            const int64_t steps = 1 + random.below(H);
+            int64_t at = start;
+            for (int64_t k = 0; k < steps; ++k) {
+                at = perm[static_cast<size_t>(at)];
+            }
+            seq.push_back(10 + 10 * (steps - 1) + start);
+            classes.push_back(static_cast<int>(steps - 1));
+            seq.push_back(at);
+            classes.push_back(-1);
+        }
+        for (int64_t t = 0; t < data.seqLen; ++t) {
+            const auto pos = static_cast<size_t>(t);
+            all.inputs.push_back(seq[pos]);
+            all.targets.push_back(classes[pos] >= 0 ? seq[pos + 1] : -1);
+            all.difficulty.push_back(classes[pos]);
+        }
+    }
+    splitGenerated(data, all, config);
+    return data;
+}
+
 } // namespace
 
 std::string bundledCorpusPath() {
@@ -269,18 +326,37 @@ std::vector<std::string> splitCharacters(const std::string& text) {
 
 std::vector<int64_t> encodeText(const std::vector<std::string>& vocab, int64_t unknownId,
                                 const std::string& text) {
+    // Longest match first: a vocabulary may hold tokens of several characters (pointer_chase's
+    // queries "2>>"); a character vocabulary matches one character at a time.
     std::map<std::string, int64_t> ids;
+    size_t longest = 1;
     for (size_t i = 0; i < vocab.size(); ++i) {
         ids.emplace(vocab[i], static_cast<int64_t>(i));
+        longest = std::max(longest, splitCharacters(vocab[i]).size());
     }
+    const std::vector<std::string> chars = splitCharacters(text);
     std::vector<int64_t> out;
-    for (const std::string& c : splitCharacters(text)) {
-        const auto it = ids.find(c);
-        if (it != ids.end() && !(unknownId >= 0 && it->second == unknownId)) {
-            out.push_back(it->second);
-        } else if (unknownId >= 0) {
-            out.push_back(unknownId);
+    for (size_t i = 0; i < chars.size();) {
+        size_t taken = 0;
+        std::string piece;
+        for (size_t n = std::min(longest, chars.size() - i); n >= 1 && taken == 0; --n) {
+            piece.clear();
+            for (size_t k = 0; k < n; ++k) {
+                piece += chars[i + k];
+            }
+            const auto it = ids.find(piece);
+            if (it != ids.end() && !(unknownId >= 0 && it->second == unknownId)) {
+                out.push_back(it->second);
+                taken = n;
+            }
         }
+        if (taken == 0) {
+            if (unknownId >= 0) {
+                out.push_back(unknownId);
+            }
+            taken = 1;
+        }
+        i += taken;
     }
     return out;
 }
@@ -321,6 +397,8 @@ SequenceData loadSequenceData(const DataConfig& config, int64_t seed) {
         data = loadRunningParity(config, seed);
     } else if (config.kind == DataKind::Addition) {
         data = loadAddition(config, seed);
+    } else if (config.kind == DataKind::PointerChase) {
+        data = loadPointerChase(config, seed);
     } else {
         data.error =
             "data.kind = \"" + dataKindName(config.kind) + "\" is not a token-sequence task";

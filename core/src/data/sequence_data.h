@@ -1,6 +1,6 @@
 #pragma once
 // Token-sequence data for the Mixture-of-Recursions family: character-level text, running
-// parity and reversed-digit addition, each with a per-token difficulty class. No torch.
+// parity, reversed-digit addition and pointer chasing, each with a per-token difficulty class. No torch.
 #include "mor/config.h"
 
 #include <cstdint>
@@ -19,7 +19,7 @@ struct SequenceSplit {
 };
 
 struct SequenceData {
-    DataKind kind = DataKind::Text;           ///< text | running_parity | addition
+    DataKind kind = DataKind::Text;           ///< text | running_parity | addition | pointer_chase
     std::string source;                       ///< text: the file read
     std::vector<std::string> vocab;           ///< token id -> display/UTF-8 text
     std::vector<std::string> difficultyNames; ///< names of the difficulty classes
@@ -47,11 +47,17 @@ std::string bundledCorpusPath();
 
 /// UTF-8 text split into characters (invalid bytes become single-byte tokens).
 std::vector<std::string> splitCharacters(const std::string& text);
-/// Token ids of `text` for a vocabulary (unknown characters -> unknownId, or skipped when -1).
+/// Token ids of `text` for a vocabulary, longest token first (unknown characters -> unknownId,
+/// or skipped when -1).
 std::vector<int64_t> encodeText(const std::vector<std::string>& vocab, int64_t unknownId,
                                 const std::string& text);
 /// Printable form of a token: "\\n", "\\t", or the text itself.
 std::string displayToken(const std::string& token);
+
+/// pointer_chase: queries per sequence, and the positions the model reads (a permutation of
+/// the 10 digits, then each query and its answer, less the last answer).
+constexpr int64_t kPointerChaseQueries = 8;
+constexpr int64_t kPointerChaseLength = 10 + 2 * kPointerChaseQueries - 1;
 
 /// Addition: the carry-chain class of each answer digit of a + b (least significant first,
 /// `digits` digits per operand, digits + 1 answer digits): 0 no carry in, 1 a carry made by

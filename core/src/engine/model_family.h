@@ -43,6 +43,9 @@ public:
     /// The training rows of epoch `epoch`, in the order they are used (a function of the seed
     /// and the epoch only, so a resumed run and every data-parallel rank see the same order).
     virtual std::vector<int64_t> epochOrder(int64_t epoch) const = 0;
+    /// Called before the forward passes of optimizer step `step` (0-based over the whole
+    /// run, so a resumed run continues where it stopped): schedules inside the model.
+    virtual void beginStep(int64_t step) { (void)step; }
     /// Forward pass (training mode) over some rows of an epoch order.
     virtual BatchLoss forward(const std::vector<int64_t>& rows) = 0;
     /// Training mode (dropout, the raw critic) or evaluation mode (the calibrated critic).

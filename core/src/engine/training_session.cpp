@@ -346,6 +346,7 @@ RunOutcome TrainingSession::loop(CheckpointState state) {
             }
             const double lr = schedule.at(state.step);
             setLearningRate(*m_optimizer, lr);
+            m_family->beginStep(state.step);
             // zero_grad's effect without its operations (optimizer.h).
             const auto hadGradient = clearGradients(m_family->module().parameters());
             double lossValue = 0, correct = 0;

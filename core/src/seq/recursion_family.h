@@ -19,6 +19,7 @@ public:
     Family family() const override { return Family::Recursion; }
     torch::nn::Module& module() override { return *m_model; }
     std::vector<int64_t> epochOrder(int64_t epoch) const override;
+    void beginStep(int64_t step) override { m_model->setTrainingStep(step); }
     engine::BatchLoss forward(const std::vector<int64_t>& rows) override;
     void setTraining(bool training) override { m_model->train(training); }
     EvalResult evaluate(engine::Split split, bool capture) override;

@@ -134,6 +134,19 @@ torch::Tensor RecursionModelImpl::depthRouterLogit(const torch::Tensor& h, int64
     return m_routers[static_cast<size_t>(block)](h).squeeze(-1);
 }
 
+double RecursionModelImpl::trainingCapacity(int64_t recursion) const {
+    const double c = m_capacity[static_cast<size_t>(recursion)];
+    const int64_t W = m_config.capacityWarmupSteps;
+    if (W <= 0 || m_trainingStep < 0 || !is_training() || c >= 1.0) {
+        return c;
+    }
+    // Capacity warm-up of the official code (expert_choice_router.py, cap_warmup_step): its
+    // step counter is 1 at the first training forward; ours is the engine's 0-based step.
+    const double ratio = std::min(1.0, static_cast<double>(m_trainingStep + 1) /
+                                           static_cast<double>(W));
+    return c + (1.0 - c) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * ratio));
+}
+
 RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK, bool trace) {
     if (m_config.routing == RecursionRouting::MixtureOfDepths) {
         return forwardDepths(inputs, topK, trace);
@@ -201,7 +214,7 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK
     for (int64_t r = 0; r < N; ++r) {
         torch::Tensor selected, gate, score;
         if (expertChoice) {
-            const double capacity = m_capacity[static_cast<size_t>(r)];
+            const double capacity = topK ? trainingCapacity(r) : m_capacity[static_cast<size_t>(r)];
             auto logit = expertRouterLogit(h, r);
             score = torch::sigmoid(logit);
             gate = expertGate(logit);

@@ -51,6 +51,14 @@ public:
     int64_t maxLen() const { return m_maxLen; }
     int64_t recursions() const { return m_config.recursions; }
     const std::vector<double>& capacities() const { return m_capacity; }
+    /// expert_choice, capacity_warmup_steps > 0: the optimizer step the next training
+    /// forward belongs to (0-based; the training session sets it before each step). -1 (the
+    /// default, and whatever is not the engine's training loop): no warm-up.
+    void setTrainingStep(int64_t step) { m_trainingStep = step; }
+    /// The fraction of tokens recursion r keeps with top-k routing: capacities()[r], or while
+    /// warming up (training mode, a training step set, capacity_warmup_steps = W > 0) the
+    /// official code's cosine from 1: c + (1 - c) * (1 + cos(pi * min(1, (step + 1) / W))) / 2.
+    double trainingCapacity(int64_t recursion) const;
     bool shared() const {
         return m_config.routing != RecursionRouting::Vanilla &&
                m_config.routing != RecursionRouting::MixtureOfDepths;
@@ -100,6 +108,7 @@ private:
     RecursionConfig m_config;
     int64_t m_vocab, m_maxLen;
     std::vector<double> m_capacity;
+    int64_t m_trainingStep = -1;
     torch::nn::Embedding m_tok{nullptr}, m_pos{nullptr};
     AttentionLayer m_first{nullptr}, m_last{nullptr};
     std::vector<std::vector<AttentionLayer>> m_blocks; ///< 1 shared block, or N_r (vanilla)

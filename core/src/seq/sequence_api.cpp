@@ -74,7 +74,10 @@ private:
 } // namespace
 
 int64_t sequenceLength(const DataConfig& data) {
-    return data.kind == DataKind::Addition ? 3 * data.digits + 2 : data.seqLen;
+    if (data.kind == DataKind::Addition) {
+        return 3 * data.digits + 2;
+    }
+    return data.kind == DataKind::PointerChase ? data::kPointerChaseLength : data.seqLen;
 }
 
 int64_t countSequenceParameters(const ExperimentConfig& config, int64_t vocabSize,
@@ -178,6 +181,16 @@ Result<std::vector<TokenTrace>> traceTextOfRun(const engine::StoredRun& stored, 
         const auto equals = std::find(run.vocab.begin(), run.vocab.end(), "=");
         const auto at = std::find(ids.begin(), ids.end(), equals - run.vocab.begin());
         std::fill(targets.begin(), targets.begin() + (at - ids.begin()), int64_t{-1});
+    }
+    if (run.config.data.kind == DataKind::PointerChase) {
+        // As in the data set: only the answer to a query ("2>>") is predicted, not the
+        // permutation's digits nor which query comes next.
+        for (int64_t t = 0; t < n; ++t) {
+            const auto& token = run.vocab[static_cast<size_t>(ids[static_cast<size_t>(t)])];
+            if (token.find('>') == std::string::npos) {
+                targets[static_cast<size_t>(t)] = -1;
+            }
+        }
     }
     try {
         return traceSequences(run.model, ids, targets, {}, 1, n, run.vocab, {}, 0);

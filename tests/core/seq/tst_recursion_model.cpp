@@ -56,6 +56,7 @@ private Q_SLOTS:
     void cachedDecoderMatchesFullForward_data();
     void cachedDecoderMatchesFullForward();
     void expertChoiceTrainingKeepsCapacityPerRecursion();
+    void capacityWarmupFollowsTheOfficialCosine();
     void tokenChoiceDepthIsTheRoutersChoice();
     void recursiveModelHasAboutHalfTheVanillaParameters();
     void embeddingStdDrawsTheEmbeddings();
@@ -240,6 +241,46 @@ void TstRecursionModel::expertChoiceTrainingKeepsCapacityPerRecursion() {
     }
     QVERIFY(pass.terms.count("router_bce"));
     QVERIFY(pass.auxLoss.requires_grad());
+}
+
+void TstRecursionModel::capacityWarmupFollowsTheOfficialCosine() {
+    // The official code (expert_choice_router.py, cap_warmup_step = W): at its training step
+    // s' (1 at the first forward) the capacity is c + (1 - c) * (1 + cos(pi * min(1, s'/W)))/2.
+    // Engine step s is s' - 1. c = 0.25, W = 10, T = 16; top-k keeps lround(capacity * 16):
+    //   s = 0: ratio 0.1, capacity 0.25 + 0.75 * 0.975528 = 0.981646 -> 16 tokens
+    //   s = 4: ratio 0.5, capacity 0.625                              -> 10
+    //   s = 6: ratio 0.7, capacity 0.25 + 0.75 * 0.206107 = 0.404580 -> 6
+    //   s = 9 and later: capacity 0.25                                 -> 4
+    auto c = smallConfig("expert_choice", 2);
+    c.capacity = "1,0.25";
+    c.capacityWarmupSteps = 10;
+    auto m = makeModel(c, 20, 16);
+    m->train();
+    const auto tokens = randomTokens(3, 16, 20, 4);
+    const auto keptAtRecursion2 = [&] { // -1 unless every row kept the same number
+        auto reached = m->forward(tokens, true).depth.ge(2).sum(1);
+        return reached.eq(reached[0]).all().item<bool>() ? reached[0].item<int64_t>()
+                                                         : int64_t(-1);
+    };
+    QCOMPARE(keptAtRecursion2(), int64_t(4)); // no step set: the configured capacity
+    const std::vector<std::pair<int64_t, double>> steps{
+        {0, 0.981646}, {4, 0.625}, {6, 0.404580}, {9, 0.25}, {50, 0.25}};
+    for (const auto& [step, capacity] : steps) {
+        m->setTrainingStep(step);
+        QVERIFY(std::abs(m->trainingCapacity(1) - capacity) < 1e-6);
+        QCOMPARE(m->trainingCapacity(0), 1.0);
+        QCOMPARE(keptAtRecursion2(), int64_t(std::lround(capacity * 16)));
+    }
+    // Evaluation mode, or no warm-up configured: the capacity itself.
+    m->setTrainingStep(4);
+    m->eval();
+    QCOMPARE(m->trainingCapacity(1), 0.25);
+    QCOMPARE(keptAtRecursion2(), int64_t(4));
+    c.capacityWarmupSteps = 0;
+    auto plain = makeModel(c, 20, 16);
+    plain->train();
+    plain->setTrainingStep(4);
+    QCOMPARE(plain->trainingCapacity(1), 0.25);
 }
 
 void TstRecursionModel::tokenChoiceDepthIsTheRoutersChoice() {

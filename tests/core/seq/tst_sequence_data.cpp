@@ -1,12 +1,14 @@
-// Token-sequence data (text, running parity, reversed-digit addition with carry classes) and
-// the validation of the recursion config fields.
+// Token-sequence data (text, running parity, reversed-digit addition with carry classes,
+// pointer chasing with hop classes) and the validation of the recursion config fields.
 #include "data/sequence_data.h"
 #include "mor/config.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
+#include <set>
 
 using namespace mor;
 
@@ -18,6 +20,8 @@ private Q_SLOTS:
     void additionCarryClasses();
     void additionSequencesHaveTargetsOnlyOnAnswerDigits();
     void runningParityTargetIsPrefixParity();
+    void pointerChaseTargetsFollowThePermutation();
+    void pointerChasePromptsEncodeLongestTokenFirst();
     void textSplitsCharactersAndKeepsPartsApart();
     void bundledCorpusIsFoundAndLoads();
     void missingTextFileIsAnErrorNamingTheFile();
@@ -103,6 +107,84 @@ void TstSequenceData::runningParityTargetIsPrefixParity() {
     }
 }
 
+void TstSequenceData::pointerChaseTargetsFollowThePermutation() {
+    // Each sequence: a permutation of the digits, then 8 queries "d>>" each followed by its
+    // answer. Following the permutation by hand must give every scored target; the number
+    // of ">" is the class + 1, and nothing else is scored.
+    for (const int hops : {1, 3, 8}) {
+        DataConfig c;
+        c.kind = mor::DataKind::PointerChase;
+        c.hops = hops;
+        c.samples = 400;
+        const auto d = data::loadSequenceData(c, 11);
+        QVERIFY2(d.ok(), d.error.c_str());
+        QCOMPARE(d.seqLen, int64_t(25));
+        QCOMPARE(d.vocab.size(), size_t(10 + 10 * hops));
+        QCOMPARE(d.vocab[10], std::string("0>"));
+        QCOMPARE(d.vocab.back(), std::string("9") + std::string(static_cast<size_t>(hops), '>'));
+        QCOMPARE(d.difficultyNames.size(), size_t(hops));
+        QCOMPARE(d.difficultyNames.back(), std::to_string(hops) + (hops == 1 ? " hop" : " hops"));
+        const auto& s = d.train;
+        QCOMPARE(s.count, int64_t(280)); // 15% validation, 15% test
+        std::vector<int> perClass(static_cast<size_t>(hops), 0);
+        for (int64_t i = 0; i < s.count; ++i) {
+            const auto at = [&](int64_t t) { return static_cast<size_t>(i * s.length + t); };
+            std::vector<int64_t> perm;
+            for (int64_t t = 0; t < 10; ++t) {
+                perm.push_back(s.inputs[at(t)]);
+                QCOMPARE(s.targets[at(t)], int64_t(-1));
+            }
+            QCOMPARE(std::set<int64_t>(perm.begin(), perm.end()).size(), size_t(10));
+            for (int64_t t = 10; t < s.length; ++t) {
+                const std::string& token = d.vocab[static_cast<size_t>(s.inputs[at(t)])];
+                if (t % 2 == 1) { // an answer: which query comes next is not predicted
+                    QCOMPARE(token.size(), size_t(1));
+                    QCOMPARE(s.targets[at(t)], int64_t(-1));
+                    QCOMPARE(s.difficulty[at(t)], -1);
+                    continue;
+                }
+                const int steps = static_cast<int>(token.size()) - 1;
+                QVERIFY(steps >= 1 && steps <= hops);
+                QCOMPARE(token.substr(1), std::string(static_cast<size_t>(steps), '>'));
+                int64_t where = token[0] - '0';
+                for (int k = 0; k < steps; ++k) {
+                    where = perm[static_cast<size_t>(where)];
+                }
+                QCOMPARE(s.targets[at(t)], where);
+                QCOMPARE(s.difficulty[at(t)], steps - 1);
+                ++perClass[static_cast<size_t>(steps - 1)];
+                if (t + 1 < s.length) { // the answer itself is the next input
+                    QCOMPARE(s.inputs[at(t + 1)], where);
+                }
+            }
+        }
+        // Uniform number of steps: every class near 8 * 280 / hops queries.
+        for (const int n : perClass) {
+            QVERIFY2(std::abs(n - 8 * 280 / hops) < 5 * std::sqrt(8.0 * 280 / hops),
+                     std::to_string(n).c_str());
+        }
+    }
+}
+
+void TstSequenceData::pointerChasePromptsEncodeLongestTokenFirst() {
+    DataConfig c;
+    c.kind = mor::DataKind::PointerChase;
+    c.hops = 3;
+    c.samples = 10;
+    const auto d = data::loadSequenceData(c, 1);
+    QVERIFY2(d.ok(), d.error.c_str());
+    const auto ids = data::encodeText(d.vocab, -1, "3174029586 2>> 4 7>>>x5>");
+    std::vector<std::string> tokens;
+    for (const int64_t id : ids) {
+        tokens.push_back(d.vocab[static_cast<size_t>(id)]);
+    }
+    QCOMPARE(tokens, (std::vector<std::string>{"3", "1", "7", "4", "0", "2", "9", "5", "8", "6",
+                                               "2>>", "4", "7>>>", "5>"}));
+    // A character vocabulary still encodes one character at a time.
+    const std::vector<std::string> chars{"?", "a", "b", "="};
+    QCOMPARE(data::encodeText(chars, 0, "a=b!"), (std::vector<int64_t>{1, 3, 2, 0}));
+}
+
 void TstSequenceData::textSplitsCharactersAndKeepsPartsApart() {
     const auto chars = data::splitCharacters("a\xC3\xA9\n\xE2\x82\xAC\xFF");
     QCOMPARE(chars, (std::vector<std::string>{"a", "\xC3\xA9", "\n", "\xE2\x82\xAC", "\xFF"}));
@@ -170,6 +252,7 @@ void TstSequenceData::recursionConfigErrorsNameTheField_data() {
         << base.arg("", R"("routing":"vanilla","kv_sharing":true)")
         << "model.recursion.kv_sharing";
     QTest::newRow("seq_len") << base.arg(R"(,"seq_len":1)", "") << "data.seq_len";
+    QTest::newRow("hops") << base.arg(R"(,"hops":9)", "") << "data.hops";
     QTest::newRow("family") << base.arg("", "").replace("\"recursion\",", "\"loop\",")
                             << "model.family";
     QTest::newRow("sequence data with reflection")

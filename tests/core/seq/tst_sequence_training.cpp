@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 using namespace mor;
 
 namespace {
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void otherRoutingsTrain();
     void stoppedRunResumesToTheEnd();
     void accumulationAndEarlyStopping();
+    void capacityWarmupFollowsTheOptimizerStep();
     void errorsComeBackAsValues();
 };
 
@@ -233,6 +236,37 @@ void TstSequenceTraining::accumulationAndEarlyStopping() {
     const RunOutcome stopped = trainExperiment(config, RunOptions{}, nullptr);
     QCOMPARE(stopped.status, std::string("finished"));
     QVERIFY2(stopped.steps < 20, std::to_string(stopped.steps).c_str());
+}
+
+void TstSequenceTraining::capacityWarmupFollowsTheOptimizerStep() {
+    // The training loop hands each optimizer step to the model: with warm-up W the top-k
+    // routing keeps lround(c_r(s) * 11) of the 11 positions at recursion r in step s, with
+    // c_r(s) = c_r + (1 - c_r) * (1 + cos(pi * min(1, (s + 1) / W))) / 2 (linear capacity
+    // 1, 2/3, 1/3), so train/mean_depth of every step is known exactly.
+    auto config = additionConfig("expert_choice");
+    config.train.epochs = 1; // 14 steps
+    config.model.recursion.capacityWarmupSteps = 10;
+    const std::string log = m_dir.filePath("warmup.morlog").toStdString();
+    RunOptions options;
+    options.logPath = log;
+    const RunOutcome out = trainExperiment(config, options, nullptr);
+    QVERIFY2(out.status == "finished", out.error.c_str());
+    auto reader = LogReader::open(log);
+    QVERIFY2(reader, reader.error().c_str());
+    const auto depth = reader->metric(out.runId, "train/mean_depth");
+    QCOMPARE(depth.size(), size_t(14));
+    const double pi = 3.14159265358979323846;
+    for (size_t s = 0; s < depth.size(); ++s) {
+        const double decay = 0.5 * (1.0 + std::cos(pi * std::min(1.0, double(s + 1) / 10.0)));
+        double expected = 1.0;
+        for (const double c : {2.0 / 3.0, 1.0 / 3.0}) {
+            expected += double(std::lround((c + (1.0 - c) * decay) * 11.0)) / 11.0;
+        }
+        QVERIFY2(std::abs(depth[s].value - expected) < 1e-9,
+                 (std::to_string(s) + ": " + std::to_string(depth[s].value) + " vs " +
+                  std::to_string(expected))
+                     .c_str());
+    }
 }
 
 void TstSequenceTraining::errorsComeBackAsValues() {
