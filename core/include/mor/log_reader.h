@@ -113,6 +113,10 @@ public:
     std::vector<TokenTrace> tokenTraces(int64_t runId, int64_t step) const;
     /// Conflicts at one step, or of every step when step < 0.
     std::vector<ConflictRecord> conflicts(int64_t runId, int64_t step = -1) const;
+    /// A run's checkpoints by step. A stored path that does not exist but names a file of
+    /// this log's "<log>.checkpoints" folder is given as that file (a log named relatively
+    /// when it was trained and read from another working directory, or moved with its
+    /// checkpoints).
     std::vector<CheckpointInfo> checkpoints(int64_t runId) const;
     std::vector<EventRecord> events(int64_t runId) const;
     /// The error of the most recent query ("" when it succeeded); a failed query returns an

@@ -10,6 +10,7 @@
 #include "log/trace_store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <ctime>
@@ -411,6 +412,33 @@ std::vector<ConflictRecord> LogReader::conflicts(int64_t runId, int64_t step) co
     });
 }
 
+namespace {
+
+bool isFile(const std::string& path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+/// A stored checkpoint path as this process can open it. Training stores the path it wrote,
+/// which is relative to its working directory when the log was named relatively. When that
+/// file is not there (another working directory, or the log moved with its
+/// "<log>.checkpoints" folder), the same file under this log's own checkpoint folder is
+/// taken if it exists; otherwise the stored path is kept (its absence is reported on load).
+std::string resolveCheckpointPath(const std::string& logPath, const std::string& stored) {
+    if (stored.empty() || isFile(stored)) {
+        return stored;
+    }
+    const std::string marker = logPath.substr(logPath.find_last_of('/') + 1) + ".checkpoints/";
+    const size_t at = stored.rfind(marker);
+    if (at == std::string::npos || (at > 0 && stored[at - 1] != '/')) {
+        return stored;
+    }
+    const std::string here = logPath + ".checkpoints/" + stored.substr(at + marker.size());
+    return isFile(here) ? here : stored;
+}
+
+} // namespace
+
 std::vector<CheckpointInfo> LogReader::checkpoints(int64_t runId) const {
     return m_impl->query<std::vector<CheckpointInfo>>([&](SqliteDb& db) {
         std::vector<CheckpointInfo> list;
@@ -418,7 +446,8 @@ std::vector<CheckpointInfo> LogReader::checkpoints(int64_t runId) const {
                                 "WHERE run_id = ? ORDER BY step, path"));
         q.bind(1, runId);
         while (q.next()) {
-            list.push_back(CheckpointInfo{q.int64(0), q.text(1), q.text(2)});
+            list.push_back(CheckpointInfo{q.int64(0), resolveCheckpointPath(m_impl->path, q.text(1)),
+                                          q.text(2)});
         }
         return list;
     });

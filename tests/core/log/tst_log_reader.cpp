@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -40,6 +41,7 @@ private slots:
     void downsamplingKeepsSpike();
     void downsamplingReturnsShortSeriesWhole();
     void runSummaryHasAccuracyStepsAndDuration();
+    void checkpointPathsResolveAgainstTheLog();
     void lastMetricsGivesLatestValuePerKey();
     void changeStampGrowsWithEveryCommit();
     void failedQueryReportsErrorUntilNextSuccess();
@@ -287,6 +289,40 @@ void TstLogReader::runSummaryHasAccuracyStepsAndDuration() {
     QCOMPARE(s.durationSeconds(), 3.5);
     s.finishedMs = 2000;
     QCOMPARE(s.durationSeconds(), 1.0);
+}
+
+void TstLogReader::checkpointPathsResolveAgainstTheLog() {
+    // Trained as "moved.morlog" in another working directory (or trained elsewhere and moved
+    // with its checkpoint folder): the stored paths do not exist from here, the files do
+    // under this log's own "<log>.checkpoints" folder.
+    const std::string path = file("moved.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t run = log->createRun(RunInfo{"r", "{}", "addition", "cpu", 1, {}});
+    QVERIFY(QDir().mkpath(QString::fromStdString(path + ".checkpoints/run-1")));
+    const std::string here = path + ".checkpoints/run-1/step-00000010.pt";
+    QFile(QString::fromStdString(here)).open(QIODevice::WriteOnly);
+    log->logCheckpoint(run, 10, "moved.morlog.checkpoints/run-1/step-00000010.pt", "{}");
+    log->logCheckpoint(run, 20, "/old/place/moved.morlog.checkpoints/run-1/step-00000010.pt",
+                       "{}");
+    log->logCheckpoint(run, 30, "/old/place/moved.morlog.checkpoints/run-1/step-00000030.pt",
+                       "{}"); // not here either: kept as stored
+    log->logCheckpoint(run, 40, "/old/notmoved.morlog.checkpoints/run-1/step-00000010.pt",
+                       "{}"); // another log's folder: kept
+    log->logCheckpoint(run, 50, here, "{}");
+    log->flush();
+    auto reader = LogReader::open(path);
+    QVERIFY2(reader, reader.error().c_str());
+    const auto list = reader->checkpoints(run);
+    QCOMPARE(list.size(), size_t(5));
+    QCOMPARE(list[0].path, here);
+    QCOMPARE(list[1].path, here);
+    QCOMPARE(list[2].path,
+             std::string("/old/place/moved.morlog.checkpoints/run-1/step-00000030.pt"));
+    QCOMPARE(list[3].path,
+             std::string("/old/notmoved.morlog.checkpoints/run-1/step-00000010.pt"));
+    QCOMPARE(list[4].path, here);
 }
 
 void TstLogReader::lastMetricsGivesLatestValuePerKey() {
