@@ -341,7 +341,7 @@ private Q_SLOTS:
                          const std::string& name) {
             return mor::toJson(c).find("\"" + key + "\": \"" + name + "\"") != std::string::npos;
         };
-        QCOMPARE(mor::dataKindNames().size(), size_t(15));
+        QCOMPARE(mor::dataKindNames().size(), size_t(16));
         for (const auto& [kind, name] : mor::dataKindNames()) {
             const auto parsed = mor::parseConfig(R"({"data":{"kind":")" + name + R"("}})");
             QVERIFY2(!nameRefused(parsed), parsed.message().c_str());
@@ -380,10 +380,10 @@ private Q_SLOTS:
 
     void toJsonWritesEveryField() {
         const auto leaves = mor::flattenConfigJson(mor::toJson(mor::ExperimentConfig{}));
-        // 2 + data 26 (domains has 3 entries -> 28) + encoder 5 + router 29 (groups: one empty
+        // 2 + data 27 (domains has 3 entries -> 29) + encoder 5 + router 29 (groups: one empty
         // list) + 4 experts x 17 + integration 11 + 5 model scalars + model.family + train 18;
         // no recursion section (a reflection config)
-        QCOMPARE(leaves.size(), size_t(2 + 28 + 5 + 29 + 68 + 11 + 5 + 1 + 18));
+        QCOMPARE(leaves.size(), size_t(2 + 29 + 5 + 29 + 68 + 11 + 5 + 1 + 18));
         QCOMPARE(field(leaves, "model.experts[0].kind"), std::string("reflection"));
         QCOMPARE(field(leaves, "model.recursion.depth_every"), std::string("<missing>"));
         QCOMPARE(field(leaves, "data.missing"), std::string("refuse"));
@@ -413,8 +413,8 @@ private Q_SLOTS:
         recursion.model.router.topK = 3; // the reflection family's: not written
         const std::string text = mor::toJson(recursion);
         QCOMPARE(modelKeys(text), QStringList({"family", "recursion"}));
-        // 2 + data 28 + model.family + recursion 20 + train 18
-        QCOMPARE(mor::flattenConfigJson(text).size(), size_t(2 + 28 + 1 + 20 + 18));
+        // 2 + data 29 + model.family + recursion 21 + train 18
+        QCOMPARE(mor::flattenConfigJson(text).size(), size_t(2 + 29 + 1 + 21 + 18));
         const auto back = mor::parseConfig(text);
         QVERIFY2(back.ok(), back.message().c_str());
         QVERIFY(back.config.model.family == mor::Family::Recursion);
