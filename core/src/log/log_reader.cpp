@@ -10,10 +10,10 @@
 #include "log/trace_store.h"
 
 #include <sqlite3.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -415,8 +415,8 @@ std::vector<ConflictRecord> LogReader::conflicts(int64_t runId, int64_t step) co
 namespace {
 
 bool isFile(const std::string& path) {
-    struct stat info {};
-    return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+    std::error_code error;
+    return std::filesystem::is_regular_file(path, error);
 }
 
 /// A stored checkpoint path as this process can open it. Training stores the path it wrote,
