@@ -9,14 +9,16 @@
 #
 # Usage: tests/bench/seq_pointer_throughput.sh MOR_BINARY LOG NAME=RUN_ID [NAME=RUN_ID ...]
 #   e.g. ... build/ci/app/cli/mor claims.morlog mor=31 fixed=2 vanilla2=21 vanilla3=26
-# Environment: REPS (default 7), BATCH (default 1024), PROMPT (default a fixed sequence).
+# Environment: REPS (default 7), BATCH (default 1024), PROMPT (the sequence; default below).
 set -euo pipefail
 mor=${1:?usage: seq_pointer_throughput.sh MOR_BINARY LOG NAME=RUN_ID ...}
 log=${2:?log}
 shift 2
 reps=${REPS:-7}
 batch=${BATCH:-1024}
-prompt=${PROMPT:-"8745239061 0>>6 6>>>7 0>>6 3>>7 6>>>5 3>>>9 0>>>0 1>>"}
+# Default: a sequence with the task's mix of steps (1, 2, 3, 1, 2, 3, 1, 2; the data draws them
+# uniformly). The answers are right, so every model reads what it would have generated.
+prompt=${PROMPT:-"8745239061 3>5 1>>0 4>>>2 9>1 6>>1 2>>>4 0>8 5>>"}
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
