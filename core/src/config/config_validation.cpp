@@ -488,8 +488,8 @@ void checkTrain(Checker& c, const TrainConfig& t) {
 } // namespace
 
 bool isSequenceDataKind(DataKind kind) {
-    return kind == DataKind::Text || kind == DataKind::RunningParity || kind == DataKind::Addition ||
-           kind == DataKind::PointerChase;
+    return kind == DataKind::Text || kind == DataKind::RunningParity ||
+           kind == DataKind::Addition || kind == DataKind::PointerChase;
 }
 
 std::vector<double> recursionCapacities(const RecursionConfig& config, std::string* error) {

@@ -1,6 +1,7 @@
 #pragma once
 // Token-sequence data for the Mixture-of-Recursions family: character-level text, running
-// parity, reversed-digit addition and pointer chasing, each with a per-token difficulty class. No torch.
+// parity, reversed-digit addition and pointer chasing, each with a per-token difficulty class.
+// No torch.
 #include "mor/config.h"
 
 #include <cstdint>

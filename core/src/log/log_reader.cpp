@@ -446,8 +446,8 @@ std::vector<CheckpointInfo> LogReader::checkpoints(int64_t runId) const {
                                 "WHERE run_id = ? ORDER BY step, path"));
         q.bind(1, runId);
         while (q.next()) {
-            list.push_back(CheckpointInfo{q.int64(0), resolveCheckpointPath(m_impl->path, q.text(1)),
-                                          q.text(2)});
+            list.push_back(CheckpointInfo{
+                q.int64(0), resolveCheckpointPath(m_impl->path, q.text(1)), q.text(2)});
         }
         return list;
     });
