@@ -9,6 +9,8 @@
 
 #include "mor/log_reader.h"
 
+#include "spin_typing.h"
+
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QPushButton>
@@ -17,12 +19,6 @@
 #include <QtTest>
 
 namespace {
-void typeValue(QSpinBox* spin, int value) {
-    spin->setFocus();
-    spin->selectAll();
-    QTest::keyClicks(spin, QString::number(value));
-    QTest::keyClick(spin, Qt::Key_Return);
-}
 
 /// Largest gap between the ticks of a 10 ms timer: how long the GUI thread was unavailable.
 class LatencyProbe : public QObject {

@@ -19,6 +19,8 @@
 
 #include "mor/experiment_log.h"
 
+#include "spin_typing.h"
+
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
@@ -41,13 +43,6 @@ struct Fixture {
     double lossBase = 0; ///< its loss values lie in [lossBase, lossBase + 1)
     int experts = 0;     ///< of its routing snapshots (0: it logs none, a recursion run)
 };
-
-void typeValue(QSpinBox* spin, int value) {
-    spin->setFocus();
-    spin->selectAll();
-    QTest::keyClicks(spin, QString::number(value));
-    QTest::keyClick(spin, Qt::Key_Return);
-}
 
 } // namespace
 
