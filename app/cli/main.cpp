@@ -10,7 +10,9 @@
 #include "commands_sweep.h"
 #include "commands_validate.h"
 #include "commands_verify.h"
+#ifdef MOR_WITH_SERVE
 #include "serve/serve_command.h"
+#endif
 
 #include "mor/allocator.h"
 #include "mor/version.h"
@@ -32,7 +34,9 @@ int main(int argc, char** argv) {
     registerInspectCommands(app); // runs, show, export
     registerTraceCommand(app);
     registerGenerateCommand(app);
+#ifdef MOR_WITH_SERVE
     mor::serve::registerServeCommand(app);
+#endif
     registerSweepCommands(app); // sweep, sweeps
     registerBaselineCommand(app);
     registerMergeCommand(app);

@@ -1,5 +1,7 @@
 #include "engine/distributed.h"
 
+#include "compat/torch_compat.h"
+
 // Debian's LibTorch is built with Gloo; its c10d headers hide the class behind this switch.
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO 1
@@ -14,9 +16,17 @@
 
 namespace mor::engine {
 
+// LibTorch 2.x splits the backends (Gloo, NCCL) off ProcessGroup into c10d::Backend, which
+// keeps the collectives' signatures; 1.13's backends are ProcessGroups.
+#if MOR_TORCH_AT_LEAST(2, 0)
+using CollectiveGroup = c10d::Backend;
+#else
+using CollectiveGroup = c10d::ProcessGroup;
+#endif
+
 struct DistributedGroup::Impl {
     c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroup> group;
+    c10::intrusive_ptr<CollectiveGroup> group;
     torch::Device device{torch::kCPU};
 };
 

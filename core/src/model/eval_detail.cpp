@@ -49,8 +49,8 @@ torch::Tensor fusedStepPredictions(IntegrationImpl& integration,
             return torch::cat({t, t.select(0, have - 1).unsqueeze(0).expand(sizes)}, 0);
         };
         const auto index = ep.rows * count + j;
-        q.index_copy_(1, index, held(ep.run.probs));
-        c.index_copy_(1, index, held(ep.run.heldCritique));
+        q.index_copy_(1, index, held(ep.run.probs).to(q.scalar_type()));
+        c.index_copy_(1, index, held(ep.run.heldCritique).to(c.scalar_type()));
     }
     const auto fused = integration.forward(
         q.view({maxDepth * batch, count, classes}), c.view({maxDepth * batch, count}),

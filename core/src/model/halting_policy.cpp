@@ -1,4 +1,5 @@
 #include "model/halting_policy.h"
+#include "model/mixed_precision.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -129,8 +130,8 @@ torch::Tensor HaltingPolicy::regulariser(const torch::Tensor& lambdas,
     case HaltingKind::Critique: {
         const auto mask = usedSteps(lambdas, used).used.to(lambdas.scalar_type());
         const auto gate = critiques.detach().ge(m_threshold).to(lambdas.scalar_type());
-        const auto bce = torch::binary_cross_entropy(lambdas.clamp(1e-6, 1.0 - 1e-6), gate, {},
-                                                     at::Reduction::None);
+        const auto bce = binaryCrossEntropy(lambdas.clamp(1e-6, 1.0 - 1e-6), gate,
+                                            at::Reduction::None);
         return (bce * mask).sum() / mask.sum().clamp_min(1.0);
     }
     case HaltingKind::Fixed: break;

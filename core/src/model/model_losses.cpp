@@ -1,6 +1,7 @@
 // MoRModelImpl::computeLosses: every loss term of a pass, and their weighted sum.
 #include "model/model_pass.h"
 #include "model/router_losses.h"
+#include "model/mixed_precision.h"
 
 namespace mor::model {
 
@@ -39,8 +40,8 @@ ExpertTerms expertTerms(const ExpertRun& run, const torch::Tensor& y, const Halt
     // Critique calibration on the steps that ran; the target (draft right?) carries no gradient.
     const auto correct = run.logits.argmax(2).eq(y.unsqueeze(0)).to(run.critique.scalar_type());
     const auto computed = run.computed.to(run.critique.scalar_type());
-    const auto bce = torch::binary_cross_entropy(run.critique.clamp(1e-6, 1.0 - 1e-6),
-                                                 correct.detach(), {}, at::Reduction::None);
+    const auto bce = binaryCrossEntropy(run.critique.clamp(1e-6, 1.0 - 1e-6), correct.detach(),
+                                        at::Reduction::None);
     terms.critique = (bce * computed).sum() / computed.sum().clamp_min(1.0);
     terms.halting = policy.regulariser(run.lambda, run.critique, run.computed);
     if (steps > 1) {
@@ -82,7 +83,7 @@ void MoRModelImpl::addProbeLosses(const torch::Tensor& y, Pass& pass, torch::Ten
             // "information": log q_j(y|x) - log qbar_j(y), qbar_j = expert j's mean answer over
             // its rows, so an expert that only repeats its favourite label (fed inputs the router
             // sorted by label) gains nothing over its own average.
-            col = col.index_copy(0, rowsJ,
+            col = indexCopyPromoted(col, 0, rowsJ,
                                  information ? informationLoss(answersJ, yj)
                                              : -answersJ.clamp_min(1e-12).log().gather(
                                                    1, yj.unsqueeze(1)).squeeze(1));
@@ -216,8 +217,7 @@ void MoRModelImpl::computeLosses(const torch::Tensor& yIn, const torch::Tensor& 
             const auto ye = y.index_select(0, ep.extraRows).unsqueeze(0);
             const auto right =
                 ep.extra.probs.argmax(2).eq(ye).to(ep.extra.critique.scalar_type()).detach();
-            const auto bce = torch::binary_cross_entropy(
-                ep.extra.critique.clamp(1e-6, 1.0 - 1e-6), right);
+            const auto bce = binaryCrossEntropy(ep.extra.critique.clamp(1e-6, 1.0 - 1e-6), right);
             critiqueTerm = critiqueTerm + bce * (double(ep.extraRows.numel()) / n);
         }
         add(critique, critiqueTerm);

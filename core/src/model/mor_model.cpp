@@ -7,6 +7,7 @@
 #include "model/model_pass.h"
 #include "model/router_losses.h"
 #include "model/routing_strategy.h"
+#include "model/mixed_precision.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -19,7 +20,7 @@ namespace {
 torch::Tensor toBatch(const torch::Tensor& base, const torch::Tensor& rows,
                       const torch::Tensor& values)
 {
-    return base.index_copy(0, rows, values);
+    return indexCopyPromoted(base, 0, rows, values);
 }
 
 } // namespace
@@ -427,8 +428,8 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     auto expertSteps = torch::zeros({batch * experts}, zeroSteps.options());
     if (!pairIndex.empty()) {
         const auto index = torch::cat(pairIndex);
-        answers = answers.index_copy(0, index, torch::cat(pairAnswer));
-        confidences = confidences.index_copy(0, index, torch::cat(pairConf));
+        answers = indexCopyPromoted(answers, 0, index, torch::cat(pairAnswer));
+        confidences = indexCopyPromoted(confidences, 0, index, torch::cat(pairConf));
         expertSteps = expertSteps.index_copy(0, index, torch::cat(pairSteps));
     }
     answers = answers.view({batch, experts, classes});

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# tests/gpu/run.sh on the library's device machine (one NVIDIA GPU). That image has CUDA, CMake,
+# ninja, g++ and a CUDA PyTorch, but not this project's other build dependencies, and nothing
+# can be installed there. So:
+#   tests/gpu/device.sh --prepare      here (Debian): unpack Debian's nlohmann-json3-dev,
+#                                      libcli11-dev, libsqlite3-dev, libsqlite3-0, zlib1g-dev and
+#                                      libgloo-dev's headers (a PyTorch wheel may ship none) into
+#                                      .gpudeps/ (ignored by git; carry it to the device)
+#   tests/gpu/device.sh [run.sh options]
+#                                      there: point CMake at .gpudeps for the headers and the
+#                                      CMake files, at the machine's own zlib and SQLite libraries
+#                                      (Debian's SQLite library when it has none), build mor
+#                                      without `serve` (no cpp-httplib there), then run run.sh;
+#                                      with $OUT set, the table and the logs are copied there.
+# The device call, with .gpudeps in carry:  tests/gpu/device.sh --jobs 16
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+deps=$root/.gpudeps
+
+if [ "${1:-}" = --prepare ]; then
+    set -e
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download nlohmann-json3-dev libcli11-dev libsqlite3-dev libsqlite3-0 zlib1g-dev libgloo-dev)
+    rm -rf "$deps"
+    mkdir -p "$deps/gloo/include"
+    for f in "$tmp"/*.deb; do
+        case "$f" in
+            */libgloo-dev_*) dpkg -x "$f" "$tmp/gloo" && mv "$tmp/gloo/usr/include/gloo" "$deps/gloo/include/" ;;
+            *) dpkg -x "$f" "$deps" ;;
+        esac
+    done
+    # Absolute links (libz.so -> /lib/...) point nowhere there; static libraries are not used.
+    find "$deps" -type l -lname '/*' -delete
+    find "$deps" -name '*.a' -delete
+    rm -rf "$deps/usr/share/doc" "$tmp"
+    grep -qx '/.gpudeps/' "$root/.git/info/exclude" 2> /dev/null || echo '/.gpudeps/' >> "$root/.git/info/exclude"
+    du -sh "$deps"
+    exit 0
+fi
+
+usr=$deps/usr
+if [ ! -d "$usr/include/nlohmann" ]; then
+    echo "tests/gpu/device.sh: $usr has no headers: run tests/gpu/device.sh --prepare here and carry .gpudeps" >&2
+    exit 2
+fi
+library() { # the machine's own x86-64 library $1 (ldconfig's cache), else empty
+    ldconfig -p 2> /dev/null | awk -v n="$1" '$1 == n && /x86-64/ { print $NF; exit }'
+}
+zlib=$(library libz.so.1)
+[ -z "$zlib" ] && zlib=$(find /usr /lib /opt -name 'libz.so.1*' -type f 2> /dev/null | head -1)
+sqlite=$(library libsqlite3.so.0)
+if [ -z "$sqlite" ]; then
+    sqlite=$usr/lib/x86_64-linux-gnu/libsqlite3.so.0
+    export LD_LIBRARY_PATH=$usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
+echo "== dependencies: headers and CMake files from $usr; zlib $zlib; SQLite $sqlite"
+echo "== $(uname -srm); $(ldd --version 2> /dev/null | head -1); $(g++ --version 2> /dev/null | head -1); $(cmake --version | head -1)"
+gloo=""
+torch_include=$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "include"))' 2> /dev/null)
+[ -f "$torch_include/gloo/algorithm.h" ] || gloo="-DMOR_GLOO_INCLUDE_DIR=$deps/gloo/include"
+[ -n "$gloo" ] && echo "== Gloo headers carried: $deps/gloo/include"
+export MOR_GPU_CMAKE_ARGS="-DMOR_BUILD_SERVE=OFF $gloo -Dnlohmann_json_DIR=$usr/share/cmake/nlohmann_json -DCLI11_DIR=$usr/share/cmake/CLI11 -DSQLite3_INCLUDE_DIR=$usr/include -DSQLite3_LIBRARY=$sqlite -DZLIB_INCLUDE_DIR=$usr/include -DZLIB_LIBRARY=$zlib"
+"$here/run.sh" "$@"
+code=$?
+build=${MOR_GPU_BUILD:-$root/build/gpu}
+if [ -n "${OUT:-}" ] && [ -d "$OUT" ]; then
+    cp "$build/gpu-results.md" "$OUT/" 2> /dev/null
+    (cd "$build/gpu-logs" 2> /dev/null && tar czf "$OUT/gpu-logs.tar.gz" .)
+fi
+exit $code
