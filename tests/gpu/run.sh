@@ -4,7 +4,7 @@
 # installed PyTorch) and runs:
 #   1. the core test suite (tests/core, built against that LibTorch)
 #   2. one short training run of each model family on CUDA (tests/gpu/configs/*.json)
-#   3. bf16 autocast training (train.precision bf16) when the config has that field
+#   3. bf16 autocast training of each family (train.precision bf16) when the config has it
 #   4. gpu_checks: grouped vs per-expert dispatch and CUDA vs CPU equality, a bf16 autocast
 #      pass, and the expert-step FLOP/s against the device's measured matmul peak
 # and prints a table with a verdict per row (also written to BUILD/gpu-results.md).
@@ -155,27 +155,30 @@ for cfg in "$here"/configs/*.json; do
         "$([ $code = 0 ] && echo met || echo 'not met')" "$(tail -c 300 "$logs/train-$fam.json" | tr '\n\t' '  ')"
 done
 
-# --- 5. bf16 autocast training (train.precision, when the config has it) ----------------------
-bf16=$build/gpu-bf16.json
-"${torch_python:-python3}" - "$here/configs/reflection.json" "$bf16" <<'PY' 2>/dev/null || sed 's/"train": {/"train": {"precision": "bf16", /' "$here/configs/reflection.json" > "$bf16"
+# --- 5. bf16 autocast training of each family (train.precision, when the config has it) --------
+for cfg in "$here"/configs/*.json; do
+fam=$(basename "$cfg" .json)
+bf16=$build/gpu-bf16-$fam.json
+"${torch_python:-python3}" - "$cfg" "$bf16" "$fam" <<'PY' 2>/dev/null || sed 's/"train": {/"train": {"precision": "bf16", /' "$cfg" > "$bf16"
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["train"]["precision"] = "bf16"
-c["name"] = "gpu-reflection-bf16"
+c["name"] = "gpu-" + sys.argv[3] + "-bf16"
 json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
-if "$mor" validate "$bf16" > "$logs/bf16-validate.log" 2>&1; then
+if "$mor" validate "$bf16" > "$logs/bf16-validate-$fam.log" 2>&1; then
     t0=$(date +%s)
-    "$mor" train --config "$bf16" --log "$log" --device "$device" --name gpu-bf16 --json --quiet \
-        > "$logs/train-bf16.json" 2> "$logs/train-bf16.err"
+    "$mor" train --config "$bf16" --log "$log" --device "$device" --name "gpu-bf16-$fam" --json \
+        --quiet > "$logs/train-bf16-$fam.json" 2> "$logs/train-bf16-$fam.err"
     code=$?
-    row "bf16 autocast training run on $device (train.precision bf16)" "finishes" \
+    row "bf16 autocast training run on $device, family $fam (train.precision bf16)" "finishes" \
         "$([ $code = 0 ] && echo "finished in $(( $(date +%s) - t0 )) s" || echo "exit code $code")" \
-        "$([ $code = 0 ] && echo met || echo 'not met')" "$(tail -c 300 "$logs/train-bf16.json" | tr '\n\t' '  ')"
+        "$([ $code = 0 ] && echo met || echo 'not met')" "$(tail -c 300 "$logs/train-bf16-$fam.json" | tr '\n\t' '  ')"
 else
-    row "bf16 autocast training run on $device (train.precision bf16)" "finishes" "not run" "info" \
-        "this build's config has no train.precision: $(head -c 200 "$logs/bf16-validate.log" | tr '\n\t' '  ')"
+    row "bf16 autocast training run on $device, family $fam (train.precision bf16)" "finishes" "not run" "info" \
+        "this build's config has no train.precision: $(head -c 200 "$logs/bf16-validate-$fam.log" | tr '\n\t' '  ')"
 fi
+done
 
 # --- 6. equality, autocast pass and FLOP/s --------------------------------------------------------
 echo "== gpu_checks $device"
