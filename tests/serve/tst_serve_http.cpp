@@ -287,37 +287,47 @@ void TstServeHttp::concurrentRequestsShareForwardPasses() {
         return std::make_pair(values["mor_forward_passes_total"],
                               values["mor_predicted_inputs_total"]);
     };
-    const auto before = passes();
+    // 8 single-input requests started together within the 100 ms window: fewer passes than
+    // requests. A loaded machine (ctest -j) can still spread one burst past the window, so up to
+    // three bursts are sent; every request of every burst must succeed and be counted.
     const int clients = 8;
-    std::vector<int> status(clients, 0);
-    std::atomic<int> ready{0};
-    std::vector<std::thread> threads;
-    for (int c = 0; c < clients; ++c) {
-        threads.emplace_back([this, c, &status, &ready] {
-            const auto body = nlohmann::json{{"input", serve_test::rawRow(m_fixture, c)}}.dump();
-            // Start together, so a loaded machine does not spread them past the window.
-            ready.fetch_add(1);
-            while (ready.load() < clients) {
-                std::this_thread::yield();
-            }
-            auto r = post(body);
-            status[size_t(c)] = r ? r->status : -1;
-        });
+    double passesOfBurst = 0.0;
+    for (int burst = 0; burst < 3; ++burst) {
+        const auto before = passes();
+        std::vector<int> status(clients, 0);
+        std::atomic<int> ready{0};
+        std::vector<std::thread> threads;
+        for (int c = 0; c < clients; ++c) {
+            threads.emplace_back([this, c, &status, &ready] {
+                const auto body =
+                    nlohmann::json{{"input", serve_test::rawRow(m_fixture, c)}}.dump();
+                ready.fetch_add(1);
+                while (ready.load() < clients) {
+                    std::this_thread::yield();
+                }
+                auto r = post(body);
+                status[size_t(c)] = r ? r->status : -1;
+            });
+        }
+        for (auto& t : threads) {
+            t.join();
+        }
+        for (int s : status) {
+            QCOMPARE(s, 200);
+        }
+        m_predictOk += clients;
+        const auto after = passes();
+        QCOMPARE(after.second - before.second, double(clients));
+        passesOfBurst = after.first - before.first;
+        QVERIFY(passesOfBurst >= 1.0 && passesOfBurst <= clients);
+        if (passesOfBurst < clients) {
+            break;
+        }
     }
-    for (auto& t : threads) {
-        t.join();
-    }
-    for (int s : status) {
-        QCOMPARE(s, 200);
-    }
-    m_predictOk += clients;
-    const auto after = passes();
-    QCOMPARE(after.second - before.second, double(clients));
-    // 8 single-input requests within the 100 ms window: fewer passes than requests.
-    QVERIFY2(
-        after.first - before.first < clients,
-        qPrintable(
-            QString("%1 passes for %2 requests").arg(after.first - before.first).arg(clients)));
+    QVERIFY2(passesOfBurst < clients,
+             qPrintable(QString("%1 passes for %2 requests in each of 3 bursts")
+                            .arg(passesOfBurst)
+                            .arg(clients)));
 }
 
 void TstServeHttp::metricsAreValidPrometheusAndCountRequests() {
