@@ -5,7 +5,9 @@
 #   tests/gpu/device.sh --prepare      here (Debian): unpack Debian's nlohmann-json3-dev,
 #                                      libcli11-dev, libsqlite3-dev, libsqlite3-0, zlib1g-dev and
 #                                      libgloo-dev's headers (a PyTorch wheel may ship none) into
-#                                      .gpudeps/ (ignored by git; carry it to the device)
+#                                      .gpudeps/ (ignored by git; carry it to the device), and
+#                                      keep Qt 6 Core and Test with their libraries as .deb files
+#                                      in .gpudeps/debs (the core tests are Qt Test programs)
 #   tests/gpu/device.sh [run.sh options]
 #                                      there: point CMake at .gpudeps for the headers and the
 #                                      CMake files, at the machine's own zlib and SQLite libraries
@@ -33,6 +35,10 @@ if [ "${1:-}" = --prepare ]; then
     # Absolute links (libz.so -> /lib/...) point nowhere there; static libraries are not used.
     find "$deps" -type l -lname '/*' -delete
     find "$deps" -name '*.a' -delete
+    # Qt Core, Test, moc and the libraries they load that an Ubuntu image may lack: unpacked there.
+    mkdir -p "$deps/debs"
+    (cd "$deps/debs" && apt-get download qt6-base-dev qt6-base-dev-tools qmake6 libqt6core6 \
+        libqt6test6 libicu72 libdouble-conversion3 libpcre2-16-0 libb2-1 libglib2.0-0)
     rm -rf "$deps/usr/share/doc" "$tmp"
     grep -qx '/.gpudeps/' "$root/.git/info/exclude" 2> /dev/null || echo '/.gpudeps/' >> "$root/.git/info/exclude"
     du -sh "$deps"
@@ -54,13 +60,32 @@ if [ -z "$sqlite" ]; then
     sqlite=$usr/lib/x86_64-linux-gnu/libsqlite3.so.0
     export LD_LIBRARY_PATH=$usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 fi
+# Qt 6 Core and Test for the core tests: Debian's, unpacked under /tmp/mor-qt; of the libraries
+# they load, those the machine lacks are linked into /tmp/mor-qt/runtime (LD_LIBRARY_PATH).
+qt_args=""
+if ls "$deps"/debs/libqt6core6_*.deb > /dev/null 2>&1 && command -v dpkg > /dev/null; then
+    qt=/tmp/mor-qt
+    rm -rf "$qt"
+    mkdir -p "$qt/runtime"
+    for f in "$deps"/debs/*.deb; do dpkg -x "$f" "$qt"; done
+    for lib in "$qt"/usr/lib/x86_64-linux-gnu/*.so.*; do
+        name=$(basename "$lib")
+        case "$name" in *.so.[0-9]|*.so.[0-9][0-9]) ;; *) continue ;; esac
+        [ -n "$(library "$name")" ] || ln -sf "$lib" "$qt/runtime/$name"
+    done
+    export LD_LIBRARY_PATH=$qt/runtime${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    cmake_qt=$qt/usr/lib/x86_64-linux-gnu/cmake
+    qt_args="-DMOR_BUILD_TESTS=ON -DQt6_DIR=$cmake_qt/Qt6 -DQt6CoreTools_DIR=$cmake_qt/Qt6CoreTools"
+    export MOR_GPU_HAVE_QT=1
+    echo "== Qt 6 Core and Test (Debian's) in $qt; carried libraries: $(ls "$qt/runtime" | tr '\n' ' ')"
+fi
 echo "== dependencies: headers and CMake files from $usr; zlib $zlib; SQLite $sqlite"
 echo "== $(uname -srm); $(ldd --version 2> /dev/null | head -1); $(g++ --version 2> /dev/null | head -1); $(cmake --version | head -1)"
 gloo=""
 torch_include=$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "include"))' 2> /dev/null)
 [ -f "$torch_include/gloo/algorithm.h" ] || gloo="-DMOR_GLOO_INCLUDE_DIR=$deps/gloo/include"
 [ -n "$gloo" ] && echo "== Gloo headers carried: $deps/gloo/include"
-export MOR_GPU_CMAKE_ARGS="-DMOR_BUILD_SERVE=OFF $gloo -Dnlohmann_json_DIR=$usr/share/cmake/nlohmann_json -DCLI11_DIR=$usr/share/cmake/CLI11 -DSQLite3_INCLUDE_DIR=$usr/include -DSQLite3_LIBRARY=$sqlite -DZLIB_INCLUDE_DIR=$usr/include -DZLIB_LIBRARY=$zlib"
+export MOR_GPU_CMAKE_ARGS="-DMOR_BUILD_SERVE=OFF $gloo $qt_args -Dnlohmann_json_DIR=$usr/share/cmake/nlohmann_json -DCLI11_DIR=$usr/share/cmake/CLI11 -DSQLite3_INCLUDE_DIR=$usr/include -DSQLite3_LIBRARY=$sqlite -DZLIB_INCLUDE_DIR=$usr/include -DZLIB_LIBRARY=$zlib"
 "$here/run.sh" "$@"
 code=$?
 build=${MOR_GPU_BUILD:-$root/build/gpu}

@@ -17,8 +17,9 @@
 #   tests/gpu/run.sh --tests REGEX        only the core tests matching REGEX (ctest -R)
 #   tests/gpu/run.sh --jobs N             parallel build jobs (default: all cores)
 # MOR_GPU_CMAKE_ARGS adds configure arguments (tests/gpu/device.sh sets the dependencies' paths).
-# The core tests are Qt Test programs: on a machine without Qt 6 (the GPU image has none) they
-# are not built and their row says so; the CLI and gpu_checks need no Qt.
+# The core tests are Qt Test programs: on a machine without Qt 6 they are not built and their row
+# says so (tests/gpu/device.sh brings Qt Core and Test to the GPU image and sets MOR_GPU_HAVE_QT);
+# the CLI and gpu_checks need no Qt.
 # Without CUDA (and without --cpu) it stops at once with exit code 3 and says why.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -88,7 +89,7 @@ echo "== LibTorch prefix: ${prefix:-(system default)}; device $device; build $bu
 # test classes (mor_add_combined_tests; without them ctest finds no executable for those tests).
 have_qt=1
 [ -n "${MOR_GPU_NO_QT:-}" ] && have_qt=0
-if ! find /usr/lib /usr/local /opt "$prefix" -maxdepth 6 -path '*cmake/Qt6/Qt6Config.cmake' 2> /dev/null \
+if [ -z "${MOR_GPU_HAVE_QT:-}" ] && ! find /usr/lib /usr/local /opt "$prefix" -maxdepth 6 -path '*cmake/Qt6/Qt6Config.cmake' 2> /dev/null \
         | grep -q .; then
     have_qt=0
 fi
