@@ -23,12 +23,14 @@ deps=$root/.gpudeps
 if [ "${1:-}" = --prepare ]; then
     set -e
     tmp=$(mktemp -d)
-    (cd "$tmp" && apt-get download nlohmann-json3-dev libcli11-dev libsqlite3-dev libsqlite3-0 zlib1g-dev libgloo-dev)
+    (cd "$tmp" && apt-get download nlohmann-json3-dev libcli11-dev libsqlite3-dev libsqlite3-0 \
+        zlib1g-dev libgloo-dev)
     rm -rf "$deps"
     mkdir -p "$deps/gloo/include"
     for f in "$tmp"/*.deb; do
         case "$f" in
-            */libgloo-dev_*) dpkg -x "$f" "$tmp/gloo" && mv "$tmp/gloo/usr/include/gloo" "$deps/gloo/include/" ;;
+            */libgloo-dev_*)
+                dpkg -x "$f" "$tmp/gloo" && mv "$tmp/gloo/usr/include/gloo" "$deps/gloo/include/" ;;
             *) dpkg -x "$f" "$deps" ;;
         esac
     done
@@ -40,14 +42,16 @@ if [ "${1:-}" = --prepare ]; then
     (cd "$deps/debs" && apt-get download qt6-base-dev qt6-base-dev-tools qmake6 libqt6core6 \
         libqt6test6 libicu72 libdouble-conversion3 libpcre2-16-0 libb2-1 libglib2.0-0)
     rm -rf "$deps/usr/share/doc" "$tmp"
-    grep -qx '/.gpudeps/' "$root/.git/info/exclude" 2> /dev/null || echo '/.gpudeps/' >> "$root/.git/info/exclude"
+    exclude=$root/.git/info/exclude
+    grep -qx '/.gpudeps/' "$exclude" 2> /dev/null || echo '/.gpudeps/' >> "$exclude"
     du -sh "$deps"
     exit 0
 fi
 
 usr=$deps/usr
 if [ ! -d "$usr/include/nlohmann" ]; then
-    echo "tests/gpu/device.sh: $usr has no headers: run tests/gpu/device.sh --prepare here and carry .gpudeps" >&2
+    echo "tests/gpu/device.sh: $usr has no headers: run tests/gpu/device.sh --prepare" \
+        "here and carry .gpudeps" >&2
     exit 2
 fi
 library() { # the machine's own x86-64 library $1 (ldconfig's cache), else empty
@@ -77,15 +81,23 @@ if ls "$deps"/debs/libqt6core6_*.deb > /dev/null 2>&1 && command -v dpkg > /dev/
     cmake_qt=$qt/usr/lib/x86_64-linux-gnu/cmake
     qt_args="-DMOR_BUILD_TESTS=ON -DQt6_DIR=$cmake_qt/Qt6 -DQt6CoreTools_DIR=$cmake_qt/Qt6CoreTools"
     export MOR_GPU_HAVE_QT=1
-    echo "== Qt 6 Core and Test (Debian's) in $qt; carried libraries: $(ls "$qt/runtime" | tr '\n' ' ')"
+    echo "== Qt 6 Core and Test (Debian's) in $qt; carried libraries:" \
+        "$(ls "$qt/runtime" | tr '\n' ' ')"
 fi
 echo "== dependencies: headers and CMake files from $usr; zlib $zlib; SQLite $sqlite"
-echo "== $(uname -srm); $(ldd --version 2> /dev/null | head -1); $(g++ --version 2> /dev/null | head -1); $(cmake --version | head -1)"
+echo "== $(uname -srm); $(ldd --version 2> /dev/null | head -1);" \
+    "$(g++ --version 2> /dev/null | head -1); $(cmake --version | head -1)"
 gloo=""
-torch_include=$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "include"))' 2> /dev/null)
+torch_include=$(python3 -c 'import os, torch
+print(os.path.join(os.path.dirname(torch.__file__), "include"))' 2> /dev/null)
 [ -f "$torch_include/gloo/algorithm.h" ] || gloo="-DMOR_GLOO_INCLUDE_DIR=$deps/gloo/include"
 [ -n "$gloo" ] && echo "== Gloo headers carried: $deps/gloo/include"
-export MOR_GPU_CMAKE_ARGS="-DMOR_BUILD_SERVE=OFF $gloo $qt_args -Dnlohmann_json_DIR=$usr/share/cmake/nlohmann_json -DCLI11_DIR=$usr/share/cmake/CLI11 -DSQLite3_INCLUDE_DIR=$usr/include -DSQLite3_LIBRARY=$sqlite -DZLIB_INCLUDE_DIR=$usr/include -DZLIB_LIBRARY=$zlib"
+MOR_GPU_CMAKE_ARGS="-DMOR_BUILD_SERVE=OFF $gloo $qt_args"
+MOR_GPU_CMAKE_ARGS+=" -Dnlohmann_json_DIR=$usr/share/cmake/nlohmann_json"
+MOR_GPU_CMAKE_ARGS+=" -DCLI11_DIR=$usr/share/cmake/CLI11"
+MOR_GPU_CMAKE_ARGS+=" -DSQLite3_INCLUDE_DIR=$usr/include -DSQLite3_LIBRARY=$sqlite"
+MOR_GPU_CMAKE_ARGS+=" -DZLIB_INCLUDE_DIR=$usr/include -DZLIB_LIBRARY=$zlib"
+export MOR_GPU_CMAKE_ARGS
 "$here/run.sh" "$@"
 code=$?
 build=${MOR_GPU_BUILD:-$root/build/gpu}

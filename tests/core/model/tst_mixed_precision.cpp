@@ -45,7 +45,8 @@ void TstMixedPrecision::bceUnderAutocastMatchesTorchInValueAndGradient()
     // equal to torch's float loss of the same probabilities; from float32 probabilities the
     // gradient is torch's too.
     torch::manual_seed(3);
-    const auto p16 = torch::sigmoid(torch::randn({64})).clamp(1e-6, 1.0 - 1e-6).to(torch::kBFloat16);
+    const auto p16 =
+        torch::sigmoid(torch::randn({64})).clamp(1e-6, 1.0 - 1e-6).to(torch::kBFloat16);
     const auto t = torch::rand({64}).gt(0.5).to(torch::kFloat);
     auto pa = p16.to(torch::kFloat).detach().requires_grad_(true);
     auto pb = p16.to(torch::kFloat).detach().requires_grad_(true);
