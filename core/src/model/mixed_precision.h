@@ -1,5 +1,5 @@
 #pragma once
-// Tensors that meet under autocast (train.precision "bf16"/"fp16"): CUDA's autocast runs matrix
+// Tensors that meet under autocast (train.precision "bf16"): CUDA's autocast runs matrix
 // products in the low type but softmax, log and sums in float32, so a buffer made like one
 // activation can receive values of the other type. Scatters here promote instead of failing
 // ("index_copy_(): self and source expected to have the same dtype"). Without autocast both sides
