@@ -2,6 +2,7 @@
 // that checks the script's logic on a machine without one):
 //   equality  MoRModel training pass on the device: grouped dispatch against the per-expert path
 //             and against the same pass on the CPU (forward and every gradient)
+//   dispatch  training-step time with 32 experts against 2 (row 2's sparse-dispatch measure)
 //   autocast  a bf16 autocast training pass is finite and close to the fp32 one
 //   flops     matmul peak (fp32 and bf16) measured on the device, and the expert-step and
 //             grouped-dispatch training-step FLOP/s against it
@@ -149,6 +150,41 @@ void equality(const torch::Device& device)
         fmt("%.1e", d2), d2 <= 1e-3 ? "met" : "not met", "TF32 off; grouped dispatch");
 }
 
+/// Row 2's sparse-dispatch measure on the device: one training step (forward and backward, grouped
+/// dispatch) with 32 experts against 2, top-2, GRU width 128, depth 2, batch 1024. The step time
+/// should not grow with the number of experts, since each input visits two of them.
+void dispatchScaling(const torch::Device& device)
+{
+    model::ModelShape shape;
+    shape.inputs = 32;
+    shape.classes = 4;
+    const int64_t batch = 1024;
+    torch::manual_seed(7);
+    const auto x = torch::randn({batch, 32}).to(device);
+    const auto y = torch::randint(4, {batch}).to(device);
+    const auto previous = model::groupedDispatchMode();
+    model::setGroupedDispatch(true);
+    std::map<int64_t, double> ms;
+    for (const int64_t experts : {int64_t(2), int64_t(32)}) {
+        torch::manual_seed(8);
+        model::MoRModel net(dispatchConfig(experts), shape);
+        net->to(device);
+        net->train();
+        ms[experts] = 1000.0 * timeIt(device, [&] {
+            for (auto& p : net->parameters()) {
+                p.mutable_grad() = torch::Tensor();
+            }
+            net->forward(x, y, torch::Tensor()).totalLoss.backward();
+        });
+    }
+    model::setGroupedDispatchMode(previous);
+    const double ratio = ms[32] / ms[2];
+    row("sparse top-2 training step (fwd+bwd), E=32 / E=2, batch 1024 on " + device.str(),
+        "<= 1.3x", fmt("%.2fx", ratio), ratio <= 1.3 ? "met" : "not met",
+        fmt("E=2 %.2f ms", ms[2]) + fmt(", E=32 %.2f ms", ms[32])
+            + "; grouped dispatch, GRU width 128, depth 2, median of 7 after a warm-up");
+}
+
 void autocast(const torch::Device& device)
 {
     if (!compat::autocastSupported(device, torch::kBFloat16)) {
@@ -242,7 +278,8 @@ int main(int argc, char** argv)
     std::cout << "# LibTorch " << compat::torchVersion() << ", device " << device.str()
               << std::endl;
     for (const auto& [name, fn] : std::vector<std::pair<std::string, void (*)(const torch::Device&)>>{
-             {"equality", equality}, {"autocast", autocast}, {"flops", flops}}) {
+             {"equality", equality}, {"dispatch", dispatchScaling}, {"autocast", autocast},
+             {"flops", flops}}) {
         try {
             fn(device);
         } catch (const std::exception& ex) {
