@@ -88,7 +88,6 @@ echo "== LibTorch prefix: ${prefix:-(system default)}; device $device; build $bu
 # Every core test executable: single ones (mor_add_test) and the combined ones that hold several
 # test classes (mor_add_combined_tests; without them ctest finds no executable for those tests).
 have_qt=1
-[ -n "${MOR_GPU_NO_QT:-}" ] && have_qt=0
 if [ -z "${MOR_GPU_HAVE_QT:-}" ] && ! find /usr/lib /usr/local /opt "$prefix" -maxdepth 6 -path '*cmake/Qt6/Qt6Config.cmake' 2> /dev/null \
         | grep -q .; then
     have_qt=0
@@ -127,18 +126,17 @@ checks=$build/bench/gpu_checks
 # --- 3. core tests ----------------------------------------------------------------------------
 echo "== core tests (tests/core, against this LibTorch)"
 t0=$(date +%s)
+label="core tests built against LibTorch $([ -n "$torch_python" ] && "$torch_python" -c 'import torch; print(torch.__version__)')"
 if [ $have_qt = 0 ]; then
-    row "core tests built against LibTorch $([ -n "$torch_python" ] && "$torch_python" -c 'import torch; print(torch.__version__)')" \
-        "all pass" "not run" "info" "no Qt 6 on this machine: the core tests are Qt Test programs"
+    row "$label" "all pass" "not run" "info" "no Qt 6 on this machine: the core tests are Qt Test programs"
 else
-ctest_args=(--test-dir "$build/tests/core" --output-on-failure -j "$jobs" --timeout 600)
-[ -n "$tests" ] && ctest_args+=(-R "$tests")
-ctest "${ctest_args[@]}" > "$logs/ctest.log" 2>&1
-code=$?
-summary=$(grep -E 'tests passed|tests failed' "$logs/ctest.log" | tail -1)
-row "core tests built against LibTorch $([ -n "$torch_python" ] && "$torch_python" -c 'import torch; print(torch.__version__)')" \
-    "all pass" "${summary:-no summary}" "$([ $code = 0 ] && echo met || echo 'not met')" \
-    "ctest in $(( $(date +%s) - t0 )) s; they exercise the CPU paths; the CUDA paths are the rows below (log: $logs/ctest.log)"
+    ctest_args=(--test-dir "$build/tests/core" --output-on-failure -j "$jobs" --timeout 600)
+    [ -n "$tests" ] && ctest_args+=(-R "$tests")
+    ctest "${ctest_args[@]}" > "$logs/ctest.log" 2>&1
+    code=$?
+    summary=$(grep -E 'tests passed|tests failed' "$logs/ctest.log" | tail -1)
+    row "$label" "all pass" "${summary:-no summary}" "$([ $code = 0 ] && echo met || echo 'not met')" \
+        "ctest in $(( $(date +%s) - t0 )) s; they exercise the CPU paths; the CUDA paths are the rows below (log: $logs/ctest.log)"
 fi
 
 # --- 4. one training run per family ------------------------------------------------------------
@@ -158,27 +156,27 @@ done
 
 # --- 5. bf16 autocast training of each family (train.precision, when the config has it) --------
 for cfg in "$here"/configs/*.json; do
-fam=$(basename "$cfg" .json)
-bf16=$build/gpu-bf16-$fam.json
-"${torch_python:-python3}" - "$cfg" "$bf16" "$fam" <<'PY' 2>/dev/null || sed 's/"train": {/"train": {"precision": "bf16", /' "$cfg" > "$bf16"
+    fam=$(basename "$cfg" .json)
+    bf16=$build/gpu-bf16-$fam.json
+    "${torch_python:-python3}" - "$cfg" "$bf16" "$fam" <<'PY' 2>/dev/null || sed 's/"train": {/"train": {"precision": "bf16", /' "$cfg" > "$bf16"
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["train"]["precision"] = "bf16"
 c["name"] = "gpu-" + sys.argv[3] + "-bf16"
 json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
-if "$mor" validate "$bf16" > "$logs/bf16-validate-$fam.log" 2>&1; then
-    t0=$(date +%s)
-    "$mor" train --config "$bf16" --log "$log" --device "$device" --name "gpu-bf16-$fam" --json \
-        --quiet > "$logs/train-bf16-$fam.json" 2> "$logs/train-bf16-$fam.err"
-    code=$?
-    row "bf16 autocast training run on $device, family $fam (train.precision bf16)" "finishes" \
-        "$([ $code = 0 ] && echo "finished in $(( $(date +%s) - t0 )) s" || echo "exit code $code")" \
-        "$([ $code = 0 ] && echo met || echo 'not met')" "$(tail -c 300 "$logs/train-bf16-$fam.json" | tr '\n\t' '  ')"
-else
-    row "bf16 autocast training run on $device, family $fam (train.precision bf16)" "finishes" "not run" "info" \
-        "this build's config has no train.precision: $(head -c 200 "$logs/bf16-validate-$fam.log" | tr '\n\t' '  ')"
-fi
+    if "$mor" validate "$bf16" > "$logs/bf16-validate-$fam.log" 2>&1; then
+        t0=$(date +%s)
+        "$mor" train --config "$bf16" --log "$log" --device "$device" --name "gpu-bf16-$fam" --json \
+            --quiet > "$logs/train-bf16-$fam.json" 2> "$logs/train-bf16-$fam.err"
+        code=$?
+        row "bf16 autocast training run on $device, family $fam (train.precision bf16)" "finishes" \
+            "$([ $code = 0 ] && echo "finished in $(( $(date +%s) - t0 )) s" || echo "exit code $code")" \
+            "$([ $code = 0 ] && echo met || echo 'not met')" "$(tail -c 300 "$logs/train-bf16-$fam.json" | tr '\n\t' '  ')"
+    else
+        row "bf16 autocast training run on $device, family $fam (train.precision bf16)" "finishes" "not run" "info" \
+            "this build's config has no train.precision: $(head -c 200 "$logs/bf16-validate-$fam.log" | tr '\n\t' '  ')"
+    fi
 done
 
 # --- 6. equality, autocast pass and FLOP/s --------------------------------------------------------
