@@ -12,6 +12,8 @@
 
 namespace mor {
 
+struct RunAudit;
+
 struct RunInfo {
     std::string name;
     std::string configJson;
@@ -45,6 +47,9 @@ public:
     /// Synchronous: inserts the run with status "running" and returns its id (-1 on failure,
     /// see lastError()). While this log is open it refreshes the run's heartbeat every 5 s.
     int64_t createRun(const RunInfo& info);
+    /// Synchronous: stores the audit trail of audit.runId (mor/run_audit.h) through the
+    /// writer's connection, in its own transaction; false on failure (see lastError()).
+    bool recordAudit(const RunAudit& audit);
 
     // Queued (return at once; the writer thread inserts them in batches):
     void logMetric(int64_t run, const std::string& key, int64_t step, double value);

@@ -285,9 +285,9 @@ Result<PruneOutcome> pruneRun(const PruneOptions& o, TrainingObserver* observer)
             RunAudit audit = collectRunAudit(info.configJson, info.device, compat::torchVersion(),
                                              info.tags);
             audit.runId = out.runId;
-            std::string auditError;
-            if (!recordRunAudit(o.logPath, audit, &auditError)) {
-                log->logEvent(out.runId, "warning", "audit trail not recorded: " + auditError);
+            if (!log->recordAudit(audit)) {
+                log->logEvent(out.runId, "warning",
+                              "audit trail not recorded: " + log->lastError());
             }
             log->logSamples(out.runId, child->samples());
             log->logMetrics(out.runId, 0, validation.metrics);

@@ -64,9 +64,8 @@ RunOutcome TrainingSession::runNew(const RunOptions& options) {
         RunAudit audit = collectRunAudit(info.configJson, info.device, compat::torchVersion(),
                                          info.tags);
         audit.runId = m_runId;
-        std::string auditError;
-        if (m_runId > 0 && !recordRunAudit(m_log->path(), audit, &auditError)) {
-            event("warning", "audit trail not recorded: " + auditError);
+        if (m_runId > 0 && !m_log->recordAudit(audit)) {
+            event("warning", "audit trail not recorded: " + m_log->lastError());
         }
         m_checkpointDir = options.checkpointDir.empty() ? checkpointDirFor(m_log->path(), m_runId)
                                                         : options.checkpointDir;

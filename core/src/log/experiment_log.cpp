@@ -3,6 +3,7 @@
 #include "log/blob_codec.h"
 #include "log/log_schema.h"
 #include "log/log_writer.h"
+#include "log/run_audit_store.h"
 #include "log/token_trace_store.h"
 #include "log/trace_store.h"
 #include "mor/version.h"
@@ -141,6 +142,13 @@ int64_t ExperimentLog::createRun(const RunInfo& info) {
         writer.claimRun(db, id);
     });
     return id;
+}
+
+bool ExperimentLog::recordAudit(const RunAudit& audit) {
+    // On the writer's connection (synchronous = NORMAL, its WAL already open) instead of a
+    // connection of its own (recordRunAudit): no second open, schema read and WAL sync at the
+    // start of every run (issue 20, session 23).
+    return m_impl->writer->runNow([&](SqliteDb& db) { log::insertRunAudit(db, audit); });
 }
 
 void ExperimentLog::logMetric(int64_t run, const std::string& key, int64_t step, double value) {

@@ -5,6 +5,7 @@
 
 #include "log/audit_sha256.h"
 #include "log/log_schema.h"
+#include "log/run_audit_store.h"
 #include "log/sqlite_db.h"
 #include "log/sweep_store.h"
 #include "mor/version.h"
@@ -230,6 +231,31 @@ RunAudit collectRunAudit(const std::string& configJson, const std::string& devic
     return audit;
 }
 
+namespace log {
+
+void insertRunAudit(SqliteDb& db, const RunAudit& audit) {
+    SqlQuery(db.statement("INSERT OR REPLACE INTO run_audit(run_id, recorded_ms, user, host, "
+                          "command_line, app_version, git_commit, config_sha256, torch_version, "
+                          "device, parent_run, parent_kind, data_files) "
+                          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+        .bind(1, audit.runId)
+        .bind(2, audit.recordedMs)
+        .bind(3, audit.user)
+        .bind(4, audit.host)
+        .bind(5, audit.commandLine)
+        .bind(6, audit.appVersion)
+        .bind(7, audit.gitCommit)
+        .bind(8, audit.configSha256)
+        .bind(9, audit.torchVersion)
+        .bind(10, audit.device)
+        .bind(11, audit.parentRun)
+        .bind(12, audit.parentKind)
+        .bind(13, auditDataFilesJson(audit.dataFiles).dump())
+        .exec();
+}
+
+} // namespace log
+
 bool recordRunAudit(const std::string& logPath, const RunAudit& audit, std::string* error) {
     try {
         log::SqliteDb db(logPath, SQLITE_OPEN_READWRITE, log::kBusyTimeoutMs);
@@ -237,25 +263,7 @@ bool recordRunAudit(const std::string& logPath, const RunAudit& audit, std::stri
         const auto done = log::retryTransaction<bool>(
             db, "BEGIN IMMEDIATE", 5, 200,
             [&](log::SqliteDb& d) {
-                log::SqlQuery(d.statement(
-                                  "INSERT OR REPLACE INTO run_audit(run_id, recorded_ms, user, "
-                                  "host, command_line, app_version, git_commit, config_sha256, "
-                                  "torch_version, device, parent_run, parent_kind, data_files) "
-                                  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"))
-                    .bind(1, audit.runId)
-                    .bind(2, audit.recordedMs)
-                    .bind(3, audit.user)
-                    .bind(4, audit.host)
-                    .bind(5, audit.commandLine)
-                    .bind(6, audit.appVersion)
-                    .bind(7, audit.gitCommit)
-                    .bind(8, audit.configSha256)
-                    .bind(9, audit.torchVersion)
-                    .bind(10, audit.device)
-                    .bind(11, audit.parentRun)
-                    .bind(12, audit.parentKind)
-                    .bind(13, auditDataFilesJson(audit.dataFiles).dump())
-                    .exec();
+                log::insertRunAudit(d, audit);
                 return true;
             },
             error);

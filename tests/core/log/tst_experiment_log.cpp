@@ -44,6 +44,7 @@ private slots:
     void sha256MatchesFipsVectors_data();
     void sha256MatchesFipsVectors();
     void version3LogGainsAuditTableAndKeepsRuns();
+    void auditGoesThroughTheOpenLog();
 };
 
 void TstExperimentLog::createsSchemaWithVersionWalAndMarker() {
@@ -576,6 +577,23 @@ void TstExperimentLog::version3LogGainsAuditTableAndKeepsRuns() {
     QVERIFY(!verifyRunAudit(path, run).error.empty());
     QVERIFY(!ExperimentLog::open(path, &error));
     QVERIFY2(fileBytes(path) == newer, "a newer log is never modified");
+}
+
+void TstExperimentLog::auditGoesThroughTheOpenLog() { // the engine's path (one transaction)
+    const std::string path = file("audit.morlog");
+    std::string error;
+    auto log = ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    const int64_t run = log->createRun(RunInfo{"audited", "{\"a\": 1}", "", "cpu", 0, {}});
+    RunAudit audit = collectRunAudit("{\"a\": 1}", "cpu", "1.13.1", {"pruned-from:7"});
+    audit.runId = run;
+    const int64_t transactions = log->transactions();
+    QVERIFY2(log->recordAudit(audit), log->lastError().c_str());
+    QCOMPARE(log->transactions(), transactions + 1);
+    const auto read = readRunAudit(path, run, &error); // another connection, log still open
+    QVERIFY2(read.has_value(), error.c_str());
+    QCOMPARE(read->configSha256, configSha256("{\"a\": 1}"));
+    QCOMPARE(read->parentRun, int64_t(7));
 }
 
 QTEST_GUILESS_MAIN(TstExperimentLog)
