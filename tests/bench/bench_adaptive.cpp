@@ -18,6 +18,8 @@
 // and top-k routing take answerOnlyHead's loops (same header); MOR_BENCH_HEAD=0: the ATen path.
 // The fused step's wide products run over weights packed once per reflection
 // (model/fused_gemm.h, session 14); MOR_BENCH_PACKED=0: sgemm on every product instead.
+// MOR_BENCH_PROFILE=grouped:S (or per:S) runs only the batch-256 answer-only passes, gated then
+// fixed depth, S seconds each, for a profiler (issue 20, session 23); no rows.
 #include <torch/torch.h>
 
 #include "benchutil.h"
@@ -202,6 +204,37 @@ int main()
         }
 
         evaluate(net, data, ds.test); // warm-up
+        if (const char* profile = std::getenv("MOR_BENCH_PROFILE")) {
+            // For a profiler (perf record -k mono): the eval batch 256 answer-only passes of one
+            // dispatch, gated then fixed depth, each for the given seconds, bracketed on stderr
+            // by CLOCK_MONOTONIC times (perf script --time); no rows. "grouped:S" or "per:S".
+            const std::string mode(profile);
+            const bool grouped = mode.rfind("grouped", 0) == 0;
+            const auto colon = mode.find(':');
+            const double seconds = colon == std::string::npos ? 20.0 : std::atof(&mode[colon + 1]);
+            for (const bool gatedModel : {true, false}) {
+                timespec t0{};
+                clock_gettime(CLOCK_MONOTONIC, &t0);
+                const double start = now();
+                int passes = 0;
+                double steps = 0.0;
+                while (now() - start < seconds) {
+                    const auto f = evaluate(gatedModel ? net : fixed, data, ds.test, kEvalBatch,
+                                            false, grouped);
+                    steps = f.steps / double(f.inputs);
+                    ++passes;
+                }
+                timespec t1{};
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                std::cerr << (gatedModel ? "gated" : "fixed")
+                          << (grouped ? " grouped" : " per-expert") << ": " << passes << " passes, " << 1000.0 * (now() - start) / passes
+                          << " ms per pass, " << steps << " expert-steps per input; monotonic "
+                          << format("%ld.%06ld,%ld.%06ld", long(t0.tv_sec), t0.tv_nsec / 1000,
+                                    long(t1.tv_sec), t1.tv_nsec / 1000)
+                          << "\n";
+            }
+            return;
+        }
         // Issue 20: the saving must hold in each of 3 consecutive measurements (each the median
         // of kReps alternated pairs), at eval batch 256 and with the whole split as one batch.
         struct Measured {
