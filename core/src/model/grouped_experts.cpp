@@ -1,5 +1,6 @@
 #include "model/grouped_experts.h"
 
+#include "model/eval_detail.h"
 #include "model/grouped_linear.h"
 
 #include <c10/core/impl/LocalDispatchKeySet.h>
@@ -245,6 +246,13 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     // of step t sits in their concatenation (a halted row keeps its halting step's values).
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
         stateSteps, whereSteps;
+    // Answer only (as reflect(): detail off, no autograd, halted rows dropped, not ACT): per step
+    // only the drafts, critiques and states are kept, and each row's values at its halting step
+    // are read once after the loop; no [T, n] tensors, no finishExpertRun.
+    const bool answerOnly = shrink && !evalDetail() && !torch::GradMode::is_enabled()
+                            && policy.kind() != HaltingKind::Act;
+    const bool tracksLambda =
+        policy.kind() == HaltingKind::PonderNet || policy.kind() == HaltingKind::Act;
     auto active = torch::arange(n, longOpts);
     auto where = active;
     int64_t offset = 0;
@@ -289,16 +297,22 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
         const auto z = critic2(torch::gelu(critic1(criticIn, countsA)), countsA).squeeze(1); // [m]
         const auto raw = torch::sigmoid(z);
         const auto critique = calibrated ? torch::sigmoid(z / temperature) : raw; // z / 1 = z
-        const auto lambda = torch::sigmoid(haltHead(state, countsA)).squeeze(1);
+        // Critique-gated and fixed halting never read the halting head (haltsNow): answer-only
+        // passes, which keep no per-step lambda either, skip it.
+        const auto lambda = answerOnly && !tracksLambda
+                                ? torch::Tensor()
+                                : torch::sigmoid(haltHead(state, countsA)).squeeze(1);
         for (int64_t l = 0; l < live; ++l) {
             computedRows[size_t(l)] += countsA[size_t(l)];
         }
-        logitsSteps.push_back(logits);
         probsSteps.push_back(probs);
         critSteps.push_back(critique);
-        zSteps.push_back(z);
-        lambdaSteps.push_back(lambda);
         stateSteps.push_back(state);
+        if (!answerOnly) {
+            logitsSteps.push_back(logits);
+            zSteps.push_back(z);
+            lambdaSteps.push_back(lambda);
+        }
         where = compacted ? where.index_copy(0, active, torch::arange(offset, offset + m, longOpts))
                           : torch::arange(offset, offset + m, longOpts);
         offset += m;
@@ -308,7 +322,7 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
             // Every active row has not halted before t: t is its halting step unless it is
             // still active later. One compaction per step for the whole group.
             halt.index_fill_(0, active, t);
-            if (t < steps) {
+            if (t < steps && policy.kind() != HaltingKind::Fixed) { // fixed: no row halts early
                 const auto haltNow = policy.haltsNow(progress, critique, lambda, everyActive,
                                                      critiqueThreshold);
                 const auto keep = haltNow.logical_not().nonzero().squeeze(1);
@@ -339,8 +353,32 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     for (int64_t l = 0; l < live; ++l) {
         experts[size_t(liveMembers[size_t(l)])]->countRows(computedRows[size_t(l)]);
     }
-    const bool act = policy.kind() == HaltingKind::Act;
+    const auto split = [&counts](const torch::Tensor& t, int64_t dim) {
+        return t.split_with_sizes(counts, dim);
+    };
     auto& all = out.all;
+    if (answerOnly) {
+        all = answerAtHalt(probsSteps, critSteps, stateSteps, compacted ? where : torch::Tensor(),
+                           halt);
+        out.iterations = all.iterations;
+        out.answer = all.answer;
+        out.confidence = all.confidence;
+        const auto haltStep = split(all.haltStep, 0), stateParts = split(all.state, 0),
+                   answer = split(all.answer, 0), confidence = split(all.confidence, 0),
+                   iterations = split(all.iterations, 0);
+        for (size_t g = 0; g < size_t(members); ++g) {
+            if (counts[g] > 0) {
+                auto& run = out.runs[g];
+                run.haltStep = haltStep[g];
+                run.state = stateParts[g];
+                run.answer = answer[g];
+                run.confidence = confidence[g];
+                run.iterations = iterations[g];
+            }
+        }
+        return out;
+    }
+    const bool act = policy.kind() == HaltingKind::Act;
     torch::Tensor rawProbs, states;
     if (!compacted) {
         all.logits = torch::stack(logitsSteps, 0);
@@ -378,9 +416,6 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     out.answer = all.answer;
     out.confidence = all.confidence;
     // Each member's part: one split per tensor (a single backward node), not a view per member.
-    const auto split = [&counts](const torch::Tensor& t, int64_t dim) {
-        return t.split_with_sizes(counts, dim);
-    };
     const auto logits = split(all.logits, 1), probs = split(all.probs, 1),
                critique = split(all.critique, 1), criticLogit = split(all.criticLogit, 1),
                heldCritique = split(all.heldCritique, 1), lambda = split(all.lambda, 1),

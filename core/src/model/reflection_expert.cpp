@@ -182,9 +182,8 @@ HaltingProgress progressRows(const HaltingProgress& p, const torch::Tensor& keep
     return out;
 }
 
-/// An answer-only reflect(): each row's draft, critique and state at its halting step. `where`
-/// [n]: the position of each row's last computed values in the concatenation of the steps'
-/// outputs; undefined when no row halted early (the last step then holds every row in order).
+} // namespace
+
 ExpertRun answerAtHalt(const std::vector<torch::Tensor>& probs,
                        const std::vector<torch::Tensor>& critiques,
                        const std::vector<torch::Tensor>& states, const torch::Tensor& where,
@@ -201,8 +200,6 @@ ExpertRun answerAtHalt(const std::vector<torch::Tensor>& probs,
     run.iterations = halt.clone(); // a row ran steps 1 .. its halting step
     return run;
 }
-
-} // namespace
 
 ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPolicy& policy,
                                         bool shrink, const TokenMemory& memory)

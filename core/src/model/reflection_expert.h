@@ -98,6 +98,16 @@ struct ExpertRun {
 void finishExpertRun(ExpertRun& run, const torch::Tensor& rawProbs, const torch::Tensor& states,
                      const torch::Tensor& halt, bool act);
 
+/// An answer-only reflection (eval_detail.h: detail off, no autograd, halted rows dropped; not
+/// ACT): each row's draft, critique and state at its halting step `halt` (1-based, [n]). `where`
+/// [n]: the position of each row's last computed values in the concatenation of the steps'
+/// outputs; undefined when no row halted early (the last step then holds every row in order).
+/// Sets answer, confidence, state, haltStep and iterations. For reflect() and reflectGroup().
+ExpertRun answerAtHalt(const std::vector<torch::Tensor>& probs,
+                       const std::vector<torch::Tensor>& critiques,
+                       const std::vector<torch::Tensor>& states, const torch::Tensor& where,
+                       const torch::Tensor& halt);
+
 /// Extra iterations (re-reflection) from a given state, with a hint (the fused answer) as an
 /// input of its own.
 struct ExtraRun {

@@ -1,6 +1,7 @@
 #pragma once
 // Fixtures of tst_grouped_dispatch.cpp: model passes with and without grouped dispatch and the
 // comparisons of their values and gradients (a header, so the test stays one source file).
+#include "model/eval_detail.h"
 #include "model/fused_gemm.h"
 #include "model/grouped_experts.h"
 #include "model/grouped_linear.h"
@@ -305,6 +306,81 @@ inline void membersRunOnOneThreadEach()
     mc.experts.assign(16, expert("gru", 64, 3, "critique"));
     groupedMatchesSingle(mc, 512);
     at::set_num_threads(before);
+}
+
+/// The group-run cases and fixed depth (which an answer-only group run does not ask to halt).
+inline void answerOnlyGrid()
+{
+    groupGrid();
+    QTest::newRow("E=5 top-2 gru fixed") << 5 << 2 << "gru" << "fixed";
+}
+
+/// Answer-only evaluation (eval_detail.h: detail off): reflectGroup keeps no per-step tensors,
+/// and every member's answers, confidences and states equal the detailed group run's and the
+/// member's own answer-only reflect()'s (within 1e-5), its halting steps and iterations exactly.
+/// ACT keeps the detailed run (its answer is a mean over the steps).
+inline void answerOnlyGroupRunEqualsDetailRun()
+{
+    QFETCH(int, experts);
+    QFETCH(int, topK);
+    QFETCH(QString, cell);
+    QFETCH(QString, halting);
+    torch::manual_seed(11);
+    const int64_t batch = 120, hidden = 8, classes = 3, depth = 5;
+    ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
+    ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
+    const HaltingPolicy policy(ec);
+    std::vector<ReflectionExpert> members;
+    std::vector<ReflectionExpertImpl*> pointers;
+    for (int g = 0; g < experts; ++g) {
+        members.push_back(ReflectionExpert(ReflectionExpertOptions(hidden, classes)
+                                               .width(16)
+                                               .maxDepth(depth)
+                                               .cell(cell.toStdString())));
+        {
+            torch::NoGradGuard noGrad; // spread the critic and halting logits: rows halt apart
+            members.back()->named_parameters()["critic2.weight"].mul_(8.0);
+            members.back()->named_parameters()["halt.weight"].mul_(8.0);
+        }
+        members.back()->eval();
+        pointers.push_back(members.back().get());
+    }
+    const auto top = std::get<1>(torch::randn({batch, experts}).topk(topK, 1));
+    const auto mask = torch::zeros({batch, experts}, torch::kBool)
+                          .scatter(1, top, torch::ones_like(top, torch::kBool));
+    const auto e = torch::randn({batch, hidden});
+    c10::InferenceMode inference;
+    const auto detailed = reflectGroup(pointers, policy, e, mask, /*shrink=*/true);
+    const EvalDetailGuard answerOnly(false);
+    const auto lean = reflectGroup(pointers, policy, e, mask, /*shrink=*/true);
+    QCOMPARE(lean.all.logits.defined(), halting == "act");
+    QVERIFY(excess(lean.answer, detailed.answer, 1e-6) <= 0.0);
+    QVERIFY(excess(lean.confidence, detailed.confidence, 1e-6) <= 0.0);
+    QVERIFY(torch::equal(lean.iterations, detailed.iterations));
+    for (int g = 0; g < experts; ++g) {
+        const auto rows = mask.select(1, g).nonzero().squeeze(1);
+        if (rows.numel() == 0) {
+            continue;
+        }
+        const ExpertRun& a = lean.runs[size_t(g)];
+        std::vector<ExpertRun> others{detailed.runs[size_t(g)]};
+        if (halting != "act") {
+            others.push_back(members[size_t(g)]->reflect(e.index_select(0, rows), policy, true));
+        }
+        for (const ExpertRun& b : others) {
+            QVERIFY(excess(a.answer, b.answer, 1e-5) <= 0.0);
+            QVERIFY(excess(a.confidence, b.confidence, 1e-5) <= 0.0);
+            QVERIFY(excess(a.state, b.state, 1e-5) <= 0.0);
+            QVERIFY(torch::equal(a.haltStep, b.haltStep));
+            QVERIFY(torch::equal(a.iterations, b.iterations));
+        }
+    }
+    if (halting == "fixed") { // every row runs every step
+        QCOMPARE(lean.iterations.min().item<int64_t>(), depth);
+        return;
+    }
+    // Rows halted at different steps, so the answers were read through the compaction.
+    QVERIFY(lean.iterations.min().item<int64_t>() < lean.iterations.max().item<int64_t>());
 }
 
 } // namespace mor::model::grouped_test

@@ -36,6 +36,8 @@ private Q_SLOTS:
     void packedSegmentProductsEqualBlas() { grouped_test::packedSegmentProductsEqualBlas(); }
     void narrowSegmentProductsEqualBlas() { grouped_test::narrowSegmentProductsEqualBlas(); }
     void membersRunOnOneThreadEach() { grouped_test::membersRunOnOneThreadEach(); }
+    void answerOnlyGroupRunEqualsDetailRun_data() { answerOnlyGrid(); }
+    void answerOnlyGroupRunEqualsDetailRun() { grouped_test::answerOnlyGroupRunEqualsDetailRun(); }
 };
 
 void TstGroupedDispatch::groupsAreExpertsOfOneShape()
