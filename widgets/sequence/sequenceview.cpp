@@ -234,6 +234,9 @@ void SequenceView::refresh() {
     }
     const bool had = hasTokenTraces();
     const auto steps = d->reader->tokenTraceSteps(d->runId);
+    if (steps.empty() && !d->reader->lastError().empty()) {
+        return; // the log did not answer: what is shown stays
+    }
     if (steps == d->steps && !d->byStep.empty()) {
         return; // no new evaluation step: nothing the view shows has changed
     }

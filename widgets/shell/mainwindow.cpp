@@ -434,8 +434,11 @@ void MainWindow::updateSequenceRun() {
     const qint64 run = m_sequenceRun;
     m_session->whenReadable(m_sequence, [this, run] {
         if (run == m_sequenceRun && m_sequenceStale) { // else a newer click asked again
-            m_sequenceStale = false;
+            // The log may be held again since the worker's check: fail at once, not freeze the
+            // window; a failed read leaves it stale for the next change of the log.
+            const mor::LogReader::NoWaitReads noWait;
             m_sequence->setRun(m_session->reader(), run);
+            m_sequenceStale = !m_session->reader()->lastError().empty();
         }
     });
 }
@@ -451,7 +454,10 @@ void MainWindow::onLogChanged() {
     } else if (m_sequence) {
         // Its re-read (only when visible or when traces appear) is on this thread: once a
         // worker found the log readable.
-        m_session->whenReadable(m_sequence, [this] { m_sequence->refresh(); });
+        m_session->whenReadable(m_sequence, [this] {
+            const mor::LogReader::NoWaitReads noWait; // as above; refresh keeps what it shows
+            m_sequence->refresh();
+        });
     }
     m_compareDirty = true;
     if (m_tabs->currentWidget() == m_compare) {
