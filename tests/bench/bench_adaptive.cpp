@@ -227,7 +227,8 @@ int main()
                 timespec t1{};
                 clock_gettime(CLOCK_MONOTONIC, &t1);
                 std::cerr << (gatedModel ? "gated" : "fixed")
-                          << (grouped ? " grouped" : " per-expert") << ": " << passes << " passes, " << 1000.0 * (now() - start) / passes
+                          << (grouped ? " grouped" : " per-expert") << ": " << passes
+                          << " passes, " << 1000.0 * (now() - start) / passes
                           << " ms per pass, " << steps << " expert-steps per input; monotonic "
                           << format("%ld.%06ld,%ld.%06ld", long(t0.tv_sec), t0.tv_nsec / 1000,
                                     long(t1.tv_sec), t1.tv_nsec / 1000)
