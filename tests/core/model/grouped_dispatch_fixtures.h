@@ -28,6 +28,30 @@ inline ExpertConfig expert(const std::string& cell, int64_t width, int64_t depth
     return ec;
 }
 
+/// The members of one group: `experts` reflection experts of one shape (width 16), each made in
+/// turn with its critic and halting logits spread (x 8) so that rows halt at different steps.
+struct GroupMembers {
+    std::vector<ReflectionExpert> members;
+    std::vector<ReflectionExpertImpl*> pointers;
+};
+
+inline GroupMembers spreadMembers(int experts, int64_t hidden, int64_t classes, int64_t depth,
+                                  const std::string& cell)
+{
+    GroupMembers g;
+    for (int m = 0; m < experts; ++m) {
+        g.members.push_back(ReflectionExpert(
+            ReflectionExpertOptions(hidden, classes).width(16).maxDepth(depth).cell(cell)));
+        {
+            torch::NoGradGuard noGrad;
+            g.members.back()->named_parameters()["critic2.weight"].mul_(8.0);
+            g.members.back()->named_parameters()["halt.weight"].mul_(8.0);
+        }
+        g.pointers.push_back(g.members.back().get());
+    }
+    return g;
+}
+
 struct PassResult {
     std::map<std::string, torch::Tensor> values; ///< forward outputs and losses
     std::map<std::string, torch::Tensor> grads;  ///< parameter gradients by name
@@ -330,20 +354,11 @@ inline void answerOnlyGroupRunEqualsDetailRun()
     ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
     ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
     const HaltingPolicy policy(ec);
-    std::vector<ReflectionExpert> members;
-    std::vector<ReflectionExpertImpl*> pointers;
-    for (int g = 0; g < experts; ++g) {
-        members.push_back(ReflectionExpert(ReflectionExpertOptions(hidden, classes)
-                                               .width(16)
-                                               .maxDepth(depth)
-                                               .cell(cell.toStdString())));
-        {
-            torch::NoGradGuard noGrad; // spread the critic and halting logits: rows halt apart
-            members.back()->named_parameters()["critic2.weight"].mul_(8.0);
-            members.back()->named_parameters()["halt.weight"].mul_(8.0);
-        }
-        members.back()->eval();
-        pointers.push_back(members.back().get());
+    auto group = spreadMembers(experts, hidden, classes, depth, cell.toStdString());
+    auto& members = group.members;
+    const auto& pointers = group.pointers;
+    for (auto& member : members) {
+        member->eval();
     }
     const auto top = std::get<1>(torch::randn({batch, experts}).topk(topK, 1));
     const auto mask = torch::zeros({batch, experts}, torch::kBool)

@@ -224,20 +224,11 @@ void TstGroupedDispatch::segmentProductsEqualPerExpertRuns()
     ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
     ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
     const HaltingPolicy policy(ec);
-    std::vector<ReflectionExpert> members;
-    std::vector<ReflectionExpertImpl*> pointers;
-    for (int g = 0; g < experts; ++g) {
-        members.push_back(ReflectionExpert(ReflectionExpertOptions(hidden, classes)
-                                               .width(16)
-                                               .maxDepth(depth)
-                                               .cell(cell.toStdString())));
-        {
-            torch::NoGradGuard noGrad; // spread the critic and halting logits: rows halt apart
-            members.back()->named_parameters()["critic2.weight"].mul_(8.0);
-            members.back()->named_parameters()["halt.weight"].mul_(8.0);
-        }
-        members.back()->train();
-        pointers.push_back(members.back().get());
+    auto group = spreadMembers(experts, hidden, classes, depth, cell.toStdString());
+    auto& members = group.members;
+    const auto& pointers = group.pointers;
+    for (auto& member : members) {
+        member->train();
     }
     // Unbalanced top-k routing: expert g's score is shifted by 2 g / E.
     const auto scores = torch::randn({batch, experts})
@@ -379,22 +370,13 @@ void TstGroupedDispatch::compactedGroupRunEqualsPerExpertRuns()
     ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
     ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
     const HaltingPolicy policy(ec);
-    std::vector<ReflectionExpert> members;
-    std::vector<ReflectionExpertImpl*> pointers;
-    for (int g = 0; g < experts; ++g) {
-        members.push_back(ReflectionExpert(ReflectionExpertOptions(hidden, classes)
-                                               .width(16)
-                                               .maxDepth(depth)
-                                               .cell(cell.toStdString())));
-        {
-            torch::NoGradGuard noGrad; // spread the critic and halting logits: rows halt apart
-            members.back()->named_parameters()["critic2.weight"].mul_(8.0);
-            members.back()->named_parameters()["halt.weight"].mul_(8.0);
-        }
-        members.back()->setCriticTemperature(1.5);
-        members.back()->setHaltThreshold(0.6);
-        members.back()->eval();
-        pointers.push_back(members.back().get());
+    auto group = spreadMembers(experts, hidden, classes, depth, cell.toStdString());
+    auto& members = group.members;
+    const auto& pointers = group.pointers;
+    for (auto& member : members) {
+        member->setCriticTemperature(1.5);
+        member->setHaltThreshold(0.6);
+        member->eval();
     }
     QVERIFY(sameCalibration(pointers));
     const auto scores = torch::randn({batch, experts})
