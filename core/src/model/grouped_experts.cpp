@@ -353,92 +353,73 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     for (int64_t l = 0; l < live; ++l) {
         experts[size_t(liveMembers[size_t(l)])]->countRows(computedRows[size_t(l)]);
     }
-    const auto split = [&counts](const torch::Tensor& t, int64_t dim) {
-        return t.split_with_sizes(counts, dim);
-    };
     auto& all = out.all;
     if (answerOnly) {
         all = answerAtHalt(probsSteps, critSteps, stateSteps, compacted ? where : torch::Tensor(),
                            halt);
-        out.iterations = all.iterations;
-        out.answer = all.answer;
-        out.confidence = all.confidence;
-        const auto haltStep = split(all.haltStep, 0), stateParts = split(all.state, 0),
-                   answer = split(all.answer, 0), confidence = split(all.confidence, 0),
-                   iterations = split(all.iterations, 0);
-        for (size_t g = 0; g < size_t(members); ++g) {
-            if (counts[g] > 0) {
-                auto& run = out.runs[g];
-                run.haltStep = haltStep[g];
-                run.state = stateParts[g];
-                run.answer = answer[g];
-                run.confidence = confidence[g];
-                run.iterations = iterations[g];
+    } else {
+        const bool act = policy.kind() == HaltingKind::Act;
+        torch::Tensor rawProbs, states;
+        if (!compacted) {
+            all.logits = torch::stack(logitsSteps, 0);
+            all.critique = torch::stack(critSteps, 0);
+            all.criticLogit = torch::stack(zSteps, 0);
+            all.lambda = torch::stack(lambdaSteps, 0);
+            rawProbs = torch::stack(probsSteps, 0);
+            states = torch::stack(stateSteps, 0);
+        } else {
+            const auto index = torch::stack(whereSteps, 0).view({-1}); // [T * n]
+            const auto gather = [&](const std::vector<torch::Tensor>& parts) {
+                auto sizes = parts.front().sizes().vec();
+                sizes[0] = n;
+                sizes.insert(sizes.begin(), steps);
+                return torch::cat(parts, 0).index_select(0, index).view(sizes);
+            };
+            all.logits = gather(logitsSteps);
+            all.critique = gather(critSteps);
+            all.criticLogit = gather(zSteps);
+            all.lambda = gather(lambdaSteps);
+            rawProbs = gather(probsSteps);
+            if (act) {
+                states = gather(stateSteps);
+            } else { // only the state at the halting step is read
+                const auto last = torch::cat(stateSteps, 0).index_select(0, whereSteps.back());
+                states = last.unsqueeze(0).expand({steps, n, last.size(1)});
             }
         }
-        return out;
+        all.computed = shrink ? torch::arange(1, steps + 1, longOpts)
+                                    .unsqueeze(1)
+                                    .le(halt.unsqueeze(0))
+                              : torch::ones({steps, n}, everyActive.options());
+        all.haltStep = halt;
+        all.iterations = shrink ? all.computed.to(torch::kLong).sum(0) : out.iterations;
+        finishExpertRun(all, rawProbs, states, halt, act);
     }
-    const bool act = policy.kind() == HaltingKind::Act;
-    torch::Tensor rawProbs, states;
-    if (!compacted) {
-        all.logits = torch::stack(logitsSteps, 0);
-        all.critique = torch::stack(critSteps, 0);
-        all.criticLogit = torch::stack(zSteps, 0);
-        all.lambda = torch::stack(lambdaSteps, 0);
-        rawProbs = torch::stack(probsSteps, 0);
-        states = torch::stack(stateSteps, 0);
-    } else {
-        const auto index = torch::stack(whereSteps, 0).view({-1}); // [T * n]
-        const auto gather = [&](const std::vector<torch::Tensor>& parts) {
-            auto sizes = parts.front().sizes().vec();
-            sizes[0] = n;
-            sizes.insert(sizes.begin(), steps);
-            return torch::cat(parts, 0).index_select(0, index).view(sizes);
-        };
-        all.logits = gather(logitsSteps);
-        all.critique = gather(critSteps);
-        all.criticLogit = gather(zSteps);
-        all.lambda = gather(lambdaSteps);
-        rawProbs = gather(probsSteps);
-        if (act) {
-            states = gather(stateSteps);
-        } else { // only the state at the halting step is read
-            const auto last = torch::cat(stateSteps, 0).index_select(0, whereSteps.back());
-            states = last.unsqueeze(0).expand({steps, n, last.size(1)});
-        }
-    }
-    all.computed = shrink ? torch::arange(1, steps + 1, longOpts).unsqueeze(1).le(halt.unsqueeze(0))
-                          : torch::ones({steps, n}, everyActive.options());
-    all.haltStep = halt;
-    all.iterations = shrink ? all.computed.to(torch::kLong).sum(0) : out.iterations;
-    finishExpertRun(all, rawProbs, states, halt, act);
     out.iterations = all.iterations;
     out.answer = all.answer;
     out.confidence = all.confidence;
     // Each member's part: one split per tensor (a single backward node), not a view per member.
-    const auto logits = split(all.logits, 1), probs = split(all.probs, 1),
-               critique = split(all.critique, 1), criticLogit = split(all.criticLogit, 1),
-               heldCritique = split(all.heldCritique, 1), lambda = split(all.lambda, 1),
-               computed = split(all.computed, 1), haltStep = split(all.haltStep, 0),
-               stateParts = split(all.state, 0), answer = split(all.answer, 0),
-               confidence = split(all.confidence, 0), iterations = split(all.iterations, 0);
-    for (size_t g = 0; g < size_t(members); ++g) {
-        if (counts[g] == 0) {
+    // An answer-only run has no per-step tensors: its undefined fields stay undefined.
+    struct Field {
+        torch::Tensor ExpertRun::*member;
+        int64_t dim;
+    };
+    static const Field kFields[] = {
+        {&ExpertRun::logits, 1},   {&ExpertRun::probs, 1},        {&ExpertRun::critique, 1},
+        {&ExpertRun::criticLogit, 1}, {&ExpertRun::heldCritique, 1}, {&ExpertRun::lambda, 1},
+        {&ExpertRun::computed, 1}, {&ExpertRun::haltStep, 0},     {&ExpertRun::state, 0},
+        {&ExpertRun::answer, 0},   {&ExpertRun::confidence, 0},   {&ExpertRun::iterations, 0}};
+    for (const Field& field : kFields) {
+        const torch::Tensor& whole = all.*(field.member);
+        if (!whole.defined()) {
             continue;
         }
-        auto& run = out.runs[g];
-        run.logits = logits[g];
-        run.probs = probs[g];
-        run.critique = critique[g];
-        run.criticLogit = criticLogit[g];
-        run.heldCritique = heldCritique[g];
-        run.lambda = lambda[g];
-        run.computed = computed[g];
-        run.haltStep = haltStep[g];
-        run.state = stateParts[g];
-        run.answer = answer[g];
-        run.confidence = confidence[g];
-        run.iterations = iterations[g];
+        const auto parts = whole.split_with_sizes(counts, field.dim);
+        for (size_t g = 0; g < size_t(members); ++g) {
+            if (counts[g] > 0) {
+                out.runs[g].*(field.member) = parts[g];
+            }
+        }
     }
     return out;
 }
