@@ -14,6 +14,7 @@
 #include "inspect/conflictview.h"
 #include "inspect/reflectionstepperview.h"
 #include "inspect/routingview.h"
+#include "sequence/sequenceview.h"
 #include "training/metricplots.h"
 #include "training/trainingview.h"
 
@@ -441,6 +442,20 @@ void TstRunBrowserReads::clickedRunsOfAHeldLogLeaveTheWindowResponsive() {
         std::vector<uint8_t> mask(size_t(4 * experts), 1);
         writer->logRouting(runs[size_t(k)], 10, 4, experts, probs, mask, {0, 1, 2, 3});
     }
+    // "third" is a sequence run: probe traces of k + 1 tokens at evaluation steps 5 and 10.
+    for (int64_t step : {5, 10}) {
+        mor::TokenTrace trace;
+        trace.sampleId = 7;
+        trace.maxRecursions = 3;
+        trace.routing = "expert_choice";
+        for (int t = 0; t < 3; ++t) {
+            mor::TokenStep token;
+            token.text = std::string(1, char('a' + t));
+            token.depth = 1 + t;
+            trace.tokens.push_back(token);
+        }
+        writer->logTokenTraces(runs[2], step, {trace});
+    }
     writer->flush();
     writer.reset();
     shell::MainWindow window;
@@ -455,6 +470,8 @@ void TstRunBrowserReads::clickedRunsOfAHeldLogLeaveTheWindowResponsive() {
     QVERIFY(routing && stepper && conflicts);
     auto* heatmap = routing->findChild<common::RoutingHeatmap*>();
     QVERIFY(heatmap);
+    auto* sequence = window.findChild<sequence::SequenceView*>();
+    QVERIFY(sequence);
     training::TrainingView* trainingView = window.trainingView();
     const auto points = [trainingView] {
         return trainingView->plots()->shownPoints(QStringLiteral("train/loss"));
@@ -465,6 +482,8 @@ void TstRunBrowserReads::clickedRunsOfAHeldLogLeaveTheWindowResponsive() {
     QTRY_COMPARE(routing->shownRun(), runs[0]);
     QCOMPARE(points().size(), 10);
     QCOMPARE(heatmap->expertCount(), 2);
+    QTRY_COMPARE(sequence->shownRun(), runs[0]);
+    QVERIFY(!sequence->hasTokenTraces());
 
     LockHolder holder;
     QVERIFY(holder.start(m_path));
@@ -518,10 +537,14 @@ void TstRunBrowserReads::clickedRunsOfAHeldLogLeaveTheWindowResponsive() {
     QCOMPARE(trainingView->shownRun(), runs[0]);
     QCOMPARE(points().size(), 10);
     QCOMPARE(routing->shownRun(), runs[0]);
+    // The Sequence view read the run on the pool too (it read on this thread before).
+    QVERIFY(sequence->isReading());
+    QCOMPARE(sequence->shownRun(), runs[0]);
 
     holder.release();
     QTRY_VERIFY_WITH_TIMEOUT(!trainingView->isReading() && !routing->isReading() &&
-                                 !stepper->isReading() && !conflicts->isReading(),
+                                 !stepper->isReading() && !conflicts->isReading() &&
+                                 !sequence->isReading(),
                              30000);
     tick.stop();
     QCOMPARE(mismatches, 0);
@@ -535,6 +558,12 @@ void TstRunBrowserReads::clickedRunsOfAHeldLogLeaveTheWindowResponsive() {
     QCOMPARE(heatmap->expertCount(), 4);
     QCOMPARE(stepper->shownRun(), runs[2]);
     QCOMPARE(conflicts->shownRun(), runs[2]);
+    QCOMPARE(sequence->shownRun(), runs[2]);
+    QVERIFY(sequence->hasTokenTraces());
+    QCOMPARE(sequence->evaluationStep(), 10); // the newest step
+    QVERIFY(sequence->currentTrace());
+    QCOMPARE(int(sequence->currentTrace()->tokens.size()), 3);
+    QCOMPARE(sequence->currentTrace()->tokens.back().depth, 3);
 }
 
 int main(int argc, char** argv) {

@@ -6,10 +6,12 @@
 #include "sequence/depthplots.h"
 #include "sequence/engineadapters.h"
 #include "sequence/recursionstepper.h"
+#include "sequence/sequenceread.h"
 #include "sequence/sequencestats.h"
 #include "sequence/tokendepthmodel.h"
 #include "sequence/tokenflowwidget.h"
 #include "sequence/tokenstyle.h"
+#include "shell/logreads.h"
 
 #include <mor/log_reader.h>
 
@@ -42,8 +44,12 @@ QString previewOf(const mor::TokenTrace& trace) {
 } // namespace
 
 struct SequenceView::Private {
-    std::shared_ptr<const mor::LogReader> reader;
+    std::shared_ptr<const mor::LogReader> reader; ///< of the run shown
     qint64 runId = -1;
+    std::shared_ptr<const mor::LogReader> wantReader; ///< the run setRun() asked for ...
+    qint64 wantRun = -1;
+    bool resetPending = false; ///< ... until a read of it is shown
+    shell::LogReads reads;
     bool inMemory = false;
     std::map<int64_t, std::vector<mor::TokenTrace>> byStep; ///< cache (all of it when in memory)
     std::vector<int64_t> steps;
@@ -54,8 +60,7 @@ struct SequenceView::Private {
     /// target of the traces names (they showed as "?").
     Vocabulary runVocabulary;
     TextTracer tracer = engineTextTracer();
-    ReadGate readGate;
-    bool dirty = false;
+    bool dirty = false; ///< steps changed while hidden: their traces are read when shown
     int pendingTraces = 0;
 
     QComboBox* stepCombo = nullptr;
@@ -73,15 +78,11 @@ struct SequenceView::Private {
     DepthPlots* plots = nullptr;
     GeneratePanel* generate = nullptr;
 
-    const std::vector<mor::TokenTrace>& tracesAt(int64_t step) {
-        auto it = byStep.find(step);
-        if (it == byStep.end()) {
-            it = byStep
-                     .emplace(step, reader ? reader->tokenTraces(runId, step)
-                                           : std::vector<mor::TokenTrace>{})
-                     .first;
-        }
-        return it->second;
+    /// The traces read of `step` (none while they are not read: the view never reads here).
+    const std::vector<mor::TokenTrace>& tracesAt(int64_t step) const {
+        static const std::vector<mor::TokenTrace> none;
+        const auto it = byStep.find(step);
+        return it != byStep.end() ? it->second : none;
     }
 };
 
@@ -183,32 +184,70 @@ SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new
 SequenceView::~SequenceView() = default;
 
 void SequenceView::setRun(std::shared_ptr<const mor::LogReader> reader, qint64 runId) {
-    const bool had = hasTokenTraces();
+    d->wantReader = runId >= 0 ? std::move(reader) : nullptr;
+    d->wantRun = d->wantReader ? runId : -1;
+    d->resetPending = true;
     d->inMemory = false;
-    d->reader = std::move(reader);
-    d->runId = d->reader ? runId : -1;
-    d->byStep.clear();
-    d->typed.clear();
-    d->steps =
-        d->reader && d->runId >= 0 ? d->reader->tokenTraceSteps(d->runId) : std::vector<int64_t>{};
-    d->runVocabulary.clear();
-    if (!d->steps.empty()) {
-        const auto checkpoints = d->reader->checkpoints(d->runId);
-        if (!checkpoints.empty()) {
-            d->runVocabulary = vocabularyFromFile(
-                QString::fromStdString(checkpoints.back().path + ".vocab"));
+    read(true);
+}
+
+void SequenceView::setReadPool(QThreadPool* pool) {
+    d->reads.setPool(pool);
+}
+
+bool SequenceView::isReading() const {
+    return d->reads.isPending();
+}
+
+qint64 SequenceView::shownRun() const {
+    return d->runId;
+}
+
+void SequenceView::read(bool reset) {
+    const auto reader = reset ? d->wantReader : d->reader;
+    const qint64 runId = reset ? d->wantRun : d->runId;
+    // Training writes often and the tab may be hidden: then only the list of steps (whether
+    // the run has traces at all); their traces when the view is shown.
+    const bool withTraces = reset || isVisible();
+    const auto known = d->steps;
+    const bool complete = !d->dirty;
+    const auto readRun = [reader, runId, reset, withTraces, known, complete] {
+        return readSequenceRun(reader, runId, reset, withTraces, known, complete);
+    };
+    const auto apply = [this](SequenceRead& r) {
+        if (r.failed || r.unchanged) {
+            return; // what is shown stays; a failed newly asked run is read at the next change
         }
-    }
-    d->dirty = false;
-    reload();
-    if (had != hasTokenTraces()) {
-        Q_EMIT tokenTracesAvailable(hasTokenTraces());
-    }
+        const bool had = hasTokenTraces();
+        if (r.reset) {
+            d->resetPending = false;
+            d->reader = std::move(r.reader);
+            d->runId = r.runId;
+            d->typed.clear();
+            d->runVocabulary.clear();
+        }
+        d->steps = std::move(r.steps);
+        d->byStep = std::move(r.byStep);
+        d->dirty = !r.tracesRead;
+        if (r.tracesRead) {
+            d->runVocabulary = std::move(r.runVocabulary);
+            reload();
+        }
+        if (had != hasTokenTraces()) {
+            Q_EMIT tokenTracesAvailable(hasTokenTraces());
+        }
+    };
+    d->reads.readOrClear<SequenceRead>(!reader || runId < 0, this, readRun, apply);
 }
 
 void SequenceView::setTraces(const std::map<int64_t, std::vector<mor::TokenTrace>>& byStep) {
     const bool had = hasTokenTraces();
+    d->reads.cancel(); // a read of the log under way is not shown over these
     d->inMemory = true;
+    d->resetPending = false;
+    d->wantReader.reset();
+    d->wantRun = -1;
+    d->dirty = false;
     d->reader.reset();
     d->runId = -1;
     d->byStep = byStep;
@@ -229,48 +268,16 @@ bool SequenceView::hasTokenTraces() const {
 }
 
 void SequenceView::refresh() {
-    if (d->inMemory || !d->reader || d->runId < 0) {
+    if (d->inMemory) {
         return;
     }
-    const bool had = hasTokenTraces();
-    const auto steps = d->reader->tokenTraceSteps(d->runId);
-    if (steps.empty() && !d->reader->lastError().empty()) {
-        return; // the log did not answer: what is shown stays
-    }
-    if (steps == d->steps && !d->byStep.empty()) {
-        return; // no new evaluation step: nothing the view shows has changed
-    }
-    d->steps = steps;
-    d->byStep.clear();
-    if (isVisible()) {
-        reload();
-    } else {
-        d->dirty = true; // re-read when shown: training writes often, the tab may be hidden
-    }
-    if (had != hasTokenTraces()) {
-        Q_EMIT tokenTracesAvailable(hasTokenTraces());
-    }
-}
-
-void SequenceView::setReadGate(ReadGate gate) {
-    d->readGate = std::move(gate);
+    read(d->resetPending); // a run asked for and not read yet (the log did not answer) first
 }
 
 void SequenceView::showEvent(QShowEvent* event) {
     common::InspectView::showEvent(event);
-    if (!d->dirty) {
-        return;
-    }
-    const auto read = [this] {
-        if (d->dirty) {
-            d->dirty = false;
-            reload();
-        }
-    };
-    if (d->readGate) {
-        d->readGate(this, read); // a held log waits in the gate, not in the window
-    } else {
-        read();
+    if (d->dirty && !d->resetPending) {
+        read(false); // the steps that came while hidden, on the pool
     }
 }
 

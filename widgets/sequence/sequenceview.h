@@ -58,11 +58,15 @@ public:
     bool generateText(const QString& prompt);
     sequence::GeneratePanel* generatePanel() const;
 
-    /// How a re-read that waited while the view was hidden runs when it is shown: `gate` calls
-    /// `read` (on the GUI thread, while `context` lives) once the log answers, e.g. after a
-    /// check on a worker. Without a gate the view re-reads at once.
-    using ReadGate = std::function<void(QObject* context, std::function<void()> read)>;
-    void setReadGate(ReadGate gate);
+    /// Reads of the log run on `pool` (the log session's view pool) and are shown when they come
+    /// back; a newer setRun() supersedes an older read. Without a pool the view reads on the
+    /// calling thread (a view built on its own, outside a window).
+    void setReadPool(QThreadPool* pool) override;
+    /// True from a read of the log until what it read is shown (or a newer read dropped it).
+    bool isReading() const;
+    /// The run whose traces are on screen (-1: none; it trails setRun() while a read is under
+    /// way or while the log does not answer).
+    qint64 shownRun() const;
 
     /// Shows probe sequence `index` (position in the step's traces) at evaluation step `step`.
     bool showSequence(qint64 step, int index);
@@ -88,6 +92,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void read(bool reset);
     void reload();
     void onStepChosen();
     void onSequenceChosen();

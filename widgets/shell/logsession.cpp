@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -163,9 +164,12 @@ void LogSession::whenReadable(QObject* context, std::function<void()> then) {
         return;
     }
     m_whenReadable.emplace_back(QPointer<QObject>(context), std::move(then));
-    if (m_checking) {
-        return;
+    if (!m_checking) {
+        checkReadable();
     }
+}
+
+void LogSession::checkReadable() {
     struct Check {
         bool ok = false;
         QString error;
@@ -173,15 +177,22 @@ void LogSession::whenReadable(QObject* context, std::function<void()> then) {
     };
     m_checking = true;
     const quint64 generation = m_generation;
+    // A check answers for the reads asked for before it began: one asked for while it runs
+    // waits for the next check (the log may have been taken meanwhile: its read on this
+    // thread would wait there, ~10 s for a WAL whose read marks another process holds).
+    const size_t covered = m_whenReadable.size();
     auto* watcher = new QFutureWatcher<Check>(this);
-    connect(watcher, &QFutureWatcher<Check>::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcher<Check>::finished, this, [this, watcher, generation, covered] {
         watcher->deleteLater();
         if (generation != m_generation) {
             return; // another log was opened meanwhile (open() dropped the waiting reads)
         }
         m_checking = false;
-        auto waiting = std::move(m_whenReadable);
-        m_whenReadable.clear();
+        std::vector<std::pair<QPointer<QObject>, std::function<void()>>> waiting(
+            std::make_move_iterator(m_whenReadable.begin()),
+            std::make_move_iterator(m_whenReadable.begin() + std::ptrdiff_t(covered)));
+        m_whenReadable.erase(m_whenReadable.begin(),
+                             m_whenReadable.begin() + std::ptrdiff_t(covered));
         const Check check = watcher->result();
         if (check.missing) {
             reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
@@ -193,6 +204,9 @@ void LogSession::whenReadable(QObject* context, std::function<void()> then) {
                     then();
                 }
             }
+        }
+        if (!m_whenReadable.empty() && !m_checking && generation == m_generation) {
+            checkReadable(); // the reads asked for while this check ran
         }
     });
     watcher->setFuture(QtConcurrent::run(&m_readPool, [reader = m_pollReader, path = m_path] {

@@ -74,7 +74,8 @@ public:
     /// on a worker with the polls' connection: a view about to re-read the log (a tab shown
     /// after a change) waits there, not in the window, while another process holds the log.
     /// A failed check reports the failure and drops `then`; the poll that reads the log again
-    /// emits changed(), which re-reads what is shown. Checks asked for meanwhile share one.
+    /// emits changed(), which re-reads what is shown. Reads asked for while a check runs share
+    /// the next one.
     void whenReadable(QObject* context, std::function<void()> then);
     /// True while such a check is waiting for the log.
     bool isCheckingReadable() const { return m_checking; }
@@ -93,6 +94,8 @@ Q_SIGNALS:
 private:
     /// The part of poll() after the read: `stamp` (nullopt = failed, with `error`).
     void handleStamp(std::optional<int64_t> stamp, const QString& error);
+    /// Checks on a worker that the log answers, for the whenReadable() reads waiting now.
+    void checkReadable();
 
     QString m_path;
     std::shared_ptr<const mor::LogReader> m_reader;

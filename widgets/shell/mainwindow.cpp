@@ -145,6 +145,7 @@ void MainWindow::createViews() {
     // they read when it comes back (issue 21): a log another process holds never stalls the
     // window, neither for a run clicked in the browser nor for a tab shown after a change.
     m_training->setReadPool(m_session->viewReadPool());
+    m_sequence->setReadPool(m_session->viewReadPool());
     for (common::InspectView* view : m_inspect) {
         view->setReadPool(m_session->viewReadPool());
     }
@@ -154,9 +155,6 @@ void MainWindow::createViews() {
         if (m_compareDirty && m_tabs->widget(tab) == m_compare) {
             m_session->whenReadable(this, [this] { refreshCompareView(); });
         }
-    });
-    m_sequence->setReadGate([this](QObject* context, std::function<void()> read) {
-        m_session->whenReadable(context, std::move(read));
     });
 }
 
@@ -415,32 +413,7 @@ void MainWindow::onRunSelected(qint64 runId) {
     for (common::InspectView* view : m_inspect) {
         view->setRun(reader, runId);
     }
-    m_sequenceRun = runId;
-    m_sequenceStale = true;
-    updateSequenceRun();
-}
-
-void MainWindow::updateSequenceRun() {
-    if (!m_sequence || !m_sequenceStale) {
-        return;
-    }
-    if (m_sequenceRun < 0) {
-        m_sequenceStale = false;
-        m_sequence->setRun(m_session->reader(), -1); // nothing to read
-        return;
-    }
-    // The Sequence view reads on this thread (its own code): only once a worker found the log
-    // readable; a failed check leaves it stale for the next change of the log.
-    const qint64 run = m_sequenceRun;
-    m_session->whenReadable(m_sequence, [this, run] {
-        if (run == m_sequenceRun && m_sequenceStale) { // else a newer click asked again
-            // The log may be held again since the worker's check: fail at once, not freeze the
-            // window; a failed read leaves it stale for the next change of the log.
-            const mor::LogReader::NoWaitReads noWait;
-            m_sequence->setRun(m_session->reader(), run);
-            m_sequenceStale = !m_session->reader()->lastError().empty();
-        }
-    });
+    m_sequence->setRun(reader, runId);
 }
 
 void MainWindow::onLogChanged() {
@@ -449,16 +422,7 @@ void MainWindow::onLogChanged() {
         m_inspectDirty[i] = true;
     }
     refreshInspectView(m_tabs->currentIndex());
-    if (m_sequenceStale) {
-        updateSequenceRun(); // a click whose read did not get through yet
-    } else if (m_sequence) {
-        // Its re-read (only when visible or when traces appear) is on this thread: once a
-        // worker found the log readable.
-        m_session->whenReadable(m_sequence, [this] {
-            const mor::LogReader::NoWaitReads noWait; // as above; refresh keeps what it shows
-            m_sequence->refresh();
-        });
-    }
+    m_sequence->refresh(); // on the pool, as the views above
     m_compareDirty = true;
     if (m_tabs->currentWidget() == m_compare) {
         m_session->whenReadable(this, [this] { refreshCompareView(); });

@@ -97,8 +97,6 @@ private:
     void appendEvent(const QString& level, const QString& message);
     void refreshInspectView(int tab);
     void refreshCompareView();
-    /// Sets the Sequence view's run once the log answers (it reads on the GUI thread).
-    void updateSequenceRun();
     void retranslateUi();
     /// `wanted`, shrunk to fit the available area of the window's screen (frame included).
     QSize fittedSize(const QSize& wanted) const;
@@ -119,8 +117,6 @@ private:
     sequence::SequenceView* m_sequence = nullptr; ///< shown for runs with token traces
     bool m_compareDirty = false;
     bool m_compareRunsChanged = false; ///< the selection changed since Compare read it
-    qint64 m_sequenceRun = -1;         ///< the run the Sequence view is to show
-    bool m_sequenceStale = false;      ///< ... and has not been given yet
     RunBrowser* m_browser = nullptr;
     QDockWidget* m_browserDock = nullptr;
     QDockWidget* m_eventsDock = nullptr;

@@ -123,21 +123,6 @@ public:
     /// empty result.
     std::string lastError() const;
 
-    /// While alive, this thread's reads through any LogReader do not wait for a lock: one
-    /// attempt, no busy wait, so a read that finds the log held fails at once (lastError()).
-    /// For the GUI thread's reads after a worker found the log readable: another process may
-    /// hold it again by then, and the window must not wait for it (up to the retries' ~100 s).
-    class NoWaitReads {
-    public:
-        NoWaitReads();
-        ~NoWaitReads();
-        NoWaitReads(const NoWaitReads&) = delete;
-        NoWaitReads& operator=(const NoWaitReads&) = delete;
-
-    private:
-        bool m_previous;
-    };
-
     struct Impl;
 
 private:

@@ -27,18 +27,6 @@ double RunSummary::durationSeconds() const {
     return end > createdMs ? static_cast<double>(end - createdMs) / 1000.0 : 0.0;
 }
 
-namespace {
-thread_local bool t_noWaitReads = false; ///< LogReader::NoWaitReads on this thread
-} // namespace
-
-LogReader::NoWaitReads::NoWaitReads() : m_previous(t_noWaitReads) {
-    t_noWaitReads = true;
-}
-
-LogReader::NoWaitReads::~NoWaitReads() {
-    t_noWaitReads = m_previous;
-}
-
 struct LogReader::Impl {
     std::string path;
     int version = 0;
@@ -54,9 +42,8 @@ struct LogReader::Impl {
     template <typename Result, typename Read>
     std::optional<Result> tryQuery(Read read, std::string* error = nullptr, bool quick = false) {
         std::lock_guard<std::mutex> lock(mutex);
-        const bool noWait = t_noWaitReads;
-        const int kAttempts = noWait ? 1 : quick ? 3 : 20;
-        sqlite3_busy_timeout(db->handle(), noWait ? 0 : quick ? 250 : log::kBusyTimeoutMs);
+        const int kAttempts = quick ? 3 : 20;
+        sqlite3_busy_timeout(db->handle(), quick ? 250 : log::kBusyTimeoutMs);
         std::optional<Result> result = log::retryTransaction<Result>(
             *db, "BEGIN", kAttempts, /*backoffMs=*/20, read, &lastError);
         if (result) {
