@@ -256,7 +256,14 @@ int main(int argc, char** argv) {
         browser->view()->selectionModel()->select(
             selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     }
+    const auto compareRead = [&window] { // Compare reads on the session's view pool
+        while (window.compareView()->isReading()) {
+            QApplication::processEvents(QEventLoop::AllEvents, 20);
+        }
+    };
+    compareRead();
     window.compareView()->setMetric(QStringLiteral("val/accuracy"));
+    compareRead();
     window.compareView()->tables()->setCurrentWidget(window.compareView()->groups());
     grabWindow(QStringLiteral("compare_ci_light.png"));
     window.setDarkTheme(true);

@@ -10,6 +10,7 @@
 #include "compare/compareview.h"
 #include "compare/compareroutingpair.h"
 #include "compare/compareprunepair.h"
+#include "compare/compareread.h"
 #include "common/routingheatmap.h"
 #include "shell/mainwindow.h"
 #include "shell/runbrowser.h"
@@ -28,6 +29,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void routingTabShowsTwoRunsOnOneScale();
     void settingsSurviveARestart();
     void prunedRunComparesWithItsParent();
+    void readsOnAPoolShowWhatReadsHereShow();
     void emaWithBiasCorrection_data();
     void emaWithBiasCorrection();
 
@@ -370,6 +373,51 @@ void TstCompareView::mainWindowComparesTheBrowserSelection() {
     QCOMPARE(window.compareView()->summaryRowCount(), 2);
 }
 
+// In a window the view reads on the log session's view pool (issue 21): what it shows once
+// the reads come back equals what a view reading on this thread shows, for the runs and for
+// another metric chosen afterwards (its curves are read on the pool too).
+void TstCompareView::readsOnAPoolShowWhatReadsHereShow() {
+    QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    compare::CompareView here, pooled;
+    pooled.setReadPool(&pool);
+    here.setRuns(m_reader, m_runs);
+    pooled.setRuns(m_reader, m_runs);
+    QVERIFY(pooled.isReading());
+    QVERIFY(pooled.shownRuns().isEmpty()); // nothing shown until the read is back
+    QTRY_VERIFY(!pooled.isReading());
+    const auto sameAsHere = [&] {
+        QCOMPARE(pooled.shownRuns(), m_runs);
+        QCOMPARE(pooled.shownRuns(), here.shownRuns());
+        QCOMPARE(pooled.metric(), here.metric());
+        QCOMPARE(pooled.summaryRowCount(), 3);
+        for (int row = 0; row < 3; ++row) {
+            for (int column = 0; column < compare::CompareSummary::ColumnCount; ++column) {
+                QCOMPARE(pooled.summaryValue(row, column), here.summaryValue(row, column));
+            }
+        }
+        QCOMPARE(pooled.diffLeaves(), here.diffLeaves());
+        QCOMPARE(pooled.groupCount(), here.groupCount());
+        for (int side = 0; side < 2; ++side) {
+            QCOMPARE(pooled.routingPair()->shownRun(side), m_runs[side + 1]);
+        }
+        QCOMPARE(pooled.curves()->curveCount(), 3);
+        for (double step : {10.0, 20.0, 30.0, 40.0}) {
+            QCOMPARE(pooled.curves()->valuesAt(step), here.curves()->valuesAt(step));
+        }
+    };
+    sameAsHere();
+    QCOMPARE(pooled.metric(), QStringLiteral("val/accuracy"));
+    QVERIFY(pooled.curves()->valuesAt(30.0).contains(QStringLiteral("0.95")));
+
+    here.setMetric(QStringLiteral("train/loss"));
+    pooled.setMetric(QStringLiteral("train/loss"));
+    QVERIFY(pooled.isReading()); // its curves
+    QTRY_VERIFY(!pooled.isReading());
+    sameAsHere();
+    QVERIFY(pooled.curves()->valuesAt(20.0).contains(QStringLiteral("0.5")));
+}
+
 void TstCompareView::emaWithBiasCorrection_data() {
     QTest::addColumn<double>("weight");
     QTest::addColumn<QVector<double>>("input");
@@ -528,7 +576,7 @@ void TstCompareView::prunedRunComparesWithItsParent() {
     view.setRuns(reader, {parent});
     QVERIFY(view.parentButton()->isHidden());
     compare::ComparePrunePair empty;
-    empty.setRuns(reader.get(), {parent});
+    empty.setPair(compare::readPrunePair(reader.get(), {parent}));
     QCOMPARE(empty.prunedRun(), qint64(-1));
     QVERIFY(empty.table()->isHidden());
     QVERIFY(empty.titleLabel()->text().contains(QStringLiteral("Prune…")));

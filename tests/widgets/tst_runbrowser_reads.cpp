@@ -408,13 +408,13 @@ void TstRunBrowserReads::viewsOfAHeldLogLeaveTheWindowResponsive() {
         QTest::qWait(300);
     }
     QVERIFY2(worstGap < 300, qPrintable(QStringLiteral("worst gap %1 ms").arg(worstGap)));
-    QVERIFY(window.session()->isCheckingReadable()); // the views' re-read waits on a worker
+    QVERIFY(window.compareView()->isReading()); // its read waits on the pool, not in the window
     QCOMPARE(shown(), 20); // what was shown stays: never emptied by a failed read
     QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
 
     holder.release();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isPolling(), 15000);
-    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isCheckingReadable(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.compareView()->isReading(), 15000);
     QTRY_COMPARE(shown(), 40);
     QCOMPARE(window.runBrowser()->model()->rowCount(), 4);
     QVERIFY(window.showView(QStringLiteral("compare")));

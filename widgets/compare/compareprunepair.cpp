@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare/compareprunepair.h"
 
-#include "mor/log_reader.h"
+#include "compare/compareread.h"
 
 #include <QEvent>
 #include <QHeaderView>
@@ -92,7 +92,7 @@ qint64 ComparePrunePair::parentOf(const mor::RunSummary& run) {
     return -1;
 }
 
-void ComparePrunePair::setRuns(const mor::LogReader* reader, const QList<qint64>& runIds) {
+void ComparePrunePair::setPair(const PrunePairRead& pair) {
     m_child = m_parent = -1;
     m_recursion = false;
     m_childName.clear();
@@ -101,27 +101,21 @@ void ComparePrunePair::setRuns(const mor::LogReader* reader, const QList<qint64>
     for (auto& row : m_values) {
         row[0] = row[1] = std::nan("");
     }
-    for (qint64 id : runIds) {
-        const std::optional<mor::RunSummary> run = reader ? reader->run(id) : std::nullopt;
-        if (run && parentOf(*run) >= 0) {
-            m_child = id;
-            m_parent = parentOf(*run);
-            m_childName = QString::fromStdString(run->name);
-            m_recursion = comparePruneIsRecursion(*run);
-            for (const std::string& tag : run->tags) {
-                if (tag.rfind("prune:", 0) == 0) {
-                    // "prune:magnitude:0.5" reads "magnitude 0.5"
-                    m_how = QString::fromStdString(tag.substr(6)).replace(QLatin1Char(':'),
-                                                                          QLatin1Char(' '));
-                }
+    if (pair.child >= 0 && pair.childRun) {
+        const mor::RunSummary& run = *pair.childRun;
+        m_child = pair.child;
+        m_parent = pair.parent;
+        m_childName = QString::fromStdString(run.name);
+        m_recursion = comparePruneIsRecursion(run);
+        for (const std::string& tag : run.tags) {
+            if (tag.rfind("prune:", 0) == 0) {
+                // "prune:magnitude:0.5" reads "magnitude 0.5"
+                m_how = QString::fromStdString(tag.substr(6)).replace(QLatin1Char(':'),
+                                                                      QLatin1Char(' '));
             }
-            break;
         }
-    }
-    if (m_child >= 0) {
-        const std::optional<mor::RunSummary> parent = reader->run(m_parent);
-        m_parentName = parent ? QString::fromStdString(parent->name) : QString();
-        const std::map<std::string, double> metrics = reader->lastMetrics(m_child);
+        m_parentName = pair.parentName;
+        const std::map<std::string, double>& metrics = pair.childMetrics;
         for (int row = 0; row < RowCount; ++row) {
             for (int side = 0; side < 2; ++side) {
                 const auto it = metrics.find(std::string(side == 0 ? "prune/before/"

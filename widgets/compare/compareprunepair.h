@@ -12,11 +12,12 @@ class QLabel;
 class QTableWidget;
 
 namespace mor {
-class LogReader;
 struct RunSummary;
 }
 
 namespace compare {
+
+struct PrunePairRead;
 
 class ComparePrunePair : public QWidget {
     Q_OBJECT
@@ -29,8 +30,9 @@ public:
     };
 
     explicit ComparePrunePair(QWidget* parent = nullptr);
-    /// Shows the first pruned run of `runIds` (its parent need not be among them).
-    void setRuns(const mor::LogReader* reader, const QList<qint64>& runIds);
+    /// Shows a pruned run and its parent (readPrunePair(): the first pruned run of a list; its
+    /// parent need not be among them).
+    void setPair(const PrunePairRead& pair);
 
     qint64 prunedRun() const { return m_child; }
     qint64 parentRun() const { return m_parent; }

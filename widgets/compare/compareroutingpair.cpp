@@ -2,7 +2,7 @@
 
 #include "common/routingheatmap.h"
 
-#include <mor/log_reader.h>
+#include "compare/compareread.h"
 
 #include <QEvent>
 #include <QGridLayout>
@@ -27,48 +27,36 @@ CompareRoutingPair::CompareRoutingPair(QWidget* parent)
     retranslateUi();
 }
 
-void CompareRoutingPair::setRuns(const mor::LogReader* reader, const QList<qint64>& runIds) {
-    qint64 runs[2] = {-1, -1};
-    int found = 0;
-    for (qint64 id : runIds) {
-        if (found < 2 && reader && !reader->routingSteps(id).empty()) {
-            runs[found++] = id;
-        }
-    }
+void CompareRoutingPair::setPair(RoutingPairRead pair) {
     for (int side = 0; side < 2; ++side) {
-        const qint64 run = runs[side];
-        const int64_t step = run >= 0 ? reader->routingSteps(run).back() : -1;
-        if (run == m_runs[side] && step == m_steps[side]) {
-            continue; // unchanged: a large snapshot is not re-read every poll
+        RoutingSideRead& read = pair.sides[side];
+        if (read.unchanged) {
+            continue;
         }
-        m_runs[side] = run;
-        m_steps[side] = step;
-        if (run < 0) {
+        m_runs[side] = read.run;
+        m_steps[side] = read.step;
+        if (read.run < 0) {
             m_maps[side]->clear();
             m_names[side].clear();
             continue;
         }
-        std::optional<mor::RoutingSnapshot> snapshot = reader->routing(run, step);
-        if (!snapshot) {
+        if (!read.snapshot) {
             m_maps[side]->clear();
             continue;
         }
-        std::map<int64_t, mor::SampleInfo> samples;
-        for (mor::SampleInfo& s : reader->samples(run)) {
-            samples.emplace(s.sampleId, std::move(s));
-        }
-        std::vector<common::RowMeta> meta(size_t(snapshot->nSamples));
-        for (size_t r = 0; r < meta.size() && r < snapshot->sampleIds.size(); ++r) {
-            const auto it = samples.find(snapshot->sampleIds[r]);
-            if (it != samples.end()) {
-                meta[r] = {it->second.label, it->second.domain, it->second.preview};
-            }
-        }
-        const auto summary = reader->run(run);
-        m_names[side] = summary ? QString::fromStdString(summary->name) : QString();
-        m_maps[side]->setSnapshot(std::move(*snapshot), std::move(meta));
+        m_names[side] = read.name;
+        m_maps[side]->setSnapshot(std::move(*read.snapshot), std::move(read.meta));
     }
     retranslateUi();
+}
+
+RoutingShown CompareRoutingPair::shown() const {
+    RoutingShown shown;
+    for (int side = 0; side < 2; ++side) {
+        shown.runs[side] = m_runs[side];
+        shown.steps[side] = m_steps[side];
+    }
+    return shown;
 }
 
 void CompareRoutingPair::changeEvent(QEvent* event) {

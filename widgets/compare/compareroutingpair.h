@@ -8,22 +8,24 @@
 
 class QLabel;
 
-namespace mor {
-class LogReader;
-}
-
 namespace common {
 class RoutingHeatmap;
 } // namespace common
 
 namespace compare {
 
+struct RoutingPairRead;
+struct RoutingShown;
+
 class CompareRoutingPair : public QWidget {
     Q_OBJECT
 public:
     explicit CompareRoutingPair(QWidget* parent = nullptr);
-    /// Shows the first two of `runIds` that have a routing snapshot.
-    void setRuns(const mor::LogReader* reader, const QList<qint64>& runIds);
+    /// Shows what readRoutingPair() read: the first two runs of a list that have a routing
+    /// snapshot (a side read as unchanged keeps its heatmap).
+    void setPair(RoutingPairRead pair);
+    /// The runs and steps shown (what readRoutingPair() need not read again).
+    RoutingShown shown() const;
     common::RoutingHeatmap* heatmap(int side) const { return m_maps[side]; }
     qint64 shownRun(int side) const { return m_runs[side]; }
 

@@ -2,7 +2,7 @@
 
 #include "shell/runtablemodel.h"
 
-#include "mor/log_reader.h"
+#include "compare/compareread.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -60,21 +60,17 @@ CompareSummary::CompareSummary(QWidget* parent) : QTableWidget(parent) {
     retranslateUi();
 }
 
-void CompareSummary::setRuns(const mor::LogReader* reader, const QList<qint64>& runIds) {
+void CompareSummary::setRuns(const std::vector<RunRead>& runs) {
     setSortingEnabled(false);
     clearContents();
     setRowCount(0);
-    if (!reader) {
-        setSortingEnabled(true);
-        return;
-    }
-    for (qint64 id : runIds) {
-        const std::optional<mor::RunSummary> run = reader->run(id);
+    for (const RunRead& read : runs) {
+        const std::optional<mor::RunSummary>& run = read.summary;
         if (!run) {
             continue;
         }
-        std::map<std::string, double> values = reader->lastMetrics(id);
-        const std::vector<mor::MetricPoint> val = reader->metric(id, "val/accuracy");
+        std::map<std::string, double> values = read.lastMetrics;
+        const std::vector<mor::MetricPoint>& val = read.valAccuracy;
         values.erase("val/accuracy");
         std::map<std::string, double> accuracy;
         if (!val.empty()) {

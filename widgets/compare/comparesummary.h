@@ -5,12 +5,11 @@
 #include <QTableWidget>
 
 #include <memory>
-
-namespace mor {
-class LogReader;
-}
+#include <vector>
 
 namespace compare {
+
+struct RunRead;
 
 class CompareSummary : public QTableWidget {
     Q_OBJECT
@@ -29,7 +28,8 @@ public:
     };
     explicit CompareSummary(QWidget* parent = nullptr);
 
-    void setRuns(const mor::LogReader* reader, const QList<qint64>& runIds);
+    /// One row per run that exists (read by readCompare()).
+    void setRuns(const std::vector<RunRead>& runs);
     /// The cell's value (double for numbers, string otherwise; invalid when the run has none).
     QVariant value(int row, int column) const;
     /// The selected cells, rows by newline and columns by tab (with a header line).

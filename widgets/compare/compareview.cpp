@@ -10,8 +10,7 @@
 #include "compare/comparesummary.h"
 #include "common/theme.h"
 
-#include "mor/config.h"
-#include "mor/log_reader.h"
+#include "compare/compareread.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -28,52 +27,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <set>
 
 namespace compare {
 
 namespace {
-constexpr int kMaxPoints = 2000;
-constexpr int kMaxFallbackRuns = 8;
-const char* kDefaultMetric = "val/accuracy";
 /// The x axis choices as stored in the settings, in the order of CompareCurves::XAxis.
 const QStringList kXAxisNames = {QStringLiteral("step"), QStringLiteral("wall"),
                                  QStringLiteral("flops"), QStringLiteral("expert_steps")};
-
-/// Inputs one optimizer step sees: train.batch_size x train.accumulation (1 when unknown).
-double inputsPerStep(const std::string& configJson) {
-    double batch = 1.0, accumulation = 1.0;
-    for (const auto& [key, value] : mor::flattenConfigJson(configJson)) {
-        if (key == "train.batch_size") {
-            batch = std::max(1.0, std::atof(value.c_str()));
-        } else if (key == "train.accumulation") {
-            accumulation = std::max(1.0, std::atof(value.c_str()));
-        }
-    }
-    return batch * accumulation;
-}
-
-/// The compute spent by each point of `points`: per-input cost from the run's val/ metric
-/// (test/ when it has no val/ one) times the inputs seen.
-QVector<double> computeAxis(const mor::LogReader& reader, int64_t runId,
-                            const std::vector<mor::MetricPoint>& points, const char* cost,
-                            double perStep) {
-    std::vector<mor::MetricPoint> measured = reader.metric(runId, std::string("val/") + cost);
-    if (measured.empty()) {
-        measured = reader.metric(runId, std::string("test/") + cost);
-    }
-    std::vector<double> steps, costSteps, costs;
-    for (const mor::MetricPoint& p : points) {
-        steps.push_back(double(p.step));
-    }
-    for (const mor::MetricPoint& m : measured) {
-        costSteps.push_back(double(m.step));
-        costs.push_back(m.value);
-    }
-    const std::vector<double> x = compare::cumulativeCost(steps, costSteps, costs, perStep);
-    return QVector<double>(x.begin(), x.end());
-}
 } // namespace
 
 CompareView::CompareView(QWidget* parent)
@@ -148,8 +108,7 @@ CompareView::CompareView(QWidget* parent)
             m_preferredMetric = key;
             saveSettings();
         }
-        reloadCurves();
-        m_curves->resetView(); // another metric: the old zoom means nothing
+        showMetric(key.toStdString()); // another metric: the old zoom means nothing
     });
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_curves->setXAxis(static_cast<CompareCurves::XAxis>(std::clamp(index, 0, 3)));
@@ -204,75 +163,115 @@ void CompareView::saveSettings() const {
     settings.setValue(QStringLiteral("differencesOnly"), m_diff->differencesOnly());
 }
 
+CompareView::~CompareView() = default;
+
+void CompareView::setReadPool(QThreadPool* pool) {
+    m_reads.setPool(pool);
+    m_curveReads.setPool(pool);
+}
+
 void CompareView::setRuns(std::shared_ptr<const mor::LogReader> reader,
                           const QList<qint64>& runIds) {
     m_reader = std::move(reader);
     m_requested = runIds;
+    m_resetViewPending = true;
     refresh();
-    m_curves->resetView();
 }
 
 void CompareView::refresh() {
-    m_shown = m_requested;
-    if (m_reader && m_shown.size() < 2) {
-        // Nothing (or one run) selected: compare the latest runs instead of an empty view.
-        m_shown.clear();
-        std::vector<mor::RunSummary> runs = m_reader->runs();
-        std::sort(runs.begin(), runs.end(),
-                  [](const auto& a, const auto& b) { return a.id < b.id; });
-        const size_t first = runs.size() > kMaxFallbackRuns ? runs.size() - kMaxFallbackRuns : 0;
-        for (size_t i = first; i < runs.size(); ++i) {
-            m_shown << runs[i].id;
-        }
-    }
+    const auto reader = m_reader;
+    const QList<qint64> requested = m_requested;
+    const std::string previous =
+        (m_preferredMetric.isEmpty() ? m_metric->currentText() : m_preferredMetric).toStdString();
+    const RoutingShown routing = m_routing->shown();
+    m_curveReads.cancel(); // this read brings the curves too
+    m_reads.readOrClear<CompareRead>(
+        !reader, this,
+        [reader, requested, previous, routing] {
+            if (!reader) { // no log: the runs asked for, by number, with nothing read
+                CompareRead none;
+                none.requested = none.shown = requested;
+                for (qint64 id : requested) {
+                    none.runs.push_back(RunRead{id, std::nullopt, {}, {}, {}});
+                }
+                return none;
+            }
+            return readCompare(*reader, requested, previous, routing);
+        },
+        [this](CompareRead& read) { apply(read); });
+}
+
+void CompareView::apply(CompareRead& read) {
+    m_data = std::make_shared<CompareRead>(std::move(read));
+    CompareRead& data = *m_data;
+    m_shown = data.shown;
     QStringList titles;
     std::vector<std::string> configs;
-    std::set<std::string> keys;
-    if (m_reader) {
-        for (qint64 id : m_shown) {
-            const std::optional<mor::RunSummary> run = m_reader->run(id);
-            titles
-                << (run ? QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(id)
-                        : QStringLiteral("#%1").arg(id));
-            configs.push_back(run ? run->configJson : std::string());
-            for (const std::string& key : m_reader->metricKeys(id)) {
-                keys.insert(key);
-            }
-        }
+    for (const RunRead& run : data.runs) {
+        titles << (run.summary ? QStringLiteral("%1 (#%2)")
+                                     .arg(QString::fromStdString(run.summary->name))
+                                     .arg(run.id)
+                               : QStringLiteral("#%1").arg(run.id));
+        configs.push_back(run.summary ? run.summary->configJson : std::string());
     }
     m_groups = compare::seedGroups(configs);
     m_diff->setConfigs(titles, configs);
-    m_summary->setRuns(m_reader.get(), m_shown);
-    m_routing->setRuns(m_reader.get(), m_shown);
-    m_prunePair->setRuns(m_reader.get(), m_shown);
+    m_summary->setRuns(data.runs);
+    m_routing->setPair(std::move(data.routing));
+    m_prunePair->setPair(data.prunePair);
     // A pruned run selected without its parent: offer the pair.
-    m_prunedAlone = m_prunedParent = -1;
-    for (qint64 id : m_requested) {
-        const std::optional<mor::RunSummary> run = m_reader ? m_reader->run(id) : std::nullopt;
-        const qint64 parent = run ? ComparePrunePair::parentOf(*run) : -1;
-        if (parent >= 0 && !m_requested.contains(parent)) {
-            m_prunedAlone = id;
-            m_prunedParent = parent;
-            break;
-        }
-    }
+    m_prunedAlone = data.prunedAlone;
+    m_prunedParent = data.prunedParent;
     m_parentButton->setVisible(m_prunedAlone >= 0);
 
-    // Keep the chosen metric (also from the last session) when it exists; else val/accuracy.
-    const QString previous =
-        m_preferredMetric.isEmpty() ? m_metric->currentText() : m_preferredMetric;
-    QSignalBlocker block(m_metric);
-    m_metric->clear();
-    for (const std::string& key : keys) {
-        m_metric->addItem(QString::fromStdString(key));
+    // The chosen metric (also from the last session) when a run has it; else val/accuracy.
+    const std::vector<std::string> keys = metricKeysOf(data.runs);
+    {
+        QSignalBlocker block(m_metric);
+        m_metric->clear();
+        for (const std::string& key : keys) {
+            m_metric->addItem(QString::fromStdString(key));
+        }
+        m_metric->setCurrentIndex(std::max(0, int(m_metric->findText(
+                                                  QString::fromStdString(data.metric)))));
     }
-    int index = m_metric->findText(previous);
-    if (index < 0) {
-        index = m_metric->findText(QLatin1String(kDefaultMetric));
-    }
-    m_metric->setCurrentIndex(std::max(0, index));
     retranslateUi();
-    reloadCurves();
+    if (m_resetViewPending) {
+        m_resetViewPending = false;
+        m_curves->resetView();
+    }
+    // Chosen while the read ran: show it instead (its curves are read now).
+    const std::string wanted = chooseMetric(keys, m_preferredMetric.toStdString());
+    if (!m_preferredMetric.isEmpty() && wanted != data.metric) {
+        m_metric->setCurrentText(QString::fromStdString(wanted)); // reads it
+    } else {
+        reloadCurves();
+    }
+}
+
+void CompareView::showMetric(const std::string& key) {
+    if (!m_data || !m_reader) {
+        reloadCurves();
+        return;
+    }
+    if (key == m_data->metric) {
+        reloadCurves();
+        m_curves->resetView();
+        return;
+    }
+    const auto reader = m_reader;
+    const std::vector<RunRead> runs = m_data->runs;
+    m_curveReads.read<std::vector<CurveRead>>(
+        this, [reader, runs, key] { return readCurves(*reader, runs, key); },
+        [this, key](std::vector<CurveRead>& curves) {
+            if (!m_data) {
+                return;
+            }
+            m_data->metric = key;
+            m_data->curves = std::move(curves);
+            reloadCurves();
+            m_curves->resetView();
+        });
 }
 
 void CompareView::compareWithParent() {
@@ -280,8 +279,8 @@ void CompareView::compareWithParent() {
         return;
     }
     m_requested = {m_prunedParent, m_prunedAlone};
+    m_resetViewPending = true;
     refresh();
-    m_curves->resetView();
     m_tables->setCurrentWidget(m_prunePair);
 }
 
@@ -289,27 +288,27 @@ void CompareView::reloadCurves() {
     QList<CompareCurves::Series> series;
     QList<CompareGroups::Group> groups;
     std::vector<double> finalValues;
-    const std::string key = m_metric->currentText().toStdString();
-    for (qint64 id : m_shown) {
+    const size_t runCount = m_data ? m_data->runs.size() : 0;
+    for (size_t i = 0; i < runCount; ++i) {
+        const RunRead& run = m_data->runs[i];
         CompareCurves::Series s;
-        s.runId = id;
+        s.runId = run.id;
         // Stable colour: a run looks the same in every comparison it appears in.
-        s.color = QColor(common::Theme::curveColor(static_cast<int>((id - 1) % 10)));
-        const std::optional<mor::RunSummary> run = m_reader ? m_reader->run(id) : std::nullopt;
-        s.label = run ? QStringLiteral("%1 (#%2)").arg(QString::fromStdString(run->name)).arg(id)
-                      : QStringLiteral("#%1").arg(id);
-        if (m_reader && !key.empty()) {
-            const std::vector<mor::MetricPoint> points =
-                m_reader->metricDownsampled(id, key, kMaxPoints);
-            const int64_t start = points.empty() ? 0 : points.front().wallMs;
-            for (const mor::MetricPoint& p : points) {
+        s.color = QColor(common::Theme::curveColor(static_cast<int>((run.id - 1) % 10)));
+        s.label = run.summary ? QStringLiteral("%1 (#%2)")
+                                    .arg(QString::fromStdString(run.summary->name))
+                                    .arg(run.id)
+                              : QStringLiteral("#%1").arg(run.id);
+        if (i < m_data->curves.size()) {
+            const CurveRead& curve = m_data->curves[i];
+            const int64_t start = curve.points.empty() ? 0 : curve.points.front().wallMs;
+            for (const mor::MetricPoint& p : curve.points) {
                 s.steps << static_cast<double>(p.step);
                 s.seconds << (p.wallMs - start) / 1000.0;
                 s.values << p.value;
             }
-            const double perStep = inputsPerStep(run ? run->configJson : std::string());
-            s.flops = computeAxis(*m_reader, id, points, "flops", perStep);
-            s.expertSteps = computeAxis(*m_reader, id, points, "expert_steps", perStep);
+            s.flops = curve.flops;
+            s.expertSteps = curve.expertSteps;
         }
         finalValues.push_back(s.values.isEmpty() ? std::nan("") : s.values.back());
         series << s;

@@ -2,8 +2,9 @@
 // Compare runs: the selected runs' curves of one metric overlaid (smoothing, seed groups as a
 // mean with its 95% CI band, x axis step, wall time, FLOPs or expert-steps, log scale), their
 // config diff, a summary table and the seed groups with Welch's t-test between two of them.
-// Reads the log through the shared LogReader only.
+// Reads the log on the log session's view pool (compareread.h), never on the GUI thread.
 #include "compare/comparecurves.h"
+#include "shell/logreads.h"
 
 #include <QWidget>
 
@@ -15,6 +16,7 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QTabWidget;
+class QThreadPool;
 
 namespace mor {
 class LogReader;
@@ -28,11 +30,20 @@ class ComparePrunePair;
 class CompareRoutingPair;
 class CompareCurves;
 class CompareSummary;
+struct CompareRead;
 
 class CompareView : public QWidget {
     Q_OBJECT
 public:
     explicit CompareView(QWidget* parent = nullptr);
+    ~CompareView() override;
+
+    /// Reads of the log run on `pool` (the log session's view pool) and are shown when they come
+    /// back; a newer read supersedes an older one. Without a pool the view reads on the calling
+    /// thread (a view built on its own).
+    void setReadPool(QThreadPool* pool);
+    /// True from a read of the log until what it read is shown.
+    bool isReading() const { return m_reads.isPending() || m_curveReads.isPending(); }
 
     /// The runs to compare (in this order). Fewer than two: every run of the log (at most the
     /// eight most recent), so the view is never empty while a log has runs.
@@ -40,7 +51,8 @@ public:
     /// Re-reads the runs from the log (they may still be training).
     void refresh();
 
-    /// The runs shown (after the fallback to the log's runs).
+    /// The runs shown (after the fallback to the log's runs; they trail setRuns() while a read
+    /// is under way).
     QList<qint64> shownRuns() const { return m_shown; }
     void setMetric(const QString& key);
     QString metric() const;
@@ -83,6 +95,11 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    /// Shows what readCompare() read.
+    void apply(CompareRead& read);
+    /// Shows metric `key`: its curves when held, else after a read on the pool.
+    void showMetric(const std::string& key);
+    /// Draws the held curves (no read).
     void reloadCurves();
     void retranslateUi();
     /// The controls' state survives a restart (QSettings group "compare").
@@ -91,6 +108,9 @@ private:
 
     std::shared_ptr<const mor::LogReader> m_reader;
     QList<qint64> m_requested, m_shown;
+    std::shared_ptr<CompareRead> m_data; ///< what is shown, as read
+    shell::LogReads m_reads, m_curveReads;
+    bool m_resetViewPending = false; ///< reset the curves' zoom when the read is shown
     QList<QList<int>> m_groups;
     QString m_preferredMetric; ///< the user's last choice, kept while a log lacks it
     bool m_restoring = false;

@@ -8,7 +8,6 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <iterator>
 #include <optional>
 #include <string>
 
@@ -70,8 +69,6 @@ bool LogSession::open(const QString& path, QString* error) {
     }
     ++m_generation;
     m_polling = false;
-    m_checking = false;
-    m_whenReadable.clear();
     m_path = absolute;
     m_lastStamp = m_reader->changeStamp();
     m_failing = false;
@@ -152,72 +149,6 @@ void LogSession::pollInBackground() {
             }
         }
         return read;
-    }));
-}
-
-void LogSession::whenReadable(QObject* context, std::function<void()> then) {
-    if (!m_reader) {
-        return;
-    }
-    if (!m_pollReader) { // no second connection: nothing to wait on but this thread
-        then();
-        return;
-    }
-    m_whenReadable.emplace_back(QPointer<QObject>(context), std::move(then));
-    if (!m_checking) {
-        checkReadable();
-    }
-}
-
-void LogSession::checkReadable() {
-    struct Check {
-        bool ok = false;
-        QString error;
-        bool missing = false;
-    };
-    m_checking = true;
-    const quint64 generation = m_generation;
-    // A check answers for the reads asked for before it began: one asked for while it runs
-    // waits for the next check (the log may have been taken meanwhile: its read on this
-    // thread would wait there, ~10 s for a WAL whose read marks another process holds).
-    const size_t covered = m_whenReadable.size();
-    auto* watcher = new QFutureWatcher<Check>(this);
-    connect(watcher, &QFutureWatcher<Check>::finished, this, [this, watcher, generation, covered] {
-        watcher->deleteLater();
-        if (generation != m_generation) {
-            return; // another log was opened meanwhile (open() dropped the waiting reads)
-        }
-        m_checking = false;
-        std::vector<std::pair<QPointer<QObject>, std::function<void()>>> waiting(
-            std::make_move_iterator(m_whenReadable.begin()),
-            std::make_move_iterator(m_whenReadable.begin() + std::ptrdiff_t(covered)));
-        m_whenReadable.erase(m_whenReadable.begin(),
-                             m_whenReadable.begin() + std::ptrdiff_t(covered));
-        const Check check = watcher->result();
-        if (check.missing) {
-            reportReadFailure(tr("The log file %1 is missing (moved or deleted?)").arg(m_path));
-        } else if (!check.ok) {
-            reportReadFailure(check.error);
-        } else {
-            for (auto& [context, then] : waiting) {
-                if (context) {
-                    then();
-                }
-            }
-        }
-        if (!m_whenReadable.empty() && !m_checking && generation == m_generation) {
-            checkReadable(); // the reads asked for while this check ran
-        }
-    });
-    watcher->setFuture(QtConcurrent::run(&m_readPool, [reader = m_pollReader, path = m_path] {
-        Check check;
-        check.missing = !QFileInfo::exists(path);
-        if (!check.missing) {
-            std::string error;
-            check.ok = reader->tryChangeStamp(&error).has_value();
-            check.error = QString::fromStdString(error);
-        }
-        return check;
     }));
 }
 

@@ -3,12 +3,10 @@
 // ExperimentLog for edits (rename, tags, notes, delete), and a poll of changeStamp() so runs
 // written by another thread or process (`mor train`) show up live.
 #include <QObject>
-#include <QPointer>
 #include <QThreadPool>
 #include <QTimer>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -70,15 +68,6 @@ public:
     void reportReadFailure(const QString& message);
     /// True from a failed read until a poll succeeds again.
     bool isReadFailing() const { return m_failing; }
-    /// Runs `then` on this thread (while `context` lives) once the log answers a read, checked
-    /// on a worker with the polls' connection: a view about to re-read the log (a tab shown
-    /// after a change) waits there, not in the window, while another process holds the log.
-    /// A failed check reports the failure and drops `then`; the poll that reads the log again
-    /// emits changed(), which re-reads what is shown. Reads asked for while a check runs share
-    /// the next one.
-    void whenReadable(QObject* context, std::function<void()> then);
-    /// True while such a check is waiting for the log.
-    bool isCheckingReadable() const { return m_checking; }
 
 Q_SIGNALS:
     void opened(const QString& path);
@@ -94,8 +83,6 @@ Q_SIGNALS:
 private:
     /// The part of poll() after the read: `stamp` (nullopt = failed, with `error`).
     void handleStamp(std::optional<int64_t> stamp, const QString& error);
-    /// Checks on a worker that the log answers, for the whenReadable() reads waiting now.
-    void checkReadable();
 
     QString m_path;
     std::shared_ptr<const mor::LogReader> m_reader;
@@ -109,8 +96,6 @@ private:
     /// painting the window until they came back (~10 s).
     QThreadPool m_readPool;
     QThreadPool m_viewPool;
-    bool m_checking = false; ///< a whenReadable() check is on a worker
-    std::vector<std::pair<QPointer<QObject>, std::function<void()>>> m_whenReadable;
     quint64 m_generation = 0; ///< counts open(): a poll of a log no longer open is dropped
     std::unique_ptr<mor::ExperimentLog> m_writer;
     QTimer m_timer;

@@ -141,20 +141,18 @@ void MainWindow::createViews() {
     m_playground = new playground::PlaygroundView(m_tabs);
     m_tabs->addTab(m_playground, QString());
     setCentralWidget(m_tabs);
-    // The training and inspect views read the log on the session's view pool and show what
-    // they read when it comes back (issue 21): a log another process holds never stalls the
-    // window, neither for a run clicked in the browser nor for a tab shown after a change.
+    // Every view reads the log on the session's view pool and shows what it read when it comes
+    // back (issue 21): a log another process holds never stalls the window, neither for a run
+    // clicked in the browser nor for a tab shown after a change.
     m_training->setReadPool(m_session->viewReadPool());
     m_sequence->setReadPool(m_session->viewReadPool());
+    m_compare->setReadPool(m_session->viewReadPool());
     for (common::InspectView* view : m_inspect) {
         view->setReadPool(m_session->viewReadPool());
     }
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
         refreshInspectView(tab); // its read runs on a worker
-        // Compare still reads on this thread: only once a worker found the log readable.
-        if (m_compareDirty && m_tabs->widget(tab) == m_compare) {
-            m_session->whenReadable(this, [this] { refreshCompareView(); });
-        }
+        refreshCompareView(); // when it is the tab shown, on the pool too
     });
 }
 
@@ -232,13 +230,11 @@ void MainWindow::connectActions() {
     connect(m_browser, &RunBrowser::loadIntoSetupRequested, this, &MainWindow::loadRunIntoSetup);
     connect(m_browser, &RunBrowser::resumeRequested, this, &MainWindow::resumeRun);
     connect(m_browser, &RunBrowser::selectionChanged, this, [this] {
-        // Compare reads the selected runs when it is shown (on this thread, once a worker
-        // found the log readable), never for a click while another tab is up.
+        // Compare reads the selected runs when it is shown (on the pool), never for a click
+        // while another tab is up.
         m_compareRunsChanged = true;
         m_compareDirty = true;
-        if (m_tabs->currentWidget() == m_compare) {
-            m_session->whenReadable(this, [this] { refreshCompareView(); });
-        }
+        refreshCompareView();
     });
     connect(m_controller, &training::TrainingController::started, this,
             [this](qint64 runId, qint64) {
@@ -424,9 +420,7 @@ void MainWindow::onLogChanged() {
     refreshInspectView(m_tabs->currentIndex());
     m_sequence->refresh(); // on the pool, as the views above
     m_compareDirty = true;
-    if (m_tabs->currentWidget() == m_compare) {
-        m_session->whenReadable(this, [this] { refreshCompareView(); });
-    }
+    refreshCompareView();
     // The browser's count: a failed read keeps its rows (and the count) instead of "0 runs".
     const int runs = m_browser->model()->rowCount();
     m_logLabel->setText(
@@ -447,7 +441,7 @@ void MainWindow::refreshCompareView() {
         m_compareDirty = false;
         if (m_compareRunsChanged) {
             m_compareRunsChanged = false;
-            m_compare->setRuns(m_session->reader(), m_browser->selectedRuns());
+            m_compare->setRuns(m_session->viewReader(), m_browser->selectedRuns());
         } else {
             m_compare->refresh();
         }
