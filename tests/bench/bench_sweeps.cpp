@@ -197,6 +197,9 @@ int main(int argc, char** argv) {
     window.openLog(path, false);
     auto* tab = window.findChild<sweeps::SweepsView*>();
     window.tabs()->setCurrentWidget(tab);
+    while (tab->isReading()) { // its read on the session's view pool, shown when back
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
     settle();
     window.repaint();
     const double windowMs = timer.nsecsElapsed() / 1e6;

@@ -15,6 +15,7 @@
 #include "inspect/reflectionstepperview.h"
 #include "inspect/routingview.h"
 #include "sequence/sequenceview.h"
+#include "sweeps/sweepsview.h"
 #include "training/metricplots.h"
 #include "training/trainingview.h"
 
@@ -402,8 +403,8 @@ void TstRunBrowserReads::viewsOfAHeldLogLeaveTheWindowResponsive() {
     });
     tick.start(20);
     window.session()->pollInBackground(); // the timer's poll: stuck on its worker
-    // Compare (dirty since the log was opened) and a dirty inspect tab shown while held.
-    for (const char* view : {"compare", "stepper", "routing", "training"}) {
+    // Compare (dirty since the log was opened), dirty inspect tabs and Sweeps shown while held.
+    for (const char* view : {"compare", "stepper", "routing", "sweeps", "training"}) {
         QVERIFY(window.showView(QString::fromLatin1(view)));
         QTest::qWait(300);
     }
@@ -415,6 +416,10 @@ void TstRunBrowserReads::viewsOfAHeldLogLeaveTheWindowResponsive() {
     holder.release();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isPolling(), 15000);
     QTRY_VERIFY_WITH_TIMEOUT(!window.compareView()->isReading(), 15000);
+    auto* sweepsView = window.findChild<sweeps::SweepsView*>();
+    QVERIFY(sweepsView);
+    QTRY_VERIFY_WITH_TIMEOUT(!sweepsView->isReading(), 15000);
+    QCOMPARE(sweepsView->sweepCount(), 0); // read, once the log answered: it has none
     QTRY_COMPARE(shown(), 40);
     QCOMPARE(window.runBrowser()->model()->rowCount(), 4);
     QVERIFY(window.showView(QStringLiteral("compare")));

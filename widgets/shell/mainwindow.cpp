@@ -164,10 +164,10 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::LeftDockWidgetArea, m_browserDock);
     m_actions->addDockToggle(m_browserDock->toggleViewAction());
     // The Sweeps tab (issue 18) follows the log and the browser's selection by itself.
-    m_tabs->addTab(new sweeps::SweepsView(
-                       m_session, m_browser, [this] { return mor::toJson(m_setup->config()); },
-                       m_tabs),
-                   QString());
+    auto* sweepsView = new sweeps::SweepsView(
+        m_session, m_browser, [this] { return mor::toJson(m_setup->config()); }, m_tabs);
+    sweepsView->setReadPool(m_session->viewReadPool()); // as the other views (createViews)
+    m_tabs->addTab(sweepsView, QString());
 
     m_events = new QPlainTextEdit(this);
     m_events->setObjectName(QStringLiteral("events"));

@@ -14,6 +14,8 @@
 #include "mor/log_reader.h"
 #include "mor/sweep.h"
 
+#include <QSignalBlocker>
+
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QEvent>
@@ -99,7 +101,7 @@ SweepsView::SweepsView(shell::LogSession* session, shell::RunBrowser* browser,
 
     connect(m_sweep, &QComboBox::currentIndexChanged, this, [this] {
         m_parallel->clearBrushes(); // another sweep: other axes
-        reloadSweep();
+        read(false, currentSweep());
     });
     connect(m_cost, &QComboBox::currentIndexChanged, this,
             [this] { m_pareto->setCost(Result(m_cost->currentData().toInt())); });
@@ -135,14 +137,14 @@ SweepsView::SweepsView(shell::LogSession* session, shell::RunBrowser* browser,
 
 SweepsView::~SweepsView() = default;
 
-void SweepsView::reopenStore() {
-    m_store.reset();
-    if (!m_session || !m_session->isOpen()) {
-        return;
-    }
-    std::string error;
-    m_store = mor::SweepStore::open(m_session->path().toStdString(), false, &error);
-}
+/// What one read of the log gives the view.
+struct SweepsView::Read {
+    std::shared_ptr<mor::SweepStore> store;
+    bool listed = false; ///< `sweeps` was read
+    std::vector<mor::SweepInfo> sweeps;
+    qint64 sweepId = -1; ///< the sweep `data` is of (-1: none)
+    SweepData data;
+};
 
 void SweepsView::onLogChanged() {
     m_dirty = true;
@@ -160,20 +162,50 @@ void SweepsView::showEvent(QShowEvent* event) {
 
 void SweepsView::refresh() {
     m_dirty = false;
-    if (!m_store) {
-        reopenStore();
-    }
-    const qint64 current = currentSweep();
-    const std::vector<mor::SweepInfo> sweeps =
-        m_store ? m_store->sweeps() : std::vector<mor::SweepInfo>{};
-    {
+    read(true, currentSweep());
+    retranslateUi(); // the tab's title and whether a log is open, before the read is back
+}
+
+void SweepsView::read(bool list, qint64 sweepId) {
+    const bool open = m_session && m_session->isOpen();
+    const std::string path = open ? m_session->path().toStdString() : std::string();
+    const auto reader = open ? m_session->viewReader() : nullptr;
+    auto store = m_store;
+    const auto readLog = [path, reader, store, list, sweepId] {
+        Read r;
+        r.store = store;
+        if (!r.store && !path.empty()) {
+            std::string error; // no sweep tables (an older log): no sweeps
+            r.store = mor::SweepStore::open(path, false, &error);
+        }
+        r.listed = list;
+        if (list && r.store) {
+            r.sweeps = r.store->sweeps();
+        }
+        r.sweepId = sweepId;
+        if (list) { // the sweep shown before while the log has it, else the newest
+            const bool has = std::any_of(r.sweeps.begin(), r.sweeps.end(),
+                                         [&](const auto& s) { return s.id == sweepId; });
+            r.sweepId = has ? sweepId : r.sweeps.empty() ? -1 : r.sweeps.back().id;
+        }
+        if (r.store && reader && r.sweepId >= 0) {
+            r.data = loadSweep(*r.store, *reader, r.sweepId);
+        }
+        return r;
+    };
+    m_reads.readOrClear<Read>(path.empty(), this, readLog, [this](Read& r) { apply(r); });
+}
+
+void SweepsView::apply(Read& r) {
+    m_store = r.store;
+    if (r.listed) {
         QSignalBlocker block(m_sweep);
         m_sweep->clear();
         // Short in the box (at 1280x800 the long form was cut off: the progress bar beside it
         // shows the counts anyway), whole in the tooltip and the open list.
         int widest = 0;
         const QFontMetrics metrics(m_sweep->font());
-        for (const mor::SweepInfo& s : sweeps) {
+        for (const mor::SweepInfo& s : r.sweeps) {
             const QString name = QString::fromStdString(s.name);
             const QString status = shell::RunTableModel::statusText(s.status);
             m_sweep->addItem(
@@ -188,21 +220,12 @@ void SweepsView::refresh() {
             widest = std::max(widest, metrics.horizontalAdvance(whole));
         }
         m_sweep->view()->setMinimumWidth(widest + 40);
-        // The sweep shown before, else the newest (a sweep just launched).
-        int index = m_sweep->findData(current);
-        m_sweep->setCurrentIndex(index >= 0 ? index : m_sweep->count() - 1);
+        m_sweep->setCurrentIndex(m_sweep->findData(r.sweepId));
+    } else if (r.sweepId != currentSweep()) {
+        return; // another sweep was chosen meanwhile (its read superseded this one)
     }
-    reloadSweep();
-}
-
-void SweepsView::reloadSweep() {
-    const qint64 id = currentSweep();
-    std::shared_ptr<const mor::LogReader> reader = m_session ? m_session->reader() : nullptr;
-    if (m_store && reader && id >= 0) {
-        *m_data = loadSweep(*m_store, *reader, id);
-    } else {
-        *m_data = SweepData{};
-    }
+    const qint64 id = r.sweepId;
+    *m_data = std::move(r.data);
     m_groups->setData(*m_data);
     m_importance->setData(*m_data);
     m_parallel->setData(*m_data);
@@ -282,8 +305,8 @@ SweepLauncher* SweepsView::openLauncher() {
         m_launcher = new SweepLauncher(this);
         m_launcher->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_launcher, &SweepLauncher::sweepStarted, this, [this](qint64 id) {
-            refresh();
-            showSweep(id);
+            m_dirty = false;
+            read(true, id); // the list with the new sweep, and the new sweep shown
         });
         connect(m_launcher, &SweepLauncher::progressed, this, [this] {
             if (m_session) {

@@ -4,7 +4,10 @@
 // interval over seeds, parallel coordinates of parameters and results linked to the run
 // browser's selection, parameter importance, and accuracy against compute with the Pareto
 // front. Runs of a running sweep appear as they finish (the log session's change poll). A
-// sweep over the setup's config is launched from here (SweepLauncher).
+// sweep over the setup's config is launched from here (SweepLauncher). In a window the view
+// reads the log on the log session's view pool (issue 21), never on the GUI thread.
+#include "shell/logreads.h"
+
 #include <QList>
 #include <QPointer>
 #include <QWidget>
@@ -18,6 +21,7 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSplitter;
+class QThreadPool;
 
 namespace mor {
 class SweepStore;
@@ -46,7 +50,13 @@ public:
                std::function<std::string()> baseConfig, QWidget* parent = nullptr);
     ~SweepsView() override;
 
-    /// Re-reads the sweeps of the log now.
+    /// Reads of the log run on `pool` (the log session's view pool) and are shown when they
+    /// come back. Without a pool the view reads on the calling thread (a view on its own).
+    void setReadPool(QThreadPool* pool) { m_reads.setPool(pool); }
+    /// True from a read of the log until what it read is shown.
+    bool isReading() const { return m_reads.isPending(); }
+
+    /// Re-reads the sweeps of the log (the sweep shown stays shown while the log has it).
     void refresh();
     /// Shows a sweep (by id); false when the log has no such sweep.
     bool showSweep(qint64 sweepId);
@@ -66,9 +76,11 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    struct Read;
     void onLogChanged();
-    void reopenStore();
-    void reloadSweep();
+    /// Reads the list of sweeps (with `list`) and sweep `sweepId` (-1: the newest).
+    void read(bool list, qint64 sweepId);
+    void apply(Read& read);
     void onBrowserSelection(const QList<qint64>& runs);
     void selectInBrowser(const QList<qint64>& runs);
     void retranslateUi();
@@ -76,8 +88,10 @@ private:
     shell::LogSession* m_session;
     QPointer<shell::RunBrowser> m_browser;
     std::function<std::string()> m_baseConfig;
-    std::unique_ptr<mor::SweepStore> m_store;
+    /// The log's sweeps, opened by the first read (on the pool, the only thread that uses it).
+    std::shared_ptr<mor::SweepStore> m_store;
     std::unique_ptr<SweepData> m_data;
+    shell::LogReads m_reads;
     bool m_dirty = true;
     bool m_selecting = false; ///< our own selection of runs in the browser is under way
     QLabel* m_sweepLabel;

@@ -329,6 +329,8 @@ void TstSweepsView::mainWindowHasTheSweepsTab() {
     QVERIFY(view);
     QCOMPARE(window.tabs()->tabText(window.tabs()->indexOf(view)), QStringLiteral("Sweeps"));
     window.tabs()->setCurrentWidget(view);
+    // In the window the view reads on the session's view pool (issue 21).
+    QTRY_VERIFY(!view->isReading());
     QCOMPARE(view->sweepCount(), 1);
     QCOMPARE(view->data().runs.size(), 12);
 }
