@@ -69,6 +69,7 @@ bool LogSession::open(const QString& path, QString* error) {
     }
     ++m_generation;
     m_polling = false;
+    m_pollAgain = false;
     m_path = absolute;
     m_lastStamp = m_reader->changeStamp();
     m_failing = false;
@@ -94,7 +95,11 @@ void LogSession::poll() {
 }
 
 void LogSession::pollInBackground() {
-    if (!m_reader || m_polling) {
+    if (!m_reader) {
+        return;
+    }
+    if (m_polling) {
+        m_pollAgain = true; // it may have read the log before what the caller wrote
         return;
     }
     if (!m_pollReader) {
@@ -125,6 +130,10 @@ void LogSession::pollInBackground() {
             m_polledRuns = read.runs; // for the handlers of changed() and polled()
             handleStamp(read.stamp, read.error);
             m_polledRuns.reset();
+        }
+        if (m_pollAgain && generation == m_generation) {
+            m_pollAgain = false;
+            pollInBackground();
         }
     });
     watcher->setFuture(QtConcurrent::run(&m_readPool, [reader = m_pollReader, path = m_path,

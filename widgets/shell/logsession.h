@@ -51,7 +51,9 @@ public:
     /// What the poll timer does: the same check, read on a worker thread with a connection of
     /// its own, the result handled on this thread. A log held by another process makes SQLite
     /// retry for ~10 s; on the GUI thread that froze the window at every poll (issue 21).
-    /// Does nothing while the previous background poll is still reading.
+    /// Called while the previous background poll is still reading, it polls again once that
+    /// one is done (the caller may have written after it read). The window's own writes (run
+    /// edits, a training started or ended) poll this way too, never on the GUI thread.
     void pollInBackground();
     /// True while a background poll is reading.
     bool isPolling() const { return m_polling; }
@@ -89,6 +91,7 @@ private:
     std::shared_ptr<const mor::LogReader> m_pollReader; ///< background polls' own connection
     std::shared_ptr<const mor::LogReader> m_viewReader; ///< the views' reads on m_viewPool
     bool m_polling = false;
+    bool m_pollAgain = false; ///< pollInBackground() was called while a poll was reading
     bool m_runsEveryPoll = false;
     std::shared_ptr<const std::vector<mor::RunSummary>> m_polledRuns;
     /// Threads of the polls and checks, not the global pool: two reads stuck in a held log

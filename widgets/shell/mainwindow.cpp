@@ -238,7 +238,7 @@ void MainWindow::connectActions() {
     });
     connect(m_controller, &training::TrainingController::started, this,
             [this](qint64 runId, qint64) {
-                m_session->poll();
+                m_session->pollInBackground();
                 m_browser->selectRun(runId);
                 statusBar()->showMessage(tr("Training run %1…").arg(runId));
             });
@@ -393,7 +393,7 @@ void MainWindow::onTrainingFinished(qint64 runId, const QString& status, const Q
                 error.isEmpty() ? tr("Run %1 %2").arg(runId).arg(shown)
                                 : tr("Run %1 %2: %3").arg(runId).arg(shown, error));
     statusBar()->showMessage(tr("Run %1 %2").arg(runId).arg(shown), 8000);
-    m_session->poll();
+    m_session->pollInBackground();
     onRunSelected(runId);
 }
 

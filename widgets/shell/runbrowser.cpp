@@ -214,7 +214,7 @@ void RunBrowser::renameCurrent() {
                               QString::fromStdString(run->name), &ok);
     if (ok && !name.trimmed().isEmpty()) {
         log->renameRun(m_current, name.trimmed().toStdString());
-        m_session->poll();
+        m_session->pollInBackground();
     }
 }
 
@@ -245,7 +245,7 @@ void RunBrowser::editTags() {
     for (qint64 id : runs) {
         log->setTags(id, tags);
     }
-    m_session->poll();
+    m_session->pollInBackground();
 }
 
 void RunBrowser::editNotes() {
@@ -260,7 +260,7 @@ void RunBrowser::editNotes() {
         QString::fromStdString(run->notes), &ok);
     if (ok) {
         log->setNotes(m_current, notes.toStdString());
-        m_session->poll();
+        m_session->pollInBackground();
     }
 }
 
@@ -287,7 +287,7 @@ void RunBrowser::deleteRuns(const QList<qint64>& runs) {
     for (qint64 id : runs) {
         log->deleteRun(id);
     }
-    m_session->poll();
+    m_session->pollInBackground();
 }
 
 void RunBrowser::changeEvent(QEvent* event) {

@@ -310,7 +310,7 @@ SweepLauncher* SweepsView::openLauncher() {
         });
         connect(m_launcher, &SweepLauncher::progressed, this, [this] {
             if (m_session) {
-                m_session->poll(); // runs ended: read the log now, not at the next poll
+                m_session->pollInBackground(); // runs ended: read the log now, not at the next poll
             }
         });
     }
