@@ -5,8 +5,10 @@
 // Goal (issue 20): wall time falls at least 85% as much as expert-steps do, in each of 3
 // consecutive measurements, at eval batch 256 and with the whole test split as one batch.
 // Measured with the default per-expert dispatch, then (rows marked "grouped dispatch") with
-// model::setGroupedDispatch(true): the equal experts evaluated as one group, compacted once per
-// step for the whole group (grouped_experts.h), the same weights.
+// model::setGroupedDispatch(true): the equal experts evaluated as one group (grouped_experts.h),
+// the same weights; since session 24 a group's answer-only pass of GRU experts runs each member's
+// block of rows through the fused step (before: the group's ATen step, compacted once per step for
+// the whole group; MOR_BENCH_FUSED=0 runs that).
 // The goal rows time answer-only passes (model/eval_detail.h: what serving reads; halted rows
 // cost nothing after their halting step); a diagnostic row times the same passes with the
 // evaluation detail (per-step fused predictions and every expert's [T, n] values) that

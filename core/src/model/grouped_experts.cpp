@@ -1,5 +1,7 @@
 #include "model/grouped_experts.h"
 
+#include "model/fused_reflect.h"
+
 #include "model/eval_detail.h"
 #include "model/grouped_linear.h"
 
@@ -145,6 +147,48 @@ bool sameCalibration(const std::vector<ReflectionExpertImpl*>& experts)
     return true;
 }
 
+namespace {
+
+/// An answer-only group pass with the fused CPU step (fused_reflect.h) where every live member
+/// supports it: each member's block of rows (one gather for the group) through its own fused
+/// loop, which computes a step with a few BLAS products into reused buffers and compacts the
+/// halted rows in place. The group's chain of dispatched ops with a compaction per step cost
+/// about the same per step whatever the rows left, so adaptive depth saved little wall time
+/// (issue 20, session 23 profile). Same values as each member's own reflect(); false (nothing
+/// done) when a member is not supported.
+bool fusedGroup(const std::vector<ReflectionExpertImpl*>& experts, const HaltingPolicy& policy,
+                const torch::Tensor& e, const std::vector<int64_t>& counts, GroupRun& out)
+{
+    const auto blocks = e.index_select(0, out.batchRows).split_with_sizes(counts);
+    for (size_t g = 0; g < experts.size(); ++g) {
+        if (counts[g] > 0 && !fusedReflectSupports(*experts[g], blocks[g], policy)) {
+            return false;
+        }
+    }
+    std::vector<torch::Tensor> answers, confidences, states, halts, iterations;
+    for (size_t g = 0; g < experts.size(); ++g) {
+        if (counts[g] == 0) {
+            continue;
+        }
+        ExpertRun run = fusedReflect(*experts[g], blocks[g], policy,
+                                     experts[g]->activeHaltThreshold());
+        answers.push_back(run.answer);
+        confidences.push_back(run.confidence);
+        states.push_back(run.state);
+        halts.push_back(run.haltStep);
+        iterations.push_back(run.iterations);
+        out.runs[g] = std::move(run);
+    }
+    out.all.answer = out.answer = torch::cat(answers, 0);
+    out.all.confidence = out.confidence = torch::cat(confidences, 0);
+    out.all.iterations = out.iterations = torch::cat(iterations, 0);
+    out.all.state = torch::cat(states, 0);
+    out.all.haltStep = torch::cat(halts, 0);
+    return true;
+}
+
+} // namespace
+
 GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                       const HaltingPolicy& policy, const torch::Tensor& e,
                       const torch::Tensor& mask, bool shrink)
@@ -174,6 +218,14 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     const int64_t n = out.batchRows.size(0);
     out.iterations = torch::full({n}, steps, longOpts);
     if (n == 0) {
+        return out;
+    }
+    // Answer only (as reflect(): detail off, no autograd, halted rows dropped, not ACT): per step
+    // only the drafts, critiques and states are kept, and each row's values at its halting step
+    // are read once after the loop; no [T, n] tensors, no finishExpertRun.
+    const bool answerOnly = shrink && !evalDetail() && !torch::GradMode::is_enabled()
+                            && policy.kind() != HaltingKind::Act;
+    if (answerOnly && fusedGroup(experts, policy, e, counts, out)) {
         return out;
     }
     // Only members with rows take part (one without gets no gradient, as on its own).
@@ -246,11 +298,6 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     // of step t sits in their concatenation (a halted row keeps its halting step's values).
     std::vector<torch::Tensor> logitsSteps, probsSteps, critSteps, zSteps, lambdaSteps,
         stateSteps, whereSteps;
-    // Answer only (as reflect(): detail off, no autograd, halted rows dropped, not ACT): per step
-    // only the drafts, critiques and states are kept, and each row's values at its halting step
-    // are read once after the loop; no [T, n] tensors, no finishExpertRun.
-    const bool answerOnly = shrink && !evalDetail() && !torch::GradMode::is_enabled()
-                            && policy.kind() != HaltingKind::Act;
     const bool tracksLambda =
         policy.kind() == HaltingKind::PonderNet || policy.kind() == HaltingKind::Act;
     auto active = torch::arange(n, longOpts);

@@ -21,7 +21,9 @@ namespace mor::model {
 /// tst_grouped_dispatch). Training by default: grouped training measured 1.03-2.2x faster than
 /// per-expert at every expert count and batch from 1 to 1024, grouped answer-only evaluation
 /// 1.07-1.2x slower at E = 2 or batch 1 (tests/bench/results/issue20.md, session 12), so
-/// evaluation, traces and serving stay per-expert. Never under autocast.
+/// evaluation, traces and serving stay per-expert. (Since session 24 a group's answer-only pass
+/// runs each member's block through the fused step where it can, as fast as per-expert at eval
+/// batch 256.) Never under autocast.
 enum class GroupedDispatchMode { Training, Always, Never };
 void setGroupedDispatchMode(GroupedDispatchMode mode);
 GroupedDispatchMode groupedDispatchMode();

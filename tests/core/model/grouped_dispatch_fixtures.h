@@ -3,6 +3,7 @@
 // comparisons of their values and gradients (a header, so the test stays one source file).
 #include "model/eval_detail.h"
 #include "model/fused_gemm.h"
+#include "model/fused_reflect.h"
 #include "model/grouped_experts.h"
 #include "model/grouped_linear.h"
 #include "model/mor_model.h"
@@ -342,7 +343,8 @@ inline void answerOnlyGrid()
 /// Answer-only evaluation (eval_detail.h: detail off): reflectGroup keeps no per-step tensors,
 /// and every member's answers, confidences and states equal the detailed group run's and the
 /// member's own answer-only reflect()'s (within 1e-5), its halting steps and iterations exactly.
-/// ACT keeps the detailed run (its answer is a mean over the steps).
+/// ACT keeps the detailed run (its answer is a mean over the steps). Both with the fused CPU
+/// step (fused_reflect.h, per member block) and with the group's ATen step.
 inline void answerOnlyGroupRunEqualsDetailRun()
 {
     QFETCH(int, experts);
@@ -367,27 +369,33 @@ inline void answerOnlyGroupRunEqualsDetailRun()
     c10::InferenceMode inference;
     const auto detailed = reflectGroup(pointers, policy, e, mask, /*shrink=*/true);
     const EvalDetailGuard answerOnly(false);
-    const auto lean = reflectGroup(pointers, policy, e, mask, /*shrink=*/true);
-    QCOMPARE(lean.all.logits.defined(), halting == "act");
-    QVERIFY(excess(lean.answer, detailed.answer, 1e-6) <= 0.0);
-    QVERIFY(excess(lean.confidence, detailed.confidence, 1e-6) <= 0.0);
-    QVERIFY(torch::equal(lean.iterations, detailed.iterations));
-    for (int g = 0; g < experts; ++g) {
-        const auto rows = mask.select(1, g).nonzero().squeeze(1);
-        if (rows.numel() == 0) {
-            continue;
-        }
-        const ExpertRun& a = lean.runs[size_t(g)];
-        std::vector<ExpertRun> others{detailed.runs[size_t(g)]};
-        if (halting != "act") {
-            others.push_back(members[size_t(g)]->reflect(e.index_select(0, rows), policy, true));
-        }
-        for (const ExpertRun& b : others) {
-            QVERIFY(excess(a.answer, b.answer, 1e-5) <= 0.0);
-            QVERIFY(excess(a.confidence, b.confidence, 1e-5) <= 0.0);
-            QVERIFY(excess(a.state, b.state, 1e-5) <= 0.0);
-            QVERIFY(torch::equal(a.haltStep, b.haltStep));
-            QVERIFY(torch::equal(a.iterations, b.iterations));
+    // With the fused CPU step (each member's block through its fused loop, where supported:
+    // gru, not act) and without it (the group's ATen step).
+    GroupRun lean;
+    for (const bool fused : {false, true}) {
+        const FusedReflectGuard fusedStep(fused);
+        lean = reflectGroup(pointers, policy, e, mask, /*shrink=*/true);
+        QCOMPARE(lean.all.logits.defined(), halting == "act");
+        QVERIFY(excess(lean.answer, detailed.answer, 1e-6) <= 0.0);
+        QVERIFY(excess(lean.confidence, detailed.confidence, 1e-6) <= 0.0);
+        QVERIFY(torch::equal(lean.iterations, detailed.iterations));
+        for (int g = 0; g < experts; ++g) {
+            const auto rows = mask.select(1, g).nonzero().squeeze(1);
+            if (rows.numel() == 0) {
+                continue;
+            }
+            const ExpertRun& a = lean.runs[size_t(g)];
+            std::vector<ExpertRun> others{detailed.runs[size_t(g)]};
+            if (halting != "act") {
+                others.push_back(members[size_t(g)]->reflect(e.index_select(0, rows), policy, true));
+            }
+            for (const ExpertRun& b : others) {
+                QVERIFY(excess(a.answer, b.answer, 1e-5) <= 0.0);
+                QVERIFY(excess(a.confidence, b.confidence, 1e-5) <= 0.0);
+                QVERIFY(excess(a.state, b.state, 1e-5) <= 0.0);
+                QVERIFY(torch::equal(a.haltStep, b.haltStep));
+                QVERIFY(torch::equal(a.iterations, b.iterations));
+            }
         }
     }
     if (halting == "fixed") { // every row runs every step
