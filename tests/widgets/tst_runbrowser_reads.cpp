@@ -21,9 +21,8 @@
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "lockholder.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -42,68 +41,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-namespace {
-
-/// Child mode of this binary (--hold-read-locks PATH): takes every read-mark lock of the log's
-/// WAL index, as a process stuck in a WAL recovery does, says "locked" and waits to be killed.
-/// (fcntl locks do not conflict within one process, so the holder must be another one.)
-int holdReadLocks(const char* path) {
-    const int fd = ::open((std::string(path) + "-shm").c_str(), O_RDWR);
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    lock.l_start = 120 + 3; // WALINDEX_LOCK_OFFSET + WAL_READ_LOCK(0)
-    lock.l_len = 5;         // the five read marks
-    if (fd < 0 || ::fcntl(fd, F_SETLK, &lock) != 0) {
-        std::perror("hold-read-locks");
-        return 1;
-    }
-    std::printf("locked\n");
-    std::fflush(stdout);
-    for (;;) {
-        ::pause();
-    }
-}
-
-/// Child mode --hold-run PATH: a training that writes its run until it is killed.
-int holdRun(const char* path) {
-    std::string error;
-    auto log = mor::ExperimentLog::open(path, &error);
-    if (!log) {
-        std::fprintf(stderr, "hold-run: %s\n", error.c_str());
-        return 1;
-    }
-    mor::RunInfo info;
-    info.name = "killed";
-    const int64_t run = log->createRun(info);
-    log->flush();
-    std::printf("locked\n"); // "ready", in the words LockHolder waits for
-    std::fflush(stdout);
-    for (int64_t step = 0;; ++step) {
-        log->logMetric(run, "train/loss", step, 1.0);
-        ::usleep(50 * 1000);
-    }
-}
-
-/// Another process that holds the log's read locks (or trains a run) while it lives.
-class LockHolder {
-public:
-    bool start(const QString& path, const QString& mode = QStringLiteral("--hold-read-locks")) {
-        m_process.start(QCoreApplication::applicationFilePath(), {mode, path});
-        return m_process.waitForStarted() && m_process.waitForReadyRead(10000) &&
-               m_process.readLine().trimmed() == "locked";
-    }
-    void release() {
-        m_process.kill();
-        m_process.waitForFinished();
-    }
-    ~LockHolder() { release(); }
-
-private:
-    QProcess m_process;
-};
-
-} // namespace
+using lock_holder::LockHolder;
 
 class TstRunBrowserReads : public QObject {
     Q_OBJECT
@@ -119,6 +57,7 @@ private Q_SLOTS:
     void backgroundPollReportsAMissingFileAndRecovers();
     void viewsOfAHeldLogLeaveTheWindowResponsive();
     void clickedRunsOfAHeldLogLeaveTheWindowResponsive();
+    void editsOfAHeldLogLeaveTheWindowResponsive();
 
 private:
     int rowOfName(shell::RunTableModel* model, const QString& name) {
@@ -571,12 +510,35 @@ void TstRunBrowserReads::clickedRunsOfAHeldLogLeaveTheWindowResponsive() {
     QCOMPARE(sequence->currentTrace()->tokens.back().depth, 3);
 }
 
+// The window's own edits (delete, rename, tags, notes) write on the session's edit thread: with
+// another process holding the log the call returns at once, and the edit is written (and shown
+// by the poll after it) once the log answers. On the GUI thread it waited ~10 s per attempt.
+void TstRunBrowserReads::editsOfAHeldLogLeaveTheWindowResponsive() {
+    shell::LogSession session;
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    session.setPollInterval(60 * 60 * 1000); // the test polls by hand
+    shell::RunBrowser browser(&session);
+    QCOMPARE(browser.model()->rowCount(), 3);
+    LockHolder holder;
+    QVERIFY(holder.start(m_path));
+    QElapsedTimer clock;
+    clock.start();
+    browser.deleteRuns({m_firstRun});
+    const qint64 returnedMs = clock.elapsed();
+    QVERIFY2(returnedMs < 300, qPrintable(QStringLiteral("deleteRuns took %1 ms").arg(returnedMs)));
+    QVERIFY(session.isEditing()); // waiting on its own thread
+    QTest::qWait(300);
+    QCOMPARE(browser.model()->rowCount(), 3);
+    holder.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isEditing(), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(browser.model()->rowCount(), 2, 15000);
+    QCOMPARE(browser.model()->rowOf(m_firstRun), -1);
+}
+
 int main(int argc, char** argv) {
-    if (argc == 3 && std::string(argv[1]) == "--hold-run") {
-        return holdRun(argv[2]);
-    }
-    if (argc == 3 && std::string(argv[1]) == "--hold-read-locks") {
-        return holdReadLocks(argv[2]);
+    if (const int child = lock_holder::lockHolderChildMain(argc, argv); child >= 0) {
+        return child;
     }
     QApplication app(argc, argv);
     TstRunBrowserReads test;

@@ -22,6 +22,7 @@ LogSession::LogSession(QObject* parent) : QObject(parent) {
     m_timer.setInterval(1000);
     m_readPool.setMaxThreadCount(2); // a poll and a check
     m_viewPool.setMaxThreadCount(1); // the views' reads share one connection
+    m_writePool.setMaxThreadCount(1); // the edits share the writer, in the order asked
     connect(&m_timer, &QTimer::timeout, this, &LogSession::pollInBackground);
 }
 
@@ -29,6 +30,7 @@ LogSession::~LogSession() {
     // Reads not begun are dropped; the pools wait for the ones under way.
     m_viewPool.clear();
     m_readPool.clear();
+    m_writePool.waitForDone(); // an edit asked for is written before the window goes
 }
 
 bool LogSession::open(const QString& path, QString* error) {
@@ -159,6 +161,35 @@ void LogSession::pollInBackground() {
         }
         return read;
     }));
+}
+
+void LogSession::edit(const QString& what, std::function<bool(mor::ExperimentLog&)> change) {
+    if (!m_writer) {
+        return;
+    }
+    ++m_editsPending;
+    const quint64 generation = m_generation;
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this,
+            [this, watcher, generation, what] {
+                watcher->deleteLater();
+                --m_editsPending;
+                const QString error = watcher->result();
+                if (!error.isNull()) {
+                    Q_EMIT editFailed(tr("%1 failed: %2").arg(what, error));
+                }
+                if (generation == m_generation) {
+                    pollInBackground(); // show the edit (another log opened meanwhile: its own)
+                }
+            });
+    watcher->setFuture(
+        QtConcurrent::run(&m_writePool, [writer = m_writer, change = std::move(change)] {
+            if (change(*writer)) {
+                return QString(); // null: written
+            }
+            const std::string why = writer->lastError();
+            return QString::fromStdString(why.empty() ? "not written" : why);
+        }));
 }
 
 void LogSession::handleStamp(std::optional<int64_t> stamp, const QString& error) {

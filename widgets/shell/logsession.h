@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -40,8 +41,15 @@ public:
     /// The thread the views' reads run on (shell::LogReads): one, since they share one
     /// connection; apart from the polls' pool, so a read stuck in a held log delays no poll.
     QThreadPool* viewReadPool() { return &m_viewPool; }
-    /// The writer for edits; null when no log is open.
+    /// The writer; null when no log is open. The window edits through edit(), never here.
     mor::ExperimentLog* writer() const { return m_writer.get(); }
+    /// Runs `change` (a run renamed, tagged, annotated, deleted) with the writer on a thread of
+    /// its own, one edit at a time in the order asked, never on the GUI thread: another process
+    /// holding the log would freeze the window (SQLite retries ~10 s per attempt). Then polls in
+    /// the background; a failed edit (`change` false) emits editFailed() naming `what`.
+    void edit(const QString& what, std::function<bool(mor::ExperimentLog&)> change);
+    /// True from an edit() until it is written (or failed).
+    bool isEditing() const { return m_editsPending > 0; }
 
     /// Poll interval of changeStamp() (default 1000 ms).
     void setPollInterval(int ms) { m_timer.setInterval(ms); }
@@ -80,6 +88,8 @@ Q_SIGNALS:
     void polled();
     /// A read failed; what the views show is kept and retried on the next poll.
     void readFailed(const QString& message);
+    /// An edit() could not be written: `message` names it and says why.
+    void editFailed(const QString& message);
     void readRecovered();
 
 private:
@@ -100,7 +110,9 @@ private:
     QThreadPool m_readPool;
     QThreadPool m_viewPool;
     quint64 m_generation = 0; ///< counts open(): a poll of a log no longer open is dropped
-    std::unique_ptr<mor::ExperimentLog> m_writer;
+    std::shared_ptr<mor::ExperimentLog> m_writer; ///< shared with edits under way
+    QThreadPool m_writePool;                       ///< edits, one at a time
+    int m_editsPending = 0;
     QTimer m_timer;
     qint64 m_lastStamp = -1;
     bool m_failing = false;

@@ -223,6 +223,10 @@ void MainWindow::connectActions() {
     connect(m_session, &LogSession::readFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Cannot read the log (retrying): %1").arg(message));
     });
+    connect(m_session, &LogSession::editFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 8000);
+        appendEvent(QStringLiteral("error"), message);
+    });
     connect(m_session, &LogSession::readRecovered, this, [this] {
         statusBar()->showMessage(tr("The log is readable again"), 4000);
     });

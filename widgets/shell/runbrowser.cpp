@@ -204,8 +204,7 @@ RunAuditDialog* RunBrowser::showAudit() {
 
 void RunBrowser::renameCurrent() {
     const mor::RunSummary* run = m_model->run(m_model->rowOf(m_current));
-    mor::ExperimentLog* log = m_session->writer();
-    if (!run || !log) {
+    if (!run || !m_session->writer()) {
         return;
     }
     bool ok = false;
@@ -213,15 +212,15 @@ void RunBrowser::renameCurrent() {
         QInputDialog::getText(this, tr("Rename run"), tr("Name:"), QLineEdit::Normal,
                               QString::fromStdString(run->name), &ok);
     if (ok && !name.trimmed().isEmpty()) {
-        log->renameRun(m_current, name.trimmed().toStdString());
-        m_session->pollInBackground();
+        m_session->edit(tr("Renaming run %1").arg(m_current),
+                        [id = m_current, text = name.trimmed().toStdString()](
+                            mor::ExperimentLog& log) { return log.renameRun(id, text); });
     }
 }
 
 void RunBrowser::editTags() {
     const QList<qint64> runs = selectedRuns();
-    mor::ExperimentLog* log = m_session->writer();
-    if (runs.isEmpty() || !log) {
+    if (runs.isEmpty() || !m_session->writer()) {
         return;
     }
     const mor::RunSummary* first = m_model->run(m_model->rowOf(runs.first()));
@@ -242,16 +241,19 @@ void RunBrowser::editTags() {
             tags.push_back(t.trimmed().toStdString());
         }
     }
-    for (qint64 id : runs) {
-        log->setTags(id, tags);
-    }
-    m_session->pollInBackground();
+    m_session->edit(tr("Tagging %n run(s)", nullptr, int(runs.size())),
+                    [runs, tags](mor::ExperimentLog& log) {
+                        bool ok = true;
+                        for (qint64 id : runs) {
+                            ok = log.setTags(id, tags) && ok;
+                        }
+                        return ok;
+                    });
 }
 
 void RunBrowser::editNotes() {
     const mor::RunSummary* run = m_model->run(m_model->rowOf(m_current));
-    mor::ExperimentLog* log = m_session->writer();
-    if (!run || !log) {
+    if (!run || !m_session->writer()) {
         return;
     }
     bool ok = false;
@@ -259,8 +261,10 @@ void RunBrowser::editNotes() {
         this, tr("Notes"), tr("Notes on “%1”:").arg(QString::fromStdString(run->name)),
         QString::fromStdString(run->notes), &ok);
     if (ok) {
-        log->setNotes(m_current, notes.toStdString());
-        m_session->pollInBackground();
+        m_session->edit(tr("Notes on run %1").arg(m_current),
+                        [id = m_current, text = notes.toStdString()](mor::ExperimentLog& log) {
+                            return log.setNotes(id, text);
+                        });
     }
 }
 
@@ -280,14 +284,14 @@ void RunBrowser::deleteSelected() {
 }
 
 void RunBrowser::deleteRuns(const QList<qint64>& runs) {
-    mor::ExperimentLog* log = m_session->writer();
-    if (!log) {
-        return;
-    }
-    for (qint64 id : runs) {
-        log->deleteRun(id);
-    }
-    m_session->pollInBackground();
+    m_session->edit(tr("Deleting %n run(s)", nullptr, int(runs.size())),
+                    [runs](mor::ExperimentLog& log) {
+                        bool ok = true;
+                        for (qint64 id : runs) {
+                            ok = log.deleteRun(id) && ok;
+                        }
+                        return ok;
+                    });
 }
 
 void RunBrowser::changeEvent(QEvent* event) {

@@ -38,7 +38,8 @@ public:
     /// The current run's audit trail (who, where, how, hashes; Verify) in a non-modal dialog.
     RunAuditDialog* showAudit();
     void deleteSelected();
-    /// Deletes without asking (used after the confirmation and by tests).
+    /// Deletes without asking (used after the confirmation and by tests), on the session's
+    /// edit thread (LogSession::edit): the rows go at the poll after it.
     void deleteRuns(const QList<qint64>& runs);
     /// The context menu of the current selection (null when nothing is selected): Resume,
     /// Load into Setup, Rename, Tags, Notes, Audit trail, Delete. Each action has an object name.
