@@ -387,7 +387,8 @@ inline void answerOnlyGroupRunEqualsDetailRun()
             const ExpertRun& a = lean.runs[size_t(g)];
             std::vector<ExpertRun> others{detailed.runs[size_t(g)]};
             if (halting != "act") {
-                others.push_back(members[size_t(g)]->reflect(e.index_select(0, rows), policy, true));
+                others.push_back(
+                    members[size_t(g)]->reflect(e.index_select(0, rows), policy, true));
             }
             for (const ExpertRun& b : others) {
                 QVERIFY(excess(a.answer, b.answer, 1e-5) <= 0.0);
