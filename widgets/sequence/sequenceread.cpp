@@ -15,6 +15,7 @@ SequenceRead readSequenceRun(std::shared_ptr<const mor::LogReader> reader, int64
     r.runId = reader ? runId : -1;
     r.reader = std::move(reader);
     if (!r.reader || r.runId < 0) {
+        r.tracesRead = true; // nothing to read: the view shows no run
         return r;
     }
     r.steps = r.reader->tokenTraceSteps(r.runId);

@@ -159,6 +159,16 @@ void TstSequenceLog::runWithoutTokenTracesShowsNoTokens() {
     QVERIFY(!view.hasTokenTraces());
     QCOMPARE(view.tokenModel()->rowCount(), 0);
     QCOMPARE(view.findChild<QComboBox*>("evalStepCombo")->count(), 0);
+    // No run after a sequence run: cleared, nothing of the run before stays on screen.
+    view.setRun(reader, m_sequenceRun);
+    QVERIFY(view.hasTokenTraces());
+    QVERIFY(view.tokenModel()->rowCount() > 0);
+    view.setRun(reader, -1);
+    QVERIFY(!view.hasTokenTraces());
+    QCOMPARE(view.shownRun(), qint64(-1));
+    QCOMPARE(view.tokenModel()->rowCount(), 0);
+    QCOMPARE(view.findChild<QComboBox*>("evalStepCombo")->count(), 0);
+    QVERIFY(!view.currentTrace());
 }
 
 void TstSequenceLog::mainWindowShowsTheTabOnlyForSequenceRuns() {
@@ -166,7 +176,7 @@ void TstSequenceLog::mainWindowShowsTheTabOnlyForSequenceRuns() {
     QVERIFY(window.openLog(QString::fromStdString(m_path), false));
     QCOMPARE(window.tabs()->count(), 9); // ... Compare, Sequence, Playground, Sweeps
     window.selectRun(m_sequenceRun);
-    // The window gives the view its run once a worker found the log readable (issue 21).
+    // The view reads the run on the session's view pool (issue 21).
     QTRY_VERIFY(window.tabs()->isTabVisible(shell::MainWindow::Sequence));
     QVERIFY(window.showView(QStringLiteral("sequence")));
     auto* view = qobject_cast<SequenceView*>(window.tabs()->currentWidget());
