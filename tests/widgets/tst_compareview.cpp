@@ -29,6 +29,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QSemaphore>
 #include <QThreadPool>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -416,6 +417,19 @@ void TstCompareView::readsOnAPoolShowWhatReadsHereShow() {
     QTRY_VERIFY(!pooled.isReading());
     sameAsHere();
     QVERIFY(pooled.curves()->valuesAt(20.0).contains(QStringLiteral("0.5")));
+
+    // A metric chosen while a re-read is under way is the one shown once the reads are back
+    // (the re-read chose the metric shown when it was asked for).
+    QSemaphore gate;
+    pool.start([&gate] { gate.acquire(); }); // holds the pool's one thread
+    pooled.refresh();
+    pooled.setMetric(QStringLiteral("val/accuracy"));
+    here.setMetric(QStringLiteral("val/accuracy"));
+    gate.release();
+    QTRY_VERIFY(!pooled.isReading());
+    sameAsHere();
+    QCOMPARE(pooled.metric(), QStringLiteral("val/accuracy"));
+    QVERIFY(pooled.curves()->valuesAt(30.0).contains(QStringLiteral("0.95")));
 }
 
 void TstCompareView::emaWithBiasCorrection_data() {

@@ -240,12 +240,11 @@ void CompareView::apply(CompareRead& read) {
         m_resetViewPending = false;
         m_curves->resetView();
     }
-    // Chosen while the read ran: show it instead (its curves are read now).
+    reloadCurves();
+    // Another metric chosen while the read ran: show it instead (its curves are read now).
     const std::string wanted = chooseMetric(keys, m_preferredMetric.toStdString());
     if (!m_preferredMetric.isEmpty() && wanted != data.metric) {
-        m_metric->setCurrentText(QString::fromStdString(wanted)); // reads it
-    } else {
-        reloadCurves();
+        m_metric->setCurrentText(QString::fromStdString(wanted));
     }
 }
 
