@@ -4,7 +4,6 @@
 #include "shell/prunejob.h"
 #include "shell/pruneplot.h"
 
-#include "mor/log_reader.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -68,18 +67,11 @@ QString pruneValueText(int row, double value) {
     }
 }
 
-/// The family of a logged run from its stored config (model.family); reflection when the run
-/// or its config cannot be read (core says more when a prune starts).
-mor::Family pruneDialogFamilyOf(const QString& logPath, qint64 runId) {
-    auto reader = mor::LogReader::open(logPath.toStdString());
-    if (!reader) {
-        return mor::Family::Reflection;
-    }
-    const std::optional<mor::RunSummary> run = reader->run(runId);
-    if (!run) {
-        return mor::Family::Reflection;
-    }
-    const QJsonObject model = QJsonDocument::fromJson(QByteArray::fromStdString(run->configJson))
+/// The family of a logged run from its stored config (model.family; the browser's row, not a
+/// read of the log on the GUI thread); reflection when the config says none (core says more
+/// when a prune starts).
+mor::Family pruneDialogFamilyOf(const std::string& configJson) {
+    const QJsonObject model = QJsonDocument::fromJson(QByteArray::fromStdString(configJson))
                                   .object()
                                   .value(QStringLiteral("model"))
                                   .toObject();
@@ -114,7 +106,7 @@ QString pruneChangeText(int row, double before, double after) {
 } // namespace
 
 PruneDialog::PruneDialog(const QString& logPath, qint64 runId, const QString& runName,
-                         QWidget* parent)
+                         const std::string& configJson, QWidget* parent)
     : QDialog(parent), m_logPath(logPath), m_runId(runId), m_job(new PruneJob(this)),
       m_method(new QComboBox(this)), m_methodHelp(new QLabel(this)),
       m_amountLabel(new QLabel(this)), m_amount(new QDoubleSpinBox(this)),
@@ -254,7 +246,7 @@ PruneDialog::PruneDialog(const QString& logPath, qint64 runId, const QString& ru
     connect(m_job, &PruneJob::pruned, this, &PruneDialog::onPruned);
     connect(m_job, &PruneJob::failed, this, &PruneDialog::onFailed);
     connect(m_job, &PruneJob::finished, this, &PruneDialog::onFinished);
-    applyFamily(pruneDialogFamilyOf(logPath, runId));
+    applyFamily(pruneDialogFamilyOf(configJson));
 }
 
 void PruneDialog::applyFamily(mor::Family family) {

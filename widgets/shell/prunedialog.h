@@ -13,6 +13,7 @@
 #include <QList>
 #include <QVector>
 
+#include <string>
 #include <vector>
 
 class QCheckBox;
@@ -42,8 +43,9 @@ public:
     /// Its columns: the parent, right after pruning, the child run, after − before.
     enum Column { Before, Pruned, After, Change, ColumnCount };
 
+    /// `configJson`: the run's logged config (the run browser's row), for its family.
     PruneDialog(const QString& logPath, qint64 runId, const QString& runName,
-                QWidget* parent = nullptr);
+                const std::string& configJson, QWidget* parent = nullptr);
     ~PruneDialog() override;
 
     // The form (tests set it as a user would).

@@ -165,10 +165,11 @@ QMenu* RunBrowser::createContextMenu(QWidget* parent) {
         ->setObjectName(QStringLiteral("showAudit"));
     // Pruning (a new child run) and the run's serving records, each in a non-modal dialog.
     const QString name = summary ? QString::fromStdString(summary->name) : QString();
-    QAction* prune = menu->addAction(tr("&Prune…"), this, [this, run, name] {
-        auto* dialog = new PruneDialog(m_session->path(), run, name, this);
+    const std::string config = summary ? summary->configJson : std::string();
+    QAction* prune = menu->addAction(tr("&Prune…"), this, [this, run, name, config] {
+        auto* dialog = new PruneDialog(m_session->path(), run, name, config, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &PruneDialog::runCreated, m_session, &LogSession::poll);
+        connect(dialog, &PruneDialog::runCreated, m_session, &LogSession::pollInBackground);
         dialog->show();
     });
     prune->setObjectName(QStringLiteral("pruneRun"));
@@ -176,7 +177,7 @@ QMenu* RunBrowser::createContextMenu(QWidget* parent) {
     QAction* retrain = menu->addAction(tr("Retra&in…"), this, [this, run, name] {
         auto* dialog = new RetrainDialog(m_session->path(), run, name, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &RetrainDialog::runCreated, m_session, &LogSession::poll);
+        connect(dialog, &RetrainDialog::runCreated, m_session, &LogSession::pollInBackground);
         dialog->show();
     });
     retrain->setObjectName(QStringLiteral("retrainRun"));
