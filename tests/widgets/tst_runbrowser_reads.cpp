@@ -58,6 +58,7 @@ private Q_SLOTS:
     void viewsOfAHeldLogLeaveTheWindowResponsive();
     void clickedRunsOfAHeldLogLeaveTheWindowResponsive();
     void editsOfAHeldLogLeaveTheWindowResponsive();
+    void tracesExportOfAHeldLogLeavesTheWindowResponsive();
 
 private:
     int rowOfName(shell::RunTableModel* model, const QString& name) {
@@ -534,6 +535,33 @@ void TstRunBrowserReads::editsOfAHeldLogLeaveTheWindowResponsive() {
     QTRY_VERIFY_WITH_TIMEOUT(!session.isEditing(), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(browser.model()->rowCount(), 2, 15000);
     QCOMPARE(browser.model()->rowOf(m_firstRun), -1);
+}
+
+// File > Export traces reads the run on the session's view pool: with another process holding
+// the log the call returns at once and the file is written once the log answers.
+void TstRunBrowserReads::tracesExportOfAHeldLogLeavesTheWindowResponsive() {
+    QSettings().clear();
+    shell::MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    window.session()->setPollInterval(60 * 60 * 1000); // the test polls by hand
+    window.selectRun(m_firstRun);
+    QSignalSpy exported(&window, &shell::MainWindow::tracesExported);
+    const QString path = m_dir->filePath(QStringLiteral("traces.csv"));
+    LockHolder holder;
+    QVERIFY(holder.start(m_path));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(window.exportTraces(path, false));
+    const qint64 returnedMs = clock.elapsed();
+    QVERIFY2(returnedMs < 300, qPrintable(QStringLiteral("took %1 ms").arg(returnedMs)));
+    QTest::qWait(300);
+    QCOMPARE(exported.count(), 0); // waiting on the pool for the log
+    holder.release();
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 30000);
+    QCOMPARE(exported.first().at(2).toString(), QString()); // no error
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readLine().startsWith("step,")); // the traces header (this run has no traces)
 }
 
 int main(int argc, char** argv) {

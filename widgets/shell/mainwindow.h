@@ -72,6 +72,17 @@ public:
     bool loadRunIntoSetup(qint64 runId);
     /// Continues an interrupted or stopped run (run browser: "Resume").
     void resumeRun(qint64 runId);
+    /// Writes the selected run's probe traces as CSV to `path` (File > Export traces) on the
+    /// session's view pool, never on the GUI thread; says how it went in the status bar (a
+    /// failure also in a message box when `interactive`) and emits tracesExported(). False when
+    /// no run is selected.
+    bool exportTraces(const QString& path, bool interactive = true);
+
+Q_SIGNALS:
+    /// An exportTraces() ended: `rows` data rows written, or `error` (non-empty) why not.
+    void tracesExported(const QString& path, int rows, const QString& error);
+
+public:
 
     setup::SetupView* setupView() const { return m_setup; }
     training::TrainingView* trainingView() const { return m_training; }

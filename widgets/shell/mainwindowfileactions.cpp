@@ -15,9 +15,11 @@
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace shell {
 
@@ -81,16 +83,8 @@ void MainWindow::connectFileActions() {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export traces"), QStringLiteral("run-%1-traces.csv").arg(m_currentRun),
             tr("CSV files (*.csv)"));
-        QString error;
-        int rows = 0;
-        if (path.isEmpty()) {
-            return;
-        }
-        if (!writeTracesCsv(*m_session->reader(), m_currentRun, path, &error, &rows)) {
-            QMessageBox::warning(this, tr("Export traces"), error);
-        } else {
-            statusBar()->showMessage(tr("%n trace row(s) written to %1", nullptr, rows).arg(path),
-                                     5000);
+        if (!path.isEmpty()) {
+            exportTraces(path);
         }
     });
     connect(a->copyFigure, &QAction::triggered, this, [this] {
@@ -108,6 +102,45 @@ void MainWindow::connectFileActions() {
             QMessageBox::warning(this, tr("Load preset"), error);
         }
     });
+}
+
+bool MainWindow::exportTraces(const QString& path, bool interactive) {
+    const auto reader = m_session->viewReader();
+    if (!reader || m_currentRun < 0) {
+        return false;
+    }
+    struct Written {
+        bool ok = false;
+        QString error;
+        int rows = 0;
+    };
+    const qint64 run = m_currentRun;
+    statusBar()->showMessage(tr("Writing the traces of run %1 to %2…").arg(run).arg(path));
+    auto* watcher = new QFutureWatcher<Written>(this);
+    connect(watcher, &QFutureWatcher<Written>::finished, this, [this, watcher, path, interactive] {
+        watcher->deleteLater();
+        const Written written = watcher->result();
+        if (!written.ok) {
+            statusBar()->showMessage(tr("Export traces failed: %1").arg(written.error), 8000);
+            if (interactive) {
+                QMessageBox::warning(this, tr("Export traces"), written.error);
+            }
+        } else {
+            statusBar()->showMessage(
+                tr("%n trace row(s) written to %1", nullptr, written.rows).arg(path), 5000);
+        }
+        Q_EMIT tracesExported(path, written.rows, written.ok ? QString() : written.error);
+    });
+    // The view pool: its connection is never used on this thread (a held log waits there).
+    watcher->setFuture(QtConcurrent::run(m_session->viewReadPool(), [reader, run, path] {
+        Written written;
+        written.ok = writeTracesCsv(*reader, run, path, &written.error, &written.rows);
+        if (!written.ok && written.error.isEmpty()) {
+            written.error = tr("not written");
+        }
+        return written;
+    }));
+    return true;
 }
 
 } // namespace shell
