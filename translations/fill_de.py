@@ -566,6 +566,20 @@ DE = {
     "Retra&in…": "Neu &trainieren…",
     # session 11 (A2): the Sweeps box, short (the counts in words stay in its tooltip)
     "#%1 %2 (%3, %4/%5)": "#%1 %2 (%3, %4/%5)",
+    # session 24: exports and run edits off the GUI thread
+    "Cannot export the metrics: %1": "Die Metriken lassen sich nicht exportieren: %1",
+    "%1 failed: %2": "%1 fehlgeschlagen: %2",
+    "%n metric point(s) written to %1": ("%n Metrikpunkt nach %1 geschrieben",
+                                          "%n Metrikpunkte nach %1 geschrieben"),
+    "Export metrics failed: %1": "Export der Metriken fehlgeschlagen: %1",
+    "Writing the traces of run %1 to %2…": "Die Traces von Lauf %1 werden nach %2 geschrieben…",
+    "Export traces failed: %1": "Export der Traces fehlgeschlagen: %1",
+    "not written": "nicht geschrieben",
+    "Renaming run %1": "Umbenennen von Lauf %1",
+    "Tagging %n run(s)": ("Tags für %n Lauf", "Tags für %n Läufe"),
+    "Notes on run %1": "Notizen zu Lauf %1",
+    "Deleting %n run(s)": ("Löschen von %n Lauf", "Löschen von %n Läufen"),
+    "Cannot write %1": "%1 lässt sich nicht schreiben",
 }
 
 

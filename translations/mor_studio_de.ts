@@ -84,6 +84,10 @@
         <source>Cannot export the traces: %1</source>
         <translation>Die Spuren lassen sich nicht exportieren: %1</translation>
     </message>
+    <message>
+        <source>Cannot export the metrics: %1</source>
+        <translation>Die Metriken lassen sich nicht exportieren: %1</translation>
+    </message>
 </context>
 <context>
     <name>TraceFeatures</name>
@@ -2953,7 +2957,7 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     </message>
     <message>
         <source>Most steps a query follows through the permutation: &quot;2&gt;&gt;&quot; asks where 2 leads in two steps</source>
-        <translation>Höchstzahl der Schritte, die eine Frage der Permutation folgt: "2&gt;&gt;" fragt, wohin 2 in zwei Schritten führt</translation>
+        <translation>Höchstzahl der Schritte, die eine Frage der Permutation folgt: &quot;2&gt;&gt;&quot; fragt, wohin 2 in zwei Schritten führt</translation>
     </message>
     <message>
         <source>Hops</source>
@@ -3004,6 +3008,10 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>The log file %1 is missing (moved or deleted?)</source>
         <translation>Die Log-Datei %1 fehlt (verschoben oder gelöscht?)</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
@@ -3238,6 +3246,29 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>Exporting plots to %1…</source>
         <translation>Plots werden nach %1 exportiert…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n metric point(s) written to %1</source>
+        <translation>
+            <numerusform>%n Metrikpunkt nach %1 geschrieben</numerusform>
+            <numerusform>%n Metrikpunkte nach %1 geschrieben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export metrics failed: %1</source>
+        <translation>Export der Metriken fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Writing the traces of run %1 to %2…</source>
+        <translation>Die Traces von Lauf %1 werden nach %2 geschrieben…</translation>
+    </message>
+    <message>
+        <source>Export traces failed: %1</source>
+        <translation>Export der Traces fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>not written</source>
+        <translation>nicht geschrieben</translation>
     </message>
 </context>
 <context>
@@ -4184,6 +4215,28 @@ jetzt %2</translation>
         <source>Retra&amp;in…</source>
         <translation>Neu &amp;trainieren…</translation>
     </message>
+    <message>
+        <source>Renaming run %1</source>
+        <translation>Umbenennen von Lauf %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tagging %n run(s)</source>
+        <translation>
+            <numerusform>Tags für %n Lauf</numerusform>
+            <numerusform>Tags für %n Läufe</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Notes on run %1</source>
+        <translation>Notizen zu Lauf %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleting %n run(s)</source>
+        <translation>
+            <numerusform>Löschen von %n Lauf</numerusform>
+            <numerusform>Löschen von %n Läufen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>shell::RunTableModel</name>
@@ -4854,14 +4907,6 @@ auf der Pareto-Front</translation>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <source>No run selected.</source>
-        <translation>Kein Lauf gewählt.</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2</source>
-        <translation>%1 lässt sich nicht schreiben: %2</translation>
-    </message>
-    <message>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
     </message>
@@ -4883,6 +4928,10 @@ auf der Pareto-Front</translation>
     <message>
         <source>Stopping…</source>
         <translation>Wird angehalten…</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 lässt sich nicht schreiben</translation>
     </message>
 </context>
 </TS>

@@ -58,7 +58,7 @@ private Q_SLOTS:
     void viewsOfAHeldLogLeaveTheWindowResponsive();
     void clickedRunsOfAHeldLogLeaveTheWindowResponsive();
     void editsOfAHeldLogLeaveTheWindowResponsive();
-    void tracesExportOfAHeldLogLeavesTheWindowResponsive();
+    void exportsOfAHeldLogLeaveTheWindowResponsive();
 
 private:
     int rowOfName(shell::RunTableModel* model, const QString& name) {
@@ -537,27 +537,32 @@ void TstRunBrowserReads::editsOfAHeldLogLeaveTheWindowResponsive() {
     QCOMPARE(browser.model()->rowOf(m_firstRun), -1);
 }
 
-// File > Export traces reads the run on the session's view pool: with another process holding
-// the log the call returns at once and the file is written once the log answers.
-void TstRunBrowserReads::tracesExportOfAHeldLogLeavesTheWindowResponsive() {
+// File > Export traces and Export metrics read the run on the session's view pool: with another
+// process holding the log the calls return at once and the files are written once it answers.
+void TstRunBrowserReads::exportsOfAHeldLogLeaveTheWindowResponsive() {
     QSettings().clear();
     shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
     window.session()->setPollInterval(60 * 60 * 1000); // the test polls by hand
     window.selectRun(m_firstRun);
+    QTRY_COMPARE(window.trainingView()->shownRun(), m_firstRun);
     QSignalSpy exported(&window, &shell::MainWindow::tracesExported);
+    QSignalSpy metrics(window.trainingView(), &training::TrainingView::metricsExported);
     const QString path = m_dir->filePath(QStringLiteral("traces.csv"));
     LockHolder holder;
     QVERIFY(holder.start(m_path));
     QElapsedTimer clock;
     clock.start();
     QVERIFY(window.exportTraces(path, false));
+    QVERIFY(window.trainingView()->exportCsv(m_dir->filePath(QStringLiteral("metrics.csv"))));
     const qint64 returnedMs = clock.elapsed();
     QVERIFY2(returnedMs < 300, qPrintable(QStringLiteral("took %1 ms").arg(returnedMs)));
     QTest::qWait(300);
-    QCOMPARE(exported.count(), 0); // waiting on the pool for the log
+    QCOMPARE(exported.count() + metrics.count(), 0); // waiting on the pool for the log
     holder.release();
     QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(metrics.count(), 1, 30000);
+    QCOMPARE(metrics.first().at(2).toString(), QString()); // no error (and no points: none logged)
     QCOMPARE(exported.first().at(2).toString(), QString()); // no error
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));

@@ -70,11 +70,19 @@ void MainWindow::connectFileActions() {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export metrics"), QStringLiteral("run-%1-metrics.csv").arg(m_currentRun),
             tr("CSV files (*.csv)"));
-        QString error;
-        if (!path.isEmpty() && !m_training->exportCsv(path, &error)) {
-            QMessageBox::warning(this, tr("Export metrics"), error);
+        if (!path.isEmpty() && !m_training->exportCsv(path)) {
+            QMessageBox::information(this, tr("Export metrics"), tr("Select a run first."));
         }
     });
+    // Written on the view pool (never reading the log here): say how it went.
+    connect(m_training, &training::TrainingView::metricsExported, this,
+            [this](const QString& path, int rows, const QString& error) {
+                statusBar()->showMessage(
+                    error.isEmpty()
+                        ? tr("%n metric point(s) written to %1", nullptr, rows).arg(path)
+                        : tr("Export metrics failed: %1").arg(error),
+                    error.isEmpty() ? 5000 : 8000);
+            });
     connect(a->exportTraces, &QAction::triggered, this, [this] {
         if (!m_session->reader() || m_currentRun < 0) {
             QMessageBox::information(this, tr("Export traces"), tr("Select a run first."));

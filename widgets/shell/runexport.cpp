@@ -10,14 +10,16 @@
 
 namespace shell {
 
-bool writeTracesCsv(const mor::LogReader& reader, qint64 runId, const QString& path,
-                    QString* error, int* rows) {
-    // The one CSV writer of core (the same files as `mor export --csv`).
+namespace {
+/// Runs one of core's CSV writers (the same files as `mor export --csv`) with Qt's types.
+template <typename Writer>
+bool writeCsv(Writer writer, const char* what, const mor::LogReader& reader, qint64 runId,
+              const QString& path, QString* error, int* rows) {
     std::string message;
     int64_t written = 0;
-    if (!mor::writeTracesCsv(reader, runId, path.toStdString(), &message, &written)) {
+    if (!writer(reader, runId, path.toStdString(), &message, &written)) {
         if (error) {
-            *error = QApplication::translate("RunExport", "Cannot export the traces: %1")
+            *error = QApplication::translate("RunExport", what)
                          .arg(QString::fromStdString(message));
         }
         return false;
@@ -26,6 +28,21 @@ bool writeTracesCsv(const mor::LogReader& reader, qint64 runId, const QString& p
         *rows = int(written);
     }
     return true;
+}
+} // namespace
+
+bool writeTracesCsv(const mor::LogReader& reader, qint64 runId, const QString& path,
+                    QString* error, int* rows) {
+    return writeCsv(&mor::writeTracesCsv,
+                    QT_TRANSLATE_NOOP("RunExport", "Cannot export the traces: %1"), reader, runId,
+                    path, error, rows);
+}
+
+bool writeMetricsCsv(const mor::LogReader& reader, qint64 runId, const QString& path,
+                     QString* error, int* rows) {
+    return writeCsv(&mor::writeMetricsCsv,
+                    QT_TRANSLATE_NOOP("RunExport", "Cannot export the metrics: %1"), reader, runId,
+                    path, error, rows);
 }
 
 QCustomPlot* currentFigure(QWidget* view) {

@@ -21,6 +21,11 @@ namespace shell {
 bool writeTracesCsv(const mor::LogReader& reader, qint64 runId, const QString& path,
                     QString* error = nullptr, int* rows = nullptr);
 
+/// Writes every logged point of every metric of run `runId` as CSV (mor::kMetricsCsvHeader)
+/// through mor::writeMetricsCsv, as writeTracesCsv does the traces.
+bool writeMetricsCsv(const mor::LogReader& reader, qint64 runId, const QString& path,
+                     QString* error = nullptr, int* rows = nullptr);
+
 /// The figure a user means by "the current figure" in `view`: the plot under the mouse, else
 /// the plot holding the keyboard focus, else the largest visible plot; null when there is none.
 QCustomPlot* currentFigure(QWidget* view);

@@ -1,5 +1,7 @@
 #include "training/trainingview.h"
 
+#include "shell/runexport.h"
+
 #include "shell/runtablemodel.h"
 #include "training/metricplots.h"
 #include "training/trainingcontroller.h"
@@ -16,10 +18,8 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QStyle>
-#include <QTextStream>
 #include <QVBoxLayout>
 
 namespace training {
@@ -98,11 +98,16 @@ TrainingView::TrainingView(TrainingController* controller, QWidget* parent)
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export metrics"), QStringLiteral("run-%1-metrics.csv").arg(m_runId),
             tr("CSV files (*.csv)"));
-        QString error;
-        if (!path.isEmpty() && !exportCsv(path, &error)) {
-            QMessageBox::warning(this, tr("Export metrics"), error);
+        if (!path.isEmpty()) {
+            exportCsv(path); // its end: metricsExported(), below
         }
     });
+    connect(this, &TrainingView::metricsExported, this,
+            [this](const QString&, int, const QString& error) {
+                if (!error.isEmpty() && isVisible()) {
+                    QMessageBox::warning(this, tr("Export metrics"), error);
+                }
+            });
     connect(m_controller, &TrainingController::started, this, &TrainingView::onStarted);
     connect(m_controller, &TrainingController::progress, this, &TrainingView::onProgress);
     connect(m_controller, &TrainingController::finished, this, &TrainingView::onFinished);
@@ -127,6 +132,7 @@ struct TrainingView::Read {
 
 void TrainingView::setReadPool(QThreadPool* pool) {
     m_reads.setPool(pool);
+    m_exports.setPool(pool);
     m_replay->setReadPool(pool);
 }
 
@@ -179,35 +185,27 @@ void TrainingView::setPresentationMode(bool on) {
     m_export->setVisible(!on);
 }
 
-bool TrainingView::exportCsv(const QString& path, QString* error) const {
+bool TrainingView::exportCsv(const QString& path) {
     if (!m_reader || m_runId < 0) {
-        if (error) {
-            *error = tr("No run selected.");
-        }
         return false;
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        if (error) {
-            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        }
-        return false;
-    }
-    QTextStream out(&file);
-    out << "key,step,value,wall_ms\n";
-    for (const std::string& key : m_reader->metricKeys(m_runId)) {
-        for (const mor::MetricPoint& p : m_reader->metric(m_runId, key)) {
-            out << QString::fromStdString(key) << ',' << p.step << ','
-                << QString::number(p.value, 'g', 10) << ',' << p.wallMs << '\n';
-        }
-    }
-    out.flush();
-    if (!file.commit()) {
-        if (error) {
-            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        }
-        return false;
-    }
+    struct Written {
+        QString error;
+        int rows = 0;
+    };
+    m_exports.read<Written>(
+        this,
+        [reader = m_reader, run = m_runId, path] {
+            Written written;
+            if (!shell::writeMetricsCsv(*reader, run, path, &written.error, &written.rows) &&
+                written.error.isEmpty()) {
+                written.error = tr("Cannot write %1").arg(path);
+            }
+            return written;
+        },
+        [this, path](Written& written) {
+            Q_EMIT metricsExported(path, written.rows, written.error);
+        });
     return true;
 }
 

@@ -50,8 +50,14 @@ public:
     QPushButton* stopButton() const { return m_stop; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* statusLabel() const { return m_status; }
-    /// Writes every metric of the shown run as CSV (key,step,value,wall_ms).
-    bool exportCsv(const QString& path, QString* error) const;
+    /// Writes every metric of the shown run as CSV (key,step,value,wall_ms; shell::writeMetricsCsv)
+    /// on the read pool (on the calling thread without one); metricsExported() tells the end.
+    /// False (nothing started) when no run is shown.
+    bool exportCsv(const QString& path);
+
+Q_SIGNALS:
+    /// An exportCsv() ended: `rows` data rows written, or `error` (non-empty) why not.
+    void metricsExported(const QString& path, int rows, const QString& error);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -74,6 +80,7 @@ private:
     qint64 m_wantRun = -1;
     bool m_resetPending = false;
     shell::LogReads m_reads;
+    shell::LogReads m_exports; ///< exportCsv() on the same pool
     QLabel* m_title = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
