@@ -56,7 +56,6 @@ private Q_SLOTS:
     void mainWindowComparesTheBrowserSelection();
     void routingTabShowsTwoRunsOnOneScale();
     void settingsSurviveARestart();
-    void prunedRunComparesWithItsParent();
     void readsOnAPoolShowWhatReadsHereShow();
     void emaWithBiasCorrection_data();
     void emaWithBiasCorrection();
@@ -515,98 +514,5 @@ void TstCompareView::settingsSurviveARestart() {
 
 // A pruned run selected alone: Compare offers its parent; the Before/after tab shows the
 // parent's and the child's measures as `mor prune` logged them, with the change.
-void TstCompareView::prunedRunComparesWithItsParent() {
-    QTemporaryDir dir;
-    const std::string path = dir.filePath(QStringLiteral("pruned.sqlite")).toStdString();
-    std::string error;
-    qint64 parent = 0, child = 0;
-    {
-        auto log = mor::ExperimentLog::open(path, &error);
-        QVERIFY2(log, error.c_str());
-        mor::ExperimentConfig config;
-        mor::RunInfo info;
-        info.name = "dense";
-        info.configJson = mor::toJson(config);
-        parent = log->createRun(info);
-        for (int step = 10; step <= 40; step += 10) {
-            log->logMetrics(parent, step, {{"val/accuracy", 0.6 + 0.0075 * step}});
-        }
-        log->logMetrics(parent, 40, {{"test/accuracy", 0.9}});
-        info.name = "dense pruned (magnitude 0.5)";
-        info.tags = {"pruned-from:" + std::to_string(parent), "prune:magnitude:0.5"};
-        child = log->createRun(info);
-        log->logMetrics(child, 0, {{"val/accuracy", 0.86}});
-        log->logMetrics(child, 0,
-                        {{"prune/before/test_accuracy", 0.9},
-                         {"prune/after/test_accuracy", 0.855},
-                         {"prune/before/parameters", 4000},
-                         {"prune/after/parameters", 4000},
-                         {"prune/before/nonzero_parameters", 4000},
-                         {"prune/after/nonzero_parameters", 2500},
-                         {"prune/before/flops_per_input", 8000},
-                         {"prune/after/flops_per_input", 8000},
-                         {"prune/before/sparse_flops_per_input", 8000},
-                         {"prune/after/sparse_flops_per_input", 5000},
-                         {"prune/before/expert_steps_per_input", 2.5},
-                         {"prune/after/expert_steps_per_input", 2.25}});
-        log->setStatus(parent, "finished");
-        log->setStatus(child, "finished");
-        log->flush();
-    }
-    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
-    QVERIFY2(reader, error.c_str());
-    compare::CompareView view;
-    view.resize(1280, 800);
-    view.setRuns(reader, {child});
-    QVERIFY(!view.parentButton()->isHidden());
-    QVERIFY(view.parentButton()->text().contains(QStringLiteral("#%1").arg(parent)));
-    view.parentButton()->click();
-    QCOMPARE(view.shownRuns(), (QList<qint64>{parent, child}));
-    QVERIFY(view.parentButton()->isHidden()); // the pair is shown now
-    compare::ComparePrunePair* pair = view.prunePair();
-    QCOMPARE(view.tables()->currentWidget(), static_cast<QWidget*>(pair));
-    QCOMPARE(pair->prunedRun(), child);
-    QCOMPARE(pair->parentRun(), parent);
-    using P = compare::ComparePrunePair;
-    const struct {
-        int row;
-        double before, after, change;
-    } expected[] = {{P::TestAccuracy, 90.0, 85.5, -4.5},  {P::Parameters, 4000, 4000, 0},
-                    {P::NonzeroParameters, 4000, 2500, -1500}, {P::SparseFlops, 8000, 5000, -3000},
-                    {P::ExpertSteps, 2.5, 2.25, -0.25}};
-    for (const auto& e : expected) {
-        QVERIFY(std::abs(pair->value(e.row, P::Before) - e.before) < 1e-9);
-        QVERIFY(std::abs(pair->value(e.row, P::After) - e.after) < 1e-9);
-        QVERIFY(std::abs(pair->value(e.row, P::Change) - e.change) < 1e-9);
-    }
-    const QLocale locale;
-    QCOMPARE(pair->table()->item(P::TestAccuracy, P::Change)->text(),
-             locale.toString(-4.5, 'f', 2) + QStringLiteral(" pt"));
-    QCOMPARE(pair->table()->item(P::NonzeroParameters, P::Change)->text(),
-             QStringLiteral("%1 (%2 %)").arg(locale.toString(-1500.0, 'f', 0),
-                                             locale.toString(-37.5, 'f', 1)));
-    QVERIFY(pair->titleLabel()->text().contains(QStringLiteral("magnitude 0.5")));
-    // The parent alone is not pruned: no button; a tab without a pruned run says how to get one.
-    view.setRuns(reader, {parent});
-    QVERIFY(view.parentButton()->isHidden());
-    compare::ComparePrunePair empty;
-    empty.setPair(compare::readPrunePair(reader.get(), {parent}));
-    QCOMPARE(empty.prunedRun(), qint64(-1));
-    QVERIFY(empty.table()->isHidden());
-    QVERIFY(empty.titleLabel()->text().contains(QStringLiteral("Prune…")));
-    if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
-        view.setRuns(reader, {child});
-        view.compareWithParent();
-        for (const auto kind : {common::Theme::Kind::Light, common::Theme::Kind::Dark}) {
-            common::Theme::apply(kind);
-            QTest::qWait(100); // the palette reaches every child
-            view.grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") +
-                             (kind == common::Theme::Kind::Dark ? "/compare-before-after-dark.png"
-                                                        : "/compare-before-after-light.png"));
-        }
-        common::Theme::apply(common::Theme::Kind::Light);
-    }
-}
-
 QTEST_MAIN(TstCompareView)
 #include "tst_compareview.moc"
