@@ -406,34 +406,13 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                            halt);
     } else {
         const bool act = policy.kind() == HaltingKind::Act;
-        torch::Tensor rawProbs, states;
-        if (!compacted) {
-            all.logits = torch::stack(logitsSteps, 0);
-            all.critique = torch::stack(critSteps, 0);
-            all.criticLogit = torch::stack(zSteps, 0);
-            all.lambda = torch::stack(lambdaSteps, 0);
-            rawProbs = torch::stack(probsSteps, 0);
-            states = torch::stack(stateSteps, 0);
-        } else {
-            const auto index = torch::stack(whereSteps, 0).view({-1}); // [T * n]
-            const auto gather = [&](const std::vector<torch::Tensor>& parts) {
-                auto sizes = parts.front().sizes().vec();
-                sizes[0] = n;
-                sizes.insert(sizes.begin(), steps);
-                return torch::cat(parts, 0).index_select(0, index).view(sizes);
-            };
-            all.logits = gather(logitsSteps);
-            all.critique = gather(critSteps);
-            all.criticLogit = gather(zSteps);
-            all.lambda = gather(lambdaSteps);
-            rawProbs = gather(probsSteps);
-            if (act) {
-                states = gather(stateSteps);
-            } else { // only the state at the halting step is read
-                const auto last = torch::cat(stateSteps, 0).index_select(0, whereSteps.back());
-                states = last.unsqueeze(0).expand({steps, n, last.size(1)});
-            }
-        }
+        const StepRows rows(whereSteps, compacted, n); // as reflect()
+        all.logits = rows(logitsSteps);
+        all.critique = rows(critSteps);
+        all.criticLogit = rows(zSteps);
+        all.lambda = rows(lambdaSteps);
+        const torch::Tensor rawProbs = rows(probsSteps);
+        const torch::Tensor states = act ? rows(stateSteps) : rows.stateAtHalt(stateSteps);
         all.computed = shrink ? torch::arange(1, steps + 1, longOpts)
                                     .unsqueeze(1)
                                     .le(halt.unsqueeze(0))

@@ -201,6 +201,34 @@ ExpertRun answerAtHalt(const std::vector<torch::Tensor>& probs,
     return run;
 }
 
+StepRows::StepRows(const std::vector<torch::Tensor>& where, bool compacted, int64_t n)
+    : m_where(where), m_n(n)
+{
+    if (compacted) {
+        m_index = torch::stack(where, 0).view({-1}); // [T * n]
+    }
+}
+
+torch::Tensor StepRows::operator()(const std::vector<torch::Tensor>& parts) const
+{
+    if (!m_index.defined()) {
+        return torch::stack(parts, 0);
+    }
+    auto sizes = parts.front().sizes().vec();
+    sizes[0] = m_n;
+    sizes.insert(sizes.begin(), int64_t(m_where.size()));
+    return torch::cat(parts, 0).index_select(0, m_index).view(sizes);
+}
+
+torch::Tensor StepRows::stateAtHalt(const std::vector<torch::Tensor>& states) const
+{
+    if (!m_index.defined()) {
+        return torch::stack(states, 0);
+    }
+    const auto last = torch::cat(states, 0).index_select(0, m_where.back());
+    return last.unsqueeze(0).expand({int64_t(m_where.size()), m_n, last.size(1)});
+}
+
 ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPolicy& policy,
                                         bool shrink, const TokenMemory& memory)
 {
@@ -336,39 +364,18 @@ ExpertRun ReflectionExpertImpl::reflect(const torch::Tensor& e, const HaltingPol
         if (reads) {
             run.attention = torch::zeros({steps, 0, memory.keys.size(1)}, e.options());
         }
-    } else if (!compacted) {
-        // Every step computed every row (training, or nothing halted before the last step).
-        run.logits = torch::stack(logitsSteps, 0);
-        run.critique = torch::stack(critSteps, 0);
-        run.criticLogit = torch::stack(zSteps, 0);
-        run.lambda = torch::stack(lambdaSteps, 0);
-        rawProbs = torch::stack(probsSteps, 0);
-        states = torch::stack(stateSteps, 0);
-        if (reads) {
-            run.attention = torch::stack(attentionSteps, 0);
-        }
     } else {
-        const auto index = torch::stack(whereSteps, 0).view({-1}); // [T * n]
-        const auto gather = [&](const std::vector<torch::Tensor>& parts) {
-            auto sizes = parts.front().sizes().vec();
-            sizes[0] = n;
-            sizes.insert(sizes.begin(), steps);
-            return torch::cat(parts, 0).index_select(0, index).view(sizes);
-        };
-        run.logits = gather(logitsSteps);
-        run.critique = gather(critSteps);
-        run.criticLogit = gather(zSteps);
-        run.lambda = gather(lambdaSteps);
-        rawProbs = gather(probsSteps);
-        if (act) {
-            states = gather(stateSteps);
-        } else {
-            // Only the state at the halting step is read: gather it alone.
-            const auto last = torch::cat(stateSteps, 0).index_select(0, whereSteps.back());
-            states = last.unsqueeze(0).expand({steps, n, last.size(1)});
-        }
+        // Stacked when every step computed every row (training, or nothing halted before the
+        // last step), else gathered through each step's positions.
+        const StepRows rows(whereSteps, compacted, n);
+        run.logits = rows(logitsSteps);
+        run.critique = rows(critSteps);
+        run.criticLogit = rows(zSteps);
+        run.lambda = rows(lambdaSteps);
+        rawProbs = rows(probsSteps);
+        states = act ? rows(stateSteps) : rows.stateAtHalt(stateSteps);
         if (reads) {
-            run.attention = gather(attentionSteps);
+            run.attention = rows(attentionSteps);
         }
     }
     // With shrink a row ran steps 1 .. its halting step; without, every step ran for every row.

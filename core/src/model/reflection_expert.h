@@ -108,6 +108,26 @@ ExpertRun answerAtHalt(const std::vector<torch::Tensor>& probs,
                        const std::vector<torch::Tensor>& states, const torch::Tensor& where,
                        const torch::Tensor& halt);
 
+/// A detailed reflection's per-step outputs as [T, n, ...] tensors. Each step's outputs hold the
+/// rows still active at that step; `where` [T] x [n]: the position of each row's value of step t
+/// in the concatenation of the steps' outputs (a halted row points at its halting step's). Not
+/// `compacted` (no row halted before the last step): the steps are stacked. For reflect() and
+/// reflectGroup().
+class StepRows {
+public:
+    StepRows(const std::vector<torch::Tensor>& where, bool compacted, int64_t n);
+    /// [T, n, ...] from the steps' outputs (each [m_t, ...]).
+    torch::Tensor operator()(const std::vector<torch::Tensor>& parts) const;
+    /// [T, n, W]: each row's state at its halting step, repeated over the steps (only that one
+    /// is read when not ACT); the stacked states when not compacted.
+    torch::Tensor stateAtHalt(const std::vector<torch::Tensor>& states) const;
+
+private:
+    const std::vector<torch::Tensor>& m_where;
+    torch::Tensor m_index; ///< [T * n], when compacted
+    int64_t m_n;
+};
+
 /// Extra iterations (re-reflection) from a given state, with a hint (the fused answer) as an
 /// input of its own.
 struct ExtraRun {
