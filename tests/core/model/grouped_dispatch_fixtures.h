@@ -34,6 +34,8 @@ inline ExpertConfig expert(const std::string& cell, int64_t width, int64_t depth
 struct GroupMembers {
     std::vector<ReflectionExpert> members;
     std::vector<ReflectionExpertImpl*> pointers;
+    /// Their expert config (groupCase): critique-gated halting at threshold 0.5, else 0.9.
+    ExpertConfig config;
 };
 
 inline GroupMembers spreadMembers(int experts, int64_t hidden, int64_t classes, int64_t depth,
@@ -50,6 +52,18 @@ inline GroupMembers spreadMembers(int experts, int64_t hidden, int64_t classes, 
         }
         g.pointers.push_back(g.members.back().get());
     }
+    return g;
+}
+
+/// The members of one case of groupGrid() (its cell and halting rule) with their config, for
+/// the halting policy they share.
+inline GroupMembers groupCase(const QString& cell, const QString& halting, int experts,
+                              int64_t hidden, int64_t classes, int64_t depth)
+{
+    ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
+    ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
+    GroupMembers g = spreadMembers(experts, hidden, classes, depth, cell.toStdString());
+    g.config = ec;
     return g;
 }
 
@@ -353,10 +367,8 @@ inline void answerOnlyGroupRunEqualsDetailRun()
     QFETCH(QString, halting);
     torch::manual_seed(11);
     const int64_t batch = 120, hidden = 8, classes = 3, depth = 5;
-    ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
-    ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
-    const HaltingPolicy policy(ec);
-    auto group = spreadMembers(experts, hidden, classes, depth, cell.toStdString());
+    auto group = groupCase(cell, halting, experts, hidden, classes, depth);
+    const HaltingPolicy policy(group.config);
     auto& members = group.members;
     const auto& pointers = group.pointers;
     for (auto& member : members) {

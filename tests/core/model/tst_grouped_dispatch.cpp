@@ -221,10 +221,8 @@ void TstGroupedDispatch::segmentProductsEqualPerExpertRuns()
     QFETCH(QString, halting);
     torch::manual_seed(5);
     const int64_t batch = 96, hidden = 8, classes = 3, depth = 4;
-    ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
-    ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
-    const HaltingPolicy policy(ec);
-    auto group = spreadMembers(experts, hidden, classes, depth, cell.toStdString());
+    auto group = groupCase(cell, halting, experts, hidden, classes, depth);
+    const HaltingPolicy policy(group.config);
     auto& members = group.members;
     const auto& pointers = group.pointers;
     for (auto& member : members) {
@@ -367,10 +365,8 @@ void TstGroupedDispatch::compactedGroupRunEqualsPerExpertRuns()
     QFETCH(QString, halting);
     torch::manual_seed(9);
     const int64_t batch = 120, hidden = 8, classes = 3, depth = 5;
-    ExpertConfig ec = expert(cell.toStdString(), 16, depth, halting.toStdString());
-    ec.haltThreshold = halting == "critique" ? 0.5 : 0.9;
-    const HaltingPolicy policy(ec);
-    auto group = spreadMembers(experts, hidden, classes, depth, cell.toStdString());
+    auto group = groupCase(cell, halting, experts, hidden, classes, depth);
+    const HaltingPolicy policy(group.config);
     auto& members = group.members;
     const auto& pointers = group.pointers;
     for (auto& member : members) {
