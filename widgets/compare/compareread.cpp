@@ -48,8 +48,8 @@ QVector<double> computeAxis(const mor::LogReader& reader, int64_t runId,
     const std::vector<double> x = cumulativeCost(steps, costSteps, costs, perStep);
     return QVector<double>(x.begin(), x.end());
 }
-} // namespace
 
+/// The union of the runs' metric keys, sorted.
 std::vector<std::string> metricKeysOf(const std::vector<RunRead>& runs) {
     std::set<std::string> keys;
     for (const RunRead& run : runs) {
@@ -57,6 +57,8 @@ std::vector<std::string> metricKeysOf(const std::vector<RunRead>& runs) {
     }
     return {keys.begin(), keys.end()};
 }
+
+} // namespace
 
 std::string chooseMetric(const std::vector<std::string>& keys, const std::string& previous) {
     for (const std::string& wanted : {previous, std::string(kDefaultMetric)}) {
@@ -189,7 +191,8 @@ CompareRead readCompare(const mor::LogReader& reader, const QList<qint64>& reque
     }
     read.prunePair = readPrunePair(&reader, read.shown);
     read.routing = readRoutingPair(&reader, read.shown, routingShown);
-    read.metric = chooseMetric(metricKeysOf(read.runs), previousMetric);
+    read.metricKeys = metricKeysOf(read.runs);
+    read.metric = chooseMetric(read.metricKeys, previousMetric);
     read.curves = readCurves(reader, read.runs, read.metric);
     return read;
 }

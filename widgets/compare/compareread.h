@@ -69,6 +69,7 @@ struct CompareRead {
     qint64 prunedAlone = -1, prunedParent = -1; ///< a requested pruned run without its parent
     PrunePairRead prunePair;
     RoutingPairRead routing;
+    std::vector<std::string> metricKeys; ///< every metric of the shown runs (metricKeysOf)
     std::string metric; ///< the metric chosen (see chooseMetric) whose curves were read
     std::vector<CurveRead> curves;
 };
@@ -82,8 +83,6 @@ constexpr int kMaxFallbackRuns = 8;
 /// The metric to show: `previous` when one of `keys` (sorted, unique), else val/accuracy, else
 /// the first key ("" when none).
 std::string chooseMetric(const std::vector<std::string>& keys, const std::string& previous);
-/// The union of the runs' metric keys, sorted.
-std::vector<std::string> metricKeysOf(const std::vector<RunRead>& runs);
 
 /// Each run's curve of `key`.
 std::vector<CurveRead> readCurves(const mor::LogReader& reader, const std::vector<RunRead>& runs,

@@ -225,7 +225,7 @@ void CompareView::apply(CompareRead& read) {
     m_parentButton->setVisible(m_prunedAlone >= 0);
 
     // The chosen metric (also from the last session) when a run has it; else val/accuracy.
-    const std::vector<std::string> keys = metricKeysOf(data.runs);
+    const std::vector<std::string>& keys = data.metricKeys;
     {
         QSignalBlocker block(m_metric);
         m_metric->clear();

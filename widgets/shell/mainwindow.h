@@ -2,6 +2,8 @@
 // The main window: wiring only. Views (setup, training, inspect views) as central tabs, the
 // run browser and the event log as docks, menus and toolbar from MainWindowActions. Owns the
 // open log (LogSession) and the training thread (TrainingController).
+#include "shell/logreads.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QMainWindow>
@@ -134,6 +136,7 @@ private:
     QPlainTextEdit* m_events = nullptr;
     QLabel* m_logLabel = nullptr;
     qint64 m_currentRun = -1;
+    LogReads m_exports; ///< exportTraces() on the session's view pool
     qreal m_normalFontSize = 0;
     bool m_presenting = false;
     QByteArray m_layoutBeforePresentation; ///< docks and toolbars (saveState)

@@ -15,11 +15,9 @@
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace shell {
 
@@ -124,30 +122,30 @@ bool MainWindow::exportTraces(const QString& path, bool interactive) {
     };
     const qint64 run = m_currentRun;
     statusBar()->showMessage(tr("Writing the traces of run %1 to %2…").arg(run).arg(path));
-    auto* watcher = new QFutureWatcher<Written>(this);
-    connect(watcher, &QFutureWatcher<Written>::finished, this, [this, watcher, path, interactive] {
-        watcher->deleteLater();
-        const Written written = watcher->result();
-        if (!written.ok) {
-            statusBar()->showMessage(tr("Export traces failed: %1").arg(written.error), 8000);
-            if (interactive) {
-                QMessageBox::warning(this, tr("Export traces"), written.error);
-            }
-        } else {
-            statusBar()->showMessage(
-                tr("%n trace row(s) written to %1", nullptr, written.rows).arg(path), 5000);
-        }
-        Q_EMIT tracesExported(path, written.rows, written.ok ? QString() : written.error);
-    });
     // The view pool: its connection is never used on this thread (a held log waits there).
-    watcher->setFuture(QtConcurrent::run(m_session->viewReadPool(), [reader, run, path] {
-        Written written;
-        written.ok = writeTracesCsv(*reader, run, path, &written.error, &written.rows);
-        if (!written.ok && written.error.isEmpty()) {
-            written.error = tr("not written");
-        }
-        return written;
-    }));
+    m_exports.setPool(m_session->viewReadPool());
+    m_exports.read<Written>(
+        this,
+        [reader, run, path] {
+            Written written;
+            written.ok = writeTracesCsv(*reader, run, path, &written.error, &written.rows);
+            if (!written.ok && written.error.isEmpty()) {
+                written.error = tr("not written");
+            }
+            return written;
+        },
+        [this, path, interactive](Written& written) {
+            if (!written.ok) {
+                statusBar()->showMessage(tr("Export traces failed: %1").arg(written.error), 8000);
+                if (interactive) {
+                    QMessageBox::warning(this, tr("Export traces"), written.error);
+                }
+            } else {
+                statusBar()->showMessage(
+                    tr("%n trace row(s) written to %1", nullptr, written.rows).arg(path), 5000);
+            }
+            Q_EMIT tracesExported(path, written.rows, written.ok ? QString() : written.error);
+        });
     return true;
 }
 
