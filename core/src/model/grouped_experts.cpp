@@ -159,12 +159,14 @@ namespace {
 bool fusedGroup(const std::vector<ReflectionExpertImpl*>& experts, const HaltingPolicy& policy,
                 const torch::Tensor& e, const std::vector<int64_t>& counts, GroupRun& out)
 {
-    const auto blocks = e.index_select(0, out.batchRows).split_with_sizes(counts);
+    // Checked on e itself (its device, dtype and shape are the blocks'; it has rows): the rows
+    // are gathered only for the fused step, never twice when the ATen step takes the pass.
     for (size_t g = 0; g < experts.size(); ++g) {
-        if (counts[g] > 0 && !fusedReflectSupports(*experts[g], blocks[g], policy)) {
+        if (counts[g] > 0 && !fusedReflectSupports(*experts[g], e, policy)) {
             return false;
         }
     }
+    const auto blocks = e.index_select(0, out.batchRows).split_with_sizes(counts);
     std::vector<torch::Tensor> answers, confidences, states, halts, iterations;
     for (size_t g = 0; g < experts.size(); ++g) {
         if (counts[g] == 0) {
