@@ -221,8 +221,6 @@ void SweepsView::apply(Read& r) {
         }
         m_sweep->view()->setMinimumWidth(widest + 40);
         m_sweep->setCurrentIndex(m_sweep->findData(r.sweepId));
-    } else if (r.sweepId != currentSweep()) {
-        return; // another sweep was chosen meanwhile (its read superseded this one)
     }
     const qint64 id = r.sweepId;
     *m_data = std::move(r.data);
