@@ -81,7 +81,8 @@ void TstComparePrune::prunedRunComparesWithItsParent() {
         log->setStatus(child, "finished");
         log->flush();
     }
-    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
+    std::shared_ptr<const mor::LogReader> reader =
+        std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(reader, error.c_str());
     compare::CompareView view;
     view.resize(1280, 800);
