@@ -3,6 +3,7 @@
 // preview line, the preset error), names the file, leaves the file's bytes alone and leaves
 // the window working with what it had before.
 #include "setup/setupview.h"
+#include "shell/logsession.h"
 #include "shell/mainwindow.h"
 
 #include "mor/experiment_log.h"
@@ -114,6 +115,16 @@ private Q_SLOTS:
         QCOMPARE(catcher.boxes, 1);
         QVERIFY2(catcher.text.contains(path), qPrintable(catcher.text));
         QVERIFY2(catcher.text.contains(expected, Qt::CaseInsensitive), qPrintable(catcher.text));
+        QCOMPARE(checksum(path), before);
+        QCOMPARE(window.windowTitle(), title);
+        // File > Open and the recent logs open in the background: the same box once it fails.
+        ModalCatcher later;
+        later.arm();
+        window.openLogInBackground(path);
+        QTRY_COMPARE_WITH_TIMEOUT(later.boxes, 1, 15000);
+        QVERIFY2(later.text.contains(path), qPrintable(later.text));
+        QVERIFY2(later.text.contains(expected, Qt::CaseInsensitive), qPrintable(later.text));
+        QVERIFY(!window.session()->isOpening());
         QCOMPARE(checksum(path), before);
         QCOMPARE(window.windowTitle(), title);
         // The window still works: a good log opens afterwards.

@@ -30,6 +30,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QLabel>
 #include <QSettings>
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void clickedRunsOfAHeldLogLeaveTheWindowResponsive();
     void editsOfAHeldLogLeaveTheWindowResponsive();
     void exportsOfAHeldLogLeaveTheWindowResponsive();
+    void openingAHeldLogLeavesTheWindowResponsive();
 
 private:
     int rowOfName(shell::RunTableModel* model, const QString& name) {
@@ -567,6 +569,64 @@ void TstRunBrowserReads::exportsOfAHeldLogLeaveTheWindowResponsive() {
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(file.readLine().startsWith("step,")); // the traces header (this run has no traces)
+}
+
+// File > Open and the recent logs open on a thread of the session's own, the run list read
+// there too: with another process holding the log the window keeps turning and keeps showing
+// the log it had; once the log answers it is open, its runs listed, its name in the title.
+// A later open supersedes one under way.
+void TstRunBrowserReads::openingAHeldLogLeavesTheWindowResponsive() {
+    QSettings().clear();
+    shell::MainWindow window;
+    const QString before = m_dir->filePath(QStringLiteral("before.sqlite"));
+    QVERIFY(window.openLog(before, false));
+    window.session()->setPollInterval(60 * 60 * 1000); // the test polls by hand
+    QCOMPARE(window.runBrowser()->model()->rowCount(), 0);
+    const QString title = window.windowTitle();
+    QSignalSpy finished(window.session(), &shell::LogSession::openFinished);
+    auto other = mor::LogReader::open(m_path.toStdString()); // another reader: the WAL index
+    QVERIFY(other);                                           // exists to be held
+    QCOMPARE(other->runs().size(), size_t(3));
+    LockHolder holder;
+    QVERIFY(holder.start(m_path));
+    QElapsedTimer clock;
+    clock.start();
+    window.openLogInBackground(m_path);
+    QVERIFY2(clock.elapsed() < 300, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(window.session()->isOpening());
+    qint64 last = clock.elapsed(), worstGap = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        worstGap = std::max(worstGap, clock.elapsed() - last);
+        last = clock.elapsed();
+    });
+    tick.start(20);
+    QTest::qWait(1500);
+    qInfo("worst event-loop gap while opening a held log: %lld ms", worstGap);
+    QVERIFY2(worstGap < 300, qPrintable(QStringLiteral("worst gap %1 ms").arg(worstGap)));
+    QVERIFY(window.session()->isOpening()); // still held: the open has not come back
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(window.windowTitle(), title);
+    QCOMPARE(window.session()->path(), QFileInfo(before).absoluteFilePath());
+    holder.release();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+    QCOMPARE(finished.first().at(1).toString(), QString()); // opened
+    QVERIFY(!window.session()->isOpening());
+    QCOMPARE(window.session()->path(), QFileInfo(m_path).absoluteFilePath());
+    QVERIFY2(window.windowTitle().contains(QStringLiteral("log.sqlite")),
+             qPrintable(window.windowTitle()));
+    QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
+
+    // Two opens in a row: the second is the one that stays open, the first is dropped.
+    finished.clear();
+    window.openLogInBackground(m_path);
+    window.openLogInBackground(before);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+    QTest::qWait(200);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(0).toString(), QFileInfo(before).absoluteFilePath());
+    QCOMPARE(window.session()->path(), QFileInfo(before).absoluteFilePath());
+    QCOMPARE(window.runBrowser()->model()->rowCount(), 0);
 }
 
 int main(int argc, char** argv) {

@@ -22,6 +22,7 @@ LogSession::LogSession(QObject* parent) : QObject(parent) {
     m_timer.setInterval(1000);
     m_readPool.setMaxThreadCount(2); // a poll and a check
     m_viewPool.setMaxThreadCount(1); // the views' reads share one connection
+    m_openPool.setMaxThreadCount(4);  // opens, each with connections of its own
     m_writePool.setMaxThreadCount(1); // the edits share the writer, in the order asked
     connect(&m_timer, &QTimer::timeout, this, &LogSession::pollInBackground);
 }
@@ -30,54 +31,110 @@ LogSession::~LogSession() {
     // Reads not begun are dropped; the pools wait for the ones under way.
     m_viewPool.clear();
     m_readPool.clear();
+    m_openPool.clear();
     m_writePool.waitForDone(); // an edit asked for is written before the window goes
 }
 
+struct LogSession::Opening {
+    QString path; ///< absolute
+    QString error; ///< non-empty: nothing below is set
+    std::shared_ptr<mor::ExperimentLog> writer;
+    std::shared_ptr<const mor::LogReader> reader, pollReader, viewReader;
+    int64_t stamp = -1;
+    std::shared_ptr<const std::vector<mor::RunSummary>> runs; ///< when asked for
+
+    /// Opens the writer (marking runs of dead processes interrupted) and the three readers of
+    /// `path`, reads its change stamp and, with `readRuns`, its run list. Any thread.
+    static Opening of(const QString& path, bool readRuns) {
+        Opening o;
+        o.path = QFileInfo(path).absoluteFilePath();
+        QDir().mkpath(QFileInfo(o.path).absolutePath());
+        const std::string file = o.path.toStdString();
+        std::string message;
+        std::shared_ptr<mor::ExperimentLog> writer = mor::ExperimentLog::open(file, &message);
+        if (!writer) {
+            o.error = QString::fromStdString(message);
+            return o;
+        }
+        writer->markStaleRunsInterrupted(kStaleRunMs);
+        writer->flush();
+        auto readerOpened = mor::LogReader::open(file);
+        if (!readerOpened) {
+            o.error = QString::fromStdString(readerOpened.error());
+            return o;
+        }
+        auto reader = std::make_shared<const mor::LogReader>(std::move(readerOpened).value());
+        // A second connection for the background polls (never shared with the views' reads,
+        // so a poll stuck in a held log does not block them on the reader's lock), a third
+        // for the views' reads; without them the main one serves.
+        if (auto opened = mor::LogReader::open(file)) {
+            o.pollReader = std::make_shared<const mor::LogReader>(std::move(opened).value());
+        }
+        if (auto opened = mor::LogReader::open(file)) {
+            o.viewReader = std::make_shared<const mor::LogReader>(std::move(opened).value());
+        }
+        o.stamp = reader->changeStamp();
+        if (readRuns) {
+            std::string error;
+            if (auto runs = reader->tryRuns(&error)) {
+                o.runs = std::make_shared<const std::vector<mor::RunSummary>>(std::move(*runs));
+            } // else the browser reads the list itself (and reports what fails)
+        }
+        o.writer = std::move(writer);
+        o.reader = std::move(reader);
+        return o;
+    }
+};
+
 bool LogSession::open(const QString& path, QString* error) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    QDir().mkpath(QFileInfo(absolute).absolutePath());
-    std::string message;
-    auto writer = mor::ExperimentLog::open(absolute.toStdString(), &message);
-    if (!writer) {
+    ++m_openRequests; // a background open asked for before this one is dropped
+    m_opening = false;
+    Opening o = Opening::of(path, false);
+    return install(o, error);
+}
+
+void LogSession::openInBackground(const QString& path) {
+    const quint64 request = ++m_openRequests;
+    m_opening = true;
+    using Result = std::shared_ptr<Opening>;
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, request] {
+        watcher->deleteLater();
+        const Result o = watcher->result();
+        if (request != m_openRequests) {
+            return; // superseded by a later open: this one's connections close here
+        }
+        m_opening = false;
+        QString error;
+        const bool ok = install(*o, &error);
+        Q_EMIT openFinished(o->path, ok ? QString() : error);
+    });
+    watcher->setFuture(QtConcurrent::run(
+        &m_openPool, [path] { return std::make_shared<Opening>(Opening::of(path, true)); }));
+}
+
+bool LogSession::install(Opening& o, QString* error) {
+    if (!o.error.isEmpty() || !o.reader) {
         if (error) {
-            *error = QString::fromStdString(message);
+            *error = o.error.isEmpty() ? tr("the log could not be opened") : o.error;
         }
         return false;
     }
-    writer->markStaleRunsInterrupted(kStaleRunMs);
-    writer->flush();
-    auto readerOpened = mor::LogReader::open(absolute.toStdString());
-    if (!readerOpened) {
-        if (error) {
-            *error = QString::fromStdString(readerOpened.error());
-        }
-        return false;
-    }
-    std::shared_ptr<const mor::LogReader> reader =
-        std::make_shared<const mor::LogReader>(std::move(readerOpened).value());
-    m_writer = std::move(writer);
-    m_reader = std::move(reader);
-    // A second connection for the background polls (never shared with the views' reads, so a
-    // poll stuck in a held log does not block them on the reader's lock).
-    auto pollOpened = mor::LogReader::open(absolute.toStdString());
-    m_pollReader = nullptr;
-    if (pollOpened) {
-        m_pollReader = std::make_shared<const mor::LogReader>(std::move(pollOpened).value());
-    }
-    auto viewOpened = mor::LogReader::open(absolute.toStdString());
-    m_viewReader = nullptr;
-    if (viewOpened) {
-        m_viewReader = std::make_shared<const mor::LogReader>(std::move(viewOpened).value());
-    }
+    m_writer = std::move(o.writer);
+    m_reader = std::move(o.reader);
+    m_pollReader = std::move(o.pollReader);
+    m_viewReader = std::move(o.viewReader);
     ++m_generation;
     m_polling = false;
     m_pollAgain = false;
-    m_path = absolute;
-    m_lastStamp = m_reader->changeStamp();
+    m_path = o.path;
+    m_lastStamp = o.stamp;
     m_failing = false;
     m_timer.start();
     Q_EMIT opened(m_path);
+    m_polledRuns = std::move(o.runs); // for the handlers of changed()
     Q_EMIT changed();
+    m_polledRuns.reset();
     return true;
 }
 

@@ -29,6 +29,15 @@ public:
     /// Opens (or creates) the log at `path`; marks runs of dead processes interrupted.
     /// On failure the previous log stays open and *error says why.
     bool open(const QString& path, QString* error);
+    /// open() on a thread of the session's own, the run list read there too, so a log held by
+    /// another process (SQLite retries ~10 s per statement) does not freeze the window. The
+    /// previous log stays open until then. Success emits opened() and changed() (the run list
+    /// in polledRuns()) as open() does, then openFinished(path, {}); failure leaves the
+    /// previous log open and emits openFinished(path, message). An open() or another
+    /// openInBackground() asked for meanwhile supersedes it: its result is dropped.
+    void openInBackground(const QString& path);
+    /// True from openInBackground() until its result is in (or superseded).
+    bool isOpening() const { return m_opening; }
     bool isOpen() const { return m_reader != nullptr; }
     QString path() const { return m_path; }
     std::shared_ptr<const mor::LogReader> reader() const { return m_reader; }
@@ -90,9 +99,15 @@ Q_SIGNALS:
     void readFailed(const QString& message);
     /// An edit() could not be written: `message` names it and says why.
     void editFailed(const QString& message);
+    /// An openInBackground() is done: `error` is null when `path` is now open.
+    void openFinished(const QString& path, const QString& error);
     void readRecovered();
 
 private:
+    /// What an open reads and opens, off the GUI thread where asked (logsession.cpp).
+    struct Opening;
+    /// Takes `o` as the open log (emits opened() and changed()); false, *error, when it failed.
+    bool install(Opening& o, QString* error);
     /// The part of poll() after the read: `stamp` (nullopt = failed, with `error`).
     void handleStamp(std::optional<int64_t> stamp, const QString& error);
 
@@ -113,6 +128,9 @@ private:
     std::shared_ptr<mor::ExperimentLog> m_writer; ///< shared with edits under way
     QThreadPool m_writePool;                       ///< edits, one at a time
     int m_editsPending = 0;
+    QThreadPool m_openPool; ///< openInBackground(): a new open never waits behind a stuck one
+    quint64 m_openRequests = 0; ///< counts open() and openInBackground(): the last one wins
+    bool m_opening = false;
     QTimer m_timer;
     qint64 m_lastStamp = -1;
     bool m_failing = false;

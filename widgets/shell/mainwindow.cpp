@@ -223,6 +223,17 @@ void MainWindow::connectActions() {
     connect(m_session, &LogSession::readFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Cannot read the log (retrying): %1").arg(message));
     });
+    connect(m_session, &LogSession::openFinished, this,
+            [this](const QString& path, const QString& error) {
+                if (!error.isNull()) {
+                    statusBar()->clearMessage();
+                    reportOpenFailure(path, error, true);
+                    return;
+                }
+                onLogOpened();
+                statusBar()->showMessage(
+                    tr("Opened %1").arg(QDir::toNativeSeparators(m_session->path())), 4000);
+            });
     connect(m_session, &LogSession::editFailed, this, [this](const QString& message) {
         statusBar()->showMessage(message, 8000);
         appendEvent(QStringLiteral("error"), message);
@@ -286,19 +297,37 @@ bool MainWindow::openLog(const QString& path, bool interactive) {
     }
     QString error;
     if (!m_session->open(path, &error)) {
-        if (interactive) {
-            QMessageBox::warning(this, tr("Open log"), tr("Cannot open %1:\n%2").arg(path, error));
-        }
-        appendEvent(QStringLiteral("error"), tr("Cannot open %1: %2").arg(path, error));
+        reportOpenFailure(path, error, interactive);
         return false;
     }
+    onLogOpened();
+    return true;
+}
+
+void MainWindow::openLogInBackground(const QString& path) {
+    if (m_controller->isRunning()) {
+        QMessageBox::information(this, tr("Open log"),
+                                 tr("Stop the running training before opening another log."));
+        return;
+    }
+    statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
+    m_session->openInBackground(path);
+}
+
+void MainWindow::reportOpenFailure(const QString& path, const QString& error, bool interactive) {
+    if (interactive) {
+        QMessageBox::warning(this, tr("Open log"), tr("Cannot open %1:\n%2").arg(path, error));
+    }
+    appendEvent(QStringLiteral("error"), tr("Cannot open %1: %2").arg(path, error));
+}
+
+void MainWindow::onLogOpened() {
     addRecentLog(m_session->path());
     setWindowTitle(tr("MoR Studio — %1").arg(QFileInfo(m_session->path()).fileName()));
     onRunSelected(-1);
     m_compareRunsChanged = true; // the log was just read: Compare reads its runs at once
     m_compareDirty = true;
     refreshCompareView();
-    return true;
 }
 
 bool MainWindow::loadDemo(const QString& name) {

@@ -57,6 +57,10 @@ public:
 
     /// Opens (or creates) a log; shows a message box only when `interactive`.
     bool openLog(const QString& path, bool interactive = true);
+    /// What File > Open and the recent logs do: openLog() on a thread of the session's own,
+    /// the window responsive while another process holds the log (the run list is read there
+    /// too). The current log stays shown until then; a failure shows a message box.
+    void openLogInBackground(const QString& path);
     /// The default log: <AppDataLocation>/experiments.sqlite.
     static QString defaultLogPath();
     bool loadDemo(const QString& name);
@@ -104,6 +108,10 @@ private:
     void connectActions();
     void connectFileActions(); ///< mainwindowfileactions.cpp
     void onRunSelected(qint64 runId);
+    /// What the window does once a log is open (title, recent logs, views cleared).
+    void onLogOpened();
+    /// A log could not be opened: the event and, when `interactive`, a message box.
+    void reportOpenFailure(const QString& path, const QString& error, bool interactive);
     void onLogChanged();
     void onTrainingFinished(qint64 runId, const QString& status, const QString& error);
     void addRecentLog(const QString& path);

@@ -32,12 +32,12 @@ void MainWindow::connectFileActions() {
             this, tr("Open experiment log"), QFileInfo(m_session->path()).absolutePath(),
             tr("Experiment logs (*.sqlite *.db);;All files (*)"));
         if (!path.isEmpty()) {
-            openLog(path);
+            openLogInBackground(path);
         }
     });
     connect(a, &MainWindowActions::demoTriggered, this, &MainWindow::loadDemo);
     connect(a, &MainWindowActions::recentLogTriggered, this,
-            [this](const QString& path) { openLog(path); });
+            [this](const QString& path) { openLogInBackground(path); });
     connect(a->savePreset, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save preset"), {},
                                                           tr("Experiment configs (*.json)"));

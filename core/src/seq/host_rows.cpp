@@ -200,10 +200,13 @@ void RowStep::layerRows(const Weights& w, int64_t layerIndex, float* x, int64_t 
     float* tmp = m_tmp.data();
     float* ff = m_ff.data();
     layer.ln1.apply(x, xn, m);
-    layer.qkv.apply(xn, qkv, m);
+    // A layer reading another recursion's keys and values (kv_sharing) projects its queries
+    // only: keys and values it would not keep are not computed.
+    const int64_t stride = append ? 3 * d : d;
+    (append ? layer.qkv : layer.q).apply(xn, qkv, m);
     for (int64_t i = 0; i < m; ++i) {
         Cache& cache = *m_rowCaches[static_cast<size_t>(i)];
-        const float* row = qkv + i * 3 * d;
+        const float* row = qkv + i * stride;
         if (append) {
             if (cache.n >= maxLen) {
                 throw std::out_of_range("the decoder's cache is full");

@@ -86,12 +86,17 @@ torch::Tensor parameterOf(const torch::OrderedDict<std::string, torch::Tensor>& 
     return *found;
 }
 
+/// The Linear `name`, or its first `outputs` outputs where that is given (> 0).
 Linear linearOf(const torch::OrderedDict<std::string, torch::Tensor>& parameters,
-                const std::string& name, fused::GemmIsa isa) {
-    const auto weight = parameterOf(parameters, name + ".weight");
-    const auto bias = parameterOf(parameters, name + ".bias");
-    if (weight.dim() != 2 || bias.numel() != weight.size(0)) {
+                const std::string& name, fused::GemmIsa isa, int64_t outputs = 0) {
+    auto weight = parameterOf(parameters, name + ".weight");
+    auto bias = parameterOf(parameters, name + ".bias");
+    if (weight.dim() != 2 || bias.numel() != weight.size(0) || outputs > weight.size(0)) {
         throw std::invalid_argument("unexpected shape of " + name);
+    }
+    if (outputs > 0) {
+        weight = weight.narrow(0, 0, outputs);
+        bias = bias.narrow(0, 0, outputs);
     }
     Linear l;
     l.outputs = weight.size(0);
@@ -130,8 +135,13 @@ Norm normOf(torch::nn::Module& owner,
 
 Layer layerOf(AttentionLayerImpl& layer, fused::GemmIsa isa) {
     const auto p = layer.named_parameters();
-    return {normOf(layer, p, "ln1"), normOf(layer, p, "ln2"), linearOf(p, "qkv", isa),
-            linearOf(p, "out", isa), linearOf(p, "ff1", isa), linearOf(p, "ff2", isa)};
+    Layer l{normOf(layer, p, "ln1"), normOf(layer, p, "ln2"), linearOf(p, "qkv", isa),
+            linearOf(p, "out", isa),   linearOf(p, "ff1", isa), linearOf(p, "ff2", isa)};
+    if (l.qkv.outputs % 3 != 0) {
+        throw std::invalid_argument("unexpected shape of qkv");
+    }
+    l.q = linearOf(p, "qkv", isa, l.qkv.outputs / 3);
+    return l;
 }
 
 bool changed(const Watched& w) {

@@ -40,6 +40,9 @@ struct Norm {
 struct Layer {
     Norm ln1, ln2;
     Linear qkv, out, ff1, ff2;
+    /// qkv's first d outputs alone: a recursion that shares the first recursion's keys and
+    /// values (kv_sharing) projects only its queries.
+    Linear q;
 };
 
 /// What stale() compares: a tensor of the model and what it was at the snapshot.
