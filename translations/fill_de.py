@@ -33,6 +33,8 @@ DE = {
     "Training run %1…": "Lauf %1 wird trainiert…", "Open log": "Log öffnen",
     "Stop the running training before opening another log.": "Beenden Sie das laufende Training, bevor Sie ein anderes Log öffnen.",
     "Cannot open %1:\n%2": "%1 lässt sich nicht öffnen:\n%2", "Cannot open %1: %2": "%1 lässt sich nicht öffnen: %2",
+    "Opening %1…": "%1 wird geöffnet…", "Opened %1": "%1 geöffnet",
+    "the log could not be opened": "das Log ließ sich nicht öffnen",
     "MoR Studio — %1": "MoR Studio — %1", "Loaded demo “%1”": "Demo „%1“ geladen",
     "Starting “%1”": "„%1“ wird gestartet", "Run %1 %2": "Lauf %1 %2", "Run %1 %2: %3": "Lauf %1 %2: %3",
     "%1 — %n run(s)": ("%1 — %n Lauf", "%1 — %n Läufe"),

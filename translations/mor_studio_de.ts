@@ -3013,6 +3013,10 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>%1 failed: %2</source>
         <translation>%1 fehlgeschlagen: %2</translation>
     </message>
+    <message>
+        <source>the log could not be opened</source>
+        <translation>das Log ließ sich nicht öffnen</translation>
+    </message>
 </context>
 <context>
     <name>shell::MainWindow</name>
@@ -3269,6 +3273,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>not written</source>
         <translation>nicht geschrieben</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>%1 wird geöffnet…</translation>
     </message>
 </context>
 <context>
