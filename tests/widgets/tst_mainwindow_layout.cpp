@@ -34,6 +34,7 @@ private Q_SLOTS:
     void leavingPresentationRestoresDocksAndSplitters();
     void setupColumnsFitOnTheLaptopScreen();
     void squeezedPlotsPaintIntoNoNullPixmap();
+    void emptyPlotsFillTheirWidgets();
 };
 
 void TstMainWindowLayout::init() {
@@ -260,4 +261,36 @@ int main(int argc, char** argv) {
     TstMainWindowLayout test;
     return QTest::qExec(&test, argc, argv);
 }
+// Before any run is chosen every view's plots are empty: their axes still span the plot. The
+// Training view's loss plot once drew its axes 83 px wide in a 539 px widget: the empty
+// legend's maximum width (its margins) capped the plot layout's only column.
+void TstMainWindowLayout::emptyPlotsFillTheirWidgets() {
+    shell::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    int checked = 0;
+    for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+        window.tabs()->setCurrentIndex(tab);
+        QCoreApplication::processEvents();
+        for (QCustomPlot* plot : window.tabs()->widget(tab)->findChildren<QCustomPlot*>()) {
+            if (!plot->isVisible() || plot->width() < 150) {
+                continue;
+            }
+            plot->replot();
+            int axes = 0;
+            for (QCPAxisRect* rect : plot->axisRects()) {
+                axes += rect->outerRect().width();
+            }
+            QVERIFY2(2 * axes >= plot->width(),
+                     qPrintable(QStringLiteral("%1 on tab %2: axes %3 of %4 px")
+                                    .arg(plot->objectName(), window.tabs()->tabText(tab))
+                                    .arg(axes)
+                                    .arg(plot->width())));
+            ++checked;
+        }
+    }
+    QVERIFY(checked >= 5); // the Training view's five at least
+}
+
 #include "tst_mainwindow_layout.moc"

@@ -70,6 +70,29 @@ void fitAxisTitles(QCPAxisRect* rect) {
         rect->setMinimumSize(width, height);
     }
 }
+/// A legend laid out in a column of the plot's layout that also holds an axis rect (above or
+/// under the axes) must not cap that column's width. QCustomPlot caps a column at its elements'
+/// smallest maximum width, and an empty legend's is its margins (a plot before any curve drew
+/// its axes 83 px wide in a 539 px widget), hidden or not. A set maximum below QWIDGETSIZE_MAX,
+/// margins included, overrides that hint; a legend in a column of its own keeps its hint.
+void uncapLegendColumns(QCPLayoutGrid* layout) {
+    for (int col = 0; col < layout->columnCount(); ++col) {
+        bool axes = false;
+        QList<QCPLegend*> legends;
+        for (int row = 0; row < layout->rowCount(); ++row) {
+            QCPLayoutElement* element = layout->element(row, col);
+            axes = axes || qobject_cast<QCPAxisRect*>(element) != nullptr;
+            if (auto* legend = qobject_cast<QCPLegend*>(element)) {
+                legends << legend;
+            }
+        }
+        for (QCPLegend* legend : legends) {
+            if (axes && legend->maximumSize().width() == QWIDGETSIZE_MAX) {
+                legend->setMaximumSize(QWIDGETSIZE_MAX / 2, legend->maximumSize().height());
+            }
+        }
+    }
+}
 /// Grey (white, black and the themes' greys) as opposed to a colour that means something.
 bool neutral(const QColor& c) {
     return c.alpha() > 0 && c.hsvSaturation() < 40;
@@ -248,6 +271,7 @@ void PlotStyler::attach(QCustomPlot* plot) {
 
 void PlotStyler::restyle(QCustomPlot* plot, double lineScale) {
     applyTheme(plot);
+    uncapLegendColumns(plot->plotLayout());
     const QFont base = plot->font();
     for (QCPAxisRect* rect : plot->axisRects()) {
         for (QCPAxis* axis : rect->axes()) {
