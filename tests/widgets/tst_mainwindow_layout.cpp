@@ -23,6 +23,19 @@
 
 #include <numeric>
 
+namespace {
+
+/// Shows tab `tab` of `window` and returns its plots that are shown.
+QList<QCustomPlot*> shownPlots(shell::MainWindow& window, int tab) {
+    window.tabs()->setCurrentIndex(tab);
+    QCoreApplication::processEvents();
+    QList<QCustomPlot*> plots = window.tabs()->widget(tab)->findChildren<QCustomPlot*>();
+    plots.removeIf([](QCustomPlot* plot) { return !plot->isVisible(); });
+    return plots;
+}
+
+} // namespace
+
 class TstMainWindowLayout : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -220,12 +233,7 @@ void TstMainWindowLayout::squeezedPlotsPaintIntoNoNullPixmap() {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     int squeezed = 0;
     for (int tab = 0; tab < window.tabs()->count(); ++tab) {
-        window.tabs()->setCurrentIndex(tab);
-        QCoreApplication::processEvents();
-        for (QCustomPlot* plot : window.tabs()->widget(tab)->findChildren<QCustomPlot*>()) {
-            if (!plot->isVisible()) {
-                continue;
-            }
+        for (QCustomPlot* plot : shownPlots(window, tab)) {
             const QSize before = plot->size();
             for (const QSize size : {QSize(before.width(), 0), QSize(0, before.height()), QSize()}) {
                 plot->resize(size);
@@ -240,6 +248,36 @@ void TstMainWindowLayout::squeezedPlotsPaintIntoNoNullPixmap() {
         }
     }
     QVERIFY2(squeezed >= 3, qPrintable(QString::number(squeezed)));
+}
+
+// Before any run is chosen every view's plots are empty: their axes still span the plot. The
+// Training view's loss plot once drew its axes 83 px wide in a 539 px widget: the empty
+// legend's maximum width (its margins) capped the plot layout's only column.
+void TstMainWindowLayout::emptyPlotsFillTheirWidgets() {
+    shell::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    int checked = 0;
+    for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+        for (QCustomPlot* plot : shownPlots(window, tab)) {
+            if (plot->width() < 150) {
+                continue;
+            }
+            plot->replot();
+            int axes = 0;
+            for (QCPAxisRect* rect : plot->axisRects()) {
+                axes += rect->outerRect().width();
+            }
+            QVERIFY2(2 * axes >= plot->width(),
+                     qPrintable(QStringLiteral("%1 on tab %2: axes %3 of %4 px")
+                                    .arg(plot->objectName(), window.tabs()->tabText(tab))
+                                    .arg(axes)
+                                    .arg(plot->width())));
+            ++checked;
+        }
+    }
+    QVERIFY(checked >= 5); // the Training view's five at least
 }
 
 int main(int argc, char** argv) {
@@ -261,36 +299,4 @@ int main(int argc, char** argv) {
     TstMainWindowLayout test;
     return QTest::qExec(&test, argc, argv);
 }
-// Before any run is chosen every view's plots are empty: their axes still span the plot. The
-// Training view's loss plot once drew its axes 83 px wide in a 539 px widget: the empty
-// legend's maximum width (its margins) capped the plot layout's only column.
-void TstMainWindowLayout::emptyPlotsFillTheirWidgets() {
-    shell::MainWindow window;
-    window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    int checked = 0;
-    for (int tab = 0; tab < window.tabs()->count(); ++tab) {
-        window.tabs()->setCurrentIndex(tab);
-        QCoreApplication::processEvents();
-        for (QCustomPlot* plot : window.tabs()->widget(tab)->findChildren<QCustomPlot*>()) {
-            if (!plot->isVisible() || plot->width() < 150) {
-                continue;
-            }
-            plot->replot();
-            int axes = 0;
-            for (QCPAxisRect* rect : plot->axisRects()) {
-                axes += rect->outerRect().width();
-            }
-            QVERIFY2(2 * axes >= plot->width(),
-                     qPrintable(QStringLiteral("%1 on tab %2: axes %3 of %4 px")
-                                    .arg(plot->objectName(), window.tabs()->tabText(tab))
-                                    .arg(axes)
-                                    .arg(plot->width())));
-            ++checked;
-        }
-    }
-    QVERIFY(checked >= 5); // the Training view's five at least
-}
-
 #include "tst_mainwindow_layout.moc"
