@@ -247,6 +247,8 @@ DE = {
         "Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare",
     "View to show: setup, training, stepper, routing, conflicts, compare, sequence":
         "Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence",
+    "View to show: setup, training, stepper, routing, conflicts, compare, sequence, playground, sweeps; name:N also its inner page N (stepper:1)":
+        "Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence, playground, sweeps; name:N auch deren innere Seite N (stepper:1)",
     "Window size in pixels, e.g. 1280x800 (for screenshots)": "Fenstergröße in Pixeln, z. B. 1280x800 (für Bildschirmfotos)",
     "Show the training replay at this evaluation (1 = the first)":
         "Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)",

@@ -1694,8 +1694,8 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>Die Trainings-Wiedergabe bei dieser Auswertung zeigen (1 = die erste)</translation>
     </message>
     <message>
-        <source>View to show: setup, training, stepper, routing, conflicts, compare, sequence, playground</source>
-        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence, playground</translation>
+        <source>View to show: setup, training, stepper, routing, conflicts, compare, sequence, playground, sweeps; name:N also its inner page N (stepper:1)</source>
+        <translation>Anzuzeigende Ansicht: setup, training, stepper, routing, conflicts, compare, sequence, playground, sweeps; name:N auch deren innere Seite N (stepper:1)</translation>
     </message>
 </context>
 <context>

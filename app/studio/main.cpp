@@ -49,7 +49,8 @@ void addStudioOptions(QCommandLineParser& parser) {
          QStringLiteral("ms"), QStringLiteral("1500")},
         {QStringLiteral("view"),
          text(QT_TRANSLATE_NOOP("main", "View to show: setup, training, stepper, routing, "
-                                        "conflicts, compare, sequence, playground")),
+                                        "conflicts, compare, sequence, playground, sweeps; "
+                                        "name:N also its inner page N (stepper:1)")),
          QStringLiteral("name")},
         {QStringLiteral("theme"), text(QT_TRANSLATE_NOOP("main", "Theme: light or dark")),
          QStringLiteral("name")},
@@ -134,8 +135,16 @@ int main(int argc, char** argv) {
         QSettings().value(QStringLiteral("ui/language"), QStringLiteral("en")).toString());
     const QStringList args = parser.positionalArguments();
     const QString logPath = args.isEmpty() ? shell::MainWindow::defaultLogPath() : args.first();
-    if (!window.openLog(logPath, false)) {
-        std::fprintf(stderr, "mor-studio: cannot open %s\n", qPrintable(logPath));
+    if (parser.isSet(train)) {
+        // A training starts from the open log at once: open it before the window shows.
+        if (!window.openLog(logPath, false)) {
+            std::fprintf(stderr, "mor-studio: cannot open %s\n", qPrintable(logPath));
+        }
+    } else {
+        // On a thread of its own: a log another process holds (SQLite retries ~10 s per
+        // statement) does not keep the window from showing. --run selects its run once the
+        // log is listed; a log that cannot be opened says why in a message box.
+        window.openLogInBackground(logPath);
     }
     if (parser.isSet(demo) && !window.loadDemo(parser.value(demo))) {
         std::fprintf(stderr, "mor-studio: no demo named %s\n", qPrintable(parser.value(demo)));

@@ -611,6 +611,7 @@ void TstRunBrowserReads::openingAHeldLogLeavesTheWindowResponsive() {
     QCOMPARE(finished.count(), 0);
     QCOMPARE(window.windowTitle(), title);
     QCOMPARE(window.session()->path(), QFileInfo(before).absoluteFilePath());
+    window.selectRun(m_firstRun); // as `mor-studio LOG --run N` does: not listed yet
     holder.release();
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
     QCOMPARE(finished.first().at(1).toString(), QString()); // opened
@@ -619,6 +620,9 @@ void TstRunBrowserReads::openingAHeldLogLeavesTheWindowResponsive() {
     QVERIFY2(window.windowTitle().contains(QStringLiteral("log.sqlite")),
              qPrintable(window.windowTitle()));
     QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
+    // The run selected while the log was opening is the one selected and shown once it is open.
+    QCOMPARE(window.runBrowser()->currentRun(), m_firstRun);
+    QTRY_COMPARE(window.trainingView()->shownRun(), m_firstRun);
 
     // Two opens in a row: the second is the one that stays open, the first is dropped.
     finished.clear();

@@ -80,6 +80,9 @@ void uncapLegendColumns(QCPLayoutGrid* layout) {
         bool axes = false;
         QList<QCPLegend*> legends;
         for (int row = 0; row < layout->rowCount(); ++row) {
+            if (!layout->hasElement(row, col)) {
+                continue; // element() would warn of an empty cell
+            }
             QCPLayoutElement* element = layout->element(row, col);
             axes = axes || qobject_cast<QCPAxisRect*>(element) != nullptr;
             if (auto* legend = qobject_cast<QCPLegend*>(element)) {

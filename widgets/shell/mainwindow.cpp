@@ -324,7 +324,9 @@ void MainWindow::reportOpenFailure(const QString& path, const QString& error, bo
 void MainWindow::onLogOpened() {
     addRecentLog(m_session->path());
     setWindowTitle(tr("MoR Studio — %1").arg(QFileInfo(m_session->path()).fileName()));
-    onRunSelected(-1);
+    // The browser's current run: none, or a run selected while the log was opening (mor-studio
+    // LOG --run N opens in the background) that its listing has just selected.
+    onRunSelected(m_browser->currentRun());
     m_compareRunsChanged = true; // the log was just read: Compare reads its runs at once
     m_compareDirty = true;
     refreshCompareView();
