@@ -6,6 +6,8 @@
 #include <QEvent>
 #include <QPointer>
 
+#include <cmath>
+
 namespace common {
 
 QColor expertColor(int expert) {
@@ -63,6 +65,32 @@ QCPColorGradient probabilityGradient() {
     gradient.setColorInterpolation(QCPColorGradient::ciRGB);
     gradient.setLevelCount(256);
     return gradient;
+}
+
+namespace {
+const char* kCellLabel = "morCellLabel";
+
+double linear(int channel) {
+    const double c = channel / 255.0;
+    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
+} // namespace
+
+QColor textColorOn(const QColor& cell) {
+    const QColor rgb = cell.toRgb();
+    const double luminance = 0.2126 * linear(rgb.red()) + 0.7152 * linear(rgb.green()) +
+                             0.0722 * linear(rgb.blue());
+    // Where black and white have equal contrast (WCAG): (L + 0.05)^2 = 1.05 * 0.05.
+    return luminance > 0.179 ? QColor(Qt::black) : QColor(Qt::white);
+}
+
+void setCellLabelColor(QCPItemText* text, const QColor& cell) {
+    text->setColor(textColorOn(cell));
+    text->setProperty(kCellLabel, true);
+}
+
+bool isCellLabel(const QCPItemText* text) {
+    return text->property(kCellLabel).toBool();
 }
 
 QString fmt(double value, int decimals) {
@@ -145,7 +173,7 @@ void themePlot(QCustomPlot* plot) {
     for (int i = 0; i < plot->itemCount(); ++i) {
         QCPAbstractItem* item = plot->item(i);
         if (auto* text = qobject_cast<QCPItemText*>(item)) {
-            if (neutral(text->color())) {
+            if (neutral(text->color()) && !isCellLabel(text)) {
                 text->setColor(fg);
             }
         } else if (auto* line = qobject_cast<QCPItemStraightLine*>(item)) {

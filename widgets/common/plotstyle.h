@@ -10,6 +10,7 @@ class QCustomPlot;
 class QCPBars;
 class QCPAxis;
 class QCPColorGradient;
+class QCPItemText;
 class QWidget;
 
 namespace common {
@@ -42,6 +43,14 @@ void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset
 void setIndexTicks(QCPAxis* axis, int count, const QString& prefix, int maxLabels = 20);
 /// Perceptually uniform, colour-blind safe gradient (viridis stops) for probabilities.
 QCPColorGradient probabilityGradient();
+/// Black or white, whichever reads better on a cell of colour `cell` (by its relative
+/// luminance): dark text on light cells, light text on dark ones.
+QColor textColorOn(const QColor& cell);
+/// Makes `text` a label drawn on a heat map cell of colour `cell`: its colour follows the cell
+/// (textColorOn), and the theme passes (themePlot, PlotStyler) leave it alone.
+void setCellLabelColor(QCPItemText* text, const QColor& cell);
+/// Whether `text` was made a cell label by setCellLabelColor().
+bool isCellLabel(const QCPItemText* text);
 /// Rounded text for a probability-like value.
 QString fmt(double value, int decimals = 2);
 

@@ -1,5 +1,7 @@
 #include "common/plotstyler.h"
 
+#include "common/plotstyle.h"
+
 #include <QApplication>
 #include <QEvent>
 #include <QPointer>
@@ -107,6 +109,34 @@ QColor readable(const QColor& c, const QColor& fg, const QColor& bg) {
     return neutral(c) && std::abs(c.lightness() - bg.lightness()) < 110 ? fg : c;
 }
 
+double luminance(const QColor& c) {
+    auto linear = [](double v) {
+        return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    const QColor rgb = c.toRgb();
+    return 0.2126 * linear(rgb.redF()) + 0.7152 * linear(rgb.greenF()) +
+           0.0722 * linear(rgb.blueF());
+}
+
+double contrast(const QColor& a, const QColor& b) {
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+/// Text of a colour that means something (the routing load's red "ideal" label) keeps its hue
+/// but moves its lightness away from the background until it reads (contrast 4.5, WCAG AA):
+/// dark red on the dark theme's grey becomes a light red.
+QColor legibleText(const QColor& c, const QColor& fg, const QColor& bg) {
+    QColor text = readable(c, fg, bg);
+    const bool darkBg = bg.lightness() < 128;
+    for (int step = 0; step < 20 && contrast(text, bg) < 4.5; ++step) {
+        const QColor hsl = text.toHsl();
+        const int l = std::clamp(hsl.lightness() + (darkBg ? 12 : -12), 0, 255);
+        text = QColor::fromHsl(hsl.hslHue(), hsl.hslSaturation(), l, hsl.alpha());
+    }
+    return text;
+}
+
 QPen readablePen(QPen pen, const QColor& fg, const QColor& bg) {
     if (pen.style() != Qt::NoPen) {
         const QColor want = readable(pen.color(), fg, bg);
@@ -193,9 +223,10 @@ void PlotStyler::applyTheme(QCustomPlot* plot) {
     }
     for (int i = 0; i < plot->itemCount(); ++i) {
         if (auto* text = qobject_cast<QCPItemText*>(plot->item(i))) {
-            // Text on its own box keeps its colours; text on the data area must stay readable.
-            if (text->brush().style() == Qt::NoBrush) {
-                text->setColor(readable(text->color(), fg, base));
+            // Text on its own box keeps its colours, and so does a heat map's cell label (its
+            // colour follows its cell); text on the data area must stay readable.
+            if (text->brush().style() == Qt::NoBrush && !isCellLabel(text)) {
+                text->setColor(legibleText(text->color(), fg, base));
             }
         }
     }

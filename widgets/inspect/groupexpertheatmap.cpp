@@ -84,7 +84,7 @@ void GroupExpertHeatmap::setTraces(const std::vector<mor::SampleTrace>& traces,
                 const bool inGroup = std::find(own.begin(), own.end(), e) != own.end();
                 // Outside the group a zero is expected: a dot, so a stray count stands out.
                 text->setText(n == 0 && !inGroup ? QStringLiteral("·") : QString::number(n));
-                text->setColor(double(n) / most > 0.55 ? Qt::black : Qt::white);
+                common::setCellLabelColor(text, m_map->gradient().color(n, m_map->dataRange()));
                 text->setFont(QFont(font().family(), 8, inGroup ? QFont::Bold : QFont::Normal));
                 m_labels.push_back(text);
             }

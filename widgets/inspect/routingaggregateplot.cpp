@@ -74,7 +74,7 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
                 auto* text = new QCPItemText(this);
                 text->position->setCoords(e, groups - 1 - g);
                 text->setText(QString::number(v, 'f', 2));
-                text->setColor(v > 0.55 ? Qt::black : Qt::white);
+                common::setCellLabelColor(text, m_map->gradient().color(v, m_map->dataRange()));
                 text->setFont(QFont(font().family(), 8));
                 m_labels.push_back(text);
             }

@@ -3,6 +3,8 @@
 // cell opens exactly the input in that row.
 #include "inspectfixture.h"
 
+#include "common/plotstyle.h"
+#include "common/plotstyler.h"
 #include "common/routingheatmap.h"
 #include "inspect/groupexpertheatmap.h"
 #include "inspect/routingaggregateplot.h"
@@ -20,6 +22,7 @@
 #include <QToolTip>
 #include <QtTest>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void playWalksThroughEveryRoutingStep();
     void groupExpertHeatmapCountsTheTraces();
     void groupPanelOnlyForGroupedRuns();
+    void darkThemeLabelsReadOnTheirCells();
 
 private:
     std::map<int64_t, mor::SampleInfo> samplesById() const;
@@ -455,6 +459,68 @@ void TstInspectRouting::groupPanelOnlyForGroupedRuns() {
     for (int c : panel->counts().counts) {
         QVERIFY(c <= int(traces.size()));
     }
+}
+
+namespace {
+double luminance(const QColor& c) {
+    auto linear = [](double v) {
+        return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
+}
+double contrast(const QColor& a, const QColor& b) {
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+} // namespace
+
+void TstInspectRouting::darkThemeLabelsReadOnTheirCells() {
+    // Two classes routed all-or-nothing: a yellow cell (p = 1) and a purple one (p = 0) each.
+    mor::RoutingSnapshot snapshot;
+    snapshot.nSamples = 2;
+    snapshot.nExperts = 2;
+    snapshot.probs = {1.0f, 0.0f, 0.0f, 1.0f};
+    snapshot.mask = {1, 0, 0, 1};
+    snapshot.sampleIds = {0, 1};
+    std::vector<common::RowMeta> meta(2);
+    meta[0].label = 0;
+    meta[1].label = 1;
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2d, 0x2d, 0x30));
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x20));
+    dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+    inspect::RoutingAggregatePlot aggregate;
+    aggregate.setPalette(dark);
+    aggregate.setData(snapshot, meta, false);
+    common::PlotStyler::applyTheme(&aggregate);
+    int labels = 0;
+    for (int i = 0; i < aggregate.itemCount(); ++i) {
+        if (auto* text = qobject_cast<QCPItemText*>(aggregate.item(i))) {
+            const double p = text->text().toDouble();
+            const QColor cell = common::probabilityGradient().color(p, QCPRange(0, 1));
+            // Without the cell's own colour the theme made every label light (unreadable on
+            // yellow: contrast 1.1).
+            QVERIFY2(contrast(text->color(), cell) >= 4.5, qPrintable(text->text()));
+            ++labels;
+        }
+    }
+    QCOMPARE(labels, 4);
+
+    // The load plot's red "ideal" label reads on the dark data area (dark red did not: 2.6).
+    inspect::RoutingLoadPlot load;
+    load.setPalette(dark);
+    load.setSummary(inspect::summarizeLoad(snapshot));
+    common::PlotStyler::applyTheme(&load);
+    int ideal = 0;
+    for (int i = 0; i < load.itemCount(); ++i) {
+        if (auto* text = qobject_cast<QCPItemText*>(load.item(i))) {
+            QCOMPARE(text->text(), QStringLiteral("ideal 0.50"));
+            QVERIFY(contrast(text->color(), dark.color(QPalette::Base)) >= 4.5);
+            QVERIFY(text->color().red() > text->color().green()); // still red
+            ++ideal;
+        }
+    }
+    QCOMPARE(ideal, 1);
 }
 
 QTEST_MAIN(TstInspectRouting)
