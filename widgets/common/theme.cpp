@@ -1,7 +1,10 @@
 #include "common/theme.h"
 
 #include <QApplication>
+#include <QPainter>
+#include <QPainterPath>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
@@ -11,6 +14,47 @@ namespace common {
 namespace Theme {
 namespace {
 Kind g_current = Kind::Light;
+
+/// Fusion with check box and radio button indicators that show their edge on the dark theme.
+/// Fusion draws that edge in Window.darker(140): on the dark palette (#1E1E20 box, #2D2D30
+/// around) an unchecked box had no visible border. No palette role moves that colour without
+/// also darkening every window, so the edge is drawn again in a colour that reads.
+class ThemeStyle : public QProxyStyle {
+public:
+    using QProxyStyle::QProxyStyle;
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+                       const QWidget* widget) const override {
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+        const bool indicator =
+            element == PE_IndicatorCheckBox || element == PE_IndicatorRadioButton;
+        const bool focused = option->state.testFlag(State_HasFocus) &&
+                             option->state.testFlag(State_KeyboardFocusChange);
+        if (!indicator || focused || !isDark(option->palette)) {
+            return;
+        }
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing, true);
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(indicatorEdge(option->palette), 1));
+        const QRect rect = option->rect;
+        if (element == PE_IndicatorCheckBox) {
+            painter->translate(0.5, 0.5);
+            painter->drawRect(rect.adjusted(0, 0, -1, -1));
+        } else {
+            // The circle Fusion draws its radio button in.
+            const QPointF centre = rect.center() + QPoint(1, 1);
+            const qreal radius = (rect.width() + (rect.width() + 1) % 2) / 2.0 - 1;
+            painter->drawEllipse(centre, radius, radius);
+        }
+        painter->restore();
+    }
+
+private:
+    static bool isDark(const QPalette& palette) {
+        return palette.color(QPalette::Window).lightness() < 128;
+    }
+};
 
 QPalette darkPalette() {
     QPalette p;
@@ -41,9 +85,16 @@ QPalette darkPalette() {
 }
 } // namespace
 
+QColor indicatorEdge(const QPalette& palette) {
+    // Between the box (Base) and the text: clearly an edge, quieter than the text.
+    const QColor base = palette.color(QPalette::Base), text = palette.color(QPalette::Text);
+    return QColor((base.red() * 3 + text.red() * 2) / 5, (base.green() * 3 + text.green() * 2) / 5,
+                  (base.blue() * 3 + text.blue() * 2) / 5);
+}
+
 void apply(Kind kind) {
     g_current = kind;
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setStyle(new ThemeStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
     QApplication::setPalette(kind == Kind::Dark ? darkPalette()
                                                 : QApplication::style()->standardPalette());
 }

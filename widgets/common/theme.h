@@ -1,8 +1,10 @@
 #pragma once
 // Light and dark palettes on the Fusion style, applied application-wide and persisted.
+#include <QColor>
 #include <QString>
 
 class QApplication;
+class QPalette;
 
 namespace common {
 
@@ -16,6 +18,9 @@ void apply(Kind kind);
 Kind stored();
 void store(Kind kind);
 Kind current();
+/// The edge drawn around check box and radio button indicators on a dark palette (Fusion's
+/// own edge, Window.darker(140), is as dark as the box).
+QColor indicatorEdge(const QPalette& palette);
 /// Colour for the i-th curve of a plot, readable on the current theme.
 QString curveColor(int index);
 
