@@ -24,6 +24,7 @@
 #include <QClipboard>
 #include <QPushButton>
 #include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void logScaleSwitchesTheValueAxis();
     void mainWindowComparesTheBrowserSelection();
     void routingTabShowsTwoRunsOnOneScale();
+    void curvesGetMostOfTheHeightAndTheSummaryItsRows();
     void settingsSurviveARestart();
     void readsOnAPoolShowWhatReadsHereShow();
     void emaWithBiasCorrection_data();
@@ -452,6 +454,31 @@ void TstCompareView::emaWithBiasCorrection() {
         QVERIFY2(std::abs(out[i] - expected[i]) < 1e-12,
                  qPrintable(QStringLiteral("%1: %2 vs %3").arg(i).arg(out[i]).arg(expected[i])));
     }
+}
+
+void TstCompareView::curvesGetMostOfTheHeightAndTheSummaryItsRows() {
+    // About the room the Compare tab has in a 1280x800 window.
+    compare::CompareView view;
+    view.setRuns(m_reader, m_runs);
+    view.resize(1100, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto* splitter = view.findChild<QSplitter*>();
+    QVERIFY(splitter);
+    const QList<int> sizes = splitter->sizes();
+    // The routing and before/after pages used to set the tabs' minimum (~350 px): the curves
+    // got 195 of 530 px.
+    QVERIFY2(sizes[0] >= 0.6 * (sizes[0] + sizes[1]),
+             qPrintable(QStringLiteral("curves %1, tables %2").arg(sizes[0]).arg(sizes[1])));
+    // The summary still shows each of the three runs' rows in full.
+    auto* summary = view.findChild<compare::CompareSummary*>();
+    QVERIFY(summary);
+    QCOMPARE(summary->rowCount(), 3);
+    const int last = summary->rowViewportPosition(2) + summary->rowHeight(2);
+    QVERIFY2(last <= summary->viewport()->height(),
+             qPrintable(QStringLiteral("rows end at %1 of %2 px")
+                            .arg(last)
+                            .arg(summary->viewport()->height())));
 }
 
 void TstCompareView::routingTabShowsTwoRunsOnOneScale() {

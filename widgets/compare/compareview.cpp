@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
@@ -77,9 +78,19 @@ CompareView::CompareView(QWidget* parent)
 
     m_tables->addTab(m_summary, QString());
     m_tables->addTab(m_diff, QString());
-    m_tables->addTab(m_routing, QString());
+    // The pages with plots scroll: their minimum height (two heat maps, a prune plot) would
+    // otherwise be the tabs' minimum, and the splitter gave the curves what was left (76 px of
+    // data area at 1280x800 while the summary showed 180 px of empty rows).
+    auto scrolling = [this](QWidget* page) {
+        auto* area = new QScrollArea(this);
+        area->setWidgetResizable(true);
+        area->setFrameShape(QFrame::NoFrame);
+        area->setWidget(page);
+        return area;
+    };
+    m_tables->addTab(scrolling(m_routing), QString());
     m_tables->addTab(m_groupsTab, QString());
-    m_tables->addTab(m_prunePair, QString());
+    m_tables->addTab(scrolling(m_prunePair), QString());
     m_parentButton->setObjectName(QStringLiteral("compareWithParent"));
     m_parentButton->hide();
     auto* splitter = new QSplitter(Qt::Vertical, this);
@@ -280,7 +291,7 @@ void CompareView::compareWithParent() {
     m_requested = {m_prunedParent, m_prunedAlone};
     m_resetViewPending = true;
     refresh();
-    m_tables->setCurrentWidget(m_prunePair);
+    m_tables->setCurrentIndex(4); // the Before/after page
 }
 
 void CompareView::reloadCurves() {
