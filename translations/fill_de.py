@@ -584,6 +584,16 @@ DE = {
     "Notes on run %1": "Notizen zu Lauf %1",
     "Deleting %n run(s)": ("Löschen von %n Lauf", "Löschen von %n Läufen"),
     "Cannot write %1": "%1 lässt sich nicht schreiben",
+    # session 25: review fixes
+    "Select a run in the run browser to see how it routes its inputs.":
+        "Wählen Sie im Lauf-Browser einen Lauf, um zu sehen, wie er seine Eingaben routet.",
+    "This run logs no routing snapshots. A recursion model routes tokens through recursion "
+    "depths, not inputs to experts: its tokens' depths are in the Sequence tab. A reflection "
+    "run shows its routing here once its first evaluation is logged.":
+        "Dieser Lauf protokolliert keine Routing-Schnappschüsse. Ein Rekursionsmodell routet "
+        "Tokens durch Rekursionstiefen, nicht Eingaben zu Experten: Die Tiefen seiner Tokens "
+        "stehen im Tab Sequenz. Ein Reflexionslauf zeigt sein Routing hier, sobald seine erste "
+        "Auswertung protokolliert ist.",
 }
 
 

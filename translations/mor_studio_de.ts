@@ -1444,6 +1444,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>step %1; tracing them through its checkpoint…</source>
         <translation>Schritt %1; sie werden durch seinen Checkpoint verfolgt…</translation>
     </message>
+    <message>
+        <source>Select a run in the run browser to see how it routes its inputs.</source>
+        <translation>Wählen Sie im Lauf-Browser einen Lauf, um zu sehen, wie er seine Eingaben routet.</translation>
+    </message>
+    <message>
+        <source>This run logs no routing snapshots. A recursion model routes tokens through recursion depths, not inputs to experts: its tokens&apos; depths are in the Sequence tab. A reflection run shows its routing here once its first evaluation is logged.</source>
+        <translation>Dieser Lauf protokolliert keine Routing-Schnappschüsse. Ein Rekursionsmodell routet Tokens durch Rekursionstiefen, nicht Eingaben zu Experten: Die Tiefen seiner Tokens stehen im Tab Sequenz. Ein Reflexionslauf zeigt sein Routing hier, sobald seine erste Auswertung protokolliert ist.</translation>
+    </message>
 </context>
 <context>
     <name>inspect::SamplePicker</name>

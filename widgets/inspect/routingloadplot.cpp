@@ -115,6 +115,9 @@ void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     m_ideal->point2->setCoords(1, summary.ideal);
     m_idealLabel->position->setCoords(load.size() - 0.45, summary.ideal);
     m_idealLabel->setText(tr("ideal %1").arg(summary.ideal, 0, 'f', 2));
+    // No experts, no share: no line and no "ideal 0.00" over empty axes.
+    m_ideal->setVisible(!load.isEmpty());
+    m_idealLabel->setVisible(!load.isEmpty());
     double top = summary.ideal;
     for (double v : load) {
         top = std::max(top, v);

@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStyle>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -91,6 +92,8 @@ struct RoutingView::Private {
     RoutingLoadPlot* load = nullptr;
     GroupExpertHeatmap* groups = nullptr;
     QLabel* warnings = nullptr;
+    QStackedWidget* pages = nullptr; ///< the plots, or the note when there is nothing to plot
+    QLabel* note = nullptr;
 };
 
 RoutingView::RoutingView(QWidget* parent)
@@ -155,7 +158,16 @@ RoutingView::RoutingView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(controls);
-    layout->addWidget(splitter, 1);
+    // Without a routing snapshot (no run, a recursion run) a note instead of empty axes.
+    d->note = new QLabel(this);
+    d->note->setObjectName("routingNote");
+    d->note->setWordWrap(true);
+    d->note->setAlignment(Qt::AlignCenter);
+    d->note->setMargin(24);
+    d->pages = new QStackedWidget(this);
+    d->pages->addWidget(splitter);
+    d->pages->addWidget(d->note);
+    layout->addWidget(d->pages, 1);
 
     connect(d->sortCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         d->heatmap->setSortKey(
@@ -332,6 +344,15 @@ void RoutingView::applyStep(StepRead& read) {
     d->stepLabel->setText(
         step < 0 ? tr("no routing logged")
                  : tr("step %1 (%2 / %3)").arg(step).arg(index + 1).arg(d->steps.size()));
+    d->note->setText(d->runId < 0
+                         ? tr("Select a run in the run browser to see how it routes its inputs.")
+                         : tr("This run logs no routing snapshots. A recursion model routes "
+                              "tokens through recursion depths, not inputs to experts: its "
+                              "tokens' depths are in the Sequence tab. A reflection run shows "
+                              "its routing here once its first evaluation is logged."));
+    d->pages->setCurrentIndex(step < 0 ? 1 : 0);
+    d->sortCombo->setEnabled(step >= 0);
+    d->groupCombo->setEnabled(step >= 0);
     d->aggregate->setData(snapshot, d->meta, d->groupCombo->currentIndex() == 1);
     const LoadSummary load = summarizeLoad(snapshot);
     // The heatmap keeps the one copy (a 100,000 x 64 snapshot is 25 MB of probabilities).

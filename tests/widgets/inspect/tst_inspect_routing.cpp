@@ -46,6 +46,7 @@ private Q_SLOTS:
     void groupExpertHeatmapCountsTheTraces();
     void groupPanelOnlyForGroupedRuns();
     void darkThemeLabelsReadOnTheirCells();
+    void runWithoutRoutingShowsANoteInsteadOfPlots();
 
 private:
     std::map<int64_t, mor::SampleInfo> samplesById() const;
@@ -521,6 +522,44 @@ void TstInspectRouting::darkThemeLabelsReadOnTheirCells() {
         }
     }
     QCOMPARE(ideal, 1);
+}
+
+void TstInspectRouting::runWithoutRoutingShowsANoteInsteadOfPlots() {
+    // A run with metrics but no routing snapshot (as a recursion run logs).
+    const std::string path = m_dir.filePath("norouting.sqlite").toStdString();
+    std::string error;
+    auto log = mor::ExperimentLog::open(path, &error);
+    QVERIFY2(log, error.c_str());
+    mor::RunInfo info;
+    info.name = "recursion";
+    const int64_t id = log->createRun(info);
+    log->logMetrics(id, 10, {{"val/accuracy", 0.5}});
+    log->flush();
+    auto reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
+    inspect::RoutingView view;
+    view.resize(1000, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setRun(reader, id);
+    QTRY_COMPARE(view.shownRun(), qint64(id));
+    auto* note = view.findChild<QLabel*>("routingNote");
+    QVERIFY(note);
+    QVERIFY(note->isVisible());
+    QVERIFY(note->text().contains(QStringLiteral("Sequence tab")));
+    QVERIFY(!view.findChild<common::RoutingHeatmap*>()->isVisible());
+    QVERIFY(!view.findChild<inspect::RoutingLoadPlot*>()->isVisible());
+    // A run with routing shows its plots again, the load plot with its ideal share.
+    view.setRun(m_reader, m_run.runId);
+    QTRY_COMPARE(view.shownRun(), qint64(m_run.runId));
+    QVERIFY(!note->isVisible());
+    auto* load = view.findChild<inspect::RoutingLoadPlot*>();
+    QVERIFY(load->isVisible());
+    // An empty load summary draws neither the ideal line nor its label.
+    inspect::RoutingLoadPlot empty;
+    empty.setSummary(inspect::summarizeLoad(mor::RoutingSnapshot{}));
+    for (int i = 0; i < empty.itemCount(); ++i) {
+        QVERIFY(!empty.item(i)->visible());
+    }
 }
 
 QTEST_MAIN(TstInspectRouting)
