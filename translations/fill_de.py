@@ -594,6 +594,9 @@ DE = {
         "Tokens durch Rekursionstiefen, nicht Eingaben zu Experten: Die Tiefen seiner Tokens "
         "stehen im Tab Sequenz. Ein Reflexionslauf zeigt sein Routing hier, sobald seine erste "
         "Auswertung protokolliert ist.",
+    "No finished run in this sweep yet.": "Noch kein abgeschlossener Lauf in diesem Sweep.",
+    "No run of this sweep logged %1: choose another compute axis.":
+        "Kein Lauf dieses Sweeps hat %1 protokolliert: Wählen Sie eine andere Rechenaufwand-Achse.",
 }
 
 

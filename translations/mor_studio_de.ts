@@ -4566,6 +4566,14 @@ on the Pareto front</source>
         <translation>
 auf der Pareto-Front</translation>
     </message>
+    <message>
+        <source>No finished run in this sweep yet.</source>
+        <translation>Noch kein abgeschlossener Lauf in diesem Sweep.</translation>
+    </message>
+    <message>
+        <source>No run of this sweep logged %1: choose another compute axis.</source>
+        <translation>Kein Lauf dieses Sweeps hat %1 protokolliert: Wählen Sie eine andere Rechenaufwand-Achse.</translation>
+    </message>
 </context>
 <context>
     <name>sweeps::SweepGroupTable</name>

@@ -32,6 +32,13 @@ ParetoPlot::ParetoPlot(QWidget* parent)
     m_plot->legend->setMargins(QMargins(4, 2, 4, 2));
     m_plot->legend->setVisible(true);
     m_plot->setMouseTracking(true);
+    // Said in the plot when nothing can be drawn, instead of bare placeholder axes.
+    m_empty = new QCPItemText(m_plot);
+    m_empty->setObjectName(QStringLiteral("paretoEmpty"));
+    m_empty->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_empty->position->setCoords(0.5, 0.5);
+    m_empty->setPositionAlignment(Qt::AlignCenter);
+    m_empty->setClipToAxisRect(false);
     common::installExportMenu(m_plot);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ParetoPlot::onMouseMove);
     auto* layout = new QVBoxLayout(this);
@@ -43,6 +50,10 @@ ParetoPlot::ParetoPlot(QWidget* parent)
 void ParetoPlot::setData(const SweepData& data) {
     m_data = data;
     rebuild();
+}
+
+QString ParetoPlot::emptyText() const {
+    return m_empty->visible() ? m_empty->text() : QString();
 }
 
 void ParetoPlot::setCost(Result cost) {
@@ -125,6 +136,15 @@ void ParetoPlot::rebuild() {
     const QString costNames[ResultCount] = {QString(), tr("expert-steps per input"),
                                             tr("FLOPs per input"), tr("ms per input")};
     m_plot->xAxis->setLabel(costNames[m_cost]);
+    bool drawn = false;
+    for (size_t i = 0; i < cost.size(); ++i) {
+        drawn = drawn || (std::isfinite(cost[i]) && std::isfinite(accuracy[i]));
+    }
+    m_empty->setText(m_data.groups.isEmpty() ? tr("No finished run in this sweep yet.")
+                                             : tr("No run of this sweep logged %1: choose "
+                                                  "another compute axis.")
+                                                   .arg(costNames[m_cost]));
+    m_empty->setVisible(!drawn);
     m_plot->yAxis->setLabel(tr("test accuracy"));
     m_plot->rescaleAxes(true);
     // Room around the points for their error bars and whiskers.

@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class QCustomPlot;
+class QCPItemText;
 class QMouseEvent;
 
 namespace sweeps {
@@ -26,6 +27,8 @@ public:
     /// Configurations drawn strong (the rest faint); empty: all normal.
     void setHighlightedGroups(const QList<int>& groups);
     QCustomPlot* plot() const { return m_plot; }
+    /// The note shown in place of points when none has a value on the compute axis.
+    QString emptyText() const;
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -36,6 +39,7 @@ private:
     void onMouseMove(QMouseEvent* event);
 
     QCustomPlot* m_plot;
+    QCPItemText* m_empty = nullptr;
     SweepData m_data;
     Result m_cost = Flops;
     QList<int> m_front;

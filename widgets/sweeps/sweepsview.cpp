@@ -32,6 +32,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace sweeps {
 
@@ -227,6 +228,22 @@ void SweepsView::apply(Read& r) {
     m_groups->setData(*m_data);
     m_importance->setData(*m_data);
     m_parallel->setData(*m_data);
+    // The compute axis shown must have values for this sweep's runs: a recursion sweep logs
+    // no FLOPs per input, and its Pareto plot stayed empty. The first axis with values then.
+    const auto hasValues = [this](Result cost) {
+        return std::any_of(m_data->groups.begin(), m_data->groups.end(),
+                           [cost](const GroupRow& g) {
+                               return std::isfinite(g.interval(cost).mean);
+                           });
+    };
+    if (!hasValues(Result(m_cost->currentData().toInt()))) {
+        for (int i = 0; i < m_cost->count(); ++i) {
+            if (hasValues(Result(m_cost->itemData(i).toInt()))) {
+                m_cost->setCurrentIndex(i); // sets the Pareto plot's cost too
+                break;
+            }
+        }
+    }
     m_pareto->setData(*m_data);
     m_sweep->setToolTip(m_sweep->currentData(Qt::ToolTipRole).toString());
     m_progress->setVisible(id >= 0);

@@ -7,6 +7,16 @@
 
 #include <cmath>
 
+namespace {
+/// A NaN metric is one the run does not log (a recursion run logs no FLOPs or expert-steps).
+std::map<std::string, double> logged(std::map<std::string, double> values) {
+    for (auto it = values.begin(); it != values.end();) {
+        it = std::isfinite(it->second) ? std::next(it) : values.erase(it);
+    }
+    return values;
+}
+} // namespace
+
 namespace sweepfixture {
 
 SweepWriter::SweepWriter(const std::string& logPath, const std::vector<std::string>& overrides,
@@ -79,16 +89,16 @@ int64_t SweepWriter::finish(int configuration, int seedIndex, const Metrics& m, 
         const double progress = 1.0 - std::exp(-4.0 * p / double(points));
         const double wobble = 0.01 * std::sin(double(p) * (1.0 + double(seedIndex)));
         m_log->logMetrics(run, int64_t(p) * 10,
-                          {{"val/accuracy", 0.5 + (m.accuracy - 0.5) * progress + wobble},
-                           {"val/flops", m.flops},
-                           {"val/expert_steps", m.expertSteps},
-                           {"train/loss", 1.0 - 0.8 * progress}});
+                          logged({{"val/accuracy", 0.5 + (m.accuracy - 0.5) * progress + wobble},
+                                  {"val/flops", m.flops},
+                                  {"val/expert_steps", m.expertSteps},
+                                  {"train/loss", 1.0 - 0.8 * progress}}));
     }
     m_log->logMetrics(run, int64_t(points) * 10,
-                      {{"test/accuracy", m.accuracy},
-                       {"test/expert_steps", m.expertSteps},
-                       {"test/flops", m.flops},
-                       {"test/latency_ms", m.latencyMs}});
+                      logged({{"test/accuracy", m.accuracy},
+                              {"test/expert_steps", m.expertSteps},
+                              {"test/flops", m.flops},
+                              {"test/latency_ms", m.latencyMs}}));
     m_log->setStatus(run, "finished");
     m_log->flush();
     return run;

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void brushingAnAxisSelectsItsRunsInTheBrowser();
     void browserSelectionHighlightsLines();
     void paretoFrontHasTheBestConfigurationPerCost();
+    void computeAxisDefaultsToOneTheRunsLogged();
     void runsOfARunningSweepAppearAsTheyFinish();
     void launcherBuildsTheSweepCommand();
     void launcherChecksEveryConfigurationWithMor();
@@ -237,6 +238,34 @@ void TstSweepsView::browserSelectionHighlightsLines() {
     QList<qint64> selected = browser.selectedRuns();
     std::sort(selected.begin(), selected.end());
     QCOMPARE(selected, m_runs.mid(0, 3));
+}
+
+void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
+    // A sweep of runs that log no FLOPs and no expert-steps, only time (as recursion runs).
+    const QString path = m_dir->filePath(QStringLiteral("timeonly.sqlite"));
+    sweepfixture::SweepWriter writer(path.toStdString(), kOverrides, {1, 2}, "grid");
+    QVERIFY2(writer.ok(), writer.error().c_str());
+    writer.finishAll([](int c, int s) {
+        sweepfixture::Metrics m = metricsOf(c, s);
+        m.flops = m.expertSteps = std::nan("");
+        return m;
+    });
+    shell::LogSession session;
+    QString error;
+    QVERIFY2(session.open(path, &error), qPrintable(error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    QCOMPARE(view.data().groups.size(), 4);
+    sweeps::ParetoPlot* pareto = view.findChild<sweeps::ParetoPlot*>();
+    QVERIFY(pareto);
+    // FLOPs, the default, has no values: the plot shows time per input, its points and front.
+    QCOMPARE(pareto->cost(), sweeps::LatencyMs);
+    QCOMPARE(view.findChild<QComboBox*>(QStringLiteral("sweepCost"))->currentData().toInt(),
+             int(sweeps::LatencyMs));
+    QVERIFY(!pareto->front().isEmpty());
+    QVERIFY(pareto->emptyText().isEmpty());
+    // Chosen by hand, an axis without values says so in the plot.
+    pareto->setCost(sweeps::Flops);
+    QVERIFY(pareto->emptyText().contains(QStringLiteral("FLOPs per input")));
 }
 
 void TstSweepsView::paretoFrontHasTheBestConfigurationPerCost() {
