@@ -20,6 +20,8 @@
 #include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
+#include <QHeaderView>
+#include <QTableView>
 #include <QtTest>
 
 class TstRunBrowser : public QObject {
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void runsOfTheLogAppearWithTheirColumns_data();
     void runsOfTheLogAppearWithTheirColumns();
     void runAddedLaterAppearsAfterThePoll();
+    void narrowBrowserShowsIdAndElidedNames();
     void runGrowingElsewhereUpdatesItsRow();
     void filterMatchesNameStatusAndTags();
     void renameTagsAndDeleteGoThroughTheLog();
@@ -383,6 +386,32 @@ void TstRunBrowser::servingRecordsShowLatencyAccuracyAndTest() {
         }
         common::Theme::apply(common::Theme::Kind::Light);
     }
+}
+
+void TstRunBrowser::narrowBrowserShowsIdAndElidedNames() {
+    shell::LogSession session;
+    QString error;
+    QVERIFY2(session.open(m_path, &error), qPrintable(error));
+    shell::RunBrowser browser(&session);
+    browser.resize(150, 400); // the dock's width at 1280x800
+    browser.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&browser));
+    auto* view = browser.findChild<QTableView*>(QStringLiteral("runTable"));
+    QVERIFY(view);
+    QHeaderView* header = view->horizontalHeader();
+    const int id = header->sectionSize(shell::RunTableModel::Id);
+    const int name = header->sectionSize(shell::RunTableModel::Name);
+    // The id column as wide as its contents (it took 100 of 150 px: "Id | Na").
+    QVERIFY2(id <= header->sectionSizeHint(shell::RunTableModel::Id) + 2,
+             qPrintable(QString::number(id)));
+    // The name fills the rest of the viewport, no more: its title and "…" stay in view.
+    QCOMPARE(id + name, view->viewport()->width());
+    QCOMPARE(view->textElideMode(), Qt::ElideRight);
+    QVERIFY(header->defaultAlignment() & Qt::AlignLeft);
+    browser.resize(260, 400);
+    QTRY_COMPARE(header->sectionSize(shell::RunTableModel::Id) +
+                     header->sectionSize(shell::RunTableModel::Name),
+                 view->viewport()->width());
 }
 
 QTEST_MAIN(TstRunBrowser)

@@ -20,6 +20,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <memory>
 
 namespace shell {
@@ -52,6 +53,20 @@ RunBrowser::RunBrowser(LogSession* session, QWidget* parent)
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // The id as wide as its numbers, the name the rest of a narrow dock: the default 100 px id
+    // column left "Id | Na" in the header, and a name column wider than the dock hid its
+    // centred title and cut names without "…".
+    m_view->horizontalHeader()->setSectionResizeMode(RunTableModel::Id,
+                                                     QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->viewport()->installEventFilter(this);
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this,
+            [this](int section) {
+                if (section == RunTableModel::Id) {
+                    fitNameColumn();
+                }
+            });
 
     connect(m_filter, &QLineEdit::textChanged, m_proxy,
             &QSortFilterProxyModel::setFilterFixedString);
@@ -300,6 +315,19 @@ void RunBrowser::changeEvent(QEvent* event) {
         retranslateUi();
     }
     QWidget::changeEvent(event);
+}
+
+bool RunBrowser::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
+        fitNameColumn();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void RunBrowser::fitNameColumn() {
+    QHeaderView* header = m_view->horizontalHeader();
+    const int room = m_view->viewport()->width() - header->sectionSize(RunTableModel::Id);
+    header->resizeSection(RunTableModel::Name, std::max(room, 60));
 }
 
 void RunBrowser::retranslateUi() {

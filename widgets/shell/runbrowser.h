@@ -56,9 +56,13 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void refresh();
+    /// The name column takes the room the id leaves in the viewport (names elided with "…");
+    /// the other columns follow, a scroll away.
+    void fitNameColumn();
     void showContextMenu(const QPoint& pos);
     void retranslateUi();
 
