@@ -78,6 +78,17 @@ void TstMainWindow::viewNamesSelectTabs() {
     shell::MainWindow window;
     QCOMPARE(window.tabs()->count(), 9);
     QCOMPARE(window.showView(name), tab >= 0);
+    if (tab == shell::MainWindow::Sequence) {
+        // No run with token traces: the tab is hidden, so is its page (it showed under the
+        // Setup tab, a fragment of the hidden title above the bar); it shows with its tab.
+        QCOMPARE(window.tabs()->currentIndex(), 0);
+        auto* sequence = window.tabs()->widget(tab);
+        QVERIFY(QMetaObject::invokeMethod(sequence, "tokenTracesAvailable", Q_ARG(bool, true)));
+        QCOMPARE(window.tabs()->currentIndex(), tab);
+        QVERIFY(QMetaObject::invokeMethod(sequence, "tokenTracesAvailable", Q_ARG(bool, false)));
+        QCOMPARE(window.tabs()->currentIndex(), int(shell::MainWindow::Training));
+        return;
+    }
     QCOMPARE(window.tabs()->currentIndex(), tab >= 0 ? tab : 0);
 }
 

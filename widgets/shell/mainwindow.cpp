@@ -137,7 +137,19 @@ void MainWindow::createViews() {
     m_tabs->insertTab(Sequence, m_sequence, QString());
     m_tabs->setTabVisible(Sequence, false);
     connect(m_sequence, &sequence::SequenceView::tokenTracesAvailable, this,
-            [this](bool available) { m_tabs->setTabVisible(Sequence, available); });
+            [this](bool available) {
+                const bool shown = m_tabs->currentIndex() == Sequence;
+                m_tabs->setTabVisible(Sequence, available);
+                // A page must not show under a hidden tab (a fragment of its title was left
+                // above the bar): a view asked for waits for its tab, a shown one leaves for
+                // Training (Qt would pick the next tab, the Playground).
+                if (available && m_pendingView == Sequence) {
+                    m_tabs->setCurrentIndex(Sequence);
+                } else if (!available && shown) {
+                    m_tabs->setCurrentIndex(Training);
+                }
+            });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] { m_pendingView = -1; });
     m_playground = new playground::PlaygroundView(m_tabs);
     m_tabs->addTab(m_playground, QString());
     setCentralWidget(m_tabs);
@@ -355,7 +367,7 @@ bool MainWindow::showView(const QString& name) {
     if (const qsizetype colon = name.indexOf(QLatin1Char(':')); colon > 0) {
         bool number = false;
         const int page = name.mid(colon + 1).toInt(&number);
-        auto* inner = showView(name.left(colon)) && number
+        auto* inner = showView(name.left(colon)) && number && m_pendingView < 0
                           ? m_tabs->currentWidget()->findChild<QTabWidget*>()
                           : nullptr;
         if (!inner || page < 0 || page >= inner->count()) {
@@ -366,6 +378,10 @@ bool MainWindow::showView(const QString& name) {
     }
     for (int i = 0; i < m_tabs->count() && i < int(std::size(kViewNames)); ++i) {
         if (name == QLatin1String(kViewNames[i])) {
+            if (!m_tabs->isTabVisible(i)) {
+                m_pendingView = i; // the Sequence tab of a run not read yet
+                return true;
+            }
             m_tabs->setCurrentIndex(i);
             return true;
         }

@@ -128,6 +128,7 @@ private:
     LanguageManager* m_language;
     MainWindowActions* m_actions = nullptr;
     QTabWidget* m_tabs = nullptr;
+    int m_pendingView = -1; ///< a view asked for while its tab was hidden: shown with its tab
     setup::SetupView* m_setup = nullptr;
     training::TrainingView* m_training = nullptr;
     playground::PlaygroundView* m_playground = nullptr;
