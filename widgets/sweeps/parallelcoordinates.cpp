@@ -72,19 +72,21 @@ void ParallelCoordinates::buildAxes() {
         std::set<double> numbers;
         QStringList texts;
         bool numeric = true;
+        bool boolean = true; // true / false: named as the table names them, not 1 / 0
         for (const GroupRow& g : m_data.groups) {
             const QString v = g.params.value(p);
             double x = 0.0;
             if (!texts.contains(v)) {
                 texts << v;
             }
+            boolean = boolean && (v == QLatin1String("true") || v == QLatin1String("false"));
             if (numberOf(v, &x)) {
                 numbers.insert(x);
             } else {
                 numeric = false;
             }
         }
-        if (numeric && !numbers.empty()) {
+        if (numeric && !numbers.empty() && !boolean) {
             axis.min = *numbers.begin();
             axis.max = *numbers.rbegin();
             // Learning rates and the like: equal ratios get equal distances.
@@ -180,6 +182,40 @@ double ParallelCoordinates::position(int axis, qint64 runId) const {
 
 QString ParallelCoordinates::axisName(int axis) const {
     return axis >= 0 && axis < m_axes.size() ? m_axes[axis].name : QString();
+}
+
+QList<double> ParallelCoordinates::tickValues(const Axis& axis) const {
+    QList<double> ticks = axis.ticks;
+    if (axis.categorical) {
+        ticks.clear();
+        for (int i = 0; i < axis.categories.size(); ++i) {
+            ticks << i;
+        }
+    } else if (ticks.isEmpty()) {
+        ticks = {axis.min, axis.max};
+    }
+    return ticks;
+}
+
+QStringList ParallelCoordinates::tickLabels(int axis) const {
+    QStringList labels;
+    if (axis >= 0 && axis < m_axes.size()) {
+        for (double v : tickValues(m_axes[axis])) {
+            labels << tickText(m_axes[axis], v);
+        }
+    }
+    return labels;
+}
+
+bool ParallelCoordinates::namesStaggered() const {
+    const double slot = m_axes.size() > 1 ? plotArea().width() / (m_axes.size() - 1) : 200;
+    return staggerNames(QFontMetricsF(font()), slot);
+}
+
+bool ParallelCoordinates::staggerNames(const QFontMetricsF& fm, double slot) const {
+    return std::any_of(m_axes.begin(), m_axes.end(), [&](const Axis& axis) {
+        return fm.horizontalAdvance(axis.name) > slot - 6;
+    });
 }
 
 QRectF ParallelCoordinates::plotArea() const {
@@ -347,23 +383,18 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
         }
         p.setPen(QPen(fg, 1.4));
         p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
-        // Names alternate between two rows, so neighbours get twice the width.
-        const double slot = m_axes.size() > 1 ? 2.0 * area.width() / (m_axes.size() - 1) : 200;
-        const QString name = fm.elidedText(axis.name, Qt::ElideMiddle, std::max(30.0, slot - 6));
+        // Names in one row when each fits between its neighbours; else they alternate between
+        // two rows, so neighbours get twice the width.
+        const double slot = m_axes.size() > 1 ? area.width() / (m_axes.size() - 1) : 200;
+        const bool stagger = staggerNames(fm, slot);
+        const double room = std::max(30.0, (stagger ? 2.0 : 1.0) * slot - 6);
+        const QString name = fm.elidedText(axis.name, Qt::ElideMiddle, room);
         const double nameWidth = fm.horizontalAdvance(name);
         const double nameX = std::clamp(x - nameWidth / 2.0, 2.0, width() - nameWidth - 2.0);
-        const double nameY = a % 2 == 0 ? fm.ascent() + 2.0 : fm.height() + fm.ascent() + 4.0;
+        const double nameY = stagger && a % 2 == 1 ? fm.height() + fm.ascent() + 4.0
+                                                   : fm.ascent() + 2.0;
         p.drawText(QPointF(nameX, nameY), name);
-        // Ticks: each value of a parameter with few values, else the two ends.
-        QList<double> ticks = axis.ticks;
-        if (axis.categorical) {
-            ticks.clear();
-            for (int i = 0; i < axis.categories.size(); ++i) {
-                ticks << i;
-            }
-        } else if (ticks.isEmpty()) {
-            ticks = {axis.min, axis.max};
-        }
+        const QList<double> ticks = tickValues(axis);
         QColor tickColor = fg;
         tickColor.setAlpha(200);
         for (double v : ticks) {

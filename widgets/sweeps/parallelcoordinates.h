@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QWidget>
 
+class QFontMetricsF;
+
 #include <optional>
 
 namespace sweeps {
@@ -36,6 +38,10 @@ public:
     /// Centre x of an axis in widget pixels, and the y of a position (tests, screenshots).
     double axisX(int axis) const;
     double positionY(double position) const;
+    /// The tick labels of an axis, bottom to top (true / false for a boolean parameter).
+    QStringList tickLabels(int axis) const;
+    /// Whether the axis names alternate between two rows (not all fit in one).
+    bool namesStaggered() const;
 
     QSize minimumSizeHint() const override;
     QSize sizeHint() const override;
@@ -69,6 +75,9 @@ private:
     QRectF plotArea() const;
     int axisAt(const QPointF& pos) const;
     QString tickText(const Axis& axis, double value) const;
+    /// Each value of a parameter with few values, else the two ends.
+    QList<double> tickValues(const Axis& axis) const;
+    bool staggerNames(const QFontMetricsF& fm, double slot) const;
 
     SweepData m_data;
     QList<Axis> m_axes;

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void browserSelectionHighlightsLines();
     void paretoFrontHasTheBestConfigurationPerCost();
     void computeAxisDefaultsToOneTheRunsLogged();
+    void booleanAxisNamesItsValuesInOneRowOfNames();
     void runsOfARunningSweepAppearAsTheyFinish();
     void launcherBuildsTheSweepCommand();
     void launcherChecksEveryConfigurationWithMor();
@@ -266,6 +267,33 @@ void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
     // Chosen by hand, an axis without values says so in the plot.
     pareto->setCost(sweeps::Flops);
     QVERIFY(pareto->emptyText().contains(QStringLiteral("FLOPs per input")));
+}
+
+void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
+    const QString path = m_dir->filePath(QStringLiteral("boolean.sqlite"));
+    sweepfixture::SweepWriter writer(
+        path.toStdString(),
+        {R"({"model.router.renormalize": false, "model.router.top_k": 1})",
+         R"({"model.router.renormalize": true, "model.router.top_k": 1})",
+         R"({"model.router.renormalize": false, "model.router.top_k": 2})"},
+        {1}, "grid");
+    QVERIFY2(writer.ok(), writer.error().c_str());
+    writer.finishAll(metricsOf);
+    shell::LogSession session;
+    QString error;
+    QVERIFY2(session.open(path, &error), qPrintable(error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    sweeps::ParallelCoordinates* pc = view.parallelCoordinates();
+    pc->resize(900, 340);
+    int axis = -1;
+    for (int a = 0; a < pc->axisCount(); ++a) {
+        axis = pc->axisName(a) == QStringLiteral("renormalize") ? a : axis;
+    }
+    QVERIFY(axis >= 0);
+    // As the table writes them (it said "false", the axis "0").
+    QCOMPARE(pc->tickLabels(axis), (QStringList{QStringLiteral("false"), QStringLiteral("true")}));
+    // Short names at 900 px: one row, all at the same height (they alternated rows).
+    QVERIFY(!pc->namesStaggered());
 }
 
 void TstSweepsView::paretoFrontHasTheBestConfigurationPerCost() {
