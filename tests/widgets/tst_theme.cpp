@@ -46,7 +46,9 @@ void TstTheme::uncheckedIndicatorsShowTheirEdge() {
     }
     // Fusion alone: the edge (window.darker(140)) is darker than the window around it.
     QVERIFY2(brightest - window.lightness() >= 40,
-             qPrintable(QStringLiteral("edge %1, window %2").arg(brightest).arg(window.lightness())));
+             qPrintable(QStringLiteral("edge %1, window %2")
+                            .arg(brightest)
+                            .arg(window.lightness())));
 }
 
 QTEST_MAIN(TstTheme)
