@@ -315,7 +315,8 @@ void TstCompareView::groupsTabTestsTwoSeedGroupsWithWelch() {
         }
         log->flush();
     }
-    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
+    std::shared_ptr<const mor::LogReader> reader =
+        std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(reader, error.c_str());
     compare::CompareView view;
     view.setRuns(reader, runs);

@@ -235,7 +235,9 @@ void TstMainWindowLayout::squeezedPlotsPaintIntoNoNullPixmap() {
     for (int tab = 0; tab < window.tabs()->count(); ++tab) {
         for (QCustomPlot* plot : shownPlots(window, tab)) {
             const QSize before = plot->size();
-            for (const QSize size : {QSize(before.width(), 0), QSize(0, before.height()), QSize()}) {
+            const QSize sizes[] = {QSize(before.width(), 0), QSize(0, before.height()),
+                                   QSize()};
+            for (const QSize size : sizes) {
                 plot->resize(size);
                 QCoreApplication::processEvents();
                 plot->replot();

@@ -21,8 +21,8 @@
 
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
+#include "heldlog.h"
 #include "lockholder.h"
-
 
 #include <cstdio>
 #include <functional>
@@ -43,36 +43,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using held_log::GapMeter;
 using lock_holder::LockHolder;
-
-namespace {
-
-/// The worst gap between turns of the event loop since it was made: a 20 ms timer notes how
-/// long it has been since its last tick (a read of a held log on the GUI thread shows as a
-/// gap of ~10 s). `onTick` runs at every tick too.
-class GapMeter {
-public:
-    explicit GapMeter(std::function<void()> onTick = {}) {
-        m_clock.start();
-        QObject::connect(&m_tick, &QTimer::timeout, [this, onTick = std::move(onTick)] {
-            m_worst = std::max(m_worst, m_clock.elapsed() - m_last);
-            m_last = m_clock.elapsed();
-            if (onTick) {
-                onTick();
-            }
-        });
-        m_tick.start(20);
-    }
-    qint64 worst() const { return m_worst; }
-    void stop() { m_tick.stop(); }
-
-private:
-    QElapsedTimer m_clock;
-    qint64 m_last = 0, m_worst = 0;
-    QTimer m_tick;
-};
-
-} // namespace
 
 class TstRunBrowserReads : public QObject {
     Q_OBJECT
@@ -89,8 +61,6 @@ private Q_SLOTS:
     void viewsOfAHeldLogLeaveTheWindowResponsive();
     void clickedRunsOfAHeldLogLeaveTheWindowResponsive();
     void editsOfAHeldLogLeaveTheWindowResponsive();
-    void exportsOfAHeldLogLeaveTheWindowResponsive();
-    void openingAHeldLogLeavesTheWindowResponsive();
 
 private:
     int rowOfName(shell::RunTableModel* model, const QString& name) {
@@ -113,20 +83,11 @@ void TstRunBrowserReads::initTestCase() {
 
 void TstRunBrowserReads::init() {
     m_dir = std::make_unique<QTemporaryDir>();
-    m_firstRun = -1;
     QVERIFY(m_dir->isValid());
     m_path = m_dir->filePath(QStringLiteral("log.sqlite"));
-    std::string error;
-    auto log = mor::ExperimentLog::open(m_path.toStdString(), &error);
-    QVERIFY2(log, error.c_str());
-    for (const char* name : {"first", "second", "third"}) {
-        mor::RunInfo info;
-        info.name = name;
-        const int64_t id = log->createRun(info);
-        log->setStatus(id, "finished");
-        m_firstRun = m_firstRun < 0 ? id : m_firstRun;
-    }
-    log->flush();
+    QString error;
+    m_firstRun = held_log::writeThreeRuns(m_path, &error);
+    QVERIFY2(m_firstRun > 0, qPrintable(error));
 }
 
 void TstRunBrowserReads::failedReadsKeepTheRunsAndRecover_data() {
@@ -546,94 +507,6 @@ void TstRunBrowserReads::editsOfAHeldLogLeaveTheWindowResponsive() {
     QTRY_VERIFY_WITH_TIMEOUT(!session.isEditing(), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(browser.model()->rowCount(), 2, 15000);
     QCOMPARE(browser.model()->rowOf(m_firstRun), -1);
-}
-
-// File > Export traces and Export metrics read the run on the session's view pool: with another
-// process holding the log the calls return at once and the files are written once it answers.
-void TstRunBrowserReads::exportsOfAHeldLogLeaveTheWindowResponsive() {
-    QSettings().clear();
-    shell::MainWindow window;
-    QVERIFY(window.openLog(m_path, false));
-    window.session()->setPollInterval(60 * 60 * 1000); // the test polls by hand
-    window.selectRun(m_firstRun);
-    QTRY_COMPARE(window.trainingView()->shownRun(), m_firstRun);
-    QSignalSpy exported(&window, &shell::MainWindow::tracesExported);
-    QSignalSpy metrics(window.trainingView(), &training::TrainingView::metricsExported);
-    const QString path = m_dir->filePath(QStringLiteral("traces.csv"));
-    LockHolder holder;
-    QVERIFY(holder.start(m_path));
-    QElapsedTimer clock;
-    clock.start();
-    QVERIFY(window.exportTraces(path, false));
-    QVERIFY(window.trainingView()->exportCsv(m_dir->filePath(QStringLiteral("metrics.csv"))));
-    const qint64 returnedMs = clock.elapsed();
-    QVERIFY2(returnedMs < 300, qPrintable(QStringLiteral("took %1 ms").arg(returnedMs)));
-    QTest::qWait(300);
-    QCOMPARE(exported.count() + metrics.count(), 0); // waiting on the pool for the log
-    holder.release();
-    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 30000);
-    QTRY_COMPARE_WITH_TIMEOUT(metrics.count(), 1, 30000);
-    QCOMPARE(metrics.first().at(2).toString(), QString()); // no error (and no points: none logged)
-    QCOMPARE(exported.first().at(2).toString(), QString()); // no error
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    QVERIFY(file.readLine().startsWith("step,")); // the traces header (this run has no traces)
-}
-
-// File > Open and the recent logs open on a thread of the session's own, the run list read
-// there too: with another process holding the log the window keeps turning and keeps showing
-// the log it had; once the log answers it is open, its runs listed, its name in the title.
-// A later open supersedes one under way.
-void TstRunBrowserReads::openingAHeldLogLeavesTheWindowResponsive() {
-    QSettings().clear();
-    shell::MainWindow window;
-    const QString before = m_dir->filePath(QStringLiteral("before.sqlite"));
-    QVERIFY(window.openLog(before, false));
-    window.session()->setPollInterval(60 * 60 * 1000); // the test polls by hand
-    QCOMPARE(window.runBrowser()->model()->rowCount(), 0);
-    const QString title = window.windowTitle();
-    QSignalSpy finished(window.session(), &shell::LogSession::openFinished);
-    auto other = mor::LogReader::open(m_path.toStdString()); // another reader: the WAL index
-    QVERIFY(other);                                           // exists to be held
-    QCOMPARE(other->runs().size(), size_t(3));
-    LockHolder holder;
-    QVERIFY(holder.start(m_path));
-    QElapsedTimer clock;
-    clock.start();
-    window.openLogInBackground(m_path);
-    QVERIFY2(clock.elapsed() < 300, qPrintable(QString::number(clock.elapsed())));
-    QVERIFY(window.session()->isOpening());
-    const GapMeter gaps;
-    QTest::qWait(1500);
-    qInfo("worst event-loop gap while opening a held log: %lld ms", gaps.worst());
-    QVERIFY2(gaps.worst() < 300, qPrintable(QStringLiteral("worst gap %1 ms").arg(gaps.worst())));
-    QVERIFY(window.session()->isOpening()); // still held: the open has not come back
-    QCOMPARE(finished.count(), 0);
-    QCOMPARE(window.windowTitle(), title);
-    QCOMPARE(window.session()->path(), QFileInfo(before).absoluteFilePath());
-    window.selectRun(m_firstRun); // as `mor-studio LOG --run N` does: not listed yet
-    holder.release();
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
-    QCOMPARE(finished.first().at(1).toString(), QString()); // opened
-    QVERIFY(!window.session()->isOpening());
-    QCOMPARE(window.session()->path(), QFileInfo(m_path).absoluteFilePath());
-    QVERIFY2(window.windowTitle().contains(QStringLiteral("log.sqlite")),
-             qPrintable(window.windowTitle()));
-    QCOMPARE(window.runBrowser()->model()->rowCount(), 3);
-    // The run selected while the log was opening is the one selected and shown once it is open.
-    QCOMPARE(window.runBrowser()->currentRun(), m_firstRun);
-    QTRY_COMPARE(window.trainingView()->shownRun(), m_firstRun);
-
-    // Two opens in a row: the second is the one that stays open, the first is dropped.
-    finished.clear();
-    window.openLogInBackground(m_path);
-    window.openLogInBackground(before);
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
-    QTest::qWait(200);
-    QCOMPARE(finished.count(), 1);
-    QCOMPARE(finished.first().at(0).toString(), QFileInfo(before).absoluteFilePath());
-    QCOMPARE(window.session()->path(), QFileInfo(before).absoluteFilePath());
-    QCOMPARE(window.runBrowser()->model()->rowCount(), 0);
 }
 
 int main(int argc, char** argv) {

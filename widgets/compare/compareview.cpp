@@ -149,7 +149,8 @@ void CompareView::restoreSettings() {
     QSettings settings;
     settings.beginGroup(QStringLiteral("compare"));
     m_preferredMetric = settings.value(QStringLiteral("metric")).toString();
-    m_smoothing->setValue(settings.value(QStringLiteral("smoothing"), m_smoothing->value()).toInt());
+    m_smoothing->setValue(
+        settings.value(QStringLiteral("smoothing"), m_smoothing->value()).toInt());
     m_xAxis->setCurrentIndex(std::max(0, int(kXAxisNames.indexOf(
                                              settings.value(QStringLiteral("xAxis")).toString()))));
     m_logScale->setChecked(settings.value(QStringLiteral("logScale"), false).toBool());

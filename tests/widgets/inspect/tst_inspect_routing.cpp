@@ -434,7 +434,8 @@ void TstInspectRouting::groupPanelOnlyForGroupedRuns() {
         log->logTraces(run, 100, traces);
         log->flush();
     }
-    std::shared_ptr<const mor::LogReader> reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
+    std::shared_ptr<const mor::LogReader> reader =
+        std::make_shared<const mor::LogReader>(mor::LogReader::open(path).value());
     QVERIFY2(reader, error.c_str());
     inspect::RoutingView view;
     view.resize(1000, 700);
