@@ -8,35 +8,44 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTimer>
+#include <QtTest>
 
 namespace held_log {
 
-/// Writes a new log at `path` with the finished runs "first", "second" and "third"; returns
-/// the first one's id, or -1 with *error.
-inline int64_t writeThreeRuns(const QString& path, QString* error) {
-    std::string message;
-    auto log = mor::ExperimentLog::open(path.toStdString(), &message);
-    if (!log) {
-        *error = QString::fromStdString(message);
-        return -1;
+/// The tests' log, made anew before each test (their init() calls make()): a new folder with
+/// a log of the finished runs "first", "second" and "third".
+class ThreeRunLog {
+protected:
+    void make() {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        m_path = m_dir->filePath(QStringLiteral("log.sqlite"));
+        std::string error;
+        auto log = mor::ExperimentLog::open(m_path.toStdString(), &error);
+        QVERIFY2(log, error.c_str());
+        m_firstRun = -1;
+        for (const char* name : {"first", "second", "third"}) {
+            mor::RunInfo info;
+            info.name = name;
+            const int64_t id = log->createRun(info);
+            log->setStatus(id, "finished");
+            m_firstRun = m_firstRun < 0 ? id : m_firstRun;
+        }
+        log->flush();
     }
-    int64_t first = -1;
-    for (const char* name : {"first", "second", "third"}) {
-        mor::RunInfo info;
-        info.name = name;
-        const int64_t id = log->createRun(info);
-        log->setStatus(id, "finished");
-        first = first < 0 ? id : first;
-    }
-    log->flush();
-    return first;
-}
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+    int64_t m_firstRun = -1;
+};
 
 /// The worst gap between turns of the event loop since it was made: a 20 ms timer notes how
 /// long it has been since its last tick (a read of a held log on the GUI thread shows as a

@@ -46,7 +46,7 @@
 using held_log::GapMeter;
 using lock_holder::LockHolder;
 
-class TstRunBrowserReads : public QObject {
+class TstRunBrowserReads : public QObject, private held_log::ThreeRunLog {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -71,9 +71,6 @@ private:
         }
         return -1;
     }
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString m_path;
-    int64_t m_firstRun = -1;
 };
 
 void TstRunBrowserReads::initTestCase() {
@@ -82,12 +79,7 @@ void TstRunBrowserReads::initTestCase() {
 }
 
 void TstRunBrowserReads::init() {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_path = m_dir->filePath(QStringLiteral("log.sqlite"));
-    QString error;
-    m_firstRun = held_log::writeThreeRuns(m_path, &error);
-    QVERIFY2(m_firstRun > 0, qPrintable(error));
+    make();
 }
 
 void TstRunBrowserReads::failedReadsKeepTheRunsAndRecover_data() {

@@ -26,7 +26,7 @@
 using held_log::GapMeter;
 using lock_holder::LockHolder;
 
-class TstWindowHeldLog : public QObject {
+class TstWindowHeldLog : public QObject, private held_log::ThreeRunLog {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -34,10 +34,6 @@ private Q_SLOTS:
     void exportsOfAHeldLogLeaveTheWindowResponsive();
     void openingAHeldLogLeavesTheWindowResponsive();
 
-private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    QString m_path;
-    int64_t m_firstRun = -1;
 };
 
 void TstWindowHeldLog::initTestCase() {
@@ -46,12 +42,7 @@ void TstWindowHeldLog::initTestCase() {
 }
 
 void TstWindowHeldLog::init() {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_path = m_dir->filePath(QStringLiteral("log.sqlite"));
-    QString error;
-    m_firstRun = held_log::writeThreeRuns(m_path, &error);
-    QVERIFY2(m_firstRun > 0, qPrintable(error));
+    make();
 }
 
 // File > Export traces and Export metrics read the run on the session's view pool: with another
