@@ -5,6 +5,7 @@
 #include <QPainterPath>
 #include <QPalette>
 #include <QProxyStyle>
+#include <QStyleOption>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
