@@ -368,6 +368,17 @@ void TstViewConsistency::recursionRunAfterAReflectionRunHasNoStaleHeatmapAndNoEm
     QVERIFY(!view->plots()->plot(training::MetricPlots::Activation)->isVisibleTo(view));
     QVERIFY(view->plots()->plot(training::MetricPlots::Losses)->isVisibleTo(view));
     QVERIFY(view->plots()->plot(training::MetricPlots::DepthConflict)->isVisibleTo(view));
+    // The hidden activation plot leaves no empty cell: the bottom row's plots start where the
+    // loss plot above them starts and end where the accuracy plot ends.
+    QCoreApplication::processEvents();
+    const auto left = [view](training::MetricPlots::Plot p) {
+        return view->plots()->plot(p)->geometry().left();
+    };
+    const auto right = [view](training::MetricPlots::Plot p) {
+        return view->plots()->plot(p)->geometry().right();
+    };
+    QCOMPARE(left(training::MetricPlots::DepthConflict), left(training::MetricPlots::Losses));
+    QCOMPARE(right(training::MetricPlots::LearningRate), right(training::MetricPlots::Accuracy));
 
     // And back: the reflection run's panels return with its own snapshot.
     startProbe(&window);

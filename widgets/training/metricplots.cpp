@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QEvent>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -108,9 +109,14 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
     m_plots[Accuracy]->yAxis->setRange(0.0, 1.0);
     grid->addWidget(m_plots[Losses], 0, 0, 1, 2);
     grid->addWidget(m_plots[Accuracy], 0, 2);
-    grid->addWidget(m_plots[Activation], 1, 0);
-    grid->addWidget(m_plots[DepthConflict], 1, 1);
-    grid->addWidget(m_plots[LearningRate], 1, 2);
+    // The bottom row in a box of its own: a plot hidden there (a recursion run logs no expert
+    // activation) leaves no empty cell, the others share the width.
+    auto* bottom = new QHBoxLayout;
+    bottom->setSpacing(grid->horizontalSpacing());
+    for (const Plot p : {Activation, DepthConflict, LearningRate}) {
+        bottom->addWidget(m_plots[p], 1);
+    }
+    grid->addLayout(bottom, 1, 0, 1, 3);
     for (int c = 0; c < 3; ++c) {
         grid->setColumnStretch(c, 1);
     }
