@@ -70,18 +70,20 @@ QCPColorGradient probabilityGradient() {
 namespace {
 const char* kCellLabel = "morCellLabel";
 
-double linear(int channel) {
-    const double c = channel / 255.0;
-    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
-}
 } // namespace
 
+double relativeLuminance(const QColor& c) {
+    auto linear = [](double v) {
+        return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    const QColor rgb = c.toRgb();
+    return 0.2126 * linear(rgb.redF()) + 0.7152 * linear(rgb.greenF()) +
+           0.0722 * linear(rgb.blueF());
+}
+
 QColor textColorOn(const QColor& cell) {
-    const QColor rgb = cell.toRgb();
-    const double luminance = 0.2126 * linear(rgb.red()) + 0.7152 * linear(rgb.green()) +
-                             0.0722 * linear(rgb.blue());
     // Where black and white have equal contrast (WCAG): (L + 0.05)^2 = 1.05 * 0.05.
-    return luminance > 0.179 ? QColor(Qt::black) : QColor(Qt::white);
+    return relativeLuminance(cell) > 0.179 ? QColor(Qt::black) : QColor(Qt::white);
 }
 
 void setCellLabelColor(QCPItemText* text, const QColor& cell) {

@@ -43,6 +43,8 @@ void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset
 void setIndexTicks(QCPAxis* axis, int count, const QString& prefix, int maxLabels = 20);
 /// Perceptually uniform, colour-blind safe gradient (viridis stops) for probabilities.
 QCPColorGradient probabilityGradient();
+/// The relative luminance of `c` (WCAG 2: linearised sRGB, 0 black to 1 white).
+double relativeLuminance(const QColor& c);
 /// Black or white, whichever reads better on a cell of colour `cell` (by its relative
 /// luminance): dark text on light cells, light text on dark ones.
 QColor textColorOn(const QColor& cell);

@@ -109,17 +109,8 @@ QColor readable(const QColor& c, const QColor& fg, const QColor& bg) {
     return neutral(c) && std::abs(c.lightness() - bg.lightness()) < 110 ? fg : c;
 }
 
-double luminance(const QColor& c) {
-    auto linear = [](double v) {
-        return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
-    };
-    const QColor rgb = c.toRgb();
-    return 0.2126 * linear(rgb.redF()) + 0.7152 * linear(rgb.greenF()) +
-           0.0722 * linear(rgb.blueF());
-}
-
 double contrast(const QColor& a, const QColor& b) {
-    const double la = luminance(a), lb = luminance(b);
+    const double la = relativeLuminance(a), lb = relativeLuminance(b);
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
