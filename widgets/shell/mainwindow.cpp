@@ -299,12 +299,19 @@ QString MainWindow::defaultLogPath() {
     return QDir(dir).filePath(QStringLiteral("experiments.sqlite"));
 }
 
+bool MainWindow::trainingBlocksOpen(bool interactive) {
+    if (!m_controller->isRunning()) {
+        return false;
+    }
+    if (interactive) {
+        QMessageBox::information(this, tr("Open log"),
+                                 tr("Stop the running training before opening another log."));
+    }
+    return true;
+}
+
 bool MainWindow::openLog(const QString& path, bool interactive) {
-    if (m_controller->isRunning()) {
-        if (interactive) {
-            QMessageBox::information(this, tr("Open log"),
-                                     tr("Stop the running training before opening another log."));
-        }
+    if (trainingBlocksOpen(interactive)) {
         return false;
     }
     QString error;
@@ -317,9 +324,7 @@ bool MainWindow::openLog(const QString& path, bool interactive) {
 }
 
 void MainWindow::openLogInBackground(const QString& path) {
-    if (m_controller->isRunning()) {
-        QMessageBox::information(this, tr("Open log"),
-                                 tr("Stop the running training before opening another log."));
+    if (trainingBlocksOpen(true)) {
         return;
     }
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));

@@ -108,6 +108,8 @@ private:
     void connectActions();
     void connectFileActions(); ///< mainwindowfileactions.cpp
     void onRunSelected(qint64 runId);
+    /// A training runs, so no other log may open (a message box says so when `interactive`).
+    bool trainingBlocksOpen(bool interactive);
     /// What the window does once a log is open (title, recent logs, views cleared).
     void onLogOpened();
     /// A log could not be opened: the event and, when `interactive`, a message box.
