@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <typeinfo>
 
 namespace common {
 
@@ -21,6 +22,8 @@ const char* kBaseWidth = "morBasePenWidth";  ///< pen width the owner chose
 const char* kSetWidth = "morSetPenWidth";    ///< pen width the styler last set
 const char* kBaseScatter = "morBaseScatter"; ///< scatter size the owner chose
 const char* kSetScatter = "morSetScatter";
+const char* kBaseTicks = "morBaseTickCount"; ///< tick count the owner chose (vertical axis)
+const char* kSetTicks = "morSetTickCount";
 
 /// `base` with an explicit point size (scaled) and the weight/style of `like`.
 QFont sized(const QFont& base, double factor, const QFont& like) {
@@ -51,6 +54,27 @@ void styleAxis(QCPAxis* axis, const QFont& base) {
         axis->setTickLabelFont(ticks);
     }
 }
+/// A vertical axis's ticks 1.5 label heights apart or more, never more than its owner asked
+/// for: in a short rect (a pane at 1280x800 in presentation mode) the five ticks 0, 0.2 … 1
+/// were drawn over each other. Only the plain ticker: text, fixed-step, log and time tickers
+/// place their own ticks. The height is the rect's from the last layout; a resize replots.
+void fitTickCount(QCPAxis* axis) {
+    QCPAxisTicker* ticker = axis->ticker().data();
+    const int length = axis->axisRect()->height();
+    if (axis->orientation() != Qt::Vertical || !ticker ||
+        typeid(*ticker) != typeid(QCPAxisTicker) || length <= 0) {
+        return;
+    }
+    const int owner =
+        std::max(1, int(ownerValue(axis, kBaseTicks, kSetTicks, ticker->tickCount())));
+    const int line = QFontMetrics(axis->tickLabelFont()).height();
+    const int want = std::clamp(2 * length / std::max(1, 3 * line), 1, owner);
+    if (ticker->tickCount() != want) {
+        ticker->setTickCount(want);
+    }
+    axis->setProperty(kSetTicks, want);
+}
+
 /// An axis title longer than its axis runs past the rect's ends, into neighbours or out of
 /// the widget: the rect's inner size must at least hold its titles (e.g. the rotated "fusion
 /// weight w_j" at 1.5x). QCustomPlot's own minimum (50 x 50 px) knows nothing of titles.
@@ -301,6 +325,7 @@ void PlotStyler::restyle(QCustomPlot* plot, double lineScale) {
     for (QCPAxisRect* rect : plot->axisRects()) {
         for (QCPAxis* axis : rect->axes()) {
             styleAxis(axis, base);
+            fitTickCount(axis);
         }
         fitAxisTitles(rect);
     }

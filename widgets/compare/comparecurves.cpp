@@ -25,6 +25,9 @@ QString number(double v) {
 QCPTextElement* titleElement(QCustomPlot* plot) {
     return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
 }
+
+/// A legend curve's whole label (its name may be elided to fit the legend).
+constexpr const char* kFullName = "fullName";
 } // namespace
 
 CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
@@ -49,6 +52,8 @@ CompareCurves::CompareCurves(QWidget* parent) : QWidget(parent), m_plot(new QCus
     m_plot->setMouseTracking(true);
     common::installExportMenu(m_plot); // right click: PNG, SVG, PDF, copy
     connect(m_plot, &QCustomPlot::mouseMove, this, &CompareCurves::onMouseMove);
+    // Before each layout: the plot's width or the legend's font (presentation mode) changed.
+    connect(m_plot, &QCustomPlot::beforeReplot, this, &CompareCurves::fitLegendNames);
     // After the user pans or zooms, new data (a run still training) keeps their view.
     connect(m_plot, &QCustomPlot::mousePress, this, [this] { m_userMoved = true; });
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_userMoved = true; });
@@ -202,11 +207,37 @@ void CompareCurves::rebuild() {
         }
         QCPGraph* line = m_plot->addGraph();
         line->setName(shown.label);
+        line->setProperty(kFullName, shown.label);
         line->setPen(QPen(shown.color, 2));
         line->setData(shown.x, shown.smooth, true);
     }
     m_plot->xAxis->setLabel(xLabel());
     m_plot->yAxis->setLabel(m_metric);
+}
+
+void CompareCurves::fitLegendNames() {
+    QCPLegend* legend = m_plot->legend;
+    const int columns = std::max(1, std::min(legend->wrap(), legend->itemCount()));
+    const QMargins margins = legend->margins();
+    const int column = (m_plot->width() - margins.left() - margins.right() -
+                        legend->columnSpacing() * (columns - 1)) / columns;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        auto* entry = qobject_cast<QCPPlottableLegendItem*>(legend->item(i));
+        if (!entry) {
+            continue; // a wrapped grid has holes
+        }
+        const QString full = entry->plottable()->property(kFullName).toString();
+        if (full.isEmpty()) {
+            continue;
+        }
+        // What the entry needs besides its text (QCPPlottableLegendItem's size hint), and 2 px
+        // for the text's bounding rect, which can be wider than its advance.
+        const int other = legend->iconSize().width() + legend->iconTextPadding() +
+                          entry->margins().left() + entry->margins().right() + 2;
+        const QFontMetrics metrics(entry->font());
+        entry->plottable()->setName(
+            metrics.elidedText(full, Qt::ElideMiddle, std::max(0, column - other)));
+    }
 }
 
 void CompareCurves::resetView() {

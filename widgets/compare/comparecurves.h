@@ -57,6 +57,9 @@ private:
     };
     void rebuild();
     void restyle();
+    /// Elides the legend's run names in the middle to the width of a legend column (ends cut
+    /// off otherwise: sweep runs' names are long, and "seed=2 (#57)" tells them apart).
+    void fitLegendNames();
     void onMouseMove(QMouseEvent* event);
     QString xLabel() const;
     QString xText(double x) const;

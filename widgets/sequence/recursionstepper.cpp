@@ -59,7 +59,10 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     m_position->setObjectName(QStringLiteral("recursionPosition"));
     m_position->setFont(bold);
     m_plot = common::makePlot(this, QStringLiteral("recursionPlot"));
-    m_plot->setMinimumHeight(160);
+    // A small design height: the fit makes it as tall as its axis titles and legend need. At
+    // 160 px, grown with the font to 240 in presentation mode, the pane needed more than the
+    // window had at 1280x800 and the splitter cut off the plot's axis and legend.
+    m_plot->setMinimumHeight(100);
     common::PlotStyler::setFitHeight(m_plot); // taller when its axis titles and legend need it
     m_scoreBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_scoreBars->setWidth(0.5);
@@ -78,7 +81,10 @@ RecursionStepper::RecursionStepper(QWidget* parent) : QWidget(parent) {
     common::installExportMenu(m_plot);
 
     auto* layout = new QVBoxLayout(this);
-    layout->setSpacing(4); // the pane is short at 1280x800: the plot's legend needs the room
+    // The pane is short at 1280x800: the plot's legend needs the room (no margins, as the
+    // text pane beside it).
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
     layout->addWidget(m_title);
     layout->addWidget(m_cursor);
     layout->addWidget(m_position);

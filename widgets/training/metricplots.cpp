@@ -102,7 +102,9 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
         plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
         common::installExportMenu(plot); // right click: PNG, SVG, PDF, copy
         m_plots[i] = plot;
-        plot->installEventFilter(this);
+        // Before each layout: after a resize, and after a font change (presentation mode),
+        // which a resize event preceded and which left the old tick count ("0102030").
+        connect(plot, &QCustomPlot::beforeReplot, this, [this, plot] { fitToWidth(plot); });
     }
     m_plots[DepthConflict]->yAxis2->setVisible(true);
     m_plots[LearningRate]->yAxis2->setVisible(true);
@@ -371,7 +373,9 @@ void MetricPlots::restyle() {
 }
 
 void MetricPlots::fitToWidth(QCustomPlot* plot) {
-    const QFontMetrics fm(plot->xAxis->tickLabelFont());
+    // The widget's font: the tick labels get its size before the next replot (PlotStyler), a
+    // resize after a font change (presentation mode) comes first and measured the old size.
+    const QFontMetrics fm(plot->font());
     // The widest step label, and room for a gap as wide as two digits between labels.
     const QString widest = QString::number(std::max(1.0, plot->xAxis->range().upper), 'f', 0);
     const int perLabel = fm.horizontalAdvance(widest + QStringLiteral("00"));
@@ -381,28 +385,24 @@ void MetricPlots::fitToWidth(QCustomPlot* plot) {
     const int axisWidth = plot->width() - margins;
     plot->xAxis->ticker()->setTickCount(std::clamp(axisWidth / std::max(1, perLabel), 2, 5));
     int item = 1;
+    int entries = 0;
     for (int i = 0; i < plot->legend->itemCount(); ++i) {
         if (QCPAbstractLegendItem* entry = plot->legend->item(i)) { // a wrapped grid has holes
             entry->setMargins(QMargins(3, 1, 3, 1)); // 8 px each side left two columns no room
             item = std::max(item, entry->minimumOuterSizeHint().width());
+            ++entries;
         }
     }
     const int wrap = plot == m_plots[Losses] ? 3 : 2;
-    // Never one column: eight entries under each other crushed the accuracy plot at 1280 px.
-    const int columns = std::clamp((plot->width() - 12) / item, 2, wrap);
+    // One column where two do not fit, but only for a few entries: eight under each other
+    // crushed the accuracy plot at 1280 px. (The bottom row's three plots in presentation mode
+    // cut off the ends of two names side by side: "val/mean_dept".)
+    const int fewest = entries <= 4 ? 1 : 2;
+    const int columns = std::clamp((plot->width() - 12) / item, fewest, wrap);
     if (plot->legend->wrap() != columns) {
         plot->legend->setWrap(columns);
         plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     }
-}
-
-bool MetricPlots::eventFilter(QObject* watched, QEvent* event) {
-    if (event->type() == QEvent::Resize) {
-        if (auto* plot = qobject_cast<QCustomPlot*>(watched)) {
-            fitToWidth(plot);
-        }
-    }
-    return QWidget::eventFilter(watched, event);
 }
 
 void MetricPlots::changeEvent(QEvent* event) {

@@ -2,8 +2,10 @@
 // fonts with an explicit size equal to its widget font (QCustomPlot measures margins at the
 // stored size but paints unsized fonts at the widget's current size: the cause of the clipped
 // axis titles), curves get thicker, and no plot is squeezed below what its layout needs
-// (axis titles, tick labels, titles, legends) at 1280x800 and 1920x1080.
+// (axis titles, tick labels, titles, legends) at 1280x800 and 1920x1080. Nor narrowed below
+// it: a legend wider than its plot lost the ends of its names.
 #include "inspectfixture.h"
+#include "sequencefixture.h"
 
 #include "inspect/expertpanel.h"
 #include "inspect/integrationpanel.h"
@@ -17,6 +19,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <mor/experiment_log.h>
 #include <qcustomplot.h>
 
 namespace {
@@ -58,6 +61,36 @@ QString legendOverData(QCustomPlot* plot) {
     return {};
 }
 
+/// Tick labels of `axis` drawn over each other ("" when none): six labels in the 50 px of the
+/// Sequence view's recursion chart, or steps run together ("0102030") in a narrow plot.
+QString tickLabelsOverlap(QCPAxis* axis) {
+    if (!axis->visible() || !axis->tickLabels()) {
+        return {};
+    }
+    const QFontMetrics metrics(axis->tickLabelFont());
+    const QVector<double> ticks = axis->tickVector();
+    const QVector<QString> labels = axis->tickVectorLabels();
+    const QCPRange range = axis->range();
+    for (int i = 1; i < ticks.size() && i < labels.size(); ++i) {
+        if (!range.contains(ticks[i - 1]) || !range.contains(ticks[i])) {
+            continue;
+        }
+        const double apart = std::abs(axis->coordToPixel(ticks[i]) -
+                                      axis->coordToPixel(ticks[i - 1]));
+        const double need = axis->orientation() == Qt::Vertical
+                                ? metrics.capHeight() + 2 // digits, and a gap
+                                : (metrics.horizontalAdvance(labels[i - 1]) +
+                                   metrics.horizontalAdvance(labels[i])) / 2.0;
+        if (apart < need) {
+            return QStringLiteral("tick labels '%1' and '%2' %3 px apart, need %4")
+                .arg(labels[i - 1], labels[i])
+                .arg(apart, 0, 'f', 0)
+                .arg(need);
+        }
+    }
+    return {};
+}
+
 /// Problems of one plot, as readable text ("" when none).
 QString plotProblems(QCustomPlot* plot) {
     QStringList problems;
@@ -67,6 +100,9 @@ QString plotProblems(QCustomPlot* plot) {
     const double size = plot->font().pointSizeF();
     for (QCPAxisRect* rect : plot->axisRects()) {
         for (QCPAxis* axis : rect->axes()) {
+            if (const QString overlap = tickLabelsOverlap(axis); !overlap.isEmpty()) {
+                problems << overlap;
+            }
             if (!qFuzzyCompare(axis->labelFont().pointSizeF(), size) ||
                 !qFuzzyCompare(axis->tickLabelFont().pointSizeF(), size)) {
                 problems << QStringLiteral("axis '%1' font %2/%3 pt, widget %4 pt")
@@ -80,6 +116,9 @@ QString plotProblems(QCustomPlot* plot) {
     const QSize need = plot->plotLayout()->minimumOuterSizeHint();
     if (plot->height() < need.height()) {
         problems << QStringLiteral("height %1 < needed %2").arg(plot->height()).arg(need.height());
+    }
+    if (plot->width() < need.width()) {
+        problems << QStringLiteral("width %1 < needed %2").arg(plot->width()).arg(need.width());
     }
     // The whole widget on screen: a parent shorter than the plot's minimum cuts off its
     // bottom rows (the compare legend, issue 21).
@@ -110,6 +149,12 @@ QString plotProblems(QCustomPlot* plot) {
         problems << QStringLiteral("legend %1 px high, needs %2")
                         .arg(plot->legend->outerRect().height())
                         .arg(plot->legend->minimumOuterSizeHint().height());
+    }
+    if (plot->legend && plot->legend->visible() && plot->legend->itemCount() > 0 &&
+        plot->legend->outerRect().width() < plot->legend->minimumOuterSizeHint().width()) {
+        problems << QStringLiteral("legend %1 px wide, needs %2")
+                        .arg(plot->legend->outerRect().width())
+                        .arg(plot->legend->minimumOuterSizeHint().width());
     }
     return problems.isEmpty() ? QString()
                               : plot->objectName() + QStringLiteral(": ") + problems.join("; ");
@@ -150,6 +195,7 @@ private:
     QTemporaryDir m_dir;
     QString m_path;
     qint64 m_run = -1;
+    qint64 m_recursionRun = -1; ///< token traces: the Sequence view
 };
 
 void TstPresentationMode::initTestCase() {
@@ -162,12 +208,47 @@ void TstPresentationMode::initTestCase() {
         inspect_test::writeFixtureRun(m_path.toStdString(), options, &error);
     QVERIFY2(run.runId >= 0, error.c_str());
     m_run = run.runId;
+    // What a real reflection run logs besides: the legends of Training's bottom row hold the
+    // experts' activations and two names each, the cases that were cut at 1280x800.
+    auto log = mor::ExperimentLog::open(m_path.toStdString(), &error);
+    QVERIFY2(log, error.c_str());
+    for (const int64_t step : run.steps) {
+        const double t = double(step);
+        log->logMetrics(m_run, step,
+                        {{"val/activation/0", 0.2}, {"val/activation/1", 0.5},
+                         {"val/activation/2", 0.3}, {"val/mean_depth", 3.0 - 1e-3 * t},
+                         {"train/loss", 1.0 / (1.0 + t)}, {"train/loss/task", 0.5 / (1.0 + t)},
+                         {"train/lr", 0.003}, {"train/throughput", 9000.0 + t}});
+    }
+    // Runs named as sweeps name them: the compare legend is two columns of such names.
+    for (int seed = 1; seed <= 3; ++seed) {
+        mor::RunInfo info;
+        info.name = "recursion-pointer recursion.capacity=1,0.22,0.11, "
+                    "recursion.kv_sharing=false seed=" + std::to_string(seed);
+        const int64_t id = log->createRun(info);
+        for (const int64_t step : run.steps) {
+            log->logMetric(id, "val/accuracy", step, 0.5 + 0.01 * double(seed + step % 7));
+        }
+        log->setStatus(id, "finished");
+    }
+    mor::RunInfo recursion;
+    recursion.name = "recursion demo";
+    recursion.dataset = "addition";
+    recursion.configJson = R"({"model":{"family":"recursion"}})";
+    m_recursionRun = log->createRun(recursion);
+    for (const auto& [step, traces] : sequence_test::makeRun(true)) {
+        log->logTokenTraces(m_recursionRun, step, traces);
+        log->logMetric(m_recursionRun, "val/mean_depth", step, 2.0);
+    }
+    log->setStatus(m_recursionRun, "finished");
+    log->flush();
 }
 
 void TstPresentationMode::plotsFitTheirLabels_data() {
     QTest::addColumn<QString>("view");
     QTest::addColumn<QSize>("size");
-    for (const char* view : {"training", "stepper", "routing", "conflicts", "compare"}) {
+    for (const char* view :
+         {"training", "stepper", "routing", "conflicts", "compare", "sequence"}) {
         for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
             QTest::addRow("%s %dx%d", view, size.width(), size.height())
                 << QString::fromLatin1(view) << size;
@@ -180,7 +261,7 @@ void TstPresentationMode::plotsFitTheirLabels() {
     QFETCH(QSize, size);
     shell::MainWindow window;
     QVERIFY(window.openLog(m_path, false));
-    window.selectRun(m_run);
+    window.selectRun(view == QLatin1String("sequence") ? m_recursionRun : m_run);
     QVERIFY(window.showView(view));
     window.resize(size);
     window.show();
