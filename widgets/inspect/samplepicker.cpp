@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -50,7 +51,7 @@ SamplePicker::SamplePicker(QWidget* parent)
     layout->addWidget(m_list, 1);
     layout->addWidget(m_position);
     layout->addLayout(buttons);
-    setMinimumWidth(220);
+    fitWidth();
     rebuildFilterChoices();
 
     connect(m_stepCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
@@ -194,6 +195,7 @@ void SamplePicker::rebuildList() {
         }
     }
     colourItems();
+    fitWidth();
     const int row = keepRow >= 0 ? keepRow : (m_list->count() > 0 ? 0 : -1);
     m_list->setCurrentRow(row);
     // Emit even when the row number did not change: the sample under it may have.
@@ -219,7 +221,23 @@ void SamplePicker::colourItems() {
     }
 }
 
+void SamplePicker::fitWidth() {
+    // Never narrower than the widest entry: the design 220 px cut off "depth 4" at the 1.5x
+    // font of presentation mode (the splitter widens the pane to this minimum).
+    const int entries = m_list->count() > 0 ? m_list->sizeHintForColumn(0) : 0;
+    const int list = entries + 2 * m_list->frameWidth() +
+                     m_list->verticalScrollBar()->sizeHint().width() + 4;
+    const int width = std::max(220, list);
+    if (minimumWidth() != width) {
+        setMinimumWidth(width);
+    }
+}
+
 void SamplePicker::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange) {
+        // The list's items take the new font after this event: measure them afterwards.
+        QMetaObject::invokeMethod(this, &SamplePicker::fitWidth, Qt::QueuedConnection);
+    }
     if (event->type() == QEvent::PaletteChange ||
         event->type() == QEvent::ApplicationPaletteChange) {
         colourItems();

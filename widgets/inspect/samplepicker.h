@@ -60,6 +60,8 @@ protected:
 
 private:
     void colourItems();
+    /// The minimum width that shows the widest list entry whole (it grows with the font).
+    void fitWidth();
     void rebuildFilterChoices();
     void rebuildList();
     bool passes(const mor::SampleTrace& trace) const;

@@ -15,6 +15,7 @@
 #include "training/trainingview.h"
 
 #include <QAbstractScrollArea>
+#include <QListWidget>
 #include <QApplication>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -190,6 +191,8 @@ private Q_SLOTS:
     void plotsFitTheirLabels();
     void curvesGetThickerAndBackAgain();
     void stepperPanelsGrowWithTheFont();
+    void stepperListShowsItsEntriesWhole_data();
+    void stepperListShowsItsEntriesWhole();
 
 private:
     QTemporaryDir m_dir;
@@ -323,6 +326,38 @@ void TstPresentationMode::stepperPanelsGrowWithTheFont() {
     window.setPresentationMode(false);
     settle();
     QCOMPARE(panel->minimumHeight(), normalMinimum); // shrinks back with the font
+}
+
+void TstPresentationMode::stepperListShowsItsEntriesWhole_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+void TstPresentationMode::stepperListShowsItsEntriesWhole() {
+    // The picker kept its design 220 px at the 1.5x font: "#46 y=1 → 3 ✗ depth 4" was cut.
+    QFETCH(QSize, size);
+    shell::MainWindow window;
+    QVERIFY(window.openLog(m_path, false));
+    window.selectRun(m_run);
+    QVERIFY(window.showView(QStringLiteral("stepper")));
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    settle();
+    window.setPresentationMode(true);
+    settle();
+    auto* list = window.findChild<QListWidget*>(QStringLiteral("sampleList"));
+    QVERIFY(list && list->count() > 0);
+    int widest = 0;
+    for (int i = 0; i < list->count(); ++i) {
+        widest = std::max(widest, list->fontMetrics().horizontalAdvance(list->item(i)->text()));
+    }
+    const int shown = list->viewport()->width();
+    window.setPresentationMode(false);
+    QVERIFY2(shown >= widest, qPrintable(QStringLiteral("list %1 px wide, its widest entry %2")
+                                             .arg(shown)
+                                             .arg(widest)));
 }
 
 QTEST_MAIN(TstPresentationMode)
