@@ -116,11 +116,13 @@ Kind current() {
 }
 
 QString curveColor(int index) {
-    // Tableau-like colours; the dark theme gets the lighter variants.
+    // Tableau-like colours; the dark theme gets lighter variants, each pair at least as far
+    // apart as the light ones (CIE76 distance 27): the pale lavender, grey and tan were too
+    // close to the blue, grey and orange ("train/loss/expert" vs "train/loss/mixture").
     static const char* light[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-    static const char* dark[] = {"#6baed6", "#ff6b6b", "#74c476", "#fdae6b", "#bcbddc",
-                                 "#d6a37f", "#f1a6d6", "#c7c7c7", "#e7e76b", "#7fdfea"};
+    static const char* dark[] = {"#5aa9e6", "#ff6b6b", "#74c476", "#ffb347", "#a98bf0",
+                                 "#c08a62", "#f59bd0", "#d0d0d0", "#e7e76b", "#6fe3d8"};
     const int i = index % 10;
     return QString::fromLatin1(g_current == Kind::Dark ? dark[i] : light[i]);
 }

@@ -302,6 +302,26 @@ QString ParallelCoordinates::tickText(const Axis& axis, double value) const {
                                                        : QString::number(value, 'g', 4);
 }
 
+QColor ParallelCoordinates::scoreColor(double share, const QColor& background) {
+    // Viridis without its darkest end, and without its lightest (yellow) on a light
+    // background. On a dark one it starts where its colours stand out at least 3:1 (WCAG's
+    // ratio for graphics): from 0.1 the low scores' dark purple vanished there.
+    QCPColorGradient gradient = common::probabilityGradient(); // color() is not const
+    const QCPRange unit(0.0, 1.0);
+    const double bg = common::relativeLuminance(background);
+    const bool dark = bg < 0.18;
+    const double high = dark ? 1.0 : 0.85;
+    double low = 0.1;
+    auto contrast = [&](double t) {
+        const double l = common::relativeLuminance(QColor(gradient.color(t, unit)));
+        return (std::max(l, bg) + 0.05) / (std::min(l, bg) + 0.05);
+    };
+    while (dark && low < high - 0.3 && contrast(low) < 3.0) {
+        low += 0.05;
+    }
+    return QColor(gradient.color(low + (high - low) * std::clamp(share, 0.0, 1.0), unit));
+}
+
 void ParallelCoordinates::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
@@ -316,8 +336,7 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
         return;
     }
     const QRectF area = plotArea();
-    // Colour by test accuracy (viridis without its darkest and lightest ends, readable on
-    // light and dark backgrounds).
+    // Colour by test accuracy (scoreColor).
     double accLo = INFINITY, accHi = -INFINITY;
     for (const RunRow& run : m_data.runs) {
         if (std::isfinite(run.results[Accuracy])) {
@@ -325,7 +344,7 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
             accHi = std::max(accHi, run.results[Accuracy]);
         }
     }
-    QCPColorGradient gradient = common::probabilityGradient();
+    const QColor background = pal.color(QPalette::Base);
     const bool anyHighlight = !m_highlighted.isEmpty();
     auto drawRun = [&](int r, bool strong) {
         const RunRow& run = m_data.runs[r];
@@ -348,7 +367,7 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
         const double acc = run.results[Accuracy];
         const double u = std::isfinite(acc) && accHi > accLo ? (acc - accLo) / (accHi - accLo)
                                                             : 0.5;
-        QColor c = gradient.color(0.1 + 0.75 * u, QCPRange(0.0, 1.0));
+        QColor c = scoreColor(u, background);
         if (!strong) {
             c.setAlpha(anyHighlight ? 45 : 150);
         }

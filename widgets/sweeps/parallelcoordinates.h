@@ -6,6 +6,7 @@
 // tab selects them in the run browser. Runs selected in the browser are drawn highlighted.
 #include "sweeps/sweepdata.h"
 
+#include <QColor>
 #include <QList>
 #include <QSet>
 #include <QWidget>
@@ -42,6 +43,9 @@ public:
     QStringList tickLabels(int axis) const;
     /// Whether the axis names alternate between two rows (not all fit in one).
     bool namesStaggered() const;
+    /// The colour of a run's line whose test accuracy lies at `share` (0 the sweep's lowest,
+    /// 1 its highest) on a `background`: viridis, from where it stands out against it.
+    static QColor scoreColor(double share, const QColor& background);
 
     QSize minimumSizeHint() const override;
     QSize sizeHint() const override;

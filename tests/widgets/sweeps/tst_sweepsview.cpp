@@ -5,6 +5,9 @@
 // finish, the Pareto front, and the launcher's `mor sweep` (a real --dry-run).
 #include "sweepfixture.h"
 
+#include "common/plotstyle.h"
+#include "common/theme.h"
+
 #include "shell/logsession.h"
 #include "shell/mainwindow.h"
 #include "shell/runbrowser.h"
@@ -69,6 +72,7 @@ private Q_SLOTS:
     void paretoFrontHasTheBestConfigurationPerCost();
     void computeAxisDefaultsToOneTheRunsLogged();
     void booleanAxisNamesItsValuesInOneRowOfNames();
+    void lowScoresStandOutOnTheDarkBackground();
     void runsOfARunningSweepAppearAsTheyFinish();
     void launcherBuildsTheSweepCommand();
     void launcherChecksEveryConfigurationWithMor();
@@ -294,6 +298,30 @@ void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
     QCOMPARE(pc->tickLabels(axis), (QStringList{QStringLiteral("false"), QStringLiteral("true")}));
     // Short names at 900 px: one row, all at the same height (they alternated rows).
     QVERIFY(!pc->namesStaggered());
+}
+
+void TstSweepsView::lowScoresStandOutOnTheDarkBackground() {
+    // The lowest score's line was viridis' dark purple on the dark theme's base: 1.4:1.
+    auto contrast = [](const QColor& a, const QColor& b) {
+        const double la = common::relativeLuminance(a), lb = common::relativeLuminance(b);
+        return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+    };
+    common::Theme::apply(common::Theme::Kind::Dark);
+    const QColor dark = QApplication::palette().color(QPalette::Base);
+    common::Theme::apply(common::Theme::Kind::Light);
+    const QColor light = QApplication::palette().color(QPalette::Base);
+    for (const double share : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+        const QColor line = sweeps::ParallelCoordinates::scoreColor(share, dark);
+        QVERIFY2(contrast(line, dark) >= 3.0,
+                 qPrintable(QStringLiteral("%1 at %2: %3:1")
+                                .arg(line.name())
+                                .arg(share)
+                                .arg(contrast(line, dark))));
+    }
+    // Low and high scores still differ, and the light theme keeps its dark low end.
+    QVERIFY(contrast(sweeps::ParallelCoordinates::scoreColor(0.0, dark),
+                     sweeps::ParallelCoordinates::scoreColor(1.0, dark)) >= 2.0);
+    QVERIFY(contrast(sweeps::ParallelCoordinates::scoreColor(0.0, light), light) >= 7.0);
 }
 
 void TstSweepsView::paretoFrontHasTheBestConfigurationPerCost() {
