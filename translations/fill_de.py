@@ -597,6 +597,7 @@ DE = {
     "No finished run in this sweep yet.": "Noch kein abgeschlossener Lauf in diesem Sweep.",
     "No run of this sweep logged %1: choose another compute axis.":
         "Kein Lauf dieses Sweeps hat %1 protokolliert: Wählen Sie eine andere Rechenaufwand-Achse.",
+    "default": "Standard",
 }
 
 

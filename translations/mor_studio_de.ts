@@ -4517,6 +4517,10 @@ Drag along the axis to select runs; click it to clear.</source>
         <translation>%1
 Entlang der Achse ziehen, um Läufe zu wählen; klicken, um die Auswahl zu löschen.</translation>
     </message>
+    <message>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
 </context>
 <context>
     <name>sweeps::ParetoPlot</name>

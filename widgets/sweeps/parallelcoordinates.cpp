@@ -295,7 +295,10 @@ QList<qint64> ParallelCoordinates::brushedRuns() const {
 QString ParallelCoordinates::tickText(const Axis& axis, double value) const {
     if (axis.categorical) {
         const int i = int(std::lround(value));
-        return displayValue(axis.categories.value(i));
+        // A configuration that does not set the parameter runs with its default: "" in the
+        // sweep, which left that axis value without a label.
+        const QString text = displayValue(axis.categories.value(i));
+        return text.isEmpty() ? tr("default") : text;
     }
     // Parameters as written in the sweep; results with three significant digits.
     return axis.key.startsWith(QLatin1String("test/")) ? formatNumber(value)

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void paretoFrontHasTheBestConfigurationPerCost();
     void computeAxisDefaultsToOneTheRunsLogged();
     void booleanAxisNamesItsValuesInOneRowOfNames();
+    void defaultValueIsNamedOnItsAxis();
     void lowScoresStandOutOnTheDarkBackground();
     void runsOfARunningSweepAppearAsTheyFinish();
     void launcherBuildsTheSweepCommand();
@@ -298,6 +299,32 @@ void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
     QCOMPARE(pc->tickLabels(axis), (QStringList{QStringLiteral("false"), QStringLiteral("true")}));
     // Short names at 900 px: one row, all at the same height (they alternated rows).
     QVERIFY(!pc->namesStaggered());
+}
+
+void TstSweepsView::defaultValueIsNamedOnItsAxis() {
+    // A configuration without the parameter runs with its default: "" on the axis, unlabelled.
+    const QString path = m_dir->filePath(QStringLiteral("default.sqlite"));
+    sweepfixture::SweepWriter writer(
+        path.toStdString(),
+        {R"({"model.recursion.kv_sharing": false})",
+         R"({"model.recursion.kv_sharing": false, "model.recursion.capacity": [1, 0.5]})"},
+        {1}, "grid");
+    QVERIFY2(writer.ok(), writer.error().c_str());
+    writer.finishAll(metricsOf);
+    shell::LogSession session;
+    QString error;
+    QVERIFY2(session.open(path, &error), qPrintable(error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    sweeps::ParallelCoordinates* pc = view.parallelCoordinates();
+    int axis = -1;
+    for (int a = 0; a < pc->axisCount(); ++a) {
+        axis = pc->axisName(a) == QStringLiteral("capacity") ? a : axis;
+    }
+    QVERIFY(axis >= 0);
+    const QStringList labels = pc->tickLabels(axis);
+    QCOMPARE(labels.size(), 2);
+    QCOMPARE(labels.first(), QStringLiteral("default"));
+    QVERIFY(!labels.last().isEmpty());
 }
 
 void TstSweepsView::lowScoresStandOutOnTheDarkBackground() {
