@@ -210,7 +210,8 @@ DE = {
          "Wählen Sie in der Laufliste zwei oder mehr Läufe, um sie zu vergleichen. Gezeigt werden die neuesten %n Läufe des Logs."),
     "No runs to compare: open a log with runs.": "Keine Läufe zum Vergleichen: Öffnen Sie ein Log mit Läufen.",
     "(no run with a routing snapshot)": "(kein Lauf mit Routing-Momentaufnahme)",
-    "<b>%1</b> (#%2), routing at step %3, rows by class": "<b>%1</b> (#%2), Routing bei Schritt %3, Zeilen nach Klasse",
+    "<b>%1</b> (#%2), routing at step %3, %4 inputs in rows by class":
+        "<b>%1</b> (#%2), Routing bei Schritt %3, %4 Eingaben in Zeilen nach Klasse",
     "Both heatmaps use the same fixed colour scale, router probability 0 to 1, so equal colours mean equal probabilities. The first two compared runs with routing snapshots are shown.":
         "Beide Heatmaps nutzen dieselbe feste Farbskala (Router-Wahrscheinlichkeit 0 bis 1): Gleiche Farben bedeuten gleiche Wahrscheinlichkeiten. Gezeigt werden die ersten beiden verglichenen Läufe mit Routing-Momentaufnahme.",
     # plot export, setup additions

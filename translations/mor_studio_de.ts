@@ -427,12 +427,12 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
         <translation>(kein Lauf mit Routing-Momentaufnahme)</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; (#%2), routing at step %3, rows by class</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2), Routing bei Schritt %3, Zeilen nach Klasse</translation>
-    </message>
-    <message>
         <source>Both heatmaps use the same fixed colour scale, router probability 0 to 1, so equal colours mean equal probabilities. The first two compared runs with routing snapshots are shown.</source>
         <translation>Beide Heatmaps nutzen dieselbe feste Farbskala (Router-Wahrscheinlichkeit 0 bis 1): Gleiche Farben bedeuten gleiche Wahrscheinlichkeiten. Gezeigt werden die ersten beiden verglichenen Läufe mit Routing-Momentaufnahme.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (#%2), routing at step %3, %4 inputs in rows by class</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (#%2), Routing bei Schritt %3, %4 Eingaben in Zeilen nach Klasse</translation>
     </message>
 </context>
 <context>

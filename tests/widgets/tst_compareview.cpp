@@ -22,6 +22,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QLabel>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -499,6 +500,36 @@ void TstCompareView::routingTabShowsTwoRunsOnOneScale() {
         const double a = 0.1 * (side + 1);
         QVERIFY(std::abs(expert0 - (a + 0.5 + (1 - a))) < 1e-6);
     }
+    // Nothing between the two maps: no rotated axis title (the short pane cut "input (3)" and
+    // the left scale's title to stray letters), one colour scale on the right, and the number
+    // of inputs in each title instead.
+    view.resize(1400, 1000);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (QTabWidget* tabs : view.findChildren<QTabWidget*>()) {
+        for (int i = 0; i < tabs->count(); ++i) {
+            if (tabs->widget(i)->isAncestorOf(pair)) {
+                tabs->setCurrentIndex(i);
+            }
+        }
+    }
+    QTest::qWait(50);
+    common::RoutingHeatmap* left = pair->heatmap(0);
+    common::RoutingHeatmap* right = pair->heatmap(1);
+    QVERIFY(!left->colorScaleShown());
+    QVERIFY(right->colorScaleShown());
+    for (common::RoutingHeatmap* map : {left, right}) {
+        QCOMPARE(map->yAxis->label(), QString());
+        map->replot();
+    }
+    // The left map's axes end within a few pixels of its widget: no scale or title beside them.
+    const int gap = left->width() - left->axisRect()->outerRect().right();
+    QVERIFY2(gap <= 12, qPrintable(QStringLiteral("%1 px right of the left map's axes").arg(gap)));
+    int titled = 0;
+    for (const QLabel* label : pair->findChildren<QLabel*>()) {
+        titled += label->text().contains(QStringLiteral("3 inputs")) ? 1 : 0;
+    }
+    QCOMPARE(titled, 2);
     if (qEnvironmentVariableIsSet("MOR_SCREENSHOT_DIR")) { // for looking at it by eye
         pair->resize(1000, 500);
         pair->grab().save(qEnvironmentVariable("MOR_SCREENSHOT_DIR") + "/compare-routing.png");

@@ -223,7 +223,7 @@ void RoutingHeatmap::updateRowTicks() {
         yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
         yAxis->setTickLabels(false);
         yAxis->setTicks(false);
-        yAxis->setLabel(tr("input (%1, in log order)").arg(rows));
+        yAxis->setLabel(m_inputTitled ? tr("input (%1, in log order)").arg(rows) : QString());
         return;
     }
     // Group boundaries as lines, group names at the group centres.
@@ -264,7 +264,36 @@ void RoutingHeatmap::updateRowTicks() {
     yAxis->setTicker(ticks);
     yAxis->setTicks(true);
     yAxis->setTickLabels(true);
-    yAxis->setLabel(tr("input (%1)").arg(rows));
+    yAxis->setLabel(m_inputTitled ? tr("input (%1)").arg(rows) : QString());
+}
+
+void RoutingHeatmap::setColorScaleShown(bool shown) {
+    if (shown == colorScaleShown()) {
+        return;
+    }
+    // Out of the layout (a hidden element would keep its column), still the map's scale.
+    if (shown) {
+        plotLayout()->addElement(0, 1, m_scale);
+    } else {
+        plotLayout()->take(m_scale);
+        plotLayout()->simplify();
+    }
+    m_scale->setVisible(shown);
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool RoutingHeatmap::colorScaleShown() const {
+    return m_scale->layout() == plotLayout();
+}
+
+void RoutingHeatmap::setInputAxisTitled(bool titled) {
+    m_inputTitled = titled;
+    if (!titled) {
+        yAxis->setLabel(QString());
+    } else if (rowCount() > 0) {
+        updateRowTicks();
+    }
+    replot(QCustomPlot::rpQueuedReplot);
 }
 
 int64_t RoutingHeatmap::sampleIdAtRow(int row) const {

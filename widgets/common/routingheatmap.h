@@ -44,6 +44,13 @@ public:
     QString expertLabel(int expert) const;
     SortKey sortKey() const { return m_sortKey; }
     void clear();
+    /// The colour scale beside the map (shown by default). Maps side by side on the same
+    /// fixed scale show it once: left out, it leaves no empty column.
+    void setColorScaleShown(bool shown);
+    bool colorScaleShown() const;
+    /// The input axis's title "input (N)" (shown by default); off where the caller names the
+    /// count itself, so no rotated title stands between two maps.
+    void setInputAxisTitled(bool titled);
 
     const mor::RoutingSnapshot& snapshot() const { return m_snapshot; }
     int rowCount() const { return int(m_order.size()); }
@@ -100,6 +107,7 @@ private:
     QTimer* m_refill = nullptr;
     std::vector<QCPItemStraightLine*> m_groupLines;
     std::vector<int> m_widths; ///< nested experts: width per expert (empty: none)
+    bool m_inputTitled = true;
 };
 
 } // namespace common

@@ -18,6 +18,12 @@ CompareRoutingPair::CompareRoutingPair(QWidget* parent)
         m_titles[side] = new QLabel(this);
         m_maps[side] = new common::RoutingHeatmap(this);
         m_maps[side]->setSortKey(common::RoutingHeatmap::SortKey::Class);
+        // Nothing between the maps: they share one colour scale (on the right) and their
+        // titles name the number of inputs. The left map's rotated scale title and the right
+        // map's "input (N)", cut by the short pane, stood there as stray letters.
+        m_maps[side]->setInputAxisTitled(false);
+        m_maps[side]->setColorScaleShown(side == 1);
+        m_titles[side]->setWordWrap(true);
         grid->addWidget(m_titles[side], 0, side);
         grid->addWidget(m_maps[side], 1, side);
     }
@@ -70,10 +76,12 @@ void CompareRoutingPair::retranslateUi() {
     for (int side = 0; side < 2; ++side) {
         m_titles[side]->setText(m_runs[side] < 0
                                     ? tr("(no run with a routing snapshot)")
-                                    : tr("<b>%1</b> (#%2), routing at step %3, rows by class")
+                                    : tr("<b>%1</b> (#%2), routing at step %3, %4 inputs "
+                                         "in rows by class")
                                           .arg(m_names[side].toHtmlEscaped())
                                           .arg(m_runs[side])
-                                          .arg(m_steps[side]));
+                                          .arg(m_steps[side])
+                                          .arg(m_maps[side]->rowCount()));
     }
     m_note->setText(tr("Both heatmaps use the same fixed colour scale, router probability 0 to "
                        "1, so equal colours mean equal probabilities. The first two compared "
