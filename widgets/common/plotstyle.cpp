@@ -6,6 +6,7 @@
 #include <QEvent>
 #include <QPointer>
 
+#include <algorithm>
 #include <cmath>
 
 namespace common {
@@ -79,6 +80,11 @@ double relativeLuminance(const QColor& c) {
     const QColor rgb = c.toRgb();
     return 0.2126 * linear(rgb.redF()) + 0.7152 * linear(rgb.greenF()) +
            0.0722 * linear(rgb.blueF());
+}
+
+double contrastRatio(const QColor& a, const QColor& b) {
+    const double la = relativeLuminance(a), lb = relativeLuminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
 QColor textColorOn(const QColor& cell) {

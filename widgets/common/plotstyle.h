@@ -45,6 +45,8 @@ void setIndexTicks(QCPAxis* axis, int count, const QString& prefix, int maxLabel
 QCPColorGradient probabilityGradient();
 /// The relative luminance of `c` (WCAG 2: linearised sRGB, 0 black to 1 white).
 double relativeLuminance(const QColor& c);
+/// WCAG 2's contrast ratio of two colours, 1 (equal luminance) to 21 (black on white).
+double contrastRatio(const QColor& a, const QColor& b);
 /// Black or white, whichever reads better on a cell of colour `cell` (by its relative
 /// luminance): dark text on light cells, light text on dark ones.
 QColor textColorOn(const QColor& cell);

@@ -133,18 +133,13 @@ QColor readable(const QColor& c, const QColor& fg, const QColor& bg) {
     return neutral(c) && std::abs(c.lightness() - bg.lightness()) < 110 ? fg : c;
 }
 
-double contrast(const QColor& a, const QColor& b) {
-    const double la = relativeLuminance(a), lb = relativeLuminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
-
 /// Text of a colour that means something (the routing load's red "ideal" label) keeps its hue
 /// but moves its lightness away from the background until it reads (contrast 4.5, WCAG AA):
 /// dark red on the dark theme's grey becomes a light red.
 QColor legibleText(const QColor& c, const QColor& fg, const QColor& bg) {
     QColor text = readable(c, fg, bg);
     const bool darkBg = bg.lightness() < 128;
-    for (int step = 0; step < 20 && contrast(text, bg) < 4.5; ++step) {
+    for (int step = 0; step < 20 && contrastRatio(text, bg) < 4.5; ++step) {
         const QColor hsl = text.toHsl();
         const int l = std::clamp(hsl.lightness() + (darkBg ? 12 : -12), 0, 255);
         text = QColor::fromHsl(hsl.hslHue(), hsl.hslSaturation(), l, hsl.alpha());

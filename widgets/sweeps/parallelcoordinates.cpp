@@ -311,15 +311,11 @@ QColor ParallelCoordinates::scoreColor(double share, const QColor& background) {
     // ratio for graphics): from 0.1 the low scores' dark purple vanished there.
     QCPColorGradient gradient = common::probabilityGradient(); // color() is not const
     const QCPRange unit(0.0, 1.0);
-    const double bg = common::relativeLuminance(background);
-    const bool dark = bg < 0.18;
+    const bool dark = common::relativeLuminance(background) < 0.18;
     const double high = dark ? 1.0 : 0.85;
     double low = 0.1;
-    auto contrast = [&](double t) {
-        const double l = common::relativeLuminance(QColor(gradient.color(t, unit)));
-        return (std::max(l, bg) + 0.05) / (std::min(l, bg) + 0.05);
-    };
-    while (dark && low < high - 0.3 && contrast(low) < 3.0) {
+    while (dark && low < high - 0.3 &&
+           common::contrastRatio(QColor(gradient.color(low, unit)), background) < 3.0) {
         low += 0.05;
     }
     return QColor(gradient.color(low + (high - low) * std::clamp(share, 0.0, 1.0), unit));

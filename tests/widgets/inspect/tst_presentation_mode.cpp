@@ -181,6 +181,28 @@ void settle() {
         QApplication::processEvents();
     }
 }
+
+/// Opens `path` in `window`, selects `run`, shows `view` at `size` (the default size when
+/// invalid) and waits until it is drawn; false when the log or the view does not open.
+bool showRunIn(shell::MainWindow& window, const QString& path, qint64 run, const QString& view,
+               QSize size = {}) {
+    if (!window.openLog(path, false)) {
+        return false;
+    }
+    window.selectRun(run);
+    if (!window.showView(view)) {
+        return false;
+    }
+    if (size.isValid()) {
+        window.resize(size);
+    }
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)) {
+        return false;
+    }
+    settle();
+    return true;
+}
 } // namespace
 
 class TstPresentationMode : public QObject {
@@ -263,13 +285,8 @@ void TstPresentationMode::plotsFitTheirLabels() {
     QFETCH(QString, view);
     QFETCH(QSize, size);
     shell::MainWindow window;
-    QVERIFY(window.openLog(m_path, false));
-    window.selectRun(view == QLatin1String("sequence") ? m_recursionRun : m_run);
-    QVERIFY(window.showView(view));
-    window.resize(size);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    settle();
+    QVERIFY(showRunIn(window, m_path,
+                      view == QLatin1String("sequence") ? m_recursionRun : m_run, view, size));
     // The problem only showed when the font grows after the plots exist: switch while shown.
     window.setPresentationMode(true);
     settle();
@@ -285,12 +302,7 @@ void TstPresentationMode::plotsFitTheirLabels() {
 
 void TstPresentationMode::curvesGetThickerAndBackAgain() {
     shell::MainWindow window;
-    QVERIFY(window.openLog(m_path, false));
-    window.selectRun(m_run);
-    window.showView(QStringLiteral("training"));
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    settle();
+    QVERIFY(showRunIn(window, m_path, m_run, QStringLiteral("training")));
     QCustomPlot* plot = window.trainingView()->plots()->plot(training::MetricPlots::Accuracy);
     QVERIFY(plot->graphCount() > 0);
     const double normal = plot->graph(0)->pen().widthF();
@@ -305,13 +317,7 @@ void TstPresentationMode::curvesGetThickerAndBackAgain() {
 
 void TstPresentationMode::stepperPanelsGrowWithTheFont() {
     shell::MainWindow window;
-    QVERIFY(window.openLog(m_path, false));
-    window.selectRun(m_run);
-    window.showView(QStringLiteral("stepper"));
-    window.resize(1280, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    settle();
+    QVERIFY(showRunIn(window, m_path, m_run, QStringLiteral("stepper"), QSize(1280, 800)));
     auto* panel = window.findChild<inspect::ExpertPanel*>();
     auto* integration = window.findChild<inspect::IntegrationPanel*>();
     QVERIFY(panel && integration);
@@ -338,13 +344,7 @@ void TstPresentationMode::stepperListShowsItsEntriesWhole() {
     // The picker kept its design 220 px at the 1.5x font: "#46 y=1 → 3 ✗ depth 4" was cut.
     QFETCH(QSize, size);
     shell::MainWindow window;
-    QVERIFY(window.openLog(m_path, false));
-    window.selectRun(m_run);
-    QVERIFY(window.showView(QStringLiteral("stepper")));
-    window.resize(size);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    settle();
+    QVERIFY(showRunIn(window, m_path, m_run, QStringLiteral("stepper"), size));
     window.setPresentationMode(true);
     settle();
     auto* list = window.findChild<QListWidget*>(QStringLiteral("sampleList"));

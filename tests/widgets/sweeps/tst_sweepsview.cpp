@@ -58,6 +58,26 @@ void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons butt
     QApplication::sendEvent(w, &event);
 }
 
+/// Writes a finished sweep of `overrides`, seed 1 each, to `path`: "" when it worked, else why.
+std::string writeOneSeedSweep(const QString& path, const std::vector<std::string>& overrides) {
+    sweepfixture::SweepWriter writer(path.toStdString(), overrides, {1}, "grid");
+    if (!writer.ok()) {
+        return writer.error();
+    }
+    writer.finishAll(metricsOf);
+    return {};
+}
+
+/// The index of the axis called `name`, or -1.
+int axisNamed(const sweeps::ParallelCoordinates* pc, const QString& name) {
+    for (int a = 0; a < pc->axisCount(); ++a) {
+        if (pc->axisName(a) == name) {
+            return a;
+        }
+    }
+    return -1;
+}
+
 } // namespace
 
 class TstSweepsView : public QObject {
@@ -276,24 +296,18 @@ void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
 
 void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
     const QString path = m_dir->filePath(QStringLiteral("boolean.sqlite"));
-    sweepfixture::SweepWriter writer(
-        path.toStdString(),
-        {R"({"model.router.renormalize": false, "model.router.top_k": 1})",
-         R"({"model.router.renormalize": true, "model.router.top_k": 1})",
-         R"({"model.router.renormalize": false, "model.router.top_k": 2})"},
-        {1}, "grid");
-    QVERIFY2(writer.ok(), writer.error().c_str());
-    writer.finishAll(metricsOf);
+    const std::string written =
+        writeOneSeedSweep(path, {R"({"model.router.renormalize": false, "model.router.top_k": 1})",
+                                 R"({"model.router.renormalize": true, "model.router.top_k": 1})",
+                                 R"({"model.router.renormalize": false, "model.router.top_k": 2})"});
+    QVERIFY2(written.empty(), written.c_str());
     shell::LogSession session;
     QString error;
     QVERIFY2(session.open(path, &error), qPrintable(error));
     sweeps::SweepsView view(&session, nullptr, {});
     sweeps::ParallelCoordinates* pc = view.parallelCoordinates();
     pc->resize(900, 340);
-    int axis = -1;
-    for (int a = 0; a < pc->axisCount(); ++a) {
-        axis = pc->axisName(a) == QStringLiteral("renormalize") ? a : axis;
-    }
+    const int axis = axisNamed(pc, QStringLiteral("renormalize"));
     QVERIFY(axis >= 0);
     // As the table writes them (it said "false", the axis "0").
     QCOMPARE(pc->tickLabels(axis), (QStringList{QStringLiteral("false"), QStringLiteral("true")}));
@@ -304,22 +318,16 @@ void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
 void TstSweepsView::defaultValueIsNamedOnItsAxis() {
     // A configuration without the parameter runs with its default: "" on the axis, unlabelled.
     const QString path = m_dir->filePath(QStringLiteral("default.sqlite"));
-    sweepfixture::SweepWriter writer(
-        path.toStdString(),
-        {R"({"model.recursion.kv_sharing": false})",
-         R"({"model.recursion.kv_sharing": false, "model.recursion.capacity": [1, 0.5]})"},
-        {1}, "grid");
-    QVERIFY2(writer.ok(), writer.error().c_str());
-    writer.finishAll(metricsOf);
+    const std::string written = writeOneSeedSweep(
+        path, {R"({"model.recursion.kv_sharing": false})",
+               R"({"model.recursion.kv_sharing": false, "model.recursion.capacity": [1, 0.5]})"});
+    QVERIFY2(written.empty(), written.c_str());
     shell::LogSession session;
     QString error;
     QVERIFY2(session.open(path, &error), qPrintable(error));
     sweeps::SweepsView view(&session, nullptr, {});
     sweeps::ParallelCoordinates* pc = view.parallelCoordinates();
-    int axis = -1;
-    for (int a = 0; a < pc->axisCount(); ++a) {
-        axis = pc->axisName(a) == QStringLiteral("capacity") ? a : axis;
-    }
+    const int axis = axisNamed(pc, QStringLiteral("capacity"));
     QVERIFY(axis >= 0);
     const QStringList labels = pc->tickLabels(axis);
     QCOMPARE(labels.size(), 2);
@@ -329,26 +337,23 @@ void TstSweepsView::defaultValueIsNamedOnItsAxis() {
 
 void TstSweepsView::lowScoresStandOutOnTheDarkBackground() {
     // The lowest score's line was viridis' dark purple on the dark theme's base: 1.4:1.
-    auto contrast = [](const QColor& a, const QColor& b) {
-        const double la = common::relativeLuminance(a), lb = common::relativeLuminance(b);
-        return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-    };
     common::Theme::apply(common::Theme::Kind::Dark);
     const QColor dark = QApplication::palette().color(QPalette::Base);
     common::Theme::apply(common::Theme::Kind::Light);
     const QColor light = QApplication::palette().color(QPalette::Base);
     for (const double share : {0.0, 0.25, 0.5, 0.75, 1.0}) {
         const QColor line = sweeps::ParallelCoordinates::scoreColor(share, dark);
-        QVERIFY2(contrast(line, dark) >= 3.0,
+        QVERIFY2(common::contrastRatio(line, dark) >= 3.0,
                  qPrintable(QStringLiteral("%1 at %2: %3:1")
                                 .arg(line.name())
                                 .arg(share)
-                                .arg(contrast(line, dark))));
+                                .arg(common::contrastRatio(line, dark))));
     }
     // Low and high scores still differ, and the light theme keeps its dark low end.
-    QVERIFY(contrast(sweeps::ParallelCoordinates::scoreColor(0.0, dark),
-                     sweeps::ParallelCoordinates::scoreColor(1.0, dark)) >= 2.0);
-    QVERIFY(contrast(sweeps::ParallelCoordinates::scoreColor(0.0, light), light) >= 7.0);
+    using sweeps::ParallelCoordinates;
+    QVERIFY(common::contrastRatio(ParallelCoordinates::scoreColor(0.0, dark),
+                                  ParallelCoordinates::scoreColor(1.0, dark)) >= 2.0);
+    QVERIFY(common::contrastRatio(ParallelCoordinates::scoreColor(0.0, light), light) >= 7.0);
 }
 
 void TstSweepsView::paretoFrontHasTheBestConfigurationPerCost() {
