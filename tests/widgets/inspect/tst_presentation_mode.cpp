@@ -130,7 +130,9 @@ QString plotProblems(QCustomPlot* plot) {
     }
     const QRect shown = plot->visibleRegion().boundingRect();
     if (!scrolled && shown.height() < plot->height()) {
-        problems << QStringLiteral("only %1 of %2 px visible").arg(shown.height()).arg(plot->height());
+        problems << QStringLiteral("only %1 of %2 px visible")
+                        .arg(shown.height())
+                        .arg(plot->height());
     }
     // Every layout element (title, axis rect, a legend in its own row) inside the widget.
     const QRect inside = plot->rect();

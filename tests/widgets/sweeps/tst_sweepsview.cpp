@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace {
 
@@ -67,6 +68,25 @@ std::string writeOneSeedSweep(const QString& path, const std::vector<std::string
     writer.finishAll(metricsOf);
     return {};
 }
+
+/// The parallel coordinates of a Sweeps view over the one-seed sweep of `overrides`.
+struct OneSeedSweep {
+    shell::LogSession session;
+    std::unique_ptr<sweeps::SweepsView> view;
+    std::string error; ///< why the log was not written or opened; empty when it was
+
+    OneSeedSweep(const QString& path, const std::vector<std::string>& overrides)
+        : error(writeOneSeedSweep(path, overrides)) {
+        QString why;
+        if (error.empty() && !session.open(path, &why)) {
+            error = why.toStdString();
+        }
+        if (error.empty()) {
+            view = std::make_unique<sweeps::SweepsView>(&session, nullptr, nullptr);
+        }
+    }
+    sweeps::ParallelCoordinates* coordinates() const { return view->parallelCoordinates(); }
+};
 
 /// The index of the axis called `name`, or -1.
 int axisNamed(const sweeps::ParallelCoordinates* pc, const QString& name) {
@@ -296,16 +316,12 @@ void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
 
 void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
     const QString path = m_dir->filePath(QStringLiteral("boolean.sqlite"));
-    const std::string written =
-        writeOneSeedSweep(path, {R"({"model.router.renormalize": false, "model.router.top_k": 1})",
-                                 R"({"model.router.renormalize": true, "model.router.top_k": 1})",
-                                 R"({"model.router.renormalize": false, "model.router.top_k": 2})"});
-    QVERIFY2(written.empty(), written.c_str());
-    shell::LogSession session;
-    QString error;
-    QVERIFY2(session.open(path, &error), qPrintable(error));
-    sweeps::SweepsView view(&session, nullptr, {});
-    sweeps::ParallelCoordinates* pc = view.parallelCoordinates();
+    const OneSeedSweep sweep(path,
+                             {R"({"model.router.renormalize": false, "model.router.top_k": 1})",
+                              R"({"model.router.renormalize": true, "model.router.top_k": 1})",
+                              R"({"model.router.renormalize": false, "model.router.top_k": 2})"});
+    QVERIFY2(sweep.error.empty(), sweep.error.c_str());
+    sweeps::ParallelCoordinates* pc = sweep.coordinates();
     pc->resize(900, 340);
     const int axis = axisNamed(pc, QStringLiteral("renormalize"));
     QVERIFY(axis >= 0);
@@ -318,15 +334,11 @@ void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
 void TstSweepsView::defaultValueIsNamedOnItsAxis() {
     // A configuration without the parameter runs with its default: "" on the axis, unlabelled.
     const QString path = m_dir->filePath(QStringLiteral("default.sqlite"));
-    const std::string written = writeOneSeedSweep(
+    const OneSeedSweep sweep(
         path, {R"({"model.recursion.kv_sharing": false})",
                R"({"model.recursion.kv_sharing": false, "model.recursion.capacity": [1, 0.5]})"});
-    QVERIFY2(written.empty(), written.c_str());
-    shell::LogSession session;
-    QString error;
-    QVERIFY2(session.open(path, &error), qPrintable(error));
-    sweeps::SweepsView view(&session, nullptr, {});
-    sweeps::ParallelCoordinates* pc = view.parallelCoordinates();
+    QVERIFY2(sweep.error.empty(), sweep.error.c_str());
+    sweeps::ParallelCoordinates* pc = sweep.coordinates();
     const int axis = axisNamed(pc, QStringLiteral("capacity"));
     QVERIFY(axis >= 0);
     const QStringList labels = pc->tickLabels(axis);
