@@ -596,9 +596,15 @@ DE = {
         "stehen im Tab Sequenz. Ein Reflexionslauf zeigt sein Routing hier, sobald seine erste "
         "Auswertung protokolliert ist.",
     "No finished run in this sweep yet.": "Noch kein abgeschlossener Lauf in diesem Sweep.",
-    "No run of this sweep logged %1: choose another compute axis.":
-        "Kein Lauf dieses Sweeps hat %1 protokolliert: Wählen Sie eine andere Rechenaufwand-Achse.",
+    "No run of this sweep logged %1:\nchoose another compute axis.":
+        "Kein Lauf dieses Sweeps hat %1 protokolliert:\n"
+        "Wählen Sie eine andere Rechenaufwand-Achse.",
     "default": "Standard",
+    "The runs of this sweep logged no compute measure\n(expert-steps, FLOPs or time per input),\n"
+    "so there is no front to draw.\nThe table gives their run time.":
+        "Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands\n"
+        "(Experten-Schritte, FLOPs oder Zeit je Eingabe) protokolliert,\n"
+        "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
 }
 
 

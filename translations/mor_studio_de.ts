@@ -4436,6 +4436,13 @@ jetzt %2</translation>
     </message>
 </context>
 <context>
+    <name>sweeps</name>
+    <message>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
+</context>
+<context>
     <name>sweeps::ImportanceTable</name>
     <message numerus="yes">
         <source>%n run(s). η²: share of the variance explained (one-way ANOVA); r: Pearson&apos;s correlation.</source>
@@ -4517,10 +4524,6 @@ Drag along the axis to select runs; click it to clear.</source>
         <translation>%1
 Entlang der Achse ziehen, um Läufe zu wählen; klicken, um die Auswahl zu löschen.</translation>
     </message>
-    <message>
-        <source>default</source>
-        <translation>Standard</translation>
-    </message>
 </context>
 <context>
     <name>sweeps::ParetoPlot</name>
@@ -4575,8 +4578,20 @@ auf der Pareto-Front</translation>
         <translation>Noch kein abgeschlossener Lauf in diesem Sweep.</translation>
     </message>
     <message>
-        <source>No run of this sweep logged %1: choose another compute axis.</source>
-        <translation>Kein Lauf dieses Sweeps hat %1 protokolliert: Wählen Sie eine andere Rechenaufwand-Achse.</translation>
+        <source>No run of this sweep logged %1:
+choose another compute axis.</source>
+        <translation>Kein Lauf dieses Sweeps hat %1 protokolliert:
+Wählen Sie eine andere Rechenaufwand-Achse.</translation>
+    </message>
+    <message>
+        <source>The runs of this sweep logged no compute measure
+(expert-steps, FLOPs or time per input),
+so there is no front to draw.
+The table gives their run time.</source>
+        <translation>Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands
+(Experten-Schritte, FLOPs oder Zeit je Eingabe) protokolliert,
+daher gibt es keine Front zu zeichnen.
+Die Tabelle nennt ihre Laufzeit.</translation>
     </message>
 </context>
 <context>

@@ -295,10 +295,8 @@ QList<qint64> ParallelCoordinates::brushedRuns() const {
 QString ParallelCoordinates::tickText(const Axis& axis, double value) const {
     if (axis.categorical) {
         const int i = int(std::lround(value));
-        // A configuration that does not set the parameter runs with its default: "" in the
-        // sweep, which left that axis value without a label.
-        const QString text = displayValue(axis.categories.value(i));
-        return text.isEmpty() ? tr("default") : text;
+        // A configuration that does not set the parameter shows "default" (it was unlabelled).
+        return displayValue(axis.categories.value(i));
     }
     // Parameters as written in the sweep; results with three significant digits.
     return axis.key.startsWith(QLatin1String("test/")) ? formatNumber(value)

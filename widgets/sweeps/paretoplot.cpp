@@ -38,6 +38,7 @@ ParetoPlot::ParetoPlot(QWidget* parent)
     m_empty->position->setType(QCPItemPosition::ptAxisRectRatio);
     m_empty->position->setCoords(0.5, 0.5);
     m_empty->setPositionAlignment(Qt::AlignCenter);
+    m_empty->setTextAlignment(Qt::AlignCenter); // the notes have several lines
     m_empty->setClipToAxisRect(false);
     common::installExportMenu(m_plot);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ParetoPlot::onMouseMove);
@@ -140,10 +141,21 @@ void ParetoPlot::rebuild() {
     for (size_t i = 0; i < cost.size(); ++i) {
         drawn = drawn || (std::isfinite(cost[i]) && std::isfinite(accuracy[i]));
     }
+    // Another compute axis helps only when some run logged it (recursion runs log none).
+    bool anyCost = false;
+    for (const GroupRow& g : m_data.groups) {
+        for (Result r : {ExpertSteps, Flops, LatencyMs}) {
+            anyCost = anyCost || std::isfinite(g.interval(r).mean);
+        }
+    }
     m_empty->setText(m_data.groups.isEmpty() ? tr("No finished run in this sweep yet.")
-                                             : tr("No run of this sweep logged %1: choose "
-                                                  "another compute axis.")
-                                                   .arg(costNames[m_cost]));
+                     : anyCost ? tr("No run of this sweep logged %1:\nchoose another compute "
+                                    "axis.")
+                                     .arg(costNames[m_cost])
+                               : tr("The runs of this sweep logged no compute measure\n"
+                                    "(expert-steps, FLOPs or time per input),\n"
+                                    "so there is no front to draw.\n"
+                                    "The table gives their run time."));
     m_empty->setVisible(!drawn);
     m_plot->yAxis->setLabel(tr("test accuracy"));
     m_plot->rescaleAxes(true);

@@ -3,6 +3,7 @@
 
 #include "mor/log_reader.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -43,6 +44,9 @@ const mor::MeanInterval& GroupRow::interval(Result result) const {
 }
 
 QString displayValue(const QString& jsonText) {
+    if (jsonText.isEmpty()) {
+        return QCoreApplication::translate("sweeps", "default");
+    }
     if (jsonText.size() >= 2 && jsonText.startsWith(QLatin1Char('"')) &&
         jsonText.endsWith(QLatin1Char('"'))) {
         return jsonText.mid(1, jsonText.size() - 2);

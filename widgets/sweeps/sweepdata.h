@@ -50,6 +50,7 @@ struct SweepData {
 SweepData loadSweep(const mor::SweepStore& store, const mor::LogReader& reader, qint64 sweepId);
 
 /// A JSON value as compact text ("4", "\"gru\"" -> "gru" for display is done by displayValue).
+/// An empty text (a configuration that leaves the parameter at its default) shows as "default".
 QString displayValue(const QString& jsonText);
 
 } // namespace sweeps

@@ -111,8 +111,9 @@ private Q_SLOTS:
     void browserSelectionHighlightsLines();
     void paretoFrontHasTheBestConfigurationPerCost();
     void computeAxisDefaultsToOneTheRunsLogged();
+    void sweepWithoutComputeMeasureSaysSo();
     void booleanAxisNamesItsValuesInOneRowOfNames();
-    void defaultValueIsNamedOnItsAxis();
+    void defaultValueIsNamedOnItsAxisAndInTheTable();
     void lowScoresStandOutOnTheDarkBackground();
     void runsOfARunningSweepAppearAsTheyFinish();
     void launcherBuildsTheSweepCommand();
@@ -314,6 +315,29 @@ void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
     QVERIFY(pareto->emptyText().contains(QStringLiteral("FLOPs per input")));
 }
 
+void TstSweepsView::sweepWithoutComputeMeasureSaysSo() {
+    // Runs that log none of the three (as recursion runs do): the note asked to choose another
+    // compute axis, and no other had values either.
+    const QString path = m_dir->filePath(QStringLiteral("nocompute.sqlite"));
+    sweepfixture::SweepWriter writer(path.toStdString(), kOverrides, {1, 2}, "grid");
+    QVERIFY2(writer.ok(), writer.error().c_str());
+    writer.finishAll([](int c, int s) {
+        sweepfixture::Metrics m = metricsOf(c, s);
+        m.flops = m.expertSteps = m.latencyMs = std::nan("");
+        return m;
+    });
+    shell::LogSession session;
+    QString error;
+    QVERIFY2(session.open(path, &error), qPrintable(error));
+    sweeps::SweepsView view(&session, nullptr, {});
+    QCOMPARE(view.data().groups.size(), 4);
+    const sweeps::ParetoPlot* pareto = view.findChild<sweeps::ParetoPlot*>();
+    QVERIFY(pareto && pareto->front().isEmpty());
+    QVERIFY2(pareto->emptyText().contains(QStringLiteral("no compute measure")),
+             qPrintable(pareto->emptyText()));
+    QVERIFY(!pareto->emptyText().contains(QStringLiteral("choose another")));
+}
+
 void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
     const QString path = m_dir->filePath(QStringLiteral("boolean.sqlite"));
     const OneSeedSweep sweep(path,
@@ -331,7 +355,7 @@ void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
     QVERIFY(!pc->namesStaggered());
 }
 
-void TstSweepsView::defaultValueIsNamedOnItsAxis() {
+void TstSweepsView::defaultValueIsNamedOnItsAxisAndInTheTable() {
     // A configuration without the parameter runs with its default: "" on the axis, unlabelled.
     const QString path = m_dir->filePath(QStringLiteral("default.sqlite"));
     const OneSeedSweep sweep(
@@ -345,6 +369,14 @@ void TstSweepsView::defaultValueIsNamedOnItsAxis() {
     QCOMPARE(labels.size(), 2);
     QCOMPARE(labels.first(), QStringLiteral("default"));
     QVERIFY(!labels.last().isEmpty());
+    // The table names it the same way (its cell was empty). Columns 0 and 1: the parameters.
+    const sweeps::SweepGroupTable* table = sweep.view->groupTable();
+    QStringList cells;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        cells << table->item(row, 0)->text() << table->item(row, 1)->text();
+    }
+    QVERIFY2(cells.contains(QStringLiteral("default")) && !cells.contains(QString()),
+             qPrintable(cells.join(QStringLiteral(" | "))));
 }
 
 void TstSweepsView::lowScoresStandOutOnTheDarkBackground() {
