@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 
 namespace {
@@ -59,24 +60,29 @@ void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons butt
     QApplication::sendEvent(w, &event);
 }
 
-/// Writes a finished sweep of `overrides`, seed 1 each, to `path`: "" when it worked, else why.
-std::string writeOneSeedSweep(const QString& path, const std::vector<std::string>& overrides) {
-    sweepfixture::SweepWriter writer(path.toStdString(), overrides, {1}, "grid");
+/// Writes a finished sweep of `overrides` x `seeds` with `metrics` to `path`: "" when it
+/// worked, else why.
+std::string writeSweep(const QString& path, const std::vector<std::string>& overrides,
+                       const std::vector<int64_t>& seeds,
+                       const std::function<sweepfixture::Metrics(int, int)>& metrics) {
+    sweepfixture::SweepWriter writer(path.toStdString(), overrides, seeds, "grid");
     if (!writer.ok()) {
         return writer.error();
     }
-    writer.finishAll(metricsOf);
+    writer.finishAll(metrics);
     return {};
 }
 
-/// The parallel coordinates of a Sweeps view over the one-seed sweep of `overrides`.
-struct OneSeedSweep {
+/// A Sweeps view over a finished sweep written to `path` (seed 1 and metricsOf by default).
+struct ViewedSweep {
     shell::LogSession session;
     std::unique_ptr<sweeps::SweepsView> view;
     std::string error; ///< why the log was not written or opened; empty when it was
 
-    OneSeedSweep(const QString& path, const std::vector<std::string>& overrides)
-        : error(writeOneSeedSweep(path, overrides)) {
+    ViewedSweep(const QString& path, const std::vector<std::string>& overrides,
+                const std::vector<int64_t>& seeds = {1},
+                const std::function<sweepfixture::Metrics(int, int)>& metrics = metricsOf)
+        : error(writeSweep(path, overrides, seeds, metrics)) {
         QString why;
         if (error.empty() && !session.open(path, &why)) {
             error = why.toStdString();
@@ -290,17 +296,13 @@ void TstSweepsView::browserSelectionHighlightsLines() {
 void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
     // A sweep of runs that log no FLOPs and no expert-steps, only time (as recursion runs).
     const QString path = m_dir->filePath(QStringLiteral("timeonly.sqlite"));
-    sweepfixture::SweepWriter writer(path.toStdString(), kOverrides, {1, 2}, "grid");
-    QVERIFY2(writer.ok(), writer.error().c_str());
-    writer.finishAll([](int c, int s) {
+    const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
         sweepfixture::Metrics m = metricsOf(c, s);
         m.flops = m.expertSteps = std::nan("");
         return m;
     });
-    shell::LogSession session;
-    QString error;
-    QVERIFY2(session.open(path, &error), qPrintable(error));
-    sweeps::SweepsView view(&session, nullptr, {});
+    QVERIFY2(sweep.error.empty(), sweep.error.c_str());
+    const sweeps::SweepsView& view = *sweep.view;
     QCOMPARE(view.data().groups.size(), 4);
     sweeps::ParetoPlot* pareto = view.findChild<sweeps::ParetoPlot*>();
     QVERIFY(pareto);
@@ -319,17 +321,13 @@ void TstSweepsView::sweepWithoutComputeMeasureSaysSo() {
     // Runs that log none of the three (as recursion runs do): the note asked to choose another
     // compute axis, and no other had values either.
     const QString path = m_dir->filePath(QStringLiteral("nocompute.sqlite"));
-    sweepfixture::SweepWriter writer(path.toStdString(), kOverrides, {1, 2}, "grid");
-    QVERIFY2(writer.ok(), writer.error().c_str());
-    writer.finishAll([](int c, int s) {
+    const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
         sweepfixture::Metrics m = metricsOf(c, s);
         m.flops = m.expertSteps = m.latencyMs = std::nan("");
         return m;
     });
-    shell::LogSession session;
-    QString error;
-    QVERIFY2(session.open(path, &error), qPrintable(error));
-    sweeps::SweepsView view(&session, nullptr, {});
+    QVERIFY2(sweep.error.empty(), sweep.error.c_str());
+    const sweeps::SweepsView& view = *sweep.view;
     QCOMPARE(view.data().groups.size(), 4);
     const sweeps::ParetoPlot* pareto = view.findChild<sweeps::ParetoPlot*>();
     QVERIFY(pareto && pareto->front().isEmpty());
@@ -340,7 +338,7 @@ void TstSweepsView::sweepWithoutComputeMeasureSaysSo() {
 
 void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
     const QString path = m_dir->filePath(QStringLiteral("boolean.sqlite"));
-    const OneSeedSweep sweep(path,
+    const ViewedSweep sweep(path,
                              {R"({"model.router.renormalize": false, "model.router.top_k": 1})",
                               R"({"model.router.renormalize": true, "model.router.top_k": 1})",
                               R"({"model.router.renormalize": false, "model.router.top_k": 2})"});
@@ -358,7 +356,7 @@ void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
 void TstSweepsView::defaultValueIsNamedOnItsAxisAndInTheTable() {
     // A configuration without the parameter runs with its default: "" on the axis, unlabelled.
     const QString path = m_dir->filePath(QStringLiteral("default.sqlite"));
-    const OneSeedSweep sweep(
+    const ViewedSweep sweep(
         path, {R"({"model.recursion.kv_sharing": false})",
                R"({"model.recursion.kv_sharing": false, "model.recursion.capacity": [1, 0.5]})"});
     QVERIFY2(sweep.error.empty(), sweep.error.c_str());
