@@ -112,7 +112,7 @@ const QStringList kRecursionPaths = [] {
              "routing recursions layers_per_block d_model heads ffn capacity kv_sharing "
              "router_weight balance_weight z_loss_weight threshold dropout router_per_step "
              "sharing gate gate_alpha embedding_std depth_capacity depth_every "
-             "capacity_warmup_steps")
+             "capacity_warmup_steps capacity_hold_steps")
              .split(QLatin1Char(' '))) {
         paths << QStringLiteral("model.recursion.") + key;
     }
@@ -180,11 +180,13 @@ void TstSetupRecursion::recursionRowsFollowTheRouting_data() {
     QTest::addColumn<QString>("hidden");
     QTest::newRow("expert_choice")
         << "expert_choice"
-        << "capacity capacity_warmup_steps router_per_step threshold router_weight kv_sharing"
+        << "capacity capacity_warmup_steps capacity_hold_steps router_per_step threshold "
+           "router_weight kv_sharing"
         << "depth_capacity depth_every gate balance_weight";
     QTest::newRow("token_choice")
         << "token_choice" << "gate balance_weight gate_alpha kv_sharing"
-        << "capacity capacity_warmup_steps router_per_step threshold depth_capacity";
+        << "capacity capacity_warmup_steps capacity_hold_steps router_per_step threshold "
+           "depth_capacity";
     QTest::newRow("mixture_of_depths")
         << "mixture_of_depths" << "depth_capacity depth_every threshold router_weight"
         << "capacity kv_sharing gate balance_weight";
@@ -370,7 +372,7 @@ void TstSetupRecursion::recursionWidgetRangesAreTheValidators() {
         }
         ++checked;
     }
-    QCOMPARE(checked, 18); // 3 data + 15 numeric recursion fields
+    QCOMPARE(checked, 19); // 3 data + 16 numeric recursion fields
 }
 
 void TstSetupRecursion::startTrainsARecursionConfig() {

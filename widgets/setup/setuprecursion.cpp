@@ -34,6 +34,7 @@ using RecursionRowRouting = mor::RecursionRouting;
 const RecursionRowUse kRecursionRowUses[] = {
     {"capacity", {RecursionRowRouting::ExpertChoice}},
     {"capacity_warmup_steps", {RecursionRowRouting::ExpertChoice}},
+    {"capacity_hold_steps", {RecursionRowRouting::ExpertChoice}},
     {"router_per_step", {RecursionRowRouting::ExpertChoice}},
     {"threshold", {RecursionRowRouting::ExpertChoice, RecursionRowRouting::MixtureOfDepths}},
     {"router_weight", {RecursionRowRouting::ExpertChoice, RecursionRowRouting::MixtureOfDepths}},
@@ -174,6 +175,14 @@ QGroupBox* section(ConfigBinding& b, QWidget* parent) {
            MOR_FIELD(model.recursion.capacityWarmupSteps));
     b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Capacity warm-up (steps)"), warmup,
              true);
+
+    auto* hold = SetupSections::intSpin(box, 0, 1000000000);
+    hold->setSingleStep(100);
+    b.setToolTip(hold, QT_TRANSLATE_NOOP("setup::SetupView",
+                                         "Training steps at capacity 1, every token running "
+                                         "every recursion, before the warm-up starts (0: none)"));
+    b.bind(hold, path("capacity_hold_steps"), MOR_FIELD(model.recursion.capacityHoldSteps));
+    b.addRow(form, QT_TRANSLATE_NOOP("setup::SetupView", "Capacity hold (steps)"), hold, true);
 
     auto* perStep = new QCheckBox(box);
     b.setToolTip(perStep, QT_TRANSLATE_NOOP("setup::SetupView",

@@ -468,6 +468,10 @@ struct RecursionConfig {
     /// to its configured value along a half cosine (the official code's cap_warmup_step; 0 =
     /// none, its configs' default). Training only; evaluation always uses the capacity.
     int64_t capacityWarmupSteps = 0;
+    /// expert_choice: optimizer steps at capacity 1 before the warm-up's cosine starts (every
+    /// token runs every recursion while the shared block first learns; 0 = none, the paper's
+    /// schedule). Training only.
+    int64_t capacityHoldSteps = 0;
     double dropout = 0.0;
     /// One router per recursion step (Bae et al. 2025) instead of one shared router
     /// (expert_choice only; token_choice has one router, as in the paper).

@@ -59,6 +59,7 @@ template <class V> void visitFields(V& v, RecursionConfig& c) {
     v.field("z_loss_weight", c.zLossWeight);
     v.field("threshold", c.threshold);
     v.field("capacity_warmup_steps", c.capacityWarmupSteps);
+    v.field("capacity_hold_steps", c.capacityHoldSteps);
     v.field("dropout", c.dropout);
     v.field("router_per_step", c.routerPerStep);
     v.choice("sharing", c.sharing, recursionSharingNames());

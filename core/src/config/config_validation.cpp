@@ -220,6 +220,7 @@ void checkRecursion(Checker& c, const ModelConfig& m, const DataConfig& data) {
     c.real(p + "z_loss_weight", r.zLossWeight, 0.0, 100.0);
     c.real(p + "threshold", r.threshold, 0.0, 1.0, true);
     c.integer(p + "capacity_warmup_steps", r.capacityWarmupSteps, 0, 1000000000);
+    c.integer(p + "capacity_hold_steps", r.capacityHoldSteps, 0, 1000000000);
     c.real(p + "dropout", r.dropout, 0.0, 0.9);
     c.real(p + "gate_alpha", r.gateAlpha, 0.0, 100.0, true);
     c.real(p + "embedding_std", r.embeddingStd, 0.0, 10.0);

@@ -137,12 +137,20 @@ torch::Tensor RecursionModelImpl::depthRouterLogit(const torch::Tensor& h, int64
 double RecursionModelImpl::trainingCapacity(int64_t recursion) const {
     const double c = m_capacity[static_cast<size_t>(recursion)];
     const int64_t W = m_config.capacityWarmupSteps;
-    if (W <= 0 || m_trainingStep < 0 || !is_training() || c >= 1.0) {
+    const int64_t H = m_config.capacityHoldSteps;
+    if ((W <= 0 && H <= 0) || m_trainingStep < 0 || !is_training() || c >= 1.0) {
+        return c;
+    }
+    if (m_trainingStep < H) {
+        return 1.0; // the hold: every token runs every recursion
+    }
+    if (W <= 0) {
         return c;
     }
     // Capacity warm-up of the official code (expert_choice_router.py, cap_warmup_step): its
-    // step counter is 1 at the first training forward; ours is the engine's 0-based step.
-    const double ratio = std::min(1.0, static_cast<double>(m_trainingStep + 1) /
+    // step counter is 1 at the first training forward; ours is the engine's 0-based step,
+    // counted from the end of the hold.
+    const double ratio = std::min(1.0, static_cast<double>(m_trainingStep - H + 1) /
                                            static_cast<double>(W));
     return c + (1.0 - c) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * ratio));
 }

@@ -58,6 +58,8 @@ public:
     /// The fraction of tokens recursion r keeps with top-k routing: capacities()[r], or while
     /// warming up (training mode, a training step set, capacity_warmup_steps = W > 0) the
     /// official code's cosine from 1: c + (1 - c) * (1 + cos(pi * min(1, (step + 1) / W))) / 2.
+    /// With capacity_hold_steps = H > 0 the first H steps keep 1 and the cosine starts after
+    /// them (step - H in place of step).
     double trainingCapacity(int64_t recursion) const;
     bool shared() const {
         return m_config.routing != RecursionRouting::Vanilla &&

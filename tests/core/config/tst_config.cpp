@@ -413,8 +413,8 @@ private Q_SLOTS:
         recursion.model.router.topK = 3; // the reflection family's: not written
         const std::string text = mor::toJson(recursion);
         QCOMPARE(modelKeys(text), QStringList({"family", "recursion"}));
-        // 2 + data 29 + model.family + recursion 21 + train 18
-        QCOMPARE(mor::flattenConfigJson(text).size(), size_t(2 + 29 + 1 + 21 + 18));
+        // 2 + data 29 + model.family + recursion 22 + train 18
+        QCOMPARE(mor::flattenConfigJson(text).size(), size_t(2 + 29 + 1 + 22 + 18));
         const auto back = mor::parseConfig(text);
         QVERIFY2(back.ok(), back.message().c_str());
         QVERIFY(back.config.model.family == mor::Family::Recursion);

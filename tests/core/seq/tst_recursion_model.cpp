@@ -281,6 +281,28 @@ void TstRecursionModel::capacityWarmupFollowsTheOfficialCosine() {
     plain->train();
     plain->setTrainingStep(4);
     QCOMPARE(plain->trainingCapacity(1), 0.25);
+    // A hold of H = 5 steps: capacity 1 (all 16 tokens) at steps 0-4, then the same cosine
+    // counted from step 5 (step 5 + 4 = 9 is the cosine's step 4: 0.625); hold alone: c after H.
+    c.capacityWarmupSteps = 10;
+    c.capacityHoldSteps = 5;
+    auto held = makeModel(c, 20, 16);
+    held->train();
+    const std::vector<std::pair<int64_t, double>> heldSteps{
+        {0, 1.0}, {4, 1.0}, {5, 0.981646}, {9, 0.625}, {11, 0.404580}, {14, 0.25}};
+    for (const auto& [step, capacity] : heldSteps) {
+        held->setTrainingStep(step);
+        QVERIFY(std::abs(held->trainingCapacity(1) - capacity) < 1e-6);
+    }
+    held->setTrainingStep(2);
+    auto reached = held->forward(tokens, true).depth.ge(2).sum(1);
+    QVERIFY(reached.eq(16).all().item<bool>());
+    c.capacityWarmupSteps = 0;
+    auto holdOnly = makeModel(c, 20, 16);
+    holdOnly->train();
+    holdOnly->setTrainingStep(4);
+    QCOMPARE(holdOnly->trainingCapacity(1), 1.0);
+    holdOnly->setTrainingStep(5);
+    QCOMPARE(holdOnly->trainingCapacity(1), 0.25);
 }
 
 void TstRecursionModel::tokenChoiceDepthIsTheRoutersChoice() {
