@@ -61,6 +61,9 @@ DE = {
     "Capacity warm-up (steps)": "Kapazitäts-Aufwärmen (Schritte)",
     "Training steps over which every recursion's capacity falls from 1 to its value along a half cosine (0: none)":
         "Trainingsschritte, in denen die Kapazität jeder Rekursion entlang eines halben Kosinus von 1 auf ihren Wert fällt (0: keine)",
+    "Capacity hold (steps)": "Kapazität halten (Schritte)",
+    "Training steps at capacity 1, every token running every recursion, before the warm-up starts (0: none)":
+        "Trainingsschritte mit Kapazität 1, in denen jedes Token jede Rekursion durchläuft, bevor das Aufwärmen beginnt (0: keine)",
     "Kind": "Art", "Samples": "Beispiele", "Length (bits)": "Länge (Bits)", "Modulus": "Modulus",
     "Operands": "Operanden", "Domains": "Domänen", "Label noise": "Label-Rauschen", "CSV file": "CSV-Datei",
     "Label column": "Label-Spalte", "IDX images": "IDX-Bilder", "IDX labels": "IDX-Labels",

@@ -2979,6 +2979,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>Capacity warm-up (steps)</source>
         <translation>Kapazitäts-Aufwärmen (Schritte)</translation>
     </message>
+    <message>
+        <source>Training steps at capacity 1, every token running every recursion, before the warm-up starts (0: none)</source>
+        <translation>Trainingsschritte mit Kapazität 1, in denen jedes Token jede Rekursion durchläuft, bevor das Aufwärmen beginnt (0: keine)</translation>
+    </message>
+    <message>
+        <source>Capacity hold (steps)</source>
+        <translation>Kapazität halten (Schritte)</translation>
+    </message>
 </context>
 <context>
     <name>shell::HelpDialog</name>
