@@ -2,6 +2,7 @@
 #include "seq/recursion_pruning.h"
 
 #include "engine/model_family.h"
+#include "seq/sequence_eval.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -121,29 +122,11 @@ PruneMeasure recursionPruneMeasure(RecursionFamily& family, const EvalResult& te
             m.nonzeroParameters += p.ne(0).sum().item<int64_t>();
         }
     }
-    // Forward FLOPs per token (a multiply-add = 2): per layer the linear maps (qkv, out,
-    // ff1, ff2) and causal attention over on average (T + 1) / 2 positions (scores and the
-    // weighted sum); the unique edge layers for every token, the block layers `mean depth`
-    // times; the head; the routers (expert choice: one score per recursion entered, token
-    // choice: N_r gates, mixture_of_depths: one score per routed block).
-    const double d = double(c.dModel), T = double(std::max<int64_t>(1, model->maxLen()));
+    m.flopsPerInput = recursionFlopsPerToken(model, test.meanDepth);
+    // The block layers' linear maps (qkv, out, ff1, ff2; a multiply-add = 2), as counted there.
+    const double d = double(c.dModel);
     const double linear = 2.0 * (4.0 * d * d + 2.0 * d * double(c.ffn));
-    const double attention = 4.0 * d * (T + 1.0) / 2.0;
-    const double layer = linear + attention;
-    const double edges = model->hasEdgeLayers() ? 2.0 : 0.0;
     const double blockLayers = test.meanDepth * double(c.layersPerBlock);
-    double router = 0.0;
-    if (c.routing == RecursionRouting::ExpertChoice) {
-        router = 2.0 * d * std::min(double(c.recursions), test.meanDepth + 1.0);
-    } else if (c.routing == RecursionRouting::TokenChoice) {
-        router = 2.0 * d * double(c.recursions);
-    } else if (c.routing == RecursionRouting::MixtureOfDepths) {
-        for (int64_t r = 0; r < c.recursions; ++r) {
-            router += model->depthRouted(r) ? 2.0 * d : 0.0;
-        }
-    }
-    const double head = 2.0 * d * double(model->vocab());
-    m.flopsPerInput = edges * layer + blockLayers * layer + head + router;
     // The block layers' linear maps scaled by their nonzero share (an estimate: a zero row of
     // ff1 also makes its ff2 column idle, which is not subtracted).
     double all = 0.0, nonzero = 0.0;

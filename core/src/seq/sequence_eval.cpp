@@ -19,7 +19,7 @@ EvalResult evaluateSequences(RecursionModel& model, const data::SequenceSplit& s
     std::vector<double> accuracyPerClass(static_cast<size_t>(classes), 0.0);
     std::vector<int64_t> countPerClass(static_cast<size_t>(classes), 0);
     double routingAgreement = -1.0, routingDecisionAgreement = -1.0; // expert_choice only
-    double lossSum = 0.0, correct = 0.0, depthSum = 0.0;
+    double lossSum = 0.0, correct = 0.0, depthSum = 0.0, tokenDepthSum = 0.0;
     // Training-time routing is top-k over each sequence; only expert choice differs from the
     // causal rule used here, so only there is the agreement measured.
     const bool expertChoice = model->config().routing == RecursionRouting::ExpertChoice;
@@ -52,6 +52,7 @@ EvalResult evaluateSequences(RecursionModel& model, const data::SequenceSplit& s
             agreeing += topK.agreeingDecisions;
         }
         depthSum += depth.sum().item<double>();
+        tokenDepthSum += pass.depth.sum().item<double>();
         targetCount += mask.sum().item<int64_t>();
         for (int64_t r = 1; r <= N; ++r) {
             depthAtLeast[static_cast<size_t>(r - 1)] += depth.ge(r).sum().item<double>();
@@ -96,6 +97,10 @@ EvalResult evaluateSequences(RecursionModel& model, const data::SequenceSplit& s
     m[p + "loss"] = e.loss;
     m[p + "accuracy"] = e.accuracy;
     m[p + "mean_depth"] = e.meanDepth;
+    if (split.count > 0 && T > 0) {
+        m[p + "flops"] = recursionFlopsPerToken(
+            model, tokenDepthSum / static_cast<double>(split.count * T));
+    }
     if (text) {
         m[p + "bpc"] = e.loss / std::log(2.0);
     }
@@ -117,6 +122,26 @@ EvalResult evaluateSequences(RecursionModel& model, const data::SequenceSplit& s
         }
     }
     return e;
+}
+
+double recursionFlopsPerToken(const RecursionModel& model, double meanDepth) {
+    const RecursionConfig& c = model->config();
+    const double d = double(c.dModel), T = double(std::max<int64_t>(1, model->maxLen()));
+    const double linear = 2.0 * (4.0 * d * d + 2.0 * d * double(c.ffn));
+    const double layer = linear + 4.0 * d * (T + 1.0) / 2.0;
+    const double edges = model->hasEdgeLayers() ? 2.0 : 0.0;
+    double router = 0.0;
+    if (c.routing == RecursionRouting::ExpertChoice) {
+        router = 2.0 * d * std::min(double(c.recursions), meanDepth + 1.0);
+    } else if (c.routing == RecursionRouting::TokenChoice) {
+        router = 2.0 * d * double(c.recursions);
+    } else if (c.routing == RecursionRouting::MixtureOfDepths) {
+        for (int64_t r = 0; r < c.recursions; ++r) {
+            router += model->depthRouted(r) ? 2.0 * d : 0.0;
+        }
+    }
+    return edges * layer + meanDepth * double(c.layersPerBlock) * layer +
+           2.0 * d * double(model->vocab()) + router;
 }
 
 std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<int64_t>& inputs,

@@ -177,6 +177,16 @@ void TstSequenceTraining::otherRoutingsTrain() {
     QVERIFY(out.test.meanDepth >= 1.0 && out.test.meanDepth <= 3.0);
     if (routing != "token_choice") {
         QCOMPARE(out.test.meanDepth, 3.0);
+        // FLOPs per token: one layer application more costs, in closed form, the linear maps
+        // 2 (4 d^2 + 2 d ffn) = 2 (4 * 32^2 + 2 * 32 * 64) = 16384 and causal attention over
+        // (T + 1) / 2 positions 4 d (T + 1) / 2 = 64 * 12 = 768 (T = 11): 17152.
+        config.model.recursion.recursions = 2;
+        const RunOutcome two = trainExperiment(config, RunOptions{}, nullptr);
+        QVERIFY2(two.status == "finished", two.error.c_str());
+        const double flops3 = out.test.metrics.at("test/flops");
+        const double flops2 = two.test.metrics.at("test/flops");
+        QCOMPARE(flops3 - flops2, 17152.0);
+        QVERIFY(flops2 > 2.0 * 17152.0); // two layers and the head
     }
 }
 
