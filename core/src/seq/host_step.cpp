@@ -277,8 +277,12 @@ void SequenceCache::reset(const Weights& w) {
     if (blocks.empty()) {
         blocks.assign(static_cast<size_t>(w.recursions), {});
         for (size_t r = 0; r < blocks.size(); ++r) {
+            // KV sharing: every recursion after the first attends to the first one's keys and
+            // values (host_rows.cpp), so only recursion 0 holds storage; the others' caches
+            // stay empty (a quarter of the memory, and of the zero-filling, at 4 recursions).
+            const bool own = r == 0 || !w.kvSharing;
             for (size_t l = 0; l < w.blocks[r].size(); ++l) {
-                blocks[r].push_back(fresh());
+                blocks[r].push_back(own ? fresh() : Cache{});
             }
         }
         if (w.first >= 0) {

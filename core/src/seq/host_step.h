@@ -96,6 +96,7 @@ struct SequenceCache {
     std::vector<Cache> edge;
 
     /// Made once for `w`'s shapes (they do not change), then only the counts are cleared.
+    /// With KV sharing only recursion 0's caches hold storage.
     void reset(const Weights& w);
     int64_t entries() const;
 };

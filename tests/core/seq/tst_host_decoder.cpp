@@ -8,6 +8,7 @@
 #include "model/fused_gemm.h"
 #include "seq/depthwise_batching.h"
 #include "seq/host_batched_decoder.h"
+#include "seq/host_step.h"
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 #include "seq/sequence_probes.h"
@@ -100,6 +101,7 @@ private Q_SLOTS:
     void hostSamplerDrawsAsTheTensorSampler();
     void generationIsTheSameOnBothPaths_data();
     void generationIsTheSameOnBothPaths();
+    void kvSharingStoresOnlyTheFirstRecursionsCache();
     void cleanupTestCase();
 };
 
@@ -337,6 +339,28 @@ void TstHostDecoder::generationIsTheSameOnBothPaths() {
     }
     QCOMPARE(onHost->meanDepth, reference->meanDepth);
     QVERIFY(distinct.size() > 1);
+}
+
+void TstHostDecoder::kvSharingStoresOnlyTheFirstRecursionsCache() {
+    // Recursions after the first read recursion 0's keys and values under KV sharing, so only
+    // its caches hold maxLen x d floats each; without sharing every recursion's do. The
+    // fixtures' outputs with sharing are checked against the reference above.
+    using namespace host_decoder_test;
+    for (const HostFixture& f : hostFixtures()) {
+        RecursionModel model = fixtureModel(f, 12, 16);
+        const auto weights = host_step::snapshotOf(*model);
+        QVERIFY2(weights, f.name);
+        host_step::SequenceCache cache;
+        cache.reset(*weights);
+        const size_t full = size_t(16 * model->config().dModel);
+        QCOMPARE(cache.blocks.size(), size_t(model->recursions()));
+        for (size_t r = 0; r < cache.blocks.size(); ++r) {
+            const bool own = r == 0 || !f.kvSharing;
+            for (const host_step::Cache& c : cache.blocks[r]) {
+                QVERIFY2(c.k.size() == (own ? full : 0) && c.v.size() == c.k.size(), f.name);
+            }
+        }
+    }
 }
 
 void TstHostDecoder::cleanupTestCase() {
