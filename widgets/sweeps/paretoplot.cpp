@@ -12,7 +12,9 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace sweeps {
 
@@ -85,16 +87,36 @@ void ParetoPlot::rebuild() {
     // Faint points first, then the strong ones (highlighted or all), so these are on top.
     for (int pass = 0; pass < 2; ++pass) {
         const bool strong = pass == 1;
-        QVector<double> x, y, xErr, yErr;
-        for (int i = 0; i < m_data.groups.size(); ++i) {
+        // The Student-t interval of a mean of few seeds can reach past what the measure can be;
+        // the bars stop at accuracy 0 and 1 and at zero compute.
+        // In order of cost: the graph keeps its points sorted by key, and the error bars pair
+        // with them by index (in the groups' order a bar sat on another configuration's point).
+        std::vector<int> order(static_cast<size_t>(m_data.groups.size()));
+        for (size_t i = 0; i < order.size(); ++i) {
+            order[i] = static_cast<int>(i);
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&cost](int a, int b) {
+                             const auto key = [&cost](int i) {
+                                 const double c = cost[size_t(i)];
+                                 return std::isfinite(c) ? c : INFINITY;
+                             };
+                             return key(a) < key(b);
+                         });
+        QVector<double> x, y, xMinus, xPlus, yMinus, yPlus;
+        for (const int i : order) {
             const bool isStrong = m_highlighted.isEmpty() || m_highlighted.contains(i);
             if (isStrong != strong || !std::isfinite(cost[i]) || !std::isfinite(accuracy[i])) {
                 continue;
             }
             x << cost[i];
             y << accuracy[i];
-            xErr << orZero(m_data.groups[i].interval(m_cost).halfWidth());
-            yErr << orZero(m_data.groups[i].interval(Accuracy).halfWidth());
+            const double xHalf = orZero(m_data.groups[i].interval(m_cost).halfWidth());
+            const double yHalf = orZero(m_data.groups[i].interval(Accuracy).halfWidth());
+            xMinus << std::clamp(xHalf, 0.0, std::max(0.0, cost[i]));
+            xPlus << xHalf;
+            yMinus << std::clamp(yHalf, 0.0, std::max(0.0, accuracy[i]));
+            yPlus << std::clamp(yHalf, 0.0, std::max(0.0, 1.0 - accuracy[i]));
         }
         if (x.isEmpty()) {
             continue;
@@ -111,13 +133,13 @@ void ParetoPlot::rebuild() {
         if (!strong) {
             points->removeFromLegend();
         }
-        for (const auto& [errors, type] :
-             {std::make_pair(&yErr, QCPErrorBars::etValueError),
-              std::make_pair(&xErr, QCPErrorBars::etKeyError)}) {
+        for (const auto& [minus, plus, type] :
+             {std::make_tuple(&yMinus, &yPlus, QCPErrorBars::etValueError),
+              std::make_tuple(&xMinus, &xPlus, QCPErrorBars::etKeyError)}) {
             auto* bars = new QCPErrorBars(m_plot->xAxis, m_plot->yAxis);
             bars->setDataPlottable(points);
             bars->setErrorType(type);
-            bars->setData(*errors);
+            bars->setData(*minus, *plus);
             bars->setPen(QPen(c, 1.2));
             bars->setWhiskerWidth(6);
             bars->removeFromLegend();

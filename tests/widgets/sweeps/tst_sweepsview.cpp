@@ -30,6 +30,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTranslator>
+#include <qcustomplot.h>
 #include <QtTest>
 
 #include <algorithm>
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void paretoFrontHasTheBestConfigurationPerCost();
     void computeAxisDefaultsToOneTheRunsLogged();
     void sweepWithoutComputeMeasureSaysSo();
+    void paretoBarsStopWhereTheMeasuresEnd();
     void booleanAxisNamesItsValuesInOneRowOfNames();
     void defaultValueIsNamedOnItsAxisAndInTheTable();
     void lowScoresStandOutOnTheDarkBackground();
@@ -334,6 +336,52 @@ void TstSweepsView::sweepWithoutComputeMeasureSaysSo() {
     QVERIFY2(pareto->emptyText().contains(QStringLiteral("no compute measure")),
              qPrintable(pareto->emptyText()));
     QVERIFY(!pareto->emptyText().contains(QStringLiteral("choose another")));
+}
+
+void TstSweepsView::paretoBarsStopWhereTheMeasuresEnd() {
+    // Configuration 0's two seeds disagree (accuracy 0.05 and 0.95, FLOPs 100 and 19900): the
+    // Student-t half-widths (12.7 x 0.45 and 12.7 x 9900) reach far past accuracy 0 and 1 and
+    // below zero compute. The bars stop there, and so does the axis (with its padding). Its
+    // mean cost (10000) is the highest, so its point is the last by cost but the first group:
+    // its bar must still sit on its own point (accuracy 0.5), the others' stay short.
+    const QString path = m_dir->filePath(QStringLiteral("spread.sqlite"));
+    const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
+        sweepfixture::Metrics m = metricsOf(c, s);
+        if (c == 0) {
+            m.accuracy = s == 1 ? 0.05 : 0.95;
+            m.flops = s == 1 ? 100.0 : 19900.0;
+        }
+        return m;
+    });
+    QVERIFY2(sweep.error.empty(), sweep.error.c_str());
+    auto* plot = sweep.view->paretoPlot()->findChild<QCustomPlot*>();
+    QVERIFY(plot);
+    int bars = 0;
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        auto* errors = qobject_cast<QCPErrorBars*>(plot->plottable(i));
+        if (!errors) {
+            continue;
+        }
+        auto* points = qobject_cast<QCPGraph*>(errors->dataPlottable());
+        QVERIFY(points);
+        for (int k = 0; k < errors->dataCount(); ++k) {
+            const QCPErrorBarsData e = errors->data()->at(k);
+            const double key = points->data()->at(k)->key, value = points->data()->at(k)->value;
+            if (errors->errorType() == QCPErrorBars::etValueError) {
+                QVERIFY(value - e.errorMinus >= -1e-12 && value + e.errorPlus <= 1.0 + 1e-12);
+                const bool wide = std::abs(value - 0.5) < 1e-9;
+                QCOMPARE(wide, std::abs(key - 10000.0) < 1e-6);
+                QVERIFY(wide ? e.errorMinus == 0.5 && e.errorPlus == 0.5 : e.errorPlus < 0.2);
+            } else {
+                QVERIFY(key - e.errorMinus >= -1e-9);
+            }
+            ++bars;
+        }
+    }
+    QCOMPARE(bars, 8); // 4 configurations, a bar on each axis
+    QVERIFY(plot->yAxis->range().lower > -0.2 && plot->yAxis->range().upper < 1.2);
+    // Below zero compute only the padding (8% of the span).
+    QVERIFY(plot->xAxis->range().lower >= -0.1 * plot->xAxis->range().upper);
 }
 
 void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
