@@ -468,9 +468,8 @@ struct RecursionConfig {
     /// to its configured value along a half cosine (the official code's cap_warmup_step; 0 =
     /// none, its configs' default). Training only; evaluation always uses the capacity.
     int64_t capacityWarmupSteps = 0;
-    /// expert_choice: optimizer steps at capacity 1 before the warm-up's cosine starts (every
-    /// token runs every recursion while the shared block first learns; 0 = none, the paper's
-    /// schedule). Training only.
+    /// expert_choice: training steps at capacity 1 (every token runs every recursion) before
+    /// the warm-up's cosine starts; 0 = none, the paper's schedule.
     int64_t capacityHoldSteps = 0;
     double dropout = 0.0;
     /// One router per recursion step (Bae et al. 2025) instead of one shared router
