@@ -84,29 +84,26 @@ void ParetoPlot::rebuild() {
         m_front << i;
     }
     const QColor pointColor(common::Theme::curveColor(0)), frontColor(common::Theme::curveColor(1));
+    // The drawable configurations in order of cost: the graph keeps its points sorted by key,
+    // and the error bars pair with them by index (in the groups' order a bar sat on another
+    // configuration's point).
+    std::vector<int> order;
+    for (int i = 0; i < m_data.groups.size(); ++i) {
+        if (std::isfinite(cost[size_t(i)]) && std::isfinite(accuracy[size_t(i)])) {
+            order.push_back(i);
+        }
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&cost](int a, int b) { return cost[size_t(a)] < cost[size_t(b)]; });
     // Faint points first, then the strong ones (highlighted or all), so these are on top.
     for (int pass = 0; pass < 2; ++pass) {
         const bool strong = pass == 1;
         // The Student-t interval of a mean of few seeds can reach past what the measure can be;
         // the bars stop at accuracy 0 and 1 and at zero compute.
-        // In order of cost: the graph keeps its points sorted by key, and the error bars pair
-        // with them by index (in the groups' order a bar sat on another configuration's point).
-        std::vector<int> order(static_cast<size_t>(m_data.groups.size()));
-        for (size_t i = 0; i < order.size(); ++i) {
-            order[i] = static_cast<int>(i);
-        }
-        std::stable_sort(order.begin(), order.end(),
-                         [&cost](int a, int b) {
-                             const auto key = [&cost](int i) {
-                                 const double c = cost[size_t(i)];
-                                 return std::isfinite(c) ? c : INFINITY;
-                             };
-                             return key(a) < key(b);
-                         });
         QVector<double> x, y, xMinus, xPlus, yMinus, yPlus;
         for (const int i : order) {
             const bool isStrong = m_highlighted.isEmpty() || m_highlighted.contains(i);
-            if (isStrong != strong || !std::isfinite(cost[i]) || !std::isfinite(accuracy[i])) {
+            if (isStrong != strong) {
                 continue;
             }
             x << cost[i];
@@ -163,7 +160,7 @@ void ParetoPlot::rebuild() {
     for (size_t i = 0; i < cost.size(); ++i) {
         drawn = drawn || (std::isfinite(cost[i]) && std::isfinite(accuracy[i]));
     }
-    // Another compute axis helps only when some run logged it (recursion runs log none).
+    // Another compute axis helps only when some run logged it.
     bool anyCost = false;
     for (const GroupRow& g : m_data.groups) {
         for (Result r : {ExpertSteps, Flops, LatencyMs}) {

@@ -228,8 +228,8 @@ void SweepsView::apply(Read& r) {
     m_groups->setData(*m_data);
     m_importance->setData(*m_data);
     m_parallel->setData(*m_data);
-    // The compute axis shown must have values for this sweep's runs: a recursion sweep logs
-    // no FLOPs per input, and its Pareto plot stayed empty. The first axis with values then.
+    // The compute axis shown must have values for this sweep's runs (a sweep of runs that
+    // logged only some measures); else the first axis with values.
     const auto hasValues = [this](Result cost) {
         return std::any_of(m_data->groups.begin(), m_data->groups.end(),
                            [cost](const GroupRow& g) {

@@ -296,7 +296,7 @@ void TstSweepsView::browserSelectionHighlightsLines() {
 }
 
 void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
-    // A sweep of runs that log no FLOPs and no expert-steps, only time (as recursion runs).
+    // A sweep of runs that log no FLOPs and no expert-steps, only time.
     const QString path = m_dir->filePath(QStringLiteral("timeonly.sqlite"));
     const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
         sweepfixture::Metrics m = metricsOf(c, s);
@@ -320,7 +320,7 @@ void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
 }
 
 void TstSweepsView::sweepWithoutComputeMeasureSaysSo() {
-    // Runs that log none of the three (as recursion runs do): the note asked to choose another
+    // Runs that log none of the three (as recursion runs did): the note asked to choose another
     // compute axis, and no other had values either.
     const QString path = m_dir->filePath(QStringLiteral("nocompute.sqlite"));
     const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
