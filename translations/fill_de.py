@@ -495,7 +495,8 @@ DE = {
     "val, step %1": "val, Schritt %1",
     # session 10: prune/compare (pruned pairs), setup calibration, retrain dialog
     "Test token accuracy": "Token-Genauigkeit (Test)",
-    "FLOPs per token": "FLOPs je Token",
+    "FLOPs per token": "FLOPs je Token", "FLOPs / token": "FLOPs / Token",
+    "FLOPs / input": "FLOPs / Eingabe",
     "FLOPs per token without zeros": "FLOPs je Token ohne Nullen",
     "Test loss (nats per token)": "Test-Verlust (Nats je Token)",
     "Test loss": "Test-Verlust",

@@ -4449,6 +4449,22 @@ jetzt %2</translation>
         <source>default</source>
         <translation>Standard</translation>
     </message>
+    <message>
+        <source>FLOPs / token</source>
+        <translation>FLOPs / Token</translation>
+    </message>
+    <message>
+        <source>FLOPs per token</source>
+        <translation>FLOPs je Token</translation>
+    </message>
+    <message>
+        <source>FLOPs / input</source>
+        <translation>FLOPs / Eingabe</translation>
+    </message>
+    <message>
+        <source>FLOPs per input</source>
+        <translation>FLOPs je Eingabe</translation>
+    </message>
 </context>
 <context>
     <name>sweeps::ImportanceTable</name>
@@ -4474,10 +4490,6 @@ jetzt %2</translation>
     <message>
         <source>expert-steps per input</source>
         <translation>Experten-Schritte je Eingabe</translation>
-    </message>
-    <message>
-        <source>FLOPs per input</source>
-        <translation>FLOPs je Eingabe</translation>
     </message>
     <message>
         <source>time per input</source>
@@ -4515,10 +4527,6 @@ jetzt %2</translation>
         <translation>Experten-Schritte / Eingabe</translation>
     </message>
     <message>
-        <source>FLOPs / input</source>
-        <translation>FLOPs / Eingabe</translation>
-    </message>
-    <message>
         <source>ms / input</source>
         <translation>ms / Eingabe</translation>
     </message>
@@ -4546,10 +4554,6 @@ Entlang der Achse ziehen, um Läufe zu wählen; klicken, um die Auswahl zu lösc
     <message>
         <source>expert-steps per input</source>
         <translation>Experten-Schritte je Eingabe</translation>
-    </message>
-    <message>
-        <source>FLOPs per input</source>
-        <translation>FLOPs je Eingabe</translation>
     </message>
     <message>
         <source>ms per input</source>
@@ -4623,10 +4627,6 @@ Die Tabelle nennt ihre Laufzeit.</translation>
     <message>
         <source>Expert-steps / input</source>
         <translation>Experten-Schritte / Eingabe</translation>
-    </message>
-    <message>
-        <source>FLOPs / input</source>
-        <translation>FLOPs / Eingabe</translation>
     </message>
     <message>
         <source>ms / input</source>
@@ -4776,10 +4776,6 @@ Die Tabelle nennt ihre Laufzeit.</translation>
     <message>
         <source>Compute axis:</source>
         <translation>Achse für den Rechenaufwand:</translation>
-    </message>
-    <message>
-        <source>FLOPs per input</source>
-        <translation>FLOPs je Eingabe</translation>
     </message>
     <message>
         <source>Expert-steps per input</source>

@@ -56,7 +56,7 @@ ImportanceTable::ImportanceTable(QWidget* parent)
 
 void ImportanceTable::setData(const SweepData& data) {
     m_data = data;
-    rebuild();
+    retranslateUi(); // the FLOPs' unit (per input or per token) is the sweep's; rebuilds
 }
 
 void ImportanceTable::setResult(Result result) {
@@ -126,7 +126,7 @@ void ImportanceTable::changeEvent(QEvent* event) {
 void ImportanceTable::retranslateUi() {
     m_resultLabel->setText(tr("Importance for:"));
     const QString names[ResultCount] = {tr("test accuracy"), tr("expert-steps per input"),
-                                        tr("FLOPs per input"), tr("time per input")};
+                                        flopsName(m_data.perToken, false), tr("time per input")};
     for (int r = 0; r < ResultCount; ++r) {
         m_result->setItemText(r, names[r]);
     }

@@ -104,7 +104,7 @@ void ParallelCoordinates::buildAxes() {
         m_axes << axis;
     }
     const QString names[ResultCount] = {tr("test accuracy"), tr("expert-steps / input"),
-                                        tr("FLOPs / input"), tr("ms / input")};
+                                        flopsName(m_data.perToken, true), tr("ms / input")};
     for (int r = 0; r < ResultCount; ++r) {
         Axis axis;
         axis.key = QString::fromLatin1(resultMetric(Result(r)));

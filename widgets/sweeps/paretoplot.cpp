@@ -154,7 +154,7 @@ void ParetoPlot::rebuild() {
         line->setName(tr("Pareto front"));
     }
     const QString costNames[ResultCount] = {QString(), tr("expert-steps per input"),
-                                            tr("FLOPs per input"), tr("ms per input")};
+                                            flopsName(m_data.perToken, false), tr("ms per input")};
     m_plot->xAxis->setLabel(costNames[m_cost]);
     bool drawn = false;
     for (size_t i = 0; i < cost.size(); ++i) {

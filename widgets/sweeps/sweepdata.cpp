@@ -43,6 +43,15 @@ const mor::MeanInterval& GroupRow::interval(Result result) const {
     }
 }
 
+QString flopsName(bool perToken, bool shortForm) {
+    if (perToken) {
+        return shortForm ? QCoreApplication::translate("sweeps", "FLOPs / token")
+                         : QCoreApplication::translate("sweeps", "FLOPs per token");
+    }
+    return shortForm ? QCoreApplication::translate("sweeps", "FLOPs / input")
+                     : QCoreApplication::translate("sweeps", "FLOPs per input");
+}
+
 QString displayValue(const QString& jsonText) {
     if (jsonText.isEmpty()) {
         return QCoreApplication::translate("sweeps", "default");
@@ -60,6 +69,10 @@ SweepData loadSweep(const mor::SweepStore& store, const mor::LogReader& reader, 
         data.info = *info;
     }
     const mor::SweepSummary summary = store.summary(sweepId);
+    const QJsonObject base =
+        QJsonDocument::fromJson(QByteArray::fromStdString(data.info.baseConfigJson)).object();
+    data.perToken = base.value(QStringLiteral("model")).toObject().value(
+                        QStringLiteral("family")).toString() == QStringLiteral("recursion");
     std::map<std::string, int> entriesOf;
     std::map<qint64, qint64> seedOf;
     for (const mor::SweepEntry& e : store.entries(sweepId)) {
@@ -75,6 +88,10 @@ SweepData loadSweep(const mor::SweepStore& store, const mor::LogReader& reader, 
         const QJsonObject o =
             QJsonDocument::fromJson(QByteArray::fromStdString(g.paramsJson)).object();
         objects << o;
+        const QJsonValue family = o.value(QStringLiteral("model.family"));
+        if (family.isString()) { // a sweep over the family itself: per token when any is
+            data.perToken = data.perToken || family.toString() == QStringLiteral("recursion");
+        }
         for (const QString& key : o.keys()) {
             if (!data.paramKeys.contains(key)) {
                 data.paramKeys << key;

@@ -44,7 +44,13 @@ struct SweepData {
     QStringList paramKeys; ///< dotted config paths the sweep varies, in order of appearance
     QList<GroupRow> groups;
     QList<RunRow> runs;    ///< finished runs only
+    /// The runs are Mixture-of-Recursions sequence models (model.family "recursion"): their
+    /// test/flops are forward FLOPs per token, not per input.
+    bool perToken = false;
 };
+/// "FLOPs per token" for a sweep of sequence models, else "FLOPs per input"; `shortForm`
+/// gives the column and axis form ("FLOPs / token").
+QString flopsName(bool perToken, bool shortForm);
 
 /// Reads sweep `sweepId`: the store's summary (intervals) plus the runs' last test metrics.
 SweepData loadSweep(const mor::SweepStore& store, const mor::LogReader& reader, qint64 sweepId);

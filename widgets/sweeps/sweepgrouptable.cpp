@@ -6,7 +6,9 @@
 #include <QEvent>
 #include <QHeaderView>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace sweeps {
 
@@ -55,6 +57,7 @@ void SweepGroupTable::setData(const SweepData& data) {
     setSortingEnabled(false);
     m_params = int(data.paramKeys.size());
     m_keys = data.paramKeys;
+    m_perToken = data.perToken;
     setColumnCount(m_params + ColumnCount);
     setRowCount(int(data.groups.size()));
     for (int row = 0; row < data.groups.size(); ++row) {
@@ -95,6 +98,20 @@ void SweepGroupTable::setData(const SweepData& data) {
             setItem(row, column(c), item);
         }
     }
+    // A compute measure no run of the sweep logged (expert-steps and time for sequence models)
+    // is a column of dashes: hidden, so the measures that are there fit without scrolling.
+    for (int c = 0; c < columnCount(); ++c) {
+        setColumnHidden(c, false);
+    }
+    const std::pair<Column, Result> measures[] = {
+        {ExpertSteps, sweeps::ExpertSteps}, {Flops, sweeps::Flops}, {TimePerInput, LatencyMs}};
+    for (const auto& [c, result] : measures) {
+        const bool any = std::any_of(data.groups.begin(), data.groups.end(),
+                                     [result = result](const GroupRow& g) {
+                                         return std::isfinite(g.interval(result).mean);
+                                     });
+        setColumnHidden(column(c), !data.groups.isEmpty() && !any);
+    }
     retranslateUi();
     setSortingEnabled(true);
     QSignalBlocker block(selectionModel());
@@ -132,7 +149,7 @@ void SweepGroupTable::retranslateUi() {
         headers << key.section(QLatin1Char('.'), -1); // top_k, max_depth, ...
     }
     headers << tr("Seeds") << tr("Test accuracy") << tr("Expert-steps / input")
-            << tr("FLOPs / input") << tr("ms / input") << tr("Run time (s)");
+            << flopsName(m_perToken, true) << tr("ms / input") << tr("Run time (s)");
     setHorizontalHeaderLabels(headers);
     for (int p = 0; p < m_keys.size(); ++p) {
         horizontalHeaderItem(p)->setToolTip(m_keys[p]);

@@ -34,6 +34,7 @@ private:
 
     int m_params = 0;
     QStringList m_keys;
+    bool m_perToken = false; ///< FLOPs per token (a sweep of sequence models)
 };
 
 } // namespace sweeps

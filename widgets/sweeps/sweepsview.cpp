@@ -359,7 +359,7 @@ void SweepsView::retranslateUi() {
     }
     m_sweepLabel->setText(tr("Sweep:"));
     m_costLabel->setText(tr("Compute axis:"));
-    m_cost->setItemText(0, tr("FLOPs per input"));
+    m_cost->setItemText(0, flopsName(m_data->perToken, false));
     m_cost->setItemText(1, tr("Expert-steps per input"));
     m_cost->setItemText(2, tr("Time per input"));
     m_launch->setText(tr("Launch sweep…"));

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void computeAxisDefaultsToOneTheRunsLogged();
     void sweepWithoutComputeMeasureSaysSo();
     void paretoBarsStopWhereTheMeasuresEnd();
+    void recursionSweepCountsFlopsPerToken();
     void booleanAxisNamesItsValuesInOneRowOfNames();
     void defaultValueIsNamedOnItsAxisAndInTheTable();
     void lowScoresStandOutOnTheDarkBackground();
@@ -189,6 +190,11 @@ void TstSweepsView::tableShowsEachConfigurationWithItsInterval() {
              QStringLiteral("0.620 ± 0.050"));
     // Expert-steps 2.0, 2.1, 2.2 -> FLOPs 2000, 2100, 2200: mean 2100, half-width 248.4.
     QCOMPARE(table->item(row0, table->column(T::Flops))->text(), QStringLiteral("2100 ± 248"));
+    QCOMPARE(table->horizontalHeaderItem(table->column(T::Flops))->text(),
+             QStringLiteral("FLOPs / input"));
+    for (const T::Column c : {T::ExpertSteps, T::Flops, T::TimePerInput}) {
+        QVERIFY(!table->isColumnHidden(table->column(c))); // every run logged them
+    }
     // Sorting by accuracy (descending) puts configuration 3 (0.73) first.
     table->sortByColumn(table->column(T::TestAccuracy), Qt::DescendingOrder);
     QCOMPARE(table->groupOfRow(0), 3);
@@ -382,6 +388,43 @@ void TstSweepsView::paretoBarsStopWhereTheMeasuresEnd() {
     QVERIFY(plot->yAxis->range().lower > -0.2 && plot->yAxis->range().upper < 1.2);
     // Below zero compute only the padding (8% of the span).
     QVERIFY(plot->xAxis->range().lower >= -0.1 * plot->xAxis->range().upper);
+}
+
+void TstSweepsView::recursionSweepCountsFlopsPerToken() {
+    // Sequence models log test/flops per token (core/src/seq/sequence_eval.cpp): every place
+    // that names the measure says so. A reflection sweep's say per input (the tests above).
+    const QString path = m_dir->filePath(QStringLiteral("recursion.sqlite"));
+    const std::vector<std::string> overrides = {
+        R"({"model.family": "recursion", "data.kind": "pointer_chase",
+            "model.recursion.recursions": 2})",
+        R"({"model.family": "recursion", "data.kind": "pointer_chase",
+            "model.recursion.recursions": 3})"};
+    const ViewedSweep sweep(path, overrides, {1, 2}, [](int c, int s) {
+        sweepfixture::Metrics m = metricsOf(c, s);
+        m.expertSteps = m.latencyMs = std::nan("");
+        return m;
+    });
+    QVERIFY2(sweep.error.empty(), sweep.error.c_str());
+    const sweeps::SweepsView& view = *sweep.view;
+    QCOMPARE(view.data().groups.size(), 2);
+    QVERIFY(view.data().perToken);
+    const auto* table = view.findChild<sweeps::SweepGroupTable*>();
+    QVERIFY(table);
+    QCOMPARE(table->horizontalHeaderItem(table->column(sweeps::SweepGroupTable::Flops))->text(),
+             QStringLiteral("FLOPs / token"));
+    // No run logged expert-steps or time: those columns are hidden, FLOPs is not.
+    QVERIFY(table->isColumnHidden(table->column(sweeps::SweepGroupTable::ExpertSteps)));
+    QVERIFY(table->isColumnHidden(table->column(sweeps::SweepGroupTable::TimePerInput)));
+    QVERIFY(!table->isColumnHidden(table->column(sweeps::SweepGroupTable::Flops)));
+    QVERIFY(axisNamed(sweep.coordinates(), QStringLiteral("FLOPs / token")) >= 0);
+    QCOMPARE(axisNamed(sweep.coordinates(), QStringLiteral("FLOPs / input")), -1);
+    auto* plot = sweep.view->paretoPlot()->findChild<QCustomPlot*>();
+    QVERIFY(plot);
+    QCOMPARE(plot->xAxis->label(), QStringLiteral("FLOPs per token"));
+    QVERIFY(!sweep.view->paretoPlot()->front().isEmpty());
+    const auto* cost = view.findChild<QComboBox*>(QStringLiteral("sweepCost"));
+    QCOMPARE(cost->itemText(0), QStringLiteral("FLOPs per token"));
+    QCOMPARE(cost->currentData().toInt(), int(sweeps::Flops));
 }
 
 void TstSweepsView::booleanAxisNamesItsValuesInOneRowOfNames() {
