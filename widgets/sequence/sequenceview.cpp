@@ -154,8 +154,11 @@ SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new
     auto* vertical = new QSplitter(Qt::Vertical, this);
     vertical->addWidget(middle);
     vertical->addWidget(d->plots);
-    vertical->setStretchFactor(0, 1);
-    vertical->setStretchFactor(1, 1);
+    // The tokens and the recursion stepper get the larger share: at 1280x800 in presentation
+    // mode an equal share cut off the stepper plot's legend. At 2:1 the plots below were
+    // squeezed at 1600x1000.
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
