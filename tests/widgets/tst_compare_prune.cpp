@@ -17,6 +17,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void prunedRunComparesWithItsParent();
+    void plotPagesGetTheLargerPartUntilTheSplitterIsDragged();
 };
 
 void TstComparePrune::initTestCase() {
@@ -136,6 +138,34 @@ void TstComparePrune::prunedRunComparesWithItsParent() {
         }
         common::Theme::apply(common::Theme::Kind::Light);
     }
+}
+
+// The Routing and Before/after pages hold plots: shown, they get 3/5 of the height (they were a
+// short scrolled strip at 1280x800); the tables' pages leave 7/10 to the curves. Once the user
+// drags the splitter, their proportions stay whatever page is shown.
+void TstComparePrune::plotPagesGetTheLargerPartUntilTheSplitterIsDragged() {
+    compare::CompareView view;
+    view.resize(1280, 800);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSplitter* split = view.splitter();
+    const auto pagesShare = [split] {
+        const QList<int> sizes = split->sizes();
+        return double(sizes[1]) / double(sizes[0] + sizes[1]);
+    };
+    QVERIFY2(pagesShare() < 0.35, qPrintable(QString::number(pagesShare())));
+    for (const int plots : {2, 4}) {
+        view.tables()->setCurrentIndex(plots);
+        QVERIFY2(pagesShare() > 0.55, qPrintable(QString::number(pagesShare())));
+        view.tables()->setCurrentIndex(0);
+        QVERIFY(pagesShare() < 0.35);
+    }
+    // A drag (QSplitterHandle's mouse move ends in moveSplitter, which emits splitterMoved).
+    split->setSizes({500, 200});
+    emit split->splitterMoved(500, 1);
+    const QList<int> dragged = split->sizes();
+    view.tables()->setCurrentIndex(2);
+    QCOMPARE(split->sizes(), dragged);
 }
 
 QTEST_MAIN(TstComparePrune)

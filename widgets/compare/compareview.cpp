@@ -102,6 +102,17 @@ CompareView::CompareView(QWidget* parent)
     // tables' size hints would otherwise squeeze the plot at large fonts). 7:3, not 3:2: with
     // eight runs the legend takes four rows, and at 1280x800 3:2 left ~75 px of data area.
     splitter->setSizes({7000, 3000});
+    // The pages with plots (Routing: two heat maps; Before/after: the prune plot) were a short
+    // scrolled strip at 1280x800: while one of them is shown, it gets the larger part, until
+    // the user sets the proportions by dragging the splitter.
+    m_split = splitter;
+    connect(splitter, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
+    connect(m_tables, &QTabWidget::currentChanged, this, [this](int index) {
+        if (!m_splitMoved) {
+            const bool plots = index == 2 || index == 4;
+            m_split->setSizes(plots ? QList<int>{4000, 6000} : QList<int>{7000, 3000});
+        }
+    });
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);

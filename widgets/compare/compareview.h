@@ -14,6 +14,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QSplitter;
 class QSlider;
 class QTabWidget;
 class QThreadPool;
@@ -90,6 +91,8 @@ public:
     /// Compares the first pruned run of the selection with its parent (Before/after tab).
     void compareWithParent();
     QTabWidget* tables() const { return m_tables; }
+    /// Curves above, the tables' pages below.
+    QSplitter* splitter() const { return m_split; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -133,6 +136,8 @@ private:
     ComparePrunePair* m_prunePair;
     QPushButton* m_parentButton;
     qint64 m_prunedAlone = -1, m_prunedParent = -1; ///< the pruned run the button offers
+    QSplitter* m_split = nullptr;
+    bool m_splitMoved = false; ///< the user dragged the splitter: their proportions stay
 };
 
 } // namespace compare
