@@ -156,17 +156,10 @@ void ParetoPlot::rebuild() {
     const QString costNames[ResultCount] = {QString(), tr("expert-steps per input"),
                                             flopsName(m_data.perToken, false), tr("ms per input")};
     m_plot->xAxis->setLabel(costNames[m_cost]);
-    bool drawn = false;
-    for (size_t i = 0; i < cost.size(); ++i) {
-        drawn = drawn || (std::isfinite(cost[i]) && std::isfinite(accuracy[i]));
-    }
+    const bool drawn = !order.empty(); // the configurations with a cost and an accuracy
     // Another compute axis helps only when some run logged it.
-    bool anyCost = false;
-    for (const GroupRow& g : m_data.groups) {
-        for (Result r : {ExpertSteps, Flops, LatencyMs}) {
-            anyCost = anyCost || std::isfinite(g.interval(r).mean);
-        }
-    }
+    const bool anyCost = anyGroupHas(m_data, ExpertSteps) || anyGroupHas(m_data, Flops) ||
+                         anyGroupHas(m_data, LatencyMs);
     m_empty->setText(m_data.groups.isEmpty() ? tr("No finished run in this sweep yet.")
                      : anyCost ? tr("No run of this sweep logged %1:\nchoose another compute "
                                     "axis.")

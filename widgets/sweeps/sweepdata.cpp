@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -41,6 +42,12 @@ const mor::MeanInterval& GroupRow::interval(Result result) const {
     case Flops: return group.flops;
     default: return latencyMs;
     }
+}
+
+bool anyGroupHas(const SweepData& data, Result result) {
+    return std::any_of(data.groups.begin(), data.groups.end(), [result](const GroupRow& g) {
+        return std::isfinite(g.interval(result).mean);
+    });
 }
 
 QString flopsName(bool perToken, bool shortForm) {

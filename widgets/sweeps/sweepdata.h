@@ -48,6 +48,8 @@ struct SweepData {
     /// test/flops are forward FLOPs per token, not per input.
     bool perToken = false;
 };
+/// Whether some configuration of the sweep has a value (finite mean) for `result`.
+bool anyGroupHas(const SweepData& data, Result result);
 /// "FLOPs per token" for a sweep of sequence models, else "FLOPs per input"; `shortForm`
 /// gives the column and axis form ("FLOPs / token").
 QString flopsName(bool perToken, bool shortForm);

@@ -6,7 +6,6 @@
 #include <QEvent>
 #include <QHeaderView>
 
-#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -106,11 +105,7 @@ void SweepGroupTable::setData(const SweepData& data) {
     const std::pair<Column, Result> measures[] = {
         {ExpertSteps, sweeps::ExpertSteps}, {Flops, sweeps::Flops}, {TimePerInput, LatencyMs}};
     for (const auto& [c, result] : measures) {
-        const bool any = std::any_of(data.groups.begin(), data.groups.end(),
-                                     [result = result](const GroupRow& g) {
-                                         return std::isfinite(g.interval(result).mean);
-                                     });
-        setColumnHidden(column(c), !data.groups.isEmpty() && !any);
+        setColumnHidden(column(c), !data.groups.isEmpty() && !anyGroupHas(data, result));
     }
     retranslateUi();
     setSortingEnabled(true);

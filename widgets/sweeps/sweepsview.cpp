@@ -230,12 +230,7 @@ void SweepsView::apply(Read& r) {
     m_parallel->setData(*m_data);
     // The compute axis shown must have values for this sweep's runs (a sweep of runs that
     // logged only some measures); else the first axis with values.
-    const auto hasValues = [this](Result cost) {
-        return std::any_of(m_data->groups.begin(), m_data->groups.end(),
-                           [cost](const GroupRow& g) {
-                               return std::isfinite(g.interval(cost).mean);
-                           });
-    };
+    const auto hasValues = [this](Result cost) { return anyGroupHas(*m_data, cost); };
     if (!hasValues(Result(m_cost->currentData().toInt()))) {
         for (int i = 0; i < m_cost->count(); ++i) {
             if (hasValues(Result(m_cost->itemData(i).toInt()))) {
