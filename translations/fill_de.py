@@ -609,6 +609,11 @@ DE = {
         "Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands\n"
         "(Experten-Schritte, FLOPs oder Zeit je Eingabe) protokolliert,\n"
         "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
+    "The runs of this sweep logged no compute measure\n(FLOPs per token),\n"
+    "so there is no front to draw.\nThe table gives their run time.":
+        "Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands\n"
+        "(FLOPs je Token) protokolliert,\n"
+        "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
 }
 
 

@@ -4605,6 +4605,16 @@ The table gives their run time.</source>
 daher gibt es keine Front zu zeichnen.
 Die Tabelle nennt ihre Laufzeit.</translation>
     </message>
+    <message>
+        <source>The runs of this sweep logged no compute measure
+(FLOPs per token),
+so there is no front to draw.
+The table gives their run time.</source>
+        <translation>Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands
+(FLOPs je Token) protokolliert,
+daher gibt es keine Front zu zeichnen.
+Die Tabelle nennt ihre Laufzeit.</translation>
+    </message>
 </context>
 <context>
     <name>sweeps::SweepGroupTable</name>

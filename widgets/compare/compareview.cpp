@@ -88,9 +88,11 @@ CompareView::CompareView(QWidget* parent)
         area->setWidget(page);
         return area;
     };
-    m_tables->addTab(scrolling(m_routing), QString());
+    auto* routingPage = scrolling(m_routing);
+    auto* prunePage = scrolling(m_prunePair);
+    m_tables->addTab(routingPage, QString());
     m_tables->addTab(m_groupsTab, QString());
-    m_tables->addTab(scrolling(m_prunePair), QString());
+    m_tables->addTab(prunePage, QString());
     m_parentButton->setObjectName(QStringLiteral("compareWithParent"));
     m_parentButton->hide();
     auto* splitter = new QSplitter(Qt::Vertical, this);
@@ -107,9 +109,12 @@ CompareView::CompareView(QWidget* parent)
     // the user sets the proportions by dragging the splitter.
     m_split = splitter;
     connect(splitter, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
-    connect(m_tables, &QTabWidget::currentChanged, this, [this](int index) {
+    // The plot pages by their widgets, not their tab positions (a page added or moved later
+    // keeps its share).
+    connect(m_tables, &QTabWidget::currentChanged, this, [this, routingPage, prunePage](int) {
         if (!m_splitMoved) {
-            const bool plots = index == 2 || index == 4;
+            const QWidget* page = m_tables->currentWidget();
+            const bool plots = page == routingPage || page == prunePage;
             m_split->setSizes(plots ? QList<int>{4000, 6000} : QList<int>{7000, 3000});
         }
     });

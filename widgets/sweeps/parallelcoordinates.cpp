@@ -411,6 +411,11 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
                                                    : fm.ascent() + 2.0;
         p.drawText(QPointF(nameX, nameY), name);
         const QList<double> ticks = tickValues(axis);
+        // Tick labels right of the axis: up to the next axis (German category names such as
+        // "Standard" were cut at the margin's width with nine axes at 1280), the last one
+        // within the margin.
+        const bool lastAxis = a + 1 == int(m_axes.size());
+        const double tickRoom = lastAxis ? kSide - 6 : std::max(kSide - 6, slot - 10);
         QColor tickColor = fg;
         tickColor.setAlpha(200);
         for (double v : ticks) {
@@ -418,7 +423,7 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
             const double y = positionY(t);
             p.setPen(QPen(fg, 1));
             p.drawLine(QPointF(x - 3, y), QPointF(x + 3, y));
-            const QString text = fm.elidedText(tickText(axis, v), Qt::ElideRight, kSide - 6);
+            const QString text = fm.elidedText(tickText(axis, v), Qt::ElideRight, tickRoom);
             const double w = fm.horizontalAdvance(text);
             // Right of the axis (the margin holds the last axis' labels), on a plate of the
             // background so the lines under it do not hide it.

@@ -164,10 +164,16 @@ void ParetoPlot::rebuild() {
                      : anyCost ? tr("No run of this sweep logged %1:\nchoose another compute "
                                     "axis.")
                                      .arg(costNames[m_cost])
-                               : tr("The runs of this sweep logged no compute measure\n"
-                                    "(expert-steps, FLOPs or time per input),\n"
-                                    "so there is no front to draw.\n"
-                                    "The table gives their run time."));
+                     : m_data.perToken
+                         // a sequence sweep's one compute measure (test/flops)
+                         ? tr("The runs of this sweep logged no compute measure\n"
+                              "(FLOPs per token),\n"
+                              "so there is no front to draw.\n"
+                              "The table gives their run time.")
+                         : tr("The runs of this sweep logged no compute measure\n"
+                              "(expert-steps, FLOPs or time per input),\n"
+                              "so there is no front to draw.\n"
+                              "The table gives their run time."));
     m_empty->setVisible(!drawn);
     m_plot->yAxis->setLabel(tr("test accuracy"));
     m_plot->rescaleAxes(true);

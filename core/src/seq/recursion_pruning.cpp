@@ -123,9 +123,8 @@ PruneMeasure recursionPruneMeasure(RecursionFamily& family, const EvalResult& te
         }
     }
     m.flopsPerInput = recursionFlopsPerToken(model, test.meanDepth);
-    // The block layers' linear maps (qkv, out, ff1, ff2; a multiply-add = 2), as counted there.
-    const double d = double(c.dModel);
-    const double linear = 2.0 * (4.0 * d * d + 2.0 * d * double(c.ffn));
+    // The block layers' linear maps, as recursionFlopsPerToken counts them.
+    const double linear = recursionLinearFlopsPerLayer(c);
     const double blockLayers = test.meanDepth * double(c.layersPerBlock);
     // The block layers' linear maps scaled by their nonzero share (an estimate: a zero row of
     // ff1 also makes its ff2 column idle, which is not subtracted).

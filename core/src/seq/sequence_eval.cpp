@@ -124,10 +124,15 @@ EvalResult evaluateSequences(RecursionModel& model, const data::SequenceSplit& s
     return e;
 }
 
+double recursionLinearFlopsPerLayer(const RecursionConfig& c) {
+    const double d = double(c.dModel);
+    return 2.0 * (4.0 * d * d + 2.0 * d * double(c.ffn));
+}
+
 double recursionFlopsPerToken(const RecursionModel& model, double meanDepth) {
     const RecursionConfig& c = model->config();
     const double d = double(c.dModel), T = double(std::max<int64_t>(1, model->maxLen()));
-    const double linear = 2.0 * (4.0 * d * d + 2.0 * d * double(c.ffn));
+    const double linear = recursionLinearFlopsPerLayer(c);
     const double layer = linear + 4.0 * d * (T + 1.0) / 2.0;
     const double edges = model->hasEdgeLayers() ? 2.0 : 0.0;
     double router = 0.0;

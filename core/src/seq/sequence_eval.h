@@ -33,6 +33,10 @@ EvalResult evaluateSequences(RecursionModel& model, const data::SequenceSplit& s
 /// block). The sequence evaluation logs it as <prefix>/flops, pruning as flops_per_input.
 double recursionFlopsPerToken(const RecursionModel& model, double meanDepth);
 
+/// The FLOPs of one block layer's linear maps for one token (qkv, out, ff1, ff2; a multiply-add
+/// = 2): the part of recursionFlopsPerToken's layer that pruning's zero weights can idle.
+double recursionLinearFlopsPerLayer(const RecursionConfig& config);
+
 /// Traces of sequences [count x T] (targets / difficulty may be empty = none).
 std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<int64_t>& inputs,
                                        const std::vector<int64_t>& targets,
