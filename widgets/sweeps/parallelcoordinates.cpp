@@ -207,6 +207,13 @@ QStringList ParallelCoordinates::tickLabels(int axis) const {
     return labels;
 }
 
+double ParallelCoordinates::tickLabelRoom(int axis) const {
+    // German category names such as "Standard" were cut at the margin's width with nine axes
+    // at 1280 px; the space up to the next axis is free (the labels sit on plates).
+    const double slot = m_axes.size() > 1 ? plotArea().width() / (m_axes.size() - 1) : 200;
+    return axis + 1 >= int(m_axes.size()) ? kSide - 6 : std::max(kSide - 6, slot - 10);
+}
+
 bool ParallelCoordinates::namesStaggered() const {
     const double slot = m_axes.size() > 1 ? plotArea().width() / (m_axes.size() - 1) : 200;
     return staggerNames(QFontMetricsF(font()), slot);
@@ -411,11 +418,7 @@ void ParallelCoordinates::paintEvent(QPaintEvent*) {
                                                    : fm.ascent() + 2.0;
         p.drawText(QPointF(nameX, nameY), name);
         const QList<double> ticks = tickValues(axis);
-        // Tick labels right of the axis: up to the next axis (German category names such as
-        // "Standard" were cut at the margin's width with nine axes at 1280), the last one
-        // within the margin.
-        const bool lastAxis = a + 1 == int(m_axes.size());
-        const double tickRoom = lastAxis ? kSide - 6 : std::max(kSide - 6, slot - 10);
+        const double tickRoom = tickLabelRoom(a);
         QColor tickColor = fg;
         tickColor.setAlpha(200);
         for (double v : ticks) {

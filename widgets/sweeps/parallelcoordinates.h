@@ -41,6 +41,9 @@ public:
     double positionY(double position) const;
     /// The tick labels of an axis, bottom to top (true / false for a boolean parameter).
     QStringList tickLabels(int axis) const;
+    /// The width a tick label of the axis may take right of it before it is elided: up to the
+    /// next axis, the last axis within the margin.
+    double tickLabelRoom(int axis) const;
     /// Whether the axis names alternate between two rows (not all fit in one).
     bool namesStaggered() const;
     /// The colour of a run's line whose test accuracy lies at `share` (0 the sweep's lowest,

@@ -23,6 +23,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QFontMetricsF>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -458,6 +459,14 @@ void TstSweepsView::defaultValueIsNamedOnItsAxisAndInTheTable() {
     QCOMPARE(labels.size(), 2);
     QCOMPARE(labels.first(), QStringLiteral("default"));
     QVERIFY(!labels.last().isEmpty());
+    // A label right of an inner axis may reach the next axis (German "Standard" was cut at the
+    // 48 px margin); the last axis keeps the margin.
+    pc->resize(700, 340);
+    QVERIFY(axis + 1 < pc->axisCount());
+    const QFontMetricsF fm(pc->font());
+    QVERIFY(pc->tickLabelRoom(axis) >= fm.horizontalAdvance(QStringLiteral("Standard")));
+    QCOMPARE(pc->tickLabelRoom(axis), pc->axisX(axis + 1) - pc->axisX(axis) - 10);
+    QCOMPARE(pc->tickLabelRoom(pc->axisCount() - 1), 48.0);
     // The table names it the same way (its cell was empty). Columns 0 and 1: the parameters.
     const sweeps::SweepGroupTable* table = sweep.view->groupTable();
     QStringList cells;
