@@ -191,7 +191,10 @@ void ParetoPlot::rebuild() {
             }
         }
         if (!std::isfinite(lo)) {
-            continue; // nothing drawn
+            // Nothing drawn: a plain [0, 1], not the range of the sweep shown before (its
+            // FLOPs stayed on the axis of a sweep that logged none).
+            axis->setRange(0.0, 1.0);
+            continue;
         }
         const double pad = std::max((hi - lo) * 0.08, std::max(std::abs(hi) * 0.02, 1e-9));
         axis->setRange(lo - pad, hi + pad);

@@ -284,8 +284,38 @@ void SweepsView::onBrowserSelection(const QList<qint64>& runs) {
             }
         }
     }
+    // Runs of another sweep only (picked in the browser, or `--run N`): show their sweep. A
+    // selection with any run of the shown sweep keeps it (brushing selects runs of this one).
+    if (mine.isEmpty() && m_browser) {
+        for (const qint64 id : runs) {
+            const qint64 sweep = sweepOfRun(id);
+            if (sweep >= 0 && sweep != currentSweep() && showSweep(sweep)) {
+                return; // the sweep's read calls this again, with its runs
+            }
+        }
+    }
     m_parallel->setHighlighted(mine);
     m_pareto->setHighlightedGroups(groups);
+}
+
+qint64 SweepsView::sweepOfRun(qint64 runId) const {
+    const int row = m_browser ? m_browser->model()->rowOf(runId) : -1;
+    const mor::RunSummary* run = row >= 0 ? m_browser->model()->run(row) : nullptr;
+    if (run == nullptr) {
+        return -1;
+    }
+    // The tag the sweep's worker gives its run: sweep:<id>:<index> (mor::SweepStore::runTag).
+    for (const std::string& tag : run->tags) {
+        const QStringList parts = QString::fromStdString(tag).split(QLatin1Char(':'));
+        bool ok = false;
+        const qint64 id = parts.size() == 3 && parts[0] == QLatin1String("sweep")
+                              ? parts[1].toLongLong(&ok)
+                              : -1;
+        if (ok) {
+            return id;
+        }
+    }
+    return -1;
 }
 
 void SweepsView::selectInBrowser(const QList<qint64>& runs) {

@@ -82,6 +82,8 @@ private:
     void read(bool list, qint64 sweepId);
     void apply(Read& read);
     void onBrowserSelection(const QList<qint64>& runs);
+    /// The sweep a run of the browser belongs to (by its sweep tag), or -1.
+    qint64 sweepOfRun(qint64 runId) const;
     void selectInBrowser(const QList<qint64>& runs);
     void retranslateUi();
 

@@ -117,6 +117,7 @@ private Q_SLOTS:
     void importanceRanksTheParameterThatMatters();
     void brushingAnAxisSelectsItsRunsInTheBrowser();
     void browserSelectionHighlightsLines();
+    void selectingARunOfAnotherSweepShowsThatSweep();
     void paretoFrontHasTheBestConfigurationPerCost();
     void computeAxisDefaultsToOneTheRunsLogged();
     void sweepWithoutComputeMeasureSaysSo();
@@ -300,6 +301,50 @@ void TstSweepsView::browserSelectionHighlightsLines() {
     QList<qint64> selected = browser.selectedRuns();
     std::sort(selected.begin(), selected.end());
     QCOMPARE(selected, m_runs.mid(0, 3));
+}
+
+void TstSweepsView::selectingARunOfAnotherSweepShowsThatSweep() {
+    // Two sweeps in one log; the view opens on the newer. A run of the older one picked in the
+    // browser (or given as --run) showed the newer sweep without any line lit.
+    const QString path = m_dir->filePath(QStringLiteral("two_sweeps.sqlite"));
+    QVERIFY(writeSweep(path, {kOverrides[0], kOverrides[2]}, {1, 2}, metricsOf).empty());
+    sweepfixture::SweepWriter second(path.toStdString(), {kOverrides[1], kOverrides[3]}, {1},
+                                     "second");
+    QVERIFY2(second.ok(), second.error().c_str());
+    const int64_t older = second.sweepId() - 1;
+    // The newer sweep logged no compute measure (as older recursion runs).
+    const auto noCompute = [](int c) {
+        sweepfixture::Metrics m = metricsOf(c, 0);
+        m.flops = m.expertSteps = m.latencyMs = std::nan("");
+        return m;
+    };
+    const int64_t newerRun = second.finish(0, 0, noCompute(1));
+    QVERIFY(second.finish(1, 0, noCompute(3)) > 0);
+    second.release();
+    shell::LogSession session;
+    QString error;
+    QVERIFY(session.open(path, &error));
+    shell::RunBrowser browser(&session);
+    sweeps::SweepsView view(&session, &browser, {});
+    QCOMPARE(view.currentSweep(), qint64(second.sweepId()));
+    // Run ids 1-4 are the older sweep's (two configurations x two seeds), in writing order.
+    browser.selectRun(3);
+    QCOMPARE(view.currentSweep(), qint64(older));
+    QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{3});
+    QCOMPARE(view.groupTable()->rowCount(), 2);
+    // Brushing selects runs of the shown sweep: the sweep stays.
+    view.groupTable()->selectRow(1);
+    QCOMPARE(view.currentSweep(), qint64(older));
+    auto* plot = view.paretoPlot()->findChild<QCustomPlot*>();
+    QVERIFY(plot);
+    QVERIFY(plot->xAxis->range().upper > 1000.0); // the older sweep's FLOPs, 2000-4200
+    // Back to the newer sweep with one of its runs.
+    browser.selectRun(newerRun);
+    QCOMPARE(view.currentSweep(), qint64(second.sweepId()));
+    QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{newerRun});
+    // Nothing to draw there: the axis does not keep the older sweep's FLOPs.
+    QCOMPARE(plot->xAxis->range().lower, 0.0);
+    QCOMPARE(plot->xAxis->range().upper, 1.0);
 }
 
 void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
