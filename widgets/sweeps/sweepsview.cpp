@@ -304,14 +304,10 @@ qint64 SweepsView::sweepOfRun(qint64 runId) const {
     if (run == nullptr) {
         return -1;
     }
-    // The tag the sweep's worker gives its run: sweep:<id>:<index> (mor::SweepStore::runTag).
+    // The tag the sweep's worker gives its run (mor::SweepStore::runTag).
     for (const std::string& tag : run->tags) {
-        const QStringList parts = QString::fromStdString(tag).split(QLatin1Char(':'));
-        bool ok = false;
-        const qint64 id = parts.size() == 3 && parts[0] == QLatin1String("sweep")
-                              ? parts[1].toLongLong(&ok)
-                              : -1;
-        if (ok) {
+        const int64_t id = mor::SweepStore::sweepOfRunTag(tag);
+        if (id >= 0) {
             return id;
         }
     }

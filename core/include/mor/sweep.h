@@ -154,6 +154,8 @@ public:
     /// The tag the worker of an entry gives its run (`mor train --tag`): the link between an
     /// entry and its run, written with the run itself, so a kill at any moment cannot lose it.
     static std::string runTag(int64_t sweepId, int64_t index);
+    /// The sweep id of a run tag written by runTag, or -1 for any other tag.
+    static int64_t sweepOfRunTag(const std::string& tag);
 
     struct Impl;
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -225,6 +226,25 @@ SweepStore::~SweepStore() = default;
 
 std::string SweepStore::runTag(int64_t sweepId, int64_t index) {
     return "sweep:" + std::to_string(sweepId) + ":" + std::to_string(index);
+}
+
+int64_t SweepStore::sweepOfRunTag(const std::string& tag) {
+    // "sweep:<id>:<index>", both decimal; "sweep:best" or "sweep:<id>" are not entry tags.
+    const std::string prefix = "sweep:";
+    if (tag.compare(0, prefix.size(), prefix) != 0) {
+        return -1;
+    }
+    const size_t colon = tag.find(':', prefix.size());
+    const auto digits = [&tag](size_t from, size_t to) {
+        return to > from && std::all_of(tag.begin() + std::ptrdiff_t(from),
+                                        tag.begin() + std::ptrdiff_t(to),
+                                        [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (colon == std::string::npos || colon - prefix.size() > 18 ||
+        !digits(prefix.size(), colon) || !digits(colon + 1, tag.size())) {
+        return -1;
+    }
+    return std::stoll(tag.substr(prefix.size(), colon - prefix.size()));
 }
 
 const char* toString(SweepRunState state) {

@@ -41,6 +41,7 @@ private slots:
     void resolveNamesTheBadKeyOrValue_data();
     void resolveNamesTheBadKeyOrValue();
     void entryStatesFollowRunsAndWorkers();
+    void runTagNamesItsSweep();
     void summaryGroupsFinishedSeedsWithIntervals();
     void claimRefusesLiveOwnerAndTakesDeadOne();
     void deletedRunLeavesEntryToDo();
@@ -258,6 +259,17 @@ int64_t addRun(ExperimentLog& log, int64_t sweep, int64_t index, const std::stri
 }
 
 } // namespace
+
+void TstSweepStore::runTagNamesItsSweep() {
+    // The link from a run to its sweep (the Sweeps view follows a picked run by it).
+    QCOMPARE(SweepStore::sweepOfRunTag(SweepStore::runTag(12, 3)), int64_t(12));
+    QCOMPARE(SweepStore::sweepOfRunTag(SweepStore::runTag(1, 0)), int64_t(1));
+    for (const char* other : {"sweep:best", "sweep:7", "sweep:7:", "sweep::3", "sweep:x:1",
+                               "sweep:1:2:3", "sweep:-1:2", "best", "",
+                               "sweep:99999999999999999999:1"}) {
+        QCOMPARE(SweepStore::sweepOfRunTag(other), int64_t(-1));
+    }
+}
 
 void TstSweepStore::entryStatesFollowRunsAndWorkers() {
     const std::string path = file("states.morlog");
