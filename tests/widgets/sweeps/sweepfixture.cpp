@@ -112,4 +112,31 @@ void SweepWriter::finishAll(const std::function<Metrics(int, int)>& metrics, int
     }
 }
 
+const std::vector<std::string> kGridOverrides = {
+    R"({"model.router.top_k": 1, "train.learning_rate": 0.001})",
+    R"({"model.router.top_k": 1, "train.learning_rate": 0.003})",
+    R"({"model.router.top_k": 2, "train.learning_rate": 0.001})",
+    R"({"model.router.top_k": 2, "train.learning_rate": 0.003})"};
+
+Metrics gridMetrics(int c, int s) {
+    Metrics m;
+    m.accuracy = 0.60 + 0.10 * (c / 2) + 0.01 * (c % 2) + 0.02 * s;
+    m.expertSteps = 2.0 * (1 + c / 2) + 0.1 * s;
+    m.flops = 1000.0 * m.expertSteps;
+    m.latencyMs = 0.5 + 0.1 * c;
+    return m;
+}
+
+std::string writeFinishedSweep(const std::string& logPath,
+                               const std::vector<std::string>& overrides,
+                               const std::vector<int64_t>& seeds,
+                               const std::function<Metrics(int, int)>& metrics) {
+    SweepWriter writer(logPath, overrides, seeds, "grid");
+    if (!writer.ok()) {
+        return writer.error();
+    }
+    writer.finishAll(metrics);
+    return {};
+}
+
 } // namespace sweepfixture

@@ -49,4 +49,19 @@ private:
     bool m_released = false;
 };
 
+/// The Sweeps tests' grid: router.top_k in {1, 2} x learning rate in {0.001, 0.003}, in this
+/// order (configuration c: top_k = 1 + c / 2, the rate's index c % 2).
+extern const std::vector<std::string> kGridOverrides;
+
+/// Test metrics of configuration c, seed index s of the grid: top_k 2 adds 0.10 accuracy and
+/// doubles the expert-steps; the rate adds 0.01; each seed 0.02.
+Metrics gridMetrics(int c, int s);
+
+/// Writes a finished sweep of `overrides` x `seeds` with `metrics` to `logPath`: "" when it
+/// worked, else why.
+std::string writeFinishedSweep(const std::string& logPath,
+                               const std::vector<std::string>& overrides,
+                               const std::vector<int64_t>& seeds,
+                               const std::function<Metrics(int, int)>& metrics = gridMetrics);
+
 } // namespace sweepfixture

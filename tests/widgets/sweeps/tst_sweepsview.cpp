@@ -41,41 +41,15 @@
 
 namespace {
 
-const std::vector<std::string> kOverrides = {
-    R"({"model.router.top_k": 1, "train.learning_rate": 0.001})",
-    R"({"model.router.top_k": 1, "train.learning_rate": 0.003})",
-    R"({"model.router.top_k": 2, "train.learning_rate": 0.001})",
-    R"({"model.router.top_k": 2, "train.learning_rate": 0.003})"};
-
-/// top_k 2 adds 0.10 accuracy and doubles the expert-steps; the rate adds 0.01; each seed 0.02.
-sweepfixture::Metrics metricsOf(int c, int s) {
-    sweepfixture::Metrics m;
-    m.accuracy = 0.60 + 0.10 * (c / 2) + 0.01 * (c % 2) + 0.02 * s;
-    m.expertSteps = 2.0 * (1 + c / 2) + 0.1 * s;
-    m.flops = 1000.0 * m.expertSteps;
-    m.latencyMs = 0.5 + 0.1 * c;
-    return m;
-}
+using sweepfixture::gridMetrics;
+using sweepfixture::kGridOverrides;
 
 void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
     QMouseEvent event(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
     QApplication::sendEvent(w, &event);
 }
 
-/// Writes a finished sweep of `overrides` x `seeds` with `metrics` to `path`: "" when it
-/// worked, else why.
-std::string writeSweep(const QString& path, const std::vector<std::string>& overrides,
-                       const std::vector<int64_t>& seeds,
-                       const std::function<sweepfixture::Metrics(int, int)>& metrics) {
-    sweepfixture::SweepWriter writer(path.toStdString(), overrides, seeds, "grid");
-    if (!writer.ok()) {
-        return writer.error();
-    }
-    writer.finishAll(metrics);
-    return {};
-}
-
-/// A Sweeps view over a finished sweep written to `path` (seed 1 and metricsOf by default).
+/// A Sweeps view over a finished sweep written to `path` (seed 1 and gridMetrics by default).
 struct ViewedSweep {
     shell::LogSession session;
     std::unique_ptr<sweeps::SweepsView> view;
@@ -83,8 +57,9 @@ struct ViewedSweep {
 
     ViewedSweep(const QString& path, const std::vector<std::string>& overrides,
                 const std::vector<int64_t>& seeds = {1},
-                const std::function<sweepfixture::Metrics(int, int)>& metrics = metricsOf)
-        : error(writeSweep(path, overrides, seeds, metrics)) {
+                const std::function<sweepfixture::Metrics(int, int)>& metrics = gridMetrics)
+        : error(sweepfixture::writeFinishedSweep(path.toStdString(), overrides, seeds,
+                                                 metrics)) {
         QString why;
         if (error.empty() && !session.open(path, &why)) {
             error = why.toStdString();
@@ -117,7 +92,6 @@ private Q_SLOTS:
     void importanceRanksTheParameterThatMatters();
     void brushingAnAxisSelectsItsRunsInTheBrowser();
     void browserSelectionHighlightsLines();
-    void selectingARunOfAnotherSweepShowsThatSweep();
     void paretoFrontHasTheBestConfigurationPerCost();
     void computeAxisDefaultsToOneTheRunsLogged();
     void sweepWithoutComputeMeasureSaysSo();
@@ -143,11 +117,11 @@ void TstSweepsView::initTestCase() {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_path = m_dir->filePath(QStringLiteral("sweep.sqlite"));
-    sweepfixture::SweepWriter writer(m_path.toStdString(), kOverrides, {1, 2, 3}, "grid");
+    sweepfixture::SweepWriter writer(m_path.toStdString(), kGridOverrides, {1, 2, 3}, "grid");
     QVERIFY2(writer.ok(), writer.error().c_str());
     for (int c = 0; c < 4; ++c) {
         for (int s = 0; s < 3; ++s) {
-            const int64_t run = writer.finish(c, s, metricsOf(c, s));
+            const int64_t run = writer.finish(c, s, gridMetrics(c, s));
             QVERIFY2(run >= 0, writer.error().c_str());
             m_runs << run;
         }
@@ -303,55 +277,11 @@ void TstSweepsView::browserSelectionHighlightsLines() {
     QCOMPARE(selected, m_runs.mid(0, 3));
 }
 
-void TstSweepsView::selectingARunOfAnotherSweepShowsThatSweep() {
-    // Two sweeps in one log; the view opens on the newer. A run of the older one picked in the
-    // browser (or given as --run) showed the newer sweep without any line lit.
-    const QString path = m_dir->filePath(QStringLiteral("two_sweeps.sqlite"));
-    QVERIFY(writeSweep(path, {kOverrides[0], kOverrides[2]}, {1, 2}, metricsOf).empty());
-    sweepfixture::SweepWriter second(path.toStdString(), {kOverrides[1], kOverrides[3]}, {1},
-                                     "second");
-    QVERIFY2(second.ok(), second.error().c_str());
-    const int64_t older = second.sweepId() - 1;
-    // The newer sweep logged no compute measure (as older recursion runs).
-    const auto noCompute = [](int c) {
-        sweepfixture::Metrics m = metricsOf(c, 0);
-        m.flops = m.expertSteps = m.latencyMs = std::nan("");
-        return m;
-    };
-    const int64_t newerRun = second.finish(0, 0, noCompute(1));
-    QVERIFY(second.finish(1, 0, noCompute(3)) > 0);
-    second.release();
-    shell::LogSession session;
-    QString error;
-    QVERIFY(session.open(path, &error));
-    shell::RunBrowser browser(&session);
-    sweeps::SweepsView view(&session, &browser, {});
-    QCOMPARE(view.currentSweep(), qint64(second.sweepId()));
-    // Run ids 1-4 are the older sweep's (two configurations x two seeds), in writing order.
-    browser.selectRun(3);
-    QCOMPARE(view.currentSweep(), qint64(older));
-    QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{3});
-    QCOMPARE(view.groupTable()->rowCount(), 2);
-    // Brushing selects runs of the shown sweep: the sweep stays.
-    view.groupTable()->selectRow(1);
-    QCOMPARE(view.currentSweep(), qint64(older));
-    auto* plot = view.paretoPlot()->findChild<QCustomPlot*>();
-    QVERIFY(plot);
-    QVERIFY(plot->xAxis->range().upper > 1000.0); // the older sweep's FLOPs, 2000-4200
-    // Back to the newer sweep with one of its runs.
-    browser.selectRun(newerRun);
-    QCOMPARE(view.currentSweep(), qint64(second.sweepId()));
-    QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{newerRun});
-    // Nothing to draw there: the axis does not keep the older sweep's FLOPs.
-    QCOMPARE(plot->xAxis->range().lower, 0.0);
-    QCOMPARE(plot->xAxis->range().upper, 1.0);
-}
-
 void TstSweepsView::computeAxisDefaultsToOneTheRunsLogged() {
     // A sweep of runs that log no FLOPs and no expert-steps, only time.
     const QString path = m_dir->filePath(QStringLiteral("timeonly.sqlite"));
-    const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
-        sweepfixture::Metrics m = metricsOf(c, s);
+    const ViewedSweep sweep(path, kGridOverrides, {1, 2}, [](int c, int s) {
+        sweepfixture::Metrics m = gridMetrics(c, s);
         m.flops = m.expertSteps = std::nan("");
         return m;
     });
@@ -375,8 +305,8 @@ void TstSweepsView::sweepWithoutComputeMeasureSaysSo() {
     // Runs that log none of the three (as recursion runs did): the note asked to choose another
     // compute axis, and no other had values either.
     const QString path = m_dir->filePath(QStringLiteral("nocompute.sqlite"));
-    const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
-        sweepfixture::Metrics m = metricsOf(c, s);
+    const ViewedSweep sweep(path, kGridOverrides, {1, 2}, [](int c, int s) {
+        sweepfixture::Metrics m = gridMetrics(c, s);
         m.flops = m.expertSteps = m.latencyMs = std::nan("");
         return m;
     });
@@ -397,8 +327,8 @@ void TstSweepsView::paretoBarsStopWhereTheMeasuresEnd() {
     // mean cost (10000) is the highest, so its point is the last by cost but the first group:
     // its bar must still sit on its own point (accuracy 0.5), the others' stay short.
     const QString path = m_dir->filePath(QStringLiteral("spread.sqlite"));
-    const ViewedSweep sweep(path, kOverrides, {1, 2}, [](int c, int s) {
-        sweepfixture::Metrics m = metricsOf(c, s);
+    const ViewedSweep sweep(path, kGridOverrides, {1, 2}, [](int c, int s) {
+        sweepfixture::Metrics m = gridMetrics(c, s);
         if (c == 0) {
             m.accuracy = s == 1 ? 0.05 : 0.95;
             m.flops = s == 1 ? 100.0 : 19900.0;
@@ -446,7 +376,7 @@ void TstSweepsView::recursionSweepCountsFlopsPerToken() {
         R"({"model.family": "recursion", "data.kind": "pointer_chase",
             "model.recursion.recursions": 3})"};
     const ViewedSweep sweep(path, overrides, {1, 2}, [](int c, int s) {
-        sweepfixture::Metrics m = metricsOf(c, s);
+        sweepfixture::Metrics m = gridMetrics(c, s);
         m.expertSteps = m.latencyMs = std::nan("");
         return m;
     });
@@ -557,12 +487,12 @@ void TstSweepsView::paretoFrontHasTheBestConfigurationPerCost() {
 
 void TstSweepsView::runsOfARunningSweepAppearAsTheyFinish() {
     const QString path = m_dir->filePath(QStringLiteral("live.sqlite"));
-    sweepfixture::SweepWriter writer(path.toStdString(), {kOverrides[0], kOverrides[2]}, {1, 2},
-                                     "live");
+    sweepfixture::SweepWriter writer(path.toStdString(),
+                                     {kGridOverrides[0], kGridOverrides[2]}, {1, 2}, "live");
     QVERIFY2(writer.ok(), writer.error().c_str());
-    QVERIFY(writer.finish(0, 0, metricsOf(0, 0)) >= 0);
-    QVERIFY(writer.finish(0, 1, metricsOf(0, 1)) >= 0);
-    QVERIFY(writer.finish(1, 0, metricsOf(2, 0)) >= 0);
+    QVERIFY(writer.finish(0, 0, gridMetrics(0, 0)) >= 0);
+    QVERIFY(writer.finish(0, 1, gridMetrics(0, 1)) >= 0);
+    QVERIFY(writer.finish(1, 0, gridMetrics(2, 0)) >= 0);
     shell::LogSession session;
     QString error;
     QVERIFY(session.open(path, &error));
@@ -573,7 +503,7 @@ void TstSweepsView::runsOfARunningSweepAppearAsTheyFinish() {
     QCOMPARE(view.data().runs.size(), 3);
     QCOMPARE(view.data().groups[1].group.n, 1);
     QCOMPARE(view.data().info.finished, 3);
-    QVERIFY(writer.finish(1, 1, metricsOf(2, 1)) >= 0);
+    QVERIFY(writer.finish(1, 1, gridMetrics(2, 1)) >= 0);
     session.poll(); // what the session's timer does every second
     QCOMPARE(view.data().runs.size(), 4);
     QCOMPARE(view.data().groups[1].group.n, 2);
