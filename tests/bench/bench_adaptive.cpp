@@ -128,7 +128,8 @@ EvalFigures evaluate(model::MoRModel& net, const train::DataTensors& data,
     const double cpuStart = adaptiveThreadCpuSeconds();
     for (size_t i = 0; i < split.size(); i += size_t(batch)) {
         const std::vector<int64_t> idx(
-            split.begin() + long(i), split.begin() + long(std::min(split.size(), i + size_t(batch))));
+            split.begin() + long(i),
+            split.begin() + long(std::min(split.size(), i + size_t(batch))));
         const auto b = data.batch(idx);
         const auto out = net->forward(b.x, torch::Tensor(), torch::Tensor());
         f.steps += out.steps.sum().item<double>();

@@ -12,9 +12,10 @@
 // The figure is each variant's step time at E = 32 over its time at E = 2. Also reported (info):
 // the same ratio of process CPU time (all threads), which waiting for a core on a shared
 // machine does not inflate. `bench_dispatch [reps] [variants] [threads] [batch]`: repetitions
-// (default 15), a comma-separated subset of model,full,perexp,sparse,dense (default all), the intra-op
-// threads (default 2; 1 is less sensitive to other processes on a shared machine) and the batch
-// (default 1024, the goal's; smaller ones compare grouped and per-expert dispatch there).
+// (default 15), a comma-separated subset of model,full,perexp,sparse,dense (default all), the
+// intra-op threads (default 2; 1 is less sensitive to other processes on a shared machine) and
+// the batch (default 1024, the goal's; smaller ones compare grouped and per-expert dispatch
+// there).
 // MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_SLOTS=0: the integration
 // over all E experts, masked, instead of each row's selected slots; MOR_BENCH_TORCH_ADAMW=1: the
 // full step with LibTorch's AdamW and clip_grad_norm_ (before/after in one binary).

@@ -202,7 +202,8 @@ std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<
                         : 0.f);
             }
             for (int r = 0; r < step.depth && r < static_cast<int>(recPred.size()); ++r) {
-                step.recursionPreds.push_back(recPred[static_cast<size_t>(r)][s][t].item<int64_t>());
+                step.recursionPreds.push_back(
+                    recPred[static_cast<size_t>(r)][s][t].item<int64_t>());
                 if (step.target >= 0) {
                     step.recursionTargetProbs.push_back(
                         recProbs[static_cast<size_t>(r)][s][t][step.target].item<float>());

@@ -83,7 +83,8 @@ void TstSweepStore::meanIntervalOfHandComputedSample() {
     const MeanInterval m = meanInterval({0.8, 0.9, 1.0});
     QCOMPARE(m.n, int64_t(3));
     QVERIFY(std::fabs(m.mean - 0.9) < 1e-12);
-    QVERIFY2(std::fabs(m.halfWidth() - 0.248414) < 1e-5, qPrintable(QString::number(m.halfWidth())));
+    QVERIFY2(std::fabs(m.halfWidth() - 0.248414) < 1e-5,
+             qPrintable(QString::number(m.halfWidth())));
     QVERIFY(std::fabs(m.low - (0.9 - 0.248414)) < 1e-5);
     QVERIFY(std::fabs(m.high - (0.9 + 0.248414)) < 1e-5);
     // Five equal values: no spread, a zero-width interval.
@@ -188,8 +189,8 @@ void TstSweepStore::resolvesOverridesIncludingListIndices() {
     // A configuration that names itself is labelled by its name; long lists are abbreviated.
     QCOMPARE(overridesLabel(R"({"name": "moe", "model.experts": [{"width": 8}, {"width": 8}]})"),
              std::string("moe"));
-    QCOMPARE(overridesLabel(R"({"model.experts": [{"width": 8, "max_depth": 1, "halting": "fixed"},)"
-                            R"({"width": 8}], "model.router.top_k": 2})"),
+    QCOMPARE(overridesLabel(R"({"model.experts": [{"width": 8, "max_depth": 1, )"
+                            R"("halting": "fixed"}, {"width": 8}], "model.router.top_k": 2})"),
              std::string("experts=[2 items], router.top_k=2"));
 }
 
