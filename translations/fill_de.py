@@ -604,16 +604,12 @@ DE = {
         "Kein Lauf dieses Sweeps hat %1 protokolliert:\n"
         "Wählen Sie eine andere Rechenaufwand-Achse.",
     "default": "Standard",
-    "The runs of this sweep logged no compute measure\n(expert-steps, FLOPs or time per input),\n"
+    "The runs of this sweep logged no compute measure\n(%1),\n"
     "so there is no front to draw.\nThe table gives their run time.":
         "Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands\n"
-        "(Experten-Schritte, FLOPs oder Zeit je Eingabe) protokolliert,\n"
+        "(%1) protokolliert,\n"
         "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
-    "The runs of this sweep logged no compute measure\n(FLOPs per token),\n"
-    "so there is no front to draw.\nThe table gives their run time.":
-        "Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands\n"
-        "(FLOPs je Token) protokolliert,\n"
-        "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
+    "expert-steps, FLOPs or time per input": "Experten-Schritte, FLOPs oder Zeit je Eingabe",
 }
 
 

@@ -4597,23 +4597,17 @@ Wählen Sie eine andere Rechenaufwand-Achse.</translation>
     </message>
     <message>
         <source>The runs of this sweep logged no compute measure
-(expert-steps, FLOPs or time per input),
+(%1),
 so there is no front to draw.
 The table gives their run time.</source>
         <translation>Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands
-(Experten-Schritte, FLOPs oder Zeit je Eingabe) protokolliert,
+(%1) protokolliert,
 daher gibt es keine Front zu zeichnen.
 Die Tabelle nennt ihre Laufzeit.</translation>
     </message>
     <message>
-        <source>The runs of this sweep logged no compute measure
-(FLOPs per token),
-so there is no front to draw.
-The table gives their run time.</source>
-        <translation>Die Läufe dieses Sweeps haben kein Maß des Rechenaufwands
-(FLOPs je Token) protokolliert,
-daher gibt es keine Front zu zeichnen.
-Die Tabelle nennt ihre Laufzeit.</translation>
+        <source>expert-steps, FLOPs or time per input</source>
+        <translation>Experten-Schritte, FLOPs oder Zeit je Eingabe</translation>
     </message>
 </context>
 <context>

@@ -164,16 +164,14 @@ void ParetoPlot::rebuild() {
                      : anyCost ? tr("No run of this sweep logged %1:\nchoose another compute "
                                     "axis.")
                                      .arg(costNames[m_cost])
-                     : m_data.perToken
-                         // a sequence sweep's one compute measure (test/flops)
-                         ? tr("The runs of this sweep logged no compute measure\n"
-                              "(FLOPs per token),\n"
-                              "so there is no front to draw.\n"
-                              "The table gives their run time.")
-                         : tr("The runs of this sweep logged no compute measure\n"
-                              "(expert-steps, FLOPs or time per input),\n"
-                              "so there is no front to draw.\n"
-                              "The table gives their run time."));
+                               : tr("The runs of this sweep logged no compute measure\n"
+                                    "(%1),\n"
+                                    "so there is no front to draw.\n"
+                                    "The table gives their run time.")
+                                     // a sequence sweep's one compute measure (test/flops)
+                                     .arg(m_data.perToken
+                                              ? costNames[Flops]
+                                              : tr("expert-steps, FLOPs or time per input")));
     m_empty->setVisible(!drawn);
     m_plot->yAxis->setLabel(tr("test accuracy"));
     m_plot->rescaleAxes(true);
