@@ -610,6 +610,21 @@ DE = {
         "(%1) protokolliert,\n"
         "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
     "expert-steps, FLOPs or time per input": "Experten-Schritte, FLOPs oder Zeit je Eingabe",
+    # the recursion ladder under the tokens (Sequence view)
+    "Prediction after each recursion": "Vorhersage nach jeder Rekursion",
+    "Under each token, one cell per recursion it went through: what the model would have "
+    "predicted had the token left there (green right, purple wrong), the bar the target's "
+    "probability; the framed cell is the answer the token leaves with":
+        "Unter jedem Token eine Zelle je durchlaufener Rekursion: was das Modell vorhergesagt "
+        "hätte, wäre das Token dort ausgestiegen (grün richtig, violett falsch), der Balken die "
+        "Wahrscheinlichkeit des Ziels; die umrandete Zelle ist die Antwort, mit der das Token "
+        "aussteigt",
+    "Token %1 after recursion %2 of %3": "Token %1 nach Rekursion %2 von %3",
+    "Prediction: %1 (wrong; target %2)": "Vorhersage: %1 (falsch; Ziel %2)",
+    "Prediction: %1 (no target at this position)": "Vorhersage: %1 (kein Ziel an dieser Position)",
+    "Target probability: %1": "Zielwahrscheinlichkeit: %1", "Router score: %1": "Router-Wert: %1",
+    "The token leaves here: this is its answer": "Das Token steigt hier aus: dies ist seine Antwort",
+    "The token continued to recursion %1": "Das Token ging weiter zu Rekursion %1",
 }
 
 

@@ -1904,6 +1904,38 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>positions %1-%2</source>
         <translation>Positionen %1–%2</translation>
     </message>
+    <message>
+        <source>Token %1 after recursion %2 of %3</source>
+        <translation>Token %1 nach Rekursion %2 von %3</translation>
+    </message>
+    <message>
+        <source>Prediction: %1 (right)</source>
+        <translation>Vorhersage: %1 (richtig)</translation>
+    </message>
+    <message>
+        <source>Prediction: %1 (wrong; target %2)</source>
+        <translation>Vorhersage: %1 (falsch; Ziel %2)</translation>
+    </message>
+    <message>
+        <source>Prediction: %1 (no target at this position)</source>
+        <translation>Vorhersage: %1 (kein Ziel an dieser Position)</translation>
+    </message>
+    <message>
+        <source>Target probability: %1</source>
+        <translation>Zielwahrscheinlichkeit: %1</translation>
+    </message>
+    <message>
+        <source>Router score: %1</source>
+        <translation>Router-Wert: %1</translation>
+    </message>
+    <message>
+        <source>The token leaves here: this is its answer</source>
+        <translation>Das Token steigt hier aus: dies ist seine Antwort</translation>
+    </message>
+    <message>
+        <source>The token continued to recursion %1</source>
+        <translation>Das Token ging weiter zu Rekursion %1</translation>
+    </message>
 </context>
 <context>
     <name>sequence::DepthLegend</name>
@@ -2255,6 +2287,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>tokens that skipped each block: %1</source>
         <translation>Token, die jeden Block übersprangen: %1</translation>
+    </message>
+    <message>
+        <source>Prediction after each recursion</source>
+        <translation>Vorhersage nach jeder Rekursion</translation>
+    </message>
+    <message>
+        <source>Under each token, one cell per recursion it went through: what the model would have predicted had the token left there (green right, purple wrong), the bar the target&apos;s probability; the framed cell is the answer the token leaves with</source>
+        <translation>Unter jedem Token eine Zelle je durchlaufener Rekursion: was das Modell vorhergesagt hätte, wäre das Token dort ausgestiegen (grün richtig, violett falsch), der Balken die Wahrscheinlichkeit des Ziels; die umrandete Zelle ist die Antwort, mit der das Token aussteigt</translation>
     </message>
 </context>
 <context>

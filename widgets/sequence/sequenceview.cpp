@@ -1,6 +1,7 @@
 #include "sequence/sequenceview.h"
 
 #include "common/plotexport.h"
+#include "common/stepcursorbar.h"
 #include "sequence/depthblocks.h"
 #include "sequence/depthlegend.h"
 #include "sequence/depthplots.h"
@@ -15,6 +16,7 @@
 
 #include <mor/log_reader.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
 #include <QFutureWatcher>
@@ -74,6 +76,7 @@ struct SequenceView::Private {
     TokenDepthModel* model = nullptr;
     TokenFlowWidget* flow = nullptr;
     DepthLegend* legend = nullptr;
+    QCheckBox* ladderCheck = nullptr; ///< the recursion ladder under the tokens on or off
     RecursionStepper* stepper = nullptr;
     DepthPlots* plots = nullptr;
     GeneratePanel* generate = nullptr;
@@ -142,7 +145,15 @@ SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new
     auto* textLayout = new QVBoxLayout(textBox);
     textLayout->setContentsMargins(0, 0, 0, 0);
     textLayout->addWidget(d->flow, 1);
-    textLayout->addWidget(d->legend);
+    d->ladderCheck = new QCheckBox(this);
+    d->ladderCheck->setObjectName(QStringLiteral("ladderCheck"));
+    d->ladderCheck->setChecked(d->flow->isLadderShown());
+    d->ladderCheck->setVisible(false);
+    auto* legendRow = new QHBoxLayout;
+    legendRow->addWidget(d->legend);
+    legendRow->addStretch(1);
+    legendRow->addWidget(d->ladderCheck);
+    textLayout->addLayout(legendRow);
     textLayout->addWidget(d->summary);
     textLayout->addWidget(d->generate);
 
@@ -172,7 +183,15 @@ SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new
         if (const mor::TokenTrace* trace = currentTrace()) {
             d->stepper->setToken(*trace, row, d->vocabulary);
         }
+        d->flow->setCurrentRecursion(d->stepper->recursion());
     });
+    // The ladder under the tokens and the stepper show the same recursion: a cell clicked (or
+    // Up/Down) moves the stepper, the stepper's cursor marks its cell.
+    connect(d->flow, &TokenFlowWidget::recursionPicked, d->stepper,
+            &RecursionStepper::setRecursion);
+    connect(d->stepper->cursor(), &common::StepCursorBar::currentChanged, this,
+            [this] { d->flow->setCurrentRecursion(d->stepper->recursion()); });
+    connect(d->ladderCheck, &QCheckBox::toggled, d->flow, &TokenFlowWidget::setLadderShown);
     connect(d->traceButton, &QPushButton::clicked, this,
             [this] { traceText(d->textEdit->text()); });
     connect(d->textEdit, &QLineEdit::returnPressed, this,
@@ -361,6 +380,7 @@ void SequenceView::onSequenceChosen() {
         d->stepper->clear();
         d->legend->setMaxDepth(0);
         d->legend->setBlocksMode(false);
+        d->ladderCheck->setVisible(false);
         d->summary->clear();
         return;
     }
@@ -371,6 +391,7 @@ void SequenceView::onSequenceChosen() {
     d->model->setTrace(*trace, d->vocabulary);
     d->legend->setMaxDepth(d->model->maxDepth());
     d->legend->setBlocksMode(isMixtureOfDepths(*trace));
+    d->ladderCheck->setVisible(d->flow->hasLadder());
     int right = 0, targets = 0;
     for (const auto& token : trace->tokens) {
         if (token.target >= 0) {
@@ -432,6 +453,7 @@ void SequenceView::selectToken(int row) {
             d->stepper->setToken(*trace, row, d->vocabulary);
         }
     }
+    d->flow->setCurrentRecursion(d->stepper->recursion());
 }
 
 bool SequenceView::showSequence(qint64 step, int index) {
@@ -578,6 +600,11 @@ void SequenceView::retranslate() {
     d->stepLabel->setText(tr("Evaluation step"));
     d->sequenceLabel->setText(tr("Sequence"));
     d->traceButton->setText(tr("Trace"));
+    d->ladderCheck->setText(tr("Prediction after each recursion"));
+    d->ladderCheck->setToolTip(
+        tr("Under each token, one cell per recursion it went through: what the model would "
+           "have predicted had the token left there (green right, purple wrong), the bar the "
+           "target's probability; the framed cell is the answer the token leaves with"));
     d->traceButton->setToolTip(tr("Run the typed text through the checkpoint of this step"));
     updateTracingControls();
 }

@@ -1,5 +1,6 @@
 #include "sequence/tokenflowwidget.h"
 
+#include "sequence/recursionladder.h"
 #include "sequence/sequencestats.h"
 #include "sequence/tokendepthmodel.h"
 
@@ -18,6 +19,7 @@ constexpr int kMargin = 6;  // around the flow
 constexpr int kGap = 3;     // between boxes
 constexpr int kPadding = 4; // text inside a box
 constexpr int kStrip = 11;  // Mixture-of-Depths: the row of block marks under the text
+constexpr int kBar = 3;     // the ladder's bar of target probability at a cell's foot
 
 QVariantList flowBlockMask(const QModelIndex& index) {
     return index.data(TokenDepthModel::BlockMaskRole).toList();
@@ -39,6 +41,13 @@ QFont TokenFlowWidget::tokenFont() const {
     f.setStyleHint(QFont::TypeWriter);
     f.setFamily(QStringLiteral("monospace"));
     f.setPointSizeF(f.pointSizeF() * 1.4);
+    return f;
+}
+
+QFont TokenFlowWidget::ladderFont() const {
+    // The tokens' monospaced face, a little smaller: the cells read as the tokens' answers.
+    QFont f = tokenFont();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
     return f;
 }
 
@@ -64,41 +73,55 @@ void TokenFlowWidget::relayout() {
     m_rects.clear();
     const int rows = m_model ? m_model->rowCount() : 0;
     const QFontMetrics fm(tokenFont());
+    const QFontMetrics plain(font());
     const int width = std::max(viewport()->width(), 60);
     m_blockMarks = 0;
     for (int row = 0; row < rows; ++row) {
         m_blockMarks = std::max(m_blockMarks, int(flowBlockMask(m_model->index(row, 0)).size()));
     }
+    const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
+    m_ladderRows = m_ladderShown && m_blockMarks == 0 && tokens && rows > 0
+                       ? sequence::ladderRows(tokens->trace())
+                       : 0;
+    m_cellHeight = QFontMetrics(ladderFont()).height() + 2 + kBar + 1;
+    // The gutter names the ladder's rows ("r1", "r2", ...) at the start of every line.
+    const int gutter =
+        m_ladderRows > 0
+            ? plain.horizontalAdvance(QStringLiteral("r%1").arg(m_ladderRows)) + 2 * kPadding
+            : 0;
+    const int left = kMargin + gutter;
     const int h = fm.height() + 2 * kPadding + (m_blockMarks > 0 ? kStrip : 0);
+    const int line = h + (m_ladderRows > 0 ? kGap + m_ladderRows * (m_cellHeight + 1) : 0);
     const int minW = std::max(fm.horizontalAdvance(QLatin1Char('M')) + 2 * kPadding,
                               m_blockMarks * 9 + 2 * kPadding);
-    int x = kMargin, y = kMargin;
+    m_lineTops.clear();
+    int x = left, y = kMargin;
+    const auto place = [&](int w) {
+        if (x > left && x + w > width - kMargin) {
+            x = left;
+            y += line + kGap;
+        }
+        if (m_lineTops.isEmpty() || m_lineTops.back() != y) {
+            m_lineTops.push_back(y);
+        }
+        const QRect box(x, y, w, h);
+        x += w + kGap;
+        return box;
+    };
     for (int row = 0; row < rows; ++row) {
         const QModelIndex index = m_model->index(row, 0);
         const QString text = index.data(Qt::DisplayRole).toString();
-        const int w = std::max(minW, fm.horizontalAdvance(text) + 2 * kPadding);
-        if (x > kMargin && x + w > width - kMargin) {
-            x = kMargin;
-            y += h + kGap;
-        }
-        m_rects.push_back(QRect(x, y, w, h));
-        x += w + kGap;
+        m_rects.push_back(place(std::max(minW, fm.horizontalAdvance(text) + 2 * kPadding)));
         if (index.data(TokenDepthModel::IsNewlineRole).toBool()) {
-            x = kMargin;
-            y += h + kGap;
+            x = left;
+            y += line + kGap;
         }
     }
     // The last token's target continues the text (an addition's last answer digit).
-    const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
     m_trailing = tokens ? trailingTarget(tokens->trace()) : QString();
     m_trailingRect = QRect();
     if (!m_trailing.isEmpty()) {
-        const int w = std::max(minW, fm.horizontalAdvance(m_trailing) + 2 * kPadding);
-        if (x > kMargin && x + w > width - kMargin) {
-            x = kMargin;
-            y += h + kGap;
-        }
-        m_trailingRect = QRect(x, y, w, h);
+        m_trailingRect = place(std::max(minW, fm.horizontalAdvance(m_trailing) + 2 * kPadding));
     }
     const AnswerText answer =
         tokens ? answerOf(tokens->trace(), tokens->vocabulary()) : AnswerText();
@@ -107,19 +130,18 @@ void TokenFlowWidget::relayout() {
                                       .arg(answer.right)
                                       .arg(answer.count)
                                 : QString();
-    int bottom = rows > 0 ? std::max(m_rects.back().bottom(), m_trailingRect.bottom()) : 0;
+    int bottom = m_lineTops.isEmpty() ? 0 : m_lineTops.back() + line - 1;
     m_answerRect = QRect();
     if (!m_answer.isEmpty()) {
-        const QFontMetrics plain(font());
-        m_answerRect = QRect(kMargin, bottom + kGap + 2, width - 2 * kMargin,
-                             plain.boundingRect(QRect(0, 0, width - 2 * kMargin, 10000),
-                                                Qt::TextWordWrap, m_answer)
-                                 .height());
+        m_answerRect = QRect(
+            kMargin, bottom + kGap + 2, width - 2 * kMargin,
+            plain.boundingRect(QRect(0, 0, width - 2 * kMargin, 10000), Qt::TextWordWrap, m_answer)
+                .height());
         bottom = m_answerRect.bottom();
     }
     m_contentHeight = rows > 0 ? bottom + kMargin + 1 : 0;
     verticalScrollBar()->setPageStep(viewport()->height());
-    verticalScrollBar()->setSingleStep(h + kGap);
+    verticalScrollBar()->setSingleStep(line + kGap);
     verticalScrollBar()->setRange(0, std::max(0, m_contentHeight - viewport()->height()));
     viewport()->update();
 }
@@ -133,6 +155,50 @@ QRect TokenFlowWidget::tokenRect(int row) const {
 
 QRect TokenFlowWidget::trailingRect() const {
     return m_trailingRect.translated(0, -verticalScrollBar()->value());
+}
+
+void TokenFlowWidget::setLadderShown(bool shown) {
+    if (shown != m_ladderShown) {
+        m_ladderShown = shown;
+        relayout();
+        ensureVisible(m_current);
+    }
+}
+
+bool TokenFlowWidget::hasLadder() const {
+    const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
+    return tokens && m_blockMarks == 0 && sequence::ladderRows(tokens->trace()) > 0;
+}
+
+QRect TokenFlowWidget::ladderCellRect(int row, int r) const {
+    const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
+    if (!tokens || row < 0 || row >= m_rects.size() || r < 1 || r > m_ladderRows ||
+        size_t(row) >= tokens->trace().tokens.size() ||
+        !ladderCell(tokens->trace().tokens[size_t(row)], r, tokens->vocabulary()).exists) {
+        return {};
+    }
+    const QRect box = m_rects[row];
+    return QRect(box.left(), box.bottom() + 1 + kGap + (r - 1) * (m_cellHeight + 1), box.width(),
+                 m_cellHeight)
+        .translated(0, -verticalScrollBar()->value());
+}
+
+QPair<int, int> TokenFlowWidget::ladderCellAt(const QPoint& viewportPos) const {
+    for (int row = 0; row < m_rects.size() && m_ladderRows > 0; ++row) {
+        for (int r = 1; r <= m_ladderRows; ++r) {
+            if (ladderCellRect(row, r).contains(viewportPos)) {
+                return {row, r};
+            }
+        }
+    }
+    return {-1, 0};
+}
+
+void TokenFlowWidget::setCurrentRecursion(int r) {
+    if (r != m_currentRecursion) {
+        m_currentRecursion = r;
+        viewport()->update();
+    }
 }
 
 int TokenFlowWidget::tokenAt(const QPoint& viewportPos) const {
@@ -163,7 +229,10 @@ void TokenFlowWidget::ensureVisible(int row) {
     if (row < 0 || row >= m_rects.size()) {
         return;
     }
-    const QRect r = m_rects[row];
+    QRect r = m_rects[row];
+    if (m_ladderRows > 0) {
+        r.setBottom(r.bottom() + kGap + m_ladderRows * (m_cellHeight + 1));
+    }
     QScrollBar* bar = verticalScrollBar();
     if (r.top() < bar->value()) {
         bar->setValue(r.top() - kMargin);
@@ -212,6 +281,14 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
             p.setBrush(Qt::NoBrush);
             p.drawRoundedRect(box.adjusted(-1.5, -1.5, 1.5, 1.5), 4, 4);
         }
+        if (m_ladderRows > 0) {
+            paintLadder(p, row);
+            p.setFont(tokenFont());
+        }
+    }
+    if (m_ladderRows > 0) {
+        paintGutter(p, visible);
+        p.setFont(tokenFont());
     }
     if (!m_trailing.isEmpty()) {
         // Not an input token: no depth colour, a dashed frame.
@@ -229,9 +306,78 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
     }
 }
 
+void TokenFlowWidget::paintLadder(QPainter& p, int row) {
+    const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
+    if (!tokens || size_t(row) >= tokens->trace().tokens.size()) {
+        return;
+    }
+    const mor::TokenStep& t = tokens->trace().tokens[size_t(row)];
+    p.setFont(ladderFont());
+    const QFontMetrics fm(ladderFont());
+    QColor faint = palette().color(QPalette::Text);
+    faint.setAlphaF(0.45f);
+    for (int r = 1; r <= m_ladderRows; ++r) {
+        const QRect rect = ladderCellRect(row, r);
+        if (rect.isEmpty()) {
+            continue;
+        }
+        const LadderCell cell = ladderCell(t, r, tokens->vocabulary());
+        const QRectF box = QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5);
+        // The cell the token leaves with is framed in its verdict's dark shade; a position
+        // without a target (a question's digits) is only outlined, its text faint.
+        const bool scored = cell.verdict >= 0;
+        p.setPen(!scored   ? QPen(faint, 1, Qt::DotLine)
+                 : cell.last ? QPen(ladderBar(cell.verdict), 2)
+                             : QPen(palette().color(QPalette::Mid)));
+        p.setBrush(scored ? QBrush(ladderFill(cell.verdict)) : QBrush(Qt::NoBrush));
+        p.drawRect(box);
+        p.setPen(scored ? QColor(Qt::black) : faint); // the fills are light in either theme
+        const QRectF textBox = box.adjusted(1, 0, -1, -kBar);
+        p.drawText(textBox, Qt::AlignCenter,
+                   fm.elidedText(cell.text, Qt::ElideRight, int(textBox.width())));
+        if (cell.verdict >= 0) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(ladderBar(cell.verdict));
+            p.drawRect(QRectF(box.left() + 1.5, box.bottom() - kBar - 0.5,
+                              std::clamp(cell.targetProb, 0.0, 1.0) * (box.width() - 3), kBar));
+        }
+        if (row == m_current && r == m_currentRecursion) {
+            p.setPen(QPen(palette().color(QPalette::Highlight), 3));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(box.adjusted(-1.5, -1.5, 1.5, 1.5));
+        }
+    }
+}
+
+void TokenFlowWidget::paintGutter(QPainter& p, const QRect& visible) {
+    p.setFont(font());
+    QColor ink = palette().color(QPalette::Text);
+    ink.setAlphaF(0.6f);
+    p.setPen(ink);
+    const int offset = verticalScrollBar()->value();
+    const int boxHeight = m_rects.isEmpty() ? 0 : m_rects.front().height();
+    for (const int top : m_lineTops) {
+        for (int r = 1; r <= m_ladderRows; ++r) {
+            const QRect label(0, top + boxHeight + kGap + (r - 1) * (m_cellHeight + 1),
+                              kMargin +
+                                  QFontMetrics(font()).horizontalAdvance(
+                                      QStringLiteral("r%1").arg(m_ladderRows)) +
+                                  kPadding,
+                              m_cellHeight);
+            if (label.intersects(visible)) {
+                p.drawText(label.translated(0, -offset), Qt::AlignRight | Qt::AlignVCenter,
+                           QStringLiteral("r%1").arg(r));
+            }
+        }
+    }
+}
+
 void TokenFlowWidget::resizeEvent(QResizeEvent* event) {
     QAbstractScrollArea::resizeEvent(event);
     relayout();
+    // The lines wrap anew: keep the selected token (and its ladder) in view. A selection made
+    // before the window had its size was scrolled to for that size.
+    ensureVisible(m_current);
 }
 
 void TokenFlowWidget::scrollContentsBy(int, int) {
@@ -239,9 +385,13 @@ void TokenFlowWidget::scrollContentsBy(int, int) {
 }
 
 void TokenFlowWidget::mousePressEvent(QMouseEvent* event) {
-    const int row = tokenAt(event->position().toPoint());
+    const QPoint at = event->position().toPoint();
+    const int row = tokenAt(at);
     if (row >= 0) {
         setCurrentToken(row);
+    } else if (const auto [cellRow, r] = ladderCellAt(at); cellRow >= 0) {
+        setCurrentToken(cellRow);
+        Q_EMIT recursionPicked(r);
     }
     QAbstractScrollArea::mousePressEvent(event);
 }
@@ -261,6 +411,18 @@ void TokenFlowWidget::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_End:
         setCurrentToken(rows - 1);
         return;
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+        // Within the current token's ladder: Up to the recursion before, Down to the next.
+        if (m_ladderRows > 0 && m_current >= 0) {
+            const int step = event->key() == Qt::Key_Up ? -1 : 1;
+            if (!ladderCellRect(m_current, m_currentRecursion + step).isEmpty()) {
+                Q_EMIT recursionPicked(m_currentRecursion + step);
+            }
+            return;
+        }
+        QAbstractScrollArea::keyPressEvent(event);
+        return;
     default:
         QAbstractScrollArea::keyPressEvent(event);
     }
@@ -279,6 +441,12 @@ bool TokenFlowWidget::viewportEvent(QEvent* event) {
             QToolTip::showText(help->globalPos(),
                                m_model->index(row, 0).data(Qt::ToolTipRole).toString(), viewport(),
                                tokenRect(row));
+        } else if (const auto [cellRow, r] = ladderCellAt(help->pos()); cellRow >= 0) {
+            const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
+            QToolTip::showText(
+                help->globalPos(),
+                ladderTooltip(tokens->trace().tokens[size_t(cellRow)], r, tokens->vocabulary()),
+                viewport(), ladderCellRect(cellRow, r));
         } else {
             QToolTip::hideText();
             event->ignore();

@@ -1,12 +1,16 @@
 #pragma once
 // Draws the tokens of a TokenDepthModel as coloured boxes that wrap like text (a new line
 // after every newline token); click or arrow keys select a token, hovering shows its tooltip.
+// Under each token of a Mixture-of-Recursions trace, its recursion ladder (recursionladder.h):
+// one cell per recursion with the prediction after it; clicking a cell or Up/Down picks r.
 #include <QAbstractScrollArea>
+#include <QPair>
 #include <QPointer>
 #include <QRect>
 #include <QVector>
 
 class QAbstractItemModel;
+class QPainter;
 
 namespace sequence {
 
@@ -35,12 +39,32 @@ public:
     /// A question and its answer (addition): "Answer: … , the model's: …" under the tokens.
     QString answerText() const { return m_answer; }
 
+    /// Whether the recursion ladder is wanted (on by default); it is drawn when the trace has
+    /// one (ladderRows() > 0).
+    void setLadderShown(bool shown);
+    bool isLadderShown() const { return m_ladderShown; }
+    /// Whether the trace on screen has a ladder to show (whatever setLadderShown says).
+    bool hasLadder() const;
+    /// Rows of the ladder drawn (0 = none).
+    int ladderRows() const { return m_ladderRows; }
+    /// Cell of token `row` at recursion `r` in viewport coordinates (empty when the token did
+    /// not reach r or no ladder is drawn).
+    QRect ladderCellRect(int row, int r) const;
+    /// The cell under a viewport position: {token row, r}, or {-1, 0}.
+    QPair<int, int> ladderCellAt(const QPoint& viewportPos) const;
+    /// The recursion marked in the current token's ladder (the stepper's; 0 = none).
+    int currentRecursion() const { return m_currentRecursion; }
+
 public Q_SLOTS:
     void setCurrentToken(int row);
+    void setCurrentRecursion(int r);
 
 Q_SIGNALS:
     /// The selection moved to token `row` (by click, keys or setCurrentToken).
     void currentTokenChanged(int row);
+    /// A ladder cell was clicked, or Up/Down moved within the current token's ladder: show
+    /// recursion `r` of the current token.
+    void recursionPicked(int r);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -54,8 +78,11 @@ protected:
 
 private:
     QFont tokenFont() const;
+    QFont ladderFont() const;
     void relayout();
     void ensureVisible(int row);
+    void paintLadder(QPainter& p, int row);
+    void paintGutter(QPainter& p, const QRect& visible);
 
     QPointer<QAbstractItemModel> m_model;
     QVector<QRect> m_rects; ///< content coordinates
@@ -66,6 +93,11 @@ private:
     int m_contentHeight = 0;
     int m_current = -1;
     int m_blockMarks = 0; ///< Mixture-of-Depths: blocks marked under each token (0 = none)
+    bool m_ladderShown = true;
+    int m_ladderRows = 0;
+    int m_cellHeight = 0;
+    int m_currentRecursion = 0;
+    QVector<int> m_lineTops; ///< content y of each line's token boxes (the ladder's gutter)
 };
 
 } // namespace sequence

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The recursion ladder under the tokens of the Sequence view: one cell per recursion a token went
+// through, painted in its verdict's colour with the prediction after that recursion, in step with
+// the recursion stepper both ways, and off for traces without recursions to show.
+#include "sequencefixture.h"
+
+#include "common/stepcursorbar.h"
+#include "sequence/recursionladder.h"
+#include "sequence/recursionstepper.h"
+#include "sequence/sequenceview.h"
+#include "sequence/tokendepthmodel.h"
+#include "sequence/tokenflowwidget.h"
+#include "sequence/tokenstyle.h"
+
+#include <QCheckBox>
+#include <QHelpEvent>
+#include <QToolTip>
+#include <QtTest>
+
+using namespace sequence;
+using sequence_test::makeRun;
+using sequence_test::makeTrace;
+
+class TstSequenceLadder : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void cellsAreTheRecursionsEachTokenWentThrough();
+    void cellsArePaintedInTheirVerdictsColour();
+    void clickingACellShowsThatRecursionInTheStepper();
+    void stepperAndArrowKeysMoveTheMarkedCell();
+    void cellTooltipNamesPredictionTargetAndScore();
+    void checkboxTurnsTheLadderOff();
+    void wrappedLinesCarryTheirLadders();
+    void noLadderWithoutRecursionsToShow();
+};
+
+namespace {
+struct Shown {
+    SequenceView view;
+    Shown() {
+        view.resize(900, 700);
+        view.setTraces(makeRun());
+        view.show();
+    }
+};
+} // namespace
+
+void TstSequenceLadder::cellsAreTheRecursionsEachTokenWentThrough() {
+    Shown s;
+    QVERIFY(QTest::qWaitForWindowExposed(&s.view));
+    TokenFlowWidget* flow = s.view.tokenFlow();
+    const mor::TokenTrace& trace = *s.view.currentTrace();
+    QCOMPARE(flow->ladderRows(), 3);
+    int cells = 0, expected = 0;
+    for (int row = 0; row < int(trace.tokens.size()); ++row) {
+        const mor::TokenStep& t = trace.tokens[size_t(row)];
+        expected += t.depth;
+        const QRect box = flow->tokenRect(row);
+        for (int r = 1; r <= 3; ++r) {
+            const QRect cell = flow->ladderCellRect(row, r);
+            QCOMPARE(!cell.isEmpty(), r <= t.depth);
+            if (cell.isEmpty()) {
+                continue;
+            }
+            ++cells;
+            // In the token's column, below it, recursion after recursion.
+            QCOMPARE(cell.left(), box.left());
+            QCOMPARE(cell.width(), box.width());
+            QVERIFY(cell.top() > box.bottom());
+            if (r > 1) {
+                QVERIFY(cell.top() > flow->ladderCellRect(row, r - 1).bottom());
+            }
+            QCOMPARE(flow->ladderCellAt(cell.center()), qMakePair(row, r));
+        }
+    }
+    QCOMPARE(cells, expected);
+    // The fixture predicts "z" (not a target: "#122") before a token's last recursion and the
+    // target after it, except for the 4th token, which stays wrong; the last token has no
+    // target (its prediction shows as "—").
+    const Vocabulary vocabulary = vocabularyOf({trace});
+    for (int row = 0; row < int(trace.tokens.size()); ++row) {
+        const mor::TokenStep& t = trace.tokens[size_t(row)];
+        for (int r = 1; r <= t.depth; ++r) {
+            const LadderCell cell = ladderCell(t, r, vocabulary);
+            QVERIFY(cell.exists);
+            QCOMPARE(cell.last, r == t.depth);
+            QCOMPARE(cell.targetProb, t.target < 0 ? 0.0 : double(t.recursionTargetProbs[r - 1]));
+            QCOMPARE(cell.routerScore, double(t.routerScores[size_t(r - 1)]));
+            const bool right = r == t.depth && row != 3;
+            const int64_t pred = t.recursionPreds[size_t(r - 1)];
+            QCOMPARE(cell.text, pred < 0       ? QStringLiteral("—")
+                                : pred == 'z' ? QStringLiteral("#122")
+                                              : displayText(t.targetText));
+            QCOMPARE(pred == t.target, right);
+            QCOMPARE(cell.verdict, t.target < 0 ? -1 : right ? 1 : 0);
+        }
+        QVERIFY(!ladderCell(t, t.depth + 1, vocabulary).exists);
+        QVERIFY(!ladderCell(t, 0, vocabulary).exists);
+    }
+}
+
+void TstSequenceLadder::cellsArePaintedInTheirVerdictsColour() {
+    Shown s;
+    QVERIFY(QTest::qWaitForWindowExposed(&s.view));
+    TokenFlowWidget* flow = s.view.tokenFlow();
+    const mor::TokenTrace& trace = *s.view.currentTrace();
+    const Vocabulary vocabulary = vocabularyOf({trace});
+    const QImage image = flow->viewport()->grab().toImage();
+    const qreal dpr = image.devicePixelRatio();
+    int checked = 0;
+    for (int row = 0; row < int(trace.tokens.size()); ++row) {
+        const mor::TokenStep& t = trace.tokens[size_t(row)];
+        for (int r = 1; r <= t.depth; ++r) {
+            const LadderCell cell = ladderCell(t, r, vocabulary);
+            // Inside the frame, left of the text, above the bar: the fill.
+            const QPoint at = flow->ladderCellRect(row, r).topLeft() + QPoint(3, 4);
+            // Without a target the cell is only outlined: the background shows.
+            const QColor fill = cell.verdict >= 0
+                                    ? ladderFill(cell.verdict)
+                                    : flow->viewport()->palette().color(QPalette::Base);
+            QCOMPARE(image.pixelColor(at * dpr).rgb(), fill.rgb());
+            ++checked;
+        }
+    }
+    QVERIFY(checked >= int(trace.tokens.size()));
+    // Right and wrong fills differ; a cell without a target has none.
+    QVERIFY(ladderFill(1) != ladderFill(0));
+    QCOMPARE(ladderFill(-1).alpha(), 0);
+}
+
+void TstSequenceLadder::clickingACellShowsThatRecursionInTheStepper() {
+    Shown s;
+    QVERIFY(QTest::qWaitForWindowExposed(&s.view));
+    TokenFlowWidget* flow = s.view.tokenFlow();
+    RecursionStepper* stepper = s.view.recursionStepper();
+    const mor::TokenTrace& trace = *s.view.currentTrace();
+    // The deepest token other than the first: its last recursion.
+    int row = 1;
+    for (int i = 1; i < int(trace.tokens.size()); ++i) {
+        row = trace.tokens[size_t(i)].depth > trace.tokens[size_t(row)].depth ? i : row;
+    }
+    const int depth = trace.tokens[size_t(row)].depth;
+    QVERIFY(depth >= 2);
+    QSignalSpy picked(flow, &TokenFlowWidget::recursionPicked);
+    QTest::mouseClick(flow->viewport(), Qt::LeftButton, {},
+                      flow->ladderCellRect(row, depth).center());
+    QCOMPARE(picked.count(), 1);
+    QCOMPARE(flow->currentToken(), row);
+    QCOMPARE(stepper->tokenRow(), row);
+    QCOMPARE(stepper->recursion(), depth);
+    QCOMPARE(flow->currentRecursion(), depth);
+    QCOMPARE(stepper->prediction(), trace.tokens[size_t(row)].recursionPreds.back());
+    // A click between the cells picks nothing.
+    const QRect cell = flow->ladderCellRect(row, depth);
+    QTest::mouseClick(flow->viewport(), Qt::LeftButton, {},
+                      QPoint(cell.right() + 2, cell.center().y()));
+    QCOMPARE(picked.count(), 1);
+}
+
+void TstSequenceLadder::stepperAndArrowKeysMoveTheMarkedCell() {
+    Shown s;
+    QVERIFY(QTest::qWaitForWindowExposed(&s.view));
+    TokenFlowWidget* flow = s.view.tokenFlow();
+    RecursionStepper* stepper = s.view.recursionStepper();
+    const mor::TokenTrace& trace = *s.view.currentTrace();
+    int row = 0;
+    for (int i = 0; i < int(trace.tokens.size()); ++i) {
+        row = trace.tokens[size_t(i)].depth == 3 ? i : row;
+    }
+    QCOMPARE(trace.tokens[size_t(row)].depth, 3);
+    s.view.selectToken(row);
+    QCOMPARE(flow->currentRecursion(), 1);
+    stepper->cursor()->next();
+    QCOMPARE(flow->currentRecursion(), 2);
+    stepper->cursor()->last();
+    QCOMPARE(flow->currentRecursion(), 3);
+    flow->setFocus();
+    QTest::keyClick(flow, Qt::Key_Down); // past the token's depth: stays
+    QCOMPARE(stepper->recursion(), 3);
+    QTest::keyClick(flow, Qt::Key_Up);
+    QCOMPARE(stepper->recursion(), 2);
+    QCOMPARE(flow->currentRecursion(), 2);
+    QTest::keyClick(flow, Qt::Key_Up);
+    QTest::keyClick(flow, Qt::Key_Up); // before the first: stays
+    QCOMPARE(stepper->recursion(), 1);
+    QCOMPARE(flow->currentRecursion(), 1);
+    // Another token opens at its first recursion, and the mark follows.
+    QTest::keyClick(flow, Qt::Key_Down);
+    QTest::keyClick(flow, row > 0 ? Qt::Key_Left : Qt::Key_Right);
+    QCOMPARE(stepper->recursion(), 1);
+    QCOMPARE(flow->currentRecursion(), 1);
+}
+
+void TstSequenceLadder::cellTooltipNamesPredictionTargetAndScore() {
+    Shown s;
+    QVERIFY(QTest::qWaitForWindowExposed(&s.view));
+    TokenFlowWidget* flow = s.view.tokenFlow();
+    const mor::TokenTrace& trace = *s.view.currentTrace();
+    const Vocabulary vocabulary = vocabularyOf({trace});
+    // Token 3 ("1") is wrong at every recursion: its tooltip names the target.
+    const mor::TokenStep& t = trace.tokens[3];
+    const QString tip = ladderTooltip(t, 1, vocabulary);
+    QVERIFY2(tip.contains(QStringLiteral("Prediction: #122 (wrong; target “,”)")), qPrintable(tip));
+    QVERIFY(tip.contains(QStringLiteral("Target probability: %1")
+                             .arg(double(t.recursionTargetProbs[0]), 0, 'f', 3)));
+    QVERIFY(
+        tip.contains(QStringLiteral("Router score: %1").arg(double(t.routerScores[0]), 0, 'f', 3)));
+    QVERIFY(ladderTooltip(t, t.depth, vocabulary).contains(QStringLiteral("leaves here")));
+    QVERIFY(ladderTooltip(t, t.depth + 1, vocabulary).isEmpty());
+    const QPoint at = flow->ladderCellRect(3, 1).center();
+    QHelpEvent help(QEvent::ToolTip, at, flow->viewport()->mapToGlobal(at));
+    QCoreApplication::sendEvent(flow->viewport(), &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QCOMPARE(QToolTip::text(), tip);
+    QToolTip::hideText();
+}
+
+void TstSequenceLadder::checkboxTurnsTheLadderOff() {
+    Shown s;
+    QVERIFY(QTest::qWaitForWindowExposed(&s.view));
+    TokenFlowWidget* flow = s.view.tokenFlow();
+    auto* check = s.view.findChild<QCheckBox*>(QStringLiteral("ladderCheck"));
+    QVERIFY(check);
+    QVERIFY(check->isVisible());
+    QVERIFY(check->isChecked());
+    // Token 6 ("c") starts the second line, below the first line's ladder.
+    const int lineWithLadder = flow->tokenRect(6).top();
+    const int boxHeight = flow->tokenRect(0).height();
+    QVERIFY(lineWithLadder > flow->ladderCellRect(0, 1).bottom());
+    check->setChecked(false);
+    QCOMPARE(flow->ladderRows(), 0);
+    QVERIFY(flow->hasLadder());
+    QVERIFY(flow->ladderCellRect(0, 1).isEmpty());
+    QCOMPARE(flow->ladderCellAt(flow->tokenRect(0).bottomLeft() + QPoint(2, 8)), qMakePair(-1, 0));
+    QCOMPARE(flow->tokenRect(0).height(), boxHeight);
+    QVERIFY(flow->tokenRect(6).top() < lineWithLadder);
+    QCOMPARE(flow->tokenRect(6).top(), flow->tokenRect(0).bottom() + 1 + 3);
+    check->setChecked(true);
+    QCOMPARE(flow->ladderRows(), 3);
+    QCOMPARE(flow->tokenRect(6).top(), lineWithLadder);
+}
+
+void TstSequenceLadder::wrappedLinesCarryTheirLadders() {
+    TokenDepthModel model;
+    model.setTrace(makeTrace(4, 1));
+    TokenFlowWidget flow;
+    flow.setModel(&model);
+    flow.resize(120, 160);
+    flow.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&flow));
+    QCOMPARE(flow.ladderRows(), 3);
+    // Narrow: the tokens wrap, and each line leaves room for the ladder of the line above.
+    QVERIFY(flow.tokenRect(3).top() > flow.tokenRect(0).top());
+    int wraps = 0;
+    for (int b = 1; b < 7; ++b) {
+        wraps += flow.tokenRect(b).top() > flow.tokenRect(b - 1).top() ? 1 : 0;
+        for (int a = 0; a < b; ++a) {
+            if (flow.tokenRect(b).top() <= flow.tokenRect(a).top()) {
+                continue; // same line
+            }
+            for (int r = 1; r <= 3; ++r) {
+                const QRect above = flow.ladderCellRect(a, r);
+                QVERIFY(above.isEmpty() || above.bottom() < flow.tokenRect(b).top());
+            }
+        }
+    }
+    QVERIFY(wraps >= 2);
+    // The last token's ladder can be scrolled into view: selecting it shows its deepest cell.
+    const int last = 6;
+    flow.setCurrentToken(last);
+    const QRect deepest = flow.ladderCellRect(last, model.trace().tokens[last].depth);
+    QVERIFY(!deepest.isEmpty());
+    QVERIFY(flow.viewport()->rect().contains(deepest));
+}
+
+void TstSequenceLadder::noLadderWithoutRecursionsToShow() {
+    mor::TokenTrace mod = makeTrace(4, 1);
+    mod.routing = "mixture_of_depths";
+    QCOMPARE(ladderRows(mod), 0);
+    mor::TokenTrace single = makeTrace(4, 1);
+    single.maxRecursions = 1;
+    QCOMPARE(ladderRows(single), 0);
+    mor::TokenTrace unrecorded = makeTrace(4, 1);
+    for (auto& t : unrecorded.tokens) {
+        t.recursionPreds.clear();
+    }
+    QCOMPARE(ladderRows(unrecorded), 0);
+    QCOMPARE(ladderRows(makeTrace(4, 1)), 3);
+
+    SequenceView view;
+    view.resize(900, 700);
+    view.setTraces({{100, {unrecorded}}});
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.tokenFlow()->ladderRows(), 0);
+    QVERIFY(!view.tokenFlow()->hasLadder());
+    QVERIFY(!view.findChild<QCheckBox*>(QStringLiteral("ladderCheck"))->isVisible());
+    view.setTraces(makeRun());
+    QCOMPARE(view.tokenFlow()->ladderRows(), 3);
+    QVERIFY(view.findChild<QCheckBox*>(QStringLiteral("ladderCheck"))->isVisible());
+}
+
+QTEST_MAIN(TstSequenceLadder)
+#include "tst_sequence_ladder.moc"
