@@ -392,49 +392,7 @@ void SequenceView::onSequenceChosen() {
     d->legend->setMaxDepth(d->model->maxDepth());
     d->legend->setBlocksMode(isMixtureOfDepths(*trace));
     d->ladderCheck->setVisible(d->flow->hasLadder());
-    int right = 0, targets = 0;
-    for (const auto& token : trace->tokens) {
-        if (token.target >= 0) {
-            ++targets;
-            right += token.pred == token.target ? 1 : 0;
-        }
-    }
-    if (isMixtureOfDepths(*trace)) {
-        // Mixture-of-Depths: blocks used per token, and how many tokens skipped each block.
-        std::vector<int> skippedBy(size_t(std::max(0, trace->maxRecursions)), 0);
-        double used = 0.0;
-        int unrecorded = 0;
-        for (const auto& token : trace->tokens) {
-            used += blocksUsed(*trace, token);
-            unrecorded += skippedBlocksRecorded(*trace, token) ? 0 : 1;
-            for (int b : token.skippedBlocks) {
-                if (b >= 0 && size_t(b) < skippedBy.size()) {
-                    ++skippedBy[size_t(b)];
-                }
-            }
-        }
-        QStringList perBlock;
-        for (size_t b = 0; b < skippedBy.size(); ++b) {
-            perBlock << tr("block %1: %2").arg(b + 1).arg(skippedBy[b]);
-        }
-        const int n = int(trace->tokens.size());
-        d->summary->setText(
-            tr("%n token(s), mean blocks used %1 of %2, %3 of %4 predicted right", nullptr, n)
-                .arg(QString::number(n > 0 ? used / n : 0.0, 'f', 2))
-                .arg(trace->maxRecursions)
-                .arg(right)
-                .arg(targets) +
-            QStringLiteral("\n") +
-            (unrecorded > 0 ? tr("skipped blocks not recorded for %n token(s)", nullptr, unrecorded)
-                            : tr("tokens that skipped each block: %1")
-                                  .arg(perBlock.join(QStringLiteral(", ")))));
-    } else {
-        d->summary->setText(tr("%n token(s), mean depth %1, %2 of %3 predicted right", nullptr,
-                               int(trace->tokens.size()))
-                                .arg(QString::number(meanDepth({*trace}), 'f', 2))
-                                .arg(right)
-                                .arg(targets));
-    }
+    d->summary->setText(summaryOf(*trace));
     // Open the first token the model has to predict (in addition tasks the question has none).
     int first = trace->tokens.empty() ? -1 : 0;
     for (size_t i = 0; i < trace->tokens.size(); ++i) {
