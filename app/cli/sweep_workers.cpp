@@ -167,7 +167,7 @@ std::string runSweepWorkers(mor::SweepStore& store, const SweepPlan& plan) {
                             {"train", "--config", file, "--log", plan.log, "--seed",
                              std::to_string(e.seed), "--name", name, "--tag",
                              mor::SweepStore::runTag(plan.sweepId, e.index), "--tag",
-                             "sweep:" + std::to_string(plan.sweepId), "--json"});
+                             mor::SweepStore::sweepTag(plan.sweepId), "--json"});
                 if (!plan.device.empty()) {
                     args.insert(args.end(), {"--device", plan.device});
                 }

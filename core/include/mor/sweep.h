@@ -156,6 +156,17 @@ public:
     static std::string runTag(int64_t sweepId, int64_t index);
     /// The sweep id of a run tag written by runTag, or -1 for any other tag.
     static int64_t sweepOfRunTag(const std::string& tag);
+    /// The tag every run of a sweep carries beside its entry tag ("sweep:<id>"), so that
+    /// `mor runs --tag sweep:<id>` lists the sweep's runs.
+    static std::string sweepTag(int64_t sweepId);
+    /// A tag written by runTag ({sweep, index}) or sweepTag ({sweep, -1}), read back; {-1, -1}
+    /// for any other tag ("sweep:best", "sweep:7x", ids past int64). The one reader of both
+    /// forms: the Sweeps view, `mor merge` (which renumbers them) and the run audit use it.
+    struct TagParts {
+        int64_t sweep = -1;
+        int64_t index = -1; ///< -1 for the sweep tag
+    };
+    static TagParts parseTag(const std::string& tag);
 
     struct Impl;
 

@@ -7,6 +7,7 @@
 #include "log/sqlite_db.h"
 #include "log/token_trace_store.h"
 #include "mor/experiment_log.h"
+#include "mor/sweep.h"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -191,26 +192,20 @@ void rewriteSweepTags(SqliteDb& db) {
         }
     }
     for (auto& [run, tag, replacement] : changes) {
-        const std::string rest = tag.substr(6);
-        const size_t colon = rest.find(':');
-        try {
-            const int64_t oldSweep = std::stoll(rest.substr(0, colon));
-            if (colon == std::string::npos) {
-                const int64_t s = db.queryInt("SELECT coalesce((SELECT new_sweep FROM "
-                                              "temp.sweep_map WHERE old_sweep = " +
-                                              std::to_string(oldSweep) + " LIMIT 1), -1)");
-                replacement = s > 0 ? "sweep:" + std::to_string(s) : "";
-            } else {
-                const int64_t oldIdx = std::stoll(rest.substr(colon + 1));
-                SqlQuery q(db.statement("SELECT new_sweep, new_idx FROM temp.sweep_map WHERE "
-                                        "old_sweep = ? AND old_idx = ?"));
-                q.bind(1, oldSweep).bind(2, oldIdx);
-                replacement = q.next() ? "sweep:" + std::to_string(q.int64(0)) + ":" +
-                                             std::to_string(q.int64(1))
-                                       : "";
-            }
-        } catch (const std::exception&) {
-            continue; // not a sweep tag of ours ("sweep:best")
+        const SweepStore::TagParts old = SweepStore::parseTag(tag);
+        if (old.sweep < 0) {
+            continue; // not a sweep tag of ours ("sweep:best"): kept as it is
+        }
+        if (old.index < 0) {
+            const int64_t s = db.queryInt("SELECT coalesce((SELECT new_sweep FROM "
+                                          "temp.sweep_map WHERE old_sweep = " +
+                                          std::to_string(old.sweep) + " LIMIT 1), -1)");
+            replacement = s > 0 ? SweepStore::sweepTag(s) : "";
+        } else {
+            SqlQuery q(db.statement("SELECT new_sweep, new_idx FROM temp.sweep_map WHERE "
+                                    "old_sweep = ? AND old_idx = ?"));
+            q.bind(1, old.sweep).bind(2, old.index);
+            replacement = q.next() ? SweepStore::runTag(q.int64(0), q.int64(1)) : "";
         }
         SqlQuery(db.statement("DELETE FROM main.tags WHERE run_id = ? AND tag = ?"))
             .bind(1, run)

@@ -8,6 +8,7 @@
 #include "log/run_audit_store.h"
 #include "log/sqlite_db.h"
 #include "log/sweep_store.h"
+#include "mor/sweep.h"
 #include "mor/version.h"
 
 #include <nlohmann/json.hpp>
@@ -325,10 +326,12 @@ std::optional<RunAudit> readRunAudit(const std::string& logPath, int64_t run,
         log::SqlQuery tags(db->statement(
             "SELECT tag FROM tags WHERE run_id = ? AND tag LIKE 'sweep:%:%' ORDER BY tag"));
         tags.bind(1, run);
-        if (tags.next()) { // "sweep:<id>:<idx>"
-            const std::string tag = tags.text(0);
-            const size_t colon = tag.find(':', 6);
-            a.sweep = "sweep " + tag.substr(6, colon - 6) + " entry " + tag.substr(colon + 1);
+        while (a.sweep.empty() && tags.next()) { // "sweep:<id>:<idx>"
+            const SweepStore::TagParts entry = SweepStore::parseTag(tags.text(0));
+            if (entry.index >= 0) {
+                a.sweep = "sweep " + std::to_string(entry.sweep) + " entry " +
+                          std::to_string(entry.index);
+            }
         }
         return a;
     } catch (const std::exception& e) {

@@ -228,23 +228,40 @@ std::string SweepStore::runTag(int64_t sweepId, int64_t index) {
     return "sweep:" + std::to_string(sweepId) + ":" + std::to_string(index);
 }
 
-int64_t SweepStore::sweepOfRunTag(const std::string& tag) {
-    // "sweep:<id>:<index>", both decimal; "sweep:best" or "sweep:<id>" are not entry tags.
+std::string SweepStore::sweepTag(int64_t sweepId) {
+    return "sweep:" + std::to_string(sweepId);
+}
+
+SweepStore::TagParts SweepStore::parseTag(const std::string& tag) {
+    // "sweep:<id>:<index>" or "sweep:<id>", decimal digits only, at most 18 of them (no
+    // overflow); anything else ("sweep:best", "sweep:7x", "sweep:-1:2") is not ours.
     const std::string prefix = "sweep:";
     if (tag.compare(0, prefix.size(), prefix) != 0) {
-        return -1;
+        return {};
     }
-    const size_t colon = tag.find(':', prefix.size());
-    const auto digits = [&tag](size_t from, size_t to) {
-        return to > from && std::all_of(tag.begin() + std::ptrdiff_t(from),
+    const auto number = [&tag](size_t from, size_t to) -> int64_t {
+        const bool digits = to > from && to - from <= 18 &&
+                            std::all_of(tag.begin() + std::ptrdiff_t(from),
                                         tag.begin() + std::ptrdiff_t(to),
                                         [](char c) { return c >= '0' && c <= '9'; });
+        return digits ? std::stoll(tag.substr(from, to - from)) : -1;
     };
-    if (colon == std::string::npos || colon - prefix.size() > 18 ||
-        !digits(prefix.size(), colon) || !digits(colon + 1, tag.size())) {
-        return -1;
+    const size_t colon = tag.find(':', prefix.size());
+    TagParts parts;
+    parts.sweep = number(prefix.size(), colon == std::string::npos ? tag.size() : colon);
+    if (parts.sweep >= 0 && colon != std::string::npos) {
+        parts.index = number(colon + 1, tag.size());
+        if (parts.index < 0) {
+            return {};
+        }
     }
-    return std::stoll(tag.substr(prefix.size(), colon - prefix.size()));
+    return parts.sweep >= 0 ? parts : TagParts{};
+}
+
+int64_t SweepStore::sweepOfRunTag(const std::string& tag) {
+    // Entry tags only: "sweep:<id>" names the sweep, not one of its entries.
+    const TagParts parts = parseTag(tag);
+    return parts.index >= 0 ? parts.sweep : -1;
 }
 
 const char* toString(SweepRunState state) {

@@ -155,6 +155,32 @@ private Q_SLOTS:
         QVERIFY2(error.find("exists") != std::string::npos, error.c_str());
     }
 
+    void renumbersBothSweepTagsAndKeepsOthers() {
+        // Two logs with a sweep 1 each: the second's becomes sweep 2, and so do its runs' entry
+        // and sweep tags; tags that only look like ours ("sweep:best", "sweep:1x") are kept.
+        std::string error;
+        const std::string x = sweepLog("x.sqlite", 1, "{}", 0.5);
+        const std::string y = sweepLog("y.sqlite", 2, "{}", 0.7);
+        logtest::execSql(y, "INSERT INTO tags(run_id, tag) VALUES(1, 'sweep:best'), "
+                            "(1, 'sweep:1x')");
+        LogMergeReport report;
+        const std::string out = file("tags.sqlite");
+        QVERIFY2(mergeLogs(out, {x, y}, &report, &error), error.c_str());
+        QCOMPARE(report.sweeps, int64_t(2));
+        const auto tagsOf = [&out](int64_t run) {
+            return logtest::queryText(out, "SELECT group_concat(tag, ' ') FROM (SELECT tag FROM "
+                                           "tags WHERE run_id = " +
+                                               std::to_string(run) + " ORDER BY tag)");
+        };
+        QCOMPARE(tagsOf(1), std::string("sweep:1 sweep:1:0"));
+        QCOMPARE(tagsOf(2), std::string("sweep:1x sweep:2 sweep:2:0 sweep:best"));
+        QCOMPARE(tagsOf(3), std::string("sweep:2 sweep:2:1"));
+        auto store = SweepStore::open(out, false, &error);
+        QVERIFY2(store, error.c_str());
+        QCOMPARE(store->entries(2).size(), size_t(2));
+        QCOMPARE(store->entries(2)[1].runId, int64_t(3));
+    }
+
     void joinsTheTasksOfASlurmArray() {
         std::string error;
         std::vector<std::string> tasks;

@@ -270,6 +270,21 @@ void TstSweepStore::runTagNamesItsSweep() {
                                "sweep:99999999999999999999:1"}) {
         QCOMPARE(SweepStore::sweepOfRunTag(other), int64_t(-1));
     }
+    // Both forms read back by the one parser (`mor merge` renumbers them, the audit names them).
+    const auto parts = [](const std::string& tag) {
+        const SweepStore::TagParts p = SweepStore::parseTag(tag);
+        return std::make_pair(p.sweep, p.index);
+    };
+    using P = std::pair<int64_t, int64_t>;
+    QCOMPARE(parts(SweepStore::runTag(12, 3)), P(12, 3));
+    QCOMPARE(parts(SweepStore::sweepTag(7)), P(7, -1));
+    QCOMPARE(SweepStore::sweepTag(7), std::string("sweep:7"));
+    QCOMPARE(parts("sweep:999999999999999999:0"), P(999999999999999999LL, 0));
+    for (const char* other : {"sweep:best", "sweep:7x", "sweep:7:", "sweep::3", "sweep:x:1",
+                               "sweep:1:2:3", "sweep:-1:2", "sweep:", "best", "", "Sweep:1",
+                               "sweep:99999999999999999999", "sweep:1:99999999999999999999"}) {
+        QCOMPARE(parts(other), P(-1, -1));
+    }
 }
 
 void TstSweepStore::entryStatesFollowRunsAndWorkers() {
