@@ -610,6 +610,9 @@ DE = {
         "(%1) protokolliert,\n"
         "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
     "expert-steps, FLOPs or time per input": "Experten-Schritte, FLOPs oder Zeit je Eingabe",
+    # the parameters without an axis (Sweeps, parallel coordinates)
+    "The same in every configuration (no axis): %1": "In jeder Konfiguration gleich (keine Achse): %1",
+    "%1 %2": "%1 %2",
     # the recursion ladder under the tokens (Sequence view)
     "Prediction after each recursion": "Vorhersage nach jeder Rekursion",
     "Under each token, one cell per recursion it went through: what the model would have "

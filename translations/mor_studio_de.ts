@@ -4853,6 +4853,14 @@ Die Tabelle nennt ihre Laufzeit.</translation>
         <source>#%1 %2 (%3, %4/%5)</source>
         <translation>#%1 %2 (%3, %4/%5)</translation>
     </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>The same in every configuration (no axis): %1</source>
+        <translation>In jeder Konfiguration gleich (keine Achse): %1</translation>
+    </message>
 </context>
 <context>
     <name>training::MetricPlots</name>

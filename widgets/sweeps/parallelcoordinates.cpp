@@ -65,9 +65,11 @@ void ParallelCoordinates::setData(const SweepData& data) {
 
 void ParallelCoordinates::buildAxes() {
     m_axes.clear();
+    m_constants.clear();
     for (int p = 0; p < m_data.paramKeys.size(); ++p) {
         Axis axis;
         axis.key = m_data.paramKeys[p];
+        axis.param = p;
         axis.name = axis.key.section(QLatin1Char('.'), -1);
         std::set<double> numbers;
         QStringList texts;
@@ -85,6 +87,10 @@ void ParallelCoordinates::buildAxes() {
             } else {
                 numeric = false;
             }
+        }
+        if (m_data.groups.size() >= 2 && texts.size() == 1) {
+            m_constants << qMakePair(axis.name, displayValue(texts.front()));
+            continue;
         }
         if (numeric && !numbers.empty() && !boolean) {
             axis.min = *numbers.begin();
@@ -148,10 +154,9 @@ void ParallelCoordinates::computePositions() {
 }
 
 double ParallelCoordinates::valueOf(int axis, const RunRow& run) const {
-    const int params = int(m_data.paramKeys.size());
-    if (axis < params) {
-        const Axis& a = m_axes[axis];
-        const QString v = run.params.value(axis);
+    const Axis& a = m_axes[axis];
+    if (a.param >= 0) {
+        const QString v = run.params.value(a.param);
         if (a.categorical) {
             const int i = int(a.categories.indexOf(v));
             return i < 0 ? NAN : double(i);

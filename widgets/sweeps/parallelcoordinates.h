@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Parallel coordinates of a sweep: one vertical axis per swept parameter and per result, one
-// line per finished run, coloured by its test accuracy. Drag along an axis to brush a range
-// (a click on the axis clears it): the runs inside every brush are emitted, and the Sweeps
-// tab selects them in the run browser. Runs selected in the browser are drawn highlighted.
+// line per finished run, coloured by its test accuracy. A parameter with the same value in
+// every configuration gets no axis (constantParameters() names it; the Sweeps tab says so above
+// the plot). Drag along an axis to brush a range (a click on the axis clears it): the runs
+// inside every brush are emitted, and the Sweeps tab selects them in the run browser. Runs
+// selected in the browser are drawn highlighted.
 #include "sweeps/sweepdata.h"
 
 #include <QColor>
 #include <QList>
+#include <QPair>
 #include <QSet>
 #include <QWidget>
 
@@ -28,6 +31,10 @@ public:
     QList<qint64> highlighted() const { return m_highlighted.values(); }
 
     int axisCount() const { return int(m_axes.size()); }
+    /// Parameters with one value in every configuration of a sweep of several: (name, value as
+    /// the table writes it), in the sweep's parameter order. They get no axis: a line through a
+    /// single point tells nothing and took room the varied axes' labels needed.
+    QList<QPair<QString, QString>> constantParameters() const { return m_constants; }
     QString axisName(int axis) const;
     /// The run's position on an axis, 0 (bottom) to 1 (top); NaN without a value.
     double position(int axis, qint64 runId) const;
@@ -67,6 +74,7 @@ protected:
 private:
     struct Axis {
         QString name, key;      ///< short name; dotted path or metric key (tooltip)
+        int param = -1;         ///< index in SweepData::paramKeys (-1: a result axis)
         bool categorical = false;
         bool logScale = false;  ///< positive numbers spanning a decade or more
         QStringList categories; ///< for a categorical axis, bottom to top
@@ -88,6 +96,7 @@ private:
 
     SweepData m_data;
     QList<Axis> m_axes;
+    QList<QPair<QString, QString>> m_constants;
     QList<QList<double>> m_positions; ///< per run (m_data.runs order), per axis; NaN: none
     QSet<qint64> m_highlighted;
     int m_dragAxis = -1;

@@ -59,6 +59,7 @@ SweepsView::SweepsView(shell::LogSession* session, shell::RunBrowser* browser,
     }
     m_launch->setObjectName(QStringLiteral("launchSweep"));
     m_hint->setObjectName(QStringLiteral("sweepsHint"));
+    m_parallelHint->setObjectName(QStringLiteral("sweepsParallelHint"));
     m_hint->setWordWrap(true);
     m_parallelHint->setWordWrap(true);
 
@@ -228,6 +229,7 @@ void SweepsView::apply(Read& r) {
     m_groups->setData(*m_data);
     m_importance->setData(*m_data);
     m_parallel->setData(*m_data);
+    updateParallelHint();
     // The compute axis shown must have values for this sweep's runs (a sweep of runs that
     // logged only some measures); else the first axis with values.
     const auto hasValues = [this](Result cost) { return anyGroupHas(*m_data, cost); };
@@ -397,8 +399,21 @@ void SweepsView::retranslateUi() {
         m_hint->clear();
     }
     m_hint->setVisible(!m_hint->text().isEmpty());
-    m_parallelHint->setText(tr("Drag along an axis to select runs in the run browser; click "
-                               "the axis to clear."));
+    updateParallelHint();
+}
+
+void SweepsView::updateParallelHint() {
+    QString text = tr("Drag along an axis to select runs in the run browser; click the axis to "
+                      "clear.");
+    QStringList constants;
+    for (const auto& [name, value] : m_parallel->constantParameters()) {
+        constants << tr("%1 %2").arg(name, value);
+    }
+    if (!constants.isEmpty()) {
+        text += QLatin1Char('\n') + tr("The same in every configuration (no axis): %1")
+                                       .arg(constants.join(QStringLiteral(" · ")));
+    }
+    m_parallelHint->setText(text);
 }
 
 } // namespace sweeps

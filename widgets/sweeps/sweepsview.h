@@ -86,6 +86,8 @@ private:
     qint64 sweepOfRun(qint64 runId) const;
     void selectInBrowser(const QList<qint64>& runs);
     void retranslateUi();
+    /// How to brush, and the parameters that got no axis (the same in every configuration).
+    void updateParallelHint();
 
     shell::LogSession* m_session;
     QPointer<shell::RunBrowser> m_browser;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Sweeps tab follows the run browser to another sweep: a run of a sweep other than the one
 // shown, picked in the browser (or given as --run), shows its sweep; a selection with a run of
-// the shown sweep keeps it. On fixture logs written through the log writer API.
+// the shown sweep keeps it; the parameters without an axis are the shown sweep's. On fixture
+// logs written through the log writer API.
 #include "sweepfixture.h"
 
 #include "shell/logsession.h"
@@ -70,6 +71,12 @@ void TstSweepsFollow::selectingARunOfAnotherSweepShowsThatSweep() {
     QCOMPARE(view.currentSweep(), qint64(older));
     QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{3});
     QCOMPARE(view.groupTable()->rowCount(), 2);
+    // Its learning rate is 0.001 in both configurations: no axis, named above the plot.
+    using Constants = QList<QPair<QString, QString>>;
+    QCOMPARE(view.parallelCoordinates()->constantParameters(),
+             (Constants{{QStringLiteral("learning_rate"), QStringLiteral("0.001")}}));
+    QCOMPARE(view.parallelCoordinates()->axisName(0), QStringLiteral("top_k"));
+    QCOMPARE(view.parallelCoordinates()->axisName(1), QStringLiteral("test accuracy"));
     // Brushing selects runs of the shown sweep: the sweep stays.
     view.groupTable()->selectRow(1);
     QCOMPARE(view.currentSweep(), qint64(older));
@@ -80,6 +87,8 @@ void TstSweepsFollow::selectingARunOfAnotherSweepShowsThatSweep() {
     browser.selectRun(newerRun);
     QCOMPARE(view.currentSweep(), qint64(second.sweepId()));
     QCOMPARE(view.parallelCoordinates()->highlighted(), QList<qint64>{newerRun});
+    QCOMPARE(view.parallelCoordinates()->constantParameters(),
+             (Constants{{QStringLiteral("learning_rate"), QStringLiteral("0.003")}}));
     // Nothing to draw there: the axis does not keep the older sweep's FLOPs.
     QCOMPARE(plot->xAxis->range().lower, 0.0);
     QCOMPARE(plot->xAxis->range().upper, 1.0);

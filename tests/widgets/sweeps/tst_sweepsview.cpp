@@ -450,6 +450,13 @@ void TstSweepsView::defaultValueIsNamedOnItsAxisAndInTheTable() {
     }
     QVERIFY2(cells.contains(QStringLiteral("default")) && !cells.contains(QString()),
              qPrintable(cells.join(QStringLiteral(" | "))));
+    // kv_sharing is false in both configurations: no axis, named above the plot instead.
+    QCOMPARE(axisNamed(pc, QStringLiteral("kv_sharing")), -1);
+    using Constants = QList<QPair<QString, QString>>;
+    QCOMPARE(pc->constantParameters(),
+             (Constants{{QStringLiteral("kv_sharing"), QStringLiteral("false")}}));
+    const auto* hint = sweep.view->findChild<QLabel*>(QStringLiteral("sweepsParallelHint"));
+    QVERIFY(hint && hint->text().contains(QStringLiteral("(no axis): kv_sharing false")));
 }
 
 void TstSweepsView::lowScoresStandOutOnTheDarkBackground() {
