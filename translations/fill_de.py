@@ -610,6 +610,12 @@ DE = {
         "(%1) protokolliert,\n"
         "daher gibt es keine Front zu zeichnen.\nDie Tabelle nennt ihre Laufzeit.",
     "expert-steps, FLOPs or time per input": "Experten-Schritte, FLOPs oder Zeit je Eingabe",
+    "Of the %n token(s) that went past recursion 1, the later recursions turned %1 wrong "
+    "prediction(s) right and %2 right one(s) wrong": (
+        "Von dem %n Token, das über Rekursion 1 hinausging, machten die späteren Rekursionen "
+        "%1 falsche Vorhersage(n) richtig und %2 richtige falsch",
+        "Von den %n Token, die über Rekursion 1 hinausgingen, machten die späteren Rekursionen "
+        "%1 falsche Vorhersage(n) richtig und %2 richtige falsch"),
     # the parameters without an axis (Sweeps, parallel coordinates)
     "The same in every configuration (no axis): %1": "In jeder Konfiguration gleich (keine Achse): %1",
     "%1 %2": "%1 %2",

@@ -2296,6 +2296,13 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>Under each token, one cell per recursion it went through: what the model would have predicted had the token left there (green right, purple wrong), the bar the target&apos;s probability; the framed cell is the answer the token leaves with</source>
         <translation>Unter jedem Token eine Zelle je durchlaufener Rekursion: was das Modell vorhergesagt hätte, wäre das Token dort ausgestiegen (grün richtig, violett falsch), der Balken die Wahrscheinlichkeit des Ziels; die umrandete Zelle ist die Antwort, mit der das Token aussteigt</translation>
     </message>
+    <message numerus="yes">
+        <source>Of the %n token(s) that went past recursion 1, the later recursions turned %1 wrong prediction(s) right and %2 right one(s) wrong</source>
+        <translation>
+            <numerusform>Von dem %n Token, das über Rekursion 1 hinausging, machten die späteren Rekursionen %1 falsche Vorhersage(n) richtig und %2 richtige falsch</numerusform>
+            <numerusform>Von den %n Token, die über Rekursion 1 hinausgingen, machten die späteren Rekursionen %1 falsche Vorhersage(n) richtig und %2 richtige falsch</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>sequence::TokenDepthModel</name>

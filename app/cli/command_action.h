@@ -16,3 +16,7 @@ void setCommandAction(CLI::App* command, std::function<int()> action);
 
 /// Prints "mor: <message>" to stderr and returns the exit code for user errors (2).
 int userError(const std::string& message);
+
+/// Left-aligned in `width` terminal columns, counting UTF-8 characters, not bytes ("±", "␣"):
+/// the tables the commands print.
+std::string padded(const std::string& text, size_t width);

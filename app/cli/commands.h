@@ -44,11 +44,18 @@ int cmdShow(const RunArgs& args);
 /// `mor trace`: one input's trace, plain or under an intervention (counterfactual).
 struct TraceArgs {
     RunArgs run;
-    int64_t sample = 0;
+    int64_t sample = -1; ///< -1: not given (required but for --text)
     int64_t step = -1; ///< checkpoint at or before it (plain text: that evaluation's probe trace)
+    std::string text;  ///< recursion runs: typed text traced through the checkpoint
     mor::Intervention intervention;
 };
 int cmdTrace(const TraceArgs& args);
+namespace mor {
+class LogReader;
+class Run;
+} // namespace mor
+/// `mor trace` on a recursion run (commands_trace_tokens.cpp): --text or a logged --sample.
+int cmdTraceTokens(const TraceArgs& args, const mor::LogReader& reader, const mor::Run& run);
 /// `mor eval --counterfactual`: the counterfactual accuracy table of a checkpoint.
 int cmdEvalCounterfactual(const RunArgs& args, int64_t step);
 /// --csv DIR (mor::exportRun) and/or --weights FILE in --dtype (float32 | bf16 | fp16 | int8);

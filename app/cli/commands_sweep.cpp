@@ -117,15 +117,6 @@ std::string plusMinus(const mor::MeanInterval& m, const char* format) {
     return out;
 }
 
-/// Left-aligned in `width` terminal columns (counting UTF-8 characters, not bytes: "±").
-std::string padded(const std::string& text, size_t width) {
-    size_t columns = 0;
-    for (unsigned char c : text) {
-        columns += (c & 0xC0) != 0x80;
-    }
-    return text + std::string(width > columns ? width - columns : 0, ' ');
-}
-
 void printSummary(const mor::SweepSummary& s, const std::string& status) {
     std::printf("\nsweep %lld (%s): %lld of %lld runs finished; mean ± half-width of the 95%% "
                 "Student-t interval over seeds\n",
@@ -390,7 +381,8 @@ int cmdSweep(const SweepArgs& args) {
         }
     }
     if (!args.emit.empty() && args.emit.front() != "slurm") {
-        return userError("--emit " + args.emit.front() + ": only \"slurm\" is known (--emit slurm DIR)");
+        return userError("--emit " + args.emit.front() +
+                         ": only \"slurm\" is known (--emit slurm DIR)");
     }
     if (!args.slurmTask.empty()) {
         Json task;

@@ -1,4 +1,5 @@
-// `mor trace` (one input's reflection trace, plain or counterfactual) and
+// `mor trace` (one input's reflection trace, plain or counterfactual; a recursion run's token
+// trace in commands_trace_tokens.cpp) and
 // `mor eval --counterfactual` (the counterfactual accuracy table of a run).
 #include "commands.h"
 
@@ -152,6 +153,18 @@ int cmdTrace(const TraceArgs& args) {
     if (!reader->run(args.run.run)) {
         return userError("run " + std::to_string(args.run.run) + " is not in " + args.run.log);
     }
+    const auto run = mor::Run::open(args.run.log, args.run.run);
+    if (run && run->family() == mor::Family::Recursion) {
+        return cmdTraceTokens(args, *reader, *run);
+    }
+    if (!args.text.empty()) {
+        return userError("--text traces typed text through a recursion (sequence) run; run " +
+                         std::to_string(args.run.run) +
+                         " is a reflection run: give --sample N, an input of its data set");
+    }
+    if (args.sample < 0) {
+        return userError("give --sample N (a probe input, or any input of the data set)");
+    }
     const auto& iv = args.intervention;
     if (!iv.active() && !args.run.json) {
         // A plain text trace of a probe input reads the trace logged at that evaluation step.
@@ -166,7 +179,6 @@ int cmdTrace(const TraceArgs& args) {
             }
         }
     }
-    const auto run = mor::Run::open(args.run.log, args.run.run);
     if (!run) {
         return userError(run.error());
     }
@@ -256,11 +268,15 @@ int cmdEvalCounterfactual(const RunArgs& args, int64_t step) {
 void registerTraceCommand(CLI::App& app) {
     auto trace = std::make_shared<TraceArgs>();
     auto* c = app.add_subcommand(
-        "trace", "The reflection trace of one input, plain or counterfactual (what if)");
+        "trace", "The reflection trace of one input, plain or counterfactual (what if); of a "
+                 "recursion run, each token's recursions and the prediction after each");
     addRunOptions(c, trace->run);
     c->add_option("--sample", trace->sample,
-                  "Sample id (a probe input, or any input of the data set)")
-        ->required();
+                  "Sample id (a probe input, or any input of the data set; of a recursion run, "
+                  "a logged probe sequence)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--text", trace->text,
+                  "Recursion runs: trace this text through the checkpoint (instead of --sample)");
     c->add_option("--step", trace->step,
                   "Evaluation step / checkpoint at or before it (default: the last)");
     auto& iv = trace->intervention;

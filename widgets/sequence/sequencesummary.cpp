@@ -21,10 +21,21 @@ QString SequenceView::summaryOf(const mor::TokenTrace& trace) {
     }
     const int n = int(trace.tokens.size());
     if (!isMixtureOfDepths(trace)) {
-        return tr("%n token(s), mean depth %1, %2 of %3 predicted right", nullptr, n)
-            .arg(QString::number(meanDepth({trace}), 'f', 2))
-            .arg(right)
-            .arg(targets);
+        QString text = tr("%n token(s), mean depth %1, %2 of %3 predicted right", nullptr, n)
+                           .arg(QString::number(meanDepth({trace}), 'f', 2))
+                           .arg(right)
+                           .arg(targets);
+        // What the recursions past the first did (the ladder shows where).
+        const mor::RecursionEffect effect = mor::recursionEffect(trace);
+        if (effect.deeper > 0) {
+            text += QLatin1Char('\n') +
+                    tr("Of the %n token(s) that went past recursion 1, the later recursions "
+                       "turned %1 wrong prediction(s) right and %2 right one(s) wrong",
+                       nullptr, effect.deeper)
+                        .arg(effect.fixed)
+                        .arg(effect.broken);
+        }
+        return text;
     }
     // Mixture-of-Depths: blocks used per token, and how many tokens skipped each block.
     std::vector<int> skippedBy(size_t(std::max(0, trace.maxRecursions)), 0);

@@ -136,6 +136,7 @@ SequenceView::SequenceView(QWidget* parent) : common::InspectView(parent), d(new
     d->legend = new DepthLegend(this);
     d->summary = new QLabel(this);
     d->summary->setObjectName(QStringLiteral("sequenceSummary"));
+    d->summary->setWordWrap(true); // a second line (what the later recursions changed) is long
     d->stepper = new RecursionStepper(this);
     d->plots = new DepthPlots(this);
     d->generate = new GeneratePanel(this);

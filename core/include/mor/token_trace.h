@@ -31,6 +31,20 @@ struct TokenStep {
 };
 
 /// One traced sequence.
+struct TokenTrace;
+
+/// What the recursions past the first did to a trace's predictions: of the tokens with a target
+/// that went deeper than one recursion, how many were wrong after recursion 1 and right at
+/// their depth (fixed), and how many the other way round (broken).
+struct RecursionEffect {
+    int scored = 0; ///< tokens with a target and a prediction after recursion 1
+    int deeper = 0; ///< of those, tokens that went past recursion 1
+    int fixed = 0;  ///< wrong after recursion 1, right after the last
+    int broken = 0; ///< right after recursion 1, wrong after the last
+};
+/// The effect over a trace's tokens (core/src/log/token_trace_effect.cpp).
+RecursionEffect recursionEffect(const TokenTrace& trace);
+
 struct TokenTrace {
     int64_t sampleId = -1;          ///< index of the probe sequence in the data set
     int maxRecursions = 0;          ///< N_r of the model

@@ -136,7 +136,8 @@ Norm normOf(torch::nn::Module& owner,
 Layer layerOf(AttentionLayerImpl& layer, fused::GemmIsa isa) {
     const auto p = layer.named_parameters();
     Layer l{normOf(layer, p, "ln1"), normOf(layer, p, "ln2"), linearOf(p, "qkv", isa),
-            linearOf(p, "out", isa),   linearOf(p, "ff1", isa), linearOf(p, "ff2", isa)};
+            linearOf(p, "out", isa),   linearOf(p, "ff1", isa), linearOf(p, "ff2", isa),
+            Linear{}};
     if (l.qkv.outputs % 3 != 0) {
         throw std::invalid_argument("unexpected shape of qkv");
     }

@@ -32,6 +32,65 @@ grep -q '"generated":3' "$work/g.json"
 grep -q '"max_recursions":3' "$work/g.json"
 grep -q '"tokens_per_second":' "$work/g.json"
 
+# mor trace on a recursion run: each token's recursions and the prediction after each, for typed
+# text (traced now) and a logged probe sequence; the text table and the JSON say the same.
+"$mor" trace --log "$work/a.morlog" --run 1 --text "123+456=579" > "$work/t.txt"
+cat "$work/t.txt"
+"$mor" trace --log "$work/a.morlog" --run 1 --text "123+456=579" --json > "$work/t.json"
+"$mor" trace --log "$work/a.morlog" --run 1 --sample 1 --json > "$work/s.json"
+"$mor" trace --log "$work/a.morlog" --run 1 --sample 1 > "$work/s.txt"
+python3 - "$work/t.json" "$work/t.txt" "$work/s.json" "$work/s.txt" <<'PY'
+import json, re, sys
+for js, txt, text in ((sys.argv[1], sys.argv[2], "123+456=579"), (sys.argv[3], sys.argv[4], None)):
+    j = json.load(open(js))
+    toks = j["tokens"]
+    assert j["max_recursions"] == 3, j["max_recursions"]
+    if text is not None:
+        assert "".join(t["text"] for t in toks) == text
+        # addition: the answer's digits have targets (the next character), the question none
+        targets = [(i, t["target_text"]) for i, t in enumerate(toks) if t["target"] >= 0]
+        assert targets == [(i, text[i + 1]) for i in range(7, 10)], targets
+    else:
+        assert j["sample_id"] == 1 and j["step"] > 0, (j["sample_id"], j["step"])
+    fixed = broken = deeper = scored = 0
+    for t in toks:
+        assert 1 <= t["depth"] <= 3
+        assert len(t["recursion_preds"]) == t["depth"]
+        assert len(t["recursion_target_probs"]) == (t["depth"] if t["target"] >= 0 else 0)
+        assert len(t["router_scores"]) == 3
+        assert t["pred"] == t["recursion_preds"][-1]
+        if t["target"] < 0:
+            continue
+        scored += 1
+        if t["depth"] > 1:
+            deeper += 1
+            first = t["recursion_preds"][0] == t["target"]
+            last = t["recursion_preds"][-1] == t["target"]
+            fixed += (not first) and last
+            broken += first and not last
+    assert j["effect"] == {"scored": scored, "deeper": deeper, "fixed": fixed,
+                           "broken": broken}, j["effect"]
+    # The table: one row per token with its depth, a cell per recursion, "left" past the depth.
+    rows = [l for l in open(txt, encoding="utf-8") if re.match(r"^ +\d+  ", l)]
+    assert len(rows) == len(toks), (len(rows), len(toks))
+    for row, t in zip(rows, toks):
+        assert row.count(" | r") == 3, row
+        assert row.count(" left") == 3 - t["depth"], row
+        verdicts = re.findall(r" (right|wrong) ", row + " ")
+        if t["target"] >= 0:
+            expect = ["right" if p == t["target"] else "wrong" for p in t["recursion_preds"]]
+            assert verdicts == expect, (row, expect)
+print("trace json and table agree")
+PY
+set +e
+"$mor" trace --log "$work/a.morlog" --run 1 --sample 7 2> "$work/e3"; code3=$?
+"$mor" trace --log "$work/a.morlog" --run 1 --text "1+2=" --veto 1 2> "$work/e4"; code4=$?
+"$mor" trace --log "$work/a.morlog" --run 1 2> "$work/e5"; code5=$?
+set -e
+[ "$code3" -eq 2 ] && grep -q 'probe sequences are 0, 1' "$work/e3"
+[ "$code4" -eq 2 ] && grep -q 'is a recursion run' "$work/e4"
+[ "$code5" -eq 2 ] && grep -q -- '--sample N (a logged probe sequence) or --text' "$work/e5"
+
 # errors: unknown run, missing log -> exit code 2 and a message naming the problem
 set +e
 "$mor" generate --log "$work/a.morlog" --run 99 2> "$work/e1"; code1=$?

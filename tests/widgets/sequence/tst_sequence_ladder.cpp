@@ -13,6 +13,7 @@
 #include "sequence/tokenstyle.h"
 
 #include <QCheckBox>
+#include <QLabel>
 #include <QHelpEvent>
 #include <QToolTip>
 #include <QtTest>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void checkboxTurnsTheLadderOff();
     void wrappedLinesCarryTheirLadders();
     void noLadderWithoutRecursionsToShow();
+    void summaryCountsWhatTheLaterRecursionsChanged();
 };
 
 namespace {
@@ -298,6 +300,44 @@ void TstSequenceLadder::noLadderWithoutRecursionsToShow() {
     view.setTraces(makeRun());
     QCOMPARE(view.tokenFlow()->ladderRows(), 3);
     QVERIFY(view.findChild<QCheckBox*>(QStringLiteral("ladderCheck"))->isVisible());
+}
+
+void TstSequenceLadder::summaryCountsWhatTheLaterRecursionsChanged() {
+    // makeTrace(4, 0): depths 1 2 3 1 2 3 1, a target at every token but the last, wrong before
+    // a token's last recursion and right after it. Token 1 is made right after recursion 1 and
+    // wrong after its last: the later recursions broke it.
+    mor::TokenTrace trace = makeTrace(4, 0);
+    std::vector<int> depths;
+    for (const auto& t : trace.tokens) {
+        depths.push_back(t.depth);
+    }
+    QCOMPARE(depths, (std::vector<int>{1, 2, 3, 1, 2, 3, 1}));
+    trace.tokens[1].recursionPreds = {trace.tokens[1].target, int64_t('z')};
+    trace.tokens[1].pred = int64_t('z');
+    const mor::RecursionEffect effect = mor::recursionEffect(trace);
+    QCOMPARE(effect.scored, 6); // tokens 0-5
+    QCOMPARE(effect.deeper, 4); // tokens 1, 2, 4, 5
+    QCOMPARE(effect.fixed, 3);  // 2, 4, 5
+    QCOMPARE(effect.broken, 1); // 1
+    SequenceView view;
+    view.setTraces({{100, {trace}}});
+    const QString summary = view.findChild<QLabel*>(QStringLiteral("sequenceSummary"))->text();
+    QVERIFY2(summary.contains(QStringLiteral("Of the 4 token(s) that went past recursion 1, the "
+                                             "later recursions turned 3 wrong prediction(s) "
+                                             "right and 1 right one(s) wrong")),
+             qPrintable(summary));
+    // A trace whose tokens all stopped after one recursion has nothing to say.
+    mor::TokenTrace shallow = makeTrace(4, 0);
+    for (auto& t : shallow.tokens) {
+        t.depth = 1;
+        t.recursionPreds.resize(1);
+        t.recursionTargetProbs.resize(1);
+    }
+    QCOMPARE(mor::recursionEffect(shallow).deeper, 0);
+    view.setTraces({{100, {shallow}}});
+    QVERIFY(!view.findChild<QLabel*>(QStringLiteral("sequenceSummary"))
+                 ->text()
+                 .contains(QStringLiteral("went past")));
 }
 
 QTEST_MAIN(TstSequenceLadder)

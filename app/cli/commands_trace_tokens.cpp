@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `mor trace` on a recursion (sequence) run: per token, its recursion depth, the router's score
+// at every recursion and what the model would have predicted had the token left after each one
+// (the Sequence view's recursion ladder, as text or JSON). Typed text is traced through the
+// checkpoint at or before --step (--text); a logged probe sequence is read from the log
+// (--sample, at the evaluation step --step or the last).
+#include "commands.h"
+
+#include "mor/log_reader.h"
+#include "mor/run.h"
+#include "mor/token_trace.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+
+namespace {
+
+using Vocabulary = std::map<int64_t, std::string>;
+
+/// Token texts as the traces write them ("\\n" for a newline), a space shown as "␣".
+std::string shown(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        out += c == ' ' ? std::string("\u2423") : std::string(1, c);
+    }
+    return out.empty() ? std::string("\u2205") : out;
+}
+
+/// The run's vocabulary: the file the trainer writes beside the checkpoint at or before `step`
+/// (a JSON list, token id = index), else the targets the traces name.
+Vocabulary vocabularyOf(const mor::LogReader& reader, int64_t runId, int64_t step,
+                        const std::vector<mor::TokenTrace>& traces) {
+    Vocabulary vocabulary;
+    std::string path;
+    for (const auto& c : reader.checkpoints(runId)) {
+        if (step < 0 || c.step <= step) {
+            path = c.path;
+        }
+    }
+    if (!path.empty()) {
+        std::ifstream in(path + ".vocab", std::ios::binary);
+        const auto list = nlohmann::json::parse(in, nullptr, false);
+        if (list.is_array()) {
+            for (size_t i = 0; i < list.size(); ++i) {
+                if (list[i].is_string()) {
+                    vocabulary[int64_t(i)] = list[i].get<std::string>();
+                }
+            }
+        }
+    }
+    for (const auto& trace : traces) {
+        for (const auto& t : trace.tokens) {
+            if (t.target >= 0) {
+                vocabulary.emplace(t.target, t.targetText);
+            }
+        }
+    }
+    return vocabulary;
+}
+
+std::string nameOf(const Vocabulary& vocabulary, int64_t id) {
+    const auto it = vocabulary.find(id);
+    return id < 0 ? "-" : it != vocabulary.end() ? shown(it->second) : "#" + std::to_string(id);
+}
+
+void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {
+    int right = 0, targets = 0;
+    double depth = 0.0;
+    for (const auto& t : trace.tokens) {
+        targets += t.target >= 0 ? 1 : 0;
+        right += t.target >= 0 && t.pred == t.target ? 1 : 0;
+        depth += t.depth;
+    }
+    const size_t n = trace.tokens.size();
+    std::printf("routing %s, %d recursion(s); %zu token(s), mean depth %.2f, %d of %d predicted "
+                "right\n",
+                trace.routing.c_str(), trace.maxRecursions, n, n ? depth / double(n) : 0.0,
+                right, targets);
+    const mor::RecursionEffect effect = mor::recursionEffect(trace);
+    if (effect.deeper > 0) {
+        std::printf("of the %d token(s) that went past recursion 1, the later recursions turned "
+                    "%d wrong prediction(s) right and %d right one(s) wrong\n",
+                    effect.deeper, effect.fixed, effect.broken);
+    }
+    std::printf("%4s  %-8s %-8s %5s  after each recursion r: router score, prediction "
+                "(right/wrong), target probability\n",
+                "pos", "token", "target", "depth");
+    for (size_t i = 0; i < n; ++i) {
+        const mor::TokenStep& t = trace.tokens[i];
+        std::printf("%4zu  %s %s %5d ", i, padded(shown(t.text), 8).c_str(),
+                    padded(t.target >= 0 ? shown(t.targetText) : "-", 8).c_str(), t.depth);
+        for (int r = 1; r <= trace.maxRecursions; ++r) {
+            const float score =
+                size_t(r) <= t.routerScores.size() ? t.routerScores[size_t(r - 1)] : 0.f;
+            if (size_t(r) > t.recursionPreds.size()) {
+                std::printf(" | r%d %.3f left", r, score);
+                continue;
+            }
+            const int64_t pred = t.recursionPreds[size_t(r - 1)];
+            std::printf(" | r%d %.3f %s", r, score, nameOf(vocabulary, pred).c_str());
+            if (t.target >= 0) {
+                const float p = size_t(r) <= t.recursionTargetProbs.size()
+                                    ? t.recursionTargetProbs[size_t(r - 1)]
+                                    : 0.f;
+                std::printf(" %s %.3f", pred == t.target ? "right" : "wrong", p);
+            }
+        }
+        std::printf("\n");
+    }
+}
+
+nlohmann::json tokenTraceJson(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {
+    nlohmann::json tokens = nlohmann::json::array();
+    for (const auto& t : trace.tokens) {
+        nlohmann::json names = nlohmann::json::array();
+        for (const int64_t p : t.recursionPreds) {
+            const auto it = vocabulary.find(p);
+            names.push_back(it != vocabulary.end() ? nlohmann::json(it->second) : nullptr);
+        }
+        tokens.push_back({{"text", t.text},
+                          {"target", t.target},
+                          {"target_text", t.targetText},
+                          {"depth", t.depth},
+                          {"router_scores", t.routerScores},
+                          {"recursion_preds", t.recursionPreds},
+                          {"recursion_pred_texts", names},
+                          {"recursion_target_probs", t.recursionTargetProbs},
+                          {"pred", t.pred},
+                          {"loss", t.loss},
+                          {"difficulty", t.difficulty}});
+    }
+    const mor::RecursionEffect e = mor::recursionEffect(trace);
+    return {{"sample_id", trace.sampleId},
+            {"routing", trace.routing},
+            {"max_recursions", trace.maxRecursions},
+            {"tokens", tokens},
+            {"effect",
+             {{"scored", e.scored}, {"deeper", e.deeper}, {"fixed", e.fixed},
+              {"broken", e.broken}}}};
+}
+
+} // namespace
+
+int cmdTraceTokens(const TraceArgs& args, const mor::LogReader& reader, const mor::Run& run) {
+    if (args.intervention.active()) {
+        return userError("--force-halt, --extra-steps, --veto, --route, --gates and "
+                         "--no-critique-feedback act on reflecting experts; run " +
+                         std::to_string(run.id()) +
+                         " is a recursion run: trace it with --text or --sample");
+    }
+    std::vector<mor::TokenTrace> traces;
+    int64_t step = args.step;
+    std::string what;
+    if (!args.text.empty()) {
+        auto traced = run.traceTokens(args.step, args.text);
+        if (!traced) {
+            return userError(traced.error());
+        }
+        traces = std::move(traced).value();
+        what = args.step >= 0 ? "checkpoint at or before step " + std::to_string(args.step)
+                              : std::string("latest checkpoint");
+        what += ", typed text traced now";
+    } else {
+        if (args.sample < 0) {
+            return userError("give --sample N (a logged probe sequence) or --text TEXT");
+        }
+        const auto steps = reader.tokenTraceSteps(run.id());
+        if (steps.empty()) {
+            return userError("run " + std::to_string(run.id()) +
+                             " logged no token traces; trace typed text with --text");
+        }
+        if (step < 0) {
+            step = steps.back();
+        } else if (std::find(steps.begin(), steps.end(), step) == steps.end()) {
+            return userError("run " + std::to_string(run.id()) + " logged token traces at steps " +
+                             std::to_string(steps.front()) + " to " +
+                             std::to_string(steps.back()) + ", not at step " +
+                             std::to_string(step));
+        }
+        std::string ids;
+        for (auto& trace : reader.tokenTraces(run.id(), step)) {
+            ids += (ids.empty() ? "" : ", ") + std::to_string(trace.sampleId);
+            if (trace.sampleId == args.sample) {
+                traces.push_back(std::move(trace));
+            }
+        }
+        if (traces.empty()) {
+            return userError("run " + std::to_string(run.id()) +
+                             " logged no token trace of sample " + std::to_string(args.sample) +
+                             " at step " + std::to_string(step) + "; its probe sequences are " +
+                             ids);
+        }
+        what = "evaluation step " + std::to_string(step) + ", logged probe sequence " +
+               std::to_string(args.sample);
+    }
+    if (traces.empty()) {
+        return userError("nothing to trace");
+    }
+    const Vocabulary vocabulary = vocabularyOf(reader, run.id(), step, traces);
+    if (args.run.json) {
+        auto out = tokenTraceJson(traces.front(), vocabulary);
+        out["run_id"] = run.id();
+        out["step"] = step;
+        std::cout << out.dump() << "\n";
+        return 0;
+    }
+    std::printf("run %lld, %s\n", (long long)run.id(), what.c_str());
+    printTokenTrace(traces.front(), vocabulary);
+    return 0;
+}
