@@ -616,6 +616,7 @@ DE = {
         "%1 falsche Vorhersage(n) richtig und %2 richtige falsch",
         "Von den %n Token, die über Rekursion 1 hinausgingen, machten die späteren Rekursionen "
         "%1 falsche Vorhersage(n) richtig und %2 richtige falsch"),
+    "Export tokens": "Token exportieren", "Tokens and their recursions": "Token und ihre Rekursionen",
     # the parameters without an axis (Sweeps, parallel coordinates)
     "The same in every configuration (no axis): %1": "In jeder Konfiguration gleich (keine Achse): %1",
     "%1 %2": "%1 %2",

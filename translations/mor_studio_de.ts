@@ -2377,6 +2377,34 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>Target of the last token: the model predicts it, but never reads it as input</source>
         <translation>Ziel des letzten Tokens: Das Modell sagt es vorher, liest es aber nie als Eingabe</translation>
     </message>
+    <message>
+        <source>Tokens and their recursions</source>
+        <translation>Token und ihre Rekursionen</translation>
+    </message>
+    <message>
+        <source>%1: unknown image format &quot;%2&quot; (use .png, .svg or .pdf)</source>
+        <translation>%1: unbekanntes Bildformat „%2“ (verwenden Sie .png, .svg oder .pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>%1 ließ sich nicht schreiben</translation>
+    </message>
+    <message>
+        <source>Export image…</source>
+        <translation>Bild exportieren…</translation>
+    </message>
+    <message>
+        <source>Export tokens</source>
+        <translation>Token exportieren</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>Bild kopieren</translation>
+    </message>
 </context>
 <context>
     <name>setup::DatasetSection</name>

@@ -5,6 +5,16 @@
 #include "sequence/tokendepthmodel.h"
 
 #include <QAbstractItemModel>
+#include <QClipboard>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QImage>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSvgGenerator>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QPainter>
@@ -12,6 +22,7 @@
 #include <QToolTip>
 
 #include <algorithm>
+#include <cmath>
 
 namespace sequence {
 namespace {
@@ -32,6 +43,9 @@ TokenFlowWidget::TokenFlowWidget(QWidget* parent) : QAbstractScrollArea(parent) 
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     viewport()->setMouseTracking(true);
     viewport()->setBackgroundRole(QPalette::Base);
+    viewport()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(viewport(), &QWidget::customContextMenuRequested, this,
+            &TokenFlowWidget::showContextMenu);
 }
 
 QFont TokenFlowWidget::tokenFont() const {
@@ -171,6 +185,10 @@ bool TokenFlowWidget::hasLadder() const {
 }
 
 QRect TokenFlowWidget::ladderCellRect(int row, int r) const {
+    return cellContentRect(row, r).translated(0, -verticalScrollBar()->value());
+}
+
+QRect TokenFlowWidget::cellContentRect(int row, int r) const {
     const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
     if (!tokens || row < 0 || row >= m_rects.size() || r < 1 || r > m_ladderRows ||
         size_t(row) >= tokens->trace().tokens.size() ||
@@ -179,8 +197,7 @@ QRect TokenFlowWidget::ladderCellRect(int row, int r) const {
     }
     const QRect box = m_rects[row];
     return QRect(box.left(), box.bottom() + 1 + kGap + (r - 1) * (m_cellHeight + 1), box.width(),
-                 m_cellHeight)
-        .translated(0, -verticalScrollBar()->value());
+                 m_cellHeight);
 }
 
 QPair<int, int> TokenFlowWidget::ladderCellAt(const QPoint& viewportPos) const {
@@ -243,10 +260,14 @@ void TokenFlowWidget::ensureVisible(int row) {
 
 void TokenFlowWidget::paintEvent(QPaintEvent*) {
     QPainter p(viewport());
+    const int offset = verticalScrollBar()->value();
+    paintContent(p, offset, viewport()->rect().translated(0, offset), true);
+}
+
+void TokenFlowWidget::paintContent(QPainter& p, int offset, const QRect& visible,
+                                   bool selection) const {
     p.setRenderHint(QPainter::Antialiasing);
     p.setFont(tokenFont());
-    const int offset = verticalScrollBar()->value();
-    const QRect visible = viewport()->rect().translated(0, offset);
     const QColor frame = palette().color(QPalette::Mid);
     for (int row = 0; row < m_rects.size(); ++row) {
         if (!m_rects[row].intersects(visible)) {
@@ -276,23 +297,24 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
                 x += step;
             }
         }
-        if (row == m_current) {
+        if (selection && row == m_current) {
             p.setPen(QPen(palette().color(QPalette::Highlight), 3));
             p.setBrush(Qt::NoBrush);
             p.drawRoundedRect(box.adjusted(-1.5, -1.5, 1.5, 1.5), 4, 4);
         }
         if (m_ladderRows > 0) {
-            paintLadder(p, row);
+            paintLadder(p, row, offset, selection);
             p.setFont(tokenFont());
         }
     }
     if (m_ladderRows > 0) {
-        paintGutter(p, visible);
+        paintGutter(p, visible, offset);
         p.setFont(tokenFont());
     }
     if (!m_trailing.isEmpty()) {
         // Not an input token: no depth colour, a dashed frame.
-        const QRectF box = QRectF(trailingRect()).adjusted(0.5, 0.5, -0.5, -0.5);
+        const QRectF box =
+            QRectF(m_trailingRect.translated(0, -offset)).adjusted(0.5, 0.5, -0.5, -0.5);
         p.setPen(QPen(palette().color(QPalette::Text), 1, Qt::DashLine));
         p.setBrush(Qt::NoBrush);
         p.drawRoundedRect(box, 3, 3);
@@ -306,7 +328,7 @@ void TokenFlowWidget::paintEvent(QPaintEvent*) {
     }
 }
 
-void TokenFlowWidget::paintLadder(QPainter& p, int row) {
+void TokenFlowWidget::paintLadder(QPainter& p, int row, int offset, bool selection) const {
     const auto* tokens = qobject_cast<const TokenDepthModel*>(m_model.data());
     if (!tokens || size_t(row) >= tokens->trace().tokens.size()) {
         return;
@@ -317,7 +339,7 @@ void TokenFlowWidget::paintLadder(QPainter& p, int row) {
     QColor faint = palette().color(QPalette::Text);
     faint.setAlphaF(0.45f);
     for (int r = 1; r <= m_ladderRows; ++r) {
-        const QRect rect = ladderCellRect(row, r);
+        const QRect rect = cellContentRect(row, r).translated(0, -offset);
         if (rect.isEmpty()) {
             continue;
         }
@@ -341,7 +363,7 @@ void TokenFlowWidget::paintLadder(QPainter& p, int row) {
             p.drawRect(QRectF(box.left() + 1.5, box.bottom() - kBar - 0.5,
                               std::clamp(cell.targetProb, 0.0, 1.0) * (box.width() - 3), kBar));
         }
-        if (row == m_current && r == m_currentRecursion) {
+        if (selection && row == m_current && r == m_currentRecursion) {
             p.setPen(QPen(palette().color(QPalette::Highlight), 3));
             p.setBrush(Qt::NoBrush);
             p.drawRect(box.adjusted(-1.5, -1.5, 1.5, 1.5));
@@ -349,12 +371,11 @@ void TokenFlowWidget::paintLadder(QPainter& p, int row) {
     }
 }
 
-void TokenFlowWidget::paintGutter(QPainter& p, const QRect& visible) {
+void TokenFlowWidget::paintGutter(QPainter& p, const QRect& visible, int offset) const {
     p.setFont(font());
     QColor ink = palette().color(QPalette::Text);
     ink.setAlphaF(0.6f);
     p.setPen(ink);
-    const int offset = verticalScrollBar()->value();
     const int boxHeight = m_rects.isEmpty() ? 0 : m_rects.front().height();
     for (const int top : m_lineTops) {
         for (int r = 1; r <= m_ladderRows; ++r) {
@@ -370,6 +391,83 @@ void TokenFlowWidget::paintGutter(QPainter& p, const QRect& visible) {
             }
         }
     }
+}
+
+QImage TokenFlowWidget::toImage(double scale) const {
+    const QSize size(std::max(1, viewport()->width()), std::max(1, m_contentHeight));
+    QImage image((QSizeF(size) * scale).toSize(), QImage::Format_ARGB32);
+    image.fill(palette().color(QPalette::Base));
+    QPainter p(&image);
+    p.scale(scale, scale);
+    paintContent(p, 0, QRect(QPoint(0, 0), size), false);
+    p.end();
+    const int perMeter = int(std::lround(96.0 * scale / 0.0254));
+    image.setDotsPerMeterX(perMeter);
+    image.setDotsPerMeterY(perMeter);
+    return image;
+}
+
+bool TokenFlowWidget::exportImage(const QString& path, QString* error) const {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const QSize size(std::max(1, viewport()->width()), std::max(1, m_contentHeight));
+    const QRect whole(QPoint(0, 0), size);
+    bool ok = false;
+    if (suffix == QLatin1String("png")) {
+        ok = toImage(2.0).save(path, "PNG");
+    } else if (suffix == QLatin1String("svg")) {
+        QSvgGenerator generator;
+        generator.setFileName(path);
+        generator.setSize(size);
+        generator.setViewBox(whole);
+        generator.setTitle(tr("Tokens and their recursions"));
+        QPainter p;
+        ok = p.begin(&generator);
+        if (ok) {
+            p.fillRect(whole, palette().color(QPalette::Base));
+            paintContent(p, 0, whole, false);
+            ok = p.end();
+        }
+        ok = ok && QFileInfo(path).size() > 0;
+    } else if (suffix == QLatin1String("pdf")) {
+        QPdfWriter writer(path);
+        writer.setResolution(96);
+        writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+        QPainter p;
+        ok = p.begin(&writer);
+        if (ok) {
+            p.scale(writer.resolution() / 72.0, writer.resolution() / 72.0);
+            paintContent(p, 0, whole, false);
+            ok = p.end();
+        }
+        ok = ok && QFileInfo(path).size() > 0;
+    } else {
+        if (error) {
+            *error = tr("%1: unknown image format \"%2\" (use .png, .svg or .pdf)")
+                         .arg(path, suffix);
+        }
+        return false;
+    }
+    if (!ok && error) {
+        *error = tr("Could not write %1").arg(path);
+    }
+    return ok;
+}
+
+void TokenFlowWidget::showContextMenu(const QPoint& pos) {
+    QMenu menu(this);
+    menu.addAction(tr("Export image…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export tokens"), QStringLiteral("sequence_tokens.png"),
+            tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+        QString error;
+        if (!path.isEmpty() && !exportImage(path, &error)) {
+            QMessageBox::warning(this, tr("Export tokens"), error);
+        }
+    });
+    menu.addAction(tr("Copy image"), this,
+                   [this] { QGuiApplication::clipboard()->setImage(toImage(2.0)); });
+    menu.exec(viewport()->mapToGlobal(pos));
 }
 
 void TokenFlowWidget::resizeEvent(QResizeEvent* event) {

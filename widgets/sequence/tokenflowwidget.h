@@ -10,6 +10,7 @@
 #include <QVector>
 
 class QAbstractItemModel;
+class QImage;
 class QPainter;
 
 namespace sequence {
@@ -55,6 +56,15 @@ public:
     /// The recursion marked in the current token's ladder (the stepper's; 0 = none).
     int currentRecursion() const { return m_currentRecursion; }
 
+    /// The whole flow (every line, the ladder and the answer; no selection marks) as an image,
+    /// at the view's width: .png (at 2x), .svg or .pdf by the suffix. The right-click menu's
+    /// "Export image…" and "Copy image". False with *error naming the file or the format.
+    bool exportImage(const QString& path, QString* error = nullptr) const;
+    /// The whole flow as a bitmap at `scale` (what "Copy image" puts on the clipboard).
+    QImage toImage(double scale = 2.0) const;
+    /// Height of the whole flow in pixels (content coordinates).
+    int contentHeight() const { return m_contentHeight; }
+
 public Q_SLOTS:
     void setCurrentToken(int row);
     void setCurrentRecursion(int r);
@@ -81,8 +91,13 @@ private:
     QFont ladderFont() const;
     void relayout();
     void ensureVisible(int row);
-    void paintLadder(QPainter& p, int row);
-    void paintGutter(QPainter& p, const QRect& visible);
+    /// Paints the content rows in `visible` (content coordinates) shifted up by `offset`; the
+    /// selection marks only with `selection` (on screen, not in an export).
+    void paintContent(QPainter& p, int offset, const QRect& visible, bool selection) const;
+    void paintLadder(QPainter& p, int row, int offset, bool selection) const;
+    void paintGutter(QPainter& p, const QRect& visible, int offset) const;
+    QRect cellContentRect(int row, int r) const;
+    void showContextMenu(const QPoint& pos);
 
     QPointer<QAbstractItemModel> m_model;
     QVector<QRect> m_rects; ///< content coordinates

@@ -13,6 +13,11 @@
 #include "sequence/tokenstyle.h"
 
 #include <QCheckBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QScrollBar>
+#include <QSet>
+#include <QTemporaryDir>
 #include <QLabel>
 #include <QHelpEvent>
 #include <QToolTip>
@@ -34,6 +39,7 @@ private Q_SLOTS:
     void wrappedLinesCarryTheirLadders();
     void noLadderWithoutRecursionsToShow();
     void summaryCountsWhatTheLaterRecursionsChanged();
+    void exportHoldsTheWholeFlowWithItsLadder();
 };
 
 namespace {
@@ -338,6 +344,65 @@ void TstSequenceLadder::summaryCountsWhatTheLaterRecursionsChanged() {
     QVERIFY(!view.findChild<QLabel*>(QStringLiteral("sequenceSummary"))
                  ->text()
                  .contains(QStringLiteral("went past")));
+}
+
+void TstSequenceLadder::exportHoldsTheWholeFlowWithItsLadder() {
+    TokenDepthModel model;
+    model.setTrace(makeTrace(4, 1));
+    TokenFlowWidget flow;
+    flow.setModel(&model);
+    flow.resize(120, 90); // narrow and short: the flow wraps and scrolls
+    flow.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&flow));
+    flow.setCurrentToken(6);
+    QVERIFY(flow.contentHeight() > flow.viewport()->height());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // PNG at 2x: every line, not only what is scrolled into view.
+    const QString png = dir.filePath(QStringLiteral("tokens.png"));
+    QString error;
+    QVERIFY2(flow.exportImage(png, &error), qPrintable(error));
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(flow.viewport()->width(), flow.contentHeight()) * 2);
+    const Vocabulary vocabulary = vocabularyOf({model.trace()});
+    const int scroll = flow.verticalScrollBar()->value();
+    QVERIFY(scroll > 0);
+    for (int row : {0, 6}) { // the first line (scrolled out of view) and the last
+        const mor::TokenStep& t = model.trace().tokens[size_t(row)];
+        const LadderCell cell = ladderCell(t, 1, vocabulary);
+        const QPoint at = flow.ladderCellRect(row, 1).translated(0, scroll).topLeft() +
+                          QPoint(3, 4);
+        const QColor fill = cell.verdict >= 0 ? ladderFill(cell.verdict)
+                                              : flow.palette().color(QPalette::Base);
+        QCOMPARE(image.pixelColor(at * 2).rgb(), fill.rgb());
+    }
+    // No selection marks in an export: the current token's frame is not drawn.
+    const QRect current = flow.tokenRect(6).translated(0, scroll);
+    const QColor highlight = flow.palette().color(QPalette::Highlight);
+    QVERIFY(image.pixelColor((current.topLeft() + QPoint(-1, current.height() / 2)) * 2).rgb() !=
+            highlight.rgb());
+    // SVG and PDF by the suffix; the texts are in the drawing.
+    const QString svg = dir.filePath(QStringLiteral("tokens.svg"));
+    QVERIFY2(flow.exportImage(svg, &error), qPrintable(error));
+    QFile file(svg);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray drawing = file.readAll();
+    // Each line names the ladder's rows; "#122" is elided in its cell.
+    QSet<int> lines;
+    for (int row = 0; row < 7; ++row) {
+        lines.insert(flow.tokenRect(row).top());
+    }
+    QVERIFY(lines.size() >= 2);
+    QVERIFY(drawing.contains("<svg") && drawing.contains(">\u2423<") && drawing.contains(">…<"));
+    QCOMPARE(drawing.count(">r3<"), lines.size());
+    const QString pdf = dir.filePath(QStringLiteral("tokens.pdf"));
+    QVERIFY2(flow.exportImage(pdf, &error), qPrintable(error));
+    QVERIFY(QFileInfo(pdf).size() > 500);
+    // Another suffix is refused, naming it; nothing is written.
+    const QString gif = dir.filePath(QStringLiteral("tokens.gif"));
+    QVERIFY(!flow.exportImage(gif, &error));
+    QVERIFY2(error.contains(QStringLiteral("\"gif\"")), qPrintable(error));
+    QVERIFY(!QFileInfo::exists(gif));
 }
 
 QTEST_MAIN(TstSequenceLadder)
