@@ -163,6 +163,20 @@ int cmdTraceTokens(const TraceArgs& args, const mor::LogReader& reader, const mo
             return userError(traced.error());
         }
         traces = std::move(traced).value();
+        // Say what the model did not see, as the Sequence view does.
+        bool cut = false;
+        std::string left;
+        for (const std::string& c :
+             traces.empty() ? std::vector<std::string>{}
+                            : mor::droppedCharacters(args.text, traces.front(), &cut)) {
+            left += (left.empty() ? "" : ", ") + ("\u201c" + shown(c) + "\u201d");
+        }
+        if (!left.empty()) {
+            std::fprintf(stderr, "not in the model's vocabulary, left out: %s\n", left.c_str());
+        } else if (cut) {
+            std::fprintf(stderr, "the model's context holds %zu token(s): the last ones were "
+                                 "traced\n", traces.front().tokens.size());
+        }
         what = args.step >= 0 ? "checkpoint at or before step " + std::to_string(args.step)
                               : std::string("latest checkpoint");
         what += ", typed text traced now";

@@ -183,25 +183,10 @@ QString trailingTarget(const mor::TokenTrace& trace) {
 }
 
 QString droppedCharacters(const QString& typed, const mor::TokenTrace& trace, bool* cutAtStart) {
-    QString seen;
-    for (const auto& token : trace.tokens) {
-        seen += QString::fromStdString(token.text);
-    }
-    *cutAtStart = seen.size() < typed.size() && typed.endsWith(seen);
-    if (*cutAtStart || seen == typed) {
-        return {};
-    }
     QStringList missing;
-    qsizetype j = 0;
-    for (const QChar c : typed) {
-        if (j < seen.size() && seen.at(j) == c) {
-            ++j;
-        } else if (!missing.contains(QString(c))) {
-            missing << QString(c);
-        }
-    }
-    for (QString& m : missing) {
-        m = QStringLiteral("“%1”").arg(m == QLatin1String(" ") ? QStringLiteral("␣") : m);
+    for (const std::string& c : mor::droppedCharacters(typed.toStdString(), trace, cutAtStart)) {
+        missing << QStringLiteral("“%1”").arg(c == " " ? QStringLiteral("␣")
+                                                       : QString::fromStdString(c));
     }
     return missing.join(QStringLiteral(", "));
 }

@@ -42,8 +42,14 @@ struct RecursionEffect {
     int fixed = 0;  ///< wrong after recursion 1, right after the last
     int broken = 0; ///< right after recursion 1, wrong after the last
 };
-/// The effect over a trace's tokens (core/src/log/token_trace_effect.cpp).
+/// The effect over a trace's tokens (core/src/log/token_trace_summary.cpp).
 RecursionEffect recursionEffect(const TokenTrace& trace);
+
+/// The characters (UTF-8, each listed once, in order) of `typed` that the trace of it does not
+/// contain: what the tokenizer left out as unknown to the model. When the trace is just the
+/// end of `typed` (a text longer than the model's context), none, and *cutAtStart is set.
+std::vector<std::string> droppedCharacters(const std::string& typed, const TokenTrace& trace,
+                                           bool* cutAtStart);
 
 struct TokenTrace {
     int64_t sampleId = -1;          ///< index of the probe sequence in the data set

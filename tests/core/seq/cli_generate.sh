@@ -82,6 +82,10 @@ for js, txt, text in ((sys.argv[1], sys.argv[2], "123+456=579"), (sys.argv[3], s
             assert verdicts == expect, (row, expect)
 print("trace json and table agree")
 PY
+# characters the model does not know are named on stderr, the rest is traced
+"$mor" trace --log "$work/a.morlog" --run 1 --text "12x+3=" > "$work/x.txt" 2> "$work/x.err"
+grep -q 'left out: “x”' "$work/x.err"
+grep -q '; 5 token(s)' "$work/x.txt"
 set +e
 "$mor" trace --log "$work/a.morlog" --run 1 --sample 7 2> "$work/e3"; code3=$?
 "$mor" trace --log "$work/a.morlog" --run 1 --text "1+2=" --veto 1 2> "$work/e4"; code4=$?

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void noLadderWithoutRecursionsToShow();
     void summaryCountsWhatTheLaterRecursionsChanged();
     void exportHoldsTheWholeFlowWithItsLadder();
+    void typedCharactersTheModelDidNotSeeAreNamed();
 };
 
 namespace {
@@ -403,6 +404,27 @@ void TstSequenceLadder::exportHoldsTheWholeFlowWithItsLadder() {
     QVERIFY(!flow.exportImage(gif, &error));
     QVERIFY2(error.contains(QStringLiteral("\"gif\"")), qPrintable(error));
     QVERIFY(!QFileInfo::exists(gif));
+}
+
+void TstSequenceLadder::typedCharactersTheModelDidNotSeeAreNamed() {
+    // The one rule behind the Sequence view's status line and `mor trace --text`'s warning.
+    mor::TokenTrace trace;
+    for (const char* text : {"a", "b", "c"}) {
+        mor::TokenStep t;
+        t.text = text;
+        trace.tokens.push_back(t);
+    }
+    bool cut = true;
+    QCOMPARE(mor::droppedCharacters("a\u20acb c\u20ac", trace, &cut),
+             (std::vector<std::string>{"\u20ac", " "})); // each once, UTF-8 whole
+    QVERIFY(!cut);
+    QCOMPARE(mor::droppedCharacters("abc", trace, &cut), std::vector<std::string>{});
+    QVERIFY(!cut);
+    // Only the end of a text longer than the context was traced: nothing dropped, but cut.
+    QCOMPARE(mor::droppedCharacters("xyzabc", trace, &cut), std::vector<std::string>{});
+    QVERIFY(cut);
+    QCOMPARE(droppedCharacters(QStringLiteral("a\u20acb c"), trace, &cut),
+             QStringLiteral("\u201c\u20ac\u201d, \u201c\u2423\u201d"));
 }
 
 QTEST_MAIN(TstSequenceLadder)
