@@ -50,7 +50,8 @@ std::string uriOf(const std::string& path) {
     return uri + "?mode=ro";
 }
 
-std::vector<std::string> columns(SqliteDb& db, const std::string& schema, const std::string& table) {
+std::vector<std::string> columns(SqliteDb& db, const std::string& schema,
+                                 const std::string& table) {
     std::vector<std::string> out;
     SqlQuery q(db.statement("SELECT name FROM pragma_table_info(?, ?)"));
     q.bind(1, table).bind(2, schema);
@@ -126,7 +127,8 @@ std::string copySweeps(SqliteDb& db, std::map<std::string, SweepTarget>& groups,
     for (const Source& s : sources) {
         Json spec = Json::parse(s.spec, nullptr, false);
         const Json slurm = spec.is_object() && spec.contains("slurm") ? spec["slurm"] : Json();
-        const bool grouped = slurm.is_object() && slurm.contains("group") && slurm.contains("index");
+        const bool grouped =
+            slurm.is_object() && slurm.contains("group") && slurm.contains("index");
         const std::string key = grouped ? slurm["group"].dump() : std::string();
         SweepTarget target;
         if (grouped && groups.count(key)) {

@@ -9,7 +9,8 @@ export OMP_WAIT_POLICY=PASSIVE
 cat > "$work/add.json" <<'JSON'
 {"name": "cli addition",
  "data": {"kind": "addition", "digits": 3, "samples": 400, "probe_size": 2},
- "model": {"family": "recursion", "recursion": {"recursions": 3, "d_model": 32, "heads": 4, "ffn": 64}},
+ "model": {"family": "recursion",
+           "recursion": {"recursions": 3, "d_model": 32, "heads": 4, "ffn": 64}},
  "train": {"epochs": 1, "batch_size": 32, "threads": 1}}
 JSON
 "$mor" train --config "$work/add.json" --log "$work/a.morlog" --quiet --json > "$work/train.out"
