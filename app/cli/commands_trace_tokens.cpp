@@ -221,7 +221,8 @@ int cmdTraceTokens(const TraceArgs& args, const mor::LogReader& reader, const mo
         auto out = tokenTraceJson(traces.front(), vocabulary);
         out["run_id"] = run.id();
         out["step"] = step;
-        std::cout << out.dump() << "\n";
+        // A token cut inside a UTF-8 character is written with U+FFFD, not refused.
+        std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         return 0;
     }
     std::printf("run %lld, %s\n", (long long)run.id(), what.c_str());

@@ -54,7 +54,8 @@ mor::SampleTrace makeTrace(int64_t sample, int64_t step) {
         x.pred = t.label;
         for (int it = 1; it <= 2; ++it) {
             const float c = 0.25f * float(it) + 0.125f * float(e) + 0.0625f * float(step / 10);
-            x.steps.push_back({it, {1.f - c, c}, c, 0.5f, it == 2 ? t.label : 1 - t.label, it == 2});
+            x.steps.push_back(
+                {it, {1.f - c, c}, c, 0.5f, it == 2 ? t.label : 1 - t.label, it == 2});
         }
         t.experts.push_back(x);
     }
@@ -100,7 +101,8 @@ void TstRunExport::initTestCase() {
     }
     log->setStatus(m_run, "finished");
     log->flush();
-    m_reader = std::make_shared<const mor::LogReader>(mor::LogReader::open(m_path.toStdString()).value());
+    m_reader = std::make_shared<const mor::LogReader>(
+        mor::LogReader::open(m_path.toStdString()).value());
     QVERIFY2(m_reader, error.c_str());
 }
 
@@ -171,8 +173,8 @@ void TstRunExport::exportRunOfARecursionRunWritesTokenRows() {
         t.sampleId = 3;
         t.maxRecursions = 2;
         t.routing = "expert_choice";
-        t.tokens.push_back({"1", 2, "+", 1, {0.75f, 0.5f}, {4, 2}, {0.25f, 0.5f}, 2, 0.5f, 0});
-        t.tokens.push_back({",", -1, "", 2, {0.5f, 0.f}, {7, 7}, {}, 7, 0.f, -1});
+        t.tokens.push_back({"1", 2, "+", 1, {0.75f, 0.5f}, {4, 2}, {0.25f, 0.5f}, 2, 0.5f, 0, {}});
+        t.tokens.push_back({",", -1, "", 2, {0.5f, 0.f}, {7, 7}, {}, 7, 0.f, -1, {}});
         log->logTokenTraces(run, 10, {t});
         log->flush();
     }

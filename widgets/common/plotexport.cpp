@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QMessageBox>
 #include <QSvgGenerator>
+#include <QPageSize>
+#include <QPdfWriter>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -16,6 +18,7 @@
 #include <QSpinBox>
 
 #include <algorithm>
+#include <memory>
 #include <cmath>
 
 namespace common {
@@ -75,46 +78,57 @@ QString plotExportFileName(const QCustomPlot* plot) {
     return name.left(80);
 }
 
-bool exportPlot(QCustomPlot* plot, const QString& path, const PlotExportOptions& options,
-                QString* error) {
-    const LivePlotGuard guard(plot);
+bool exportDrawing(const QString& path, const DrawingExport& drawing,
+                   const std::function<void(QPainter& painter, bool vector)>& paint,
+                   QString* error) {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    const int dpi = std::clamp(options.dpi, 24, 1200);
-    const double scale = suffix == "png" ? dpi / 96.0 : 1.0;
-    const int pw = options.width > 0 ? options.width : int(plot->width() * scale);
-    const int ph = options.height > 0 ? options.height : int(plot->height() * scale);
-    // The plot is laid out at the chosen size over the scale, so text stays readable.
-    const int w = std::max(1, int(std::lround(pw / scale)));
-    const int h = std::max(1, int(std::lround(ph / scale)));
+    const QSize size(std::max(1, drawing.size.width()), std::max(1, drawing.size.height()));
     bool ok = false;
     if (suffix == "png") {
-        QImage image(pw, ph, QImage::Format_ARGB32);
-        image.fill(Qt::transparent); // the plot paints its own background brush
+        const QSize pixels = drawing.pixels.isEmpty() ? size * 2 : drawing.pixels;
+        QImage image(pixels, QImage::Format_ARGB32);
+        image.fill(drawing.background);
         QCPPainter painter;
         ok = painter.begin(&image);
         if (ok) {
-            painter.scale(double(pw) / w, double(ph) / h);
-            plot->toPainter(&painter, w, h);
+            painter.scale(double(pixels.width()) / size.width(),
+                          double(pixels.height()) / size.height());
+            paint(painter, false);
             painter.end();
-            const int perMeter = int(std::lround(dpi / 0.0254));
+            const int perMeter = int(std::lround(std::clamp(drawing.dpi, 24, 1200) / 0.0254));
             image.setDotsPerMeterX(perMeter);
             image.setDotsPerMeterY(perMeter);
             ok = image.save(path, "PNG");
         }
-    } else if (suffix == "pdf") {
-        ok = plot->savePdf(path, w, h);
-    } else if (suffix == "svg") {
-        QSvgGenerator generator;
-        generator.setFileName(path);
-        generator.setSize(QSize(w, h));
-        generator.setViewBox(QRect(0, 0, w, h));
-        generator.setTitle(plot->objectName());
+    } else if (suffix == "svg" || suffix == "pdf") {
+        QSvgGenerator svg;
+        std::unique_ptr<QPdfWriter> pdf;
+        QPaintDevice* device = &svg;
+        if (suffix == "svg") {
+            svg.setFileName(path);
+            svg.setSize(size);
+            svg.setViewBox(QRect(QPoint(0, 0), size));
+            svg.setTitle(drawing.title);
+        } else {
+            pdf = std::make_unique<QPdfWriter>(path);
+            pdf->setPageMargins(QMarginsF(0, 0, 0, 0));
+            pdf->setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+            pdf->setTitle(drawing.title);
+            device = pdf.get();
+        }
         QCPPainter painter;
-        ok = painter.begin(&generator);
+        ok = painter.begin(device);
         if (ok) {
-            plot->toPainter(&painter, w, h);
+            painter.setMode(QCPPainter::pmVectorized);
+            painter.setMode(QCPPainter::pmNoCaching);
+            painter.setWindow(QRect(QPoint(0, 0), size)); // logical pixels onto the page
+            if (drawing.background.alpha() > 0) {
+                painter.fillRect(QRect(QPoint(0, 0), size), drawing.background);
+            }
+            paint(painter, true);
             ok = painter.end();
         }
+        pdf.reset(); // writes the file
         ok = ok && QFileInfo(path).size() > 0;
     } else {
         if (error) {
@@ -127,6 +141,30 @@ bool exportPlot(QCustomPlot* plot, const QString& path, const PlotExportOptions&
         *error = QObject::tr("Could not write %1").arg(path);
     }
     return ok;
+}
+
+bool exportPlot(QCustomPlot* plot, const QString& path, const PlotExportOptions& options,
+                QString* error) {
+    const LivePlotGuard guard(plot);
+    const bool png =
+        QFileInfo(path).suffix().compare(QLatin1String("png"), Qt::CaseInsensitive) == 0;
+    const double scale = png ? std::clamp(options.dpi, 24, 1200) / 96.0 : 1.0;
+    const int pw = options.width > 0 ? options.width : int(plot->width() * scale);
+    const int ph = options.height > 0 ? options.height : int(plot->height() * scale);
+    // The plot is laid out at the chosen size over the scale, so text stays readable.
+    DrawingExport drawing;
+    drawing.size = QSize(std::max(1, int(std::lround(pw / scale))),
+                         std::max(1, int(std::lround(ph / scale))));
+    drawing.pixels = QSize(pw, ph);
+    drawing.dpi = options.dpi;
+    drawing.title = plot->objectName();
+    // The plot paints its own background brush.
+    return exportDrawing(path, drawing,
+                         [plot, &drawing](QPainter& painter, bool) {
+                             plot->toPainter(static_cast<QCPPainter*>(&painter),
+                                             drawing.size.width(), drawing.size.height());
+                         },
+                         error);
 }
 
 /// The size and DPI dialog of "Export image…"; false when cancelled.

@@ -1,8 +1,13 @@
 #pragma once
 // Export of the inspect views' plots: a right-click menu on every plot (PNG, SVG, PDF, copy).
+#include <QColor>
+#include <QSize>
 #include <QString>
 
+#include <functional>
+
 class QCustomPlot;
+class QPainter;
 class QWidget;
 
 namespace common {
@@ -20,6 +25,22 @@ struct PlotExportOptions {
 /// exportPlot() at a chosen size and resolution; the live plot is left as it was.
 bool exportPlot(QCustomPlot* plot, const QString& path, const PlotExportOptions& options,
                 QString* error = nullptr);
+/// What exportDrawing() writes: a drawing laid out at `size` (logical pixels).
+struct DrawingExport {
+    QSize size;
+    QSize pixels;    ///< PNG: the image's size (empty: `size` at 2x)
+    int dpi = 192;   ///< PNG: written into the file
+    QColor background = Qt::transparent;
+    QString title;   ///< SVG: the drawing's title
+};
+/// The one writer of exported images (plots, the Sequence view's tokens): `paint` draws the
+/// drawing in logical pixels on a begun painter (a QCPPainter, so a plot can draw with it),
+/// `vector` true for SVG and PDF. The format follows the suffix (.png, .svg, .pdf); false with
+/// *error naming the file or the format.
+bool exportDrawing(const QString& path, const DrawingExport& drawing,
+                   const std::function<void(QPainter& painter, bool vector)>& paint,
+                   QString* error = nullptr);
+
 /// A file name that says what the plot is: its view, its name and its y axis ("routing_load_
 /// share_of_tokens"), without characters file systems refuse.
 QString plotExportFileName(const QCustomPlot* plot);

@@ -1,5 +1,6 @@
 #include "sequence/tokenflowwidget.h"
 
+#include "common/plotexport.h"
 #include "sequence/recursionladder.h"
 #include "sequence/sequencestats.h"
 #include "sequence/tokendepthmodel.h"
@@ -7,14 +8,10 @@
 #include <QAbstractItemModel>
 #include <QClipboard>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QGuiApplication>
 #include <QImage>
 #include <QMenu>
 #include <QMessageBox>
-#include <QPageSize>
-#include <QPdfWriter>
-#include <QSvgGenerator>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QPainter>
@@ -408,50 +405,14 @@ QImage TokenFlowWidget::toImage(double scale) const {
 }
 
 bool TokenFlowWidget::exportImage(const QString& path, QString* error) const {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    const QSize size(std::max(1, viewport()->width()), std::max(1, m_contentHeight));
-    const QRect whole(QPoint(0, 0), size);
-    bool ok = false;
-    if (suffix == QLatin1String("png")) {
-        ok = toImage(2.0).save(path, "PNG");
-    } else if (suffix == QLatin1String("svg")) {
-        QSvgGenerator generator;
-        generator.setFileName(path);
-        generator.setSize(size);
-        generator.setViewBox(whole);
-        generator.setTitle(tr("Tokens and their recursions"));
-        QPainter p;
-        ok = p.begin(&generator);
-        if (ok) {
-            p.fillRect(whole, palette().color(QPalette::Base));
-            paintContent(p, 0, whole, false);
-            ok = p.end();
-        }
-        ok = ok && QFileInfo(path).size() > 0;
-    } else if (suffix == QLatin1String("pdf")) {
-        QPdfWriter writer(path);
-        writer.setResolution(96);
-        writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
-        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        QPainter p;
-        ok = p.begin(&writer);
-        if (ok) {
-            p.scale(writer.resolution() / 72.0, writer.resolution() / 72.0);
-            paintContent(p, 0, whole, false);
-            ok = p.end();
-        }
-        ok = ok && QFileInfo(path).size() > 0;
-    } else {
-        if (error) {
-            *error = tr("%1: unknown image format \"%2\" (use .png, .svg or .pdf)")
-                         .arg(path, suffix);
-        }
-        return false;
-    }
-    if (!ok && error) {
-        *error = tr("Could not write %1").arg(path);
-    }
-    return ok;
+    common::DrawingExport drawing;
+    drawing.size = QSize(std::max(1, viewport()->width()), std::max(1, m_contentHeight));
+    drawing.background = palette().color(QPalette::Base);
+    drawing.title = tr("Tokens and their recursions");
+    const QRect whole(QPoint(0, 0), drawing.size);
+    return common::exportDrawing(
+        path, drawing, [this, whole](QPainter& p, bool) { paintContent(p, 0, whole, false); },
+        error);
 }
 
 void TokenFlowWidget::showContextMenu(const QPoint& pos) {
