@@ -109,8 +109,12 @@ bool exportDrawing(const QString& path, const DrawingExport& drawing,
             svg.setSize(size);
             svg.setViewBox(QRect(QPoint(0, 0), size));
             svg.setTitle(drawing.title);
+            svg.setResolution(96); // text the size it has on screen (at 72 dpi it was 3/4)
         } else {
             pdf = std::make_unique<QPdfWriter>(path);
+            // At the screen's 96 dpi a font's points take the share of the page they take on
+            // screen (at the writer's default 1200 dpi the window's scale made text huge).
+            pdf->setResolution(96);
             pdf->setPageMargins(QMarginsF(0, 0, 0, 0));
             pdf->setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
             pdf->setTitle(drawing.title);
