@@ -49,7 +49,10 @@ Vocabulary vocabularyOf(const mor::LogReader& reader, int64_t runId, int64_t ste
         if (list.is_array()) {
             for (size_t i = 0; i < list.size(); ++i) {
                 if (list[i].is_string()) {
-                    vocabulary[int64_t(i)] = list[i].get<std::string>();
+                    // The traces' display rule (targets): a newline or tab escaped, so that
+                    // a predicted newline does not break the table's row.
+                    const std::string text = list[i].get<std::string>();
+                    vocabulary[int64_t(i)] = text == "\n" ? "\\n" : text == "\t" ? "\\t" : text;
                 }
             }
         }
