@@ -9,19 +9,19 @@
 #include "mor/log_reader.h"
 #include "mor/run.h"
 #include "mor/token_trace.h"
+#include "mor/vocabulary.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
 
 namespace {
 
-using Vocabulary = std::map<int64_t, std::string>;
+using Vocabulary = mor::TokenNames;
 
 /// Token texts as the traces write them ("\\n" for a newline), a space shown as "␣".
 std::string shown(const std::string& text) {
@@ -30,41 +30,6 @@ std::string shown(const std::string& text) {
         out += c == ' ' ? std::string("\u2423") : std::string(1, c);
     }
     return out.empty() ? std::string("\u2205") : out;
-}
-
-/// The run's vocabulary: the file the trainer writes beside the checkpoint at or before `step`
-/// (a JSON list, token id = index), else the targets the traces name.
-Vocabulary vocabularyOf(const mor::LogReader& reader, int64_t runId, int64_t step,
-                        const std::vector<mor::TokenTrace>& traces) {
-    Vocabulary vocabulary;
-    std::string path;
-    for (const auto& c : reader.checkpoints(runId)) {
-        if (step < 0 || c.step <= step) {
-            path = c.path;
-        }
-    }
-    if (!path.empty()) {
-        std::ifstream in(path + ".vocab", std::ios::binary);
-        const auto list = nlohmann::json::parse(in, nullptr, false);
-        if (list.is_array()) {
-            for (size_t i = 0; i < list.size(); ++i) {
-                if (list[i].is_string()) {
-                    // The traces' display rule (targets): a newline or tab escaped, so that
-                    // a predicted newline does not break the table's row.
-                    const std::string text = list[i].get<std::string>();
-                    vocabulary[int64_t(i)] = text == "\n" ? "\\n" : text == "\t" ? "\\t" : text;
-                }
-            }
-        }
-    }
-    for (const auto& trace : traces) {
-        for (const auto& t : trace.tokens) {
-            if (t.target >= 0) {
-                vocabulary.emplace(t.target, t.targetText);
-            }
-        }
-    }
-    return vocabulary;
 }
 
 std::string nameOf(const Vocabulary& vocabulary, int64_t id) {
@@ -219,7 +184,10 @@ int cmdTraceTokens(const TraceArgs& args, const mor::LogReader& reader, const mo
     if (traces.empty()) {
         return userError("nothing to trace");
     }
-    const Vocabulary vocabulary = vocabularyOf(reader, run.id(), step, traces);
+    // The targets the traces name, completed by the run's vocabulary (the file beside the
+    // checkpoint at or before the step), as the Sequence view names them.
+    const Vocabulary vocabulary = mor::mergedTokenNames(mor::traceTokenNames(traces),
+                                                        mor::runTokenNames(reader, run.id(), step));
     if (args.run.json) {
         auto out = tokenTraceJson(traces.front(), vocabulary);
         out["run_id"] = run.id();

@@ -2,8 +2,7 @@
 #include "sequence/sequenceread.h"
 
 #include <mor/log_reader.h>
-
-#include <QString>
+#include <mor/vocabulary.h>
 
 namespace sequence {
 
@@ -39,11 +38,7 @@ SequenceRead readSequenceRun(std::shared_ptr<const mor::LogReader> reader, int64
         }
         r.byStep.emplace(step, std::move(traces));
     }
-    const auto checkpoints = r.reader->checkpoints(r.runId);
-    if (!checkpoints.empty()) {
-        r.runVocabulary =
-            vocabularyFromFile(QString::fromStdString(checkpoints.back().path + ".vocab"));
-    }
+    r.runVocabulary = mor::runTokenNames(*r.reader, r.runId, -1);
     r.tracesRead = true;
     return r;
 }

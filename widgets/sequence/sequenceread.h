@@ -28,7 +28,7 @@ struct SequenceRead {
     int64_t runId = -1;
     std::vector<int64_t> steps;
     std::map<int64_t, std::vector<mor::TokenTrace>> byStep;
-    Vocabulary runVocabulary; ///< the run's newest checkpoint's .vocab file
+    Vocabulary runVocabulary; ///< mor::runTokenNames of its last checkpoint
 };
 
 /// Reads run `runId`'s evaluation steps with token traces and, with `withTraces`, every step's

@@ -3,9 +3,6 @@
 #include "sequence/tokenstyle.h"
 
 #include <QCoreApplication>
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QStringList>
 
@@ -85,42 +82,6 @@ double meanDepth(const std::vector<mor::TokenTrace>& traces) {
         }
     }
     return count > 0 ? sum / count : 0.0;
-}
-
-Vocabulary vocabularyOf(const std::vector<mor::TokenTrace>& traces) {
-    Vocabulary vocabulary;
-    for (const auto& trace : traces) {
-        for (const auto& token : trace.tokens) {
-            if (token.target >= 0 && !token.targetText.empty()) {
-                vocabulary.emplace(token.target, token.targetText);
-            }
-        }
-    }
-    return vocabulary;
-}
-
-Vocabulary vocabularyFromFile(const QString& vocabPath) {
-    Vocabulary vocabulary;
-    QFile file(vocabPath);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return vocabulary;
-    }
-    const QJsonArray tokens = QJsonDocument::fromJson(file.readAll()).array();
-    for (qsizetype id = 0; id < tokens.size(); ++id) {
-        if (!tokens[id].isString()) {
-            continue;
-        }
-        // The trainer's display rule for targets (core's displayToken): control characters
-        // that would break a line or a column are written escaped.
-        std::string text = tokens[id].toString().toStdString();
-        if (text == "\n") {
-            text = "\\n";
-        } else if (text == "\t") {
-            text = "\\t";
-        }
-        vocabulary.emplace(int64_t(id), text);
-    }
-    return vocabulary;
 }
 
 QString tokenName(const Vocabulary& vocabulary, int64_t id) {

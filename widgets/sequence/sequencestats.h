@@ -3,6 +3,7 @@
 // class (difficulty classes when the task names them, else character classes), mean depth of a
 // set of traces, and the token texts known from the traces (to name predicted token ids).
 #include <mor/token_trace.h>
+#include <mor/vocabulary.h>
 
 #include <QString>
 
@@ -30,13 +31,13 @@ double meanDepth(const std::vector<mor::TokenTrace>& traces);
 /// The deepest recursion count of the traces (their maxRecursions, or the deepest token).
 int maxDepthOf(const std::vector<mor::TokenTrace>& traces);
 
-/// Token id -> display text, from the targets the traces name (input tokens carry no id).
-using Vocabulary = std::map<int64_t, std::string>;
-Vocabulary vocabularyOf(const std::vector<mor::TokenTrace>& traces);
-/// The run's whole vocabulary from the file the trainer writes next to each checkpoint of a
-/// recursion run (`<checkpoint>.vocab`, a JSON list: token id = index), in display text
-/// ("\\n" for a newline, as targets are named). Empty when the file is missing or unreadable.
-Vocabulary vocabularyFromFile(const QString& vocabPath);
+/// Token id -> display text (core's mor::TokenNames; the run's whole vocabulary is
+/// mor::runTokenNames).
+using Vocabulary = mor::TokenNames;
+/// The names the targets of the traces give their ids (input tokens carry no id).
+inline Vocabulary vocabularyOf(const std::vector<mor::TokenTrace>& traces) {
+    return mor::traceTokenNames(traces);
+}
 /// Quoted text of token `id` ("#id" when the vocabulary does not know it).
 QString tokenName(const Vocabulary& vocabulary, int64_t id);
 

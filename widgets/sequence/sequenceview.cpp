@@ -333,8 +333,7 @@ qint64 SequenceView::evaluationStep() const {
 void SequenceView::onStepChosen() {
     const qint64 step = evaluationStep();
     const auto& traces = step >= 0 ? d->tracesAt(step) : std::vector<mor::TokenTrace>{};
-    d->vocabulary = vocabularyOf(traces);
-    d->vocabulary.insert(d->runVocabulary.begin(), d->runVocabulary.end()); // keeps the traces'
+    d->vocabulary = mor::mergedTokenNames(vocabularyOf(traces), d->runVocabulary);
     const int keep = d->sequenceCombo->currentIndex();
     fillSequenceCombo(keep >= 0 && keep < int(traces.size()) ? keep : 0);
     updatePlots();

@@ -361,16 +361,6 @@ std::vector<int64_t> encodeText(const std::vector<std::string>& vocab, int64_t u
     return out;
 }
 
-std::string displayToken(const std::string& token) {
-    if (token == "\n") {
-        return "\\n";
-    }
-    if (token == "\t") {
-        return "\\t";
-    }
-    return token;
-}
-
 std::vector<int> additionCarryClasses(int64_t a, int64_t b, int64_t digits) {
     std::vector<int> classes;
     int64_t carry = 0;

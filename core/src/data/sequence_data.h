@@ -52,8 +52,6 @@ std::vector<std::string> splitCharacters(const std::string& text);
 /// or skipped when -1).
 std::vector<int64_t> encodeText(const std::vector<std::string>& vocab, int64_t unknownId,
                                 const std::string& text);
-/// Printable form of a token: "\\n", "\\t", or the text itself.
-std::string displayToken(const std::string& token);
 
 /// pointer_chase: queries per sequence, and the positions the model reads (a permutation of
 /// the 10 digits, then each query and its answer, less the last answer).

@@ -3,10 +3,9 @@
 
 #include "data/random.h"
 #include "engine/checkpoint.h"
+#include "mor/vocabulary.h"
 #include "seq/sequence_eval.h"
 #include "seq/sequence_store.h"
-
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <numeric>
@@ -135,14 +134,12 @@ std::vector<SampleInfo> RecursionFamily::samples() const {
 
 bool RecursionFamily::saveState(const std::string& checkpointPath, std::string* error) {
     return engine::writeFileAtomically(
-        checkpointPath + ".vocab",
-        nlohmann::json(m_data.vocab).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-        error);
+        checkpointPath + ".vocab", vocabularyFileText(m_data.vocab), error);
 }
 
 bool RecursionFamily::loadState(const std::string& checkpointPath, std::string* error) {
     std::vector<std::string> vocab;
-    if (!loadVocabulary(checkpointPath, &vocab, error)) {
+    if (!readVocabularyFile(checkpointPath, &vocab, error)) {
         return false;
     }
     if (vocab.size() != m_data.vocab.size()) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/sequence_eval.h"
 
+#include "mor/vocabulary.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -177,7 +179,7 @@ std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<
     }
     auto text = [&](int64_t id) {
         return id >= 0 && id < static_cast<int64_t>(vocab.size())
-                   ? data::displayToken(vocab[static_cast<size_t>(id)])
+                   ? displayToken(vocab[static_cast<size_t>(id)])
                    : std::string("?");
     };
     for (int64_t s = 0; s < count; ++s) {

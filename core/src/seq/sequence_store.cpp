@@ -4,34 +4,10 @@
 #include "engine/checkpoint.h"
 #include "engine/run.h"
 #include "mor/sequence.h"
+#include "mor/vocabulary.h"
 #include "seq/recursion_family.h"
 
-#include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <sstream>
-
 namespace mor::seq {
-
-bool loadVocabulary(const std::string& path, std::vector<std::string>* vocab, std::string* error) {
-    std::ifstream in(path + ".vocab", std::ios::binary);
-    if (!in) {
-        *error = "the checkpoint " + path + " has no vocabulary file (" + path + ".vocab)";
-        return false;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    const auto json = nlohmann::json::parse(text.str(), nullptr, false);
-    if (json.is_discarded() || !json.is_array() || json.empty()) {
-        *error = path + ".vocab is not a JSON list of tokens";
-        return false;
-    }
-    vocab->clear();
-    for (const auto& item : json) {
-        vocab->push_back(item.is_string() ? item.get<std::string>() : std::string("?"));
-    }
-    return true;
-}
 
 RecursionModel buildRecursionModel(const ExperimentConfig& config, int64_t vocabSize) {
     return RecursionModel(config.model.recursion, vocabSize, sequenceLength(config.data));
@@ -43,7 +19,7 @@ std::unique_ptr<RecursionFamily> openRecursionFamily(const ExperimentConfig& con
                                                      std::string* error) {
     // The vocabulary is checkpoint state; the rows of the data set are not needed to answer.
     data::SequenceData vocabulary;
-    if (!loadVocabulary(checkpointPath, &vocabulary.vocab, error)) {
+    if (!readVocabularyFile(checkpointPath, &vocabulary.vocab, error)) {
         return nullptr;
     }
     vocabulary.seqLen = sequenceLength(config.data);

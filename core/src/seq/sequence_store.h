@@ -22,9 +22,6 @@ class RecursionFamily;
 /// positions, initial weights from the current torch seed. Throws on an invalid config.
 RecursionModel buildRecursionModel(const ExperimentConfig& config, int64_t vocabSize);
 
-/// The vocabulary stored next to a checkpoint.
-bool loadVocabulary(const std::string& path, std::vector<std::string>* vocab, std::string* error);
-
 /// The one way a recursion checkpoint is loaded (the family registry's engine::openFamily and
 /// loadSequenceCheckpoint): the family for `config` over the checkpoint's vocabulary, with no
 /// data rows (inference reads none), its weights and state read by engine::loadCheckpoint, in
