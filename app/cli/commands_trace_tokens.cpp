@@ -38,18 +38,12 @@ std::string nameOf(const Vocabulary& vocabulary, int64_t id) {
 }
 
 void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {
-    int right = 0, targets = 0;
-    double depth = 0.0;
-    for (const auto& t : trace.tokens) {
-        targets += t.target >= 0 ? 1 : 0;
-        right += t.target >= 0 && t.pred == t.target ? 1 : 0;
-        depth += t.depth;
-    }
+    const mor::TraceCounts counts = mor::traceCounts({trace}); // as the Sequence view's summary
     const size_t n = trace.tokens.size();
     std::printf("routing %s, %d recursion(s); %zu token(s), mean depth %.2f, %d of %d predicted "
                 "right\n",
-                trace.routing.c_str(), trace.maxRecursions, n, n ? depth / double(n) : 0.0,
-                right, targets);
+                trace.routing.c_str(), trace.maxRecursions, n, counts.meanDepth(), counts.right,
+                counts.targets);
     const mor::RecursionEffect effect = mor::recursionEffect(trace);
     if (effect.deeper > 0) {
         std::printf("of the %d token(s) that went past recursion 1, the later recursions turned "
@@ -104,10 +98,14 @@ nlohmann::json tokenTraceJson(const mor::TokenTrace& trace, const Vocabulary& vo
                           {"difficulty", t.difficulty}});
     }
     const mor::RecursionEffect e = mor::recursionEffect(trace);
+    const mor::TraceCounts c = mor::traceCounts({trace});
     return {{"sample_id", trace.sampleId},
             {"routing", trace.routing},
             {"max_recursions", trace.maxRecursions},
             {"tokens", tokens},
+            {"counts",
+             {{"tokens", c.tokens}, {"mean_depth", c.meanDepth()}, {"targets", c.targets},
+              {"right", c.right}}},
             {"effect",
              {{"scored", e.scored}, {"deeper", e.deeper}, {"fixed", e.fixed},
               {"broken", e.broken}}}};

@@ -71,17 +71,7 @@ std::vector<ClassDepth> depthByClass(const std::vector<mor::TokenTrace>& traces)
 }
 
 double meanDepth(const std::vector<mor::TokenTrace>& traces) {
-    double sum = 0.0;
-    int count = 0;
-    for (const auto& trace : traces) {
-        for (const auto& token : trace.tokens) {
-            if (token.depth >= 1) {
-                sum += token.depth;
-                ++count;
-            }
-        }
-    }
-    return count > 0 ? sum / count : 0.0;
+    return mor::traceCounts(traces).meanDepth();
 }
 
 QString tokenName(const Vocabulary& vocabulary, int64_t id) {

@@ -12,17 +12,11 @@
 namespace sequence {
 
 QString SequenceView::summaryOf(const mor::TokenTrace& trace) {
-    int right = 0, targets = 0;
-    for (const auto& token : trace.tokens) {
-        if (token.target >= 0) {
-            ++targets;
-            right += token.pred == token.target ? 1 : 0;
-        }
-    }
-    const int n = int(trace.tokens.size());
+    const mor::TraceCounts counts = mor::traceCounts({trace});
+    const int n = counts.tokens, right = counts.right, targets = counts.targets;
     if (!isMixtureOfDepths(trace)) {
         QString text = tr("%n token(s), mean depth %1, %2 of %3 predicted right", nullptr, n)
-                           .arg(QString::number(meanDepth({trace}), 'f', 2))
+                           .arg(QString::number(counts.meanDepth(), 'f', 2))
                            .arg(right)
                            .arg(targets);
         // What the recursions past the first did (the ladder shows where).

@@ -33,6 +33,20 @@ struct TokenStep {
 /// One traced sequence.
 struct TokenTrace;
 
+/// Counts over traces' tokens that every reader of them states alike (the Sequence view's
+/// summary and plots, `mor trace`).
+struct TraceCounts {
+    int tokens = 0;      ///< positions
+    int scored = 0;      ///< tokens with a depth (>= 1 recursion)
+    double depthSum = 0; ///< their recursions in all
+    int targets = 0;     ///< tokens with a target
+    int right = 0;       ///< of those, predicted right
+    /// Mean recursions per scored token (0 when none).
+    double meanDepth() const { return scored > 0 ? depthSum / double(scored) : 0.0; }
+};
+/// The counts over every token of `traces` (core/src/log/token_trace_summary.cpp).
+TraceCounts traceCounts(const std::vector<TokenTrace>& traces);
+
 /// What the recursions past the first did to a trace's predictions: of the tokens with a target
 /// that went deeper than one recursion, how many were wrong after recursion 1 and right at
 /// their depth (fixed), and how many the other way round (broken).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What a token trace says beyond its tokens: mor::recursionEffect (what the recursions past the
+// What a token trace says beyond its tokens: mor::traceCounts (tokens, depth, right
+// predictions), mor::recursionEffect (what the recursions past the
 // first did to its predictions) and mor::droppedCharacters (what of a typed text the model did
 // not see). The Sequence view and `mor trace` on a recursion run say both.
 #include "mor/token_trace.h"
@@ -7,6 +8,24 @@
 #include <algorithm>
 
 namespace mor {
+
+TraceCounts traceCounts(const std::vector<TokenTrace>& traces) {
+    TraceCounts c;
+    for (const TokenTrace& trace : traces) {
+        for (const TokenStep& t : trace.tokens) {
+            ++c.tokens;
+            if (t.depth >= 1) {
+                ++c.scored;
+                c.depthSum += t.depth;
+            }
+            if (t.target >= 0) {
+                ++c.targets;
+                c.right += t.pred == t.target ? 1 : 0;
+            }
+        }
+    }
+    return c;
+}
 
 RecursionEffect recursionEffect(const TokenTrace& trace) {
     RecursionEffect e;

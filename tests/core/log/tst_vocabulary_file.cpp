@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The vocabulary file beside a sequence model's checkpoint (mor/vocabulary.h): its exact text,
-// the reader's errors, the display rule, and a run's names read through the log's checkpoints.
+// the reader's errors, the display rule, and a run's names read through the log's checkpoints;
+// the counts over traces' tokens that the Sequence view and `mor trace` state (mor/token_trace.h).
 #include "log_test_util.h"
 #include "mor/experiment_log.h"
 #include "mor/log_reader.h"
@@ -27,6 +28,7 @@ private slots:
     void unreadableFilesNameTheFile();
     void runNamesComeFromTheCheckpointAtOrBeforeTheStep();
     void traceTargetsNameTheirIdsAndMergeKeepsTheFirst();
+    void traceCountsOverEveryTokenOfEveryTrace();
 };
 
 void TstVocabularyFile::displayRuleEscapesNewlineAndTab() {
@@ -146,6 +148,29 @@ void TstVocabularyFile::traceTargetsNameTheirIdsAndMergeKeepsTheFirst() {
     QCOMPARE(traced, (TokenNames{{2, "q"}, {4, "\\n"}}));
     const TokenNames merged = mergedTokenNames(traced, {{2, "other"}, {7, "z"}});
     QCOMPARE(merged, (TokenNames{{2, "q"}, {4, "\\n"}, {7, "z"}}));
+}
+
+void TstVocabularyFile::traceCountsOverEveryTokenOfEveryTrace() {
+    TokenTrace a, b;
+    const auto token = [](int depth, int64_t target, int64_t pred) {
+        TokenStep t;
+        t.depth = depth;
+        t.target = target;
+        t.pred = pred;
+        return t;
+    };
+    a.tokens = {token(1, -1, 3), token(3, 5, 5), token(2, 5, 4)}; // a question, right, wrong
+    b.tokens = {token(0, 2, 2), token(3, 1, 1)}; // a position without a depth counts no depth
+    const TraceCounts c = traceCounts({a, b});
+    QCOMPARE(c.tokens, 5);
+    QCOMPARE(c.scored, 4);
+    QCOMPARE(c.depthSum, 9.0);
+    QCOMPARE(c.meanDepth(), 2.25);
+    QCOMPARE(c.targets, 4);
+    QCOMPARE(c.right, 3);
+    const TraceCounts none = traceCounts({});
+    QCOMPARE(none.tokens, 0);
+    QCOMPARE(none.meanDepth(), 0.0);
 }
 
 QTEST_GUILESS_MAIN(TstVocabularyFile)

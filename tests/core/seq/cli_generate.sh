@@ -71,6 +71,15 @@ for js, txt, text in ((sys.argv[1], sys.argv[2], "123+456=579"), (sys.argv[3], s
             broken += first and not last
     assert j["effect"] == {"scored": scored, "deeper": deeper, "fixed": fixed,
                            "broken": broken}, j["effect"]
+    # The counts, in the JSON and in the table's header line, from the tokens themselves.
+    depth = sum(t["depth"] for t in toks) / len(toks)
+    right = sum(1 for t in toks if t["target"] >= 0 and t["pred"] == t["target"])
+    c = j["counts"]
+    assert c["tokens"] == len(toks) and c["targets"] == scored and c["right"] == right, c
+    assert abs(c["mean_depth"] - depth) < 1e-9, (c, depth)
+    head = "%d token(s), mean depth %.2f, %d of %d predicted right" % (len(toks), depth, right,
+                                                                       scored)
+    assert head in open(txt, encoding="utf-8").read(), head
     # The table: one row per token with its depth, a cell per recursion, "left" past the depth.
     rows = [l for l in open(txt, encoding="utf-8") if re.match(r"^ +\d+  ", l)]
     assert len(rows) == len(toks), (len(rows), len(toks))
