@@ -119,10 +119,27 @@ void TokenFlowWidget::relayout() {
         x += w + kGap;
         return box;
     };
+    // A token is as wide as its widest ladder cell's text ("\\n" under "a"), up to ten
+    // characters: longer predictions are elided in the cell and whole in its tooltip.
+    const QFontMetrics cellMetrics(ladderFont());
+    const int cellTextMax = 10 * cellMetrics.horizontalAdvance(QLatin1Char('M'));
+    const auto ladderWidth = [&](int row) {
+        int w = 0;
+        for (int r = 1; r <= m_ladderRows; ++r) {
+            const LadderCell cell =
+                ladderCell(tokens->trace().tokens[size_t(row)], r, tokens->vocabulary());
+            if (cell.exists) { // the text box: 1 px of frame and 1 px of air each side
+                w = std::max(w, std::min(cellTextMax, cellMetrics.horizontalAdvance(cell.text)) + 4);
+            }
+        }
+        return w;
+    };
     for (int row = 0; row < rows; ++row) {
         const QModelIndex index = m_model->index(row, 0);
         const QString text = index.data(Qt::DisplayRole).toString();
-        m_rects.push_back(place(std::max(minW, fm.horizontalAdvance(text) + 2 * kPadding)));
+        const bool laddered = m_ladderRows > 0 && size_t(row) < tokens->trace().tokens.size();
+        m_rects.push_back(place(std::max({minW, fm.horizontalAdvance(text) + 2 * kPadding,
+                                          laddered ? ladderWidth(row) : 0})));
         if (index.data(TokenDepthModel::IsNewlineRole).toBool()) {
             x = left;
             y += line + kGap;

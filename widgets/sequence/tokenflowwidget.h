@@ -69,6 +69,9 @@ public Q_SLOTS:
     void setCurrentToken(int row);
     void setCurrentRecursion(int r);
 
+    /// The ladder cells' font: the tokens' face, a little smaller.
+    QFont ladderFont() const;
+
 Q_SIGNALS:
     /// The selection moved to token `row` (by click, keys or setCurrentToken).
     void currentTokenChanged(int row);
@@ -88,7 +91,6 @@ protected:
 
 private:
     QFont tokenFont() const;
-    QFont ladderFont() const;
     void relayout();
     void ensureVisible(int row);
     /// Paints the content rows in `visible` (content coordinates) shifted up by `offset`; the

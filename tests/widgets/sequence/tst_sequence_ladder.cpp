@@ -102,6 +102,12 @@ void TstSequenceLadder::cellsAreTheRecursionsEachTokenWentThrough() {
                                               : displayText(t.targetText));
             QCOMPARE(pred == t.target, right);
             QCOMPARE(cell.verdict, t.target < 0 ? -1 : right ? 1 : 0);
+            // The column is as wide as its widest cell: "#122" under a one-letter token is
+            // written whole (its text box is the cell less 1.5 px of frame and air each side).
+            const int textWidth = QFontMetrics(flow->ladderFont()).horizontalAdvance(cell.text);
+            QVERIFY2(textWidth <= flow->ladderCellRect(row, r).width() - 3,
+                     qPrintable(QStringLiteral("%1 in %2 px").arg(cell.text).arg(
+                         flow->ladderCellRect(row, r).width())));
         }
         QVERIFY(!ladderCell(t, t.depth + 1, vocabulary).exists);
         QVERIFY(!ladderCell(t, 0, vocabulary).exists);
@@ -388,13 +394,14 @@ void TstSequenceLadder::exportHoldsTheWholeFlowWithItsLadder() {
     QFile file(svg);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray drawing = file.readAll();
-    // Each line names the ladder's rows; "#122" is elided in its cell.
+    // Each line names the ladder's rows; "#122" is written whole in its cell.
     QSet<int> lines;
     for (int row = 0; row < 7; ++row) {
         lines.insert(flow.tokenRect(row).top());
     }
     QVERIFY(lines.size() >= 2);
-    QVERIFY(drawing.contains("<svg") && drawing.contains(">\u2423<") && drawing.contains(">…<"));
+    QVERIFY(drawing.contains("<svg") && drawing.contains(">\u2423<") &&
+            drawing.contains(">#122<") && !drawing.contains(">…<"));
     QCOMPARE(drawing.count(">r3<"), lines.size());
     const QString pdf = dir.filePath(QStringLiteral("tokens.pdf"));
     QVERIFY2(flow.exportImage(pdf, &error), qPrintable(error));
