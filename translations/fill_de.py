@@ -592,13 +592,6 @@ DE = {
     # session 25: review fixes
     "Select a run in the run browser to see how it routes its inputs.":
         "Wählen Sie im Lauf-Browser einen Lauf, um zu sehen, wie er seine Eingaben routet.",
-    "This run logs no routing snapshots. A recursion model routes tokens through recursion "
-    "depths, not inputs to experts: its tokens' depths are in the Sequence tab. A reflection "
-    "run shows its routing here once its first evaluation is logged.":
-        "Dieser Lauf protokolliert keine Routing-Schnappschüsse. Ein Rekursionsmodell routet "
-        "Tokens durch Rekursionstiefen, nicht Eingaben zu Experten: Die Tiefen seiner Tokens "
-        "stehen im Tab Sequenz. Ein Reflexionslauf zeigt sein Routing hier, sobald seine erste "
-        "Auswertung protokolliert ist.",
     "No finished run in this sweep yet.": "Noch kein abgeschlossener Lauf in diesem Sweep.",
     "No run of this sweep logged %1:\nchoose another compute axis.":
         "Kein Lauf dieses Sweeps hat %1 protokolliert:\n"
@@ -635,6 +628,36 @@ DE = {
     "Target probability: %1": "Zielwahrscheinlichkeit: %1", "Router score: %1": "Router-Wert: %1",
     "The token leaves here: this is its answer": "Das Token steigt hier aus: dies ist seine Antwort",
     "The token continued to recursion %1": "Das Token ging weiter zu Rekursion %1",
+    # the Routing tab for recursion and Mixture-of-Depths runs
+    "This run has logged no routing yet. A reflection run shows how it routes its inputs to "
+    "experts here once its first evaluation is logged; a recursion run shows its tokens' router "
+    "scores at each recursion once its first evaluation with token traces (train.log_traces) is "
+    "logged.":
+        "Dieser Lauf hat noch kein Routing protokolliert. Ein Reflexionslauf zeigt hier, wie er "
+        "seine Eingaben zu Experten routet, sobald seine erste Auswertung protokolliert ist; ein "
+        "Rekursionslauf zeigt die Router-Werte seiner Token je Rekursion, sobald seine erste "
+        "Auswertung mit Token-Spuren (train.log_traces) protokolliert ist.",
+    "recursion": "Rekursion",
+    "router score": "Router-Wert", "token (%1, in sequence order)": "Token (%1, in Sequenz-Reihenfolge)",
+    "%1 block(s) used": "%1 Block/Blöcke genutzt", "top r%1": "bester r%1", "top b%1": "bester b%1",
+    "token (%1)": "Token (%1)", "block %1": "Block %1", "recursion %1": "Rekursion %1",
+    "not scored (the token had left before)": "nicht bewertet (das Token war vorher ausgestiegen)",
+    "router score %1, %2": "Router-Wert %1, %2", "did not go through it": "nicht durchlaufen",
+    "\nclick: open in the Sequence tab": "\nKlick: im Tab Sequenz öffnen",
+    "Mean router score": "Mittlerer Router-Wert", "difficulty class": "Schwierigkeitsklasse",
+    "depth": "Tiefe", "blocks used": "genutzte Blöcke",
+    "No token went through %1": "Kein Token hat %1 durchlaufen",
+    "Tokens per recursion": "Token je Rekursion", "Tokens per block": "Token je Block",
+    "fraction of tokens": "Anteil der Token", "mean router score": "mittlerer Router-Wert",
+    "Token (in sequence order)": "Token (in Sequenz-Reihenfolge)", "Depth": "Tiefe",
+    "Difficulty class": "Schwierigkeitsklasse", "Highest-scoring block": "Block mit höchstem Wert",
+    "Highest-scoring recursion": "Rekursion mit höchstem Wert",
+    "Blocks used × block": "Genutzte Blöcke × Block", "Depth × recursion": "Tiefe × Rekursion",
+    "Difficulty class × block": "Schwierigkeitsklasse × Block",
+    "Difficulty class × recursion": "Schwierigkeitsklasse × Rekursion",
+    ", target %1": ", Ziel %1",
+    "sequence #%1, token %2 %3%4: %5 of %6 blocks": "Sequenz #%1, Token %2 %3%4: %5 von %6 Blöcken",
+    "sequence #%1, token %2 %3%4: depth %5 of %6": "Sequenz #%1, Token %2 %3%4: Tiefe %5 von %6",
 }
 
 

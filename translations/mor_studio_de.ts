@@ -77,6 +77,10 @@
         <source>Resolution (DPI)</source>
         <translation>Auflösung (DPI)</translation>
     </message>
+    <message>
+        <source>No token went through %1</source>
+        <translation>Kein Token hat %1 durchlaufen</translation>
+    </message>
 </context>
 <context>
     <name>RunExport</name>
@@ -191,6 +195,72 @@ Klick: in der Reflexions-Schrittfolge öffnen</translation>
 %2 u</source>
         <translation>E%1
 %2 E</translation>
+    </message>
+    <message>
+        <source>recursion</source>
+        <translation>Rekursion</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <source>router score</source>
+        <translation>Router-Wert</translation>
+    </message>
+    <message>
+        <source>token (%1, in sequence order)</source>
+        <translation>Token (%1, in Sequenz-Reihenfolge)</translation>
+    </message>
+    <message>
+        <source>depth %1</source>
+        <translation>Tiefe %1</translation>
+    </message>
+    <message>
+        <source>%1 block(s) used</source>
+        <translation>%1 Block/Blöcke genutzt</translation>
+    </message>
+    <message>
+        <source>top r%1</source>
+        <translation>bester r%1</translation>
+    </message>
+    <message>
+        <source>top b%1</source>
+        <translation>bester b%1</translation>
+    </message>
+    <message>
+        <source>token (%1)</source>
+        <translation>Token (%1)</translation>
+    </message>
+    <message>
+        <source>block %1</source>
+        <translation>Block %1</translation>
+    </message>
+    <message>
+        <source>recursion %1</source>
+        <translation>Rekursion %1</translation>
+    </message>
+    <message>
+        <source>not scored (the token had left before)</source>
+        <translation>nicht bewertet (das Token war vorher ausgestiegen)</translation>
+    </message>
+    <message>
+        <source>router score %1, %2</source>
+        <translation>Router-Wert %1, %2</translation>
+    </message>
+    <message>
+        <source>went through it</source>
+        <translation>durchlaufen</translation>
+    </message>
+    <message>
+        <source>did not go through it</source>
+        <translation>nicht durchlaufen</translation>
+    </message>
+    <message>
+        <source>
+click: open in the Sequence tab</source>
+        <translation>
+Klick: im Tab Sequenz öffnen</translation>
     </message>
 </context>
 <context>
@@ -1244,6 +1314,21 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     </message>
 </context>
 <context>
+    <name>inspect::RecursionRouting</name>
+    <message>
+        <source>, target %1</source>
+        <translation>, Ziel %1</translation>
+    </message>
+    <message>
+        <source>sequence #%1, token %2 %3%4: %5 of %6 blocks</source>
+        <translation>Sequenz #%1, Token %2 %3%4: %5 von %6 Blöcken</translation>
+    </message>
+    <message>
+        <source>sequence #%1, token %2 %3%4: depth %5 of %6</source>
+        <translation>Sequenz #%1, Token %2 %3%4: Tiefe %5 von %6</translation>
+    </message>
+</context>
+<context>
     <name>inspect::ReflectionStepperView</name>
     <message>
         <source>Router p and gates g</source>
@@ -1346,6 +1431,30 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>E%1
 %2 E</translation>
     </message>
+    <message>
+        <source>Mean router score</source>
+        <translation>Mittlerer Router-Wert</translation>
+    </message>
+    <message>
+        <source>recursion</source>
+        <translation>Rekursion</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <source>difficulty class</source>
+        <translation>Schwierigkeitsklasse</translation>
+    </message>
+    <message>
+        <source>depth</source>
+        <translation>Tiefe</translation>
+    </message>
+    <message>
+        <source>blocks used</source>
+        <translation>genutzte Blöcke</translation>
+    </message>
 </context>
 <context>
     <name>inspect::RoutingLoadPlot</name>
@@ -1368,6 +1477,22 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>ideal %1</source>
         <translation>ideal %1</translation>
+    </message>
+    <message>
+        <source>Tokens per recursion</source>
+        <translation>Token je Rekursion</translation>
+    </message>
+    <message>
+        <source>Tokens per block</source>
+        <translation>Token je Block</translation>
+    </message>
+    <message>
+        <source>fraction of tokens</source>
+        <translation>Anteil der Token</translation>
+    </message>
+    <message>
+        <source>mean router score</source>
+        <translation>mittlerer Router-Wert</translation>
     </message>
 </context>
 <context>
@@ -1449,8 +1574,48 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>Wählen Sie im Lauf-Browser einen Lauf, um zu sehen, wie er seine Eingaben routet.</translation>
     </message>
     <message>
-        <source>This run logs no routing snapshots. A recursion model routes tokens through recursion depths, not inputs to experts: its tokens&apos; depths are in the Sequence tab. A reflection run shows its routing here once its first evaluation is logged.</source>
-        <translation>Dieser Lauf protokolliert keine Routing-Schnappschüsse. Ein Rekursionsmodell routet Tokens durch Rekursionstiefen, nicht Eingaben zu Experten: Die Tiefen seiner Tokens stehen im Tab Sequenz. Ein Reflexionslauf zeigt sein Routing hier, sobald seine erste Auswertung protokolliert ist.</translation>
+        <source>This run has logged no routing yet. A reflection run shows how it routes its inputs to experts here once its first evaluation is logged; a recursion run shows its tokens&apos; router scores at each recursion once its first evaluation with token traces (train.log_traces) is logged.</source>
+        <translation>Dieser Lauf hat noch kein Routing protokolliert. Ein Reflexionslauf zeigt hier, wie er seine Eingaben zu Experten routet, sobald seine erste Auswertung protokolliert ist; ein Rekursionslauf zeigt die Router-Werte seiner Token je Rekursion, sobald seine erste Auswertung mit Token-Spuren (train.log_traces) protokolliert ist.</translation>
+    </message>
+    <message>
+        <source>Token (in sequence order)</source>
+        <translation>Token (in Sequenz-Reihenfolge)</translation>
+    </message>
+    <message>
+        <source>Blocks used</source>
+        <translation>Genutzte Blöcke</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>Tiefe</translation>
+    </message>
+    <message>
+        <source>Difficulty class</source>
+        <translation>Schwierigkeitsklasse</translation>
+    </message>
+    <message>
+        <source>Highest-scoring block</source>
+        <translation>Block mit höchstem Wert</translation>
+    </message>
+    <message>
+        <source>Highest-scoring recursion</source>
+        <translation>Rekursion mit höchstem Wert</translation>
+    </message>
+    <message>
+        <source>Blocks used × block</source>
+        <translation>Genutzte Blöcke × Block</translation>
+    </message>
+    <message>
+        <source>Depth × recursion</source>
+        <translation>Tiefe × Rekursion</translation>
+    </message>
+    <message>
+        <source>Difficulty class × block</source>
+        <translation>Schwierigkeitsklasse × Block</translation>
+    </message>
+    <message>
+        <source>Difficulty class × recursion</source>
+        <translation>Schwierigkeitsklasse × Rekursion</translation>
     </message>
 </context>
 <context>
@@ -2380,14 +2545,6 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>Tokens and their recursions</source>
         <translation>Token und ihre Rekursionen</translation>
-    </message>
-    <message>
-        <source>%1: unknown image format &quot;%2&quot; (use .png, .svg or .pdf)</source>
-        <translation>%1: unbekanntes Bildformat „%2“ (verwenden Sie .png, .svg oder .pdf)</translation>
-    </message>
-    <message>
-        <source>Could not write %1</source>
-        <translation>%1 ließ sich nicht schreiben</translation>
     </message>
     <message>
         <source>Export image…</source>

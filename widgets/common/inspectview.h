@@ -30,6 +30,9 @@ public:
 Q_SIGNALS:
     /// The user asked to open an input in the reflection stepper.
     void sampleActivated(qint64 step, qint64 sampleId, bool atIntegration);
+    /// The user asked to open token `token` of probe sequence `sequence` (its index in the
+    /// step's traces) of a recursion run at recursion `recursion`, in the Sequence tab.
+    void tokenActivated(qint64 step, int sequence, int token, int recursion);
 };
 
 } // namespace common

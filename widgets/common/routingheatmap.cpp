@@ -84,6 +84,16 @@ void RoutingHeatmap::setSnapshot(mor::RoutingSnapshot snapshot, std::vector<RowM
     rebuild();
 }
 
+void RoutingHeatmap::setColumns(Columns columns) {
+    m_columns = columns;
+    xAxis->setLabel(columns == Columns::Recursions ? tr("recursion")
+                    : columns == Columns::Blocks   ? tr("block")
+                                                   : tr("expert"));
+    m_scale->setLabel(columns == Columns::Experts ? tr("routing probability p")
+                                                  : tr("router score"));
+    rebuild();
+}
+
 void RoutingHeatmap::setSortKey(SortKey key) {
     if (key != m_sortKey) {
         m_sortKey = key;
@@ -223,14 +233,30 @@ void RoutingHeatmap::updateRowTicks() {
         yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
         yAxis->setTickLabels(false);
         yAxis->setTicks(false);
-        yAxis->setLabel(m_inputTitled ? tr("input (%1, in log order)").arg(rows) : QString());
+        yAxis->setLabel(!m_inputTitled ? QString()
+                        : m_columns != Columns::Experts
+                            ? tr("token (%1, in sequence order)").arg(rows)
+                            : tr("input (%1, in log order)").arg(rows));
         return;
     }
     // Group boundaries as lines, group names at the group centres.
     QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
-    const QString prefix = m_sortKey == SortKey::Class    ? tr("class %1")
-                           : m_sortKey == SortKey::Domain ? tr("domain %1")
-                                                          : tr("top E%1");
+    const bool recursions = m_columns != Columns::Experts; // recursions or blocks
+    const QString prefix =
+        m_sortKey == SortKey::Class
+            ? (m_columns == Columns::Recursions ? tr("depth %1")
+               : m_columns == Columns::Blocks   ? tr("%1 block(s) used")
+                                                : tr("class %1"))
+        : m_sortKey == SortKey::Domain         ? tr("domain %1")
+        : m_columns == Columns::Recursions     ? tr("top r%1")
+        : m_columns == Columns::Blocks         ? tr("top b%1")
+                                               : tr("top E%1");
+    const auto groupName = [&](int64_t group) {
+        const auto name = m_domainNames.find(group);
+        return m_sortKey == SortKey::Domain && name != m_domainNames.end() ? name->second
+               : m_sortKey == SortKey::TopExpert && recursions ? prefix.arg(group + 1)
+                                                               : prefix.arg(group);
+    };
     auto groupOf = [this](int r) -> int64_t {
         const int s = m_order[size_t(r)];
         if (m_sortKey == SortKey::Class) {
@@ -248,7 +274,7 @@ void RoutingHeatmap::updateRowTicks() {
             const double centre = rows - 1 - (start + r - 1) / 2.0;
             // Only groups tall enough for a label at the full view get one (no overlaps).
             if (r - start >= rows / 50.0) {
-                ticks->addTick(centre, prefix.arg(groupOf(start)));
+                ticks->addTick(centre, groupName(groupOf(start)));
             }
             if (r < rows && m_groupLines.size() < 200) {
                 auto* line = new QCPItemStraightLine(this);
@@ -264,7 +290,9 @@ void RoutingHeatmap::updateRowTicks() {
     yAxis->setTicker(ticks);
     yAxis->setTicks(true);
     yAxis->setTickLabels(true);
-    yAxis->setLabel(m_inputTitled ? tr("input (%1)").arg(rows) : QString());
+    yAxis->setLabel(!m_inputTitled ? QString()
+                    : recursions   ? tr("token (%1)").arg(rows)
+                                   : tr("input (%1)").arg(rows));
 }
 
 void RoutingHeatmap::setColorScaleShown(bool shown) {
@@ -353,6 +381,17 @@ QString RoutingHeatmap::tooltipFor(const Cell& cell) const {
     const RowMeta& meta = m_meta[size_t(s)];
     const bool ran = size_t(s) * m_snapshot.nExperts + cell.expert < m_snapshot.mask.size() &&
                      m_snapshot.mask[size_t(s) * m_snapshot.nExperts + cell.expert] != 0;
+    if (m_columns != Columns::Experts) { // the preview names the token, its depth and target
+        const bool scored = cell.value != 0.0;
+        const QString column = m_columns == Columns::Blocks ? tr("block %1") : tr("recursion %1");
+        return QString::fromStdString(meta.preview) + QLatin1Char('\n') +
+               column.arg(cell.expert + 1) + QStringLiteral(": ") +
+               (!scored ? tr("not scored (the token had left before)")
+                        : tr("router score %1, %2")
+                              .arg(cell.value, 0, 'f', 3)
+                              .arg(ran ? tr("went through it") : tr("did not go through it"))) +
+               tr("\nclick: open in the Sequence tab");
+    }
     QString text = tr("input #%1 (class %2, domain %3)\nexpert E%4: p = %5%6")
                        .arg(cell.sampleId)
                        .arg(meta.label)
@@ -411,6 +450,10 @@ void RoutingHeatmap::leaveEvent(QEvent* event) {
 }
 
 QString RoutingHeatmap::expertLabel(int expert) const {
+    if (m_columns != Columns::Experts) {
+        return (m_columns == Columns::Blocks ? QStringLiteral("b%1") : QStringLiteral("r%1"))
+            .arg(expert + 1);
+    }
     const bool nested =
         expert >= 0 && size_t(expert) < m_widths.size() && m_widths[size_t(expert)] > 0;
     return nested ? tr("E%1\n%2 u").arg(expert).arg(m_widths[size_t(expert)])

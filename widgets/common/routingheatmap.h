@@ -6,6 +6,7 @@
 
 #include <qcustomplot.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,18 @@ public:
     /// Nested experts (issue 23): the width of each expert, written under its column label
     /// ("E1" / "24 u"); empty = plain labels. Applies from the next setSnapshot().
     void setExpertWidths(std::vector<int> widths) { m_widths = std::move(widths); }
-    /// The label of expert column `expert`.
+    /// The label of expert column `expert` ("E0"; "r1" for recursion columns).
     QString expertLabel(int expert) const;
+    /// What the rows and columns are: inputs routed to experts, or the tokens of a
+    /// Mixture-of-Recursions run and the router's score for each recursion (rows' class = the
+    /// token's depth, domain = its difficulty class, mask = went through the recursion), or of a
+    /// Mixture-of-Depths run and the router's score for each block (class = blocks used).
+    enum class Columns { Experts, Recursions, Blocks };
+    void setColumns(Columns columns);
+    Columns columns() const { return m_columns; }
+    /// Names of the domain groups (a recursion run's difficulty classes) for the row labels,
+    /// instead of "domain N". Applies from the next setSnapshot().
+    void setDomainNames(std::map<int64_t, QString> names) { m_domainNames = std::move(names); }
     SortKey sortKey() const { return m_sortKey; }
     void clear();
     /// The colour scale beside the map (shown by default). Maps side by side on the same
@@ -93,6 +104,8 @@ private:
     std::vector<RowMeta> m_meta;
     std::vector<int> m_order; ///< display row -> snapshot row
     SortKey m_sortKey = SortKey::Input;
+    Columns m_columns = Columns::Experts;
+    std::map<int64_t, QString> m_domainNames;
     QCPColorMap* m_map;
     QCPColorScale* m_scale;
     QCPLayer* m_overlay;

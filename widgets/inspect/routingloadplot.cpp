@@ -65,13 +65,48 @@ LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot) {
     return s;
 }
 
+LoadSummary summarizeRecursionLoad(const mor::RoutingSnapshot& snapshot, bool blocks) {
+    LoadSummary s;
+    const int64_t n = snapshot.nSamples;
+    const int depth = int(snapshot.nExperts);
+    if (n <= 0 || depth <= 0 || snapshot.probs.size() < size_t(n * depth) ||
+        snapshot.mask.size() < size_t(n * depth)) {
+        return s;
+    }
+    s.load.assign(size_t(depth), 0.0);
+    s.meanProb.assign(size_t(depth), 0.0);
+    std::vector<int64_t> scored(size_t(depth), 0);
+    for (int64_t t = 0; t < n; ++t) {
+        for (int r = 0; r < depth; ++r) {
+            const size_t i = size_t(t * depth + r);
+            s.load[size_t(r)] += snapshot.mask[i] != 0 ? 1.0 : 0.0;
+            if (snapshot.probs[i] != 0.f) {
+                s.meanProb[size_t(r)] += snapshot.probs[i];
+                ++scored[size_t(r)];
+            }
+        }
+    }
+    QStringList unused;
+    for (int r = 0; r < depth; ++r) {
+        s.load[size_t(r)] /= double(n);
+        s.meanProb[size_t(r)] /= double(std::max<int64_t>(1, scored[size_t(r)]));
+        if (s.load[size_t(r)] == 0.0) {
+            unused << (blocks ? QStringLiteral("b%1") : QStringLiteral("r%1")).arg(r + 1);
+        }
+    }
+    if (!unused.isEmpty()) {
+        s.warnings << QObject::tr("No token went through %1").arg(unused.join(", "));
+    }
+    return s;
+}
+
 RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("loadPlot");
     setMinimumSize(220, 150);
     plotLayout()->insertRow(0);
-    plotLayout()->addElement(
-        0, 0,
-        new QCPTextElement(this, tr("Load per expert"), QFont(font().family(), 9, QFont::Bold)));
+    m_title =
+        new QCPTextElement(this, tr("Load per expert"), QFont(font().family(), 9, QFont::Bold));
+    plotLayout()->addElement(0, 0, m_title);
     m_load = new QCPBars(xAxis, yAxis);
     m_load->setName(tr("fraction routed"));
     m_load->setBrush(QColor(0x4e, 0x79, 0xa7));
@@ -103,6 +138,18 @@ RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent) {
     legend->setBorderPen(Qt::NoPen);
 }
 
+void RoutingLoadPlot::setColumns(common::RoutingHeatmap::Columns columns) {
+    using Columns = common::RoutingHeatmap::Columns;
+    m_columns = columns;
+    const bool recursions = columns != Columns::Experts;
+    m_title->setText(columns == Columns::Recursions ? tr("Tokens per recursion")
+                     : columns == Columns::Blocks   ? tr("Tokens per block")
+                                                    : tr("Load per expert"));
+    m_load->setName(recursions ? tr("fraction of tokens") : tr("fraction routed"));
+    m_prob->setName(recursions ? tr("mean router score") : tr("mean p"));
+    yAxis->setLabel(recursions ? tr("fraction of tokens") : tr("fraction of inputs"));
+}
+
 void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     const QVector<double> load(summary.load.begin(), summary.load.end());
     const QVector<double> prob(summary.meanProb.begin(), summary.meanProb.end());
@@ -110,14 +157,27 @@ void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     QVector<double> keys(prob.size());
     std::iota(keys.begin(), keys.end(), 0.0);
     m_prob->setData(keys, prob, true);
-    common::setIndexTicks(xAxis, int(load.size()), "E");
+    const bool tokens = m_columns != common::RoutingHeatmap::Columns::Experts;
+    if (tokens) { // recursions and blocks count from 1
+        const QString prefix =
+            m_columns == common::RoutingHeatmap::Columns::Blocks ? QStringLiteral("b")
+                                                                 : QStringLiteral("r");
+        QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+        for (int r = 0; r < load.size(); ++r) {
+            ticker->addTick(r, prefix + QString::number(r + 1));
+        }
+        xAxis->setTicker(ticker);
+        xAxis->setRange(-0.6, load.size() - 0.4);
+    } else {
+        common::setIndexTicks(xAxis, int(load.size()), "E");
+    }
     m_ideal->point1->setCoords(0, summary.ideal);
     m_ideal->point2->setCoords(1, summary.ideal);
     m_idealLabel->position->setCoords(load.size() - 0.45, summary.ideal);
     m_idealLabel->setText(tr("ideal %1").arg(summary.ideal, 0, 'f', 2));
-    // No experts, no share: no line and no "ideal 0.00" over empty axes.
-    m_ideal->setVisible(!load.isEmpty());
-    m_idealLabel->setVisible(!load.isEmpty());
+    // No experts, no share: no line and no "ideal 0.00" over empty axes; none for recursions.
+    m_ideal->setVisible(!load.isEmpty() && !tokens);
+    m_idealLabel->setVisible(!load.isEmpty() && !tokens);
     double top = summary.ideal;
     for (double v : load) {
         top = std::max(top, v);

@@ -3,6 +3,7 @@
 #include "inspect/groupexpertheatmap.h"
 #include "common/plotexport.h"
 #include "common/plotstyle.h"
+#include "inspect/recursionrouting.h"
 #include "inspect/routingaggregateplot.h"
 #include "common/routingheatmap.h"
 #include "inspect/routingloadplot.h"
@@ -13,6 +14,7 @@
 #include <mor/engine_interface.h>
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -36,6 +38,8 @@ namespace inspect {
 struct RoutingView::StepRead {
     qint64 step = -1;
     mor::RoutingSnapshot snapshot;
+    bool recursion = false;     ///< a recursion run: the snapshot is its tokens x recursions
+    RecursionRouting tokens;    ///< ... read from its token traces at `step`
     qint64 traceStep = -1;
     std::vector<mor::SampleTrace> logged;
 };
@@ -48,12 +52,13 @@ struct RoutingView::RunRead {
     RunFeatures features;
     std::unordered_map<int64_t, mor::SampleInfo> samples;
     std::vector<int64_t> steps;
+    bool recursion = false; ///< no routing snapshots, token traces: a recursion run
     StepRead shown;
 };
 
 namespace {
 RoutingView::StepRead readStep(const mor::LogReader& reader, qint64 runId, qint64 step,
-                               bool grouped);
+                               bool grouped, bool recursion);
 } // namespace
 
 struct RoutingView::Private {
@@ -69,6 +74,8 @@ struct RoutingView::Private {
     std::vector<mor::SampleTrace> groupLogged; ///< as logged at groupTraceStep
     std::unordered_map<int64_t, mor::SampleInfo> samples;
     std::vector<int64_t> steps;
+    bool recursion = false; ///< the run shown is a recursion run (steps = token trace steps)
+    std::vector<std::pair<int, int>> tokens; ///< recursion run: heatmap row -> (sequence, token)
     qint64 shownStep = -1;
     std::vector<common::RowMeta> meta;
     RunFeatures features; ///< nested widths / expert groups (issue 23)
@@ -197,9 +204,15 @@ RoutingView::RoutingView(QWidget* parent)
             d->slider->setValue(d->slider->value() + 1);
         }
     });
-    connect(d->heatmap, &common::RoutingHeatmap::cellClicked, this, [this](qint64 sampleId, int) {
-        Q_EMIT sampleActivated(d->shownStep, sampleId, false);
-    });
+    connect(d->heatmap, &common::RoutingHeatmap::cellClicked, this,
+            [this](qint64 sampleId, int column) {
+                if (!d->recursion) {
+                    Q_EMIT sampleActivated(d->shownStep, sampleId, false);
+                } else if (sampleId >= 0 && sampleId < qint64(d->tokens.size())) {
+                    const auto [sequence, token] = d->tokens[size_t(sampleId)];
+                    Q_EMIT tokenActivated(d->shownStep, sequence, token, column + 1);
+                }
+            });
     common::installExportMenus(this);
     common::followTheme(this);
     setRun(nullptr, -1);
@@ -241,10 +254,14 @@ void RoutingView::refresh() {
             r.samples.emplace(id, std::move(s));
         }
         r.steps = reader->routingSteps(runId);
+        if (r.steps.empty()) { // a recursion run: its tokens' routing at each evaluation
+            r.steps = reader->tokenTraceSteps(runId);
+            r.recursion = !r.steps.empty();
+        }
         if (!r.steps.empty()) {
             const auto it = std::find(r.steps.begin(), r.steps.end(), keep);
             const qint64 step = (follow || it == r.steps.end()) ? r.steps.back() : keep;
-            r.shown = readStep(*reader, runId, step, r.features.grouped());
+            r.shown = readStep(*reader, runId, step, r.features.grouped(), r.recursion);
         }
         return r;
     };
@@ -261,6 +278,7 @@ void RoutingView::refresh() {
         }
         d->samples = std::move(r.samples);
         d->steps = std::move(r.steps);
+        setRecursionMode(r.recursion);
         {
             const QSignalBlocker blocker(d->slider);
             d->slider->setRange(0, std::max(0, int(d->steps.size()) - 1));
@@ -288,20 +306,26 @@ void RoutingView::showStep(qint64 step) {
     const auto reader = d->reader;
     const qint64 runId = d->runId;
     const bool grouped = d->features.grouped();
+    const bool recursion = d->recursion;
     d->reads.read<StepRead>(
         this,
-        [reader, runId, step, grouped] {
-            return reader ? readStep(*reader, runId, step, grouped) : StepRead{};
+        [reader, runId, step, grouped, recursion] {
+            return reader ? readStep(*reader, runId, step, grouped, recursion) : StepRead{};
         },
         [this](StepRead& r) { applyStep(r); });
 }
 
 namespace {
 RoutingView::StepRead readStep(const mor::LogReader& reader, qint64 runId, qint64 step,
-                               bool grouped) {
+                               bool grouped, bool recursion) {
     RoutingView::StepRead r;
     r.step = step;
+    r.recursion = recursion;
     if (step < 0) {
+        return r;
+    }
+    if (recursion) {
+        r.tokens = recursionRouting(reader.tokenTraces(runId, step), step);
         return r;
     }
     if (std::optional<mor::RoutingSnapshot> snap = reader.routing(runId, step)) {
@@ -328,8 +352,20 @@ void RoutingView::applyStep(StepRead& read) {
     mor::RoutingSnapshot snapshot = std::move(read.snapshot);
     d->groupTraceStep = read.traceStep;
     d->groupLogged = std::move(read.logged);
-    d->meta.assign(size_t(snapshot.nSamples), common::RowMeta{});
-    for (size_t r = 0; r < d->meta.size() && r < snapshot.sampleIds.size(); ++r) {
+    if (read.recursion) {
+        snapshot = std::move(read.tokens.snapshot);
+        d->meta = std::move(read.tokens.meta);
+        d->tokens = std::move(read.tokens.tokens);
+        setColumns(read.tokens.blocks ? common::RoutingHeatmap::Columns::Blocks
+                                      : common::RoutingHeatmap::Columns::Recursions);
+        d->heatmap->setDomainNames(read.tokens.classNames);
+        d->aggregate->setColumns(d->heatmap->columns(), std::move(read.tokens.classNames));
+    } else {
+        d->tokens.clear();
+        d->meta.assign(size_t(snapshot.nSamples), common::RowMeta{});
+    }
+    for (size_t r = 0; !read.recursion && r < d->meta.size() && r < snapshot.sampleIds.size();
+         ++r) {
         const auto info = d->samples.find(snapshot.sampleIds[r]);
         if (info != d->samples.end()) {
             d->meta[r] =
@@ -342,19 +378,21 @@ void RoutingView::applyStep(StepRead& read) {
         d->slider->setValue(int(index));
     }
     d->stepLabel->setText(
-        step < 0 ? tr("no routing logged")
+        step < 0 ? (d->runId < 0 ? QString() : tr("no routing logged"))
                  : tr("step %1 (%2 / %3)").arg(step).arg(index + 1).arg(d->steps.size()));
     d->note->setText(d->runId < 0
                          ? tr("Select a run in the run browser to see how it routes its inputs.")
-                         : tr("This run logs no routing snapshots. A recursion model routes "
-                              "tokens through recursion depths, not inputs to experts: its "
-                              "tokens' depths are in the Sequence tab. A reflection run shows "
-                              "its routing here once its first evaluation is logged."));
+                         : tr("This run has logged no routing yet. A reflection run shows "
+                              "how it routes its inputs to experts here once its first "
+                              "evaluation is logged; a recursion run shows its tokens' router "
+                              "scores at each recursion once its first evaluation with token "
+                              "traces (train.log_traces) is logged."));
     d->pages->setCurrentIndex(step < 0 ? 1 : 0);
     d->sortCombo->setEnabled(step >= 0);
     d->groupCombo->setEnabled(step >= 0);
     d->aggregate->setData(snapshot, d->meta, d->groupCombo->currentIndex() == 1);
-    const LoadSummary load = summarizeLoad(snapshot);
+    const LoadSummary load = read.recursion ? summarizeRecursionLoad(snapshot, read.tokens.blocks)
+                                            : summarizeLoad(snapshot);
     // The heatmap keeps the one copy (a 100,000 x 64 snapshot is 25 MB of probabilities).
     d->heatmap->setSnapshot(std::move(snapshot), d->meta);
     d->load->setSummary(load);
@@ -432,6 +470,50 @@ void RoutingView::updateGroups() {
         }
         return result;
     }));
+}
+
+void RoutingView::setRecursionMode(bool recursion) {
+    d->recursion = recursion;
+    if (!recursion) {
+        d->heatmap->setDomainNames({});
+        setColumns(common::RoutingHeatmap::Columns::Experts);
+    } // a recursion run's columns (recursions or blocks) follow its traces (applyStep)
+}
+
+void RoutingView::setColumns(common::RoutingHeatmap::Columns columns) {
+    if (columns != d->heatmap->columns()) {
+        d->heatmap->setColumns(columns);
+        d->aggregate->setColumns(columns);
+        d->load->setColumns(columns);
+    }
+    retranslateModes();
+}
+
+void RoutingView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateModes();
+    }
+    common::InspectView::changeEvent(event);
+}
+
+void RoutingView::retranslateModes() {
+    // The same sort keys and groupings, named for what the rows are.
+    using Columns = common::RoutingHeatmap::Columns;
+    const Columns c = d->heatmap->columns();
+    const bool r = c != Columns::Experts;
+    const bool b = c == Columns::Blocks;
+    d->sortCombo->setItemText(0, r ? tr("Token (in sequence order)") : tr("Input (log order)"));
+    d->sortCombo->setItemText(1, b ? tr("Blocks used") : r ? tr("Depth") : tr("Class"));
+    d->sortCombo->setItemText(2, r ? tr("Difficulty class") : tr("Domain"));
+    d->sortCombo->setItemText(3, b   ? tr("Highest-scoring block")
+                                 : r ? tr("Highest-scoring recursion")
+                                     : tr("Top expert"));
+    d->groupCombo->setItemText(0, b   ? tr("Blocks used × block")
+                                  : r ? tr("Depth × recursion")
+                                      : tr("Class × expert"));
+    d->groupCombo->setItemText(1, b   ? tr("Difficulty class × block")
+                                  : r ? tr("Difficulty class × recursion")
+                                      : tr("Domain × expert"));
 }
 
 qint64 RoutingView::shownStep() const {

@@ -1,11 +1,14 @@
 #pragma once
 #include "common/inspectview.h"
+#include "common/routingheatmap.h"
 
 class QThreadPool;
 
 namespace inspect {
 
 /// View 4: routing heatmaps (inputs x experts, class x expert), load per expert, evolution.
+/// For a recursion run (token traces, no routing snapshots): tokens x recursions of the
+/// router's scores, depth (or difficulty class) x recursion, tokens per recursion.
 class RoutingView : public common::InspectView {
     Q_OBJECT
 public:
@@ -26,7 +29,14 @@ public:
     struct StepRead; ///< plain data of a read (routingview.cpp)
     struct RunRead;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    /// Columns are experts, or (a recursion run) recursions: labels, plots and combo texts.
+    void setRecursionMode(bool recursion);
+    void setColumns(common::RoutingHeatmap::Columns columns);
+    void retranslateModes();
     /// Shows a snapshot read by readStep() (the GUI-thread half of showStep()).
     void applyStep(StepRead& read);
     /// MoMa groups (issue 23): the group x expert heatmap of the traced inputs of the shown step

@@ -30,6 +30,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace sequence {
 namespace {
@@ -63,6 +64,8 @@ struct SequenceView::Private {
     Vocabulary runVocabulary;
     TextTracer tracer = engineTextTracer();
     bool dirty = false; ///< steps changed while hidden: their traces are read when shown
+    /// showToken() waiting for a read: step (-1: none), sequence, token, recursion.
+    std::tuple<qint64, int, int, int> pendingToken{-1, 0, 0, 0};
     int pendingTraces = 0;
 
     QComboBox* stepCombo = nullptr;
@@ -255,6 +258,7 @@ void SequenceView::read(bool reset) {
         if (r.tracesRead) {
             d->runVocabulary = std::move(r.runVocabulary);
             reload();
+            showPendingToken();
         }
         if (had != hasTokenTraces()) {
             Q_EMIT tokenTracesAvailable(hasTokenTraces());
@@ -412,6 +416,24 @@ void SequenceView::selectToken(int row) {
         }
     }
     d->flow->setCurrentRecursion(d->stepper->recursion());
+}
+
+void SequenceView::showToken(qint64 step, int index, int row, int r) {
+    d->pendingToken = {step, index, row, r};
+    if (d->reads.isPending() || d->dirty) {
+        refresh(); // shown by the read's reload()
+    } else {
+        showPendingToken();
+    }
+}
+
+void SequenceView::showPendingToken() {
+    const auto [step, index, row, r] = d->pendingToken;
+    d->pendingToken = {-1, 0, 0, 0};
+    if (step >= 0 && showSequence(step, index)) {
+        selectToken(row);
+        d->stepper->setRecursion(r);
+    }
 }
 
 bool SequenceView::showSequence(qint64 step, int index) {

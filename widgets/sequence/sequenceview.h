@@ -75,6 +75,9 @@ public:
     const mor::TokenTrace* currentTrace() const;
     /// Selects a token (opens it in the recursion stepper).
     void selectToken(int row);
+    /// Opens token `row` of probe sequence `index` at evaluation step `step` at recursion `r`
+    /// (the Routing tab's click); while the step's traces are being read, once they are shown.
+    void showToken(qint64 step, int index, int row, int r);
 
     sequence::TokenDepthModel* tokenModel() const;
     sequence::TokenFlowWidget* tokenFlow() const;
@@ -100,6 +103,7 @@ private:
     void updatePlots();
     void updateTracingControls();
     void retranslate();
+    void showPendingToken();
     /// "25 token(s), mean depth 1.48, 5 of 8 predicted right" (sequencesummary.cpp).
     static QString summaryOf(const mor::TokenTrace& trace);
     struct Private;

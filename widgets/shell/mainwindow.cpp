@@ -27,24 +27,19 @@
 
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
-#include <QLayout>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QScreen>
-#include <QSplitter>
-#include <QTimer>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 
 #include <algorithm>
-#include <numeric>
 #include <utility>
 
 namespace shell {
@@ -127,6 +122,11 @@ void MainWindow::createViews() {
                 [this](qint64 step, qint64 sampleId, bool atIntegration) {
                     m_tabs->setCurrentWidget(m_stepper);
                     m_stepper->showSample(step, sampleId, atIntegration);
+                });
+        connect(view, &common::InspectView::tokenActivated, this, // a recursion run's token
+                [this](qint64 step, int sequence, int token, int recursion) {
+                    m_tabs->setCurrentWidget(m_sequence);
+                    m_sequence->showToken(step, sequence, token, recursion);
                 });
     }
     m_inspectDirty = {false, false, false};

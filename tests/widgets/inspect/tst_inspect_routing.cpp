@@ -526,7 +526,7 @@ void TstInspectRouting::darkThemeLabelsReadOnTheirCells() {
 }
 
 void TstInspectRouting::runWithoutRoutingShowsANoteInsteadOfPlots() {
-    // A run with metrics but no routing snapshot (as a recursion run logs).
+    // A run with metrics but no routing snapshot and no token traces (yet).
     const std::string path = m_dir.filePath("norouting.sqlite").toStdString();
     std::string error;
     auto log = mor::ExperimentLog::open(path, &error);
@@ -546,7 +546,7 @@ void TstInspectRouting::runWithoutRoutingShowsANoteInsteadOfPlots() {
     auto* note = view.findChild<QLabel*>("routingNote");
     QVERIFY(note);
     QVERIFY(note->isVisible());
-    QVERIFY(note->text().contains(QStringLiteral("Sequence tab")));
+    QVERIFY(note->text().contains(QStringLiteral("train.log_traces")));
     QVERIFY(!view.findChild<common::RoutingHeatmap*>()->isVisible());
     QVERIFY(!view.findChild<inspect::RoutingLoadPlot*>()->isVisible());
     // A run with routing shows its plots again, the load plot with its ideal share.
