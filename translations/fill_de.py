@@ -642,6 +642,8 @@ DE = {
     "%1 block(s) used": "%1 Block/Blöcke genutzt", "top r%1": "bester r%1", "top b%1": "bester b%1",
     "token (%1)": "Token (%1)", "block %1": "Block %1", "recursion %1": "Rekursion %1",
     "not scored (the token had left before)": "nicht bewertet (das Token war vorher ausgestiegen)",
+    "no router (every token goes through this block)":
+        "kein Router (jedes Token durchläuft diesen Block)",
     "router score %1, %2": "Router-Wert %1, %2", "did not go through it": "nicht durchlaufen",
     "\nclick: open in the Sequence tab": "\nKlick: im Tab Sequenz öffnen",
     "Mean router score": "Mittlerer Router-Wert", "difficulty class": "Schwierigkeitsklasse",

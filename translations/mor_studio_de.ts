@@ -262,6 +262,10 @@ click: open in the Sequence tab</source>
         <translation>
 Klick: im Tab Sequenz öffnen</translation>
     </message>
+    <message>
+        <source>no router (every token goes through this block)</source>
+        <translation>kein Router (jedes Token durchläuft diesen Block)</translation>
+    </message>
 </context>
 <context>
     <name>common::StepCursorBar</name>

@@ -65,6 +65,9 @@ QCPColorGradient probabilityGradient() {
     gradient.setColorStopAt(1.00, QColor(253, 231, 37));
     gradient.setColorInterpolation(QCPColorGradient::ciRGB);
     gradient.setLevelCount(256);
+    // No value (a recursion a token had left before is not scored): grey, off the scale.
+    gradient.setNanHandling(QCPColorGradient::nhNanColor);
+    gradient.setNanColor(QColor(0xd9, 0xd9, 0xd9));
     return gradient;
 }
 

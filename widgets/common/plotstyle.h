@@ -41,7 +41,8 @@ void setBarValues(QCPBars* bars, const QVector<double>& values, double keyOffset
 /// Integer ticks labelled with `prefix + index` (e.g. "E0", "E1" or class numbers); at most
 /// about `maxLabels` labels, so they never overlap.
 void setIndexTicks(QCPAxis* axis, int count, const QString& prefix, int maxLabels = 20);
-/// Perceptually uniform, colour-blind safe gradient (viridis stops) for probabilities.
+/// Perceptually uniform, colour-blind safe gradient (viridis stops) for probabilities; NaN (no
+/// value) is grey.
 QCPColorGradient probabilityGradient();
 /// The relative luminance of `c` (WCAG 2: linearised sRGB, 0 black to 1 white).
 double relativeLuminance(const QColor& c);

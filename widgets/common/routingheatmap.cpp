@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace common {
@@ -205,20 +206,26 @@ void RoutingHeatmap::fillMap() {
     const double bottom = rows - 1 - (first + (mapRows - 0.5) * m_mapStride - 0.5);
     MapGrid grid(m_map->data(), experts, 0, experts - 1, mapRows, bottom, top);
     std::vector<double> sum(static_cast<size_t>(experts), 0.0);
+    std::vector<int> count(static_cast<size_t>(experts), 0); // NaN (not scored) is left out
     for (int i = 0; i < mapRows; ++i) {
         const int begin = first + int(i * m_mapStride);
         const int end = std::min(first + int((i + 1) * m_mapStride), last + 1);
         std::fill(sum.begin(), sum.end(), 0.0);
+        std::fill(count.begin(), count.end(), 0);
         for (int r = begin; r < end; ++r) {
             const float* row = probs + size_t(m_order[size_t(r)]) * experts;
             for (int e = 0; e < experts; ++e) {
-                sum[size_t(e)] += row[e];
+                if (!std::isnan(row[e])) {
+                    sum[size_t(e)] += row[e];
+                    ++count[size_t(e)];
+                }
             }
         }
-        const double n = std::max(end - begin, 1);
         const int valueIndex = mapRows - 1 - i;
         for (int e = 0; e < experts; ++e) {
-            grid.set(e, valueIndex, sum[size_t(e)] / n);
+            const int n = count[size_t(e)];
+            grid.set(e, valueIndex,
+                     n > 0 ? sum[size_t(e)] / n : std::numeric_limits<double>::quiet_NaN());
         }
     }
 }
@@ -382,11 +389,13 @@ QString RoutingHeatmap::tooltipFor(const Cell& cell) const {
     const bool ran = size_t(s) * m_snapshot.nExperts + cell.expert < m_snapshot.mask.size() &&
                      m_snapshot.mask[size_t(s) * m_snapshot.nExperts + cell.expert] != 0;
     if (m_columns != Columns::Experts) { // the preview names the token, its depth and target
-        const bool scored = cell.value != 0.0;
+        const bool scored = !std::isnan(cell.value);
         const QString column = m_columns == Columns::Blocks ? tr("block %1") : tr("recursion %1");
         return QString::fromStdString(meta.preview) + QLatin1Char('\n') +
                column.arg(cell.expert + 1) + QStringLiteral(": ") +
-               (!scored ? tr("not scored (the token had left before)")
+               (!scored ? (m_columns == Columns::Blocks
+                               ? tr("no router (every token goes through this block)")
+                               : tr("not scored (the token had left before)"))
                         : tr("router score %1, %2")
                               .arg(cell.value, 0, 'f', 3)
                               .arg(ran ? tr("went through it") : tr("did not go through it"))) +

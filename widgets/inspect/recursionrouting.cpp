@@ -8,10 +8,12 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <limits>
 
 namespace inspect {
 
-RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, int64_t step) {
+RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, int64_t step,
+                                  int depthEvery) {
     RecursionRouting out;
     int depth = 0;
     for (const auto& trace : traces) {
@@ -37,10 +39,11 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
             }
             s.sampleIds.push_back(s.nSamples++);
             for (int r = 1; r <= depth; ++r) {
-                const bool scored = blocks || r <= t.depth + 1;
+                const bool scored =
+                    blocks ? r % std::max(1, depthEvery) == 0 : r <= t.depth + 1;
                 s.probs.push_back(scored && size_t(r) <= t.routerScores.size()
                                       ? t.routerScores[size_t(r - 1)]
-                                      : 0.f);
+                                      : std::numeric_limits<float>::quiet_NaN());
                 s.mask.push_back(blocks ? (size_t(r) <= used.size() && used[size_t(r - 1)])
                                         : r <= t.depth);
             }

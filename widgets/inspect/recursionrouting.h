@@ -6,9 +6,9 @@
 //
 // A score is a decision only for a token still in the recursions: the router scores the tokens
 // that went through recursion r - 1 for recursion r (the paper's expert-choice and
-// token-choice routing alike), so recursions past depth + 1 are written 0, "not scored" (the
+// token-choice routing alike), so recursions past depth + 1 are written NaN, "not scored" (the
 // model computes a score for every position, but a token that left is never selected). In a
-// Mixture-of-Depths model every block's router scores every token.
+// Mixture-of-Depths model every routed block's router scores every token.
 #include "common/routingheatmap.h"
 
 #include <mor/token_trace.h>
@@ -34,6 +34,10 @@ struct RecursionRouting {
 };
 
 /// The probe tokens of `traces` (one evaluation step, in order) that the model ran (depth >= 1).
-RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, int64_t step);
+/// A Mixture-of-Depths model has a router at every `depthEvery`-th block only (the run's
+/// model.recursion.depth_every): the other blocks' columns are NaN, "no router" (the traces
+/// store 1 there, every token selected).
+RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, int64_t step,
+                                  int depthEvery = 1);
 
 } // namespace inspect

@@ -15,10 +15,7 @@ RoutingAggregatePlot::RoutingAggregatePlot(QWidget* parent) : QCustomPlot(parent
     setMinimumSize(220, 160);
     m_map = new QCPColorMap(xAxis, yAxis);
     m_map->setInterpolate(false);
-    QCPColorGradient gradient = common::probabilityGradient();
-    gradient.setNanHandling(QCPColorGradient::nhNanColor); // a cell no token was scored in
-    gradient.setNanColor(QColor(0xd9, 0xd9, 0xd9));
-    m_map->setGradient(gradient);
+    m_map->setGradient(common::probabilityGradient()); // NaN: a cell no token was scored in
     m_map->setDataRange(QCPRange(0.0, 1.0));
     xAxis->setLabel(tr("expert"));
     plotLayout()->insertRow(0);
@@ -61,7 +58,7 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
         count.resize(size_t(m_experts), 0);
         for (int e = 0; e < m_experts; ++e) {
             const float p = snapshot.probs[size_t(r * m_experts + e)];
-            if (!tokens || p != 0.f) {
+            if (!std::isnan(p)) { // a recursion a token had left before is not scored
                 sum[size_t(e)] += p;
                 ++count[size_t(e)];
             }

@@ -3,6 +3,8 @@
 #include "common/plotstyle.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace inspect {
@@ -80,7 +82,7 @@ LoadSummary summarizeRecursionLoad(const mor::RoutingSnapshot& snapshot, bool bl
         for (int r = 0; r < depth; ++r) {
             const size_t i = size_t(t * depth + r);
             s.load[size_t(r)] += snapshot.mask[i] != 0 ? 1.0 : 0.0;
-            if (snapshot.probs[i] != 0.f) {
+            if (!std::isnan(snapshot.probs[i])) { // NaN: not scored there
                 s.meanProb[size_t(r)] += snapshot.probs[i];
                 ++scored[size_t(r)];
             }
@@ -89,7 +91,9 @@ LoadSummary summarizeRecursionLoad(const mor::RoutingSnapshot& snapshot, bool bl
     QStringList unused;
     for (int r = 0; r < depth; ++r) {
         s.load[size_t(r)] /= double(n);
-        s.meanProb[size_t(r)] /= double(std::max<int64_t>(1, scored[size_t(r)]));
+        s.meanProb[size_t(r)] = scored[size_t(r)] > 0 // NaN: no marker where none was scored
+                                    ? s.meanProb[size_t(r)] / double(scored[size_t(r)])
+                                    : std::numeric_limits<double>::quiet_NaN();
         if (s.load[size_t(r)] == 0.0) {
             unused << (blocks ? QStringLiteral("b%1") : QStringLiteral("r%1")).arg(r + 1);
         }
@@ -107,6 +111,7 @@ RoutingLoadPlot::RoutingLoadPlot(QWidget* parent) : QCustomPlot(parent) {
     m_title =
         new QCPTextElement(this, tr("Load per expert"), QFont(font().family(), 9, QFont::Bold));
     plotLayout()->addElement(0, 0, m_title);
+    xAxis->grid()->setZeroLinePen(Qt::NoPen); // E0 / r1 is a column like the others
     m_load = new QCPBars(xAxis, yAxis);
     m_load->setName(tr("fraction routed"));
     m_load->setBrush(QColor(0x4e, 0x79, 0xa7));
@@ -179,8 +184,8 @@ void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     m_ideal->setVisible(!load.isEmpty() && !tokens);
     m_idealLabel->setVisible(!load.isEmpty() && !tokens);
     double top = summary.ideal;
-    for (double v : load) {
-        top = std::max(top, v);
+    for (double v : load + prob) { // the mean score's marker stays in view too
+        top = std::isnan(v) ? top : std::max(top, v);
     }
     m_top = std::max(0.05, top * 1.25);
     updateRange();

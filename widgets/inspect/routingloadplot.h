@@ -13,7 +13,7 @@ namespace inspect {
 
 struct LoadSummary {
     std::vector<double> load;     ///< fraction of inputs routed to each expert
-    std::vector<double> meanProb; ///< mean router probability per expert
+    std::vector<double> meanProb; ///< mean router probability per expert (NaN: none scored)
     double ideal = 0.0;           ///< perfectly balanced load: (experts per input) / E
     QStringList warnings;         ///< dead experts, imbalance
 };
@@ -22,7 +22,7 @@ struct LoadSummary {
 LoadSummary summarizeLoad(const mor::RoutingSnapshot& snapshot);
 /// The same for a recursion run's tokens (common::RoutingHeatmap::Columns::Recursions): per
 /// recursion the fraction of tokens that went through it and the mean router score of the
-/// tokens the router scored there (score != 0); no ideal share (each recursion takes fewer
+/// tokens the router scored there (NaN scores, not scored, left out); no ideal share (each recursion takes fewer
 /// tokens by design); a warning for a recursion no token went through.
 /// `blocks`: the columns are a Mixture-of-Depths run's blocks ("b1", ...).
 LoadSummary summarizeRecursionLoad(const mor::RoutingSnapshot& snapshot, bool blocks = false);

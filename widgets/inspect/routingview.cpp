@@ -58,7 +58,7 @@ struct RoutingView::RunRead {
 
 namespace {
 RoutingView::StepRead readStep(const mor::LogReader& reader, qint64 runId, qint64 step,
-                               bool grouped, bool recursion);
+                               const RunFeatures& features, bool recursion);
 } // namespace
 
 struct RoutingView::Private {
@@ -117,6 +117,9 @@ RoutingView::RoutingView(QWidget* parent)
     d->groupCombo->setObjectName("groupCombo");
     d->groupCombo->addItem(tr("Class × expert"));
     d->groupCombo->addItem(tr("Domain × expert"));
+    // Their texts change with the run (experts, recursions or blocks): sized to what they say.
+    d->sortCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    d->groupCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     d->play = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"), this);
     d->play->setObjectName("evolutionPlay");
     d->play->setCheckable(true);
@@ -261,7 +264,7 @@ void RoutingView::refresh() {
         if (!r.steps.empty()) {
             const auto it = std::find(r.steps.begin(), r.steps.end(), keep);
             const qint64 step = (follow || it == r.steps.end()) ? r.steps.back() : keep;
-            r.shown = readStep(*reader, runId, step, r.features.grouped(), r.recursion);
+            r.shown = readStep(*reader, runId, step, r.features, r.recursion);
         }
         return r;
     };
@@ -305,19 +308,19 @@ void RoutingView::showStep(qint64 step) {
     }
     const auto reader = d->reader;
     const qint64 runId = d->runId;
-    const bool grouped = d->features.grouped();
+    const RunFeatures features = d->features;
     const bool recursion = d->recursion;
     d->reads.read<StepRead>(
         this,
-        [reader, runId, step, grouped, recursion] {
-            return reader ? readStep(*reader, runId, step, grouped, recursion) : StepRead{};
+        [reader, runId, step, features, recursion] {
+            return reader ? readStep(*reader, runId, step, features, recursion) : StepRead{};
         },
         [this](StepRead& r) { applyStep(r); });
 }
 
 namespace {
 RoutingView::StepRead readStep(const mor::LogReader& reader, qint64 runId, qint64 step,
-                               bool grouped, bool recursion) {
+                               const RunFeatures& features, bool recursion) {
     RoutingView::StepRead r;
     r.step = step;
     r.recursion = recursion;
@@ -325,13 +328,13 @@ RoutingView::StepRead readStep(const mor::LogReader& reader, qint64 runId, qint6
         return r;
     }
     if (recursion) {
-        r.tokens = recursionRouting(reader.tokenTraces(runId, step), step);
+        r.tokens = recursionRouting(reader.tokenTraces(runId, step), step, features.depthEvery);
         return r;
     }
     if (std::optional<mor::RoutingSnapshot> snap = reader.routing(runId, step)) {
         r.snapshot = std::move(*snap);
     }
-    if (grouped) {
+    if (features.grouped()) {
         for (int64_t s : reader.traceSteps(runId)) {
             if (s <= step) {
                 r.traceStep = s;

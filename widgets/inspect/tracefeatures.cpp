@@ -73,6 +73,8 @@ RunFeatures parseRunFeatures(const QByteArray& configJson) {
         info.strategy = o.value("strategy").toString(QStringLiteral("expert_choice"));
         features.groups.push_back(std::move(info));
     }
+    features.depthEvery = std::max(
+        1, model.value("recursion").toObject().value("depth_every").toInt(features.depthEvery));
     for (const QJsonValue& d : root.value("data").toObject().value("domains").toArray()) {
         features.domainNames << d.toString();
     }

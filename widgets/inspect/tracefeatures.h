@@ -33,6 +33,9 @@ struct RunFeatures {
     std::vector<int> nestedWidths;
     std::vector<ExpertGroupInfo> groups; ///< router.groups (empty: plain routing)
     QStringList domainNames;             ///< data.domains of a "mixed" data set (may be empty)
+    /// model.recursion.depth_every: a Mixture-of-Depths model has a router at every
+    /// depthEvery-th block (1: at every block); the others process every token.
+    int depthEvery = 1;
 
     bool nested() const { return !nestedWidths.empty(); }
     bool grouped() const { return !groups.empty(); }

@@ -8,6 +8,7 @@
 #include "inspect/routingaggregateplot.h"
 #include "inspect/routingloadplot.h"
 #include "inspect/routingview.h"
+#include "inspect/tracefeatures.h"
 #include "sequence/recursionstepper.h"
 #include "sequence/sequenceview.h"
 #include "shell/logsession.h"
@@ -23,7 +24,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace {
 
@@ -56,6 +59,15 @@ std::vector<mor::TokenTrace> probes(float shift = 0.f) {
                 token("y", 3, {0.8f, 0.7f, 0.9f}, 1), token("z", 2, {0.6f, 0.8f, 0.1f}, 1)};
     b.tokens = {token("p", 0, {}, -1), token("q", 2, {0.5f, 0.9f, 0.3f}, 0)};
     return {a, b};
+}
+
+constexpr float kNotScored = std::numeric_limits<float>::quiet_NaN();
+
+/// Equal values, NaN (not scored) equal to NaN.
+bool sameScores(const std::vector<float>& a, const std::vector<float>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](float x, float y) {
+        return std::isnan(x) ? std::isnan(y) : x == y;
+    });
 }
 
 } // namespace
@@ -104,9 +116,11 @@ void TstInspectRecursionRouting::tokensBecomeRowsScoredUpToTheirDecision() {
     QCOMPARE(s.nSamples, int64_t(4)); // the token that was not run (depth 0) is left out
     QCOMPARE(s.nExperts, int64_t(3));
     QCOMPARE(s.sampleIds, (std::vector<int64_t>{0, 1, 2, 3}));
-    // Depth 1: scored for r1 and for r2 (not selected), not for r3 (it had left): 0.
-    QCOMPARE(s.probs, (std::vector<float>{0.9f, 0.2f, 0.f, 0.8f, 0.7f, 0.9f, 0.6f, 0.8f, 0.1f,
-                                          0.5f, 0.9f, 0.3f}));
+    // Depth 1: scored for r1 and for r2 (not selected), not for r3 (it had left): NaN.
+    QVERIFY(sameScores(s.probs, {0.9f, 0.2f, kNotScored, 0.8f, 0.7f, 0.9f, 0.6f, 0.8f, 0.1f, 0.5f,
+                                 0.9f, 0.3f}));
+    QVERIFY(!sameScores(s.probs, {0.9f, 0.2f, 0.f, 0.8f, 0.7f, 0.9f, 0.6f, 0.8f, 0.1f, 0.5f,
+                                  0.9f, 0.3f}));
     QCOMPARE(s.mask, (std::vector<uint8_t>{1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0}));
     QCOMPARE(r.tokens, (std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {0, 2}, {1, 1}}));
     QCOMPARE(r.meta.size(), size_t(4));
@@ -133,6 +147,22 @@ void TstInspectRecursionRouting::mixtureOfDepthsColumnsAreBlocks() {
     QCOMPARE(r.snapshot.mask, (std::vector<uint8_t>{1, 0, 1, 1, 1, 1}));
     QCOMPARE(r.meta[0].label, int64_t(2)); // blocks used
     QVERIFY(QString::fromStdString(r.meta[0].preview).endsWith(QStringLiteral("2 of 3 blocks")));
+    // depth_every 2: only block 2 has a router; blocks 1 and 3 (the traces store 1 there, every
+    // token selected) have no score, and the load plot no mean score for them.
+    mor::TokenTrace dense = t;
+    dense.tokens[0].routerScores = {1.f, 0.2f, 1.f};
+    dense.tokens[0].skippedBlocks = {1};
+    dense.tokens[1].routerScores = {1.f, 0.8f, 1.f};
+    const inspect::RecursionRouting every2 = inspect::recursionRouting({dense}, 4, 2);
+    QVERIFY(sameScores(every2.snapshot.probs,
+                       {kNotScored, 0.2f, kNotScored, kNotScored, 0.8f, kNotScored}));
+    const inspect::LoadSummary load = inspect::summarizeRecursionLoad(every2.snapshot, true);
+    QCOMPARE(load.load, (std::vector<double>{1.0, 0.5, 1.0}));
+    QVERIFY(std::isnan(load.meanProb[0]) && std::isnan(load.meanProb[2]));
+    QVERIFY(std::abs(load.meanProb[1] - 0.5) < 1e-6);
+    QCOMPARE(inspect::parseRunFeatures(R"({"model":{"recursion":{"depth_every":2}}})").depthEvery,
+             2);
+    QCOMPARE(inspect::parseRunFeatures(R"({"model":{"recursion":{}}})").depthEvery, 1);
 }
 
 void TstInspectRecursionRouting::tokensPerRecursionAndTheirMeanScore() {
