@@ -61,7 +61,7 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
                                                       "sequence #%1, token %2 %3%4: depth %5 "
                                                       "of %6"))
                     .arg(trace.sampleId)
-                    .arg(i + 1)
+                    .arg(i) // the position, from 0, as the Sequence tab and mor trace
                     .arg(sequence::quoted(t.text))
                     .arg(target)
                     .arg(ran)

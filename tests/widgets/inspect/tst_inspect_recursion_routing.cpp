@@ -127,7 +127,7 @@ void TstInspectRecursionRouting::tokensBecomeRowsScoredUpToTheirDecision() {
     QCOMPARE(r.meta[1].label, int64_t(3)); // depth
     QCOMPARE(r.meta[1].domain, int64_t(1)); // difficulty class
     QCOMPARE(QString::fromStdString(r.meta[3].preview),
-             QStringLiteral("sequence #1, token 2 “q”, target “b”: depth 2 of 3"));
+             QStringLiteral("sequence #1, token 1 “q”, target “b”: depth 2 of 3"));
     QCOMPARE(r.classNames.at(1), QStringLiteral("carry"));
 }
 
