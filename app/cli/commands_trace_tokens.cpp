@@ -45,7 +45,7 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary)
                 trace.routing.c_str(), trace.maxRecursions, n, counts.meanDepth(), counts.right,
                 counts.targets);
     const mor::RecursionEffect effect = mor::recursionEffect(trace);
-    if (effect.deeper > 0) {
+    if (effect.deeper > 0 && trace.routing != "mixture_of_depths") { // as the Sequence view
         std::printf("of the %d token(s) that went past recursion 1, the later recursions turned "
                     "%d wrong prediction(s) right and %d right one(s) wrong\n",
                     effect.deeper, effect.fixed, effect.broken);

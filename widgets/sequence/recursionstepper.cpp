@@ -271,7 +271,8 @@ void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
     const mor::TokenStep* t = token();
     m_position->setText(tr("block %1/%2").arg(r).arg(m_trace.maxRecursions));
     const int used = blockUsedAtCursor();
-    // The trace holds the head's prediction after each of the first `depth` blocks only.
+    // The trace holds the head's prediction after every block (an older log: after each
+    // of the first `depth` blocks only, the others "not recorded").
     const bool predicted = size_t(r - 1) < t->recursionPreds.size();
     const bool probed = size_t(r - 1) < t->recursionTargetProbs.size();
     const QString rows[][2] = {

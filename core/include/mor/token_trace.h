@@ -15,10 +15,12 @@ struct TokenStep {
     std::string targetText;         ///< display text of the target
     int depth = 0;                  ///< recursions this token received (1..maxRecursions)
     /// Router score at each recursion r = 1..maxRecursions (sigmoid / softmax score the
-    /// router gave this token for continuing into recursion r; 0 when not scored).
+    /// router gave this token for continuing into recursion r; 0 when not scored). Mixture-
+    /// of-Depths: at each block; a block without a router (depth_every) stores 1.
     std::vector<float> routerScores;
     /// Prediction had the token left after recursion r (head applied to its state then);
-    /// size = depth.
+    /// size = depth. Mixture-of-Depths: after every block, size = maxRecursions (older logs
+    /// hold the first `depth` blocks only).
     std::vector<int64_t> recursionPreds;
     /// Probability of the target after recursion r; size = depth.
     std::vector<float> recursionTargetProbs;

@@ -203,7 +203,11 @@ std::vector<TokenTrace> traceSequences(RecursionModel& model, const std::vector<
                         ? pass.routerScores[static_cast<size_t>(r)][s][t].item<float>()
                         : 0.f);
             }
-            for (int r = 0; r < step.depth && r < static_cast<int>(recPred.size()); ++r) {
+            // Mixture-of-Depths: the head after every block (a skipped block leaves the state as
+            // it was), so a token's blocks past its first `depth` ones are shown too.
+            const int recorded =
+                pass.blockSelected.empty() ? step.depth : static_cast<int>(recPred.size());
+            for (int r = 0; r < recorded && r < static_cast<int>(recPred.size()); ++r) {
                 step.recursionPreds.push_back(
                     recPred[static_cast<size_t>(r)][s][t].item<int64_t>());
                 if (step.target >= 0) {

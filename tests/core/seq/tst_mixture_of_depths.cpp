@@ -209,6 +209,12 @@ void TstMixtureOfDepths::traceListsTheSkippedBlocks()
             }
             QCOMPARE(step.skippedBlocks, expected);
             QCOMPARE(step.depth, 4 - int(expected.size()));
+            // The head's prediction after every block, the skipped ones included.
+            QCOMPARE(step.recursionPreds.size(), size_t(4));
+            for (int r = 0; r < 4; ++r) {
+                QCOMPARE(step.recursionPreds[size_t(r)],
+                         pass.recursionLogits[size_t(r)][s][t].argmax().item<int64_t>());
+            }
             for (const int r : step.skippedBlocks) {
                 QVERIFY(r % 2 == 1); // only the routed blocks (2nd, 4th) can be skipped
             }
