@@ -644,6 +644,9 @@ DE = {
     "not scored (the token had left before)": "nicht bewertet (das Token war vorher ausgestiegen)",
     "no router (every token goes through this block)":
         "kein Router (jedes Token durchläuft diesen Block)",
+    "router score (grey: block skipped)": "Router-Wert (grau: Block übersprungen)",
+    "none (no router at this block)":
+        "keiner (kein Router an diesem Block)",
     "router score %1, %2": "Router-Wert %1, %2", "did not go through it": "nicht durchlaufen",
     "\nclick: open in the Sequence tab": "\nKlick: im Tab Sequenz öffnen",
     "Mean router score": "Mittlerer Router-Wert", "difficulty class": "Schwierigkeitsklasse",

@@ -2351,16 +2351,20 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>Zielwahrscheinlichkeit nach dem Block</translation>
     </message>
     <message>
-        <source>router score, block used</source>
-        <translation>Router-Wert, Block genutzt</translation>
-    </message>
-    <message>
         <source>router score, block skipped</source>
         <translation>Router-Wert, Block übersprungen</translation>
     </message>
     <message>
         <source>block</source>
         <translation>Block</translation>
+    </message>
+    <message>
+        <source>none (no router at this block)</source>
+        <translation>keiner (kein Router an diesem Block)</translation>
+    </message>
+    <message>
+        <source>router score (grey: block skipped)</source>
+        <translation>Router-Wert (grau: Block übersprungen)</translation>
     </message>
 </context>
 <context>

@@ -40,7 +40,7 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
             s.sampleIds.push_back(s.nSamples++);
             for (int r = 1; r <= depth; ++r) {
                 const bool scored =
-                    blocks ? r % std::max(1, depthEvery) == 0 : r <= t.depth + 1;
+                    blocks ? sequence::blockHasRouter(depthEvery, r - 1) : r <= t.depth + 1;
                 s.probs.push_back(scored && size_t(r) <= t.routerScores.size()
                                       ? t.routerScores[size_t(r - 1)]
                                       : std::numeric_limits<float>::quiet_NaN());

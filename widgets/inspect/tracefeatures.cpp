@@ -1,5 +1,7 @@
 #include "inspect/tracefeatures.h"
 
+#include "sequence/depthblocks.h"
+
 #include <mor/log_reader.h>
 
 #include <QJsonArray>
@@ -73,8 +75,7 @@ RunFeatures parseRunFeatures(const QByteArray& configJson) {
         info.strategy = o.value("strategy").toString(QStringLiteral("expert_choice"));
         features.groups.push_back(std::move(info));
     }
-    features.depthEvery = std::max(
-        1, model.value("recursion").toObject().value("depth_every").toInt(features.depthEvery));
+    features.depthEvery = sequence::depthEveryOf(configJson);
     for (const QJsonValue& d : root.value("data").toObject().value("domains").toArray()) {
         features.domainNames << d.toString();
     }

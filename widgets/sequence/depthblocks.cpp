@@ -1,5 +1,7 @@
 #include "sequence/depthblocks.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStringList>
 
 #include <algorithm>
@@ -32,6 +34,16 @@ std::vector<bool> blockMask(const mor::TokenTrace& trace, const mor::TokenStep& 
         }
     }
     return used;
+}
+
+int depthEveryOf(const QByteArray& configJson) {
+    const QJsonObject model =
+        QJsonDocument::fromJson(configJson).object().value("model").toObject();
+    return std::max(1, model.value("recursion").toObject().value("depth_every").toInt(1));
+}
+
+bool blockHasRouter(int depthEvery, int block) {
+    return (block + 1) % std::max(1, depthEvery) == 0;
 }
 
 QString DepthBlocks::skippedText(const mor::TokenTrace& trace, const mor::TokenStep& token) {

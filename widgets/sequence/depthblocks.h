@@ -6,6 +6,7 @@
 // "not recorded".
 #include <mor/token_trace.h>
 
+#include <QByteArray>
 #include <QCoreApplication>
 #include <QString>
 
@@ -24,6 +25,12 @@ bool skippedBlocksRecorded(const mor::TokenTrace& trace, const mor::TokenStep& t
 int blocksUsed(const mor::TokenTrace& trace, const mor::TokenStep& token);
 /// Per block 0..maxRecursions-1: true = the token went through it. Empty when not recorded.
 std::vector<bool> blockMask(const mor::TokenTrace& trace, const mor::TokenStep& token);
+/// A run config's model.recursion.depth_every (1 when absent or invalid): a Mixture-of-Depths
+/// model has a router at every depth_every-th block; the others process every token (their
+/// traced router score is stored as 1, "every token selected").
+int depthEveryOf(const QByteArray& configJson);
+/// Whether block `block` (0-based) of such a model has a router.
+bool blockHasRouter(int depthEvery, int block);
 
 class DepthBlocks {
     Q_DECLARE_TR_FUNCTIONS(DepthBlocks)

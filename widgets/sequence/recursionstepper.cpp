@@ -132,6 +132,9 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
                                  ? double(t->routerScores[size_t(r - 1)])
                                  : 0.0;
         const bool skipped = size_t(r - 1) < used.size() && !used[size_t(r - 1)];
+        if (blocks && !blockHasRouter(m_depthEvery, r - 1)) {
+            continue; // no router: no score (every token goes through the block)
+        }
         (skipped ? skippedRs : rs) << r;
         (skipped ? skippedScores : scores) << score;
     }
@@ -144,10 +147,9 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     m_scoreBars->setData(rs, scores, true);
     m_skippedBars->setData(skippedRs, skippedScores, true);
     m_skippedBars->setVisible(blocks);
+    // One legend entry names both bars (a third entry took a second legend row, which the
+    // pane has no height for at 1280x800 in German).
     m_skippedBars->removeFromLegend();
-    if (blocks && !skippedRs.isEmpty()) {
-        m_skippedBars->addToLegend();
-    }
     m_probGraph->setData(probKeys, probs, true);
     m_plot->xAxis->setRange(0.4, std::max(1, maxR) + 0.6);
     m_plot->yAxis->setRange(0.0, 1.05);
@@ -279,7 +281,10 @@ void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
         {tr("Block %1").arg(r), used < 0    ? tr("not recorded")
                                 : used == 1 ? tr("went through it")
                                             : tr("skipped (residual path)")},
-        {tr("Router score at the block"), QString::number(routerScore(), 'f', 3)},
+        {tr("Router score at the block"),
+         blockHasRouter(m_depthEvery, r - 1)
+             ? QString::number(routerScore(), 'f', 3)
+             : tr("none (no router at this block)")},
         {tr("Prediction after the block"),
          predicted ? (tokenName(m_vocabulary, pred) +
                       (verdict.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(verdict)))
@@ -311,7 +316,8 @@ void RecursionStepper::restyle() {
     scoreColor.setAlpha(140);
     m_scoreBars->setBrush(scoreColor);
     m_scoreBars->setPen(Qt::NoPen);
-    m_scoreBars->setName(isBlocksMode() ? tr("router score, block used") : tr("router score at r"));
+    m_scoreBars->setName(isBlocksMode() ? tr("router score (grey: block skipped)")
+                                        : tr("router score at r"));
     m_skippedBars->setBrush(QColor(160, 160, 160, 110));
     m_skippedBars->setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));
     m_skippedBars->setName(tr("router score, block skipped"));

@@ -9,6 +9,8 @@
 
 #include <QWidget>
 
+#include <algorithm>
+
 class QCustomPlot;
 class QCPGraph;
 class QCPBars;
@@ -51,6 +53,11 @@ public:
     /// or the log did not record it (-1). -1 for other routings.
     int blockUsedAtCursor() const;
     bool isBlocksMode() const;
+    /// The run's model.recursion.depth_every (depthEveryOf): a Mixture-of-Depths block without a
+    /// router gets no score bar and "no router" instead of the stored 1. Applies to the next
+    /// setToken().
+    void setDepthEvery(int depthEvery) { m_depthEvery = std::max(1, depthEvery); }
+    int depthEvery() const { return m_depthEvery; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -64,6 +71,7 @@ private:
     mor::TokenTrace m_trace;
     Vocabulary m_vocabulary;
     int m_row = -1;
+    int m_depthEvery = 1;
     QLabel* m_title;
     QLabel* m_position; ///< "r = 1 of 3" on its own line (the narrow pane cut it in the bar)
     QLabel* m_values;

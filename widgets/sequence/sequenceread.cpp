@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sequence/sequenceread.h"
 
+#include "sequence/depthblocks.h"
+
 #include <mor/log_reader.h>
 #include <mor/vocabulary.h>
 
@@ -39,6 +41,9 @@ SequenceRead readSequenceRun(std::shared_ptr<const mor::LogReader> reader, int64
         r.byStep.emplace(step, std::move(traces));
     }
     r.runVocabulary = mor::runTokenNames(*r.reader, r.runId, -1);
+    if (const auto run = r.reader->run(r.runId)) {
+        r.depthEvery = depthEveryOf(QByteArray::fromStdString(run->configJson));
+    }
     r.tracesRead = true;
     return r;
 }

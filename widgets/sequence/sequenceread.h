@@ -29,6 +29,7 @@ struct SequenceRead {
     std::vector<int64_t> steps;
     std::map<int64_t, std::vector<mor::TokenTrace>> byStep;
     Vocabulary runVocabulary; ///< mor::runTokenNames of its last checkpoint
+    int depthEvery = 1;       ///< its config's model.recursion.depth_every (depthEveryOf)
 };
 
 /// Reads run `runId`'s evaluation steps with token traces and, with `withTraces`, every step's

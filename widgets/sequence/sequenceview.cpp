@@ -28,7 +28,6 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <cmath>
 #include <limits>
 #include <tuple>
 
@@ -251,6 +250,8 @@ void SequenceView::read(bool reset) {
             d->runId = r.runId;
             d->typed.clear();
             d->runVocabulary.clear();
+            d->stepper->setDepthEvery(r.depthEvery); // Mixture-of-Depths: which blocks route
+            d->model->setDepthEvery(r.depthEvery);
         }
         d->steps = std::move(r.steps);
         d->byStep = std::move(r.byStep);

@@ -101,6 +101,9 @@ QString TokenDepthModel::tooltip(int row) const {
     }
     QStringList scores;
     for (size_t r = 0; r < token.routerScores.size(); ++r) {
+        if (isMixtureOfDepths(m_trace) && !blockHasRouter(m_depthEvery, int(r))) {
+            continue; // no router at this block
+        }
         scores << (isMixtureOfDepths(m_trace) ? tr("b%1 %2") : tr("r%1 %2"))
                       .arg(r + 1)
                       .arg(QString::number(double(token.routerScores[r]), 'f', 3));

@@ -32,6 +32,9 @@ public:
     const Vocabulary& vocabulary() const { return m_vocabulary; }
     /// Depth scale of the colours: the trace's maxRecursions (or its deepest token).
     int maxDepth() const { return m_maxDepth; }
+    /// The run's model.recursion.depth_every (depthEveryOf): a Mixture-of-Depths block without a
+    /// router is left out of a token's router scores (the trace stores 1 there).
+    void setDepthEvery(int depthEvery) { m_depthEvery = depthEvery < 1 ? 1 : depthEvery; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -43,6 +46,7 @@ private:
     mor::TokenTrace m_trace;
     Vocabulary m_vocabulary;
     int m_maxDepth = 0;
+    int m_depthEvery = 1;
 };
 
 } // namespace sequence

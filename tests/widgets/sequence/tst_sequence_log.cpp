@@ -104,6 +104,10 @@ void TstSequenceLog::initTestCase() {
     mor::RunInfo depths;
     depths.name = "mixture of depths";
     depths.dataset = "addition";
+    // A router at every 2nd block: blocks 1 and 3 take every token (traced score 1).
+    depths.configJson =
+        R"({"model":{"family":"recursion","recursion":{"routing":"mixture_of_depths",)"
+        R"("recursions":4,"depth_every":2}}})";
     m_depthsRun = log->createRun(depths);
     log->logTokenTraces(m_depthsRun, 100, {modTrace()});
     log->flush();
@@ -271,6 +275,19 @@ void TstSequenceLog::mixtureOfDepthsColoursTokensByBlocksUsed() {
     QVERIFY(model->tooltip(2).contains(QStringLiteral("Skipped blocks: 2, 4")));
     QVERIFY(model->tooltip(2).contains(QStringLiteral("Blocks used: 2 of 4")));
     QVERIFY(model->tooltip(0).contains(QStringLiteral("Skipped blocks: none")));
+    // The run's depth_every 2: only blocks 2 and 4 have a router, so only they have a score.
+    QVERIFY2(model->tooltip(1).contains(QStringLiteral("Router scores per block: b2 0.300, b4 "
+                                                       "0.600")),
+             qPrintable(model->tooltip(1)));
+    RecursionStepper* stepper = view.recursionStepper();
+    QCOMPARE(stepper->depthEvery(), 2);
+    view.selectToken(1);
+    auto* values = stepper->findChild<QLabel*>(QStringLiteral("recursionValues"));
+    stepper->setRecursion(1);
+    QVERIFY2(values->text().contains(QStringLiteral("none (no router at this block)")),
+             qPrintable(values->text()));
+    stepper->setRecursion(2);
+    QVERIFY(values->text().contains(QStringLiteral("0.300")));
     // Not recorded: no marks, the depth's colour, and the tooltip says so.
     QVERIFY(model->index(4).data(TokenDepthModel::BlockMaskRole).toList().isEmpty());
     QCOMPARE(model->index(4).data(Qt::BackgroundRole).value<QColor>(), depthColor(2, 4));
