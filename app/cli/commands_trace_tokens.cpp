@@ -37,12 +37,15 @@ std::string nameOf(const Vocabulary& vocabulary, int64_t id) {
     return id < 0 ? "-" : it != vocabulary.end() ? shown(it->second) : "#" + std::to_string(id);
 }
 
-void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {
+/// `depthEvery`: the run's model.recursion.depth_every; a Mixture-of-Depths block without a
+/// router is written "-" (the trace stores 1 there, every token selected), a skipped one "skip".
+void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary, int depthEvery) {
+    const bool blocks = trace.routing == "mixture_of_depths";
     const mor::TraceCounts counts = mor::traceCounts({trace}); // as the Sequence view's summary
     const size_t n = trace.tokens.size();
-    std::printf("routing %s, %d recursion(s); %zu token(s), mean depth %.2f, %d of %d predicted "
-                "right\n",
-                trace.routing.c_str(), trace.maxRecursions, n, counts.meanDepth(), counts.right,
+    std::printf("routing %s, %d %s; %zu token(s), mean %s %.2f, %d of %d predicted right\n",
+                trace.routing.c_str(), trace.maxRecursions, blocks ? "block(s)" : "recursion(s)",
+                n, blocks ? "blocks used" : "depth", counts.meanDepth(), counts.right,
                 counts.targets);
     const mor::RecursionEffect effect = mor::recursionEffect(trace);
     if (effect.deeper > 0 && trace.routing != "mixture_of_depths") { // as the Sequence view
@@ -50,9 +53,12 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary)
                     "%d wrong prediction(s) right and %d right one(s) wrong\n",
                     effect.deeper, effect.fixed, effect.broken);
     }
-    std::printf("%4s  %-8s %-8s %5s  after each recursion r: router score, prediction "
-                "(right/wrong), target probability\n",
-                "pos", "token", "target", "depth");
+    std::printf(blocks ? "%4s  %-8s %-8s %5s  after each block b: router score (- no router; "
+                         "skip: the token skipped it), prediction (right/wrong), target "
+                         "probability\n"
+                       : "%4s  %-8s %-8s %5s  after each recursion r: router score, prediction "
+                         "(right/wrong), target probability\n",
+                "pos", "token", "target", blocks ? "used" : "depth");
     for (size_t i = 0; i < n; ++i) {
         const mor::TokenStep& t = trace.tokens[i];
         std::printf("%4zu  %s %s %5d ", i, padded(shown(t.text), 8).c_str(),
@@ -60,6 +66,24 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary)
         for (int r = 1; r <= trace.maxRecursions; ++r) {
             const float score =
                 size_t(r) <= t.routerScores.size() ? t.routerScores[size_t(r - 1)] : 0.f;
+            if (blocks) {
+                const bool skipped = std::find(t.skippedBlocks.begin(), t.skippedBlocks.end(),
+                                               r - 1) != t.skippedBlocks.end();
+                if (r % std::max(1, depthEvery) != 0) {
+                    std::printf(" | b%d -    ", r);
+                } else {
+                    std::printf(" | b%d %.3f%s", r, score, skipped ? " skip" : "");
+                }
+                if (size_t(r) <= t.recursionPreds.size()) {
+                    const int64_t pred = t.recursionPreds[size_t(r - 1)];
+                    std::printf(" %s", nameOf(vocabulary, pred).c_str());
+                    if (t.target >= 0 && size_t(r) <= t.recursionTargetProbs.size()) {
+                        std::printf(" %s %.3f", pred == t.target ? "right" : "wrong",
+                                    t.recursionTargetProbs[size_t(r - 1)]);
+                    }
+                }
+                continue;
+            }
             if (size_t(r) > t.recursionPreds.size()) {
                 std::printf(" | r%d %.3f left", r, score);
                 continue;
@@ -95,7 +119,8 @@ nlohmann::json tokenTraceJson(const mor::TokenTrace& trace, const Vocabulary& vo
                           {"recursion_target_probs", t.recursionTargetProbs},
                           {"pred", t.pred},
                           {"loss", t.loss},
-                          {"difficulty", t.difficulty}});
+                          {"difficulty", t.difficulty},
+                          {"skipped_blocks", t.skippedBlocks}});
     }
     const mor::RecursionEffect e = mor::recursionEffect(trace);
     const mor::TraceCounts c = mor::traceCounts({trace});
@@ -195,6 +220,6 @@ int cmdTraceTokens(const TraceArgs& args, const mor::LogReader& reader, const mo
         return 0;
     }
     std::printf("run %lld, %s\n", (long long)run.id(), what.c_str());
-    printTokenTrace(traces.front(), vocabulary);
+    printTokenTrace(traces.front(), vocabulary, int(run.config().model.recursion.depthEvery));
     return 0;
 }

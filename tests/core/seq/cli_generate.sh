@@ -105,6 +105,41 @@ set -e
 [ "$code4" -eq 2 ] && grep -q 'is a recursion run' "$work/e4"
 [ "$code5" -eq 2 ] && grep -q -- '--sample N (a logged probe sequence) or --text' "$work/e5"
 
+# Mixture-of-Depths (run 2): a cell per block; blocks 1 and 3 have no router (depth_every 2) and
+# are written "-", a block the token skipped "skip"; the prediction after every block is traced.
+cat > "$work/mod.json" <<'JSON'
+{"name": "cli depths",
+ "data": {"kind": "addition", "digits": 3, "samples": 400, "probe_size": 2},
+ "model": {"family": "recursion",
+           "recursion": {"routing": "mixture_of_depths", "recursions": 4, "depth_every": 2,
+                         "depth_capacity": 0.5, "d_model": 32, "heads": 4, "ffn": 64}},
+ "train": {"epochs": 1, "batch_size": 32, "threads": 1}}
+JSON
+"$mor" train --config "$work/mod.json" --log "$work/a.morlog" --quiet
+"$mor" trace --log "$work/a.morlog" --run 2 --sample 1 > "$work/m.txt"
+"$mor" trace --log "$work/a.morlog" --run 2 --sample 1 --json > "$work/m.json"
+cat "$work/m.txt"
+python3 - "$work/m.json" "$work/m.txt" <<'PY'
+import json, re, sys
+toks = json.load(open(sys.argv[1]))["tokens"]
+text = open(sys.argv[2], encoding="utf-8").read()
+assert "4 block(s)" in text and "mean blocks used" in text, text
+rows = [l for l in text.splitlines() if re.match(r"^ +\d+  ", l)]
+assert len(rows) == len(toks), (len(rows), len(toks))
+skips = 0
+for row, t in zip(rows, toks):
+    cells = row.split(" | ")[1:]
+    assert [c.split()[0] for c in cells] == ["b1", "b2", "b3", "b4"], row
+    assert cells[0].split()[1] == "-" and cells[2].split()[1] == "-", row
+    for b in (1, 3):
+        assert (" skip" in cells[b]) == (b in t["skipped_blocks"]), (row, t["skipped_blocks"])
+        skips += " skip" in cells[b]
+    assert all(b in (1, 3) for b in t["skipped_blocks"]), t
+    assert t["depth"] == 4 - len(t["skipped_blocks"]), t
+    assert len(t["recursion_preds"]) == 4, t
+print("mixture-of-depths trace: %d skipped block(s) in %d tokens" % (skips, len(toks)))
+PY
+
 # errors: unknown run, missing log -> exit code 2 and a message naming the problem
 set +e
 "$mor" generate --log "$work/a.morlog" --run 99 2> "$work/e1"; code1=$?
