@@ -13,6 +13,20 @@
 #include <numeric>
 
 namespace common {
+namespace {
+/// NaN (a column not scored for this row) sorts below every score.
+float scoreOrLowest(float p) {
+    return std::isnan(p) ? -std::numeric_limits<float>::infinity() : p;
+}
+/// The row's highest-scoring column, NaN left out (0 when none is scored).
+int topColumn(const float* row, int columns) {
+    int top = 0;
+    for (int c = 1; c < columns; ++c) {
+        top = scoreOrLowest(row[c]) > scoreOrLowest(row[top]) ? c : top;
+    }
+    return top;
+}
+} // namespace
 
 RoutingHeatmap::RoutingHeatmap(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("routingHeatmap");
@@ -119,7 +133,7 @@ void RoutingHeatmap::rebuild() {
         topExpert.resize(size_t(rows));
         for (int r = 0; r < rows; ++r) {
             const float* row = probs + size_t(r) * experts;
-            topExpert[size_t(r)] = int(std::max_element(row, row + experts) - row);
+            topExpert[size_t(r)] = topColumn(row, experts);
         }
     }
     m_order.resize(size_t(rows));
@@ -144,7 +158,8 @@ void RoutingHeatmap::rebuild() {
             if (ea != eb) {
                 return ea < eb;
             }
-            return probs[size_t(a) * experts + ea] > probs[size_t(b) * experts + eb];
+            return scoreOrLowest(probs[size_t(a) * experts + ea]) >
+                   scoreOrLowest(probs[size_t(b) * experts + eb]);
         });
         break;
     }
@@ -273,7 +288,7 @@ void RoutingHeatmap::updateRowTicks() {
             return m_meta[size_t(s)].domain;
         }
         const float* row = m_snapshot.probs.data() + size_t(s) * m_snapshot.nExperts;
-        return std::max_element(row, row + m_snapshot.nExperts) - row;
+        return topColumn(row, int(m_snapshot.nExperts));
     };
     int start = 0;
     for (int r = 1; r <= rows; ++r) {

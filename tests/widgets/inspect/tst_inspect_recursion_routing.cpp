@@ -163,6 +163,13 @@ void TstInspectRecursionRouting::mixtureOfDepthsColumnsAreBlocks() {
     QCOMPARE(inspect::parseRunFeatures(R"({"model":{"recursion":{"depth_every":2}}})").depthEvery,
              2);
     QCOMPARE(inspect::parseRunFeatures(R"({"model":{"recursion":{}}})").depthEvery, 1);
+    // Sorted by the highest-scoring block: a block without a score (NaN) is never the top one.
+    common::RoutingHeatmap heatmap;
+    heatmap.setColumns(common::RoutingHeatmap::Columns::Blocks);
+    heatmap.setSnapshot(every2.snapshot, every2.meta);
+    heatmap.setSortKey(common::RoutingHeatmap::SortKey::TopExpert);
+    const auto ticks = qSharedPointerCast<QCPAxisTickerText>(heatmap.yAxis->ticker())->ticks();
+    QCOMPARE(ticks.values(), QList<QString>{QStringLiteral("top b2")});
 }
 
 void TstInspectRecursionRouting::tokensPerRecursionAndTheirMeanScore() {
