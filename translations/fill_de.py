@@ -645,6 +645,11 @@ DE = {
     "no router (every token goes through this block)":
         "kein Router (jedes Token durchläuft diesen Block)",
     "router score (grey: block skipped)": "Router-Wert (grau: Block übersprungen)",
+    "This run's model has no router (routing “%1”): every token goes through the recursions "
+    "the model fixes. The Sequence tab shows what each recursion predicted.":
+        "Das Modell dieses Laufs hat keinen Router (Routing „%1“): Jedes Token durchläuft die "
+        "Rekursionen, die das Modell festlegt. Der Tab Sequenz zeigt, was jede Rekursion "
+        "vorhergesagt hat.",
     "none (no router at this block)":
         "keiner (kein Router an diesem Block)",
     "router score %1, %2": "Router-Wert %1, %2", "did not go through it": "nicht durchlaufen",

@@ -1621,6 +1621,10 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>Difficulty class × recursion</source>
         <translation>Schwierigkeitsklasse × Rekursion</translation>
     </message>
+    <message>
+        <source>This run&apos;s model has no router (routing “%1”): every token goes through the recursions the model fixes. The Sequence tab shows what each recursion predicted.</source>
+        <translation>Das Modell dieses Laufs hat keinen Router (Routing „%1“): Jedes Token durchläuft die Rekursionen, die das Modell festlegt. Der Tab Sequenz zeigt, was jede Rekursion vorhergesagt hat.</translation>
+    </message>
 </context>
 <context>
     <name>inspect::SamplePicker</name>

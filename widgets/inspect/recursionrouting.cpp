@@ -29,7 +29,11 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
     for (int q = 0; q < int(traces.size()) && depth > 0; ++q) {
         const mor::TokenTrace& trace = traces[size_t(q)];
         const bool blocks = sequence::isMixtureOfDepths(trace);
+        const bool expertChoice = trace.routing == "expert_choice";
+        const bool routed = blocks || expertChoice || trace.routing == "token_choice";
         out.blocks = out.blocks || blocks;
+        out.routed = out.routed || routed;
+        out.routing = trace.routing;
         for (int i = 0; i < int(trace.tokens.size()); ++i) {
             const mor::TokenStep& t = trace.tokens[size_t(i)];
             const std::vector<bool> used =
@@ -39,8 +43,10 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
             }
             s.sampleIds.push_back(s.nSamples++);
             for (int r = 1; r <= depth; ++r) {
-                const bool scored =
-                    blocks ? sequence::blockHasRouter(depthEvery, r - 1) : r <= t.depth + 1;
+                const bool scored = !routed        ? false
+                                    : blocks       ? sequence::blockHasRouter(depthEvery, r - 1)
+                                    : expertChoice ? r <= t.depth + 1
+                                                   : true; // token choice: decided up front
                 s.probs.push_back(scored && size_t(r) <= t.routerScores.size()
                                       ? t.routerScores[size_t(r - 1)]
                                       : std::numeric_limits<float>::quiet_NaN());

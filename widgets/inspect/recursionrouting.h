@@ -4,11 +4,13 @@
 // the token at that recursion, mask = the token went through it), for the routing heatmap, the
 // aggregate and the load plot. A Mixture-of-Depths run: a column per block.
 //
-// A score is a decision only for a token still in the recursions: the router scores the tokens
-// that went through recursion r - 1 for recursion r (the paper's expert-choice and
-// token-choice routing alike), so recursions past depth + 1 are written NaN, "not scored" (the
-// model computes a score for every position, but a token that left is never selected). In a
-// Mixture-of-Depths model every routed block's router scores every token.
+// Expert-choice: the router of recursion r ranks the tokens that went through recursion r - 1,
+// so a score is a decision only up to a token's depth + 1; past it the value is NaN, "not
+// scored" (the model computes a score at every position, but a token that left is never
+// selected). Token-choice: the router decides a token's depth once, up front; its score at r is
+// the share P(depth >= r), kept for every recursion. Mixture-of-Depths: every routed block's
+// router scores every token. Fixed and vanilla routing have no router: every value is NaN and
+// `routed` is false.
 #include "common/routingheatmap.h"
 
 #include <mor/token_trace.h>
@@ -16,6 +18,7 @@
 #include <QString>
 
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,6 +34,8 @@ struct RecursionRouting {
     std::vector<std::pair<int, int>> tokens;
     /// The difficulty classes' names, in the user's language.
     std::map<int64_t, QString> classNames;
+    bool routed = false;  ///< a trace's model has a router (expert/token choice, depths)
+    std::string routing;  ///< the traces' routing ("expert_choice", "fixed", ...)
 };
 
 /// The probe tokens of `traces` (one evaluation step, in order) that the model ran (depth >= 1).

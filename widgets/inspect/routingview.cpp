@@ -383,14 +383,21 @@ void RoutingView::applyStep(StepRead& read) {
     d->stepLabel->setText(
         step < 0 ? (d->runId < 0 ? QString() : tr("no routing logged"))
                  : tr("step %1 (%2 / %3)").arg(step).arg(index + 1).arg(d->steps.size()));
+    // A recursion model with fixed or vanilla routing has no router: no score to show.
+    const bool unrouted = read.recursion && step >= 0 && !read.tokens.routed;
     d->note->setText(d->runId < 0
                          ? tr("Select a run in the run browser to see how it routes its inputs.")
+                     : unrouted
+                         ? tr("This run's model has no router (routing “%1”): every token goes "
+                              "through the recursions the model fixes. The Sequence tab shows "
+                              "what each recursion predicted.")
+                               .arg(QString::fromStdString(read.tokens.routing))
                          : tr("This run has logged no routing yet. A reflection run shows "
                               "how it routes its inputs to experts here once its first "
                               "evaluation is logged; a recursion run shows its tokens' router "
                               "scores at each recursion once its first evaluation with token "
                               "traces (train.log_traces) is logged."));
-    d->pages->setCurrentIndex(step < 0 ? 1 : 0);
+    d->pages->setCurrentIndex(step < 0 || unrouted ? 1 : 0);
     d->sortCombo->setEnabled(step >= 0);
     d->groupCombo->setEnabled(step >= 0);
     d->aggregate->setData(snapshot, d->meta, d->groupCombo->currentIndex() == 1);

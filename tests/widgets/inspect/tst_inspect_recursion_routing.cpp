@@ -18,6 +18,7 @@
 #include <mor/log_reader.h>
 
 #include <QComboBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTabWidget>
@@ -85,7 +86,7 @@ private Q_SLOTS:
 private:
     QTemporaryDir m_dir;
     QString m_path;
-    int64_t m_recursion = -1, m_reflection = -1;
+    int64_t m_recursion = -1, m_reflection = -1, m_fixed = -1;
     std::shared_ptr<const mor::LogReader> m_reader;
 };
 
@@ -102,6 +103,13 @@ void TstInspectRecursionRouting::initTestCase() {
     m_reflection = log->createRun(mor::RunInfo{"refl", R"({"model":{"family":"reflection"}})",
                                               "parity", "cpu", 1, {}});
     log->logRouting(m_reflection, 5, 2, 2, {0.7f, 0.3f, 0.4f, 0.6f}, {1, 0, 0, 1}, {0, 1});
+    m_fixed = log->createRun(mor::RunInfo{"fixed", R"({"model":{"family":"recursion"}})",
+                                         "addition", "cpu", 1, {}});
+    std::vector<mor::TokenTrace> fixed = probes();
+    for (auto& t : fixed) {
+        t.routing = "fixed";
+    }
+    log->logTokenTraces(m_fixed, 10, fixed);
     log->flush();
     auto reader = mor::LogReader::open(m_path.toStdString());
     QVERIFY2(reader, reader.error().c_str());
@@ -129,6 +137,25 @@ void TstInspectRecursionRouting::tokensBecomeRowsScoredUpToTheirDecision() {
     QCOMPARE(QString::fromStdString(r.meta[3].preview),
              QStringLiteral("sequence #1, token 1 “q”, target “b”: depth 2 of 3"));
     QCOMPARE(r.classNames.at(1), QStringLiteral("carry"));
+    QVERIFY(r.routed);
+    // Token choice decides a token's depth up front: its share P(depth >= r) is kept at every
+    // recursion. Fixed routing has no router: nothing is a score.
+    std::vector<mor::TokenTrace> tokenChoice = probes(), fixed = probes();
+    for (auto& t : tokenChoice) {
+        t.routing = "token_choice";
+    }
+    for (auto& t : fixed) {
+        t.routing = "fixed";
+    }
+    const inspect::RecursionRouting tc = inspect::recursionRouting(tokenChoice, 10);
+    QVERIFY(tc.routed);
+    QVERIFY(sameScores(tc.snapshot.probs, {0.9f, 0.2f, 0.6f, 0.8f, 0.7f, 0.9f, 0.6f, 0.8f, 0.1f,
+                                           0.5f, 0.9f, 0.3f}));
+    const inspect::RecursionRouting none = inspect::recursionRouting(fixed, 10);
+    QVERIFY(!none.routed);
+    QCOMPARE(none.routing, std::string("fixed"));
+    QVERIFY(std::all_of(none.snapshot.probs.begin(), none.snapshot.probs.end(),
+                        [](float p) { return std::isnan(p); }));
 }
 
 void TstInspectRecursionRouting::mixtureOfDepthsColumnsAreBlocks() {
@@ -232,6 +259,14 @@ void TstInspectRecursionRouting::routingViewShowsTokensByRecursion() {
     QTest::mouseClick(heatmap, Qt::LeftButton, Qt::NoModifier, heatmap->pixelOf(row, 1));
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0), (QVariantList{qint64(10), 0, 2, 2}));
+    // A recursion run without a router: a note says so instead of grey plots.
+    view.setRun(m_reader, m_fixed);
+    QTRY_COMPARE(view.shownRun(), qint64(m_fixed));
+    QTRY_VERIFY(!view.isReading());
+    auto* note = view.findChild<QLabel*>(QStringLiteral("routingNote"));
+    QVERIFY(note->isVisible() && !heatmap->isVisible());
+    QVERIFY2(note->text().contains(QStringLiteral("no router (routing “fixed”)")),
+             qPrintable(note->text()));
     // A reflection run next: experts again, named as such.
     view.setRun(m_reader, m_reflection);
     QTRY_COMPARE(view.shownRun(), qint64(m_reflection));
