@@ -6,6 +6,7 @@
 #include "mor/run.h"
 #include "mor/sequence.h"
 #include "mor/trainer.h"
+#include "mor/vocabulary.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,16 +37,6 @@ double processCpuSeconds() {
     timespec t{};
     ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-std::string visible(const std::string& text) {
-    if (text == "\n") {
-        return "\\n";
-    }
-    if (text == "\t") {
-        return "\\t";
-    }
-    return text;
 }
 
 } // namespace
@@ -119,7 +110,7 @@ int printBatch(const GenerateArgs& args, const mor::GenerateOptions& options) {
     for (size_t b = 0; b < r.sequences.size(); ++b) {
         std::string out = "# seed " + std::to_string(options.seed + static_cast<int64_t>(b)) + "\n";
         for (const auto& t : r.sequences[b].tokens) {
-            out += "[" + visible(t.text) + "|" + std::to_string(t.depth) + "]";
+            out += "[" + mor::displayToken(t.text) + "|" + std::to_string(t.depth) + "]";
             if (t.text == "\n") {
                 out += "\n";
             }
@@ -190,7 +181,7 @@ int cmdGenerate(const GenerateArgs& args) {
             }
         } else {
             // Plain when piped: [token|depth], a line break after a newline token.
-            out += "[" + visible(t.text) + "|" + std::to_string(t.depth) + "]";
+            out += "[" + mor::displayToken(t.text) + "|" + std::to_string(t.depth) + "]";
             if (t.text == "\n") {
                 out += "\n";
             }

@@ -473,10 +473,15 @@ void RoutingHeatmap::leaveEvent(QEvent* event) {
     }
 }
 
+QString RoutingHeatmap::columnName(Columns columns, int index) {
+    return columns == Columns::Blocks       ? QStringLiteral("b%1").arg(index + 1)
+           : columns == Columns::Recursions ? QStringLiteral("r%1").arg(index + 1)
+                                            : QStringLiteral("E%1").arg(index);
+}
+
 QString RoutingHeatmap::expertLabel(int expert) const {
     if (m_columns != Columns::Experts) {
-        return (m_columns == Columns::Blocks ? QStringLiteral("b%1") : QStringLiteral("r%1"))
-            .arg(expert + 1);
+        return columnName(m_columns, expert);
     }
     const bool nested =
         expert >= 0 && size_t(expert) < m_widths.size() && m_widths[size_t(expert)] > 0;

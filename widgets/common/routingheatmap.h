@@ -48,6 +48,9 @@ public:
     /// token's depth, domain = its difficulty class, mask = went through the recursion), or of a
     /// Mixture-of-Depths run and the router's score for each block (class = blocks used).
     enum class Columns { Experts, Recursions, Blocks };
+    /// A recursion or block column's name, counted from 1 ("r1", "b1"); an expert's from 0
+    /// ("E0"). The one naming rule of the heatmap, the load plot and its warnings.
+    static QString columnName(Columns columns, int index);
     void setColumns(Columns columns);
     Columns columns() const { return m_columns; }
     /// Names of the domain groups (a recursion run's difficulty classes) for the row labels,

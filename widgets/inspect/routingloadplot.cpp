@@ -95,7 +95,10 @@ LoadSummary summarizeRecursionLoad(const mor::RoutingSnapshot& snapshot, bool bl
                                     ? s.meanProb[size_t(r)] / double(scored[size_t(r)])
                                     : std::numeric_limits<double>::quiet_NaN();
         if (s.load[size_t(r)] == 0.0) {
-            unused << (blocks ? QStringLiteral("b%1") : QStringLiteral("r%1")).arg(r + 1);
+            unused << common::RoutingHeatmap::columnName(
+                blocks ? common::RoutingHeatmap::Columns::Blocks
+                       : common::RoutingHeatmap::Columns::Recursions,
+                r);
         }
     }
     if (!unused.isEmpty()) {
@@ -164,12 +167,9 @@ void RoutingLoadPlot::setSummary(const LoadSummary& summary) {
     m_prob->setData(keys, prob, true);
     const bool tokens = m_columns != common::RoutingHeatmap::Columns::Experts;
     if (tokens) { // recursions and blocks count from 1
-        const QString prefix =
-            m_columns == common::RoutingHeatmap::Columns::Blocks ? QStringLiteral("b")
-                                                                 : QStringLiteral("r");
         QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
         for (int r = 0; r < load.size(); ++r) {
-            ticker->addTick(r, prefix + QString::number(r + 1));
+            ticker->addTick(r, common::RoutingHeatmap::columnName(m_columns, r));
         }
         xAxis->setTicker(ticker);
         xAxis->setRange(-0.6, load.size() - 0.4);
