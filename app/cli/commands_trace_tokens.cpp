@@ -6,6 +6,7 @@
 // (--sample, at the evaluation step --step or the last).
 #include "commands.h"
 
+#include "mor/depth_blocks.h"
 #include "mor/log_reader.h"
 #include "mor/run.h"
 #include "mor/token_trace.h"
@@ -69,7 +70,7 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
             if (blocks) {
                 const bool skipped = std::find(t.skippedBlocks.begin(), t.skippedBlocks.end(),
                                                r - 1) != t.skippedBlocks.end();
-                if (r % std::max(1, depthEvery) != 0) {
+                if (!mor::depthBlockHasRouter(depthEvery, r - 1)) {
                     std::printf(" | b%d -    ", r);
                 } else {
                     std::printf(" | b%d %.3f%s", r, score, skipped ? " skip" : "");

@@ -398,8 +398,9 @@ void RoutingView::applyStep(StepRead& read) {
                               "scores at each recursion once its first evaluation with token "
                               "traces (train.log_traces) is logged."));
     d->pages->setCurrentIndex(step < 0 || unrouted ? 1 : 0);
-    d->sortCombo->setEnabled(step >= 0);
-    d->groupCombo->setEnabled(step >= 0);
+    // Nothing to sort or aggregate without a router's scores.
+    d->sortCombo->setEnabled(step >= 0 && !unrouted);
+    d->groupCombo->setEnabled(step >= 0 && !unrouted);
     d->aggregate->setData(snapshot, d->meta, d->groupCombo->currentIndex() == 1);
     const LoadSummary load = read.recursion ? summarizeRecursionLoad(snapshot, read.tokens.blocks)
                                             : summarizeLoad(snapshot);

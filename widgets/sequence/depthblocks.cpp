@@ -1,5 +1,7 @@
 #include "sequence/depthblocks.h"
 
+#include <mor/depth_blocks.h>
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringList>
@@ -43,7 +45,7 @@ int depthEveryOf(const QByteArray& configJson) {
 }
 
 bool blockHasRouter(int depthEvery, int block) {
-    return (block + 1) % std::max(1, depthEvery) == 0;
+    return mor::depthBlockHasRouter(depthEvery, block);
 }
 
 QString DepthBlocks::skippedText(const mor::TokenTrace& trace, const mor::TokenStep& token) {

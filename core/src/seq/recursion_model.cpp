@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/recursion_model.h"
 
+#include "mor/depth_blocks.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -127,7 +129,7 @@ torch::Tensor RecursionModelImpl::tokenChoiceDepth(const torch::Tensor& gates) c
 
 bool RecursionModelImpl::depthRouted(int64_t block) const {
     return m_config.routing == RecursionRouting::MixtureOfDepths &&
-           (block + 1) % std::max<int64_t>(m_config.depthEvery, 1) == 0;
+           depthBlockHasRouter(m_config.depthEvery, block);
 }
 
 torch::Tensor RecursionModelImpl::depthRouterLogit(const torch::Tensor& h, int64_t block) {

@@ -235,6 +235,7 @@ void TstInspectRecursionRouting::routingViewShowsTokensByRecursion() {
     auto* aggregate = view.findChild<inspect::RoutingAggregatePlot*>();
     auto* slider = view.findChild<QSlider*>(QStringLiteral("evolutionSlider"));
     auto* sort = view.findChild<QComboBox*>(QStringLiteral("sortCombo"));
+    auto* aggregateCombo = view.findChild<QComboBox*>(QStringLiteral("groupCombo"));
     QCOMPARE(heatmap->columns(), common::RoutingHeatmap::Columns::Recursions);
     QCOMPARE(heatmap->expertLabel(0), QStringLiteral("r1"));
     QCOMPARE(heatmap->rowCount(), 4);
@@ -267,12 +268,15 @@ void TstInspectRecursionRouting::routingViewShowsTokensByRecursion() {
     QVERIFY(note->isVisible() && !heatmap->isVisible());
     QVERIFY2(note->text().contains(QStringLiteral("no router (routing “fixed”)")),
              qPrintable(note->text()));
+    // Nothing to sort or aggregate there.
+    QVERIFY(!sort->isEnabled() && !aggregateCombo->isEnabled());
     // A reflection run next: experts again, named as such.
     view.setRun(m_reader, m_reflection);
     QTRY_COMPARE(view.shownRun(), qint64(m_reflection));
     QCOMPARE(heatmap->columns(), common::RoutingHeatmap::Columns::Experts);
     QCOMPARE(heatmap->expertLabel(1), QStringLiteral("E1"));
     QCOMPARE(sort->itemText(1), QStringLiteral("Class"));
+    QVERIFY(sort->isEnabled() && aggregateCombo->isEnabled());
     // Its inputs have no logged class: one group, every input's probability counted.
     QCOMPARE(aggregate->groups().size(), size_t(1));
     QVERIFY(std::abs(aggregate->meanAt(0, 0) - (0.7 + 0.4) / 2) < 1e-6);
