@@ -668,6 +668,11 @@ DE = {
     ", target %1": ", Ziel %1",
     "sequence #%1, token %2 %3%4: %5 of %6 blocks": "Sequenz #%1, Token %2 %3%4: %5 von %6 Blöcken",
     "sequence #%1, token %2 %3%4: depth %5 of %6": "Sequenz #%1, Token %2 %3%4: Tiefe %5 von %6",
+    "Router's P(depth ≥ r)": "P(Tiefe ≥ r) laut Router",
+    "router's P(depth ≥ r)": "P(Tiefe ≥ r) laut Router",
+    "none (routing “%1” has no router)": "keiner (Routing „%1“ hat keinen Router)",
+    "Router: none (routing “%1”)": "Router: keiner (Routing „%1“)",
+    "Router's P(depth ≥ r), decided before r1: %1": "P(Tiefe ≥ r) laut Router, vor r1 entschieden: %1",
 }
 
 

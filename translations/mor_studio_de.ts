@@ -2370,6 +2370,18 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>router score (grey: block skipped)</source>
         <translation>Router-Wert (grau: Block übersprungen)</translation>
     </message>
+    <message>
+        <source>Router&apos;s P(depth ≥ r)</source>
+        <translation>P(Tiefe ≥ r) laut Router</translation>
+    </message>
+    <message>
+        <source>none (routing “%1” has no router)</source>
+        <translation>keiner (Routing „%1“ hat keinen Router)</translation>
+    </message>
+    <message>
+        <source>router&apos;s P(depth ≥ r)</source>
+        <translation>P(Tiefe ≥ r) laut Router</translation>
+    </message>
 </context>
 <context>
     <name>sequence::SequenceView</name>
@@ -2542,6 +2554,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>Router scores per block: %1</source>
         <translation>Router-Werte je Block: %1</translation>
+    </message>
+    <message>
+        <source>Router: none (routing “%1”)</source>
+        <translation>Router: keiner (Routing „%1“)</translation>
+    </message>
+    <message>
+        <source>Router&apos;s P(depth ≥ r), decided before r1: %1</source>
+        <translation>P(Tiefe ≥ r) laut Router, vor r1 entschieden: %1</translation>
     </message>
 </context>
 <context>

@@ -6,7 +6,7 @@
 // (--sample, at the evaluation step --step or the last).
 #include "commands.h"
 
-#include "mor/depth_blocks.h"
+#include "mor/router_scores.h"
 #include "mor/log_reader.h"
 #include "mor/run.h"
 #include "mor/token_trace.h"
@@ -57,24 +57,30 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
     std::printf(blocks ? "%4s  %-8s %-8s %5s  after each block b: router score (- no router; "
                          "skip: the token skipped it), prediction (right/wrong), target "
                          "probability\n"
-                       : "%4s  %-8s %-8s %5s  after each recursion r: router score, prediction "
-                         "(right/wrong), target probability\n",
+                       : "%4s  %-8s %-8s %5s  after each recursion r: router score (- none: "
+                         "no router, or the token had left), prediction (right/wrong), target "
+                         "probability\n",
                 "pos", "token", "target", blocks ? "used" : "depth");
+    if (trace.routing == "token_choice") {
+        std::printf("token choice: the score at r is the router's P(depth >= r), decided before "
+                    "r1\n");
+    }
     for (size_t i = 0; i < n; ++i) {
         const mor::TokenStep& t = trace.tokens[i];
         std::printf("%4zu  %s %s %5d ", i, padded(shown(t.text), 8).c_str(),
                     padded(t.target >= 0 ? shown(t.targetText) : "-", 8).c_str(), t.depth);
         for (int r = 1; r <= trace.maxRecursions; ++r) {
-            const float score =
-                size_t(r) <= t.routerScores.size() ? t.routerScores[size_t(r - 1)] : 0.f;
+            // A router's decision only (mor/router_scores.h); "-" where the stored value is not.
+            const bool scored = size_t(r) <= t.routerScores.size() &&
+                                mor::routerScored(trace.routing, t.depth, r - 1, depthEvery);
+            char score[16] = "-    ";
+            if (scored) {
+                std::snprintf(score, sizeof score, "%.3f", t.routerScores[size_t(r - 1)]);
+            }
             if (blocks) {
                 const bool skipped = std::find(t.skippedBlocks.begin(), t.skippedBlocks.end(),
                                                r - 1) != t.skippedBlocks.end();
-                if (!mor::depthBlockHasRouter(depthEvery, r - 1)) {
-                    std::printf(" | b%d -    ", r);
-                } else {
-                    std::printf(" | b%d %.3f%s", r, score, skipped ? " skip" : "");
-                }
+                std::printf(" | b%d %s%s", r, score, scored && skipped ? " skip" : "");
                 if (size_t(r) <= t.recursionPreds.size()) {
                     const int64_t pred = t.recursionPreds[size_t(r - 1)];
                     std::printf(" %s", nameOf(vocabulary, pred).c_str());
@@ -86,11 +92,11 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
                 continue;
             }
             if (size_t(r) > t.recursionPreds.size()) {
-                std::printf(" | r%d %.3f left", r, score);
+                std::printf(" | r%d %s left", r, score);
                 continue;
             }
             const int64_t pred = t.recursionPreds[size_t(r - 1)];
-            std::printf(" | r%d %.3f %s", r, score, nameOf(vocabulary, pred).c_str());
+            std::printf(" | r%d %s %s", r, score, nameOf(vocabulary, pred).c_str());
             if (t.target >= 0) {
                 const float p = size_t(r) <= t.recursionTargetProbs.size()
                                     ? t.recursionTargetProbs[size_t(r - 1)]

@@ -29,8 +29,7 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
     for (int q = 0; q < int(traces.size()) && depth > 0; ++q) {
         const mor::TokenTrace& trace = traces[size_t(q)];
         const bool blocks = sequence::isMixtureOfDepths(trace);
-        const bool expertChoice = trace.routing == "expert_choice";
-        const bool routed = blocks || expertChoice || trace.routing == "token_choice";
+        const bool routed = sequence::hasRouter(trace);
         out.blocks = out.blocks || blocks;
         out.routed = out.routed || routed;
         out.routing = trace.routing;
@@ -43,11 +42,7 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
             }
             s.sampleIds.push_back(s.nSamples++);
             for (int r = 1; r <= depth; ++r) {
-                const bool scored = !routed        ? false
-                                    : blocks       ? sequence::blockHasRouter(depthEvery, r - 1)
-                                    : expertChoice ? r <= t.depth + 1
-                                                   : true; // token choice: decided up front
-                s.probs.push_back(scored && size_t(r) <= t.routerScores.size()
+                s.probs.push_back(sequence::routerScored(trace, t, r - 1, depthEvery)
                                       ? t.routerScores[size_t(r - 1)]
                                       : std::numeric_limits<float>::quiet_NaN());
                 s.mask.push_back(blocks ? (size_t(r) <= used.size() && used[size_t(r - 1)])

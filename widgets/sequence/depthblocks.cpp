@@ -1,6 +1,6 @@
 #include "sequence/depthblocks.h"
 
-#include <mor/depth_blocks.h>
+#include <mor/router_scores.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -46,6 +46,16 @@ int depthEveryOf(const QByteArray& configJson) {
 
 bool blockHasRouter(int depthEvery, int block) {
     return mor::depthBlockHasRouter(depthEvery, block);
+}
+
+bool hasRouter(const mor::TokenTrace& trace) {
+    return mor::routingHasRouter(trace.routing);
+}
+
+bool routerScored(const mor::TokenTrace& trace, const mor::TokenStep& token, int index,
+                  int depthEvery) {
+    return index >= 0 && size_t(index) < token.routerScores.size() &&
+           mor::routerScored(trace.routing, token.depth, index, depthEvery);
 }
 
 QString DepthBlocks::skippedText(const mor::TokenTrace& trace, const mor::TokenStep& token) {

@@ -31,6 +31,16 @@ std::vector<bool> blockMask(const mor::TokenTrace& trace, const mor::TokenStep& 
 int depthEveryOf(const QByteArray& configJson);
 /// Whether block `block` (0-based) of such a model has a router.
 bool blockHasRouter(int depthEvery, int block);
+/// Whether the trace's model has a router: expert or token choice, Mixture-of-Depths. Fixed and
+/// vanilla routing have none (their traces store a 1/0 "went through" mask as scores).
+bool hasRouter(const mor::TokenTrace& trace);
+/// Whether `token`'s stored score at recursion (Mixture-of-Depths: block) `index` (0-based) is a
+/// router's decision. Expert-choice: up to the token's depth + 1 (the router of recursion r
+/// ranks the tokens that went through recursion r - 1; a token that left is never ranked, the
+/// trace stores 0). Token choice: at every recursion (the share P(depth >= r), decided once, up
+/// front). Mixture-of-Depths: at the blocks with a router (depthEvery). Fixed, vanilla: never.
+bool routerScored(const mor::TokenTrace& trace, const mor::TokenStep& token, int index,
+                  int depthEvery = 1);
 
 class DepthBlocks {
     Q_DECLARE_TR_FUNCTIONS(DepthBlocks)

@@ -132,8 +132,8 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
                                  ? double(t->routerScores[size_t(r - 1)])
                                  : 0.0;
         const bool skipped = size_t(r - 1) < used.size() && !used[size_t(r - 1)];
-        if (blocks && !blockHasRouter(m_depthEvery, r - 1)) {
-            continue; // no router: no score (every token goes through the block)
+        if (!t || !routerScored(trace, *t, r - 1, m_depthEvery)) {
+            continue; // no router's decision here: no bar (depthblocks.h)
         }
         (skipped ? skippedRs : rs) << r;
         (skipped ? skippedScores : scores) << score;
@@ -149,7 +149,12 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     m_skippedBars->setVisible(blocks);
     // One legend entry names both bars (a third entry took a second legend row, which the
     // pane has no height for at 1280x800 in German).
-    m_skippedBars->removeFromLegend();
+    // Fixed and vanilla routing have no router: no score bars to name.
+    m_plot->legend->clearItems();
+    if (!t || hasRouter(trace)) {
+        m_scoreBars->addToLegend();
+    }
+    m_probGraph->addToLegend();
     m_probGraph->setData(probKeys, probs, true);
     m_plot->xAxis->setRange(0.4, std::max(1, maxR) + 0.6);
     m_plot->yAxis->setRange(0.0, 1.05);
@@ -251,8 +256,12 @@ void RecursionStepper::showRecursion() {
         return;
     }
     m_position->setText(tr("r = %1 of %2").arg(r).arg(t->depth));
+    const bool tokenChoice = m_trace.routing == "token_choice";
     const QString rows[][2] = {
-        {tr("Router score at r"), QString::number(routerScore(), 'f', 3)},
+        {tokenChoice ? tr("Router's P(depth ≥ r)") : tr("Router score at r"),
+         hasRouter(m_trace) ? QString::number(routerScore(), 'f', 3)
+                            : tr("none (routing “%1” has no router)")
+                                  .arg(QString::fromStdString(m_trace.routing))},
         {tr("Continued to r + 1"),
          continued() ? tr("yes") : (r >= t->depth ? tr("no — the token leaves here") : tr("no"))},
         {tr("Prediction after r"),
@@ -316,8 +325,9 @@ void RecursionStepper::restyle() {
     scoreColor.setAlpha(140);
     m_scoreBars->setBrush(scoreColor);
     m_scoreBars->setPen(Qt::NoPen);
-    m_scoreBars->setName(isBlocksMode() ? tr("router score (grey: block skipped)")
-                                        : tr("router score at r"));
+    m_scoreBars->setName(isBlocksMode()                        ? tr("router score (grey: block skipped)")
+                         : m_trace.routing == "token_choice" ? tr("router's P(depth ≥ r)")
+                                                             : tr("router score at r"));
     m_skippedBars->setBrush(QColor(160, 160, 160, 110));
     m_skippedBars->setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));
     m_skippedBars->setName(tr("router score, block skipped"));

@@ -101,16 +101,20 @@ QString TokenDepthModel::tooltip(int row) const {
     }
     QStringList scores;
     for (size_t r = 0; r < token.routerScores.size(); ++r) {
-        if (isMixtureOfDepths(m_trace) && !blockHasRouter(m_depthEvery, int(r))) {
-            continue; // no router at this block
+        if (!routerScored(m_trace, token, int(r), m_depthEvery)) {
+            continue; // no router here (a block without one, a token that had left, no router)
         }
         scores << (isMixtureOfDepths(m_trace) ? tr("b%1 %2") : tr("r%1 %2"))
                       .arg(r + 1)
                       .arg(QString::number(double(token.routerScores[r]), 'f', 3));
     }
-    lines << (isMixtureOfDepths(m_trace) ? tr("Router scores per block: %1")
-                                         : tr("Router scores: %1"))
-                 .arg(scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", ")));
+    const QString list = scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", "));
+    lines << (isMixtureOfDepths(m_trace) ? tr("Router scores per block: %1").arg(list)
+              : !hasRouter(m_trace)
+                  ? tr("Router: none (routing “%1”)").arg(QString::fromStdString(m_trace.routing))
+              : m_trace.routing == "token_choice"
+                  ? tr("Router's P(depth ≥ r), decided before r1: %1").arg(list)
+                  : tr("Router scores: %1").arg(list));
     return lines.join(QLatin1Char('\n'));
 }
 

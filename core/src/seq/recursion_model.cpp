@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq/recursion_model.h"
 
-#include "mor/depth_blocks.h"
+#include "mor/router_scores.h"
 
 #include <algorithm>
 #include <cmath>

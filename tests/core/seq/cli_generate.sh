@@ -46,6 +46,7 @@ for js, txt, text in ((sys.argv[1], sys.argv[2], "123+456=579"), (sys.argv[3], s
     j = json.load(open(js))
     toks = j["tokens"]
     assert j["max_recursions"] == 3, j["max_recursions"]
+    assert j["routing"] == "expert_choice", j["routing"]
     if text is not None:
         assert "".join(t["text"] for t in toks) == text
         # addition: the answer's digits have targets (the next character), the question none
@@ -86,6 +87,15 @@ for js, txt, text in ((sys.argv[1], sys.argv[2], "123+456=579"), (sys.argv[3], s
     for row, t in zip(rows, toks):
         assert row.count(" | r") == 3, row
         assert row.count(" left") == 3 - t["depth"], row
+        # Router scores where the router decided: expert choice up to depth + 1, else "-".
+        cells = re.findall(r" \| r(\d) (\S+)", row)
+        assert [int(r) for r, _ in cells] == [1, 2, 3], row
+        for r, cell in cells:
+            r = int(r)
+            if j["routing"] == "expert_choice" and r > t["depth"] + 1:
+                assert cell == "-", (row, r)
+            else:
+                assert cell == "%.3f" % t["router_scores"][r - 1], (row, r)
         verdicts = re.findall(r" (right|wrong) ", row + " ")
         if t["target"] >= 0:
             expect = ["right" if p == t["target"] else "wrong" for p in t["recursion_preds"]]

@@ -4,7 +4,7 @@
 // causally (per-token threshold), so no token depends on a later one; the KV-cached decoder and
 // the trace agree with the full pass.
 #include "engine/model_family.h"
-#include "mor/depth_blocks.h"
+#include "mor/router_scores.h"
 #include "seq/recursion_decoder.h"
 #include "seq/recursion_model.h"
 #include "seq/sequence_eval.h"
@@ -83,7 +83,7 @@ void TstMixtureOfDepths::blocksAreDistinctWithOneRouterPerRoutedBlock()
              int64_t(routers) * (32 + 1));
     for (int64_t r = 0; r < 4; ++r) {
         QCOMPARE(mod->depthRouted(r), (r + 1) % every == 0);
-        // The rule `mor trace` and the views read (mor/depth_blocks.h) is the model's.
+        // The rule `mor trace` and the views read (mor/router_scores.h) is the model's.
         QCOMPARE(mor::depthBlockHasRouter(every, r), mod->depthRouted(r));
     }
     QVERIFY(mor::depthBlockHasRouter(0, 0) && !mor::depthBlockHasRouter(2, -1));

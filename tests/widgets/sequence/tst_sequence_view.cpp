@@ -55,6 +55,7 @@ private Q_SLOTS:
     void stepperShowsTheTraceValues_data();
     void stepperShowsTheTraceValues();
     void stepperPlotHoldsTargetProbabilities();
+    void stepperAndTooltipFollowTheRoutingKind();
     void playStepsThroughEveryRecursion();
     void sequenceAndStepPickersSwitchTheTrace();
     void typedTextIsTracedOffTheGuiThread();
@@ -137,7 +138,9 @@ void TstSequenceView::tooltipNamesTargetPredictionLossDepthAndRouterScores() {
         for (size_t r = 0; r < token.routerScores.size(); ++r) {
             const QString score = QStringLiteral("r%1 %2").arg(r + 1).arg(
                 QString::number(double(token.routerScores[r]), 'f', 3));
-            QVERIFY2(tip.contains(score), qPrintable(tip + " lacks " + score));
+            // Expert choice: ranked up to its depth + 1, then the token had left (not a score).
+            QVERIFY2(tip.contains(score) == (int(r) <= token.depth),
+                     qPrintable(tip + " / " + score));
         }
         QVERIFY(tip.contains(QStringLiteral("Depth: %1 of 3").arg(token.depth)));
         if (token.target >= 0) {
@@ -373,6 +376,47 @@ void TstSequenceView::stepperShowsTheTraceValues() {
             QVERIFY2(shown.contains(QStringLiteral("no target")), qPrintable(shown));
         }
     }
+}
+
+void TstSequenceView::stepperAndTooltipFollowTheRoutingKind() {
+    mor::TokenTrace trace = makeTrace(1);
+    int row = 0; // a depth-1 token
+    while (trace.tokens[size_t(row)].depth != 1) {
+        ++row;
+    }
+    const mor::TokenStep& token = trace.tokens[size_t(row)];
+    RecursionStepper stepper;
+    TokenDepthModel model;
+    const auto bars = [&stepper] {
+        return qobject_cast<QCPBars*>(stepper.plot()->plottable(0))->data()->size();
+    };
+    const auto values = [&stepper] {
+        return stepper.findChild<QLabel*>("recursionValues")->text();
+    };
+    // Expert choice: scored at r1 and r2 (the router of r2 ranked it and left it out), not r3.
+    stepper.setToken(trace, row);
+    QCOMPARE(bars(), 2);
+    QCOMPARE(stepper.plot()->legend->itemCount(), 2);
+    // Token choice: the depth is decided up front; P(depth >= r) is kept at every recursion.
+    trace.routing = "token_choice";
+    stepper.setToken(trace, row);
+    QCOMPARE(bars(), 3);
+    QVERIFY2(values().contains(QStringLiteral("Router's P(depth ≥ r)")), qPrintable(values()));
+    model.setTrace(trace, vocabularyOf({trace}));
+    const QString r3 = QStringLiteral("r3 %1").arg(double(token.routerScores[2]), 0, 'f', 3);
+    QVERIFY2(model.tooltip(row).contains(QStringLiteral("decided before r1")) &&
+                 model.tooltip(row).contains(r3),
+             qPrintable(model.tooltip(row)));
+    // Fixed routing has no router: the stored 1/0 are not shown as scores.
+    trace.routing = "fixed";
+    stepper.setToken(trace, row);
+    QCOMPARE(bars(), 0);
+    QCOMPARE(stepper.plot()->legend->itemCount(), 1); // the target probability only
+    QVERIFY2(values().contains(QStringLiteral("none (routing “fixed” has no router)")),
+             qPrintable(values()));
+    model.setTrace(trace, vocabularyOf({trace}));
+    QVERIFY2(model.tooltip(row).contains(QStringLiteral("Router: none (routing “fixed”)")),
+             qPrintable(model.tooltip(row)));
 }
 
 void TstSequenceView::stepperPlotHoldsTargetProbabilities() {
