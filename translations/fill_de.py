@@ -668,11 +668,16 @@ DE = {
     ", target %1": ", Ziel %1",
     "sequence #%1, token %2 %3%4: %5 of %6 blocks": "Sequenz #%1, Token %2 %3%4: %5 von %6 Blöcken",
     "sequence #%1, token %2 %3%4: depth %5 of %6": "Sequenz #%1, Token %2 %3%4: Tiefe %5 von %6",
-    "Router's P(depth ≥ r)": "P(Tiefe ≥ r) laut Router",
-    "router's P(depth ≥ r)": "P(Tiefe ≥ r) laut Router",
+    "Router's P(depth = r)": "P(Tiefe = r) laut Router",
+    "router's P(depth = r)": "P(Tiefe = r) laut Router",
     "none (routing “%1” has no router)": "keiner (Routing „%1“ hat keinen Router)",
     "Router: none (routing “%1”)": "Router: keiner (Routing „%1“)",
-    "Router's P(depth ≥ r), decided before r1: %1": "P(Tiefe ≥ r) laut Router, vor r1 entschieden: %1",
+    "Router's P(depth = r), chosen before r1: %1": "P(Tiefe = r) laut Router, vor r1 gewählt: %1",
+    "depth r": "Tiefe r", "most probable depth %1": "wahrscheinlichste Tiefe %1",
+    "router's P(depth = %1) %2, %3": "P(Tiefe = %1) laut Router %2, %3",
+    "Router's mean P(depth = r)": "Mittleres P(Tiefe = r) laut Router",
+    "router's mean P(depth = r)": "mittleres P(Tiefe = r) laut Router",
+    "Router's most probable depth": "Wahrscheinlichste Tiefe laut Router",
 }
 
 

@@ -266,6 +266,22 @@ Klick: im Tab Sequenz öffnen</translation>
         <source>no router (every token goes through this block)</source>
         <translation>kein Router (jedes Token durchläuft diesen Block)</translation>
     </message>
+    <message>
+        <source>depth r</source>
+        <translation>Tiefe r</translation>
+    </message>
+    <message>
+        <source>router&apos;s P(depth = r)</source>
+        <translation>P(Tiefe = r) laut Router</translation>
+    </message>
+    <message>
+        <source>most probable depth %1</source>
+        <translation>wahrscheinlichste Tiefe %1</translation>
+    </message>
+    <message>
+        <source>router&apos;s P(depth = %1) %2, %3</source>
+        <translation>P(Tiefe = %1) laut Router %2, %3</translation>
+    </message>
 </context>
 <context>
     <name>common::StepCursorBar</name>
@@ -1459,6 +1475,14 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <source>blocks used</source>
         <translation>genutzte Blöcke</translation>
     </message>
+    <message>
+        <source>Router&apos;s mean P(depth = r)</source>
+        <translation>Mittleres P(Tiefe = r) laut Router</translation>
+    </message>
+    <message>
+        <source>depth r</source>
+        <translation>Tiefe r</translation>
+    </message>
 </context>
 <context>
     <name>inspect::RoutingLoadPlot</name>
@@ -1497,6 +1521,10 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>mean router score</source>
         <translation>mittlerer Router-Wert</translation>
+    </message>
+    <message>
+        <source>router&apos;s mean P(depth = r)</source>
+        <translation>mittleres P(Tiefe = r) laut Router</translation>
     </message>
 </context>
 <context>
@@ -1624,6 +1652,10 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
     <message>
         <source>This run&apos;s model has no router (routing “%1”): every token goes through the recursions the model fixes. The Sequence tab shows what each recursion predicted.</source>
         <translation>Das Modell dieses Laufs hat keinen Router (Routing „%1“): Jedes Token durchläuft die Rekursionen, die das Modell festlegt. Der Tab Sequenz zeigt, was jede Rekursion vorhergesagt hat.</translation>
+    </message>
+    <message>
+        <source>Router&apos;s most probable depth</source>
+        <translation>Wahrscheinlichste Tiefe laut Router</translation>
     </message>
 </context>
 <context>
@@ -2371,16 +2403,16 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>Router-Wert (grau: Block übersprungen)</translation>
     </message>
     <message>
-        <source>Router&apos;s P(depth ≥ r)</source>
-        <translation>P(Tiefe ≥ r) laut Router</translation>
-    </message>
-    <message>
         <source>none (routing “%1” has no router)</source>
         <translation>keiner (Routing „%1“ hat keinen Router)</translation>
     </message>
     <message>
-        <source>router&apos;s P(depth ≥ r)</source>
-        <translation>P(Tiefe ≥ r) laut Router</translation>
+        <source>Router&apos;s P(depth = r)</source>
+        <translation>P(Tiefe = r) laut Router</translation>
+    </message>
+    <message>
+        <source>router&apos;s P(depth = r)</source>
+        <translation>P(Tiefe = r) laut Router</translation>
     </message>
 </context>
 <context>
@@ -2560,8 +2592,8 @@ angehalten bei t=%1: Vorhersage %2 %3</translation>
         <translation>Router: keiner (Routing „%1“)</translation>
     </message>
     <message>
-        <source>Router&apos;s P(depth ≥ r), decided before r1: %1</source>
-        <translation>P(Tiefe ≥ r) laut Router, vor r1 entschieden: %1</translation>
+        <source>Router&apos;s P(depth = r), chosen before r1: %1</source>
+        <translation>P(Tiefe = r) laut Router, vor r1 gewählt: %1</translation>
     </message>
 </context>
 <context>

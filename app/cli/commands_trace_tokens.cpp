@@ -62,8 +62,8 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
                          "probability\n",
                 "pos", "token", "target", blocks ? "used" : "depth");
     if (trace.routing == "token_choice") {
-        std::printf("token choice: the score at r is the router's P(depth >= r), decided before "
-                    "r1\n");
+        std::printf("token choice: the score at r is the router's P(depth = r), chosen before "
+                    "r1 (the token's depth is its most probable r)\n");
     }
     for (size_t i = 0; i < n; ++i) {
         const mor::TokenStep& t = trace.tokens[i];
@@ -75,7 +75,8 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
                                 mor::routerScored(trace.routing, t.depth, r - 1, depthEvery);
             char score[16] = "-    ";
             if (scored) {
-                std::snprintf(score, sizeof score, "%.3f", t.routerScores[size_t(r - 1)]);
+                std::snprintf(score, sizeof score, "%.3f",
+                              mor::routerValue(trace.routing, t.routerScores, size_t(r - 1)));
             }
             if (blocks) {
                 const bool skipped = std::find(t.skippedBlocks.begin(), t.skippedBlocks.end(),

@@ -103,9 +103,11 @@ void RoutingHeatmap::setColumns(Columns columns) {
     m_columns = columns;
     xAxis->setLabel(columns == Columns::Recursions ? tr("recursion")
                     : columns == Columns::Blocks   ? tr("block")
+                    : columns == Columns::Depths   ? tr("depth r")
                                                    : tr("expert"));
-    m_scale->setLabel(columns == Columns::Experts ? tr("routing probability p")
-                                                  : tr("router score"));
+    m_scale->setLabel(columns == Columns::Experts  ? tr("routing probability p")
+                      : columns == Columns::Depths ? tr("router's P(depth = r)")
+                                                   : tr("router score"));
     rebuild();
 }
 
@@ -266,11 +268,12 @@ void RoutingHeatmap::updateRowTicks() {
     const bool recursions = m_columns != Columns::Experts; // recursions or blocks
     const QString prefix =
         m_sortKey == SortKey::Class
-            ? (m_columns == Columns::Recursions ? tr("depth %1")
-               : m_columns == Columns::Blocks   ? tr("%1 block(s) used")
-                                                : tr("class %1"))
+            ? (m_columns == Columns::Blocks    ? tr("%1 block(s) used")
+               : m_columns == Columns::Experts ? tr("class %1")
+                                               : tr("depth %1"))
         : m_sortKey == SortKey::Domain         ? tr("domain %1")
         : m_columns == Columns::Recursions     ? tr("top r%1")
+        : m_columns == Columns::Depths         ? tr("most probable depth %1")
         : m_columns == Columns::Blocks         ? tr("top b%1")
                                                : tr("top E%1");
     const auto groupName = [&](int64_t group) {
@@ -411,9 +414,14 @@ QString RoutingHeatmap::tooltipFor(const Cell& cell) const {
                (!scored ? (m_columns == Columns::Blocks
                                ? tr("no router (every token goes through this block)")
                                : tr("not scored (the token had left before)"))
-                        : tr("router score %1, %2")
-                              .arg(cell.value, 0, 'f', 3)
-                              .arg(ran ? tr("went through it") : tr("did not go through it"))) +
+                 : m_columns == Columns::Depths
+                     ? tr("router's P(depth = %1) %2, %3")
+                           .arg(cell.expert + 1)
+                           .arg(cell.value, 0, 'f', 3)
+                           .arg(ran ? tr("went through it") : tr("did not go through it"))
+                     : tr("router score %1, %2")
+                           .arg(cell.value, 0, 'f', 3)
+                           .arg(ran ? tr("went through it") : tr("did not go through it"))) +
                tr("\nclick: open in the Sequence tab");
     }
     QString text = tr("input #%1 (class %2, domain %3)\nexpert E%4: p = %5%6")
@@ -474,9 +482,9 @@ void RoutingHeatmap::leaveEvent(QEvent* event) {
 }
 
 QString RoutingHeatmap::columnName(Columns columns, int index) {
-    return columns == Columns::Blocks       ? QStringLiteral("b%1").arg(index + 1)
-           : columns == Columns::Recursions ? QStringLiteral("r%1").arg(index + 1)
-                                            : QStringLiteral("E%1").arg(index);
+    return columns == Columns::Blocks    ? QStringLiteral("b%1").arg(index + 1)
+           : columns == Columns::Experts ? QStringLiteral("E%1").arg(index)
+                                         : QStringLiteral("r%1").arg(index + 1);
 }
 
 QString RoutingHeatmap::expertLabel(int expert) const {

@@ -46,8 +46,11 @@ public:
     /// What the rows and columns are: inputs routed to experts, or the tokens of a
     /// Mixture-of-Recursions run and the router's score for each recursion (rows' class = the
     /// token's depth, domain = its difficulty class, mask = went through the recursion), or of a
-    /// Mixture-of-Depths run and the router's score for each block (class = blocks used).
-    enum class Columns { Experts, Recursions, Blocks };
+    /// Mixture-of-Depths run and the router's score for each block (class = blocks used), or
+    /// of a token-choice Mixture-of-Recursions run and the router's probability for each depth,
+    /// P(depth = r), which it chose before recursion 1 (class = depth, mask = went through
+    /// recursion r).
+    enum class Columns { Experts, Recursions, Blocks, Depths };
     /// A recursion or block column's name, counted from 1 ("r1", "b1"); an expert's from 0
     /// ("E0"). The one naming rule of the heatmap, the load plot and its warnings.
     static QString columnName(Columns columns, int index);

@@ -32,6 +32,7 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
         const bool routed = sequence::hasRouter(trace);
         out.blocks = out.blocks || blocks;
         out.routed = out.routed || routed;
+        out.depthChoice = out.depthChoice || trace.routing == "token_choice";
         out.routing = trace.routing;
         for (int i = 0; i < int(trace.tokens.size()); ++i) {
             const mor::TokenStep& t = trace.tokens[size_t(i)];
@@ -42,9 +43,10 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
             }
             s.sampleIds.push_back(s.nSamples++);
             for (int r = 1; r <= depth; ++r) {
-                s.probs.push_back(sequence::routerScored(trace, t, r - 1, depthEvery)
-                                      ? t.routerScores[size_t(r - 1)]
-                                      : std::numeric_limits<float>::quiet_NaN());
+                s.probs.push_back(
+                    sequence::routerScored(trace, t, r - 1, depthEvery)
+                        ? mor::routerValue(trace.routing, t.routerScores, size_t(r - 1))
+                        : std::numeric_limits<float>::quiet_NaN());
                 s.mask.push_back(blocks ? (size_t(r) <= used.size() && used[size_t(r - 1)])
                                         : r <= t.depth);
             }

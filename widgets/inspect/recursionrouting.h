@@ -7,8 +7,9 @@
 // Expert-choice: the router of recursion r ranks the tokens that went through recursion r - 1,
 // so a score is a decision only up to a token's depth + 1; past it the value is NaN, "not
 // scored" (the model computes a score at every position, but a token that left is never
-// selected). Token-choice: the router decides a token's depth once, up front; its score at r is
-// the share P(depth >= r), kept for every recursion. Mixture-of-Depths: every routed block's
+// selected). Token-choice: the router decides a token's depth once, up front; its value at r is
+// its probability for depth r, P(depth = r), kept for every recursion (the chosen depth is the
+// most probable r). Mixture-of-Depths: every routed block's
 // router scores every token. Fixed and vanilla routing have no router: every value is NaN and
 // `routed` is false.
 #include "common/routingheatmap.h"
@@ -35,6 +36,9 @@ struct RecursionRouting {
     /// The difficulty classes' names, in the user's language.
     std::map<int64_t, QString> classNames;
     bool routed = false;  ///< a trace's model has a router (expert/token choice, depths)
+    /// Token choice: a column is the router's probability for that depth, P(depth = r)
+    /// (mor::routerValue), not a score for entering recursion r.
+    bool depthChoice = false;
     std::string routing;  ///< the traces' routing ("expert_choice", "fixed", ...)
 };
 

@@ -29,10 +29,12 @@ void RoutingAggregatePlot::setColumns(common::RoutingHeatmap::Columns columns,
     using Columns = common::RoutingHeatmap::Columns;
     m_columns = columns;
     m_domainNames = std::move(domainNames);
-    m_title->setText(columns == Columns::Experts ? tr("Mean routing probability")
-                                                 : tr("Mean router score"));
+    m_title->setText(columns == Columns::Experts  ? tr("Mean routing probability")
+                     : columns == Columns::Depths ? tr("Router's mean P(depth = r)")
+                                                  : tr("Mean router score"));
     xAxis->setLabel(columns == Columns::Recursions ? tr("recursion")
                     : columns == Columns::Blocks   ? tr("block")
+                    : columns == Columns::Depths   ? tr("depth r")
                                                    : tr("expert"));
 }
 
@@ -77,9 +79,9 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
     const int groups = int(m_groups.size());
     yAxis->setLabel(byDomain                         ? (tokens ? tr("difficulty class")
                                                                : tr("domain"))
-                    : m_columns == Columns::Recursions ? tr("depth")
                     : m_columns == Columns::Blocks     ? tr("blocks used")
-                                                       : tr("class"));
+                    : m_columns == Columns::Experts    ? tr("class")
+                                                       : tr("depth"));
     if (groups == 0 || m_experts == 0) {
         m_map->data()->clear();
         replot();
@@ -117,10 +119,9 @@ void RoutingAggregatePlot::setData(const mor::RoutingSnapshot& snapshot,
     for (int e = 0; e < m_experts; e += every) {
         const bool nested = size_t(e) < m_widths.size() && m_widths[size_t(e)] > 0;
         expertTicks->addTick(
-            e, m_columns == Columns::Recursions ? QStringLiteral("r%1").arg(e + 1)
-               : m_columns == Columns::Blocks   ? QStringLiteral("b%1").arg(e + 1)
-               : nested                         ? tr("E%1\n%2 u").arg(e).arg(m_widths[size_t(e)])
-                                                : QString("E%1").arg(e));
+            e, nested && m_columns == Columns::Experts
+                   ? tr("E%1\n%2 u").arg(e).arg(m_widths[size_t(e)])
+                   : common::RoutingHeatmap::columnName(m_columns, e));
     }
     xAxis->setTicker(expertTicks);
     xAxis->setRange(-0.5, m_experts - 0.5);

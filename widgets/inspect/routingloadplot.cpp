@@ -150,11 +150,13 @@ void RoutingLoadPlot::setColumns(common::RoutingHeatmap::Columns columns) {
     using Columns = common::RoutingHeatmap::Columns;
     m_columns = columns;
     const bool recursions = columns != Columns::Experts;
-    m_title->setText(columns == Columns::Recursions ? tr("Tokens per recursion")
-                     : columns == Columns::Blocks   ? tr("Tokens per block")
-                                                    : tr("Load per expert"));
+    m_title->setText(columns == Columns::Blocks    ? tr("Tokens per block")
+                     : columns == Columns::Experts ? tr("Load per expert")
+                                                   : tr("Tokens per recursion"));
     m_load->setName(recursions ? tr("fraction of tokens") : tr("fraction routed"));
-    m_prob->setName(recursions ? tr("mean router score") : tr("mean p"));
+    m_prob->setName(columns == Columns::Depths ? tr("router's mean P(depth = r)")
+                    : recursions               ? tr("mean router score")
+                                               : tr("mean p"));
     yAxis->setLabel(recursions ? tr("fraction of tokens") : tr("fraction of inputs"));
 }
 

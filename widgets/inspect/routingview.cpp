@@ -359,8 +359,9 @@ void RoutingView::applyStep(StepRead& read) {
         snapshot = std::move(read.tokens.snapshot);
         d->meta = std::move(read.tokens.meta);
         d->tokens = std::move(read.tokens.tokens);
-        setColumns(read.tokens.blocks ? common::RoutingHeatmap::Columns::Blocks
-                                      : common::RoutingHeatmap::Columns::Recursions);
+        setColumns(read.tokens.blocks        ? common::RoutingHeatmap::Columns::Blocks
+                   : read.tokens.depthChoice ? common::RoutingHeatmap::Columns::Depths
+                                             : common::RoutingHeatmap::Columns::Recursions);
         d->heatmap->setDomainNames(read.tokens.classNames);
         d->aggregate->setColumns(d->heatmap->columns(), std::move(read.tokens.classNames));
     } else {
@@ -516,9 +517,10 @@ void RoutingView::retranslateModes() {
     d->sortCombo->setItemText(0, r ? tr("Token (in sequence order)") : tr("Input (log order)"));
     d->sortCombo->setItemText(1, b ? tr("Blocks used") : r ? tr("Depth") : tr("Class"));
     d->sortCombo->setItemText(2, r ? tr("Difficulty class") : tr("Domain"));
-    d->sortCombo->setItemText(3, b   ? tr("Highest-scoring block")
-                                 : r ? tr("Highest-scoring recursion")
-                                     : tr("Top expert"));
+    d->sortCombo->setItemText(3, b                       ? tr("Highest-scoring block")
+                                 : c == Columns::Depths ? tr("Router's most probable depth")
+                                 : r                    ? tr("Highest-scoring recursion")
+                                                        : tr("Top expert"));
     d->groupCombo->setItemText(0, b   ? tr("Blocks used × block")
                                   : r ? tr("Depth × recursion")
                                       : tr("Class × expert"));

@@ -1,7 +1,5 @@
 #include "sequence/depthblocks.h"
 
-#include <mor/router_scores.h>
-
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringList>

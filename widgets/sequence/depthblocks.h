@@ -4,6 +4,7 @@
 // the blocks it skipped on the residual path. Helpers the sequence views share; a log that did
 // not record skippedBlocks (an older schema) is told apart from "skipped none" and shown as
 // "not recorded".
+#include <mor/router_scores.h>
 #include <mor/token_trace.h>
 
 #include <QByteArray>

@@ -128,9 +128,8 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     const int maxR = t ? std::max<int>(trace.maxRecursions, t->depth) : 0;
     const std::vector<bool> used = t && blocks ? blockMask(trace, *t) : std::vector<bool>{};
     for (int r = 1; r <= maxR; ++r) {
-        const double score = t && size_t(r - 1) < t->routerScores.size()
-                                 ? double(t->routerScores[size_t(r - 1)])
-                                 : 0.0;
+        const double score =
+            t ? double(mor::routerValue(trace.routing, t->routerScores, size_t(r - 1))) : 0.0;
         const bool skipped = size_t(r - 1) < used.size() && !used[size_t(r - 1)];
         if (!t || !routerScored(trace, *t, r - 1, m_depthEvery)) {
             continue; // no router's decision here: no bar (depthblocks.h)
@@ -208,9 +207,8 @@ void RecursionStepper::setRecursion(int r) {
 double RecursionStepper::routerScore() const {
     const mor::TokenStep* t = token();
     const int r = recursion();
-    return t && r >= 1 && size_t(r - 1) < t->routerScores.size()
-               ? double(t->routerScores[size_t(r - 1)])
-               : 0.0;
+    return t && r >= 1 ? double(mor::routerValue(m_trace.routing, t->routerScores, size_t(r - 1)))
+                       : 0.0;
 }
 
 bool RecursionStepper::continued() const {
@@ -258,7 +256,7 @@ void RecursionStepper::showRecursion() {
     m_position->setText(tr("r = %1 of %2").arg(r).arg(t->depth));
     const bool tokenChoice = m_trace.routing == "token_choice";
     const QString rows[][2] = {
-        {tokenChoice ? tr("Router's P(depth ≥ r)") : tr("Router score at r"),
+        {tokenChoice ? tr("Router's P(depth = r)") : tr("Router score at r"),
          hasRouter(m_trace) ? QString::number(routerScore(), 'f', 3)
                             : tr("none (routing “%1” has no router)")
                                   .arg(QString::fromStdString(m_trace.routing))},
@@ -326,7 +324,7 @@ void RecursionStepper::restyle() {
     m_scoreBars->setBrush(scoreColor);
     m_scoreBars->setPen(Qt::NoPen);
     m_scoreBars->setName(isBlocksMode()                        ? tr("router score (grey: block skipped)")
-                         : m_trace.routing == "token_choice" ? tr("router's P(depth ≥ r)")
+                         : m_trace.routing == "token_choice" ? tr("router's P(depth = r)")
                                                              : tr("router score at r"));
     m_skippedBars->setBrush(QColor(160, 160, 160, 110));
     m_skippedBars->setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));

@@ -106,14 +106,16 @@ QString TokenDepthModel::tooltip(int row) const {
         }
         scores << (isMixtureOfDepths(m_trace) ? tr("b%1 %2") : tr("r%1 %2"))
                       .arg(r + 1)
-                      .arg(QString::number(double(token.routerScores[r]), 'f', 3));
+                      .arg(QString::number(
+                          double(mor::routerValue(m_trace.routing, token.routerScores, r)), 'f',
+                          3));
     }
     const QString list = scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", "));
     lines << (isMixtureOfDepths(m_trace) ? tr("Router scores per block: %1").arg(list)
               : !hasRouter(m_trace)
                   ? tr("Router: none (routing “%1”)").arg(QString::fromStdString(m_trace.routing))
               : m_trace.routing == "token_choice"
-                  ? tr("Router's P(depth ≥ r), decided before r1: %1").arg(list)
+                  ? tr("Router's P(depth = r), chosen before r1: %1").arg(list)
                   : tr("Router scores: %1").arg(list));
     return lines.join(QLatin1Char('\n'));
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mor {
 
@@ -29,9 +30,9 @@ inline bool routingHasRouter(const std::string& routing) {
 /// Whether the stored score at recursion (Mixture-of-Depths: block) `index` (0-based) of a token
 /// that received `depth` recursions is a router's decision. Expert choice: up to depth + 1 (the
 /// router of recursion r ranks the tokens that went through recursion r - 1; a token that left
-/// is never ranked again, the trace stores 0). Token choice: at every recursion (the share
-/// P(depth >= r), decided once, before recursion 1). Mixture-of-Depths: at the blocks with a
-/// router. Fixed and vanilla: never.
+/// is never ranked again, the trace stores 0). Token choice: at every recursion (the router
+/// decides the depth once, before recursion 1: routerValue). Mixture-of-Depths: at the blocks
+/// with a router. Fixed and vanilla: never.
 inline bool routerScored(const std::string& routing, int64_t depth, int64_t index,
                          int64_t depthEvery = 1) {
     if (index < 0 || !routingHasRouter(routing)) {
@@ -41,6 +42,24 @@ inline bool routerScored(const std::string& routing, int64_t depth, int64_t inde
         return depthBlockHasRouter(depthEvery, index);
     }
     return routing == "token_choice" || index <= depth;
+}
+
+/// What readers show as the router's value at recursion `index` (0-based) from a token's stored
+/// scores. Expert choice and Mixture-of-Depths: the stored score (the sigmoid of the router's
+/// logit). Token choice: its router's own output, the probability it gives depth index + 1,
+/// P(depth = r) = P(depth >= r) - P(depth >= r + 1), from the stored shares P(depth >= r)
+/// (under an evaluation depth cap the shares past the cap are 0, so the cap's depth holds the
+/// mass of every deeper one: the depth the capped model runs). 0 past the stored scores.
+inline float routerValue(const std::string& routing, const std::vector<float>& scores,
+                         size_t index) {
+    if (index >= scores.size()) {
+        return 0.f;
+    }
+    if (routing != "token_choice") {
+        return scores[index];
+    }
+    const float deeper = index + 1 < scores.size() ? scores[index + 1] : 0.f;
+    return std::max(0.f, scores[index] - deeper);
 }
 
 } // namespace mor

@@ -150,6 +150,33 @@ for row, t in zip(rows, toks):
 print("mixture-of-depths trace: %d skipped block(s) in %d tokens" % (skips, len(toks)))
 PY
 
+# Token choice (run 3): the traces store the router's shares P(depth >= r); the table shows its
+# probability for each depth, P(depth = r) = P(>= r) - P(>= r + 1), at every recursion.
+sed 's/"recursions": 3,/"routing": "token_choice", "recursions": 3,/' "$work/add.json" \
+    > "$work/tc.json"
+"$mor" train --config "$work/tc.json" --log "$work/a.morlog" --quiet
+"$mor" trace --log "$work/a.morlog" --run 3 --sample 1 > "$work/c.txt"
+"$mor" trace --log "$work/a.morlog" --run 3 --sample 1 --json > "$work/c.json"
+cat "$work/c.txt"
+python3 - "$work/c.json" "$work/c.txt" <<'PY'
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+assert j["routing"] == "token_choice", j["routing"]
+text = open(sys.argv[2], encoding="utf-8").read()
+assert "the router's P(depth = r), chosen before r1" in text, text
+rows = [l for l in text.splitlines() if re.match(r"^ +\d+  ", l)]
+assert len(rows) == len(j["tokens"]), (len(rows), len(j["tokens"]))
+for row, t in zip(rows, j["tokens"]):
+    s = t["router_scores"] + [0.0]
+    assert abs(s[0] - 1.0) < 1e-5, s  # every token enters recursion 1
+    cells = re.findall(r" \| r(\d) (\S+)", row)
+    assert [int(r) for r, _ in cells] == [1, 2, 3], row
+    for r, cell in cells:
+        r = int(r)
+        assert abs(float(cell) - max(0.0, s[r - 1] - s[r])) < 6e-4, (row, r, s)
+print("token-choice trace: P(depth = r) in every cell")
+PY
+
 # errors: unknown run, missing log -> exit code 2 and a message naming the problem
 set +e
 "$mor" generate --log "$work/a.morlog" --run 99 2> "$work/e1"; code1=$?

@@ -62,6 +62,22 @@ std::vector<mor::TokenTrace> probes(float shift = 0.f) {
     return {a, b};
 }
 
+/// The same tokens as token choice: the traces store the router's shares P(depth >= r); each
+/// token's depth is its most probable one (x 1, y 3, z 2, q 2).
+std::vector<mor::TokenTrace> tokenChoiceProbes() {
+    std::vector<mor::TokenTrace> traces = probes();
+    const std::vector<std::vector<float>> shares = {
+        {1.f, 0.3f, 0.1f}, {1.f, 0.9f, 0.6f}, {1.f, 0.8f, 0.2f}, {}, {1.f, 0.7f, 0.25f}};
+    size_t k = 0;
+    for (auto& t : traces) {
+        t.routing = "token_choice";
+        for (auto& step : t.tokens) {
+            step.routerScores = shares[k++];
+        }
+    }
+    return traces;
+}
+
 constexpr float kNotScored = std::numeric_limits<float>::quiet_NaN();
 
 /// Equal values, NaN (not scored) equal to NaN.
@@ -86,7 +102,7 @@ private Q_SLOTS:
 private:
     QTemporaryDir m_dir;
     QString m_path;
-    int64_t m_recursion = -1, m_reflection = -1, m_fixed = -1;
+    int64_t m_recursion = -1, m_reflection = -1, m_fixed = -1, m_tokenChoice = -1;
     std::shared_ptr<const mor::LogReader> m_reader;
 };
 
@@ -110,6 +126,9 @@ void TstInspectRecursionRouting::initTestCase() {
         t.routing = "fixed";
     }
     log->logTokenTraces(m_fixed, 10, fixed);
+    m_tokenChoice = log->createRun(mor::RunInfo{
+        "token choice", R"({"model":{"family":"recursion"}})", "addition", "cpu", 1, {}});
+    log->logTokenTraces(m_tokenChoice, 10, tokenChoiceProbes());
     log->flush();
     auto reader = mor::LogReader::open(m_path.toStdString());
     QVERIFY2(reader, reader.error().c_str());
@@ -138,19 +157,22 @@ void TstInspectRecursionRouting::tokensBecomeRowsScoredUpToTheirDecision() {
              QStringLiteral("sequence #1, token 1 “q”, target “b”: depth 2 of 3"));
     QCOMPARE(r.classNames.at(1), QStringLiteral("carry"));
     QVERIFY(r.routed);
-    // Token choice decides a token's depth up front: its share P(depth >= r) is kept at every
-    // recursion. Fixed routing has no router: nothing is a score.
-    std::vector<mor::TokenTrace> tokenChoice = probes(), fixed = probes();
-    for (auto& t : tokenChoice) {
-        t.routing = "token_choice";
-    }
+    // Token choice decides a token's depth up front; the traces store its shares P(depth >= r),
+    // the tab shows the router's own output, P(depth = r) = P(>= r) - P(>= r + 1), at every
+    // recursion (the chosen depth is the most probable one).
+    std::vector<mor::TokenTrace> tokenChoice = tokenChoiceProbes(), fixed = probes();
     for (auto& t : fixed) {
         t.routing = "fixed";
     }
     const inspect::RecursionRouting tc = inspect::recursionRouting(tokenChoice, 10);
-    QVERIFY(tc.routed);
-    QVERIFY(sameScores(tc.snapshot.probs, {0.9f, 0.2f, 0.6f, 0.8f, 0.7f, 0.9f, 0.6f, 0.8f, 0.1f,
-                                           0.5f, 0.9f, 0.3f}));
+    QVERIFY(tc.routed && tc.depthChoice && !r.depthChoice);
+    const std::vector<float> depthProbs = {0.7f, 0.2f, 0.1f, 0.1f, 0.3f, 0.6f,
+                                           0.2f, 0.6f, 0.2f, 0.3f, 0.45f, 0.25f};
+    QCOMPARE(tc.snapshot.probs.size(), depthProbs.size());
+    for (size_t i = 0; i < depthProbs.size(); ++i) {
+        QVERIFY2(std::abs(tc.snapshot.probs[i] - depthProbs[i]) < 1e-6f,
+                 qPrintable(QString::number(i)));
+    }
     const inspect::RecursionRouting none = inspect::recursionRouting(fixed, 10);
     QVERIFY(!none.routed);
     QCOMPARE(none.routing, std::string("fixed"));
@@ -270,6 +292,18 @@ void TstInspectRecursionRouting::routingViewShowsTokensByRecursion() {
              qPrintable(note->text()));
     // Nothing to sort or aggregate there.
     QVERIFY(!sort->isEnabled() && !aggregateCombo->isEnabled());
+    // Token choice: the router's probability for each depth, grouped by the chosen depth.
+    view.setRun(m_reader, m_tokenChoice);
+    QTRY_COMPARE(view.shownRun(), qint64(m_tokenChoice));
+    QTRY_VERIFY(!view.isReading());
+    QCOMPARE(heatmap->columns(), common::RoutingHeatmap::Columns::Depths);
+    QCOMPARE(heatmap->expertLabel(2), QStringLiteral("r3"));
+    QCOMPARE(sort->itemText(3), QStringLiteral("Router's most probable depth"));
+    QVERIFY(sort->isEnabled() && aggregateCombo->isEnabled());
+    QCOMPARE(aggregate->groups(), (std::vector<int64_t>{1, 2, 3}));
+    QVERIFY(std::abs(aggregate->meanAt(0, 0) - 0.7) < 1e-6); // x
+    QVERIFY(std::abs(aggregate->meanAt(1, 1) - (0.6 + 0.45) / 2) < 1e-6); // z, q
+    QVERIFY(std::abs(aggregate->meanAt(2, 2) - 0.6) < 1e-6); // y
     // A reflection run next: experts again, named as such.
     view.setRun(m_reader, m_reflection);
     QTRY_COMPARE(view.shownRun(), qint64(m_reflection));

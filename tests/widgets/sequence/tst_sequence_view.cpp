@@ -397,15 +397,21 @@ void TstSequenceView::stepperAndTooltipFollowTheRoutingKind() {
     stepper.setToken(trace, row);
     QCOMPARE(bars(), 2);
     QCOMPARE(stepper.plot()->legend->itemCount(), 2);
-    // Token choice: the depth is decided up front; P(depth >= r) is kept at every recursion.
+    // Token choice: the depth is chosen up front. The traces store the shares P(depth >= r);
+    // shown at every recursion is the router's P(depth = r) = P(>= r) - P(>= r + 1).
     trace.routing = "token_choice";
     stepper.setToken(trace, row);
     QCOMPARE(bars(), 3);
-    QVERIFY2(values().contains(QStringLiteral("Router's P(depth ≥ r)")), qPrintable(values()));
+    const double first = double(token.routerScores[0]) - double(token.routerScores[1]);
+    QVERIFY(std::abs(stepper.routerScore() - first) < 1e-6);
+    QVERIFY2(values().contains(QStringLiteral("Router's P(depth = r)")) &&
+                 values().contains(QString::number(first, 'f', 3)),
+             qPrintable(values()));
     model.setTrace(trace, vocabularyOf({trace}));
+    const QString r1 = QStringLiteral("r1 %1").arg(first, 0, 'f', 3);
     const QString r3 = QStringLiteral("r3 %1").arg(double(token.routerScores[2]), 0, 'f', 3);
-    QVERIFY2(model.tooltip(row).contains(QStringLiteral("decided before r1")) &&
-                 model.tooltip(row).contains(r3),
+    QVERIFY2(model.tooltip(row).contains(QStringLiteral("chosen before r1")) &&
+                 model.tooltip(row).contains(r1) && model.tooltip(row).contains(r3),
              qPrintable(model.tooltip(row)));
     // Fixed routing has no router: the stored 1/0 are not shown as scores.
     trace.routing = "fixed";
