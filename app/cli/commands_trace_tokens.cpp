@@ -109,9 +109,19 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
     }
 }
 
-nlohmann::json tokenTraceJson(const mor::TokenTrace& trace, const Vocabulary& vocabulary) {
+/// "router_scores" as the trace stores them; "router_values" as the table shows them (the
+/// router's value where it decided, null where the table writes "-"; mor/router_scores.h).
+nlohmann::json tokenTraceJson(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
+                              int depthEvery) {
     nlohmann::json tokens = nlohmann::json::array();
     for (const auto& t : trace.tokens) {
+        nlohmann::json values = nlohmann::json::array();
+        for (size_t r = 0; r < t.routerScores.size(); ++r) {
+            const bool scored = mor::routerScored(trace.routing, t.depth, int64_t(r), depthEvery);
+            values.push_back(scored ? nlohmann::json(mor::routerValue(trace.routing,
+                                                                      t.routerScores, r))
+                                    : nlohmann::json(nullptr));
+        }
         nlohmann::json names = nlohmann::json::array();
         for (const int64_t p : t.recursionPreds) {
             const auto it = vocabulary.find(p);
@@ -122,6 +132,7 @@ nlohmann::json tokenTraceJson(const mor::TokenTrace& trace, const Vocabulary& vo
                           {"target_text", t.targetText},
                           {"depth", t.depth},
                           {"router_scores", t.routerScores},
+                          {"router_values", values},
                           {"recursion_preds", t.recursionPreds},
                           {"recursion_pred_texts", names},
                           {"recursion_target_probs", t.recursionTargetProbs},
@@ -220,7 +231,8 @@ int cmdTraceTokens(const TraceArgs& args, const mor::LogReader& reader, const mo
     const Vocabulary vocabulary = mor::mergedTokenNames(mor::traceTokenNames(traces),
                                                         mor::runTokenNames(reader, run.id(), step));
     if (args.run.json) {
-        auto out = tokenTraceJson(traces.front(), vocabulary);
+        auto out = tokenTraceJson(traces.front(), vocabulary,
+                                  int(run.config().model.recursion.depthEvery));
         out["run_id"] = run.id();
         out["step"] = step;
         // A token cut inside a UTF-8 character is written with U+FFFD, not refused.

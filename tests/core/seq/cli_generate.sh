@@ -93,9 +93,10 @@ for js, txt, text in ((sys.argv[1], sys.argv[2], "123+456=579"), (sys.argv[3], s
         for r, cell in cells:
             r = int(r)
             if j["routing"] == "expert_choice" and r > t["depth"] + 1:
-                assert cell == "-", (row, r)
+                assert cell == "-" and t["router_values"][r - 1] is None, (row, r)
             else:
                 assert cell == "%.3f" % t["router_scores"][r - 1], (row, r)
+                assert cell == "%.3f" % t["router_values"][r - 1], (row, r)
         verdicts = re.findall(r" (right|wrong) ", row + " ")
         if t["target"] >= 0:
             expect = ["right" if p == t["target"] else "wrong" for p in t["recursion_preds"]]
@@ -141,6 +142,8 @@ for row, t in zip(rows, toks):
     cells = row.split(" | ")[1:]
     assert [c.split()[0] for c in cells] == ["b1", "b2", "b3", "b4"], row
     assert cells[0].split()[1] == "-" and cells[2].split()[1] == "-", row
+    assert t["router_values"][0] is None and t["router_values"][2] is None, t
+    assert cells[1].split()[1] == "%.3f" % t["router_values"][1], row
     for b in (1, 3):
         assert (" skip" in cells[b]) == (b in t["skipped_blocks"]), (row, t["skipped_blocks"])
         skips += " skip" in cells[b]
@@ -174,6 +177,7 @@ for row, t in zip(rows, j["tokens"]):
     for r, cell in cells:
         r = int(r)
         assert abs(float(cell) - max(0.0, s[r - 1] - s[r])) < 6e-4, (row, r, s)
+        assert cell == "%.3f" % t["router_values"][r - 1], (row, r)
 print("token-choice trace: P(depth = r) in every cell")
 PY
 
