@@ -323,7 +323,7 @@ void RecursionStepper::restyle() {
     scoreColor.setAlpha(140);
     m_scoreBars->setBrush(scoreColor);
     m_scoreBars->setPen(Qt::NoPen);
-    m_scoreBars->setName(isBlocksMode()                        ? tr("router score (grey: block skipped)")
+    m_scoreBars->setName(isBlocksMode() ? tr("router score (grey: block skipped)")
                          : m_trace.routing == "token_choice" ? tr("router's P(depth = r)")
                                                              : tr("router score at r"));
     m_skippedBars->setBrush(QColor(160, 160, 160, 110));
