@@ -71,12 +71,11 @@ void printTokenTrace(const mor::TokenTrace& trace, const Vocabulary& vocabulary,
                     padded(t.target >= 0 ? shown(t.targetText) : "-", 8).c_str(), t.depth);
         for (int r = 1; r <= trace.maxRecursions; ++r) {
             // A router's decision only (mor/router_scores.h); "-" where the stored value is not.
-            const bool scored = size_t(r) <= t.routerScores.size() &&
-                                mor::routerScored(trace.routing, t.depth, r - 1, depthEvery);
+            const bool scored = mor::routerScored(trace, t, r - 1, depthEvery);
             char score[16] = "-    ";
             if (scored) {
                 std::snprintf(score, sizeof score, "%.3f",
-                              mor::routerValue(trace.routing, t.routerScores, size_t(r - 1)));
+                              mor::routerValue(trace, t, size_t(r - 1)));
             }
             if (blocks) {
                 const bool skipped = std::find(t.skippedBlocks.begin(), t.skippedBlocks.end(),
@@ -117,10 +116,9 @@ nlohmann::json tokenTraceJson(const mor::TokenTrace& trace, const Vocabulary& vo
     for (const auto& t : trace.tokens) {
         nlohmann::json values = nlohmann::json::array();
         for (size_t r = 0; r < t.routerScores.size(); ++r) {
-            const bool scored = mor::routerScored(trace.routing, t.depth, int64_t(r), depthEvery);
-            values.push_back(scored ? nlohmann::json(mor::routerValue(trace.routing,
-                                                                      t.routerScores, r))
-                                    : nlohmann::json(nullptr));
+            values.push_back(mor::routerScored(trace, t, int64_t(r), depthEvery)
+                                 ? nlohmann::json(mor::routerValue(trace, t, r))
+                                 : nlohmann::json(nullptr));
         }
         nlohmann::json names = nlohmann::json::array();
         for (const int64_t p : t.recursionPreds) {

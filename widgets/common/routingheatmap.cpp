@@ -409,19 +409,19 @@ QString RoutingHeatmap::tooltipFor(const Cell& cell) const {
     if (m_columns != Columns::Experts) { // the preview names the token, its depth and target
         const bool scored = !std::isnan(cell.value);
         const QString column = m_columns == Columns::Blocks ? tr("block %1") : tr("recursion %1");
+        const QString went = ran ? tr("went through it") : tr("did not go through it");
+        const QString value =
+            !scored ? (m_columns == Columns::Blocks
+                           ? tr("no router (every token goes through this block)")
+                           : tr("not scored (the token had left before)"))
+            : m_columns == Columns::Depths
+                ? tr("router's P(depth = %1) %2, %3")
+                      .arg(cell.expert + 1)
+                      .arg(cell.value, 0, 'f', 3)
+                      .arg(went)
+                : tr("router score %1, %2").arg(cell.value, 0, 'f', 3).arg(went);
         return QString::fromStdString(meta.preview) + QLatin1Char('\n') +
-               column.arg(cell.expert + 1) + QStringLiteral(": ") +
-               (!scored ? (m_columns == Columns::Blocks
-                               ? tr("no router (every token goes through this block)")
-                               : tr("not scored (the token had left before)"))
-                 : m_columns == Columns::Depths
-                     ? tr("router's P(depth = %1) %2, %3")
-                           .arg(cell.expert + 1)
-                           .arg(cell.value, 0, 'f', 3)
-                           .arg(ran ? tr("went through it") : tr("did not go through it"))
-                     : tr("router score %1, %2")
-                           .arg(cell.value, 0, 'f', 3)
-                           .arg(ran ? tr("went through it") : tr("did not go through it"))) +
+               column.arg(cell.expert + 1) + QStringLiteral(": ") + value +
                tr("\nclick: open in the Sequence tab");
     }
     QString text = tr("input #%1 (class %2, domain %3)\nexpert E%4: p = %5%6")

@@ -29,7 +29,7 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
     for (int q = 0; q < int(traces.size()) && depth > 0; ++q) {
         const mor::TokenTrace& trace = traces[size_t(q)];
         const bool blocks = sequence::isMixtureOfDepths(trace);
-        const bool routed = sequence::hasRouter(trace);
+        const bool routed = mor::hasRouter(trace);
         out.blocks = out.blocks || blocks;
         out.routed = out.routed || routed;
         out.depthChoice = out.depthChoice || trace.routing == "token_choice";
@@ -44,8 +44,8 @@ RecursionRouting recursionRouting(const std::vector<mor::TokenTrace>& traces, in
             s.sampleIds.push_back(s.nSamples++);
             for (int r = 1; r <= depth; ++r) {
                 s.probs.push_back(
-                    sequence::routerScored(trace, t, r - 1, depthEvery)
-                        ? mor::routerValue(trace.routing, t.routerScores, size_t(r - 1))
+                    mor::routerScored(trace, t, r - 1, depthEvery)
+                        ? mor::routerValue(trace, t, size_t(r - 1))
                         : std::numeric_limits<float>::quiet_NaN());
                 s.mask.push_back(blocks ? (size_t(r) <= used.size() && used[size_t(r - 1)])
                                         : r <= t.depth);

@@ -9,9 +9,9 @@
 // scored" (the model computes a score at every position, but a token that left is never
 // selected). Token-choice: the router decides a token's depth once, up front; its value at r is
 // its probability for depth r, P(depth = r), kept for every recursion (the chosen depth is the
-// most probable r). Mixture-of-Depths: every routed block's
-// router scores every token. Fixed and vanilla routing have no router: every value is NaN and
-// `routed` is false.
+// most probable r). Mixture-of-Depths: every routed block's router scores every token. Fixed
+// and vanilla routing have no router: every value is NaN and `routed` is false
+// (mor/router_scores.h).
 #include "common/routingheatmap.h"
 
 #include <mor/token_trace.h>

@@ -42,20 +42,6 @@ int depthEveryOf(const QByteArray& configJson) {
     return std::max(1, model.value("recursion").toObject().value("depth_every").toInt(1));
 }
 
-bool blockHasRouter(int depthEvery, int block) {
-    return mor::depthBlockHasRouter(depthEvery, block);
-}
-
-bool hasRouter(const mor::TokenTrace& trace) {
-    return mor::routingHasRouter(trace.routing);
-}
-
-bool routerScored(const mor::TokenTrace& trace, const mor::TokenStep& token, int index,
-                  int depthEvery) {
-    return index >= 0 && size_t(index) < token.routerScores.size() &&
-           mor::routerScored(trace.routing, token.depth, index, depthEvery);
-}
-
 QString DepthBlocks::skippedText(const mor::TokenTrace& trace, const mor::TokenStep& token) {
     if (!skippedBlocksRecorded(trace, token)) {
         return tr("not recorded");

@@ -30,18 +30,8 @@ std::vector<bool> blockMask(const mor::TokenTrace& trace, const mor::TokenStep& 
 /// model has a router at every depth_every-th block; the others process every token (their
 /// traced router score is stored as 1, "every token selected").
 int depthEveryOf(const QByteArray& configJson);
-/// Whether block `block` (0-based) of such a model has a router.
-bool blockHasRouter(int depthEvery, int block);
-/// Whether the trace's model has a router: expert or token choice, Mixture-of-Depths. Fixed and
-/// vanilla routing have none (their traces store a 1/0 "went through" mask as scores).
-bool hasRouter(const mor::TokenTrace& trace);
-/// Whether `token`'s stored score at recursion (Mixture-of-Depths: block) `index` (0-based) is a
-/// router's decision. Expert-choice: up to the token's depth + 1 (the router of recursion r
-/// ranks the tokens that went through recursion r - 1; a token that left is never ranked, the
-/// trace stores 0). Token choice: at every recursion (the share P(depth >= r), decided once, up
-/// front). Mixture-of-Depths: at the blocks with a router (depthEvery). Fixed, vanilla: never.
-bool routerScored(const mor::TokenTrace& trace, const mor::TokenStep& token, int index,
-                  int depthEvery = 1);
+/// Which blocks have a router, which stored scores are a router's decision and what value to
+/// show: mor/router_scores.h (one rule for the model, `mor trace` and the views).
 
 class DepthBlocks {
     Q_DECLARE_TR_FUNCTIONS(DepthBlocks)

@@ -129,9 +129,9 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     const std::vector<bool> used = t && blocks ? blockMask(trace, *t) : std::vector<bool>{};
     for (int r = 1; r <= maxR; ++r) {
         const double score =
-            t ? double(mor::routerValue(trace.routing, t->routerScores, size_t(r - 1))) : 0.0;
+            t ? double(mor::routerValue(trace, *t, size_t(r - 1))) : 0.0;
         const bool skipped = size_t(r - 1) < used.size() && !used[size_t(r - 1)];
-        if (!t || !routerScored(trace, *t, r - 1, m_depthEvery)) {
+        if (!t || !mor::routerScored(trace, *t, r - 1, m_depthEvery)) {
             continue; // no router's decision here: no bar (depthblocks.h)
         }
         (skipped ? skippedRs : rs) << r;
@@ -150,7 +150,7 @@ void RecursionStepper::setToken(const mor::TokenTrace& trace, int row,
     // pane has no height for at 1280x800 in German).
     // Fixed and vanilla routing have no router: no score bars to name.
     m_plot->legend->clearItems();
-    if (!t || hasRouter(trace)) {
+    if (!t || mor::hasRouter(trace)) {
         m_scoreBars->addToLegend();
     }
     m_probGraph->addToLegend();
@@ -207,7 +207,7 @@ void RecursionStepper::setRecursion(int r) {
 double RecursionStepper::routerScore() const {
     const mor::TokenStep* t = token();
     const int r = recursion();
-    return t && r >= 1 ? double(mor::routerValue(m_trace.routing, t->routerScores, size_t(r - 1)))
+    return t && r >= 1 ? double(mor::routerValue(m_trace, *t, size_t(r - 1)))
                        : 0.0;
 }
 
@@ -257,7 +257,7 @@ void RecursionStepper::showRecursion() {
     const bool tokenChoice = m_trace.routing == "token_choice";
     const QString rows[][2] = {
         {tokenChoice ? tr("Router's P(depth = r)") : tr("Router score at r"),
-         hasRouter(m_trace) ? QString::number(routerScore(), 'f', 3)
+         mor::hasRouter(m_trace) ? QString::number(routerScore(), 'f', 3)
                             : tr("none (routing “%1” has no router)")
                                   .arg(QString::fromStdString(m_trace.routing))},
         {tr("Continued to r + 1"),
@@ -289,7 +289,7 @@ void RecursionStepper::showBlock(int r, int64_t pred, const QString& verdict) {
                                 : used == 1 ? tr("went through it")
                                             : tr("skipped (residual path)")},
         {tr("Router score at the block"),
-         blockHasRouter(m_depthEvery, r - 1)
+         mor::depthBlockHasRouter(m_depthEvery, r - 1)
              ? QString::number(routerScore(), 'f', 3)
              : tr("none (no router at this block)")},
         {tr("Prediction after the block"),

@@ -101,18 +101,18 @@ QString TokenDepthModel::tooltip(int row) const {
     }
     QStringList scores;
     for (size_t r = 0; r < token.routerScores.size(); ++r) {
-        if (!routerScored(m_trace, token, int(r), m_depthEvery)) {
+        if (!mor::routerScored(m_trace, token, int64_t(r), m_depthEvery)) {
             continue; // no router here (a block without one, a token that had left, no router)
         }
         scores << (isMixtureOfDepths(m_trace) ? tr("b%1 %2") : tr("r%1 %2"))
                       .arg(r + 1)
                       .arg(QString::number(
-                          double(mor::routerValue(m_trace.routing, token.routerScores, r)), 'f',
+                          double(mor::routerValue(m_trace, token, r)), 'f',
                           3));
     }
     const QString list = scores.isEmpty() ? tr("none") : scores.join(QStringLiteral(", "));
     lines << (isMixtureOfDepths(m_trace) ? tr("Router scores per block: %1").arg(list)
-              : !hasRouter(m_trace)
+              : !mor::hasRouter(m_trace)
                   ? tr("Router: none (routing “%1”)").arg(QString::fromStdString(m_trace.routing))
               : m_trace.routing == "token_choice"
                   ? tr("Router's P(depth = r), chosen before r1: %1").arg(list)
