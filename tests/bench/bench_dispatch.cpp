@@ -1,9 +1,12 @@
 // Item 2 of issue 8 / issue 20: sparse dispatch scaling. Training-step time (forward +
 // backward) with top-2 routing over E = 2..32 equal experts, against computing every expert on
-// every input and masking. Four variants are timed side by side, alternating E and variant:
+// every input and masking. Six variants are timed side by side, alternating E and variant:
 //   model   the real MoRModel with grouped dispatch (grouped_experts.h: the rows of all equal
 //           experts sorted by expert, every layer of every step one segment product, no
 //           padding; the loss terms once per group)
+//   balanced the model variant with random top-2 routing in training, so every expert gets
+//           ~2B/E rows (an untrained top-k router leaves about half of 32 experts idle; each
+//           row says how many got rows at E = 32)
 //   perexp  the same MoRModel with the per-expert gather -> reflect -> scatter path
 //   sparse  a minimal harness: encoder, router, the same ReflectionExpert modules, gather/scatter
 //   dense   the same harness computing every expert on the whole batch and masking by gates
@@ -12,10 +15,10 @@
 // The figure is each variant's step time at E = 32 over its time at E = 2. Also reported (info):
 // the same ratio of process CPU time (all threads), which waiting for a core on a shared
 // machine does not inflate. `bench_dispatch [reps] [variants] [threads] [batch]`: repetitions
-// (default 15), a comma-separated subset of model,full,perexp,sparse,dense (default all), the
-// intra-op threads (default 2; 1 is less sensitive to other processes on a shared machine) and
-// the batch (default 1024, the goal's; smaller ones compare grouped and per-expert dispatch
-// there).
+// (default 15), a comma-separated subset of model,balanced,full,perexp,sparse,dense (default
+// all), the intra-op threads (default 2; 1 is less sensitive to other processes on a shared
+// machine) and the batch (default 1024, the goal's; smaller ones compare grouped and per-expert
+// dispatch there).
 // MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_SLOTS=0: the integration
 // over all E experts, masked, instead of each row's selected slots; MOR_BENCH_TORCH_ADAMW=1: the
 // full step with LibTorch's AdamW and clip_grad_norm_ (before/after in one binary).
@@ -175,6 +178,8 @@ int main(int argc, char** argv)
     // times[variant][E] = per-repetition step seconds (cpuTimes: process CPU seconds)
     std::map<std::string, std::map<int64_t, std::vector<double>>> times, cpuTimes;
     std::map<std::string, std::map<int64_t, Variant>> variants;
+    // The MoRModel variants' models, for the number of experts their routers gave rows.
+    std::map<std::string, std::map<int64_t, std::shared_ptr<model::MoRModel>>> nets;
     guarded(item, "building the variants", [&] {
         for (const int64_t experts : kExperts) {
             ModelConfig mc;
@@ -192,6 +197,7 @@ int main(int argc, char** argv)
                 if (!wanted(name)) {
                     continue;
                 }
+                nets[name][experts] = mor;
                 variants[name][experts] = Variant{
                     name,
                     [mor, grouped](const torch::Tensor& x, const torch::Tensor& y) {
@@ -199,6 +205,20 @@ int main(int argc, char** argv)
                         return (*mor)->forward(x, y, torch::Tensor()).totalLoss;
                     },
                     (*mor)->parameters()};
+            }
+            if (wanted("balanced")) { // every expert gets rows: random top-2 (training)
+                ModelConfig balanced = mc;
+                balanced.router.strategy = RoutingStrategy::Random;
+                auto net = std::make_shared<model::MoRModel>(balanced, shape);
+                (*net)->train();
+                nets["balanced"][experts] = net;
+                variants["balanced"][experts] = Variant{
+                    "balanced",
+                    [net](const torch::Tensor& x, const torch::Tensor& y) {
+                        model::setGroupedDispatch(true);
+                        return (*net)->forward(x, y, torch::Tensor()).totalLoss;
+                    },
+                    (*net)->parameters()};
             }
             if (wanted("full")) { // the whole training step as the engine takes it
                 auto net = std::make_shared<model::MoRModel>(mc, shape);
@@ -216,6 +236,7 @@ int main(int argc, char** argv)
                                : std::shared_ptr<torch::optim::Optimizer>(engine::makeOptimizer(
                                      tc, (*net)->parameters(), &optimizerName));
                 const auto params = (*net)->parameters();
+                nets["full"][experts] = net;
                 variants["full"][experts] = Variant{
                     "full",
                     [net](const torch::Tensor& x, const torch::Tensor& y) {
@@ -280,13 +301,28 @@ int main(int argc, char** argv)
         }
     });
     model::setGroupedDispatch(true);
+    // Experts that got rows at E = 32 in a training pass of the timed batch (after the timing:
+    // the full variant's router has trained on it). An untrained top-k router leaves many idle.
+    const auto busyExperts = [&](const std::string& name) {
+        const auto it = nets.find(name);
+        if (it == nets.end() || !it->second.count(32)) {
+            return std::string();
+        }
+        torch::NoGradGuard noGrad;
+        const auto out = (*it->second.at(32))->forward(x, y, torch::Tensor());
+        const auto rows = out.mask.sum(0);
+        return format("experts with rows at E=32: %lld of 32 (most rows %lld of %lld); ",
+                      (long long)rows.gt(0).sum().item<int64_t>(),
+                      (long long)rows.max().item<int64_t>(), (long long)batch);
+    };
     const std::map<std::string, std::string> labels{
         {"model", "MoRModel grouped dispatch (top-2)"},
+        {"balanced", "MoRModel grouped dispatch, balanced routing (random top-2)"},
         {"full", "whole training step: MoRModel grouped, clipping and AdamW (the engine's)"},
         {"perexp", "MoRModel per-expert dispatch (top-2)"},
         {"sparse", "harness sparse gather/scatter (top-2)"},
         {"dense", "harness dense: every expert, masked"}};
-    for (const std::string name : {"model", "full", "perexp", "sparse", "dense"}) {
+    for (const std::string name : {"model", "balanced", "full", "perexp", "sparse", "dense"}) {
         if (!times.count(name)) {
             continue;
         }
@@ -308,6 +344,7 @@ int main(int argc, char** argv)
             const bool ends = byE.count(2) && byE.count(32);
             const double wall = ends ? growth(byE) : NAN;
             const double cpu = ends ? growth(cpuTimes.at(name)) : NAN;
+            detail += busyExperts(name);
             const bool goal = name == "model";
             row(item, "step time E=32 / E=2, " + labels.at(name),
                 name == "dense"  ? "~16x (reference)"
