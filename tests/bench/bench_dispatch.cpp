@@ -1,12 +1,13 @@
 // Item 2 of issue 8 / issue 20: sparse dispatch scaling. Training-step time (forward +
 // backward) with top-2 routing over E = 2..32 equal experts, against computing every expert on
 // every input and masking. Six variants are timed side by side, alternating E and variant:
-//   model   the real MoRModel with grouped dispatch (grouped_experts.h: the rows of all equal
-//           experts sorted by expert, every layer of every step one segment product, no
-//           padding; the loss terms once per group)
-//   balanced the model variant with random top-2 routing in training, so every expert gets
-//           ~2B/E rows (an untrained top-k router leaves about half of 32 experts idle; each
-//           row says how many got rows at E = 32)
+//   balanced the real MoRModel with grouped dispatch (grouped_experts.h: the rows of all
+//           equal experts sorted by expert, every layer of every step one segment product, no
+//           padding; the loss terms once per group), routed top-2 at random in training so
+//           that every expert gets ~2B/E rows: the goal row (since session 34)
+//   model   the same with its untrained top-2 router, which leaves 17 of 32 experts idle at
+//           this batch (each row says how many got rows at E = 32): the goal row until
+//           session 34, which timed 15 to 22 busy experts depending on the variants built
 //   perexp  the same MoRModel with the per-expert gather -> reflect -> scatter path
 //   sparse  a minimal harness: encoder, router, the same ReflectionExpert modules, gather/scatter
 //   dense   the same harness computing every expert on the whole batch and masking by gates
@@ -15,7 +16,7 @@
 // The figure is each variant's step time at E = 32 over its time at E = 2. Also reported (info):
 // the same ratio of process CPU time (all threads), which waiting for a core on a shared
 // machine does not inflate. `bench_dispatch [reps] [variants] [threads] [batch]`: repetitions
-// (default 15), a comma-separated subset of model,balanced,full,perexp,sparse,dense (default
+// (default 15), a comma-separated subset of balanced,model,full,perexp,sparse,dense (default
 // all), the intra-op threads (default 2; 1 is less sensitive to other processes on a shared
 // machine) and the batch (default 1024, the goal's; smaller ones compare grouped and per-expert
 // dispatch there).
@@ -177,6 +178,10 @@ int main(int argc, char** argv)
 
     // times[variant][E] = per-repetition step seconds (cpuTimes: process CPU seconds)
     std::map<std::string, std::map<int64_t, std::vector<double>>> times, cpuTimes;
+    // Every model of E experts starts from the same weights (seed E), whichever variants are
+    // timed: an untrained top-2 router leaves a number of experts idle that depends on its
+    // weights (10 or 16 of 32 before session 34, by the variants built first), and the row
+    // timed alone and in the suite timed different numbers of busy experts.
     std::map<std::string, std::map<int64_t, Variant>> variants;
     // The MoRModel variants' models, for the number of experts their routers gave rows.
     std::map<std::string, std::map<int64_t, std::shared_ptr<model::MoRModel>>> nets;
@@ -190,6 +195,7 @@ int main(int argc, char** argv)
             model::ModelShape shape;
             shape.inputs = kFeatures;
             shape.classes = kClasses;
+            torch::manual_seed(uint64_t(experts)); // whichever variants are built
             auto mor = std::make_shared<model::MoRModel>(mc, shape);
             (*mor)->train();
             for (const bool grouped : {true, false}) {
@@ -209,6 +215,7 @@ int main(int argc, char** argv)
             if (wanted("balanced")) { // every expert gets rows: random top-2 (training)
                 ModelConfig balanced = mc;
                 balanced.router.strategy = RoutingStrategy::Random;
+                torch::manual_seed(uint64_t(experts)); // whichever variants are built
                 auto net = std::make_shared<model::MoRModel>(balanced, shape);
                 (*net)->train();
                 nets["balanced"][experts] = net;
@@ -221,6 +228,7 @@ int main(int argc, char** argv)
                     (*net)->parameters()};
             }
             if (wanted("full")) { // the whole training step as the engine takes it
+                torch::manual_seed(uint64_t(experts)); // whichever variants are built
                 auto net = std::make_shared<model::MoRModel>(mc, shape);
                 (*net)->train();
                 // MOR_BENCH_TORCH_ADAMW=1: LibTorch's AdamW and clip_grad_norm_ instead (A/B).
@@ -257,6 +265,7 @@ int main(int argc, char** argv)
                 if (!wanted(dense ? "dense" : "sparse")) {
                     continue;
                 }
+                torch::manual_seed(uint64_t(experts)); // whichever variants are built
                 auto h = std::make_shared<Harness>(experts, dense);
                 variants[dense ? "dense" : "sparse"][experts] = Variant{
                     dense ? "dense" : "sparse",
@@ -316,13 +325,15 @@ int main(int argc, char** argv)
                       (long long)rows.max().item<int64_t>(), (long long)batch);
     };
     const std::map<std::string, std::string> labels{
-        {"model", "MoRModel grouped dispatch (top-2)"},
-        {"balanced", "MoRModel grouped dispatch, balanced routing (random top-2)"},
+        {"model", "MoRModel grouped dispatch, untrained top-2 router (the goal row until "
+                  "session 34)"},
+        {"balanced", "MoRModel grouped dispatch, top-2, every expert busy (random top-2 "
+                     "routing)"},
         {"full", "whole training step: MoRModel grouped, clipping and AdamW (the engine's)"},
         {"perexp", "MoRModel per-expert dispatch (top-2)"},
         {"sparse", "harness sparse gather/scatter (top-2)"},
         {"dense", "harness dense: every expert, masked"}};
-    for (const std::string name : {"model", "balanced", "full", "perexp", "sparse", "dense"}) {
+    for (const std::string name : {"balanced", "model", "full", "perexp", "sparse", "dense"}) {
         if (!times.count(name)) {
             continue;
         }
@@ -345,7 +356,7 @@ int main(int argc, char** argv)
             const double wall = ends ? growth(byE) : NAN;
             const double cpu = ends ? growth(cpuTimes.at(name)) : NAN;
             detail += busyExperts(name);
-            const bool goal = name == "model";
+            const bool goal = name == "balanced";
             row(item, "step time E=32 / E=2, " + labels.at(name),
                 name == "dense"  ? "~16x (reference)"
                 : goal           ? "<= 1.3x"

@@ -44,6 +44,9 @@ struct Setup {
     int64_t depth = 2;
     int64_t features = 32;
     int64_t tokens = 0; ///< > 0: token input of this length (features = tokens)
+    /// Top-2 at random in training, so that every expert gets rows (an untrained top-2 router
+    /// leaves many of 32 experts idle: the experts series would time fewer than it names).
+    bool everyExpertBusy = false;
     HaltingRule halting = HaltingRule::Fixed;
 };
 
@@ -56,6 +59,9 @@ public:
         mc.encoder.hidden = 64;
         mc.router.strategy = RoutingStrategy::TopK;
         mc.router.topK = 2;
+        if (s.everyExpertBusy) {
+            mc.router.strategy = RoutingStrategy::Random;
+        }
         if (s.tokens > 0) {
             mc.encoder.input = EncoderInput::Tokens;
         }
@@ -253,8 +259,11 @@ int main(int argc, char** argv)
     }
     series("training step vs batch size", "batch size", "1", {16, 64, 256, 1024},
            [](Setup& s, int64_t x) { s.batch = x; });
-    series("training step vs experts (top-2)", "experts", "0", {2, 4, 8, 16, 32},
-           [](Setup& s, int64_t x) { s.experts = x; });
+    series("training step vs experts (top-2, every expert busy)", "experts", "0",
+           {2, 4, 8, 16, 32}, [](Setup& s, int64_t x) {
+               s.experts = x;
+               s.everyExpertBusy = true;
+           });
     depthSeries();
     series("training step vs input width", "input features", "1", {16, 64, 256, 1024},
            [](Setup& s, int64_t x) { s.features = x; });
