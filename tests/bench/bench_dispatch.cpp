@@ -42,8 +42,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -151,6 +153,28 @@ struct Variant {
     std::function<void()> after; ///< timed after backward (the full step's clip + optimizer)
 };
 
+/// A MoRModel in training mode whose weights are seeded by its expert count, whichever variants
+/// are built before it (see main).
+std::shared_ptr<model::MoRModel> seededModel(const ModelConfig& config,
+                                             const model::ModelShape& shape)
+{
+    torch::manual_seed(uint64_t(config.experts.size()));
+    auto net = std::make_shared<model::MoRModel>(config, shape);
+    (*net)->train();
+    return net;
+}
+
+/// The training loss of `net` with grouped or per-expert dispatch (forward; the timer calls
+/// backward).
+std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>
+lossOf(std::shared_ptr<model::MoRModel> net, bool grouped = true)
+{
+    return [net, grouped](const torch::Tensor& x, const torch::Tensor& y) {
+        model::setGroupedDispatch(grouped);
+        return (*net)->forward(x, y, torch::Tensor()).totalLoss;
+    };
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -195,42 +219,26 @@ int main(int argc, char** argv)
             model::ModelShape shape;
             shape.inputs = kFeatures;
             shape.classes = kClasses;
-            torch::manual_seed(uint64_t(experts)); // whichever variants are built
-            auto mor = std::make_shared<model::MoRModel>(mc, shape);
-            (*mor)->train();
+            auto mor = seededModel(mc, shape);
             for (const bool grouped : {true, false}) {
                 const std::string name = grouped ? "model" : "perexp";
                 if (!wanted(name)) {
                     continue;
                 }
                 nets[name][experts] = mor;
-                variants[name][experts] = Variant{
-                    name,
-                    [mor, grouped](const torch::Tensor& x, const torch::Tensor& y) {
-                        model::setGroupedDispatch(grouped);
-                        return (*mor)->forward(x, y, torch::Tensor()).totalLoss;
-                    },
-                    (*mor)->parameters()};
+                variants[name][experts] = Variant{name, lossOf(mor, grouped),
+                                                  (*mor)->parameters(), {}};
             }
             if (wanted("balanced")) { // every expert gets rows: random top-2 (training)
                 ModelConfig balanced = mc;
                 balanced.router.strategy = RoutingStrategy::Random;
-                torch::manual_seed(uint64_t(experts)); // whichever variants are built
-                auto net = std::make_shared<model::MoRModel>(balanced, shape);
-                (*net)->train();
+                auto net = seededModel(balanced, shape);
                 nets["balanced"][experts] = net;
-                variants["balanced"][experts] = Variant{
-                    "balanced",
-                    [net](const torch::Tensor& x, const torch::Tensor& y) {
-                        model::setGroupedDispatch(true);
-                        return (*net)->forward(x, y, torch::Tensor()).totalLoss;
-                    },
-                    (*net)->parameters()};
+                variants["balanced"][experts] = Variant{"balanced", lossOf(net),
+                                                        (*net)->parameters(), {}};
             }
             if (wanted("full")) { // the whole training step as the engine takes it
-                torch::manual_seed(uint64_t(experts)); // whichever variants are built
-                auto net = std::make_shared<model::MoRModel>(mc, shape);
-                (*net)->train();
+                auto net = seededModel(mc, shape);
                 // MOR_BENCH_TORCH_ADAMW=1: LibTorch's AdamW and clip_grad_norm_ instead (A/B).
                 const char* torchEnv = std::getenv("MOR_BENCH_TORCH_ADAMW");
                 const bool torchAdamW = torchEnv != nullptr && std::string(torchEnv) == "1";
@@ -246,12 +254,7 @@ int main(int argc, char** argv)
                 const auto params = (*net)->parameters();
                 nets["full"][experts] = net;
                 variants["full"][experts] = Variant{
-                    "full",
-                    [net](const torch::Tensor& x, const torch::Tensor& y) {
-                        model::setGroupedDispatch(true);
-                        return (*net)->forward(x, y, torch::Tensor()).totalLoss;
-                    },
-                    params,
+                    "full", lossOf(net), params,
                     [optimizer, params, torchAdamW, tc] {
                         if (torchAdamW) {
                             torch::nn::utils::clip_grad_norm_(params, tc.clipNorm);
@@ -270,7 +273,7 @@ int main(int argc, char** argv)
                 variants[dense ? "dense" : "sparse"][experts] = Variant{
                     dense ? "dense" : "sparse",
                     [h](const torch::Tensor& x, const torch::Tensor& y) { return h->loss(x, y); },
-                    h->parameters()};
+                    h->parameters(), {}};
             }
         }
     });
