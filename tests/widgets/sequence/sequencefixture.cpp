@@ -49,4 +49,20 @@ std::map<int64_t, std::vector<mor::TokenTrace>> makeRun(bool withDifficulty) {
     return run;
 }
 
+int deepestToken(const mor::TokenTrace& trace, int from) {
+    int row = from;
+    for (int i = from; i < int(trace.tokens.size()); ++i) {
+        row = trace.tokens[size_t(i)].depth > trace.tokens[size_t(row)].depth ? i : row;
+    }
+    return row;
+}
+
+int lastTokenOfDepth(const mor::TokenTrace& trace, int depth) {
+    int row = 0;
+    for (int i = 0; i < int(trace.tokens.size()); ++i) {
+        row = trace.tokens[size_t(i)].depth == depth ? i : row;
+    }
+    return row;
+}
+
 } // namespace sequence_test

@@ -14,4 +14,9 @@ mor::TokenTrace makeTrace(int64_t sampleId, int seed = 0, bool withDifficulty = 
 /// Probe traces at evaluation steps 100, 200 and 300 (two sequences per step; deeper later).
 std::map<int64_t, std::vector<mor::TokenTrace>> makeRun(bool withDifficulty = false);
 
+/// The first of the deepest tokens at or after `from` (`from` when none is deeper).
+int deepestToken(const mor::TokenTrace& trace, int from = 0);
+/// The last token of exactly `depth` recursions (0 when none has it).
+int lastTokenOfDepth(const mor::TokenTrace& trace, int depth);
+
 } // namespace sequence_test

@@ -150,10 +150,7 @@ void TstSequenceLadder::clickingACellShowsThatRecursionInTheStepper() {
     RecursionStepper* stepper = s.view.recursionStepper();
     const mor::TokenTrace& trace = *s.view.currentTrace();
     // The deepest token other than the first: its last recursion.
-    int row = 1;
-    for (int i = 1; i < int(trace.tokens.size()); ++i) {
-        row = trace.tokens[size_t(i)].depth > trace.tokens[size_t(row)].depth ? i : row;
-    }
+    const int row = sequence_test::deepestToken(trace, 1);
     const int depth = trace.tokens[size_t(row)].depth;
     QVERIFY(depth >= 2);
     QSignalSpy picked(flow, &TokenFlowWidget::recursionPicked);
@@ -178,10 +175,7 @@ void TstSequenceLadder::stepperAndArrowKeysMoveTheMarkedCell() {
     TokenFlowWidget* flow = s.view.tokenFlow();
     RecursionStepper* stepper = s.view.recursionStepper();
     const mor::TokenTrace& trace = *s.view.currentTrace();
-    int row = 0;
-    for (int i = 0; i < int(trace.tokens.size()); ++i) {
-        row = trace.tokens[size_t(i)].depth == 3 ? i : row;
-    }
+    const int row = sequence_test::lastTokenOfDepth(trace, 3);
     QCOMPARE(trace.tokens[size_t(row)].depth, 3);
     s.view.selectToken(row);
     QCOMPARE(flow->currentRecursion(), 1);

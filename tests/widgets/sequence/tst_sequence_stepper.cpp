@@ -119,10 +119,7 @@ void TstSequenceStepper::stepperPlotHoldsTargetProbabilities() {
     view.setTraces(makeRun());
     // The deepest token of the shown trace.
     const auto& tokens = view.currentTrace()->tokens;
-    int row = 0;
-    for (int i = 0; i < int(tokens.size()); ++i) {
-        row = tokens[size_t(i)].depth > tokens[size_t(row)].depth ? i : row;
-    }
+    const int row = sequence_test::deepestToken(*view.currentTrace());
     view.selectToken(row);
     QCustomPlot* plot = view.recursionStepper()->plot();
     QCPGraph* probs = plot->graph(0);
@@ -140,11 +137,7 @@ void TstSequenceStepper::stepperPlotHoldsTargetProbabilities() {
 void TstSequenceStepper::playStepsThroughEveryRecursion() {
     SequenceView view;
     view.setTraces(makeRun());
-    const auto& tokens = view.currentTrace()->tokens;
-    int row = 0;
-    for (int i = 0; i < int(tokens.size()); ++i) {
-        row = tokens[size_t(i)].depth == 3 ? i : row;
-    }
+    const int row = sequence_test::lastTokenOfDepth(*view.currentTrace(), 3);
     view.selectToken(row);
     RecursionStepper* stepper = view.recursionStepper();
     QCOMPARE(stepper->depth(), 3);
