@@ -22,8 +22,12 @@
 // dispatch there).
 // MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_SLOTS=0: the integration
 // over all E experts, masked, instead of each row's selected slots; MOR_BENCH_TORCH_ADAMW=1: the
-// full step with LibTorch's AdamW and clip_grad_norm_ (before/after in one binary).
+// full step with LibTorch's AdamW and clip_grad_norm_ (before/after in one binary);
+// MOR_BENCH_PROFILE=DIR: after the timing, three steps of each variant and E under LibTorch's
+// profiler, written as DIR/<variant>_<E>.json (chrome://tracing; tests/bench/op_profile.py sums
+// them by operator: which operators' counts and times grow with E).
 #include <torch/torch.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include "benchutil.h"
 
@@ -312,6 +316,20 @@ int main(int argc, char** argv)
             }
         }
     });
+    if (const char* dir = std::getenv("MOR_BENCH_PROFILE"); dir != nullptr && *dir != '\0') {
+        guarded(item, "profiling", [&] {
+            for (auto& [name, byE] : variants) {
+                for (auto& [e, v] : byE) {
+                    stepTime(v);
+                    torch::autograd::profiler::RecordProfile guard(
+                        format("%s/%s_%lld.json", dir, name.c_str(), (long long)e));
+                    for (int i = 0; i < 3; ++i) {
+                        stepTime(v);
+                    }
+                }
+            }
+        });
+    }
     model::setGroupedDispatch(true);
     // Experts that got rows at E = 32 in a training pass of the timed batch (after the timing:
     // the full variant's router has trained on it). An untrained top-k router leaves many idle.

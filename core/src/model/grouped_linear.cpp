@@ -387,15 +387,26 @@ struct SegmentWeightGradients : torch::autograd::Node {
                 member(db, g).zero_();
             }
         }
-        // Per member a view of the buffers (the parameters' AccumulateGrad takes it as it is).
-        const auto dwParts = dw.unbind(0);
-        const auto dbParts = db.defined() ? db.unbind(0) : std::vector<torch::Tensor>();
+        // Per member its part of the buffers (the parameters' AccumulateGrad takes it as it
+        // is): on the CPU a tensor over the buffer's memory that holds the buffer alive, made
+        // without a dispatched op (unbind's select and view bookkeeping cost ~2 us each, ~450
+        // a step at E = 32: 14 weights and biases of 32 members).
+        const auto part = [](const torch::Tensor& buffer, int64_t g) {
+            if (!buffer.is_cpu()) {
+                return buffer.select(0, g);
+            }
+            char* base = static_cast<char*>(buffer.data_ptr())
+                         + g * buffer.stride(0) * int64_t(buffer.element_size());
+            return torch::from_blob(
+                base, buffer.sizes().slice(1), buffer.strides().slice(1),
+                [keep = buffer](void*) {}, buffer.options());
+        };
         for (int64_t g = 0; g < members; ++g) {
             if (task_should_compute_output(size_t(g))) {
-                grads[size_t(g)] = dwParts[size_t(g)];
+                grads[size_t(g)] = part(dw, g);
             }
             if (db.defined() && task_should_compute_output(size_t(members + g))) {
-                grads[size_t(members + g)] = dbParts[size_t(g)];
+                grads[size_t(members + g)] = part(db, g);
             }
         }
         return grads;

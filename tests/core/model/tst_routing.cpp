@@ -197,6 +197,11 @@ void TstRouting::randomPicksKExpertsReproducibly()
     torch::manual_seed(11);
     const auto b = selectRandom(probs, 2);
     QVERIFY(torch::equal(a, b));
+    // The k largest of the same uniform draws, as a stable descending sort picks them.
+    torch::manual_seed(11);
+    const auto order = std::get<1>(torch::rand({50, 6}).sort(true, 1, true)).narrow(1, 0, 2);
+    const auto sorted = torch::zeros({50, 6}).scatter(1, order, 1.0).gt(0.5);
+    QVERIFY(torch::equal(a, sorted));
     QVERIFY(torch::equal(a.sum(1), torch::full({50}, 2, torch::kLong)));
     // Uniform over experts: across 50 rows every expert gets picked at least once.
     QVERIFY(a.sum(0).min().item<int64_t>() > 0);
