@@ -88,6 +88,25 @@ void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, f
     at::cpu::addmm_out(result, result, input, weightT);
 }
 
+bool rowMajorProduct(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a,
+                     int64_t lda, const float* b, int64_t ldb, bool accumulate, float* c,
+                     int64_t ldc)
+{
+    const SgemmFn sgemm = blasSgemm();
+    // Column-major, c^T [n x m] = op(b)^T op(a)^T: b row-major [k x n] is b^T column-major
+    // ('N', ld >= n); a transposed row-major [n x k] needs 'T' (ld >= k); likewise a.
+    if (sgemm == nullptr || m <= 0 || n <= 0 || k <= 0 || ldc < n
+        || lda < (transA ? m : k) || ldb < (transB ? k : n)) {
+        return false;
+    }
+    const char tb = transB ? 'T' : 'N';
+    const char ta = transA ? 'T' : 'N';
+    const float one = 1.0f;
+    const float beta = accumulate ? 1.0f : 0.0f;
+    sgemm(&tb, &ta, &n, &m, &k, &one, b, &ldb, a, &lda, &beta, c, &ldc);
+    return true;
+}
+
 bool directBlas()
 {
     return blasSgemm() != nullptr;

@@ -19,6 +19,15 @@ struct Dense {
 void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, float* out,
                   int64_t ldo);
 
+/// c [m x n] (row-major, rows ldc apart) = (accumulate ? c : 0) + op(a) op(b), op(a) [m x k],
+/// op(b) [k x n], each row-major (rows lda / ldb apart) or, with transA / transB, the
+/// transpose of a row-major matrix: the sgemm call ATen's addmm makes for these operands, made
+/// directly (no tensors, no dispatch; grouped_linear.cpp's per-member products). False (c
+/// untouched) where that sgemm is not visible or a leading dimension is too small for BLAS.
+bool rowMajorProduct(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a,
+                     int64_t lda, const float* b, int64_t ldb, bool accumulate, float* c,
+                     int64_t ldc);
+
 /// Whether denseProduct calls sgemm directly on this thread (else through at::cpu::addmm_out).
 bool directBlas();
 void setDirectBlas(bool direct);

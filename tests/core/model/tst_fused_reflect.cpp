@@ -5,9 +5,11 @@
 // step embeddings, at batch 1 and with rows halting at different steps; configurations the
 // fused step does not support take the reference path. The packed-weight products
 // (model/fused_gemm.h) against a double-precision reference at odd shapes, on each kernel this
-// CPU runs, and the fused step with each of them.
+// CPU runs, and the fused step with each of them. The direct sgemm of the segment products
+// (model/fused_products.h) against torch::mm for each transposition.
 #include "model/eval_detail.h"
 #include "model/fused_gemm.h"
+#include "model/fused_products.h"
 #include "model/fused_reflect.h"
 #include "model/halting_policy.h"
 #include "model/reflection_expert.h"
@@ -233,6 +235,44 @@ private Q_SLOTS:
         }
         setFusedReflectDirectBlas(true);
         QVERIFY(fusedReflectDirectBlas());
+    }
+
+    void rowMajorProductEachTransposition()
+    {
+        // fused::rowMajorProduct (grouped_linear.cpp's per-member products) against torch::mm
+        // for a and b row-major or transposed, overwriting and accumulating, on rows wider than
+        // the matrix (ld > columns) and into a column range of a wider c; ld too small: refused.
+        namespace f = mor::model::fused;
+        torch::manual_seed(17);
+        const int64_t m = 37, n = 19, k = 23;
+        for (const bool ta : {false, true}) {
+            for (const bool tb : {false, true}) {
+                for (const bool accumulate : {false, true}) {
+                    // Stored with 3 spare columns: a [m, k] or a^T [k, m] as rows of +3.
+                    const auto aStore = ta ? torch::randn({k, m + 3}) : torch::randn({m, k + 3});
+                    const auto bStore = tb ? torch::randn({n, k + 3}) : torch::randn({k, n + 3});
+                    const auto a = ta ? aStore.narrow(1, 0, m).t() : aStore.narrow(1, 0, k);
+                    const auto b = tb ? bStore.narrow(1, 0, k).t() : bStore.narrow(1, 0, n);
+                    auto c = torch::randn({m, n + 5});
+                    const auto before = c.clone();
+                    QVERIFY(f::rowMajorProduct(ta, tb, m, n, k, aStore.data_ptr<float>(),
+                                               aStore.stride(0), bStore.data_ptr<float>(),
+                                               bStore.stride(0), accumulate,
+                                               c.data_ptr<float>() + 2, c.stride(0)));
+                    auto expected = before.clone();
+                    auto part = expected.narrow(1, 2, n);
+                    part.copy_((accumulate ? part : torch::zeros_like(part))
+                               + torch::mm(a.to(torch::kDouble), b.to(torch::kDouble))
+                                     .to(torch::kFloat));
+                    const double diff = (c - expected).abs().max().item<double>();
+                    QVERIFY2(diff < 1e-4, qPrintable(QString("ta %1 tb %2 acc %3: %4")
+                                                         .arg(ta).arg(tb).arg(accumulate)
+                                                         .arg(diff)));
+                }
+            }
+        }
+        float c = 0.0f, a = 1.0f, b = 1.0f;
+        QVERIFY(!f::rowMajorProduct(false, false, 2, 2, 2, &a, 1, &b, 2, false, &c, 2));
     }
 
     void packedProductMatchesDoubleReference()
