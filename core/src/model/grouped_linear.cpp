@@ -60,13 +60,19 @@ torch::Tensor columns(const torch::Tensor& t, int64_t column, int64_t k, bool tr
     return part(t, 1, column, k, transposed);
 }
 
-/// Member g of a stacked [G, ...] buffer.
-torch::Tensor member(const torch::Tensor& t, int64_t g)
+/// Member g of a stacked [G, ...] buffer. On the CPU made without a dispatched op (unbind's or
+/// select's view bookkeeping costs ~2 us); with `holdBuffer` the result keeps the buffer's
+/// memory alive (a gradient handed to a parameter outlives the buffer's other handles).
+torch::Tensor member(const torch::Tensor& t, int64_t g, bool holdBuffer = false)
 {
     if (!t.is_cpu()) {
         return t.select(0, g);
     }
     char* base = static_cast<char*>(t.data_ptr()) + g * t.stride(0) * int64_t(t.element_size());
+    if (holdBuffer) {
+        return torch::from_blob(
+            base, t.sizes().slice(1), t.strides().slice(1), [keep = t](void*) {}, t.options());
+    }
     return torch::from_blob(base, t.sizes().slice(1), t.strides().slice(1), t.options());
 }
 
@@ -410,26 +416,15 @@ struct SegmentWeightGradients : torch::autograd::Node {
                 member(db, g).zero_();
             }
         }
-        // Per member its part of the buffers (the parameters' AccumulateGrad takes it as it
-        // is): on the CPU a tensor over the buffer's memory that holds the buffer alive, made
-        // without a dispatched op (unbind's select and view bookkeeping cost ~2 us each, ~450
-        // a step at E = 32: 14 weights and biases of 32 members).
-        const auto part = [](const torch::Tensor& buffer, int64_t g) {
-            if (!buffer.is_cpu()) {
-                return buffer.select(0, g);
-            }
-            char* base = static_cast<char*>(buffer.data_ptr())
-                         + g * buffer.stride(0) * int64_t(buffer.element_size());
-            return torch::from_blob(
-                base, buffer.sizes().slice(1), buffer.strides().slice(1),
-                [keep = buffer](void*) {}, buffer.options());
-        };
+        // Per member its part of the buffers, holding them alive (the parameters'
+        // AccumulateGrad takes it as it is; ~450 a step at E = 32, where unbind's selects cost
+        // ~1 ms).
         for (int64_t g = 0; g < members; ++g) {
             if (task_should_compute_output(size_t(g))) {
-                grads[size_t(g)] = part(dw, g);
+                grads[size_t(g)] = member(dw, g, /*holdBuffer=*/true);
             }
             if (db.defined() && task_should_compute_output(size_t(members + g))) {
-                grads[size_t(members + g)] = part(db, g);
+                grads[size_t(members + g)] = member(db, g, /*holdBuffer=*/true);
             }
         }
         return grads;
