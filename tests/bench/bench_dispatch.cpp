@@ -20,9 +20,11 @@
 // all), the intra-op threads (default 2; 1 is less sensitive to other processes on a shared
 // machine) and the batch (default 1024, the goal's; smaller ones compare grouped and per-expert
 // dispatch there).
-// MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_SLOTS=0: the integration
-// over all E experts, masked, instead of each row's selected slots; MOR_BENCH_TORCH_ADAMW=1: the
-// full step with LibTorch's AdamW and clip_grad_norm_ (before/after in one binary);
+// MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_DW=blas: their weight
+// gradients through BLAS (the packed kernel's dW of small blocks off); MOR_BENCH_SLOTS=0: the
+// integration over all E experts, masked, instead of each row's selected slots;
+// MOR_BENCH_TORCH_ADAMW=1: the full step with LibTorch's AdamW and clip_grad_norm_ (before/after
+// in one binary);
 // MOR_BENCH_PROFILE=DIR: after the timing, three steps of each variant and E under LibTorch's
 // profiler, written as DIR/<variant>_<E>.json (chrome://tracing; tests/bench/op_profile.py sums
 // them by operator: which operators' counts and times grow with E).
@@ -196,6 +198,10 @@ int main(int argc, char** argv)
     const char* packedEnv = std::getenv("MOR_BENCH_PACKED");
     const bool packed = !(packedEnv != nullptr && std::string(packedEnv) == "0");
     model::setPackedSegmentProducts(packed);
+    // MOR_BENCH_DW=blas: every weight gradient of the segment products through BLAS (A/B).
+    const char* dwEnv = std::getenv("MOR_BENCH_DW");
+    const bool dwBlas = dwEnv != nullptr && std::string(dwEnv) == "blas";
+    model::segment::setWeightGradientKernel(!dwBlas);
     // MOR_BENCH_SLOTS=0: the integration over all E experts, masked (model/integration.h).
     const char* slotsEnv = std::getenv("MOR_BENCH_SLOTS");
     model::setSlotIntegration(!(slotsEnv != nullptr && std::string(slotsEnv) == "0"));
@@ -390,7 +396,9 @@ int main(int argc, char** argv)
                              "%d threads, segment products %s, fusion over %s",
                              (long long)batch, (long long)kWidth, (long long)kDepth,
                              name == "full" ? "fwd+bwd+clip+AdamW" : "fwd+bwd", reps, threads,
-                             packed ? "packed where they pay" : "BLAS only",
+                             packed ? (dwBlas ? "packed where they pay, dW by BLAS"
+                                              : "packed where they pay")
+                                    : "BLAS only",
                              model::slotIntegration() ? "the selected experts' slots"
                                                       : "all E experts, masked"));
         });

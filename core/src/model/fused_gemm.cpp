@@ -38,11 +38,17 @@ namespace {
 
 #if MOR_GEMM_X86
 
+/// How a kernel reads its rows and starts its accumulators. Rows: row r's input p is
+/// a[r lda + p] (kRows), or a[r lda + p step] (kStrided: e.g. dy^T of a row-major dy, lda 1).
+/// Accumulators: from the bias, or with `accumulate` (kStrided only) from the outputs.
+enum KernelMode { kRows, kStrided };
+
 /// AVX-512: MR (1..8) rows x 32 outputs, two zmm accumulators per row.
-template <int MR>
+template <int MR, KernelMode Mode = kRows>
 MOR_GEMM_AVX512 void gemmKernel512(const float* a, int64_t lda, const float* w, int64_t ldw,
                                    const float* bias, int64_t k, float* out, int64_t ldo,
-                                   __mmask16 mask0, __mmask16 mask1)
+                                   __mmask16 mask0, __mmask16 mask1, int64_t step = 1,
+                                   bool accumulate = false)
 {
     __m512 c0[MR];
     __m512 c1[MR];
@@ -50,15 +56,21 @@ MOR_GEMM_AVX512 void gemmKernel512(const float* a, int64_t lda, const float* w, 
     const __m512 b1 = _mm512_loadu_ps(bias + 16);
 #pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
-        c0[r] = b0;
-        c1[r] = b1;
+        if (Mode == kStrided && accumulate) {
+            c0[r] = _mm512_maskz_loadu_ps(mask0, out + r * ldo);
+            c1[r] = _mm512_maskz_loadu_ps(mask1, out + r * ldo + 16);
+        } else {
+            c0[r] = b0;
+            c1[r] = b1;
+        }
     }
     for (int64_t p = 0; p < k; ++p) {
         const __m512 w0 = _mm512_loadu_ps(w + p * ldw);
         const __m512 w1 = _mm512_loadu_ps(w + p * ldw + 16);
+        const float* ap = Mode == kStrided ? a + p * step : a + p;
 #pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
-            const __m512 x = _mm512_set1_ps(a[r * lda + p]);
+            const __m512 x = _mm512_set1_ps(ap[r * lda]);
             c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
             c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
         }
@@ -70,8 +82,10 @@ MOR_GEMM_AVX512 void gemmKernel512(const float* a, int64_t lda, const float* w, 
     }
 }
 
+template <KernelMode Mode = kRows>
 MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, int64_t ldi,
-                                   int64_t m, float* out, int64_t ldo)
+                                   int64_t m, float* out, int64_t ldo, int64_t step = 1,
+                                   bool accumulate = false)
 {
     constexpr int64_t kRows = 8;
     const int64_t k = layer.inputs;
@@ -87,28 +101,30 @@ MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, in
         float* o = out + p * 32;
         int64_t r = 0;
         for (; r + kRows <= m; r += kRows) {
-            gemmKernel512<8>(in + r * ldi, ldi, w, ldw, bias, k, o + r * ldo, ldo, mask0, mask1);
+            gemmKernel512<8, Mode>(in + r * ldi, ldi, w, ldw, bias, k, o + r * ldo, ldo, mask0,
+                                   mask1, step, accumulate);
         }
         const float* a = in + r * ldi;
         float* c = o + r * ldo;
+#define MOR_TAIL(R)                                                                          \
+    case R:                                                                                  \
+        gemmKernel512<R, Mode>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1, step, accumulate); \
+        break;
         switch (m - r) {
-        case 7: gemmKernel512<7>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 6: gemmKernel512<6>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 5: gemmKernel512<5>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 4: gemmKernel512<4>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 3: gemmKernel512<3>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 2: gemmKernel512<2>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 1: gemmKernel512<1>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+            MOR_TAIL(7) MOR_TAIL(6) MOR_TAIL(5) MOR_TAIL(4) MOR_TAIL(3) MOR_TAIL(2) MOR_TAIL(1)
+#undef MOR_TAIL
         default: break;
         }
     }
 }
 
-/// AVX2/FMA: MR (1..6) rows x 16 outputs, two ymm accumulators per row.
-template <int MR>
+/// AVX2/FMA: MR (1..6) rows x 16 outputs, two ymm accumulators per row (KernelMode as
+/// gemmKernel512).
+template <int MR, KernelMode Mode = kRows>
 MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, int64_t ldw,
                                  const float* bias, int64_t k, float* out, int64_t ldo,
-                                 __m256i mask0, __m256i mask1)
+                                 __m256i mask0, __m256i mask1, int64_t step = 1,
+                                 bool accumulate = false)
 {
     __m256 c0[MR];
     __m256 c1[MR];
@@ -116,15 +132,21 @@ MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, in
     const __m256 b1 = _mm256_loadu_ps(bias + 8);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) {
-        c0[r] = b0;
-        c1[r] = b1;
+        if (Mode == kStrided && accumulate) {
+            c0[r] = _mm256_maskload_ps(out + r * ldo, mask0);
+            c1[r] = _mm256_maskload_ps(out + r * ldo + 8, mask1);
+        } else {
+            c0[r] = b0;
+            c1[r] = b1;
+        }
     }
     for (int64_t p = 0; p < k; ++p) {
         const __m256 w0 = _mm256_loadu_ps(w + p * ldw);
         const __m256 w1 = _mm256_loadu_ps(w + p * ldw + 8);
+        const float* ap = Mode == kStrided ? a + p * step : a + p;
 #pragma GCC unroll 6
         for (int r = 0; r < MR; ++r) {
-            const __m256 x = _mm256_broadcast_ss(a + r * lda + p);
+            const __m256 x = _mm256_broadcast_ss(ap + r * lda);
             c0[r] = _mm256_fmadd_ps(x, w0, c0[r]);
             c1[r] = _mm256_fmadd_ps(x, w1, c1[r]);
         }
@@ -136,8 +158,9 @@ MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, in
     }
 }
 
+template <KernelMode Mode = kRows>
 MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_t ldi, int64_t m,
-                               float* out, int64_t ldo)
+                               float* out, int64_t ldo, int64_t step = 1, bool accumulate = false)
 {
     constexpr int64_t kRows = 6;
     const int64_t k = layer.inputs;
@@ -154,16 +177,18 @@ MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_
         float* o = out + p * 16;
         int64_t r = 0;
         for (; r + kRows <= m; r += kRows) {
-            gemmKernel256<6>(in + r * ldi, ldi, w, ldw, bias, k, o + r * ldo, ldo, mask0, mask1);
+            gemmKernel256<6, Mode>(in + r * ldi, ldi, w, ldw, bias, k, o + r * ldo, ldo, mask0,
+                                   mask1, step, accumulate);
         }
         const float* a = in + r * ldi;
         float* c = o + r * ldo;
+#define MOR_TAIL(R)                                                                          \
+    case R:                                                                                  \
+        gemmKernel256<R, Mode>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1, step, accumulate); \
+        break;
         switch (m - r) {
-        case 5: gemmKernel256<5>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 4: gemmKernel256<4>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 3: gemmKernel256<3>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 2: gemmKernel256<2>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
-        case 1: gemmKernel256<1>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1); break;
+            MOR_TAIL(5) MOR_TAIL(4) MOR_TAIL(3) MOR_TAIL(2) MOR_TAIL(1)
+#undef MOR_TAIL
         default: break;
         }
     }
@@ -421,6 +446,23 @@ void packedProduct(const PackedDense& layer, const float* in, int64_t ldi, int64
 #endif
     // Not reached: packDense is only called with an available kernel.
     (void)layer, (void)in, (void)ldi, (void)m, (void)out, (void)ldo;
+}
+
+void packedProductStrided(const PackedDense& layer, const float* in, int64_t ldi, int64_t step,
+                          int64_t m, float* out, int64_t ldo, bool accumulate)
+{
+#if MOR_GEMM_X86
+    if (layer.isa == GemmIsa::Avx512) {
+        productAvx512<kStrided>(layer, in, ldi, m, out, ldo, step, accumulate);
+        return;
+    }
+    if (layer.isa == GemmIsa::Avx2) {
+        productAvx2<kStrided>(layer, in, ldi, m, out, ldo, step, accumulate);
+        return;
+    }
+#endif
+    (void)layer, (void)in, (void)ldi, (void)step, (void)m, (void)out, (void)ldo,
+        (void)accumulate;
 }
 
 } // namespace mor::model::fused

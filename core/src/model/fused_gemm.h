@@ -84,4 +84,12 @@ void trimPackBuffer(size_t floats);
 void packedProduct(const PackedDense& layer, const float* in, int64_t ldi, int64_t m,
                    float* out, int64_t ldo);
 
+/// out [m x outputs] = A W^T + b (as packedProduct) or, with accumulate, out += A W^T, where A's
+/// input p of row r is in[r ldi + p step]: with ldi 1 and step the row width of a row-major
+/// dy [inputs, m], A is dy^T read in place. A weight gradient dW [out, k] += dy^T x for dy [n, out] and x [n, k]:
+/// the layer weightColumns(x, k, n, k, ...) (x's rows are its panels' rows, k a multiple of the
+/// panel width), in = dy, ldi 1, step out, m = out (grouped_linear.cpp's segment backward).
+void packedProductStrided(const PackedDense& layer, const float* in, int64_t ldi, int64_t step,
+                          int64_t m, float* out, int64_t ldo, bool accumulate);
+
 } // namespace mor::model::fused

@@ -286,6 +286,13 @@ struct SegmentCallBackward : torch::autograd::Node {
         const int64_t minRows = segment::minRowsToPack(s.isa, true);
         const bool narrow = s.narrow && dy.is_cpu() && dy.scalar_type() == torch::kFloat
                             && x.scalar_type() == torch::kFloat;
+        // The weight gradient by the kernel (segment::kMaxDwKernelRows): float CPU tensors, x's
+        // columns a whole number of panels (read in place), the switch on.
+        const bool dwKernel = needW && !narrow && s.isa != fused::GemmIsa::None
+                              && segment::weightGradientKernel() && dy.is_cpu()
+                              && dy.scalar_type() == torch::kFloat
+                              && x.scalar_type() == torch::kFloat
+                              && k % fused::panelWidth(s.isa) == 0;
         forEachMember(counts, s.out * k, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
@@ -347,9 +354,21 @@ struct SegmentCallBackward : torch::autograd::Node {
                     s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0, db,
                     addBias && s.biasWritten[size_t(g)] != 0);
             } else {
-                auto w = columns(member(s.dw, g), column, k);
-                product(w, rows(dy, offsets[size_t(g)], n, true), rows(x, offsets[size_t(g)], n),
-                        before > 0);
+                if (dwKernel && n <= segment::kMaxDwKernelRows) {
+                    // dW[:, column:column+k] (+)= dy^T x: dy^T read in place (rows 1 float
+                    // apart, inputs out apart), x's rows as the panels (k a whole number of
+                    // panels): no packing, no zeroing of the buffer first.
+                    segment::countPackedProduct();
+                    fused::packedProductStrided(
+                        fused::weightColumns(x.data_ptr<float>() + offsets[size_t(g)] * k, k, n,
+                                             k, s.isa, s.zeros.data()),
+                        dy.data_ptr<float>() + offsets[size_t(g)] * s.out, 1, s.out, s.out,
+                        s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0);
+                } else {
+                    auto w = columns(member(s.dw, g), column, k);
+                    product(w, rows(dy, offsets[size_t(g)], n, true),
+                            rows(x, offsets[size_t(g)], n), before > 0);
+                }
                 if (addBias) {
                     auto b = member(s.db, g);
                     rowSum(b, rows(dy, offsets[size_t(g)], n), s.biasWritten[size_t(g)] != 0);

@@ -24,6 +24,20 @@ void setPackedSegmentProducts(bool on)
 
 namespace segment {
 
+namespace {
+thread_local bool t_weightGradientKernel = true;
+} // namespace
+
+bool weightGradientKernel()
+{
+    return t_weightGradientKernel;
+}
+
+void setWeightGradientKernel(bool on)
+{
+    t_weightGradientKernel = on;
+}
+
 int64_t packedProducts()
 {
     return g_packedProducts.load(std::memory_order_relaxed);

@@ -40,6 +40,20 @@ constexpr int64_t kMinDxDepth = 256;
 /// gradient's packing (columns of W).
 int64_t minRowsToPack(fused::GemmIsa isa, bool dx);
 
+/// The most rows of a member's block whose weight gradient dW (+)= dy^T x runs on the packed
+/// kernel (fused::packedProductStrided, dy^T and x read in place) instead of a BLAS product:
+/// at E = 32 experts a member has ~64 rows, where sgemm's packing of both operands and zeroing
+/// of dW cost more than the product (bench_dispatch, top-2 with every expert busy, E=32 / E=2:
+/// 1.42x, 1.37x, 1.40x against 1.46x, 1.48x, 1.45x with MOR_BENCH_DW=blas, session 35). With
+/// ~1000 rows a member (E = 2) the kernel for every block was no faster (step 32.8, 34.7, 24.2
+/// ms against 30.5, 31.9, 26.6 ms): there sgemm's cache blocking keeps dy in cache, where the
+/// kernel reads it again for each panel of x's columns.
+constexpr int64_t kMaxDwKernelRows = 256;
+/// Per-thread switch (default on) for that kernel; off: every weight gradient is the BLAS
+/// product (A/B runs: MOR_BENCH_DW=blas in bench_dispatch, tests).
+bool weightGradientKernel();
+void setWeightGradientKernel(bool on);
+
 /// Narrow layers (at most this many outputs: the 4-class head, the critic's and the halting
 /// head's 1-output layers): their products are loops over raw arrays (below) instead of a BLAS
 /// call, tensor views and (backward) a row sum per member (~5 us a member and call at E=32;

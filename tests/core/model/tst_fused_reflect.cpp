@@ -6,7 +6,8 @@
 // fused step does not support take the reference path. The packed-weight products
 // (model/fused_gemm.h) against a double-precision reference at odd shapes, on each kernel this
 // CPU runs, and the fused step with each of them. The direct sgemm of the segment products
-// (model/fused_products.h) against torch::mm for each transposition.
+// (model/fused_products.h) against torch::mm for each transposition, and the segment backward's
+// weight-gradient kernel (fused::packedProductStrided) against a double reference.
 #include "model/eval_detail.h"
 #include "model/fused_gemm.h"
 #include "model/fused_products.h"
@@ -349,6 +350,73 @@ private Q_SLOTS:
         qInfo("packed products: %d shapes, largest error %.3g of the terms' magnitude", checked,
               worst);
         QVERIFY(checked >= 48 * (int(kernels.size()) - 1));
+    }
+
+    void weightGradientProductMatchesDoubleReference()
+    {
+        // fused::packedProductStrided as the segment backward uses it: dW[:, c:c+k] = (or +=)
+        // dy^T x, dy [n, out] read in place as dy^T, x [n, k] read in place as panels (k a
+        // whole number of panels), into a column range of a wider dW; on each kernel.
+        namespace f = mor::model::fused;
+        torch::manual_seed(9);
+        int checked = 0;
+        double worst = 0.0;
+        for (const f::GemmIsa isa : availableKernels()) {
+            if (isa == f::GemmIsa::None) {
+                continue;
+            }
+            const int64_t nr = f::panelWidth(isa);
+            const std::vector<float> zeros(size_t(4 * nr), 0.0f);
+            for (const int64_t n : {1, 7, 64, 93}) {
+                for (const int64_t out : {5, 64, 384}) {
+                    for (const int64_t k : {nr, 4 * nr}) {
+                        for (const bool accumulate : {false, true}) {
+                            const int64_t column = 3, width = k + 7;
+                            const auto dy = torch::randn({n, out});
+                            const auto x = torch::randn({n, k});
+                            auto dw = torch::randn({out + 1, width});
+                            const auto before = dw.clone();
+                            f::packedProductStrided(
+                                f::weightColumns(x.data_ptr<float>(), k, n, k, isa, zeros.data()),
+                                dy.data_ptr<float>(), 1, out, out, dw.data_ptr<float>() + column,
+                                width, accumulate);
+                            const auto dyd = dy.to(torch::kDouble);
+                            const auto xd = x.to(torch::kDouble);
+                            auto reference = dyd.t().matmul(xd);
+                            auto scale = dyd.abs().t().matmul(xd.abs());
+                            const auto old = before.narrow(0, 0, out).narrow(1, column, k)
+                                                 .to(torch::kDouble);
+                            if (accumulate) {
+                                reference = reference + old;
+                                scale = scale + old.abs();
+                            }
+                            const auto got = dw.narrow(0, 0, out).narrow(1, column, k);
+                            const double error = ((got.to(torch::kDouble) - reference).abs()
+                                                  / scale.clamp_min(1e-30))
+                                                     .max()
+                                                     .item<double>();
+                            worst = std::max(worst, error);
+                            const QString where =
+                                QString("%1: n %2 out %3 k %4 accumulate %5 error %6")
+                                    .arg(kernelName(isa)).arg(n).arg(out).arg(k).arg(accumulate)
+                                    .arg(error);
+                            QVERIFY2(error <= 1e-5, qPrintable(where));
+                            // Columns outside [column, column + k) and the last row untouched.
+                            auto outside = dw.clone();
+                            outside.narrow(0, 0, out).narrow(1, column, k).copy_(
+                                before.narrow(0, 0, out).narrow(1, column, k));
+                            QVERIFY2(torch::equal(outside, before), qPrintable(where));
+                            ++checked;
+                        }
+                    }
+                }
+            }
+        }
+        qInfo("weight-gradient kernel: %d shapes, largest error %.3g of the terms' magnitude",
+              checked, worst);
+        if (f::gemmIsaAvailable(f::GemmIsa::Avx2)) {
+            QVERIFY(checked >= 48);
+        }
     }
 
     void fusedStepWithEachKernel()
