@@ -60,9 +60,10 @@ torch::Tensor columns(const torch::Tensor& t, int64_t column, int64_t k, bool tr
     return part(t, 1, column, k, transposed);
 }
 
-/// Member g of a stacked [G, ...] buffer. On the CPU made without a dispatched op (unbind's or
-/// select's view bookkeeping costs ~2 us); with `holdBuffer` the result keeps the buffer's
-/// memory alive (a gradient handed to a parameter outlives the buffer's other handles).
+/// Member g of a stacked [G, ...] buffer. On the CPU made without a dispatched op (select's
+/// dispatch and view bookkeeping, per member and weight); with `holdBuffer` the result keeps
+/// the buffer's memory alive (a gradient handed to a parameter outlives the buffer's other
+/// handles).
 torch::Tensor member(const torch::Tensor& t, int64_t g, bool holdBuffer = false)
 {
     if (!t.is_cpu()) {
@@ -89,8 +90,8 @@ bool blasOperand(const torch::Tensor& t, bool& transposed, int64_t& ld)
 }
 
 /// out = a b (accumulate: out += a b), out possibly a strided view: one BLAS call on the CPU,
-/// for float tensors the sgemm called directly (fused::rowMajorProduct: ~450 of these a step
-/// at E = 32, where addmm_out's checks and dispatch cost more than a small product's packing).
+/// for float tensors the sgemm called directly (fused::rowMajorProduct: no tensor checks and
+/// dispatched ops per member and call; hundreds of calls a step with 32 experts).
 void product(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b, bool accumulate)
 {
     bool ta = false, tb = false, to = false;
@@ -436,8 +437,8 @@ struct SegmentWeightGradients : torch::autograd::Node {
             }
         }
         // Per member its part of the buffers, holding them alive (the parameters'
-        // AccumulateGrad takes it as it is; ~450 a step at E = 32, where unbind's selects cost
-        // ~1 ms).
+        // AccumulateGrad takes it as it is): ~450 a step at E = 32, made without unbind's
+        // dispatched selects.
         for (int64_t g = 0; g < members; ++g) {
             if (task_should_compute_output(size_t(g))) {
                 grads[size_t(g)] = member(dw, g, /*holdBuffer=*/true);
