@@ -29,14 +29,17 @@ using SgemmFn = void (*)(const char*, const char*, const int64_t*, const int64_t
                          const int64_t*, const float*, const float*, const int64_t*,
                          const float*, const int64_t*, const float*, float*, const int64_t*);
 
-/// out [m x n] += in [m x k] W^T with W [n, k], all row-major and contiguous.
-void callSgemm(SgemmFn sgemm, const float* weight, int64_t n, int64_t k, const float* in,
-               int64_t ldi, int64_t m, float* out, int64_t ldo)
+/// c [m x n] (row-major, rows ldc apart) = beta c + op(a) op(b), each operand row-major or (with
+/// transA / transB) the transpose of a row-major matrix: column-major, c^T = op(b)^T op(a)^T,
+/// where a row-major b [k x n] is b^T column-major ('N') and a transposed one needs 'T'.
+void callSgemm(SgemmFn sgemm, bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+               const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
+               int64_t ldc)
 {
-    const char ta = 'T';
-    const char tb = 'N';
+    const char tb = transB ? 'T' : 'N';
+    const char ta = transA ? 'T' : 'N';
     const float one = 1.0f;
-    sgemm(&ta, &tb, &n, &m, &k, &one, weight, &k, in, &ldi, &one, out, &ldo);
+    sgemm(&tb, &ta, &n, &m, &k, &one, b, &ldb, a, &lda, &beta, c, &ldc);
 }
 
 SgemmFn lookupSgemm()
@@ -50,7 +53,7 @@ SgemmFn lookupSgemm()
     const float weight[6] = {1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f};
     const float in[4] = {1.0f, -1.0f, 2.0f, 0.5f};
     float out[6] = {0.5f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
-    callSgemm(fn, weight, 3, 2, in, 2, 2, out, 3);
+    callSgemm(fn, false, true, 2, 3, 2, in, 2, weight, 2, 1.0f, out, 3);
     const float expected[6] = {-0.5f, -1.0f, -1.0f, 3.0f, 8.0f, 13.0f};
     return std::equal(out, out + 6, expected) ? fn : nullptr;
 #else
@@ -77,7 +80,7 @@ void denseProduct(const Dense& layer, const float* in, int64_t ldi, int64_t m, f
         std::memcpy(out + r * ldo, layer.bias, size_t(n) * sizeof(float));
     }
     if (const SgemmFn sgemm = blasSgemm()) {
-        callSgemm(sgemm, layer.weight, n, k, in, ldi, m, out, ldo);
+        callSgemm(sgemm, false, true, m, n, k, in, ldi, layer.weight, k, 1.0f, out, ldo);
         return;
     }
     const auto options = torch::TensorOptions(torch::kFloat);
@@ -93,17 +96,12 @@ bool rowMajorProduct(bool transA, bool transB, int64_t m, int64_t n, int64_t k, 
                      int64_t ldc)
 {
     const SgemmFn sgemm = blasSgemm();
-    // Column-major, c^T [n x m] = op(b)^T op(a)^T: b row-major [k x n] is b^T column-major
-    // ('N', ld >= n); a transposed row-major [n x k] needs 'T' (ld >= k); likewise a.
+    // Leading dimensions BLAS accepts: b row-major needs ld >= n, transposed ld >= k; likewise a.
     if (sgemm == nullptr || m <= 0 || n <= 0 || k <= 0 || ldc < n
         || lda < (transA ? m : k) || ldb < (transB ? k : n)) {
         return false;
     }
-    const char tb = transB ? 'T' : 'N';
-    const char ta = transA ? 'T' : 'N';
-    const float one = 1.0f;
-    const float beta = accumulate ? 1.0f : 0.0f;
-    sgemm(&tb, &ta, &n, &m, &k, &one, b, &ldb, a, &lda, &beta, c, &ldc);
+    callSgemm(sgemm, transA, transB, m, n, k, a, lda, b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);
     return true;
 }
 
