@@ -16,12 +16,14 @@
 // The figure is each variant's step time at E = 32 over its time at E = 2. Also reported (info):
 // the same ratio of process CPU time (all threads), which waiting for a core on a shared
 // machine does not inflate. `bench_dispatch [reps] [variants] [threads] [batch]`: repetitions
-// (default 15), a comma-separated subset of balanced,model,full,perexp,sparse,dense (default
-// all), the intra-op threads (default 2; 1 is less sensitive to other processes on a shared
+// (default 15), a comma-separated subset of balanced,model,full,perexp,sparse,dense,few
+// (default all; few: an info row timing the few-column backward products alone, loops vs
+// BLAS), the intra-op threads (default 2; 1 is less sensitive to other processes on a shared
 // machine) and the batch (default 1024, the goal's; smaller ones compare grouped and per-expert
 // dispatch there).
 // MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_DW=blas: their weight
-// gradients through BLAS (the packed kernel's dW of small blocks off); MOR_BENCH_SLOTS=0: the
+// gradients through BLAS (the packed kernel's dW of small blocks off); MOR_BENCH_FEW=blas: the
+// backward of calls on at most 8 columns (the feedback's) through BLAS; MOR_BENCH_SLOTS=0: the
 // integration over all E experts, masked, instead of each row's selected slots;
 // MOR_BENCH_TORCH_ADAMW=1: the full step with LibTorch's AdamW and clip_grad_norm_ (before/after
 // in one binary);
@@ -34,6 +36,7 @@
 #include "benchutil.h"
 
 #include "engine/optimizer.h"
+#include "model/fused_products.h"
 #include "model/grouped_experts.h"
 #include "model/halting_policy.h"
 #include "model/integration.h"
@@ -53,6 +56,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 using namespace mor;
@@ -181,6 +185,93 @@ lossOf(std::shared_ptr<model::MoRModel> net, bool grouped = true)
     };
 }
 
+/// Info row: the backward of a segment call on 5 columns (the feedback's [draft | critique] of
+/// a GRU cell of width 128: weight_ih [384, 69], columns 64-68) per member call, by
+/// segment::fewInput* loops and by the BLAS products they replaced, alternated in one process
+/// (median over rounds of the per-round ratio), on one thread (as each member's products run).
+void fewColumnProducts(const std::string& item)
+{
+    guarded(item, "few-column backward products", [&] {
+        constexpr int64_t out = 384, width = 69, column = 64, k = 5;
+        // One thread, as each member's products run in the segment backward (forEachMember).
+        const int threads = at::get_num_threads();
+        at::set_num_threads(1);
+        std::string detail;
+        std::vector<double> dxRatios, dwRatios;
+        for (const int64_t n : {int64_t(64), int64_t(1024)}) {
+            torch::manual_seed(5);
+            const auto dy = torch::randn({n, out}), w = torch::randn({out, width});
+            const auto x = torch::randn({n, k});
+            auto dxLoops = torch::empty({n, k}), dxBlas = torch::empty({n, k});
+            auto dwLoops = torch::zeros({out, width}), dwBlas = torch::zeros({out, width});
+            const float* wk = w.data_ptr<float>() + column;
+            const auto blasDx = [&] {
+                return model::fused::rowMajorProduct(false, false, n, k, out, dy.data_ptr<float>(),
+                                                     out, wk, width, false,
+                                                     dxBlas.data_ptr<float>(), k);
+            };
+            const auto loopsDx = [&] {
+                model::segment::fewInputGradient(dy.data_ptr<float>(), n, out, wk, width, k,
+                                                 dxLoops.data_ptr<float>());
+                return true;
+            };
+            const auto blasDw = [&] {
+                return model::fused::rowMajorProduct(true, false, out, k, n, dy.data_ptr<float>(),
+                                                     out, x.data_ptr<float>(), k, false,
+                                                     dwBlas.data_ptr<float>() + column, width);
+            };
+            const auto loopsDw = [&] {
+                model::segment::fewInputWeightGradient(dy.data_ptr<float>(), x.data_ptr<float>(),
+                                                       n, out, k,
+                                                       dwLoops.data_ptr<float>() + column, width,
+                                                       false);
+                return true;
+            };
+            if (!blasDx() || !blasDw()) {
+                throw std::runtime_error("no direct sgemm here (rowMajorProduct)");
+            }
+            loopsDx();
+            loopsDw();
+            const double dxDiff = (dxLoops - dxBlas).abs().max().item<double>();
+            const double dwDiff = (dwLoops - dwBlas).abs().max().item<double>();
+            if (dxDiff > 1e-4 * dxBlas.abs().max().item<double>()
+                || dwDiff > 1e-4 * dwBlas.abs().max().item<double>()) {
+                throw std::runtime_error("the loops and BLAS disagree");
+            }
+            const int calls = int(std::max<int64_t>(20, 40000 / n));
+            const auto perCall = [calls](const std::function<bool()>& fn) {
+                const double start = now();
+                for (int i = 0; i < calls; ++i) {
+                    fn();
+                }
+                return (now() - start) / calls;
+            };
+            std::vector<double> tBlasDx, tLoopsDx, tBlasDw, tLoopsDw, rDx, rDw;
+            for (int round = 0; round < 9; ++round) {
+                tBlasDx.push_back(perCall(blasDx));
+                tLoopsDx.push_back(perCall(loopsDx));
+                tBlasDw.push_back(perCall(blasDw));
+                tLoopsDw.push_back(perCall(loopsDw));
+                rDx.push_back(tLoopsDx.back() / tBlasDx.back());
+                rDw.push_back(tLoopsDw.back() / tBlasDw.back());
+            }
+            dxRatios.push_back(median(rDx));
+            dwRatios.push_back(median(rDw));
+            detail += format("%lld rows: dx %.1f -> %.1f us, dW %.1f -> %.1f us; ", (long long)n,
+                             1e6 * median(tBlasDx), 1e6 * median(tLoopsDx),
+                             1e6 * median(tBlasDw), 1e6 * median(tLoopsDw));
+        }
+        at::set_num_threads(threads);
+        row(item, "few-column backward products (5 columns of [384, 69]), loops / BLAS",
+            "(info)",
+            format("dx %.2fx, %.2fx; dW %.2fx, %.2fx", dxRatios[0], dxRatios[1], dwRatios[0],
+                   dwRatios[1]),
+            "info",
+            detail + "per member call (64 rows: E = 32, 1024: E = 2), medians of 9 alternated "
+                     "rounds, one thread");
+    });
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -202,6 +293,10 @@ int main(int argc, char** argv)
     const char* dwEnv = std::getenv("MOR_BENCH_DW");
     const bool dwBlas = dwEnv != nullptr && std::string(dwEnv) == "blas";
     model::segment::setWeightGradientKernel(!dwBlas);
+    // MOR_BENCH_FEW=blas: the few-column calls' backward (the feedback) through BLAS (A/B).
+    const char* fewEnv = std::getenv("MOR_BENCH_FEW");
+    const bool fewBlas = fewEnv != nullptr && std::string(fewEnv) == "blas";
+    model::segment::setFewInputProducts(!fewBlas);
     // MOR_BENCH_SLOTS=0: the integration over all E experts, masked (model/integration.h).
     const char* slotsEnv = std::getenv("MOR_BENCH_SLOTS");
     model::setSlotIntegration(!(slotsEnv != nullptr && std::string(slotsEnv) == "0"));
@@ -360,6 +455,10 @@ int main(int argc, char** argv)
         {"perexp", "MoRModel per-expert dispatch (top-2)"},
         {"sparse", "harness sparse gather/scatter (top-2)"},
         {"dense", "harness dense: every expert, masked"}};
+    const std::string products = packed ? std::string("packed where they pay")
+                                              + (dwBlas ? ", dW by BLAS" : "")
+                                              + (fewBlas ? ", few-column calls by BLAS" : "")
+                                        : std::string("BLAS only");
     for (const std::string name : {"balanced", "model", "full", "perexp", "sparse", "dense"}) {
         if (!times.count(name)) {
             continue;
@@ -396,12 +495,13 @@ int main(int argc, char** argv)
                              "%d threads, segment products %s, fusion over %s",
                              (long long)batch, (long long)kWidth, (long long)kDepth,
                              name == "full" ? "fwd+bwd+clip+AdamW" : "fwd+bwd", reps, threads,
-                             packed ? (dwBlas ? "packed where they pay, dW by BLAS"
-                                              : "packed where they pay")
-                                    : "BLAS only",
+                             products.c_str(),
                              model::slotIntegration() ? "the selected experts' slots"
                                                       : "all E experts, masked"));
         });
+    }
+    if (wanted("few")) {
+        fewColumnProducts(item);
     }
     return 0;
 }

@@ -36,6 +36,7 @@ struct SegmentWeight::Shared {
     int64_t out = 0, in = 0;
     fused::GemmIsa isa = fused::GemmIsa::None; ///< packed products' kernel; None: BLAS only
     bool narrow = false; ///< products by segment::narrow* (few outputs, float CPU weights)
+    bool loops = false;  ///< float CPU weights, packed products on: plain loops may run
     std::unique_ptr<segment::MemberPacks> forwardPacks; ///< W for y = x W^T + b, as needed
     /// W's columns [column, column + k) for dx = dy W, per (column, k), as needed in a backward
     /// pass (dropped with the gradient buffers).
@@ -183,23 +184,37 @@ struct SegmentCallBackward : torch::autograd::Node {
                               && dy.scalar_type() == torch::kFloat
                               && x.scalar_type() == torch::kFloat
                               && k % fused::panelWidth(s.isa) == 0;
+        // Calls on a few columns (the feedback's): loops instead of BLAS products that narrow.
+        const bool few = s.loops && !narrow && k <= segment::kMaxFewInputs
+                         && segment::fewInputProducts() && dy.is_cpu()
+                         && dy.scalar_type() == torch::kFloat && x.scalar_type() == torch::kFloat;
+        // Float CPU tensors: each member's blocks as pointers, for BLAS too (no tensor views per
+        // member and call: ~1 us each, ~1,000 a step at E = 32).
+        const bool raw = dy.is_cpu() && dy.scalar_type() == torch::kFloat
+                         && x.scalar_type() == torch::kFloat;
         forEachMember(counts, s.out * k, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
                 return;
             }
-            const float* dyData = dxKernel || narrow
-                                      ? dy.data_ptr<float>() + offsets[size_t(g)] * s.out
+            const float* dyData = raw ? dy.data_ptr<float>() + offsets[size_t(g)] * s.out
                                       : nullptr;
-            float* dxData = (dxKernel || narrow) && needX
-                                ? dx.data_ptr<float>() + offsets[size_t(g)] * k
-                                : nullptr;
+            const float* xData = raw ? x.data_ptr<float>() + offsets[size_t(g)] * k : nullptr;
+            float* dxData = raw && needX ? dx.data_ptr<float>() + offsets[size_t(g)] * k
+                                         : nullptr;
             if (narrow) {
                 if (needX) {
                     segment::countPackedProduct();
                     const auto& w = s.weights[size_t(g)];
                     segment::narrowInputGradient(dyData, n, s.out, w.data_ptr<float>() + column,
                                                  w.stride(0), k, dxData);
+                }
+            } else if (few) {
+                if (needX) {
+                    segment::countPackedProduct();
+                    const auto& w = s.weights[size_t(g)];
+                    segment::fewInputGradient(dyData, n, s.out, w.data_ptr<float>() + column,
+                                              w.stride(0), k, dxData);
                 }
             } else if (dxInPlace && n <= inPlaceLimit) {
                 const auto& w = s.weights[size_t(g)];
@@ -213,7 +228,12 @@ struct SegmentCallBackward : torch::autograd::Node {
                 segment::countPackedProduct();
                 fused::packedProduct(backwardPack(s, *dxPacks, g, column, k), dyData, s.out, n,
                                      dxData, k);
-            } else if (needX) {
+            } else if (needX
+                       && !(raw
+                            && fused::rowMajorProduct(
+                                false, false, n, k, s.out, dyData, s.out,
+                                s.weights[size_t(g)].data_ptr<float>() + column,
+                                s.weights[size_t(g)].stride(0), false, dxData, k))) {
                 auto out = rows(dx, offsets[size_t(g)], n);
                 product(out, rows(dy, offsets[size_t(g)], n),
                         columns(s.weights[size_t(g)], column, k), false);
@@ -240,26 +260,37 @@ struct SegmentCallBackward : torch::autograd::Node {
                 segment::countPackedProduct();
                 float* db = addBias ? s.db.data_ptr<float>() + g * s.out : nullptr;
                 segment::narrowWeightGradient(
-                    dyData, x.data_ptr<float>() + offsets[size_t(g)] * k, n, s.out, k,
+                    dyData, xData, n, s.out, k,
                     s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0, db,
                     addBias && s.biasWritten[size_t(g)] != 0);
             } else {
-                if (dwKernel && n <= segment::kMaxDwKernelRows) {
+                if (few) {
+                    segment::countPackedProduct();
+                    segment::fewInputWeightGradient(
+                        dyData, xData, n, s.out, k,
+                        s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0);
+                } else if (dwKernel && n <= segment::kMaxDwKernelRows) {
                     // dW[:, column:column+k] (+)= dy^T x: dy^T read in place (rows 1 float
                     // apart, inputs out apart), x's rows as the panels (k a whole number of
                     // panels): no packing, no zeroing of the buffer first.
                     segment::countPackedProduct();
                     fused::packedProductStrided(
-                        fused::weightColumns(x.data_ptr<float>() + offsets[size_t(g)] * k, k, n,
-                                             k, s.isa, s.zeros.data()),
-                        dy.data_ptr<float>() + offsets[size_t(g)] * s.out, 1, s.out, s.out,
-                        s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0);
-                } else {
+                        fused::weightColumns(xData, k, n, k, s.isa, s.zeros.data()), dyData, 1,
+                        s.out, s.out, s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in,
+                        before > 0);
+                } else if (!(raw
+                             && fused::rowMajorProduct(
+                                 true, false, s.out, k, n, dyData, s.out, xData, k, before > 0,
+                                 s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in))) {
                     auto w = columns(member(s.dw, g), column, k);
                     product(w, rows(dy, offsets[size_t(g)], n, true),
                             rows(x, offsets[size_t(g)], n), before > 0);
                 }
-                if (addBias) {
+                if (addBias && raw) {
+                    segment::columnSums(dyData, n, s.out, s.out,
+                                        s.db.data_ptr<float>() + g * s.out,
+                                        s.biasWritten[size_t(g)] != 0);
+                } else if (addBias) {
                     auto b = member(s.db, g);
                     rowSum(b, rows(dy, offsets[size_t(g)], n), s.biasWritten[size_t(g)] != 0);
                 }
@@ -330,10 +361,10 @@ struct SegmentWeightGradients : torch::autograd::Node {
         // dispatched selects.
         for (int64_t g = 0; g < members; ++g) {
             if (task_should_compute_output(size_t(g))) {
-                grads[size_t(g)] = member(dw, g, /*holdBuffer=*/true);
+                grads[size_t(g)] = member(dw, g);
             }
             if (db.defined() && task_should_compute_output(size_t(members + g))) {
-                grads[size_t(members + g)] = member(db, g, /*holdBuffer=*/true);
+                grads[size_t(members + g)] = member(db, g);
             }
         }
         return grads;
@@ -373,6 +404,7 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
                            return b.is_cpu() && b.scalar_type() == torch::kFloat
                                   && b.stride(0) == 1;
                        })) {
+        s.loops = true;
         s.narrow = s.out <= segment::kMaxNarrowOutputs;
         s.isa = s.out >= segment::kMinOutputs ? fused::packedGemmIsa() : fused::GemmIsa::None;
         if (s.isa != fused::GemmIsa::None) {

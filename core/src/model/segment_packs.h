@@ -6,7 +6,9 @@
 // once per SegmentWeight (one forward pass: the weights cannot change before its backward
 // ran; nothing is cached across passes) into fused_gemm's panels, for y = x W^T + b, and once
 // per backward pass and column range as W's columns, for dx = dy W; every product of the pass
-// then runs fused_gemm's register-blocked kernel. The weight gradient stays a BLAS product.
+// then runs fused_gemm's register-blocked kernel. The weight gradient of a block of up to
+// kMaxDwKernelRows rows runs on the same kernel (operands read in place), larger ones on BLAS;
+// layers with few outputs (narrow*) or calls on few columns (fewInput*) run plain loops.
 #include "model/fused_gemm.h"
 
 #include <cstddef>
@@ -72,6 +74,28 @@ void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w
 void narrowWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,
                           float* dw, int64_t lddw, bool accumulate, float* db,
                           bool accumulateBias);
+
+/// Calls on few of a weight's columns (at most this many, on a layer wider than a narrow one:
+/// the cell's 5 feedback columns [draft | critique]): their backward products are loops over
+/// the outputs, with one register accumulator per column, instead of BLAS products 5 columns
+/// wide (sgemm ran those at ~26 GFLOP/s, 8-10 us per member and product at 64 rows and
+/// ~140 us at 1024; session 36).
+constexpr int64_t kMaxFewInputs = 8;
+/// Per-thread switch (default on) for those loops; off: BLAS products (A/B runs:
+/// MOR_BENCH_FEW=blas in bench_dispatch, tests).
+bool fewInputProducts();
+void setFewInputProducts(bool on);
+
+/// The AVX2/FMA loops where the calling thread's packed kernel (fused::packedGemmIsa()) is not
+/// None, else plain ones.
+/// dx [n, k] (rows k apart) = dy [n, out] (rows out apart) W[:, 0:k] (W's rows ldw apart),
+/// 1 <= k <= kMaxFewInputs; each output summed in float over 16 lanes, added in a fixed order.
+void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
+                      int64_t k, float* dx);
+/// dW[:, 0:k] (rows lddw apart) = or += dy^T x (dy [n, out], x [n, k], rows out and k apart),
+/// 1 <= k <= kMaxFewInputs; summed in float over the rows.
+void fewInputWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,
+                            float* dw, int64_t lddw, bool accumulate);
 
 /// out[0, width) = or += the sums of n rows of width values `stride` apart: blocks of 32 rows
 /// summed in the values' type (32 columns at a time, a vectorised loop), the blocks in double.

@@ -66,17 +66,18 @@ torch::Tensor columns(const torch::Tensor& t, int64_t column, int64_t k, bool tr
     return part(t, 1, column, k, transposed);
 }
 
-torch::Tensor member(const torch::Tensor& t, int64_t g, bool holdBuffer)
+torch::Tensor member(const torch::Tensor& t, int64_t g)
 {
     if (!t.is_cpu()) {
         return t.select(0, g);
     }
-    char* base = static_cast<char*>(t.data_ptr()) + g * t.stride(0) * int64_t(t.element_size());
-    if (holdBuffer) {
-        return torch::from_blob(
-            base, t.sizes().slice(1), t.strides().slice(1), [keep = t](void*) {}, t.options());
-    }
-    return torch::from_blob(base, t.sizes().slice(1), t.strides().slice(1), t.options());
+    // A tensor on t's storage (which it keeps alive): no dispatched select, no view tracking,
+    // no deleter context as from_blob would allocate.
+    auto impl = c10::make_intrusive<c10::TensorImpl>(c10::Storage(t.storage()), t.key_set(),
+                                                     t.dtype());
+    impl->set_sizes_and_strides(t.sizes().slice(1), t.strides().slice(1));
+    impl->set_storage_offset(t.storage_offset() + g * t.stride(0));
+    return torch::Tensor(std::move(impl));
 }
 
 void product(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b, bool accumulate)

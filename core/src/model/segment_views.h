@@ -19,10 +19,10 @@ torch::Tensor rows(const torch::Tensor& t, int64_t offset, int64_t n, bool trans
 /// Columns [column, column + k) of a 2-d tensor (transposed: as [k, rows]).
 torch::Tensor columns(const torch::Tensor& t, int64_t column, int64_t k, bool transposed = false);
 
-/// Member g of a stacked [G, ...] buffer (on the CPU without select's dispatch and view
-/// bookkeeping); with `holdBuffer` the result keeps the buffer's memory alive (a gradient handed
-/// to a parameter outlives the buffer's other handles).
-torch::Tensor member(const torch::Tensor& t, int64_t g, bool holdBuffer = false);
+/// Member g of a stacked [G, ...] buffer (on the CPU a tensor on the buffer's storage, made
+/// without select's dispatch and view bookkeeping); it keeps the buffer's memory alive (a
+/// gradient handed to a parameter outlives the buffer's other handles).
+torch::Tensor member(const torch::Tensor& t, int64_t g);
 
 /// out = a b (accumulate: out += a b), out possibly a strided view: one BLAS call on the CPU,
 /// for float tensors the sgemm called directly (fused::rowMajorProduct: no tensor checks and

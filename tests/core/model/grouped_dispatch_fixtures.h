@@ -197,8 +197,9 @@ inline void groupGrid()
 /// Segment products packed (segment_packs.h) vs BLAS (forced by the switch) on each kernel this
 /// CPU runs: members of 0, 1, 7, 33 and 257 rows, a weight [384, 150] (deep enough for the
 /// kernel's dx), calls on columns [0, 128) with the bias (twice: the second reuses the packs;
-/// dx reads W in place), on [128, 150) without (dx over packed columns on AVX-512); y, dx, dW
-/// and db within 1e-5 of the largest magnitude of each (BLAS).
+/// dx reads W in place), on [128, 150) without (dx over packed columns on AVX-512), on [125,
+/// 130) without (few columns: segment::fewInput* loops); y, dx, dW and db within 1e-5 of the
+/// largest magnitude of each (BLAS).
 /// Then a member's weight, and another's bias, changed in place: the next call packs it again.
 inline void packedSegmentProductsEqualBlas()
 {
@@ -210,18 +211,24 @@ inline void packedSegmentProductsEqualBlas()
         w.push_back(torch::randn({384, 150}).requires_grad_(true));
         b.push_back(torch::randn({384}).requires_grad_(true));
     }
+    // x3: a call on 5 columns (the feedback's shape: segment::fewInput* loops), overlapping
+    // both x1's and x2's columns.
     const auto x1 = torch::randn({rows, 128}), x2 = torch::randn({rows, 22});
-    const auto r = torch::randn({3, rows, 384});
+    const auto x3 = torch::randn({rows, 5});
+    const auto r = torch::randn({4, rows, 384});
     const auto pass = [&](bool packed, fused::GemmIsa isa) {
         setPackedSegmentProducts(packed);
         fused::setPackedGemmIsa(isa);
-        std::vector<torch::Tensor> in{x1.clone().requires_grad_(), x2.clone().requires_grad_()};
+        std::vector<torch::Tensor> in{x1.clone().requires_grad_(), x2.clone().requires_grad_(),
+                                      x3.clone().requires_grad_()};
         const SegmentWeight seg(w, b);
         const auto y1 = seg(in[0], counts, 0, true), y2 = seg(in[1], counts, 128, false);
         const auto y3 = seg(torch::tanh(y1.narrow(1, 0, 128)), counts, 0, true);
-        ((y1 * r[0]).sum() + (y2 * r[1]).sum() + (y3 * r[2]).sum()).backward();
+        const auto y4 = seg(in[2], counts, 125, false);
+        ((y1 * r[0]).sum() + (y2 * r[1]).sum() + (y3 * r[2]).sum() + (y4 * r[3]).sum())
+            .backward();
         std::vector<torch::Tensor> out{y1.detach(), y2.detach(), y3.detach(), in[0].grad(),
-                                       in[1].grad()};
+                                       in[1].grad(), y4.detach(), in[2].grad()};
         for (size_t g = 0; g < counts.size(); ++g) {
             out.push_back(w[g].grad().clone());
             out.push_back(b[g].grad().clone());
@@ -257,7 +264,7 @@ inline void packedSegmentProductsEqualBlas()
                                                           .arg(diff)
                                                           .arg(scale)));
         }
-        QCOMPARE(packed[5].abs().sum().item<double>(), 0.0); // member 0: no rows
+        QCOMPARE(packed[7].abs().sum().item<double>(), 0.0); // member 0: no rows
     }
 }
 

@@ -14,6 +14,7 @@
 #include "model/fused_reflect.h"
 #include "model/halting_policy.h"
 #include "model/reflection_expert.h"
+#include "model/segment_packs.h"
 #include "sharp_fixtures.h"
 
 #include <QtTest>
@@ -417,6 +418,79 @@ private Q_SLOTS:
         if (f::gemmIsaAvailable(f::GemmIsa::Avx2)) {
             QVERIFY(checked >= 48);
         }
+    }
+
+    void fewInputLoopsMatchDoubleReference()
+    {
+        // segment::fewInputGradient / fewInputWeightGradient (the backward of a segment call on
+        // at most 8 columns, e.g. the feedback's 5) against double references: dx = dy W[:,
+        // c:c+k] and dW[:, c:c+k] = (or +=) dy^T x, W and dW wider than k, outputs not a
+        // multiple of the loops' 16 lanes too; the plain loops (kernel None) and the AVX2 ones.
+        namespace f = mor::model::fused;
+        namespace seg = mor::model::segment;
+        torch::manual_seed(17);
+        int checked = 0;
+        double worst = 0.0;
+        const auto relative = [](const torch::Tensor& got, const torch::Tensor& reference,
+                                 const torch::Tensor& scale) {
+            return ((got.to(torch::kDouble) - reference).abs() / scale.clamp_min(1e-30))
+                .max()
+                .item<double>();
+        };
+        for (const f::GemmIsa isa : availableKernels()) {
+            f::setPackedGemmIsa(isa);
+            for (const int64_t k : {1, 2, 5, 8}) {
+                for (const int64_t n : {1, 7, 64, 130}) {
+                    for (const int64_t out : {9, 16, 23, 384}) {
+                        const int64_t column = 2, width = k + 6;
+                        const auto dy = torch::randn({n, out});
+                        const auto w = torch::randn({out, width});
+                        const auto x = torch::randn({n, k});
+                        const auto dyd = dy.to(torch::kDouble);
+                        const auto wk = w.narrow(1, column, k).to(torch::kDouble);
+                        const QString where = QString("%1: k %2 n %3 out %4")
+                                                  .arg(kernelName(isa)).arg(k).arg(n).arg(out);
+                        auto dx = torch::full({n, k}, 7.0f);
+                        seg::fewInputGradient(dy.data_ptr<float>(), n, out,
+                                              w.data_ptr<float>() + column, width, k,
+                                              dx.data_ptr<float>());
+                        double error = relative(dx, dyd.matmul(wk), dyd.abs().matmul(wk.abs()));
+                        worst = std::max(worst, error);
+                        QVERIFY2(error <= 1e-5, qPrintable(where + QString(" dx %1").arg(error)));
+                        for (const bool accumulate : {false, true}) {
+                            auto dw = torch::randn({out, width});
+                            const auto before = dw.clone();
+                            seg::fewInputWeightGradient(dy.data_ptr<float>(),
+                                                        x.data_ptr<float>(), n, out, k,
+                                                        dw.data_ptr<float>() + column, width,
+                                                        accumulate);
+                            const auto xd = x.to(torch::kDouble);
+                            auto reference = dyd.t().matmul(xd);
+                            auto scale = dyd.abs().t().matmul(xd.abs());
+                            const auto old = before.narrow(1, column, k).to(torch::kDouble);
+                            if (accumulate) {
+                                reference = reference + old;
+                                scale = scale + old.abs();
+                            }
+                            error = relative(dw.narrow(1, column, k), reference, scale);
+                            worst = std::max(worst, error);
+                            QVERIFY2(error <= 1e-5,
+                                     qPrintable(where + QString(" dW accumulate %1: %2")
+                                                            .arg(accumulate).arg(error)));
+                            // Columns outside [column, column + k) untouched.
+                            auto outside = dw.clone();
+                            outside.narrow(1, column, k).copy_(before.narrow(1, column, k));
+                            QVERIFY2(torch::equal(outside, before), qPrintable(where));
+                            ++checked;
+                        }
+                    }
+                }
+            }
+        }
+        f::resetPackedGemmIsa();
+        qInfo("few-input loops: %d shapes, largest error %.3g of the terms' magnitude", checked,
+              worst);
+        QCOMPARE(checked, 4 * 4 * 4 * 2 * int(availableKernels().size()));
     }
 
     void fusedStepWithEachKernel()
