@@ -161,13 +161,16 @@ struct SegmentCallBackward : torch::autograd::Node {
             }
         }
         const auto offsets = offsetsOf(counts);
+        // Float CPU tensors: each member's blocks as pointers, for BLAS too (no tensor views per
+        // member and call: ~1 us each, ~1,000 a step at E = 32).
+        const bool raw = dy.is_cpu() && dy.scalar_type() == torch::kFloat
+                         && x.scalar_type() == torch::kFloat;
         // dx = dy W by the kernel for the deep weights (the GRU's): W's rows read in place as
         // panels where k is a multiple of a panel (no packing: every member, from one row), else
         // W's columns packed (from a few rows on).
         segment::MemberPacks* dxPacks = nullptr;
-        const bool dxKernel = needX && s.isa != fused::GemmIsa::None
-                              && s.out >= segment::kMinDxDepth && k >= segment::kMinOutputs
-                              && dy.scalar_type() == torch::kFloat && dy.is_cpu();
+        const bool dxKernel = needX && raw && s.isa != fused::GemmIsa::None
+                              && s.out >= segment::kMinDxDepth && k >= segment::kMinOutputs;
         const bool dxInPlace = dxKernel && k % fused::panelWidth(s.isa) == 0;
         if (dxKernel && !dxInPlace) {
             dxPacks = &backwardPacks(s, column, k);
@@ -175,23 +178,15 @@ struct SegmentCallBackward : torch::autograd::Node {
         const int64_t rowLimit = packedRowLimit(s, counts.size());
         const int64_t inPlaceLimit = s.isa == fused::GemmIsa::Avx512 ? rowLimit : 16;
         const int64_t minRows = segment::minRowsToPack(s.isa, true);
-        const bool narrow = s.narrow && dy.is_cpu() && dy.scalar_type() == torch::kFloat
-                            && x.scalar_type() == torch::kFloat;
-        // The weight gradient by the kernel (segment::kMaxDwKernelRows): float CPU tensors, x's
-        // columns a whole number of panels (read in place), the switch on.
-        const bool dwKernel = needW && !narrow && s.isa != fused::GemmIsa::None
-                              && segment::weightGradientKernel() && dy.is_cpu()
-                              && dy.scalar_type() == torch::kFloat
-                              && x.scalar_type() == torch::kFloat
+        const bool narrow = s.narrow && raw;
+        // The weight gradient by the kernel (segment::kMaxDwKernelRows): x's columns a whole
+        // number of panels (read in place), the switch on.
+        const bool dwKernel = needW && raw && !narrow && s.isa != fused::GemmIsa::None
+                              && segment::weightGradientKernel()
                               && k % fused::panelWidth(s.isa) == 0;
         // Calls on a few columns (the feedback's): loops instead of BLAS products that narrow.
-        const bool few = s.loops && !narrow && k <= segment::kMaxFewInputs
-                         && segment::fewInputProducts() && dy.is_cpu()
-                         && dy.scalar_type() == torch::kFloat && x.scalar_type() == torch::kFloat;
-        // Float CPU tensors: each member's blocks as pointers, for BLAS too (no tensor views per
-        // member and call: ~1 us each, ~1,000 a step at E = 32).
-        const bool raw = dy.is_cpu() && dy.scalar_type() == torch::kFloat
-                         && x.scalar_type() == torch::kFloat;
+        const bool few = raw && s.loops && !narrow && k <= segment::kMaxFewInputs
+                         && segment::fewInputProducts();
         forEachMember(counts, s.out * k, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
