@@ -292,11 +292,12 @@ int main(int argc, char** argv)
     // MOR_BENCH_DW=blas: every weight gradient of the segment products through BLAS (A/B).
     const char* dwEnv = std::getenv("MOR_BENCH_DW");
     const bool dwBlas = dwEnv != nullptr && std::string(dwEnv) == "blas";
-    model::segment::setWeightGradientKernel(!dwBlas);
+    using model::segment::BackwardPath;
+    model::segment::setBackwardPath(BackwardPath::WeightGradientKernel, !dwBlas);
     // MOR_BENCH_FEW=blas: the few-column calls' backward (the feedback) through BLAS (A/B).
     const char* fewEnv = std::getenv("MOR_BENCH_FEW");
     const bool fewBlas = fewEnv != nullptr && std::string(fewEnv) == "blas";
-    model::segment::setFewInputProducts(!fewBlas);
+    model::segment::setBackwardPath(BackwardPath::FewInputs, !fewBlas);
     // MOR_BENCH_SLOTS=0: the integration over all E experts, masked (model/integration.h).
     const char* slotsEnv = std::getenv("MOR_BENCH_SLOTS");
     model::setSlotIntegration(!(slotsEnv != nullptr && std::string(slotsEnv) == "0"));

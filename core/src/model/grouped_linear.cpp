@@ -181,12 +181,13 @@ struct SegmentCallBackward : torch::autograd::Node {
         const bool narrow = s.narrow && raw;
         // The weight gradient by the kernel (segment::kMaxDwKernelRows): x's columns a whole
         // number of panels (read in place), the switch on.
+        using segment::BackwardPath;
         const bool dwKernel = needW && raw && !narrow && s.isa != fused::GemmIsa::None
-                              && segment::weightGradientKernel()
+                              && segment::backwardPath(BackwardPath::WeightGradientKernel)
                               && k % fused::panelWidth(s.isa) == 0;
         // Calls on a few columns (the feedback's): loops instead of BLAS products that narrow.
         const bool few = raw && s.loops && !narrow && k <= segment::kMaxFewInputs
-                         && segment::fewInputProducts();
+                         && segment::backwardPath(BackwardPath::FewInputs);
         forEachMember(counts, s.out * k, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {

@@ -1,8 +1,10 @@
 #include "model/segment_packs.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -31,31 +33,17 @@ void setPackedSegmentProducts(bool on)
 namespace segment {
 
 namespace {
-thread_local bool t_weightGradientKernel = true;
+thread_local bool t_backwardPaths[2] = {true, true}; // by BackwardPath
 } // namespace
 
-bool weightGradientKernel()
+bool backwardPath(BackwardPath path)
 {
-    return t_weightGradientKernel;
+    return t_backwardPaths[size_t(path)];
 }
 
-void setWeightGradientKernel(bool on)
+void setBackwardPath(BackwardPath path, bool on)
 {
-    t_weightGradientKernel = on;
-}
-
-namespace {
-thread_local bool t_fewInputProducts = true;
-} // namespace
-
-bool fewInputProducts()
-{
-    return t_fewInputProducts;
-}
-
-void setFewInputProducts(bool on)
-{
-    t_fewInputProducts = on;
+    t_backwardPaths[size_t(path)] = on;
 }
 
 int64_t packedProducts()
@@ -151,62 +139,12 @@ namespace {
 /// Lanes of the few-input loops' accumulators (two AVX2 registers a column).
 constexpr int64_t kFewLanes = 16;
 
-/// dx = dy W[:, 0:K] with wt = W[:, 0:K]^T ([K, out], contiguous): per row, the K sums share
-/// each load of dy's row.
+/// sums[c * out + t] for the outputs t in [j, out) past the last whole block of lanes.
 template <int K>
-[[gnu::always_inline]] inline void fewInputGradientLoops(const float* dy, int64_t n, int64_t out,
-                                                         const float* wt, float* dx)
+[[gnu::always_inline]] inline void fewInputWeightGradientTail(const float* dy, const float* x,
+                                                              int64_t n, int64_t out, int64_t j,
+                                                              float* sums)
 {
-    for (int64_t r = 0; r < n; ++r) {
-        const float* d = dy + r * out;
-        float acc[K][kFewLanes] = {};
-        int64_t j = 0;
-        for (; j + kFewLanes <= out; j += kFewLanes) {
-            for (int c = 0; c < K; ++c) {
-                const float* wc = wt + c * out + j;
-                for (int64_t l = 0; l < kFewLanes; ++l) {
-                    acc[c][l] += d[j + l] * wc[l];
-                }
-            }
-        }
-        for (int c = 0; c < K; ++c) {
-            float sum = 0.0f;
-            for (int64_t l = 0; l < kFewLanes; ++l) {
-                sum += acc[c][l];
-            }
-            for (int64_t t = j; t < out; ++t) {
-                sum += d[t] * wt[c * out + t];
-            }
-            dx[r * K + c] = sum;
-        }
-    }
-}
-
-/// sums [K, out] = (dy^T x)^T: per block of 16 outputs, K accumulators over all rows.
-template <int K>
-[[gnu::always_inline]] inline void fewInputWeightGradientLoops(const float* dy, const float* x,
-                                                               int64_t n, int64_t out,
-                                                               float* sums)
-{
-    int64_t j = 0;
-    for (; j + kFewLanes <= out; j += kFewLanes) {
-        float acc[K][kFewLanes] = {};
-        for (int64_t r = 0; r < n; ++r) {
-            const float* d = dy + r * out + j;
-            const float* xr = x + r * K;
-            for (int c = 0; c < K; ++c) {
-                const float xc = xr[c];
-                for (int64_t l = 0; l < kFewLanes; ++l) {
-                    acc[c][l] += d[l] * xc;
-                }
-            }
-        }
-        for (int c = 0; c < K; ++c) {
-            for (int64_t l = 0; l < kFewLanes; ++l) {
-                sums[c * out + j + l] = acc[c][l];
-            }
-        }
-    }
     for (; j < out; ++j) {
         for (int c = 0; c < K; ++c) {
             float sum = 0.0f;
@@ -218,32 +156,60 @@ template <int K>
     }
 }
 
-template <int K>
-void fewInputGradientPlain(const float* dy, int64_t n, int64_t out, const float* wt, float* dx)
-{
-    fewInputGradientLoops<K>(dy, n, out, wt, dx);
-}
+/// The few-input loops on any CPU. gradient: dx = dy W[:, 0:K] with wt = W[:, 0:K]^T ([K, out],
+/// contiguous), the K sums of a row sharing each load of dy's row; weightGradient: sums [K, out]
+/// = (dy^T x)^T, per block of 16 outputs K accumulators over all rows.
+struct PlainFewInputLoops {
+    template <int K>
+    static void gradient(const float* dy, int64_t n, int64_t out, const float* wt, float* dx)
+    {
+        for (int64_t r = 0; r < n; ++r) {
+            const float* d = dy + r * out;
+            float acc[K][kFewLanes] = {};
+            int64_t j = 0;
+            for (; j + kFewLanes <= out; j += kFewLanes) {
+                for (int c = 0; c < K; ++c) {
+                    for (int64_t l = 0; l < kFewLanes; ++l) {
+                        acc[c][l] += d[j + l] * wt[c * out + j + l];
+                    }
+                }
+            }
+            for (int c = 0; c < K; ++c) {
+                float sum = 0.0f;
+                for (int64_t l = 0; l < kFewLanes; ++l) {
+                    sum += acc[c][l];
+                }
+                for (int64_t t = j; t < out; ++t) {
+                    sum += d[t] * wt[c * out + t];
+                }
+                dx[r * K + c] = sum;
+            }
+        }
+    }
 
-template <int K>
-void fewInputWeightGradientPlain(const float* dy, const float* x, int64_t n, int64_t out,
-                                 float* sums)
-{
-    fewInputWeightGradientLoops<K>(dy, x, n, out, sums);
-}
-
-using FewInputGradientFn = void (*)(const float*, int64_t, int64_t, const float*, float*);
-using FewInputWeightGradientFn = void (*)(const float*, const float*, int64_t, int64_t, float*);
-
-/// The loops for k = 1..kMaxFewInputs columns (index k - 1).
-const FewInputGradientFn kFewInputGradientPlain[kMaxFewInputs] = {
-    fewInputGradientPlain<1>, fewInputGradientPlain<2>, fewInputGradientPlain<3>,
-    fewInputGradientPlain<4>, fewInputGradientPlain<5>, fewInputGradientPlain<6>,
-    fewInputGradientPlain<7>, fewInputGradientPlain<8>};
-const FewInputWeightGradientFn kFewInputWeightGradientPlain[kMaxFewInputs] = {
-    fewInputWeightGradientPlain<1>, fewInputWeightGradientPlain<2>,
-    fewInputWeightGradientPlain<3>, fewInputWeightGradientPlain<4>,
-    fewInputWeightGradientPlain<5>, fewInputWeightGradientPlain<6>,
-    fewInputWeightGradientPlain<7>, fewInputWeightGradientPlain<8>};
+    template <int K>
+    static void weightGradient(const float* dy, const float* x, int64_t n, int64_t out,
+                               float* sums)
+    {
+        int64_t j = 0;
+        for (; j + kFewLanes <= out; j += kFewLanes) {
+            float acc[K][kFewLanes] = {};
+            for (int64_t r = 0; r < n; ++r) {
+                for (int c = 0; c < K; ++c) {
+                    for (int64_t l = 0; l < kFewLanes; ++l) {
+                        acc[c][l] += dy[r * out + j + l] * x[r * K + c];
+                    }
+                }
+            }
+            for (int c = 0; c < K; ++c) {
+                for (int64_t l = 0; l < kFewLanes; ++l) {
+                    sums[c * out + j + l] = acc[c][l];
+                }
+            }
+        }
+        fewInputWeightGradientTail<K>(dy, x, n, out, j, sums);
+    }
+};
 
 #if defined(__x86_64__) && defined(__GNUC__)
 /// The sum of a register's 8 lanes.
@@ -254,89 +220,115 @@ __attribute__((target("avx2,fma"))) inline float laneSum(__m256 v)
     return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps(pairs, pairs, 1)));
 }
 
-/// As fewInputGradientLoops: two accumulators a column (16 outputs a step), each row's dy
-/// loaded once for all K columns.
-template <int K>
-__attribute__((target("avx2,fma"))) void fewInputGradientAvx2(const float* dy, int64_t n,
-                                                              int64_t out, const float* wt,
-                                                              float* dx)
-{
-    for (int64_t r = 0; r < n; ++r) {
-        const float* d = dy + r * out;
-        __m256 acc[K][2];
-        for (int c = 0; c < K; ++c) {
-            acc[c][0] = _mm256_setzero_ps();
-            acc[c][1] = _mm256_setzero_ps();
+/// PlainFewInputLoops with AVX2/FMA intrinsics: two register accumulators a column.
+struct Avx2FewInputLoops {
+    template <int K>
+    __attribute__((target("avx2,fma"))) static void gradient(const float* dy, int64_t n,
+                                                             int64_t out, const float* wt,
+                                                             float* dx)
+    {
+        for (int64_t r = 0; r < n; ++r) {
+            const float* d = dy + r * out;
+            __m256 acc[K][2];
+            for (int c = 0; c < K; ++c) {
+                acc[c][0] = _mm256_setzero_ps();
+                acc[c][1] = _mm256_setzero_ps();
+            }
+            int64_t j = 0;
+            for (; j + kFewLanes <= out; j += kFewLanes) {
+                const __m256 d0 = _mm256_loadu_ps(d + j), d1 = _mm256_loadu_ps(d + j + 8);
+                for (int c = 0; c < K; ++c) {
+                    const float* wc = wt + c * out + j;
+                    acc[c][0] = _mm256_fmadd_ps(d0, _mm256_loadu_ps(wc), acc[c][0]);
+                    acc[c][1] = _mm256_fmadd_ps(d1, _mm256_loadu_ps(wc + 8), acc[c][1]);
+                }
+            }
+            for (int c = 0; c < K; ++c) {
+                float sum = laneSum(_mm256_add_ps(acc[c][0], acc[c][1]));
+                for (int64_t t = j; t < out; ++t) {
+                    sum += d[t] * wt[c * out + t];
+                }
+                dx[r * K + c] = sum;
+            }
         }
+    }
+
+    template <int K>
+    __attribute__((target("avx2,fma"))) static void weightGradient(const float* dy,
+                                                                   const float* x, int64_t n,
+                                                                   int64_t out, float* sums)
+    {
         int64_t j = 0;
         for (; j + kFewLanes <= out; j += kFewLanes) {
-            const __m256 d0 = _mm256_loadu_ps(d + j), d1 = _mm256_loadu_ps(d + j + 8);
+            __m256 acc[K][2];
             for (int c = 0; c < K; ++c) {
-                const float* wc = wt + c * out + j;
-                acc[c][0] = _mm256_fmadd_ps(d0, _mm256_loadu_ps(wc), acc[c][0]);
-                acc[c][1] = _mm256_fmadd_ps(d1, _mm256_loadu_ps(wc + 8), acc[c][1]);
+                acc[c][0] = _mm256_setzero_ps();
+                acc[c][1] = _mm256_setzero_ps();
             }
-        }
-        for (int c = 0; c < K; ++c) {
-            float sum = laneSum(_mm256_add_ps(acc[c][0], acc[c][1]));
-            for (int64_t t = j; t < out; ++t) {
-                sum += d[t] * wt[c * out + t];
-            }
-            dx[r * K + c] = sum;
-        }
-    }
-}
-
-/// As fewInputWeightGradientLoops: per block of 16 outputs, two accumulators a column over
-/// all rows.
-template <int K>
-__attribute__((target("avx2,fma"))) void fewInputWeightGradientAvx2(const float* dy,
-                                                                    const float* x, int64_t n,
-                                                                    int64_t out, float* sums)
-{
-    int64_t j = 0;
-    for (; j + kFewLanes <= out; j += kFewLanes) {
-        __m256 acc[K][2];
-        for (int c = 0; c < K; ++c) {
-            acc[c][0] = _mm256_setzero_ps();
-            acc[c][1] = _mm256_setzero_ps();
-        }
-        for (int64_t r = 0; r < n; ++r) {
-            const float* d = dy + r * out + j;
-            const __m256 d0 = _mm256_loadu_ps(d), d1 = _mm256_loadu_ps(d + 8);
-            const float* xr = x + r * K;
-            for (int c = 0; c < K; ++c) {
-                const __m256 xc = _mm256_broadcast_ss(xr + c);
-                acc[c][0] = _mm256_fmadd_ps(d0, xc, acc[c][0]);
-                acc[c][1] = _mm256_fmadd_ps(d1, xc, acc[c][1]);
-            }
-        }
-        for (int c = 0; c < K; ++c) {
-            _mm256_storeu_ps(sums + c * out + j, acc[c][0]);
-            _mm256_storeu_ps(sums + c * out + j + 8, acc[c][1]);
-        }
-    }
-    for (; j < out; ++j) {
-        for (int c = 0; c < K; ++c) {
-            float sum = 0.0f;
             for (int64_t r = 0; r < n; ++r) {
-                sum += dy[r * out + j] * x[r * K + c];
+                const float* d = dy + r * out + j;
+                const __m256 d0 = _mm256_loadu_ps(d), d1 = _mm256_loadu_ps(d + 8);
+                for (int c = 0; c < K; ++c) {
+                    const __m256 xc = _mm256_broadcast_ss(x + r * K + c);
+                    acc[c][0] = _mm256_fmadd_ps(d0, xc, acc[c][0]);
+                    acc[c][1] = _mm256_fmadd_ps(d1, xc, acc[c][1]);
+                }
             }
-            sums[c * out + j] = sum;
+            for (int c = 0; c < K; ++c) {
+                _mm256_storeu_ps(sums + c * out + j, acc[c][0]);
+                _mm256_storeu_ps(sums + c * out + j + 8, acc[c][1]);
+            }
         }
+        fewInputWeightGradientTail<K>(dy, x, n, out, j, sums);
     }
+};
+#endif
+
+using FewInputGradientFn = void (*)(const float*, int64_t, int64_t, const float*, float*);
+using FewInputWeightGradientFn = void (*)(const float*, const float*, int64_t, int64_t, float*);
+
+/// Loops' functions for k = 1..kMaxFewInputs columns (index k - 1).
+template <typename Loops, size_t... I>
+std::array<FewInputGradientFn, kMaxFewInputs> gradientTable(std::index_sequence<I...>)
+{
+    return {{&Loops::template gradient<int(I) + 1>...}};
+}
+template <typename Loops, size_t... I>
+std::array<FewInputWeightGradientFn, kMaxFewInputs> weightGradientTable(std::index_sequence<I...>)
+{
+    return {{&Loops::template weightGradient<int(I) + 1>...}};
 }
 
-const FewInputGradientFn kFewInputGradientAvx2[kMaxFewInputs] = {
-    fewInputGradientAvx2<1>, fewInputGradientAvx2<2>, fewInputGradientAvx2<3>,
-    fewInputGradientAvx2<4>, fewInputGradientAvx2<5>, fewInputGradientAvx2<6>,
-    fewInputGradientAvx2<7>, fewInputGradientAvx2<8>};
-const FewInputWeightGradientFn kFewInputWeightGradientAvx2[kMaxFewInputs] = {
-    fewInputWeightGradientAvx2<1>, fewInputWeightGradientAvx2<2>,
-    fewInputWeightGradientAvx2<3>, fewInputWeightGradientAvx2<4>,
-    fewInputWeightGradientAvx2<5>, fewInputWeightGradientAvx2<6>,
-    fewInputWeightGradientAvx2<7>, fewInputWeightGradientAvx2<8>};
+#if defined(__x86_64__) && defined(__GNUC__)
+using VectorFewInputLoops = Avx2FewInputLoops;
+#else
+using VectorFewInputLoops = PlainFewInputLoops;
+#endif
 
+using FewInputIndices = std::make_index_sequence<size_t(kMaxFewInputs)>;
+
+/// Whether the calling thread takes the vector loops: where its packed kernel is not None.
+bool vectorFewInputLoops()
+{
+    return fused::packedGemmIsa() != fused::GemmIsa::None;
+}
+
+/// The calling thread's loops for k columns.
+FewInputGradientFn fewInputGradientLoops(int64_t k)
+{
+    static const auto plain = gradientTable<PlainFewInputLoops>(FewInputIndices());
+    static const auto vector = gradientTable<VectorFewInputLoops>(FewInputIndices());
+    return (vectorFewInputLoops() ? vector : plain)[size_t(k - 1)];
+}
+
+FewInputWeightGradientFn fewInputWeightGradientLoops(int64_t k)
+{
+    static const auto plain = weightGradientTable<PlainFewInputLoops>(FewInputIndices());
+    static const auto vector = weightGradientTable<VectorFewInputLoops>(FewInputIndices());
+    return (vectorFewInputLoops() ? vector : plain)[size_t(k - 1)];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2,fma"))) void forwardAvx2(const float* x, int64_t n, int64_t k,
                                                      const float* w, int64_t ldw, int64_t out,
                                                      const float* bias, float* y, int64_t ldy)
@@ -455,13 +447,7 @@ void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, i
             wt[size_t(c * out + j)] = w[j * ldw + c];
         }
     }
-    FewInputGradientFn loops = kFewInputGradientPlain[k - 1];
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (fused::packedGemmIsa() != fused::GemmIsa::None) { // the thread's kernel choice
-        loops = kFewInputGradientAvx2[k - 1];
-    }
-#endif
-    loops(dy, n, out, wt.data(), dx);
+    fewInputGradientLoops(k)(dy, n, out, wt.data(), dx);
 }
 
 void fewInputWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,
@@ -470,13 +456,7 @@ void fewInputWeightGradient(const float* dy, const float* x, int64_t n, int64_t 
     TORCH_CHECK(k >= 1 && k <= kMaxFewInputs, "fewInputWeightGradient: 1 to 8 columns");
     thread_local std::vector<float> sums;
     sums.resize(size_t(k * out));
-    FewInputWeightGradientFn loops = kFewInputWeightGradientPlain[k - 1];
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (fused::packedGemmIsa() != fused::GemmIsa::None) { // the thread's kernel choice
-        loops = kFewInputWeightGradientAvx2[k - 1];
-    }
-#endif
-    loops(dy, x, n, out, sums.data());
+    fewInputWeightGradientLoops(k)(dy, x, n, out, sums.data());
     for (int64_t j = 0; j < out; ++j) {
         float* row = dw + j * lddw;
         for (int64_t c = 0; c < k; ++c) {

@@ -51,10 +51,14 @@ int64_t minRowsToPack(fused::GemmIsa isa, bool dx);
 /// ms against 30.5, 31.9, 26.6 ms): there sgemm's cache blocking keeps dy in cache, where the
 /// kernel reads it again for each panel of x's columns.
 constexpr int64_t kMaxDwKernelRows = 256;
-/// Per-thread switch (default on) for that kernel; off: every weight gradient is the BLAS
-/// product (A/B runs: MOR_BENCH_DW=blas in bench_dispatch, tests).
-bool weightGradientKernel();
-void setWeightGradientKernel(bool on);
+/// The segment backward's own paths that a per-thread switch (default on) can turn off, each
+/// then running BLAS products instead (A/B runs in bench_dispatch, tests):
+enum class BackwardPath {
+    WeightGradientKernel, ///< dW of blocks up to kMaxDwKernelRows rows (MOR_BENCH_DW=blas)
+    FewInputs,            ///< the fewInput* loops below (MOR_BENCH_FEW=blas)
+};
+bool backwardPath(BackwardPath path);
+void setBackwardPath(BackwardPath path, bool on);
 
 /// Narrow layers (at most this many outputs: the 4-class head, the critic's and the halting
 /// head's 1-output layers): their products are loops over raw arrays (below) instead of a BLAS
@@ -81,10 +85,6 @@ void narrowWeightGradient(const float* dy, const float* x, int64_t n, int64_t ou
 /// wide (sgemm ran those at ~26 GFLOP/s, 8-10 us per member and product at 64 rows and
 /// ~140 us at 1024; session 36).
 constexpr int64_t kMaxFewInputs = 8;
-/// Per-thread switch (default on) for those loops; off: BLAS products (A/B runs:
-/// MOR_BENCH_FEW=blas in bench_dispatch, tests).
-bool fewInputProducts();
-void setFewInputProducts(bool on);
 
 /// The AVX2/FMA loops where the calling thread's packed kernel (fused::packedGemmIsa()) is not
 /// None, else plain ones.
