@@ -193,9 +193,13 @@ void fewColumnProducts(const std::string& item)
 {
     guarded(item, "few-column backward products", [&] {
         constexpr int64_t out = 384, width = 69, column = 64, k = 5;
-        // One thread, as each member's products run in the segment backward (forEachMember).
-        const int threads = at::get_num_threads();
-        at::set_num_threads(1);
+        // One thread, as each member's products run in the segment backward (forEachMember);
+        // the caller's count is back afterwards, also when a check below throws.
+        struct OneThread {
+            int threads = at::get_num_threads();
+            OneThread() { setThreads(1); }
+            ~OneThread() { setThreads(threads); }
+        } oneThread;
         std::string detail;
         std::vector<double> dxRatios, dwRatios;
         for (const int64_t n : {int64_t(64), int64_t(1024)}) {
@@ -261,7 +265,6 @@ void fewColumnProducts(const std::string& item)
                              1e6 * median(tBlasDx), 1e6 * median(tLoopsDx),
                              1e6 * median(tBlasDw), 1e6 * median(tLoopsDw));
         }
-        at::set_num_threads(threads);
         row(item, "few-column backward products (5 columns of [384, 69]), loops / BLAS",
             "(info)",
             format("dx %.2fx, %.2fx; dW %.2fx, %.2fx", dxRatios[0], dxRatios[1], dwRatios[0],

@@ -444,7 +444,8 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
         }
         const int64_t rowLimit = packedRowLimit(s, counts.size());
         const int64_t minRows = segment::minRowsToPack(s.isa, false);
-        const bool narrow = s.narrow && x.is_cpu() && x.scalar_type() == torch::kFloat;
+        const bool raw = x.is_cpu() && x.scalar_type() == torch::kFloat;
+        const bool narrow = s.narrow && raw;
         forEachMember(counts, s.out * k, x.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
@@ -470,8 +471,26 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
                                      y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
                 return;
             }
+            const auto& w = s.weights[size_t(g)];
+            if (raw
+                && (!bias
+                    || (s.biases[size_t(g)].is_contiguous()
+                        && s.biases[size_t(g)].scalar_type() == torch::kFloat))) {
+                // Float CPU: the bias rows written, then y += x W^T, on pointers (no views).
+                float* yg = y.data_ptr<float>() + offsets[size_t(g)] * s.out;
+                for (int64_t r = 0; bias && r < n; ++r) {
+                    std::memcpy(yg + r * s.out, s.biases[size_t(g)].data_ptr<float>(),
+                                size_t(s.out) * sizeof(float));
+                }
+                if (fused::rowMajorProduct(false, true, n, s.out, k,
+                                           x.data_ptr<float>() + offsets[size_t(g)] * k, k,
+                                           w.data_ptr<float>() + column, w.stride(0), bias, yg,
+                                           s.out)) {
+                    return;
+                }
+            }
             auto out = rows(y, offsets[size_t(g)], n);
-            const auto wt = columns(s.weights[size_t(g)], column, k, true);
+            const auto wt = columns(w, column, k, true);
             const auto xg = rows(x, offsets[size_t(g)], n);
             if (bias && out.is_cpu() && s.biases[size_t(g)].is_contiguous()) {
                 // The bias rows written in place, then out += x W^T: no dispatched expand
