@@ -2,6 +2,8 @@
 
 #include "model/fused_reflect.h"
 
+#include "model/answer_only.h"
+
 #include "model/eval_detail.h"
 #include "model/grouped_linear.h"
 
@@ -31,16 +33,24 @@ bool sameShape(const ExpertConfig& a, const ExpertConfig& b)
            && a.criticStopGradient == b.criticStopGradient;
 }
 
-/// The cell's parameter `name` (e.g. "gru.weight_ih") of every member.
-std::vector<torch::Tensor> cellOf(const std::vector<ReflectionExpertImpl::StepParameters>& params,
-                                  const std::string& name)
+/// The cell's parameters `names` (e.g. "gru.weight_ih") of every member, [name][member]: one
+/// walk of each member's parameters. named_parameters() builds a dictionary with prefixed keys
+/// on every call, so a lookup per name and member cost ~1 us each, 4 x 32 a pass at E = 32.
+std::vector<std::vector<torch::Tensor>> cellOf(
+    const std::vector<ReflectionExpertImpl::StepParameters>& params,
+    const std::vector<std::string>& names)
 {
-    std::vector<torch::Tensor> parts;
-    parts.reserve(params.size());
+    std::vector<std::vector<torch::Tensor>> parts(names.size());
+    for (auto& part : parts) {
+        part.reserve(params.size());
+    }
     for (const auto& p : params) {
-        const auto* found = p.cell->named_parameters().find(name);
-        TORCH_CHECK(found != nullptr, "grouped dispatch: the cell has no parameter ", name);
-        parts.push_back(*found);
+        const auto named = p.cell->named_parameters();
+        for (size_t i = 0; i < names.size(); ++i) {
+            const auto* found = named.find(names[i]);
+            TORCH_CHECK(found != nullptr, "grouped dispatch: the cell has no parameter ", names[i]);
+            parts[i].push_back(*found);
+        }
     }
     return parts;
 }
@@ -209,12 +219,33 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     // each member's rows one block. Read on the host once per pass: the number of pairs
     // (nonzero) and the members' counts; with shrink also once per step that rows halted (the
     // rows kept, nonzero, and the members' counts of them).
-    const auto pairs = mask.t().nonzero();
-    out.members = pairs.select(1, 0).contiguous();
-    out.batchRows = pairs.select(1, 1).contiguous();
-    const auto countsT = mask.sum(0).to(torch::kCPU, torch::kLong).contiguous();
-    const std::vector<int64_t> counts(countsT.data_ptr<int64_t>(),
-                                      countsT.data_ptr<int64_t>() + members);
+    std::vector<int64_t> counts(size_t(members), 0);
+    if (mask.device().is_cpu() && mask.scalar_type() == torch::kBool) {
+        // A CPU mask in one pass over it (expertRowLists) instead of nonzero, two selects, a
+        // column sum and its copy: ~10 dispatched ops a pass that answer-only evaluation paid
+        // as fixed cost per batch (issue 20).
+        const auto lists = expertRowLists(mask);
+        int64_t total = 0;
+        for (int64_t g = 0; g < members; ++g) {
+            counts[size_t(g)] = int64_t(lists[size_t(g)].size());
+            total += counts[size_t(g)];
+        }
+        out.batchRows = torch::empty({total}, mask.options().dtype(torch::kLong));
+        out.members = torch::empty({total}, mask.options().dtype(torch::kLong));
+        int64_t* rowsOut = out.batchRows.data_ptr<int64_t>();
+        int64_t* membersOut = out.members.data_ptr<int64_t>();
+        for (int64_t g = 0; g < members; ++g) {
+            rowsOut = std::copy(lists[size_t(g)].begin(), lists[size_t(g)].end(), rowsOut);
+            membersOut = std::fill_n(membersOut, counts[size_t(g)], g);
+        }
+    } else {
+        const auto pairs = mask.t().nonzero();
+        out.members = pairs.select(1, 0).contiguous();
+        out.batchRows = pairs.select(1, 1).contiguous();
+        const auto countsT = mask.sum(0).to(torch::kCPU, torch::kLong).contiguous();
+        std::copy(countsT.data_ptr<int64_t>(), countsT.data_ptr<int64_t>() + members,
+                  counts.begin());
+    }
     const auto rowsOf = out.batchRows.split_with_sizes(counts);
     out.rows.assign(rowsOf.begin(), rowsOf.end());
     const int64_t n = out.batchRows.size(0);
@@ -259,14 +290,19 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                                  partsOf(params, [](const auto& p) { return p.haltBias; }));
     // The cell's first layer A reads [state (mlp only) | e | draft, critique (feedback)]: each
     // part is a call on its columns, so that e's part, the same at every step, is computed once.
-    const auto weightA = cellOf(params, gru ? "gru.weight_ih" : "input.weight");
-    const SegmentWeight cellA(weightA, cellOf(params, gru ? "gru.bias_ih" : "input.bias"));
-    const SegmentWeight cellB(cellOf(params, gru ? "gru.weight_hh" : "out.weight"),
-                              cellOf(params, gru ? "gru.bias_hh" : "out.bias"));
+    // [A weight, A bias, B weight, B bias(, norm weight, norm bias)] of every member
+    const auto cell = cellOf(params, gru ? std::vector<std::string>{"gru.weight_ih", "gru.bias_ih",
+                                                                    "gru.weight_hh", "gru.bias_hh"}
+                                         : std::vector<std::string>{"input.weight", "input.bias",
+                                                                    "out.weight", "out.bias",
+                                                                    "norm.weight", "norm.bias"});
+    const auto& weightA = cell[0];
+    const SegmentWeight cellA(weightA, cell[1]);
+    const SegmentWeight cellB(cell[2], cell[3]);
     torch::Tensor normW, normB;
     if (!gru) {
-        normW = torch::stack(cellOf(params, "norm.weight"), 0);
-        normB = torch::stack(cellOf(params, "norm.bias"), 0);
+        normW = torch::stack(cell[4], 0);
+        normB = torch::stack(cell[5], 0);
     }
     const int64_t eColumn = gru ? 0 : width;
     torch::Tensor stepEmb, wE;

@@ -22,8 +22,8 @@ namespace mor::model {
 /// per-expert at every expert count and batch from 1 to 1024, grouped answer-only evaluation
 /// 1.07-1.2x slower at E = 2 or batch 1 (tests/bench/results/issue20.md, session 12), so
 /// evaluation, traces and serving stay per-expert. (Since session 24 a group's answer-only pass
-/// runs each member's block through the fused step where it can, as fast as per-expert at eval
-/// batch 256.) Never under autocast.
+/// runs each member's block through the fused step where it can; since session 37 it ends in
+/// the answer-only tail as per-expert passes do, answer_only_pass.cpp.) Never under autocast.
 enum class GroupedDispatchMode { Training, Always, Never };
 void setGroupedDispatchMode(GroupedDispatchMode mode);
 GroupedDispatchMode groupedDispatchMode();

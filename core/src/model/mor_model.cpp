@@ -302,47 +302,16 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
                                                             : parts.tokenEncoder->flopsPerRow())
                              + parts.router->flopsPerRow();
 
-    // Answer-only pass (eval_detail.h: serving, the adaptive-depth benchmark): each expert's rows
-    // from one loop over the mask, the fusion, steps and FLOPs from one loop over the batch
-    // (answer_only.h) instead of ~90 small ops on [B, E, C] tensors. Same answers and steps.
+    // Answer-only pass (eval_detail.h: serving, the adaptive-depth benchmark): the experts (or,
+    // with grouped dispatch, the groups) on their rows, then the fusion, steps and FLOPs as loops
+    // over the batch (answer_only_pass.cpp) instead of ~90 small ops on [B, E, C] tensors.
     if (!training && !evalDetail() && !torch::GradMode::is_enabled() && answerOnlyTailEnabled()
         && !intervention.active()
         && (parts.resolution == ResolutionKind::Weighted
             || parts.resolution == ResolutionKind::Flag)
-        && !(groupedDispatch(training) && parts.nested.is_empty()) && e.is_cpu()
-        && e.scalar_type() == torch::kFloat
+        && e.is_cpu() && e.scalar_type() == torch::kFloat
         && answerOnlyTailSupports(*parts.integration, gates, mask)) {
-        const auto lists = expertRowLists(mask);
-        std::vector<AnswerOnlyExpert> answered(static_cast<size_t>(experts));
-        pass.experts.resize(size_t(experts));
-        for (int64_t j = 0; j < experts; ++j) {
-            auto& ep = pass.experts[size_t(j)];
-            auto& ao = answered[size_t(j)];
-            auto& expert = parts.experts[size_t(j)];
-            const int64_t width = parts.nestedWidth[size_t(j)];
-            ao.stepFlops = expert.is_empty() ? parts.nested->flopsPerRow(width) : expert->stepFlops();
-            ao.initFlops = expert.is_empty() ? 0.0 : expert->initFlops();
-            if (lists[size_t(j)].empty()) {
-                continue;
-            }
-            ep.rows = rowIndexTensor(lists[size_t(j)]);
-            ep.ran = true;
-            const auto input = e.index_select(0, ep.rows);
-            ep.run = expert.is_empty() ? parts.nested->run(input, width)
-                                       : expert->reflect(input, parts.policies[size_t(j)], true,
-                                                         expertMemory(*expert, pass, ep.rows));
-            ao.rows = &lists[size_t(j)];
-            ao.answer = ep.run.answer;
-            ao.confidence = ep.run.confidence;
-            ao.iterations = ep.run.iterations;
-        }
-        auto tail = answerOnlyTail(*parts.integration, answered, gates, mask, classes, baseFlops);
-        pass.probs = m_config.router.renormalize ? tail.probs : switchMixture(tail.probs, gates);
-        out.logits = torch::log(pass.probs.clamp_min(1e-12));
-        out.steps = tail.steps;
-        out.conflict = tail.conflict;
-        out.conflictScore = tail.score;
-        out.flops = tail.flops;
+        runAnswerOnly(e, mask, gates, baseFlops, pass);
         return;
     }
 

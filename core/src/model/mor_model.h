@@ -101,6 +101,10 @@ private:
     /// run() as an eval pass without gradients, restoring the training mode afterwards.
     void runEval(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& domain,
                  Pass& pass, const Intervention& intervention);
+    /// The rest of an answer-only eval pass after routing (answer_only_pass.cpp): the experts on
+    /// their rows, then the fusion, steps and FLOPs as loops over the batch.
+    void runAnswerOnly(const torch::Tensor& e, const torch::Tensor& mask,
+                       const torch::Tensor& gates, double baseFlops, Pass& pass);
     /// What `expert` reads besides e for the batch rows `rows` (token states, input features).
     static TokenMemory expertMemory(ReflectionExpertImpl& expert, const Pass& pass,
                                     const torch::Tensor& rows);

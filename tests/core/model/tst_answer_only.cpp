@@ -3,8 +3,9 @@
 // FLOPs, fused log-probabilities and conflict scores within 1e-6, for top-1/2/3 routing, gamma
 // 1 / 2 / 1.5, unweighted and weighted conflict scores, weighted and flag resolution, Switch
 // gating (renormalize off), a nested expert beside GRU experts, fixed depth, and with rows that
-// halt at different steps and conflict; configurations the tail does not take (attention
-// fusion, most_confident, grouped dispatch, evaluation detail) give the same values too.
+// halt at different steps and conflict, and with grouped dispatch (the groups' rows gathered
+// once, reflectGroup, then the same tail); configurations the tail does not take (attention
+// fusion, most_confident, evaluation detail) give the same values too.
 // The encoder, router and top-k routing as loops (answerOnlyHead) against the ATen path
 // (AnswerOnlyHeadGuard(false)): equal masks, steps, conflicts, predictions, FLOPs; gates and
 // router probabilities within 1e-6, encodings, router logits and logits within 1e-5.
@@ -166,8 +167,8 @@ void TstAnswerOnly::tailEqualsGeneralPath_data()
         << [&] { auto c = base; c.fusion = "attention"; return c; }() << false;
     QTest::newRow("most_confident (general)")
         << [&] { auto c = base; c.resolution = "most_confident"; return c; }() << false;
-    QTest::newRow("grouped dispatch (general)")
-        << [&] { auto c = base; c.grouped = true; return c; }() << false;
+    QTest::newRow("grouped dispatch") << [&] { auto c = base; c.grouped = true; return c; }()
+                                      << true;
     QTest::newRow("evaluation detail (general)")
         << [&] { auto c = base; c.detail = true; return c; }() << false;
 }
