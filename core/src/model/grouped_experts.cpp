@@ -3,7 +3,6 @@
 #include "model/fused_reflect.h"
 
 #include "model/answer_only.h"
-
 #include "model/eval_detail.h"
 #include "model/grouped_linear.h"
 
@@ -216,9 +215,9 @@ GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
     GroupRun out;
     out.runs.resize(size_t(members));
     // Routed (member, row) pairs, member-major with rows ascending: the per-expert order, and
-    // each member's rows one block. Read on the host once per pass: the number of pairs
-    // (nonzero) and the members' counts; with shrink also once per step that rows halted (the
-    // rows kept, nonzero, and the members' counts of them).
+    // each member's rows one block. Read on the host once per pass: the pairs and the members'
+    // counts; with shrink also once per step that rows halted (the rows kept, nonzero, and the
+    // members' counts of them).
     std::vector<int64_t> counts(size_t(members), 0);
     if (mask.device().is_cpu() && mask.scalar_type() == torch::kBool) {
         // A CPU mask in one pass over it (expertRowLists) instead of nonzero, two selects, a
