@@ -24,6 +24,25 @@ void MoRModelImpl::runAnswerOnly(const torch::Tensor& e, const torch::Tensor& ma
     const auto lists = expertRowLists(mask);
     std::vector<AnswerOnlyExpert> answered(static_cast<size_t>(experts));
     pass.experts.resize(size_t(experts));
+    for (int64_t j = 0; j < experts; ++j) {
+        const auto& expert = parts.experts[size_t(j)];
+        auto& ao = answered[size_t(j)];
+        ao.stepFlops = expert.is_empty() ? parts.nested->flopsPerRow(parts.nestedWidth[size_t(j)])
+                                         : expert->stepFlops();
+        ao.initFlops = expert.is_empty() ? 0.0 : expert->initFlops();
+    }
+    // Expert j's entries of the pass and of the tail: its run on its batch rows.
+    const auto record = [&](int64_t j, torch::Tensor rows, ExpertRun run) {
+        auto& ep = pass.experts[size_t(j)];
+        ep.rows = std::move(rows);
+        ep.ran = true;
+        ep.run = std::move(run);
+        auto& ao = answered[size_t(j)];
+        ao.rows = &lists[size_t(j)];
+        ao.answer = ep.run.answer;
+        ao.confidence = ep.run.confidence;
+        ao.iterations = ep.run.iterations;
+    };
     // Grouped dispatch (never by default in evaluation): each group's rows gathered once,
     // its members reflected by reflectGroup; the same tail after it.
     std::vector<bool> grouped(size_t(experts), false);
@@ -36,52 +55,27 @@ void MoRModelImpl::runAnswerOnly(const torch::Tensor& e, const torch::Tensor& ma
             if (!sameCalibration(members)) {
                 continue; // members that read their critique differently run on their own
             }
-            const auto index = rowIndexTensor(group);
             auto gr = reflectGroup(members, parts.policies[size_t(group.front())], e,
-                                   mask.index_select(1, index), /*shrink=*/true);
+                                   mask.index_select(1, rowIndexTensor(group)), /*shrink=*/true);
             for (size_t g = 0; g < group.size(); ++g) {
-                const int64_t j = group[g];
-                grouped[size_t(j)] = true;
-                auto& ep = pass.experts[size_t(j)];
-                auto& ao = answered[size_t(j)];
-                ao.stepFlops = parts.experts[size_t(j)]->stepFlops();
-                ao.initFlops = parts.experts[size_t(j)]->initFlops();
-                if (lists[size_t(j)].empty()) {
-                    continue;
+                grouped[size_t(group[g])] = true;
+                if (!lists[size_t(group[g])].empty()) {
+                    record(group[g], gr.rows[g], std::move(gr.runs[g]));
                 }
-                ep.rows = gr.rows[g];
-                ep.ran = true;
-                ep.run = std::move(gr.runs[g]);
-                ao.rows = &lists[size_t(j)];
-                ao.answer = ep.run.answer;
-                ao.confidence = ep.run.confidence;
-                ao.iterations = ep.run.iterations;
             }
         }
     }
     for (int64_t j = 0; j < experts; ++j) {
-        if (grouped[size_t(j)]) {
+        if (grouped[size_t(j)] || lists[size_t(j)].empty()) {
             continue;
         }
-        auto& ep = pass.experts[size_t(j)];
-        auto& ao = answered[size_t(j)];
         auto& expert = parts.experts[size_t(j)];
-        const int64_t width = parts.nestedWidth[size_t(j)];
-        ao.stepFlops = expert.is_empty() ? parts.nested->flopsPerRow(width) : expert->stepFlops();
-        ao.initFlops = expert.is_empty() ? 0.0 : expert->initFlops();
-        if (lists[size_t(j)].empty()) {
-            continue;
-        }
-        ep.rows = rowIndexTensor(lists[size_t(j)]);
-        ep.ran = true;
-        const auto input = e.index_select(0, ep.rows);
-        ep.run = expert.is_empty() ? parts.nested->run(input, width)
-                                   : expert->reflect(input, parts.policies[size_t(j)], true,
-                                                     expertMemory(*expert, pass, ep.rows));
-        ao.rows = &lists[size_t(j)];
-        ao.answer = ep.run.answer;
-        ao.confidence = ep.run.confidence;
-        ao.iterations = ep.run.iterations;
+        const auto rows = rowIndexTensor(lists[size_t(j)]);
+        const auto input = e.index_select(0, rows);
+        record(j, rows,
+               expert.is_empty() ? parts.nested->run(input, parts.nestedWidth[size_t(j)])
+                                 : expert->reflect(input, parts.policies[size_t(j)], true,
+                                                   expertMemory(*expert, pass, rows)));
     }
     auto tail = answerOnlyTail(*parts.integration, answered, gates, mask, classes, baseFlops);
     pass.probs = m_config.router.renormalize ? tail.probs : switchMixture(tail.probs, gates);
