@@ -47,14 +47,8 @@ void MoRModelImpl::runAnswerOnly(const torch::Tensor& e, const torch::Tensor& ma
     // its members reflected by reflectGroup; the same tail after it.
     std::vector<bool> grouped(size_t(experts), false);
     if (groupedDispatch(false) && parts.nested.is_empty()) {
-        for (const auto& group : expertGroups(m_config.experts, parts.experts)) {
-            std::vector<ReflectionExpertImpl*> members;
-            for (const int64_t j : group) {
-                members.push_back(parts.experts[size_t(j)].get());
-            }
-            if (!sameCalibration(members)) {
-                continue; // members that read their critique differently run on their own
-            }
+        for (const auto& [group, members] :
+             dispatchGroups(m_config.experts, parts.experts, /*training=*/false)) {
             auto gr = reflectGroup(members, parts.policies[size_t(group.front())], e,
                                    mask.index_select(1, rowIndexTensor(group)), /*shrink=*/true);
             for (size_t g = 0; g < group.size(); ++g) {

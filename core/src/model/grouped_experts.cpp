@@ -200,6 +200,25 @@ bool fusedGroup(const std::vector<ReflectionExpertImpl*>& experts, const Halting
 
 } // namespace
 
+std::vector<DispatchGroup> dispatchGroups(const std::vector<ExpertConfig>& configs,
+                                          const std::vector<ReflectionExpert>& experts,
+                                          bool training)
+{
+    std::vector<DispatchGroup> groups;
+    for (auto& group : expertGroups(configs, experts)) {
+        DispatchGroup d;
+        for (const int64_t j : group) {
+            d.members.push_back(experts[size_t(j)].ptr().get());
+        }
+        if (!training && !sameCalibration(d.members)) {
+            continue; // members that read their critique differently run on their own
+        }
+        d.experts = std::move(group);
+        groups.push_back(std::move(d));
+    }
+    return groups;
+}
+
 GroupRun reflectGroup(const std::vector<ReflectionExpertImpl*>& experts,
                       const HaltingPolicy& policy, const torch::Tensor& e,
                       const torch::Tensor& mask, bool shrink)

@@ -41,6 +41,19 @@ bool groupable(const ReflectionExpertImpl& expert);
 std::vector<std::vector<int64_t>> expertGroups(const std::vector<ExpertConfig>& configs,
                                                const std::vector<ReflectionExpert>& experts);
 
+/// A group that a pass runs together: its experts' indices (ascending) and their modules.
+struct DispatchGroup {
+    std::vector<int64_t> experts;
+    std::vector<ReflectionExpertImpl*> members;
+};
+
+/// The groups a training (or evaluation) pass runs grouped: expertGroups(), and in evaluation
+/// only those whose members read their critique alike (sameCalibration); the other experts run
+/// on their own.
+std::vector<DispatchGroup> dispatchGroups(const std::vector<ExpertConfig>& configs,
+                                          const std::vector<ReflectionExpert>& experts,
+                                          bool training);
+
 /// What a group computed in one pass.
 struct GroupRun {
     std::vector<torch::Tensor> rows; ///< per member: int64 [n_g] batch rows, ascending

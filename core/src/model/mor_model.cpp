@@ -325,14 +325,8 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     pass.experts.resize(size_t(experts));
     std::vector<bool> grouped(size_t(experts), false);
     if (!intervention.active() && groupedDispatch(training) && parts.nested.is_empty()) {
-        for (const auto& group : expertGroups(m_config.experts, parts.experts)) {
-            std::vector<ReflectionExpertImpl*> members;
-            for (const int64_t j : group) {
-                members.push_back(parts.experts[size_t(j)].get());
-            }
-            if (!training && !sameCalibration(members)) {
-                continue; // members that read their critique differently run on their own
-            }
+        for (const auto& [group, members] :
+             dispatchGroups(m_config.experts, parts.experts, training)) {
             for (const int64_t j : group) {
                 grouped[size_t(j)] = true;
             }
