@@ -23,7 +23,8 @@
 // dispatch there).
 // MOR_BENCH_PACKED=0: segment products through BLAS only; MOR_BENCH_DW=blas: their weight
 // gradients through BLAS (the packed kernel's dW of small blocks off); MOR_BENCH_FEW=blas: the
-// backward of calls on at most 8 columns (the feedback's) through BLAS; MOR_BENCH_SLOTS=0: the
+// backward of calls on at most 8 columns (the feedback's) through BLAS; MOR_BENCH_DEFER=0: each
+// call's weight-gradient part added at once (segment_gradients.h); MOR_BENCH_SLOTS=0: the
 // integration over all E experts, masked, instead of each row's selected slots;
 // MOR_BENCH_TORCH_ADAMW=1: the full step with LibTorch's AdamW and clip_grad_norm_ (before/after
 // in one binary);
@@ -301,6 +302,10 @@ int main(int argc, char** argv)
     const char* fewEnv = std::getenv("MOR_BENCH_FEW");
     const bool fewBlas = fewEnv != nullptr && std::string(fewEnv) == "blas";
     model::segment::setBackwardPath(BackwardPath::FewInputs, !fewBlas);
+    // MOR_BENCH_DEFER=0: each call's dW part added at once, not by the gradient node (A/B).
+    const char* deferEnv = std::getenv("MOR_BENCH_DEFER");
+    const bool deferOff = deferEnv != nullptr && std::string(deferEnv) == "0";
+    model::segment::setBackwardPath(BackwardPath::DeferredWeightGradient, !deferOff);
     // MOR_BENCH_SLOTS=0: the integration over all E experts, masked (model/integration.h).
     const char* slotsEnv = std::getenv("MOR_BENCH_SLOTS");
     model::setSlotIntegration(!(slotsEnv != nullptr && std::string(slotsEnv) == "0"));
@@ -462,6 +467,7 @@ int main(int argc, char** argv)
     const std::string products = packed ? std::string("packed where they pay")
                                               + (dwBlas ? ", dW by BLAS" : "")
                                               + (fewBlas ? ", few-column calls by BLAS" : "")
+                                              + (deferOff ? ", dW added per call" : "")
                                         : std::string("BLAS only");
     for (const std::string name : {"balanced", "model", "full", "perexp", "sparse", "dense"}) {
         if (!times.count(name)) {

@@ -92,4 +92,21 @@ void packedProduct(const PackedDense& layer, const float* in, int64_t ldi, int64
 void packedProductStrided(const PackedDense& layer, const float* in, int64_t ldi, int64_t step,
                           int64_t m, float* out, int64_t ldo, bool accumulate);
 
+/// One block of rows of a weight gradient's product: dy [n, outputs] and x [n, k], rows ldy and
+/// ldx floats apart (weightGradientSegments).
+struct GradientSegment {
+    const float* dy = nullptr;
+    const float* x = nullptr;
+    int64_t n = 0;
+};
+
+/// dW [outputs, k] (rows lddw apart) = or, with accumulate, += the sum over the segments of
+/// dy^T x, summed in float row after row, segment after segment, in registers: dW is read (with
+/// accumulate) and written once, however many segments (fused_gemm_segments.cpp). k a multiple
+/// of panelWidth(isa) (x's rows are read as whole panels). False, and nothing written, where
+/// `isa` has no kernel here or k is not such a multiple.
+bool weightGradientSegments(const GradientSegment* segments, size_t count, int64_t outputs,
+                            int64_t ldy, int64_t k, int64_t ldx, float* dw, int64_t lddw,
+                            bool accumulate, GemmIsa isa);
+
 } // namespace mor::model::fused

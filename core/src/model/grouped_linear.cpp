@@ -1,6 +1,7 @@
 #include "model/grouped_linear.h"
 
 #include "model/member_parallel.h"
+#include "model/segment_gradients.h"
 #include "model/segment_packs.h"
 #include "model/segment_views.h"
 
@@ -48,6 +49,7 @@ struct SegmentWeight::Shared {
     std::vector<std::vector<bool>> written; ///< per member: the columns of dw written
     /// per member: db written (bytes, not std::vector<bool>: members' threads write their own)
     std::vector<uint8_t> biasWritten;
+    std::vector<segment::DeferredCall> deferred; ///< dW parts left for the gradient node
 };
 
 namespace {
@@ -185,6 +187,10 @@ struct SegmentCallBackward : torch::autograd::Node {
         const bool dwKernel = needW && raw && !narrow && s.isa != fused::GemmIsa::None
                               && segment::backwardPath(BackwardPath::WeightGradientKernel)
                               && k % fused::panelWidth(s.isa) == 0;
+        // Those blocks' dW left to the gradient node (segment_gradients.h): marked per member.
+        const bool defer =
+            dwKernel && segment::backwardPath(BackwardPath::DeferredWeightGradient);
+        std::vector<uint8_t> deferred(defer ? size_t(members) : 0, 0);
         // Calls on a few columns (the feedback's): loops instead of BLAS products that narrow.
         const bool few = raw && s.loops && !narrow && k <= segment::kMaxFewInputs
                          && segment::backwardPath(BackwardPath::FewInputs);
@@ -237,20 +243,15 @@ struct SegmentCallBackward : torch::autograd::Node {
             if (!needW) {
                 return;
             }
+            const bool later = defer && n <= segment::kMaxDwKernelRows;
+            if (later) {
+                deferred[size_t(g)] = 1;
+            }
             // Columns this call adds to: written by an earlier call (accumulate), or not yet
             // (overwrite; where only some are, those others are zeroed first).
             auto& written = s.written[size_t(g)];
-            int64_t before = 0;
-            for (int64_t c = column; c < column + k; ++c) {
-                before += written[size_t(c)] ? 1 : 0;
-            }
-            if (before > 0 && before < k) {
-                for (int64_t c = column; c < column + k; ++c) {
-                    if (!written[size_t(c)]) {
-                        columns(member(s.dw, g), c, 1).zero_();
-                    }
-                }
-            }
+            const int64_t before =
+                later ? 0 : (segment::startColumns(written, member(s.dw, g), column, k) ? 1 : 0);
             const bool addBias = bias && s.db.defined();
             if (narrow) {
                 segment::countPackedProduct();
@@ -265,6 +266,8 @@ struct SegmentCallBackward : torch::autograd::Node {
                     segment::fewInputWeightGradient(
                         dyData, xData, n, s.out, k,
                         s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0);
+                } else if (later) {
+                    // added by the gradient node with the weight's other calls
                 } else if (dwKernel && n <= segment::kMaxDwKernelRows) {
                     // dW[:, column:column+k] (+)= dy^T x: dy^T read in place (rows 1 float
                     // apart, inputs out apart), x's rows as the panels (k a whole number of
@@ -291,11 +294,17 @@ struct SegmentCallBackward : torch::autograd::Node {
                     rowSum(b, rows(dy, offsets[size_t(g)], n), s.biasWritten[size_t(g)] != 0);
                 }
             }
-            std::fill(written.begin() + column, written.begin() + column + k, true);
+            if (!later) {
+                std::fill(written.begin() + column, written.begin() + column + k, true);
+            }
             if (addBias) {
                 s.biasWritten[size_t(g)] = 1;
             }
         });
+        if (std::any_of(deferred.begin(), deferred.end(), [](uint8_t d) { return d != 0; })) {
+            s.deferred.push_back(
+                segment::DeferredCall{x, dy, counts, offsets, column, std::move(deferred)});
+        }
         result[0] = dx;
         return result;
     }
@@ -318,6 +327,7 @@ struct SegmentWeightGradients : torch::autograd::Node {
         torch::Tensor dw, db;
         std::vector<std::vector<bool>> written;
         std::vector<uint8_t> biasWritten;
+        std::vector<segment::DeferredCall> deferred;
         {
             // Taken out: a later backward through the same graph starts new buffers.
             const std::lock_guard<std::mutex> lock(s.mutex);
@@ -326,10 +336,13 @@ struct SegmentWeightGradients : torch::autograd::Node {
             std::swap(db, s.db);
             written.swap(s.written);
             biasWritten.swap(s.biasWritten);
+            deferred.swap(s.deferred);
         }
         if (!dw.defined()) {
             return grads; // no call received a gradient: none for the weights, as per expert
         }
+        segment::addDeferredWeightGradients(deferred, dw, written, s.isa);
+        deferred.clear(); // the calls' inputs and output gradients
         if (db.defined() && std::none_of(biasWritten.begin(), biasWritten.end(),
                                          [](uint8_t b) { return b != 0; })) {
             db = torch::Tensor(); // no call added the bias: no bias gradient, as per expert

@@ -33,7 +33,7 @@ void setPackedSegmentProducts(bool on)
 namespace segment {
 
 namespace {
-thread_local bool t_backwardPaths[2] = {true, true}; // by BackwardPath
+thread_local bool t_backwardPaths[3] = {true, true, true}; // by BackwardPath
 } // namespace
 
 bool backwardPath(BackwardPath path)

@@ -56,6 +56,10 @@ constexpr int64_t kMaxDwKernelRows = 256;
 enum class BackwardPath {
     WeightGradientKernel, ///< dW of blocks up to kMaxDwKernelRows rows (MOR_BENCH_DW=blas)
     FewInputs,            ///< the fewInput* loops below (MOR_BENCH_FEW=blas)
+    /// dW of the kernel's blocks left to the gradient node, all calls of a weight on the same
+    /// columns in one pass per member (segment_gradients.h; MOR_BENCH_DEFER=0); off: each
+    /// call's backward adds its part at once.
+    DeferredWeightGradient,
 };
 bool backwardPath(BackwardPath path);
 void setBackwardPath(BackwardPath path, bool on);

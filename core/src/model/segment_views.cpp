@@ -121,4 +121,21 @@ void rowSum(torch::Tensor& out, const torch::Tensor& block, bool accumulate)
     }
 }
 
+bool startColumns(const std::vector<bool>& written, const torch::Tensor& dw, int64_t column,
+                  int64_t k)
+{
+    int64_t before = 0;
+    for (int64_t c = column; c < column + k; ++c) {
+        before += written[size_t(c)] ? 1 : 0;
+    }
+    if (before > 0 && before < k) {
+        for (int64_t c = column; c < column + k; ++c) {
+            if (!written[size_t(c)]) {
+                columns(dw, c, 1).zero_();
+            }
+        }
+    }
+    return before > 0;
+}
+
 } // namespace mor::model::segment

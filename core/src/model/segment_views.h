@@ -34,4 +34,10 @@ void product(torch::Tensor& out, const torch::Tensor& a, const torch::Tensor& b,
 /// dispatched sum and fill each).
 void rowSum(torch::Tensor& out, const torch::Tensor& block, bool accumulate);
 
+/// Before a product adds into columns [column, column + k) of a member's gradient `dw` [out,
+/// in]: whether any of them was written by an earlier call (`written`, per column: the product
+/// then accumulates); where only some were, the others are zeroed first.
+bool startColumns(const std::vector<bool>& written, const torch::Tensor& dw, int64_t column,
+                  int64_t k);
+
 } // namespace mor::model::segment

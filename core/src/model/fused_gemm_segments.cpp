@@ -1,0 +1,161 @@
+// Weight gradients over several row blocks in one pass (fused_gemm.h: weightGradientSegments;
+// issue 20, session 38). A segment layer's weight is used by several calls in a pass (the GRU's
+// hidden weight at every reflection step); adding each call's dy^T x into dW on its own reads
+// and writes dW once per call, which at E = 32 experts (12 MB of weights) comes from memory each
+// time. Here every call's rows are summed into one register block of dW before it is stored:
+// dW is written once, and read once only when it already holds a sum.
+#include "model/fused_gemm.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define MOR_SEGMENTS_X86 1
+#include <immintrin.h>
+#define MOR_SEGMENTS_AVX512 __attribute__((target("avx512f")))
+#define MOR_SEGMENTS_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define MOR_SEGMENTS_X86 0
+#endif
+
+namespace mor::model::fused {
+
+namespace {
+
+#if MOR_SEGMENTS_X86
+
+/// AVX-512: dW rows [o, o + MR) x columns [j, j + 32): accumulators from dW (accumulate) or
+/// zero, then for every segment and row p: += dy[p][o + r] (broadcast) times x[p][j : j + 32].
+/// Rows are summed in order, segment after segment, in float (as one packedProductStrided call
+/// per segment with accumulate would, without the stores and loads in between).
+template <int MR>
+MOR_SEGMENTS_AVX512 void segmentsKernel512(const GradientSegment* segments, size_t count,
+                                           int64_t ldy, int64_t ldx, int64_t o, int64_t j,
+                                           float* out, int64_t ldo, bool accumulate)
+{
+    __m512 c0[MR];
+    __m512 c1[MR];
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+        c0[r] = accumulate ? _mm512_loadu_ps(out + r * ldo) : _mm512_setzero_ps();
+        c1[r] = accumulate ? _mm512_loadu_ps(out + r * ldo + 16) : _mm512_setzero_ps();
+    }
+    for (size_t s = 0; s < count; ++s) {
+        const float* dy = segments[s].dy + o;
+        const float* x = segments[s].x + j;
+        const int64_t n = segments[s].n;
+        for (int64_t p = 0; p < n; ++p) {
+            const __m512 w0 = _mm512_loadu_ps(x + p * ldx);
+            const __m512 w1 = _mm512_loadu_ps(x + p * ldx + 16);
+            const float* dp = dy + p * ldy;
+#pragma GCC unroll 8
+            for (int r = 0; r < MR; ++r) {
+                const __m512 d = _mm512_set1_ps(dp[r]);
+                c0[r] = _mm512_fmadd_ps(d, w0, c0[r]);
+                c1[r] = _mm512_fmadd_ps(d, w1, c1[r]);
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+        _mm512_storeu_ps(out + r * ldo, c0[r]);
+        _mm512_storeu_ps(out + r * ldo + 16, c1[r]);
+    }
+}
+
+/// AVX2/FMA: dW rows [o, o + MR) x columns [j, j + 16), as segmentsKernel512.
+template <int MR>
+MOR_SEGMENTS_AVX2 void segmentsKernel256(const GradientSegment* segments, size_t count,
+                                         int64_t ldy, int64_t ldx, int64_t o, int64_t j,
+                                         float* out, int64_t ldo, bool accumulate)
+{
+    __m256 c0[MR];
+    __m256 c1[MR];
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+        c0[r] = accumulate ? _mm256_loadu_ps(out + r * ldo) : _mm256_setzero_ps();
+        c1[r] = accumulate ? _mm256_loadu_ps(out + r * ldo + 8) : _mm256_setzero_ps();
+    }
+    for (size_t s = 0; s < count; ++s) {
+        const float* dy = segments[s].dy + o;
+        const float* x = segments[s].x + j;
+        const int64_t n = segments[s].n;
+        for (int64_t p = 0; p < n; ++p) {
+            const __m256 w0 = _mm256_loadu_ps(x + p * ldx);
+            const __m256 w1 = _mm256_loadu_ps(x + p * ldx + 8);
+            const float* dp = dy + p * ldy;
+#pragma GCC unroll 6
+            for (int r = 0; r < MR; ++r) {
+                const __m256 d = _mm256_broadcast_ss(dp + r);
+                c0[r] = _mm256_fmadd_ps(d, w0, c0[r]);
+                c1[r] = _mm256_fmadd_ps(d, w1, c1[r]);
+            }
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+        _mm256_storeu_ps(out + r * ldo, c0[r]);
+        _mm256_storeu_ps(out + r * ldo + 8, c1[r]);
+    }
+}
+
+/// The panel loop: columns in blocks of the kernel's width (outer: the segments' block of x
+/// stays in L1), dW's rows in blocks of kRows, then the tail.
+template <int64_t Width, int kRows, typename Kernel>
+void panels(int64_t outputs, int64_t k, float* dw, int64_t lddw, const Kernel& kernel)
+{
+    for (int64_t j = 0; j < k; j += Width) {
+        int64_t o = 0;
+        for (; o + kRows <= outputs; o += kRows) {
+            kernel(std::integral_constant<int, kRows>(), o, j, dw + o * lddw + j);
+        }
+        const int64_t tail = outputs - o;
+        float* c = dw + o * lddw + j;
+        switch (tail) { // kRows is 8 (AVX-512) or 6 (AVX2); a tail is 1 .. kRows - 1
+        case 7: kernel(std::integral_constant<int, 7 % kRows>(), o, j, c); break;
+        case 6: kernel(std::integral_constant<int, 6 % kRows>(), o, j, c); break;
+        case 5: kernel(std::integral_constant<int, 5>(), o, j, c); break;
+        case 4: kernel(std::integral_constant<int, 4>(), o, j, c); break;
+        case 3: kernel(std::integral_constant<int, 3>(), o, j, c); break;
+        case 2: kernel(std::integral_constant<int, 2>(), o, j, c); break;
+        case 1: kernel(std::integral_constant<int, 1>(), o, j, c); break;
+        default: break;
+        }
+    }
+}
+
+#endif
+
+} // namespace
+
+bool weightGradientSegments(const GradientSegment* segments, size_t count, int64_t outputs,
+                            int64_t ldy, int64_t k, int64_t ldx, float* dw, int64_t lddw,
+                            bool accumulate, GemmIsa isa)
+{
+    const int64_t width = panelWidth(isa);
+    if (width == 0 || k % width != 0 || !gemmIsaAvailable(isa)) {
+        return false;
+    }
+#if MOR_SEGMENTS_X86
+    if (isa == GemmIsa::Avx512) {
+        panels<32, 8>(outputs, k, dw, lddw, [&](auto rows, int64_t o, int64_t j, float* c) {
+            segmentsKernel512<decltype(rows)::value>(segments, count, ldy, ldx, o, j, c, lddw,
+                                                     accumulate);
+        });
+        return true;
+    }
+    panels<16, 6>(outputs, k, dw, lddw, [&](auto rows, int64_t o, int64_t j, float* c) {
+        segmentsKernel256<decltype(rows)::value>(segments, count, ldy, ldx, o, j, c, lddw,
+                                                 accumulate);
+    });
+    return true;
+#else
+    (void)segments, (void)count, (void)outputs, (void)ldy, (void)ldx, (void)dw, (void)lddw,
+        (void)accumulate;
+    return false;
+#endif
+}
+
+} // namespace mor::model::fused

@@ -1,0 +1,40 @@
+#pragma once
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Weight gradients of a segment layer left for its gradient node (grouped_linear.cpp; issue 20,
+// session 38). A call's backward computes its input gradient at once (the next call's backward
+// needs it) but its part of the weight gradient dW += dy^T x only needs to be in dW when the
+// gradient node hands dW over. A member's blocks that the packed kernel would add (at most
+// segment::kMaxDwKernelRows rows, the few rows a member gets at many experts) are kept (the
+// call's x and dy tensors) and added in the node, all calls on the same columns in one pass per
+// member (fused::weightGradientSegments): dW is read and written once per weight instead of once
+// per call (the GRU's hidden weight: once per reflection step), 12 MB at E = 32 experts.
+#include "model/fused_gemm.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace mor::model::segment {
+
+/// One call whose weight-gradient part was left for later, for the members marked.
+struct DeferredCall {
+    torch::Tensor x, dy;                  ///< the call's input [N, k], output gradient [N, out]
+    std::vector<int64_t> counts, offsets; ///< each member's rows, and where its block starts
+    int64_t column = 0;                   ///< the call's columns of the weight: [column, +k)
+    std::vector<uint8_t> members;         ///< 1: the member's part is deferred
+};
+
+/// Adds the calls' deferred parts into the members' gradients dw [G, out, in] (float, CPU,
+/// contiguous): per member, the calls on the same columns in one pass, in the calls' order;
+/// a pass accumulates where an earlier product wrote those columns (`written`, per member and
+/// column, then marked) and overwrites otherwise. Members run on the intra-op threads
+/// (forEachMember).
+void addDeferredWeightGradients(const std::vector<DeferredCall>& calls, torch::Tensor& dw,
+                                std::vector<std::vector<bool>>& written, fused::GemmIsa isa);
+
+/// Member passes addDeferredWeightGradients has run so far (all threads; tests check that
+/// deferral took place).
+int64_t deferredWeightGradients();
+
+} // namespace mor::model::segment
