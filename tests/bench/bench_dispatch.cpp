@@ -351,6 +351,28 @@ int main(int argc, char** argv)
                 variants["balanced"][experts] = Variant{"balanced", lossOf(net),
                                                         (*net)->parameters(), {}};
             }
+            // "immediate" (only when named): the balanced model with each call's weight-gradient
+            // part added at once (BackwardPath::DeferredWeightGradient off during its steps),
+            // timed alternately with "balanced" in one process (A/B of segment_gradients.h).
+            if (only.find(",immediate,") != std::string::npos) {
+                ModelConfig balanced = mc;
+                balanced.router.strategy = RoutingStrategy::Random;
+                auto net = seededModel(balanced, shape);
+                nets["immediate"][experts] = net;
+                using model::segment::BackwardPath;
+                auto loss = lossOf(net);
+                variants["immediate"][experts] = Variant{
+                    "immediate",
+                    [loss](const torch::Tensor& in, const torch::Tensor& target) {
+                        model::segment::setBackwardPath(BackwardPath::DeferredWeightGradient,
+                                                        false);
+                        return loss(in, target);
+                    },
+                    (*net)->parameters(), [deferOff] {
+                        model::segment::setBackwardPath(BackwardPath::DeferredWeightGradient,
+                                                        !deferOff);
+                    }};
+            }
             if (wanted("full")) { // the whole training step as the engine takes it
                 auto net = seededModel(mc, shape);
                 // MOR_BENCH_TORCH_ADAMW=1: LibTorch's AdamW and clip_grad_norm_ instead (A/B).
@@ -463,13 +485,15 @@ int main(int argc, char** argv)
         {"full", "whole training step: MoRModel grouped, clipping and AdamW (the engine's)"},
         {"perexp", "MoRModel per-expert dispatch (top-2)"},
         {"sparse", "harness sparse gather/scatter (top-2)"},
-        {"dense", "harness dense: every expert, masked"}};
+        {"dense", "harness dense: every expert, masked"},
+        {"immediate", "as balanced, each call's weight gradient added at once (not deferred)"}};
     const std::string products = packed ? std::string("packed where they pay")
                                               + (dwBlas ? ", dW by BLAS" : "")
                                               + (fewBlas ? ", few-column calls by BLAS" : "")
                                               + (deferOff ? ", dW added per call" : "")
                                         : std::string("BLAS only");
-    for (const std::string name : {"balanced", "model", "full", "perexp", "sparse", "dense"}) {
+    for (const std::string name :
+         {"balanced", "immediate", "model", "full", "perexp", "sparse", "dense"}) {
         if (!times.count(name)) {
             continue;
         }
