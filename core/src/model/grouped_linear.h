@@ -16,7 +16,9 @@ namespace mor::model {
 /// its input gradient and adds its part of each member's weight and bias gradient into one
 /// buffer per weight shared by all calls (the reflection steps, column ranges of one weight);
 /// one node that runs after the backward of every call hands the buffers to the parameters:
-/// no per-call gradient tensors, no stacked copy of the weights or their gradients.
+/// no per-call gradient tensors, no stacked copy of the weights or their gradients. A member's
+/// blocks of the packed weight-gradient kernel's size are added by that node instead, every call
+/// on the same columns in one pass (segment_gradients.h).
 class SegmentWeight {
 public:
     /// weights: per member [out, in], all of one shape; biases: per member [out], or none.
