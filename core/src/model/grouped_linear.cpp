@@ -250,22 +250,22 @@ struct SegmentCallBackward : torch::autograd::Node {
             // Columns this call adds to: written by an earlier call (accumulate), or not yet
             // (overwrite; where only some are, those others are zeroed first).
             auto& written = s.written[size_t(g)];
-            const int64_t before =
-                later ? 0 : (segment::startColumns(written, member(s.dw, g), column, k) ? 1 : 0);
+            const bool accumulate =
+                !later && segment::startColumns(written, member(s.dw, g), column, k);
             const bool addBias = bias && s.db.defined();
             if (narrow) {
                 segment::countPackedProduct();
                 float* db = addBias ? s.db.data_ptr<float>() + g * s.out : nullptr;
                 segment::narrowWeightGradient(
                     dyData, xData, n, s.out, k,
-                    s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0, db,
+                    s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, accumulate, db,
                     addBias && s.biasWritten[size_t(g)] != 0);
             } else {
                 if (few) {
                     segment::countPackedProduct();
                     segment::fewInputWeightGradient(
                         dyData, xData, n, s.out, k,
-                        s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, before > 0);
+                        s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in, accumulate);
                 } else if (later) {
                     // added by the gradient node with the weight's other calls
                 } else if (dwKernel && n <= segment::kMaxDwKernelRows) {
@@ -276,14 +276,14 @@ struct SegmentCallBackward : torch::autograd::Node {
                     fused::packedProductStrided(
                         fused::weightColumns(xData, k, n, k, s.isa, s.zeros.data()), dyData, 1,
                         s.out, s.out, s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in,
-                        before > 0);
+                        accumulate);
                 } else if (!(raw
                              && fused::rowMajorProduct(
-                                 true, false, s.out, k, n, dyData, s.out, xData, k, before > 0,
+                                 true, false, s.out, k, n, dyData, s.out, xData, k, accumulate,
                                  s.dw.data_ptr<float>() + g * s.out * s.in + column, s.in))) {
                     auto w = columns(member(s.dw, g), column, k);
                     product(w, rows(dy, offsets[size_t(g)], n, true),
-                            rows(x, offsets[size_t(g)], n), before > 0);
+                            rows(x, offsets[size_t(g)], n), accumulate);
                 }
                 if (addBias && raw) {
                     segment::columnSums(dyData, n, s.out, s.out,
