@@ -314,8 +314,9 @@ int main(int argc, char** argv)
     const auto x = torch::randn({batch, kFeatures});
     const auto y = torch::randint(kClasses, {batch});
 
-    // times[variant][E] = per-repetition step seconds (cpuTimes: process CPU seconds)
-    std::map<std::string, std::map<int64_t, std::vector<double>>> times, cpuTimes;
+    // times[variant][E] = per-repetition step seconds (cpuTimes: process CPU seconds; forwardTimes:
+    // the forward part's wall seconds)
+    std::map<std::string, std::map<int64_t, std::vector<double>>> times, cpuTimes, forwardTimes;
     // Every model of E experts starts from the same weights (seed E), whichever variants are
     // timed: an untrained top-2 router leaves a number of experts idle that depends on its
     // weights (10 or 16 of 32 before session 34, by the variants built first), and the row
@@ -414,13 +415,16 @@ int main(int argc, char** argv)
         }
     });
     double lastCpu = 0.0;
+    double lastForward = 0.0; // the step's forward part (loss computed), wall seconds
     auto stepTime = [&](Variant& v) {
         for (auto& p : v.parameters) {
             p.mutable_grad() = torch::Tensor();
         }
         const double cpuStart = processCpuSeconds();
         const double start = now();
-        v.loss(x, y).backward();
+        const auto loss = v.loss(x, y);
+        lastForward = now() - start;
+        loss.backward();
         if (v.after) {
             v.after();
         }
@@ -444,6 +448,7 @@ int main(int argc, char** argv)
                 for (auto& [name, byE] : variants) {
                     times[name][e].push_back(stepTime(byE.at(e)));
                     cpuTimes[name][e].push_back(lastCpu);
+                    forwardTimes[name][e].push_back(lastForward);
                 }
             }
         }
@@ -509,7 +514,9 @@ int main(int argc, char** argv)
             auto& byE = times.at(name);
             std::string detail;
             for (const int64_t e : kExperts) {
-                detail += format("E=%lld %.2f ms; ", (long long)e, 1000.0 * median(byE.at(e)));
+                detail += format("E=%lld %.2f ms (forward %.2f); ", (long long)e,
+                                 1000.0 * median(byE.at(e)),
+                                 1000.0 * median(forwardTimes.at(name).at(e)));
             }
             // MOR_BENCH_EXPERTS without both ends (a profile of one E): the times, no ratio.
             const bool ends = byE.count(2) && byE.count(32);

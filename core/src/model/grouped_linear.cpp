@@ -9,7 +9,9 @@
 #include <torch/csrc/autograd/functions/utils.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -38,7 +40,6 @@ struct SegmentWeight::Shared {
     fused::GemmIsa isa = fused::GemmIsa::None; ///< packed products' kernel; None: BLAS only
     bool narrow = false; ///< products by segment::narrow* (few outputs, float CPU weights)
     bool loops = false;  ///< float CPU weights, packed products on: plain loops may run
-    std::unique_ptr<segment::MemberPacks> forwardPacks; ///< W for y = x W^T + b, as needed
     /// W's columns [column, column + k) for dx = dy W, per (column, k), as needed in a backward
     /// pass (dropped with the gradient buffers).
     std::vector<std::pair<std::pair<int64_t, int64_t>, std::unique_ptr<segment::MemberPacks>>>
@@ -66,9 +67,8 @@ int64_t packedRowLimit(const Shared& s, size_t members)
 }
 
 /// Member g's weight and bias versions, summed (a pack made at another sum is stale: version
-/// counters only grow, so a change to either moves the sum; the forward pack copies the bias
-/// too). Inference tensors keep no version counter (0: packed once per SegmentWeight, i.e. per
-/// pass).
+/// counters only grow, so a change to either moves the sum). Inference tensors keep no version
+/// counter (0: packed once per backward pass).
 uint32_t versionOf(const Shared& s, int64_t g)
 {
     const auto version = [](const torch::Tensor& t) {
@@ -78,20 +78,28 @@ uint32_t versionOf(const Shared& s, int64_t g)
     return version(s.weights[size_t(g)]) + bias;
 }
 
-/// Member g packed for y = x W^T + b (whole weight, its bias), packing it first if needed.
-const fused::PackedDense& forwardPack(Shared& s, int64_t g)
+/// Member g's columns [column, column + k) and its bias (or none) packed for y = x W^T + b
+/// into the calling thread's buffer, for the product that follows at once. A pack kept for
+/// the pass's later calls (as until session 38) left 12 MB of packs beside the weights at E =
+/// 32: written back to memory and read from there at the next step, where the thread's buffer
+/// stays in its cache (bench_dispatch, session 39: the GRU's hidden product 195 against 162
+/// GFLOP/s at E = 32, 312 against 252 at E = 2).
+fused::PackedDense forwardPack(const Shared& s, int64_t g, int64_t column, int64_t k, bool bias)
 {
-    auto& packs = *s.forwardPacks;
-    const auto version = versionOf(s, g);
-    if (!packs.ready(g, version)) {
-        const auto& w = s.weights[size_t(g)];
-        const float* bias = s.biases.empty() ? nullptr : s.biases[size_t(g)].data_ptr<float>();
-        packs.set(g,
-                  fused::packWeightRows(w.data_ptr<float>(), w.stride(0), s.out, s.in, bias, s.isa,
-                                        packs.slot(g)),
-                  version);
+    thread_local std::unique_ptr<float[]> storage;
+    thread_local size_t capacity = 0;
+    const size_t floats = fused::packedFloats(s.out, k, s.isa);
+    if (capacity < floats) {
+        storage.reset(new float[floats + 16]);
+        capacity = floats;
     }
-    return packs.layer(g);
+    // 64-byte aligned, as the packs of segment::MemberPacks.
+    const auto address = reinterpret_cast<uintptr_t>(storage.get());
+    auto* dest = reinterpret_cast<float*>((address + 63) & ~uintptr_t(63));
+    const auto& w = s.weights[size_t(g)];
+    return fused::packWeightRows(w.data_ptr<float>() + column, w.stride(0), s.out, k,
+                                 bias ? s.biases[size_t(g)].data_ptr<float>() : nullptr, s.isa,
+                                 dest);
 }
 
 /// The packs of W's columns [column, column + k) for dx = dy W, made on first use in a pass.
@@ -449,16 +457,14 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
         y = torch::empty({x.size(0), s.out}, x.options());
         const int64_t k = x.size(1);
         const auto offsets = offsetsOf(counts);
-        auto& shared = *m_shared;
-        if (shared.isa != fused::GemmIsa::None && !shared.forwardPacks && x.is_cpu()) {
-            const auto floats = fused::packedFloats(s.out, s.in, s.isa);
-            shared.forwardPacks = std::make_unique<segment::MemberPacks>(
-                int64_t(s.weights.size()), floats, floats / size_t(s.in + 1));
-        }
         const int64_t rowLimit = packedRowLimit(s, counts.size());
         const int64_t minRows = segment::minRowsToPack(s.isa, false);
         const bool raw = x.is_cpu() && x.scalar_type() == torch::kFloat;
         const bool narrow = s.narrow && raw;
+        // Calls on a few columns (the feedback's): loops, as their backward.
+        const bool few = raw && s.loops && !narrow && k <= segment::kMaxFewInputs
+                         && segment::backwardPath(segment::BackwardPath::FewInputs);
+        const bool packed = raw && s.isa != fused::GemmIsa::None && !few;
         forEachMember(counts, s.out * k, x.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
@@ -473,14 +479,19 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
                                        y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
                 return;
             }
-            if (shared.forwardPacks && n <= rowLimit
-                && (n >= minRows || shared.forwardPacks->ready(g, versionOf(s, g)))) {
-                auto layer = fused::packedInputs(forwardPack(shared, g), column, k);
-                if (!bias) {
-                    layer.bias = shared.forwardPacks->zeros();
-                }
+            if (few) {
+                const auto& w = s.weights[size_t(g)];
                 segment::countPackedProduct();
-                fused::packedProduct(layer, x.data_ptr<float>() + offsets[size_t(g)] * k, k, n,
+                segment::fewInputForward(x.data_ptr<float>() + offsets[size_t(g)] * k, n, k,
+                                         w.data_ptr<float>() + column, w.stride(0), s.out,
+                                         bias ? s.biases[size_t(g)].data_ptr<float>() : nullptr,
+                                         y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
+                return;
+            }
+            if (packed && n >= minRows && n <= rowLimit) {
+                segment::countPackedProduct();
+                fused::packedProduct(forwardPack(s, g, column, k, bias),
+                                     x.data_ptr<float>() + offsets[size_t(g)] * k, k, n,
                                      y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
                 return;
             }

@@ -136,6 +136,35 @@ namespace {
     }
 }
 
+/// y[r] = bias + sum over c of x[r][c] wt[c] (wt = W[:, 0:k]^T, [k, out], contiguous): row r of
+/// y is added to k times while in cache, each pass a vector loop over the outputs.
+[[gnu::always_inline]] inline void fewInputForwardLoops(const float* x, int64_t n, int64_t k,
+                                                        const float* wt, int64_t out,
+                                                        const float* bias, float* y, int64_t ldy)
+{
+    for (int64_t r = 0; r < n; ++r) {
+        float* o = y + r * ldy;
+        const float* xr = x + r * k;
+        const float x0 = xr[0];
+        if (bias != nullptr) {
+            for (int64_t j = 0; j < out; ++j) {
+                o[j] = bias[j] + x0 * wt[j];
+            }
+        } else {
+            for (int64_t j = 0; j < out; ++j) {
+                o[j] = x0 * wt[j];
+            }
+        }
+        for (int64_t c = 1; c < k; ++c) {
+            const float xc = xr[c];
+            const float* wc = wt + c * out;
+            for (int64_t j = 0; j < out; ++j) {
+                o[j] += xc * wc[j];
+            }
+        }
+    }
+}
+
 /// Lanes of the few-input loops' accumulators (two AVX2 registers a column).
 constexpr int64_t kFewLanes = 16;
 
@@ -336,6 +365,14 @@ __attribute__((target("avx2,fma"))) void forwardAvx2(const float* x, int64_t n, 
     forwardLoops(x, n, k, w, ldw, out, bias, y, ldy);
 }
 
+__attribute__((target("avx2,fma"))) void fewInputForwardAvx2(const float* x, int64_t n,
+                                                             int64_t k, const float* wt,
+                                                             int64_t out, const float* bias,
+                                                             float* y, int64_t ldy)
+{
+    fewInputForwardLoops(x, n, k, wt, out, bias, y, ldy);
+}
+
 __attribute__((target("avx2,fma"))) void inputGradientAvx2(const float* dy, int64_t n,
                                                            int64_t out, const float* w,
                                                            int64_t ldw, int64_t k, float* dx)
@@ -432,14 +469,12 @@ void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w
     inputGradientLoops(dy, n, out, w, ldw, k, dx);
 }
 
-void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
-                      int64_t k, float* dx)
+namespace {
+
+/// W's k columns as rows (k x out floats, a few KB, the calling thread's buffer): the few-input
+/// loops read them contiguously.
+const float* columnsAsRows(const float* w, int64_t ldw, int64_t out, int64_t k)
 {
-    TORCH_CHECK(k >= 1 && k <= kMaxFewInputs, "fewInputGradient: 1 to 8 columns");
-    if (n <= 0) {
-        return;
-    }
-    // W's k columns as rows (k x out floats, a few KB): the loops read them contiguously.
     thread_local std::vector<float> wt;
     wt.resize(size_t(k * out));
     for (int64_t j = 0; j < out; ++j) {
@@ -447,7 +482,36 @@ void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, i
             wt[size_t(c * out + j)] = w[j * ldw + c];
         }
     }
-    fewInputGradientLoops(k)(dy, n, out, wt.data(), dx);
+    return wt.data();
+}
+
+} // namespace
+
+void fewInputForward(const float* x, int64_t n, int64_t k, const float* w, int64_t ldw,
+                     int64_t out, const float* bias, float* y, int64_t ldy)
+{
+    TORCH_CHECK(k >= 1 && k <= kMaxFewInputs, "fewInputForward: 1 to 8 columns");
+    if (n <= 0) {
+        return;
+    }
+    const float* wt = columnsAsRows(w, ldw, out, k);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (vectorFewInputLoops()) {
+        fewInputForwardAvx2(x, n, k, wt, out, bias, y, ldy);
+        return;
+    }
+#endif
+    fewInputForwardLoops(x, n, k, wt, out, bias, y, ldy);
+}
+
+void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
+                      int64_t k, float* dx)
+{
+    TORCH_CHECK(k >= 1 && k <= kMaxFewInputs, "fewInputGradient: 1 to 8 columns");
+    if (n <= 0) {
+        return;
+    }
+    fewInputGradientLoops(k)(dy, n, out, columnsAsRows(w, ldw, out, k), dx);
 }
 
 void fewInputWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,

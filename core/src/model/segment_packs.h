@@ -2,11 +2,11 @@
 // Packed-weight products for the segment layers of grouped dispatch (grouped_linear.cpp; issue
 // 20, session 14). OpenBLAS packs a member's weight again on every product, and a group of E=32
 // experts has ~23 live members of ~90 rows each per call: there the packing and the
-// small-matrix kernels are most of the extra time over E=2. Here a member's weight is packed
-// once per SegmentWeight (one forward pass: the weights cannot change before its backward
-// ran; nothing is cached across passes) into fused_gemm's panels, for y = x W^T + b, and once
-// per backward pass and column range as W's columns, for dx = dy W; every product of the pass
-// then runs fused_gemm's register-blocked kernel. The weight gradient of a block of up to
+// small-matrix kernels are most of the extra time over E=2. Here a member's weight columns are
+// packed into fused_gemm's panels for y = x W^T + b by the thread that computes the member,
+// into its own buffer, right before the product (session 39: kept for the pass instead, the
+// packs of every member went to memory and back), and once per backward pass and column range
+// as W's columns, for dx = dy W; every product then runs fused_gemm's register-blocked kernel. The weight gradient of a block of up to
 // kMaxDwKernelRows rows runs on the same kernel (operands read in place), larger ones on BLAS;
 // layers with few outputs (narrow*) or calls on few columns (fewInput*) run plain loops.
 #include "model/fused_gemm.h"
@@ -36,10 +36,10 @@ constexpr int64_t kMinInputs = 16;
 /// products' depth): at 64 (the critic) the kernel is no faster than BLAS.
 constexpr int64_t kMinDxDepth = 256;
 
-/// The fewest rows for which a member's weight is packed for one call (once packed, every
-/// later call of the pass uses the pack, whatever its rows): below, BLAS's small-matrix
-/// kernel costs less than the packing (issue20.md, session 14, helper K2). dx: the input
-/// gradient's packing (columns of W).
+/// The fewest rows for which a member's weight is packed for a call (dx: once packed, every
+/// later call of the backward pass uses the pack, whatever its rows): below, BLAS's
+/// small-matrix kernel costs less than the packing (issue20.md, session 14, helper K2). dx: the
+/// input gradient's packing (columns of W).
 int64_t minRowsToPack(fused::GemmIsa isa, bool dx);
 
 /// The most rows of a member's block whose weight gradient dW (+)= dy^T x runs on the packed
@@ -55,7 +55,7 @@ constexpr int64_t kMaxDwKernelRows = 256;
 /// then running BLAS products instead (A/B runs in bench_dispatch, tests):
 enum class BackwardPath {
     WeightGradientKernel, ///< dW of blocks up to kMaxDwKernelRows rows (MOR_BENCH_DW=blas)
-    FewInputs,            ///< the fewInput* loops below (MOR_BENCH_FEW=blas)
+    FewInputs,            ///< the fewInput* loops below, forward too (MOR_BENCH_FEW=blas)
     /// dW of the kernel's blocks left to the gradient node, all calls of a weight on the same
     /// columns in one pass per member (segment_gradients.h; MOR_BENCH_DEFER=0); off: each
     /// call's backward adds its part at once.
@@ -92,6 +92,11 @@ constexpr int64_t kMaxFewInputs = 8;
 
 /// The AVX2/FMA loops where the calling thread's packed kernel (fused::packedGemmIsa()) is not
 /// None, else plain ones.
+/// y [n, out] (rows ldy apart) = x [n, k] (rows k apart) W[:, 0:k]^T (+ bias, or none:
+/// nullptr), 1 <= k <= kMaxFewInputs (the forward of such a call; BLAS ran it at ~16-25
+/// GFLOP/s, session 39); each output summed in float, bias first, column after column.
+void fewInputForward(const float* x, int64_t n, int64_t k, const float* w, int64_t ldw,
+                     int64_t out, const float* bias, float* y, int64_t ldy);
 /// dx [n, k] (rows k apart) = dy [n, out] (rows out apart) W[:, 0:k] (W's rows ldw apart),
 /// 1 <= k <= kMaxFewInputs; each output summed in float over 16 lanes, added in a fixed order.
 void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,

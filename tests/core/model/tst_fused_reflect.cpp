@@ -422,14 +422,14 @@ private Q_SLOTS:
 
     void fewInputLoopsMatchDoubleReference()
     {
-        // segment::fewInputGradient / fewInputWeightGradient (the backward of a segment call on
-        // at most 8 columns, e.g. the feedback's 5) against double references: dx = dy W[:,
-        // c:c+k] and dW[:, c:c+k] = (or +=) dy^T x, W and dW wider than k, outputs not a
+        // segment::fewInputForward / fewInputGradient / fewInputWeightGradient (a segment call
+        // on at most 8 columns, e.g. the feedback's 5) against double references: y = x W[:,
+        // c:c+k]^T (+ b), dx = dy W[:, c:c+k] and dW[:, c:c+k] = (or +=) dy^T x, W and dW wider than k, outputs not a
         // multiple of the loops' 16 lanes too; the plain loops (kernel None) and the AVX2 ones.
         namespace f = mor::model::fused;
         namespace seg = mor::model::segment;
         torch::manual_seed(17);
-        int checked = 0;
+        int checked = 0, forwards = 0;
         double worst = 0.0;
         const auto relative = [](const torch::Tensor& got, const torch::Tensor& reference,
                                  const torch::Tensor& scale) {
@@ -450,6 +450,27 @@ private Q_SLOTS:
                         const auto wk = w.narrow(1, column, k).to(torch::kDouble);
                         const QString where = QString("%1: k %2 n %3 out %4")
                                                   .arg(kernelName(isa)).arg(k).arg(n).arg(out);
+                        // y = x W[:, c:c+k]^T (+ bias), written over what y held.
+                        for (const bool withBias : {false, true}) {
+                            const auto bias = torch::randn({out});
+                            auto y = torch::full({n, out}, 7.0f);
+                            seg::fewInputForward(x.data_ptr<float>(), n, k,
+                                                 w.data_ptr<float>() + column, width, out,
+                                                 withBias ? bias.data_ptr<float>() : nullptr,
+                                                 y.data_ptr<float>(), out);
+                            const auto xd = x.to(torch::kDouble);
+                            auto reference = xd.matmul(wk.t());
+                            auto scale = xd.abs().matmul(wk.abs().t());
+                            if (withBias) {
+                                reference = reference + bias.to(torch::kDouble);
+                                scale = scale + bias.to(torch::kDouble).abs();
+                            }
+                            const double error = relative(y, reference, scale);
+                            worst = std::max(worst, error);
+                            QVERIFY2(error <= 1e-5, qPrintable(where + QString(" y bias %1: %2")
+                                                                   .arg(withBias).arg(error)));
+                            ++forwards;
+                        }
                         auto dx = torch::full({n, k}, 7.0f);
                         seg::fewInputGradient(dy.data_ptr<float>(), n, out,
                                               w.data_ptr<float>() + column, width, k,
@@ -491,6 +512,7 @@ private Q_SLOTS:
         qInfo("few-input loops: %d shapes, largest error %.3g of the terms' magnitude", checked,
               worst);
         QCOMPARE(checked, 4 * 4 * 4 * 2 * int(availableKernels().size()));
+        QCOMPARE(forwards, checked);
     }
 
     void fusedStepWithEachKernel()
