@@ -6,9 +6,10 @@
 // packed into fused_gemm's panels for y = x W^T + b by the thread that computes the member,
 // into its own buffer, right before the product (session 39: kept for the pass instead, the
 // packs of every member went to memory and back), and once per backward pass and column range
-// as W's columns, for dx = dy W; every product then runs fused_gemm's register-blocked kernel. The weight gradient of a block of up to
-// kMaxDwKernelRows rows runs on the same kernel (operands read in place), larger ones on BLAS;
-// layers with few outputs (narrow*) or calls on few columns (fewInput*) run plain loops.
+// as W's columns, for dx = dy W; every product then runs fused_gemm's register-blocked kernel.
+// The weight gradient of a block of up to kMaxDwKernelRows rows runs on the same kernel
+// (operands read in place), larger ones on BLAS; layers with few outputs (narrow*) or calls on
+// few columns (fewInput*) run plain loops.
 #include "model/fused_gemm.h"
 
 #include <cstddef>

@@ -424,8 +424,9 @@ private Q_SLOTS:
     {
         // segment::fewInputForward / fewInputGradient / fewInputWeightGradient (a segment call
         // on at most 8 columns, e.g. the feedback's 5) against double references: y = x W[:,
-        // c:c+k]^T (+ b), dx = dy W[:, c:c+k] and dW[:, c:c+k] = (or +=) dy^T x, W and dW wider than k, outputs not a
-        // multiple of the loops' 16 lanes too; the plain loops (kernel None) and the AVX2 ones.
+        // c:c+k]^T (+ b), dx = dy W[:, c:c+k] and dW[:, c:c+k] = (or +=) dy^T x, W and dW wider
+        // than k, outputs not a multiple of the loops' 16 lanes too; the plain loops (kernel
+        // None) and the AVX2 ones.
         namespace f = mor::model::fused;
         namespace seg = mor::model::segment;
         torch::manual_seed(17);
