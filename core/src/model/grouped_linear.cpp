@@ -13,7 +13,6 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <utility>
 
 namespace mor::model {
@@ -44,6 +43,16 @@ struct SegmentWeight::Shared {
     /// pass (dropped with the gradient buffers).
     std::vector<std::pair<std::pair<int64_t, int64_t>, std::unique_ptr<segment::MemberPacks>>>
         backwardPacks;
+    /// W's columns [column, column + k) of every member as rows for the few-input loops
+    /// (segment::fewColumnsAsRows), per (column, k): made by a member's thread at its first
+    /// call in the pass, read by every call's forward and backward on those columns.
+    struct FewColumns {
+        int64_t column = 0, k = 0;
+        std::vector<float> rows;        ///< [members][k][out]
+        std::vector<uint32_t> versions; ///< per member: versionOf() when made
+        std::vector<uint8_t> ready;     ///< per member (bytes: members' threads set their own)
+    };
+    std::vector<std::unique_ptr<FewColumns>> fewColumns;
     std::vector<float> zeros; ///< a zero bias for dx's products (in + 32 floats)
     std::mutex mutex;
     torch::Tensor dw, db;                   ///< [G, out, in], [G, out]; undefined: none yet
@@ -100,6 +109,41 @@ fused::PackedDense forwardPack(const Shared& s, int64_t g, int64_t column, int64
     return fused::packWeightRows(w.data_ptr<float>() + column, w.stride(0), s.out, k,
                                  bias ? s.biases[size_t(g)].data_ptr<float>() : nullptr, s.isa,
                                  dest);
+}
+
+/// The few-column rows of W's columns [column, column + k) (the calling thread, before the
+/// members' threads start).
+Shared::FewColumns& fewColumns(Shared& s, int64_t column, int64_t k)
+{
+    for (auto& few : s.fewColumns) {
+        if (few->column == column && few->k == k) {
+            return *few;
+        }
+    }
+    auto few = std::make_unique<Shared::FewColumns>();
+    few->column = column;
+    few->k = k;
+    const size_t members = s.weights.size();
+    few->rows.resize(members * size_t(k * s.out));
+    few->versions.assign(members, 0);
+    few->ready.assign(members, 0);
+    s.fewColumns.push_back(std::move(few));
+    return *s.fewColumns.back();
+}
+
+/// Member g's rows in `few`, made first where missing or stale (member g's thread).
+const float* fewRows(const Shared& s, Shared::FewColumns& few, int64_t g)
+{
+    float* rows = few.rows.data() + size_t(g) * size_t(few.k * s.out);
+    const auto version = versionOf(s, g);
+    if (few.ready[size_t(g)] == 0 || few.versions[size_t(g)] != version) {
+        const auto& w = s.weights[size_t(g)];
+        segment::fewColumnsAsRows(w.data_ptr<float>() + few.column, w.stride(0), s.out, few.k,
+                                  rows);
+        few.versions[size_t(g)] = version;
+        few.ready[size_t(g)] = 1;
+    }
+    return rows;
 }
 
 /// The packs of W's columns [column, column + k) for dx = dy W, made on first use in a pass.
@@ -202,6 +246,7 @@ struct SegmentCallBackward : torch::autograd::Node {
         // Calls on a few columns (the feedback's): loops instead of BLAS products that narrow.
         const bool few = raw && s.loops && !narrow && k <= segment::kMaxFewInputs
                          && segment::backwardPath(BackwardPath::FewInputs);
+        auto* fewCols = few && needX ? &fewColumns(s, column, k) : nullptr;
         forEachMember(counts, s.out * k, dy.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
@@ -222,9 +267,8 @@ struct SegmentCallBackward : torch::autograd::Node {
             } else if (few) {
                 if (needX) {
                     segment::countPackedProduct();
-                    const auto& w = s.weights[size_t(g)];
-                    segment::fewInputGradient(dyData, n, s.out, w.data_ptr<float>() + column,
-                                              w.stride(0), k, dxData);
+                    segment::fewInputGradientRows(dyData, n, s.out, fewRows(s, *fewCols, g), k,
+                                                  dxData);
                 }
             } else if (dxInPlace && n <= inPlaceLimit) {
                 const auto& w = s.weights[size_t(g)];
@@ -465,6 +509,7 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
         const bool few = raw && s.loops && !narrow && k <= segment::kMaxFewInputs
                          && segment::backwardPath(segment::BackwardPath::FewInputs);
         const bool packed = raw && s.isa != fused::GemmIsa::None && !few;
+        auto* fewCols = few ? &fewColumns(*m_shared, column, k) : nullptr;
         forEachMember(counts, s.out * k, x.is_cpu(), [&](int64_t g) {
             const int64_t n = counts[size_t(g)];
             if (n == 0) {
@@ -480,12 +525,11 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
                 return;
             }
             if (few) {
-                const auto& w = s.weights[size_t(g)];
                 segment::countPackedProduct();
-                segment::fewInputForward(x.data_ptr<float>() + offsets[size_t(g)] * k, n, k,
-                                         w.data_ptr<float>() + column, w.stride(0), s.out,
-                                         bias ? s.biases[size_t(g)].data_ptr<float>() : nullptr,
-                                         y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
+                segment::fewInputForwardRows(
+                    x.data_ptr<float>() + offsets[size_t(g)] * k, n, k, fewRows(s, *fewCols, g),
+                    s.out, bias ? s.biases[size_t(g)].data_ptr<float>() : nullptr,
+                    y.data_ptr<float>() + offsets[size_t(g)] * s.out, s.out);
                 return;
             }
             if (packed && n >= minRows && n <= rowLimit) {
@@ -550,27 +594,6 @@ torch::Tensor SegmentWeight::operator()(const torch::Tensor& xIn,
     node->set_next_edges(torch::autograd::collect_next_edges(xIn, m_token));
     torch::autograd::set_history(y, node);
     return y;
-}
-
-MemberThreadsProbe probeMemberThreads(int64_t members, int64_t macsPerMember)
-{
-    std::mutex mutex;
-    std::vector<std::thread::id> ids;
-    MemberThreadsProbe probe;
-    forEachMember(std::vector<int64_t>(size_t(members), 1), macsPerMember, true, [&](int64_t) {
-        const std::lock_guard<std::mutex> lock(mutex);
-        if (std::find(ids.begin(), ids.end(), std::this_thread::get_id()) == ids.end()) {
-            ids.push_back(std::this_thread::get_id());
-        }
-#ifdef _OPENMP
-        probe.nestedThreads = std::max(probe.nestedThreads, omp_get_max_threads());
-#else
-        probe.nestedThreads = std::max(probe.nestedThreads, at::get_num_threads());
-#endif
-        probe.gradMode = probe.gradMode || c10::GradMode::is_enabled();
-    });
-    probe.threads = int(ids.size());
-    return probe;
 }
 
 } // namespace mor::model

@@ -496,20 +496,21 @@ void MoRModelImpl::run(const torch::Tensor& xIn, const torch::Tensor& y,
     }
 
     // Analytic FLOPs: 2 * in * out per linear layer per row, for the work that really ran.
+    // Per row: the steps each expert ran times its FLOPs per step, plus per routed expert its
+    // initial state and its share of the fusion: two matrix-vector products over [B, E]
+    // (integer-valued doubles, so exact in any order) instead of ~10 ops on [B, E] tensors.
     const auto dbl = e.options().dtype(torch::kDouble);
-    auto flops = torch::full({batch}, baseFlops, dbl);
-    const auto maskD = mask.to(torch::kDouble);
-    std::vector<double> stepFlops, initFlops;
+    std::vector<double> stepFlops, routedFlops;
     for (size_t j = 0; j < parts.experts.size(); ++j) {
         const auto& expert = parts.experts[j];
         const int64_t width = parts.nestedWidth[j]; // nested slot: its slice, one step
         stepFlops.push_back(expert.is_empty() ? parts.nested->flopsPerRow(width)
                                               : expert->stepFlops());
-        initFlops.push_back(expert.is_empty() ? 0.0 : expert->initFlops());
+        routedFlops.push_back((expert.is_empty() ? 0.0 : expert->initFlops())
+                              + parts.integration->flopsPerExpert());
     }
-    flops = flops + (out.steps.to(torch::kDouble) * torch::tensor(stepFlops, dbl)).sum(1)
-            + (maskD * torch::tensor(initFlops, dbl)).sum(1);
-    flops = flops + maskD.sum(1) * parts.integration->flopsPerExpert();
+    auto flops = out.steps.to(torch::kDouble).mv(torch::tensor(stepFlops, dbl))
+                 + mask.to(torch::kDouble).mv(torch::tensor(routedFlops, dbl)) + baseFlops;
     for (size_t j = 0; j < pass.probes.size(); ++j) { // training probes are real work too
         const auto& probe = pass.probes[j];
         if (probe.ran) {

@@ -469,49 +469,63 @@ void narrowInputGradient(const float* dy, int64_t n, int64_t out, const float* w
     inputGradientLoops(dy, n, out, w, ldw, k, dx);
 }
 
-namespace {
-
-/// W's k columns as rows (k x out floats, a few KB, the calling thread's buffer): the few-input
-/// loops read them contiguously.
-const float* columnsAsRows(const float* w, int64_t ldw, int64_t out, int64_t k)
+void fewColumnsAsRows(const float* w, int64_t ldw, int64_t out, int64_t k, float* rows)
 {
-    thread_local std::vector<float> wt;
-    wt.resize(size_t(k * out));
     for (int64_t j = 0; j < out; ++j) {
         for (int64_t c = 0; c < k; ++c) {
-            wt[size_t(c * out + j)] = w[j * ldw + c];
+            rows[c * out + j] = w[j * ldw + c];
         }
     }
-    return wt.data();
 }
 
-} // namespace
-
-void fewInputForward(const float* x, int64_t n, int64_t k, const float* w, int64_t ldw,
-                     int64_t out, const float* bias, float* y, int64_t ldy)
+void fewInputForwardRows(const float* x, int64_t n, int64_t k, const float* rows, int64_t out,
+                         const float* bias, float* y, int64_t ldy)
 {
     TORCH_CHECK(k >= 1 && k <= kMaxFewInputs, "fewInputForward: 1 to 8 columns");
     if (n <= 0) {
         return;
     }
-    const float* wt = columnsAsRows(w, ldw, out, k);
 #if defined(__x86_64__) && defined(__GNUC__)
     if (vectorFewInputLoops()) {
-        fewInputForwardAvx2(x, n, k, wt, out, bias, y, ldy);
+        fewInputForwardAvx2(x, n, k, rows, out, bias, y, ldy);
         return;
     }
 #endif
-    fewInputForwardLoops(x, n, k, wt, out, bias, y, ldy);
+    fewInputForwardLoops(x, n, k, rows, out, bias, y, ldy);
 }
 
-void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
-                      int64_t k, float* dx)
+void fewInputGradientRows(const float* dy, int64_t n, int64_t out, const float* rows, int64_t k,
+                          float* dx)
 {
     TORCH_CHECK(k >= 1 && k <= kMaxFewInputs, "fewInputGradient: 1 to 8 columns");
     if (n <= 0) {
         return;
     }
-    fewInputGradientLoops(k)(dy, n, out, columnsAsRows(w, ldw, out, k), dx);
+    fewInputGradientLoops(k)(dy, n, out, rows, dx);
+}
+
+namespace {
+/// W's k columns as rows in the calling thread's buffer (k x out floats, a few KB; the Rows
+/// functions check k).
+const float* columnsAsRows(const float* w, int64_t ldw, int64_t out, int64_t k)
+{
+    thread_local std::vector<float> wt;
+    wt.resize(size_t(std::max<int64_t>(k, 0) * out));
+    fewColumnsAsRows(w, ldw, out, k, wt.data());
+    return wt.data();
+}
+} // namespace
+
+void fewInputForward(const float* x, int64_t n, int64_t k, const float* w, int64_t ldw,
+                     int64_t out, const float* bias, float* y, int64_t ldy)
+{
+    fewInputForwardRows(x, n, k, columnsAsRows(w, ldw, out, k), out, bias, y, ldy);
+}
+
+void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
+                      int64_t k, float* dx)
+{
+    fewInputGradientRows(dy, n, out, columnsAsRows(w, ldw, out, k), k, dx);
 }
 
 void fewInputWeightGradient(const float* dy, const float* x, int64_t n, int64_t out, int64_t k,

@@ -98,6 +98,15 @@ constexpr int64_t kMaxFewInputs = 8;
 /// GFLOP/s, session 39); each output summed in float, bias first, column after column.
 void fewInputForward(const float* x, int64_t n, int64_t k, const float* w, int64_t ldw,
                      int64_t out, const float* bias, float* y, int64_t ldy);
+/// W[:, 0:k] (W's rows ldw apart) written as k rows of out floats (W's columns as rows, the
+/// layout the few-input loops read): `rows` holds k * out floats.
+void fewColumnsAsRows(const float* w, int64_t ldw, int64_t out, int64_t k, float* rows);
+/// fewInputForward and fewInputGradient on W[:, 0:k] given as fewColumnsAsRows wrote it (a
+/// segment layer makes it once per pass and member: grouped_linear.cpp).
+void fewInputForwardRows(const float* x, int64_t n, int64_t k, const float* rows, int64_t out,
+                         const float* bias, float* y, int64_t ldy);
+void fewInputGradientRows(const float* dy, int64_t n, int64_t out, const float* rows, int64_t k,
+                          float* dx);
 /// dx [n, k] (rows k apart) = dy [n, out] (rows out apart) W[:, 0:k] (W's rows ldw apart),
 /// 1 <= k <= kMaxFewInputs; each output summed in float over 16 lanes, added in a fixed order.
 void fewInputGradient(const float* dy, int64_t n, int64_t out, const float* w, int64_t ldw,
