@@ -157,7 +157,7 @@ segment::MemberPacks& backwardPacks(Shared& s, int64_t column, int64_t k)
     s.backwardPacks.emplace_back(
         std::make_pair(column, k),
         std::make_unique<segment::MemberPacks>(int64_t(s.weights.size()),
-                                               fused::packedFloats(k, s.out, s.isa), 0));
+                                               fused::packedFloats(k, s.out, s.isa)));
     return *s.backwardPacks.back().second;
 }
 

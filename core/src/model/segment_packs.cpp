@@ -1,17 +1,9 @@
 #include "model/segment_packs.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cstdint>
-#include <utility>
 #include <vector>
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
-
-#include <c10/util/Exception.h>
 
 namespace mor::model {
 
@@ -270,7 +262,7 @@ void narrowWeightGradient(const float* dy, const float* x, int64_t n, int64_t ou
     }
 }
 
-MemberPacks::MemberPacks(int64_t members, size_t floatsPerMember, size_t zeroFloats)
+MemberPacks::MemberPacks(int64_t members, size_t floatsPerMember)
     : m_floats((floatsPerMember + 15) / 16 * 16), // each member's panels 64-byte aligned
       m_ready(size_t(members), 0),
       m_versions(size_t(members), 0),
@@ -278,11 +270,9 @@ MemberPacks::MemberPacks(int64_t members, size_t floatsPerMember, size_t zeroFlo
 {
     // Not zeroed: a member's panels are written when it is packed (members never packed are
     // never touched).
-    m_storage.reset(new float[size_t(members) * m_floats + zeroFloats + 16]);
+    m_storage.reset(new float[size_t(members) * m_floats + 16]);
     const auto address = reinterpret_cast<uintptr_t>(m_storage.get());
     m_data = reinterpret_cast<float*>((address + 63) & ~uintptr_t(63));
-    m_zeros = m_data + size_t(members) * m_floats;
-    std::fill(m_zeros, m_zeros + zeroFloats, 0.0f);
 }
 
 void MemberPacks::set(int64_t g, const fused::PackedDense& layer, uint32_t version)

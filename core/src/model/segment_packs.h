@@ -132,7 +132,7 @@ void countPackedProduct();
 /// first use (by the thread computing that member: members are disjoint).
 class MemberPacks {
 public:
-    MemberPacks(int64_t members, size_t floatsPerMember, size_t zeroFloats);
+    MemberPacks(int64_t members, size_t floatsPerMember);
     /// Whether member g is packed from its weight at `version` (the weight's version counter:
     /// an in-place update since the packing makes the pack stale).
     bool ready(int64_t g, uint32_t version) const
@@ -142,13 +142,10 @@ public:
     float* slot(int64_t g) { return m_data + size_t(g) * m_floats; }
     void set(int64_t g, const fused::PackedDense& layer, uint32_t version);
     const fused::PackedDense& layer(int64_t g) const { return m_layers[size_t(g)]; }
-    /// A zero bias for a packed layout (calls without the bias).
-    const float* zeros() const { return m_zeros; }
 
 private:
     std::unique_ptr<float[]> m_storage;
     float* m_data = nullptr;
-    float* m_zeros = nullptr;
     size_t m_floats = 0;
     std::vector<uint8_t> m_ready;
     std::vector<uint32_t> m_versions;
