@@ -88,23 +88,15 @@ uint32_t versionOf(const Shared& s, int64_t g)
 }
 
 /// Member g's columns [column, column + k) and its bias (or none) packed for y = x W^T + b
-/// into the calling thread's buffer, for the product that follows at once. A pack kept for
-/// the pass's later calls (as until session 38) left 12 MB of packs beside the weights at E =
-/// 32: written back to memory and read from there at the next step, where the thread's buffer
-/// stays in its cache (bench_dispatch, session 39: the GRU's hidden product 195 against 162
+/// into the calling thread's pack buffer (fused::packBuffer; the fused reflection step's packs,
+/// its other user, never live across a segment call), for the product that follows. A pack
+/// kept for the pass's later calls (as until session 38) left 12 MB of packs beside the weights
+/// at E = 32: written back to memory and read from there at the next step, where the thread's
+/// buffer stays in its cache (bench_dispatch, session 39: the GRU's hidden product 195 against 162
 /// GFLOP/s at E = 32, 312 against 252 at E = 2).
 fused::PackedDense forwardPack(const Shared& s, int64_t g, int64_t column, int64_t k, bool bias)
 {
-    thread_local std::unique_ptr<float[]> storage;
-    thread_local size_t capacity = 0;
-    const size_t floats = fused::packedFloats(s.out, k, s.isa);
-    if (capacity < floats) {
-        storage.reset(new float[floats + 16]);
-        capacity = floats;
-    }
-    // 64-byte aligned, as the packs of segment::MemberPacks.
-    const auto address = reinterpret_cast<uintptr_t>(storage.get());
-    auto* dest = reinterpret_cast<float*>((address + 63) & ~uintptr_t(63));
+    float* dest = fused::packBuffer(fused::packedFloats(s.out, k, s.isa));
     const auto& w = s.weights[size_t(g)];
     return fused::packWeightRows(w.data_ptr<float>() + column, w.stride(0), s.out, k,
                                  bias ? s.biases[size_t(g)].data_ptr<float>() : nullptr, s.isa,
