@@ -7,6 +7,8 @@
 #include <torch/version.h>
 
 #include <ATen/autocast_mode.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/variable.h>
 
 #include <sstream>
 #include <string>
@@ -105,6 +107,25 @@ private:
     bool m_wasEnabled = false;
     torch::ScalarType m_oldDtype = torch::kFloat;
 };
+
+/// Whether the autograd engine would do no more with leaf t's gradient than accumulate it into
+/// t.grad() (its AccumulateGrad node without a hook: none registered on the tensor, none on the
+/// node, and from LibTorch 2.1 no post-accumulate hook), so that a gradient node may add it
+/// there itself (grouped_linear.cpp). False for tensors that want no gradient.
+inline bool plainLeafGradient(const torch::Tensor& t)
+{
+    namespace impl = torch::autograd::impl;
+    if (!t.defined() || !t.requires_grad() || !t.is_leaf() || !impl::hooks(t).empty()) {
+        return false;
+    }
+#if MOR_TORCH_AT_LEAST(2, 1)
+    if (impl::post_acc_grad_hooks(t) != nullptr) {
+        return false;
+    }
+#endif
+    const auto node = impl::try_get_grad_accumulator(t);
+    return node == nullptr || (node->pre_hooks().empty() && node->post_hooks().empty());
+}
 
 /// The key of parameter p in a torch::optim::Optimizer's state map `StateMap`: LibTorch 1.13
 /// keys it by the parameter's TensorImpl address as text ("0x55..."; what its optimizers and

@@ -1,5 +1,6 @@
 #include "model/grouped_linear.h"
 
+#include "compat/torch_compat.h"
 #include "model/member_parallel.h"
 #include "model/segment_gradients.h"
 #include "model/segment_packs.h"
@@ -7,6 +8,7 @@
 
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/functions/utils.h>
+#include <torch/csrc/autograd/graph_task.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -357,9 +359,15 @@ struct SegmentCallBackward : torch::autograd::Node {
 /// The weight's gradient node: runs once the backward of every call has run (each call reads
 /// its output, the token); zeroes what no call wrote (members without rows, columns no call
 /// reads) and hands each member a view of the buffers. Next edges: the members' weights, then
-/// their biases.
+/// their biases; none (an invalid edge) for a parameter marked `direct`, whose view the node
+/// adds into its gradient itself.
 struct SegmentWeightGradients : torch::autograd::Node {
     std::shared_ptr<Shared> shared;
+    /// Per next edge: 1 where the parameter, a plain leaf (compat::plainLeafGradient), takes its
+    /// gradient from this node (segment::accumulateIntoParameter), not from one of ~450
+    /// AccumulateGrad nodes a step at E = 32 (1.5 ms of a 31 ms backward, session 40). With a
+    /// hook (pruning's masks) a parameter keeps its edge, and with it its hooks.
+    std::vector<uint8_t> direct;
 
     std::string name() const override { return "SegmentWeightGradients"; }
 
@@ -391,33 +399,23 @@ struct SegmentWeightGradients : torch::autograd::Node {
                                          [](uint8_t b) { return b != 0; })) {
             db = torch::Tensor(); // no call added the bias: no bias gradient, as per expert
         }
+        segment::zeroUnwritten(dw, db, written, biasWritten);
+        // Per member its part of the buffers, holding them alive (taken as it is), made
+        // without unbind's dispatched selects. Direct parameters take theirs in a whole
+        // backward pass only: autograd::grad() (or backward() of chosen inputs) leaves .grad.
+        const auto* task = torch::autograd::get_current_graph_task_exec_info();
+        const bool accumulate = task == nullptr || task->empty();
+        const auto hand = [&](size_t i, const torch::Tensor& p, torch::Tensor grad) {
+            if (direct[i] != 0 && accumulate) {
+                segment::accumulateIntoParameter(p, std::move(grad));
+            } else if (direct[i] == 0 && task_should_compute_output(i)) {
+                grads[i] = std::move(grad);
+            }
+        };
         for (int64_t g = 0; g < members; ++g) {
-            const auto& cols = written[size_t(g)];
-            for (int64_t c = 0; c < s.in;) { // runs of columns never written: zero
-                if (cols[size_t(c)]) {
-                    ++c;
-                    continue;
-                }
-                int64_t end = c;
-                while (end < s.in && !cols[size_t(end)]) {
-                    ++end;
-                }
-                columns(member(dw, g), c, end - c).zero_();
-                c = end;
-            }
-            if (db.defined() && !biasWritten[size_t(g)]) {
-                member(db, g).zero_();
-            }
-        }
-        // Per member its part of the buffers, holding them alive (the parameters'
-        // AccumulateGrad takes it as it is): ~450 a step at E = 32, made without unbind's
-        // dispatched selects.
-        for (int64_t g = 0; g < members; ++g) {
-            if (task_should_compute_output(size_t(g))) {
-                grads[size_t(g)] = member(dw, g);
-            }
-            if (db.defined() && task_should_compute_output(size_t(members + g))) {
-                grads[size_t(members + g)] = member(db, g);
+            hand(size_t(g), s.weights[size_t(g)], member(dw, g));
+            if (db.defined()) {
+                hand(size_t(members + g), s.biases[size_t(g)], member(db, g));
             }
         }
         return grads;
@@ -469,7 +467,16 @@ SegmentWeight::SegmentWeight(std::vector<torch::Tensor> weights, std::vector<tor
     }
     auto node = std::make_shared<SegmentWeightGradients>();
     node->shared = m_shared;
-    node->set_next_edges(torch::autograd::collect_next_edges(s.weights, s.biases));
+    torch::autograd::edge_list edges;
+    for (const auto* list : {&s.weights, &s.biases}) {
+        for (const auto& p : *list) {
+            const bool direct = compat::plainLeafGradient(p);
+            node->direct.push_back(direct ? 1 : 0);
+            edges.push_back(direct ? torch::autograd::Edge()
+                                   : torch::autograd::impl::gradient_edge(p));
+        }
+    }
+    node->set_next_edges(std::move(edges));
     // The token: a 0-element output of the gradient node that every call reads, so the node
     // runs after the backward of all calls.
     m_token = torch::empty({0}, s.weights.front().options());

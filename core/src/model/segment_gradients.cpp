@@ -20,6 +20,45 @@ int64_t deferredWeightGradients()
     return g_deferredPasses.load(std::memory_order_relaxed);
 }
 
+void zeroUnwritten(torch::Tensor& dw, torch::Tensor& db,
+                   const std::vector<std::vector<bool>>& written,
+                   const std::vector<uint8_t>& biasWritten)
+{
+    const int64_t in = dw.size(2);
+    for (int64_t g = 0; g < dw.size(0); ++g) {
+        const auto& cols = written[size_t(g)];
+        for (int64_t c = 0; c < in;) { // runs of columns never written: zero
+            if (cols[size_t(c)]) {
+                ++c;
+                continue;
+            }
+            int64_t end = c;
+            while (end < in && !cols[size_t(end)]) {
+                ++end;
+            }
+            columns(member(dw, g), c, end - c).zero_();
+            c = end;
+        }
+        if (db.defined() && biasWritten[size_t(g)] == 0) {
+            member(db, g).zero_();
+        }
+    }
+}
+
+void accumulateIntoParameter(const torch::Tensor& p, torch::Tensor gradient)
+{
+    const torch::NoGradGuard noGrad;
+    if (gradient.scalar_type() != p.scalar_type() || gradient.device() != p.device()) {
+        gradient = gradient.to(p.options());
+    }
+    auto& grad = p.mutable_grad();
+    if (!grad.defined()) {
+        grad = std::move(gradient);
+    } else {
+        grad.add_(gradient);
+    }
+}
+
 void addDeferredWeightGradients(const std::vector<DeferredCall>& calls, torch::Tensor& dw,
                                 std::vector<std::vector<bool>>& written, fused::GemmIsa isa)
 {

@@ -33,6 +33,18 @@ struct DeferredCall {
 void addDeferredWeightGradients(const std::vector<DeferredCall>& calls, torch::Tensor& dw,
                                 std::vector<std::vector<bool>>& written, fused::GemmIsa isa);
 
+/// Zeroes what no call wrote in the gradient buffers dw [G, out, in] and db [G, out] (or
+/// undefined): per member the columns not marked in `written`, and db's row where
+/// `biasWritten` is 0 (members without rows, columns no call reads).
+void zeroUnwritten(torch::Tensor& dw, torch::Tensor& db,
+                   const std::vector<std::vector<bool>>& written,
+                   const std::vector<uint8_t>& biasWritten);
+
+/// Adds `gradient` into parameter p's gradient as the engine's AccumulateGrad would for a leaf
+/// without hooks (compat::plainLeafGradient): it becomes p's gradient where p has none (kept
+/// as it is, e.g. a view of the node's buffer), and is added in place otherwise.
+void accumulateIntoParameter(const torch::Tensor& p, torch::Tensor gradient);
+
 /// Member passes addDeferredWeightGradients has run so far (all threads; tests check that
 /// deferral took place).
 int64_t deferredWeightGradients();

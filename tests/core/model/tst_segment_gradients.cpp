@@ -3,7 +3,8 @@
 // packedProductStrided call per segment (the order of the float sums is the same); a
 // SegmentWeight's gradients with the deferral on equal to those with it off, bit for bit where
 // every block is the kernel's, within 1e-5 where large blocks take BLAS at once and a call on a
-// few columns overlaps the deferred ones.
+// few columns overlaps the deferred ones; the gradient node's hand-over to the parameters
+// (session 40) against AccumulateGrad on per-member products.
 #include "model/fused_gemm.h"
 #include "model/grouped_linear.h"
 #include "model/segment_gradients.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void segmentsMatchReferenceAndSequentialCalls();
     void refusesWhatNoKernelRuns();
     void deferredGradientsEqualImmediateOnes();
+    void parametersTakeGradientsAsAccumulateGradWould();
 };
 
 void TstSegmentGradients::segmentsMatchReferenceAndSequentialCalls()
@@ -201,6 +203,87 @@ void TstSegmentGradients::deferredGradientsEqualImmediateOnes()
         QCOMPARE(deferred[3].abs().sum().item<double>(), 0.0);
         QVERIFY(deferred[5].abs().min().item<double>() > 0.0);
     }
+}
+
+void TstSegmentGradients::parametersTakeGradientsAsAccumulateGradWould()
+{
+    torch::manual_seed(44);
+    const std::vector<int64_t> counts{3, 0, 70, 4};
+    const int64_t rows = 77, in = 40, out = 64;
+    std::vector<torch::Tensor> w, b, wr, br; // wr, br: the reference's copies
+    for (size_t g = 0; g < counts.size(); ++g) {
+        w.push_back(torch::randn({out, in}).requires_grad_(true));
+        b.push_back(torch::randn({out}).requires_grad_(true));
+        wr.push_back(w.back().detach().clone().requires_grad_(true));
+        br.push_back(b.back().detach().clone().requires_grad_(true));
+    }
+    // Member 2's weight carries a hook (its gradient doubled, as pruning's masks scale theirs);
+    // member 3's bias is frozen.
+    for (auto* p : {&w[2], &wr[2]}) {
+        p->register_hook([](const torch::Tensor& grad) { return grad * 2; });
+    }
+    b[3].requires_grad_(false);
+    br[3].requires_grad_(false);
+    const SegmentWeight seg(w, b);
+    const auto segmentLoss = [&](const torch::Tensor& x, const torch::Tensor& r) {
+        return (seg(x, counts, 0, true) * r).sum();
+    };
+    const auto referenceLoss = [&](const torch::Tensor& x, const torch::Tensor& r) {
+        std::vector<torch::Tensor> blocks;
+        int64_t start = 0;
+        for (size_t g = 0; g < counts.size(); ++g) {
+            blocks.push_back(torch::addmm(br[g], x.narrow(0, start, counts[g]), wr[g].t()));
+            start += counts[g];
+        }
+        return (torch::cat(blocks) * r).sum();
+    };
+    // Two backward passes into the same gradients (micro-batches): the second adds.
+    const auto x = torch::randn({2, rows, in}), r = torch::randn({2, rows, out});
+    for (int pass = 0; pass < 2; ++pass) {
+        const auto loss = segmentLoss(x[pass], r[pass]);
+        if (pass == 0) { // the gradient node: an edge for the hooked weight only
+            std::shared_ptr<torch::autograd::Node> node;
+            std::vector<std::shared_ptr<torch::autograd::Node>> open{loss.grad_fn()};
+            while (!open.empty() && node == nullptr) {
+                const auto next = open.back();
+                open.pop_back();
+                if (next->name() == "SegmentWeightGradients") {
+                    node = next;
+                }
+                for (const auto& edge : next->next_edges()) {
+                    if (edge.is_valid()) {
+                        open.push_back(edge.function);
+                    }
+                }
+            }
+            QVERIFY(node != nullptr);
+            int valid = 0;
+            for (const auto& edge : node->next_edges()) {
+                valid += edge.is_valid() ? 1 : 0;
+            }
+            QCOMPARE(node->num_outputs(), uint32_t(8));
+            QCOMPARE(valid, 1);
+        }
+        loss.backward();
+        referenceLoss(x[pass], r[pass]).backward();
+    }
+    for (size_t g = 0; g < counts.size(); ++g) {
+        const QString where = QString("member %1").arg(g);
+        QVERIFY2(w[g].grad().defined() && wr[g].grad().defined(), qPrintable(where));
+        QVERIFY2(torch::allclose(w[g].grad(), wr[g].grad(), 1e-5, 1e-5), qPrintable(where));
+        if (g == 3) {
+            QVERIFY(!b[g].grad().defined());
+        } else {
+            QVERIFY2(torch::allclose(b[g].grad(), br[g].grad(), 1e-5, 1e-5), qPrintable(where));
+        }
+    }
+    QCOMPARE(w[1].grad().abs().sum().item<double>(), 0.0); // no rows: zero, as per member
+    // autograd::grad for the input only: the parameters' gradients stay as they are.
+    const auto before = w[0].grad().clone();
+    const auto xIn = x[0].clone().requires_grad_(true);
+    const auto dx = torch::autograd::grad({segmentLoss(xIn, r[0])}, {xIn})[0];
+    QVERIFY(dx.defined() && dx.abs().sum().item<double>() > 0.0);
+    QVERIFY(torch::equal(w[0].grad(), before));
 }
 
 QTEST_APPLESS_MAIN(TstSegmentGradients)
