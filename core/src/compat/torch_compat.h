@@ -124,7 +124,7 @@ inline bool plainLeafGradient(const torch::Tensor& t)
     }
 #endif
     const auto node = impl::try_get_grad_accumulator(t);
-    return node == nullptr || (node->pre_hooks().empty() && node->post_hooks().empty());
+    return !node || (node->pre_hooks().empty() && node->post_hooks().empty());
 }
 
 /// The key of parameter p in a torch::optim::Optimizer's state map `StateMap`: LibTorch 1.13
