@@ -20,7 +20,7 @@ int64_t deferredWeightGradients()
     return g_deferredPasses.load(std::memory_order_relaxed);
 }
 
-void zeroUnwritten(torch::Tensor& dw, torch::Tensor& db,
+void zeroUnwritten(const torch::Tensor& dw, const torch::Tensor& db,
                    const std::vector<std::vector<bool>>& written,
                    const std::vector<uint8_t>& biasWritten)
 {

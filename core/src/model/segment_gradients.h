@@ -36,7 +36,7 @@ void addDeferredWeightGradients(const std::vector<DeferredCall>& calls, torch::T
 /// Zeroes what no call wrote in the gradient buffers dw [G, out, in] and db [G, out] (or
 /// undefined): per member the columns not marked in `written`, and db's row where
 /// `biasWritten` is 0 (members without rows, columns no call reads).
-void zeroUnwritten(torch::Tensor& dw, torch::Tensor& db,
+void zeroUnwritten(const torch::Tensor& dw, const torch::Tensor& db,
                    const std::vector<std::vector<bool>>& written,
                    const std::vector<uint8_t>& biasWritten);
 
