@@ -98,7 +98,7 @@ bool answerOnlyTailSupports(const IntegrationImpl& integration, const torch::Ten
 AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
                               const std::vector<AnswerOnlyExpert>& experts,
                               const torch::Tensor& gatesIn, const torch::Tensor& maskIn,
-                              int64_t classes, double baseFlops)
+                              int64_t classes, double baseFlops, bool switchMix)
 {
     const auto gates = gatesIn.contiguous();
     const auto mask = maskIn.contiguous();
@@ -138,6 +138,10 @@ AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
     out.score = torch::empty({batch}, torch::kFloat);
     out.conflict = torch::empty({batch}, torch::kBool);
     out.flops = torch::empty({batch}, torch::kDouble);
+    out.answer = switchMix ? torch::empty({batch, classes}, torch::kFloat) : out.probs;
+    out.logits = torch::empty({batch, classes}, torch::kFloat);
+    float* answerOut = out.answer.data_ptr<float>();
+    float* logits = out.logits.data_ptr<float>();
     const float* g = gates.data_ptr<float>();
     const bool* m = mask.data_ptr<bool>();
     float* probs = out.probs.data_ptr<float>();
@@ -208,6 +212,22 @@ AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
         score[b] = js;
         conflict[b] = js > conflictThreshold && confident >= 2;
         flops[b] = baseFlops + stepSum + initSum + double(selected) * perExpert;
+        // switchMixture: mass = min(sum of the gates, 1); mass p + (1 - mass) / C.
+        float* a = answerOut + b * classes;
+        if (switchMix) {
+            float mass = 0.0f;
+            for (int64_t j = 0; j < count; ++j) {
+                mass += g[b * count + j];
+            }
+            mass = std::min(mass, 1.0f);
+            const float rest = (1.0f - mass) / float(classes);
+            for (int64_t k = 0; k < classes; ++k) {
+                a[k] = mass * p[k] + rest;
+            }
+        }
+        for (int64_t k = 0; k < classes; ++k) {
+            logits[b * classes + k] = std::log(std::max(a[k], 1e-12f));
+        }
     }
     return out;
 }

@@ -46,6 +46,10 @@ struct AnswerOnlyExpert {
 
 struct AnswerOnlyTail {
     torch::Tensor probs;    ///< float [B, C]: sum_j w_j q_j (Fusion::probs)
+    /// float [B, C]: the pass's probabilities: probs, or with `switchMix` routing_strategy.h's
+    /// switchMixture(probs, gates) (the gates' mass m = min(sum_j g_j, 1): m probs + (1 - m) / C)
+    torch::Tensor answer;
+    torch::Tensor logits;   ///< float [B, C]: log(max(answer, 1e-12)), as MoRModelImpl::run
     torch::Tensor steps;    ///< int64 [B, E]: iterations, 0 where not selected
     torch::Tensor score;    ///< float [B]: Fusion::score
     torch::Tensor conflict; ///< bool [B]: Fusion::conflict
@@ -54,11 +58,12 @@ struct AnswerOnlyTail {
 
 /// The fusion (IntegrationImpl::forward with confidence fusion: weights, probs, conflict score,
 /// conflict), the [B, E] steps and the FLOPs of a pass from the experts' answers; gates float
-/// [B, E], mask bool [B, E]; baseFlops = encoder + router FLOPs per row.
+/// [B, E], mask bool [B, E]; baseFlops = encoder + router FLOPs per row; switchMix: the answer
+/// is the Switch mixture (router.renormalize off), else the fusion's probs.
 AnswerOnlyTail answerOnlyTail(const IntegrationImpl& integration,
                               const std::vector<AnswerOnlyExpert>& experts,
                               const torch::Tensor& gates, const torch::Tensor& mask,
-                              int64_t classes, double baseFlops);
+                              int64_t classes, double baseFlops, bool switchMix);
 
 /// IntegrationImpl::forward with confidence fusion (weights, probs, conflict score, conflict)
 /// as one loop over the batch, for a pass without autograd on float CPU tensors: answers

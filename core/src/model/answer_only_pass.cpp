@@ -10,7 +10,6 @@
 #include "model/answer_only.h"
 #include "model/grouped_experts.h"
 #include "model/model_pass.h"
-#include "model/routing_strategy.h"
 
 namespace mor::model {
 
@@ -71,9 +70,10 @@ void MoRModelImpl::runAnswerOnly(const torch::Tensor& e, const torch::Tensor& ma
                                  : expert->reflect(input, parts.policies[size_t(j)], true,
                                                    expertMemory(*expert, pass, rows)));
     }
-    auto tail = answerOnlyTail(*parts.integration, answered, gates, mask, classes, baseFlops);
-    pass.probs = m_config.router.renormalize ? tail.probs : switchMixture(tail.probs, gates);
-    out.logits = torch::log(pass.probs.clamp_min(1e-12));
+    auto tail = answerOnlyTail(*parts.integration, answered, gates, mask, classes, baseFlops,
+                               /*switchMix=*/!m_config.router.renormalize);
+    pass.probs = tail.answer;
+    out.logits = tail.logits;
     out.steps = tail.steps;
     out.conflict = tail.conflict;
     out.conflictScore = tail.score;

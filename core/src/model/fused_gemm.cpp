@@ -119,11 +119,14 @@ MOR_GEMM_AVX512 void productAvx512(const PackedDense& layer, const float* in, in
 }
 
 /// AVX2/FMA: MR (1..6) rows x 16 outputs, two ymm accumulators per row (KernelMode as
-/// gemmKernel512).
+/// gemmKernel512). `full`: all 16 outputs are stored (and, accumulating, loaded) by plain
+/// moves; the masked ones only for a layer's last, partial panel. VMASKMOVPS is microcoded on
+/// AMD's cores: with it on every panel the kernel ran 1.07-1.18x sgemm's time at 128-256 rows
+/// on an AVX2-only EPYC (issue20.md, session 41), 0.88-0.98x without.
 template <int MR, KernelMode Mode = kRows>
 MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, int64_t ldw,
                                  const float* bias, int64_t k, float* out, int64_t ldo,
-                                 __m256i mask0, __m256i mask1, int64_t step = 1,
+                                 __m256i mask0, __m256i mask1, bool full, int64_t step = 1,
                                  bool accumulate = false)
 {
     __m256 c0[MR];
@@ -132,7 +135,10 @@ MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, in
     const __m256 b1 = _mm256_loadu_ps(bias + 8);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) {
-        if (Mode == kStrided && accumulate) {
+        if (Mode == kStrided && accumulate && full) {
+            c0[r] = _mm256_loadu_ps(out + r * ldo);
+            c1[r] = _mm256_loadu_ps(out + r * ldo + 8);
+        } else if (Mode == kStrided && accumulate) {
             c0[r] = _mm256_maskload_ps(out + r * ldo, mask0);
             c1[r] = _mm256_maskload_ps(out + r * ldo + 8, mask1);
         } else {
@@ -150,6 +156,14 @@ MOR_GEMM_AVX2 void gemmKernel256(const float* a, int64_t lda, const float* w, in
             c0[r] = _mm256_fmadd_ps(x, w0, c0[r]);
             c1[r] = _mm256_fmadd_ps(x, w1, c1[r]);
         }
+    }
+    if (full) {
+#pragma GCC unroll 6
+        for (int r = 0; r < MR; ++r) {
+            _mm256_storeu_ps(out + r * ldo, c0[r]);
+            _mm256_storeu_ps(out + r * ldo + 8, c1[r]);
+        }
+        return;
     }
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) {
@@ -174,17 +188,19 @@ MOR_GEMM_AVX2 void productAvx2(const PackedDense& layer, const float* in, int64_
         const int cols = int(std::min<int64_t>(16, layer.outputs - p * 16));
         const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), lanes);
         const __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - 8), lanes);
+        const bool full = cols == 16;
         float* o = out + p * 16;
         int64_t r = 0;
         for (; r + kRows <= m; r += kRows) {
             gemmKernel256<6, Mode>(in + r * ldi, ldi, w, ldw, bias, k, o + r * ldo, ldo, mask0,
-                                   mask1, step, accumulate);
+                                   mask1, full, step, accumulate);
         }
         const float* a = in + r * ldi;
         float* c = o + r * ldo;
 #define MOR_TAIL(R)                                                                          \
     case R:                                                                                  \
-        gemmKernel256<R, Mode>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1, step, accumulate); \
+        gemmKernel256<R, Mode>(a, ldi, w, ldw, bias, k, c, ldo, mask0, mask1, full, step,    \
+                               accumulate);                                                  \
         break;
         switch (m - r) {
             MOR_TAIL(5) MOR_TAIL(4) MOR_TAIL(3) MOR_TAIL(2) MOR_TAIL(1)
@@ -295,7 +311,7 @@ void resetPackedGemmIsa()
 
 int64_t packedRowLimit(GemmIsa isa, int blasThreads)
 {
-    const int64_t limit = isa == GemmIsa::Avx512 ? INT64_MAX : isa == GemmIsa::Avx2 ? 32 : 0;
+    const int64_t limit = isa == GemmIsa::None ? 0 : INT64_MAX;
     return blasThreads > 1 ? std::min<int64_t>(limit, 64) : limit;
 }
 

@@ -31,8 +31,8 @@ void setPackedGemmIsa(GemmIsa isa);
 void resetPackedGemmIsa();
 
 /// The most rows for which the kernel of `isa` is measured at least as fast as sgemm on one
-/// thread (issue20.md, session 14): AVX-512 any number; AVX2 32; None 0. `blasThreads`: the
-/// threads the sgemm in its place could use; with more than one, at most 64 rows (only one
+/// thread: AVX-512 and AVX2 any number (issue20.md, sessions 14 and 41), None 0. `blasThreads`:
+/// the threads the sgemm in its place could use; with more than one, at most 64 rows (only one
 /// thread was measured, and sgemm may split a larger product over them).
 int64_t packedRowLimit(GemmIsa isa, int blasThreads = 1);
 

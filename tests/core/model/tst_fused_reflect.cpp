@@ -529,8 +529,9 @@ private Q_SLOTS:
                     c.stepEmbedding = embed;
                     c.feedback = !embed || halting != "fixed";
                     int64_t distinct = 0;
-                    // 200 rows: packed from the first step (AVX-512) or once fewer than 33
-                    // rows are left (AVX2); 3 rows: never packed (too few to repay it).
+                    // 200 rows: packed from the first step (AVX-512 and AVX2, on one thread;
+                    // once fewer than 65 rows are left on more); 3 rows: never packed (too
+                    // few to repay it).
                     for (const int64_t rows : {200, 3}) {
                         compare(c, rows, &distinct);
                         if (QTest::currentTestFailed()) {
