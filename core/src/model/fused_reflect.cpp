@@ -2,6 +2,7 @@
 
 #include "model/cells.h"
 #include "model/fused_reflect_detail.h"
+#include "model/fused_reflect_packs.h"
 #include "model/fused_gemm.h"
 #include "model/fused_products.h"
 
@@ -193,37 +194,33 @@ struct FusedParameters {
     float temperature = 1.0f;
 };
 
-/// The step's three wide products (GRU ih and hh, critic1: [3W x K], [3W x W], [W/2 x W+C]).
-/// Within one answer-only reflection the weights cannot change (no grad, eval mode), so they
-/// are packed once at its start for the kernel of fused_gemm.h and every step's products run
-/// over them, at the row counts where that kernel is at least as fast as sgemm; elsewhere, and
-/// where the kernel is off (fused::setPackedGemmIsa(None)) or would not repay its packing (a
-/// reflection of fewer than 4 rows, or of one step and fewer than 8), fused::denseProduct.
-/// Measured (issue20.md, session 14, AVX-512, one thread, width 128): packing the three ~10-17 us
-/// (weights in cache; ~65 us from memory), the products at 4 rows ~19 us cheaper than sgemm's,
-/// at 1-2 rows ~1.5 us.
+/// The step's three wide products (GRU ih and hh, critic1: [3W x K], [3W x W], [W/2 x W+C])
+/// over weights packed for fused_gemm.h's kernel, kept between reflections on the thread until
+/// they change (fused_reflect_packs.h); fused::denseProduct where the kernel is off, and for a
+/// reflection of < 4 rows (or of one step and < 8) whose packs the cache cannot hold: packing
+/// (~10-17 us for the three, ~65 us from memory) would not repay (issue20.md, session 14).
 class StepProducts {
 public:
-    StepProducts(const FusedParameters& p, int64_t rows, int64_t steps) : m_p(p)
+    StepProducts(const FusedParameters& p, const fused::ReflectionLayers& layers, int64_t rows,
+                 int64_t steps)
+        : m_p(p)
     {
         const fused::GemmIsa isa = fused::packedGemmIsa();
-        if (isa == fused::GemmIsa::None || rows < 4 || (steps < 2 && rows < 8)) {
+        if (isa == fused::GemmIsa::None) {
             return;
         }
-        const size_t ih = fused::packedFloats(p.ih.outputs, p.ih.inputs, isa);
-        const size_t hh = fused::packedFloats(p.hh.outputs, p.hh.inputs, isa);
-        const size_t critic = fused::packedFloats(p.critic1.outputs, p.critic1.inputs, isa);
-        float* buffer = fused::packBuffer(ih + hh + critic);
-        m_ih = fused::packDense(p.ih, isa, buffer);
-        m_hh = fused::packDense(p.hh, isa, buffer + ih);
-        m_critic1 = fused::packDense(p.critic1, isa, buffer + ih + hh);
+        const bool repays = rows >= 8 || (rows >= 4 && steps >= 2);
+        const auto packs = fused::reflectionPacks(layers, isa, /*uncachedToo=*/repays);
+        if (packs.ih.isa == fused::GemmIsa::None) {
+            return;
+        }
+        m_ih = packs.ih;
+        m_hh = packs.hh;
+        m_critic1 = packs.critic1;
         m_rowLimit = fused::packedRowLimit(
             isa, at::in_parallel_region() ? 1 : at::get_num_threads());
     }
-    ~StepProducts()
-    {
-        fused::trimPackBuffer(kKeptScratch);
-    }
+    ~StepProducts() { fused::trimPackBuffer(kKeptScratch); }
     StepProducts(const StepProducts&) = delete;
     StepProducts& operator=(const StepProducts&) = delete;
 
@@ -477,7 +474,9 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         computed.assign(size_t(n), 1);
     }
 
-    const StepProducts products(p, n, steps);
+    const StepProducts products(p, {gru.ih, gru.bih, gru.hh, gru.bhh, sp.critic1Weight,
+                                    sp.critic1Bias},
+                                n, steps);
     std::optional<FusedStepRecord> record; // evaluation detail: every step's values
     if (detail) {
         record.emplace(n, steps, c);
