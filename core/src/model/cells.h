@@ -45,6 +45,9 @@ public:
     explicit GruCellImpl(const CellOptions& options);
     torch::Tensor forward(const torch::Tensor& state, const torch::Tensor& input) override;
     double flopsPerRow() const override;
+    /// The GRU itself (its weight_ih, bias_ih, weight_hh, bias_hh): for the fused evaluation step,
+    /// which reads them on every reflection (named_parameters() builds a dictionary each call).
+    const torch::nn::GRUCell& gru() const { return m_gru; }
     CellOptions options;
 
 private:

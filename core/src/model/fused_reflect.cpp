@@ -261,12 +261,12 @@ struct GruWeights {
 
 GruWeights gruWeights(const ReflectionCellImpl& cell)
 {
-    const auto parameters = cell.named_parameters();
-    const auto get = [&parameters](const char* name) {
-        const auto* found = parameters.find(name);
-        return found != nullptr ? *found : torch::Tensor();
-    };
-    return {get("gru.weight_ih"), get("gru.bias_ih"), get("gru.weight_hh"), get("gru.bias_hh")};
+    const auto* gru = dynamic_cast<const GruCellImpl*>(&cell);
+    if (gru == nullptr) {
+        return {};
+    }
+    const auto& g = *gru->gru();
+    return {g.weight_ih, g.bias_ih, g.weight_hh, g.bias_hh};
 }
 
 bool fusable(const torch::Tensor& t)
