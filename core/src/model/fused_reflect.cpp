@@ -210,7 +210,8 @@ public:
             return;
         }
         const bool repays = rows >= 8 || (rows >= 4 && steps >= 2);
-        const auto packs = fused::reflectionPacks(layers, isa, /*uncachedToo=*/repays);
+        const auto packs =
+            fused::reflectionPacks(layers, {p.ih, p.hh, p.critic1}, isa, /*uncachedToo=*/repays);
         if (packs.ih.isa == fused::GemmIsa::None) {
             return;
         }

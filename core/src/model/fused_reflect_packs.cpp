@@ -52,32 +52,24 @@ bool current(const Entry& e, const ReflectionLayers& layers, GemmIsa isa)
     return true;
 }
 
-size_t floatsFor(const ReflectionLayers& l, GemmIsa isa)
+size_t floatsFor(const ReflectionDense& d, GemmIsa isa)
 {
-    return packedFloats(l[0].size(0), l[0].size(1), isa)
-           + packedFloats(l[2].size(0), l[2].size(1), isa)
-           + packedFloats(l[4].size(0), l[4].size(1), isa);
-}
-
-Dense denseOf(const torch::Tensor& weight, const torch::Tensor& bias)
-{
-    Dense d;
-    d.weight = weight.data_ptr<float>();
-    d.bias = bias.data_ptr<float>();
-    d.outputs = weight.size(0);
-    d.inputs = weight.size(1);
-    return d;
+    size_t floats = 0;
+    for (const Dense& layer : d) {
+        floats += packedFloats(layer.outputs, layer.inputs, isa);
+    }
+    return floats;
 }
 
 /// Packs the three layers into `dest` (floatsFor floats, 64-byte aligned).
-ReflectionPacks packInto(const ReflectionLayers& l, GemmIsa isa, float* dest)
+ReflectionPacks packInto(const ReflectionDense& d, GemmIsa isa, float* dest)
 {
     ReflectionPacks p;
-    const size_t ih = packedFloats(l[0].size(0), l[0].size(1), isa);
-    const size_t hh = packedFloats(l[2].size(0), l[2].size(1), isa);
-    p.ih = packDense(denseOf(l[0], l[1]), isa, dest);
-    p.hh = packDense(denseOf(l[2], l[3]), isa, dest + ih);
-    p.critic1 = packDense(denseOf(l[4], l[5]), isa, dest + ih + hh);
+    const size_t ih = packedFloats(d[0].outputs, d[0].inputs, isa);
+    const size_t hh = packedFloats(d[1].outputs, d[1].inputs, isa);
+    p.ih = packDense(d[0], isa, dest);
+    p.hh = packDense(d[1], isa, dest + ih);
+    p.critic1 = packDense(d[2], isa, dest + ih + hh);
     return p;
 }
 
@@ -89,7 +81,8 @@ float* aligned(std::unique_ptr<float[]>& storage)
 
 } // namespace
 
-ReflectionPacks reflectionPacks(const ReflectionLayers& layers, GemmIsa isa, bool uncachedToo)
+ReflectionPacks reflectionPacks(const ReflectionLayers& layers, const ReflectionDense& dense,
+                                GemmIsa isa, bool uncachedToo)
 {
     auto& cache = t_cache;
     const bool canCache = cacheable(layers);
@@ -107,7 +100,7 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, GemmIsa isa, boo
             return entry->packs;
         }
     }
-    const size_t floats = floatsFor(layers, isa);
+    const size_t floats = floatsFor(dense, isa);
     if (canCache && entry == nullptr) {
         // Packs of models that are gone (only the cache holds their tensors) make room first.
         auto& entries = cache.entries;
@@ -131,7 +124,7 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, GemmIsa isa, boo
             return {};
         }
         ++cache.packed;
-        ReflectionPacks packs = packInto(layers, isa, packBuffer(floats));
+        ReflectionPacks packs = packInto(dense, isa, packBuffer(floats));
         packs.cached = false;
         return packs;
     }
@@ -147,7 +140,7 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, GemmIsa isa, boo
         entry->data[i] = layers[i].data_ptr();
     }
     entry->isa = isa;
-    entry->packs = packInto(layers, isa, aligned(entry->storage));
+    entry->packs = packInto(dense, isa, aligned(entry->storage));
     entry->packs.cached = true;
     return entry->packs;
 }

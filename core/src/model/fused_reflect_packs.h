@@ -37,11 +37,15 @@ struct ReflectionPacks {
 
 /// The layers' tensors: GRU weight_ih, bias_ih, weight_hh, bias_hh, critic1 weight and bias.
 using ReflectionLayers = std::array<torch::Tensor, 6>;
+/// The same layers as raw views (ih, hh, critic1), the ones the packs are made from.
+using ReflectionDense = std::array<Dense, 3>;
 
-/// The packs of `layers` for `isa` (not None): the thread's cached ones where still current,
-/// else packed now into the cache where it may hold them; else, with `uncachedToo`, into
-/// packBuffer() (the caller trims it after its reflection), without it none (isa None).
-ReflectionPacks reflectionPacks(const ReflectionLayers& layers, GemmIsa isa, bool uncachedToo);
+/// The packs of `layers` (`dense`: views of the same tensors) for `isa` (not None): the thread's
+/// cached ones where still current, else packed now into the cache where it may hold them; else,
+/// with `uncachedToo`, into packBuffer() (the caller trims it after its reflection), without it
+/// none (isa None).
+ReflectionPacks reflectionPacks(const ReflectionLayers& layers, const ReflectionDense& dense,
+                                GemmIsa isa, bool uncachedToo);
 
 struct ReflectionPackStats {
     size_t entries = 0;  ///< packs held by the calling thread
