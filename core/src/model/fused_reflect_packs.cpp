@@ -104,15 +104,13 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, const Reflection
     if (canCache && entry == nullptr) {
         // Packs of models that are gone (only the cache holds their tensors) make room first.
         auto& entries = cache.entries;
-        const auto orphan = [](const std::unique_ptr<Entry>& e) {
-            return std::all_of(e->tensors.begin(), e->tensors.end(),
-                               [](const torch::Tensor& t) { return t.use_count() == 1; });
+        // (remove_if applies it once per entry: each gone entry's floats are given back once)
+        const auto orphan = [&cache](const std::unique_ptr<Entry>& e) {
+            const auto onlyHere = [](const torch::Tensor& t) { return t.use_count() == 1; };
+            const bool gone = std::all_of(e->tensors.begin(), e->tensors.end(), onlyHere);
+            cache.floats -= gone ? e->floats : 0;
+            return gone;
         };
-        for (const auto& e : entries) {
-            if (orphan(e)) {
-                cache.floats -= e->floats;
-            }
-        }
         entries.erase(std::remove_if(entries.begin(), entries.end(), orphan), entries.end());
         if (cache.floats + floats <= kCachedPackFloats) {
             entries.push_back(std::make_unique<Entry>());
@@ -124,9 +122,7 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, const Reflection
             return {};
         }
         ++cache.packed;
-        ReflectionPacks packs = packInto(dense, isa, packBuffer(floats));
-        packs.cached = false;
-        return packs;
+        return packInto(dense, isa, packBuffer(floats));
     }
     ++cache.packed;
     if (entry->floats != floats) { // a new entry, or the layers changed shape
@@ -141,7 +137,6 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, const Reflection
     }
     entry->isa = isa;
     entry->packs = packInto(dense, isa, aligned(entry->storage));
-    entry->packs.cached = true;
     return entry->packs;
 }
 

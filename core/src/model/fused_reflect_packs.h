@@ -32,7 +32,6 @@ constexpr size_t kCachedPackFloats = size_t(4) << 20;
 /// A reflection's three packed layers (isa None: none; callers take denseProduct).
 struct ReflectionPacks {
     PackedDense ih, hh, critic1;
-    bool cached = false; ///< from (or now in) the thread's cache; else in packBuffer()
 };
 
 /// The layers' tensors: GRU weight_ih, bias_ih, weight_hh, bias_hh, critic1 weight and bias.

@@ -51,8 +51,9 @@ void countPackedProduct()
 int64_t minRowsToPack(fused::GemmIsa isa, bool dx)
 {
     // AVX-512: the forward product repays its packing from 4 rows on, dx (the pack used by
-    // fewer products) from 8. AVX2 (forced on the Zen 4): forward wins up to 32 rows
-    // (fused::packedRowLimit), dx by at most 5% at 1-16 rows before its packing: not used.
+    // fewer products) from 8. AVX2: forward at every row count since session 41
+    // (fused::packedRowLimit); dx won by at most 5% at 1-16 rows before its packing (session
+    // 14, forced on a Zen 4, before the kernel's plain stores): not used.
     if (dx) {
         return isa == fused::GemmIsa::Avx512 ? 8 : INT64_MAX;
     }
