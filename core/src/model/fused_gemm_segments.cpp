@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define MOR_SEGMENTS_X86 1
@@ -101,26 +102,75 @@ MOR_SEGMENTS_AVX2 void segmentsKernel256(const GradientSegment* segments, size_t
     }
 }
 
-/// The panel loop: columns in blocks of the kernel's width (outer: the segments' block of x
-/// stays in L1), dW's rows in blocks of kRows, then the tail.
-template <int64_t Width, int kRows, typename Kernel>
-void panels(int64_t outputs, int64_t k, float* dw, int64_t lddw, const Kernel& kernel)
+/// The calling thread's buffer for the packed rows (grown, never shrunk below the last use).
+float* segmentBuffer(size_t floats)
 {
+    thread_local std::vector<float> buffer;
+    if (buffer.size() < floats) {
+        buffer.assign(floats, 0.0f);
+    }
+    return buffer.data();
+}
+
+/// Every segment's rows, concatenated in order, packed so that the kernel reads contiguous
+/// memory: x as column panels [k / Width][n][Width], dy as blocks of kRows outputs
+/// [blocks][n][rows] (the last block as wide as the outputs left). Read in place, x's and dy's
+/// rows are ldx and ldy floats apart: at 256 to 1536 bytes they fall into a few of L1's sets,
+/// and every pass of the kernel over the rows missed L1 (issue 20, session 42).
+template <int64_t Width, int kRows>
+void packSegments(const GradientSegment* segments, size_t count, int64_t outputs, int64_t ldy,
+                  int64_t k, int64_t ldx, int64_t n, float* xp, float* dyp)
+{
+    int64_t row = 0;
+    for (size_t s = 0; s < count; ++s) {
+        const GradientSegment& seg = segments[s];
+        for (int64_t p = 0; p < seg.n; ++p, ++row) {
+            const float* x = seg.x + p * ldx;
+            for (int64_t j = 0; j < k; j += Width) {
+                std::memcpy(xp + j * n + row * Width, x + j, sizeof(float) * Width);
+            }
+            const float* dy = seg.dy + p * ldy;
+            for (int64_t o = 0; o < outputs; o += kRows) {
+                const int64_t rows = std::min<int64_t>(kRows, outputs - o);
+                std::memcpy(dyp + o * n + row * rows, dy + o, sizeof(float) * size_t(rows));
+            }
+        }
+    }
+}
+
+/// Packs the rows (packSegments), then runs the kernel over dW: columns in blocks of the
+/// kernel's width (outer: the block's x panel stays in L1), dW's rows in blocks of kRows, then
+/// the tail. The kernel sees one segment, the packed rows, in the segments' order.
+template <int64_t Width, int kRows, typename Kernel>
+void panels(const GradientSegment* segments, size_t count, int64_t outputs, int64_t ldy,
+            int64_t k, int64_t ldx, float* dw, int64_t lddw, const Kernel& kernel)
+{
+    int64_t n = 0;
+    for (size_t s = 0; s < count; ++s) {
+        n += segments[s].n;
+    }
+    float* xp = segmentBuffer(size_t(n * (k + outputs)));
+    float* dyp = xp + n * k;
+    packSegments<Width, kRows>(segments, count, outputs, ldy, k, ldx, n, xp, dyp);
     for (int64_t j = 0; j < k; j += Width) {
+        const float* x = xp + j * n;
         int64_t o = 0;
         for (; o + kRows <= outputs; o += kRows) {
-            kernel(std::integral_constant<int, kRows>(), o, j, dw + o * lddw + j);
+            const GradientSegment packed{dyp + o * n, x, n};
+            kernel(std::integral_constant<int, kRows>(), packed, kRows,
+                   dw + o * lddw + j);
         }
         const int64_t tail = outputs - o;
+        const GradientSegment packed{dyp + o * n, x, n};
         float* c = dw + o * lddw + j;
         switch (tail) { // kRows is 8 (AVX-512) or 6 (AVX2); a tail is 1 .. kRows - 1
-        case 7: kernel(std::integral_constant<int, 7 % kRows>(), o, j, c); break;
-        case 6: kernel(std::integral_constant<int, 6 % kRows>(), o, j, c); break;
-        case 5: kernel(std::integral_constant<int, 5>(), o, j, c); break;
-        case 4: kernel(std::integral_constant<int, 4>(), o, j, c); break;
-        case 3: kernel(std::integral_constant<int, 3>(), o, j, c); break;
-        case 2: kernel(std::integral_constant<int, 2>(), o, j, c); break;
-        case 1: kernel(std::integral_constant<int, 1>(), o, j, c); break;
+        case 7: kernel(std::integral_constant<int, 7 % kRows>(), packed, tail, c); break;
+        case 6: kernel(std::integral_constant<int, 6 % kRows>(), packed, tail, c); break;
+        case 5: kernel(std::integral_constant<int, 5>(), packed, tail, c); break;
+        case 4: kernel(std::integral_constant<int, 4>(), packed, tail, c); break;
+        case 3: kernel(std::integral_constant<int, 3>(), packed, tail, c); break;
+        case 2: kernel(std::integral_constant<int, 2>(), packed, tail, c); break;
+        case 1: kernel(std::integral_constant<int, 1>(), packed, tail, c); break;
         default: break;
         }
     }
@@ -140,16 +190,18 @@ bool weightGradientSegments(const GradientSegment* segments, size_t count, int64
     }
 #if MOR_SEGMENTS_X86
     if (isa == GemmIsa::Avx512) {
-        panels<32, 8>(outputs, k, dw, lddw, [&](auto rows, int64_t o, int64_t j, float* c) {
-            segmentsKernel512<decltype(rows)::value>(segments, count, ldy, ldx, o, j, c, lddw,
-                                                     accumulate);
-        });
+        panels<32, 8>(segments, count, outputs, ldy, k, ldx, dw, lddw,
+                      [&](auto rows, const GradientSegment& packed, int64_t ld, float* c) {
+                          segmentsKernel512<decltype(rows)::value>(&packed, 1, ld, 32, 0, 0, c,
+                                                                   lddw, accumulate);
+                      });
         return true;
     }
-    panels<16, 6>(outputs, k, dw, lddw, [&](auto rows, int64_t o, int64_t j, float* c) {
-        segmentsKernel256<decltype(rows)::value>(segments, count, ldy, ldx, o, j, c, lddw,
-                                                 accumulate);
-    });
+    panels<16, 6>(segments, count, outputs, ldy, k, ldx, dw, lddw,
+                  [&](auto rows, const GradientSegment& packed, int64_t ld, float* c) {
+                      segmentsKernel256<decltype(rows)::value>(&packed, 1, ld, 16, 0, 0, c, lddw,
+                                                               accumulate);
+                  });
     return true;
 #else
     (void)segments, (void)count, (void)outputs, (void)ldy, (void)ldx, (void)dw, (void)lddw,
