@@ -129,10 +129,14 @@ void packSegments(const GradientSegment* segments, size_t count, int64_t outputs
             for (int64_t j = 0; j < k; j += Width) {
                 std::memcpy(xp + j * n + row * Width, x + j, sizeof(float) * Width);
             }
+            // Constant sizes: the copies compile to a few moves, not calls to memcpy.
             const float* dy = seg.dy + p * ldy;
-            for (int64_t o = 0; o < outputs; o += kRows) {
-                const int64_t rows = std::min<int64_t>(kRows, outputs - o);
-                std::memcpy(dyp + o * n + row * rows, dy + o, sizeof(float) * size_t(rows));
+            int64_t o = 0;
+            for (; o + kRows <= outputs; o += kRows) {
+                std::memcpy(dyp + o * n + row * kRows, dy + o, sizeof(float) * kRows);
+            }
+            for (int64_t r = o; r < outputs; ++r) {
+                dyp[o * n + row * (outputs - o) + (r - o)] = dy[r];
             }
         }
     }
