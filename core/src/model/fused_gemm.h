@@ -102,9 +102,11 @@ struct GradientSegment {
 
 /// dW [outputs, k] (rows lddw apart) = or, with accumulate, += the sum over the segments of
 /// dy^T x, summed in float row after row, segment after segment, in registers: dW is read (with
-/// accumulate) and written once, however many segments (fused_gemm_segments.cpp). k a multiple
-/// of panelWidth(isa) (x's rows are read as whole panels). False, and nothing written, where
-/// `isa` has no kernel here or k is not such a multiple.
+/// accumulate) and written once, however many segments (fused_gemm_segments.cpp). The rows are
+/// first copied into a buffer of the calling thread (n (k + outputs) floats for n rows in all,
+/// kept for its next call), laid out as the kernel reads them. k a multiple of panelWidth(isa)
+/// (x's rows are read as whole panels). False, and nothing written, where `isa` has no kernel
+/// here or k is not such a multiple.
 bool weightGradientSegments(const GradientSegment* segments, size_t count, int64_t outputs,
                             int64_t ldy, int64_t k, int64_t ldx, float* dw, int64_t lddw,
                             bool accumulate, GemmIsa isa);

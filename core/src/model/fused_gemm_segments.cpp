@@ -102,7 +102,7 @@ MOR_SEGMENTS_AVX2 void segmentsKernel256(const GradientSegment* segments, size_t
     }
 }
 
-/// The calling thread's buffer for the packed rows (grown, never shrunk below the last use).
+/// The calling thread's buffer for the packed rows: grown when a call needs more, never shrunk.
 float* segmentBuffer(size_t floats)
 {
     thread_local std::vector<float> buffer;

@@ -50,7 +50,10 @@ int64_t minRowsToPack(fused::GemmIsa isa, bool dx);
 /// 1.42x, 1.37x, 1.40x against 1.46x, 1.48x, 1.45x with MOR_BENCH_DW=blas, session 35). With
 /// ~1000 rows a member (E = 2) the kernel for every block was no faster (step 32.8, 34.7, 24.2
 /// ms against 30.5, 31.9, 26.6 ms): there sgemm's cache blocking keeps dy in cache, where the
-/// kernel reads it again for each panel of x's columns.
+/// kernel reads it again for each panel of x's columns. Since session 42 the deferred kernel
+/// copies its rows into panels first (fused::weightGradientSegments): in a scratch program (one
+/// thread, two calls of a GRU's weights) 66-69 GFLOP/s at 1024 rows a call against sgemm's
+/// 71-76, 72-74 against 64-67 at 64 rows: the limit stays.
 constexpr int64_t kMaxDwKernelRows = 256;
 /// The segment backward's own paths that a per-thread switch (default on) can turn off, each
 /// then running BLAS products instead (A/B runs in bench_dispatch, tests):
