@@ -189,69 +189,9 @@ float* scratch(size_t floats)
 
 /// The parameters one step reads, as raw pointers (the module's own storage).
 struct FusedParameters {
-    Dense ih, hh, head, critic1, critic2, halt;
+    Dense ih, hh, head, critic1, critic2, halt, init; ///< init: none (no outputs) for zeros
     const float* steps = nullptr; ///< stepEmbedding: [maxDepth, H]
     float temperature = 1.0f;
-};
-
-/// The step's three wide products (GRU ih and hh, critic1: [3W x K], [3W x W], [W/2 x W+C])
-/// over weights packed for fused_gemm.h's kernel, kept between reflections on the thread until
-/// they change (fused_reflect_packs.h); fused::denseProduct where the kernel is off, and for a
-/// reflection of < 4 rows (or of one step and < 8) whose packs the cache cannot hold: packing
-/// (~10-17 us for the three, ~65 us from memory) would not repay (issue20.md, session 14).
-class StepProducts {
-public:
-    StepProducts(const FusedParameters& p, const fused::ReflectionLayers& layers, int64_t rows,
-                 int64_t steps)
-        : m_p(p)
-    {
-        const fused::GemmIsa isa = fused::packedGemmIsa();
-        if (isa == fused::GemmIsa::None) {
-            return;
-        }
-        const bool repays = rows >= 8 || (rows >= 4 && steps >= 2);
-        const auto packs =
-            fused::reflectionPacks(layers, {p.ih, p.hh, p.critic1}, isa, /*uncachedToo=*/repays);
-        if (packs.ih.isa == fused::GemmIsa::None) {
-            return;
-        }
-        m_ih = packs.ih;
-        m_hh = packs.hh;
-        m_critic1 = packs.critic1;
-        m_rowLimit = fused::packedRowLimit(
-            isa, at::in_parallel_region() ? 1 : at::get_num_threads());
-    }
-    ~StepProducts() { fused::trimPackBuffer(kKeptScratch); }
-    StepProducts(const StepProducts&) = delete;
-    StepProducts& operator=(const StepProducts&) = delete;
-
-    void ih(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const
-    {
-        product(m_ih, m_p.ih, in, ldi, m, out, ldo);
-    }
-    void hh(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const
-    {
-        product(m_hh, m_p.hh, in, ldi, m, out, ldo);
-    }
-    void critic1(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const
-    {
-        product(m_critic1, m_p.critic1, in, ldi, m, out, ldo);
-    }
-
-private:
-    void product(const fused::PackedDense& packed, const Dense& layer, const float* in,
-                 int64_t ldi, int64_t m, float* out, int64_t ldo) const
-    {
-        if (packed.isa != fused::GemmIsa::None && m <= m_rowLimit) {
-            fused::packedProduct(packed, in, ldi, m, out, ldo);
-        } else {
-            denseProduct(layer, in, ldi, m, out, ldo);
-        }
-    }
-
-    const FusedParameters& m_p;
-    fused::PackedDense m_ih, m_hh, m_critic1;
-    int64_t m_rowLimit = 0;
 };
 
 /// The GRU cell's parameters (GruCellImpl's torch::nn::GRUCell "gru"), undefined where
@@ -397,6 +337,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     p.hh = denseOf(gru.hh, gru.bhh);
     p.head = denseOf(sp.headWeight, sp.headBias);
     p.critic1 = denseOf(sp.critic1Weight, sp.critic1Bias);
+    p.init = o.zeroInitialState() ? Dense() : denseOf(sp.initWeight, sp.initBias);
     p.critic2 = denseOf(sp.critic2Weight, sp.critic2Bias);
     p.halt = denseOf(sp.haltWeight, sp.haltBias);
     p.steps = embed ? sp.steps.data_ptr<float>() : nullptr;
@@ -439,13 +380,18 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     std::vector<int64_t> active(static_cast<size_t>(n));
     const auto eIn = e.contiguous();
     const float* eData = eIn.data_ptr<float>();
+    const bool zeros = o.zeroInitialState(); // no initial-state layer
+    const fused::ReflectionProducts products(
+        {gru.ih, gru.bih, gru.hh, gru.bhh, sp.critic1Weight, sp.critic1Bias,
+         zeros ? torch::Tensor() : sp.initWeight, zeros ? torch::Tensor() : sp.initBias},
+        {p.ih, p.hh, p.critic1, p.init}, n, steps);
     // s_0 (ReflectionExpertImpl::initialState): tanh(W e + b), or 0.
-    if (o.zeroInitialState()) {
+    if (zeros) {
         for (int64_t r = 0; r < n; ++r) {
             std::fill(sc + r * ldsc, sc + r * ldsc + w, 0.0f);
         }
     } else {
-        denseProduct(denseOf(sp.initWeight, sp.initBias), eData, h, n, sc, ldsc);
+        products.init(eData, h, n, sc, ldsc);
         tanhRows(sc, ldsc, n, w);
     }
     const float uniform = float(1.0 / double(c)); // torch::full(1 / C) in float
@@ -475,9 +421,6 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
         computed.assign(size_t(n), 1);
     }
 
-    const StepProducts products(p, {gru.ih, gru.bih, gru.hh, gru.bhh, sp.critic1Weight,
-                                    sp.critic1Bias},
-                                n, steps);
     std::optional<FusedStepRecord> record; // evaluation detail: every step's values
     if (detail) {
         record.emplace(n, steps, c);

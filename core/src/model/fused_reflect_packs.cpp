@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/fused_reflect_packs.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -11,8 +13,8 @@ namespace {
 
 struct Entry {
     ReflectionLayers tensors;          ///< held: their addresses stay theirs while cached
-    std::array<uint32_t, 6> versions{};
-    std::array<const void*, 6> data{};
+    std::array<uint32_t, 8> versions{};
+    std::array<const void*, 8> data{};
     GemmIsa isa = GemmIsa::None;
     std::unique_ptr<float[]> storage;
     size_t floats = 0;
@@ -27,14 +29,31 @@ struct Cache {
 };
 thread_local Cache t_cache;
 
+/// Where the expert has no initial-state layer, its two tensors are undefined.
+bool optional(size_t i)
+{
+    return i >= 6;
+}
+
 bool cacheable(const ReflectionLayers& layers)
 {
-    for (const auto& t : layers) {
-        if (!t.defined() || t.is_inference()) {
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const auto& t = layers[i];
+        if (t.defined() ? t.is_inference() : !optional(i)) {
             return false;
         }
     }
     return true;
+}
+
+uint32_t versionOf(const torch::Tensor& t)
+{
+    return t.defined() ? uint32_t(t._version()) : 0u;
+}
+
+const void* dataOf(const torch::Tensor& t)
+{
+    return t.defined() ? t.data_ptr() : nullptr;
 }
 
 bool current(const Entry& e, const ReflectionLayers& layers, GemmIsa isa)
@@ -45,7 +64,7 @@ bool current(const Entry& e, const ReflectionLayers& layers, GemmIsa isa)
     for (size_t i = 0; i < layers.size(); ++i) {
         const auto& t = layers[i];
         if (t.unsafeGetTensorImpl() != e.tensors[i].unsafeGetTensorImpl()
-            || uint32_t(t._version()) != e.versions[i] || t.data_ptr() != e.data[i]) {
+            || versionOf(t) != e.versions[i] || dataOf(t) != e.data[i]) {
             return false;
         }
     }
@@ -56,20 +75,23 @@ size_t floatsFor(const ReflectionDense& d, GemmIsa isa)
 {
     size_t floats = 0;
     for (const Dense& layer : d) {
-        floats += packedFloats(layer.outputs, layer.inputs, isa);
+        floats += layer.outputs > 0 ? packedFloats(layer.outputs, layer.inputs, isa) : 0;
     }
     return floats;
 }
 
-/// Packs the three layers into `dest` (floatsFor floats, 64-byte aligned).
+/// Packs the layers into `dest` (floatsFor floats, 64-byte aligned; each pack's size is a
+/// multiple of 16 floats, so every pack starts 64-byte aligned).
 ReflectionPacks packInto(const ReflectionDense& d, GemmIsa isa, float* dest)
 {
     ReflectionPacks p;
-    const size_t ih = packedFloats(d[0].outputs, d[0].inputs, isa);
-    const size_t hh = packedFloats(d[1].outputs, d[1].inputs, isa);
-    p.ih = packDense(d[0], isa, dest);
-    p.hh = packDense(d[1], isa, dest + ih);
-    p.critic1 = packDense(d[2], isa, dest + ih + hh);
+    PackedDense* packs[4] = {&p.ih, &p.hh, &p.critic1, &p.init};
+    for (size_t i = 0; i < d.size(); ++i) {
+        if (d[i].outputs > 0) {
+            *packs[i] = packDense(d[i], isa, dest);
+            dest += packedFloats(d[i].outputs, d[i].inputs, isa);
+        }
+    }
     return p;
 }
 
@@ -106,7 +128,9 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, const Reflection
         auto& entries = cache.entries;
         // (remove_if applies it once per entry: each gone entry's floats are given back once)
         const auto orphan = [&cache](const std::unique_ptr<Entry>& e) {
-            const auto onlyHere = [](const torch::Tensor& t) { return t.use_count() == 1; };
+            const auto onlyHere = [](const torch::Tensor& t) {
+                return !t.defined() || t.use_count() == 1;
+            };
             const bool gone = std::all_of(e->tensors.begin(), e->tensors.end(), onlyHere);
             cache.floats -= gone ? e->floats : 0;
             return gone;
@@ -132,12 +156,70 @@ ReflectionPacks reflectionPacks(const ReflectionLayers& layers, const Reflection
     }
     for (size_t i = 0; i < layers.size(); ++i) {
         entry->tensors[i] = layers[i];
-        entry->versions[i] = uint32_t(layers[i]._version());
-        entry->data[i] = layers[i].data_ptr();
+        entry->versions[i] = versionOf(layers[i]);
+        entry->data[i] = dataOf(layers[i]);
     }
     entry->isa = isa;
     entry->packs = packInto(dense, isa, aligned(entry->storage));
     return entry->packs;
+}
+
+ReflectionProducts::ReflectionProducts(const ReflectionLayers& layers,
+                                       const ReflectionDense& dense, int64_t rows,
+                                       int64_t steps)
+    : m_dense(dense)
+{
+    const GemmIsa isa = packedGemmIsa();
+    if (isa == GemmIsa::None) {
+        return;
+    }
+    const bool repays = rows >= 8 || (rows >= 4 && steps >= 2);
+    const auto packs = reflectionPacks(layers, dense, isa, repays);
+    if (packs.ih.isa == GemmIsa::None) {
+        return;
+    }
+    m_packs = {packs.ih, packs.hh, packs.critic1, packs.init};
+    m_rowLimit = packedRowLimit(isa, at::in_parallel_region() ? 1 : at::get_num_threads());
+}
+
+ReflectionProducts::~ReflectionProducts()
+{
+    trimPackBuffer(kCachedPackFloats); // an uncached reflection's packs: kept up to 16 MB
+}
+
+void ReflectionProducts::ih(const float* in, int64_t ldi, int64_t m, float* out,
+                            int64_t ldo) const
+{
+    product(0, in, ldi, m, out, ldo);
+}
+
+void ReflectionProducts::hh(const float* in, int64_t ldi, int64_t m, float* out,
+                            int64_t ldo) const
+{
+    product(1, in, ldi, m, out, ldo);
+}
+
+void ReflectionProducts::critic1(const float* in, int64_t ldi, int64_t m, float* out,
+                                 int64_t ldo) const
+{
+    product(2, in, ldi, m, out, ldo);
+}
+
+void ReflectionProducts::init(const float* in, int64_t ldi, int64_t m, float* out,
+                              int64_t ldo) const
+{
+    product(3, in, ldi, m, out, ldo);
+}
+
+void ReflectionProducts::product(size_t layer, const float* in, int64_t ldi, int64_t m,
+                                 float* out, int64_t ldo) const
+{
+    const PackedDense& packed = m_packs[layer];
+    if (packed.isa != GemmIsa::None && m <= m_rowLimit) {
+        packedProduct(packed, in, ldi, m, out, ldo);
+    } else {
+        denseProduct(m_dense[layer], in, ldi, m, out, ldo);
+    }
 }
 
 ReflectionPackStats reflectionPackStats()

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The packed weights of answer-only reflections kept between reflections on a thread
 // (model/fused_reflect_packs.h, issue 20, session 41): a second reflection on the same weights
-// packs nothing and gives the same answers bit for bit; an in-place change of any of the six
-// packed tensors (here weight_hh and critic1's bias) makes the next reflection pack again, and
+// packs nothing and gives the same answers bit for bit; an in-place change of any of the packed
+// tensors (here weight_hh, critic1's bias and, since session 42, the initial state's weight)
+// makes the next reflection pack again, and
 // its answers follow the new weights (the ATen reference path within 1e-5, and away from the
 // old answers); one row (serving) reads the cached packs; a model that is gone gives its room
-// to the next; inference tensors (no version counter) are never cached.
+// to the next; inference tensors (no version counter) are never cached; an expert that starts
+// from zeros (no initial-state layer) is cached too.
 #include "model/eval_detail.h"
 #include "model/fused_gemm.h"
 #include "model/fused_reflect.h"
@@ -24,13 +26,14 @@ namespace {
 constexpr int64_t kPackInputs = 6;
 constexpr int64_t kPackClasses = 4;
 
-ReflectionExpert packsFixture(uint64_t seed)
+ReflectionExpert packsFixture(uint64_t seed, bool zeroInitialState = false)
 {
     torch::manual_seed(seed);
     ReflectionExpert expert(ReflectionExpertOptions(kPackInputs, kPackClasses)
                                 .width(16)
                                 .maxDepth(5)
-                                .cell("gru"));
+                                .cell("gru")
+                                .zeroInitialState(zeroInitialState));
     sharp_fixture::sharpenExpert(expert);
     return expert;
 }
@@ -91,11 +94,13 @@ private Q_SLOTS:
         QCOMPARE_EQ(s.entries, size_t(1));
         QCOMPARE_EQ(s.packed, int64_t(1));
         QCOMPARE_EQ(s.hits, int64_t(0));
-        // 3W x (H + C + 1), 3W x W and W/2 x (W + C) weights, each with its bias, in panels.
+        // 3W x (H + C + 1), 3W x W, W/2 x (W + C) and the initial state's W x H weights, each
+        // with its bias, in panels.
         const auto isa = f::packedGemmIsa();
         QCOMPARE_EQ(s.floats, f::packedFloats(48, kPackInputs + kPackClasses + 1, isa)
                                   + f::packedFloats(48, 16, isa)
-                                  + f::packedFloats(8, 16 + kPackClasses, isa));
+                                  + f::packedFloats(8, 16 + kPackClasses, isa)
+                                  + f::packedFloats(16, kPackInputs, isa));
         packsExpectReference(expert, e, first);
 
         const auto second = packsAnswerOnly(expert, e, true);
@@ -112,7 +117,8 @@ private Q_SLOTS:
         QVERIFY(torch::equal(one.answer, first.answer.narrow(0, 5, 1)));
 
         auto parameters = expert->named_parameters();
-        for (const char* name : {"cell.gru.weight_hh", "critic1.bias"}) {
+        int64_t packed = 1;
+        for (const char* name : {"cell.gru.weight_hh", "critic1.bias", "init.weight"}) {
             {
                 torch::NoGradGuard noGrad;
                 parameters[name].mul_(0.5);
@@ -121,10 +127,29 @@ private Q_SLOTS:
             s = f::reflectionPackStats();
             QCOMPARE_EQ(s.entries, size_t(1));
             QCOMPARE_EQ(s.hits, int64_t(2));
-            QCOMPARE_EQ(s.packed, std::string(name) == "critic1.bias" ? 3 : 2);
+            QCOMPARE_EQ(s.packed, ++packed);
             packsExpectReference(expert, e, changed);
             QVERIFY2(packsMaxDiff(changed.answer, first.answer) > 1e-3, name);
         }
+    }
+
+    void expertsWithoutAnInitialStateLayerAreCached()
+    {
+        auto expert = packsFixture(7, /*zeroInitialState=*/true);
+        QVERIFY(!expert->named_parameters().contains("init.weight"));
+        const auto e = torch::randn({30, kPackInputs});
+        const auto first = packsAnswerOnly(expert, e, true);
+        const auto second = packsAnswerOnly(expert, e, true);
+        const auto s = f::reflectionPackStats();
+        QCOMPARE_EQ(s.entries, size_t(1));
+        QCOMPARE_EQ(s.packed, int64_t(1));
+        QCOMPARE_EQ(s.hits, int64_t(1));
+        const auto isa = f::packedGemmIsa();
+        QCOMPARE_EQ(s.floats, f::packedFloats(48, kPackInputs + kPackClasses + 1, isa)
+                                  + f::packedFloats(48, 16, isa)
+                                  + f::packedFloats(8, 16 + kPackClasses, isa));
+        QVERIFY(torch::equal(second.answer, first.answer));
+        packsExpectReference(expert, e, first);
     }
 
     void goneModelsMakeRoomAndInferenceTensorsAreNotCached()
