@@ -187,31 +187,7 @@ ReflectionProducts::~ReflectionProducts()
     trimPackBuffer(kCachedPackFloats); // an uncached reflection's packs: kept up to 16 MB
 }
 
-void ReflectionProducts::ih(const float* in, int64_t ldi, int64_t m, float* out,
-                            int64_t ldo) const
-{
-    product(0, in, ldi, m, out, ldo);
-}
-
-void ReflectionProducts::hh(const float* in, int64_t ldi, int64_t m, float* out,
-                            int64_t ldo) const
-{
-    product(1, in, ldi, m, out, ldo);
-}
-
-void ReflectionProducts::critic1(const float* in, int64_t ldi, int64_t m, float* out,
-                                 int64_t ldo) const
-{
-    product(2, in, ldi, m, out, ldo);
-}
-
-void ReflectionProducts::init(const float* in, int64_t ldi, int64_t m, float* out,
-                              int64_t ldo) const
-{
-    product(3, in, ldi, m, out, ldo);
-}
-
-void ReflectionProducts::product(size_t layer, const float* in, int64_t ldi, int64_t m,
+void ReflectionProducts::product(Layer layer, const float* in, int64_t ldi, int64_t m,
                                  float* out, int64_t ldo) const
 {
     const PackedDense& packed = m_packs[layer];

@@ -64,17 +64,15 @@ public:
     ReflectionProducts(const ReflectionProducts&) = delete;
     ReflectionProducts& operator=(const ReflectionProducts&) = delete;
 
-    /// out [m x outputs] (row stride ldo) = in [m x inputs] (row stride ldi) W^T + b.
-    void ih(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const;
-    void hh(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const;
-    void critic1(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const;
-    /// The initial state's layer (only where `dense` has one).
-    void init(const float* in, int64_t ldi, int64_t m, float* out, int64_t ldo) const;
+    /// The layers, in ReflectionDense's order.
+    enum Layer : size_t { Ih, Hh, Critic1, Init };
 
-private:
-    void product(size_t layer, const float* in, int64_t ldi, int64_t m, float* out,
+    /// out [m x outputs] (row stride ldo) = in [m x inputs] (row stride ldi) W^T + b for
+    /// `layer` (Init only where `dense` has one).
+    void product(Layer layer, const float* in, int64_t ldi, int64_t m, float* out,
                  int64_t ldo) const;
 
+private:
     ReflectionDense m_dense;
     std::array<PackedDense, 4> m_packs; ///< ih, hh, critic1, init (isa None: denseProduct)
     int64_t m_rowLimit = 0;

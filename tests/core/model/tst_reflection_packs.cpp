@@ -38,6 +38,14 @@ ReflectionExpert packsFixture(uint64_t seed, bool zeroInitialState = false)
     return expert;
 }
 
+/// The packed floats of the step's layers of packsFixture's experts (width 16): 3W x (H + C + 1),
+/// 3W x W and W/2 x (W + C) weights, each with its bias, in panels.
+size_t packsStepFloats(f::GemmIsa isa)
+{
+    return f::packedFloats(48, kPackInputs + kPackClasses + 1, isa) + f::packedFloats(48, 16, isa)
+           + f::packedFloats(8, 16 + kPackClasses, isa);
+}
+
 HaltingPolicy packsCritiquePolicy()
 {
     mor::ExpertConfig config;
@@ -94,13 +102,9 @@ private Q_SLOTS:
         QCOMPARE_EQ(s.entries, size_t(1));
         QCOMPARE_EQ(s.packed, int64_t(1));
         QCOMPARE_EQ(s.hits, int64_t(0));
-        // 3W x (H + C + 1), 3W x W, W/2 x (W + C) and the initial state's W x H weights, each
-        // with its bias, in panels.
+        // The step's three layers and the initial state's W x H, each with its bias, in panels.
         const auto isa = f::packedGemmIsa();
-        QCOMPARE_EQ(s.floats, f::packedFloats(48, kPackInputs + kPackClasses + 1, isa)
-                                  + f::packedFloats(48, 16, isa)
-                                  + f::packedFloats(8, 16 + kPackClasses, isa)
-                                  + f::packedFloats(16, kPackInputs, isa));
+        QCOMPARE_EQ(s.floats, packsStepFloats(isa) + f::packedFloats(16, kPackInputs, isa));
         packsExpectReference(expert, e, first);
 
         const auto second = packsAnswerOnly(expert, e, true);
@@ -144,10 +148,7 @@ private Q_SLOTS:
         QCOMPARE_EQ(s.entries, size_t(1));
         QCOMPARE_EQ(s.packed, int64_t(1));
         QCOMPARE_EQ(s.hits, int64_t(1));
-        const auto isa = f::packedGemmIsa();
-        QCOMPARE_EQ(s.floats, f::packedFloats(48, kPackInputs + kPackClasses + 1, isa)
-                                  + f::packedFloats(48, 16, isa)
-                                  + f::packedFloats(8, 16 + kPackClasses, isa));
+        QCOMPARE_EQ(s.floats, packsStepFloats(f::packedGemmIsa()));
         QVERIFY(torch::equal(second.answer, first.answer));
         packsExpectReference(expert, e, first);
     }
