@@ -27,14 +27,14 @@ namespace {
 
 #if MOR_SEGMENTS_X86
 
-/// AVX-512: dW rows [o, o + MR) x columns [j, j + 32): accumulators from dW (accumulate) or
-/// zero, then for every segment and row p: += dy[p][o + r] (broadcast) times x[p][j : j + 32].
-/// Rows are summed in order, segment after segment, in float (as one packedProductStrided call
-/// per segment with accumulate would, without the stores and loads in between).
+/// AVX-512: an MR x 32 block of dW from packed rows (panels() below): accumulators from dW
+/// (accumulate) or zero, then for every row p: += dy[p][r] (broadcast; rows ldy apart) times
+/// x[p][0 : 32] (rows 32 apart). Rows are summed in order, in float (as one
+/// packedProductStrided call per segment with accumulate would, without the stores and loads
+/// in between).
 template <int MR>
-MOR_SEGMENTS_AVX512 void segmentsKernel512(const GradientSegment* segments, size_t count,
-                                           int64_t ldy, int64_t ldx, int64_t o, int64_t j,
-                                           float* out, int64_t ldo, bool accumulate)
+MOR_SEGMENTS_AVX512 void segmentsKernel512(const float* dy, int64_t ldy, const float* x,
+                                           int64_t n, float* out, int64_t ldo, bool accumulate)
 {
     __m512 c0[MR];
     __m512 c1[MR];
@@ -43,20 +43,15 @@ MOR_SEGMENTS_AVX512 void segmentsKernel512(const GradientSegment* segments, size
         c0[r] = accumulate ? _mm512_loadu_ps(out + r * ldo) : _mm512_setzero_ps();
         c1[r] = accumulate ? _mm512_loadu_ps(out + r * ldo + 16) : _mm512_setzero_ps();
     }
-    for (size_t s = 0; s < count; ++s) {
-        const float* dy = segments[s].dy + o;
-        const float* x = segments[s].x + j;
-        const int64_t n = segments[s].n;
-        for (int64_t p = 0; p < n; ++p) {
-            const __m512 w0 = _mm512_loadu_ps(x + p * ldx);
-            const __m512 w1 = _mm512_loadu_ps(x + p * ldx + 16);
-            const float* dp = dy + p * ldy;
+    for (int64_t p = 0; p < n; ++p) {
+        const __m512 w0 = _mm512_loadu_ps(x + p * 32);
+        const __m512 w1 = _mm512_loadu_ps(x + p * 32 + 16);
+        const float* dp = dy + p * ldy;
 #pragma GCC unroll 8
-            for (int r = 0; r < MR; ++r) {
-                const __m512 d = _mm512_set1_ps(dp[r]);
-                c0[r] = _mm512_fmadd_ps(d, w0, c0[r]);
-                c1[r] = _mm512_fmadd_ps(d, w1, c1[r]);
-            }
+        for (int r = 0; r < MR; ++r) {
+            const __m512 d = _mm512_set1_ps(dp[r]);
+            c0[r] = _mm512_fmadd_ps(d, w0, c0[r]);
+            c1[r] = _mm512_fmadd_ps(d, w1, c1[r]);
         }
     }
 #pragma GCC unroll 8
@@ -66,11 +61,10 @@ MOR_SEGMENTS_AVX512 void segmentsKernel512(const GradientSegment* segments, size
     }
 }
 
-/// AVX2/FMA: dW rows [o, o + MR) x columns [j, j + 16), as segmentsKernel512.
+/// AVX2/FMA: an MR x 16 block of dW (x's rows 16 apart), as segmentsKernel512.
 template <int MR>
-MOR_SEGMENTS_AVX2 void segmentsKernel256(const GradientSegment* segments, size_t count,
-                                         int64_t ldy, int64_t ldx, int64_t o, int64_t j,
-                                         float* out, int64_t ldo, bool accumulate)
+MOR_SEGMENTS_AVX2 void segmentsKernel256(const float* dy, int64_t ldy, const float* x,
+                                         int64_t n, float* out, int64_t ldo, bool accumulate)
 {
     __m256 c0[MR];
     __m256 c1[MR];
@@ -79,20 +73,15 @@ MOR_SEGMENTS_AVX2 void segmentsKernel256(const GradientSegment* segments, size_t
         c0[r] = accumulate ? _mm256_loadu_ps(out + r * ldo) : _mm256_setzero_ps();
         c1[r] = accumulate ? _mm256_loadu_ps(out + r * ldo + 8) : _mm256_setzero_ps();
     }
-    for (size_t s = 0; s < count; ++s) {
-        const float* dy = segments[s].dy + o;
-        const float* x = segments[s].x + j;
-        const int64_t n = segments[s].n;
-        for (int64_t p = 0; p < n; ++p) {
-            const __m256 w0 = _mm256_loadu_ps(x + p * ldx);
-            const __m256 w1 = _mm256_loadu_ps(x + p * ldx + 8);
-            const float* dp = dy + p * ldy;
+    for (int64_t p = 0; p < n; ++p) {
+        const __m256 w0 = _mm256_loadu_ps(x + p * 16);
+        const __m256 w1 = _mm256_loadu_ps(x + p * 16 + 8);
+        const float* dp = dy + p * ldy;
 #pragma GCC unroll 6
-            for (int r = 0; r < MR; ++r) {
-                const __m256 d = _mm256_broadcast_ss(dp + r);
-                c0[r] = _mm256_fmadd_ps(d, w0, c0[r]);
-                c1[r] = _mm256_fmadd_ps(d, w1, c1[r]);
-            }
+        for (int r = 0; r < MR; ++r) {
+            const __m256 d = _mm256_broadcast_ss(dp + r);
+            c0[r] = _mm256_fmadd_ps(d, w0, c0[r]);
+            c1[r] = _mm256_fmadd_ps(d, w1, c1[r]);
         }
     }
 #pragma GCC unroll 6
@@ -144,7 +133,8 @@ void packSegments(const GradientSegment* segments, size_t count, int64_t outputs
 
 /// Packs the rows (packSegments), then runs the kernel over dW: columns in blocks of the
 /// kernel's width (outer: the block's x panel stays in L1), dW's rows in blocks of kRows, then
-/// the tail. The kernel sees one segment, the packed rows, in the segments' order.
+/// the tail. kernel(rows, dy block, its row stride, x panel, n, dW block): the packed rows, in
+/// the segments' order.
 template <int64_t Width, int kRows, typename Kernel>
 void panels(const GradientSegment* segments, size_t count, int64_t outputs, int64_t ldy,
             int64_t k, int64_t ldx, float* dw, int64_t lddw, const Kernel& kernel)
@@ -160,21 +150,20 @@ void panels(const GradientSegment* segments, size_t count, int64_t outputs, int6
         const float* x = xp + j * n;
         int64_t o = 0;
         for (; o + kRows <= outputs; o += kRows) {
-            const GradientSegment packed{dyp + o * n, x, n};
-            kernel(std::integral_constant<int, kRows>(), packed, kRows,
+            kernel(std::integral_constant<int, kRows>(), dyp + o * n, kRows, x, n,
                    dw + o * lddw + j);
         }
         const int64_t tail = outputs - o;
-        const GradientSegment packed{dyp + o * n, x, n};
+        const float* y = dyp + o * n;
         float* c = dw + o * lddw + j;
         switch (tail) { // kRows is 8 (AVX-512) or 6 (AVX2); a tail is 1 .. kRows - 1
-        case 7: kernel(std::integral_constant<int, 7 % kRows>(), packed, tail, c); break;
-        case 6: kernel(std::integral_constant<int, 6 % kRows>(), packed, tail, c); break;
-        case 5: kernel(std::integral_constant<int, 5>(), packed, tail, c); break;
-        case 4: kernel(std::integral_constant<int, 4>(), packed, tail, c); break;
-        case 3: kernel(std::integral_constant<int, 3>(), packed, tail, c); break;
-        case 2: kernel(std::integral_constant<int, 2>(), packed, tail, c); break;
-        case 1: kernel(std::integral_constant<int, 1>(), packed, tail, c); break;
+        case 7: kernel(std::integral_constant<int, 7 % kRows>(), y, tail, x, n, c); break;
+        case 6: kernel(std::integral_constant<int, 6 % kRows>(), y, tail, x, n, c); break;
+        case 5: kernel(std::integral_constant<int, 5>(), y, tail, x, n, c); break;
+        case 4: kernel(std::integral_constant<int, 4>(), y, tail, x, n, c); break;
+        case 3: kernel(std::integral_constant<int, 3>(), y, tail, x, n, c); break;
+        case 2: kernel(std::integral_constant<int, 2>(), y, tail, x, n, c); break;
+        case 1: kernel(std::integral_constant<int, 1>(), y, tail, x, n, c); break;
         default: break;
         }
     }
@@ -195,16 +184,17 @@ bool weightGradientSegments(const GradientSegment* segments, size_t count, int64
 #if MOR_SEGMENTS_X86
     if (isa == GemmIsa::Avx512) {
         panels<32, 8>(segments, count, outputs, ldy, k, ldx, dw, lddw,
-                      [&](auto rows, const GradientSegment& packed, int64_t ld, float* c) {
-                          segmentsKernel512<decltype(rows)::value>(&packed, 1, ld, 32, 0, 0, c,
-                                                                   lddw, accumulate);
+                      [&](auto rows, const float* y, int64_t ly, const float* x, int64_t n,
+                          float* c) {
+                          segmentsKernel512<decltype(rows)::value>(y, ly, x, n, c, lddw,
+                                                                   accumulate);
                       });
         return true;
     }
     panels<16, 6>(segments, count, outputs, ldy, k, ldx, dw, lddw,
-                  [&](auto rows, const GradientSegment& packed, int64_t ld, float* c) {
-                      segmentsKernel256<decltype(rows)::value>(&packed, 1, ld, 16, 0, 0, c, lddw,
-                                                               accumulate);
+                  [&](auto rows, const float* y, int64_t ly, const float* x, int64_t n,
+                      float* c) {
+                      segmentsKernel256<decltype(rows)::value>(y, ly, x, n, c, lddw, accumulate);
                   });
     return true;
 #else

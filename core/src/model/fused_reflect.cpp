@@ -381,8 +381,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     const auto eIn = e.contiguous();
     const float* eData = eIn.data_ptr<float>();
     const bool zeros = o.zeroInitialState(); // no initial-state layer
-    using Products = fused::ReflectionProducts;
-    const Products products(
+    const fused::ReflectionProducts products(
         {gru.ih, gru.bih, gru.hh, gru.bhh, sp.critic1Weight, sp.critic1Bias,
          zeros ? torch::Tensor() : sp.initWeight, zeros ? torch::Tensor() : sp.initBias},
         {p.ih, p.hh, p.critic1, p.init}, n, steps);
@@ -392,7 +391,7 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
             std::fill(sc + r * ldsc, sc + r * ldsc + w, 0.0f);
         }
     } else {
-        products.product(Products::Init, eData, h, n, sc, ldsc);
+        products.product(fused::Init, eData, h, n, sc, ldsc);
         tanhRows(sc, ldsc, n, w);
     }
     const float uniform = float(1.0 / double(c)); // torch::full(1 / C) in float
@@ -438,15 +437,15 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
                 }
             }
         }
-        products.product(Products::Ih, x, k, m, gi, 3 * w);
-        products.product(Products::Hh, sc, ldsc, m, gh, 3 * w);
+        products.product(fused::Ih, x, k, m, gi, 3 * w);
+        products.product(fused::Hh, sc, ldsc, m, gh, 3 * w);
         gruGates(gi, gh, sc, ldsc, m, w);
         denseProduct(p.head, sc, ldsc, m, sc + w, ldsc);
         if (record) {
             record->logits(t, active.data(), m, sc + w, ldsc);
         }
         softmaxRows(sc + w, ldsc, m, c);
-        products.product(Products::Critic1, sc, ldsc, m, criticHidden, hidden);
+        products.product(fused::Critic1, sc, ldsc, m, criticHidden, hidden);
         fused::geluInPlace(criticHidden, m * hidden);
         denseDot(p.critic2, criticHidden, hidden, m, z);
         sigmoidRows(z, crit, m, calibrated ? p.temperature : 1.0f);

@@ -85,10 +85,9 @@ size_t floatsFor(const ReflectionDense& d, GemmIsa isa)
 ReflectionPacks packInto(const ReflectionDense& d, GemmIsa isa, float* dest)
 {
     ReflectionPacks p;
-    PackedDense* packs[4] = {&p.ih, &p.hh, &p.critic1, &p.init};
     for (size_t i = 0; i < d.size(); ++i) {
         if (d[i].outputs > 0) {
-            *packs[i] = packDense(d[i], isa, dest);
+            p[i] = packDense(d[i], isa, dest);
             dest += packedFloats(d[i].outputs, d[i].inputs, isa);
         }
     }
@@ -175,10 +174,10 @@ ReflectionProducts::ReflectionProducts(const ReflectionLayers& layers,
     }
     const bool repays = rows >= 8 || (rows >= 4 && steps >= 2);
     const auto packs = reflectionPacks(layers, dense, isa, repays);
-    if (packs.ih.isa == GemmIsa::None) {
+    if (packs[Ih].isa == GemmIsa::None) {
         return;
     }
-    m_packs = {packs.ih, packs.hh, packs.critic1, packs.init};
+    m_packs = packs;
     m_rowLimit = packedRowLimit(isa, at::in_parallel_region() ? 1 : at::get_num_threads());
 }
 
@@ -187,8 +186,8 @@ ReflectionProducts::~ReflectionProducts()
     trimPackBuffer(kCachedPackFloats); // an uncached reflection's packs: kept up to 16 MB
 }
 
-void ReflectionProducts::product(Layer layer, const float* in, int64_t ldi, int64_t m,
-                                 float* out, int64_t ldo) const
+void ReflectionProducts::product(ReflectionLayer layer, const float* in, int64_t ldi,
+                                 int64_t m, float* out, int64_t ldo) const
 {
     const PackedDense& packed = m_packs[layer];
     if (packed.isa != GemmIsa::None && m <= m_rowLimit) {

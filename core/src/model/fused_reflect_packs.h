@@ -30,11 +30,8 @@ namespace mor::model::fused {
 /// Floats of packed weights the cache keeps per thread (16 MB: 32 experts of width 128).
 constexpr size_t kCachedPackFloats = size_t(4) << 20;
 
-/// A reflection's packed layers (isa None: none; callers take denseProduct). init: the initial
-/// state's layer, isa None where the expert has none.
-struct ReflectionPacks {
-    PackedDense ih, hh, critic1, init;
-};
+/// A reflection's layers, in this order in ReflectionDense and ReflectionPacks.
+enum ReflectionLayer : size_t { Ih, Hh, Critic1, Init };
 
 /// The layers' tensors: GRU weight_ih, bias_ih, weight_hh, bias_hh, critic1 weight and bias,
 /// the initial state's weight and bias (both undefined where the expert starts from zeros).
@@ -42,6 +39,9 @@ using ReflectionLayers = std::array<torch::Tensor, 8>;
 /// The same layers as raw views (ih, hh, critic1, init: no outputs where there is none), the
 /// ones the packs are made from.
 using ReflectionDense = std::array<Dense, 4>;
+/// A reflection's packed layers (isa None: none; callers take denseProduct; Init's where the
+/// expert has no initial-state layer).
+using ReflectionPacks = std::array<PackedDense, 4>;
 
 /// The packs of `layers` (`dense`: views of the same tensors) for `isa` (not None): the thread's
 /// cached ones where still current, else packed now into the cache where it may hold them; else,
@@ -64,17 +64,14 @@ public:
     ReflectionProducts(const ReflectionProducts&) = delete;
     ReflectionProducts& operator=(const ReflectionProducts&) = delete;
 
-    /// The layers, in ReflectionDense's order.
-    enum Layer : size_t { Ih, Hh, Critic1, Init };
-
     /// out [m x outputs] (row stride ldo) = in [m x inputs] (row stride ldi) W^T + b for
     /// `layer` (Init only where `dense` has one).
-    void product(Layer layer, const float* in, int64_t ldi, int64_t m, float* out,
+    void product(ReflectionLayer layer, const float* in, int64_t ldi, int64_t m, float* out,
                  int64_t ldo) const;
 
 private:
     ReflectionDense m_dense;
-    std::array<PackedDense, 4> m_packs; ///< ih, hh, critic1, init (isa None: denseProduct)
+    ReflectionPacks m_packs; ///< isa None: denseProduct
     int64_t m_rowLimit = 0;
 };
 
