@@ -4,6 +4,7 @@
 // equal to a synchronous save; a write that fails is not announced; and a training returns
 // with every checkpoint of its log complete and readable, resumable at once. Every test builds
 // its own tiny fixture.
+#include "compat/torch_compat.h"
 #include "engine/checkpoint.h"
 #include "engine/model_family.h"
 #include "engine_fixtures.h"
@@ -20,6 +21,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <type_traits>
 
 using namespace mor;
 
@@ -76,8 +78,11 @@ bool sameAdamState(torch::optim::AdamW& a, torch::nn::Module& ma, torch::optim::
     const auto pa = ma.parameters(), pb = mb.parameters();
     int compared = 0;
     for (size_t i = 0; i < pa.size(); ++i) {
-        const auto ka = c10::guts::to_string(pa[i].unsafeGetTensorImpl());
-        const auto kb = c10::guts::to_string(pb[i].unsafeGetTensorImpl());
+        // The state's key type differs by LibTorch version (text in 1.13, the TensorImpl*
+        // in 2.x): the compat header makes either.
+        using Keys = std::decay_t<decltype(a.state())>;
+        const auto ka = mor::compat::optimizerStateKey<Keys>(pa[i]);
+        const auto kb = mor::compat::optimizerStateKey<Keys>(pb[i]);
         if (a.state().count(ka) != b.state().count(kb)) {
             return false;
         }
