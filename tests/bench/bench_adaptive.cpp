@@ -53,7 +53,10 @@ namespace {
 
 constexpr int64_t kEvalBatch = 256;
 constexpr int64_t kLargeEvalBatch = 4096; ///< diagnostic: the whole test split in one batch
-constexpr int kReps = 7;
+/// Alternated pairs per measurement. 7 (until session 43) made a measurement ~0.5 s of passes:
+/// a burst of the shared host's load could move one of the three (0.770 once where the other
+/// two read 0.917 and 0.928, session 42); 21 spreads each over ~1.5 s.
+constexpr int kReps = 21;
 
 /// MOR_BENCH_FUSED=0: the ATen reference step instead of the fused one (model/fused_reflect.h).
 bool fusedStep()
