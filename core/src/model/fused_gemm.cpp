@@ -349,20 +349,34 @@ PackedDense packDense(const Dense& layer, GemmIsa isa, float* dest)
                           dest);
 }
 
+namespace {
+
+/// The layout packDense, packWeightRows and packWeightColumns write at dest: the panels of an
+/// [outputs, inputs] layer, then its bias rounded up to whole panels (packedFloats floats).
+PackedDense panelLayout(float* dest, int64_t outputs, int64_t inputs, GemmIsa isa)
+{
+    const int64_t nr = panelWidth(isa);
+    const int64_t panels = (outputs + nr - 1) / nr;
+    PackedDense packed;
+    packed.panels = dest;
+    packed.bias = dest + panels * nr * inputs;
+    packed.outputs = outputs;
+    packed.inputs = inputs;
+    packed.nr = nr;
+    packed.isa = isa;
+    return packed;
+}
+
+} // namespace
+
 PackedDense packWeightRows(const float* weight, int64_t ldw, int64_t outputs, int64_t inputs,
                            const float* bias, GemmIsa isa, float* dest)
 {
-    const int64_t nr = panelWidth(isa);
+    const PackedDense packed = panelLayout(dest, outputs, inputs, isa);
+    const int64_t nr = packed.nr;
     const int64_t n = outputs;
     const int64_t k = inputs;
     const int64_t panels = (n + nr - 1) / nr;
-    PackedDense packed;
-    packed.panels = dest;
-    packed.bias = dest + panels * nr * k;
-    packed.outputs = n;
-    packed.inputs = k;
-    packed.nr = nr;
-    packed.isa = isa;
     for (int64_t p = 0; p < panels; ++p) {
         float* panel = dest + p * k * nr;
         const int64_t cols = std::min(nr, n - p * nr);
@@ -397,17 +411,11 @@ PackedDense packWeightColumns(const float* weight, int64_t ldw, int64_t rows, in
 {
     // The layer W^T: outputs = W's columns, inputs = W's rows; panel p holds W[i][p nr + j] at
     // [i][j]: a copy of nr consecutive floats of each row of W (no transpose).
-    const int64_t nr = panelWidth(isa);
+    const PackedDense packed = panelLayout(dest, columns, rows, isa);
+    const int64_t nr = packed.nr;
     const int64_t n = columns;
     const int64_t k = rows;
     const int64_t panels = (n + nr - 1) / nr;
-    PackedDense packed;
-    packed.panels = dest;
-    packed.bias = dest + panels * nr * k;
-    packed.outputs = n;
-    packed.inputs = k;
-    packed.nr = nr;
-    packed.isa = isa;
     for (int64_t p = 0; p < panels; ++p) {
         float* panel = dest + p * k * nr;
         const int64_t cols = std::min(nr, n - p * nr);

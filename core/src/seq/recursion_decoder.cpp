@@ -57,25 +57,13 @@ void RecursionDecoder::reset() {
 }
 
 void RecursionDecoder::resetReference() {
-    const auto& c = m_model->config();
-    const int64_t dh = c.dModel / c.heads;
-    const auto options = m_model->parameters().front().options();
-    auto fresh = [&] {
+    const auto fresh = [&] {
         Cache cache;
-        cache.k = torch::zeros({1, c.heads, m_model->maxLen(), dh}, options);
-        cache.v = torch::zeros({1, c.heads, m_model->maxLen(), dh}, options);
+        cache.k = emptyCacheTensor(*m_model, 1);
+        cache.v = emptyCacheTensor(*m_model, 1);
         return cache;
     };
-    m_cache.assign(static_cast<size_t>(c.recursions), {});
-    for (auto& perLayer : m_cache) {
-        for (int64_t l = 0; l < c.layersPerBlock; ++l) {
-            perLayer.push_back(fresh());
-        }
-    }
-    m_edgeCache.clear();
-    if (m_model->hasEdgeLayers()) {
-        m_edgeCache = {fresh(), fresh()};
-    }
+    makeReferenceCaches(*m_model, fresh, &m_cache, &m_edgeCache);
 }
 
 bool RecursionDecoder::hostApplies() {

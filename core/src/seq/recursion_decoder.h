@@ -26,6 +26,34 @@ private:
     bool m_previous;
 };
 
+/// An empty key or value cache for `rows` sequences: zeros [rows, heads, maxLen, dModel / heads].
+inline torch::Tensor emptyCacheTensor(const RecursionModelImpl& model, int64_t rows)
+{
+    const auto& c = model.config();
+    return torch::zeros({rows, c.heads, model.maxLen(), c.dModel / c.heads},
+                        model.parameters().front().options());
+}
+
+/// A decoder's reference caches, each one `fresh()`: one per recursion and layer of the shared
+/// block, and the two edge layers' (middle_cycle) where the model has them. RecursionDecoder
+/// and BatchedRecursionDecoder each keep their own Cache type.
+template <typename Cache, typename Fresh>
+void makeReferenceCaches(const RecursionModelImpl& model, const Fresh& fresh,
+                         std::vector<std::vector<Cache>>* layers, std::vector<Cache>* edges)
+{
+    const auto& c = model.config();
+    layers->assign(static_cast<size_t>(c.recursions), {});
+    for (auto& perLayer : *layers) {
+        for (int64_t l = 0; l < c.layersPerBlock; ++l) {
+            perLayer.push_back(fresh());
+        }
+    }
+    edges->clear();
+    if (model.hasEdgeLayers()) {
+        *edges = {fresh(), fresh()};
+    }
+}
+
 /// Whether RecursionDecoder::step takes the reference path on this thread (a
 /// DecoderReferenceGuard or MOR_DECODER_REFERENCE=1).
 bool decoderReferenceForced();

@@ -11,6 +11,31 @@ namespace mor::seq {
 
 namespace F = torch::nn::functional;
 
+namespace {
+
+/// What every forward starts from: each token's position [B, T], the all-true token mask, and
+/// the embedded states, through the unique first layer where the model has one.
+struct ForwardStart {
+    torch::Tensor positions, everyToken, h;
+};
+
+ForwardStart startForward(RecursionModelImpl& model, const torch::Tensor& inputs) {
+    const int64_t B = inputs.size(0), T = inputs.size(1);
+    const auto device = inputs.device();
+    ForwardStart s;
+    s.positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(device))
+                      .unsqueeze(0)
+                      .expand({B, T});
+    s.everyToken = torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
+    s.h = model.embed(inputs, s.positions);
+    if (model.hasEdgeLayers()) {
+        s.h = model.firstLayer()->forward(s.h, s.positions, s.everyToken, nullptr, nullptr);
+    }
+    return s;
+}
+
+} // namespace
+
 RecursionModelImpl::RecursionModelImpl(const RecursionConfig& config, int64_t vocab,
                                        int64_t maxLen)
     : m_config(config), m_vocab(vocab), m_maxLen(maxLen) {
@@ -164,15 +189,10 @@ RecursionPass RecursionModelImpl::forward(const torch::Tensor& inputs, bool topK
     const int64_t B = inputs.size(0), T = inputs.size(1), d = m_config.dModel;
     const int64_t N = m_config.recursions;
     const auto device = inputs.device();
-    auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(device))
-                         .unsqueeze(0)
-                         .expand({B, T});
-    const auto everyToken =
-        torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
-    auto h = embed(inputs, positions);
-    if (m_first) {
-        h = m_first->forward(h, positions, everyToken, nullptr, nullptr);
-    }
+    const ForwardStart start = startForward(*this, inputs);
+    const torch::Tensor& positions = start.positions;
+    const torch::Tensor& everyToken = start.everyToken;
+    auto h = start.h;
     const auto h0 = h;
     auto active = everyToken;
     RecursionPass pass;
@@ -315,15 +335,10 @@ RecursionPass RecursionModelImpl::forwardDepths(const torch::Tensor& inputs, boo
     const int64_t B = inputs.size(0), T = inputs.size(1), d = m_config.dModel;
     const int64_t N = m_config.recursions;
     const auto device = inputs.device();
-    auto positions = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(device))
-                         .unsqueeze(0)
-                         .expand({B, T});
-    const auto everyToken =
-        torch::ones({B, T}, torch::TensorOptions().dtype(torch::kBool).device(device));
-    auto h = embed(inputs, positions);
-    if (m_first) {
-        h = m_first->forward(h, positions, everyToken, nullptr, nullptr);
-    }
+    const ForwardStart start = startForward(*this, inputs);
+    const torch::Tensor& positions = start.positions;
+    const torch::Tensor& everyToken = start.everyToken;
+    auto h = start.h;
     RecursionPass pass;
     pass.depth = torch::zeros({B, T}, torch::TensorOptions().dtype(torch::kLong).device(device));
     auto aux = torch::zeros({}, h.options());
