@@ -27,8 +27,7 @@ private:
 };
 
 /// An empty key or value cache for `rows` sequences: zeros [rows, heads, maxLen, dModel / heads].
-inline torch::Tensor emptyCacheTensor(const RecursionModelImpl& model, int64_t rows)
-{
+inline torch::Tensor emptyCacheTensor(const RecursionModelImpl& model, int64_t rows) {
     const auto& c = model.config();
     return torch::zeros({rows, c.heads, model.maxLen(), c.dModel / c.heads},
                         model.parameters().front().options());
@@ -39,8 +38,7 @@ inline torch::Tensor emptyCacheTensor(const RecursionModelImpl& model, int64_t r
 /// and BatchedRecursionDecoder each keep their own Cache type.
 template <typename Cache, typename Fresh>
 void makeReferenceCaches(const RecursionModelImpl& model, const Fresh& fresh,
-                         std::vector<std::vector<Cache>>* layers, std::vector<Cache>* edges)
-{
+                         std::vector<std::vector<Cache>>* layers, std::vector<Cache>* edges) {
     const auto& c = model.config();
     layers->assign(static_cast<size_t>(c.recursions), {});
     for (auto& perLayer : *layers) {
