@@ -337,7 +337,8 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     p.hh = denseOf(gru.hh, gru.bhh);
     p.head = denseOf(sp.headWeight, sp.headBias);
     p.critic1 = denseOf(sp.critic1Weight, sp.critic1Bias);
-    p.init = o.zeroInitialState() ? Dense() : denseOf(sp.initWeight, sp.initBias);
+    const bool zeros = o.zeroInitialState(); // no initial-state layer: its tensors undefined
+    p.init = zeros ? Dense() : denseOf(sp.initWeight, sp.initBias);
     p.critic2 = denseOf(sp.critic2Weight, sp.critic2Bias);
     p.halt = denseOf(sp.haltWeight, sp.haltBias);
     p.steps = embed ? sp.steps.data_ptr<float>() : nullptr;
@@ -380,11 +381,9 @@ ExpertRun fusedReflect(ReflectionExpertImpl& expert, const torch::Tensor& e,
     std::vector<int64_t> active(static_cast<size_t>(n));
     const auto eIn = e.contiguous();
     const float* eData = eIn.data_ptr<float>();
-    const bool zeros = o.zeroInitialState(); // no initial-state layer
-    const fused::ReflectionProducts products(
-        {gru.ih, gru.bih, gru.hh, gru.bhh, sp.critic1Weight, sp.critic1Bias,
-         zeros ? torch::Tensor() : sp.initWeight, zeros ? torch::Tensor() : sp.initBias},
-        {p.ih, p.hh, p.critic1, p.init}, n, steps);
+    const fused::ReflectionProducts products({gru.ih, gru.bih, gru.hh, gru.bhh, sp.critic1Weight,
+                                              sp.critic1Bias, sp.initWeight, sp.initBias},
+                                             {p.ih, p.hh, p.critic1, p.init}, n, steps);
     // s_0 (ReflectionExpertImpl::initialState): tanh(W e + b), or 0.
     if (zeros) {
         for (int64_t r = 0; r < n; ++r) {

@@ -29,10 +29,10 @@ struct Cache {
 };
 thread_local Cache t_cache;
 
-/// Where the expert has no initial-state layer, its two tensors are undefined.
+/// Where the expert has no initial-state layer, its two tensors (the last pair) are undefined.
 bool optional(size_t i)
 {
-    return i >= 6;
+    return i >= 2 * size_t(Init);
 }
 
 bool cacheable(const ReflectionLayers& layers)
